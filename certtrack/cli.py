@@ -1,0 +1,90 @@
+"""Flask commands: database, reference data, accounts, demo data and audit checks."""
+
+import secrets
+
+import click
+from flask.cli import with_appcontext
+from flask_migrate import upgrade
+
+from certtrack.services import accounts, audit, demo, reference
+from certtrack.services.errors import ValidationFailed
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command():
+    """Apply every migration, then load the reference data."""
+    upgrade()
+    changed = reference.load_reference()
+    click.echo(f"Database ready; reference rows changed: {sum(changed.values())}.")
+
+
+@click.command("load-reference")
+@with_appcontext
+def load_reference_command():
+    """Bring products, regions, documents, holidays and limits in line with the files."""
+    changed = reference.load_reference()
+    for label, count in changed.items():
+        click.echo(f"{label}: {count} changed")
+
+
+@click.command("create-user")
+@click.option("--email", prompt=True)
+@click.option("--name", "full_name", prompt="Full name")
+@click.option("--role", type=click.Choice(["admin", "registrar", "inspector", "exporter"]),
+              default="admin", show_default=True)
+@click.option("--committee", type=click.Choice(["phytosanitary", "veterinary"]))
+@click.option("--region", "regions", multiple=True, help="ISO 3166-2 code; repeat for several.")
+@click.password_option(help="At least 12 characters; prompted for when omitted.")
+@with_appcontext
+def create_user_command(email, full_name, role, committee, regions, password):
+    """Create an account (the first administrator comes from here)."""
+    data = {"email": email, "full_name": full_name, "role": role, "committee": committee,
+            "regions": list(regions), "password": password}
+    try:
+        user = accounts.create_user(None, data)
+    except ValidationFailed as error:
+        for field, messages in error.errors.items():
+            for message in messages:
+                click.echo(f"{field or 'error'}: {message}", err=True)
+        raise SystemExit(1) from error
+    click.echo(f"Created {user.role} {user.email}.")
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database has accounts.")
+@with_appcontext
+def seed_demo_command(if_empty):
+    """Create demo accounts and data (never in production: every password is printed)."""
+    created = demo.seed_demo(only_if_empty=if_empty)
+    if not created:
+        click.echo("Demo data: already present, nothing done.")
+        return
+    click.echo(f"Demo accounts (password for all: {created['password']}):")
+    for role, email in created["logins"]:
+        click.echo(f"  {role:<10} {email}")
+
+
+@click.command("verify-audit")
+@with_appcontext
+def verify_audit_command():
+    """Recompute the audit chain; exit 1 at the first broken row."""
+    report = audit.verify_chain()
+    if report.broken_seq is not None:
+        click.echo(f"Audit chain BROKEN at row {report.broken_seq}: {report.reason} "
+                   f"({report.checked} rows verified before it).", err=True)
+        raise SystemExit(1)
+    click.echo(f"Audit chain intact: {report.checked} rows verified.")
+
+
+@click.command("gen-secret-key")
+def gen_secret_key_command():
+    """Print a fresh random SECRET_KEY for instance/config.py."""
+    click.echo(secrets.token_urlsafe(48))
+
+
+def init_app(app) -> None:
+    """Register the commands on the application."""
+    for command in (init_db_command, load_reference_command, create_user_command,
+                    seed_demo_command, verify_audit_command, gen_secret_key_command):
+        app.cli.add_command(command)

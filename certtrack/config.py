@@ -1,0 +1,66 @@
+"""Configuration: defaults, instance/config.py, CERTTRACK_* variables, then test settings."""
+
+import os
+from datetime import timedelta
+
+INSECURE_SECRET_KEY = "dev-insecure-change-me"  # noqa: S105 - refused outside debug and testing
+
+
+class DefaultConfig:
+    """Settings every deployment starts from; `instance/config.example.py` documents each one."""
+
+    SECRET_KEY = INSECURE_SECRET_KEY
+    SQLALCHEMY_DATABASE_URI = None  # None: SQLite file in the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    UPLOAD_FOLDER = None  # None: <instance>/uploads
+    LANGUAGES = ("en", "ru", "kk", "zh")
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Almaty"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 20
+    LOGIN_THROTTLE_WINDOW = timedelta(minutes=15)
+    PER_PAGE = 20
+    PREFERRED_URL_SCHEME = "http"
+    HSTS = False
+
+
+def database_url_from_env(environ=os.environ) -> str | None:
+    """Return `DATABASE_URL` with the psycopg 3 driver named, or None when it is unset."""
+    url = environ.get("DATABASE_URL")
+    if not url:
+        return None
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load_config(app, test_config: dict | None) -> None:
+    """Fill `app.config` in the documented order and refuse unsafe production settings.
+
+    :raise RuntimeError: the default SECRET_KEY outside debug and testing.
+    """
+    app.config.from_object(DefaultConfig)
+    app.config.from_pyfile("config.py", silent=True)
+    env_url = database_url_from_env()
+    if env_url:
+        app.config["SQLALCHEMY_DATABASE_URI"] = env_url
+    app.config.from_prefixed_env("CERTTRACK")
+    if test_config:
+        app.config.from_mapping(test_config)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        path = os.path.join(app.instance_path, "certtrack.sqlite3")
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + path
+    if not app.config["UPLOAD_FOLDER"]:
+        app.config["UPLOAD_FOLDER"] = os.path.join(app.instance_path, "uploads")
+    unsafe = app.config["SECRET_KEY"] in (INSECURE_SECRET_KEY, "", None)
+    if unsafe and not (app.debug or app.testing):
+        raise RuntimeError(
+            "Refusing to start with the default SECRET_KEY: set CERTTRACK_SECRET_KEY "
+            "or SECRET_KEY in instance/config.py."
+        )

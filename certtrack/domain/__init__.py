@@ -1,0 +1,1 @@
+"""Business rules of certtrack: pure Python, no Flask or database."""

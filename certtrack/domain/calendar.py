@@ -1,0 +1,224 @@
+"""Working days, service-level deadlines and GACC registration renewal windows."""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+ONE_DAY = timedelta(days=1)
+SATURDAY = 5
+
+# Service levels in working days (domain brief, section 10).
+SLA_WORKING_DAYS = {
+    "completeness_check": 2,
+    "phytosanitary_certificate": 5,
+    "veterinary_certificate": 2,
+    "veterinary_sanitary_conclusion": 4,
+}
+
+# Renewal regimes (domain brief, section 4).
+REGIME_248 = "248"  # GACC Decree 248, in force from 2022-01-01
+REGIME_280 = "280"  # GACC Order 280, replaces Decree 248
+REGIME_280_START = date(2026, 6, 1)
+REGISTRATION_VALIDITY_YEARS = 5
+
+# Per regime: how many months before expiry the renewal window opens and closes.
+_WINDOW_MONTHS = {REGIME_248: (6, 3), REGIME_280: (12, 3)}
+_REMINDER_LEAD = timedelta(days=30)
+
+HOLIDAY_KIND = "holiday"
+WORKING_DAY_KIND = "working_day"
+
+
+def _require_date(value: object, name: str) -> date:
+    """Refuse datetimes: a datetime never equals a date, so holiday look-ups would silently miss."""
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise TypeError(f"{name} must be a datetime.date, not {type(value).__name__}")
+    return value
+
+
+class WorkingCalendar:
+    """A five-day week with public holidays and weekend days declared working days."""
+
+    def __init__(
+        self, holidays: Iterable[date] = (), working_weekends: Iterable[date] = ()
+    ) -> None:
+        """Take the days off (weekdays included) and the Saturdays/Sundays that are worked.
+
+        Raises ValueError when a working weekend day is not a Saturday or Sunday, or when a
+        day is listed both as a holiday and as a working day.
+        """
+        self._holidays = frozenset(_require_date(d, "holiday") for d in holidays)
+        self._working_weekends = frozenset(
+            _require_date(d, "working weekend") for d in working_weekends
+        )
+        weekdays = sorted(d for d in self._working_weekends if d.weekday() < SATURDAY)
+        if weekdays:
+            raise ValueError(f"not a Saturday or Sunday: {weekdays[0].isoformat()}")
+        clashes = sorted(self._holidays & self._working_weekends)
+        if clashes:
+            raise ValueError(f"both a holiday and a working day: {clashes[0].isoformat()}")
+
+    def is_working_day(self, d: date) -> bool:
+        """Return True for a weekday that is not a holiday, or for a weekend day declared worked."""
+        _require_date(d, "d")
+        if d in self._holidays:
+            return False
+        return d.weekday() < SATURDAY or d in self._working_weekends
+
+    def add_working_days(self, start: date, n: int) -> date:
+        """Return the n-th working day after ``start`` (``start`` itself is never counted).
+
+        Something received on a Friday with a 2-working-day limit is due on the Tuesday.
+        With n == 0, returns ``start`` if it is a working day, else the next working day.
+        Raises ValueError when n is negative.
+        """
+        _require_date(start, "start")
+        if n < 0:
+            raise ValueError("n must not be negative")
+        day = start
+        if n == 0:
+            while not self.is_working_day(day):
+                day += ONE_DAY
+            return day
+        remaining = n
+        while remaining:
+            day += ONE_DAY
+            if self.is_working_day(day):
+                remaining -= 1
+        return day
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Count the working days in (start, end]: ``start`` excluded, ``end`` included.
+
+        Returns 0 when ``end`` is not after ``start``. Used for the age of an application in
+        its stage and for how far past a deadline it is.
+        """
+        _require_date(start, "start")
+        _require_date(end, "end")
+        count = 0
+        day = start + ONE_DAY
+        while day <= end:
+            if self.is_working_day(day):
+                count += 1
+            day += ONE_DAY
+        return count
+
+    def sla_deadline(self, received: date, service: str) -> date:
+        """Return the last on-time day for ``service`` (a key of SLA_WORKING_DAYS) received then.
+
+        Raises ValueError for an unknown service.
+        """
+        if service not in SLA_WORKING_DAYS:
+            raise ValueError(f"unknown service level: {service!r}")
+        return self.add_working_days(received, SLA_WORKING_DAYS[service])
+
+    def is_overdue(self, deadline: date, today: date) -> bool:
+        """Return True when ``today`` is after ``deadline`` (the deadline day itself is on time)."""
+        _require_date(deadline, "deadline")
+        _require_date(today, "today")
+        return today > deadline
+
+
+def load_calendar(path: str | os.PathLike[str]) -> WorkingCalendar:
+    """Read a holiday CSV (columns date, kind, ...) and return its WorkingCalendar.
+
+    ``kind`` is 'holiday' (a day off) or 'working_day' (a weekend day that is worked); other
+    columns are ignored. Raises OSError if the file cannot be read and ValueError for a missing
+    column, a date that is not ISO YYYY-MM-DD, an unknown kind or a date listed twice.
+    """
+    holidays: list[date] = []
+    working: list[date] = []
+    seen: set[date] = set()
+    with open(path, newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        if not {"date", "kind"} <= set(reader.fieldnames or ()):
+            raise ValueError(f"{path}: the header needs the columns 'date' and 'kind'")
+        for row in reader:
+            where = f"{path}, line {reader.line_num}"
+            try:
+                day = date.fromisoformat(row["date"].strip())
+            except (AttributeError, ValueError) as exc:
+                raise ValueError(f"{where}: bad date {row['date']!r}") from exc
+            if day in seen:
+                raise ValueError(f"{where}: {day.isoformat()} is listed twice")
+            seen.add(day)
+            kind = (row["kind"] or "").strip()
+            if kind not in (HOLIDAY_KIND, WORKING_DAY_KIND):
+                raise ValueError(f"{where}: unknown kind {kind!r}")
+            (holidays if kind == HOLIDAY_KIND else working).append(day)
+    return WorkingCalendar(holidays, working)
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 12:
+        return 31
+    return (date(year, month + 1, 1) - ONE_DAY).day
+
+
+def add_months(d: date, n: int) -> date:
+    """Return ``d`` moved by n calendar months (n may be negative), clamped to the month's end.
+
+    31 August minus 6 months is 28 February (29 in a leap year). Raises OverflowError past
+    the range of ``date``.
+    """
+    year, month_index = divmod(d.month - 1 + n, 12)
+    year += d.year
+    month = month_index + 1
+    if not 1 <= year <= 9999:
+        raise OverflowError("date out of range")
+    return date(year, month, min(d.day, _days_in_month(year, month)))
+
+
+def add_years(d: date, n: int) -> date:
+    """Return ``d`` moved by n years; 29 February becomes 28 February in a common year."""
+    return add_months(d, 12 * n)
+
+
+def registration_valid_to(valid_from: date, years: int = REGISTRATION_VALIDITY_YEARS) -> date:
+    """Return the last valid day (inclusive) of a registration starting on ``valid_from``.
+
+    That is ``valid_from`` + ``years`` - 1 day: 2026-06-15 gives 2031-06-14. A start on
+    29 February runs to 28 February, so the term is never cut short by the clamping.
+    """
+    if (valid_from.month, valid_from.day) == (2, 29):
+        return add_years(valid_from - ONE_DAY, years)
+    return add_years(valid_from, years) - ONE_DAY
+
+
+def regime_for(listing_date: date) -> str:
+    """Return the GACC renewal regime in force on ``listing_date``: REGIME_280 or REGIME_248."""
+    return REGIME_280 if listing_date >= REGIME_280_START else REGIME_248
+
+
+def renewal_window(valid_to: date, regime: str, on_gacc_list: bool) -> tuple[date, date] | None:
+    """Return the (opens, closes) days, both inclusive, for applying to renew a registration.
+
+    Takes the last valid day, the regime (REGIME_248 or REGIME_280) and whether the product is on
+    GACC's list of foods that must still apply under Order 280. Decree 248: 6 to 3 months before
+    ``valid_to``, whatever the list. Order 280: None (renewal is automatic) unless on the list,
+    then 12 to 3 months before. Raises ValueError for an unknown regime.
+    """
+    if regime not in _WINDOW_MONTHS:
+        raise ValueError(f"unknown renewal regime: {regime!r}")
+    if regime == REGIME_280 and not on_gacc_list:
+        return None
+    opens_before, closes_before = _WINDOW_MONTHS[regime]
+    return add_months(valid_to, -opens_before), add_months(valid_to, -closes_before)
+
+
+def reminder_dates(window: tuple[date, date]) -> list[date]:
+    """Return the reminder days for a renewal window, sorted and without duplicates.
+
+    Takes (opens, closes). Reminders go out on the opening day, at the midpoint (opening plus
+    half the window's length in days, rounded down) and 30 days before closing; none falls
+    before the opening. Raises ValueError when the window closes before it opens.
+    """
+    opens, closes = window
+    if closes < opens:
+        raise ValueError("a renewal window cannot close before it opens")
+    midpoint = opens + timedelta(days=(closes - opens).days // 2)
+    candidates = {opens, midpoint, closes - _REMINDER_LEAD}
+    return sorted(d for d in candidates if d >= opens)

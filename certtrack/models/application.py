@@ -1,0 +1,85 @@
+"""Certification applications (enterprise × establishment × GACC category × kind) and products."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from certtrack.extensions import db
+from certtrack.models.base import UTCDateTime, utcnow
+
+KINDS = ("new", "renewal", "change")
+HACCP_STATUSES = ("none", "plan", "certified")
+WATER_SOURCES = ("municipal", "well", "surface", "other")
+VOLUME_UNITS = ("t", "kg", "head")
+
+
+class Application(db.Model):
+    """An application for China export certification of one establishment and category."""
+
+    __tablename__ = "application"
+    __table_args__ = (
+        Index("ix_application_enterprise_state", "enterprise_id", "state"),
+        Index("ix_application_state_deadline", "state", "stage_deadline"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"))
+    establishment_id: Mapped[int] = mapped_column(ForeignKey("establishment.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    gacc_category_code: Mapped[str] = mapped_column(ForeignKey("gacc_category.code"))
+    state: Mapped[str] = mapped_column(String(32), default="draft")
+    state_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    stage_deadline: Mapped[date | None] = mapped_column(Date)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    # Questionnaire (GACC questionnaire, domain brief §6); a draft may leave any of it empty.
+    haccp_status: Mapped[str | None] = mapped_column(String(16))
+    haccp_details: Mapped[str] = mapped_column(Text, default="")
+    traceability: Mapped[str] = mapped_column(Text, default="")
+    production_capacity: Mapped[Decimal | None] = mapped_column(Numeric(14, 3))
+    storage_capacity: Mapped[Decimal | None] = mapped_column(Numeric(14, 3))
+    water_source: Mapped[str | None] = mapped_column(String(16))
+    staff_count: Mapped[int | None] = mapped_column(Integer)
+    last_inspection_date: Mapped[date | None] = mapped_column(Date)
+    last_inspection_authority: Mapped[str] = mapped_column(String(300), default="")
+
+    enterprise = relationship("Enterprise")
+    establishment = relationship("Establishment")
+    gacc_category = relationship("GaccCategory", lazy="joined")
+    products: Mapped[list["ApplicationProduct"]] = relationship(
+        back_populates="application",
+        cascade="all, delete-orphan",
+        order_by="ApplicationProduct.id",
+    )
+    documents = relationship(
+        "Document", back_populates="application", order_by="Document.uploaded_at"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def reference(self) -> str:
+        """The number an exporter quotes: A-000042."""
+        return f"A-{self.id:06d}"
+
+
+class ApplicationProduct(db.Model):
+    """A product line of an application: a catalogue product and its annual volume."""
+
+    __tablename__ = "application_product"
+    __table_args__ = (UniqueConstraint("application_id", "product_code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
+    product_code: Mapped[str] = mapped_column(ForeignKey("product.code"))
+    annual_volume: Mapped[Decimal] = mapped_column(Numeric(14, 3))
+    volume_unit: Mapped[str] = mapped_column(String(8))
+
+    application: Mapped[Application] = relationship(back_populates="products")
+    product = relationship("Product", lazy="joined")

@@ -1,0 +1,73 @@
+"""Exporting enterprises (legal entities, by BIN) and their establishments."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from certtrack.extensions import db
+from certtrack.models.base import UTCDateTime, utcnow
+
+LEGAL_FORMS = ("llp", "jsc", "ie", "peasant_farm", "production_cooperative", "branch", "other")
+ESTABLISHMENT_TYPES = (
+    "farm",
+    "elevator",
+    "flour_mill",
+    "oilseed_plant",
+    "feed_mill",
+    "slaughterhouse",
+    "cutting_plant",
+    "meat_processor",
+    "cold_store",
+)
+
+
+class Enterprise(db.Model):
+    """A Kazakh legal entity that exports, identified by its 12-digit BIN."""
+
+    __tablename__ = "enterprise"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bin: Mapped[str] = mapped_column(String(12), unique=True)
+    name_en: Mapped[str] = mapped_column(String(300))
+    name_kk: Mapped[str] = mapped_column(String(300), default="")
+    name_ru: Mapped[str] = mapped_column(String(300), default="")
+    name_zh: Mapped[str] = mapped_column(String(300), default="")
+    legal_form: Mapped[str] = mapped_column(String(32))
+    legal_representative: Mapped[str] = mapped_column(String(200))
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
+    address: Mapped[str] = mapped_column(Text)
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    region = relationship("Region", lazy="joined")
+    establishments: Mapped[list["Establishment"]] = relationship(
+        back_populates="enterprise", order_by="Establishment.name"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def name_in(self, locale: str) -> str:
+        """The legal name in `locale`, falling back to English."""
+        return getattr(self, f"name_{locale}", None) or self.name_en
+
+
+class Establishment(db.Model):
+    """A plant, farm, elevator or store of an enterprise that GACC registers."""
+
+    __tablename__ = "establishment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    type: Mapped[str] = mapped_column(String(32))
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
+    address: Mapped[str] = mapped_column(Text)
+    kz_registration_number: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    enterprise: Mapped[Enterprise] = relationship(back_populates="establishments")
+    region = relationship("Region", lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version}

@@ -1,0 +1,106 @@
+"""Reference data: GACC categories, products, regions, documents, holidays and limits."""
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from certtrack.extensions import db
+from certtrack.models.base import LocalizedNames
+
+
+class GaccCategory(LocalizedNames, db.Model):
+    """A GACC product category; one registration per establishment and category."""
+
+    __tablename__ = "gacc_category"
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_ru: Mapped[str] = mapped_column(String(200), default="")
+    name_kk: Mapped[str] = mapped_column(String(200), default="")
+    name_zh: Mapped[str] = mapped_column(String(200), default="")
+    committee: Mapped[str] = mapped_column(String(20))
+    renewal_list_280: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(Text, default="")
+    confidence: Mapped[str] = mapped_column(String(1), default="U")
+
+
+class Product(LocalizedNames, db.Model):
+    """A product of the reference catalogue with its HS code and protocol status."""
+
+    __tablename__ = "product"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    hs_code: Mapped[str] = mapped_column(String(10), index=True)
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_ru: Mapped[str] = mapped_column(String(200), default="")
+    name_kk: Mapped[str] = mapped_column(String(200), default="")
+    name_zh: Mapped[str] = mapped_column(String(200), default="")
+    gacc_category_code: Mapped[str] = mapped_column(ForeignKey("gacc_category.code"), index=True)
+    protocol_status: Mapped[str] = mapped_column(String(1))
+    protocol_year: Mapped[int | None] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(Text, default="")
+    confidence: Mapped[str] = mapped_column(String(1), default="U")
+
+    gacc_category: Mapped[GaccCategory] = relationship(lazy="joined")
+
+
+class Region(LocalizedNames, db.Model):
+    """A region or city of republican significance, keyed by its ISO 3166-2 code."""
+
+    __tablename__ = "region"
+    code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    name_en: Mapped[str] = mapped_column(String(120))
+    name_ru: Mapped[str] = mapped_column(String(120), default="")
+    name_kk: Mapped[str] = mapped_column(String(120), default="")
+    name_zh: Mapped[str] = mapped_column(String(120), default="")
+
+
+class DocumentType(LocalizedNames, db.Model):
+    """A kind of supporting document an exporter uploads."""
+
+    __tablename__ = "document_type"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_ru: Mapped[str] = mapped_column(String(200), default="")
+    name_kk: Mapped[str] = mapped_column(String(200), default="")
+    name_zh: Mapped[str] = mapped_column(String(200), default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+
+
+class RequiredDocument(db.Model):
+    """A document type required for a category and kind of application ('*' means any)."""
+
+    __tablename__ = "required_document"
+    __table_args__ = (UniqueConstraint("gacc_category", "kind", "document_type_code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    gacc_category: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))
+    document_type_code: Mapped[str] = mapped_column(ForeignKey("document_type.code"))
+
+
+class Holiday(db.Model):
+    """A public holiday or a weekend day declared a working day (kind 'working_day')."""
+
+    __tablename__ = "holiday"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_ru: Mapped[str] = mapped_column(String(200), default="")
+    source: Mapped[str] = mapped_column(Text, default="")
+
+
+class LabLimit(db.Model):
+    """A Chinese limit for a parameter in a matrix, with the products it applies to."""
+
+    __tablename__ = "lab_limit"
+    __table_args__ = (UniqueConstraint("parameter", "matrix"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parameter: Mapped[str] = mapped_column(String(120))
+    matrix: Mapped[str] = mapped_column(String(200))
+    products: Mapped[str] = mapped_column(Text)  # space-separated product codes
+    kind: Mapped[str] = mapped_column(String(16))
+    value: Mapped[Decimal | None] = mapped_column(Numeric(14, 6))
+    unit: Mapped[str] = mapped_column(String(16))
+    required: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(Text, default="")
+    confidence: Mapped[str] = mapped_column(String(1), default="U")

@@ -1,0 +1,55 @@
+"""Users, their roles and regions, and the record of failed logins used for throttling."""
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from certtrack.extensions import db
+from certtrack.models.base import UTCDateTime, utcnow
+
+ROLES = ("exporter", "inspector", "registrar", "admin")
+COMMITTEES = ("phytosanitary", "veterinary")
+
+user_regions = Table(
+    "user_region",
+    db.metadata,
+    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    Column("region_code", ForeignKey("region.code"), primary_key=True),
+)
+
+
+class User(db.Model):
+    """A person who signs in: an exporter bound to one enterprise, or a member of staff."""
+
+    __tablename__ = "user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    committee: Mapped[str | None] = mapped_column(String(20))
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    locale: Mapped[str | None] = mapped_column(String(8))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    regions = relationship("Region", secondary=user_regions, lazy="selectin")
+    enterprise = relationship("Enterprise", foreign_keys=[enterprise_id])
+
+    @property
+    def region_codes(self) -> set[str]:
+        """The codes of the regions an inspector covers."""
+        return {region.code for region in self.regions}
+
+
+class LoginAttempt(db.Model):
+    """A failed sign-in, kept for the throttling window; keyed by account and by address."""
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (Index("ix_login_attempt_key_at", "key", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(300))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

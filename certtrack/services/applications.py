@@ -1,0 +1,343 @@
+"""An exporter's certification applications: drafts, product lines, submission, withdrawal."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
+
+from certtrack.domain.calendar import SLA_WORKING_DAYS
+from certtrack.domain.workflow import State, check_transition
+from certtrack.extensions import db
+from certtrack.models import (
+    Application,
+    ApplicationProduct,
+    AuditEvent,
+    Document,
+    DocumentType,
+    Establishment,
+    GaccCategory,
+    Product,
+    RequiredDocument,
+    User,
+)
+from certtrack.models.application import HACCP_STATUSES, KINDS, VOLUME_UNITS, WATER_SOURCES
+from certtrack.models.base import utcnow
+from certtrack.services.audit import record_event
+from certtrack.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from certtrack.services.permissions import application_scope, can_see_application
+from certtrack.services.reference import working_calendar
+from certtrack.services.transaction import stale_message, transaction
+
+EDITABLE_STATES = (State.draft, State.returned)
+QUESTIONNAIRE_FIELDS = ("haccp_status", "haccp_details", "traceability", "production_capacity",
+                        "storage_capacity", "water_source", "staff_count",
+                        "last_inspection_date", "last_inspection_authority")
+SORTS = {
+    "updated": Application.updated_at.desc(),
+    "created": Application.created_at.desc(),
+    "deadline": Application.stage_deadline.asc(),
+    "state": Application.state.asc(),
+}
+
+
+def local_today() -> date:
+    """Today in Kazakhstan, where deadlines are counted."""
+    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+def get_application(actor: User, application_id: int) -> Application:
+    """An application the actor may see.
+
+    :raise NotFound: unknown or outside the actor's scope (never 403, so ids cannot be probed).
+    """
+    application = db.session.get(Application, application_id)
+    if application is None or not can_see_application(actor, application):
+        raise NotFound(_("No such application."))
+    return application
+
+
+def list_applications(actor: User, *, state: str | None = None, sort: str = "updated",
+                      page: int = 1, per_page: int | None = None):
+    """One page of the applications the actor may see, newest first by default."""
+    query = application_scope(actor).options(
+        selectinload(Application.establishment),
+        selectinload(Application.products),
+    )
+    if state:
+        query = query.where(Application.state == state)
+    query = query.order_by(SORTS.get(sort, SORTS["updated"]), Application.id.desc())
+    return db.paginate(query, page=page, per_page=per_page or current_app.config["PER_PAGE"],
+                       error_out=False, max_per_page=100)
+
+
+def count_by_state(actor: User) -> dict[str, int]:
+    """How many applications the actor may see, per state."""
+    query = application_scope(actor, select(Application.state, func.count()))
+    return dict(db.session.execute(query.group_by(Application.state)).all())
+
+
+def _require_owner(actor: User, application: Application) -> None:
+    if actor.role != "exporter" or application.enterprise_id != actor.enterprise_id:
+        raise NotFound(_("No such application."))
+
+
+def _require_editable(application: Application) -> None:
+    if application.state not in EDITABLE_STATES:
+        raise PermissionDenied(_("This application can no longer be changed."))
+
+
+def _check_version(application: Application, version) -> None:
+    if version not in (None, "") and str(application.version) != str(version):
+        raise Conflict(stale_message())
+
+
+def _application_errors(actor: User, data: dict) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    checks = (("kind", KINDS), ("haccp_status", (*HACCP_STATUSES, None, "")),
+              ("water_source", (*WATER_SOURCES, None, "")))
+    for field, allowed in checks:
+        if data.get(field) not in allowed:
+            errors[field] = [_("Choose a value from the list.")]
+    establishment = db.session.get(Establishment, data.get("establishment_id") or 0)
+    if establishment is None or establishment.enterprise_id != actor.enterprise_id:
+        errors["establishment_id"] = [_("Choose one of your establishments.")]
+    if db.session.get(GaccCategory, data.get("gacc_category_code") or "") is None:
+        errors["gacc_category_code"] = [_("Choose a product category from the list.")]
+    return errors
+
+
+def _questionnaire(data: dict) -> dict:
+    values = {field: data.get(field) for field in QUESTIONNAIRE_FIELDS}
+    for field in ("haccp_details", "traceability", "last_inspection_authority"):
+        values[field] = (values[field] or "").strip()
+    for field in ("haccp_status", "water_source"):
+        values[field] = values[field] or None
+    return values
+
+
+def create_application(actor: User, data: dict) -> Application:
+    """Start a draft application; the questionnaire may be left incomplete.
+
+    :raise PermissionDenied: the actor has no enterprise.
+    :raise ValidationFailed: unknown kind, category, or an establishment not the actor's.
+    """
+    if actor.role != "exporter" or actor.enterprise_id is None:
+        raise PermissionDenied(_("Register your enterprise first."))
+    if errors := _application_errors(actor, data):
+        raise ValidationFailed(errors)
+    with transaction():
+        application = Application(
+            enterprise_id=actor.enterprise_id, establishment_id=data["establishment_id"],
+            kind=data["kind"], gacc_category_code=data["gacc_category_code"],
+            state=State.draft.value, created_by_id=actor.id, **_questionnaire(data),
+        )
+        db.session.add(application)
+        db.session.flush()
+        record_event(actor, "application_created", object_type="application",
+                     object_id=application.id, application_id=application.id,
+                     to_state=State.draft.value)
+    return application
+
+
+def update_application(actor: User, application: Application, data: dict) -> None:
+    """Save the draft's fields; changing the category drops products of the old category.
+
+    :raise PermissionDenied: the application is no longer a draft or returned.
+    :raise Conflict: saved by someone else since the form was loaded.
+    :raise ValidationFailed: as for create_application().
+    """
+    _require_owner(actor, application)
+    _require_editable(application)
+    if errors := _application_errors(actor, data):
+        raise ValidationFailed(errors)
+    _check_version(application, data.get("version"))
+    with transaction():
+        application.kind = data["kind"]
+        application.establishment_id = data["establishment_id"]
+        if application.gacc_category_code != data["gacc_category_code"]:
+            application.gacc_category_code = data["gacc_category_code"]
+            category = data["gacc_category_code"]
+            application.products = [line for line in application.products
+                                    if line.product.gacc_category_code == category]
+        for field, value in _questionnaire(data).items():
+            setattr(application, field, value)
+        record_event(actor, "application_updated", object_type="application",
+                     object_id=application.id, application_id=application.id)
+
+
+def add_product(actor: User, application: Application, data: dict) -> ApplicationProduct:
+    """Add a catalogue product with its annual volume to a draft.
+
+    :raise ValidationFailed: unknown product, another category, a duplicate, or a bad unit.
+    """
+    _require_owner(actor, application)
+    _require_editable(application)
+    product = db.session.get(Product, data.get("product_code") or "")
+    errors: dict[str, list[str]] = {}
+    if product is None or product.gacc_category_code != application.gacc_category_code:
+        errors["product_code"] = [_("Choose a product of the application's category.")]
+    elif any(line.product_code == product.code for line in application.products):
+        errors["product_code"] = [_("This product is already in the application.")]
+    if data.get("volume_unit") not in VOLUME_UNITS:
+        errors["volume_unit"] = [_("Choose a unit from the list.")]
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction():
+        line = ApplicationProduct(product_code=product.code, annual_volume=data["annual_volume"],
+                                  volume_unit=data["volume_unit"])
+        application.products.append(line)
+        record_event(actor, "product_added", object_type="application",
+                     object_id=application.id, application_id=application.id,
+                     data={"product": product.code, "hs_code": product.hs_code})
+    return line
+
+
+def remove_product(actor: User, application: Application, line_id: int) -> None:
+    """Remove a product line from a draft.
+
+    :raise NotFound: the line is not part of this application.
+    """
+    _require_owner(actor, application)
+    _require_editable(application)
+    line = next((line for line in application.products if line.id == line_id), None)
+    if line is None:
+        raise NotFound(_("No such product line."))
+    with transaction():
+        application.products.remove(line)
+        record_event(actor, "product_removed", object_type="application",
+                     object_id=application.id, application_id=application.id,
+                     data={"product": line.product_code})
+
+
+def required_document_types(application: Application) -> list[DocumentType]:
+    """The document types this application's category and kind require (domain brief §6)."""
+    query = (
+        select(DocumentType)
+        .join(RequiredDocument, RequiredDocument.document_type_code == DocumentType.code)
+        .where(RequiredDocument.gacc_category.in_(("*", application.gacc_category_code)),
+               RequiredDocument.kind.in_(("*", application.kind)))
+        .distinct()
+        .order_by(DocumentType.code)
+    )
+    return list(db.session.scalars(query))
+
+
+def latest_documents(application: Application) -> dict[str, Document]:
+    """The newest version of each document type uploaded for the application."""
+    latest: dict[str, Document] = {}
+    for document in application.documents:
+        current = latest.get(document.document_type_code)
+        if current is None or document.version > current.version:
+            latest[document.document_type_code] = document
+    return latest
+
+
+def missing_for_submission(application: Application, locale: str = "en") -> list[str]:
+    """Everything that stops the application from being submitted, in words for the user."""
+    missing = []
+    if not application.products:
+        missing.append(_("At least one product with its annual volume."))
+    labels = {"haccp_status": _("HACCP"), "traceability": _("Traceability procedure"),
+              "production_capacity": _("Production capacity"), "water_source": _("Water source"),
+              "staff_count": _("Staff")}
+    for field, label in labels.items():
+        if getattr(application, field) in (None, ""):
+            missing.append(_("Questionnaire: %(field)s.", field=label))
+    uploaded = latest_documents(application)
+    for document_type in required_document_types(application):
+        if document_type.code not in uploaded or \
+                uploaded[document_type.code].review_status == "rejected":
+            missing.append(_("Document: %(name)s.", name=document_type.name_in(locale)))
+    return missing
+
+
+def last_change(application_id: int) -> AuditEvent | None:
+    """The newest audit event of an application: who changed it last, and when."""
+    return db.session.scalar(select(AuditEvent).where(AuditEvent.application_id == application_id)
+                             .order_by(AuditEvent.seq.desc()).limit(1))
+
+
+def _conflict_message(application_id: int) -> str:
+    event = last_change(application_id)
+    if event is None or event.actor is None:
+        return stale_message()
+    return _("%(who)s changed this application at %(when)s. Reload the page to see it.",
+             who=event.actor.full_name, when=event.at.strftime("%Y-%m-%d %H:%M UTC"))
+
+
+def apply_transition(actor: User, application: Application, action: str, *,
+                     comment: str = "", values: dict | None = None, data: dict | None = None):
+    """Move the application along the workflow with a guarded update and an audit row.
+
+    The UPDATE only matches while the state is still the one the actor saw, so of several
+    racing requests exactly one wins. The caller's transaction is committed by the caller.
+    :raise IllegalTransition: (domain.workflow) not allowed here for this role.
+    :raise Conflict: another request changed the state first.
+    """
+    source = application.state
+    transition = check_transition(State(source), action, actor.role)
+    if transition.requires_comment and not comment.strip():
+        raise ValidationFailed({"comment": [_("Please give a reason.")]})
+    now = utcnow()
+    result = db.session.execute(
+        update(Application)
+        .where(Application.id == application.id, Application.state == source)
+        .values(state=transition.target.value, state_changed_at=now, updated_at=now,
+                version=Application.version + 1, **(values or {}))
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise Conflict(_conflict_message(application.id))
+    record_event(actor, str(action), object_type="application", object_id=application.id,
+                 application_id=application.id, from_state=source,
+                 to_state=transition.target.value, comment=comment.strip(), data=data)
+    db.session.expire(application)
+    return transition.target
+
+
+def submit_application(actor: User, application: Application, version=None) -> date:
+    """Submit a draft (or resubmit a returned application); return the completeness deadline.
+
+    :raise ValidationFailed: something required is missing (all of it is listed).
+    :raise IllegalTransition: not a draft or returned application.
+    :raise Conflict: changed by someone else since the page was loaded.
+    """
+    _require_owner(actor, application)
+    action = "resubmit" if application.state == State.returned else "submit"
+    check_transition(State(application.state), action, actor.role)
+    _check_version(application, version)
+    if missing := missing_for_submission(application):
+        raise ValidationFailed({"": missing}, _("The application is not complete yet."))
+    days = SLA_WORKING_DAYS["completeness_check"]
+    deadline = working_calendar().add_working_days(local_today(), days)
+    with transaction():
+        apply_transition(actor, application, action,
+                         values={"submitted_at": utcnow(), "stage_deadline": deadline},
+                         data={"deadline": deadline.isoformat()})
+    return deadline
+
+
+def withdraw_application(actor: User, application: Application, comment: str = "",
+                         version=None) -> None:
+    """Withdraw a draft, submitted or returned application (terminal).
+
+    :raise IllegalTransition: the application is past the point where it can be withdrawn.
+    :raise Conflict: changed by someone else since the page was loaded.
+    """
+    _require_owner(actor, application)
+    _check_version(application, version)
+    with transaction():
+        apply_transition(actor, application, "withdraw", comment=comment,
+                         values={"stage_deadline": None})
+
+
+
+def timeline(application: Application) -> list[AuditEvent]:
+    """The application's audit events, oldest first, with their actors loaded."""
+    query = (select(AuditEvent).where(AuditEvent.application_id == application.id)
+             .options(selectinload(AuditEvent.actor)).order_by(AuditEvent.seq))
+    return list(db.session.scalars(query))

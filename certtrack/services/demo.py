@@ -1,0 +1,80 @@
+"""Demo accounts and data for `make run`'s first start; never for production."""
+
+import io
+
+from sqlalchemy import select
+
+from certtrack.extensions import db
+from certtrack.models import User
+from certtrack.services import accounts, applications, documents, enterprises
+
+DEMO_PASSWORD = "certtrack-demo-2026"  # noqa: S105 - printed on purpose; demo data only
+DEMO_USERS = (
+    ("admin", "admin@demo.certtrack.kz", "Aigerim Admin", None, ()),
+    ("registrar", "registrar@demo.certtrack.kz", "Rustem Registrar", None, ()),
+    ("inspector", "phyto@demo.certtrack.kz", "Inessa Phytosanitary", "phytosanitary",
+     ("KZ-11", "KZ-39", "KZ-59", "KZ-71")),
+    ("inspector", "vet@demo.certtrack.kz", "Vladimir Veterinary", "veterinary",
+     ("KZ-10", "KZ-19", "KZ-31", "KZ-33", "KZ-63", "KZ-75")),
+    ("exporter", "exporter@demo.certtrack.kz", "Erlan Exporter", None, ()),
+    ("exporter", "meat@demo.certtrack.kz", "Madina Meat", None, ()),
+)
+# A minimal valid PDF, so that demo documents open in any viewer.
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def _create_users() -> dict[str, User]:
+    users = {}
+    for role, email, name, committee, regions in DEMO_USERS:
+        users[email] = accounts.create_user(None, {
+            "email": email, "full_name": name, "role": role, "committee": committee,
+            "regions": list(regions), "password": DEMO_PASSWORD,
+        })
+    return users
+
+
+def _meat_exporter(user: User) -> None:
+    """A second exporter with a submitted beef application, so staff queues are not empty."""
+    enterprises.register_enterprise(user, {
+        "bin": "961141000023", "name_en": "Zhetysu Meat LLP", "name_kk": "Жетісу Ет ЖШС",
+        "name_ru": "ТОО «Жетысу Мясо»", "name_zh": "杰特苏肉类有限责任公司",
+        "legal_form": "llp", "legal_representative": "Madina Seitkali",
+        "region_code": "KZ-33", "address": "Taldykorgan, Abai Street 12",
+        "phone": "+7 7282 555 010", "email": "export@zhetysu-meat.kz",
+    })
+    plant = enterprises.add_establishment(user, {
+        "name": "Taldykorgan slaughterhouse", "type": "slaughterhouse", "region_code": "KZ-33",
+        "address": "Taldykorgan, industrial zone 4", "kz_registration_number": "KZ-33-VET-0042",
+    })
+    application = applications.create_application(user, {
+        "kind": "new", "establishment_id": plant.id, "gacc_category_code": "meat",
+        "haccp_status": "certified", "haccp_details": "ISO 22000:2018 certificate No. 0457",
+        "traceability": "Ear tags and batch numbers from farm to carcass",
+        "production_capacity": 40, "storage_capacity": 600, "water_source": "municipal",
+        "staff_count": 85, "last_inspection_date": None, "last_inspection_authority": "",
+    })
+    applications.add_product(user, application, {
+        "product_code": "beef_frozen", "annual_volume": 2500, "volume_unit": "t"})
+    for document_type in applications.required_document_types(application):
+        documents.upload_document(user, application, document_type.code,
+                                  io.BytesIO(DEMO_PDF), f"{document_type.name_en}.pdf")
+    applications.submit_application(user, application)
+
+
+def seed_demo(only_if_empty: bool = False) -> dict | None:
+    """Create the demo accounts and data; return the logins, or None when skipped.
+
+    The demo exporter exporter@demo.certtrack.kz starts without an enterprise, so that the
+    whole journey (register BIN 940140000385, add an establishment, apply) can be walked.
+    """
+    if only_if_empty and db.session.scalar(select(User.id).limit(1)) is not None:
+        return None
+    users = _create_users()
+    _meat_exporter(users["meat@demo.certtrack.kz"])
+    return {"password": DEMO_PASSWORD,
+            "logins": [(role, email) for role, email, *_rest in DEMO_USERS]}

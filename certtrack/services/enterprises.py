@@ -1,0 +1,155 @@
+"""An exporter's enterprise profile and its establishments."""
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from certtrack.domain.identifiers import IdentifierError, validate_bin
+from certtrack.extensions import db
+from certtrack.models import Enterprise, Establishment, Region, User
+from certtrack.models.enterprise import ESTABLISHMENT_TYPES, LEGAL_FORMS
+from certtrack.services.audit import record_event
+from certtrack.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from certtrack.services.transaction import stale_message, transaction
+
+ENTERPRISE_FIELDS = ("name_en", "name_kk", "name_ru", "name_zh", "legal_form",
+                     "legal_representative", "region_code", "address", "phone", "email")
+ESTABLISHMENT_FIELDS = ("name", "type", "region_code", "address", "kz_registration_number")
+
+
+def _require_exporter(actor: User) -> None:
+    if actor.role != "exporter":
+        raise PermissionDenied(_("Only exporters manage an enterprise profile."))
+
+
+def _check_version(obj, version) -> None:
+    if version not in (None, "") and str(obj.version) != str(version):
+        raise Conflict(stale_message())
+
+
+def _common_errors(data: dict) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if db.session.get(Region, data.get("region_code") or "") is None:
+        errors["region_code"] = [_("Choose a region from the list.")]
+    return errors
+
+
+def own_enterprise(actor: User) -> Enterprise | None:
+    """The enterprise the exporter is bound to, or None before it is registered."""
+    if actor.role != "exporter" or actor.enterprise_id is None:
+        return None
+    return db.session.get(Enterprise, actor.enterprise_id)
+
+
+def register_enterprise(actor: User, data: dict) -> Enterprise:
+    """Register the exporter's enterprise and bind the account to it.
+
+    :raise PermissionDenied: the actor is not an exporter or already has an enterprise.
+    :raise ValidationFailed: invalid or already registered BIN, unknown region or legal form.
+    """
+    _require_exporter(actor)
+    if actor.enterprise_id is not None:
+        raise PermissionDenied(_("Your account already has an enterprise."))
+    errors = _common_errors(data)
+    if data.get("legal_form") not in LEGAL_FORMS:
+        errors["legal_form"] = [_("Choose a legal form from the list.")]
+    try:
+        bin_ = validate_bin(data.get("bin") or "")
+    except IdentifierError:
+        errors["bin"] = [_("This BIN is not valid.")]
+    else:
+        if db.session.scalar(select(Enterprise.id).where(Enterprise.bin == bin_)):
+            errors["bin"] = [_("An enterprise with this BIN is already registered.")]
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction():
+        enterprise = Enterprise(bin=bin_, **{f: data.get(f) or "" for f in ENTERPRISE_FIELDS})
+        db.session.add(enterprise)
+        db.session.flush()
+        actor.enterprise_id = enterprise.id
+        record_event(actor, "enterprise_registered", object_type="enterprise",
+                     object_id=enterprise.id, data={"bin": bin_, "name_en": enterprise.name_en})
+    return enterprise
+
+
+def update_enterprise(actor: User, enterprise: Enterprise, data: dict) -> None:
+    """Change the profile (the BIN stays); `data['version']` guards against stale edits.
+
+    :raise Conflict: someone saved the profile since the form was loaded.
+    :raise ValidationFailed: unknown region or legal form.
+    """
+    _require_exporter(actor)
+    if enterprise.id != actor.enterprise_id:
+        raise NotFound(_("No such enterprise."))
+    errors = _common_errors(data)
+    if data.get("legal_form") not in LEGAL_FORMS:
+        errors["legal_form"] = [_("Choose a legal form from the list.")]
+    if errors:
+        raise ValidationFailed(errors)
+    _check_version(enterprise, data.get("version"))
+    with transaction():
+        changed = {f: data.get(f) or "" for f in ENTERPRISE_FIELDS
+                   if getattr(enterprise, f) != (data.get(f) or "")}
+        for field, value in changed.items():
+            setattr(enterprise, field, value)
+        record_event(actor, "enterprise_updated", object_type="enterprise",
+                     object_id=enterprise.id, data={"fields": sorted(changed)})
+
+
+def get_establishment(actor: User, establishment_id: int) -> Establishment:
+    """One of the exporter's own establishments.
+
+    :raise NotFound: unknown, or another enterprise's (never 403, so ids cannot be probed).
+    """
+    establishment = db.session.get(Establishment, establishment_id)
+    if establishment is None or establishment.enterprise_id != actor.enterprise_id:
+        raise NotFound(_("No such establishment."))
+    return establishment
+
+
+def _establishment_errors(data: dict) -> dict[str, list[str]]:
+    errors = _common_errors(data)
+    if data.get("type") not in ESTABLISHMENT_TYPES:
+        errors["type"] = [_("Choose a type from the list.")]
+    return errors
+
+
+def add_establishment(actor: User, data: dict) -> Establishment:
+    """Add an establishment to the exporter's enterprise.
+
+    :raise PermissionDenied: no enterprise registered yet.
+    :raise ValidationFailed: unknown type or region.
+    """
+    _require_exporter(actor)
+    if actor.enterprise_id is None:
+        raise PermissionDenied(_("Register your enterprise first."))
+    if errors := _establishment_errors(data):
+        raise ValidationFailed(errors)
+    with transaction():
+        establishment = Establishment(
+            enterprise_id=actor.enterprise_id,
+            **{f: (data.get(f) or "").strip() for f in ESTABLISHMENT_FIELDS},
+        )
+        db.session.add(establishment)
+        db.session.flush()
+        record_event(actor, "establishment_added", object_type="establishment",
+                     object_id=establishment.id, data={"name": establishment.name})
+    return establishment
+
+
+def update_establishment(actor: User, establishment: Establishment, data: dict) -> None:
+    """Change an establishment; `data['version']` guards against stale edits.
+
+    :raise Conflict: saved by someone else since the form was loaded.
+    :raise ValidationFailed: unknown type or region.
+    """
+    _require_exporter(actor)
+    if establishment.enterprise_id != actor.enterprise_id:
+        raise NotFound(_("No such establishment."))
+    if errors := _establishment_errors(data):
+        raise ValidationFailed(errors)
+    _check_version(establishment, data.get("version"))
+    with transaction():
+        for field in ESTABLISHMENT_FIELDS:
+            setattr(establishment, field, (data.get(field) or "").strip())
+        record_event(actor, "establishment_updated", object_type="establishment",
+                     object_id=establishment.id)

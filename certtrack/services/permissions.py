@@ -1,0 +1,43 @@
+"""Who may see which object: the one place for object-level access rules."""
+
+from sqlalchemy import Select, false, select
+
+from certtrack.models import Application, Establishment, GaccCategory, User
+
+
+def application_scope(user: User, query: Select | None = None) -> Select:
+    """Restrict an Application query to the rows `user` may see.
+
+    Exporters see their own enterprise's applications; inspectors those of their committee in
+    their regions; registrars and administrators see all.
+    """
+    query = query if query is not None else select(Application)
+    if user.role == "exporter":
+        if user.enterprise_id is None:
+            return query.where(false())
+        return query.where(Application.enterprise_id == user.enterprise_id)
+    if user.role == "inspector":
+        committee = select(GaccCategory.code).where(GaccCategory.committee == user.committee)
+        return query.where(
+            Application.gacc_category_code.in_(committee.scalar_subquery()),
+            Application.establishment_id.in_(
+                select(Establishment.id)
+                .where(Establishment.region_code.in_(user.region_codes))
+                .scalar_subquery()
+            ),
+        )
+    if user.role in ("registrar", "admin"):
+        return query
+    return query.where(false())
+
+
+def can_see_application(user: User, application: Application) -> bool:
+    """The rule of application_scope() for one loaded application."""
+    if user.role == "exporter":
+        return user.enterprise_id is not None and application.enterprise_id == user.enterprise_id
+    if user.role == "inspector":
+        return (
+            application.gacc_category.committee == user.committee
+            and application.establishment.region_code in user.region_codes
+        )
+    return user.role in ("registrar", "admin")

@@ -1,0 +1,202 @@
+"""Load the reference files into their tables (idempotent) and read them back for the app."""
+
+import csv
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from certtrack.domain.calendar import WorkingCalendar
+from certtrack.extensions import db
+from certtrack.models import (
+    DocumentType,
+    GaccCategory,
+    Holiday,
+    LabLimit,
+    Product,
+    Region,
+    RequiredDocument,
+)
+from certtrack.services.audit import ensure_audit_head
+
+_CALENDAR_KEY = "certtrack.working_calendar"
+NAMES = ("name_en", "name_ru", "name_kk", "name_zh")
+
+
+def reference_dir() -> Path:
+    """The folder holding the reference files shipped with the package."""
+    return Path(__file__).resolve().parent.parent / "reference"
+
+
+def _rows(folder: Path, name: str) -> Iterator[dict]:
+    with open(folder / name, newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            yield {key: (value or "").strip() for key, value in row.items()}
+
+
+def _names(row: dict) -> dict:
+    return {key: row.get(key, "") for key in NAMES}
+
+
+def _upsert(model, key: dict, values: dict) -> bool:
+    """Insert or update one row found by `key`; True when something changed."""
+    row = db.session.scalar(select(model).filter_by(**key))
+    if row is None:
+        db.session.add(model(**key, **values))
+        return True
+    changed = False
+    for field, value in values.items():
+        if getattr(row, field) != value:
+            setattr(row, field, value)
+            changed = True
+    return changed
+
+
+def _load_categories(folder: Path) -> int:
+    return sum(
+        _upsert(GaccCategory, {"code": r["code"]}, {
+            **_names(r), "committee": r["committee"],
+            "renewal_list_280": r["renewal_list_280"] == "1",
+            "source": r["source"], "confidence": r["confidence"],
+        })
+        for r in _rows(folder, "gacc_categories.csv")
+    )
+
+
+def _load_products(folder: Path) -> int:
+    return sum(
+        _upsert(Product, {"code": r["code"]}, {
+            **_names(r), "hs_code": r["hs_code"], "gacc_category_code": r["gacc_category"],
+            "protocol_status": r["protocol_status"],
+            "protocol_year": int(r["protocol_year"]) if r["protocol_year"] else None,
+            "source": r["source"], "confidence": r["confidence"],
+        })
+        for r in _rows(folder, "products.csv")
+    )
+
+
+def _load_regions(folder: Path) -> int:
+    return sum(_upsert(Region, {"code": r["code"]}, _names(r))
+               for r in _rows(folder, "regions.csv"))
+
+
+def _load_document_types(folder: Path) -> int:
+    return sum(
+        _upsert(DocumentType, {"code": r["code"]},
+                {**_names(r), "description_en": r["description_en"]})
+        for r in _rows(folder, "document_types.csv")
+    )
+
+
+def _replace_set(model, rows: list[dict], key_fields: tuple[str, ...], values) -> int:
+    """Upsert `rows` by their natural key and delete rows the file no longer lists."""
+    changed, wanted = 0, set()
+    for row in rows:
+        key = {field: row[field] for field in key_fields}
+        wanted.add(tuple(key.values()))
+        changed += _upsert(model, key, values(row))
+    for existing in db.session.scalars(select(model)):
+        if tuple(getattr(existing, f) for f in key_fields) not in wanted:
+            db.session.delete(existing)
+            changed += 1
+    return changed
+
+
+def _load_required_documents(folder: Path) -> int:
+    rows = [{"gacc_category": r["gacc_category"], "kind": r["kind"],
+             "document_type_code": r["document_type"]}
+            for r in _rows(folder, "required_documents.csv")]
+    return _replace_set(RequiredDocument, rows, ("gacc_category", "kind", "document_type_code"),
+                        lambda row: {})
+
+
+def _load_holidays(folder: Path) -> int:
+    rows = [{**r, "day": date.fromisoformat(r["date"])} for r in _rows(folder, "holidays.csv")]
+    return _replace_set(Holiday, rows, ("day",), lambda r: {
+        "kind": r["kind"], "name_en": r["name_en"], "name_ru": r.get("name_ru", ""),
+        "source": r["source"]})
+
+
+def _load_limits(folder: Path) -> int:
+    rows = list(_rows(folder, "limits.csv"))
+    return _replace_set(LabLimit, rows, ("parameter", "matrix"), lambda r: {
+        "products": r["products"], "kind": r["kind"],
+        "value": Decimal(r["value"]) if r["value"] else None, "unit": r["unit"],
+        "required": r["required"] == "1", "source": r["source"], "confidence": r["confidence"]})
+
+
+LOADERS = (
+    ("GACC categories", _load_categories),
+    ("regions", _load_regions),
+    ("products", _load_products),
+    ("document types", _load_document_types),
+    ("required documents", _load_required_documents),
+    ("holidays", _load_holidays),
+    ("laboratory limits", _load_limits),
+)
+
+
+def load_reference(folder: Path | None = None) -> dict[str, int]:
+    """Bring the reference tables in line with the files; return rows changed per table.
+
+    Running it twice changes nothing the second time. Commits once.
+    """
+    folder = folder or reference_dir()
+    changed = {}
+    for label, loader in LOADERS:
+        changed[label] = loader(folder)
+        db.session.flush()
+    ensure_audit_head()
+    db.session.commit()
+    current_app.extensions.pop(_CALENDAR_KEY, None)
+    return changed
+
+
+def working_calendar() -> WorkingCalendar:
+    """The working-day calendar built from the holiday table, cached per application."""
+    calendar = current_app.extensions.get(_CALENDAR_KEY)
+    if calendar is None:
+        rows = db.session.execute(select(Holiday.day, Holiday.kind)).all()
+        calendar = WorkingCalendar(
+            holidays=[day for day, kind in rows if kind == "holiday"],
+            working_weekends=[day for day, kind in rows if kind == "working_day"],
+        )
+        current_app.extensions[_CALENDAR_KEY] = calendar
+    return calendar
+
+
+def regions() -> list[Region]:
+    """All regions, by code."""
+    return list(db.session.scalars(select(Region).order_by(Region.code)))
+
+
+def categories() -> list[GaccCategory]:
+    """All GACC categories, by code."""
+    return list(db.session.scalars(select(GaccCategory).order_by(GaccCategory.code)))
+
+
+def document_types() -> list[DocumentType]:
+    """All document types, by code."""
+    return list(db.session.scalars(select(DocumentType).order_by(DocumentType.code)))
+
+
+def search_products(category: str | None = None, text: str = "") -> list[Product]:
+    """Catalogue products, optionally of one category, whose HS code starts with `text` or
+    whose name in any language contains it (case-insensitive)."""
+    query = select(Product).order_by(Product.hs_code, Product.code)
+    if category:
+        query = query.where(Product.gacc_category_code == category)
+    text = text.strip()
+    if text:
+        pattern = f"%{text.lower()}%"
+        query = query.where(
+            Product.hs_code.startswith(text, autoescape=True)
+            | func.lower(Product.name_en).like(pattern)
+            | func.lower(Product.name_ru).like(pattern)
+            | func.lower(Product.name_kk).like(pattern)
+            | Product.name_zh.like(f"%{text}%")
+        )
+    return list(db.session.scalars(query))

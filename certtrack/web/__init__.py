@@ -1,0 +1,75 @@
+"""The web layer: blueprints per audience, session checks, CSRF, headers and template helpers."""
+
+from flask import abort, current_app, g, request
+from flask_babel import format_date, format_datetime, get_locale
+
+from certtrack.services.applications import local_today
+from certtrack.services.reference import working_calendar
+from certtrack.web import access, errors, labels
+from certtrack.web.forms import BaseForm
+
+STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def check_csrf():
+    """Refuse (400) every state-changing request whose session CSRF token is missing or wrong."""
+    if request.method not in STATE_CHANGING:
+        return
+    form = BaseForm(request.form)
+    form.validate()
+    if form.csrf_token.errors:
+        abort(400)
+
+
+def security_headers(response):
+    """Headers of security.md item 24 on every response."""
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy",
+                       "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
+                       "form-action 'self'; base-uri 'none'")
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    if current_app.config["HSTS"]:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if g.get("user") is not None:
+        headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def csrf_token() -> str:
+    """A CSRF token for a form that has no WTForms class (buttons, the language switcher)."""
+    return BaseForm().csrf_token.current_token
+
+
+def localized(obj) -> str:
+    """A reference row's or enterprise's name in the current language."""
+    return obj.name_in(str(get_locale())) if obj is not None else ""
+
+
+def working_days_since(moment) -> int:
+    """Working days from `moment` to today (age in stage)."""
+    return working_calendar().working_days_between(moment.date(), local_today())
+
+
+def is_overdue(deadline) -> bool:
+    """True when a stage deadline has passed."""
+    return deadline is not None and local_today() > deadline
+
+
+def init_app(app) -> None:
+    """Register blueprints, hooks, error handlers and template helpers."""
+    from certtrack.web import admin, auth, documents, exporter, inspector, public, registrar
+
+    app.before_request(access.load_signed_in_user)
+    app.before_request(access.require_login)
+    app.before_request(check_csrf)
+    app.after_request(security_headers)
+    errors.init_app(app)
+    for module in (public, auth, exporter, documents, inspector, registrar, admin):
+        app.register_blueprint(module.bp)
+    app.jinja_env.globals.update(
+        labels=labels, label=labels.label, localized=localized, csrf_token=csrf_token,
+        working_days_since=working_days_since, is_overdue=is_overdue, get_locale=get_locale,
+    )
+    app.jinja_env.filters.update(date=format_date, datetime=format_datetime)

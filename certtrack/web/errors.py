@@ -1,0 +1,77 @@
+"""One error page for every status, with a safe message and never a traceback."""
+
+from flask import current_app, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from certtrack.services.errors import ServiceError
+
+
+def _titles() -> dict[int, str]:
+    return {
+        400: _("The request could not be understood"),
+        401: _("Please sign in"),
+        403: _("You may not do this"),
+        404: _("Page not found"),
+        405: _("This action is not available here"),
+        409: _("Changed by someone else"),
+        413: _("The file is too large"),
+        422: _("Please correct the form"),
+        429: _("Too many attempts"),
+        500: _("Something went wrong on our side"),
+    }
+
+
+def _messages(status: int) -> str:
+    return {
+        400: _("The form had expired or was sent from elsewhere. Go back, reload the page and "
+               "try again."),
+        403: _("Your account does not have access to this page."),
+        404: _("There is nothing here, or you do not have access to it."),
+        413: _("Files of at most %(mb)d MB are accepted. Go back and choose a smaller file; "
+               "nothing else was lost.", mb=_max_mb()),
+        500: _("The error was logged. Please try again in a moment."),
+    }.get(status, "")
+
+
+def _max_mb() -> int:
+    return int((current_app.config.get("MAX_CONTENT_LENGTH") or 0) / (1024 * 1024))
+
+
+def render_error(status: int, message: str = ""):
+    """The error page for `status`, with `message` (already translated) or a default one."""
+    title = _titles().get(status, _("Error"))
+    body = render_template("errors/error.html", status=status, title=title,
+                           message=message or _messages(status),
+                           reload_url=request.full_path if status == 409 else None)
+    return body, status
+
+
+def handle_http_exception(error: HTTPException):
+    if error.code is None or error.code < 400:
+        return error
+    headers = {}
+    if error.code == 405 and error.valid_methods:
+        headers["Allow"] = ", ".join(error.valid_methods)
+    body, status = render_error(error.code)
+    return body, status, headers
+
+
+def handle_service_error(error: ServiceError):
+    body, status = render_error(error.status, error.message)
+    headers = {"Retry-After": str(error.retry_after)} if hasattr(error, "retry_after") else {}
+    return body, status, headers
+
+
+def handle_unexpected(error: Exception):
+    original = getattr(error, "original_exception", error)
+    if isinstance(original, HTTPException):
+        return handle_http_exception(original)
+    return render_error(InternalServerError.code)
+
+
+def init_app(app) -> None:
+    """Register the handlers."""
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(ServiceError, handle_service_error)
+    app.register_error_handler(InternalServerError, handle_unexpected)

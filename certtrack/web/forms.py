@@ -1,0 +1,224 @@
+"""WTForms with session CSRF: one base class, and the forms of every page."""
+
+from datetime import timedelta
+
+from flask import current_app, render_template, session
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    FileField,
+    Form,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.csrf.session import SessionCSRF
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from certtrack.domain.identifiers import IdentifierError, validate_bin
+
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+EMAIL_MESSAGE = _l("Enter an e-mail address.")
+
+
+class BaseForm(Form):
+    """Every form of the app: CSRF bound to the session, messages in the user's language."""
+
+    class Meta:
+        csrf = True
+        csrf_class = SessionCSRF
+        csrf_time_limit = timedelta(hours=12)
+
+        @property
+        def csrf_secret(self):
+            return current_app.config["SECRET_KEY"].encode()
+
+        @property
+        def csrf_context(self):
+            return session
+
+        @property
+        def locales(self):
+            return [str(get_locale()), "en"]
+
+    @property
+    def field_errors(self) -> bool:
+        """True when any field other than the CSRF token failed validation."""
+        return any(errors for name, errors in self.errors.items() if name != "csrf_token")
+
+    def add_errors(self, errors: dict[str, list[str]]) -> None:
+        """Attach service-side errors to the fields they name ('' is the form as a whole)."""
+        for name, messages in errors.items():
+            field = getattr(self, name, None) if name else None
+            target = field.errors if field is not None else self.form_errors
+            if isinstance(target, tuple):
+                target = field.errors = list(target)
+            target.extend(messages)
+
+
+class ActionForm(BaseForm):
+    """A button that changes state, with an optional comment."""
+
+    version = HiddenField()
+    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=4000)])
+
+
+class LoginForm(BaseForm):
+    email = StringField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
+    next = HiddenField()
+
+
+class LanguageForm(BaseForm):
+    locale = SelectField(_l("Language"), choices=[])
+
+
+class ChangePasswordForm(BaseForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(min=12, max=128)],
+        description=_l("12 to 128 characters; a long phrase is easy to remember."),
+    )
+
+
+def bin_validator(form, field) -> None:
+    """The BIN's length, digits, layout and check digit (domain brief §9)."""
+    messages = {
+        "length": _l("A BIN has exactly 12 digits."),
+        "digits": _l("A BIN has digits only, without spaces or letters."),
+        "structure": _l("This is not the layout of a BIN (month, entity type, attribute)."),
+        "check_digit": _l("The check digit does not match: please check the number."),
+    }
+    try:
+        field.data = validate_bin(field.data or "")
+    except IdentifierError as error:
+        raise ValidationError(messages.get(error.code, _l("This BIN is not valid."))) from error
+
+
+def _text(label, required=False, max_length=300, **kwargs):
+    first = DataRequired() if required else Optional()
+    return StringField(label, validators=[first, Length(max=max_length)], **kwargs)
+
+
+class EnterpriseForm(BaseForm):
+    bin = StringField(
+        _l("BIN"), validators=[InputRequired(), bin_validator],
+        description=_l("Business identification number: 12 digits."),
+    )
+    name_en = _text(_l("Legal name in English"), required=True)
+    name_kk = _text(_l("Legal name in Kazakh"))
+    name_ru = _text(_l("Legal name in Russian"))
+    name_zh = _text(_l("Legal name in Chinese"))
+    legal_form = SelectField(_l("Legal form"), choices=[], validators=[DataRequired()])
+    legal_representative = _text(_l("Legal representative"), required=True, max_length=200)
+    region_code = SelectField(_l("Region"), choices=[], validators=[DataRequired()])
+    address = TextAreaField(_l("Legal address"), validators=[DataRequired(), Length(max=1000)])
+    phone = _text(_l("Phone"), max_length=40)
+    email = StringField(
+        _l("E-mail"),
+        validators=[Optional(), Length(max=254), Regexp(EMAIL_PATTERN, message=EMAIL_MESSAGE)],
+    )
+    version = HiddenField()
+
+
+class EstablishmentForm(BaseForm):
+    name = _text(_l("Name"), required=True)
+    type = SelectField(_l("Type"), choices=[], validators=[DataRequired()])
+    region_code = SelectField(_l("Region"), choices=[], validators=[DataRequired()])
+    address = TextAreaField(_l("Address"), validators=[DataRequired(), Length(max=1000)])
+    kz_registration_number = _text(
+        _l("Kazakh registration or accounting number"), required=True, max_length=64
+    )
+    version = HiddenField()
+
+
+def _amount(label):
+    return DecimalField(label, places=None, validators=[Optional(), NumberRange(min=0)])
+
+
+class ApplicationForm(BaseForm):
+    kind = SelectField(_l("Kind of application"), choices=[], validators=[DataRequired()])
+    establishment_id = SelectField(
+        _l("Establishment"), coerce=int, choices=[], validators=[DataRequired()]
+    )
+    gacc_category_code = SelectField(
+        _l("GACC product category"), choices=[], validators=[DataRequired()]
+    )
+    haccp_status = SelectField(_l("HACCP"), choices=[], validators=[Optional()])
+    haccp_details = TextAreaField(
+        _l("HACCP plan or certificate details"), validators=[Optional(), Length(max=4000)]
+    )
+    traceability = TextAreaField(
+        _l("Traceability procedure"), validators=[Optional(), Length(max=4000)]
+    )
+    production_capacity = _amount(_l("Production capacity, tonnes per day"))
+    storage_capacity = _amount(_l("Storage capacity, tonnes"))
+    water_source = SelectField(_l("Water source"), choices=[], validators=[Optional()])
+    staff_count = IntegerField(
+        _l("Staff"), validators=[Optional(), NumberRange(min=0, max=100000)]
+    )
+    last_inspection_date = DateField(_l("Last official inspection"), validators=[Optional()])
+    last_inspection_authority = _text(_l("Inspecting authority"))
+    version = HiddenField()
+
+
+class ProductLineForm(BaseForm):
+    product_code = SelectField(_l("Product"), choices=[], validators=[DataRequired()])
+    annual_volume = DecimalField(
+        _l("Annual volume"), places=None,
+        validators=[
+            InputRequired(),
+            NumberRange(min=0.001, message=_l("Enter a volume greater than zero.")),
+        ],
+    )
+    volume_unit = SelectField(_l("Unit"), choices=[], validators=[DataRequired()])
+
+
+class DocumentForm(BaseForm):
+    document_type = SelectField(_l("Document"), choices=[], validators=[DataRequired()])
+    file = FileField(_l("File (PDF, JPEG or PNG)"))
+
+    def validate_file(self, field):
+        if not field.data or not getattr(field.data, "filename", ""):
+            raise ValidationError(_l("Choose a file to upload."))
+
+
+class UserForm(BaseForm):
+    email = StringField(
+        _l("E-mail"),
+        validators=[DataRequired(), Length(max=254), Regexp(EMAIL_PATTERN, message=EMAIL_MESSAGE)],
+    )
+    full_name = _text(_l("Full name"), required=True, max_length=200)
+    role = SelectField(_l("Role"), choices=[], validators=[DataRequired()])
+    committee = SelectField(_l("Committee"), choices=[], validators=[Optional()])
+    regions = SelectMultipleField(_l("Regions"), choices=[], validators=[Optional()])
+    is_active = BooleanField(_l("Active"), default=True)
+    password = PasswordField(_l("Password"), validators=[Optional(), Length(max=128)])
+
+
+class PasswordResetForm(BaseForm):
+    password = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(min=12, max=128)]
+    )
+
+
+def render_form(template: str, form: BaseForm, **context):
+    """Render a page with a form: status 422 when the form carries errors, else 200."""
+    status = 422 if (form.field_errors or form.form_errors) else 200
+    return render_template(template, form=form, **context), status

@@ -1,0 +1,30 @@
+"""Pages anyone may open: the front door and the health check."""
+
+from flask import Blueprint, g, redirect, render_template, url_for
+
+from certtrack.web.access import public
+
+bp = Blueprint("public", __name__)
+
+HOMES = {
+    "exporter": "exporter.home",
+    "inspector": "inspector.queue",
+    "registrar": "registrar.overview",
+    "admin": "admin.users",
+}
+
+
+@bp.get("/")
+@public
+def index():
+    """Signed-in users go to their home page; others see what certtrack is."""
+    if g.user is not None:
+        return redirect(url_for(HOMES[g.user.role]))
+    return render_template("public/index.html")
+
+
+@bp.get("/healthz")
+@public
+def healthz():
+    """For load balancers: the process answers."""
+    return {"status": "ok"}

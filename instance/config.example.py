@@ -1,0 +1,34 @@
+# certtrack settings: copy to instance/config.py and adjust. Every setting can also be given as
+# an environment variable with the CERTTRACK_ prefix (CERTTRACK_SECRET_KEY=...). Load order:
+# defaults -> instance/config.py -> CERTTRACK_* variables (and DATABASE_URL) -> test settings.
+
+# Signs sessions and CSRF tokens. Required outside debug and tests: the app refuses to start with
+# the built-in default. Generate one with `flask --app certtrack gen-secret-key`.
+SECRET_KEY = "change-me"
+
+# Database. Default: SQLite at instance/certtrack.sqlite3. PostgreSQL through DATABASE_URL or:
+# SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://certtrack@localhost/certtrack"
+
+# Largest upload in bytes (larger ones get a 413 page). Default 20 MB.
+MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+
+# Where uploaded documents are stored, by SHA-256. Default: instance/uploads.
+# UPLOAD_FOLDER = "/var/lib/certtrack/uploads"
+
+# Languages offered, and the default; deadlines are counted in this time zone.
+# LANGUAGES = ("en", "ru", "kk", "zh")
+# BABEL_DEFAULT_LOCALE = "en"
+# BABEL_DEFAULT_TIMEZONE = "Asia/Almaty"
+
+# Session cookie: set SESSION_COOKIE_SECURE and HSTS when served over HTTPS.
+# SESSION_COOKIE_SECURE = True
+# HSTS = True
+# PERMANENT_SESSION_LIFETIME = datetime.timedelta(hours=12)
+
+# Sign-in throttling: failures allowed per account and per client address within the window.
+# LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+# LOGIN_MAX_FAILURES_PER_ADDRESS = 20
+# LOGIN_THROTTLE_WINDOW = datetime.timedelta(minutes=15)
+
+# Rows per page in lists.
+# PER_PAGE = 20

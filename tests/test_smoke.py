@@ -1,0 +1,26 @@
+"""The exporter's journey through the pages, end to end in the test client."""
+
+from factories import PDF_BYTES, make_exporter_with_application, make_user
+from forms import login, post
+
+
+def test_exporter_submits_prepared_application(ctx, client):
+    user, _e, _s, application = make_exporter_with_application()
+    login(client, user.email)
+    page = client.get(f"/exporter/applications/{application.id}")
+    assert page.status_code == 200
+    assert "Ready to submit" in page.get_data(as_text=True)
+    response = post(client, f"/exporter/applications/{application.id}/submit",
+                    {"version": application.version}, follow_redirects=True)
+    assert response.status_code == 200
+    assert "was submitted" in response.get_data(as_text=True)
+
+
+def test_pages_render(ctx, client):
+    make_exporter_with_application(complete=False)
+    for role in ("admin", "registrar", "inspector"):
+        user = make_user(role)
+        login(client, user.email)
+        assert client.get("/", follow_redirects=True).status_code == 200
+        post(client, "/logout")
+    assert PDF_BYTES
