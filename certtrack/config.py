@@ -25,6 +25,7 @@ class DefaultConfig:
     LOGIN_MAX_FAILURES_PER_ADDRESS = 20
     LOGIN_THROTTLE_WINDOW = timedelta(minutes=15)
     PER_PAGE = 20
+    PASSWORD_HASH_METHOD = "scrypt"  # Werkzeug's default; tests use a cheap method for speed
     PREFERRED_URL_SCHEME = "http"
     HSTS = False
 

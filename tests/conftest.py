@@ -18,6 +18,8 @@ def _reset_postgres(app) -> None:
         db.session.execute(text("CREATE SCHEMA public"))
         db.session.commit()
         db.create_all()
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -46,6 +48,7 @@ def app(database_url, tmp_path):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     })
     with app.app_context():
         if database_url.startswith("sqlite"):

@@ -28,6 +28,10 @@ def common_passwords() -> frozenset[str]:
     return frozenset(line.strip().lower() for line in text.splitlines() if line.strip())
 
 
+def _hash(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
 def password_problems(password: str) -> list[str]:
     """Messages for every rule the password breaks (length and the common-password list)."""
     if len(password) < PASSWORD_MIN:
@@ -133,7 +137,7 @@ def create_user(actor: User | None, data: dict) -> User:
     regions = (data.get("regions") or []) if inspector else []
     user = User(
         email=email, full_name=data["full_name"].strip(), role=data["role"],
-        password_hash=generate_password_hash(data["password"]),
+        password_hash=_hash(data["password"]),
         committee=data.get("committee") if inspector else None,
         regions=list(db.session.scalars(select(Region).where(Region.code.in_(regions)))),
     )
@@ -192,7 +196,7 @@ def reset_password(actor: User, user: User, new_password: str) -> None:
     _require_admin(actor)
     if problems := password_problems(new_password):
         raise ValidationFailed({"password": problems})
-    user.password_hash = generate_password_hash(new_password)
+    user.password_hash = _hash(new_password)
     user.session_version += 1
     record_event(actor, "password_reset", object_type="user", object_id=user.id)
     db.session.commit()
@@ -210,7 +214,7 @@ def change_password(user: User, current: str, new_password: str) -> None:
         errors["new_password"] = problems
     if errors:
         raise ValidationFailed(errors)
-    user.password_hash = generate_password_hash(new_password)
+    user.password_hash = _hash(new_password)
     user.session_version += 1
     record_event(user, "password_changed", object_type="user", object_id=user.id)
     db.session.commit()
