@@ -57,11 +57,12 @@ def create_user_command(email, full_name, role, committee, regions, password):
 def seed_demo_command(if_empty):
     """Create demo accounts and data (never in production: every password is printed)."""
     created = demo.seed_demo(only_if_empty=if_empty)
+    logins = created["logins"] if created else demo.existing_demo_logins()
     if not created:
-        click.echo("Demo data: already present, nothing done.")
-        return
-    click.echo(f"Demo accounts (password for all: {created['password']}):")
-    for role, email in created["logins"]:
+        click.echo("The database already has accounts; no demo data added.")
+    if logins:
+        click.echo(f"Demo accounts (password for all: {demo.DEMO_PASSWORD}):")
+    for role, email in logins:
         click.echo(f"  {role:<10} {email}")
 
 

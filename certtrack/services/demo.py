@@ -66,6 +66,13 @@ def _meat_exporter(user: User) -> None:
     applications.submit_application(user, application)
 
 
+def existing_demo_logins() -> list[tuple[str, str]]:
+    """The demo accounts present in the database, as (role, e-mail) pairs."""
+    emails = [email for _role, email, *_rest in DEMO_USERS]
+    present = set(db.session.scalars(select(User.email).where(User.email.in_(emails))))
+    return [(role, email) for role, email, *_rest in DEMO_USERS if email in present]
+
+
 def seed_demo(only_if_empty: bool = False) -> dict | None:
     """Create the demo accounts and data; return the logins, or None when skipped.
 

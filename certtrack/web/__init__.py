@@ -1,7 +1,7 @@
 """The web layer: blueprints per audience, session checks, CSRF, headers and template helpers."""
 
 from flask import abort, current_app, g, request
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
 from certtrack.services.applications import local_today
 from certtrack.services.reference import working_calendar
@@ -72,4 +72,4 @@ def init_app(app) -> None:
         labels=labels, label=labels.label, localized=localized, csrf_token=csrf_token,
         working_days_since=working_days_since, is_overdue=is_overdue, get_locale=get_locale,
     )
-    app.jinja_env.filters.update(date=format_date, datetime=format_datetime)
+    app.jinja_env.filters.update(date=format_date, datetime=format_datetime, number=format_decimal)
