@@ -25,7 +25,7 @@ class DefaultConfig:
     LOGIN_MAX_FAILURES_PER_ADDRESS = 20
     LOGIN_THROTTLE_WINDOW = timedelta(minutes=15)
     PER_PAGE = 20
-    PASSWORD_HASH_METHOD = "scrypt"  # Werkzeug's default; tests use a cheap method for speed
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - Werkzeug's default; tests use a cheap one
     PREFERRED_URL_SCHEME = "http"
     HSTS = False
 
