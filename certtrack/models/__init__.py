@@ -4,6 +4,13 @@ from certtrack.models.application import Application, ApplicationProduct
 from certtrack.models.audit import AuditEvent, AuditHead
 from certtrack.models.document import Document
 from certtrack.models.enterprise import Enterprise, Establishment
+from certtrack.models.inspection import (
+    CorrectionRequest,
+    Finding,
+    Inspection,
+    LabResult,
+    Sample,
+)
 from certtrack.models.reference import (
     DocumentType,
     GaccCategory,
@@ -13,6 +20,7 @@ from certtrack.models.reference import (
     Region,
     RequiredDocument,
 )
+from certtrack.models.registration import GaccBatch, Notification, OutboxEmail, Registration
 from certtrack.models.user import LoginAttempt, User, user_regions
 
 __all__ = [
@@ -20,17 +28,26 @@ __all__ = [
     "ApplicationProduct",
     "AuditEvent",
     "AuditHead",
+    "CorrectionRequest",
     "Document",
     "DocumentType",
     "Enterprise",
     "Establishment",
+    "Finding",
+    "GaccBatch",
     "GaccCategory",
     "Holiday",
+    "Inspection",
+    "LabResult",
     "LabLimit",
     "LoginAttempt",
+    "Notification",
+    "OutboxEmail",
     "Product",
     "Region",
+    "Registration",
     "RequiredDocument",
+    "Sample",
     "User",
     "user_regions",
 ]

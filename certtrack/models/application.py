@@ -33,6 +33,12 @@ class Application(db.Model):
     stage_deadline: Mapped[date | None] = mapped_column(Date)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    gacc_batch_id: Mapped[int | None] = mapped_column(ForeignKey("gacc_batch.id"), index=True)
+    renewal_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registration.id", use_alter=True)
+    )
+    conclusion: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -59,6 +65,8 @@ class Application(db.Model):
     documents = relationship(
         "Document", back_populates="application", order_by="Document.uploaded_at"
     )
+    assignee = relationship("User", foreign_keys=[assignee_id])
+    gacc_batch = relationship("GaccBatch", back_populates="applications")
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -28,7 +28,9 @@ class Document(db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     review_status: Mapped[str] = mapped_column(String(16), default="pending")
     review_comment: Mapped[str] = mapped_column(Text, default="")
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     application = relationship("Application", back_populates="documents")
     document_type = relationship("DocumentType", lazy="joined")
-    uploaded_by = relationship("User")
+    uploaded_by = relationship("User", foreign_keys=[uploaded_by_id])

@@ -1,0 +1,147 @@
+"""Inspection of an application: corrections requested, inspections, findings, lab work."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from certtrack.extensions import db
+from certtrack.models.base import UTCDateTime, utcnow
+
+INSPECTION_MODES = ("document", "video", "on_site")
+SEVERITIES = ("critical", "major", "minor")
+FINDING_STATUSES = ("open", "evidence_submitted", "closed")
+
+inspection_inspectors = Table(
+    "inspection_inspector",
+    db.metadata,
+    Column("inspection_id", ForeignKey("inspection.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("user.id"), primary_key=True),
+)
+
+
+class CorrectionRequest(db.Model):
+    """Deficiencies an inspector (or GACC, through a registrar) sends back to the exporter."""
+
+    __tablename__ = "correction_request"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
+    source: Mapped[str] = mapped_column(String(16), default="inspection")  # or "gacc"
+    deficiencies: Mapped[str] = mapped_column(Text)  # one deficiency per line
+    response_deadline: Mapped[date | None] = mapped_column(Date)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    created_by = relationship("User")
+
+    @property
+    def items(self) -> list[str]:
+        """The deficiencies, one per non-empty line."""
+        return [line.strip() for line in self.deficiencies.splitlines() if line.strip()]
+
+
+class Inspection(db.Model):
+    """A scheduled or performed inspection: document, video or on-site."""
+
+    __tablename__ = "inspection"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
+    mode: Mapped[str] = mapped_column(String(16))
+    scheduled_for: Mapped[date] = mapped_column(Date)
+    performed_on: Mapped[date | None] = mapped_column(Date)
+    checklist: Mapped[dict] = mapped_column(JSON, default=dict)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    inspectors = relationship("User", secondary=inspection_inspectors, lazy="selectin")
+    findings: Mapped[list["Finding"]] = relationship(
+        back_populates="inspection", order_by="Finding.id", lazy="selectin"
+    )
+
+
+class Finding(db.Model):
+    """A non-conformity found at an inspection, with its corrective action when one is due."""
+
+    __tablename__ = "finding"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
+    requirement: Mapped[str] = mapped_column(String(300))
+    observation: Mapped[str] = mapped_column(Text)
+    clause: Mapped[str] = mapped_column(String(120), default="")
+    severity: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(24), default="open")
+    corrective_action: Mapped[str] = mapped_column(Text, default="")
+    due_date: Mapped[date | None] = mapped_column(Date)
+    evidence_document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
+    evidence_note: Mapped[str] = mapped_column(Text, default="")
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    inspection: Mapped[Inspection] = relationship(back_populates="findings")
+    evidence_document = relationship("Document")
+    verified_by = relationship("User", foreign_keys=[verified_by_id])
+
+
+class Sample(db.Model):
+    """A sample taken for laboratory testing."""
+
+    __tablename__ = "sample"
+    __table_args__ = (UniqueConstraint("application_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
+    code: Mapped[str] = mapped_column(String(64))
+    product_code: Mapped[str] = mapped_column(ForeignKey("product.code"))
+    taken_on: Mapped[date] = mapped_column(Date)
+    matrix: Mapped[str] = mapped_column(String(200))
+    laboratory: Mapped[str] = mapped_column(String(300))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    product = relationship("Product")
+    results: Mapped[list["LabResult"]] = relationship(
+        back_populates="sample", order_by="LabResult.id", lazy="selectin"
+    )
+
+
+class LabResult(db.Model):
+    """A laboratory result with the verdict against the limit it was judged by."""
+
+    __tablename__ = "lab_result"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sample_id: Mapped[int] = mapped_column(ForeignKey("sample.id"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
+    limit_id: Mapped[int | None] = mapped_column(ForeignKey("lab_limit.id"))
+    parameter: Mapped[str] = mapped_column(String(120))
+    value: Mapped[Decimal | None] = mapped_column(Numeric(18, 6))
+    unit: Mapped[str | None] = mapped_column(String(16))
+    loq: Mapped[Decimal | None] = mapped_column(Numeric(18, 6))
+    detected: Mapped[bool | None] = mapped_column(Boolean)
+    method: Mapped[str] = mapped_column(String(120), default="")
+    tested_on: Mapped[date] = mapped_column(Date)
+    valid_days: Mapped[int | None] = mapped_column(Integer)
+    verdict: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    limit_source: Mapped[str] = mapped_column(Text, default="")
+    limit_confidence: Mapped[str] = mapped_column(String(1), default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    sample: Mapped[Sample] = relationship(back_populates="results")
+    limit = relationship("LabLimit")

@@ -1,0 +1,90 @@
+"""In-app notifications and the e-mail outbox that mirrors them."""
+
+from flask import current_app
+from sqlalchemy import func, select, update
+
+from certtrack.extensions import db
+from certtrack.models import Notification, OutboxEmail, User
+from certtrack.models.base import utcnow
+
+KINDS = ("returned", "inspection_scheduled", "corrective_actions", "results", "conclusion",
+         "registered", "gacc_returned", "suspended", "resumed", "revoked", "expired",
+         "renewal_window", "assigned", "submitted")
+
+
+def notify(users, kind: str, message: str, link: str = "",
+           dedupe_key: str | None = None) -> list[Notification]:
+    """Queue a notification (and its e-mail) for each active user, in the caller's transaction.
+
+    `message` is stored as given: pass it already in words. A `dedupe_key` already used for a
+    user skips that user, so that a job run twice notifies once.
+    """
+    created = []
+    for user in {u.id: u for u in users if u is not None and u.is_active}.values():
+        if dedupe_key and db.session.scalar(select(Notification.id).where(
+                Notification.user_id == user.id, Notification.dedupe_key == dedupe_key)):
+            continue
+        note = Notification(user_id=user.id, kind=kind, message=message, link=link,
+                            dedupe_key=dedupe_key)
+        db.session.add(note)
+        db.session.flush()
+        db.session.add(OutboxEmail(recipient=user.email, subject=f"certtrack: {message[:120]}",
+                                   body=_email_body(message, link), notification_id=note.id))
+        created.append(note)
+    return created
+
+
+def _email_body(message: str, link: str) -> str:
+    base = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
+    return f"{message}\n\n{base}{link}\n" if link else f"{message}\n"
+
+
+def enterprise_users(enterprise_id: int) -> list[User]:
+    """The exporter accounts bound to an enterprise."""
+    return list(db.session.scalars(select(User).where(User.enterprise_id == enterprise_id,
+                                                      User.role == "exporter")))
+
+
+def unread_count(user: User) -> int:
+    """How many notifications the user has not read."""
+    return db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+
+
+def list_notifications(user: User, page: int = 1):
+    """One page of the user's notifications, newest first."""
+    query = (select(Notification).where(Notification.user_id == user.id)
+             .order_by(Notification.created_at.desc(), Notification.id.desc()))
+    return db.paginate(query, page=page, per_page=current_app.config["PER_PAGE"], error_out=False)
+
+
+def mark_all_read(user: User) -> int:
+    """Mark every unread notification of the user as read; return how many."""
+    result = db.session.execute(update(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)).values(read_at=utcnow()))
+    db.session.commit()
+    return result.rowcount
+
+
+def send_outbox(send, limit: int = 100) -> tuple[int, int]:
+    """Hand unsent e-mails to `send(recipient, subject, body)`; return (sent, failed).
+
+    A failure is recorded on the row and retried on the next run.
+    """
+    sent = failed = 0
+    rows = db.session.scalars(select(OutboxEmail).where(OutboxEmail.sent_at.is_(None))
+                              .order_by(OutboxEmail.id).limit(limit))
+    for email in list(rows):
+        email.attempts += 1
+        try:
+            send(email.recipient, email.subject, email.body)
+        except Exception as error:  # noqa: BLE001 - any SMTP failure is recorded and retried
+            email.last_error = str(error)[:1000]
+            failed += 1
+        else:
+            email.sent_at = utcnow()
+            sent += 1
+        db.session.commit()
+    return sent, failed
+
+
