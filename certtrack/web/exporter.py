@@ -8,7 +8,7 @@ from werkzeug.datastructures import CombinedMultiDict
 from certtrack.domain.workflow import IllegalTransition, allowed_actions
 from certtrack.services import applications, documents, enterprises, reference
 from certtrack.services.errors import ValidationFailed
-from certtrack.web import labels
+from certtrack.web import labels, panels
 from certtrack.web.access import roles_required
 from certtrack.web.forms import (
     ActionForm,
@@ -217,6 +217,7 @@ def _render_application(application, product_form=None, document_form=None, stat
         required=applications.required_document_types(application),
         latest=applications.latest_documents(application),
         timeline=applications.timeline(application), query=request.args.get("q", ""),
+        **panels.context_for(g.user, application),
     ), status
 
 

@@ -3,6 +3,7 @@
 from flask import g, render_template, request
 
 from certtrack.services import applications
+from certtrack.web import panels
 
 
 def render_application_list(endpoint: str, detail: str, default_sort: str = "deadline"):
@@ -21,4 +22,5 @@ def render_application_detail(application_id: int):
     application = applications.get_application(g.user, application_id)
     return render_template("staff/application.html", application=application,
                            latest=applications.latest_documents(application),
-                           timeline=applications.timeline(application))
+                           timeline=applications.timeline(application),
+                           **panels.context_for(g.user, application))
