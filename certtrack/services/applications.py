@@ -35,10 +35,12 @@ EDITABLE_STATES = (State.draft, State.returned)
 QUESTIONNAIRE_FIELDS = ("haccp_status", "haccp_details", "traceability", "production_capacity",
                         "storage_capacity", "water_source", "staff_count",
                         "last_inspection_date", "last_inspection_authority")
+# NULLS LAST spelled out: SQLite puts NULLs first in ascending order, PostgreSQL last, and
+# applications without a deadline (drafts, closed ones) belong after the urgent ones.
 SORTS = {
     "updated": Application.updated_at.desc(),
     "created": Application.created_at.desc(),
-    "deadline": Application.stage_deadline.asc(),
+    "deadline": Application.stage_deadline.asc().nulls_last(),
     "state": Application.state.asc(),
 }
 
@@ -89,9 +91,6 @@ def _require_editable(application: Application) -> None:
         raise PermissionDenied(_("This application can no longer be changed."))
 
 
-def _check_version(application: Application, version) -> None:
-    if version not in (None, "") and str(application.version) != str(version):
-        raise Conflict(stale_message())
 
 
 def _application_errors(actor: User, data: dict) -> dict[str, list[str]]:
@@ -268,6 +267,12 @@ def _conflict_message(application_id: int) -> str:
              who=event.actor.full_name, when=event.at.strftime("%Y-%m-%d %H:%M UTC"))
 
 
+def _check_version(application: Application, version) -> None:
+    """:raise Conflict: the page was loaded before someone else's change (says who and when)."""
+    if version not in (None, "") and str(application.version) != str(version):
+        raise Conflict(_conflict_message(application.id))
+
+
 def apply_transition(actor: User, application: Application, action: str, *,
                      comment: str = "", values: dict | None = None, data: dict | None = None):
     """Move the application along the workflow with a guarded update and an audit row.
@@ -307,9 +312,9 @@ def submit_application(actor: User, application: Application, version=None) -> d
     :raise Conflict: changed by someone else since the page was loaded.
     """
     _require_owner(actor, application)
+    _check_version(application, version)
     action = "resubmit" if application.state == State.returned else "submit"
     check_transition(State(application.state), action, actor.role)
-    _check_version(application, version)
     if missing := missing_for_submission(application):
         raise ValidationFailed({"": missing}, _("The application is not complete yet."))
     days = SLA_WORKING_DAYS["completeness_check"]

@@ -3,6 +3,7 @@
 from flask import abort, current_app, g, request
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
+from certtrack.services import notifications as notification_service
 from certtrack.services.applications import local_today
 from certtrack.services.reference import working_calendar
 from certtrack.web import access, errors, labels
@@ -57,19 +58,49 @@ def is_overdue(deadline) -> bool:
     return deadline is not None and local_today() > deadline
 
 
+def state_row(pair) -> tuple[str, int]:
+    """(state code, figure) -> (translated state, figure), for charts."""
+    return labels.label(labels.STATES, pair[0]), pair[1]
+
+
+def named_row(pair, lookup) -> tuple[str, int]:
+    """(reference code, figure) -> (name in the current language, figure), for charts."""
+    row = lookup.get(pair[0])
+    return (localized(row) if row is not None else pair[0]), pair[1]
+
+
+def unread_notifications() -> dict:
+    """The signed-in user's unread count, for the navigation bar."""
+    user = g.get("user")
+    return {"unread_notifications": notification_service.unread_count(user) if user else 0}
+
+
 def init_app(app) -> None:
     """Register blueprints, hooks, error handlers and template helpers."""
-    from certtrack.web import admin, auth, documents, exporter, inspector, public, registrar
+    from certtrack.web import (
+        admin,
+        auth,
+        dashboard,
+        documents,
+        exporter,
+        inspector,
+        notifications,
+        public,
+        registrar,
+    )
 
     app.before_request(access.load_signed_in_user)
     app.before_request(access.require_login)
     app.before_request(check_csrf)
     app.after_request(security_headers)
     errors.init_app(app)
-    for module in (public, auth, exporter, documents, inspector, registrar, admin):
+    for module in (public, auth, exporter, documents, inspector, registrar, admin, dashboard,
+                   notifications):
         app.register_blueprint(module.bp)
     app.jinja_env.globals.update(
         labels=labels, label=labels.label, localized=localized, csrf_token=csrf_token,
         working_days_since=working_days_since, is_overdue=is_overdue, get_locale=get_locale,
     )
-    app.jinja_env.filters.update(date=format_date, datetime=format_datetime, number=format_decimal)
+    app.jinja_env.filters.update(date=format_date, datetime=format_datetime, number=format_decimal,
+                                 state_row=state_row, named_row=named_row)
+    app.context_processor(unread_notifications)

@@ -1,0 +1,67 @@
+"""Figures for registrars and administrators: where the applications are and how long they wait."""
+
+from collections import defaultdict
+from datetime import timedelta
+from statistics import median
+
+from sqlalchemy import func, select, type_coerce
+
+from certtrack.extensions import db
+from certtrack.models import Application, AuditEvent, Establishment, User
+from certtrack.models.base import UTCDateTime, utcnow
+from certtrack.services.applications import local_today
+from certtrack.services.errors import PermissionDenied
+
+OPEN_STATES = ("submitted", "under_review", "returned", "inspection_scheduled", "inspected",
+               "corrective_actions", "lab_testing", "conclusion_positive", "recommended",
+               "submitted_to_gacc", "gacc_returned")
+
+
+def _require_staff(actor: User) -> None:
+    if actor.role not in ("registrar", "admin"):
+        raise PermissionDenied("dashboard")
+
+
+def _counts(column, *joins) -> dict[str, int]:
+    query = select(column, func.count(Application.id)).where(Application.state != "draft")
+    for join in joins:
+        query = query.join(*join)
+    return dict(db.session.execute(query.group_by(column)).all())
+
+
+def stage_medians(days: int = 365) -> dict[str, float]:
+    """Median days an application spent in each state, over transitions of the last `days`."""
+    since = utcnow() - timedelta(days=days)
+    previous = type_coerce(func.lag(AuditEvent.at).over(
+        partition_by=AuditEvent.application_id, order_by=AuditEvent.seq), UTCDateTime)
+    moves = (select(AuditEvent.from_state, AuditEvent.at, previous.label("entered"))
+             .where(AuditEvent.to_state.is_not(None), AuditEvent.application_id.is_not(None))
+             .subquery())
+    rows = db.session.execute(
+        select(moves.c.from_state, moves.c.at, moves.c.entered)
+        .where(moves.c.entered.is_not(None), moves.c.at >= since,
+               moves.c.from_state.is_not(None)))
+    spans: dict[str, list[float]] = defaultdict(list)
+    for state, left, entered in rows:
+        spans[state].append((left - entered).total_seconds() / 86400)
+    return {state: round(median(values), 1) for state, values in spans.items()}
+
+
+def overview(actor: User) -> dict:
+    """Counts by state, region and category, overdue work and median days per stage.
+
+    :raise PermissionDenied: the actor is neither registrar nor administrator.
+    """
+    _require_staff(actor)
+    today = local_today()
+    overdue = db.session.scalar(select(func.count(Application.id)).where(
+        Application.state.in_(OPEN_STATES), Application.stage_deadline < today)) or 0
+    return {
+        "by_state": _counts(Application.state),
+        "by_region": _counts(Establishment.region_code,
+                             (Establishment, Establishment.id == Application.establishment_id)),
+        "by_category": _counts(Application.gacc_category_code),
+        "overdue": overdue,
+        "open": sum(v for k, v in _counts(Application.state).items() if k in OPEN_STATES),
+        "medians": stage_medians(),
+    }
