@@ -4,8 +4,6 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from factories import make_exporter_with_application
-from forms import csrf_token, login
 from sqlalchemy import func, select
 
 from certtrack import create_app
@@ -13,6 +11,9 @@ from certtrack.extensions import db
 from certtrack.models import Application, AuditEvent
 from certtrack.services import audit
 from certtrack.services.reference import load_reference
+
+from factories import make_exporter_with_application
+from forms import csrf_token, login
 
 RACERS = 8
 
