@@ -2,6 +2,13 @@
 
 from certtrack.models.application import Application, ApplicationProduct
 from certtrack.models.audit import AuditEvent, AuditHead
+from certtrack.models.certificate import (
+    Certificate,
+    CertificateCounter,
+    Dossier,
+    StoredPdf,
+    VerificationLog,
+)
 from certtrack.models.document import Document
 from certtrack.models.enterprise import Enterprise, Establishment
 from certtrack.models.inspection import (
@@ -28,8 +35,11 @@ __all__ = [
     "ApplicationProduct",
     "AuditEvent",
     "AuditHead",
+    "Certificate",
+    "CertificateCounter",
     "CorrectionRequest",
     "Document",
+    "Dossier",
     "DocumentType",
     "Enterprise",
     "Establishment",
@@ -48,6 +58,8 @@ __all__ = [
     "Registration",
     "RequiredDocument",
     "Sample",
+    "StoredPdf",
     "User",
     "user_regions",
+    "VerificationLog",
 ]
