@@ -1,12 +1,17 @@
 """Flask commands: database, reference data, accounts, demo data and audit checks."""
 
 import secrets
+from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
+from certtrack.pdf.demo import write_demo_documents
 from certtrack.services import accounts, audit, demo, reference
+from certtrack.services.applications import local_today
+from certtrack.services.daily import run_daily, send_waiting_emails, waiting_emails
 from certtrack.services.errors import ValidationFailed
 
 
@@ -84,8 +89,40 @@ def gen_secret_key_command():
     click.echo(secrets.token_urlsafe(48))
 
 
+@click.command("daily")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Run as on this day (YYYY-MM-DD); default: today in Kazakhstan.")
+@with_appcontext
+def daily_command(today):
+    """Expire registrations, lift ended suspensions, send renewal reminders and e-mails."""
+    day = today.date() if today else local_today()
+    with current_app.test_request_context("/"):  # notification links are built with url_for
+        report = run_daily(day)
+    click.echo(f"Daily run for {day.isoformat()}:")
+    click.echo(f"  registrations expired: {report.expired}")
+    click.echo(f"  suspensions lifted: {report.resumed}")
+    click.echo(f"  renewal reminders: {report.reminders} (to {report.reminded_users} users)")
+    if report.skipped:
+        click.echo(f"  skipped, changed by someone else meanwhile: {report.skipped}")
+    if current_app.config.get("MAIL_SERVER"):
+        sent, failed = send_waiting_emails(current_app.config)
+        click.echo(f"  e-mails sent: {sent}, failed (retried next run): {failed}")
+    else:
+        click.echo(f"  e-mails waiting in the outbox: {waiting_emails()} "
+                   "(set MAIL_SERVER to send them)")
+
+
+@click.command("demo-documents")
+@click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
+def demo_documents_command(outdir):
+    """Write a demo certificate, its draft preview and a demo dossier into OUTDIR (no database)."""
+    for path, pages in write_demo_documents(outdir):
+        click.echo(f"{path} ({pages} page{'' if pages == 1 else 's'})")
+
+
 def init_app(app) -> None:
     """Register the commands on the application."""
     for command in (init_db_command, load_reference_command, create_user_command,
-                    seed_demo_command, verify_audit_command, gen_secret_key_command):
+                    seed_demo_command, verify_audit_command, gen_secret_key_command,
+                    daily_command, demo_documents_command):
         app.cli.add_command(command)

@@ -4,6 +4,8 @@ import os
 from datetime import timedelta
 
 INSECURE_SECRET_KEY = "dev-insecure-change-me"  # noqa: S105 - refused outside debug and testing
+# The placeholder of instance/config.example.py: a copied, unedited example is refused too.
+EXAMPLE_SECRET_KEY = "change-me"  # noqa: S105
 
 
 class DefaultConfig:
@@ -28,6 +30,16 @@ class DefaultConfig:
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - Werkzeug's default; tests use a cheap one
     PREFERRED_URL_SCHEME = "http"
     HSTS = False
+    # Reverse proxies in front of the app (nginx: 1). Their X-Forwarded-For and -Proto are then
+    # believed, so that the per-address sign-in throttle sees clients, not the proxy.
+    TRUSTED_PROXIES = 0
+    # Outgoing e-mail (the notification outbox); None: e-mails wait in the outbox.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 587
+    MAIL_USE_TLS = True
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_FROM: str | None = None
 
 
 def database_url_from_env(environ=os.environ) -> str | None:
@@ -59,7 +71,7 @@ def load_config(app, test_config: dict | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + path
     if not app.config["UPLOAD_FOLDER"]:
         app.config["UPLOAD_FOLDER"] = os.path.join(app.instance_path, "uploads")
-    unsafe = app.config["SECRET_KEY"] in (INSECURE_SECRET_KEY, "", None)
+    unsafe = app.config["SECRET_KEY"] in (INSECURE_SECRET_KEY, EXAMPLE_SECRET_KEY, "", None)
     if unsafe and not (app.debug or app.testing):
         raise RuntimeError(
             "Refusing to start with the default SECRET_KEY: set CERTTRACK_SECRET_KEY "

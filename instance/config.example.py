@@ -3,8 +3,9 @@
 # defaults -> instance/config.py -> CERTTRACK_* variables (and DATABASE_URL) -> test settings.
 
 # Signs sessions and CSRF tokens. Required outside debug and tests: the app refuses to start with
-# the built-in default. Generate one with `flask --app certtrack gen-secret-key`.
-SECRET_KEY = "change-me"
+# the built-in default or this placeholder. Generate one with
+# `flask --app certtrack gen-secret-key`.
+SECRET_KEY = "change-me"  # noqa: S105 - a placeholder the app refuses
 
 # Database. Default: SQLite at instance/certtrack.sqlite3. PostgreSQL through DATABASE_URL or:
 # SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://certtrack@localhost/certtrack"
@@ -25,6 +26,11 @@ MAX_CONTENT_LENGTH = 20 * 1024 * 1024
 # HSTS = True
 # PERMANENT_SESSION_LIFETIME = datetime.timedelta(hours=12)
 
+# Behind a reverse proxy (nginx), the number of proxies whose X-Forwarded-For and
+# X-Forwarded-Proto are believed. Without it every client has the proxy's address, and 20 failed
+# sign-ins by anyone block every sign-in. Leave 0 when clients connect directly.
+# TRUSTED_PROXIES = 1
+
 # Sign-in throttling: failures allowed per account and per client address within the window.
 # LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
 # LOGIN_MAX_FAILURES_PER_ADDRESS = 20
@@ -32,3 +38,12 @@ MAX_CONTENT_LENGTH = 20 * 1024 * 1024
 
 # Rows per page in lists.
 # PER_PAGE = 20
+
+# Outgoing e-mail: notifications are queued in an outbox and sent by `flask --app certtrack daily`
+# when MAIL_SERVER is set (STARTTLS on MAIL_PORT when MAIL_USE_TLS). Unset: they wait.
+# MAIL_SERVER = "smtp.example.kz"
+# MAIL_PORT = 587
+# MAIL_USE_TLS = True
+# MAIL_USERNAME = "certtrack@example.kz"
+# MAIL_PASSWORD = "..."
+# MAIL_FROM = "certtrack <certtrack@example.kz>"

@@ -1,9 +1,11 @@
 """Fixtures: an application on a fresh database, clients that sign in over HTTP, factories."""
 
 import os
+import sqlite3
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.pool import StaticPool
 
 from certtrack import create_app
 from certtrack.extensions import db
@@ -40,24 +42,55 @@ def _truncate_all() -> None:
     db.session.commit()
 
 
-@pytest.fixture
-def app(database_url, tmp_path):
-    app = create_app({
+def _memory_database(source: sqlite3.Connection | None = None) -> dict:
+    """Engine options for a private in-memory SQLite database, copied from `source` if given."""
+    connection = sqlite3.connect(":memory:", check_same_thread=False)
+    if source is not None:
+        source.backup(connection)
+    return {"creator": lambda: connection, "poolclass": StaticPool}
+
+
+def _test_config(database_url: str, upload_folder: str, engine_options: dict) -> dict:
+    return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
+        "UPLOAD_FOLDER": upload_folder,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-    })
+    }
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """One in-memory database with the schema and the reference data, built once per run;
+    every test starts from a copy of it (sqlite3's backup API), which is much faster than
+    creating the tables and loading the reference files again."""
+    options = _memory_database()
+    connection = options["creator"]()
+    app = create_app(_test_config("sqlite://", str(tmp_path_factory.mktemp("up")), options))
     with app.app_context():
-        if database_url.startswith("sqlite"):
-            db.create_all()
+        db.create_all()
         load_reference()
+        db.session.remove()
+    return connection
+
+
+@pytest.fixture
+def app(database_url, tmp_path, request):
+    """The application on a fresh database: a copy of the SQLite template, or PostgreSQL with
+    every table emptied after the test."""
+    sqlite = database_url.startswith("sqlite")
+    options = _memory_database(request.getfixturevalue("sqlite_template")) if sqlite else {}
+    app = create_app(_test_config(database_url, str(tmp_path / "uploads"), options))
+    if not sqlite:
+        with app.app_context():
+            load_reference()
     yield app
     with app.app_context():
         db.session.remove()
-        if database_url.startswith("postgresql"):
+        if not sqlite:
             _truncate_all()
         db.engine.dispose()
 

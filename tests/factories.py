@@ -61,3 +61,103 @@ def make_exporter_with_application(bin_="940140000385", email=None, complete=Tru
             documents.upload_document(user, application, document_type.code,
                                       io.BytesIO(PDF_BYTES), f"{document_type.code}.pdf")
     return user, enterprise, establishment, application
+
+
+def move_to_state(application, state: str):
+    """Put an application straight into `state` in the database, skipping the workflow.
+
+    For tests of a later stage (laboratory, conclusion) that do not exercise the earlier ones.
+    """
+    from certtrack.extensions import db
+
+    application.state = str(state)
+    db.session.commit()
+    return application
+
+
+def make_application_for_lab(state: str = "inspected", product: str = "wheat",
+                             bin_: str = "940140000385", email: str | None = None):
+    """An exporter's application for one product in KZ-11, put straight into `state`, and an
+    inspector of the right committee and region: (exporter, inspector, application).
+
+    Wheat goes to the phytosanitary committee; a meat product (beef_chilled, mutton…) to the
+    veterinary one.
+    """
+    meat = product in ("beef_chilled", "beef_frozen", "mutton", "pork", "horse_meat", "offal")
+    user = make_user("exporter", email)
+    enterprises.register_enterprise(user, {**ENTERPRISE, "bin": bin_})
+    establishment = enterprises.add_establishment(
+        user, {**ESTABLISHMENT, "type": "slaughterhouse" if meat else "elevator"})
+    application = applications.create_application(user, {
+        **QUESTIONNAIRE, "gacc_category_code": "meat" if meat else "edible_grains",
+        "establishment_id": establishment.id})
+    applications.add_product(user, application, {
+        "product_code": product, "annual_volume": 100, "volume_unit": "t"})
+    inspector = make_user("inspector", committee="veterinary" if meat else "phytosanitary")
+    return user, inspector, move_to_state(application, state)
+
+
+def make_bin(serial: int) -> str:
+    """A valid BIN of a resident legal entity (head office), distinct for each serial."""
+    from certtrack.domain.identifiers import bin_check_digit
+
+    while True:
+        first11 = f"2001400{serial:04d}"
+        check = bin_check_digit(first11)
+        if check is not None:
+            return f"{first11}{check}"
+        serial += 5000
+
+
+def make_submitted_application(exporter=None, *, name: str = "Steppe Grain LLP",
+                               region: str = "KZ-11", category: str = "edible_grains",
+                               product: str = "wheat", submit: bool = True):
+    """A complete application of `category` at an establishment in `region`, submitted through
+    the services (a draft with `submit=False`): (exporter, application).
+
+    Without `exporter`, a new exporter and enterprise named `name` are made, with a BIN of
+    their own; with one, the application is that exporter's.
+    """
+    if exporter is None:
+        make_submitted_application.serial += 1
+        exporter = make_user("exporter")
+        enterprises.register_enterprise(exporter, {
+            **ENTERPRISE, "bin": make_bin(make_submitted_application.serial), "name_en": name,
+            "name_kk": "", "name_ru": "", "name_zh": "", "region_code": region})
+    establishment = enterprises.add_establishment(exporter, {**ESTABLISHMENT,
+                                                             "region_code": region})
+    application = applications.create_application(exporter, {
+        **QUESTIONNAIRE, "gacc_category_code": category, "establishment_id": establishment.id})
+    applications.add_product(exporter, application, {
+        "product_code": product, "annual_volume": 10, "volume_unit": "t"})
+    for document_type in applications.required_document_types(application):
+        documents.upload_document(exporter, application, document_type.code,
+                                  io.BytesIO(PDF_BYTES), f"{document_type.code}.pdf")
+    if submit:
+        applications.submit_application(exporter, application)
+    return exporter, application
+
+
+make_submitted_application.serial = 0
+
+
+
+def make_registration(registrar, listing_date, *, number: str | None = None,
+                      category: str = "edible_grains", product: str = "wheat",
+                      region: str = "KZ-11", valid_from=None):
+    """A new enterprise's application registered by `registrar` through the GACC service, listed
+    on `listing_date`: (exporter, application, registration)."""
+    from certtrack.services import gacc
+
+    make_registration.serial += 1
+    exporter, application = make_submitted_application(
+        name=f"Registered Enterprise {make_registration.serial}", region=region,
+        category=category, product=product, submit=False)
+    move_to_state(application, "submitted_to_gacc")
+    registration = gacc.record_registration(registrar, application, {
+        "china_number": number or f"CKAZ{make_registration.serial:014d}",
+        "listing_date": listing_date, "valid_from": valid_from, "route": "under_guarantee"})
+    return exporter, application, registration
+
+
+make_registration.serial = 0

@@ -16,8 +16,13 @@ from certtrack.services.audit import record_event
 from certtrack.services.errors import NotFound, PermissionDenied, Throttled, ValidationFailed
 
 PASSWORD_MIN, PASSWORD_MAX = 12, 128
-# Checked when the e-mail is unknown, so that a miss costs as much time as a wrong password.
-_DUMMY_HASH = generate_password_hash("certtrack-timing-equaliser")
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    """Checked when the e-mail is unknown, so that a miss costs as much time as a wrong password:
+    made with the configured method, as the real hashes are."""
+    return generate_password_hash("certtrack-timing-equaliser", method=method)
 
 
 @cache
@@ -78,7 +83,8 @@ def authenticate(email: str, password: str, address: str | None) -> User:
     keys = _throttle_keys(email, address)
     _check_throttle(keys)
     user = db.session.scalar(select(User).where(User.email == email))
-    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    valid = check_password_hash(user.password_hash if user else _dummy_hash(method), password)
     if user is None or not valid or not user.is_active:
         for key, _limit in keys:
             db.session.add(LoginAttempt(key=key))

@@ -26,6 +26,7 @@ from certtrack.models import (
 from certtrack.models.application import HACCP_STATUSES, KINDS, VOLUME_UNITS, WATER_SOURCES
 from certtrack.models.base import utcnow
 from certtrack.services.audit import record_event
+from certtrack.services.corrections import resolve_open_requests
 from certtrack.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from certtrack.services.permissions import application_scope, can_see_application
 from certtrack.services.reference import working_calendar
@@ -323,6 +324,7 @@ def submit_application(actor: User, application: Application, version=None) -> d
         apply_transition(actor, application, action,
                          values={"submitted_at": utcnow(), "stage_deadline": deadline},
                          data={"deadline": deadline.isoformat()})
+        resolve_open_requests(application)
     return deadline
 
 

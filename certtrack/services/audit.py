@@ -3,6 +3,7 @@
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import UTC
 
 from sqlalchemy import select, update
 
@@ -13,10 +14,14 @@ from certtrack.models.base import utcnow
 
 
 def canonical_content(event: AuditEvent) -> str:
-    """The event's fields as canonical JSON: the bytes its hash covers, besides `prev_hash`."""
+    """The event's fields as canonical JSON: the bytes its hash covers, besides `prev_hash`.
+
+    The time is written in UTC: PostgreSQL returns timestamps in the session's time zone, and
+    the same instant must give the same bytes.
+    """
     content = {
         "seq": event.seq,
-        "at": event.at.isoformat(),
+        "at": event.at.astimezone(UTC).isoformat(),
         "actor_id": event.actor_id,
         "action": event.action,
         "object_type": event.object_type,

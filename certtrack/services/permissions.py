@@ -1,6 +1,6 @@
 """Who may see which object: the one place for object-level access rules."""
 
-from sqlalchemy import Select, false, select
+from sqlalchemy import Select, false, or_, select
 
 from certtrack.models import Application, Establishment, GaccCategory, User
 
@@ -9,7 +9,7 @@ def application_scope(user: User, query: Select | None = None) -> Select:
     """Restrict an Application query to the rows `user` may see.
 
     Exporters see their own enterprise's applications; inspectors those of their committee in
-    their regions; registrars and administrators see all.
+    their regions, and any application assigned to them; registrars and administrators see all.
     """
     query = query if query is not None else select(Application)
     if user.role == "exporter":
@@ -17,18 +17,30 @@ def application_scope(user: User, query: Select | None = None) -> Select:
             return query.where(false())
         return query.where(Application.enterprise_id == user.enterprise_id)
     if user.role == "inspector":
-        committee = select(GaccCategory.code).where(GaccCategory.committee == user.committee)
-        return query.where(
-            Application.gacc_category_code.in_(committee.scalar_subquery()),
-            Application.establishment_id.in_(
-                select(Establishment.id)
-                .where(Establishment.region_code.in_(user.region_codes))
-                .scalar_subquery()
-            ),
-        )
+        return query.where(or_(_inspector_territory(user), Application.assignee_id == user.id))
     if user.role in ("registrar", "admin"):
         return query
     return query.where(false())
+
+
+def _inspector_territory(user: User):
+    """The condition 'of the inspector's committee and in one of their regions'."""
+    committee = select(GaccCategory.code).where(GaccCategory.committee == user.committee)
+    return Application.gacc_category_code.in_(committee.scalar_subquery()) & \
+        Application.establishment_id.in_(
+            select(Establishment.id)
+            .where(Establishment.region_code.in_(user.region_codes))
+            .scalar_subquery()
+        )
+
+
+def in_inspector_territory(user: User, application: Application) -> bool:
+    """True when the application is of the inspector's committee and in one of their regions."""
+    return (
+        user.role == "inspector"
+        and application.gacc_category.committee == user.committee
+        and application.establishment.region_code in user.region_codes
+    )
 
 
 def can_see_application(user: User, application: Application) -> bool:
@@ -36,8 +48,5 @@ def can_see_application(user: User, application: Application) -> bool:
     if user.role == "exporter":
         return user.enterprise_id is not None and application.enterprise_id == user.enterprise_id
     if user.role == "inspector":
-        return (
-            application.gacc_category.committee == user.committee
-            and application.establishment.region_code in user.region_codes
-        )
+        return application.assignee_id == user.id or in_inspector_territory(user, application)
     return user.role in ("registrar", "admin")

@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from certtrack.domain.calendar import WorkingCalendar
 from certtrack.extensions import db
@@ -183,20 +183,23 @@ def document_types() -> list[DocumentType]:
     return list(db.session.scalars(select(DocumentType).order_by(DocumentType.code)))
 
 
+def _matches(product: Product, text: str) -> bool:
+    """True when the HS code starts with `text` or a name in any language contains it."""
+    needle = text.casefold()
+    names = (product.name_en, product.name_ru, product.name_kk, product.name_zh)
+    return product.hs_code.startswith(text) or any(needle in (n or "").casefold() for n in names)
+
+
 def search_products(category: str | None = None, text: str = "") -> list[Product]:
     """Catalogue products, optionally of one category, whose HS code starts with `text` or
-    whose name in any language contains it (case-insensitive)."""
+    whose name in any language contains it (case-insensitive).
+
+    Names are matched in Python: SQLite's lower() and LIKE fold only ASCII letters, so a
+    Russian or Kazakh query typed in another case would find nothing. The catalogue is small.
+    """
     query = select(Product).order_by(Product.hs_code, Product.code)
     if category:
         query = query.where(Product.gacc_category_code == category)
+    products = list(db.session.scalars(query))
     text = text.strip()
-    if text:
-        pattern = f"%{text.lower()}%"
-        query = query.where(
-            Product.hs_code.startswith(text, autoescape=True)
-            | func.lower(Product.name_en).like(pattern)
-            | func.lower(Product.name_ru).like(pattern)
-            | func.lower(Product.name_kk).like(pattern)
-            | Product.name_zh.like(f"%{text}%")
-        )
-    return list(db.session.scalars(query))
+    return [p for p in products if _matches(p, text)] if text else products

@@ -2,6 +2,7 @@
 
 from flask import abort, current_app, g, request
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from certtrack.services import notifications as notification_service
 from certtrack.services.applications import local_today
@@ -33,8 +34,9 @@ def security_headers(response):
     headers.setdefault("X-Frame-Options", "DENY")
     if current_app.config["HSTS"]:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if g.get("user") is not None:
-        headers.setdefault("Cache-Control", "no-store")
+    if g.get("user") is not None and request.endpoint != "static":
+        # Pages and downloads (send_file says "no-cache", which lets caches store) alike.
+        headers["Cache-Control"] = "no-store"
     return response
 
 
@@ -75,27 +77,38 @@ def unread_notifications() -> dict:
     return {"unread_notifications": notification_service.unread_count(user) if user else 0}
 
 
+def trust_proxies(app) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, take the client's address and scheme from them."""
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+
+
 def init_app(app) -> None:
     """Register blueprints, hooks, error handlers and template helpers."""
     from certtrack.web import (
         admin,
+        admin_limits,
+        assignment,
         auth,
         dashboard,
         documents,
         exporter,
         inspector,
+        laboratory,
         notifications,
         public,
         registrar,
     )
 
+    trust_proxies(app)
     app.before_request(access.load_signed_in_user)
     app.before_request(access.require_login)
     app.before_request(check_csrf)
     app.after_request(security_headers)
     errors.init_app(app)
     for module in (public, auth, exporter, documents, inspector, registrar, admin, dashboard,
-                   notifications):
+                   notifications, assignment, laboratory, admin_limits):
         app.register_blueprint(module.bp)
     app.jinja_env.globals.update(
         labels=labels, label=labels.label, localized=localized, csrf_token=csrf_token,

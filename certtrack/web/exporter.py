@@ -6,8 +6,15 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import CombinedMultiDict
 
 from certtrack.domain.workflow import IllegalTransition, allowed_actions
-from certtrack.services import applications, documents, enterprises, reference
+from certtrack.services import (
+    applications,
+    corrective_actions,
+    documents,
+    enterprises,
+    reference,
+)
 from certtrack.services.errors import ValidationFailed
+from certtrack.services.registrations import exporter_overview, get_registration, start_renewal
 from certtrack.web import labels, panels
 from certtrack.web.access import roles_required
 from certtrack.web.forms import (
@@ -19,6 +26,7 @@ from certtrack.web.forms import (
     ProductLineForm,
     render_form,
 )
+from certtrack.web.review_forms import EvidenceForm
 
 bp = Blueprint("exporter", __name__, url_prefix="/exporter")
 bp.before_request(roles_required("exporter"))
@@ -286,3 +294,47 @@ def transition(application_id: int, verb: str):
     except IllegalTransition:
         flash(_("This action is no longer possible; the page shows the current state."), "error")
     return redirect(url_for(".application", application_id=application.id))
+
+
+@bp.post("/applications/<int:application_id>/findings/<int:finding_id>/evidence")
+def submit_evidence(application_id: int, finding_id: int):
+    """Upload the evidence of a corrective action; the inspector then verifies it."""
+    application = applications.get_application(g.user, application_id)
+    form = EvidenceForm(CombinedMultiDict((request.files, request.form)))
+    if form.validate():
+        upload = form.file.data
+        try:
+            corrective_actions.submit_corrective_evidence(
+                g.user, application, finding_id, upload.stream, upload.filename, form.note.data)
+        except ValidationFailed as error:
+            form.add_errors(error.errors)
+        except IllegalTransition:
+            flash(_("This action is no longer possible; the page shows the current state."),
+                  "error")
+            return redirect(url_for(".application", application_id=application.id))
+        else:
+            flash(_("The evidence was uploaded; the inspector will verify it."), "success")
+            return redirect(url_for(".application", application_id=application.id))
+    g.review_forms = {f"evidence_{finding_id}": form}
+    return _render_application(application, status=422)
+
+
+@bp.get("/registrations")
+def registrations():
+    """The enterprise's China registrations, their renewal windows and renewals under way."""
+    pagination, rows = exporter_overview(g.user, request.args.get("page", 1, type=int))
+    return render_template("exporter/registrations.html", pagination=pagination, rows=rows)
+
+
+@bp.post("/registrations/<int:registration_id>/renew")
+def renew_registration(registration_id: int):
+    """Start a renewal application from a registration whose renewal window is open."""
+    registration = get_registration(g.user, registration_id)
+    try:
+        draft = start_renewal(g.user, registration)
+    except ValidationFailed as error:
+        flash(error.message, "error")
+        return redirect(url_for(".registrations"))
+    flash(_("Renewal application %(ref)s started with the products of the registration: add "
+            "the documents, then submit.", ref=draft.reference), "success")
+    return redirect(url_for(".application", application_id=draft.id))

@@ -20,6 +20,13 @@ STATES = {
     "gacc_refused": _l("Refused by GACC"),
     "registered": _l("Registered in China"),
     "withdrawn": _l("Withdrawn"),
+    # Registration statuses: audit rows of a registration carry them, and no code collides.
+    "active": _l("Registration in force"),
+    "suspended": _l("Registration suspended"),
+    "revoked": _l("Registration revoked"),
+    "cancelled": _l("Registration cancelled"),
+    "expired": _l("Registration expired"),
+    "invalidated": _l("Registration invalidated"),
 }
 ACTIONS = {
     "submit": _l("Submit application"),
@@ -30,6 +37,43 @@ ACTIONS = {
     "product_added": _l("Product added"),
     "product_removed": _l("Product removed"),
     "document_uploaded": _l("Document uploaded"),
+    "inspector_assigned": _l("Inspector assigned"),
+    "application_claimed": _l("Taken by an inspector"),
+    "start_review": _l("Start the completeness check"),
+    "document_accepted": _l("Document accepted"),
+    "document_rejected": _l("Document rejected"),
+    "return_for_corrections": _l("Return for corrections"),
+    "reject": _l("Reject application"),
+    "schedule_inspection": _l("Schedule the inspection"),
+    "finding_recorded": _l("Finding recorded"),
+    "record_inspection": _l("Record the inspection"),
+    "require_corrective_actions": _l("Require corrective actions"),
+    "submit_corrective_evidence": _l("Corrective-action evidence uploaded"),
+    "finding_closed": _l("Finding closed"),
+    "finding_reopened": _l("Finding re-opened"),
+    "verify_corrective_actions": _l("Verify corrective actions"),
+    "sample_recorded": _l("Sample recorded"),
+    "lab_result_recorded": _l("Laboratory result recorded"),
+    "send_to_lab": _l("Samples sent to the laboratory"),
+    "record_lab_results": _l("Laboratory results complete"),
+    "conclude_positive": _l("Positive conclusion"),
+    "conclude_negative": _l("Negative conclusion"),
+    "limit_updated": _l("Laboratory limit changed"),
+    "recommend": _l("Recommend to GACC"),
+    "submit_to_gacc": _l("Send to GACC"),
+    "gacc_batch_created": _l("GACC batch created"),
+    "record_gacc_return": _l("Record GACC's request for corrections"),
+    "resubmit_to_gacc": _l("Send back to GACC"),
+    "record_gacc_refusal": _l("Record GACC's refusal"),
+    "record_registration": _l("Record the registration"),
+    "registration_renewed": _l("Registration renewed"),
+    "renewal_started": _l("Renewal application started"),
+    "suspend": _l("Suspend registration"),
+    "resume": _l("Resume registration"),
+    "revoke": _l("Revoke registration"),
+    "cancel": _l("Cancel registration"),
+    "invalidate": _l("Invalidate registration"),
+    "expire": _l("Expire registration"),
 }
 KINDS = {"new": _l("New registration"), "renewal": _l("Renewal"), "change": _l("Change")}
 LEGAL_FORMS = {
@@ -79,6 +123,50 @@ REVIEW_STATUSES = {
     "accepted": _l("Accepted"),
     "rejected": _l("Rejected"),
 }
+VERDICTS = {
+    "compliant": _l("Compliant"),
+    "non_compliant": _l("Non-compliant"),
+    "below_loq": _l("Below LOQ"),
+}
+LIMIT_KINDS = {
+    "max": _l("Maximum"),
+    "not_detected": _l("Must not be detected"),
+    "absent": _l("Must be absent"),
+}
+CONFIDENCES = {
+    "V": _l("V — published source"),
+    "S": _l("S — secondary source"),
+    "U": _l("U — unverified"),
+}
+REGISTRATION_STATUSES = {
+    "active": _l("Active"),
+    "suspended": _l("Suspended"),
+    "revoked": _l("Revoked"),
+    "cancelled": _l("Cancelled"),
+    "expired": _l("Expired"),
+    "invalidated": _l("Invalidated"),
+}
+ROUTES = {
+    "under_guarantee": _l("Under the guarantee of the Kazakh authority"),
+    "after_gacc_inspection": _l("After a GACC inspection"),
+}
+REGIMES = {"248": _l("GACC Decree 248"), "280": _l("GACC Order 280")}
+SUSPENSION_AUTHORITIES = {
+    "gacc": _l("GACC"),
+    "kazakh_authority": _l("Kazakh authority"),
+    "voluntary": _l("Voluntary (at the enterprise's request)"),
+}
+INVALIDATION_CAUSES = {
+    "relocation": _l("Relocation of the establishment"),
+    "legal_representative": _l("Change of legal representative"),
+    "kz_registration_number": _l("Change of the Kazakh registration number"),
+}
+INSPECTION_MODES = {"document": _l("Document review"), "video": _l("Video inspection"),
+                    "on_site": _l("On-site inspection")}
+SEVERITIES = {"critical": _l("Critical"), "major": _l("Major"), "minor": _l("Minor")}
+CHECKLIST_ANSWERS = {"yes": _l("Yes"), "no": _l("No"), "na": _l("Not applicable")}
+FINDING_STATUSES = {"open": _l("Open"), "evidence_submitted": _l("Evidence submitted"),
+                    "closed": _l("Closed")}
 LANGUAGES = {"en": "English", "ru": "Русский", "kk": "Қазақша", "zh": "中文"}
 
 

@@ -25,8 +25,8 @@ def shared_app(app, database_url, tmp_path):
     if database_url.startswith("postgresql"):
         yield app
         return
-    file_app = create_app({**app.config, "SQLALCHEMY_DATABASE_URI":
-                           f"sqlite:///{tmp_path / 'race.sqlite3'}"})
+    file_app = create_app({**app.config, "SQLALCHEMY_ENGINE_OPTIONS": {},
+                           "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'race.sqlite3'}"})
     with file_app.app_context():
         db.create_all()
         load_reference()

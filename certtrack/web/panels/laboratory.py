@@ -1,6 +1,167 @@
-"""Detail-page panel for the laboratory stage."""
+"""Detail-page panel for the laboratory stage: samples, results, and the conclusion."""
+
+from flask import g
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from certtrack.domain.compliance import LimitKind
+from certtrack.domain.workflow import Action, State, allowed_actions
+from certtrack.services import conclusions, laboratory
+from certtrack.services.applications import local_today
+from certtrack.web.forms import BaseForm
+
+LAB_ACTIONS = (Action.send_to_lab, Action.record_lab_results, Action.conclude_positive,
+               Action.conclude_negative)
+UNITS = ("mg/kg", "µg/kg", "ppm", "ppb")
+# Existing badge colours: green for a result that counts, blue for below LOQ, red for a failure.
+VERDICT_BADGES = {"compliant": "badge badge-registered", "below_loq": "badge badge-submitted",
+                  "non_compliant": "badge badge-rejected"}
+SHOWN_STATES = (State.inspected, State.lab_testing, State.conclusion_positive,
+                State.conclusion_negative)
+
+
+class SampleForm(BaseForm):
+    code = StringField(_l("Sample code"), validators=[DataRequired(), Length(max=64)])
+    product_code = SelectField(_l("Product"), choices=[], validators=[DataRequired()])
+    taken_on = DateField(_l("Taken on"), validators=[DataRequired()])
+    matrix = StringField(_l("Matrix"), validators=[DataRequired(), Length(max=200)],
+                         description=_l("What was sampled, e.g. wheat grain, beef muscle."))
+    laboratory = StringField(_l("Laboratory"), validators=[DataRequired(), Length(max=300)])
+
+
+class ResultForm(BaseForm):
+    limit_id = SelectField(_l("Parameter"), coerce=int, choices=[], validators=[DataRequired()])
+    value = DecimalField(_l("Value"), places=None, validators=[Optional(), NumberRange(min=0)])
+    unit = StringField(_l("Unit"), validators=[Optional(), Length(max=16)],
+                       description=_l("mg/kg, µg/kg, ppm or ppb; converted to the limit's unit."))
+    loq = DecimalField(_l("Limit of quantification (LOQ)"), places=None,
+                       validators=[Optional(), NumberRange(min=0)],
+                       description=_l("In the unit of the value."))
+    detected = SelectField(_l("Detected"), choices=[], validators=[Optional()],
+                           description=_l("For banned substances and quarantine pests."))
+    method = StringField(_l("Method"), validators=[Optional(), Length(max=120)],
+                         description=_l("e.g. GB 5009.111"))
+    tested_on = DateField(_l("Tested on"), validators=[DataRequired()])
+    valid_days = IntegerField(_l("Valid for (days)"),
+                              validators=[Optional(), NumberRange(min=1, max=3650)],
+                              description=_l("Leave empty when the result does not expire."))
+
+
+class ConclusionForm(BaseForm):
+    conclusion = TextAreaField(_l("Conclusion"), validators=[Optional(), Length(max=4000)])
+
+
+class NegativeConclusionForm(BaseForm):
+    # Named like ActionForm's comment: the workflow's "reason required" error names that field.
+    comment = TextAreaField(_l("Reasons"), validators=[Optional(), Length(max=4000)])
+
+
+def _locale() -> str:
+    return str(get_locale())
+
+
+def sample_form(application, formdata=None) -> SampleForm:
+    """The form that records a sample, offering the application's products."""
+    form = SampleForm(formdata)
+    form.product_code.choices = [(line.product_code, line.product.name_in(_locale()))
+                                 for line in application.products]
+    return form
+
+
+def limit_choice(limit) -> str:
+    """How a limit is offered in the parameter list: parameter, matrix and the limit itself."""
+    return f"{limit.parameter} — {limit.matrix} ({limit_text(limit)})"
+
+
+def limit_text(limit) -> str:
+    """The limit in words: '≤ 1000 µg/kg', 'not detected (banned)' or 'absent'."""
+    if limit is None:
+        return "—"
+    if limit.kind == LimitKind.max:
+        return f"≤ {laboratory.plain(limit.value)} {limit.unit}"
+    if limit.kind == LimitKind.not_detected:
+        return _("not detected (banned)")
+    return _("absent")
+
+
+def result_form(sample, formdata=None) -> ResultForm:
+    """The form that records a result for a sample, offering the limits of its product."""
+    form = ResultForm(formdata)
+    form.limit_id.choices = [(limit.id, limit_choice(limit))
+                             for limit in laboratory.limits_for_sample(sample)]
+    form.detected.choices = [("", "—"), ("no", _("Not detected / absent")),
+                             ("yes", _("Detected / present"))]
+    if formdata is None:
+        form.valid_days.data = laboratory.default_valid_days(sample.product_code)
+    return form
+
+
+def override(**forms) -> None:
+    """Show these forms (carrying the user's input and errors) instead of empty ones."""
+    g.laboratory_forms = forms
+
+
+def _measured(row) -> str:
+    if row.value is not None:
+        return f"{laboratory.plain(row.value)} {row.unit or ''}".strip()
+    if row.detected is None:
+        return "—"
+    kind = row.limit.kind if row.limit is not None else None
+    if kind == LimitKind.absent:
+        return _("found") if row.detected else _("not found")
+    return _("detected") if row.detected else _("not detected")
+
+
+def _result_view(row, latest_ids: set[int], today) -> dict:
+    return {"row": row, "measured": _measured(row), "limit": limit_text(row.limit),
+            "sentence": conclusions.describe_result(row),
+            "badge": VERDICT_BADGES.get(row.verdict, "badge"),
+            "valid_until": laboratory.valid_until(row),
+            "expired": laboratory.is_expired(row, today), "latest": row.id in latest_ids}
+
+
+def result_views(application, sample=None) -> list[dict]:
+    """The results of the application (or of one sample) as the tables show them."""
+    latest_ids = {row.id for row in conclusions.latest_results(application)}
+    today = local_today()
+    samples = [sample] if sample is not None else laboratory.samples_of(application)
+    return [_result_view(row, latest_ids, today) for one in samples for row in one.results]
+
+
+def _samples(application) -> list[dict]:
+    samples = laboratory.samples_of(application)
+    if not samples:
+        return []
+    latest_ids = {row.id for row in conclusions.latest_results(application)}
+    today = local_today()
+    return [{"sample": sample,
+             "results": [_result_view(row, latest_ids, today) for row in sample.results]}
+            for sample in samples]
 
 
 def context(user, application) -> dict:
-    """Template context for the laboratory panel."""
-    return {}
+    """Template context for the laboratory panel: samples, results, forms and blockers."""
+    forms = g.get("laboratory_forms", {})
+    state = application.state
+    inspector = user.role == "inspector"
+    actions = [str(a) for a in allowed_actions(State(state), user.role) if a in LAB_ACTIONS]
+    check = conclusions.check_conclusion(application) if state == State.inspected else None
+    can_sample = inspector and state in laboratory.SAMPLE_STATES
+    samples = _samples(application)
+    return {"lab": {
+        "shown": bool(samples) or state in SHOWN_STATES,
+        "samples": samples,
+        "actions": actions,
+        "waiting": [item["sample"].code for item in samples if not item["results"]],
+        "can_record_sample": can_sample,
+        "can_record_result": inspector and state in laboratory.RESULT_STATES,
+        "sample_form": forms.get("sample_form") or (sample_form(application) if can_sample
+                                                    else None),
+        "conclusion_form": forms.get("conclusion_form") or ConclusionForm(),
+        "negative_form": forms.get("negative_form") or NegativeConclusionForm(),
+        "blockers": check.messages if check is not None else [],
+        "positive_possible": check is not None and check.allows_positive,
+    }}

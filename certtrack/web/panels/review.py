@@ -1,6 +1,114 @@
-"""Detail-page panel for the review stage."""
+"""Detail-page panel for the review and inspection stages, for staff and for the exporter."""
+
+from flask import g
+from flask_babel import get_locale
+
+from certtrack.domain.workflow import TERMINAL_STATES, State, allowed_actions
+from certtrack.services import corrections, corrective_actions, inspections, review
+from certtrack.services.permissions import in_inspector_territory
+from certtrack.web.review_forms import (
+    AssignForm,
+    FindingForm,
+    RejectForm,
+    ReturnForm,
+    ScheduleForm,
+    corrective_actions_form,
+    record_inspection_form,
+)
+
+# The workflow actions this panel offers; the other stages' panels offer the rest.
+REVIEW_ACTIONS = ("start_review", "return_for_corrections", "reject", "schedule_inspection",
+                  "record_inspection", "require_corrective_actions",
+                  "verify_corrective_actions")
+
+
+def _is_open(application) -> bool:
+    return application.state != State.draft and State(application.state) not in TERMINAL_STATES
+
+
+def _inspector_label(user) -> str:
+    regions = ", ".join(sorted(user.region_codes))
+    return f"{user.full_name} ({regions})" if regions else user.full_name
+
+
+def _action_forms(application, actions: list[str]) -> dict:
+    """Unbound forms for the actions the page offers, with their choices and defaults."""
+    forms: dict = {}
+    if "return_for_corrections" in actions:
+        forms["return_for_corrections"] = ReturnForm(
+            response_deadline=review.default_response_deadline())
+    if "reject" in actions:
+        forms["reject"] = RejectForm()
+    if "schedule_inspection" in actions:
+        forms["schedule_inspection"] = ScheduleForm()
+    if application.state in inspections.FINDING_STATES:
+        forms["finding"] = FindingForm()
+    if "record_inspection" in actions:
+        forms["record_inspection"] = record_inspection_form(inspections.checklist_for(application))
+    if "require_corrective_actions" in actions:
+        forms["require_corrective_actions"] = corrective_actions_form(
+            corrective_actions.open_findings(application))
+    return forms
+
+
+def _with_choices(application, forms: dict) -> dict:
+    """Select fields need their choices whether the form is fresh or came back with errors."""
+    if "schedule_inspection" in forms:
+        forms["schedule_inspection"].inspector_ids.choices = [
+            (u.id, _inspector_label(u)) for u in inspections.team_candidates(application)]
+    if "assign" in forms:
+        forms["assign"].inspector_id.choices = [(0, "—")] + [
+            (u.id, _inspector_label(u)) for u in review.eligible_inspectors(application)]
+    return forms
+
+
+def _staff_context(user, application) -> dict:
+    actions = [str(a) for a in allowed_actions(State(application.state), user.role)
+               if a in REVIEW_ACTIONS]
+    forms = _action_forms(application, actions)
+    can_assign = user.role == "registrar" and _is_open(application)
+    if can_assign:
+        forms["assign"] = AssignForm(inspector_id=application.assignee_id or 0)
+    corrective = application.state == State.corrective_actions
+    return {
+        "actions": actions,
+        "can_assign": can_assign,
+        "can_claim": (application.assignee_id is None and _is_open(application)
+                      and in_inspector_territory(user, application)),
+        "can_act": user.role == "inspector",
+        "documents": review.reviewable_documents(application),
+        "blockers": corrective_actions.verification_blockers(application) if corrective else [],
+        "forms": forms,
+    }
+
+
+def _exporter_context(user, application) -> dict:
+    returned = application.state == State.returned
+    rejected = [d for d in review.reviewable_documents(application)
+                if d.review_status == "rejected"] if returned else []
+    evidence = "submit_corrective_evidence" in allowed_actions(State(application.state),
+                                                               user.role)
+    return {
+        "open_request": corrections.open_correction_request(application) if returned else None,
+        "rejected_documents": rejected,
+        "to_correct": corrective_actions.findings_to_correct(application) if evidence else [],
+        "can_submit_evidence": evidence,
+        "forms": {},
+    }
 
 
 def context(user, application) -> dict:
-    """Template context for the review panel."""
-    return {}
+    """Template context for the review panel (staff) and the exporter's panel: `review`."""
+    panel = _exporter_context(user, application) if user.role == "exporter" \
+        else _staff_context(user, application)
+    panel["forms"].update(g.get("review_forms") or {})
+    _with_choices(application, panel["forms"])
+    inspection_list = inspections.list_inspections(application)
+    panel.update(
+        assignee=application.assignee,
+        correction_requests=corrections.correction_requests(application),
+        inspections=inspection_list,
+        checklist=inspections.checklist_for(application),
+        locale=str(get_locale()),
+    )
+    return {"review": panel}

@@ -1,0 +1,22 @@
+"""Printed documents: certificates of export eligibility and recommendation dossiers.
+
+The one PDF entry point of certtrack and the only importer of WeasyPrint (imported on the first
+render, not with this package). A caller (a service) builds a context of plain values from the
+database: str, int, float, bool, None, date and datetime inside dicts and lists, never an ORM
+object or Markup; the shapes are the TypedDicts of ``certtrack.pdf.contexts``
+(CertificateContext, DossierContext). Templates are in templates/pdf/ (autoescaped); the renderer
+fetches nothing but data: URIs and files in certtrack/static/pdf/.
+
+    render_certificate(context, *, draft=False) -> RenderedPdf(content, sha256, pages)
+    render_dossier(context) -> RenderedPdf
+    certificate_json(context) -> bytes   # the JSON embedded in an issued certificate
+"""
+
+from certtrack.pdf.contexts import CertificateContext, DossierContext
+from certtrack.pdf.render import certificate_json, render_certificate, render_dossier
+from certtrack.pdf.rendered import PdfRenderError, RenderedPdf
+
+__all__ = [
+    "CertificateContext", "DossierContext", "PdfRenderError", "RenderedPdf", "certificate_json",
+    "render_certificate", "render_dossier",
+]

@@ -1,0 +1,142 @@
+"""The shapes of the PDF contexts (plain values only) and the check that enforces them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, NotRequired, TypedDict
+
+# Exact types only: a str subclass such as markupsafe.Markup would bypass autoescaping, and an
+# ORM object, a lazy translation string or a Decimal has no business in a print template.
+_SCALARS = (str, int, float, bool, type(None), dt.date, dt.datetime)
+_CONTAINERS = (list, tuple, dict)
+
+
+class Names(TypedDict, total=False):
+    """One name in several languages; a missing or empty language is left out of the print."""
+
+    kk: str
+    ru: str
+    en: str
+    zh: str
+
+
+class Authority(TypedDict):
+    name: Names  # the committee, e.g. Committee of Veterinary Control and Supervision
+    parent: Names  # the ministry it belongs to
+    address: NotRequired[str]
+
+
+class Product(TypedDict):
+    hs_code: str
+    name: Names
+
+
+class CertificateContext(TypedDict):
+    """Everything a certificate of export eligibility shows (domain.md §7).
+
+    ``verification_url`` is what the QR code carries: the public verification page with the
+    certificate number and its unguessable verification code. Dates are ``datetime.date``.
+    """
+
+    number: str  # KZ-CN-2026-000123
+    verification_url: str
+    issued_on: dt.date
+    valid_from: dt.date
+    valid_to: dt.date
+    enterprise: dict  # {"name": Names, "bin": str}
+    establishment: dict  # {"name": Names, "address": Names, "approval_number": str (optional)}
+    region: dict  # {"code": "KZ-33", "name": Names}
+    category: NotRequired[dict]  # GACC product category {"code": str, "name": Names}
+    products: list[Product]
+    china_registration_number: str  # CKAZ + 14 characters
+    authority: Authority
+    officer: dict  # {"name": str, "position": Names}
+    replaces: NotRequired[str]  # number of the certificate this one replaces
+
+
+class DossierEnterprise(TypedDict):
+    """One enterprise of a recommendation dossier, as recommended to GACC."""
+
+    name: Names
+    bin: str
+    legal_address: str
+    representative: str
+    contact: str
+    establishment: dict  # {"name": Names, "type": str, "address": str, "region": Names,
+    #                       "approval_number": str, "capacity": str}
+    application: dict  # {"number": str, "kind": str, "category": Names, "submitted_on": date,
+    #                     "concluded_on": date}
+    products: list[Product]  # plus optional "volume": str
+    questionnaire: list[dict]  # [{"question": str, "answer": str}]
+    inspection: dict  # {"mode": str, "date": date, "inspectors": [str], "summary": str,
+    #   "findings": [{"ref", "grade" (critical/major/minor), "requirement", "description",
+    #                 "status"}],
+    #   "corrective_actions": [{"finding", "action", "due_on": date, "closed_on": date|None,
+    #                           "status"}]}
+    lab_results: list[dict]  # [{"sample", "laboratory", "tested_on": date, "parameter",
+    #   "value" (as reported, str), "unit", "limit" (as printed, e.g. "≤ 1000 µg/kg"), "verdict"
+    #   (compliant/non_compliant/not_evaluated), "reason", "source"}]
+    documents: list[dict]  # [{"title", "filename", "size": int, "sha256", "uploaded_on": date}]
+    timeline: list[dict]  # [{"at": datetime, "actor", "action", "from_state", "to_state",
+    #                         "comment"}]
+    conclusion: str
+
+
+class DossierContext(TypedDict):
+    """A recommendation dossier for one application or a GACC batch (domain.md §7)."""
+
+    reference: str  # the authority's outgoing reference
+    date: dt.date
+    batch: NotRequired[str]  # GACC batch reference, when the dossier covers a batch
+    authority: Authority
+    addressee: dict  # {"name": str, "department": str, "address": str}
+    subject: str
+    letter: list[str]  # paragraphs of the recommendation letter
+    signatory: dict  # {"name": str, "position": str}
+    enterprises: list[DossierEnterprise]
+
+
+def check_plain(value: Any, path: str = "context") -> None:
+    """Raise TypeError unless ``value`` is made only of plain values.
+
+    Plain means exactly str, int, float, bool, None, date and datetime, inside lists, tuples
+    and dicts with str keys. Subclasses are refused on purpose (``Markup`` is a str subclass
+    that autoescaping would trust). Changes nothing; the message names the offending path.
+    """
+    kind = type(value)
+    if kind in _SCALARS:
+        return
+    if kind not in _CONTAINERS:
+        raise TypeError(f"{path}: {kind.__name__} is not a plain value")
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str:
+                raise TypeError(f"{path}: key {key!r} is not a str")
+            check_plain(item, f"{path}.{key}")
+        return
+    for index, item in enumerate(value):
+        check_plain(item, f"{path}[{index}]")
+
+
+def require_keys(context: dict, keys: tuple[str, ...], kind: str) -> None:
+    """Raise KeyError naming every key of ``keys`` missing from ``context``."""
+    missing = [key for key in keys if key not in context]
+    if missing:
+        raise KeyError(f"{kind} context lacks: {', '.join(missing)}")
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, dt.date):  # datetime is a date too
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def to_json(context: dict) -> bytes:
+    """Serialise a checked context: sorted keys, UTF-8 (not escaped), ISO dates, indented.
+
+    Raises ValueError for a NaN or infinite float, which JSON cannot carry.
+    """
+    text = json.dumps(context, default=_json_default, ensure_ascii=False, sort_keys=True,
+                      indent=2, allow_nan=False)
+    return (text + "\n").encode("utf-8")

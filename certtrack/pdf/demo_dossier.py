@@ -1,0 +1,257 @@
+"""The demo recommendation dossier: a GACC batch of three meat enterprises, as plain dicts."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+
+from certtrack.pdf.demo import MINISTRY, VET_COMMITTEE, ZHETYSU, demo_certificate_context
+
+D = dt.date
+T = dt.datetime
+MEAT = {"kk": "Ет және ет өнімдері", "en": "Meat and meat products", "zh": "肉类及肉制品"}
+PRODUCTS = {product["hs_code"]: product for product in demo_certificate_context()["products"]}
+
+
+def _documents(bin_: str, uploaded: dt.date) -> list[dict]:
+    titles = (
+        ("Certificate of state registration of the legal entity", "state_registration.pdf"),
+        ("Veterinary registration number of the establishment", "vet_registration.pdf"),
+        ("HACCP / ISO 22000 certificate", "iso22000.pdf"),
+        ("Site plan and production flow diagram", "site_plan.pdf"),
+        ("Water quality test report", "water_report.pdf"),
+        ("Pest control contract", "pest_control.pdf"),
+        ("Staff medical examination records", "medical_records.pdf"),
+    )
+    return [
+        {"title": title, "filename": filename, "size": 180_000 + 9_731 * index,
+         "sha256": hashlib.sha256(f"demo {bin_} {filename}".encode()).hexdigest(),
+         "uploaded_on": uploaded}
+        for index, (title, filename) in enumerate(titles)
+    ]
+
+
+def _questionnaire(slaughter: str, capacity: str, water: str) -> list[dict]:
+    return [
+        {"question": "Types of animals slaughtered or processed", "answer": slaughter},
+        {"question": "Production capacity", "answer": capacity},
+        {"question": "Food safety management system", "answer":
+            "HACCP plan approved; ISO 22000:2018 certified, surveillance audit passed"},
+        {"question": "Origin of animals", "answer":
+            "Own feedlot and contracted farms in FMD-free zones; ear tags recorded in IBSPZh"},
+        {"question": "Traceability", "answer":
+            "Ear tag → carcass number → batch label; records kept for 3 years"},
+        {"question": "Water supply", "answer": water},
+        {"question": "Cold storage", "answer": "−18 °C store with continuous logging; "
+                                                "chilled room 0…+4 °C"},
+        {"question": "Veterinary supervision on site", "answer":
+            "State veterinary inspector present at every slaughter shift"},
+    ]
+
+
+def _lab_results(sample: str, laboratory: str, tested: dt.date, lead: str) -> list[dict]:
+    rows = (
+        ("Salmonella spp.", "not detected in 25 g", "", "absent in 25 g", "compliant",
+         "GB 4789.4; CU TR 034/2013"),
+        ("Listeria monocytogenes", "not detected in 25 g", "", "absent in 25 g", "compliant",
+         "GB 4789.30"),
+        ("Lead (Pb)", lead, "mg/kg", "≤ 0.2 mg/kg", "compliant", "GB 2762-2022 Table 1"),
+        ("Cadmium (Cd)", "0.012", "mg/kg", "≤ 0.1 mg/kg", "compliant", "GB 2762-2022 Table 1"),
+        ("Tetracyclines (sum)", "< 10", "µg/kg", "≤ 100 µg/kg", "compliant", "GB 31650-2019"),
+        ("Ractopamine", "not detected", "", "not permitted", "compliant",
+         "GACC announcement 2019; GB 31650"),
+        ("Total volatile basic nitrogen", "11.2", "mg/100 g", "≤ 15 mg/100 g", "compliant",
+         "GB 2707-2016"),
+    )
+    return [
+        {"sample": sample, "laboratory": laboratory, "tested_on": tested, "parameter": name,
+         "value": value, "unit": unit, "limit": limit, "verdict": verdict,
+         "reason": "" if verdict == "compliant" else "above the limit", "source": source}
+        for name, value, unit, limit, verdict, source in rows
+    ]
+
+
+def _timeline(start: dt.date, applicant: str, inspector: str, registrar: str) -> list[dict]:
+    steps = (
+        (0, 9, applicant, "Application created", "", "draft", ""),
+        (2, 16, applicant, "Submitted", "draft", "submitted", "All required documents attached"),
+        (3, 10, inspector, "Completeness check started", "submitted", "under_review", ""),
+        (4, 11, inspector, "On-site inspection scheduled", "under_review",
+         "inspection_scheduled", "Mode: on-site; two inspectors"),
+        (15, 17, inspector, "Inspection recorded", "inspection_scheduled", "inspected",
+         "1 major and 2 minor findings"),
+        (16, 9, inspector, "Corrective actions requested", "inspected", "corrective_actions", ""),
+        (31, 14, inspector, "Corrective actions verified", "corrective_actions", "inspected",
+         "Evidence accepted"),
+        (33, 10, inspector, "Samples sent to the laboratory", "inspected", "lab_testing", ""),
+        (40, 15, inspector, "Laboratory results recorded", "lab_testing", "inspected",
+         "All results compliant"),
+        (41, 12, inspector, "Positive conclusion", "inspected", "conclusion_positive", ""),
+        (45, 11, registrar, "Recommended to GACC", "conclusion_positive", "recommended",
+         "Included in batch GACC-KZ-VET-2026-03"),
+    )
+    return [
+        {"at": T.combine(start + dt.timedelta(days=days), dt.time(hour, 5 * index % 60)),
+         "actor": actor, "action": action, "from_state": before, "to_state": after,
+         "comment": comment}
+        for index, (days, hour, actor, action, before, after, comment) in enumerate(steps)
+    ]
+
+
+def _inspection(date: dt.date, inspectors: list[str], major: str) -> dict:
+    return {
+        "mode": "on-site", "date": date, "inspectors": inspectors,
+        "summary": "Slaughter line, cutting room, cold stores, water supply, waste handling "
+                   "and records were inspected against the GACC requirements for meat "
+                   "establishments and CU TR 034/2013.",
+        "findings": [
+            {"ref": "F1", "grade": "major", "requirement": "Temperature control",
+             "description": major, "status": "closed"},
+            {"ref": "F2", "grade": "minor", "requirement": "Pest control",
+             "description": "Two bait stations missing from the site plan.",
+             "status": "closed"},
+            {"ref": "F3", "grade": "minor", "requirement": "Staff hygiene",
+             "description": "Hand-wash station at the cutting room entry without soap.",
+             "status": "closed"},
+        ],
+        "corrective_actions": [
+            {"finding": "F1", "action": "Calibrated the probe, added a daily calibration "
+             "check to the HACCP records; one month of logs provided.",
+             "due_on": date + dt.timedelta(days=14), "closed_on": date + dt.timedelta(days=12),
+             "status": "verified"},
+            {"finding": "F2", "action": "Site plan updated and bait stations numbered.",
+             "due_on": date + dt.timedelta(days=14), "closed_on": date + dt.timedelta(days=6),
+             "status": "verified"},
+            {"finding": "F3", "action": "Dispensers installed; daily hygiene checklist "
+             "extended.", "due_on": date + dt.timedelta(days=7),
+             "closed_on": date + dt.timedelta(days=3), "status": "verified"},
+        ],
+    }
+
+
+def _enterprise(spec: dict) -> dict:
+    start = spec["start"]
+    return {
+        "name": spec["name"], "bin": spec["bin"], "legal_address": spec["legal_address"],
+        "representative": spec["representative"], "contact": spec["contact"],
+        "establishment": spec["establishment"],
+        "application": {"number": spec["application"], "kind": "new", "category": MEAT,
+                        "submitted_on": start + dt.timedelta(days=2),
+                        "concluded_on": start + dt.timedelta(days=41)},
+        "products": [dict(PRODUCTS[code], volume=volume) for code, volume in spec["products"]],
+        "questionnaire": _questionnaire(*spec["questionnaire"]),
+        "inspection": _inspection(start + dt.timedelta(days=15), spec["inspectors"],
+                                  spec["major_finding"]),
+        "lab_results": _lab_results(spec["sample"], spec["laboratory"],
+                                    start + dt.timedelta(days=39), spec["lead"]),
+        "documents": _documents(spec["bin"], start + dt.timedelta(days=1)),
+        "timeline": _timeline(start, spec["representative"], spec["inspectors"][0],
+                              "Рустем Әбдірахманов"),
+        "conclusion": "The establishment meets the requirements of the Protocol on veterinary "
+                      "and sanitary requirements for meat exported from Kazakhstan to China. "
+                      "No open critical or major findings; all required laboratory results "
+                      "are compliant. Recommended for registration.",
+    }
+
+
+_CERTIFICATE = demo_certificate_context()
+SPECS = (
+    {"name": _CERTIFICATE["enterprise"]["name"], "bin": "961141000023",
+     "legal_address": "Жетісу облысы, Талдықорған қ., Абай көшесі, 12",
+     "representative": "Мадина Сейітқали", "contact": "+7 7282 555 010 · "
+                                                    "export@taldykorgan-et.kz",
+     "establishment": {"name": _CERTIFICATE["establishment"]["name"],
+                       "type": "Slaughterhouse and cutting plant",
+                       "address": "4 Industrial Zone, Taldykorgan", "region": ZHETYSU,
+                       "approval_number": "KZ-33-VET-0042",
+                       "capacity": "40 t/day; cold store 600 t"},
+     "application": "APP-2026-0117", "start": D(2026, 1, 12),
+     "products": (("0201", "900 t/year"), ("0202", "2,500 t/year"), ("0204", "600 t/year")),
+     "questionnaire": ("Cattle and sheep", "40 t/day carcass weight",
+                       "Municipal supply, tested quarterly"),
+     "inspectors": ["Айгүл Нұрбекова", "Ерлан Жақыпов"],
+     "major_finding": "Chiller no. 2 temperature probe reads 1.8 °C low; no calibration "
+                      "record.",
+     "sample": "S-33-2026-014", "laboratory": "Zhetysu regional veterinary laboratory",
+     "lead": "0.04"},
+    {"name": {"kk": "«Семей Ет Комбинаты» АҚ", "ru": "АО «Семипалатинский мясокомбинат»",
+              "en": "Semey Meat Processing Plant JSC", "zh": "塞梅伊肉类加工厂股份公司"},
+     "bin": "030540000121", "legal_address": "Абай облысы, Семей қ., Шәкәрім даңғылы, 151",
+     "representative": "Бауыржан Оспанов", "contact": "+7 7222 420 300 · info@semey-et.kz",
+     "establishment": {"name": {"kk": "Семей ет комбинаты", "en": "Semey meat plant"},
+                       "type": "Slaughterhouse, cutting plant and cold store",
+                       "address": "151 Shakarim Avenue, Semey",
+                       "region": {"kk": "Абай облысы", "en": "Abai Region",
+                                  "zh": "阿拜州"},
+                       "approval_number": "KZ-10-VET-0007",
+                       "capacity": "120 t/day; cold store 2,000 t"},
+     "application": "APP-2026-0124", "start": D(2026, 1, 15),
+     "products": (("0202", "8,000 t/year"), ("0204", "1,500 t/year")),
+     "questionnaire": ("Cattle, sheep and goats", "120 t/day carcass weight",
+                       "Own artesian wells, tested monthly"),
+     "inspectors": ["Ғалым Тоқтаров", "Динара Ахметова"],
+     "major_finding": "Blast freezer log missing for three night shifts.",
+     "sample": "S-10-2026-031", "laboratory": "National Reference Veterinary Centre, "
+                                              "Semey branch",
+     "lead": "0.06"},
+    {"name": {"kk": "«Қапшағай Қой Еті» ЖШС", "ru": "ТОО «Капшагай Кой Еты»",
+              "en": "Kapshagay Lamb LLP", "zh": "卡普恰盖羊肉有限责任合伙公司"},
+     "bin": "150740000123", "legal_address": "Алматы облысы, Қонаев қ., Өнеркәсіп көшесі, 3",
+     "representative": "Нұрлан Үсенов", "contact": "+7 72772 2 14 40 · lamb@kapshagay.kz",
+     "establishment": {"name": {"kk": "Қонаев қой сою пункті",
+                                "en": "Konaev lamb abattoir"},
+                       "type": "Small-ruminant slaughterhouse",
+                       "address": "3 Onerkasip Street, Konaev",
+                       "region": {"kk": "Алматы облысы", "en": "Almaty Region",
+                                  "zh": "阿拉木图州"},
+                       "approval_number": "KZ-19-VET-0113",
+                       "capacity": "1,200 head/day; cold store 400 t"},
+     "application": "APP-2026-0131", "start": D(2026, 1, 19),
+     "products": (("0204", "3,000 t/year"),),
+     "questionnaire": ("Sheep and goats", "1,200 head/day",
+                       "Municipal supply with on-site chlorination"),
+     "inspectors": ["Асхат Һашимов", "Ерлан Жақыпов"],
+     "major_finding": "Knife sterilisers at 78 °C instead of 82 °C on the evisceration "
+                      "line.",
+     "sample": "S-19-2026-009", "laboratory": "Almaty regional veterinary laboratory",
+     "lead": "0.05"},
+)
+
+
+LETTER = (
+    "In accordance with the Protocol on veterinary and sanitary requirements for meat "
+    "exported from the Republic of Kazakhstan to the People’s Republic of China and "
+    "with Decree No. 248 of the GACC, the Committee of Veterinary Control and "
+    "Supervision recommends the establishments listed below for registration.",
+    "Each establishment has been inspected on site by two state veterinary inspectors. "
+    "All findings have been corrected and verified, and samples of the products "
+    "concerned were tested by accredited laboratories against the limits of the "
+    "national food safety standards of the People’s Republic of China.",
+    "The competent authority guarantees that these establishments are under its "
+    "official supervision and meet the requirements of China. The identification "
+    "documents, inspection reports, laboratory results and the list of attached "
+    "documents with their SHA-256 checksums follow.",
+    "We kindly request the General Administration of Customs to consider the "
+    "registration of these establishments.",
+)
+
+
+def dossier_context() -> dict:
+    """A recommendation to GACC covering three meat establishments (batch of March 2026)."""
+    return copy.deepcopy({
+        "reference": "VET-REC-2026-03",
+        "date": D(2026, 3, 2),
+        "batch": "GACC-KZ-VET-2026-03",
+        "authority": {"name": VET_COMMITTEE, "parent": MINISTRY,
+                      "address": "Mangilik El Avenue 8, House of Ministries, Astana 010000"},
+        "addressee": {"name": "General Administration of Customs of the People’s Republic "
+                              "of China",
+                      "department": "Import and Export Food Safety Bureau",
+                      "address": "No. 6 Jianguomennei Avenue, Dongcheng District, Beijing"},
+        "subject": "Recommendation of three Kazakh meat establishments for registration",
+        "letter": list(LETTER),
+        "signatory": {"name": "Рустем Әбдірахманов",
+                      "position": "Deputy Chairman of the Committee"},
+        "enterprises": [_enterprise(spec) for spec in SPECS],
+    })

@@ -1,0 +1,81 @@
+"""The PDF entry points: a certificate of export eligibility and a recommendation dossier."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import segno
+
+from certtrack.pdf.contexts import check_plain, require_keys, to_json
+from certtrack.pdf.rendered import PdfAttachment, RenderedPdf
+from certtrack.pdf.templating import render_html
+
+CERTIFICATE_KEYS = (
+    "number", "verification_url", "issued_on", "valid_from", "valid_to", "enterprise",
+    "establishment", "region", "products", "china_registration_number", "authority", "officer",
+)
+DOSSIER_KEYS = (
+    "reference", "date", "authority", "addressee", "subject", "letter", "signatory", "enterprises",
+)
+CERTIFICATE_STYLES = ("base.css", "certificate.css")
+DOSSIER_STYLES = ("base.css", "dossier.css")
+CERTIFICATE_JSON = "certificate.json"
+
+
+def certificate_json(context: dict) -> bytes:
+    """The certificate data embedded in the PDF: the context as JSON, sorted keys, UTF-8.
+
+    Dates become ISO strings. Raises TypeError for a value that is not plain.
+    """
+    check_plain(context, "certificate")
+    return to_json(context)
+
+
+def qr_data_uri(url: str) -> str:
+    """An SVG QR code (error correction M) for ``url``, as a data: URI for an <img>."""
+    return segno.make(url, error="m", micro=False).svg_data_uri(border=4, xmldecl=False)
+
+
+def render_certificate(context: dict, *, draft: bool = False) -> RenderedPdf:
+    """Render a certificate of export eligibility (keys: contexts.CertificateContext).
+
+    The QR code carries ``verification_url``. The issued certificate embeds certificate_json()
+    as the PDF/A-3 associated file ``certificate.json``; a ``draft`` preview is watermarked
+    DRAFT and carries no data file, so that a preview can never pass for issued data.
+    Changes nothing. Raises TypeError (a value is not plain), KeyError (a key is missing),
+    jinja2.UndefinedError (a nested key is missing), PdfRenderError and FileNotFoundError
+    (see engine.write_pdf).
+    """
+    check_plain(context, "certificate")
+    require_keys(context, CERTIFICATE_KEYS, "certificate")
+    html = render_html("certificate.html", c=context, draft=draft,
+                       qr=qr_data_uri(context["verification_url"]))
+    attachments = () if draft else (_certificate_attachment(context),)
+    from certtrack.pdf import engine  # WeasyPrint is imported on first use only
+
+    return engine.write_pdf(html, CERTIFICATE_STYLES, attachments)
+
+
+def render_dossier(context: dict) -> RenderedPdf:
+    """Render a recommendation dossier (keys: contexts.DossierContext).
+
+    Letter, contents with page numbers, list of enterprises and one section per enterprise.
+    Changes nothing; raises as render_certificate does.
+    """
+    check_plain(context, "dossier")
+    require_keys(context, DOSSIER_KEYS, "dossier")
+    html = render_html("dossier.html", d=context)
+    from certtrack.pdf import engine  # WeasyPrint is imported on first use only
+
+    return engine.write_pdf(html, DOSSIER_STYLES)
+
+
+def _certificate_attachment(context: dict) -> PdfAttachment:
+    issued = dt.datetime.combine(context["issued_on"], dt.time())
+    return PdfAttachment(
+        name=CERTIFICATE_JSON,
+        content=to_json(context),
+        description=f"Certificate data {context['number']}",
+        relationship="Data",
+        created=issued,
+    )

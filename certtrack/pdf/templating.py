@@ -1,0 +1,53 @@
+"""The Jinja environment of the print templates (templates/pdf/), independent of any request."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+# The app's template folder is ../templates relative to the package (see create_app).
+TEMPLATES_PDF = Path(__file__).resolve().parents[2] / "templates" / "pdf"
+LANGUAGES = ("kk", "ru", "en", "zh")
+
+
+def format_date(value: dt.date | None) -> str:
+    """14.03.2026, the form used on Kazakh official documents; '' for None."""
+    return value.strftime("%d.%m.%Y") if value is not None else ""
+
+
+def format_datetime(value: dt.datetime | None) -> str:
+    """14.03.2026 09:30 (the time as given; the caller decides the zone); '' for None."""
+    return value.strftime("%d.%m.%Y %H:%M") if value is not None else ""
+
+
+def format_size(value: int) -> str:
+    """A byte count for people: 512 B, 12.3 KB, 4.5 MB."""
+    if value < 1024:
+        return f"{value} B"
+    if value < 1024 * 1024:
+        return f"{value / 1024:.1f} KB"
+    return f"{value / (1024 * 1024):.1f} MB"
+
+
+@cache
+def environment() -> Environment:
+    """Autoescaping, strict about missing keys, templates compiled once per process."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_PDF),
+        autoescape=True,
+        undefined=StrictUndefined,
+        auto_reload=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(date=format_date, datetime=format_datetime, filesize=format_size)
+    env.globals["LANGUAGES"] = LANGUAGES
+    return env
+
+
+def render_html(template: str, **context) -> str:
+    """Render ``templates/pdf/<template>``; raises jinja2.UndefinedError for a missing key."""
+    return environment().get_template(template).render(**context)

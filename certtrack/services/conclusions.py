@@ -1,0 +1,206 @@
+"""The inspector's conclusion: what still blocks a positive one, and both conclusions."""
+
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import select
+
+from certtrack.domain import compliance
+from certtrack.domain.workflow import Action, State, check_transition
+from certtrack.extensions import db
+from certtrack.models import Application, Finding, LabLimit, LabResult, User
+from certtrack.services.applications import apply_transition, local_today
+from certtrack.services.errors import ValidationFailed
+from certtrack.services.laboratory import (
+    plain,
+    require_inspector,
+    to_domain_result,
+    valid_until,
+)
+from certtrack.services.limits import limits_for_products, to_domain_limit
+from certtrack.services.notifications import enterprise_users, notify
+from certtrack.services.transaction import transaction
+
+
+@dataclass(frozen=True)
+class Check:
+    """What a positive conclusion needs: the blockers in words, and the blockers themselves."""
+
+    blockers: list[compliance.Blocker]
+    messages: list[str]
+
+    @property
+    def allows_positive(self) -> bool:
+        """True when nothing blocks a positive conclusion."""
+        return not self.blockers
+
+
+def limit_labels(limits: list[LabLimit]) -> dict[int, str]:
+    """A name per limit row: the parameter, with the matrix when the parameter has several."""
+    counts = Counter(limit.parameter.casefold() for limit in limits)
+    return {limit.id: limit.parameter if counts[limit.parameter.casefold()] == 1
+            else f"{limit.parameter} ({limit.matrix})" for limit in limits}
+
+
+def application_limits(application: Application) -> list[LabLimit]:
+    """The limits that apply to any of the application's products."""
+    return limits_for_products(line.product_code for line in application.products)
+
+
+def required_limits(application: Application) -> list[LabLimit]:
+    """The limits the application's products require a result for."""
+    return [limit for limit in application_limits(application) if limit.required]
+
+
+def latest_results(application: Application) -> list[LabResult]:
+    """The newest result per limit (per parameter for results without a limit)."""
+    query = (select(LabResult).where(LabResult.application_id == application.id)
+             .order_by(LabResult.tested_on, LabResult.id))
+    latest: dict = {}
+    for row in db.session.scalars(query):
+        latest[row.limit_id or row.parameter.casefold()] = row
+    return list(latest.values())
+
+
+def open_finding_severities(application: Application) -> list[str]:
+    """The severities of the application's findings that are not closed."""
+    return list(db.session.scalars(select(Finding.severity).where(
+        Finding.application_id == application.id, Finding.status != "closed")))
+
+
+def _stored_evaluation(row: LabResult, name: str) -> compliance.Evaluation:
+    limit = (replace(to_domain_limit(row.limit), parameter=name) if row.limit is not None else
+             compliance.Limit(name, "", "absent", None, None, row.limit_source,
+                              row.limit_confidence))
+    return compliance.Evaluation(compliance.Verdict(row.verdict), row.verdict, limit, None,
+                                 row.reason)
+
+
+def check_conclusion(application: Application) -> Check:
+    """What prevents a positive conclusion today, judged on the stored verdicts.
+
+    Counts the latest result per limit, valid today; an expired result counts only for a
+    required parameter (as expired); open critical and major findings block.
+    """
+    today = local_today()
+    required = required_limits(application)
+    results = latest_results(application)
+    labels = limit_labels(list({limit.id: limit for limit in
+                                [*application_limits(application),
+                                 *(row.limit for row in results if row.limit)]}.values()))
+    required_names = [labels[limit.id] for limit in required]
+    pairs, rows = [], {}
+    for row in results:
+        name = labels.get(row.limit_id, row.parameter)
+        result = to_domain_result(row, name)
+        if compliance.is_valid_on(result, today) or name in required_names:
+            pairs.append((result, _stored_evaluation(row, name)))
+            rows[name] = row
+    severities = open_finding_severities(application)
+    blockers = compliance.conclusion_blockers(required_names, pairs, severities, today)
+    counts = Counter(severity for severity in severities)
+    return Check(blockers, [_blocker_message(b, rows.get(b.parameter), counts) for b in blockers])
+
+
+def _blocker_message(blocker: compliance.Blocker, row: LabResult | None, counts: Counter) -> str:
+    if blocker.code == "missing_result":
+        return _("No valid, compliant result for %(parameter)s.", parameter=blocker.parameter)
+    if blocker.code == "expired_result":
+        return _("The %(parameter)s result of %(tested)s expired on %(until)s; it does not count.",
+                 parameter=blocker.parameter, tested=row.tested_on.isoformat(),
+                 until=valid_until(row).isoformat())
+    if blocker.code == "non_compliant_result":
+        return _("%(parameter)s is not compliant. %(detail)s", parameter=blocker.parameter,
+                 detail=describe_result(row))
+    severity = blocker.code.removeprefix("open_").removesuffix("_findings")
+    number = counts[severity]
+    if severity == "critical":
+        return ngettext("%(num)d critical finding is still open.",
+                        "%(num)d critical findings are still open.", number)
+    return ngettext("%(num)d major finding is still open.",
+                    "%(num)d major findings are still open.", number)
+
+
+def _shown_value(row: LabResult, limit: LabLimit | None) -> str:
+    shown = f"{plain(row.value)} {row.unit}"
+    if limit is not None and limit.unit and row.unit and limit.unit != row.unit:
+        converted = compliance.convert(row.value, row.unit, limit.unit)
+        shown += f" (= {plain(converted)} {limit.unit})"
+    return shown
+
+
+def describe_result(row: LabResult) -> str:
+    """The verdict on a stored result as a sentence in the user's language, with its numbers."""
+    limit, kind = row.limit, row.limit.kind if row.limit is not None else None
+    if row.verdict == compliance.Verdict.below_loq:
+        if row.value is None:
+            return _("Not detected.")
+        return _("%(value)s is below the limit of quantification (%(loq)s %(unit)s).",
+                 value=_shown_value(row, None), loq=plain(row.loq), unit=row.unit)
+    compliant = row.verdict == compliance.Verdict.compliant
+    if kind == compliance.LimitKind.max:
+        bound = f"{plain(limit.value)} {limit.unit}"
+        if compliant:
+            return _("%(value)s is within the limit of %(limit)s.",
+                     value=_shown_value(row, limit), limit=bound)
+        return _("%(value)s exceeds the limit of %(limit)s.",
+                 value=_shown_value(row, limit), limit=bound)
+    if kind == compliance.LimitKind.not_detected:
+        if compliant:
+            return _("Not detected.")
+        if row.value is not None:
+            return _("Detected at %(value)s, although the substance is banned and must not be "
+                     "detected.", value=_shown_value(row, None))
+        return _("Detected, although the substance is banned and must not be detected.")
+    if kind == compliance.LimitKind.absent:
+        return _("Not found.") if compliant else _("Found, although it must be absent.")
+    return row.reason
+
+
+def conclude_positive(actor: User, application: Application, text: str = "") -> None:
+    """Conclude positively (inspected → conclusion_positive) when nothing blocks it.
+
+    Stores the conclusion text (a standard sentence when empty) and notifies the exporter.
+    :raise NotFound / PermissionDenied: see laboratory.require_inspector().
+    :raise IllegalTransition: not allowed in the application's state.
+    :raise ValidationFailed: something blocks it; every blocker is listed in words.
+    :raise Conflict: someone else changed the state first.
+    """
+    require_inspector(actor, application)
+    check_transition(State(application.state), Action.conclude_positive, actor.role)
+    check = check_conclusion(application)
+    if not check.allows_positive:
+        raise ValidationFailed({"": check.messages},
+                               _("A positive conclusion is not possible yet."))
+    text = text.strip() or _("No open critical or major finding; every required laboratory "
+                             "result is valid and compliant.")
+    _conclude(actor, application, Action.conclude_positive, text, comment="")
+
+
+def conclude_negative(actor: User, application: Application, reasons: str) -> None:
+    """Conclude negatively (inspected → conclusion_negative, terminal) with the reasons.
+
+    :raise NotFound / PermissionDenied: see laboratory.require_inspector().
+    :raise IllegalTransition: not allowed in the application's state.
+    :raise ValidationFailed: no reasons given.
+    :raise Conflict: someone else changed the state first.
+    """
+    require_inspector(actor, application)
+    check_transition(State(application.state), Action.conclude_negative, actor.role)
+    _conclude(actor, application, Action.conclude_negative, reasons.strip(), comment=reasons)
+
+
+def _conclude(actor: User, application: Application, action: Action, text: str,
+              comment: str) -> None:
+    reference, enterprise_id = application.reference, application.enterprise_id
+    if action == Action.conclude_positive:
+        message = _("The inspection of application %(ref)s concluded positively.", ref=reference)
+    else:
+        message = _("The inspection of application %(ref)s concluded negatively.", ref=reference)
+    with transaction():
+        apply_transition(actor, application, action, comment=comment,
+                         values={"conclusion": text, "stage_deadline": None})
+        notify(enterprise_users(enterprise_id), "conclusion", message,
+               link=f"/exporter/applications/{application.id}")

@@ -1,0 +1,212 @@
+"""Corrective actions on inspection findings: requested, evidenced by the exporter, verified."""
+
+from datetime import date
+from typing import BinaryIO
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+
+from certtrack.domain.workflow import IllegalTransition, State, check_transition
+from certtrack.extensions import db
+from certtrack.models import Application, Document, Finding, User
+from certtrack.models.base import utcnow
+from certtrack.services.applications import apply_transition, local_today
+from certtrack.services.audit import record_event
+from certtrack.services.documents import _store as store_upload  # same storage, one transaction
+from certtrack.services.documents import display_name
+from certtrack.services.errors import Conflict, NotFound, ValidationFailed
+from certtrack.services.inspections import findings_of
+from certtrack.services.notifications import enterprise_users, notify
+from certtrack.services.permissions import can_see_application
+from certtrack.services.review import require_inspector
+from certtrack.services.transaction import stale_message, transaction
+
+EVIDENCE_TYPE = "corrective_evidence"
+
+
+def _exporter_link(application: Application) -> str:
+    return f"/exporter/applications/{application.id}"
+
+
+def open_findings(application: Application) -> list[Finding]:
+    """Take an application; return its findings still open (no evidence yet or re-opened)."""
+    return [f for f in findings_of(application) if f.status == "open"]
+
+
+def _action_errors(findings, actions: dict) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for finding in findings:
+        item = actions.get(finding.id) or {}
+        if not (item.get("action") or "").strip():
+            errors[f"action_{finding.id}"] = [_("Describe the corrective action.")]
+        due = item.get("due_date")
+        if due is None or due <= local_today():
+            errors[f"due_{finding.id}"] = [_("Choose a due date after today.")]
+    if not findings:
+        errors[""] = [_("There is no open finding to correct.")]
+    return errors
+
+
+def require_corrective_actions(actor: User, application: Application, actions: dict) -> date:
+    """Give every open finding a corrective action and due date (inspected → corrective_actions).
+
+    `actions` maps finding ids to {"action": text, "due_date": date}. The stage deadline becomes
+    the latest due date, which is returned; the exporter is notified.
+    :raise ValidationFailed: no open finding, or one without action or future due date.
+    :raise IllegalTransition: not inspected (stale page). :raise Conflict: lost a race.
+    """
+    require_inspector(actor, application)
+    check_transition(State(application.state), "require_corrective_actions", actor.role)
+    findings = open_findings(application)
+    if errors := _action_errors(findings, actions):
+        raise ValidationFailed(errors)
+    latest = max(actions[f.id]["due_date"] for f in findings)
+    with transaction():
+        for finding in findings:
+            finding.corrective_action = actions[finding.id]["action"].strip()
+            finding.due_date = actions[finding.id]["due_date"]
+        apply_transition(actor, application, "require_corrective_actions",
+                         values={"stage_deadline": latest},
+                         data={"findings": {str(f.id): f.due_date.isoformat() for f in findings}})
+        notify(enterprise_users(application.enterprise_id), "corrective_actions",
+               _("Corrective actions are required for application %(ref)s by %(date)s.",
+                 ref=application.reference, date=latest.strftime("%d.%m.%Y")),
+               _exporter_link(application))
+    return latest
+
+
+def _finding(application: Application, finding_id: int) -> Finding:
+    finding = next((f for f in findings_of(application) if f.id == finding_id), None)
+    if finding is None:
+        raise NotFound(_("No such finding."))
+    return finding
+
+
+def _move_finding(finding: Finding, expected: tuple[str, ...], **values) -> None:
+    """Guarded update: of two racing decisions on one finding, exactly one applies."""
+    result = db.session.execute(
+        update(Finding).where(Finding.id == finding.id, Finding.status.in_(expected))
+        .values(**values).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise Conflict(stale_message())
+    db.session.expire(finding)
+
+
+def _touch_application(application: Application) -> None:
+    """Guarded update keeping the state: the corrective-actions stage must still be running."""
+    result = db.session.execute(
+        update(Application).where(Application.id == application.id,
+                                  Application.state == State.corrective_actions)
+        .values(version=Application.version + 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise Conflict(stale_message())
+
+
+def _evidence_document(actor, application, stream: BinaryIO, filename: str) -> Document:
+    sha256, size, kind = store_upload(stream)
+    if kind is None:
+        raise ValidationFailed({"file": [_(
+            "Only PDF, JPEG or PNG files are accepted, and this file is none of them.")]})
+    version = 1 + (db.session.scalar(select(func.max(Document.version)).where(
+        Document.application_id == application.id,
+        Document.document_type_code == EVIDENCE_TYPE)) or 0)
+    return Document(application_id=application.id, document_type_code=EVIDENCE_TYPE,
+                    version=version, original_name=display_name(filename), content_type=kind,
+                    size=size, sha256=sha256, uploaded_by_id=actor.id, review_status="pending")
+
+
+def findings_to_correct(application: Application) -> list[Finding]:
+    """Take an application; return the findings with a corrective action not yet closed."""
+    return [f for f in findings_of(application) if f.corrective_action and f.status != "closed"]
+
+
+def submit_corrective_evidence(actor: User, application: Application, finding_id: int,
+                               stream: BinaryIO, filename: str, note: str = "") -> Finding:
+    """The exporter uploads evidence for one finding; the application keeps its state.
+
+    The file becomes a new 'corrective_evidence' document linked to the finding, whose status
+    becomes evidence_submitted; audited as the workflow action submit_corrective_evidence.
+    :raise NotFound: not the actor's application, or no such finding awaiting evidence.
+    :raise IllegalTransition: corrective actions are not (or no longer) requested.
+    :raise ValidationFailed: the file is not PDF, JPEG or PNG. :raise Conflict: lost a race.
+    """
+    if actor.role != "exporter" or not can_see_application(actor, application):
+        raise NotFound(_("No such application."))
+    check_transition(State(application.state), "submit_corrective_evidence", actor.role)
+    finding = _finding(application, finding_id)
+    if not finding.corrective_action or finding.status == "closed":
+        raise NotFound(_("This finding does not wait for evidence."))
+    document = _evidence_document(actor, application, stream, filename)
+    with transaction():
+        db.session.add(document)
+        db.session.flush()
+        _move_finding(finding, ("open", "evidence_submitted"), status="evidence_submitted",
+                      evidence_document_id=document.id, evidence_note=(note or "").strip())
+        _touch_application(application)
+        record_event(actor, "submit_corrective_evidence", object_type="finding",
+                     object_id=finding.id, application_id=application.id,
+                     from_state=State.corrective_actions.value,
+                     to_state=State.corrective_actions.value, comment=(note or "").strip(),
+                     data={"document": document.id, "sha256": document.sha256,
+                           "version": document.version})
+        notify([application.assignee], "corrective_actions",
+               _("Evidence was uploaded for a finding of application %(ref)s.",
+                 ref=application.reference), f"/inspector/applications/{application.id}")
+    return finding
+
+
+def verify_finding(actor: User, application: Application, finding_id: int, close: bool,
+                   comment: str = "") -> Finding:
+    """The inspector closes a finding whose evidence is convincing, or re-opens it (a reason).
+
+    :raise NotFound: no such finding of this application.
+    :raise IllegalTransition: corrective actions are not running, or the finding has no
+        evidence to close (stale page).
+    :raise ValidationFailed: re-opened without a reason. :raise Conflict: lost a race.
+    """
+    require_inspector(actor, application)
+    if application.state != State.corrective_actions:
+        raise IllegalTransition(application.state, "verify_finding", actor.role, defined=False)
+    finding = _finding(application, finding_id)
+    comment = (comment or "").strip()
+    expected = ("evidence_submitted",) if close else ("evidence_submitted", "closed")
+    if finding.status not in expected:
+        raise IllegalTransition(finding.status, "verify_finding", actor.role, defined=False)
+    if not close and not comment:
+        raise ValidationFailed({"comment": [_("Say why the evidence is not sufficient.")]})
+    with transaction():
+        _move_finding(finding, expected, status="closed" if close else "open",
+                      verified_by_id=actor.id, verified_at=utcnow())
+        record_event(actor, "finding_closed" if close else "finding_reopened",
+                     object_type="finding", object_id=finding_id,
+                     application_id=application.id, comment=comment)
+        if not close:
+            notify(enterprise_users(application.enterprise_id), "corrective_actions",
+                   _("A finding of application %(ref)s was re-opened: %(why)s",
+                     ref=application.reference, why=comment), _exporter_link(application))
+    return finding
+
+
+def verification_blockers(application: Application) -> list[Finding]:
+    """Take an application; return the findings that keep corrective actions from being verified."""
+    return findings_to_correct(application)
+
+
+def verify_corrective_actions(actor: User, application: Application) -> None:
+    """Close the corrective-actions stage (→ inspected) once every corrected finding is closed.
+
+    :raise ValidationFailed: some finding is not closed yet (each is named).
+    :raise IllegalTransition: not in corrective actions (stale page). :raise Conflict: lost a race.
+    """
+    require_inspector(actor, application)
+    check_transition(State(application.state), "verify_corrective_actions", actor.role)
+    if blockers := verification_blockers(application):
+        raise ValidationFailed({"": [
+            _("Finding %(n)d (%(requirement)s) is not closed yet.", n=f.id,
+              requirement=f.requirement) for f in blockers]})
+    with transaction():
+        apply_transition(actor, application, "verify_corrective_actions",
+                         values={"stage_deadline": None})

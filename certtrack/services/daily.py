@@ -1,0 +1,192 @@
+"""The daily job: expire registrations, lift time-boxed suspensions, remind of renewal windows."""
+
+import smtplib
+from dataclasses import dataclass
+from datetime import date, timedelta
+from email.message import EmailMessage
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from certtrack.domain.workflow import DomainError, RegistrationAction
+from certtrack.extensions import db
+from certtrack.models import OutboxEmail, Registration
+from certtrack.services import registrations
+from certtrack.services.errors import Conflict
+from certtrack.services.notifications import enterprise_users, notify, send_outbox
+from certtrack.services.transaction import transaction
+
+ONE_DAY = timedelta(days=1)
+
+
+@dataclass
+class DailyReport:
+    """What one run changed: registrations expired and resumed, reminders sent, races lost."""
+
+    expired: int = 0
+    resumed: int = 0
+    reminders: int = 0
+    reminded_users: int = 0
+    skipped: int = 0
+
+
+def _system_change(registration: Registration, action: RegistrationAction,
+                   values: dict, data: dict) -> bool:
+    """Apply one system action in its own transaction; False when someone acted first."""
+    try:
+        with transaction():
+            registrations.apply_registration_action(None, registration, action, values=values,
+                                                    data=data)
+            registrations.notify_status(registration, action,
+                                        dedupe_key=f"{action}:{registration.id}:{data['on']}")
+    except (Conflict, DomainError):
+        return False
+    return True
+
+
+def _due_for_expiry(today: date) -> list[Registration]:
+    """Take a day; return the registrations in force whose last valid day is before it."""
+    return list(db.session.scalars(select(Registration).where(
+        Registration.status.in_(registrations.LIVE_STATUSES), Registration.valid_to < today)
+        .order_by(Registration.id)))
+
+
+def _due_for_resumption(today: date) -> list[Registration]:
+    """Take a day; return the suspended registrations whose suspension ended before it."""
+    return list(db.session.scalars(select(Registration).where(
+        Registration.status == "suspended", Registration.suspended_until.is_not(None),
+        Registration.suspended_until < today).order_by(Registration.id)))
+
+
+def _renewal_candidates(today: date) -> list[Registration]:
+    """Take a day; return registrations in force that expire within the longest window."""
+    horizon = today + timedelta(days=366 + 31)
+    return list(db.session.scalars(select(Registration).where(
+        Registration.status.in_(registrations.LIVE_STATUSES), Registration.valid_to >= today,
+        Registration.valid_to <= horizon).order_by(Registration.id)))
+
+
+def expire_registrations(today: date, report: DailyReport) -> None:
+    """Expire every registration in force whose last valid day is before `today`."""
+    for registration in _due_for_expiry(today):
+        data = {"on": today.isoformat(), "valid_to": registration.valid_to.isoformat()}
+        if _system_change(registration, RegistrationAction.expire, {}, data):
+            report.expired += 1
+        else:
+            report.skipped += 1
+
+
+def lift_suspensions(today: date, report: DailyReport) -> None:
+    """Resume every suspension whose end date is before `today`, for products made after it."""
+    for registration in _due_for_resumption(today):
+        produced_from = registration.suspended_until + ONE_DAY
+        values = {"products_produced_from": produced_from, "suspended_until": None}
+        data = {"on": today.isoformat(), "products_produced_from": produced_from.isoformat()}
+        if _system_change(registration, RegistrationAction.resume, values, data):
+            report.resumed += 1
+        else:
+            report.skipped += 1
+
+
+def _due_reminder(registration: Registration, today: date) -> date | None:
+    """The latest reminder day on or before `today` while the window is open, else None.
+
+    A run that missed some days sends the latest reminder only, not every one it missed.
+    """
+    status = registrations.renewal(registration, today)
+    if status.state != "open" or registrations.open_renewal_application(registration):
+        return None
+    due = [day for day in status.reminders if day <= today]
+    return due[-1] if due else None
+
+
+def send_renewal_reminders(today: date, report: DailyReport) -> None:
+    """Notify exporter users of each registration whose reminder day has come, once per day."""
+    for registration in _renewal_candidates(today):
+        reminder = _due_reminder(registration, today)
+        if reminder is None:
+            continue
+        opens, closes = registrations.renewal(registration, today).window
+        message = _("Apply to renew China registration %(number)s (%(establishment)s): the "
+                    "renewal window is open from %(opens)s to %(closes)s; the registration "
+                    "expires on %(valid_to)s.", number=registration.china_number,
+                    establishment=registration.establishment.name, opens=opens.isoformat(),
+                    closes=closes.isoformat(), valid_to=registration.valid_to.isoformat())
+        with transaction():
+            sent = notify(enterprise_users(registration.enterprise_id), "renewal_window",
+                          message, url_for("exporter.registrations"),
+                          dedupe_key=f"renewal:{registration.id}:{reminder.isoformat()}")
+        if sent:
+            report.reminders += 1
+            report.reminded_users += len(sent)
+
+
+def run_daily(today: date) -> DailyReport:
+    """Take the day to run for; expire, lift suspensions and send reminders. Idempotent.
+
+    Each registration is changed in its own transaction with a system audit row (no actor);
+    notifications carry dedupe keys, so a second run the same day changes nothing.
+    """
+    report = DailyReport()
+    expire_registrations(today, report)
+    lift_suspensions(today, report)
+    send_renewal_reminders(today, report)
+    return report
+
+
+def waiting_emails() -> int:
+    """How many e-mails of the outbox have not been sent yet."""
+    return db.session.scalar(select(func.count()).select_from(OutboxEmail).where(
+        OutboxEmail.sent_at.is_(None))) or 0
+
+
+class SmtpSender:
+    """Sends outbox e-mails over one SMTP connection, opened on the first message."""
+
+    def __init__(self, config) -> None:
+        self.config = config
+        self.connection: smtplib.SMTP | None = None
+
+    def _connect(self) -> smtplib.SMTP:
+        config = self.config
+        connection = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30)
+        if config.get("MAIL_USE_TLS"):
+            connection.starttls()
+        if config.get("MAIL_USERNAME"):
+            connection.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+        return connection
+
+    def __call__(self, recipient: str, subject: str, body: str) -> None:
+        """Send one e-mail; raises smtplib's errors, which send_outbox records."""
+        if self.connection is None:
+            self.connection = self._connect()
+        message = EmailMessage()
+        message["From"] = self.config.get("MAIL_FROM") or self.config.get("MAIL_USERNAME") or ""
+        message["To"] = recipient
+        message["Subject"] = subject
+        message.set_content(body)
+        self.connection.send_message(message)
+
+    def close(self) -> None:
+        """Close the connection if one was opened."""
+        if self.connection is not None:
+            try:
+                self.connection.quit()
+            except smtplib.SMTPException:
+                self.connection.close()
+            self.connection = None
+
+
+def send_waiting_emails(config, batch: int = 100) -> tuple[int, int]:
+    """Take the app's config; send the outbox over SMTP in batches; return (sent, failed)."""
+    sender = SmtpSender(config)
+    sent = failed = 0
+    try:
+        while True:
+            batch_sent, batch_failed = send_outbox(sender, limit=batch)
+            sent, failed = sent + batch_sent, failed + batch_failed
+            if batch_sent == 0 or batch_sent + batch_failed < batch:
+                return sent, failed
+    finally:
+        sender.close()

@@ -1,0 +1,380 @@
+"""The registrar's side of an application: the queue, recommendation, GACC batches and decisions."""
+
+from datetime import date, timedelta
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from certtrack.domain.calendar import regime_for, registration_valid_to
+from certtrack.domain.identifiers import IdentifierError, validate_china_registration_number
+from certtrack.domain.workflow import Action, Role, State, check_transition
+from certtrack.extensions import db
+from certtrack.models import Application, CorrectionRequest, Establishment, GaccBatch, Registration
+from certtrack.models.base import utcnow
+from certtrack.models.registration import ROUTES
+from certtrack.services.applications import SORTS, apply_transition, local_today
+from certtrack.services.audit import record_event
+from certtrack.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from certtrack.services.notifications import enterprise_users, notify
+from certtrack.services.registrations import LIVE_STATUSES
+from certtrack.services.transaction import stale_message, transaction
+
+# The registrar's work, by what is to be done next.
+QUEUES: dict[str, tuple[State, ...]] = {
+    "to_recommend": (State.conclusion_positive,),
+    "to_batch": (State.recommended,),
+    "awaiting_gacc": (State.submitted_to_gacc, State.gacc_returned),
+}
+QUEUE_LIMIT = 200
+
+
+def _require_registrar(actor) -> None:
+    if actor is None or actor.role != Role.registrar:
+        raise PermissionDenied(_("Only a registrar may do this."))
+
+
+def _check_version(application: Application, version) -> None:
+    if version not in (None, "") and str(application.version) != str(version):
+        raise Conflict(stale_message())
+
+
+def _with_details(query):
+    """Load what a list row shows in the same query, so rows never cost a query each."""
+    return query.options(joinedload(Application.enterprise),
+                         joinedload(Application.establishment),
+                         joinedload(Application.gacc_batch))
+
+
+def registrar_queue(actor) -> dict[str, dict]:
+    """Take a registrar; return each queue of QUEUES as {"count": n, "applications": [...]}.
+
+    Applications are the oldest in their state first (at most QUEUE_LIMIT); the count is exact.
+    :raise PermissionDenied: the actor is not a registrar.
+    """
+    _require_registrar(actor)
+    counts = dict(db.session.execute(select(Application.state, func.count())
+                                     .group_by(Application.state)).all())
+    queue = {}
+    for name, states in QUEUES.items():
+        query = _with_details(select(Application).where(Application.state.in_(states))) \
+            .order_by(Application.state_changed_at, Application.id).limit(QUEUE_LIMIT)
+        queue[name] = {"count": sum(counts.get(state.value, 0) for state in states),
+                       "applications": list(db.session.scalars(query))}
+    return queue
+
+
+def list_all(actor, *, state: str | None = None, region: str | None = None,
+             category: str | None = None, sort: str = "deadline", page: int = 1):
+    """Take a registrar and filters; return one page of every application that matches them.
+
+    :raise PermissionDenied: the actor is not a registrar.
+    """
+    _require_registrar(actor)
+    query = _with_details(select(Application))
+    if state:
+        query = query.where(Application.state == state)
+    if category:
+        query = query.where(Application.gacc_category_code == category)
+    if region:
+        query = query.where(Application.establishment_id.in_(
+            select(Establishment.id).where(Establishment.region_code == region)
+            .scalar_subquery()))
+    query = query.order_by(SORTS.get(sort, SORTS["deadline"]), Application.id.desc())
+    return db.paginate(query, page=page, per_page=current_app.config["PER_PAGE"],
+                       error_out=False, max_per_page=100)
+
+
+def _chosen(application_ids) -> list[Application]:
+    ids = sorted({int(i) for i in application_ids or ()})
+    if not ids:
+        raise ValidationFailed({"application_id": [_("Choose at least one application.")]})
+    found = list(db.session.scalars(select(Application).where(Application.id.in_(ids))
+                                    .order_by(Application.id)))
+    if len(found) != len(ids):
+        raise NotFound(_("No such application."))
+    return found
+
+
+def recommend(actor, application_ids, comment: str = "") -> list[Application]:
+    """Take a registrar and application ids; recommend them all to GACC, or none of them.
+
+    Each moves conclusion_positive -> recommended with its own audit row, in one transaction.
+    :raise PermissionDenied: not a registrar. :raise NotFound: an unknown id.
+    :raise ValidationFailed: no id given.
+    :raise IllegalTransition: one of them is no longer a positive conclusion (nothing changes).
+    :raise Conflict: another request moved one of them first (nothing changes).
+    """
+    _require_registrar(actor)
+    chosen = _chosen(application_ids)
+    with transaction():
+        for application in chosen:
+            apply_transition(actor, application, Action.recommend, comment=comment)
+    return chosen
+
+
+def _batch_errors(reference: str, submitted_on) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not reference:
+        errors["reference"] = [_("Give the reference of the request sent to GACC.")]
+    elif db.session.scalar(select(GaccBatch.id).where(
+            func.upper(GaccBatch.reference) == reference.upper())):
+        errors["reference"] = [_("A batch with this reference already exists.")]
+    if submitted_on is None:
+        errors["submitted_on"] = [_("Give the date the request was sent to GACC.")]
+    elif submitted_on > local_today():
+        errors["submitted_on"] = [_("The date cannot be in the future.")]
+    return errors
+
+
+def submit_batch(actor, data: dict) -> GaccBatch:
+    """Take a registrar and {reference, submitted_on, application_ids}; send them to GACC.
+
+    Creates the GaccBatch and moves every application recommended -> submitted_to_gacc, linked
+    to the batch, all in one transaction.
+    :raise ValidationFailed: missing or duplicate reference, bad date, no application chosen.
+    :raise IllegalTransition / Conflict / NotFound: as for recommend(); nothing changes.
+    """
+    _require_registrar(actor)
+    reference = (data.get("reference") or "").strip()
+    submitted_on = data.get("submitted_on")
+    errors = _batch_errors(reference, submitted_on)
+    if not data.get("application_ids"):
+        errors["application_id"] = [_("Choose at least one application.")]
+    if errors:
+        raise ValidationFailed(errors)
+    chosen = _chosen(data["application_ids"])
+    try:
+        with transaction():
+            batch = GaccBatch(reference=reference, submitted_on=submitted_on,
+                              created_by_id=actor.id)
+            db.session.add(batch)
+            db.session.flush()
+            record_event(actor, "gacc_batch_created", object_type="gacc_batch",
+                         object_id=batch.id, data={"reference": reference,
+                                                   "submitted_on": submitted_on.isoformat(),
+                                                   "applications": [a.id for a in chosen]})
+            for application in chosen:
+                apply_transition(actor, application, Action.submit_to_gacc,
+                                 values={"gacc_batch_id": batch.id, "stage_deadline": None},
+                                 data={"batch": reference})
+    except IntegrityError as error:
+        raise ValidationFailed({"reference": [_("A batch with this reference already exists.")]}
+                               ) from error
+    return batch
+
+
+def get_batch(actor, batch_id: int) -> GaccBatch:
+    """Take a registrar and a batch id; return the batch with its applications loaded.
+
+    :raise PermissionDenied: not a registrar. :raise NotFound: no such batch.
+    """
+    _require_registrar(actor)
+    batch = db.session.scalar(select(GaccBatch).where(GaccBatch.id == batch_id).options(
+        selectinload(GaccBatch.applications).joinedload(Application.enterprise),
+        selectinload(GaccBatch.applications).joinedload(Application.establishment)))
+    if batch is None:
+        raise NotFound(_("No such batch."))
+    return batch
+
+
+def _notify_staff_and_exporter(application: Application, kind: str, message: str) -> None:
+    notify(enterprise_users(application.enterprise_id), kind, message,
+           url_for("exporter.application", application_id=application.id))
+    if application.assignee is not None and application.assignee.role == Role.inspector:
+        notify([application.assignee], kind, message,
+               url_for("inspector.application", application_id=application.id))
+
+
+def record_gacc_return(actor, application: Application, data: dict) -> CorrectionRequest:
+    """Take a registrar, an application and {requests, response_deadline, version}.
+
+    Records GACC's request for corrections (a CorrectionRequest with source 'gacc', one request
+    per line), moves submitted_to_gacc -> gacc_returned and notifies the exporter's users and
+    the assigned inspector.
+    :raise ValidationFailed: no request listed, or a deadline in the past.
+    :raise IllegalTransition / Conflict: the application is no longer awaiting GACC.
+    """
+    _require_registrar(actor)
+    _check_version(application, data.get("version"))
+    requests = (data.get("requests") or "").strip()
+    deadline = data.get("response_deadline")
+    errors: dict[str, list[str]] = {}
+    if not requests:
+        errors["requests"] = [_("List what GACC asks for, one request per line.")]
+    if deadline is not None and deadline < local_today():
+        errors["response_deadline"] = [_("The deadline cannot be in the past.")]
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction():
+        apply_transition(actor, application, Action.record_gacc_return, comment=requests,
+                         values={"stage_deadline": deadline},
+                         data={"response_deadline": deadline.isoformat() if deadline else None})
+        correction = CorrectionRequest(application_id=application.id, source="gacc",
+                                       deficiencies=requests, response_deadline=deadline,
+                                       created_by_id=actor.id)
+        db.session.add(correction)
+        _notify_staff_and_exporter(application, "gacc_returned", _(
+            "GACC asks for corrections to application %(ref)s: %(requests)s",
+            ref=application.reference, requests="; ".join(correction.items)))
+    return correction
+
+
+def resubmit_to_gacc(actor, application: Application, comment: str = "", version=None) -> None:
+    """Take a registrar and an application returned by GACC; send it back to GACC.
+
+    Moves gacc_returned -> submitted_to_gacc and marks GACC's open requests resolved.
+    :raise IllegalTransition / Conflict: the application is no longer returned by GACC.
+    """
+    _require_registrar(actor)
+    _check_version(application, version)
+    with transaction():
+        apply_transition(actor, application, Action.resubmit_to_gacc, comment=comment,
+                         values={"stage_deadline": None})
+        db.session.execute(update(CorrectionRequest).where(
+            CorrectionRequest.application_id == application.id,
+            CorrectionRequest.source == "gacc", CorrectionRequest.resolved_at.is_(None),
+        ).values(resolved_at=utcnow()))
+
+
+def record_gacc_refusal(actor, application: Application, data: dict) -> None:
+    """Take a registrar, an application and {reasons, version}; record GACC's refusal (terminal).
+
+    :raise ValidationFailed: no reason given.
+    :raise IllegalTransition / Conflict: the application is no longer awaiting GACC.
+    """
+    _require_registrar(actor)
+    _check_version(application, data.get("version"))
+    reasons = (data.get("reasons") or "").strip()
+    if not reasons:
+        raise ValidationFailed({"reasons": [_("Give GACC's reasons for the refusal.")]})
+    with transaction():
+        apply_transition(actor, application, Action.record_gacc_refusal, comment=reasons,
+                         values={"stage_deadline": None})
+        _notify_staff_and_exporter(application, "gacc_refused", _(
+            "GACC refused application %(ref)s: %(reasons)s", ref=application.reference,
+            reasons=reasons))
+
+
+def gacc_requests(application: Application) -> list[CorrectionRequest]:
+    """Take an application; return GACC's requests for corrections, newest first."""
+    return list(db.session.scalars(select(CorrectionRequest).where(
+        CorrectionRequest.application_id == application.id, CorrectionRequest.source == "gacc")
+        .order_by(CorrectionRequest.created_at.desc(), CorrectionRequest.id.desc())))
+
+
+def china_number_message(code: str) -> str:
+    """Take the code of a failed China-number check; return what to tell the registrar."""
+    messages = {
+        "length": _("A China registration number has exactly 18 characters."),
+        "prefix": _("A Kazakh China registration number starts with CKAZ."),
+        "characters": _("After CKAZ a China registration number has only letters A-Z and "
+                        "digits 0-9."),
+    }
+    return messages.get(code, _("This is not a China registration number."))
+
+
+def _number_errors(data: dict, renewed: Registration | None) -> tuple[str | None, list[str]]:
+    try:
+        number = validate_china_registration_number(data.get("china_number") or "")
+    except IdentifierError as error:
+        return None, [china_number_message(error.code)]
+    holder = db.session.scalar(select(Registration).where(Registration.china_number == number))
+    if holder is not None and holder is not renewed:
+        return number, [_("This number is already recorded for %(name)s (application %(ref)s).",
+                          name=holder.enterprise.name_en, ref=holder.application.reference)]
+    return number, []
+
+
+def _registration_values(data: dict, renewed: Registration | None) -> dict:
+    """Check the registrar's entries all at once; return the Registration's column values."""
+    number, number_errors = _number_errors(data, renewed)
+    errors: dict[str, list[str]] = {"china_number": number_errors} if number_errors else {}
+    listing_date: date | None = data.get("listing_date")
+    if listing_date is None:
+        errors["listing_date"] = [_("Give the date GACC listed the establishment.")]
+    elif listing_date > local_today():
+        errors["listing_date"] = [_("The listing date cannot be in the future.")]
+    if data.get("route") not in ROUTES:
+        errors["route"] = [_("Choose how the establishment was listed.")]
+    if errors:
+        raise ValidationFailed(errors)
+    valid_from = data.get("valid_from") or listing_date
+    if renewed is not None and not data.get("valid_from"):
+        valid_from = max(listing_date, renewed.valid_to + timedelta(days=1))
+    return {"china_number": number, "listing_date": listing_date, "valid_from": valid_from,
+            "valid_to": registration_valid_to(valid_from), "route": data["route"],
+            "regime": regime_for(listing_date)}
+
+
+def _renewed_registration(application: Application) -> Registration | None:
+    if application.renewal_of_id is None:
+        existing = db.session.scalar(select(Registration).where(
+            Registration.establishment_id == application.establishment_id,
+            Registration.gacc_category_code == application.gacc_category_code,
+            Registration.status.in_(LIVE_STATUSES)))
+        if existing is not None:
+            raise ValidationFailed({"": [_(
+                "This establishment is already registered for this category under %(number)s; "
+                "record a renewal instead.", number=existing.china_number)]})
+        return None
+    renewed = db.session.get(Registration, application.renewal_of_id)
+    if renewed.status not in LIVE_STATUSES:
+        raise ValidationFailed({"": [_(
+            "The registration this application renews is no longer in force; it cannot be "
+            "extended.")]})
+    return renewed
+
+
+def record_registration(actor, application: Application, data: dict) -> Registration:
+    """Take a registrar, an application awaiting GACC and the listing entered by the registrar.
+
+    `data`: china_number, listing_date, valid_from (default: the listing date), route, version.
+    Creates the Registration (valid 5 years, regime by listing date) - or, for a renewal,
+    extends the registration renewed - moves the application to registered and notifies the
+    exporter's users.
+    :raise ValidationFailed: every problem with the entries at once (422), a number already
+        recorded, or an establishment already registered for the category.
+    :raise IllegalTransition / Conflict: the application is no longer awaiting GACC.
+    """
+    _require_registrar(actor)
+    _check_version(application, data.get("version"))
+    check_transition(State(application.state), Action.record_registration, actor.role)
+    renewed = _renewed_registration(application)
+    values = _registration_values(data, renewed)
+    try:
+        with transaction():
+            registration = _save_registration(actor, application, renewed, values)
+    except IntegrityError as error:
+        raise ValidationFailed({"china_number": [_(
+            "This number is already recorded for another registration.")]}) from error
+    return registration
+
+
+def _save_registration(actor, application, renewed, values) -> Registration:
+    if renewed is None:
+        registration = Registration(application_id=application.id, status="active",
+                                    enterprise_id=application.enterprise_id,
+                                    establishment_id=application.establishment_id,
+                                    gacc_category_code=application.gacc_category_code, **values)
+        db.session.add(registration)
+    else:
+        registration = renewed
+        for name, value in values.items():
+            setattr(registration, name, value)
+    db.session.flush()
+    summary = {key: str(value) for key, value in values.items()}
+    apply_transition(actor, application, Action.record_registration,
+                     values={"stage_deadline": None},
+                     data={**summary, "registration_id": registration.id})
+    if renewed is not None:
+        record_event(actor, "registration_renewed", object_type="registration",
+                     object_id=registration.id, application_id=registration.application_id,
+                     data={**summary, "renewal_application_id": application.id})
+    notify(enterprise_users(application.enterprise_id), "registered", _(
+        "Application %(ref)s is registered in China under %(number)s, valid until %(to)s.",
+        ref=application.reference, number=values["china_number"],
+        to=values["valid_to"].isoformat()), url_for("exporter.registrations"))
+    return registration

@@ -1,0 +1,222 @@
+"""Inspections: scheduling, the committee's checklist, findings and their corrective actions."""
+
+from datetime import date
+from typing import NamedTuple
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from certtrack.domain.workflow import IllegalTransition, State, check_transition
+from certtrack.extensions import db
+from certtrack.models import Application, Finding, Inspection, User, user_regions
+from certtrack.models.inspection import INSPECTION_MODES, SEVERITIES
+from certtrack.services.applications import apply_transition, local_today
+from certtrack.services.audit import record_event
+from certtrack.services.errors import ValidationFailed
+from certtrack.services.notifications import enterprise_users, notify
+from certtrack.services.review import require_inspector
+from certtrack.services.transaction import transaction
+
+ANSWERS = ("yes", "no", "na")
+FINDING_STATES = (State.inspection_scheduled, State.inspected)
+MODE_NAMES = {"document": _l("document review"), "video": _l("video inspection"),
+              "on_site": _l("on-site inspection")}
+
+
+class ChecklistItem(NamedTuple):
+    """One question of an inspection checklist."""
+
+    key: str
+    label: str
+
+
+_COMMON_FIRST = (
+    ChecklistItem("haccp", _l("HACCP system implemented and its records kept")),
+    ChecklistItem("traceability", _l("Traceability demonstrated from a lot back to its supplier")),
+)
+_COMMON_LAST = (
+    ChecklistItem("water_quality", _l("Water quality tested and fit for use")),
+    ChecklistItem("staff_hygiene", _l("Staff hygiene, training and health checks")),
+)
+# The committee's checklist (domain brief §2, §5): data, not code, so a new question is one line.
+CHECKLISTS: dict[str, tuple[ChecklistItem, ...]] = {
+    "phytosanitary": (
+        *_COMMON_FIRST,
+        ChecklistItem("pest_control", _l("Pest control programme in place and monitored")),
+        ChecklistItem("storage_conditions",
+                      _l("Storage conditions: clean, dry, moisture and temperature recorded")),
+        ChecklistItem("quarantine_pests",
+                      _l("No live insects, quarantine pests, weed seeds or soil in the produce")),
+        *_COMMON_LAST,
+    ),
+    "veterinary": (
+        *_COMMON_FIRST,
+        ChecklistItem("animal_identification",
+                      _l("Animal identification and movement records")),
+        ChecklistItem("ante_post_mortem",
+                      _l("Ante- and post-mortem inspection by an official veterinarian")),
+        ChecklistItem("cold_chain", _l("Cold chain maintained and temperatures recorded")),
+        ChecklistItem("banned_drugs",
+                      _l("Controls on banned drugs (clenbuterol, ractopamine, chloramphenicol)")),
+        *_COMMON_LAST,
+    ),
+}
+
+
+def checklist_for(application: Application) -> tuple[ChecklistItem, ...]:
+    """Take an application; return the checklist of the committee responsible for it."""
+    return CHECKLISTS.get(application.gacc_category.committee, _COMMON_FIRST + _COMMON_LAST)
+
+
+def list_inspections(application: Application) -> list[Inspection]:
+    """Take an application; return its inspections, newest first, with findings and team."""
+    query = (select(Inspection).where(Inspection.application_id == application.id)
+             .order_by(Inspection.id.desc()))
+    return list(db.session.scalars(query))
+
+
+def current_inspection(application: Application) -> Inspection | None:
+    """Take an application; return its latest inspection, or None."""
+    return next(iter(list_inspections(application)), None)
+
+
+def findings_of(application: Application) -> list[Finding]:
+    """Take an application; return the findings of all its inspections, oldest first."""
+    query = select(Finding).where(Finding.application_id == application.id).order_by(Finding.id)
+    return list(db.session.scalars(query))
+
+
+def _exporter_link(application: Application) -> str:
+    return f"/exporter/applications/{application.id}"
+
+
+def team_candidates(application: Application) -> list[User]:
+    """Take an application; return who may inspect it: active inspectors of its committee who
+    cover its region, and its assignee."""
+    covers = select(user_regions.c.user_id).where(
+        user_regions.c.region_code == application.establishment.region_code)
+    query = (select(User).where(User.role == "inspector", User.is_active.is_(True),
+                                User.committee == application.gacc_category.committee,
+                                User.id.in_(covers) | (User.id == application.assignee_id))
+             .order_by(User.full_name, User.id))
+    return list(db.session.scalars(query))
+
+
+def _schedule_errors(mode, scheduled_for, team, inspector_ids) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if mode not in INSPECTION_MODES:
+        errors["mode"] = [_("Choose document, video or on-site.")]
+    if scheduled_for is None or scheduled_for < local_today():
+        errors["scheduled_for"] = [_("Choose a date from today on.")]
+    if not team or len(team) != len(set(inspector_ids or ())):
+        errors["inspector_ids"] = [_("Choose at least one inspector of the committee who "
+                                     "covers the establishment's region.")]
+    return errors
+
+
+def schedule_inspection(actor: User, application: Application, mode: str,
+                        scheduled_for: date | None, inspector_ids: list[int]) -> Inspection:
+    """Schedule the inspection (under_review → inspection_scheduled) and notify the exporter.
+
+    The stage deadline becomes the inspection date.
+    :raise ValidationFailed: unknown mode, a past date, or no valid inspector.
+    :raise IllegalTransition: not under review (stale page). :raise Conflict: lost a race.
+    """
+    require_inspector(actor, application)
+    team = [u for u in team_candidates(application) if u.id in set(inspector_ids or ())]
+    if errors := _schedule_errors(mode, scheduled_for, team, inspector_ids):
+        raise ValidationFailed(errors)
+    with transaction():
+        inspection = Inspection(application_id=application.id, mode=mode,
+                                scheduled_for=scheduled_for, created_by_id=actor.id,
+                                inspectors=team)
+        db.session.add(inspection)
+        apply_transition(actor, application, "schedule_inspection",
+                         values={"stage_deadline": scheduled_for},
+                         data={"mode": mode, "date": scheduled_for.isoformat(),
+                               "inspectors": [u.id for u in team]})
+        message = _("An inspection (%(mode)s) of application %(ref)s is scheduled for %(date)s.",
+                    mode=MODE_NAMES[mode], ref=application.reference,
+                    date=scheduled_for.strftime("%d.%m.%Y"))
+        notify(enterprise_users(application.enterprise_id), "inspection_scheduled", message,
+               _exporter_link(application))
+        notify([u for u in team if u.id != actor.id], "inspection_scheduled", message,
+               f"/inspector/applications/{application.id}")
+    return inspection
+
+
+def _finding_errors(data: dict) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for field in ("requirement", "observation"):
+        if not (data.get(field) or "").strip():
+            errors[field] = [_("This field is required.")]
+    if data.get("severity") not in SEVERITIES:
+        errors["severity"] = [_("Choose critical, major or minor.")]
+    return errors
+
+
+def add_finding(actor: User, application: Application, data: dict) -> Finding:
+    """Record a finding (requirement, observation, clause, severity) of the latest inspection.
+
+    :raise ValidationFailed: a required field is empty or the severity unknown.
+    :raise IllegalTransition: no inspection scheduled or performed now (stale page).
+    """
+    require_inspector(actor, application)
+    inspection = current_inspection(application)
+    if application.state not in FINDING_STATES or inspection is None:
+        raise IllegalTransition(application.state, "add_finding", actor.role, defined=False)
+    if errors := _finding_errors(data):
+        raise ValidationFailed(errors)
+    with transaction():
+        finding = Finding(inspection=inspection, application_id=application.id,
+                          severity=data["severity"],
+                          requirement=data["requirement"].strip(),
+                          observation=data["observation"].strip(),
+                          clause=(data.get("clause") or "").strip())
+        db.session.add(finding)
+        db.session.flush()
+        record_event(actor, "finding_recorded", object_type="finding", object_id=finding.id,
+                     application_id=application.id, comment=finding.observation,
+                     data={"severity": finding.severity, "requirement": finding.requirement,
+                           "clause": finding.clause})
+    return finding
+
+
+def _checklist_errors(items, answers: dict, performed_on) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for item in items:
+        answer = answers.get(item.key) or {}
+        if answer.get("answer") not in ANSWERS:
+            errors[f"answer_{item.key}"] = [_("Answer yes, no or not applicable.")]
+        elif answer["answer"] == "no" and not (answer.get("note") or "").strip():
+            errors[f"note_{item.key}"] = [_("Explain what is missing.")]
+    if performed_on is None or performed_on > local_today():
+        errors["performed_on"] = [_("Give the day of the inspection, not in the future.")]
+    return errors
+
+
+def record_inspection(actor: User, application: Application, performed_on: date | None,
+                      answers: dict, summary: str = "") -> Inspection:
+    """Record the checklist answers of the scheduled inspection (→ inspected).
+
+    `answers` maps each checklist key to {"answer": yes/no/na, "note": text}.
+    :raise ValidationFailed: an unanswered question, a "no" without a note, or a future date.
+    :raise IllegalTransition: no inspection scheduled (stale page). :raise Conflict: lost a race.
+    """
+    require_inspector(actor, application)
+    inspection = current_inspection(application)
+    check_transition(State(application.state), "record_inspection", actor.role)
+    items = checklist_for(application)
+    if errors := _checklist_errors(items, answers, performed_on):
+        raise ValidationFailed(errors)
+    with transaction():
+        inspection.performed_on, inspection.summary = performed_on, (summary or "").strip()
+        inspection.checklist = {item.key: {"answer": answers[item.key]["answer"],
+                                           "note": (answers[item.key].get("note") or "").strip()}
+                                for item in items}
+        apply_transition(actor, application, "record_inspection", comment=inspection.summary,
+                         values={"stage_deadline": None},
+                         data={"inspection": inspection.id, "performed_on": performed_on
+                               .isoformat(), "findings": len(inspection.findings)})
+    return inspection

@@ -1,0 +1,291 @@
+"""Samples and laboratory results: recorded by the inspector, judged against the limits."""
+
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from certtrack.domain import compliance
+from certtrack.domain.workflow import Action, IllegalTransition, State, check_transition
+from certtrack.extensions import db
+from certtrack.models import Application, LabLimit, LabResult, Sample, User
+from certtrack.services.applications import apply_transition, local_today
+from certtrack.services.audit import record_event
+from certtrack.services.errors import NotFound, PermissionDenied, ValidationFailed
+from certtrack.services.limits import limits_for_products, product_codes, to_domain_limit
+from certtrack.services.notifications import enterprise_users, notify
+from certtrack.services.permissions import can_see_application
+from certtrack.services.transaction import transaction
+
+SAMPLE_STATES = (State.inspected, State.lab_testing)
+RESULT_STATES = (State.lab_testing,)
+CHILLED_VALID_DAYS = 30
+
+
+def require_inspector(actor: User, application: Application) -> None:
+    """Check that the actor is an inspector who may act on the application.
+
+    :raise NotFound: the application is outside the actor's scope.
+    :raise PermissionDenied: the actor is not an inspector.
+    """
+    if not can_see_application(actor, application):
+        raise NotFound(_("No such application."))
+    if actor.role != "inspector":
+        raise PermissionDenied(_("Only inspectors record laboratory work."))
+
+
+def _require_state(actor: User, application: Application, states, verb: str) -> None:
+    if application.state not in states:
+        raise IllegalTransition(application.state, verb, actor.role, defined=False)
+
+
+def default_valid_days(product_code: str) -> int | None:
+    """Days a result stays valid by default: one month for chilled products (domain brief §5)."""
+    return CHILLED_VALID_DAYS if "chilled" in product_code else None
+
+
+def samples_of(application: Application) -> list[Sample]:
+    """The application's samples in the order they were taken, with their results."""
+    query = (select(Sample).where(Sample.application_id == application.id)
+             .order_by(Sample.taken_on, Sample.id))
+    return list(db.session.scalars(query))
+
+
+def get_sample(actor: User, application: Application, sample_id: int) -> Sample:
+    """One sample of the application.
+
+    :raise NotFound: not a sample of this application, or the application is out of scope.
+    """
+    if not can_see_application(actor, application):
+        raise NotFound(_("No such application."))
+    sample = db.session.get(Sample, sample_id)
+    if sample is None or sample.application_id != application.id:
+        raise NotFound(_("No such sample."))
+    return sample
+
+
+def limits_for_sample(sample: Sample) -> list[LabLimit]:
+    """The limits that apply to the sample's product: the parameters a result can be for."""
+    return limits_for_products([sample.product_code])
+
+
+def _sample_errors(application: Application, data: dict) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    code = (data.get("code") or "").strip()
+    if not code:
+        errors["code"] = [_("Give the sample its code.")]
+    elif db.session.scalar(select(Sample.id).where(Sample.application_id == application.id,
+                                                   Sample.code == code)):
+        errors["code"] = [_("This application already has a sample %(code)s.", code=code)]
+    if data.get("product_code") not in {line.product_code for line in application.products}:
+        errors["product_code"] = [_("Choose a product of the application.")]
+    taken_on = data.get("taken_on")
+    if taken_on is None:
+        errors["taken_on"] = [_("Enter the date the sample was taken.")]
+    elif taken_on > local_today():
+        errors["taken_on"] = [_("The date cannot be in the future.")]
+    for field in ("matrix", "laboratory"):
+        if not (data.get(field) or "").strip():
+            errors[field] = [_("This field is required.")]
+    return errors
+
+
+def record_sample(actor: User, application: Application, data: dict) -> Sample:
+    """Record a sample taken for the laboratory (code, product, taken_on, matrix, laboratory).
+
+    Writes the sample and an audit row.
+    :raise NotFound / PermissionDenied: see require_inspector().
+    :raise IllegalTransition: the application is not inspected or in laboratory testing.
+    :raise ValidationFailed: a missing field, a code already used, a product not applied for.
+    """
+    require_inspector(actor, application)
+    _require_state(actor, application, SAMPLE_STATES, "record_sample")
+    if errors := _sample_errors(application, data):
+        raise ValidationFailed(errors)
+    try:
+        sample = _insert_sample(actor, application, data)
+    except IntegrityError as error:  # the same code saved by a racing request
+        raise ValidationFailed({"code": [_("This application already has a sample %(code)s.",
+                                           code=data["code"].strip())]}) from error
+    return sample
+
+
+def _insert_sample(actor: User, application: Application, data: dict) -> Sample:
+    with transaction():
+        sample = Sample(application_id=application.id, code=data["code"].strip(),
+                        product_code=data["product_code"], taken_on=data["taken_on"],
+                        matrix=data["matrix"].strip(), laboratory=data["laboratory"].strip(),
+                        created_by_id=actor.id)
+        db.session.add(sample)
+        db.session.flush()
+        record_event(actor, "sample_recorded", object_type="sample", object_id=sample.id,
+                     application_id=application.id,
+                     data={"code": sample.code, "product": sample.product_code,
+                           "taken_on": sample.taken_on.isoformat(),
+                           "laboratory": sample.laboratory})
+    return sample
+
+
+def _detected(data: dict) -> bool | None:
+    return {"yes": True, "no": False, True: True, False: False}.get(data.get("detected"))
+
+
+def _unit_message(unit: str | None) -> str:
+    if not unit:
+        return _("Enter the unit of the value: mg/kg, µg/kg, ppm or ppb.")
+    return _("“%(unit)s” is not a unit we can convert; use mg/kg, µg/kg, ppm or ppb.", unit=unit)
+
+
+def _result_input(sample: Sample, limit: LabLimit, data: dict,
+                  errors: dict) -> compliance.Result:
+    detected, value, loq = _detected(data), data.get("value"), data.get("loq")
+    unit = (data.get("unit") or "").strip() or None
+    if limit.kind == compliance.LimitKind.absent:
+        value = loq = unit = None
+        if detected is None:
+            errors["detected"] = [_("Say whether it was found.")]
+    elif value is None and detected is None:
+        errors["value"] = [_("Enter the measured value, or say that it was not detected.")]
+    if unit is not None or value is not None or loq is not None:
+        try:
+            unit = compliance.normalize_unit(unit)
+        except compliance.UnitError:
+            errors["unit"] = [_unit_message(unit)]
+    tested_on = data.get("tested_on")
+    if tested_on is None:
+        errors["tested_on"] = [_("Enter the date of the test.")]
+    elif tested_on > local_today() or tested_on < sample.taken_on:
+        errors["tested_on"] = [_("The test date must be between the sampling date and today.")]
+    return compliance.Result(parameter=limit.parameter, value=value, unit=unit, loq=loq,
+                             detected=detected, tested_on=tested_on or date.min,
+                             valid_days=data.get("valid_days"))
+
+
+def _evaluate(sample: Sample, data: dict) -> tuple[LabLimit, compliance.Result,
+                                                   compliance.Evaluation]:
+    errors: dict[str, list[str]] = {}
+    limit = db.session.get(LabLimit, data.get("limit_id") or 0)
+    if limit is None or sample.product_code not in product_codes(limit):
+        raise ValidationFailed({"limit_id": [_("Choose a parameter that applies to %(product)s.",
+                                               product=sample.product_code)]})
+    result = _result_input(sample, limit, data, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    try:
+        evaluation = compliance.evaluate(result, to_domain_limit(limit))
+    except compliance.UnitError as error:
+        raise ValidationFailed({"unit": [_unit_message(error.unit)]}) from error
+    except ValueError as error:
+        raise ValidationFailed({"value": [_("Enter the measured value, or say whether it was "
+                                            "detected.")]}) from error
+    return limit, result, evaluation
+
+
+def record_result(actor: User, application: Application, sample: Sample, data: dict) -> LabResult:
+    """Record a laboratory result for a sample and judge it against the parameter's limit.
+
+    `data`: limit_id, value, unit, loq, detected ('yes'/'no'/None), method, tested_on,
+    valid_days (None: no expiry). Stores the verdict, its technical reason, the limit's source
+    and confidence, and an audit row.
+    :raise NotFound / PermissionDenied: see require_inspector(); the sample is another's.
+    :raise IllegalTransition: the application is not in laboratory testing.
+    :raise ValidationFailed: a parameter not applying to the sample's product, a missing value,
+        a unit that cannot be converted, a test date outside sampling date..today.
+    """
+    require_inspector(actor, application)
+    if sample.application_id != application.id:
+        raise NotFound(_("No such sample."))
+    _require_state(actor, application, RESULT_STATES, "record_result")
+    limit, result, evaluation = _evaluate(sample, data)
+    with transaction():
+        row = LabResult(
+            sample_id=sample.id, application_id=application.id, limit_id=limit.id,
+            parameter=limit.parameter, value=result.value, unit=result.unit, loq=result.loq,
+            detected=result.detected, method=(data.get("method") or "").strip(),
+            tested_on=result.tested_on, valid_days=result.valid_days,
+            verdict=evaluation.verdict.value, reason=evaluation.message,
+            limit_source=limit.source, limit_confidence=limit.confidence, recorded_by_id=actor.id)
+        db.session.add(row)
+        db.session.flush()
+        record_event(actor, "lab_result_recorded", object_type="lab_result", object_id=row.id,
+                     application_id=application.id, data=_result_audit(sample, row, limit))
+    db.session.expire(sample, ["results"])
+    return row
+
+
+def plain(value: Decimal | None) -> str | None:
+    """A Decimal without exponent or trailing zeros ('1000', '0.2'), or None."""
+    return None if value is None else format(value.normalize(), "f")
+
+
+def _result_audit(sample: Sample, row: LabResult, limit: LabLimit) -> dict:
+    return {"sample": sample.code, "parameter": row.parameter, "matrix": limit.matrix,
+            "value": plain(row.value), "unit": row.unit, "loq": plain(row.loq),
+            "detected": row.detected, "verdict": row.verdict, "limit_id": limit.id,
+            "limit_value": plain(limit.value), "limit_unit": limit.unit or None,
+            "source": limit.source, "confidence": limit.confidence}
+
+
+def send_to_lab(actor: User, application: Application, comment: str = "") -> list[Sample]:
+    """Send the samples that have no result yet to the laboratory (inspected → lab_testing).
+
+    Returns the samples sent; their ids go into the transition's audit row.
+    :raise NotFound / PermissionDenied: see require_inspector().
+    :raise IllegalTransition: not allowed in the application's state.
+    :raise ValidationFailed: no sample waiting for results.
+    :raise Conflict: someone else changed the state first.
+    """
+    require_inspector(actor, application)
+    check_transition(State(application.state), Action.send_to_lab, actor.role)
+    pending = [sample for sample in samples_of(application) if not sample.results]
+    if not pending:
+        raise ValidationFailed({"": [_("Record the samples you send to the laboratory first.")]})
+    with transaction():
+        apply_transition(actor, application, Action.send_to_lab, comment=comment,
+                         data={"samples": [sample.id for sample in pending],
+                               "codes": [sample.code for sample in pending]})
+    return pending
+
+
+def record_lab_results(actor: User, application: Application, comment: str = "") -> None:
+    """Close laboratory testing once every sample has a result (lab_testing → inspected).
+
+    Notifies the exporter's users that the results are in.
+    :raise NotFound / PermissionDenied: see require_inspector().
+    :raise IllegalTransition: not allowed in the application's state.
+    :raise ValidationFailed: a sample has no result yet (the codes are named).
+    :raise Conflict: someone else changed the state first.
+    """
+    require_inspector(actor, application)
+    check_transition(State(application.state), Action.record_lab_results, actor.role)
+    samples = samples_of(application)
+    waiting = [sample.code for sample in samples if not sample.results]
+    if waiting:
+        raise ValidationFailed({"": [_("No result yet for the samples %(codes)s.",
+                                       codes=", ".join(waiting))]})
+    reference = application.reference
+    with transaction():
+        apply_transition(actor, application, Action.record_lab_results, comment=comment,
+                         data={"samples": [sample.id for sample in samples]})
+        notify(enterprise_users(application.enterprise_id), "results",
+               _("The laboratory results of application %(ref)s are in.", ref=reference),
+               link=f"/exporter/applications/{application.id}")
+
+
+def to_domain_result(row: LabResult, parameter: str | None = None) -> compliance.Result:
+    """The domain's `Result` for a stored result, optionally under another parameter name."""
+    return compliance.Result(parameter=parameter or row.parameter, value=row.value, unit=row.unit,
+                             loq=row.loq, detected=row.detected, tested_on=row.tested_on,
+                             valid_days=row.valid_days)
+
+
+def valid_until(row: LabResult) -> date | None:
+    """The last day a stored result counts, or None when it does not expire."""
+    return compliance.valid_until(to_domain_result(row))
+
+
+def is_expired(row: LabResult, today: date | None = None) -> bool:
+    """True when the stored result's validity has run out."""
+    return not compliance.is_valid_on(to_domain_result(row), today or local_today())

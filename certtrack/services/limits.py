@@ -1,0 +1,155 @@
+"""Laboratory limits: which ones apply to a product, and the administrators' edits of them."""
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+
+from certtrack.domain.compliance import Limit, LimitKind, UnitError, normalize_unit
+from certtrack.extensions import db
+from certtrack.models import LabLimit, Product, User
+from certtrack.services.audit import record_event
+from certtrack.services.errors import NotFound, PermissionDenied, ValidationFailed
+from certtrack.services.transaction import transaction
+
+CONFIDENCES = ("V", "S", "U")
+EDITABLE_FIELDS = ("value", "unit", "matrix", "products", "source", "confidence", "required")
+
+
+def product_codes(limit: LabLimit) -> list[str]:
+    """The product codes a limit row applies to (its space-separated `products`)."""
+    return limit.products.split()
+
+
+def limits_for_products(codes: Iterable[str]) -> list[LabLimit]:
+    """The limit rows that apply to any of the product codes, by parameter and matrix."""
+    wanted = set(codes)
+    rows = [row for row in db.session.scalars(select(LabLimit))
+            if wanted.intersection(product_codes(row))]
+    return sorted(rows, key=lambda row: (row.parameter.casefold(), row.matrix.casefold()))
+
+
+def to_domain_limit(row: LabLimit) -> Limit:
+    """The domain's `Limit` for a row; presence/absence rows carry no unit."""
+    unit = None if row.kind == LimitKind.absent or not row.unit else row.unit
+    return Limit(parameter=row.parameter, matrix=row.matrix, kind=row.kind, value=row.value,
+                 unit=unit, source=row.source, confidence=row.confidence)
+
+
+def _require_admin(actor: User) -> None:
+    if actor is None or actor.role != "admin":
+        raise PermissionDenied(_("Only administrators manage the reference data."))
+
+
+def list_limits(actor: User, *, text: str = "", product: str = "",
+                kind: str = "") -> list[LabLimit]:
+    """The limit rows matching a text (parameter, matrix or source), a product code and a kind.
+
+    :raise PermissionDenied: the actor is not an administrator.
+    """
+    _require_admin(actor)
+    query = select(LabLimit).order_by(LabLimit.parameter, LabLimit.matrix)
+    if text.strip():
+        pattern = f"%{text.strip()}%"
+        query = query.where(or_(LabLimit.parameter.ilike(pattern),
+                                LabLimit.matrix.ilike(pattern), LabLimit.source.ilike(pattern)))
+    if kind:
+        query = query.where(LabLimit.kind == kind)
+    rows = list(db.session.scalars(query))
+    return [row for row in rows if product in product_codes(row)] if product else rows
+
+
+def get_limit(actor: User, limit_id: int) -> LabLimit:
+    """One limit row for an administrator.
+
+    :raise PermissionDenied: the actor is not an administrator.
+    :raise NotFound: no such row.
+    """
+    _require_admin(actor)
+    row = db.session.get(LabLimit, limit_id)
+    if row is None:
+        raise NotFound(_("No such limit."))
+    return row
+
+
+def _value_and_unit(row: LabLimit, data: dict, errors: dict) -> tuple[Decimal | None, str]:
+    value, unit = data.get("value"), (data.get("unit") or "").strip()
+    if row.kind == LimitKind.absent:
+        return None, ""
+    if value is not None and value < 0:
+        errors["value"] = [_("A limit cannot be negative.")]
+    if row.kind == LimitKind.max and value is None:
+        errors["value"] = [_("A maximum limit needs a value.")]
+    if row.kind == LimitKind.max or unit:
+        try:
+            unit = normalize_unit(unit)
+        except UnitError:
+            errors["unit"] = [_("Use mg/kg, µg/kg, ppm or ppb.")]
+    return value, unit
+
+
+def _products(data: dict, errors: dict) -> str:
+    codes = list(dict.fromkeys((data.get("products") or "").split()))
+    known = set(db.session.scalars(select(Product.code).where(Product.code.in_(codes))))
+    unknown = [code for code in codes if code not in known]
+    if not codes:
+        errors["products"] = [_("Name at least one product code.")]
+    elif unknown:
+        errors["products"] = [_("Unknown product codes: %(codes)s.", codes=", ".join(unknown))]
+    return " ".join(codes)
+
+
+def _validated(row: LabLimit, data: dict) -> dict:
+    errors: dict[str, list[str]] = {}
+    value, unit = _value_and_unit(row, data, errors)
+    values = {"value": value, "unit": unit, "products": _products(data, errors),
+              "matrix": (data.get("matrix") or "").strip(),
+              "source": (data.get("source") or "").strip(),
+              "confidence": data.get("confidence"), "required": bool(data.get("required"))}
+    if not values["matrix"]:
+        errors["matrix"] = [_("Describe the matrix the limit applies to.")]
+    elif db.session.scalar(select(LabLimit.id).where(
+            LabLimit.parameter == row.parameter, LabLimit.matrix == values["matrix"],
+            LabLimit.id != row.id)):
+        errors["matrix"] = [_("This parameter already has a limit for this matrix.")]
+    if not values["source"]:
+        errors["source"] = [_("Name the source of the limit.")]
+    if values["confidence"] not in CONFIDENCES:
+        errors["confidence"] = [_("Choose V, S or U.")]
+    if errors:
+        raise ValidationFailed(errors)
+    return values
+
+
+def _plain(value):
+    return format(value.normalize(), "f") if isinstance(value, Decimal) else value
+
+
+def update_limit(actor: User, row: LabLimit, data: dict) -> dict:
+    """Change a limit's value, unit, matrix, products, source, confidence and required flag.
+
+    Writes one audit row with the fields before and after; returns the changed fields.
+    :raise PermissionDenied: the actor is not an administrator.
+    :raise ValidationFailed: a negative or missing value, an unknown unit or product code, a
+        matrix the parameter already has, an empty source or an unknown confidence.
+    """
+    _require_admin(actor)
+    values = _validated(row, data)
+    changed = {field: value for field, value in values.items()
+               if _plain(getattr(row, field)) != _plain(value)}
+    if not changed:
+        return {}
+    before = {field: _plain(getattr(row, field)) for field in changed}
+    try:
+        with transaction():
+            for field, value in changed.items():
+                setattr(row, field, value)
+            record_event(actor, "limit_updated", object_type="lab_limit", object_id=row.id,
+                         data={"parameter": row.parameter, "before": before,
+                               "after": {field: _plain(v) for field, v in changed.items()}})
+    except IntegrityError as error:  # the same matrix saved by a racing request
+        raise ValidationFailed({"matrix": [_("This parameter already has a limit for this "
+                                             "matrix.")]}) from error
+    return changed

@@ -1,0 +1,375 @@
+"""Registrations after GACC's listing: lists, the lifecycle of domain.md §4 and renewals."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import joinedload, selectinload
+
+from certtrack.domain.calendar import reminder_dates, renewal_window
+from certtrack.domain.workflow import (
+    RegistrationAction,
+    RegistrationStatus,
+    Role,
+    check_registration_transition,
+    next_registration_status_by_system,
+)
+from certtrack.extensions import db
+from certtrack.models import (
+    Application,
+    ApplicationProduct,
+    AuditEvent,
+    Enterprise,
+    Establishment,
+    Registration,
+)
+from certtrack.models.base import utcnow
+from certtrack.services.applications import QUESTIONNAIRE_FIELDS, local_today
+from certtrack.services.audit import record_event
+from certtrack.services.errors import Conflict, NotFound, ValidationFailed
+from certtrack.services.notifications import enterprise_users, notify
+from certtrack.services.transaction import stale_message, transaction
+
+RS, RA = RegistrationStatus, RegistrationAction
+LIVE_STATUSES = (RS.active.value, RS.suspended.value)
+SUSPENSION_AUTHORITIES = ("gacc", "kazakh_authority", "voluntary")
+INVALIDATION_CAUSES = ("relocation", "legal_representative", "kz_registration_number")
+# Applications in these states no longer carry a renewal forward.
+CLOSED_APPLICATION_STATES = ("withdrawn", "rejected", "conclusion_negative", "gacc_refused",
+                             "registered")
+NOTIFICATION_KINDS = {RA.suspend: "suspended", RA.resume: "resumed", RA.revoke: "revoked",
+                      RA.cancel: "cancelled", RA.invalidate: "invalidated", RA.expire: "expired"}
+
+
+def get_registration(actor, registration_id: int) -> Registration:
+    """Take a user and an id; return the registration if the user may see it.
+
+    Registrars and administrators see all; exporters their own enterprise's.
+    :raise NotFound: unknown, or not the user's to see (never 403, so ids cannot be probed).
+    """
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or not _can_see(actor, registration):
+        raise NotFound(_("No such registration."))
+    return registration
+
+
+def _can_see(actor, registration: Registration) -> bool:
+    if actor.role == Role.exporter:
+        return actor.enterprise_id is not None and actor.enterprise_id == registration.enterprise_id
+    return actor.role in (Role.registrar, Role.admin)
+
+
+def _scope(actor, query):
+    if actor.role == Role.exporter:
+        return query.where(Registration.enterprise_id == (actor.enterprise_id or 0))
+    if actor.role in (Role.registrar, Role.admin):
+        return query
+    return query.where(Registration.id.is_(None))
+
+
+def list_registrations(actor, *, status: str | None = None, category: str | None = None,
+                       region: str | None = None, search: str = "", page: int = 1):
+    """Take a user and filters; return one page of the registrations the user may see.
+
+    `search` matches the China number or the enterprise's name or BIN, ignoring case.
+    """
+    query = _scope(actor, select(Registration)).options(
+        joinedload(Registration.enterprise), joinedload(Registration.establishment),
+        joinedload(Registration.application))
+    if status:
+        query = query.where(Registration.status == status)
+    if category:
+        query = query.where(Registration.gacc_category_code == category)
+    if region:
+        query = query.where(Registration.establishment_id.in_(
+            select(Establishment.id).where(Establishment.region_code == region)
+            .scalar_subquery()))
+    if search.strip():
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(or_(Registration.china_number.ilike(pattern),
+                                Registration.enterprise_id.in_(select(Enterprise.id).where(or_(
+                                    Enterprise.name_en.ilike(pattern),
+                                    Enterprise.name_ru.ilike(pattern),
+                                    Enterprise.bin.ilike(pattern))).scalar_subquery())))
+    query = query.order_by(Registration.valid_to, Registration.id)
+    return db.paginate(query, page=page, per_page=current_app.config["PER_PAGE"],
+                       error_out=False, max_per_page=100)
+
+
+def registration_of(application: Application) -> Registration | None:
+    """Take an application; return the registration it created or renews, if any."""
+    if application.renewal_of_id is not None:
+        return db.session.get(Registration, application.renewal_of_id)
+    return db.session.scalar(select(Registration).where(
+        Registration.application_id == application.id))
+
+
+def history(registration: Registration) -> list[AuditEvent]:
+    """Take a registration; return its audit events (the listing included), oldest first."""
+    query = select(AuditEvent).where(or_(
+        and_(AuditEvent.object_type == "registration", AuditEvent.object_id == registration.id),
+        and_(AuditEvent.application_id == registration.application_id,
+             AuditEvent.action == "record_registration"),
+    )).options(selectinload(AuditEvent.actor)).order_by(AuditEvent.seq)
+    return list(db.session.scalars(query))
+
+
+@dataclass(frozen=True)
+class Renewal:
+    """Where a registration stands with renewal on a given day.
+
+    `state`: 'automatic' (Order 280, category not on GACC's list), 'upcoming', 'open',
+    'closed' (window missed), or 'ended' (the registration is no longer in force).
+    """
+
+    state: str
+    window: tuple[date, date] | None = None
+    reminders: list[date] = field(default_factory=list)
+
+
+def renewal(registration: Registration, today: date) -> Renewal:
+    """Take a registration and a day; return its renewal window and where the day falls."""
+    if registration.status not in LIVE_STATUSES:
+        return Renewal("ended")
+    window = renewal_window(registration.valid_to, registration.regime,
+                            on_gacc_list=registration.gacc_category.renewal_list_280)
+    if window is None:
+        return Renewal("automatic")
+    opens, closes = window
+    state = "upcoming" if today < opens else "closed" if today > closes else "open"
+    return Renewal(state, window, reminder_dates(window))
+
+
+def open_renewal_application(registration: Registration) -> Application | None:
+    """Take a registration; return its renewal application still in progress, if any."""
+    return db.session.scalar(select(Application).where(
+        Application.renewal_of_id == registration.id,
+        Application.state.not_in(CLOSED_APPLICATION_STATES)).order_by(Application.id.desc()))
+
+
+def _conflict_message(registration_id: int) -> str:
+    event = db.session.scalar(select(AuditEvent).where(
+        AuditEvent.object_type == "registration", AuditEvent.object_id == registration_id)
+        .order_by(AuditEvent.seq.desc()).limit(1))
+    if event is None:
+        return stale_message()
+    who = event.actor.full_name if event.actor is not None else _("The daily job")
+    return _("%(who)s changed this registration at %(when)s. Reload the page to see it.",
+             who=who, when=event.at.strftime("%Y-%m-%d %H:%M UTC"))
+
+
+def _target(actor, source: RegistrationStatus, action: RegistrationAction, comment: str):
+    if actor is None:
+        return next_registration_status_by_system(source, action)
+    row = check_registration_transition(source, action, actor.role)
+    if row.requires_comment and not comment.strip():
+        raise ValidationFailed({"reason": [_("Please give a reason.")]})
+    return row.target
+
+
+def apply_registration_action(actor, registration: Registration, action: RegistrationAction, *,
+                              values: dict | None = None, comment: str = "",
+                              data: dict | None = None, version=None) -> RegistrationStatus:
+    """Change a registration's status with a guarded UPDATE and an audit row; no commit.
+
+    `actor` None is the daily job (system actions only). The UPDATE matches only while the
+    status (and the version, when given) is still the one the actor saw.
+    :raise IllegalTransition: (domain.workflow) not allowed in this status for this actor.
+    :raise Conflict: another request changed the registration first.
+    """
+    source = RegistrationStatus(registration.status)
+    target = _target(actor, source, action, comment)
+    conditions = [Registration.id == registration.id, Registration.status == source.value]
+    if version not in (None, ""):
+        conditions.append(Registration.version == (int(version) if str(version).isdigit()
+                                                   else -1))
+    result = db.session.execute(
+        update(Registration).where(*conditions)
+        .values(status=target.value, status_changed_at=utcnow(),
+                version=Registration.version + 1, **(values or {}))
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise Conflict(_conflict_message(registration.id))
+    record_event(actor, str(action), object_type="registration", object_id=registration.id,
+                 application_id=registration.application_id, from_state=source.value,
+                 to_state=target.value, comment=comment.strip(), data=data)
+    db.session.expire(registration)
+    return target
+
+
+def _date_error(data: dict, name: str, message: str) -> dict[str, list[str]]:
+    return {} if isinstance(data.get(name), date) else {name: [message]}
+
+
+def _suspend(registration: Registration, data: dict):
+    errors = _date_error(data, "suspended_from", _("Give the date the suspension takes effect."))
+    if data.get("authority") not in SUSPENSION_AUTHORITIES:
+        errors["authority"] = [_("Choose who suspended the registration.")]
+    until = data.get("suspended_until")
+    if until is not None and not errors.get("suspended_from") and until < data["suspended_from"]:
+        errors["suspended_until"] = [_("The end of the suspension cannot be before its start.")]
+    values = {"suspension_authority": data.get("authority"), "suspended_until": until,
+              "suspension_reason": (data.get("reason") or "").strip(),
+              "suspended_from": data.get("suspended_from"), "products_produced_from": None}
+    return errors, values
+
+
+def _resume(registration: Registration, data: dict):
+    errors = _date_error(data, "products_produced_from",
+                         _("Give the production date from which products are accepted again."))
+    start = registration.suspended_from
+    if not errors and start is not None and data["products_produced_from"] < start:
+        errors["products_produced_from"] = [_("This date cannot be before the suspension "
+                                              "started (%(date)s).", date=start.isoformat())]
+    return errors, {"products_produced_from": data.get("products_produced_from"),
+                    "suspended_until": None}
+
+
+def _revoke(registration: Registration, data: dict):
+    reference = (data.get("reference") or "").strip()
+    errors = {} if reference else {"reference": [_("Give the reference of GACC's announcement.")]}
+    return errors, {"status_reference": reference}
+
+
+def _invalidate(registration: Registration, data: dict):
+    cause = data.get("cause")
+    errors = {} if cause in INVALIDATION_CAUSES else {"cause": [_("Choose what voids the "
+                                                                  "number.")]}
+    return errors, {"status_reference": cause or ""}
+
+
+_VALUES = {RA.suspend: _suspend, RA.resume: _resume, RA.revoke: _revoke,
+           RA.invalidate: _invalidate}
+
+
+def change_status(actor, registration: Registration, action: str, data: dict) -> str:
+    """Take a registrar, a registration, an action of §4 and the form's entries; apply it.
+
+    `data`: reason (required except for resume and expire), version, and per action:
+    suspend - authority, suspended_from, suspended_until (optional); resume -
+    products_produced_from; revoke - reference (GACC announcement); invalidate - cause.
+    Writes the audit row and notifies the enterprise's exporter users; one commit.
+    :raise ValidationFailed: every missing or inconsistent entry at once.
+    :raise IllegalTransition: not possible in the registration's status.
+    :raise Conflict: changed by someone else since the page was loaded.
+    """
+    action = RegistrationAction(action)
+    check_registration_transition(RegistrationStatus(registration.status), action, actor.role)
+    errors, values = _VALUES.get(action, lambda r, d: ({}, {}))(registration, data)
+    reason = (data.get("reason") or "").strip()
+    if action not in (RA.resume, RA.expire) and not reason:
+        errors["reason"] = [_("Please give a reason.")]
+    if errors:
+        raise ValidationFailed(errors)
+    record = {key: value.isoformat() if isinstance(value, date) else value
+              for key, value in values.items() if value not in (None, "")}
+    with transaction():
+        apply_registration_action(actor, registration, action, values=values, comment=reason,
+                                  data=record, version=data.get("version"))
+        notify_status(registration, action)
+    return registration.status
+
+
+def notify_status(registration: Registration, action: RegistrationAction,
+                  dedupe_key: str | None = None) -> None:
+    """Tell the enterprise's exporter users what happened to their registration (no commit)."""
+    messages = {
+        RA.suspend: _("China registration %(number)s is suspended from %(date)s.",
+                      number=registration.china_number,
+                      date=_iso(registration.suspended_from)),
+        RA.resume: _("China registration %(number)s is active again for products produced on "
+                     "or after %(date)s.", number=registration.china_number,
+                     date=_iso(registration.products_produced_from)),
+        RA.revoke: _("GACC revoked China registration %(number)s.",
+                     number=registration.china_number),
+        RA.cancel: _("China registration %(number)s is cancelled.",
+                     number=registration.china_number),
+        RA.invalidate: _("China registration %(number)s is no longer valid; a new application "
+                         "is needed.", number=registration.china_number),
+        RA.expire: _("China registration %(number)s expired on %(date)s.",
+                     number=registration.china_number, date=_iso(registration.valid_to)),
+    }
+    notify(enterprise_users(registration.enterprise_id), NOTIFICATION_KINDS[action],
+           messages[action], url_for("exporter.registrations"), dedupe_key=dedupe_key)
+
+
+def _iso(value: date | None) -> str:
+    return value.isoformat() if value is not None else "—"
+
+
+def _renewal_refusal(registration: Registration, today: date) -> str | None:
+    status = renewal(registration, today)
+    if status.state == "ended":
+        return _("This registration is no longer in force; apply for a new registration.")
+    if status.state == "automatic":
+        return _("Under GACC Order 280 this category is renewed automatically; no application "
+                 "is needed.")
+    if status.state == "upcoming":
+        return _("The renewal window opens on %(date)s.", date=status.window[0].isoformat())
+    if status.state == "closed":
+        return _("The renewal window closed on %(date)s.", date=status.window[1].isoformat())
+    existing = open_renewal_application(registration)
+    if existing is not None:
+        return _("A renewal application is already in progress: %(ref)s.",
+                 ref=existing.reference)
+    return None
+
+
+def renewal_refusal(registration: Registration, today: date | None = None) -> str | None:
+    """Take a registration; return why a renewal cannot start today, or None when it can."""
+    return _renewal_refusal(registration, today or local_today())
+
+
+def start_renewal(actor, registration: Registration) -> Application:
+    """Take an exporter and one of its registrations; start a draft renewal application.
+
+    The draft has the registration's establishment and category, the original application's
+    questionnaire and products, kind 'renewal' and renewal_of_id set.
+    :raise NotFound: not the exporter's registration.
+    :raise ValidationFailed: the window is not open, renewal is automatic, or one is under way.
+    """
+    if actor.role != Role.exporter or actor.enterprise_id != registration.enterprise_id:
+        raise NotFound(_("No such registration."))
+    refusal = renewal_refusal(registration)
+    if refusal:
+        raise ValidationFailed({"": [refusal]})
+    original = registration.application
+    with transaction():
+        draft = Application(
+            enterprise_id=registration.enterprise_id, kind="renewal", state="draft",
+            establishment_id=registration.establishment_id, created_by_id=actor.id,
+            gacc_category_code=registration.gacc_category_code, renewal_of_id=registration.id,
+            **{name: getattr(original, name) for name in QUESTIONNAIRE_FIELDS})
+        draft.products = [ApplicationProduct(product_code=line.product_code,
+                                             annual_volume=line.annual_volume,
+                                             volume_unit=line.volume_unit)
+                          for line in original.products]
+        db.session.add(draft)
+        db.session.flush()
+        record_event(actor, "renewal_started", object_type="application", object_id=draft.id,
+                     application_id=draft.id, to_state="draft",
+                     data={"registration_id": registration.id,
+                           "china_number": registration.china_number})
+    return draft
+
+
+@dataclass(frozen=True)
+class RegistrationRow:
+    """A registration with where it stands on renewal, for the exporter's list."""
+
+    registration: Registration
+    renewal: Renewal
+    refusal: str | None
+    renewal_application: Application | None
+
+
+def exporter_overview(actor, page: int = 1):
+    """Take an exporter; return (page of its registrations, a RegistrationRow per item)."""
+    pagination = list_registrations(actor, page=page)
+    today = local_today()
+    rows = [RegistrationRow(r, renewal(r, today), _renewal_refusal(r, today),
+                            open_renewal_application(r)) for r in pagination.items]
+    return pagination, rows

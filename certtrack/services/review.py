@@ -1,0 +1,313 @@
+"""The inspector's work: the queue, assignment, and the completeness check of an application."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
+
+from certtrack.domain.workflow import TERMINAL_STATES, IllegalTransition, State
+from certtrack.extensions import db
+from certtrack.models import (
+    Application,
+    CorrectionRequest,
+    Document,
+    Enterprise,
+    Establishment,
+    GaccCategory,
+    Region,
+    User,
+)
+from certtrack.models.base import utcnow
+from certtrack.services.applications import apply_transition, latest_documents, local_today
+from certtrack.services.audit import record_event
+from certtrack.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from certtrack.services.notifications import enterprise_users, notify
+from certtrack.services.permissions import (
+    application_scope,
+    can_see_application,
+    in_inspector_territory,
+)
+from certtrack.services.reference import working_calendar
+from certtrack.services.transaction import transaction
+
+# Draft is the exporter's private state: it never appears in a staff queue.
+QUEUE_STATES = tuple(state.value for state in State if state != State.draft)
+OPEN_STATES = tuple(s for s in QUEUE_STATES if State(s) not in TERMINAL_STATES)
+QUEUE_SORTS = ("deadline", "age", "enterprise")
+RESPONSE_WORKING_DAYS = 10
+DECISIONS = ("accepted", "rejected")
+# Evidence of corrective actions is judged finding by finding, not in the completeness check.
+NOT_REVIEWED_TYPES = frozenset({"corrective_evidence"})
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What the queue shows: unknown values are ignored rather than refused."""
+
+    state: str | None = None
+    region: str | None = None
+    category: str | None = None
+    overdue: bool = False
+    mine: bool = False
+    sort: str = "deadline"
+    locale: str = "en"
+
+
+def _enterprise_name(locale: str):
+    """The enterprise's name as the page shows it: in `locale`, else in English."""
+    column = getattr(Enterprise, f"name_{locale}", Enterprise.name_en)
+    return func.coalesce(func.nullif(column, ""), Enterprise.name_en)
+
+
+def _queue_order(query, filters: QueueFilters):
+    if filters.sort == "age":
+        return query.order_by(Application.state_changed_at.asc(), Application.id)
+    if filters.sort == "enterprise":
+        query = query.join(Enterprise, Enterprise.id == Application.enterprise_id)
+        return query.order_by(_enterprise_name(filters.locale).asc(), Application.id)
+    return query.order_by(Application.stage_deadline.asc().nulls_last(), Application.id)
+
+
+def queue_query(actor: User, filters: QueueFilters):
+    """Take the acting staff member and filters; return the SELECT of their queue, ordered."""
+    query = application_scope(actor).where(Application.state.in_(QUEUE_STATES))
+    if filters.state in QUEUE_STATES:
+        query = query.where(Application.state == filters.state)
+    if filters.region:
+        query = query.where(Application.establishment_id.in_(
+            select(Establishment.id).where(Establishment.region_code == filters.region)))
+    if filters.category:
+        query = query.where(Application.gacc_category_code == filters.category)
+    if filters.overdue:
+        query = query.where(Application.state.in_(OPEN_STATES),
+                            Application.stage_deadline < local_today())
+    if filters.mine:
+        query = query.where(Application.assignee_id == actor.id)
+    query = query.options(selectinload(Application.enterprise),
+                          selectinload(Application.establishment),
+                          selectinload(Application.assignee))
+    return _queue_order(query, filters)
+
+
+def list_queue(actor: User, filters: QueueFilters, page: int = 1, per_page: int | None = None):
+    """Take the actor, filters and a page number; return that page of their work queue.
+
+    The number of SQL queries does not depend on the number of rows (related rows are loaded
+    eagerly). Changes nothing, raises nothing.
+    """
+    return db.paginate(queue_query(actor, filters), page=page, error_out=False,
+                       per_page=per_page or current_app.config["PER_PAGE"], max_per_page=100)
+
+
+def queue_choices(actor: User) -> tuple[list[Region], list[GaccCategory]]:
+    """Take the actor; return the regions and categories their queue can be filtered by."""
+    regions = select(Region).order_by(Region.code)
+    categories = select(GaccCategory).order_by(GaccCategory.code)
+    if actor.role == "inspector":
+        regions = regions.where(Region.code.in_(actor.region_codes))
+        categories = categories.where(GaccCategory.committee == actor.committee)
+    return list(db.session.scalars(regions)), list(db.session.scalars(categories))
+
+
+def _require_visible(actor: User, application: Application) -> None:
+    if not can_see_application(actor, application):
+        raise NotFound(_("No such application."))
+
+
+def require_inspector(actor: User, application: Application) -> None:
+    """Take the actor and an application; return when the actor is an inspector who may act on it.
+
+    :raise NotFound: the application is outside the actor's scope.
+    :raise PermissionDenied: the actor is not an inspector.
+    """
+    _require_visible(actor, application)
+    if actor.role != "inspector":
+        raise PermissionDenied(_("Only an inspector may do this."))
+
+
+def _require_open(application: Application, action: str, role: str) -> None:
+    """A stale page may offer an action on a draft or a closed application: refuse it."""
+    if application.state == State.draft or State(application.state) in TERMINAL_STATES:
+        raise IllegalTransition(application.state, action, role, defined=False)
+
+
+def _inspector_link(application: Application) -> str:
+    return f"/inspector/applications/{application.id}"
+
+
+def _exporter_link(application: Application) -> str:
+    return f"/exporter/applications/{application.id}"
+
+
+def eligible_inspectors(application: Application) -> list[User]:
+    """Take an application; return the active inspectors of its committee, by name."""
+    query = (select(User).where(User.role == "inspector", User.is_active.is_(True),
+                                User.committee == application.gacc_category.committee)
+             .order_by(User.full_name, User.id))
+    return list(db.session.scalars(query))
+
+
+def assign_inspector(actor: User, application: Application, inspector_id: int | None) -> User:
+    """A registrar assigns an inspector of the application's committee; audited and notified.
+
+    :raise PermissionDenied: the actor is not a registrar.
+    :raise IllegalTransition: the application is a draft or closed (stale page).
+    :raise ValidationFailed: the person is not an active inspector of the right committee.
+    :raise Conflict: the application changed in the meantime.
+    """
+    if actor.role != "registrar":
+        raise PermissionDenied(_("Only a registrar assigns inspectors."))
+    _require_open(application, "assign", actor.role)
+    inspector = next((u for u in eligible_inspectors(application) if u.id == inspector_id), None)
+    if inspector is None:
+        raise ValidationFailed({"inspector_id": [
+            _("Choose an active inspector of the committee responsible for this category.")]})
+    previous = application.assignee_id
+    with transaction():
+        application.assignee_id = inspector.id
+        db.session.flush()
+        record_event(actor, "inspector_assigned", object_type="application",
+                     object_id=application.id, application_id=application.id,
+                     data={"assignee_id": inspector.id, "previous_assignee_id": previous})
+        notify([inspector], "assigned",
+               _("Application %(ref)s was assigned to you.", ref=application.reference),
+               _inspector_link(application))
+    return inspector
+
+
+def claim_application(actor: User, application: Application) -> None:
+    """An inspector takes an unassigned application of their committee and regions.
+
+    :raise NotFound: the application is outside the actor's scope.
+    :raise PermissionDenied: not an inspector of its territory, or someone has it already.
+    :raise IllegalTransition: the application is a draft or closed (stale page).
+    :raise Conflict: someone else claimed it at the same moment.
+    """
+    require_inspector(actor, application)
+    _require_open(application, "claim", actor.role)
+    if not in_inspector_territory(actor, application):
+        raise PermissionDenied(_("Only inspectors of its committee and region may claim it."))
+    if application.assignee_id is not None:
+        raise PermissionDenied(_("This application is already assigned to %(name)s.",
+                                 name=application.assignee.full_name))
+    with transaction():
+        result = db.session.execute(
+            update(Application)
+            .where(Application.id == application.id, Application.assignee_id.is_(None))
+            .values(assignee_id=actor.id, version=Application.version + 1, updated_at=utcnow())
+            .execution_options(synchronize_session=False))
+        if result.rowcount != 1:
+            raise Conflict(_("Someone else claimed this application a moment ago. Reload."))
+        record_event(actor, "application_claimed", object_type="application",
+                     object_id=application.id, application_id=application.id,
+                     data={"assignee_id": actor.id})
+    db.session.expire(application)
+
+
+def start_review(actor: User, application: Application) -> None:
+    """Start the completeness check (submitted → under_review); an unassigned one becomes yours.
+
+    The stage deadline stays the completeness deadline set at submission.
+    :raise NotFound / PermissionDenied: as require_inspector().
+    :raise IllegalTransition: not a submitted application (stale page).
+    :raise Conflict: another request changed the state first.
+    """
+    require_inspector(actor, application)
+    values = {} if application.assignee_id else {"assignee_id": actor.id}
+    with transaction():
+        apply_transition(actor, application, "start_review", values=values)
+
+
+def reviewable_documents(application: Application) -> list[Document]:
+    """Take an application; return the latest version of each document the check covers."""
+    latest = latest_documents(application).values()
+    return sorted((d for d in latest if d.document_type_code not in NOT_REVIEWED_TYPES),
+                  key=lambda d: d.document_type_code)
+
+
+def review_document(actor: User, application: Application, document_id: int,
+                    decision: str, comment: str = "") -> Document:
+    """Accept or reject the latest version of a document, with a comment; audited.
+
+    :raise NotFound: the document is not the latest reviewable version of this application.
+    :raise IllegalTransition: the application is not under review (stale page).
+    :raise ValidationFailed: an unknown decision, or a rejection without a reason.
+    """
+    require_inspector(actor, application)
+    if application.state != State.under_review:
+        raise IllegalTransition(application.state, "review_document", actor.role, defined=False)
+    document = next((d for d in reviewable_documents(application) if d.id == document_id), None)
+    if document is None:
+        raise NotFound(_("No such document, or a newer version replaced it."))
+    comment = (comment or "").strip()
+    if decision not in DECISIONS:
+        raise ValidationFailed({"decision": [_("Accept or reject the document.")]})
+    if decision == "rejected" and not comment:
+        raise ValidationFailed({"comment": [_("Say what is wrong with the document.")]})
+    with transaction():
+        document.review_status, document.review_comment = decision, comment
+        document.reviewed_by_id, document.reviewed_at = actor.id, utcnow()
+        record_event(actor, f"document_{decision}", object_type="document",
+                     object_id=document.id, application_id=application.id, comment=comment,
+                     data={"type": document.document_type_code, "version": document.version})
+    return document
+
+
+def default_response_deadline() -> date:
+    """The exporter's default time to answer a correction request: 10 working days from today."""
+    return working_calendar().add_working_days(local_today(), RESPONSE_WORKING_DAYS)
+
+
+def _deficiency_errors(items: list[str], deadline: date | None) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not items:
+        errors["deficiencies"] = [_("List at least one deficiency, one per line.")]
+    if deadline is None or deadline <= local_today():
+        errors["response_deadline"] = [_("Choose a response deadline after today.")]
+    return errors
+
+
+def return_for_corrections(actor: User, application: Application, deficiencies: str,
+                           response_deadline: date | None) -> CorrectionRequest:
+    """Return the application to the exporter with its deficiencies and a response deadline.
+
+    Creates a correction request, sets the stage deadline to the response deadline and
+    notifies the enterprise's users.
+    :raise ValidationFailed: no deficiency, or a deadline not after today.
+    :raise IllegalTransition: not under review (stale page). :raise Conflict: lost a race.
+    """
+    require_inspector(actor, application)
+    items = [line.strip() for line in (deficiencies or "").splitlines() if line.strip()]
+    if errors := _deficiency_errors(items, response_deadline):
+        raise ValidationFailed(errors)
+    with transaction():
+        request = CorrectionRequest(application_id=application.id, source="inspection",
+                                    deficiencies="\n".join(items),
+                                    response_deadline=response_deadline, created_by_id=actor.id)
+        db.session.add(request)
+        apply_transition(actor, application, "return_for_corrections", comment="\n".join(items),
+                         values={"stage_deadline": response_deadline},
+                         data={"deadline": response_deadline.isoformat(), "items": len(items)})
+        notify(enterprise_users(application.enterprise_id), "returned",
+               _("Application %(ref)s was returned for corrections. Please respond by %(date)s.",
+                 ref=application.reference, date=response_deadline.strftime("%d.%m.%Y")),
+               _exporter_link(application))
+    return request
+
+
+def reject_application(actor: User, application: Application, reason: str) -> None:
+    """Reject the application with a reason (terminal); the exporter is notified.
+
+    :raise ValidationFailed: no reason given.
+    :raise IllegalTransition: not under review (stale page). :raise Conflict: lost a race.
+    """
+    require_inspector(actor, application)
+    with transaction():
+        apply_transition(actor, application, "reject", comment=reason or "",
+                         values={"stage_deadline": None})
+        notify(enterprise_users(application.enterprise_id), "conclusion",
+               _("Application %(ref)s was rejected.", ref=application.reference),
+               _exporter_link(application))

@@ -1,0 +1,70 @@
+"""Administrators' pages for the laboratory limits of the reference data."""
+
+from decimal import Decimal
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, DecimalField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from certtrack.services import limits, reference
+from certtrack.services.errors import ValidationFailed
+from certtrack.services.laboratory import plain
+from certtrack.web import labels
+from certtrack.web.access import roles_required
+from certtrack.web.forms import BaseForm, render_form
+
+bp = Blueprint("admin_limits", __name__, url_prefix="/admin/limits")
+bp.before_request(roles_required("admin"))
+
+
+class LimitForm(BaseForm):
+    value = DecimalField(_l("Limit value"), places=None,
+                         validators=[Optional(), NumberRange(min=0)])
+    unit = StringField(_l("Unit"), validators=[Optional(), Length(max=16)],
+                       description=_l("mg/kg or µg/kg (ppm and ppb are stored as these)."))
+    matrix = StringField(_l("Matrix"), validators=[DataRequired(), Length(max=200)])
+    products = StringField(_l("Product codes"), validators=[DataRequired(), Length(max=2000)],
+                           description=_l("Separated by spaces, e.g. wheat barley maize."))
+    source = TextAreaField(_l("Source"), validators=[DataRequired(), Length(max=2000)])
+    confidence = SelectField(_l("Confidence"), choices=[], validators=[DataRequired()])
+    required = BooleanField(_l("A result is required for a positive conclusion"))
+
+
+def _limit_form(row, formdata=None) -> LimitForm:
+    form = LimitForm(formdata, obj=row)
+    form.confidence.choices = labels.choices(labels.CONFIDENCES)
+    if formdata is None and row.value is not None:
+        form.value.data = Decimal(plain(row.value))
+    return form
+
+
+@bp.get("/")
+def limits_list():
+    text, product, kind = (request.args.get(name, "") for name in ("q", "product", "kind"))
+    rows = limits.list_limits(g.user, text=text, product=product, kind=kind)
+    locale = str(get_locale())
+    products = [(p.code, p.name_in(locale)) for p in reference.search_products()]
+    return render_template("admin/limits.html", rows=rows, q=text, product=product, kind=kind,
+                           products=products)
+
+
+@bp.route("/<int:limit_id>", methods=["GET", "POST"])
+def edit_limit(limit_id: int):
+    row = limits.get_limit(g.user, limit_id)
+    form = _limit_form(row, request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate():
+        try:
+            changed = limits.update_limit(g.user, row, form.data)
+        except ValidationFailed as error:
+            form.add_errors(error.errors)
+        else:
+            if changed:
+                flash(_("The limit for %(parameter)s was saved.", parameter=row.parameter),
+                      "success")
+            else:
+                flash(_("Nothing was changed."), "info")
+            return redirect(url_for(".limits_list"))
+    return render_form("admin/limit_form.html", form, limit=row)

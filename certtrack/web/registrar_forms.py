@@ -1,0 +1,138 @@
+"""The registrar's forms: recommendation, GACC batches and decisions, registration lifecycle."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    DateField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from certtrack.domain.identifiers import IdentifierError, validate_china_registration_number
+from certtrack.services.gacc import china_number_message
+from certtrack.web import labels
+from certtrack.web.forms import BaseForm
+
+
+def _reason(label=None, required=True):
+    first = DataRequired(message=_l("Please give a reason.")) if required else Optional()
+    return TextAreaField(label or _l("Reason"), validators=[first, Length(max=4000)])
+
+
+def _date(label, required=True, **kwargs):
+    first = InputRequired(message=_l("Give a date.")) if required else Optional()
+    return DateField(label, validators=[first], **kwargs)
+
+
+class SelectionForm(BaseForm):
+    """Applications ticked in a queue, with an optional comment."""
+
+    application_id = SelectMultipleField(coerce=int, validate_choice=False)
+    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=4000)])
+
+    def validate_application_id(self, field):
+        if not field.data:
+            raise ValidationError(_l("Choose at least one application."))
+
+
+class BatchForm(SelectionForm):
+    reference = StringField(
+        _l("Batch reference"), validators=[DataRequired(), Length(max=64)],
+        description=_l("The reference of the request sent to GACC, e.g. KZ-GACC-2026-014."))
+    submitted_on = _date(_l("Sent to GACC on"))
+
+
+class GaccReturnForm(BaseForm):
+    requests = TextAreaField(
+        _l("GACC's requests"), validators=[DataRequired(), Length(max=8000)],
+        description=_l("One request per line; the exporter and the inspector receive the list."))
+    response_deadline = _date(_l("Respond by"), required=False)
+    version = HiddenField()
+
+
+class GaccRefusalForm(BaseForm):
+    reasons = _reason(_l("GACC's reasons"))
+    version = HiddenField()
+
+
+class ResubmitForm(BaseForm):
+    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=4000)])
+    version = HiddenField()
+
+
+def china_number_validator(form, field) -> None:
+    """Length, CKAZ prefix and characters of a China registration number (domain brief §9)."""
+    try:
+        field.data = validate_china_registration_number(field.data or "")
+    except IdentifierError as error:
+        raise ValidationError(china_number_message(error.code)) from error
+
+
+class RegistrationForm(BaseForm):
+    china_number = StringField(
+        _l("China registration number"),
+        validators=[DataRequired(), Length(max=40), china_number_validator],
+        description=_l("18 characters starting with CKAZ, as GACC lists it."))
+    listing_date = _date(_l("Listing date"))
+    valid_from = _date(_l("Valid from"), required=False,
+                       description=_l("Leave empty: the listing date (for a renewal, the day "
+                                      "after the current registration ends)."))
+    route = SelectField(_l("Route"), choices=[], validators=[DataRequired()])
+    version = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.route.choices = labels.choices(labels.ROUTES)
+
+
+class SuspendForm(BaseForm):
+    authority = SelectField(_l("Suspended by"), choices=[], validators=[DataRequired()])
+    reason = _reason()
+    suspended_from = _date(_l("Suspended from"))
+    suspended_until = _date(_l("Suspended until"), required=False,
+                            description=_l("Leave empty for a suspension without an end date; "
+                                           "the daily job lifts a time-boxed one after it."))
+    version = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.authority.choices = labels.choices(labels.SUSPENSION_AUTHORITIES, "—")
+
+
+class ResumeForm(BaseForm):
+    products_produced_from = _date(_l("Products produced on or after"))
+    reason = _reason(_l("Comment"), required=False)
+    version = HiddenField()
+
+
+class RevokeForm(BaseForm):
+    reference = StringField(_l("GACC announcement"), validators=[DataRequired(), Length(max=200)])
+    reason = _reason()
+    version = HiddenField()
+
+
+class CancelForm(BaseForm):
+    reason = _reason()
+    version = HiddenField()
+
+
+class InvalidateForm(BaseForm):
+    cause = SelectField(_l("What voids the number"), choices=[], validators=[DataRequired()])
+    reason = _reason(_l("Details"))
+    version = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cause.choices = labels.choices(labels.INVALIDATION_CAUSES, "—")
+
+
+class ExpireForm(BaseForm):
+    reason = _reason(_l("Comment"), required=False)
+    version = HiddenField()
+
+
+LIFECYCLE_FORMS = {"suspend": SuspendForm, "resume": ResumeForm, "revoke": RevokeForm,
+                   "cancel": CancelForm, "invalidate": InvalidateForm, "expire": ExpireForm}

@@ -1,0 +1,199 @@
+"""`flask demo-documents` renders the demo certificate and dossier; their content is checked."""
+
+import json
+import re
+import subprocess
+
+import pytest
+import zxingcpp
+from PIL import Image
+from pypdf import PdfReader
+
+from certtrack import create_app
+from certtrack.pdf import certificate_json
+from certtrack.pdf.demo import demo_certificate_context
+
+KAZAKH_NAME = "«Талдықорған Ет-Сүт Кәсіпорны» ЖШС"
+CHINESE_LABELS = ("证书编号", "签发日期", "企业名称", "生产企业及地址", "在华注册编号", "有效期",
+                  "HS编码", "产品名称")
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory):
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key",
+                      "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    outdir = tmp_path_factory.mktemp("demo-documents")
+    result = app.test_cli_runner().invoke(args=["demo-documents", str(outdir)])
+    assert result.exit_code == 0, result.output
+    assert "certificate.pdf (1 page)" in result.output
+    return outdir
+
+
+@pytest.fixture(scope="module")
+def certificate(demo_dir):
+    return PdfReader(demo_dir / "certificate.pdf")
+
+
+@pytest.fixture(scope="module")
+def dossier(demo_dir):
+    return PdfReader(demo_dir / "dossier.pdf")
+
+
+def _text(reader) -> str:
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def _font_dicts(resources, seen):
+    """Every font dictionary reachable from a resource dictionary, form XObjects included."""
+    resources = resources.get_object() if resources is not None else {}
+    for font in (resources.get("/Font") or {}).values():
+        font = font.get_object()
+        if id(font) not in seen:
+            seen.add(id(font))
+            yield font
+    for xobject in (resources.get("/XObject") or {}).values():
+        xobject = xobject.get_object()
+        if xobject.get("/Subtype") == "/Form":
+            yield from _font_dicts(xobject.get("/Resources"), seen)
+
+
+def _unembedded_fonts(reader) -> list[str]:
+    seen, missing, count = set(), [], 0
+    for page in reader.pages:
+        for font in _font_dicts(page.get("/Resources"), seen):
+            count += 1
+            described = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font \
+                else font
+            descriptor = described.get("/FontDescriptor")
+            if descriptor is None or not {"/FontFile", "/FontFile2", "/FontFile3"} & set(
+                    descriptor.get_object()):
+                missing.append(str(font.get("/BaseFont")))
+    assert count, "no fonts found"
+    return missing
+
+
+def test_certificate_text_is_trilingual_with_the_kazakh_letters(certificate):
+    assert len(certificate.pages) == 1
+    text = _text(certificate)
+    assert KAZAKH_NAME in text
+    assert {"ә", "қ", "ү"} <= set(KAZAKH_NAME) and all(letter in text for letter in "әқү")
+    for label in CHINESE_LABELS:
+        assert label in text, label
+    squeezed = "".join(text.split())  # the titles are letter-spaced
+    assert "出口资格证书" in squeezed
+    assert "CERTIFICATEOFEXPORTELIGIBILITY" in squeezed
+    for hs_code, product in (("0201", "Салқындатылған сиыр еті"), ("0202", "冷冻牛肉"),
+                             ("0204", "Mutton and lamb, frozen")):
+        assert re.search(rf"\b{hs_code}\b", text), hs_code
+        assert product in text
+    assert "CKAZ0202MT24000715" in text
+    assert "961141000023" in text
+    assert "KZ-CN-2026-000042" in text
+
+
+def test_every_font_is_embedded(certificate, dossier):
+    assert _unembedded_fonts(certificate) == []
+    assert _unembedded_fonts(dossier) == []
+
+
+def test_qr_code_decodes_to_the_verification_url(demo_dir, tmp_path):
+    subprocess.run(["pdftoppm", "-png", "-r", "200", "-f", "1", "-l", "1", "-singlefile",
+                    str(demo_dir / "certificate.pdf"), str(tmp_path / "page")], check=True)
+    with Image.open(tmp_path / "page.png") as image:
+        codes = zxingcpp.read_barcodes(image)
+    assert [code.text for code in codes] == [demo_certificate_context()["verification_url"]]
+    assert codes[0].format == zxingcpp.BarcodeFormat.QRCode
+
+
+def test_embedded_json_is_the_certificate_data(certificate):
+    assert list(certificate.attachments) == ["certificate.json"]
+    (content,) = certificate.attachments["certificate.json"]
+    context = demo_certificate_context()
+    assert content == certificate_json(context)
+    data = json.loads(content)
+    assert data["china_registration_number"] == context["china_registration_number"]
+    assert data["valid_from"] == context["valid_from"].isoformat()
+    assert data["enterprise"]["name"]["kk"] == KAZAKH_NAME
+
+
+def test_certificate_declares_pdf_a_3b(certificate):
+    root = certificate.trailer["/Root"]
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    assert re.search(r'pdfaid:part(="|>)3', xmp)
+    assert re.search(r'pdfaid:conformance(="|>)B', xmp)
+    assert root["/OutputIntents"]
+    (filespec,) = {reference.idnum for reference in root["/AF"]}
+    assert certificate.get_object(filespec)["/AFRelationship"] == "/Data"
+
+
+def test_draft_preview_is_watermarked_and_carries_no_data(demo_dir):
+    draft = PdfReader(demo_dir / "certificate-draft.pdf")
+    text = _text(draft)
+    assert "DRAFT" in text and "草稿" in text
+    assert KAZAKH_NAME in text
+    assert dict(draft.attachments) == {}
+
+
+def _toc_entries(reader) -> list[tuple[str, str, int]]:
+    entries = []
+    for page in reader.pages:
+        text = page.extract_text()
+        if not text.lstrip().startswith("Contents"):
+            continue
+        for line in text.splitlines():
+            match = re.match(r"^(\d+(?:\.\d+)*)\s+(.+?)\s*\.{3,}\s*(\d+)$", line.strip())
+            if match:
+                entries.append((match[1], " ".join(match[2].split()), int(match[3])))
+    return entries
+
+
+def _first_page_with_heading(reader, heading: str, skip: set[int]) -> int | None:
+    for number, page in enumerate(reader.pages, start=1):
+        if number in skip:
+            continue
+        lines = {" ".join(line.split()) for line in page.extract_text().splitlines()}
+        if heading in lines:
+            return number
+    return None
+
+
+def test_dossier_contents_page_numbers_match_the_headings(dossier):
+    entries = _toc_entries(dossier)
+    enterprises = [entry for entry in entries if re.fullmatch(r"3\.\d+", entry[0])]
+    assert len(enterprises) == 3
+    assert len(entries) == 3 + 3 * 9
+    toc_pages = {number for number, page in enumerate(dossier.pages, start=1)
+                 if page.extract_text().lstrip().startswith("Contents")}
+    outline = {" ".join(item.title.split()): dossier.get_destination_page_number(item) + 1
+               for item in _flatten(dossier.outline)}
+    for number, title, page in entries:
+        heading = f"{number} {title}"
+        assert _first_page_with_heading(dossier, heading, toc_pages) == page, heading
+        assert outline[heading] == page, heading
+
+
+def _flatten(outline):
+    for item in outline:
+        if isinstance(item, list):
+            yield from _flatten(item)
+        else:
+            yield item
+
+
+def test_dossier_pages_have_running_header_and_page_x_of_y(dossier):
+    total = len(dossier.pages)
+    assert total >= 10
+    for number, page in enumerate(dossier.pages, start=1):
+        text = page.extract_text()
+        assert f"Page {number} of {total}" in text
+        assert f"第 {number} 页，共 {total} 页" in text
+        if number > 1:
+            assert "Recommendation dossier · 推荐材料 · VET-REC-2026-03" in text
+    last_text = dossier.pages[-1].extract_text()
+    assert "3.3 Kapshagay Lamb LLP" in " ".join(last_text.split())
+
+
+def test_dossier_lists_documents_with_their_sha256(dossier):
+    text = "".join(_text(dossier).split())
+    hashes = re.findall(r"[0-9a-f]{64}", text)
+    assert len(hashes) == 3 * 7  # printed in two halves of 32 characters, rejoined above

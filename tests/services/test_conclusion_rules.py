@@ -1,0 +1,149 @@
+"""The inspector's conclusion through the service: what blocks a positive one, both outcomes."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from certtrack.extensions import db
+from certtrack.models import Application, AuditEvent, Finding, Inspection, LabLimit, Notification
+from certtrack.services import conclusions, laboratory
+from certtrack.services.applications import local_today
+from certtrack.services.errors import ValidationFailed
+
+from factories import make_application_for_lab
+
+DON = "deoxynivalenol (DON)"
+# Compliant values for every parameter wheat requires (limits.csv, required=1).
+WHEAT_REQUIRED = {
+    DON: {"value": Decimal("200"), "unit": "µg/kg"},
+    "aflatoxin B1": {"value": Decimal("1"), "unit": "µg/kg"},
+    "lead": {"value": Decimal("0.05"), "unit": "mg/kg"},
+    "cadmium": {"value": Decimal("0.03"), "unit": "mg/kg"},
+    "Tilletia controversa (dwarf bunt)": {"detected": "no"},
+}
+
+
+def limit_id(parameter: str, product: str = "wheat") -> int:
+    rows = db.session.scalars(select(LabLimit).where(LabLimit.parameter == parameter))
+    return next(row.id for row in rows if product in row.products.split())
+
+
+def record(inspector, application, sample, parameter, **extra):
+    data = {"limit_id": limit_id(parameter), "value": None, "unit": "", "loq": None,
+            "detected": None, "method": "GB 5009", "tested_on": local_today(),
+            "valid_days": None, **extra}
+    return laboratory.record_result(inspector, application, sample, data)
+
+
+def lab_round(inspector, application, results: dict[str, dict], code: str = "S-1"):
+    """Take a sample, send it, record `results` and close laboratory testing."""
+    sample = laboratory.record_sample(inspector, application, {
+        "code": code, "product_code": "wheat", "taken_on": local_today() - timedelta(days=45),
+        "matrix": "wheat grain", "laboratory": "Central laboratory"})
+    laboratory.send_to_lab(inspector, application)
+    for parameter, values in results.items():
+        record(inspector, application, sample, parameter, **values)
+    laboratory.record_lab_results(inspector, application)
+    return db.session.get(Application, application.id)
+
+
+def add_finding(application, severity: str, status: str = "open") -> Finding:
+    inspection = Inspection(application_id=application.id, mode="on_site",
+                            scheduled_for=local_today())
+    db.session.add(inspection)
+    db.session.flush()
+    finding = Finding(inspection_id=inspection.id, application_id=application.id,
+                      requirement="Pest control", observation="Traps missing",
+                      severity=severity, status=status)
+    db.session.add(finding)
+    db.session.commit()
+    return finding
+
+
+@pytest.fixture
+def wheat(ctx):
+    exporter, inspector, application = make_application_for_lab("inspected")
+    return exporter, inspector, application
+
+
+def test_positive_conclusion_with_valid_compliant_results_and_no_blocking_finding(wheat):
+    exporter, inspector, application = wheat
+    application = lab_round(inspector, application, WHEAT_REQUIRED)
+    add_finding(application, "minor")
+    add_finding(application, "major", status="closed")
+    assert conclusions.check_conclusion(application).messages == []
+    conclusions.conclude_positive(inspector, application, "")
+    db.session.expire_all()
+    application = db.session.get(Application, application.id)
+    assert application.state == "conclusion_positive"
+    assert "valid and compliant" in application.conclusion
+    event = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "conclude_positive")).one()
+    assert event.to_state == "conclusion_positive"
+    kinds = db.session.scalars(select(Notification.kind).where(
+        Notification.user_id == exporter.id)).all()
+    assert "conclusion" in kinds
+
+
+def test_result_past_its_validity_does_not_count(wheat):
+    _exporter, inspector, application = wheat
+    expired = {**WHEAT_REQUIRED[DON], "tested_on": local_today() - timedelta(days=40),
+               "valid_days": 30}
+    application = lab_round(inspector, application, {**WHEAT_REQUIRED, DON: expired})
+    with pytest.raises(ValidationFailed) as error:
+        conclusions.conclude_positive(inspector, application, "")
+    [message] = error.value.errors[""]
+    assert DON in message and "expired" in message
+    assert db.session.get(Application, application.id).state == "inspected"
+
+
+def test_missing_and_non_compliant_results_are_named(wheat):
+    _exporter, inspector, application = wheat
+    results = {**WHEAT_REQUIRED, "lead": {"value": Decimal("0.25"), "unit": "mg/kg"}}
+    del results["cadmium"]
+    application = lab_round(inspector, application, results)
+    messages = conclusions.check_conclusion(application).messages
+    assert messages == [
+        "lead is not compliant. 0.25 mg/kg exceeds the limit of 0.2 mg/kg.",
+        "No valid, compliant result for cadmium.",
+    ]
+
+
+def test_newer_compliant_result_supersedes_a_failed_one(wheat):
+    _exporter, inspector, application = wheat
+    failed = {**WHEAT_REQUIRED, "lead": {"value": Decimal("0.25"), "unit": "mg/kg"}}
+    application = lab_round(inspector, application, failed)
+    application = lab_round(inspector, application, {"lead": WHEAT_REQUIRED["lead"]}, code="S-2")
+    assert conclusions.check_conclusion(application).allows_positive
+
+
+def test_open_critical_and_major_findings_block(wheat):
+    _exporter, inspector, application = wheat
+    application = lab_round(inspector, application, WHEAT_REQUIRED)
+    add_finding(application, "critical")
+    add_finding(application, "major", status="evidence_submitted")
+    add_finding(application, "major")
+    with pytest.raises(ValidationFailed) as error:
+        conclusions.conclude_positive(inspector, application, "")
+    assert error.value.errors[""] == ["1 critical finding is still open.",
+                                      "2 major findings are still open."]
+
+
+def test_negative_conclusion_needs_reasons_and_stores_them(wheat):
+    exporter, inspector, application = wheat
+    with pytest.raises(ValidationFailed) as error:
+        conclusions.conclude_negative(inspector, application, "  ")
+    assert "comment" in error.value.errors
+    assert db.session.get(Application, application.id).state == "inspected"
+    conclusions.conclude_negative(inspector, application, "Lead above the limit twice.")
+    db.session.expire_all()
+    application = db.session.get(Application, application.id)
+    assert application.state == "conclusion_negative"
+    assert application.conclusion == "Lead above the limit twice."
+    event = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "conclude_negative")).one()
+    assert event.comment == "Lead above the limit twice."
+    assert db.session.scalar(select(Notification.kind).where(
+        Notification.user_id == exporter.id)) == "conclusion"

@@ -1,0 +1,126 @@
+"""GACC's side in the service: recommendation of several applications at once, batches, and the
+registration GACC grants - its validity, its regime, and the extension a renewal brings."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from certtrack.domain.calendar import add_years
+from certtrack.domain.workflow import IllegalTransition
+from certtrack.extensions import db
+from certtrack.models import Application, AuditEvent, GaccBatch, Registration
+from certtrack.services import gacc, registrations
+from certtrack.services.applications import local_today
+from certtrack.services.errors import PermissionDenied, ValidationFailed
+
+from factories import make_registration, make_submitted_application, make_user, move_to_state
+
+
+@pytest.fixture
+def registrar(ctx):
+    return make_user("registrar", "registrar@example.kz")
+
+
+def _positive(n: int) -> list[Application]:
+    found = []
+    for i in range(n):
+        _exporter, application = make_submitted_application(name=f"Exporter {i}", submit=False)
+        found.append(move_to_state(application, "conclusion_positive"))
+    return found
+
+
+def _states(applications) -> list[str]:
+    db.session.expire_all()
+    return [db.session.get(Application, a.id).state for a in applications]
+
+
+def _audit_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(AuditEvent))
+
+
+def test_several_applications_are_recommended_and_batched_together(registrar):
+    chosen = _positive(3)
+    gacc.recommend(registrar, [a.id for a in chosen], "Inspected in June")
+    assert _states(chosen) == ["recommended"] * 3
+    batch = gacc.submit_batch(registrar, {"reference": "KZ-GACC-2026-014",
+                                          "submitted_on": date(2026, 7, 1),
+                                          "application_ids": [a.id for a in chosen[:2]]})
+    assert _states(chosen) == ["submitted_to_gacc", "submitted_to_gacc", "recommended"]
+    assert {a.gacc_batch_id for a in db.session.scalars(select(Application).where(
+        Application.state == "submitted_to_gacc"))} == {batch.id}
+    queue = gacc.registrar_queue(registrar)
+    assert (queue["to_recommend"]["count"], queue["to_batch"]["count"],
+            queue["awaiting_gacc"]["count"]) == (0, 1, 2)
+
+
+def test_one_application_no_longer_eligible_stops_the_whole_recommendation(registrar):
+    chosen = _positive(3)
+    move_to_state(chosen[2], "recommended")
+    before = _audit_count()
+    with pytest.raises(IllegalTransition):
+        gacc.recommend(registrar, [a.id for a in chosen])
+    assert _states(chosen) == ["conclusion_positive", "conclusion_positive", "recommended"]
+    assert _audit_count() == before
+
+
+def test_batch_needs_reference_date_and_applications(registrar):
+    with pytest.raises(ValidationFailed) as raised:
+        gacc.submit_batch(registrar, {"reference": " ", "submitted_on": local_today() +
+                                      timedelta(days=1), "application_ids": []})
+    assert set(raised.value.errors) == {"reference", "submitted_on", "application_id"}
+    assert db.session.scalar(select(GaccBatch)) is None
+
+
+def test_only_registrars_recommend(registrar):
+    chosen = _positive(1)
+    with pytest.raises(PermissionDenied):
+        gacc.recommend(make_user("inspector"), [chosen[0].id])
+
+
+@pytest.mark.parametrize(("listing", "regime"), [
+    (date(2026, 5, 31), "248"), (date(2026, 6, 1), "280"),
+])
+def test_regime_follows_the_listing_date(registrar, listing, regime):
+    *_, registration = make_registration(registrar, listing)
+    assert registration.regime == regime
+    assert registration.valid_from == listing
+    assert registration.valid_to == add_years(listing, 5) - timedelta(days=1)
+
+
+def test_an_establishment_already_registered_for_the_category_is_refused(registrar):
+    exporter, application, registration = make_registration(registrar, date(2026, 7, 1))
+    again = gacc_application_like(exporter, application)
+    with pytest.raises(ValidationFailed) as raised:
+        gacc.record_registration(registrar, again, {
+            "china_number": "CKAZ99999999999999", "listing_date": date(2026, 7, 2),
+            "route": "under_guarantee"})
+    assert registration.china_number in raised.value.message
+
+
+def gacc_application_like(exporter, application) -> Application:
+    """A second application for the same establishment and category, awaiting GACC."""
+    from certtrack.services import applications
+
+    second = applications.create_application(exporter, {
+        "kind": "new", "gacc_category_code": application.gacc_category_code,
+        "establishment_id": application.establishment_id})
+    return move_to_state(second, "submitted_to_gacc")
+
+
+def test_registering_a_renewal_extends_the_registration(registrar):
+    valid_from = add_years(local_today() + timedelta(days=120), -5) + timedelta(days=1)
+    exporter, _original, registration = make_registration(registrar, valid_from)
+    old_valid_to = registration.valid_to
+    draft = registrations.start_renewal(exporter, registration)
+    move_to_state(draft, "submitted_to_gacc")
+    gacc.record_registration(registrar, draft, {
+        "china_number": registration.china_number, "listing_date": local_today(),
+        "route": "under_guarantee"})
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Registration)) == 1
+    renewed = db.session.get(Registration, registration.id)
+    assert renewed.valid_from == old_valid_to + timedelta(days=1)
+    assert renewed.valid_to == add_years(old_valid_to, 5)
+    assert db.session.get(Application, draft.id).state == "registered"
+    assert [e.action for e in registrations.history(renewed)][-1] == "registration_renewed"

@@ -1,0 +1,209 @@
+"""The registration lifecycle of domain.md §4 in the service: suspension, resumption, revocation,
+cancellation and invalidation, each a guarded change with an audit row and a notification; and
+renewal applications, which start from a registration while its window is open."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from certtrack.domain.calendar import add_years
+from certtrack.domain.workflow import IllegalTransition
+from certtrack.extensions import db
+from certtrack.models import Application, AuditEvent, Notification, Registration
+from certtrack.services import registrations
+from certtrack.services.applications import local_today
+from certtrack.services.errors import Conflict, NotFound, ValidationFailed
+
+from factories import make_registration, make_user
+
+
+@pytest.fixture
+def registrar(ctx):
+    return make_user("registrar", "registrar@example.kz", full_name="Aigerim Registrar")
+
+
+@pytest.fixture
+def listed(registrar):
+    """A wheat registration listed on 2026-07-01 (Order 280, off GACC's list)."""
+    return make_registration(registrar, date(2026, 7, 1))
+
+
+def _events(registration, action):
+    return db.session.scalars(select(AuditEvent).where(
+        AuditEvent.object_type == "registration", AuditEvent.object_id == registration.id,
+        AuditEvent.action == action)).all()
+
+
+def _notes(user, kind):
+    return db.session.scalars(select(Notification).where(
+        Notification.user_id == user.id, Notification.kind == kind)).all()
+
+
+SUSPENSION = {"authority": "gacc", "reason": "Listeria found in a consignment",
+              "suspended_from": date(2026, 8, 1), "suspended_until": date(2026, 9, 30)}
+
+
+def test_suspension_is_recorded_audited_and_told_to_the_exporter(registrar, listed):
+    exporter, application, registration = listed
+    registrations.change_status(registrar, registration, "suspend", dict(SUSPENSION))
+    db.session.expire_all()
+    stored = db.session.get(Registration, registration.id)
+    assert stored.status == "suspended"
+    assert (stored.suspension_authority, stored.suspended_from, stored.suspended_until) == (
+        "gacc", date(2026, 8, 1), date(2026, 9, 30))
+    [event] = _events(stored, "suspend")
+    assert (event.from_state, event.to_state, event.actor_id) == ("active", "suspended",
+                                                                 registrar.id)
+    assert event.application_id == application.id
+    assert event.comment == "Listeria found in a consignment"
+    [note] = _notes(exporter, "suspended")
+    assert registration.china_number in note.message and "2026-08-01" in note.message
+
+
+def test_suspension_needs_authority_reason_and_a_consistent_period(registrar, listed):
+    registration = listed[2]
+    with pytest.raises(ValidationFailed) as raised:
+        registrations.change_status(registrar, registration, "suspend", {
+            "authority": "ministry", "reason": " ", "suspended_from": date(2026, 8, 1),
+            "suspended_until": date(2026, 7, 1)})
+    assert set(raised.value.errors) == {"authority", "reason", "suspended_until"}
+    db.session.expire_all()
+    assert db.session.get(Registration, registration.id).status == "active"
+    assert _events(registration, "suspend") == []
+
+
+def test_resumption_names_the_production_date_from_which_products_count(registrar, listed):
+    registration = listed[2]
+    registrations.change_status(registrar, registration, "suspend", dict(SUSPENSION))
+    with pytest.raises(ValidationFailed) as raised:
+        registrations.change_status(registrar, registration, "resume",
+                                    {"products_produced_from": date(2026, 7, 15)})
+    assert "products_produced_from" in raised.value.errors
+    registrations.change_status(registrar, registration, "resume",
+                                {"products_produced_from": date(2026, 9, 1)})
+    db.session.expire_all()
+    stored = db.session.get(Registration, registration.id)
+    assert (stored.status, stored.products_produced_from) == ("active", date(2026, 9, 1))
+    assert len(_events(stored, "resume")) == 1
+    assert len(_notes(listed[0], "resumed")) == 1
+
+
+def test_revocation_needs_gacc_announcement_and_is_terminal(registrar, listed):
+    registration = listed[2]
+    with pytest.raises(ValidationFailed) as raised:
+        registrations.change_status(registrar, registration, "revoke", {"reason": "Fraud"})
+    assert set(raised.value.errors) == {"reference"}
+    registrations.change_status(registrar, registration, "revoke", {
+        "reference": "GACC Announcement 2026 No. 88", "reason": "False declarations"})
+    db.session.expire_all()
+    stored = db.session.get(Registration, registration.id)
+    assert (stored.status, stored.status_reference) == ("revoked",
+                                                        "GACC Announcement 2026 No. 88")
+    with pytest.raises(IllegalTransition):
+        registrations.change_status(registrar, stored, "resume",
+                                    {"products_produced_from": date(2026, 9, 1)})
+    assert len(_notes(listed[0], "revoked")) == 1
+
+
+@pytest.mark.parametrize(("action", "data", "status"), [
+    ("cancel", {"reason": "The enterprise stopped exporting"}, "cancelled"),
+    ("invalidate", {"cause": "relocation", "reason": "Moved to Kostanay"}, "invalidated"),
+    ("expire", {}, "expired"),
+])
+def test_cancel_invalidate_and_expire_end_the_registration(registrar, listed, action, data,
+                                                            status):
+    registration = listed[2]
+    registrations.change_status(registrar, registration, action, data)
+    db.session.expire_all()
+    assert db.session.get(Registration, registration.id).status == status
+    assert len(_events(registration, action)) == 1
+
+
+def test_invalidation_needs_its_cause(registrar, listed):
+    with pytest.raises(ValidationFailed) as raised:
+        registrations.change_status(registrar, listed[2], "invalidate", {"reason": "Moved"})
+    assert set(raised.value.errors) == {"cause"}
+
+
+def test_a_stale_page_gets_a_conflict_naming_who_changed_it(registrar, listed):
+    registration = listed[2]
+    seen_version = registration.version
+    registrations.change_status(registrar, registration, "suspend", dict(SUSPENSION))
+    registrations.change_status(registrar, registration, "resume",
+                                {"products_produced_from": date(2026, 9, 1)})
+    with pytest.raises(Conflict) as raised:
+        registrations.change_status(registrar, registration, "suspend",
+                                    {**SUSPENSION, "version": str(seen_version)})
+    assert "Aigerim Registrar changed this registration" in raised.value.message
+    db.session.expire_all()
+    assert db.session.get(Registration, registration.id).status == "active"
+    assert len(_events(registration, "suspend")) == 1
+
+
+def test_only_registrars_change_a_registration(registrar, listed):
+    with pytest.raises(IllegalTransition):
+        registrations.change_status(listed[0], listed[2], "cancel", {"reason": "No"})
+
+
+def test_exporters_see_only_their_own_registrations(registrar, listed):
+    other, *_ = make_registration(registrar, date(2026, 7, 2))
+    assert registrations.get_registration(listed[0], listed[2].id) is not None
+    with pytest.raises(NotFound):
+        registrations.get_registration(other, listed[2].id)
+    with pytest.raises(NotFound):
+        registrations.get_registration(make_user("inspector"), listed[2].id)
+
+
+def _expiring_in(registrar, days: int, **kwargs):
+    """A registration whose last valid day is `days` from today, listed five years earlier."""
+    valid_from = add_years(local_today() + timedelta(days=days), -5) + timedelta(days=1)
+    return make_registration(registrar, valid_from, **kwargs)
+
+
+def test_renewal_starts_from_the_registration_while_the_window_is_open(registrar):
+    exporter, original, registration = _expiring_in(registrar, 120)
+    assert registration.regime == "248"
+    assert registrations.renewal(registration, local_today()).state == "open"
+    draft = registrations.start_renewal(exporter, registration)
+    assert (draft.kind, draft.state, draft.renewal_of_id) == ("renewal", "draft", registration.id)
+    assert (draft.establishment_id, draft.gacc_category_code) == (
+        original.establishment_id, original.gacc_category_code)
+    assert [(p.product_code, p.annual_volume) for p in draft.products] == [
+        (p.product_code, p.annual_volume) for p in original.products]
+    assert draft.haccp_status == original.haccp_status
+    with pytest.raises(ValidationFailed) as raised:
+        registrations.start_renewal(exporter, registration)
+    assert draft.reference in raised.value.message
+
+
+def test_no_renewal_application_before_the_window_opens(registrar):
+    exporter, _application, registration = _expiring_in(registrar, 300)
+    with pytest.raises(ValidationFailed) as raised:
+        registrations.start_renewal(exporter, registration)
+    assert "The renewal window opens on" in raised.value.message
+    assert db.session.scalar(select(Application).where(Application.kind == "renewal")) is None
+
+
+def test_order_280_off_list_renews_automatically(registrar, listed):
+    exporter, _application, registration = listed
+    assert registrations.renewal(registration, date(2031, 1, 1)).state == "automatic"
+    with pytest.raises(ValidationFailed) as raised:
+        registrations.start_renewal(exporter, registration)
+    assert "renewed automatically" in raised.value.message
+
+
+def test_order_280_on_gacc_list_opens_twelve_months_before_expiry(registrar):
+    *_, registration = make_registration(registrar, date(2026, 7, 1), category="meat",
+                                         product="beef_chilled")
+    assert registration.valid_to == date(2031, 6, 30)
+    status = registrations.renewal(registration, date(2030, 6, 30))
+    assert (status.state, status.window) == ("open", (date(2030, 6, 30), date(2031, 3, 30)))
+    assert registrations.renewal(registration, date(2030, 6, 29)).state == "upcoming"
+
+
+def test_another_exporter_cannot_renew(registrar):
+    _exporter, _application, registration = _expiring_in(registrar, 120)
+    stranger, *_ = make_registration(registrar, date(2026, 7, 3))
+    with pytest.raises(NotFound):
+        registrations.start_renewal(stranger, registration)

@@ -1,0 +1,190 @@
+"""The direction of dependencies and the house rules of architecture.md and style.md, read from
+the source with `ast`: each rule names every module that breaks it."""
+
+import ast
+import sys
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "certtrack"
+MAX_LINES = 400
+REQUEST_STATE = {"request", "session", "g", "flash"}
+
+
+@dataclass(frozen=True)
+class Import:
+    module: str  # the module imported from, absolute
+    name: str | None  # the name imported with `from module import name`, else None
+    line: int
+
+
+@dataclass(frozen=True)
+class Module:
+    name: str  # dotted, e.g. certtrack.web.auth
+    path: Path
+    source: str
+    tree: ast.Module
+
+    def imports(self) -> list[Import]:
+        found = []
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Import):
+                found += [Import(alias.name, None, node.lineno) for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = self._absolute(node)
+                found += [Import(base, alias.name, node.lineno) for alias in node.names]
+        return found
+
+    def _absolute(self, node: ast.ImportFrom) -> str:
+        if not node.level:
+            return node.module or ""
+        package = self.name.split(".")
+        if self.path.name != "__init__.py":
+            package = package[:-1]
+        package = package[:len(package) - node.level + 1]
+        return ".".join(package + ([node.module] if node.module else []))
+
+    def imported_modules(self) -> set[str]:
+        """Every module the file imports, including `from package import submodule`."""
+        names = set()
+        for imp in self.imports():
+            names.add(imp.module)
+            if imp.name and imp.module.startswith("certtrack"):
+                names.add(f"{imp.module}.{imp.name}")
+        return names
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+@cache
+def modules() -> tuple[Module, ...]:
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        found.append(Module(_module_name(path), path, source, ast.parse(source, str(path))))
+    return tuple(found)
+
+
+def module_named(name: str) -> Module:
+    return next(m for m in modules() if m.name == name)
+
+
+def in_package(package: str) -> list[Module]:
+    prefix = f"certtrack.{package}"
+    return [m for m in modules() if m.name == prefix or m.name.startswith(prefix + ".")]
+
+
+def top(module: str) -> str:
+    return module.split(".")[0]
+
+
+def imports_any(module: Module, forbidden: tuple[str, ...]) -> list[str]:
+    return sorted(f"{name} (line {line})" for name, line in
+                  ((i.module, i.line) for i in module.imports())
+                  if any(name == f or name.startswith(f + ".") for f in forbidden))
+
+
+def offenders(rule) -> dict[str, object]:
+    return {m.name: problem for m in modules() if (problem := rule(m))}
+
+
+def test_the_scan_sees_the_package():
+    names = {m.name for m in modules()}
+    assert {"certtrack", "certtrack.web.auth", "certtrack.services.accounts",
+            "certtrack.domain.workflow", "certtrack.models.user"} <= names
+    assert len(names) > 30
+    accounts = module_named("certtrack.services.accounts")
+    assert "werkzeug.security" in accounts.imported_modules()
+    assert "sqlalchemy" in accounts.imported_modules()
+
+
+def _outside_stdlib_and_domain(module: Module) -> list[str]:
+    return sorted(name for name in module.imported_modules()
+                  if top(name) not in sys.stdlib_module_names
+                  and not (name == "certtrack.domain" or name.startswith("certtrack.domain.")))
+
+
+def test_domain_imports_only_the_standard_library_and_itself():
+    assert _outside_stdlib_and_domain(module_named("certtrack.services.accounts"))
+    assert in_package("domain")
+    assert {m.name: bad for m in in_package("domain")
+            if (bad := _outside_stdlib_and_domain(m))} == {}
+
+
+@pytest.mark.parametrize("forbidden", [
+    "certtrack.extensions", "certtrack.models", "sqlalchemy", "flask_sqlalchemy", "weasyprint",
+])
+def test_web_never_imports_the_database_or_the_pdf_engine(forbidden):
+    assert in_package("web")
+    assert imports_any(module_named("certtrack.services.accounts"), ("sqlalchemy",))
+    bad = {m.name: found for m in in_package("web") if (found := imports_any(m, (forbidden,)))}
+    assert bad == {}
+
+
+def _uses_db_session(module: Module) -> list[int]:
+    return sorted(node.lineno for node in ast.walk(module.tree)
+                  if isinstance(node, ast.Attribute) and node.attr == "session"
+                  and isinstance(node.value, ast.Name) and node.value.id == "db")
+
+
+def test_web_never_uses_the_database_session():
+    assert _uses_db_session(module_named("certtrack.services.accounts"))
+    assert {m.name: lines for m in in_package("web") if (lines := _uses_db_session(m))} == {}
+
+
+def _request_state_used(module: Module) -> list[str]:
+    found = [f"from {i.module} import {i.name}" for i in module.imports()
+             if i.module in ("flask", "flask.globals", "flask.helpers") and i.name in REQUEST_STATE]
+    found += [f"flask.{node.attr}" for node in ast.walk(module.tree)
+              if isinstance(node, ast.Attribute) and node.attr in REQUEST_STATE
+              and isinstance(node.value, ast.Name) and node.value.id == "flask"]
+    return found
+
+
+def test_services_never_touch_the_request_session_g_or_flash():
+    assert _request_state_used(module_named("certtrack.web.auth"))
+    assert in_package("services")
+    assert {m.name: used for m in in_package("services")
+            if (used := _request_state_used(m))} == {}
+
+
+def _commits(module: Module) -> list[int]:
+    return sorted(node.lineno for node in ast.walk(module.tree)
+                  if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                  and node.func.attr == "commit")
+
+
+def test_models_never_commit():
+    assert _commits(module_named("certtrack.services.accounts"))
+    assert in_package("models")
+    assert {m.name: lines for m in in_package("models") if (lines := _commits(m))} == {}
+
+
+def test_only_the_pdf_package_imports_weasyprint():
+    def weasyprint_outside_pdf(module: Module):
+        if module.name.startswith("certtrack.pdf"):
+            return []
+        return imports_any(module, ("weasyprint",))
+
+    assert offenders(weasyprint_outside_pdf) == {}
+
+
+def test_no_grab_bag_modules():
+    grab_bags = {"utils", "helpers", "util", "helper"}
+    bad = [m.name for m in modules() if set(m.name.split(".")) & grab_bags]
+    assert bad == []
+
+
+def test_every_module_has_a_docstring():
+    assert offenders(lambda m: ast.get_docstring(m.tree) is None) == {}
+
+
+def test_modules_stay_under_the_size_limit():
+    sizes = {m.name: len(m.source.splitlines()) for m in modules()}
+    assert {name: n for name, n in sizes.items() if n > MAX_LINES} == {}

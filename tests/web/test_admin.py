@@ -1,0 +1,236 @@
+"""Administrators' account pages: list, create, edit, disable, reset a password; nobody else."""
+
+import html
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from certtrack.extensions import db
+from certtrack.models import AuditEvent, User
+
+from factories import make_user
+from forms import PASSWORD, login, post
+
+NEW_PASSWORD = "a fresh long passphrase"
+
+
+def field_error(page: str, field: str) -> str:
+    match = re.search(rf'<p class="error" id="{field}-error">(.*?)</p>', page, re.S)
+    return html.unescape(match.group(1)).strip() if match else ""
+
+
+def listed_ids(page: str) -> list[int]:
+    """The accounts a list page shows, in order."""
+    return [int(i) for i in re.findall(r'<td><a href="/admin/users/(\d+)">', page)]
+
+
+def user_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(User))
+
+
+def by_email(email: str) -> User | None:
+    db.session.expire_all()
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+@pytest.fixture
+def admin(ctx, client):
+    user = make_user("admin", "root@example.kz", full_name="Root Admin")
+    login(client, user.email)
+    return user
+
+
+def account(email="new.inspector@example.kz", **changes) -> dict:
+    """The new-account form as an administrator fills it in."""
+    body = {"email": email, "full_name": "Aigerim Nurlanovna", "role": "inspector",
+            "committee": "phytosanitary", "regions": ["KZ-11", "KZ-39"], "is_active": "y",
+            "password": NEW_PASSWORD}
+    body.update(changes)
+    return {key: value for key, value in body.items() if value is not None}
+
+
+def edit_body(user: User, **changes) -> dict:
+    body = {"full_name": user.full_name, "role": user.role, "committee": user.committee or "",
+            "regions": sorted(user.region_codes), "is_active": "y" if user.is_active else None}
+    body.update(changes)
+    return {key: value for key, value in body.items() if value is not None}
+
+
+def test_list_is_paginated(app, admin, client):
+    for number in range(24):
+        make_user("exporter", f"exporter{number:02}@example.kz")
+    per_page = app.config["PER_PAGE"]
+    first = client.get("/admin/users").get_data(as_text=True)
+    second = client.get("/admin/users?page=2").get_data(as_text=True)
+    assert len(listed_ids(first)) == per_page
+    assert len(listed_ids(second)) == 25 - per_page
+    assert not set(listed_ids(first)) & set(listed_ids(second))
+    assert "25 in all" in first
+    assert 'href="/admin/users?page=2"' in first
+
+
+def test_list_filters_by_role_and_text(admin, client):
+    inspector = make_user("inspector", "zhanna@example.kz", full_name="Zhanna Sarsenova")
+    registrar = make_user("registrar", "registry@example.kz", full_name="Bolat Registrar")
+    make_user("exporter", "grain@example.kz", full_name="Grain Trader")
+    page = client.get("/admin/users?role=inspector").get_data(as_text=True)
+    assert listed_ids(page) == [inspector.id]
+    page = client.get("/admin/users?q=SARSEN").get_data(as_text=True)
+    assert listed_ids(page) == [inspector.id]
+    page = client.get("/admin/users?q=registry@").get_data(as_text=True)
+    assert listed_ids(page) == [registrar.id]
+    page = client.get("/admin/users?role=admin&q=grain").get_data(as_text=True)
+    assert listed_ids(page) == []
+    assert "No account matches." in page
+
+
+def test_admin_creates_an_inspector_who_can_sign_in(app, admin, client):
+    response = post(client, "/admin/users/new", account())
+    assert response.status_code == 302
+    assert response.location == "/admin/users"
+    user = by_email("new.inspector@example.kz")
+    assert (user.role, user.committee, user.region_codes) == (
+        "inspector", "phytosanitary", {"KZ-11", "KZ-39"})
+    assert NEW_PASSWORD not in user.password_hash
+    event = db.session.scalar(select(AuditEvent).where(
+        AuditEvent.action == "user_created", AuditEvent.object_id == user.id))
+    assert event.actor_id == admin.id
+    other = app.test_client()
+    login(other, user.email, NEW_PASSWORD)
+    assert other.get("/inspector/").status_code == 200
+
+
+def test_duplicate_e_mail_is_refused_beside_the_field(admin, client):
+    make_user("exporter", "taken@example.kz")
+    count = user_count()
+    response = post(client, "/admin/users/new", account("Taken@Example.kz"))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert field_error(page, "email") == "An account with this e-mail already exists."
+    assert user_count() == count
+
+
+def test_inspector_needs_a_committee_and_regions_and_all_errors_show_together(admin, client):
+    count = user_count()
+    body = account(committee="", regions=None, password="short")
+    response = post(client, "/admin/users/new", body)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert field_error(page, "committee") == "An inspector belongs to a committee."
+    assert field_error(page, "regions") == "An inspector covers at least one region."
+    assert field_error(page, "password") == "Use at least 12 characters."
+    assert 'value="new.inspector@example.kz"' in page, "what was typed is kept"
+    assert user_count() == count
+
+
+def test_common_password_is_refused_for_a_new_account(admin, client):
+    response = post(client, "/admin/users/new", account(password="qwerty123456"))
+    assert response.status_code == 422
+    assert field_error(response.get_data(as_text=True), "password") == (
+        "This password is too common; choose another.")
+    assert by_email("new.inspector@example.kz") is None
+
+
+def test_staff_roles_drop_committee_and_regions(admin, client):
+    response = post(client, "/admin/users/new", account(role="registrar"))
+    assert response.status_code == 302
+    user = by_email("new.inspector@example.kz")
+    assert (user.role, user.committee, user.region_codes) == ("registrar", None, set())
+
+
+def test_admin_edits_an_account(admin, client):
+    user = make_user("inspector", "edit.me@example.kz")
+    response = post(client, f"/admin/users/{user.id}", edit_body(
+        user, full_name="New Name", committee="veterinary", regions=["KZ-63"]))
+    assert response.status_code == 302
+    user = by_email("edit.me@example.kz")
+    assert (user.full_name, user.committee, user.region_codes) == (
+        "New Name", "veterinary", {"KZ-63"})
+
+
+def test_edit_page_refuses_an_inspector_without_regions(admin, client):
+    user = make_user("inspector", "edit.me@example.kz")
+    response = post(client, f"/admin/users/{user.id}", edit_body(user, regions=None))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert field_error(page, "regions") == "An inspector covers at least one region."
+    assert by_email("edit.me@example.kz").region_codes == {"KZ-11"}
+
+
+def test_unknown_account_is_404(admin, client):
+    assert client.get("/admin/users/999999").status_code == 404
+    assert post(client, "/admin/users/999999/password",
+                {"password": NEW_PASSWORD}).status_code == 404
+
+
+def test_disabled_account_is_shown_and_cannot_sign_in(app, admin, client):
+    user = make_user("registrar", "leaver@example.kz")
+    response = post(client, f"/admin/users/{user.id}", edit_body(user, is_active=None))
+    assert response.status_code == 302
+    assert not by_email("leaver@example.kz").is_active
+    row = re.search(rf'/admin/users/{user.id}".*?</tr>',
+                    client.get("/admin/users?q=leaver").get_data(as_text=True), re.S)
+    assert row and "Disabled" in row.group(0)
+    other = app.test_client()
+    refused = post(other, "/login", {"email": user.email, "password": PASSWORD})
+    assert refused.status_code == 422
+    assert "Invalid e-mail or password." in refused.get_data(as_text=True)
+
+
+def test_admin_cannot_disable_themself_or_drop_their_role(admin, client):
+    for change in ({"is_active": None}, {"role": "registrar"}):
+        response = post(client, f"/admin/users/{admin.id}", edit_body(admin, **change))
+        assert response.status_code == 422
+        assert "You cannot disable your own account or remove your own admin role." in (
+            response.get_data(as_text=True))
+    me = by_email(admin.email)
+    assert (me.is_active, me.role) == (True, "admin")
+    assert client.get("/admin/users").status_code == 200
+
+
+def test_password_reset_revokes_sessions_and_replaces_the_password(app, admin, client):
+    user = make_user("exporter", "forgetful@example.kz")
+    their_client = app.test_client()
+    login(their_client, user.email)
+    response = post(client, f"/admin/users/{user.id}/password", {"password": NEW_PASSWORD})
+    assert response.status_code == 302
+    assert response.location == f"/admin/users/{user.id}"
+    assert their_client.get("/account").status_code == 302
+    refused = post(their_client, "/login", {"email": user.email, "password": PASSWORD})
+    assert refused.status_code == 422
+    login(their_client, user.email, NEW_PASSWORD)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "password_reset"))
+    assert event.actor_id == admin.id and event.object_id == user.id
+
+
+@pytest.mark.parametrize(("password", "message"), [
+    ("too short", "Use at least 12 characters."),
+    ("1q2w3e4r5t6y", "This password is too common; choose another."),
+])
+def test_weak_reset_password_is_refused(admin, client, password, message):
+    user = make_user("exporter")
+    before = user.password_hash
+    response = post(client, f"/admin/users/{user.id}/password", {"password": password})
+    assert response.status_code == 422
+    assert field_error(response.get_data(as_text=True), "password") == message
+    assert by_email(user.email).password_hash == before
+
+
+@pytest.mark.parametrize("role", ["exporter", "inspector", "registrar"])
+def test_other_roles_cannot_create_accounts_or_reset_passwords(ctx, client, role):
+    victim = make_user("admin", "victim@example.kz")
+    victim_hash = victim.password_hash
+    user = make_user(role)
+    login(client, user.email)
+    for url in ("/admin/users", "/admin/users/new", f"/admin/users/{victim.id}"):
+        assert client.get(url).status_code == 403
+    count = user_count()
+    assert post(client, "/admin/users/new", account(role="admin")).status_code == 403
+    assert post(client, f"/admin/users/{victim.id}/password",
+                {"password": NEW_PASSWORD}).status_code == 403
+    assert post(client, f"/admin/users/{victim.id}", edit_body(victim, is_active=None)
+                ).status_code == 403
+    assert user_count() == count
+    victim = by_email("victim@example.kz")
+    assert (victim.is_active, victim.password_hash) == (True, victim_hash)

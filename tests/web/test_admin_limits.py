@@ -1,0 +1,118 @@
+"""Administrators edit the laboratory limits; the next evaluation uses the new value."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from certtrack.extensions import db
+from certtrack.models import AuditEvent, LabLimit
+from certtrack.services import laboratory
+from certtrack.services.applications import local_today
+
+from factories import make_application_for_lab, make_user
+from forms import login, post
+
+DON = "deoxynivalenol (DON)"
+CEREALS = "cereals and cereal flour (wheat, barley, maize)"
+
+
+def don_limit() -> LabLimit:
+    db.session.expire_all()
+    return db.session.scalars(select(LabLimit).where(LabLimit.parameter == DON,
+                                                     LabLimit.matrix == CEREALS)).one()
+
+
+def form_of(limit: LabLimit, **changes) -> dict:
+    body = {"value": format(limit.value.normalize(), "f"), "unit": limit.unit,
+            "matrix": limit.matrix, "products": limit.products, "source": limit.source,
+            "confidence": limit.confidence, "required": "y" if limit.required else ""}
+    return {**body, **changes}
+
+
+@pytest.fixture
+def admin(ctx, client):
+    user = make_user("admin")
+    login(client, user.email)
+    return user
+
+
+def test_admin_lists_and_filters_limits(admin, client):
+    page = client.get("/admin/limits/")
+    assert page.status_code == 200
+    assert DON in page.get_data(as_text=True) and "GB 2761" in page.get_data(as_text=True)
+    beef = client.get("/admin/limits/?product=beef_chilled").get_data(as_text=True)
+    assert "clenbuterol" in beef and DON not in beef
+
+
+def test_edited_limit_is_used_by_the_next_evaluation(admin, client):
+    limit = don_limit()
+    response = post(client, f"/admin/limits/{limit.id}",
+                    form_of(limit, value="1500", source="GB 2761-2017 (test edit)",
+                            confidence="S"))
+    assert response.status_code == 302
+    limit = don_limit()
+    assert (limit.value, limit.confidence) == (Decimal("1500"), "S")
+    event = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "limit_updated")).one()
+    assert event.actor_id == admin.id
+    assert event.data["before"]["value"] == "1000" and event.data["after"]["value"] == "1500"
+
+    _exporter, inspector, application = make_application_for_lab("lab_testing")
+    sample = laboratory.record_sample(inspector, application, {
+        "code": "S-1", "product_code": "wheat", "taken_on": local_today() - timedelta(days=1),
+        "matrix": "wheat grain", "laboratory": "Lab"})
+    row = laboratory.record_result(inspector, application, sample, {
+        "limit_id": limit.id, "value": Decimal("1200"), "unit": "µg/kg", "loq": None,
+        "detected": None, "method": "", "tested_on": local_today(), "valid_days": None})
+    assert row.verdict == "compliant"
+    assert (row.limit_source, row.limit_confidence) == ("GB 2761-2017 (test edit)", "S")
+
+
+def add_maize_don_limit() -> None:
+    db.session.add(LabLimit(parameter=DON, matrix="maize and maize products", products="maize",
+                            kind="max", value=Decimal("1000"), unit="µg/kg", source="test",
+                            confidence="U"))
+    db.session.commit()
+
+
+@pytest.mark.parametrize(("changes", "field", "message"), [
+    ({"products": "wheat spelt"}, "products", "Unknown product codes: spelt."),
+    ({"unit": "mg/l"}, "unit", "Use mg/kg, µg/kg, ppm or ppb."),
+    ({"value": ""}, "value", "A maximum limit needs a value."),
+    ({"value": "-1"}, "value", "Number must be at least 0."),
+    ({"confidence": "X"}, "confidence", "Not a valid choice."),
+    ({"matrix": "maize and maize products"}, "matrix",
+     "This parameter already has a limit for this matrix."),
+])
+def test_invalid_edit_is_refused_beside_the_field(admin, client, changes, field, message):
+    add_maize_don_limit()
+    limit = don_limit()
+    response = post(client, f"/admin/limits/{limit.id}", form_of(limit, **changes))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert f'id="{field}-error">{message}' in page
+    after = don_limit()
+    assert (after.products, after.value, after.unit, after.matrix, after.confidence) == (
+        "wheat barley maize wheat_flour", Decimal("1000"), "µg/kg", CEREALS, "V")
+    assert db.session.scalar(select(AuditEvent.id).where(
+        AuditEvent.action == "limit_updated")) is None
+
+
+def test_saving_unchanged_limit_writes_no_audit_row(admin, client):
+    limit = don_limit()
+    response = post(client, f"/admin/limits/{limit.id}", form_of(limit), follow_redirects=True)
+    assert "Nothing was changed." in response.get_data(as_text=True)
+    assert db.session.scalar(select(AuditEvent.id).where(
+        AuditEvent.action == "limit_updated")) is None
+
+
+def test_other_roles_cannot_edit_limits(ctx, client):
+    inspector = make_user("inspector")
+    login(client, inspector.email)
+    limit = don_limit()
+    assert client.get("/admin/limits/").status_code == 403
+    assert post(client, f"/admin/limits/{limit.id}", form_of(limit, value="5000"),
+                ).status_code == 403
+    assert don_limit().value == Decimal("1000")

@@ -1,0 +1,368 @@
+"""Sign-in, throttling, safe redirects and sessions that are really revoked (security.md 1–7)."""
+
+import html
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from sqlalchemy import select
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.security import check_password_hash
+
+from certtrack import create_app
+from certtrack.config import DefaultConfig
+from certtrack.extensions import db
+from certtrack.models import AuditEvent, User
+from certtrack.services import accounts
+from certtrack.web import trust_proxies
+
+from factories import make_user
+from forms import PASSWORD, csrf_token, login, post
+
+NEW_PASSWORD = "a longer phrase nobody guesses"
+INVALID = "Invalid e-mail or password."
+HOMES = {"exporter": "/exporter/", "inspector": "/inspector/", "registrar": "/registrar/",
+         "admin": "/admin/users"}
+ATTACKER_ADDRESS = "203.0.113.9"
+
+
+def attempt(client, email, password=PASSWORD, address="198.51.100.1", **data):
+    """One sign-in from the given client address."""
+    return post(client, "/login", {"email": email, "password": password, **data},
+                environ_base={"REMOTE_ADDR": address})
+
+
+def field_error(page: str, field: str) -> str:
+    match = re.search(rf'<p class="error" id="{field}-error">(.*?)</p>', page, re.S)
+    return html.unescape(match.group(1)).strip() if match else ""
+
+
+def signed_in(client) -> bool:
+    """True when the client's session is accepted on a page that needs signing in."""
+    response = client.get("/account")
+    assert response.status_code in (200, 302)
+    return response.status_code == 200
+
+
+def without_token(page: str) -> str:
+    return re.sub(r'name="csrf_token"[^>]*value="[^"]*"', "", page)
+
+
+@pytest.mark.parametrize("role", sorted(HOMES))
+def test_sign_in_leads_to_the_home_of_the_role(ctx, client, role):
+    user = make_user(role)
+    response = attempt(client, user.email)
+    assert response.status_code == 302
+    landing = client.get(response.location, follow_redirects=True)
+    assert landing.status_code == 200
+    assert landing.request.path == HOMES[role]
+
+
+def test_wrong_password_and_unknown_email_get_the_same_answer(ctx, client):
+    user = make_user("exporter", "known@example.kz")
+    wrong = attempt(client, user.email, "not the password at all")
+    unknown = attempt(client, "unknown@example.kz", "not the password at all")
+    assert wrong.status_code == unknown.status_code == 422
+    wrong_page = without_token(wrong.get_data(as_text=True)).replace(user.email, "EMAIL")
+    unknown_page = without_token(unknown.get_data(as_text=True)).replace(
+        "unknown@example.kz", "EMAIL")
+    assert INVALID in wrong_page
+    assert wrong_page == unknown_page
+    assert not signed_in(client)
+
+
+def test_e_mail_is_matched_without_regard_to_case_and_spaces(ctx, client):
+    user = make_user("exporter", "mixed@example.kz")
+    assert attempt(client, "  MiXed@Example.KZ ").status_code == 302
+    assert signed_in(client)
+    assert user.email == "mixed@example.kz"
+
+
+def test_disabled_account_cannot_sign_in(ctx, client):
+    user = make_user("registrar")
+    user.is_active = False
+    db.session.commit()
+    response = attempt(client, user.email)
+    assert response.status_code == 422
+    assert INVALID in response.get_data(as_text=True)
+    assert not signed_in(client)
+
+
+def test_sign_in_and_failures_are_audited(ctx, client):
+    user = make_user("exporter")
+    attempt(client, user.email, "wrong password here")
+    attempt(client, user.email)
+    actions = db.session.scalars(select(AuditEvent.action).where(
+        AuditEvent.object_type == "user", AuditEvent.object_id == user.id)
+        .order_by(AuditEvent.seq)).all()
+    assert actions[-2:] == ["login_failed", "login"]
+
+
+@pytest.fixture
+def hash_checks(monkeypatch):
+    """Count the password hash checks the sign-in makes."""
+    calls = []
+
+    def counting(pwhash, password):
+        calls.append(pwhash)
+        return check_password_hash(pwhash, password)
+
+    monkeypatch.setattr(accounts, "check_password_hash", counting)
+    return calls
+
+
+def test_account_is_throttled_after_five_failures_before_the_hash_is_checked(
+        app, ctx, client, hash_checks):
+    user = make_user("exporter")
+    limit = app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+    assert limit == 5
+    for _ in range(limit):
+        assert attempt(client, user.email, "guess guess guess").status_code == 422
+    assert len(hash_checks) == limit
+    response = attempt(client, user.email)  # the right password, too late
+    assert response.status_code == 429
+    assert len(hash_checks) == limit, "the password hash was checked while throttled"
+    retry_after = int(response.headers["Retry-After"])
+    window = app.config["LOGIN_THROTTLE_WINDOW"].total_seconds()
+    assert 0 < retry_after <= window
+    assert "Too many failed sign-ins" in response.get_data(as_text=True)
+    assert not signed_in(client)
+
+
+def test_throttling_an_account_applies_to_every_address_and_spelling(ctx, client):
+    user = make_user("exporter", "target@example.kz")
+    for number in range(5):
+        attempt(client, user.email, "guess guess guess", address=f"192.0.2.{number}")
+    assert attempt(client, "TARGET@example.kz", address="192.0.2.99").status_code == 429
+
+
+def test_a_success_below_the_limit_clears_the_account_counter(ctx, client):
+    user = make_user("exporter")
+    for _ in range(4):
+        attempt(client, user.email, "guess guess guess")
+    assert attempt(client, user.email).status_code == 302
+    post(client, "/logout")
+    for _ in range(4):
+        attempt(client, user.email, "guess guess guess")
+    assert attempt(client, user.email).status_code == 302
+
+
+def test_client_address_is_throttled_after_twenty_failures(app, ctx, client, hash_checks):
+    user = make_user("exporter")
+    limit = app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+    assert limit == 20
+    for number in range(limit):
+        response = attempt(client, f"nobody{number}@example.kz", "guess", ATTACKER_ADDRESS)
+        assert response.status_code == 422
+    checks = len(hash_checks)
+    response = attempt(client, user.email, PASSWORD, ATTACKER_ADDRESS)
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) > 0
+    assert len(hash_checks) == checks
+    # The same account from another address is not affected.
+    assert attempt(client, user.email, PASSWORD, "198.51.100.77").status_code == 302
+
+
+def _fail_twenty_times(client, forwarded_for):
+    for number in range(20):
+        response = post(client, "/login", {"email": f"nobody{number}@example.kz",
+                                           "password": "guess"},
+                        environ_base={"REMOTE_ADDR": "127.0.0.1"},
+                        headers={"X-Forwarded-For": forwarded_for(number)})
+        assert response.status_code == 422
+
+
+def _sign_in_through_proxy(client, user, forwarded_for):
+    return post(client, "/login", {"email": user.email, "password": PASSWORD},
+                environ_base={"REMOTE_ADDR": "127.0.0.1"},
+                headers={"X-Forwarded-For": forwarded_for})
+
+
+def test_a_forged_forwarded_for_header_does_not_escape_the_address_throttle(ctx, client):
+    user = make_user("exporter")
+    _fail_twenty_times(client, lambda number: f"192.0.2.{number}")
+    assert _sign_in_through_proxy(client, user, "198.51.100.200").status_code == 429
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_address_throttle(app, ctx, client):
+    app.config["TRUSTED_PROXIES"] = 1
+    trust_proxies(app)
+    user = make_user("exporter")
+    _fail_twenty_times(client, lambda _number: ATTACKER_ADDRESS)
+    assert _sign_in_through_proxy(client, user, ATTACKER_ADDRESS).status_code == 429
+    assert _sign_in_through_proxy(client, user, "198.51.100.200").status_code == 302
+
+
+def test_create_app_trusts_the_configured_proxies(database_url):
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "TRUSTED_PROXIES": 1,
+                      "SQLALCHEMY_DATABASE_URI": database_url})
+    assert isinstance(app.wsgi_app, ProxyFix)
+    assert not isinstance(create_app({"TESTING": True, "SECRET_KEY": "x",
+                                      "SQLALCHEMY_DATABASE_URI": database_url}).wsgi_app,
+                          ProxyFix)
+
+
+@pytest.mark.parametrize("target", [
+    "//evil.example", "https://evil.example", "http://evil.example/exporter/",
+    "/\\evil.example", "\\\\evil.example", "/\t/evil.example", "javascript:alert(1)",
+    "evil.example",
+])
+def test_next_leads_only_to_a_path_on_this_site(ctx, client, target):
+    user = make_user("exporter")
+    response = attempt(client, user.email, next=target)
+    assert response.status_code == 302
+    assert response.location == "/"
+    assert not urlsplit(response.location).netloc
+
+
+def test_next_brings_the_user_back_to_the_page_asked_for(ctx, client):
+    user = make_user("exporter")
+    asked = client.get("/account?tab=password")
+    assert asked.status_code == 302
+    login_page = client.get(asked.location).get_data(as_text=True)
+    hidden = re.search(r'id="next" name="next" type="hidden" value="([^"]*)"', login_page)
+    assert hidden and html.unescape(hidden.group(1)) == "/account?tab=password"
+    response = attempt(client, user.email, next=html.unescape(hidden.group(1)))
+    assert response.location == "/account?tab=password"
+
+
+def test_sign_in_starts_a_new_session(app, ctx, client):
+    user = make_user("exporter")
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker"
+    token_before = csrf_token(client)
+    attempt(client, user.email)
+    with client.session_transaction() as session:
+        assert "planted" not in session
+        assert session["uid"] == user.id
+    # A token of the old session no longer works: the CSRF secret was renewed with the session.
+    response = client.post("/logout", data={"csrf_token": token_before})
+    assert response.status_code == 400
+    assert signed_in(client)
+
+
+def test_sign_in_keeps_the_language_chosen_before(ctx, client):
+    user = make_user("exporter")
+    post(client, "/language", {"locale": "ru"})
+    attempt(client, user.email)
+    with client.session_transaction() as session:
+        assert session["locale"] == "ru"
+
+
+def _session_cookie(client) -> str:
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    return cookie.value
+
+
+def _replay(app, cookie: str):
+    """A new client presenting a copied session cookie: what the page answers."""
+    thief = app.test_client()
+    thief.set_cookie("session", cookie)
+    return thief.get("/account")
+
+
+def test_logout_revokes_the_session_on_the_server(app, ctx, client):
+    user = make_user("exporter")
+    login(client, user.email)
+    stolen = _session_cookie(client)
+    assert _replay(app, stolen).status_code == 200
+    response = post(client, "/logout")
+    assert response.status_code == 302
+    assert response.location == "/login"
+    replayed = _replay(app, stolen)
+    assert replayed.status_code == 302
+    assert replayed.location.startswith("/login?next=")
+    assert not signed_in(client)
+
+
+def test_logout_needs_a_post(ctx, client):
+    user = make_user("exporter")
+    login(client, user.email)
+    assert client.get("/logout").status_code == 405
+    assert signed_in(client)
+
+
+def _change_password(client, current=PASSWORD, new=NEW_PASSWORD):
+    return post(client, "/account/password", {"current_password": current, "new_password": new},
+                environ_base={"REMOTE_ADDR": "198.51.100.5"})
+
+
+def test_password_change_revokes_the_other_sessions(app, ctx, client):
+    user = make_user("exporter")
+    other_device = app.test_client()
+    login(other_device, user.email)
+    login(client, user.email)
+    assert signed_in(other_device)
+    response = _change_password(client)
+    assert response.status_code == 302
+    assert signed_in(client), "the session that changed the password stays signed in"
+    assert not signed_in(other_device)
+    post(client, "/logout")
+    assert attempt(client, user.email, PASSWORD).status_code == 422
+    assert attempt(client, user.email, NEW_PASSWORD).status_code == 302
+
+
+def test_password_change_needs_the_current_password(ctx, client):
+    user = make_user("exporter")
+    login(client, user.email)
+    before = user.password_hash
+    response = _change_password(client, current="not my password")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert field_error(page, "current_password") == "The current password is not correct."
+    db.session.refresh(user)
+    assert user.password_hash == before
+    assert signed_in(client)
+
+
+@pytest.mark.parametrize(("password", "message"), [
+    ("short pass", "Use at least 12 characters."),
+    ("x" * 129, "Use at most 128 characters."),
+    ("qwerty123456", "This password is too common; choose another."),
+    ("Q1W2E3R4T5Y6", "This password is too common; choose another."),
+])
+def test_weak_new_passwords_are_refused_with_the_reason(ctx, client, password, message):
+    user = make_user("exporter")
+    login(client, user.email)
+    before = user.password_hash
+    response = _change_password(client, new=password)
+    assert response.status_code == 422
+    assert field_error(response.get_data(as_text=True), "new_password") == message
+    db.session.refresh(user)
+    assert user.password_hash == before
+
+
+def test_passwords_are_stored_as_scrypt_hashes_by_default(app, ctx, monkeypatch):
+    # The tests sign in with a cheap hash for speed; deployments get Werkzeug's scrypt.
+    monkeypatch.setitem(app.config, "PASSWORD_HASH_METHOD", DefaultConfig.PASSWORD_HASH_METHOD)
+    user = make_user("exporter")
+    assert user.password_hash.startswith("scrypt:")
+    assert PASSWORD not in user.password_hash
+
+
+def test_unknown_e_mail_costs_a_hash_check_of_the_configured_kind(app, ctx, client, hash_checks):
+    """A miss checks a dummy hash made like the real ones, so timing does not tell them apart."""
+    user = make_user("exporter")
+    attempt(client, user.email, "wrong password here")
+    attempt(client, "nobody@example.kz", "wrong password here")
+    assert len(hash_checks) == 2
+    real, dummy = (stored.split("$", 1)[0] for stored in hash_checks)
+    assert real == dummy == app.config["PASSWORD_HASH_METHOD"]
+
+
+def test_disabling_an_account_revokes_its_session_at_once(app, ctx, client):
+    user = make_user("inspector")
+    admin = make_user("admin")
+    login(client, user.email)
+    assert client.get("/inspector/").status_code == 200
+    admin_client = app.test_client()
+    login(admin_client, admin.email)
+    response = post(admin_client, f"/admin/users/{user.id}", {
+        "full_name": user.full_name, "role": "inspector", "committee": "phytosanitary",
+        "regions": ["KZ-11"]})  # the "Active" box left unticked
+    assert response.status_code == 302
+    revoked = client.get("/inspector/")
+    assert revoked.status_code == 302
+    assert revoked.location.startswith("/login")
+    assert not db.session.get(User, user.id).is_active

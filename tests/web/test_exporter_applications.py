@@ -1,0 +1,326 @@
+"""The exporter's application pages: drafts, product lines, submission and withdrawal."""
+
+import html
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from flask_babel import format_date
+from sqlalchemy import func, select, update
+
+from certtrack.domain.calendar import load_calendar
+from certtrack.extensions import db
+from certtrack.models import Application, ApplicationProduct, AuditEvent
+from certtrack.services import applications
+from certtrack.services.reference import reference_dir
+
+from factories import QUESTIONNAIRE, make_exporter_with_application
+from forms import login, post
+
+FRIDAY_BEFORE_NAURYZ = date(2026, 3, 20)
+NO_LONGER_POSSIBLE = "This action is no longer possible"
+
+
+def field_error(page: str, field: str) -> str:
+    """The error text shown beside a field (empty when there is none)."""
+    match = re.search(rf'<p class="error" id="{field}-error">(.*?)</p>', page, re.S)
+    return html.unescape(match.group(1)).strip() if match else ""
+
+
+def option_values(page: str, select_id: str) -> list[str]:
+    """The option values of a <select> on the page."""
+    match = re.search(rf'<select[^>]*id="{select_id}"[^>]*>(.*?)</select>', page, re.S)
+    return re.findall(r'value="([^"]*)"', match.group(1)) if match else []
+
+
+def _url(application, suffix: str = "") -> str:
+    return f"/exporter/applications/{application.id}{suffix}"
+
+
+def _signed_in(client, complete=False):
+    user, enterprise, establishment, application = make_exporter_with_application(
+        complete=complete)
+    login(client, user.email)
+    return user, establishment, application
+
+
+def _fresh(application) -> Application:
+    db.session.expire_all()
+    return db.session.get(Application, application.id)
+
+
+def _events(application, **criteria) -> list[AuditEvent]:
+    query = select(AuditEvent).where(AuditEvent.application_id == application.id)
+    for name, value in criteria.items():
+        query = query.where(getattr(AuditEvent, name) == value)
+    return list(db.session.scalars(query.order_by(AuditEvent.seq)))
+
+
+def _lines(application) -> list[ApplicationProduct]:
+    return list(db.session.scalars(select(ApplicationProduct).where(
+        ApplicationProduct.application_id == application.id)))
+
+
+# Drafts ------------------------------------------------------------------------------------------
+
+
+def test_draft_with_incomplete_questionnaire_is_saved(ctx, client):
+    _user, establishment, _a = _signed_in(client)
+    blank = {field: "" for field in ("haccp_status", "haccp_details", "traceability",
+                                     "production_capacity", "storage_capacity", "water_source",
+                                     "staff_count", "last_inspection_date",
+                                     "last_inspection_authority")}
+    response = post(client, "/exporter/applications/new", {
+        **blank, "kind": "new", "establishment_id": establishment.id,
+        "gacc_category_code": "edible_grains"})
+    assert response.status_code == 302
+    new_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    draft = db.session.get(Application, new_id)
+    assert draft.state == "draft"
+    assert (draft.haccp_status, draft.staff_count, draft.water_source) == (None, None, None)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Before you can submit" in page
+    assert "Questionnaire: HACCP." in page
+
+
+def test_draft_without_establishment_is_refused(ctx, client):
+    _signed_in(client)
+    before = db.session.scalar(select(func.count(Application.id)))
+    response = post(client, "/exporter/applications/new", {
+        "kind": "new", "establishment_id": "0", "gacc_category_code": "edible_grains"})
+    assert response.status_code == 422
+    assert field_error(response.get_data(as_text=True), "establishment_id")
+    assert db.session.scalar(select(func.count(Application.id))) == before
+
+
+# Products ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["wheat", "WHEAT", "1001", " 1001 ", "Пшеница", "пшеница",
+                                   "ПШЕНИЦА", "бидай", "小麦"])
+def test_catalogue_search_finds_wheat(ctx, client, query):
+    _u, _s, application = _signed_in(client)
+    response = client.get(_url(application), query_string={"q": query})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert option_values(page, "product_code") == ["wheat"]
+    assert "1001 — Wheat" in page
+
+
+def test_catalogue_search_stays_in_the_category(ctx, client):
+    _u, _s, application = _signed_in(client)
+    page = client.get(_url(application), query_string={"q": "beef"}).get_data(as_text=True)
+    assert option_values(page, "product_code") == []
+    assert "No product of this category matches" in page
+    everything = client.get(_url(application)).get_data(as_text=True)
+    assert set(option_values(everything, "product_code")) == {"wheat", "barley", "maize"}
+    by_heading = client.get(_url(application), query_string={"q": "100"})
+    assert set(option_values(by_heading.get_data(as_text=True), "product_code")) == {
+        "wheat", "barley", "maize"}
+
+
+def test_exporter_adds_a_product_found_in_the_catalogue(ctx, client):
+    _u, _s, application = _signed_in(client)
+    response = post(client, _url(application, "/products?q=wheat"),
+                    {"product_code": "wheat", "annual_volume": "750.25", "volume_unit": "t"})
+    assert response.status_code == 302
+    [line] = _lines(application)
+    assert (line.product_code, line.annual_volume, line.volume_unit) == (
+        "wheat", Decimal("750.25"), "t")
+    page = client.get(_url(application)).get_data(as_text=True)
+    assert "750.25 tonnes" in page
+
+
+def test_whole_volume_is_shown_as_a_plain_number(ctx, client):
+    _u, _s, application = _signed_in(client)
+    post(client, _url(application, "/products"),
+         {"product_code": "maize", "annual_volume": "1000", "volume_unit": "kg"})
+    page = client.get(_url(application)).get_data(as_text=True)
+    assert re.search(r"<td>1,?000 kilograms</td>", page)
+    assert "E+" not in page
+
+
+def test_product_of_another_category_is_refused(ctx, client):
+    _u, _s, application = _signed_in(client)
+    response = post(client, _url(application, "/products"),
+                    {"product_code": "beef_chilled", "annual_volume": "10", "volume_unit": "t"})
+    assert response.status_code == 422
+    assert field_error(response.get_data(as_text=True), "product_code")
+    assert _lines(application) == []
+
+
+def test_duplicate_product_is_refused(ctx, client):
+    _u, _s, application = _signed_in(client)
+    data = {"product_code": "wheat", "annual_volume": "100", "volume_unit": "t"}
+    assert post(client, _url(application, "/products"), data).status_code == 302
+    response = post(client, _url(application, "/products"), {**data, "annual_volume": "5"})
+    assert response.status_code == 422
+    assert "already in the application" in field_error(response.get_data(as_text=True),
+                                                        "product_code")
+    [line] = _lines(application)
+    assert line.annual_volume == Decimal("100")
+
+
+@pytest.mark.parametrize("volume", ["0", "-5", "0.0000"])
+def test_volume_not_above_zero_is_refused(ctx, client, volume):
+    _u, _s, application = _signed_in(client)
+    response = post(client, _url(application, "/products"),
+                    {"product_code": "wheat", "annual_volume": volume, "volume_unit": "t"})
+    assert response.status_code == 422
+    assert field_error(response.get_data(as_text=True), "annual_volume") == \
+        "Enter a volume greater than zero."
+    assert _lines(application) == []
+
+
+def test_exporter_removes_a_product(ctx, client):
+    _u, _s, application = _signed_in(client)
+    post(client, _url(application, "/products"),
+         {"product_code": "barley", "annual_volume": "3", "volume_unit": "t"})
+    [line] = _lines(application)
+    response = post(client, _url(application, f"/products/{line.id}/delete"))
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert _lines(application) == []
+    assert "No product yet." in client.get(_url(application)).get_data(as_text=True)
+
+
+# Submission --------------------------------------------------------------------------------------
+
+
+def test_incomplete_application_is_not_submitted(ctx, client):
+    user, establishment, _a = _signed_in(client)
+    draft = applications.create_application(user, {
+        "kind": "new", "gacc_category_code": "edible_grains",
+        "establishment_id": establishment.id})
+    response = post(client, _url(draft, "/submit"), {"version": draft.version})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "The application is not complete yet." in page
+    missing = re.search(r'<ul class="missing">(.*?)</ul>', page, re.S).group(1)
+    for item in ("At least one product with its annual volume.", "Questionnaire: HACCP.",
+                 "Questionnaire: Staff.", "Document: Request and GACC questionnaire.",
+                 "Document: Process flow charts."):
+        assert item in html.unescape(missing), item
+    assert _fresh(draft).state == "draft"
+    assert _events(draft, to_state="submitted") == []
+
+
+def test_complete_application_is_submitted_with_a_deadline(ctx, client, monkeypatch):
+    monkeypatch.setattr(applications, "local_today", lambda: FRIDAY_BEFORE_NAURYZ)
+    _u, _s, application = _signed_in(client, complete=True)
+    expected = load_calendar(reference_dir() / "holidays.csv").sla_deadline(
+        FRIDAY_BEFORE_NAURYZ, "completeness_check")
+    assert expected == date(2026, 3, 27)  # 21-25 March are Nauryz and its moved days off
+    response = post(client, _url(application, "/submit"), {"version": application.version},
+                    follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "by 27.03.2026" in page
+    saved = _fresh(application)
+    assert saved.state == "submitted"
+    assert saved.stage_deadline == expected
+    assert saved.submitted_at is not None
+    [event] = _events(application, action="submit")
+    assert (event.from_state, event.to_state) == ("draft", "submitted")
+    assert event.data["deadline"] == "2026-03-27"
+    page = client.get(_url(application)).get_data(as_text=True)
+    assert "Deadline of this stage" in page
+    assert format_date(expected) in page
+    assert "Ready to submit" not in page
+
+
+def test_double_submit_records_one_transition(ctx, client):
+    user, _s, application = _signed_in(client, complete=True)
+    version = application.version  # both clicks come from the same page
+    first = post(client, _url(application, "/submit"), {"version": version})
+    second = post(client, _url(application, "/submit"), {"version": version})
+    assert first.status_code == 302
+    page = second.get_data(as_text=True)
+    assert second.status_code == 409
+    assert "Changed by someone else" in page
+    assert f"{user.full_name} changed this application" in page
+    assert _fresh(application).state == "submitted"
+    assert len(_events(application, to_state="submitted")) == 1
+
+
+def test_submit_from_a_reloaded_page_of_a_submitted_application_is_flashed(ctx, client):
+    _u, _s, application = _signed_in(client, complete=True)
+    assert post(client, _url(application, "/submit"),
+                {"version": application.version}).status_code == 302
+    response = post(client, _url(application, "/submit"),
+                    {"version": _fresh(application).version}, follow_redirects=True)
+    assert response.status_code == 200
+    assert NO_LONGER_POSSIBLE in response.get_data(as_text=True)
+    assert len(_events(application, to_state="submitted")) == 1
+
+
+# Withdrawal --------------------------------------------------------------------------------------
+
+
+def _set_state(application, state: str) -> None:
+    db.session.execute(update(Application).where(Application.id == application.id)
+                       .values(state=state))
+    db.session.commit()
+
+
+@pytest.mark.parametrize("state", ["draft", "submitted", "returned"])
+def test_exporter_withdraws_an_application(ctx, client, state):
+    _u, _s, application = _signed_in(client, complete=True)
+    if state != "draft":
+        _set_state(application, state)
+    version = _fresh(application).version
+    response = post(client, _url(application, "/withdraw"),
+                    {"version": version, "comment": "Season cancelled"}, follow_redirects=True)
+    assert response.status_code == 200
+    assert "The application was withdrawn." in response.get_data(as_text=True)
+    saved = _fresh(application)
+    assert saved.state == "withdrawn"
+    assert saved.stage_deadline is None
+    [event] = _events(application, action="withdraw")
+    assert (event.from_state, event.to_state, event.comment) == (
+        state, "withdrawn", "Season cancelled")
+
+
+def test_withdrawing_a_withdrawn_application_changes_nothing(ctx, client):
+    _u, _s, application = _signed_in(client)
+    version = application.version
+    assert post(client, _url(application, "/withdraw"), {"version": version}).status_code == 302
+    saved = _fresh(application)
+    events_before, version_before = len(_events(application)), saved.version
+    response = post(client, _url(application, "/withdraw"), {"version": saved.version},
+                    follow_redirects=True)
+    assert response.status_code == 200
+    assert NO_LONGER_POSSIBLE in response.get_data(as_text=True)
+    saved = _fresh(application)
+    assert (saved.state, saved.version) == ("withdrawn", version_before)
+    assert len(_events(application)) == events_before
+
+
+def test_withdrawn_application_can_no_longer_be_changed(ctx, client):
+    _u, _s, application = _signed_in(client)
+    post(client, _url(application, "/withdraw"), {"version": application.version})
+    page = client.get(_url(application)).get_data(as_text=True)
+    assert "Withdraw the application" not in page
+    assert "Add a product" not in page
+    response = post(client, _url(application, "/products"),
+                    {"product_code": "wheat", "annual_volume": "1", "volume_unit": "t"})
+    assert response.status_code == 403
+    assert _lines(application) == []
+
+
+def test_another_exporter_cannot_see_or_withdraw(ctx, client):
+    _owner, _e, _s, application = make_exporter_with_application("940140000385")
+    other, _e2, _s2, _a2 = make_exporter_with_application("961141000023", complete=False)
+    login(client, other.email)
+    assert client.get(_url(application)).status_code == 404
+    response = post(client, _url(application, "/withdraw"), {"version": application.version})
+    assert response.status_code == 404
+    assert _fresh(application).state == "draft"
+
+
+def test_questionnaire_is_shown_on_the_page(ctx, client):
+    _u, _s, application = _signed_in(client)
+    page = client.get(_url(application)).get_data(as_text=True)
+    assert QUESTIONNAIRE["traceability"] in page
+    assert "HACCP certified" in page

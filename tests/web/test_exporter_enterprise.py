@@ -1,0 +1,271 @@
+"""The exporter registers an enterprise by BIN and manages its establishments through the pages."""
+
+import html
+import re
+
+import pytest
+from sqlalchemy import select
+
+from certtrack.domain.identifiers import IdentifierError, validate_bin
+from certtrack.extensions import db
+from certtrack.models import Enterprise, Establishment
+
+from factories import ENTERPRISE, ESTABLISHMENT, make_exporter_with_application, make_user
+from forms import csrf_token, login, post
+
+NEW_ENTERPRISE = "/exporter/enterprise/new"
+VALID_BINS = ["940140000385", "961141000023"]
+MESSAGES = {
+    "length": "A BIN has exactly 12 digits.",
+    "digits": "A BIN has digits only, without spaces or letters.",
+    "structure": "This is not the layout of a BIN (month, entity type, attribute).",
+    "check_digit": "The check digit does not match: please check the number.",
+}
+
+
+def _single_digit_changes(number: str):
+    for position, original in enumerate(number):
+        for digit in "0123456789":
+            if digit != original:
+                yield position, number[:position] + digit + number[position + 1:]
+
+
+def _refusal_code(value: str) -> str | None:
+    """The code the domain validator refuses `value` with, or None when it accepts it."""
+    try:
+        validate_bin(value)
+    except IdentifierError as error:
+        return error.code
+    return None
+
+
+# The variants the published algorithm detects; tests/domain/test_identifiers.py lists the 16
+# it cannot (weight 11 at position 11, and switches between the two weighting passes).
+DETECTABLE = [(number, position, value) for number in VALID_BINS
+              for position, value in _single_digit_changes(number) if _refusal_code(value)]
+# One detectable variant per position of each published BIN, posted through the page (for
+# 940140000385 no change of digit 11 is detectable: its weight in the first pass is 11).
+SAMPLE = list({(n, pos): v for n, pos, v in reversed(DETECTABLE)}.values())
+
+
+def field_error(page: str, field: str) -> str:
+    """The error text shown beside a field (empty when there is none)."""
+    match = re.search(rf'<p class="error" id="{field}-error">(.*?)</p>', page, re.S)
+    return html.unescape(match.group(1)).strip() if match else ""
+
+
+def input_value(page: str, field: str) -> str | None:
+    """The value a text input is re-rendered with."""
+    match = re.search(rf'<input[^>]*\bid="{field}"[^>]*>', page)
+    assert match, f"no input {field}"
+    value = re.search(r'value="([^"]*)"', match.group(0))
+    return html.unescape(value.group(1)) if value else None
+
+
+def _signed_in_exporter(client):
+    user = make_user("exporter")
+    login(client, user.email)
+    return user
+
+
+def _enterprise_count() -> int:
+    return len(db.session.scalars(select(Enterprise)).all())
+
+
+def test_detectable_variants_are_all_but_the_sixteen_the_algorithm_cannot_see():
+    assert len(DETECTABLE) == 2 * 12 * 9 - 16
+    positions = {(n, pos) for n, pos, _v in DETECTABLE}
+    assert positions == {(n, p) for n in VALID_BINS for p in range(12)} - {("940140000385", 10)}
+    assert len(SAMPLE) == len(set(SAMPLE)) == 23
+
+
+@pytest.mark.parametrize("bin_", VALID_BINS)
+def test_published_bin_registers_the_enterprise(ctx, client, bin_):
+    user = _signed_in_exporter(client)
+    response = post(client, NEW_ENTERPRISE, {**ENTERPRISE, "bin": bin_})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/exporter/establishments/new")
+    enterprise = db.session.scalar(select(Enterprise).where(Enterprise.bin == bin_))
+    assert enterprise is not None
+    assert enterprise.name_en == ENTERPRISE["name_en"]
+    db.session.refresh(user)
+    assert user.enterprise_id == enterprise.id
+
+
+def test_bin_with_surrounding_spaces_is_stored_trimmed(ctx, client):
+    _signed_in_exporter(client)
+    response = post(client, NEW_ENTERPRISE, {**ENTERPRISE, "bin": "  961141000023 "})
+    assert response.status_code == 302
+    assert db.session.scalar(select(Enterprise.bin)) == "961141000023"
+
+
+@pytest.mark.parametrize("variant", SAMPLE)
+def test_single_digit_change_is_refused_beside_the_field(ctx, client, variant):
+    _signed_in_exporter(client)
+    response = post(client, NEW_ENTERPRISE, {**ENTERPRISE, "bin": variant})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert field_error(page, "bin") == MESSAGES[_refusal_code(variant)]
+    assert input_value(page, "bin") == variant
+    assert _enterprise_count() == 0
+
+
+def test_every_detectable_single_digit_change_is_refused(ctx, client):
+    _signed_in_exporter(client)
+    token = csrf_token(client, NEW_ENTERPRISE)
+    wrong = []
+    for _number, _position, variant in DETECTABLE:
+        response = post(client, NEW_ENTERPRISE, {**ENTERPRISE, "bin": variant,
+                                                 "csrf_token": token})
+        shown = field_error(response.get_data(as_text=True), "bin")
+        if response.status_code != 422 or shown != MESSAGES[_refusal_code(variant)]:
+            wrong.append((variant, response.status_code, shown))
+    assert wrong == []
+    assert _enterprise_count() == 0
+
+
+@pytest.mark.parametrize(("value", "code"), [
+    ("94014000038", "length"),       # 11 digits
+    ("9401400003850", "length"),     # 13 digits
+    ("94014000038A", "digits"),      # a letter
+    ("ABCDEFGHIJKL", "digits"),
+    ("9401400 0385", "digits"),      # a space inside, still 12 characters
+    ("940 140 000 385", "length"),   # spaces inside make it longer
+    ("", "required"),
+])
+def test_malformed_bin_is_refused_with_its_message(ctx, client, value, code):
+    _signed_in_exporter(client)
+    response = post(client, NEW_ENTERPRISE, {**ENTERPRISE, "bin": value})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    expected = "This field is required." if code == "required" else MESSAGES[code]
+    assert field_error(page, "bin") == expected
+    assert _enterprise_count() == 0
+
+
+def test_bin_already_registered_is_refused(ctx, client):
+    make_exporter_with_application("940140000385", complete=False)
+    _signed_in_exporter(client)
+    response = post(client, NEW_ENTERPRISE, {**ENTERPRISE, "bin": "940140000385",
+                                             "name_en": "Copycat LLP"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "already registered" in field_error(page, "bin")
+    assert _enterprise_count() == 1
+
+
+def test_refused_form_keeps_what_was_typed(ctx, client):
+    _signed_in_exporter(client)
+    typed = {**ENTERPRISE, "bin": "94014000038A", "name_en": "Steppe <Grain> & Co",
+             "legal_representative": "Әлия Нұрланқызы", "phone": "+7 701 000 00 00"}
+    response = post(client, NEW_ENTERPRISE, typed)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    for field in ("bin", "name_en", "name_zh", "legal_representative", "phone"):
+        assert input_value(page, field) == typed[field], field
+    assert "Steppe &lt;Grain&gt; &amp; Co" in page  # escaped, never raw markup
+    assert re.search(r'<option selected value="KZ-11">|<option value="KZ-11" selected>', page)
+    assert typed["address"] in page
+
+
+def test_registered_exporter_is_sent_to_the_profile(ctx, client):
+    user, enterprise, _s, _a = make_exporter_with_application(complete=False)
+    login(client, user.email)
+    response = post(client, NEW_ENTERPRISE, {**ENTERPRISE, "bin": "961141000023"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/exporter/enterprise")
+    assert _enterprise_count() == 1
+
+
+# Establishments ---------------------------------------------------------------------------------
+
+
+def _registered_exporter(client):
+    user, enterprise, establishment, _a = make_exporter_with_application(complete=False)
+    login(client, user.email)
+    return user, enterprise, establishment
+
+
+def test_exporter_adds_an_establishment(ctx, client):
+    _user, enterprise, _s = _registered_exporter(client)
+    data = {"name": "Kostanay mill", "type": "flour_mill", "region_code": "KZ-39",
+            "address": "Kostanay, Mill 5", "kz_registration_number": "KZ-39-0042"}
+    response = post(client, "/exporter/establishments/new", data)
+    assert response.status_code == 302
+    row = db.session.scalar(select(Establishment).where(Establishment.name == "Kostanay mill"))
+    assert row is not None
+    assert (row.enterprise_id, row.type, row.region_code) == (enterprise.id, "flour_mill", "KZ-39")
+    page = client.get("/exporter/enterprise").get_data(as_text=True)
+    assert "Kostanay mill" in page and "KZ-39-0042" in page
+
+
+@pytest.mark.parametrize(("change", "field", "message"), [
+    ({"name": ""}, "name", "This field is required."),
+    ({"type": "spaceport"}, "type", "Not a valid choice."),
+    ({"region_code": "KZ-99"}, "region_code", "Not a valid choice."),
+    ({"address": ""}, "address", "This field is required."),
+    ({"kz_registration_number": "x" * 65}, "kz_registration_number", "64"),
+])
+def test_invalid_establishment_is_refused(ctx, client, change, field, message):
+    _registered_exporter(client)
+    before = len(db.session.scalars(select(Establishment)).all())
+    response = post(client, "/exporter/establishments/new", {**ESTABLISHMENT, **change})
+    assert response.status_code == 422
+    assert message in field_error(response.get_data(as_text=True), field)
+    assert len(db.session.scalars(select(Establishment)).all()) == before
+
+
+def test_exporter_edits_an_establishment(ctx, client):
+    _user, _e, establishment = _registered_exporter(client)
+    url = f"/exporter/establishments/{establishment.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert 'value="Kokshetau elevator"' in page
+    response = post(client, url, {**ESTABLISHMENT, "name": "Kokshetau elevator No. 2",
+                                  "version": establishment.version})
+    assert response.status_code == 302
+    db.session.refresh(establishment)
+    assert establishment.name == "Kokshetau elevator No. 2"
+    assert establishment.version == 2
+
+
+def test_invalid_edit_is_refused_and_keeps_the_row(ctx, client):
+    _user, _e, establishment = _registered_exporter(client)
+    response = post(client, f"/exporter/establishments/{establishment.id}",
+                    {**ESTABLISHMENT, "name": "", "version": establishment.version})
+    assert response.status_code == 422
+    assert field_error(response.get_data(as_text=True), "name")
+    db.session.refresh(establishment)
+    assert establishment.name == ESTABLISHMENT["name"]
+
+
+def test_stale_edit_is_refused_with_a_conflict_page(ctx, client):
+    _user, _e, establishment = _registered_exporter(client)
+    url = f"/exporter/establishments/{establishment.id}"
+    loaded_version = establishment.version
+    first = post(client, url, {**ESTABLISHMENT, "address": "Saved first",
+                               "version": loaded_version})
+    assert first.status_code == 302
+    second = post(client, url, {**ESTABLISHMENT, "address": "Saved from a stale page",
+                                "version": loaded_version})
+    page = second.get_data(as_text=True)
+    assert second.status_code == 409
+    assert "Changed by someone else" in page
+    assert "changed by someone else" in page
+    db.session.expire_all()
+    row = db.session.get(Establishment, establishment.id)
+    assert row.address == "Saved first"
+    assert row.version == loaded_version + 1
+
+
+def test_another_enterprise_establishment_is_not_found(ctx, client):
+    _owner, _e, establishment, _a = make_exporter_with_application("940140000385",
+                                                                   complete=False)
+    other, _e2, _s2, _a2 = make_exporter_with_application("961141000023", complete=False)
+    login(client, other.email)
+    url = f"/exporter/establishments/{establishment.id}"
+    assert client.get(url).status_code == 404
+    response = post(client, url, {**ESTABLISHMENT, "name": "Hijacked",
+                                  "version": establishment.version})
+    assert response.status_code == 404
+    db.session.refresh(establishment)
+    assert establishment.name == ESTABLISHMENT["name"]

@@ -1,0 +1,270 @@
+"""The inspection through the browser: scheduling, checklist and findings, corrective actions,
+the exporter's evidence, and the inspector's verification."""
+
+import html
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from certtrack.extensions import db
+from certtrack.models import Application, AuditEvent, Finding, Inspection, Notification
+from certtrack.services import applications, inspections, review
+
+from factories import PDF_BYTES, make_submitted_application, make_user
+from forms import login, post
+
+NO_LONGER_POSSIBLE = "This action is no longer possible"
+PHYTO_KEYS = [item.key for item in inspections.CHECKLISTS["phytosanitary"]]
+
+
+def _page(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def _fresh(application) -> Application:
+    db.session.expire_all()
+    return db.session.get(Application, application.id)
+
+
+def _actions(application) -> list[str]:
+    return list(db.session.scalars(select(AuditEvent.action).where(
+        AuditEvent.application_id == application.id).order_by(AuditEvent.seq)))
+
+
+def _url(application, suffix: str = "") -> str:
+    return f"/inspector/applications/{application.id}{suffix}"
+
+
+def _day(days: int) -> str:
+    return (applications.local_today() + timedelta(days=days)).isoformat()
+
+
+@pytest.fixture
+def reviewed(ctx, client):
+    """A wheat application under review, with a signed-in KZ-11 phytosanitary inspector."""
+    exporter, application = make_submitted_application()
+    inspector = make_user("inspector", full_name="Lead Inspector")
+    colleague = make_user("inspector", full_name="Second Inspector")
+    review.start_review(inspector, application)
+    login(client, inspector.email)
+    return exporter, inspector, colleague, application
+
+
+def _schedule(client, application, *team):
+    response = post(client, _url(application, "/schedule"), {
+        "mode": "on_site", "scheduled_for": _day(3),
+        "inspector_ids": [str(u.id) for u in team]})
+    assert response.status_code == 302, _page(response)[-4000:]
+
+
+def _checklist(answer: str = "yes", **overrides) -> dict:
+    data = {"performed_on": _day(0), "summary": "Elevator inspected"}
+    for key in PHYTO_KEYS:
+        data[f"answer_{key}"] = overrides.get(key, answer)
+        data[f"note_{key}"] = ""
+    return data
+
+
+def _finding(client, application, severity: str, requirement: str):
+    response = post(client, _url(application, "/findings"), {
+        "requirement": requirement, "observation": f"{requirement}: not met",
+        "clause": "GB 2761", "severity": severity})
+    assert response.status_code == 302, _page(response)[-4000:]
+    return db.session.scalar(select(Finding).where(Finding.requirement == requirement))
+
+
+def test_scheduling_sets_the_date_as_deadline_and_notifies_the_exporter(reviewed, client):
+    exporter, inspector, colleague, application = reviewed
+    page = _page(client.get(_url(application)))
+    assert "two are recommended" in page
+    _schedule(client, application, inspector, colleague)
+    stored = _fresh(application)
+    assert stored.state == "inspection_scheduled"
+    assert stored.stage_deadline.isoformat() == _day(3)
+    inspection = db.session.scalar(select(Inspection))
+    assert (inspection.mode, {u.id for u in inspection.inspectors}) == (
+        "on_site", {inspector.id, colleague.id})
+    assert "schedule_inspection" in _actions(application)
+    note = db.session.scalar(select(Notification).where(
+        Notification.user_id == exporter.id, Notification.kind == "inspection_scheduled"))
+    assert f"An inspection (on-site inspection) of application {application.reference}" in \
+        note.message
+    assert db.session.scalar(select(Notification).where(
+        Notification.user_id == colleague.id, Notification.kind == "inspection_scheduled"))
+
+
+def test_scheduling_refuses_a_past_date_and_inspectors_of_another_committee(reviewed, client):
+    _exporter, _inspector, _colleague, application = reviewed
+    vet = make_user("inspector", committee="veterinary")
+    response = post(client, _url(application, "/schedule"), {
+        "mode": "on_site", "scheduled_for": _day(-1), "inspector_ids": [str(vet.id)]})
+    assert response.status_code == 422
+    page = _page(response)
+    assert 'id="scheduled_for-error">Choose a date from today on.' in page
+    assert 'id="inspector_ids-error">Choose at least one inspector of the committee' in page
+    response = post(client, _url(application, "/schedule"),
+                    {"mode": "on_site", "scheduled_for": _day(2)})
+    assert response.status_code == 422
+    assert 'id="inspector_ids-error">Choose at least one inspector.' in _page(response)
+    assert _fresh(application).state == "under_review"
+
+
+def test_the_checklist_is_the_committees_and_every_answer_is_needed(reviewed, client):
+    _exporter, inspector, _colleague, application = reviewed
+    _schedule(client, application, inspector)
+    page = _page(client.get(_url(application)))
+    assert "Pest control programme" in page and "Cold chain" not in page
+    response = post(client, _url(application, "/inspection"),
+                    _checklist(pest_control="", staff_hygiene="no"))
+    assert response.status_code == 422
+    page = _page(response)
+    assert "Answer yes, no or not applicable." in page
+    assert "Explain what is missing." in page
+    assert _fresh(application).state == "inspection_scheduled"
+
+
+def test_the_full_inspection_with_corrective_actions_and_evidence(reviewed, client):
+    exporter, inspector, _colleague, application = reviewed
+    _schedule(client, application, inspector)
+    critical = _finding(client, application, "critical", "Pest control")
+    minor = _finding(client, application, "minor", "Cleaning records")
+    response = post(client, _url(application, "/inspection"),
+                    _checklist(pest_control="no") | {"note_pest_control": "Rodent traps missing"})
+    assert response.status_code == 302, _page(response)[-3000:]
+    stored = _fresh(application)
+    assert (stored.state, stored.stage_deadline) == ("inspected", None)
+    inspection = db.session.scalar(select(Inspection))
+    assert inspection.checklist["pest_control"] == {"answer": "no",
+                                                    "note": "Rodent traps missing"}
+
+    # Corrective actions: each open finding needs an action and a due date.
+    response = post(client, _url(application, "/corrective-actions"), {
+        f"action_{critical.id}": "Install traps", f"due_{critical.id}": _day(20),
+        f"action_{minor.id}": "", f"due_{minor.id}": _day(10)})
+    assert response.status_code == 422
+    assert "Describe the corrective action." in _page(response)
+    response = post(client, _url(application, "/corrective-actions"), {
+        f"action_{critical.id}": "Install traps", f"due_{critical.id}": _day(20),
+        f"action_{minor.id}": "Keep a cleaning log", f"due_{minor.id}": _day(10)})
+    assert response.status_code == 302
+    stored = _fresh(application)
+    assert (stored.state, stored.stage_deadline.isoformat()) == ("corrective_actions", _day(20))
+    assert db.session.scalar(select(Notification).where(
+        Notification.user_id == exporter.id, Notification.kind == "corrective_actions"))
+
+    # The exporter sees the findings and uploads evidence for each.
+    exporter_client = client.application.test_client()
+    login(exporter_client, exporter.email)
+    page = _page(exporter_client.get(f"/exporter/applications/{application.id}"))
+    assert "Install traps" in page and "Keep a cleaning log" in page
+    for finding in (critical, minor):
+        response = post(exporter_client,
+                        f"/exporter/applications/{application.id}/findings/{finding.id}/evidence",
+                        {"file": (io.BytesIO(PDF_BYTES), f"evidence-{finding.id}.pdf"),
+                         "note": "Done"}, content_type="multipart/form-data")
+        assert response.status_code == 302
+    db.session.expire_all()
+    assert {f.status for f in db.session.scalars(select(Finding))} == {"evidence_submitted"}
+    assert _fresh(application).state == "corrective_actions"
+    assert _actions(application).count("submit_corrective_evidence") == 2
+    assert db.session.get(Finding, critical.id).evidence_document.document_type_code == \
+        "corrective_evidence"
+
+    # The inspector closes one finding and re-opens the other: verification is refused.
+    assert post(client, _url(application, f"/findings/{critical.id}/verify"),
+                {"decision": "close"}).status_code == 302
+    response = post(client, _url(application, f"/findings/{minor.id}/verify"),
+                    {"decision": "reopen", "comment": ""})
+    assert response.status_code == 422
+    assert f'id="finding-{minor.id}-error">Say why the evidence is not sufficient.' in \
+        _page(response)
+    assert post(client, _url(application, f"/findings/{minor.id}/verify"),
+                {"decision": "reopen", "comment": "The log is empty"}).status_code == 302
+    response = post(client, _url(application, "/verify_corrective_actions"))
+    assert response.status_code == 422
+    page = _page(response)
+    assert f"Finding {minor.id} (Cleaning records) is not closed yet." in page
+    assert _fresh(application).state == "corrective_actions"
+
+    # New evidence, closed, verified: back to inspected.
+    page = _page(exporter_client.get(f"/exporter/applications/{application.id}"))
+    assert "Replace evidence" not in page.split(f'id="finding-{minor.id}"')[1][:3000]
+    response = post(exporter_client,
+                    f"/exporter/applications/{application.id}/findings/{minor.id}/evidence",
+                    {"file": (io.BytesIO(PDF_BYTES + b"v2"), "log.pdf")},
+                    content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert post(client, _url(application, f"/findings/{minor.id}/verify"),
+                {"decision": "close"}).status_code == 302
+    assert post(client, _url(application, "/verify_corrective_actions")).status_code == 302
+    stored = _fresh(application)
+    assert (stored.state, stored.stage_deadline) == ("inspected", None)
+    assert [a for a in _actions(application) if a.startswith("finding_")
+            or a in ("record_inspection", "require_corrective_actions",
+                     "verify_corrective_actions")] == [
+        "finding_recorded", "finding_recorded", "record_inspection",
+        "require_corrective_actions", "finding_closed", "finding_reopened", "finding_closed",
+        "verify_corrective_actions"]
+    evidence = [d for d in stored.documents if d.document_type_code == "corrective_evidence"]
+    assert sorted(d.version for d in evidence) == [1, 2, 3]
+
+
+def test_evidence_must_be_a_pdf_or_image_and_is_refused_beside_the_finding(reviewed, client):
+    exporter, inspector, _colleague, application = reviewed
+    _schedule(client, application, inspector)
+    finding = _finding(client, application, "major", "Storage")
+    post(client, _url(application, "/inspection"), _checklist())
+    post(client, _url(application, "/corrective-actions"),
+         {f"action_{finding.id}": "Fix roof", f"due_{finding.id}": _day(5)})
+    login(client, exporter.email)
+    url = f"/exporter/applications/{application.id}/findings/{finding.id}/evidence"
+    response = post(client, url, {"file": (io.BytesIO(b"<html>"), "x.pdf")},
+                    content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert re.search(rf'id="evidence-{finding.id}-error">Only PDF, JPEG or PNG', _page(response))
+    response = post(client, url, {}, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert f'id="evidence-{finding.id}-error">Choose a file to upload.' in _page(response)
+    assert db.session.get(Finding, finding.id).status == "open"
+
+
+def test_evidence_outside_the_corrective_actions_stage_is_flashed(reviewed, client):
+    exporter, inspector, _colleague, application = reviewed
+    _schedule(client, application, inspector)
+    finding = _finding(client, application, "major", "Storage")
+    login(client, exporter.email)
+    response = post(client,
+                    f"/exporter/applications/{application.id}/findings/{finding.id}/evidence",
+                    {"file": (io.BytesIO(PDF_BYTES), "e.pdf")},
+                    content_type="multipart/form-data", follow_redirects=True)
+    assert NO_LONGER_POSSIBLE in _page(response)
+    assert db.session.get(Finding, finding.id).status == "open"
+
+
+def test_another_exporter_cannot_upload_evidence(reviewed, client):
+    _exporter, inspector, _colleague, application = reviewed
+    _schedule(client, application, inspector)
+    finding = _finding(client, application, "major", "Storage")
+    other, _other_application = make_submitted_application(name="Other LLP")
+    login(client, other.email)
+    response = post(client,
+                    f"/exporter/applications/{application.id}/findings/{finding.id}/evidence",
+                    {"file": (io.BytesIO(PDF_BYTES), "e.pdf")}, content_type="multipart/form-data")
+    assert response.status_code == 404
+
+
+def test_a_veterinary_application_gets_the_veterinary_checklist(ctx, client):
+    _exporter, application = make_submitted_application(category="meat",
+                                                        product="beef_chilled")
+    vet = make_user("inspector", committee="veterinary")
+    review.start_review(vet, application)
+    login(client, vet.email)
+    response = post(client, _url(application, "/schedule"), {
+        "mode": "video", "scheduled_for": _day(1), "inspector_ids": [str(vet.id)]})
+    assert response.status_code == 302
+    page = _page(client.get(_url(application)))
+    assert "Ante- and post-mortem inspection" in page and "Cold chain" in page
+    assert "Pest control programme" not in page

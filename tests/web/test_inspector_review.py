@@ -1,0 +1,316 @@
+"""The completeness check through the browser: start, document decisions, return, resubmission,
+rejection, assignment and claiming — and who may do none of it."""
+
+import html
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from certtrack.extensions import db
+from certtrack.models import Application, AuditEvent, CorrectionRequest, Document, Notification
+from certtrack.services import applications
+from certtrack.services.reference import working_calendar
+
+from factories import PDF_BYTES, make_exporter_with_application, make_user
+from forms import login, post
+
+NO_LONGER_POSSIBLE = "This action is no longer possible"
+
+
+def _page(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def _fresh(application) -> Application:
+    db.session.expire_all()
+    return db.session.get(Application, application.id)
+
+
+def _events(application, action: str) -> list[AuditEvent]:
+    return list(db.session.scalars(select(AuditEvent).where(
+        AuditEvent.application_id == application.id, AuditEvent.action == action)
+        .order_by(AuditEvent.seq)))
+
+
+def _url(application, suffix: str = "") -> str:
+    return f"/inspector/applications/{application.id}{suffix}"
+
+
+@pytest.fixture
+def submitted(ctx):
+    """A submitted wheat application in KZ-11, its exporter, and a phytosanitary KZ-11 inspector."""
+    exporter, _enterprise, _establishment, application = make_exporter_with_application()
+    applications.submit_application(exporter, application)
+    inspector = make_user("inspector", full_name="Aigerim Inspector")
+    return exporter, inspector, application
+
+
+@pytest.fixture
+def under_review(submitted, client):
+    exporter, inspector, application = submitted
+    login(client, inspector.email)
+    assert post(client, _url(application, "/start_review")).status_code == 302
+    return exporter, inspector, application
+
+
+def _documents(application) -> list[Document]:
+    return sorted(_fresh(application).documents, key=lambda d: d.document_type_code)
+
+
+def test_starting_the_review_keeps_the_completeness_deadline_and_assigns_the_inspector(
+        submitted, client):
+    exporter, inspector, application = submitted
+    deadline = _fresh(application).stage_deadline
+    login(client, inspector.email)
+    response = post(client, _url(application, "/start_review"))
+    assert response.status_code == 302
+    assert response.location == _url(application)
+    stored = _fresh(application)
+    assert (stored.state, stored.stage_deadline, stored.assignee_id) == (
+        "under_review", deadline, inspector.id)
+    [event] = _events(application, "start_review")
+    assert (event.actor_id, event.from_state, event.to_state) == (
+        inspector.id, "submitted", "under_review")
+    page = _page(client.get(_url(application)))
+    assert "Completeness check" in page and "Return for corrections" in page
+    assert "Aigerim Inspector" in page
+
+
+def test_a_double_clicked_start_is_flashed_and_applied_once(under_review, client):
+    _exporter, _inspector, application = under_review
+    response = post(client, _url(application, "/start_review"), follow_redirects=True)
+    assert response.status_code == 200
+    assert NO_LONGER_POSSIBLE in _page(response)
+    assert len(_events(application, "start_review")) == 1
+
+
+def test_each_document_is_accepted_or_rejected_with_an_audited_decision(under_review, client):
+    _exporter, inspector, application = under_review
+    first, second, *_rest = _documents(application)
+    assert post(client, _url(application, f"/documents/{first.id}/review"),
+                {"decision": "accepted", "comment": ""}).status_code == 302
+    response = post(client, _url(application, f"/documents/{second.id}/review"),
+                    {"decision": "rejected", "comment": "The stamp is missing"})
+    assert response.status_code == 302
+    first, second, *_rest = _documents(application)
+    assert (first.review_status, first.reviewed_by_id) == ("accepted", inspector.id)
+    assert (second.review_status, second.review_comment) == ("rejected", "The stamp is missing")
+    assert second.reviewed_at is not None
+    [accepted] = _events(application, "document_accepted")
+    [rejected] = _events(application, "document_rejected")
+    assert (accepted.object_id, rejected.object_id) == (first.id, second.id)
+    assert rejected.comment == "The stamp is missing"
+
+
+def test_a_rejection_without_a_comment_is_refused_beside_the_document(under_review, client):
+    _exporter, _inspector, application = under_review
+    document = _documents(application)[0]
+    response = post(client, _url(application, f"/documents/{document.id}/review"),
+                    {"decision": "rejected", "comment": "  "})
+    assert response.status_code == 422
+    assert re.search(rf'id="doc-{document.id}-error">Say what is wrong', _page(response))
+    assert _documents(application)[0].review_status == "pending"
+    assert _events(application, "document_rejected") == []
+
+
+def test_the_return_form_proposes_ten_working_days_to_respond(under_review, client, ctx):
+    _exporter, _inspector, application = under_review
+    expected = working_calendar().add_working_days(applications.local_today(), 10)
+    page = _page(client.get(_url(application)))
+    assert re.search(rf'<input[^>]*name="response_deadline"[^>]*value="{expected.isoformat()}"',
+                     page)
+
+
+def test_return_form_errors_are_shown_beside_the_fields_and_keep_the_input(under_review,
+                                                                          client):
+    _exporter, _inspector, application = under_review
+    yesterday = applications.local_today() - timedelta(days=1)
+    response = post(client, _url(application, "/return"),
+                    {"deficiencies": "   ", "response_deadline": yesterday.isoformat()})
+    assert response.status_code == 422
+    page = _page(response)
+    assert 'id="deficiencies-error">This field is required.' in page
+    response = post(client, _url(application, "/return"),
+                    {"deficiencies": "Floor plan unreadable",
+                     "response_deadline": yesterday.isoformat()})
+    assert response.status_code == 422
+    page = _page(response)
+    assert 'id="response_deadline-error">Choose a response deadline after today.' in page
+    assert "Floor plan unreadable</textarea>" in page
+    assert _fresh(application).state == "under_review"
+
+
+def _return(client, application, deficiencies: str, days: int = 14):
+    deadline = applications.local_today() + timedelta(days=days)
+    response = post(client, _url(application, "/return"),
+                    {"deficiencies": deficiencies, "response_deadline": deadline.isoformat()})
+    assert response.status_code == 302, _page(response)[:3000]
+    return deadline
+
+
+def test_a_returned_application_comes_back_with_the_exporters_corrections(under_review, client):
+    exporter, inspector, application = under_review
+    plans = next(d for d in _documents(application) if d.document_type_code == "floor_plans")
+    post(client, _url(application, f"/documents/{plans.id}/review"),
+         {"decision": "rejected", "comment": "Cold store missing from the plan"})
+    deadline = _return(client, application, "Floor plans incomplete\n\nHACCP plan outdated")
+
+    stored = _fresh(application)
+    assert (stored.state, stored.stage_deadline) == ("returned", deadline)
+    [request] = db.session.scalars(select(CorrectionRequest)).all()
+    assert request.items == ["Floor plans incomplete", "HACCP plan outdated"]
+    assert (request.response_deadline, request.created_by_id, request.resolved_at) == (
+        deadline, inspector.id, None)
+    [event] = _events(application, "return_for_corrections")
+    assert event.comment == "Floor plans incomplete\nHACCP plan outdated"
+    assert db.session.scalar(select(Notification).where(
+        Notification.user_id == exporter.id, Notification.kind == "returned")) is not None
+
+    exporter_client = client.application.test_client()
+    login(exporter_client, exporter.email)
+    page = _page(exporter_client.get(f"/exporter/applications/{application.id}"))
+    assert "Returned for corrections" in page
+    assert "Floor plans incomplete" in page and "HACCP plan outdated" in page
+    assert "Cold store missing from the plan" in page
+    assert "Resubmit application" in page
+
+    response = post(exporter_client, f"/exporter/applications/{application.id}/documents",
+                    {"document_type": "floor_plans",
+                     "file": (io.BytesIO(PDF_BYTES), "plans-v2.pdf")},
+                    content_type="multipart/form-data")
+    assert response.status_code == 302
+    response = post(exporter_client, f"/exporter/applications/{application.id}/submit",
+                    {"version": ""})
+    assert response.status_code == 302
+
+    stored = _fresh(application)
+    assert stored.state == "submitted"
+    versions = sorted((d.version, d.original_name, d.review_status) for d in stored.documents
+                      if d.document_type_code == "floor_plans")
+    assert versions == [(1, "floor_plans.pdf", "rejected"), (2, "plans-v2.pdf", "pending")]
+    assert db.session.get(CorrectionRequest, request.id).resolved_at is not None
+    assert [e.action for e in _events(application, "resubmit")] == ["resubmit"]
+
+    page = _page(client.get(_url(application)))
+    assert "plans-v2.pdf" in page
+    assert "answered" in page
+
+
+def test_reject_needs_a_reason_and_ends_the_application(under_review, client):
+    exporter, _inspector, application = under_review
+    reject_form = f'action="/inspector/applications/{application.id}/reject"'
+    assert reject_form in _page(client.get(_url(application)))
+    response = post(client, _url(application, "/reject"), {"reason": ""})
+    assert response.status_code == 422
+    assert 'id="reason-error">This field is required.' in _page(response)
+    assert _fresh(application).state == "under_review"
+
+    response = post(client, _url(application, "/reject"),
+                    {"reason": "No protocol for this product"})
+    assert response.status_code == 302
+    stored = _fresh(application)
+    assert (stored.state, stored.stage_deadline) == ("rejected", None)
+    [event] = _events(application, "reject")
+    assert event.comment == "No protocol for this product"
+    assert db.session.scalar(select(Notification).where(
+        Notification.user_id == exporter.id, Notification.kind == "conclusion")) is not None
+    page = _page(client.get(_url(application)))
+    assert reject_form not in page
+
+
+INSPECTOR_POSTS = [
+    ("/claim", {}),
+    ("/start_review", {}),
+    ("/verify_corrective_actions", {}),
+    ("/documents/{document}/review", {"decision": "accepted"}),
+    ("/return", {"deficiencies": "x", "response_deadline": "2099-01-01"}),
+    ("/reject", {"reason": "x"}),
+    ("/schedule", {"mode": "on_site", "scheduled_for": "2099-01-01", "inspector_ids": "1"}),
+    ("/findings", {"requirement": "x", "observation": "y", "severity": "minor"}),
+    ("/inspection", {"performed_on": "2020-01-01"}),
+    ("/corrective-actions", {}),
+    ("/findings/1/verify", {"decision": "close"}),
+]
+
+
+@pytest.mark.parametrize("who", ["other_region", "veterinary"])
+def test_inspectors_outside_the_scope_get_404_everywhere_and_change_nothing(submitted, client,
+                                                                          who):
+    _exporter, _inspector, application = submitted
+    outsider = make_user("inspector", regions=["KZ-39"]) if who == "other_region" else \
+        make_user("inspector", committee="veterinary")
+    login(client, outsider.email)
+    document = _documents(application)[0]
+    before = db.session.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1))
+    assert client.get(_url(application)).status_code == 404
+    for suffix, body in INSPECTOR_POSTS:
+        response = post(client, _url(application, suffix.format(document=document.id)), body)
+        assert response.status_code == 404, suffix
+    assert _fresh(application).state == "submitted"
+    assert db.session.scalar(
+        select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1)) == before
+
+
+def test_registrars_and_exporters_cannot_use_the_inspector_actions(submitted, client):
+    exporter, _inspector, application = submitted
+    for user in (make_user("registrar"), exporter):
+        login(client, user.email)
+        assert post(client, _url(application, "/start_review")).status_code == 403
+    assert _fresh(application).state == "submitted"
+
+
+def test_a_registrar_assigns_an_inspector_of_the_right_committee(submitted, client):
+    _exporter, inspector, application = submitted
+    registrar = make_user("registrar")
+    faraway = make_user("inspector", regions=["KZ-39"], full_name="Far Away")
+    vet = make_user("inspector", committee="veterinary", full_name="Vet Person")
+    login(client, registrar.email)
+    page = _page(client.get(f"/registrar/applications/{application.id}"))
+    options = re.search(r'<select[^>]*id="inspector_id"[^>]*>(.*?)</select>', page, re.S)[1]
+    assert "Far Away (KZ-39)" in options and "Aigerim Inspector (KZ-11)" in options
+    assert "Vet Person" not in options
+
+    url = f"/registrar/applications/{application.id}/assign"
+    response = post(client, url, {"inspector_id": str(vet.id)})
+    assert response.status_code == 422
+    assert 'id="inspector_id-error">Choose an active inspector of the committee' in _page(
+        response)
+    assert _fresh(application).assignee_id is None
+
+    response = post(client, url, {"inspector_id": str(faraway.id)})
+    assert response.status_code == 302
+    assert response.location == f"/registrar/applications/{application.id}"
+    assert _fresh(application).assignee_id == faraway.id
+    [event] = _events(application, "inspector_assigned")
+    assert (event.actor_id, event.data["assignee_id"]) == (registrar.id, faraway.id)
+    assert db.session.scalar(select(Notification).where(
+        Notification.user_id == faraway.id, Notification.kind == "assigned")) is not None
+
+    # Assigned, the inspector of another region now sees the application and acts on it.
+    login(client, faraway.email)
+    page = _page(client.get(_url(application)))
+    assert "Far Away" in page
+    assert post(client, _url(application, "/start_review")).status_code == 302
+    assert _fresh(application).state == "under_review"
+    assert inspector.id != faraway.id
+
+
+def test_an_inspector_claims_unassigned_work_once(submitted, client):
+    _exporter, inspector, application = submitted
+    login(client, inspector.email)
+    assert "Take this application" in _page(client.get(_url(application)))
+    assert post(client, _url(application, "/claim")).status_code == 302
+    assert _fresh(application).assignee_id == inspector.id
+    [event] = _events(application, "application_claimed")
+    assert event.actor_id == inspector.id
+
+    colleague = make_user("inspector", full_name="Second Colleague")
+    login(client, colleague.email)
+    assert "Take this application" not in _page(client.get(_url(application)))
+    response = post(client, _url(application, "/claim"), follow_redirects=True)
+    assert "already assigned to Aigerim Inspector" in _page(response)
+    assert _fresh(application).assignee_id == inspector.id
+    assert len(_events(application, "application_claimed")) == 1

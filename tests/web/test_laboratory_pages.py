@@ -1,0 +1,184 @@
+"""The inspector's laboratory and conclusion pages, in the test client."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from certtrack.extensions import db
+from certtrack.models import Application, LabLimit, LabResult, Sample
+from certtrack.services.applications import local_today
+
+from factories import make_application_for_lab, make_user, move_to_state
+from forms import login, post
+
+DON = "deoxynivalenol (DON)"
+WHEAT_REQUIRED = {  # parameter → (value, unit, detected)
+    DON: ("200", "µg/kg", ""),
+    "aflatoxin B1": ("1", "µg/kg", ""),
+    "lead": ("0.05", "mg/kg", ""),
+    "cadmium": ("0.03", "mg/kg", ""),
+    "Tilletia controversa (dwarf bunt)": ("", "", "no"),
+}
+
+
+def limit_id(parameter: str, product: str = "wheat") -> int:
+    rows = db.session.scalars(select(LabLimit).where(LabLimit.parameter == parameter))
+    return next(row.id for row in rows if product in row.products.split())
+
+
+def text_of(response) -> str:
+    return response.get_data(as_text=True)
+
+
+@pytest.fixture
+def world(ctx, client):
+    """An inspected wheat application, its inspector signed in over HTTP."""
+    exporter, inspector, application = make_application_for_lab("inspected")
+    login(client, inspector.email)
+    base = f"/inspector/applications/{application.id}"
+    return type("World", (), {"exporter": exporter, "inspector": inspector,
+                              "application": application, "base": base, "client": client})
+
+
+def take_sample(world, code="S-1", days_ago=45):
+    response = post(world.client, world.base + "/samples", {
+        "code": code, "product_code": "wheat",
+        "taken_on": (local_today() - timedelta(days=days_ago)).isoformat(),
+        "matrix": "wheat grain", "laboratory": "Central laboratory"})
+    assert response.status_code == 302, text_of(response)[:3000]
+    return db.session.scalars(select(Sample).where(Sample.code == code)).one()
+
+
+def enter_result(world, sample, parameter, value="", unit="", detected="", **extra):
+    body = {"limit_id": limit_id(parameter), "value": value, "unit": unit, "detected": detected,
+            "method": "GB 5009.111", "tested_on": local_today().isoformat(), **extra}
+    return post(world.client, f"{world.base}/samples/{sample.id}/results", body)
+
+
+def test_inspector_records_a_failing_don_result_and_sees_the_verdict(world):
+    sample = take_sample(world)
+    assert post(world.client, world.base + "/send-to-lab").status_code == 302
+    response = enter_result(world, sample, DON, "1200", "µg/kg")
+    assert response.status_code == 302
+    page = text_of(world.client.get(response.location))
+    assert "1200 µg/kg exceeds the limit of 1000 µg/kg." in page
+    detail = text_of(world.client.get(world.base))
+    assert "Non-compliant" in detail and "GB 2761" in detail
+    assert db.session.scalar(select(LabResult.verdict)) == "non_compliant"
+
+
+def test_duplicate_sample_code_is_refused_beside_the_field(world):
+    take_sample(world)
+    response = post(world.client, world.base + "/samples", {
+        "code": "S-1", "product_code": "wheat", "taken_on": local_today().isoformat(),
+        "matrix": "second bag", "laboratory": "Central laboratory"})
+    assert response.status_code == 422
+    page = text_of(response)
+    assert re.search(r'id="code-error">This application already has a sample S-1\.', page)
+    assert 'value="second bag"' in page
+    assert db.session.scalar(select(func.count()).select_from(Sample)) == 1
+
+
+def test_unconvertible_unit_is_shown_beside_the_field(world):
+    sample = take_sample(world)
+    post(world.client, world.base + "/send-to-lab")
+    response = enter_result(world, sample, "lead", "0.25", "mg/l")
+    assert response.status_code == 422
+    error = re.search(r'id="unit-error">([^<]*)<', text_of(response))
+    assert error and "mg/l" in error.group(1)
+    assert 'value="0.25"' in text_of(response)
+    assert db.session.scalar(select(func.count()).select_from(LabResult)) == 0
+
+
+def test_chilled_product_result_form_defaults_to_thirty_days(ctx, client):
+    _exporter, inspector, application = make_application_for_lab("lab_testing", "beef_chilled")
+    sample = Sample(application_id=application.id, code="B-1", product_code="beef_chilled",
+                    taken_on=local_today(), matrix="beef", laboratory="Lab")
+    db.session.add(sample)
+    db.session.commit()
+    login(client, inspector.email)
+    page = client.get(f"/inspector/applications/{application.id}/samples/{sample.id}/results")
+    assert page.status_code == 200
+    assert re.search(r'id="valid_days"[^>]*value="30"', text_of(page))
+    assert "clenbuterol" in text_of(page) and DON not in text_of(page)
+
+
+def test_positive_conclusion_refused_while_a_result_is_expired(world):
+    sample = take_sample(world)
+    post(world.client, world.base + "/send-to-lab")
+    for parameter, (value, unit, detected) in WHEAT_REQUIRED.items():
+        extra = {}
+        if parameter == DON:
+            extra = {"tested_on": (local_today() - timedelta(days=40)).isoformat(),
+                     "valid_days": "30"}
+        assert enter_result(world, sample, parameter, value, unit, detected,
+                            **extra).status_code == 302
+    assert post(world.client, world.base + "/lab-results-complete").status_code == 302
+    detail = text_of(world.client.get(world.base))
+    assert "expired, does not count" in detail
+    response = post(world.client, world.base + "/conclusion/positive", {"conclusion": ""})
+    assert response.status_code == 422
+    page = text_of(response)
+    assert "A positive conclusion is not possible yet." in page
+    assert f"The {DON} result of" in page and "expired on" in page
+    db.session.expire_all()
+    assert db.session.get(Application, world.application.id).state == "inspected"
+
+
+def test_positive_conclusion_over_http(world):
+    sample = take_sample(world)
+    post(world.client, world.base + "/send-to-lab")
+    for parameter, (value, unit, detected) in WHEAT_REQUIRED.items():
+        assert enter_result(world, sample, parameter, value, unit, detected).status_code == 302
+    post(world.client, world.base + "/lab-results-complete")
+    response = post(world.client, world.base + "/conclusion/positive",
+                    {"conclusion": "Fit for export."}, follow_redirects=True)
+    assert response.status_code == 200
+    assert "The positive conclusion was recorded." in text_of(response)
+    db.session.expire_all()
+    application = db.session.get(Application, world.application.id)
+    assert (application.state, application.conclusion) == ("conclusion_positive",
+                                                           "Fit for export.")
+
+
+def test_negative_conclusion_without_reasons_is_a_field_error(world):
+    response = post(world.client, world.base + "/conclusion/negative", {"comment": ""})
+    assert response.status_code == 422
+    assert 'id="comment-error"' in text_of(response)
+    response = post(world.client, world.base + "/conclusion/negative",
+                    {"comment": "Hygiene not acceptable."})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Application, world.application.id).state == "conclusion_negative"
+
+
+def test_send_to_lab_without_samples_is_refused(world):
+    response = post(world.client, world.base + "/send-to-lab")
+    assert response.status_code == 422
+    assert "Record the samples you send to the laboratory first." in text_of(response)
+
+
+def test_stale_action_is_flashed_and_redirected(world):
+    move_to_state(world.application, "conclusion_negative")
+    response = post(world.client, world.base + "/send-to-lab", follow_redirects=True)
+    assert response.status_code == 200
+    assert "This action is no longer possible" in text_of(response)
+
+
+def test_inspector_out_of_scope_gets_404(world, client):
+    sample = take_sample(world)
+    post(world.client, "/logout")
+    stranger = make_user("inspector", regions=["KZ-39"])
+    login(client, stranger.email)
+    assert client.get(f"{world.base}/samples/{sample.id}/results").status_code == 404
+    response = post(client, world.base + "/samples", {
+        "code": "S-9", "product_code": "wheat", "taken_on": local_today().isoformat(),
+        "matrix": "wheat grain", "laboratory": "Lab"})
+    assert response.status_code == 404
+    assert post(client, world.base + "/conclusion/negative",
+                {"comment": "No"}).status_code == 404
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Sample)) == 1
+    assert db.session.get(Application, world.application.id).state == "inspected"

@@ -1,0 +1,289 @@
+"""The registrar's queue and GACC decisions through HTTP: from a positive conclusion to a China
+registration, with the China number checked, the regime set by the listing date, and only
+registrars let in."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import event, select
+
+from certtrack.extensions import db
+from certtrack.models import (
+    Application,
+    AuditEvent,
+    CorrectionRequest,
+    GaccBatch,
+    Notification,
+    Registration,
+)
+from certtrack.services import applications
+
+from factories import (
+    make_exporter_with_application,
+    make_submitted_application,
+    make_user,
+    move_to_state,
+)
+from forms import login, post
+
+VALID_NUMBER = "CKAZ01234567890123"
+
+
+@pytest.fixture
+def world(ctx):
+    """An exporter with three applications at a positive conclusion, an inspector assigned to
+    the first, and a registrar."""
+    exporter, _enterprise, establishment, first = make_exporter_with_application()
+    others = [applications.create_application(exporter, {
+        "kind": "new", "gacc_category_code": "edible_grains",
+        "establishment_id": establishment.id}) for _ in range(2)]
+    inspector = make_user("inspector", "inspector@example.kz")
+    first.assignee_id = inspector.id
+    for application in (first, *others):
+        move_to_state(application, "conclusion_positive")
+    registrar = make_user("registrar", "registrar@example.kz")
+    return {"exporter": exporter, "inspector": inspector, "registrar": registrar,
+            "ids": [first.id] + [a.id for a in others]}
+
+
+def _state(application_id: int) -> str:
+    db.session.expire_all()
+    return db.session.get(Application, application_id).state
+
+
+def _send_batch(client, ids, reference="KZ-GACC-2026-014"):
+    post(client, "/registrar/recommend", {"application_id": ids})
+    return post(client, "/registrar/batches", {
+        "application_id": ids, "reference": reference, "submitted_on": "2026-07-01"})
+
+
+def test_registrar_takes_applications_from_positive_conclusion_to_registration(world, client):
+    ids = world["ids"]
+    login(client, "registrar@example.kz")
+    queue = client.get("/registrar/").get_data(as_text=True)
+    assert "Positive conclusions to recommend (3)" in queue
+
+    recommended = post(client, "/registrar/recommend", {"application_id": ids[:2]})
+    assert recommended.status_code == 302
+    assert [_state(i) for i in ids] == ["recommended", "recommended", "conclusion_positive"]
+    assert "Recommended, to send to GACC (2)" in client.get("/registrar/").get_data(as_text=True)
+
+    sent = post(client, "/registrar/batches", {
+        "application_id": ids[:2], "reference": "KZ-GACC-2026-014", "submitted_on": "2026-07-01"})
+    assert sent.status_code == 302
+    batch = db.session.scalar(select(GaccBatch))
+    assert (batch.reference, batch.submitted_on) == ("KZ-GACC-2026-014", date(2026, 7, 1))
+    assert {a.id for a in batch.applications} == set(ids[:2])
+    assert [_state(i) for i in ids[:2]] == ["submitted_to_gacc"] * 2
+    assert "KZ-GACC-2026-014" in client.get(sent.location).get_data(as_text=True)
+
+    form = client.get(f"/registrar/applications/{ids[0]}/registration")
+    assert form.status_code == 200
+    registered = post(client, f"/registrar/applications/{ids[0]}/registration", {
+        "china_number": VALID_NUMBER.lower(), "listing_date": "2026-07-15",
+        "valid_from": "", "route": "under_guarantee"})
+    assert registered.status_code == 302
+    assert _state(ids[0]) == "registered"
+    registration = db.session.scalar(select(Registration))
+    assert registration.china_number == VALID_NUMBER  # typed in lowercase, stored normalised
+    assert (registration.valid_from, registration.valid_to) == (date(2026, 7, 15),
+                                                                date(2031, 7, 14))
+    assert (registration.regime, registration.status) == ("280", "active")
+    page = client.get(registered.location).get_data(as_text=True)
+    assert VALID_NUMBER in page and "Registered in China" in page
+    assert "valid from Jul 15, 2026 to Jul 14, 2031" in page
+    detail = client.get(f"/registrar/registrations/{registration.id}").get_data(as_text=True)
+    assert "14 Jul 2031" in detail or "Jul 14, 2031" in detail
+    notes = db.session.scalars(select(Notification).where(
+        Notification.user_id == world["exporter"].id, Notification.kind == "registered")).all()
+    assert len(notes) == 1 and VALID_NUMBER in notes[0].message
+    actions = db.session.scalars(select(AuditEvent.action).where(
+        AuditEvent.application_id == ids[0]).order_by(AuditEvent.seq)).all()
+    assert actions[-3:] == ["recommend", "submit_to_gacc", "record_registration"]
+
+
+def test_registration_before_june_2026_follows_decree_248(world, client):
+    login(client, "registrar@example.kz")
+    _send_batch(client, world["ids"][:1])
+    response = post(client, f"/registrar/applications/{world['ids'][0]}/registration", {
+        "china_number": VALID_NUMBER, "listing_date": "2026-05-31",
+        "valid_from": "2026-06-10", "route": "after_gacc_inspection"})
+    assert response.status_code == 302
+    registration = db.session.scalar(select(Registration))
+    assert registration.regime == "248"
+    assert registration.valid_to == date(2031, 6, 9)
+    assert registration.route == "after_gacc_inspection"
+
+
+@pytest.mark.parametrize(("number", "message"), [
+    ("CKAZ0123456789012", "exactly 18 characters"),
+    ("CIND18PP1802010539", "starts with CKAZ"),
+    ("CKAZ01234567-90123", "only letters A-Z and digits 0-9"),
+    ("", "This field is required."),
+])
+def test_invalid_china_numbers_are_refused_beside_the_field(world, client, number, message):
+    login(client, "registrar@example.kz")
+    _send_batch(client, world["ids"][:1])
+    response = post(client, f"/registrar/applications/{world['ids'][0]}/registration", {
+        "china_number": number, "listing_date": "2026-07-15", "route": "under_guarantee"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'id="china_number-error"' in page and message in page
+    assert f'value="{number}"' in page  # what was typed is kept
+    assert _state(world["ids"][0]) == "submitted_to_gacc"
+    assert db.session.scalar(select(Registration)) is None
+
+
+def test_a_listing_date_in_the_future_is_refused(world, client):
+    login(client, "registrar@example.kz")
+    _send_batch(client, world["ids"][:1])
+    response = post(client, f"/registrar/applications/{world['ids'][0]}/registration", {
+        "china_number": VALID_NUMBER, "listing_date": "2999-01-01", "route": "under_guarantee"})
+    assert response.status_code == 422
+    assert "The listing date cannot be in the future." in response.get_data(as_text=True)
+    assert _state(world["ids"][0]) == "submitted_to_gacc"
+
+
+def test_a_china_number_recorded_twice_is_refused(world, client, ctx):
+    second, *_ = make_exporter_with_application("961141000023", "second@example.kz")
+    other = db.session.scalar(select(Application).where(Application.enterprise_id ==
+                                                        second.enterprise_id))
+    move_to_state(other, "conclusion_positive")
+    login(client, "registrar@example.kz")
+    _send_batch(client, [world["ids"][0], other.id])
+    data = {"china_number": VALID_NUMBER, "listing_date": "2026-07-15", "route": "under_guarantee"}
+    assert post(client, f"/registrar/applications/{world['ids'][0]}/registration",
+                data).status_code == 302
+    again = post(client, f"/registrar/applications/{other.id}/registration", data)
+    assert again.status_code == 422
+    assert "already recorded for Steppe Grain LLP" in again.get_data(as_text=True)
+    assert _state(other.id) == "submitted_to_gacc"
+
+
+def test_gacc_return_reaches_the_exporter_and_inspector_then_goes_back_to_gacc(world, client):
+    first = world["ids"][0]
+    login(client, "registrar@example.kz")
+    _send_batch(client, [first])
+    empty = post(client, f"/registrar/applications/{first}/gacc-return", {"requests": " "})
+    assert empty.status_code == 422
+    returned = post(client, f"/registrar/applications/{first}/gacc-return", {
+        "requests": "Floor plan of the drying unit\nPest control records for 2025",
+        "response_deadline": "2027-01-15"})
+    assert returned.status_code == 302
+    assert _state(first) == "gacc_returned"
+    correction = db.session.scalar(select(CorrectionRequest))
+    assert correction.source == "gacc"
+    assert correction.items == ["Floor plan of the drying unit", "Pest control records for 2025"]
+    told = {n.user_id for n in db.session.scalars(select(Notification).where(
+        Notification.kind == "gacc_returned"))}
+    assert told == {world["exporter"].id, world["inspector"].id}
+    assert "Pest control records for 2025" in client.get(
+        f"/registrar/applications/{first}").get_data(as_text=True)
+
+    back = post(client, f"/registrar/applications/{first}/resubmit-to-gacc", {})
+    assert back.status_code == 302
+    assert _state(first) == "submitted_to_gacc"
+    db.session.expire_all()
+    assert db.session.get(CorrectionRequest, correction.id).resolved_at is not None
+
+
+def test_gacc_refusal_needs_reasons_and_ends_the_application(world, client):
+    first = world["ids"][0]
+    login(client, "registrar@example.kz")
+    _send_batch(client, [first])
+    assert post(client, f"/registrar/applications/{first}/gacc-refusal",
+                {"reasons": ""}).status_code == 422
+    refused = post(client, f"/registrar/applications/{first}/gacc-refusal",
+                   {"reasons": "Dwarf bunt found in an earlier consignment"})
+    assert refused.status_code == 302
+    assert _state(first) == "gacc_refused"
+    event_row = db.session.scalar(select(AuditEvent).where(
+        AuditEvent.action == "record_gacc_refusal"))
+    assert event_row.comment == "Dwarf bunt found in an earlier consignment"
+
+
+def test_a_duplicate_batch_reference_is_refused_and_nothing_moves(world, client):
+    ids = world["ids"]
+    login(client, "registrar@example.kz")
+    assert _send_batch(client, ids[:1]).status_code == 302
+    post(client, "/registrar/recommend", {"application_id": ids[1:2]})
+    again = post(client, "/registrar/batches", {
+        "application_id": ids[1:2], "reference": "kz-gacc-2026-014",
+        "submitted_on": "2026-07-02"})
+    assert again.status_code == 422
+    assert "A batch with this reference already exists." in again.get_data(as_text=True)
+    assert _state(ids[1]) == "recommended"
+
+
+def test_nothing_ticked_is_a_field_error(world, client):
+    login(client, "registrar@example.kz")
+    response = post(client, "/registrar/recommend", {})
+    assert response.status_code == 422
+    assert "Choose at least one application." in response.get_data(as_text=True)
+
+
+def test_a_stale_selection_changes_none_of_the_applications(world, client):
+    ids = world["ids"]
+    login(client, "registrar@example.kz")
+    post(client, "/registrar/recommend", {"application_id": ids[:1]})
+    again = post(client, "/registrar/recommend", {"application_id": ids})
+    assert again.status_code == 302
+    assert "no longer possible" in client.get(again.location).get_data(as_text=True)
+    assert [_state(i) for i in ids] == ["recommended", "conclusion_positive",
+                                        "conclusion_positive"]
+
+
+def test_decision_page_for_an_application_not_with_gacc_sends_back(world, client):
+    login(client, "registrar@example.kz")
+    response = client.get(f"/registrar/applications/{world['ids'][0]}/registration")
+    assert response.status_code == 302
+    assert response.location == f"/registrar/applications/{world['ids'][0]}"
+
+
+@pytest.mark.parametrize("who", ["exporter", "inspector"])
+def test_only_registrars_reach_the_registrar_pages(world, client, who):
+    login(client, world[who].email)
+    first = world["ids"][0]
+    assert client.get("/registrar/").status_code == 403
+    assert client.get("/registrar/registrations").status_code == 403
+    assert client.get(f"/registrar/applications/{first}/registration").status_code == 403
+    assert post(client, "/registrar/recommend", {"application_id": [first]}).status_code == 403
+    assert _state(first) == "conclusion_positive"
+
+
+def _queries_for(client, url: str) -> int:
+    count = 0
+
+    def counter(*_args):
+        nonlocal count
+        count += 1
+
+    db.session.expire_all()  # as in a fresh request: nothing left in the identity map
+    event.listen(db.engine, "before_cursor_execute", counter)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", counter)
+    return count
+
+
+def _grow_to(total: int) -> None:
+    """Add applications of new enterprises in several regions until there are `total`."""
+    existing = db.session.scalar(select(db.func.count()).select_from(Application))
+    states = ("conclusion_positive", "recommended", "submitted_to_gacc", "gacc_returned")
+    regions = ("KZ-11", "KZ-39", "KZ-55", "KZ-59")
+    for n in range(existing, total):
+        _exporter, application = make_submitted_application(
+            name=f"Enterprise {n}", region=regions[n % len(regions)], submit=False)
+        move_to_state(application, states[n % len(states)])
+
+
+def test_queue_queries_do_not_grow_with_rows(world, client):
+    login(client, "registrar@example.kz")
+    client.get("/registrar/")  # warm the per-app caches (working calendar)
+    with_three = _queries_for(client, "/registrar/")
+    _grow_to(23)
+    with_twenty_three = _queries_for(client, "/registrar/")
+    assert with_three == with_twenty_three
+    page = client.get("/registrar/?page=2").get_data(as_text=True)
+    assert "23 in all" in page

@@ -1,0 +1,168 @@
+"""Registrations after listing through HTTP: the registrar's list and detail page with the
+lifecycle actions, and the exporter's page where a renewal starts."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import event, func, select
+
+from certtrack.domain.calendar import add_years
+from certtrack.extensions import db
+from certtrack.models import Application, AuditEvent, Registration
+from certtrack.services.applications import local_today
+
+from factories import make_registration, make_user
+from forms import login, post
+
+
+@pytest.fixture
+def registrar(ctx):
+    return make_user("registrar", "registrar@example.kz")
+
+
+@pytest.fixture
+def listed(registrar):
+    return make_registration(registrar, date(2026, 7, 1), number="CKAZ18PP1802010539")
+
+
+def _status(registration) -> str:
+    db.session.expire_all()
+    return db.session.get(Registration, registration.id).status
+
+
+def test_registrar_suspends_resumes_and_revokes(registrar, listed, client):
+    _exporter, application, registration = listed
+    url = f"/registrar/registrations/{registration.id}"
+    login(client, "registrar@example.kz")
+    page = client.get(url).get_data(as_text=True)
+    assert "CKAZ18PP1802010539" in page and f'action="{url}/suspend"' in page
+    assert "Renewed automatically under GACC Order 280" in page
+    assert f'action="{url}/resume"' not in page
+
+    missing = post(client, f"{url}/suspend", {"authority": "gacc", "suspended_from": ""})
+    assert missing.status_code == 422
+    text = missing.get_data(as_text=True)
+    assert 'id="reason-error"' in text and 'id="suspended_from-error"' in text
+    assert _status(registration) == "active"
+
+    suspended = post(client, f"{url}/suspend", {
+        "authority": "gacc", "reason": "Residues above the limit", "suspended_from": "2026-08-01",
+        "suspended_until": "2026-10-31", "version": str(registration.version)})
+    assert suspended.status_code == 302 and _status(registration) == "suspended"
+    page = client.get(url).get_data(as_text=True)
+    assert "Residues above the limit" in page and f'action="{url}/resume"' in page
+
+    resumed = post(client, f"{url}/resume", {"products_produced_from": "2026-09-15"})
+    assert resumed.status_code == 302 and _status(registration) == "active"
+    assert "produced on or after" in client.get(url).get_data(as_text=True)
+
+    revoked = post(client, f"{url}/revoke", {"reference": "GACC Announcement No. 12",
+                                             "reason": "Repeated violations"})
+    assert revoked.status_code == 302 and _status(registration) == "revoked"
+    page = client.get(url).get_data(as_text=True)
+    assert "GACC Announcement No. 12" in page and 'method="post"' not in page.split("</h1>")[1]
+    timeline = client.get(f"/registrar/applications/{application.id}").get_data(as_text=True)
+    assert "Revoke registration" in timeline and "Repeated violations" in timeline
+
+
+def test_a_stale_form_gets_409_and_changes_nothing(registrar, listed, client):
+    registration = listed[2]
+    url = f"/registrar/registrations/{registration.id}"
+    login(client, "registrar@example.kz")
+    stale_version = str(registration.version)
+    post(client, f"{url}/cancel", {"reason": "Stopped exporting"})
+    response = post(client, f"{url}/cancel", {"reason": "Twice", "version": stale_version})
+    assert response.status_code == 302  # cancelled is terminal: the action is gone
+    assert "no longer possible" in client.get(response.location).get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "cancel")) == 1
+
+
+def test_a_lost_race_in_the_same_status_is_a_409(registrar, listed, client):
+    registration = listed[2]
+    url = f"/registrar/registrations/{registration.id}"
+    login(client, "registrar@example.kz")
+    response = post(client, f"{url}/suspend", {
+        "authority": "gacc", "reason": "Audit", "suspended_from": "2026-08-01",
+        "version": str(registration.version - 1)})
+    assert response.status_code == 409
+    assert _status(registration) == "active"
+
+
+def test_list_filters_by_status_and_finds_by_number_or_enterprise(registrar, listed, client):
+    make_registration(registrar, date(2026, 7, 2), number="CKAZ00000000000777")
+    post_login = login(client, "registrar@example.kz")
+    assert post_login.status_code == 302
+    found = client.get("/registrar/registrations?q=ckaz18pp").get_data(as_text=True)
+    assert "CKAZ18PP1802010539" in found and "CKAZ00000000000777" not in found
+    by_name = client.get("/registrar/registrations?q=Registered+Enterprise").get_data(
+        as_text=True)
+    assert "CKAZ18PP1802010539" in by_name and "CKAZ00000000000777" in by_name
+    expired = client.get("/registrar/registrations?status=expired").get_data(as_text=True)
+    assert "No registration in this view." in expired
+
+
+def _queries(client, url: str) -> int:
+    seen = []
+    db.session.expire_all()
+    listener = lambda *args: seen.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    return len(seen)
+
+
+def test_registration_list_queries_do_not_grow_with_rows(registrar, client):
+    regions = ("KZ-11", "KZ-39", "KZ-55")
+    for n in range(3):
+        make_registration(registrar, date(2026, 7, 1), region=regions[n % 3])
+    login(client, "registrar@example.kz")
+    client.get("/registrar/registrations")
+    with_three = _queries(client, "/registrar/registrations")
+    for n in range(3, 23):
+        make_registration(registrar, date(2026, 7, 1), region=regions[n % 3])
+    assert _queries(client, "/registrar/registrations") == with_three
+
+
+def test_exporter_starts_a_renewal_when_the_window_is_open(registrar, client):
+    valid_from = add_years(local_today() + timedelta(days=120), -5) + timedelta(days=1)
+    exporter, original, registration = make_registration(registrar, valid_from)
+    login(client, exporter.email)
+    page = client.get("/exporter/registrations").get_data(as_text=True)
+    assert registration.china_number in page and "Apply for renewal" in page
+    response = post(client, f"/exporter/registrations/{registration.id}/renew")
+    assert response.status_code == 302
+    draft = db.session.scalar(select(Application).where(Application.kind == "renewal"))
+    assert response.location == f"/exporter/applications/{draft.id}"
+    assert (draft.renewal_of_id, draft.establishment_id) == (registration.id,
+                                                             original.establishment_id)
+    page = client.get("/exporter/registrations").get_data(as_text=True)
+    assert draft.reference in page and "Apply for renewal" not in page
+
+
+def test_exporter_is_told_when_no_renewal_application_is_needed(registrar, listed, client):
+    exporter, _application, registration = listed
+    login(client, exporter.email)
+    page = client.get("/exporter/registrations").get_data(as_text=True)
+    assert "Renewed automatically" in page and "Apply for renewal" not in page
+    response = post(client, f"/exporter/registrations/{registration.id}/renew")
+    assert "no application is needed" in client.get(response.location).get_data(as_text=True)
+    assert db.session.scalar(select(Application).where(Application.kind == "renewal")) is None
+
+
+def test_registrations_are_private_to_registrars_and_their_exporter(registrar, listed, client):
+    stranger, *_ = make_registration(registrar, date(2026, 7, 3))
+    registration = listed[2]
+    login(client, stranger.email)
+    assert client.get(f"/registrar/registrations/{registration.id}").status_code == 403
+    assert post(client, f"/exporter/registrations/{registration.id}/renew").status_code == 404
+    assert "CKAZ18PP1802010539" not in client.get("/exporter/registrations").get_data(
+        as_text=True)
+    inspector = make_user("inspector", "inspector@example.kz")
+    client.post("/logout")
+    login(client, inspector.email)
+    assert post(client, f"/registrar/registrations/{registration.id}/suspend", {
+        "authority": "gacc", "reason": "x", "suspended_from": "2026-08-01"}).status_code == 403
+    assert _status(registration) == "active"
