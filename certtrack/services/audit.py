@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from certtrack.extensions import db
 from certtrack.models import AuditEvent, AuditHead
@@ -86,9 +86,25 @@ class ChainReport:
 
 def verify_chain(batch_size: int = 5000) -> ChainReport:
     """Recompute every link in order; stop at the first row whose hash or link is wrong."""
-    prev_hash, expected_seq, checked = GENESIS_HASH, 1, 0
     query = select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch_size)
-    for event in db.session.scalars(query):
+    result = db.session.scalars(query)
+    try:
+        report = _walk_chain(result)
+    finally:
+        result.close()  # a server-side cursor left open on an early return would leak
+    if report is not None:
+        return report
+    checked = db.session.scalar(select(func.count()).select_from(AuditEvent)) or 0
+    head = db.session.get(AuditHead, 1)
+    if head is not None and head.seq != checked:
+        return ChainReport(checked, checked + 1, "missing row")
+    return ChainReport(checked)
+
+
+def _walk_chain(events) -> ChainReport | None:
+    """The report of the first broken row among `events` (in seq order), or None if intact."""
+    prev_hash, expected_seq, checked = GENESIS_HASH, 1, 0
+    for event in events:
         if event.seq != expected_seq:
             return ChainReport(checked, expected_seq, "missing row")
         if event.prev_hash != prev_hash:
@@ -96,7 +112,4 @@ def verify_chain(batch_size: int = 5000) -> ChainReport:
         if chain_hash(prev_hash, event) != event.hash:
             return ChainReport(checked, event.seq, "content does not match its hash")
         prev_hash, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
-    head = db.session.get(AuditHead, 1)
-    if head is not None and head.seq != checked:
-        return ChainReport(checked, checked + 1, "missing row")
-    return ChainReport(checked)
+    return None

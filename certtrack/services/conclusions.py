@@ -4,6 +4,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import select
 
@@ -196,9 +197,9 @@ def _conclude(actor: User, application: Application, action: Action, text: str,
               comment: str) -> None:
     reference, enterprise_id = application.reference, application.enterprise_id
     if action == Action.conclude_positive:
-        message = _("The inspection of application %(ref)s concluded positively.", ref=reference)
+        message = _l("The inspection of application %(ref)s concluded positively.", ref=reference)
     else:
-        message = _("The inspection of application %(ref)s concluded negatively.", ref=reference)
+        message = _l("The inspection of application %(ref)s concluded negatively.", ref=reference)
     with transaction():
         apply_transition(actor, application, action, comment=comment,
                          values={"conclusion": text, "stage_deadline": None})

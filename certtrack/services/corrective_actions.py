@@ -4,6 +4,7 @@ from datetime import date
 from typing import BinaryIO
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from certtrack.domain.workflow import IllegalTransition, State, check_transition
@@ -69,7 +70,7 @@ def require_corrective_actions(actor: User, application: Application, actions: d
                          values={"stage_deadline": latest},
                          data={"findings": {str(f.id): f.due_date.isoformat() for f in findings}})
         notify(enterprise_users(application.enterprise_id), "corrective_actions",
-               _("Corrective actions are required for application %(ref)s by %(date)s.",
+               _l("Corrective actions are required for application %(ref)s by %(date)s.",
                  ref=application.reference, date=latest.strftime("%d.%m.%Y")),
                _exporter_link(application))
     return latest
@@ -153,7 +154,7 @@ def submit_corrective_evidence(actor: User, application: Application, finding_id
                      data={"document": document.id, "sha256": document.sha256,
                            "version": document.version})
         notify([application.assignee], "corrective_actions",
-               _("Evidence was uploaded for a finding of application %(ref)s.",
+               _l("Evidence was uploaded for a finding of application %(ref)s.",
                  ref=application.reference), f"/inspector/applications/{application.id}")
     return finding
 
@@ -185,7 +186,7 @@ def verify_finding(actor: User, application: Application, finding_id: int, close
                      application_id=application.id, comment=comment)
         if not close:
             notify(enterprise_users(application.enterprise_id), "corrective_actions",
-                   _("A finding of application %(ref)s was re-opened: %(why)s",
+                   _l("A finding of application %(ref)s was re-opened: %(why)s",
                      ref=application.reference, why=comment), _exporter_link(application))
     return finding
 

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from email.message import EmailMessage
 
 from flask import url_for
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from certtrack.domain.workflow import DomainError, RegistrationAction
@@ -108,7 +108,7 @@ def send_renewal_reminders(today: date, report: DailyReport) -> None:
         if reminder is None:
             continue
         opens, closes = registrations.renewal(registration, today).window
-        message = _("Apply to renew China registration %(number)s (%(establishment)s): the "
+        message = _l("Apply to renew China registration %(number)s (%(establishment)s): the "
                     "renewal window is open from %(opens)s to %(closes)s; the registration "
                     "expires on %(valid_to)s.", number=registration.china_number,
                     establishment=registration.establishment.name, opens=opens.isoformat(),

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -19,6 +20,7 @@ from certtrack.services.applications import SORTS, apply_transition, local_today
 from certtrack.services.audit import record_event
 from certtrack.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from certtrack.services.notifications import enterprise_users, notify
+from certtrack.services.permissions import application_scope
 from certtrack.services.registrations import LIVE_STATUSES
 from certtrack.services.transaction import stale_message, transaction
 
@@ -73,7 +75,7 @@ def list_all(actor, *, state: str | None = None, region: str | None = None,
     :raise PermissionDenied: the actor is not a registrar.
     """
     _require_registrar(actor)
-    query = _with_details(select(Application))
+    query = _with_details(application_scope(actor))
     if state:
         query = query.where(Application.state == state)
     if category:
@@ -216,7 +218,7 @@ def record_gacc_return(actor, application: Application, data: dict) -> Correctio
                                        deficiencies=requests, response_deadline=deadline,
                                        created_by_id=actor.id)
         db.session.add(correction)
-        _notify_staff_and_exporter(application, "gacc_returned", _(
+        _notify_staff_and_exporter(application, "gacc_returned", _l(
             "GACC asks for corrections to application %(ref)s: %(requests)s",
             ref=application.reference, requests="; ".join(correction.items)))
     return correction
@@ -253,7 +255,7 @@ def record_gacc_refusal(actor, application: Application, data: dict) -> None:
     with transaction():
         apply_transition(actor, application, Action.record_gacc_refusal, comment=reasons,
                          values={"stage_deadline": None})
-        _notify_staff_and_exporter(application, "gacc_refused", _(
+        _notify_staff_and_exporter(application, "gacc_refused", _l(
             "GACC refused application %(ref)s: %(reasons)s", ref=application.reference,
             reasons=reasons))
 
@@ -373,7 +375,7 @@ def _save_registration(actor, application, renewed, values) -> Registration:
         record_event(actor, "registration_renewed", object_type="registration",
                      object_id=registration.id, application_id=registration.application_id,
                      data={**summary, "renewal_application_id": application.id})
-    notify(enterprise_users(application.enterprise_id), "registered", _(
+    notify(enterprise_users(application.enterprise_id), "registered", _l(
         "Application %(ref)s is registered in China under %(number)s, valid until %(to)s.",
         ref=application.reference, number=values["china_number"],
         to=values["valid_to"].isoformat()), url_for("exporter.registrations"))

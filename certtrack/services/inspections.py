@@ -136,7 +136,7 @@ def schedule_inspection(actor: User, application: Application, mode: str,
                          values={"stage_deadline": scheduled_for},
                          data={"mode": mode, "date": scheduled_for.isoformat(),
                                "inspectors": [u.id for u in team]})
-        message = _("An inspection (%(mode)s) of application %(ref)s is scheduled for %(date)s.",
+        message = _l("An inspection (%(mode)s) of application %(ref)s is scheduled for %(date)s.",
                     mode=MODE_NAMES[mode], ref=application.reference,
                     date=scheduled_for.strftime("%d.%m.%Y"))
         notify(enterprise_users(application.enterprise_id), "inspection_scheduled", message,

@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -270,7 +271,7 @@ def record_lab_results(actor: User, application: Application, comment: str = "")
         apply_transition(actor, application, Action.record_lab_results, comment=comment,
                          data={"samples": [sample.id for sample in samples]})
         notify(enterprise_users(application.enterprise_id), "results",
-               _("The laboratory results of application %(ref)s are in.", ref=reference),
+               _l("The laboratory results of application %(ref)s are in.", ref=reference),
                link=f"/exporter/applications/{application.id}")
 
 

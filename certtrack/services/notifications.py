@@ -1,6 +1,7 @@
 """In-app notifications and the e-mail outbox that mirrors them."""
 
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import func, select, update
 
 from certtrack.extensions import db
@@ -12,24 +13,27 @@ KINDS = ("returned", "inspection_scheduled", "corrective_actions", "results", "c
          "renewal_window", "assigned", "submitted")
 
 
-def notify(users, kind: str, message: str, link: str = "",
+def notify(users, kind: str, message, link: str = "",
            dedupe_key: str | None = None) -> list[Notification]:
     """Queue a notification (and its e-mail) for each active user, in the caller's transaction.
 
-    `message` is stored as given: pass it already in words. A `dedupe_key` already used for a
-    user skips that user, so that a job run twice notifies once.
+    `message` is best a lazy string (flask_babel.lazy_gettext): it is rendered in each
+    recipient's own language, not the actor's. A `dedupe_key` already used for a user skips
+    that user, so that a job run twice notifies once.
     """
     created = []
     for user in {u.id: u for u in users if u is not None and u.is_active}.values():
         if dedupe_key and db.session.scalar(select(Notification.id).where(
                 Notification.user_id == user.id, Notification.dedupe_key == dedupe_key)):
             continue
-        note = Notification(user_id=user.id, kind=kind, message=message, link=link,
+        with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            text = str(message)
+        note = Notification(user_id=user.id, kind=kind, message=text, link=link,
                             dedupe_key=dedupe_key)
         db.session.add(note)
         db.session.flush()
-        db.session.add(OutboxEmail(recipient=user.email, subject=f"certtrack: {message[:120]}",
-                                   body=_email_body(message, link), notification_id=note.id))
+        db.session.add(OutboxEmail(recipient=user.email, subject=f"certtrack: {text[:120]}",
+                                   body=_email_body(text, link), notification_id=note.id))
         created.append(note)
     return created
 

@@ -10,12 +10,14 @@ def application_scope(user: User, query: Select | None = None) -> Select:
 
     Exporters see their own enterprise's applications; inspectors those of their committee in
     their regions, and any application assigned to them; registrars and administrators see all.
+    A draft is the exporter's own until it is submitted: staff never see one.
     """
     query = query if query is not None else select(Application)
     if user.role == "exporter":
         if user.enterprise_id is None:
             return query.where(false())
         return query.where(Application.enterprise_id == user.enterprise_id)
+    query = query.where(Application.state != "draft")
     if user.role == "inspector":
         return query.where(or_(_inspector_territory(user), Application.assignee_id == user.id))
     if user.role in ("registrar", "admin"):
@@ -47,6 +49,8 @@ def can_see_application(user: User, application: Application) -> bool:
     """The rule of application_scope() for one loaded application."""
     if user.role == "exporter":
         return user.enterprise_id is not None and application.enterprise_id == user.enterprise_id
+    if application.state == "draft":
+        return False
     if user.role == "inspector":
         return application.assignee_id == user.id or in_inspector_territory(user, application)
     return user.role in ("registrar", "admin")

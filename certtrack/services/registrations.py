@@ -5,6 +5,7 @@ from datetime import date
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -277,19 +278,19 @@ def notify_status(registration: Registration, action: RegistrationAction,
                   dedupe_key: str | None = None) -> None:
     """Tell the enterprise's exporter users what happened to their registration (no commit)."""
     messages = {
-        RA.suspend: _("China registration %(number)s is suspended from %(date)s.",
+        RA.suspend: _l("China registration %(number)s is suspended from %(date)s.",
                       number=registration.china_number,
                       date=_iso(registration.suspended_from)),
-        RA.resume: _("China registration %(number)s is active again for products produced on "
+        RA.resume: _l("China registration %(number)s is active again for products produced on "
                      "or after %(date)s.", number=registration.china_number,
                      date=_iso(registration.products_produced_from)),
-        RA.revoke: _("GACC revoked China registration %(number)s.",
+        RA.revoke: _l("GACC revoked China registration %(number)s.",
                      number=registration.china_number),
-        RA.cancel: _("China registration %(number)s is cancelled.",
+        RA.cancel: _l("China registration %(number)s is cancelled.",
                      number=registration.china_number),
-        RA.invalidate: _("China registration %(number)s is no longer valid; a new application "
+        RA.invalidate: _l("China registration %(number)s is no longer valid; a new application "
                          "is needed.", number=registration.china_number),
-        RA.expire: _("China registration %(number)s expired on %(date)s.",
+        RA.expire: _l("China registration %(number)s expired on %(date)s.",
                      number=registration.china_number, date=_iso(registration.valid_to)),
     }
     notify(enterprise_users(registration.enterprise_id), NOTIFICATION_KINDS[action],

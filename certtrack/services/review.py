@@ -5,6 +5,7 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
@@ -173,7 +174,7 @@ def assign_inspector(actor: User, application: Application, inspector_id: int | 
                      object_id=application.id, application_id=application.id,
                      data={"assignee_id": inspector.id, "previous_assignee_id": previous})
         notify([inspector], "assigned",
-               _("Application %(ref)s was assigned to you.", ref=application.reference),
+               _l("Application %(ref)s was assigned to you.", ref=application.reference),
                _inspector_link(application))
     return inspector
 
@@ -292,7 +293,7 @@ def return_for_corrections(actor: User, application: Application, deficiencies: 
                          values={"stage_deadline": response_deadline},
                          data={"deadline": response_deadline.isoformat(), "items": len(items)})
         notify(enterprise_users(application.enterprise_id), "returned",
-               _("Application %(ref)s was returned for corrections. Please respond by %(date)s.",
+               _l("Application %(ref)s was returned for corrections. Please respond by %(date)s.",
                  ref=application.reference, date=response_deadline.strftime("%d.%m.%Y")),
                _exporter_link(application))
     return request
@@ -309,5 +310,5 @@ def reject_application(actor: User, application: Application, reason: str) -> No
         apply_transition(actor, application, "reject", comment=reason or "",
                          values={"stage_deadline": None})
         notify(enterprise_users(application.enterprise_id), "conclusion",
-               _("Application %(ref)s was rejected.", ref=application.reference),
+               _l("Application %(ref)s was rejected.", ref=application.reference),
                _exporter_link(application))

@@ -67,8 +67,8 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("exporter.edit_application", "POST"): (401, 422, 404, *STAFF_DENIED, 403),
     ("exporter.application", "GET"): (302, 200, 404, *STAFF_DENIED, 403),
     ("exporter.add_product", "POST"): (401, 422, 404, *STAFF_DENIED, 403),
-    # Exporter A really removes its line: no other case depends on that line existing.
-    ("exporter.remove_product", "POST"): (401, 302, 404, *STAFF_DENIED, 403),
+    # A's application is submitted, so its products can no longer be removed (403).
+    ("exporter.remove_product", "POST"): (401, 403, 404, *STAFF_DENIED, 403),
     ("exporter.upload_document", "POST"): (401, 422, 404, *STAFF_DENIED, 403),
     ("exporter.transition", "POST"): (401, 409, 404, *STAFF_DENIED, 403),
     ("documents.download", "GET"): (302, 200, 404, 200, 404, 404, 200, 200),
@@ -85,8 +85,9 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("dashboard.index", "GET"): (302, 403, 403, 403, 403, 403, 200, 200),
     ("notifications.index", "GET"): (302,) + (200,) * 7,
     ("notifications.mark_read", "POST"): (401,) + (302,) * 7,
-    # Laboratory work on A's draft: a form of the page fails (422) or the action is not possible
-    # in a draft (flash and redirect, 302); inspectors out of scope get 404.
+    # Laboratory work on A's submitted application: a form of the page fails (422) or the
+    # action is not possible in this state (flash and redirect, 302); inspectors out of scope
+    # get 404.
     ("laboratory.record_sample", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
     ("laboratory.result", "GET"): (302, 403, 403, 200, 404, 404, 403, 403),
     ("laboratory.result", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
@@ -94,8 +95,9 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("laboratory.record_lab_results", "POST"): (401, 403, 403, 302, 404, 404, 403, 403),
     ("laboratory.conclude_positive", "POST"): (401, 403, 403, 302, 404, 404, 403, 403),
     ("laboratory.conclude_negative", "POST"): (401, 403, 403, 302, 404, 404, 403, 403),
-    # Review and inspection of A's draft by its inspector: the form fails (422), or the action
-    # is not possible in a draft (flash and redirect, 302, nothing changes).
+    # Review and inspection of A's submitted application by its inspector: the form fails
+    # (422), or the action is not possible in this state (flash and redirect, 302, nothing
+    # changes).
     ("inspector.act", "POST"): (401, 403, 403, 302, 404, 404, 403, 403),
     ("inspector.review_document", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
     ("inspector.return_for_corrections", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
@@ -214,6 +216,9 @@ def _populate() -> SimpleNamespace:
         "admin": make_user("admin").id,
     }
     registration = _registered(a_user, establishment, registrar)
+    # Staff never see drafts: A's application is submitted, so that every role's view of it
+    # is exercised.
+    move_to_state(application, "submitted")
     values = {
         "establishment_id": establishment.id, "application_id": application.id,
         "document_id": application.documents[0].id, "line_id": application.products[0].id,

@@ -12,7 +12,13 @@ from sqlalchemy import func, select
 from certtrack.extensions import db
 from certtrack.models import Application, AuditEvent, Document, Establishment
 
-from factories import ESTABLISHMENT, PDF_BYTES, QUESTIONNAIRE, make_exporter_with_application
+from factories import (
+    ESTABLISHMENT,
+    PDF_BYTES,
+    QUESTIONNAIRE,
+    make_exporter_with_application,
+    make_user,
+)
 from forms import login, post
 
 SECOND_BIN = "961141000023"
@@ -118,3 +124,16 @@ def test_unknown_and_foreign_ids_look_the_same(world, client):
         # The page repeats its own address in the language switcher; nothing else may differ.
         pages[application_id] = response.get_data(as_text=True).replace(url, "URL")
     assert pages[world.application.id] == pages[999999]
+
+
+def test_staff_never_see_a_draft(ctx, client):
+    """A draft is the exporter's own until submitted: 404 for its inspector and the registrar,
+    and it is in no staff list."""
+    _user, _enterprise, _establishment, application = make_exporter_with_application()
+    inspector, registrar = make_user("inspector"), make_user("registrar")
+    for user, prefix in ((inspector, "/inspector"), (registrar, "/registrar")):
+        login(client, user.email)
+        assert client.get(f"{prefix}/applications/{application.id}").status_code == 404
+        assert application.reference not in client.get(f"{prefix}/").get_data(as_text=True)
+        assert client.get(f"/documents/{application.documents[0].id}").status_code == 404
+        post(client, "/logout")
