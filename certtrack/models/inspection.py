@@ -138,6 +138,8 @@ class LabResult(db.Model):
     valid_days: Mapped[int | None] = mapped_column(Integer)
     verdict: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(Text, default="")
+    limit_value: Mapped[Decimal | None] = mapped_column(Numeric(14, 6))  # as judged
+    limit_unit: Mapped[str | None] = mapped_column(String(16))
     limit_source: Mapped[str] = mapped_column(Text, default="")
     limit_confidence: Mapped[str] = mapped_column(String(1), default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

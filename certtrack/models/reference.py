@@ -1,13 +1,13 @@
 """Reference data: GACC categories, products, regions, documents, holidays and limits."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certtrack.extensions import db
-from certtrack.models.base import LocalizedNames
+from certtrack.models.base import LocalizedNames, UTCDateTime
 
 
 class GaccCategory(LocalizedNames, db.Model):
@@ -104,3 +104,7 @@ class LabLimit(db.Model):
     required: Mapped[bool] = mapped_column(Boolean, default=False)
     source: Mapped[str] = mapped_column(Text, default="")
     confidence: Mapped[str] = mapped_column(String(1), default="U")
+    # The row's (parameter|matrix) in limits.csv: how the loader finds it after an admin edit.
+    reference_key: Mapped[str | None] = mapped_column(String(400), unique=True)
+    # Set when an administrator edits the row: the reference loader then keeps the edit.
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -207,6 +207,7 @@ def record_result(actor: User, application: Application, sample: Sample, data: d
             detected=result.detected, method=(data.get("method") or "").strip(),
             tested_on=result.tested_on, valid_days=result.valid_days,
             verdict=evaluation.verdict.value, reason=evaluation.message,
+            limit_value=limit.value, limit_unit=limit.unit or None,
             limit_source=limit.source, limit_confidence=limit.confidence, recorded_by_id=actor.id)
         db.session.add(row)
         db.session.flush()

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from certtrack.domain.compliance import Limit, LimitKind, UnitError, normalize_unit
 from certtrack.extensions import db
 from certtrack.models import LabLimit, Product, User
+from certtrack.models.base import utcnow
 from certtrack.services.audit import record_event
 from certtrack.services.errors import NotFound, PermissionDenied, ValidationFailed
 from certtrack.services.transaction import transaction
@@ -146,6 +147,7 @@ def update_limit(actor: User, row: LabLimit, data: dict) -> dict:
         with transaction():
             for field, value in changed.items():
                 setattr(row, field, value)
+            row.edited_at = utcnow()
             record_event(actor, "limit_updated", object_type="lab_limit", object_id=row.id,
                          data={"parameter": row.parameter, "before": before,
                                "after": {field: _plain(v) for field, v in changed.items()}})

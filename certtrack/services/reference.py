@@ -16,6 +16,7 @@ from certtrack.models import (
     GaccCategory,
     Holiday,
     LabLimit,
+    LabResult,
     Product,
     Region,
     RequiredDocument,
@@ -47,6 +48,11 @@ def _upsert(model, key: dict, values: dict) -> bool:
     if row is None:
         db.session.add(model(**key, **values))
         return True
+    return _update(row, values)
+
+
+def _update(row, values: dict) -> bool:
+    """Set the fields of `row` that differ from `values`; True when something changed."""
     changed = False
     for field, value in values.items():
         if getattr(row, field) != value:
@@ -120,12 +126,38 @@ def _load_holidays(folder: Path) -> int:
         "source": r["source"]})
 
 
+def _limit_values(row: dict) -> dict:
+    return {
+        "parameter": row["parameter"], "matrix": row["matrix"], "products": row["products"],
+        "kind": row["kind"], "value": Decimal(row["value"]) if row["value"] else None,
+        "unit": row["unit"], "required": row["required"] == "1", "source": row["source"],
+        "confidence": row["confidence"]}
+
+
 def _load_limits(folder: Path) -> int:
-    rows = list(_rows(folder, "limits.csv"))
-    return _replace_set(LabLimit, rows, ("parameter", "matrix"), lambda r: {
-        "products": r["products"], "kind": r["kind"],
-        "value": Decimal(r["value"]) if r["value"] else None, "unit": r["unit"],
-        "required": r["required"] == "1", "source": r["source"], "confidence": r["confidence"]})
+    """Upsert limits by their key in the file. A row an administrator edited keeps the edit;
+    a row the file no longer lists is deleted only if unedited and no result refers to it."""
+    changed, wanted = 0, set()
+    for row in _rows(folder, "limits.csv"):
+        key = f"{row['parameter']}|{row['matrix']}"
+        wanted.add(key)
+        existing = db.session.scalar(select(LabLimit).where(LabLimit.reference_key == key))
+        if existing is None:
+            existing = db.session.scalar(select(LabLimit).where(
+                LabLimit.parameter == row["parameter"], LabLimit.matrix == row["matrix"],
+                LabLimit.reference_key.is_(None)))
+        if existing is not None and existing.edited_at is not None:
+            continue
+        changed += _upsert(LabLimit, {"reference_key": key}, _limit_values(row)) \
+            if existing is None else _update(existing, {**_limit_values(row),
+                                                         "reference_key": key})
+    used = set(db.session.scalars(select(LabResult.limit_id).distinct()))
+    for limit in db.session.scalars(select(LabLimit)):
+        gone = limit.reference_key not in wanted
+        if gone and limit.edited_at is None and limit.id not in used:
+            db.session.delete(limit)
+            changed += 1
+    return changed
 
 
 LOADERS = (
