@@ -5,9 +5,10 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app certtrack
 HOST ?= 127.0.0.1
 PORT ?= 5000
-# WeasyPrint's system libraries, the fonts the PDFs embed, and pdftotext for reviewing them.
+# WeasyPrint's system libraries, the fonts the PDFs embed, pdftotext for reviewing them, and
+# the Chromium that the browser journey (tests/e2e) drives through Playwright.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk \
-	fonts-dejavu-core poppler-utils
+	fonts-dejavu-core poppler-utils chromium
 PO_FILES := $(wildcard certtrack/translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
@@ -63,7 +64,8 @@ instance/config.py:
 # Developers: refresh the catalogs after changing user-facing strings.
 extract-messages: install
 	$(BIN)/pybabel extract -F certtrack/translations/babel.cfg -k _l -k lazy_gettext \
-	  --no-location --sort-output -o certtrack/translations/messages.pot certtrack templates
+	  --ignore-dirs '.*' --no-location --sort-output \
+	  -o certtrack/translations/messages.pot certtrack templates
 	$(BIN)/pybabel update -i certtrack/translations/messages.pot -d certtrack/translations \
 	  --no-fuzzy-matching --ignore-obsolete
 

@@ -4,6 +4,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
@@ -265,7 +266,7 @@ def _conflict_message(application_id: int) -> str:
     if event is None or event.actor is None:
         return stale_message()
     return _("%(who)s changed this application at %(when)s. Reload the page to see it.",
-             who=event.actor.full_name, when=event.at.strftime("%Y-%m-%d %H:%M UTC"))
+             who=event.actor.full_name, when=format_datetime(event.at, "short"))
 
 
 def _check_version(application: Application, version) -> None:

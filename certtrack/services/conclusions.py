@@ -142,7 +142,9 @@ def describe_result(row: LabResult) -> str:
                  value=_shown_value(row, None), loq=plain(row.loq), unit=row.unit)
     compliant = row.verdict == compliance.Verdict.compliant
     if kind == compliance.LimitKind.max:
-        bound = f"{plain(limit.value)} {limit.unit}"
+        value, unit = (row.limit_value, row.limit_unit) if row.limit_value is not None \
+            else (limit.value, limit.unit)  # the limit as judged, not as edited since
+        bound = f"{plain(value)} {unit}"
         if compliant:
             return _("%(value)s is within the limit of %(limit)s.",
                      value=_shown_value(row, limit), limit=bound)

@@ -4,6 +4,7 @@ from collections import defaultdict
 from datetime import timedelta
 from statistics import median
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select, type_coerce
 
 from certtrack.extensions import db
@@ -19,7 +20,7 @@ OPEN_STATES = ("submitted", "under_review", "returned", "inspection_scheduled", 
 
 def _require_staff(actor: User) -> None:
     if actor.role not in ("registrar", "admin"):
-        raise PermissionDenied("dashboard")
+        raise PermissionDenied(_("Only registrars and administrators see the dashboard."))
 
 
 def _counts(column, *joins) -> dict[str, int]:

@@ -2,13 +2,14 @@
 
 from decimal import Decimal
 
-from factories import make_user
 from sqlalchemy import select
 
 from certtrack.extensions import db
 from certtrack.models import LabLimit
 from certtrack.services import limits
 from certtrack.services.reference import load_reference
+
+from factories import make_user
 
 
 def _don():

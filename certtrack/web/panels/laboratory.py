@@ -115,8 +115,15 @@ def _measured(row) -> str:
     return _("detected") if row.detected else _("not detected")
 
 
+def _limit_as_judged(row) -> str:
+    """The limit the result was judged by, even if an administrator has changed it since."""
+    if row.limit is not None and row.limit.kind == LimitKind.max and row.limit_value is not None:
+        return f"≤ {laboratory.plain(row.limit_value)} {row.limit_unit or ''}".strip()
+    return limit_text(row.limit)
+
+
 def _result_view(row, latest_ids: set[int], today) -> dict:
-    return {"row": row, "measured": _measured(row), "limit": limit_text(row.limit),
+    return {"row": row, "measured": _measured(row), "limit": _limit_as_judged(row),
             "sentence": conclusions.describe_result(row),
             "badge": VERDICT_BADGES.get(row.verdict, "badge"),
             "valid_until": laboratory.valid_until(row),
