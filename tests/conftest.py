@@ -36,9 +36,32 @@ def database_url(tmp_path_factory):
     return POSTGRES_URL
 
 
+REFERENCE_TABLES = frozenset({"gacc_category", "product", "region", "document_type",
+                              "required_document", "holiday", "lab_limit"})
+
+
+_SEQUENCES: list[str] = []
+
+
 def _truncate_all() -> None:
-    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-    db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    """Empty every table but the reference tables, which the next test's load_reference()
+    brings back in line with the files (a cheap no-op when no test changed them).
+
+    DELETE with foreign-key triggers off, then sequences reset: on tables this small it is
+    an order of magnitude faster than TRUNCATE, which creates new files for each table."""
+    names = [t.name for t in reversed(db.metadata.sorted_tables)
+             if t.name not in REFERENCE_TABLES]
+    if not _SEQUENCES:
+        _SEQUENCES.extend(db.session.scalars(text(
+            "SELECT pg_get_serial_sequence(quote_ident(table_name), column_name) "
+            "FROM information_schema.columns WHERE table_schema = 'public' "
+            "AND column_default LIKE 'nextval%' AND table_name = ANY(:names)"),
+            {"names": names}))
+    db.session.execute(text("SET LOCAL session_replication_role = replica"))
+    for name in names:
+        db.session.execute(text(f'DELETE FROM "{name}"'))  # noqa: S608 - our table names
+    for sequence in _SEQUENCES:
+        db.session.execute(text("SELECT setval(:seq, 1, false)"), {"seq": sequence})
     db.session.commit()
 
 
@@ -82,7 +105,8 @@ def app(database_url, tmp_path, request):
     """The application on a fresh database: a copy of the SQLite template, or PostgreSQL with
     every table emptied after the test."""
     sqlite = database_url.startswith("sqlite")
-    options = _memory_database(request.getfixturevalue("sqlite_template")) if sqlite else {}
+    options = _memory_database(request.getfixturevalue("sqlite_template")) if sqlite else \
+        {"connect_args": {"options": "-c synchronous_commit=off"}}  # tests need no durability
     app = create_app(_test_config(database_url, str(tmp_path / "uploads"), options))
     if not sqlite:
         with app.app_context():

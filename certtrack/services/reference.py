@@ -42,15 +42,6 @@ def _names(row: dict) -> dict:
     return {key: row.get(key, "") for key in NAMES}
 
 
-def _upsert(model, key: dict, values: dict) -> bool:
-    """Insert or update one row found by `key`; True when something changed."""
-    row = db.session.scalar(select(model).filter_by(**key))
-    if row is None:
-        db.session.add(model(**key, **values))
-        return True
-    return _update(row, values)
-
-
 def _update(row, values: dict) -> bool:
     """Set the fields of `row` that differ from `values`; True when something changed."""
     changed = False
@@ -61,69 +52,71 @@ def _update(row, values: dict) -> bool:
     return changed
 
 
-def _load_categories(folder: Path) -> int:
-    return sum(
-        _upsert(GaccCategory, {"code": r["code"]}, {
-            **_names(r), "committee": r["committee"],
-            "renewal_list_280": r["renewal_list_280"] == "1",
-            "source": r["source"], "confidence": r["confidence"],
-        })
-        for r in _rows(folder, "gacc_categories.csv")
-    )
-
-
-def _load_products(folder: Path) -> int:
-    return sum(
-        _upsert(Product, {"code": r["code"]}, {
-            **_names(r), "hs_code": r["hs_code"], "gacc_category_code": r["gacc_category"],
-            "protocol_status": r["protocol_status"],
-            "protocol_year": int(r["protocol_year"]) if r["protocol_year"] else None,
-            "source": r["source"], "confidence": r["confidence"],
-        })
-        for r in _rows(folder, "products.csv")
-    )
-
-
-def _load_regions(folder: Path) -> int:
-    return sum(_upsert(Region, {"code": r["code"]}, _names(r))
-               for r in _rows(folder, "regions.csv"))
-
-
-def _load_document_types(folder: Path) -> int:
-    return sum(
-        _upsert(DocumentType, {"code": r["code"]},
-                {**_names(r), "description_en": r["description_en"]})
-        for r in _rows(folder, "document_types.csv")
-    )
-
-
-def _replace_set(model, rows: list[dict], key_fields: tuple[str, ...], values) -> int:
-    """Upsert `rows` by their natural key and delete rows the file no longer lists."""
+def _sync(model, key_fields: tuple[str, ...], rows: list[tuple[dict, dict]],
+          delete_missing: bool = False) -> int:
+    """Upsert (key, values) pairs by their natural key, reading the table once; with
+    `delete_missing`, delete the rows the file no longer lists. Returns rows changed."""
+    existing = {tuple(getattr(row, f) for f in key_fields): row
+                for row in db.session.scalars(select(model))}
     changed, wanted = 0, set()
-    for row in rows:
-        key = {field: row[field] for field in key_fields}
-        wanted.add(tuple(key.values()))
-        changed += _upsert(model, key, values(row))
-    for existing in db.session.scalars(select(model)):
-        if tuple(getattr(existing, f) for f in key_fields) not in wanted:
-            db.session.delete(existing)
+    for key, values in rows:
+        natural = tuple(key[f] for f in key_fields)
+        wanted.add(natural)
+        row = existing.get(natural)
+        if row is None:
+            db.session.add(model(**key, **values))
             changed += 1
+        else:
+            changed += _update(row, values)
+    if delete_missing:
+        for natural, row in existing.items():
+            if natural not in wanted:
+                db.session.delete(row)
+                changed += 1
     return changed
 
 
+def _load_categories(folder: Path) -> int:
+    return _sync(GaccCategory, ("code",), [({"code": r["code"]}, {
+        **_names(r), "committee": r["committee"],
+        "renewal_list_280": r["renewal_list_280"] == "1",
+        "source": r["source"], "confidence": r["confidence"],
+    }) for r in _rows(folder, "gacc_categories.csv")])
+
+
+def _load_products(folder: Path) -> int:
+    return _sync(Product, ("code",), [({"code": r["code"]}, {
+        **_names(r), "hs_code": r["hs_code"], "gacc_category_code": r["gacc_category"],
+        "protocol_status": r["protocol_status"],
+        "protocol_year": int(r["protocol_year"]) if r["protocol_year"] else None,
+        "source": r["source"], "confidence": r["confidence"],
+    }) for r in _rows(folder, "products.csv")])
+
+
+def _load_regions(folder: Path) -> int:
+    return _sync(Region, ("code",), [({"code": r["code"]}, _names(r))
+                                     for r in _rows(folder, "regions.csv")])
+
+
+def _load_document_types(folder: Path) -> int:
+    return _sync(DocumentType, ("code",), [
+        ({"code": r["code"]}, {**_names(r), "description_en": r["description_en"]})
+        for r in _rows(folder, "document_types.csv")])
+
+
 def _load_required_documents(folder: Path) -> int:
-    rows = [{"gacc_category": r["gacc_category"], "kind": r["kind"],
-             "document_type_code": r["document_type"]}
+    rows = [({"gacc_category": r["gacc_category"], "kind": r["kind"],
+              "document_type_code": r["document_type"]}, {})
             for r in _rows(folder, "required_documents.csv")]
-    return _replace_set(RequiredDocument, rows, ("gacc_category", "kind", "document_type_code"),
-                        lambda row: {})
+    return _sync(RequiredDocument, ("gacc_category", "kind", "document_type_code"), rows,
+                 delete_missing=True)
 
 
 def _load_holidays(folder: Path) -> int:
-    rows = [{**r, "day": date.fromisoformat(r["date"])} for r in _rows(folder, "holidays.csv")]
-    return _replace_set(Holiday, rows, ("day",), lambda r: {
+    rows = [({"day": date.fromisoformat(r["date"])}, {
         "kind": r["kind"], "name_en": r["name_en"], "name_ru": r.get("name_ru", ""),
-        "source": r["source"]})
+        "source": r["source"]}) for r in _rows(folder, "holidays.csv")]
+    return _sync(Holiday, ("day",), rows, delete_missing=True)
 
 
 def _limit_values(row: dict) -> dict:
@@ -137,22 +130,22 @@ def _limit_values(row: dict) -> dict:
 def _load_limits(folder: Path) -> int:
     """Upsert limits by their key in the file. A row an administrator edited keeps the edit;
     a row the file no longer lists is deleted only if unedited and no result refers to it."""
+    limits = list(db.session.scalars(select(LabLimit)))
+    by_key = {limit.reference_key: limit for limit in limits if limit.reference_key}
+    by_pair = {(limit.parameter, limit.matrix): limit for limit in limits
+               if not limit.reference_key}
     changed, wanted = 0, set()
     for row in _rows(folder, "limits.csv"):
         key = f"{row['parameter']}|{row['matrix']}"
         wanted.add(key)
-        existing = db.session.scalar(select(LabLimit).where(LabLimit.reference_key == key))
+        existing = by_key.get(key) or by_pair.get((row["parameter"], row["matrix"]))
         if existing is None:
-            existing = db.session.scalar(select(LabLimit).where(
-                LabLimit.parameter == row["parameter"], LabLimit.matrix == row["matrix"],
-                LabLimit.reference_key.is_(None)))
-        if existing is not None and existing.edited_at is not None:
-            continue
-        changed += _upsert(LabLimit, {"reference_key": key}, _limit_values(row)) \
-            if existing is None else _update(existing, {**_limit_values(row),
-                                                         "reference_key": key})
+            db.session.add(LabLimit(reference_key=key, **_limit_values(row)))
+            changed += 1
+        elif existing.edited_at is None:
+            changed += _update(existing, {**_limit_values(row), "reference_key": key})
     used = set(db.session.scalars(select(LabResult.limit_id).distinct()))
-    for limit in db.session.scalars(select(LabLimit)):
+    for limit in limits:
         gone = limit.reference_key not in wanted
         if gone and limit.edited_at is None and limit.id not in used:
             db.session.delete(limit)
