@@ -40,6 +40,12 @@ class DefaultConfig:
     MAIL_USERNAME: str | None = None
     MAIL_PASSWORD: str | None = None
     MAIL_FROM: str | None = None
+    # The address the public reaches certtrack at: QR codes on certificates and links in
+    # e-mails are built on it (services have no request to take the host from).
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    # Public verification: look-ups allowed per client address within the window (429 beyond).
+    VERIFY_MAX_PER_WINDOW = 30
+    VERIFY_WINDOW = timedelta(minutes=10)
 
 
 def database_url_from_env(environ=os.environ) -> str | None:

@@ -47,3 +47,11 @@ MAX_CONTENT_LENGTH = 20 * 1024 * 1024
 # MAIL_USERNAME = "certtrack@example.kz"
 # MAIL_PASSWORD = "..."
 # MAIL_FROM = "certtrack <certtrack@example.kz>"
+
+# The public address of certtrack, printed in the QR code of every certificate (the verification
+# page) and used for links in e-mails. Issued certificates keep the address they were issued with.
+# PUBLIC_BASE_URL = "https://certtrack.example.kz"
+
+# Public verification throttle: look-ups per client address within the window.
+# VERIFY_MAX_PER_WINDOW = 30
+# VERIFY_WINDOW = datetime.timedelta(minutes=10)

@@ -161,3 +161,18 @@ def make_registration(registrar, listing_date, *, number: str | None = None,
 
 
 make_registration.serial = 0
+
+
+def make_certificate(registrar=None, **registration_options):
+    """A registration listed a month ago and its issued certificate, through the services:
+    (registrar, exporter, registration, certificate). A new registrar unless one is given."""
+    from datetime import timedelta
+
+    from certtrack.services import certificates
+    from certtrack.services.applications import local_today
+
+    registrar = registrar or make_user("registrar")
+    exporter, _application, registration = make_registration(
+        registrar, local_today() - timedelta(days=30), **registration_options)
+    certificate = certificates.issue_certificate(registrar, registration)
+    return registrar, exporter, registration, certificate

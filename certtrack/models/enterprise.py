@@ -61,7 +61,7 @@ class Establishment(db.Model):
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
     name: Mapped[str] = mapped_column(String(300))
     type: Mapped[str] = mapped_column(String(32))
-    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
     address: Mapped[str] = mapped_column(Text)
     kz_registration_number: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

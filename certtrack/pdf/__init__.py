@@ -10,13 +10,20 @@ fetches nothing but data: URIs and files in certtrack/static/pdf/.
     render_certificate(context, *, draft=False) -> RenderedPdf(content, sha256, pages)
     render_dossier(context) -> RenderedPdf
     certificate_json(context) -> bytes   # the JSON embedded in an issued certificate
+    certificate_html(context) / dossier_html(context) -> str   # the HTML they are printed from
 """
 
 from certtrack.pdf.contexts import CertificateContext, DossierContext
-from certtrack.pdf.render import certificate_json, render_certificate, render_dossier
+from certtrack.pdf.render import (
+    certificate_html,
+    certificate_json,
+    dossier_html,
+    render_certificate,
+    render_dossier,
+)
 from certtrack.pdf.rendered import PdfRenderError, RenderedPdf
 
 __all__ = [
-    "CertificateContext", "DossierContext", "PdfRenderError", "RenderedPdf", "certificate_json",
-    "render_certificate", "render_dossier",
+    "CertificateContext", "DossierContext", "PdfRenderError", "RenderedPdf", "certificate_html",
+    "certificate_json", "dossier_html", "render_certificate", "render_dossier",
 ]

@@ -36,6 +36,24 @@ def qr_data_uri(url: str) -> str:
     return segno.make(url, error="m", micro=False).svg_data_uri(border=4, xmldecl=False)
 
 
+def certificate_html(context: dict, *, draft: bool = False) -> str:
+    """The HTML a certificate is printed from, with CERTIFICATE_STYLES (the benchmark renders
+    it outside our pipeline too). Changes nothing; raises TypeError, KeyError and
+    jinja2.UndefinedError as render_certificate does.
+    """
+    check_plain(context, "certificate")
+    require_keys(context, CERTIFICATE_KEYS, "certificate")
+    return render_html("certificate.html", c=context, draft=draft,
+                       qr=qr_data_uri(context["verification_url"]))
+
+
+def dossier_html(context: dict) -> str:
+    """The HTML a dossier is printed from, with DOSSIER_STYLES. Raises as certificate_html."""
+    check_plain(context, "dossier")
+    require_keys(context, DOSSIER_KEYS, "dossier")
+    return render_html("dossier.html", d=context)
+
+
 def render_certificate(context: dict, *, draft: bool = False) -> RenderedPdf:
     """Render a certificate of export eligibility (keys: contexts.CertificateContext).
 
@@ -46,10 +64,7 @@ def render_certificate(context: dict, *, draft: bool = False) -> RenderedPdf:
     jinja2.UndefinedError (a nested key is missing), PdfRenderError and FileNotFoundError
     (see engine.write_pdf).
     """
-    check_plain(context, "certificate")
-    require_keys(context, CERTIFICATE_KEYS, "certificate")
-    html = render_html("certificate.html", c=context, draft=draft,
-                       qr=qr_data_uri(context["verification_url"]))
+    html = certificate_html(context, draft=draft)
     attachments = () if draft else (_certificate_attachment(context),)
     from certtrack.pdf import engine  # WeasyPrint is imported on first use only
 
@@ -62,9 +77,7 @@ def render_dossier(context: dict) -> RenderedPdf:
     Letter, contents with page numbers, list of enterprises and one section per enterprise.
     Changes nothing; raises as render_certificate does.
     """
-    check_plain(context, "dossier")
-    require_keys(context, DOSSIER_KEYS, "dossier")
-    html = render_html("dossier.html", d=context)
+    html = dossier_html(context)
     from certtrack.pdf import engine  # WeasyPrint is imported on first use only
 
     return engine.write_pdf(html, DOSSIER_STYLES)

@@ -16,6 +16,7 @@ from certtrack.extensions import db
 from certtrack.models import Application, CorrectionRequest, Establishment, GaccBatch, Registration
 from certtrack.models.base import utcnow
 from certtrack.models.registration import ROUTES
+from certtrack.services import dossiers
 from certtrack.services.applications import SORTS, apply_transition, local_today
 from certtrack.services.audit import record_event
 from certtrack.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -30,7 +31,9 @@ QUEUES: dict[str, tuple[State, ...]] = {
     "to_batch": (State.recommended,),
     "awaiting_gacc": (State.submitted_to_gacc, State.gacc_returned),
 }
-QUEUE_LIMIT = 200
+# Rows shown per queue (the count above each is exact): 3 x 200 rows made the page 0.5 s of
+# rendering at the national scale of `make bench`.
+QUEUE_LIMIT = 50
 
 
 def _require_registrar(actor) -> None:
@@ -61,8 +64,11 @@ def registrar_queue(actor) -> dict[str, dict]:
                                      .group_by(Application.state)).all())
     queue = {}
     for name, states in QUEUES.items():
-        query = _with_details(select(Application).where(Application.state.in_(states))) \
-            .order_by(Application.state_changed_at, Application.id).limit(QUEUE_LIMIT)
+        # The oldest ids come from the index alone; only those rows are joined and loaded.
+        oldest = (select(Application.id).where(Application.state.in_(states))
+                  .order_by(Application.state_changed_at, Application.id).limit(QUEUE_LIMIT))
+        query = _with_details(select(Application).where(Application.id.in_(oldest))) \
+            .order_by(Application.state_changed_at, Application.id)
         queue[name] = {"count": sum(counts.get(state.value, 0) for state in states),
                        "applications": list(db.session.scalars(query))}
     return queue
@@ -114,6 +120,7 @@ def recommend(actor, application_ids, comment: str = "") -> list[Application]:
     with transaction():
         for application in chosen:
             apply_transition(actor, application, Action.recommend, comment=comment)
+    dossiers.after_recommendation(actor, chosen)
     return chosen
 
 
@@ -165,6 +172,7 @@ def submit_batch(actor, data: dict) -> GaccBatch:
     except IntegrityError as error:
         raise ValidationFailed({"reference": [_("A batch with this reference already exists.")]}
                                ) from error
+    dossiers.after_batch(actor, batch)
     return batch
 
 

@@ -1,6 +1,6 @@
 """Who may see which object: the one place for object-level access rules."""
 
-from sqlalchemy import Select, false, or_, select
+from sqlalchemy import Select, false, func, or_, select
 
 from certtrack.models import Application, Establishment, GaccCategory, User
 
@@ -19,7 +19,11 @@ def application_scope(user: User, query: Select | None = None) -> Select:
         return query.where(Application.enterprise_id == user.enterprise_id)
     query = query.where(Application.state != "draft")
     if user.role == "inspector":
-        return query.where(or_(_inspector_territory(user), Application.assignee_id == user.id))
+        # coalesce() keeps SQLite from answering the OR with two index look-ups merged and
+        # sorted (every application of the territory); it then walks the queue's index in order
+        # and stops at the page (make bench: 0.5 s -> 5 ms at 100,000 applications).
+        return query.where(or_(_inspector_territory(user),
+                               func.coalesce(Application.assignee_id, 0) == user.id))
     if user.role in ("registrar", "admin"):
         return query
     return query.where(false())

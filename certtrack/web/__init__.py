@@ -91,14 +91,18 @@ def init_app(app) -> None:
         admin_limits,
         assignment,
         auth,
+        certificates,
         dashboard,
         documents,
         exporter,
         inspector,
+        issued,
         laboratory,
         notifications,
         public,
+        register,
         registrar,
+        verify,
     )
 
     trust_proxies(app)
@@ -108,7 +112,8 @@ def init_app(app) -> None:
     app.after_request(security_headers)
     errors.init_app(app)
     for module in (public, auth, exporter, documents, inspector, registrar, admin, dashboard,
-                   notifications, assignment, laboratory, admin_limits):
+                   notifications, assignment, laboratory, admin_limits, verify, register,
+                   certificates, issued):
         app.register_blueprint(module.bp)
     app.jinja_env.globals.update(
         labels=labels, label=labels.label, localized=localized, csrf_token=csrf_token,

@@ -8,6 +8,7 @@ from werkzeug.datastructures import CombinedMultiDict
 from certtrack.domain.workflow import IllegalTransition, allowed_actions
 from certtrack.services import (
     applications,
+    certificates,
     corrective_actions,
     documents,
     enterprises,
@@ -323,7 +324,9 @@ def submit_evidence(application_id: int, finding_id: int):
 def registrations():
     """The enterprise's China registrations, their renewal windows and renewals under way."""
     pagination, rows = exporter_overview(g.user, request.args.get("page", 1, type=int))
-    return render_template("exporter/registrations.html", pagination=pagination, rows=rows)
+    return render_template("exporter/registrations.html", pagination=pagination, rows=rows,
+                           certificates=certificates.current_certificates(
+                               row.registration.id for row in rows))
 
 
 @bp.post("/registrations/<int:registration_id>/renew")

@@ -74,6 +74,8 @@ ACTIONS = {
     "cancel": _l("Cancel registration"),
     "invalidate": _l("Invalidate registration"),
     "expire": _l("Expire registration"),
+    "certificate_issued": _l("Certificate issued"),
+    "dossier_generated": _l("Recommendation dossier generated"),
 }
 KINDS = {"new": _l("New registration"), "renewal": _l("Renewal"), "change": _l("Change")}
 LEGAL_FORMS = {

@@ -11,9 +11,9 @@ from certtrack.domain.workflow import (
     allowed_actions,
     allowed_registration_actions,
 )
-from certtrack.services import applications, gacc, reference, registrations
+from certtrack.services import applications, dossiers, gacc, reference, registrations
 from certtrack.services.errors import ValidationFailed
-from certtrack.web import labels
+from certtrack.web import certificates, labels
 from certtrack.web.access import roles_required, safe_next
 from certtrack.web.forms import render_form
 from certtrack.web.registrar_forms import (
@@ -105,7 +105,11 @@ def submit_batch():
 
 @bp.get("/batches/<int:batch_id>")
 def batch(batch_id: int):
-    return render_template("registrar/batch.html", batch=gacc.get_batch(g.user, batch_id))
+    batch = gacc.get_batch(g.user, batch_id)
+    return render_template("registrar/batch.html", batch=batch,
+                           dossiers=dossiers.list_dossiers(batch=batch),
+                           dossier_regenerate_url=url_for(
+                               "certificates.regenerate_batch_dossier", batch_id=batch_id))
 
 
 def _decision(application_id: int, action: Action, form_class, call, done):
@@ -187,7 +191,8 @@ def _render_registration(registration, failed=None, status=200):
         failed=failed[0] if failed else None,
         renewal=registrations.renewal(registration, applications.local_today()),
         renewal_application=registrations.open_renewal_application(registration),
-        history=registrations.history(registration)), status
+        history=registrations.history(registration),
+        **certificates.registration_panel(registration)), status
 
 
 @bp.get("/registrations/<int:registration_id>")

@@ -18,8 +18,8 @@ from werkzeug.routing import Rule
 
 from certtrack import create_app
 from certtrack.extensions import db
-from certtrack.models import Finding, Inspection, LabLimit, Registration, Sample, User
-from certtrack.services import applications, gacc
+from certtrack.models import Dossier, Finding, Inspection, LabLimit, Registration, Sample, User
+from certtrack.services import applications, certificates, gacc
 from certtrack.services.reference import load_reference
 
 from factories import QUESTIONNAIRE, make_exporter_with_application, make_user, move_to_state
@@ -31,7 +31,8 @@ ROLES = ("anonymous", "exporter_a", "exporter_b", "inspector", "inspector_other_
 
 # Endpoints anyone may reach without signing in. Adding one is a decision: it must be marked
 # with @access.public in the code *and* listed here.
-ALLOW_LIST = {"static", "public.index", "public.healthz", "auth.login", "auth.language"}
+ALLOW_LIST = {"static", "public.index", "public.healthz", "auth.login", "auth.language",
+              "verify.form", "verify.certificate", "register.index", "register.csv"}
 
 # (endpoint, method) → status per role, in the order of ROLES:
 #   anonymous, exporter A, exporter B, inspector (phytosanitary, KZ-11), inspector of another
@@ -129,6 +130,26 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("admin_limits.limits_list", "GET"): (302,) + (403,) * 6 + (200,),
     ("admin_limits.edit_limit", "GET"): (302,) + (403,) * 6 + (200,),
     ("admin_limits.edit_limit", "POST"): (401,) + (403,) * 6 + (422,),
+    # Public verification and register (no sign-in). The POST checks a PDF: none is sent, 422.
+    ("verify.form", "GET"): ALL_200,
+    ("verify.certificate", "GET"): ALL_200,
+    ("verify.certificate", "POST"): (422,) * 8,
+    ("register.index", "GET"): ALL_200,
+    ("register.csv", "GET"): ALL_200,
+    # A's certificate: its exporter and the registrars; the batch dossier of A's registration:
+    # the registrars and the inspector of its region and committee. Others never learn of them.
+    ("issued.certificate_pdf", "GET"): (302, 200, 404, 404, 404, 404, 200, 404),
+    ("issued.dossier_pdf", "GET"): (302, 404, 404, 200, 404, 404, 200, 404),
+    # The registrar's certificate pages for A's registration, which has its certificate: issuing
+    # again is refused (flash and redirect); the replacement form without a reason fails (422).
+    ("certificates.preview", "GET"): (302,) + (403,) * 5 + (200, 403),
+    ("certificates.issue", "POST"): (401,) + (403,) * 5 + (302, 403),
+    ("certificates.replace", "GET"): (302,) + (403,) * 5 + (200, 403),
+    ("certificates.replace", "POST"): (401,) + (403,) * 5 + (422, 403),
+    # A new dossier version: A's draft was never recommended (flash and redirect); the batch
+    # really gets version 2, which no other case depends on.
+    ("certificates.regenerate_application_dossier", "POST"): (401,) + (403,) * 5 + (302, 403),
+    ("certificates.regenerate_batch_dossier", "POST"): (401,) + (403,) * 5 + (302, 403),
 }
 # Bodies that change nothing for those who may post. Edit forms keep the stored value of a field
 # the POST leaves out, so they get a value off the list instead of an empty body; the submit
@@ -216,6 +237,7 @@ def _populate() -> SimpleNamespace:
         "admin": make_user("admin").id,
     }
     registration = _registered(a_user, establishment, registrar)
+    certificate = certificates.issue_certificate(registrar, registration)
     # Staff never see drafts: A's application is submitted, so that every role's view of it
     # is exercised.
     move_to_state(application, "submitted")
@@ -228,6 +250,10 @@ def _populate() -> SimpleNamespace:
         "finding_id": _finding_of(application).id,
         "batch_id": registration.application.gacc_batch_id,
         "registration_id": registration.id,
+        "certificate_id": certificate.id,
+        "number": certificate.number, "code": certificate.verification_code,
+        "dossier_id": db.session.scalar(select(Dossier.id).where(
+            Dossier.gacc_batch_id == registration.application.gacc_batch_id)),
         "limit_id": db.session.scalar(select(LabLimit.id).order_by(LabLimit.id).limit(1)),
     }
     return SimpleNamespace(users=users, values=values)

@@ -99,7 +99,8 @@ def test_registrar_takes_applications_from_positive_conclusion_to_registration(w
     assert len(notes) == 1 and VALID_NUMBER in notes[0].message
     actions = db.session.scalars(select(AuditEvent.action).where(
         AuditEvent.application_id == ids[0]).order_by(AuditEvent.seq)).all()
-    assert actions[-3:] == ["recommend", "submit_to_gacc", "record_registration"]
+    assert actions[-4:] == ["recommend", "dossier_generated", "submit_to_gacc",
+                            "record_registration"]
 
 
 def test_registration_before_june_2026_follows_decree_248(world, client):

@@ -3,7 +3,7 @@
 from flask import url_for
 
 from certtrack.domain.workflow import Role, State, allowed_actions
-from certtrack.services import gacc, registrations
+from certtrack.services import dossiers, gacc, registrations
 
 # The workflow actions this panel offers; the other stages' panels offer the rest.
 REGISTRAR_ACTIONS = ("recommend", "submit_to_gacc", "record_gacc_return", "resubmit_to_gacc",
@@ -27,4 +27,17 @@ def context(user, application) -> dict:
         "registration": registration,
         "registration_url": link,
         "is_renewal": application.renewal_of_id is not None,
+        **_dossiers(user, application),
     }}
+
+
+def _dossiers(user, application) -> dict:
+    """The stored dossiers, once recommended, and the registrar's 'new version' action."""
+    if application.state not in dossiers.RECOMMENDED_STATES:
+        return {"dossiers": None, "dossier_regenerate_url": None}
+    url = None
+    if user.role == Role.registrar:
+        url = url_for("certificates.regenerate_application_dossier",
+                      application_id=application.id)
+    return {"dossiers": dossiers.list_dossiers(application=application),
+            "dossier_regenerate_url": url}

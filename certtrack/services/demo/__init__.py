@@ -1,12 +1,19 @@
 """Demo accounts and data for `make run`'s first start; never for production."""
 
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import SimpleNamespace
 
+from flask import current_app
 from sqlalchemy import select
 
 from certtrack.extensions import db
 from certtrack.models import User
-from certtrack.services import accounts, applications, documents, enterprises
+from certtrack.services import accounts, applications, documents, enterprises, gacc
+from certtrack.services.demo import listing, stages
+from certtrack.services.demo.companies import create_companies
+from certtrack.services.demo.journey import DEMO_PDF, Cast
 
 DEMO_PASSWORD = "certtrack-demo-2026"  # noqa: S105 - printed on purpose; demo data only
 DEMO_USERS = (
@@ -19,13 +26,8 @@ DEMO_USERS = (
     ("exporter", "exporter@demo.certtrack.kz", "Erlan Exporter", None, ()),
     ("exporter", "meat@demo.certtrack.kz", "Madina Meat", None, ()),
 )
-# A minimal valid PDF, so that demo documents open in any viewer.
-DEMO_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+INSPECTORS = {"phytosanitary": "phyto@demo.certtrack.kz", "veterinary": "vet@demo.certtrack.kz"}
+__all__ = ["DEMO_PASSWORD", "DEMO_PDF", "DEMO_USERS", "existing_demo_logins", "seed_demo"]
 
 
 def _create_users() -> dict[str, User]:
@@ -66,6 +68,36 @@ def _meat_exporter(user: User) -> None:
     applications.submit_application(user, application)
 
 
+def _living_system(users: dict[str, User]) -> None:
+    """Demo companies with applications in every state and registrations in every status."""
+    exporters = create_companies(users["exporter@demo.certtrack.kz"])
+    registrar = users["registrar@demo.certtrack.kz"]
+
+    def casts(key: str) -> Cast:
+        exporter = exporters[key]
+        committee = exporter.company.committee
+        return Cast(exporter.user, users[INSPECTORS[committee]], registrar, exporter.sites)
+
+    stages.build(casts)
+    listing.build(casts)
+
+
+@contextmanager
+def _dossiers_on_demand() -> Iterator[None]:
+    """Recommending and batching render a dossier PDF each, seconds apiece: while seeding, the
+    registrar's services skip them; a registrar generates them from the pages when wanted."""
+    saved = getattr(gacc, "dossiers", None)
+    if saved is None:  # no dossiers in this version of the registrar's services
+        yield
+        return
+    gacc.dossiers = SimpleNamespace(after_recommendation=lambda _actor, _chosen: [],
+                                    after_batch=lambda _actor, _batch: None)
+    try:
+        yield
+    finally:
+        gacc.dossiers = saved
+
+
 def existing_demo_logins() -> list[tuple[str, str]]:
     """The demo accounts present in the database, as (role, e-mail) pairs."""
     emails = [email for _role, email, *_rest in DEMO_USERS]
@@ -78,10 +110,14 @@ def seed_demo(only_if_empty: bool = False) -> dict | None:
 
     The demo exporter exporter@demo.certtrack.kz starts without an enterprise, so that the
     whole journey (register BIN 940140000385, add an establishment, apply) can be walked.
+    Everything else goes through the services, in a request context of its own so that
+    notification links and translations work from the command line.
     """
     if only_if_empty and db.session.scalar(select(User.id).limit(1)) is not None:
         return None
-    users = _create_users()
-    _meat_exporter(users["meat@demo.certtrack.kz"])
+    with current_app.test_request_context("/"), _dossiers_on_demand():
+        users = _create_users()
+        _meat_exporter(users["meat@demo.certtrack.kz"])
+        _living_system(users)
     return {"password": DEMO_PASSWORD,
             "logins": [(role, email) for role, email, *_rest in DEMO_USERS]}

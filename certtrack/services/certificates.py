@@ -1,0 +1,262 @@
+"""Certificates of export eligibility: issue, replacement, preview, status and stored PDFs.
+
+Issuing is one write transaction (security.md items 19, 20, 22): a guarded UPDATE of the
+registration takes the write lock first, the number comes from one atomic UPDATE ... RETURNING
+of the year's counter, and the PDF - which must print that number - is rendered and stored with
+its certificate row before the commit. The render (about a second) is the only long step; the
+alternative, reserving the number in a first transaction, would leave gaps when the render
+fails. A rendered certificate is never rendered again: downloads serve the stored bytes.
+"""
+
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import exists, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
+
+from certtrack.domain.identifiers import format_certificate_number
+from certtrack.domain.workflow import Role
+from certtrack.extensions import db
+from certtrack.models import Certificate, CertificateCounter, Registration, StoredPdf
+from certtrack.pdf import RenderedPdf, certificate_json, render_certificate
+from certtrack.services.applications import local_today
+from certtrack.services.audit import record_event
+from certtrack.services.errors import NotFound, PermissionDenied, ValidationFailed
+from certtrack.services.notifications import enterprise_users, notify
+from certtrack.services.print_context import certificate_context
+from certtrack.services.transaction import transaction
+
+STATUSES = ("valid", "suspended", "expired", "revoked", "replaced")
+ENDED_REGISTRATION = ("revoked", "cancelled", "invalidated")
+
+
+def _require_registrar(actor) -> None:
+    if actor is None or actor.role != Role.registrar:
+        raise PermissionDenied(_("Only a registrar may do this."))
+
+
+def app_path(endpoint: str, **values) -> str:
+    """The path of an endpoint, built without a request (services have none)."""
+    return current_app.url_map.bind("localhost").build(endpoint, values)
+
+
+def verification_url(number: str, code: str) -> str:
+    """The public verification page of a certificate: PUBLIC_BASE_URL and the QR target path."""
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return base + app_path("verify.certificate", number=number, code=code)
+
+
+def certificate_status(certificate: Certificate, today: date | None = None) -> str:
+    """Take a certificate; return its status as of today, derived and never stored.
+
+    replaced (a newer certificate replaces it), revoked (the certificate, or its registration
+    revoked, cancelled or invalidated), suspended, expired (the registration expired or the
+    printed validity ended), else valid.
+    """
+    registration = certificate.registration
+    if certificate.replaced_by:
+        return "replaced"
+    if certificate.revoked_at is not None or registration.status in ENDED_REGISTRATION:
+        return "revoked"
+    if registration.status == "suspended":
+        return "suspended"
+    valid_to = date.fromisoformat(certificate.data["valid_to"])
+    if registration.status == "expired" or valid_to < (today or local_today()):
+        return "expired"
+    return "valid"
+
+
+def current_certificate(registration_id: int) -> Certificate | None:
+    """Take a registration id; return its certificate that no other replaces, if any."""
+    newer = aliased(Certificate)
+    return db.session.scalar(select(Certificate).where(
+        Certificate.registration_id == registration_id,
+        ~exists().where(newer.replaces_id == Certificate.id)))
+
+
+def current_certificates(registration_ids) -> dict[int, Certificate]:
+    """Take registration ids; return {registration id: current certificate}, in one query."""
+    ids = list(registration_ids)
+    if not ids:
+        return {}
+    newer = aliased(Certificate)
+    rows = db.session.scalars(select(Certificate).where(
+        Certificate.registration_id.in_(ids), ~exists().where(newer.replaces_id == Certificate.id)))
+    return {row.registration_id: row for row in rows}
+
+
+@dataclass(frozen=True)
+class CertificateRow:
+    """A certificate with its status as of today and the SHA-256 of its PDF, for lists."""
+
+    certificate: Certificate
+    status: str
+    sha256: str
+
+
+def certificate_rows(registration: Registration) -> list[CertificateRow]:
+    """Take a registration; return its certificates, newest first, with status and SHA-256."""
+    rows = db.session.execute(select(Certificate, StoredPdf.sha256)
+                              .join(StoredPdf, StoredPdf.id == Certificate.pdf_id)
+                              .where(Certificate.registration_id == registration.id)
+                              .order_by(Certificate.id.desc())).all()
+    today = local_today()
+    return [CertificateRow(row, certificate_status(row, today), sha256) for row, sha256 in rows]
+
+
+def issue_refusal(registration: Registration, replaces: Certificate | None = None) -> str | None:
+    """Why a certificate cannot be issued for the registration now (None when it can)."""
+    if registration.status != "active":
+        return _("Certificates are issued only for an active registration.")
+    current = current_certificate(registration.id)
+    if replaces is None and current is not None:
+        return _("Certificate %(number)s is already issued for this registration; issue a "
+                 "replacement instead.", number=current.number)
+    if replaces is not None and (current is None or current.id != replaces.id):
+        return _("Certificate %(number)s has already been replaced.", number=replaces.number)
+    return None
+
+
+def preview_certificate(actor, registration: Registration) -> RenderedPdf:
+    """Take a registrar and a registration; render the certificate it would get, watermarked
+    DRAFT, without a number, and store nothing.
+
+    :raise PermissionDenied: not a registrar.
+    """
+    _require_registrar(actor)
+    today = local_today()
+    current = current_certificate(registration.id)
+    context = certificate_context(
+        registration, number=f"KZ-CN-{today.year}-DRAFT", issued_on=today,
+        verification_url=current_app.config["PUBLIC_BASE_URL"].rstrip("/") + app_path(
+            "verify.form"), officer=actor.full_name,
+        replaces=current.number if current is not None else None)
+    return render_certificate(context, draft=True)
+
+
+def _lock_active(registration: Registration) -> None:
+    """Take the registration's row lock (and SQLite's write lock) while it is still active."""
+    locked = db.session.execute(
+        update(Registration).where(Registration.id == registration.id,
+                                   Registration.status == "active")
+        .values(status=Registration.status).execution_options(synchronize_session=False))
+    if locked.rowcount != 1:
+        raise ValidationFailed({"": [_("Certificates are issued only for an active "
+                                       "registration.")]})
+
+
+def next_serial(year: int) -> int:
+    """Move the year's counter by one and return the new serial, in the caller's transaction.
+
+    The year's row is created first when missing; a racing creation is ignored (savepoint).
+    """
+    if db.session.get(CertificateCounter, year) is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(CertificateCounter(year=year, last_serial=0))
+        except IntegrityError:
+            pass
+    return db.session.execute(
+        update(CertificateCounter).where(CertificateCounter.year == year)
+        .values(last_serial=CertificateCounter.last_serial + 1)
+        .returning(CertificateCounter.last_serial)).scalar_one()
+
+
+def _store(actor, registration: Registration, context: dict, code: str,
+           replaces: Certificate | None) -> Certificate:
+    rendered = render_certificate(context)
+    pdf = StoredPdf(kind="certificate", sha256=rendered.sha256, size=len(rendered.content),
+                    pages=rendered.pages, content=rendered.content)
+    db.session.add(pdf)
+    db.session.flush()
+    certificate = Certificate(
+        number=context["number"], year=context["issued_on"].year,
+        serial=int(context["number"].rsplit("-", 1)[1]), verification_code=code,
+        registration_id=registration.id, replaces_id=replaces.id if replaces else None,
+        pdf_id=pdf.id, data=json.loads(certificate_json(context)), issued_by_id=actor.id)
+    db.session.add(certificate)
+    db.session.flush()
+    return certificate
+
+
+def issue_certificate(actor, registration: Registration, *, replaces: Certificate | None = None,
+                      reason: str = "") -> Certificate:
+    """Take a registrar and an active registration; issue its certificate, rendered and stored.
+
+    With `replaces` (the registration's current certificate) and a `reason`, the new
+    certificate replaces it: a new number that names the old one, which becomes 'replaced'.
+    Writes the number, the PDF, the row, an audit row and the exporter's notification in one
+    transaction.
+    :raise PermissionDenied: not a registrar.
+    :raise ValidationFailed: no reason for a replacement; the registration is not active; it
+        already has a current certificate (or `replaces` is no longer current).
+    :raise Conflict: the database refused a racing write (SQLite's lock timeout).
+    """
+    _require_registrar(actor)
+    if replaces is not None and not reason.strip():
+        raise ValidationFailed({"reason": [_("Say what changed since the certificate was "
+                                             "issued.")]})
+    refusal = issue_refusal(registration, replaces)
+    if refusal:
+        raise ValidationFailed({"": [refusal]})
+    today = local_today()
+    try:
+        with transaction():
+            certificate = _issue_locked(actor, registration, replaces, reason.strip(), today)
+    except IntegrityError as error:  # a racing replacement of the same certificate
+        raise ValidationFailed({"": [_("This certificate has already been replaced.")]}) \
+            from error
+    return certificate
+
+
+def _issue_locked(actor, registration, replaces, reason: str, today: date) -> Certificate:
+    _lock_active(registration)
+    refusal = issue_refusal(registration, replaces)  # again, now that the row is ours
+    if refusal:
+        raise ValidationFailed({"": [refusal]})
+    number = format_certificate_number(today.year, next_serial(today.year))
+    code = secrets.token_urlsafe(24)
+    context = certificate_context(
+        registration, number=number, verification_url=verification_url(number, code),
+        issued_on=today, officer=actor.full_name,
+        replaces=replaces.number if replaces else None)
+    certificate = _store(actor, registration, context, code, replaces)
+    record_event(actor, "certificate_issued", object_type="certificate",
+                 object_id=certificate.id, application_id=registration.application_id,
+                 comment=reason, data={"number": number, "registration_id": registration.id,
+                                       "sha256": db.session.get(StoredPdf, certificate.pdf_id)
+                                       .sha256, "replaces": context.get("replaces")})
+    notify(enterprise_users(registration.enterprise_id), "certificate_issued", _(
+        "Certificate of export eligibility %(number)s is issued for China registration "
+        "%(china)s.", number=number, china=registration.china_number),
+        app_path("exporter.registrations"))
+    return certificate
+
+
+def get_certificate(actor, certificate_id: int) -> Certificate:
+    """Take a user and an id; return the certificate if the user may download it.
+
+    Registrars see every certificate; an exporter those of its own enterprise.
+    :raise NotFound: unknown, or not the user's (never 403, so ids cannot be probed).
+    """
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None or not _may_download(actor, certificate):
+        raise NotFound(_("No such certificate."))
+    return certificate
+
+
+def _may_download(actor, certificate: Certificate) -> bool:
+    if actor.role == Role.registrar:
+        return True
+    return (actor.role == Role.exporter and actor.enterprise_id is not None
+            and certificate.registration.enterprise_id == actor.enterprise_id)
+
+
+def stored_pdf(certificate: Certificate) -> StoredPdf:
+    """The PDF issued with the certificate, exactly as stored."""
+    return db.session.get(StoredPdf, certificate.pdf_id)

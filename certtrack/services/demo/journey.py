@@ -1,0 +1,200 @@
+"""Steps of the demo applications' journeys, each taken through the real services."""
+
+import io
+from datetime import timedelta
+from decimal import Decimal
+from typing import NamedTuple
+
+from certtrack.domain.compliance import LimitKind
+from certtrack.models import Application, Establishment, Finding, LabLimit, Sample, User
+from certtrack.services import (
+    applications,
+    conclusions,
+    corrective_actions,
+    documents,
+    inspections,
+    laboratory,
+    review,
+)
+from certtrack.services.applications import local_today
+from certtrack.services.reference import working_calendar
+
+# A minimal valid PDF, so that demo documents open in any viewer.
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+QUESTIONNAIRE = {
+    "kind": "new", "haccp_status": "certified",
+    "haccp_details": "ISO 22000:2018, certificate valid until 2028",
+    "traceability": "Lot numbers from supplier to consignment; records kept 3 years",
+    "water_source": "municipal", "last_inspection_date": None, "last_inspection_authority": "",
+}
+METHODS = {
+    "deoxynivalenol (DON)": "GB 5009.111-2016 (HPLC)",
+    "aflatoxin B1": "GB 5009.22-2016 (HPLC-FLD)",
+    "lead": "GB 5009.12-2017 (GF-AAS)",
+    "cadmium": "GB 5009.15-2014 (GF-AAS)",
+}
+PHYTO_LAB = "Republican Phytosanitary Diagnostics Centre, Astana"
+VET_LAB = "National Reference Centre for Veterinary Medicine, Astana"
+
+
+class Cast(NamedTuple):
+    """Who takes an application along: its exporter, its inspector, the registrar; and the
+    exporter's establishments by key."""
+
+    exporter: User
+    inspector: User
+    registrar: User
+    sites: dict[str, Establishment]
+
+
+class Line(NamedTuple):
+    """A product line: catalogue code, annual volume and unit."""
+
+    product: str
+    volume: int
+    unit: str = "t"
+
+
+def _upload(exporter: User, application: Application, code: str, name: str) -> None:
+    documents.upload_document(exporter, application, code, io.BytesIO(DEMO_PDF), f"{name}.pdf")
+
+
+def draft(exporter: User, site: Establishment, category: str, lines: tuple[Line, ...],
+          documents_uploaded: int | None = None, staff: int = 40) -> Application:
+    """Start a draft with its questionnaire and products; upload the required documents (all,
+    or only the first `documents_uploaded`)."""
+    application = applications.create_application(exporter, {
+        **QUESTIONNAIRE, "establishment_id": site.id, "gacc_category_code": category,
+        "production_capacity": 120, "storage_capacity": 8000, "staff_count": staff,
+    })
+    for line in lines:
+        applications.add_product(exporter, application, {
+            "product_code": line.product, "annual_volume": line.volume,
+            "volume_unit": line.unit})
+    required = applications.required_document_types(application)
+    for document_type in required[:documents_uploaded]:
+        _upload(exporter, application, document_type.code, document_type.name_en)
+    return application
+
+
+def submitted(cast: Cast, site: Establishment, category: str,
+              lines: tuple[Line, ...]) -> Application:
+    """A complete draft, submitted by its exporter."""
+    application = draft(cast.exporter, site, category, lines)
+    applications.submit_application(cast.exporter, application)
+    return application
+
+
+def start_review(cast: Cast, application: Application, accept: int | None = None) -> None:
+    """The inspector starts the completeness check and accepts the documents (all, or the
+    first `accept`)."""
+    review.start_review(cast.inspector, application)
+    for document in review.reviewable_documents(application)[:accept]:
+        review.review_document(cast.inspector, application, document.id, "accepted")
+
+
+def schedule(cast: Cast, application: Application, mode: str = "on_site",
+             working_days: int = 0) -> None:
+    """Schedule the inspection `working_days` from today, with the inspector as the team."""
+    day = working_calendar().add_working_days(local_today(), working_days) \
+        if working_days else local_today()
+    inspections.schedule_inspection(cast.inspector, application, mode, day, [cast.inspector.id])
+
+
+def record_findings(cast: Cast, application: Application,
+                    findings: tuple[tuple[str, str, str, str], ...]) -> list[Finding]:
+    """Record findings as (severity, requirement, observation, clause)."""
+    return [inspections.add_finding(cast.inspector, application, {
+        "severity": severity, "requirement": requirement, "observation": observation,
+        "clause": clause}) for severity, requirement, observation, clause in findings]
+
+
+def inspect(cast: Cast, application: Application, findings=(), answers_no=None,
+            summary: str = "") -> list[Finding]:
+    """Schedule the inspection for today, record findings and the checklist (all 'yes' except
+    the `answers_no` keys, with their notes)."""
+    schedule(cast, application)
+    recorded = record_findings(cast, application, findings)
+    answers_no = answers_no or {}
+    answers = {item.key: {"answer": "no", "note": answers_no[item.key]}
+               if item.key in answers_no else {"answer": "yes", "note": ""}
+               for item in inspections.checklist_for(application)}
+    inspections.record_inspection(cast.inspector, application, local_today(), answers,
+                                  summary or "Inspection completed on site.")
+    return recorded
+
+
+def _result_data(limit: LabLimit, measured: dict) -> dict:
+    data = {"limit_id": limit.id, "tested_on": local_today(), "valid_days": None,
+            "method": METHODS.get(limit.parameter, "LC-MS/MS, accredited laboratory method"),
+            "value": None, "unit": None, "loq": None, "detected": None}
+    if limit.parameter in measured:
+        data.update(measured[limit.parameter])
+    elif limit.kind == LimitKind.max:
+        data.update(value=(limit.value * Decimal("0.3")).normalize(), unit=limit.unit)
+    else:
+        data.update(detected="no", method="Visual and microscopic examination (ISPM 27)"
+                    if limit.kind == LimitKind.absent else data["method"])
+    return data
+
+
+def take_samples(cast: Cast, application: Application) -> list[Sample]:
+    """Take one sample per product and send them to the laboratory (→ lab_testing)."""
+    veterinary = application.gacc_category.committee == "veterinary"
+    samples = [laboratory.record_sample(cast.inspector, application, {
+        "code": f"S-{application.id:04d}-{number}", "product_code": line.product_code,
+        "taken_on": local_today(), "matrix": line.product.name_en,
+        "laboratory": VET_LAB if veterinary else PHYTO_LAB,
+    }) for number, line in enumerate(application.products, start=1)]
+    laboratory.send_to_lab(cast.inspector, application)
+    return samples
+
+
+def record_results(cast: Cast, application: Application, samples: list[Sample],
+                   measured: dict | None = None, count: int | None = None) -> None:
+    """Record results for the required parameters of each sample (a compliant value unless
+    `measured` says otherwise); close laboratory testing unless only `count` are recorded."""
+    for sample in samples:
+        required = [limit for limit in laboratory.limits_for_sample(sample) if limit.required]
+        for limit in required[:count]:
+            laboratory.record_result(cast.inspector, application, sample,
+                                     _result_data(limit, measured or {}))
+    if count is None:
+        laboratory.record_lab_results(cast.inspector, application)
+
+
+def to_inspected(cast: Cast, application: Application, **inspection) -> None:
+    """Submit, review (every document accepted) and inspect."""
+    applications.submit_application(cast.exporter, application)
+    start_review(cast, application)
+    inspect(cast, application, **inspection)
+
+
+def to_positive(cast: Cast, application: Application) -> None:
+    """Take a draft to a positive conclusion: review, inspection, laboratory when the products
+    require results, conclusion."""
+    to_inspected(cast, application)
+    if conclusions.required_limits(application):
+        record_results(cast, application, take_samples(cast, application))
+    conclusions.conclude_positive(cast.inspector, application)
+
+
+def corrective_actions_due(cast: Cast, application: Application, findings: list[Finding],
+                           actions: tuple[str, ...], days: int = 20) -> None:
+    """Ask for a corrective action per finding, due `days` calendar days from today."""
+    due = local_today() + timedelta(days=days)
+    plan = {finding.id: {"action": action, "due_date": due}
+            for finding, action in zip(findings, actions, strict=True)}
+    corrective_actions.require_corrective_actions(cast.inspector, application, plan)
+
+
+def upload_evidence(cast: Cast, application: Application, finding: Finding, name: str,
+                    note: str) -> None:
+    """The exporter uploads evidence for a finding (the inspector has yet to verify it)."""
+    corrective_actions.submit_corrective_evidence(
+        cast.exporter, application, finding.id, io.BytesIO(DEMO_PDF), f"{name}.pdf", note)

@@ -1,0 +1,96 @@
+"""Demo applications from the conclusion to GACC's decision, and registrations in each status."""
+
+from datetime import date, timedelta
+
+from certtrack.domain.calendar import add_months
+from certtrack.models import Application, Registration
+from certtrack.services import daily, gacc, registrations
+from certtrack.services.applications import local_today
+from certtrack.services.demo.journey import Cast, Line, draft, to_positive
+
+BATCH_LEAD = timedelta(days=60)  # a request reaches GACC about two months before the listing
+
+
+def _batch(cast: Cast, applications: list[Application], submitted_on: date) -> None:
+    gacc.submit_batch(cast.registrar, {
+        "reference": f"MSH-GACC-{submitted_on:%Y%m%d}-{applications[0].id:04d}",
+        "submitted_on": submitted_on, "application_ids": [a.id for a in applications]})
+
+
+def gacc_stages(casts) -> None:
+    """Positive conclusion, recommended, and a GACC batch of three: one awaiting GACC, one
+    returned with GACC's requests, one refused."""
+    flour = casts("kokshetau-un")
+    positive = draft(flour.exporter, flour.sites["kokshetau"], "milled_grain",
+                     (Line("wheat_flour", 24000),))
+    to_positive(flour, positive)
+    feed, dairy, meat = casts("astana-zhem"), casts("alatau-sut"), casts("taraz-et")
+    chosen = [
+        (feed, draft(feed.exporter, feed.sites["astana-feed"], "feed",
+                     (Line("rapeseed_meal", 40000),))),
+        (flour, draft(flour.exporter, flour.sites["shchuchinsk"], "milled_grain",
+                      (Line("wheat_flour", 15000),))),
+        (dairy, draft(dairy.exporter, dairy.sites["talgar"], "dairy",
+                      (Line("milk_powder", 2500),))),
+        (meat, draft(meat.exporter, meat.sites["shu"], "meat", (Line("mutton", 1800),))),
+    ]
+    for cast, application in chosen:
+        to_positive(cast, application)
+    apps = [application for _cast, application in chosen]
+    gacc.recommend(flour.registrar, [a.id for a in apps])
+    _batch(flour, apps[1:], local_today() - timedelta(days=12))
+    gacc.record_gacc_return(dairy.registrar, apps[2], {
+        "requests": "Provide the 2026 residue monitoring plan for raw milk.\n"
+                    "Translate the HACCP plan of the drying tower into Chinese.",
+        "response_deadline": local_today() + timedelta(days=30)})
+    gacc.record_gacc_refusal(meat.registrar, apps[3], {
+        "reasons": "The video inspection showed no separation of clean and dirty zones in the "
+                   "slaughter hall; GACC does not list the establishment."})
+
+
+def _registered(cast: Cast, site: str, category: str, line: Line, listing_date: date,
+                route: str = "under_guarantee") -> Registration:
+    """An application taken all the way to a registration listed on `listing_date`."""
+    application = draft(cast.exporter, cast.sites[site], category, (line,))
+    to_positive(cast, application)
+    gacc.recommend(cast.registrar, [application.id])
+    _batch(cast, [application], listing_date - BATCH_LEAD)
+    hs_code = application.products[0].product.hs_code[:4]
+    return gacc.record_registration(cast.registrar, application, {
+        "china_number": f"CKAZ{hs_code}{listing_date:%Y}{application.id:06d}",
+        "listing_date": listing_date, "route": route})
+
+
+def registered(casts) -> dict[str, Registration]:
+    """Registrations: active (Order 280 and 248), one in its renewal window, one suspended
+    until a date ahead, and one expired by the daily job; returned by status story."""
+    today = local_today()
+    kostanay, esil, altai = casts("kostanay-astyk"), casts("esil-grain"), casts("altai-bal")
+    taraz, atbasar = casts("taraz-et"), casts("atbasar-astyq")
+    made = {
+        "active": _registered(kostanay, "kostanay", "edible_grains", Line("wheat", 80000),
+                              today - timedelta(days=150), route="after_gacc_inspection"),
+        "active_honey": _registered(altai, "katonkaragay", "bee_products", Line("honey", 200),
+                                    today - timedelta(days=75)),
+        # Listed 56 months ago under Decree 248: expires in 4 months, window open (6 to 3).
+        "renewal_window": _registered(esil, "petropavl", "edible_grains",
+                                      Line("wheat", 120000), add_months(today, -56)),
+        "suspended": _registered(taraz, "taraz", "meat", Line("mutton", 2400),
+                                 add_months(today, -16)),
+        # Listed 61 months ago: its five years ended last month; the daily job expires it.
+        "expired": _registered(atbasar, "atbasar", "edible_grains", Line("wheat", 45000),
+                               add_months(today, -61)),
+    }
+    registrations.change_status(taraz.registrar, made["suspended"], "suspend", {
+        "authority": "gacc", "suspended_from": today - timedelta(days=20),
+        "suspended_until": today + timedelta(days=40),
+        "reason": "GACC notice: oxytetracycline above the MRL in a consignment inspected at "
+                  "Khorgos; exports suspended pending the investigation."})
+    daily.run_daily(today)
+    return made
+
+
+def build(casts) -> dict[str, Registration]:
+    """The GACC stages and the registrations; `casts(company_key)` gives a Cast with sites."""
+    gacc_stages(casts)
+    return registered(casts)

@@ -1,0 +1,164 @@
+"""Recommendation dossiers: generated at the recommendation and for each GACC batch, stored, and
+re-generated as new versions; never rendered again for a download.
+
+The context is read first, the read transaction is ended, the PDF is rendered outside any
+transaction (security.md item 20) and then stored with its Dossier row in one short write
+transaction, which locks the subject's row so that racing versions cannot collide.
+"""
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+
+from certtrack.domain.workflow import Role
+from certtrack.extensions import db
+from certtrack.models import Application, Dossier, GaccBatch, StoredPdf
+from certtrack.pdf import PdfRenderError, render_dossier
+from certtrack.services.applications import local_today
+from certtrack.services.audit import record_event
+from certtrack.services.dossier_context import dossier_context
+from certtrack.services.errors import Conflict, NotFound, PermissionDenied
+from certtrack.services.permissions import can_see_application
+from certtrack.services.transaction import transaction
+
+# The states of an application that the registrar has recommended to GACC.
+RECOMMENDED_STATES = ("recommended", "submitted_to_gacc", "gacc_returned", "gacc_refused",
+                      "registered")
+
+
+def _require_registrar(actor) -> None:
+    if actor is None or actor.role != Role.registrar:
+        raise PermissionDenied(_("Only a registrar may do this."))
+
+
+def _subject(application: Application | None, batch: GaccBatch | None):
+    if batch is not None:
+        return Dossier.gacc_batch_id == batch.id, GaccBatch, batch.id
+    return Dossier.application_id == application.id, Application, application.id
+
+
+def _next_version(application: Application | None, batch: GaccBatch | None) -> int:
+    condition, _model, _id = _subject(application, batch)
+    return 1 + (db.session.scalar(select(func.max(Dossier.version)).where(condition)) or 0)
+
+
+def _generate(actor, application: Application | None = None,
+              batch: GaccBatch | None = None) -> Dossier:
+    """Render and store the next version of the dossier of an application or of a batch."""
+    version = _next_version(application, batch)
+    chosen = sorted(batch.applications, key=lambda a: a.id) if batch else [application]
+    label = batch.reference if batch else application.reference
+    context = dossier_context(chosen, reference=f"REC-{label}-{version}", date=local_today(),
+                              signatory=actor.full_name,
+                              batch=batch.reference if batch else None)
+    db.session.commit()  # end the read transaction: nothing is held while rendering
+    rendered = render_dossier(context)
+    condition, model, subject_id = _subject(application, batch)
+    with transaction():
+        db.session.execute(update(model).where(model.id == subject_id)
+                           .values(id=model.id).execution_options(synchronize_session=False))
+        if _next_version(application, batch) != version:
+            raise Conflict(_("Another version of this dossier was generated meanwhile."))
+        pdf = StoredPdf(kind="dossier", sha256=rendered.sha256, size=len(rendered.content),
+                        pages=rendered.pages, content=rendered.content)
+        db.session.add(pdf)
+        db.session.flush()
+        dossier = Dossier(application_id=application.id if application else None,
+                          gacc_batch_id=batch.id if batch else None, version=version,
+                          pdf_id=pdf.id, created_by_id=actor.id)
+        db.session.add(dossier)
+        db.session.flush()
+        record_event(actor, "dossier_generated", object_type="dossier", object_id=dossier.id,
+                     application_id=application.id if application else None,
+                     data={"version": version, "sha256": rendered.sha256,
+                           "pages": rendered.pages, "batch": batch.reference if batch else None,
+                           "applications": [a.id for a in chosen]})
+    return dossier
+
+
+def after_recommendation(actor, applications) -> list[Dossier]:
+    """Take a registrar and the applications just recommended; store a dossier for each.
+
+    Called after the recommendation's commit. A dossier that cannot be rendered is logged and
+    skipped - the recommendation stands, and the registrar can generate it again.
+    """
+    done = []
+    for application in applications:
+        try:
+            done.append(_generate(actor, application=application))
+        except PdfRenderError:
+            current_app.logger.exception("dossier of %s not rendered", application.reference)
+    return done
+
+
+def after_batch(actor, batch: GaccBatch) -> Dossier | None:
+    """Take a registrar and the batch just sent to GACC; store the batch's dossier.
+
+    Called after the batch's commit; a render failure is logged and None returned.
+    """
+    try:
+        return _generate(actor, batch=batch)
+    except PdfRenderError:
+        current_app.logger.exception("dossier of batch %s not rendered", batch.reference)
+        return None
+
+
+def regenerate(actor, *, application: Application | None = None,
+               batch: GaccBatch | None = None) -> Dossier:
+    """Take a registrar and an application (recommended or later) or a batch; store a new
+    version of its dossier from the data as it is now.
+
+    :raise PermissionDenied: not a registrar, or an application never recommended.
+    :raise Conflict: another version was generated at the same time.
+    :raise PdfRenderError: the dossier cannot be rendered (nothing is stored).
+    """
+    _require_registrar(actor)
+    if application is not None and application.state not in RECOMMENDED_STATES:
+        raise PermissionDenied(_("A dossier is generated when the application is recommended."))
+    return _generate(actor, application=application, batch=batch)
+
+
+def list_dossiers(*, application: Application | None = None,
+                  batch: GaccBatch | None = None) -> list[Dossier]:
+    """Take an application or a batch; return its dossiers, newest version first."""
+    condition, _model, _id = _subject(application, batch)
+    return list(db.session.scalars(select(Dossier).where(condition)
+                                   .order_by(Dossier.version.desc())))
+
+
+def _may_see(actor, dossier: Dossier) -> bool:
+    if actor.role == Role.registrar:
+        return True
+    if actor.role != Role.inspector:
+        return False
+    if dossier.application_id is not None:
+        return can_see_application(actor, db.session.get(Application, dossier.application_id))
+    batch = db.session.get(GaccBatch, dossier.gacc_batch_id)
+    return all(can_see_application(actor, application) for application in batch.applications)
+
+
+def get_dossier(actor, dossier_id: int) -> Dossier:
+    """Take a user and an id; return the dossier if the user may download it.
+
+    Registrars see every dossier; inspectors those of applications they may see (a batch's
+    dossier only when they may see every application in it).
+    :raise NotFound: unknown, or not the user's to see.
+    """
+    dossier = db.session.get(Dossier, dossier_id)
+    if dossier is None or not _may_see(actor, dossier):
+        raise NotFound(_("No such dossier."))
+    return dossier
+
+
+def stored_pdf(dossier: Dossier) -> StoredPdf:
+    """The dossier's PDF exactly as stored."""
+    return db.session.get(StoredPdf, dossier.pdf_id)
+
+
+def download_name(dossier: Dossier) -> str:
+    """The file name a dossier downloads under."""
+    if dossier.gacc_batch_id is not None:
+        label = db.session.get(GaccBatch, dossier.gacc_batch_id).reference
+    else:
+        label = db.session.get(Application, dossier.application_id).reference
+    return f"dossier-{label}-v{dossier.version}.pdf"

@@ -1,0 +1,101 @@
+"""Plain contexts for the printed documents: the issuing authorities and the certificate's data."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select
+
+from certtrack.extensions import db
+from certtrack.models import Application, Registration
+
+LANGUAGES = ("kk", "ru", "en", "zh")
+MINISTRY = {
+    "kk": "Қазақстан Республикасы Ауыл шаруашылығы министрлігі",
+    "ru": "Министерство сельского хозяйства Республики Казахстан",
+    "en": "Ministry of Agriculture of the Republic of Kazakhstan",
+    "zh": "哈萨克斯坦共和国农业部",
+}
+# The committee that inspects a GACC category (domain.md §2), by GaccCategory.committee.
+COMMITTEES = {
+    "phytosanitary": {
+        "kk": "Қазақстан Республикасы Ауыл шаруашылығы министрлігінің Агроөнеркәсіптік "
+              "кешендегі мемлекеттік инспекция комитеті",
+        "ru": "Комитет государственной инспекции в агропромышленном комплексе Министерства "
+              "сельского хозяйства Республики Казахстан",
+        "en": "Committee of State Inspection in the Agro-Industrial Complex, Ministry of "
+              "Agriculture of the Republic of Kazakhstan",
+        "zh": "哈萨克斯坦共和国农业部农工综合体国家监察委员会",
+    },
+    "veterinary": {
+        "kk": "Қазақстан Республикасы Ауыл шаруашылығы министрлігінің Ветеринариялық бақылау "
+              "және қадағалау комитеті",
+        "ru": "Комитет ветеринарного контроля и надзора Министерства сельского хозяйства "
+              "Республики Казахстан",
+        "en": "Committee of Veterinary Control and Supervision, Ministry of Agriculture of the "
+              "Republic of Kazakhstan",
+        "zh": "哈萨克斯坦共和国农业部兽医监督管理委员会",
+    },
+}
+REGISTRAR_POSITION = {"kk": "Тіркеуші", "ru": "Регистратор", "en": "Registrar", "zh": "注册官员"}
+
+
+def names(row) -> dict:
+    """A row's names (name_kk, name_ru, name_en, name_zh) as a Names dict, empty ones left out."""
+    found = {lang: getattr(row, f"name_{lang}", "") or "" for lang in LANGUAGES}
+    return {lang: value for lang, value in found.items() if value.strip()}
+
+
+def authority(committee: str | None) -> dict:
+    """The issuing authority of a committee: its names and its ministry's."""
+    return {"name": dict(COMMITTEES.get(committee or "", MINISTRY)), "parent": dict(MINISTRY)}
+
+
+def local_time(moment: dt.datetime | None) -> dt.datetime | None:
+    """A stored UTC time as the naive local time of Kazakhstan, for print."""
+    if moment is None:
+        return None
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return moment.astimezone(zone).replace(tzinfo=None)
+
+
+def current_application(registration: Registration) -> Application:
+    """The application whose products the registration covers now: its latest registered
+    renewal, else the application that created it."""
+    renewal = db.session.scalar(select(Application).where(
+        Application.renewal_of_id == registration.id, Application.state == "registered")
+        .order_by(Application.id.desc()).limit(1))
+    return renewal or registration.application
+
+
+def products(application: Application) -> list[dict]:
+    """The application's products with their HS codes, in the order they were added."""
+    return [{"hs_code": line.product.hs_code, "name": names(line.product)}
+            for line in application.products]
+
+
+def certificate_context(registration: Registration, *, number: str, verification_url: str,
+                        issued_on: dt.date, officer: str, replaces: str | None = None) -> dict:
+    """Take a registration and the issue's particulars; return a CertificateContext.
+
+    Only plain values: names in every language given, dates as date. Changes nothing.
+    """
+    enterprise, establishment = registration.enterprise, registration.establishment
+    category = registration.gacc_category
+    context = {
+        "number": number, "verification_url": verification_url, "issued_on": issued_on,
+        "valid_from": registration.valid_from, "valid_to": registration.valid_to,
+        "enterprise": {"name": names(enterprise), "bin": enterprise.bin},
+        "establishment": {"name": {"en": establishment.name},
+                          "address": {"en": establishment.address},
+                          "approval_number": establishment.kz_registration_number},
+        "region": {"code": establishment.region_code, "name": names(establishment.region)},
+        "category": {"code": category.code, "name": names(category)},
+        "products": products(current_application(registration)),
+        "china_registration_number": registration.china_number,
+        "authority": authority(category.committee),
+        "officer": {"name": officer, "position": dict(REGISTRAR_POSITION)},
+    }
+    if replaces:
+        context["replaces"] = replaces
+    return context

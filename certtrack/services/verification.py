@@ -1,0 +1,141 @@
+"""Public verification of a certificate by number and code, the PDF check, throttle and log.
+
+A wrong code and an unknown number give the same answer (security.md item 27): the code is
+compared in constant time, against a dummy when the number is unknown. Every look-up is written
+to the verification log with its channel and result, never with the visitor's address; the
+throttle keys its attempts by a keyed hash of the address, kept only for the window.
+"""
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, select
+
+from certtrack.domain.identifiers import (
+    IdentifierError,
+    format_certificate_number,
+    parse_certificate_number,
+)
+from certtrack.extensions import db
+from certtrack.models import Certificate, LoginAttempt, StoredPdf, VerificationLog
+from certtrack.models.base import utcnow
+from certtrack.services.certificates import certificate_status
+from certtrack.services.errors import Throttled
+from certtrack.services.transaction import transaction
+
+CHANNELS = ("qr", "form", "pdf")
+MAX_CODE_LENGTH = 64
+_DUMMY_CODE = secrets.token_urlsafe(24)
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The answer to a look-up: the certificate and its status, or neither when not found.
+
+    `sha256` is that of the issued PDF; `identical` is set by the PDF check only.
+    """
+
+    certificate: Certificate | None
+    status: str | None = None
+    sha256: str = ""
+    identical: bool | None = None
+
+    @property
+    def found(self) -> bool:
+        """True when the number and the code matched a certificate."""
+        return self.certificate is not None
+
+
+def _throttle_key(address: str | None) -> str:
+    secret = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(secret, (address or "unknown").encode(), hashlib.sha256).hexdigest()
+    return f"verify:{digest[:40]}"
+
+
+def throttle(address: str | None) -> None:
+    """Count one look-up from `address` in the caller's transaction, or refuse it.
+
+    Drops this address's attempts older than the window.
+    :raise Throttled: VERIFY_MAX_PER_WINDOW look-ups already made within VERIFY_WINDOW.
+    """
+    config = current_app.config
+    window, key = config["VERIFY_WINDOW"], _throttle_key(address)
+    since = utcnow() - window
+    count, oldest = db.session.execute(
+        select(func.count(), func.min(LoginAttempt.at))
+        .where(LoginAttempt.key == key, LoginAttempt.at >= since)).one()
+    if count >= config["VERIFY_MAX_PER_WINDOW"]:
+        retry = max(1, int((oldest + window - utcnow()).total_seconds()))
+        raise Throttled(_("Too many verifications from your address. Try again in %(m)d "
+                          "minutes.", m=(retry + 59) // 60), retry)
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.key == key,
+                                                  LoginAttempt.at < since))
+    db.session.add(LoginAttempt(key=key))
+
+
+def _normalised(number: str) -> str | None:
+    try:
+        return format_certificate_number(*parse_certificate_number(number or ""))
+    except IdentifierError:
+        return None
+
+
+def find_certificate(number: str, code: str) -> Certificate | None:
+    """The certificate with this number whose verification code is `code`, else None.
+
+    The code is compared in constant time whether or not the number exists.
+    """
+    normalised = _normalised(number)
+    certificate = None
+    if normalised is not None:
+        certificate = db.session.scalar(select(Certificate).where(
+            Certificate.number == normalised))
+    expected = certificate.verification_code if certificate is not None else _DUMMY_CODE
+    given = (code or "")[:MAX_CODE_LENGTH].encode()
+    matches = secrets.compare_digest(expected.encode(), given)
+    return certificate if certificate is not None and matches else None
+
+
+def _answer(certificate: Certificate | None, content: bytes | None) -> Verification:
+    if certificate is None:
+        return Verification(None)
+    sha256 = db.session.scalar(select(StoredPdf.sha256).where(StoredPdf.id ==
+                                                              certificate.pdf_id))
+    identical = None
+    if content is not None:
+        identical = hmac.compare_digest(hashlib.sha256(content).hexdigest(), sha256)
+    return Verification(certificate, certificate_status(certificate), sha256, identical)
+
+
+def _result(answer: Verification) -> str:
+    if not answer.found:
+        return "not_found"
+    if answer.identical is not None:
+        return "identical" if answer.identical else "different"
+    return answer.status
+
+
+def verify(address: str | None, number: str, code: str, channel: str,
+           content: bytes | None = None) -> Verification:
+    """Take the visitor's address, a number, a code and the channel (qr, form or pdf); return
+    what the public may know of the certificate. With `content` (an uploaded PDF), also say
+    whether it is byte-identical to the PDF issued with that certificate.
+
+    Writes the throttle attempt and a VerificationLog row (time, channel, result, certificate
+    when matched, status for a PDF check); one commit.
+    :raise Throttled: too many look-ups from this address (nothing is written).
+    """
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}")
+    with transaction():
+        throttle(address)
+        answer = _answer(find_certificate(number, code), content)
+        db.session.add(VerificationLog(
+            channel=channel, result=_result(answer),
+            certificate_id=answer.certificate.id if answer.found else None,
+            data={"status": answer.status} if answer.found and content is not None else {}))
+    return answer

@@ -1,0 +1,34 @@
+"""Forms of the certificate pages: public verification, the PDF check and the replacement."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import FileField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from certtrack.web.forms import BaseForm
+
+
+class VerifyForm(BaseForm):
+    """Number and code typed by hand; sent with GET, so it carries no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    number = StringField(_l("Certificate number"), validators=[DataRequired(), Length(max=32)],
+                         description=_l("As printed on the certificate, e.g. KZ-CN-2026-000123."))
+    code = StringField(_l("Verification code"), validators=[DataRequired(), Length(max=64)],
+                       description=_l("The last part of the verification address printed under "
+                                       "the QR code, after the number."))
+
+
+class PdfCheckForm(BaseForm):
+    file = FileField(_l("The PDF you received"))
+
+    def validate_file(self, field):
+        if not field.data or not getattr(field.data, "filename", ""):
+            raise ValidationError(_l("Choose the PDF file to check."))
+
+
+class ReplaceForm(BaseForm):
+    reason = TextAreaField(_l("What changed"), validators=[DataRequired(), Length(max=2000)],
+                           description=_l("For example: validity extended by the renewal, or "
+                                          "the enterprise's name changed."))

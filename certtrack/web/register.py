@@ -1,0 +1,39 @@
+"""The public register of establishments registered in China, as a page and as CSV."""
+
+from flask import Blueprint, Response, render_template, request
+from flask_babel import get_locale
+
+from certtrack.services import reference, register
+from certtrack.web import labels
+from certtrack.web.access import public
+
+bp = Blueprint("register", __name__)
+
+
+def _filters() -> dict:
+    return {"search": request.args.get("q", "")[:200],
+            "category": request.args.get("category") or None,
+            "region": request.args.get("region") or None}
+
+
+@bp.get("/register")
+@public
+def index():
+    """Searchable by name in any language, BIN or China number; filtered; paginated."""
+    filters = _filters()
+    page = request.args.get("page", 1, type=int)
+    return render_template("public/register.html",
+                           pagination=register.search_register(**filters, page=page),
+                           filters=filters, regions=reference.regions(),
+                           categories=reference.categories())
+
+
+@bp.get("/register.csv")
+@public
+def csv():
+    """The whole register under the page's filters, as a CSV download."""
+    statuses = {code: str(text) for code, text in labels.REGISTRATION_STATUSES.items()}
+    text = register.register_csv(**_filters(), locale=str(get_locale()), status_labels=statuses)
+    return Response("\ufeff" + text, mimetype="text/csv", headers={
+        "Content-Disposition": "attachment; filename=certtrack-register.csv",
+        "X-Content-Type-Options": "nosniff"})

@@ -1,0 +1,175 @@
+"""Issuing a certificate: its number, its stored PDF with the embedded data, the refusals, the
+replacement and the status derived as of today."""
+
+import io
+import json
+from datetime import date, timedelta
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from certtrack.domain.identifiers import parse_certificate_number
+from certtrack.extensions import db
+from certtrack.models import (
+    AuditEvent,
+    Certificate,
+    CertificateCounter,
+    Notification,
+    StoredPdf,
+)
+from certtrack.services import certificates, registrations
+from certtrack.services.applications import local_today
+from certtrack.services.errors import PermissionDenied, ValidationFailed
+
+from factories import make_certificate, make_registration, make_user
+
+
+def _pdf(certificate: Certificate) -> bytes:
+    return db.session.get(StoredPdf, certificate.pdf_id).content
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_issued_certificate_embeds_exactly_its_database_record(ctx):
+    registrar, exporter, registration, certificate = make_certificate(
+        make_user("registrar", full_name="Айгүл Нұрбекова"))
+    year, serial = parse_certificate_number(certificate.number)
+    assert (year, serial) == (local_today().year, 1)
+    reader = PdfReader(io.BytesIO(_pdf(certificate)))
+    (content,) = reader.attachments["certificate.json"]
+    assert json.loads(content) == certificate.data
+    data = certificate.data
+    assert data["number"] == certificate.number
+    assert data["china_registration_number"] == registration.china_number
+    assert data["valid_to"] == registration.valid_to.isoformat()
+    assert data["enterprise"]["bin"] == registration.enterprise.bin
+    assert data["products"] == [{"hs_code": "1001", "name": {
+        "en": "Wheat", "kk": "Бидай", "ru": "Пшеница", "zh": "小麦"}}]
+    assert data["officer"]["name"] == "Айгүл Нұрбекова"
+    assert data["authority"]["name"]["en"].startswith("Committee of State Inspection")
+    assert data["verification_url"] == (
+        f"http://127.0.0.1:5000/verify/{certificate.number}/{certificate.verification_code}")
+    assert len(certificate.verification_code) >= 32
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert certificate.number in text and registration.china_number in text
+
+
+def test_issue_writes_pdf_row_audit_and_notification_together(ctx):
+    registrar, exporter, registration, certificate = make_certificate()
+    pdf = db.session.get(StoredPdf, certificate.pdf_id)
+    assert pdf.kind == "certificate" and pdf.size == len(pdf.content) and pdf.pages == 1
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "certificate_issued"))
+    assert event.object_id == certificate.id and event.actor_id == registrar.id
+    assert event.application_id == registration.application_id
+    assert event.data["sha256"] == pdf.sha256 and event.data["number"] == certificate.number
+    note = db.session.scalar(select(Notification).where(
+        Notification.user_id == exporter.id, Notification.kind == "certificate_issued"))
+    assert certificate.number in note.message and note.link == "/exporter/registrations"
+
+
+def test_a_registration_gets_one_certificate_unless_it_is_replaced(ctx):
+    registrar, _exporter, registration, first = make_certificate()
+    with pytest.raises(ValidationFailed, match="already issued"):
+        certificates.issue_certificate(registrar, registration)
+    assert _count(Certificate) == 1 and _count(StoredPdf) == 1
+    assert db.session.get(CertificateCounter, local_today().year).last_serial == 1
+
+    with pytest.raises(ValidationFailed) as missing_reason:
+        certificates.issue_certificate(registrar, registration, replaces=first)
+    assert "reason" in missing_reason.value.errors
+    second = certificates.issue_certificate(registrar, registration, replaces=first,
+                                            reason="Enterprise renamed")
+    assert second.replaces_id == first.id and second.data["replaces"] == first.number
+    assert parse_certificate_number(second.number)[1] == 2
+    assert certificates.certificate_status(first) == "replaced"
+    assert certificates.certificate_status(second) == "valid"
+    assert certificates.current_certificate(registration.id).id == second.id
+    with pytest.raises(ValidationFailed, match="already been replaced"):
+        certificates.issue_certificate(registrar, registration, replaces=first, reason="again")
+    assert _pdf(first) != _pdf(second)
+
+
+def test_only_a_registrar_issues_and_only_for_an_active_registration(ctx):
+    registrar = make_user("registrar")
+    _exporter, _application, registration = make_registration(
+        registrar, local_today() - timedelta(days=10))
+    for role in ("inspector", "admin", "exporter"):
+        with pytest.raises(PermissionDenied):
+            certificates.issue_certificate(make_user(role), registration)
+    registrations.change_status(registrar, registration, "suspend", {
+        "authority": "gacc", "suspended_from": local_today(), "reason": "Audit"})
+    with pytest.raises(ValidationFailed, match="only for an active registration"):
+        certificates.issue_certificate(registrar, registration)
+    assert _count(Certificate) == 0 and _count(StoredPdf) == 0
+    assert _count(CertificateCounter) == 0
+
+
+def test_preview_is_a_watermarked_draft_and_stores_nothing(ctx):
+    registrar = make_user("registrar")
+    _exporter, _application, registration = make_registration(
+        registrar, local_today() - timedelta(days=10))
+    rendered = certificates.preview_certificate(registrar, registration)
+    reader = PdfReader(io.BytesIO(rendered.content))
+    text = reader.pages[0].extract_text()
+    assert "DRAFT" in text and registration.china_number in text
+    assert dict(reader.attachments) == {}
+    assert _count(StoredPdf) == 0 and _count(Certificate) == 0
+    assert _count(CertificateCounter) == 0
+    with pytest.raises(PermissionDenied):
+        certificates.preview_certificate(make_user("inspector"), registration)
+
+
+@pytest.mark.parametrize(("action", "data", "status"), [
+    ("suspend", {"authority": "gacc", "reason": "Audit"}, "suspended"),
+    ("revoke", {"reference": "GACC 2026/7", "reason": "Fraud"}, "revoked"),
+    ("cancel", {"reason": "Stopped exporting"}, "revoked"),
+    ("invalidate", {"cause": "relocation", "reason": "Moved"}, "revoked"),
+])
+def test_status_follows_the_registration_at_once(ctx, action, data, status):
+    registrar, _exporter, registration, certificate = make_certificate()
+    assert certificates.certificate_status(certificate) == "valid"
+    registrations.change_status(registrar, registration, action,
+                                {**data, "suspended_from": local_today()})
+    db.session.expire_all()
+    assert certificates.certificate_status(certificate) == status
+
+
+def test_status_is_expired_after_the_printed_validity_or_the_registrations_expiry(ctx):
+    _registrar, _exporter, registration, certificate = make_certificate()
+    valid_to = date.fromisoformat(certificate.data["valid_to"])
+    assert certificates.certificate_status(certificate, valid_to) == "valid"
+    assert certificates.certificate_status(certificate, valid_to + timedelta(days=1)) == "expired"
+    registration.status = "expired"
+    db.session.commit()
+    assert certificates.certificate_status(certificate) == "expired"
+    certificate.revoked_at = certificate.issued_at
+    db.session.commit()
+    assert certificates.certificate_status(certificate) == "revoked"
+
+
+def test_numbers_are_counted_per_year_from_one(ctx):
+    registrar = make_user("registrar")
+    db.session.add(CertificateCounter(year=local_today().year - 1, last_serial=41))
+    db.session.commit()
+    numbers = [make_certificate(registrar)[3].number for _ in range(2)]
+    year = local_today().year
+    assert numbers == [f"KZ-CN-{year}-000001", f"KZ-CN-{year}-000002"]
+    assert db.session.get(CertificateCounter, year - 1).last_serial == 41
+
+
+def test_a_hostile_enterprise_name_is_printed_as_text(ctx):
+    hostile = '<link rel=attachment href="file:///etc/passwd"><img src="http://127.0.0.1:9/x">'
+    registrar = make_user("registrar")
+    _exporter, _application, registration = make_registration(
+        registrar, local_today() - timedelta(days=10))
+    registration.enterprise.name_en = hostile
+    db.session.commit()
+    certificate = certificates.issue_certificate(registrar, registration)
+    reader = PdfReader(io.BytesIO(_pdf(certificate)))
+    assert list(reader.attachments) == ["certificate.json"]
+    assert certificate.data["enterprise"]["name"]["en"] == hostile
+    text = " ".join(reader.pages[0].extract_text().split())
+    assert 'href="file:///etc/passwd">' in text

@@ -1,0 +1,201 @@
+"""The demo data: every application state and registration status, reached through the services.
+
+One database is seeded for the module through `flask seed-demo`, as `make run` does; the tests
+only read it (seeding takes seconds)."""
+
+from datetime import date
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import func, select, text
+
+from certtrack import create_app
+from certtrack.domain.workflow import State
+from certtrack.extensions import db
+from certtrack.models import (
+    Application,
+    AuditEvent,
+    CorrectionRequest,
+    Enterprise,
+    Finding,
+    LabResult,
+    Registration,
+    Sample,
+    User,
+)
+from certtrack.services import audit, registrations, review
+from certtrack.services.applications import local_today
+from certtrack.services.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
+from certtrack.services.demo.companies import COMPANIES, demo_bin, exporter_email
+from certtrack.services.reference import load_reference
+
+from forms import login
+
+
+@pytest.fixture(scope="module")
+def demo(database_url, tmp_path_factory):
+    """A fresh database seeded by the command; the command's output is kept."""
+    app = create_app({
+        "TESTING": True, "SECRET_KEY": "demo-secret-key", "SQLALCHEMY_DATABASE_URI": database_url,
+        "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("demo-uploads")),
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+    })
+    with app.app_context():
+        if database_url.startswith("sqlite"):
+            db.create_all()
+        load_reference()
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    yield SimpleNamespace(app=app, output=result.output)
+    with app.app_context():
+        db.session.remove()
+        if database_url.startswith("postgresql"):
+            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            db.session.commit()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def seeded(demo):
+    """A request context on the seeded database, for calling services."""
+    with demo.app.test_request_context():
+        yield demo
+
+
+def _user(email: str) -> User:
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def _states() -> dict[str, int]:
+    return dict(db.session.execute(select(Application.state, func.count())
+                                   .group_by(Application.state)).all())
+
+
+def _one(state: State) -> Application:
+    return db.session.scalars(select(Application).where(Application.state == state)
+                              .order_by(Application.id)).first()
+
+
+def _queue_states(email: str) -> set[str]:
+    query = review.queue_query(_user(email), review.QueueFilters())
+    return {application.state for application in db.session.scalars(query)}
+
+
+def test_the_seed_reaches_every_state_with_what_each_state_implies(seeded):
+    assert set(_states()) == {state.value for state in State}
+    assert db.session.scalars(select(CorrectionRequest.deficiencies).where(
+        CorrectionRequest.application_id == _one(State.returned).id)).one()
+    assert db.session.scalar(select(func.count()).select_from(Finding).where(
+        Finding.application_id == _one(State.inspected).id)) == 2
+    evidence = db.session.scalars(select(Finding.status).where(
+        Finding.application_id == _one(State.corrective_actions).id)).all()
+    assert sorted(evidence) == ["evidence_submitted", "open"]
+    assert all(db.session.scalar(select(func.count()).select_from(Sample).where(
+        Sample.application_id == a.id)) for a in db.session.scalars(
+        select(Application).where(Application.state == State.lab_testing)))
+    verdicts = db.session.scalars(select(LabResult.verdict).where(
+        LabResult.application_id == _one(State.conclusion_positive).id)).all()
+    assert verdicts and set(verdicts) == {"compliant"}
+    assert "non_compliant" in db.session.scalars(select(LabResult.verdict).where(
+        LabResult.application_id == _one(State.conclusion_negative).id)).all()
+    assert _one(State.submitted_to_gacc).gacc_batch is not None
+
+
+def test_registrations_cover_each_status_and_an_open_renewal_window(seeded):
+    by_status = {}
+    for registration in db.session.scalars(select(Registration).order_by(Registration.id)):
+        by_status.setdefault(registration.status, []).append(registration)
+    assert {"active", "suspended", "expired"} <= set(by_status)
+    assert all(r.application.state == State.registered for rs in by_status.values() for r in rs)
+    suspended = by_status["suspended"][0]
+    assert suspended.suspended_until > local_today() and suspended.suspension_reason
+    assert db.session.scalar(select(AuditEvent.id).where(
+        AuditEvent.object_type == "registration", AuditEvent.object_id ==
+        by_status["expired"][0].id, AuditEvent.action == "expire", AuditEvent.actor_id.is_(None)))
+    open_window = [r for r in by_status["active"]
+                   if registrations.renewal(r, local_today()).state == "open"]
+    assert open_window and open_window[0].regime == "248"
+    assert open_window[0].listing_date < date(2026, 6, 1)
+
+
+def test_the_audit_chain_holds_and_a_second_seed_does_nothing(seeded):
+    report = audit.verify_chain()
+    assert report.broken_seq is None and report.checked > 500
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == report.checked
+    counts = (_states(), db.session.scalar(select(func.count()).select_from(User)))
+    assert seed_demo(only_if_empty=True) is None
+    assert (_states(), db.session.scalar(select(func.count()).select_from(User))) == counts
+
+
+def test_accounts_enterprises_and_the_inspectors_queues(seeded):
+    assert _user("exporter@demo.certtrack.kz").enterprise_id is None
+    assert db.session.scalar(select(Enterprise.id).where(Enterprise.bin == "940140000385")) is None
+    meat = _user("meat@demo.certtrack.kz")
+    assert meat.enterprise.bin == "961141000023"
+    assert db.session.scalars(select(Application.state).where(
+        Application.enterprise_id == meat.enterprise_id)).all() == ["submitted"]
+    for company in COMPANIES:
+        exporter = _user(exporter_email(company))
+        assert exporter.enterprise.bin == demo_bin(company.registered, company.serial)
+        assert exporter.enterprise.establishments
+    phyto = _queue_states("phyto@demo.certtrack.kz")
+    assert {"submitted", "under_review", "returned", "inspection_scheduled", "inspected",
+            "corrective_actions", "lab_testing", "conclusion_positive"} <= phyto
+    assert {"submitted", "under_review", "inspection_scheduled", "lab_testing"} \
+        <= _queue_states("vet@demo.certtrack.kz")
+    assert "draft" not in phyto
+
+
+def test_the_command_prints_the_logins_once(demo):
+    assert DEMO_PASSWORD in demo.output
+    for role, email, *_rest in DEMO_USERS:
+        assert f"{role:<10} {email}" in demo.output
+    again = demo.app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])
+    assert again.exit_code == 0
+    assert "already has accounts" in again.output and "phyto@demo.certtrack.kz" in again.output
+
+
+def _application_ids(demo, *states: State) -> list[int]:
+    with demo.app.app_context():
+        return db.session.scalars(select(Application.id).where(
+            Application.state.in_(states)).order_by(Application.id)).all()
+
+
+def test_every_application_opens_for_the_registrar_and_the_inspectors(demo):
+    staff_states = [state for state in State if state != State.draft]
+    client = demo.app.test_client()
+    login(client, "registrar@demo.certtrack.kz", DEMO_PASSWORD)
+    for application_id in _application_ids(demo, *staff_states):
+        assert client.get(f"/registrar/applications/{application_id}").status_code == 200
+    assert "CKAZ" in client.get("/registrar/registrations").get_data(as_text=True)
+    for email in ("phyto@demo.certtrack.kz", "vet@demo.certtrack.kz"):
+        client = demo.app.test_client()
+        login(client, email, DEMO_PASSWORD)
+        queue = client.get("/inspector/")
+        assert queue.status_code == 200 and "A-0" in queue.get_data(as_text=True)
+        with demo.app.test_request_context():
+            visible = [a.id for a in db.session.scalars(
+                review.queue_query(_user(email), review.QueueFilters()))]
+        for application_id in visible:
+            assert client.get(f"/inspector/applications/{application_id}").status_code == 200
+
+
+def test_exporters_see_their_applications_deficiencies_and_registrations(demo):
+    returned = demo.app.test_client()
+    login(returned, "qyzyljar-oil@demo.certtrack.kz", DEMO_PASSWORD)
+    with demo.app.app_context():
+        enterprise_id = _user("qyzyljar-oil@demo.certtrack.kz").enterprise_id
+        own = dict(db.session.execute(select(Application.state, Application.id).where(
+            Application.enterprise_id == enterprise_id)).all())
+    assert set(own) == {"submitted", "returned", "rejected"}
+    for application_id in own.values():
+        assert returned.get(f"/exporter/applications/{application_id}").status_code == 200
+    page = returned.get(f"/exporter/applications/{own['returned']}").get_data(as_text=True)
+    assert "Upload the HACCP certificate of the Petropavl oilseed plant." in page
+    listed = demo.app.test_client()
+    login(listed, "esil-grain@demo.certtrack.kz", DEMO_PASSWORD)
+    with demo.app.app_context():
+        number = db.session.scalar(select(Registration.china_number).join(Enterprise).where(
+            Enterprise.name_en == "Esil Grain Terminal JSC"))
+    assert number in listed.get("/exporter/registrations").get_data(as_text=True)

@@ -1,0 +1,135 @@
+"""The registrar's certificate and dossier pages, and who may download what."""
+
+import io
+from datetime import timedelta
+
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from certtrack.extensions import db
+from certtrack.models import Certificate, Dossier, StoredPdf
+from certtrack.services.applications import local_today
+
+from factories import (
+    make_certificate,
+    make_registration,
+    make_submitted_application,
+    make_user,
+    move_to_state,
+)
+from forms import login, post
+
+
+def _count(model) -> int:
+    db.session.expire_all()
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_registrar_previews_then_issues_once(ctx, client):
+    registrar = make_user("registrar")
+    _exporter, _application, registration = make_registration(
+        registrar, local_today() - timedelta(days=5))
+    login(client, registrar.email)
+    page_url = f"/registrar/registrations/{registration.id}"
+    page = client.get(page_url).get_data(as_text=True)
+    assert "No certificate has been issued" in page and "Issue the certificate" in page
+
+    preview = client.get(f"{page_url}/certificate-preview")
+    assert preview.status_code == 200 and preview.mimetype == "application/pdf"
+    assert preview.headers["X-Content-Type-Options"] == "nosniff"
+    assert "DRAFT" in PdfReader(io.BytesIO(preview.data)).pages[0].extract_text()
+    assert _count(StoredPdf) == 0
+
+    issued = post(client, f"{page_url}/certificates")
+    assert issued.status_code == 302 and issued.location == page_url
+    page = client.get(page_url).get_data(as_text=True)
+    certificate = db.session.scalar(select(Certificate))
+    assert f"Certificate {certificate.number} is issued" in page
+    assert db.session.get(StoredPdf, certificate.pdf_id).sha256 in page
+    assert "Issue the certificate" not in page and "Replace after a change" in page
+
+    again = post(client, f"{page_url}/certificates")
+    assert again.status_code == 302
+    assert "is already issued for this registration" in client.get(page_url).get_data(
+        as_text=True)
+    assert _count(Certificate) == 1
+
+
+def test_replacement_needs_a_reason_and_marks_the_old_one_replaced(ctx, client):
+    registrar, _exporter, registration, first = make_certificate()
+    login(client, registrar.email)
+    url = f"/registrar/certificates/{first.id}/replace"
+    assert "What changed" in client.get(url).get_data(as_text=True)
+    empty = post(client, url, {"reason": ""})
+    assert empty.status_code == 422
+    assert _count(Certificate) == 1
+    done = post(client, url, {"reason": "Validity extended by the renewal"})
+    assert done.status_code == 302
+    page = client.get(done.location).get_data(as_text=True)
+    second = db.session.scalar(select(Certificate).where(Certificate.replaces_id == first.id))
+    assert f"Certificate {second.number} replaces {first.number}" in page
+    assert "Replaced" in page and f"replaces {first.number}" in page
+    stale = post(client, url, {"reason": "twice"})
+    assert stale.status_code == 302 and _count(Certificate) == 2
+
+
+def test_the_exporter_downloads_its_certificate_and_no_one_elses(ctx, client):
+    _registrar, exporter, _registration, certificate = make_certificate()
+    _r, other_exporter, _g, other_certificate = make_certificate()
+    login(client, exporter.email)
+    listing = client.get("/exporter/registrations").get_data(as_text=True)
+    assert f"/certificates/{certificate.id}.pdf" in listing
+    assert f"/certificates/{other_certificate.id}.pdf" not in listing
+    own = client.get(f"/certificates/{certificate.id}.pdf")
+    assert own.status_code == 200
+    assert own.data == db.session.get(StoredPdf, certificate.pdf_id).content
+    assert client.get(f"/certificates/{other_certificate.id}.pdf").status_code == 404
+    assert client.get("/certificates/999.pdf").status_code == 404
+    post(client, "/logout")
+    login(client, other_exporter.email)
+    assert client.get(f"/certificates/{certificate.id}.pdf").status_code == 404
+
+
+def test_dossiers_are_listed_downloaded_and_regenerated(ctx, client):
+    registrar = make_user("registrar")
+    _exporter, application = make_submitted_application(name="Steppe Grain LLP")
+    move_to_state(application, "conclusion_positive")
+    login(client, registrar.email)
+    assert post(client, "/registrar/recommend",
+                {"application_id": application.id}).status_code == 302
+    (dossier,) = db.session.scalars(select(Dossier)).all()
+    detail = client.get(f"/registrar/applications/{application.id}").get_data(as_text=True)
+    assert f"/dossiers/{dossier.id}.pdf" in detail and "Generate a new version" in detail
+    download = client.get(f"/dossiers/{dossier.id}.pdf")
+    assert download.status_code == 200 and download.mimetype == "application/pdf"
+    assert download.headers["Content-Disposition"] == (
+        f"attachment; filename=dossier-{application.reference}-v1.pdf")
+    assert download.data == db.session.get(StoredPdf, dossier.pdf_id).content
+
+    again = post(client, f"/registrar/applications/{application.id}/dossiers")
+    assert again.status_code == 302
+    assert "Version 2 of the dossier is stored." in client.get(again.location).get_data(
+        as_text=True)
+    assert _count(Dossier) == 2
+
+    inspector = make_user("inspector")
+    post(client, "/logout")
+    login(client, inspector.email)
+    assert client.get(f"/dossiers/{dossier.id}.pdf").status_code == 200
+    page = client.get(f"/inspector/applications/{application.id}").get_data(as_text=True)
+    assert f"/dossiers/{dossier.id}.pdf" in page and "Generate a new version" not in page
+
+
+def test_the_batch_page_lists_its_dossier(ctx, client):
+    registrar = make_user("registrar")
+    _exporter, application = make_submitted_application(name="Steppe Grain LLP")
+    move_to_state(application, "recommended")
+    login(client, registrar.email)
+    sent = post(client, "/registrar/batches", {
+        "reference": "KZ-GACC-2026-09", "submitted_on": local_today().isoformat(),
+        "application_id": application.id})
+    assert sent.status_code == 302
+    page = client.get(sent.location).get_data(as_text=True)
+    (dossier,) = db.session.scalars(select(Dossier)).all()
+    assert dossier.gacc_batch_id is not None
+    assert f"/dossiers/{dossier.id}.pdf" in page

@@ -1,0 +1,166 @@
+"""The public register: registrations in force, searched by name in any language, BIN or China
+number, filtered by category and region, paginated, exported as CSV, in constant queries."""
+
+import csv
+import io
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event, select
+
+from certtrack.extensions import db
+from certtrack.models import Registration
+from certtrack.services import registrations
+from certtrack.services.applications import local_today
+
+from factories import make_registration, make_user
+
+CSV_HEADER = ["enterprise", "bin", "establishment", "region", "category",
+              "china_registration_number", "valid_from", "valid_to", "status"]
+
+
+@pytest.fixture
+def registrar(ctx):
+    return make_user("registrar")
+
+
+def _listed(registrar, **options):
+    """A registration listed a month ago, and its enterprise."""
+    _exporter, _application, registration = make_registration(
+        registrar, local_today() - timedelta(days=30), **options)
+    return registration
+
+
+def _rename(registration, **names) -> None:
+    for key, value in names.items():
+        setattr(registration.enterprise, key, value)
+    db.session.commit()
+
+
+@pytest.fixture
+def register(registrar):
+    """Three registrations in force (one suspended) and two that are not."""
+    grain = _listed(registrar)
+    _rename(grain, name_en="Steppe Grain LLP", name_kk="Дала Астығы ЖШС", name_zh="草原粮食")
+    meat = _listed(registrar, category="meat", product="beef_chilled", region="KZ-39")
+    _rename(meat, name_en="Kostanay Meat JSC", name_ru="АО Костанай Мясо")
+    suspended = _listed(registrar, region="KZ-39")
+    registrations.change_status(registrar, suspended, "suspend", {
+        "authority": "gacc", "suspended_from": local_today(), "reason": "Audit"})
+    revoked = _listed(registrar)
+    registrations.change_status(registrar, revoked, "revoke",
+                                {"reference": "GACC 1", "reason": "Fraud"})
+    lapsed = _listed(registrar)
+    lapsed.valid_to = local_today() - timedelta(days=1)
+    db.session.commit()
+    return {"grain": grain, "meat": meat, "suspended": suspended, "revoked": revoked,
+            "lapsed": lapsed}
+
+
+def _numbers(client, **query) -> set[str]:
+    response = client.get("/register", query_string=query)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    return {number for number in _all_numbers() if number in page}
+
+
+def _all_numbers() -> list[str]:
+    return list(db.session.scalars(select(Registration.china_number)))
+
+
+def test_only_registrations_in_force_are_listed(client, register):
+    shown = _numbers(client)
+    assert shown == {register[k].china_number for k in ("grain", "meat", "suspended")}
+    page = client.get("/register").get_data(as_text=True)
+    assert "Suspended" in page
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ({"q": "steppe grain"}, {"grain"}),
+    ({"q": "Дала Астығы"}, {"grain"}),
+    ({"q": "草原"}, {"grain"}),
+    ({"q": "АО Костанай"}, {"meat"}),
+    ({"category": "meat"}, {"meat"}),
+    ({"region": "KZ-39"}, {"meat", "suspended"}),
+    ({"region": "KZ-39", "category": "edible_grains"}, {"suspended"}),
+    ({"q": "nothing like this"}, set()),
+])
+def test_search_and_filters(client, register, query, expected):
+    assert _numbers(client, **query) == {register[k].china_number for k in expected}
+
+
+def test_search_by_bin_and_china_number(client, register):
+    grain = register["grain"]
+    assert _numbers(client, q=grain.enterprise.bin) == {grain.china_number}
+    assert _numbers(client, q=grain.china_number.lower()) == {grain.china_number}
+
+
+def test_pages(app, client, register):
+    app.config["PER_PAGE"] = 2
+    first = client.get("/register").get_data(as_text=True)
+    second = client.get("/register", query_string={"page": 2}).get_data(as_text=True)
+    in_force = [register[k].china_number for k in ("grain", "meat", "suspended")]
+    on_first = [n for n in in_force if n in first]
+    on_second = [n for n in in_force if n in second]
+    assert len(on_first) == 2 and len(on_second) == 1
+    assert set(on_first) | set(on_second) == set(in_force)
+    assert "3 in all" in first
+
+
+def _csv_rows(response) -> list[list[str]]:
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    return list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+
+
+def test_csv_has_the_same_rows_as_the_filters(client, register):
+    rows = _csv_rows(client.get("/register.csv", query_string={"region": "KZ-39"}))
+    assert rows[0] == CSV_HEADER
+    by_number = {row[5]: row for row in rows[1:]}
+    assert set(by_number) == {register["meat"].china_number, register["suspended"].china_number}
+    meat = register["meat"]
+    assert by_number[meat.china_number] == [
+        "Kostanay Meat JSC", meat.enterprise.bin, meat.establishment.name, "Kostanay Region",
+        "Meat and meat products", meat.china_number, meat.valid_from.isoformat(),
+        meat.valid_to.isoformat(), "Active"]
+    assert by_number[register["suspended"].china_number][8] == "Suspended"
+
+
+def test_csv_cells_never_run_as_formulas(client, register):
+    _rename(register["grain"], name_en="=HYPERLINK(\"http://evil\")")
+    rows = _csv_rows(client.get("/register.csv", query_string={"q": "HYPERLINK"}))
+    assert rows[1][0] == "'=HYPERLINK(\"http://evil\")"
+
+
+@contextmanager
+def _counting():
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def _queries(client, url: str) -> int:
+    with _counting() as statements:
+        assert client.get(url).status_code == 200
+    return len(statements)
+
+
+def test_query_count_does_not_grow_with_the_rows(client, registrar):
+    for _ in range(3):
+        _listed(registrar)
+    few = {url: _queries(client, url) for url in ("/register", "/register.csv")}
+    for _ in range(20):
+        _listed(registrar, region="KZ-39")
+    many = {url: _queries(client, url) for url in ("/register", "/register.csv")}
+    assert many == few
+    assert "23 in all" in client.get("/register").get_data(as_text=True)
+    assert len(_csv_rows(client.get("/register.csv"))) == 24

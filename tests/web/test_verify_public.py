@@ -1,0 +1,198 @@
+"""Public verification without signing in: the QR target, the form, the PDF check, identical
+answers for a wrong code and an unknown number, the throttle and the log."""
+
+import hashlib
+import io
+import re
+import subprocess
+from datetime import date
+from urllib.parse import urlsplit
+
+import pytest
+import zxingcpp
+from PIL import Image
+from sqlalchemy import select
+
+from certtrack.extensions import db
+from certtrack.models import LoginAttempt, StoredPdf, VerificationLog
+from certtrack.services import registrations
+from certtrack.services.applications import local_today
+
+from factories import make_certificate
+from forms import csrf_token, login
+
+TOKEN = re.compile(r'value="[0-9]{14}##[0-9a-f]+"')
+
+
+@pytest.fixture
+def issued(ctx):
+    """A registrar, the exporter, the registration and its issued certificate."""
+    return make_certificate()
+
+
+def _path(certificate) -> str:
+    return f"/verify/{certificate.number}/{certificate.verification_code}"
+
+
+def _logs() -> list[tuple[str, str, int | None]]:
+    db.session.expire_all()
+    return [(row.channel, row.result, row.certificate_id) for row in db.session.scalars(
+        select(VerificationLog).order_by(VerificationLog.id))]
+
+
+def test_the_qr_code_of_an_issued_certificate_leads_to_valid(client, issued, tmp_path):
+    certificate = issued[3]
+    pdf = tmp_path / "certificate.pdf"
+    pdf.write_bytes(db.session.get(StoredPdf, certificate.pdf_id).content)
+    subprocess.run(["pdftoppm", "-png", "-r", "200", "-singlefile", str(pdf),
+                    str(tmp_path / "page")], check=True)
+    with Image.open(tmp_path / "page.png") as image:
+        (code,) = zxingcpp.read_barcodes(image)
+    url = urlsplit(code.text)
+    assert f"{url.scheme}://{url.netloc}" == "http://127.0.0.1:5000"
+    response = client.get(url.path)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert re.search(r'id="certificate-status">\s*Valid\s*<', page)
+    assert certificate.number in page and issued[2].china_number in page
+    assert issued[2].enterprise.name_en in page
+    assert _logs() == [("qr", "valid", certificate.id)]
+
+
+def test_downloads_are_identical_and_match_the_published_sha256(client, issued):
+    registrar, exporter, _registration, certificate = issued
+    login(client, exporter.email)
+    first = client.get(f"/certificates/{certificate.id}.pdf")
+    second = client.get(f"/certificates/{certificate.id}.pdf")
+    assert first.status_code == second.status_code == 200
+    assert first.data == second.data and first.data.startswith(b"%PDF-")
+    assert first.mimetype == "application/pdf"
+    assert first.headers["Content-Disposition"].startswith("attachment;")
+    assert certificate.number in first.headers["Content-Disposition"]
+    assert first.headers["X-Content-Type-Options"] == "nosniff"
+    digest = hashlib.sha256(first.data).hexdigest()
+    page = client.get(_path(certificate)).get_data(as_text=True)
+    assert f'id="issued-sha256">{digest}<' in page
+
+
+def test_revoking_the_registration_flips_verification_to_revoked(client, issued):
+    registrar, _exporter, registration, certificate = issued
+    assert "Valid" in client.get(_path(certificate)).get_data(as_text=True)
+    registrations.change_status(registrar, registration, "revoke",
+                                {"reference": "GACC 2026/12", "reason": "Fraud"})
+    page = client.get(_path(certificate)).get_data(as_text=True)
+    assert re.search(r'id="certificate-status">\s*Revoked\s*<', page)
+    assert "must not be relied on" in page
+
+
+def test_suspension_shows_at_once(client, issued):
+    registrar, _exporter, registration, certificate = issued
+    registrations.change_status(registrar, registration, "suspend", {
+        "authority": "gacc", "suspended_from": local_today(), "reason": "Audit"})
+    page = client.get(_path(certificate)).get_data(as_text=True)
+    assert re.search(r'id="certificate-status">\s*Suspended\s*<', page)
+
+
+def _normalised(response, number: str, code: str = "") -> str:
+    """The page without what differs by construction: the CSRF token, and the number and code
+    the visitor typed (echoed in the form and the language switcher's return address)."""
+    text = response.get_data(as_text=True).replace(number, "NUMBER")
+    return TOKEN.sub("TOKEN", text.replace(code, "CODE") if code else text)
+
+
+def test_a_wrong_code_and_an_unknown_number_get_the_same_answer(client, issued):
+    certificate = issued[3]
+    year = local_today().year
+    unknown = f"KZ-CN-{year}-000777"
+    wrong_code = client.get(f"/verify/{certificate.number}/{'x' * 32}")
+    unknown_number = client.get(f"/verify/{unknown}/{certificate.verification_code}")
+    assert wrong_code.status_code == unknown_number.status_code == 404
+    assert _normalised(wrong_code, certificate.number, "x" * 32) == \
+        _normalised(unknown_number, unknown, certificate.verification_code)
+    assert "No certificate matches this number and verification code" in \
+        wrong_code.get_data(as_text=True)
+    typed = client.get("/verify", query_string={"number": certificate.number, "code": "nope"})
+    typed_unknown = client.get("/verify", query_string={"number": unknown, "code": "nope"})
+    assert typed.status_code == typed_unknown.status_code == 404
+    assert _normalised(typed, certificate.number) == _normalised(typed_unknown, unknown)
+    garbage = client.get("/verify/not-a-number/whatever")
+    assert garbage.status_code == 404
+    assert [row[1:] for row in _logs()] == [("not_found", None)] * 5
+
+
+def test_the_form_verifies_a_number_typed_by_hand(client, issued):
+    certificate = issued[3]
+    assert "Verification code" in client.get("/verify").get_data(as_text=True)
+    response = client.get("/verify", query_string={
+        "number": " " + certificate.number.lower() + " ", "code": certificate.verification_code})
+    assert response.status_code == 200
+    assert re.search(r'id="certificate-status">\s*Valid\s*<', response.get_data(as_text=True))
+    missing = client.get("/verify", query_string={"number": certificate.number, "code": ""})
+    assert missing.status_code == 422
+    assert certificate.number in missing.get_data(as_text=True)
+    assert _logs() == [("form", "valid", certificate.id)]
+
+
+def test_a_pdf_received_is_checked_byte_for_byte(client, issued):
+    certificate = issued[3]
+    issued_bytes = db.session.get(StoredPdf, certificate.pdf_id).content
+    token = csrf_token(client, _path(certificate))
+
+    def check(content: bytes, name: str = "certificate.pdf"):
+        return client.post(_path(certificate), data={
+            "csrf_token": token, "file": (io.BytesIO(content), name)},
+            content_type="multipart/form-data")
+
+    same = check(issued_bytes)
+    assert same.status_code == 200
+    assert "Identical: the file is byte for byte" in same.get_data(as_text=True)
+    altered = check(issued_bytes + b"%one comment more, still a PDF\n")
+    assert altered.status_code == 200
+    assert "Different: the file is not the PDF issued" in altered.get_data(as_text=True)
+    nothing = client.post(_path(certificate), data={"csrf_token": token})
+    assert nothing.status_code == 422
+    assert "Choose the PDF file to check." in nothing.get_data(as_text=True)
+    wrong = client.post(f"/verify/{certificate.number}/{'y' * 32}", data={
+        "csrf_token": token, "file": (io.BytesIO(issued_bytes), "c.pdf")},
+        content_type="multipart/form-data")
+    assert wrong.status_code == 404
+    assert "Identical" not in wrong.get_data(as_text=True)
+    assert _logs() == [("qr", "valid", certificate.id),  # the page the form was read from
+                       ("pdf", "identical", certificate.id), ("pdf", "different", certificate.id),
+                       ("pdf", "valid", certificate.id), ("pdf", "not_found", None)]
+
+
+def test_verification_is_rate_limited_per_address(app, client, issued):
+    certificate = issued[3]
+    limit = app.config["VERIFY_MAX_PER_WINDOW"]
+    statuses = [client.get(_path(certificate)).status_code for _ in range(limit)]
+    assert statuses == [200] * limit
+    refused = client.get(f"/verify/{certificate.number}/{'z' * 32}")
+    assert refused.status_code == 429
+    assert 0 < int(refused.headers["Retry-After"]) <= 600
+    assert "Too many verifications" in refused.get_data(as_text=True)
+    other = client.get(_path(certificate), environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    assert other.status_code == 200
+    assert len(_logs()) == limit + 1
+
+
+def test_the_log_holds_no_personal_data(client, issued):
+    certificate = issued[3]
+    client.get(_path(certificate), environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    (row,) = db.session.scalars(select(VerificationLog)).all()
+    columns = {column.name: getattr(row, column.name) for column in row.__table__.columns}
+    assert set(columns) == {"id", "at", "certificate_id", "channel", "result", "data"}
+    assert "203.0.113.9" not in str(columns)
+    keys = db.session.scalars(select(LoginAttempt.key)).all()
+    assert keys and all("203.0.113.9" not in key for key in keys)
+
+
+def test_verification_needs_no_sign_in_and_shows_no_documents(client, issued):
+    certificate = issued[3]
+    response = client.get(_path(certificate))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    documents = issued[2].application.documents
+    assert documents and all(d.sha256 not in page and d.original_name not in page
+                             for d in documents)
+    assert date.fromisoformat(certificate.data["valid_to"]).isoformat() in page
