@@ -17,7 +17,18 @@ from bench.dataset import Sizes
 from bench.dataset.actors import LOGINS, PASSWORD
 from bench.dataset.names import make_bin
 from bench.pages import Page, logged_in_client, measure_in_process, page_list, page_path
-from bench.server import ROOT, WrkMissing, ensure_wrk, fetch, gunicorn, http_login, run_wrk
+from bench.server import (
+    GUNICORN_FLAGS,
+    ROOT,
+    WRK_CONNECTIONS,
+    WRK_THREADS,
+    WrkMissing,
+    ensure_wrk,
+    fetch,
+    gunicorn,
+    http_login,
+    run_wrk,
+)
 
 LOG = DATA / "gunicorn.log"
 
@@ -141,6 +152,20 @@ def _ratios(floor_row: dict, rows: list[dict]) -> None:
         row["ratio_to_floor"] = round(rps / floor_rps, 3) if rps and floor_rps else None
 
 
+def _server(args: argparse.Namespace) -> dict:
+    recycle = ["--max-requests", str(args.max_requests)] if args.max_requests else []
+    return {"gunicorn": [*GUNICORN_FLAGS, *recycle],
+            "wrk": {"threads": WRK_THREADS, "connections": WRK_CONNECTIONS,
+                    "seconds": args.duration}}
+
+
+def _print_machine(described: dict, dataset: dict) -> None:
+    origin = "reused" if dataset["reused"] else f"generated in {dataset['seconds']} s"
+    print(f"Machine: {described['cpu']}, {described['cores']} cores, "
+          f"{described['memory_gb']} GB, {described['os']}; Python {described['python']}, "
+          f"SQLite {described['sqlite']}. Database {dataset['url']} ({origin}).")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the whole bench and report."""
     args = parse_args(argv)
@@ -156,9 +181,10 @@ def main(argv: list[str] | None = None) -> None:
     results = {"generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
                "machine": {**machine.describe(), "load_before": load_before,
                            "load_after": machine.load_average()},
-               "database": dataset, "settings": vars(args), "seconds": timings,
-               **figures, "budget": lines}
+               "database": dataset, "settings": vars(args), "server": _server(args),
+               "seconds": timings, **figures, "budget": lines}
     report.write_results(results)
+    _print_machine(results["machine"], dataset)
     print(report.page_table(figures["floor"], figures["pages"]))
     if figures["http_note"]:
         print(f"HTTP not measured: {figures['http_note']}")
