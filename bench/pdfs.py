@@ -101,7 +101,8 @@ def _ours_first(documents: dict, scale: float) -> dict:
     """Our renders alone: the memory after RSS_RENDERS certificates and the peak of all three."""
     results = {}
     for name, (kind, context) in documents.items():
-        renders = int(RSS_RENDERS * scale) if name == "certificate" else 1
+        renders = int(RSS_RENDERS * scale) if name == "certificate" else \
+            1 if kind == "dossier" else 5
         _timings, rendered = _timed(_ours(kind, context), renders, 0)
         results[name] = {"pages": rendered.pages, "rss_mb": rss_mb()}
         if name == "certificate":
@@ -123,7 +124,8 @@ def measure(quick: bool = False) -> dict:
         count = (1 if quick else DOSSIER_RENDERS) if kind == "dossier" else \
             max(3, int(CERTIFICATE_RENDERS * scale))
         ours, bare = _ours(kind, context), _bare(kind, context)
-        bare()  # its warm-up (ours is warm)
+        for _ in range(1 if kind == "dossier" else WARM_UP):
+            bare()  # its warm-up (ours is warm)
         mine, theirs = [], []
         for _ in range(count):
             mine += _timed(ours, 1, 0)[0]
