@@ -122,6 +122,23 @@ def app(database_url, tmp_path, request):
 
 
 @pytest.fixture
+def shared_app(app, database_url, tmp_path):
+    """The test app where threads race for real: PostgreSQL when configured, else an SQLite
+    file (the in-memory copy is one connection shared by every thread)."""
+    if database_url.startswith("postgresql"):
+        yield app
+        return
+    file_app = create_app({**app.config, "SQLALCHEMY_ENGINE_OPTIONS": {},
+                           "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'race.sqlite3'}"})
+    with file_app.app_context():
+        db.create_all()
+        load_reference()
+    yield file_app
+    with file_app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
 def ctx(app):
     """An application context for calling services directly."""
     with app.test_request_context():

@@ -4,16 +4,13 @@ CERTTRACK_TEST_DATABASE_URL): one certificate per registration, unique and gaple
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
 from sqlalchemy import func, select
 
-from certtrack import create_app
 from certtrack.extensions import db
 from certtrack.models import AuditEvent, Certificate, CertificateCounter, Registration, User
 from certtrack.services import audit, certificates
 from certtrack.services.applications import local_today
 from certtrack.services.errors import Conflict, ValidationFailed
-from certtrack.services.reference import load_reference
 
 from factories import make_registration, make_user
 
@@ -21,22 +18,6 @@ REGISTRATIONS = 6
 ISSUERS_EACH = 2
 RETRIES = 10  # a registrar whose request timed out waiting for the lock tries again
 
-
-@pytest.fixture
-def shared_app(app, database_url, tmp_path):
-    """The test app on PostgreSQL when configured; else on an SQLite file, so that every thread
-    has a connection of its own (SQLALCHEMY_ENGINE_OPTIONS reset from the in-memory copy)."""
-    if database_url.startswith("postgresql"):
-        yield app
-        return
-    file_app = create_app({**app.config, "SQLALCHEMY_ENGINE_OPTIONS": {},
-                           "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'issue.sqlite3'}"})
-    with file_app.app_context():
-        db.create_all()
-        load_reference()
-    yield file_app
-    with file_app.app_context():
-        db.engine.dispose()
 
 
 def _issue(app, registrar_id: int, registration_id: int, barrier) -> str:

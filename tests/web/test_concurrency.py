@@ -3,36 +3,17 @@
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
 from sqlalchemy import func, select
 
-from certtrack import create_app
 from certtrack.extensions import db
 from certtrack.models import Application, AuditEvent
 from certtrack.services import audit
-from certtrack.services.reference import load_reference
 
 from factories import make_exporter_with_application
 from forms import csrf_token, login
 
 RACERS = 8
 
-
-@pytest.fixture
-def shared_app(app, database_url, tmp_path):
-    """The test app on PostgreSQL when configured; else on an SQLite file (not one shared
-    in-memory connection), so that every thread has its own connection."""
-    if database_url.startswith("postgresql"):
-        yield app
-        return
-    file_app = create_app({**app.config, "SQLALCHEMY_ENGINE_OPTIONS": {},
-                           "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'race.sqlite3'}"})
-    with file_app.app_context():
-        db.create_all()
-        load_reference()
-    yield file_app
-    with file_app.app_context():
-        db.engine.dispose()
 
 
 def race(app, url: str, email: str, data: dict) -> list[int]:
