@@ -59,7 +59,7 @@ instance/config.py:
 	@echo "Wrote $@ with a fresh SECRET_KEY."
 
 %.mo: %.po $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ -q || $(BIN)/pybabel compile -i $< -o $@
+	$(BIN)/pybabel compile -i $< -o $@
 
 # Developers: refresh the catalogs after changing user-facing strings.
 extract-messages: install

@@ -15,6 +15,7 @@ from certtrack.extensions import db
 from certtrack.models import (
     Application,
     AuditEvent,
+    Certificate,
     CorrectionRequest,
     Enterprise,
     Finding,
@@ -199,3 +200,17 @@ def test_exporters_see_their_applications_deficiencies_and_registrations(demo):
         number = db.session.scalar(select(Registration.china_number).join(Enterprise).where(
             Enterprise.name_en == "Esil Grain Terminal JSC"))
     assert number in listed.get("/exporter/registrations").get_data(as_text=True)
+
+
+def test_a_visitor_can_verify_the_demo_certificates(demo):
+    """The demo has issued certificates: one answers valid, the suspended one suspended."""
+    with demo.app.app_context():
+        issued = [(c.number, c.verification_code)
+                  for c in db.session.scalars(select(Certificate).order_by(Certificate.id))]
+    assert len(issued) == 2
+    client = demo.app.test_client()
+    pages = [client.get(f"/verify/{number}/{code}") for number, code in issued]
+    assert [page.status_code for page in pages] == [200, 200]
+    statuses = [page.get_data(as_text=True) for page in pages]
+    assert "Valid" in statuses[0]
+    assert "Suspended" in statuses[1]

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from certtrack.domain.calendar import add_months
 from certtrack.models import Application, Registration
-from certtrack.services import daily, gacc, registrations
+from certtrack.services import certificates, daily, gacc, registrations
 from certtrack.services.applications import local_today
 from certtrack.services.demo.journey import Cast, Line, draft, to_positive
 
@@ -81,6 +81,10 @@ def registered(casts) -> dict[str, Registration]:
         "expired": _registered(atbasar, "atbasar", "edible_grains", Line("wheat", 45000),
                                add_months(today, -61)),
     }
+    # Certificates, so that the public register and the verification page have something to
+    # show: the suspended one answers "suspended" when verified.
+    for key in ("active", "suspended"):
+        certificates.issue_certificate(kostanay.registrar, made[key])
     registrations.change_status(taraz.registrar, made["suspended"], "suspend", {
         "authority": "gacc", "suspended_from": today - timedelta(days=20),
         "suspended_until": today + timedelta(days=40),
