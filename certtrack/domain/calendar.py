@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import csv
 import os
 from collections.abc import Iterable
@@ -39,6 +40,11 @@ def _require_date(value: object, name: str) -> date:
     return value
 
 
+def _count_in(ordinals: list[int], first: int, last: int) -> int:
+    """How many of the sorted `ordinals` lie in (first, last]."""
+    return bisect.bisect_right(ordinals, last) - bisect.bisect_right(ordinals, first)
+
+
 class WorkingCalendar:
     """A five-day week with public holidays and weekend days declared working days."""
 
@@ -60,6 +66,11 @@ class WorkingCalendar:
         clashes = sorted(self._holidays & self._working_weekends)
         if clashes:
             raise ValueError(f"both a holiday and a working day: {clashes[0].isoformat()}")
+        # Sorted ordinals for counting by bisection: lists show an age per row, so a count
+        # must not walk the calendar day by day.
+        self._weekday_holidays = sorted(d.toordinal() for d in self._holidays
+                                        if d.weekday() < SATURDAY)
+        self._worked_weekends = sorted(d.toordinal() for d in self._working_weekends)
 
     def is_working_day(self, d: date) -> bool:
         """Return True for a weekday that is not a holiday, or for a weekend day declared worked."""
@@ -98,13 +109,14 @@ class WorkingCalendar:
         """
         _require_date(start, "start")
         _require_date(end, "end")
-        count = 0
-        day = start + ONE_DAY
-        while day <= end:
-            if self.is_working_day(day):
-                count += 1
-            day += ONE_DAY
-        return count
+        first, last = start.toordinal(), end.toordinal()
+        if last <= first:
+            return 0
+        weeks, rest = divmod(last - first, 7)
+        weekday = start.weekday()
+        count = weeks * 5 + sum(1 for i in range(1, rest + 1) if (weekday + i) % 7 < SATURDAY)
+        return (count - _count_in(self._weekday_holidays, first, last)
+                + _count_in(self._worked_weekends, first, last))
 
     def sla_deadline(self, received: date, service: str) -> date:
         """Return the last on-time day for ``service`` (a key of SLA_WORKING_DAYS) received then.

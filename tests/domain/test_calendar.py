@@ -1,7 +1,7 @@
 """Tests for working days, service levels, renewal windows and the holiday list."""
 
 import csv
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -99,6 +99,17 @@ def test_add_negative_working_days_is_refused(kz):
 )
 def test_working_days_between(kz, start, end, expected):
     assert kz.working_days_between(D(start), D(end)) == expected
+
+
+def test_working_days_between_agrees_with_a_day_by_day_count(kz):
+    # The count is arithmetic (lists show an age per row); walking the calendar is the reference.
+    start = D("2025-12-01")
+    for offset in range(0, 430, 3):
+        first = start + timedelta(days=offset)
+        for length in (0, 1, 2, 5, 6, 7, 8, 13, 40, 200):
+            last = first + timedelta(days=length)
+            walked = sum(kz.is_working_day(first + timedelta(days=i)) for i in range(1, length + 1))
+            assert kz.working_days_between(first, last) == walked, (first, last)
 
 
 @pytest.mark.parametrize("start", ["2026-03-18", "2026-03-20", "2026-03-21", "2026-12-30"])
