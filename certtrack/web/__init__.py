@@ -1,13 +1,11 @@
 """The web layer: blueprints per audience, session checks, CSRF, headers and template helpers."""
 
 from flask import abort, current_app, g, request
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from certtrack.services import notifications as notification_service
-from certtrack.services.applications import local_today
-from certtrack.services.reference import working_calendar
-from certtrack.web import access, errors, labels
+from certtrack.web import access, errors, labels, templating
 from certtrack.web.forms import BaseForm
 
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -48,16 +46,6 @@ def csrf_token() -> str:
 def localized(obj) -> str:
     """A reference row's or enterprise's name in the current language."""
     return obj.name_in(str(get_locale())) if obj is not None else ""
-
-
-def working_days_since(moment) -> int:
-    """Working days from `moment` to today (age in stage)."""
-    return working_calendar().working_days_between(moment.date(), local_today())
-
-
-def is_overdue(deadline) -> bool:
-    """True when a stage deadline has passed."""
-    return deadline is not None and local_today() > deadline
 
 
 def state_row(pair) -> tuple[str, int]:
@@ -115,10 +103,18 @@ def init_app(app) -> None:
                    notifications, assignment, laboratory, admin_limits, verify, register,
                    certificates, issued):
         app.register_blueprint(module.bp)
+    app.jinja_env.install_gettext_callables(
+        gettext=templating.gettext, ngettext=templating.ngettext, newstyle=True,
+        pgettext=templating.pgettext, npgettext=templating.npgettext)
     app.jinja_env.globals.update(
-        labels=labels, label=labels.label, localized=localized, csrf_token=csrf_token,
-        working_days_since=working_days_since, is_overdue=is_overdue, get_locale=get_locale,
+        labels=labels, label=templating.label, localized=templating.localized,
+        state_badge=templating.state_badge,
+        csrf_token=csrf_token, working_days_since=templating.working_days_since,
+        is_overdue=templating.is_overdue,
+        get_locale=get_locale,
     )
-    app.jinja_env.filters.update(date=format_date, datetime=format_datetime, number=format_decimal,
-                                 state_row=state_row, named_row=named_row)
+    app.jinja_env.filters.update(
+        date=templating.format_date, datetime=templating.format_datetime,
+        number=templating.format_decimal, state_row=state_row, named_row=named_row)
+    app.context_processor(templating.template_context)
     app.context_processor(unread_notifications)

@@ -1,0 +1,172 @@
+"""Translation and formatting helpers for the page templates, fast enough to call per table cell.
+
+Flask-Babel looks the locale and the catalog up again on every call (several context-local
+look-ups each); a list page makes hundreds of such calls. Here the catalog, the locale and the
+time zone are looked up once per `render_template` (a context processor, so `force_locale` is
+honoured) and the helpers read them from the template's context. A macro imported without
+context has none of it and falls back to Flask-Babel's look-ups, with the same results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+from babel import Locale, dates, numbers
+from flask_babel import get_locale, get_timezone, get_translations
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
+
+from certtrack.services.applications import local_today
+from certtrack.services.reference import working_calendar
+from certtrack.web.labels import STATES
+
+_CATALOG = "_i18n_catalog"
+_LOCALE = "_i18n_locale"
+_LANGUAGE = "_i18n_language"
+_TIMEZONE = "_i18n_timezone"
+_TODAY = "_i18n_today"
+_LABELS: dict[tuple[str, int], str] = {}
+
+
+def template_context() -> dict:
+    """The request's catalog, locale, time zone and today, once per rendered template."""
+    locale = get_locale()
+    return {_CATALOG: get_translations(), _LOCALE: locale, _LANGUAGE: str(locale),
+            _TIMEZONE: get_timezone(), _TODAY: local_today()}
+
+
+def _catalog(context: Context):
+    catalog = context.get(_CATALOG)
+    return catalog if catalog is not None else get_translations()
+
+
+def _locale(context: Context) -> Locale:
+    locale = context.get(_LOCALE)
+    return locale if locale is not None else get_locale()
+
+
+def _language(context: Context) -> str:
+    return context.get(_LANGUAGE) or str(get_locale())
+
+
+def _today(context: Context) -> dt.date:
+    return context.get(_TODAY) or local_today()
+
+
+@pass_context
+def gettext(context: Context, string: str) -> str:
+    return _catalog(context).ugettext(string)
+
+
+@pass_context
+def ngettext(context: Context, singular: str, plural: str, num: int) -> str:
+    return _catalog(context).ungettext(singular, plural, num)
+
+
+@pass_context
+def pgettext(context: Context, message_context: str, string: str) -> str:
+    return _catalog(context).upgettext(message_context, string)
+
+
+@pass_context
+def npgettext(context: Context, message_context: str, singular: str, plural: str,
+              num: int) -> str:
+    return _catalog(context).unpgettext(message_context, singular, plural, num)
+
+
+@pass_context
+def label(context: Context, labels: dict, value) -> str:
+    """The translated label of a stored code (see certtrack.web.labels), or the code itself.
+
+    The labels are module-level lazy strings: each is translated once per language and process.
+    """
+    lazy = labels.get(value)
+    if lazy is None:
+        return value or ""
+    key = (_language(context), id(lazy))
+    text = _LABELS.get(key)
+    if text is None:
+        text = _LABELS[key] = str(lazy)
+    return text
+
+
+@pass_context
+def state_badge(context: Context, state: str) -> Markup:
+    """An application's state as a coloured badge with its translated label."""
+    return Markup('<span class="badge badge-%s">%s</span>') % (state, label(context, STATES, state))
+
+
+@pass_context
+def is_overdue(context: Context, deadline: dt.date | None) -> bool:
+    """True when a stage deadline has passed (in Kazakhstan)."""
+    return deadline is not None and _today(context) > deadline
+
+
+@pass_context
+def working_days_since(context: Context, moment: dt.datetime) -> int:
+    """Working days from `moment` to today (an application's age in its stage)."""
+    return working_calendar().working_days_between(moment.date(), _today(context))
+
+
+@pass_context
+def localized(context: Context, obj) -> str:
+    """A reference row's or enterprise's name in the page's language."""
+    return obj.name_in(_language(context)) if obj is not None else ""
+
+
+@lru_cache(maxsize=4096)
+def _format_date(value: dt.date, format: str, locale: Locale) -> str:
+    return dates.format_date(value, format, locale=locale)
+
+
+@pass_context
+def format_date(context: Context, value: dt.date | dt.datetime | None,
+                format: str = "medium") -> str:
+    """A date in the page's language (a datetime is first moved to the users' time zone)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = _user_time(context, value).date()
+    return _format_date(value, format, _locale(context))
+
+
+@lru_cache(maxsize=4096)
+def _format_time(value: dt.time, format: str, locale: Locale) -> str:
+    return dates.format_time(value, format, locale=locale)
+
+
+@lru_cache(maxsize=64)
+def _datetime_pattern(format: str, locale: Locale) -> str:
+    return dates.get_datetime_format(format, locale=locale).replace("'", "")
+
+
+@pass_context
+def format_datetime(context: Context, value: dt.datetime | None, format: str = "medium") -> str:
+    """A moment in the users' time zone and the page's language (naive values are UTC).
+
+    The short and medium forms (no zone name) are put together from cached date and time
+    parts exactly as Babel does, so a long history does not format every moment from scratch.
+    """
+    if value is None:
+        return ""
+    local, locale = _user_time(context, value), _locale(context)
+    if format not in ("short", "medium"):
+        return dates.format_datetime(local, format, locale=locale)
+    moment = local.time().replace(microsecond=0, tzinfo=None)
+    return (_datetime_pattern(format, locale)
+            .replace("{0}", _format_time(moment, format, locale))
+            .replace("{1}", _format_date(local.date(), format, locale)))
+
+
+@pass_context
+def format_decimal(context: Context, value, format: str | None = None) -> str:
+    return numbers.format_decimal(value, format=format, locale=_locale(context))
+
+
+def _user_time(context: Context, value: dt.datetime) -> dt.datetime:
+    zone = context.get(_TIMEZONE) or get_timezone()
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(zone)
