@@ -28,6 +28,7 @@ from certtrack.models.reference import (
     RequiredDocument,
 )
 from certtrack.models.registration import GaccBatch, Notification, OutboxEmail, Registration
+from certtrack.models.search import enterprise_search, registration_search
 from certtrack.models.user import LoginAttempt, User, user_regions
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "Dossier",
     "DocumentType",
     "Enterprise",
+    "enterprise_search",
     "Establishment",
     "Finding",
     "GaccBatch",
@@ -56,6 +58,7 @@ __all__ = [
     "Product",
     "Region",
     "Registration",
+    "registration_search",
     "RequiredDocument",
     "Sample",
     "StoredPdf",

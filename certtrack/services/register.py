@@ -4,11 +4,18 @@ import csv
 import io
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select, union
 from sqlalchemy.orm import contains_eager
 
 from certtrack.extensions import db
-from certtrack.models import Enterprise, Establishment, Registration
+from certtrack.models import (
+    Enterprise,
+    Establishment,
+    Registration,
+    enterprise_search,
+    registration_search,
+)
+from certtrack.models.search import MIN_INDEXED_LENGTH
 from certtrack.services.applications import local_today
 
 # In force: active, or suspended (GACC's lists show suspended enterprises with their status).
@@ -18,28 +25,59 @@ CSV_COLUMNS = ("enterprise", "bin", "establishment", "region", "category",
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _conditions(search: str, category: str | None, region: str | None) -> list:
+    """The filters, on `registration` alone: the page's rows and its count share them, and the
+    count needs no join."""
+    conditions = [Registration.status.in_(SHOWN_STATUSES),
+                  Registration.valid_to >= local_today()]
+    if category:
+        conditions.append(Registration.gacc_category_code == category)
+    if region:
+        conditions.append(Registration.establishment_id.in_(
+            select(Establishment.id).where(Establishment.region_code == region)))
+    text = (search or "").strip()
+    if text:
+        conditions.append(Registration.id.in_(_matching(text)))
+    return conditions
+
+
 def _query(search: str = "", category: str | None = None, region: str | None = None):
     """Registrations in force today, each with its enterprise and establishment in the same
     query (the establishment's region and the category are joined by their mappings)."""
-    query = (select(Registration)
-             .join(Enterprise, Registration.enterprise_id == Enterprise.id)
-             .join(Establishment, Registration.establishment_id == Establishment.id)
-             .options(contains_eager(Registration.enterprise),
-                      contains_eager(Registration.establishment))
-             .where(Registration.status.in_(SHOWN_STATUSES),
-                    Registration.valid_to >= local_today()))
-    if category:
-        query = query.where(Registration.gacc_category_code == category)
-    if region:
-        query = query.where(Establishment.region_code == region)
-    text = (search or "").strip()
-    if text:
-        pattern = f"%{text}%"
-        query = query.where(or_(
-            Enterprise.name_en.ilike(pattern), Enterprise.name_kk.ilike(pattern),
-            Enterprise.name_ru.ilike(pattern), Enterprise.name_zh.ilike(pattern),
-            Enterprise.bin.ilike(pattern), Registration.china_number.ilike(pattern)))
-    return query.order_by(Enterprise.name_en, Registration.china_number)
+    return _with_what_they_show(_conditions(search, category, region))
+
+
+def _with_what_they_show(conditions: list):
+    return (select(Registration)
+            .join(Enterprise, Registration.enterprise_id == Enterprise.id)
+            .join(Establishment, Registration.establishment_id == Establishment.id)
+            .options(contains_eager(Registration.enterprise),
+                     contains_eager(Registration.establishment))
+            .where(*conditions)
+            .order_by(Enterprise.name_en, Registration.china_number))
+
+
+def _matching(text: str):
+    """The ids of the registrations whose enterprise has `text` in a name or its BIN, or whose
+    China number has it, ignoring case: found through the trigram indexes of
+    certtrack.models.search (SQLite's FTS5 tables; PostgreSQL's GIN indexes serve the ILIKEs),
+    by scanning for a text too short to have a trigram."""
+    if db.engine.dialect.name == "sqlite" and len(text) >= MIN_INDEXED_LENGTH:
+        phrase = '"' + text.replace('"', '""') + '"'  # FTS5: the whole text, in this order
+        enterprises = (select(enterprise_search.c.rowid)
+                       .where(enterprise_search.c.enterprise_search.match(phrase)))
+        numbers = (select(registration_search.c.rowid)
+                   .where(registration_search.c.registration_search.match(phrase)))
+    else:
+        pattern = "%" + "".join("\\" + c if c in "%_\\" else c for c in text) + "%"
+        enterprises = select(Enterprise.id).where(or_(*(
+            column.ilike(pattern, escape="\\") for column in (
+                Enterprise.name_en, Enterprise.name_kk, Enterprise.name_ru, Enterprise.name_zh,
+                Enterprise.bin))))
+        numbers = select(Registration.id).where(
+            Registration.china_number.ilike(pattern, escape="\\"))
+    return union(select(Registration.id).where(Registration.enterprise_id.in_(enterprises)),
+                 numbers)
 
 
 def search_register(search: str = "", category: str | None = None, region: str | None = None,
@@ -47,10 +85,21 @@ def search_register(search: str = "", category: str | None = None, region: str |
     """Take a text (any language of the enterprise's name, its BIN or a China number), a
     category code and a region code; return one page of the register. Anyone may call it.
 
-    Two queries whatever the page size: the count and the rows with what they show.
+    Three queries whatever the page size: the page's ids in the register's order (sorting ids
+    and names, not whole rows with what they show), those rows with what they show, and the
+    count of the conditions alone (Flask-SQLAlchemy's would wrap the page, joins and all).
     """
-    return db.paginate(_query(search, category, region), page=page,
-                       per_page=current_app.config["PER_PAGE"], error_out=False)
+    conditions = _conditions(search, category, region)
+    ids = (select(Registration.id)
+           .join(Enterprise, Registration.enterprise_id == Enterprise.id)
+           .where(*conditions)
+           .order_by(Enterprise.name_en, Registration.china_number))
+    pagination = db.paginate(ids, page=page, per_page=current_app.config["PER_PAGE"],
+                             error_out=False, count=False)
+    pagination.items = list(db.session.scalars(
+        _with_what_they_show([Registration.id.in_(pagination.items)])))
+    pagination.total = db.session.scalar(select(func.count(Registration.id)).where(*conditions))
+    return pagination
 
 
 def _cell(value) -> str:

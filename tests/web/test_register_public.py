@@ -164,3 +164,69 @@ def test_query_count_does_not_grow_with_the_rows(client, registrar):
     assert many == few
     assert "23 in all" in client.get("/register").get_data(as_text=True)
     assert len(_csv_rows(client.get("/register.csv"))) == 24
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("STEPPE gRAIN", {"grain"}),  # any case
+    ("костанай мяс", {"meat"}),  # part of the Russian name, lower case
+    ("ДАЛА АСТЫҒ", {"grain"}),  # Kazakh letters, upper case
+    ("原粮食", {"grain"}),  # part of the Chinese name
+    ("Meat JSC", {"meat"}),
+    ("Steppe Meat", set()),  # words of two names are not one name
+])
+def test_search_finds_a_part_of_a_name_in_any_language_and_case(client, register, text,
+                                                                  expected):
+    assert _numbers(client, q=text) == {register[k].china_number for k in expected}
+
+
+def test_search_finds_a_part_of_a_bin_or_a_china_number(client, register):
+    grain, meat = register["grain"], register["meat"]
+    grain.enterprise.bin = "990440001234"
+    meat.enterprise.bin = "990440005678"
+    grain.china_number = "CKAZGR000000070007"
+    db.session.commit()
+    assert _numbers(client, q="0440001") == {grain.china_number}
+    assert _numbers(client, q="044000") == {grain.china_number, meat.china_number}
+    assert _numbers(client, q="zgr0000000700") == {grain.china_number}
+
+
+def test_search_lists_suspended_but_never_revoked_or_lapsed_registrations(client, register):
+    for key in ("suspended", "revoked", "lapsed"):
+        _rename(register[key], name_en=f"Aral Flour {key}")
+    assert _numbers(client, q="aral flour") == {register["suspended"].china_number}
+    for key in ("suspended", "revoked", "lapsed"):  # the page repeats the text searched for
+        expected = {register[key].china_number} if key == "suspended" else set()
+        assert _numbers(client, q=register[key].china_number[1:]) == expected
+
+
+def test_search_follows_a_renamed_enterprise(client, register):
+    grain = register["grain"]
+    assert _numbers(client, q="Steppe") == {grain.china_number}
+    _rename(grain, name_en="Tobyl Harvest LLP", name_ru="ТОО Тобыл Урожай")
+    assert _numbers(client, q="Steppe") == set()
+    assert _numbers(client, q="tobyl harv") == {grain.china_number}
+    assert _numbers(client, q="урожай") == {grain.china_number}
+
+
+def test_search_takes_wildcards_and_quotes_literally(client, register):
+    _rename(register["meat"], name_en='Meat "100%" Kostanay')
+    assert _numbers(client, q="100%") == {register["meat"].china_number}
+    assert _numbers(client, q='"100%"') == {register["meat"].china_number}
+    assert _numbers(client, q="%%") == set()
+    assert _numbers(client, q="S_eppe") == set()
+
+
+def test_search_of_three_characters_or_more_reads_the_index(app, client, register):
+    """SQLite: the FTS5 trigram tables, kept in sync by triggers; PostgreSQL: ILIKE, which
+    its trigram indexes serve."""
+    with _counting() as statements:
+        assert _numbers(client, q="Steppe") == {register["grain"].china_number}
+    searched = " ".join(statements)
+    if db.engine.dialect.name == "sqlite":
+        assert "enterprise_search MATCH" in searched
+        assert "registration_search MATCH" in searched
+    else:
+        assert "ILIKE" in searched.upper()
+    with _counting() as statements:  # too short for a trigram: scanned
+        assert _numbers(client, q="草原") == {register["grain"].china_number}
+    assert "MATCH" not in " ".join(statements)
