@@ -1,8 +1,11 @@
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from alembic import context
 from flask import current_app
+
+from certtrack.models.search import is_unmapped_search_object
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -50,6 +53,13 @@ def get_metadata():
     return target_db.metadata
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    """Leave out of autogenerate the register's search tables and indexes, which the models
+    create with DDL of their own (certtrack/models/search.py)."""
+    return not (reflected and compare_to is None
+                and is_unmapped_search_object(name, type_))
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -92,10 +102,12 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    if conf_args.get("include_object") is None:
+        conf_args["include_object"] = include_object
 
     connectable = get_engine()
 
-    with connectable.connect() as connection:
+    with connectable.connect() as connection, sqlite_foreign_keys_off(connection):
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -104,6 +116,30 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+
+
+@contextmanager
+def sqlite_foreign_keys_off(connection):
+    """SQLite: foreign keys not enforced while migrating, enforced again afterwards.
+
+    Batch mode changes a table by copying it into a new one and dropping the old: with the
+    keys enforced, that DROP deletes the rows of other tables that reference it (ON DELETE
+    CASCADE) or fails. The pragma has no effect inside a transaction, hence set before any.
+    """
+    if connection.dialect.name != 'sqlite':
+        yield
+        return
+    connection.exec_driver_sql('PRAGMA foreign_keys=OFF')
+    connection.commit()
+    try:
+        yield
+    except BaseException:
+        connection.rollback()
+        raise
+    finally:
+        connection.commit()
+        connection.exec_driver_sql('PRAGMA foreign_keys=ON')
+        connection.commit()
 
 
 if context.is_offline_mode():

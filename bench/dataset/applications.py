@@ -55,7 +55,7 @@ def _application_row(plan: Plan) -> dict:
     complete = plan.state != "draft" or plan.id % 2 == 0
     return {
         "id": plan.id, "enterprise_id": plan.enterprise_id,
-        "establishment_id": plan.establishment_id, "kind": plan.kind,
+        "establishment_id": plan.establishment_id, "region_code": plan.region, "kind": plan.kind,
         "gacc_category_code": plan.category, "state": plan.state,
         "state_changed_at": plan.changed_at, "stage_deadline": plan.deadline(),
         "submitted_at": submitted, "created_by_id": None, "assignee_id": plan.assignee_id,

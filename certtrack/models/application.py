@@ -22,17 +22,22 @@ class Application(db.Model):
     __table_args__ = (
         Index("ix_application_enterprise_state", "enterprise_id", "state"),
         Index("ix_application_state_deadline", "state", "stage_deadline"),
-        # Measured with `make bench` (migration 0005): lists sorted by deadline, a category's
-        # queue and its count from the index alone, the registrar's queues, counts by region.
+        # Measured with `make bench` (migrations 0005, 0007): lists sorted by deadline, a
+        # category's queue and its count from the index alone (region_code answers the
+        # inspector's territory there), the registrar's queues, counts by region.
         Index("ix_application_deadline", "stage_deadline", "id"),
         Index("ix_application_category_deadline", "gacc_category_code", "stage_deadline", "id",
-              "establishment_id", "state", "assignee_id"),
+              "region_code", "state", "assignee_id"),
         Index("ix_application_state_changed", "state", "state_changed_at", "id"),
         Index("ix_application_establishment_state", "establishment_id", "state"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"))
     establishment_id: Mapped[int] = mapped_column(ForeignKey("establishment.id"))
+    # The establishment's region, copied so that an inspector's territory is a condition on
+    # this table alone: set with the establishment (services.applications.establishment_region)
+    # and moved with it when the establishment's region changes (services.enterprises).
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
     kind: Mapped[str] = mapped_column(String(16))
     gacc_category_code: Mapped[str] = mapped_column(ForeignKey("gacc_category.code"))
     state: Mapped[str] = mapped_column(String(32), default="draft")

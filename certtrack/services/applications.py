@@ -93,6 +93,16 @@ def _require_editable(application: Application) -> None:
         raise PermissionDenied(_("This application can no longer be changed."))
 
 
+def establishment_region(establishment_id: int) -> str:
+    """Take an establishment's id; return its region, which an application of it is filed under.
+
+    Read under a shared row lock (PostgreSQL; SQLite writes one at a time anyway): a change of
+    the establishment's region made meanwhile waits for this transaction, then moves the
+    application written here with the others (services.enterprises.update_establishment).
+    """
+    return db.session.scalar(select(Establishment.region_code)
+                             .where(Establishment.id == establishment_id)
+                             .with_for_update(read=True))
 
 
 def _application_errors(actor: User, data: dict) -> dict[str, list[str]]:
@@ -132,8 +142,9 @@ def create_application(actor: User, data: dict) -> Application:
     with transaction():
         application = Application(
             enterprise_id=actor.enterprise_id, establishment_id=data["establishment_id"],
-            kind=data["kind"], gacc_category_code=data["gacc_category_code"],
-            state=State.draft.value, created_by_id=actor.id, **_questionnaire(data),
+            region_code=establishment_region(data["establishment_id"]), kind=data["kind"],
+            gacc_category_code=data["gacc_category_code"], state=State.draft.value,
+            created_by_id=actor.id, **_questionnaire(data),
         )
         db.session.add(application)
         db.session.flush()
@@ -158,6 +169,7 @@ def update_application(actor: User, application: Application, data: dict) -> Non
     with transaction():
         application.kind = data["kind"]
         application.establishment_id = data["establishment_id"]
+        application.region_code = establishment_region(data["establishment_id"])
         if application.gacc_category_code != data["gacc_category_code"]:
             application.gacc_category_code = data["gacc_category_code"]
             category = data["gacc_category_code"]

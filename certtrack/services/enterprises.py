@@ -1,11 +1,11 @@
 """An exporter's enterprise profile and its establishments."""
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from certtrack.domain.identifiers import IdentifierError, validate_bin
 from certtrack.extensions import db
-from certtrack.models import Enterprise, Establishment, Region, User
+from certtrack.models import Application, Enterprise, Establishment, Region, User
 from certtrack.models.enterprise import ESTABLISHMENT_TYPES, LEGAL_FORMS
 from certtrack.services.audit import record_event
 from certtrack.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -139,6 +139,8 @@ def add_establishment(actor: User, data: dict) -> Establishment:
 def update_establishment(actor: User, establishment: Establishment, data: dict) -> None:
     """Change an establishment; `data['version']` guards against stale edits.
 
+    A new region moves the establishment's applications with it, to the inspectors of that
+    region, in the same transaction.
     :raise Conflict: saved by someone else since the form was loaded.
     :raise ValidationFailed: unknown type or region.
     """
@@ -149,7 +151,24 @@ def update_establishment(actor: User, establishment: Establishment, data: dict) 
         raise ValidationFailed(errors)
     _check_version(establishment, data.get("version"))
     with transaction():
+        previous_region = establishment.region_code
         for field in ESTABLISHMENT_FIELDS:
             setattr(establishment, field, (data.get(field) or "").strip())
+        if establishment.region_code != previous_region:
+            _move_applications(establishment)
         record_event(actor, "establishment_updated", object_type="establishment",
                      object_id=establishment.id)
+
+
+def _move_applications(establishment: Establishment) -> None:
+    """File the establishment's applications under its region (Application.region_code).
+
+    The establishment's row is written first: its lock makes an application being created for
+    it meanwhile wait, then read the new region (services.applications.establishment_region).
+    The copy is derived data: the applications' version and updated_at stay as they were, so
+    an exporter's open form of one of them is not made stale by it.
+    """
+    db.session.flush()
+    db.session.execute(
+        update(Application).where(Application.establishment_id == establishment.id)
+        .values(region_code=establishment.region_code, updated_at=Application.updated_at))

@@ -95,7 +95,7 @@ def team_candidates(application: Application) -> list[User]:
     """Take an application; return who may inspect it: active inspectors of its committee who
     cover its region, and its assignee."""
     covers = select(user_regions.c.user_id).where(
-        user_regions.c.region_code == application.establishment.region_code)
+        user_regions.c.region_code == application.region_code)
     query = (select(User).where(User.role == "inspector", User.is_active.is_(True),
                                 User.committee == application.gacc_category.committee,
                                 User.id.in_(covers) | (User.id == application.assignee_id))

@@ -27,7 +27,11 @@ from certtrack.models import (
     Registration,
 )
 from certtrack.models.base import utcnow
-from certtrack.services.applications import QUESTIONNAIRE_FIELDS, local_today
+from certtrack.services.applications import (
+    QUESTIONNAIRE_FIELDS,
+    establishment_region,
+    local_today,
+)
 from certtrack.services.audit import record_event
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
 from certtrack.services.notifications import enterprise_users, notify
@@ -342,6 +346,7 @@ def start_renewal(actor, registration: Registration) -> Application:
         draft = Application(
             enterprise_id=registration.enterprise_id, kind="renewal", state="draft",
             establishment_id=registration.establishment_id, created_by_id=actor.id,
+            region_code=establishment_region(registration.establishment_id),
             gacc_category_code=registration.gacc_category_code, renewal_of_id=registration.id,
             **{name: getattr(original, name) for name in QUESTIONNAIRE_FIELDS})
         draft.products = [ApplicationProduct(product_code=line.product_code,

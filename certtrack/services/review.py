@@ -16,7 +16,6 @@ from certtrack.models import (
     CorrectionRequest,
     Document,
     Enterprise,
-    Establishment,
     GaccCategory,
     Region,
     User,
@@ -78,8 +77,7 @@ def queue_query(actor: User, filters: QueueFilters):
     if filters.state in QUEUE_STATES:
         query = query.where(Application.state == filters.state)
     if filters.region:
-        query = query.where(Application.establishment_id.in_(
-            select(Establishment.id).where(Establishment.region_code == filters.region)))
+        query = query.where(Application.region_code == filters.region)
     if filters.category:
         query = query.where(Application.gacc_category_code == filters.category)
     if filters.overdue:
