@@ -1,39 +1,28 @@
-"""The registrar's side of an application: the queue, recommendation, GACC batches and decisions."""
+"""The registrar's side of an application: recommendation, GACC batches and decisions."""
 
 from datetime import date, timedelta
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from certtrack.domain.calendar import regime_for, registration_valid_to
 from certtrack.domain.identifiers import IdentifierError, validate_china_registration_number
 from certtrack.domain.workflow import Action, Role, State, check_transition
 from certtrack.extensions import db
-from certtrack.models import Application, CorrectionRequest, Establishment, GaccBatch, Registration
+from certtrack.models import Application, CorrectionRequest, GaccBatch, Registration
 from certtrack.models.base import utcnow
 from certtrack.models.registration import ROUTES
 from certtrack.services import dossiers
-from certtrack.services.applications import SORTS, apply_transition, local_today
+from certtrack.services.applications import apply_transition, local_today
 from certtrack.services.audit import record_event
 from certtrack.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from certtrack.services.notifications import enterprise_users, notify
-from certtrack.services.permissions import application_scope
 from certtrack.services.registrations import LIVE_STATUSES
 from certtrack.services.transaction import stale_message, transaction
-
-# The registrar's work, by what is to be done next.
-QUEUES: dict[str, tuple[State, ...]] = {
-    "to_recommend": (State.conclusion_positive,),
-    "to_batch": (State.recommended,),
-    "awaiting_gacc": (State.submitted_to_gacc, State.gacc_returned),
-}
-# Rows shown per queue (the count above each is exact): 3 x 200 rows made the page 0.5 s of
-# rendering at the national scale of `make bench`.
-QUEUE_LIMIT = 50
 
 
 def _require_registrar(actor) -> None:
@@ -44,55 +33,6 @@ def _require_registrar(actor) -> None:
 def _check_version(application: Application, version) -> None:
     if version not in (None, "") and str(application.version) != str(version):
         raise Conflict(stale_message())
-
-
-def _with_details(query):
-    """Load what a list row shows in the same query, so rows never cost a query each."""
-    return query.options(joinedload(Application.enterprise),
-                         joinedload(Application.establishment),
-                         joinedload(Application.gacc_batch))
-
-
-def registrar_queue(actor) -> dict[str, dict]:
-    """Take a registrar; return each queue of QUEUES as {"count": n, "applications": [...]}.
-
-    Applications are the oldest in their state first (at most QUEUE_LIMIT); the count is exact.
-    :raise PermissionDenied: the actor is not a registrar.
-    """
-    _require_registrar(actor)
-    counts = dict(db.session.execute(select(Application.state, func.count())
-                                     .group_by(Application.state)).all())
-    queue = {}
-    for name, states in QUEUES.items():
-        # The oldest ids come from the index alone; only those rows are joined and loaded.
-        oldest = (select(Application.id).where(Application.state.in_(states))
-                  .order_by(Application.state_changed_at, Application.id).limit(QUEUE_LIMIT))
-        query = _with_details(select(Application).where(Application.id.in_(oldest))) \
-            .order_by(Application.state_changed_at, Application.id)
-        queue[name] = {"count": sum(counts.get(state.value, 0) for state in states),
-                       "applications": list(db.session.scalars(query))}
-    return queue
-
-
-def list_all(actor, *, state: str | None = None, region: str | None = None,
-             category: str | None = None, sort: str = "deadline", page: int = 1):
-    """Take a registrar and filters; return one page of every application that matches them.
-
-    :raise PermissionDenied: the actor is not a registrar.
-    """
-    _require_registrar(actor)
-    query = _with_details(application_scope(actor))
-    if state:
-        query = query.where(Application.state == state)
-    if category:
-        query = query.where(Application.gacc_category_code == category)
-    if region:
-        query = query.where(Application.establishment_id.in_(
-            select(Establishment.id).where(Establishment.region_code == region)
-            .scalar_subquery()))
-    query = query.order_by(SORTS.get(sort, SORTS["deadline"]), Application.id.desc())
-    return db.paginate(query, page=page, per_page=current_app.config["PER_PAGE"],
-                       error_out=False, max_per_page=100)
 
 
 def _chosen(application_ids) -> list[Application]:

@@ -11,7 +11,14 @@ from certtrack.domain.workflow import (
     allowed_actions,
     allowed_registration_actions,
 )
-from certtrack.services import applications, dossiers, gacc, reference, registrations
+from certtrack.services import (
+    applications,
+    dossiers,
+    gacc,
+    reference,
+    registrar_queues,
+    registrations,
+)
 from certtrack.services.errors import ValidationFailed
 from certtrack.web import certificates, labels
 from certtrack.web.access import roles_required, safe_next
@@ -39,11 +46,13 @@ def _render_overview(recommend_form=None, batch_form=None, status=200):
     filters = _filters("state", "region", "category")
     sort = request.args.get("sort", "deadline")
     page = request.args.get("page", 1, type=int)
+    counts = registrar_queues.state_counts(g.user)
+    pagination = registrar_queues.list_all(g.user, **filters, sort=sort, page=page, counts=counts)
     return render_template(
-        "registrar/overview.html", queue=gacc.registrar_queue(g.user),
-        pagination=gacc.list_all(g.user, **filters, sort=sort, page=page), filters=filters,
-        sort=sort, states=[s.value for s in State], regions=reference.regions(),
-        categories=reference.categories(), recommend_form=recommend_form or SelectionForm(),
+        "registrar/overview.html", queue=registrar_queues.registrar_queue(g.user, counts),
+        pagination=pagination, filters=filters, sort=sort, states=[s.value for s in State],
+        regions=reference.regions(), categories=reference.categories(),
+        recommend_form=recommend_form or SelectionForm(),
         batch_form=batch_form or BatchForm()), status
 
 

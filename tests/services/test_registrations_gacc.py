@@ -10,7 +10,7 @@ from certtrack.domain.calendar import add_years
 from certtrack.domain.workflow import IllegalTransition
 from certtrack.extensions import db
 from certtrack.models import Application, AuditEvent, GaccBatch, Registration
-from certtrack.services import gacc, registrations
+from certtrack.services import gacc, registrar_queues, registrations
 from certtrack.services.applications import local_today
 from certtrack.services.errors import PermissionDenied, ValidationFailed
 
@@ -49,7 +49,7 @@ def test_several_applications_are_recommended_and_batched_together(registrar):
     assert _states(chosen) == ["submitted_to_gacc", "submitted_to_gacc", "recommended"]
     assert {a.gacc_batch_id for a in db.session.scalars(select(Application).where(
         Application.state == "submitted_to_gacc"))} == {batch.id}
-    queue = gacc.registrar_queue(registrar)
+    queue = registrar_queues.registrar_queue(registrar)
     assert (queue["to_recommend"]["count"], queue["to_batch"]["count"],
             queue["awaiting_gacc"]["count"]) == (0, 1, 2)
 
