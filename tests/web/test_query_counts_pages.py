@@ -46,6 +46,7 @@ def _queries(client, url: str, **options) -> int:
 
 def _dashboard_queries(app, client) -> int:
     app.extensions.pop(dashboard._MEDIANS_KEY, None)  # count the medians' query as well
+    app.extensions.pop(dashboard._COUNTS_KEY, None)  # and the counts'
     return _queries(client, "/dashboard")
 
 
@@ -64,6 +65,20 @@ def test_dashboard_queries_do_not_grow_with_applications(app, ctx, client):
     page = client.get("/dashboard").get_data(as_text=True)
     assert '<span class="tile-figure">23</span>' in page
     assert with_twenty_three == with_three
+
+
+def test_dashboard_counts_are_a_minute_old_at_most(app, ctx, client, monkeypatch):
+    registrar = make_user("registrar")
+    make_submitted_application(name="First Grain")
+    login(client, registrar.email)
+    assert '<span class="tile-figure">1</span>' in client.get("/dashboard").get_data(as_text=True)
+    make_submitted_application(name="Second Grain")
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert '<span class="tile-figure">1</span>' in page  # kept for COUNTS_TTL seconds
+    assert "Figures as of" in page
+    later = dashboard.time.monotonic() + dashboard.COUNTS_TTL + 1
+    monkeypatch.setattr(dashboard.time, "monotonic", lambda: later)
+    assert '<span class="tile-figure">2</span>' in client.get("/dashboard").get_data(as_text=True)
 
 
 def test_stage_medians_are_kept_for_their_ttl_then_recomputed(ctx, monkeypatch):
