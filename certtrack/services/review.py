@@ -21,6 +21,7 @@ from certtrack.models import (
     User,
 )
 from certtrack.models.base import utcnow
+from certtrack.services import pagination
 from certtrack.services.applications import apply_transition, latest_documents, local_today
 from certtrack.services.audit import record_event
 from certtrack.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -71,9 +72,9 @@ def _queue_order(query, filters: QueueFilters):
     return query.order_by(Application.stage_deadline.asc().nulls_last(), Application.id)
 
 
-def queue_query(actor: User, filters: QueueFilters):
-    """Take the acting staff member and filters; return the SELECT of their queue, ordered."""
-    query = application_scope(actor).where(Application.state.in_(QUEUE_STATES))
+def _queue_rows(actor: User, filters: QueueFilters, query):
+    """`query` (a SELECT from application) restricted to the queue's rows."""
+    query = application_scope(actor, query).where(Application.state.in_(QUEUE_STATES))
     if filters.state in QUEUE_STATES:
         query = query.where(Application.state == filters.state)
     if filters.region:
@@ -85,6 +86,12 @@ def queue_query(actor: User, filters: QueueFilters):
                             Application.stage_deadline < local_today())
     if filters.mine:
         query = query.where(Application.assignee_id == actor.id)
+    return query
+
+
+def queue_query(actor: User, filters: QueueFilters):
+    """Take the acting staff member and filters; return the SELECT of their queue, ordered."""
+    query = _queue_rows(actor, filters, select(Application))
     query = query.options(selectinload(Application.enterprise),
                           selectinload(Application.establishment),
                           selectinload(Application.assignee))
@@ -95,10 +102,11 @@ def list_queue(actor: User, filters: QueueFilters, page: int = 1, per_page: int 
     """Take the actor, filters and a page number; return that page of their work queue.
 
     The number of SQL queries does not depend on the number of rows (related rows are loaded
-    eagerly). Changes nothing, raises nothing.
+    eagerly); the total is a COUNT of the conditions alone. Changes nothing, raises nothing.
     """
-    return db.paginate(queue_query(actor, filters), page=page, error_out=False,
-                       per_page=per_page or current_app.config["PER_PAGE"], max_per_page=100)
+    count = _queue_rows(actor, filters, select(func.count(Application.id)))
+    return pagination.paginate(queue_query(actor, filters), count, page=page,
+                               per_page=per_page or current_app.config["PER_PAGE"])
 
 
 def queue_choices(actor: User) -> tuple[list[Region], list[GaccCategory]]:
