@@ -46,10 +46,9 @@ def _render_overview(recommend_form=None, batch_form=None, status=200):
     filters = _filters("state", "region", "category")
     sort = request.args.get("sort", "deadline")
     page = request.args.get("page", 1, type=int)
-    counts = registrar_queues.state_counts(g.user)
-    pagination = registrar_queues.list_all(g.user, **filters, sort=sort, page=page, counts=counts)
+    pagination = registrar_queues.list_all(g.user, **filters, sort=sort, page=page)
     return render_template(
-        "registrar/overview.html", queue=registrar_queues.registrar_queue(g.user, counts),
+        "registrar/overview.html", queue=registrar_queues.registrar_queue(g.user),
         pagination=pagination, filters=filters, sort=sort, states=[s.value for s in State],
         regions=reference.regions(), categories=reference.categories(),
         recommend_form=recommend_form or SelectionForm(),

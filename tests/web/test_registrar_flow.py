@@ -288,3 +288,21 @@ def test_queue_queries_do_not_grow_with_rows(world, client):
     assert with_three == with_twenty_three
     page = client.get("/registrar/?page=2").get_data(as_text=True)
     assert "23 in all" in page
+
+
+def test_a_long_queue_lists_its_oldest_and_says_how_many_wait(ctx, client, monkeypatch):
+    from certtrack.services import registrar_queues
+
+    monkeypatch.setattr(registrar_queues, "QUEUE_LIMIT", 2)
+    registrar = make_user("registrar")
+    made = []
+    for n in range(3):
+        exporter, application = make_submitted_application(name=f"Queue Grain {n}")
+        made.append(move_to_state(application, "conclusion_positive"))
+    login(client, registrar.email)
+    page = client.get("/registrar/").get_data(as_text=True)
+    section = page.split('id="to-recommend"')[1].split("</section>")[0]
+    assert "(3)" in section
+    listed = [a.reference for a in made if f">{a.reference}</a>" in section]
+    assert len(listed) == 2
+    assert "The 2 oldest of 3 are listed; the next ones follow as these move on." in section
