@@ -17,6 +17,7 @@ from certtrack.models import (
 )
 from certtrack.models.search import MIN_INDEXED_LENGTH
 from certtrack.services.applications import local_today
+from certtrack.services.pagination import paginate
 
 # In force: active, or suspended (GACC's lists show suspended enterprises with their status).
 SHOWN_STATUSES = ("active", "suspended")
@@ -94,11 +95,10 @@ def search_register(search: str = "", category: str | None = None, region: str |
            .join(Enterprise, Registration.enterprise_id == Enterprise.id)
            .where(*conditions)
            .order_by(Enterprise.name_en, Registration.china_number))
-    pagination = db.paginate(ids, page=page, per_page=current_app.config["PER_PAGE"],
-                             error_out=False, count=False)
+    pagination = paginate(ids, select(func.count(Registration.id)).where(*conditions),
+                          page=page, per_page=current_app.config["PER_PAGE"])
     pagination.items = list(db.session.scalars(
         _with_what_they_show([Registration.id.in_(pagination.items)])))
-    pagination.total = db.session.scalar(select(func.count(Registration.id)).where(*conditions))
     return pagination
 
 
