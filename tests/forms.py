@@ -14,6 +14,12 @@ def csrf_token(client, url: str = "/login") -> str:
     return match.group(1)
 
 
+def without_csrf_tokens(page: str) -> str:
+    """The page with its CSRF tokens blanked: they carry the second they were made, so two
+    answers compared for sameness would otherwise differ across a second's boundary."""
+    return CSRF_RE.sub('name="csrf_token" value=""', page)
+
+
 def post(client, url: str, data: dict | None = None, **kwargs):
     """POST with the session's CSRF token added, like a form in the browser."""
     data = dict(data or {})
