@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app certtrack
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# `make test` spreads the suite over one pytest-xdist worker per CPU; TEST_WORKERS=0 runs it in
+# one process.
+TEST_WORKERS ?= auto
 # WeasyPrint's system libraries, the fonts the PDFs embed, pdftotext for reviewing them, and
 # the Chromium that the browser journey (tests/e2e) drives through Playwright.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk \
@@ -21,7 +24,7 @@ run: install instance/config.py
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

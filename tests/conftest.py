@@ -4,7 +4,7 @@ import os
 import sqlite3
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.pool import StaticPool
 
 from certtrack import create_app
@@ -24,16 +24,34 @@ def _reset_postgres(app) -> None:
         db.engine.dispose()
 
 
+def _worker_database(url: str) -> str:
+    """The database of this pytest-xdist worker: `test` for a run without workers, `test_gw0`,
+    `test_gw1`, ... beside it otherwise (created on first use), so workers never share rows."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    parsed = make_url(url)
+    name = f"{parsed.database}_{worker}"
+    engine = create_engine(parsed, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        if connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                             {"name": name}) is None:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
-    """SQLite in memory by default; the PostgreSQL of CERTTRACK_TEST_DATABASE_URL when set,
-    with its schema dropped and created anew once per run."""
+    """SQLite in memory by default; the PostgreSQL of CERTTRACK_TEST_DATABASE_URL when set
+    (one database per test worker), with its schema dropped and created anew once per run."""
     if not POSTGRES_URL:
         return "sqlite://"
+    url = _worker_database(POSTGRES_URL)
     app = create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI":
-                      POSTGRES_URL, "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("up"))})
+                      url, "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("up"))})
     _reset_postgres(app)
-    return POSTGRES_URL
+    return url
 
 
 # Kept between tests. Not lab_limit: the loader keeps administrators' edits of limits, so an
