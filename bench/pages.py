@@ -54,6 +54,7 @@ def page_list(app: Flask) -> list[Page]:
         Page("registrar dashboard", "registrar", "dashboard.index"),
         Page("application detail, long timeline", "inspector", "inspector.application",
              {"application_id": LONG_TIMELINE_APPLICATION}),
+        Page("public register, first page", None, "register.index", {}, True),
         Page("public register search", None, "register.index", {"q": REGISTER_SEARCH}, True),
         Page("verification page", None, "verify.certificate", certificate, False, True),
     ]

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certtrack.extensions import db
@@ -26,6 +26,8 @@ class Enterprise(db.Model):
     """A Kazakh legal entity that exports, identified by its 12-digit BIN."""
 
     __tablename__ = "enterprise"
+    # The public register's order: walked by name, with each enterprise's registrations beside.
+    __table_args__ = (Index("ix_enterprise_name_en", "name_en"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     bin: Mapped[str] = mapped_column(String(12), unique=True)
     name_en: Mapped[str] = mapped_column(String(300))

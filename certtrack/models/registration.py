@@ -31,10 +31,14 @@ class Registration(db.Model):
     __table_args__ = (
         UniqueConstraint("china_number"),
         Index("ix_registration_status_valid_to", "status", "valid_to"),
+        # An enterprise's registrations in force with their numbers, from the index alone: the
+        # public register walks enterprises by name and looks their registrations up here.
+        Index("ix_registration_enterprise_in_force", "enterprise_id", "status", "valid_to",
+              "china_number"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), unique=True)
-    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"))
     establishment_id: Mapped[int] = mapped_column(ForeignKey("establishment.id"), index=True)
     gacc_category_code: Mapped[str] = mapped_column(ForeignKey("gacc_category.code"))
     china_number: Mapped[str] = mapped_column(String(18))

@@ -108,6 +108,30 @@ def test_pages(app, client, register):
     assert "3 in all" in first
 
 
+def _numbers_in_order(client, **query) -> list[str]:
+    page = client.get("/register", query_string=query).get_data(as_text=True)
+    return sorted((n for n in _all_numbers() if n in page), key=page.index)
+
+
+@pytest.mark.parametrize(("query", "rows"), [({}, 4), ({"q": "LLP"}, 4), ({"q": "Meat"}, 1),
+                                             ({"region": "KZ-39"}, 3)])
+def test_pages_follow_the_enterprise_name_then_the_china_number(app, client, register,
+                                                                 registrar, query, rows):
+    """Whatever way SQLite takes to the rows (a walk of the names, or the search's index),
+    the pages list them by enterprise name, then China number, with no row twice."""
+    second_of_grain = _listed(registrar, region="KZ-39")
+    second_of_grain.enterprise_id = register["grain"].enterprise_id
+    _rename(register["suspended"], name_en="Aral Fish LLP")
+    _rename(register["meat"], name_en="Zhetysu Meat LLP")
+    app.config["PER_PAGE"] = 2
+    listed = [n for number in (1, 2, 3) for n in _numbers_in_order(client, page=number, **query)]
+    in_force = db.session.scalars(select(Registration).where(
+        Registration.china_number.in_(listed))).all()
+    expected = sorted(in_force, key=lambda r: (r.enterprise.name_en, r.china_number))
+    assert listed == [r.china_number for r in expected]
+    assert len(listed) == rows
+
+
 def _csv_rows(response) -> list[list[str]]:
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
