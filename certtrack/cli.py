@@ -11,7 +11,12 @@ from flask_migrate import upgrade
 from certtrack.pdf.demo import write_demo_documents
 from certtrack.services import accounts, audit, demo, reference
 from certtrack.services.applications import local_today
-from certtrack.services.daily import run_daily, send_waiting_emails, waiting_emails
+from certtrack.services.daily import (
+    refresh_planner_statistics,
+    run_daily,
+    send_waiting_emails,
+    waiting_emails,
+)
 from certtrack.services.errors import ValidationFailed
 
 
@@ -94,7 +99,8 @@ def gen_secret_key_command():
               help="Run as on this day (YYYY-MM-DD); default: today in Kazakhstan.")
 @with_appcontext
 def daily_command(today):
-    """Expire registrations, lift ended suspensions, send renewal reminders and e-mails."""
+    """Expire registrations, lift ended suspensions, send renewal reminders and e-mails; on
+    SQLite, refresh the query planner's statistics."""
     day = today.date() if today else local_today()
     with current_app.test_request_context("/"):  # notification links are built with url_for
         report = run_daily(day)
@@ -104,6 +110,8 @@ def daily_command(today):
     click.echo(f"  renewal reminders: {report.reminders} (to {report.reminded_users} users)")
     if report.skipped:
         click.echo(f"  skipped, changed by someone else meanwhile: {report.skipped}")
+    if refresh_planner_statistics():
+        click.echo("  SQLite query planner statistics refreshed (ANALYZE)")
     if current_app.config.get("MAIL_SERVER"):
         sent, failed = send_waiting_emails(current_app.config)
         click.echo(f"  e-mails sent: {sent}, failed (retried next run): {failed}")

@@ -30,7 +30,9 @@ class Registration(db.Model):
     __tablename__ = "registration"
     __table_args__ = (
         UniqueConstraint("china_number"),
-        Index("ix_registration_status_valid_to", "status", "valid_to"),
+        # Registrations in force, counted per category and region from the index alone.
+        Index("ix_registration_in_force", "status", "valid_to", "gacc_category_code",
+              "establishment_id"),
         # An enterprise's registrations in force with their numbers, from the index alone: the
         # public register walks enterprises by name and looks their registrations up here.
         Index("ix_registration_enterprise_in_force", "enterprise_id", "status", "valid_to",

@@ -35,7 +35,7 @@ def _conditions(search: str, category: str | None, region: str | None, *,
     text = (search or "").strip()
     status, valid_to = Registration.status, Registration.valid_to
     if in_name_order and not text and db.engine.dialect.name == "sqlite":
-        # SQLite would read every registration in force through ix_registration_status_valid_to
+        # SQLite would read every registration in force through ix_registration_in_force
         # and sort them all by name; with these two terms kept off that index (the unary "+"
         # of SQLite's query planner documentation) it walks ix_enterprise_name_en instead and
         # stops after the page. A search has its own, narrower way in (_matching).

@@ -4,7 +4,7 @@ suspensions end, renewal reminders follow the regime, and a second run changes n
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from certtrack.extensions import db
 from certtrack.models import AuditEvent, Notification, OutboxEmail, Registration
@@ -172,3 +172,16 @@ def test_outbox_waits_without_smtp_and_is_sent_with_it(registrar, runner, app, m
     assert _count(OutboxEmail, OutboxEmail.sent_at.is_(None)) == 0
     assert (exporter.email, "certtrack <certtrack@example.kz>") in {
         (to, sender) for to, _subject, sender in FakeSmtp.sent}
+
+
+def test_on_sqlite_the_run_refreshes_the_query_planner_statistics(registrar, runner):
+    """SQLite never gathers them on its own, and the register's plans depend on them."""
+    make_registration(registrar, date(2025, 3, 1))
+    output = run_daily(runner, "2026-03-02")
+    if db.engine.dialect.name != "sqlite":
+        assert "ANALYZE" not in output
+        return
+    assert "query planner statistics refreshed" in output
+    analyzed = set(db.session.scalars(text(
+        "SELECT idx FROM sqlite_stat1 WHERE tbl = 'registration'")))
+    assert {"ix_registration_in_force", "ix_registration_enterprise_in_force"} <= analyzed
