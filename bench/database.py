@@ -13,7 +13,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 
 from bench.dataset import Sizes
-from bench.dataset.generate import generate
+from bench.dataset.generate import gather_statistics, generate
 from certtrack import create_app
 from certtrack.config import database_url_from_env
 from certtrack.extensions import db
@@ -95,9 +95,7 @@ def ensure_dataset(url: str, sizes: Sizes, seed: int, reuse: bool) -> dict:
     if reuse and same:
         with app.app_context():
             upgrade()  # indexes added since the dataset was generated
-            with db.engine.connect() as conn:
-                conn.exec_driver_sql("ANALYZE")  # statistics for them too
-                conn.commit()
+            gather_statistics(db.engine)  # statistics for them too
             db.engine.dispose()
         return {**marker, "reused": True}
     marker_path(url).unlink(missing_ok=True)

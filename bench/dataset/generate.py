@@ -26,10 +26,14 @@ def generate(engine: Engine, sizes: Sizes, seed: int) -> dict[str, int]:
             step(world)
         reset_sequences(conn, db.metadata.sorted_tables)
         conn.commit()
-    # The planner's statistics and, on PostgreSQL, the visibility map that index-only scans
-    # need (counts read only the index once a page is marked all-visible): what autovacuum
-    # leaves after a bulk load. VACUUM cannot run inside a transaction.
+    gather_statistics(engine)
+    return world.counts
+
+
+def gather_statistics(engine: Engine) -> None:
+    """The planner's statistics and, on PostgreSQL, the visibility map that index-only scans
+    need (counts read only the index once a page is marked all-visible): what autovacuum leaves
+    after a bulk load. VACUUM cannot run inside a transaction."""
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql("VACUUM ANALYZE" if engine.dialect.name == "postgresql"
                              else "ANALYZE")
-    return world.counts
