@@ -119,8 +119,8 @@ def test_pages_follow_the_enterprise_name_then_the_china_number(app, client, reg
                                                                  registrar, query, rows):
     """Whatever way SQLite takes to the rows (a walk of the names, or the search's index),
     the pages list them by enterprise name, then China number, with no row twice."""
-    second_of_grain = _listed(registrar, region="KZ-39")
-    second_of_grain.enterprise_id = register["grain"].enterprise_id
+    namesake = _listed(registrar, region="KZ-39")  # same name: ordered by its China number
+    _rename(namesake, name_en=register["grain"].enterprise.name_en)
     _rename(register["suspended"], name_en="Aral Fish LLP")
     _rename(register["meat"], name_en="Zhetysu Meat LLP")
     app.config["PER_PAGE"] = 2
