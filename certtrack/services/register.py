@@ -125,7 +125,8 @@ def _counts(search: str, category: str | None, region: str | None) -> tuple[int,
     in one statement: the second tells _walks_names which way to the page is shorter, and
     costs next to nothing there (SQLite counts a whole table from its b-tree's pages: 0.01 ms
     at national scale)."""
-    matching = select(func.count(Registration.id)).where(*_conditions(search, category, region))
+    matching = (select(func.count()).select_from(Registration)
+                .where(*_conditions(search, category, region)))
     if db.engine.dialect.name != "sqlite":
         return db.session.scalar(matching), None
     registrations = select(func.count()).select_from(Registration).scalar_subquery()

@@ -71,7 +71,8 @@ def list_all(actor, *, state: str | None = None, region: str | None = None,
     query = _with_details(application_scope(actor)).where(*conditions) \
         .order_by(SORTS.get(sort, SORTS["deadline"]), Application.id.desc())
     if conditions:
-        count = application_scope(actor, select(func.count(Application.id))).where(*conditions)
+        count = application_scope(actor, select(func.count()).select_from(Application)) \
+            .where(*conditions)
     else:
         count = _submitted_count()
     return pagination.paginate(query, count, page=page, per_page=current_app.config["PER_PAGE"])
