@@ -37,11 +37,16 @@ class Registration(db.Model):
         # public register walks enterprises by name and looks their registrations up here.
         Index("ix_registration_enterprise_in_force", "enterprise_id", "status", "valid_to",
               "china_number"),
+        # An establishment's registrations, whether they are in force and their category, from
+        # the index alone: the register filtered by region reads them establishment by
+        # establishment.
+        Index("ix_registration_establishment_in_force", "establishment_id", "status",
+              "valid_to", "gacc_category_code"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), unique=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"))
-    establishment_id: Mapped[int] = mapped_column(ForeignKey("establishment.id"), index=True)
+    establishment_id: Mapped[int] = mapped_column(ForeignKey("establishment.id"))
     gacc_category_code: Mapped[str] = mapped_column(ForeignKey("gacc_category.code"))
     china_number: Mapped[str] = mapped_column(String(18))
     listing_date: Mapped[date] = mapped_column(Date)
