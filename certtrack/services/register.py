@@ -19,7 +19,7 @@ from certtrack.models import (
 )
 from certtrack.models.search import MIN_INDEXED_LENGTH
 from certtrack.services.applications import local_today
-from certtrack.services.pagination import MAX_PER_PAGE, paginate
+from certtrack.services.pagination import paginate
 
 # In force: active, or suspended (GACC's lists show suspended enterprises with their status).
 SHOWN_STATUSES = ("active", "suspended")
@@ -107,7 +107,7 @@ def search_register(search: str = "", category: str | None = None, region: str |
     would wrap the page, joins and all), the page's ids in the register's order (sorting ids
     and names, not whole rows with what they show), and those rows with what they show.
     """
-    per_page = min(current_app.config["PER_PAGE"], MAX_PER_PAGE)
+    per_page = current_app.config["PER_PAGE"]
     total, registrations = _counts(search, category, region)
     walks_names = _walks_names(total, registrations, max(page, 1) * per_page)
     ids = (select(Registration.id)
