@@ -12,7 +12,8 @@ import sys
 import time
 
 from certtrack import pdf
-from certtrack.pdf.demo import demo_certificate_context, demo_dossier_context
+from certtrack.demo.certificate import demo_certificate_context
+from certtrack.demo.dossier import demo_dossier_context
 from certtrack.pdf.render import CERTIFICATE_STYLES, DOSSIER_STYLES
 
 WARM_UP = 2

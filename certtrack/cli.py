@@ -8,8 +8,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
-from certtrack.pdf.demo import write_demo_documents
-from certtrack.services import accounts, audit, demo, reference
+from certtrack.demo import seed as demo
+from certtrack.demo.documents import write_demo_documents
+from certtrack.services import accounts, audit, reference
 from certtrack.services.applications import local_today
 from certtrack.services.daily import (
     refresh_planner_statistics,

@@ -10,8 +10,8 @@ from PIL import Image
 from pypdf import PdfReader
 
 from certtrack import create_app
+from certtrack.demo.certificate import demo_certificate_context
 from certtrack.pdf import certificate_json
-from certtrack.pdf.demo import demo_certificate_context
 
 KAZAKH_NAME = "«Талдықорған Ет-Сүт Кәсіпорны» ЖШС"
 CHINESE_LABELS = ("证书编号", "签发日期", "企业名称", "生产企业及地址", "在华注册编号", "有效期",

@@ -9,9 +9,10 @@ from decimal import Decimal
 import pytest
 from markupsafe import Markup
 
+from certtrack.demo.certificate import demo_certificate_context
+from certtrack.demo.dossier import demo_dossier_context
 from certtrack.pdf import certificate_json, render_certificate
 from certtrack.pdf.contexts import check_plain
-from certtrack.pdf.demo import demo_certificate_context, demo_dossier_context
 
 
 class FakeModel:
@@ -70,7 +71,7 @@ def test_certificate_json_is_sorted_utf8_with_iso_dates():
 
 
 def test_importing_the_package_does_not_import_weasyprint():
-    code = "import sys, certtrack.pdf, certtrack.pdf.demo; print('weasyprint' in sys.modules)"
+    code = "import sys, certtrack.pdf, certtrack.demo.documents; print('weasyprint' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "False"

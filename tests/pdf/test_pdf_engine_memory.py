@@ -5,8 +5,8 @@ import gc
 
 import pytest
 
+from certtrack.demo.certificate import demo_certificate_context
 from certtrack.pdf import PdfRenderError, engine, render_certificate
-from certtrack.pdf.demo import demo_certificate_context
 
 # A certificate's render creates tens of thousands of objects in reference cycles; what a full
 # collection still finds after one must be a small fraction of that.

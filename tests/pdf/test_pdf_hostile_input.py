@@ -6,8 +6,8 @@ import socket
 import pytest
 from pypdf import PdfReader
 
+from certtrack.demo.certificate import demo_certificate_context
 from certtrack.pdf import PdfRenderError, engine, render_certificate
-from certtrack.pdf.demo import demo_certificate_context
 from certtrack.pdf.fetcher import ResourceRefused, StrictFetcher
 
 HOSTILE = '<link rel=attachment href="file:///etc/passwd"><img src="http://127.0.0.1:9/x">'

@@ -10,6 +10,8 @@ import pytest
 from sqlalchemy import func, select, text
 
 from certtrack import create_app
+from certtrack.demo.companies import COMPANIES, demo_bin, exporter_email
+from certtrack.demo.seed import DEMO_PASSWORD, DEMO_USERS, seed_demo
 from certtrack.domain.workflow import State
 from certtrack.extensions import db
 from certtrack.models import (
@@ -26,8 +28,6 @@ from certtrack.models import (
 )
 from certtrack.services import audit, registrations, review
 from certtrack.services.applications import local_today
-from certtrack.services.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
-from certtrack.services.demo.companies import COMPANIES, demo_bin, exporter_email
 from certtrack.services.reference import load_reference
 
 from forms import login

@@ -1,10 +1,9 @@
-"""Demo contexts (plain dicts, no database) for reviewing the print layouts and for the tests."""
+"""The demo certificate context (plain dicts, no database), for the print layouts and the tests."""
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
-from pathlib import Path
 
 VET_COMMITTEE = {
     "kk": "Қазақстан Республикасы Ауыл шаруашылығы министрлігінің Ветеринариялық бақылау "
@@ -72,32 +71,3 @@ def demo_certificate_context() -> dict:
             "position": {"kk": "Бас сарапшы", "en": "Chief expert", "zh": "首席专家"},
         },
     })
-
-
-def demo_dossier_context() -> dict:
-    """A GACC batch of three enterprises, the first being the certificate's meat plant."""
-    from certtrack.pdf.demo_dossier import dossier_context
-
-    return dossier_context()
-
-
-def write_demo_documents(outdir: Path) -> list[tuple[Path, int]]:
-    """Render the demo certificate, its draft preview and the demo dossier into ``outdir``.
-
-    Creates the folder when needed and overwrites the three files; returns (path, pages) pairs.
-    Raises as render_certificate and render_dossier do.
-    """
-    from certtrack.pdf.render import render_certificate, render_dossier
-
-    outdir.mkdir(parents=True, exist_ok=True)
-    documents = {
-        "certificate.pdf": render_certificate(demo_certificate_context()),
-        "certificate-draft.pdf": render_certificate(demo_certificate_context(), draft=True),
-        "dossier.pdf": render_dossier(demo_dossier_context()),
-    }
-    written = []
-    for name, rendered in documents.items():
-        path = outdir / name
-        path.write_bytes(rendered.content)
-        written.append((path, rendered.pages))
-    return written

@@ -8,12 +8,12 @@ from types import SimpleNamespace
 from flask import current_app
 from sqlalchemy import select
 
+from certtrack.demo import listing, stages
+from certtrack.demo.companies import create_companies
+from certtrack.demo.journey import DEMO_PDF, Cast
 from certtrack.extensions import db
 from certtrack.models import User
 from certtrack.services import accounts, applications, documents, enterprises, gacc
-from certtrack.services.demo import listing, stages
-from certtrack.services.demo.companies import create_companies
-from certtrack.services.demo.journey import DEMO_PDF, Cast
 
 DEMO_PASSWORD = "certtrack-demo-2026"  # noqa: S105 - printed on purpose; demo data only
 DEMO_USERS = (

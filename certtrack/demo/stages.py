@@ -2,8 +2,7 @@
 
 from decimal import Decimal
 
-from certtrack.services import applications, conclusions, review
-from certtrack.services.demo.journey import (
+from certtrack.demo.journey import (
     Line,
     corrective_actions_due,
     draft,
@@ -16,6 +15,7 @@ from certtrack.services.demo.journey import (
     to_inspected,
     upload_evidence,
 )
+from certtrack.services import applications, conclusions, review
 
 STORAGE_FINDING = (
     "major", "Storage conditions: clean, dry, moisture and temperature recorded",

@@ -6,7 +6,7 @@ import copy
 import datetime as dt
 import hashlib
 
-from certtrack.pdf.demo import MINISTRY, VET_COMMITTEE, ZHETYSU, demo_certificate_context
+from certtrack.demo.certificate import MINISTRY, VET_COMMITTEE, ZHETYSU, demo_certificate_context
 
 D = dt.date
 T = dt.datetime
@@ -237,7 +237,7 @@ LETTER = (
 )
 
 
-def dossier_context() -> dict:
+def demo_dossier_context() -> dict:
     """A recommendation to GACC covering three meat establishments (batch of March 2026)."""
     return copy.deepcopy({
         "reference": "VET-REC-2026-03",

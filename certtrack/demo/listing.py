@@ -2,11 +2,11 @@
 
 from datetime import date, timedelta
 
+from certtrack.demo.journey import Cast, Line, draft, to_positive
 from certtrack.domain.calendar import add_months
 from certtrack.models import Application, Registration
 from certtrack.services import certificates, daily, gacc, registrations
 from certtrack.services.applications import local_today
-from certtrack.services.demo.journey import Cast, Line, draft, to_positive
 
 BATCH_LEAD = timedelta(days=60)  # a request reaches GACC about two months before the listing
 

@@ -1,0 +1,29 @@
+"""The demo certificate, its draft preview and the demo dossier, rendered to files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from certtrack.demo.certificate import demo_certificate_context
+from certtrack.demo.dossier import demo_dossier_context
+from certtrack.pdf.render import render_certificate, render_dossier
+
+
+def write_demo_documents(outdir: Path) -> list[tuple[Path, int]]:
+    """Render the demo certificate, its draft preview and the demo dossier into ``outdir``.
+
+    Creates the folder when needed and overwrites the three files; returns (path, pages) pairs.
+    Raises as render_certificate and render_dossier do.
+    """
+    outdir.mkdir(parents=True, exist_ok=True)
+    documents = {
+        "certificate.pdf": render_certificate(demo_certificate_context()),
+        "certificate-draft.pdf": render_certificate(demo_certificate_context(), draft=True),
+        "dossier.pdf": render_dossier(demo_dossier_context()),
+    }
+    written = []
+    for name, rendered in documents.items():
+        path = outdir / name
+        path.write_bytes(rendered.content)
+        written.append((path, rendered.pages))
+    return written
