@@ -11,6 +11,10 @@ from certtrack import create_app
 from certtrack.extensions import db
 from certtrack.services.reference import load_reference
 
+from catalogs import compile_stale_catalogs
+
+compile_stale_catalogs()  # once per test process, before any test renders a translated string
+
 POSTGRES_URL = os.environ.get("CERTTRACK_TEST_DATABASE_URL")
 
 
