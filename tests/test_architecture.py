@@ -1,4 +1,4 @@
-"""The direction of dependencies and the house rules of architecture.md and style.md, read from
+"""The direction of dependencies and the house rules of docs/architecture.md, read from
 the source with `ast`: each rule names every module that breaks it."""
 
 import ast

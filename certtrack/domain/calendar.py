@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 ONE_DAY = timedelta(days=1)
 SATURDAY = 5
 
-# Service levels in working days (domain brief, section 10).
+# Service levels in working days: the MoA's public-service standards (eGov.kz).
 SLA_WORKING_DAYS = {
     "completeness_check": 2,
     "phytosanitary_certificate": 5,
@@ -19,7 +19,7 @@ SLA_WORKING_DAYS = {
     "veterinary_sanitary_conclusion": 4,
 }
 
-# Renewal regimes (domain brief, section 4).
+# Renewal regimes: GACC Decree 248, Art. 20 (3-6 months before expiry), then GACC Decree 280.
 REGIME_248 = "248"  # GACC Decree 248, in force from 2022-01-01
 REGIME_280 = "280"  # GACC Order 280, replaces Decree 248
 REGIME_280_START = date(2026, 6, 1)

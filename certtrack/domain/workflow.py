@@ -23,7 +23,7 @@ class Role(StrEnum):
 
 
 class State(StrEnum):
-    """States of a certification application (domain brief, section 3)."""
+    """States of a certification application (MoA procedure for GACC's register; Decree 248)."""
 
     draft = "draft"
     submitted = "submitted"
@@ -71,7 +71,7 @@ class Action(StrEnum):
 
 
 class RegistrationStatus(StrEnum):
-    """States of a GACC registration after listing (domain brief, section 4)."""
+    """States of a GACC registration after listing (GACC Decree 248, Chapter III)."""
 
     active = "active"
     suspended = "suspended"
@@ -186,7 +186,7 @@ TERMINAL_STATES: frozenset[State] = frozenset(
     }
 )
 
-# Working days an application may stay in a state before it is overdue (domain brief, section 10).
+# Working days an application may stay in a state before it is overdue (public-service standard).
 STAGE_SLA: Mapping[State, StageSla] = MappingProxyType(
     {State.submitted: StageSla("completeness_check", 2)}
 )

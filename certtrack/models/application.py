@@ -55,7 +55,7 @@ class Application(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    # Questionnaire (GACC questionnaire, domain brief §6); a draft may leave any of it empty.
+    # GACC's registration questionnaire (Decree 248, Art. 8); a draft may leave any of it empty.
     haccp_status: Mapped[str | None] = mapped_column(String(16))
     haccp_details: Mapped[str] = mapped_column(Text, default="")
     traceability: Mapped[str] = mapped_column(Text, default="")

@@ -33,7 +33,7 @@ class Product(TypedDict):
 
 
 class CertificateContext(TypedDict):
-    """Everything a certificate of export eligibility shows (domain.md §7).
+    """Everything a certificate of export eligibility shows (docs/domain.md §7).
 
     ``verification_url`` is what the QR code carries: the public verification page with the
     certificate number and its unguessable verification code. Dates are ``datetime.date``.
@@ -84,7 +84,7 @@ class DossierEnterprise(TypedDict):
 
 
 class DossierContext(TypedDict):
-    """A recommendation dossier for one application or a GACC batch (domain.md §7)."""
+    """A recommendation dossier for one application or a GACC batch (GACC Decree 248, Art. 8)."""
 
     reference: str  # the authority's outgoing reference
     date: dt.date

@@ -226,7 +226,7 @@ def remove_product(actor: User, application: Application, line_id: int) -> None:
 
 
 def required_document_types(application: Application) -> list[DocumentType]:
-    """The document types this application's category and kind require (domain brief §6)."""
+    """The document types this application's category and kind require (Decree 248, Art. 8)."""
     query = (
         select(DocumentType)
         .join(RequiredDocument, RequiredDocument.document_type_code == DocumentType.code)

@@ -1,6 +1,6 @@
 """Certificates of export eligibility: issue, replacement, preview, status and stored PDFs.
 
-Issuing is one write transaction (security.md items 19, 20, 22): a guarded UPDATE of the
+Issuing is one write transaction (docs/security.md items 19, 20, 22): a guarded UPDATE of the
 registration takes the write lock first, the number comes from one atomic UPDATE ... RETURNING
 of the year's counter, and the PDF - which must print that number - is rendered and stored with
 its certificate row before the commit. The render (about a second) is the only long step; the

@@ -2,7 +2,7 @@
 re-generated as new versions; never rendered again for a download.
 
 The context is read first, the read transaction is ended, the PDF is rendered outside any
-transaction (security.md item 20) and then stored with its Dossier row in one short write
+transaction (docs/security.md item 20) and then stored with its Dossier row in one short write
 transaction, which locks the subject's row so that racing versions cannot collide.
 """
 

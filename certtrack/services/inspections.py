@@ -39,7 +39,7 @@ _COMMON_LAST = (
     ChecklistItem("water_quality", _l("Water quality tested and fit for use")),
     ChecklistItem("staff_hygiene", _l("Staff hygiene, training and health checks")),
 )
-# The committee's checklist (domain brief §2, §5): data, not code, so a new question is one line.
+# Each committee's checklist (the inspection report of GACC Decree 248, Art. 8): data, not code.
 CHECKLISTS: dict[str, tuple[ChecklistItem, ...]] = {
     "phytosanitary": (
         *_COMMON_FIRST,

@@ -43,7 +43,7 @@ def _require_state(actor: User, application: Application, states, verb: str) -> 
 
 
 def default_valid_days(product_code: str) -> int | None:
-    """Days a result stays valid by default: one month for chilled products (domain brief §5)."""
+    """Days a result stays valid by default: one month for chilled products (docs/domain.md §5)."""
     return CHILLED_VALID_DAYS if "chilled" in product_code else None
 
 

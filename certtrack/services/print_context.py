@@ -16,7 +16,7 @@ MINISTRY = {
     "en": "Ministry of Agriculture of the Republic of Kazakhstan",
     "zh": "哈萨克斯坦共和国农业部",
 }
-# The committee that inspects a GACC category (domain.md §2), by GaccCategory.committee.
+# The committee that inspects a GACC category (docs/domain.md §2), by GaccCategory.committee.
 COMMITTEES = {
     "phytosanitary": {
         "kk": "Қазақстан Республикасы Ауыл шаруашылығы министрлігінің Агроөнеркәсіптік "

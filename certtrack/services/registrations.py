@@ -1,4 +1,4 @@
-"""Registrations after GACC's listing: lists, the lifecycle of domain.md §4 and renewals."""
+"""Registrations after GACC's listing: lists, the lifecycle of docs/domain.md §4, renewals."""
 
 from dataclasses import dataclass, field
 from datetime import date

@@ -1,6 +1,6 @@
 """Public verification of a certificate by number and code, the PDF check, throttle and log.
 
-A wrong code and an unknown number give the same answer (security.md item 27): the code is
+A wrong code and an unknown number give the same answer (docs/security.md item 27): the code is
 compared in constant time, against a dummy when the number is unknown. Every look-up is written
 to the verification log with its channel and result, never with the visitor's address; the
 throttle keys its attempts by a keyed hash of the address, kept only for the window.

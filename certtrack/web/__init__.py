@@ -22,7 +22,7 @@ def check_csrf():
 
 
 def security_headers(response):
-    """Headers of security.md item 24 on every response."""
+    """Headers of docs/security.md item 24 on every response."""
     headers = response.headers
     headers.setdefault("Content-Security-Policy",
                        "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "

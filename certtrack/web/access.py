@@ -8,7 +8,7 @@ from certtrack.services.accounts import session_user
 
 
 def public(view):
-    """Mark a view as reachable without signing in (the allow-list of security.md item 8)."""
+    """Mark a view as reachable without signing in (allow-list, docs/security.md item 8)."""
     view.public = True
     return view
 
@@ -65,7 +65,7 @@ def sign_out() -> None:
 
 
 def safe_next(target: str | None) -> str | None:
-    """`target` when it is a relative path on this site, else None (security.md item 7)."""
+    """`target` when it is a relative path on this site, else None (docs/security.md item 7)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return None
     parts = urlsplit(target)

@@ -100,7 +100,7 @@ class ChangePasswordForm(BaseForm):
 
 
 def bin_validator(form, field) -> None:
-    """The BIN's length, digits, layout and check digit (domain brief §9)."""
+    """The BIN's length, digits, layout and check digit (RK Law No. 223-III)."""
     messages = {
         "length": _l("A BIN has exactly 12 digits."),
         "digits": _l("A BIN has digits only, without spaces or letters."),

@@ -64,7 +64,7 @@ class ResubmitForm(BaseForm):
 
 
 def china_number_validator(form, field) -> None:
-    """Length, CKAZ prefix and characters of a China registration number (domain brief §9)."""
+    """Length, CKAZ prefix and characters of a China registration number (GACC register)."""
     try:
         field.data = validate_china_registration_number(field.data or "")
     except IdentifierError as error:

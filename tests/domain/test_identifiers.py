@@ -12,7 +12,7 @@ from certtrack.domain.identifiers import (
     validate_iin,
 )
 
-# Published examples (domain brief, section 9); the second needs the second weighting pass.
+# Published examples (docs/domain.md §9); the second needs the second weighting pass.
 VALID_BINS = ["940140000385", "961141000023"]
 
 # Single-digit changes of the examples that the published check-digit algorithm accepts and the

@@ -26,7 +26,7 @@ from certtrack.domain.workflow import (
     next_state,
 )
 
-# (source, action, role) -> target, copied from the domain brief's section 3 table, not the code.
+# (source, action, role) -> target, copied from the table of docs/domain.md §3, not the code.
 EXPECTED = {
     ("draft", "submit", "exporter"): "submitted",
     ("submitted", "start_review", "inspector"): "under_review",
@@ -53,7 +53,7 @@ EXPECTED = {
     ("returned", "withdraw", "exporter"): "withdrawn",
 }
 
-# (status, action, role) -> status, from the domain brief's section 4.
+# (status, action, role) -> status, from docs/domain.md §4 (GACC Decree 248, Art. 19-20).
 EXPECTED_REGISTRATION = {
     ("active", "suspend", "registrar"): "suspended",
     ("suspended", "resume", "registrar"): "active",
@@ -98,7 +98,7 @@ def test_next_registration_status_matches_the_table(status, action, role):
         assert next_registration_status(status, action, role) == RegistrationStatus(expected)
 
 
-def test_tables_have_no_rows_beyond_the_brief():
+def test_tables_have_no_rows_beyond_the_documented_ones():
     assert len(TRANSITIONS) == len(EXPECTED)
     assert len(REGISTRATION_TRANSITIONS) == len(EXPECTED_REGISTRATION)
 

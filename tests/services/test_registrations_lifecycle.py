@@ -1,4 +1,4 @@
-"""The registration lifecycle of domain.md §4 in the service: suspension, resumption, revocation,
+"""The registration lifecycle (docs/domain.md §4) in services: suspension, resumption, revocation,
 cancellation and invalidation, each a guarded change with an audit row and a notification; and
 renewal applications, which start from a registration while its window is open."""
 

@@ -1,6 +1,6 @@
 """Deny by default and the access matrix: every endpoint × every role → the status it answers.
 
-security.md items 8–10. The matrix runs on one world built per module (exporter A and B with
+docs/security.md items 8–10. The matrix runs on one world built per module (exporter A and B with
 their applications, inspectors of both committees and two regions, a registrar, an admin): each
 case is one request from a fresh client, so that hundreds of cases stay cheap. Sessions are
 planted as the sign-in would leave them (user id and session version); the sign-in itself is

@@ -1,6 +1,6 @@
 """Object-level access: exporter B's valid, CSRF-protected posts on exporter A's objects (404).
 
-security.md item 9. Each case first shows that the very same request succeeds for exporter A,
+docs/security.md item 9. Each case first shows that the very same request succeeds for exporter A,
 so that a 404 for B proves the ownership check and not a malformed request.
 """
 

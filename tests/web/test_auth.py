@@ -1,4 +1,4 @@
-"""Sign-in, throttling, safe redirects and sessions that are really revoked (security.md 1–7)."""
+"""Sign-in, throttling, safe redirects and sessions really revoked (docs/security.md 1–7)."""
 
 import html
 import re

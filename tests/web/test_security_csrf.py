@@ -1,7 +1,7 @@
 """CSRF: a state-changing request without this session's token is refused (400), nothing changes.
 
-security.md item 11. Each refusal is paired with the same request carrying the right token, which
-goes through: the 400 comes from the token and not from anything else in the request.
+docs/security.md item 11. Each refusal is paired with the same request carrying the right token,
+which goes through: the 400 comes from the token and not from anything else in the request.
 """
 
 import pytest

@@ -1,5 +1,5 @@
 """Response headers, session cookie flags, the start-up refusal of a known SECRET_KEY, and the one
-error page (security.md items 5, 23, 24; architecture.md "Errors users can cause")."""
+error page (docs/security.md items 5, 23, 24; docs/architecture.md "Errors users can cause")."""
 
 import secrets
 from datetime import UTC, datetime, timedelta
