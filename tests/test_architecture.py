@@ -188,3 +188,34 @@ def test_every_module_has_a_docstring():
 def test_modules_stay_under_the_size_limit():
     sizes = {m.name: len(m.source.splitlines()) for m in modules()}
     assert {name: n for name, n in sizes.items() if n > MAX_LINES} == {}
+
+
+def snippet(source: str, name: str = "certtrack.services.example") -> Module:
+    """A module made from source text: the known offender each new detector must catch."""
+    path = PACKAGE.joinpath(*name.split(".")[1:]).with_suffix(".py")
+    return Module(name, path, source, ast.parse(source))
+
+
+def _imports_package(module: Module, packages: tuple[str, ...]) -> list[str]:
+    """The modules of `packages` imported, by any spelling (`from certtrack import web` too)."""
+    return sorted(name for name in module.imported_modules()
+                  if any(name == p or name.startswith(p + ".") for p in packages))
+
+
+@pytest.mark.parametrize("package", ["models", "pdf"])
+def test_models_and_pdf_never_import_services_or_web(package):
+    forbidden = ("certtrack.services", "certtrack.web")
+    assert _imports_package(module_named("certtrack.web.auth"), forbidden)
+    assert _imports_package(snippet("from certtrack import web\n", "certtrack.pdf.x"), forbidden)
+    assert _imports_package(snippet("from ..services import gacc\n", "certtrack.pdf.x"), forbidden)
+    assert in_package(package)
+    assert {m.name: bad for m in in_package(package)
+            if (bad := _imports_package(m, forbidden))} == {}
+
+
+@pytest.mark.parametrize("package", ["domain", "models", "services", "pdf", "web"])
+def test_production_packages_never_import_the_demo(package):
+    assert _imports_package(module_named("certtrack.cli"), ("certtrack.demo",))
+    assert in_package(package)
+    assert {m.name: bad for m in in_package(package)
+            if (bad := _imports_package(m, ("certtrack.demo",)))} == {}
