@@ -71,7 +71,7 @@ class Action(StrEnum):
 
 
 class RegistrationStatus(StrEnum):
-    """States of a GACC registration after listing (GACC Decree 248, Chapter III)."""
+    """States of a GACC registration after listing (GACC Decree 248; docs/domain.md §4)."""
 
     active = "active"
     suspended = "suspended"
