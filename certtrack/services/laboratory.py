@@ -17,11 +17,9 @@ from certtrack.services.audit import record_event
 from certtrack.services.errors import NotFound, PermissionDenied, ValidationFailed
 from certtrack.services.limits import limits_for_products, product_codes, to_domain_limit
 from certtrack.services.notifications import enterprise_users, notify
-from certtrack.services.permissions import can_see_application
+from certtrack.services.permissions import RESULT_STATES, SAMPLE_STATES, can_see_application
 from certtrack.services.transaction import transaction
 
-SAMPLE_STATES = (State.inspected, State.lab_testing)
-RESULT_STATES = (State.lab_testing,)
 CHILLED_VALID_DAYS = 30
 
 

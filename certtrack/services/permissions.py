@@ -1,8 +1,20 @@
 """Who may see which object: the one place for object-level access rules."""
 
+from dataclasses import dataclass
+
 from flask_babel import gettext as _
 from sqlalchemy import Select, false, func, or_, select
 
+from certtrack.domain.workflow import (
+    TERMINAL_STATES,
+    Action,
+    RegistrationAction,
+    RegistrationStatus,
+    Role,
+    State,
+    allowed_actions,
+    allowed_registration_actions,
+)
 from certtrack.models import Application, GaccCategory, User
 from certtrack.services.errors import PermissionDenied
 
@@ -66,3 +78,59 @@ def require_registrar(actor: User | None) -> None:
     """:raise PermissionDenied: `actor` is not a registrar."""
     if actor is None or actor.role != "registrar":
         raise PermissionDenied(_("Only a registrar may do this."))
+
+
+# States in which the inspector records samples, and results of samples (GB 2763 testing).
+SAMPLE_STATES = (State.inspected, State.lab_testing)
+RESULT_STATES = (State.lab_testing,)
+
+
+def is_open(application: Application) -> bool:
+    """True once submitted and until the workflow has ended."""
+    return application.state != State.draft and State(application.state) not in TERMINAL_STATES
+
+
+def can_act(user: User, action: Action, application: Application) -> bool:
+    """True when the workflow lets `user`'s role do `action` in the application's state."""
+    return action in allowed_actions(State(application.state), Role(user.role))
+
+
+@dataclass(frozen=True)
+class ApplicationRights:
+    """What one user may do on one application's detail page: the flags of its view model."""
+
+    actions: tuple[Action, ...]
+    is_exporter: bool
+    is_inspector: bool
+    is_registrar: bool
+    can_claim: bool
+    can_assign: bool
+    can_record_sample: bool
+    can_record_result: bool
+
+    def allows(self, action: Action) -> bool:
+        """True when the workflow offers `action` to this user now."""
+        return action in self.actions
+
+
+def application_rights(user: User, application: Application) -> ApplicationRights:
+    """The rights of `user` on `application`, as the detail pages and their panels show them."""
+    role = Role(user.role)
+    state = State(application.state)
+    inspector = role == Role.inspector
+    return ApplicationRights(
+        actions=tuple(allowed_actions(state, role)),
+        is_exporter=role == Role.exporter,
+        is_inspector=inspector,
+        is_registrar=role == Role.registrar,
+        can_claim=(application.assignee_id is None and is_open(application)
+                   and in_inspector_territory(user, application)),
+        can_assign=role == Role.registrar and is_open(application),
+        can_record_sample=inspector and state in SAMPLE_STATES,
+        can_record_result=inspector and state in RESULT_STATES,
+    )
+
+
+def registration_actions(user: User, registration) -> list[RegistrationAction]:
+    """The lifecycle actions `user` may take on a registration in its current status."""
+    return allowed_registration_actions(RegistrationStatus(registration.status), Role(user.role))
