@@ -1,9 +1,10 @@
-"""Sign-in state, deny-by-default login checks and role checks: the one place for them."""
+"""Sign-in state, deny-by-default login checks and the role a blueprint requires."""
 
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 
+from certtrack.domain.workflow import Role
 from certtrack.services.accounts import session_user
 
 
@@ -38,7 +39,7 @@ def require_login():
     abort(401)
 
 
-def roles_required(*roles: str):
+def roles_required(*roles: Role):
     """A before_request hook for a blueprint: only these roles may use it (else 403)."""
 
     def check():

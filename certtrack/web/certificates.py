@@ -1,30 +1,18 @@
 """The registrar's certificate and dossier actions: preview, issue, replace, regenerate."""
 
-from flask import Blueprint, flash, g, redirect, request, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, g, render_template, url_for
 
-from certtrack.services import certificates, dossiers, gacc, registrations
+from certtrack.domain.workflow import Role
+from certtrack.services import certificates, gacc, registrations
 from certtrack.services.applications import get_application
-from certtrack.services.errors import PermissionDenied, ValidationFailed
+from certtrack.web import pages
 from certtrack.web.access import roles_required
-from certtrack.web.certificate_forms import ReplaceForm
-from certtrack.web.forms import render_form
+from certtrack.web.actions import CERTIFICATES
 from certtrack.web.issued import pdf_response
+from certtrack.web.perform import Page, perform, show
 
 bp = Blueprint("certificates", __name__, url_prefix="/registrar")
-bp.before_request(roles_required("registrar"))
-
-
-def registration_panel(registration) -> dict:
-    """Template context of the certificates card on the registrar's registration page."""
-    current = certificates.current_certificate(registration.id)
-    refusal = certificates.issue_refusal(registration)
-    return {"certificate_panel": {
-        "rows": certificates.certificate_rows(registration),
-        "can_issue": refusal is None,
-        "can_replace": current is not None and registration.status == "active",
-        "current": current,
-    }}
+bp.before_request(roles_required(Role.registrar))
 
 
 @bp.get("/registrations/<int:registration_id>/certificate-preview")
@@ -39,56 +27,36 @@ def preview(registration_id: int):
 @bp.post("/registrations/<int:registration_id>/certificates")
 def issue(registration_id: int):
     registration = registrations.get_registration(g.user, registration_id)
-    try:
-        certificate = certificates.issue_certificate(g.user, registration)
-    except ValidationFailed as error:
-        flash(error.message, "error")
-    else:
-        flash(_("Certificate %(number)s is issued; the exporter is told.",
-                number=certificate.number), "success")
-    return redirect(url_for("registrar.registration", registration_id=registration_id))
+    return perform(CERTIFICATES["issue"], registration, pages.REGISTRATION)
+
+
+def _replace_page(certificate, failed: dict) -> str:
+    return render_template("certificates/replace.html", form=failed["form"],
+                           certificate=certificate, back=REPLACE_PAGE.url(certificate),
+                           refusal=certificates.issue_refusal(certificate.registration,
+                                                              certificate))
+
+
+REPLACE_PAGE = Page(url=lambda c: url_for("registrar.registration",
+                                          registration_id=c.registration_id),
+                    render=_replace_page)
 
 
 @bp.route("/certificates/<int:certificate_id>/replace", methods=["GET", "POST"])
 def replace(certificate_id: int):
     """A replacement after a change: a new number that names the certificate it replaces."""
     certificate = certificates.get_certificate(g.user, certificate_id)
-    back = url_for("registrar.registration", registration_id=certificate.registration_id)
-    form = ReplaceForm(request.form if request.method == "POST" else None)
-    if request.method == "POST" and form.validate():
-        try:
-            new = certificates.issue_certificate(g.user, certificate.registration,
-                                                 replaces=certificate, reason=form.reason.data)
-        except ValidationFailed as error:
-            if "reason" not in error.errors:
-                flash(error.message, "error")
-                return redirect(back)
-            form.add_errors(error.errors)
-        else:
-            flash(_("Certificate %(new)s replaces %(old)s.", new=new.number,
-                    old=certificate.number), "success")
-            return redirect(back)
-    return render_form("certificates/replace.html", form, certificate=certificate,
-                       refusal=certificates.issue_refusal(certificate.registration, certificate),
-                       back=back)
+    return show(CERTIFICATES["replace"], certificate, REPLACE_PAGE)
 
 
 @bp.post("/applications/<int:application_id>/dossiers")
 def regenerate_application_dossier(application_id: int):
     application = get_application(g.user, application_id)
-    try:
-        dossier = dossiers.regenerate(g.user, application=application)
-    except PermissionDenied as error:  # not recommended yet: nothing to generate
-        flash(error.message, "error")
-    else:
-        flash(_("Version %(version)d of the dossier is stored.", version=dossier.version),
-              "success")
-    return redirect(url_for("registrar.application", application_id=application_id))
+    return perform(CERTIFICATES["regenerate_application_dossier"], application,
+                   pages.REGISTRAR_APPLICATION)
 
 
 @bp.post("/batches/<int:batch_id>/dossiers")
 def regenerate_batch_dossier(batch_id: int):
     batch = gacc.get_batch(g.user, batch_id)
-    dossier = dossiers.regenerate(g.user, batch=batch)
-    flash(_("Version %(version)d of the dossier is stored.", version=dossier.version), "success")
-    return redirect(url_for("registrar.batch", batch_id=batch_id))
+    return perform(CERTIFICATES["regenerate_batch_dossier"], batch, pages.BATCH)

@@ -84,10 +84,6 @@ class LoginForm(BaseForm):
     next = HiddenField()
 
 
-class LanguageForm(BaseForm):
-    locale = SelectField(_l("Language"), choices=[])
-
-
 # The password rules (length, common list) live in services.accounts.password_problems(), so
 # that every form reports them with the same words.
 class ChangePasswordForm(BaseForm):

@@ -1,31 +1,20 @@
 """The inspector's pages: the work queue, and the review and inspection of an application."""
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, g, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from certtrack.domain.workflow import IllegalTransition
-from certtrack.services import applications, corrective_actions, inspections, review
-from certtrack.services.errors import PermissionDenied, ValidationFailed
-from certtrack.web import labels
+from certtrack.domain.workflow import Role
+from certtrack.services import applications, review
+from certtrack.web import labels, pages
 from certtrack.web.access import roles_required
-from certtrack.web.forms import ActionForm, BaseForm
-from certtrack.web.review_forms import (
-    DocumentReviewForm,
-    FindingForm,
-    FindingVerificationForm,
-    QueueFilterForm,
-    RejectForm,
-    ReturnForm,
-    ScheduleForm,
-    corrective_actions_form,
-    record_inspection_form,
-)
-from certtrack.web.staff import render_application_detail
+from certtrack.web.actions import REVIEW
+from certtrack.web.perform import perform
+from certtrack.web.review_forms import QueueFilterForm
 
 bp = Blueprint("inspector", __name__, url_prefix="/inspector")
-bp.before_request(roles_required("inspector"))
+bp.before_request(roles_required(Role.inspector))
 
 
 def _queue_form() -> QueueFilterForm:
@@ -54,126 +43,60 @@ def queue():
 
 @bp.get("/applications/<int:application_id>")
 def application(application_id: int):
-    return render_application_detail(application_id)
-
-
-def perform(application, name: str, form: BaseForm, call, success: str,
-            detail: str = "inspector.application"):
-    """Validate `form`, run `call(form)`, flash and redirect to the detail page.
-
-    Field errors re-render the detail page with the form as typed (422); an action the state
-    no longer allows (stale page, double click) is flashed and redirects.
-    """
-    target = url_for(detail, application_id=application.id)
-    if form.validate():
-        try:
-            call(form)
-        except ValidationFailed as error:
-            form.add_errors(error.errors)
-        except IllegalTransition:
-            flash(_("This action is no longer possible; the page shows the current state."),
-                  "error")
-            return redirect(target)
-        except PermissionDenied as error:
-            flash(error.message, "error")
-            return redirect(target)
-        else:
-            flash(success, "success")
-            return redirect(target)
-    g.review_forms = {name: form}
-    return render_application_detail(application.id), 422
+    return pages.staff_application(_load(application_id))
 
 
 def _load(application_id: int):
     return applications.get_application(g.user, application_id)
 
 
+def _perform(name: str, application_id: int, **args):
+    """Perform the inspector's action `name` on the application; back to its detail page."""
+    return perform(REVIEW[name], _load(application_id), pages.INSPECTOR_APPLICATION, **args)
+
+
 @bp.post("/applications/<int:application_id>/"
          "<any(claim, start_review, verify_corrective_actions):verb>")
 def act(application_id: int, verb: str):
     """The actions that are a button: claim, start the review, verify corrective actions."""
-    application = _load(application_id)
-    calls = {
-        "claim": (review.claim_application, _("The application is now assigned to you.")),
-        "start_review": (review.start_review, _("The completeness check has started.")),
-        "verify_corrective_actions": (corrective_actions.verify_corrective_actions,
-                                      _("The corrective actions are verified.")),
-    }
-    call, success = calls[verb]
-    return perform(application, verb, ActionForm(request.form),
-                   lambda form: call(g.user, application), success)
+    return _perform(verb, application_id)
 
 
 @bp.post("/applications/<int:application_id>/documents/<int:document_id>/review")
 def review_document(application_id: int, document_id: int):
-    application = _load(application_id)
-    form = DocumentReviewForm(request.form)
-    return perform(application, f"document_{document_id}", form,
-                   lambda f: review.review_document(g.user, application, document_id,
-                                                    f.decision.data, f.comment.data),
-                   _("The document decision was recorded."))
+    return _perform("review_document", application_id, document_id=document_id)
 
 
 @bp.post("/applications/<int:application_id>/return")
 def return_for_corrections(application_id: int):
-    application = _load(application_id)
-    return perform(application, "return_for_corrections", ReturnForm(request.form),
-                   lambda f: review.return_for_corrections(
-                       g.user, application, f.deficiencies.data, f.response_deadline.data),
-                   _("The application was returned to the exporter."))
+    return _perform("return_for_corrections", application_id)
 
 
 @bp.post("/applications/<int:application_id>/reject")
 def reject(application_id: int):
-    application = _load(application_id)
-    return perform(application, "reject", RejectForm(request.form),
-                   lambda f: review.reject_application(g.user, application, f.reason.data),
-                   _("The application was rejected."))
+    return _perform("reject", application_id)
 
 
 @bp.post("/applications/<int:application_id>/schedule")
 def schedule_inspection(application_id: int):
-    application = _load(application_id)
-    return perform(application, "schedule_inspection", ScheduleForm(request.form),
-                   lambda f: inspections.schedule_inspection(
-                       g.user, application, f.mode.data, f.scheduled_for.data,
-                       f.inspector_ids.data),
-                   _("The inspection is scheduled and the exporter notified."))
+    return _perform("schedule_inspection", application_id)
 
 
 @bp.post("/applications/<int:application_id>/findings")
 def add_finding(application_id: int):
-    application = _load(application_id)
-    return perform(application, "finding", FindingForm(request.form),
-                   lambda f: inspections.add_finding(g.user, application, f.data),
-                   _("The finding was recorded."))
+    return _perform("add_finding", application_id)
 
 
 @bp.post("/applications/<int:application_id>/inspection")
 def record_inspection(application_id: int):
-    application = _load(application_id)
-    form = record_inspection_form(inspections.checklist_for(application), request.form)
-    return perform(application, "record_inspection", form,
-                   lambda f: inspections.record_inspection(
-                       g.user, application, f.performed_on.data, f.answers(), f.summary.data),
-                   _("The inspection was recorded."))
+    return _perform("record_inspection", application_id)
 
 
 @bp.post("/applications/<int:application_id>/corrective-actions")
 def require_corrective_actions(application_id: int):
-    application = _load(application_id)
-    form = corrective_actions_form(corrective_actions.open_findings(application), request.form)
-    return perform(application, "require_corrective_actions", form,
-                   lambda f: corrective_actions.require_corrective_actions(
-                       g.user, application, f.actions()),
-                   _("Corrective actions were sent to the exporter."))
+    return _perform("require_corrective_actions", application_id)
 
 
 @bp.post("/applications/<int:application_id>/findings/<int:finding_id>/verify")
 def verify_finding(application_id: int, finding_id: int):
-    application = _load(application_id)
-    return perform(application, f"finding_{finding_id}", FindingVerificationForm(request.form),
-                   lambda f: corrective_actions.verify_finding(
-                       g.user, application, finding_id, f.decision.data == "close",
-                       f.comment.data),
-                   _("The finding decision was recorded."))
+    return _perform("verify_finding", application_id, finding_id=finding_id)

@@ -1,6 +1,5 @@
 """Detail-page panel for the laboratory stage: samples, results, and the conclusion."""
 
-from flask import g
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -8,7 +7,7 @@ from wtforms import DateField, DecimalField, IntegerField, SelectField, StringFi
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from certtrack.domain.compliance import LimitKind
-from certtrack.domain.workflow import Action, State, allowed_actions
+from certtrack.domain.workflow import Action, State
 from certtrack.services import conclusions, laboratory
 from certtrack.services.applications import local_today
 from certtrack.web.forms import BaseForm
@@ -99,11 +98,6 @@ def result_form(sample, formdata=None) -> ResultForm:
     return form
 
 
-def override(**forms) -> None:
-    """Show these forms (carrying the user's input and errors) instead of empty ones."""
-    g.laboratory_forms = forms
-
-
 def _measured(row) -> str:
     if row.value is not None:
         return f"{laboratory.plain(row.value)} {row.unit or ''}".strip()
@@ -149,26 +143,26 @@ def _samples(application) -> list[dict]:
             for sample in samples]
 
 
-def context(user, application) -> dict:
-    """Template context for the laboratory panel: samples, results, forms and blockers."""
-    forms = g.get("laboratory_forms", {})
+def context(rights, application, failed: dict) -> dict:
+    """Template context for the laboratory panel: samples, results, forms and blockers.
+
+    `failed` may hold the sample, conclusion and negative forms as the user filled them in.
+    """
     state = application.state
-    inspector = user.role == "inspector"
-    actions = [str(a) for a in allowed_actions(State(state), user.role) if a in LAB_ACTIONS]
     check = conclusions.check_conclusion(application) if state == State.inspected else None
-    can_sample = inspector and state in laboratory.SAMPLE_STATES
+    can_sample = rights.can_record_sample
     samples = _samples(application)
     return {"lab": {
         "shown": bool(samples) or state in SHOWN_STATES,
         "samples": samples,
-        "actions": actions,
+        "actions": [str(a) for a in rights.actions if a in LAB_ACTIONS],
         "waiting": [item["sample"].code for item in samples if not item["results"]],
         "can_record_sample": can_sample,
-        "can_record_result": inspector and state in laboratory.RESULT_STATES,
-        "sample_form": forms.get("sample_form") or (sample_form(application) if can_sample
-                                                    else None),
-        "conclusion_form": forms.get("conclusion_form") or ConclusionForm(),
-        "negative_form": forms.get("negative_form") or NegativeConclusionForm(),
+        "can_record_result": rights.can_record_result,
+        "sample_form": failed.get("sample_form") or (sample_form(application) if can_sample
+                                                     else None),
+        "conclusion_form": failed.get("conclusion_form") or ConclusionForm(),
+        "negative_form": failed.get("negative_form") or NegativeConclusionForm(),
         "blockers": check.messages if check is not None else [],
         "positive_possible": check is not None and check.allows_positive,
     }}

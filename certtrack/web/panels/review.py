@@ -1,11 +1,9 @@
 """Detail-page panel for the review and inspection stages, for staff and for the exporter."""
 
-from flask import g
 from flask_babel import get_locale
 
-from certtrack.domain.workflow import TERMINAL_STATES, State, allowed_actions
+from certtrack.domain.workflow import Action, State
 from certtrack.services import corrections, corrective_actions, inspections, review
-from certtrack.services.permissions import in_inspector_territory
 from certtrack.web.review_forms import (
     AssignForm,
     FindingForm,
@@ -17,13 +15,9 @@ from certtrack.web.review_forms import (
 )
 
 # The workflow actions this panel offers; the other stages' panels offer the rest.
-REVIEW_ACTIONS = ("start_review", "return_for_corrections", "reject", "schedule_inspection",
-                  "record_inspection", "require_corrective_actions",
-                  "verify_corrective_actions")
-
-
-def _is_open(application) -> bool:
-    return application.state != State.draft and State(application.state) not in TERMINAL_STATES
+REVIEW_ACTIONS = (Action.start_review, Action.return_for_corrections, Action.reject,
+                  Action.schedule_inspection, Action.record_inspection,
+                  Action.require_corrective_actions, Action.verify_corrective_actions)
 
 
 def _inspector_label(user) -> str:
@@ -62,32 +56,28 @@ def _with_choices(application, forms: dict) -> dict:
     return forms
 
 
-def _staff_context(user, application) -> dict:
-    actions = [str(a) for a in allowed_actions(State(application.state), user.role)
-               if a in REVIEW_ACTIONS]
+def _staff_context(rights, application) -> dict:
+    actions = [str(a) for a in rights.actions if a in REVIEW_ACTIONS]
     forms = _action_forms(application, actions)
-    can_assign = user.role == "registrar" and _is_open(application)
-    if can_assign:
+    if rights.can_assign:
         forms["assign"] = AssignForm(inspector_id=application.assignee_id or 0)
     corrective = application.state == State.corrective_actions
     return {
         "actions": actions,
-        "can_assign": can_assign,
-        "can_claim": (application.assignee_id is None and _is_open(application)
-                      and in_inspector_territory(user, application)),
-        "can_act": user.role == "inspector",
+        "can_assign": rights.can_assign,
+        "can_claim": rights.can_claim,
+        "can_act": rights.is_inspector,
         "documents": review.reviewable_documents(application),
         "blockers": corrective_actions.verification_blockers(application) if corrective else [],
         "forms": forms,
     }
 
 
-def _exporter_context(user, application) -> dict:
+def _exporter_context(rights, application) -> dict:
     returned = application.state == State.returned
     rejected = [d for d in review.reviewable_documents(application)
                 if d.review_status == "rejected"] if returned else []
-    evidence = "submit_corrective_evidence" in allowed_actions(State(application.state),
-                                                               user.role)
+    evidence = rights.allows(Action.submit_corrective_evidence)
     return {
         "open_request": corrections.open_correction_request(application) if returned else None,
         "rejected_documents": rejected,
@@ -97,11 +87,14 @@ def _exporter_context(user, application) -> dict:
     }
 
 
-def context(user, application) -> dict:
-    """Template context for the review panel (staff) and the exporter's panel: `review`."""
-    panel = _exporter_context(user, application) if user.role == "exporter" \
-        else _staff_context(user, application)
-    panel["forms"].update(g.get("review_forms") or {})
+def context(rights, application, failed: dict) -> dict:
+    """Template context for the review panel (staff) and the exporter's panel: `review`.
+
+    `failed` holds the forms that came back with errors; they replace the empty ones.
+    """
+    panel = _exporter_context(rights, application) if rights.is_exporter \
+        else _staff_context(rights, application)
+    panel["forms"].update(failed)
     _with_choices(application, panel["forms"])
     inspection_list = inspections.list_inspections(application)
     panel.update(

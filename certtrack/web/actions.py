@@ -1,0 +1,330 @@
+"""Every action of the web side as data: its form, its service call and its success message.
+
+The web counterpart of `domain/workflow.py`: a view names its row and its page, and
+`perform.perform()` does the rest. Adding an action is one row here plus its service function
+(and, for a new address, a view of a few lines naming them).
+"""
+
+from flask import request, url_for
+from flask_babel import format_date, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from certtrack.domain.workflow import Action, RegistrationAction
+from certtrack.services import (
+    applications,
+    certificates,
+    conclusions,
+    corrective_actions,
+    documents,
+    dossiers,
+    enterprises,
+    gacc,
+    inspections,
+    laboratory,
+    registrations,
+    review,
+)
+from certtrack.services.permissions import can_act
+from certtrack.web import exporter_forms, labels
+from certtrack.web.certificate_forms import ReplaceForm
+from certtrack.web.forms import ActionForm
+from certtrack.web.panels import laboratory as lab_panel
+from certtrack.web.perform import Refusal, WebAction
+from certtrack.web.registrar_forms import (
+    LIFECYCLE_FORMS,
+    BatchForm,
+    GaccRefusalForm,
+    GaccReturnForm,
+    RegistrationForm,
+    ResubmitForm,
+    SelectionForm,
+)
+from certtrack.web.review_forms import (
+    AssignForm,
+    DocumentReviewForm,
+    EvidenceForm,
+    FindingForm,
+    FindingVerificationForm,
+    RejectForm,
+    ReturnForm,
+    ScheduleForm,
+    corrective_actions_form,
+    record_inspection_form,
+)
+
+
+def _form(form_class):
+    """The factory of a form that needs nothing of the object it acts on."""
+    return lambda _target, formdata: form_class(formdata)
+
+
+def _button(call, success, **options) -> WebAction:
+    """An inspector's button on the application: no fields, a refusal flashes and redirects."""
+    return WebAction(_form(ActionForm), lambda user, application, _f: call(user, application),
+                     success, flash_denied=True, **options)
+
+
+def _inspector(form, call, success, key: str) -> WebAction:
+    """An inspector's form on the application; a refusal of the rules flashes and redirects."""
+    return WebAction(form, call, success, key=key, flash_denied=True)
+
+
+def _upload(form):
+    """The uploaded file of a validated form, as (stream, name)."""
+    return form.file.data.stream, form.file.data.filename
+
+
+REVIEW = {
+    "claim": _button(review.claim_application, _l("The application is now assigned to you."),
+                     key="claim"),
+    "start_review": _button(review.start_review, _l("The completeness check has started."),
+                            key="start_review"),
+    "verify_corrective_actions": _button(
+        corrective_actions.verify_corrective_actions, _l("The corrective actions are verified."),
+        key="verify_corrective_actions"),
+    "review_document": _inspector(
+        _form(DocumentReviewForm),
+        lambda user, a, f, document_id: review.review_document(
+            user, a, document_id, f.decision.data, f.comment.data),
+        _l("The document decision was recorded."), "document_{document_id}"),
+    "return_for_corrections": _inspector(
+        _form(ReturnForm),
+        lambda user, a, f: review.return_for_corrections(
+            user, a, f.deficiencies.data, f.response_deadline.data),
+        _l("The application was returned to the exporter."), "return_for_corrections"),
+    "reject": _inspector(
+        _form(RejectForm), lambda user, a, f: review.reject_application(user, a, f.reason.data),
+        _l("The application was rejected."), "reject"),
+    "schedule_inspection": _inspector(
+        _form(ScheduleForm),
+        lambda user, a, f: inspections.schedule_inspection(
+            user, a, f.mode.data, f.scheduled_for.data, f.inspector_ids.data),
+        _l("The inspection is scheduled and the exporter notified."), "schedule_inspection"),
+    "add_finding": _inspector(
+        _form(FindingForm), lambda user, a, f: inspections.add_finding(user, a, f.data),
+        _l("The finding was recorded."), "finding"),
+    "record_inspection": _inspector(
+        lambda a, formdata: record_inspection_form(inspections.checklist_for(a), formdata),
+        lambda user, a, f: inspections.record_inspection(
+            user, a, f.performed_on.data, f.answers(), f.summary.data),
+        _l("The inspection was recorded."), "record_inspection"),
+    "require_corrective_actions": _inspector(
+        lambda a, formdata: corrective_actions_form(corrective_actions.open_findings(a),
+                                                    formdata),
+        lambda user, a, f: corrective_actions.require_corrective_actions(user, a, f.actions()),
+        _l("Corrective actions were sent to the exporter."), "require_corrective_actions"),
+    "verify_finding": _inspector(
+        _form(FindingVerificationForm),
+        lambda user, a, f, finding_id: corrective_actions.verify_finding(
+            user, a, finding_id, f.decision.data == "close", f.comment.data),
+        _l("The finding decision was recorded."), "finding_{finding_id}"),
+    "assign": _inspector(
+        _form(AssignForm),
+        lambda user, a, f: review.assign_inspector(user, a, f.inspector_id.data),
+        _l("The inspector was assigned and notified."), "assign"),
+}
+
+
+def _result_message(row) -> tuple[str, str]:
+    sentence = _("%(parameter)s: %(sentence)s", parameter=row.parameter,
+                 sentence=conclusions.describe_result(row))
+    return sentence, "success" if row.verdict != "non_compliant" else "error"
+
+
+LABORATORY = {
+    "record_sample": WebAction(
+        lab_panel.sample_form, lambda user, a, f: laboratory.record_sample(user, a, f.data),
+        lambda sample: _("Sample %(code)s was recorded.", code=sample.code), key="sample_form"),
+    # The target is (application, sample); the result page shows itself again.
+    "record_result": WebAction(
+        lambda target, formdata: lab_panel.result_form(target.sample, formdata),
+        lambda user, target, f: laboratory.record_result(user, *target, f.data),
+        _result_message, key="form", then=lambda _target, _row: request.path),
+    "send_to_lab": WebAction(
+        _form(ActionForm),
+        lambda user, a, f: laboratory.send_to_lab(user, a, f.comment.data or ""),
+        lambda sent: ngettext("%(num)d sample was sent to the laboratory.",
+                              "%(num)d samples were sent to the laboratory.", len(sent)),
+        refusal=Refusal.flash),
+    "record_lab_results": WebAction(
+        _form(ActionForm),
+        lambda user, a, f: laboratory.record_lab_results(user, a, f.comment.data or ""),
+        _l("Laboratory testing is complete; the exporter was notified."), refusal=Refusal.flash),
+    "conclude_positive": WebAction(
+        _form(lab_panel.ConclusionForm),
+        lambda user, a, f: conclusions.conclude_positive(user, a, f.conclusion.data or ""),
+        _l("The positive conclusion was recorded."), key="conclusion_form",
+        refusal=Refusal.flash),
+    "conclude_negative": WebAction(
+        _form(lab_panel.NegativeConclusionForm),
+        lambda user, a, f: conclusions.conclude_negative(user, a, f.comment.data or ""),
+        _l("The negative conclusion was recorded."), key="negative_form"),
+}
+
+
+def _decision(action: Action, form_class, call, success) -> WebAction:
+    """A GACC decision: its own page, shown only while the application awaits it."""
+    return WebAction(lambda a, formdata: form_class(formdata, obj=a),
+                     lambda user, a, f: call(user, a, f.data), success, key="form",
+                     guard=lambda user, a: can_act(user, action, a))
+
+
+def _registration_message(registration) -> str:
+    return _("Registration %(number)s recorded, valid from %(start)s to %(end)s; the exporter "
+             "is told.", number=registration.china_number,
+             start=format_date(registration.valid_from), end=format_date(registration.valid_to))
+
+
+def _batch(user, _target, form):
+    return gacc.submit_batch(user, {"reference": form.reference.data,
+                                    "submitted_on": form.submitted_on.data,
+                                    "application_ids": form.application_id.data})
+
+
+REGISTRAR = {
+    "recommend": WebAction(
+        _form(SelectionForm),
+        lambda user, _t, f: gacc.recommend(user, f.application_id.data, f.comment.data or ""),
+        lambda chosen: ngettext("%(num)d application recommended to GACC.",
+                                "%(num)d applications recommended to GACC.", len(chosen)),
+        key="recommend"),
+    "submit_batch": WebAction(
+        _form(BatchForm), _batch, lambda batch: _("Batch %(ref)s sent to GACC.",
+                                                  ref=batch.reference),
+        key="batch", then=lambda _t, batch: url_for("registrar.batch", batch_id=batch.id)),
+    "record_gacc_return": _decision(
+        Action.record_gacc_return, GaccReturnForm, gacc.record_gacc_return,
+        _l("GACC's request is recorded; the exporter and the inspector are told.")),
+    "record_gacc_refusal": _decision(
+        Action.record_gacc_refusal, GaccRefusalForm, gacc.record_gacc_refusal,
+        _l("GACC's refusal is recorded.")),
+    "record_registration": _decision(
+        Action.record_registration, RegistrationForm, gacc.record_registration,
+        _registration_message),
+    "resubmit_to_gacc": WebAction(
+        _form(ResubmitForm),
+        lambda user, a, f: gacc.resubmit_to_gacc(user, a, f.comment.data or "", f.version.data),
+        _l("The application is back with GACC."), refusal=Refusal.flash),
+}
+
+
+def _lifecycle(verb: RegistrationAction) -> WebAction:
+    def change(user, registration, form):
+        registrations.change_status(user, registration, str(verb), form.data)
+        return registration
+
+    return WebAction(_form(LIFECYCLE_FORMS[verb]), change, lambda registration: _(
+        "The registration is now: %(status)s.",
+        status=str(labels.label(labels.REGISTRATION_STATUSES, registration.status))),
+        key=str(verb))
+
+
+REGISTRATION = {str(verb): _lifecycle(verb) for verb in RegistrationAction}
+
+
+def _replacement(user, certificate, form):
+    return certificates.issue_certificate(user, certificate.registration, replaces=certificate,
+                                          reason=form.reason.data)
+
+
+CERTIFICATES = {
+    "issue": WebAction(
+        _form(ActionForm), lambda user, registration, _f: certificates.issue_certificate(
+            user, registration),
+        lambda certificate: _("Certificate %(number)s is issued; the exporter is told.",
+                              number=certificate.number), refusal=Refusal.back),
+    "replace": WebAction(
+        _form(ReplaceForm), _replacement, lambda new: _(
+            "Certificate %(new)s replaces %(old)s.", new=new.number, old=new.replaces.number),
+        key="form", refusal=Refusal.form_or_back),
+    # Before the recommendation there is nothing to put in a dossier: flashed, not a 403 page.
+    "regenerate_application_dossier": WebAction(
+        _form(ActionForm), lambda user, a, _f: dossiers.regenerate(user, application=a),
+        lambda dossier: _("Version %(version)d of the dossier is stored.",
+                          version=dossier.version), flash_denied=True),
+    "regenerate_batch_dossier": WebAction(
+        _form(ActionForm), lambda user, batch, _f: dossiers.regenerate(user, batch=batch),
+        lambda dossier: _("Version %(version)d of the dossier is stored.",
+                          version=dossier.version)),
+}
+
+
+def _application_url(_target, application) -> str:
+    return url_for("exporter.application", application_id=application.id)
+
+
+def _evidence(user, application, form, finding_id):
+    stream, name = _upload(form)
+    return corrective_actions.submit_corrective_evidence(
+        user, application, finding_id, stream, name, form.note.data)
+
+
+def _document(user, application, form):
+    stream, name = _upload(form)
+    documents.upload_document(user, application, form.document_type.data, stream, name)
+    return name
+
+
+def _submitted(deadline) -> str:
+    return _("The application was submitted. The inspection checks its completeness by "
+             "%(date)s.", date=deadline.strftime("%d.%m.%Y"))
+
+
+EXPORTER = {
+    "register_enterprise": WebAction(
+        exporter_forms.enterprise_form,
+        lambda user, _e, f: enterprises.register_enterprise(user, f.data),
+        _l("Your enterprise is registered. Now add an establishment."), key="form",
+        then=lambda _e, _r: url_for("exporter.new_establishment")),
+    "edit_enterprise": WebAction(
+        exporter_forms.enterprise_form,
+        lambda user, enterprise, f: enterprises.update_enterprise(user, enterprise, f.data),
+        _l("The enterprise profile was saved."), key="form"),
+    "new_establishment": WebAction(
+        exporter_forms.establishment_form,
+        lambda user, _e, f: enterprises.add_establishment(user, f.data),
+        _l("The establishment was added."), key="form"),
+    "edit_establishment": WebAction(
+        exporter_forms.establishment_form,
+        lambda user, e, f: enterprises.update_establishment(user, e, f.data),
+        _l("The establishment was saved."), key="form"),
+    "new_application": WebAction(
+        exporter_forms.application_form,
+        lambda user, _a, f: applications.create_application(user, f.data),
+        _l("Draft saved. Add products and documents, then submit."), key="form",
+        then=_application_url),
+    "edit_application": WebAction(
+        exporter_forms.application_form,
+        lambda user, a, f: applications.update_application(user, a, f.data),
+        _l("The application was saved."), key="form"),
+    "add_product": WebAction(
+        exporter_forms.product_form, lambda user, a, f: applications.add_product(user, a, f.data),
+        _l("The product was added."), key="product"),
+    "remove_product": WebAction(
+        _form(ActionForm),
+        lambda user, a, _f, line_id: applications.remove_product(user, a, line_id),
+        _l("The product was removed."), refusal=Refusal.flash),
+    "upload_document": WebAction(
+        exporter_forms.document_form, _document,
+        lambda name: _("“%(name)s” was uploaded.", name=documents.display_name(name)),
+        key="document"),
+    "submit": WebAction(
+        _form(ActionForm),
+        lambda user, a, f: applications.submit_application(user, a, f.version.data),
+        _submitted, refusal=Refusal.flash),
+    "withdraw": WebAction(
+        _form(ActionForm), lambda user, a, f: applications.withdraw_application(
+            user, a, f.comment.data or "", f.version.data),
+        _l("The application was withdrawn."), refusal=Refusal.flash),
+    "submit_evidence": WebAction(
+        _form(EvidenceForm), _evidence,
+        _l("The evidence was uploaded; the inspector will verify it."),
+        key="evidence_{finding_id}"),
+    "renew": WebAction(
+        _form(ActionForm), lambda user, registration, _f: registrations.start_renewal(
+            user, registration),
+        lambda draft: _("Renewal application %(ref)s started with the products of the "
+                        "registration: add the documents, then submit.", ref=draft.reference),
+        refusal=Refusal.back, then=_application_url),
+}

@@ -1,0 +1,74 @@
+"""The exporter's forms with their choices: enterprise, establishment, application, products."""
+
+from flask import g, request
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from certtrack.services import applications, enterprises, reference
+from certtrack.web import labels
+from certtrack.web.forms import (
+    ApplicationForm,
+    DocumentForm,
+    EnterpriseForm,
+    EstablishmentForm,
+    ProductLineForm,
+)
+
+
+def _locale() -> str:
+    return str(get_locale())
+
+
+def _region_choices():
+    return [("", _("Choose…"))] + [(r.code, f"{r.name_in(_locale())} ({r.code})")
+                                   for r in reference.regions()]
+
+
+def enterprise_form(enterprise=None, formdata=None) -> EnterpriseForm:
+    """The enterprise profile; the BIN is given once, at registration."""
+    form = EnterpriseForm(formdata, obj=enterprise)
+    form.region_code.choices = _region_choices()
+    form.legal_form.choices = labels.choices(labels.LEGAL_FORMS, _("Choose…"))
+    if enterprise is not None:
+        del form.bin
+    return form
+
+
+def establishment_form(establishment=None, formdata=None) -> EstablishmentForm:
+    form = EstablishmentForm(formdata, obj=establishment)
+    form.region_code.choices = _region_choices()
+    form.type.choices = labels.choices(labels.ESTABLISHMENT_TYPES, _("Choose…"))
+    return form
+
+
+def application_form(application=None, formdata=None) -> ApplicationForm:
+    """The questionnaire, offering the enterprise's establishments and the GACC categories."""
+    form = ApplicationForm(formdata, obj=application)
+    enterprise = enterprises.own_enterprise(g.user)
+    form.establishment_id.choices = [(0, _("Choose…"))] + [
+        (e.id, e.name) for e in enterprise.establishments]
+    form.gacc_category_code.choices = [("", _("Choose…"))] + [
+        (c.code, c.name_in(_locale())) for c in reference.categories()]
+    form.kind.choices = labels.choices(labels.KINDS)
+    form.haccp_status.choices = labels.choices(labels.HACCP_STATUSES, "—")
+    form.water_source.choices = labels.choices(labels.WATER_SOURCES, "—")
+    return form
+
+
+def product_form(application, formdata=None) -> ProductLineForm:
+    """A product line, offering the category's products that match the search (`?q=`)."""
+    form = ProductLineForm(formdata)
+    found = reference.search_products(application.gacc_category_code, request.args.get("q", ""))
+    form.product_code.choices = [(p.code, f"{p.hs_code} — {p.name_in(_locale())}") for p in found]
+    form.volume_unit.choices = labels.choices(labels.VOLUME_UNITS)
+    return form
+
+
+def document_form(application, formdata=None) -> DocumentForm:
+    """An upload, offering the document types with the application's required ones first."""
+    form = DocumentForm(formdata)
+    required = {t.code for t in applications.required_document_types(application)}
+    form.document_type.choices = [
+        (t.code, t.name_in(_locale()) + ("" if t.code in required else " " + _("(optional)")))
+        for t in sorted(reference.document_types(), key=lambda t: t.code not in required)]
+    return form

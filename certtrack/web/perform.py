@@ -1,0 +1,125 @@
+"""The one path of every action on the web side: validate, call the service, flash, redirect."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from flask import flash, g, redirect, request
+from flask_babel import gettext as _
+from werkzeug.datastructures import CombinedMultiDict
+
+from certtrack.domain.workflow import IllegalTransition
+from certtrack.services.errors import PermissionDenied, ValidationFailed
+from certtrack.web.forms import BaseForm
+
+
+class Refusal(Enum):
+    """How a service's `ValidationFailed` is shown."""
+
+    form = "form"  # on the form's fields, the page again (422)
+    flash = "flash"  # as a message above the page again (422): a button has no fields
+    back = "back"  # as a message on the page the action came from (302)
+    form_or_back = "form_or_back"  # on the form when it names a field of it, else `back`
+
+
+@dataclass(frozen=True)
+class WebAction:
+    """One row of the action table: the form, the service call and the success message.
+
+    `call(user, target, form, **route_args)` runs the use case; `success` is the message, or a
+    function of what `call` returned that gives it (or gives `(message, category)`). `key`
+    names the failed form on the page (formatted with the route's arguments). `guard`, when
+    set, is asked before the form is shown or validated: False is a stale page. `then` gives
+    the address after success from `(target, result)`; by default the page's own.
+    """
+
+    form: Callable[[Any, Any], BaseForm]
+    call: Callable[..., Any]
+    success: Any
+    key: str | None = None
+    refusal: Refusal = Refusal.form
+    flash_denied: bool = False
+    guard: Callable[[Any, Any], bool] | None = None
+    then: Callable[[Any, Any], str] | None = None
+
+    def message(self, result) -> tuple[str, str]:
+        """The success message and its category for what the call returned."""
+        text = self.success(result) if callable(self.success) else self.success
+        return (str(text[0]), text[1]) if isinstance(text, tuple) else (str(text), "success")
+
+
+@dataclass(frozen=True)
+class Page:
+    """The page an action is done on: its address, and its body shown again with failed forms."""
+
+    url: Callable[[Any], str]
+    render: Callable[[Any, dict], str]
+
+
+def no_longer_possible(url: str):
+    """The one answer to an action the current state no longer allows: flash and redirect."""
+    flash(_("This action is no longer possible; the page shows the current state."), "error")
+    return redirect(url)
+
+
+def _formdata():
+    if request.method != "POST":
+        return None
+    return CombinedMultiDict((request.files, request.form)) if request.files else request.form
+
+
+def _failed(action: WebAction, form: BaseForm, args: dict) -> dict:
+    return {action.key.format(**args): form} if action.key is not None else {}
+
+
+def show(action: WebAction, target, page: Page, **args):
+    """A page whose body is the action's form: GET shows it, POST performs the action."""
+    if request.method == "POST":
+        return perform(action, target, page, **args)
+    if action.guard is not None and not action.guard(g.user, target):
+        return no_longer_possible(page.url(target))
+    return page.render(target, _failed(action, action.form(target, None), args)), 200
+
+
+def _refuse(action: WebAction, form: BaseForm, error: ValidationFailed, back: str):
+    """Show the service's refusal; a response when it ends the request, else None (re-render)."""
+    refusal = action.refusal
+    if refusal == Refusal.form_or_back:
+        names = {name for name in error.errors if name and hasattr(form, name)}
+        refusal = Refusal.form if names else Refusal.back
+    if refusal == Refusal.form:
+        form.add_errors(error.errors)
+        return None
+    flash(error.message, "error")
+    return redirect(back) if refusal == Refusal.back else None
+
+
+def perform(action: WebAction, target, page: Page, **args):
+    """Validate the action's form, call its service, flash and redirect (PRG).
+
+    A form or a service refusing the input shows the page again with the form as typed (422);
+    an action the state no longer allows (stale page, double click) is flashed and redirects.
+    `Conflict` and the other service errors reach the app's error handler.
+    """
+    back = page.url(target)
+    if action.guard is not None and not action.guard(g.user, target):
+        return no_longer_possible(back)
+    form = action.form(target, _formdata())
+    if form.validate():
+        try:
+            result = action.call(g.user, target, form, **args)
+        except ValidationFailed as error:
+            if (response := _refuse(action, form, error, back)) is not None:
+                return response
+        except IllegalTransition:
+            return no_longer_possible(back)
+        except PermissionDenied as error:
+            if not action.flash_denied:
+                raise
+            flash(error.message, "error")
+            return redirect(back)
+        else:
+            flash(*action.message(result))
+            return redirect(action.then(target, result) if action.then else back)
+    return page.render(target, _failed(action, form, args)), 422
