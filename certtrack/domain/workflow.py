@@ -228,11 +228,6 @@ SYSTEM_ACTIONS: frozenset[RegistrationAction] = frozenset(
 )
 
 
-def is_terminal(state: State) -> bool:
-    """Take an application state; return True when no action can leave it."""
-    return state in TERMINAL_STATES
-
-
 def allowed_actions(state: State, role: Role | None) -> list[Action]:
     """Take a state and the acting role; return the actions that role may perform, in table order.
 

@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from certtrack.extensions import db
-from certtrack.models import Enterprise, Region, User
+from certtrack.models import Region, User
 from certtrack.models.base import utcnow
 from certtrack.models.user import COMMITTEES, ROLES, LoginAttempt
 from certtrack.services.audit import record_event
@@ -232,11 +232,6 @@ def set_locale(user: User, locale: str) -> None:
         raise ValidationFailed({"locale": [_("Unknown language.")]})
     user.locale = locale
     db.session.commit()
-
-
-def bind_enterprise(user: User, enterprise: Enterprise) -> None:
-    """Bind an exporter account to its enterprise (no commit; part of registration)."""
-    user.enterprise_id = enterprise.id
 
 
 def session_user(user_id, version) -> User | None:
