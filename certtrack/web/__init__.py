@@ -4,6 +4,7 @@ from flask import abort, current_app, g, request
 from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from certtrack.domain.workflow import Role
 from certtrack.services import notifications as notification_service
 from certtrack.web import access, errors, labels, templating
 from certtrack.web.forms import BaseForm
@@ -103,11 +104,16 @@ def init_app(app) -> None:
                    notifications, assignment, laboratory, admin_limits, verify, register,
                    certificates, issued):
         app.register_blueprint(module.bp)
+    _template_helpers(app)
+
+
+def _template_helpers(app) -> None:
+    """The translation callables, globals, filters and context processors of the templates."""
     app.jinja_env.install_gettext_callables(
         gettext=templating.gettext, ngettext=templating.ngettext, newstyle=True,
         pgettext=templating.pgettext, npgettext=templating.npgettext)
     app.jinja_env.globals.update(
-        labels=labels, label=templating.label, localized=templating.localized,
+        labels=labels, label=templating.label, Role=Role, localized=templating.localized,
         state_badge=templating.state_badge,
         csrf_token=csrf_token, working_days_since=templating.working_days_since,
         is_overdue=templating.is_overdue,

@@ -250,6 +250,18 @@ CERTIFICATES = {
 }
 
 
+def _create(form, create, success, **options) -> WebAction:
+    """A page whose body is the form of a new object: `create(user, data)`."""
+    return WebAction(form, lambda user, _none, f: create(user, f.data), success, key="form",
+                     **options)
+
+
+def _edit(form, update, success) -> WebAction:
+    """A page whose body is the form of an existing object: `update(user, target, data)`."""
+    return WebAction(form, lambda user, target, f: update(user, target, f.data), success,
+                     key="form")
+
+
 def _application_url(_target, application) -> str:
     return url_for("exporter.application", application_id=application.id)
 
@@ -272,32 +284,22 @@ def _submitted(deadline) -> str:
 
 
 EXPORTER = {
-    "register_enterprise": WebAction(
-        exporter_forms.enterprise_form,
-        lambda user, _e, f: enterprises.register_enterprise(user, f.data),
-        _l("Your enterprise is registered. Now add an establishment."), key="form",
+    "register_enterprise": _create(
+        exporter_forms.enterprise_form, enterprises.register_enterprise,
+        _l("Your enterprise is registered. Now add an establishment."),
         then=lambda _e, _r: url_for("exporter.new_establishment")),
-    "edit_enterprise": WebAction(
-        exporter_forms.enterprise_form,
-        lambda user, enterprise, f: enterprises.update_enterprise(user, enterprise, f.data),
-        _l("The enterprise profile was saved."), key="form"),
-    "new_establishment": WebAction(
-        exporter_forms.establishment_form,
-        lambda user, _e, f: enterprises.add_establishment(user, f.data),
-        _l("The establishment was added."), key="form"),
-    "edit_establishment": WebAction(
-        exporter_forms.establishment_form,
-        lambda user, e, f: enterprises.update_establishment(user, e, f.data),
-        _l("The establishment was saved."), key="form"),
-    "new_application": WebAction(
-        exporter_forms.application_form,
-        lambda user, _a, f: applications.create_application(user, f.data),
-        _l("Draft saved. Add products and documents, then submit."), key="form",
-        then=_application_url),
-    "edit_application": WebAction(
-        exporter_forms.application_form,
-        lambda user, a, f: applications.update_application(user, a, f.data),
-        _l("The application was saved."), key="form"),
+    "edit_enterprise": _edit(exporter_forms.enterprise_form, enterprises.update_enterprise,
+                             _l("The enterprise profile was saved.")),
+    "new_establishment": _create(exporter_forms.establishment_form, enterprises.add_establishment,
+                                 _l("The establishment was added.")),
+    "edit_establishment": _edit(exporter_forms.establishment_form,
+                                enterprises.update_establishment,
+                                _l("The establishment was saved.")),
+    "new_application": _create(
+        exporter_forms.application_form, applications.create_application,
+        _l("Draft saved. Add products and documents, then submit."), then=_application_url),
+    "edit_application": _edit(exporter_forms.application_form, applications.update_application,
+                              _l("The application was saved.")),
     "add_product": WebAction(
         exporter_forms.product_form, lambda user, a, f: applications.add_product(user, a, f.data),
         _l("The product was added."), key="product"),

@@ -4,6 +4,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from certtrack.domain.workflow import Role
 from certtrack.services import accounts, reference
 from certtrack.services.errors import ValidationFailed
 from certtrack.web import labels
@@ -11,7 +12,7 @@ from certtrack.web.access import roles_required
 from certtrack.web.forms import PasswordResetForm, UserForm, render_form
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-bp.before_request(roles_required("admin"))
+bp.before_request(roles_required(Role.admin))
 
 
 def _user_form(obj=None, formdata=None) -> UserForm:

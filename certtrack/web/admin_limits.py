@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DecimalField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from certtrack.domain.workflow import Role
 from certtrack.services import limits, reference
 from certtrack.services.errors import ValidationFailed
 from certtrack.services.laboratory import plain
@@ -17,7 +18,7 @@ from certtrack.web.access import roles_required
 from certtrack.web.forms import BaseForm, render_form
 
 bp = Blueprint("admin_limits", __name__, url_prefix="/admin/limits")
-bp.before_request(roles_required("admin"))
+bp.before_request(roles_required(Role.admin))
 
 
 class LimitForm(BaseForm):

@@ -2,11 +2,12 @@
 
 from flask import Blueprint, g, render_template
 
+from certtrack.domain.workflow import Role
 from certtrack.services import dashboard, reference
 from certtrack.web.access import roles_required
 
 bp = Blueprint("dashboard", __name__)
-bp.before_request(roles_required("registrar", "admin"))
+bp.before_request(roles_required(Role.registrar, Role.admin))
 
 
 @bp.get("/dashboard")

@@ -2,15 +2,16 @@
 
 from flask import Blueprint, g, redirect, render_template, url_for
 
+from certtrack.domain.workflow import Role
 from certtrack.web.access import public
 
 bp = Blueprint("public", __name__)
 
 HOMES = {
-    "exporter": "exporter.home",
-    "inspector": "inspector.queue",
-    "registrar": "registrar.overview",
-    "admin": "admin.users",
+    Role.exporter: "exporter.home",
+    Role.inspector: "inspector.queue",
+    Role.registrar: "registrar.overview",
+    Role.admin: "admin.users",
 }
 
 
