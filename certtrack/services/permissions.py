@@ -80,7 +80,7 @@ def require_registrar(actor: User | None) -> None:
         raise PermissionDenied(_("Only a registrar may do this."))
 
 
-# States in which the inspector records samples, and results of samples (GB 2763 testing).
+# States in which the inspector records samples, and the results of samples.
 SAMPLE_STATES = (State.inspected, State.lab_testing)
 RESULT_STATES = (State.lab_testing,)
 
