@@ -18,6 +18,7 @@ from certtrack.models.inspection import (
     LabResult,
     Sample,
 )
+from certtrack.models.market_access import BorderCrossing, MarketAccess, ProtocolDeclaration
 from certtrack.models.reference import (
     DocumentType,
     GaccCategory,
@@ -36,6 +37,7 @@ __all__ = [
     "ApplicationProduct",
     "AuditEvent",
     "AuditHead",
+    "BorderCrossing",
     "Certificate",
     "CertificateCounter",
     "CorrectionRequest",
@@ -53,9 +55,11 @@ __all__ = [
     "LabResult",
     "LabLimit",
     "LoginAttempt",
+    "MarketAccess",
     "Notification",
     "OutboxEmail",
     "Product",
+    "ProtocolDeclaration",
     "Region",
     "Registration",
     "registration_search",

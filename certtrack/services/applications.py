@@ -26,6 +26,7 @@ from certtrack.models import (
 )
 from certtrack.models.application import HACCP_STATUSES, KINDS, VOLUME_UNITS, WATER_SOURCES
 from certtrack.models.base import utcnow
+from certtrack.services import market_access
 from certtrack.services.audit import record_event
 from certtrack.services.corrections import resolve_open_requests
 from certtrack.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -194,6 +195,8 @@ def add_product(actor: User, application: Application, data: dict) -> Applicatio
         errors["product_code"] = [_("Choose a product of the application's category.")]
     elif any(line.product_code == product.code for line in application.products):
         errors["product_code"] = [_("This product is already in the application.")]
+    elif refusal := market_access.refusal(product):
+        errors["product_code"] = [refusal]
     if data.get("volume_unit") not in VOLUME_UNITS:
         errors["volume_unit"] = [_("Choose a unit from the list.")]
     if errors:

@@ -4,6 +4,7 @@ import csv
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 from flask import current_app
@@ -21,6 +22,7 @@ from certtrack.models import (
     Region,
     RequiredDocument,
 )
+from certtrack.services import market_access
 from certtrack.services.audit import ensure_audit_head
 
 _CALENDAR_KEY = "certtrack.working_calendar"
@@ -161,6 +163,8 @@ LOADERS = (
     ("required documents", _load_required_documents),
     ("holidays", _load_holidays),
     ("laboratory limits", _load_limits),
+    # Market access (protocols, crossings, protocol wording) reads its files the same way.
+    *((label, partial(loader, rows=_rows, sync=_sync)) for label, loader in market_access.LOADERS),
 )
 
 

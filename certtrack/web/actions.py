@@ -22,6 +22,7 @@ from certtrack.services import (
     gacc,
     inspections,
     laboratory,
+    market_access,
     registrations,
     review,
 )
@@ -283,6 +284,14 @@ def _submitted(deadline) -> str:
              "%(date)s.", date=deadline.strftime("%d.%m.%Y"))
 
 
+
+def _product_added(line):
+    """The success message of an added product, a warning when China allows it on trial only."""
+    warning = market_access.warning(line.product)
+    if warning:
+        return _("The product was added.") + " " + warning, "warning"
+    return _("The product was added.")
+
 EXPORTER = {
     "register_enterprise": _create(
         exporter_forms.enterprise_form, enterprises.register_enterprise,
@@ -302,7 +311,7 @@ EXPORTER = {
                               _l("The application was saved.")),
     "add_product": WebAction(
         exporter_forms.product_form, lambda user, a, f: applications.add_product(user, a, f.data),
-        _l("The product was added."), key="product"),
+        _product_added, key="product"),
     "remove_product": WebAction(
         _form(ActionForm),
         lambda user, a, _f, line_id: applications.remove_product(user, a, line_id),

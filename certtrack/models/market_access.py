@@ -1,0 +1,71 @@
+"""Market access reference data: protocols per product and country, border crossings, wording."""
+
+from datetime import date
+
+from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from certtrack.extensions import db
+from certtrack.models.base import LocalizedNames
+
+PROTOCOL_STATUSES = ("in_force", "trial", "none")
+CONVEYANCE_MODES = ("rail", "road")
+DECLARATION_KINDS = ("phyto", "vet")
+
+
+class MarketAccess(db.Model):
+    """Whether a product may go to a country: the protocol's status, name and date, and for
+    animal products the regions of origin that country accepts (disease zoning)."""
+
+    __tablename__ = "market_access"
+    product_code: Mapped[str] = mapped_column(ForeignKey("product.code"), primary_key=True)
+    country: Mapped[str] = mapped_column(String(2), primary_key=True)
+    protocol_status: Mapped[str] = mapped_column(String(16))
+    protocol_name: Mapped[str] = mapped_column(Text, default="")
+    protocol_date: Mapped[date | None] = mapped_column(Date)
+    gacc_category_code: Mapped[str] = mapped_column(ForeignKey("gacc_category.code"))
+    # Space-separated ISO 3166-2 codes; empty means the protocol does not zone by region.
+    accepted_regions: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(Text, default="")
+    confidence: Mapped[str] = mapped_column(String(1), default="U")
+
+    product = relationship("Product", lazy="joined")
+
+    @property
+    def region_codes(self) -> frozenset[str]:
+        """The accepted regions of origin as a set (empty: no zoning)."""
+        return frozenset(self.accepted_regions.split())
+
+
+class BorderCrossing(LocalizedNames, db.Model):
+    """A crossing on the Kazakhstan-China border where consignments enter China."""
+
+    __tablename__ = "border_crossing"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_ru: Mapped[str] = mapped_column(String(200), default="")
+    name_kk: Mapped[str] = mapped_column(String(200), default="")
+    name_zh: Mapped[str] = mapped_column(String(200), default="")
+    mode: Mapped[str] = mapped_column(String(8))
+    source: Mapped[str] = mapped_column(Text, default="")
+    confidence: Mapped[str] = mapped_column(String(1), default="U")
+
+
+class ProtocolDeclaration(db.Model):
+    """Wording a protocol requires on a certificate: an additional declaration (phyto) or an
+    attestation (vet), for the products it lists."""
+
+    __tablename__ = "protocol_declaration"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    products: Mapped[str] = mapped_column(Text)  # space-separated product codes
+    text_en: Mapped[str] = mapped_column(Text)
+    text_ru: Mapped[str] = mapped_column(Text, default="")
+    text_kk: Mapped[str] = mapped_column(Text, default="")
+    text_zh: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(Text, default="")
+    confidence: Mapped[str] = mapped_column(String(1), default="U")
+
+    def text_in(self, locale: str) -> str:
+        """The wording in `locale`, falling back to English."""
+        return getattr(self, f"text_{locale}", None) or self.text_en

@@ -1,0 +1,119 @@
+"""Market access: loading protocols, crossings and protocol wording, and the gate they make."""
+
+from datetime import date
+from pathlib import Path
+
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from certtrack.domain.market_access import Access, judge_access
+from certtrack.extensions import db
+from certtrack.models import BorderCrossing, MarketAccess, Product, ProtocolDeclaration, Region
+
+CHINA = "CN"
+DECLARATION_TEXTS = ("text_en", "text_ru", "text_kk", "text_zh")
+
+
+def _load_market_access(folder: Path, rows, sync) -> int:
+    return sync(MarketAccess, ("product_code", "country"), [
+        ({"product_code": r["product"], "country": r["country"]}, {
+            "protocol_status": r["protocol_status"], "protocol_name": r["protocol_name"],
+            "protocol_date": date.fromisoformat(r["protocol_date"]) if r["protocol_date"]
+            else None, "gacc_category_code": r["gacc_category"],
+            "accepted_regions": " ".join(r["accepted_regions"].split()),
+            "source": r["source"], "confidence": r["confidence"]})
+        for r in rows(folder, "market_access.csv")], delete_missing=True)
+
+
+def _load_crossings(folder: Path, rows, sync) -> int:
+    names = ("name_en", "name_ru", "name_kk", "name_zh")
+    return sync(BorderCrossing, ("code",), [
+        ({"code": r["code"]}, {**{key: r[key] for key in names}, "mode": r["mode"],
+                               "source": r["source"], "confidence": r["confidence"]})
+        for r in rows(folder, "crossings.csv")])
+
+
+def _load_declarations(folder: Path, rows, sync) -> int:
+    return sync(ProtocolDeclaration, ("code",), [
+        ({"code": r["code"]}, {**{key: r[key] for key in DECLARATION_TEXTS}, "kind": r["kind"],
+                               "products": " ".join(r["products"].split()),
+                               "source": r["source"], "confidence": r["confidence"]})
+        for r in rows(folder, "protocol_declarations.csv")])
+
+
+LOADERS = (
+    ("market access", _load_market_access),
+    ("border crossings", _load_crossings),
+    ("protocol declarations", _load_declarations),
+)
+
+
+def access_row(product_code: str, country: str = CHINA) -> MarketAccess | None:
+    """The market-access row of a product for a country, if the reference data has one."""
+    return db.session.get(MarketAccess, (product_code, country))
+
+
+def judge(product: Product, origin_region: str | None = None) -> Access:
+    """Take a catalogue product and, for a consignment, its region of origin; return the
+    verdict of the market-access data for China."""
+    row = access_row(product.code)
+    if row is None:
+        return judge_access(None, ())
+    return judge_access(row.protocol_status, row.region_codes, origin_region)
+
+
+def _locale(locale: str | None) -> str:
+    return locale or str(get_locale() or "en")
+
+
+def _product_label(product: Product, locale: str | None) -> str:
+    return f"{product.name_in(_locale(locale))} (HS {product.hs_code})"
+
+
+def refusal(product: Product, origin_region: str | None = None,
+            locale: str | None = None) -> str | None:
+    """Why the product may not go to China (from that region), in words; None when it may."""
+    verdict = judge(product, origin_region)
+    label = _product_label(product, locale)
+    if verdict == Access.no_data:
+        return _("China's market access for %(product)s is not in the reference data, so it "
+                 "cannot be exported yet.", product=label)
+    if verdict == Access.no_protocol:
+        return _("No protocol with China covers %(product)s: China does not accept it yet.",
+                 product=label)
+    if verdict == Access.region_not_accepted:
+        region = db.session.get(Region, origin_region)
+        return _("China does not accept %(product)s from %(region)s: the region is outside "
+                 "the zones the protocol recognises.", product=label,
+                 region=region.name_in(_locale(locale)) if region else origin_region)
+    return None
+
+
+def warning(product: Product, locale: str | None = None) -> str | None:
+    """A warning when the product goes to China under a trial arrangement only, else None."""
+    if judge(product) != Access.trial:
+        return None
+    return _("%(product)s goes to China under a trial arrangement only (%(source)s); check the "
+             "current conditions before shipping.", product=_product_label(product, locale),
+             source=access_row(product.code).protocol_name or _("no protocol text seen"))
+
+
+def crossings() -> list[BorderCrossing]:
+    """The border crossings, by English name."""
+    return list(db.session.scalars(select(BorderCrossing).order_by(BorderCrossing.name_en)))
+
+
+def market_access_rows() -> list[MarketAccess]:
+    """Every market-access row for China, by product's HS code."""
+    return list(db.session.scalars(select(MarketAccess).join(Product)
+                                   .where(MarketAccess.country == CHINA)
+                                   .order_by(Product.hs_code, Product.code)))
+
+
+def declarations_for(kind: str, product_codes) -> list[ProtocolDeclaration]:
+    """The protocol wording of `kind` (phyto or vet) that applies to any of the products."""
+    wanted = set(product_codes)
+    rows = db.session.scalars(select(ProtocolDeclaration).where(ProtocolDeclaration.kind == kind)
+                              .order_by(ProtocolDeclaration.code))
+    return [row for row in rows if wanted & set(row.products.split())]
