@@ -9,6 +9,16 @@ from certtrack.models.certificate import (
     StoredPdf,
     VerificationLog,
 )
+from certtrack.models.consignment import (
+    Consignment,
+    ConsignmentCertificate,
+    ConsignmentCertificateCounter,
+    ConsignmentDeclaration,
+    ConsignmentDocument,
+    ConsignmentLabResult,
+    ConsignmentLot,
+    ConsignmentTreatment,
+)
 from certtrack.models.document import Document
 from certtrack.models.enterprise import Enterprise, Establishment
 from certtrack.models.inspection import (
@@ -40,6 +50,14 @@ __all__ = [
     "BorderCrossing",
     "Certificate",
     "CertificateCounter",
+    "Consignment",
+    "ConsignmentCertificate",
+    "ConsignmentCertificateCounter",
+    "ConsignmentDeclaration",
+    "ConsignmentDocument",
+    "ConsignmentLabResult",
+    "ConsignmentLot",
+    "ConsignmentTreatment",
     "CorrectionRequest",
     "Document",
     "Dossier",
