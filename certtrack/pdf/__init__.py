@@ -11,8 +11,15 @@ fetches nothing but data: URIs and files in certtrack/static/pdf/.
     render_dossier(context) -> RenderedPdf
     certificate_json(context) -> bytes   # the JSON embedded in an issued certificate
     certificate_html(context) / dossier_html(context) -> str   # the HTML they are printed from
+    render_consignment_certificate(context) -> RenderedPdf  # phytosanitary or veterinary
+    consignment_json(context) -> bytes   # its data in the UN/CEFACT SPS vocabulary
 """
 
+from certtrack.pdf.consignment import (
+    consignment_html,
+    consignment_json,
+    render_consignment_certificate,
+)
 from certtrack.pdf.contexts import CertificateContext, DossierContext
 from certtrack.pdf.render import (
     certificate_html,
@@ -25,5 +32,6 @@ from certtrack.pdf.rendered import PdfRenderError, RenderedPdf
 
 __all__ = [
     "CertificateContext", "DossierContext", "PdfRenderError", "RenderedPdf", "certificate_html",
-    "certificate_json", "dossier_html", "render_certificate", "render_dossier",
+    "certificate_json", "consignment_html", "consignment_json", "dossier_html",
+    "render_certificate", "render_consignment_certificate", "render_dossier",
 ]

@@ -87,6 +87,12 @@ def _store(stream: BinaryIO) -> tuple[str, int, str | None]:
     return sha256, size, kind
 
 
+def store_upload(stream: BinaryIO) -> tuple[str, int, str | None]:
+    """Store an uploaded stream by the rules of security.md item 15; return its SHA-256, size
+    and content type (None, and nothing kept, when it is not a sound PDF, JPEG or PNG)."""
+    return _store(stream)
+
+
 def upload_document(actor: User, application: Application, document_type_code: str,
                     stream: BinaryIO, filename: str) -> Document:
     """Store an uploaded file as the next version of its document type.

@@ -6,7 +6,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from certtrack.domain.workflow import Role
 from certtrack.services import notifications as notification_service
-from certtrack.web import access, errors, labels, templating
+from certtrack.web import access, consignment_labels, errors, labels, templating
 from certtrack.web.forms import BaseForm
 
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -81,6 +81,7 @@ def init_app(app) -> None:
         assignment,
         auth,
         certificates,
+        consignment_public,
         dashboard,
         documents,
         exporter,
@@ -102,7 +103,7 @@ def init_app(app) -> None:
     errors.init_app(app)
     for module in (public, auth, exporter, documents, inspector, registrar, admin, dashboard,
                    notifications, assignment, laboratory, admin_limits, verify, register,
-                   certificates, issued):
+                   certificates, issued, consignment_public):
         app.register_blueprint(module.bp)
     _template_helpers(app)
 
@@ -113,7 +114,8 @@ def _template_helpers(app) -> None:
         gettext=templating.gettext, ngettext=templating.ngettext, newstyle=True,
         pgettext=templating.pgettext, npgettext=templating.npgettext)
     app.jinja_env.globals.update(
-        labels=labels, label=templating.label, Role=Role, localized=templating.localized,
+        labels=labels, consignment_labels=consignment_labels, label=templating.label,
+        Role=Role, localized=templating.localized,
         state_badge=templating.state_badge,
         csrf_token=csrf_token, working_days_since=templating.working_days_since,
         is_overdue=templating.is_overdue,

@@ -32,7 +32,8 @@ ROLES = ("anonymous", "exporter_a", "exporter_b", "inspector", "inspector_other_
 # Endpoints anyone may reach without signing in. Adding one is a decision: it must be marked
 # with @access.public in the code *and* listed here.
 ALLOW_LIST = {"static", "public.index", "public.healthz", "auth.login", "auth.language",
-              "verify.form", "verify.certificate", "register.index", "register.csv"}
+              "verify.form", "verify.certificate", "register.index", "register.csv",
+              "consignment_verify.certificate"}
 
 # (endpoint, method) → status per role, in the order of ROLES:
 #   anonymous, exporter A, exporter B, inspector (phytosanitary, KZ-11), inspector of another
@@ -140,6 +141,11 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     # the registrars and the inspector of its region and committee. Others never learn of them.
     ("issued.certificate_pdf", "GET"): (302, 200, 404, 404, 404, 404, 200, 404),
     ("issued.dossier_pdf", "GET"): (302, 404, 404, 200, 404, 404, 200, 404),
+    # Consignment certificates: the world has none, so every id and number is unknown (404);
+    # their owners' access is tested with the consignment services.
+    ("consignment_verify.certificate_pdf", "GET"): (302,) + (404,) * 7,
+    ("consignment_verify.certificate_json", "GET"): (302,) + (404,) * 7,
+    ("consignment_verify.certificate", "GET"): (404,) * 8,
     # The registrar's certificate pages for A's registration, which has its certificate: issuing
     # again is refused (flash and redirect); the replacement form without a reason fails (422).
     ("certificates.preview", "GET"): (302,) + (403,) * 5 + (200, 403),
@@ -343,6 +349,12 @@ def test_allow_listed_endpoints_answer_anonymous_visitors(world, endpoint):
         response = client.post(url, data={"csrf_token": csrf_token(client), "locale": "ru"})
         assert response.status_code == 302
         assert not response.location.startswith("/login")
+    elif endpoint == "consignment_verify.certificate":
+        # The world holds no consignment certificate: the page answers, with "not found".
+        with client.get(url) as response:
+            assert response.status_code == 404
+            assert "No certificate matches this number and code." in response.get_data(
+                as_text=True)
     else:
         with client.get(url) as response:
             assert response.status_code == 200

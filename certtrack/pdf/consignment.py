@@ -1,0 +1,54 @@
+"""Consignment certificates: the phytosanitary (ISPM 12) and veterinary (WOAH) prints."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from certtrack.pdf.contexts import check_plain, require_keys, to_json
+from certtrack.pdf.render import qr_data_uri
+from certtrack.pdf.rendered import PdfAttachment, RenderedPdf
+from certtrack.pdf.sps import sps_certificate
+from certtrack.pdf.templating import render_html
+
+CONSIGNMENT_KEYS = (
+    "kind", "number", "verification_url", "issued_on", "authority", "exporter",
+    "establishment", "consignee", "officer", "place_of_issue", "origin", "conveyance",
+    "point_of_entry", "lots", "treatments", "declarations", "production", "inspection",
+)
+TEMPLATES = {"phyto": "phytosanitary.html", "vet": "veterinary.html"}
+STYLES = ("base.css", "consignment.css")
+DATA_FILE = "certificate.json"
+
+
+def consignment_json(context: dict) -> bytes:
+    """The certificate's data in the UN/CEFACT SPS vocabulary, as UTF-8 JSON (ISO dates).
+
+    Raises TypeError for a value that is not plain and KeyError for a missing key.
+    """
+    check_plain(context, "consignment")
+    require_keys(context, CONSIGNMENT_KEYS, "consignment")
+    return to_json(sps_certificate(context))
+
+
+def consignment_html(context: dict) -> str:
+    """The HTML a consignment certificate is printed from; changes nothing."""
+    check_plain(context, "consignment")
+    require_keys(context, CONSIGNMENT_KEYS, "consignment")
+    return render_html(TEMPLATES[context["kind"]], c=context,
+                       qr=qr_data_uri(context["verification_url"]))
+
+
+def render_consignment_certificate(context: dict) -> RenderedPdf:
+    """Render a phytosanitary or veterinary certificate (by ``context['kind']``), with
+    consignment_json() embedded as the PDF/A-3 associated file ``certificate.json``.
+
+    Raises as certtrack.pdf.render_certificate does.
+    """
+    html = consignment_html(context)
+    attachment = PdfAttachment(
+        name=DATA_FILE, content=consignment_json(context),
+        description=f"SPS certificate data {context['number']}", relationship="Data",
+        created=dt.datetime.combine(context["issued_on"], dt.time()))
+    from certtrack.pdf import engine  # WeasyPrint is imported on first use only
+
+    return engine.write_pdf(html, STYLES, (attachment,))

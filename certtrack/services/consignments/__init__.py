@@ -1,0 +1,1 @@
+"""Consignment certificates: requests, the gate, inspection, issue and verification."""

@@ -1,0 +1,72 @@
+"""Who may see which consignment: the exporter's own, the inspectors of its committee and region."""
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import Select, false, select
+
+from certtrack.domain.workflow import Role
+from certtrack.extensions import db
+from certtrack.models import Consignment, GaccCategory, User
+from certtrack.services.errors import NotFound
+
+
+def consignment_scope(user: User, query: Select | None = None) -> Select:
+    """Restrict a Consignment query to the rows `user` may see.
+
+    Exporters see their enterprise's; inspectors the submitted ones of their committee in their
+    regions (as for applications, security.md item 9); registrars and administrators all
+    submitted ones. A draft is the exporter's own.
+    """
+    query = query if query is not None else select(Consignment)
+    if user.role == Role.exporter:
+        return query.where(Consignment.enterprise_id == (user.enterprise_id or -1))
+    query = query.where(Consignment.state != "draft")
+    if user.role == Role.inspector:
+        committee = select(GaccCategory.code).where(GaccCategory.committee == user.committee)
+        return query.where(Consignment.gacc_category_code.in_(committee.scalar_subquery()),
+                           Consignment.region_code.in_(sorted(user.region_codes)))
+    if user.role in (Role.registrar, Role.admin):
+        return query
+    return query.where(false())
+
+
+def can_see_consignment(user: User, consignment: Consignment) -> bool:
+    """The rule of consignment_scope() for one loaded consignment."""
+    if user.role == Role.exporter:
+        return user.enterprise_id is not None and consignment.enterprise_id == user.enterprise_id
+    if consignment.state == "draft":
+        return False
+    if user.role == Role.inspector:
+        return in_territory(user, consignment)
+    return user.role in (Role.registrar, Role.admin)
+
+
+def in_territory(user: User, consignment: Consignment) -> bool:
+    """True when the user is an inspector of the consignment's committee and region."""
+    category = db.session.get(GaccCategory, consignment.gacc_category_code)
+    return (user.role == Role.inspector and category.committee == user.committee
+            and consignment.region_code in user.region_codes)
+
+
+def get_consignment(actor: User, consignment_id: int) -> Consignment:
+    """A consignment the actor may see.
+
+    :raise NotFound: unknown or outside the actor's scope (never 403, so ids cannot be probed).
+    """
+    consignment = db.session.get(Consignment, consignment_id)
+    if consignment is None or not can_see_consignment(actor, consignment):
+        raise NotFound(_("No such consignment."))
+    return consignment
+
+
+def require_owner(actor: User, consignment: Consignment) -> None:
+    """:raise NotFound: the actor is not an exporter of the consignment's enterprise."""
+    if actor.role != Role.exporter or consignment.enterprise_id != actor.enterprise_id:
+        raise NotFound(_("No such consignment."))
+
+
+def list_consignments(actor: User, *, page: int = 1):
+    """One page of the consignments the actor may see, newest first."""
+    query = consignment_scope(actor).order_by(Consignment.id.desc())
+    return db.paginate(query, page=page, per_page=current_app.config["PER_PAGE"],
+                       error_out=False, max_per_page=100)

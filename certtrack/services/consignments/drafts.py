@@ -1,0 +1,262 @@
+"""The exporter's consignment requests: drafts, lots, documents, submission and withdrawal."""
+
+from datetime import date
+from typing import BinaryIO
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from certtrack.domain.calendar import SLA_WORKING_DAYS
+from certtrack.domain.consignment import KIND_OF_COMMITTEE, SLA_SERVICE
+from certtrack.extensions import db
+from certtrack.models import (
+    BorderCrossing,
+    Consignment,
+    ConsignmentDocument,
+    ConsignmentLot,
+    Product,
+    Region,
+    Registration,
+    User,
+)
+from certtrack.models.base import utcnow
+from certtrack.models.consignment import (
+    CONVEYANCES,
+    DOCUMENT_KINDS,
+    PACKAGE_KINDS,
+    WEIGHT_UNITS,
+)
+from certtrack.services import market_access
+from certtrack.services.applications import local_today
+from certtrack.services.audit import record_event
+from certtrack.services.consignments.access import require_owner
+from certtrack.services.consignments.gate import gate_refusals, registration_refusal
+from certtrack.services.consignments.inputs import ConsignmentInput, LotInput
+from certtrack.services.consignments.workflow import apply_consignment_transition, check_version
+from certtrack.services.documents import display_name, store_upload
+from certtrack.services.errors import NotFound, PermissionDenied, ValidationFailed
+from certtrack.services.print_context import current_application
+from certtrack.services.reference import working_calendar
+from certtrack.services.transaction import transaction
+
+
+def registration_products(registration: Registration):
+    """The catalogue products the registration covers now (its current application's)."""
+    return [line.product for line in current_application(registration).products]
+
+
+def usable_registrations(actor: User) -> list[Registration]:
+    """The enterprise's registrations a consignment may be requested under today."""
+    rows = db.session.scalars(select(Registration).where(
+        Registration.enterprise_id == (actor.enterprise_id or -1),
+        Registration.status == "active").order_by(Registration.china_number))
+    return [row for row in rows if registration_refusal(row) is None]
+
+
+def _header_errors(actor: User, data: ConsignmentInput) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    registration = db.session.get(Registration, data.registration_id or 0)
+    if registration is None or registration.enterprise_id != actor.enterprise_id:
+        errors["registration_id"] = [_("Choose one of your China registrations.")]
+    elif refusal := registration_refusal(registration):
+        errors["registration_id"] = [refusal]
+    if not (data.consignee_name or "").strip():
+        errors["consignee_name"] = [_("Give the consignee's name.")]
+    if not (data.consignee_address or "").strip():
+        errors["consignee_address"] = [_("Give the consignee's address in China.")]
+    if data.conveyance not in CONVEYANCES:
+        errors["conveyance"] = [_("Choose a means of conveyance from the list.")]
+    if db.session.get(BorderCrossing, data.crossing_code or "") is None:
+        errors["crossing_code"] = [_("Choose a point of entry from the list.")]
+    if db.session.get(Region, data.origin_region_code or "") is None:
+        errors["origin_region_code"] = [_("Choose the region of origin.")]
+    if data.production_from and data.production_to and data.production_to < data.production_from:
+        errors["production_to"] = [_("The last production day cannot be before the first.")]
+    return errors
+
+
+def _header_values(data: ConsignmentInput) -> dict:
+    return {"consignee_name": data.consignee_name.strip(),
+            "consignee_address": data.consignee_address.strip(), "conveyance": data.conveyance,
+            "crossing_code": data.crossing_code, "origin_region_code": data.origin_region_code,
+            "place_of_origin": (data.place_of_origin or "").strip(),
+            "production_from": data.production_from, "production_to": data.production_to,
+            "storage_temperature": data.storage_temperature}
+
+
+def create_consignment(actor: User, data: ConsignmentInput) -> Consignment:
+    """Start a draft consignment under one of the exporter's registrations in force.
+
+    :raise PermissionDenied: the actor has no enterprise.
+    :raise ValidationFailed: every wrong entry at once (a registration not in force says why).
+    """
+    if actor.role != "exporter" or actor.enterprise_id is None:
+        raise PermissionDenied(_("Register your enterprise first."))
+    if errors := _header_errors(actor, data):
+        raise ValidationFailed(errors)
+    registration = db.session.get(Registration, data.registration_id)
+    category = registration.gacc_category
+    with transaction():
+        consignment = Consignment(
+            enterprise_id=actor.enterprise_id, registration_id=registration.id,
+            gacc_category_code=category.code, region_code=registration.establishment.region_code,
+            kind=KIND_OF_COMMITTEE[category.committee].value, state="draft",
+            created_by_id=actor.id, **_header_values(data))
+        db.session.add(consignment)
+        db.session.flush()
+        record_event(actor, "consignment_created", object_type="consignment",
+                     object_id=consignment.id, to_state="draft",
+                     data={"registration": registration.china_number})
+    return consignment
+
+
+def _require_draft(consignment: Consignment) -> None:
+    if consignment.state != "draft":
+        raise PermissionDenied(_("This consignment can no longer be changed."))
+
+
+def update_consignment(actor: User, consignment: Consignment, data: ConsignmentInput) -> None:
+    """Save a draft's header; the registration stays the one it was started under.
+
+    :raise ValidationFailed / PermissionDenied / Conflict (version).
+    """
+    require_owner(actor, consignment)
+    _require_draft(consignment)
+    data = ConsignmentInput(**{**data.__dict__, "registration_id": consignment.registration_id})
+    if errors := _header_errors(actor, data):
+        raise ValidationFailed(errors)
+    check_version(consignment, data.version)
+    with transaction():
+        for field, value in _header_values(data).items():
+            setattr(consignment, field, value)
+        consignment.updated_at = utcnow()
+        record_event(actor, "consignment_updated", object_type="consignment",
+                     object_id=consignment.id)
+
+
+def _lot_errors(consignment: Consignment, data: LotInput) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    codes = {p.code for p in registration_products(consignment.registration)}
+    if data.product_code not in codes:
+        errors["product_code"] = [_("Choose a product the registration covers.")]
+    elif refusal := market_access.refusal(db.session.get(Product, data.product_code),
+                                          consignment.origin_region_code):
+        errors["product_code"] = [refusal]
+    if data.weight_unit not in WEIGHT_UNITS:
+        errors["weight_unit"] = [_("Choose a unit from the list.")]
+    if data.packages_kind not in PACKAGE_KINDS:
+        errors["packages_kind"] = [_("Choose a kind of package from the list.")]
+    if data.net_weight is None or data.net_weight <= 0:
+        errors["net_weight"] = [_("Enter a weight greater than zero.")]
+    elif data.gross_weight is None or data.gross_weight < data.net_weight:
+        errors["gross_weight"] = [_("The gross weight cannot be less than the net weight.")]
+    if data.packages_number is None or data.packages_number < 1:
+        errors["packages_number"] = [_("Enter the number of packages (1 for bulk).")]
+    return errors
+
+
+def add_lot(actor: User, consignment: Consignment, data: LotInput) -> ConsignmentLot:
+    """Add a product line to a draft: a product of the registration, quantities and marks.
+
+    :raise ValidationFailed: another product, bad weights or package entries, or a product
+        China does not accept (no protocol; meat from a region outside the accepted zones).
+    """
+    require_owner(actor, consignment)
+    _require_draft(consignment)
+    if errors := _lot_errors(consignment, data):
+        raise ValidationFailed(errors)
+    lot = ConsignmentLot(**{**data.__dict__, "marks": (data.marks or "").strip()})
+    with transaction():
+        consignment.lots.append(lot)
+        record_event(actor, "consignment_lot_added", object_type="consignment",
+                     object_id=consignment.id, data={"product": lot.product_code})
+    return lot
+
+
+def remove_lot(actor: User, consignment: Consignment, lot_id: int) -> None:
+    """Remove a product line from a draft. :raise NotFound: not a line of this consignment."""
+    require_owner(actor, consignment)
+    _require_draft(consignment)
+    lot = next((lot for lot in consignment.lots if lot.id == lot_id), None)
+    if lot is None:
+        raise NotFound(_("No such lot."))
+    with transaction():
+        consignment.lots.remove(lot)
+
+
+def upload_consignment_document(actor: User, consignment: Consignment, kind: str,
+                                stream: BinaryIO, filename: str) -> ConsignmentDocument:
+    """Store a supporting document (contract, laboratory report...) with the upload rules of
+    applications: PDF, JPEG or PNG by content, kept under its SHA-256.
+
+    :raise PermissionDenied: the consignment is past its draft.
+    :raise ValidationFailed: unknown kind, or a file that is not PDF, JPEG or PNG.
+    """
+    require_owner(actor, consignment)
+    _require_draft(consignment)
+    if kind not in DOCUMENT_KINDS:
+        raise ValidationFailed({"kind": [_("Choose a document type from the list.")]})
+    sha256, size, content_type = store_upload(stream)
+    if content_type is None:
+        raise ValidationFailed({"file": [_(
+            "Only PDF, JPEG or PNG files are accepted, and this file is none of them.")]})
+    with transaction():
+        document = ConsignmentDocument(
+            consignment_id=consignment.id, kind=kind, original_name=display_name(filename),
+            content_type=content_type, size=size, sha256=sha256, uploaded_by_id=actor.id)
+        db.session.add(document)
+        db.session.flush()
+        record_event(actor, "consignment_document_uploaded", object_type="consignment",
+                     object_id=consignment.id, data={"kind": kind, "sha256": sha256})
+    return document
+
+
+def missing_for_submission(consignment: Consignment) -> list[str]:
+    """What the request still lacks, in words for the exporter."""
+    missing = []
+    if not consignment.lots:
+        missing.append(_("At least one lot with its product and quantities."))
+    if consignment.kind == "vet":
+        if consignment.production_from is None:
+            missing.append(_("The slaughter or production date."))
+        if consignment.storage_temperature is None:
+            missing.append(_("The storage temperature."))
+    return missing
+
+
+def deadline_for(consignment: Consignment, received: date) -> date:
+    """The certificate's service-level deadline: 5 working days for a phytosanitary
+    certificate, 2 for a veterinary one, counted from the day of submission."""
+    return working_calendar().sla_deadline(received, SLA_SERVICE[consignment.kind])
+
+
+def submit_consignment(actor: User, consignment: Consignment, version=None) -> date:
+    """Submit a draft to the inspection; return the deadline for the certificate.
+
+    :raise ValidationFailed: something is missing, or the gate refuses (registration not in
+        force for the category, no market access, region of origin outside China's zones).
+    :raise IllegalTransition / Conflict.
+    """
+    require_owner(actor, consignment)
+    check_version(consignment, version)
+    problems = missing_for_submission(consignment) + gate_refusals(consignment)
+    if problems:
+        raise ValidationFailed({"": problems}, _("The consignment cannot be submitted."))
+    today = local_today()
+    deadline = deadline_for(consignment, today)
+    with transaction():
+        apply_consignment_transition(actor, consignment, "submit", values={
+            "submitted_at": utcnow(), "submitted_on": today, "deadline": deadline},
+            data={"deadline": deadline.isoformat(),
+                  "working_days": SLA_WORKING_DAYS[SLA_SERVICE[consignment.kind]]})
+    return deadline
+
+
+def withdraw_consignment(actor: User, consignment: Consignment, comment: str = "",
+                         version=None) -> None:
+    """Withdraw a draft or a submitted consignment (terminal; a reason once submitted)."""
+    require_owner(actor, consignment)
+    check_version(consignment, version)
+    with transaction():
+        apply_consignment_transition(actor, consignment, "withdraw", comment=comment,
+                                     values={"deadline": None})

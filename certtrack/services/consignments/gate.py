@@ -1,0 +1,70 @@
+"""The gate at every step: a registration in force for the category, and market access."""
+
+from datetime import date
+
+from flask_babel import gettext as _
+
+from certtrack.models import Consignment, Registration
+from certtrack.services import market_access
+from certtrack.services.applications import local_today
+from certtrack.services.print_context import local_time
+
+ENDED = ("revoked", "cancelled", "invalidated")
+
+
+def _day(value: date | None) -> str:
+    return value.strftime("%d.%m.%Y") if value else "—"
+
+
+def _changed_on(registration: Registration) -> date | None:
+    moment = local_time(registration.status_changed_at)
+    return moment.date() if moment else None
+
+
+def registration_refusal(registration: Registration, today: date | None = None) -> str | None:
+    """Why no certificate may be asked for or issued under the registration today, saying which
+    status and since when; None while it is in force."""
+    today = today or local_today()
+    number, status = registration.china_number, registration.status
+    if status == "suspended":
+        return _("China registration %(number)s is suspended since %(date)s.", number=number,
+                 date=_day(registration.suspended_from or _changed_on(registration)))
+    if status == "expired" or (status == "active" and registration.valid_to < today):
+        return _("China registration %(number)s expired on %(date)s.", number=number,
+                 date=_day(registration.valid_to))
+    if status in ENDED:
+        return _("China registration %(number)s is %(status)s since %(date)s.", number=number,
+                 status=_status_word(status), date=_day(_changed_on(registration)))
+    if status != "active" or registration.valid_from > today:
+        return _("China registration %(number)s is not in force.", number=number)
+    return None
+
+
+def _status_word(status: str) -> str:
+    return {"revoked": _("revoked"), "cancelled": _("cancelled"),
+            "invalidated": _("invalidated")}.get(status, status)
+
+
+def production_refusal(consignment: Consignment) -> str | None:
+    """After a resumption, products made before the 'produced on or after' date stay barred."""
+    barrier = consignment.registration.products_produced_from
+    made = consignment.production_from
+    if barrier is not None and made is not None and made < barrier:
+        return _("China accepts products of registration %(number)s produced on or after "
+                 "%(date)s only.", number=consignment.registration.china_number,
+                 date=_day(barrier))
+    return None
+
+
+def gate_refusals(consignment: Consignment, today: date | None = None) -> list[str]:
+    """Everything that bars the consignment now: the registration, each lot's market access
+    from the region of origin, production before a resumption. Empty when it may go."""
+    refusals = []
+    if refusal := registration_refusal(consignment.registration, today):
+        refusals.append(refusal)
+    for lot in consignment.lots:
+        if refusal := market_access.refusal(lot.product, consignment.origin_region_code):
+            refusals.append(refusal)
+    if refusal := production_refusal(consignment):
+        refusals.append(refusal)
+    return refusals

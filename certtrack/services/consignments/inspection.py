@@ -1,0 +1,226 @@
+"""The inspector's work on a consignment: queue, inspection, laboratory, treatments, wording."""
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from certtrack.domain import compliance
+from certtrack.domain.consignment import OPEN_CONSIGNMENT_STATES
+from certtrack.extensions import db
+from certtrack.models import (
+    Consignment,
+    ConsignmentDeclaration,
+    ConsignmentLabResult,
+    ConsignmentTreatment,
+    LabLimit,
+    User,
+)
+from certtrack.models.consignment import INSPECTION_RESULTS, TREATMENT_TYPES
+from certtrack.services import market_access
+from certtrack.services.applications import local_today
+from certtrack.services.audit import record_event
+from certtrack.services.consignments.access import consignment_scope, in_territory
+from certtrack.services.consignments.inputs import (
+    InspectionInput,
+    LabResultInput,
+    TreatmentInput,
+)
+from certtrack.services.consignments.workflow import apply_consignment_transition, check_version
+from certtrack.services.errors import NotFound, PermissionDenied, ValidationFailed
+from certtrack.services.limits import limits_for_products, product_codes, to_domain_limit
+from certtrack.services.transaction import transaction
+
+
+def require_inspector(actor: User, consignment: Consignment) -> None:
+    """:raise PermissionDenied: not an inspector of the consignment's committee and region."""
+    if not in_territory(actor, consignment):
+        raise PermissionDenied(_("Only inspectors of the consignment's committee and region "
+                                 "may do this."))
+
+
+def _require_under_inspection(consignment: Consignment) -> None:
+    if consignment.state != "under_inspection":
+        raise PermissionDenied(_("Start the inspection first."))
+
+
+def consignment_queue(actor: User, *, page: int = 1, overdue_only: bool = False):
+    """One page of the open consignments the actor may see, the most urgent deadline first."""
+    query = consignment_scope(actor).where(Consignment.state.in_(
+        [s.value for s in OPEN_CONSIGNMENT_STATES])).options(selectinload(Consignment.lots))
+    if overdue_only:
+        query = query.where(Consignment.deadline < local_today())
+    query = query.order_by(Consignment.deadline.asc().nulls_last(), Consignment.id)
+    return db.paginate(query, page=page, per_page=current_app.config["PER_PAGE"],
+                       error_out=False, max_per_page=100)
+
+
+def start_inspection(actor: User, consignment: Consignment, version=None) -> None:
+    """Take a submitted consignment into inspection; the actor becomes its inspector."""
+    require_inspector(actor, consignment)
+    check_version(consignment, version)
+    with transaction():
+        apply_consignment_transition(actor, consignment, "start_inspection",
+                                     values={"inspector_id": actor.id})
+
+
+def record_inspection(actor: User, consignment: Consignment, data: InspectionInput) -> None:
+    """Record the inspection of the lot: date (not in the future), place and result."""
+    require_inspector(actor, consignment)
+    _require_under_inspection(consignment)
+    errors = {}
+    if data.inspected_on is None or data.inspected_on > local_today():
+        errors["inspected_on"] = [_("Give the day of the inspection, not in the future.")]
+    if not (data.place or "").strip():
+        errors["place"] = [_("Give the place of the inspection.")]
+    if data.result not in INSPECTION_RESULTS:
+        errors["result"] = [_("Choose the result of the inspection.")]
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction():
+        consignment.inspected_on, consignment.inspection_place = data.inspected_on, data.place
+        consignment.inspection_result = data.result
+        consignment.inspection_notes = (data.notes or "").strip()
+        record_event(actor, "consignment_inspected", object_type="consignment",
+                     object_id=consignment.id, data={"result": data.result,
+                                                     "on": data.inspected_on.isoformat()})
+
+
+def limits_for(consignment: Consignment) -> list[LabLimit]:
+    """The limits that apply to the consignment's products."""
+    return limits_for_products(lot.product_code for lot in consignment.lots)
+
+
+def _judge(consignment: Consignment, data: LabResultInput):
+    limit = db.session.get(LabLimit, data.limit_id or 0)
+    codes = {lot.product_code for lot in consignment.lots}
+    if limit is None or not codes & set(product_codes(limit)):
+        raise ValidationFailed({"limit_id": [_("Choose a parameter that applies to the "
+                                               "consignment's products.")]})
+    if data.tested_on is None or data.tested_on > local_today():
+        raise ValidationFailed({"tested_on": [_("Enter the date of the test.")]})
+    absent = limit.kind == compliance.LimitKind.absent
+    result = compliance.Result(
+        parameter=limit.parameter, value=None if absent else data.value,
+        unit=None if absent else compliance.normalize_unit(data.unit) if data.unit else None,
+        loq=None if absent else data.loq, detected=data.detected, tested_on=data.tested_on)
+    return limit, result, compliance.evaluate(result, to_domain_limit(limit))
+
+
+def record_lab_result(actor: User, consignment: Consignment,
+                      data: LabResultInput) -> ConsignmentLabResult:
+    """Record a laboratory result and judge it against China's limit (domain.compliance).
+
+    :raise ValidationFailed: a parameter not applying, no value, an unknown unit, a test date
+        in the future.
+    """
+    require_inspector(actor, consignment)
+    _require_under_inspection(consignment)
+    if not (data.sample_code or "").strip():
+        raise ValidationFailed({"sample_code": [_("Give the sample its code.")]})
+    try:
+        limit, result, evaluation = _judge(consignment, data)
+    except compliance.UnitError as error:
+        raise ValidationFailed({"unit": [_("Enter the unit of the value: mg/kg, µg/kg, ppm or "
+                                           "ppb.")]}) from error
+    except ValueError as error:
+        raise ValidationFailed({"value": [_("Enter the measured value, or say whether it was "
+                                            "detected.")]}) from error
+    with transaction():
+        row = ConsignmentLabResult(
+            consignment_id=consignment.id, limit_id=limit.id, sample_code=data.sample_code,
+            laboratory=(data.laboratory or "").strip(), parameter=limit.parameter,
+            value=result.value, unit=result.unit, loq=result.loq, detected=result.detected,
+            method=(data.method or "").strip(), tested_on=result.tested_on,
+            verdict=evaluation.verdict.value, reason=evaluation.message,
+            limit_text=_limit_text(limit), limit_source=limit.source, recorded_by_id=actor.id)
+        db.session.add(row)
+        db.session.flush()
+        record_event(actor, "consignment_lab_result", object_type="consignment",
+                     object_id=consignment.id, data={"parameter": limit.parameter,
+                                                     "verdict": row.verdict})
+    return row
+
+
+def _limit_text(limit: LabLimit) -> str:
+    if limit.kind == compliance.LimitKind.max:
+        return f"≤ {limit.value.normalize():f} {limit.unit}"
+    return "not detected" if limit.kind == compliance.LimitKind.not_detected else "absent"
+
+
+def add_treatment(actor: User, consignment: Consignment,
+                  data: TreatmentInput) -> ConsignmentTreatment:
+    """Record a disinfestation or disinfection treatment of the consignment."""
+    require_inspector(actor, consignment)
+    _require_under_inspection(consignment)
+    errors = {}
+    if data.type not in TREATMENT_TYPES:
+        errors["type"] = [_("Choose the kind of treatment.")]
+    if data.treated_on is None or data.treated_on > local_today():
+        errors["treated_on"] = [_("Give the day of the treatment, not in the future.")]
+    if data.type in ("fumigation", "chemical") and not (data.active_substance or "").strip():
+        errors["active_substance"] = [_("Name the active substance.")]
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction():
+        row = ConsignmentTreatment(consignment_id=consignment.id, recorded_by_id=actor.id,
+                                   **{k: v.strip() if isinstance(v, str) else v
+                                      for k, v in data.__dict__.items()})
+        db.session.add(row)
+        db.session.flush()
+        record_event(actor, "consignment_treatment", object_type="consignment",
+                     object_id=consignment.id, data={"type": row.type})
+    return row
+
+
+def available_declarations(consignment: Consignment):
+    """The protocol wording that applies to the consignment's kind and products."""
+    return market_access.declarations_for(consignment.kind,
+                                          [lot.product_code for lot in consignment.lots])
+
+
+def set_declarations(actor: User, consignment: Consignment, codes: list[str]) -> None:
+    """Choose the protocol wording printed on the certificate (replaces the earlier choice)."""
+    require_inspector(actor, consignment)
+    _require_under_inspection(consignment)
+    allowed = {row.code for row in available_declarations(consignment)}
+    if not set(codes) <= allowed:
+        raise ValidationFailed({"codes": [_("Choose wording from the protocol's list.")]})
+    with transaction():
+        consignment.declarations = [ConsignmentDeclaration(declaration_code=code)
+                                    for code in sorted(set(codes))]
+        record_event(actor, "consignment_declarations", object_type="consignment",
+                     object_id=consignment.id, data={"codes": sorted(set(codes))})
+
+
+def refuse_consignment(actor: User, consignment: Consignment, reason: str,
+                       version=None) -> None:
+    """Refuse the certificate, with a reason the exporter reads (terminal)."""
+    require_inspector(actor, consignment)
+    check_version(consignment, version)
+    with transaction():
+        apply_consignment_transition(actor, consignment, "refuse", comment=reason or "",
+                                     values={"refusal_reason": (reason or "").strip(),
+                                             "deadline": None})
+
+
+def issue_blockers(consignment: Consignment) -> list[str]:
+    """What the inspection still lacks before a certificate may be issued."""
+    blockers = []
+    if consignment.inspection_result != "satisfactory":
+        blockers.append(_("A satisfactory inspection of the lot."))
+    failing = [r.parameter for r in consignment.lab_results if r.verdict == "non_compliant"]
+    if failing:
+        blockers.append(_("Non-compliant laboratory results: %(names)s.",
+                          names=", ".join(failing)))
+    return blockers
+
+
+def get_lab_result(consignment: Consignment, result_id: int) -> ConsignmentLabResult:
+    """:raise NotFound: not a result of this consignment."""
+    row = db.session.scalar(select(ConsignmentLabResult).where(
+        ConsignmentLabResult.id == result_id,
+        ConsignmentLabResult.consignment_id == consignment.id))
+    if row is None:
+        raise NotFound(_("No such result."))
+    return row

@@ -1,0 +1,167 @@
+"""Issuing phytosanitary and veterinary certificates: gate re-checked, gapless numbers, stored PDF.
+
+One write transaction, as for certificates of export eligibility (security.md items 19, 20, 22):
+the guarded UPDATE of the consignment (under_inspection -> issued) takes the write lock first,
+so of racing issuers exactly one goes on; the gate is then checked again under that lock; the
+number comes from one UPDATE ... RETURNING of the kind's counter for the year; the PDF, which
+prints the number, is rendered and stored with its row before the commit. A refusal raises
+before anything is written, so no row and no number are used.
+"""
+
+import json
+import secrets
+from datetime import date
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from certtrack.domain.consignment import format_consignment_certificate_number
+from certtrack.extensions import db
+from certtrack.models import (
+    Consignment,
+    ConsignmentCertificate,
+    ConsignmentCertificateCounter,
+    StoredPdf,
+    User,
+)
+from certtrack.pdf import consignment_json, render_consignment_certificate
+from certtrack.services.applications import local_today
+from certtrack.services.audit import record_event
+from certtrack.services.certificates import app_path
+from certtrack.services.consignments.context import consignment_context
+from certtrack.services.consignments.gate import gate_refusals
+from certtrack.services.consignments.inspection import issue_blockers, require_inspector
+from certtrack.services.consignments.workflow import apply_consignment_transition, check_version
+from certtrack.services.errors import ValidationFailed
+from certtrack.services.notifications import enterprise_users, notify
+from certtrack.services.transaction import transaction
+
+
+def consignment_verification_url(number: str, code: str) -> str:
+    """The public verification page of a consignment certificate (what its QR code carries)."""
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return base + app_path("consignment_verify.certificate", number=number, code=code)
+
+
+def next_consignment_serial(kind: str, year: int) -> int:
+    """Move the counter of (kind, year) by one and return the new serial, in the caller's
+    transaction; the row is created first when missing (a racing creation is ignored)."""
+    if db.session.get(ConsignmentCertificateCounter, (kind, year)) is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(ConsignmentCertificateCounter(kind=kind, year=year,
+                                                             last_serial=0))
+        except IntegrityError:
+            pass
+    return db.session.execute(
+        update(ConsignmentCertificateCounter)
+        .where(ConsignmentCertificateCounter.kind == kind,
+               ConsignmentCertificateCounter.year == year)
+        .values(last_serial=ConsignmentCertificateCounter.last_serial + 1)
+        .returning(ConsignmentCertificateCounter.last_serial)).scalar_one()
+
+
+def _refuse_if_barred(consignment: Consignment) -> None:
+    problems = gate_refusals(consignment) + issue_blockers(consignment)
+    if problems:
+        raise ValidationFailed({"": problems}, _("The certificate cannot be issued."))
+
+
+def _store(actor: User, consignment: Consignment, context: dict, code: str,
+           replaces: ConsignmentCertificate | None) -> ConsignmentCertificate:
+    rendered = render_consignment_certificate(context)
+    kind = "phytosanitary" if consignment.kind == "phyto" else "veterinary"
+    pdf = StoredPdf(kind=kind, sha256=rendered.sha256,
+                    size=len(rendered.content), pages=rendered.pages, content=rendered.content)
+    db.session.add(pdf)
+    db.session.flush()
+    certificate = ConsignmentCertificate(
+        consignment_id=consignment.id, registration_id=consignment.registration_id,
+        kind=consignment.kind, number=context["number"], year=context["issued_on"].year,
+        serial=int(context["number"].rsplit("-", 1)[1]), verification_code=code,
+        replaces_id=replaces.id if replaces else None, pdf_id=pdf.id,
+        data=json.loads(consignment_json(context)), issued_on=context["issued_on"],
+        registration_status_at_issue=consignment.registration.status, issued_by_id=actor.id)
+    db.session.add(certificate)
+    db.session.flush()
+    return certificate
+
+
+def _write(actor: User, consignment: Consignment, today: date,
+           replaces: ConsignmentCertificate | None = None,
+           reason: str = "") -> ConsignmentCertificate:
+    serial = next_consignment_serial(consignment.kind, today.year)
+    number = format_consignment_certificate_number(consignment.kind, today.year, serial)
+    code = secrets.token_urlsafe(24)
+    context = consignment_context(
+        consignment, number=number, verification_url=consignment_verification_url(number, code),
+        issued_on=today, officer=actor, replaces=replaces.number if replaces else None)
+    certificate = _store(actor, consignment, context, code, replaces)
+    record_event(actor, "consignment_certificate_issued", object_type="consignment",
+                 object_id=consignment.id, comment=reason,
+                 data={"number": number, "replaces": context.get("replaces"),
+                       "registration": consignment.registration.china_number})
+    notify(enterprise_users(consignment.enterprise_id), "consignment_certificate_issued", _l(
+        "Certificate %(number)s is issued for consignment %(ref)s.", number=number,
+        ref=consignment.reference))
+    return certificate
+
+
+def issue_consignment_certificate(actor: User, consignment: Consignment,
+                                  version=None) -> ConsignmentCertificate:
+    """Take the consignment's inspector and a consignment under inspection; issue its
+    certificate, rendered and stored, in one transaction.
+
+    :raise PermissionDenied: not an inspector of its committee and region.
+    :raise ValidationFailed: the gate refuses now (registration suspended, expired, revoked...
+        saying which and since when; no market access), or the inspection is not satisfactory;
+        nothing is written and no number is used.
+    :raise IllegalTransition / Conflict: no longer under inspection (issued by a racing request).
+    """
+    require_inspector(actor, consignment)
+    check_version(consignment, version)
+    _refuse_if_barred(consignment)
+    today = local_today()
+    with transaction():
+        apply_consignment_transition(actor, consignment, "issue")  # the write lock
+        db.session.refresh(consignment)
+        _refuse_if_barred(consignment)  # again, under the lock
+        certificate = _write(actor, consignment, today)
+    return certificate
+
+
+def current_certificate(consignment: Consignment) -> ConsignmentCertificate | None:
+    """The consignment's certificate that no other replaces, if any."""
+    rows = db.session.scalars(select(ConsignmentCertificate).where(
+        ConsignmentCertificate.consignment_id == consignment.id)
+        .order_by(ConsignmentCertificate.id.desc())).all()
+    return rows[0] if rows else None
+
+
+def replace_consignment_certificate(actor: User, certificate: ConsignmentCertificate,
+                                    reason: str) -> ConsignmentCertificate:
+    """Issue a replacement (ISPM 12 section 6.1): a new number naming the original, which
+    becomes 'replaced'. The gate is checked again as for an issue.
+
+    :raise ValidationFailed: no reason; already replaced; the gate refuses now.
+    """
+    consignment = certificate.consignment
+    require_inspector(actor, consignment)
+    if not (reason or "").strip():
+        raise ValidationFailed({"reason": [_("Say what changed since the certificate was "
+                                             "issued.")]})
+    if certificate.replaced_by:
+        raise ValidationFailed({"": [_("Certificate %(number)s has already been replaced.",
+                                       number=certificate.number)]})
+    if problems := gate_refusals(consignment):
+        raise ValidationFailed({"": problems})
+    try:
+        with transaction():
+            replacement = _write(actor, consignment, local_today(), certificate, reason.strip())
+    except IntegrityError as error:  # a racing replacement of the same certificate
+        raise ValidationFailed({"": [_("Certificate %(number)s has already been replaced.",
+                                       number=certificate.number)]}) from error
+    return replacement

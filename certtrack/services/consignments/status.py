@@ -1,0 +1,112 @@
+"""What a consignment certificate's status is today, and its public verification."""
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from certtrack.domain.consignment import parse_consignment_certificate_number
+from certtrack.domain.identifiers import IdentifierError
+from certtrack.extensions import db
+from certtrack.models import ConsignmentCertificate, StoredPdf, VerificationLog
+from certtrack.services.consignments.access import can_see_consignment
+from certtrack.services.errors import NotFound
+from certtrack.services.transaction import transaction
+from certtrack.services.verification import MAX_CODE_LENGTH, throttle
+
+_DUMMY_CODE = secrets.token_urlsafe(24)
+
+
+def certificate_status(certificate: ConsignmentCertificate) -> str:
+    """'replaced' when a newer certificate replaces it, else 'valid'.
+
+    A consignment certificate certifies a shipment at the time of issue: a later suspension
+    of the registration does not void it (verification shows the registration's status
+    beside it).
+    """
+    return "replaced" if certificate.replaced_by else "valid"
+
+
+@dataclass(frozen=True)
+class ConsignmentVerification:
+    """The answer to a look-up: the certificate, its status, the registration's status today
+    and at issue, and the SHA-256 of the issued PDF; or nothing when not found."""
+
+    certificate: ConsignmentCertificate | None
+    status: str = ""
+    registration_status: str = ""
+    sha256: str = ""
+
+    @property
+    def found(self) -> bool:
+        """True when number and code matched."""
+        return self.certificate is not None
+
+
+def find(number: str, code: str) -> ConsignmentCertificate | None:
+    """The certificate with this number and verification code, compared in constant time."""
+    try:
+        kind, year, serial = parse_consignment_certificate_number(number or "")
+    except IdentifierError:
+        certificate = None
+    else:
+        certificate = db.session.scalar(select(ConsignmentCertificate).where(
+            ConsignmentCertificate.kind == kind.value, ConsignmentCertificate.year == year,
+            ConsignmentCertificate.serial == serial))
+    expected = certificate.verification_code if certificate is not None else _DUMMY_CODE
+    matches = secrets.compare_digest(expected.encode(), (code or "")[:MAX_CODE_LENGTH].encode())
+    return certificate if certificate is not None and matches else None
+
+
+def verify_consignment_certificate(address: str | None, number: str,
+                                   code: str) -> ConsignmentVerification:
+    """Take the visitor's address, a number and a code (the QR target); return what the public
+    may know. Counts the look-up in the throttle and logs it; one commit.
+
+    :raise Throttled: too many look-ups from this address.
+    """
+    with transaction():
+        throttle(address)
+        certificate = find(number, code)
+        answer = ConsignmentVerification(None)
+        if certificate is not None:
+            sha256 = db.session.scalar(select(StoredPdf.sha256).where(
+                StoredPdf.id == certificate.pdf_id))
+            answer = ConsignmentVerification(certificate, certificate_status(certificate),
+                                             certificate.registration.status, sha256)
+        db.session.add(VerificationLog(channel="qr", result=answer.status or "not_found",
+                                       data={"consignment_certificate": certificate.id}
+                                       if certificate else {}))
+    return answer
+
+
+def same_pdf(certificate: ConsignmentCertificate, content: bytes) -> bool:
+    """True when `content` is byte-identical to the PDF issued with the certificate."""
+    stored = db.session.get(StoredPdf, certificate.pdf_id)
+    return hmac.compare_digest(hashlib.sha256(content).hexdigest(), stored.sha256)
+
+
+def get_consignment_certificate(actor, certificate_id: int) -> ConsignmentCertificate:
+    """A consignment certificate whose consignment the actor may see.
+
+    :raise NotFound: unknown or outside the actor's scope.
+    """
+    certificate = db.session.get(ConsignmentCertificate, certificate_id)
+    if certificate is None or not can_see_consignment(actor, certificate.consignment):
+        raise NotFound(_("No such certificate."))
+    return certificate
+
+
+def certificates_of(consignment) -> list[ConsignmentCertificate]:
+    """The consignment's certificates, newest first."""
+    return list(db.session.scalars(select(ConsignmentCertificate).where(
+        ConsignmentCertificate.consignment_id == consignment.id)
+        .order_by(ConsignmentCertificate.id.desc())))
+
+
+def stored_pdf(certificate: ConsignmentCertificate) -> StoredPdf:
+    """The PDF issued with the certificate, exactly as stored."""
+    return db.session.get(StoredPdf, certificate.pdf_id)

@@ -1,0 +1,30 @@
+"""Words for the codes of the consignment pages, in the user's language."""
+
+from flask_babel import lazy_gettext as _l
+
+CONSIGNMENT_STATES = {
+    "draft": _l("Draft"), "submitted": _l("Submitted"),
+    "under_inspection": _l("Under inspection"), "issued": _l("Certificate issued"),
+    "refused": _l("Refused"), "withdrawn": _l("Withdrawn"),
+}
+CONSIGNMENT_ACTIONS = {
+    "submit": _l("Submit"), "withdraw": _l("Withdraw"),
+    "start_inspection": _l("Start the inspection"), "refuse": _l("Refuse the certificate"),
+    "issue": _l("Issue the certificate"),
+}
+CERTIFICATE_KINDS = {"phyto": _l("Phytosanitary certificate"),
+                     "vet": _l("Veterinary certificate")}
+CERTIFICATE_STATUSES = {"valid": _l("Valid"), "replaced": _l("Replaced")}
+CONVEYANCES = {"rail_wagon": _l("Rail wagon"), "truck": _l("Truck"),
+               "container": _l("Container")}
+WEIGHT_UNITS = {"t": _l("tonnes"), "kg": _l("kilograms")}
+PACKAGE_KINDS = {"bulk": _l("In bulk"), "bags": _l("Bags"), "big_bags": _l("Big bags"),
+                 "cartons": _l("Cartons"), "pallets": _l("Pallets")}
+DOCUMENT_KINDS = {"contract": _l("Sales contract"), "lab_report": _l("Laboratory report"),
+                  "invoice": _l("Invoice"), "transport_document": _l("Transport document"),
+                  "other": _l("Other document")}
+INSPECTION_RESULTS = {"satisfactory": _l("Satisfactory"),
+                      "unsatisfactory": _l("Unsatisfactory")}
+TREATMENT_TYPES = {"fumigation": _l("Fumigation"), "heat": _l("Heat treatment"),
+                   "cold": _l("Cold treatment"), "chemical": _l("Chemical treatment"),
+                   "irradiation": _l("Irradiation")}

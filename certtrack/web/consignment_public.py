@@ -1,0 +1,39 @@
+"""Consignment certificates outside the exporter's pages: downloads for those who may see the
+consignment, and the public verification page that the QR code opens."""
+
+from flask import Blueprint, g, jsonify, render_template, request
+
+from certtrack.services.consignments import status
+from certtrack.web.access import public
+from certtrack.web.issued import pdf_response
+
+bp = Blueprint("consignment_verify", __name__)
+
+
+@bp.get("/consignment-certificates/<int:certificate_id>.pdf")
+def certificate_pdf(certificate_id: int):
+    """The issued PDF, as stored (the exporter's enterprise, its inspectors, registrars)."""
+    certificate = status.get_consignment_certificate(g.user, certificate_id)
+    pdf = status.stored_pdf(certificate)
+    return pdf_response(pdf.content, f"{certificate.number}.pdf", etag=pdf.sha256)
+
+
+@bp.get("/consignment-certificates/<int:certificate_id>.json")
+def certificate_json(certificate_id: int):
+    """The issued certificate's data in the UN/CEFACT SPS vocabulary, as a download."""
+    certificate = status.get_consignment_certificate(g.user, certificate_id)
+    response = jsonify(certificate.data)
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{certificate.number}.json"')
+    return response
+
+
+@bp.get("/verify/consignment/<number>/<code>")
+@public
+def certificate(number: str, code: str):
+    """The QR target: the certificate's status and its registration's, today and at issue."""
+    answer = status.verify_consignment_certificate(request.remote_addr, number, code)
+    if not answer.found:
+        return render_template("consignments/verify.html", answer=answer), 404
+    return render_template("consignments/verify.html", answer=answer,
+                           certificate=answer.certificate)

@@ -1,0 +1,82 @@
+"""Factories for consignments: a registration in force and a consignment request through the
+services, up to any state."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from certtrack.services.applications import local_today
+from certtrack.services.consignments import drafts, inspection
+from certtrack.services.consignments.inputs import (
+    ConsignmentInput,
+    InspectionInput,
+    LabResultInput,
+    LotInput,
+    TreatmentInput,
+)
+
+from factories import make_registration, make_user
+
+CONSIGNEE = {"consignee_name": "Xinjiang Grain Import Co., Ltd. 新疆粮食进口有限公司",
+             "consignee_address": "Urumqi, Xinjiang, China 乌鲁木齐"}
+
+
+def header(registration, **changes) -> ConsignmentInput:
+    """A complete consignment header under the registration (wheat by rail via Dostyk)."""
+    values = {"registration_id": registration.id, **CONSIGNEE, "conveyance": "rail_wagon",
+              "crossing_code": "dostyk_alashankou", "origin_region_code": "KZ-11",
+              "place_of_origin": "Kokshetau district"}
+    values.update(changes)
+    return ConsignmentInput(**values)
+
+
+WHEAT_LOT = LotInput(product_code="wheat", net_weight=Decimal("65.500"),
+                     gross_weight=Decimal("65.700"), weight_unit="t", packages_number=1,
+                     packages_kind="bulk", marks="Wagon 95123456, seal KZ 778812")
+BEEF_LOT = LotInput(product_code="beef_frozen", net_weight=Decimal("18000"),
+                    gross_weight=Decimal("19250"), weight_unit="kg", packages_number=720,
+                    packages_kind="cartons", marks="Container MSKU 1234565, seal 004512")
+
+
+def make_consignment(kind: str = "phyto", *, submit: bool = True, registrar=None,
+                     region: str = "KZ-11", origin: str | None = None):
+    """A registration in force and a consignment under it, submitted unless told otherwise:
+    (exporter, inspector, registration, consignment). The inspector is of the committee and
+    region."""
+    registrar = registrar or make_user("registrar")
+    meat = kind == "vet"
+    exporter, _application, registration = make_registration(
+        registrar, local_today() - timedelta(days=30), region=region,
+        category="meat" if meat else "edible_grains", product="beef_frozen" if meat else "wheat")
+    changes = {"origin_region_code": origin or region}
+    if meat:
+        changes.update(conveyance="container", crossing_code="nur_zholy_khorgos",
+                       production_from=local_today() - timedelta(days=10),
+                       production_to=local_today() - timedelta(days=8),
+                       storage_temperature=Decimal("-18"))
+    consignment = drafts.create_consignment(exporter, header(registration, **changes))
+    drafts.add_lot(exporter, consignment, BEEF_LOT if meat else WHEAT_LOT)
+    if submit:
+        drafts.submit_consignment(exporter, consignment)
+    inspector = make_user("inspector", committee="veterinary" if meat else "phytosanitary",
+                          regions=[region])
+    return exporter, inspector, registration, consignment
+
+
+def inspect_ready(inspector, consignment) -> None:
+    """Take a submitted consignment through a satisfactory inspection, a compliant result, a
+    fumigation (plant products) and the protocol's wording."""
+    today = local_today()
+    inspection.start_inspection(inspector, consignment)
+    inspection.record_inspection(inspector, consignment, InspectionInput(
+        inspected_on=today, place="Dostyk station, track 4", result="satisfactory"))
+    limit = next(limit for limit in inspection.limits_for(consignment)
+                 if limit.kind == "max")
+    inspection.record_lab_result(inspector, consignment, LabResultInput(
+        limit_id=limit.id, sample_code="S-1", tested_on=today, value=Decimal("0.01"),
+        unit=limit.unit, laboratory="Akmola veterinary laboratory"))
+    if consignment.kind == "phyto":
+        inspection.add_treatment(inspector, consignment, TreatmentInput(
+            type="fumigation", treated_on=today, active_substance="aluminium phosphide",
+            concentration="3 g/m³", temperature=Decimal("20"), duration="120 h"))
+    inspection.set_declarations(inspector, consignment, [
+        d.code for d in inspection.available_declarations(consignment)])
