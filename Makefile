@@ -1,4 +1,5 @@
-# certtrack — `make run` serves the app with demo data; `make test` runs the whole suite.
+# certtrack — `make run` serves the app with demo data and runs the task queue's worker beside
+# it; `make test` runs the whole suite.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -20,7 +21,9 @@ MO_FILES := $(PO_FILES:.po=.mo)
 run: install instance/config.py
 	$(FLASK) init-db
 	$(FLASK) seed-demo --if-empty
-	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
+	@echo "Serving on http://$(HOST):$(PORT) with the task queue's worker  (Ctrl+C stops both)"
+	@$(FLASK) worker & worker=$$!; \
+	trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install

@@ -12,13 +12,9 @@ from certtrack.demo import seed as demo
 from certtrack.demo.documents import write_demo_documents
 from certtrack.services import accounts, audit, reference
 from certtrack.services.applications import local_today
-from certtrack.services.daily import (
-    refresh_planner_statistics,
-    run_daily,
-    send_waiting_emails,
-    waiting_emails,
-)
 from certtrack.services.errors import ValidationFailed
+from certtrack.services.scheduled import run_daily_once
+from certtrack.tasks import worker
 
 
 @click.command("init-db")
@@ -101,23 +97,27 @@ def gen_secret_key_command():
 @with_appcontext
 def daily_command(today):
     """Expire registrations, lift ended suspensions, send renewal reminders and e-mails; on
-    SQLite, refresh the query planner's statistics."""
+    SQLite, refresh the query planner's statistics. Does nothing while another server runs it."""
     day = today.date() if today else local_today()
     with current_app.test_request_context("/"):  # notification links are built with url_for
-        report = run_daily(day)
+        outcome = run_daily_once(day, current_app.config)
+    if outcome is None:
+        click.echo("The daily run is in progress on another server; nothing done.")
+        return
+    report = outcome.report
     click.echo(f"Daily run for {day.isoformat()}:")
     click.echo(f"  registrations expired: {report.expired}")
     click.echo(f"  suspensions lifted: {report.resumed}")
     click.echo(f"  renewal reminders: {report.reminders} (to {report.reminded_users} users)")
     if report.skipped:
         click.echo(f"  skipped, changed by someone else meanwhile: {report.skipped}")
-    if refresh_planner_statistics():
+    if outcome.analyzed:
         click.echo("  SQLite query planner statistics refreshed (ANALYZE)")
-    if current_app.config.get("MAIL_SERVER"):
-        sent, failed = send_waiting_emails(current_app.config)
+    if outcome.emails is not None:
+        sent, failed = outcome.emails
         click.echo(f"  e-mails sent: {sent}, failed (retried next run): {failed}")
     else:
-        click.echo(f"  e-mails waiting in the outbox: {waiting_emails()} "
+        click.echo(f"  e-mails waiting in the outbox: {outcome.waiting} "
                    "(set MAIL_SERVER to send them)")
 
 
@@ -133,5 +133,5 @@ def init_app(app) -> None:
     """Register the commands on the application."""
     for command in (init_db_command, load_reference_command, create_user_command,
                     seed_demo_command, verify_audit_command, gen_secret_key_command,
-                    daily_command, demo_documents_command):
+                    daily_command, demo_documents_command, worker.worker_command):
         app.cli.add_command(command)

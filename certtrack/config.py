@@ -46,6 +46,12 @@ class DefaultConfig:
     # Public verification: look-ups allowed per client address within the window (429 beyond).
     VERIFY_MAX_PER_WINDOW = 30
     VERIFY_WINDOW = timedelta(minutes=10)
+    # The task queue (certtrack.tasks): Redis when REDIS_URL is set (several servers share it),
+    # else an SQLite file (None: <instance>/tasks.sqlite3). TASK_QUEUE_IMMEDIATE runs every
+    # job at once in the caller's thread; None follows TESTING.
+    REDIS_URL: str | None = None
+    TASK_QUEUE_FILE: str | None = None
+    TASK_QUEUE_IMMEDIATE: bool | None = None
 
 
 def database_url_from_env(environ=os.environ) -> str | None:
@@ -69,6 +75,8 @@ def load_config(app, test_config: dict | None) -> None:
     env_url = database_url_from_env()
     if env_url:
         app.config["SQLALCHEMY_DATABASE_URI"] = env_url
+    if os.environ.get("REDIS_URL"):
+        app.config["REDIS_URL"] = os.environ["REDIS_URL"]
     app.config.from_prefixed_env("CERTTRACK")
     if test_config:
         app.config.from_mapping(test_config)

@@ -28,6 +28,7 @@ from certtrack.models.inspection import (
     LabResult,
     Sample,
 )
+from certtrack.models.job import JobFailure, JobLock
 from certtrack.models.market_access import BorderCrossing, MarketAccess, ProtocolDeclaration
 from certtrack.models.reference import (
     DocumentType,
@@ -70,6 +71,8 @@ __all__ = [
     "GaccCategory",
     "Holiday",
     "Inspection",
+    "JobFailure",
+    "JobLock",
     "LabResult",
     "LabLimit",
     "LoginAttempt",

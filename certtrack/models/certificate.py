@@ -43,7 +43,8 @@ class Certificate(db.Model):
     registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id"), index=True)
     replaces_id: Mapped[int | None] = mapped_column(
         ForeignKey("certificate.id"), unique=True)
-    pdf_id: Mapped[int] = mapped_column(ForeignKey("stored_pdf.id"))
+    # None while the PDF is being prepared (rendered and sealed by a background job).
+    pdf_id: Mapped[int | None] = mapped_column(ForeignKey("stored_pdf.id"), unique=True)
     data: Mapped[dict] = mapped_column(JSON)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

@@ -1,11 +1,12 @@
 """Certificates of export eligibility: issue, replacement, preview, status and stored PDFs.
 
-Issuing is one write transaction (docs/security.md items 19, 20, 22): a guarded UPDATE of the
+Issuing is one short write transaction (docs/security.md items 19, 20): a guarded UPDATE of the
 registration takes the write lock first, the number comes from one atomic UPDATE ... RETURNING
-of the year's counter, and the PDF - which must print that number - is rendered and stored with
-its certificate row before the commit. The render (about a second) is the only long step; the
-alternative, reserving the number in a first transaction, would leave gaps when the render
-fails. A rendered certificate is never rendered again: downloads serve the stored bytes.
+of the year's counter, and the certificate's row - with the data it prints - is written before
+the commit, so the number is never lost. The PDF is rendered afterwards by a background job
+(services/certificate_pdf.py), which attaches its bytes and SHA-256 when they are ready; until
+then the certificate is "being prepared". A rendered certificate is never rendered again:
+downloads serve the stored bytes.
 """
 
 import json
@@ -24,8 +25,10 @@ from certtrack.domain.workflow import Role
 from certtrack.extensions import db
 from certtrack.models import Certificate, CertificateCounter, Registration, StoredPdf
 from certtrack.pdf import RenderedPdf, certificate_json, render_certificate
+from certtrack.services import queue
 from certtrack.services.applications import local_today
 from certtrack.services.audit import record_event
+from certtrack.services.certificate_pdf import render_pending_certificate
 from certtrack.services.errors import NotFound, PermissionDenied, ValidationFailed
 from certtrack.services.notifications import enterprise_users, notify
 from certtrack.services.print_context import certificate_context
@@ -92,7 +95,8 @@ def current_certificates(registration_ids) -> dict[int, Certificate]:
 
 @dataclass(frozen=True)
 class CertificateRow:
-    """A certificate with its status as of today and the SHA-256 of its PDF, for lists."""
+    """A certificate with its status as of today and the SHA-256 of its PDF ("" while the PDF
+    is being prepared), for lists."""
 
     certificate: Certificate
     status: str
@@ -102,11 +106,12 @@ class CertificateRow:
 def certificate_rows(registration: Registration) -> list[CertificateRow]:
     """Take a registration; return its certificates, newest first, with status and SHA-256."""
     rows = db.session.execute(select(Certificate, StoredPdf.sha256)
-                              .join(StoredPdf, StoredPdf.id == Certificate.pdf_id)
+                              .outerjoin(StoredPdf, StoredPdf.id == Certificate.pdf_id)
                               .where(Certificate.registration_id == registration.id)
                               .order_by(Certificate.id.desc())).all()
     today = local_today()
-    return [CertificateRow(row, certificate_status(row, today), sha256) for row, sha256 in rows]
+    return [CertificateRow(row, certificate_status(row, today), sha256 or "")
+            for row, sha256 in rows]
 
 
 def issue_refusal(registration: Registration, replaces: Certificate | None = None) -> str | None:
@@ -167,18 +172,13 @@ def next_serial(year: int) -> int:
         .returning(CertificateCounter.last_serial)).scalar_one()
 
 
-def _store(actor, registration: Registration, context: dict, code: str,
-           replaces: Certificate | None) -> Certificate:
-    rendered = render_certificate(context)
-    pdf = StoredPdf(kind="certificate", sha256=rendered.sha256, size=len(rendered.content),
-                    pages=rendered.pages, content=rendered.content)
-    db.session.add(pdf)
-    db.session.flush()
+def _record(actor, registration: Registration, context: dict, code: str,
+            replaces: Certificate | None) -> Certificate:
     certificate = Certificate(
         number=context["number"], year=context["issued_on"].year,
         serial=int(context["number"].rsplit("-", 1)[1]), verification_code=code,
         registration_id=registration.id, replaces_id=replaces.id if replaces else None,
-        pdf_id=pdf.id, data=json.loads(certificate_json(context)), issued_by_id=actor.id)
+        pdf_id=None, data=json.loads(certificate_json(context)), issued_by_id=actor.id)
     db.session.add(certificate)
     db.session.flush()
     return certificate
@@ -186,12 +186,12 @@ def _store(actor, registration: Registration, context: dict, code: str,
 
 def issue_certificate(actor, registration: Registration, *, replaces: Certificate | None = None,
                       reason: str = "") -> Certificate:
-    """Take a registrar and an active registration; issue its certificate, rendered and stored.
+    """Take a registrar and an active registration; issue its certificate and queue its PDF.
 
     With `replaces` (the registration's current certificate) and a `reason`, the new
     certificate replaces it: a new number that names the old one, which becomes 'replaced'.
-    Writes the number, the PDF, the row, an audit row and the exporter's notification in one
-    transaction.
+    Writes the number, the row, an audit row and the exporter's notification in one short
+    transaction, then queues the rendering (certificate_pdf.render_pending_certificate).
     :raise PermissionDenied: not a registrar.
     :raise ValidationFailed: no reason for a replacement; the registration is not active; it
         already has a current certificate (or `replaces` is no longer current).
@@ -211,6 +211,7 @@ def issue_certificate(actor, registration: Registration, *, replaces: Certificat
     except IntegrityError as error:  # a racing replacement of the same certificate
         raise ValidationFailed({"": [_("This certificate has already been replaced.")]}) \
             from error
+    queue.enqueue_or_run("render_certificate", render_pending_certificate, certificate.id)
     return certificate
 
 
@@ -225,12 +226,11 @@ def _issue_locked(actor, registration, replaces, reason: str, today: date) -> Ce
         registration, number=number, verification_url=verification_url(number, code),
         issued_on=today, officer=actor.full_name,
         replaces=replaces.number if replaces else None)
-    certificate = _store(actor, registration, context, code, replaces)
+    certificate = _record(actor, registration, context, code, replaces)
     record_event(actor, "certificate_issued", object_type="certificate",
                  object_id=certificate.id, application_id=registration.application_id,
                  comment=reason, data={"number": number, "registration_id": registration.id,
-                                       "sha256": db.session.get(StoredPdf, certificate.pdf_id)
-                                       .sha256, "replaces": context.get("replaces")})
+                                       "replaces": context.get("replaces")})
     notify(enterprise_users(registration.enterprise_id), "certificate_issued", _(
         "Certificate of export eligibility %(number)s is issued for China registration "
         "%(china)s.", number=number, china=registration.china_number),
@@ -257,6 +257,8 @@ def _may_download(actor, certificate: Certificate) -> bool:
             and certificate.registration.enterprise_id == actor.enterprise_id)
 
 
-def stored_pdf(certificate: Certificate) -> StoredPdf:
-    """The PDF issued with the certificate, exactly as stored."""
+def stored_pdf(certificate: Certificate) -> StoredPdf | None:
+    """The PDF issued with the certificate, exactly as stored; None while being prepared."""
+    if certificate.pdf_id is None:
+        return None
     return db.session.get(StoredPdf, certificate.pdf_id)

@@ -1,6 +1,10 @@
 """Recommendation dossiers: generated at the recommendation and for each GACC batch, stored, and
 re-generated as new versions; never rendered again for a download.
 
+The recommendation and the batch queue their dossier (a background job), so that their pages
+do not wait for the render; the job names the version it makes, so that running it twice
+stores one dossier.
+
 The context is read first, the read transaction is ended, the PDF is rendered outside any
 transaction (docs/security.md item 20) and then stored with its Dossier row in one short write
 transaction, which locks the subject's row so that racing versions cannot collide.
@@ -12,8 +16,9 @@ from sqlalchemy import func, select, update
 
 from certtrack.domain.workflow import Role
 from certtrack.extensions import db
-from certtrack.models import Application, Dossier, GaccBatch, StoredPdf
+from certtrack.models import Application, Dossier, GaccBatch, StoredPdf, User
 from certtrack.pdf import PdfRenderError, render_dossier
+from certtrack.services import queue
 from certtrack.services.applications import local_today
 from certtrack.services.audit import record_event
 from certtrack.services.dossier_context import dossier_context
@@ -43,9 +48,9 @@ def _next_version(application: Application | None, batch: GaccBatch | None) -> i
 
 
 def _generate(actor, application: Application | None = None,
-              batch: GaccBatch | None = None) -> Dossier:
+              batch: GaccBatch | None = None, version: int | None = None) -> Dossier:
     """Render and store the next version of the dossier of an application or of a batch."""
-    version = _next_version(application, batch)
+    version = version or _next_version(application, batch)
     chosen = sorted(batch.applications, key=lambda a: a.id) if batch else [application]
     label = batch.reference if batch else application.reference
     context = dossier_context(chosen, reference=f"REC-{label}-{version}", date=local_today(),
@@ -76,31 +81,43 @@ def _generate(actor, application: Application | None = None,
     return dossier
 
 
-def after_recommendation(actor, applications) -> list[Dossier]:
-    """Take a registrar and the applications just recommended; store a dossier for each.
+def after_recommendation(actor, applications) -> None:
+    """Take a registrar and the applications just recommended; queue a dossier for each.
 
-    Called after the recommendation's commit. A dossier that cannot be rendered is logged and
-    skipped - the recommendation stands, and the registrar can generate it again.
+    Called after the recommendation's commit: the recommendation stands whatever the job does.
     """
-    done = []
     for application in applications:
-        try:
-            done.append(_generate(actor, application=application))
-        except PdfRenderError:
-            current_app.logger.exception("dossier of %s not rendered", application.reference)
-    return done
+        queue.enqueue_or_run("generate_dossier", generate_queued, actor.id, application.id, None,
+                             _next_version(application, None))
 
 
-def after_batch(actor, batch: GaccBatch) -> Dossier | None:
-    """Take a registrar and the batch just sent to GACC; store the batch's dossier.
+def after_batch(actor, batch: GaccBatch) -> None:
+    """Take a registrar and the batch just sent to GACC; queue the batch's dossier."""
+    queue.enqueue_or_run("generate_dossier", generate_queued, actor.id, None, batch.id,
+                         _next_version(None, batch))
 
-    Called after the batch's commit; a render failure is logged and None returned.
+
+def generate_queued(actor_id: int, application_id: int | None, batch_id: int | None,
+                    version: int) -> bool:
+    """The queued job: store version `version` of the dossier unless it exists already.
+
+    Returns True when this run stored it. A render failure is logged and raised (the queue
+    retries the job, then lists it for the administrators).
     """
+    application = db.session.get(Application, application_id) if application_id else None
+    batch = db.session.get(GaccBatch, batch_id) if batch_id else None
+    if _next_version(application, batch) != version:
+        db.session.rollback()
+        return False  # done by an earlier run of this job
+    label = batch.reference if batch else application.reference
     try:
-        return _generate(actor, batch=batch)
+        _generate(db.session.get(User, actor_id), application, batch, version)
     except PdfRenderError:
-        current_app.logger.exception("dossier of batch %s not rendered", batch.reference)
-        return None
+        current_app.logger.exception("dossier of %s not rendered", label)
+        raise
+    except Conflict:
+        return False  # a racing run of this job stored it
+    return True
 
 
 def regenerate(actor, *, application: Application | None = None,

@@ -36,7 +36,8 @@ _DUMMY_CODE = secrets.token_urlsafe(24)
 class Verification:
     """The answer to a look-up: the certificate and its status, or neither when not found.
 
-    `sha256` is that of the issued PDF; `identical` is set by the PDF check only.
+    `sha256` is that of the issued PDF ("" while it is being prepared); `identical` is set by
+    the PDF check only, and only once the PDF is stored.
     """
 
     certificate: Certificate | None
@@ -106,6 +107,8 @@ def _answer(certificate: Certificate | None, content: bytes | None) -> Verificat
     sha256 = db.session.scalar(select(StoredPdf.sha256).where(StoredPdf.id ==
                                                               certificate.pdf_id))
     identical = None
+    if sha256 is None:  # issued; the queue has not stored its PDF yet
+        return Verification(certificate, certificate_status(certificate), "", None)
     if content is not None:
         identical = hmac.compare_digest(hashlib.sha256(content).hexdigest(), sha256)
     return Verification(certificate, certificate_status(certificate), sha256, identical)
@@ -114,6 +117,8 @@ def _answer(certificate: Certificate | None, content: bytes | None) -> Verificat
 def _result(answer: Verification) -> str:
     if not answer.found:
         return "not_found"
+    if not answer.sha256:
+        return "preparing"
     if answer.identical is not None:
         return "identical" if answer.identical else "different"
     return answer.status

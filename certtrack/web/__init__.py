@@ -77,6 +77,7 @@ def init_app(app) -> None:
     """Register blueprints, hooks, error handlers and template helpers."""
     from certtrack.web import (
         admin,
+        admin_jobs,
         admin_limits,
         assignment,
         auth,
@@ -103,7 +104,7 @@ def init_app(app) -> None:
     errors.init_app(app)
     for module in (public, auth, exporter, documents, inspector, registrar, admin, dashboard,
                    notifications, assignment, laboratory, admin_limits, verify, register,
-                   certificates, issued, consignment_public):
+                   certificates, issued, consignment_public, admin_jobs):
         app.register_blueprint(module.bp)
     _template_helpers(app)
 

@@ -2,7 +2,7 @@
 
 import io
 
-from flask import Blueprint, g, send_file
+from flask import Blueprint, g, render_template, send_file
 
 from certtrack.services import certificates, dossiers
 
@@ -23,6 +23,8 @@ def certificate_pdf(certificate_id: int):
     """The issued certificate, for the registrars and the enterprise's exporters (else 404)."""
     certificate = certificates.get_certificate(g.user, certificate_id)
     pdf = certificates.stored_pdf(certificate)
+    if pdf is None:  # the queue is still rendering it
+        return render_template("certificates/preparing.html", number=certificate.number), 202
     return pdf_response(pdf.content, f"{certificate.number}.pdf", etag=pdf.sha256)
 
 

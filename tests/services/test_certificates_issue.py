@@ -57,14 +57,18 @@ def test_issued_certificate_embeds_exactly_its_database_record(ctx):
     assert certificate.number in text and registration.china_number in text
 
 
-def test_issue_writes_pdf_row_audit_and_notification_together(ctx):
+def test_issue_writes_row_audit_and_notification_and_the_job_attaches_the_pdf(ctx):
     registrar, exporter, registration, certificate = make_certificate()
     pdf = db.session.get(StoredPdf, certificate.pdf_id)
     assert pdf.kind == "certificate" and pdf.size == len(pdf.content) and pdf.pages == 1
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "certificate_issued"))
     assert event.object_id == certificate.id and event.actor_id == registrar.id
     assert event.application_id == registration.application_id
-    assert event.data["sha256"] == pdf.sha256 and event.data["number"] == certificate.number
+    assert event.data["number"] == certificate.number
+    stored = db.session.scalar(select(AuditEvent).where(
+        AuditEvent.action == "certificate_pdf_stored"))
+    assert stored.object_id == certificate.id and stored.actor_id is None
+    assert stored.data["sha256"] == pdf.sha256 and stored.data["number"] == certificate.number
     note = db.session.scalar(select(Notification).where(
         Notification.user_id == exporter.id, Notification.kind == "certificate_issued"))
     assert certificate.number in note.message and note.link == "/exporter/registrations"

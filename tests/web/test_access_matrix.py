@@ -131,6 +131,9 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("admin_limits.limits_list", "GET"): (302,) + (403,) * 6 + (200,),
     ("admin_limits.edit_limit", "GET"): (302,) + (403,) * 6 + (200,),
     ("admin_limits.edit_limit", "POST"): (401,) + (403,) * 6 + (422,),
+    # No job has failed: the list is empty and retrying an unknown failure is 404.
+    ("admin_jobs.failures", "GET"): (302,) + (403,) * 6 + (200,),
+    ("admin_jobs.retry", "POST"): (401,) + (403,) * 6 + (404,),
     # Public verification and register (no sign-in). The POST checks a PDF: none is sent, 422.
     ("verify.form", "GET"): ALL_200,
     ("verify.certificate", "GET"): ALL_200,
@@ -260,6 +263,7 @@ def _populate() -> SimpleNamespace:
         "number": certificate.number, "code": certificate.verification_code,
         "dossier_id": db.session.scalar(select(Dossier.id).where(
             Dossier.gacc_batch_id == registration.application.gacc_batch_id)),
+        "failure_id": 1,
         "limit_id": db.session.scalar(select(LabLimit.id).order_by(LabLimit.id).limit(1)),
     }
     return SimpleNamespace(users=users, values=values)

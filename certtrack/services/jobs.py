@@ -1,0 +1,89 @@
+"""Jobs that failed for good (listed for administrators and run again) and named job locks."""
+
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from certtrack.domain.workflow import Role
+from certtrack.extensions import db
+from certtrack.models import JobFailure, JobLock
+from certtrack.models.base import utcnow
+from certtrack.services import queue
+from certtrack.services.errors import NotFound, PermissionDenied
+from certtrack.services.transaction import transaction
+
+_UNLOCKED = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def record_failure(task: str, args, error: str, attempts: int) -> JobFailure:
+    """Take a job's name, arguments, last error and number of attempts; store it, one commit."""
+    with transaction():
+        failure = JobFailure(task=task, args=list(args), error=error[:4000], attempts=attempts)
+        db.session.add(failure)
+    return failure
+
+
+def _require_admin(actor) -> None:
+    if actor is None or actor.role != Role.admin:
+        raise PermissionDenied(_("Only an administrator may do this."))
+
+
+def list_failures(actor, limit: int = 100) -> list[JobFailure]:
+    """Take an administrator; return the failed jobs not yet run again, newest first.
+
+    :raise PermissionDenied: not an administrator.
+    """
+    _require_admin(actor)
+    return list(db.session.scalars(select(JobFailure).where(JobFailure.retried_at.is_(None))
+                                   .order_by(JobFailure.id.desc()).limit(limit)))
+
+
+def retry_failure(actor, failure_id: int) -> JobFailure:
+    """Take an administrator and a failed job; queue it again and mark it retried, once.
+
+    :raise PermissionDenied: not an administrator.
+    :raise NotFound: unknown, already retried, or a job this version no longer has.
+    """
+    _require_admin(actor)
+    with transaction():
+        claimed = db.session.execute(
+            update(JobFailure).where(JobFailure.id == failure_id,
+                                     JobFailure.retried_at.is_(None))
+            .values(retried_at=utcnow()).execution_options(synchronize_session=False))
+        failure = db.session.get(JobFailure, failure_id)
+        if claimed.rowcount != 1 or not queue.known(failure.task):
+            raise NotFound(_("No such failed job."))
+    queue.enqueue(failure.task, *failure.args)
+    return failure
+
+
+def take_lock(name: str, ttl: timedelta) -> str | None:
+    """Take the named lock for `ttl` unless another holder has it; return a token or None.
+
+    One atomic UPDATE ... WHERE locked_until < now decides, on SQLite and PostgreSQL alike, so
+    that two servers never both hold it; a crashed holder's lock lapses after `ttl`.
+    """
+    if db.session.get(JobLock, name) is None:
+        try:
+            with transaction():
+                db.session.add(JobLock(name=name, holder="", locked_until=_UNLOCKED))
+        except IntegrityError:
+            pass  # created by a racing server meanwhile
+    token, now = secrets.token_hex(16), utcnow()
+    with transaction():
+        taken = db.session.execute(
+            update(JobLock).where(JobLock.name == name, JobLock.locked_until < now)
+            .values(holder=token, locked_until=now + ttl)
+            .execution_options(synchronize_session=False))
+    return token if taken.rowcount == 1 else None
+
+
+def release_lock(name: str, token: str) -> None:
+    """Give back the named lock if `token` still holds it."""
+    with transaction():
+        db.session.execute(update(JobLock).where(JobLock.name == name, JobLock.holder == token)
+                           .values(locked_until=_UNLOCKED)
+                           .execution_options(synchronize_session=False))

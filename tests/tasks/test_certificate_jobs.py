@@ -1,0 +1,108 @@
+"""Certificates issued before their PDF: the job that renders them, run twice, interrupted, lost
+with a killed worker and failing for good; what registrars, exporters and the public see."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from certtrack.extensions import db
+from certtrack.models import AuditEvent, Certificate, JobFailure, StoredPdf, VerificationLog
+from certtrack.services import certificate_pdf, queue
+from certtrack.services.audit import verify_chain
+from certtrack.tasks import huey, jobs
+
+from factories import make_certificate, make_user
+from forms import login, post
+
+
+def _count(model, *where) -> int:
+    db.session.expire_all()
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+@pytest.fixture
+def lost_jobs(monkeypatch):
+    """The queue as a killed worker leaves it: render jobs are taken and never finished."""
+    monkeypatch.setitem(queue._senders, "render_certificate", lambda *args: None)
+
+
+def test_a_second_run_of_the_job_stores_nothing_more(ctx):
+    _registrar, _exporter, _registration, certificate = make_certificate()
+    first_pdf = certificate.pdf_id
+    assert first_pdf is not None
+    assert certificate_pdf.render_pending_certificate(certificate.id) is False
+    jobs.render_certificate.call_local(certificate.id)
+    assert db.session.get(Certificate, certificate.id).pdf_id == first_pdf
+    assert _count(StoredPdf) == 1
+
+
+def test_a_render_interrupted_once_runs_again_and_stores_exactly_one_pdf(ctx, monkeypatch):
+    real_render, calls = certificate_pdf.render_certificate, []
+
+    def interrupted_once(context):
+        calls.append(context["number"])
+        if len(calls) == 1:
+            raise KeyboardInterrupt  # what a worker's shutdown raises in a running job
+        return real_render(context)
+
+    monkeypatch.setattr(certificate_pdf, "render_certificate", interrupted_once)
+    _registrar, _exporter, _registration, certificate = make_certificate()
+    assert len(calls) == 2  # interrupted, queued again, completed
+    assert db.session.get(Certificate, certificate.id).pdf_id is not None
+    assert _count(StoredPdf, StoredPdf.kind == "certificate") == 1
+    assert _count(AuditEvent, AuditEvent.action == "certificate_pdf_stored") == 1
+    assert verify_chain().broken_seq is None
+
+
+def test_a_job_lost_with_a_killed_worker_is_rescued_on_restart(ctx, client, lost_jobs):
+    registrar, exporter, registration, certificate = make_certificate()
+    assert db.session.get(Certificate, certificate.id).pdf_id is None  # the job was lost
+    login(client, registrar.email)
+    page = client.get(f"/registrar/registrations/{registration.id}").get_data(as_text=True)
+    assert certificate.number in page and "The PDF is being prepared" in page
+    download = client.get(f"/certificates/{certificate.id}.pdf")
+    assert download.status_code == 202 and "being prepared" in download.get_data(as_text=True)
+    verified = client.get(f"/verify/{certificate.number}/{certificate.verification_code}")
+    assert verified.status_code == 200
+    assert "its PDF is being prepared" in verified.get_data(as_text=True)
+    assert db.session.scalar(select(VerificationLog.result)) == "preparing"
+
+    assert jobs.rescue_certificates(older_than=timedelta(0)) == 1  # the worker's start
+    assert jobs.rescue_certificates(older_than=timedelta(0)) == 0
+    assert _count(StoredPdf, StoredPdf.kind == "certificate") == 1
+    pdf = db.session.get(StoredPdf, db.session.get(Certificate, certificate.id).pdf_id)
+    page = client.get(f"/registrar/registrations/{registration.id}").get_data(as_text=True)
+    assert pdf.sha256 in page and "being prepared" not in page
+    download = client.get(f"/certificates/{certificate.id}.pdf")
+    assert download.status_code == 200 and download.data == pdf.content
+
+
+def test_a_job_failing_every_attempt_is_listed_for_admins_and_can_be_retried(
+        ctx, client, lost_jobs, monkeypatch):
+    _registrar, _exporter, _registration, certificate = make_certificate()
+
+    def broken(context):
+        raise OSError("fonts folder unreadable")
+
+    monkeypatch.setattr(certificate_pdf, "render_certificate", broken)
+    huey.enqueue(jobs.render_certificate.s(certificate.id, retries=0))  # the last attempt
+    failure = db.session.scalar(select(JobFailure))
+    assert failure.task == "render_certificate" and failure.args == [certificate.id]
+    assert "fonts folder unreadable" in failure.error
+
+    admin = make_user("admin")
+    login(client, admin.email)
+    page = client.get("/admin/jobs").get_data(as_text=True)
+    assert "render_certificate" in page and "fonts folder unreadable" in page
+    assert client.post(f"/admin/jobs/{failure.id}/retry").status_code == 400  # no CSRF token
+
+    monkeypatch.undo()  # the cause is fixed
+    monkeypatch.setitem(queue._senders, "render_certificate", jobs.render_certificate)
+    response = post(client, f"/admin/jobs/{failure.id}/retry")
+    assert response.status_code == 302
+    assert db.session.get(Certificate, certificate.id).pdf_id is not None
+    page = client.get("/admin/jobs").get_data(as_text=True)
+    assert "The job render_certificate is queued again." in page
+    assert "No background job has failed." in page
+    assert post(client, f"/admin/jobs/{failure.id}/retry").status_code == 404  # once only

@@ -1,0 +1,62 @@
+"""A real worker: huey's consumer in a thread, on an SQLite queue file, renders what the web
+queued; and the command that starts it."""
+
+import threading
+
+import pytest
+from huey import signals
+from huey.storage import SqliteStorage
+from sqlalchemy import func, select
+
+from certtrack.extensions import db
+from certtrack.models import Certificate, StoredPdf
+from certtrack.tasks import huey
+from certtrack.tasks.worker import make_consumer
+
+from factories import make_certificate
+
+
+@pytest.fixture
+def sqlite_queue(shared_app, tmp_path):
+    """The queue on an SQLite file, as `make run` has it; back to immediate mode after."""
+    huey.immediate = False
+    huey.storage = SqliteStorage("certtrack-test", filename=str(tmp_path / "tasks.sqlite3"))
+    yield huey
+    huey.storage.close()
+    huey.immediate = True
+
+
+def test_a_consumer_thread_renders_the_certificates_the_web_queued(shared_app, sqlite_queue):
+    with shared_app.test_request_context():
+        _registrar, _exporter, _registration, certificate = make_certificate()
+        certificate_id = certificate.id
+        assert db.session.get(Certificate, certificate_id).pdf_id is None  # queued, not run
+    assert sqlite_queue.pending_count() == 1
+
+    done = threading.Event()
+
+    def finished(signal, task, *args):
+        if task.name == "render_certificate":
+            done.set()
+
+    sqlite_queue.signal(signals.SIGNAL_COMPLETE, signals.SIGNAL_ERROR)(finished)
+    consumer = make_consumer(workers=1, periodic=False)
+    consumer._set_signal_handlers = lambda: None  # the test runner keeps its own handlers
+    consumer.start()
+    try:
+        assert done.wait(timeout=120)
+    finally:
+        consumer.stop(graceful=True)
+        sqlite_queue.disconnect_signal(finished)
+
+    assert sqlite_queue.pending_count() == 0
+    with shared_app.app_context():
+        pdf_id = db.session.get(Certificate, certificate_id).pdf_id
+        assert pdf_id is not None
+        assert db.session.get(StoredPdf, pdf_id).content.startswith(b"%PDF-")
+        assert db.session.scalar(select(func.count()).select_from(StoredPdf)) == 1
+
+
+def test_the_worker_command_refuses_to_run_when_jobs_run_in_the_web_process(runner):
+    result = runner.invoke(args=["worker"])
+    assert result.exit_code != 0 and "TASK_QUEUE_IMMEDIATE is on" in result.output
