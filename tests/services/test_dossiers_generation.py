@@ -177,3 +177,12 @@ def test_a_dossier_that_cannot_be_rendered_leaves_the_recommendation_standing(
     monkeypatch.undo()
     assert dossiers.regenerate(registrar, application=application).version == 1
 
+
+
+def test_the_recommendations_dossier_job_run_again_stores_nothing_more(registrar):
+    application = _positive("Steppe Grain LLP")
+    gacc.recommend(registrar, [application.id])
+    (dossier,) = dossiers.list_dossiers(application=application)
+    assert dossiers.generate_queued(registrar.id, application.id, None, 1) is False
+    assert [d.id for d in dossiers.list_dossiers(application=application)] == [dossier.id]
+    assert db.session.scalar(select(func.count()).select_from(StoredPdf)) == 1
