@@ -55,3 +55,11 @@ MAX_CONTENT_LENGTH = 20 * 1024 * 1024
 # Public verification throttle: look-ups per client address within the window.
 # VERIFY_MAX_PER_WINDOW = 30
 # VERIFY_WINDOW = datetime.timedelta(minutes=10)
+
+# The task queue (PDF rendering, dossiers, e-mail, the daily run): Redis when REDIS_URL is set
+# (also read from the REDIS_URL environment variable) - required with more than one server;
+# else an SQLite file, <instance>/tasks.sqlite3 unless TASK_QUEUE_FILE names another.
+# TASK_QUEUE_IMMEDIATE runs every job at once inside the request (None: only when TESTING).
+# REDIS_URL = "redis://127.0.0.1:6379/0"
+# TASK_QUEUE_FILE = None
+# TASK_QUEUE_IMMEDIATE = None
