@@ -6,7 +6,7 @@
 transaction) and unique (a certificate never gets a second PDF).
 
 Revision ID: 7d4c2a9e1b17
-Revises: 9b1d6e3f2a58
+Revises: c7f3a9d21e16
 Create Date: 2026-12-05 10:00:00.000000
 
 """
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '7d4c2a9e1b17'
-down_revision = '9b1d6e3f2a58'
+down_revision = 'c7f3a9d21e16'
 branch_labels = None
 depends_on = None
 
