@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
-from certtrack.domain.calendar import WorkingCalendar
+from certtrack.domain.calendar import WorkingCalendar, kazakh_calendar
 from certtrack.extensions import db
 from certtrack.models import (
     DocumentType,
@@ -185,14 +185,12 @@ def load_reference(folder: Path | None = None) -> dict[str, int]:
 
 
 def working_calendar() -> WorkingCalendar:
-    """The working-day calendar built from the holiday table, cached per application."""
+    """The working-day calendar: the holidays Kazakh law fixes, completed by the holiday table
+    (Kurban Ait, the Government's transfers); cached per application."""
     calendar = current_app.extensions.get(_CALENDAR_KEY)
     if calendar is None:
         rows = db.session.execute(select(Holiday.day, Holiday.kind)).all()
-        calendar = WorkingCalendar(
-            holidays=[day for day, kind in rows if kind == "holiday"],
-            working_weekends=[day for day, kind in rows if kind == "working_day"],
-        )
+        calendar = kazakh_calendar((day, kind) for day, kind in rows)
         current_app.extensions[_CALENDAR_KEY] = calendar
     return calendar
 
