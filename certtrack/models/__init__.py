@@ -26,6 +26,7 @@ from certtrack.models.inspection import (
     Finding,
     Inspection,
     LabResult,
+    QuarantineMeasurement,
     Sample,
 )
 from certtrack.models.market_access import BorderCrossing, MarketAccess, ProtocolDeclaration
@@ -35,6 +36,7 @@ from certtrack.models.reference import (
     Holiday,
     LabLimit,
     Product,
+    QuarantineRequirement,
     Region,
     RequiredDocument,
 )
@@ -78,6 +80,8 @@ __all__ = [
     "OutboxEmail",
     "Product",
     "ProtocolDeclaration",
+    "QuarantineMeasurement",
+    "QuarantineRequirement",
     "Region",
     "Registration",
     "registration_search",

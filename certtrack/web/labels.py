@@ -97,6 +97,8 @@ ESTABLISHMENT_TYPES = {
     "cutting_plant": _l("Cutting plant"),
     "meat_processor": _l("Meat processor"),
     "cold_store": _l("Cold store"),
+    "dairy": _l("Dairy"),
+    "honey_packing": _l("Honey packing plant"),
 }
 HACCP_STATUSES = {
     "none": _l("No HACCP system yet"),
