@@ -21,7 +21,8 @@ SLA_WORKING_DAYS = {
     "veterinary_sanitary_conclusion": 4,
 }
 
-# Renewal regimes: GACC Decree 248, Art. 20 (3-6 months before expiry), then GACC Decree 280.
+# Renewal regimes: GACC Decree 248, Art. 20 (3-6 months before expiry), then GACC Decree 280
+# (see domain.renewal: the regime in force when a registration ends decides).
 REGIME_248 = "248"  # GACC Decree 248, in force from 2022-01-01
 REGIME_280 = "280"  # GACC Order 280, replaces Decree 248
 REGIME_280_START = date(2026, 6, 1)

@@ -46,6 +46,7 @@ ACTIONS = {
     "reject": _l("Reject application"),
     "schedule_inspection": _l("Schedule the inspection"),
     "finding_recorded": _l("Finding recorded"),
+    "quarantine_measured": _l("Quarantine measurement recorded"),
     "record_inspection": _l("Record the inspection"),
     "require_corrective_actions": _l("Require corrective actions"),
     "submit_corrective_evidence": _l("Corrective-action evidence uploaded"),
@@ -67,6 +68,7 @@ ACTIONS = {
     "record_gacc_refusal": _l("Record GACC's refusal"),
     "record_registration": _l("Record the registration"),
     "registration_renewed": _l("Registration renewed"),
+    "registration_renewed_automatically": _l("Renewed automatically (GACC Order 280)"),
     "renewal_started": _l("Renewal application started"),
     "suspend": _l("Suspend registration"),
     "resume": _l("Resume registration"),
@@ -75,6 +77,7 @@ ACTIONS = {
     "invalidate": _l("Invalidate registration"),
     "expire": _l("Expire registration"),
     "certificate_issued": _l("Certificate issued"),
+    "certificate_revoked": _l("Certificate revoked"),
     "dossier_generated": _l("Recommendation dossier generated"),
 }
 KINDS = {"new": _l("New registration"), "renewal": _l("Renewal"), "change": _l("Change")}
