@@ -118,7 +118,7 @@ def _template_helpers(app) -> None:
         Role=Role, localized=templating.localized,
         state_badge=templating.state_badge,
         csrf_token=csrf_token, working_days_since=templating.working_days_since,
-        is_overdue=templating.is_overdue,
+        is_overdue=templating.is_overdue, holiday_data_missing=templating.holiday_data_missing,
         get_locale=get_locale,
     )
     app.jinja_env.filters.update(
