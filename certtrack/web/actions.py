@@ -28,7 +28,7 @@ from certtrack.services import (
 )
 from certtrack.services.permissions import can_act
 from certtrack.web import exporter_forms, labels
-from certtrack.web.certificate_forms import ReplaceForm
+from certtrack.web.certificate_forms import ReplaceForm, RevokeCertificateForm
 from certtrack.web.forms import ActionForm
 from certtrack.web.panels import laboratory as lab_panel
 from certtrack.web.perform import Refusal, WebAction
@@ -238,6 +238,13 @@ CERTIFICATES = {
     "replace": WebAction(
         _form(ReplaceForm), _replacement, lambda new: _(
             "Certificate %(new)s replaces %(old)s.", new=new.number, old=new.replaces.number),
+        key="form", refusal=Refusal.form_or_back),
+    "revoke": WebAction(
+        _form(RevokeCertificateForm),
+        lambda user, certificate, f: certificates.revoke_certificate(user, certificate,
+                                                                     f.reason.data),
+        lambda certificate: _("Certificate %(number)s is revoked; the exporter is told.",
+                              number=certificate.number),
         key="form", refusal=Refusal.form_or_back),
     # Before the recommendation there is nothing to put in a dossier: flashed, not a 403 page.
     "regenerate_application_dossier": WebAction(
