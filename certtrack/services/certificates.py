@@ -23,8 +23,8 @@ from certtrack.domain.identifiers import format_certificate_number
 from certtrack.domain.workflow import Role
 from certtrack.extensions import db
 from certtrack.models import Certificate, CertificateCounter, Registration, StoredPdf
-from certtrack.pdf import RenderedPdf, certificate_json, render_certificate
 from certtrack.models.base import utcnow
+from certtrack.pdf import RenderedPdf, certificate_json, render_certificate
 from certtrack.services.applications import local_today
 from certtrack.services.audit import record_event
 from certtrack.services.errors import NotFound, PermissionDenied, ValidationFailed
@@ -56,8 +56,8 @@ def certificate_status(certificate: Certificate, today: date | None = None) -> s
     """Take a certificate; return its status as of today, derived and never stored.
 
     revoked (the certificate itself), replaced (a newer certificate replaces it), revoked (its
-    registration revoked, cancelled or invalidated), suspended, expired (the registration expired or the
-    printed validity ended), else valid.
+    registration revoked, cancelled or invalidated), suspended, expired (the registration
+    expired or the printed validity ended), else valid.
     """
     registration = certificate.registration
     if certificate.revoked_at is not None:  # revoked on its own stays revoked, even if replaced

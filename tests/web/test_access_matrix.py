@@ -152,6 +152,9 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("certificates.issue", "POST"): (401,) + (403,) * 5 + (302, 403),
     ("certificates.replace", "GET"): (302,) + (403,) * 5 + (200, 403),
     ("certificates.replace", "POST"): (401,) + (403,) * 5 + (422, 403),
+    # Revoking a certificate: the form without a reason or confirmation fails (422).
+    ("certificates.revoke", "GET"): (302,) + (403,) * 5 + (200, 403),
+    ("certificates.revoke", "POST"): (401,) + (403,) * 5 + (422, 403),
     # A new dossier version: A's draft was never recommended (flash and redirect); the batch
     # really gets version 2, which no other case depends on.
     ("certificates.regenerate_application_dossier", "POST"): (401,) + (403,) * 5 + (302, 403),
