@@ -100,7 +100,9 @@ REVIEW = {
     "schedule_inspection": _inspector(
         _form(ScheduleForm),
         lambda user, a, f: inspections.schedule_inspection(
-            user, a, f.mode.data, f.scheduled_for.data, f.inspector_ids.data),
+            user, a, f.mode.data, f.scheduled_for.data, f.inspector_ids.data,
+            outside_working_hours=f.outside_working_hours.data,
+            outside_hours_reason=f.outside_hours_reason.data or ""),
         _l("The inspection is scheduled and the exporter notified."), "schedule_inspection"),
     "add_finding": _inspector(
         _form(FindingForm), lambda user, a, f: inspections.add_finding(user, a, f.data),

@@ -72,6 +72,13 @@ class ScheduleForm(BaseForm):
         _l("Inspectors"), coerce=int, choices=[], validate_choice=False,
         description=_l("At least one inspector of the committee; two are recommended."))
 
+    outside_working_hours = BooleanField(
+        _l("Outside working hours"),
+        description=_l("Tick to hold the inspection on a weekend day or a public holiday."))
+    outside_hours_reason = TextAreaField(
+        _l("Why outside working hours"), validators=[Optional(), Length(max=2000)],
+        description=_l("Required when the box above is ticked."))
+
     def validate_inspector_ids(self, field):
         if not field.data:
             raise ValidationError(_l("Choose at least one inspector."))

@@ -4,7 +4,7 @@ the exporter's evidence, and the inspector's verification."""
 import html
 import io
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from sqlalchemy import select
 from certtrack.extensions import db
 from certtrack.models import Application, AuditEvent, Finding, Inspection, Notification
 from certtrack.services import applications, inspections, review
+from certtrack.services.reference import working_calendar
 
 from factories import PDF_BYTES, make_submitted_application, make_user
 from forms import login, post
@@ -39,7 +40,10 @@ def _url(application, suffix: str = "") -> str:
 
 
 def _day(days: int) -> str:
-    return (applications.local_today() + timedelta(days=days)).isoformat()
+    """`days` from today; a day from today on moves to the next working day (an inspection on a
+    weekend day or holiday needs "outside working hours")."""
+    day = applications.local_today() + timedelta(days=days)
+    return (working_calendar().add_working_days(day, 0) if days >= 0 else day).isoformat()
 
 
 @pytest.fixture
@@ -268,3 +272,56 @@ def test_a_veterinary_application_gets_the_veterinary_checklist(ctx, client):
     page = _page(client.get(_url(application)))
     assert "Ante- and post-mortem inspection" in page and "Cold chain" in page
     assert "Pest control programme" not in page
+
+
+def _next(weekday: int):
+    """The first day after today with this weekday (6: Sunday)."""
+    day = applications.local_today() + timedelta(days=1)
+    while day.weekday() != weekday:
+        day += timedelta(days=1)
+    return day
+
+
+def test_scheduling_on_a_sunday_is_refused_with_a_clear_message(reviewed, client):
+    _exporter, inspector, _colleague, application = reviewed
+    sunday = _next(6)
+    response = post(client, _url(application, "/schedule"), {
+        "mode": "on_site", "scheduled_for": sunday.isoformat(),
+        "inspector_ids": [str(inspector.id)]})
+    assert response.status_code == 422
+    assert (f'id="scheduled_for-error">{sunday:%d.%m.%Y} is a weekend day or a public holiday. '
+            "Choose a working day, or tick “Outside working hours” and say why.") in \
+        _page(response)
+    assert _fresh(application).state == "under_review"
+    assert db.session.scalar(select(Inspection)) is None
+
+
+def test_scheduling_on_a_public_holiday_is_refused_too(reviewed, client):
+    _exporter, inspector, _colleague, application = reviewed
+    # 16 December, Independence Day, of the next year whose 16 December is a weekday.
+    year = applications.local_today().year + 1
+    while date(year, 12, 16).weekday() >= 5:
+        year += 1
+    response = post(client, _url(application, "/schedule"), {
+        "mode": "on_site", "scheduled_for": f"{year}-12-16",
+        "inspector_ids": [str(inspector.id)]})
+    assert response.status_code == 422
+    assert "is a weekend day or a public holiday" in _page(response)
+
+
+def test_outside_working_hours_needs_a_reason_and_is_then_accepted(reviewed, client):
+    _exporter, inspector, _colleague, application = reviewed
+    sunday = _next(6).isoformat()
+    body = {"mode": "on_site", "scheduled_for": sunday, "inspector_ids": [str(inspector.id)],
+            "outside_working_hours": "y"}
+    response = post(client, _url(application, "/schedule"), body)
+    assert response.status_code == 422
+    assert ('id="outside_hours_reason-error">Say why the inspection is held outside working '
+            'hours.') in _page(response)
+    response = post(client, _url(application, "/schedule"), {
+        **body, "outside_hours_reason": "Slaughter runs only on Sundays in December"})
+    assert response.status_code == 302
+    inspection = db.session.scalar(select(Inspection))
+    assert inspection.scheduled_for.isoformat() == sunday
+    assert (inspection.outside_working_hours, inspection.outside_hours_reason) == (
+        True, "Slaughter runs only on Sundays in December")
