@@ -23,6 +23,7 @@ from certtrack.services import (
     inspections,
     laboratory,
     market_access,
+    quarantine,
     registrations,
     review,
 )
@@ -47,6 +48,7 @@ from certtrack.web.review_forms import (
     EvidenceForm,
     FindingForm,
     FindingVerificationForm,
+    MeasurementForm,
     RejectForm,
     ReturnForm,
     ScheduleForm,
@@ -107,6 +109,10 @@ REVIEW = {
     "add_finding": _inspector(
         _form(FindingForm), lambda user, a, f: inspections.add_finding(user, a, f.data),
         _l("The finding was recorded."), "finding"),
+    "record_measurement": _inspector(
+        _form(MeasurementForm),
+        lambda user, a, f: quarantine.record_measurement(user, a, f.data),
+        _l("The measurement was recorded."), "measurement"),
     "record_inspection": _inspector(
         lambda a, formdata: record_inspection_form(inspections.checklist_for(a), formdata),
         lambda user, a, f: inspections.record_inspection(

@@ -134,7 +134,12 @@ VERDICTS = {
     "compliant": _l("Compliant"),
     "non_compliant": _l("Non-compliant"),
     "below_loq": _l("Below LOQ"),
+    "no_requirement": _l("No requirement"),
 }
+QUARANTINE_MEASURES = {"moisture": _l("Moisture"), "foreign_matter": _l("Foreign matter"),
+                       "weed_seeds": _l("Quarantine weed seeds"),
+                       "live_pests": _l("Live pests")}
+QUARANTINE_UNITS = {"%": "%", "per kg": _l("per kg"), "found": _l("found")}
 LIMIT_KINDS = {
     "max": _l("Maximum"),
     "not_detected": _l("Must not be detected"),

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
+    DecimalField,
     FileField,
     SelectChoice,
     SelectField,
@@ -11,7 +12,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from certtrack.web import labels
 from certtrack.web.forms import BaseForm
@@ -82,6 +90,17 @@ class ScheduleForm(BaseForm):
     def validate_inspector_ids(self, field):
         if not field.data:
             raise ValidationError(_l("Choose at least one inspector."))
+
+
+class MeasurementForm(BaseForm):
+    product_code = SelectField(_l("Product"), choices=[], validate_choice=False)
+    measure = SelectField(_l("Measured"), choices=_choices(labels.QUARANTINE_MEASURES.items()))
+    value = DecimalField(_l("Value"), places=None, validators=[InputRequired(),
+                                                                NumberRange(min=0)],
+                         description=_l("Moisture and foreign matter in %, quarantine weed "
+                                        "seeds per kg, live pests as the number found."))
+    species = StringField(_l("Species found"), validators=[Optional(), Length(max=300)],
+                          description=_l("Required when live pests were found."))
 
 
 class FindingForm(BaseForm):

@@ -106,6 +106,7 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("inspector.reject", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
     ("inspector.schedule_inspection", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
     ("inspector.add_finding", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
+    ("inspector.record_measurement", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
     ("inspector.record_inspection", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
     ("inspector.require_corrective_actions", "POST"): (401, 403, 403, 302, 404, 404, 403, 403),
     ("inspector.verify_finding", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),

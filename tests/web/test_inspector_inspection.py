@@ -5,13 +5,14 @@ import html
 import io
 import re
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
 from certtrack.extensions import db
 from certtrack.models import Application, AuditEvent, Finding, Inspection, Notification
-from certtrack.services import applications, inspections, review
+from certtrack.services import applications, dossier_context, inspections, quarantine, review
 from certtrack.services.reference import working_calendar
 
 from factories import PDF_BYTES, make_submitted_application, make_user
@@ -325,3 +326,45 @@ def test_outside_working_hours_needs_a_reason_and_is_then_accepted(reviewed, cli
     assert inspection.scheduled_for.isoformat() == sunday
     assert (inspection.outside_working_hours, inspection.outside_hours_reason) == (
         True, "Slaughter runs only on Sundays in December")
+
+
+def _measure(client, application, measure, value, species=""):
+    return post(client, _url(application, "/measurements"), {
+        "product_code": "wheat", "measure": measure, "value": value, "species": species})
+
+
+def test_quarantine_measurements_are_judged_and_shown_with_units(reviewed, client):
+    _exporter, inspector, _colleague, application = reviewed
+    _schedule(client, application, inspector)
+    assert _measure(client, application, "moisture", "13.1").status_code == 302
+    assert _measure(client, application, "foreign_matter", "0.4").status_code == 302
+    assert _measure(client, application, "weed_seeds", "0").status_code == 302
+    missing_species = _measure(client, application, "live_pests", "2")
+    assert missing_species.status_code == 422
+    assert 'id="species-error">Name the species of the live pests found.' in \
+        _page(missing_species)
+    assert _measure(client, application, "live_pests", "2",
+                    "Trogoderma granarium").status_code == 302
+    rows = {m.measure: m for m in quarantine.measurements_of(application)}
+    assert {k: (m.unit, m.verdict) for k, m in rows.items()} == {
+        "moisture": ("%", "non_compliant"),  # GB 1351: at most 12.5 %
+        "foreign_matter": ("%", "compliant"), "weed_seeds": ("per kg", "compliant"),
+        "live_pests": ("found", "non_compliant")}
+    assert rows["moisture"].requirement_value == Decimal("12.5")
+    assert rows["moisture"].requirement_source.startswith("GB 1351-2008 Wheat")
+    page = _page(client.get(_url(application)))
+    assert "Quarantine measurements" in page
+    assert "13.1 %" in page and "≤ 12.5 %" in page and "Trogoderma granarium" in page
+
+    dossier = dossier_context.enterprise_context(_fresh(application))["inspection"]
+    by_measure = {m["measure"]: m for m in dossier["measurements"]}
+    assert by_measure["Moisture · 水分"]["value"] == "13.1 %"
+    assert by_measure["Moisture · 水分"]["verdict"] == "non_compliant"
+    assert by_measure["Live pests · 活虫"]["species"] == "Trogoderma granarium"
+
+
+def test_a_measurement_needs_an_inspection(reviewed, client):
+    *_, application = reviewed
+    response = _measure(client, application, "moisture", "11")
+    assert response.status_code == 302  # stale page: flashed, nothing recorded
+    assert quarantine.measurements_of(application) == []
