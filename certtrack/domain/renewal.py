@@ -1,15 +1,16 @@
 """Which GACC rules govern a registration's renewal, and what they decide on a given day.
 
 The rules in force on the day a registration ends decide its renewal, not the day it was
-listed: GACC Decree 248 (in force 2022-01-01 to 2026-05-31) asks for a renewal application
-3 to 6 months before the registration ends; GACC Order 280 (issued 2025-10-14, in
+listed: GACC Decree 248 (in force 2022-01-01 to 2026-05-31), Art. 20, asks for a renewal
+application 3 to 6 months before the registration ends; GACC Order 280 (issued 2025-10-14, in
 force from 2026-06-01, replacing Decree 248) renews a registration automatically at the end of
 its validity, except for the foods on GACC's list, whose producers must still apply 3 to 12
 months before the end and whose registration is cancelled when they do not. A registration
 whose last valid day is 31 May 2026 or earlier ends under Decree 248; one ending from 1 June
-2026 on follows Order 280, whatever the date it was listed. (Order 280's dates as published by GACC
-and reported by secondary sources; the article numbers of either text were not checked against
-the official Chinese text, so none is cited.)
+2026 on follows Order 280, whatever the date it was listed. (Order 280's dates, and its Art. 6
+on the catalogue of foods registered on an official recommendation, as reported by secondary
+sources; its renewal articles were not checked against the official Chinese text, so none is
+cited.)
 """
 
 from __future__ import annotations

@@ -32,13 +32,13 @@ def measurements_of(application: Application) -> list[QuarantineMeasurement]:
 
 def _errors(application: Application, data: dict) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    if data.get("product_code") not in {line.product_code for line in application.products}:
-        errors["product_code"] = [_("Choose a product of the application.")]
+    if data.get("measured_product") not in {line.product_code for line in application.products}:
+        errors["measured_product"] = [_("Choose a product of the application.")]
     if data.get("measure") not in MEASURES:
         errors["measure"] = [_("Choose what was measured.")]
-    value = data.get("value")
+    value = data.get("measured_value")
     if value is None or value < 0:
-        errors["value"] = [_("Enter the measured value (0 or more).")]
+        errors["measured_value"] = [_("Enter the measured value (0 or more).")]
     elif (data.get("measure") == "live_pests" and value > 0
           and not (data.get("species") or "").strip()):
         errors["species"] = [_("Name the species of the live pests found.")]
@@ -47,9 +47,9 @@ def _errors(application: Application, data: dict) -> dict[str, list[str]]:
 
 def record_measurement(actor: User, application: Application,
                        data: dict) -> QuarantineMeasurement:
-    """Record a measurement (product_code, measure, value, species) of the latest inspection,
-    judged against the product's requirement (quarantine_requirements.csv), which is stored
-    with it. Writes an audit row.
+    """Record a measurement (measured_product, measure, measured_value, species) of the latest
+    inspection, judged against the product's requirement (quarantine_requirements.csv), which
+    is stored with it. Writes an audit row.
     :raise NotFound / PermissionDenied: see review.require_inspector().
     :raise IllegalTransition: no inspection scheduled or performed now (stale page).
     :raise ValidationFailed: an unknown product or measure, a negative value, live pests
@@ -62,14 +62,15 @@ def record_measurement(actor: User, application: Application,
                                 defined=False)
     if errors := _errors(application, data):
         raise ValidationFailed(errors)
-    measure, value = data["measure"], Decimal(data["value"])
-    requirement = requirement_for(data["product_code"], measure)
+    product, measure = data["measured_product"], data["measure"]
+    value = Decimal(data["measured_value"])
+    requirement = requirement_for(product, measure)
     verdict = judge_measurement(value, requirement.kind if requirement else None,
                                 requirement.value if requirement else None)
     with transaction():
         row = QuarantineMeasurement(
             inspection_id=inspection.id, application_id=application.id,
-            product_code=data["product_code"], measure=measure, value=value,
+            product_code=product, measure=measure, value=value,
             unit=UNITS[measure], species=(data.get("species") or "").strip(), verdict=verdict,
             requirement_value=requirement.value if requirement else None,
             requirement_kind=requirement.kind if requirement else "",

@@ -93,10 +93,11 @@ class ScheduleForm(BaseForm):
 
 
 class MeasurementForm(BaseForm):
-    product_code = SelectField(_l("Product"), choices=[], validate_choice=False)
+    # Names of their own: the laboratory's sample form on the same page has product_code.
+    measured_product = SelectField(_l("Product"), choices=[], validate_choice=False)
     measure = SelectField(_l("Measured"), choices=_choices(labels.QUARANTINE_MEASURES.items()))
-    value = DecimalField(_l("Value"), places=None, validators=[InputRequired(),
-                                                                NumberRange(min=0)],
+    measured_value = DecimalField(_l("Value"), places=None,
+                                  validators=[InputRequired(), NumberRange(min=0)],
                          description=_l("Moisture and foreign matter in %, quarantine weed "
                                         "seeds per kg, live pests as the number found."))
     species = StringField(_l("Species found"), validators=[Optional(), Length(max=300)],

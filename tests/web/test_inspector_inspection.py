@@ -330,7 +330,8 @@ def test_outside_working_hours_needs_a_reason_and_is_then_accepted(reviewed, cli
 
 def _measure(client, application, measure, value, species=""):
     return post(client, _url(application, "/measurements"), {
-        "product_code": "wheat", "measure": measure, "value": value, "species": species})
+        "measured_product": "wheat", "measure": measure, "measured_value": value,
+        "species": species})
 
 
 def test_quarantine_measurements_are_judged_and_shown_with_units(reviewed, client):

@@ -54,7 +54,7 @@ def _with_choices(application, forms: dict) -> dict:
             (u.id, _inspector_label(u)) for u in inspections.team_candidates(application)]
     if "measurement" in forms:
         locale = str(get_locale())
-        forms["measurement"].product_code.choices = [
+        forms["measurement"].measured_product.choices = [
             (line.product_code, line.product.name_in(locale)) for line in application.products]
     if "assign" in forms:
         forms["assign"].inspector_id.choices = [(0, "—")] + [
