@@ -78,6 +78,7 @@ def init_app(app) -> None:
     from certtrack.web import (
         admin,
         admin_limits,
+        admin_renewal_list,
         assignment,
         auth,
         certificates,
@@ -102,8 +103,8 @@ def init_app(app) -> None:
     app.after_request(security_headers)
     errors.init_app(app)
     for module in (public, auth, exporter, documents, inspector, registrar, admin, dashboard,
-                   notifications, assignment, laboratory, admin_limits, verify, register,
-                   certificates, issued, consignment_public):
+                   notifications, assignment, laboratory, admin_limits, admin_renewal_list,
+                   verify, register, certificates, issued, consignment_public):
         app.register_blueprint(module.bp)
     _template_helpers(app)
 

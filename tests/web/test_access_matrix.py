@@ -132,6 +132,9 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("admin_limits.limits_list", "GET"): (302,) + (403,) * 6 + (200,),
     ("admin_limits.edit_limit", "GET"): (302,) + (403,) * 6 + (200,),
     ("admin_limits.edit_limit", "POST"): (401,) + (403,) * 6 + (422,),
+    ("admin_renewal_list.categories", "GET"): (302,) + (403,) * 6 + (200,),
+    ("admin_renewal_list.edit", "GET"): (302,) + (403,) * 6 + (200,),
+    ("admin_renewal_list.edit", "POST"): (401,) + (403,) * 6 + (422,),
     # Public verification and register (no sign-in). The POST checks a PDF: none is sent, 422.
     ("verify.form", "GET"): ALL_200,
     ("verify.certificate", "GET"): ALL_200,
@@ -172,6 +175,7 @@ POST_BODIES = {
     "exporter.transition": {"version": "0"},
     "admin.edit_user": {"role": "nonsense"},
     "admin_limits.edit_limit": {"confidence": "nonsense"},
+    "admin_renewal_list.edit": {"confidence": "nonsense"},
 }
 # The verb of endpoints that serve several actions.
 VERBS = {"exporter.transition": {"verb": "submit"}, "inspector.act": {"verb": "claim"},
@@ -265,6 +269,7 @@ def _populate() -> SimpleNamespace:
         "dossier_id": db.session.scalar(select(Dossier.id).where(
             Dossier.gacc_batch_id == registration.application.gacc_batch_id)),
         "limit_id": db.session.scalar(select(LabLimit.id).order_by(LabLimit.id).limit(1)),
+        "category_code": "meat",
     }
     return SimpleNamespace(users=users, values=values)
 
