@@ -96,8 +96,9 @@ def gen_secret_key_command():
               help="Run as on this day (YYYY-MM-DD); default: today in Kazakhstan.")
 @with_appcontext
 def daily_command(today):
-    """Expire registrations, lift ended suspensions, send renewal reminders and e-mails; on
-    SQLite, refresh the query planner's statistics. Does nothing while another server runs it."""
+    """End or renew registrations as their renewal regime decides, lift ended suspensions, send
+    renewal reminders and e-mails, warn before the holiday data runs out; on SQLite, refresh
+    the query planner's statistics. Does nothing while another server runs it."""
     day = today.date() if today else local_today()
     with current_app.test_request_context("/"):  # notification links are built with url_for
         outcome = run_daily_once(day, current_app.config)
@@ -107,10 +108,14 @@ def daily_command(today):
     report = outcome.report
     click.echo(f"Daily run for {day.isoformat()}:")
     click.echo(f"  registrations expired: {report.expired}")
+    click.echo(f"  registrations cancelled (Order 280 renewal window missed): {report.cancelled}")
+    click.echo(f"  registrations renewed automatically (Order 280): {report.renewed}")
     click.echo(f"  suspensions lifted: {report.resumed}")
     click.echo(f"  renewal reminders: {report.reminders} (to {report.reminded_users} users)")
     if report.skipped:
         click.echo(f"  skipped, changed by someone else meanwhile: {report.skipped}")
+    if report.calendar_warning:
+        click.echo(f"  WARNING: {report.calendar_warning}")
     if outcome.analyzed:
         click.echo("  SQLite query planner statistics refreshed (ANALYZE)")
     if outcome.emails is not None:

@@ -100,9 +100,9 @@ def start_review(cast: Cast, application: Application, accept: int | None = None
 
 def schedule(cast: Cast, application: Application, mode: str = "on_site",
              working_days: int = 0) -> None:
-    """Schedule the inspection `working_days` from today, with the inspector as the team."""
-    day = working_calendar().add_working_days(local_today(), working_days) \
-        if working_days else local_today()
+    """Schedule the inspection `working_days` from today (0: today, or the next working day
+    when today is a weekend day or a holiday), with the inspector as the team."""
+    day = working_calendar().add_working_days(local_today(), working_days)
     inspections.schedule_inspection(cast.inspector, application, mode, day, [cast.inspector.id])
 
 

@@ -62,8 +62,9 @@ def _registered(cast: Cast, site: str, category: str, line: Line, listing_date: 
 
 
 def registered(casts) -> dict[str, Registration]:
-    """Registrations: active (Order 280 and 248), one in its renewal window, one suspended
-    until a date ahead, and one expired by the daily job; returned by status story."""
+    """Registrations: active (Order 280 and 248), one in its renewal window, one renewed
+    automatically at its end, one suspended until a date ahead, and one expired by the daily
+    job; returned by status story."""
     today = local_today()
     kostanay, esil, altai = casts("kostanay-astyk"), casts("esil-grain"), casts("altai-bal")
     taraz, atbasar = casts("taraz-et"), casts("atbasar-astyq")
@@ -72,14 +73,19 @@ def registered(casts) -> dict[str, Registration]:
                               today - timedelta(days=150), route="after_gacc_inspection"),
         "active_honey": _registered(altai, "katonkaragay", "bee_products", Line("honey", 200),
                                     today - timedelta(days=75)),
-        # Listed 56 months ago under Decree 248: expires in 4 months, window open (6 to 3).
-        "renewal_window": _registered(esil, "petropavl", "edible_grains",
-                                      Line("wheat", 120000), add_months(today, -56)),
+        # Listed 56 months ago under Decree 248, ends in 4 months under Order 280: bee products
+        # are on GACC's renewal list, so the window (12 to 3 months before) is open.
+        "renewal_window": _registered(altai, "ridder", "bee_products", Line("honey", 150),
+                                      add_months(today, -56)),
+        # Listed 56 months ago too, but edible grains are off the list: renewed automatically.
+        "automatic": _registered(esil, "petropavl", "edible_grains", Line("wheat", 120000),
+                                 add_months(today, -56)),
         "suspended": _registered(taraz, "taraz", "meat", Line("mutton", 2400),
                                  add_months(today, -16)),
-        # Listed 61 months ago: its five years ended last month; the daily job expires it.
+        # Its five years ended before Order 280 took effect (2026-06-01), so Decree 248 applied
+        # and the daily job expires it. (Edible grains ending later renew automatically.)
         "expired": _registered(atbasar, "atbasar", "edible_grains", Line("wheat", 45000),
-                               add_months(today, -61)),
+                               min(add_months(today, -61), date(2021, 5, 1))),
     }
     # Certificates, so that the public register and the verification page have something to
     # show: the suspended one answers "suspended" when verified.

@@ -8,6 +8,8 @@ import os
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
+from certtrack.domain.holidays import statutory_days_off
+
 ONE_DAY = timedelta(days=1)
 SATURDAY = 5
 
@@ -19,7 +21,8 @@ SLA_WORKING_DAYS = {
     "veterinary_sanitary_conclusion": 4,
 }
 
-# Renewal regimes: GACC Decree 248, Art. 20 (3-6 months before expiry), then GACC Decree 280.
+# Renewal regimes: GACC Decree 248, Art. 20 (3-6 months before expiry), then GACC Decree 280
+# (see domain.renewal: the regime in force when a registration ends decides).
 REGIME_248 = "248"  # GACC Decree 248, in force from 2022-01-01
 REGIME_280 = "280"  # GACC Order 280, replaces Decree 248
 REGIME_280_START = date(2026, 6, 1)
@@ -29,8 +32,10 @@ REGISTRATION_VALIDITY_YEARS = 5
 _WINDOW_MONTHS = {REGIME_248: (6, 3), REGIME_280: (12, 3)}
 _REMINDER_LEAD = timedelta(days=30)
 
-HOLIDAY_KIND = "holiday"
-WORKING_DAY_KIND = "working_day"
+HOLIDAY_KIND = "holiday"  # a day off by a Government decree (Labour Code Art. 85 para. 3)
+WORKING_DAY_KIND = "working_day"  # a weekend day worked by such a decree
+MOVABLE_KIND = "movable"  # a movable religious holiday (Kurban Ait), never transferred
+HOLIDAY_KINDS = (HOLIDAY_KIND, WORKING_DAY_KIND, MOVABLE_KIND)
 
 
 def _require_date(value: object, name: str) -> date:
@@ -46,10 +51,17 @@ def _count_in(ordinals: list[int], first: int, last: int) -> int:
 
 
 class WorkingCalendar:
-    """A five-day week with public holidays and weekend days declared working days."""
+    """A five-day week with public holidays and weekend days declared working days.
+
+    With ``statutory=True`` the fixed-date holidays of Kazakh law and their weekend transfers
+    are generated for any year (domain.holidays); the given days then only add what data must
+    tell (Kurban Ait, the Government's transfers). ``loaded_years`` are the years whose data
+    is loaded: a date in another year is computed from the law alone and is provisional.
+    """
 
     def __init__(
-        self, holidays: Iterable[date] = (), working_weekends: Iterable[date] = ()
+        self, holidays: Iterable[date] = (), working_weekends: Iterable[date] = (), *,
+        statutory: bool = False, loaded_years: Iterable[int] = (),
     ) -> None:
         """Take the days off (weekdays included) and the Saturdays/Sundays that are worked.
 
@@ -66,18 +78,50 @@ class WorkingCalendar:
         clashes = sorted(self._holidays & self._working_weekends)
         if clashes:
             raise ValueError(f"both a holiday and a working day: {clashes[0].isoformat()}")
-        # Sorted ordinals for counting by bisection: lists show an age per row, so a count
-        # must not walk the calendar day by day.
-        self._weekday_holidays = sorted(d.toordinal() for d in self._holidays
-                                        if d.weekday() < SATURDAY)
+        self.statutory = statutory
+        self.loaded_years = frozenset(loaded_years)
+        # Per year, the sorted ordinals of the weekday days off, for counting by bisection:
+        # lists show an age per row, so a count must not walk the calendar day by day. Filled
+        # on first use; a race only computes the same list twice.
+        self._year_off: dict[int, list[int]] = {}
         self._worked_weekends = sorted(d.toordinal() for d in self._working_weekends)
+
+    def _days_off_in(self, year: int) -> list[int]:
+        ordinals = self._year_off.get(year)
+        if ordinals is None:
+            given = {d for d in self._holidays if d.year == year}
+            days = given | (set(statutory_days_off(year, given)) if self.statutory else set())
+            ordinals = sorted(d.toordinal() for d in days
+                              if d.weekday() < SATURDAY and d not in self._working_weekends)
+            self._year_off[year] = ordinals
+        return ordinals
 
     def is_working_day(self, d: date) -> bool:
         """Return True for a weekday that is not a holiday, or for a weekend day declared worked."""
         _require_date(d, "d")
-        if d in self._holidays:
+        if d in self._working_weekends:
+            return True
+        if d.weekday() >= SATURDAY:
             return False
-        return d.weekday() < SATURDAY or d in self._working_weekends
+        ordinals = self._days_off_in(d.year)
+        index = bisect.bisect_left(ordinals, d.toordinal())
+        return index == len(ordinals) or ordinals[index] != d.toordinal()
+
+    def missing_years(self, start: date, end: date) -> list[int]:
+        """The years from ``start`` to ``end`` (either order) whose holiday data is not loaded.
+
+        A deadline in such a year is right for the holidays the law fixes but may miss Kurban
+        Ait or a Government transfer: it is provisional. Empty for a calendar of given days.
+        """
+        if not self.statutory:
+            return []
+        first, last = sorted((start.year, end.year))
+        return [year for year in range(first, last + 1) if year not in self.loaded_years]
+
+    @property
+    def data_ends(self) -> date | None:
+        """The last day of the last year whose holiday data is loaded (None: none is)."""
+        return date(max(self.loaded_years), 12, 31) if self.loaded_years else None
 
     def add_working_days(self, start: date, n: int) -> date:
         """Return the n-th working day after ``start`` (``start`` itself is never counted).
@@ -115,8 +159,9 @@ class WorkingCalendar:
         weeks, rest = divmod(last - first, 7)
         weekday = start.weekday()
         count = weeks * 5 + sum(1 for i in range(1, rest + 1) if (weekday + i) % 7 < SATURDAY)
-        return (count - _count_in(self._weekday_holidays, first, last)
-                + _count_in(self._worked_weekends, first, last))
+        holidays = sum(_count_in(self._days_off_in(year), first, last)
+                       for year in range(start.year, end.year + 1))
+        return count - holidays + _count_in(self._worked_weekends, first, last)
 
     def sla_deadline(self, received: date, service: str) -> date:
         """Return the last on-time day for ``service`` (a key of SLA_WORKING_DAYS) received then.
@@ -135,14 +180,16 @@ class WorkingCalendar:
 
 
 def load_calendar(path: str | os.PathLike[str]) -> WorkingCalendar:
-    """Read a holiday CSV (columns date, kind, ...) and return its WorkingCalendar.
+    """Read a holiday CSV (columns date, kind, ...) and return Kazakhstan's WorkingCalendar.
 
-    ``kind`` is 'holiday' (a day off) or 'working_day' (a weekend day that is worked); other
-    columns are ignored. Raises OSError if the file cannot be read and ValueError for a missing
-    column, a date that is not ISO YYYY-MM-DD, an unknown kind or a date listed twice.
+    ``kind`` is 'movable' (a movable religious holiday such as Kurban Ait: a day off, never
+    transferred, and the mark that the year's data is loaded), 'holiday' (a day off by a
+    Government decree) or 'working_day' (a weekend day worked by such a decree); the fixed-date
+    holidays and their transfers are generated (domain.holidays). Other columns are ignored.
+    Raises OSError if the file cannot be read and ValueError for a missing column, a date that
+    is not ISO YYYY-MM-DD, an unknown kind or a date listed twice.
     """
-    holidays: list[date] = []
-    working: list[date] = []
+    rows: list[tuple[date, str]] = []
     seen: set[date] = set()
     with open(path, newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
@@ -158,10 +205,22 @@ def load_calendar(path: str | os.PathLike[str]) -> WorkingCalendar:
                 raise ValueError(f"{where}: {day.isoformat()} is listed twice")
             seen.add(day)
             kind = (row["kind"] or "").strip()
-            if kind not in (HOLIDAY_KIND, WORKING_DAY_KIND):
+            if kind not in HOLIDAY_KINDS:
                 raise ValueError(f"{where}: unknown kind {kind!r}")
-            (holidays if kind == HOLIDAY_KIND else working).append(day)
-    return WorkingCalendar(holidays, working)
+            rows.append((day, kind))
+    return kazakh_calendar(rows)
+
+
+def kazakh_calendar(rows: Iterable[tuple[date, str]]) -> WorkingCalendar:
+    """Take (day, kind) pairs of the holiday data; return the statutory calendar they complete.
+
+    The years loaded are those with a 'movable' row (Kurban Ait falls in every year).
+    """
+    rows = list(rows)
+    return WorkingCalendar(
+        holidays=[day for day, kind in rows if kind in (HOLIDAY_KIND, MOVABLE_KIND)],
+        working_weekends=[day for day, kind in rows if kind == WORKING_DAY_KIND],
+        statutory=True, loaded_years={day.year for day, kind in rows if kind == MOVABLE_KIND})
 
 
 def _days_in_month(year: int, month: int) -> int:

@@ -221,10 +221,11 @@ TERMINAL_REGISTRATION_STATUSES: frozenset[RegistrationStatus] = frozenset(
     }
 )
 
-# Actions the daily job may apply without a human actor: expiry at valid_to and the end of a
+# Actions the daily job may apply without a human actor: expiry at valid_to, cancellation of
+# a registration whose Order 280 renewal window was missed (domain.renewal), and the end of a
 # time-boxed suspension.
 SYSTEM_ACTIONS: frozenset[RegistrationAction] = frozenset(
-    {RegistrationAction.expire, RegistrationAction.resume}
+    {RegistrationAction.expire, RegistrationAction.cancel, RegistrationAction.resume}
 )
 
 

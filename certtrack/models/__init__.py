@@ -26,6 +26,7 @@ from certtrack.models.inspection import (
     Finding,
     Inspection,
     LabResult,
+    QuarantineMeasurement,
     Sample,
 )
 from certtrack.models.job import JobFailure, JobLock
@@ -36,6 +37,7 @@ from certtrack.models.reference import (
     Holiday,
     LabLimit,
     Product,
+    QuarantineRequirement,
     Region,
     RequiredDocument,
 )
@@ -81,6 +83,8 @@ __all__ = [
     "OutboxEmail",
     "Product",
     "ProtocolDeclaration",
+    "QuarantineMeasurement",
+    "QuarantineRequirement",
     "Region",
     "Registration",
     "registration_search",

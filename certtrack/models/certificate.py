@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certtrack.extensions import db
@@ -49,12 +49,15 @@ class Certificate(db.Model):
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revocation_reason: Mapped[str] = mapped_column(Text, default="")
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     registration = relationship("Registration")
     pdf = relationship("StoredPdf", lazy="raise_on_sql")
     replaces = relationship("Certificate", remote_side=[id], foreign_keys=[replaces_id],
                             backref="replaced_by")
-    issued_by = relationship("User")
+    issued_by = relationship("User", foreign_keys=[issued_by_id])
+    revoked_by = relationship("User", foreign_keys=[revoked_by_id])
 
 
 class Dossier(db.Model):

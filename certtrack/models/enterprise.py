@@ -19,6 +19,8 @@ ESTABLISHMENT_TYPES = (
     "cutting_plant",
     "meat_processor",
     "cold_store",
+    "dairy",
+    "honey_packing",
 )
 
 

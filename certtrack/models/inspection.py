@@ -65,6 +65,9 @@ class Inspection(db.Model):
     performed_on: Mapped[date | None] = mapped_column(Date)
     checklist: Mapped[dict] = mapped_column(JSON, default=dict)
     summary: Mapped[str] = mapped_column(Text, default="")
+    # Set when the inspection is held on a weekend or public holiday, with the reason why.
+    outside_working_hours: Mapped[bool] = mapped_column(Boolean, default=False)
+    outside_hours_reason: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -72,6 +75,33 @@ class Inspection(db.Model):
     findings: Mapped[list["Finding"]] = relationship(
         back_populates="inspection", order_by="Finding.id", lazy="selectin"
     )
+    measurements: Mapped[list["QuarantineMeasurement"]] = relationship(
+        back_populates="inspection", order_by="QuarantineMeasurement.id", lazy="selectin"
+    )
+
+
+class QuarantineMeasurement(db.Model):
+    """A plant-quarantine measurement of an inspection, judged against its requirement."""
+
+    __tablename__ = "quarantine_measurement"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
+    product_code: Mapped[str] = mapped_column(ForeignKey("product.code"))
+    measure: Mapped[str] = mapped_column(String(32))
+    value: Mapped[Decimal] = mapped_column(Numeric(14, 4))
+    unit: Mapped[str] = mapped_column(String(16))
+    species: Mapped[str] = mapped_column(Text, default="")
+    verdict: Mapped[str] = mapped_column(String(16))  # compliant, non_compliant, no_requirement
+    # The requirement as judged, kept even if the reference data changes later.
+    requirement_value: Mapped[Decimal | None] = mapped_column(Numeric(14, 6))
+    requirement_kind: Mapped[str] = mapped_column(String(16), default="")
+    requirement_source: Mapped[str] = mapped_column(Text, default="")
+    requirement_confidence: Mapped[str] = mapped_column(String(1), default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    inspection: Mapped[Inspection] = relationship(back_populates="measurements")
 
 
 class Finding(db.Model):

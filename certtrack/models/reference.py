@@ -23,6 +23,11 @@ class GaccCategory(LocalizedNames, db.Model):
     renewal_list_280: Mapped[bool] = mapped_column(Boolean, default=False)
     source: Mapped[str] = mapped_column(Text, default="")
     confidence: Mapped[str] = mapped_column(String(1), default="U")
+    # Whether the category is on GACC's Order 280 renewal list, with where that comes from
+    # (renewal_list_280.csv); an administrator's edit is kept by the reference loader.
+    renewal_list_source: Mapped[str] = mapped_column(Text, default="")
+    renewal_list_confidence: Mapped[str] = mapped_column(String(1), default="U")
+    renewal_list_edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Product(LocalizedNames, db.Model):
@@ -108,3 +113,24 @@ class LabLimit(db.Model):
     reference_key: Mapped[str | None] = mapped_column(String(400), unique=True)
     # Set when an administrator edits the row: the reference loader then keeps the edit.
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A row the file replaced by another (a newer standard) while results still refer to it:
+    # kept for those results, never offered for new ones.
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("lab_limit.id"))
+
+    superseded_by = relationship("LabLimit", remote_side=[id])
+
+
+class QuarantineRequirement(db.Model):
+    """What a plant-quarantine measurement at an inspection must meet, for some products."""
+
+    __tablename__ = "quarantine_requirement"
+    __table_args__ = (UniqueConstraint("measure", "products"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    measure: Mapped[str] = mapped_column(String(32))  # moisture, foreign_matter, ...
+    products: Mapped[str] = mapped_column(Text)  # space-separated product codes
+    kind: Mapped[str] = mapped_column(String(16))  # max, or none (nothing may be found)
+    value: Mapped[Decimal | None] = mapped_column(Numeric(14, 6))
+    unit: Mapped[str] = mapped_column(String(16))
+    standard: Mapped[str] = mapped_column(String(200))
+    clause: Mapped[str] = mapped_column(String(300))
+    confidence: Mapped[str] = mapped_column(String(1), default="U")

@@ -24,6 +24,7 @@ from certtrack.domain.identifiers import format_certificate_number
 from certtrack.domain.workflow import Role
 from certtrack.extensions import db
 from certtrack.models import Certificate, CertificateCounter, Registration, StoredPdf
+from certtrack.models.base import utcnow
 from certtrack.pdf import RenderedPdf, certificate_json, render_certificate
 from certtrack.services import queue
 from certtrack.services.applications import local_today
@@ -57,14 +58,16 @@ def verification_url(number: str, code: str) -> str:
 def certificate_status(certificate: Certificate, today: date | None = None) -> str:
     """Take a certificate; return its status as of today, derived and never stored.
 
-    replaced (a newer certificate replaces it), revoked (the certificate, or its registration
-    revoked, cancelled or invalidated), suspended, expired (the registration expired or the
-    printed validity ended), else valid.
+    revoked (the certificate itself), replaced (a newer certificate replaces it), revoked (its
+    registration revoked, cancelled or invalidated), suspended, expired (the registration
+    expired or the printed validity ended), else valid.
     """
     registration = certificate.registration
+    if certificate.revoked_at is not None:  # revoked on its own stays revoked, even if replaced
+        return "revoked"
     if certificate.replaced_by:
         return "replaced"
-    if certificate.revoked_at is not None or registration.status in ENDED_REGISTRATION:
+    if registration.status in ENDED_REGISTRATION:
         return "revoked"
     if registration.status == "suspended":
         return "suspended"
@@ -262,3 +265,50 @@ def stored_pdf(certificate: Certificate) -> StoredPdf | None:
     if certificate.pdf_id is None:
         return None
     return db.session.get(StoredPdf, certificate.pdf_id)
+
+
+def revoke_refusal(certificate: Certificate) -> str | None:
+    """Why the certificate cannot be revoked (None when it can)."""
+    if certificate.revoked_at is not None:
+        return _("Certificate %(number)s is already revoked.", number=certificate.number)
+    if certificate.replaced_by:
+        return _("Certificate %(number)s has been replaced; revoke the certificate that "
+                 "replaces it.", number=certificate.number)
+    return None
+
+
+def revoke_certificate(actor, certificate: Certificate, reason: str) -> Certificate:
+    """Take a registrar, one certificate and the reason; revoke that certificate alone.
+
+    Verification answers "revoked" from then on; the registration keeps its status. Writes
+    who and why, an audit row and the exporter's notification in one transaction.
+    :raise PermissionDenied: not a registrar.
+    :raise ValidationFailed: no reason; already revoked or replaced (also when a racing
+        request revoked it first).
+    """
+    _require_registrar(actor)
+    if not (reason or "").strip():
+        raise ValidationFailed({"reason": [_("Say why the certificate is revoked.")]})
+    refusal = revoke_refusal(certificate)
+    if refusal:
+        raise ValidationFailed({"": [refusal]})
+    registration = certificate.registration
+    with transaction():
+        revoked = db.session.execute(
+            update(Certificate).where(Certificate.id == certificate.id,
+                                      Certificate.revoked_at.is_(None))
+            .values(revoked_at=utcnow(), revocation_reason=reason.strip(),
+                    revoked_by_id=actor.id).execution_options(synchronize_session=False))
+        if revoked.rowcount != 1:
+            db.session.rollback()
+            raise ValidationFailed({"": [_("Certificate %(number)s is already revoked.",
+                                           number=certificate.number)]})
+        record_event(actor, "certificate_revoked", object_type="certificate",
+                     object_id=certificate.id, application_id=registration.application_id,
+                     comment=reason.strip(), data={"number": certificate.number,
+                                                   "registration_id": registration.id})
+        notify(enterprise_users(registration.enterprise_id), "certificate_revoked", _(
+            "Certificate of export eligibility %(number)s is revoked: %(reason)s",
+            number=certificate.number, reason=reason.strip()), app_path("exporter.registrations"))
+    db.session.expire(certificate)
+    return certificate

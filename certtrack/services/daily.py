@@ -1,4 +1,5 @@
-"""The daily job: expire registrations, lift time-boxed suspensions, remind of renewal windows."""
+"""The daily job: end or renew registrations whose validity ended, lift time-boxed suspensions,
+remind of renewal windows and warn administrators before the holiday data runs out."""
 
 import smtplib
 from dataclasses import dataclass
@@ -9,10 +10,12 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, text
 
+from certtrack.domain.renewal import Outcome, renewal_regime
 from certtrack.domain.workflow import DomainError, RegistrationAction
 from certtrack.extensions import db
 from certtrack.models import OutboxEmail, Registration
-from certtrack.services import registrations
+from certtrack.services import registrations, renewals
+from certtrack.services.calendar_warning import warn_before_holiday_data_ends
 from certtrack.services.errors import Conflict
 from certtrack.services.notifications import enterprise_users, notify, send_outbox
 from certtrack.services.transaction import transaction
@@ -22,13 +25,17 @@ ONE_DAY = timedelta(days=1)
 
 @dataclass
 class DailyReport:
-    """What one run changed: registrations expired and resumed, reminders sent, races lost."""
+    """What one run changed: registrations expired, cancelled, renewed and resumed, reminders
+    sent, races lost, and the holiday-data warning when one is due."""
 
     expired: int = 0
+    cancelled: int = 0
+    renewed: int = 0
     resumed: int = 0
     reminders: int = 0
     reminded_users: int = 0
     skipped: int = 0
+    calendar_warning: str = ""
 
 
 def _system_change(registration: Registration, action: RegistrationAction,
@@ -67,14 +74,32 @@ def _renewal_candidates(today: date) -> list[Registration]:
         Registration.valid_to <= horizon).order_by(Registration.id)))
 
 
+def _end_of_validity(registration: Registration, today: date) -> str | None:
+    """Apply what the renewal rule decides once the validity has ended; return the report's
+    counter to move ('expired', 'cancelled', 'renewed') or None when someone acted first."""
+    outcome = registrations.renewal(registration, today).outcome
+    if outcome == Outcome.renew:
+        return "renewed" if renewals.renew_automatically(registration, today) else None
+    action = RegistrationAction.cancel if outcome == Outcome.cancel else RegistrationAction.expire
+    data = {"on": today.isoformat(), "valid_to": registration.valid_to.isoformat(),
+            "regime": renewal_regime(registration.valid_to)}
+    if action == RegistrationAction.cancel:
+        data["reason"] = "order_280_renewal_window_missed"
+    if not _system_change(registration, action, {}, data):
+        return None
+    return "cancelled" if action == RegistrationAction.cancel else "expired"
+
+
 def expire_registrations(today: date, report: DailyReport) -> None:
-    """Expire every registration in force whose last valid day is before `today`."""
+    """End every registration in force whose last valid day is before `today` as the renewal
+    rule decides (domain.renewal): Decree 248 - expire; Order 280, category on GACC's list and
+    no renewal applied for - cancel; Order 280, category off the list - renew automatically."""
     for registration in _due_for_expiry(today):
-        data = {"on": today.isoformat(), "valid_to": registration.valid_to.isoformat()}
-        if _system_change(registration, RegistrationAction.expire, {}, data):
-            report.expired += 1
-        else:
+        counter = _end_of_validity(registration, today)
+        if counter is None:
             report.skipped += 1
+        else:
+            setattr(report, counter, getattr(report, counter) + 1)
 
 
 def lift_suspensions(today: date, report: DailyReport) -> None:
@@ -123,7 +148,8 @@ def send_renewal_reminders(today: date, report: DailyReport) -> None:
 
 
 def run_daily(today: date) -> DailyReport:
-    """Take the day to run for; expire, lift suspensions and send reminders. Idempotent.
+    """Take the day to run for; end or renew registrations, lift suspensions, send reminders
+    and warn of the holiday data's end. Idempotent.
 
     Each registration is changed in its own transaction with a system audit row (no actor);
     notifications carry dedupe keys, so a second run the same day changes nothing.
@@ -132,6 +158,7 @@ def run_daily(today: date) -> DailyReport:
     expire_registrations(today, report)
     lift_suspensions(today, report)
     send_renewal_reminders(today, report)
+    report.calendar_warning = warn_before_holiday_data_ends(today)
     return report
 
 

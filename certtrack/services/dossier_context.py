@@ -15,6 +15,7 @@ from certtrack.services.applications import latest_documents, timeline
 from certtrack.services.inspections import current_inspection, findings_of
 from certtrack.services.laboratory import plain
 from certtrack.services.print_context import authority, local_time, names
+from certtrack.services.quarantine import measurements_of
 
 ADDRESSEE = {"name": "General Administration of Customs of the People’s Republic of China",
              "department": "Import and Export Food Safety Bureau",
@@ -95,16 +96,39 @@ def _findings(application) -> tuple[list[dict], list[dict]]:
     return findings, actions
 
 
+# Measures of quarantine_requirements.csv, named in English and Chinese for GACC.
+MEASURE_NAMES = {"moisture": "Moisture · 水分", "foreign_matter": "Foreign matter · 杂质",
+                 "weed_seeds": "Quarantine weed seeds · 检疫性杂草籽",
+                 "live_pests": "Live pests · 活虫"}
+
+
+def _requirement(row) -> str:
+    if row.requirement_kind == "max":
+        return f"≤ {plain(row.requirement_value)} {row.unit}"
+    return "none may be found" if row.requirement_kind == "none" else "no requirement"
+
+
+def _measurements(application) -> list[dict]:
+    return [{"product": row.product_code, "measure": MEASURE_NAMES.get(row.measure, row.measure),
+             "value": f"{plain(row.value)} {row.unit}", "species": row.species,
+             "requirement": _requirement(row),
+             "verdict": "no requirement" if row.verdict == "no_requirement" else row.verdict,
+             "source": row.requirement_source} for row in measurements_of(application)]
+
+
 def _inspection(application) -> dict:
     inspection = current_inspection(application)
     findings, actions = _findings(application)
+    measurements = _measurements(application)
     if inspection is None:
         return {"mode": "—", "date": None, "inspectors": [], "summary": "",
-                "findings": findings, "corrective_actions": actions}
+                "findings": findings, "corrective_actions": actions,
+                "measurements": measurements}
     return {"mode": _text(inspection.mode), "date": inspection.performed_on or
             inspection.scheduled_for, "inspectors": [user.full_name for user in
                                                      inspection.inspectors],
-            "summary": inspection.summary, "findings": findings, "corrective_actions": actions}
+            "summary": inspection.summary, "findings": findings, "corrective_actions": actions,
+            "measurements": measurements}
 
 
 def _limit(row: LabResult) -> str:

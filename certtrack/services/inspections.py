@@ -15,6 +15,7 @@ from certtrack.services.applications import apply_transition, local_today
 from certtrack.services.audit import record_event
 from certtrack.services.errors import ValidationFailed
 from certtrack.services.notifications import enterprise_users, notify
+from certtrack.services.reference import working_calendar
 from certtrack.services.review import require_inspector
 from certtrack.services.transaction import transaction
 
@@ -103,12 +104,28 @@ def team_candidates(application: Application) -> list[User]:
     return list(db.session.scalars(query))
 
 
-def _schedule_errors(mode, scheduled_for, team, inspector_ids) -> dict[str, list[str]]:
+def _working_day_errors(scheduled_for: date, outside_hours: bool,
+                        reason: str) -> dict[str, list[str]]:
+    """A weekend day or public holiday needs "outside working hours" and its reason."""
+    if outside_hours and not reason.strip():
+        return {"outside_hours_reason": [_("Say why the inspection is held outside working "
+                                           "hours.")]}
+    if outside_hours or working_calendar().is_working_day(scheduled_for):
+        return {}
+    return {"scheduled_for": [_(
+        "%(date)s is a weekend day or a public holiday. Choose a working day, or tick "
+        "“Outside working hours” and say why.", date=scheduled_for.strftime("%d.%m.%Y"))]}
+
+
+def _schedule_errors(mode, scheduled_for, team, inspector_ids, outside_hours: bool = False,
+                     reason: str = "") -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if mode not in INSPECTION_MODES:
         errors["mode"] = [_("Choose document, video or on-site.")]
     if scheduled_for is None or scheduled_for < local_today():
         errors["scheduled_for"] = [_("Choose a date from today on.")]
+    else:
+        errors.update(_working_day_errors(scheduled_for, outside_hours, reason))
     if not team or len(team) != len(set(inspector_ids or ())):
         errors["inspector_ids"] = [_("Choose at least one inspector of the committee who "
                                      "covers the establishment's region.")]
@@ -116,26 +133,34 @@ def _schedule_errors(mode, scheduled_for, team, inspector_ids) -> dict[str, list
 
 
 def schedule_inspection(actor: User, application: Application, mode: str,
-                        scheduled_for: date | None, inspector_ids: list[int]) -> Inspection:
+                        scheduled_for: date | None, inspector_ids: list[int], *,
+                        outside_working_hours: bool = False,
+                        outside_hours_reason: str = "") -> Inspection:
     """Schedule the inspection (under_review → inspection_scheduled) and notify the exporter.
 
-    The stage deadline becomes the inspection date.
-    :raise ValidationFailed: unknown mode, a past date, or no valid inspector.
+    The stage deadline becomes the inspection date. A weekend day or a public holiday
+    (the working calendar) is refused unless `outside_working_hours` with a reason.
+    :raise ValidationFailed: unknown mode, a past date, a day off without "outside working
+        hours" and its reason, or no valid inspector.
     :raise IllegalTransition: not under review (stale page). :raise Conflict: lost a race.
     """
     require_inspector(actor, application)
     team = [u for u in team_candidates(application) if u.id in set(inspector_ids or ())]
-    if errors := _schedule_errors(mode, scheduled_for, team, inspector_ids):
+    reason = (outside_hours_reason or "").strip() if outside_working_hours else ""
+    if errors := _schedule_errors(mode, scheduled_for, team, inspector_ids,
+                                  outside_working_hours, reason):
         raise ValidationFailed(errors)
     with transaction():
         inspection = Inspection(application_id=application.id, mode=mode,
                                 scheduled_for=scheduled_for, created_by_id=actor.id,
-                                inspectors=team)
+                                inspectors=team, outside_working_hours=bool(outside_working_hours),
+                                outside_hours_reason=reason)
         db.session.add(inspection)
         apply_transition(actor, application, "schedule_inspection",
                          values={"stage_deadline": scheduled_for},
                          data={"mode": mode, "date": scheduled_for.isoformat(),
-                               "inspectors": [u.id for u in team]})
+                               "inspectors": [u.id for u in team],
+                               "outside_working_hours": reason or None})
         message = _l("An inspection (%(mode)s) of application %(ref)s is scheduled for %(date)s.",
                     mode=MODE_NAMES[mode], ref=application.reference,
                     date=scheduled_for.strftime("%d.%m.%Y"))

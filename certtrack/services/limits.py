@@ -25,10 +25,11 @@ def product_codes(limit: LabLimit) -> list[str]:
 
 
 def limits_for_products(codes: Iterable[str]) -> list[LabLimit]:
-    """The limit rows that apply to any of the product codes, by parameter and matrix."""
+    """The limit rows in force that apply to any of the product codes, by parameter and
+    matrix (a row a newer standard superseded is kept for its results, never offered)."""
     wanted = set(codes)
-    rows = [row for row in db.session.scalars(select(LabLimit))
-            if wanted.intersection(product_codes(row))]
+    rows = [row for row in db.session.scalars(select(LabLimit).where(
+        LabLimit.superseded_by_id.is_(None))) if wanted.intersection(product_codes(row))]
     return sorted(rows, key=lambda row: (row.parameter.casefold(), row.matrix.casefold()))
 
 

@@ -10,7 +10,8 @@ from certtrack.models.base import utcnow
 
 KINDS = ("returned", "inspection_scheduled", "corrective_actions", "results", "conclusion",
          "registered", "gacc_returned", "suspended", "resumed", "revoked", "expired",
-         "renewal_window", "assigned", "submitted")
+         "renewal_window", "assigned", "submitted", "cancelled", "renewed", "holiday_data",
+         "certificate_issued", "certificate_revoked")
 
 
 def notify(users, kind: str, message, link: str = "",

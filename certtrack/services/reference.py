@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
-from certtrack.domain.calendar import WorkingCalendar
+from certtrack.domain.calendar import WorkingCalendar, kazakh_calendar
 from certtrack.extensions import db
 from certtrack.models import (
     DocumentType,
@@ -19,6 +19,7 @@ from certtrack.models import (
     LabLimit,
     LabResult,
     Product,
+    QuarantineRequirement,
     Region,
     RequiredDocument,
 )
@@ -81,9 +82,32 @@ def _sync(model, key_fields: tuple[str, ...], rows: list[tuple[dict, dict]],
 def _load_categories(folder: Path) -> int:
     return _sync(GaccCategory, ("code",), [({"code": r["code"]}, {
         **_names(r), "committee": r["committee"],
-        "renewal_list_280": r["renewal_list_280"] == "1",
         "source": r["source"], "confidence": r["confidence"],
     }) for r in _rows(folder, "gacc_categories.csv")])
+
+
+def _load_renewal_list(folder: Path) -> int:
+    """Set each category's place on GACC's Order 280 renewal list, unless an administrator
+    edited it."""
+    categories = {row.code: row for row in db.session.scalars(select(GaccCategory))}
+    changed = 0
+    for row in _rows(folder, "renewal_list_280.csv"):
+        category = categories.get(row["gacc_category"])
+        if category is None:
+            raise ValueError(f"renewal_list_280.csv: unknown category {row['gacc_category']!r}")
+        if category.renewal_list_edited_at is None:
+            changed += _update(category, {"renewal_list_280": row["on_list"] == "1",
+                                          "renewal_list_source": row["source"],
+                                          "renewal_list_confidence": row["confidence"]})
+    return changed
+
+
+def _load_quarantine_requirements(folder: Path) -> int:
+    rows = [({"measure": r["measure"], "products": r["products"]}, {
+        "kind": r["kind"], "value": Decimal(r["value"]) if r["value"] else None,
+        "unit": r["unit"], "standard": r["standard"], "clause": r["clause"],
+        "confidence": r["confidence"]}) for r in _rows(folder, "quarantine_requirements.csv")]
+    return _sync(QuarantineRequirement, ("measure", "products"), rows, delete_missing=True)
 
 
 def _load_products(folder: Path) -> int:
@@ -121,12 +145,32 @@ def _load_holidays(folder: Path) -> int:
     return _sync(Holiday, ("day",), rows, delete_missing=True)
 
 
+def limit_source(row: dict) -> str:
+    """A limit's source as shown and stored: standard, clause (table, line) and any note."""
+    source = f"{row['standard']}, {row['clause']}"
+    return f"{source}; {row['note']}" if row.get("note") else source
+
+
 def _limit_values(row: dict) -> dict:
     return {
         "parameter": row["parameter"], "matrix": row["matrix"], "products": row["products"],
         "kind": row["kind"], "value": Decimal(row["value"]) if row["value"] else None,
-        "unit": row["unit"], "required": row["required"] == "1", "source": row["source"],
-        "confidence": row["confidence"]}
+        "unit": row["unit"], "required": row["required"] == "1", "source": limit_source(row),
+        "confidence": row["confidence"], "superseded_by_id": None}
+
+
+def _supersede(replacing: dict[str, list[str]]) -> int:
+    """Point the rows a newer row of the file replaces at it; returns rows changed."""
+    by_key = {limit.reference_key: limit for limit in db.session.scalars(select(LabLimit))
+              if limit.reference_key}
+    changed = 0
+    for key, old_keys in replacing.items():
+        for old_key in old_keys:
+            old = by_key.get(old_key)
+            if old is not None and old.superseded_by_id != by_key[key].id:
+                old.superseded_by_id = by_key[key].id
+                changed += 1
+    return changed
 
 
 def _load_limits(folder: Path) -> int:
@@ -136,10 +180,12 @@ def _load_limits(folder: Path) -> int:
     by_key = {limit.reference_key: limit for limit in limits if limit.reference_key}
     by_pair = {(limit.parameter, limit.matrix): limit for limit in limits
                if not limit.reference_key}
-    changed, wanted = 0, set()
+    changed, wanted, replacing = 0, set(), {}
     for row in _rows(folder, "limits.csv"):
         key = f"{row['parameter']}|{row['matrix']}"
         wanted.add(key)
+        replacing[key] = [old.strip() for old in row.get("replaces", "").split(";")
+                        if old.strip()]
         existing = by_key.get(key) or by_pair.get((row["parameter"], row["matrix"]))
         if existing is None:
             db.session.add(LabLimit(reference_key=key, **_limit_values(row)))
@@ -152,17 +198,20 @@ def _load_limits(folder: Path) -> int:
         if gone and limit.edited_at is None and limit.id not in used:
             db.session.delete(limit)
             changed += 1
-    return changed
+    db.session.flush()
+    return changed + _supersede({key: old for key, old in replacing.items() if old})
 
 
 LOADERS = (
     ("GACC categories", _load_categories),
+    ("Order 280 renewal list", _load_renewal_list),
     ("regions", _load_regions),
     ("products", _load_products),
     ("document types", _load_document_types),
     ("required documents", _load_required_documents),
     ("holidays", _load_holidays),
     ("laboratory limits", _load_limits),
+    ("quarantine requirements", _load_quarantine_requirements),
     # Market access (protocols, crossings, protocol wording) reads its files the same way.
     *((label, partial(loader, rows=_rows, sync=_sync)) for label, loader in market_access.LOADERS),
 )
@@ -185,14 +234,12 @@ def load_reference(folder: Path | None = None) -> dict[str, int]:
 
 
 def working_calendar() -> WorkingCalendar:
-    """The working-day calendar built from the holiday table, cached per application."""
+    """The working-day calendar: the holidays Kazakh law fixes, completed by the holiday table
+    (Kurban Ait, the Government's transfers); cached per application."""
     calendar = current_app.extensions.get(_CALENDAR_KEY)
     if calendar is None:
         rows = db.session.execute(select(Holiday.day, Holiday.kind)).all()
-        calendar = WorkingCalendar(
-            holidays=[day for day, kind in rows if kind == "holiday"],
-            working_weekends=[day for day, kind in rows if kind == "working_day"],
-        )
+        calendar = kazakh_calendar((day, kind) for day, kind in rows)
         current_app.extensions[_CALENDAR_KEY] = calendar
     return calendar
 

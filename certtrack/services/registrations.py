@@ -9,7 +9,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
-from certtrack.domain.calendar import reminder_dates, renewal_window
+from certtrack.domain.calendar import REGIME_280
+from certtrack.domain.renewal import decide_renewal, renewal_regime
 from certtrack.domain.workflow import (
     RegistrationAction,
     RegistrationStatus,
@@ -123,28 +124,39 @@ def history(registration: Registration) -> list[AuditEvent]:
 
 @dataclass(frozen=True)
 class Renewal:
-    """Where a registration stands with renewal on a given day.
+    """Where a registration stands with renewal on a given day (domain.renewal decides).
 
     `state`: 'automatic' (Order 280, category not on GACC's list), 'upcoming', 'open',
-    'closed' (window missed), or 'ended' (the registration is no longer in force).
+    'closed' (window missed), or 'ended' (the registration is no longer in force). `outcome`
+    ('expire', 'cancel' or 'renew') is what happens once `valid_to` has passed; `due` is True
+    from the day after it.
     """
 
     state: str
     window: tuple[date, date] | None = None
     reminders: list[date] = field(default_factory=list)
+    regime: str | None = None
+    outcome: str | None = None
+    due: bool = False
+
+
+def _renewal_applied(registration: Registration) -> bool:
+    """True when a renewal application of the registration was submitted and is not closed."""
+    application = open_renewal_application(registration)
+    return application is not None and application.state != "draft"
 
 
 def renewal(registration: Registration, today: date) -> Renewal:
-    """Take a registration and a day; return its renewal window and where the day falls."""
+    """Take a registration and a day; return its renewal regime, window and outcome, as the
+    one rule of domain.renewal decides them (the page, the reminders and the daily job)."""
     if registration.status not in LIVE_STATUSES:
         return Renewal("ended")
-    window = renewal_window(registration.valid_to, registration.regime,
-                            on_gacc_list=registration.gacc_category.renewal_list_280)
-    if window is None:
-        return Renewal("automatic")
-    opens, closes = window
-    state = "upcoming" if today < opens else "closed" if today > closes else "open"
-    return Renewal(state, window, reminder_dates(window))
+    on_list = registration.gacc_category.renewal_list_280
+    applied = (on_list and renewal_regime(registration.valid_to) == REGIME_280
+               and _renewal_applied(registration))
+    decision = decide_renewal(registration.valid_to, on_list, today, renewal_applied=applied)
+    return Renewal(str(decision.state), decision.window, decision.reminders, decision.regime,
+                   str(decision.outcome), decision.due)
 
 
 def open_renewal_application(registration: Registration) -> Application | None:

@@ -79,6 +79,7 @@ def init_app(app) -> None:
         admin,
         admin_jobs,
         admin_limits,
+        admin_renewal_list,
         assignment,
         auth,
         certificates,
@@ -103,8 +104,8 @@ def init_app(app) -> None:
     app.after_request(security_headers)
     errors.init_app(app)
     for module in (public, auth, exporter, documents, inspector, registrar, admin, dashboard,
-                   notifications, assignment, laboratory, admin_limits, verify, register,
-                   certificates, issued, consignment_public, admin_jobs):
+                   notifications, assignment, laboratory, admin_limits, admin_renewal_list,
+                   verify, register, certificates, issued, consignment_public, admin_jobs):
         app.register_blueprint(module.bp)
     _template_helpers(app)
 
@@ -119,7 +120,7 @@ def _template_helpers(app) -> None:
         Role=Role, localized=templating.localized,
         state_badge=templating.state_badge,
         csrf_token=csrf_token, working_days_since=templating.working_days_since,
-        is_overdue=templating.is_overdue,
+        is_overdue=templating.is_overdue, holiday_data_missing=templating.holiday_data_missing,
         get_locale=get_locale,
     )
     app.jinja_env.filters.update(

@@ -23,12 +23,13 @@ from certtrack.services import (
     inspections,
     laboratory,
     market_access,
+    quarantine,
     registrations,
     review,
 )
 from certtrack.services.permissions import can_act
 from certtrack.web import exporter_forms, labels
-from certtrack.web.certificate_forms import ReplaceForm
+from certtrack.web.certificate_forms import ReplaceForm, RevokeCertificateForm
 from certtrack.web.forms import ActionForm
 from certtrack.web.panels import laboratory as lab_panel
 from certtrack.web.perform import Refusal, WebAction
@@ -47,6 +48,7 @@ from certtrack.web.review_forms import (
     EvidenceForm,
     FindingForm,
     FindingVerificationForm,
+    MeasurementForm,
     RejectForm,
     ReturnForm,
     ScheduleForm,
@@ -100,11 +102,17 @@ REVIEW = {
     "schedule_inspection": _inspector(
         _form(ScheduleForm),
         lambda user, a, f: inspections.schedule_inspection(
-            user, a, f.mode.data, f.scheduled_for.data, f.inspector_ids.data),
+            user, a, f.mode.data, f.scheduled_for.data, f.inspector_ids.data,
+            outside_working_hours=f.outside_working_hours.data,
+            outside_hours_reason=f.outside_hours_reason.data or ""),
         _l("The inspection is scheduled and the exporter notified."), "schedule_inspection"),
     "add_finding": _inspector(
         _form(FindingForm), lambda user, a, f: inspections.add_finding(user, a, f.data),
         _l("The finding was recorded."), "finding"),
+    "record_measurement": _inspector(
+        _form(MeasurementForm),
+        lambda user, a, f: quarantine.record_measurement(user, a, f.data),
+        _l("The measurement was recorded."), "measurement"),
     "record_inspection": _inspector(
         lambda a, formdata: record_inspection_form(inspections.checklist_for(a), formdata),
         lambda user, a, f: inspections.record_inspection(
@@ -238,6 +246,13 @@ CERTIFICATES = {
     "replace": WebAction(
         _form(ReplaceForm), _replacement, lambda new: _(
             "Certificate %(new)s replaces %(old)s.", new=new.number, old=new.replaces.number),
+        key="form", refusal=Refusal.form_or_back),
+    "revoke": WebAction(
+        _form(RevokeCertificateForm),
+        lambda user, certificate, f: certificates.revoke_certificate(user, certificate,
+                                                                     f.reason.data),
+        lambda certificate: _("Certificate %(number)s is revoked; the exporter is told.",
+                              number=certificate.number),
         key="form", refusal=Refusal.form_or_back),
     # Before the recommendation there is nothing to put in a dossier: flashed, not a 403 page.
     "regenerate_application_dossier": WebAction(

@@ -1,7 +1,7 @@
 """Forms of the certificate pages: public verification, the PDF check and the replacement."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import FileField, StringField, TextAreaField
+from wtforms import BooleanField, FileField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from certtrack.web.forms import BaseForm
@@ -32,3 +32,14 @@ class ReplaceForm(BaseForm):
     reason = TextAreaField(_l("What changed"), validators=[DataRequired(), Length(max=2000)],
                            description=_l("For example: validity extended by the renewal, or "
                                           "the enterprise's name changed."))
+
+
+class RevokeCertificateForm(BaseForm):
+    reason = TextAreaField(_l("Reason for the revocation"),
+                           validators=[DataRequired(), Length(max=2000)],
+                           description=_l("The exporter reads it; the public verification page "
+                                          "shows the certificate as revoked."))
+    confirm = BooleanField(_l("I confirm: this certificate verifies as revoked at once, and "
+                              "this cannot be undone."),
+                           validators=[DataRequired(_l("Tick the box to confirm the "
+                                                       "revocation."))])

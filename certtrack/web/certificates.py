@@ -1,4 +1,5 @@
-"""The registrar's certificate and dossier actions: preview, issue, replace, regenerate."""
+"""The registrar's certificate and dossier actions: preview, issue, replace, revoke,
+regenerate."""
 
 from flask import Blueprint, g, render_template, url_for
 
@@ -47,6 +48,22 @@ def replace(certificate_id: int):
     """A replacement after a change: a new number that names the certificate it replaces."""
     certificate = certificates.get_certificate(g.user, certificate_id)
     return show(CERTIFICATES["replace"], certificate, REPLACE_PAGE)
+
+
+def _revoke_page(certificate, failed: dict) -> str:
+    return render_template("certificates/revoke.html", form=failed["form"],
+                           certificate=certificate, back=REPLACE_PAGE.url(certificate),
+                           refusal=certificates.revoke_refusal(certificate))
+
+
+REVOKE_PAGE = Page(url=REPLACE_PAGE.url, render=_revoke_page)
+
+
+@bp.route("/certificates/<int:certificate_id>/revoke", methods=["GET", "POST"])
+def revoke(certificate_id: int):
+    """Revoke one certificate, after a reason and a confirmation; its registration stays."""
+    certificate = certificates.get_certificate(g.user, certificate_id)
+    return show(CERTIFICATES["revoke"], certificate, REVOKE_PAGE)
 
 
 @bp.post("/applications/<int:application_id>/dossiers")

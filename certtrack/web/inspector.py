@@ -87,6 +87,11 @@ def add_finding(application_id: int):
     return _perform("add_finding", application_id)
 
 
+@bp.post("/applications/<int:application_id>/measurements")
+def record_measurement(application_id: int):
+    return _perform("record_measurement", application_id)
+
+
 @bp.post("/applications/<int:application_id>/inspection")
 def record_inspection(application_id: int):
     return _perform("record_inspection", application_id)

@@ -46,6 +46,7 @@ ACTIONS = {
     "reject": _l("Reject application"),
     "schedule_inspection": _l("Schedule the inspection"),
     "finding_recorded": _l("Finding recorded"),
+    "quarantine_measured": _l("Quarantine measurement recorded"),
     "record_inspection": _l("Record the inspection"),
     "require_corrective_actions": _l("Require corrective actions"),
     "submit_corrective_evidence": _l("Corrective-action evidence uploaded"),
@@ -67,6 +68,7 @@ ACTIONS = {
     "record_gacc_refusal": _l("Record GACC's refusal"),
     "record_registration": _l("Record the registration"),
     "registration_renewed": _l("Registration renewed"),
+    "registration_renewed_automatically": _l("Renewed automatically (GACC Order 280)"),
     "renewal_started": _l("Renewal application started"),
     "suspend": _l("Suspend registration"),
     "resume": _l("Resume registration"),
@@ -75,6 +77,7 @@ ACTIONS = {
     "invalidate": _l("Invalidate registration"),
     "expire": _l("Expire registration"),
     "certificate_issued": _l("Certificate issued"),
+    "certificate_revoked": _l("Certificate revoked"),
     "dossier_generated": _l("Recommendation dossier generated"),
 }
 KINDS = {"new": _l("New registration"), "renewal": _l("Renewal"), "change": _l("Change")}
@@ -97,6 +100,8 @@ ESTABLISHMENT_TYPES = {
     "cutting_plant": _l("Cutting plant"),
     "meat_processor": _l("Meat processor"),
     "cold_store": _l("Cold store"),
+    "dairy": _l("Dairy"),
+    "honey_packing": _l("Honey packing plant"),
 }
 HACCP_STATUSES = {
     "none": _l("No HACCP system yet"),
@@ -129,7 +134,12 @@ VERDICTS = {
     "compliant": _l("Compliant"),
     "non_compliant": _l("Non-compliant"),
     "below_loq": _l("Below LOQ"),
+    "no_requirement": _l("No requirement"),
 }
+QUARANTINE_MEASURES = {"moisture": _l("Moisture"), "foreign_matter": _l("Foreign matter"),
+                       "weed_seeds": _l("Quarantine weed seeds"),
+                       "live_pests": _l("Live pests")}
+QUARANTINE_UNITS = {"%": "%", "per kg": _l("per kg"), "found": _l("found")}
 LIMIT_KINDS = {
     "max": _l("Maximum"),
     "not_detected": _l("Must not be detected"),

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
+    DecimalField,
     FileField,
     SelectChoice,
     SelectField,
@@ -11,7 +12,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from certtrack.web import labels
 from certtrack.web.forms import BaseForm
@@ -72,9 +80,28 @@ class ScheduleForm(BaseForm):
         _l("Inspectors"), coerce=int, choices=[], validate_choice=False,
         description=_l("At least one inspector of the committee; two are recommended."))
 
+    outside_working_hours = BooleanField(
+        _l("Outside working hours"),
+        description=_l("Tick to hold the inspection on a weekend day or a public holiday."))
+    outside_hours_reason = TextAreaField(
+        _l("Why outside working hours"), validators=[Optional(), Length(max=2000)],
+        description=_l("Required when the box above is ticked."))
+
     def validate_inspector_ids(self, field):
         if not field.data:
             raise ValidationError(_l("Choose at least one inspector."))
+
+
+class MeasurementForm(BaseForm):
+    # Names of their own: the laboratory's sample form on the same page has product_code.
+    measured_product = SelectField(_l("Product"), choices=[], validate_choice=False)
+    measure = SelectField(_l("Measured"), choices=_choices(labels.QUARANTINE_MEASURES.items()))
+    measured_value = DecimalField(_l("Value"), places=None,
+                                  validators=[InputRequired(), NumberRange(min=0)],
+                         description=_l("Moisture and foreign matter in %, quarantine weed "
+                                        "seeds per kg, live pests as the number found."))
+    species = StringField(_l("Species found"), validators=[Optional(), Length(max=300)],
+                          description=_l("Required when live pests were found."))
 
 
 class FindingForm(BaseForm):

@@ -105,6 +105,15 @@ def is_overdue(context: Context, deadline: dt.date | None) -> bool:
 
 
 @pass_context
+def holiday_data_missing(context: Context, deadline: dt.date | None) -> list[int]:
+    """The years from today to `deadline` whose holiday data is not loaded: the deadline is
+    right for the holidays the law fixes but provisional (Kurban Ait, Government transfers)."""
+    if deadline is None:
+        return []
+    return working_calendar().missing_years(_today(context), deadline)
+
+
+@pass_context
 def working_days_since(context: Context, moment: dt.datetime) -> int:
     """Working days from `moment` to today (an application's age in its stage)."""
     return working_calendar().working_days_between(moment.date(), _today(context))

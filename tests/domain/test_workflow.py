@@ -201,6 +201,8 @@ def test_registration_actions_per_role():
         ("active", "expire", "expired"),
         ("suspended", "expire", "expired"),
         ("suspended", "resume", "active"),
+        ("active", "cancel", "cancelled"),  # Order 280 renewal window missed
+        ("suspended", "cancel", "cancelled"),
     ],
 )
 def test_daily_job_may_expire_and_resume(status, action, expected):
@@ -215,7 +217,8 @@ def test_daily_job_may_expire_and_resume(status, action, expected):
     [("active", "revoke"), ("active", "suspend"), ("active", "resume"), ("expired", "expire")],
 )
 def test_daily_job_may_not_apply_manual_or_undefined_actions(status, action):
-    assert set(SYSTEM_ACTIONS) == {RegistrationAction.expire, RegistrationAction.resume}
+    assert set(SYSTEM_ACTIONS) == {RegistrationAction.expire, RegistrationAction.cancel,
+                                   RegistrationAction.resume}
     with pytest.raises(IllegalTransition) as caught:
         next_registration_status_by_system(RegistrationStatus(status), RegistrationAction(action))
     assert caught.value.role is None

@@ -5,11 +5,15 @@ that it is valid. Every step is done through the pages, as a person would, and p
 import hashlib
 import re
 import subprocess
+from datetime import date
 
 import pytest
 import zxingcpp
 from PIL import Image
 from playwright.sync_api import expect
+
+from certtrack.domain.calendar import load_calendar
+from certtrack.services.reference import reference_dir
 
 from factories import PDF_BYTES
 
@@ -168,6 +172,10 @@ def _inspect(inspector, today: str):
     schedule.get_by_label("Mode").select_option(label="On-site inspection")
     schedule.get_by_label("Date").fill(today)
     schedule.get_by_label("Inspectors").select_option(label="Daulet Seitkali (KZ-11)")
+    calendar = load_calendar(reference_dir() / "holidays.csv")
+    if not calendar.is_working_day(date.fromisoformat(today)):  # a run on a day off
+        schedule.get_by_label("Outside working hours").check()
+        schedule.get_by_label("Why outside working hours").fill("Test run on a day off")
     inspector.button("Schedule the inspection", schedule)
     inspector.flash("The inspection is scheduled and the exporter notified.")
     inspector.state("Inspection scheduled")

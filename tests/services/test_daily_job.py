@@ -89,23 +89,35 @@ def test_an_open_ended_suspension_stays(registrar, runner):
 
 
 def test_decree_248_reminders_at_opening_midpoint_and_a_month_before_closing(registrar, runner):
-    exporter, _application, registration = make_registration(registrar, date(2021, 9, 1))
-    # Valid to 2026-08-31: the window runs from 2026-02-28 (6 months) to 2026-05-31 (3 months).
-    assert (registration.regime, registration.valid_to) == ("248", date(2026, 8, 31))
-    assert "renewal reminders: 0" in run_daily(runner, "2026-02-27")
-    assert "renewal reminders: 1 (to 1 users)" in run_daily(runner, "2026-02-28")
-    assert "renewal reminders: 0" in run_daily(runner, "2026-02-28")
-    assert "renewal reminders: 0" in run_daily(runner, "2026-03-20")
-    assert "renewal reminders: 1" in run_daily(runner, "2026-04-16")  # midpoint 04-15 missed
-    assert "renewal reminders: 1" in run_daily(runner, "2026-05-01")
-    assert "renewal reminders: 0" in run_daily(runner, "2026-06-01")  # window closed
+    # Ends on 2026-05-14, under Decree 248 (an end from 2026-06-01 would follow Order 280):
+    # the window runs from 2025-11-14 (6 months) to 2026-02-14 (3 months).
+    exporter, _application, registration = make_registration(registrar, date(2021, 5, 15))
+    assert (registration.regime, registration.valid_to) == ("248", date(2026, 5, 14))
+    assert "renewal reminders: 0" in run_daily(runner, "2025-11-13")
+    assert "renewal reminders: 1 (to 1 users)" in run_daily(runner, "2025-11-14")
+    assert "renewal reminders: 0" in run_daily(runner, "2025-11-14")
+    assert "renewal reminders: 0" in run_daily(runner, "2025-12-01")
+    assert "renewal reminders: 1" in run_daily(runner, "2025-12-31")  # midpoint 12-30 missed
+    assert "renewal reminders: 1" in run_daily(runner, "2026-01-15")
+    assert "renewal reminders: 0" in run_daily(runner, "2026-02-15")  # window closed
     prefix = f"renewal:{registration.id}:"
-    assert _reminders(exporter) == [prefix + "2026-02-28", prefix + "2026-04-15",
-                                    prefix + "2026-05-01"]
+    assert _reminders(exporter) == [prefix + "2025-11-14", prefix + "2025-12-30",
+                                    prefix + "2026-01-15"]
     message = db.session.scalar(select(Notification.message).where(
         Notification.kind == "renewal_window"))
-    assert registration.china_number in message and "2026-05-31" in message
+    assert registration.china_number in message and "2026-02-14" in message
     assert _count(OutboxEmail, OutboxEmail.recipient == exporter.email) >= 3
+
+
+def test_listed_under_decree_248_but_ending_under_order_280_gets_no_248_window(registrar,
+                                                                               runner):
+    # Listed in 2021, ends 2026-08-31: Order 280 decides, and edible grains renew
+    # automatically - no Decree 248 window in 2026 after Decree 248 stopped applying.
+    exporter, _application, registration = make_registration(registrar, date(2021, 9, 1))
+    assert registration.regime == "248"
+    for day in ("2026-02-28", "2026-04-15", "2026-05-01"):
+        assert "renewal reminders: 0" in run_daily(runner, day)
+    assert _reminders(exporter) == []
 
 
 def test_order_280_off_list_sends_no_reminder(registrar, runner):
@@ -125,13 +137,13 @@ def test_order_280_on_gacc_list_reminds_twelve_months_before_expiry(registrar, r
 
 
 def test_no_reminder_once_a_renewal_is_under_way(registrar, runner):
-    exporter, application, registration = make_registration(registrar, date(2021, 9, 1))
+    exporter, application, registration = make_registration(registrar, date(2021, 5, 15))
     renewal = applications.create_application(exporter, {
         "kind": "renewal", "gacc_category_code": application.gacc_category_code,
         "establishment_id": application.establishment_id})
     renewal.renewal_of_id = registration.id
     db.session.commit()
-    assert "renewal reminders: 0" in run_daily(runner, "2026-02-28")
+    assert "renewal reminders: 0" in run_daily(runner, "2025-11-14")  # the window's first day
     assert _reminders(exporter) == []
 
 
@@ -185,3 +197,94 @@ def test_on_sqlite_the_run_refreshes_the_query_planner_statistics(registrar, run
     analyzed = set(db.session.scalars(text(
         "SELECT idx FROM sqlite_stat1 WHERE tbl = 'registration'")))
     assert {"ix_registration_in_force", "ix_registration_enterprise_in_force"} <= analyzed
+
+
+def _events(action: str) -> list[AuditEvent]:
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+
+
+def test_order_280_off_the_list_renews_automatically_across_valid_to(registrar, runner):
+    from certtrack.services import certificates
+
+    exporter, _application, registration = make_registration(registrar, date(2021, 6, 2))
+    assert registration.valid_to == date(2026, 6, 1)  # first day under Order 280
+    certificates.issue_certificate(registrar, registration)
+    output = run_daily(runner, "2026-06-01")
+    assert "renewed automatically (Order 280): 0" in output
+    assert "registrations expired: 0" in output
+
+    output = run_daily(runner, "2026-06-02")
+    assert "renewed automatically (Order 280): 1" in output
+    assert "registrations expired: 0" in output
+    renewed = _status(registration)
+    assert (renewed.status, renewed.valid_from, renewed.valid_to, renewed.regime) == (
+        "active", date(2026, 6, 2), date(2031, 6, 1), "280")
+    [event] = _events("registration_renewed_automatically")
+    assert (event.actor_id, event.from_state, event.to_state) == (None, "active", "active")
+    assert (event.data["previous_valid_to"], event.data["valid_to"]) == ("2026-06-01",
+                                                                         "2031-06-01")
+    told = db.session.scalar(select(Notification.message).where(
+        Notification.user_id == exporter.id, Notification.kind == "renewed"))
+    assert registration.china_number in told and "2031-06-01" in told
+    offer = db.session.scalar(select(Notification.message).where(
+        Notification.user_id == registrar.id, Notification.kind == "renewed"))
+    assert "issue a replacement" in offer
+
+    again = run_daily(runner, "2026-06-02")
+    assert "renewed automatically (Order 280): 0" in again
+    assert len(_events("registration_renewed_automatically")) == 1
+
+
+def test_order_280_on_the_list_window_missed_is_cancelled(registrar, runner):
+    exporter, _application, registration = make_registration(
+        registrar, date(2021, 6, 2), category="meat", product="beef_chilled")
+    assert registration.valid_to == date(2026, 6, 1)
+    assert "cancelled (Order 280 renewal window missed): 0" in run_daily(runner, "2026-06-01")
+    assert _status(registration).status == "active"
+    output = run_daily(runner, "2026-06-02")
+    assert "cancelled (Order 280 renewal window missed): 1" in output
+    assert "registrations expired: 0" in output
+    assert _status(registration).status == "cancelled"
+    [event] = _events("cancel")
+    assert (event.actor_id, event.to_state, event.data["regime"]) == (None, "cancelled", "280")
+    assert _count(Notification, Notification.user_id == exporter.id,
+                  Notification.kind == "cancelled") == 1
+
+
+def test_order_280_on_the_list_applied_for_in_time_expires_without_gaccs_decision(registrar,
+                                                                                  runner):
+    exporter, application, registration = make_registration(
+        registrar, date(2021, 6, 2), category="meat", product="beef_chilled")
+    renewal = applications.create_application(exporter, {
+        "kind": "renewal", "gacc_category_code": application.gacc_category_code,
+        "establishment_id": application.establishment_id})
+    renewal.renewal_of_id, renewal.state = registration.id, "submitted"
+    db.session.commit()
+    output = run_daily(runner, "2026-06-02")
+    assert "registrations expired: 1" in output and "window missed): 0" in output
+    assert _status(registration).status == "expired"
+
+
+def test_decree_248_last_day_31_may_2026_expires_even_when_listed(registrar, runner):
+    _exporter, _application, registration = make_registration(
+        registrar, date(2021, 6, 1), category="meat", product="beef_chilled")
+    assert registration.valid_to == date(2026, 5, 31)
+    output = run_daily(runner, "2026-06-01")
+    assert "registrations expired: 1" in output and "window missed): 0" in output
+    assert _status(registration).status == "expired"
+    [event] = _events("expire")
+    assert event.data["regime"] == "248"
+
+
+def test_daily_warns_administrators_90_days_before_the_holiday_data_runs_out(registrar,
+                                                                               runner):
+    admin = make_user("admin", "admin@example.kz")
+    # The data ends on 2027-12-31 (the last year with Kurban Ait in holidays.csv).
+    assert "WARNING" not in run_daily(runner, "2027-10-01")
+    output = run_daily(runner, "2027-10-02")
+    assert ("WARNING: holiday data is loaded until 2027-12-31: add Kurban Ait and the "
+            "Government's transfers for 2028") in output
+    assert "WARNING" in run_daily(runner, "2027-10-03")  # printed every day
+    notes = list(db.session.scalars(select(Notification.message).where(
+        Notification.user_id == admin.id, Notification.kind == "holiday_data")))
+    assert len(notes) == 1 and "Holiday data for 2028 is not loaded yet" in notes[0]

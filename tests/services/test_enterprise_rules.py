@@ -85,6 +85,20 @@ def test_establishment_type_and_region_are_checked(ctx):
     assert _count(Establishment) == 1
 
 
+@pytest.mark.parametrize("kind", ["dairy", "honey_packing", "cold_store"])
+def test_dairies_honey_packers_and_cold_stores_are_establishment_types(ctx, client, kind):
+    from forms import login
+
+    user, _e, _s, _a = make_exporter_with_application(complete=False)
+    added = enterprises.add_establishment(user, {**ESTABLISHMENT, "type": kind,
+                                                 "kz_registration_number": f"KZ-11-{kind}"})
+    assert added.type == kind
+    login(client, user.email)  # and the exporter's establishment form offers the type
+    page = client.get("/exporter/enterprise").get_data(as_text=True)
+    assert {"dairy": "Dairy", "honey_packing": "Honey packing plant",
+            "cold_store": "Cold store"}[kind] in page
+
+
 def test_another_enterprise_establishment_is_not_found(ctx):
     _owner, _e, establishment, _a = make_exporter_with_application("940140000385",
                                                                    complete=False)

@@ -11,6 +11,7 @@ from certtrack.extensions import db
 from certtrack.models import AuditEvent, Finding
 from certtrack.services import applications, corrective_actions, inspections, review
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
+from certtrack.services.reference import working_calendar
 
 from factories import PDF_BYTES, make_submitted_application, make_user
 
@@ -19,7 +20,10 @@ FINDING = {"requirement": "Pest control", "observation": "Traps missing", "claus
 
 
 def _in_days(days: int):
-    return applications.local_today() + timedelta(days=days)
+    """`days` from today; a day from today on moves to the next working day (an inspection on a
+    weekend day or holiday needs "outside working hours")."""
+    day = applications.local_today() + timedelta(days=days)
+    return working_calendar().add_working_days(day, 0) if days >= 0 else day
 
 
 def _answers(application, answer: str = "yes") -> dict:

@@ -61,7 +61,7 @@ def test_don_1200_micrograms_in_wheat_is_non_compliant(in_lab):
                  value=Decimal("1200"), unit="µg/kg")
     stored = db.session.get(LabResult, row.id)
     assert stored.verdict == "non_compliant"
-    assert "GB 2761" in stored.limit_source and stored.limit_confidence == "V"
+    assert "GB 2761" in stored.limit_source and stored.limit_confidence == "S"
     assert "1000" in stored.reason
     assert conclusions.describe_result(stored) == "1200 µg/kg exceeds the limit of 1000 µg/kg."
     event = db.session.scalars(select(AuditEvent).where(
@@ -107,7 +107,7 @@ def test_clenbuterol_detected_in_beef_is_non_compliant(ctx):
     laboratory.send_to_lab(inspector, application)
     row = record(inspector, application, sample, "clenbuterol", "beef_chilled", detected="yes")
     assert row.verdict == "non_compliant"
-    assert row.limit_source.endswith("MARA Announcement 250")
+    assert row.limit_source.startswith("MARA Announcement No. 250 (2019)")
     assert "banned" in conclusions.describe_result(row)
 
 

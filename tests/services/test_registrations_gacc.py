@@ -110,7 +110,9 @@ def gacc_application_like(exporter, application) -> Application:
 
 def test_registering_a_renewal_extends_the_registration(registrar):
     valid_from = add_years(local_today() + timedelta(days=120), -5) + timedelta(days=1)
-    exporter, _original, registration = make_registration(registrar, valid_from)
+    # Meat is on GACC's Order 280 renewal list: its renewal still takes an application.
+    exporter, _original, registration = make_registration(registrar, valid_from,
+                                                          category="meat", product="beef_chilled")
     old_valid_to = registration.valid_to
     draft = registrations.start_renewal(exporter, registration)
     move_to_state(draft, "submitted_to_gacc")

@@ -161,10 +161,15 @@ def _expiring_in(registrar, days: int, **kwargs):
     return make_registration(registrar, valid_from, **kwargs)
 
 
+MEAT = {"category": "meat", "product": "beef_chilled"}  # on GACC's Order 280 renewal list
+
+
 def test_renewal_starts_from_the_registration_while_the_window_is_open(registrar):
-    exporter, original, registration = _expiring_in(registrar, 120)
+    # Listed under Decree 248, ending under Order 280: the category on the list applies.
+    exporter, original, registration = _expiring_in(registrar, 120, **MEAT)
     assert registration.regime == "248"
     assert registrations.renewal(registration, local_today()).state == "open"
+    assert registrations.renewal(registration, local_today()).regime == "280"
     draft = registrations.start_renewal(exporter, registration)
     assert (draft.kind, draft.state, draft.renewal_of_id) == ("renewal", "draft", registration.id)
     assert (draft.establishment_id, draft.gacc_category_code) == (
@@ -178,7 +183,7 @@ def test_renewal_starts_from_the_registration_while_the_window_is_open(registrar
 
 
 def test_no_renewal_application_before_the_window_opens(registrar):
-    exporter, _application, registration = _expiring_in(registrar, 300)
+    exporter, _application, registration = _expiring_in(registrar, 400, **MEAT)
     with pytest.raises(ValidationFailed) as raised:
         registrations.start_renewal(exporter, registration)
     assert "The renewal window opens on" in raised.value.message

@@ -106,6 +106,7 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("inspector.reject", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
     ("inspector.schedule_inspection", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
     ("inspector.add_finding", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
+    ("inspector.record_measurement", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
     ("inspector.record_inspection", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
     ("inspector.require_corrective_actions", "POST"): (401, 403, 403, 302, 404, 404, 403, 403),
     ("inspector.verify_finding", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
@@ -134,6 +135,9 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     # No job has failed: the list is empty and retrying an unknown failure is 404.
     ("admin_jobs.failures", "GET"): (302,) + (403,) * 6 + (200,),
     ("admin_jobs.retry", "POST"): (401,) + (403,) * 6 + (404,),
+    ("admin_renewal_list.categories", "GET"): (302,) + (403,) * 6 + (200,),
+    ("admin_renewal_list.edit", "GET"): (302,) + (403,) * 6 + (200,),
+    ("admin_renewal_list.edit", "POST"): (401,) + (403,) * 6 + (422,),
     # Public verification and register (no sign-in). The POST checks a PDF: none is sent, 422.
     ("verify.form", "GET"): ALL_200,
     ("verify.certificate", "GET"): ALL_200,
@@ -155,6 +159,9 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("certificates.issue", "POST"): (401,) + (403,) * 5 + (302, 403),
     ("certificates.replace", "GET"): (302,) + (403,) * 5 + (200, 403),
     ("certificates.replace", "POST"): (401,) + (403,) * 5 + (422, 403),
+    # Revoking a certificate: the form without a reason or confirmation fails (422).
+    ("certificates.revoke", "GET"): (302,) + (403,) * 5 + (200, 403),
+    ("certificates.revoke", "POST"): (401,) + (403,) * 5 + (422, 403),
     # A new dossier version: A's draft was never recommended (flash and redirect); the batch
     # really gets version 2, which no other case depends on.
     ("certificates.regenerate_application_dossier", "POST"): (401,) + (403,) * 5 + (302, 403),
@@ -171,6 +178,7 @@ POST_BODIES = {
     "exporter.transition": {"version": "0"},
     "admin.edit_user": {"role": "nonsense"},
     "admin_limits.edit_limit": {"confidence": "nonsense"},
+    "admin_renewal_list.edit": {"confidence": "nonsense"},
 }
 # The verb of endpoints that serve several actions.
 VERBS = {"exporter.transition": {"verb": "submit"}, "inspector.act": {"verb": "claim"},
@@ -265,6 +273,7 @@ def _populate() -> SimpleNamespace:
             Dossier.gacc_batch_id == registration.application.gacc_batch_id)),
         "failure_id": 1,
         "limit_id": db.session.scalar(select(LabLimit.id).order_by(LabLimit.id).limit(1)),
+        "category_code": "meat",
     }
     return SimpleNamespace(users=users, values=values)
 

@@ -95,7 +95,7 @@ def test_invalid_edit_is_refused_beside_the_field(admin, client, changes, field,
     assert f'id="{field}-error">{message}' in page
     after = don_limit()
     assert (after.products, after.value, after.unit, after.matrix, after.confidence) == (
-        "wheat barley maize wheat_flour", Decimal("1000"), "µg/kg", CEREALS, "V")
+        "wheat barley maize wheat_flour", Decimal("1000"), "µg/kg", CEREALS, "S")
     assert db.session.scalar(select(AuditEvent.id).where(
         AuditEvent.action == "limit_updated")) is None
 

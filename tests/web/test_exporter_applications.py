@@ -324,3 +324,16 @@ def test_questionnaire_is_shown_on_the_page(ctx, client):
     page = client.get(_url(application)).get_data(as_text=True)
     assert QUESTIONNAIRE["traceability"] in page
     assert "HACCP certified" in page
+
+
+def test_deadline_in_a_year_without_holiday_data_is_computed_and_flagged(ctx, client,
+                                                                         monkeypatch):
+    # Submitted on Thursday 30 December 2027: 31 December, then 1-2 January 2028 (a weekend,
+    # moved by law to Monday 3 and Tuesday 4 January) - due Wednesday 5 January 2028, though
+    # Kurban Ait and the Government's transfers for 2028 are not loaded yet.
+    monkeypatch.setattr(applications, "local_today", lambda: date(2027, 12, 30))
+    _u, _s, application = _signed_in(client, complete=True)
+    post(client, _url(application, "/submit"), {"version": application.version})
+    assert _fresh(application).stage_deadline == date(2028, 1, 5)
+    page = client.get(_url(application, "")).get_data(as_text=True)
+    assert "Provisional: holiday data for 2028 not loaded yet." in page

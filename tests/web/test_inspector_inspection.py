@@ -4,14 +4,16 @@ the exporter's evidence, and the inspector's verification."""
 import html
 import io
 import re
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
 from certtrack.extensions import db
 from certtrack.models import Application, AuditEvent, Finding, Inspection, Notification
-from certtrack.services import applications, inspections, review
+from certtrack.services import applications, dossier_context, inspections, quarantine, review
+from certtrack.services.reference import working_calendar
 
 from factories import PDF_BYTES, make_submitted_application, make_user
 from forms import login, post
@@ -39,7 +41,10 @@ def _url(application, suffix: str = "") -> str:
 
 
 def _day(days: int) -> str:
-    return (applications.local_today() + timedelta(days=days)).isoformat()
+    """`days` from today; a day from today on moves to the next working day (an inspection on a
+    weekend day or holiday needs "outside working hours")."""
+    day = applications.local_today() + timedelta(days=days)
+    return (working_calendar().add_working_days(day, 0) if days >= 0 else day).isoformat()
 
 
 @pytest.fixture
@@ -268,3 +273,99 @@ def test_a_veterinary_application_gets_the_veterinary_checklist(ctx, client):
     page = _page(client.get(_url(application)))
     assert "Ante- and post-mortem inspection" in page and "Cold chain" in page
     assert "Pest control programme" not in page
+
+
+def _next(weekday: int):
+    """The first day after today with this weekday (6: Sunday)."""
+    day = applications.local_today() + timedelta(days=1)
+    while day.weekday() != weekday:
+        day += timedelta(days=1)
+    return day
+
+
+def test_scheduling_on_a_sunday_is_refused_with_a_clear_message(reviewed, client):
+    _exporter, inspector, _colleague, application = reviewed
+    sunday = _next(6)
+    response = post(client, _url(application, "/schedule"), {
+        "mode": "on_site", "scheduled_for": sunday.isoformat(),
+        "inspector_ids": [str(inspector.id)]})
+    assert response.status_code == 422
+    assert (f'id="scheduled_for-error">{sunday:%d.%m.%Y} is a weekend day or a public holiday. '
+            "Choose a working day, or tick “Outside working hours” and say why.") in \
+        _page(response)
+    assert _fresh(application).state == "under_review"
+    assert db.session.scalar(select(Inspection)) is None
+
+
+def test_scheduling_on_a_public_holiday_is_refused_too(reviewed, client):
+    _exporter, inspector, _colleague, application = reviewed
+    # 16 December, Independence Day, of the next year whose 16 December is a weekday.
+    year = applications.local_today().year + 1
+    while date(year, 12, 16).weekday() >= 5:
+        year += 1
+    response = post(client, _url(application, "/schedule"), {
+        "mode": "on_site", "scheduled_for": f"{year}-12-16",
+        "inspector_ids": [str(inspector.id)]})
+    assert response.status_code == 422
+    assert "is a weekend day or a public holiday" in _page(response)
+
+
+def test_outside_working_hours_needs_a_reason_and_is_then_accepted(reviewed, client):
+    _exporter, inspector, _colleague, application = reviewed
+    sunday = _next(6).isoformat()
+    body = {"mode": "on_site", "scheduled_for": sunday, "inspector_ids": [str(inspector.id)],
+            "outside_working_hours": "y"}
+    response = post(client, _url(application, "/schedule"), body)
+    assert response.status_code == 422
+    assert ('id="outside_hours_reason-error">Say why the inspection is held outside working '
+            'hours.') in _page(response)
+    response = post(client, _url(application, "/schedule"), {
+        **body, "outside_hours_reason": "Slaughter runs only on Sundays in December"})
+    assert response.status_code == 302
+    inspection = db.session.scalar(select(Inspection))
+    assert inspection.scheduled_for.isoformat() == sunday
+    assert (inspection.outside_working_hours, inspection.outside_hours_reason) == (
+        True, "Slaughter runs only on Sundays in December")
+
+
+def _measure(client, application, measure, value, species=""):
+    return post(client, _url(application, "/measurements"), {
+        "measured_product": "wheat", "measure": measure, "measured_value": value,
+        "species": species})
+
+
+def test_quarantine_measurements_are_judged_and_shown_with_units(reviewed, client):
+    _exporter, inspector, _colleague, application = reviewed
+    _schedule(client, application, inspector)
+    assert _measure(client, application, "moisture", "13.1").status_code == 302
+    assert _measure(client, application, "foreign_matter", "0.4").status_code == 302
+    assert _measure(client, application, "weed_seeds", "0").status_code == 302
+    missing_species = _measure(client, application, "live_pests", "2")
+    assert missing_species.status_code == 422
+    assert 'id="species-error">Name the species of the live pests found.' in \
+        _page(missing_species)
+    assert _measure(client, application, "live_pests", "2",
+                    "Trogoderma granarium").status_code == 302
+    rows = {m.measure: m for m in quarantine.measurements_of(application)}
+    assert {k: (m.unit, m.verdict) for k, m in rows.items()} == {
+        "moisture": ("%", "non_compliant"),  # GB 1351: at most 12.5 %
+        "foreign_matter": ("%", "compliant"), "weed_seeds": ("per kg", "compliant"),
+        "live_pests": ("found", "non_compliant")}
+    assert rows["moisture"].requirement_value == Decimal("12.5")
+    assert rows["moisture"].requirement_source.startswith("GB 1351-2008 Wheat")
+    page = _page(client.get(_url(application)))
+    assert "Quarantine measurements" in page
+    assert "13.1 %" in page and "≤ 12.5 %" in page and "Trogoderma granarium" in page
+
+    dossier = dossier_context.enterprise_context(_fresh(application))["inspection"]
+    by_measure = {m["measure"]: m for m in dossier["measurements"]}
+    assert by_measure["Moisture · 水分"]["value"] == "13.1 %"
+    assert by_measure["Moisture · 水分"]["verdict"] == "non_compliant"
+    assert by_measure["Live pests · 活虫"]["species"] == "Trogoderma granarium"
+
+
+def test_a_measurement_needs_an_inspection(reviewed, client):
+    *_, application = reviewed
+    response = _measure(client, application, "moisture", "11")
+    assert response.status_code == 302  # stale page: flashed, nothing recorded
+    assert quarantine.measurements_of(application) == []

@@ -182,3 +182,24 @@ def test_inspector_out_of_scope_gets_404(world, client):
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Sample)) == 1
     assert db.session.get(Application, world.application.id).state == "inspected"
+
+
+def test_lab_page_shows_when_the_limit_in_force_would_judge_differently(world):
+    from decimal import Decimal
+
+    from certtrack.services import limits
+
+    sample = take_sample(world)
+    assert post(world.client, world.base + "/send-to-lab").status_code == 302
+    assert enter_result(world, sample, DON, "1200", "µg/kg").status_code == 302
+    row = db.session.get(LabLimit, limit_id(DON))
+    limits.update_limit(make_user("admin"), row, {
+        "value": Decimal("1500"), "unit": row.unit, "matrix": row.matrix,
+        "products": row.products, "source": "GB 2761-2017 as corrected", "confidence": "S",
+        "required": row.required})
+    page = text_of(world.client.get(world.base))
+    assert "Non-compliant" in page and "≤ 1000 µg/kg" in page  # as judged
+    assert ("The limit in force now (≤ 1500 µg/kg, GB 2761-2017 as corrected) would judge it "
+            "differently: Compliant.") in page
+    stored = db.session.scalar(select(LabResult))
+    assert (stored.verdict, stored.limit_value) == ("non_compliant", Decimal("1000"))

@@ -128,7 +128,9 @@ def test_registration_list_queries_do_not_grow_with_rows(registrar, client):
 
 def test_exporter_starts_a_renewal_when_the_window_is_open(registrar, client):
     valid_from = add_years(local_today() + timedelta(days=120), -5) + timedelta(days=1)
-    exporter, original, registration = make_registration(registrar, valid_from)
+    # Meat is on GACC's Order 280 renewal list: its renewal still takes an application.
+    exporter, original, registration = make_registration(registrar, valid_from,
+                                                         category="meat", product="beef_chilled")
     login(client, exporter.email)
     page = client.get("/exporter/registrations").get_data(as_text=True)
     assert registration.china_number in page and "Apply for renewal" in page
@@ -166,3 +168,23 @@ def test_registrations_are_private_to_registrars_and_their_exporter(registrar, l
     assert post(client, f"/registrar/registrations/{registration.id}/suspend", {
         "authority": "gacc", "reason": "x", "suspended_from": "2026-08-01"}).status_code == 403
     assert _status(registration) == "active"
+
+
+@pytest.mark.parametrize(
+    ("category", "product", "sentence"),
+    [("meat", "beef_chilled", "if no renewal is applied for within the window, the "
+                              "registration is cancelled after"),
+     ("edible_grains", "wheat", "It is renewed for another 5 years after")],
+)
+def test_registration_page_says_what_order_280_decides(registrar, client, category, product,
+                                                       sentence):
+    # Listed under Decree 248 five years ago, ending in 120 days: Order 280 decides.
+    valid_from = add_years(local_today() + timedelta(days=120), -5) + timedelta(days=1)
+    exporter, _application, registration = make_registration(
+        registrar, valid_from, category=category, product=product)
+    login(client, "registrar@example.kz")
+    page = client.get(f"/registrar/registrations/{registration.id}").get_data(as_text=True)
+    assert sentence in page.replace("&#39;", "'")
+    assert "Decree 248 applies" not in page
+    login(client, exporter.email)
+    assert sentence in client.get("/exporter/registrations").get_data(as_text=True)

@@ -116,8 +116,18 @@ def _limit_as_judged(row) -> str:
     return limit_text(row.limit)
 
 
+def _judged_now(row) -> dict | None:
+    """The limit in force now and its verdict, when they are not those the result was judged by."""
+    now = laboratory.judge_now(row)
+    if now is None:
+        return None
+    return {"limit": limit_text(now.limit), "source": now.limit.source, "verdict": now.verdict,
+            "differs": now.verdict != row.verdict}
+
+
 def _result_view(row, latest_ids: set[int], today) -> dict:
     return {"row": row, "measured": _measured(row), "limit": _limit_as_judged(row),
+            "now": _judged_now(row),
             "sentence": conclusions.describe_result(row),
             "badge": VERDICT_BADGES.get(row.verdict, "badge"),
             "valid_until": laboratory.valid_until(row),

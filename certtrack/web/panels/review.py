@@ -3,10 +3,11 @@
 from flask_babel import get_locale
 
 from certtrack.domain.workflow import Action, State
-from certtrack.services import corrections, corrective_actions, inspections, review
+from certtrack.services import corrections, corrective_actions, inspections, quarantine, review
 from certtrack.web.review_forms import (
     AssignForm,
     FindingForm,
+    MeasurementForm,
     RejectForm,
     ReturnForm,
     ScheduleForm,
@@ -37,6 +38,7 @@ def _action_forms(application, actions: list[str]) -> dict:
         forms["schedule_inspection"] = ScheduleForm()
     if application.state in inspections.FINDING_STATES:
         forms["finding"] = FindingForm()
+        forms["measurement"] = MeasurementForm()
     if "record_inspection" in actions:
         forms["record_inspection"] = record_inspection_form(inspections.checklist_for(application))
     if "require_corrective_actions" in actions:
@@ -50,6 +52,10 @@ def _with_choices(application, forms: dict) -> dict:
     if "schedule_inspection" in forms:
         forms["schedule_inspection"].inspector_ids.choices = [
             (u.id, _inspector_label(u)) for u in inspections.team_candidates(application)]
+    if "measurement" in forms:
+        locale = str(get_locale())
+        forms["measurement"].measured_product.choices = [
+            (line.product_code, line.product.name_in(locale)) for line in application.products]
     if "assign" in forms:
         forms["assign"].inspector_id.choices = [(0, "—")] + [
             (u.id, _inspector_label(u)) for u in review.eligible_inspectors(application)]
@@ -101,6 +107,7 @@ def context(rights, application, failed: dict) -> dict:
         assignee=application.assignee,
         correction_requests=corrections.correction_requests(application),
         inspections=inspection_list,
+        measurements=quarantine.measurements_of(application),
         checklist=inspections.checklist_for(application),
         locale=str(get_locale()),
     )

@@ -1,0 +1,88 @@
+"""Plant-quarantine measurements of an inspection: moisture, foreign matter, weed seeds, pests."""
+
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from certtrack.domain.quarantine import MEASURES, UNITS, judge_measurement
+from certtrack.domain.workflow import IllegalTransition
+from certtrack.extensions import db
+from certtrack.models import Application, QuarantineMeasurement, QuarantineRequirement, User
+from certtrack.services.audit import record_event
+from certtrack.services.errors import ValidationFailed
+from certtrack.services.inspections import FINDING_STATES, current_inspection
+from certtrack.services.review import require_inspector
+from certtrack.services.transaction import transaction
+
+
+def requirement_for(product_code: str, measure: str) -> QuarantineRequirement | None:
+    """The requirement a measure of this product must meet, or None when there is none."""
+    rows = db.session.scalars(select(QuarantineRequirement).where(
+        QuarantineRequirement.measure == measure))
+    return next((row for row in rows if product_code in row.products.split()), None)
+
+
+def measurements_of(application: Application) -> list[QuarantineMeasurement]:
+    """The application's quarantine measurements, in the order they were recorded."""
+    return list(db.session.scalars(select(QuarantineMeasurement).where(
+        QuarantineMeasurement.application_id == application.id)
+        .order_by(QuarantineMeasurement.id)))
+
+
+def _errors(application: Application, data: dict) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if data.get("measured_product") not in {line.product_code for line in application.products}:
+        errors["measured_product"] = [_("Choose a product of the application.")]
+    if data.get("measure") not in MEASURES:
+        errors["measure"] = [_("Choose what was measured.")]
+    value = data.get("measured_value")
+    if value is None or value < 0:
+        errors["measured_value"] = [_("Enter the measured value (0 or more).")]
+    elif (data.get("measure") == "live_pests" and value > 0
+          and not (data.get("species") or "").strip()):
+        errors["species"] = [_("Name the species of the live pests found.")]
+    return errors
+
+
+def record_measurement(actor: User, application: Application,
+                       data: dict) -> QuarantineMeasurement:
+    """Record a measurement (measured_product, measure, measured_value, species) of the latest
+    inspection, judged against the product's requirement (quarantine_requirements.csv), which
+    is stored with it. Writes an audit row.
+    :raise NotFound / PermissionDenied: see review.require_inspector().
+    :raise IllegalTransition: no inspection scheduled or performed now (stale page).
+    :raise ValidationFailed: an unknown product or measure, a negative value, live pests
+        without their species.
+    """
+    require_inspector(actor, application)
+    inspection = current_inspection(application)
+    if application.state not in FINDING_STATES or inspection is None:
+        raise IllegalTransition(application.state, "record_measurement", actor.role,
+                                defined=False)
+    if errors := _errors(application, data):
+        raise ValidationFailed(errors)
+    product, measure = data["measured_product"], data["measure"]
+    value = Decimal(data["measured_value"])
+    requirement = requirement_for(product, measure)
+    verdict = judge_measurement(value, requirement.kind if requirement else None,
+                                requirement.value if requirement else None)
+    with transaction():
+        row = QuarantineMeasurement(
+            inspection_id=inspection.id, application_id=application.id,
+            product_code=product, measure=measure, value=value,
+            unit=UNITS[measure], species=(data.get("species") or "").strip(), verdict=verdict,
+            requirement_value=requirement.value if requirement else None,
+            requirement_kind=requirement.kind if requirement else "",
+            requirement_source=f"{requirement.standard}, {requirement.clause}"
+            if requirement else "", requirement_confidence=requirement.confidence
+            if requirement else "", recorded_by_id=actor.id)
+        db.session.add(row)
+        db.session.flush()
+        record_event(actor, "quarantine_measured", object_type="quarantine_measurement",
+                     object_id=row.id, application_id=application.id,
+                     data={"product": row.product_code, "measure": measure,
+                           "value": format(value.normalize(), "f"), "unit": row.unit,
+                           "species": row.species, "verdict": verdict})
+    db.session.expire(inspection, ["measurements"])
+    return row

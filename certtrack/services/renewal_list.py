@@ -1,0 +1,67 @@
+"""GACC's Order 280 renewal list: which categories must still apply, edited by administrators."""
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from certtrack.extensions import db
+from certtrack.models import GaccCategory, User
+from certtrack.models.base import utcnow
+from certtrack.services.audit import record_event
+from certtrack.services.errors import NotFound, PermissionDenied, ValidationFailed
+from certtrack.services.limits import CONFIDENCES
+from certtrack.services.transaction import transaction
+
+
+def _require_admin(actor: User) -> None:
+    if actor is None or actor.role != "admin":
+        raise PermissionDenied(_("Only administrators manage the reference data."))
+
+
+def list_categories(actor: User) -> list[GaccCategory]:
+    """The GACC categories with their place on the list, by code.
+
+    :raise PermissionDenied: the actor is not an administrator.
+    """
+    _require_admin(actor)
+    return list(db.session.scalars(select(GaccCategory).order_by(GaccCategory.code)))
+
+
+def get_category(actor: User, code: str) -> GaccCategory:
+    """One category for an administrator. :raise PermissionDenied / NotFound."""
+    _require_admin(actor)
+    category = db.session.get(GaccCategory, code)
+    if category is None:
+        raise NotFound(_("No such category."))
+    return category
+
+
+def update_listing(actor: User, category: GaccCategory, data: dict) -> bool:
+    """Set whether the category is on the list (on_list), with its source and confidence.
+
+    The reference loader keeps the edit from then on; one audit row with before and after.
+    Returns False when nothing changed.
+    :raise PermissionDenied: the actor is not an administrator.
+    :raise ValidationFailed: an empty source or an unknown confidence.
+    """
+    _require_admin(actor)
+    values = {"renewal_list_280": bool(data.get("on_list")),
+              "renewal_list_source": (data.get("source") or "").strip(),
+              "renewal_list_confidence": data.get("confidence")}
+    errors = {}
+    if not values["renewal_list_source"]:
+        errors["source"] = [_("Name the source.")]
+    if values["renewal_list_confidence"] not in CONFIDENCES:
+        errors["confidence"] = [_("Choose V, S or U.")]
+    if errors:
+        raise ValidationFailed(errors)
+    before = {name: getattr(category, name) for name in values}
+    if before == values:
+        return False
+    with transaction():
+        for name, value in values.items():
+            setattr(category, name, value)
+        category.renewal_list_edited_at = utcnow()
+        record_event(actor, "renewal_list_updated", object_type="gacc_category",
+                     object_id=None, data={"category": category.code, "before": before,
+                                           "after": values})
+    return True

@@ -1,0 +1,41 @@
+"""Administrators edit GACC's Order 280 renewal list; the renewal decision follows the edit."""
+
+from datetime import date
+
+from sqlalchemy import select
+
+from certtrack.extensions import db
+from certtrack.models import AuditEvent, GaccCategory
+from certtrack.services import registrations
+from certtrack.services.reference import load_reference
+
+from factories import make_registration, make_user
+from forms import login, post
+
+
+def test_an_administrator_takes_a_category_off_the_list_and_the_reload_keeps_it(ctx, client):
+    admin = make_user("admin")
+    login(client, admin.email)
+    page = client.get("/admin/renewal-list/").get_data(as_text=True)
+    assert "Order 280 renewal list" in page and "trade press summaries" in page
+    response = post(client, "/admin/renewal-list/meat", {
+        "source": "GACC Announcement [2026] No. 27, catalogue read", "confidence": "V"})
+    assert response.status_code == 302
+    assert load_reference()["Order 280 renewal list"] == 0
+    db.session.expire_all()
+    meat = db.session.get(GaccCategory, "meat")
+    assert (meat.renewal_list_280, meat.renewal_list_confidence) == (False, "V")
+    assert db.session.scalar(select(AuditEvent).where(
+        AuditEvent.action == "renewal_list_updated")).data["category"] == "meat"
+    registrar = make_user("registrar")
+    *_, registration = make_registration(registrar, date(2026, 7, 1), category="meat",
+                                         product="beef_chilled")
+    assert registrations.renewal(registration, date(2030, 7, 1)).state == "automatic"
+
+
+def test_an_empty_source_is_refused(ctx, client):
+    login(client, make_user("admin").email)
+    response = post(client, "/admin/renewal-list/meat", {"on_list": "y", "source": "",
+                                                         "confidence": "S"})
+    assert response.status_code == 422
+    assert db.session.get(GaccCategory, "meat").renewal_list_edited_at is None

@@ -1,0 +1,92 @@
+"""A registrar revokes one certificate: reason and confirmation, verification says revoked."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from certtrack.extensions import db
+from certtrack.models import AuditEvent, Certificate, Notification, Registration
+
+from factories import make_certificate, make_user
+from forms import login, post
+
+
+@pytest.fixture
+def issued(ctx, client):
+    registrar, exporter, registration, certificate = make_certificate()
+    login(client, registrar.email)
+    return registrar, exporter, registration, certificate
+
+
+def _verify(client, certificate) -> str:
+    return client.get(f"/verify/{certificate.number}/{certificate.verification_code}") \
+        .get_data(as_text=True)
+
+
+def test_a_revoked_certificate_verifies_as_revoked_while_its_registration_stays_active(
+        client, issued):
+    _registrar, exporter, registration, certificate = issued
+    assert "Revoked" not in _verify(client, certificate)
+    page = client.get(f"/registrar/certificates/{certificate.id}/revoke").get_data(as_text=True)
+    assert "Revoke certificate " + certificate.number in page
+    response = post(client, f"/registrar/certificates/{certificate.id}/revoke",
+                    {"reason": "The printed address is wrong", "confirm": "y"})
+    assert response.status_code == 302
+    assert response.location == f"/registrar/registrations/{registration.id}"
+
+    assert re.search(r'id="certificate-status">\s*Revoked\s*<', _verify(client, certificate))
+    db.session.expire_all()
+    assert db.session.get(Registration, registration.id).status == "active"
+    stored = db.session.get(Certificate, certificate.id)
+    assert stored.revoked_at is not None
+    assert stored.revocation_reason == "The printed address is wrong"
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action ==
+                                                       "certificate_revoked"))
+    assert (event.object_id, event.comment) == (certificate.id, "The printed address is wrong")
+    told = db.session.scalar(select(Notification.message).where(
+        Notification.user_id == exporter.id, Notification.kind == "certificate_revoked"))
+    assert certificate.number in told
+    registration_page = client.get(response.location).get_data(as_text=True)
+    assert "Revoked: The printed address is wrong" in registration_page
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [({"reason": "", "confirm": "y"}, "This field is required."),
+     ({"reason": "Wrong address"}, "Tick the box to confirm the revocation.")],
+)
+def test_revocation_needs_a_reason_and_a_confirmation(client, issued, form, message):
+    *_, certificate = issued
+    response = post(client, f"/registrar/certificates/{certificate.id}/revoke", form)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Certificate, certificate.id).revoked_at is None
+
+
+def test_a_revoked_certificate_cannot_be_revoked_twice(client, issued):
+    *_, certificate = issued
+    body = {"reason": "Wrong address", "confirm": "y"}
+    post(client, f"/registrar/certificates/{certificate.id}/revoke", body)
+    again = post(client, f"/registrar/certificates/{certificate.id}/revoke", body,
+                 follow_redirects=True)
+    assert f"Certificate {certificate.number} is already revoked." in again.get_data(
+        as_text=True)
+
+
+def test_an_exporter_cannot_revoke(client, issued):
+    _registrar, exporter, _registration, certificate = issued
+    login(client, exporter.email)
+    response = post(client, f"/registrar/certificates/{certificate.id}/revoke",
+                    {"reason": "x", "confirm": "y"})
+    assert response.status_code in (403, 404)
+    db.session.expire_all()
+    assert db.session.get(Certificate, certificate.id).revoked_at is None
+
+
+def test_another_registrar_sees_the_certificate_too(client, issued):
+    *_, certificate = issued
+    other = make_user("registrar")
+    login(client, other.email)
+    assert client.get(f"/registrar/certificates/{certificate.id}/revoke").status_code == 200
