@@ -81,7 +81,9 @@ def init_app(app) -> None:
         assignment,
         auth,
         certificates,
+        consignment_inspection,
         consignment_public,
+        consignments,
         dashboard,
         documents,
         exporter,
@@ -103,7 +105,8 @@ def init_app(app) -> None:
     errors.init_app(app)
     for module in (public, auth, exporter, documents, inspector, registrar, admin, dashboard,
                    notifications, assignment, laboratory, admin_limits, verify, register,
-                   certificates, issued, consignment_public):
+                   certificates, issued, consignment_public, consignments,
+                   consignment_inspection):
         app.register_blueprint(module.bp)
     _template_helpers(app)
 
