@@ -12,7 +12,7 @@ from certtrack.services import (
     registrar_queues,
     registrations,
 )
-from certtrack.services.consignments import drafts, gate, inspection
+from certtrack.services.consignments import drafts, figures, gate, inspection
 from certtrack.services.consignments import status as consignment_status
 from certtrack.services.permissions import (
     application_rights,
@@ -76,7 +76,8 @@ def registration(registration, failed: dict | None = None) -> str:
         failed=next(iter(failed), None) if failed else None,
         renewal=registrations.renewal(registration, applications.local_today()),
         renewal_application=registrations.open_renewal_application(registration),
-        history=registrations.history(registration), **certificate_panel(registration))
+        history=registrations.history(registration), **certificate_panel(registration),
+        consignment_panel=figures.registration_certificates(registration))
 
 
 def filters(*names: str) -> dict:
