@@ -4,6 +4,8 @@ dashboard's query count does not grow with them."""
 
 from datetime import timedelta
 
+from web.test_query_counts_pages import _dashboard_queries
+
 from certtrack.extensions import db
 from certtrack.services.applications import local_today
 from certtrack.services.consignments import issue
@@ -11,7 +13,6 @@ from certtrack.services.consignments import issue
 from consignment_factories import inspect_ready, make_consignment
 from factories import make_user
 from forms import login
-from web.test_query_counts_pages import _dashboard_queries
 
 
 def _issued(registrar, kind="phyto", region="KZ-11"):
