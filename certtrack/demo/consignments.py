@@ -90,6 +90,7 @@ def meat_before_suspension(cast, registration):
 
 def refuse_after_suspension(cast, consignment) -> None:
     """The waiting consignment is refused: its registration is suspended now."""
+    number = consignment.registration.china_number
     inspection.refuse_consignment(cast.inspector, consignment, (
-        "China registration %s is suspended by GACC; no certificate can be issued until the "
-        "suspension is lifted.") % consignment.registration.china_number)
+        f"China registration {number} is suspended by GACC; no certificate can be issued "
+        "until the suspension is lifted."))
