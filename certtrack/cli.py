@@ -129,7 +129,7 @@ def daily_command(today):
 @click.command("demo-documents")
 @click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
 def demo_documents_command(outdir):
-    """Write a demo certificate, its draft preview and a demo dossier into OUTDIR (no database)."""
+    """Write the demo certificates, a draft preview and a dossier into OUTDIR (no database)."""
     for path, pages in write_demo_documents(outdir):
         click.echo(f"{path} ({pages} page{'' if pages == 1 else 's'})")
 

@@ -1,18 +1,21 @@
-"""The demo certificate, its draft preview and the demo dossier, rendered to files."""
+"""The demo certificate, its draft preview, the demo dossier and the demo phytosanitary and
+veterinary certificates, rendered to files."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from certtrack.demo.certificate import demo_certificate_context
+from certtrack.demo.consignment import demo_phyto_context, demo_vet_context
 from certtrack.demo.dossier import demo_dossier_context
+from certtrack.pdf.consignment import render_consignment_certificate
 from certtrack.pdf.render import render_certificate, render_dossier
 
 
 def write_demo_documents(outdir: Path) -> list[tuple[Path, int]]:
     """Render the demo certificate, its draft preview and the demo dossier into ``outdir``.
 
-    Creates the folder when needed and overwrites the three files; returns (path, pages) pairs.
+    Creates the folder when needed and overwrites the five files; returns (path, pages) pairs.
     Raises as render_certificate and render_dossier do.
     """
     outdir.mkdir(parents=True, exist_ok=True)
@@ -20,6 +23,8 @@ def write_demo_documents(outdir: Path) -> list[tuple[Path, int]]:
         "certificate.pdf": render_certificate(demo_certificate_context()),
         "certificate-draft.pdf": render_certificate(demo_certificate_context(), draft=True),
         "dossier.pdf": render_dossier(demo_dossier_context()),
+        "phytosanitary-certificate.pdf": render_consignment_certificate(demo_phyto_context()),
+        "veterinary-certificate.pdf": render_consignment_certificate(demo_vet_context()),
     }
     written = []
     for name, rendered in documents.items():

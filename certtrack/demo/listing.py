@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+from certtrack.demo import consignments
 from certtrack.demo.journey import Cast, Line, draft, to_positive
 from certtrack.domain.calendar import add_months
 from certtrack.models import Application, Registration
@@ -91,11 +92,14 @@ def registered(casts) -> dict[str, Registration]:
     # show: the suspended one answers "suspended" when verified.
     for key in ("active", "suspended"):
         certificates.issue_certificate(kostanay.registrar, made[key])
+    consignments.grain(kostanay, made["active"])
+    waiting = consignments.meat_before_suspension(taraz, made["suspended"])
     registrations.change_status(taraz.registrar, made["suspended"], "suspend", {
         "authority": "gacc", "suspended_from": today - timedelta(days=20),
         "suspended_until": today + timedelta(days=40),
         "reason": "GACC notice: oxytetracycline above the MRL in a consignment inspected at "
                   "Khorgos; exports suspended pending the investigation."})
+    consignments.refuse_after_suspension(taraz, waiting)
     daily.run_daily(today)
     return made
 

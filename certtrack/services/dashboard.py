@@ -13,6 +13,7 @@ from certtrack.extensions import db
 from certtrack.models import Application, AuditEvent, User
 from certtrack.models.base import UTCDateTime, utcnow
 from certtrack.services.applications import local_today
+from certtrack.services.consignments.figures import consignment_figures
 from certtrack.services.errors import PermissionDenied
 
 # A year's medians move slowly, and computing them reads every transition of the year.
@@ -94,5 +95,6 @@ def _current_counts() -> dict:
         "by_category": _counts(Application.gacc_category_code),
         "overdue": overdue,
         "open": sum(v for k, v in by_state.items() if k in OPEN_STATES),
+        **consignment_figures(),
         "as_of": utcnow(),
     }

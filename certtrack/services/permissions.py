@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import Select, false, func, or_, select
 
+from certtrack.domain.consignment import ConsignmentAction, allowed_consignment_actions
 from certtrack.domain.workflow import (
     TERMINAL_STATES,
     Action,
@@ -16,6 +17,7 @@ from certtrack.domain.workflow import (
     allowed_registration_actions,
 )
 from certtrack.models import Application, GaccCategory, User
+from certtrack.services.consignments.access import can_see_consignment
 from certtrack.services.errors import PermissionDenied
 
 
@@ -134,3 +136,13 @@ def application_rights(user: User, application: Application) -> ApplicationRight
 def registration_actions(user: User, registration) -> list[RegistrationAction]:
     """The lifecycle actions `user` may take on a registration in its current status."""
     return allowed_registration_actions(RegistrationStatus(registration.status), Role(user.role))
+
+
+def consignment_actions(user: User, consignment) -> list[ConsignmentAction]:
+    """The workflow actions `user` may take on a consignment it can see, in its current state.
+
+    An inspector acts only on consignments of its committee and region (security.md item 9).
+    """
+    if not can_see_consignment(user, consignment):
+        return []
+    return allowed_consignment_actions(consignment.state, Role(user.role))

@@ -83,7 +83,9 @@ def init_app(app) -> None:
         assignment,
         auth,
         certificates,
+        consignment_inspection,
         consignment_public,
+        consignments,
         dashboard,
         documents,
         exporter,
@@ -105,7 +107,8 @@ def init_app(app) -> None:
     errors.init_app(app)
     for module in (public, auth, exporter, documents, inspector, registrar, admin, dashboard,
                    notifications, assignment, laboratory, admin_limits, admin_renewal_list,
-                   verify, register, certificates, issued, consignment_public, admin_jobs):
+                   verify, register, certificates, issued, consignment_public, consignments,
+                   consignment_inspection, admin_jobs):
         app.register_blueprint(module.bp)
     _template_helpers(app)
 

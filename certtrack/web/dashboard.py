@@ -1,9 +1,10 @@
 """The registrars' and administrators' dashboard."""
 
 from flask import Blueprint, g, render_template
+from flask_babel import format_date
 
 from certtrack.domain.workflow import Role
-from certtrack.services import dashboard, reference
+from certtrack.services import dashboard, market_access, reference
 from certtrack.web.access import roles_required
 
 bp = Blueprint("dashboard", __name__)
@@ -12,6 +13,11 @@ bp.before_request(roles_required(Role.registrar, Role.admin))
 
 @bp.get("/dashboard")
 def index():
-    return render_template("dashboard/index.html", figures=dashboard.overview(g.user),
+    figures = dashboard.overview(g.user)
+    weeks = [(format_date(monday, "short"), count)
+             for monday, count in figures["certificates_per_week"]]
+    return render_template("dashboard/index.html", figures=figures, weeks=weeks,
                            regions={r.code: r for r in reference.regions()},
-                           categories={c.code: c for c in reference.categories()})
+                           categories={c.code: c for c in reference.categories()},
+                           crossings={c.code: c for c in market_access.crossings()},
+                           products={p.code: p for p in reference.search_products()})

@@ -12,7 +12,14 @@ from certtrack.services import (
     registrar_queues,
     registrations,
 )
-from certtrack.services.permissions import application_rights, registration_actions
+from certtrack.services.consignments import drafts, figures, gate, inspection
+from certtrack.services.consignments import status as consignment_status
+from certtrack.services.permissions import (
+    application_rights,
+    consignment_actions,
+    registration_actions,
+)
+from certtrack.web import consignment_forms as cforms
 from certtrack.web import panels
 from certtrack.web.access import safe_next
 from certtrack.web.exporter_forms import document_form, product_form
@@ -69,7 +76,8 @@ def registration(registration, failed: dict | None = None) -> str:
         failed=next(iter(failed), None) if failed else None,
         renewal=registrations.renewal(registration, applications.local_today()),
         renewal_application=registrations.open_renewal_application(registration),
-        history=registrations.history(registration), **certificate_panel(registration))
+        history=registrations.history(registration), **certificate_panel(registration),
+        consignment_panel=figures.registration_certificates(registration))
 
 
 def filters(*names: str) -> dict:
@@ -100,6 +108,58 @@ def batch(batch, _failed: dict | None = None) -> str:
                                "certificates.regenerate_batch_dossier", batch_id=batch.id))
 
 
+def _consignment_forms(consignment, actions: list[str]) -> dict:
+    """The forms of the consignment's page for what the user may do in its state."""
+    version = {"version": consignment.version}
+    forms = {}
+    if consignment.state == "draft" and "submit" in actions:
+        forms.update(lot=cforms.lot_form(consignment, None),
+                     document=cforms.document_form(consignment, None))
+    if "submit" in actions:
+        forms["submit"] = ActionForm(**version)
+    if "withdraw" in actions:
+        forms["withdraw"] = cforms.ReasonForm(**version)
+    if "start_inspection" in actions:
+        forms["start"] = ActionForm(**version)
+    if "issue" in actions:
+        forms.update(inspection=cforms.inspection_form(consignment, None),
+                     lab=cforms.lab_form(consignment, None),
+                     treatment=cforms.treatment_form(consignment, None),
+                     declarations=cforms.declarations_form(consignment, None),
+                     issue=ActionForm(**version))
+    if "refuse" in actions:
+        forms["refuse"] = cforms.ReasonForm(**version)
+    return forms
+
+
+def consignment(consignment, failed: dict | None = None) -> str:
+    """A consignment as its exporter or its inspectors see it, with the forms of its actions."""
+    actions = [str(a) for a in consignment_actions(g.user, consignment)]
+    forms = _consignment_forms(consignment, actions)
+    forms.update(failed or {})
+    return render_template(
+        "consignments/detail.html", consignment=consignment, actions=actions, forms=forms,
+        certificates=consignment_status.certificates_of(consignment),
+        certificate_status=consignment_status.certificate_status,
+        missing=drafts.missing_for_submission(consignment) if "submit" in actions else [],
+        refusals=gate.gate_refusals(consignment) if "submit" in actions else [],
+        blockers=inspection.issue_blockers(consignment) if "issue" in actions else [])
+
+
+def consignment_form(consignment, failed: dict) -> str:
+    """The exporter's form of a consignment request's header (new or a draft's)."""
+    return render_template("consignments/form.html", form=failed["form"],
+                           consignment=consignment)
+
+
+EXPORTER_CONSIGNMENT = Page(
+    url=lambda c: url_for("consignments.detail", consignment_id=c.id), render=consignment)
+INSPECTOR_CONSIGNMENT = Page(
+    url=lambda c: url_for("consignment_inspection.detail", consignment_id=c.id),
+    render=consignment)
+CONSIGNMENT_FORM = Page(
+    url=lambda c: url_for("consignments.detail", consignment_id=c.id) if c else
+    url_for("consignments.index"), render=consignment_form)
 INSPECTOR_APPLICATION = Page(
     url=lambda a: url_for("inspector.application", application_id=a.id), render=staff_application)
 REGISTRAR_APPLICATION = Page(

@@ -197,3 +197,26 @@ def test_dossier_lists_documents_with_their_sha256(dossier):
     text = "".join(_text(dossier).split())
     hashes = re.findall(r"[0-9a-f]{64}", text)
     assert len(hashes) == 3 * 7  # printed in two halves of 32 characters, rejoined above
+
+
+def _pdftotext(path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
+                          capture_output=True, text=True).stdout
+
+
+@pytest.mark.parametrize("name, number, china_number, headings, words", [
+    ("phytosanitary-certificate.pdf", "KZ-PC-2026-000123", "CKAZ1001GR25000342",
+     ("PHYTOSANITARY CERTIFICATE", "植物检疫证书"),
+     ("Dostyk", "Fumigation", "aluminium phosphide", "65.5", "新疆粮食进口有限公司")),
+    ("veterinary-certificate.pdf", "KZ-VC-2026-000045", "CKAZ0202MT24000715",
+     ("兽医卫生证书",),
+     ("Nur Zholy", "18000 kg", "Container MSKU", "-18 °C", "新疆粮食进口有限公司")),
+])
+def test_the_consignment_certificates_name_the_china_registration_number(
+        demo_dir, name, number, china_number, headings, words):
+    text = _pdftotext(demo_dir / name)
+    assert number in text and china_number in text
+    for word in headings + words:
+        assert word in text, word
+    attached = PdfReader(demo_dir / name).attachments["certificate.json"][0]
+    assert china_number in attached.decode()

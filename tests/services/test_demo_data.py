@@ -18,6 +18,8 @@ from certtrack.models import (
     Application,
     AuditEvent,
     Certificate,
+    Consignment,
+    ConsignmentCertificate,
     CorrectionRequest,
     Enterprise,
     Finding,
@@ -214,3 +216,16 @@ def test_a_visitor_can_verify_the_demo_certificates(demo):
     statuses = [page.get_data(as_text=True) for page in pages]
     assert "Valid" in statuses[0]
     assert "Suspended" in statuses[1]
+
+
+def test_the_demo_has_consignments_in_every_state_and_both_certificates(seeded):
+    states = dict(db.session.execute(select(Consignment.state, func.count())
+                                     .group_by(Consignment.state)).all())
+    assert set(states) == {"draft", "submitted", "under_inspection", "issued", "refused",
+                           "withdrawn"}
+    kinds = set(db.session.scalars(select(ConsignmentCertificate.kind)))
+    assert kinds == {"phyto", "vet"}
+    refused = db.session.scalar(select(Consignment).where(Consignment.state == "refused"))
+    assert refused.registration.status == "suspended"
+    assert "suspended" in refused.refusal_reason
+    assert refused.registration.china_number in refused.refusal_reason

@@ -18,10 +18,21 @@ from werkzeug.routing import Rule
 
 from certtrack import create_app
 from certtrack.extensions import db
-from certtrack.models import Dossier, Finding, Inspection, LabLimit, Registration, Sample, User
+from certtrack.models import (
+    Consignment,
+    Dossier,
+    Finding,
+    Inspection,
+    LabLimit,
+    Registration,
+    Sample,
+    User,
+)
 from certtrack.services import applications, certificates, gacc
+from certtrack.services.consignments import drafts
 from certtrack.services.reference import load_reference
 
+from consignment_factories import WHEAT_LOT, header
 from factories import QUESTIONNAIRE, make_exporter_with_application, make_user, move_to_state
 from forms import csrf_token
 
@@ -166,6 +177,22 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     # really gets version 2, which no other case depends on.
     ("certificates.regenerate_application_dossier", "POST"): (401,) + (403,) * 5 + (302, 403),
     ("certificates.regenerate_batch_dossier", "POST"): (401,) + (403,) * 5 + (302, 403),
+    # A's consignment, submitted under A's registration: a submitted request can no longer be
+    # edited nor its lots removed (flash and redirect); the withdrawal and the refusal without a
+    # reason fail (422). Its inspector is the phytosanitary one of KZ-11.
+    ("consignments.index", "GET"): (302, 200, 200, *STAFF_DENIED, 403),
+    ("consignments.new", "GET"): (302, 200, 200, *STAFF_DENIED, 403),
+    ("consignments.new", "POST"): (401, 422, 422, *STAFF_DENIED, 403),
+    ("consignments.edit", "GET"): (302, 302, 404, *STAFF_DENIED, 403),
+    ("consignments.edit", "POST"): (401, 302, 404, *STAFF_DENIED, 403),
+    ("consignments.detail", "GET"): (302, 200, 404, *STAFF_DENIED, 403),
+    ("consignments.add_lot", "POST"): (401, 422, 404, *STAFF_DENIED, 403),
+    ("consignments.remove_lot", "POST"): (401, 302, 404, *STAFF_DENIED, 403),
+    ("consignments.upload_document", "POST"): (401, 422, 404, *STAFF_DENIED, 403),
+    ("consignments.transition", "POST"): (401, 422, 404, *STAFF_DENIED, 403),
+    ("consignment_inspection.queue", "GET"): (302, 403, 403, 200, 200, 200, 403, 403),
+    ("consignment_inspection.detail", "GET"): (302, 403, 403, 200, 404, 404, 403, 403),
+    ("consignment_inspection.act", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
 }
 # Bodies that change nothing for those who may post. Edit forms keep the stored value of a field
 # the POST leaves out, so they get a value off the list instead of an empty body; the submit
@@ -182,6 +209,8 @@ POST_BODIES = {
 }
 # The verb of endpoints that serve several actions.
 VERBS = {"exporter.transition": {"verb": "submit"}, "inspector.act": {"verb": "claim"},
+         "consignments.transition": {"verb": "withdraw"},
+         "consignment_inspection.act": {"verb": "refuse"},
          "registrar.change_registration": {"verb": "suspend"}}
 CASES = [(endpoint, method, role, statuses[i])
          for (endpoint, method), statuses in MATRIX.items() for i, role in enumerate(ROLES)]
@@ -233,12 +262,23 @@ def _registered(a_user, establishment, registrar) -> Registration:
     """A's second application, sent to GACC in a batch and registered there."""
     application = applications.create_application(
         a_user, {**QUESTIONNAIRE, "establishment_id": establishment.id})
+    applications.add_product(a_user, application, {
+        "product_code": "wheat", "annual_volume": 1000, "volume_unit": "t"})
     move_to_state(application, "recommended")
     gacc.submit_batch(registrar, {"reference": "KZ-GACC-MATRIX", "submitted_on": date(2025, 2, 3),
                                   "application_ids": [application.id]})
     return gacc.record_registration(registrar, application, {
         "china_number": "CKAZ00000000000042", "listing_date": date(2025, 3, 3),
         "valid_from": None, "route": "under_guarantee"})
+
+
+def _consignment_of(a_user, registration) -> Consignment:
+    """A's consignment of wheat under its registration, submitted."""
+    consignment = drafts.create_consignment(a_user, header(
+        registration, origin_region_code=registration.establishment.region_code))
+    drafts.add_lot(a_user, consignment, WHEAT_LOT)
+    drafts.submit_consignment(a_user, consignment)
+    return consignment
 
 
 def _populate() -> SimpleNamespace:
@@ -255,6 +295,7 @@ def _populate() -> SimpleNamespace:
     }
     registration = _registered(a_user, establishment, registrar)
     certificate = certificates.issue_certificate(registrar, registration)
+    consignment = _consignment_of(a_user, registration)
     # Staff never see drafts: A's application is submitted, so that every role's view of it
     # is exercised.
     move_to_state(application, "submitted")
@@ -272,6 +313,7 @@ def _populate() -> SimpleNamespace:
         "dossier_id": db.session.scalar(select(Dossier.id).where(
             Dossier.gacc_batch_id == registration.application.gacc_batch_id)),
         "failure_id": 1,
+        "consignment_id": consignment.id, "lot_id": consignment.lots[0].id,
         "limit_id": db.session.scalar(select(LabLimit.id).order_by(LabLimit.id).limit(1)),
         "category_code": "meat",
     }

@@ -3,6 +3,7 @@
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Select, false, select
+from sqlalchemy.orm import selectinload
 
 from certtrack.domain.workflow import Role
 from certtrack.extensions import db
@@ -65,8 +66,11 @@ def require_owner(actor: User, consignment: Consignment) -> None:
         raise NotFound(_("No such consignment."))
 
 
-def list_consignments(actor: User, *, page: int = 1):
-    """One page of the consignments the actor may see, newest first."""
-    query = consignment_scope(actor).order_by(Consignment.id.desc())
+def list_consignments(actor: User, *, page: int = 1, state: str | None = None):
+    """One page of the consignments the actor may see, newest first, in `state` if given."""
+    query = consignment_scope(actor).options(selectinload(Consignment.lots))
+    if state:
+        query = query.where(Consignment.state == state)
+    query = query.order_by(Consignment.id.desc())
     return db.paginate(query, page=page, per_page=current_app.config["PER_PAGE"],
                        error_out=False, max_per_page=100)

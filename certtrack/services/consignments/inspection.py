@@ -14,6 +14,7 @@ from certtrack.models import (
     ConsignmentLabResult,
     ConsignmentTreatment,
     LabLimit,
+    Registration,
     User,
 )
 from certtrack.models.consignment import INSPECTION_RESULTS, TREATMENT_TYPES
@@ -47,7 +48,9 @@ def _require_under_inspection(consignment: Consignment) -> None:
 def consignment_queue(actor: User, *, page: int = 1, overdue_only: bool = False):
     """One page of the open consignments the actor may see, the most urgent deadline first."""
     query = consignment_scope(actor).where(Consignment.state.in_(
-        [s.value for s in OPEN_CONSIGNMENT_STATES])).options(selectinload(Consignment.lots))
+        [s.value for s in OPEN_CONSIGNMENT_STATES])).options(
+        selectinload(Consignment.lots), selectinload(Consignment.enterprise),
+        selectinload(Consignment.registration).selectinload(Registration.establishment))
     if overdue_only:
         query = query.where(Consignment.deadline < local_today())
     query = query.order_by(Consignment.deadline.asc().nulls_last(), Consignment.id)

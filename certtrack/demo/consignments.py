@@ -1,0 +1,96 @@
+"""Demo consignments in every state: wheat from Kostanay (draft, submitted, under inspection,
+withdrawn, issued phytosanitary certificate) and mutton from Taraz (an issued veterinary
+certificate, and one refused because GACC suspended the registration after its submission)."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from certtrack.services.applications import local_today
+from certtrack.services.consignments import drafts, inspection, issue
+from certtrack.services.consignments.inputs import (
+    ConsignmentInput,
+    InspectionInput,
+    LabResultInput,
+    LotInput,
+    TreatmentInput,
+)
+
+CONSIGNEE = {"consignee_name": "Xinjiang Grain Import Co., Ltd. 新疆粮食进口有限公司",
+             "consignee_address": "88 Kashi West Road, Urumqi, Xinjiang 乌鲁木齐市喀什西路88号"}
+MEAT_CONSIGNEE = {"consignee_name": "霍尔果斯清真肉类贸易有限公司",
+                  "consignee_address": "新疆伊犁州霍尔果斯市亚欧路18号"}
+
+
+def _wheat(cast, registration, wagon: int, submit: bool = True):
+    consignment = drafts.create_consignment(cast.exporter, ConsignmentInput(
+        registration_id=registration.id, **CONSIGNEE, conveyance="rail_wagon",
+        crossing_code="altynkol_khorgos" if wagon % 2 else "dostyk_alashankou",
+        origin_region_code=registration.establishment.region_code,
+        place_of_origin="Kostanay district"))
+    drafts.add_lot(cast.exporter, consignment, LotInput(
+        product_code="wheat", net_weight=Decimal("67.2"), gross_weight=Decimal("67.4"),
+        weight_unit="t", packages_number=1, packages_kind="bulk",
+        marks=f"Wagon 9512{wagon:04d}, seal KZ 77{wagon:04d}"))
+    if submit:
+        drafts.submit_consignment(cast.exporter, consignment)
+    return consignment
+
+
+def _mutton(cast, registration, container: int):
+    today = local_today()
+    consignment = drafts.create_consignment(cast.exporter, ConsignmentInput(
+        registration_id=registration.id, **MEAT_CONSIGNEE, conveyance="container",
+        crossing_code="nur_zholy_khorgos", origin_region_code="KZ-35",
+        place_of_origin="Karaganda region farms", production_from=today - timedelta(days=9),
+        production_to=today - timedelta(days=7), storage_temperature=Decimal("-18")))
+    drafts.add_lot(cast.exporter, consignment, LotInput(
+        product_code="mutton", net_weight=Decimal("16500"), gross_weight=Decimal("17400"),
+        weight_unit="kg", packages_number=660, packages_kind="cartons",
+        marks=f"Container MSKU 88{container:05d}, seal 00{container:04d}"))
+    drafts.submit_consignment(cast.exporter, consignment)
+    return consignment
+
+
+def _inspect(cast, consignment, place: str) -> None:
+    today = local_today()
+    inspection.start_inspection(cast.inspector, consignment)
+    inspection.record_inspection(cast.inspector, consignment, InspectionInput(
+        inspected_on=today, place=place, result="satisfactory"))
+    limit = next(limit for limit in inspection.limits_for(consignment) if limit.kind == "max")
+    inspection.record_lab_result(cast.inspector, consignment, LabResultInput(
+        limit_id=limit.id, sample_code=f"CS-{consignment.id}-1", tested_on=today,
+        value=Decimal("0.001"), unit=limit.unit, laboratory="Regional veterinary laboratory"))
+    if consignment.kind == "phyto":
+        inspection.add_treatment(cast.inspector, consignment, TreatmentInput(
+            type="fumigation", treated_on=today, active_substance="aluminium phosphide",
+            concentration="3 g/m³", temperature=Decimal("20"), duration="120 h"))
+    inspection.set_declarations(cast.inspector, consignment, [
+        row.code for row in inspection.available_declarations(consignment)])
+
+
+def grain(cast, registration) -> None:
+    """Under a registration in force: one consignment in each state of the workflow."""
+    _wheat(cast, registration, 1, submit=False)
+    _wheat(cast, registration, 2)
+    _inspect(cast, _wheat(cast, registration, 3), "Kostanay station, track 2")
+    withdrawn = _wheat(cast, registration, 4)
+    drafts.withdraw_consignment(cast.exporter, withdrawn, "The buyer postponed the shipment.")
+    issued = _wheat(cast, registration, 5)
+    _inspect(cast, issued, "Kostanay station, track 1")
+    issue.issue_consignment_certificate(cast.inspector, issued)
+
+
+def meat_before_suspension(cast, registration):
+    """An issued veterinary certificate, and a consignment submitted and waiting."""
+    issued = _mutton(cast, registration, 1)
+    _inspect(cast, issued, "Taraz slaughterhouse, cold store")
+    issue.issue_consignment_certificate(cast.inspector, issued)
+    return _mutton(cast, registration, 2)
+
+
+def refuse_after_suspension(cast, consignment) -> None:
+    """The waiting consignment is refused: its registration is suspended now."""
+    number = consignment.registration.china_number
+    inspection.refuse_consignment(cast.inspector, consignment, (
+        f"China registration {number} is suspended by GACC; no certificate can be issued "
+        "until the suspension is lifted."))

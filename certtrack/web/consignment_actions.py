@@ -1,0 +1,116 @@
+"""The CONSIGNMENT section of the action table (`web/actions.py`): form, service call, message.
+
+A consignment's request by the exporter and its certificate by the inspector (ISPM 12 for
+plant products, the WOAH model for meat). A gate refusal at submission or issue names its
+reasons on the form of the button (422). Kept beside `actions.py` for the module size only.
+"""
+
+from flask import url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from certtrack.services.consignments import drafts, inspection, issue
+from certtrack.services.consignments.inputs import (
+    ConsignmentInput,
+    InspectionInput,
+    LabResultInput,
+    LotInput,
+    TreatmentInput,
+    from_mapping,
+)
+from certtrack.web import consignment_forms as cforms
+from certtrack.web.forms import ActionForm
+from certtrack.web.perform import Refusal, WebAction
+
+
+def _form(form_class):
+    """The factory of a form that needs nothing of the object it acts on."""
+    return lambda _target, formdata: form_class(formdata)
+
+
+def _detail_url(consignment) -> str:
+    return url_for("consignments.detail", consignment_id=consignment.id)
+
+
+def _input(cls):
+    """The input dataclass of a consignment service, from a validated form's data."""
+    return lambda form: from_mapping(cls, form.data)
+
+
+_header, _lot, _inspection, _treatment = map(
+    _input, (ConsignmentInput, LotInput, InspectionInput, TreatmentInput))
+
+
+def _lab_input(form) -> LabResultInput:
+    detected = {"yes": True, "no": False}.get(form.detected.data)
+    return from_mapping(LabResultInput, {**form.data, "detected": detected,
+                                         "unit": form.unit.data or ""})
+
+
+def _document(user, consignment, form):
+    upload = form.file.data
+    return drafts.upload_consignment_document(user, consignment, form.kind.data, upload.stream,
+                                              upload.filename)
+
+
+def _submitted(deadline) -> str:
+    return _("The consignment was submitted. The certificate is due by %(date)s.",
+             date=format_date(deadline))
+
+
+def _issued(certificate) -> str:
+    return _("Certificate %(number)s is issued; the exporter is told.",
+             number=certificate.number)
+
+
+CONSIGNMENT = {
+    "new_consignment": WebAction(
+        cforms.consignment_form, lambda user, _none, f: drafts.create_consignment(
+            user, _header(f)), _l("Draft saved. Add the lots and documents, then submit."),
+        key="form", then=lambda _none, consignment: _detail_url(consignment)),
+    "edit_consignment": WebAction(
+        cforms.consignment_form, lambda user, c, f: drafts.update_consignment(
+            user, c, _header(f)), _l("The consignment was saved."), key="form",
+        guard=lambda _user, c: c.state == "draft", then=lambda c, _result: _detail_url(c)),
+    "add_lot": WebAction(cforms.lot_form, lambda user, c, f: drafts.add_lot(user, c, _lot(f)),
+                         _l("The lot was added."), key="lot"),
+    "remove_lot": WebAction(
+        _form(ActionForm), lambda user, c, _f, lot_id: drafts.remove_lot(user, c, lot_id),
+        _l("The lot was removed."), refusal=Refusal.flash, flash_denied=True),
+    "upload_document": WebAction(
+        cforms.document_form, _document,
+        lambda row: _("“%(name)s” was uploaded.", name=row.original_name), key="document"),
+    "submit": WebAction(
+        _form(ActionForm), lambda user, c, f: drafts.submit_consignment(user, c, f.version.data),
+        _submitted, key="submit"),
+    "withdraw": WebAction(
+        _form(cforms.ReasonForm), lambda user, c, f: drafts.withdraw_consignment(
+            user, c, f.reason.data, f.version.data),
+        _l("The consignment was withdrawn."), key="withdraw"),
+    "start_inspection": WebAction(
+        _form(ActionForm), lambda user, c, f: inspection.start_inspection(
+            user, c, f.version.data), _l("The inspection has started."), refusal=Refusal.flash),
+    "record_inspection": WebAction(
+        cforms.inspection_form, lambda user, c, f: inspection.record_inspection(
+            user, c, _inspection(f)), _l("The inspection was recorded."), key="inspection",
+        flash_denied=True),
+    "record_lab_result": WebAction(
+        cforms.lab_form, lambda user, c, f: inspection.record_lab_result(user, c, _lab_input(f)),
+        _l("The laboratory result was recorded."), key="lab", flash_denied=True),
+    "add_treatment": WebAction(
+        cforms.treatment_form, lambda user, c, f: inspection.add_treatment(
+            user, c, _treatment(f)), _l("The treatment was recorded."), key="treatment",
+        flash_denied=True),
+    "set_declarations": WebAction(
+        cforms.declarations_form, lambda user, c, f: inspection.set_declarations(
+            user, c, f.codes.data or []), _l("The declarations were saved."),
+        key="declarations", flash_denied=True),
+    "refuse": WebAction(
+        _form(cforms.ReasonForm), lambda user, c, f: inspection.refuse_consignment(
+            user, c, f.reason.data, f.version.data),
+        _l("The certificate was refused; the exporter reads the reason."), key="refuse"),
+    "issue": WebAction(
+        _form(ActionForm), lambda user, c, f: issue.issue_consignment_certificate(
+            user, c, f.version.data), _issued, key="issue"),
+}

@@ -1,0 +1,180 @@
+"""The forms of the consignment pages and their factories (choices from the reference data)."""
+
+from flask import g
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    FileField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from certtrack.services import market_access, reference
+from certtrack.services.consignments import drafts, inspection
+from certtrack.web import consignment_labels as clabels
+from certtrack.web import labels
+from certtrack.web.forms import BaseForm
+
+CHOOSE = _l("Choose…")
+
+
+class ConsignmentForm(BaseForm):
+    registration_id = SelectField(_l("China registration"), coerce=int, choices=[],
+                                  validators=[DataRequired(_l("Choose a registration."))])
+    consignee_name = StringField(_l("Consignee in China"), validators=[
+        DataRequired(), Length(max=300)], description=_l("In Latin or Chinese script."))
+    consignee_address = TextAreaField(_l("Consignee's address"), validators=[
+        DataRequired(), Length(max=1000)], description=_l("In Latin or Chinese script."))
+    conveyance = SelectField(_l("Means of conveyance"), choices=[], validators=[DataRequired()])
+    crossing_code = SelectField(_l("Point of entry"), choices=[], validators=[DataRequired()])
+    origin_region_code = SelectField(_l("Region of origin"), choices=[],
+                                     validators=[DataRequired()])
+    place_of_origin = StringField(_l("Place of origin"), validators=[Optional(),
+                                                                     Length(max=300)])
+    production_from = DateField(_l("Slaughter or production date (first)"),
+                                validators=[Optional()], description=_l("Animal products only."))
+    production_to = DateField(_l("Slaughter or production date (last)"), validators=[Optional()])
+    storage_temperature = DecimalField(_l("Storage temperature, °C"), places=None,
+                                       validators=[Optional(), NumberRange(min=-60, max=40)])
+    version = HiddenField()
+
+
+class LotForm(BaseForm):
+    product_code = SelectField(_l("Product"), choices=[], validators=[DataRequired()])
+    net_weight = DecimalField(_l("Net weight"), places=None, validators=[InputRequired()])
+    gross_weight = DecimalField(_l("Gross weight"), places=None, validators=[InputRequired()])
+    weight_unit = SelectField(_l("Unit"), choices=[], validators=[DataRequired()])
+    packages_number = IntegerField(_l("Number of packages"), validators=[InputRequired()])
+    packages_kind = SelectField(_l("Kind of packages"), choices=[], validators=[DataRequired()])
+    marks = TextAreaField(_l("Distinguishing marks: wagon, container and seal numbers"),
+                          validators=[Optional(), Length(max=2000)])
+
+
+class ConsignmentDocumentForm(BaseForm):
+    kind = SelectField(_l("Document"), choices=[], validators=[DataRequired()])
+    file = FileField(_l("File (PDF, JPEG or PNG)"), validators=[DataRequired()])
+
+
+class InspectionForm(BaseForm):
+    inspected_on = DateField(_l("Inspected on"), validators=[DataRequired()])
+    place = StringField(_l("Place of inspection"), validators=[DataRequired(), Length(max=300)])
+    result = SelectField(_l("Result"), choices=[], validators=[DataRequired()])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
+
+
+class ConsignmentLabForm(BaseForm):
+    limit_id = SelectField(_l("Parameter"), coerce=int, choices=[], validators=[DataRequired()])
+    sample_code = StringField(_l("Sample code"), validators=[DataRequired(), Length(max=40)])
+    laboratory = StringField(_l("Laboratory"), validators=[Optional(), Length(max=200)])
+    value = DecimalField(_l("Value"), places=None, validators=[Optional()])
+    unit = StringField(_l("Unit"), validators=[Optional(), Length(max=16)])
+    loq = DecimalField(_l("Limit of quantification (LOQ)"), places=None,
+                       validators=[Optional()])
+    detected = SelectField(_l("Detected"), choices=[], validators=[Optional()])
+    method = StringField(_l("Method"), validators=[Optional(), Length(max=120)])
+    tested_on = DateField(_l("Tested on"), validators=[DataRequired()])
+
+
+class TreatmentForm(BaseForm):
+    type = SelectField(_l("Treatment"), choices=[], validators=[DataRequired()])
+    active_substance = StringField(_l("Chemical (active ingredient)"),
+                                   validators=[Optional(), Length(max=120)])
+    concentration = StringField(_l("Dose or concentration"), validators=[Optional(),
+                                                                         Length(max=60)])
+    temperature = DecimalField(_l("Temperature, °C"), places=None, validators=[Optional()])
+    duration = StringField(_l("Duration"), validators=[Optional(), Length(max=60)])
+    treated_on = DateField(_l("Date of treatment"), validators=[DataRequired()])
+
+
+class DeclarationsForm(BaseForm):
+    codes = SelectMultipleField(_l("Additional declarations and attestations"), choices=[],
+                                validators=[Optional()])
+
+
+class ReasonForm(BaseForm):
+    """An irreversible step: a required reason and an explicit confirmation."""
+
+    version = HiddenField()
+    reason = TextAreaField(_l("Reason"), validators=[
+        DataRequired(message=_l("Please give a reason.")), Length(max=4000)])
+    confirm = BooleanField(_l("I confirm: this cannot be undone."), validators=[
+        DataRequired(message=_l("Tick the box to confirm."))])
+
+
+def _locale() -> str:
+    return str(get_locale())
+
+
+def consignment_form(consignment, formdata) -> ConsignmentForm:
+    """The request's header; the registration is fixed once the draft exists."""
+    form = ConsignmentForm(formdata, obj=consignment)
+    if consignment is not None:
+        form.registration_id.choices = [(consignment.registration_id,
+                                         consignment.registration.china_number)]
+    else:
+        form.registration_id.choices = [(0, str(CHOOSE))] + [
+            (r.id, f"{r.china_number} — {r.establishment.name} — "
+                   f"{r.gacc_category.name_in(_locale())}")
+            for r in drafts.usable_registrations(g.user)]
+    form.conveyance.choices = labels.choices(clabels.CONVEYANCES, str(CHOOSE))
+    form.crossing_code.choices = [("", str(CHOOSE))] + [
+        (c.code, c.name_in(_locale())) for c in market_access.crossings()]
+    form.origin_region_code.choices = [("", str(CHOOSE))] + [
+        (r.code, f"{r.name_in(_locale())} ({r.code})") for r in reference.regions()]
+    return form
+
+
+def lot_form(consignment, formdata) -> LotForm:
+    """A lot: the products are those of the consignment's registration only."""
+    form = LotForm(formdata)
+    form.product_code.choices = [
+        (p.code, f"{p.hs_code} — {p.name_in(_locale())}")
+        for p in drafts.registration_products(consignment.registration)]
+    form.weight_unit.choices = labels.choices(clabels.WEIGHT_UNITS)
+    form.packages_kind.choices = labels.choices(clabels.PACKAGE_KINDS)
+    return form
+
+
+def document_form(_consignment, formdata) -> ConsignmentDocumentForm:
+    form = ConsignmentDocumentForm(formdata)
+    form.kind.choices = labels.choices(clabels.DOCUMENT_KINDS)
+    return form
+
+
+def inspection_form(_consignment, formdata) -> InspectionForm:
+    form = InspectionForm(formdata)
+    form.result.choices = labels.choices(clabels.INSPECTION_RESULTS)
+    return form
+
+
+def lab_form(consignment, formdata) -> ConsignmentLabForm:
+    form = ConsignmentLabForm(formdata)
+    form.limit_id.choices = [(limit.id, f"{limit.parameter} — {limit.matrix}")
+                             for limit in inspection.limits_for(consignment)]
+    form.detected.choices = [("", "—"), ("no", str(_l("Not detected / absent"))),
+                             ("yes", str(_l("Detected / present")))]
+    return form
+
+
+def treatment_form(_consignment, formdata) -> TreatmentForm:
+    form = TreatmentForm(formdata)
+    form.type.choices = labels.choices(clabels.TREATMENT_TYPES)
+    return form
+
+
+def declarations_form(consignment, formdata) -> DeclarationsForm:
+    """The protocol's wording for the consignment's kind and products; the current choice."""
+    form = DeclarationsForm(formdata)
+    form.codes.choices = [(d.code, d.text_in(_locale()))
+                          for d in inspection.available_declarations(consignment)]
+    if formdata is None:
+        form.codes.data = [d.declaration_code for d in consignment.declarations]
+    return form

@@ -1,0 +1,180 @@
+"""The consignment pages: the exporter's request and the inspector's work, through the browser's
+forms (CSRF, 422 with the reason on the page, redirects after success)."""
+
+import io
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from certtrack.extensions import db
+from certtrack.models import Consignment, ConsignmentCertificate, ConsignmentCertificateCounter
+from certtrack.services import registrations
+from certtrack.services.applications import local_today
+from certtrack.services.consignments import inspection
+
+from consignment_factories import inspect_ready, make_consignment
+from factories import make_user
+from forms import login, post
+
+
+def _exporter_client(client, exporter):
+    login(client, exporter.email)
+    return client
+
+
+def _new_form(registration, **changes) -> dict:
+    data = {"registration_id": str(registration.id), "consignee_name": "新疆粮食进口有限公司",
+            "consignee_address": "乌鲁木齐市", "conveyance": "rail_wagon",
+            "crossing_code": "altynkol_khorgos", "origin_region_code": "KZ-11",
+            "place_of_origin": "Kokshetau"}
+    data.update(changes)
+    return data
+
+
+def test_the_exporter_requests_a_consignment_from_the_form_to_submission(ctx, client):
+    exporter, _inspector, registration, _other = make_consignment("phyto", submit=False)
+    _exporter_client(client, exporter)
+    form_page = client.get("/exporter/consignments/new").get_data(as_text=True)
+    assert registration.china_number in form_page
+    assert "Altynkol" in form_page
+    response = post(client, "/exporter/consignments/new", _new_form(registration))
+    assert response.status_code == 302
+    consignment = db.session.scalar(select(Consignment).order_by(Consignment.id.desc()))
+    assert consignment.consignee_name == "新疆粮食进口有限公司"
+    detail = f"/exporter/consignments/{consignment.id}"
+    assert response.headers["Location"].endswith(detail)
+    # A product outside the registration's is not on offer, and is refused if posted.
+    page = client.get(detail).get_data(as_text=True)
+    assert "1001" in page and "0202" not in page
+    lot = {"product_code": "beef_frozen", "net_weight": "10", "gross_weight": "11",
+           "weight_unit": "t", "packages_number": "1", "packages_kind": "bulk"}
+    assert post(client, f"{detail}/lots", lot).status_code == 422
+    lot["product_code"] = "wheat"
+    lot["marks"] = "Wagon 95123456, seal KZ 1"
+    assert post(client, f"{detail}/lots", lot).status_code == 302
+    upload = post(client, f"{detail}/documents", {
+        "kind": "contract", "file": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "contract.pdf")},
+        content_type="multipart/form-data")
+    assert upload.status_code == 302
+    response = post(client, f"{detail}/submit", {"version": str(consignment.version)})
+    assert response.status_code == 302
+    page = client.get(detail).get_data(as_text=True)
+    assert "Submitted" in page and "Wagon 95123456" in page and "contract.pdf" in page
+    db.session.refresh(consignment)
+    assert consignment.state == "submitted" and consignment.deadline is not None
+
+
+def test_submission_under_a_suspended_registration_is_refused_with_the_reason(ctx, client):
+    exporter, _inspector, registration, consignment = make_consignment("phyto", submit=False)
+    registrations.change_status(make_user("registrar"), registration, "suspend", {
+        "authority": "gacc", "suspended_from": local_today(), "reason": "GACC notice"})
+    _exporter_client(client, exporter)
+    response = post(client, f"/exporter/consignments/{consignment.id}/submit",
+                    {"version": str(consignment.version)})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "suspended" in page.lower() and registration.china_number in page
+    db.session.refresh(consignment)
+    assert consignment.state == "draft"
+
+
+def test_withdrawal_needs_a_reason_and_a_confirmation(ctx, client):
+    exporter, _inspector, _registration, consignment = make_consignment("phyto")
+    _exporter_client(client, exporter)
+    url = f"/exporter/consignments/{consignment.id}/withdraw"
+    version = str(consignment.version)
+    response = post(client, url, {"version": version, "reason": "Buyer cancelled"})
+    assert response.status_code == 422
+    assert "Tick the box to confirm." in response.get_data(as_text=True)
+    assert post(client, url, {"version": version, "confirm": "y"}).status_code == 422
+    db.session.refresh(consignment)
+    assert consignment.state == "submitted"
+    assert post(client, url, {"version": version, "confirm": "y",
+                              "reason": "Buyer cancelled"}).status_code == 302
+    db.session.refresh(consignment)
+    assert consignment.state == "withdrawn"
+
+
+def test_the_list_filters_by_state_and_hides_other_enterprises(ctx, client):
+    exporter, _i, _r, submitted = make_consignment("phyto")
+    other, _i2, _r2, foreign = make_consignment("vet", region="KZ-39")
+    _exporter_client(client, exporter)
+    page = client.get("/exporter/consignments/?state=submitted").get_data(as_text=True)
+    assert submitted.reference in page and foreign.reference not in page
+    assert submitted.reference not in client.get(
+        "/exporter/consignments/?state=draft").get_data(as_text=True)
+    assert client.get(f"/exporter/consignments/{foreign.id}").status_code == 404
+    assert post(client, f"/exporter/consignments/{foreign.id}/withdraw",
+                {"reason": "x", "confirm": "y"}).status_code == 404
+
+
+def _inspector_client(client, inspector):
+    login(client, inspector.email)
+    return client
+
+
+def test_the_inspector_queue_shows_the_deadline_and_flags_overdue(ctx, client):
+    _e, inspector, _r, consignment = make_consignment("vet")
+    consignment.deadline = local_today() - timedelta(days=1)
+    db.session.commit()
+    _inspector_client(client, inspector)
+    page = client.get("/inspector/consignments/").get_data(as_text=True)
+    assert consignment.reference in page and "overdue" in page
+    assert consignment.reference in client.get(
+        "/inspector/consignments/?overdue=1").get_data(as_text=True)
+
+
+def test_the_inspector_records_the_work_and_issues(ctx, client):
+    _e, inspector, registration, consignment = make_consignment("phyto")
+    _inspector_client(client, inspector)
+    base = f"/inspector/consignments/{consignment.id}"
+    assert post(client, f"{base}/start_inspection",
+                {"version": str(consignment.version)}).status_code == 302
+    today = local_today().isoformat()
+    assert post(client, f"{base}/inspection", {"inspected_on": today, "place": "Dostyk",
+                                               "result": "satisfactory"}).status_code == 302
+    limit = next(limit for limit in inspection.limits_for(consignment) if limit.kind == "max")
+    assert post(client, f"{base}/lab", {
+        "limit_id": str(limit.id), "sample_code": "S-7", "value": "0.001",
+        "unit": limit.unit, "tested_on": today}).status_code == 302
+    assert post(client, f"{base}/treatment", {
+        "type": "fumigation", "active_substance": "aluminium phosphide",
+        "concentration": "3 g/m³", "temperature": "20", "duration": "120 h",
+        "treated_on": today}).status_code == 302
+    db.session.refresh(consignment)
+    response = post(client, f"{base}/issue", {"version": str(consignment.version)})
+    assert response.status_code == 302
+    page = client.get(base).get_data(as_text=True)
+    certificate = db.session.scalar(select(ConsignmentCertificate))
+    assert certificate.number in page and "aluminium phosphide" in page
+    assert certificate.registration_id == registration.id
+
+
+def test_issue_after_a_suspension_is_refused_with_the_reason_and_no_number(ctx, client):
+    _e, inspector, registration, consignment = make_consignment("phyto")
+    inspect_ready(inspector, consignment)
+    registrations.change_status(make_user("registrar"), registration, "suspend", {
+        "authority": "gacc", "suspended_from": local_today(), "reason": "GACC notice"})
+    _inspector_client(client, inspector)
+    db.session.refresh(consignment)
+    response = post(client, f"/inspector/consignments/{consignment.id}/issue",
+                    {"version": str(consignment.version)})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "suspended" in page.lower()
+    assert db.session.scalar(select(func.count()).select_from(ConsignmentCertificate)) == 0
+    assert db.session.scalar(select(func.count()).select_from(ConsignmentCertificateCounter)) == 0
+
+
+def test_refusal_needs_a_reason_the_exporter_then_reads(app, ctx, client):
+    exporter, inspector, _r, consignment = make_consignment("phyto")
+    _inspector_client(client, inspector)
+    url = f"/inspector/consignments/{consignment.id}/refuse"
+    response = post(client, url, {"version": str(consignment.version), "confirm": "y"})
+    assert response.status_code == 422
+    assert "Please give a reason." in response.get_data(as_text=True)
+    assert post(client, url, {"version": str(consignment.version), "confirm": "y",
+                              "reason": "Live insects found"}).status_code == 302
+    exporter_client = _exporter_client(app.test_client(), exporter)
+    page = exporter_client.get(f"/exporter/consignments/{consignment.id}").get_data(as_text=True)
+    assert "Refused" in page and "Live insects found" in page
