@@ -14,7 +14,7 @@ STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 def check_csrf():
     """Refuse (400) every state-changing request whose session CSRF token is missing or wrong."""
-    if request.method not in STATE_CHANGING:
+    if request.method not in STATE_CHANGING or access.is_api_request():
         return
     form = BaseForm(request.form)
     form.validate()
@@ -92,6 +92,7 @@ def init_app(app) -> None:
         public,
         register,
         registrar,
+        tokens,
         verify,
     )
 
@@ -103,7 +104,7 @@ def init_app(app) -> None:
     errors.init_app(app)
     for module in (public, auth, exporter, documents, inspector, registrar, admin, dashboard,
                    notifications, assignment, laboratory, admin_limits, verify, register,
-                   certificates, issued, consignment_public):
+                   certificates, issued, consignment_public, tokens):
         app.register_blueprint(module.bp)
     _template_helpers(app)
 
