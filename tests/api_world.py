@@ -31,7 +31,10 @@ def bearer(secret: str) -> dict:
     return {"Authorization": f"Bearer {secret}"}
 
 
-def make_laboratory(name: str, parameters=("deoxynivalenol", "lead", "cadmium")):
+DON = "deoxynivalenol (DON)"
+
+
+def make_laboratory(name: str, parameters=(DON, "lead", "cadmium")):
     """An accredited laboratory valid for a year, and its account."""
     lab = laboratories.create_laboratory(None, {
         "name": name, "accreditation_number": "KZ.T.02.0001",
@@ -40,10 +43,10 @@ def make_laboratory(name: str, parameters=("deoxynivalenol", "lead", "cadmium"))
     return lab, user
 
 
-def wheat_limit(parameter: str = "deoxynivalenol") -> LabLimit:
+def wheat_limit(parameter: str = DON) -> LabLimit:
     """The limit of `parameter` that applies to wheat."""
-    return db.session.scalar(select(LabLimit).where(LabLimit.parameter == parameter)
-                             .order_by(LabLimit.id))
+    rows = db.session.scalars(select(LabLimit).where(LabLimit.parameter == parameter))
+    return next(row for row in rows if "wheat" in row.products.split())
 
 
 def lab_sample(inspector, application, lab, code: str) -> Sample:

@@ -30,6 +30,8 @@ class CerttrackApi(Api):
     """flask-smorest's Api whose errors are problems and whose handlers are the app's."""
 
     ERROR_SCHEMA = ProblemSchema
+    # Every operation lists the statuses it answers; no catch-all "default" response.
+    DEFAULT_ERROR_RESPONSE_NAME = None
 
     def _register_error_handlers(self):
         """The app's handlers (api.problems) answer for the API too: nothing to add."""

@@ -31,9 +31,11 @@ def _webargs_errors(error: HTTPException) -> dict | None:
     if not messages:
         return None
     flat: dict = {}
-    for location in messages.values():  # {"json": {"field": ["..."]}}
-        for name, value in location.items():
-            flat[name] = value if isinstance(value, list) else [json.dumps(value)]
+    for where, found in messages.items():  # {"json": {"field": ["..."]}} or {"json": ["..."]}
+        if not isinstance(found, dict):
+            found = {where: found}
+        for name, value in found.items():
+            flat[str(name)] = value if isinstance(value, list) else [json.dumps(value)]
     return flat
 
 

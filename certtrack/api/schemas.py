@@ -9,6 +9,23 @@ from marshmallow import validate
 from certtrack.models.application import HACCP_STATUSES, KINDS, VOLUME_UNITS, WATER_SOURCES
 from certtrack.services.listings import MAX_LIMIT
 
+DECIMAL_DOC = {"type": "string", "format": "decimal",
+               "description": "a decimal number written as a string, e.g. \"1000.5\""}
+
+
+def _within(low, high):
+    """A range check of a decimal (a function, so the document shows the value as a string)."""
+    def check(value):
+        if value is not None and not low <= value <= high:
+            raise ma.ValidationError(f"Must be between {low} and {high}.")
+    return check
+
+
+def decimal(*, low=0, high=10**10, **options) -> ma.fields.Decimal:
+    """A decimal exchanged as a string (no binary floating point on the way)."""
+    return ma.fields.Decimal(as_string=True, validate=_within(low, high), allow_nan=False,
+                             metadata=DECIMAL_DOC, **options)
+
 
 class Cursor(ma.fields.String):
     """An opaque cursor: the id to continue after, base64url-encoded."""
@@ -87,8 +104,7 @@ class EstablishmentSchema(ma.Schema):
 
 class ProductLineSchema(ma.Schema):
     product_code = ma.fields.String(required=True, validate=validate.Length(1, 64))
-    annual_volume = ma.fields.Decimal(required=True, as_string=True, places=3,
-                                      validate=validate.Range(0, 10**10, min_inclusive=False))
+    annual_volume = decimal(required=True, places=3)
     volume_unit = ma.fields.String(required=True, validate=validate.OneOf(VOLUME_UNITS))
 
 
@@ -117,10 +133,8 @@ class ApplicationInputSchema(ma.Schema):
     haccp_status = ma.fields.String(load_default=None, validate=validate.OneOf(HACCP_STATUSES))
     haccp_details = ma.fields.String(load_default="", validate=validate.Length(max=5000))
     traceability = ma.fields.String(load_default="", validate=validate.Length(max=5000))
-    production_capacity = ma.fields.Decimal(load_default=None, as_string=True, places=3,
-                                            validate=validate.Range(0, 10**10))
-    storage_capacity = ma.fields.Decimal(load_default=None, as_string=True, places=3,
-                                         validate=validate.Range(0, 10**10))
+    production_capacity = decimal(load_default=None, allow_none=True, places=3)
+    storage_capacity = decimal(load_default=None, allow_none=True, places=3)
     water_source = ma.fields.String(load_default=None, validate=validate.OneOf(WATER_SOURCES))
     staff_count = ma.fields.Integer(load_default=None, validate=validate.Range(0, 10**6))
     last_inspection_date = ma.fields.Date(load_default=None)
@@ -182,14 +196,14 @@ class LabResultSchema(ma.Schema):
     id = ma.fields.Integer()
     sample_id = ma.fields.Integer()
     parameter = ma.fields.String()
-    value = ma.fields.Decimal(as_string=True, allow_none=True)
+    value = decimal(allow_none=True)
     unit = ma.fields.String(allow_none=True)
-    loq = ma.fields.Decimal(as_string=True, allow_none=True)
+    loq = decimal(allow_none=True)
     detected = ma.fields.Boolean(allow_none=True)
     tested_on = ma.fields.Date()
     verdict = ma.fields.String()
     reason = ma.fields.String()
-    limit_value = ma.fields.Decimal(as_string=True, allow_none=True)
+    limit_value = decimal(allow_none=True)
     limit_unit = ma.fields.String(allow_none=True)
     limit_source = ma.fields.String()
 
@@ -205,11 +219,9 @@ class SampleSchema(ma.Schema):
 
 class ResultInputSchema(ma.Schema):
     limit_id = ma.fields.Integer(required=True, validate=validate.Range(1, 2**31 - 1))
-    value = ma.fields.Decimal(load_default=None, as_string=True, allow_none=True,
-                              validate=validate.Range(0, 10**10))
+    value = decimal(load_default=None, allow_none=True)
     unit = ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(max=16))
-    loq = ma.fields.Decimal(load_default=None, as_string=True, allow_none=True,
-                            validate=validate.Range(0, 10**10))
+    loq = decimal(load_default=None, allow_none=True)
     detected = ma.fields.Boolean(load_default=None, allow_none=True)
     method = ma.fields.String(load_default="", validate=validate.Length(max=120))
     tested_on = ma.fields.Date(required=True)
