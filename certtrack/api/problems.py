@@ -20,7 +20,7 @@ def problem(status: int, detail: str = "", *, errors: dict | None = None, header
     if errors:
         body["errors"] = {name or "_": [str(m) for m in messages]
                           for name, messages in errors.items()}
-    response = current_app.response_class(json.dumps(body), status=status,
+    response = current_app.response_class(json.dumps(body, ensure_ascii=False), status=status,
                                           mimetype=PROBLEM_TYPE)
     response.headers.extend(headers or {})
     return response
