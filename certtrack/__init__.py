@@ -4,7 +4,7 @@ import os
 
 from flask import Flask
 
-from certtrack import cli, extensions, tasks, web
+from certtrack import api, cli, extensions, tasks, web
 from certtrack.config import load_config
 from certtrack.web.i18n import select_locale
 
@@ -19,6 +19,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     extensions.babel.init_app(app, locale_selector=select_locale)
     web.init_app(app)
     tasks.init_app(app)
+    api.init_app(app)
     cli.init_app(app)
     return app
 

@@ -20,6 +20,7 @@ class Role(StrEnum):
     inspector = "inspector"
     registrar = "registrar"
     admin = "admin"
+    laboratory = "laboratory"  # an accredited laboratory: posts results of samples sent to it
 
 
 class State(StrEnum):

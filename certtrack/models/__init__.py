@@ -1,5 +1,12 @@
 """SQLAlchemy models, one module per aggregate; importing this package registers every table."""
 
+from certtrack.models.api import (
+    ApiToken,
+    IdempotencyRecord,
+    Laboratory,
+    Webhook,
+    WebhookDelivery,
+)
 from certtrack.models.application import Application, ApplicationProduct
 from certtrack.models.audit import AuditEvent, AuditHead
 from certtrack.models.certificate import (
@@ -46,6 +53,11 @@ from certtrack.models.search import enterprise_search, registration_search
 from certtrack.models.user import LoginAttempt, User, user_regions
 
 __all__ = [
+    "ApiToken",
+    "IdempotencyRecord",
+    "Laboratory",
+    "Webhook",
+    "WebhookDelivery",
     "Application",
     "ApplicationProduct",
     "AuditEvent",

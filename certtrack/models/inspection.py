@@ -141,6 +141,8 @@ class Sample(db.Model):
     taken_on: Mapped[date] = mapped_column(Date)
     matrix: Mapped[str] = mapped_column(String(200))
     laboratory: Mapped[str] = mapped_column(String(300))
+    # The accredited laboratory the sample was sent to, when it posts its results itself.
+    laboratory_id: Mapped[int | None] = mapped_column(ForeignKey("laboratory.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from certtrack.extensions import db
 from certtrack.models.base import UTCDateTime, utcnow
 
-ROLES = ("exporter", "inspector", "registrar", "admin")
+ROLES = ("exporter", "inspector", "registrar", "admin", "laboratory")
 COMMITTEES = ("phytosanitary", "veterinary")
 
 user_regions = Table(
@@ -20,7 +20,8 @@ user_regions = Table(
 
 
 class User(db.Model):
-    """A person who signs in: an exporter bound to one enterprise, or a member of staff."""
+    """A person who signs in: an exporter bound to one enterprise, an accredited laboratory, or
+    a member of staff."""
 
     __tablename__ = "user"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,6 +31,7 @@ class User(db.Model):
     role: Mapped[str] = mapped_column(String(16))
     committee: Mapped[str | None] = mapped_column(String(20))
     enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    laboratory_id: Mapped[int | None] = mapped_column(ForeignKey("laboratory.id"))
     locale: Mapped[str | None] = mapped_column(String(8))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     session_version: Mapped[int] = mapped_column(Integer, default=1)
@@ -38,6 +40,7 @@ class User(db.Model):
 
     regions = relationship("Region", secondary=user_regions, lazy="selectin")
     enterprise = relationship("Enterprise", foreign_keys=[enterprise_id])
+    laboratory = relationship("Laboratory")
 
     @property
     def region_codes(self) -> set[str]:

@@ -115,6 +115,8 @@ def _account_errors(data: dict) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if data["role"] not in ROLES:
         errors["role"] = [_("Choose a role.")]
+    if data["role"] == "laboratory" and not data.get("laboratory_id"):
+        errors["laboratory_id"] = [_("A laboratory's account names its laboratory.")]
     if data["role"] == "inspector":
         if data.get("committee") not in COMMITTEES:
             errors["committee"] = [_("An inspector belongs to a committee.")]
@@ -145,6 +147,7 @@ def create_user(actor: User | None, data: dict) -> User:
         email=email, full_name=data["full_name"].strip(), role=data["role"],
         password_hash=_hash(data["password"]),
         committee=data.get("committee") if inspector else None,
+        laboratory_id=data.get("laboratory_id") if data["role"] == "laboratory" else None,
         regions=list(db.session.scalars(select(Region).where(Region.code.in_(regions)))),
     )
     db.session.add(user)

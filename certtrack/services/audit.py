@@ -2,6 +2,9 @@
 
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC
 
@@ -40,6 +43,21 @@ def chain_hash(prev_hash: str, event: AuditEvent) -> str:
     return hashlib.sha256((prev_hash + canonical_content(event)).encode()).hexdigest()
 
 
+# The channel a request came through when it is not a page: the access token, named in every
+# audit row the request writes (`data["via"]`), so that a machine's writes can be told apart.
+_channel: ContextVar[dict | None] = ContextVar("audit_channel", default=None)
+
+
+@contextmanager
+def acting_through(channel: dict) -> Iterator[None]:
+    """Name `channel` (e.g. {"token_id": 3, "token_name": "ERP"}) in the rows written inside."""
+    reset = _channel.set(channel)
+    try:
+        yield
+    finally:
+        _channel.reset(reset)
+
+
 def ensure_audit_head() -> None:
     """Create the chain's tip row if the database has none (no commit)."""
     if db.session.get(AuditHead, 1) is None:
@@ -57,6 +75,8 @@ def record_event(actor, action: str, *, object_type: str, object_id: int | None 
     instead of forking the chain.
     """
     ensure_audit_head()
+    if (channel := _channel.get()) is not None:
+        data = {**(data or {}), "via": channel}
     tip = db.session.execute(
         update(AuditHead)
         .where(AuditHead.id == 1)

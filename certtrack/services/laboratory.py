@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from certtrack.domain import compliance
 from certtrack.domain.workflow import Action, IllegalTransition, State, check_transition
 from certtrack.extensions import db
-from certtrack.models import Application, LabLimit, LabResult, Sample, User
+from certtrack.models import Application, LabLimit, Laboratory, LabResult, Sample, User
 from certtrack.services.applications import apply_transition, local_today
 from certtrack.services.audit import record_event
 from certtrack.services.errors import NotFound, PermissionDenied, ValidationFailed
@@ -89,7 +89,17 @@ def _sample_errors(application: Application, data: dict) -> dict[str, list[str]]
     for field in ("matrix", "laboratory"):
         if not (data.get(field) or "").strip():
             errors[field] = [_("This field is required.")]
+    if data.get("laboratory_id") and not accredited(data["laboratory_id"]):
+        errors["laboratory_id"] = [_("Choose a laboratory whose accreditation is valid.")]
     return errors
+
+
+def accredited(laboratory_id: int) -> Laboratory | None:
+    """The laboratory if its accreditation is valid today, else None."""
+    laboratory = db.session.get(Laboratory, laboratory_id)
+    if laboratory is None or laboratory.accredited_until < local_today():
+        return None
+    return laboratory
 
 
 def record_sample(actor: User, application: Application, data: dict) -> Sample:
@@ -117,14 +127,15 @@ def _insert_sample(actor: User, application: Application, data: dict) -> Sample:
         sample = Sample(application_id=application.id, code=data["code"].strip(),
                         product_code=data["product_code"], taken_on=data["taken_on"],
                         matrix=data["matrix"].strip(), laboratory=data["laboratory"].strip(),
-                        created_by_id=actor.id)
+                        laboratory_id=data.get("laboratory_id") or None, created_by_id=actor.id)
         db.session.add(sample)
         db.session.flush()
         record_event(actor, "sample_recorded", object_type="sample", object_id=sample.id,
                      application_id=application.id,
                      data={"code": sample.code, "product": sample.product_code,
                            "taken_on": sample.taken_on.isoformat(),
-                           "laboratory": sample.laboratory})
+                           "laboratory": sample.laboratory,
+                           "laboratory_id": sample.laboratory_id})
     return sample
 
 
@@ -197,8 +208,23 @@ def record_result(actor: User, application: Application, sample: Sample, data: d
     require_inspector(actor, application)
     if sample.application_id != application.id:
         raise NotFound(_("No such sample."))
+    return store_result(actor, application, sample, data)
+
+
+def store_result(actor: User, application: Application, sample: Sample, data: dict,
+                 allowed_parameters=None) -> LabResult:
+    """Judge and store a result for a sample whose recorder the caller has checked.
+
+    The one path of a result, whether an inspector types it or a laboratory posts it.
+    `allowed_parameters`, when given, are the only parameters the result may be for.
+    :raise IllegalTransition: the application is not in laboratory testing.
+    :raise ValidationFailed: see record_result(); a parameter outside `allowed_parameters`.
+    """
     _require_state(actor, application, RESULT_STATES, "record_result")
     limit, result, evaluation = _evaluate(sample, data)
+    if allowed_parameters is not None and limit.parameter not in allowed_parameters:
+        raise ValidationFailed({"limit_id": [_(
+            "This parameter is outside the laboratory's scope of accreditation.")]})
     with transaction():
         row = LabResult(
             sample_id=sample.id, application_id=application.id, limit_id=limit.id,

@@ -67,7 +67,8 @@ def _can_see(actor, registration: Registration) -> bool:
     return actor.role in (Role.registrar, Role.admin)
 
 
-def _scope(actor, query):
+def registration_scope(actor, query):
+    """Restrict a Registration query to the rows `actor` may see (the rule of _can_see)."""
     if actor.role == Role.exporter:
         return query.where(Registration.enterprise_id == (actor.enterprise_id or 0))
     if actor.role in (Role.registrar, Role.admin):
@@ -81,7 +82,7 @@ def list_registrations(actor, *, status: str | None = None, category: str | None
 
     `search` matches the China number or the enterprise's name or BIN, ignoring case.
     """
-    query = _scope(actor, select(Registration)).options(
+    query = registration_scope(actor, select(Registration)).options(
         joinedload(Registration.enterprise), joinedload(Registration.establishment),
         joinedload(Registration.application))
     if status:

@@ -27,7 +27,7 @@ from certtrack.services.certificates import certificate_status
 from certtrack.services.errors import Throttled
 from certtrack.services.transaction import transaction
 
-CHANNELS = ("qr", "form", "pdf")
+CHANNELS = ("qr", "form", "pdf", "api")
 MAX_CODE_LENGTH = 64
 _DUMMY_CODE = secrets.token_urlsafe(24)
 

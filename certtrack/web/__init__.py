@@ -14,7 +14,7 @@ STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 def check_csrf():
     """Refuse (400) every state-changing request whose session CSRF token is missing or wrong."""
-    if request.method not in STATE_CHANGING:
+    if request.method not in STATE_CHANGING or access.is_api_request():
         return
     form = BaseForm(request.form)
     form.validate()
@@ -96,6 +96,7 @@ def init_app(app) -> None:
         public,
         register,
         registrar,
+        tokens,
         verify,
     )
 
@@ -108,7 +109,7 @@ def init_app(app) -> None:
     for module in (public, auth, exporter, documents, inspector, registrar, admin, dashboard,
                    notifications, assignment, laboratory, admin_limits, admin_renewal_list,
                    verify, register, certificates, issued, consignment_public, consignments,
-                   consignment_inspection, admin_jobs):
+                   consignment_inspection, admin_jobs, tokens):
         app.register_blueprint(module.bp)
     _template_helpers(app)
 

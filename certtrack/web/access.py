@@ -7,6 +7,15 @@ from flask import abort, current_app, g, redirect, request, session, url_for
 from certtrack.domain.workflow import Role
 from certtrack.services.accounts import session_user
 
+# The JSON API authenticates machines by bearer token only: the session cookie is neither
+# read nor needed there, so there is no cross-site request to forge (and no CSRF token).
+API_PREFIX = "/api/"
+
+
+def is_api_request() -> bool:
+    """True for a request of the API (its document and reference page included)."""
+    return request.path.startswith(API_PREFIX)
+
 
 def public(view):
     """Mark a view as reachable without signing in (allow-list, docs/security.md item 8)."""
@@ -17,6 +26,8 @@ def public(view):
 def load_signed_in_user() -> None:
     """Put the signed-in, active user with a current session version in `g.user`, else None."""
     g.user = None
+    if is_api_request():
+        return
     user_id, version = session.get("uid"), session.get("sv")
     if user_id is None:
         return
@@ -29,7 +40,7 @@ def load_signed_in_user() -> None:
 
 def require_login():
     """Send anonymous visitors of any non-public endpoint to the sign-in page."""
-    if request.endpoint is None or g.user is not None:
+    if request.endpoint is None or g.user is not None or is_api_request():
         return None
     view = current_app.view_functions.get(request.endpoint)
     if request.endpoint == "static" or getattr(view, "public", False):

@@ -1,11 +1,12 @@
 """Sign-in, sign-out, one's own password and language."""
 
-from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 
 from certtrack.services import accounts
 from certtrack.services.errors import Throttled, ValidationFailed
 from certtrack.web import access
+from certtrack.web import tokens as tokens_page
 from certtrack.web.forms import ChangePasswordForm, LoginForm, render_form
 
 bp = Blueprint("auth", __name__)
@@ -40,7 +41,7 @@ def logout():
 
 @bp.get("/account")
 def account():
-    return render_template("auth/account.html", form=ChangePasswordForm())
+    return tokens_page.account_page()
 
 
 @bp.post("/account/password")
@@ -55,7 +56,7 @@ def change_password():
             access.sign_in(g.user)
             flash(_("Your password was changed. Other sessions were signed out."), "success")
             return redirect(url_for("auth.account"))
-    return render_form("auth/account.html", form)
+    return render_form("auth/account.html", form, **tokens_page.token_context())
 
 
 @bp.post("/language")

@@ -15,6 +15,7 @@ def _titles() -> dict[int, str]:
         404: _("Page not found"),
         405: _("This action is not available here"),
         409: _("Changed by someone else"),
+        412: _("Changed by someone else"),
         413: _("The file is too large"),
         422: _("Please correct the form"),
         429: _("Too many attempts"),
@@ -38,10 +39,19 @@ def _max_mb() -> int:
     return int((current_app.config.get("MAX_CONTENT_LENGTH") or 0) / (1024 * 1024))
 
 
+def title(status: int) -> str:
+    """The translated title of the error page for `status` (the API's problem titles too)."""
+    return _titles().get(status, _("Error"))
+
+
+def default_message(status: int) -> str:
+    """The translated message the error page shows for `status` when none is given."""
+    return _messages(status)
+
+
 def render_error(status: int, message: str = ""):
     """The error page for `status`, with `message` (already translated) or a default one."""
-    title = _titles().get(status, _("Error"))
-    body = render_template("errors/error.html", status=status, title=title,
+    body = render_template("errors/error.html", status=status, title=title(status),
                            message=message or _messages(status),
                            reload_url=request.full_path if status == 409 else None)
     return body, status

@@ -120,6 +120,7 @@ ROLES = {
     "inspector": _l("Inspector"),
     "registrar": _l("Registrar"),
     "admin": _l("Administrator"),
+    "laboratory": _l("Accredited laboratory"),
 }
 COMMITTEES = {
     "phytosanitary": _l("Phytosanitary (State Inspection in the Agro-Industrial Complex)"),

@@ -12,6 +12,7 @@ HOMES = {
     Role.inspector: "inspector.queue",
     Role.registrar: "registrar.overview",
     Role.admin: "admin.users",
+    Role.laboratory: "auth.account",  # a laboratory works through the API: its tokens
 }
 
 

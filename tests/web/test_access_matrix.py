@@ -31,6 +31,7 @@ from certtrack.models import (
 from certtrack.services import applications, certificates, gacc
 from certtrack.services.consignments import drafts
 from certtrack.services.reference import load_reference
+from certtrack.web.access import API_PREFIX
 
 from consignment_factories import WHEAT_LOT, header
 from factories import QUESTIONNAIRE, make_exporter_with_application, make_user, move_to_state
@@ -63,6 +64,9 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("auth.logout", "POST"): (401,) + (302,) * 7,
     ("auth.account", "GET"): (302,) + (200,) * 7,
     ("auth.change_password", "POST"): (401,) + (422,) * 7,
+    ("tokens.create", "POST"): (401,) + (422,) * 7,
+    # Nobody's token: 404 whoever asks (a token is only ever its owner's).
+    ("tokens.revoke", "POST"): (401,) + (404,) * 7,
     ("auth.language", "POST"): (302,) * 8,
     ("exporter.home", "GET"): (302, 200, 200, *STAFF_DENIED, 403),
     ("exporter.register_enterprise", "GET"): (302, 302, 302, *STAFF_DENIED, 403),
@@ -208,7 +212,8 @@ POST_BODIES = {
     "admin_renewal_list.edit": {"confidence": "nonsense"},
 }
 # The verb of endpoints that serve several actions.
-VERBS = {"exporter.transition": {"verb": "submit"}, "inspector.act": {"verb": "claim"},
+VERBS = {"tokens.revoke": {"token_id": 999999}, "exporter.transition": {"verb": "submit"},
+         "inspector.act": {"verb": "claim"},
          "consignments.transition": {"verb": "withdraw"},
          "consignment_inspection.act": {"verb": "refuse"},
          "registrar.change_registration": {"verb": "suspend"}}
@@ -220,9 +225,14 @@ def _methods(rule: Rule) -> set[str]:
     return set(rule.methods or ()) - {"HEAD", "OPTIONS"}
 
 
+def _page_rules(app) -> list[Rule]:
+    """Every rule but the API's: it authenticates by bearer token, never by session, and has
+    its own matrix (tests/api/test_api_access_matrix.py)."""
+    return [rule for rule in app.url_map.iter_rules() if not rule.rule.startswith(API_PREFIX)]
+
+
 def _routes(app) -> set[tuple[str, str]]:
-    return {(rule.endpoint, method) for rule in app.url_map.iter_rules()
-            for method in _methods(rule)}
+    return {(rule.endpoint, method) for rule in _page_rules(app) for method in _methods(rule)}
 
 
 def _teardown(app, database_url: str) -> None:
@@ -379,7 +389,7 @@ def test_allow_list_is_exactly_the_views_marked_public(world):
 
 def test_every_other_endpoint_sends_anonymous_visitors_to_sign_in(world):
     checked = 0
-    for rule in world.app.url_map.iter_rules():
+    for rule in _page_rules(world.app):
         if rule.endpoint in ALLOW_LIST:
             continue
         url = url_of(world, rule.endpoint)

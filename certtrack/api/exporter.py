@@ -1,0 +1,208 @@
+"""The exporter's operations: enterprise, establishments, applications, registrations."""
+
+from flask import url_for
+from flask_babel import gettext as _
+from flask_smorest import Blueprint
+
+from certtrack.api import schemas
+from certtrack.api.core import WRITE_ERRORS, operation
+from certtrack.api.etags import stale
+from certtrack.domain.workflow import Role
+from certtrack.services import (
+    applications,
+    certificates,
+    documents,
+    enterprises,
+    listings,
+    registrations,
+)
+from certtrack.services.errors import NotFound
+from certtrack.services.permissions import application_rights
+from certtrack.web.issued import pdf_response
+
+bp = Blueprint("exporter_api", __name__, url_prefix="/api/v1",
+               description="An exporter's enterprise, applications, registrations and "
+                           "certificates.")
+EXPORTER = (Role.exporter,)
+
+
+def page(result: listings.Page) -> dict:
+    """The envelope of a page: its items and the cursor of the next."""
+    return {"items": result.items, "next_cursor": schemas.encode_cursor(result.next_after)}
+
+
+def application_view(user, application) -> dict:
+    """An application as the API shows it, with what the user may do now."""
+    rights = application_rights(user, application)
+    return {**{name: getattr(application, name) for name in schemas.ApplicationSchema().fields
+               if name != "allowed_actions"},
+            "allowed_actions": [str(action) for action in rights.actions]}
+
+
+def _tagged(user, application, status: int = 200):
+    headers = {"ETag": f'"application-{application.id}-v{application.version}"'}
+    if status == 201:
+        headers["Location"] = url_for("exporter_api.application", application_id=application.id)
+    return application_view(user, application), status, headers
+
+
+@bp.get("/enterprise")
+@bp.response(200, schemas.EnterpriseSchema)
+@operation(bp, *EXPORTER)
+def enterprise(user):
+    """The exporter's enterprise."""
+    found = enterprises.own_enterprise(user)
+    if found is None:
+        raise NotFound(_("Register your enterprise first."))
+    return found
+
+
+@bp.get("/establishments")
+@bp.arguments(schemas.PageArgs, location="query")
+@bp.response(200, schemas.page_of(schemas.EstablishmentSchema))
+@operation(bp, *EXPORTER)
+def establishment_list(user, args):
+    """The enterprise's establishments."""
+    return page(listings.establishments(user, after=args["cursor"], limit=args["limit"]))
+
+
+@bp.get("/applications")
+@bp.arguments(schemas.ApplicationFilter, location="query")
+@bp.response(200, schemas.page_of(schemas.ApplicationSchema))
+@operation(bp, *EXPORTER)
+def application_list(user, args):
+    """The enterprise's applications, optionally in one state."""
+    result = listings.applications(user, after=args["cursor"], limit=args["limit"],
+                                   state=args["state"])
+    return {"items": [application_view(user, a) for a in result.items],
+            "next_cursor": schemas.encode_cursor(result.next_after)}
+
+
+@bp.post("/applications")
+@bp.arguments(schemas.ApplicationInputSchema)
+@bp.response(201, schemas.ApplicationSchema, headers={"ETag": {"schema": {"type": "string"}},
+                                                      "Location": {"schema": {"type": "string"}}})
+@operation(bp, *EXPORTER, scope="write", errors=WRITE_ERRORS)
+def create_application(user, data):
+    """Start a draft application (the questionnaire may be incomplete)."""
+    return _tagged(user, applications.create_application(user, data), 201)
+
+
+@bp.get("/applications/<int:application_id>")
+@bp.response(200, schemas.ApplicationSchema, headers={"ETag": {"schema": {"type": "string"}}})
+@operation(bp, *EXPORTER)
+def application(user, application_id: int):
+    """One application; its ETag goes into If-Match of the writes on it."""
+    return _tagged(user, applications.get_application(user, application_id))
+
+
+@bp.post("/applications/<int:application_id>/products")
+@bp.arguments(schemas.ProductLineSchema)
+@bp.response(201, schemas.ApplicationSchema, headers={"ETag": {"schema": {"type": "string"}}})
+@operation(bp, *EXPORTER, scope="write", errors=WRITE_ERRORS)
+def add_product(user, data, application_id: int):
+    """Add a product of the application's category with its annual volume."""
+    target = applications.get_application(user, application_id)
+    if (refused := stale("application", target)) is not None:
+        return refused
+    applications.add_product(user, target, data)
+    return _tagged(user, applications.get_application(user, application_id), 201)
+
+
+@bp.post("/applications/<int:application_id>/documents")
+@bp.arguments(schemas.DocumentUploadSchema, location="form")
+@bp.arguments(schemas.FileSchema, location="files")
+@bp.response(201, schemas.DocumentSchema)
+@operation(bp, *EXPORTER, scope="write", errors=WRITE_ERRORS)
+def upload_document(user, form, files, application_id: int):
+    """Upload a document (PDF, JPEG or PNG, checked by content) as multipart/form-data."""
+    target = applications.get_application(user, application_id)
+    if (refused := stale("application", target)) is not None:
+        return refused
+    upload = files["file"]
+    return documents.upload_document(user, target, form["document_type"], upload.stream,
+                                     upload.filename or "")
+
+
+@bp.post("/applications/<int:application_id>/submit")
+@bp.response(200, schemas.SubmittedSchema, headers={"ETag": {"schema": {"type": "string"}}})
+@operation(bp, *EXPORTER, scope="write", errors=WRITE_ERRORS)
+def submit(user, application_id: int):
+    """Submit a draft (or resubmit a returned application); send If-Match."""
+    target = applications.get_application(user, application_id)
+    if (refused := stale("application", target)) is not None:
+        return refused
+    deadline = applications.submit_application(user, target, target.version)
+    target = applications.get_application(user, application_id)
+    body, _status, headers = _tagged(user, target)
+    return {"application": body, "completeness_deadline": deadline}, 200, headers
+
+
+@bp.post("/applications/<int:application_id>/withdraw")
+@bp.arguments(schemas.WithdrawSchema)
+@bp.response(200, schemas.ApplicationSchema, headers={"ETag": {"schema": {"type": "string"}}})
+@operation(bp, *EXPORTER, scope="write", errors=WRITE_ERRORS)
+def withdraw(user, data, application_id: int):
+    """Withdraw the application for good (a reason is kept in the history); send If-Match."""
+    target = applications.get_application(user, application_id)
+    if (refused := stale("application", target)) is not None:
+        return refused
+    applications.withdraw_application(user, target, data["comment"], target.version)
+    return _tagged(user, applications.get_application(user, application_id))
+
+
+@bp.get("/registrations")
+@bp.arguments(schemas.RegistrationFilter, location="query")
+@bp.response(200, schemas.page_of(schemas.RegistrationSchema))
+@operation(bp, Role.exporter, Role.registrar)
+def registration_list(user, args):
+    """The registrations the user may see: an exporter its own, a registrar all (an export
+    for GACC's and the ministry's systems)."""
+    return page(listings.registrations(user, after=args["cursor"], limit=args["limit"],
+                                       status=args["status"], category=args["category"]))
+
+
+@bp.get("/registrations/<int:registration_id>")
+@bp.response(200, schemas.RegistrationSchema)
+@operation(bp, Role.exporter, Role.registrar)
+def registration(user, registration_id: int):
+    """One registration."""
+    return registrations.get_registration(user, registration_id)
+
+
+def certificate_view(certificate) -> dict:
+    """A certificate with its status as of today (never stored)."""
+    return {"id": certificate.id, "number": certificate.number,
+            "registration_id": certificate.registration_id, "issued_at": certificate.issued_at,
+            "revoked_at": certificate.revoked_at,
+            "status": certificates.certificate_status(certificate)}
+
+
+@bp.get("/certificates")
+@bp.arguments(schemas.CertificateFilter, location="query")
+@bp.response(200, schemas.page_of(schemas.CertificateSchema))
+@operation(bp, *EXPORTER)
+def certificate_list(user, args):
+    """The enterprise's certificates."""
+    result = listings.certificates(user, after=args["cursor"], limit=args["limit"],
+                                   registration_id=args["registration_id"])
+    return {"items": [certificate_view(c) for c in result.items],
+            "next_cursor": schemas.encode_cursor(result.next_after)}
+
+
+@bp.get("/certificates/<int:certificate_id>")
+@bp.response(200, schemas.CertificateSchema)
+@operation(bp, *EXPORTER)
+def certificate(user, certificate_id: int):
+    """One certificate."""
+    return certificate_view(certificates.get_certificate(user, certificate_id))
+
+
+@bp.get("/certificates/<int:certificate_id>/pdf")
+@bp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf")
+@operation(bp, *EXPORTER)
+def certificate_pdf(user, certificate_id: int):
+    """The PDF issued with the certificate, exactly as stored."""
+    found = certificates.get_certificate(user, certificate_id)
+    pdf = certificates.stored_pdf(found)
+    return pdf_response(pdf.content, f"{found.number}.pdf", etag=pdf.sha256)

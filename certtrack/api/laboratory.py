@@ -1,0 +1,43 @@
+"""An accredited laboratory's operations: the samples sent to it, and its results."""
+
+from flask_smorest import Blueprint
+
+from certtrack.api import schemas
+from certtrack.api.core import WRITE_ERRORS, operation
+from certtrack.domain.workflow import Role
+from certtrack.services import laboratories, listings
+
+bp = Blueprint("laboratory_api", __name__, url_prefix="/api/v1/laboratory",
+               description="Samples sent to an accredited laboratory, and its results.")
+
+
+@bp.get("/samples")
+@bp.arguments(schemas.SampleFilter, location="query")
+@bp.response(200, schemas.page_of(schemas.SampleSchema))
+@operation(bp, Role.laboratory)
+def sample_list(user, args):
+    """The samples sent to the laboratory; `pending=true`: those still without a result."""
+    result = listings.samples(user, after=args["cursor"], limit=args["limit"],
+                              pending=args["pending"])
+    return {"items": result.items, "next_cursor": schemas.encode_cursor(result.next_after)}
+
+
+@bp.get("/samples/<int:sample_id>")
+@bp.response(200, schemas.SampleSchema)
+@operation(bp, Role.laboratory)
+def sample(user, sample_id: int):
+    """One sample sent to the laboratory, with the results recorded so far."""
+    return laboratories.get_sample(user, sample_id)
+
+
+@bp.post("/samples/<int:sample_id>/results")
+@bp.arguments(schemas.ResultInputSchema)
+@bp.response(201, schemas.LabResultSchema)
+@operation(bp, Role.laboratory, scope="write", errors=WRITE_ERRORS)
+def post_result(user, data, sample_id: int):
+    """Post a result; it is judged against the parameter's limit exactly as on the page.
+
+    `detected` says whether a banned substance or a pest was found (for limits of presence);
+    otherwise give `value` and `unit` (mg/kg, µg/kg, ppm or ppb).
+    """
+    return laboratories.post_result(user, sample_id, data)

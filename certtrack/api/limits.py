@@ -1,0 +1,52 @@
+"""Rate limits of the API per token and per client address (Flask-Limiter).
+
+Counters live in Redis when REDIS_URL (or RATELIMIT_STORAGE_URI) is set; otherwise in the
+process's memory, which is right for tests and a single process only: behind several
+workers each counts for itself, so a deployment with more than one sets REDIS_URL.
+"""
+
+import hashlib
+
+from flask import current_app, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+from certtrack.api.core import bearer_secret
+
+limiter = Limiter(key_func=get_remote_address)
+
+
+def token_or_address() -> str:
+    """The token's digest when the request carries one, else the client's address."""
+    secret = bearer_secret()
+    if secret:
+        return "token:" + hashlib.sha256(secret.encode()).hexdigest()[:32]
+    return "address:" + (request.remote_addr or "unknown")
+
+
+def _per_token() -> str:
+    return current_app.config["API_RATE_LIMIT_PER_TOKEN"]
+
+
+def _per_address() -> str:
+    return current_app.config["API_RATE_LIMIT_PER_ADDRESS"]
+
+
+def configure(app) -> None:
+    """Storage and the IETF draft's header names (draft-ietf-httpapi-ratelimit-headers)."""
+    app.config.setdefault("API_RATE_LIMIT_PER_TOKEN", "600/minute")
+    app.config.setdefault("API_RATE_LIMIT_PER_ADDRESS", "1200/minute")
+    redis_url = app.config.get("REDIS_URL")
+    app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    app.config.setdefault("RATELIMIT_HEADER_LIMIT", "RateLimit-Limit")
+    app.config.setdefault("RATELIMIT_HEADER_REMAINING", "RateLimit-Remaining")
+    app.config.setdefault("RATELIMIT_HEADER_RESET", "RateLimit-Reset")
+    app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
+    limiter.init_app(app)
+
+
+def limit_blueprint(bp) -> None:
+    """Both limits on every operation of `bp`."""
+    limiter.limit(_per_token, key_func=token_or_address)(bp)
+    limiter.limit(_per_address, key_func=get_remote_address, scope="api-address")(bp)

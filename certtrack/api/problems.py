@@ -1,0 +1,83 @@
+"""Errors of the API as application/problem+json (RFC 9457), in the pages' words."""
+
+from flask import current_app, json
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from certtrack.domain.workflow import IllegalTransition
+from certtrack.services.errors import ServiceError, ValidationFailed
+from certtrack.web import errors as page_errors
+from certtrack.web.access import is_api_request
+
+PROBLEM_TYPE = "application/problem+json"
+
+
+def problem(status: int, detail: str = "", *, errors: dict | None = None, headers=None):
+    """A problem response: `title` as the error page's title, `detail` its message."""
+    body = {"type": "about:blank", "title": str(page_errors.title(status)), "status": status,
+            "detail": str(detail or page_errors.default_message(status) or
+                          page_errors.title(status))}
+    if errors:
+        body["errors"] = {name or "_": [str(m) for m in messages]
+                          for name, messages in errors.items()}
+    response = current_app.response_class(json.dumps(body, ensure_ascii=False), status=status,
+                                          mimetype=PROBLEM_TYPE)
+    response.headers.extend(headers or {})
+    return response
+
+
+def _webargs_errors(error: HTTPException) -> dict | None:
+    messages = (getattr(error, "data", None) or {}).get("messages")
+    if not messages:
+        return None
+    flat: dict = {}
+    for where, found in messages.items():  # {"json": {"field": ["..."]}} or {"json": ["..."]}
+        if not isinstance(found, dict):
+            found = {where: found}
+        for name, value in found.items():
+            flat[str(name)] = value if isinstance(value, list) else [json.dumps(value)]
+    return flat
+
+
+def handle_http_exception(error: HTTPException):
+    if not is_api_request():
+        return page_errors.handle_http_exception(error)
+    if error.code is None or error.code < 400:
+        return error
+    headers = {}
+    if error.code == 405 and error.valid_methods:
+        headers["Allow"] = ", ".join(error.valid_methods)
+    headers.update(getattr(error, "data", None) and error.data.get("headers") or {})
+    return problem(error.code, errors=_webargs_errors(error), headers=headers)
+
+
+def handle_service_error(error: ServiceError):
+    if not is_api_request():
+        return page_errors.handle_service_error(error)
+    headers = {"Retry-After": str(error.retry_after)} if hasattr(error, "retry_after") else {}
+    if error.status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="certtrack"'
+    errors = error.errors if isinstance(error, ValidationFailed) else None
+    return problem(error.status, error.message, errors=errors, headers=headers)
+
+
+def no_longer_possible(_error: IllegalTransition):
+    """A state change the workflow no longer allows: the pages' 'no longer possible' (409)."""
+    return problem(409, _("This action is no longer possible; the page shows the current "
+                          "state."))
+
+
+def handle_unexpected(error: Exception):
+    if not is_api_request():
+        return page_errors.handle_unexpected(error)
+    original = getattr(error, "original_exception", error)
+    if isinstance(original, HTTPException):
+        return handle_http_exception(original)
+    return problem(InternalServerError.code)
+
+
+def init_app(app) -> None:
+    """Take over the app's handlers: problems for the API, the error page for the rest."""
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(ServiceError, handle_service_error)
+    app.register_error_handler(InternalServerError, handle_unexpected)

@@ -1,0 +1,57 @@
+"""Operations anyone may call without a token: certificate verification, the public register."""
+
+from flask import request
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_smorest import Blueprint
+
+from certtrack.api import schemas
+from certtrack.api.core import public_operation
+from certtrack.services import register, verification
+from certtrack.services.errors import NotFound
+
+bp = Blueprint("public_api", __name__, url_prefix="/api/v1/public",
+               description="Certificate verification and the public register; no token.")
+
+
+@bp.get("/verify")
+@bp.arguments(schemas.VerifyArgs, location="query")
+@bp.response(200, schemas.VerificationSchema)
+@public_operation(bp)
+def verify(args):
+    """What the public may know of a certificate, by its number and verification code.
+
+    An unknown number and a wrong code get the same 404; look-ups per address are throttled
+    as on the verification page (429 with Retry-After).
+    """
+    answer = verification.verify(request.remote_addr, args["number"], args["code"], "api")
+    if not answer.found:
+        raise NotFound(_("There is nothing here, or you do not have access to it."))
+    data, locale = answer.certificate.data, str(get_locale())
+    names = data["enterprise"]["name"]
+    return {"found": True, "number": answer.certificate.number, "status": answer.status,
+            "issued_at": answer.certificate.issued_at.isoformat(),
+            "enterprise": names.get(locale) or names.get("en", ""),
+            "china_number": data["china_registration_number"], "pdf_sha256": answer.sha256}
+
+
+def _entry(row, locale: str) -> dict:
+    return {"enterprise": row.enterprise.name_in(locale), "bin": row.enterprise.bin,
+            "establishment": row.establishment.name,
+            "region_code": row.establishment.region_code,
+            "gacc_category_code": row.gacc_category_code, "china_number": row.china_number,
+            "valid_from": row.valid_from, "valid_to": row.valid_to, "status": row.status}
+
+
+@bp.get("/register")
+@bp.arguments(schemas.RegisterArgs, location="query")
+@bp.response(200, schemas.page_of(schemas.RegisterEntrySchema))
+@public_operation(bp, errors=(400, 422, 429))
+def register_page(args):
+    """The register of establishments listed by GACC, in the page's order and filters."""
+    number = args["cursor"] or 1
+    pagination = register.search_register(args["q"], args["category"], args["region"],
+                                          page=number)
+    locale = str(get_locale())
+    return {"items": [_entry(row, locale) for row in pagination.items],
+            "next_cursor": schemas.encode_cursor(number + 1) if pagination.has_next else None}

@@ -1,0 +1,263 @@
+"""The API's marshmallow schemas: what a machine sends and what it gets back."""
+
+import base64
+import binascii
+
+import marshmallow as ma
+from marshmallow import validate
+
+from certtrack.models.application import HACCP_STATUSES, KINDS, VOLUME_UNITS, WATER_SOURCES
+from certtrack.services.listings import MAX_LIMIT
+
+DECIMAL_DOC = {"type": "string", "format": "decimal",
+               "description": "a decimal number written as a string, e.g. \"1000.5\""}
+
+
+def _within(low, high):
+    """A range check of a decimal (a function, so the document shows the value as a string)."""
+    def check(value):
+        if value is not None and not low <= value <= high:
+            raise ma.ValidationError(f"Must be between {low} and {high}.")
+    return check
+
+
+def decimal(*, low=0, high=10**10, **options) -> ma.fields.Decimal:
+    """A decimal exchanged as a string (no binary floating point on the way)."""
+    return ma.fields.Decimal(as_string=True, validate=_within(low, high), allow_nan=False,
+                             metadata=DECIMAL_DOC, **options)
+
+
+class Cursor(ma.fields.String):
+    """An opaque cursor: the id to continue after, base64url-encoded."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            after = int(base64.urlsafe_b64decode(text.encode() + b"==").decode())
+        except (ValueError, binascii.Error, UnicodeDecodeError) as error:
+            raise ma.ValidationError("Not a cursor of this API.") from error
+        if after < 0:
+            raise ma.ValidationError("Not a cursor of this API.")
+        return after
+
+
+def encode_cursor(after: int | None) -> str | None:
+    """The cursor of the page after id `after` (None: no more pages)."""
+    if after is None:
+        return None
+    return base64.urlsafe_b64encode(str(after).encode()).decode().rstrip("=")
+
+
+class PageArgs(ma.Schema):
+    """?limit=…&cursor=…"""
+
+    limit = ma.fields.Integer(load_default=20, validate=validate.Range(1, MAX_LIMIT))
+    cursor = Cursor(load_default=None, metadata={"description": "next_cursor of the last page"})
+
+
+class ApplicationFilter(PageArgs):
+    state = ma.fields.String(load_default=None, validate=validate.Length(max=32))
+
+
+class RegistrationFilter(PageArgs):
+    status = ma.fields.String(load_default=None, validate=validate.Length(max=16))
+    category = ma.fields.String(load_default=None, validate=validate.Length(max=64))
+
+
+class CertificateFilter(PageArgs):
+    registration_id = ma.fields.Integer(load_default=None,
+                                        validate=validate.Range(1, 2**31 - 1))
+
+
+class SampleFilter(PageArgs):
+    pending = ma.fields.Boolean(load_default=None)
+
+
+def page_of(item_schema) -> type[ma.Schema]:
+    """The envelope of a page of `item_schema`."""
+    return ma.Schema.from_dict({
+        "items": ma.fields.List(ma.fields.Nested(item_schema), required=True),
+        "next_cursor": ma.fields.String(allow_none=True, required=True),
+    }, name=f"{item_schema.__name__.removesuffix('Schema')}Page")
+
+
+class EnterpriseSchema(ma.Schema):
+    id = ma.fields.Integer()
+    bin = ma.fields.String()
+    name_en = ma.fields.String()
+    name_kk = ma.fields.String()
+    name_ru = ma.fields.String()
+    name_zh = ma.fields.String()
+    legal_form = ma.fields.String()
+    region_code = ma.fields.String()
+    address = ma.fields.String()
+
+
+class EstablishmentSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    type = ma.fields.String()
+    region_code = ma.fields.String()
+    address = ma.fields.String()
+    kz_registration_number = ma.fields.String()
+
+
+class ProductLineSchema(ma.Schema):
+    product_code = ma.fields.String(required=True, validate=validate.Length(1, 64))
+    annual_volume = decimal(required=True, places=3)
+    volume_unit = ma.fields.String(required=True, validate=validate.OneOf(VOLUME_UNITS))
+
+
+class ApplicationSchema(ma.Schema):
+    id = ma.fields.Integer()
+    reference = ma.fields.String()
+    state = ma.fields.String()
+    kind = ma.fields.String()
+    establishment_id = ma.fields.Integer()
+    gacc_category_code = ma.fields.String()
+    region_code = ma.fields.String()
+    created_at = ma.fields.AwareDateTime()
+    updated_at = ma.fields.AwareDateTime()
+    submitted_at = ma.fields.AwareDateTime(allow_none=True)
+    stage_deadline = ma.fields.Date(allow_none=True)
+    version = ma.fields.Integer()
+    products = ma.fields.List(ma.fields.Nested(ProductLineSchema))
+    allowed_actions = ma.fields.List(ma.fields.String(), metadata={
+        "description": "what this token's user may do now (the pages' buttons)"})
+
+
+class ApplicationInputSchema(ma.Schema):
+    establishment_id = ma.fields.Integer(required=True, validate=validate.Range(1, 2**31 - 1))
+    gacc_category_code = ma.fields.String(required=True, validate=validate.Length(1, 64))
+    kind = ma.fields.String(load_default="new", validate=validate.OneOf(KINDS))
+    haccp_status = ma.fields.String(load_default=None, validate=validate.OneOf(HACCP_STATUSES))
+    haccp_details = ma.fields.String(load_default="", validate=validate.Length(max=5000))
+    traceability = ma.fields.String(load_default="", validate=validate.Length(max=5000))
+    production_capacity = decimal(load_default=None, allow_none=True, places=3)
+    storage_capacity = decimal(load_default=None, allow_none=True, places=3)
+    water_source = ma.fields.String(load_default=None, validate=validate.OneOf(WATER_SOURCES))
+    staff_count = ma.fields.Integer(load_default=None, validate=validate.Range(0, 10**6))
+    last_inspection_date = ma.fields.Date(load_default=None)
+    last_inspection_authority = ma.fields.String(load_default="",
+                                                 validate=validate.Length(max=300))
+
+
+class DocumentUploadSchema(ma.Schema):
+    document_type = ma.fields.String(required=True, validate=validate.Length(1, 64))
+
+
+class FileSchema(ma.Schema):
+    file = ma.fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+class DocumentSchema(ma.Schema):
+    id = ma.fields.Integer()
+    document_type_code = ma.fields.String()
+    version = ma.fields.Integer()
+    original_name = ma.fields.String()
+    content_type = ma.fields.String()
+    size = ma.fields.Integer()
+    sha256 = ma.fields.String()
+
+
+class WithdrawSchema(ma.Schema):
+    comment = ma.fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class SubmittedSchema(ma.Schema):
+    application = ma.fields.Nested(ApplicationSchema)
+    completeness_deadline = ma.fields.Date()
+
+
+class RegistrationSchema(ma.Schema):
+    id = ma.fields.Integer()
+    application_id = ma.fields.Integer()
+    enterprise_id = ma.fields.Integer()
+    establishment_id = ma.fields.Integer()
+    gacc_category_code = ma.fields.String()
+    china_number = ma.fields.String()
+    listing_date = ma.fields.Date()
+    valid_from = ma.fields.Date()
+    valid_to = ma.fields.Date()
+    status = ma.fields.String()
+    regime = ma.fields.String()
+
+
+class CertificateSchema(ma.Schema):
+    id = ma.fields.Integer()
+    number = ma.fields.String()
+    registration_id = ma.fields.Integer()
+    issued_at = ma.fields.AwareDateTime()
+    revoked_at = ma.fields.AwareDateTime(allow_none=True)
+    status = ma.fields.String()
+
+
+class LabResultSchema(ma.Schema):
+    id = ma.fields.Integer()
+    sample_id = ma.fields.Integer()
+    parameter = ma.fields.String()
+    value = decimal(allow_none=True)
+    unit = ma.fields.String(allow_none=True)
+    loq = decimal(allow_none=True)
+    detected = ma.fields.Boolean(allow_none=True)
+    tested_on = ma.fields.Date()
+    verdict = ma.fields.String()
+    reason = ma.fields.String()
+    limit_value = decimal(allow_none=True)
+    limit_unit = ma.fields.String(allow_none=True)
+    limit_source = ma.fields.String()
+
+
+class SampleSchema(ma.Schema):
+    id = ma.fields.Integer()
+    code = ma.fields.String()
+    product_code = ma.fields.String()
+    taken_on = ma.fields.Date()
+    matrix = ma.fields.String()
+    results = ma.fields.List(ma.fields.Nested(LabResultSchema))
+
+
+class ResultInputSchema(ma.Schema):
+    limit_id = ma.fields.Integer(required=True, validate=validate.Range(1, 2**31 - 1))
+    value = decimal(load_default=None, allow_none=True)
+    unit = ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(max=16))
+    loq = decimal(load_default=None, allow_none=True)
+    detected = ma.fields.Boolean(load_default=None, allow_none=True)
+    method = ma.fields.String(load_default="", validate=validate.Length(max=120))
+    tested_on = ma.fields.Date(required=True)
+    valid_days = ma.fields.Integer(load_default=None, allow_none=True,
+                                   validate=validate.Range(1, 3650))
+
+
+class VerifyArgs(ma.Schema):
+    number = ma.fields.String(required=True, validate=validate.Length(1, 32))
+    code = ma.fields.String(required=True, validate=validate.Length(1, 64))
+
+
+class VerificationSchema(ma.Schema):
+    found = ma.fields.Boolean()
+    number = ma.fields.String()
+    status = ma.fields.String()
+    issued_at = ma.fields.String()
+    enterprise = ma.fields.String()
+    china_number = ma.fields.String()
+    pdf_sha256 = ma.fields.String()
+
+
+class RegisterArgs(ma.Schema):
+    cursor = Cursor(load_default=None, metadata={"description": "next_cursor of the last page"})
+    q = ma.fields.String(load_default="", validate=validate.Length(max=200))
+    category = ma.fields.String(load_default=None, validate=validate.Length(max=64))
+    region = ma.fields.String(load_default=None, validate=validate.Length(max=8))
+
+
+class RegisterEntrySchema(ma.Schema):
+    enterprise = ma.fields.String()
+    bin = ma.fields.String()
+    establishment = ma.fields.String()
+    region_code = ma.fields.String()
+    gacc_category_code = ma.fields.String()
+    china_number = ma.fields.String()
+    valid_from = ma.fields.Date()
+    valid_to = ma.fields.Date()
+    status = ma.fields.String()

@@ -1,0 +1,95 @@
+"""Accredited laboratories: the samples sent to them and the results they post."""
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from certtrack.domain.workflow import Role
+from certtrack.extensions import db
+from certtrack.models import Application, Laboratory, LabResult, Sample, User
+from certtrack.services import laboratory
+from certtrack.services.applications import local_today
+from certtrack.services.audit import record_event
+from certtrack.services.errors import NotFound, PermissionDenied, ValidationFailed
+from certtrack.services.transaction import transaction
+
+
+def create_laboratory(actor: User | None, data: dict) -> Laboratory:
+    """Record an accredited laboratory (name, accreditation_number, accredited_until,
+    parameters). `actor` None means the command line.
+
+    :raise PermissionDenied: the actor is not an administrator.
+    :raise ValidationFailed: no name, no validity date, no parameter.
+    """
+    if actor is not None and actor.role != Role.admin:
+        raise PermissionDenied(_("Only administrators manage accounts."))
+    errors = {}
+    if not (data.get("name") or "").strip():
+        errors["name"] = [_("This field is required.")]
+    if not isinstance(data.get("accredited_until"), date):
+        errors["accredited_until"] = [_("This field is required.")]
+    if not data.get("parameters"):
+        errors["parameters"] = [_("This field is required.")]
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction():
+        lab = Laboratory(name=data["name"].strip(),
+                         accreditation_number=(data.get("accreditation_number") or "").strip(),
+                         accredited_until=data["accredited_until"],
+                         parameters=sorted(set(data["parameters"])))
+        db.session.add(lab)
+        db.session.flush()
+        record_event(actor, "laboratory_created", object_type="laboratory", object_id=lab.id,
+                     data={"name": lab.name, "accredited_until": lab.accredited_until.isoformat(),
+                           "parameters": lab.parameters})
+    return lab
+
+
+def _require_laboratory(actor: User) -> None:
+    if actor.role != Role.laboratory or actor.laboratory_id is None:
+        raise PermissionDenied(_("Only an accredited laboratory posts results."))
+
+
+def samples_query(actor: User):
+    """The samples sent to the actor's laboratory, as a query (oldest first by id).
+
+    :raise PermissionDenied: the actor is not a laboratory's account.
+    """
+    _require_laboratory(actor)
+    return select(Sample).where(Sample.laboratory_id == actor.laboratory_id)
+
+
+def get_sample(actor: User, sample_id: int) -> Sample:
+    """A sample sent to the actor's laboratory.
+
+    :raise PermissionDenied: not a laboratory's account, or a sample sent to another one.
+    :raise NotFound: no such sample.
+    """
+    _require_laboratory(actor)
+    sample = db.session.get(Sample, sample_id)
+    if sample is None:
+        raise NotFound(_("No such sample."))
+    if sample.laboratory_id != actor.laboratory_id:
+        raise PermissionDenied(_("This sample was not sent to your laboratory."))
+    return sample
+
+
+def post_result(actor: User, sample_id: int, data: dict) -> LabResult:
+    """A laboratory's result for a sample sent to it, judged as an inspector's would be.
+
+    :raise PermissionDenied: see get_sample(); the laboratory's accreditation has lapsed.
+    :raise NotFound: no such sample.
+    :raise IllegalTransition: the application is not in laboratory testing.
+    :raise ValidationFailed: see laboratory.record_result(); a parameter outside the scope.
+    """
+    sample = get_sample(actor, sample_id)
+    lab = actor.laboratory
+    if lab.accredited_until < local_today():
+        raise PermissionDenied(_("The laboratory's accreditation has lapsed."))
+    application = db.session.get(Application, sample.application_id)
+    if data.get("limit_id") is None:
+        raise ValidationFailed({"limit_id": [_("Choose a parameter that applies to %(product)s.",
+                                               product=sample.product_code)]})
+    return laboratory.store_result(actor, application, sample, data,
+                                   allowed_parameters=set(lab.parameters))

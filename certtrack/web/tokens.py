@@ -1,0 +1,70 @@
+"""Personal access tokens on the account page: created (the secret shown once) and revoked."""
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, IntegerField, SelectMultipleField, StringField, widgets
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+
+from certtrack.services import tokens
+from certtrack.services.errors import ValidationFailed
+from certtrack.web.forms import BaseForm, ChangePasswordForm
+
+bp = Blueprint("tokens", __name__, url_prefix="/account/tokens")
+
+
+class TokenForm(BaseForm):
+    name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100)],
+                       description=_l("Say which system uses it, e.g. “ERP export module”."))
+    scopes = SelectMultipleField(
+        _l("Scopes"),
+        choices=[SelectChoice("read", _l("Read")), SelectChoice("write", _l("Write"))],
+        default=["read"], validators=[DataRequired()],
+        widget=widgets.ListWidget(prefix_label=False), option_widget=widgets.CheckboxInput())
+    days = IntegerField(_l("Valid for (days)"), default=90,
+                        validators=[InputRequired(), NumberRange(1, tokens.MAX_DAYS)])
+
+
+class RevokeTokenForm(BaseForm):
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+    confirm = BooleanField(_l("I understand that systems using this token stop working."),
+                           validators=[DataRequired()])
+
+
+def token_context(token_form=None, revoke_forms=None, secret=None) -> dict:
+    """What the account page's token section shows."""
+    return {"token_form": token_form or TokenForm(), "tokens": tokens.list_tokens(g.user),
+            "revoke_forms": revoke_forms or {}, "new_secret": secret,
+            "revoke_form": RevokeTokenForm()}
+
+
+def account_page(status=200, **context):
+    """The account page with its token section."""
+    return render_template("auth/account.html", form=ChangePasswordForm(),
+                           **token_context(**context)), status
+
+
+@bp.post("")
+def create():
+    form = TokenForm(request.form)
+    if form.validate():
+        try:
+            _token, secret = tokens.create_token(g.user, form.data)
+        except ValidationFailed as error:
+            form.add_errors(error.errors)
+        else:
+            # Shown in this answer only, never stored or put in the session.
+            return account_page(secret=secret)
+    return account_page(422, token_form=form)
+
+
+@bp.post("/<int:token_id>/revoke")
+def revoke(token_id: int):
+    form = RevokeTokenForm(request.form)
+    if form.validate():
+        token = tokens.revoke_token(g.user, token_id, form.reason.data)
+        flash(_("The token “%(name)s” was revoked.", name=token.name), "success")
+        return redirect(url_for("auth.account"))
+    tokens.get_token(g.user, token_id)
+    return account_page(422, revoke_forms={token_id: form})

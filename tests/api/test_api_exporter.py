@@ -1,0 +1,107 @@
+"""The exporter's journey through the API: a draft, a document, submit, the state polled."""
+
+import io
+
+import pytest
+from flask_babel import force_locale, gettext
+from sqlalchemy import select
+
+from certtrack.extensions import db
+from certtrack.models import Application, AuditEvent
+from certtrack.services import applications
+
+from api_world import bearer, token_for
+from factories import PDF_BYTES, QUESTIONNAIRE, make_exporter_with_application
+
+
+@pytest.fixture
+def exporter(ctx):
+    user, _enterprise, establishment, application = make_exporter_with_application()
+    return user, establishment, application, token_for(user)
+
+
+def _new_draft(client, secret, establishment, **headers):
+    body = {**{k: v for k, v in QUESTIONNAIRE.items() if v is not None},
+            "establishment_id": establishment.id}
+    return client.post("/api/v1/applications", json=body, headers={**bearer(secret), **headers})
+
+
+def test_exporter_creates_fills_and_submits_a_draft(client, exporter):
+    _user, establishment, _application, secret = exporter
+    created = _new_draft(client, secret, establishment)
+    assert created.status_code == 201, created.get_json()
+    draft = created.get_json()
+    assert draft["state"] == "draft" and "submit" in draft["allowed_actions"]
+    assert created.headers["Location"].endswith(f"/api/v1/applications/{draft['id']}")
+    url = f"/api/v1/applications/{draft['id']}"
+    added = client.post(url + "/products", headers=bearer(secret), json={
+        "product_code": "wheat", "annual_volume": "1000", "volume_unit": "t"})
+    assert added.status_code == 201, added.get_json()
+    required = applications.required_document_types(db.session.get(Application, draft["id"]))
+    for code in [document_type.code for document_type in required]:
+        uploaded = client.post(url + "/documents", headers=bearer(secret),
+                               content_type="multipart/form-data", data={
+                                   "document_type": code,
+                                   "file": (io.BytesIO(PDF_BYTES), f"{code}.pdf")})
+        assert uploaded.status_code == 201, uploaded.get_json()
+        assert uploaded.get_json()["content_type"] == "application/pdf"
+    etag = client.get(url, headers=bearer(secret)).headers["ETag"]
+    submitted = client.post(url + "/submit", headers={**bearer(secret), "If-Match": etag})
+    assert submitted.status_code == 200, submitted.get_json()
+    assert submitted.get_json()["application"]["state"] == "submitted"
+    assert client.get(url, headers=bearer(secret)).get_json()["state"] == "submitted"
+
+
+def test_a_stale_if_match_gets_412_and_changes_nothing(client, exporter):
+    _user, _establishment, application, secret = exporter
+    url = f"/api/v1/applications/{application.id}"
+    etag = client.get(url, headers=bearer(secret)).headers["ETag"]
+    stale = etag.replace(f"v{application.version}", f"v{application.version - 1 or 99}")
+    answer = client.post(url + "/withdraw", headers={**bearer(secret), "If-Match": stale},
+                         json={"comment": "changed our mind"})
+    assert answer.status_code == 412
+    assert answer.content_type == "application/problem+json"
+    assert answer.headers["ETag"] == etag
+    assert client.get(url, headers=bearer(secret)).get_json()["state"] == "draft"
+
+
+def test_an_incomplete_draft_is_refused_with_the_pages_message_in_russian(client, ctx):
+    user, _enterprise, _establishment, application = make_exporter_with_application(
+        complete=False)
+    secret = token_for(user)
+    answer = client.post(f"/api/v1/applications/{application.id}/submit",
+                         headers={**bearer(secret), "Accept-Language": "ru"})
+    assert answer.status_code == 422
+    problem = answer.get_json()
+    assert answer.content_type == "application/problem+json"
+    assert problem["status"] == 422
+    with force_locale("ru"):
+        expected = gettext("The application is not complete yet.")
+    assert expected != "The application is not complete yet."
+    assert problem["detail"] == expected
+
+
+def test_the_audit_row_names_the_token(client, exporter):
+    _user, establishment, _application, secret = exporter
+    created = _new_draft(client, secret, establishment)
+    event = db.session.scalar(select(AuditEvent).where(
+        AuditEvent.action == "application_created",
+        AuditEvent.object_id == created.get_json()["id"]))
+    assert event.data["via"]["token_name"] == f"{exporter[0].email} system"
+    assert isinstance(event.data["via"]["token_id"], int)
+
+
+def test_a_read_token_cannot_write(client, exporter):
+    user, establishment, _application, _secret = exporter
+    reader = token_for(user, scopes=("read",))
+    before = db.session.scalar(select(db.func.count()).select_from(Application))
+    assert _new_draft(client, reader, establishment).status_code == 403
+    assert db.session.scalar(select(db.func.count()).select_from(Application)) == before
+
+
+def test_a_session_cookie_is_not_a_credential_of_the_api(client, exporter):
+    from forms import login
+
+    user, _establishment, application, _secret = exporter
+    login(client, user.email)
+    assert client.get(f"/api/v1/applications/{application.id}").status_code == 401
