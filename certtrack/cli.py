@@ -10,9 +10,11 @@ from flask_migrate import upgrade
 
 from certtrack.demo import seed as demo
 from certtrack.demo.documents import write_demo_documents
+from certtrack.domain.workflow import Role
 from certtrack.services import accounts, audit, reference
 from certtrack.services.applications import local_today
 from certtrack.services.errors import ValidationFailed
+from certtrack.services.permissions import SYSTEM
 from certtrack.services.scheduled import run_daily_once
 from certtrack.tasks import worker
 
@@ -38,8 +40,8 @@ def load_reference_command():
 @click.command("create-user")
 @click.option("--email", prompt=True)
 @click.option("--name", "full_name", prompt="Full name")
-@click.option("--role", type=click.Choice(["admin", "registrar", "inspector", "exporter"]),
-              default="admin", show_default=True)
+@click.option("--role", type=click.Choice([role.value for role in Role]),
+              default=Role.admin.value, show_default=True)
 @click.option("--committee", type=click.Choice(["phytosanitary", "veterinary"]))
 @click.option("--region", "regions", multiple=True, help="ISO 3166-2 code; repeat for several.")
 @click.password_option(help="At least 12 characters; prompted for when omitted.")
@@ -49,7 +51,7 @@ def create_user_command(email, full_name, role, committee, regions, password):
     data = {"email": email, "full_name": full_name, "role": role, "committee": committee,
             "regions": list(regions), "password": password}
     try:
-        user = accounts.create_user(None, data)
+        user = accounts.create_user(SYSTEM, data)
     except ValidationFailed as error:
         for field, messages in error.errors.items():
             for message in messages:

@@ -3,6 +3,7 @@
 import io
 
 from certtrack.services import accounts, applications, documents, enterprises
+from certtrack.services.permissions import SYSTEM
 
 from forms import PASSWORD
 
@@ -23,7 +24,7 @@ def make_user(role: str = "exporter", email: str | None = None, **extra):
     if role == "inspector":
         data.update(committee="phytosanitary", regions=["KZ-11"])
     data.update(extra)
-    return accounts.create_user(None, data)
+    return accounts.create_user(SYSTEM, data)
 
 
 make_user.counter = 1

@@ -3,10 +3,12 @@
 from typing import NamedTuple
 
 from certtrack.domain.identifiers import bin_check_digit
+from certtrack.domain.workflow import Role
 from certtrack.extensions import db
 from certtrack.models import Establishment, User
 from certtrack.services import enterprises
 from certtrack.services.audit import record_event
+from certtrack.services.permissions import SYSTEM
 from certtrack.services.transaction import transaction
 
 DEMO_DOMAIN = "demo.certtrack.kz"
@@ -163,12 +165,12 @@ def _exporter_account(template: User, email: str, full_name: str, locale: str | 
     """An exporter with the demo password: the template's hash is reused (scrypt is slow and
     the password is the same), with the audit row accounts.create_user writes."""
     with transaction():
-        user = User(email=email, full_name=full_name, role="exporter", locale=locale,
+        user = User(email=email, full_name=full_name, role=Role.exporter, locale=locale,
                     password_hash=template.password_hash)
         db.session.add(user)
         db.session.flush()
-        record_event(None, "user_created", object_type="user", object_id=user.id,
-                     data={"email": email, "role": "exporter"})
+        record_event(SYSTEM, "user_created", object_type="user", object_id=user.id,
+                     data={"email": email, "role": Role.exporter.value})
     return user
 
 

@@ -14,6 +14,7 @@ from certtrack.demo.journey import DEMO_PDF, Cast
 from certtrack.extensions import db
 from certtrack.models import User
 from certtrack.services import accounts, applications, documents, enterprises, gacc
+from certtrack.services.permissions import SYSTEM
 
 DEMO_PASSWORD = "certtrack-demo-2026"  # noqa: S105 - printed on purpose; demo data only
 DEMO_USERS = (
@@ -33,7 +34,7 @@ __all__ = ["DEMO_PASSWORD", "DEMO_PDF", "DEMO_USERS", "existing_demo_logins", "s
 def _create_users() -> dict[str, User]:
     users = {}
     for role, email, name, committee, regions in DEMO_USERS:
-        users[email] = accounts.create_user(None, {
+        users[email] = accounts.create_user(SYSTEM, {
             "email": email, "full_name": name, "role": role, "committee": committee,
             "regions": list(regions), "password": DEMO_PASSWORD,
         })

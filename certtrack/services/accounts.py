@@ -13,7 +13,8 @@ from certtrack.models import Region, User
 from certtrack.models.base import utcnow
 from certtrack.models.user import COMMITTEES, ROLES, LoginAttempt
 from certtrack.services.audit import record_event
-from certtrack.services.errors import NotFound, PermissionDenied, Throttled, ValidationFailed
+from certtrack.services.errors import NotFound, Throttled, ValidationFailed
+from certtrack.services.permissions import SYSTEM, require_admin
 
 PASSWORD_MIN, PASSWORD_MAX = 12, 128
 
@@ -88,7 +89,7 @@ def authenticate(email: str, password: str, address: str | None) -> User:
     if user is None or not valid or not user.is_active:
         for key, _limit in keys:
             db.session.add(LoginAttempt(key=key))
-        record_event(None, "login_failed", object_type="user",
+        record_event(SYSTEM, "login_failed", object_type="user",
                      object_id=user.id if user else None, data={"email": email})
         db.session.commit()
         raise ValidationFailed({"": [_("Invalid e-mail or password.")]})
@@ -104,11 +105,6 @@ def record_logout(user: User) -> None:
     user.session_version += 1
     record_event(user, "logout", object_type="user", object_id=user.id)
     db.session.commit()
-
-
-def _require_admin(actor: User | None) -> None:
-    if actor is not None and actor.role != "admin":
-        raise PermissionDenied(_("Only administrators manage accounts."))
 
 
 def _account_errors(data: dict) -> dict[str, list[str]]:
@@ -128,11 +124,11 @@ def _account_errors(data: dict) -> dict[str, list[str]]:
 def create_user(actor: User | None, data: dict) -> User:
     """Create an account from `data` (email, full_name, password, role, committee, regions).
 
-    `actor` None means the command line. All problems are reported together.
+    `actor` SYSTEM means the command line. All problems are reported together.
     :raise PermissionDenied: the actor is not an administrator.
     :raise ValidationFailed: duplicate e-mail, weak password, missing committee or regions.
     """
-    _require_admin(actor)
+    require_admin(actor)
     email = data["email"].strip().lower()
     errors = _account_errors(data)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
@@ -164,7 +160,7 @@ def get_user(actor: User, user_id: int) -> User:
     :raise PermissionDenied: the actor is not an administrator.
     :raise NotFound: no such account.
     """
-    _require_admin(actor)
+    require_admin(actor)
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound(_("No such account."))
@@ -176,7 +172,7 @@ def update_user(actor: User, user: User, data: dict) -> None:
 
     :raise ValidationFailed: missing committee or regions, or an admin disabling themself.
     """
-    _require_admin(actor)
+    require_admin(actor)
     errors = _account_errors(data)
     if user.id == actor.id and (not data["is_active"] or data["role"] != "admin"):
         errors[""] = [_("You cannot disable your own account or remove your own admin role.")]
@@ -202,7 +198,7 @@ def reset_password(actor: User, user: User, new_password: str) -> None:
 
     :raise ValidationFailed: the password breaks a rule.
     """
-    _require_admin(actor)
+    require_admin(actor)
     if problems := password_problems(new_password):
         raise ValidationFailed({"password": problems})
     user.password_hash = _hash(new_password)
@@ -250,7 +246,7 @@ def session_user(user_id, version) -> User | None:
 
 def list_users(actor: User, *, text: str = "", role: str | None = None, page: int = 1):
     """One page of accounts for administrators, filtered by role and name or e-mail."""
-    _require_admin(actor)
+    require_admin(actor)
     query = select(User).order_by(User.role, User.email)
     if role:
         query = query.where(User.role == role)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from certtrack.domain.calendar import SLA_WORKING_DAYS
-from certtrack.domain.workflow import State, check_transition
+from certtrack.domain.workflow import Role, State, check_transition
 from certtrack.extensions import db
 from certtrack.models import (
     Application,
@@ -30,7 +30,12 @@ from certtrack.services import market_access
 from certtrack.services.audit import record_event
 from certtrack.services.corrections import resolve_open_requests
 from certtrack.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from certtrack.services.permissions import application_scope, can_see_application
+from certtrack.services.permissions import (
+    application_scope,
+    can_see_application,
+    has_role,
+    require_owner,
+)
 from certtrack.services.reference import working_calendar
 from certtrack.services.transaction import stale_message, transaction
 
@@ -84,11 +89,6 @@ def count_by_state(actor: User) -> dict[str, int]:
     return dict(db.session.execute(query.group_by(Application.state)).all())
 
 
-def _require_owner(actor: User, application: Application) -> None:
-    if actor.role != "exporter" or application.enterprise_id != actor.enterprise_id:
-        raise NotFound(_("No such application."))
-
-
 def _require_editable(application: Application) -> None:
     if application.state not in EDITABLE_STATES:
         raise PermissionDenied(_("This application can no longer be changed."))
@@ -136,7 +136,7 @@ def create_application(actor: User, data: dict) -> Application:
     :raise PermissionDenied: the actor has no enterprise.
     :raise ValidationFailed: unknown kind, category, or an establishment not the actor's.
     """
-    if actor.role != "exporter" or actor.enterprise_id is None:
+    if not has_role(actor, Role.exporter) or actor.enterprise_id is None:
         raise PermissionDenied(_("Register your enterprise first."))
     if errors := _application_errors(actor, data):
         raise ValidationFailed(errors)
@@ -162,7 +162,7 @@ def update_application(actor: User, application: Application, data: dict) -> Non
     :raise Conflict: saved by someone else since the form was loaded.
     :raise ValidationFailed: as for create_application().
     """
-    _require_owner(actor, application)
+    require_owner(actor, application)
     _require_editable(application)
     if errors := _application_errors(actor, data):
         raise ValidationFailed(errors)
@@ -187,7 +187,7 @@ def add_product(actor: User, application: Application, data: dict) -> Applicatio
 
     :raise ValidationFailed: unknown product, another category, a duplicate, or a bad unit.
     """
-    _require_owner(actor, application)
+    require_owner(actor, application)
     _require_editable(application)
     product = db.session.get(Product, data.get("product_code") or "")
     errors: dict[str, list[str]] = {}
@@ -216,7 +216,7 @@ def remove_product(actor: User, application: Application, line_id: int) -> None:
 
     :raise NotFound: the line is not part of this application.
     """
-    _require_owner(actor, application)
+    require_owner(actor, application)
     _require_editable(application)
     line = next((line for line in application.products if line.id == line_id), None)
     if line is None:
@@ -328,7 +328,7 @@ def submit_application(actor: User, application: Application, version=None) -> d
     :raise IllegalTransition: not a draft or returned application.
     :raise Conflict: changed by someone else since the page was loaded.
     """
-    _require_owner(actor, application)
+    require_owner(actor, application)
     _check_version(application, version)
     action = "resubmit" if application.state == State.returned else "submit"
     check_transition(State(application.state), action, actor.role)
@@ -351,7 +351,7 @@ def withdraw_application(actor: User, application: Application, comment: str = "
     :raise IllegalTransition: the application is past the point where it can be withdrawn.
     :raise Conflict: changed by someone else since the page was loaded.
     """
-    _require_owner(actor, application)
+    require_owner(actor, application)
     _check_version(application, version)
     with transaction():
         apply_transition(actor, application, "withdraw", comment=comment,

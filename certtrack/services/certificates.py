@@ -30,18 +30,14 @@ from certtrack.services import queue
 from certtrack.services.applications import local_today
 from certtrack.services.audit import record_event
 from certtrack.services.certificate_pdf import render_pending_certificate
-from certtrack.services.errors import NotFound, PermissionDenied, ValidationFailed
+from certtrack.services.errors import NotFound, ValidationFailed
 from certtrack.services.notifications import enterprise_users, notify
+from certtrack.services.permissions import has_role, owns, require_registrar
 from certtrack.services.print_context import certificate_context
 from certtrack.services.transaction import transaction
 
 STATUSES = ("valid", "suspended", "expired", "revoked", "replaced")
 ENDED_REGISTRATION = ("revoked", "cancelled", "invalidated")
-
-
-def _require_registrar(actor) -> None:
-    if actor is None or actor.role != Role.registrar:
-        raise PermissionDenied(_("Only a registrar may do this."))
 
 
 def app_path(endpoint: str, **values) -> str:
@@ -136,7 +132,7 @@ def preview_certificate(actor, registration: Registration) -> RenderedPdf:
 
     :raise PermissionDenied: not a registrar.
     """
-    _require_registrar(actor)
+    require_registrar(actor)
     today = local_today()
     current = current_certificate(registration.id)
     context = certificate_context(
@@ -200,7 +196,7 @@ def issue_certificate(actor, registration: Registration, *, replaces: Certificat
         already has a current certificate (or `replaces` is no longer current).
     :raise Conflict: the database refused a racing write (SQLite's lock timeout).
     """
-    _require_registrar(actor)
+    require_registrar(actor)
     if replaces is not None and not reason.strip():
         raise ValidationFailed({"reason": [_("Say what changed since the certificate was "
                                              "issued.")]})
@@ -254,10 +250,7 @@ def get_certificate(actor, certificate_id: int) -> Certificate:
 
 
 def _may_download(actor, certificate: Certificate) -> bool:
-    if actor.role == Role.registrar:
-        return True
-    return (actor.role == Role.exporter and actor.enterprise_id is not None
-            and certificate.registration.enterprise_id == actor.enterprise_id)
+    return has_role(actor, Role.registrar) or owns(actor, certificate.registration.enterprise_id)
 
 
 def stored_pdf(certificate: Certificate) -> StoredPdf | None:
@@ -286,7 +279,7 @@ def revoke_certificate(actor, certificate: Certificate, reason: str) -> Certific
     :raise ValidationFailed: no reason; already revoked or replaced (also when a racing
         request revoked it first).
     """
-    _require_registrar(actor)
+    require_registrar(actor)
     if not (reason or "").strip():
         raise ValidationFailed({"reason": [_("Say why the certificate is revoked.")]})
     refusal = revoke_refusal(certificate)

@@ -14,14 +14,10 @@ from certtrack.extensions import db
 from certtrack.models import Application, Finding, LabLimit, LabResult, User
 from certtrack.services.applications import apply_transition, local_today
 from certtrack.services.errors import ValidationFailed
-from certtrack.services.laboratory import (
-    plain,
-    require_inspector,
-    to_domain_result,
-    valid_until,
-)
+from certtrack.services.laboratory import plain, to_domain_result, valid_until
 from certtrack.services.limits import limits_for_products, to_domain_limit
 from certtrack.services.notifications import enterprise_users, notify
+from certtrack.services.permissions import require_inspector
 from certtrack.services.transaction import transaction
 
 
@@ -166,7 +162,7 @@ def conclude_positive(actor: User, application: Application, text: str = "") -> 
     """Conclude positively (inspected → conclusion_positive) when nothing blocks it.
 
     Stores the conclusion text (a standard sentence when empty) and notifies the exporter.
-    :raise NotFound / PermissionDenied: see laboratory.require_inspector().
+    :raise NotFound / PermissionDenied: see permissions.require_inspector().
     :raise IllegalTransition: not allowed in the application's state.
     :raise ValidationFailed: something blocks it; every blocker is listed in words.
     :raise Conflict: someone else changed the state first.
@@ -185,7 +181,7 @@ def conclude_positive(actor: User, application: Application, text: str = "") -> 
 def conclude_negative(actor: User, application: Application, reasons: str) -> None:
     """Conclude negatively (inspected → conclusion_negative, terminal) with the reasons.
 
-    :raise NotFound / PermissionDenied: see laboratory.require_inspector().
+    :raise NotFound / PermissionDenied: see permissions.require_inspector().
     :raise IllegalTransition: not allowed in the application's state.
     :raise ValidationFailed: no reasons given.
     :raise Conflict: someone else changed the state first.

@@ -18,8 +18,7 @@ from certtrack.services.documents import display_name
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
 from certtrack.services.inspections import findings_of
 from certtrack.services.notifications import enterprise_users, notify
-from certtrack.services.permissions import can_see_application
-from certtrack.services.review import require_inspector
+from certtrack.services.permissions import require_inspector, require_owner
 from certtrack.services.transaction import stale_message, transaction
 
 EVIDENCE_TYPE = "corrective_evidence"
@@ -134,8 +133,7 @@ def submit_corrective_evidence(actor: User, application: Application, finding_id
     :raise IllegalTransition: corrective actions are not (or no longer) requested.
     :raise ValidationFailed: the file is not PDF, JPEG or PNG. :raise Conflict: lost a race.
     """
-    if actor.role != "exporter" or not can_see_application(actor, application):
-        raise NotFound(_("No such application."))
+    require_owner(actor, application)
     check_transition(State(application.state), "submit_corrective_evidence", actor.role)
     finding = _finding(application, finding_id)
     if not finding.corrective_action or finding.status == "closed":

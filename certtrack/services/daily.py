@@ -18,6 +18,7 @@ from certtrack.services import registrations, renewals
 from certtrack.services.calendar_warning import warn_before_holiday_data_ends
 from certtrack.services.errors import Conflict
 from certtrack.services.notifications import enterprise_users, notify, send_outbox
+from certtrack.services.permissions import SYSTEM
 from certtrack.services.transaction import transaction
 
 ONE_DAY = timedelta(days=1)
@@ -43,7 +44,7 @@ def _system_change(registration: Registration, action: RegistrationAction,
     """Apply one system action in its own transaction; False when someone acted first."""
     try:
         with transaction():
-            registrations.apply_registration_action(None, registration, action, values=values,
+            registrations.apply_registration_action(SYSTEM, registration, action, values=values,
                                                     data=data)
             registrations.notify_status(registration, action,
                                         dedupe_key=f"{action}:{registration.id}:{data['on']}")
@@ -151,7 +152,7 @@ def run_daily(today: date) -> DailyReport:
     """Take the day to run for; end or renew registrations, lift suspensions, send reminders
     and warn of the holiday data's end. Idempotent.
 
-    Each registration is changed in its own transaction with a system audit row (no actor);
+    Each registration is changed in its own transaction with a system audit row (SYSTEM: no actor);
     notifications carry dedupe keys, so a second run the same day changes nothing.
     """
     report = DailyReport()

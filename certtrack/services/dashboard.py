@@ -6,7 +6,6 @@ from datetime import timedelta
 from statistics import median
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import func, select, type_coerce
 
 from certtrack.extensions import db
@@ -14,7 +13,7 @@ from certtrack.models import Application, AuditEvent, User
 from certtrack.models.base import UTCDateTime, utcnow
 from certtrack.services.applications import local_today
 from certtrack.services.consignments.figures import consignment_figures
-from certtrack.services.errors import PermissionDenied
+from certtrack.services.permissions import require_staff
 
 # A year's medians move slowly, and computing them reads every transition of the year.
 MEDIANS_TTL = 600
@@ -26,11 +25,6 @@ _COUNTS_KEY = "certtrack.dashboard_counts"
 OPEN_STATES = ("submitted", "under_review", "returned", "inspection_scheduled", "inspected",
                "corrective_actions", "lab_testing", "conclusion_positive", "recommended",
                "submitted_to_gacc", "gacc_returned")
-
-
-def _require_staff(actor: User) -> None:
-    if actor.role not in ("registrar", "admin"):
-        raise PermissionDenied(_("Only registrars and administrators see the dashboard."))
 
 
 def _counts(column) -> dict[str, int]:
@@ -76,7 +70,7 @@ def overview(actor: User) -> dict:
 
     :raise PermissionDenied: the actor is neither registrar nor administrator.
     """
-    _require_staff(actor)
+    require_staff(actor)
     kept = current_app.extensions.get(_COUNTS_KEY)
     if kept is None or kept[0] <= time.monotonic():
         kept = (time.monotonic() + COUNTS_TTL, _current_counts())

@@ -18,6 +18,7 @@ from certtrack.models import Application, Document, DocumentType, User
 from certtrack.services.applications import get_application
 from certtrack.services.audit import record_event
 from certtrack.services.errors import NotFound, PermissionDenied, ValidationFailed
+from certtrack.services.permissions import require_owner
 from certtrack.services.transaction import transaction
 
 UPLOAD_STATES = (State.draft, State.returned, State.corrective_actions)
@@ -101,8 +102,7 @@ def upload_document(actor: User, application: Application, document_type_code: s
     :raise PermissionDenied: the application does not take documents in its state.
     :raise ValidationFailed: unknown document type, or a file that is not PDF, JPEG or PNG.
     """
-    if actor.role != "exporter" or application.enterprise_id != actor.enterprise_id:
-        raise NotFound(_("No such application."))
+    require_owner(actor, application)
     if application.state not in UPLOAD_STATES:
         raise PermissionDenied(_("Documents can no longer be added to this application."))
     if db.session.get(DocumentType, document_type_code or "") is None:

@@ -23,17 +23,12 @@ from certtrack.services.applications import local_today
 from certtrack.services.audit import record_event
 from certtrack.services.dossier_context import dossier_context
 from certtrack.services.errors import Conflict, NotFound, PermissionDenied
-from certtrack.services.permissions import can_see_application
+from certtrack.services.permissions import can_see_application, has_role, require_registrar
 from certtrack.services.transaction import transaction
 
 # The states of an application that the registrar has recommended to GACC.
 RECOMMENDED_STATES = ("recommended", "submitted_to_gacc", "gacc_returned", "gacc_refused",
                       "registered")
-
-
-def _require_registrar(actor) -> None:
-    if actor is None or actor.role != Role.registrar:
-        raise PermissionDenied(_("Only a registrar may do this."))
 
 
 def _subject(application: Application | None, batch: GaccBatch | None):
@@ -129,7 +124,7 @@ def regenerate(actor, *, application: Application | None = None,
     :raise Conflict: another version was generated at the same time.
     :raise PdfRenderError: the dossier cannot be rendered (nothing is stored).
     """
-    _require_registrar(actor)
+    require_registrar(actor)
     if application is not None and application.state not in RECOMMENDED_STATES:
         raise PermissionDenied(_("A dossier is generated when the application is recommended."))
     return _generate(actor, application=application, batch=batch)
@@ -144,9 +139,9 @@ def list_dossiers(*, application: Application | None = None,
 
 
 def _may_see(actor, dossier: Dossier) -> bool:
-    if actor.role == Role.registrar:
+    if has_role(actor, Role.registrar):
         return True
-    if actor.role != Role.inspector:
+    if not has_role(actor, Role.inspector):
         return False
     if dossier.application_id is not None:
         return can_see_application(actor, db.session.get(Application, dossier.application_id))

@@ -4,21 +4,18 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from certtrack.domain.identifiers import IdentifierError, validate_bin
+from certtrack.domain.workflow import Role
 from certtrack.extensions import db
 from certtrack.models import Application, Enterprise, Establishment, Region, User
 from certtrack.models.enterprise import ESTABLISHMENT_TYPES, LEGAL_FORMS
 from certtrack.services.audit import record_event
 from certtrack.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from certtrack.services.permissions import has_role, require_exporter
 from certtrack.services.transaction import stale_message, transaction
 
 ENTERPRISE_FIELDS = ("name_en", "name_kk", "name_ru", "name_zh", "legal_form",
                      "legal_representative", "region_code", "address", "phone", "email")
 ESTABLISHMENT_FIELDS = ("name", "type", "region_code", "address", "kz_registration_number")
-
-
-def _require_exporter(actor: User) -> None:
-    if actor.role != "exporter":
-        raise PermissionDenied(_("Only exporters manage an enterprise profile."))
 
 
 def _check_version(obj, version) -> None:
@@ -35,7 +32,7 @@ def _common_errors(data: dict) -> dict[str, list[str]]:
 
 def own_enterprise(actor: User) -> Enterprise | None:
     """The enterprise the exporter is bound to, or None before it is registered."""
-    if actor.role != "exporter" or actor.enterprise_id is None:
+    if not has_role(actor, Role.exporter) or actor.enterprise_id is None:
         return None
     return db.session.get(Enterprise, actor.enterprise_id)
 
@@ -46,7 +43,7 @@ def register_enterprise(actor: User, data: dict) -> Enterprise:
     :raise PermissionDenied: the actor is not an exporter or already has an enterprise.
     :raise ValidationFailed: invalid or already registered BIN, unknown region or legal form.
     """
-    _require_exporter(actor)
+    require_exporter(actor)
     if actor.enterprise_id is not None:
         raise PermissionDenied(_("Your account already has an enterprise."))
     errors = _common_errors(data)
@@ -77,7 +74,7 @@ def update_enterprise(actor: User, enterprise: Enterprise, data: dict) -> None:
     :raise Conflict: someone saved the profile since the form was loaded.
     :raise ValidationFailed: unknown region or legal form.
     """
-    _require_exporter(actor)
+    require_exporter(actor)
     if enterprise.id != actor.enterprise_id:
         raise NotFound(_("No such enterprise."))
     errors = _common_errors(data)
@@ -119,7 +116,7 @@ def add_establishment(actor: User, data: dict) -> Establishment:
     :raise PermissionDenied: no enterprise registered yet.
     :raise ValidationFailed: unknown type or region.
     """
-    _require_exporter(actor)
+    require_exporter(actor)
     if actor.enterprise_id is None:
         raise PermissionDenied(_("Register your enterprise first."))
     if errors := _establishment_errors(data):
@@ -144,7 +141,7 @@ def update_establishment(actor: User, establishment: Establishment, data: dict) 
     :raise Conflict: saved by someone else since the form was loaded.
     :raise ValidationFailed: unknown type or region.
     """
-    _require_exporter(actor)
+    require_exporter(actor)
     if establishment.enterprise_id != actor.enterprise_id:
         raise NotFound(_("No such establishment."))
     if errors := _establishment_errors(data):

@@ -19,15 +19,11 @@ from certtrack.models.registration import ROUTES
 from certtrack.services import dossiers
 from certtrack.services.applications import apply_transition, local_today
 from certtrack.services.audit import record_event
-from certtrack.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from certtrack.services.errors import Conflict, NotFound, ValidationFailed
 from certtrack.services.notifications import enterprise_users, notify
+from certtrack.services.permissions import has_role, require_registrar
 from certtrack.services.registrations import LIVE_STATUSES
 from certtrack.services.transaction import stale_message, transaction
-
-
-def _require_registrar(actor) -> None:
-    if actor is None or actor.role != Role.registrar:
-        raise PermissionDenied(_("Only a registrar may do this."))
 
 
 def _check_version(application: Application, version) -> None:
@@ -55,7 +51,7 @@ def recommend(actor, application_ids, comment: str = "") -> list[Application]:
     :raise IllegalTransition: one of them is no longer a positive conclusion (nothing changes).
     :raise Conflict: another request moved one of them first (nothing changes).
     """
-    _require_registrar(actor)
+    require_registrar(actor)
     chosen = _chosen(application_ids)
     with transaction():
         for application in chosen:
@@ -86,7 +82,7 @@ def submit_batch(actor, data: dict) -> GaccBatch:
     :raise ValidationFailed: missing or duplicate reference, bad date, no application chosen.
     :raise IllegalTransition / Conflict / NotFound: as for recommend(); nothing changes.
     """
-    _require_registrar(actor)
+    require_registrar(actor)
     reference = (data.get("reference") or "").strip()
     submitted_on = data.get("submitted_on")
     errors = _batch_errors(reference, submitted_on)
@@ -121,7 +117,7 @@ def get_batch(actor, batch_id: int) -> GaccBatch:
 
     :raise PermissionDenied: not a registrar. :raise NotFound: no such batch.
     """
-    _require_registrar(actor)
+    require_registrar(actor)
     batch = db.session.scalar(select(GaccBatch).where(GaccBatch.id == batch_id).options(
         selectinload(GaccBatch.applications).joinedload(Application.enterprise),
         selectinload(GaccBatch.applications).joinedload(Application.establishment)))
@@ -133,7 +129,7 @@ def get_batch(actor, batch_id: int) -> GaccBatch:
 def _notify_staff_and_exporter(application: Application, kind: str, message: str) -> None:
     notify(enterprise_users(application.enterprise_id), kind, message,
            url_for("exporter.application", application_id=application.id))
-    if application.assignee is not None and application.assignee.role == Role.inspector:
+    if has_role(application.assignee, Role.inspector):
         notify([application.assignee], kind, message,
                url_for("inspector.application", application_id=application.id))
 
@@ -147,7 +143,7 @@ def record_gacc_return(actor, application: Application, data: dict) -> Correctio
     :raise ValidationFailed: no request listed, or a deadline in the past.
     :raise IllegalTransition / Conflict: the application is no longer awaiting GACC.
     """
-    _require_registrar(actor)
+    require_registrar(actor)
     _check_version(application, data.get("version"))
     requests = (data.get("requests") or "").strip()
     deadline = data.get("response_deadline")
@@ -178,7 +174,7 @@ def resubmit_to_gacc(actor, application: Application, comment: str = "", version
     Moves gacc_returned -> submitted_to_gacc and marks GACC's open requests resolved.
     :raise IllegalTransition / Conflict: the application is no longer returned by GACC.
     """
-    _require_registrar(actor)
+    require_registrar(actor)
     _check_version(application, version)
     with transaction():
         apply_transition(actor, application, Action.resubmit_to_gacc, comment=comment,
@@ -195,7 +191,7 @@ def record_gacc_refusal(actor, application: Application, data: dict) -> None:
     :raise ValidationFailed: no reason given.
     :raise IllegalTransition / Conflict: the application is no longer awaiting GACC.
     """
-    _require_registrar(actor)
+    require_registrar(actor)
     _check_version(application, data.get("version"))
     reasons = (data.get("reasons") or "").strip()
     if not reasons:
@@ -289,7 +285,7 @@ def record_registration(actor, application: Application, data: dict) -> Registra
         recorded, or an establishment already registered for the category.
     :raise IllegalTransition / Conflict: the application is no longer awaiting GACC.
     """
-    _require_registrar(actor)
+    require_registrar(actor)
     _check_version(application, data.get("version"))
     check_transition(State(application.state), Action.record_registration, actor.role)
     renewed = _renewed_registration(application)

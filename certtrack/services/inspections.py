@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from certtrack.domain.workflow import IllegalTransition, State, check_transition
+from certtrack.domain.workflow import IllegalTransition, Role, State, check_transition
 from certtrack.extensions import db
 from certtrack.models import Application, Finding, Inspection, User, user_regions
 from certtrack.models.inspection import INSPECTION_MODES, SEVERITIES
@@ -15,8 +15,8 @@ from certtrack.services.applications import apply_transition, local_today
 from certtrack.services.audit import record_event
 from certtrack.services.errors import ValidationFailed
 from certtrack.services.notifications import enterprise_users, notify
+from certtrack.services.permissions import require_inspector
 from certtrack.services.reference import working_calendar
-from certtrack.services.review import require_inspector
 from certtrack.services.transaction import transaction
 
 ANSWERS = ("yes", "no", "na")
@@ -97,7 +97,7 @@ def team_candidates(application: Application) -> list[User]:
     cover its region, and its assignee."""
     covers = select(user_regions.c.user_id).where(
         user_regions.c.region_code == application.region_code)
-    query = (select(User).where(User.role == "inspector", User.is_active.is_(True),
+    query = (select(User).where(User.role == Role.inspector, User.is_active.is_(True),
                                 User.committee == application.gacc_category.committee,
                                 User.id.in_(covers) | (User.id == application.assignee_id))
              .order_by(User.full_name, User.id))

@@ -15,25 +15,18 @@ from certtrack.extensions import db
 from certtrack.models import Application, LabLimit, Laboratory, LabResult, Sample, User
 from certtrack.services.applications import apply_transition, local_today
 from certtrack.services.audit import record_event
-from certtrack.services.errors import NotFound, PermissionDenied, ValidationFailed
+from certtrack.services.errors import NotFound, ValidationFailed
 from certtrack.services.limits import limits_for_products, product_codes, to_domain_limit
 from certtrack.services.notifications import enterprise_users, notify
-from certtrack.services.permissions import RESULT_STATES, SAMPLE_STATES, can_see_application
+from certtrack.services.permissions import (
+    RESULT_STATES,
+    SAMPLE_STATES,
+    require_inspector,
+    require_visible,
+)
 from certtrack.services.transaction import transaction
 
 CHILLED_VALID_DAYS = 30
-
-
-def require_inspector(actor: User, application: Application) -> None:
-    """Check that the actor is an inspector who may act on the application.
-
-    :raise NotFound: the application is outside the actor's scope.
-    :raise PermissionDenied: the actor is not an inspector.
-    """
-    if not can_see_application(actor, application):
-        raise NotFound(_("No such application."))
-    if actor.role != "inspector":
-        raise PermissionDenied(_("Only inspectors record laboratory work."))
 
 
 def _require_state(actor: User, application: Application, states, verb: str) -> None:
@@ -58,8 +51,7 @@ def get_sample(actor: User, application: Application, sample_id: int) -> Sample:
 
     :raise NotFound: not a sample of this application, or the application is out of scope.
     """
-    if not can_see_application(actor, application):
-        raise NotFound(_("No such application."))
+    require_visible(actor, application)
     sample = db.session.get(Sample, sample_id)
     if sample is None or sample.application_id != application.id:
         raise NotFound(_("No such sample."))

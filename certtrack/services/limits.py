@@ -12,7 +12,8 @@ from certtrack.extensions import db
 from certtrack.models import LabLimit, Product, User
 from certtrack.models.base import utcnow
 from certtrack.services.audit import record_event
-from certtrack.services.errors import NotFound, PermissionDenied, ValidationFailed
+from certtrack.services.errors import NotFound, ValidationFailed
+from certtrack.services.permissions import require_admin
 from certtrack.services.transaction import transaction
 
 CONFIDENCES = ("V", "S", "U")
@@ -40,18 +41,13 @@ def to_domain_limit(row: LabLimit) -> Limit:
                  unit=unit, source=row.source, confidence=row.confidence)
 
 
-def _require_admin(actor: User) -> None:
-    if actor is None or actor.role != "admin":
-        raise PermissionDenied(_("Only administrators manage the reference data."))
-
-
 def list_limits(actor: User, *, text: str = "", product: str = "",
                 kind: str = "") -> list[LabLimit]:
     """The limit rows matching a text (parameter, matrix or source), a product code and a kind.
 
     :raise PermissionDenied: the actor is not an administrator.
     """
-    _require_admin(actor)
+    require_admin(actor, _("Only administrators manage the reference data."))
     query = select(LabLimit).order_by(LabLimit.parameter, LabLimit.matrix)
     if text.strip():
         pattern = f"%{text.strip()}%"
@@ -69,7 +65,7 @@ def get_limit(actor: User, limit_id: int) -> LabLimit:
     :raise PermissionDenied: the actor is not an administrator.
     :raise NotFound: no such row.
     """
-    _require_admin(actor)
+    require_admin(actor, _("Only administrators manage the reference data."))
     row = db.session.get(LabLimit, limit_id)
     if row is None:
         raise NotFound(_("No such limit."))
@@ -137,7 +133,7 @@ def update_limit(actor: User, row: LabLimit, data: dict) -> dict:
     :raise ValidationFailed: a negative or missing value, an unknown unit or product code, a
         matrix the parameter already has, an empty source or an unknown confidence.
     """
-    _require_admin(actor)
+    require_admin(actor, _("Only administrators manage the reference data."))
     values = _validated(row, data)
     changed = {field: value for field, value in values.items()
                if _plain(getattr(row, field)) != _plain(value)}

@@ -4,6 +4,7 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import func, select, update
 
+from certtrack.domain.workflow import Role
 from certtrack.extensions import db
 from certtrack.models import Notification, OutboxEmail, User
 from certtrack.models.base import utcnow
@@ -47,7 +48,7 @@ def _email_body(message: str, link: str) -> str:
 def enterprise_users(enterprise_id: int) -> list[User]:
     """The exporter accounts bound to an enterprise."""
     return list(db.session.scalars(select(User).where(User.enterprise_id == enterprise_id,
-                                                      User.role == "exporter")))
+                                                      User.role == Role.exporter)))
 
 
 def unread_count(user: User) -> int:

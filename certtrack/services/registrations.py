@@ -36,6 +36,13 @@ from certtrack.services.applications import (
 from certtrack.services.audit import record_event
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
 from certtrack.services.notifications import enterprise_users, notify
+from certtrack.services.permissions import (
+    SYSTEM,
+    can_see_enterprise_object,
+    has_role,
+    is_staff,
+    owns,
+)
 from certtrack.services.transaction import stale_message, transaction
 
 RS, RA = RegistrationStatus, RegistrationAction
@@ -62,16 +69,14 @@ def get_registration(actor, registration_id: int) -> Registration:
 
 
 def _can_see(actor, registration: Registration) -> bool:
-    if actor.role == Role.exporter:
-        return actor.enterprise_id is not None and actor.enterprise_id == registration.enterprise_id
-    return actor.role in (Role.registrar, Role.admin)
+    return can_see_enterprise_object(actor, registration.enterprise_id)
 
 
 def registration_scope(actor, query):
     """Restrict a Registration query to the rows `actor` may see (the rule of _can_see)."""
-    if actor.role == Role.exporter:
+    if has_role(actor, Role.exporter):
         return query.where(Registration.enterprise_id == (actor.enterprise_id or 0))
-    if actor.role in (Role.registrar, Role.admin):
+    if is_staff(actor):
         return query
     return query.where(Registration.id.is_(None))
 
@@ -179,7 +184,7 @@ def _conflict_message(registration_id: int) -> str:
 
 
 def _target(actor, source: RegistrationStatus, action: RegistrationAction, comment: str):
-    if actor is None:
+    if actor is SYSTEM:
         return next_registration_status_by_system(source, action)
     row = check_registration_transition(source, action, actor.role)
     if row.requires_comment and not comment.strip():
@@ -192,7 +197,7 @@ def apply_registration_action(actor, registration: Registration, action: Registr
                               data: dict | None = None, version=None) -> RegistrationStatus:
     """Change a registration's status with a guarded UPDATE and an audit row; no commit.
 
-    `actor` None is the daily job (system actions only). The UPDATE matches only while the
+    `actor` SYSTEM is the daily job (system actions only). The UPDATE matches only while the
     status (and the version, when given) is still the one the actor saw.
     :raise IllegalTransition: (domain.workflow) not allowed in this status for this actor.
     :raise Conflict: another request changed the registration first.
@@ -349,7 +354,7 @@ def start_renewal(actor, registration: Registration) -> Application:
     :raise NotFound: not the exporter's registration.
     :raise ValidationFailed: the window is not open, renewal is automatic, or one is under way.
     """
-    if actor.role != Role.exporter or actor.enterprise_id != registration.enterprise_id:
+    if not owns(actor, registration.enterprise_id):
         raise NotFound(_("No such registration."))
     refusal = renewal_refusal(registration)
     if refusal:

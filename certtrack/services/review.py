@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
-from certtrack.domain.workflow import TERMINAL_STATES, IllegalTransition, State
+from certtrack.domain.workflow import TERMINAL_STATES, IllegalTransition, Role, State
 from certtrack.extensions import db
 from certtrack.models import (
     Application,
@@ -28,8 +28,9 @@ from certtrack.services.errors import Conflict, NotFound, PermissionDenied, Vali
 from certtrack.services.notifications import enterprise_users, notify
 from certtrack.services.permissions import (
     application_scope,
-    can_see_application,
+    has_role,
     in_inspector_territory,
+    require_inspector,
 )
 from certtrack.services.reference import working_calendar
 from certtrack.services.transaction import transaction
@@ -122,26 +123,10 @@ def queue_choices(actor: User) -> tuple[list[Region], list[GaccCategory]]:
     """Take the actor; return the regions and categories their queue can be filtered by."""
     regions = select(Region).order_by(Region.code)
     categories = select(GaccCategory).order_by(GaccCategory.code)
-    if actor.role == "inspector":
+    if has_role(actor, Role.inspector):
         regions = regions.where(Region.code.in_(actor.region_codes))
         categories = categories.where(GaccCategory.committee == actor.committee)
     return list(db.session.scalars(regions)), list(db.session.scalars(categories))
-
-
-def _require_visible(actor: User, application: Application) -> None:
-    if not can_see_application(actor, application):
-        raise NotFound(_("No such application."))
-
-
-def require_inspector(actor: User, application: Application) -> None:
-    """Take the actor and an application; return when the actor is an inspector who may act on it.
-
-    :raise NotFound: the application is outside the actor's scope.
-    :raise PermissionDenied: the actor is not an inspector.
-    """
-    _require_visible(actor, application)
-    if actor.role != "inspector":
-        raise PermissionDenied(_("Only an inspector may do this."))
 
 
 def _require_open(application: Application, action: str, role: str) -> None:
@@ -160,7 +145,7 @@ def _exporter_link(application: Application) -> str:
 
 def eligible_inspectors(application: Application) -> list[User]:
     """Take an application; return the active inspectors of its committee, by name."""
-    query = (select(User).where(User.role == "inspector", User.is_active.is_(True),
+    query = (select(User).where(User.role == Role.inspector, User.is_active.is_(True),
                                 User.committee == application.gacc_category.committee)
              .order_by(User.full_name, User.id))
     return list(db.session.scalars(query))
@@ -174,7 +159,7 @@ def assign_inspector(actor: User, application: Application, inspector_id: int | 
     :raise ValidationFailed: the person is not an active inspector of the right committee.
     :raise Conflict: the application changed in the meantime.
     """
-    if actor.role != "registrar":
+    if not has_role(actor, Role.registrar):
         raise PermissionDenied(_("Only a registrar assigns inspectors."))
     _require_open(application, "assign", actor.role)
     inspector = next((u for u in eligible_inspectors(application) if u.id == inspector_id), None)

@@ -16,6 +16,7 @@ from werkzeug.serving import make_server
 from certtrack import create_app
 from certtrack.extensions import db
 from certtrack.services import accounts
+from certtrack.services.permissions import SYSTEM
 from certtrack.services.reference import load_reference
 
 from forms import PASSWORD
@@ -106,7 +107,7 @@ def _live_app(folder: Path):
         db.create_all()
         load_reference()
         for account in ACCOUNTS.values():
-            accounts.create_user(None, {"committee": None, "regions": [], **account,
+            accounts.create_user(SYSTEM, {"committee": None, "regions": [], **account,
                                         "password": PASSWORD})
         db.session.remove()
     return app
