@@ -48,8 +48,8 @@ def load_reference_command():
 @with_appcontext
 def create_user_command(email, full_name, role, committee, regions, password):
     """Create an account (the first administrator comes from here)."""
-    data = {"email": email, "full_name": full_name, "role": role, "committee": committee,
-            "regions": list(regions), "password": password}
+    data = accounts.AccountInput(email=email, full_name=full_name, role=role,
+                                 committee=committee, regions=list(regions), password=password)
     try:
         user = accounts.create_user(SYSTEM, data)
     except ValidationFailed as error:

@@ -24,7 +24,7 @@ def make_user(role: str = "exporter", email: str | None = None, **extra):
     if role == "inspector":
         data.update(committee="phytosanitary", regions=["KZ-11"])
     data.update(extra)
-    return accounts.create_user(SYSTEM, data)
+    return accounts.create_user(SYSTEM, accounts.AccountInput.from_mapping(data))
 
 
 make_user.counter = 1

@@ -34,10 +34,10 @@ __all__ = ["DEMO_PASSWORD", "DEMO_PDF", "DEMO_USERS", "existing_demo_logins", "s
 def _create_users() -> dict[str, User]:
     users = {}
     for role, email, name, committee, regions in DEMO_USERS:
-        users[email] = accounts.create_user(SYSTEM, {
-            "email": email, "full_name": name, "role": role, "committee": committee,
-            "regions": list(regions), "password": DEMO_PASSWORD,
-        })
+        users[email] = accounts.create_user(SYSTEM, accounts.AccountInput(
+            email=email, full_name=name, role=role, committee=committee,
+            regions=list(regions), password=DEMO_PASSWORD,
+        ))
     return users
 
 

@@ -1,5 +1,6 @@
 """Sign-in with throttling, passwords, and the accounts administrators manage."""
 
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -8,13 +9,16 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from certtrack.domain.workflow import Role
 from certtrack.extensions import db
 from certtrack.models import Region, User
 from certtrack.models.base import utcnow
 from certtrack.models.user import COMMITTEES, ROLES, LoginAttempt
 from certtrack.services.audit import record_event
 from certtrack.services.errors import NotFound, Throttled, ValidationFailed
+from certtrack.services.inputs import ServiceInput
 from certtrack.services.permissions import SYSTEM, require_admin
+from certtrack.services.transaction import transaction
 
 PASSWORD_MIN, PASSWORD_MAX = 12, 128
 
@@ -87,70 +91,92 @@ def authenticate(email: str, password: str, address: str | None) -> User:
     method = current_app.config["PASSWORD_HASH_METHOD"]
     valid = check_password_hash(user.password_hash if user else _dummy_hash(method), password)
     if user is None or not valid or not user.is_active:
-        for key, _limit in keys:
-            db.session.add(LoginAttempt(key=key))
-        record_event(SYSTEM, "login_failed", object_type="user",
-                     object_id=user.id if user else None, data={"email": email})
-        db.session.commit()
+        with transaction():
+            for key, _limit in keys:
+                db.session.add(LoginAttempt(key=key))
+            record_event(SYSTEM, "login_failed", object_type="user",
+                         object_id=user.id if user else None, data={"email": email})
         raise ValidationFailed({"": [_("Invalid e-mail or password.")]})
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.key == keys[0][0]))
-    user.last_login_at = utcnow()
-    record_event(user, "login", object_type="user", object_id=user.id)
-    db.session.commit()
+    with transaction():
+        db.session.execute(delete(LoginAttempt).where(LoginAttempt.key == keys[0][0]))
+        user.last_login_at = utcnow()
+        record_event(user, "login", object_type="user", object_id=user.id)
     return user
 
 
 def record_logout(user: User) -> None:
     """Revoke every session of the user (the session version moves on) and log it."""
-    user.session_version += 1
-    record_event(user, "logout", object_type="user", object_id=user.id)
-    db.session.commit()
+    with transaction():
+        user.session_version += 1
+        record_event(user, "logout", object_type="user", object_id=user.id)
 
 
-def _account_errors(data: dict) -> dict[str, list[str]]:
+@dataclass(frozen=True)
+class AccountInput(ServiceInput):
+    """An account as an administrator (or the command line) enters it."""
+
+    email: str = ""
+    full_name: str = ""
+    role: str = ""
+    committee: str | None = None
+    regions: list[str] = field(default_factory=list)
+    is_active: bool = True
+    password: str = ""
+    laboratory_id: int | None = None
+
+    @property
+    def is_inspector(self) -> bool:
+        """Only inspectors belong to a committee and cover regions."""
+        return self.role == Role.inspector
+
+
+def _account_errors(data: AccountInput) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    if data["role"] not in ROLES:
+    if data.role not in ROLES:
         errors["role"] = [_("Choose a role.")]
-    if data["role"] == "laboratory" and not data.get("laboratory_id"):
+    if data.role == Role.laboratory and not data.laboratory_id:
         errors["laboratory_id"] = [_("A laboratory's account names its laboratory.")]
-    if data["role"] == "inspector":
-        if data.get("committee") not in COMMITTEES:
+    if data.is_inspector:
+        if data.committee not in COMMITTEES:
             errors["committee"] = [_("An inspector belongs to a committee.")]
-        if not data.get("regions"):
+        if not data.regions:
             errors["regions"] = [_("An inspector covers at least one region.")]
     return errors
 
 
-def create_user(actor: User | None, data: dict) -> User:
-    """Create an account from `data` (email, full_name, password, role, committee, regions).
+def _regions(data: AccountInput) -> list[Region]:
+    codes = (data.regions or []) if data.is_inspector else []
+    return list(db.session.scalars(select(Region).where(Region.code.in_(codes))))
+
+
+def create_user(actor, data: AccountInput) -> User:
+    """Create an account (email, full_name, password, role, committee, regions).
 
     `actor` SYSTEM means the command line. All problems are reported together.
     :raise PermissionDenied: the actor is not an administrator.
     :raise ValidationFailed: duplicate e-mail, weak password, missing committee or regions.
     """
     require_admin(actor)
-    email = data["email"].strip().lower()
+    email = data.email.strip().lower()
     errors = _account_errors(data)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         errors["email"] = [_("An account with this e-mail already exists.")]
-    if problems := password_problems(data["password"]):
+    if problems := password_problems(data.password):
         errors["password"] = problems
     if errors:
         raise ValidationFailed(errors)
-    inspector = data["role"] == "inspector"
-    regions = (data.get("regions") or []) if inspector else []
     user = User(
-        email=email, full_name=data["full_name"].strip(), role=data["role"],
-        password_hash=_hash(data["password"]),
-        committee=data.get("committee") if inspector else None,
-        laboratory_id=data.get("laboratory_id") if data["role"] == "laboratory" else None,
-        regions=list(db.session.scalars(select(Region).where(Region.code.in_(regions)))),
+        email=email, full_name=data.full_name.strip(), role=Role(data.role),
+        password_hash=_hash(data.password),
+        committee=data.committee if data.is_inspector else None,
+        laboratory_id=data.laboratory_id if data.role == Role.laboratory else None,
+        regions=_regions(data),
     )
-    db.session.add(user)
-    db.session.flush()
-    record_event(actor, "user_created", object_type="user", object_id=user.id,
-                 data={"email": email, "role": user.role})
-    db.session.commit()
+    with transaction():
+        db.session.add(user)
+        db.session.flush()
+        record_event(actor, "user_created", object_type="user", object_id=user.id,
+                     data={"email": email, "role": user.role})
     return user
 
 
@@ -167,30 +193,29 @@ def get_user(actor: User, user_id: int) -> User:
     return user
 
 
-def update_user(actor: User, user: User, data: dict) -> None:
+def update_user(actor, user: User, data: AccountInput) -> None:
     """Change name, role, committee, regions and active flag; disabling revokes sessions.
 
     :raise ValidationFailed: missing committee or regions, or an admin disabling themself.
     """
     require_admin(actor)
     errors = _account_errors(data)
-    if user.id == actor.id and (not data["is_active"] or data["role"] != "admin"):
+    if user.id == actor.id and (not data.is_active or data.role != Role.admin):
         errors[""] = [_("You cannot disable your own account or remove your own admin role.")]
     if errors:
         raise ValidationFailed(errors)
-    inspector = data["role"] == "inspector"
     before = {"role": user.role, "is_active": user.is_active}
-    user.full_name = data["full_name"].strip()
-    user.role = data["role"]
-    user.committee = data.get("committee") if inspector else None
-    codes = (data.get("regions") or []) if inspector else []
-    user.regions = list(db.session.scalars(select(Region).where(Region.code.in_(codes))))
-    if user.is_active != data["is_active"] or before["role"] != user.role:
-        user.session_version += 1
-    user.is_active = data["is_active"]
-    record_event(actor, "user_updated", object_type="user", object_id=user.id,
-                 data={"before": before, "after": {"role": user.role, "is_active": user.is_active}})
-    db.session.commit()
+    with transaction():
+        user.full_name = data.full_name.strip()
+        user.role = Role(data.role)
+        user.committee = data.committee if data.is_inspector else None
+        user.regions = _regions(data)
+        if user.is_active != data.is_active or before["role"] != user.role:
+            user.session_version += 1
+        user.is_active = data.is_active
+        record_event(actor, "user_updated", object_type="user", object_id=user.id,
+                     data={"before": before, "after": {"role": user.role,
+                                                       "is_active": user.is_active}})
 
 
 def reset_password(actor: User, user: User, new_password: str) -> None:
@@ -201,10 +226,10 @@ def reset_password(actor: User, user: User, new_password: str) -> None:
     require_admin(actor)
     if problems := password_problems(new_password):
         raise ValidationFailed({"password": problems})
-    user.password_hash = _hash(new_password)
-    user.session_version += 1
-    record_event(actor, "password_reset", object_type="user", object_id=user.id)
-    db.session.commit()
+    with transaction():
+        user.password_hash = _hash(new_password)
+        user.session_version += 1
+        record_event(actor, "password_reset", object_type="user", object_id=user.id)
 
 
 def change_password(user: User, current: str, new_password: str) -> None:
@@ -219,18 +244,18 @@ def change_password(user: User, current: str, new_password: str) -> None:
         errors["new_password"] = problems
     if errors:
         raise ValidationFailed(errors)
-    user.password_hash = _hash(new_password)
-    user.session_version += 1
-    record_event(user, "password_changed", object_type="user", object_id=user.id)
-    db.session.commit()
+    with transaction():
+        user.password_hash = _hash(new_password)
+        user.session_version += 1
+        record_event(user, "password_changed", object_type="user", object_id=user.id)
 
 
 def set_locale(user: User, locale: str) -> None:
     """Remember the user's language."""
     if locale not in current_app.config["LANGUAGES"]:
         raise ValidationFailed({"locale": [_("Unknown language.")]})
-    user.locale = locale
-    db.session.commit()
+    with transaction():
+        user.locale = locale
 
 
 def session_user(user_id, version) -> User | None:

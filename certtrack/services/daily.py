@@ -170,8 +170,8 @@ def refresh_planner_statistics() -> bool:
     it ran."""
     if db.engine.dialect.name != "sqlite":
         return False
-    db.session.execute(text("ANALYZE"))
-    db.session.commit()
+    with transaction():
+        db.session.execute(text("ANALYZE"))
     return True
 
 

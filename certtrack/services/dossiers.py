@@ -48,10 +48,10 @@ def _generate(actor, application: Application | None = None,
     version = version or _next_version(application, batch)
     chosen = sorted(batch.applications, key=lambda a: a.id) if batch else [application]
     label = batch.reference if batch else application.reference
-    context = dossier_context(chosen, reference=f"REC-{label}-{version}", date=local_today(),
-                              signatory=actor.full_name,
-                              batch=batch.reference if batch else None)
-    db.session.commit()  # end the read transaction: nothing is held while rendering
+    with transaction():  # a read only; ending it holds nothing while rendering
+        context = dossier_context(chosen, reference=f"REC-{label}-{version}",
+                                  date=local_today(), signatory=actor.full_name,
+                                  batch=batch.reference if batch else None)
     rendered = render_dossier(context)
     condition, model, subject_id = _subject(application, batch)
     with transaction():

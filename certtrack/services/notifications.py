@@ -8,6 +8,7 @@ from certtrack.domain.workflow import Role
 from certtrack.extensions import db
 from certtrack.models import Notification, OutboxEmail, User
 from certtrack.models.base import utcnow
+from certtrack.services.transaction import transaction
 
 KINDS = ("returned", "inspection_scheduled", "corrective_actions", "results", "conclusion",
          "registered", "gacc_returned", "suspended", "resumed", "revoked", "expired",
@@ -66,9 +67,10 @@ def list_notifications(user: User, page: int = 1):
 
 def mark_all_read(user: User) -> int:
     """Mark every unread notification of the user as read; return how many."""
-    result = db.session.execute(update(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None)).values(read_at=utcnow()))
-    db.session.commit()
+    with transaction():
+        result = db.session.execute(update(Notification).where(
+            Notification.user_id == user.id, Notification.read_at.is_(None))
+            .values(read_at=utcnow()))
     return result.rowcount
 
 
@@ -81,16 +83,23 @@ def send_outbox(send, limit: int = 100) -> tuple[int, int]:
     rows = db.session.scalars(select(OutboxEmail).where(OutboxEmail.sent_at.is_(None))
                               .order_by(OutboxEmail.id).limit(limit))
     for email in list(rows):
-        email.attempts += 1
-        try:
-            send(email.recipient, email.subject, email.body)
-        except Exception as error:  # noqa: BLE001 - any SMTP failure is recorded and retried
-            email.last_error = str(error)[:1000]
-            failed += 1
-        else:
-            email.sent_at = utcnow()
-            sent += 1
-        db.session.commit()
+        with transaction():
+            if _deliver(send, email):
+                sent += 1
+            else:
+                failed += 1
     return sent, failed
+
+
+def _deliver(send, email: OutboxEmail) -> bool:
+    """Hand one e-mail over; record the attempt and its outcome on the row (no commit)."""
+    email.attempts += 1
+    try:
+        send(email.recipient, email.subject, email.body)
+    except Exception as error:  # noqa: BLE001 - any SMTP failure is recorded and retried
+        email.last_error = str(error)[:1000]
+        return False
+    email.sent_at = utcnow()
+    return True
 
 

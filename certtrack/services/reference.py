@@ -25,6 +25,7 @@ from certtrack.models import (
 )
 from certtrack.services import market_access
 from certtrack.services.audit import ensure_audit_head
+from certtrack.services.transaction import transaction
 
 _CALENDAR_KEY = "certtrack.working_calendar"
 NAMES = ("name_en", "name_ru", "name_kk", "name_zh")
@@ -224,11 +225,11 @@ def load_reference(folder: Path | None = None) -> dict[str, int]:
     """
     folder = folder or reference_dir()
     changed = {}
-    for label, loader in LOADERS:
-        changed[label] = loader(folder)
-        db.session.flush()
-    ensure_audit_head()
-    db.session.commit()
+    with transaction():
+        for label, loader in LOADERS:
+            changed[label] = loader(folder)
+            db.session.flush()
+        ensure_audit_head()
     current_app.extensions.pop(_CALENDAR_KEY, None)
     return changed
 

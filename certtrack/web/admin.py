@@ -40,7 +40,8 @@ def new_user():
     form = _user_form(formdata=request.form if request.method == "POST" else None)
     if request.method == "POST" and form.validate():
         try:
-            user = accounts.create_user(g.user, {**form.data, "password": form.password.data or ""})
+            user = accounts.create_user(g.user, accounts.AccountInput.from_mapping(
+                {**form.data, "password": form.password.data or ""}))
         except ValidationFailed as error:
             form.add_errors(error.errors)
         else:
@@ -56,7 +57,7 @@ def edit_user(user_id: int):
     del form.email, form.password
     if request.method == "POST" and form.validate():
         try:
-            accounts.update_user(g.user, user, form.data)
+            accounts.update_user(g.user, user, accounts.AccountInput.from_mapping(form.data))
         except ValidationFailed as error:
             form.add_errors(error.errors)
         else:

@@ -107,8 +107,8 @@ def _live_app(folder: Path):
         db.create_all()
         load_reference()
         for account in ACCOUNTS.values():
-            accounts.create_user(SYSTEM, {"committee": None, "regions": [], **account,
-                                        "password": PASSWORD})
+            accounts.create_user(SYSTEM, accounts.AccountInput.from_mapping(
+                {"committee": None, "regions": [], **account, "password": PASSWORD}))
         db.session.remove()
     return app
 
