@@ -102,8 +102,7 @@ def daily_command(today):
     renewal reminders and e-mails, warn before the holiday data runs out; on SQLite, refresh
     the query planner's statistics. Does nothing while another server runs it."""
     day = today.date() if today else local_today()
-    with current_app.test_request_context("/"):  # notification links are built with url_for
-        outcome = run_daily_once(day, current_app.config)
+    outcome = run_daily_once(day, current_app.config)
     if outcome is None:
         click.echo("The daily run is in progress on another server; nothing done.")
         return

@@ -5,7 +5,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import SimpleNamespace
 
-from flask import current_app
 from sqlalchemy import select
 
 from certtrack.demo import listing, stages
@@ -111,12 +110,11 @@ def seed_demo(only_if_empty: bool = False) -> dict | None:
 
     The demo exporter exporter@demo.certtrack.kz starts without an enterprise, so that the
     whole journey (register BIN 940140000385, add an establishment, apply) can be walked.
-    Everything else goes through the services, in a request context of its own so that
-    notification links and translations work from the command line.
+    Everything else goes through the services, as the command line calls them.
     """
     if only_if_empty and db.session.scalar(select(User.id).limit(1)) is not None:
         return None
-    with current_app.test_request_context("/"), _dossiers_on_demand():
+    with _dossiers_on_demand():
         users = _create_users()
         _meat_exporter(users["meat@demo.certtrack.kz"])
         _living_system(users)

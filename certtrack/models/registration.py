@@ -2,7 +2,8 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from flask import current_app
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certtrack.extensions import db
@@ -85,10 +86,21 @@ class Notification(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     kind: Mapped[str] = mapped_column(String(32))
     message: Mapped[str] = mapped_column(Text)
-    link: Mapped[str] = mapped_column(String(300), default="")
+    # Where the notification leads: an endpoint and its arguments, built into a URL by whoever
+    # shows it (the page with url_for, the e-mail from PUBLIC_BASE_URL), never stored as one.
+    endpoint: Mapped[str] = mapped_column(String(64), default="")
+    endpoint_args: Mapped[dict] = mapped_column(JSON, default=dict)
     dedupe_key: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def link(self) -> str:
+        """The path the notification leads to, '' when none (built without a request)."""
+        if not self.endpoint:
+            return ""
+        return current_app.url_map.bind("localhost").build(self.endpoint,
+                                                           self.endpoint_args or {})
 
 
 class OutboxEmail(db.Model):

@@ -14,7 +14,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
@@ -31,7 +30,7 @@ from certtrack.services.applications import local_today
 from certtrack.services.audit import record_event
 from certtrack.services.certificate_pdf import render_pending_certificate
 from certtrack.services.errors import NotFound, ValidationFailed
-from certtrack.services.notifications import enterprise_users, notify
+from certtrack.services.notifications import enterprise_users, link, notify, public_url
 from certtrack.services.permissions import has_role, owns, require_registrar
 from certtrack.services.print_context import certificate_context
 from certtrack.services.transaction import transaction
@@ -40,15 +39,9 @@ STATUSES = ("valid", "suspended", "expired", "revoked", "replaced")
 ENDED_REGISTRATION = ("revoked", "cancelled", "invalidated")
 
 
-def app_path(endpoint: str, **values) -> str:
-    """The path of an endpoint, built without a request (services have none)."""
-    return current_app.url_map.bind("localhost").build(endpoint, values)
-
-
 def verification_url(number: str, code: str) -> str:
     """The public verification page of a certificate: PUBLIC_BASE_URL and the QR target path."""
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    return base + app_path("verify.certificate", number=number, code=code)
+    return public_url("verify.certificate", number=number, code=code)
 
 
 def certificate_status(certificate: Certificate, today: date | None = None) -> str:
@@ -137,8 +130,7 @@ def preview_certificate(actor, registration: Registration) -> RenderedPdf:
     current = current_certificate(registration.id)
     context = certificate_context(
         registration, number=f"KZ-CN-{today.year}-DRAFT", issued_on=today,
-        verification_url=current_app.config["PUBLIC_BASE_URL"].rstrip("/") + app_path(
-            "verify.form"), officer=actor.full_name,
+        verification_url=public_url("verify.form"), officer=actor.full_name,
         replaces=current.number if current is not None else None)
     return render_certificate(context, draft=True)
 
@@ -233,7 +225,7 @@ def _issue_locked(actor, registration, replaces, reason: str, today: date) -> Ce
     notify(enterprise_users(registration.enterprise_id), "certificate_issued", _(
         "Certificate of export eligibility %(number)s is issued for China registration "
         "%(china)s.", number=number, china=registration.china_number),
-        app_path("exporter.registrations"))
+        link("exporter.registrations"))
     return certificate
 
 

@@ -16,7 +16,7 @@ from certtrack.services.applications import apply_transition, local_today
 from certtrack.services.errors import ValidationFailed
 from certtrack.services.laboratory import plain, to_domain_result, valid_until
 from certtrack.services.limits import limits_for_products, to_domain_limit
-from certtrack.services.notifications import enterprise_users, notify
+from certtrack.services.notifications import enterprise_users, exporter_link, notify
 from certtrack.services.permissions import require_inspector
 from certtrack.services.transaction import transaction
 
@@ -202,4 +202,4 @@ def _conclude(actor: User, application: Application, action: Action, text: str,
         apply_transition(actor, application, action, comment=comment,
                          values={"conclusion": text, "stage_deadline": None})
         notify(enterprise_users(enterprise_id), "conclusion", message,
-               link=f"/exporter/applications/{application.id}")
+               exporter_link(application))

@@ -17,15 +17,12 @@ from certtrack.services.documents import _store as store_upload  # same storage,
 from certtrack.services.documents import display_name
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
 from certtrack.services.inspections import findings_of
-from certtrack.services.notifications import enterprise_users, notify
+from certtrack.services.notifications import enterprise_users, exporter_link, inspector_link, notify
 from certtrack.services.permissions import require_inspector, require_owner
 from certtrack.services.transaction import stale_message, transaction
 
 EVIDENCE_TYPE = "corrective_evidence"
 
-
-def _exporter_link(application: Application) -> str:
-    return f"/exporter/applications/{application.id}"
 
 
 def open_findings(application: Application) -> list[Finding]:
@@ -71,7 +68,7 @@ def require_corrective_actions(actor: User, application: Application, actions: d
         notify(enterprise_users(application.enterprise_id), "corrective_actions",
                _l("Corrective actions are required for application %(ref)s by %(date)s.",
                  ref=application.reference, date=latest.strftime("%d.%m.%Y")),
-               _exporter_link(application))
+               exporter_link(application))
     return latest
 
 
@@ -153,7 +150,8 @@ def submit_corrective_evidence(actor: User, application: Application, finding_id
                            "version": document.version})
         notify([application.assignee], "corrective_actions",
                _l("Evidence was uploaded for a finding of application %(ref)s.",
-                 ref=application.reference), f"/inspector/applications/{application.id}")
+                 ref=application.reference),
+               inspector_link(application))
     return finding
 
 
@@ -185,7 +183,7 @@ def verify_finding(actor: User, application: Application, finding_id: int, close
         if not close:
             notify(enterprise_users(application.enterprise_id), "corrective_actions",
                    _l("A finding of application %(ref)s was re-opened: %(why)s",
-                     ref=application.reference, why=comment), _exporter_link(application))
+                     ref=application.reference, why=comment), exporter_link(application))
     return finding
 
 

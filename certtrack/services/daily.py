@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from email.message import EmailMessage
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, text
 
@@ -17,7 +16,7 @@ from certtrack.models import OutboxEmail, Registration
 from certtrack.services import registrations, renewals
 from certtrack.services.calendar_warning import warn_before_holiday_data_ends
 from certtrack.services.errors import Conflict
-from certtrack.services.notifications import enterprise_users, notify, send_outbox
+from certtrack.services.notifications import enterprise_users, link, notify, send_outbox
 from certtrack.services.permissions import SYSTEM
 from certtrack.services.transaction import transaction
 
@@ -141,7 +140,7 @@ def send_renewal_reminders(today: date, report: DailyReport) -> None:
                     closes=closes.isoformat(), valid_to=registration.valid_to.isoformat())
         with transaction():
             sent = notify(enterprise_users(registration.enterprise_id), "renewal_window",
-                          message, url_for("exporter.registrations"),
+                          message, link("exporter.registrations"),
                           dedupe_key=f"renewal:{registration.id}:{reminder.isoformat()}")
         if sent:
             report.reminders += 1

@@ -2,7 +2,6 @@
 
 from datetime import date, timedelta
 
-from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
@@ -20,7 +19,13 @@ from certtrack.services import dossiers
 from certtrack.services.applications import apply_transition, local_today
 from certtrack.services.audit import record_event
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
-from certtrack.services.notifications import enterprise_users, notify
+from certtrack.services.notifications import (
+    enterprise_users,
+    exporter_link,
+    inspector_link,
+    link,
+    notify,
+)
 from certtrack.services.permissions import has_role, require_registrar
 from certtrack.services.registrations import LIVE_STATUSES
 from certtrack.services.transaction import stale_message, transaction
@@ -128,10 +133,10 @@ def get_batch(actor, batch_id: int) -> GaccBatch:
 
 def _notify_staff_and_exporter(application: Application, kind: str, message: str) -> None:
     notify(enterprise_users(application.enterprise_id), kind, message,
-           url_for("exporter.application", application_id=application.id))
+           exporter_link(application))
     if has_role(application.assignee, Role.inspector):
         notify([application.assignee], kind, message,
-               url_for("inspector.application", application_id=application.id))
+               inspector_link(application))
 
 
 def record_gacc_return(actor, application: Application, data: dict) -> CorrectionRequest:
@@ -322,5 +327,5 @@ def _save_registration(actor, application, renewed, values) -> Registration:
     notify(enterprise_users(application.enterprise_id), "registered", _l(
         "Application %(ref)s is registered in China under %(number)s, valid until %(to)s.",
         ref=application.reference, number=values["china_number"],
-        to=values["valid_to"].isoformat()), url_for("exporter.registrations"))
+        to=values["valid_to"].isoformat()), link("exporter.registrations"))
     return registration

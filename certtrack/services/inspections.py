@@ -14,7 +14,7 @@ from certtrack.models.inspection import INSPECTION_MODES, SEVERITIES
 from certtrack.services.applications import apply_transition, local_today
 from certtrack.services.audit import record_event
 from certtrack.services.errors import ValidationFailed
-from certtrack.services.notifications import enterprise_users, notify
+from certtrack.services.notifications import enterprise_users, exporter_link, inspector_link, notify
 from certtrack.services.permissions import require_inspector
 from certtrack.services.reference import working_calendar
 from certtrack.services.transaction import transaction
@@ -87,9 +87,6 @@ def findings_of(application: Application) -> list[Finding]:
     query = select(Finding).where(Finding.application_id == application.id).order_by(Finding.id)
     return list(db.session.scalars(query))
 
-
-def _exporter_link(application: Application) -> str:
-    return f"/exporter/applications/{application.id}"
 
 
 def team_candidates(application: Application) -> list[User]:
@@ -165,9 +162,9 @@ def schedule_inspection(actor: User, application: Application, mode: str,
                     mode=MODE_NAMES[mode], ref=application.reference,
                     date=scheduled_for.strftime("%d.%m.%Y"))
         notify(enterprise_users(application.enterprise_id), "inspection_scheduled", message,
-               _exporter_link(application))
+               exporter_link(application))
         notify([u for u in team if u.id != actor.id], "inspection_scheduled", message,
-               f"/inspector/applications/{application.id}")
+               inspector_link(application))
     return inspection
 
 

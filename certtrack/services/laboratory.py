@@ -17,7 +17,7 @@ from certtrack.services.applications import apply_transition, local_today
 from certtrack.services.audit import record_event
 from certtrack.services.errors import NotFound, ValidationFailed
 from certtrack.services.limits import limits_for_products, product_codes, to_domain_limit
-from certtrack.services.notifications import enterprise_users, notify
+from certtrack.services.notifications import enterprise_users, exporter_link, notify
 from certtrack.services.permissions import (
     RESULT_STATES,
     SAMPLE_STATES,
@@ -290,7 +290,7 @@ def record_lab_results(actor: User, application: Application, comment: str = "")
                          data={"samples": [sample.id for sample in samples]})
         notify(enterprise_users(application.enterprise_id), "results",
                _l("The laboratory results of application %(ref)s are in.", ref=reference),
-               link=f"/exporter/applications/{application.id}")
+               exporter_link(application))
 
 
 def to_domain_result(row: LabResult, parameter: str | None = None) -> compliance.Result:

@@ -1,5 +1,7 @@
 """In-app notifications and the e-mail outbox that mirrors them."""
 
+from typing import Any, NamedTuple
+
 from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import func, select, update
@@ -16,34 +18,69 @@ KINDS = ("returned", "inspection_scheduled", "corrective_actions", "results", "c
          "certificate_issued", "certificate_revoked")
 
 
-def notify(users, kind: str, message, link: str = "",
+class Link(NamedTuple):
+    """Where a notification leads: an endpoint of the web application and its arguments."""
+
+    endpoint: str
+    args: dict[str, Any]
+
+
+def link(endpoint: str, **args) -> Link:
+    """A Link to `endpoint` with `args` (the values of its URL rule)."""
+    return Link(endpoint, args)
+
+
+def exporter_link(application) -> Link:
+    """The exporter's page of an application."""
+    return link("exporter.application", application_id=application.id)
+
+
+def inspector_link(application) -> Link:
+    """The inspector's page of an application."""
+    return link("inspector.application", application_id=application.id)
+
+
+def app_path(endpoint: str, **args) -> str:
+    """The path of an endpoint, built from the app's URL map without a request."""
+    return current_app.url_map.bind("localhost").build(endpoint, args)
+
+
+def public_url(endpoint: str, **args) -> str:
+    """The absolute URL of an endpoint under PUBLIC_BASE_URL (e-mails, the QR code)."""
+    base = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
+    return base + app_path(endpoint, **args)
+
+
+def notify(users, kind: str, message, target: Link | None = None,
            dedupe_key: str | None = None) -> list[Notification]:
     """Queue a notification (and its e-mail) for each active user, in the caller's transaction.
 
     `message` is best a lazy string (flask_babel.lazy_gettext): it is rendered in each
-    recipient's own language, not the actor's. A `dedupe_key` already used for a user skips
-    that user, so that a job run twice notifies once.
+    recipient's own language, not the actor's. `target` is where the notification leads. A
+    `dedupe_key` already used for a user skips that user, so that a job run twice notifies once.
     """
     created = []
+    endpoint, args = target if target is not None else ("", {})
     for user in {u.id: u for u in users if u is not None and u.is_active}.values():
         if dedupe_key and db.session.scalar(select(Notification.id).where(
                 Notification.user_id == user.id, Notification.dedupe_key == dedupe_key)):
             continue
         with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
             text = str(message)
-        note = Notification(user_id=user.id, kind=kind, message=text, link=link,
-                            dedupe_key=dedupe_key)
+        note = Notification(user_id=user.id, kind=kind, message=text, endpoint=endpoint,
+                            endpoint_args=dict(args), dedupe_key=dedupe_key)
         db.session.add(note)
         db.session.flush()
         db.session.add(OutboxEmail(recipient=user.email, subject=f"certtrack: {text[:120]}",
-                                   body=_email_body(text, link), notification_id=note.id))
+                                   body=_email_body(text, target), notification_id=note.id))
         created.append(note)
     return created
 
 
-def _email_body(message: str, link: str) -> str:
-    base = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
-    return f"{message}\n\n{base}{link}\n" if link else f"{message}\n"
+def _email_body(message: str, target: Link | None) -> str:
+    if target is None:
+        return f"{message}\n"
+    return f"{message}\n\n{public_url(target.endpoint, **target.args)}\n"
 
 
 def enterprise_users(enterprise_id: int) -> list[User]:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select, update
@@ -35,7 +35,7 @@ from certtrack.services.applications import (
 )
 from certtrack.services.audit import record_event
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
-from certtrack.services.notifications import enterprise_users, notify
+from certtrack.services.notifications import enterprise_users, link, notify
 from certtrack.services.permissions import (
     SYSTEM,
     can_see_enterprise_object,
@@ -316,7 +316,7 @@ def notify_status(registration: Registration, action: RegistrationAction,
                      number=registration.china_number, date=_iso(registration.valid_to)),
     }
     notify(enterprise_users(registration.enterprise_id), NOTIFICATION_KINDS[action],
-           messages[action], url_for("exporter.registrations"), dedupe_key=dedupe_key)
+           messages[action], link("exporter.registrations"), dedupe_key=dedupe_key)
 
 
 def _iso(value: date | None) -> str:

@@ -25,7 +25,7 @@ from certtrack.services import pagination
 from certtrack.services.applications import apply_transition, latest_documents, local_today
 from certtrack.services.audit import record_event
 from certtrack.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from certtrack.services.notifications import enterprise_users, notify
+from certtrack.services.notifications import enterprise_users, exporter_link, inspector_link, notify
 from certtrack.services.permissions import (
     application_scope,
     has_role,
@@ -135,12 +135,6 @@ def _require_open(application: Application, action: str, role: str) -> None:
         raise IllegalTransition(application.state, action, role, defined=False)
 
 
-def _inspector_link(application: Application) -> str:
-    return f"/inspector/applications/{application.id}"
-
-
-def _exporter_link(application: Application) -> str:
-    return f"/exporter/applications/{application.id}"
 
 
 def eligible_inspectors(application: Application) -> list[User]:
@@ -175,7 +169,7 @@ def assign_inspector(actor: User, application: Application, inspector_id: int | 
                      data={"assignee_id": inspector.id, "previous_assignee_id": previous})
         notify([inspector], "assigned",
                _l("Application %(ref)s was assigned to you.", ref=application.reference),
-               _inspector_link(application))
+               inspector_link(application))
     return inspector
 
 
@@ -295,7 +289,7 @@ def return_for_corrections(actor: User, application: Application, deficiencies: 
         notify(enterprise_users(application.enterprise_id), "returned",
                _l("Application %(ref)s was returned for corrections. Please respond by %(date)s.",
                  ref=application.reference, date=response_deadline.strftime("%d.%m.%Y")),
-               _exporter_link(application))
+               exporter_link(application))
     return request
 
 
@@ -311,4 +305,4 @@ def reject_application(actor: User, application: Application, reason: str) -> No
                          values={"stage_deadline": None})
         notify(enterprise_users(application.enterprise_id), "conclusion",
                _l("Application %(ref)s was rejected.", ref=application.reference),
-               _exporter_link(application))
+               exporter_link(application))
