@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per aggregate; importing this package registers every table."""
 
+from certtrack.extensions import db
 from certtrack.models.api import (
     ApiToken,
     IdempotencyRecord,
@@ -16,6 +17,7 @@ from certtrack.models.certificate import (
     StoredPdf,
     VerificationLog,
 )
+from certtrack.models.checks import attach_checks
 from certtrack.models.consignment import (
     Consignment,
     ConsignmentCertificate,
@@ -51,6 +53,8 @@ from certtrack.models.reference import (
 from certtrack.models.registration import GaccBatch, Notification, OutboxEmail, Registration
 from certtrack.models.search import enterprise_search, registration_search
 from certtrack.models.user import LoginAttempt, User, user_regions
+
+attach_checks(db.metadata)
 
 __all__ = [
     "ApiToken",

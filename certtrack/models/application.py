@@ -6,13 +6,14 @@ from decimal import Decimal
 from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from certtrack.domain.vocabulary import ApplicationKind, HaccpStatus, VolumeUnit, WaterSource, codes
 from certtrack.extensions import db
 from certtrack.models.base import UTCDateTime, utcnow
 
-KINDS = ("new", "renewal", "change")
-HACCP_STATUSES = ("none", "plan", "certified")
-WATER_SOURCES = ("municipal", "well", "surface", "other")
-VOLUME_UNITS = ("t", "kg", "head")
+KINDS = codes(ApplicationKind)
+HACCP_STATUSES = codes(HaccpStatus)
+WATER_SOURCES = codes(WaterSource)
+VOLUME_UNITS = codes(VolumeUnit)
 
 
 class Application(db.Model):

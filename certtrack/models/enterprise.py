@@ -5,23 +5,12 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from certtrack.domain.vocabulary import EstablishmentType, LegalForm, codes
 from certtrack.extensions import db
 from certtrack.models.base import UTCDateTime, utcnow
 
-LEGAL_FORMS = ("llp", "jsc", "ie", "peasant_farm", "production_cooperative", "branch", "other")
-ESTABLISHMENT_TYPES = (
-    "farm",
-    "elevator",
-    "flour_mill",
-    "oilseed_plant",
-    "feed_mill",
-    "slaughterhouse",
-    "cutting_plant",
-    "meat_processor",
-    "cold_store",
-    "dairy",
-    "honey_packing",
-)
+LEGAL_FORMS = codes(LegalForm)
+ESTABLISHMENT_TYPES = codes(EstablishmentType)
 
 
 class Enterprise(db.Model):

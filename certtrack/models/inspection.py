@@ -18,12 +18,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from certtrack.domain.vocabulary import FindingStatus, InspectionMode, Severity, codes
 from certtrack.extensions import db
 from certtrack.models.base import UTCDateTime, utcnow
 
-INSPECTION_MODES = ("document", "video", "on_site")
-SEVERITIES = ("critical", "major", "minor")
-FINDING_STATUSES = ("open", "evidence_submitted", "closed")
+INSPECTION_MODES = codes(InspectionMode)
+SEVERITIES = codes(Severity)
+FINDING_STATUSES = codes(FindingStatus)
 
 inspection_inspectors = Table(
     "inspection_inspector",

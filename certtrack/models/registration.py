@@ -6,10 +6,11 @@ from flask import current_app
 from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from certtrack.domain.vocabulary import ListingRoute, codes
 from certtrack.extensions import db
 from certtrack.models.base import UTCDateTime, utcnow
 
-ROUTES = ("under_guarantee", "after_gacc_inspection")
+ROUTES = codes(ListingRoute)
 
 
 class GaccBatch(db.Model):

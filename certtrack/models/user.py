@@ -5,11 +5,13 @@ from datetime import datetime
 from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from certtrack.domain.vocabulary import Committee, codes
+from certtrack.domain.workflow import Role
 from certtrack.extensions import db
 from certtrack.models.base import UTCDateTime, utcnow
 
-ROLES = ("exporter", "inspector", "registrar", "admin", "laboratory")
-COMMITTEES = ("phytosanitary", "veterinary")
+ROLES = codes(Role)
+COMMITTEES = codes(Committee)
 
 user_regions = Table(
     "user_region",

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from certtrack.domain.identifiers import format_certificate_number
+from certtrack.domain.vocabulary import CertificateStatus, codes
 from certtrack.domain.workflow import Role
 from certtrack.extensions import db
 from certtrack.models import Certificate, CertificateCounter, Registration, StoredPdf
@@ -35,7 +36,7 @@ from certtrack.services.permissions import has_role, owns, require_registrar
 from certtrack.services.print_context import certificate_context
 from certtrack.services.transaction import transaction
 
-STATUSES = ("valid", "suspended", "expired", "revoked", "replaced")
+STATUSES = codes(CertificateStatus)
 ENDED_REGISTRATION = ("revoked", "cancelled", "invalidated")
 
 
@@ -294,6 +295,6 @@ def revoke_certificate(actor, certificate: Certificate, reason: str) -> Certific
                                                    "registration_id": registration.id})
         notify(enterprise_users(registration.enterprise_id), "certificate_revoked", _(
             "Certificate of export eligibility %(number)s is revoked: %(reason)s",
-            number=certificate.number, reason=reason.strip()), app_path("exporter.registrations"))
+            number=certificate.number, reason=reason.strip()), link("exporter.registrations"))
     db.session.expire(certificate)
     return certificate

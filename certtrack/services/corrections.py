@@ -2,11 +2,12 @@
 
 from sqlalchemy import select, update
 
+from certtrack.domain.vocabulary import CorrectionSource
 from certtrack.extensions import db
 from certtrack.models import Application, CorrectionRequest
 from certtrack.models.base import utcnow
 
-INSPECTION_SOURCE = "inspection"
+INSPECTION_SOURCE = CorrectionSource.inspection.value
 
 
 def correction_requests(application: Application) -> list[CorrectionRequest]:

@@ -8,6 +8,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from certtrack.domain.compliance import Limit, LimitKind, UnitError, normalize_unit
+from certtrack.domain.vocabulary import Confidence, codes
 from certtrack.extensions import db
 from certtrack.models import LabLimit, Product, User
 from certtrack.models.base import utcnow
@@ -16,7 +17,7 @@ from certtrack.services.errors import NotFound, ValidationFailed
 from certtrack.services.permissions import require_admin
 from certtrack.services.transaction import transaction
 
-CONFIDENCES = ("V", "S", "U")
+CONFIDENCES = codes(Confidence)
 EDITABLE_FIELDS = ("value", "unit", "matrix", "products", "source", "confidence", "required")
 
 

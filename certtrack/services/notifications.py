@@ -6,16 +6,14 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import func, select, update
 
+from certtrack.domain.vocabulary import NotificationKind, codes
 from certtrack.domain.workflow import Role
 from certtrack.extensions import db
 from certtrack.models import Notification, OutboxEmail, User
 from certtrack.models.base import utcnow
 from certtrack.services.transaction import transaction
 
-KINDS = ("returned", "inspection_scheduled", "corrective_actions", "results", "conclusion",
-         "registered", "gacc_returned", "suspended", "resumed", "revoked", "expired",
-         "renewal_window", "assigned", "submitted", "cancelled", "renewed", "holiday_data",
-         "certificate_issued", "certificate_revoked")
+KINDS = codes(NotificationKind)
 
 
 class Link(NamedTuple):

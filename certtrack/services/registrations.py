@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from certtrack.domain.calendar import REGIME_280
 from certtrack.domain.renewal import decide_renewal, renewal_regime
+from certtrack.domain.vocabulary import InvalidationCause, SuspensionAuthority, codes
 from certtrack.domain.workflow import (
     RegistrationAction,
     RegistrationStatus,
@@ -47,8 +48,8 @@ from certtrack.services.transaction import stale_message, transaction
 
 RS, RA = RegistrationStatus, RegistrationAction
 LIVE_STATUSES = (RS.active.value, RS.suspended.value)
-SUSPENSION_AUTHORITIES = ("gacc", "kazakh_authority", "voluntary")
-INVALIDATION_CAUSES = ("relocation", "legal_representative", "kz_registration_number")
+SUSPENSION_AUTHORITIES = codes(SuspensionAuthority)
+INVALIDATION_CAUSES = codes(InvalidationCause)
 # Applications in these states no longer carry a renewal forward.
 CLOSED_APPLICATION_STATES = ("withdrawn", "rejected", "conclusion_negative", "gacc_refused",
                              "registered")

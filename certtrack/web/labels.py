@@ -1,32 +1,72 @@
 """Translated labels for the values stored as codes (states, kinds, types, roles)."""
 
+from enum import StrEnum
+
 from flask_babel import lazy_gettext as _l
 
+from certtrack.domain.compliance import LimitKind, Verdict
+from certtrack.domain.vocabulary import (
+    ApplicationKind,
+    Committee,
+    Confidence,
+    EstablishmentType,
+    FindingStatus,
+    HaccpStatus,
+    InspectionMode,
+    InvalidationCause,
+    LegalForm,
+    ListingRoute,
+    Regime,
+    ReviewStatus,
+    Severity,
+    SuspensionAuthority,
+    VolumeUnit,
+    WaterSource,
+)
+from certtrack.domain.workflow import RegistrationStatus, Role, State
+
+
+def labelled(enum: type[StrEnum], labels: dict) -> dict[str, object]:
+    """The labels of an enumeration's codes, in its order; every code must have one.
+
+    :raise ValueError: a code of the enumeration has no label, or a label names no code.
+    """
+    missing = [code.value for code in enum if code.value not in labels]
+    unknown = [key for key in labels if key not in {code.value for code in enum}]
+    if missing or unknown:
+        raise ValueError(f"labels of {enum.__name__}: missing {missing}, unknown {unknown}")
+    return {code.value: labels[code.value] for code in enum}
+
+
 STATES = {
-    "draft": _l("Draft"),
-    "submitted": _l("Submitted"),
-    "under_review": _l("Under review"),
-    "returned": _l("Returned for corrections"),
-    "rejected": _l("Rejected"),
-    "inspection_scheduled": _l("Inspection scheduled"),
-    "inspected": _l("Inspected"),
-    "corrective_actions": _l("Corrective actions"),
-    "lab_testing": _l("Laboratory testing"),
-    "conclusion_negative": _l("Negative conclusion"),
-    "conclusion_positive": _l("Positive conclusion"),
-    "recommended": _l("Recommended to GACC"),
-    "submitted_to_gacc": _l("Submitted to GACC"),
-    "gacc_returned": _l("Returned by GACC"),
-    "gacc_refused": _l("Refused by GACC"),
-    "registered": _l("Registered in China"),
-    "withdrawn": _l("Withdrawn"),
+    **labelled(State, {
+        "draft": _l("Draft"),
+        "submitted": _l("Submitted"),
+        "under_review": _l("Under review"),
+        "returned": _l("Returned for corrections"),
+        "rejected": _l("Rejected"),
+        "inspection_scheduled": _l("Inspection scheduled"),
+        "inspected": _l("Inspected"),
+        "corrective_actions": _l("Corrective actions"),
+        "lab_testing": _l("Laboratory testing"),
+        "conclusion_negative": _l("Negative conclusion"),
+        "conclusion_positive": _l("Positive conclusion"),
+        "recommended": _l("Recommended to GACC"),
+        "submitted_to_gacc": _l("Submitted to GACC"),
+        "gacc_returned": _l("Returned by GACC"),
+        "gacc_refused": _l("Refused by GACC"),
+        "registered": _l("Registered in China"),
+        "withdrawn": _l("Withdrawn"),
+    }),
     # Registration statuses: audit rows of a registration carry them, and no code collides.
-    "active": _l("Registration in force"),
-    "suspended": _l("Registration suspended"),
-    "revoked": _l("Registration revoked"),
-    "cancelled": _l("Registration cancelled"),
-    "expired": _l("Registration expired"),
-    "invalidated": _l("Registration invalidated"),
+    **labelled(RegistrationStatus, {
+        "active": _l("Registration in force"),
+        "suspended": _l("Registration suspended"),
+        "revoked": _l("Registration revoked"),
+        "cancelled": _l("Registration cancelled"),
+        "expired": _l("Registration expired"),
+        "invalidated": _l("Registration invalidated"),
+    }),
 }
 ACTIONS = {
     "submit": _l("Submit application"),
@@ -80,8 +120,9 @@ ACTIONS = {
     "certificate_revoked": _l("Certificate revoked"),
     "dossier_generated": _l("Recommendation dossier generated"),
 }
-KINDS = {"new": _l("New registration"), "renewal": _l("Renewal"), "change": _l("Change")}
-LEGAL_FORMS = {
+KINDS = labelled(ApplicationKind, {"new": _l("New registration"), "renewal": _l("Renewal"),
+                                   "change": _l("Change")})
+LEGAL_FORMS = labelled(LegalForm, {
     "llp": _l("Limited liability partnership (LLP)"),
     "jsc": _l("Joint-stock company (JSC)"),
     "ie": _l("Individual entrepreneur"),
@@ -89,8 +130,8 @@ LEGAL_FORMS = {
     "production_cooperative": _l("Production cooperative"),
     "branch": _l("Branch of a legal entity"),
     "other": _l("Other"),
-}
-ESTABLISHMENT_TYPES = {
+})
+ESTABLISHMENT_TYPES = labelled(EstablishmentType, {
     "farm": _l("Farm"),
     "elevator": _l("Grain elevator"),
     "flour_mill": _l("Flour mill"),
@@ -102,84 +143,91 @@ ESTABLISHMENT_TYPES = {
     "cold_store": _l("Cold store"),
     "dairy": _l("Dairy"),
     "honey_packing": _l("Honey packing plant"),
-}
-HACCP_STATUSES = {
+})
+HACCP_STATUSES = labelled(HaccpStatus, {
     "none": _l("No HACCP system yet"),
     "plan": _l("HACCP plan in place"),
     "certified": _l("HACCP certified"),
-}
-WATER_SOURCES = {
+})
+WATER_SOURCES = labelled(WaterSource, {
     "municipal": _l("Municipal supply"),
     "well": _l("Own well"),
     "surface": _l("Surface water"),
     "other": _l("Other"),
-}
-VOLUME_UNITS = {"t": _l("tonnes"), "kg": _l("kilograms"), "head": _l("head of livestock")}
-ROLES = {
+})
+VOLUME_UNITS = labelled(VolumeUnit, {"t": _l("tonnes"), "kg": _l("kilograms"),
+                                     "head": _l("head of livestock")})
+ROLES = labelled(Role, {
     "exporter": _l("Exporter"),
     "inspector": _l("Inspector"),
     "registrar": _l("Registrar"),
     "admin": _l("Administrator"),
     "laboratory": _l("Accredited laboratory"),
-}
-COMMITTEES = {
+})
+COMMITTEES = labelled(Committee, {
     "phytosanitary": _l("Phytosanitary (State Inspection in the Agro-Industrial Complex)"),
     "veterinary": _l("Veterinary Control and Supervision"),
-}
-REVIEW_STATUSES = {
+})
+REVIEW_STATUSES = labelled(ReviewStatus, {
     "pending": _l("Not reviewed yet"),
     "accepted": _l("Accepted"),
     "rejected": _l("Rejected"),
-}
+})
 VERDICTS = {
-    "compliant": _l("Compliant"),
-    "non_compliant": _l("Non-compliant"),
-    "below_loq": _l("Below LOQ"),
+    **labelled(Verdict, {
+        "compliant": _l("Compliant"),
+        "non_compliant": _l("Non-compliant"),
+        "below_loq": _l("Below LOQ"),
+    }),
+    # A quarantine measurement's verdict (domain/quarantine.py): no requirement for it.
     "no_requirement": _l("No requirement"),
 }
 QUARANTINE_MEASURES = {"moisture": _l("Moisture"), "foreign_matter": _l("Foreign matter"),
                        "weed_seeds": _l("Quarantine weed seeds"),
                        "live_pests": _l("Live pests")}
 QUARANTINE_UNITS = {"%": "%", "per kg": _l("per kg"), "found": _l("found")}
-LIMIT_KINDS = {
+LIMIT_KINDS = labelled(LimitKind, {
     "max": _l("Maximum"),
     "not_detected": _l("Must not be detected"),
     "absent": _l("Must be absent"),
-}
-CONFIDENCES = {
+})
+CONFIDENCES = labelled(Confidence, {
     "V": _l("V — published source"),
     "S": _l("S — secondary source"),
     "U": _l("U — unverified"),
-}
-REGISTRATION_STATUSES = {
+})
+REGISTRATION_STATUSES = labelled(RegistrationStatus, {
     "active": _l("Active"),
     "suspended": _l("Suspended"),
     "revoked": _l("Revoked"),
     "cancelled": _l("Cancelled"),
     "expired": _l("Expired"),
     "invalidated": _l("Invalidated"),
-}
-ROUTES = {
+})
+ROUTES = labelled(ListingRoute, {
     "under_guarantee": _l("Under the guarantee of the Kazakh authority"),
     "after_gacc_inspection": _l("After a GACC inspection"),
-}
-REGIMES = {"248": _l("GACC Decree 248"), "280": _l("GACC Order 280")}
-SUSPENSION_AUTHORITIES = {
+})
+REGIMES = labelled(Regime, {"248": _l("GACC Decree 248"), "280": _l("GACC Order 280")})
+SUSPENSION_AUTHORITIES = labelled(SuspensionAuthority, {
     "gacc": _l("GACC"),
     "kazakh_authority": _l("Kazakh authority"),
     "voluntary": _l("Voluntary (at the enterprise's request)"),
-}
-INVALIDATION_CAUSES = {
+})
+INVALIDATION_CAUSES = labelled(InvalidationCause, {
     "relocation": _l("Relocation of the establishment"),
     "legal_representative": _l("Change of legal representative"),
     "kz_registration_number": _l("Change of the Kazakh registration number"),
-}
-INSPECTION_MODES = {"document": _l("Document review"), "video": _l("Video inspection"),
-                    "on_site": _l("On-site inspection")}
-SEVERITIES = {"critical": _l("Critical"), "major": _l("Major"), "minor": _l("Minor")}
+})
+INSPECTION_MODES = labelled(InspectionMode, {"document": _l("Document review"),
+                                             "video": _l("Video inspection"),
+                                             "on_site": _l("On-site inspection")})
+SEVERITIES = labelled(Severity, {"critical": _l("Critical"), "major": _l("Major"),
+                                 "minor": _l("Minor")})
 CHECKLIST_ANSWERS = {"yes": _l("Yes"), "no": _l("No"), "na": _l("Not applicable")}
-FINDING_STATUSES = {"open": _l("Open"), "evidence_submitted": _l("Evidence submitted"),
-                    "closed": _l("Closed")}
+FINDING_STATUSES = labelled(FindingStatus, {"open": _l("Open"),
+                                            "evidence_submitted": _l("Evidence submitted"),
+                                            "closed": _l("Closed")})
 LANGUAGES = {"en": "English", "ru": "Русский", "kk": "Қазақша", "zh": "中文"}
 
 

@@ -1,0 +1,57 @@
+"""Every code of every enumeration has a label, and every label a translation in kk, ru and zh."""
+
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from certtrack.domain import vocabulary as v
+from certtrack.domain.compliance import LimitKind, Verdict
+from certtrack.domain.workflow import Action, RegistrationAction, RegistrationStatus, Role, State
+from certtrack.web import labels
+
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "certtrack" / "translations"
+LABELLED = [
+    (State, labels.STATES), (RegistrationStatus, labels.STATES),
+    (RegistrationStatus, labels.REGISTRATION_STATUSES), (Action, labels.ACTIONS),
+    (RegistrationAction, labels.ACTIONS), (Role, labels.ROLES),
+    (v.Committee, labels.COMMITTEES), (v.ApplicationKind, labels.KINDS),
+    (v.HaccpStatus, labels.HACCP_STATUSES), (v.WaterSource, labels.WATER_SOURCES),
+    (v.VolumeUnit, labels.VOLUME_UNITS), (v.LegalForm, labels.LEGAL_FORMS),
+    (v.EstablishmentType, labels.ESTABLISHMENT_TYPES), (v.ReviewStatus, labels.REVIEW_STATUSES),
+    (v.InspectionMode, labels.INSPECTION_MODES), (v.Severity, labels.SEVERITIES),
+    (v.FindingStatus, labels.FINDING_STATUSES), (v.Confidence, labels.CONFIDENCES),
+    (v.ListingRoute, labels.ROUTES), (v.Regime, labels.REGIMES),
+    (v.SuspensionAuthority, labels.SUSPENSION_AUTHORITIES),
+    (v.InvalidationCause, labels.INVALIDATION_CAUSES), (LimitKind, labels.LIMIT_KINDS),
+    (Verdict, labels.VERDICTS),
+]
+
+
+def _msgid(label) -> str:
+    """The English source text of a lazy label."""
+    return label._args[0]
+
+
+def _catalog(locale: str) -> dict[str, str]:
+    with (TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        return {message.id: message.string for message in read_po(handle)
+                if message.id and message.context is None}
+
+
+@pytest.mark.parametrize(("enum", "labelled"), LABELLED, ids=lambda x: getattr(x, "__name__", ""))
+def test_every_code_has_a_label(enum, labelled):
+    assert [code.value for code in enum if code.value not in labelled] == []
+
+
+@pytest.mark.parametrize("locale", ["kk", "ru", "zh"])
+def test_every_label_is_translated(locale):
+    catalog = _catalog(locale)
+    untranslated = sorted({_msgid(labelled[code.value]) for enum, labelled in LABELLED
+                           for code in enum if not catalog.get(_msgid(labelled[code.value]))})
+    assert untranslated == []
+
+
+def test_a_missing_label_stops_the_labels_from_loading():
+    with pytest.raises(ValueError, match="missing \\['plan'\\]"):
+        labels.labelled(v.HaccpStatus, {"none": "None", "certified": "Certified"})
