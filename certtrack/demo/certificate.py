@@ -5,21 +5,10 @@ from __future__ import annotations
 import copy
 import datetime as dt
 
-VET_COMMITTEE = {
-    "kk": "Қазақстан Республикасы Ауыл шаруашылығы министрлігінің Ветеринариялық бақылау "
-          "және қадағалау комитеті",
-    "ru": "Комитет ветеринарного контроля и надзора Министерства сельского хозяйства "
-          "Республики Казахстан",
-    "en": "Committee of Veterinary Control and Supervision, Ministry of Agriculture of the "
-          "Republic of Kazakhstan",
-    "zh": "哈萨克斯坦共和国农业部兽医监督管理委员会",
-}
-MINISTRY = {
-    "kk": "Қазақстан Республикасы Ауыл шаруашылығы министрлігі",
-    "ru": "Министерство сельского хозяйства Республики Казахстан",
-    "en": "Ministry of Agriculture of the Republic of Kazakhstan",
-    "zh": "哈萨克斯坦共和国农业部",
-}
+from certtrack.services.print_context import COMMITTEES, MINISTRY
+
+# The authorities as printed for real (reference/authorities.json): a veterinary certificate.
+VET_COMMITTEE = COMMITTEES["veterinary"]
 ZHETYSU = {"kk": "Жетісу облысы", "ru": "Жетысуская область", "en": "Zhetysu Region",
            "zh": "杰特苏州"}
 

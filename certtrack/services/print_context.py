@@ -1,6 +1,8 @@
 """Plain contexts for the printed documents: the issuing authorities and the certificate's data."""
 
 import datetime as dt
+import json
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -10,33 +12,12 @@ from certtrack.extensions import db
 from certtrack.models import Application, Registration
 
 LANGUAGES = ("kk", "ru", "en", "zh")
-MINISTRY = {
-    "kk": "Қазақстан Республикасы Ауыл шаруашылығы министрлігі",
-    "ru": "Министерство сельского хозяйства Республики Казахстан",
-    "en": "Ministry of Agriculture of the Republic of Kazakhstan",
-    "zh": "哈萨克斯坦共和国农业部",
-}
+# The issuing authorities, defined once in the reference data (also read by the demo documents).
+_AUTHORITIES = json.loads((Path(__file__).resolve().parent.parent / "reference"
+                           / "authorities.json").read_text(encoding="utf-8"))
+MINISTRY: dict[str, str] = _AUTHORITIES["ministry"]
 # The committee that inspects a GACC category (docs/domain.md §2), by GaccCategory.committee.
-COMMITTEES = {
-    "phytosanitary": {
-        "kk": "Қазақстан Республикасы Ауыл шаруашылығы министрлігінің Агроөнеркәсіптік "
-              "кешендегі мемлекеттік инспекция комитеті",
-        "ru": "Комитет государственной инспекции в агропромышленном комплексе Министерства "
-              "сельского хозяйства Республики Казахстан",
-        "en": "Committee of State Inspection in the Agro-Industrial Complex, Ministry of "
-              "Agriculture of the Republic of Kazakhstan",
-        "zh": "哈萨克斯坦共和国农业部农工综合体国家监察委员会",
-    },
-    "veterinary": {
-        "kk": "Қазақстан Республикасы Ауыл шаруашылығы министрлігінің Ветеринариялық бақылау "
-              "және қадағалау комитеті",
-        "ru": "Комитет ветеринарного контроля и надзора Министерства сельского хозяйства "
-              "Республики Казахстан",
-        "en": "Committee of Veterinary Control and Supervision, Ministry of Agriculture of the "
-              "Republic of Kazakhstan",
-        "zh": "哈萨克斯坦共和国农业部兽医监督管理委员会",
-    },
-}
+COMMITTEES: dict[str, dict[str, str]] = _AUTHORITIES["committees"]
 REGISTRAR_POSITION = {"kk": "Тіркеуші", "ru": "Регистратор", "en": "Registrar", "zh": "注册官员"}
 
 
