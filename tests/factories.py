@@ -3,6 +3,7 @@
 import io
 
 from certtrack.services import accounts, applications, documents, enterprises
+from certtrack.services.enterprises import EnterpriseInput, EstablishmentInput
 from certtrack.services.permissions import SYSTEM
 
 from forms import PASSWORD
@@ -51,8 +52,10 @@ def make_exporter_with_application(bin_="940140000385", email=None, complete=Tru
     With `complete`, the draft has a product and every required document, ready to submit.
     """
     user = make_user("exporter", email)
-    enterprise = enterprises.register_enterprise(user, {**ENTERPRISE, "bin": bin_})
-    establishment = enterprises.add_establishment(user, ESTABLISHMENT)
+    enterprise = enterprises.register_enterprise(
+        user, EnterpriseInput.from_mapping({**ENTERPRISE, "bin": bin_}))
+    establishment = enterprises.add_establishment(
+        user, EstablishmentInput.from_mapping(ESTABLISHMENT))
     application = applications.create_application(
         user, {**QUESTIONNAIRE, "establishment_id": establishment.id})
     if complete:
@@ -86,9 +89,10 @@ def make_application_for_lab(state: str = "inspected", product: str = "wheat",
     """
     meat = product in ("beef_chilled", "beef_frozen", "mutton", "pork", "horse_meat", "offal")
     user = make_user("exporter", email)
-    enterprises.register_enterprise(user, {**ENTERPRISE, "bin": bin_})
+    enterprises.register_enterprise(user, EnterpriseInput.from_mapping({**ENTERPRISE, "bin": bin_}))
     establishment = enterprises.add_establishment(
-        user, {**ESTABLISHMENT, "type": "slaughterhouse" if meat else "elevator"})
+        user, EstablishmentInput.from_mapping(
+            {**ESTABLISHMENT, "type": "slaughterhouse" if meat else "elevator"}))
     application = applications.create_application(user, {
         **QUESTIONNAIRE, "gacc_category_code": "meat" if meat else "edible_grains",
         "establishment_id": establishment.id})
@@ -122,11 +126,12 @@ def make_submitted_application(exporter=None, *, name: str = "Steppe Grain LLP",
     if exporter is None:
         make_submitted_application.serial += 1
         exporter = make_user("exporter")
-        enterprises.register_enterprise(exporter, {
+        enterprises.register_enterprise(exporter, EnterpriseInput.from_mapping({
             **ENTERPRISE, "bin": make_bin(make_submitted_application.serial), "name_en": name,
-            "name_kk": "", "name_ru": "", "name_zh": "", "region_code": region})
-    establishment = enterprises.add_establishment(exporter, {**ESTABLISHMENT,
-                                                             "region_code": region})
+            "name_kk": "", "name_ru": "", "name_zh": "", "region_code": region}))
+    establishment = enterprises.add_establishment(
+        exporter, EstablishmentInput.from_mapping({**ESTABLISHMENT,
+                                                             "region_code": region}))
     application = applications.create_application(exporter, {
         **QUESTIONNAIRE, "gacc_category_code": category, "establishment_id": establishment.id})
     applications.add_product(exporter, application, {

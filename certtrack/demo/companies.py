@@ -176,17 +176,18 @@ def _exporter_account(template: User, email: str, full_name: str, locale: str | 
 
 def _register(user: User, company: Company) -> dict[str, Establishment]:
     en, kk, ru, zh = company.names
-    enterprises.register_enterprise(user, {
+    enterprises.register_enterprise(user, enterprises.EnterpriseInput.from_mapping({
         "bin": demo_bin(company.registered, company.serial), "name_en": en, "name_kk": kk,
         "name_ru": ru, "name_zh": zh, "legal_form": company.legal_form,
         "legal_representative": company.representative, "region_code": company.region_code,
         "address": company.address, "phone": company.phone,
         "email": f"export@{company.key}.kz",
-    })
-    return {site.key: enterprises.add_establishment(user, {
+    }))
+    return {site.key: enterprises.add_establishment(
+        user, enterprises.EstablishmentInput.from_mapping({
         "name": site.name, "type": site.type, "region_code": site.region_code,
         "address": site.address, "kz_registration_number": site.kz_number,
-    }) for site in company.sites}
+    })) for site in company.sites}
 
 
 def create_companies(template: User) -> dict[str, Exporter]:

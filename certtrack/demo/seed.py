@@ -42,17 +42,17 @@ def _create_users() -> dict[str, User]:
 
 def _meat_exporter(user: User) -> None:
     """A second exporter with a submitted beef application, so staff queues are not empty."""
-    enterprises.register_enterprise(user, {
+    enterprises.register_enterprise(user, enterprises.EnterpriseInput.from_mapping({
         "bin": "961141000023", "name_en": "Zhetysu Meat LLP", "name_kk": "Жетісу Ет ЖШС",
         "name_ru": "ТОО «Жетысу Мясо»", "name_zh": "杰特苏肉类有限责任公司",
         "legal_form": "llp", "legal_representative": "Madina Seitkali",
         "region_code": "KZ-33", "address": "Taldykorgan, Abai Street 12",
         "phone": "+7 7282 555 010", "email": "export@zhetysu-meat.kz",
-    })
-    plant = enterprises.add_establishment(user, {
+    }))
+    plant = enterprises.add_establishment(user, enterprises.EstablishmentInput.from_mapping({
         "name": "Taldykorgan slaughterhouse", "type": "slaughterhouse", "region_code": "KZ-33",
         "address": "Taldykorgan, industrial zone 4", "kz_registration_number": "KZ-33-VET-0042",
-    })
+    }))
     application = applications.create_application(user, {
         "kind": "new", "establishment_id": plant.id, "gacc_category_code": "meat",
         "haccp_status": "certified", "haccp_details": "ISO 22000:2018 certificate No. 0457",

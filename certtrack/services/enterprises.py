@@ -1,5 +1,7 @@
 """An exporter's enterprise profile and its establishments."""
 
+from dataclasses import dataclass
+
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
@@ -10,6 +12,7 @@ from certtrack.models import Application, Enterprise, Establishment, Region, Use
 from certtrack.models.enterprise import ESTABLISHMENT_TYPES, LEGAL_FORMS
 from certtrack.services.audit import record_event
 from certtrack.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from certtrack.services.inputs import ServiceInput
 from certtrack.services.permissions import has_role, require_exporter
 from certtrack.services.transaction import stale_message, transaction
 
@@ -18,14 +21,44 @@ ENTERPRISE_FIELDS = ("name_en", "name_kk", "name_ru", "name_zh", "legal_form",
 ESTABLISHMENT_FIELDS = ("name", "type", "region_code", "address", "kz_registration_number")
 
 
+@dataclass(frozen=True)
+class EnterpriseInput(ServiceInput):
+    """An enterprise's profile as the exporter enters it (the BIN only when registering)."""
+
+    bin: str = ""
+    name_en: str = ""
+    name_kk: str = ""
+    name_ru: str = ""
+    name_zh: str = ""
+    legal_form: str = ""
+    legal_representative: str = ""
+    region_code: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    version: int | str | None = None
+
+
+@dataclass(frozen=True)
+class EstablishmentInput(ServiceInput):
+    """An establishment as the exporter enters it."""
+
+    name: str = ""
+    type: str = ""
+    region_code: str = ""
+    address: str = ""
+    kz_registration_number: str = ""
+    version: int | str | None = None
+
+
 def _check_version(obj, version) -> None:
     if version not in (None, "") and str(obj.version) != str(version):
         raise Conflict(stale_message())
 
 
-def _common_errors(data: dict) -> dict[str, list[str]]:
+def _common_errors(data: EnterpriseInput | EstablishmentInput) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    if db.session.get(Region, data.get("region_code") or "") is None:
+    if db.session.get(Region, data.region_code or "") is None:
         errors["region_code"] = [_("Choose a region from the list.")]
     return errors
 
@@ -37,7 +70,7 @@ def own_enterprise(actor: User) -> Enterprise | None:
     return db.session.get(Enterprise, actor.enterprise_id)
 
 
-def register_enterprise(actor: User, data: dict) -> Enterprise:
+def register_enterprise(actor: User, data: EnterpriseInput) -> Enterprise:
     """Register the exporter's enterprise and bind the account to it.
 
     :raise PermissionDenied: the actor is not an exporter or already has an enterprise.
@@ -47,10 +80,10 @@ def register_enterprise(actor: User, data: dict) -> Enterprise:
     if actor.enterprise_id is not None:
         raise PermissionDenied(_("Your account already has an enterprise."))
     errors = _common_errors(data)
-    if data.get("legal_form") not in LEGAL_FORMS:
+    if data.legal_form not in LEGAL_FORMS:
         errors["legal_form"] = [_("Choose a legal form from the list.")]
     try:
-        bin_ = validate_bin(data.get("bin") or "")
+        bin_ = validate_bin(data.bin or "")
     except IdentifierError:
         errors["bin"] = [_("This BIN is not valid.")]
     else:
@@ -59,7 +92,7 @@ def register_enterprise(actor: User, data: dict) -> Enterprise:
     if errors:
         raise ValidationFailed(errors)
     with transaction():
-        enterprise = Enterprise(bin=bin_, **{f: data.get(f) or "" for f in ENTERPRISE_FIELDS})
+        enterprise = Enterprise(bin=bin_, **{f: getattr(data, f) or "" for f in ENTERPRISE_FIELDS})
         db.session.add(enterprise)
         db.session.flush()
         actor.enterprise_id = enterprise.id
@@ -68,8 +101,8 @@ def register_enterprise(actor: User, data: dict) -> Enterprise:
     return enterprise
 
 
-def update_enterprise(actor: User, enterprise: Enterprise, data: dict) -> None:
-    """Change the profile (the BIN stays); `data['version']` guards against stale edits.
+def update_enterprise(actor: User, enterprise: Enterprise, data: EnterpriseInput) -> None:
+    """Change the profile (the BIN stays); `data.version` guards against stale edits.
 
     :raise Conflict: someone saved the profile since the form was loaded.
     :raise ValidationFailed: unknown region or legal form.
@@ -78,14 +111,14 @@ def update_enterprise(actor: User, enterprise: Enterprise, data: dict) -> None:
     if enterprise.id != actor.enterprise_id:
         raise NotFound(_("No such enterprise."))
     errors = _common_errors(data)
-    if data.get("legal_form") not in LEGAL_FORMS:
+    if data.legal_form not in LEGAL_FORMS:
         errors["legal_form"] = [_("Choose a legal form from the list.")]
     if errors:
         raise ValidationFailed(errors)
-    _check_version(enterprise, data.get("version"))
+    _check_version(enterprise, data.version)
     with transaction():
-        changed = {f: data.get(f) or "" for f in ENTERPRISE_FIELDS
-                   if getattr(enterprise, f) != (data.get(f) or "")}
+        changed = {f: getattr(data, f) or "" for f in ENTERPRISE_FIELDS
+                   if getattr(enterprise, f) != (getattr(data, f) or "")}
         for field, value in changed.items():
             setattr(enterprise, field, value)
         record_event(actor, "enterprise_updated", object_type="enterprise",
@@ -103,14 +136,14 @@ def get_establishment(actor: User, establishment_id: int) -> Establishment:
     return establishment
 
 
-def _establishment_errors(data: dict) -> dict[str, list[str]]:
+def _establishment_errors(data: EstablishmentInput) -> dict[str, list[str]]:
     errors = _common_errors(data)
-    if data.get("type") not in ESTABLISHMENT_TYPES:
+    if data.type not in ESTABLISHMENT_TYPES:
         errors["type"] = [_("Choose a type from the list.")]
     return errors
 
 
-def add_establishment(actor: User, data: dict) -> Establishment:
+def add_establishment(actor: User, data: EstablishmentInput) -> Establishment:
     """Add an establishment to the exporter's enterprise.
 
     :raise PermissionDenied: no enterprise registered yet.
@@ -124,7 +157,7 @@ def add_establishment(actor: User, data: dict) -> Establishment:
     with transaction():
         establishment = Establishment(
             enterprise_id=actor.enterprise_id,
-            **{f: (data.get(f) or "").strip() for f in ESTABLISHMENT_FIELDS},
+            **{f: (getattr(data, f) or "").strip() for f in ESTABLISHMENT_FIELDS},
         )
         db.session.add(establishment)
         db.session.flush()
@@ -133,8 +166,9 @@ def add_establishment(actor: User, data: dict) -> Establishment:
     return establishment
 
 
-def update_establishment(actor: User, establishment: Establishment, data: dict) -> None:
-    """Change an establishment; `data['version']` guards against stale edits.
+def update_establishment(actor: User, establishment: Establishment,
+                         data: EstablishmentInput) -> None:
+    """Change an establishment; `data.version` guards against stale edits.
 
     A new region moves the establishment's applications with it, to the inspectors of that
     region, in the same transaction.
@@ -146,11 +180,11 @@ def update_establishment(actor: User, establishment: Establishment, data: dict) 
         raise NotFound(_("No such establishment."))
     if errors := _establishment_errors(data):
         raise ValidationFailed(errors)
-    _check_version(establishment, data.get("version"))
+    _check_version(establishment, data.version)
     with transaction():
         previous_region = establishment.region_code
         for field in ESTABLISHMENT_FIELDS:
-            setattr(establishment, field, (data.get(field) or "").strip())
+            setattr(establishment, field, (getattr(data, field) or "").strip())
         if establishment.region_code != previous_region:
             _move_applications(establishment)
         record_event(actor, "establishment_updated", object_type="establishment",

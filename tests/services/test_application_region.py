@@ -6,6 +6,7 @@ from sqlalchemy import event
 from certtrack.extensions import db
 from certtrack.models import Application, Establishment
 from certtrack.services import applications, enterprises, review
+from certtrack.services.enterprises import EstablishmentInput
 from certtrack.services.permissions import can_see_application, in_inspector_territory
 from certtrack.services.review import QueueFilters
 
@@ -17,14 +18,15 @@ def _queue(actor, **filters) -> list[int]:
 
 
 def _move(exporter, establishment: Establishment, region: str) -> None:
-    enterprises.update_establishment(exporter, establishment, {
-        **ESTABLISHMENT, "region_code": region, "version": establishment.version})
+    enterprises.update_establishment(exporter, establishment, EstablishmentInput.from_mapping({
+        **ESTABLISHMENT, "region_code": region, "version": establishment.version}))
 
 
 def test_a_new_application_is_filed_under_its_establishments_region(ctx):
     exporter, application = make_submitted_application(region="KZ-39", submit=False)
     assert application.region_code == application.establishment.region_code == "KZ-39"
-    elsewhere = enterprises.add_establishment(exporter, {**ESTABLISHMENT, "region_code": "KZ-59"})
+    elsewhere = enterprises.add_establishment(
+        exporter, EstablishmentInput.from_mapping({**ESTABLISHMENT, "region_code": "KZ-59"}))
     applications.update_application(exporter, application, {
         **QUESTIONNAIRE, "kind": "new", "gacc_category_code": "edible_grains",
         "establishment_id": elsewhere.id, "version": application.version})

@@ -9,6 +9,7 @@ from sqlalchemy import event, select, update
 from certtrack.extensions import db
 from certtrack.models import Application, Establishment, User
 from certtrack.services import applications, enterprises
+from certtrack.services.enterprises import EstablishmentInput
 
 from factories import ESTABLISHMENT, QUESTIONNAIRE, make_exporter_with_application
 from forms import login
@@ -34,7 +35,8 @@ def _add_applications(user: User, count: int, product: str = "wheat",
     for number in range(count):
         if own_establishments:
             establishment = enterprises.add_establishment(
-                user, {**ESTABLISHMENT, "name": f"{product} site {number}"})
+                user, EstablishmentInput.from_mapping(
+                    {**ESTABLISHMENT, "name": f"{product} site {number}"}))
         application = applications.create_application(
             user, {**QUESTIONNAIRE, "establishment_id": establishment.id})
         applications.add_product(user, application, {
