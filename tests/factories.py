@@ -4,6 +4,7 @@ import io
 
 from certtrack.services import accounts, applications, documents, enterprises
 from certtrack.services.enterprises import EnterpriseInput, EstablishmentInput
+from certtrack.services.inputs import ApplicationInput, ProductInput, RegistrationInput
 from certtrack.services.permissions import SYSTEM
 
 from forms import PASSWORD
@@ -57,10 +58,11 @@ def make_exporter_with_application(bin_="940140000385", email=None, complete=Tru
     establishment = enterprises.add_establishment(
         user, EstablishmentInput.from_mapping(ESTABLISHMENT))
     application = applications.create_application(
-        user, {**QUESTIONNAIRE, "establishment_id": establishment.id})
+        user, ApplicationInput.from_mapping(
+            {**QUESTIONNAIRE, "establishment_id": establishment.id}))
     if complete:
-        applications.add_product(user, application, {
-            "product_code": "wheat", "annual_volume": 1000, "volume_unit": "t"})
+        applications.add_product(user, application, ProductInput.from_mapping({
+            "product_code": "wheat", "annual_volume": 1000, "volume_unit": "t"}))
         for document_type in applications.required_document_types(application):
             documents.upload_document(user, application, document_type.code,
                                       io.BytesIO(PDF_BYTES), f"{document_type.code}.pdf")
@@ -93,11 +95,11 @@ def make_application_for_lab(state: str = "inspected", product: str = "wheat",
     establishment = enterprises.add_establishment(
         user, EstablishmentInput.from_mapping(
             {**ESTABLISHMENT, "type": "slaughterhouse" if meat else "elevator"}))
-    application = applications.create_application(user, {
+    application = applications.create_application(user, ApplicationInput.from_mapping({
         **QUESTIONNAIRE, "gacc_category_code": "meat" if meat else "edible_grains",
-        "establishment_id": establishment.id})
-    applications.add_product(user, application, {
-        "product_code": product, "annual_volume": 100, "volume_unit": "t"})
+        "establishment_id": establishment.id}))
+    applications.add_product(user, application, ProductInput.from_mapping({
+        "product_code": product, "annual_volume": 100, "volume_unit": "t"}))
     inspector = make_user("inspector", committee="veterinary" if meat else "phytosanitary")
     return user, inspector, move_to_state(application, state)
 
@@ -132,10 +134,10 @@ def make_submitted_application(exporter=None, *, name: str = "Steppe Grain LLP",
     establishment = enterprises.add_establishment(
         exporter, EstablishmentInput.from_mapping({**ESTABLISHMENT,
                                                              "region_code": region}))
-    application = applications.create_application(exporter, {
-        **QUESTIONNAIRE, "gacc_category_code": category, "establishment_id": establishment.id})
-    applications.add_product(exporter, application, {
-        "product_code": product, "annual_volume": 10, "volume_unit": "t"})
+    application = applications.create_application(exporter, ApplicationInput.from_mapping({
+        **QUESTIONNAIRE, "gacc_category_code": category, "establishment_id": establishment.id}))
+    applications.add_product(exporter, application, ProductInput.from_mapping({
+        "product_code": product, "annual_volume": 10, "volume_unit": "t"}))
     for document_type in applications.required_document_types(application):
         documents.upload_document(exporter, application, document_type.code,
                                   io.BytesIO(PDF_BYTES), f"{document_type.code}.pdf")
@@ -160,9 +162,9 @@ def make_registration(registrar, listing_date, *, number: str | None = None,
         name=f"Registered Enterprise {make_registration.serial}", region=region,
         category=category, product=product, submit=False)
     move_to_state(application, "submitted_to_gacc")
-    registration = gacc.record_registration(registrar, application, {
+    registration = gacc.record_registration(registrar, application, RegistrationInput.from_mapping({
         "china_number": number or f"CKAZ{make_registration.serial:014d}",
-        "listing_date": listing_date, "valid_from": valid_from, "route": "under_guarantee"})
+        "listing_date": listing_date, "valid_from": valid_from, "route": "under_guarantee"}))
     return exporter, application, registration
 
 

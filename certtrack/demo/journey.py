@@ -68,14 +68,15 @@ def draft(exporter: User, site: Establishment, category: str, lines: tuple[Line,
           documents_uploaded: int | None = None, staff: int = 40) -> Application:
     """Start a draft with its questionnaire and products; upload the required documents (all,
     or only the first `documents_uploaded`)."""
-    application = applications.create_application(exporter, {
+    application = applications.create_application(
+        exporter, applications.ApplicationInput.from_mapping({
         **QUESTIONNAIRE, "establishment_id": site.id, "gacc_category_code": category,
         "production_capacity": 120, "storage_capacity": 8000, "staff_count": staff,
-    })
+    }))
     for line in lines:
-        applications.add_product(exporter, application, {
+        applications.add_product(exporter, application, applications.ProductInput.from_mapping({
             "product_code": line.product, "annual_volume": line.volume,
-            "volume_unit": line.unit})
+            "volume_unit": line.unit}))
     required = applications.required_document_types(application)
     for document_type in required[:documents_uploaded]:
         _upload(exporter, application, document_type.code, document_type.name_en)
@@ -109,9 +110,10 @@ def schedule(cast: Cast, application: Application, mode: str = "on_site",
 def record_findings(cast: Cast, application: Application,
                     findings: tuple[tuple[str, str, str, str], ...]) -> list[Finding]:
     """Record findings as (severity, requirement, observation, clause)."""
-    return [inspections.add_finding(cast.inspector, application, {
+    return [inspections.add_finding(
+        cast.inspector, application, inspections.FindingInput.from_mapping({
         "severity": severity, "requirement": requirement, "observation": observation,
-        "clause": clause}) for severity, requirement, observation, clause in findings]
+        "clause": clause})) for severity, requirement, observation, clause in findings]
 
 
 def inspect(cast: Cast, application: Application, findings=(), answers_no=None,
@@ -146,11 +148,12 @@ def _result_data(limit: LabLimit, measured: dict) -> dict:
 def take_samples(cast: Cast, application: Application) -> list[Sample]:
     """Take one sample per product and send them to the laboratory (→ lab_testing)."""
     veterinary = application.gacc_category.committee == "veterinary"
-    samples = [laboratory.record_sample(cast.inspector, application, {
+    samples = [laboratory.record_sample(
+        cast.inspector, application, laboratory.SampleInput.from_mapping({
         "code": f"S-{application.id:04d}-{number}", "product_code": line.product_code,
         "taken_on": local_today(), "matrix": line.product.name_en,
         "laboratory": VET_LAB if veterinary else PHYTO_LAB,
-    }) for number, line in enumerate(application.products, start=1)]
+    })) for number, line in enumerate(application.products, start=1)]
     laboratory.send_to_lab(cast.inspector, application)
     return samples
 
@@ -163,7 +166,8 @@ def record_results(cast: Cast, application: Application, samples: list[Sample],
         required = [limit for limit in laboratory.limits_for_sample(sample) if limit.required]
         for limit in required[:count]:
             laboratory.record_result(cast.inspector, application, sample,
-                                     _result_data(limit, measured or {}))
+                                     laboratory.LabResultInput.from_mapping(
+                                         _result_data(limit, measured or {})))
     if count is None:
         laboratory.record_lab_results(cast.inspector, application)
 

@@ -13,9 +13,9 @@ BATCH_LEAD = timedelta(days=60)  # a request reaches GACC about two months befor
 
 
 def _batch(cast: Cast, applications: list[Application], submitted_on: date) -> None:
-    gacc.submit_batch(cast.registrar, {
+    gacc.submit_batch(cast.registrar, gacc.BatchInput.from_mapping({
         "reference": f"MSH-GACC-{submitted_on:%Y%m%d}-{applications[0].id:04d}",
-        "submitted_on": submitted_on, "application_ids": [a.id for a in applications]})
+        "submitted_on": submitted_on, "application_ids": [a.id for a in applications]}))
 
 
 def gacc_stages(casts) -> None:
@@ -40,13 +40,13 @@ def gacc_stages(casts) -> None:
     apps = [application for _cast, application in chosen]
     gacc.recommend(flour.registrar, [a.id for a in apps])
     _batch(flour, apps[1:], local_today() - timedelta(days=12))
-    gacc.record_gacc_return(dairy.registrar, apps[2], {
+    gacc.record_gacc_return(dairy.registrar, apps[2], gacc.GaccReturnInput.from_mapping({
         "requests": "Provide the 2026 residue monitoring plan for raw milk.\n"
                     "Translate the HACCP plan of the drying tower into Chinese.",
-        "response_deadline": local_today() + timedelta(days=30)})
-    gacc.record_gacc_refusal(meat.registrar, apps[3], {
+        "response_deadline": local_today() + timedelta(days=30)}))
+    gacc.record_gacc_refusal(meat.registrar, apps[3], gacc.GaccRefusalInput.from_mapping({
         "reasons": "The video inspection showed no separation of clean and dirty zones in the "
-                   "slaughter hall; GACC does not list the establishment."})
+                   "slaughter hall; GACC does not list the establishment."}))
 
 
 def _registered(cast: Cast, site: str, category: str, line: Line, listing_date: date,
@@ -57,9 +57,10 @@ def _registered(cast: Cast, site: str, category: str, line: Line, listing_date: 
     gacc.recommend(cast.registrar, [application.id])
     _batch(cast, [application], listing_date - BATCH_LEAD)
     hs_code = application.products[0].product.hs_code[:4]
-    return gacc.record_registration(cast.registrar, application, {
+    return gacc.record_registration(
+        cast.registrar, application, gacc.RegistrationInput.from_mapping({
         "china_number": f"CKAZ{hs_code}{listing_date:%Y}{application.id:06d}",
-        "listing_date": listing_date, "route": route})
+        "listing_date": listing_date, "route": route}))
 
 
 def registered(casts) -> dict[str, Registration]:
@@ -94,11 +95,12 @@ def registered(casts) -> dict[str, Registration]:
         certificates.issue_certificate(kostanay.registrar, made[key])
     consignments.grain(kostanay, made["active"])
     waiting = consignments.meat_before_suspension(taraz, made["suspended"])
-    registrations.change_status(taraz.registrar, made["suspended"], "suspend", {
+    registrations.change_status(taraz.registrar, made["suspended"], "suspend",
+                                registrations.StatusChangeInput.from_mapping({
         "authority": "gacc", "suspended_from": today - timedelta(days=20),
         "suspended_until": today + timedelta(days=40),
         "reason": "GACC notice: oxytetracycline above the MRL in a consignment inspected at "
-                  "Khorgos; exports suspended pending the investigation."})
+                  "Khorgos; exports suspended pending the investigation."}))
     consignments.refuse_after_suspension(taraz, waiting)
     daily.run_daily(today)
     return made

@@ -53,15 +53,15 @@ def _meat_exporter(user: User) -> None:
         "name": "Taldykorgan slaughterhouse", "type": "slaughterhouse", "region_code": "KZ-33",
         "address": "Taldykorgan, industrial zone 4", "kz_registration_number": "KZ-33-VET-0042",
     }))
-    application = applications.create_application(user, {
+    application = applications.create_application(user, applications.ApplicationInput.from_mapping({
         "kind": "new", "establishment_id": plant.id, "gacc_category_code": "meat",
         "haccp_status": "certified", "haccp_details": "ISO 22000:2018 certificate No. 0457",
         "traceability": "Ear tags and batch numbers from farm to carcass",
         "production_capacity": 40, "storage_capacity": 600, "water_source": "municipal",
         "staff_count": 85, "last_inspection_date": None, "last_inspection_authority": "",
-    })
-    applications.add_product(user, application, {
-        "product_code": "beef_frozen", "annual_volume": 2500, "volume_unit": "t"})
+    }))
+    applications.add_product(user, application, applications.ProductInput.from_mapping({
+        "product_code": "beef_frozen", "annual_volume": 2500, "volume_unit": "t"}))
     for document_type in applications.required_document_types(application):
         documents.upload_document(user, application, document_type.code,
                                   io.BytesIO(DEMO_PDF), f"{document_type.name_en}.pdf")

@@ -1,6 +1,5 @@
 """Sign-in with throttling, passwords, and the accounts administrators manage."""
 
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from certtrack.models.base import utcnow
 from certtrack.models.user import COMMITTEES, ROLES, LoginAttempt
 from certtrack.services.audit import record_event
 from certtrack.services.errors import NotFound, Throttled, ValidationFailed
-from certtrack.services.inputs import ServiceInput
+from certtrack.services.inputs import AccountInput
 from certtrack.services.permissions import SYSTEM, require_admin
 from certtrack.services.transaction import transaction
 
@@ -109,25 +108,6 @@ def record_logout(user: User) -> None:
     with transaction():
         user.session_version += 1
         record_event(user, "logout", object_type="user", object_id=user.id)
-
-
-@dataclass(frozen=True)
-class AccountInput(ServiceInput):
-    """An account as an administrator (or the command line) enters it."""
-
-    email: str = ""
-    full_name: str = ""
-    role: str = ""
-    committee: str | None = None
-    regions: list[str] = field(default_factory=list)
-    is_active: bool = True
-    password: str = ""
-    laboratory_id: int | None = None
-
-    @property
-    def is_inspector(self) -> bool:
-        """Only inspectors belong to a committee and cover regions."""
-        return self.role == Role.inspector
 
 
 def _account_errors(data: AccountInput) -> dict[str, list[str]]:

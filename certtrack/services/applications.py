@@ -30,6 +30,7 @@ from certtrack.services import market_access
 from certtrack.services.audit import record_event
 from certtrack.services.corrections import resolve_open_requests
 from certtrack.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from certtrack.services.inputs import ApplicationInput, ProductInput
 from certtrack.services.permissions import (
     application_scope,
     can_see_application,
@@ -106,23 +107,23 @@ def establishment_region(establishment_id: int) -> str:
                              .with_for_update(read=True))
 
 
-def _application_errors(actor: User, data: dict) -> dict[str, list[str]]:
+def _application_errors(actor: User, data: ApplicationInput) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     checks = (("kind", KINDS), ("haccp_status", (*HACCP_STATUSES, None, "")),
               ("water_source", (*WATER_SOURCES, None, "")))
     for field, allowed in checks:
-        if data.get(field) not in allowed:
+        if getattr(data, field) not in allowed:
             errors[field] = [_("Choose a value from the list.")]
-    establishment = db.session.get(Establishment, data.get("establishment_id") or 0)
+    establishment = db.session.get(Establishment, data.establishment_id or 0)
     if establishment is None or establishment.enterprise_id != actor.enterprise_id:
         errors["establishment_id"] = [_("Choose one of your establishments.")]
-    if db.session.get(GaccCategory, data.get("gacc_category_code") or "") is None:
+    if db.session.get(GaccCategory, data.gacc_category_code or "") is None:
         errors["gacc_category_code"] = [_("Choose a product category from the list.")]
     return errors
 
 
-def _questionnaire(data: dict) -> dict:
-    values = {field: data.get(field) for field in QUESTIONNAIRE_FIELDS}
+def _questionnaire(data: ApplicationInput) -> dict:
+    values = {field: getattr(data, field) for field in QUESTIONNAIRE_FIELDS}
     for field in ("haccp_details", "traceability", "last_inspection_authority"):
         values[field] = (values[field] or "").strip()
     for field in ("haccp_status", "water_source"):
@@ -130,7 +131,7 @@ def _questionnaire(data: dict) -> dict:
     return values
 
 
-def create_application(actor: User, data: dict) -> Application:
+def create_application(actor: User, data: ApplicationInput) -> Application:
     """Start a draft application; the questionnaire may be left incomplete.
 
     :raise PermissionDenied: the actor has no enterprise.
@@ -142,9 +143,9 @@ def create_application(actor: User, data: dict) -> Application:
         raise ValidationFailed(errors)
     with transaction():
         application = Application(
-            enterprise_id=actor.enterprise_id, establishment_id=data["establishment_id"],
-            region_code=establishment_region(data["establishment_id"]), kind=data["kind"],
-            gacc_category_code=data["gacc_category_code"], state=State.draft.value,
+            enterprise_id=actor.enterprise_id, establishment_id=data.establishment_id,
+            region_code=establishment_region(data.establishment_id), kind=data.kind,
+            gacc_category_code=data.gacc_category_code, state=State.draft.value,
             created_by_id=actor.id, **_questionnaire(data),
         )
         db.session.add(application)
@@ -155,7 +156,7 @@ def create_application(actor: User, data: dict) -> Application:
     return application
 
 
-def update_application(actor: User, application: Application, data: dict) -> None:
+def update_application(actor: User, application: Application, data: ApplicationInput) -> None:
     """Save the draft's fields; changing the category drops products of the old category.
 
     :raise PermissionDenied: the application is no longer a draft or returned.
@@ -166,14 +167,14 @@ def update_application(actor: User, application: Application, data: dict) -> Non
     _require_editable(application)
     if errors := _application_errors(actor, data):
         raise ValidationFailed(errors)
-    _check_version(application, data.get("version"))
+    _check_version(application, data.version)
     with transaction():
-        application.kind = data["kind"]
-        application.establishment_id = data["establishment_id"]
-        application.region_code = establishment_region(data["establishment_id"])
-        if application.gacc_category_code != data["gacc_category_code"]:
-            application.gacc_category_code = data["gacc_category_code"]
-            category = data["gacc_category_code"]
+        application.kind = data.kind
+        application.establishment_id = data.establishment_id
+        application.region_code = establishment_region(data.establishment_id)
+        if application.gacc_category_code != data.gacc_category_code:
+            application.gacc_category_code = data.gacc_category_code
+            category = data.gacc_category_code
             application.products = [line for line in application.products
                                     if line.product.gacc_category_code == category]
         for field, value in _questionnaire(data).items():
@@ -182,14 +183,14 @@ def update_application(actor: User, application: Application, data: dict) -> Non
                      object_id=application.id, application_id=application.id)
 
 
-def add_product(actor: User, application: Application, data: dict) -> ApplicationProduct:
+def add_product(actor: User, application: Application, data: ProductInput) -> ApplicationProduct:
     """Add a catalogue product with its annual volume to a draft.
 
     :raise ValidationFailed: unknown product, another category, a duplicate, or a bad unit.
     """
     require_owner(actor, application)
     _require_editable(application)
-    product = db.session.get(Product, data.get("product_code") or "")
+    product = db.session.get(Product, data.product_code or "")
     errors: dict[str, list[str]] = {}
     if product is None or product.gacc_category_code != application.gacc_category_code:
         errors["product_code"] = [_("Choose a product of the application's category.")]
@@ -197,13 +198,13 @@ def add_product(actor: User, application: Application, data: dict) -> Applicatio
         errors["product_code"] = [_("This product is already in the application.")]
     elif refusal := market_access.refusal(product):
         errors["product_code"] = [refusal]
-    if data.get("volume_unit") not in VOLUME_UNITS:
+    if data.volume_unit not in VOLUME_UNITS:
         errors["volume_unit"] = [_("Choose a unit from the list.")]
     if errors:
         raise ValidationFailed(errors)
     with transaction():
-        line = ApplicationProduct(product_code=product.code, annual_volume=data["annual_volume"],
-                                  volume_unit=data["volume_unit"])
+        line = ApplicationProduct(product_code=product.code, annual_volume=data.annual_volume,
+                                  volume_unit=data.volume_unit)
         application.products.append(line)
         record_event(actor, "product_added", object_type="application",
                      object_id=application.id, application_id=application.id,

@@ -1,6 +1,5 @@
 """An exporter's enterprise profile and its establishments."""
 
-from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
@@ -12,43 +11,13 @@ from certtrack.models import Application, Enterprise, Establishment, Region, Use
 from certtrack.models.enterprise import ESTABLISHMENT_TYPES, LEGAL_FORMS
 from certtrack.services.audit import record_event
 from certtrack.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from certtrack.services.inputs import ServiceInput
+from certtrack.services.inputs import EnterpriseInput, EstablishmentInput
 from certtrack.services.permissions import has_role, require_exporter
 from certtrack.services.transaction import stale_message, transaction
 
 ENTERPRISE_FIELDS = ("name_en", "name_kk", "name_ru", "name_zh", "legal_form",
                      "legal_representative", "region_code", "address", "phone", "email")
 ESTABLISHMENT_FIELDS = ("name", "type", "region_code", "address", "kz_registration_number")
-
-
-@dataclass(frozen=True)
-class EnterpriseInput(ServiceInput):
-    """An enterprise's profile as the exporter enters it (the BIN only when registering)."""
-
-    bin: str = ""
-    name_en: str = ""
-    name_kk: str = ""
-    name_ru: str = ""
-    name_zh: str = ""
-    legal_form: str = ""
-    legal_representative: str = ""
-    region_code: str = ""
-    address: str = ""
-    phone: str = ""
-    email: str = ""
-    version: int | str | None = None
-
-
-@dataclass(frozen=True)
-class EstablishmentInput(ServiceInput):
-    """An establishment as the exporter enters it."""
-
-    name: str = ""
-    type: str = ""
-    region_code: str = ""
-    address: str = ""
-    kz_registration_number: str = ""
-    version: int | str | None = None
 
 
 def _check_version(obj, version) -> None:

@@ -19,6 +19,12 @@ from certtrack.services import dossiers
 from certtrack.services.applications import apply_transition, local_today
 from certtrack.services.audit import record_event
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
+from certtrack.services.inputs import (
+    BatchInput,
+    GaccRefusalInput,
+    GaccReturnInput,
+    RegistrationInput,
+)
 from certtrack.services.notifications import (
     enterprise_users,
     exporter_link,
@@ -79,7 +85,7 @@ def _batch_errors(reference: str, submitted_on) -> dict[str, list[str]]:
     return errors
 
 
-def submit_batch(actor, data: dict) -> GaccBatch:
+def submit_batch(actor, data: BatchInput) -> GaccBatch:
     """Take a registrar and {reference, submitted_on, application_ids}; send them to GACC.
 
     Creates the GaccBatch and moves every application recommended -> submitted_to_gacc, linked
@@ -88,14 +94,14 @@ def submit_batch(actor, data: dict) -> GaccBatch:
     :raise IllegalTransition / Conflict / NotFound: as for recommend(); nothing changes.
     """
     require_registrar(actor)
-    reference = (data.get("reference") or "").strip()
-    submitted_on = data.get("submitted_on")
+    reference = (data.reference or "").strip()
+    submitted_on = data.submitted_on
     errors = _batch_errors(reference, submitted_on)
-    if not data.get("application_ids"):
+    if not data.application_ids:
         errors["application_id"] = [_("Choose at least one application.")]
     if errors:
         raise ValidationFailed(errors)
-    chosen = _chosen(data["application_ids"])
+    chosen = _chosen(data.application_ids)
     try:
         with transaction():
             batch = GaccBatch(reference=reference, submitted_on=submitted_on,
@@ -139,7 +145,7 @@ def _notify_staff_and_exporter(application: Application, kind: str, message: str
                inspector_link(application))
 
 
-def record_gacc_return(actor, application: Application, data: dict) -> CorrectionRequest:
+def record_gacc_return(actor, application: Application, data: GaccReturnInput) -> CorrectionRequest:
     """Take a registrar, an application and {requests, response_deadline, version}.
 
     Records GACC's request for corrections (a CorrectionRequest with source 'gacc', one request
@@ -149,9 +155,9 @@ def record_gacc_return(actor, application: Application, data: dict) -> Correctio
     :raise IllegalTransition / Conflict: the application is no longer awaiting GACC.
     """
     require_registrar(actor)
-    _check_version(application, data.get("version"))
-    requests = (data.get("requests") or "").strip()
-    deadline = data.get("response_deadline")
+    _check_version(application, data.version)
+    requests = (data.requests or "").strip()
+    deadline = data.response_deadline
     errors: dict[str, list[str]] = {}
     if not requests:
         errors["requests"] = [_("List what GACC asks for, one request per line.")]
@@ -190,15 +196,15 @@ def resubmit_to_gacc(actor, application: Application, comment: str = "", version
         ).values(resolved_at=utcnow()))
 
 
-def record_gacc_refusal(actor, application: Application, data: dict) -> None:
+def record_gacc_refusal(actor, application: Application, data: GaccRefusalInput) -> None:
     """Take a registrar, an application and {reasons, version}; record GACC's refusal (terminal).
 
     :raise ValidationFailed: no reason given.
     :raise IllegalTransition / Conflict: the application is no longer awaiting GACC.
     """
     require_registrar(actor)
-    _check_version(application, data.get("version"))
-    reasons = (data.get("reasons") or "").strip()
+    _check_version(application, data.version)
+    reasons = (data.reasons or "").strip()
     if not reasons:
         raise ValidationFailed({"reasons": [_("Give GACC's reasons for the refusal.")]})
     with transaction():
@@ -227,9 +233,10 @@ def china_number_message(code: str) -> str:
     return messages.get(code, _("This is not a China registration number."))
 
 
-def _number_errors(data: dict, renewed: Registration | None) -> tuple[str | None, list[str]]:
+def _number_errors(data: RegistrationInput,
+                   renewed: Registration | None) -> tuple[str | None, list[str]]:
     try:
-        number = validate_china_registration_number(data.get("china_number") or "")
+        number = validate_china_registration_number(data.china_number or "")
     except IdentifierError as error:
         return None, [china_number_message(error.code)]
     holder = db.session.scalar(select(Registration).where(Registration.china_number == number))
@@ -239,24 +246,24 @@ def _number_errors(data: dict, renewed: Registration | None) -> tuple[str | None
     return number, []
 
 
-def _registration_values(data: dict, renewed: Registration | None) -> dict:
+def _registration_values(data: RegistrationInput, renewed: Registration | None) -> dict:
     """Check the registrar's entries all at once; return the Registration's column values."""
     number, number_errors = _number_errors(data, renewed)
     errors: dict[str, list[str]] = {"china_number": number_errors} if number_errors else {}
-    listing_date: date | None = data.get("listing_date")
+    listing_date: date | None = data.listing_date
     if listing_date is None:
         errors["listing_date"] = [_("Give the date GACC listed the establishment.")]
     elif listing_date > local_today():
         errors["listing_date"] = [_("The listing date cannot be in the future.")]
-    if data.get("route") not in ROUTES:
+    if data.route not in ROUTES:
         errors["route"] = [_("Choose how the establishment was listed.")]
     if errors:
         raise ValidationFailed(errors)
-    valid_from = data.get("valid_from") or listing_date
-    if renewed is not None and not data.get("valid_from"):
+    valid_from = data.valid_from or listing_date
+    if renewed is not None and not data.valid_from:
         valid_from = max(listing_date, renewed.valid_to + timedelta(days=1))
     return {"china_number": number, "listing_date": listing_date, "valid_from": valid_from,
-            "valid_to": registration_valid_to(valid_from), "route": data["route"],
+            "valid_to": registration_valid_to(valid_from), "route": data.route,
             "regime": regime_for(listing_date)}
 
 
@@ -279,7 +286,7 @@ def _renewed_registration(application: Application) -> Registration | None:
     return renewed
 
 
-def record_registration(actor, application: Application, data: dict) -> Registration:
+def record_registration(actor, application: Application, data: RegistrationInput) -> Registration:
     """Take a registrar, an application awaiting GACC and the listing entered by the registrar.
 
     `data`: china_number, listing_date, valid_from (default: the listing date), route, version.
@@ -291,7 +298,7 @@ def record_registration(actor, application: Application, data: dict) -> Registra
     :raise IllegalTransition / Conflict: the application is no longer awaiting GACC.
     """
     require_registrar(actor)
-    _check_version(application, data.get("version"))
+    _check_version(application, data.version)
     check_transition(State(application.state), Action.record_registration, actor.role)
     renewed = _renewed_registration(application)
     values = _registration_values(data, renewed)

@@ -1,20 +1,211 @@
-"""The base of the use cases' typed inputs: dataclasses built from a form's data or by hand."""
+"""The typed inputs of the use cases: dataclasses built from a form's data or by hand.
+
+Every field has a default (None, or empty), so an input built by hand names only what it
+sets; the service checks the values and reports every problem at once (ValidationFailed).
+The services re-export the inputs they take (`enterprises.EnterpriseInput`).
+"""
 
 from collections.abc import Mapping
-from dataclasses import fields
+from dataclasses import dataclass, field, fields
+from datetime import date
+from decimal import Decimal
 from typing import Self
+
+from certtrack.domain.workflow import Role
+
+Version = int | str | None
 
 
 class ServiceInput:
-    """Mixin for a dataclass of the entries a use case takes.
-
-    Every field has a default, so an input built by hand names only what it sets; the service
-    checks the values and reports every problem at once (ValidationFailed).
-    """
+    """Mixin for a dataclass of the entries a use case takes."""
 
     @classmethod
     def from_mapping(cls, data: Mapping) -> Self:
         """The input from a mapping such as a form's data; keys the input does not name (the
         CSRF token, the submit button) are ignored."""
-        names = {field.name for field in fields(cls)}  # type: ignore[arg-type]
+        names = {item.name for item in fields(cls)}  # type: ignore[arg-type]
         return cls(**{key: value for key, value in data.items() if key in names})
+
+
+@dataclass(frozen=True)
+class AccountInput(ServiceInput):
+    """An account as an administrator (or the command line) enters it."""
+
+    email: str = ""
+    full_name: str = ""
+    role: str = ""
+    committee: str | None = None
+    regions: list[str] = field(default_factory=list)
+    is_active: bool = True
+    password: str = ""
+    laboratory_id: int | None = None
+
+    @property
+    def is_inspector(self) -> bool:
+        """Only inspectors belong to a committee and cover regions."""
+        return self.role == Role.inspector
+
+
+@dataclass(frozen=True)
+class EnterpriseInput(ServiceInput):
+    """An enterprise's profile as the exporter enters it (the BIN only when registering)."""
+
+    bin: str = ""
+    name_en: str = ""
+    name_kk: str = ""
+    name_ru: str = ""
+    name_zh: str = ""
+    legal_form: str = ""
+    legal_representative: str = ""
+    region_code: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    version: Version = None
+
+
+@dataclass(frozen=True)
+class EstablishmentInput(ServiceInput):
+    """An establishment as the exporter enters it."""
+
+    name: str = ""
+    type: str = ""
+    region_code: str = ""
+    address: str = ""
+    kz_registration_number: str = ""
+    version: Version = None
+
+
+@dataclass(frozen=True)
+class ApplicationInput(ServiceInput):
+    """An application's draft: kind, establishment, category and the questionnaire."""
+
+    kind: str | None = None
+    establishment_id: int | None = None
+    gacc_category_code: str | None = None
+    haccp_status: str | None = None
+    haccp_details: str | None = None
+    traceability: str | None = None
+    production_capacity: int | None = None
+    storage_capacity: int | None = None
+    water_source: str | None = None
+    staff_count: int | None = None
+    last_inspection_date: date | None = None
+    last_inspection_authority: str | None = None
+    version: Version = None
+
+
+@dataclass(frozen=True)
+class ProductInput(ServiceInput):
+    """A product line of an application: a catalogue product and its annual volume."""
+
+    product_code: str | None = None
+    annual_volume: Decimal | int | None = None
+    volume_unit: str | None = None
+
+
+@dataclass(frozen=True)
+class FindingInput(ServiceInput):
+    """A finding of an inspection."""
+
+    requirement: str | None = None
+    observation: str | None = None
+    clause: str | None = None
+    severity: str | None = None
+
+
+@dataclass(frozen=True)
+class SampleInput(ServiceInput):
+    """A sample taken for the laboratory."""
+
+    code: str | None = None
+    product_code: str | None = None
+    taken_on: date | None = None
+    matrix: str | None = None
+    laboratory: str | None = None
+    laboratory_id: int | None = None
+
+
+@dataclass(frozen=True)
+class LabResultInput(ServiceInput):
+    """One laboratory result of a sample, against one limit row.
+
+    `detected`: 'yes'/'no' (or True/False) for presence tests, None for measured values.
+    """
+
+    limit_id: int | None = None
+    value: Decimal | None = None
+    unit: str | None = None
+    loq: Decimal | None = None
+    detected: str | bool | None = None
+    method: str | None = None
+    tested_on: date | None = None
+    valid_days: int | None = None
+
+
+@dataclass(frozen=True)
+class LimitInput(ServiceInput):
+    """An administrator's edit of a laboratory limit row."""
+
+    value: Decimal | None = None
+    unit: str | None = None
+    matrix: str | None = None
+    products: str | None = None
+    source: str | None = None
+    confidence: str | None = None
+    required: bool | None = None
+
+
+@dataclass(frozen=True)
+class BatchInput(ServiceInput):
+    """A request sent to GACC: its reference, date and the applications it carries."""
+
+    reference: str | None = None
+    submitted_on: date | None = None
+    application_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class GaccReturnInput(ServiceInput):
+    """GACC's request for corrections, one request per line."""
+
+    requests: str | None = None
+    response_deadline: date | None = None
+    version: Version = None
+
+
+@dataclass(frozen=True)
+class GaccRefusalInput(ServiceInput):
+    """GACC's refusal and its reasons."""
+
+    reasons: str | None = None
+    version: Version = None
+
+
+@dataclass(frozen=True)
+class RegistrationInput(ServiceInput):
+    """GACC's listing as the registrar records it."""
+
+    china_number: str | None = None
+    listing_date: date | None = None
+    valid_from: date | None = None
+    route: str | None = None
+    version: Version = None
+
+
+@dataclass(frozen=True)
+class StatusChangeInput(ServiceInput):
+    """A change of a registration's status: the reason and what the action needs.
+
+    suspend: authority, suspended_from, suspended_until (optional); resume:
+    products_produced_from; revoke: reference (GACC's announcement); invalidate: cause.
+    """
+
+    reason: str | None = None
+    authority: str | None = None
+    suspended_from: date | None = None
+    suspended_until: date | None = None
+    products_produced_from: date | None = None
+    reference: str | None = None
+    cause: str | None = None
+    version: Version = None

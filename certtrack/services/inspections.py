@@ -14,6 +14,7 @@ from certtrack.models.inspection import INSPECTION_MODES, SEVERITIES
 from certtrack.services.applications import apply_transition, local_today
 from certtrack.services.audit import record_event
 from certtrack.services.errors import ValidationFailed
+from certtrack.services.inputs import FindingInput
 from certtrack.services.notifications import enterprise_users, exporter_link, inspector_link, notify
 from certtrack.services.permissions import require_inspector
 from certtrack.services.reference import working_calendar
@@ -168,17 +169,17 @@ def schedule_inspection(actor: User, application: Application, mode: str,
     return inspection
 
 
-def _finding_errors(data: dict) -> dict[str, list[str]]:
+def _finding_errors(data: FindingInput) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for field in ("requirement", "observation"):
-        if not (data.get(field) or "").strip():
+        if not (getattr(data, field) or "").strip():
             errors[field] = [_("This field is required.")]
-    if data.get("severity") not in SEVERITIES:
+    if data.severity not in SEVERITIES:
         errors["severity"] = [_("Choose critical, major or minor.")]
     return errors
 
 
-def add_finding(actor: User, application: Application, data: dict) -> Finding:
+def add_finding(actor: User, application: Application, data: FindingInput) -> Finding:
     """Record a finding (requirement, observation, clause, severity) of the latest inspection.
 
     :raise ValidationFailed: a required field is empty or the severity unknown.
@@ -192,10 +193,10 @@ def add_finding(actor: User, application: Application, data: dict) -> Finding:
         raise ValidationFailed(errors)
     with transaction():
         finding = Finding(inspection=inspection, application_id=application.id,
-                          severity=data["severity"],
-                          requirement=data["requirement"].strip(),
-                          observation=data["observation"].strip(),
-                          clause=(data.get("clause") or "").strip())
+                          severity=data.severity,
+                          requirement=data.requirement.strip(),
+                          observation=data.observation.strip(),
+                          clause=(data.clause or "").strip())
         db.session.add(finding)
         db.session.flush()
         record_event(actor, "finding_recorded", object_type="finding", object_id=finding.id,

@@ -16,6 +16,7 @@ from certtrack.models import Application, LabLimit, Laboratory, LabResult, Sampl
 from certtrack.services.applications import apply_transition, local_today
 from certtrack.services.audit import record_event
 from certtrack.services.errors import NotFound, ValidationFailed
+from certtrack.services.inputs import LabResultInput, SampleInput
 from certtrack.services.limits import limits_for_products, product_codes, to_domain_limit
 from certtrack.services.notifications import enterprise_users, exporter_link, notify
 from certtrack.services.permissions import (
@@ -63,25 +64,25 @@ def limits_for_sample(sample: Sample) -> list[LabLimit]:
     return limits_for_products([sample.product_code])
 
 
-def _sample_errors(application: Application, data: dict) -> dict[str, list[str]]:
+def _sample_errors(application: Application, data: SampleInput) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    code = (data.get("code") or "").strip()
+    code = (data.code or "").strip()
     if not code:
         errors["code"] = [_("Give the sample its code.")]
     elif db.session.scalar(select(Sample.id).where(Sample.application_id == application.id,
                                                    Sample.code == code)):
         errors["code"] = [_("This application already has a sample %(code)s.", code=code)]
-    if data.get("product_code") not in {line.product_code for line in application.products}:
+    if data.product_code not in {line.product_code for line in application.products}:
         errors["product_code"] = [_("Choose a product of the application.")]
-    taken_on = data.get("taken_on")
+    taken_on = data.taken_on
     if taken_on is None:
         errors["taken_on"] = [_("Enter the date the sample was taken.")]
     elif taken_on > local_today():
         errors["taken_on"] = [_("The date cannot be in the future.")]
     for field in ("matrix", "laboratory"):
-        if not (data.get(field) or "").strip():
+        if not (getattr(data, field) or "").strip():
             errors[field] = [_("This field is required.")]
-    if data.get("laboratory_id") and not accredited(data["laboratory_id"]):
+    if data.laboratory_id and not accredited(data.laboratory_id):
         errors["laboratory_id"] = [_("Choose a laboratory whose accreditation is valid.")]
     return errors
 
@@ -94,7 +95,7 @@ def accredited(laboratory_id: int) -> Laboratory | None:
     return laboratory
 
 
-def record_sample(actor: User, application: Application, data: dict) -> Sample:
+def record_sample(actor: User, application: Application, data: SampleInput) -> Sample:
     """Record a sample taken for the laboratory (code, product, taken_on, matrix, laboratory).
 
     Writes the sample and an audit row.
@@ -110,16 +111,16 @@ def record_sample(actor: User, application: Application, data: dict) -> Sample:
         sample = _insert_sample(actor, application, data)
     except IntegrityError as error:  # the same code saved by a racing request
         raise ValidationFailed({"code": [_("This application already has a sample %(code)s.",
-                                           code=data["code"].strip())]}) from error
+                                           code=data.code.strip())]}) from error
     return sample
 
 
-def _insert_sample(actor: User, application: Application, data: dict) -> Sample:
+def _insert_sample(actor: User, application: Application, data: SampleInput) -> Sample:
     with transaction():
-        sample = Sample(application_id=application.id, code=data["code"].strip(),
-                        product_code=data["product_code"], taken_on=data["taken_on"],
-                        matrix=data["matrix"].strip(), laboratory=data["laboratory"].strip(),
-                        laboratory_id=data.get("laboratory_id") or None, created_by_id=actor.id)
+        sample = Sample(application_id=application.id, code=data.code.strip(),
+                        product_code=data.product_code, taken_on=data.taken_on,
+                        matrix=data.matrix.strip(), laboratory=data.laboratory.strip(),
+                        laboratory_id=data.laboratory_id or None, created_by_id=actor.id)
         db.session.add(sample)
         db.session.flush()
         record_event(actor, "sample_recorded", object_type="sample", object_id=sample.id,
@@ -131,8 +132,8 @@ def _insert_sample(actor: User, application: Application, data: dict) -> Sample:
     return sample
 
 
-def _detected(data: dict) -> bool | None:
-    return {"yes": True, "no": False, True: True, False: False}.get(data.get("detected"))
+def _detected(data: LabResultInput) -> bool | None:
+    return {"yes": True, "no": False, True: True, False: False}.get(data.detected)
 
 
 def _unit_message(unit: str | None) -> str:
@@ -141,10 +142,10 @@ def _unit_message(unit: str | None) -> str:
     return _("“%(unit)s” is not a unit we can convert; use mg/kg, µg/kg, ppm or ppb.", unit=unit)
 
 
-def _result_input(sample: Sample, limit: LabLimit, data: dict,
+def _result_input(sample: Sample, limit: LabLimit, data: LabResultInput,
                   errors: dict) -> compliance.Result:
-    detected, value, loq = _detected(data), data.get("value"), data.get("loq")
-    unit = (data.get("unit") or "").strip() or None
+    detected, value, loq = _detected(data), data.value, data.loq
+    unit = (data.unit or "").strip() or None
     if limit.kind == compliance.LimitKind.absent:
         value = loq = unit = None
         if detected is None:
@@ -156,20 +157,20 @@ def _result_input(sample: Sample, limit: LabLimit, data: dict,
             unit = compliance.normalize_unit(unit)
         except compliance.UnitError:
             errors["unit"] = [_unit_message(unit)]
-    tested_on = data.get("tested_on")
+    tested_on = data.tested_on
     if tested_on is None:
         errors["tested_on"] = [_("Enter the date of the test.")]
     elif tested_on > local_today() or tested_on < sample.taken_on:
         errors["tested_on"] = [_("The test date must be between the sampling date and today.")]
     return compliance.Result(parameter=limit.parameter, value=value, unit=unit, loq=loq,
                              detected=detected, tested_on=tested_on or date.min,
-                             valid_days=data.get("valid_days"))
+                             valid_days=data.valid_days)
 
 
-def _evaluate(sample: Sample, data: dict) -> tuple[LabLimit, compliance.Result,
+def _evaluate(sample: Sample, data: LabResultInput) -> tuple[LabLimit, compliance.Result,
                                                    compliance.Evaluation]:
     errors: dict[str, list[str]] = {}
-    limit = db.session.get(LabLimit, data.get("limit_id") or 0)
+    limit = db.session.get(LabLimit, data.limit_id or 0)
     if limit is None or sample.product_code not in product_codes(limit):
         raise ValidationFailed({"limit_id": [_("Choose a parameter that applies to %(product)s.",
                                                product=sample.product_code)]})
@@ -186,7 +187,8 @@ def _evaluate(sample: Sample, data: dict) -> tuple[LabLimit, compliance.Result,
     return limit, result, evaluation
 
 
-def record_result(actor: User, application: Application, sample: Sample, data: dict) -> LabResult:
+def record_result(actor: User, application: Application, sample: Sample,
+                  data: LabResultInput) -> LabResult:
     """Record a laboratory result for a sample and judge it against the parameter's limit.
 
     `data`: limit_id, value, unit, loq, detected ('yes'/'no'/None), method, tested_on,
@@ -221,7 +223,7 @@ def store_result(actor: User, application: Application, sample: Sample, data: di
         row = LabResult(
             sample_id=sample.id, application_id=application.id, limit_id=limit.id,
             parameter=limit.parameter, value=result.value, unit=result.unit, loq=result.loq,
-            detected=result.detected, method=(data.get("method") or "").strip(),
+            detected=result.detected, method=(data.method or "").strip(),
             tested_on=result.tested_on, valid_days=result.valid_days,
             verdict=evaluation.verdict.value, reason=evaluation.message,
             limit_value=limit.value, limit_unit=limit.unit or None,

@@ -14,6 +14,7 @@ from certtrack.models import LabLimit, Product, User
 from certtrack.models.base import utcnow
 from certtrack.services.audit import record_event
 from certtrack.services.errors import NotFound, ValidationFailed
+from certtrack.services.inputs import LimitInput
 from certtrack.services.permissions import require_admin
 from certtrack.services.transaction import transaction
 
@@ -73,8 +74,8 @@ def get_limit(actor: User, limit_id: int) -> LabLimit:
     return row
 
 
-def _value_and_unit(row: LabLimit, data: dict, errors: dict) -> tuple[Decimal | None, str]:
-    value, unit = data.get("value"), (data.get("unit") or "").strip()
+def _value_and_unit(row: LabLimit, data: LimitInput, errors: dict) -> tuple[Decimal | None, str]:
+    value, unit = data.value, (data.unit or "").strip()
     if row.kind == LimitKind.absent:
         return None, ""
     if value is not None and value < 0:
@@ -89,8 +90,8 @@ def _value_and_unit(row: LabLimit, data: dict, errors: dict) -> tuple[Decimal | 
     return value, unit
 
 
-def _products(data: dict, errors: dict) -> str:
-    codes = list(dict.fromkeys((data.get("products") or "").split()))
+def _products(data: LimitInput, errors: dict) -> str:
+    codes = list(dict.fromkeys((data.products or "").split()))
     known = set(db.session.scalars(select(Product.code).where(Product.code.in_(codes))))
     unknown = [code for code in codes if code not in known]
     if not codes:
@@ -100,13 +101,13 @@ def _products(data: dict, errors: dict) -> str:
     return " ".join(codes)
 
 
-def _validated(row: LabLimit, data: dict) -> dict:
+def _validated(row: LabLimit, data: LimitInput) -> dict:
     errors: dict[str, list[str]] = {}
     value, unit = _value_and_unit(row, data, errors)
     values = {"value": value, "unit": unit, "products": _products(data, errors),
-              "matrix": (data.get("matrix") or "").strip(),
-              "source": (data.get("source") or "").strip(),
-              "confidence": data.get("confidence"), "required": bool(data.get("required"))}
+              "matrix": (data.matrix or "").strip(),
+              "source": (data.source or "").strip(),
+              "confidence": data.confidence, "required": bool(data.required)}
     if not values["matrix"]:
         errors["matrix"] = [_("Describe the matrix the limit applies to.")]
     elif db.session.scalar(select(LabLimit.id).where(
@@ -126,7 +127,7 @@ def _plain(value):
     return format(value.normalize(), "f") if isinstance(value, Decimal) else value
 
 
-def update_limit(actor: User, row: LabLimit, data: dict) -> dict:
+def update_limit(actor: User, row: LabLimit, data: LimitInput) -> dict:
     """Change a limit's value, unit, matrix, products, source, confidence and required flag.
 
     Writes one audit row with the fields before and after; returns the changed fields.

@@ -36,6 +36,7 @@ from certtrack.services.applications import (
 )
 from certtrack.services.audit import record_event
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
+from certtrack.services.inputs import StatusChangeInput
 from certtrack.services.notifications import enterprise_users, link, notify
 from certtrack.services.permissions import (
     SYSTEM,
@@ -224,42 +225,42 @@ def apply_registration_action(actor, registration: Registration, action: Registr
     return target
 
 
-def _date_error(data: dict, name: str, message: str) -> dict[str, list[str]]:
-    return {} if isinstance(data.get(name), date) else {name: [message]}
+def _date_error(data: StatusChangeInput, name: str, message: str) -> dict[str, list[str]]:
+    return {} if isinstance(getattr(data, name), date) else {name: [message]}
 
 
-def _suspend(registration: Registration, data: dict):
+def _suspend(registration: Registration, data: StatusChangeInput):
     errors = _date_error(data, "suspended_from", _("Give the date the suspension takes effect."))
-    if data.get("authority") not in SUSPENSION_AUTHORITIES:
+    if data.authority not in SUSPENSION_AUTHORITIES:
         errors["authority"] = [_("Choose who suspended the registration.")]
-    until = data.get("suspended_until")
-    if until is not None and not errors.get("suspended_from") and until < data["suspended_from"]:
+    until = data.suspended_until
+    if until is not None and not errors.get("suspended_from") and until < data.suspended_from:
         errors["suspended_until"] = [_("The end of the suspension cannot be before its start.")]
-    values = {"suspension_authority": data.get("authority"), "suspended_until": until,
-              "suspension_reason": (data.get("reason") or "").strip(),
-              "suspended_from": data.get("suspended_from"), "products_produced_from": None}
+    values = {"suspension_authority": data.authority, "suspended_until": until,
+              "suspension_reason": (data.reason or "").strip(),
+              "suspended_from": data.suspended_from, "products_produced_from": None}
     return errors, values
 
 
-def _resume(registration: Registration, data: dict):
+def _resume(registration: Registration, data: StatusChangeInput):
     errors = _date_error(data, "products_produced_from",
                          _("Give the production date from which products are accepted again."))
     start = registration.suspended_from
-    if not errors and start is not None and data["products_produced_from"] < start:
+    if not errors and start is not None and data.products_produced_from < start:
         errors["products_produced_from"] = [_("This date cannot be before the suspension "
                                               "started (%(date)s).", date=start.isoformat())]
-    return errors, {"products_produced_from": data.get("products_produced_from"),
+    return errors, {"products_produced_from": data.products_produced_from,
                     "suspended_until": None}
 
 
-def _revoke(registration: Registration, data: dict):
-    reference = (data.get("reference") or "").strip()
+def _revoke(registration: Registration, data: StatusChangeInput):
+    reference = (data.reference or "").strip()
     errors = {} if reference else {"reference": [_("Give the reference of GACC's announcement.")]}
     return errors, {"status_reference": reference}
 
 
-def _invalidate(registration: Registration, data: dict):
-    cause = data.get("cause")
+def _invalidate(registration: Registration, data: StatusChangeInput):
+    cause = data.cause
     errors = {} if cause in INVALIDATION_CAUSES else {"cause": [_("Choose what voids the "
                                                                   "number.")]}
     return errors, {"status_reference": cause or ""}
@@ -269,7 +270,7 @@ _VALUES = {RA.suspend: _suspend, RA.resume: _resume, RA.revoke: _revoke,
            RA.invalidate: _invalidate}
 
 
-def change_status(actor, registration: Registration, action: str, data: dict) -> str:
+def change_status(actor, registration: Registration, action: str, data: StatusChangeInput) -> str:
     """Take a registrar, a registration, an action of §4 and the form's entries; apply it.
 
     `data`: reason (required except for resume and expire), version, and per action:
@@ -283,7 +284,7 @@ def change_status(actor, registration: Registration, action: str, data: dict) ->
     action = RegistrationAction(action)
     check_registration_transition(RegistrationStatus(registration.status), action, actor.role)
     errors, values = _VALUES.get(action, lambda r, d: ({}, {}))(registration, data)
-    reason = (data.get("reason") or "").strip()
+    reason = (data.reason or "").strip()
     if action not in (RA.resume, RA.expire) and not reason:
         errors["reason"] = [_("Please give a reason.")]
     if errors:
@@ -292,7 +293,7 @@ def change_status(actor, registration: Registration, action: str, data: dict) ->
               for key, value in values.items() if value not in (None, "")}
     with transaction():
         apply_registration_action(actor, registration, action, values=values, comment=reason,
-                                  data=record, version=data.get("version"))
+                                  data=record, version=data.version)
         notify_status(registration, action)
     return registration.status
 

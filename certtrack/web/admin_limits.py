@@ -58,7 +58,7 @@ def edit_limit(limit_id: int):
     form = _limit_form(row, request.form if request.method == "POST" else None)
     if request.method == "POST" and form.validate():
         try:
-            changed = limits.update_limit(g.user, row, form.data)
+            changed = limits.update_limit(g.user, row, limits.LimitInput.from_mapping(form.data))
         except ValidationFailed as error:
             form.add_errors(error.errors)
         else:

@@ -7,6 +7,7 @@ from certtrack.extensions import db
 from certtrack.models import Application, Establishment
 from certtrack.services import applications, enterprises, review
 from certtrack.services.enterprises import EstablishmentInput
+from certtrack.services.inputs import ApplicationInput
 from certtrack.services.permissions import can_see_application, in_inspector_territory
 from certtrack.services.review import QueueFilters
 
@@ -27,9 +28,9 @@ def test_a_new_application_is_filed_under_its_establishments_region(ctx):
     assert application.region_code == application.establishment.region_code == "KZ-39"
     elsewhere = enterprises.add_establishment(
         exporter, EstablishmentInput.from_mapping({**ESTABLISHMENT, "region_code": "KZ-59"}))
-    applications.update_application(exporter, application, {
+    applications.update_application(exporter, application, ApplicationInput.from_mapping({
         **QUESTIONNAIRE, "kind": "new", "gacc_category_code": "edible_grains",
-        "establishment_id": elsewhere.id, "version": application.version})
+        "establishment_id": elsewhere.id, "version": application.version}))
     db.session.expire_all()
     assert db.session.get(Application, application.id).region_code == "KZ-59"
 
@@ -38,8 +39,9 @@ def test_a_new_region_moves_the_applications_to_that_regions_inspectors(ctx):
     akmola, kostanay = make_user("inspector"), make_user("inspector", regions=["KZ-39"])
     exporter, application = make_submitted_application(region="KZ-11")
     establishment = application.establishment
-    draft = applications.create_application(exporter, {  # of the same establishment
-        **QUESTIONNAIRE, "gacc_category_code": "oilseeds", "establishment_id": establishment.id})
+    draft = applications.create_application(
+        exporter, ApplicationInput.from_mapping({  # of the same establishment
+        **QUESTIONNAIRE, "gacc_category_code": "oilseeds", "establishment_id": establishment.id}))
     _e, other = make_submitted_application(name="Other Grain", region="KZ-11")
     version = application.version
     assert set(_queue(akmola)) == {application.id, other.id}

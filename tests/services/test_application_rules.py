@@ -11,6 +11,7 @@ from certtrack.extensions import db
 from certtrack.models import Application, ApplicationProduct, AuditEvent, Document
 from certtrack.services import applications, documents
 from certtrack.services.errors import NotFound, PermissionDenied, ValidationFailed
+from certtrack.services.inputs import ApplicationInput, ProductInput
 
 from factories import PDF_BYTES, QUESTIONNAIRE, make_exporter_with_application
 
@@ -21,7 +22,8 @@ def _lines() -> int:
 
 def _new(user, establishment, **changes) -> Application:
     return applications.create_application(
-        user, {**QUESTIONNAIRE, "establishment_id": establishment.id, **changes})
+        user, ApplicationInput.from_mapping(
+            {**QUESTIONNAIRE, "establishment_id": establishment.id, **changes}))
 
 
 @pytest.fixture
@@ -38,7 +40,8 @@ def _line(product="wheat", volume=100, unit="t"):
 def test_product_of_another_category_is_refused(exporter):
     user, _s, application = exporter
     with pytest.raises(ValidationFailed) as refused:
-        applications.add_product(user, application, _line("beef_chilled"))
+        applications.add_product(
+            user, application, ProductInput.from_mapping(_line("beef_chilled")))
     assert list(refused.value.errors) == ["product_code"]
     assert "category" in refused.value.errors["product_code"][0]
     assert _lines() == 0
@@ -52,26 +55,26 @@ def test_product_of_another_category_is_refused(exporter):
 def test_product_line_problems_are_reported(exporter, line, fields):
     user, _s, application = exporter
     with pytest.raises(ValidationFailed) as refused:
-        applications.add_product(user, application, line)
+        applications.add_product(user, application, ProductInput.from_mapping(line))
     assert set(refused.value.errors) == fields
     assert _lines() == 0
 
 
 def test_duplicate_product_is_refused(exporter):
     user, _s, application = exporter
-    applications.add_product(user, application, _line())
+    applications.add_product(user, application, ProductInput.from_mapping(_line()))
     with pytest.raises(ValidationFailed) as refused:
-        applications.add_product(user, application, _line(volume=7))
+        applications.add_product(user, application, ProductInput.from_mapping(_line(volume=7)))
     assert "already" in refused.value.errors["product_code"][0]
     assert _lines() == 1
 
 
 def test_changing_the_category_drops_products_of_the_old_one(exporter):
     user, establishment, application = exporter
-    applications.add_product(user, application, _line())
-    applications.update_application(user, application, {
+    applications.add_product(user, application, ProductInput.from_mapping(_line()))
+    applications.update_application(user, application, ApplicationInput.from_mapping({
         **QUESTIONNAIRE, "establishment_id": establishment.id,
-        "gacc_category_code": "oilseeds", "version": application.version})
+        "gacc_category_code": "oilseeds", "version": application.version}))
     assert application.gacc_category_code == "oilseeds"
     assert _lines() == 0
 
@@ -79,7 +82,7 @@ def test_changing_the_category_drops_products_of_the_old_one(exporter):
 def test_line_of_another_application_cannot_be_removed(exporter):
     user, establishment, application = exporter
     other = _new(user, establishment)
-    line = applications.add_product(user, other, _line())
+    line = applications.add_product(user, other, ProductInput.from_mapping(_line()))
     with pytest.raises(NotFound):
         applications.remove_product(user, application, line.id)
     assert _lines() == 1
@@ -121,8 +124,8 @@ def test_required_documents_depend_on_category_and_kind(exporter, category, kind
 
 def test_missing_lists_products_and_questionnaire(exporter):
     user, establishment, _a = exporter
-    application = applications.create_application(user, {
-        "kind": "new", "gacc_category_code": "meat", "establishment_id": establishment.id})
+    application = applications.create_application(user, ApplicationInput.from_mapping({
+        "kind": "new", "gacc_category_code": "meat", "establishment_id": establishment.id}))
     missing = applications.missing_for_submission(application)
     assert "At least one product with its annual volume." in missing
     for label in ("HACCP", "Traceability procedure", "Production capacity", "Water source",
@@ -192,7 +195,7 @@ def test_submitted_application_can_no_longer_be_edited(ctx):
     user, _e, _s, application = make_exporter_with_application(complete=True)
     applications.submit_application(user, application)
     with pytest.raises(PermissionDenied):
-        applications.add_product(user, application, _line("barley"))
+        applications.add_product(user, application, ProductInput.from_mapping(_line("barley")))
 
 
 def test_withdrawn_application_cannot_be_withdrawn_again(exporter):
@@ -211,7 +214,8 @@ def test_another_exporter_gets_not_found(ctx):
     other, _e2, _s2, _a2 = make_exporter_with_application("961141000023", complete=False)
     for call in (lambda: applications.get_application(other, application.id),
                  lambda: applications.withdraw_application(other, application),
-                 lambda: applications.add_product(other, application, _line())):
+                 lambda: applications.add_product(
+                     other, application, ProductInput.from_mapping(_line()))):
         with pytest.raises(NotFound):
             call()
     assert application.state == "draft"

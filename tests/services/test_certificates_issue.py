@@ -21,6 +21,7 @@ from certtrack.models import (
 from certtrack.services import certificates, registrations
 from certtrack.services.applications import local_today
 from certtrack.services.errors import PermissionDenied, ValidationFailed
+from certtrack.services.inputs import StatusChangeInput
 
 from factories import make_certificate, make_registration, make_user
 
@@ -103,8 +104,8 @@ def test_only_a_registrar_issues_and_only_for_an_active_registration(ctx):
     for role in ("inspector", "admin", "exporter"):
         with pytest.raises(PermissionDenied):
             certificates.issue_certificate(make_user(role), registration)
-    registrations.change_status(registrar, registration, "suspend", {
-        "authority": "gacc", "suspended_from": local_today(), "reason": "Audit"})
+    registrations.change_status(registrar, registration, "suspend", StatusChangeInput.from_mapping({
+        "authority": "gacc", "suspended_from": local_today(), "reason": "Audit"}))
     with pytest.raises(ValidationFailed, match="only for an active registration"):
         certificates.issue_certificate(registrar, registration)
     assert _count(Certificate) == 0 and _count(StoredPdf) == 0
@@ -136,7 +137,8 @@ def test_status_follows_the_registration_at_once(ctx, action, data, status):
     registrar, _exporter, registration, certificate = make_certificate()
     assert certificates.certificate_status(certificate) == "valid"
     registrations.change_status(registrar, registration, action,
-                                {**data, "suspended_from": local_today()})
+                                StatusChangeInput.from_mapping(
+                                    {**data, "suspended_from": local_today()}))
     db.session.expire_all()
     assert certificates.certificate_status(certificate) == status
 

@@ -11,6 +11,7 @@ from certtrack.models import Application, AuditEvent, Finding, Inspection, LabLi
 from certtrack.services import conclusions, laboratory
 from certtrack.services.applications import local_today
 from certtrack.services.errors import ValidationFailed
+from certtrack.services.inputs import LabResultInput, SampleInput
 
 from factories import make_application_for_lab
 
@@ -34,14 +35,15 @@ def record(inspector, application, sample, parameter, **extra):
     data = {"limit_id": limit_id(parameter), "value": None, "unit": "", "loq": None,
             "detected": None, "method": "GB 5009", "tested_on": local_today(),
             "valid_days": None, **extra}
-    return laboratory.record_result(inspector, application, sample, data)
+    return laboratory.record_result(
+        inspector, application, sample, LabResultInput.from_mapping(data))
 
 
 def lab_round(inspector, application, results: dict[str, dict], code: str = "S-1"):
     """Take a sample, send it, record `results` and close laboratory testing."""
-    sample = laboratory.record_sample(inspector, application, {
+    sample = laboratory.record_sample(inspector, application, SampleInput.from_mapping({
         "code": code, "product_code": "wheat", "taken_on": local_today() - timedelta(days=45),
-        "matrix": "wheat grain", "laboratory": "Central laboratory"})
+        "matrix": "wheat grain", "laboratory": "Central laboratory"}))
     laboratory.send_to_lab(inspector, application)
     for parameter, values in results.items():
         record(inspector, application, sample, parameter, **values)

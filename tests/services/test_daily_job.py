@@ -9,6 +9,7 @@ from sqlalchemy import func, select, text
 from certtrack.extensions import db
 from certtrack.models import AuditEvent, Notification, OutboxEmail, Registration
 from certtrack.services import applications, registrations
+from certtrack.services.inputs import ApplicationInput, StatusChangeInput
 
 from factories import make_registration, make_user
 
@@ -63,9 +64,9 @@ def test_expires_registrations_past_validity_once(registrar, runner):
 
 def test_lifts_a_suspension_after_its_end_date(registrar, runner):
     exporter, _application, registration = make_registration(registrar, date(2026, 7, 1))
-    registrations.change_status(registrar, registration, "suspend", {
+    registrations.change_status(registrar, registration, "suspend", StatusChangeInput.from_mapping({
         "authority": "kazakh_authority", "reason": "Sanitary audit",
-        "suspended_from": date(2026, 8, 1), "suspended_until": date(2026, 12, 10)})
+        "suspended_from": date(2026, 8, 1), "suspended_until": date(2026, 12, 10)}))
     assert "suspensions lifted: 0" in run_daily(runner, "2026-12-10")
     assert _status(registration).status == "suspended"
 
@@ -81,9 +82,9 @@ def test_lifts_a_suspension_after_its_end_date(registrar, runner):
 
 def test_an_open_ended_suspension_stays(registrar, runner):
     *_, registration = make_registration(registrar, date(2026, 7, 1))
-    registrations.change_status(registrar, registration, "suspend", {
+    registrations.change_status(registrar, registration, "suspend", StatusChangeInput.from_mapping({
         "authority": "voluntary", "reason": "Plant refurbishment",
-        "suspended_from": date(2026, 8, 1), "suspended_until": None})
+        "suspended_from": date(2026, 8, 1), "suspended_until": None}))
     assert "suspensions lifted: 0" in run_daily(runner, "2027-06-01")
     assert _status(registration).status == "suspended"
 
@@ -138,9 +139,9 @@ def test_order_280_on_gacc_list_reminds_twelve_months_before_expiry(registrar, r
 
 def test_no_reminder_once_a_renewal_is_under_way(registrar, runner):
     exporter, application, registration = make_registration(registrar, date(2021, 5, 15))
-    renewal = applications.create_application(exporter, {
+    renewal = applications.create_application(exporter, ApplicationInput.from_mapping({
         "kind": "renewal", "gacc_category_code": application.gacc_category_code,
-        "establishment_id": application.establishment_id})
+        "establishment_id": application.establishment_id}))
     renewal.renewal_of_id = registration.id
     db.session.commit()
     assert "renewal reminders: 0" in run_daily(runner, "2025-11-14")  # the window's first day
@@ -255,9 +256,9 @@ def test_order_280_on_the_list_applied_for_in_time_expires_without_gaccs_decisio
                                                                                   runner):
     exporter, application, registration = make_registration(
         registrar, date(2021, 6, 2), category="meat", product="beef_chilled")
-    renewal = applications.create_application(exporter, {
+    renewal = applications.create_application(exporter, ApplicationInput.from_mapping({
         "kind": "renewal", "gacc_category_code": application.gacc_category_code,
-        "establishment_id": application.establishment_id})
+        "establishment_id": application.establishment_id}))
     renewal.renewal_of_id, renewal.state = registration.id, "submitted"
     db.session.commit()
     output = run_daily(runner, "2026-06-02")

@@ -25,6 +25,7 @@ from certtrack.pdf import PdfRenderError
 from certtrack.services import dossiers, gacc
 from certtrack.services.dossier_context import enterprise_context
 from certtrack.services.errors import NotFound, PermissionDenied
+from certtrack.services.inputs import BatchInput
 
 from factories import make_submitted_application, make_user, move_to_state
 
@@ -117,9 +118,9 @@ def test_recommending_stores_one_dossier_per_application(registrar):
 def test_a_batch_gets_one_dossier_covering_its_enterprises(registrar):
     chosen = [_positive(f"Enterprise {n}") for n in range(3)]
     gacc.recommend(registrar, [a.id for a in chosen])
-    batch = gacc.submit_batch(registrar, {"reference": "KZ-GACC-2026-07",
+    batch = gacc.submit_batch(registrar, BatchInput.from_mapping({"reference": "KZ-GACC-2026-07",
                                           "submitted_on": date(2026, 3, 2),
-                                          "application_ids": [a.id for a in chosen]})
+                                          "application_ids": [a.id for a in chosen]}))
     (dossier,) = dossiers.list_dossiers(batch=batch)
     assert dossier.gacc_batch_id == batch.id and dossier.application_id is None
     reader = PdfReader(io.BytesIO(dossiers.stored_pdf(dossier).content))

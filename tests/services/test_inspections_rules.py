@@ -11,6 +11,7 @@ from certtrack.extensions import db
 from certtrack.models import AuditEvent, Finding
 from certtrack.services import applications, corrective_actions, inspections, review
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
+from certtrack.services.inputs import FindingInput
 from certtrack.services.reference import working_calendar
 
 from factories import PDF_BYTES, make_submitted_application, make_user
@@ -47,7 +48,8 @@ def scheduled(ctx):
 
 
 def _to_corrective_actions(inspector, application, *severities):
-    found = [inspections.add_finding(inspector, application, {**FINDING, "severity": s})
+    found = [inspections.add_finding(inspector, application, FindingInput.from_mapping(
+        {**FINDING, "severity": s}))
              for s in severities]
     inspections.record_inspection(inspector, application, _in_days(0), _answers(application))
     corrective_actions.require_corrective_actions(inspector, application, {
@@ -98,9 +100,11 @@ def test_a_stale_schedule_is_an_illegal_transition_and_leaves_no_inspection(ctx)
 def test_findings_are_recorded_with_an_audit_row_and_only_while_inspecting(scheduled):
     _exporter, inspector, application = scheduled
     with pytest.raises(ValidationFailed) as error:
-        inspections.add_finding(inspector, application, {"severity": "fatal"})
+        inspections.add_finding(inspector, application, FindingInput.from_mapping(
+            {"severity": "fatal"}))
     assert set(error.value.errors) == {"requirement", "observation", "severity"}
-    finding = inspections.add_finding(inspector, application, {**FINDING, "clause": "GB 2761"})
+    finding = inspections.add_finding(inspector, application, FindingInput.from_mapping(
+        {**FINDING, "clause": "GB 2761"}))
     [event] = _events(application, "finding_recorded")
     assert (event.object_id, event.data["severity"], event.data["clause"]) == (
         finding.id, "major", "GB 2761")
@@ -108,7 +112,7 @@ def test_findings_are_recorded_with_an_audit_row_and_only_while_inspecting(sched
     review_state.state = "corrective_actions"
     db.session.commit()
     with pytest.raises(IllegalTransition):
-        inspections.add_finding(inspector, application, FINDING)
+        inspections.add_finding(inspector, application, FindingInput.from_mapping(FINDING))
 
 
 def test_record_inspection_stores_the_checklist(scheduled):
@@ -134,7 +138,7 @@ def test_corrective_actions_need_an_open_finding_and_set_the_latest_due_date(sch
     with pytest.raises(ValidationFailed) as error:
         corrective_actions.require_corrective_actions(inspector, application, {})
     assert error.value.errors[""] == ["There is no open finding to correct."]
-    finding = inspections.add_finding(inspector, application, FINDING)
+    finding = inspections.add_finding(inspector, application, FindingInput.from_mapping(FINDING))
     with pytest.raises(ValidationFailed) as error:
         corrective_actions.require_corrective_actions(
             inspector, application, {finding.id: {"action": "x", "due_date": _in_days(0)}})

@@ -12,6 +12,7 @@ from certtrack.models import Application, AuditEvent, LabLimit, LabResult, Notif
 from certtrack.services import conclusions, laboratory
 from certtrack.services.applications import local_today
 from certtrack.services.errors import NotFound, ValidationFailed
+from certtrack.services.inputs import LabResultInput, SampleInput
 
 from factories import make_application_for_lab, make_user
 
@@ -39,7 +40,8 @@ def result_data(parameter: str, product: str = "wheat", **extra) -> dict:
 def wheat(ctx):
     """An inspected wheat application, its inspector, and one sample taken."""
     exporter, inspector, application = make_application_for_lab("inspected")
-    sample = laboratory.record_sample(inspector, application, sample_data())
+    sample = laboratory.record_sample(
+        inspector, application, SampleInput.from_mapping(sample_data()))
     return exporter, inspector, application, sample
 
 
@@ -52,7 +54,8 @@ def in_lab(wheat):
 
 def record(inspector, application, sample, parameter, product="wheat", **extra):
     return laboratory.record_result(inspector, application, sample,
-                                    result_data(parameter, product, **extra))
+                                    LabResultInput.from_mapping(
+                                        result_data(parameter, product, **extra)))
 
 
 def test_don_1200_micrograms_in_wheat_is_non_compliant(in_lab):
@@ -102,8 +105,8 @@ def test_value_below_loq_counts_as_below_loq(in_lab):
 
 def test_clenbuterol_detected_in_beef_is_non_compliant(ctx):
     _exporter, inspector, application = make_application_for_lab("inspected", "beef_chilled")
-    sample = laboratory.record_sample(inspector, application, sample_data(
-        product_code="beef_chilled", matrix="beef muscle"))
+    sample = laboratory.record_sample(inspector, application, SampleInput.from_mapping(sample_data(
+        product_code="beef_chilled", matrix="beef muscle")))
     laboratory.send_to_lab(inspector, application)
     row = record(inspector, application, sample, "clenbuterol", "beef_chilled", detected="yes")
     assert row.verdict == "non_compliant"
@@ -135,7 +138,7 @@ def test_parameter_of_another_product_is_refused(in_lab):
     _exporter, inspector, application, sample = in_lab
     data = result_data("clenbuterol", "beef_chilled", detected="yes")
     with pytest.raises(ValidationFailed) as error:
-        laboratory.record_result(inspector, application, sample, data)
+        laboratory.record_result(inspector, application, sample, LabResultInput.from_mapping(data))
     assert "limit_id" in error.value.errors
 
 
@@ -148,7 +151,8 @@ def test_results_wait_for_laboratory_testing(wheat):
 def test_sample_code_is_unique_per_application_and_product_must_be_applied_for(wheat):
     _exporter, inspector, application, _sample = wheat
     with pytest.raises(ValidationFailed) as error:
-        laboratory.record_sample(inspector, application, sample_data(product_code="barley"))
+        laboratory.record_sample(
+            inspector, application, SampleInput.from_mapping(sample_data(product_code="barley")))
     assert set(error.value.errors) == {"code", "product_code"}
     assert db.session.scalar(select(db.func.count()).select_from(Sample)) == 1
 
@@ -156,14 +160,15 @@ def test_sample_code_is_unique_per_application_and_product_must_be_applied_for(w
 def test_samples_only_once_inspected(ctx):
     _exporter, inspector, application = make_application_for_lab("under_review")
     with pytest.raises(IllegalTransition):
-        laboratory.record_sample(inspector, application, sample_data())
+        laboratory.record_sample(inspector, application, SampleInput.from_mapping(sample_data()))
 
 
 def test_inspector_of_another_region_cannot_record_a_sample(wheat):
     _exporter, _inspector, application, _sample = wheat
     stranger = make_user("inspector", regions=["KZ-39"])
     with pytest.raises(NotFound):
-        laboratory.record_sample(stranger, application, sample_data(code="S-2"))
+        laboratory.record_sample(
+            stranger, application, SampleInput.from_mapping(sample_data(code="S-2")))
     assert db.session.scalar(select(db.func.count()).select_from(Sample)) == 1
 
 

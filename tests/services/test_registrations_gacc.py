@@ -13,6 +13,7 @@ from certtrack.models import Application, AuditEvent, GaccBatch, Registration
 from certtrack.services import gacc, registrar_queues, registrations
 from certtrack.services.applications import local_today
 from certtrack.services.errors import PermissionDenied, ValidationFailed
+from certtrack.services.inputs import ApplicationInput, BatchInput, RegistrationInput
 
 from factories import make_registration, make_submitted_application, make_user, move_to_state
 
@@ -43,9 +44,9 @@ def test_several_applications_are_recommended_and_batched_together(registrar):
     chosen = _positive(3)
     gacc.recommend(registrar, [a.id for a in chosen], "Inspected in June")
     assert _states(chosen) == ["recommended"] * 3
-    batch = gacc.submit_batch(registrar, {"reference": "KZ-GACC-2026-014",
+    batch = gacc.submit_batch(registrar, BatchInput.from_mapping({"reference": "KZ-GACC-2026-014",
                                           "submitted_on": date(2026, 7, 1),
-                                          "application_ids": [a.id for a in chosen[:2]]})
+                                          "application_ids": [a.id for a in chosen[:2]]}))
     assert _states(chosen) == ["submitted_to_gacc", "submitted_to_gacc", "recommended"]
     assert {a.gacc_batch_id for a in db.session.scalars(select(Application).where(
         Application.state == "submitted_to_gacc"))} == {batch.id}
@@ -66,8 +67,9 @@ def test_one_application_no_longer_eligible_stops_the_whole_recommendation(regis
 
 def test_batch_needs_reference_date_and_applications(registrar):
     with pytest.raises(ValidationFailed) as raised:
-        gacc.submit_batch(registrar, {"reference": " ", "submitted_on": local_today() +
-                                      timedelta(days=1), "application_ids": []})
+        gacc.submit_batch(
+            registrar, BatchInput.from_mapping({"reference": " ", "submitted_on": local_today() +
+                                      timedelta(days=1), "application_ids": []}))
     assert set(raised.value.errors) == {"reference", "submitted_on", "application_id"}
     assert db.session.scalar(select(GaccBatch)) is None
 
@@ -92,9 +94,9 @@ def test_an_establishment_already_registered_for_the_category_is_refused(registr
     exporter, application, registration = make_registration(registrar, date(2026, 7, 1))
     again = gacc_application_like(exporter, application)
     with pytest.raises(ValidationFailed) as raised:
-        gacc.record_registration(registrar, again, {
+        gacc.record_registration(registrar, again, RegistrationInput.from_mapping({
             "china_number": "CKAZ99999999999999", "listing_date": date(2026, 7, 2),
-            "route": "under_guarantee"})
+            "route": "under_guarantee"}))
     assert registration.china_number in raised.value.message
 
 
@@ -102,9 +104,9 @@ def gacc_application_like(exporter, application) -> Application:
     """A second application for the same establishment and category, awaiting GACC."""
     from certtrack.services import applications
 
-    second = applications.create_application(exporter, {
+    second = applications.create_application(exporter, ApplicationInput.from_mapping({
         "kind": "new", "gacc_category_code": application.gacc_category_code,
-        "establishment_id": application.establishment_id})
+        "establishment_id": application.establishment_id}))
     return move_to_state(second, "submitted_to_gacc")
 
 
@@ -116,9 +118,9 @@ def test_registering_a_renewal_extends_the_registration(registrar):
     old_valid_to = registration.valid_to
     draft = registrations.start_renewal(exporter, registration)
     move_to_state(draft, "submitted_to_gacc")
-    gacc.record_registration(registrar, draft, {
+    gacc.record_registration(registrar, draft, RegistrationInput.from_mapping({
         "china_number": registration.china_number, "listing_date": local_today(),
-        "route": "under_guarantee"})
+        "route": "under_guarantee"}))
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 1
     renewed = db.session.get(Registration, registration.id)

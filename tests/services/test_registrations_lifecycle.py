@@ -14,6 +14,7 @@ from certtrack.models import Application, AuditEvent, Notification, Registration
 from certtrack.services import registrations
 from certtrack.services.applications import local_today
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
+from certtrack.services.inputs import StatusChangeInput
 
 from factories import make_registration, make_user
 
@@ -46,7 +47,8 @@ SUSPENSION = {"authority": "gacc", "reason": "Listeria found in a consignment",
 
 def test_suspension_is_recorded_audited_and_told_to_the_exporter(registrar, listed):
     exporter, application, registration = listed
-    registrations.change_status(registrar, registration, "suspend", dict(SUSPENSION))
+    registrations.change_status(
+        registrar, registration, "suspend", StatusChangeInput.from_mapping(dict(SUSPENSION)))
     db.session.expire_all()
     stored = db.session.get(Registration, registration.id)
     assert stored.status == "suspended"
@@ -64,9 +66,10 @@ def test_suspension_is_recorded_audited_and_told_to_the_exporter(registrar, list
 def test_suspension_needs_authority_reason_and_a_consistent_period(registrar, listed):
     registration = listed[2]
     with pytest.raises(ValidationFailed) as raised:
-        registrations.change_status(registrar, registration, "suspend", {
+        registrations.change_status(
+            registrar, registration, "suspend", StatusChangeInput.from_mapping({
             "authority": "ministry", "reason": " ", "suspended_from": date(2026, 8, 1),
-            "suspended_until": date(2026, 7, 1)})
+            "suspended_until": date(2026, 7, 1)}))
     assert set(raised.value.errors) == {"authority", "reason", "suspended_until"}
     db.session.expire_all()
     assert db.session.get(Registration, registration.id).status == "active"
@@ -75,13 +78,16 @@ def test_suspension_needs_authority_reason_and_a_consistent_period(registrar, li
 
 def test_resumption_names_the_production_date_from_which_products_count(registrar, listed):
     registration = listed[2]
-    registrations.change_status(registrar, registration, "suspend", dict(SUSPENSION))
+    registrations.change_status(
+        registrar, registration, "suspend", StatusChangeInput.from_mapping(dict(SUSPENSION)))
     with pytest.raises(ValidationFailed) as raised:
         registrations.change_status(registrar, registration, "resume",
-                                    {"products_produced_from": date(2026, 7, 15)})
+                                    StatusChangeInput.from_mapping(
+                                        {"products_produced_from": date(2026, 7, 15)}))
     assert "products_produced_from" in raised.value.errors
     registrations.change_status(registrar, registration, "resume",
-                                {"products_produced_from": date(2026, 9, 1)})
+                                StatusChangeInput.from_mapping(
+                                    {"products_produced_from": date(2026, 9, 1)}))
     db.session.expire_all()
     stored = db.session.get(Registration, registration.id)
     assert (stored.status, stored.products_produced_from) == ("active", date(2026, 9, 1))
@@ -92,17 +98,19 @@ def test_resumption_names_the_production_date_from_which_products_count(registra
 def test_revocation_needs_gacc_announcement_and_is_terminal(registrar, listed):
     registration = listed[2]
     with pytest.raises(ValidationFailed) as raised:
-        registrations.change_status(registrar, registration, "revoke", {"reason": "Fraud"})
+        registrations.change_status(
+            registrar, registration, "revoke", StatusChangeInput.from_mapping({"reason": "Fraud"}))
     assert set(raised.value.errors) == {"reference"}
-    registrations.change_status(registrar, registration, "revoke", {
-        "reference": "GACC Announcement 2026 No. 88", "reason": "False declarations"})
+    registrations.change_status(registrar, registration, "revoke", StatusChangeInput.from_mapping({
+        "reference": "GACC Announcement 2026 No. 88", "reason": "False declarations"}))
     db.session.expire_all()
     stored = db.session.get(Registration, registration.id)
     assert (stored.status, stored.status_reference) == ("revoked",
                                                         "GACC Announcement 2026 No. 88")
     with pytest.raises(IllegalTransition):
         registrations.change_status(registrar, stored, "resume",
-                                    {"products_produced_from": date(2026, 9, 1)})
+                                    StatusChangeInput.from_mapping(
+                                        {"products_produced_from": date(2026, 9, 1)}))
     assert len(_notes(listed[0], "revoked")) == 1
 
 
@@ -114,7 +122,8 @@ def test_revocation_needs_gacc_announcement_and_is_terminal(registrar, listed):
 def test_cancel_invalidate_and_expire_end_the_registration(registrar, listed, action, data,
                                                             status):
     registration = listed[2]
-    registrations.change_status(registrar, registration, action, data)
+    registrations.change_status(
+        registrar, registration, action, StatusChangeInput.from_mapping(data))
     db.session.expire_all()
     assert db.session.get(Registration, registration.id).status == status
     assert len(_events(registration, action)) == 1
@@ -122,19 +131,23 @@ def test_cancel_invalidate_and_expire_end_the_registration(registrar, listed, ac
 
 def test_invalidation_needs_its_cause(registrar, listed):
     with pytest.raises(ValidationFailed) as raised:
-        registrations.change_status(registrar, listed[2], "invalidate", {"reason": "Moved"})
+        registrations.change_status(
+            registrar, listed[2], "invalidate", StatusChangeInput.from_mapping({"reason": "Moved"}))
     assert set(raised.value.errors) == {"cause"}
 
 
 def test_a_stale_page_gets_a_conflict_naming_who_changed_it(registrar, listed):
     registration = listed[2]
     seen_version = registration.version
-    registrations.change_status(registrar, registration, "suspend", dict(SUSPENSION))
+    registrations.change_status(
+        registrar, registration, "suspend", StatusChangeInput.from_mapping(dict(SUSPENSION)))
     registrations.change_status(registrar, registration, "resume",
-                                {"products_produced_from": date(2026, 9, 1)})
+                                StatusChangeInput.from_mapping(
+                                    {"products_produced_from": date(2026, 9, 1)}))
     with pytest.raises(Conflict) as raised:
         registrations.change_status(registrar, registration, "suspend",
-                                    {**SUSPENSION, "version": str(seen_version)})
+                                    StatusChangeInput.from_mapping(
+                                        {**SUSPENSION, "version": str(seen_version)}))
     assert "Aigerim Registrar changed this registration" in raised.value.message
     db.session.expire_all()
     assert db.session.get(Registration, registration.id).status == "active"
@@ -143,7 +156,8 @@ def test_a_stale_page_gets_a_conflict_naming_who_changed_it(registrar, listed):
 
 def test_only_registrars_change_a_registration(registrar, listed):
     with pytest.raises(IllegalTransition):
-        registrations.change_status(listed[0], listed[2], "cancel", {"reason": "No"})
+        registrations.change_status(
+            listed[0], listed[2], "cancel", StatusChangeInput.from_mapping({"reason": "No"}))
 
 
 def test_exporters_see_only_their_own_registrations(registrar, listed):

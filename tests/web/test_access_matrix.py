@@ -30,6 +30,7 @@ from certtrack.models import (
 )
 from certtrack.services import applications, certificates, gacc
 from certtrack.services.consignments import drafts
+from certtrack.services.inputs import ApplicationInput, BatchInput, ProductInput, RegistrationInput
 from certtrack.services.reference import load_reference
 from certtrack.web.access import API_PREFIX
 
@@ -271,15 +272,17 @@ def _finding_of(application) -> Finding:
 def _registered(a_user, establishment, registrar) -> Registration:
     """A's second application, sent to GACC in a batch and registered there."""
     application = applications.create_application(
-        a_user, {**QUESTIONNAIRE, "establishment_id": establishment.id})
-    applications.add_product(a_user, application, {
-        "product_code": "wheat", "annual_volume": 1000, "volume_unit": "t"})
+        a_user, ApplicationInput.from_mapping(
+            {**QUESTIONNAIRE, "establishment_id": establishment.id}))
+    applications.add_product(a_user, application, ProductInput.from_mapping({
+        "product_code": "wheat", "annual_volume": 1000, "volume_unit": "t"}))
     move_to_state(application, "recommended")
-    gacc.submit_batch(registrar, {"reference": "KZ-GACC-MATRIX", "submitted_on": date(2025, 2, 3),
-                                  "application_ids": [application.id]})
-    return gacc.record_registration(registrar, application, {
+    gacc.submit_batch(registrar, BatchInput.from_mapping(
+        {"reference": "KZ-GACC-MATRIX", "submitted_on": date(2025, 2, 3),
+                                  "application_ids": [application.id]}))
+    return gacc.record_registration(registrar, application, RegistrationInput.from_mapping({
         "china_number": "CKAZ00000000000042", "listing_date": date(2025, 3, 3),
-        "valid_from": None, "route": "under_guarantee"})
+        "valid_from": None, "route": "under_guarantee"}))
 
 
 def _consignment_of(a_user, registration) -> Consignment:

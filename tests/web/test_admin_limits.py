@@ -10,6 +10,7 @@ from certtrack.extensions import db
 from certtrack.models import AuditEvent, LabLimit
 from certtrack.services import laboratory
 from certtrack.services.applications import local_today
+from certtrack.services.inputs import LabResultInput, SampleInput
 
 from factories import make_application_for_lab, make_user
 from forms import login, post
@@ -60,12 +61,12 @@ def test_edited_limit_is_used_by_the_next_evaluation(admin, client):
     assert event.data["before"]["value"] == "1000" and event.data["after"]["value"] == "1500"
 
     _exporter, inspector, application = make_application_for_lab("lab_testing")
-    sample = laboratory.record_sample(inspector, application, {
+    sample = laboratory.record_sample(inspector, application, SampleInput.from_mapping({
         "code": "S-1", "product_code": "wheat", "taken_on": local_today() - timedelta(days=1),
-        "matrix": "wheat grain", "laboratory": "Lab"})
-    row = laboratory.record_result(inspector, application, sample, {
+        "matrix": "wheat grain", "laboratory": "Lab"}))
+    row = laboratory.record_result(inspector, application, sample, LabResultInput.from_mapping({
         "limit_id": limit.id, "value": Decimal("1200"), "unit": "µg/kg", "loq": None,
-        "detected": None, "method": "", "tested_on": local_today(), "valid_days": None})
+        "detected": None, "method": "", "tested_on": local_today(), "valid_days": None}))
     assert row.verdict == "compliant"
     assert (row.limit_source, row.limit_confidence) == ("GB 2761-2017 (test edit)", "S")
 

@@ -13,6 +13,7 @@ from certtrack.domain.calendar import load_calendar
 from certtrack.extensions import db
 from certtrack.models import Application, ApplicationProduct, AuditEvent
 from certtrack.services import applications
+from certtrack.services.inputs import ApplicationInput
 from certtrack.services.reference import reference_dir
 
 from factories import QUESTIONNAIRE, make_exporter_with_application
@@ -190,9 +191,9 @@ def test_exporter_removes_a_product(ctx, client):
 
 def test_incomplete_application_is_not_submitted(ctx, client):
     user, establishment, _a = _signed_in(client)
-    draft = applications.create_application(user, {
+    draft = applications.create_application(user, ApplicationInput.from_mapping({
         "kind": "new", "gacc_category_code": "edible_grains",
-        "establishment_id": establishment.id})
+        "establishment_id": establishment.id}))
     response = post(client, _url(draft, "/submit"), {"version": draft.version})
     page = response.get_data(as_text=True)
     assert response.status_code == 422

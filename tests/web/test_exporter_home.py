@@ -10,6 +10,7 @@ from certtrack.extensions import db
 from certtrack.models import Application, Establishment, User
 from certtrack.services import applications, enterprises
 from certtrack.services.enterprises import EstablishmentInput
+from certtrack.services.inputs import ApplicationInput, ProductInput
 
 from factories import ESTABLISHMENT, QUESTIONNAIRE, make_exporter_with_application
 from forms import login
@@ -38,9 +39,10 @@ def _add_applications(user: User, count: int, product: str = "wheat",
                 user, EstablishmentInput.from_mapping(
                     {**ESTABLISHMENT, "name": f"{product} site {number}"}))
         application = applications.create_application(
-            user, {**QUESTIONNAIRE, "establishment_id": establishment.id})
-        applications.add_product(user, application, {
-            "product_code": product, "annual_volume": 10, "volume_unit": "t"})
+            user, ApplicationInput.from_mapping(
+                {**QUESTIONNAIRE, "establishment_id": establishment.id}))
+        applications.add_product(user, application, ProductInput.from_mapping({
+            "product_code": product, "annual_volume": 10, "volume_unit": "t"}))
         created.append(application)
     return created
 

@@ -14,6 +14,7 @@ from certtrack.models import Registration
 from certtrack.services import register as register_service
 from certtrack.services import registrations
 from certtrack.services.applications import local_today
+from certtrack.services.inputs import StatusChangeInput
 
 from factories import make_registration, make_user
 
@@ -47,11 +48,12 @@ def register(registrar):
     meat = _listed(registrar, category="meat", product="beef_chilled", region="KZ-39")
     _rename(meat, name_en="Kostanay Meat JSC", name_ru="АО Костанай Мясо")
     suspended = _listed(registrar, region="KZ-39")
-    registrations.change_status(registrar, suspended, "suspend", {
-        "authority": "gacc", "suspended_from": local_today(), "reason": "Audit"})
+    registrations.change_status(registrar, suspended, "suspend", StatusChangeInput.from_mapping({
+        "authority": "gacc", "suspended_from": local_today(), "reason": "Audit"}))
     revoked = _listed(registrar)
     registrations.change_status(registrar, revoked, "revoke",
-                                {"reference": "GACC 1", "reason": "Fraud"})
+                                StatusChangeInput.from_mapping(
+                                    {"reference": "GACC 1", "reason": "Fraud"}))
     lapsed = _listed(registrar)
     lapsed.valid_to = local_today() - timedelta(days=1)
     db.session.commit()

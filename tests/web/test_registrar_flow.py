@@ -17,6 +17,7 @@ from certtrack.models import (
     Registration,
 )
 from certtrack.services import applications
+from certtrack.services.inputs import ApplicationInput
 
 from factories import (
     make_exporter_with_application,
@@ -34,9 +35,9 @@ def world(ctx):
     """An exporter with three applications at a positive conclusion, an inspector assigned to
     the first, and a registrar."""
     exporter, _enterprise, establishment, first = make_exporter_with_application()
-    others = [applications.create_application(exporter, {
+    others = [applications.create_application(exporter, ApplicationInput.from_mapping({
         "kind": "new", "gacc_category_code": "edible_grains",
-        "establishment_id": establishment.id}) for _ in range(2)]
+        "establishment_id": establishment.id})) for _ in range(2)]
     inspector = make_user("inspector", "inspector@example.kz")
     first.assignee_id = inspector.id
     for application in (first, *others):

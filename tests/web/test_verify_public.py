@@ -17,6 +17,7 @@ from certtrack.extensions import db
 from certtrack.models import LoginAttempt, StoredPdf, VerificationLog
 from certtrack.services import registrations
 from certtrack.services.applications import local_today
+from certtrack.services.inputs import StatusChangeInput
 
 from factories import make_certificate
 from forms import csrf_token, login
@@ -79,7 +80,8 @@ def test_revoking_the_registration_flips_verification_to_revoked(client, issued)
     registrar, _exporter, registration, certificate = issued
     assert "Valid" in client.get(_path(certificate)).get_data(as_text=True)
     registrations.change_status(registrar, registration, "revoke",
-                                {"reference": "GACC 2026/12", "reason": "Fraud"})
+                                StatusChangeInput.from_mapping(
+                                    {"reference": "GACC 2026/12", "reason": "Fraud"}))
     page = client.get(_path(certificate)).get_data(as_text=True)
     assert re.search(r'id="certificate-status">\s*Revoked\s*<', page)
     assert "must not be relied on" in page
@@ -87,8 +89,8 @@ def test_revoking_the_registration_flips_verification_to_revoked(client, issued)
 
 def test_suspension_shows_at_once(client, issued):
     registrar, _exporter, registration, certificate = issued
-    registrations.change_status(registrar, registration, "suspend", {
-        "authority": "gacc", "suspended_from": local_today(), "reason": "Audit"})
+    registrations.change_status(registrar, registration, "suspend", StatusChangeInput.from_mapping({
+        "authority": "gacc", "suspended_from": local_today(), "reason": "Audit"}))
     page = client.get(_path(certificate)).get_data(as_text=True)
     assert re.search(r'id="certificate-status">\s*Suspended\s*<', page)
 
