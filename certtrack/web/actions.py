@@ -107,7 +107,8 @@ REVIEW = {
             outside_hours_reason=f.outside_hours_reason.data or ""),
         _l("The inspection is scheduled and the exporter notified."), "schedule_inspection"),
     "add_finding": _inspector(
-        _form(FindingForm), lambda user, a, f: inspections.add_finding(user, a, f.data),
+        _form(FindingForm), lambda user, a, f: inspections.add_finding(
+            user, a, inspections.FindingInput.from_mapping(f.data)),
         _l("The finding was recorded."), "finding"),
     "record_measurement": _inspector(
         _form(MeasurementForm),
@@ -143,12 +144,14 @@ def _result_message(row) -> tuple[str, str]:
 
 LABORATORY = {
     "record_sample": WebAction(
-        lab_panel.sample_form, lambda user, a, f: laboratory.record_sample(user, a, f.data),
+        lab_panel.sample_form, lambda user, a, f: laboratory.record_sample(
+            user, a, laboratory.SampleInput.from_mapping(f.data)),
         lambda sample: _("Sample %(code)s was recorded.", code=sample.code), key="sample_form"),
     # The target is (application, sample); the result page shows itself again.
     "record_result": WebAction(
         lambda target, formdata: lab_panel.result_form(target.sample, formdata),
-        lambda user, target, f: laboratory.record_result(user, *target, f.data),
+        lambda user, target, f: laboratory.record_result(
+            user, *target, laboratory.LabResultInput.from_mapping(f.data)),
         _result_message, key="form", then=lambda _target, _row: request.path),
     "send_to_lab": WebAction(
         _form(ActionForm),
@@ -172,10 +175,12 @@ LABORATORY = {
 }
 
 
-def _decision(action: Action, form_class, call, success) -> WebAction:
-    """A GACC decision: its own page, shown only while the application awaits it."""
+def _decision(action: Action, form_class, call, entries, success) -> WebAction:
+    """A GACC decision: its own page, shown only while the application awaits it; `entries`
+    is the service's input class, built from the form's data."""
     return WebAction(lambda a, formdata: form_class(formdata, obj=a),
-                     lambda user, a, f: call(user, a, f.data), success, key="form",
+                     lambda user, a, f: call(user, a, entries.from_mapping(f.data)), success,
+                     key="form",
                      guard=lambda user, a: can_act(user, action, a))
 
 
@@ -186,9 +191,9 @@ def _registration_message(registration) -> str:
 
 
 def _batch(user, _target, form):
-    return gacc.submit_batch(user, {"reference": form.reference.data,
-                                    "submitted_on": form.submitted_on.data,
-                                    "application_ids": form.application_id.data})
+    return gacc.submit_batch(user, gacc.BatchInput(
+        reference=form.reference.data, submitted_on=form.submitted_on.data,
+        application_ids=form.application_id.data or []))
 
 
 REGISTRAR = {
@@ -203,13 +208,15 @@ REGISTRAR = {
                                                   ref=batch.reference),
         key="batch", then=lambda _t, batch: url_for("registrar.batch", batch_id=batch.id)),
     "record_gacc_return": _decision(
-        Action.record_gacc_return, GaccReturnForm, gacc.record_gacc_return,
+        Action.record_gacc_return, GaccReturnForm, gacc.record_gacc_return, gacc.GaccReturnInput,
         _l("GACC's request is recorded; the exporter and the inspector are told.")),
     "record_gacc_refusal": _decision(
         Action.record_gacc_refusal, GaccRefusalForm, gacc.record_gacc_refusal,
+        gacc.GaccRefusalInput,
         _l("GACC's refusal is recorded.")),
     "record_registration": _decision(
         Action.record_registration, RegistrationForm, gacc.record_registration,
+        gacc.RegistrationInput,
         _registration_message),
     "resubmit_to_gacc": WebAction(
         _form(ResubmitForm),
@@ -220,7 +227,8 @@ REGISTRAR = {
 
 def _lifecycle(verb: RegistrationAction) -> WebAction:
     def change(user, registration, form):
-        registrations.change_status(user, registration, str(verb), form.data)
+        registrations.change_status(user, registration, str(verb),
+                                    registrations.StatusChangeInput.from_mapping(form.data))
         return registration
 
     return WebAction(_form(LIFECYCLE_FORMS[verb]), change, lambda registration: _(
@@ -266,16 +274,18 @@ CERTIFICATES = {
 }
 
 
-def _create(form, create, success, **options) -> WebAction:
-    """A page whose body is the form of a new object: `create(user, data)`."""
-    return WebAction(form, lambda user, _none, f: create(user, f.data), success, key="form",
-                     **options)
+def _create(form, create, entries, success, **options) -> WebAction:
+    """A page whose body is the form of a new object: `create(user, entries)`, the service's
+    input class `entries` built from the form's data."""
+    return WebAction(form, lambda user, _none, f: create(user, entries.from_mapping(f.data)),
+                     success, key="form", **options)
 
 
-def _edit(form, update, success) -> WebAction:
-    """A page whose body is the form of an existing object: `update(user, target, data)`."""
-    return WebAction(form, lambda user, target, f: update(user, target, f.data), success,
-                     key="form")
+def _edit(form, update, entries, success) -> WebAction:
+    """A page whose body is the form of an existing object: `update(user, target, entries)`."""
+    return WebAction(form, lambda user, target, f: update(user, target,
+                                                         entries.from_mapping(f.data)),
+                     success, key="form")
 
 
 def _application_url(_target, application) -> str:
@@ -310,22 +320,29 @@ def _product_added(line):
 EXPORTER = {
     "register_enterprise": _create(
         exporter_forms.enterprise_form, enterprises.register_enterprise,
+        enterprises.EnterpriseInput,
         _l("Your enterprise is registered. Now add an establishment."),
         then=lambda _e, _r: url_for("exporter.new_establishment")),
     "edit_enterprise": _edit(exporter_forms.enterprise_form, enterprises.update_enterprise,
+                             enterprises.EnterpriseInput,
                              _l("The enterprise profile was saved.")),
     "new_establishment": _create(exporter_forms.establishment_form, enterprises.add_establishment,
+                                 enterprises.EstablishmentInput,
                                  _l("The establishment was added.")),
     "edit_establishment": _edit(exporter_forms.establishment_form,
                                 enterprises.update_establishment,
+                                enterprises.EstablishmentInput,
                                 _l("The establishment was saved.")),
     "new_application": _create(
         exporter_forms.application_form, applications.create_application,
+        applications.ApplicationInput,
         _l("Draft saved. Add products and documents, then submit."), then=_application_url),
     "edit_application": _edit(exporter_forms.application_form, applications.update_application,
+                              applications.ApplicationInput,
                               _l("The application was saved.")),
     "add_product": WebAction(
-        exporter_forms.product_form, lambda user, a, f: applications.add_product(user, a, f.data),
+        exporter_forms.product_form, lambda user, a, f: applications.add_product(
+            user, a, applications.ProductInput.from_mapping(f.data)),
         _product_added, key="product"),
     "remove_product": WebAction(
         _form(ActionForm),
