@@ -194,3 +194,4 @@ class NotificationKind(StrEnum):
     certificate_revoked = "certificate_revoked"
     renewed = "renewed"
     holiday_data = "holiday_data"
+    consignment_certificate_issued = "consignment_certificate_issued"

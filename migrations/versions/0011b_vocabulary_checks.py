@@ -30,7 +30,8 @@ STATES = ('draft', 'submitted', 'under_review', 'returned', 'rejected', 'inspect
 NOTIFICATION_KINDS = ('returned', 'inspection_scheduled', 'corrective_actions', 'results',
                       'conclusion', 'registered', 'gacc_returned', 'gacc_refused', 'suspended',
                       'resumed', 'revoked', 'cancelled', 'invalidated', 'expired',
-                      'renewal_window', 'assigned', 'submitted', 'certificate_issued')
+                      'renewal_window', 'assigned', 'submitted', 'certificate_issued',
+                      'consignment_certificate_issued')
 # table -> ((column, codes, optional), ...)
 CHECKS = {
     'user': (('role', ('exporter', 'inspector', 'registrar', 'admin'), False),

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from certtrack.domain.calendar import SLA_WORKING_DAYS
 from certtrack.domain.consignment import KIND_OF_COMMITTEE, SLA_SERVICE
+from certtrack.domain.workflow import Role
 from certtrack.extensions import db
 from certtrack.models import (
     BorderCrossing,
@@ -35,6 +36,7 @@ from certtrack.services.consignments.inputs import ConsignmentInput, LotInput
 from certtrack.services.consignments.workflow import apply_consignment_transition, check_version
 from certtrack.services.documents import display_name, store_upload
 from certtrack.services.errors import NotFound, PermissionDenied, ValidationFailed
+from certtrack.services.permissions import has_role
 from certtrack.services.print_context import current_application
 from certtrack.services.reference import working_calendar
 from certtrack.services.transaction import transaction
@@ -90,7 +92,7 @@ def create_consignment(actor: User, data: ConsignmentInput) -> Consignment:
     :raise PermissionDenied: the actor has no enterprise.
     :raise ValidationFailed: every wrong entry at once (a registration not in force says why).
     """
-    if actor.role != "exporter" or actor.enterprise_id is None:
+    if not has_role(actor, Role.exporter) or actor.enterprise_id is None:
         raise PermissionDenied(_("Register your enterprise first."))
     if errors := _header_errors(actor, data):
         raise ValidationFailed(errors)
