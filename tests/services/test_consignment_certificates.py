@@ -15,6 +15,7 @@ from certtrack.services import registrations
 from certtrack.services.applications import local_today
 from certtrack.services.consignments import drafts, inspection, issue, status
 from certtrack.services.errors import ValidationFailed
+from certtrack.services.inputs import StatusChangeInput
 
 from consignment_factories import BEEF_LOT, header, inspect_ready, make_consignment
 from factories import make_registration, make_user
@@ -25,8 +26,8 @@ SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "docs" / "schemas" /
 
 def _suspend(registration, since: date):
     registrar = make_user("registrar")
-    registrations.change_status(registrar, registration, "suspend", {
-        "authority": "gacc", "suspended_from": since, "reason": "GACC notice on residues"})
+    registrations.change_status(registrar, registration, "suspend", StatusChangeInput.from_mapping({
+        "authority": "gacc", "suspended_from": since, "reason": "GACC notice on residues"}))
 
 
 def _counted() -> tuple[int, int]:
@@ -109,8 +110,9 @@ def test_a_suspension_after_submission_blocks_the_issue_and_uses_no_number(ctx):
 def test_an_expired_or_revoked_registration_says_which_and_since_when(ctx):
     _e, inspector, registration, consignment = make_consignment("phyto")
     inspect_ready(inspector, consignment)
-    registrations.change_status(make_user("registrar"), registration, "revoke", {
-        "reference": "GACC announcement 2027 No. 12", "reason": "GACC delisting"})
+    registrations.change_status(make_user("registrar"), registration, "revoke",
+                                StatusChangeInput.from_mapping({
+        "reference": "GACC announcement 2027 No. 12", "reason": "GACC delisting"}))
     with pytest.raises(ValidationFailed) as refused:
         issue.issue_consignment_certificate(inspector, consignment)
     message = " ".join(refused.value.errors[""])

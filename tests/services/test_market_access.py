@@ -7,6 +7,7 @@ from certtrack.extensions import db
 from certtrack.models import BorderCrossing, MarketAccess, Product, ProtocolDeclaration
 from certtrack.services import applications, market_access
 from certtrack.services.errors import ValidationFailed
+from certtrack.services.inputs import ProductInput
 from certtrack.services.reference import load_reference
 
 from factories import make_exporter_with_application
@@ -74,11 +75,11 @@ def test_an_application_for_a_product_without_protocol_is_refused(ctx, product, 
     db.session.commit()
     data = {"product_code": product, "annual_volume": 10, "volume_unit": "t"}
     if reason is None:
-        applications.add_product(user, application, data)
+        applications.add_product(user, application, ProductInput.from_mapping(data))
         assert [line.product_code for line in application.products] == [product]
         return
     with pytest.raises(ValidationFailed) as refused:
-        applications.add_product(user, application, data)
+        applications.add_product(user, application, ProductInput.from_mapping(data))
     assert reason in refused.value.errors["product_code"][0]
     assert application.products == []
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 from certtrack.services import registrations
 from certtrack.services.applications import local_today
 from certtrack.services.consignments import issue
+from certtrack.services.inputs import StatusChangeInput
 
 from consignment_factories import inspect_ready, make_consignment
 from factories import make_user
@@ -31,9 +32,10 @@ def test_a_signed_out_visitor_sees_valid_and_the_registration_status(ctx, client
 
 def test_a_later_suspension_does_not_void_it_but_is_shown(ctx, client):
     registration, certificate, path = _issued()
-    registrations.change_status(make_user("registrar"), registration, "suspend", {
+    registrations.change_status(make_user("registrar"), registration, "suspend",
+                                StatusChangeInput.from_mapping({
         "authority": "gacc", "suspended_from": local_today() + timedelta(days=1),
-        "reason": "GACC notice"})
+        "reason": "GACC notice"}))
     page = client.get(path).get_data(as_text=True)
     assert 'id="certificate-status">Valid<' in page
     assert 'id="registration-status">Suspended<' in page

@@ -12,7 +12,6 @@ import json
 import secrets
 from datetime import date
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
@@ -30,20 +29,18 @@ from certtrack.models import (
 from certtrack.pdf import consignment_json, render_consignment_certificate
 from certtrack.services.applications import local_today
 from certtrack.services.audit import record_event
-from certtrack.services.certificates import app_path
 from certtrack.services.consignments.context import consignment_context
 from certtrack.services.consignments.gate import gate_refusals
 from certtrack.services.consignments.inspection import issue_blockers, require_inspector
 from certtrack.services.consignments.workflow import apply_consignment_transition, check_version
 from certtrack.services.errors import ValidationFailed
-from certtrack.services.notifications import enterprise_users, notify
+from certtrack.services.notifications import enterprise_users, notify, public_url
 from certtrack.services.transaction import transaction
 
 
 def consignment_verification_url(number: str, code: str) -> str:
     """The public verification page of a consignment certificate (what its QR code carries)."""
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    return base + app_path("consignment_verify.certificate", number=number, code=code)
+    return public_url("consignment_verify.certificate", number=number, code=code)
 
 
 def next_consignment_serial(kind: str, year: int) -> int:
