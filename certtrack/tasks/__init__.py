@@ -51,13 +51,14 @@ def app_for_jobs() -> Flask:
 
 
 def in_app(function):
-    """Run `function` in the caller's application context, or in a fresh request context of
-    the configured application (a worker thread has none); the session is removed after."""
+    """Run `function` in the caller's application context, or in a fresh application context
+    of the configured application (a worker thread has none; the services need no request);
+    the session is removed after."""
     @functools.wraps(function)
     def run(*args, **kwargs):
         if has_app_context():
             return function(*args, **kwargs)
-        with app_for_jobs().test_request_context("/"):
+        with app_for_jobs().app_context():
             try:
                 return function(*args, **kwargs)
             finally:

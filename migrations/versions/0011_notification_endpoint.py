@@ -8,7 +8,7 @@ the paths the application wrote: /exporter/applications/<id>, /inspector/applica
 link. The downgrade writes the paths back.
 
 Revision ID: 3c7e1a9d5b20
-Revises: c7f3a9d21e16
+Revises: 7d4c2a9e1b17
 Create Date: 2026-12-05 10:00:00.000000
 
 """
@@ -19,7 +19,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '3c7e1a9d5b20'
-down_revision = 'c7f3a9d21e16'
+down_revision = '7d4c2a9e1b17'
 branch_labels = None
 depends_on = None
 
