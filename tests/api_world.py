@@ -9,6 +9,8 @@ from certtrack.extensions import db
 from certtrack.models import ApiToken, LabLimit, Sample
 from certtrack.models.base import utcnow
 from certtrack.services import laboratories, laboratory, tokens
+from certtrack.services.inputs import SampleInput
+from certtrack.services.permissions import SYSTEM
 
 from factories import (
     make_application_for_lab,
@@ -36,7 +38,7 @@ DON = "deoxynivalenol (DON)"
 
 def make_laboratory(name: str, parameters=(DON, "lead", "cadmium")):
     """An accredited laboratory valid for a year, and its account."""
-    lab = laboratories.create_laboratory(None, {
+    lab = laboratories.create_laboratory(SYSTEM, {
         "name": name, "accreditation_number": "KZ.T.02.0001",
         "accredited_until": date.today() + timedelta(days=365), "parameters": list(parameters)})
     user = make_user("laboratory", laboratory_id=lab.id)
@@ -51,9 +53,9 @@ def wheat_limit(parameter: str = DON) -> LabLimit:
 
 def lab_sample(inspector, application, lab, code: str) -> Sample:
     """A wheat sample of the application sent to `lab`; the application in laboratory testing."""
-    sample = laboratory.record_sample(inspector, application, {
+    sample = laboratory.record_sample(inspector, application, SampleInput.from_mapping({
         "code": code, "product_code": "wheat", "taken_on": date.today(),
-        "matrix": "grain", "laboratory": lab.name, "laboratory_id": lab.id})
+        "matrix": "grain", "laboratory": lab.name, "laboratory_id": lab.id}))
     return sample
 
 

@@ -85,7 +85,8 @@ def application_list(user, args):
 @operation(bp, *EXPORTER, scope="write", errors=WRITE_ERRORS)
 def create_application(user, data):
     """Start a draft application (the questionnaire may be incomplete)."""
-    return _tagged(user, applications.create_application(user, data), 201)
+    return _tagged(user, applications.create_application(
+        user, applications.ApplicationInput.from_mapping(data)), 201)
 
 
 @bp.get("/applications/<int:application_id>")
@@ -105,7 +106,7 @@ def add_product(user, data, application_id: int):
     target = applications.get_application(user, application_id)
     if (refused := stale("application", target)) is not None:
         return refused
-    applications.add_product(user, target, data)
+    applications.add_product(user, target, applications.ProductInput.from_mapping(data))
     return _tagged(user, applications.get_application(user, application_id), 201)
 
 

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from certtrack.api import schemas
 from certtrack.api.core import WRITE_ERRORS, operation
 from certtrack.domain.workflow import Role
-from certtrack.services import laboratories, listings
+from certtrack.services import laboratories, laboratory, listings
 
 bp = Blueprint("laboratory_api", __name__, url_prefix="/api/v1/laboratory",
                description="Samples sent to an accredited laboratory, and its results.")
@@ -40,4 +40,5 @@ def post_result(user, data, sample_id: int):
     `detected` says whether a banned substance or a pest was found (for limits of presence);
     otherwise give `value` and `unit` (mg/kg, µg/kg, ppm or ppb).
     """
-    return laboratories.post_result(user, sample_id, data)
+    return laboratories.post_result(user, sample_id,
+                                   laboratory.LabResultInput.from_mapping(data))

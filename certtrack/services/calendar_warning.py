@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from certtrack.domain.workflow import Role
 from certtrack.extensions import db
 from certtrack.models import User
 from certtrack.services.notifications import notify
@@ -30,10 +31,10 @@ def warn_before_holiday_data_ends(today: date) -> str:
     message = _l("Holiday data for %(year)s is not loaded yet: deadlines in %(year)s count the "
                  "holidays fixed by law only. Add Kurban Ait and the Government's transfers of "
                  "days off for %(year)s to holidays.csv and run load-reference.", year=year)
-    admins = list(db.session.scalars(select(User).where(User.role == "admin",
+    admins = list(db.session.scalars(select(User).where(User.role == Role.admin,
                                                         User.is_active.is_(True))))
     with transaction():
-        notify(admins, "holiday_data", message, "", dedupe_key=f"holiday-data:{year}")
+        notify(admins, "holiday_data", message, None, dedupe_key=f"holiday-data:{year}")
     until = ends.isoformat() if ends is not None else "-"
     return (f"holiday data is loaded until {until}: add Kurban Ait and the Government's "
             f"transfers for {year} to holidays.csv, then run load-reference")

@@ -16,6 +16,7 @@ from certtrack.models import Certificate, StoredPdf
 from certtrack.models.base import utcnow
 from certtrack.pdf import render_certificate
 from certtrack.services.audit import record_event
+from certtrack.services.permissions import SYSTEM
 from certtrack.services.transaction import transaction
 
 DATE_KEYS = ("issued_on", "valid_from", "valid_to")
@@ -67,7 +68,7 @@ def _attach(certificate_id: int, application_id: int, number: str, rendered) -> 
         .values(pdf_id=pdf.id).execution_options(synchronize_session=False))
     if attached.rowcount != 1:
         raise _AlreadyAttached
-    record_event(None, "certificate_pdf_stored", object_type="certificate",
+    record_event(SYSTEM, "certificate_pdf_stored", object_type="certificate",
                  object_id=certificate_id, application_id=application_id,
                  data={"number": number, "sha256": rendered.sha256, "pages": rendered.pages})
 

@@ -7,12 +7,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from certtrack.domain.workflow import Role
 from certtrack.extensions import db
 from certtrack.models import JobFailure, JobLock
 from certtrack.models.base import utcnow
 from certtrack.services import queue
-from certtrack.services.errors import NotFound, PermissionDenied
+from certtrack.services.errors import NotFound
+from certtrack.services.permissions import require_admin
 from certtrack.services.transaction import transaction
 
 _UNLOCKED = datetime(1970, 1, 1, tzinfo=UTC)
@@ -26,17 +26,12 @@ def record_failure(task: str, args, error: str, attempts: int) -> JobFailure:
     return failure
 
 
-def _require_admin(actor) -> None:
-    if actor is None or actor.role != Role.admin:
-        raise PermissionDenied(_("Only an administrator may do this."))
-
-
 def list_failures(actor, limit: int = 100) -> list[JobFailure]:
     """Take an administrator; return the failed jobs not yet run again, newest first.
 
     :raise PermissionDenied: not an administrator.
     """
-    _require_admin(actor)
+    require_admin(actor, _("Only an administrator may do this."))
     return list(db.session.scalars(select(JobFailure).where(JobFailure.retried_at.is_(None))
                                    .order_by(JobFailure.id.desc()).limit(limit)))
 
@@ -47,7 +42,7 @@ def retry_failure(actor, failure_id: int) -> JobFailure:
     :raise PermissionDenied: not an administrator.
     :raise NotFound: unknown, already retried, or a job this version no longer has.
     """
-    _require_admin(actor)
+    require_admin(actor, _("Only an administrator may do this."))
     with transaction():
         claimed = db.session.execute(
             update(JobFailure).where(JobFailure.id == failure_id,

@@ -12,18 +12,19 @@ from certtrack.services import laboratory
 from certtrack.services.applications import local_today
 from certtrack.services.audit import record_event
 from certtrack.services.errors import NotFound, PermissionDenied, ValidationFailed
+from certtrack.services.inputs import LabResultInput
+from certtrack.services.permissions import require_admin
 from certtrack.services.transaction import transaction
 
 
-def create_laboratory(actor: User | None, data: dict) -> Laboratory:
+def create_laboratory(actor, data: dict) -> Laboratory:
     """Record an accredited laboratory (name, accreditation_number, accredited_until,
-    parameters). `actor` None means the command line.
+    parameters). `actor` SYSTEM means the command line.
 
     :raise PermissionDenied: the actor is not an administrator.
     :raise ValidationFailed: no name, no validity date, no parameter.
     """
-    if actor is not None and actor.role != Role.admin:
-        raise PermissionDenied(_("Only administrators manage accounts."))
+    require_admin(actor)
     errors = {}
     if not (data.get("name") or "").strip():
         errors["name"] = [_("This field is required.")]
@@ -75,7 +76,7 @@ def get_sample(actor: User, sample_id: int) -> Sample:
     return sample
 
 
-def post_result(actor: User, sample_id: int, data: dict) -> LabResult:
+def post_result(actor: User, sample_id: int, data: LabResultInput) -> LabResult:
     """A laboratory's result for a sample sent to it, judged as an inspector's would be.
 
     :raise PermissionDenied: see get_sample(); the laboratory's accreditation has lapsed.
@@ -88,7 +89,7 @@ def post_result(actor: User, sample_id: int, data: dict) -> LabResult:
     if lab.accredited_until < local_today():
         raise PermissionDenied(_("The laboratory's accreditation has lapsed."))
     application = db.session.get(Application, sample.application_id)
-    if data.get("limit_id") is None:
+    if data.limit_id is None:
         raise ValidationFailed({"limit_id": [_("Choose a parameter that applies to %(product)s.",
                                                product=sample.product_code)]})
     return laboratory.store_result(actor, application, sample, data,

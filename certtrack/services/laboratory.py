@@ -205,7 +205,7 @@ def record_result(actor: User, application: Application, sample: Sample,
     return store_result(actor, application, sample, data)
 
 
-def store_result(actor: User, application: Application, sample: Sample, data: dict,
+def store_result(actor: User, application: Application, sample: Sample, data: LabResultInput,
                  allowed_parameters=None) -> LabResult:
     """Judge and store a result for a sample whose recorder the caller has checked.
 

@@ -7,14 +7,10 @@ from certtrack.extensions import db
 from certtrack.models import GaccCategory, User
 from certtrack.models.base import utcnow
 from certtrack.services.audit import record_event
-from certtrack.services.errors import NotFound, PermissionDenied, ValidationFailed
+from certtrack.services.errors import NotFound, ValidationFailed
 from certtrack.services.limits import CONFIDENCES
+from certtrack.services.permissions import require_admin
 from certtrack.services.transaction import transaction
-
-
-def _require_admin(actor: User) -> None:
-    if actor is None or actor.role != "admin":
-        raise PermissionDenied(_("Only administrators manage the reference data."))
 
 
 def list_categories(actor: User) -> list[GaccCategory]:
@@ -22,13 +18,13 @@ def list_categories(actor: User) -> list[GaccCategory]:
 
     :raise PermissionDenied: the actor is not an administrator.
     """
-    _require_admin(actor)
+    require_admin(actor, _("Only administrators manage the reference data."))
     return list(db.session.scalars(select(GaccCategory).order_by(GaccCategory.code)))
 
 
 def get_category(actor: User, code: str) -> GaccCategory:
     """One category for an administrator. :raise PermissionDenied / NotFound."""
-    _require_admin(actor)
+    require_admin(actor, _("Only administrators manage the reference data."))
     category = db.session.get(GaccCategory, code)
     if category is None:
         raise NotFound(_("No such category."))
@@ -43,7 +39,7 @@ def update_listing(actor: User, category: GaccCategory, data: dict) -> bool:
     :raise PermissionDenied: the actor is not an administrator.
     :raise ValidationFailed: an empty source or an unknown confidence.
     """
-    _require_admin(actor)
+    require_admin(actor, _("Only administrators manage the reference data."))
     values = {"renewal_list_280": bool(data.get("on_list")),
               "renewal_list_source": (data.get("source") or "").strip(),
               "renewal_list_confidence": data.get("confidence")}

@@ -6,12 +6,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from certtrack.domain.calendar import REGIME_280, registration_valid_to
+from certtrack.domain.workflow import Role
 from certtrack.extensions import db
 from certtrack.models import Registration, User
 from certtrack.services.audit import record_event
-from certtrack.services.certificates import app_path, current_certificate
+from certtrack.services.certificates import current_certificate
 from certtrack.services.errors import Conflict
-from certtrack.services.notifications import enterprise_users, notify
+from certtrack.services.notifications import enterprise_users, link, notify
+from certtrack.services.permissions import SYSTEM
 from certtrack.services.registrations import LIVE_STATUSES
 from certtrack.services.transaction import stale_message, transaction
 
@@ -19,7 +21,7 @@ ONE_DAY = timedelta(days=1)
 
 
 def _registrars() -> list[User]:
-    return list(db.session.scalars(select(User).where(User.role == "registrar",
+    return list(db.session.scalars(select(User).where(User.role == Role.registrar,
                                                       User.is_active.is_(True))))
 
 
@@ -44,14 +46,14 @@ def _tell(registration: Registration, valid_from: date, valid_to: date) -> None:
     notify(enterprise_users(registration.enterprise_id), "renewed", _l(
         "China registration %(number)s was renewed automatically under GACC Order 280: valid "
         "from %(start)s to %(end)s.", number=number, start=valid_from.isoformat(),
-        end=valid_to.isoformat()), app_path("exporter.registrations"), dedupe_key=key)
+        end=valid_to.isoformat()), link("exporter.registrations"), dedupe_key=key)
     if current_certificate(registration.id) is None:
         return
     notify(_registrars(), "renewed", _l(
         "China registration %(number)s was renewed automatically until %(end)s; its certificate "
         "of export eligibility still shows the old validity: issue a replacement.",
         number=number, end=valid_to.isoformat()),
-        app_path("registrar.registration", registration_id=registration.id), dedupe_key=key)
+        link("registrar.registration", registration_id=registration.id), dedupe_key=key)
 
 
 def renew_automatically(registration: Registration, today: date) -> bool:
@@ -66,7 +68,7 @@ def renew_automatically(registration: Registration, today: date) -> bool:
     try:
         with transaction():
             _extend(registration, valid_from, valid_to)
-            record_event(None, "registration_renewed_automatically",
+            record_event(SYSTEM, "registration_renewed_automatically",
                          object_type="registration", object_id=registration.id,
                          application_id=registration.application_id,
                          from_state=registration.status, to_state=registration.status,

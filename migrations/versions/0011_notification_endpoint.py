@@ -3,12 +3,12 @@
 `notification.link` (a path built when the notification was written) becomes `endpoint` and
 `endpoint_args` (JSON): the page builds the link with url_for when it shows the notification,
 the e-mail from PUBLIC_BASE_URL with the application's URL map. Existing rows are converted by
-the paths the application wrote: /exporter/applications/<id>, /inspector/applications/<id> and
-/exporter/registrations; any other path (none was written) leaves the notification without a
+the paths the application wrote: /exporter/applications/<id>, /inspector/applications/<id>,
+/exporter/registrations and /registrar/registrations/<id>; any other path (none was written) leaves the notification without a
 link. The downgrade writes the paths back.
 
 Revision ID: 3c7e1a9d5b20
-Revises: 7d4c2a9e1b17
+Revises: a18c0de5a7e1
 Create Date: 2026-12-05 10:00:00.000000
 
 """
@@ -19,7 +19,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '3c7e1a9d5b20'
-down_revision = '7d4c2a9e1b17'
+down_revision = 'a18c0de5a7e1'
 branch_labels = None
 depends_on = None
 
@@ -36,6 +36,7 @@ PATHS = (
     (re.compile(r'/exporter/applications/(\d+)'), 'exporter.application', 'application_id'),
     (re.compile(r'/inspector/applications/(\d+)'), 'inspector.application', 'application_id'),
     (re.compile(r'/exporter/registrations'), 'exporter.registrations', None),
+    (re.compile(r'/registrar/registrations/(\d+)'), 'registrar.registration', 'registration_id'),
 )
 
 
@@ -52,7 +53,8 @@ def link_of(endpoint, args):
     """The path PATHS' endpoint and arguments stand for; '' when none."""
     paths = {'exporter.application': '/exporter/applications/{application_id}',
              'inspector.application': '/inspector/applications/{application_id}',
-             'exporter.registrations': '/exporter/registrations'}
+             'exporter.registrations': '/exporter/registrations',
+             'registrar.registration': '/registrar/registrations/{registration_id}'}
     return paths[endpoint].format(**(args or {})) if endpoint in paths else ''
 
 

@@ -31,10 +31,11 @@ NOTIFICATION_KINDS = ('returned', 'inspection_scheduled', 'corrective_actions', 
                       'conclusion', 'registered', 'gacc_returned', 'gacc_refused', 'suspended',
                       'resumed', 'revoked', 'cancelled', 'invalidated', 'expired',
                       'renewal_window', 'assigned', 'submitted', 'certificate_issued',
+                      'certificate_revoked', 'renewed', 'holiday_data',
                       'consignment_certificate_issued')
 # table -> ((column, codes, optional), ...)
 CHECKS = {
-    'user': (('role', ('exporter', 'inspector', 'registrar', 'admin'), False),
+    'user': (('role', ('exporter', 'inspector', 'registrar', 'admin', 'laboratory'), False),
              ('committee', ('phytosanitary', 'veterinary'), True)),
     'gacc_category': (('committee', ('phytosanitary', 'veterinary'), False),),
     'application': (('state', STATES, False),
@@ -46,7 +47,7 @@ CHECKS = {
                                    'branch', 'other'), False),),
     'establishment': (('type', ('farm', 'elevator', 'flour_mill', 'oilseed_plant', 'feed_mill',
                                 'slaughterhouse', 'cutting_plant', 'meat_processor',
-                                'cold_store'), False),),
+                                'cold_store', 'dairy', 'honey_packing'), False),),
     'document': (('review_status', ('pending', 'accepted', 'rejected'), False),),
     'correction_request': (('source', ('inspection', 'gacc'), False),),
     'inspection': (('mode', ('document', 'video', 'on_site'), False),),

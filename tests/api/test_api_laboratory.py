@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from certtrack.extensions import db
 from certtrack.models import AuditEvent, LabResult
+from certtrack.services.permissions import SYSTEM
 
 from api_world import bearer, build_world, wheat_limit
 
@@ -58,7 +59,7 @@ def test_lab_sees_only_the_samples_sent_to_it(client, world):
 def test_a_parameter_outside_the_scope_of_accreditation_is_refused(client, world):
     from certtrack.services import laboratories
 
-    narrow_lab = laboratories.create_laboratory(None, {
+    narrow_lab = laboratories.create_laboratory(SYSTEM, {
         "name": "Lead only", "accredited_until": date(2099, 1, 1), "parameters": ["lead"]})
     world.sample1.laboratory_id = narrow_lab.id
     world.lab_user1.laboratory_id = narrow_lab.id

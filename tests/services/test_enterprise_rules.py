@@ -100,8 +100,8 @@ def test_dairies_honey_packers_and_cold_stores_are_establishment_types(ctx, clie
     from forms import login
 
     user, _e, _s, _a = make_exporter_with_application(complete=False)
-    added = enterprises.add_establishment(user, {**ESTABLISHMENT, "type": kind,
-                                                 "kz_registration_number": f"KZ-11-{kind}"})
+    added = enterprises.add_establishment(user, EstablishmentInput.from_mapping(
+        {**ESTABLISHMENT, "type": kind, "kz_registration_number": f"KZ-11-{kind}"}))
     assert added.type == kind
     login(client, user.email)  # and the exporter's establishment form offers the type
     page = client.get("/exporter/enterprise").get_data(as_text=True)

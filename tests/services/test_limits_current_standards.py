@@ -12,6 +12,7 @@ from certtrack.extensions import db
 from certtrack.models import LabLimit, LabResult, Sample
 from certtrack.services import laboratory, limits
 from certtrack.services.applications import local_today
+from certtrack.services.inputs import LabResultInput
 from certtrack.services.reference import load_reference
 
 from factories import make_application_for_lab
@@ -92,9 +93,9 @@ def _old_tetracycline_result(ctx):
                     laboratory="Central laboratory")
     db.session.add_all([old, sample])
     db.session.commit()
-    result = laboratory.record_result(inspector, application, sample, {
+    result = laboratory.record_result(inspector, application, sample, LabResultInput.from_mapping({
         "limit_id": old.id, "value": Decimal("150"), "unit": "µg/kg",
-        "tested_on": local_today()})
+        "tested_on": local_today()}))
     return old, result
 
 

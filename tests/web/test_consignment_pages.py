@@ -11,6 +11,7 @@ from certtrack.models import Consignment, ConsignmentCertificate, ConsignmentCer
 from certtrack.services import registrations
 from certtrack.services.applications import local_today
 from certtrack.services.consignments import inspection
+from certtrack.services.inputs import StatusChangeInput
 
 from consignment_factories import inspect_ready, make_consignment
 from factories import make_user
@@ -66,8 +67,9 @@ def test_the_exporter_requests_a_consignment_from_the_form_to_submission(ctx, cl
 
 def test_submission_under_a_suspended_registration_is_refused_with_the_reason(ctx, client):
     exporter, _inspector, registration, consignment = make_consignment("phyto", submit=False)
-    registrations.change_status(make_user("registrar"), registration, "suspend", {
-        "authority": "gacc", "suspended_from": local_today(), "reason": "GACC notice"})
+    registrations.change_status(make_user("registrar"), registration, "suspend",
+                                StatusChangeInput.from_mapping({
+        "authority": "gacc", "suspended_from": local_today(), "reason": "GACC notice"}))
     _exporter_client(client, exporter)
     response = post(client, f"/exporter/consignments/{consignment.id}/submit",
                     {"version": str(consignment.version)})
@@ -153,8 +155,9 @@ def test_the_inspector_records_the_work_and_issues(ctx, client):
 def test_issue_after_a_suspension_is_refused_with_the_reason_and_no_number(ctx, client):
     _e, inspector, registration, consignment = make_consignment("phyto")
     inspect_ready(inspector, consignment)
-    registrations.change_status(make_user("registrar"), registration, "suspend", {
-        "authority": "gacc", "suspended_from": local_today(), "reason": "GACC notice"})
+    registrations.change_status(make_user("registrar"), registration, "suspend",
+                                StatusChangeInput.from_mapping({
+        "authority": "gacc", "suspended_from": local_today(), "reason": "GACC notice"}))
     _inspector_client(client, inspector)
     db.session.refresh(consignment)
     response = post(client, f"/inspector/consignments/{consignment.id}/issue",

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from certtrack.extensions import db
 from certtrack.models import Application, LabLimit, LabResult, Sample
 from certtrack.services.applications import local_today
+from certtrack.services.inputs import LimitInput
 
 from factories import make_application_for_lab, make_user, move_to_state
 from forms import login, post
@@ -193,10 +194,10 @@ def test_lab_page_shows_when_the_limit_in_force_would_judge_differently(world):
     assert post(world.client, world.base + "/send-to-lab").status_code == 302
     assert enter_result(world, sample, DON, "1200", "µg/kg").status_code == 302
     row = db.session.get(LabLimit, limit_id(DON))
-    limits.update_limit(make_user("admin"), row, {
+    limits.update_limit(make_user("admin"), row, LimitInput.from_mapping({
         "value": Decimal("1500"), "unit": row.unit, "matrix": row.matrix,
         "products": row.products, "source": "GB 2761-2017 as corrected", "confidence": "S",
-        "required": row.required})
+        "required": row.required}))
     page = text_of(world.client.get(world.base))
     assert "Non-compliant" in page and "≤ 1000 µg/kg" in page  # as judged
     assert ("The limit in force now (≤ 1500 µg/kg, GB 2761-2017 as corrected) would judge it "
