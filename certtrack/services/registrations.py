@@ -65,17 +65,13 @@ def get_registration(actor, registration_id: int) -> Registration:
     :raise NotFound: unknown, or not the user's to see (never 403, so ids cannot be probed).
     """
     registration = db.session.get(Registration, registration_id)
-    if registration is None or not _can_see(actor, registration):
+    if registration is None or not can_see_enterprise_object(actor, registration.enterprise_id):
         raise NotFound(_("No such registration."))
     return registration
 
 
-def _can_see(actor, registration: Registration) -> bool:
-    return can_see_enterprise_object(actor, registration.enterprise_id)
-
-
 def registration_scope(actor, query):
-    """Restrict a Registration query to the rows `actor` may see (the rule of _can_see)."""
+    """Restrict a Registration query to the rows `actor` may see (as can_see_enterprise_object)."""
     if has_role(actor, Role.exporter):
         return query.where(Registration.enterprise_id == (actor.enterprise_id or 0))
     if is_staff(actor):
