@@ -219,3 +219,111 @@ def test_production_packages_never_import_the_demo(package):
     assert in_package(package)
     assert {m.name: bad for m in in_package(package)
             if (bad := _imports_package(m, ("certtrack.demo",)))} == {}
+
+
+def _session_commits(module: Module) -> list[int]:
+    """Lines calling `commit()` on a session: `db.session.commit()`, `session.commit()`."""
+    def is_session(node: ast.expr) -> bool:
+        return (isinstance(node, ast.Name) and node.id.endswith("session")) or \
+            (isinstance(node, ast.Attribute) and node.attr.endswith("session"))
+
+    return sorted(node.lineno for node in ast.walk(module.tree)
+                  if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                  and node.func.attr == "commit" and is_session(node.func.value))
+
+
+def test_only_the_transaction_module_commits():
+    assert _session_commits(snippet("def f():\n    db.session.commit()\n"))
+    assert _session_commits(snippet("def f(session):\n    session.commit()\n"))
+    assert not _session_commits(snippet("def f(repo):\n    repo.commit()\n"))
+    assert _session_commits(module_named("certtrack.services.transaction"))
+    assert offenders(lambda m: m.name != "certtrack.services.transaction"
+                     and _session_commits(m)) == {}
+
+
+def _builds_urls(module: Module) -> list[str]:
+    """`url_for` imported from flask (any of its modules) or called as `flask.url_for`."""
+    found = [f"from {i.module} import url_for (line {i.line})" for i in module.imports()
+             if top(i.module) == "flask" and i.name == "url_for"]
+    found += [f"flask.url_for (line {node.lineno})" for node in ast.walk(module.tree)
+              if isinstance(node, ast.Attribute) and node.attr == "url_for"
+              and isinstance(node.value, ast.Name) and node.value.id == "flask"]
+    return found
+
+
+def test_services_never_build_urls_or_read_the_request():
+    assert _builds_urls(snippet("from flask import url_for\n"))
+    assert _builds_urls(snippet("import flask\nlink = flask.url_for('x')\n"))
+    assert _request_state_used(snippet("from flask import request\n"))
+    assert _request_state_used(snippet("import flask\nip = flask.request.remote_addr\n"))
+    assert {m.name: found for m in in_package("services")
+            if (found := _builds_urls(m) + _request_state_used(m))} == {}
+
+
+def _is_role(node: ast.expr) -> bool:
+    """`x.role`, a variable `role`, or `x.role.value`."""
+    if isinstance(node, ast.Attribute) and node.attr == "value":
+        node = node.value
+    return (isinstance(node, ast.Attribute) and node.attr == "role") or \
+        (isinstance(node, ast.Name) and node.id == "role")
+
+
+def _is_text(node: ast.expr) -> bool:
+    """A str constant, or a tuple, list or set of them."""
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return bool(node.elts) and all(_is_text(element) for element in node.elts)
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
+def _roles_as_strings(module: Module) -> list[int]:
+    """Lines comparing a role with text (`user.role == "admin"`, `role in ("a", "b")`)."""
+    found = []
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.Compare):
+            operands = [node.left, *node.comparators]
+            if any(_is_role(a) and _is_text(b) or _is_text(a) and _is_role(b)
+                   for a, b in zip(operands, operands[1:], strict=False)):
+                found.append(node.lineno)
+    return sorted(found)
+
+
+def test_roles_are_compared_as_the_enum_not_as_text():
+    assert _roles_as_strings(snippet('ok = user.role == "exporter"\n'))
+    assert _roles_as_strings(snippet('ok = actor.role in ("registrar", "admin")\n'))
+    assert _roles_as_strings(snippet('ok = "admin" != role\n'))
+    assert _roles_as_strings(snippet('ok = user.role.value == "admin"\n'))
+    assert not _roles_as_strings(snippet("ok = user.role == Role.exporter\n"))
+    assert not _roles_as_strings(snippet('ok = user.name == "exporter"\n'))
+    assert offenders(_roles_as_strings) == {}
+
+
+MAX_FUNCTION_LINES = 40
+
+
+def function_lengths(module: Module) -> dict[str, int]:
+    """Lines of each function, from its `def` to its last line: decorators are left out, and so
+    is the docstring, which explains the code rather than adding to it. Nested functions count
+    in their parent too, and also on their own."""
+    lengths = {}
+    for node in ast.walk(module.tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            lines = node.end_lineno - node.lineno + 1
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) \
+                    and isinstance(first.value.value, str):
+                lines -= first.end_lineno - first.lineno + 1
+            lengths[f"{node.name} (line {node.lineno})"] = lines
+    return lengths
+
+
+def _long_functions(module: Module) -> dict[str, int]:
+    return {name: n for name, n in function_lengths(module).items() if n > MAX_FUNCTION_LINES}
+
+
+def test_functions_stay_under_the_length_limit():
+    body = "".join(f"    x{i} = {i}\n" for i in range(40))
+    assert _long_functions(snippet(f"def long():\n{body}"))  # 41 lines with its def
+    documented = f'def short():\n    """One\n    two\n    three."""\n{body[:-11]}'
+    assert function_lengths(snippet(documented)) == {"short (line 1)": 40}
+    assert not _long_functions(snippet(documented))
+    assert offenders(_long_functions) == {}
