@@ -2,7 +2,7 @@
 
 Each row names a column and the enumeration whose codes it may hold; `optional` columns may
 also be NULL or empty (questionnaire answers left blank, a registration never suspended).
-Migration 0011b creates the same constraints, under the same names, in existing databases.
+Migration 0016 creates the same constraints, under the same names, in existing databases.
 """
 
 from enum import StrEnum
