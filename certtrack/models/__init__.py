@@ -52,7 +52,7 @@ from certtrack.models.reference import (
 )
 from certtrack.models.registration import GaccBatch, Notification, OutboxEmail, Registration
 from certtrack.models.search import enterprise_search, registration_search
-from certtrack.models.user import LoginAttempt, User, user_regions
+from certtrack.models.user import LoginAttempt, OfficialProfile, User, user_regions
 
 attach_checks(db.metadata)
 
@@ -96,6 +96,7 @@ __all__ = [
     "LoginAttempt",
     "MarketAccess",
     "Notification",
+    "OfficialProfile",
     "OutboxEmail",
     "Product",
     "ProtocolDeclaration",

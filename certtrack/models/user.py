@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from certtrack.domain.vocabulary import Committee, codes
 from certtrack.domain.workflow import Role
@@ -58,3 +58,26 @@ class LoginAttempt(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(300))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class OfficialProfile(db.Model):
+    """How a registrar or inspector signs documents: name and position in the documents'
+    languages (Kazakh, Russian, English, Chinese), never the account's name."""
+
+    __tablename__ = "official_profile"
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    name_kk: Mapped[str] = mapped_column(String(200))
+    name_ru: Mapped[str] = mapped_column(String(200), default="")
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_zh: Mapped[str] = mapped_column(String(200), default="")
+    position_kk: Mapped[str] = mapped_column(String(300))
+    position_ru: Mapped[str] = mapped_column(String(300), default="")
+    position_en: Mapped[str] = mapped_column(String(300))
+    position_zh: Mapped[str] = mapped_column(String(300), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    user = relationship("User", backref=backref("official_profile", uselist=False))
+
+    __mapper_args__ = {"version_id_col": version}
