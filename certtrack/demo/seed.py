@@ -50,8 +50,12 @@ def _meat_exporter(user: User) -> None:
         "phone": "+7 7282 555 010", "email": "export@zhetysu-meat.kz",
     }))
     plant = enterprises.add_establishment(user, enterprises.EstablishmentInput.from_mapping({
-        "name": "Taldykorgan slaughterhouse", "type": "slaughterhouse", "region_code": "KZ-33",
-        "address": "Taldykorgan, industrial zone 4", "kz_registration_number": "KZ-33-VET-0042",
+        "name": "Талдықорған қасапханасы", "name_ru": "Талдыкорганская скотобойня",
+        "name_en": "Taldykorgan slaughterhouse", "name_zh": "塔尔迪库尔干屠宰场",
+        "type": "slaughterhouse", "region_code": "KZ-33",
+        "address": "Жетісу облысы, Талдықорған қ., Өнеркәсіп аймағы, 4-үй",
+        "address_en": "4 Industrial Zone, Taldykorgan, Zhetysu Region",
+        "address_zh": "杰特苏州塔尔迪库尔干市工业区4号", "kz_registration_number": "KZ-33-VET-0042",
     }))
     application = applications.create_application(user, applications.ApplicationInput.from_mapping({
         "kind": "new", "establishment_id": plant.id, "gacc_category_code": "meat",
