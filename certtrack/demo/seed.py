@@ -8,11 +8,12 @@ from types import SimpleNamespace
 from sqlalchemy import select
 
 from certtrack.demo import listing, stages
+from certtrack.demo.certificate import DEMO_OFFICIALS
 from certtrack.demo.companies import create_companies
 from certtrack.demo.journey import DEMO_PDF, Cast
 from certtrack.extensions import db
 from certtrack.models import User
-from certtrack.services import accounts, applications, documents, enterprises, gacc
+from certtrack.services import accounts, applications, documents, enterprises, gacc, officials
 from certtrack.services.permissions import SYSTEM
 
 DEMO_PASSWORD = "certtrack-demo-2026"  # noqa: S105 - printed on purpose; demo data only
@@ -38,6 +39,14 @@ def _create_users() -> dict[str, User]:
             regions=list(regions), password=DEMO_PASSWORD,
         ))
     return users
+
+
+def _official_profiles(users: dict[str, User]) -> None:
+    """The registrar's and inspectors' names and positions as documents print them."""
+    for email, official in DEMO_OFFICIALS.items():
+        fields = {f"{kind}_{lang}": value for kind in ("name", "position")
+                  for lang, value in official[kind].items()}
+        officials.save_official_profile(users[email], officials.OfficialInput(**fields))
 
 
 def _meat_exporter(user: User) -> None:
@@ -120,6 +129,7 @@ def seed_demo(only_if_empty: bool = False) -> dict | None:
         return None
     with _dossiers_on_demand():
         users = _create_users()
+        _official_profiles(users)
         _meat_exporter(users["meat@demo.certtrack.kz"])
         _living_system(users)
     return {"password": DEMO_PASSWORD,

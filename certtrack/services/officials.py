@@ -1,9 +1,8 @@
 """Authorised officials: how a registrar or inspector is named on the documents they sign."""
 
-import re
-
 from flask_babel import gettext as _
 
+from certtrack.domain.scripts import fits_language
 from certtrack.domain.workflow import Role
 from certtrack.extensions import db
 from certtrack.models import OfficialProfile, User
@@ -18,8 +17,6 @@ FIELDS = tuple(f"{kind}_{lang}" for kind in ("name", "position") for lang in LAN
 # Printed on every certificate and dossier: Kazakh (the state language) and English (the
 # documents' language with China) are required; Russian and Chinese are added when known.
 REQUIRED = ("name_kk", "name_en", "position_kk", "position_en")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LETTER = re.compile(r"[^\W\d_]")
 
 
 def require_official(actor) -> None:
@@ -35,16 +32,21 @@ def official_profile(user: User | None) -> OfficialProfile | None:
     return db.session.get(OfficialProfile, user.id)
 
 
-def _errors(values: dict[str, str]) -> dict[str, list[str]]:
+def language_errors(values: dict[str, str], required: tuple[str, ...]) -> dict[str, list[str]]:
+    """The problems of multilingual fields (name_kk, ..., address_zh: the language is the
+    field's suffix, no suffix is Kazakh): a required one left empty, or one written in
+    another script than its language's."""
     errors: dict[str, list[str]] = {}
     for field, value in values.items():
+        lang = field.rsplit("_", 1)[-1] if field[-3:-2] == "_" else "kk"
         if not value:
-            if field in REQUIRED:
+            if field in required:
                 errors[field] = [_("This field is required.")]
-        elif field.endswith("_zh") and not _HAN.search(value):
+        elif lang == "zh" and not fits_language(lang, value):
             errors[field] = [_("Write this in Chinese characters.")]
-        elif not field.endswith("_zh") and (_HAN.search(value) or not _LETTER.search(value)):
-            errors[field] = [_("Write this in the language of the field, in letters.")]
+        elif not fits_language(lang, value):
+            errors[field] = [_("Write this in letters of the field's language, without "
+                               "Chinese characters.")]
     return errors
 
 
@@ -58,7 +60,7 @@ def save_official_profile(actor: User, data: OfficialInput) -> OfficialProfile:
     """
     require_official(actor)
     values = {field: (getattr(data, field) or "").strip() for field in FIELDS}
-    if errors := _errors(values):
+    if errors := language_errors(values, REQUIRED):
         raise ValidationFailed(errors)
     profile = official_profile(actor)
     if profile is not None and data.version not in (None, "") \

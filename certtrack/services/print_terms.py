@@ -10,7 +10,7 @@ EXPORTING_COUNTRY = {"kk": "Қазақстан Республикасы", "ru": 
                      "en": "Republic of Kazakhstan", "zh": "哈萨克斯坦共和国"}
 # The authority a certificate and a dossier are addressed to (docs/domain.md §2).
 GACC = {"kk": "ҚХР Бас кеден басқармасы",
-        "ru": "Главное таможенное управление КНР",
+        "ru": "Главное таможенное управление КНР (ГТУ КНР)",
         "en": "General Administration of Customs of the P. R. China (GACC)",
         "zh": "中华人民共和国海关总署"}
 
@@ -39,13 +39,13 @@ ESTABLISHMENT_TYPES = {
                       "en": "Honey packing plant", "zh": "蜂蜜包装厂"},
 }
 # The GACC rules a registration was listed under (Registration.regime; docs/domain.md §4).
-LEGAL_BASES = {
-    "248": {"kk": "ҚХР Бас кеден басқармасының № 248 Қаулысы",
-            "ru": "Постановление ГТУ КНР № 248",
-            "en": "GACC Decree No. 248", "zh": "海关总署令第248号"},
-    "280": {"kk": "ҚХР Бас кеден басқармасының № 280 Бұйрығы",
-            "ru": "Приказ ГТУ КНР № 280",
-            "en": "GACC Order No. 280", "zh": "海关总署令第280号"},
+LEGAL_BASES = {  # docs/glossary.md
+    "248": {"kk": "ҚХР Бас кеден басқармасының № 248 декреті",
+            "ru": "Декрет ГТУ КНР (GACC) № 248",
+            "en": "GACC Decree No. 248", "zh": "海关总署第248号令"},
+    "280": {"kk": "ҚХР Бас кеден басқармасының № 280 бұйрығы",
+            "ru": "Приказ ГТУ КНР (GACC) № 280",
+            "en": "GACC Order No. 280", "zh": "海关总署第280号令"},
 }
 
 # The dossier's words (English · Chinese) for the states, decisions and inspection terms.
