@@ -1,6 +1,8 @@
 """The authorised-official profile: registrars and inspectors enter how documents name them, and
 the certificates they issue print it instead of the account's name."""
 
+import html
+import re
 import subprocess
 from datetime import date
 
@@ -13,7 +15,6 @@ from certtrack.services import certificates
 
 from factories import make_registration, make_user
 from forms import login, post
-from test_exporter_enterprise import field_error
 
 URL = "/account/official"
 PROFILE = {"name_kk": "Айгүл Нұрбекова", "name_ru": "Айгуль Нурбекова",
@@ -21,6 +22,12 @@ PROFILE = {"name_kk": "Айгүл Нұрбекова", "name_ru": "Айгуль 
            "position_kk": "Тіркеу басқармасының бас сарапшысы",
            "position_ru": "Главный эксперт управления регистрации",
            "position_en": "Chief expert, Registration Department", "position_zh": "注册处首席专家"}
+
+
+def field_error(page: str, field: str) -> str:
+    """The error text shown beside a field (empty when there is none)."""
+    match = re.search(rf'<p class="error" id="{field}-error">(.*?)</p>', page, re.S)
+    return html.unescape(match.group(1)).strip() if match else ""
 
 
 def _profiles() -> int:
