@@ -126,3 +126,12 @@ def test_without_a_profile_the_certificate_is_signed_by_the_authority(registrar)
     assert "registrar account 7" not in text
     signature = " ".join(text[text.index("Authorised officer"):].split())
     assert "Committee of State Inspection" in signature and "Agro-Industrial" in signature
+
+
+def test_the_registration_page_warns_a_registrar_without_a_profile(registrar, client):
+    _exporter, _application, registration = make_registration(registrar, date(2026, 1, 15))
+    url = f"/registrar/registrations/{registration.id}"
+    warning = "certificates you issue are signed in the name of your authority"
+    assert warning in client.get(url).get_data(as_text=True)
+    post(client, URL, PROFILE)
+    assert warning not in client.get(url).get_data(as_text=True)
