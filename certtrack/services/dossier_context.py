@@ -11,12 +11,14 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from certtrack.domain.workflow import Role
 from certtrack.extensions import db
 from certtrack.models import AuditEvent, LabResult
 from certtrack.services.applications import latest_documents, timeline
 from certtrack.services.inspections import current_inspection, findings_of
 from certtrack.services.laboratory import plain
 from certtrack.services.officials import official_profile, signer
+from certtrack.services.permissions import has_role
 from certtrack.services.print_context import authority, local_time, names
 from certtrack.services.print_terms import (
     APPLICATION_KINDS,
@@ -145,13 +147,22 @@ def _measurements(application) -> list[dict]:
 
 
 def official_name(user) -> str:
-    """A person as a foreign authority reads them: their official name in English (and
-    Chinese), else in Kazakh; the account's name only for someone with no official profile."""
+    """A person as a foreign authority reads them: an official by their profile's name in
+    English and Chinese (else Kazakh); a member of staff without a profile by their authority,
+    never by the account's name; an exporter's representative by their name."""
     profile = official_profile(user)
-    if profile is None:
-        return user.full_name if user is not None else ""
-    return " · ".join(part for part in (profile.name_en or profile.name_kk, profile.name_zh)
-                      if part)
+    if profile is not None:
+        return " · ".join(part for part in (profile.name_en or profile.name_kk,
+                                             profile.name_zh) if part)
+    if user is not None and has_role(user, Role.registrar, Role.inspector):
+        name = authority(user.committee)["name"]
+        return f"{name['en'].split(',')[0]} · {name['zh']}"
+    return user.full_name if user is not None else ""
+
+
+def _officials(users) -> list[str]:
+    """The officials' names, each once (staff without a profile share their authority's)."""
+    return list(dict.fromkeys(official_name(user) for user in users))
 
 
 def _inspection(application) -> dict:
@@ -164,7 +175,7 @@ def _inspection(application) -> dict:
                 "measurements": measurements}
     return {"mode": bilingual(INSPECTION_MODES, inspection.mode),
             "date": inspection.performed_on or inspection.scheduled_for,
-            "inspectors": [official_name(user) for user in inspection.inspectors],
+            "inspectors": _officials(inspection.inspectors),
             "summary": inspection.summary, "findings": findings, "corrective_actions": actions,
             "measurements": measurements}
 

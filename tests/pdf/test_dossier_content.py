@@ -92,6 +92,7 @@ def test_the_dossier_carries_no_internal_notes_and_no_codes(registrar):
         assert note not in lowered, note
     for code in CODES:
         assert code not in text, code
+    assert "inspector account 9" not in text  # no profile: named by the committee
     transition = "Positive conclusion · 肯定结论 → Recommended to GACC · 已推荐至海关总署"
     assert flat(transition) in flat(text)
     assert "On-site inspection · 现场检查" in text

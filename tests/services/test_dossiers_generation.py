@@ -81,7 +81,10 @@ def test_the_context_carries_the_inspection_results_and_documents(registrar):
     application = _positive("Steppe Grain LLP")
     _inspected(application)
     context = enterprise_context(application)
-    assert context["inspection"]["inspectors"] == ["Ерлан Жақыпов"]
+    # The inspector has no official profile: named by the authority, not the account.
+    assert context["inspection"]["inspectors"] == [
+        "Committee of State Inspection in the Agro-Industrial Complex · "
+        "哈萨克斯坦共和国农业部农工综合体国家监察委员会"]
     assert context["inspection"]["findings"] == [{
         "ref": "F1", "grade": "major", "requirement": "Pest control",
         "description": "Bait stations missing from the plan", "status": "Closed · 已关闭"}]
