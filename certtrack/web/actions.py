@@ -117,7 +117,8 @@ REVIEW = {
         _l("The finding was recorded."), "finding", "/findings"),
     "record_measurement": _inspector(
         _form(MeasurementForm),
-        lambda user, a, f: quarantine.record_measurement(user, a, f.data),
+        lambda user, a, f: quarantine.record_measurement(
+            user, a, quarantine.MeasurementInput.from_mapping(f.data)),
         _l("The measurement was recorded."), "measurement", "/measurements"),
     "record_inspection": _inspector(
         lambda a, formdata: record_inspection_form(inspections.checklist_for(a), formdata),

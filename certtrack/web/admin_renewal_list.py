@@ -42,7 +42,7 @@ def _saved(changed: bool) -> tuple[str, str]:
 
 
 EDIT = WebAction(_form, lambda user, category, form: renewal_list.update_listing(
-    user, category, form.data), _saved, key="form",
+    user, category, renewal_list.ListingInput.from_mapping(form.data)), _saved, key="form",
     then=lambda _category, _changed: url_for(".categories"))
 PAGE = Page(url=lambda _category: url_for(".categories"),
             render=lambda category, failed: render_template(
