@@ -202,6 +202,7 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("consignment_inspection.queue", "GET"): (302, 403, 403, 200, 200, 200, 403, 403),
     ("consignment_inspection.detail", "GET"): (302, 403, 403, 200, 404, 404, 403, 403),
     ("consignment_inspection.act", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
+    ("consignment_inspection.replace", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
 }
 # Bodies that change nothing for those who may post. Edit forms keep the stored value of a field
 # the POST leaves out, so they get a value off the list instead of an empty body; the submit
