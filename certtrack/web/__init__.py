@@ -79,6 +79,7 @@ def init_app(app) -> None:
         admin,
         admin_jobs,
         admin_limits,
+        admin_market_access,
         admin_renewal_list,
         assignment,
         auth,
@@ -109,8 +110,9 @@ def init_app(app) -> None:
     errors.init_app(app)
     for module in (public, auth, exporter, documents, inspector, registrar, admin, dashboard,
                    notifications, assignment, laboratory, admin_limits, admin_renewal_list,
-                   verify, register, certificates, issued, consignment_public, consignments,
-                   consignment_inspection, admin_jobs, tokens, webhooks):
+                   admin_market_access, verify, register, certificates, issued,
+                   consignment_public, consignments, consignment_inspection, admin_jobs, tokens,
+                   webhooks):
         app.register_blueprint(module.bp)
     _template_helpers(app)
 

@@ -158,6 +158,9 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("admin_renewal_list.categories", "GET"): (302,) + (403,) * 6 + (200,),
     ("admin_renewal_list.edit", "GET"): (302,) + (403,) * 6 + (200,),
     ("admin_renewal_list.edit", "POST"): (401,) + (403,) * 6 + (422,),
+    ("admin_market_access.products", "GET"): (302,) + (403,) * 6 + (200,),
+    ("admin_market_access.edit", "GET"): (302,) + (403,) * 6 + (200,),
+    ("admin_market_access.edit", "POST"): (401,) + (403,) * 6 + (422,),
     # Public verification and register (no sign-in). The POST checks a PDF: none is sent, 422.
     ("verify.form", "GET"): ALL_200,
     ("verify.certificate", "GET"): ALL_200,
@@ -216,6 +219,7 @@ POST_BODIES = {
     "admin.edit_user": {"role": "nonsense"},
     "admin_limits.edit_limit": {"confidence": "nonsense"},
     "admin_renewal_list.edit": {"confidence": "nonsense"},
+    "admin_market_access.edit": {"confidence": "nonsense"},
 }
 # The verb of endpoints that serve several actions.
 VERBS = {"tokens.revoke": {"token_id": 999999}, "webhooks.disable": {"webhook_id": 999999},
@@ -334,7 +338,7 @@ def _populate() -> SimpleNamespace:
         "failure_id": 1,
         "consignment_id": consignment.id, "lot_id": consignment.lots[0].id,
         "limit_id": db.session.scalar(select(LabLimit.id).order_by(LabLimit.id).limit(1)),
-        "category_code": "meat",
+        "category_code": "meat", "product_code": "wheat",
     }
     return SimpleNamespace(users=users, values=values)
 
