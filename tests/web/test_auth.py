@@ -13,21 +13,23 @@ from certtrack import create_app
 from certtrack.config import DefaultConfig
 from certtrack.extensions import db
 from certtrack.models import AuditEvent, User
-from certtrack.services import accounts
+from certtrack.services import accounts, sign_in
 from certtrack.web import trust_proxies
 
 from factories import make_user
-from forms import PASSWORD, csrf_token, login, post, without_csrf_tokens
+from forms import PASSWORD, csrf_token, login, post, totp_code, without_csrf_tokens
 
 NEW_PASSWORD = "a longer phrase nobody guesses"
-INVALID = "Invalid e-mail or password."
+INVALID = "Invalid e-mail, password or authentication code."
+BREACHED = "This password appears in lists of breached passwords; choose another."
 HOMES = {"exporter": "/exporter/", "inspector": "/inspector/", "registrar": "/registrar/",
          "admin": "/admin/users"}
 ATTACKER_ADDRESS = "203.0.113.9"
 
 
 def attempt(client, email, password=PASSWORD, address="198.51.100.1", **data):
-    """One sign-in from the given client address."""
+    """One sign-in from the given client address (staff with their app's current code)."""
+    data.setdefault("code", totp_code(client.application, email))
     return post(client, "/login", {"email": email, "password": password, **data},
                 environ_base={"REMOTE_ADDR": address})
 
@@ -103,7 +105,7 @@ def hash_checks(monkeypatch):
         calls.append(pwhash)
         return check_password_hash(pwhash, password)
 
-    monkeypatch.setattr(accounts, "check_password_hash", counting)
+    monkeypatch.setattr(sign_in, "check_password_hash", counting)
     return calls
 
 
@@ -315,8 +317,12 @@ def test_password_change_needs_the_current_password(ctx, client):
 @pytest.mark.parametrize(("password", "message"), [
     ("short pass", "Use at least 12 characters."),
     ("x" * 129, "Use at most 128 characters."),
-    ("qwerty123456", "This password is too common; choose another."),
-    ("Q1W2E3R4T5Y6", "This password is too common; choose another."),
+    ("qwerty123456", BREACHED),
+    ("Q1W2E3R4T5Y6", BREACHED),
+    ("iloveyou1234", BREACHED),
+    ("kkkkkkkkkkkkkkkk", "This password is too easy to guess. Repeats like “aaa” are easy to "
+                        "guess. Add another word or two. Uncommon words are better. Avoid "
+                        "repeated words and characters."),
 ])
 def test_weak_new_passwords_are_refused_with_the_reason(ctx, client, password, message):
     user = make_user("exporter")
