@@ -10,9 +10,10 @@ PORT ?= 5000
 # one process.
 TEST_WORKERS ?= auto
 # WeasyPrint's system libraries, the fonts the PDFs embed, pdftotext for reviewing them, and
-# the Chromium that the browser journey (tests/e2e) drives through Playwright.
+# the Chromium that the browser journey (tests/e2e) drives through Playwright, and the
+# redis-server the tests of the throttle's Redis counters start.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk \
-	fonts-dejavu-core poppler-utils chromium
+	fonts-dejavu-core poppler-utils chromium redis-server
 PO_FILES := $(wildcard certtrack/translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 

@@ -24,7 +24,7 @@ def _attempt(form: LoginForm) -> sign_in.Attempt:
 def _signed_in(signed: sign_in.SignedIn, next_path: str | None):
     access.sign_in(signed.user, signed.session_token)
     if signed.must_enrol:
-        flash(_("Your role signs in with a second factor: set it up now."), "info")
+        flash(_("Your role signs in with a second factor; set it up now."), "info")
         response = redirect(url_for("auth.two_factor"))
     else:
         response = redirect(access.safe_next(next_path) or url_for("public.index"))
