@@ -3,9 +3,9 @@
 docs/security.md items 8–10. The matrix runs on one world built per module (exporter A and B with
 their applications, inspectors of both committees and two regions, a registrar, an admin): each
 case is one request from a fresh client, so that hundreds of cases stay cheap. Sessions are
-planted as the sign-in would leave them (user id, session version and session record); the sign-in itself is
-tested in test_auth.py. A new endpoint fails test_matrix_lists_every_endpoint_and_method until
-its row is added here.
+planted as the sign-in would leave them (user id, session version and session record); the
+sign-in itself is tested in test_auth.py. A new endpoint fails
+test_matrix_lists_every_endpoint_and_method until its row is added here.
 """
 
 from datetime import date

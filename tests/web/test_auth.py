@@ -13,7 +13,7 @@ from certtrack import create_app
 from certtrack.config import DefaultConfig
 from certtrack.extensions import db
 from certtrack.models import AuditEvent, User
-from certtrack.services import accounts, sign_in
+from certtrack.services import sign_in
 from certtrack.web import trust_proxies
 
 from factories import make_user
