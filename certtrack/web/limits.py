@@ -34,4 +34,5 @@ def init_app(app) -> None:
     """Bind the limiter, its storage following REDIS_URL as the API's does."""
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)  # Retry-After on the 429
     limiter.init_app(app)

@@ -12,7 +12,7 @@ from werkzeug.security import check_password_hash
 from certtrack import create_app
 from certtrack.config import DefaultConfig
 from certtrack.extensions import db
-from certtrack.models import AuditEvent, User
+from certtrack.models import AuditEvent, LoginAttempt, User
 from certtrack.services import sign_in
 from certtrack.web import trust_proxies
 
@@ -368,3 +368,31 @@ def test_disabling_an_account_revokes_its_session_at_once(app, ctx, client):
     assert revoked.status_code == 302
     assert revoked.location.startswith("/login")
     assert not db.session.get(User, user.id).is_active
+
+
+def test_the_sign_in_form_posts_per_address_are_capped_and_the_refusal_audited(app, ctx, client):
+    app.config["LOGIN_RATE_LIMIT"] = "3/minute"
+    for number in range(3):
+        assert attempt(client, f"nobody{number}@example.kz", "guess guess guess",
+                       ATTACKER_ADDRESS).status_code == 422
+    refused = attempt(client, "nobody@example.kz", "guess guess guess", ATTACKER_ADDRESS)
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 0
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "login_refused"))
+    assert event.data["kind"] == "rate"
+    assert attempt(client, "nobody@example.kz", "guess guess guess",
+                   "198.51.100.77").status_code == 422  # another address is not affected
+
+
+def test_a_throttled_sign_in_is_audited_and_logged_without_the_address(app, ctx, client):
+    user = make_user("exporter")
+    for _ in range(5):
+        attempt(client, user.email, "guess guess guess", ATTACKER_ADDRESS)
+    assert attempt(client, user.email, address=ATTACKER_ADDRESS).status_code == 429
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "login_refused"))
+    assert (event.object_id, event.data["kind"]) == (user.id, "account")
+    rows = db.session.scalars(select(LoginAttempt)).all()
+    assert [row.outcome for row in rows] == ["failed"] * 5 + ["refused"]
+    assert {row.user_id for row in rows} == {user.id}
+    assert all(ATTACKER_ADDRESS not in (row.address_hash or "") for row in rows)
+    assert len({row.address_hash for row in rows}) == 1
