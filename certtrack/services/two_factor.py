@@ -10,6 +10,7 @@ import pyotp
 import segno
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from certtrack.domain.workflow import Role
 from certtrack.extensions import db
@@ -81,7 +82,8 @@ def consume(user: User, step: int | None, recovery_id: int | None) -> bool:
         done = db.session.execute(update(User).where(
             User.id == user.id, (User.totp_last_step.is_(None)) | (User.totp_last_step < step))
             .values(totp_last_step=step).execution_options(synchronize_session=False))
-        user.totp_last_step = step
+        if done.rowcount == 1:
+            set_committed_value(user, "totp_last_step", step)
         return done.rowcount == 1
     done = db.session.execute(update(RecoveryCode).where(
         RecoveryCode.id == recovery_id, RecoveryCode.used_at.is_(None)).values(used_at=utcnow()))
