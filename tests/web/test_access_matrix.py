@@ -76,6 +76,10 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("auth.recovery_codes", "POST"): (401,) + (422,) * 7,
     # Nobody's session: 404 whoever asks (a session is only ever its owner's to end).
     ("auth.end_session", "POST"): (401,) + (404,) * 7,
+    # Webhooks are for exporters' (and laboratories') systems; a webhook of no one is 404.
+    ("webhooks.index", "GET"): (302, 200, 200, *STAFF_DENIED, 403),
+    ("webhooks.index", "POST"): (401, 422, 422, *STAFF_DENIED, 403),
+    ("webhooks.disable", "POST"): (401, 404, 404, *STAFF_DENIED, 403),
     ("auth.language", "POST"): (302,) * 8,
     ("exporter.home", "GET"): (302, 200, 200, *STAFF_DENIED, 403),
     ("exporter.register_enterprise", "GET"): (302, 302, 302, *STAFF_DENIED, 403),
@@ -222,8 +226,8 @@ POST_BODIES = {
     "admin_renewal_list.edit": {"confidence": "nonsense"},
 }
 # The verb of endpoints that serve several actions.
-VERBS = {"tokens.revoke": {"token_id": 999999}, "exporter.transition": {"verb": "submit"},
-         "auth.end_session": {"session_id": "0" * 64},
+VERBS = {"tokens.revoke": {"token_id": 999999}, "webhooks.disable": {"webhook_id": 999999},
+         "exporter.transition": {"verb": "submit"}, "auth.end_session": {"session_id": "0" * 64},
          "inspector.act": {"verb": "claim"},
          "consignments.transition": {"verb": "withdraw"},
          "consignment_inspection.act": {"verb": "refuse"},
