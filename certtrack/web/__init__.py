@@ -101,6 +101,18 @@ def init_app(app) -> None:
         webhooks,
     )
 
+    _hooks(app)
+    for module in (public, auth, exporter, documents, inspector, registrar, admin, dashboard,
+                   notifications, assignment, laboratory, admin_limits, admin_renewal_list,
+                   verify, register, certificates, issued, consignment_public, consignments,
+                   consignment_inspection, admin_jobs, tokens, webhooks):
+        app.register_blueprint(module.bp)
+    _template_helpers(app)
+
+
+def _hooks(app) -> None:
+    """Proxies, the checks of every request (session, login, second factor, CSRF), headers,
+    error pages and the sign-in form's rate limit."""
     trust_proxies(app)
     app.before_request(access.load_signed_in_user)
     app.before_request(access.require_login)
@@ -109,12 +121,6 @@ def init_app(app) -> None:
     app.after_request(security_headers)
     errors.init_app(app)
     limits.init_app(app)
-    for module in (public, auth, exporter, documents, inspector, registrar, admin, dashboard,
-                   notifications, assignment, laboratory, admin_limits, admin_renewal_list,
-                   verify, register, certificates, issued, consignment_public, consignments,
-                   consignment_inspection, admin_jobs, tokens, webhooks):
-        app.register_blueprint(module.bp)
-    _template_helpers(app)
 
 
 def _template_helpers(app) -> None:
