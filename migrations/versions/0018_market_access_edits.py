@@ -1,7 +1,7 @@
 """market access edits: administrators' edits of a protocol row are kept by the loader
 
 Revision ID: 5d2e8b7c9a41
-Revises: 8f4b2d6a1c39
+Revises: cd37b7050226
 Create Date: 2026-12-04 18:00:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '5d2e8b7c9a41'
-down_revision = '8f4b2d6a1c39'
+down_revision = 'cd37b7050226'
 branch_labels = None
 depends_on = None
 
