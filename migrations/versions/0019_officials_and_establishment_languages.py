@@ -7,7 +7,7 @@ An establishment's `name` and `address` are its Kazakh name and address; the Rus
 and Chinese ones are added beside them, empty until the exporter gives them.
 
 Revision ID: 737b6e4af687
-Revises: 8f4b2d6a1c39
+Revises: 5d2e8b7c9a41
 Create Date: 2026-12-04 17:30:00.000000
 
 """
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '737b6e4af687'
-down_revision = '8f4b2d6a1c39'
+down_revision = '5d2e8b7c9a41'
 branch_labels = None
 depends_on = None
 
