@@ -5,7 +5,17 @@ from __future__ import annotations
 import copy
 import datetime as dt
 
-from certtrack.services.print_context import COMMITTEES, MINISTRY
+from certtrack.services.print_context import (
+    CERTIFICATE_SCHEMA_VERSION,
+    COMMITTEES,
+    authority,
+)
+from certtrack.services.print_terms import (
+    ESTABLISHMENT_TYPES,
+    EXPORTING_COUNTRY,
+    GACC,
+    LEGAL_BASES,
+)
 
 # The authorities as printed for real (reference/authorities.json): a veterinary certificate.
 VET_COMMITTEE = COMMITTEES["veterinary"]
@@ -13,13 +23,46 @@ ZHETYSU = {"kk": "Жетісу облысы", "ru": "Жетысуская обл
            "zh": "杰特苏州"}
 
 
+# The demo's authorised officials, by demo account (seed-demo gives the accounts these profiles):
+# the registrar signs certificates and dossiers, the inspectors appear in the dossiers.
+DEMO_OFFICIALS = {
+    "registrar@demo.certtrack.kz": {
+        "name": {"kk": "Рустем Әбдірахманов", "ru": "Рустем Абдрахманов",
+                 "en": "Rustem Abdrakhmanov", "zh": "鲁斯捷姆·阿布德拉赫曼诺夫"},
+        "position": {"kk": "Комитет төрағасының орынбасары",
+                     "ru": "Заместитель председателя комитета",
+                     "en": "Deputy Chairman of the Committee", "zh": "委员会副主任"},
+    },
+    "phyto@demo.certtrack.kz": {
+        "name": {"kk": "Инесса Сәрсенбаева", "ru": "Инесса Сарсенбаева",
+                 "en": "Inessa Sarsenbayeva", "zh": "伊涅萨·萨尔先巴耶娃"},
+        "position": {"kk": "Аумақтық инспекцияның мемлекеттік фитосанитариялық инспекторы",
+                     "ru": "Государственный фитосанитарный инспектор территориальной инспекции",
+                     "en": "State phytosanitary inspector, territorial inspection",
+                     "zh": "地方检查局国家植物检疫检查员"},
+    },
+    "vet@demo.certtrack.kz": {
+        "name": {"kk": "Владимир Жақыпов", "ru": "Владимир Жакыпов",
+                 "en": "Vladimir Zhakypov", "zh": "弗拉基米尔·扎克波夫"},
+        "position": {"kk": "Аумақтық инспекцияның мемлекеттік ветеринариялық инспекторы",
+                     "ru": "Государственный ветеринарный инспектор территориальной инспекции",
+                     "en": "State veterinary inspector, territorial inspection",
+                     "zh": "地方检查局国家兽医检查员"},
+    },
+}
+REGISTRAR = DEMO_OFFICIALS["registrar@demo.certtrack.kz"]
+
+
 _CERTIFICATE = {
+    "schema_version": CERTIFICATE_SCHEMA_VERSION,
     "number": "KZ-CN-2026-000042",
     "verification_url": "https://certtrack.example.kz/verify/KZ-CN-2026-000042"
                         "?code=q7WZp3kV9sXr2LmT8dFh",
     "issued_on": dt.date(2026, 3, 16),
     "valid_from": dt.date(2026, 3, 2),
     "valid_to": dt.date(2031, 3, 1),
+    "exporting_country": EXPORTING_COUNTRY,
+    "addressee": GACC,
     "enterprise": {
         "name": {
             "kk": "«Талдықорған Ет-Сүт Кәсіпорны» ЖШС",
@@ -28,14 +71,17 @@ _CERTIFICATE = {
             "zh": "塔尔迪库尔干肉奶企业有限责任合伙公司",
         },
         "bin": "961141000023",
+        "legal_address": "Жетісу облысы, Талдықорған қ., Абай көшесі, 12",
     },
     "establishment": {
-        "name": {"kk": "Талдықорған қасапханасы", "en": "Taldykorgan slaughterhouse",
-                 "zh": "塔尔迪库尔干屠宰场"},
+        "name": {"kk": "Талдықорған қасапханасы", "ru": "Талдыкорганская скотобойня",
+                 "en": "Taldykorgan slaughterhouse", "zh": "塔尔迪库尔干屠宰场"},
         "address": {
             "kk": "Жетісу облысы, Талдықорған қ., Өнеркәсіп аймағы, 4-үй",
             "en": "4 Industrial Zone, Taldykorgan, Zhetysu Region, Kazakhstan",
+            "zh": "哈萨克斯坦杰特苏州塔尔迪库尔干市工业区4号",
         },
+        "type": ESTABLISHMENT_TYPES["slaughterhouse"],
         "approval_number": "KZ-33-VET-0042",
     },
     "region": {"code": "KZ-33", "name": ZHETYSU},
@@ -52,11 +98,10 @@ _CERTIFICATE = {
                                      "zh": "冷冻绵羊肉及羔羊肉"}},
     ],
     "china_registration_number": "CKAZ0202MT24000715",
-    "authority": {"name": VET_COMMITTEE, "parent": MINISTRY},
-    "officer": {
-        "name": "Айгүл Жиһанқызы Нұрбекова",
-        "position": {"kk": "Бас сарапшы", "en": "Chief expert", "zh": "首席专家"},
-    },
+    "listed_on": dt.date(2026, 2, 27),
+    "legal_basis": LEGAL_BASES["248"],
+    "authority": authority("veterinary"),
+    "officer": REGISTRAR,
 }
 
 

@@ -6,7 +6,23 @@ import copy
 import datetime as dt
 import hashlib
 
-from certtrack.demo.certificate import MINISTRY, VET_COMMITTEE, ZHETYSU, demo_certificate_context
+from certtrack.demo.certificate import (
+    REGISTRAR,
+    VET_COMMITTEE,
+    ZHETYSU,
+    demo_certificate_context,
+)
+from certtrack.services.dossier_context import ADDRESSEE, LETTER_ZH
+from certtrack.services.print_context import authority
+from certtrack.services.print_terms import (
+    APPLICATION_KINDS,
+    DECISIONS,
+    ESTABLISHMENT_TYPES,
+    FINDING_STATUSES,
+    INSPECTION_MODES,
+    STATES,
+    bilingual,
+)
 
 D = dt.date
 T = dt.datetime
@@ -73,59 +89,68 @@ def _lab_results(sample: str, laboratory: str, tested: dt.date, lead: str) -> li
 
 
 def _timeline(start: dt.date, applicant: str, inspector: str, registrar: str) -> list[dict]:
+    """The decisions on a demo application, worded as the real dossier words them."""
     steps = (
-        (0, 9, applicant, "Application created", "", "draft", ""),
-        (2, 16, applicant, "Submitted", "draft", "submitted", "All required documents attached"),
-        (3, 10, inspector, "Completeness check started", "submitted", "under_review", ""),
-        (4, 11, inspector, "On-site inspection scheduled", "under_review",
-         "inspection_scheduled", "Mode: on-site; two inspectors"),
-        (15, 17, inspector, "Inspection recorded", "inspection_scheduled", "inspected",
+        (2, 16, applicant, "submit", "draft", "submitted", "All required documents attached"),
+        (3, 10, inspector, "start_review", "submitted", "under_review", ""),
+        (4, 11, inspector, "schedule_inspection", "under_review", "inspection_scheduled",
+         "Mode: on-site; two inspectors"),
+        (15, 17, inspector, "record_inspection", "inspection_scheduled", "inspected",
          "1 major and 2 minor findings"),
-        (16, 9, inspector, "Corrective actions requested", "inspected", "corrective_actions", ""),
-        (31, 14, inspector, "Corrective actions verified", "corrective_actions", "inspected",
+        (16, 9, inspector, "require_corrective_actions", "inspected", "corrective_actions", ""),
+        (31, 14, inspector, "verify_corrective_actions", "corrective_actions", "inspected",
          "Evidence accepted"),
-        (33, 10, inspector, "Samples sent to the laboratory", "inspected", "lab_testing", ""),
-        (40, 15, inspector, "Laboratory results recorded", "lab_testing", "inspected",
+        (33, 10, inspector, "send_to_lab", "inspected", "lab_testing", ""),
+        (40, 15, inspector, "record_lab_results", "lab_testing", "inspected",
          "All results compliant"),
-        (41, 12, inspector, "Positive conclusion", "inspected", "conclusion_positive", ""),
-        (45, 11, registrar, "Recommended to GACC", "conclusion_positive", "recommended",
+        (41, 12, inspector, "conclude_positive", "inspected", "conclusion_positive", ""),
+        (45, 11, registrar, "recommend", "conclusion_positive", "recommended",
          "Included in batch GACC-KZ-VET-2026-03"),
     )
     return [
         {"at": T.combine(start + dt.timedelta(days=days), dt.time(hour, 5 * index % 60)),
-         "actor": actor, "action": action, "from_state": before, "to_state": after,
+         "actor": actor, "action": bilingual(DECISIONS, action),
+         "from_state": bilingual(STATES, before), "to_state": bilingual(STATES, after),
          "comment": comment}
         for index, (days, hour, actor, action, before, after, comment) in enumerate(steps)
     ]
 
 
+CLOSED = bilingual(FINDING_STATUSES, "closed")
+
+
+def bilingual_type(code: str) -> str:
+    """An establishment type as the dossier prints it, "Slaughterhouse · 屠宰厂"."""
+    return f"{ESTABLISHMENT_TYPES[code]['en']} · {ESTABLISHMENT_TYPES[code]['zh']}"
+
+
 def _inspection(date: dt.date, inspectors: list[str], major: str) -> dict:
     return {
-        "mode": "on-site", "date": date, "inspectors": inspectors,
+        "mode": bilingual(INSPECTION_MODES, "on_site"), "date": date, "inspectors": inspectors,
         "summary": "Slaughter line, cutting room, cold stores, water supply, waste handling "
                    "and records were inspected against the GACC requirements for meat "
                    "establishments and CU TR 034/2013.",
         "findings": [
             {"ref": "F1", "grade": "major", "requirement": "Temperature control",
-             "description": major, "status": "closed"},
+             "description": major, "status": CLOSED},
             {"ref": "F2", "grade": "minor", "requirement": "Pest control",
              "description": "Two bait stations missing from the site plan.",
-             "status": "closed"},
+             "status": CLOSED},
             {"ref": "F3", "grade": "minor", "requirement": "Staff hygiene",
              "description": "Hand-wash station at the cutting room entry without soap.",
-             "status": "closed"},
+             "status": CLOSED},
         ],
         "corrective_actions": [
             {"finding": "F1", "action": "Calibrated the probe, added a daily calibration "
              "check to the HACCP records; one month of logs provided.",
              "due_on": date + dt.timedelta(days=14), "closed_on": date + dt.timedelta(days=12),
-             "status": "verified"},
+             "status": CLOSED},
             {"finding": "F2", "action": "Site plan updated and bait stations numbered.",
              "due_on": date + dt.timedelta(days=14), "closed_on": date + dt.timedelta(days=6),
-             "status": "verified"},
+             "status": CLOSED},
             {"finding": "F3", "action": "Dispensers installed; daily hygiene checklist "
              "extended.", "due_on": date + dt.timedelta(days=7),
-             "closed_on": date + dt.timedelta(days=3), "status": "verified"},
+             "closed_on": date + dt.timedelta(days=3), "status": CLOSED},
         ],
     }
 
@@ -136,7 +161,9 @@ def _enterprise(spec: dict) -> dict:
         "name": spec["name"], "bin": spec["bin"], "legal_address": spec["legal_address"],
         "representative": spec["representative"], "contact": spec["contact"],
         "establishment": spec["establishment"],
-        "application": {"number": spec["application"], "kind": "new", "category": MEAT,
+        "authority": VET_COMMITTEE,
+        "application": {"number": spec["application"],
+                        "kind": bilingual(APPLICATION_KINDS, "new"), "category": MEAT,
                         "submitted_on": start + dt.timedelta(days=2),
                         "concluded_on": start + dt.timedelta(days=41)},
         "products": [dict(PRODUCTS[code], volume=volume) for code, volume in spec["products"]],
@@ -147,7 +174,7 @@ def _enterprise(spec: dict) -> dict:
                                     start + dt.timedelta(days=39), spec["lead"]),
         "documents": _documents(spec["bin"], start + dt.timedelta(days=1)),
         "timeline": _timeline(start, spec["representative"], spec["inspectors"][0],
-                              "Рустем Әбдірахманов"),
+                              REGISTRAR["name"]["en"]),
         "conclusion": "The establishment meets the requirements of the Protocol on veterinary "
                       "and sanitary requirements for meat exported from Kazakhstan to China. "
                       "No open critical or major findings; all required laboratory results "
@@ -162,15 +189,15 @@ SPECS = (
      "representative": "Мадина Сейітқали", "contact": "+7 7282 555 010 · "
                                                     "export@taldykorgan-et.kz",
      "establishment": {"name": _CERTIFICATE["establishment"]["name"],
-                       "type": "Slaughterhouse and cutting plant",
-                       "address": "4 Industrial Zone, Taldykorgan", "region": ZHETYSU,
+                       "type": bilingual_type("slaughterhouse"),
+                       "address": _CERTIFICATE["establishment"]["address"], "region": ZHETYSU,
                        "approval_number": "KZ-33-VET-0042",
                        "capacity": "40 t/day; cold store 600 t"},
      "application": "APP-2026-0117", "start": D(2026, 1, 12),
      "products": (("0201", "900 t/year"), ("0202", "2,500 t/year"), ("0204", "600 t/year")),
      "questionnaire": ("Cattle and sheep", "40 t/day carcass weight",
                        "Municipal supply, tested quarterly"),
-     "inspectors": ["Айгүл Нұрбекова", "Ерлан Жақыпов"],
+     "inspectors": ["Aigul Nurbekova · 艾古丽·努尔别科娃", "Yerlan Zhakypov · 叶尔兰·扎克波夫"],
      "major_finding": "Chiller no. 2 temperature probe reads 1.8 °C low; no calibration "
                       "record.",
      "sample": "S-33-2026-014", "laboratory": "Zhetysu regional veterinary laboratory",
@@ -179,9 +206,13 @@ SPECS = (
               "en": "Semey Meat Processing Plant JSC", "zh": "塞梅伊肉类加工厂股份公司"},
      "bin": "030540000121", "legal_address": "Абай облысы, Семей қ., Шәкәрім даңғылы, 151",
      "representative": "Бауыржан Оспанов", "contact": "+7 7222 420 300 · info@semey-et.kz",
-     "establishment": {"name": {"kk": "Семей ет комбинаты", "en": "Semey meat plant"},
-                       "type": "Slaughterhouse, cutting plant and cold store",
-                       "address": "151 Shakarim Avenue, Semey",
+     "establishment": {"name": {"kk": "Семей ет комбинаты", "ru": "Семипалатинский мясокомбинат",
+                                "en": "Semey meat plant", "zh": "塞梅伊肉类联合加工厂"},
+                       "type": bilingual_type("meat_processor"),
+                       "address": {"kk": "Абай облысы, Семей қ., Шәкәрім даңғылы, 151",
+                                   "ru": "Абайская область, г. Семей, пр. Шакарима, 151",
+                                   "en": "151 Shakarim Avenue, Semey, Abai Region",
+                                   "zh": "阿拜州塞梅伊市沙卡里姆大街151号"},
                        "region": {"kk": "Абай облысы", "en": "Abai Region",
                                   "zh": "阿拜州"},
                        "approval_number": "KZ-10-VET-0007",
@@ -190,7 +221,7 @@ SPECS = (
      "products": (("0202", "8,000 t/year"), ("0204", "1,500 t/year")),
      "questionnaire": ("Cattle, sheep and goats", "120 t/day carcass weight",
                        "Own artesian wells, tested monthly"),
-     "inspectors": ["Ғалым Тоқтаров", "Динара Ахметова"],
+     "inspectors": ["Galym Toktarov · 加雷姆·托克塔罗夫", "Dinara Akhmetova · 迪娜拉·艾哈迈托娃"],
      "major_finding": "Blast freezer log missing for three night shifts.",
      "sample": "S-10-2026-031", "laboratory": "National Reference Veterinary Centre, "
                                               "Semey branch",
@@ -200,9 +231,13 @@ SPECS = (
      "bin": "150740000123", "legal_address": "Алматы облысы, Қонаев қ., Өнеркәсіп көшесі, 3",
      "representative": "Нұрлан Үсенов", "contact": "+7 72772 2 14 40 · lamb@kapshagay.kz",
      "establishment": {"name": {"kk": "Қонаев қой сою пункті",
-                                "en": "Konaev lamb abattoir"},
-                       "type": "Small-ruminant slaughterhouse",
-                       "address": "3 Onerkasip Street, Konaev",
+                                "ru": "Конаевский убойный пункт мелкого скота",
+                                "en": "Konaev lamb abattoir", "zh": "科纳耶夫羊屠宰场"},
+                       "type": bilingual_type("slaughterhouse"),
+                       "address": {"kk": "Алматы облысы, Қонаев қ., Өнеркәсіп көшесі, 3",
+                                   "ru": "Алматинская область, г. Конаев, ул. Онеркасип, 3",
+                                   "en": "3 Onerkasip Street, Konaev, Almaty Region",
+                                   "zh": "阿拉木图州科纳耶夫市工业街3号"},
                        "region": {"kk": "Алматы облысы", "en": "Almaty Region",
                                   "zh": "阿拉木图州"},
                        "approval_number": "KZ-19-VET-0113",
@@ -211,7 +246,7 @@ SPECS = (
      "products": (("0204", "3,000 t/year"),),
      "questionnaire": ("Sheep and goats", "1,200 head/day",
                        "Municipal supply with on-site chlorination"),
-     "inspectors": ["Асхат Һашимов", "Ерлан Жақыпов"],
+     "inspectors": ["Askhat Hashimov · 阿斯哈特·哈希莫夫", "Yerlan Zhakypov · 叶尔兰·扎克波夫"],
      "major_finding": "Knife sterilisers at 78 °C instead of 82 °C on the evisceration "
                       "line.",
      "sample": "S-19-2026-009", "laboratory": "Almaty regional veterinary laboratory",
@@ -243,15 +278,13 @@ def demo_dossier_context() -> dict:
         "reference": "VET-REC-2026-03",
         "date": D(2026, 3, 2),
         "batch": "GACC-KZ-VET-2026-03",
-        "authority": {"name": VET_COMMITTEE, "parent": MINISTRY,
-                      "address": "Mangilik El Avenue 8, House of Ministries, Astana 010000"},
-        "addressee": {"name": "General Administration of Customs of the People’s Republic "
-                              "of China",
-                      "department": "Import and Export Food Safety Bureau",
-                      "address": "No. 6 Jianguomennei Avenue, Dongcheng District, Beijing"},
+        "authority": authority("veterinary"),
+        "addressee": dict(ADDRESSEE),
         "subject": "Recommendation of three Kazakh meat establishments for registration",
+        "subject_zh": "关于推荐3家哈萨克斯坦肉类企业在华注册的函",
         "letter": list(LETTER),
-        "signatory": {"name": "Рустем Әбдірахманов",
-                      "position": "Deputy Chairman of the Committee"},
+        "letter_zh": [paragraph.format(committee=VET_COMMITTEE["zh"], count="3家企业")
+                      for paragraph in LETTER_ZH],
+        "signatory": REGISTRAR,
         "enterprises": [_enterprise(spec) for spec in SPECS],
     })

@@ -8,11 +8,20 @@ from types import SimpleNamespace
 from sqlalchemy import select
 
 from certtrack.demo import listing, stages
+from certtrack.demo.certificate import DEMO_OFFICIALS
 from certtrack.demo.companies import create_companies
 from certtrack.demo.journey import DEMO_PDF, Cast
 from certtrack.extensions import db
 from certtrack.models import User
-from certtrack.services import accounts, applications, documents, enterprises, gacc, two_factor
+from certtrack.services import (
+    accounts,
+    applications,
+    documents,
+    enterprises,
+    gacc,
+    officials,
+    two_factor,
+)
 from certtrack.services.permissions import SYSTEM
 
 DEMO_PASSWORD = "certtrack-demo-2026"  # noqa: S105 - printed on purpose; demo data only
@@ -49,6 +58,14 @@ def _create_users() -> dict[str, User]:
     return users
 
 
+def _official_profiles(users: dict[str, User]) -> None:
+    """The registrar's and inspectors' names and positions as documents print them."""
+    for email, official in DEMO_OFFICIALS.items():
+        fields = {f"{kind}_{lang}": value for kind in ("name", "position")
+                  for lang, value in official[kind].items()}
+        officials.save_official_profile(users[email], officials.OfficialInput(**fields))
+
+
 def _meat_exporter(user: User) -> None:
     """A second exporter with a submitted beef application, so staff queues are not empty."""
     enterprises.register_enterprise(user, enterprises.EnterpriseInput.from_mapping({
@@ -59,8 +76,12 @@ def _meat_exporter(user: User) -> None:
         "phone": "+7 7282 555 010", "email": "export@zhetysu-meat.kz",
     }))
     plant = enterprises.add_establishment(user, enterprises.EstablishmentInput.from_mapping({
-        "name": "Taldykorgan slaughterhouse", "type": "slaughterhouse", "region_code": "KZ-33",
-        "address": "Taldykorgan, industrial zone 4", "kz_registration_number": "KZ-33-VET-0042",
+        "name": "Талдықорған қасапханасы", "name_ru": "Талдыкорганская скотобойня",
+        "name_en": "Taldykorgan slaughterhouse", "name_zh": "塔尔迪库尔干屠宰场",
+        "type": "slaughterhouse", "region_code": "KZ-33",
+        "address": "Жетісу облысы, Талдықорған қ., Өнеркәсіп аймағы, 4-үй",
+        "address_en": "4 Industrial Zone, Taldykorgan, Zhetysu Region",
+        "address_zh": "杰特苏州塔尔迪库尔干市工业区4号", "kz_registration_number": "KZ-33-VET-0042",
     }))
     application = applications.create_application(user, applications.ApplicationInput.from_mapping({
         "kind": "new", "establishment_id": plant.id, "gacc_category_code": "meat",
@@ -133,6 +154,7 @@ def seed_demo(only_if_empty: bool = False) -> dict | None:
         return None
     with _dossiers_on_demand():
         users = _create_users()
+        _official_profiles(users)
         ensure_demo_factors()
         _meat_exporter(users["meat@demo.certtrack.kz"])
         _living_system(users)

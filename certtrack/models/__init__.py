@@ -54,6 +54,7 @@ from certtrack.models.registration import GaccBatch, Notification, OutboxEmail, 
 from certtrack.models.search import enterprise_search, registration_search
 from certtrack.models.user import (
     LoginAttempt,
+    OfficialProfile,
     RecoveryCode,
     ThrottleCounter,
     User,
@@ -106,6 +107,7 @@ __all__ = [
     "UserSession",
     "MarketAccess",
     "Notification",
+    "OfficialProfile",
     "OutboxEmail",
     "Product",
     "ProtocolDeclaration",

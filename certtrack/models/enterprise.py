@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym
 
 from certtrack.domain.vocabulary import EstablishmentType, LegalForm, codes
 from certtrack.extensions import db
@@ -52,15 +52,25 @@ class Establishment(db.Model):
     __tablename__ = "establishment"
     id: Mapped[int] = mapped_column(primary_key=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    # The name and address in Kazakh, which every establishment has; the other languages are
+    # optional (a certificate prints each language given, docs/domain.md §7).
     name: Mapped[str] = mapped_column(String(300))
+    name_ru: Mapped[str] = mapped_column(String(300), default="")
+    name_en: Mapped[str] = mapped_column(String(300), default="")
+    name_zh: Mapped[str] = mapped_column(String(300), default="")
     type: Mapped[str] = mapped_column(String(32))
     region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
     address: Mapped[str] = mapped_column(Text)
+    address_ru: Mapped[str] = mapped_column(Text, default="")
+    address_en: Mapped[str] = mapped_column(Text, default="")
+    address_zh: Mapped[str] = mapped_column(Text, default="")
     kz_registration_number: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     enterprise: Mapped[Enterprise] = relationship(back_populates="establishments")
     region = relationship("Region", lazy="joined")
+    name_kk = synonym("name")
+    address_kk = synonym("address")
 
     __mapper_args__ = {"version_id_col": version}

@@ -4,7 +4,7 @@ record of failed sign-ins."""
 from datetime import datetime
 
 from sqlalchemy import BigInteger, Boolean, Column, Float, ForeignKey, Integer, String, Table
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from certtrack.domain.vocabulary import Committee, codes
 from certtrack.domain.workflow import Role
@@ -106,3 +106,26 @@ class UserSession(db.Model):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     user_agent: Mapped[str] = mapped_column(String(200), default="")
+
+
+class OfficialProfile(db.Model):
+    """How a registrar or inspector signs documents: name and position in the documents'
+    languages (Kazakh, Russian, English, Chinese), never the account's name."""
+
+    __tablename__ = "official_profile"
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    name_kk: Mapped[str] = mapped_column(String(200))
+    name_ru: Mapped[str] = mapped_column(String(200), default="")
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_zh: Mapped[str] = mapped_column(String(200), default="")
+    position_kk: Mapped[str] = mapped_column(String(300))
+    position_ru: Mapped[str] = mapped_column(String(300), default="")
+    position_en: Mapped[str] = mapped_column(String(300))
+    position_zh: Mapped[str] = mapped_column(String(300), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    user = relationship("User", backref=backref("official_profile", uselist=False))
+
+    __mapper_args__ = {"version_id_col": version}

@@ -23,8 +23,10 @@ class Names(TypedDict, total=False):
 
 class Authority(TypedDict):
     name: Names  # the committee, e.g. Committee of Veterinary Control and Supervision
-    parent: Names  # the ministry it belongs to
-    address: NotRequired[str]
+    parent: Names  # the ministry it belongs to; empty when the ministry itself issues
+    address: NotRequired[Names]  # (a str in documents made before addresses had languages)
+    contact: NotRequired[str]
+    place: NotRequired[Names]  # place of issue
 
 
 class Product(TypedDict):
@@ -39,19 +41,25 @@ class CertificateContext(TypedDict):
     certificate number and its unguessable verification code. Dates are ``datetime.date``.
     """
 
+    schema_version: NotRequired[int]  # docs/schemas/certificate.schema.json (2); absent: 1
     number: str  # KZ-CN-2026-000123
     verification_url: str
     issued_on: dt.date
-    valid_from: dt.date
+    valid_from: dt.date  # the registration's validity
     valid_to: dt.date
-    enterprise: dict  # {"name": Names, "bin": str}
-    establishment: dict  # {"name": Names, "address": Names, "approval_number": str (optional)}
+    listed_on: NotRequired[dt.date]  # GACC registration date
+    legal_basis: NotRequired[Names]  # GACC Decree No. 248 or Order No. 280
+    exporting_country: NotRequired[Names]
+    addressee: NotRequired[Names]  # GACC
+    enterprise: dict  # {"name": Names, "bin": str, "legal_address": str}
+    establishment: dict  # {"name": Names, "address": Names, "type": Names,
+    #                       "approval_number": str (optional)}
     region: dict  # {"code": "KZ-33", "name": Names}
     category: NotRequired[dict]  # GACC product category {"code": str, "name": Names}
     products: list[Product]
     china_registration_number: str  # CKAZ + 14 characters
     authority: Authority
-    officer: dict  # {"name": str, "position": Names}
+    officer: dict  # {"name": Names, "position": Names} (schema 1: "name" a str)
     replaces: NotRequired[str]  # number of the certificate this one replaces
 
 
@@ -63,8 +71,9 @@ class DossierEnterprise(TypedDict):
     legal_address: str
     representative: str
     contact: str
-    establishment: dict  # {"name": Names, "type": str, "address": str, "region": Names,
+    establishment: dict  # {"name": Names, "type": str, "address": Names, "region": Names,
     #                       "approval_number": str, "capacity": str}
+    authority: NotRequired[Names]  # the committee that concluded the application
     application: dict  # {"number": str, "kind": str, "category": Names, "submitted_on": date,
     #                     "concluded_on": date}
     products: list[Product]  # plus optional "volume": str
@@ -78,8 +87,8 @@ class DossierEnterprise(TypedDict):
     #   "value" (as reported, str), "unit", "limit" (as printed, e.g. "≤ 1000 µg/kg"), "verdict"
     #   (compliant/non_compliant/not_evaluated), "reason", "source"}]
     documents: list[dict]  # [{"title", "filename", "size": int, "sha256", "uploaded_on": date}]
-    timeline: list[dict]  # [{"at": datetime, "actor", "action", "from_state", "to_state",
-    #                         "comment"}]
+    timeline: list[dict]  # the decisions: [{"at": datetime, "actor", "action", "from_state",
+    #                         "to_state", "comment"}], words "English · 中文", never codes
     conclusion: str
 
 
@@ -90,10 +99,12 @@ class DossierContext(TypedDict):
     date: dt.date
     batch: NotRequired[str]  # GACC batch reference, when the dossier covers a batch
     authority: Authority
-    addressee: dict  # {"name": str, "department": str, "address": str}
+    addressee: dict  # {"name", "department", "address"} and their "_zh" (optional)
     subject: str
+    subject_zh: NotRequired[str]
     letter: list[str]  # paragraphs of the recommendation letter
-    signatory: dict  # {"name": str, "position": str}
+    letter_zh: NotRequired[list[str]]  # the letter in Chinese
+    signatory: dict  # {"name": Names, "position": Names} (officials.signer)
     enterprises: list[DossierEnterprise]
 
 

@@ -92,6 +92,9 @@ def _render(html: str, stylesheets: tuple[str, ...], attachments: tuple[PdfAttac
     options = {
         "stylesheets": [stylesheet(name) for name in stylesheets],
         "pdf_variant": PDF_VARIANT,
+        # Tagged (structure tree, reading order, table headers) for screen readers; PDF/A-3b
+        # allows the tags, and WeasyPrint writes them when asked (its 'a' variants force them).
+        "pdf_tags": True,
         "attachments": [_weasy_attachment(item) for item in attachments],
     }
     document = HTML(string=html, base_url=STATIC_PDF.as_uri() + "/",

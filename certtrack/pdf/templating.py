@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import cache
 from pathlib import Path
 
@@ -32,6 +33,18 @@ def format_size(value: int) -> str:
     return f"{value / (1024 * 1024):.1f} MB"
 
 
+# Where a line may break in Chinese text: after a space or a punctuation mark. CSS
+# `word-break: keep-all` says the same, but WeasyPrint does not support it, so each run between
+# these marks is set as one unbreakable span.
+_CJK_BREAKS = re.compile(r"(?<=[\s，、。；：！？）)】」』·,;:/])")
+_LONGEST_RUN = 24  # a longer run would overflow its column: it may then break anywhere
+
+
+def cjk_words(value: str) -> list[tuple[str, bool]]:
+    """A Chinese text as its runs between spaces and punctuation: (run, keep whole)."""
+    return [(run, len(run) <= _LONGEST_RUN) for run in _CJK_BREAKS.split(value or "") if run]
+
+
 @cache
 def environment() -> Environment:
     """Autoescaping, strict about missing keys, templates compiled once per process."""
@@ -43,7 +56,8 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(date=format_date, datetime=format_datetime, filesize=format_size)
+    env.filters.update(date=format_date, datetime=format_datetime, filesize=format_size,
+                       cjk_words=cjk_words)
     env.globals["LANGUAGES"] = LANGUAGES
     return env
 

@@ -19,7 +19,7 @@ from certtrack.services.audit import record_event
 from certtrack.services.permissions import SYSTEM
 from certtrack.services.transaction import transaction
 
-DATE_KEYS = ("issued_on", "valid_from", "valid_to")
+DATE_KEYS = ("issued_on", "valid_from", "valid_to", "listed_on")
 
 
 class _AlreadyAttached(Exception):
@@ -31,7 +31,8 @@ def context_from_data(data: dict) -> dict:
     with, dates as dates, so that the PDF embeds exactly the same certificate.json."""
     context = dict(data)
     for key in DATE_KEYS:
-        context[key] = date.fromisoformat(context[key])
+        if key in context:  # listed_on: from schema version 2
+            context[key] = date.fromisoformat(context[key])
     return context
 
 

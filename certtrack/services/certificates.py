@@ -32,6 +32,7 @@ from certtrack.services.audit import record_event
 from certtrack.services.certificate_pdf import render_pending_certificate
 from certtrack.services.errors import NotFound, ValidationFailed
 from certtrack.services.notifications import enterprise_users, link, notify, public_url
+from certtrack.services.officials import signer
 from certtrack.services.permissions import has_role, owns, require_registrar
 from certtrack.services.print_context import certificate_context
 from certtrack.services.transaction import transaction
@@ -131,7 +132,8 @@ def preview_certificate(actor, registration: Registration) -> RenderedPdf:
     current = current_certificate(registration.id)
     context = certificate_context(
         registration, number=f"KZ-CN-{today.year}-DRAFT", issued_on=today,
-        verification_url=public_url("verify.form"), officer=actor.full_name,
+        verification_url=public_url("verify.form"),
+        officer=signer(actor, registration.gacc_category.committee),
         replaces=current.number if current is not None else None)
     return render_certificate(context, draft=True)
 
@@ -216,7 +218,7 @@ def _issue_locked(actor, registration, replaces, reason: str, today: date) -> Ce
     code = secrets.token_urlsafe(24)
     context = certificate_context(
         registration, number=number, verification_url=verification_url(number, code),
-        issued_on=today, officer=actor.full_name,
+        issued_on=today, officer=signer(actor, registration.gacc_category.committee),
         replaces=replaces.number if replaces else None)
     certificate = _record(actor, registration, context, code, replaces)
     record_event(actor, "certificate_issued", object_type="certificate",

@@ -1,25 +1,43 @@
 """The plain context of a recommendation dossier, read from the database (pdf DossierContext).
 
-The dossier goes to GACC, so its wording is English (with Chinese headings in the template),
-whatever the registrar's language; names keep every language they were given in.
+The dossier goes to GACC, so its wording is English with Chinese (headings, the letter, states,
+decisions and terms: print_terms), whatever the registrar's language; names keep every language
+they were given in.
 """
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from sqlalchemy import select
 
+from certtrack.domain.workflow import Role
 from certtrack.extensions import db
 from certtrack.models import AuditEvent, LabResult
 from certtrack.services.applications import latest_documents, timeline
 from certtrack.services.inspections import current_inspection, findings_of
 from certtrack.services.laboratory import plain
+from certtrack.services.officials import official_profile, signer
+from certtrack.services.permissions import has_role
 from certtrack.services.print_context import authority, local_time, names
+from certtrack.services.print_terms import (
+    APPLICATION_KINDS,
+    DECISIONS,
+    ESTABLISHMENT_TYPES,
+    FINDING_STATUSES,
+    INSPECTION_MODES,
+    STATES,
+    bilingual,
+)
 from certtrack.services.quarantine import measurements_of
+from certtrack.services.reference import standard_citations
 
 ADDRESSEE = {"name": "General Administration of Customs of the People’s Republic of China",
+             "name_zh": "中华人民共和国海关总署",
              "department": "Import and Export Food Safety Bureau",
-             "address": "No. 6 Jianguomennei Avenue, Dongcheng District, Beijing"}
+             "department_zh": "进出口食品安全局",
+             "address": "No. 6 Jianguomennei Avenue, Dongcheng District, Beijing",
+             "address_zh": "北京市东城区建国门内大街6号"}
 LETTER = (
     "In accordance with the bilateral protocols between the Ministry of Agriculture of the "
     "Republic of Kazakhstan and the General Administration of Customs of the People’s Republic "
@@ -33,6 +51,14 @@ LETTER = (
     "each establishment.",
     "We kindly request the General Administration of Customs to consider the registration "
     "of these establishments.",
+)
+LETTER_ZH = (
+    "根据哈萨克斯坦共和国农业部与中华人民共和国海关总署签署的双边议定书以及海关总署第248号令，"
+    "{committee}推荐下列{count}在华注册。",
+    "各企业均已由主管部门国家检查员检查；检查发现、整改措施以及依据中华人民共和国食品安全国家标准"
+    "限量的实验室检测结果附后。",
+    "主管部门保证上述企业处于其官方监管之下。每家企业的附件清单及其SHA-256校验值附后。",
+    "恳请海关总署审议上述企业的注册申请。",
 )
 QUESTIONS = (
     ("haccp_status", "HACCP"), ("haccp_details", "HACCP plan or certificate"),
@@ -66,8 +92,11 @@ def _establishment(application) -> dict:
         if application.production_capacity is not None else "",
         f"storage {plain(application.storage_capacity)} t"
         if application.storage_capacity is not None else "") if part)
-    return {"name": {"en": establishment.name}, "type": _text(establishment.type).capitalize(),
-            "address": establishment.address, "region": names(establishment.region),
+    kind = ESTABLISHMENT_TYPES.get(establishment.type, {})
+    return {"name": names(establishment), "address": names(establishment, "address"),
+            "type": " · ".join(kind[lang] for lang in ("en", "zh") if kind.get(lang))
+            or _text(establishment.type).capitalize(),
+            "region": names(establishment.region),
             "approval_number": establishment.kz_registration_number, "capacity": capacity}
 
 
@@ -84,7 +113,7 @@ def _findings(application) -> tuple[list[dict], list[dict]]:
         ref = f"F{index}"
         findings.append({"ref": ref, "grade": finding.severity,
                          "requirement": finding.requirement, "description": finding.observation,
-                         "status": _text(finding.status)})
+                         "status": bilingual(FINDING_STATUSES, finding.status)})
         if finding.corrective_action:
             action = finding.corrective_action
             if finding.evidence_note:
@@ -92,7 +121,7 @@ def _findings(application) -> tuple[list[dict], list[dict]]:
             actions.append({"finding": ref, "action": action, "due_on": finding.due_date,
                             "closed_on": _date(finding.verified_at)
                             if finding.status == "closed" else None,
-                            "status": _text(finding.status)})
+                            "status": bilingual(FINDING_STATUSES, finding.status)})
     return findings, actions
 
 
@@ -113,7 +142,27 @@ def _measurements(application) -> list[dict]:
              "value": f"{plain(row.value)} {row.unit}", "species": row.species,
              "requirement": _requirement(row),
              "verdict": "no requirement" if row.verdict == "no_requirement" else row.verdict,
-             "source": row.requirement_source} for row in measurements_of(application)]
+             "source": citation(row.requirement_source)}
+            for row in measurements_of(application)]
+
+
+def official_name(user) -> str:
+    """A person as a foreign authority reads them: an official by their profile's name in
+    English and Chinese (else Kazakh); a member of staff without a profile by their authority,
+    never by the account's name; an exporter's representative by their name."""
+    profile = official_profile(user)
+    if profile is not None:
+        return " · ".join(part for part in (profile.name_en or profile.name_kk,
+                                             profile.name_zh) if part)
+    if user is not None and has_role(user, Role.registrar, Role.inspector):
+        name = authority(user.committee)["name"]
+        return f"{name['en'].split(',')[0]} · {name['zh']}"
+    return user.full_name if user is not None else ""
+
+
+def _officials(users) -> list[str]:
+    """The officials' names, each once (staff without a profile share their authority's)."""
+    return list(dict.fromkeys(official_name(user) for user in users))
 
 
 def _inspection(application) -> dict:
@@ -124,11 +173,29 @@ def _inspection(application) -> dict:
         return {"mode": "—", "date": None, "inspectors": [], "summary": "",
                 "findings": findings, "corrective_actions": actions,
                 "measurements": measurements}
-    return {"mode": _text(inspection.mode), "date": inspection.performed_on or
-            inspection.scheduled_for, "inspectors": [user.full_name for user in
-                                                     inspection.inspectors],
+    return {"mode": bilingual(INSPECTION_MODES, inspection.mode),
+            "date": inspection.performed_on or inspection.scheduled_for,
+            "inspectors": _officials(inspection.inspectors),
             "summary": inspection.summary, "findings": findings, "corrective_actions": actions,
             "measurements": measurements}
+
+
+# What a source text may carry besides its citation: the reference file's working notes and
+# confidence marks (docs/domain.md), which are for administrators, never for GACC.
+_NOTE = re.compile(r"brief|confidence|summari[sz]ed|recalled|to be checked|not read|§",
+                   re.IGNORECASE)
+_MARK = re.compile(r"\s*\[[VSU]\]")
+
+
+def citation(source: str | None) -> str:
+    """A limit's or requirement's source as printed for a foreign authority: the standard and
+    its clause (table, line), never a note of the reference file or a confidence mark."""
+    source = (source or "").strip()
+    known = standard_citations().get(source)
+    if known:
+        return known
+    parts = [part for part in source.split("; ") if not _NOTE.search(part)]
+    return _MARK.sub("", "; ".join(parts)).strip()
 
 
 def _limit(row: LabResult) -> str:
@@ -146,6 +213,11 @@ def _value(row: LabResult) -> str:
     return {False: "not detected", True: "detected"}.get(row.detected, "")
 
 
+# A result's verdict explained for GACC; the stored reason is the evaluation's working text.
+REASONS = {"below_loq": "Below the limit of quantification · 低于定量限",
+           "non_compliant": "Does not meet the limit · 不符合限量要求"}
+
+
 def _lab_results(application) -> list[dict]:
     rows = db.session.scalars(select(LabResult).where(LabResult.application_id ==
                                                       application.id)
@@ -154,8 +226,8 @@ def _lab_results(application) -> list[dict]:
              "tested_on": row.tested_on, "parameter": row.parameter, "value": _value(row),
              "unit": row.unit or "", "limit": _limit(row),
              "verdict": "compliant" if row.verdict == "below_loq" else row.verdict,
-             "reason": ("below LOQ. " if row.verdict == "below_loq" else "") + row.reason,
-             "source": row.limit_source} for row in rows]
+             "reason": REASONS.get(row.verdict, ""), "source": citation(row.limit_source)}
+            for row in rows]
 
 
 def _documents(application) -> list[dict]:
@@ -166,10 +238,13 @@ def _documents(application) -> list[dict]:
 
 
 def _timeline(application) -> list[dict]:
-    return [{"at": local_time(event.at), "actor": event.actor.full_name if event.actor
-             else "certtrack", "action": _text(event.action).capitalize(),
-             "from_state": event.from_state or "", "to_state": event.to_state or "",
-             "comment": event.comment} for event in timeline(application)]
+    """The decisions on the application (DECISIONS), not each upload or edit between them."""
+    return [{"at": local_time(event.at),
+             "actor": official_name(event.actor) if event.actor else "certtrack",
+             "action": bilingual(DECISIONS, event.action),
+             "from_state": bilingual(STATES, event.from_state),
+             "to_state": bilingual(STATES, event.to_state), "comment": event.comment}
+            for event in timeline(application) if event.action in DECISIONS]
 
 
 def enterprise_context(application) -> dict:
@@ -180,7 +255,9 @@ def enterprise_context(application) -> dict:
         "representative": enterprise.legal_representative,
         "contact": " · ".join(part for part in (enterprise.phone, enterprise.email) if part),
         "establishment": _establishment(application),
-        "application": {"number": application.reference, "kind": application.kind,
+        "authority": authority(application.gacc_category.committee)["name"],
+        "application": {"number": application.reference,
+                        "kind": bilingual(APPLICATION_KINDS, application.kind),
                         "category": names(application.gacc_category),
                         "submitted_on": _date(application.submitted_at),
                         "concluded_on": _concluded_on(application)},
@@ -195,24 +272,38 @@ def enterprise_context(application) -> dict:
     }
 
 
-def dossier_context(applications: list, *, reference: str, date: dt.date, signatory: str,
-                    batch: str | None = None) -> dict:
-    """Take the recommended applications and the letter's particulars; return a DossierContext.
+def issuing_committee(applications: list) -> str | None:
+    """The committee that concluded every application, or None when they span committees:
+    the ministry, the central authority, then sends the batch."""
+    committees = {application.gacc_category.committee for application in applications}
+    return committees.pop() if len(committees) == 1 else None
 
-    The authority is the committee of the first application's category. Changes nothing.
+
+def dossier_context(applications: list, *, reference: str, date: dt.date, signatory,
+                    batch: str | None = None) -> dict:
+    """Take the recommended applications, the letter's particulars and the user who signs it;
+    return a DossierContext.
+
+    The authority is the committee that concluded the applications, or the ministry for a
+    batch spanning committees; the signatory is named by their official profile
+    (officials.signer). Changes nothing.
     """
-    committee = applications[0].gacc_category.committee
+    committee = issuing_committee(applications)
     issuer = authority(committee)
     count = len(applications)
     what = "establishment" if count == 1 else f"{count} establishments"
+    what_zh = "企业" if count == 1 else f"{count}家企业"
     context = {
         "reference": reference, "date": date, "authority": issuer, "addressee": dict(ADDRESSEE),
         "subject": f"Recommendation of {'one Kazakh' if count == 1 else count} "
                    f"{'establishment' if count == 1 else 'Kazakh establishments'} for "
                    f"registration",
+        "subject_zh": f"关于推荐{'一家' if count == 1 else f'{count}家'}哈萨克斯坦企业在华注册的函",
         "letter": [paragraph.format(committee=issuer["name"]["en"].split(",")[0], count=what)
                    for paragraph in LETTER],
-        "signatory": {"name": signatory, "position": "Registrar"},
+        "letter_zh": [paragraph.format(committee=issuer["name"]["zh"], count=what_zh)
+                      for paragraph in LETTER_ZH],
+        "signatory": signer(signatory, committee),
         "enterprises": [enterprise_context(application) for application in applications],
     }
     if batch:

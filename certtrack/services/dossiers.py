@@ -50,7 +50,7 @@ def _generate(actor, application: Application | None = None,
     label = batch.reference if batch else application.reference
     with transaction():  # a read only; ending it holds nothing while rendering
         context = dossier_context(chosen, reference=f"REC-{label}-{version}",
-                                  date=local_today(), signatory=actor.full_name,
+                                  date=local_today(), signatory=actor,
                                   batch=batch.reference if batch else None)
     rendered = render_dossier(context)
     condition, model, subject_id = _subject(application, batch)

@@ -12,12 +12,15 @@ from certtrack.models.enterprise import ESTABLISHMENT_TYPES, LEGAL_FORMS
 from certtrack.services.audit import record_event
 from certtrack.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from certtrack.services.inputs import EnterpriseInput, EstablishmentInput
+from certtrack.services.officials import language_errors
 from certtrack.services.permissions import has_role, require_exporter
 from certtrack.services.transaction import stale_message, transaction
 
 ENTERPRISE_FIELDS = ("name_en", "name_kk", "name_ru", "name_zh", "legal_form",
                      "legal_representative", "region_code", "address", "phone", "email")
-ESTABLISHMENT_FIELDS = ("name", "type", "region_code", "address", "kz_registration_number")
+ESTABLISHMENT_NAMES = ("name", "name_ru", "name_en", "name_zh",
+                       "address", "address_ru", "address_en", "address_zh")
+ESTABLISHMENT_FIELDS = (*ESTABLISHMENT_NAMES, "type", "region_code", "kz_registration_number")
 
 
 def _check_version(obj, version) -> None:
@@ -106,7 +109,10 @@ def get_establishment(actor: User, establishment_id: int) -> Establishment:
 
 
 def _establishment_errors(data: EstablishmentInput) -> dict[str, list[str]]:
-    errors = _common_errors(data)
+    """Kazakh name and address required, every other language optional but in its script."""
+    errors = language_errors({field: (getattr(data, field) or "").strip()
+                              for field in ESTABLISHMENT_NAMES}, ("name", "address"))
+    errors.update(_common_errors(data))
     if data.type not in ESTABLISHMENT_TYPES:
         errors["type"] = [_("Choose a type from the list.")]
     return errors
@@ -116,7 +122,8 @@ def add_establishment(actor: User, data: EstablishmentInput) -> Establishment:
     """Add an establishment to the exporter's enterprise.
 
     :raise PermissionDenied: no enterprise registered yet.
-    :raise ValidationFailed: unknown type or region.
+    :raise ValidationFailed: unknown type or region; no Kazakh name or address, or a name or
+        address in another script than its language's.
     """
     require_exporter(actor)
     if actor.enterprise_id is None:
@@ -142,7 +149,8 @@ def update_establishment(actor: User, establishment: Establishment,
     A new region moves the establishment's applications with it, to the inspectors of that
     region, in the same transaction.
     :raise Conflict: saved by someone else since the form was loaded.
-    :raise ValidationFailed: unknown type or region.
+    :raise ValidationFailed: unknown type or region; no Kazakh name or address, or a name or
+        address in another script than its language's.
     """
     require_exporter(actor)
     if establishment.enterprise_id != actor.enterprise_id:

@@ -47,6 +47,22 @@ class AccountInput(ServiceInput):
 
 
 @dataclass(frozen=True)
+class OfficialInput(ServiceInput):
+    """How a registrar or inspector is named on the documents: name and position in Kazakh,
+    Russian, English and Chinese."""
+
+    name_kk: str = ""
+    name_ru: str = ""
+    name_en: str = ""
+    name_zh: str = ""
+    position_kk: str = ""
+    position_ru: str = ""
+    position_en: str = ""
+    position_zh: str = ""
+    version: Version = None
+
+
+@dataclass(frozen=True)
 class EnterpriseInput(ServiceInput):
     """An enterprise's profile as the exporter enters it (the BIN only when registering)."""
 
@@ -66,12 +82,19 @@ class EnterpriseInput(ServiceInput):
 
 @dataclass(frozen=True)
 class EstablishmentInput(ServiceInput):
-    """An establishment as the exporter enters it."""
+    """An establishment as the exporter enters it: name and address in Kazakh, and optionally
+    in Russian, English and Chinese."""
 
     name: str = ""
+    name_ru: str = ""
+    name_en: str = ""
+    name_zh: str = ""
     type: str = ""
     region_code: str = ""
     address: str = ""
+    address_ru: str = ""
+    address_en: str = ""
+    address_zh: str = ""
     kz_registration_number: str = ""
     version: Version = None
 

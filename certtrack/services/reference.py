@@ -4,7 +4,7 @@ import csv
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 
 from flask import current_app
@@ -145,6 +145,22 @@ def _load_holidays(folder: Path) -> int:
         "kind": r["kind"], "name_en": r["name_en"], "name_ru": r.get("name_ru", ""),
         "source": r["source"]}) for r in _rows(folder, "holidays.csv")]
     return _sync(Holiday, ("day",), rows, delete_missing=True)
+
+
+@cache
+def standard_citations() -> dict[str, str]:
+    """The sources the reference files give limits and quarantine requirements (as stored with
+    a result: limit_source, or "standard, clause"), each mapped to the citation printed for a
+    foreign authority: the standard and its clause (table, line), without the file's notes."""
+    folder = reference_dir()
+    citations = {}
+    for row in _rows(folder, "limits.csv"):
+        citation = f"{row['standard']}, {row['clause']}"
+        citations[limit_source(row)] = citations[citation] = citation
+    for row in _rows(folder, "quarantine_requirements.csv"):
+        citation = f"{row['standard']}, {row['clause']}"
+        citations[citation] = citation
+    return citations
 
 
 def limit_source(row: dict) -> str:

@@ -94,6 +94,7 @@ def init_app(app) -> None:
         issued,
         laboratory,
         notifications,
+        official,
         public,
         register,
         registrar,
@@ -107,7 +108,7 @@ def init_app(app) -> None:
                    notifications, assignment, laboratory, admin_limits, admin_renewal_list,
                    admin_market_access, verify, register, certificates, issued,
                    consignment_public, consignments, consignment_inspection, admin_jobs, tokens,
-                   webhooks):
+                   webhooks, official):
         app.register_blueprint(module.bp)
     _template_helpers(app)
 

@@ -157,11 +157,25 @@ class EnterpriseForm(BaseForm):
     version = HiddenField()
 
 
+def _address(label, required: bool = False):
+    first = DataRequired() if required else Optional()
+    return TextAreaField(label, validators=[first, Length(max=1000)])
+
+
 class EstablishmentForm(BaseForm):
-    name = _text(_l("Name"), required=True)
+    """Name and address in Kazakh (required) and, when the exporter has them, in Russian,
+    English and Chinese: the certificate prints each language given."""
+
+    name = _text(_l("Name in Kazakh"), required=True)
+    name_ru = _text(_l("Name in Russian"))
+    name_en = _text(_l("Name in English"))
+    name_zh = _text(_l("Name in Chinese"))
     type = SelectField(_l("Type"), choices=[], validators=[DataRequired()])
     region_code = SelectField(_l("Region"), choices=[], validators=[DataRequired()])
-    address = TextAreaField(_l("Address"), validators=[DataRequired(), Length(max=1000)])
+    address = _address(_l("Address in Kazakh"), required=True)
+    address_ru = _address(_l("Address in Russian"))
+    address_en = _address(_l("Address in English"))
+    address_zh = _address(_l("Address in Chinese"))
     kz_registration_number = _text(
         _l("Kazakh registration or accounting number"), required=True, max_length=64
     )

@@ -8,6 +8,7 @@ from certtrack.services import (
     applications,
     certificates,
     dossiers,
+    officials,
     reference,
     registrar_queues,
     registrations,
@@ -64,6 +65,7 @@ def certificate_panel(registration) -> dict:
         "can_issue": refusal is None,
         "can_replace": current is not None and registration.status == "active",
         "current": current,
+        "signs_as_authority": officials.official_profile(g.user) is None,
     }}
 
 

@@ -60,10 +60,11 @@ def _add_establishment(exporter):
     page = exporter.page
     expect(page.locator("h1")).to_have_text("Add an establishment")
     form = page.locator("main form")
-    form.get_by_label("Name").fill("Kokshetau elevator")
+    form.get_by_label("Name in Kazakh").fill("Kokshetau elevator")
+    form.get_by_label("Name in Chinese").fill("科克舍套粮库")
     form.get_by_label("Type").select_option(label="Grain elevator")
     form.get_by_label("Region").select_option(label="Akmola Region (KZ-11)")
-    form.get_by_label("Address").fill("Kokshetau, Elevator street 2")
+    form.get_by_label("Address in Kazakh").fill("Kokshetau, Elevator street 2")
     form.get_by_label("Kazakh registration or accounting number").fill("KZ-11-0001")
     exporter.button("Save", form)
     exporter.flash("The establishment was added.")

@@ -49,13 +49,17 @@ def test_issued_certificate_embeds_exactly_its_database_record(ctx):
     assert data["enterprise"]["bin"] == registration.enterprise.bin
     assert data["products"] == [{"hs_code": "1001", "name": {
         "en": "Wheat", "kk": "Бидай", "ru": "Пшеница", "zh": "小麦"}}]
-    assert data["officer"]["name"] == "Айгүл Нұрбекова"
+    # No official profile yet: the certificate is signed in the authority's name, never in
+    # the account's.
+    assert data["officer"] == {"name": data["authority"]["name"], "position": {}}
+    assert data["schema_version"] == 2
     assert data["authority"]["name"]["en"].startswith("Committee of State Inspection")
     assert data["verification_url"] == (
         f"http://127.0.0.1:5000/verify/{certificate.number}/{certificate.verification_code}")
     assert len(certificate.verification_code) >= 32
     text = "".join(page.extract_text() for page in reader.pages)
     assert certificate.number in text and registration.china_number in text
+    assert "Айгүл Нұрбекова" not in text and "Registrar" not in text
 
 
 def test_issue_writes_row_audit_and_notification_and_the_job_attaches_the_pdf(ctx):

@@ -22,7 +22,7 @@ from certtrack.models import (
 )
 from certtrack.models.base import utcnow
 from certtrack.pdf import PdfRenderError
-from certtrack.services import dossiers, gacc
+from certtrack.services import dossiers, gacc, officials
 from certtrack.services.dossier_context import enterprise_context
 from certtrack.services.errors import NotFound, PermissionDenied
 from certtrack.services.inputs import BatchInput
@@ -32,7 +32,15 @@ from factories import make_submitted_application, make_user, move_to_state
 
 @pytest.fixture
 def registrar(ctx):
-    return make_user("registrar", full_name="Рустем Әбдірахманов")
+    """A registrar whose official profile names them in four languages; the account's name is
+    what documents must never print."""
+    user = make_user("registrar", full_name="r.abdrakhmanov (account)")
+    officials.save_official_profile(user, officials.OfficialInput(
+        name_kk="Рустем Әбдірахманов", name_ru="Рустем Абдрахманов",
+        name_en="Rustem Abdrakhmanov", name_zh="鲁斯捷姆·阿布德拉赫曼诺夫",
+        position_kk="Комитет төрағасының орынбасары",
+        position_en="Deputy Chairman of the Committee", position_zh="委员会副主任"))
+    return user
 
 
 def _inspected(application: Application) -> None:
@@ -73,10 +81,13 @@ def test_the_context_carries_the_inspection_results_and_documents(registrar):
     application = _positive("Steppe Grain LLP")
     _inspected(application)
     context = enterprise_context(application)
-    assert context["inspection"]["inspectors"] == ["Ерлан Жақыпов"]
+    # The inspector has no official profile: named by the authority, not the account.
+    assert context["inspection"]["inspectors"] == [
+        "Committee of State Inspection in the Agro-Industrial Complex · "
+        "哈萨克斯坦共和国农业部农工综合体国家监察委员会"]
     assert context["inspection"]["findings"] == [{
         "ref": "F1", "grade": "major", "requirement": "Pest control",
-        "description": "Bait stations missing from the plan", "status": "closed"}]
+        "description": "Bait stations missing from the plan", "status": "Closed · 已关闭"}]
     assert context["inspection"]["corrective_actions"][0]["closed_on"] == date(2026, 2, 20)
     (result,) = context["lab_results"]
     assert (result["value"], result["unit"], result["limit"], result["verdict"]) == (
@@ -101,8 +112,10 @@ def test_recommending_stores_one_dossier_per_application(registrar):
         text = " ".join("\n".join(p.extract_text() for p in PdfReader(
             io.BytesIO(pdf.content)).pages).split())
         assert application.reference in text and "Recommendation letter" in text
-        assert "conclusion_positive → recommended" in text
-        assert "Рустем Әбдірахманов" in text
+        assert "Positive conclusion · 肯定结论 → Recommended to GACC · 已推荐至海关总署" in text
+        assert "conclusion_positive" not in text
+        assert "Rustem Abdrakhmanov" in text and "Deputy Chairman of the Committee" in text
+        assert "(account)" not in text
     first = " ".join("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(
         dossiers.stored_pdf(dossiers.list_dossiers(application=chosen[0])[0]).content)).pages)
         .split())

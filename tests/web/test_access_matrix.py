@@ -77,6 +77,8 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     # Nobody's session: 404 whoever asks (a session is only ever its owner's to end).
     ("auth.end_session", "POST"): (401,) + (404,) * 7,
     # Webhooks are for exporters' (and laboratories') systems; a webhook of no one is 404.
+    ("official.edit", "GET"): (302, 403, 403, 200, 200, 200, 200, 403),
+    ("official.edit", "POST"): (401, 403, 403, 422, 422, 422, 422, 403),
     ("webhooks.index", "GET"): (302, 200, 200, *STAFF_DENIED, 403),
     ("webhooks.index", "POST"): (401, 422, 422, *STAFF_DENIED, 403),
     ("webhooks.disable", "POST"): (401, 404, 404, *STAFF_DENIED, 403),

@@ -269,3 +269,40 @@ def test_another_enterprise_establishment_is_not_found(ctx, client):
     assert response.status_code == 404
     db.session.refresh(establishment)
     assert establishment.name == ESTABLISHMENT["name"]
+
+
+def test_exporter_gives_the_establishment_in_kazakh_and_chinese(ctx, client):
+    _user, enterprise, _s = _registered_exporter(client)
+    data = {"name": "Қостанай диірмені", "name_zh": "科斯塔奈面粉厂", "name_ru": "",
+            "name_en": "", "type": "flour_mill", "region_code": "KZ-39",
+            "address": "Қостанай қ., Диірмен көшесі, 5", "address_zh": "科斯塔奈市磨坊街5号",
+            "kz_registration_number": "KZ-39-0043"}
+    response = post(client, "/exporter/establishments/new", data)
+    assert response.status_code == 302
+    row = db.session.scalar(select(Establishment).where(
+        Establishment.kz_registration_number == "KZ-39-0043"))
+    assert (row.name, row.name_zh, row.name_ru, row.name_en) == (
+        "Қостанай диірмені", "科斯塔奈面粉厂", "", "")
+    assert (row.address, row.address_zh) == (data["address"], data["address_zh"])
+    page = client.get(f"/exporter/establishments/{row.id}").get_data(as_text=True)
+    assert 'value="科斯塔奈面粉厂"' in page and "科斯塔奈市磨坊街5号" in page
+    assert "科斯塔奈面粉厂" in client.get("/exporter/enterprise").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("change", "field", "message"), [
+    ({"name_zh": "Kostanay mill"}, "name_zh", "Write this in Chinese characters."),
+    ({"address_zh": "Kostanay, Mill 5"}, "address_zh", "Write this in Chinese characters."),
+    ({"name": "科斯塔奈面粉厂"}, "name", "without Chinese characters"),
+    ({"name_ru": "12345"}, "name_ru", "without Chinese characters"),
+    ({"address_en": "x" * 1001}, "address_en", "1000"),
+])
+def test_a_name_in_the_wrong_script_is_refused_and_kept_on_the_page(ctx, client, change, field,
+                                                                     message):
+    _registered_exporter(client)
+    before = len(db.session.scalars(select(Establishment)).all())
+    response = post(client, "/exporter/establishments/new", {**ESTABLISHMENT, **change})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert message in field_error(page, field)
+    assert html.escape(next(iter(change.values()))[:50]) in page  # what was typed is kept
+    assert len(db.session.scalars(select(Establishment)).all()) == before

@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 from certtrack.models import Consignment, User
+from certtrack.services.officials import signer
 from certtrack.services.print_context import authority, names
 
 CHINA = {"kk": "Қытай Халық Республикасы", "ru": "Китайская Народная Республика",
@@ -85,13 +86,28 @@ def _lab(row) -> dict:
             "laboratory": row.laboratory, "method": row.method}
 
 
+def _bilingual(value: dict) -> str:
+    """A name for the certificate's languages, English and Chinese ("Kokshetau elevator /
+    科克舍套粮库"), in Kazakh when the exporter gave neither."""
+    return " / ".join(value[lang] for lang in ("en", "zh") if value.get(lang)) or \
+        value.get("kk", "")
+
+
+def _officer(officer: User, kind: str, committee: str) -> dict:
+    """The official who signs, by their official profile; without one, the authority."""
+    signed = signer(officer, committee)
+    return {"name": _bilingual(signed["name"]),
+            "position": signed["position"] or dict(OFFICER_POSITION[kind])}
+
+
 def _parties(consignment: Consignment) -> dict:
     registration = consignment.registration
     enterprise, establishment = consignment.enterprise, registration.establishment
     return {
         "exporter": {"name": names(enterprise), "bin": enterprise.bin,
                      "address": enterprise.address},
-        "establishment": {"name": establishment.name, "address": establishment.address,
+        "establishment": {"name": _bilingual(names(establishment)),
+                          "address": _bilingual(names(establishment, "address")),
                           "region": names(establishment.region),
                           "kz_registration_number": establishment.kz_registration_number,
                           "china_registration_number": registration.china_number},
@@ -110,8 +126,7 @@ def consignment_context(consignment: Consignment, *, number: str, verification_u
         "kind": consignment.kind, "number": number, "verification_url": verification_url,
         "issued_on": issued_on, "reference": consignment.reference,
         "authority": authority(category.committee), **_parties(consignment),
-        "officer": {"name": officer.full_name,
-                    "position": dict(OFFICER_POSITION[consignment.kind])},
+        "officer": _officer(officer, consignment.kind, category.committee),
         "place_of_issue": names(consignment.registration.establishment.region),
         "export_country": dict(KAZAKHSTAN), "import_country": dict(CHINA),
         "addressee": dict(CHINA_NPPO), "category": {"code": category.code,

@@ -1,0 +1,16 @@
+"""Whether a text entered for a language is written in that language's script."""
+
+import re
+
+# CJK Unified Ideographs with extension A and the compatibility block.
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def fits_language(lang: str, value: str) -> bool:
+    """True when `value` (non-empty) suits `lang`: Chinese (zh) has Han characters; Kazakh,
+    Russian and English have letters and no Han character (a Chinese name typed into the
+    Kazakh field would print as the Kazakh name)."""
+    if lang == "zh":
+        return bool(_HAN.search(value))
+    return bool(_LETTER.search(value)) and not _HAN.search(value)
