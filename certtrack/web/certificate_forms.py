@@ -45,8 +45,8 @@ class SealCheckForm(BaseForm):
         size = upload.stream.tell()
         upload.stream.seek(0)
         if size > limit:
-            raise ValidationError(_l("Files of at most %(mb)d MB are checked.",
-                                     mb=limit // (1024 * 1024)))
+            raise ValidationError(_l("Files of at most %(size)s MB are checked.",
+                                     size=f"{limit / (1024 * 1024):g}"))
         if upload.stream.read(5) != b"%PDF-":
             raise ValidationError(_l("This file is not a PDF."))
         upload.stream.seek(0)

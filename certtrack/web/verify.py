@@ -73,10 +73,14 @@ def seal_check():
     if request.method == "GET":
         return render_template("public/seal_check.html", form=SealCheckForm(), check=None,
                                development_seal=development)
-    form = SealCheckForm(CombinedMultiDict((request.files, request.form)))
-    if not form.validate():
-        return render_template("public/seal_check.html", form=form, check=None,
-                               development_seal=development), 422
-    check = verification.check_uploaded_seal(request.remote_addr, form.file.data.read())
+    try:
+        form = SealCheckForm(CombinedMultiDict((request.files, request.form)))
+        if not form.validate():
+            return render_template("public/seal_check.html", form=form, check=None,
+                                   development_seal=development), 422
+        check = verification.check_uploaded_seal(request.remote_addr, form.file.data.read())
+    finally:  # a large upload is spooled to a temporary file: closed at once, never kept
+        for upload in request.files.values():
+            upload.close()
     return render_template("public/seal_check.html", form=SealCheckForm(), check=check,
                            development_seal=development)
