@@ -4,6 +4,7 @@ consignment, and the public verification page that the QR code opens."""
 from flask import Blueprint, abort, g, jsonify, redirect, render_template, request
 
 from certtrack.domain.verification import canonical_code, verification_path
+from certtrack.services import seal
 from certtrack.services.consignments import status
 from certtrack.web.access import public
 from certtrack.web.issued import pdf_response
@@ -37,7 +38,8 @@ def certificate(number: str, code: str):
     if not answer.found:
         return render_template("consignments/verify.html", answer=answer), 404
     return render_template("consignments/verify.html", answer=answer,
-                           certificate=answer.certificate)
+                           certificate=answer.certificate,
+                           development_seal=seal.development_seal_in_use())
 
 
 @bp.get("/verify/consignment/<number>")

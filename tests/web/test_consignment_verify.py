@@ -30,6 +30,7 @@ def test_a_signed_out_visitor_sees_valid_and_the_registration_status(ctx, client
     assert response.status_code == 200
     assert 'id="certificate-status">Valid<' in page
     assert 'id="registration-status">Active<' in page
+    assert 'id="development-seal"' in page and 'href="/verify/seal"' in page
     assert registration.china_number in page
 
 
