@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app certtrack
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# The address QR codes and printed links carry: the one the app is served on, unless given.
+PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 # `make test` spreads the suite over one pytest-xdist worker per CPU; TEST_WORKERS=0 runs it in
 # one process.
 TEST_WORKERS ?= auto
@@ -19,10 +21,13 @@ MO_FILES := $(PO_FILES:.po=.mo)
 
 .PHONY: run test lint bench install system-deps translations extract-messages clean
 
+run: export CERTTRACK_PUBLIC_BASE_URL = $(PUBLIC_BASE_URL)
 run: install instance/config.py
 	$(FLASK) init-db
+	$(FLASK) init-seal
 	CERTTRACK_ALLOW_DEMO=true $(FLASK) seed-demo --if-empty
 	@echo "Serving on http://$(HOST):$(PORT) with the task queue's worker  (Ctrl+C stops both)"
+	@echo "Certificates' QR codes and links lead to $(PUBLIC_BASE_URL)"
 	@$(FLASK) worker & worker=$$!; \
 	trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)

@@ -11,7 +11,7 @@ from flask_migrate import upgrade
 from certtrack.demo import seed as demo
 from certtrack.demo.documents import write_demo_documents
 from certtrack.domain.workflow import Role
-from certtrack.services import accounts, audit, reference, two_factor
+from certtrack.services import accounts, audit, reference, seal, two_factor
 from certtrack.services.applications import local_today
 from certtrack.services.errors import ValidationFailed
 from certtrack.services.permissions import SYSTEM
@@ -151,11 +151,32 @@ def daily_command(today):
                    "(set MAIL_SERVER to send them)")
 
 
+@click.command("init-seal")
+@with_appcontext
+def init_seal_command():
+    """Create the development seal (a CA and an authority certificate, not valid for export)
+    in SEAL_FOLDER unless it exists; a production seal is configured instead (README)."""
+    if not seal.development_seal_in_use():
+        click.echo("A production seal is configured (SEAL_PKCS12_PATH or SEAL_PKCS11_MODULE); "
+                   "no development seal created.")
+        return
+    folder = current_app.config["SEAL_FOLDER"]
+    if seal.init_development_seal():
+        click.echo(f"Development seal created in {folder} (DEVELOPMENT SEAL — not valid for "
+                   "export).")
+    else:
+        click.echo(f"Development seal already in {folder}.")
+
+
 @click.command("demo-documents")
 @click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
 def demo_documents_command(outdir):
-    """Write the demo certificates, a draft preview and a dossier into OUTDIR (no database)."""
-    for path, pages in write_demo_documents(outdir):
+    """Write the demo certificates, a draft preview and a dossier into OUTDIR (no database),
+    sealed as issued documents are (the development seal is created when needed)."""
+    if seal.development_seal_in_use():
+        seal.init_development_seal()
+    for path, pages in write_demo_documents(outdir, seal.issue_sealed):
         click.echo(f"{path} ({pages} page{'' if pages == 1 else 's'})")
 
 
@@ -163,6 +184,7 @@ def init_app(app) -> None:
     """Register the commands on the application."""
     for command in (init_db_command, load_reference_command, create_user_command,
                     seed_demo_command, verify_audit_command, gen_secret_key_command,
-                    daily_command, demo_documents_command, totp_code_command,
+                    daily_command, demo_documents_command, init_seal_command,
+                    totp_code_command,
                     worker.worker_command):
         app.cli.add_command(command)

@@ -6,6 +6,8 @@ from datetime import timedelta
 INSECURE_SECRET_KEY = "dev-insecure-change-me"  # noqa: S105 - refused outside debug and testing
 # The placeholder of instance/config.example.py: a copied, unedited example is refused too.
 EXAMPLE_SECRET_KEY = "change-me"  # noqa: S105
+# Where `flask run` serves by default; `make run` passes its own HOST and PORT.
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
 
 
 class DefaultConfig:
@@ -59,9 +61,33 @@ class DefaultConfig:
     MAIL_USERNAME: str | None = None
     MAIL_PASSWORD: str | None = None
     MAIL_FROM: str | None = None
+    # "production" makes the settings below mandatory: the app refuses to start without them.
+    ENV = "development"
     # The address the public reaches certtrack at: QR codes on certificates and links in
-    # e-mails are built on it (services have no request to take the host from).
-    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    # e-mails are built on it (services have no request to take the host from), and a PDF is
+    # stored once, so a wrong address is wrong for good. Production: an https:// address,
+    # required. Development: `make run` passes the address it serves on; else the default.
+    PUBLIC_BASE_URL: str | None = None
+    # The electronic seal (PAdES) applied to every issued document (README, "Electronic
+    # seal"). A PKCS#12 file, or a PKCS#11 token (a hardware module or a smart card) when
+    # SEAL_PKCS11_MODULE is set. Outside production, when neither is set, the development
+    # seal that `flask init-seal` writes to SEAL_FOLDER (None: <instance>/seal).
+    SEAL_FOLDER: str | None = None
+    SEAL_PKCS12_PATH: str | None = None
+    SEAL_PKCS12_PASSPHRASE: str | None = None
+    SEAL_PKCS11_MODULE: str | None = None
+    SEAL_PKCS11_TOKEN_LABEL: str | None = None
+    SEAL_PKCS11_KEY_LABEL: str | None = None
+    SEAL_PKCS11_CERT_LABEL: str | None = None
+    SEAL_PKCS11_PIN: str | None = None
+    # Certificates (PEM or DER files) the public seal check trusts besides the CA
+    # certificates inside the PKCS#12 file: the issuing CA's root and intermediates.
+    SEAL_TRUST_ROOTS: tuple[str, ...] = ()
+    # PAdES B-LT: embed the chain's revocation data (OCSP, CRL), fetched when sealing. Only
+    # for a CA that publishes it (the national CA does; the development CA does not: B-B).
+    SEAL_LONG_TERM = False
+    # The largest PDF the public seal check accepts.
+    SEAL_CHECK_MAX_BYTES = 10 * 1024 * 1024
     # Public verification: look-ups allowed per client address within the window (429 beyond).
     VERIFY_MAX_PER_WINDOW = 30
     VERIFY_WINDOW = timedelta(minutes=10)
@@ -107,9 +133,35 @@ def load_config(app, test_config: dict | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + path
     if not app.config["UPLOAD_FOLDER"]:
         app.config["UPLOAD_FOLDER"] = os.path.join(app.instance_path, "uploads")
+    if not app.config["SEAL_FOLDER"]:
+        app.config["SEAL_FOLDER"] = os.path.join(app.instance_path, "seal")
     unsafe = app.config["SECRET_KEY"] in (INSECURE_SECRET_KEY, EXAMPLE_SECRET_KEY, "", None)
     if unsafe and not (app.debug or app.testing):
         raise RuntimeError(
             "Refusing to start with the default SECRET_KEY: set CERTTRACK_SECRET_KEY "
             "or SECRET_KEY in instance/config.py."
         )
+    if app.config["ENV"] == "production":
+        _check_production(app.config)
+    elif not app.config["PUBLIC_BASE_URL"]:
+        app.config["PUBLIC_BASE_URL"] = DEVELOPMENT_BASE_URL
+
+
+def _check_production(config) -> None:
+    """Refuse to start a production app whose certificates would carry a wrong address or
+    no seal: both are printed once and stored for good.
+
+    :raise RuntimeError: PUBLIC_BASE_URL unset or not https://; no seal configured.
+    """
+    base = config["PUBLIC_BASE_URL"] or ""
+    if not base.startswith("https://") or len(base) <= len("https://"):
+        raise RuntimeError(
+            "Refusing to start in production without an https:// PUBLIC_BASE_URL: set "
+            "CERTTRACK_PUBLIC_BASE_URL (or PUBLIC_BASE_URL in instance/config.py) to the address "
+            "the public reaches certtrack at, e.g. https://certtrack.example.kz; every issued "
+            "certificate's QR code and printed link are built on it.")
+    if not (config["SEAL_PKCS12_PATH"] or config["SEAL_PKCS11_MODULE"]):
+        raise RuntimeError(
+            "Refusing to start in production without the authority's seal: set "
+            "CERTTRACK_SEAL_PKCS12_PATH (and CERTTRACK_SEAL_PKCS12_PASSPHRASE) or "
+            "CERTTRACK_SEAL_PKCS11_MODULE and its token settings (README, Electronic seal).")

@@ -68,9 +68,27 @@ MAX_CONTENT_LENGTH = 20 * 1024 * 1024
 # MAIL_PASSWORD = "..."
 # MAIL_FROM = "certtrack <certtrack@example.kz>"
 
+# "production" refuses to start without an https:// PUBLIC_BASE_URL and without a seal.
+# ENV = "development"
+
 # The public address of certtrack, printed in the QR code of every certificate (the verification
 # page) and used for links in e-mails. Issued certificates keep the address they were issued with.
+# Required, https://, in production; in development `make run` passes the address it serves on.
 # PUBLIC_BASE_URL = "https://certtrack.example.kz"
+
+# The authority's electronic seal (README, "Electronic seal"): a PKCS#12 file, or a PKCS#11 token.
+# Neither set (never in production): the development seal `flask init-seal` writes to SEAL_FOLDER.
+# SEAL_PKCS12_PATH = "/etc/certtrack/seal.p12"
+# SEAL_PKCS12_PASSPHRASE = "..."
+# SEAL_PKCS11_MODULE = "/usr/lib/softhsm/libsofthsm2.so"
+# SEAL_PKCS11_TOKEN_LABEL = "certtrack"
+# SEAL_PKCS11_KEY_LABEL = "seal"
+# SEAL_PKCS11_CERT_LABEL = None          # None: the key's label
+# SEAL_PKCS11_PIN = "..."
+# SEAL_TRUST_ROOTS = ("/etc/certtrack/root_rsa.pem", "/etc/certtrack/nca_rsa.pem")
+# SEAL_LONG_TERM = False                 # True: PAdES B-LT (OCSP/CRL embedded when sealing)
+# SEAL_FOLDER = None                     # None: <instance>/seal
+# SEAL_CHECK_MAX_BYTES = 10 * 1024 * 1024  # the largest PDF the public seal check accepts
 
 # Public verification throttle: look-ups per client address within the window.
 # VERIFY_MAX_PER_WINDOW = 30

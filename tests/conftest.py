@@ -9,6 +9,7 @@ from sqlalchemy.pool import StaticPool
 
 from certtrack import create_app
 from certtrack.extensions import db
+from certtrack.pdf.seal_keys import create_development_seal
 from certtrack.services.reference import load_reference
 
 from catalogs import compile_stale_catalogs
@@ -16,6 +17,21 @@ from catalogs import compile_stale_catalogs
 compile_stale_catalogs()  # once per test process, before any test renders a translated string
 
 POSTGRES_URL = os.environ.get("CERTTRACK_TEST_DATABASE_URL")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def development_seal(tmp_path_factory):
+    """One development seal for the whole run (making keys is the slow part), which every app
+    the tests create seals with: SEAL_FOLDER comes from the environment, as in production."""
+    folder = tmp_path_factory.mktemp("seal")
+    create_development_seal(folder)
+    previous = os.environ.get("CERTTRACK_SEAL_FOLDER")
+    os.environ["CERTTRACK_SEAL_FOLDER"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("CERTTRACK_SEAL_FOLDER", None)
+    else:
+        os.environ["CERTTRACK_SEAL_FOLDER"] = previous
 
 
 def _reset_postgres(app) -> None:

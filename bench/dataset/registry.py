@@ -10,6 +10,7 @@ from bench.dataset.plans import Plan
 from bench.dataset.world import World
 from certtrack.domain.calendar import regime_for, registration_valid_to
 from certtrack.domain.identifiers import format_certificate_number
+from certtrack.domain.verification import verification_url
 from certtrack.models import (
     Certificate,
     CertificateCounter,
@@ -23,7 +24,7 @@ from certtrack.services.print_context import REGISTRAR_POSITION, authority
 SHARED_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids"
               b"[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>"
               b"endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
-VERIFY_BASE = "https://certtrack.example.kz/verify/"
+VERIFY_BASE = "https://certtrack.example.kz"
 
 
 def verification_code(certificate_id: int) -> str:
@@ -90,7 +91,7 @@ def _certificate_data(world: World, registration: dict, number: str, code: str) 
     names, ref = world.enterprise_names[plan.enterprise_id], world.ref
     category, region = plan.category, plan.region
     return {
-        "number": number, "verification_url": f"{VERIFY_BASE}{number}?code={code}",
+        "number": number, "verification_url": verification_url(VERIFY_BASE, number, code),
         "issued_on": registration["listing_date"].isoformat(),
         "valid_from": registration["valid_from"].isoformat(),
         "valid_to": registration["valid_to"].isoformat(),

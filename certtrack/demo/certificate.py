@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 
+from certtrack.domain.verification import verification_url
 from certtrack.services.print_context import (
     CERTIFICATE_SCHEMA_VERSION,
     COMMITTEES,
@@ -16,6 +17,10 @@ from certtrack.services.print_terms import (
     GACC,
     LEGAL_BASES,
 )
+
+# The demo documents' verification address: the canonical form, on a made-up public host.
+DEMO_BASE_URL = "https://certtrack.example.kz"
+DEMO_CODE = "7WZP3KV9SXR2MT8DFH4QAC6N"
 
 # The authorities as printed for real (reference/authorities.json): a veterinary certificate.
 VET_COMMITTEE = COMMITTEES["veterinary"]
@@ -56,8 +61,7 @@ REGISTRAR = DEMO_OFFICIALS["registrar@demo.certtrack.kz"]
 _CERTIFICATE = {
     "schema_version": CERTIFICATE_SCHEMA_VERSION,
     "number": "KZ-CN-2026-000042",
-    "verification_url": "https://certtrack.example.kz/verify/KZ-CN-2026-000042"
-                        "?code=q7WZp3kV9sXr2LmT8dFh",
+    "verification_url": verification_url(DEMO_BASE_URL, "KZ-CN-2026-000042", DEMO_CODE),
     "issued_on": dt.date(2026, 3, 16),
     "valid_from": dt.date(2026, 3, 2),
     "valid_to": dt.date(2031, 3, 1),

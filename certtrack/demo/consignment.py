@@ -7,6 +7,8 @@ import copy
 import csv
 import datetime as dt
 
+from certtrack.demo.certificate import DEMO_BASE_URL, DEMO_CODE
+from certtrack.domain.verification import verification_url
 from certtrack.services.consignments.context import (
     BOTANICAL_NAMES,
     CHINA,
@@ -46,8 +48,7 @@ def _crossing(code: str) -> dict:
 def _common(kind: str, number: str) -> dict:
     return {
         "kind": kind, "number": number, "issued_on": ISSUED,
-        "verification_url": f"https://certtrack.example.kz/verify/consignment/{number}/"
-                            "q7WZp3kV9sXr2LmT8dFhDemo",
+        "verification_url": verification_url(DEMO_BASE_URL, number, DEMO_CODE, "consignment"),
         "export_country": dict(KAZAKHSTAN), "import_country": dict(CHINA),
         "addressee": dict(CHINA_NPPO), "replaces": None,
         "officer": {"name": "Айгүл Жиһанқызы Нұрбекова",

@@ -13,6 +13,11 @@ fetches nothing but data: URIs and files in certtrack/static/pdf/.
     certificate_html(context) / dossier_html(context) -> str   # the HTML they are printed from
     render_consignment_certificate(context) -> RenderedPdf  # phytosanitary or veterinary
     consignment_json(context) -> bytes   # its data in the UN/CEFACT SPS vocabulary
+
+The renderers of issued documents take ``development_seal=True`` to print the development
+seal's name across every page. ``certtrack.pdf.seal`` seals a rendered PDF (PAdES, pyHanko)
+and checks a PDF's seal; ``certtrack.pdf.seal_keys`` loads the key (PKCS#12, PKCS#11) and makes
+the development seal; ``certtrack.pdf.compact`` cuts the embedded CJK font to the glyphs used.
 """
 
 from certtrack.pdf.consignment import (

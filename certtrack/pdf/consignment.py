@@ -30,21 +30,23 @@ def consignment_json(context: dict) -> bytes:
     return to_json(sps_certificate(context))
 
 
-def consignment_html(context: dict) -> str:
+def consignment_html(context: dict, *, development_seal: bool = False) -> str:
     """The HTML a consignment certificate is printed from; changes nothing."""
     check_plain(context, "consignment")
     require_keys(context, CONSIGNMENT_KEYS, "consignment")
-    return render_html(TEMPLATES[context["kind"]], c=context,
+    return render_html(TEMPLATES[context["kind"]], c=context, development_seal=development_seal,
                        qr=qr_data_uri(context["verification_url"]))
 
 
-def render_consignment_certificate(context: dict) -> RenderedPdf:
+def render_consignment_certificate(context: dict, *,
+                                   development_seal: bool = False) -> RenderedPdf:
     """Render a phytosanitary or veterinary certificate (by ``context['kind']``), with
-    consignment_json() embedded as the PDF/A-3 associated file ``certificate.json``.
+    consignment_json() embedded as the PDF/A-3 associated file ``certificate.json``;
+    ``development_seal`` as for render_certificate.
 
     Raises as certtrack.pdf.render_certificate does.
     """
-    html = consignment_html(context)
+    html = consignment_html(context, development_seal=development_seal)
     attachment = PdfAttachment(
         name=DATA_FILE, content=consignment_json(context),
         description=f"SPS certificate data {context['number']}", relationship="Data",

@@ -15,6 +15,7 @@ from weasyprint import CSS, HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
+from certtrack.pdf.compact import compact_cid_fonts
 from certtrack.pdf.fetcher import StrictFetcher
 from certtrack.pdf.rendered import PdfAttachment, PdfRenderError, RenderedPdf
 
@@ -108,7 +109,7 @@ def _write(document, options: dict) -> bytes:
         # WeasyPrint 70 opens its sRGB profile for the PDF/A output intent and never closes
         # it; nothing of ours leaks, so that one ResourceWarning is silenced.
         warnings.filterwarnings("ignore", r"unclosed file .*sRGB2014\.icc", ResourceWarning)
-        return document.write_pdf(**options)
+        return document.write_pdf(finisher=compact_cid_fonts, **options)
 
 
 def _weasy_attachment(item: PdfAttachment) -> Attachment:

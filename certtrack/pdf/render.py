@@ -36,7 +36,7 @@ def qr_data_uri(url: str) -> str:
     return segno.make(url, error="m", micro=False).svg_data_uri(border=4, xmldecl=False)
 
 
-def certificate_html(context: dict, *, draft: bool = False) -> str:
+def certificate_html(context: dict, *, draft: bool = False, development_seal: bool = False) -> str:
     """The HTML a certificate is printed from, with CERTIFICATE_STYLES (the benchmark renders
     it outside our pipeline too). Changes nothing; raises TypeError, KeyError and
     jinja2.UndefinedError as render_certificate does.
@@ -44,40 +44,44 @@ def certificate_html(context: dict, *, draft: bool = False) -> str:
     check_plain(context, "certificate")
     require_keys(context, CERTIFICATE_KEYS, "certificate")
     return render_html("certificate.html", c=context, draft=draft,
+                       development_seal=development_seal,
                        qr=qr_data_uri(context["verification_url"]))
 
 
-def dossier_html(context: dict) -> str:
+def dossier_html(context: dict, *, development_seal: bool = False) -> str:
     """The HTML a dossier is printed from, with DOSSIER_STYLES. Raises as certificate_html."""
     check_plain(context, "dossier")
     require_keys(context, DOSSIER_KEYS, "dossier")
-    return render_html("dossier.html", d=context)
+    return render_html("dossier.html", d=context, development_seal=development_seal)
 
 
-def render_certificate(context: dict, *, draft: bool = False) -> RenderedPdf:
+def render_certificate(context: dict, *, draft: bool = False,
+                       development_seal: bool = False) -> RenderedPdf:
     """Render a certificate of export eligibility (keys: contexts.CertificateContext).
 
     The QR code carries ``verification_url``. The issued certificate embeds certificate_json()
     as the PDF/A-3 associated file ``certificate.json``; a ``draft`` preview is watermarked
     DRAFT and carries no data file, so that a preview can never pass for issued data.
-    Changes nothing. Raises TypeError (a value is not plain), KeyError (a key is missing),
-    jinja2.UndefinedError (a nested key is missing), PdfRenderError and FileNotFoundError
-    (see engine.write_pdf).
+    ``development_seal`` marks every page as sealed with the development seal, not valid for
+    export (the seal itself is applied by certtrack.pdf.seal). Changes nothing. Raises
+    TypeError (a value is not plain), KeyError (a key is missing), jinja2.UndefinedError (a
+    nested key is missing), PdfRenderError and FileNotFoundError (see engine.write_pdf).
     """
-    html = certificate_html(context, draft=draft)
+    html = certificate_html(context, draft=draft, development_seal=development_seal)
     attachments = () if draft else (_certificate_attachment(context),)
     from certtrack.pdf import engine  # WeasyPrint is imported on first use only
 
     return engine.write_pdf(html, CERTIFICATE_STYLES, attachments)
 
 
-def render_dossier(context: dict) -> RenderedPdf:
+def render_dossier(context: dict, *, development_seal: bool = False) -> RenderedPdf:
     """Render a recommendation dossier (keys: contexts.DossierContext).
 
-    Letter, contents with page numbers, list of enterprises and one section per enterprise.
-    Changes nothing; raises as render_certificate does.
+    Letter, contents with page numbers, list of enterprises and one section per enterprise;
+    ``development_seal`` as for render_certificate. Changes nothing; raises as
+    render_certificate does.
     """
-    html = dossier_html(context)
+    html = dossier_html(context, development_seal=development_seal)
     from certtrack.pdf import engine  # WeasyPrint is imported on first use only
 
     return engine.write_pdf(html, DOSSIER_STYLES)

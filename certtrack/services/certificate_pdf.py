@@ -2,9 +2,10 @@
 
 The issue writes the certificate's row and number in one short transaction (docs/security.md
 items 19, 20); this job renders the PDF from the data stored with the row, outside any
-transaction, then stores the bytes and attaches them with one guarded UPDATE (`pdf_id IS
-NULL`). A job run twice, or a job that died mid-render and was run again, therefore leaves
-exactly one stored PDF per certificate, and never renders a certificate that already has one.
+transaction, seals it (services/seal.py: sealed once, at issue), then stores the sealed bytes
+and attaches them with one guarded UPDATE (`pdf_id IS NULL`). A job run twice, or a job that
+died mid-render and was run again, therefore leaves exactly one stored PDF per certificate,
+and never renders a certificate that already has one.
 """
 
 from datetime import date, timedelta
@@ -17,6 +18,7 @@ from certtrack.models.base import utcnow
 from certtrack.pdf import render_certificate
 from certtrack.services.audit import record_event
 from certtrack.services.permissions import SYSTEM
+from certtrack.services.seal import issue_sealed
 from certtrack.services.transaction import transaction
 
 DATE_KEYS = ("issued_on", "valid_from", "valid_to", "listed_on")
@@ -37,11 +39,13 @@ def context_from_data(data: dict) -> dict:
 
 
 def render_pending_certificate(certificate_id: int) -> bool:
-    """Take a certificate id; render, store and attach its PDF unless it has one already.
+    """Take a certificate id; render, seal, store and attach its PDF unless it has one already.
 
-    Returns True when this call attached the PDF. Writes the StoredPdf, the certificate's
-    pdf_id and a system audit row in one short transaction.
-    Raises what rendering raises (PdfRenderError...): the job is then retried.
+    Returns True when this call attached the PDF (the sealed bytes and their SHA-256).
+    Writes the StoredPdf, the certificate's pdf_id and a system audit row in one short
+    transaction.
+    Raises what rendering and sealing raise (PdfRenderError, SealUnavailable...): the job is
+    then retried.
     """
     certificate = db.session.get(Certificate, certificate_id)
     if certificate is None or certificate.pdf_id is not None:
@@ -50,7 +54,7 @@ def render_pending_certificate(certificate_id: int) -> bool:
     context = context_from_data(certificate.data)
     application_id = certificate.registration.application_id
     db.session.rollback()  # end the read transaction: nothing is held while rendering
-    rendered = render_certificate(context)
+    rendered = issue_sealed(render_certificate, context)
     try:
         with transaction():
             _attach(certificate_id, application_id, context["number"], rendered)

@@ -10,7 +10,6 @@ downloads serve the stored bytes.
 """
 
 import json
-import secrets
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from certtrack.domain.identifiers import format_certificate_number
+from certtrack.domain.verification import new_verification_code
 from certtrack.domain.vocabulary import CertificateStatus, codes
 from certtrack.domain.workflow import Role
 from certtrack.extensions import db
@@ -31,7 +31,13 @@ from certtrack.services.applications import local_today
 from certtrack.services.audit import record_event
 from certtrack.services.certificate_pdf import render_pending_certificate
 from certtrack.services.errors import NotFound, ValidationFailed
-from certtrack.services.notifications import enterprise_users, link, notify, public_url
+from certtrack.services.notifications import (
+    enterprise_users,
+    link,
+    notify,
+    public_url,
+    verification_url,
+)
 from certtrack.services.officials import signer
 from certtrack.services.permissions import has_role, owns, require_registrar
 from certtrack.services.print_context import certificate_context
@@ -39,11 +45,6 @@ from certtrack.services.transaction import transaction
 
 STATUSES = codes(CertificateStatus)
 ENDED_REGISTRATION = ("revoked", "cancelled", "invalidated")
-
-
-def verification_url(number: str, code: str) -> str:
-    """The public verification page of a certificate: PUBLIC_BASE_URL and the QR target path."""
-    return public_url("verify.certificate", number=number, code=code)
 
 
 def certificate_status(certificate: Certificate, today: date | None = None) -> str:
@@ -215,7 +216,7 @@ def _issue_locked(actor, registration, replaces, reason: str, today: date) -> Ce
     if refusal:
         raise ValidationFailed({"": [refusal]})
     number = format_certificate_number(today.year, next_serial(today.year))
-    code = secrets.token_urlsafe(24)
+    code = new_verification_code()
     context = certificate_context(
         registration, number=number, verification_url=verification_url(number, code),
         issued_on=today, officer=signer(actor, registration.gacc_category.committee),

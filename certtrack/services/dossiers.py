@@ -24,6 +24,7 @@ from certtrack.services.audit import record_event
 from certtrack.services.dossier_context import dossier_context
 from certtrack.services.errors import Conflict, NotFound, PermissionDenied
 from certtrack.services.permissions import can_see_application, has_role, require_registrar
+from certtrack.services.seal import issue_sealed
 from certtrack.services.transaction import transaction
 
 # The states of an application that the registrar has recommended to GACC.
@@ -52,7 +53,7 @@ def _generate(actor, application: Application | None = None,
         context = dossier_context(chosen, reference=f"REC-{label}-{version}",
                                   date=local_today(), signatory=actor,
                                   batch=batch.reference if batch else None)
-    rendered = render_dossier(context)
+    rendered = issue_sealed(render_dossier, context)
     condition, model, subject_id = _subject(application, batch)
     with transaction():
         db.session.execute(update(model).where(model.id == subject_id)

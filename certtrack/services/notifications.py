@@ -6,6 +6,7 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import func, select, update
 
+from certtrack.domain.verification import verification_url as domain_verification_url
 from certtrack.domain.vocabulary import NotificationKind, codes
 from certtrack.domain.workflow import Role
 from certtrack.extensions import db
@@ -48,6 +49,12 @@ def public_url(endpoint: str, **args) -> str:
     """The absolute URL of an endpoint under PUBLIC_BASE_URL (e-mails, the QR code)."""
     base = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
     return base + app_path(endpoint, **args)
+
+
+def verification_url(number: str, code: str, kind: str = "certificate") -> str:
+    """The canonical verification address of a certificate under PUBLIC_BASE_URL: the one
+    address its QR code, printed link and JSON carry (domain.verification)."""
+    return domain_verification_url(current_app.config["PUBLIC_BASE_URL"], number, code, kind)
 
 
 def notify(users, kind: str, message, target: Link | None = None,

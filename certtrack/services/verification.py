@@ -8,7 +8,6 @@ kept 90 days; the throttle counts by a keyed hash of the address.
 
 import hashlib
 import hmac
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -21,18 +20,21 @@ from certtrack.domain.identifiers import (
     format_certificate_number,
     parse_certificate_number,
 )
+from certtrack.domain.verification import code_matches, new_verification_code
 from certtrack.extensions import db
 from certtrack.models import Certificate, StoredPdf, VerificationLog
 from certtrack.models.base import utcnow
+from certtrack.pdf.seal import SealCheck, check_seal
 from certtrack.services import throttle as counters
 from certtrack.services.certificates import certificate_status
 from certtrack.services.errors import Throttled
+from certtrack.services.seal import seal_key
 from certtrack.services.transaction import transaction
 
 CHANNELS = ("qr", "form", "pdf", "api")
 LOG_KEPT_DAYS = 90
 MAX_CODE_LENGTH = 64
-_DUMMY_CODE = secrets.token_urlsafe(24)
+_DUMMY_CODE = new_verification_code()
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,8 @@ def _normalised(number: str) -> str | None:
 def find_certificate(number: str, code: str) -> Certificate | None:
     """The certificate with this number whose verification code is `code`, else None.
 
-    The code is compared in constant time whether or not the number exists.
+    The code is compared in constant time whether or not the number exists, in any case and
+    with or without separators (domain.verification.code_matches).
     """
     normalised = _normalised(number)
     certificate = None
@@ -95,8 +98,7 @@ def find_certificate(number: str, code: str) -> Certificate | None:
         certificate = db.session.scalar(select(Certificate).where(
             Certificate.number == normalised))
     expected = certificate.verification_code if certificate is not None else _DUMMY_CODE
-    given = (code or "")[:MAX_CODE_LENGTH].encode()
-    matches = secrets.compare_digest(expected.encode(), given)
+    matches = code_matches(expected, (code or "")[:MAX_CODE_LENGTH])
     return certificate if certificate is not None and matches else None
 
 
@@ -143,3 +145,16 @@ def verify(address: str | None, number: str, code: str, channel: str,
             certificate_id=answer.certificate.id if answer.found else None,
             data={"status": answer.status} if answer.found and content is not None else {}))
     return answer
+
+
+def check_uploaded_seal(address: str | None, content: bytes) -> SealCheck:
+    """Take the visitor's address and an uploaded PDF; say whether its electronic seal is
+    intact and by whom, trusting the CA certificates of the authority's seal.
+
+    Counts one look-up in the throttle (one commit); nothing is kept of the file.
+    :raise Throttled: too many look-ups from this address.
+    :raise SealUnavailable: the seal's CA certificates cannot be loaded.
+    """
+    with transaction():
+        throttle(address)
+    return check_seal(content, seal_key().trust_roots)

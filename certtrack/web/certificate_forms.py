@@ -1,5 +1,6 @@
 """Forms of the certificate pages: public verification, the PDF check and the replacement."""
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, FileField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
@@ -26,6 +27,29 @@ class PdfCheckForm(BaseForm):
     def validate_file(self, field):
         if not field.data or not getattr(field.data, "filename", ""):
             raise ValidationError(_l("Choose the PDF file to check."))
+
+
+class SealCheckForm(BaseForm):
+    """A PDF whose electronic seal the public wants checked: a PDF, and not too large."""
+
+    file = FileField(_l("The PDF to check"),
+                     description=_l("A certificate or a dossier as you received it. The file "
+                                    "is checked and not kept."))
+
+    def validate_file(self, field):
+        upload = field.data
+        if not upload or not getattr(upload, "filename", ""):
+            raise ValidationError(_l("Choose the PDF file to check."))
+        limit = current_app.config["SEAL_CHECK_MAX_BYTES"]
+        upload.stream.seek(0, 2)
+        size = upload.stream.tell()
+        upload.stream.seek(0)
+        if size > limit:
+            raise ValidationError(_l("Files of at most %(size)s MB are checked.",
+                                     size=f"{limit / (1024 * 1024):g}"))
+        if upload.stream.read(5) != b"%PDF-":
+            raise ValidationError(_l("This file is not a PDF."))
+        upload.stream.seek(0)
 
 
 class ReplaceForm(BaseForm):

@@ -1,8 +1,10 @@
 """Consignment certificates outside the exporter's pages: downloads for those who may see the
 consignment, and the public verification page that the QR code opens."""
 
-from flask import Blueprint, g, jsonify, render_template, request
+from flask import Blueprint, abort, g, jsonify, redirect, render_template, request
 
+from certtrack.domain.verification import canonical_code, verification_path
+from certtrack.services import seal
 from certtrack.services.consignments import status
 from certtrack.web.access import public
 from certtrack.web.issued import pdf_response
@@ -36,4 +38,16 @@ def certificate(number: str, code: str):
     if not answer.found:
         return render_template("consignments/verify.html", answer=answer), 404
     return render_template("consignments/verify.html", answer=answer,
-                           certificate=answer.certificate)
+                           certificate=answer.certificate,
+                           development_seal=seal.development_seal_in_use())
+
+
+@bp.get("/verify/consignment/<number>")
+@public
+def short_address(number: str):
+    """`/verify/consignment/<number>?code=...` moved for good (301) to the canonical address."""
+    code = request.args.get("code", "")
+    if not code.strip():
+        abort(404)
+    path = verification_path(number, canonical_code(code), "consignment")
+    return redirect(request.script_root + path, 301)

@@ -1,12 +1,14 @@
-"""Public verification of certificates, without signing in: the form, the QR target and the
-check of a PDF received. A wrong code and an unknown number get the same 404 page."""
+"""Public verification of certificates, without signing in: the form, the QR target, the
+check of a PDF received against the issued one and the check of any PDF's electronic seal.
+A wrong code and an unknown number get the same 404 page."""
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, redirect, render_template, request
 from werkzeug.datastructures import CombinedMultiDict
 
-from certtrack.services import verification
+from certtrack.domain.verification import canonical_code, verification_path
+from certtrack.services import seal, verification
 from certtrack.web.access import public
-from certtrack.web.certificate_forms import PdfCheckForm, VerifyForm
+from certtrack.web.certificate_forms import PdfCheckForm, SealCheckForm, VerifyForm
 
 bp = Blueprint("verify", __name__)
 
@@ -19,6 +21,7 @@ def _answer(answer, number: str, check_form=None, status: int = 200):
     return render_template("public/certificate.html", answer=answer,
                            data=answer.certificate.data, number=answer.certificate.number,
                            code=answer.certificate.verification_code,
+                           development_seal=seal.development_seal_in_use(),
                            check_form=check_form or PdfCheckForm()), status
 
 
@@ -48,3 +51,36 @@ def certificate(number: str, code: str):
     content = form.file.data.read()
     answer = verification.verify(request.remote_addr, number, code, "pdf", content=content)
     return _answer(answer, number)
+
+
+@bp.get("/verify/<number>")
+@public
+def short_address(number: str):
+    """`/verify/<number>?code=...` moved for good (301) to the canonical address; without a
+    code, the form with the number filled in."""
+    code = request.args.get("code", "")
+    if not code.strip():
+        form = VerifyForm(data={"number": number})
+        return render_template("public/verify.html", form=form, not_found=False)
+    return redirect(request.script_root + verification_path(number, canonical_code(code)), 301)
+
+
+@bp.route("/verify/seal", methods=["GET", "POST"])
+@public
+def seal_check():
+    """The check of an uploaded PDF's electronic seal: intact and by whom, altered, or none."""
+    development = seal.development_seal_in_use()
+    if request.method == "GET":
+        return render_template("public/seal_check.html", form=SealCheckForm(), check=None,
+                               development_seal=development)
+    try:
+        form = SealCheckForm(CombinedMultiDict((request.files, request.form)))
+        if not form.validate():
+            return render_template("public/seal_check.html", form=form, check=None,
+                                   development_seal=development), 422
+        check = verification.check_uploaded_seal(request.remote_addr, form.file.data.read())
+    finally:  # a large upload is spooled to a temporary file: closed at once, never kept
+        for upload in request.files.values():
+            upload.close()
+    return render_template("public/seal_check.html", form=SealCheckForm(), check=check,
+                           development_seal=development)

@@ -350,7 +350,7 @@ def _scan_qr_code(pdf: bytes, tmp_path, shot) -> str:
 def _stored_verification_url(server, number: str) -> str:
     from certtrack.extensions import db
     from certtrack.models import Certificate
-    from certtrack.services.certificates import verification_url
+    from certtrack.services.notifications import verification_url
 
     with server.app.app_context():
         certificate = db.session.query(Certificate).filter_by(number=number).one()

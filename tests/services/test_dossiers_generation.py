@@ -179,7 +179,7 @@ def test_a_dossier_that_cannot_be_rendered_leaves_the_recommendation_standing(
         registrar, monkeypatch, caplog):
     application = _positive("Steppe Grain LLP")
 
-    def refuse(context):
+    def refuse(context, **options):
         raise PdfRenderError("fonts missing")
 
     monkeypatch.setattr(dossiers, "render_dossier", refuse)

@@ -40,11 +40,11 @@ def test_a_second_run_of_the_job_stores_nothing_more(ctx):
 def test_a_render_interrupted_once_runs_again_and_stores_exactly_one_pdf(ctx, monkeypatch):
     real_render, calls = certificate_pdf.render_certificate, []
 
-    def interrupted_once(context):
+    def interrupted_once(context, **options):
         calls.append(context["number"])
         if len(calls) == 1:
             raise KeyboardInterrupt  # what a worker's shutdown raises in a running job
-        return real_render(context)
+        return real_render(context, **options)
 
     monkeypatch.setattr(certificate_pdf, "render_certificate", interrupted_once)
     _registrar, _exporter, _registration, certificate = make_certificate()
@@ -82,7 +82,7 @@ def test_a_job_failing_every_attempt_is_listed_for_admins_and_can_be_retried(
         ctx, client, lost_jobs, monkeypatch):
     _registrar, _exporter, _registration, certificate = make_certificate()
 
-    def broken(context):
+    def broken(context, **options):
         raise OSError("fonts folder unreadable")
 
     monkeypatch.setattr(certificate_pdf, "render_certificate", broken)

@@ -46,8 +46,9 @@ ROLES = ("anonymous", "exporter_a", "exporter_b", "inspector", "inspector_other_
 # Endpoints anyone may reach without signing in. Adding one is a decision: it must be marked
 # with @access.public in the code *and* listed here.
 ALLOW_LIST = {"static", "public.index", "public.healthz", "auth.login", "auth.language",
-              "verify.form", "verify.certificate", "register.index", "register.csv",
-              "consignment_verify.certificate"}
+              "verify.form", "verify.certificate", "verify.short_address", "verify.seal_check",
+              "register.index", "register.csv", "consignment_verify.certificate",
+              "consignment_verify.short_address"}
 
 # (endpoint, method) → status per role, in the order of ROLES:
 #   anonymous, exporter A, exporter B, inspector (phytosanitary, KZ-11), inspector of another
@@ -176,6 +177,11 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("verify.form", "GET"): ALL_200,
     ("verify.certificate", "GET"): ALL_200,
     ("verify.certificate", "POST"): (422,) * 8,
+    # The short address without a code: the form with the number filled in (with one, a
+    # redirect to the canonical address). The seal check: the form; no file sent, 422.
+    ("verify.short_address", "GET"): ALL_200,
+    ("verify.seal_check", "GET"): ALL_200,
+    ("verify.seal_check", "POST"): (422,) * 8,
     ("register.index", "GET"): ALL_200,
     ("register.csv", "GET"): ALL_200,
     # A's certificate: its exporter and the registrars; the batch dossier of A's registration:
@@ -187,6 +193,7 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("consignment_verify.certificate_pdf", "GET"): (302,) + (404,) * 7,
     ("consignment_verify.certificate_json", "GET"): (302,) + (404,) * 7,
     ("consignment_verify.certificate", "GET"): (404,) * 8,
+    ("consignment_verify.short_address", "GET"): (404,) * 8,
     # The registrar's certificate pages for A's registration, which has its certificate: issuing
     # again is refused (flash and redirect); the replacement form without a reason fails (422).
     ("certificates.preview", "GET"): (302,) + (403,) * 5 + (200, 403),
@@ -446,6 +453,10 @@ def test_allow_listed_endpoints_answer_anonymous_visitors(world, endpoint):
             assert response.status_code == 404
             assert "No certificate matches this number and code." in response.get_data(
                 as_text=True)
+    elif endpoint == "consignment_verify.short_address":
+        # Without a code there is nothing to redirect to.
+        with client.get(url) as response:
+            assert response.status_code == 404
     else:
         with client.get(url) as response:
             assert response.status_code == 200

@@ -4,12 +4,11 @@ One write transaction, as for certificates of export eligibility (security.md it
 the guarded UPDATE of the consignment (under_inspection -> issued) takes the write lock first,
 so of racing issuers exactly one goes on; the gate is then checked again under that lock; the
 number comes from one UPDATE ... RETURNING of the kind's counter for the year; the PDF, which
-prints the number, is rendered and stored with its row before the commit. A refusal raises
+prints the number, is rendered, sealed and stored with its row before the commit. A refusal raises
 before anything is written, so no row and no number are used.
 """
 
 import json
-import secrets
 from datetime import date
 
 from flask_babel import gettext as _
@@ -18,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from certtrack.domain.consignment import format_consignment_certificate_number
+from certtrack.domain.verification import new_verification_code
 from certtrack.extensions import db
 from certtrack.models import (
     Consignment,
@@ -34,13 +34,9 @@ from certtrack.services.consignments.gate import gate_refusals
 from certtrack.services.consignments.inspection import issue_blockers, require_inspector
 from certtrack.services.consignments.workflow import apply_consignment_transition, check_version
 from certtrack.services.errors import ValidationFailed
-from certtrack.services.notifications import enterprise_users, notify, public_url
+from certtrack.services.notifications import enterprise_users, notify, verification_url
+from certtrack.services.seal import issue_sealed
 from certtrack.services.transaction import transaction
-
-
-def consignment_verification_url(number: str, code: str) -> str:
-    """The public verification page of a consignment certificate (what its QR code carries)."""
-    return public_url("consignment_verify.certificate", number=number, code=code)
 
 
 def next_consignment_serial(kind: str, year: int) -> int:
@@ -69,7 +65,7 @@ def _refuse_if_barred(consignment: Consignment) -> None:
 
 def _store(actor: User, consignment: Consignment, context: dict, code: str,
            replaces: ConsignmentCertificate | None) -> ConsignmentCertificate:
-    rendered = render_consignment_certificate(context)
+    rendered = issue_sealed(render_consignment_certificate, context)
     kind = "phytosanitary" if consignment.kind == "phyto" else "veterinary"
     pdf = StoredPdf(kind=kind, sha256=rendered.sha256,
                     size=len(rendered.content), pages=rendered.pages, content=rendered.content)
@@ -92,9 +88,9 @@ def _write(actor: User, consignment: Consignment, today: date,
            reason: str = "") -> ConsignmentCertificate:
     serial = next_consignment_serial(consignment.kind, today.year)
     number = format_consignment_certificate_number(consignment.kind, today.year, serial)
-    code = secrets.token_urlsafe(24)
+    code = new_verification_code()
     context = consignment_context(
-        consignment, number=number, verification_url=consignment_verification_url(number, code),
+        consignment, number=number, verification_url=verification_url(number, code, "consignment"),
         issued_on=today, officer=actor, replaces=replaces.number if replaces else None)
     certificate = _store(actor, consignment, context, code, replaces)
     record_event(actor, "consignment_certificate_issued", object_type="consignment",

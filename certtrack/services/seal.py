@@ -1,0 +1,87 @@
+"""The issuing authority's electronic seal: loaded from the settings, applied once at issue to
+every certificate and dossier; its CA certificates are what the public seal check trusts
+(services/verification.check_uploaded_seal).
+
+Production names a PKCS#12 file (SEAL_PKCS12_PATH) or a PKCS#11 token (SEAL_PKCS11_MODULE);
+elsewhere, when neither is set, the development seal that `flask init-seal` writes to
+SEAL_FOLDER is used, and every document it seals says so on each page.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+from flask import current_app
+
+from certtrack.pdf import RenderedPdf
+from certtrack.pdf.seal import seal_pdf
+from certtrack.pdf.seal_keys import (
+    CA_FILE,
+    PKCS12_FILE,
+    SealKey,
+    create_development_seal,
+    load_certificates,
+    load_pkcs11,
+    load_pkcs12,
+)
+
+_CACHE = "certtrack.seal"
+
+
+class SealUnavailable(RuntimeError):
+    """No seal can be loaded: nothing is issued unsealed (the job is retried)."""
+
+
+def development_seal_in_use() -> bool:
+    """True when documents are sealed with the development seal (no production seal set)."""
+    config = current_app.config
+    return not (config["SEAL_PKCS12_PATH"] or config["SEAL_PKCS11_MODULE"])
+
+
+def init_development_seal() -> bool:
+    """Create the development seal in SEAL_FOLDER unless it exists; True when created."""
+    return create_development_seal(current_app.config["SEAL_FOLDER"])
+
+
+def seal_key() -> SealKey:
+    """The seal the settings name, loaded once per application.
+
+    :raise SealUnavailable: the file, token or development seal cannot be loaded.
+    """
+    cached = current_app.extensions.get(_CACHE)
+    if cached is None:
+        try:
+            cached = _load(current_app.config)
+        except (OSError, ValueError, ImportError) as error:
+            raise SealUnavailable(f"the seal cannot be loaded: {error}") from error
+        current_app.extensions[_CACHE] = cached
+    return cached
+
+
+def _load(config) -> SealKey:
+    roots = load_certificates(config["SEAL_TRUST_ROOTS"]) if config["SEAL_TRUST_ROOTS"] else ()
+    if config["SEAL_PKCS11_MODULE"]:
+        return load_pkcs11(config["SEAL_PKCS11_MODULE"], config["SEAL_PKCS11_TOKEN_LABEL"],
+                           config["SEAL_PKCS11_KEY_LABEL"], config["SEAL_PKCS11_CERT_LABEL"],
+                           config["SEAL_PKCS11_PIN"], roots)
+    if config["SEAL_PKCS12_PATH"]:
+        return load_pkcs12(config["SEAL_PKCS12_PATH"], config["SEAL_PKCS12_PASSPHRASE"], roots)
+    path = os.path.join(config["SEAL_FOLDER"], PKCS12_FILE)
+    if not os.path.exists(path):
+        raise OSError(f"no development seal in {config['SEAL_FOLDER']}: run "
+                      "`flask --app certtrack init-seal` (make run does)")
+    roots += load_certificates([os.path.join(config["SEAL_FOLDER"], CA_FILE)])
+    return load_pkcs12(path, None, roots)
+
+
+def issue_sealed(render: Callable[..., RenderedPdf], context: dict) -> RenderedPdf:
+    """Render a document to be issued with `render` (a certtrack.pdf renderer) and seal it.
+
+    The development seal is also printed across every page. Returns the sealed bytes and the
+    SHA-256 of the sealed file, which is what is stored and published.
+    :raise SealUnavailable: no seal; PdfRenderError and what rendering raises.
+    """
+    key = seal_key()
+    rendered = render(context, development_seal=key.development)
+    return seal_pdf(rendered, key, long_term=current_app.config["SEAL_LONG_TERM"])

@@ -1,0 +1,165 @@
+"""The electronic seal (PAdES): poppler's pdfsig and pyHanko's validator both see one intact
+seal by the authority; one changed byte breaks it for both; sealing keeps PDF/A-3b intact."""
+
+import io
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from certtrack import create_app
+from certtrack.demo.certificate import demo_certificate_context
+from certtrack.pdf import render_certificate
+from certtrack.pdf.seal import check_seal, seal_pdf
+from certtrack.pdf.seal_keys import DEVELOPMENT_SEAL_NAME, PKCS12_FILE
+from certtrack.services import seal
+
+
+@pytest.fixture(scope="module")
+def seal_app():
+    return create_app({"TESTING": True, "SECRET_KEY": "test-secret-key",
+                       "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+@pytest.fixture(scope="module")
+def documents(seal_app, tmp_path_factory):
+    """The demo certificate as rendered for the development seal, then as sealed at issue,
+    both written to files."""
+    folder = tmp_path_factory.mktemp("sealed")
+    with seal_app.app_context():
+        plain = render_certificate(demo_certificate_context(), development_seal=True)
+        sealed = seal.issue_sealed(render_certificate, demo_certificate_context())
+        roots = seal.seal_key().trust_roots
+    (folder / "plain.pdf").write_bytes(plain.content)
+    (folder / "sealed.pdf").write_bytes(sealed.content)
+    return folder, plain, sealed, roots
+
+
+def _pdfsig(path) -> str:
+    return subprocess.run(["pdfsig", str(path)], capture_output=True, text=True,
+                          check=False).stdout
+
+
+def _one_byte_changed(content: bytes) -> bytes:
+    """The file with one byte of a compressed page stream flipped: still a PDF, not the one
+    sealed."""
+    at = content.index(b"stream\n", len(content) // 3) + len(b"stream\n") + 20
+    changed = bytearray(content)
+    changed[at] ^= 0x01
+    return bytes(changed)
+
+
+def test_pdfsig_lists_one_valid_signature_by_the_authority(documents):
+    folder = documents[0]
+    report = _pdfsig(folder / "sealed.pdf")
+    assert "Signature #1" in report and "Signature #2" not in report
+    assert f"Signer Certificate Common Name: {DEVELOPMENT_SEAL_NAME}" in report
+    assert "Signature Validation: Signature is Valid." in report
+    assert "Total document signed" in report
+    assert "Signing Time:" in report
+    assert "Signature #1" not in _pdfsig(folder / "plain.pdf")
+
+
+def test_pyhanko_reports_the_seal_intact_and_by_whom(documents):
+    _folder, plain, sealed, roots = documents
+    check = check_seal(sealed.content, roots)
+    assert (check.result, check.signer) == ("intact", DEVELOPMENT_SEAL_NAME)
+    assert check.development and check.signed_at
+    assert check_seal(sealed.content, ()).result == "untrusted"
+    assert check_seal(plain.content, roots).result == "unsealed"
+    assert check_seal(b"%PDF-1.7 but nothing else", roots).result == "unreadable"
+
+
+def test_one_changed_byte_breaks_the_seal_for_both_tools(documents, tmp_path):
+    _folder, _plain, sealed, roots = documents
+    changed = _one_byte_changed(sealed.content)
+    assert len(changed) == len(sealed.content) and changed != sealed.content
+    path = tmp_path / "changed.pdf"
+    path.write_bytes(changed)
+    report = _pdfsig(path)
+    assert "Signature #1" in report and "Signature is Valid" not in report
+    assert "Digest Mismatch" in report
+    assert check_seal(changed, roots).result == "altered"
+    assert check_seal(sealed.content + b"%appended\n", roots).result == "altered"
+
+
+def test_sealing_appends_and_keeps_the_pdf_a_3b_document_as_rendered(documents):
+    _folder, plain, sealed, _roots = documents
+    assert sealed.content.startswith(plain.content)  # an incremental update only
+    before, after = PdfReader(_folder_file(documents, "plain.pdf")), \
+        PdfReader(_folder_file(documents, "sealed.pdf"))
+    assert after.metadata == before.metadata
+    root, old_root = after.trailer["/Root"], before.trailer["/Root"]
+    assert root["/Metadata"].get_object().get_data() == \
+        old_root["/Metadata"].get_object().get_data()
+    intents = [(i["/S"], i.raw_get("/DestOutputProfile").idnum) for i in root["/OutputIntents"]]
+    assert intents == [(i["/S"], i.raw_get("/DestOutputProfile").idnum)
+                       for i in old_root["/OutputIntents"]] and intents
+    assert [r.idnum for r in root["/AF"]] == [r.idnum for r in old_root["/AF"]]
+    assert list(after.attachments) == ["certificate.json"]
+    assert after.attachments["certificate.json"] == before.attachments["certificate.json"]
+    (field,) = root["/AcroForm"]["/Fields"]
+    widget = field.get_object()
+    assert widget["/FT"] == "/Sig" and widget["/F"] & 4  # printed, so PDF/A allows it
+    assert [float(x) for x in widget["/Rect"]] == [0, 0, 0, 0]  # no appearance needed
+    assert sealed.pages == plain.pages == 1
+
+
+def _folder_file(documents, name):
+    return documents[0] / name
+
+
+def test_the_development_seal_is_printed_on_every_page_it_seals(documents):
+    sealed_text = PdfReader(_folder_file(documents, "sealed.pdf")).pages[0].extract_text()
+    unmarked = render_certificate(demo_certificate_context()).content
+    plain_text = PdfReader(io.BytesIO(unmarked)).pages[0].extract_text()
+    assert "DEVELOPMENT SEAL — NOT VALID FOR EXPORT" in sealed_text
+    assert "开发测试印章" in sealed_text
+    assert "DEVELOPMENT SEAL" not in plain_text
+
+
+def test_init_seal_creates_the_development_seal_once(tmp_path):
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                      "SEAL_FOLDER": str(tmp_path / "seal")})
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["init-seal"])
+    assert first.exit_code == 0 and "Development seal created" in first.output
+    key_file = tmp_path / "seal" / PKCS12_FILE
+    made = key_file.read_bytes()
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+    again = runner.invoke(args=["init-seal"])
+    assert again.exit_code == 0 and "already" in again.output
+    assert key_file.read_bytes() == made
+    with app.app_context():
+        assert seal.seal_key().name == DEVELOPMENT_SEAL_NAME and seal.seal_key().development
+
+
+def test_a_missing_seal_stops_the_issue_with_a_clear_message(tmp_path):
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                      "SEAL_FOLDER": str(tmp_path / "none")})
+    with app.app_context(), pytest.raises(seal.SealUnavailable, match="init-seal"):
+        seal.issue_sealed(render_certificate, demo_certificate_context())
+
+
+def test_a_pkcs12_file_with_a_passphrase_seals_as_the_authority(documents, development_seal,
+                                                                  tmp_path):
+    from cryptography.hazmat.primitives.serialization import (
+        BestAvailableEncryption,
+        pkcs12,
+    )
+
+    key, cert, cas = pkcs12.load_key_and_certificates(
+        (development_seal / PKCS12_FILE).read_bytes(), None)
+    protected = tmp_path / "authority.p12"
+    protected.write_bytes(pkcs12.serialize_key_and_certificates(
+        b"authority", key, cert, cas, BestAvailableEncryption(b"1234")))
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                      "SEAL_PKCS12_PATH": str(protected), "SEAL_PKCS12_PASSPHRASE": 1234})
+    with app.app_context():
+        assert not seal.development_seal_in_use()
+        sealed = seal_pdf(documents[1], seal.seal_key())
+        assert check_seal(sealed.content, seal.seal_key().trust_roots).result == "intact"
+    wrong = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                        "SEAL_PKCS12_PATH": str(protected), "SEAL_PKCS12_PASSPHRASE": "nope"})
+    with wrong.app_context(), pytest.raises(seal.SealUnavailable):
+        seal.seal_key()
