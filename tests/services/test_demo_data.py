@@ -25,6 +25,7 @@ from certtrack.models import (
     Enterprise,
     Finding,
     LabResult,
+    Notification,
     Registration,
     Sample,
     User,
@@ -257,6 +258,10 @@ def test_the_demo_spreads_over_the_past_year_and_nothing_happens_in_the_future(s
     last = db.session.scalar(select(func.max(AuditEvent.at)))
     assert now - timedelta(days=366) <= first.replace(tzinfo=UTC) <= now - timedelta(days=300)
     assert last.replace(tzinfo=UTC) <= now
+    reminded = db.session.scalars(select(User.email).join(
+        Notification, Notification.user_id == User.id).where(
+        Notification.kind == "renewal_window")).all()
+    assert "altai-bal@demo.certtrack.kz" in reminded
     phyto = _user("phyto@demo.certtrack.kz")
     queue = db.session.scalars(review.queue_query(phyto, review.QueueFilters())).all()
     assert any(a.stage_deadline and a.stage_deadline < local_today() for a in queue)
