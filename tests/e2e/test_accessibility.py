@@ -45,6 +45,11 @@ VISITS = {
         "/admin/renewal-list/"]),
 }
 
+# On a phone, with the navigation unfolded.
+PHONE_VISIT = ("kostanay-astyk@demo.certtrack.kz", "ru", [
+    "/exporter/", "/exporter/consignments/", "/exporter/applications/{under_review}",
+    "/exporter/registrations"])
+
 
 def _first(query):
     return db.session.scalars(query.limit(1)).one()
@@ -100,6 +105,8 @@ def _sign_in(page, url: str, email: str) -> None:
 
 def _choose_language(page, url: str, locale: str) -> None:
     page.goto(url + "/")
+    if page.locator("header label.menu-button").is_visible():  # a phone: the menu is folded
+        page.locator("header label.menu-button").click()
     page.locator("#lang-select").select_option(locale)  # the page submits the choice
     expect(page.locator("html")).to_have_attribute("lang", locale)
 
@@ -114,29 +121,49 @@ def _violations(page, axe_source: str) -> list[str]:
             for rule, impact, help_text, nodes in results]
 
 
-@pytest.mark.parametrize("visit", list(VISITS))
-def test_pages_have_no_accessibility_violation(demo_server, browser, axe_source, ids, visit):
-    email, locale, paths = VISITS[visit]
+def _check(page, url: str, paths: list[str], locale: str, ids: dict, axe_source: str,
+           open_menu: bool = False) -> dict[str, list[str]]:
+    """The violations found on each page (pages without any are left out)."""
+    found = {}
+    for path in paths:
+        response = page.goto(url + path.format(**ids))
+        assert response.status == 200, path
+        expect(page.locator("html")).to_have_attribute("lang", locale)
+        if open_menu:
+            page.locator("header label.menu-button").click()
+            expect(page.locator("header nav")).to_be_visible()
+        if violations := _violations(page, axe_source):
+            found[path] = violations
+    return found
+
+
+def _visit(browser, server, axe_source, ids, who, viewport, open_menu=False) -> None:
+    email, locale, paths = who
     # The app forbids inline scripts (CSP); the checker is injected past it, for the test only.
-    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900},
-                                  bypass_csp=True)
+    context = browser.new_context(locale="en-US", viewport=viewport, bypass_csp=True)
     page = context.new_page()
     try:
         if email:
-            _sign_in(page, demo_server.url, email)
-        _choose_language(page, demo_server.url, locale)
-        found = {}
-        for path in paths:
-            response = page.goto(demo_server.url + path.format(**ids))
-            assert response.status == 200, path
-            expect(page.locator("html")).to_have_attribute("lang", locale)
-            if violations := _violations(page, axe_source):
-                found[path] = violations
+            _sign_in(page, server.url, email)
+        _choose_language(page, server.url, locale)
+        found = _check(page, server.url, paths, locale, ids, axe_source, open_menu)
         assert not found, "\n".join(f"{path}: {violation}" for path, violations in
                                      found.items() for violation in violations)
     finally:
         context.close()
-    assert not demo_server.errors, demo_server.errors
+    assert not server.errors, server.errors
+
+
+@pytest.mark.parametrize("visit", list(VISITS))
+def test_pages_have_no_accessibility_violation(demo_server, browser, axe_source, ids, visit):
+    _visit(browser, demo_server, axe_source, ids, VISITS[visit],
+           {"width": 1280, "height": 900})
+
+
+def test_pages_on_a_phone_with_the_menu_open_have_no_accessibility_violation(
+        demo_server, browser, axe_source, ids):
+    _visit(browser, demo_server, axe_source, ids, PHONE_VISIT, {"width": 360, "height": 740},
+           open_menu=True)
 
 
 def test_at_least_twenty_pages_in_four_languages_are_checked():
