@@ -10,10 +10,11 @@ PORT ?= 5000
 # one process.
 TEST_WORKERS ?= auto
 # WeasyPrint's system libraries, the fonts the PDFs embed, pdftotext for reviewing them, the
-# Chromium that the browser journey (tests/e2e) drives through Playwright, and Node.js, whose
-# npm installs the accessibility checker (axe-core) that the browser tests inject into pages.
+# Chromium that the browser journey (tests/e2e) drives through Playwright, the redis-server the
+# tests of the throttle's Redis counters start, and Node.js, whose npm installs the
+# accessibility checker (axe-core) that the browser tests inject into pages.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk \
-	fonts-dejavu-core poppler-utils chromium nodejs
+	fonts-dejavu-core poppler-utils chromium redis-server nodejs
 # The browser tests' npm packages, pinned by tests/e2e/package-lock.json.
 E2E_NODE := tests/e2e/node_modules/.package-lock.json
 PO_FILES := $(wildcard certtrack/translations/*/LC_MESSAGES/messages.po)
@@ -23,7 +24,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 
 run: install instance/config.py
 	$(FLASK) init-db
-	$(FLASK) seed-demo --if-empty
+	CERTTRACK_ALLOW_DEMO=true $(FLASK) seed-demo --if-empty
 	@echo "Serving on http://$(HOST):$(PORT) with the task queue's worker  (Ctrl+C stops both)"
 	@$(FLASK) worker & worker=$$!; \
 	trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \

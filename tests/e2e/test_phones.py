@@ -10,6 +10,8 @@ from certtrack.demo.seed import DEMO_PASSWORD
 from certtrack.extensions import db
 from certtrack.models import Application, Consignment, User
 
+from forms import totp_code
+
 pytestmark = pytest.mark.e2e
 
 PHONE = {"width": 360, "height": 740}
@@ -37,11 +39,12 @@ def exporter_pages(app, email: str = EXPORTER) -> list[str]:
             + [f"/exporter/consignments/{i}" for i in consignments])
 
 
-def sign_in(page, url: str, email: str) -> None:
-    page.goto(url + "/login")
+def sign_in(page, server, email: str) -> None:
+    page.goto(server.url + "/login")
     form = page.locator("main form")
     form.get_by_label("E-mail").fill(email)
     form.get_by_label("Password").fill(DEMO_PASSWORD)
+    form.get_by_label("Authentication code").fill(totp_code(server.app, email))
     form.get_by_role("button", name="Sign in").click()
     expect(page.locator("main h1")).to_be_visible()
 
@@ -66,7 +69,7 @@ def _too_wide(page, url: str, paths: list[str]) -> dict[str, int]:
 
 def test_no_page_of_the_exporters_journey_scrolls_sideways_on_a_phone(demo_server, phone):
     assert _too_wide(phone, demo_server.url, PUBLIC_PAGES) == {}
-    sign_in(phone, demo_server.url, EXPORTER)
+    sign_in(phone, demo_server, EXPORTER)
     paths = exporter_pages(demo_server.app)
     assert len(paths) > 20
     assert _too_wide(phone, demo_server.url, paths) == {}
@@ -74,12 +77,12 @@ def test_no_page_of_the_exporters_journey_scrolls_sideways_on_a_phone(demo_serve
 
 
 def test_a_newcomers_first_steps_fit_a_phone(demo_server, phone):
-    sign_in(phone, demo_server.url, NEWCOMER)
+    sign_in(phone, demo_server, NEWCOMER)
     assert _too_wide(phone, demo_server.url, ["/exporter/", "/exporter/enterprise/new"]) == {}
 
 
 def test_the_navigation_collapses_behind_a_menu_that_needs_no_javascript(demo_server, phone):
-    sign_in(phone, demo_server.url, EXPORTER)
+    sign_in(phone, demo_server, EXPORTER)
     phone.goto(demo_server.url + "/exporter/")
     navigation = phone.locator("header nav")
     expect(navigation).to_be_hidden()
@@ -92,7 +95,7 @@ def test_the_navigation_collapses_behind_a_menu_that_needs_no_javascript(demo_se
 
 
 def test_tables_become_stacked_rows_that_name_each_value(demo_server, phone):
-    sign_in(phone, demo_server.url, EXPORTER)
+    sign_in(phone, demo_server, EXPORTER)
     phone.goto(demo_server.url + "/exporter/consignments/")
     cell = phone.locator("main table tbody tr").first.locator("td").nth(1)
     label = cell.get_attribute("data-label")
