@@ -11,11 +11,14 @@ PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 # `make test` spreads the suite over one pytest-xdist worker per CPU; TEST_WORKERS=0 runs it in
 # one process.
 TEST_WORKERS ?= auto
-# WeasyPrint's system libraries, the fonts the PDFs embed, pdftotext for reviewing them, and
-# the Chromium that the browser journey (tests/e2e) drives through Playwright, and the
-# redis-server the tests of the throttle's Redis counters start.
+# WeasyPrint's system libraries, the fonts the PDFs embed, pdftotext for reviewing them, the
+# Chromium that the browser journey (tests/e2e) drives through Playwright, the redis-server the
+# tests of the throttle's Redis counters start, and Node.js, whose npm installs the
+# accessibility checker (axe-core) that the browser tests inject into pages.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk \
-	fonts-dejavu-core poppler-utils chromium redis-server
+	fonts-dejavu-core poppler-utils chromium redis-server nodejs
+# The browser tests' npm packages, pinned by tests/e2e/package-lock.json.
+E2E_NODE := tests/e2e/node_modules/.package-lock.json
 PO_FILES := $(wildcard certtrack/translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
@@ -38,12 +41,20 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 
-install: system-deps $(VENV)/.installed $(MO_FILES)
+install: system-deps $(VENV)/.installed $(MO_FILES) $(E2E_NODE)
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,postgres]'
+	touch $@
+
+# Debian ships npm apart from nodejs (NodeSource's nodejs brings its own): installed when missing.
+$(E2E_NODE): tests/e2e/package.json tests/e2e/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq npm >/dev/null; \
+	  else echo "npm is missing. Run: sudo apt-get install -y npm"; exit 1; fi; }
+	npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
 	touch $@
 
 # Installs the missing system packages with apt-get where it can (Debian/Ubuntu, as root or
@@ -85,4 +96,4 @@ bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) *.egg-info
+	rm -rf $(VENV) *.egg-info tests/e2e/node_modules

@@ -5,6 +5,7 @@ certificate, and one refused because GACC suspended the registration after its s
 from datetime import timedelta
 from decimal import Decimal
 
+from certtrack.demo import clock
 from certtrack.services.applications import local_today
 from certtrack.services.consignments import drafts, inspection, issue
 from certtrack.services.consignments.inputs import (
@@ -52,6 +53,7 @@ def _mutton(cast, registration, container: int):
 
 
 def _inspect(cast, consignment, place: str) -> None:
+    clock.wait("consignment")
     today = local_today()
     inspection.start_inspection(cast.inspector, consignment)
     inspection.record_inspection(cast.inspector, consignment, InspectionInput(
@@ -68,24 +70,39 @@ def _inspect(cast, consignment, place: str) -> None:
         row.code for row in inspection.available_declarations(consignment)])
 
 
+def _issued(cast, registration, wagon: int, place: str) -> None:
+    consignment = _wheat(cast, registration, wagon)
+    _inspect(cast, consignment, place)
+    clock.wait("consignment")
+    issue.issue_consignment_certificate(cast.inspector, consignment)
+
+
 def grain(cast, registration) -> None:
-    """Under a registration in force: one consignment in each state of the workflow."""
+    """Under a registration in force: one consignment in each state of the workflow, and
+    certificates issued over the past weeks."""
+    for wagon, days_ago in ((5, 96), (6, 68), (7, 40), (8, 19), (9, 9)):
+        with clock.story(days_ago=days_ago):
+            _issued(cast, registration, wagon, f"Kostanay station, track {wagon % 3 + 1}")
+    with clock.story(days_ago=52):
+        withdrawn = _wheat(cast, registration, 4)
+        clock.wait("consignment")
+        drafts.withdraw_consignment(cast.exporter, withdrawn, "The buyer postponed the shipment.")
+    with clock.story(days_ago=6):
+        _inspect(cast, _wheat(cast, registration, 3), "Kostanay station, track 2")
+    with clock.story(days_ago=2):
+        _wheat(cast, registration, 2)
     _wheat(cast, registration, 1, submit=False)
-    _wheat(cast, registration, 2)
-    _inspect(cast, _wheat(cast, registration, 3), "Kostanay station, track 2")
-    withdrawn = _wheat(cast, registration, 4)
-    drafts.withdraw_consignment(cast.exporter, withdrawn, "The buyer postponed the shipment.")
-    issued = _wheat(cast, registration, 5)
-    _inspect(cast, issued, "Kostanay station, track 1")
-    issue.issue_consignment_certificate(cast.inspector, issued)
 
 
 def meat_before_suspension(cast, registration):
     """An issued veterinary certificate, and a consignment submitted and waiting."""
-    issued = _mutton(cast, registration, 1)
-    _inspect(cast, issued, "Taraz slaughterhouse, cold store")
-    issue.issue_consignment_certificate(cast.inspector, issued)
-    return _mutton(cast, registration, 2)
+    with clock.story(days_ago=45):
+        issued = _mutton(cast, registration, 1)
+        _inspect(cast, issued, "Taraz slaughterhouse, cold store")
+        clock.wait("consignment")
+        issue.issue_consignment_certificate(cast.inspector, issued)
+    with clock.story(days_ago=24):
+        return _mutton(cast, registration, 2)
 
 
 def refuse_after_suspension(cast, consignment) -> None:

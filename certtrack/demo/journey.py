@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
+from certtrack.demo import clock
 from certtrack.domain.compliance import LimitKind
 from certtrack.models import Application, Establishment, Finding, LabLimit, Sample, User
 from certtrack.services import (
@@ -87,6 +88,7 @@ def submitted(cast: Cast, site: Establishment, category: str,
               lines: tuple[Line, ...]) -> Application:
     """A complete draft, submitted by its exporter."""
     application = draft(cast.exporter, site, category, lines)
+    clock.wait("prepare")
     applications.submit_application(cast.exporter, application)
     return application
 
@@ -94,6 +96,7 @@ def submitted(cast: Cast, site: Establishment, category: str,
 def start_review(cast: Cast, application: Application, accept: int | None = None) -> None:
     """The inspector starts the completeness check and accepts the documents (all, or the
     first `accept`)."""
+    clock.wait("check")
     review.start_review(cast.inspector, application)
     for document in review.reviewable_documents(application)[:accept]:
         review.review_document(cast.inspector, application, document.id, "accepted")
@@ -103,6 +106,7 @@ def schedule(cast: Cast, application: Application, mode: str = "on_site",
              working_days: int = 0) -> None:
     """Schedule the inspection `working_days` from today (0: today, or the next working day
     when today is a weekend day or a holiday), with the inspector as the team."""
+    clock.wait("review")
     day = working_calendar().add_working_days(local_today(), working_days)
     inspections.schedule_inspection(cast.inspector, application, mode, day, [cast.inspector.id])
 
@@ -121,6 +125,7 @@ def inspect(cast: Cast, application: Application, findings=(), answers_no=None,
     """Schedule the inspection for today, record findings and the checklist (all 'yes' except
     the `answers_no` keys, with their notes)."""
     schedule(cast, application)
+    clock.wait("inspection")
     recorded = record_findings(cast, application, findings)
     answers_no = answers_no or {}
     answers = {item.key: {"answer": "no", "note": answers_no[item.key]}
@@ -147,6 +152,7 @@ def _result_data(limit: LabLimit, measured: dict) -> dict:
 
 def take_samples(cast: Cast, application: Application) -> list[Sample]:
     """Take one sample per product and send them to the laboratory (→ lab_testing)."""
+    clock.wait("sampling")
     veterinary = application.gacc_category.committee == "veterinary"
     samples = [laboratory.record_sample(
         cast.inspector, application, laboratory.SampleInput.from_mapping({
@@ -162,6 +168,7 @@ def record_results(cast: Cast, application: Application, samples: list[Sample],
                    measured: dict | None = None, count: int | None = None) -> None:
     """Record results for the required parameters of each sample (a compliant value unless
     `measured` says otherwise); close laboratory testing unless only `count` are recorded."""
+    clock.wait("laboratory")
     for sample in samples:
         required = [limit for limit in laboratory.limits_for_sample(sample) if limit.required]
         for limit in required[:count]:
@@ -174,6 +181,7 @@ def record_results(cast: Cast, application: Application, samples: list[Sample],
 
 def to_inspected(cast: Cast, application: Application, **inspection) -> None:
     """Submit, review (every document accepted) and inspect."""
+    clock.wait("prepare")
     applications.submit_application(cast.exporter, application)
     start_review(cast, application)
     inspect(cast, application, **inspection)
@@ -185,12 +193,14 @@ def to_positive(cast: Cast, application: Application) -> None:
     to_inspected(cast, application)
     if conclusions.required_limits(application):
         record_results(cast, application, take_samples(cast, application))
+    clock.wait("conclusion")
     conclusions.conclude_positive(cast.inspector, application)
 
 
 def corrective_actions_due(cast: Cast, application: Application, findings: list[Finding],
                            actions: tuple[str, ...], days: int = 20) -> None:
     """Ask for a corrective action per finding, due `days` calendar days from today."""
+    clock.wait("conclusion")
     due = local_today() + timedelta(days=days)
     plan = {finding.id: corrective_actions.CorrectiveActionInput(action=action, due_date=due)
             for finding, action in zip(findings, actions, strict=True)}
@@ -200,5 +210,6 @@ def corrective_actions_due(cast: Cast, application: Application, findings: list[
 def upload_evidence(cast: Cast, application: Application, finding: Finding, name: str,
                     note: str) -> None:
     """The exporter uploads evidence for a finding (the inspector has yet to verify it)."""
+    clock.wait("review")
     corrective_actions.submit_corrective_evidence(
         cast.exporter, application, finding.id, io.BytesIO(DEMO_PDF), f"{name}.pdf", note)

@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from certtrack.demo import consignments
+from certtrack.demo import clock, consignments
 from certtrack.demo.journey import Cast, Line, draft, to_positive
 from certtrack.domain.calendar import add_months
 from certtrack.models import Application, Registration
@@ -18,49 +18,83 @@ def _batch(cast: Cast, applications: list[Application], submitted_on: date) -> N
         "submitted_on": submitted_on, "application_ids": [a.id for a in applications]}))
 
 
-def gacc_stages(casts) -> None:
-    """Positive conclusion, recommended, and a GACC batch of three: one awaiting GACC, one
-    returned with GACC's requests, one refused."""
-    flour = casts("kokshetau-un")
-    positive = draft(flour.exporter, flour.sites["kokshetau"], "milled_grain",
-                     (Line("wheat_flour", 24000),))
-    to_positive(flour, positive)
-    feed, dairy, meat = casts("astana-zhem"), casts("alatau-sut"), casts("taraz-et")
-    chosen = [
-        (feed, draft(feed.exporter, feed.sites["astana-feed"], "feed",
-                     (Line("rapeseed_meal", 40000),))),
-        (flour, draft(flour.exporter, flour.sites["shchuchinsk"], "milled_grain",
-                      (Line("wheat_flour", 15000),))),
-        (dairy, draft(dairy.exporter, dairy.sites["talgar"], "dairy",
-                      (Line("milk_powder", 2500),))),
-        (meat, draft(meat.exporter, meat.sites["shu"], "meat", (Line("mutton", 1800),))),
-    ]
-    for cast, application in chosen:
-        to_positive(cast, application)
+def _gacc_decisions(chosen: list[tuple[Cast, Application]], today: date) -> None:
+    """Recommend the chosen four, send three to GACC; GACC returns one and refuses another."""
+    registrar = chosen[0][0].registrar
     apps = [application for _cast, application in chosen]
-    gacc.recommend(flour.registrar, [a.id for a in apps])
-    _batch(flour, apps[1:], local_today() - timedelta(days=12))
-    gacc.record_gacc_return(dairy.registrar, apps[2], gacc.GaccReturnInput.from_mapping({
+    gacc.recommend(registrar, [a.id for a in apps])
+    clock.move_to(today - timedelta(days=105))
+    _batch(chosen[0][0], apps[1:], local_today())
+    clock.move_to(today - timedelta(days=24))
+    gacc.record_gacc_return(registrar, apps[2], gacc.GaccReturnInput.from_mapping({
         "requests": "Provide the 2026 residue monitoring plan for raw milk.\n"
                     "Translate the HACCP plan of the drying tower into Chinese.",
         "response_deadline": local_today() + timedelta(days=30)}))
-    gacc.record_gacc_refusal(meat.registrar, apps[3], gacc.GaccRefusalInput.from_mapping({
+    clock.move_to(today - timedelta(days=10))
+    gacc.record_gacc_refusal(registrar, apps[3], gacc.GaccRefusalInput.from_mapping({
         "reasons": "The video inspection showed no separation of clean and dirty zones in the "
                    "slaughter hall; GACC does not list the establishment."}))
 
 
+def gacc_stages(casts) -> None:
+    """Positive conclusion, recommended, and a GACC batch of three: one awaiting GACC, one
+    returned with GACC's requests, one refused."""
+    today = local_today()
+    flour = casts("kokshetau-un")
+    with clock.story(days_ago=50):
+        to_positive(flour, draft(flour.exporter, flour.sites["kokshetau"], "milled_grain",
+                                 (Line("wheat_flour", 24000),)))
+    feed, dairy, meat = casts("astana-zhem"), casts("alatau-sut"), casts("taraz-et")
+    chosen = []
+    for days_ago, cast, site, category, line in (
+            (250, feed, "astana-feed", "feed", Line("rapeseed_meal", 40000)),
+            (235, flour, "shchuchinsk", "milled_grain", Line("wheat_flour", 15000)),
+            (260, dairy, "talgar", "dairy", Line("milk_powder", 2500)),
+            (245, meat, "shu", "meat", Line("mutton", 1800))):
+        with clock.story(days_ago=days_ago):
+            application = draft(cast.exporter, cast.sites[site], category, (line,))
+            to_positive(cast, application)
+            chosen.append((cast, application))
+    with clock.story(days_ago=160):
+        _gacc_decisions(chosen, today)
+
+
 def _registered(cast: Cast, site: str, category: str, line: Line, listing_date: date,
                 route: str = "under_guarantee") -> Registration:
-    """An application taken all the way to a registration listed on `listing_date`."""
-    application = draft(cast.exporter, cast.sites[site], category, (line,))
-    to_positive(cast, application)
-    gacc.recommend(cast.registrar, [application.id])
-    _batch(cast, [application], listing_date - BATCH_LEAD)
-    hs_code = application.products[0].product.hs_code[:4]
-    return gacc.record_registration(
-        cast.registrar, application, gacc.RegistrationInput.from_mapping({
-        "china_number": f"CKAZ{hs_code}{listing_date:%Y}{application.id:06d}",
-        "listing_date": listing_date, "route": route}))
+    """An application taken all the way to a registration listed on `listing_date`: its story
+    starts about five months before the listing (within the last year at most)."""
+    days_ago = min((local_today() - listing_date).days + BATCH_LEAD.days + 90, 330)
+    with clock.story(days_ago=days_ago):
+        application = draft(cast.exporter, cast.sites[site], category, (line,))
+        to_positive(cast, application)
+        clock.wait("recommendation")
+        gacc.recommend(cast.registrar, [application.id])
+        clock.move_to(listing_date - BATCH_LEAD)
+        _batch(cast, [application], listing_date - BATCH_LEAD)
+        clock.move_to(listing_date)
+        hs_code = application.products[0].product.hs_code[:4]
+        return gacc.record_registration(
+            cast.registrar, application, gacc.RegistrationInput.from_mapping({
+            "china_number": f"CKAZ{hs_code}{listing_date:%Y}{application.id:06d}",
+            "listing_date": listing_date, "route": route}))
+
+
+def _certificate(registrar, registration: Registration, days_ago: int) -> None:
+    with clock.story(days_ago=days_ago):
+        certificates.issue_certificate(registrar, registration)
+
+
+def _suspend(cast: Cast, registration: Registration, waiting, today: date) -> None:
+    """GACC suspends the meat registration 20 days ago; the waiting consignment is refused."""
+    with clock.story(days_ago=20):
+        registrations.change_status(cast.registrar, registration, "suspend",
+                                    registrations.StatusChangeInput.from_mapping({
+            "authority": "gacc", "suspended_from": local_today(),
+            "suspended_until": today + timedelta(days=40),
+            "reason": "GACC notice: oxytetracycline above the MRL in a consignment inspected "
+                      "at Khorgos; exports suspended pending the investigation."}))
+        clock.wait("consignment")
+        consignments.refuse_after_suspension(cast, waiting)
 
 
 def registered(casts) -> dict[str, Registration]:
@@ -91,17 +125,11 @@ def registered(casts) -> dict[str, Registration]:
     }
     # Certificates, so that the public register and the verification page have something to
     # show: the suspended one answers "suspended" when verified.
-    for key in ("active", "suspended"):
-        certificates.issue_certificate(kostanay.registrar, made[key])
+    _certificate(kostanay.registrar, made["active"], days_ago=140)
+    _certificate(taraz.registrar, made["suspended"], days_ago=200)
     consignments.grain(kostanay, made["active"])
     waiting = consignments.meat_before_suspension(taraz, made["suspended"])
-    registrations.change_status(taraz.registrar, made["suspended"], "suspend",
-                                registrations.StatusChangeInput.from_mapping({
-        "authority": "gacc", "suspended_from": today - timedelta(days=20),
-        "suspended_until": today + timedelta(days=40),
-        "reason": "GACC notice: oxytetracycline above the MRL in a consignment inspected at "
-                  "Khorgos; exports suspended pending the investigation."}))
-    consignments.refuse_after_suspension(taraz, waiting)
+    _suspend(taraz, made["suspended"], waiting, today)
     daily.run_daily(today)
     return made
 

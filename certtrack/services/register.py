@@ -11,8 +11,10 @@ from sqlalchemy.sql.operators import custom_op
 
 from certtrack.extensions import db
 from certtrack.models import (
+    ApplicationProduct,
     Enterprise,
     Establishment,
+    Product,
     Registration,
     enterprise_search,
     registration_search,
@@ -29,7 +31,8 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _conditions(search: str, category: str | None, region: str | None, *,
-                walks_names: bool = False) -> list:
+                walks_names: bool = False, status: str | None = None,
+                products: list[str] | None = None) -> list:
     """The filters, on `registration` alone: the page's rows and its count share them, and the
     count needs no join. `walks_names`: for the page's statement on SQLite, when walking the
     enterprises in name order is the shorter way to the page (_walks_names)."""
@@ -40,8 +43,13 @@ def _conditions(search: str, category: str | None, region: str | None, *,
     # both ways itself.
     hint = walks_names and db.engine.dialect.name == "sqlite"
     column = _not_indexed if hint else (lambda c: c)
-    conditions = [column(Registration.status).in_(SHOWN_STATUSES),
+    statuses = (status,) if status in SHOWN_STATUSES else SHOWN_STATUSES
+    conditions = [column(Registration.status).in_(statuses),
                   column(Registration.valid_to) >= local_today()]
+    if products is not None:
+        conditions.append(column(Registration.application_id).in_(
+            select(ApplicationProduct.application_id)
+            .where(ApplicationProduct.product_code.in_(products))))
     if category:
         conditions.append(column(Registration.gacc_category_code) == category)
     if region:
@@ -57,10 +65,41 @@ def _not_indexed(column):
     return UnaryExpression(column, operator=custom_op("+"), type_=column.type)
 
 
-def _query(search: str = "", category: str | None = None, region: str | None = None):
+def _query(search: str = "", category: str | None = None, region: str | None = None,
+           **narrower):
     """Registrations in force today, each with its enterprise and establishment in the same
     query (the establishment's region and the category are joined by their mappings)."""
-    return _with_what_they_show(_conditions(search, category, region))
+    return _with_what_they_show(_conditions(search, category, region, **narrower))
+
+
+def _narrower(status: str | None, product: str) -> dict:
+    """The status and product filters as _conditions takes them."""
+    return {"status": status, "products": matching_products(product)}
+
+
+def matching_products(text: str) -> list[str] | None:
+    """The codes of the catalogue's products whose HS code starts with `text` (dots and
+    spaces ignored) or whose name in any language contains it, ignoring case; None for no
+    text. The catalogue is small: it is read whole and matched here, in every script's case
+    rules (SQLite's lower() knows only ASCII)."""
+    text = " ".join((text or "").split()).casefold()
+    if not text:
+        return None
+    digits = text.replace(".", "").replace(" ", "")
+    rows = db.session.execute(select(Product.code, Product.hs_code, Product.name_en,
+                                     Product.name_kk, Product.name_ru, Product.name_zh))
+    return [code for code, hs_code, *names in rows
+            if (digits.isdigit() and hs_code.replace(".", "").startswith(digits))
+            or any(text in (name or "").casefold() for name in names)]
+
+
+def register_tabs(search: str = "", category: str | None = None, region: str | None = None,
+                  product: str = "") -> dict[str, int]:
+    """How many registrations match in each shown status (in force, suspended)."""
+    conditions = _conditions(search, category, region, **_narrower(None, product))
+    counts = dict(db.session.execute(select(Registration.status, func.count())
+                                     .where(*conditions).group_by(Registration.status)).all())
+    return {status: counts.get(status, 0) for status in SHOWN_STATUSES}
 
 
 def _with_what_they_show(conditions: list):
@@ -99,34 +138,52 @@ def _matching(text: str, column=lambda c: c):
 
 
 def search_register(search: str = "", category: str | None = None, region: str | None = None,
-                    page: int = 1):
+                    page: int = 1, *, status: str | None = None, product: str = ""):
     """Take a text (any language of the enterprise's name, its BIN or a China number), a
     category code and a region code; return one page of the register. Anyone may call it.
 
     Three queries whatever the page size: the count of the conditions alone (Flask-SQLAlchemy's
     would wrap the page, joins and all), the page's ids in the register's order (sorting ids
     and names, not whole rows with what they show), and those rows with what they show.
+    `status` narrows to one of SHOWN_STATUSES; `product` to registrations of products whose
+    name or HS code matches (matching_products: one more query).
     """
     per_page = current_app.config["PER_PAGE"]
-    total, registrations = _counts(search, category, region)
+    narrower = _narrower(status, product)
+    total, registrations = _counts(search, category, region, **narrower)
     walks_names = _walks_names(total, registrations, max(page, 1) * per_page)
     ids = (select(Registration.id)
            .join(Enterprise, Registration.enterprise_id == Enterprise.id)
-           .where(*_conditions(search, category, region, walks_names=walks_names))
+           .where(*_conditions(search, category, region, walks_names=walks_names, **narrower))
            .order_by(Enterprise.name_en, Registration.china_number))
     pagination = paginate(ids, total, page=page, per_page=per_page)
     pagination.items = list(db.session.scalars(
         _with_what_they_show([Registration.id.in_(pagination.items)])))
+    pagination.products = _products_of([row.application_id for row in pagination.items])
     return pagination
 
 
-def _counts(search: str, category: str | None, region: str | None) -> tuple[int, int | None]:
+def _products_of(application_ids: list[int]) -> dict[int, list[Product]]:
+    """The products of each application, in one query (none for no application)."""
+    products: dict[int, list[Product]] = {}
+    if application_ids:
+        for application_id, product in db.session.execute(
+                select(ApplicationProduct.application_id, Product)
+                .join(Product, Product.code == ApplicationProduct.product_code)
+                .where(ApplicationProduct.application_id.in_(application_ids))
+                .order_by(ApplicationProduct.id)):
+            products.setdefault(application_id, []).append(product)
+    return products
+
+
+def _counts(search: str, category: str | None, region: str | None,
+            **narrower) -> tuple[int, int | None]:
     """The registrations that match, and on SQLite all registrations (whatever their status),
     in one statement: the second tells _walks_names which way to the page is shorter, and
     costs next to nothing there (SQLite counts a whole table from its b-tree's pages: 0.01 ms
     at national scale)."""
     matching = (select(func.count()).select_from(Registration)
-                .where(*_conditions(search, category, region)))
+                .where(*_conditions(search, category, region, **narrower)))
     if db.engine.dialect.name != "sqlite":
         return db.session.scalar(matching), None
     registrations = select(func.count()).select_from(Registration).scalar_subquery()
@@ -151,7 +208,8 @@ def _cell(value) -> str:
 
 
 def register_csv(search: str = "", category: str | None = None, region: str | None = None,
-                 *, locale: str = "en", status_labels: dict | None = None) -> str:
+                 *, locale: str = "en", status_labels: dict | None = None,
+                 status: str | None = None, product: str = "") -> str:
     """The whole register under the same filters as CSV text (CSV_COLUMNS as the header).
 
     Names are in `locale` (English when missing); `status_labels` words the statuses.
@@ -159,7 +217,8 @@ def register_csv(search: str = "", category: str | None = None, region: str | No
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
-    for row in db.session.scalars(_query(search, category, region)):
+    for row in db.session.scalars(_query(search, category, region,
+                                         **_narrower(status, product))):
         establishment = row.establishment
         writer.writerow([_cell(value) for value in (
             row.enterprise.name_in(locale), row.enterprise.bin, establishment.name,

@@ -9,7 +9,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
-from certtrack.domain.workflow import TERMINAL_STATES, IllegalTransition, Role, State
+from certtrack.domain.workflow import (
+    TERMINAL_STATES,
+    IllegalTransition,
+    Role,
+    State,
+    allowed_actions,
+)
 from certtrack.extensions import db
 from certtrack.models import (
     Application,
@@ -38,7 +44,13 @@ from certtrack.services.transaction import transaction
 # Draft is the exporter's private state: it never appears in a staff queue.
 QUEUE_STATES = tuple(state.value for state in State if state != State.draft)
 OPEN_STATES = tuple(s for s in QUEUE_STATES if State(s) not in TERMINAL_STATES)
+# The states in which an inspector has the next step (from the workflow table): the queue's
+# first view. The others wait for the exporter or the registrar, or are closed.
+ACTION_STATES = tuple(s for s in OPEN_STATES if allowed_actions(State(s), Role.inspector))
 QUEUE_SORTS = ("deadline", "age", "enterprise")
+# What the queue shows when no state is chosen: work needing the inspector, every open
+# application, or everything, closed ones included.
+QUEUE_SCOPES = ("action", "open", "all")
 RESPONSE_WORKING_DAYS = 10
 DECISIONS = ("accepted", "rejected")
 # Evidence of corrective actions is judged finding by finding, not in the completeness check.
@@ -56,6 +68,7 @@ class QueueFilters:
     mine: bool = False
     sort: str = "deadline"
     locale: str = "en"
+    scope: str = "all"
 
 
 def _enterprise_name(locale: str):
@@ -80,6 +93,10 @@ def _queue_rows(actor: User, filters: QueueFilters, query):
     query = application_scope(actor, query)
     if filters.state in QUEUE_STATES:
         query = query.where(Application.state == filters.state)
+    elif filters.scope == "action":
+        query = query.where(Application.state.in_(ACTION_STATES))
+    elif filters.scope == "open":
+        query = query.where(Application.state.in_(OPEN_STATES))
     if filters.region:
         query = query.where(Application.region_code == filters.region)
     if filters.category:

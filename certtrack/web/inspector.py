@@ -11,7 +11,7 @@ from certtrack.web import labels, pages
 from certtrack.web.access import roles_required
 from certtrack.web.actions import REVIEW
 from certtrack.web.perform import register_actions
-from certtrack.web.review_forms import QueueFilterForm
+from certtrack.web.review_forms import QUEUE_SCOPES, QueueFilterForm
 
 bp = Blueprint("inspector", __name__, url_prefix="/inspector")
 bp.before_request(roles_required(Role.inspector))
@@ -33,12 +33,15 @@ def _queue_form() -> QueueFilterForm:
 def queue():
     """Applications of the inspector's committee and regions, or assigned to them."""
     form = _queue_form()
+    scope = request.args.get("show", "action")
+    scope = scope if scope in review.QUEUE_SCOPES else "action"
     filters = review.QueueFilters(
         state=form.state.data or None, region=form.region.data or None,
         category=form.category.data or None, overdue=form.overdue.data, mine=form.mine.data,
-        sort=form.sort.data or "deadline", locale=str(get_locale()))
+        sort=form.sort.data or "deadline", locale=str(get_locale()), scope=scope)
     pagination = review.list_queue(g.user, filters, page=request.args.get("page", 1, type=int))
-    return render_template("inspector/queue.html", form=form, pagination=pagination)
+    return render_template("inspector/queue.html", form=form, pagination=pagination,
+                           scope=scope, scopes=QUEUE_SCOPES)
 
 
 @bp.get("/applications/<int:application_id>")

@@ -13,17 +13,27 @@ bp = Blueprint("register", __name__)
 def _filters() -> dict:
     return {"search": request.args.get("q", "")[:200],
             "category": request.args.get("category") or None,
-            "region": request.args.get("region") or None}
+            "region": request.args.get("region") or None,
+            "product": request.args.get("product", "")[:100]}
+
+
+def _status() -> str:
+    """The tab: registrations in force (active), or suspended ones."""
+    status = request.args.get("status", "active")
+    return status if status in register.SHOWN_STATUSES else "active"
 
 
 @bp.get("/register")
 @public
 def index():
-    """Searchable by name in any language, BIN or China number; filtered; paginated."""
-    filters = _filters()
+    """Searchable by name in any language, BIN, China number, product or HS code; in force
+    and suspended registrations on two tabs; filtered; paginated."""
+    filters, status = _filters(), _status()
     page = request.args.get("page", 1, type=int)
     return render_template("public/register.html",
-                           pagination=register.search_register(**filters, page=page),
+                           pagination=register.search_register(**filters, page=page,
+                                                               status=status),
+                           tabs=register.register_tabs(**filters), status=status,
                            filters=filters, regions=reference.regions(),
                            categories=reference.categories())
 
@@ -31,9 +41,12 @@ def index():
 @bp.get("/register.csv")
 @public
 def csv():
-    """The whole register under the page's filters, as a CSV download."""
+    """The whole register under the page's filters, as a CSV download: registrations in force
+    and suspended ones, with their status (or those of one status)."""
     statuses = {code: str(text) for code, text in labels.REGISTRATION_STATUSES.items()}
-    text = register.register_csv(**_filters(), locale=str(get_locale()), status_labels=statuses)
+    status = request.args.get("status")  # none: in force and suspended, with their status
+    text = register.register_csv(**_filters(), locale=str(get_locale()), status_labels=statuses,
+                                 status=status if status in register.SHOWN_STATUSES else None)
     return Response("\ufeff" + text, mimetype="text/csv", headers={
         "Content-Disposition": "attachment; filename=certtrack-register.csv",
         "X-Content-Type-Options": "nosniff"})

@@ -33,6 +33,9 @@ def _choices(pairs) -> list[SelectChoice]:
 
 QUEUE_SORTS = {"deadline": _l("Deadline"), "age": _l("Time in stage"),
                "enterprise": _l("Enterprise")}
+# The queue's views, in the order of its tabs (review.QUEUE_SCOPES).
+QUEUE_SCOPES = {"action": _l("Needs your action"), "open": _l("All open"),
+                "all": _l("All, closed included")}
 
 
 class QueueFilterForm(BaseForm):

@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,12 +117,11 @@ def _live_app(folder: Path):
     return app
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
-    """The app on a free port of 127.0.0.1; server-side exceptions are collected in `errors`."""
+@contextmanager
+def _serving(app):
+    """Serve `app` on a free port of 127.0.0.1; server-side exceptions go to `errors`."""
     from flask import got_request_exception
 
-    app = _live_app(tmp_path_factory.mktemp("e2e"))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     live = LiveServer(app, f"http://127.0.0.1:{server.server_port}")
     # The certificate's QR code and verification link are built from the public base URL.
@@ -137,6 +137,38 @@ def live_server(tmp_path_factory):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """The app on a free port of 127.0.0.1, with one account per role and nothing else."""
+    with _serving(_live_app(tmp_path_factory.mktemp("e2e"))) as live:
+        yield live
+
+
+def _demo_app(folder: Path):
+    """The app on the demo data that `make run` seeds (every state, every role's accounts)."""
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "e2e-demo-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'certtrack.sqlite3'}",
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        "UPLOAD_FOLDER": str(folder / "uploads"),
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+    })
+    with app.app_context():
+        db.create_all()
+        load_reference()
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    return app
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory):
+    """The app on the demo data, served on 127.0.0.1."""
+    with _serving(_demo_app(tmp_path_factory.mktemp("e2e-demo"))) as live:
+        yield live
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,8 @@
 One database is seeded for the module through `flask seed-demo`, as `make run` does; the tests
 only read it (seeding takes seconds)."""
 
-from datetime import date
+import re
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -24,6 +25,7 @@ from certtrack.models import (
     Enterprise,
     Finding,
     LabResult,
+    Notification,
     Registration,
     Sample,
     User,
@@ -262,3 +264,38 @@ def test_the_demo_has_consignments_in_every_state_and_both_certificates(seeded):
     assert refused.registration.status == "suspended"
     assert "suspended" in refused.refusal_reason
     assert refused.registration.china_number in refused.refusal_reason
+
+
+def _figure(page: str, caption: str) -> str:
+    start = page.index(f"<figcaption>{caption}</figcaption>")
+    return page[start:page.index("</figure>", start)]
+
+
+def test_the_dashboard_shows_a_past_median_days_per_stage_and_overdue_work(demo):
+    client = demo.app.test_client()
+    login(client, "registrar@demo.certtrack.kz", DEMO_PASSWORD)
+    page = client.get("/dashboard").get_data(as_text=True)
+    medians = _figure(page, "Median days spent in each stage (last 12 months)")
+    days = [float(value) for value in re.findall(r">([\d.]+) d</text>", medians)]
+    assert len(days) >= 8 and all(value > 0 for value in days), days
+    overdue = re.search(r'tile-bad"><span class="tile-figure">(\d+)</span> overdue', page)
+    assert overdue and int(overdue.group(1)) >= 1
+    weeks = re.findall(r">(\d+)</text>", _figure(page, "Certificates issued per week "
+                                                       "(week beginning)"))
+    assert len([count for count in weeks if int(count)]) >= 4, weeks
+
+
+def test_the_demo_spreads_over_the_past_year_and_nothing_happens_in_the_future(seeded):
+    now = datetime.now(UTC)
+    first = db.session.scalar(select(func.min(Application.created_at)))
+    last = db.session.scalar(select(func.max(AuditEvent.at)))
+    assert now - timedelta(days=366) <= first.replace(tzinfo=UTC) <= now - timedelta(days=300)
+    assert last.replace(tzinfo=UTC) <= now
+    reminded = db.session.scalars(select(User.email).join(
+        Notification, Notification.user_id == User.id).where(
+        Notification.kind == "renewal_window")).all()
+    assert "altai-bal@demo.certtrack.kz" in reminded
+    phyto = _user("phyto@demo.certtrack.kz")
+    queue = db.session.scalars(review.queue_query(phyto, review.QueueFilters())).all()
+    assert any(a.stage_deadline and a.stage_deadline < local_today() for a in queue)
+    assert any(a.stage_deadline and a.stage_deadline >= local_today() for a in queue)

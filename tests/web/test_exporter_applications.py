@@ -138,7 +138,7 @@ def test_whole_volume_is_shown_as_a_plain_number(ctx, client):
     post(client, _url(application, "/products"),
          {"product_code": "maize", "annual_volume": "1000", "volume_unit": "kg"})
     page = client.get(_url(application)).get_data(as_text=True)
-    assert re.search(r"<td>1,?000 kilograms</td>", page)
+    assert re.search(r"<td data-label=\"Annual volume\">1,?000 kilograms</td>", page)
     assert "E+" not in page
 
 

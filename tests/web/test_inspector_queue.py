@@ -146,3 +146,28 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(ctx, client):
     assert len(_references(_page(client.get("/inspector/")))) == 20
     assert db.session.scalar(select(func.count()).select_from(Application)) == 23
     assert with_23 == with_3
+
+
+def test_the_queue_opens_on_work_needing_action_and_closed_cases_are_one_click_away(ctx,
+                                                                                    client):
+    inspector = make_user("inspector")
+    _e, waiting = make_submitted_application(name="Waiting Grain")
+    _e, returned = make_submitted_application(name="Returned Grain")
+    _e, withdrawn = make_submitted_application(name="Withdrawn Grain")
+    db.session.execute(update(Application).where(Application.id == returned.id)
+                       .values(state="returned"))
+    db.session.execute(update(Application).where(Application.id == withdrawn.id)
+                       .values(state="withdrawn"))
+    db.session.commit()
+    login(client, inspector.email)
+    page = _page(client.get("/inspector/"))
+    assert _references(page) == [waiting.reference]
+    assert '<span class="tab current" aria-current="page">Needs your action</span>' in page
+    everything = re.search(r'<a class="tab" href="([^"]+)">All, closed included</a>', page)
+    page = _page(client.get(everything.group(1)))
+    assert sorted(_references(page)) == sorted([waiting.reference, returned.reference,
+                                                withdrawn.reference])
+    page = _page(client.get("/inspector/?show=open"))
+    assert sorted(_references(page)) == sorted([waiting.reference, returned.reference])
+    page = _page(client.get("/inspector/?state=withdrawn"))
+    assert _references(page) == [withdrawn.reference]

@@ -1,0 +1,106 @@
+"""The exporter's journey on a phone: at 360×740 no page scrolls sideways, the navigation
+collapses behind a menu button that works without JavaScript, and tables become stacked rows
+that name each value."""
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from certtrack.demo.seed import DEMO_PASSWORD
+from certtrack.extensions import db
+from certtrack.models import Application, Consignment, User
+
+from forms import totp_code
+
+pytestmark = pytest.mark.e2e
+
+PHONE = {"width": 360, "height": 740}
+EXPORTER = "kostanay-astyk@demo.certtrack.kz"
+NEWCOMER = "exporter@demo.certtrack.kz"  # no enterprise yet: the first steps of the journey
+FIXED_PAGES = ["/exporter/", "/exporter/enterprise", "/exporter/enterprise/edit",
+               "/exporter/establishments/new", "/exporter/applications/new",
+               "/exporter/registrations", "/exporter/consignments/",
+               "/exporter/consignments/new", "/notifications", "/account"]
+PUBLIC_PAGES = ["/", "/login", "/register", "/verify"]
+
+
+def exporter_pages(app, email: str = EXPORTER) -> list[str]:
+    """Every page of the exporter's journey, with their own applications and consignments."""
+    with app.app_context():
+        enterprise_id = db.session.scalar(select(User.enterprise_id).where(User.email == email))
+        applications = db.session.scalars(select(Application.id).where(
+            Application.enterprise_id == enterprise_id).order_by(Application.id)).all()
+        consignments = db.session.scalars(select(Consignment.id).where(
+            Consignment.enterprise_id == enterprise_id).order_by(Consignment.id)).all()
+        drafts = db.session.scalars(select(Application.id).where(
+            Application.enterprise_id == enterprise_id, Application.state == "draft")).all()
+    return (FIXED_PAGES + [f"/exporter/applications/{i}" for i in applications]
+            + [f"/exporter/applications/{i}/edit" for i in drafts]
+            + [f"/exporter/consignments/{i}" for i in consignments])
+
+
+def sign_in(page, server, email: str) -> None:
+    page.goto(server.url + "/login")
+    form = page.locator("main form")
+    form.get_by_label("E-mail").fill(email)
+    form.get_by_label("Password").fill(DEMO_PASSWORD)
+    form.get_by_label("Authentication code").fill(totp_code(server.app, email))
+    form.get_by_role("button", name="Sign in").click()
+    expect(page.locator("main h1")).to_be_visible()
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(locale="en-US", viewport=PHONE, java_script_enabled=False)
+    yield context.new_page()
+    context.close()
+
+
+def _too_wide(page, url: str, paths: list[str]) -> dict[str, int]:
+    wide = {}
+    for path in paths:
+        response = page.goto(url + path)
+        assert response.status == 200, path
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            wide[path] = width
+    return wide
+
+
+def test_no_page_of_the_exporters_journey_scrolls_sideways_on_a_phone(demo_server, phone):
+    assert _too_wide(phone, demo_server.url, PUBLIC_PAGES) == {}
+    sign_in(phone, demo_server, EXPORTER)
+    paths = exporter_pages(demo_server.app)
+    assert len(paths) > 20
+    assert _too_wide(phone, demo_server.url, paths) == {}
+    assert not demo_server.errors, demo_server.errors
+
+
+def test_a_newcomers_first_steps_fit_a_phone(demo_server, phone):
+    sign_in(phone, demo_server, NEWCOMER)
+    assert _too_wide(phone, demo_server.url, ["/exporter/", "/exporter/enterprise/new"]) == {}
+
+
+def test_the_navigation_collapses_behind_a_menu_that_needs_no_javascript(demo_server, phone):
+    sign_in(phone, demo_server, EXPORTER)
+    phone.goto(demo_server.url + "/exporter/")
+    navigation = phone.locator("header nav")
+    expect(navigation).to_be_hidden()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    phone.locator("header label.menu-button").click()
+    expect(navigation).to_be_visible()
+    navigation.locator("a[href='/exporter/consignments/']").click()
+    expect(phone.locator("main table")).to_be_visible()
+    assert phone.url.endswith("/exporter/consignments/")
+
+
+def test_tables_become_stacked_rows_that_name_each_value(demo_server, phone):
+    sign_in(phone, demo_server, EXPORTER)
+    phone.goto(demo_server.url + "/exporter/consignments/")
+    cell = phone.locator("main table tbody tr").first.locator("td").nth(1)
+    label = cell.get_attribute("data-label")
+    assert label
+    before = cell.evaluate("cell => getComputedStyle(cell, '::before').content")
+    assert label in before
+    row = phone.locator("main table tbody tr").first.bounding_box()
+    assert row["width"] <= PHONE["width"]
