@@ -3,6 +3,7 @@ functions behind bearer tokens, with problems, ETags, cursors, idempotency and r
 
 from certtrack.api import docs, exporter, idempotent, laboratory, limits, problems, public
 from certtrack.api.core import CerttrackApi
+from certtrack.web.bounds import IdConverter, id_parameter_schema
 
 SETTINGS = {
     "API_TITLE": "certtrack",
@@ -25,6 +26,7 @@ def init_app(app) -> None:
     for name, value in SETTINGS.items():
         app.config.setdefault(name, value)
     api = CerttrackApi(app, spec_kwargs=SPEC)
+    api.register_converter(IdConverter, id_parameter_schema)
     limits.configure(app)
     for module in (exporter, laboratory, public):
         limits.limit_blueprint(module.bp)

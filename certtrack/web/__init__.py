@@ -6,7 +6,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from certtrack.domain.workflow import Role
 from certtrack.services import notifications as notification_service
-from certtrack.web import access, consignment_labels, errors, labels, templating
+from certtrack.web import access, bounds, consignment_labels, errors, labels, templating
 from certtrack.web.forms import BaseForm
 
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -101,6 +101,8 @@ def init_app(app) -> None:
     )
 
     trust_proxies(app)
+    app.url_map.converters["id"] = bounds.IdConverter
+    app.before_request(bounds.refuse_hostile_input)
     app.before_request(access.load_signed_in_user)
     app.before_request(access.require_login)
     app.before_request(check_csrf)

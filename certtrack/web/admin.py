@@ -9,6 +9,7 @@ from certtrack.services import accounts, reference
 from certtrack.services.errors import ValidationFailed
 from certtrack.web import labels
 from certtrack.web.access import roles_required
+from certtrack.web.bounds import page_number
 from certtrack.web.forms import PasswordResetForm, UserForm, render_form
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -31,7 +32,7 @@ def users():
     role = request.args.get("role") or None
     text = request.args.get("q", "")
     pagination = accounts.list_users(g.user, text=text, role=role,
-                                     page=request.args.get("page", 1, type=int))
+                                     page=page_number())
     return render_template("admin/users.html", pagination=pagination, role=role, q=text)
 
 
@@ -50,7 +51,7 @@ def new_user():
     return render_form("admin/user_form.html", form, user=None)
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/users/<id:user_id>", methods=["GET", "POST"])
 def edit_user(user_id: int):
     user = accounts.get_user(g.user, user_id)
     form = _user_form(obj=user, formdata=request.form if request.method == "POST" else None)
@@ -66,7 +67,7 @@ def edit_user(user_id: int):
     return render_form("admin/user_form.html", form, user=user, reset_form=PasswordResetForm())
 
 
-@bp.post("/users/<int:user_id>/password")
+@bp.post("/users/<id:user_id>/password")
 def reset_password(user_id: int):
     user = accounts.get_user(g.user, user_id)
     form = PasswordResetForm(request.form)

@@ -52,7 +52,7 @@ def limits_list():
                            products=products)
 
 
-@bp.route("/<int:limit_id>", methods=["GET", "POST"])
+@bp.route("/<id:limit_id>", methods=["GET", "POST"])
 def edit_limit(limit_id: int):
     row = limits.get_limit(g.user, limit_id)
     form = _limit_form(row, request.form if request.method == "POST" else None)

@@ -13,7 +13,7 @@ bp = Blueprint("assignment", __name__, url_prefix="/registrar")
 bp.before_request(roles_required(Role.registrar))
 
 
-@bp.post("/applications/<int:application_id>/assign")
+@bp.post("/applications/<id:application_id>/assign")
 def assign(application_id: int):
     application = applications.get_application(g.user, application_id)
     return perform(REVIEW["assign"], application, pages.REGISTRAR_APPLICATION)

@@ -7,6 +7,7 @@ from certtrack.domain.workflow import Role
 from certtrack.services.consignments import access
 from certtrack.web import pages
 from certtrack.web.access import roles_required
+from certtrack.web.bounds import page_number
 from certtrack.web.consignment_actions import CONSIGNMENT
 from certtrack.web.perform import perform, show
 
@@ -20,7 +21,7 @@ def index():
     state = request.args.get("state") or None
     if state not in {s.value for s in ConsignmentState}:
         state = None
-    pagination = access.list_consignments(g.user, page=request.args.get("page", 1, type=int),
+    pagination = access.list_consignments(g.user, page=page_number(),
                                           state=state)
     return render_template("consignments/list.html", pagination=pagination, state=state,
                            states=[s.value for s in ConsignmentState])
@@ -31,36 +32,36 @@ def new():
     return show(CONSIGNMENT["new_consignment"], None, pages.CONSIGNMENT_FORM)
 
 
-@bp.route("/<int:consignment_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:consignment_id>/edit", methods=["GET", "POST"])
 def edit(consignment_id: int):
     consignment = access.get_consignment(g.user, consignment_id)
     return show(CONSIGNMENT["edit_consignment"], consignment, pages.CONSIGNMENT_FORM)
 
 
-@bp.get("/<int:consignment_id>")
+@bp.get("/<id:consignment_id>")
 def detail(consignment_id: int):
     return pages.consignment(access.get_consignment(g.user, consignment_id))
 
 
-@bp.post("/<int:consignment_id>/lots")
+@bp.post("/<id:consignment_id>/lots")
 def add_lot(consignment_id: int):
     return perform(CONSIGNMENT["add_lot"], access.get_consignment(g.user, consignment_id),
                    pages.EXPORTER_CONSIGNMENT)
 
 
-@bp.post("/<int:consignment_id>/lots/<int:lot_id>/delete")
+@bp.post("/<id:consignment_id>/lots/<id:lot_id>/delete")
 def remove_lot(consignment_id: int, lot_id: int):
     return perform(CONSIGNMENT["remove_lot"], access.get_consignment(g.user, consignment_id),
                    pages.EXPORTER_CONSIGNMENT, lot_id=lot_id)
 
 
-@bp.post("/<int:consignment_id>/documents")
+@bp.post("/<id:consignment_id>/documents")
 def upload_document(consignment_id: int):
     return perform(CONSIGNMENT["upload_document"],
                    access.get_consignment(g.user, consignment_id), pages.EXPORTER_CONSIGNMENT)
 
 
-@bp.post("/<int:consignment_id>/<any(submit, withdraw):verb>")
+@bp.post("/<id:consignment_id>/<any(submit, withdraw):verb>")
 def transition(consignment_id: int, verb: str):
     """Submit the request (gated on the registration and market access) or withdraw it."""
     return perform(CONSIGNMENT[verb], access.get_consignment(g.user, consignment_id),

@@ -9,6 +9,7 @@ from certtrack.services.registrations import exporter_overview, get_registration
 from certtrack.web import pages
 from certtrack.web.access import roles_required
 from certtrack.web.actions import EXPORTER
+from certtrack.web.bounds import page_number
 from certtrack.web.perform import Page, perform, show
 
 bp = Blueprint("exporter", __name__, url_prefix="/exporter")
@@ -24,12 +25,12 @@ def _enterprise_or_redirect():
 
 @bp.get("/")
 def home():
+    page = page_number()
     enterprise = enterprises.own_enterprise(g.user)
     if enterprise is None:
         return render_template("exporter/welcome.html")
     state = request.args.get("state") or None
     sort = request.args.get("sort", "updated")
-    page = request.args.get("page", 1, type=int)
     pagination = applications.list_applications(g.user, state=state, sort=sort, page=page)
     return render_template("exporter/home.html", enterprise=enterprise, pagination=pagination,
                            counts=applications.count_by_state(g.user), state=state, sort=sort)
@@ -53,7 +54,7 @@ APPLICATION_FORM = Page(
 
 
 def _registrations_page(_registration=None, _failed: dict | None = None) -> str:
-    pagination, rows = exporter_overview(g.user, request.args.get("page", 1, type=int))
+    pagination, rows = exporter_overview(g.user, page_number())
     return render_template("exporter/registrations.html", pagination=pagination, rows=rows,
                            certificates=certificates.current_certificates(
                                row.registration.id for row in rows))
@@ -93,7 +94,7 @@ def new_establishment():
     return show(EXPORTER["new_establishment"], None, ESTABLISHMENT_FORM)
 
 
-@bp.route("/establishments/<int:establishment_id>", methods=["GET", "POST"])
+@bp.route("/establishments/<id:establishment_id>", methods=["GET", "POST"])
 def edit_establishment(establishment_id: int):
     establishment = enterprises.get_establishment(g.user, establishment_id)
     return show(EXPORTER["edit_establishment"], establishment, ESTABLISHMENT_FORM)
@@ -110,7 +111,7 @@ def new_application():
     return show(EXPORTER["new_application"], None, APPLICATION_FORM)
 
 
-@bp.route("/applications/<int:application_id>/edit", methods=["GET", "POST"])
+@bp.route("/applications/<id:application_id>/edit", methods=["GET", "POST"])
 def edit_application(application_id: int):
     application = applications.get_application(g.user, application_id)
     return show(EXPORTER["edit_application"], application, APPLICATION_FORM)
@@ -122,32 +123,32 @@ def _perform(name: str, application_id: int, **args):
     return perform(EXPORTER[name], application, pages.EXPORTER_APPLICATION, **args)
 
 
-@bp.get("/applications/<int:application_id>")
+@bp.get("/applications/<id:application_id>")
 def application(application_id: int):
     return pages.exporter_application(applications.get_application(g.user, application_id))
 
 
-@bp.post("/applications/<int:application_id>/products")
+@bp.post("/applications/<id:application_id>/products")
 def add_product(application_id: int):
     return _perform("add_product", application_id)
 
 
-@bp.post("/applications/<int:application_id>/products/<int:line_id>/delete")
+@bp.post("/applications/<id:application_id>/products/<id:line_id>/delete")
 def remove_product(application_id: int, line_id: int):
     return _perform("remove_product", application_id, line_id=line_id)
 
 
-@bp.post("/applications/<int:application_id>/documents")
+@bp.post("/applications/<id:application_id>/documents")
 def upload_document(application_id: int):
     return _perform("upload_document", application_id)
 
 
-@bp.post("/applications/<int:application_id>/<any(submit, withdraw):verb>")
+@bp.post("/applications/<id:application_id>/<any(submit, withdraw):verb>")
 def transition(application_id: int, verb: str):
     return _perform(verb, application_id)
 
 
-@bp.post("/applications/<int:application_id>/findings/<int:finding_id>/evidence")
+@bp.post("/applications/<id:application_id>/findings/<id:finding_id>/evidence")
 def submit_evidence(application_id: int, finding_id: int):
     """Upload the evidence of a corrective action; the inspector then verifies it."""
     return _perform("submit_evidence", application_id, finding_id=finding_id)
@@ -159,7 +160,7 @@ def registrations():
     return _registrations_page()
 
 
-@bp.post("/registrations/<int:registration_id>/renew")
+@bp.post("/registrations/<id:registration_id>/renew")
 def renew_registration(registration_id: int):
     """Start a renewal application from a registration whose renewal window is open."""
     registration = get_registration(g.user, registration_id)

@@ -10,6 +10,7 @@ from certtrack.services import applications, review
 from certtrack.web import labels, pages
 from certtrack.web.access import roles_required
 from certtrack.web.actions import REVIEW
+from certtrack.web.bounds import page_number
 from certtrack.web.perform import perform
 from certtrack.web.review_forms import QueueFilterForm
 
@@ -37,11 +38,11 @@ def queue():
         state=form.state.data or None, region=form.region.data or None,
         category=form.category.data or None, overdue=form.overdue.data, mine=form.mine.data,
         sort=form.sort.data or "deadline", locale=str(get_locale()))
-    pagination = review.list_queue(g.user, filters, page=request.args.get("page", 1, type=int))
+    pagination = review.list_queue(g.user, filters, page=page_number())
     return render_template("inspector/queue.html", form=form, pagination=pagination)
 
 
-@bp.get("/applications/<int:application_id>")
+@bp.get("/applications/<id:application_id>")
 def application(application_id: int):
     return pages.staff_application(_load(application_id))
 
@@ -55,53 +56,53 @@ def _perform(name: str, application_id: int, **args):
     return perform(REVIEW[name], _load(application_id), pages.INSPECTOR_APPLICATION, **args)
 
 
-@bp.post("/applications/<int:application_id>/"
+@bp.post("/applications/<id:application_id>/"
          "<any(claim, start_review, verify_corrective_actions):verb>")
 def act(application_id: int, verb: str):
     """The actions that are a button: claim, start the review, verify corrective actions."""
     return _perform(verb, application_id)
 
 
-@bp.post("/applications/<int:application_id>/documents/<int:document_id>/review")
+@bp.post("/applications/<id:application_id>/documents/<id:document_id>/review")
 def review_document(application_id: int, document_id: int):
     return _perform("review_document", application_id, document_id=document_id)
 
 
-@bp.post("/applications/<int:application_id>/return")
+@bp.post("/applications/<id:application_id>/return")
 def return_for_corrections(application_id: int):
     return _perform("return_for_corrections", application_id)
 
 
-@bp.post("/applications/<int:application_id>/reject")
+@bp.post("/applications/<id:application_id>/reject")
 def reject(application_id: int):
     return _perform("reject", application_id)
 
 
-@bp.post("/applications/<int:application_id>/schedule")
+@bp.post("/applications/<id:application_id>/schedule")
 def schedule_inspection(application_id: int):
     return _perform("schedule_inspection", application_id)
 
 
-@bp.post("/applications/<int:application_id>/findings")
+@bp.post("/applications/<id:application_id>/findings")
 def add_finding(application_id: int):
     return _perform("add_finding", application_id)
 
 
-@bp.post("/applications/<int:application_id>/measurements")
+@bp.post("/applications/<id:application_id>/measurements")
 def record_measurement(application_id: int):
     return _perform("record_measurement", application_id)
 
 
-@bp.post("/applications/<int:application_id>/inspection")
+@bp.post("/applications/<id:application_id>/inspection")
 def record_inspection(application_id: int):
     return _perform("record_inspection", application_id)
 
 
-@bp.post("/applications/<int:application_id>/corrective-actions")
+@bp.post("/applications/<id:application_id>/corrective-actions")
 def require_corrective_actions(application_id: int):
     return _perform("require_corrective_actions", application_id)
 
 
-@bp.post("/applications/<int:application_id>/findings/<int:finding_id>/verify")
+@bp.post("/applications/<id:application_id>/findings/<id:finding_id>/verify")
 def verify_finding(application_id: int, finding_id: int):
     return _perform("verify_finding", application_id, finding_id=finding_id)

@@ -12,6 +12,7 @@ from certtrack.services import (
 from certtrack.web import pages
 from certtrack.web.access import roles_required
 from certtrack.web.actions import REGISTRAR, REGISTRATION
+from certtrack.web.bounds import page_number
 from certtrack.web.perform import Page, perform, show
 
 bp = Blueprint("registrar", __name__, url_prefix="/registrar")
@@ -24,7 +25,7 @@ def overview():
     return pages.overview()
 
 
-@bp.get("/applications/<int:application_id>")
+@bp.get("/applications/<id:application_id>")
 def application(application_id: int):
     return pages.staff_application(applications.get_application(g.user, application_id))
 
@@ -39,7 +40,7 @@ def submit_batch():
     return perform(REGISTRAR["submit_batch"], None, pages.OVERVIEW)
 
 
-@bp.get("/batches/<int:batch_id>")
+@bp.get("/batches/<id:batch_id>")
 def batch(batch_id: int):
     return pages.batch(gacc.get_batch(g.user, batch_id))
 
@@ -55,22 +56,22 @@ def _decision(name: str, application_id: int):
     return show(REGISTRAR[name], application, Page(pages.REGISTRAR_APPLICATION.url, render))
 
 
-@bp.route("/applications/<int:application_id>/gacc-return", methods=["GET", "POST"])
+@bp.route("/applications/<id:application_id>/gacc-return", methods=["GET", "POST"])
 def gacc_return(application_id: int):
     return _decision("record_gacc_return", application_id)
 
 
-@bp.route("/applications/<int:application_id>/gacc-refusal", methods=["GET", "POST"])
+@bp.route("/applications/<id:application_id>/gacc-refusal", methods=["GET", "POST"])
 def gacc_refusal(application_id: int):
     return _decision("record_gacc_refusal", application_id)
 
 
-@bp.route("/applications/<int:application_id>/registration", methods=["GET", "POST"])
+@bp.route("/applications/<id:application_id>/registration", methods=["GET", "POST"])
 def record_registration(application_id: int):
     return _decision("record_registration", application_id)
 
 
-@bp.post("/applications/<int:application_id>/resubmit-to-gacc")
+@bp.post("/applications/<id:application_id>/resubmit-to-gacc")
 def resubmit_to_gacc(application_id: int):
     application = applications.get_application(g.user, application_id)
     return perform(REGISTRAR["resubmit_to_gacc"], application, pages.REGISTRAR_APPLICATION)
@@ -80,19 +81,19 @@ def resubmit_to_gacc(application_id: int):
 def registrations_list():
     filters = pages.filters("status", "category", "region")
     search = request.args.get("q", "")
-    page = request.args.get("page", 1, type=int)
+    page = page_number()
     pagination = registrations.list_registrations(g.user, **filters, search=search, page=page)
     return render_template("registrar/registrations.html", pagination=pagination,
                            filters=filters, search=search, regions=reference.regions(),
                            categories=reference.categories())
 
 
-@bp.get("/registrations/<int:registration_id>")
+@bp.get("/registrations/<id:registration_id>")
 def registration(registration_id: int):
     return pages.registration(registrations.get_registration(g.user, registration_id))
 
 
-@bp.post("/registrations/<int:registration_id>/"
+@bp.post("/registrations/<id:registration_id>/"
          "<any(suspend, resume, revoke, cancel, invalidate, expire):verb>")
 def change_registration(registration_id: int, verb: str):
     registration = registrations.get_registration(g.user, registration_id)
