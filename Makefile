@@ -16,7 +16,7 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-no
 PO_FILES := $(wildcard certtrack/translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test lint bench install system-deps translations extract-messages clean
+.PHONY: run test lint audit lock bench install system-deps translations extract-messages clean
 
 run: install instance/config.py
 	$(FLASK) init-db
@@ -32,12 +32,23 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 
+# The known vulnerabilities of the locked packages (docs/security.md item 26).
+audit: install
+	$(BIN)/python .ci/audit.py requirements.lock
+
+# requirements.lock pins every package, with hashes, from setup.cfg's requirements and the
+# test and postgres extras; `make install` installs exactly it. Run after changing setup.cfg.
+lock: $(VENV)/.installed
+	$(BIN)/pip-compile --quiet --generate-hashes --extra test --extra postgres --strip-extras \
+	  --no-emit-index-url --no-emit-find-links --allow-unsafe -o requirements.lock setup.cfg
+
 install: system-deps $(VENV)/.installed $(MO_FILES)
 
-$(VENV)/.installed: setup.cfg pyproject.toml
+$(VENV)/.installed: setup.cfg pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,postgres]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
 # Installs the missing system packages with apt-get where it can (Debian/Ubuntu, as root or

@@ -10,6 +10,9 @@ from certtrack.web import access, bounds, consignment_labels, errors, labels, te
 from certtrack.web.forms import BaseForm
 
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# No page uses these browser features: refuse them to every page and anything it embeds.
+PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=(), "
+                      "magnetometer=(), microphone=(), payment=(), usb=(), browsing-topics=()")
 
 
 def check_csrf():
@@ -31,6 +34,9 @@ def security_headers(response):
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
     if current_app.config["HSTS"]:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     if g.get("user") is not None and request.endpoint != "static":
