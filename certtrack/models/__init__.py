@@ -17,6 +17,7 @@ from certtrack.models.certificate import (
     StoredPdf,
     VerificationLog,
 )
+from certtrack.models.change_request import NameChangeRequest
 from certtrack.models.checks import attach_checks
 from certtrack.models.consignment import (
     Consignment,
@@ -95,6 +96,7 @@ __all__ = [
     "LabLimit",
     "LoginAttempt",
     "MarketAccess",
+    "NameChangeRequest",
     "Notification",
     "OutboxEmail",
     "Product",

@@ -4,7 +4,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 
 from certtrack.domain.workflow import Role
-from certtrack.services import applications, certificates, enterprises
+from certtrack.services import applications, certificates, enterprises, name_changes
 from certtrack.services.registrations import exporter_overview, get_registration
 from certtrack.web import pages
 from certtrack.web.access import roles_required
@@ -76,7 +76,8 @@ def enterprise():
     enterprise = _enterprise_or_redirect()
     if enterprise is None:
         return redirect(url_for(".register_enterprise"))
-    return render_template("exporter/enterprise.html", enterprise=enterprise)
+    return render_template("exporter/enterprise.html", enterprise=enterprise,
+                           pending_names=name_changes.pending_for(enterprise))
 
 
 @bp.route("/enterprise/edit", methods=["GET", "POST"])

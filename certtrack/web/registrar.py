@@ -1,18 +1,25 @@
 """The registrar's pages: the queue, GACC batches and decisions, and registrations after listing."""
 
-from flask import Blueprint, g, render_template, request
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import HiddenField, TextAreaField
+from wtforms.validators import Length, Optional
 
 from certtrack.domain.workflow import Role
 from certtrack.services import (
     applications,
     gacc,
+    name_changes,
     reference,
     registrations,
 )
+from certtrack.services.errors import ValidationFailed
 from certtrack.web import pages
 from certtrack.web.access import roles_required
 from certtrack.web.actions import REGISTRAR, REGISTRATION
 from certtrack.web.bounds import page_number
+from certtrack.web.forms import BaseForm
 from certtrack.web.perform import Page, perform, show
 
 bp = Blueprint("registrar", __name__, url_prefix="/registrar")
@@ -98,3 +105,35 @@ def registration(registration_id: int):
 def change_registration(registration_id: int, verb: str):
     registration = registrations.get_registration(g.user, registration_id)
     return perform(REGISTRATION[verb], registration, pages.REGISTRATION)
+
+
+class NameDecisionForm(BaseForm):
+    """Approve or refuse a new registered name; a refusal says why."""
+
+    version = HiddenField()
+    reason = TextAreaField(_l("Reason (required to refuse)"),
+                           validators=[Optional(), Length(max=2000)])
+
+
+@bp.get("/name-changes")
+def name_changes_list():
+    """New names of registered enterprises and establishments waiting for a decision."""
+    return render_template("registrar/name_changes.html", form=NameDecisionForm(),
+                           requests=name_changes.pending_requests())
+
+
+@bp.post("/name-changes/<id:request_id>/<any(approve, refuse):decision>")
+def decide_name_change(request_id: int, decision: str):
+    form = NameDecisionForm(request.form)
+    if form.validate():
+        try:
+            name_changes.decide(g.user, request_id, decision == "approve", form.reason.data,
+                                form.version.data)
+        except ValidationFailed as error:
+            form.add_errors(error.errors)
+        else:
+            flash(_("The new name was approved.") if decision == "approve" else
+                  _("The new name was refused."), "success")
+            return redirect(url_for(".name_changes_list"))
+    return render_template("registrar/name_changes.html", form=form, failed_id=request_id,
+                           requests=name_changes.pending_requests()), 422

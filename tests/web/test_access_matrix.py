@@ -144,6 +144,8 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("registrar.registrations_list", "GET"): (302,) + (403,) * 5 + (200, 403),
     ("registrar.registration", "GET"): (302,) + (403,) * 5 + (200, 403),
     ("registrar.change_registration", "POST"): (401,) + (403,) * 5 + (422, 403),
+    ("registrar.name_changes_list", "GET"): (302,) + (403,) * 5 + (200, 403),
+    ("registrar.decide_name_change", "POST"): (401,) + (403,) * 5 + (404, 403),
     ("assignment.assign", "POST"): (401,) + (403,) * 5 + (422, 403),
     ("admin_limits.limits_list", "GET"): (302,) + (403,) * 6 + (200,),
     ("admin_limits.edit_limit", "GET"): (302,) + (403,) * 6 + (200,),
@@ -213,7 +215,8 @@ POST_BODIES = {
     "admin_renewal_list.edit": {"confidence": "nonsense"},
 }
 # The verb of endpoints that serve several actions.
-VERBS = {"tokens.revoke": {"token_id": 999999}, "exporter.transition": {"verb": "submit"},
+VERBS = {"tokens.revoke": {"token_id": 999999},
+         "registrar.decide_name_change": {"request_id": 999999, "decision": "approve"}, "exporter.transition": {"verb": "submit"},
          "inspector.act": {"verb": "claim"},
          "consignments.transition": {"verb": "withdraw"},
          "consignment_inspection.act": {"verb": "refuse"},
