@@ -216,7 +216,8 @@ POST_BODIES = {
 }
 # The verb of endpoints that serve several actions.
 VERBS = {"tokens.revoke": {"token_id": 999999},
-         "registrar.decide_name_change": {"request_id": 999999, "decision": "approve"}, "exporter.transition": {"verb": "submit"},
+         "registrar.decide_name_change": {"request_id": 999999, "decision": "approve"},
+         "exporter.transition": {"verb": "submit"},
          "inspector.act": {"verb": "claim"},
          "consignments.transition": {"verb": "withdraw"},
          "consignment_inspection.act": {"verb": "refuse"},
