@@ -1,8 +1,10 @@
-"""Every action of the web side as data: its form, its service call and its success message.
+"""Every action of the web side as data: its form, its service call, its success message and
+its address.
 
-The web counterpart of `domain/workflow.py`: a view names its row and its page, and
-`perform.perform()` does the rest. Adding an action is one row here plus its service function
-(and, for a new address, a view of a few lines naming them).
+The web counterpart of `domain/workflow.py`. A row with a `path` gets its POST address from
+`perform.register_actions()` in its blueprint, so adding an action on an application or a
+registration is one row here plus its service function. Rows without a path are shown by a
+view of their own (a page whose body is the form: `perform.show()`).
 """
 
 from flask import request, url_for
@@ -32,7 +34,7 @@ from certtrack.web import exporter_forms, labels
 from certtrack.web.certificate_forms import ReplaceForm, RevokeCertificateForm
 from certtrack.web.forms import ActionForm
 from certtrack.web.panels import laboratory as lab_panel
-from certtrack.web.perform import Refusal, WebAction
+from certtrack.web.perform import BUTTON, Refusal, WebAction
 from certtrack.web.registrar_forms import (
     LIFECYCLE_FORMS,
     BatchForm,
@@ -65,12 +67,12 @@ def _form(form_class):
 def _button(call, success, **options) -> WebAction:
     """An inspector's button on the application: no fields, a refusal flashes and redirects."""
     return WebAction(_form(ActionForm), lambda user, application, _f: call(user, application),
-                     success, flash_denied=True, **options)
+                     success, flash_denied=True, path=BUTTON, **options)
 
 
-def _inspector(form, call, success, key: str) -> WebAction:
+def _inspector(form, call, success, key: str, path: str | None = None) -> WebAction:
     """An inspector's form on the application; a refusal of the rules flashes and redirects."""
-    return WebAction(form, call, success, key=key, flash_denied=True)
+    return WebAction(form, call, success, key=key, flash_denied=True, path=path)
 
 
 def _upload(form):
@@ -90,49 +92,58 @@ REVIEW = {
         _form(DocumentReviewForm),
         lambda user, a, f, document_id: review.review_document(
             user, a, document_id, f.decision.data, f.comment.data),
-        _l("The document decision was recorded."), "document_{document_id}"),
+        _l("The document decision was recorded."), "document_{document_id}",
+        "/documents/<id:document_id>/review"),
     "return_for_corrections": _inspector(
         _form(ReturnForm),
         lambda user, a, f: review.return_for_corrections(
             user, a, f.deficiencies.data, f.response_deadline.data),
-        _l("The application was returned to the exporter."), "return_for_corrections"),
+        _l("The application was returned to the exporter."), "return_for_corrections",
+        "/return"),
     "reject": _inspector(
         _form(RejectForm), lambda user, a, f: review.reject_application(user, a, f.reason.data),
-        _l("The application was rejected."), "reject"),
+        _l("The application was rejected."), "reject", "/reject"),
     "schedule_inspection": _inspector(
         _form(ScheduleForm),
         lambda user, a, f: inspections.schedule_inspection(
             user, a, f.mode.data, f.scheduled_for.data, f.inspector_ids.data,
             outside_working_hours=f.outside_working_hours.data,
             outside_hours_reason=f.outside_hours_reason.data or ""),
-        _l("The inspection is scheduled and the exporter notified."), "schedule_inspection"),
+        _l("The inspection is scheduled and the exporter notified."), "schedule_inspection",
+        "/schedule"),
     "add_finding": _inspector(
         _form(FindingForm), lambda user, a, f: inspections.add_finding(
             user, a, inspections.FindingInput.from_mapping(f.data)),
-        _l("The finding was recorded."), "finding"),
+        _l("The finding was recorded."), "finding", "/findings"),
     "record_measurement": _inspector(
         _form(MeasurementForm),
-        lambda user, a, f: quarantine.record_measurement(user, a, f.data),
-        _l("The measurement was recorded."), "measurement"),
+        lambda user, a, f: quarantine.record_measurement(
+            user, a, quarantine.MeasurementInput.from_mapping(f.data)),
+        _l("The measurement was recorded."), "measurement", "/measurements"),
     "record_inspection": _inspector(
         lambda a, formdata: record_inspection_form(inspections.checklist_for(a), formdata),
         lambda user, a, f: inspections.record_inspection(
             user, a, f.performed_on.data, f.answers(), f.summary.data),
-        _l("The inspection was recorded."), "record_inspection"),
+        _l("The inspection was recorded."), "record_inspection", "/inspection"),
     "require_corrective_actions": _inspector(
         lambda a, formdata: corrective_actions_form(corrective_actions.open_findings(a),
                                                     formdata),
         lambda user, a, f: corrective_actions.require_corrective_actions(user, a, f.actions()),
-        _l("Corrective actions were sent to the exporter."), "require_corrective_actions"),
+        _l("Corrective actions were sent to the exporter."), "require_corrective_actions",
+        "/corrective-actions"),
     "verify_finding": _inspector(
         _form(FindingVerificationForm),
         lambda user, a, f, finding_id: corrective_actions.verify_finding(
             user, a, finding_id, f.decision.data == "close", f.comment.data),
-        _l("The finding decision was recorded."), "finding_{finding_id}"),
+        _l("The finding decision was recorded."), "finding_{finding_id}",
+        "/findings/<id:finding_id>/verify"),
+}
+
+ASSIGNMENT = {
     "assign": _inspector(
         _form(AssignForm),
         lambda user, a, f: review.assign_inspector(user, a, f.inspector_id.data),
-        _l("The inspector was assigned and notified."), "assign"),
+        _l("The inspector was assigned and notified."), "assign", "/assign"),
 }
 
 
@@ -146,7 +157,8 @@ LABORATORY = {
     "record_sample": WebAction(
         lab_panel.sample_form, lambda user, a, f: laboratory.record_sample(
             user, a, laboratory.SampleInput.from_mapping(f.data)),
-        lambda sample: _("Sample %(code)s was recorded.", code=sample.code), key="sample_form"),
+        lambda sample: _("Sample %(code)s was recorded.", code=sample.code), key="sample_form",
+        path="/samples"),
     # The target is (application, sample); the result page shows itself again.
     "record_result": WebAction(
         lambda target, formdata: lab_panel.result_form(target.sample, formdata),
@@ -158,20 +170,22 @@ LABORATORY = {
         lambda user, a, f: laboratory.send_to_lab(user, a, f.comment.data or ""),
         lambda sent: ngettext("%(num)d sample was sent to the laboratory.",
                               "%(num)d samples were sent to the laboratory.", len(sent)),
-        refusal=Refusal.flash),
+        refusal=Refusal.flash, path="/send-to-lab"),
     "record_lab_results": WebAction(
         _form(ActionForm),
         lambda user, a, f: laboratory.record_lab_results(user, a, f.comment.data or ""),
-        _l("Laboratory testing is complete; the exporter was notified."), refusal=Refusal.flash),
+        _l("Laboratory testing is complete; the exporter was notified."), refusal=Refusal.flash,
+        path="/lab-results-complete"),
     "conclude_positive": WebAction(
         _form(lab_panel.ConclusionForm),
         lambda user, a, f: conclusions.conclude_positive(user, a, f.conclusion.data or ""),
         _l("The positive conclusion was recorded."), key="conclusion_form",
-        refusal=Refusal.flash),
+        refusal=Refusal.flash, path="/conclusion/positive"),
     "conclude_negative": WebAction(
         _form(lab_panel.NegativeConclusionForm),
         lambda user, a, f: conclusions.conclude_negative(user, a, f.comment.data or ""),
-        _l("The negative conclusion was recorded."), key="negative_form"),
+        _l("The negative conclusion was recorded."), key="negative_form",
+        path="/conclusion/negative"),
 }
 
 
@@ -234,7 +248,7 @@ def _lifecycle(verb: RegistrationAction) -> WebAction:
     return WebAction(_form(LIFECYCLE_FORMS[verb]), change, lambda registration: _(
         "The registration is now: %(status)s.",
         status=str(labels.label(labels.REGISTRATION_STATUSES, registration.status))),
-        key=str(verb))
+        key=str(verb), path=BUTTON)
 
 
 REGISTRATION = {str(verb): _lifecycle(verb) for verb in RegistrationAction}
@@ -343,27 +357,28 @@ EXPORTER = {
     "add_product": WebAction(
         exporter_forms.product_form, lambda user, a, f: applications.add_product(
             user, a, applications.ProductInput.from_mapping(f.data)),
-        _product_added, key="product"),
+        _product_added, key="product", path="/products"),
     "remove_product": WebAction(
         _form(ActionForm),
         lambda user, a, _f, line_id: applications.remove_product(user, a, line_id),
-        _l("The product was removed."), refusal=Refusal.flash),
+        _l("The product was removed."), refusal=Refusal.flash,
+        path="/products/<id:line_id>/delete"),
     "upload_document": WebAction(
         exporter_forms.document_form, _document,
         lambda name: _("“%(name)s” was uploaded.", name=documents.display_name(name)),
-        key="document"),
+        key="document", path="/documents"),
     "submit": WebAction(
         _form(ActionForm),
         lambda user, a, f: applications.submit_application(user, a, f.version.data),
-        _submitted, refusal=Refusal.flash),
+        _submitted, refusal=Refusal.flash, path=BUTTON),
     "withdraw": WebAction(
         _form(ActionForm), lambda user, a, f: applications.withdraw_application(
             user, a, f.comment.data or "", f.version.data),
-        _l("The application was withdrawn."), refusal=Refusal.flash),
+        _l("The application was withdrawn."), refusal=Refusal.flash, path=BUTTON),
     "submit_evidence": WebAction(
         _form(EvidenceForm), _evidence,
         _l("The evidence was uploaded; the inspector will verify it."),
-        key="evidence_{finding_id}"),
+        key="evidence_{finding_id}", path="/findings/<id:finding_id>/evidence"),
     "renew": WebAction(
         _form(ActionForm), lambda user, registration, _f: registrations.start_renewal(
             user, registration),

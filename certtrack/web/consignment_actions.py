@@ -21,7 +21,7 @@ from certtrack.services.consignments.inputs import (
 )
 from certtrack.web import consignment_forms as cforms
 from certtrack.web.forms import ActionForm
-from certtrack.web.perform import Refusal, WebAction
+from certtrack.web.perform import BUTTON, Refusal, WebAction
 
 
 def _form(form_class):
@@ -74,43 +74,51 @@ CONSIGNMENT = {
             user, c, _header(f)), _l("The consignment was saved."), key="form",
         guard=lambda _user, c: c.state == "draft", then=lambda c, _result: _detail_url(c)),
     "add_lot": WebAction(cforms.lot_form, lambda user, c, f: drafts.add_lot(user, c, _lot(f)),
-                         _l("The lot was added."), key="lot"),
+                         _l("The lot was added."), key="lot", path="/lots"),
     "remove_lot": WebAction(
         _form(ActionForm), lambda user, c, _f, lot_id: drafts.remove_lot(user, c, lot_id),
-        _l("The lot was removed."), refusal=Refusal.flash, flash_denied=True),
+        _l("The lot was removed."), refusal=Refusal.flash, flash_denied=True,
+        path="/lots/<id:lot_id>/delete"),
     "upload_document": WebAction(
         cforms.document_form, _document,
-        lambda row: _("“%(name)s” was uploaded.", name=row.original_name), key="document"),
+        lambda row: _("“%(name)s” was uploaded.", name=row.original_name), key="document",
+        path="/documents"),
     "submit": WebAction(
         _form(ActionForm), lambda user, c, f: drafts.submit_consignment(user, c, f.version.data),
-        _submitted, key="submit"),
+        _submitted, key="submit", path=BUTTON),
     "withdraw": WebAction(
         _form(cforms.ReasonForm), lambda user, c, f: drafts.withdraw_consignment(
             user, c, f.reason.data, f.version.data),
-        _l("The consignment was withdrawn."), key="withdraw"),
+        _l("The consignment was withdrawn."), key="withdraw", path=BUTTON),
+}
+
+# The inspector's steps, named by the last part of their address (`<consignment>/<verb>`).
+INSPECTION = {
     "start_inspection": WebAction(
         _form(ActionForm), lambda user, c, f: inspection.start_inspection(
-            user, c, f.version.data), _l("The inspection has started."), refusal=Refusal.flash),
-    "record_inspection": WebAction(
+            user, c, f.version.data), _l("The inspection has started."), refusal=Refusal.flash,
+        path=BUTTON),
+    "inspection": WebAction(
         cforms.inspection_form, lambda user, c, f: inspection.record_inspection(
             user, c, _inspection(f)), _l("The inspection was recorded."), key="inspection",
-        flash_denied=True),
-    "record_lab_result": WebAction(
+        flash_denied=True, path=BUTTON),
+    "lab": WebAction(
         cforms.lab_form, lambda user, c, f: inspection.record_lab_result(user, c, _lab_input(f)),
-        _l("The laboratory result was recorded."), key="lab", flash_denied=True),
-    "add_treatment": WebAction(
+        _l("The laboratory result was recorded."), key="lab", flash_denied=True, path=BUTTON),
+    "treatment": WebAction(
         cforms.treatment_form, lambda user, c, f: inspection.add_treatment(
             user, c, _treatment(f)), _l("The treatment was recorded."), key="treatment",
-        flash_denied=True),
-    "set_declarations": WebAction(
+        flash_denied=True, path=BUTTON),
+    "declarations": WebAction(
         cforms.declarations_form, lambda user, c, f: inspection.set_declarations(
             user, c, f.codes.data or []), _l("The declarations were saved."),
-        key="declarations", flash_denied=True),
+        key="declarations", flash_denied=True, path=BUTTON),
     "refuse": WebAction(
         _form(cforms.ReasonForm), lambda user, c, f: inspection.refuse_consignment(
             user, c, f.reason.data, f.version.data),
-        _l("The certificate was refused; the exporter reads the reason."), key="refuse"),
+        _l("The certificate was refused; the exporter reads the reason."), key="refuse",
+        path=BUTTON),
     "issue": WebAction(
         _form(ActionForm), lambda user, c, f: issue.issue_consignment_certificate(
-            user, c, f.version.data), _issued, key="issue"),
+            user, c, f.version.data), _issued, key="issue", path=BUTTON),
 }
