@@ -120,6 +120,10 @@ ACTIONS = {
     "certificate_issued": _l("Certificate issued"),
     "certificate_revoked": _l("Certificate revoked"),
     "dossier_generated": _l("Recommendation dossier generated"),
+    "token_created": _l("API token created"),
+    "token_revoked": _l("API token revoked"),
+    "webhook_registered": _l("Webhook registered"),
+    "webhook_disabled": _l("Webhook disabled"),
 }
 KINDS = labelled(ApplicationKind, {"new": _l("New registration"), "renewal": _l("Renewal"),
                                    "change": _l("Change")})

@@ -5,7 +5,7 @@ request that the registrar approves or refuses; the notification kinds grow by t
 tell about it (the CHECK constraint of notification.kind is replaced).
 
 Revision ID: 5d2a9c7e41b8
-Revises: 8f4b2d6a1c39
+Revises: 5d2e8b7c9a41
 Create Date: 2026-12-04 17:45:00.000000
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '5d2a9c7e41b8'
-down_revision = '8f4b2d6a1c39'
+down_revision = '5d2e8b7c9a41'
 branch_labels = None
 depends_on = None
 
