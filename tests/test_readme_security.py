@@ -1,4 +1,4 @@
-"""The README's security table names, for each of the 27 items of docs/security.md, tests that
+"""The README's security table names, for each item of docs/security.md, tests that
 exist: a renamed or deleted test fails here instead of leaving the table pointing at nothing."""
 
 import ast
@@ -10,7 +10,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _rows() -> dict[int, list[str]]:
     readme = (ROOT / "README.md").read_text()
-    section = readme.split("## Security", 1)[1].split("\n## ", 1)[0]
+    section = readme.split("### Every rule and the tests that show it", 1)[1]
+    section = section.split("\n## ", 1)[0].split("\n### ", 1)[0]
     rows = re.findall(r"^\| (\d+) \|[^\n]*?\| (.+) \|$", section, flags=re.MULTILINE)
     return {int(number): re.findall(r"`(tests/[^`]+)`", tests) for number, tests in rows}
 
@@ -30,8 +31,10 @@ def _defined(node_id: str) -> bool:
 
 
 def test_every_item_of_security_md_has_a_row():
-    assert _items() == list(range(1, 28))
-    assert sorted(_rows()) == _items()
+    items = _items()
+    assert sorted(items) == list(range(1, len(items) + 1))  # numbered without gaps
+    assert len(items) >= 27
+    assert sorted(_rows()) == sorted(items)
 
 
 def test_every_test_the_table_names_exists():
