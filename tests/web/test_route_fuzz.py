@@ -21,7 +21,7 @@ from certtrack.demo.seed import DEMO_PASSWORD, seed_demo
 from certtrack.extensions import db
 from certtrack.services.reference import load_reference
 
-from forms import CSRF_RE
+from forms import CSRF_RE, totp_code
 
 FUZZ_EXAMPLES = 250
 ROLES = (None, "admin@demo.certtrack.kz", "registrar@demo.certtrack.kz",
@@ -70,6 +70,7 @@ def _client(app, email):
     token = CSRF_RE.search(client.get("/login").get_data(as_text=True)).group(1)
     if email is not None:
         response = client.post("/login", data={"email": email, "password": DEMO_PASSWORD,
+                                               "code": totp_code(app, email),
                                                "csrf_token": token})
         assert response.status_code == 302
     return client, token
