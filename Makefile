@@ -22,7 +22,7 @@ E2E_NODE := tests/e2e/node_modules/.package-lock.json
 PO_FILES := $(wildcard certtrack/translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test lint bench install system-deps translations extract-messages clean
+.PHONY: run test lint audit lock bench install system-deps translations extract-messages clean
 
 run: export CERTTRACK_PUBLIC_BASE_URL = $(PUBLIC_BASE_URL)
 run: install instance/config.py
@@ -41,12 +41,23 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 
+# The known vulnerabilities of the locked packages (docs/security.md item 26).
+audit: install
+	$(BIN)/python .ci/audit.py requirements.lock
+
+# requirements.lock pins every package, with hashes, from setup.cfg's requirements and the
+# test and postgres extras; `make install` installs exactly it. Run after changing setup.cfg.
+lock: $(VENV)/.installed
+	$(BIN)/pip-compile --quiet --generate-hashes --extra test --extra postgres --strip-extras \
+	  --no-emit-index-url --no-emit-find-links --allow-unsafe -o requirements.lock setup.cfg
+
 install: system-deps $(VENV)/.installed $(MO_FILES) $(E2E_NODE)
 
-$(VENV)/.installed: setup.cfg pyproject.toml
+$(VENV)/.installed: setup.cfg pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,postgres]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
 # Debian ships npm apart from nodejs (NodeSource's nodejs brings its own): installed when missing.

@@ -4,7 +4,7 @@ import os
 
 from flask import Flask
 
-from certtrack import api, cli, extensions, tasks, web
+from certtrack import api, cli, extensions, server, tasks, web
 from certtrack.config import load_config
 from certtrack.web.i18n import select_locale
 
@@ -21,6 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     tasks.init_app(app)
     api.init_app(app)
     cli.init_app(app)
+    server.quiet_development_server()
     return app
 
 

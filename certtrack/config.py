@@ -18,6 +18,8 @@ class DefaultConfig:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     UPLOAD_FOLDER = None  # None: <instance>/uploads
+    UPLOAD_QUOTA_BYTES = 500 * 1024 * 1024  # per user, all their uploads; None: no quota
+    CLAMD_SOCKET = None  # clamd's Unix socket path or host:port: every upload is scanned
     LANGUAGES = ("en", "ru", "kk", "zh")
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "Asia/Almaty"

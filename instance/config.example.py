@@ -15,6 +15,8 @@ MAX_CONTENT_LENGTH = 20 * 1024 * 1024
 
 # Where uploaded documents are stored, by SHA-256. Default: instance/uploads.
 # UPLOAD_FOLDER = "/var/lib/certtrack/uploads"
+# UPLOAD_QUOTA_BYTES = 500 * 1024 * 1024    # per user, over all their uploads (None: none)
+# CLAMD_SOCKET = "/run/clamav/clamd.ctl"     # scan every upload with ClamAV (or "host:3310")
 
 # Languages offered, and the default; deadlines are counted in this time zone.
 # LANGUAGES = ("en", "ru", "kk", "zh")

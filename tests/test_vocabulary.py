@@ -24,7 +24,7 @@ LABELLED = [
     (v.ListingRoute, labels.ROUTES), (v.Regime, labels.REGIMES),
     (v.SuspensionAuthority, labels.SUSPENSION_AUTHORITIES),
     (v.InvalidationCause, labels.INVALIDATION_CAUSES), (LimitKind, labels.LIMIT_KINDS),
-    (Verdict, labels.VERDICTS),
+    (Verdict, labels.VERDICTS), (v.ChangeRequestStatus, labels.CHANGE_REQUEST_STATUSES),
 ]
 
 

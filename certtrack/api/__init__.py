@@ -12,6 +12,7 @@ from certtrack.api import (
     public,
 )
 from certtrack.api.core import CerttrackApi
+from certtrack.web.bounds import IdConverter, id_parameter_schema
 
 SETTINGS = {
     "API_TITLE": "certtrack",
@@ -35,6 +36,7 @@ def init_app(app) -> None:
     for name, value in SETTINGS.items():
         app.config.setdefault(name, value)
     api = CerttrackApi(app, spec_kwargs=SPEC)
+    api.register_converter(IdConverter, id_parameter_schema)
     limits.configure(app)
     for module in (exporter, consignments, laboratory, public):
         limits.limit_blueprint(module.bp)

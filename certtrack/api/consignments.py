@@ -58,7 +58,7 @@ def consignment_list(user, args):
             "next_cursor": schemas.encode_cursor(result.next_after)}
 
 
-@bp.get("/consignments/<int:consignment_id>")
+@bp.get("/consignments/<id:consignment_id>")
 @bp.response(200, schemas.ConsignmentSchema, headers=ETAG)
 @operation(bp, *EXPORTER)
 def consignment(user, consignment_id: int):
@@ -66,7 +66,7 @@ def consignment(user, consignment_id: int):
     return _tagged(user, access.get_consignment(user, consignment_id))
 
 
-@bp.post("/consignments/<int:consignment_id>/submit")
+@bp.post("/consignments/<id:consignment_id>/submit")
 @bp.response(200, schemas.ConsignmentSubmittedSchema, headers=ETAG)
 @operation(bp, *EXPORTER, scope="write", errors=WRITE_ERRORS)
 def submit(user, consignment_id: int):
@@ -80,7 +80,7 @@ def submit(user, consignment_id: int):
     return {"consignment": body, "certificate_due": due}, 200, headers
 
 
-@bp.post("/consignments/<int:consignment_id>/withdraw")
+@bp.post("/consignments/<id:consignment_id>/withdraw")
 @bp.arguments(schemas.ConsignmentWithdrawSchema)
 @bp.response(200, schemas.ConsignmentSchema, headers=ETAG)
 @operation(bp, *EXPORTER, scope="write", errors=WRITE_ERRORS)
@@ -94,7 +94,7 @@ def withdraw(user, data, consignment_id: int):
     return _tagged(user, access.get_consignment(user, consignment_id))
 
 
-@bp.get("/consignment-certificates/<int:certificate_id>/pdf")
+@bp.get("/consignment-certificates/<id:certificate_id>/pdf")
 @bp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf")
 @operation(bp, *EXPORTER)
 def certificate_pdf(user, certificate_id: int):

@@ -89,7 +89,7 @@ def create_application(user, data):
         user, applications.ApplicationInput.from_mapping(data)), 201)
 
 
-@bp.get("/applications/<int:application_id>")
+@bp.get("/applications/<id:application_id>")
 @bp.response(200, schemas.ApplicationSchema, headers={"ETag": {"schema": {"type": "string"}}})
 @operation(bp, *EXPORTER)
 def application(user, application_id: int):
@@ -97,7 +97,7 @@ def application(user, application_id: int):
     return _tagged(user, applications.get_application(user, application_id))
 
 
-@bp.post("/applications/<int:application_id>/products")
+@bp.post("/applications/<id:application_id>/products")
 @bp.arguments(schemas.ProductLineSchema)
 @bp.response(201, schemas.ApplicationSchema, headers={"ETag": {"schema": {"type": "string"}}})
 @operation(bp, *EXPORTER, scope="write", errors=WRITE_ERRORS)
@@ -110,7 +110,7 @@ def add_product(user, data, application_id: int):
     return _tagged(user, applications.get_application(user, application_id), 201)
 
 
-@bp.post("/applications/<int:application_id>/documents")
+@bp.post("/applications/<id:application_id>/documents")
 @bp.arguments(schemas.DocumentUploadSchema, location="form")
 @bp.arguments(schemas.FileSchema, location="files")
 @bp.response(201, schemas.DocumentSchema)
@@ -125,7 +125,7 @@ def upload_document(user, form, files, application_id: int):
                                      upload.filename or "")
 
 
-@bp.post("/applications/<int:application_id>/submit")
+@bp.post("/applications/<id:application_id>/submit")
 @bp.response(200, schemas.SubmittedSchema, headers={"ETag": {"schema": {"type": "string"}}})
 @operation(bp, *EXPORTER, scope="write", errors=WRITE_ERRORS)
 def submit(user, application_id: int):
@@ -139,7 +139,7 @@ def submit(user, application_id: int):
     return {"application": body, "completeness_deadline": deadline}, 200, headers
 
 
-@bp.post("/applications/<int:application_id>/withdraw")
+@bp.post("/applications/<id:application_id>/withdraw")
 @bp.arguments(schemas.WithdrawSchema)
 @bp.response(200, schemas.ApplicationSchema, headers={"ETag": {"schema": {"type": "string"}}})
 @operation(bp, *EXPORTER, scope="write", errors=WRITE_ERRORS)
@@ -163,7 +163,7 @@ def registration_list(user, args):
                                        status=args["status"], category=args["category"]))
 
 
-@bp.get("/registrations/<int:registration_id>")
+@bp.get("/registrations/<id:registration_id>")
 @bp.response(200, schemas.RegistrationSchema)
 @operation(bp, Role.exporter, Role.registrar)
 def registration(user, registration_id: int):
@@ -191,7 +191,7 @@ def certificate_list(user, args):
             "next_cursor": schemas.encode_cursor(result.next_after)}
 
 
-@bp.get("/certificates/<int:certificate_id>")
+@bp.get("/certificates/<id:certificate_id>")
 @bp.response(200, schemas.CertificateSchema)
 @operation(bp, *EXPORTER)
 def certificate(user, certificate_id: int):
@@ -199,7 +199,7 @@ def certificate(user, certificate_id: int):
     return certificate_view(certificates.get_certificate(user, certificate_id))
 
 
-@bp.get("/certificates/<int:certificate_id>/pdf")
+@bp.get("/certificates/<id:certificate_id>/pdf")
 @bp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf")
 @operation(bp, *EXPORTER)
 def certificate_pdf(user, certificate_id: int):

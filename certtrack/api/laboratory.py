@@ -22,7 +22,7 @@ def sample_list(user, args):
     return {"items": result.items, "next_cursor": schemas.encode_cursor(result.next_after)}
 
 
-@bp.get("/samples/<int:sample_id>")
+@bp.get("/samples/<id:sample_id>")
 @bp.response(200, schemas.SampleSchema)
 @operation(bp, Role.laboratory)
 def sample(user, sample_id: int):
@@ -30,7 +30,7 @@ def sample(user, sample_id: int):
     return laboratories.get_sample(user, sample_id)
 
 
-@bp.post("/samples/<int:sample_id>/results")
+@bp.post("/samples/<id:sample_id>/results")
 @bp.arguments(schemas.ResultInputSchema)
 @bp.response(201, schemas.LabResultSchema)
 @operation(bp, Role.laboratory, scope="write", errors=WRITE_ERRORS)

@@ -2,10 +2,12 @@
 
 import base64
 import binascii
+from datetime import date
 
 import marshmallow as ma
 from marshmallow import validate
 
+from certtrack.domain import bounds
 from certtrack.models.application import HACCP_STATUSES, KINDS, VOLUME_UNITS, WATER_SOURCES
 from certtrack.services.listings import MAX_LIMIT
 
@@ -25,6 +27,18 @@ def decimal(*, low=0, high=10**10, **options) -> ma.fields.Decimal:
     """A decimal exchanged as a string (no binary floating point on the way)."""
     return ma.fields.Decimal(as_string=True, validate=_within(low, high), allow_nan=False,
                              metadata=DECIMAL_DOC, **options)
+
+
+def _in_window(value):
+    """A date of a document, inspection or result within the window of domain/bounds.py."""
+    if value is not None and not bounds.date_in_window(value, date.today()):
+        raise ma.ValidationError(
+            f"Must be between {bounds.EARLIEST_DATE} and {bounds.latest_date(date.today())}.")
+
+
+def input_date(**options) -> ma.fields.Date:
+    """A date sent to the API, held to the window of domain/bounds.py."""
+    return ma.fields.Date(validate=_in_window, **options)
 
 
 class Cursor(ma.fields.String):
@@ -104,7 +118,7 @@ class EstablishmentSchema(ma.Schema):
 
 class ProductLineSchema(ma.Schema):
     product_code = ma.fields.String(required=True, validate=validate.Length(1, 64))
-    annual_volume = decimal(required=True, places=3)
+    annual_volume = decimal(required=True, places=3, high=bounds.MAX_VOLUME)
     volume_unit = ma.fields.String(required=True, validate=validate.OneOf(VOLUME_UNITS))
 
 
@@ -133,11 +147,13 @@ class ApplicationInputSchema(ma.Schema):
     haccp_status = ma.fields.String(load_default=None, validate=validate.OneOf(HACCP_STATUSES))
     haccp_details = ma.fields.String(load_default="", validate=validate.Length(max=5000))
     traceability = ma.fields.String(load_default="", validate=validate.Length(max=5000))
-    production_capacity = decimal(load_default=None, allow_none=True, places=3)
-    storage_capacity = decimal(load_default=None, allow_none=True, places=3)
+    production_capacity = decimal(load_default=None, allow_none=True, places=3,
+                                  high=bounds.MAX_DAILY_CAPACITY)
+    storage_capacity = decimal(load_default=None, allow_none=True, places=3,
+                               high=bounds.MAX_STORAGE)
     water_source = ma.fields.String(load_default=None, validate=validate.OneOf(WATER_SOURCES))
     staff_count = ma.fields.Integer(load_default=None, validate=validate.Range(0, 10**6))
-    last_inspection_date = ma.fields.Date(load_default=None)
+    last_inspection_date = input_date(load_default=None)
     last_inspection_authority = ma.fields.String(load_default="",
                                                  validate=validate.Length(max=300))
 
@@ -224,7 +240,7 @@ class ResultInputSchema(ma.Schema):
     loq = decimal(load_default=None, allow_none=True)
     detected = ma.fields.Boolean(load_default=None, allow_none=True)
     method = ma.fields.String(load_default="", validate=validate.Length(max=120))
-    tested_on = ma.fields.Date(required=True)
+    tested_on = input_date(required=True)
     valid_days = ma.fields.Integer(load_default=None, allow_none=True,
                                    validate=validate.Range(1, 3650))
 

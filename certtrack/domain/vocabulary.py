@@ -195,3 +195,13 @@ class NotificationKind(StrEnum):
     renewed = "renewed"
     holiday_data = "holiday_data"
     consignment_certificate_issued = "consignment_certificate_issued"
+    name_change_requested = "name_change_requested"
+    name_change_decided = "name_change_decided"
+
+
+class ChangeRequestStatus(StrEnum):
+    """Where a requested change of a registered name stands (staff review it)."""
+
+    pending = "pending"
+    approved = "approved"
+    refused = "refused"

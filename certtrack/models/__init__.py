@@ -17,6 +17,7 @@ from certtrack.models.certificate import (
     StoredPdf,
     VerificationLog,
 )
+from certtrack.models.change_request import NameChangeRequest
 from certtrack.models.checks import attach_checks
 from certtrack.models.consignment import (
     Consignment,
@@ -106,6 +107,7 @@ __all__ = [
     "ThrottleCounter",
     "UserSession",
     "MarketAccess",
+    "NameChangeRequest",
     "Notification",
     "OfficialProfile",
     "OutboxEmail",

@@ -13,6 +13,7 @@ from sqlalchemy import CheckConstraint, MetaData
 from certtrack.domain.compliance import LimitKind, Verdict
 from certtrack.domain.vocabulary import (
     ApplicationKind,
+    ChangeRequestStatus,
     Committee,
     Confidence,
     CorrectionSource,
@@ -67,6 +68,7 @@ ENUM_COLUMNS = (
     EnumColumn("registration", "regime", Regime),
     EnumColumn("registration", "suspension_authority", SuspensionAuthority, optional=True),
     EnumColumn("notification", "kind", NotificationKind),
+    EnumColumn("name_change_request", "status", ChangeRequestStatus),
 )
 
 

@@ -14,14 +14,13 @@ from certtrack.models import Application, Document, Finding, User
 from certtrack.models.base import utcnow
 from certtrack.services.applications import apply_transition, local_today
 from certtrack.services.audit import record_event
-from certtrack.services.documents import _store as store_upload  # same storage, one transaction
-from certtrack.services.documents import display_name
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
 from certtrack.services.inputs import CorrectiveActionInput
 from certtrack.services.inspections import findings_of
 from certtrack.services.notifications import enterprise_users, exporter_link, inspector_link, notify
 from certtrack.services.permissions import require_inspector, require_owner
 from certtrack.services.transaction import stale_message, transaction
+from certtrack.services.uploads import display_name, store_upload
 
 EVIDENCE_TYPE = "corrective_evidence"
 
@@ -107,16 +106,14 @@ def _touch_application(application: Application) -> None:
 
 
 def _evidence_document(actor, application, stream: BinaryIO, filename: str) -> Document:
-    sha256, size, kind = store_upload(stream)
-    if kind is None:
-        raise ValidationFailed({"file": [_(
-            "Only PDF, JPEG or PNG files are accepted, and this file is none of them.")]})
+    stored = store_upload(actor, stream)
     version = 1 + (db.session.scalar(select(func.max(Document.version)).where(
         Document.application_id == application.id,
         Document.document_type_code == EVIDENCE_TYPE)) or 0)
     return Document(application_id=application.id, document_type_code=EVIDENCE_TYPE,
-                    version=version, original_name=display_name(filename), content_type=kind,
-                    size=size, sha256=sha256, uploaded_by_id=actor.id, review_status="pending")
+                    version=version, original_name=display_name(filename, stored.content_type),
+                    content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
+                    uploaded_by_id=actor.id, review_status="pending")
 
 
 def findings_to_correct(application: Application) -> list[Finding]:

@@ -9,6 +9,7 @@ from certtrack.domain.workflow import Role
 from certtrack.extensions import db
 from certtrack.models import Application, Enterprise, Establishment, Region, User
 from certtrack.models.enterprise import ESTABLISHMENT_TYPES, LEGAL_FORMS
+from certtrack.services import name_changes
 from certtrack.services.audit import record_event
 from certtrack.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from certtrack.services.inputs import EnterpriseInput, EstablishmentInput
@@ -91,6 +92,9 @@ def update_enterprise(actor: User, enterprise: Enterprise, data: EnterpriseInput
     with transaction():
         changed = {f: getattr(data, f) or "" for f in ENTERPRISE_FIELDS
                    if getattr(enterprise, f) != (getattr(data, f) or "")}
+        names = {f: getattr(data, f) or "" for f in name_changes.ENTERPRISE_NAMES}
+        if name_changes.hold_back(actor, enterprise, None, names) is not None:
+            changed = {f: v for f, v in changed.items() if f not in names}
         for field, value in changed.items():
             setattr(enterprise, field, value)
         record_event(actor, "enterprise_updated", object_type="enterprise",
@@ -160,7 +164,11 @@ def update_establishment(actor: User, establishment: Establishment,
     _check_version(establishment, data.version)
     with transaction():
         previous_region = establishment.region_code
-        for field in ESTABLISHMENT_FIELDS:
+        fields = ESTABLISHMENT_FIELDS
+        if name_changes.hold_back(actor, establishment.enterprise, establishment,
+                                  {"name": (data.name or "").strip()}) is not None:
+            fields = tuple(f for f in fields if f not in name_changes.ESTABLISHMENT_NAMES)
+        for field in fields:
             setattr(establishment, field, (getattr(data, field) or "").strip())
         if establishment.region_code != previous_region:
             _move_applications(establishment)

@@ -6,10 +6,13 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from certtrack.domain.workflow import Role
 from certtrack.services import notifications as notification_service
-from certtrack.web import access, consignment_labels, errors, labels, limits, templating
+from certtrack.web import access, bounds, consignment_labels, errors, labels, limits, templating
 from certtrack.web.forms import BaseForm
 
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# No page uses these browser features: refuse them to every page and anything it embeds.
+PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=(), "
+                      "magnetometer=(), microphone=(), payment=(), usb=(), browsing-topics=()")
 
 
 def check_csrf():
@@ -31,6 +34,9 @@ def security_headers(response):
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
     if current_app.config["HSTS"]:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     if g.get("user") is not None and request.endpoint != "static":
@@ -117,6 +123,8 @@ def _hooks(app) -> None:
     """Proxies, the checks of every request (session, login, second factor, CSRF), headers,
     error pages and the sign-in form's rate limit."""
     trust_proxies(app)
+    app.url_map.converters["id"] = bounds.IdConverter
+    app.before_request(bounds.refuse_hostile_input)
     app.before_request(access.load_signed_in_user)
     app.before_request(access.require_login)
     app.before_request(access.require_second_factor)

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 
+from certtrack.domain.bounds import has_control_characters
 from certtrack.domain.workflow import Role
 from certtrack.services import two_factor
 from certtrack.services.sessions import session_user
@@ -102,6 +103,8 @@ def sign_out() -> None:
 def safe_next(target: str | None) -> str | None:
     """`target` when it is a relative path on this site, else None (docs/security.md item 7)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if has_control_characters(target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:

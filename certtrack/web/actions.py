@@ -93,7 +93,7 @@ REVIEW = {
         lambda user, a, f, document_id: review.review_document(
             user, a, document_id, f.decision.data, f.comment.data),
         _l("The document decision was recorded."), "document_{document_id}",
-        "/documents/<int:document_id>/review"),
+        "/documents/<id:document_id>/review"),
     "return_for_corrections": _inspector(
         _form(ReturnForm),
         lambda user, a, f: review.return_for_corrections(
@@ -136,7 +136,7 @@ REVIEW = {
         lambda user, a, f, finding_id: corrective_actions.verify_finding(
             user, a, finding_id, f.decision.data == "close", f.comment.data),
         _l("The finding decision was recorded."), "finding_{finding_id}",
-        "/findings/<int:finding_id>/verify"),
+        "/findings/<id:finding_id>/verify"),
 }
 
 ASSIGNMENT = {
@@ -362,7 +362,7 @@ EXPORTER = {
         _form(ActionForm),
         lambda user, a, _f, line_id: applications.remove_product(user, a, line_id),
         _l("The product was removed."), refusal=Refusal.flash,
-        path="/products/<int:line_id>/delete"),
+        path="/products/<id:line_id>/delete"),
     "upload_document": WebAction(
         exporter_forms.document_form, _document,
         lambda name: _("“%(name)s” was uploaded.", name=documents.display_name(name)),
@@ -378,7 +378,7 @@ EXPORTER = {
     "submit_evidence": WebAction(
         _form(EvidenceForm), _evidence,
         _l("The evidence was uploaded; the inspector will verify it."),
-        key="evidence_{finding_id}", path="/findings/<int:finding_id>/evidence"),
+        key="evidence_{finding_id}", path="/findings/<id:finding_id>/evidence"),
     "renew": WebAction(
         _form(ActionForm), lambda user, registration, _f: registrations.start_renewal(
             user, registration),

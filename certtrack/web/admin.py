@@ -9,6 +9,7 @@ from certtrack.services import accounts, reference, two_factor
 from certtrack.services.errors import ValidationFailed
 from certtrack.web import labels
 from certtrack.web.access import roles_required
+from certtrack.web.bounds import page_number
 from certtrack.web.forms import PasswordResetForm, ResetFactorForm, UserForm, render_form
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -31,7 +32,7 @@ def users():
     role = request.args.get("role") or None
     text = request.args.get("q", "")
     pagination = accounts.list_users(g.user, text=text, role=role,
-                                     page=request.args.get("page", 1, type=int))
+                                     page=page_number())
     return render_template("admin/users.html", pagination=pagination, role=role, q=text)
 
 
@@ -50,7 +51,7 @@ def new_user():
     return render_form("admin/user_form.html", form, user=None)
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/users/<id:user_id>", methods=["GET", "POST"])
 def edit_user(user_id: int):
     user = accounts.get_user(g.user, user_id)
     form = _user_form(obj=user, formdata=request.form if request.method == "POST" else None)
@@ -67,7 +68,7 @@ def edit_user(user_id: int):
                        factor_form=ResetFactorForm())
 
 
-@bp.post("/users/<int:user_id>/password")
+@bp.post("/users/<id:user_id>/password")
 def reset_password(user_id: int):
     user = accounts.get_user(g.user, user_id)
     form = PasswordResetForm(request.form)
@@ -85,7 +86,7 @@ def reset_password(user_id: int):
                            factor_form=ResetFactorForm()), 422
 
 
-@bp.post("/users/<int:user_id>/second-factor")
+@bp.post("/users/<id:user_id>/second-factor")
 def reset_factor(user_id: int):
     user = accounts.get_user(g.user, user_id)
     form = ResetFactorForm(request.form)

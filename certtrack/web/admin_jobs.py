@@ -15,7 +15,7 @@ def failures():
     return render_template("admin/jobs.html", failures=jobs.list_failures(g.user))
 
 
-@bp.post("/<int:failure_id>/retry")
+@bp.post("/<id:failure_id>/retry")
 def retry(failure_id: int):
     """Queue a failed job again (404 when unknown or already retried)."""
     failure = jobs.retry_failure(g.user, failure_id)

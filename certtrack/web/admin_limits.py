@@ -70,6 +70,6 @@ PAGE = Page(url=lambda _row: url_for(".limits_list"),
                                                        form=failed["form"], limit=row))
 
 
-@bp.route("/<int:limit_id>", methods=["GET", "POST"])
+@bp.route("/<id:limit_id>", methods=["GET", "POST"])
 def edit_limit(limit_id: int):
     return show(EDIT, limits.get_limit(g.user, limit_id), PAGE)

@@ -12,7 +12,7 @@ from certtrack.web.perform import register_actions
 bp = Blueprint("assignment", __name__, url_prefix="/registrar")
 bp.before_request(roles_required(Role.registrar))
 
-register_actions(bp, ASSIGNMENT, rule="/applications/<int:application_id>", key="application_id",
+register_actions(bp, ASSIGNMENT, rule="/applications/<id:application_id>", key="application_id",
                  load=lambda application_id: applications.get_application(g.user,
                                                                            application_id),
                  page=pages.REGISTRAR_APPLICATION)

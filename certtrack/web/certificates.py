@@ -16,7 +16,7 @@ bp = Blueprint("certificates", __name__, url_prefix="/registrar")
 bp.before_request(roles_required(Role.registrar))
 
 
-@bp.get("/registrations/<int:registration_id>/certificate-preview")
+@bp.get("/registrations/<id:registration_id>/certificate-preview")
 def preview(registration_id: int):
     """The certificate the registration would get, watermarked DRAFT; nothing is stored."""
     registration = registrations.get_registration(g.user, registration_id)
@@ -25,7 +25,7 @@ def preview(registration_id: int):
                         attachment=False)
 
 
-@bp.post("/registrations/<int:registration_id>/certificates")
+@bp.post("/registrations/<id:registration_id>/certificates")
 def issue(registration_id: int):
     registration = registrations.get_registration(g.user, registration_id)
     return perform(CERTIFICATES["issue"], registration, pages.REGISTRATION)
@@ -43,7 +43,7 @@ REPLACE_PAGE = Page(url=lambda c: url_for("registrar.registration",
                     render=_replace_page)
 
 
-@bp.route("/certificates/<int:certificate_id>/replace", methods=["GET", "POST"])
+@bp.route("/certificates/<id:certificate_id>/replace", methods=["GET", "POST"])
 def replace(certificate_id: int):
     """A replacement after a change: a new number that names the certificate it replaces."""
     certificate = certificates.get_certificate(g.user, certificate_id)
@@ -59,21 +59,21 @@ def _revoke_page(certificate, failed: dict) -> str:
 REVOKE_PAGE = Page(url=REPLACE_PAGE.url, render=_revoke_page)
 
 
-@bp.route("/certificates/<int:certificate_id>/revoke", methods=["GET", "POST"])
+@bp.route("/certificates/<id:certificate_id>/revoke", methods=["GET", "POST"])
 def revoke(certificate_id: int):
     """Revoke one certificate, after a reason and a confirmation; its registration stays."""
     certificate = certificates.get_certificate(g.user, certificate_id)
     return show(CERTIFICATES["revoke"], certificate, REVOKE_PAGE)
 
 
-@bp.post("/applications/<int:application_id>/dossiers")
+@bp.post("/applications/<id:application_id>/dossiers")
 def regenerate_application_dossier(application_id: int):
     application = get_application(g.user, application_id)
     return perform(CERTIFICATES["regenerate_application_dossier"], application,
                    pages.REGISTRAR_APPLICATION)
 
 
-@bp.post("/batches/<int:batch_id>/dossiers")
+@bp.post("/batches/<id:batch_id>/dossiers")
 def regenerate_batch_dossier(batch_id: int):
     batch = gacc.get_batch(g.user, batch_id)
     return perform(CERTIFICATES["regenerate_batch_dossier"], batch, pages.BATCH)

@@ -78,7 +78,7 @@ CONSIGNMENT = {
     "remove_lot": WebAction(
         _form(ActionForm), lambda user, c, _f, lot_id: drafts.remove_lot(user, c, lot_id),
         _l("The lot was removed."), refusal=Refusal.flash, flash_denied=True,
-        path="/lots/<int:lot_id>/delete"),
+        path="/lots/<id:lot_id>/delete"),
     "upload_document": WebAction(
         cforms.document_form, _document,
         lambda row: _("“%(name)s” was uploaded.", name=row.original_name), key="document",

@@ -17,6 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from certtrack.domain import bounds
 from certtrack.services import market_access, reference
 from certtrack.services.consignments import drafts, inspection
 from certtrack.web import consignment_labels as clabels
@@ -49,10 +50,13 @@ class ConsignmentForm(BaseForm):
 
 class LotForm(BaseForm):
     product_code = SelectField(_l("Product"), choices=[], validators=[DataRequired()])
-    net_weight = DecimalField(_l("Net weight"), places=None, validators=[InputRequired()])
-    gross_weight = DecimalField(_l("Gross weight"), places=None, validators=[InputRequired()])
+    net_weight = DecimalField(_l("Net weight"), places=None, validators=[
+        InputRequired(), NumberRange(min=0, max=bounds.MAX_WEIGHT)])
+    gross_weight = DecimalField(_l("Gross weight"), places=None, validators=[
+        InputRequired(), NumberRange(min=0, max=bounds.MAX_WEIGHT)])
     weight_unit = SelectField(_l("Unit"), choices=[], validators=[DataRequired()])
-    packages_number = IntegerField(_l("Number of packages"), validators=[InputRequired()])
+    packages_number = IntegerField(_l("Number of packages"), validators=[
+        InputRequired(), NumberRange(min=0, max=bounds.MAX_PACKAGES)])
     packages_kind = SelectField(_l("Kind of packages"), choices=[], validators=[DataRequired()])
     marks = TextAreaField(_l("Distinguishing marks: wagon, container and seal numbers"),
                           validators=[Optional(), Length(max=2000)])
@@ -89,7 +93,8 @@ class TreatmentForm(BaseForm):
                                    validators=[Optional(), Length(max=120)])
     concentration = StringField(_l("Dose or concentration"), validators=[Optional(),
                                                                          Length(max=60)])
-    temperature = DecimalField(_l("Temperature, °C"), places=None, validators=[Optional()])
+    temperature = DecimalField(_l("Temperature, °C"), places=None, validators=[
+        Optional(), NumberRange(min=bounds.MIN_TEMPERATURE, max=bounds.MAX_TEMPERATURE)])
     duration = StringField(_l("Duration"), validators=[Optional(), Length(max=60)])
     treated_on = DateField(_l("Date of treatment"), validators=[DataRequired()])
 

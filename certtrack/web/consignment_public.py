@@ -12,7 +12,7 @@ from certtrack.web.issued import pdf_response
 bp = Blueprint("consignment_verify", __name__)
 
 
-@bp.get("/consignment-certificates/<int:certificate_id>.pdf")
+@bp.get("/consignment-certificates/<id:certificate_id>.pdf")
 def certificate_pdf(certificate_id: int):
     """The issued PDF, as stored (the exporter's enterprise, its inspectors, registrars)."""
     certificate = status.get_consignment_certificate(g.user, certificate_id)
@@ -20,7 +20,7 @@ def certificate_pdf(certificate_id: int):
     return pdf_response(pdf.content, f"{certificate.number}.pdf", etag=pdf.sha256)
 
 
-@bp.get("/consignment-certificates/<int:certificate_id>.json")
+@bp.get("/consignment-certificates/<id:certificate_id>.json")
 def certificate_json(certificate_id: int):
     """The issued certificate's data in the UN/CEFACT SPS vocabulary, as a download."""
     certificate = status.get_consignment_certificate(g.user, certificate_id)

@@ -7,7 +7,7 @@ from certtrack.services import documents
 bp = Blueprint("documents", __name__)
 
 
-@bp.get("/documents/<int:document_id>")
+@bp.get("/documents/<id:document_id>")
 def download(document_id: int):
     """The stored bytes, as an attachment under the name the exporter gave the file."""
     document = documents.get_document(g.user, document_id)

@@ -4,11 +4,12 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 
 from certtrack.domain.workflow import Role
-from certtrack.services import applications, certificates, enterprises
+from certtrack.services import applications, certificates, enterprises, name_changes
 from certtrack.services.registrations import exporter_overview, get_registration
 from certtrack.web import pages
 from certtrack.web.access import roles_required
 from certtrack.web.actions import EXPORTER
+from certtrack.web.bounds import page_number
 from certtrack.web.perform import Page, perform, register_actions, show
 
 bp = Blueprint("exporter", __name__, url_prefix="/exporter")
@@ -24,12 +25,12 @@ def _enterprise_or_redirect():
 
 @bp.get("/")
 def home():
+    page = page_number()
     enterprise = enterprises.own_enterprise(g.user)
     if enterprise is None:
         return render_template("exporter/welcome.html")
     state = request.args.get("state") or None
     sort = request.args.get("sort", "updated")
-    page = request.args.get("page", 1, type=int)
     pagination = applications.list_applications(g.user, state=state, sort=sort, page=page)
     return render_template("exporter/home.html", enterprise=enterprise, pagination=pagination,
                            counts=applications.count_by_state(g.user), state=state, sort=sort)
@@ -53,7 +54,7 @@ APPLICATION_FORM = Page(
 
 
 def _registrations_page(_registration=None, _failed: dict | None = None) -> str:
-    pagination, rows = exporter_overview(g.user, request.args.get("page", 1, type=int))
+    pagination, rows = exporter_overview(g.user, page_number())
     return render_template("exporter/registrations.html", pagination=pagination, rows=rows,
                            certificates=certificates.current_certificates(
                                row.registration.id for row in rows))
@@ -75,7 +76,8 @@ def enterprise():
     enterprise = _enterprise_or_redirect()
     if enterprise is None:
         return redirect(url_for(".register_enterprise"))
-    return render_template("exporter/enterprise.html", enterprise=enterprise)
+    return render_template("exporter/enterprise.html", enterprise=enterprise,
+                           pending_names=name_changes.pending_for(enterprise))
 
 
 @bp.route("/enterprise/edit", methods=["GET", "POST"])
@@ -93,7 +95,7 @@ def new_establishment():
     return show(EXPORTER["new_establishment"], None, ESTABLISHMENT_FORM)
 
 
-@bp.route("/establishments/<int:establishment_id>", methods=["GET", "POST"])
+@bp.route("/establishments/<id:establishment_id>", methods=["GET", "POST"])
 def edit_establishment(establishment_id: int):
     establishment = enterprises.get_establishment(g.user, establishment_id)
     return show(EXPORTER["edit_establishment"], establishment, ESTABLISHMENT_FORM)
@@ -110,18 +112,18 @@ def new_application():
     return show(EXPORTER["new_application"], None, APPLICATION_FORM)
 
 
-@bp.route("/applications/<int:application_id>/edit", methods=["GET", "POST"])
+@bp.route("/applications/<id:application_id>/edit", methods=["GET", "POST"])
 def edit_application(application_id: int):
     application = applications.get_application(g.user, application_id)
     return show(EXPORTER["edit_application"], application, APPLICATION_FORM)
 
 
-@bp.get("/applications/<int:application_id>")
+@bp.get("/applications/<id:application_id>")
 def application(application_id: int):
     return pages.exporter_application(applications.get_application(g.user, application_id))
 
 
-register_actions(bp, EXPORTER, rule="/applications/<int:application_id>", key="application_id",
+register_actions(bp, EXPORTER, rule="/applications/<id:application_id>", key="application_id",
                  load=lambda application_id: applications.get_application(g.user,
                                                                            application_id),
                  page=pages.EXPORTER_APPLICATION, shared="transition")
@@ -133,7 +135,7 @@ def registrations():
     return _registrations_page()
 
 
-@bp.post("/registrations/<int:registration_id>/renew")
+@bp.post("/registrations/<id:registration_id>/renew")
 def renew_registration(registration_id: int):
     """Start a renewal application from a registration whose renewal window is open."""
     registration = get_registration(g.user, registration_id)

@@ -1,6 +1,7 @@
 """WTForms with session CSRF: one base class, and the forms of every page."""
 
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 
 from flask import current_app, render_template, session
 from flask_babel import get_locale
@@ -27,9 +28,11 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
+    StopValidation,
     ValidationError,
 )
 
+from certtrack.domain import bounds
 from certtrack.domain.identifiers import IdentifierError, validate_bin
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -56,6 +59,16 @@ class BaseForm(Form):
         def locales(self):
             return [str(get_locale()), "en"]
 
+    def validate(self, extra_validators=None) -> bool:
+        """Validate, with every number and date first held to the bounds of domain/bounds.py
+        (a NaN or a year 9999 is refused with a message, never compared or stored)."""
+        for field in self:
+            message = out_of_bounds(field)
+            if message is not None:
+                field.data = None
+                field.validators = (refuse(message),)
+        return super().validate(extra_validators)
+
     @property
     def field_errors(self) -> bool:
         """True when any field other than the CSRF token failed validation."""
@@ -69,6 +82,27 @@ class BaseForm(Form):
             if isinstance(target, tuple):
                 target = field.errors = list(target)
             target.extend(messages)
+
+
+def out_of_bounds(field) -> str | None:
+    """The message for a number or date typed outside its bounds, None when it is within."""
+    value = field.data if field.raw_data else None
+    if isinstance(value, Decimal) and not bounds.amount_in_range(value):
+        return _l("Enter a number below %(limit)s.", limit=f"{bounds.MAX_AMOUNT:,}")
+    if isinstance(value, int) and not bounds.integer_in_range(value):
+        return _l("Enter a number below %(limit)s.", limit=f"{bounds.MAX_INTEGER:,}")
+    if isinstance(value, date) and not bounds.date_in_window(value, date.today()):
+        return _l("Enter a date between %(first)s and %(last)s.",
+                  first=bounds.EARLIEST_DATE.isoformat(),
+                  last=bounds.latest_date(date.today()).isoformat())
+    return None
+
+
+def refuse(message):
+    """A validator that stops a field's validation with `message`."""
+    def check(form, field):
+        raise StopValidation(message)
+    return check
 
 
 class ActionForm(BaseForm):
@@ -182,8 +216,9 @@ class EstablishmentForm(BaseForm):
     version = HiddenField()
 
 
-def _amount(label):
-    return DecimalField(label, places=None, validators=[Optional(), NumberRange(min=0)])
+def _amount(label, maximum):
+    return DecimalField(label, places=None,
+                        validators=[Optional(), NumberRange(min=0, max=maximum)])
 
 
 class ApplicationForm(BaseForm):
@@ -201,8 +236,9 @@ class ApplicationForm(BaseForm):
     traceability = TextAreaField(
         _l("Traceability procedure"), validators=[Optional(), Length(max=4000)]
     )
-    production_capacity = _amount(_l("Production capacity, tonnes per day"))
-    storage_capacity = _amount(_l("Storage capacity, tonnes"))
+    production_capacity = _amount(_l("Production capacity, tonnes per day"),
+                                  bounds.MAX_DAILY_CAPACITY)
+    storage_capacity = _amount(_l("Storage capacity, tonnes"), bounds.MAX_STORAGE)
     water_source = SelectField(_l("Water source"), choices=[], validators=[Optional()])
     staff_count = IntegerField(
         _l("Staff"), validators=[Optional(), NumberRange(min=0, max=100000)]
@@ -219,6 +255,7 @@ class ProductLineForm(BaseForm):
         validators=[
             InputRequired(),
             NumberRange(min=0.001, message=_l("Enter a volume greater than zero.")),
+            NumberRange(max=bounds.MAX_VOLUME),
         ],
     )
     volume_unit = SelectField(_l("Unit"), choices=[], validators=[DataRequired()])

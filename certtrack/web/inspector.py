@@ -10,6 +10,7 @@ from certtrack.services import applications, review
 from certtrack.web import labels, pages
 from certtrack.web.access import roles_required
 from certtrack.web.actions import REVIEW
+from certtrack.web.bounds import page_number
 from certtrack.web.perform import register_actions
 from certtrack.web.review_forms import QUEUE_SCOPES, QueueFilterForm
 
@@ -39,12 +40,12 @@ def queue():
         state=form.state.data or None, region=form.region.data or None,
         category=form.category.data or None, overdue=form.overdue.data, mine=form.mine.data,
         sort=form.sort.data or "deadline", locale=str(get_locale()), scope=scope)
-    pagination = review.list_queue(g.user, filters, page=request.args.get("page", 1, type=int))
+    pagination = review.list_queue(g.user, filters, page=page_number())
     return render_template("inspector/queue.html", form=form, pagination=pagination,
                            scope=scope, scopes=QUEUE_SCOPES)
 
 
-@bp.get("/applications/<int:application_id>")
+@bp.get("/applications/<id:application_id>")
 def application(application_id: int):
     return pages.staff_application(_load(application_id))
 
@@ -53,5 +54,5 @@ def _load(application_id: int):
     return applications.get_application(g.user, application_id)
 
 
-register_actions(bp, REVIEW, rule="/applications/<int:application_id>", key="application_id",
+register_actions(bp, REVIEW, rule="/applications/<id:application_id>", key="application_id",
                  load=_load, page=pages.INSPECTOR_APPLICATION)

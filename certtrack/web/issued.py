@@ -18,7 +18,7 @@ def pdf_response(content: bytes, name: str, *, attachment: bool = True, etag: st
     return response
 
 
-@bp.get("/certificates/<int:certificate_id>.pdf")
+@bp.get("/certificates/<id:certificate_id>.pdf")
 def certificate_pdf(certificate_id: int):
     """The issued certificate, for the registrars and the enterprise's exporters (else 404)."""
     certificate = certificates.get_certificate(g.user, certificate_id)
@@ -28,7 +28,7 @@ def certificate_pdf(certificate_id: int):
     return pdf_response(pdf.content, f"{certificate.number}.pdf", etag=pdf.sha256)
 
 
-@bp.get("/dossiers/<int:dossier_id>.pdf")
+@bp.get("/dossiers/<id:dossier_id>.pdf")
 def dossier_pdf(dossier_id: int):
     """A stored dossier, for the registrars and the inspectors of its applications (else 404)."""
     dossier = dossiers.get_dossier(g.user, dossier_id)

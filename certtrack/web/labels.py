@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from certtrack.domain.compliance import LimitKind, Verdict
 from certtrack.domain.vocabulary import (
     ApplicationKind,
+    ChangeRequestStatus,
     Committee,
     Confidence,
     EstablishmentType,
@@ -232,6 +233,8 @@ CHECKLIST_ANSWERS = {"yes": _l("Yes"), "no": _l("No"), "na": _l("Not applicable"
 FINDING_STATUSES = labelled(FindingStatus, {"open": _l("Open"),
                                             "evidence_submitted": _l("Evidence submitted"),
                                             "closed": _l("Closed")})
+CHANGE_REQUEST_STATUSES = labelled(ChangeRequestStatus, {
+    "pending": _l("Waiting for approval"), "approved": _l("Approved"), "refused": _l("Refused")})
 LANGUAGES = {"en": "English", "ru": "Русский", "kk": "Қазақша", "zh": "中文"}
 
 

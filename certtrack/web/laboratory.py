@@ -13,7 +13,7 @@ from certtrack.web.panels import laboratory as panel
 from certtrack.web.perform import Page, register_actions, show
 
 bp = Blueprint("laboratory", __name__,
-               url_prefix="/inspector/applications/<int:application_id>")
+               url_prefix="/inspector/applications/<id:application_id>")
 bp.before_request(roles_required(Role.inspector))
 
 
@@ -45,7 +45,7 @@ register_actions(bp, LABORATORY, rule="", key="application_id", load=_load,
                  page=pages.INSPECTOR_APPLICATION)
 
 
-@bp.route("/samples/<int:sample_id>/results", methods=["GET", "POST"])
+@bp.route("/samples/<id:sample_id>/results", methods=["GET", "POST"])
 def result(application_id: int, sample_id: int):
     application = _load(application_id)
     sample = laboratory.get_sample(g.user, application, sample_id)

@@ -1,16 +1,17 @@
 """Each user's in-app notifications."""
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from certtrack.services import notifications
+from certtrack.web.bounds import page_number
 
 bp = Blueprint("notifications", __name__)
 
 
 @bp.get("/notifications")
 def index():
-    page = request.args.get("page", 1, type=int)
+    page = page_number()
     return render_template("notifications/index.html",
                            pagination=notifications.list_notifications(g.user, page))
 

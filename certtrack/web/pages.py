@@ -24,6 +24,7 @@ from certtrack.services.permissions import (
 from certtrack.web import consignment_forms as cforms
 from certtrack.web import panels
 from certtrack.web.access import safe_next
+from certtrack.web.bounds import page_number
 from certtrack.web.exporter_forms import document_form, product_form
 from certtrack.web.forms import ActionForm
 from certtrack.web.perform import Page
@@ -93,7 +94,7 @@ def overview(_target=None, failed: dict | None = None) -> str:
     failed = failed or {}
     chosen = filters("state", "region", "category")
     sort = request.args.get("sort", "deadline")
-    page = request.args.get("page", 1, type=int)
+    page = page_number()
     pagination = registrar_queues.list_all(g.user, **chosen, sort=sort, page=page)
     return render_template(
         "registrar/overview.html", queue=registrar_queues.registrar_queue(g.user),

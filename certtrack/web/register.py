@@ -6,6 +6,7 @@ from flask_babel import get_locale
 from certtrack.services import reference, register
 from certtrack.web import labels
 from certtrack.web.access import public
+from certtrack.web.bounds import page_number
 
 bp = Blueprint("register", __name__)
 
@@ -29,7 +30,7 @@ def index():
     """Searchable by name in any language, BIN, China number, product or HS code; in force
     and suspended registrations on two tabs; filtered; paginated."""
     filters, status = _filters(), _status()
-    page = request.args.get("page", 1, type=int)
+    page = page_number()
     return render_template("public/register.html",
                            pagination=register.search_register(**filters, page=page,
                                                                status=status),

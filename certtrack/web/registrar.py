@@ -1,17 +1,25 @@
 """The registrar's pages: the queue, GACC batches and decisions, and registrations after listing."""
 
-from flask import Blueprint, g, render_template, request
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import HiddenField, TextAreaField
+from wtforms.validators import Length, Optional
 
 from certtrack.domain.workflow import Role
 from certtrack.services import (
     applications,
     gacc,
+    name_changes,
     reference,
     registrations,
 )
+from certtrack.services.errors import ValidationFailed
 from certtrack.web import pages
 from certtrack.web.access import roles_required
 from certtrack.web.actions import REGISTRAR, REGISTRATION
+from certtrack.web.bounds import page_number
+from certtrack.web.forms import BaseForm
 from certtrack.web.perform import Page, perform, register_actions, show
 
 bp = Blueprint("registrar", __name__, url_prefix="/registrar")
@@ -24,7 +32,7 @@ def overview():
     return pages.overview()
 
 
-@bp.get("/applications/<int:application_id>")
+@bp.get("/applications/<id:application_id>")
 def application(application_id: int):
     return pages.staff_application(applications.get_application(g.user, application_id))
 
@@ -39,7 +47,7 @@ def submit_batch():
     return perform(REGISTRAR["submit_batch"], None, pages.OVERVIEW)
 
 
-@bp.get("/batches/<int:batch_id>")
+@bp.get("/batches/<id:batch_id>")
 def batch(batch_id: int):
     return pages.batch(gacc.get_batch(g.user, batch_id))
 
@@ -55,22 +63,22 @@ def _decision(name: str, application_id: int):
     return show(REGISTRAR[name], application, Page(pages.REGISTRAR_APPLICATION.url, render))
 
 
-@bp.route("/applications/<int:application_id>/gacc-return", methods=["GET", "POST"])
+@bp.route("/applications/<id:application_id>/gacc-return", methods=["GET", "POST"])
 def gacc_return(application_id: int):
     return _decision("record_gacc_return", application_id)
 
 
-@bp.route("/applications/<int:application_id>/gacc-refusal", methods=["GET", "POST"])
+@bp.route("/applications/<id:application_id>/gacc-refusal", methods=["GET", "POST"])
 def gacc_refusal(application_id: int):
     return _decision("record_gacc_refusal", application_id)
 
 
-@bp.route("/applications/<int:application_id>/registration", methods=["GET", "POST"])
+@bp.route("/applications/<id:application_id>/registration", methods=["GET", "POST"])
 def record_registration(application_id: int):
     return _decision("record_registration", application_id)
 
 
-@bp.post("/applications/<int:application_id>/resubmit-to-gacc")
+@bp.post("/applications/<id:application_id>/resubmit-to-gacc")
 def resubmit_to_gacc(application_id: int):
     application = applications.get_application(g.user, application_id)
     return perform(REGISTRAR["resubmit_to_gacc"], application, pages.REGISTRAR_APPLICATION)
@@ -80,20 +88,52 @@ def resubmit_to_gacc(application_id: int):
 def registrations_list():
     filters = pages.filters("status", "category", "region")
     search = request.args.get("q", "")
-    page = request.args.get("page", 1, type=int)
+    page = page_number()
     pagination = registrations.list_registrations(g.user, **filters, search=search, page=page)
     return render_template("registrar/registrations.html", pagination=pagination,
                            filters=filters, search=search, regions=reference.regions(),
                            categories=reference.categories())
 
 
-@bp.get("/registrations/<int:registration_id>")
+@bp.get("/registrations/<id:registration_id>")
 def registration(registration_id: int):
     return pages.registration(registrations.get_registration(g.user, registration_id))
 
 
-register_actions(bp, REGISTRATION, rule="/registrations/<int:registration_id>",
+register_actions(bp, REGISTRATION, rule="/registrations/<id:registration_id>",
                  key="registration_id",
                  load=lambda registration_id: registrations.get_registration(g.user,
                                                                               registration_id),
                  page=pages.REGISTRATION, shared="change_registration")
+
+
+class NameDecisionForm(BaseForm):
+    """Approve or refuse a new registered name; a refusal says why."""
+
+    version = HiddenField()
+    reason = TextAreaField(_l("Reason (required to refuse)"),
+                           validators=[Optional(), Length(max=2000)])
+
+
+@bp.get("/name-changes")
+def name_changes_list():
+    """New names of registered enterprises and establishments waiting for a decision."""
+    return render_template("registrar/name_changes.html", form=NameDecisionForm(),
+                           requests=name_changes.pending_requests())
+
+
+@bp.post("/name-changes/<id:request_id>/<any(approve, refuse):decision>")
+def decide_name_change(request_id: int, decision: str):
+    form = NameDecisionForm(request.form)
+    if form.validate():
+        try:
+            name_changes.decide(g.user, request_id, decision == "approve", form.reason.data,
+                                form.version.data)
+        except ValidationFailed as error:
+            form.add_errors(error.errors)
+        else:
+            flash(_("The new name was approved.") if decision == "approve" else
+                  _("The new name was refused."), "success")
+            return redirect(url_for(".name_changes_list"))
+    return render_template("registrar/name_changes.html", form=form, failed_id=request_id,
+                           requests=name_changes.pending_requests()), 422

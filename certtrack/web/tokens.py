@@ -60,7 +60,7 @@ def create():
     return account_page(422, token_form=form)
 
 
-@bp.post("/<int:token_id>/revoke")
+@bp.post("/<id:token_id>/revoke")
 def revoke(token_id: int):
     form = RevokeTokenForm(request.form)
     if form.validate():

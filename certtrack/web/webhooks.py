@@ -64,7 +64,7 @@ def index():
     return show(REGISTER, None, PAGE)
 
 
-@bp.post("/<int:webhook_id>/disable")
+@bp.post("/<id:webhook_id>/disable")
 def disable(webhook_id: int):
     return perform(DISABLE, webhooks.get_webhook(g.user, webhook_id), PAGE,
                    webhook_id=webhook_id)

@@ -160,6 +160,8 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("registrar.registrations_list", "GET"): (302,) + (403,) * 5 + (200, 403),
     ("registrar.registration", "GET"): (302,) + (403,) * 5 + (200, 403),
     ("registrar.change_registration", "POST"): (401,) + (403,) * 5 + (422, 403),
+    ("registrar.name_changes_list", "GET"): (302,) + (403,) * 5 + (200, 403),
+    ("registrar.decide_name_change", "POST"): (401,) + (403,) * 5 + (404, 403),
     ("assignment.assign", "POST"): (401,) + (403,) * 5 + (422, 403),
     ("admin_limits.limits_list", "GET"): (302,) + (403,) * 6 + (200,),
     ("admin_limits.edit_limit", "GET"): (302,) + (403,) * 6 + (200,),
@@ -241,6 +243,7 @@ POST_BODIES = {
 }
 # The verb of endpoints that serve several actions.
 VERBS = {"tokens.revoke": {"token_id": 999999}, "webhooks.disable": {"webhook_id": 999999},
+         "registrar.decide_name_change": {"request_id": 999999, "decision": "approve"},
          "exporter.transition": {"verb": "submit"}, "auth.end_session": {"session_id": "0" * 64},
          "inspector.act": {"verb": "claim"},
          "consignments.transition": {"verb": "withdraw"},

@@ -34,12 +34,12 @@ from certtrack.services.consignments.access import require_owner
 from certtrack.services.consignments.gate import gate_refusals, registration_refusal
 from certtrack.services.consignments.inputs import ConsignmentInput, LotInput
 from certtrack.services.consignments.workflow import apply_consignment_transition, check_version
-from certtrack.services.documents import display_name, store_upload
 from certtrack.services.errors import NotFound, PermissionDenied, ValidationFailed
 from certtrack.services.permissions import has_role
 from certtrack.services.print_context import current_application
 from certtrack.services.reference import working_calendar
 from certtrack.services.transaction import transaction
+from certtrack.services.uploads import display_name, store_upload
 
 
 def registration_products(registration: Registration):
@@ -198,18 +198,17 @@ def upload_consignment_document(actor: User, consignment: Consignment, kind: str
     _require_draft(consignment)
     if kind not in DOCUMENT_KINDS:
         raise ValidationFailed({"kind": [_("Choose a document type from the list.")]})
-    sha256, size, content_type = store_upload(stream)
-    if content_type is None:
-        raise ValidationFailed({"file": [_(
-            "Only PDF, JPEG or PNG files are accepted, and this file is none of them.")]})
+    stored = store_upload(actor, stream)
     with transaction():
         document = ConsignmentDocument(
-            consignment_id=consignment.id, kind=kind, original_name=display_name(filename),
-            content_type=content_type, size=size, sha256=sha256, uploaded_by_id=actor.id)
+            consignment_id=consignment.id, kind=kind,
+            original_name=display_name(filename, stored.content_type),
+            content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
+            uploaded_by_id=actor.id)
         db.session.add(document)
         db.session.flush()
         record_event(actor, "consignment_document_uploaded", object_type="consignment",
-                     object_id=consignment.id, data={"kind": kind, "sha256": sha256})
+                     object_id=consignment.id, data={"kind": kind, "sha256": stored.sha256})
     return document
 
 

@@ -1,0 +1,195 @@
+"""Uploaded files (docs/security.md item 15): type by content, no HTML polyglots, a quota per
+user, an optional ClamAV scan, stored under their SHA-256 with a name that follows the type."""
+
+import hashlib
+import os
+import re
+import socket
+import struct
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from flask import current_app
+from flask_babel import gettext as _
+from PIL import Image, UnidentifiedImageError
+from sqlalchemy import func, select
+
+from certtrack.extensions import db
+from certtrack.models import Document, User
+from certtrack.models.consignment import ConsignmentDocument
+from certtrack.services.errors import ValidationFailed
+
+SIGNATURES = (
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+)
+# The extensions a stored file may be named with, the first being the one given it otherwise.
+EXTENSIONS = {"application/pdf": (".pdf",), "image/jpeg": (".jpg", ".jpeg"),
+              "image/png": (".png",)}
+# Markup a browser would render if the file were opened as HTML: a PDF carrying it in its first
+# kilobyte is a PDF/HTML polyglot and is refused.
+HTML_MARKERS = (b"<html", b"<script", b"<body", b"<head", b"<!doctype", b"<iframe", b"<svg",
+                b"<object", b"<embed", b"<meta")
+POLYGLOT_WINDOW = 1024
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_CHUNK = 1024 * 1024
+_CLAMD_CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """An accepted upload: its SHA-256, size in bytes and content type."""
+
+    sha256: str
+    size: int
+    content_type: str
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    """The type the first bytes prove (PDF, JPEG or PNG), or None."""
+    return next((kind for magic, kind in SIGNATURES if head.startswith(magic)), None)
+
+
+def looks_like_html(head: bytes) -> bool:
+    """True when the first kilobyte carries markup a browser would run as a page."""
+    window = head[:POLYGLOT_WINDOW].lower()
+    return any(marker in window for marker in HTML_MARKERS)
+
+
+def display_name(filename: str, content_type: str | None = None) -> str:
+    """The name the user gave the file, without any folder and control characters; with
+    `content_type`, its extension is the type's (`scan.html` holding a PDF becomes
+    `scan.pdf`), so that the file opened from disk is what it was checked to be.
+
+    Used only for display and as the download name; never as a path on disk.
+    """
+    name = re.split(r"[\\/]", filename or "")[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip()[:240] or "document"
+    allowed = EXTENSIONS.get(content_type or "")
+    if allowed is None:
+        return name
+    stem, extension = os.path.splitext(name)
+    if extension.lower() in allowed:
+        return name
+    return f"{stem or 'document'}{allowed[0]}"
+
+
+def storage_path(sha256: str) -> Path:
+    """Where the bytes with this SHA-256 live: <uploads>/<first two hex digits>/<sha256>."""
+    if not _SHA256.match(sha256):
+        raise ValueError("not a SHA-256 hex digest")
+    return Path(current_app.config["UPLOAD_FOLDER"]) / sha256[:2] / sha256
+
+
+def used_storage(user: User) -> int:
+    """The bytes of every document the user uploaded (applications and consignments)."""
+    total = 0
+    for model in (Document, ConsignmentDocument):
+        total += db.session.scalar(select(func.coalesce(func.sum(model.size), 0))
+                                   .where(model.uploaded_by_id == user.id))
+    return total
+
+
+def _image_is_sound(path: Path) -> bool:
+    try:
+        with Image.open(path) as image:
+            image.verify()
+        return True
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return False
+
+
+def _copy(stream: BinaryIO, folder: Path) -> tuple[str, str, int, bytes]:
+    """Copy the stream to a temporary file of `folder`: (its path, sha256, size, first KB)."""
+    digest, size, head = hashlib.sha256(), 0, b""
+    handle, temp_name = tempfile.mkstemp(dir=folder, prefix=".upload-")
+    with os.fdopen(handle, "wb") as out:
+        while chunk := stream.read(_CHUNK):
+            if len(head) < POLYGLOT_WINDOW:
+                head += chunk[:POLYGLOT_WINDOW - len(head)]
+            digest.update(chunk)
+            size += len(chunk)
+            out.write(chunk)
+    return temp_name, digest.hexdigest(), size, head
+
+
+def _refusal(actor: User, path: Path, size: int, head: bytes) -> str | None:
+    """Why the temporary file cannot be kept, or None when it may."""
+    kind = sniff_content_type(head)
+    if kind is None or size == 0 or (kind.startswith("image/") and not _image_is_sound(path)):
+        return _("Only PDF, JPEG or PNG files are accepted, and this file is none of them.")
+    if looks_like_html(head):
+        return _("This file is also readable as a web page, which a browser could run. "
+                 "Save it again as a plain PDF (print to PDF) and upload that.")
+    quota = current_app.config.get("UPLOAD_QUOTA_BYTES")
+    if quota and used_storage(actor) + size > quota:
+        return _("Your uploads have reached the storage limit of %(limit)s MB. "
+                 "Ask the administrator to raise it.", limit=quota // (1024 * 1024))
+    return virus_refusal(path)
+
+
+def store_upload(actor: User, stream: BinaryIO) -> StoredFile:
+    """Store an uploaded stream by the rules of security.md item 15.
+
+    :raise ValidationFailed: (on `file`) not a sound PDF, JPEG or PNG, a PDF/HTML polyglot,
+        over the actor's quota, or refused by the virus scanner; nothing is kept then.
+    """
+    folder = Path(current_app.config["UPLOAD_FOLDER"])
+    folder.mkdir(parents=True, exist_ok=True)
+    temp_name, sha256, size, head = _copy(stream, folder)
+    refusal = _refusal(actor, Path(temp_name), size, head)
+    if refusal is not None:
+        os.unlink(temp_name)
+        raise ValidationFailed({"file": [refusal]})
+    target = storage_path(sha256)
+    target.parent.mkdir(exist_ok=True)
+    os.replace(temp_name, target)
+    return StoredFile(sha256=sha256, size=size, content_type=sniff_content_type(head) or "")
+
+
+def clamd_verdict(path: Path, address: str, timeout: float = 30.0) -> str:
+    """Send the file to clamd with INSTREAM and return its answer ("stream: OK" or
+    "stream: <signature> FOUND"). `address` is a Unix socket path or host:port.
+
+    :raise OSError: clamd cannot be reached or hangs up.
+    """
+    if address.startswith("/"):
+        connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        target: str | tuple[str, int] = address
+    else:
+        host, _sep, port = address.rpartition(":")
+        connection = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        target = (host, int(port))
+    with connection, open(path, "rb") as source:
+        connection.settimeout(timeout)
+        connection.connect(target)
+        connection.sendall(b"zINSTREAM\0")
+        while chunk := source.read(_CLAMD_CHUNK):
+            connection.sendall(struct.pack("!L", len(chunk)) + chunk)
+        connection.sendall(struct.pack("!L", 0))
+        answer = b""
+        while not answer.endswith(b"\0") and (part := connection.recv(4096)):
+            answer += part
+    return answer.rstrip(b"\0").decode("utf-8", "replace").strip()
+
+
+def virus_refusal(path: Path) -> str | None:
+    """With CLAMD_SOCKET set, the refusal of a file clamd finds infected, or of any file while
+    clamd cannot answer (fail closed); None when the file is clean or no scanner is set."""
+    address = current_app.config.get("CLAMD_SOCKET")
+    if not address:
+        return None
+    try:
+        verdict = clamd_verdict(path, address)
+    except (OSError, ValueError):
+        current_app.logger.exception("clamd at %s could not scan an upload", address)
+        return _("The virus scan is not available right now. Try again in a few minutes.")
+    if verdict.endswith("FOUND"):
+        current_app.logger.warning("clamd refused an upload: %s", verdict)
+        return _("The virus scanner found malware in this file; it was not stored.")
+    if not verdict.endswith("OK"):
+        return _("The virus scan is not available right now. Try again in a few minutes.")
+    return None

@@ -1,0 +1,132 @@
+"""Renaming a registered enterprise or establishment waits for the registrar: the register and
+the certificates keep the registered name until the new one is approved (issue 14, point 6)."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from certtrack.extensions import db
+from certtrack.models import AuditEvent, Enterprise, Establishment, NameChangeRequest, Notification
+from certtrack.services import enterprises, name_changes, print_context
+from certtrack.services.applications import local_today
+from certtrack.services.enterprises import EnterpriseInput, EstablishmentInput
+from certtrack.services.errors import NotFound, PermissionDenied, ValidationFailed
+
+from factories import (
+    ENTERPRISE,
+    ESTABLISHMENT,
+    make_exporter_with_application,
+    make_registration,
+    make_user,
+)
+from forms import login, post
+
+NEW_NAME = "Golden Steppe Holdings LLP"
+
+
+@pytest.fixture
+def registered(ctx):
+    """A registrar and an exporter whose enterprise holds a registration in force."""
+    registrar = make_user("registrar")
+    exporter, _application, registration = make_registration(
+        registrar, local_today() - timedelta(days=30))
+    return registrar, exporter, registration
+
+
+def _profile(enterprise: Enterprise, **changes) -> dict:
+    data = {field: getattr(enterprise, field) for field in ENTERPRISE if field != "bin"}
+    return {**data, "version": str(enterprise.version), **changes}
+
+
+def _register_page(client) -> str:
+    return client.get("/register").get_data(as_text=True)
+
+
+def test_a_rename_waits_and_the_register_shows_the_registered_name(registered, client):
+    registrar, exporter, registration = registered
+    enterprise = registration.enterprise
+    registered_name = enterprise.name_en
+    login(client, exporter.email)
+    response = post(client, "/exporter/enterprise/edit",
+                    _profile(enterprise, name_en=NEW_NAME, phone="+7 7162 000 111"))
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert enterprise.name_en == registered_name
+    assert enterprise.phone == "+7 7162 000 111"  # what needs no review changes at once
+    page = client.get("/exporter/enterprise").get_data(as_text=True)
+    assert "waits for the registrar" in page and NEW_NAME in page
+    anonymous = client.application.test_client()
+    assert registered_name in _register_page(anonymous)
+    assert NEW_NAME not in _register_page(anonymous)
+    context = print_context.certificate_context(
+        registration, number="X", verification_url="https://x", issued_on=local_today(),
+        officer="R")
+    assert context["enterprise"]["name"]["en"] == registered_name
+    notes = db.session.scalars(select(Notification).where(
+        Notification.user_id == registrar.id)).all()
+    assert [note.kind for note in notes] == ["name_change_requested"]
+
+
+def test_the_registrar_approves_and_the_new_name_shows_everywhere(registered, client):
+    registrar, exporter, registration = registered
+    enterprises.update_enterprise(exporter, registration.enterprise, EnterpriseInput.from_mapping(
+        _profile(registration.enterprise, name_en=NEW_NAME)))
+    request = db.session.scalar(select(NameChangeRequest))
+    login(client, registrar.email)
+    listing = client.get("/registrar/name-changes").get_data(as_text=True)
+    assert NEW_NAME in listing and registration.enterprise.bin in listing
+    response = post(client, f"/registrar/name-changes/{request.id}/approve",
+                    {"version": str(request.version)})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert registration.enterprise.name_en == NEW_NAME
+    assert request.status == "approved" and request.decided_by_id == registrar.id
+    assert NEW_NAME in _register_page(client.application.test_client())
+    assert "name_change_decided" in db.session.scalars(select(Notification.kind).where(
+        Notification.user_id == exporter.id)).all()
+    assert "name_change_approved" in db.session.scalars(select(AuditEvent.action)).all()
+
+
+def test_a_refusal_needs_a_reason_and_keeps_the_registered_name(registered, client):
+    registrar, exporter, registration = registered
+    establishment = registration.establishment
+    enterprises.update_establishment(exporter, establishment, EstablishmentInput.from_mapping(
+        {**ESTABLISHMENT, "name": "Renamed elevator", "version": str(establishment.version)}))
+    request = db.session.scalar(select(NameChangeRequest))
+    assert request.establishment_id == establishment.id
+    login(client, registrar.email)
+    url = f"/registrar/name-changes/{request.id}/refuse"
+    response = post(client, url, {"version": str(request.version)})
+    assert response.status_code == 422
+    assert "Give the reason for the refusal." in response.get_data(as_text=True)
+    response = post(client, url, {"version": str(request.version),
+                                  "reason": "GACC has not been told of the new name"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Establishment, establishment.id).name == ESTABLISHMENT["name"]
+    assert request.status == "refused" and request.reason.startswith("GACC")
+    with pytest.raises(NotFound):
+        name_changes.decide(registrar, request.id, True)
+
+
+def test_without_a_registration_a_rename_applies_at_once(ctx):
+    exporter, enterprise, _establishment, _application = make_exporter_with_application()
+    enterprises.update_enterprise(exporter, enterprise, EnterpriseInput.from_mapping(
+        _profile(enterprise, name_en=NEW_NAME)))
+    db.session.expire_all()
+    assert db.session.get(Enterprise, enterprise.id).name_en == NEW_NAME
+    assert db.session.scalars(select(NameChangeRequest)).all() == []
+
+
+def test_only_a_registrar_decides(registered):
+    registrar, exporter, registration = registered
+    enterprises.update_enterprise(exporter, registration.enterprise, EnterpriseInput.from_mapping(
+        _profile(registration.enterprise, name_en=NEW_NAME)))
+    request = db.session.scalar(select(NameChangeRequest))
+    for actor in (exporter, make_user("inspector"), make_user("admin")):
+        with pytest.raises(PermissionDenied):
+            name_changes.decide(actor, request.id, True)
+    with pytest.raises(ValidationFailed):
+        name_changes.decide(registrar, request.id, False, "  ")
+    assert db.session.get(NameChangeRequest, request.id).status == "pending"
