@@ -7,7 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from certtrack.domain.workflow import Role
 from certtrack.services import notifications as notification_service
 from certtrack.web import access, consignment_labels, errors, labels, templating
-from certtrack.web.forms import BaseForm
+from certtrack.web.forms import BaseForm, failed_forms, forget_forms
 
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -101,6 +101,7 @@ def init_app(app) -> None:
     )
 
     trust_proxies(app)
+    app.before_request(forget_forms)
     app.before_request(access.load_signed_in_user)
     app.before_request(access.require_login)
     app.before_request(check_csrf)
@@ -125,7 +126,7 @@ def _template_helpers(app) -> None:
         state_badge=templating.state_badge,
         csrf_token=csrf_token, working_days_since=templating.working_days_since,
         is_overdue=templating.is_overdue, holiday_data_missing=templating.holiday_data_missing,
-        get_locale=get_locale,
+        get_locale=get_locale, failed_forms=failed_forms,
     )
     app.jinja_env.filters.update(
         date=templating.format_date, datetime=templating.format_datetime,

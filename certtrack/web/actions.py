@@ -6,9 +6,9 @@ The web counterpart of `domain/workflow.py`: a view names its row and its page, 
 """
 
 from flask import request, url_for
-from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from certtrack.domain.workflow import Action, RegistrationAction
 from certtrack.services import (
@@ -27,6 +27,7 @@ from certtrack.services import (
     registrations,
     review,
 )
+from certtrack.services.local_dates import format_day
 from certtrack.services.permissions import can_act
 from certtrack.web import exporter_forms, labels
 from certtrack.web.certificate_forms import ReplaceForm, RevokeCertificateForm
@@ -34,6 +35,7 @@ from certtrack.web.forms import ActionForm
 from certtrack.web.panels import laboratory as lab_panel
 from certtrack.web.perform import Refusal, WebAction
 from certtrack.web.registrar_forms import (
+    LIFECYCLE_CONSEQUENCES,
     LIFECYCLE_FORMS,
     BatchForm,
     GaccRefusalForm,
@@ -68,9 +70,11 @@ def _button(call, success, **options) -> WebAction:
                      success, flash_denied=True, **options)
 
 
-def _inspector(form, call, success, key: str) -> WebAction:
-    """An inspector's form on the application; a refusal of the rules flashes and redirects."""
-    return WebAction(form, call, success, key=key, flash_denied=True)
+def _inspector(form, call, success, key: str, anchor: str | None = None) -> WebAction:
+    """An inspector's form on the application; a refusal of the rules flashes and redirects.
+    The page returns to the section `anchor`, by default the action's own (`action-<key>`)."""
+    return WebAction(form, call, success, key=key, flash_denied=True,
+                     anchor=anchor or f"action-{key}")
 
 
 def _upload(form):
@@ -80,25 +84,34 @@ def _upload(form):
 
 REVIEW = {
     "claim": _button(review.claim_application, _l("The application is now assigned to you."),
-                     key="claim"),
+                     key="claim", anchor="review"),
     "start_review": _button(review.start_review, _l("The completeness check has started."),
-                            key="start_review"),
+                            key="start_review", anchor="action-start_review"),
     "verify_corrective_actions": _button(
         corrective_actions.verify_corrective_actions, _l("The corrective actions are verified."),
-        key="verify_corrective_actions"),
+        key="verify_corrective_actions", anchor="action-verify_corrective_actions"),
+    "accept_remaining": WebAction(
+        _form(ActionForm), lambda user, a, _f: review.accept_remaining_documents(user, a),
+        lambda accepted: ngettext("%(num)d document was accepted.",
+                                  "%(num)d documents were accepted.", len(accepted)),
+        refusal=Refusal.flash, flash_denied=True, anchor="completeness"),
     "review_document": _inspector(
         _form(DocumentReviewForm),
         lambda user, a, f, document_id: review.review_document(
             user, a, document_id, f.decision.data, f.comment.data),
-        _l("The document decision was recorded."), "document_{document_id}"),
+        _l("The document decision was recorded."), "document_{document_id}",
+        anchor="document-{document_id}"),
     "return_for_corrections": _inspector(
         _form(ReturnForm),
         lambda user, a, f: review.return_for_corrections(
             user, a, f.deficiencies.data, f.response_deadline.data),
         _l("The application was returned to the exporter."), "return_for_corrections"),
-    "reject": _inspector(
+    "reject": WebAction(
         _form(RejectForm), lambda user, a, f: review.reject_application(user, a, f.reason.data),
-        _l("The application was rejected."), "reject"),
+        _l("The application was rejected."), key="reject", anchor="action-reject",
+        flash_denied=True, needs_reason=True,
+        confirm=_l("The application is rejected for good: the exporter reads your reason and "
+                   "cannot resubmit it.")),
     "schedule_inspection": _inspector(
         _form(ScheduleForm),
         lambda user, a, f: inspections.schedule_inspection(
@@ -109,11 +122,11 @@ REVIEW = {
     "add_finding": _inspector(
         _form(FindingForm), lambda user, a, f: inspections.add_finding(
             user, a, inspections.FindingInput.from_mapping(f.data)),
-        _l("The finding was recorded."), "finding"),
+        _l("The finding was recorded."), "finding", anchor="add-finding"),
     "record_measurement": _inspector(
         _form(MeasurementForm),
         lambda user, a, f: quarantine.record_measurement(user, a, f.data),
-        _l("The measurement was recorded."), "measurement"),
+        _l("The measurement was recorded."), "measurement", anchor="add-measurement"),
     "record_inspection": _inspector(
         lambda a, formdata: record_inspection_form(inspections.checklist_for(a), formdata),
         lambda user, a, f: inspections.record_inspection(
@@ -128,11 +141,12 @@ REVIEW = {
         _form(FindingVerificationForm),
         lambda user, a, f, finding_id: corrective_actions.verify_finding(
             user, a, finding_id, f.decision.data == "close", f.comment.data),
-        _l("The finding decision was recorded."), "finding_{finding_id}"),
+        _l("The finding decision was recorded."), "finding_{finding_id}",
+        anchor="finding-{finding_id}"),
     "assign": _inspector(
         _form(AssignForm),
         lambda user, a, f: review.assign_inspector(user, a, f.inspector_id.data),
-        _l("The inspector was assigned and notified."), "assign"),
+        _l("The inspector was assigned and notified."), "assign", anchor="review"),
 }
 
 
@@ -146,7 +160,8 @@ LABORATORY = {
     "record_sample": WebAction(
         lab_panel.sample_form, lambda user, a, f: laboratory.record_sample(
             user, a, laboratory.SampleInput.from_mapping(f.data)),
-        lambda sample: _("Sample %(code)s was recorded.", code=sample.code), key="sample_form"),
+        lambda sample: _("Sample %(code)s was recorded.", code=sample.code), key="sample_form",
+        anchor="panel-laboratory"),
     # The target is (application, sample); the result page shows itself again.
     "record_result": WebAction(
         lambda target, formdata: lab_panel.result_form(target.sample, formdata),
@@ -158,36 +173,40 @@ LABORATORY = {
         lambda user, a, f: laboratory.send_to_lab(user, a, f.comment.data or ""),
         lambda sent: ngettext("%(num)d sample was sent to the laboratory.",
                               "%(num)d samples were sent to the laboratory.", len(sent)),
-        refusal=Refusal.flash),
+        refusal=Refusal.flash, anchor="panel-laboratory"),
     "record_lab_results": WebAction(
         _form(ActionForm),
         lambda user, a, f: laboratory.record_lab_results(user, a, f.comment.data or ""),
-        _l("Laboratory testing is complete; the exporter was notified."), refusal=Refusal.flash),
+        _l("Laboratory testing is complete; the exporter was notified."), refusal=Refusal.flash,
+        anchor="panel-conclusion"),
     "conclude_positive": WebAction(
         _form(lab_panel.ConclusionForm),
         lambda user, a, f: conclusions.conclude_positive(user, a, f.conclusion.data or ""),
         _l("The positive conclusion was recorded."), key="conclusion_form",
-        refusal=Refusal.flash),
+        refusal=Refusal.flash, anchor="panel-conclusion"),
     "conclude_negative": WebAction(
         _form(lab_panel.NegativeConclusionForm),
         lambda user, a, f: conclusions.conclude_negative(user, a, f.comment.data or ""),
-        _l("The negative conclusion was recorded."), key="negative_form"),
+        _l("The negative conclusion was recorded."), key="negative_form",
+        anchor="panel-conclusion",
+        confirm=_l("The application ends with a negative conclusion: this cannot be undone, "
+                   "and the exporter reads the reasons.")),
 }
 
 
-def _decision(action: Action, form_class, call, entries, success) -> WebAction:
+def _decision(action: Action, form_class, call, entries, success, **options) -> WebAction:
     """A GACC decision: its own page, shown only while the application awaits it; `entries`
     is the service's input class, built from the form's data."""
     return WebAction(lambda a, formdata: form_class(formdata, obj=a),
                      lambda user, a, f: call(user, a, entries.from_mapping(f.data)), success,
                      key="form",
-                     guard=lambda user, a: can_act(user, action, a))
+                     guard=lambda user, a: can_act(user, action, a), **options)
 
 
 def _registration_message(registration) -> str:
     return _("Registration %(number)s recorded, valid from %(start)s to %(end)s; the exporter "
              "is told.", number=registration.china_number,
-             start=format_date(registration.valid_from), end=format_date(registration.valid_to))
+             start=format_day(registration.valid_from), end=format_day(registration.valid_to))
 
 
 def _batch(user, _target, form):
@@ -202,7 +221,7 @@ REGISTRAR = {
         lambda user, _t, f: gacc.recommend(user, f.application_id.data, f.comment.data or ""),
         lambda chosen: ngettext("%(num)d application recommended to GACC.",
                                 "%(num)d applications recommended to GACC.", len(chosen)),
-        key="recommend"),
+        key="recommend", anchor="to-recommend"),
     "submit_batch": WebAction(
         _form(BatchForm), _batch, lambda batch: _("Batch %(ref)s sent to GACC.",
                                                   ref=batch.reference),
@@ -213,7 +232,8 @@ REGISTRAR = {
     "record_gacc_refusal": _decision(
         Action.record_gacc_refusal, GaccRefusalForm, gacc.record_gacc_refusal,
         gacc.GaccRefusalInput,
-        _l("GACC's refusal is recorded.")),
+        _l("GACC's refusal is recorded."),
+        confirm=_l("The application ends as refused by GACC: this cannot be undone.")),
     "record_registration": _decision(
         Action.record_registration, RegistrationForm, gacc.record_registration,
         gacc.RegistrationInput,
@@ -234,7 +254,8 @@ def _lifecycle(verb: RegistrationAction) -> WebAction:
     return WebAction(_form(LIFECYCLE_FORMS[verb]), change, lambda registration: _(
         "The registration is now: %(status)s.",
         status=str(labels.label(labels.REGISTRATION_STATUSES, registration.status))),
-        key=str(verb))
+        key=str(verb), confirm=LIFECYCLE_CONSEQUENCES.get(str(verb)),
+        needs_reason=str(verb) in LIFECYCLE_CONSEQUENCES)
 
 
 REGISTRATION = {str(verb): _lifecycle(verb) for verb in RegistrationAction}
@@ -254,14 +275,16 @@ CERTIFICATES = {
     "replace": WebAction(
         _form(ReplaceForm), _replacement, lambda new: _(
             "Certificate %(new)s replaces %(old)s.", new=new.number, old=new.replaces.number),
-        key="form", refusal=Refusal.form_or_back),
+        key="form", refusal=Refusal.form_or_back, needs_reason=True,
+        confirm=_l("This certificate verifies as “replaced” at once, and this cannot be undone.")),
     "revoke": WebAction(
         _form(RevokeCertificateForm),
         lambda user, certificate, f: certificates.revoke_certificate(user, certificate,
                                                                      f.reason.data),
         lambda certificate: _("Certificate %(number)s is revoked; the exporter is told.",
                               number=certificate.number),
-        key="form", refusal=Refusal.form_or_back),
+        key="form", refusal=Refusal.form_or_back, needs_reason=True,
+        confirm=_l("This certificate verifies as revoked at once, and this cannot be undone.")),
     # Before the recommendation there is nothing to put in a dossier: flashed, not a 403 page.
     "regenerate_application_dossier": WebAction(
         _form(ActionForm), lambda user, a, _f: dossiers.regenerate(user, application=a),
@@ -306,7 +329,7 @@ def _document(user, application, form):
 
 def _submitted(deadline) -> str:
     return _("The application was submitted. The inspection checks its completeness by "
-             "%(date)s.", date=deadline.strftime("%d.%m.%Y"))
+             "%(date)s.", date=format_day(deadline))
 
 
 
@@ -343,27 +366,29 @@ EXPORTER = {
     "add_product": WebAction(
         exporter_forms.product_form, lambda user, a, f: applications.add_product(
             user, a, applications.ProductInput.from_mapping(f.data)),
-        _product_added, key="product"),
+        _product_added, key="product", anchor="products"),
     "remove_product": WebAction(
         _form(ActionForm),
         lambda user, a, _f, line_id: applications.remove_product(user, a, line_id),
-        _l("The product was removed."), refusal=Refusal.flash),
+        _l("The product was removed."), refusal=Refusal.flash, anchor="products"),
     "upload_document": WebAction(
         exporter_forms.document_form, _document,
         lambda name: _("“%(name)s” was uploaded.", name=documents.display_name(name)),
-        key="document"),
+        key="document", anchor="documents"),
     "submit": WebAction(
         _form(ActionForm),
         lambda user, a, f: applications.submit_application(user, a, f.version.data),
         _submitted, refusal=Refusal.flash),
     "withdraw": WebAction(
         _form(ActionForm), lambda user, a, f: applications.withdraw_application(
-            user, a, f.comment.data or "", f.version.data),
-        _l("The application was withdrawn."), refusal=Refusal.flash),
+            user, a, f.reason.data, f.version.data),
+        _l("The application was withdrawn."), key="withdraw", refusal=Refusal.flash,
+        needs_reason=True,
+        confirm=_l("A withdrawn application cannot be reopened; you would start a new one.")),
     "submit_evidence": WebAction(
         _form(EvidenceForm), _evidence,
         _l("The evidence was uploaded; the inspector will verify it."),
-        key="evidence_{finding_id}"),
+        key="evidence_{finding_id}", anchor="finding-{finding_id}"),
     "renew": WebAction(
         _form(ActionForm), lambda user, registration, _f: registrations.start_renewal(
             user, registration),

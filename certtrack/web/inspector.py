@@ -56,9 +56,10 @@ def _perform(name: str, application_id: int, **args):
 
 
 @bp.post("/applications/<int:application_id>/"
-         "<any(claim, start_review, verify_corrective_actions):verb>")
+         "<any(claim, start_review, verify_corrective_actions, accept_remaining):verb>")
 def act(application_id: int, verb: str):
-    """The actions that are a button: claim, start the review, verify corrective actions."""
+    """The actions that are a button: claim, start the review, verify corrective actions,
+    accept every document not decided yet."""
     return _perform(verb, application_id)
 
 
