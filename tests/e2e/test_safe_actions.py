@@ -54,6 +54,15 @@ def _stored(server, model, object_id: int, column: str) -> str:
     return value
 
 
+def _refused(person, path_end: str) -> None:
+    """The page came back with 422, as it should: no other problem, and none kept."""
+    expect(person.page.locator("[data-error-summary]")).to_be_visible()
+    person.page.wait_for_load_state("load")
+    assert person.problems and all("422" in p for p in person.problems), person.problems
+    assert any(p.endswith(path_end) for p in person.problems), person.problems
+    person.problems.clear()
+
+
 def _summary_in_first_viewport(page, field_id: str) -> None:
     summary = page.locator("[data-error-summary]")
     expect(summary).to_be_focused()
@@ -79,16 +88,17 @@ def test_withdrawing_needs_confirmation_and_a_reason(live_server, world, new_per
     exporter.snap("withdraw-unfolded")
     expect(section).to_contain_text("A withdrawn application cannot be reopened")
     # Sent without the box ticked and without a reason: nothing changes.
-    exporter.button("Withdraw", section)
+    exporter.button("Withdraw application", section)
     expect(page.locator("[data-error-summary]")).to_contain_text("Tick the box to confirm.")
     expect(page.locator("[data-error-summary]")).to_contain_text("Please give a reason.")
+    _refused(exporter, "/withdraw")
     assert _stored(live_server, Application, application_id, "state") == "draft"
     assert _audit(live_server, "withdraw", "application", application_id) == []
     exporter.snap("withdraw-refused-without-confirmation")
     section = page.locator("#withdraw")
     section.get_by_label("Reason").fill(WITHDRAW_REASON)
     section.get_by_label("I understand, and I want to go ahead.").check()
-    exporter.button("Withdraw", section)
+    exporter.button("Withdraw application", section)
     exporter.flash("The application was withdrawn.")
     assert _stored(live_server, Application, application_id, "state") == "withdrawn"
     assert _audit(live_server, "withdraw", "application", application_id) == [
@@ -103,19 +113,20 @@ def test_expiring_a_registration_needs_confirmation_and_a_reason(live_server, wo
     page = registrar.page
     registrar.open(f"/registrar/registrations/{world['registration_id']}")
     section = page.locator("#expire")
-    expect(section.get_by_role("button", name="Expire")).to_be_hidden()
+    expect(section.get_by_role("button", name="Expire registration")).to_be_hidden()
     section.locator("summary").click()
     expect(section).to_contain_text("The registration ends today")
     # Only the reason, no box ticked: refused, the registration stays active.
     section.get_by_label("Reason").fill(EXPIRE_REASON)
-    registrar.button("Expire", section)
+    registrar.button("Expire registration", section)
     expect(page.locator("[data-error-summary]")).to_contain_text("Tick the box to confirm.")
+    _refused(registrar, "/expire")
     assert _stored(live_server, Registration, world["registration_id"], "status") == "active"
     assert _audit(live_server, "expire", "registration", world["registration_id"]) == []
     section = page.locator("#expire")
     expect(section.get_by_label("Reason")).to_have_value(EXPIRE_REASON)
     section.get_by_label("I understand, and I want to go ahead.").check()
-    registrar.button("Expire", section)
+    registrar.button("Expire registration", section)
     registrar.flash("The registration is now: Expired.")
     assert _stored(live_server, Registration, world["registration_id"], "status") == "expired"
     assert _audit(live_server, "expire", "registration", world["registration_id"]) == [
@@ -132,6 +143,7 @@ def test_a_refused_upload_shows_the_error_summary_at_once(live_server, world, ne
     form = page.locator("#documents form")
     form.scroll_into_view_if_needed()
     exporter.button("Upload", form)
+    _refused(exporter, "/documents")
     _summary_in_first_viewport(page, page.locator("#documents input[type=file]").get_attribute(
         "id"))
     exporter.snap("upload-refused-error-summary")
