@@ -52,6 +52,9 @@ class DefaultConfig:
     REDIS_URL: str | None = None
     TASK_QUEUE_FILE: str | None = None
     TASK_QUEUE_IMMEDIATE: bool | None = None
+    # Webhooks to loopback, private and link-local addresses (and over http): None allows
+    # them in debug and testing only (the server-side request forgery guard).
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: bool | None = None
 
 
 def database_url_from_env(environ=os.environ) -> str | None:

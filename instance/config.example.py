@@ -63,3 +63,7 @@ MAX_CONTENT_LENGTH = 20 * 1024 * 1024
 # REDIS_URL = "redis://127.0.0.1:6379/0"
 # TASK_QUEUE_FILE = None
 # TASK_QUEUE_IMMEDIATE = None
+
+# Webhooks (account page of exporters and laboratories): may they target loopback, private and
+# link-local addresses over plain http? None: only in debug and testing; production never.
+# WEBHOOK_ALLOW_PRIVATE_TARGETS = None

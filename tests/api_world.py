@@ -24,8 +24,8 @@ SECOND_BIN = "961141000023"
 
 def token_for(user, scopes=("read", "write"), days: int = 30) -> str:
     """A new token of `user`; its secret."""
-    _token, secret = tokens.create_token(user, {"name": f"{user.email} system",
-                                               "scopes": list(scopes), "days": days})
+    _token, secret = tokens.create_token(user, tokens.TokenInput(
+        name=f"{user.email} system", scopes=list(scopes), days=days))
     return secret
 
 
@@ -38,9 +38,9 @@ DON = "deoxynivalenol (DON)"
 
 def make_laboratory(name: str, parameters=(DON, "lead", "cadmium")):
     """An accredited laboratory valid for a year, and its account."""
-    lab = laboratories.create_laboratory(SYSTEM, {
-        "name": name, "accreditation_number": "KZ.T.02.0001",
-        "accredited_until": date.today() + timedelta(days=365), "parameters": list(parameters)})
+    lab = laboratories.create_laboratory(SYSTEM, laboratories.LaboratoryInput(
+        name=name, accreditation_number="KZ.T.02.0001",
+        accredited_until=date.today() + timedelta(days=365), parameters=list(parameters)))
     user = make_user("laboratory", laboratory_id=lab.id)
     return lab, user
 

@@ -1,7 +1,16 @@
 """The JSON API under /api/v1 (flask-smorest, OpenAPI 3.1): the pages' services and permission
 functions behind bearer tokens, with problems, ETags, cursors, idempotency and rate limits."""
 
-from certtrack.api import docs, exporter, idempotent, laboratory, limits, problems, public
+from certtrack.api import (
+    consignments,
+    docs,
+    exporter,
+    idempotent,
+    laboratory,
+    limits,
+    problems,
+    public,
+)
 from certtrack.api.core import CerttrackApi
 
 SETTINGS = {
@@ -13,7 +22,8 @@ SETTINGS = {
 }
 SPEC = {
     "info": {"description": "Export certification of Kazakh agricultural exporters for China: "
-                            "applications, laboratory results, registrations, certificates."},
+                            "applications, laboratory results, registrations, certificates, "
+                            "consignments."},
     "components": {"securitySchemes": {"bearerAuth": {
         "type": "http", "scheme": "bearer",
         "description": "A personal access token (ct_…) made on the account page."}}},
@@ -26,7 +36,7 @@ def init_app(app) -> None:
         app.config.setdefault(name, value)
     api = CerttrackApi(app, spec_kwargs=SPEC)
     limits.configure(app)
-    for module in (exporter, laboratory, public):
+    for module in (exporter, consignments, laboratory, public):
         limits.limit_blueprint(module.bp)
         api.register_blueprint(module.bp)
     app.register_blueprint(docs.bp)

@@ -261,3 +261,56 @@ class RegisterEntrySchema(ma.Schema):
     valid_from = ma.fields.Date()
     valid_to = ma.fields.Date()
     status = ma.fields.String()
+
+
+class ConsignmentFilter(PageArgs):
+    state = ma.fields.String(load_default=None, validate=validate.Length(max=20))
+
+
+class LotSchema(ma.Schema):
+    id = ma.fields.Integer()
+    product_code = ma.fields.String()
+    net_weight = decimal()
+    gross_weight = decimal()
+    weight_unit = ma.fields.String()
+    packages_number = ma.fields.Integer()
+    packages_kind = ma.fields.String()
+    marks = ma.fields.String()
+
+
+class ConsignmentCertificateSchema(ma.Schema):
+    id = ma.fields.Integer()
+    number = ma.fields.String()
+    kind = ma.fields.String(metadata={"description": "phyto or vet"})
+    issued_on = ma.fields.Date()
+    replaces_id = ma.fields.Integer(allow_none=True)
+    status = ma.fields.String(metadata={"description": "valid, or replaced by a newer one"})
+
+
+class ConsignmentSchema(ma.Schema):
+    id = ma.fields.Integer()
+    reference = ma.fields.String()
+    registration_id = ma.fields.Integer()
+    kind = ma.fields.String(metadata={"description": "phyto (phytosanitary certificate) or "
+                                                     "vet (veterinary certificate)"})
+    state = ma.fields.String()
+    consignee_name = ma.fields.String()
+    consignee_address = ma.fields.String()
+    conveyance = ma.fields.String()
+    crossing_code = ma.fields.String()
+    submitted_on = ma.fields.Date(allow_none=True)
+    deadline = ma.fields.Date(allow_none=True)
+    refusal_reason = ma.fields.String()
+    version = ma.fields.Integer()
+    lots = ma.fields.List(ma.fields.Nested(LotSchema))
+    certificates = ma.fields.List(ma.fields.Nested(ConsignmentCertificateSchema))
+    allowed_actions = ma.fields.List(ma.fields.String())
+
+
+class ConsignmentWithdrawSchema(ma.Schema):
+    reason = ma.fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class ConsignmentSubmittedSchema(ma.Schema):
+    consignment = ma.fields.Nested(ConsignmentSchema)
+    certificate_due = ma.fields.Date()

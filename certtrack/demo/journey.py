@@ -192,7 +192,7 @@ def corrective_actions_due(cast: Cast, application: Application, findings: list[
                            actions: tuple[str, ...], days: int = 20) -> None:
     """Ask for a corrective action per finding, due `days` calendar days from today."""
     due = local_today() + timedelta(days=days)
-    plan = {finding.id: {"action": action, "due_date": due}
+    plan = {finding.id: corrective_actions.CorrectiveActionInput(action=action, due_date=due)
             for finding, action in zip(findings, actions, strict=True)}
     corrective_actions.require_corrective_actions(cast.inspector, application, plan)
 

@@ -1,5 +1,6 @@
 """Corrective actions on inspection findings: requested, evidenced by the exporter, verified."""
 
+from collections.abc import Mapping
 from datetime import date
 from typing import BinaryIO
 
@@ -16,6 +17,7 @@ from certtrack.services.audit import record_event
 from certtrack.services.documents import _store as store_upload  # same storage, one transaction
 from certtrack.services.documents import display_name
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
+from certtrack.services.inputs import CorrectiveActionInput
 from certtrack.services.inspections import findings_of
 from certtrack.services.local_dates import LocalDate
 from certtrack.services.notifications import enterprise_users, exporter_link, inspector_link, notify
@@ -31,13 +33,14 @@ def open_findings(application: Application) -> list[Finding]:
     return [f for f in findings_of(application) if f.status == "open"]
 
 
-def _action_errors(findings, actions: dict) -> dict[str, list[str]]:
+def _action_errors(findings, actions: Mapping[int, CorrectiveActionInput]
+                   ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for finding in findings:
-        item = actions.get(finding.id) or {}
-        if not (item.get("action") or "").strip():
+        item = actions.get(finding.id) or CorrectiveActionInput()
+        if not (item.action or "").strip():
             errors[f"action_{finding.id}"] = [_("Describe the corrective action.")]
-        due = item.get("due_date")
+        due = item.due_date
         if due is None or due <= local_today():
             errors[f"due_{finding.id}"] = [_("Choose a due date after today.")]
     if not findings:
@@ -45,11 +48,12 @@ def _action_errors(findings, actions: dict) -> dict[str, list[str]]:
     return errors
 
 
-def require_corrective_actions(actor: User, application: Application, actions: dict) -> date:
+def require_corrective_actions(actor: User, application: Application,
+                               actions: Mapping[int, CorrectiveActionInput]) -> date:
     """Give every open finding a corrective action and due date (inspected → corrective_actions).
 
-    `actions` maps finding ids to {"action": text, "due_date": date}. The stage deadline becomes
-    the latest due date, which is returned; the exporter is notified.
+    `actions` maps finding ids to their CorrectiveActionInput (action, due date). The stage
+    deadline becomes the latest due date, which is returned; the exporter is notified.
     :raise ValidationFailed: no open finding, or one without action or future due date.
     :raise IllegalTransition: not inspected (stale page). :raise Conflict: lost a race.
     """
@@ -58,11 +62,11 @@ def require_corrective_actions(actor: User, application: Application, actions: d
     findings = open_findings(application)
     if errors := _action_errors(findings, actions):
         raise ValidationFailed(errors)
-    latest = max(actions[f.id]["due_date"] for f in findings)
+    latest = max(actions[f.id].due_date for f in findings)
     with transaction():
         for finding in findings:
-            finding.corrective_action = actions[finding.id]["action"].strip()
-            finding.due_date = actions[finding.id]["due_date"]
+            finding.corrective_action = actions[finding.id].action.strip()
+            finding.due_date = actions[finding.id].due_date
         apply_transition(actor, application, "require_corrective_actions",
                          values={"stage_deadline": latest},
                          data={"findings": {str(f.id): f.due_date.isoformat() for f in findings}})

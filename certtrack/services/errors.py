@@ -2,16 +2,15 @@
 
 One hierarchy: every failure is a ServiceError with a translated `message` and an HTTP
 `status`. The domain's IllegalTransition (an action not allowed in the object's state, most
-often a stale page or a double click) is re-exported here and mapped by as_service_error().
+often a stale page or a double click) is re-exported here: the web's perform() flashes it and
+the API answers it with 409.
 """
 
-from flask_babel import gettext as _
 
 from certtrack.domain.workflow import DomainError, IllegalTransition
 
-__all__ = ["Conflict", "DomainError", "IllegalTransition", "NoLongerPossible", "NotFound",
-           "PermissionDenied", "ServiceError", "Throttled", "ValidationFailed",
-           "as_service_error"]
+__all__ = ["Conflict", "DomainError", "IllegalTransition", "NotFound", "PermissionDenied",
+           "ServiceError", "Throttled", "ValidationFailed"]
 
 
 class ServiceError(Exception):
@@ -60,24 +59,3 @@ class Throttled(ServiceError):
     def __init__(self, message: str, retry_after: int):
         super().__init__(message)
         self.retry_after = retry_after
-
-
-class NoLongerPossible(Conflict):
-    """The action is not allowed in the object's current state (IllegalTransition)."""
-
-    def __init__(self, message: str = ""):
-        super().__init__(message or _("This action is no longer possible; the page shows the "
-                                      "current state."))
-
-
-def as_service_error(error: Exception) -> ServiceError:
-    """Take a failure raised by a use case; return it as a ServiceError (a domain
-    IllegalTransition becomes NoLongerPossible, 409).
-
-    :raise TypeError: the error is neither a ServiceError nor an IllegalTransition.
-    """
-    if isinstance(error, ServiceError):
-        return error
-    if isinstance(error, IllegalTransition):
-        return NoLongerPossible()
-    raise TypeError(f"not a service failure: {error!r}")

@@ -209,3 +209,49 @@ class StatusChangeInput(ServiceInput):
     reference: str | None = None
     cause: str | None = None
     version: Version = None
+
+
+@dataclass(frozen=True)
+class CorrectiveActionInput(ServiceInput):
+    """The corrective action asked of the exporter for one finding, and its due date."""
+
+    action: str = ""
+    due_date: date | None = None
+
+
+@dataclass(frozen=True)
+class TokenInput(ServiceInput):
+    """An API token as its owner asks for it: a name, the scopes, the days it is valid."""
+
+    name: str = ""
+    scopes: list[str] = field(default_factory=list)
+    days: int | None = None
+
+
+@dataclass(frozen=True)
+class LaboratoryInput(ServiceInput):
+    """An accredited laboratory as an administrator records it."""
+
+    name: str = ""
+    accreditation_number: str = ""
+    accredited_until: date | None = None
+    parameters: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ListingInput(ServiceInput):
+    """A GACC category's place on the Order 280 renewal list, with its source."""
+
+    on_list: bool = False
+    source: str = ""
+    confidence: str | None = None
+
+
+@dataclass(frozen=True)
+class MeasurementInput(ServiceInput):
+    """A quarantine measurement taken during an inspection."""
+
+    measured_product: str | None = None
+    measure: str | None = None
+    measured_value: Decimal | None = None
+    species: str = ""

@@ -12,12 +12,12 @@ from certtrack.services import laboratory
 from certtrack.services.applications import local_today
 from certtrack.services.audit import record_event
 from certtrack.services.errors import NotFound, PermissionDenied, ValidationFailed
-from certtrack.services.inputs import LabResultInput
+from certtrack.services.inputs import LaboratoryInput, LabResultInput
 from certtrack.services.permissions import require_admin
 from certtrack.services.transaction import transaction
 
 
-def create_laboratory(actor, data: dict) -> Laboratory:
+def create_laboratory(actor, data: LaboratoryInput) -> Laboratory:
     """Record an accredited laboratory (name, accreditation_number, accredited_until,
     parameters). `actor` SYSTEM means the command line.
 
@@ -26,19 +26,19 @@ def create_laboratory(actor, data: dict) -> Laboratory:
     """
     require_admin(actor)
     errors = {}
-    if not (data.get("name") or "").strip():
+    if not (data.name or "").strip():
         errors["name"] = [_("This field is required.")]
-    if not isinstance(data.get("accredited_until"), date):
+    if not isinstance(data.accredited_until, date):
         errors["accredited_until"] = [_("This field is required.")]
-    if not data.get("parameters"):
+    if not data.parameters:
         errors["parameters"] = [_("This field is required.")]
     if errors:
         raise ValidationFailed(errors)
     with transaction():
-        lab = Laboratory(name=data["name"].strip(),
-                         accreditation_number=(data.get("accreditation_number") or "").strip(),
-                         accredited_until=data["accredited_until"],
-                         parameters=sorted(set(data["parameters"])))
+        lab = Laboratory(name=data.name.strip(),
+                         accreditation_number=(data.accreditation_number or "").strip(),
+                         accredited_until=data.accredited_until,
+                         parameters=sorted(set(data.parameters)))
         db.session.add(lab)
         db.session.flush()
         record_event(actor, "laboratory_created", object_type="laboratory", object_id=lab.id,

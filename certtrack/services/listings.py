@@ -7,7 +7,15 @@ from sqlalchemy.orm import selectinload
 
 from certtrack.domain.workflow import Role
 from certtrack.extensions import db
-from certtrack.models import Application, Certificate, Establishment, Registration, Sample
+from certtrack.models import (
+    Application,
+    Certificate,
+    Consignment,
+    Establishment,
+    Registration,
+    Sample,
+)
+from certtrack.services.consignments.access import consignment_scope
 from certtrack.services.laboratories import samples_query
 from certtrack.services.permissions import application_scope
 from certtrack.services.registrations import registration_scope
@@ -77,3 +85,11 @@ def samples(actor, *, after: int | None, limit: int, pending: bool | None = None
         has_result = Sample.results.any()
         query = query.where(~has_result if pending else has_result)
     return _page(query, Sample.id, after, limit)
+
+
+def consignments(actor, *, after: int | None, limit: int, state: str | None = None) -> Page:
+    """The consignments the actor may see (consignments.access.consignment_scope), by id."""
+    query = consignment_scope(actor).options(selectinload(Consignment.lots))
+    if state:
+        query = query.where(Consignment.state == state)
+    return _page(query, Consignment.id, after, limit)

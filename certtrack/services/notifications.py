@@ -11,6 +11,7 @@ from certtrack.domain.workflow import Role
 from certtrack.extensions import db
 from certtrack.models import Notification, OutboxEmail, User
 from certtrack.models.base import utcnow
+from certtrack.services import webhooks
 from certtrack.services.transaction import transaction
 
 KINDS = codes(NotificationKind)
@@ -72,6 +73,7 @@ def notify(users, kind: str, message, target: Link | None = None,
         db.session.add(OutboxEmail(recipient=user.email, subject=f"certtrack: {text[:120]}",
                                    body=_email_body(text, target), notification_id=note.id))
         created.append(note)
+    webhooks.queue_for(created)
     return created
 
 

@@ -11,6 +11,7 @@ from certtrack.extensions import db
 from certtrack.models import Application, QuarantineMeasurement, QuarantineRequirement, User
 from certtrack.services.audit import record_event
 from certtrack.services.errors import ValidationFailed
+from certtrack.services.inputs import MeasurementInput
 from certtrack.services.inspections import FINDING_STATES, current_inspection
 from certtrack.services.review import require_inspector
 from certtrack.services.transaction import transaction
@@ -30,23 +31,23 @@ def measurements_of(application: Application) -> list[QuarantineMeasurement]:
         .order_by(QuarantineMeasurement.id)))
 
 
-def _errors(application: Application, data: dict) -> dict[str, list[str]]:
+def _errors(application: Application, data: MeasurementInput) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    if data.get("measured_product") not in {line.product_code for line in application.products}:
+    if data.measured_product not in {line.product_code for line in application.products}:
         errors["measured_product"] = [_("Choose a product of the application.")]
-    if data.get("measure") not in MEASURES:
+    if data.measure not in MEASURES:
         errors["measure"] = [_("Choose what was measured.")]
-    value = data.get("measured_value")
+    value = data.measured_value
     if value is None or value < 0:
         errors["measured_value"] = [_("Enter the measured value (0 or more).")]
-    elif (data.get("measure") == "live_pests" and value > 0
-          and not (data.get("species") or "").strip()):
+    elif (data.measure == "live_pests" and value > 0
+          and not (data.species or "").strip()):
         errors["species"] = [_("Name the species of the live pests found.")]
     return errors
 
 
 def record_measurement(actor: User, application: Application,
-                       data: dict) -> QuarantineMeasurement:
+                       data: MeasurementInput) -> QuarantineMeasurement:
     """Record a measurement (measured_product, measure, measured_value, species) of the latest
     inspection, judged against the product's requirement (quarantine_requirements.csv), which
     is stored with it. Writes an audit row.
@@ -62,8 +63,8 @@ def record_measurement(actor: User, application: Application,
                                 defined=False)
     if errors := _errors(application, data):
         raise ValidationFailed(errors)
-    product, measure = data["measured_product"], data["measure"]
-    value = Decimal(data["measured_value"])
+    product, measure = data.measured_product, data.measure
+    value = Decimal(data.measured_value)
     requirement = requirement_for(product, measure)
     verdict = judge_measurement(value, requirement.kind if requirement else None,
                                 requirement.value if requirement else None)
@@ -71,7 +72,7 @@ def record_measurement(actor: User, application: Application,
         row = QuarantineMeasurement(
             inspection_id=inspection.id, application_id=application.id,
             product_code=product, measure=measure, value=value,
-            unit=UNITS[measure], species=(data.get("species") or "").strip(), verdict=verdict,
+            unit=UNITS[measure], species=(data.species or "").strip(), verdict=verdict,
             requirement_value=requirement.value if requirement else None,
             requirement_kind=requirement.kind if requirement else "",
             requirement_source=f"{requirement.standard}, {requirement.clause}"

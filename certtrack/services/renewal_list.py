@@ -8,6 +8,7 @@ from certtrack.models import GaccCategory, User
 from certtrack.models.base import utcnow
 from certtrack.services.audit import record_event
 from certtrack.services.errors import NotFound, ValidationFailed
+from certtrack.services.inputs import ListingInput
 from certtrack.services.limits import CONFIDENCES
 from certtrack.services.permissions import require_admin
 from certtrack.services.transaction import transaction
@@ -31,7 +32,7 @@ def get_category(actor: User, code: str) -> GaccCategory:
     return category
 
 
-def update_listing(actor: User, category: GaccCategory, data: dict) -> bool:
+def update_listing(actor: User, category: GaccCategory, data: ListingInput) -> bool:
     """Set whether the category is on the list (on_list), with its source and confidence.
 
     The reference loader keeps the edit from then on; one audit row with before and after.
@@ -40,9 +41,9 @@ def update_listing(actor: User, category: GaccCategory, data: dict) -> bool:
     :raise ValidationFailed: an empty source or an unknown confidence.
     """
     require_admin(actor, _("Only administrators manage the reference data."))
-    values = {"renewal_list_280": bool(data.get("on_list")),
-              "renewal_list_source": (data.get("source") or "").strip(),
-              "renewal_list_confidence": data.get("confidence")}
+    values = {"renewal_list_280": bool(data.on_list),
+              "renewal_list_source": (data.source or "").strip(),
+              "renewal_list_confidence": data.confidence}
     errors = {}
     if not values["renewal_list_source"]:
         errors["source"] = [_("Name the source.")]

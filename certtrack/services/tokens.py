@@ -12,6 +12,7 @@ from certtrack.models import ApiToken, User
 from certtrack.models.base import utcnow
 from certtrack.services.audit import record_event
 from certtrack.services.errors import NotFound, ServiceError, ValidationFailed
+from certtrack.services.inputs import TokenInput
 from certtrack.services.transaction import transaction
 
 TOKEN_PREFIX = "ct_"  # noqa: S105 - a public marker, not a secret
@@ -32,20 +33,20 @@ def token_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def _token_errors(data: dict) -> dict[str, list[str]]:
+def _token_errors(data: TokenInput) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    if not (data.get("name") or "").strip():
+    if not (data.name or "").strip():
         errors["name"] = [_("Give the token a name.")]
-    scopes = data.get("scopes") or []
+    scopes = data.scopes or []
     if not scopes or set(scopes) - set(SCOPES):
         errors["scopes"] = [_("Choose at least one scope.")]
-    days = data.get("days")
+    days = data.days
     if not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
         errors["days"] = [_("A token is valid for 1 to %(days)d days.", days=MAX_DAYS)]
     return errors
 
 
-def create_token(actor: User, data: dict) -> tuple[ApiToken, str]:
+def create_token(actor: User, data: TokenInput) -> tuple[ApiToken, str]:
     """Create a token for `actor` (name, scopes, days); return it and its secret, shown once.
 
     :raise ValidationFailed: no name, an unknown scope, a validity outside 1..366 days.
@@ -54,10 +55,10 @@ def create_token(actor: User, data: dict) -> tuple[ApiToken, str]:
         raise ValidationFailed(errors)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction():
-        token = ApiToken(user_id=actor.id, name=data["name"].strip(),
-                         scopes=" ".join(s for s in SCOPES if s in data["scopes"]),
+        token = ApiToken(user_id=actor.id, name=data.name.strip(),
+                         scopes=" ".join(s for s in SCOPES if s in data.scopes),
                          prefix=secret[:10], token_hash=token_hash(secret),
-                         expires_at=utcnow() + timedelta(days=data["days"]))
+                         expires_at=utcnow() + timedelta(days=data.days))
         db.session.add(token)
         db.session.flush()
         record_event(actor, "token_created", object_type="api_token", object_id=token.id,

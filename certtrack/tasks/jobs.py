@@ -1,4 +1,4 @@
-"""The background jobs: certificate PDFs, dossiers, e-mails and the daily run.
+"""The background jobs: certificate PDFs, dossiers, e-mails, webhooks and the daily run.
 
 Each job calls one service and is idempotent: the services check what is already done. Jobs
 that fail are retried with exponential backoff (10 s, 20 s, 40 s ...); the last failure is kept
@@ -10,7 +10,7 @@ from datetime import timedelta
 from flask import current_app
 from huey import crontab
 
-from certtrack.services import certificate_pdf, dossiers, queue, scheduled
+from certtrack.services import certificate_pdf, dossiers, queue, scheduled, webhooks
 from certtrack.services.applications import local_today
 from certtrack.tasks import huey, in_app
 
@@ -48,6 +48,13 @@ def send_emails():
     return scheduled.send_emails(current_app.config)
 
 
+@_job("deliver_webhooks")
+@in_app
+def deliver_webhooks():
+    """Post the webhook deliveries that are due (webhooks.deliver_due); return (sent, failed)."""
+    return webhooks.deliver_due()
+
+
 @in_app
 def rescue_certificates(older_than: timedelta = RESCUE_AFTER) -> int:
     """Queue again the render of every certificate whose PDF is overdue; return how many."""
@@ -66,6 +73,11 @@ def run_daily_job():
 @huey.periodic_task(crontab(minute="*"), name="send_emails_every_minute")
 def _send_emails_every_minute():
     send_emails.call_local()
+
+
+@huey.periodic_task(crontab(minute="*"), name="deliver_webhooks_every_minute")
+def _deliver_webhooks_every_minute():
+    deliver_webhooks.call_local()
 
 
 @huey.periodic_task(crontab(minute="*/5"), name="rescue_certificates")

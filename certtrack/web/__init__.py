@@ -98,6 +98,7 @@ def init_app(app) -> None:
         registrar,
         tokens,
         verify,
+        webhooks,
     )
 
     trust_proxies(app)
@@ -110,7 +111,7 @@ def init_app(app) -> None:
     for module in (public, auth, exporter, documents, inspector, registrar, admin, dashboard,
                    notifications, assignment, laboratory, admin_limits, admin_renewal_list,
                    verify, register, certificates, issued, consignment_public, consignments,
-                   consignment_inspection, admin_jobs, tokens):
+                   consignment_inspection, admin_jobs, tokens, webhooks):
         app.register_blueprint(module.bp)
     _template_helpers(app)
 

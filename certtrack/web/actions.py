@@ -1,8 +1,10 @@
-"""Every action of the web side as data: its form, its service call and its success message.
+"""Every action of the web side as data: its form, its service call, its success message and
+its address.
 
-The web counterpart of `domain/workflow.py`: a view names its row and its page, and
-`perform.perform()` does the rest. Adding an action is one row here plus its service function
-(and, for a new address, a view of a few lines naming them).
+The web counterpart of `domain/workflow.py`. A row with a `path` gets its POST address from
+`perform.register_actions()` in its blueprint, so adding an action on an application or a
+registration is one row here plus its service function. Rows without a path are shown by a
+view of their own (a page whose body is the form: `perform.show()`).
 """
 
 from flask import request, url_for
@@ -12,30 +14,25 @@ from flask_babel import ngettext
 
 from certtrack.domain.workflow import Action, RegistrationAction
 from certtrack.services import (
-    applications,
     certificates,
     conclusions,
     corrective_actions,
-    documents,
     dossiers,
-    enterprises,
     gacc,
     inspections,
     laboratory,
-    market_access,
     quarantine,
     registrations,
     review,
 )
 from certtrack.services.local_dates import format_day
 from certtrack.services.permissions import can_act
-from certtrack.web import exporter_forms, labels
+from certtrack.web import labels
 from certtrack.web.certificate_forms import ReplaceForm, RevokeCertificateForm
 from certtrack.web.forms import ActionForm
 from certtrack.web.panels import laboratory as lab_panel
-from certtrack.web.perform import Refusal, WebAction
+from certtrack.web.perform import BUTTON, Refusal, WebAction
 from certtrack.web.registrar_forms import (
-    LIFECYCLE_CONSEQUENCES,
     LIFECYCLE_FORMS,
     BatchForm,
     GaccRefusalForm,
@@ -47,7 +44,6 @@ from certtrack.web.registrar_forms import (
 from certtrack.web.review_forms import (
     AssignForm,
     DocumentReviewForm,
-    EvidenceForm,
     FindingForm,
     FindingVerificationForm,
     MeasurementForm,
@@ -67,19 +63,15 @@ def _form(form_class):
 def _button(call, success, **options) -> WebAction:
     """An inspector's button on the application: no fields, a refusal flashes and redirects."""
     return WebAction(_form(ActionForm), lambda user, application, _f: call(user, application),
-                     success, flash_denied=True, **options)
+                     success, flash_denied=True, path=BUTTON, **options)
 
 
-def _inspector(form, call, success, key: str, anchor: str | None = None) -> WebAction:
+def _inspector(form, call, success, key: str, path: str | None = None,
+               anchor: str | None = None, **options) -> WebAction:
     """An inspector's form on the application; a refusal of the rules flashes and redirects.
     The page returns to the section `anchor`, by default the action's own (`action-<key>`)."""
-    return WebAction(form, call, success, key=key, flash_denied=True,
-                     anchor=anchor or f"action-{key}")
-
-
-def _upload(form):
-    """The uploaded file of a validated form, as (stream, name)."""
-    return form.file.data.stream, form.file.data.filename
+    return WebAction(form, call, success, key=key, flash_denied=True, path=path,
+                     anchor=anchor or f"action-{key}", **options)
 
 
 REVIEW = {
@@ -90,63 +82,68 @@ REVIEW = {
     "verify_corrective_actions": _button(
         corrective_actions.verify_corrective_actions, _l("The corrective actions are verified."),
         key="verify_corrective_actions", anchor="action-verify_corrective_actions"),
-    "accept_remaining": WebAction(
-        _form(ActionForm), lambda user, a, _f: review.accept_remaining_documents(user, a),
-        lambda accepted: ngettext("%(num)d document was accepted.",
-                                  "%(num)d documents were accepted.", len(accepted)),
-        refusal=Refusal.flash, flash_denied=True, anchor="completeness"),
+    "accept_remaining": _button(
+        review.accept_remaining_documents, lambda accepted: ngettext(
+            "%(num)d document was accepted.", "%(num)d documents were accepted.", len(accepted)),
+        refusal=Refusal.flash, anchor="completeness"),
     "review_document": _inspector(
         _form(DocumentReviewForm),
         lambda user, a, f, document_id: review.review_document(
             user, a, document_id, f.decision.data, f.comment.data),
         _l("The document decision was recorded."), "document_{document_id}",
-        anchor="document-{document_id}"),
+        "/documents/<int:document_id>/review", anchor="document-{document_id}"),
     "return_for_corrections": _inspector(
         _form(ReturnForm),
         lambda user, a, f: review.return_for_corrections(
             user, a, f.deficiencies.data, f.response_deadline.data),
-        _l("The application was returned to the exporter."), "return_for_corrections"),
-    "reject": WebAction(
+        _l("The application was returned to the exporter."), "return_for_corrections",
+        "/return"),
+    "reject": _inspector(
         _form(RejectForm), lambda user, a, f: review.reject_application(user, a, f.reason.data),
-        _l("The application was rejected."), key="reject", anchor="action-reject",
-        flash_denied=True, needs_reason=True,
-        confirm=_l("The application is rejected for good: the exporter reads your reason and "
-                   "cannot resubmit it.")),
+        _l("The application was rejected."), "reject", "/reject", needs_reason=True,
+        confirm=labels.CONSEQUENCES["reject"]),
     "schedule_inspection": _inspector(
         _form(ScheduleForm),
         lambda user, a, f: inspections.schedule_inspection(
             user, a, f.mode.data, f.scheduled_for.data, f.inspector_ids.data,
             outside_working_hours=f.outside_working_hours.data,
             outside_hours_reason=f.outside_hours_reason.data or ""),
-        _l("The inspection is scheduled and the exporter notified."), "schedule_inspection"),
+        _l("The inspection is scheduled and the exporter notified."), "schedule_inspection",
+        "/schedule"),
     "add_finding": _inspector(
         _form(FindingForm), lambda user, a, f: inspections.add_finding(
             user, a, inspections.FindingInput.from_mapping(f.data)),
-        _l("The finding was recorded."), "finding", anchor="add-finding"),
+        _l("The finding was recorded."), "finding", "/findings", anchor="add-finding"),
     "record_measurement": _inspector(
         _form(MeasurementForm),
-        lambda user, a, f: quarantine.record_measurement(user, a, f.data),
-        _l("The measurement was recorded."), "measurement", anchor="add-measurement"),
+        lambda user, a, f: quarantine.record_measurement(
+            user, a, quarantine.MeasurementInput.from_mapping(f.data)),
+        _l("The measurement was recorded."), "measurement", "/measurements",
+        anchor="add-measurement"),
     "record_inspection": _inspector(
         lambda a, formdata: record_inspection_form(inspections.checklist_for(a), formdata),
         lambda user, a, f: inspections.record_inspection(
             user, a, f.performed_on.data, f.answers(), f.summary.data),
-        _l("The inspection was recorded."), "record_inspection"),
+        _l("The inspection was recorded."), "record_inspection", "/inspection"),
     "require_corrective_actions": _inspector(
         lambda a, formdata: corrective_actions_form(corrective_actions.open_findings(a),
                                                     formdata),
         lambda user, a, f: corrective_actions.require_corrective_actions(user, a, f.actions()),
-        _l("Corrective actions were sent to the exporter."), "require_corrective_actions"),
+        _l("Corrective actions were sent to the exporter."), "require_corrective_actions",
+        "/corrective-actions"),
     "verify_finding": _inspector(
         _form(FindingVerificationForm),
         lambda user, a, f, finding_id: corrective_actions.verify_finding(
             user, a, finding_id, f.decision.data == "close", f.comment.data),
         _l("The finding decision was recorded."), "finding_{finding_id}",
-        anchor="finding-{finding_id}"),
+        "/findings/<int:finding_id>/verify", anchor="finding-{finding_id}"),
+}
+
+ASSIGNMENT = {
     "assign": _inspector(
         _form(AssignForm),
         lambda user, a, f: review.assign_inspector(user, a, f.inspector_id.data),
-        _l("The inspector was assigned and notified."), "assign", anchor="review"),
+        _l("The inspector was assigned and notified."), "assign", "/assign", anchor="review"),
 }
 
 
@@ -161,7 +158,7 @@ LABORATORY = {
         lab_panel.sample_form, lambda user, a, f: laboratory.record_sample(
             user, a, laboratory.SampleInput.from_mapping(f.data)),
         lambda sample: _("Sample %(code)s was recorded.", code=sample.code), key="sample_form",
-        anchor="panel-laboratory"),
+        path="/samples", anchor="panel-laboratory"),
     # The target is (application, sample); the result page shows itself again.
     "record_result": WebAction(
         lambda target, formdata: lab_panel.result_form(target.sample, formdata),
@@ -173,24 +170,23 @@ LABORATORY = {
         lambda user, a, f: laboratory.send_to_lab(user, a, f.comment.data or ""),
         lambda sent: ngettext("%(num)d sample was sent to the laboratory.",
                               "%(num)d samples were sent to the laboratory.", len(sent)),
-        refusal=Refusal.flash, anchor="panel-laboratory"),
+        refusal=Refusal.flash, path="/send-to-lab", anchor="panel-laboratory"),
     "record_lab_results": WebAction(
         _form(ActionForm),
         lambda user, a, f: laboratory.record_lab_results(user, a, f.comment.data or ""),
         _l("Laboratory testing is complete; the exporter was notified."), refusal=Refusal.flash,
-        anchor="panel-conclusion"),
+        path="/lab-results-complete", anchor="panel-conclusion"),
     "conclude_positive": WebAction(
         _form(lab_panel.ConclusionForm),
         lambda user, a, f: conclusions.conclude_positive(user, a, f.conclusion.data or ""),
         _l("The positive conclusion was recorded."), key="conclusion_form",
-        refusal=Refusal.flash, anchor="panel-conclusion"),
+        refusal=Refusal.flash, path="/conclusion/positive", anchor="panel-conclusion"),
     "conclude_negative": WebAction(
         _form(lab_panel.NegativeConclusionForm),
         lambda user, a, f: conclusions.conclude_negative(user, a, f.comment.data or ""),
         _l("The negative conclusion was recorded."), key="negative_form",
-        anchor="panel-conclusion",
-        confirm=_l("The application ends with a negative conclusion: this cannot be undone, "
-                   "and the exporter reads the reasons.")),
+        path="/conclusion/negative", anchor="panel-conclusion",
+        confirm=labels.CONSEQUENCES["conclude_negative"]),
 }
 
 
@@ -231,9 +227,8 @@ REGISTRAR = {
         _l("GACC's request is recorded; the exporter and the inspector are told.")),
     "record_gacc_refusal": _decision(
         Action.record_gacc_refusal, GaccRefusalForm, gacc.record_gacc_refusal,
-        gacc.GaccRefusalInput,
-        _l("GACC's refusal is recorded."),
-        confirm=_l("The application ends as refused by GACC: this cannot be undone.")),
+        gacc.GaccRefusalInput, _l("GACC's refusal is recorded."),
+        confirm=labels.CONSEQUENCES["record_gacc_refusal"]),
     "record_registration": _decision(
         Action.record_registration, RegistrationForm, gacc.record_registration,
         gacc.RegistrationInput,
@@ -254,8 +249,8 @@ def _lifecycle(verb: RegistrationAction) -> WebAction:
     return WebAction(_form(LIFECYCLE_FORMS[verb]), change, lambda registration: _(
         "The registration is now: %(status)s.",
         status=str(labels.label(labels.REGISTRATION_STATUSES, registration.status))),
-        key=str(verb), confirm=LIFECYCLE_CONSEQUENCES.get(str(verb)),
-        needs_reason=str(verb) in LIFECYCLE_CONSEQUENCES)
+        key=str(verb), path=BUTTON, confirm=labels.CONSEQUENCES.get(str(verb)),
+        needs_reason=str(verb) in labels.REGISTRATION_CONSEQUENCES)
 
 
 REGISTRATION = {str(verb): _lifecycle(verb) for verb in RegistrationAction}
@@ -276,7 +271,7 @@ CERTIFICATES = {
         _form(ReplaceForm), _replacement, lambda new: _(
             "Certificate %(new)s replaces %(old)s.", new=new.number, old=new.replaces.number),
         key="form", refusal=Refusal.form_or_back, needs_reason=True,
-        confirm=_l("This certificate verifies as “replaced” at once, and this cannot be undone.")),
+        confirm=labels.CONSEQUENCES["certificate.replace"]),
     "revoke": WebAction(
         _form(RevokeCertificateForm),
         lambda user, certificate, f: certificates.revoke_certificate(user, certificate,
@@ -284,7 +279,7 @@ CERTIFICATES = {
         lambda certificate: _("Certificate %(number)s is revoked; the exporter is told.",
                               number=certificate.number),
         key="form", refusal=Refusal.form_or_back, needs_reason=True,
-        confirm=_l("This certificate verifies as revoked at once, and this cannot be undone.")),
+        confirm=labels.CONSEQUENCES["certificate.revoke"]),
     # Before the recommendation there is nothing to put in a dossier: flashed, not a 403 page.
     "regenerate_application_dossier": WebAction(
         _form(ActionForm), lambda user, a, _f: dossiers.regenerate(user, application=a),
@@ -294,105 +289,4 @@ CERTIFICATES = {
         _form(ActionForm), lambda user, batch, _f: dossiers.regenerate(user, batch=batch),
         lambda dossier: _("Version %(version)d of the dossier is stored.",
                           version=dossier.version)),
-}
-
-
-def _create(form, create, entries, success, **options) -> WebAction:
-    """A page whose body is the form of a new object: `create(user, entries)`, the service's
-    input class `entries` built from the form's data."""
-    return WebAction(form, lambda user, _none, f: create(user, entries.from_mapping(f.data)),
-                     success, key="form", **options)
-
-
-def _edit(form, update, entries, success) -> WebAction:
-    """A page whose body is the form of an existing object: `update(user, target, entries)`."""
-    return WebAction(form, lambda user, target, f: update(user, target,
-                                                         entries.from_mapping(f.data)),
-                     success, key="form")
-
-
-def _application_url(_target, application) -> str:
-    return url_for("exporter.application", application_id=application.id)
-
-
-def _evidence(user, application, form, finding_id):
-    stream, name = _upload(form)
-    return corrective_actions.submit_corrective_evidence(
-        user, application, finding_id, stream, name, form.note.data)
-
-
-def _document(user, application, form):
-    stream, name = _upload(form)
-    documents.upload_document(user, application, form.document_type.data, stream, name)
-    return name
-
-
-def _submitted(deadline) -> str:
-    return _("The application was submitted. The inspection checks its completeness by "
-             "%(date)s.", date=format_day(deadline))
-
-
-
-def _product_added(line):
-    """The success message of an added product, a warning when China allows it on trial only."""
-    warning = market_access.warning(line.product)
-    if warning:
-        return _("The product was added.") + " " + warning, "warning"
-    return _("The product was added.")
-
-EXPORTER = {
-    "register_enterprise": _create(
-        exporter_forms.enterprise_form, enterprises.register_enterprise,
-        enterprises.EnterpriseInput,
-        _l("Your enterprise is registered. Now add an establishment."),
-        then=lambda _e, _r: url_for("exporter.new_establishment")),
-    "edit_enterprise": _edit(exporter_forms.enterprise_form, enterprises.update_enterprise,
-                             enterprises.EnterpriseInput,
-                             _l("The enterprise profile was saved.")),
-    "new_establishment": _create(exporter_forms.establishment_form, enterprises.add_establishment,
-                                 enterprises.EstablishmentInput,
-                                 _l("The establishment was added.")),
-    "edit_establishment": _edit(exporter_forms.establishment_form,
-                                enterprises.update_establishment,
-                                enterprises.EstablishmentInput,
-                                _l("The establishment was saved.")),
-    "new_application": _create(
-        exporter_forms.application_form, applications.create_application,
-        applications.ApplicationInput,
-        _l("Draft saved. Add products and documents, then submit."), then=_application_url),
-    "edit_application": _edit(exporter_forms.application_form, applications.update_application,
-                              applications.ApplicationInput,
-                              _l("The application was saved.")),
-    "add_product": WebAction(
-        exporter_forms.product_form, lambda user, a, f: applications.add_product(
-            user, a, applications.ProductInput.from_mapping(f.data)),
-        _product_added, key="product", anchor="products"),
-    "remove_product": WebAction(
-        _form(ActionForm),
-        lambda user, a, _f, line_id: applications.remove_product(user, a, line_id),
-        _l("The product was removed."), refusal=Refusal.flash, anchor="products"),
-    "upload_document": WebAction(
-        exporter_forms.document_form, _document,
-        lambda name: _("“%(name)s” was uploaded.", name=documents.display_name(name)),
-        key="document", anchor="documents"),
-    "submit": WebAction(
-        _form(ActionForm),
-        lambda user, a, f: applications.submit_application(user, a, f.version.data),
-        _submitted, refusal=Refusal.flash),
-    "withdraw": WebAction(
-        _form(ActionForm), lambda user, a, f: applications.withdraw_application(
-            user, a, f.reason.data, f.version.data),
-        _l("The application was withdrawn."), key="withdraw", refusal=Refusal.flash,
-        needs_reason=True,
-        confirm=_l("A withdrawn application cannot be reopened; you would start a new one.")),
-    "submit_evidence": WebAction(
-        _form(EvidenceForm), _evidence,
-        _l("The evidence was uploaded; the inspector will verify it."),
-        key="evidence_{finding_id}", anchor="finding-{finding_id}"),
-    "renew": WebAction(
-        _form(ActionForm), lambda user, registration, _f: registrations.start_renewal(
-            user, registration),
-        lambda draft: _("Renewal application %(ref)s started with the products of the "
-                        "registration: add the documents, then submit.", ref=draft.reference),
-        refusal=Refusal.back, then=_application_url),
 }

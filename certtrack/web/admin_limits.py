@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, g, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,11 +11,11 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from certtrack.domain.workflow import Role
 from certtrack.services import limits, reference
-from certtrack.services.errors import ValidationFailed
 from certtrack.services.laboratory import plain
 from certtrack.web import labels
 from certtrack.web.access import roles_required
-from certtrack.web.forms import BaseForm, render_form
+from certtrack.web.forms import BaseForm
+from certtrack.web.perform import Page, WebAction, show
 
 bp = Blueprint("admin_limits", __name__, url_prefix="/admin/limits")
 bp.before_request(roles_required(Role.admin))
@@ -52,20 +52,24 @@ def limits_list():
                            products=products)
 
 
+def _saved(row) -> tuple[str, str]:
+    if row is None:
+        return _("Nothing was changed."), "info"
+    return _("The limit for %(parameter)s was saved.", parameter=row.parameter), "success"
+
+
+def _update(user, row, form):
+    return row if limits.update_limit(user, row, limits.LimitInput.from_mapping(form.data)) \
+        else None
+
+
+EDIT = WebAction(_limit_form, _update, _saved, key="form",
+                 then=lambda _row, _saved_row: url_for(".limits_list"))
+PAGE = Page(url=lambda _row: url_for(".limits_list"),
+            render=lambda row, failed: render_template("admin/limit_form.html",
+                                                       form=failed["form"], limit=row))
+
+
 @bp.route("/<int:limit_id>", methods=["GET", "POST"])
 def edit_limit(limit_id: int):
-    row = limits.get_limit(g.user, limit_id)
-    form = _limit_form(row, request.form if request.method == "POST" else None)
-    if request.method == "POST" and form.validate():
-        try:
-            changed = limits.update_limit(g.user, row, limits.LimitInput.from_mapping(form.data))
-        except ValidationFailed as error:
-            form.add_errors(error.errors)
-        else:
-            if changed:
-                flash(_("The limit for %(parameter)s was saved.", parameter=row.parameter),
-                      "success")
-            else:
-                flash(_("Nothing was changed."), "info")
-            return redirect(url_for(".limits_list"))
-    return render_form("admin/limit_form.html", form, limit=row)
+    return show(EDIT, limits.get_limit(g.user, limit_id), PAGE)

@@ -1,6 +1,6 @@
 """Administrators' pages for GACC's Order 280 renewal list of the reference data."""
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, g, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, TextAreaField
@@ -8,10 +8,10 @@ from wtforms.validators import DataRequired, Length
 
 from certtrack.domain.workflow import Role
 from certtrack.services import renewal_list
-from certtrack.services.errors import ValidationFailed
 from certtrack.web import labels
 from certtrack.web.access import roles_required
-from certtrack.web.forms import BaseForm, render_form
+from certtrack.web.forms import BaseForm
+from certtrack.web.perform import Page, WebAction, show
 
 bp = Blueprint("admin_renewal_list", __name__, url_prefix="/admin/renewal-list")
 bp.before_request(roles_required(Role.admin))
@@ -37,17 +37,18 @@ def categories():
                            rows=renewal_list.list_categories(g.user))
 
 
+def _saved(changed: bool) -> tuple[str, str]:
+    return (_("Saved."), "success") if changed else (_("Nothing was changed."), "info")
+
+
+EDIT = WebAction(_form, lambda user, category, form: renewal_list.update_listing(
+    user, category, renewal_list.ListingInput.from_mapping(form.data)), _saved, key="form",
+    then=lambda _category, _changed: url_for(".categories"))
+PAGE = Page(url=lambda _category: url_for(".categories"),
+            render=lambda category, failed: render_template(
+                "admin/renewal_list_form.html", form=failed["form"], category=category))
+
+
 @bp.route("/<category_code>", methods=["GET", "POST"])
 def edit(category_code: str):
-    category = renewal_list.get_category(g.user, category_code)
-    form = _form(category, request.form if request.method == "POST" else None)
-    if request.method == "POST" and form.validate():
-        try:
-            changed = renewal_list.update_listing(g.user, category, form.data)
-        except ValidationFailed as error:
-            form.add_errors(error.errors)
-        else:
-            flash(_("Saved.") if changed else _("Nothing was changed."),
-                  "success" if changed else "info")
-            return redirect(url_for(".categories"))
-    return render_form("admin/renewal_list_form.html", form, category=category)
+    return show(EDIT, renewal_list.get_category(g.user, category_code), PAGE)

@@ -6,14 +6,13 @@ from certtrack.domain.workflow import Role
 from certtrack.services import applications
 from certtrack.web import pages
 from certtrack.web.access import roles_required
-from certtrack.web.actions import REVIEW
-from certtrack.web.perform import perform
+from certtrack.web.actions import ASSIGNMENT
+from certtrack.web.perform import register_actions
 
 bp = Blueprint("assignment", __name__, url_prefix="/registrar")
 bp.before_request(roles_required(Role.registrar))
 
-
-@bp.post("/applications/<int:application_id>/assign")
-def assign(application_id: int):
-    application = applications.get_application(g.user, application_id)
-    return perform(REVIEW["assign"], application, pages.REGISTRAR_APPLICATION)
+register_actions(bp, ASSIGNMENT, rule="/applications/<int:application_id>", key="application_id",
+                 load=lambda application_id: applications.get_application(g.user,
+                                                                           application_id),
+                 page=pages.REGISTRAR_APPLICATION)

@@ -20,8 +20,9 @@ from certtrack.services.consignments.inputs import (
 )
 from certtrack.services.local_dates import format_day
 from certtrack.web import consignment_forms as cforms
+from certtrack.web import labels
 from certtrack.web.forms import ActionForm
-from certtrack.web.perform import Refusal, WebAction
+from certtrack.web.perform import BUTTON, Refusal, WebAction
 
 
 def _form(form_class):
@@ -74,51 +75,54 @@ CONSIGNMENT = {
             user, c, _header(f)), _l("The consignment was saved."), key="form",
         guard=lambda _user, c: c.state == "draft", then=lambda c, _result: _detail_url(c)),
     "add_lot": WebAction(cforms.lot_form, lambda user, c, f: drafts.add_lot(user, c, _lot(f)),
-                         _l("The lot was added."), key="lot", anchor="add-lot"),
+                         _l("The lot was added."), key="lot", path="/lots",
+                         anchor="add-lot"),
     "remove_lot": WebAction(
         _form(ActionForm), lambda user, c, _f, lot_id: drafts.remove_lot(user, c, lot_id),
-        _l("The lot was removed."), refusal=Refusal.flash, flash_denied=True, anchor="add-lot"),
+        _l("The lot was removed."), refusal=Refusal.flash, flash_denied=True,
+        path="/lots/<int:lot_id>/delete", anchor="add-lot"),
     "upload_document": WebAction(
         cforms.document_form, _document,
         lambda row: _("“%(name)s” was uploaded.", name=row.original_name), key="document",
-        anchor="documents"),
+        path="/documents", anchor="documents"),
     "submit": WebAction(
         _form(ActionForm), lambda user, c, f: drafts.submit_consignment(user, c, f.version.data),
-        _submitted, key="submit"),
+        _submitted, key="submit", path=BUTTON),
     "withdraw": WebAction(
         _form(cforms.ReasonForm), lambda user, c, f: drafts.withdraw_consignment(
             user, c, f.reason.data, f.version.data),
-        _l("The consignment was withdrawn."), key="withdraw", needs_reason=True,
-        confirm=_l("A withdrawn consignment request cannot be reopened; you would start a new "
-                   "one.")),
+        _l("The consignment was withdrawn."), key="withdraw", path=BUTTON, needs_reason=True,
+        confirm=labels.CONSEQUENCES["consignment.withdraw"]),
+}
+
+# The inspector's steps, named by the last part of their address (`<consignment>/<verb>`).
+INSPECTION = {
     "start_inspection": WebAction(
         _form(ActionForm), lambda user, c, f: inspection.start_inspection(
             user, c, f.version.data), _l("The inspection has started."), refusal=Refusal.flash,
-        anchor="inspection"),
-    "record_inspection": WebAction(
+        path=BUTTON, anchor="inspection"),
+    "inspection": WebAction(
         cforms.inspection_form, lambda user, c, f: inspection.record_inspection(
             user, c, _inspection(f)), _l("The inspection was recorded."), key="inspection",
-        flash_denied=True),
-    "record_lab_result": WebAction(
+        flash_denied=True, path=BUTTON),
+    "lab": WebAction(
         cforms.lab_form, lambda user, c, f: inspection.record_lab_result(user, c, _lab_input(f)),
-        _l("The laboratory result was recorded."), key="lab", flash_denied=True,
+        _l("The laboratory result was recorded."), key="lab", flash_denied=True, path=BUTTON,
         anchor="laboratory"),
-    "add_treatment": WebAction(
+    "treatment": WebAction(
         cforms.treatment_form, lambda user, c, f: inspection.add_treatment(
             user, c, _treatment(f)), _l("The treatment was recorded."), key="treatment",
-        flash_denied=True, anchor="treatments"),
-    "set_declarations": WebAction(
+        flash_denied=True, path=BUTTON, anchor="treatments"),
+    "declarations": WebAction(
         cforms.declarations_form, lambda user, c, f: inspection.set_declarations(
             user, c, f.codes.data or []), _l("The declarations were saved."),
-        key="declarations", flash_denied=True),
+        key="declarations", flash_denied=True, path=BUTTON),
     "refuse": WebAction(
         _form(cforms.ReasonForm), lambda user, c, f: inspection.refuse_consignment(
             user, c, f.reason.data, f.version.data),
         _l("The certificate was refused; the exporter reads the reason."), key="refuse",
-        needs_reason=True,
-        confirm=_l("No certificate will be issued for this consignment: this cannot be undone, "
-                   "and the exporter reads your reason.")),
+        path=BUTTON, needs_reason=True, confirm=labels.CONSEQUENCES["consignment.refuse"]),
     "issue": WebAction(
         _form(ActionForm), lambda user, c, f: issue.issue_consignment_certificate(
-            user, c, f.version.data), _issued, key="issue"),
+            user, c, f.version.data), _issued, key="issue", path=BUTTON),
 }

@@ -6,17 +6,11 @@ from certtrack.domain.workflow import Role
 from certtrack.services.consignments import access, inspection
 from certtrack.web import pages
 from certtrack.web.access import roles_required
-from certtrack.web.consignment_actions import CONSIGNMENT
-from certtrack.web.perform import perform
+from certtrack.web.consignment_actions import INSPECTION
+from certtrack.web.perform import register_actions
 
 bp = Blueprint("consignment_inspection", __name__, url_prefix="/inspector/consignments")
 bp.before_request(roles_required(Role.inspector))
-
-# The address's last part → the row of the action table.
-RECORDS = {"inspection": "record_inspection", "lab": "record_lab_result",
-           "treatment": "add_treatment", "declarations": "set_declarations",
-           "start_inspection": "start_inspection", "refuse": "refuse", "issue": "issue"}
-
 
 @bp.get("/")
 def queue():
@@ -32,9 +26,7 @@ def detail(consignment_id: int):
     return pages.consignment(access.get_consignment(g.user, consignment_id))
 
 
-@bp.post("/<int:consignment_id>/<any(inspection, lab, treatment, declarations, "
-         "start_inspection, refuse, issue):verb>")
-def act(consignment_id: int, verb: str):
-    """One step of the inspector's work; a gate refusal at issue shows its reasons (422)."""
-    return perform(CONSIGNMENT[RECORDS[verb]], access.get_consignment(g.user, consignment_id),
-                   pages.INSPECTOR_CONSIGNMENT)
+# One step of the inspector's work each; a gate refusal at issue shows its reasons (422).
+register_actions(bp, INSPECTION, rule="/<int:consignment_id>", key="consignment_id",
+                 load=lambda consignment_id: access.get_consignment(g.user, consignment_id),
+                 page=pages.INSPECTOR_CONSIGNMENT)

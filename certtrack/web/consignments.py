@@ -8,7 +8,7 @@ from certtrack.services.consignments import access
 from certtrack.web import pages
 from certtrack.web.access import roles_required
 from certtrack.web.consignment_actions import CONSIGNMENT
-from certtrack.web.perform import perform, show
+from certtrack.web.perform import register_actions, show
 
 bp = Blueprint("consignments", __name__, url_prefix="/exporter/consignments")
 bp.before_request(roles_required(Role.exporter))
@@ -42,26 +42,6 @@ def detail(consignment_id: int):
     return pages.consignment(access.get_consignment(g.user, consignment_id))
 
 
-@bp.post("/<int:consignment_id>/lots")
-def add_lot(consignment_id: int):
-    return perform(CONSIGNMENT["add_lot"], access.get_consignment(g.user, consignment_id),
-                   pages.EXPORTER_CONSIGNMENT)
-
-
-@bp.post("/<int:consignment_id>/lots/<int:lot_id>/delete")
-def remove_lot(consignment_id: int, lot_id: int):
-    return perform(CONSIGNMENT["remove_lot"], access.get_consignment(g.user, consignment_id),
-                   pages.EXPORTER_CONSIGNMENT, lot_id=lot_id)
-
-
-@bp.post("/<int:consignment_id>/documents")
-def upload_document(consignment_id: int):
-    return perform(CONSIGNMENT["upload_document"],
-                   access.get_consignment(g.user, consignment_id), pages.EXPORTER_CONSIGNMENT)
-
-
-@bp.post("/<int:consignment_id>/<any(submit, withdraw):verb>")
-def transition(consignment_id: int, verb: str):
-    """Submit the request (gated on the registration and market access) or withdraw it."""
-    return perform(CONSIGNMENT[verb], access.get_consignment(g.user, consignment_id),
-                   pages.EXPORTER_CONSIGNMENT)
+register_actions(bp, CONSIGNMENT, rule="/<int:consignment_id>", key="consignment_id",
+                 load=lambda consignment_id: access.get_consignment(g.user, consignment_id),
+                 page=pages.EXPORTER_CONSIGNMENT, shared="transition")

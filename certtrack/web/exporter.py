@@ -8,8 +8,8 @@ from certtrack.services import applications, certificates, enterprises
 from certtrack.services.registrations import exporter_overview, get_registration
 from certtrack.web import pages
 from certtrack.web.access import roles_required
-from certtrack.web.actions import EXPORTER
-from certtrack.web.perform import Page, perform, show
+from certtrack.web.exporter_actions import EXPORTER
+from certtrack.web.perform import Page, perform, register_actions, show
 
 bp = Blueprint("exporter", __name__, url_prefix="/exporter")
 bp.before_request(roles_required(Role.exporter))
@@ -116,41 +116,15 @@ def edit_application(application_id: int):
     return show(EXPORTER["edit_application"], application, APPLICATION_FORM)
 
 
-def _perform(name: str, application_id: int, **args):
-    """Perform the exporter's action `name` on the application; back to its page."""
-    application = applications.get_application(g.user, application_id)
-    return perform(EXPORTER[name], application, pages.EXPORTER_APPLICATION, **args)
-
-
 @bp.get("/applications/<int:application_id>")
 def application(application_id: int):
     return pages.exporter_application(applications.get_application(g.user, application_id))
 
 
-@bp.post("/applications/<int:application_id>/products")
-def add_product(application_id: int):
-    return _perform("add_product", application_id)
-
-
-@bp.post("/applications/<int:application_id>/products/<int:line_id>/delete")
-def remove_product(application_id: int, line_id: int):
-    return _perform("remove_product", application_id, line_id=line_id)
-
-
-@bp.post("/applications/<int:application_id>/documents")
-def upload_document(application_id: int):
-    return _perform("upload_document", application_id)
-
-
-@bp.post("/applications/<int:application_id>/<any(submit, withdraw):verb>")
-def transition(application_id: int, verb: str):
-    return _perform(verb, application_id)
-
-
-@bp.post("/applications/<int:application_id>/findings/<int:finding_id>/evidence")
-def submit_evidence(application_id: int, finding_id: int):
-    """Upload the evidence of a corrective action; the inspector then verifies it."""
-    return _perform("submit_evidence", application_id, finding_id=finding_id)
+register_actions(bp, EXPORTER, rule="/applications/<int:application_id>", key="application_id",
+                 load=lambda application_id: applications.get_application(g.user,
+                                                                           application_id),
+                 page=pages.EXPORTER_APPLICATION, shared="transition")
 
 
 @bp.get("/registrations")

@@ -10,7 +10,7 @@ from certtrack.services import applications, review
 from certtrack.web import labels, pages
 from certtrack.web.access import roles_required
 from certtrack.web.actions import REVIEW
-from certtrack.web.perform import perform
+from certtrack.web.perform import register_actions
 from certtrack.web.review_forms import QueueFilterForm
 
 bp = Blueprint("inspector", __name__, url_prefix="/inspector")
@@ -50,59 +50,5 @@ def _load(application_id: int):
     return applications.get_application(g.user, application_id)
 
 
-def _perform(name: str, application_id: int, **args):
-    """Perform the inspector's action `name` on the application; back to its detail page."""
-    return perform(REVIEW[name], _load(application_id), pages.INSPECTOR_APPLICATION, **args)
-
-
-@bp.post("/applications/<int:application_id>/"
-         "<any(claim, start_review, verify_corrective_actions, accept_remaining):verb>")
-def act(application_id: int, verb: str):
-    """The actions that are a button: claim, start the review, verify corrective actions,
-    accept every document not decided yet."""
-    return _perform(verb, application_id)
-
-
-@bp.post("/applications/<int:application_id>/documents/<int:document_id>/review")
-def review_document(application_id: int, document_id: int):
-    return _perform("review_document", application_id, document_id=document_id)
-
-
-@bp.post("/applications/<int:application_id>/return")
-def return_for_corrections(application_id: int):
-    return _perform("return_for_corrections", application_id)
-
-
-@bp.post("/applications/<int:application_id>/reject")
-def reject(application_id: int):
-    return _perform("reject", application_id)
-
-
-@bp.post("/applications/<int:application_id>/schedule")
-def schedule_inspection(application_id: int):
-    return _perform("schedule_inspection", application_id)
-
-
-@bp.post("/applications/<int:application_id>/findings")
-def add_finding(application_id: int):
-    return _perform("add_finding", application_id)
-
-
-@bp.post("/applications/<int:application_id>/measurements")
-def record_measurement(application_id: int):
-    return _perform("record_measurement", application_id)
-
-
-@bp.post("/applications/<int:application_id>/inspection")
-def record_inspection(application_id: int):
-    return _perform("record_inspection", application_id)
-
-
-@bp.post("/applications/<int:application_id>/corrective-actions")
-def require_corrective_actions(application_id: int):
-    return _perform("require_corrective_actions", application_id)
-
-
-@bp.post("/applications/<int:application_id>/findings/<int:finding_id>/verify")
-def verify_finding(application_id: int, finding_id: int):
-    return _perform("verify_finding", application_id, finding_id=finding_id)
+register_actions(bp, REVIEW, rule="/applications/<int:application_id>", key="application_id",
+                 load=_load, page=pages.INSPECTOR_APPLICATION)

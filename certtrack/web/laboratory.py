@@ -10,7 +10,7 @@ from certtrack.web import pages
 from certtrack.web.access import roles_required
 from certtrack.web.actions import LABORATORY
 from certtrack.web.panels import laboratory as panel
-from certtrack.web.perform import Page, perform, show
+from certtrack.web.perform import Page, register_actions, show
 
 bp = Blueprint("laboratory", __name__,
                url_prefix="/inspector/applications/<int:application_id>")
@@ -37,38 +37,16 @@ RESULT_PAGE = Page(url=lambda t: url_for("inspector.application",
                    render=_result_page)
 
 
-def _perform(name: str, application_id: int):
-    application = applications.get_application(g.user, application_id)
-    return perform(LABORATORY[name], application, pages.INSPECTOR_APPLICATION)
+def _load(application_id: int):
+    return applications.get_application(g.user, application_id)
 
 
-@bp.post("/samples")
-def record_sample(application_id: int):
-    return _perform("record_sample", application_id)
+register_actions(bp, LABORATORY, rule="", key="application_id", load=_load,
+                 page=pages.INSPECTOR_APPLICATION)
 
 
 @bp.route("/samples/<int:sample_id>/results", methods=["GET", "POST"])
 def result(application_id: int, sample_id: int):
-    application = applications.get_application(g.user, application_id)
+    application = _load(application_id)
     sample = laboratory.get_sample(g.user, application, sample_id)
     return show(LABORATORY["record_result"], SampleOf(application, sample), RESULT_PAGE)
-
-
-@bp.post("/send-to-lab")
-def send_to_lab(application_id: int):
-    return _perform("send_to_lab", application_id)
-
-
-@bp.post("/lab-results-complete")
-def record_lab_results(application_id: int):
-    return _perform("record_lab_results", application_id)
-
-
-@bp.post("/conclusion/positive")
-def conclude_positive(application_id: int):
-    return _perform("conclude_positive", application_id)
-
-
-@bp.post("/conclusion/negative")
-def conclude_negative(application_id: int):
-    return _perform("conclude_negative", application_id)

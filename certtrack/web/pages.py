@@ -23,7 +23,8 @@ from certtrack.web import actions as table
 from certtrack.web import consignment_forms as cforms
 from certtrack.web import panels
 from certtrack.web.access import safe_next
-from certtrack.web.consignment_actions import CONSIGNMENT
+from certtrack.web.consignment_actions import CONSIGNMENT, INSPECTION
+from certtrack.web.exporter_actions import EXPORTER
 from certtrack.web.exporter_forms import document_form, product_form
 from certtrack.web.forms import ActionForm, BaseForm
 from certtrack.web.perform import Page, WebAction
@@ -54,7 +55,7 @@ def exporter_application(application, failed: dict | None = None) -> str:
         product_form=failed.get("product") or product_form(application),
         document_form=failed.get("document") or document_form(application),
         action_form=ActionForm(obj=application),
-        withdraw_form=failed.get("withdraw") or _fresh(table.EXPORTER["withdraw"], application,
+        withdraw_form=failed.get("withdraw") or _fresh(EXPORTER["withdraw"], application,
                                                        application.version),
         actions=[str(a) for a in application_rights(g.user, application).actions],
         editable=application.state in applications.EDITABLE_STATES,
@@ -140,7 +141,7 @@ def _consignment_forms(consignment, actions: list[str]) -> dict:
                      declarations=cforms.declarations_form(consignment, None),
                      issue=ActionForm(**version))
     if "refuse" in actions:
-        forms["refuse"] = _fresh(CONSIGNMENT["refuse"], consignment, consignment.version)
+        forms["refuse"] = _fresh(INSPECTION["refuse"], consignment, consignment.version)
     return forms
 
 

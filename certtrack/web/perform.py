@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from flask import flash, g, redirect, request
+from flask import Blueprint, flash, g, redirect, request
 from flask_babel import gettext as _
 from werkzeug.datastructures import CombinedMultiDict
 
@@ -32,7 +32,9 @@ class WebAction:
     names the failed form on the page (formatted with the route's arguments) and the section
     the page returns to after success (its fragment). `guard`, when set, is asked before the
     form is shown or validated: False is a stale page. `then` gives the address after success
-    from `(target, result)`; by default the page's own.
+    from `(target, result)`; by default the page's own. `path`, when set, is the action's POST
+    address below its object's (see `register_actions`): `BUTTON` for the actions that share
+    one address, `<object>/<verb>`.
 
     `confirm`, set on an irreversible action, is the sentence that names its consequence: the
     form then carries a box to tick (and, with `needs_reason`, a required reason that goes
@@ -47,11 +49,12 @@ class WebAction:
     flash_denied: bool = False
     guard: Callable[[Any, Any], bool] | None = None
     then: Callable[[Any, Any], str] | None = None
+    path: str | None = None
     confirm: Any = None
     needs_reason: bool = False
     anchor: str | None = None
 
-    def build(self, target, formdata=None, **args) -> BaseForm:
+    def build(self, target, formdata=None) -> BaseForm:
         """The action's form, with its confirmation step when the action is irreversible."""
         form = self.form(target, formdata)
         if self.confirm is not None:
@@ -144,3 +147,35 @@ def perform(action: WebAction, target, page: Page, **args):
             return redirect(action.then(target, result) if action.then
                             else back + action.fragment(**args))
     return page.render(target, _failed(action, form, args)), 422
+
+
+BUTTON = "/<verb>"
+
+
+def register_actions(bp: Blueprint, table: dict[str, WebAction], *, rule: str, key: str,
+                     load, page: Page, shared: str = "act") -> None:
+    """Give each row of `table` that has a `path` its POST address, `rule + path`, named after
+    the row; the rows whose path is `BUTTON` share one address, `rule/<verb>`, named `shared`.
+
+    `rule` is the object's address below the blueprint's prefix; `key` names the route
+    argument of the object's id and `load(id)` gets the object, authorization included.
+    Adding an action is then one row of the table and its service function: the address
+    comes with the row.
+    """
+    buttons = sorted(name for name, action in table.items() if action.path == BUTTON)
+    for name, action in table.items():
+        if action.path is not None and action.path != BUTTON:
+            bp.add_url_rule(rule + action.path, name, _view(table, key, load, page, name),
+                            methods=["POST"])
+    if buttons:
+        bp.add_url_rule(f"{rule}/<any({', '.join(buttons)}):verb>", shared,
+                        _view(table, key, load, page), methods=["POST"])
+
+
+def _view(table: dict[str, WebAction], key: str, load, page: Page, name: str | None = None):
+    def view(**args):
+        target = load(args.pop(key))
+        return perform(table[name if name is not None else args.pop("verb")], target, page,
+                       **args)
+
+    return view

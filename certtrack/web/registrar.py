@@ -12,7 +12,7 @@ from certtrack.services import (
 from certtrack.web import pages
 from certtrack.web.access import roles_required
 from certtrack.web.actions import REGISTRAR, REGISTRATION
-from certtrack.web.perform import Page, perform, show
+from certtrack.web.perform import Page, perform, register_actions, show
 
 bp = Blueprint("registrar", __name__, url_prefix="/registrar")
 bp.before_request(roles_required(Role.registrar))
@@ -92,8 +92,8 @@ def registration(registration_id: int):
     return pages.registration(registrations.get_registration(g.user, registration_id))
 
 
-@bp.post("/registrations/<int:registration_id>/"
-         "<any(suspend, resume, revoke, cancel, invalidate, expire):verb>")
-def change_registration(registration_id: int, verb: str):
-    registration = registrations.get_registration(g.user, registration_id)
-    return perform(REGISTRATION[verb], registration, pages.REGISTRATION)
+register_actions(bp, REGISTRATION, rule="/registrations/<int:registration_id>",
+                 key="registration_id",
+                 load=lambda registration_id: registrations.get_registration(g.user,
+                                                                              registration_id),
+                 page=pages.REGISTRATION, shared="change_registration")

@@ -136,17 +136,3 @@ class ExpireForm(BaseForm):
 
 LIFECYCLE_FORMS = {"suspend": SuspendForm, "resume": ResumeForm, "revoke": RevokeForm,
                    "cancel": CancelForm, "invalidate": InvalidateForm, "expire": ExpireForm}
-
-# What each irreversible or hard-to-undo step of a registration does (resuming is not one).
-LIFECYCLE_CONSEQUENCES = {
-    "suspend": _l("Exports under this registration stop at once, until the suspension is "
-                  "lifted; the exporter is told."),
-    "revoke": _l("The registration ends for good: it leaves the register, and the enterprise "
-                 "must apply again."),
-    "cancel": _l("The registration ends for good: it leaves the register, and the enterprise "
-                 "must apply again."),
-    "invalidate": _l("The China registration number is void for good: the registration leaves "
-                     "the register."),
-    "expire": _l("The registration ends today, before the end of its validity: this cannot be "
-                 "undone, and the enterprise must apply again."),
-}

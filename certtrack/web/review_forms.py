@@ -21,6 +21,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from certtrack.services.inputs import CorrectiveActionInput
 from certtrack.web import labels
 from certtrack.web.forms import BaseForm
 
@@ -139,10 +140,10 @@ def record_inspection_form(checklist, formdata=None) -> RecordInspectionForm:
 
 
 class CorrectiveActionsForm(BaseForm):
-    def actions(self) -> dict:
-        """The corrective actions as the service takes them: finding id → {action, due_date}."""
-        return {int(name[len("action_"):]): {
-            "action": field.data, "due_date": self[f"due_{name[len('action_'):]}"].data}
+    def actions(self) -> dict[int, CorrectiveActionInput]:
+        """The corrective actions as the service takes them: finding id → action, due date."""
+        return {int(name[len("action_"):]): CorrectiveActionInput(
+            action=field.data, due_date=self[f"due_{name[len('action_'):]}"].data)
             for name, field in self._fields.items() if name.startswith("action_")}
 
 

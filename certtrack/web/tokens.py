@@ -50,7 +50,7 @@ def create():
     form = TokenForm(request.form)
     if form.validate():
         try:
-            _token, secret = tokens.create_token(g.user, form.data)
+            _token, secret = tokens.create_token(g.user, tokens.TokenInput.from_mapping(form.data))
         except ValidationFailed as error:
             form.add_errors(error.errors)
         else:

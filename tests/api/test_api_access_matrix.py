@@ -40,6 +40,14 @@ MATRIX = {
     ("GET", "/api/v1/certificates/999"): (401, 404, 404, E403, E403, E403, E403, E403, 401, 401),
     ("GET", "/api/v1/certificates/999/pdf"):
         (401, 404, 404, E403, E403, E403, E403, E403, 401, 401),
+    ("GET", "/api/v1/consignments"): EXPORTER_READ,
+    ("GET", "/api/v1/consignments/999"): (401, 404, 404, E403, E403, E403, E403, E403, 401, 401),
+    ("POST", "/api/v1/consignments/999/submit"):
+        (401, 404, 404, E403, E403, E403, E403, E403, 401, 401),
+    ("POST", "/api/v1/consignments/999/withdraw"):
+        (401, 404, 404, E403, E403, E403, E403, E403, 401, 401),
+    ("GET", "/api/v1/consignment-certificates/999/pdf"):
+        (401, 404, 404, E403, E403, E403, E403, E403, 401, 401),
     ("GET", "/api/v1/laboratory/samples"):
         (401, E403, E403, E403, E403, E403, 200, 200, 401, 401),
     ("GET", "/api/v1/laboratory/samples/{sample}"):
@@ -83,7 +91,8 @@ def test_matrix_lists_every_operation(app):
     listed = {(m, p.split("?")[0].replace("{application}", "{application_id}")
                .replace("{sample}", "{sample_id}").replace("/999", "/{x}"))
               for m, p in MATRIX}
-    normalised = {(m, p.replace("{registration_id}", "{x}").replace("{certificate_id}", "{x}"))
+    normalised = {(m, p.replace("{registration_id}", "{x}").replace("{certificate_id}", "{x}")
+                   .replace("{consignment_id}", "{x}"))
                   for m, p in documented}
     assert normalised == listed
 

@@ -11,7 +11,7 @@ from certtrack.extensions import db
 from certtrack.models import AuditEvent, Finding
 from certtrack.services import applications, corrective_actions, inspections, review
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
-from certtrack.services.inputs import FindingInput
+from certtrack.services.inputs import CorrectiveActionInput, FindingInput
 from certtrack.services.reference import working_calendar
 
 from factories import PDF_BYTES, make_submitted_application, make_user
@@ -53,7 +53,8 @@ def _to_corrective_actions(inspector, application, *severities):
              for s in severities]
     inspections.record_inspection(inspector, application, _in_days(0), _answers(application))
     corrective_actions.require_corrective_actions(inspector, application, {
-        f.id: {"action": "Fix it", "due_date": _in_days(5 + i)} for i, f in enumerate(found)})
+        f.id: CorrectiveActionInput(action="Fix it", due_date=_in_days(5 + i))
+        for i, f in enumerate(found)})
     return found
 
 
@@ -141,10 +142,12 @@ def test_corrective_actions_need_an_open_finding_and_set_the_latest_due_date(sch
     finding = inspections.add_finding(inspector, application, FindingInput.from_mapping(FINDING))
     with pytest.raises(ValidationFailed) as error:
         corrective_actions.require_corrective_actions(
-            inspector, application, {finding.id: {"action": "x", "due_date": _in_days(0)}})
+            inspector, application,
+            {finding.id: CorrectiveActionInput(action="x", due_date=_in_days(0))})
     assert set(error.value.errors) == {f"due_{finding.id}"}
     latest = corrective_actions.require_corrective_actions(
-        inspector, application, {finding.id: {"action": "Traps", "due_date": _in_days(9)}})
+        inspector, application,
+        {finding.id: CorrectiveActionInput(action="Traps", due_date=_in_days(9))})
     assert (latest, application.stage_deadline, application.state) == (
         _in_days(9), _in_days(9), "corrective_actions")
 

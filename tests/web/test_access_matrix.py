@@ -68,6 +68,10 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("tokens.create", "POST"): (401,) + (422,) * 7,
     # Nobody's token: 404 whoever asks (a token is only ever its owner's).
     ("tokens.revoke", "POST"): (401,) + (404,) * 7,
+    # Webhooks are for exporters' (and laboratories') systems; a webhook of no one is 404.
+    ("webhooks.index", "GET"): (302, 200, 200, *STAFF_DENIED, 403),
+    ("webhooks.index", "POST"): (401, 422, 422, *STAFF_DENIED, 403),
+    ("webhooks.disable", "POST"): (401, 404, 404, *STAFF_DENIED, 403),
     ("auth.language", "POST"): (302,) * 8,
     ("exporter.home", "GET"): (302, 200, 200, *STAFF_DENIED, 403),
     ("exporter.register_enterprise", "GET"): (302, 302, 302, *STAFF_DENIED, 403),
@@ -214,7 +218,8 @@ POST_BODIES = {
     "admin_renewal_list.edit": {"confidence": "nonsense"},
 }
 # The verb of endpoints that serve several actions.
-VERBS = {"tokens.revoke": {"token_id": 999999}, "exporter.transition": {"verb": "submit"},
+VERBS = {"tokens.revoke": {"token_id": 999999}, "webhooks.disable": {"webhook_id": 999999},
+         "exporter.transition": {"verb": "submit"},
          "inspector.act": {"verb": "claim"},
          "consignments.transition": {"verb": "withdraw"},
          "consignment_inspection.act": {"verb": "refuse"},

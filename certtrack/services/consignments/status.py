@@ -107,6 +107,18 @@ def certificates_of(consignment) -> list[ConsignmentCertificate]:
         .order_by(ConsignmentCertificate.id.desc())))
 
 
+def certificates_of_many(consignment_ids: list[int]) -> dict[int, list[ConsignmentCertificate]]:
+    """The certificates of several consignments, newest first each, in one query (a list
+    page)."""
+    found: dict[int, list[ConsignmentCertificate]] = {}
+    if consignment_ids:
+        for certificate in db.session.scalars(select(ConsignmentCertificate).where(
+                ConsignmentCertificate.consignment_id.in_(consignment_ids))
+                .order_by(ConsignmentCertificate.id.desc())):
+            found.setdefault(certificate.consignment_id, []).append(certificate)
+    return found
+
+
 def stored_pdf(certificate: ConsignmentCertificate) -> StoredPdf:
     """The PDF issued with the certificate, exactly as stored."""
     return db.session.get(StoredPdf, certificate.pdf_id)

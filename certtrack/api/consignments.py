@@ -1,0 +1,104 @@
+"""The exporter's consignments: read with their lots and certificates, submitted, withdrawn,
+and the certificate PDFs China's border checks."""
+
+from flask_smorest import Blueprint
+
+from certtrack.api import schemas
+from certtrack.api.core import WRITE_ERRORS, operation
+from certtrack.api.etags import etag_of, stale
+from certtrack.domain.workflow import Role
+from certtrack.services import listings
+from certtrack.services.consignments import access, drafts, status
+from certtrack.services.permissions import consignment_actions
+from certtrack.web.issued import pdf_response
+
+bp = Blueprint("consignments_api", __name__, url_prefix="/api/v1",
+               description="An exporter's consignment requests and their phytosanitary or "
+                           "veterinary certificates.")
+EXPORTER = (Role.exporter,)
+ETAG = {"ETag": {"schema": {"type": "string"}}}
+
+
+def certificate_view(certificate) -> dict:
+    """A consignment certificate with its status as of today (never stored)."""
+    return {"id": certificate.id, "number": certificate.number, "kind": certificate.kind,
+            "issued_on": certificate.issued_on, "replaces_id": certificate.replaces_id,
+            "status": status.certificate_status(certificate)}
+
+
+def consignment_view(user, consignment, certificates=None) -> dict:
+    """A consignment as the API shows it, with its certificates (those given, or its own)
+    and what the user may do now."""
+    if certificates is None:
+        certificates = status.certificates_of(consignment)
+    fields = set(schemas.ConsignmentSchema().fields) - {"lots", "certificates",
+                                                        "allowed_actions"}
+    return {**{name: getattr(consignment, name) for name in fields},
+            "lots": list(consignment.lots),
+            "certificates": [certificate_view(c) for c in certificates],
+            "allowed_actions": [str(a) for a in consignment_actions(user, consignment)]}
+
+
+def _tagged(user, consignment):
+    return consignment_view(user, consignment), 200, {"ETag": etag_of("consignment",
+                                                                      consignment)}
+
+
+@bp.get("/consignments")
+@bp.arguments(schemas.ConsignmentFilter, location="query")
+@bp.response(200, schemas.page_of(schemas.ConsignmentSchema))
+@operation(bp, *EXPORTER)
+def consignment_list(user, args):
+    """The enterprise's consignments, optionally in one state."""
+    result = listings.consignments(user, after=args["cursor"], limit=args["limit"],
+                                   state=args["state"])
+    certificates = status.certificates_of_many([c.id for c in result.items])
+    return {"items": [consignment_view(user, c, certificates.get(c.id, []))
+                      for c in result.items],
+            "next_cursor": schemas.encode_cursor(result.next_after)}
+
+
+@bp.get("/consignments/<int:consignment_id>")
+@bp.response(200, schemas.ConsignmentSchema, headers=ETAG)
+@operation(bp, *EXPORTER)
+def consignment(user, consignment_id: int):
+    """One consignment; its ETag goes into If-Match of the writes on it."""
+    return _tagged(user, access.get_consignment(user, consignment_id))
+
+
+@bp.post("/consignments/<int:consignment_id>/submit")
+@bp.response(200, schemas.ConsignmentSubmittedSchema, headers=ETAG)
+@operation(bp, *EXPORTER, scope="write", errors=WRITE_ERRORS)
+def submit(user, consignment_id: int):
+    """Submit a draft to the inspection (gated on the registration and market access, as the
+    page); send If-Match."""
+    target = access.get_consignment(user, consignment_id)
+    if (refused := stale("consignment", target)) is not None:
+        return refused
+    due = drafts.submit_consignment(user, target, target.version)
+    body, _status, headers = _tagged(user, access.get_consignment(user, consignment_id))
+    return {"consignment": body, "certificate_due": due}, 200, headers
+
+
+@bp.post("/consignments/<int:consignment_id>/withdraw")
+@bp.arguments(schemas.ConsignmentWithdrawSchema)
+@bp.response(200, schemas.ConsignmentSchema, headers=ETAG)
+@operation(bp, *EXPORTER, scope="write", errors=WRITE_ERRORS)
+def withdraw(user, data, consignment_id: int):
+    """Withdraw a draft or a submitted consignment for good (a reason once submitted); send
+    If-Match."""
+    target = access.get_consignment(user, consignment_id)
+    if (refused := stale("consignment", target)) is not None:
+        return refused
+    drafts.withdraw_consignment(user, target, data["reason"], target.version)
+    return _tagged(user, access.get_consignment(user, consignment_id))
+
+
+@bp.get("/consignment-certificates/<int:certificate_id>/pdf")
+@bp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf")
+@operation(bp, *EXPORTER)
+def certificate_pdf(user, certificate_id: int):
+    """The phytosanitary or veterinary certificate's PDF, exactly as stored."""
+    found = status.get_consignment_certificate(user, certificate_id)
+    pdf = status.stored_pdf(found)
+    return pdf_response(pdf.content, f"{found.number}.pdf", etag=pdf.sha256)

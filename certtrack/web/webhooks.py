@@ -1,0 +1,70 @@
+"""Webhooks on the account page of exporters and laboratories: registered, disabled, and the
+log of their deliveries."""
+
+from flask import Blueprint, g, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, StringField
+from wtforms.validators import DataRequired, Length
+
+from certtrack.domain.workflow import Role
+from certtrack.services import webhooks
+from certtrack.web.access import roles_required
+from certtrack.web.forms import BaseForm
+from certtrack.web.perform import Page, WebAction, perform, show
+
+bp = Blueprint("webhooks", __name__, url_prefix="/account/webhooks")
+bp.before_request(roles_required(Role.exporter, Role.laboratory))
+
+
+class WebhookForm(BaseForm):
+    url = StringField(_l("Address of your endpoint"),
+                      validators=[DataRequired(), Length(max=500)],
+                      description=_l("An https:// address of your system; certtrack posts each "
+                                     "notification of your account to it as JSON."))
+
+
+class DisableWebhookForm(BaseForm):
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+    confirm = BooleanField(_l("I understand that certtrack stops sending to this address "
+                              "for good."), validators=[DataRequired()])
+
+
+def _disable_form(hook, formdata=None) -> DisableWebhookForm:
+    """The form that disables `hook`, its fields' ids made unique (one page shows several)."""
+    form = DisableWebhookForm(formdata)
+    for name in ("csrf_token", "reason", "confirm"):
+        form[name].id = form[name].label.field_id = f"webhook{hook.id}-{name}"
+    return form
+
+
+def _page(_target, failed: dict) -> str:
+    hooks = webhooks.list_webhooks(g.user)
+    return render_template(
+        "auth/webhooks.html", form=failed.get("form") or WebhookForm(), webhooks=hooks,
+        disable_forms={hook.id: failed.get(f"disable_{hook.id}") or _disable_form(hook)
+                       for hook in hooks},
+        failed_ids={hook.id for hook in hooks if f"disable_{hook.id}" in failed},
+        deliveries=webhooks.deliveries(g.user), signature_header=webhooks.SIGNATURE_HEADER)
+
+
+PAGE = Page(url=lambda _target: url_for("webhooks.index"), render=_page)
+REGISTER = WebAction(lambda _t, formdata: WebhookForm(formdata),
+                     lambda user, _t, form: webhooks.register_webhook(user, form.url.data),
+                     lambda hook: _("Deliveries to %(url)s start with your next notification.",
+                                    url=hook.url), key="form")
+DISABLE = WebAction(_disable_form,
+                    lambda user, hook, form, webhook_id: webhooks.disable_webhook(
+                        user, webhook_id, form.reason.data),
+                    _l("The webhook is disabled."), key="disable_{webhook_id}")
+
+
+@bp.route("", methods=["GET", "POST"])
+def index():
+    return show(REGISTER, None, PAGE)
+
+
+@bp.post("/<int:webhook_id>/disable")
+def disable(webhook_id: int):
+    return perform(DISABLE, webhooks.get_webhook(g.user, webhook_id), PAGE,
+                   webhook_id=webhook_id)

@@ -1,0 +1,82 @@
+"""The exporter's consignments through the API: read with lots and certificates, submitted with
+If-Match, withdrawn, the certificate's PDF as stored; another enterprise's consignment is 404."""
+
+import hashlib
+
+import pytest
+
+from certtrack.services.consignments import issue, status
+
+from api_world import bearer, token_for
+from consignment_factories import inspect_ready, make_consignment
+from factories import make_user
+
+
+@pytest.fixture
+def draft(ctx):
+    exporter, inspector, registration, consignment = make_consignment(submit=False)
+    return exporter, inspector, consignment, token_for(exporter)
+
+
+def test_the_exporter_reads_and_submits_a_draft_with_if_match(client, draft):
+    _exporter, _inspector, consignment, secret = draft
+    url = f"/api/v1/consignments/{consignment.id}"
+    read = client.get(url, headers=bearer(secret))
+    body = read.get_json()
+    assert read.status_code == 200
+    assert (body["state"], body["kind"], body["reference"]) == ("draft", "phyto",
+                                                                consignment.reference)
+    assert [lot["product_code"] for lot in body["lots"]] == ["wheat"]
+    assert body["lots"][0]["net_weight"] == "65.500"
+    assert "submit" in body["allowed_actions"]
+    stale = client.post(url + "/submit", headers={**bearer(secret), "If-Match": '"consignment-'
+                                                  f'{consignment.id}-v0"'})
+    assert stale.status_code == 412
+    assert client.get(url, headers=bearer(secret)).get_json()["state"] == "draft"
+    submitted = client.post(url + "/submit",
+                            headers={**bearer(secret), "If-Match": read.headers["ETag"]})
+    assert submitted.status_code == 200, submitted.get_json()
+    assert submitted.get_json()["consignment"]["state"] == "submitted"
+    assert submitted.get_json()["certificate_due"]
+    listed = client.get("/api/v1/consignments?state=submitted", headers=bearer(secret))
+    assert [c["id"] for c in listed.get_json()["items"]] == [consignment.id]
+
+
+def test_withdrawing_a_submitted_consignment_needs_a_reason(client, ctx):
+    exporter, _inspector, _registration, consignment = make_consignment()
+    secret = token_for(exporter)
+    url = f"/api/v1/consignments/{consignment.id}/withdraw"
+    refused = client.post(url, headers=bearer(secret), json={"reason": ""})
+    assert refused.status_code == 422
+    assert refused.content_type == "application/problem+json"
+    done = client.post(url, headers=bearer(secret), json={"reason": "Buyer cancelled"})
+    assert done.status_code == 200, done.get_json()
+    assert done.get_json()["state"] == "withdrawn"
+
+
+def test_the_issued_certificate_is_listed_and_its_pdf_is_the_stored_one(client, ctx):
+    exporter, inspector, _registration, consignment = make_consignment()
+    inspect_ready(inspector, consignment)
+    certificate = issue.issue_consignment_certificate(inspector, consignment)
+    secret = token_for(exporter)
+    body = client.get(f"/api/v1/consignments/{consignment.id}", headers=bearer(secret)).get_json()
+    assert body["state"] == "issued"
+    assert [(c["number"], c["status"]) for c in body["certificates"]] == [
+        (certificate.number, "valid")]
+    listed = client.get("/api/v1/consignments", headers=bearer(secret)).get_json()["items"]
+    assert listed[0]["certificates"][0]["number"] == certificate.number
+    pdf = client.get(f"/api/v1/consignment-certificates/{certificate.id}/pdf",
+                     headers=bearer(secret))
+    assert pdf.status_code == 200 and pdf.content_type == "application/pdf"
+    assert hashlib.sha256(pdf.data).hexdigest() == status.stored_pdf(certificate).sha256
+
+
+def test_another_enterprise_never_learns_the_consignment_exists(client, draft):
+    _exporter, _inspector, consignment, _secret = draft
+    stranger = make_user("exporter")
+    secret = token_for(stranger)
+    assert client.get(f"/api/v1/consignments/{consignment.id}",
+                      headers=bearer(secret)).status_code == 404
+    assert client.post(f"/api/v1/consignments/{consignment.id}/withdraw", headers=bearer(secret),
+                       json={"reason": "x"}).status_code == 404
+    assert client.get("/api/v1/consignments", headers=bearer(secret)).get_json()["items"] == []

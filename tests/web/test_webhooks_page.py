@@ -1,0 +1,79 @@
+"""The webhooks page of an exporter: register, see the secret and the deliveries, disable with
+a reason and a confirmation; another exporter's webhook stays out of reach."""
+
+from sqlalchemy import select
+
+from certtrack.extensions import db
+from certtrack.models import AuditEvent, Webhook
+
+from factories import make_user
+from forms import login, post
+
+
+def _hook_url(app, path: str = "/hook") -> str:
+    return f"http://127.0.0.1:9{path}"  # never contacted: registration only resolves it
+
+
+def test_an_exporter_registers_a_webhook_and_sees_its_secret(app, client):
+    with app.app_context():
+        make_user("exporter", email="a@example.kz")
+    login(client, "a@example.kz")
+    answer = post(client, "/account/webhooks", {"url": _hook_url(app)}, follow_redirects=True)
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 200
+    assert "Deliveries to http://127.0.0.1:9/hook start with your next notification." in page
+    with app.app_context():
+        hook = db.session.scalars(select(Webhook)).one()
+        assert hook.secret in page and len(hook.secret) == 64
+
+
+def test_a_refused_address_shows_why_and_keeps_what_was_typed(app, client):
+    app.config["WEBHOOK_ALLOW_PRIVATE_TARGETS"] = False
+    with app.app_context():
+        make_user("exporter", email="a@example.kz")
+    login(client, "a@example.kz")
+    answer = post(client, "/account/webhooks", {"url": "https://127.0.0.1/hook"})
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 422
+    assert "private or local network" in page
+    assert 'value="https://127.0.0.1/hook"' in page
+    with app.app_context():
+        assert db.session.scalar(select(Webhook.id)) is None
+
+
+def test_disabling_without_confirmation_changes_nothing(app, client):
+    with app.app_context():
+        make_user("exporter", email="a@example.kz")
+    login(client, "a@example.kz")
+    post(client, "/account/webhooks", {"url": _hook_url(app)})
+    with app.app_context():
+        hook_id = db.session.scalar(select(Webhook.id))
+    refused = post(client, f"/account/webhooks/{hook_id}/disable", {"reason": "Retired"})
+    assert refused.status_code == 422
+    with app.app_context():
+        assert db.session.get(Webhook, hook_id).disabled_at is None
+    done = post(client, f"/account/webhooks/{hook_id}/disable",
+                {"reason": "Retired", "confirm": "y"}, follow_redirects=True)
+    assert "The webhook is disabled." in done.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Webhook, hook_id).disabled_at is not None
+        event = db.session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "webhook_disabled")).one()
+        assert event.comment == "Retired"
+
+
+def test_another_exporters_webhook_is_not_found(app, client):
+    with app.app_context():
+        owner = make_user("exporter", email="a@example.kz")
+        make_user("exporter", email="b@example.kz")
+        hook = Webhook(user_id=owner.id, url="https://example.org/hook", secret="s" * 64)
+        db.session.add(hook)
+        db.session.commit()
+        hook_id = hook.id
+    login(client, "b@example.kz")
+    assert "s" * 64 not in client.get("/account/webhooks").get_data(as_text=True)
+    answer = post(client, f"/account/webhooks/{hook_id}/disable",
+                  {"reason": "x", "confirm": "y"})
+    assert answer.status_code == 404
+    with app.app_context():
+        assert db.session.get(Webhook, hook_id).disabled_at is None
