@@ -10,9 +10,10 @@ PORT ?= 5000
 # one process.
 TEST_WORKERS ?= auto
 # WeasyPrint's system libraries, the fonts the PDFs embed, pdftotext for reviewing them, and
-# the Chromium that the browser journey (tests/e2e) drives through Playwright.
+# the Chromium that the browser journey (tests/e2e) drives through Playwright, and the
+# redis-server the tests of the throttle's Redis counters start.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk \
-	fonts-dejavu-core poppler-utils chromium
+	fonts-dejavu-core poppler-utils chromium redis-server
 PO_FILES := $(wildcard certtrack/translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
@@ -20,7 +21,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 
 run: install instance/config.py
 	$(FLASK) init-db
-	$(FLASK) seed-demo --if-empty
+	CERTTRACK_ALLOW_DEMO=true $(FLASK) seed-demo --if-empty
 	@echo "Serving on http://$(HOST):$(PORT) with the task queue's worker  (Ctrl+C stops both)"
 	@$(FLASK) worker & worker=$$!; \
 	trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \

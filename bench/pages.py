@@ -10,7 +10,7 @@ from flask import Flask, url_for
 from sqlalchemy import event, select
 from werkzeug.routing import BuildError
 
-from bench.dataset.actors import LOGINS, PASSWORD
+from bench.dataset.actors import LOGINS, PASSWORD, sign_in_code
 from bench.server import CSRF_RE
 from certtrack.extensions import db
 from certtrack.models import Certificate, Registration
@@ -76,7 +76,7 @@ def logged_in_client(app: Flask, role: str | None):
         return client
     token = CSRF_RE.search(client.get("/login").get_data(as_text=True)).group(1)
     response = client.post("/login", data={"email": LOGINS[role], "password": PASSWORD,
-                                           "csrf_token": token})
+                                           "code": sign_in_code(), "csrf_token": token})
     if response.status_code != 302:
         raise RuntimeError(f"the bench {role} could not sign in ({response.status_code})")
     return client

@@ -11,7 +11,7 @@ from flask_migrate import upgrade
 from certtrack.demo import seed as demo
 from certtrack.demo.documents import write_demo_documents
 from certtrack.domain.workflow import Role
-from certtrack.services import accounts, audit, reference
+from certtrack.services import accounts, audit, reference, two_factor
 from certtrack.services.applications import local_today
 from certtrack.services.errors import ValidationFailed
 from certtrack.services.permissions import SYSTEM
@@ -65,14 +65,36 @@ def create_user_command(email, full_name, role, committee, regions, password):
 @with_appcontext
 def seed_demo_command(if_empty):
     """Create demo accounts and data (never in production: every password is printed)."""
+    app = current_app
+    if not (app.config["ALLOW_DEMO"] or app.debug or app.testing):
+        click.echo("Refusing to create demo accounts: their passwords and second factors are "
+                   "public. Set CERTTRACK_ALLOW_DEMO=true on a machine for trying certtrack "
+                   "out (`make run` does).", err=True)
+        raise SystemExit(1)
     created = demo.seed_demo(only_if_empty=if_empty)
     logins = created["logins"] if created else demo.existing_demo_logins()
     if not created:
         click.echo("The database already has accounts; no demo data added.")
+        demo.ensure_demo_factors()
     if logins:
-        click.echo(f"Demo accounts (password for all: {demo.DEMO_PASSWORD}):")
+        click.echo(f"Demo accounts (password for all: {demo.DEMO_PASSWORD}; staff also enter "
+                   "the code of an authenticator app holding the TOTP secret shown, or print "
+                   "one with `flask --app certtrack totp-code EMAIL`):")
     for role, email in logins:
-        click.echo(f"  {role:<10} {email}")
+        secret = demo.DEMO_TOTP_SECRETS.get(email)
+        click.echo(f"  {role:<10} {email}" + (f"  TOTP secret {secret}" if secret else ""))
+
+
+@click.command("totp-code")
+@click.argument("email")
+def totp_code_command(email):
+    """Print the current sign-in code of a demo staff account (its secret is public)."""
+    secret = demo.DEMO_TOTP_SECRETS.get(email.strip().lower())
+    if secret is None:
+        click.echo("Only the demo staff accounts have a known secret: "
+                   + ", ".join(demo.DEMO_TOTP_SECRETS), err=True)
+        raise SystemExit(1)
+    click.echo(two_factor.current_code(secret))
 
 
 @click.command("verify-audit")
@@ -115,6 +137,8 @@ def daily_command(today):
     click.echo(f"  renewal reminders: {report.reminders} (to {report.reminded_users} users)")
     if report.skipped:
         click.echo(f"  skipped, changed by someone else meanwhile: {report.skipped}")
+    click.echo(f"  records older than 90 days purged: {report.sign_ins_purged} failed sign-ins, "
+               f"{report.verifications_purged} verifications")
     if report.calendar_warning:
         click.echo(f"  WARNING: {report.calendar_warning}")
     if outcome.analyzed:
@@ -139,5 +163,6 @@ def init_app(app) -> None:
     """Register the commands on the application."""
     for command in (init_db_command, load_reference_command, create_user_command,
                     seed_demo_command, verify_audit_command, gen_secret_key_command,
-                    daily_command, demo_documents_command, worker.worker_command):
+                    daily_command, demo_documents_command, totp_code_command,
+                    worker.worker_command):
         app.cli.add_command(command)

@@ -22,10 +22,29 @@ class DefaultConfig:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
+    # Every session ends 12 hours after sign-in, and after this long unused (staff: the roles
+    # that sign in with a second factor).
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    SESSION_IDLE_TIMEOUT_STAFF = timedelta(minutes=30)
+    SESSION_IDLE_TIMEOUT = timedelta(hours=2)
+    # Sign-in throttling (services/throttle.py): free failures per account (and per known device
+    # or TOTP) and per client address, then a delay doubling from LOGIN_DELAY_FIRST up to
+    # LOGIN_DELAY_MAX; failures are forgotten after LOGIN_THROTTLE_WINDOW without one.
     LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
     LOGIN_MAX_FAILURES_PER_ADDRESS = 20
-    LOGIN_THROTTLE_WINDOW = timedelta(minutes=15)
+    LOGIN_DELAY_FIRST = timedelta(minutes=1)
+    LOGIN_DELAY_MAX = timedelta(minutes=15)
+    LOGIN_THROTTLE_WINDOW = timedelta(hours=1)
+    # Sign-in form posts per client address (Flask-Limiter), whatever their outcome.
+    LOGIN_RATE_LIMIT = "30/minute"
+    # How long a browser stays a known device of the account it signed in to.
+    KNOWN_DEVICE_LIFETIME = timedelta(days=180)
+    # Throttle counters: None - in Redis when REDIS_URL (or THROTTLE_REDIS_URL) is set, else in
+    # the database; "database" or "redis" to choose.
+    THROTTLE_STORAGE: str | None = None
+    THROTTLE_REDIS_URL: str | None = None
+    # Demo accounts (`seed-demo`) are refused unless this is set (`make run` sets it).
+    ALLOW_DEMO = False
     PER_PAGE = 20
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - Werkzeug's default; tests use a cheap one
     PREFERRED_URL_SCHEME = "http"

@@ -24,17 +24,37 @@ MAX_CONTENT_LENGTH = 20 * 1024 * 1024
 # Session cookie: set SESSION_COOKIE_SECURE and HSTS when served over HTTPS.
 # SESSION_COOKIE_SECURE = True
 # HSTS = True
+# Sessions end 12 hours after sign-in, and after this long unused (staff: inspectors,
+# registrars, administrators).
 # PERMANENT_SESSION_LIFETIME = datetime.timedelta(hours=12)
+# SESSION_IDLE_TIMEOUT_STAFF = datetime.timedelta(minutes=30)
+# SESSION_IDLE_TIMEOUT = datetime.timedelta(hours=2)
 
 # Behind a reverse proxy (nginx), the number of proxies whose X-Forwarded-For and
 # X-Forwarded-Proto are believed. Without it every client has the proxy's address, and 20 failed
 # sign-ins by anyone block every sign-in. Leave 0 when clients connect directly.
 # TRUSTED_PROXIES = 1
 
-# Sign-in throttling: failures allowed per account and per client address within the window.
+# Sign-in throttling: free failures per account (and per known device, or with a valid TOTP
+# code) and per client address; then each attempt waits a delay doubling from the first to the
+# longest. Failures are forgotten after the window without one. Nobody is locked out: a known
+# device or a valid TOTP code is not slowed by strangers' failures.
 # LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
 # LOGIN_MAX_FAILURES_PER_ADDRESS = 20
-# LOGIN_THROTTLE_WINDOW = datetime.timedelta(minutes=15)
+# LOGIN_DELAY_FIRST = datetime.timedelta(minutes=1)
+# LOGIN_DELAY_MAX = datetime.timedelta(minutes=15)
+# LOGIN_THROTTLE_WINDOW = datetime.timedelta(hours=1)
+# Sign-in form posts per client address, whatever their outcome (Flask-Limiter syntax).
+# LOGIN_RATE_LIMIT = "30/minute"
+# How long a browser stays a known device of the account it signed in to.
+# KNOWN_DEVICE_LIFETIME = datetime.timedelta(days=180)
+# Where the throttle counts: None - Redis when REDIS_URL or THROTTLE_REDIS_URL is set, else
+# the database; or "database" / "redis".
+# THROTTLE_STORAGE = None
+# THROTTLE_REDIS_URL = None
+
+# Demo accounts (`seed-demo`) have public passwords and TOTP secrets: refused unless set.
+# ALLOW_DEMO = False
 
 # Rows per page in lists.
 # PER_PAGE = 20

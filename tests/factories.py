@@ -2,7 +2,9 @@
 
 import io
 
-from certtrack.services import accounts, applications, documents, enterprises
+import pyotp
+
+from certtrack.services import accounts, applications, documents, enterprises, two_factor
 from certtrack.services.enterprises import EnterpriseInput, EstablishmentInput
 from certtrack.services.inputs import ApplicationInput, ProductInput, RegistrationInput
 from certtrack.services.permissions import SYSTEM
@@ -26,7 +28,10 @@ def make_user(role: str = "exporter", email: str | None = None, **extra):
     if role == "inspector":
         data.update(committee="phytosanitary", regions=["KZ-11"])
     data.update(extra)
-    return accounts.create_user(SYSTEM, accounts.AccountInput.from_mapping(data))
+    user = accounts.create_user(SYSTEM, accounts.AccountInput.from_mapping(data))
+    if user.role in two_factor.REQUIRED_FOR:  # staff sign in with an authenticator app
+        two_factor.set_known_secret(user, pyotp.random_base32())
+    return user
 
 
 make_user.counter = 1

@@ -1,5 +1,8 @@
 """Enterprises, their establishments, and the people: exporters, inspectors, registrars."""
 
+import time
+
+import pyotp
 from werkzeug.security import generate_password_hash
 
 from bench.dataset.bulk import insert_rows
@@ -14,6 +17,9 @@ LOGINS = {
     "inspector": "inspector@bench.certtrack.kz",
     "exporter": "exporter@bench.certtrack.kz",
 }
+# Staff sign in with a second factor: the bench's staff share this fixed TOTP secret.
+TOTP_SECRET = "BENCHSTAFFCERTTRACKKZAAA"  # noqa: S105 - the bench database's, on purpose
+STAFF = ("admin", "registrar", "inspector")
 # The bench inspector covers the grain belt, like the demo's phytosanitary inspector.
 INSPECTOR_REGIONS = ("KZ-11", "KZ-39", "KZ-59", "KZ-71")
 REGISTRARS = 5
@@ -72,11 +78,21 @@ def _establishments(world: World):
         world.establishments[enterprise_id] = sites
 
 
+def sign_in_code(ahead: int = 0) -> str:
+    """The TOTP code of the bench's staff for now, or `ahead` half-minutes on (the sign-in
+    accepts the next one, for clocks that drift)."""
+    totp = pyotp.TOTP(TOTP_SECRET)
+    return totp.at(time.time(), counter_offset=ahead)
+
+
 def _user(user_id: int, email: str, name: str, role: str, world: World, **extra) -> dict:
+    staff = role in STAFF
     return {"id": user_id, "email": email, "full_name": name, "role": role,
             "committee": extra.get("committee"), "enterprise_id": extra.get("enterprise_id"),
             "locale": None, "is_active": True, "session_version": 1,
-            "created_at": world.ago(1300), "last_login_at": None}
+            "created_at": world.ago(1300), "last_login_at": None,
+            "totp_secret": TOTP_SECRET if staff else None,
+            "totp_confirmed_at": world.ago(1300) if staff else None, "totp_last_step": None}
 
 
 def _staff(world: World) -> tuple[list[dict], list[dict]]:

@@ -12,7 +12,7 @@ from certtrack.demo.companies import create_companies
 from certtrack.demo.journey import DEMO_PDF, Cast
 from certtrack.extensions import db
 from certtrack.models import User
-from certtrack.services import accounts, applications, documents, enterprises, gacc
+from certtrack.services import accounts, applications, documents, enterprises, gacc, two_factor
 from certtrack.services.permissions import SYSTEM
 
 DEMO_PASSWORD = "certtrack-demo-2026"  # noqa: S105 - printed on purpose; demo data only
@@ -27,7 +27,16 @@ DEMO_USERS = (
     ("exporter", "meat@demo.certtrack.kz", "Madina Meat", None, ()),
 )
 INSPECTORS = {"phytosanitary": "phyto@demo.certtrack.kz", "veterinary": "vet@demo.certtrack.kz"}
-__all__ = ["DEMO_PASSWORD", "DEMO_PDF", "DEMO_USERS", "existing_demo_logins", "seed_demo"]
+# Fixed TOTP secrets of the demo staff, printed by `seed-demo` (demo data only): add one to an
+# authenticator app, or print a current code with `flask --app certtrack totp-code EMAIL`.
+DEMO_TOTP_SECRETS = {
+    "admin@demo.certtrack.kz": "DEMOADMINCERTTRACKKZAAAA",
+    "registrar@demo.certtrack.kz": "DEMOREGISTRARCERTTRACKKZ",
+    "phyto@demo.certtrack.kz": "DEMOPHYTOCERTTRACKKZAAAA",
+    "vet@demo.certtrack.kz": "DEMOVETCERTTRACKKZAAAAAA",
+}
+__all__ = ["DEMO_PASSWORD", "DEMO_PDF", "DEMO_TOTP_SECRETS", "DEMO_USERS",
+           "ensure_demo_factors", "existing_demo_logins", "seed_demo"]
 
 
 def _create_users() -> dict[str, User]:
@@ -98,6 +107,14 @@ def _dossiers_on_demand() -> Iterator[None]:
         gacc.dossiers = saved
 
 
+def ensure_demo_factors() -> None:
+    """Give each demo staff account without a second factor its fixed, printed secret."""
+    users = db.session.scalars(select(User).where(User.email.in_(DEMO_TOTP_SECRETS)))
+    for user in users:
+        if not user.has_totp:
+            two_factor.set_known_secret(user, DEMO_TOTP_SECRETS[user.email])
+
+
 def existing_demo_logins() -> list[tuple[str, str]]:
     """The demo accounts present in the database, as (role, e-mail) pairs."""
     emails = [email for _role, email, *_rest in DEMO_USERS]
@@ -116,6 +133,7 @@ def seed_demo(only_if_empty: bool = False) -> dict | None:
         return None
     with _dossiers_on_demand():
         users = _create_users()
+        ensure_demo_factors()
         _meat_exporter(users["meat@demo.certtrack.kz"])
         _living_system(users)
     return {"password": DEMO_PASSWORD,

@@ -52,7 +52,14 @@ from certtrack.models.reference import (
 )
 from certtrack.models.registration import GaccBatch, Notification, OutboxEmail, Registration
 from certtrack.models.search import enterprise_search, registration_search
-from certtrack.models.user import LoginAttempt, User, user_regions
+from certtrack.models.user import (
+    LoginAttempt,
+    RecoveryCode,
+    ThrottleCounter,
+    User,
+    UserSession,
+    user_regions,
+)
 
 attach_checks(db.metadata)
 
@@ -94,6 +101,9 @@ __all__ = [
     "LabResult",
     "LabLimit",
     "LoginAttempt",
+    "RecoveryCode",
+    "ThrottleCounter",
+    "UserSession",
     "MarketAccess",
     "Notification",
     "OutboxEmail",

@@ -1,12 +1,12 @@
 """Market access reference data: protocols per product and country, border crossings, wording."""
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certtrack.extensions import db
-from certtrack.models.base import LocalizedNames
+from certtrack.models.base import LocalizedNames, UTCDateTime
 
 PROTOCOL_STATUSES = ("in_force", "trial", "none")
 CONVEYANCE_MODES = ("rail", "road")
@@ -28,6 +28,8 @@ class MarketAccess(db.Model):
     accepted_regions: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(Text, default="")
     confidence: Mapped[str] = mapped_column(String(1), default="U")
+    # Set when an administrator edits the row: the reference loader then keeps it as edited.
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     product = relationship("Product", lazy="joined")
 

@@ -1,8 +1,9 @@
-"""Users, their roles and regions, and the record of failed logins used for throttling."""
+"""Users, their roles and regions, second factors, sessions, sign-in throttle counters and the
+record of failed sign-ins."""
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table
+from sqlalchemy import BigInteger, Boolean, Column, Float, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certtrack.domain.vocabulary import Committee, codes
@@ -39,6 +40,11 @@ class User(db.Model):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # TOTP (RFC 6238): the base32 secret; in force once confirmed with a code. The last time
+    # step accepted, so that a code is used once only (ASVS 2.8.4).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     regions = relationship("Region", secondary=user_regions, lazy="selectin")
     enterprise = relationship("Enterprise", foreign_keys=[enterprise_id])
@@ -49,12 +55,54 @@ class User(db.Model):
         """The codes of the regions an inspector covers."""
         return {region.code for region in self.regions}
 
+    @property
+    def has_totp(self) -> bool:
+        """True once a second factor (TOTP) is confirmed."""
+        return self.totp_secret is not None and self.totp_confirmed_at is not None
+
 
 class LoginAttempt(db.Model):
-    """A failed sign-in, kept for the throttling window; keyed by account and by address."""
+    """A failed or refused sign-in: when, which account (if it exists), and a keyed hash of the
+    client's address, never the address itself; purged after 90 days by `daily`."""
 
     __tablename__ = "login_attempt"
-    __table_args__ = (Index("ix_login_attempt_key_at", "key", "at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(300))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"),
+                                                index=True)
+    address_hash: Mapped[str | None] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(16))  # failed, refused
+
+
+class ThrottleCounter(db.Model):
+    """Failures counted under one key (an account, an address, a known device), updated by one
+    atomic statement; times are seconds since the epoch, so that both engines add to them."""
+
+    __tablename__ = "throttle_counter"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    blocked_until: Mapped[float | None] = mapped_column(Float)
+    updated_at: Mapped[float] = mapped_column(Float, index=True)
+
+
+class RecoveryCode(db.Model):
+    """A single-use recovery code of a second factor, stored as its SHA-256."""
+
+    __tablename__ = "recovery_code"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class UserSession(db.Model):
+    """A signed-in session: the cookie carries its id, the row its times (idle timeout and
+    absolute lifetime are checked on every request) and whether it was ended."""
+
+    __tablename__ = "user_session"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the cookie's id
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    user_agent: Mapped[str] = mapped_column(String(200), default="")

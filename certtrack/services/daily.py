@@ -1,5 +1,6 @@
 """The daily job: end or renew registrations whose validity ended, lift time-boxed suspensions,
-remind of renewal windows and warn administrators before the holiday data runs out."""
+remind of renewal windows, warn administrators before the holiday data runs out and purge
+sign-in and verification records older than 90 days."""
 
 import smtplib
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from certtrack.domain.renewal import Outcome, renewal_regime
 from certtrack.domain.workflow import DomainError, RegistrationAction
 from certtrack.extensions import db
 from certtrack.models import OutboxEmail, Registration
-from certtrack.services import registrations, renewals
+from certtrack.services import registrations, renewals, sign_in, verification
 from certtrack.services.calendar_warning import warn_before_holiday_data_ends
 from certtrack.services.errors import Conflict
 from certtrack.services.local_dates import LocalDate
@@ -37,6 +38,8 @@ class DailyReport:
     reminded_users: int = 0
     skipped: int = 0
     calendar_warning: str = ""
+    sign_ins_purged: int = 0
+    verifications_purged: int = 0
 
 
 def _system_change(registration: Registration, action: RegistrationAction,
@@ -149,8 +152,8 @@ def send_renewal_reminders(today: date, report: DailyReport) -> None:
 
 
 def run_daily(today: date) -> DailyReport:
-    """Take the day to run for; end or renew registrations, lift suspensions, send reminders
-    and warn of the holiday data's end. Idempotent.
+    """Take the day to run for; end or renew registrations, lift suspensions, send reminders,
+    warn of the holiday data's end and purge old sign-in and verification records. Idempotent.
 
     Each registration is changed in its own transaction with a system audit row (SYSTEM: no actor);
     notifications carry dedupe keys, so a second run the same day changes nothing.
@@ -160,6 +163,10 @@ def run_daily(today: date) -> DailyReport:
     lift_suspensions(today, report)
     send_renewal_reminders(today, report)
     report.calendar_warning = warn_before_holiday_data_ends(today)
+    # Personal data kept no longer than needed: failed sign-ins (with their hashed addresses)
+    # and public verifications go after 90 days.
+    report.sign_ins_purged = sign_in.purge_attempts()
+    report.verifications_purged = verification.purge_log()
     return report
 
 

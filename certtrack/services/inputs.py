@@ -248,6 +248,18 @@ class ListingInput(ServiceInput):
 
 
 @dataclass(frozen=True)
+class MarketAccessInput(ServiceInput):
+    """A product's protocol with China as an administrator enters it."""
+
+    protocol_status: str | None = None
+    protocol_name: str = ""
+    protocol_date: date | None = None
+    accepted_regions: str = ""
+    source: str = ""
+    confidence: str | None = None
+
+
+@dataclass(frozen=True)
 class MeasurementInput(ServiceInput):
     """A quarantine measurement taken during an inspection."""
 

@@ -7,9 +7,23 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from certtrack.domain.market_access import Access, judge_access
+from certtrack.domain.market_access import Access, ProtocolStatus, judge_access
 from certtrack.extensions import db
-from certtrack.models import BorderCrossing, MarketAccess, Product, ProtocolDeclaration, Region
+from certtrack.models import (
+    BorderCrossing,
+    MarketAccess,
+    Product,
+    ProtocolDeclaration,
+    Region,
+    User,
+)
+from certtrack.models.base import utcnow
+from certtrack.services.audit import record_event
+from certtrack.services.errors import NotFound, ValidationFailed
+from certtrack.services.inputs import MarketAccessInput  # noqa: F401 - the input it takes
+from certtrack.services.limits import CONFIDENCES
+from certtrack.services.permissions import require_admin
+from certtrack.services.transaction import transaction
 
 CHINA = "CN"
 DECLARATION_TEXTS = ("text_en", "text_ru", "text_kk", "text_zh")
@@ -117,3 +131,76 @@ def declarations_for(kind: str, product_codes) -> list[ProtocolDeclaration]:
     rows = db.session.scalars(select(ProtocolDeclaration).where(ProtocolDeclaration.kind == kind)
                               .order_by(ProtocolDeclaration.code))
     return [row for row in rows if wanted & set(row.products.split())]
+
+
+def list_access_rows(actor: User) -> list[MarketAccess]:
+    """Every product's market-access row for China, for an administrator.
+
+    :raise PermissionDenied: not an administrator.
+    """
+    require_admin(actor, _("Only administrators manage the reference data."))
+    return market_access_rows()
+
+
+def get_access_row(actor: User, product_code: str) -> MarketAccess:
+    """One product's market-access row for China, for an administrator.
+
+    :raise PermissionDenied: not an administrator. :raise NotFound: no such row.
+    """
+    require_admin(actor, _("Only administrators manage the reference data."))
+    row = access_row(product_code)
+    if row is None:
+        raise NotFound(_("No such product."))
+    return row
+
+
+def _access_errors(data: MarketAccessInput, regions: set[str]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if data.protocol_status not in set(ProtocolStatus):
+        errors["protocol_status"] = [_("Choose the protocol's status.")]
+    if data.protocol_status != ProtocolStatus.none and not (data.protocol_name or "").strip():
+        errors["protocol_name"] = [_("Name the protocol (or choose “no protocol”).")]
+    unknown = set((data.accepted_regions or "").split()) - regions
+    if unknown:
+        errors["accepted_regions"] = [_("Unknown region codes: %(codes)s.",
+                                        codes=", ".join(sorted(unknown)))]
+    if not (data.source or "").strip():
+        errors["source"] = [_("Name the source.")]
+    if data.confidence not in CONFIDENCES:
+        errors["confidence"] = [_("Choose V, S or U.")]
+    return errors
+
+
+def update_market_access(actor: User, row: MarketAccess, data: MarketAccessInput) -> bool:
+    """Change a product's protocol with China (status, name, date, accepted regions of origin)
+    with its source and confidence; the gate applies it to the next application or consignment.
+
+    The reference loader keeps the edit from then on; one audit row with before and after.
+    Returns False when nothing changed.
+    :raise PermissionDenied: not an administrator.
+    :raise ValidationFailed: an unknown status or region, no protocol name, no source.
+    """
+    require_admin(actor, _("Only administrators manage the reference data."))
+    regions = set(db.session.scalars(select(Region.code)))
+    if errors := _access_errors(data, regions):
+        raise ValidationFailed(errors)
+    values = {"protocol_status": data.protocol_status,
+              "protocol_name": (data.protocol_name or "").strip(),
+              "protocol_date": data.protocol_date,
+              "accepted_regions": " ".join(sorted(set((data.accepted_regions or "").split()))),
+              "source": data.source.strip(), "confidence": data.confidence}
+    before = {name: getattr(row, name) for name in values}
+    if before == values:
+        return False
+    with transaction():
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.edited_at = utcnow()
+        record_event(actor, "market_access_updated", object_type="market_access",
+                     object_id=None, data={"product": row.product_code, "country": row.country,
+                                           "before": _plain(before), "after": _plain(values)})
+    return True
+
+
+def _plain(values: dict) -> dict:
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}

@@ -234,6 +234,13 @@ def registration_actions(user: User, registration) -> list[RegistrationAction]:
     return allowed_registration_actions(RegistrationStatus(registration.status), Role(user.role))
 
 
+def can_replace_consignment_certificate(user: User, consignment) -> bool:
+    """True when `user` may issue a replacement of the consignment's certificate (ISPM 12
+    section 6.1): an inspector of its committee and region, once it is issued."""
+    return consignment.state == "issued" and user.role == Role.inspector \
+        and can_see_consignment(user, consignment)
+
+
 def consignment_actions(user: User, consignment) -> list[ConsignmentAction]:
     """The workflow actions `user` may take on a consignment it can see, in its current state.
 

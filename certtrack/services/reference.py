@@ -59,7 +59,8 @@ def _update(row, values: dict) -> bool:
 def _sync(model, key_fields: tuple[str, ...], rows: list[tuple[dict, dict]],
           delete_missing: bool = False) -> int:
     """Upsert (key, values) pairs by their natural key, reading the table once; with
-    `delete_missing`, delete the rows the file no longer lists. Returns rows changed."""
+    `delete_missing`, delete the rows the file no longer lists. A row an administrator edited
+    (`edited_at` set, where the model has it) is kept as edited. Returns rows changed."""
     existing = {tuple(getattr(row, f) for f in key_fields): row
                 for row in db.session.scalars(select(model))}
     changed, wanted = 0, set()
@@ -70,11 +71,11 @@ def _sync(model, key_fields: tuple[str, ...], rows: list[tuple[dict, dict]],
         if row is None:
             db.session.add(model(**key, **values))
             changed += 1
-        else:
+        elif getattr(row, "edited_at", None) is None:
             changed += _update(row, values)
     if delete_missing:
         for natural, row in existing.items():
-            if natural not in wanted:
+            if natural not in wanted and getattr(row, "edited_at", None) is None:
                 db.session.delete(row)
                 changed += 1
     return changed

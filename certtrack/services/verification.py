@@ -2,18 +2,19 @@
 
 A wrong code and an unknown number give the same answer (docs/security.md item 27): the code is
 compared in constant time, against a dummy when the number is unknown. Every look-up is written
-to the verification log with its channel and result, never with the visitor's address; the
-throttle keys its attempts by a keyed hash of the address, kept only for the window.
+to the verification log with its channel and result, never with the visitor's address, and
+kept 90 days; the throttle counts by a keyed hash of the address.
 """
 
 import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from certtrack.domain.identifiers import (
     IdentifierError,
@@ -21,13 +22,15 @@ from certtrack.domain.identifiers import (
     parse_certificate_number,
 )
 from certtrack.extensions import db
-from certtrack.models import Certificate, LoginAttempt, StoredPdf, VerificationLog
+from certtrack.models import Certificate, StoredPdf, VerificationLog
 from certtrack.models.base import utcnow
+from certtrack.services import throttle as counters
 from certtrack.services.certificates import certificate_status
 from certtrack.services.errors import Throttled
 from certtrack.services.transaction import transaction
 
 CHANNELS = ("qr", "form", "pdf", "api")
+LOG_KEPT_DAYS = 90
 MAX_CODE_LENGTH = 64
 _DUMMY_CODE = secrets.token_urlsafe(24)
 
@@ -51,31 +54,27 @@ class Verification:
         return self.certificate is not None
 
 
-def _throttle_key(address: str | None) -> str:
-    secret = current_app.config["SECRET_KEY"].encode()
-    digest = hmac.new(secret, (address or "unknown").encode(), hashlib.sha256).hexdigest()
-    return f"verify:{digest[:40]}"
-
-
 def throttle(address: str | None) -> None:
-    """Count one look-up from `address` in the caller's transaction, or refuse it.
+    """Count one look-up from `address` (kept as a keyed hash), or refuse it: one atomic
+    statement, so that parallel look-ups cannot pass the limit together.
 
-    Drops this address's attempts older than the window.
     :raise Throttled: VERIFY_MAX_PER_WINDOW look-ups already made within VERIFY_WINDOW.
     """
     config = current_app.config
-    window, key = config["VERIFY_WINDOW"], _throttle_key(address)
-    since = utcnow() - window
-    count, oldest = db.session.execute(
-        select(func.count(), func.min(LoginAttempt.at))
-        .where(LoginAttempt.key == key, LoginAttempt.at >= since)).one()
-    if count >= config["VERIFY_MAX_PER_WINDOW"]:
-        retry = max(1, int((oldest + window - utcnow()).total_seconds()))
+    window = config["VERIFY_WINDOW"].total_seconds()
+    policy = counters.Policy(config["VERIFY_MAX_PER_WINDOW"], window, window, window)
+    decision = counters.take("verify:" + counters.keyed_hash(address)[:40], policy)
+    if not decision.allowed:
         raise Throttled(_("Too many verifications from your address. Try again in %(m)d "
-                          "minutes.", m=(retry + 59) // 60), retry)
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.key == key,
-                                                  LoginAttempt.at < since))
-    db.session.add(LoginAttempt(key=key))
+                          "minutes.", m=(decision.retry_after + 59) // 60), decision.retry_after)
+
+
+def purge_log(days: int = LOG_KEPT_DAYS) -> int:
+    """Delete verification log rows older than `days` (the daily run); return how many."""
+    with transaction():
+        done = db.session.execute(delete(VerificationLog).where(
+            VerificationLog.at < utcnow() - timedelta(days=days)))
+    return done.rowcount or 0
 
 
 def _normalised(number: str) -> str | None:

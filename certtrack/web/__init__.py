@@ -6,7 +6,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from certtrack.domain.workflow import Role
 from certtrack.services import notifications as notification_service
-from certtrack.web import access, consignment_labels, errors, labels, templating
+from certtrack.web import access, consignment_labels, errors, labels, limits, templating
 from certtrack.web.forms import BaseForm, failed_forms, forget_forms
 
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -79,6 +79,7 @@ def init_app(app) -> None:
         admin,
         admin_jobs,
         admin_limits,
+        admin_market_access,
         admin_renewal_list,
         assignment,
         auth,
@@ -101,19 +102,28 @@ def init_app(app) -> None:
         webhooks,
     )
 
+    _hooks(app)
+    for module in (public, auth, exporter, documents, inspector, registrar, admin, dashboard,
+                   notifications, assignment, laboratory, admin_limits, admin_renewal_list,
+                   admin_market_access, verify, register, certificates, issued,
+                   consignment_public, consignments, consignment_inspection, admin_jobs, tokens,
+                   webhooks):
+        app.register_blueprint(module.bp)
+    _template_helpers(app)
+
+
+def _hooks(app) -> None:
+    """Proxies, the checks of every request (session, login, second factor, CSRF), headers,
+    error pages and the sign-in form's rate limit."""
     trust_proxies(app)
     app.before_request(forget_forms)
     app.before_request(access.load_signed_in_user)
     app.before_request(access.require_login)
+    app.before_request(access.require_second_factor)
     app.before_request(check_csrf)
     app.after_request(security_headers)
     errors.init_app(app)
-    for module in (public, auth, exporter, documents, inspector, registrar, admin, dashboard,
-                   notifications, assignment, laboratory, admin_limits, admin_renewal_list,
-                   verify, register, certificates, issued, consignment_public, consignments,
-                   consignment_inspection, admin_jobs, tokens, webhooks):
-        app.register_blueprint(module.bp)
-    _template_helpers(app)
+    limits.init_app(app)
 
 
 def _template_helpers(app) -> None:

@@ -2,10 +2,12 @@
 
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, g, redirect, request, session, url_for
+from flask import abort, current_app, flash, g, redirect, request, session, url_for
+from flask_babel import gettext as _
 
 from certtrack.domain.workflow import Role
-from certtrack.services.accounts import session_user
+from certtrack.services import two_factor
+from certtrack.services.sessions import session_user
 
 # The JSON API authenticates machines by bearer token only: the session cookie is neither
 # read nor needed there, so there is no cross-site request to forge (and no CSRF token).
@@ -24,18 +26,37 @@ def public(view):
 
 
 def load_signed_in_user() -> None:
-    """Put the signed-in, active user with a current session version in `g.user`, else None."""
+    """Put the signed-in, active user of a live session record (not ended, not idle too long,
+    not older than its lifetime) with a current session version in `g.user`, else None."""
     g.user = None
     if is_api_request():
         return
     user_id, version = session.get("uid"), session.get("sv")
     if user_id is None:
         return
-    user = session_user(user_id, version)
-    if user is None:
-        session.clear()
+    found = session_user(user_id, version, session.get("sid"))
+    if found.user is None:
+        sign_out()
+        if found.expired:
+            flash(_("Your session has expired. Please sign in again."), "info")
         return
-    g.user = user
+    g.user = found.user
+
+
+# Reachable by staff who must still set up their second factor.
+ENROLMENT_ENDPOINTS = frozenset({"auth.two_factor", "auth.two_factor_start",
+                                 "auth.two_factor_confirm", "auth.logout", "auth.language",
+                                 "static"})
+
+
+def require_second_factor():
+    """Staff whose role needs a second factor and who have none go to its set-up first."""
+    user = g.get("user")
+    if user is None or is_api_request() or request.endpoint in ENROLMENT_ENDPOINTS:
+        return None
+    if two_factor.required(user) and not user.has_totp:
+        return redirect(url_for("auth.two_factor"))
+    return None
 
 
 def require_login():
@@ -60,12 +81,14 @@ def roles_required(*roles: Role):
     return check
 
 
-def sign_in(user) -> None:
-    """Start a fresh session for `user`: the old session's contents are dropped."""
+def sign_in(user, token: str) -> None:
+    """Start a fresh session for `user` (its record's id `token`): the old session's contents
+    are dropped."""
     locale = session.get("locale")
     session.clear()
     session["uid"] = user.id
     session["sv"] = user.session_version
+    session["sid"] = token
     if locale:
         session["locale"] = locale
     session.permanent = True

@@ -1,15 +1,15 @@
-"""Administrators' pages: accounts (create, edit, disable, reset password)."""
+"""Administrators' pages: accounts (create, edit, disable, reset password or second factor)."""
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from certtrack.domain.workflow import Role
-from certtrack.services import accounts, reference
+from certtrack.services import accounts, reference, two_factor
 from certtrack.services.errors import ValidationFailed
 from certtrack.web import labels
 from certtrack.web.access import roles_required
-from certtrack.web.forms import PasswordResetForm, UserForm, render_form
+from certtrack.web.forms import PasswordResetForm, ResetFactorForm, UserForm, render_form
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(roles_required(Role.admin))
@@ -63,7 +63,8 @@ def edit_user(user_id: int):
         else:
             flash(_("The account was saved."), "success")
             return redirect(url_for(".users"))
-    return render_form("admin/user_form.html", form, user=user, reset_form=PasswordResetForm())
+    return render_form("admin/user_form.html", form, user=user, reset_form=PasswordResetForm(),
+                       factor_form=ResetFactorForm())
 
 
 @bp.post("/users/<int:user_id>/password")
@@ -80,4 +81,20 @@ def reset_password(user_id: int):
             return redirect(url_for(".edit_user", user_id=user.id))
     user_form = _user_form(obj=user)
     del user_form.email, user_form.password
-    return render_template("admin/user_form.html", form=user_form, user=user, reset_form=form), 422
+    return render_template("admin/user_form.html", form=user_form, user=user, reset_form=form,
+                           factor_form=ResetFactorForm()), 422
+
+
+@bp.post("/users/<int:user_id>/second-factor")
+def reset_factor(user_id: int):
+    user = accounts.get_user(g.user, user_id)
+    form = ResetFactorForm(request.form)
+    if form.validate():
+        two_factor.reset_factor(g.user, user, form.reason.data)
+        flash(_("The second factor was removed and the user's sessions were signed out."),
+              "success")
+        return redirect(url_for(".edit_user", user_id=user.id))
+    user_form = _user_form(obj=user)
+    del user_form.email, user_form.password
+    return render_template("admin/user_form.html", form=user_form, user=user,
+                           reset_form=PasswordResetForm(), factor_form=form), 422

@@ -1,24 +1,45 @@
-"""Sign-in, sign-out, one's own password and language."""
+"""Sign-in, sign-out, one's own password, second factor, sessions and language."""
 
-from flask import Blueprint, flash, g, redirect, request, session, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from certtrack.services import accounts
+from certtrack.services import accounts, sessions, sign_in, two_factor
 from certtrack.services.errors import Throttled, ValidationFailed
-from certtrack.web import access
+from certtrack.web import access, devices
 from certtrack.web import tokens as tokens_page
-from certtrack.web.forms import ChangePasswordForm, LoginForm, render_form
+from certtrack.web.account_sessions import security_context
+from certtrack.web.forms import BaseForm, ChangePasswordForm, LoginForm, TotpCodeForm, render_form
+from certtrack.web.limits import login_rate
 
 bp = Blueprint("auth", __name__)
 
 
+def _attempt(form: LoginForm) -> sign_in.Attempt:
+    return sign_in.Attempt(
+        email=form.email.data, password=form.password.data, code=form.code.data or "",
+        address=request.remote_addr, device=devices.known_device(),
+        user_agent=request.headers.get("User-Agent", ""))
+
+
+def _signed_in(signed: sign_in.SignedIn, next_path: str | None):
+    access.sign_in(signed.user, signed.session_token)
+    if signed.must_enrol:
+        flash(_("Your role signs in with a second factor; set it up now."), "info")
+        response = redirect(url_for("auth.two_factor"))
+    else:
+        response = redirect(access.safe_next(next_path) or url_for("public.index"))
+    devices.remember(response, signed.user)
+    return response
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @access.public
+@login_rate
 def login():
     form = LoginForm(request.form, next=request.args.get("next", ""))
     if request.method == "POST" and form.validate():
         try:
-            user = accounts.authenticate(form.email.data, form.password.data, request.remote_addr)
+            signed = sign_in.authenticate(_attempt(form))
         except ValidationFailed as error:
             form.add_errors(error.errors)
         except Throttled as error:
@@ -26,14 +47,13 @@ def login():
             body, _status = render_form("auth/login.html", form)
             return body, 429, {"Retry-After": str(error.retry_after)}
         else:
-            access.sign_in(user)
-            return redirect(access.safe_next(form.next.data) or url_for("public.index"))
+            return _signed_in(signed, form.next.data)
     return render_form("auth/login.html", form)
 
 
 @bp.post("/logout")
 def logout():
-    accounts.record_logout(g.user)
+    sign_in.sign_out(g.user, session.get("sid"))
     access.sign_out()
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
@@ -53,10 +73,72 @@ def change_password():
         except ValidationFailed as error:
             form.add_errors(error.errors)
         else:
-            access.sign_in(g.user)
+            access.sign_in(g.user, session.get("sid"))
             flash(_("Your password was changed. Other sessions were signed out."), "success")
             return redirect(url_for("auth.account"))
-    return render_form("auth/account.html", form, **tokens_page.token_context())
+    return render_form("auth/account.html", form, **tokens_page.token_context(),
+                       **security_context())
+
+
+@bp.post("/account/sessions/<session_id>/end")
+def end_session(session_id: str):
+    sessions.end_session(g.user, session_id)
+    flash(_("The session was ended."), "success")
+    return redirect(url_for("auth.account"))
+
+
+def _two_factor_page(status: int = 200, form: TotpCodeForm | None = None,
+                     codes: list[str] | None = None):
+    user = g.user
+    pending = user.totp_secret is not None and not user.has_totp
+    return render_template(
+        "auth/two_factor.html", form=form or TotpCodeForm(), start_form=BaseForm(),
+        pending=pending, has_totp=user.has_totp, required=two_factor.required(user),
+        secret=user.totp_secret if pending else None,
+        qr=two_factor.qr_data_uri(user) if pending else None, recovery_codes=codes), status
+
+
+@bp.get("/account/two-factor", endpoint="two_factor")
+def two_factor_page():
+    return _two_factor_page()
+
+
+@bp.post("/account/two-factor/start")
+def two_factor_start():
+    try:
+        two_factor.begin_enrolment(g.user)
+    except ValidationFailed as error:
+        flash(error.errors[""][0], "error")
+    return redirect(url_for("auth.two_factor"))
+
+
+@bp.post("/account/two-factor/confirm")
+def two_factor_confirm():
+    form = TotpCodeForm(request.form)
+    if form.validate():
+        try:
+            codes = two_factor.confirm_enrolment(g.user, form.code.data)
+        except ValidationFailed as error:
+            form.add_errors(error.errors)
+        else:
+            flash(_("Two-step sign-in is on. Keep the recovery codes somewhere safe."),
+                  "success")
+            return _two_factor_page(codes=codes)
+    return _two_factor_page(422, form)
+
+
+@bp.post("/account/two-factor/recovery-codes")
+def recovery_codes():
+    form = TotpCodeForm(request.form)
+    if form.validate():
+        try:
+            codes = two_factor.regenerate_recovery_codes(g.user, form.code.data)
+        except ValidationFailed as error:
+            form.add_errors(error.errors)
+        else:
+            flash(_("New recovery codes were made; the old ones no longer work."), "success")
+            return _two_factor_page(codes=codes)
+    return _two_factor_page(422, form)
 
 
 @bp.post("/language")

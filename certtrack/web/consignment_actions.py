@@ -122,6 +122,14 @@ INSPECTION = {
             user, c, f.reason.data, f.version.data),
         _l("The certificate was refused; the exporter reads the reason."), key="refuse",
         path=BUTTON, needs_reason=True, confirm=labels.CONSEQUENCES["consignment.refuse"]),
+    # ISPM 12 section 6.1: a new number naming the original, which becomes "replaced".
+    "replace": WebAction(
+        _form(cforms.ReasonForm), lambda user, c, f: issue.replace_consignment_certificate(
+            user, issue.current_certificate(c), f.reason.data),
+        lambda new: _("Certificate %(new)s replaces %(old)s; the exporter is told.",
+                      new=new.number, old=new.replaces.number),
+        key="replace", flash_denied=True, path="/replace", needs_reason=True,
+        confirm=labels.CONSEQUENCES["certificate.replace"]),
     "issue": WebAction(
         _form(ActionForm), lambda user, c, f: issue.issue_consignment_certificate(
             user, c, f.version.data), _issued, key="issue", path=BUTTON),

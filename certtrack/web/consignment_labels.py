@@ -28,3 +28,6 @@ INSPECTION_RESULTS = {"satisfactory": _l("Satisfactory"),
 TREATMENT_TYPES = {"fumigation": _l("Fumigation"), "heat": _l("Heat treatment"),
                    "cold": _l("Cold treatment"), "chemical": _l("Chemical treatment"),
                    "irradiation": _l("Irradiation")}
+PROTOCOL_STATUSES = {"in_force": _l("Protocol in force"),
+                     "trial": _l("Trial trade (warns)"),
+                     "none": _l("No protocol (refused)")}

@@ -132,11 +132,33 @@ class ActionForm(BaseForm):
 class LoginForm(BaseForm):
     email = StringField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
+    code = StringField(
+        _l("Authentication code"), validators=[Optional(), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text"},
+        description=_l("Staff: the 6-digit code of your authenticator app, or a recovery code. "
+                       "Others: only if you turned two-step sign-in on."))
     next = HiddenField()
 
 
-# The password rules (length, common list) live in services.accounts.password_problems(), so
-# that every form reports them with the same words.
+class TotpCodeForm(BaseForm):
+    """A current code of the authenticator app (set-up, new recovery codes)."""
+
+    code = StringField(_l("Code from the app"),
+                       validators=[DataRequired(), Length(max=10)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+
+
+class ResetFactorForm(BaseForm):
+    """An administrator removes a user's second factor: a reason and a confirmation."""
+
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+    confirm = BooleanField(_l("I understand that this user must set up two-step sign-in "
+                              "again and is signed out everywhere."),
+                           validators=[DataRequired()])
+
+
+# The password rules (length, breached list, strength) live in services.passwords, so that
+# every form reports them with the same words.
 class ChangePasswordForm(BaseForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     new_password = PasswordField(

@@ -16,6 +16,7 @@ from certtrack.services.consignments import drafts, figures, gate, inspection
 from certtrack.services.consignments import status as consignment_status
 from certtrack.services.permissions import (
     application_rights,
+    can_replace_consignment_certificate,
     consignment_actions,
     registration_actions,
 )
@@ -142,6 +143,8 @@ def _consignment_forms(consignment, actions: list[str]) -> dict:
                      issue=ActionForm(**version))
     if "refuse" in actions:
         forms["refuse"] = _fresh(INSPECTION["refuse"], consignment, consignment.version)
+    if can_replace_consignment_certificate(g.user, consignment):
+        forms["replace"] = INSPECTION["replace"].build(consignment)
     return forms
 
 

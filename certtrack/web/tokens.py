@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from certtrack.services import tokens
 from certtrack.services.errors import ValidationFailed
+from certtrack.web.account_sessions import security_context
 from certtrack.web.forms import BaseForm, ChangePasswordForm
 
 bp = Blueprint("tokens", __name__, url_prefix="/account/tokens")
@@ -42,7 +43,7 @@ def token_context(token_form=None, revoke_forms=None, secret=None) -> dict:
 def account_page(status=200, **context):
     """The account page with its token section."""
     return render_template("auth/account.html", form=ChangePasswordForm(),
-                           **token_context(**context)), status
+                           **token_context(**context), **security_context()), status
 
 
 @bp.post("")

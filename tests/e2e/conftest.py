@@ -9,17 +9,18 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyotp
 import pytest
 from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import make_server
 
 from certtrack import create_app
 from certtrack.extensions import db
-from certtrack.services import accounts
+from certtrack.services import accounts, two_factor
 from certtrack.services.permissions import SYSTEM
 from certtrack.services.reference import load_reference
 
-from forms import PASSWORD
+from forms import PASSWORD, totp_code
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 CHROMIUM_NAMES = ("chromium", "chromium-browser")
@@ -107,8 +108,10 @@ def _live_app(folder: Path):
         db.create_all()
         load_reference()
         for account in ACCOUNTS.values():
-            accounts.create_user(SYSTEM, accounts.AccountInput.from_mapping(
+            user = accounts.create_user(SYSTEM, accounts.AccountInput.from_mapping(
                 {"committee": None, "regions": [], **account, "password": PASSWORD}))
+            if two_factor.required(user):  # staff hold an authenticator app with this secret
+                two_factor.set_known_secret(user, pyotp.random_base32())
         db.session.remove()
     return app
 
@@ -220,6 +223,8 @@ class Person:
         form = self.page.locator("main form")
         form.get_by_label("E-mail").fill(email)
         form.get_by_label("Password").fill(PASSWORD)
+        # Staff type the current code of their authenticator app; others leave it empty.
+        form.get_by_label("Authentication code").fill(totp_code(self.server.app, email))
         self.button("Sign in", form)
 
     def sign_out(self):

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, text
 
 from certtrack import create_app
 from certtrack.demo.companies import COMPANIES, demo_bin, exporter_email
-from certtrack.demo.seed import DEMO_PASSWORD, DEMO_USERS, seed_demo
+from certtrack.demo.seed import DEMO_PASSWORD, DEMO_TOTP_SECRETS, DEMO_USERS, seed_demo
 from certtrack.domain.workflow import State
 from certtrack.extensions import db
 from certtrack.models import (
@@ -32,7 +32,7 @@ from certtrack.services import audit, registrations, review
 from certtrack.services.applications import local_today
 from certtrack.services.reference import load_reference
 
-from forms import login
+from forms import login, post
 
 
 @pytest.fixture(scope="module")
@@ -157,6 +157,39 @@ def test_the_command_prints_the_logins_once(demo):
     again = demo.app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])
     assert again.exit_code == 0
     assert "already has accounts" in again.output and "phyto@demo.certtrack.kz" in again.output
+
+
+def test_the_command_prints_each_staff_login_with_its_totp_secret(demo):
+    for email, secret in DEMO_TOTP_SECRETS.items():
+        line = next(line for line in demo.output.splitlines() if f" {email}" in line)
+        assert line.endswith(f"TOTP secret {secret}")
+        with demo.app.app_context():
+            assert _user(email).has_totp and _user(email).totp_secret == secret
+    assert "exporter@demo.certtrack.kz" in demo.output
+    assert "TOTP" not in next(line for line in demo.output.splitlines()
+                              if " exporter@demo.certtrack.kz" in line)
+
+
+def test_totp_code_prints_a_code_the_sign_in_accepts(demo):
+    result = demo.app.test_cli_runner().invoke(args=["totp-code", "admin@demo.certtrack.kz"])
+    assert result.exit_code == 0, result.output
+    code = result.output.strip()
+    assert len(code) == 6 and code.isdigit()
+    client = demo.app.test_client()
+    response = post(client, "/login", {"email": "admin@demo.certtrack.kz",
+                                       "password": DEMO_PASSWORD, "code": code})
+    assert response.status_code == 302
+    assert client.get("/admin/users").status_code == 200
+    refused = demo.app.test_cli_runner().invoke(args=["totp-code", "exporter@demo.certtrack.kz"])
+    assert refused.exit_code == 1
+
+
+def test_seed_demo_refuses_outside_a_demo_machine(database_url, tmp_path):
+    app = create_app({"SECRET_KEY": "a production key", "SQLALCHEMY_DATABASE_URI": database_url,
+                      "UPLOAD_FOLDER": str(tmp_path)})
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 1
+    assert "Refusing to create demo accounts" in result.output
 
 
 def _application_ids(demo, *states: State) -> list[int]:

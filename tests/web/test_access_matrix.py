@@ -3,9 +3,9 @@
 docs/security.md items 8–10. The matrix runs on one world built per module (exporter A and B with
 their applications, inspectors of both committees and two regions, a registrar, an admin): each
 case is one request from a fresh client, so that hundreds of cases stay cheap. Sessions are
-planted as the sign-in would leave them (user id and session version); the sign-in itself is
-tested in test_auth.py. A new endpoint fails test_matrix_lists_every_endpoint_and_method until
-its row is added here.
+planted as the sign-in would leave them (user id, session version and session record); the
+sign-in itself is tested in test_auth.py. A new endpoint fails
+test_matrix_lists_every_endpoint_and_method until its row is added here.
 """
 
 from datetime import date
@@ -28,10 +28,11 @@ from certtrack.models import (
     Sample,
     User,
 )
-from certtrack.services import applications, certificates, gacc
+from certtrack.services import applications, certificates, gacc, sessions
 from certtrack.services.consignments import drafts
 from certtrack.services.inputs import ApplicationInput, BatchInput, ProductInput, RegistrationInput
 from certtrack.services.reference import load_reference
+from certtrack.services.transaction import transaction
 from certtrack.web.access import API_PREFIX
 
 from consignment_factories import WHEAT_LOT, header
@@ -68,6 +69,13 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("tokens.create", "POST"): (401,) + (422,) * 7,
     # Nobody's token: 404 whoever asks (a token is only ever its owner's).
     ("tokens.revoke", "POST"): (401,) + (404,) * 7,
+    ("auth.two_factor", "GET"): (302,) + (200,) * 7,
+    # Exporters start a set-up; staff already have a factor and are told so: both redirect.
+    ("auth.two_factor_start", "POST"): (401,) + (302,) * 7,
+    ("auth.two_factor_confirm", "POST"): (401,) + (422,) * 7,
+    ("auth.recovery_codes", "POST"): (401,) + (422,) * 7,
+    # Nobody's session: 404 whoever asks (a session is only ever its owner's to end).
+    ("auth.end_session", "POST"): (401,) + (404,) * 7,
     # Webhooks are for exporters' (and laboratories') systems; a webhook of no one is 404.
     ("webhooks.index", "GET"): (302, 200, 200, *STAFF_DENIED, 403),
     ("webhooks.index", "POST"): (401, 422, 422, *STAFF_DENIED, 403),
@@ -104,6 +112,7 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("admin.edit_user", "GET"): (302,) + (403,) * 6 + (200,),
     ("admin.edit_user", "POST"): (401,) + (403,) * 6 + (422,),
     ("admin.reset_password", "POST"): (401,) + (403,) * 6 + (422,),
+    ("admin.reset_factor", "POST"): (401,) + (403,) * 6 + (422,),
     ("dashboard.index", "GET"): (302, 403, 403, 403, 403, 403, 200, 200),
     ("notifications.index", "GET"): (302,) + (200,) * 7,
     ("notifications.mark_read", "POST"): (401,) + (302,) * 7,
@@ -159,6 +168,9 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("admin_renewal_list.categories", "GET"): (302,) + (403,) * 6 + (200,),
     ("admin_renewal_list.edit", "GET"): (302,) + (403,) * 6 + (200,),
     ("admin_renewal_list.edit", "POST"): (401,) + (403,) * 6 + (422,),
+    ("admin_market_access.products", "GET"): (302,) + (403,) * 6 + (200,),
+    ("admin_market_access.edit", "GET"): (302,) + (403,) * 6 + (200,),
+    ("admin_market_access.edit", "POST"): (401,) + (403,) * 6 + (422,),
     # Public verification and register (no sign-in). The POST checks a PDF: none is sent, 422.
     ("verify.form", "GET"): ALL_200,
     ("verify.certificate", "GET"): ALL_200,
@@ -203,6 +215,7 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("consignment_inspection.queue", "GET"): (302, 403, 403, 200, 200, 200, 403, 403),
     ("consignment_inspection.detail", "GET"): (302, 403, 403, 200, 404, 404, 403, 403),
     ("consignment_inspection.act", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
+    ("consignment_inspection.replace", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
 }
 # Bodies that change nothing for those who may post. Edit forms keep the stored value of a field
 # the POST leaves out, so they get a value off the list instead of an empty body; the submit
@@ -216,10 +229,11 @@ POST_BODIES = {
     "admin.edit_user": {"role": "nonsense"},
     "admin_limits.edit_limit": {"confidence": "nonsense"},
     "admin_renewal_list.edit": {"confidence": "nonsense"},
+    "admin_market_access.edit": {"confidence": "nonsense"},
 }
 # The verb of endpoints that serve several actions.
 VERBS = {"tokens.revoke": {"token_id": 999999}, "webhooks.disable": {"webhook_id": 999999},
-         "exporter.transition": {"verb": "submit"},
+         "exporter.transition": {"verb": "submit"}, "auth.end_session": {"session_id": "0" * 64},
          "inspector.act": {"verb": "claim"},
          "consignments.transition": {"verb": "withdraw"},
          "consignment_inspection.act": {"verb": "refuse"},
@@ -334,7 +348,7 @@ def _populate() -> SimpleNamespace:
         "failure_id": 1,
         "consignment_id": consignment.id, "lot_id": consignment.lots[0].id,
         "limit_id": db.session.scalar(select(LabLimit.id).order_by(LabLimit.id).limit(1)),
-        "category_code": "meat",
+        "category_code": "meat", "product_code": "wheat",
     }
     return SimpleNamespace(users=users, values=values)
 
@@ -366,9 +380,11 @@ def client_as(world, role: str):
         return client
     with world.app.app_context():
         user = db.session.get(User, world.users[role])
+        with transaction():
+            token = sessions.start_session(user)
         uid, version = user.id, user.session_version
     with client.session_transaction() as session:
-        session["uid"], session["sv"] = uid, version
+        session["uid"], session["sv"], session["sid"] = uid, version, token
     return client
 
 

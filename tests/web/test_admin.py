@@ -10,7 +10,7 @@ from certtrack.extensions import db
 from certtrack.models import AuditEvent, User
 
 from factories import make_user
-from forms import PASSWORD, login, post
+from forms import PASSWORD, enrol, login, post
 
 NEW_PASSWORD = "a fresh long passphrase"
 
@@ -97,7 +97,10 @@ def test_admin_creates_an_inspector_who_can_sign_in(app, admin, client):
         AuditEvent.action == "user_created", AuditEvent.object_id == user.id))
     assert event.actor_id == admin.id
     other = app.test_client()
-    login(other, user.email, NEW_PASSWORD)
+    # Staff set up their second factor at the first sign-in, before anything else.
+    assert login(other, user.email, NEW_PASSWORD).location == "/account/two-factor"
+    assert other.get("/inspector/").location == "/account/two-factor"
+    enrol(other)
     assert other.get("/inspector/").status_code == 200
 
 
@@ -128,7 +131,7 @@ def test_common_password_is_refused_for_a_new_account(admin, client):
     response = post(client, "/admin/users/new", account(password="qwerty123456"))
     assert response.status_code == 422
     assert field_error(response.get_data(as_text=True), "password") == (
-        "This password is too common; choose another.")
+        "This password appears in lists of breached passwords; choose another.")
     assert by_email("new.inspector@example.kz") is None
 
 
@@ -175,7 +178,7 @@ def test_disabled_account_is_shown_and_cannot_sign_in(app, admin, client):
     other = app.test_client()
     refused = post(other, "/login", {"email": user.email, "password": PASSWORD})
     assert refused.status_code == 422
-    assert "Invalid e-mail or password." in refused.get_data(as_text=True)
+    assert "Invalid e-mail, password or authentication code." in refused.get_data(as_text=True)
 
 
 def test_admin_cannot_disable_themself_or_drop_their_role(admin, client):
@@ -206,7 +209,7 @@ def test_password_reset_revokes_sessions_and_replaces_the_password(app, admin, c
 
 @pytest.mark.parametrize(("password", "message"), [
     ("too short", "Use at least 12 characters."),
-    ("1q2w3e4r5t6y", "This password is too common; choose another."),
+    ("1q2w3e4r5t6y", "This password appears in lists of breached passwords; choose another."),
 ])
 def test_weak_reset_password_is_refused(admin, client, password, message):
     user = make_user("exporter")

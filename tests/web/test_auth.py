@@ -12,22 +12,24 @@ from werkzeug.security import check_password_hash
 from certtrack import create_app
 from certtrack.config import DefaultConfig
 from certtrack.extensions import db
-from certtrack.models import AuditEvent, User
-from certtrack.services import accounts
+from certtrack.models import AuditEvent, LoginAttempt, User
+from certtrack.services import sign_in
 from certtrack.web import trust_proxies
 
 from factories import make_user
-from forms import PASSWORD, csrf_token, login, post, without_csrf_tokens
+from forms import PASSWORD, csrf_token, login, post, totp_code, without_csrf_tokens
 
 NEW_PASSWORD = "a longer phrase nobody guesses"
-INVALID = "Invalid e-mail or password."
+INVALID = "Invalid e-mail, password or authentication code."
+BREACHED = "This password appears in lists of breached passwords; choose another."
 HOMES = {"exporter": "/exporter/", "inspector": "/inspector/", "registrar": "/registrar/",
          "admin": "/admin/users"}
 ATTACKER_ADDRESS = "203.0.113.9"
 
 
 def attempt(client, email, password=PASSWORD, address="198.51.100.1", **data):
-    """One sign-in from the given client address."""
+    """One sign-in from the given client address (staff with their app's current code)."""
+    data.setdefault("code", totp_code(client.application, email))
     return post(client, "/login", {"email": email, "password": password, **data},
                 environ_base={"REMOTE_ADDR": address})
 
@@ -103,7 +105,7 @@ def hash_checks(monkeypatch):
         calls.append(pwhash)
         return check_password_hash(pwhash, password)
 
-    monkeypatch.setattr(accounts, "check_password_hash", counting)
+    monkeypatch.setattr(sign_in, "check_password_hash", counting)
     return calls
 
 
@@ -315,8 +317,12 @@ def test_password_change_needs_the_current_password(ctx, client):
 @pytest.mark.parametrize(("password", "message"), [
     ("short pass", "Use at least 12 characters."),
     ("x" * 129, "Use at most 128 characters."),
-    ("qwerty123456", "This password is too common; choose another."),
-    ("Q1W2E3R4T5Y6", "This password is too common; choose another."),
+    ("qwerty123456", BREACHED),
+    ("Q1W2E3R4T5Y6", BREACHED),
+    ("iloveyou1234", BREACHED),
+    ("kkkkkkkkkkkkkkkk", "This password is too easy to guess. Repeats like “aaa” are easy to "
+                        "guess. Add another word or two. Uncommon words are better. Avoid "
+                        "repeated words and characters."),
 ])
 def test_weak_new_passwords_are_refused_with_the_reason(ctx, client, password, message):
     user = make_user("exporter")
@@ -362,3 +368,31 @@ def test_disabling_an_account_revokes_its_session_at_once(app, ctx, client):
     assert revoked.status_code == 302
     assert revoked.location.startswith("/login")
     assert not db.session.get(User, user.id).is_active
+
+
+def test_the_sign_in_form_posts_per_address_are_capped_and_the_refusal_audited(app, ctx, client):
+    app.config["LOGIN_RATE_LIMIT"] = "3/minute"
+    for number in range(3):
+        assert attempt(client, f"nobody{number}@example.kz", "guess guess guess",
+                       ATTACKER_ADDRESS).status_code == 422
+    refused = attempt(client, "nobody@example.kz", "guess guess guess", ATTACKER_ADDRESS)
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 0
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "login_refused"))
+    assert event.data["kind"] == "rate"
+    assert attempt(client, "nobody@example.kz", "guess guess guess",
+                   "198.51.100.77").status_code == 422  # another address is not affected
+
+
+def test_a_throttled_sign_in_is_audited_and_logged_without_the_address(app, ctx, client):
+    user = make_user("exporter")
+    for _ in range(5):
+        attempt(client, user.email, "guess guess guess", ATTACKER_ADDRESS)
+    assert attempt(client, user.email, address=ATTACKER_ADDRESS).status_code == 429
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "login_refused"))
+    assert (event.object_id, event.data["kind"]) == (user.id, "account")
+    rows = db.session.scalars(select(LoginAttempt)).all()
+    assert [row.outcome for row in rows] == ["failed"] * 5 + ["refused"]
+    assert {row.user_id for row in rows} == {user.id}
+    assert all(ATTACKER_ADDRESS not in (row.address_hash or "") for row in rows)
+    assert len({row.address_hash for row in rows}) == 1

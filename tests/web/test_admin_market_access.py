@@ -1,0 +1,66 @@
+"""Administrators edit a product's protocol with China: the gate applies it at once, the edit
+is audited and survives a reload of the reference data; bad input keeps what was typed."""
+
+from sqlalchemy import select
+
+from certtrack.extensions import db
+from certtrack.models import AuditEvent, MarketAccess, Product
+from certtrack.services import market_access
+from certtrack.services.reference import load_reference
+
+from factories import make_user
+from forms import login, post
+
+FORM = {"protocol_status": "none", "protocol_name": "", "protocol_date": "",
+        "accepted_regions": "", "source": "GACC notice 2026 No. 12 (suspension)",
+        "confidence": "V"}
+
+
+def _admin(app, client):
+    with app.app_context():
+        make_user("admin", email="admin@example.kz")
+    login(client, "admin@example.kz")
+
+
+def test_setting_no_protocol_refuses_the_product_and_survives_a_reload(app, client):
+    _admin(app, client)
+    answer = post(client, "/admin/market-access/wheat", FORM, follow_redirects=True)
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 200
+    assert "Saved. The gate applies it from the next application or consignment." in page
+    with app.test_request_context():
+        wheat = db.session.get(Product, "wheat")
+        assert market_access.refusal(wheat) is not None
+        load_reference()
+        db.session.commit()
+        row = db.session.get(MarketAccess, ("wheat", "CN"))
+        assert (row.protocol_status, row.source) == ("none", FORM["source"])
+        event = db.session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "market_access_updated")).one()
+        assert event.data["after"]["protocol_status"] == "none"
+        assert event.data["before"]["protocol_status"] != "none"
+
+
+def test_unknown_regions_and_a_missing_protocol_name_are_refused_with_what_was_typed(app,
+                                                                                   client):
+    _admin(app, client)
+    with app.app_context():
+        before = db.session.get(MarketAccess, ("beef_frozen", "CN")).accepted_regions
+    answer = post(client, "/admin/market-access/beef_frozen", {
+        **FORM, "protocol_status": "in_force", "accepted_regions": "KZ-11 KZ-99"})
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 422
+    assert "Unknown region codes: KZ-99." in page
+    assert "Name the protocol" in page
+    assert 'value="KZ-11 KZ-99"' in page
+    with app.app_context():
+        assert db.session.get(MarketAccess, ("beef_frozen", "CN")).accepted_regions == before
+
+
+def test_the_list_shows_every_product_with_its_status(app, client):
+    _admin(app, client)
+    page = client.get("/admin/market-access/").get_data(as_text=True)
+    with app.app_context():
+        count = len(db.session.scalars(select(MarketAccess)).all())
+    assert page.count('id="product-') == count > 0
+    assert "Protocol in force" in page

@@ -1,0 +1,78 @@
+"""Replacing an issued consignment certificate (ISPM 12 section 6.1) from the inspector's page:
+a reason and a confirmation, a new number naming the original, which shows as replaced."""
+
+from sqlalchemy import select
+
+from certtrack.extensions import db
+from certtrack.models import AuditEvent, ConsignmentCertificate
+from certtrack.services.consignments import issue
+
+from consignment_factories import inspect_ready, make_consignment
+from factories import make_user
+from forms import login, post
+
+
+def _issued(app):
+    with app.app_context():
+        exporter, inspector, _registration, consignment = make_consignment()
+        inspect_ready(inspector, consignment)
+        certificate = issue.issue_consignment_certificate(inspector, consignment)
+        return inspector.email, exporter.email, consignment.id, certificate.number
+
+
+def _certificates(app):
+    with app.app_context():
+        return db.session.execute(select(ConsignmentCertificate.number,
+                                         ConsignmentCertificate.replaces_id)
+                                  .order_by(ConsignmentCertificate.id)).all()
+
+
+def test_without_confirmation_nothing_is_replaced(app, client):
+    inspector, _exporter, consignment_id, number = _issued(app)
+    login(client, inspector)
+    url = f"/inspector/consignments/{consignment_id}"
+    assert "Replace the certificate…" in client.get(url).get_data(as_text=True)
+    answer = post(client, url + "/replace", {"reason": "Wagon number corrected"})
+    assert answer.status_code == 422
+    assert "Tick the box to confirm." in answer.get_data(as_text=True)
+    assert [row.number for row in _certificates(app)] == [number]
+
+
+def test_a_confirmed_replacement_names_the_original_and_keeps_the_reason(app, client):
+    inspector, _exporter, consignment_id, number = _issued(app)
+    login(client, inspector)
+    url = f"/inspector/consignments/{consignment_id}"
+    answer = post(client, url + "/replace", {"reason": "Wagon number corrected",
+                                             "confirm": "y"}, follow_redirects=True)
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 200
+    (old, _none), (new, replaces_id) = _certificates(app)
+    assert old == number and replaces_id is not None
+    assert f"Certificate {new} replaces {number}; the exporter is told." in page
+    with app.app_context():
+        event = db.session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "consignment_certificate_issued")
+            .order_by(AuditEvent.id.desc())).first()
+        assert event.comment == "Wagon number corrected"
+        assert event.data["replaces"] == number
+    second = post(client, url + "/replace", {"reason": "Again", "confirm": "y"},
+                  follow_redirects=True)
+    assert second.status_code == 200
+    assert len(_certificates(app)) == 3  # the current one is replaced in turn, never twice
+
+
+def test_the_exporter_and_an_inspector_of_another_region_cannot_replace(app, client):
+    inspector, exporter, consignment_id, number = _issued(app)
+    with app.app_context():
+        make_user("inspector", email="far@example.kz", committee="phytosanitary",
+                  regions=["KZ-39"])
+    body = {"reason": "x", "confirm": "y"}
+    login(client, exporter)
+    assert post(client, f"/inspector/consignments/{consignment_id}/replace",
+                body).status_code == 403
+    client.get("/logout")
+    other = app.test_client()
+    login(other, "far@example.kz")
+    assert post(other, f"/inspector/consignments/{consignment_id}/replace",
+                body).status_code == 404
+    assert [row.number for row in _certificates(app)] == [number]

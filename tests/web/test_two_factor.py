@@ -1,0 +1,129 @@
+"""The second factor: required for staff, optional for exporters, codes used once, recovery
+codes single-use and stored hashed, an administrator's reset audited; the demo's known secrets."""
+
+import pyotp
+from sqlalchemy import select
+
+from certtrack.extensions import db
+from certtrack.models import AuditEvent, RecoveryCode, User
+from certtrack.services import two_factor
+
+from factories import make_user
+from forms import PASSWORD, enrol, login, post, totp_code
+
+INVALID = "Invalid e-mail, password or authentication code."
+
+
+def _sign_in(client, email, code=""):
+    return post(client, "/login", {"email": email, "password": PASSWORD, "code": code})
+
+
+def _signed_in(client) -> bool:
+    return client.get("/account").status_code == 200
+
+
+def test_staff_cannot_sign_in_with_the_password_alone(ctx, client):
+    for role in ("inspector", "registrar", "admin"):
+        user = make_user(role)
+        refused = _sign_in(client, user.email)
+        assert refused.status_code == 422
+        assert INVALID in refused.get_data(as_text=True)
+        assert _sign_in(client, user.email, "123456").status_code == 422
+        assert not _signed_in(client)
+
+
+def test_a_code_signs_in_once_only(app, ctx, client):
+    user = make_user("registrar")
+    code = totp_code(app, user.email)
+    assert _sign_in(client, user.email, code).status_code == 302
+    post(client, "/logout", csrf_url="/account")
+    replayed = _sign_in(app.test_client(), user.email, code)
+    assert replayed.status_code == 422  # ASVS 2.8.4: the same code does not work twice
+
+
+def test_an_exporter_turns_two_step_sign_in_on_and_then_needs_the_code(app, ctx, client):
+    user = make_user("exporter")
+    login(client, user.email)
+    assert "Off." in client.get("/account").get_data(as_text=True)
+    secret, codes = enrol(client)
+    assert len(codes) == 10 and len(set(codes)) == 10
+    assert "On: you sign in with a code" in client.get("/account").get_data(as_text=True)
+    stored = db.session.scalars(select(RecoveryCode.code_hash)
+                                .where(RecoveryCode.user_id == user.id)).all()
+    assert len(stored) == 10 and not set(codes) & set(stored)  # only hashes are kept
+    other = app.test_client()
+    assert _sign_in(other, user.email).status_code == 422
+    step = two_factor.current_step() + 1  # the enrolment used the current one
+    assert _sign_in(other, user.email, pyotp.TOTP(secret).generate_otp(step)).status_code == 302
+
+
+def test_the_enrolment_page_shows_a_qr_code_and_refuses_a_wrong_code(ctx, client):
+    user = make_user("exporter")
+    login(client, user.email)
+    post(client, "/account/two-factor/start", {}, csrf_url="/account/two-factor")
+    page = client.get("/account/two-factor").get_data(as_text=True)
+    assert 'src="data:image/svg+xml' in page
+    wrong = post(client, "/account/two-factor/confirm", {"code": "000000"},
+                 csrf_url="/account/two-factor")
+    assert wrong.status_code == 422
+    assert "This code does not match" in wrong.get_data(as_text=True)
+    assert not db.session.get(User, user.id).has_totp
+
+
+def test_a_recovery_code_signs_in_once(app, ctx, client):
+    user = make_user("exporter")
+    login(client, user.email)
+    _secret, codes = enrol(client)
+    first = app.test_client()
+    assert _sign_in(first, user.email, codes[0]).status_code == 302
+    assert _sign_in(app.test_client(), user.email, codes[0]).status_code == 422
+    assert _sign_in(app.test_client(), user.email, codes[1].upper()).status_code == 302
+    actions = db.session.scalars(select(AuditEvent.action).where(
+        AuditEvent.object_id == user.id, AuditEvent.action == "recovery_code_used")).all()
+    assert len(actions) == 2
+
+
+def test_an_administrator_resets_a_lost_factor_with_a_reason(app, ctx, client):
+    admin, inspector = make_user("admin"), make_user("inspector")
+    theirs = app.test_client()
+    login(theirs, inspector.email)
+    login(client, admin.email)
+    url = f"/admin/users/{inspector.id}/second-factor"
+    unconfirmed = post(client, url, {"reason": "Lost phone"}, csrf_url="/account")
+    assert unconfirmed.status_code == 422
+    assert db.session.get(User, inspector.id).has_totp
+    done = post(client, url, {"reason": "Lost phone", "confirm": "y"}, csrf_url="/account")
+    assert done.status_code == 302
+    db.session.expire_all()
+    assert not db.session.get(User, inspector.id).has_totp
+    assert not _signed_in(theirs)  # signed out everywhere
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "totp_reset"))
+    assert (event.actor_id, event.object_id, event.comment) == (admin.id, inspector.id,
+                                                                 "Lost phone")
+    # Next sign-in: the password alone, then straight to setting up a new factor.
+    again = app.test_client()
+    assert _sign_in(again, inspector.email).location == "/account/two-factor"
+    assert again.get("/inspector/").location == "/account/two-factor"
+
+
+def test_an_exporter_may_not_reset_anyones_factor(app, ctx, client):
+    inspector, exporter = make_user("inspector"), make_user("exporter")
+    login(client, exporter.email)
+    response = post(client, f"/admin/users/{inspector.id}/second-factor",
+                    {"reason": "x", "confirm": "y"})
+    assert response.status_code == 403
+    assert db.session.get(User, inspector.id).has_totp
+
+
+def test_new_recovery_codes_replace_the_old_ones(app, ctx, client):
+    user = make_user("registrar")
+    login(client, user.email)
+    old = db.session.scalars(select(RecoveryCode.code_hash)
+                             .where(RecoveryCode.user_id == user.id)).all()
+    response = post(client, "/account/two-factor/recovery-codes",
+                    {"code": totp_code(app, user.email)}, csrf_url="/account/two-factor")
+    assert response.status_code == 200
+    assert "Copy them now" in response.get_data(as_text=True)
+    new = db.session.scalars(select(RecoveryCode.code_hash)
+                             .where(RecoveryCode.user_id == user.id)).all()
+    assert len(new) == 10 and not set(old) & set(new)
