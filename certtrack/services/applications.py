@@ -4,7 +4,6 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
@@ -31,6 +30,7 @@ from certtrack.services.audit import record_event
 from certtrack.services.corrections import resolve_open_requests
 from certtrack.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from certtrack.services.inputs import ApplicationInput, ProductInput
+from certtrack.services.local_dates import format_moment
 from certtrack.services.permissions import (
     application_scope,
     can_see_application,
@@ -282,7 +282,7 @@ def _conflict_message(application_id: int) -> str:
     if event is None or event.actor is None:
         return stale_message()
     return _("%(who)s changed this application at %(when)s. Reload the page to see it.",
-             who=event.actor.full_name, when=format_datetime(event.at, "short"))
+             who=event.actor.full_name, when=format_moment(event.at))
 
 
 def _check_version(application: Application, version) -> None:

@@ -16,6 +16,7 @@ from certtrack.services.applications import apply_transition, local_today
 from certtrack.services.errors import ValidationFailed
 from certtrack.services.laboratory import plain, to_domain_result, valid_until
 from certtrack.services.limits import limits_for_products, to_domain_limit
+from certtrack.services.local_dates import format_day
 from certtrack.services.notifications import enterprise_users, exporter_link, notify
 from certtrack.services.permissions import require_inspector
 from certtrack.services.transaction import transaction
@@ -106,8 +107,8 @@ def _blocker_message(blocker: compliance.Blocker, row: LabResult | None, counts:
         return _("No valid, compliant result for %(parameter)s.", parameter=blocker.parameter)
     if blocker.code == "expired_result":
         return _("The %(parameter)s result of %(tested)s expired on %(until)s; it does not count.",
-                 parameter=blocker.parameter, tested=row.tested_on.isoformat(),
-                 until=valid_until(row).isoformat())
+                 parameter=blocker.parameter, tested=format_day(row.tested_on),
+                 until=format_day(valid_until(row)))
     if blocker.code == "non_compliant_result":
         return _("%(parameter)s is not compliant. %(detail)s", parameter=blocker.parameter,
                  detail=describe_result(row))

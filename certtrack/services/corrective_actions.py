@@ -17,6 +17,7 @@ from certtrack.services.audit import record_event
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
 from certtrack.services.inputs import CorrectiveActionInput
 from certtrack.services.inspections import findings_of
+from certtrack.services.local_dates import LocalDate
 from certtrack.services.notifications import enterprise_users, exporter_link, inspector_link, notify
 from certtrack.services.permissions import require_inspector, require_owner
 from certtrack.services.transaction import stale_message, transaction
@@ -70,7 +71,7 @@ def require_corrective_actions(actor: User, application: Application,
                          data={"findings": {str(f.id): f.due_date.isoformat() for f in findings}})
         notify(enterprise_users(application.enterprise_id), "corrective_actions",
                _l("Corrective actions are required for application %(ref)s by %(date)s.",
-                 ref=application.reference, date=latest.strftime("%d.%m.%Y")),
+                 ref=application.reference, date=LocalDate(latest)),
                exporter_link(application))
     return latest
 

@@ -15,6 +15,7 @@ from certtrack.services.applications import apply_transition, local_today
 from certtrack.services.audit import record_event
 from certtrack.services.errors import ValidationFailed
 from certtrack.services.inputs import FindingInput
+from certtrack.services.local_dates import LocalDate
 from certtrack.services.notifications import enterprise_users, exporter_link, inspector_link, notify
 from certtrack.services.permissions import require_inspector
 from certtrack.services.reference import working_calendar
@@ -112,7 +113,7 @@ def _working_day_errors(scheduled_for: date, outside_hours: bool,
         return {}
     return {"scheduled_for": [_(
         "%(date)s is a weekend day or a public holiday. Choose a working day, or tick "
-        "“Outside working hours” and say why.", date=scheduled_for.strftime("%d.%m.%Y"))]}
+        "“Outside working hours” and say why.", date=LocalDate(scheduled_for))]}
 
 
 def _schedule_errors(mode, scheduled_for, team, inspector_ids, outside_hours: bool = False,
@@ -161,7 +162,7 @@ def schedule_inspection(actor: User, application: Application, mode: str,
                                "outside_working_hours": reason or None})
         message = _l("An inspection (%(mode)s) of application %(ref)s is scheduled for %(date)s.",
                     mode=MODE_NAMES[mode], ref=application.reference,
-                    date=scheduled_for.strftime("%d.%m.%Y"))
+                    date=LocalDate(scheduled_for))
         notify(enterprise_users(application.enterprise_id), "inspection_scheduled", message,
                exporter_link(application))
         notify([u for u in team if u.id != actor.id], "inspection_scheduled", message,

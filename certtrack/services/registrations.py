@@ -37,6 +37,7 @@ from certtrack.services.applications import (
 from certtrack.services.audit import record_event
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
 from certtrack.services.inputs import StatusChangeInput
+from certtrack.services.local_dates import LocalDate, format_day, format_moment
 from certtrack.services.notifications import enterprise_users, link, notify
 from certtrack.services.permissions import (
     SYSTEM,
@@ -178,7 +179,7 @@ def _conflict_message(registration_id: int) -> str:
         return stale_message()
     who = event.actor.full_name if event.actor is not None else _("The daily job")
     return _("%(who)s changed this registration at %(when)s. Reload the page to see it.",
-             who=who, when=event.at.strftime("%Y-%m-%d %H:%M UTC"))
+             who=who, when=format_moment(event.at))
 
 
 def _target(actor, source: RegistrationStatus, action: RegistrationAction, comment: str):
@@ -244,7 +245,7 @@ def _resume(registration: Registration, data: StatusChangeInput):
     start = registration.suspended_from
     if not errors and start is not None and data.products_produced_from < start:
         errors["products_produced_from"] = [_("This date cannot be before the suspension "
-                                              "started (%(date)s).", date=start.isoformat())]
+                                              "started (%(date)s).", date=format_day(start))]
     return errors, {"products_produced_from": data.products_produced_from,
                     "suspended_until": None}
 
@@ -317,8 +318,9 @@ def notify_status(registration: Registration, action: RegistrationAction,
            messages[action], link("exporter.registrations"), dedupe_key=dedupe_key)
 
 
-def _iso(value: date | None) -> str:
-    return value.isoformat() if value is not None else "—"
+def _iso(value: date | None) -> LocalDate:
+    """A date of a notification, written in its recipient's language."""
+    return LocalDate(value)
 
 
 def _renewal_refusal(registration: Registration, today: date) -> str | None:
@@ -329,9 +331,9 @@ def _renewal_refusal(registration: Registration, today: date) -> str | None:
         return _("Under GACC Order 280 this category is renewed automatically; no application "
                  "is needed.")
     if status.state == "upcoming":
-        return _("The renewal window opens on %(date)s.", date=status.window[0].isoformat())
+        return _("The renewal window opens on %(date)s.", date=format_day(status.window[0]))
     if status.state == "closed":
-        return _("The renewal window closed on %(date)s.", date=status.window[1].isoformat())
+        return _("The renewal window closed on %(date)s.", date=format_day(status.window[1]))
     existing = open_renewal_application(registration)
     if existing is not None:
         return _("A renewal application is already in progress: %(ref)s.",

@@ -12,6 +12,7 @@ from certtrack.models import Registration, User
 from certtrack.services.audit import record_event
 from certtrack.services.certificates import current_certificate
 from certtrack.services.errors import Conflict
+from certtrack.services.local_dates import LocalDate
 from certtrack.services.notifications import enterprise_users, link, notify
 from certtrack.services.permissions import SYSTEM
 from certtrack.services.registrations import LIVE_STATUSES
@@ -45,14 +46,14 @@ def _tell(registration: Registration, valid_from: date, valid_to: date) -> None:
     number, key = registration.china_number, f"renewed:{registration.id}:{valid_to.isoformat()}"
     notify(enterprise_users(registration.enterprise_id), "renewed", _l(
         "China registration %(number)s was renewed automatically under GACC Order 280: valid "
-        "from %(start)s to %(end)s.", number=number, start=valid_from.isoformat(),
-        end=valid_to.isoformat()), link("exporter.registrations"), dedupe_key=key)
+        "from %(start)s to %(end)s.", number=number, start=LocalDate(valid_from),
+        end=LocalDate(valid_to)), link("exporter.registrations"), dedupe_key=key)
     if current_certificate(registration.id) is None:
         return
     notify(_registrars(), "renewed", _l(
         "China registration %(number)s was renewed automatically until %(end)s; its certificate "
         "of export eligibility still shows the old validity: issue a replacement.",
-        number=number, end=valid_to.isoformat()),
+        number=number, end=LocalDate(valid_to)),
         link("registrar.registration", registration_id=registration.id), dedupe_key=key)
 
 

@@ -31,6 +31,7 @@ from certtrack.services import pagination
 from certtrack.services.applications import apply_transition, latest_documents, local_today
 from certtrack.services.audit import record_event
 from certtrack.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from certtrack.services.local_dates import LocalDate
 from certtrack.services.notifications import enterprise_users, exporter_link, inspector_link, notify
 from certtrack.services.permissions import (
     application_scope,
@@ -260,12 +261,36 @@ def review_document(actor: User, application: Application, document_id: int,
     if decision == "rejected" and not comment:
         raise ValidationFailed({"comment": [_("Say what is wrong with the document.")]})
     with transaction():
-        document.review_status, document.review_comment = decision, comment
-        document.reviewed_by_id, document.reviewed_at = actor.id, utcnow()
-        record_event(actor, f"document_{decision}", object_type="document",
-                     object_id=document.id, application_id=application.id, comment=comment,
-                     data={"type": document.document_type_code, "version": document.version})
+        _decide(actor, application, document, decision, comment)
     return document
+
+
+def _decide(actor: User, application: Application, document: Document, decision: str,
+            comment: str) -> None:
+    """Record one decision on a document and its audit row (no commit)."""
+    document.review_status, document.review_comment = decision, comment
+    document.reviewed_by_id, document.reviewed_at = actor.id, utcnow()
+    record_event(actor, f"document_{decision}", object_type="document",
+                 object_id=document.id, application_id=application.id, comment=comment,
+                 data={"type": document.document_type_code, "version": document.version})
+
+
+def accept_remaining_documents(actor: User, application: Application) -> list[Document]:
+    """Accept, in one go, every latest document not decided yet; one audit row each.
+
+    :raise IllegalTransition: the application is not under review (stale page).
+    :raise ValidationFailed: no document is left to decide.
+    """
+    require_inspector(actor, application)
+    if application.state != State.under_review:
+        raise IllegalTransition(application.state, "review_document", actor.role, defined=False)
+    pending = [d for d in reviewable_documents(application) if d.review_status == "pending"]
+    if not pending:
+        raise ValidationFailed({"": [_("Every document already has a decision.")]})
+    with transaction():
+        for document in pending:
+            _decide(actor, application, document, "accepted", "")
+    return pending
 
 
 def default_response_deadline() -> date:
@@ -305,7 +330,7 @@ def return_for_corrections(actor: User, application: Application, deficiencies: 
                          data={"deadline": response_deadline.isoformat(), "items": len(items)})
         notify(enterprise_users(application.enterprise_id), "returned",
                _l("Application %(ref)s was returned for corrections. Please respond by %(date)s.",
-                 ref=application.reference, date=response_deadline.strftime("%d.%m.%Y")),
+                 ref=application.reference, date=LocalDate(response_deadline)),
                exporter_link(application))
     return request
 

@@ -7,7 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from certtrack.domain.workflow import Role
 from certtrack.services import notifications as notification_service
 from certtrack.web import access, bounds, consignment_labels, errors, labels, limits, templating
-from certtrack.web.forms import BaseForm
+from certtrack.web.forms import BaseForm, failed_forms, forget_forms
 
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # No page uses these browser features: refuse them to every page and anything it embeds.
@@ -125,6 +125,7 @@ def _hooks(app) -> None:
     trust_proxies(app)
     app.url_map.converters["id"] = bounds.IdConverter
     app.before_request(bounds.refuse_hostile_input)
+    app.before_request(forget_forms)
     app.before_request(access.load_signed_in_user)
     app.before_request(access.require_login)
     app.before_request(access.require_second_factor)
@@ -145,7 +146,7 @@ def _template_helpers(app) -> None:
         state_badge=templating.state_badge,
         csrf_token=csrf_token, working_days_since=templating.working_days_since,
         is_overdue=templating.is_overdue, holiday_data_missing=templating.holiday_data_missing,
-        get_locale=get_locale,
+        get_locale=get_locale, failed_forms=failed_forms,
     )
     app.jinja_env.filters.update(
         date=templating.format_date, datetime=templating.format_datetime,

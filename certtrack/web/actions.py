@@ -8,29 +8,26 @@ view of their own (a page whose body is the form: `perform.show()`).
 """
 
 from flask import request, url_for
-from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from certtrack.domain.workflow import Action, RegistrationAction
 from certtrack.services import (
-    applications,
     certificates,
     conclusions,
     corrective_actions,
-    documents,
     dossiers,
-    enterprises,
     gacc,
     inspections,
     laboratory,
-    market_access,
     quarantine,
     registrations,
     review,
 )
+from certtrack.services.local_dates import format_day
 from certtrack.services.permissions import can_act
-from certtrack.web import exporter_forms, labels
+from certtrack.web import labels
 from certtrack.web.certificate_forms import ReplaceForm, RevokeCertificateForm
 from certtrack.web.forms import ActionForm
 from certtrack.web.panels import laboratory as lab_panel
@@ -47,7 +44,6 @@ from certtrack.web.registrar_forms import (
 from certtrack.web.review_forms import (
     AssignForm,
     DocumentReviewForm,
-    EvidenceForm,
     FindingForm,
     FindingVerificationForm,
     MeasurementForm,
@@ -70,30 +66,32 @@ def _button(call, success, **options) -> WebAction:
                      success, flash_denied=True, path=BUTTON, **options)
 
 
-def _inspector(form, call, success, key: str, path: str | None = None) -> WebAction:
-    """An inspector's form on the application; a refusal of the rules flashes and redirects."""
-    return WebAction(form, call, success, key=key, flash_denied=True, path=path)
-
-
-def _upload(form):
-    """The uploaded file of a validated form, as (stream, name)."""
-    return form.file.data.stream, form.file.data.filename
+def _inspector(form, call, success, key: str, path: str | None = None,
+               anchor: str | None = None, **options) -> WebAction:
+    """An inspector's form on the application; a refusal of the rules flashes and redirects.
+    The page returns to the section `anchor`, by default the action's own (`action-<key>`)."""
+    return WebAction(form, call, success, key=key, flash_denied=True, path=path,
+                     anchor=anchor or f"action-{key}", **options)
 
 
 REVIEW = {
     "claim": _button(review.claim_application, _l("The application is now assigned to you."),
-                     key="claim"),
+                     key="claim", anchor="review"),
     "start_review": _button(review.start_review, _l("The completeness check has started."),
-                            key="start_review"),
+                            key="start_review", anchor="action-start_review"),
     "verify_corrective_actions": _button(
         corrective_actions.verify_corrective_actions, _l("The corrective actions are verified."),
-        key="verify_corrective_actions"),
+        key="verify_corrective_actions", anchor="action-verify_corrective_actions"),
+    "accept_remaining": _button(
+        review.accept_remaining_documents, lambda accepted: ngettext(
+            "%(num)d document was accepted.", "%(num)d documents were accepted.", len(accepted)),
+        refusal=Refusal.flash, anchor="completeness"),
     "review_document": _inspector(
         _form(DocumentReviewForm),
         lambda user, a, f, document_id: review.review_document(
             user, a, document_id, f.decision.data, f.comment.data),
         _l("The document decision was recorded."), "document_{document_id}",
-        "/documents/<id:document_id>/review"),
+        "/documents/<id:document_id>/review", anchor="document-{document_id}"),
     "return_for_corrections": _inspector(
         _form(ReturnForm),
         lambda user, a, f: review.return_for_corrections(
@@ -102,7 +100,8 @@ REVIEW = {
         "/return"),
     "reject": _inspector(
         _form(RejectForm), lambda user, a, f: review.reject_application(user, a, f.reason.data),
-        _l("The application was rejected."), "reject", "/reject"),
+        _l("The application was rejected."), "reject", "/reject", needs_reason=True,
+        confirm=labels.CONSEQUENCES["reject"]),
     "schedule_inspection": _inspector(
         _form(ScheduleForm),
         lambda user, a, f: inspections.schedule_inspection(
@@ -114,12 +113,13 @@ REVIEW = {
     "add_finding": _inspector(
         _form(FindingForm), lambda user, a, f: inspections.add_finding(
             user, a, inspections.FindingInput.from_mapping(f.data)),
-        _l("The finding was recorded."), "finding", "/findings"),
+        _l("The finding was recorded."), "finding", "/findings", anchor="add-finding"),
     "record_measurement": _inspector(
         _form(MeasurementForm),
         lambda user, a, f: quarantine.record_measurement(
             user, a, quarantine.MeasurementInput.from_mapping(f.data)),
-        _l("The measurement was recorded."), "measurement", "/measurements"),
+        _l("The measurement was recorded."), "measurement", "/measurements",
+        anchor="add-measurement"),
     "record_inspection": _inspector(
         lambda a, formdata: record_inspection_form(inspections.checklist_for(a), formdata),
         lambda user, a, f: inspections.record_inspection(
@@ -136,14 +136,14 @@ REVIEW = {
         lambda user, a, f, finding_id: corrective_actions.verify_finding(
             user, a, finding_id, f.decision.data == "close", f.comment.data),
         _l("The finding decision was recorded."), "finding_{finding_id}",
-        "/findings/<id:finding_id>/verify"),
+        "/findings/<id:finding_id>/verify", anchor="finding-{finding_id}"),
 }
 
 ASSIGNMENT = {
     "assign": _inspector(
         _form(AssignForm),
         lambda user, a, f: review.assign_inspector(user, a, f.inspector_id.data),
-        _l("The inspector was assigned and notified."), "assign", "/assign"),
+        _l("The inspector was assigned and notified."), "assign", "/assign", anchor="review"),
 }
 
 
@@ -158,7 +158,7 @@ LABORATORY = {
         lab_panel.sample_form, lambda user, a, f: laboratory.record_sample(
             user, a, laboratory.SampleInput.from_mapping(f.data)),
         lambda sample: _("Sample %(code)s was recorded.", code=sample.code), key="sample_form",
-        path="/samples"),
+        path="/samples", anchor="panel-laboratory"),
     # The target is (application, sample); the result page shows itself again.
     "record_result": WebAction(
         lambda target, formdata: lab_panel.result_form(target.sample, formdata),
@@ -170,38 +170,39 @@ LABORATORY = {
         lambda user, a, f: laboratory.send_to_lab(user, a, f.comment.data or ""),
         lambda sent: ngettext("%(num)d sample was sent to the laboratory.",
                               "%(num)d samples were sent to the laboratory.", len(sent)),
-        refusal=Refusal.flash, path="/send-to-lab"),
+        refusal=Refusal.flash, path="/send-to-lab", anchor="panel-laboratory"),
     "record_lab_results": WebAction(
         _form(ActionForm),
         lambda user, a, f: laboratory.record_lab_results(user, a, f.comment.data or ""),
         _l("Laboratory testing is complete; the exporter was notified."), refusal=Refusal.flash,
-        path="/lab-results-complete"),
+        path="/lab-results-complete", anchor="panel-conclusion"),
     "conclude_positive": WebAction(
         _form(lab_panel.ConclusionForm),
         lambda user, a, f: conclusions.conclude_positive(user, a, f.conclusion.data or ""),
         _l("The positive conclusion was recorded."), key="conclusion_form",
-        refusal=Refusal.flash, path="/conclusion/positive"),
+        refusal=Refusal.flash, path="/conclusion/positive", anchor="panel-conclusion"),
     "conclude_negative": WebAction(
         _form(lab_panel.NegativeConclusionForm),
         lambda user, a, f: conclusions.conclude_negative(user, a, f.comment.data or ""),
         _l("The negative conclusion was recorded."), key="negative_form",
-        path="/conclusion/negative"),
+        path="/conclusion/negative", anchor="panel-conclusion",
+        confirm=labels.CONSEQUENCES["conclude_negative"]),
 }
 
 
-def _decision(action: Action, form_class, call, entries, success) -> WebAction:
+def _decision(action: Action, form_class, call, entries, success, **options) -> WebAction:
     """A GACC decision: its own page, shown only while the application awaits it; `entries`
     is the service's input class, built from the form's data."""
     return WebAction(lambda a, formdata: form_class(formdata, obj=a),
                      lambda user, a, f: call(user, a, entries.from_mapping(f.data)), success,
                      key="form",
-                     guard=lambda user, a: can_act(user, action, a))
+                     guard=lambda user, a: can_act(user, action, a), **options)
 
 
 def _registration_message(registration) -> str:
     return _("Registration %(number)s recorded, valid from %(start)s to %(end)s; the exporter "
              "is told.", number=registration.china_number,
-             start=format_date(registration.valid_from), end=format_date(registration.valid_to))
+             start=format_day(registration.valid_from), end=format_day(registration.valid_to))
 
 
 def _batch(user, _target, form):
@@ -216,7 +217,7 @@ REGISTRAR = {
         lambda user, _t, f: gacc.recommend(user, f.application_id.data, f.comment.data or ""),
         lambda chosen: ngettext("%(num)d application recommended to GACC.",
                                 "%(num)d applications recommended to GACC.", len(chosen)),
-        key="recommend"),
+        key="recommend", anchor="to-recommend"),
     "submit_batch": WebAction(
         _form(BatchForm), _batch, lambda batch: _("Batch %(ref)s sent to GACC.",
                                                   ref=batch.reference),
@@ -226,8 +227,8 @@ REGISTRAR = {
         _l("GACC's request is recorded; the exporter and the inspector are told.")),
     "record_gacc_refusal": _decision(
         Action.record_gacc_refusal, GaccRefusalForm, gacc.record_gacc_refusal,
-        gacc.GaccRefusalInput,
-        _l("GACC's refusal is recorded.")),
+        gacc.GaccRefusalInput, _l("GACC's refusal is recorded."),
+        confirm=labels.CONSEQUENCES["record_gacc_refusal"]),
     "record_registration": _decision(
         Action.record_registration, RegistrationForm, gacc.record_registration,
         gacc.RegistrationInput,
@@ -248,7 +249,8 @@ def _lifecycle(verb: RegistrationAction) -> WebAction:
     return WebAction(_form(LIFECYCLE_FORMS[verb]), change, lambda registration: _(
         "The registration is now: %(status)s.",
         status=str(labels.label(labels.REGISTRATION_STATUSES, registration.status))),
-        key=str(verb), path=BUTTON)
+        key=str(verb), path=BUTTON, confirm=labels.CONSEQUENCES.get(str(verb)),
+        needs_reason=str(verb) in labels.REGISTRATION_CONSEQUENCES)
 
 
 REGISTRATION = {str(verb): _lifecycle(verb) for verb in RegistrationAction}
@@ -268,14 +270,16 @@ CERTIFICATES = {
     "replace": WebAction(
         _form(ReplaceForm), _replacement, lambda new: _(
             "Certificate %(new)s replaces %(old)s.", new=new.number, old=new.replaces.number),
-        key="form", refusal=Refusal.form_or_back),
+        key="form", refusal=Refusal.form_or_back, needs_reason=True,
+        confirm=labels.CONSEQUENCES["certificate.replace"]),
     "revoke": WebAction(
         _form(RevokeCertificateForm),
         lambda user, certificate, f: certificates.revoke_certificate(user, certificate,
                                                                      f.reason.data),
         lambda certificate: _("Certificate %(number)s is revoked; the exporter is told.",
                               number=certificate.number),
-        key="form", refusal=Refusal.form_or_back),
+        key="form", refusal=Refusal.form_or_back, needs_reason=True,
+        confirm=labels.CONSEQUENCES["certificate.revoke"]),
     # Before the recommendation there is nothing to put in a dossier: flashed, not a 403 page.
     "regenerate_application_dossier": WebAction(
         _form(ActionForm), lambda user, a, _f: dossiers.regenerate(user, application=a),
@@ -285,104 +289,4 @@ CERTIFICATES = {
         _form(ActionForm), lambda user, batch, _f: dossiers.regenerate(user, batch=batch),
         lambda dossier: _("Version %(version)d of the dossier is stored.",
                           version=dossier.version)),
-}
-
-
-def _create(form, create, entries, success, **options) -> WebAction:
-    """A page whose body is the form of a new object: `create(user, entries)`, the service's
-    input class `entries` built from the form's data."""
-    return WebAction(form, lambda user, _none, f: create(user, entries.from_mapping(f.data)),
-                     success, key="form", **options)
-
-
-def _edit(form, update, entries, success) -> WebAction:
-    """A page whose body is the form of an existing object: `update(user, target, entries)`."""
-    return WebAction(form, lambda user, target, f: update(user, target,
-                                                         entries.from_mapping(f.data)),
-                     success, key="form")
-
-
-def _application_url(_target, application) -> str:
-    return url_for("exporter.application", application_id=application.id)
-
-
-def _evidence(user, application, form, finding_id):
-    stream, name = _upload(form)
-    return corrective_actions.submit_corrective_evidence(
-        user, application, finding_id, stream, name, form.note.data)
-
-
-def _document(user, application, form):
-    stream, name = _upload(form)
-    documents.upload_document(user, application, form.document_type.data, stream, name)
-    return name
-
-
-def _submitted(deadline) -> str:
-    return _("The application was submitted. The inspection checks its completeness by "
-             "%(date)s.", date=deadline.strftime("%d.%m.%Y"))
-
-
-
-def _product_added(line):
-    """The success message of an added product, a warning when China allows it on trial only."""
-    warning = market_access.warning(line.product)
-    if warning:
-        return _("The product was added.") + " " + warning, "warning"
-    return _("The product was added.")
-
-EXPORTER = {
-    "register_enterprise": _create(
-        exporter_forms.enterprise_form, enterprises.register_enterprise,
-        enterprises.EnterpriseInput,
-        _l("Your enterprise is registered. Now add an establishment."),
-        then=lambda _e, _r: url_for("exporter.new_establishment")),
-    "edit_enterprise": _edit(exporter_forms.enterprise_form, enterprises.update_enterprise,
-                             enterprises.EnterpriseInput,
-                             _l("The enterprise profile was saved.")),
-    "new_establishment": _create(exporter_forms.establishment_form, enterprises.add_establishment,
-                                 enterprises.EstablishmentInput,
-                                 _l("The establishment was added.")),
-    "edit_establishment": _edit(exporter_forms.establishment_form,
-                                enterprises.update_establishment,
-                                enterprises.EstablishmentInput,
-                                _l("The establishment was saved.")),
-    "new_application": _create(
-        exporter_forms.application_form, applications.create_application,
-        applications.ApplicationInput,
-        _l("Draft saved. Add products and documents, then submit."), then=_application_url),
-    "edit_application": _edit(exporter_forms.application_form, applications.update_application,
-                              applications.ApplicationInput,
-                              _l("The application was saved.")),
-    "add_product": WebAction(
-        exporter_forms.product_form, lambda user, a, f: applications.add_product(
-            user, a, applications.ProductInput.from_mapping(f.data)),
-        _product_added, key="product", path="/products"),
-    "remove_product": WebAction(
-        _form(ActionForm),
-        lambda user, a, _f, line_id: applications.remove_product(user, a, line_id),
-        _l("The product was removed."), refusal=Refusal.flash,
-        path="/products/<id:line_id>/delete"),
-    "upload_document": WebAction(
-        exporter_forms.document_form, _document,
-        lambda name: _("“%(name)s” was uploaded.", name=documents.display_name(name)),
-        key="document", path="/documents"),
-    "submit": WebAction(
-        _form(ActionForm),
-        lambda user, a, f: applications.submit_application(user, a, f.version.data),
-        _submitted, refusal=Refusal.flash, path=BUTTON),
-    "withdraw": WebAction(
-        _form(ActionForm), lambda user, a, f: applications.withdraw_application(
-            user, a, f.comment.data or "", f.version.data),
-        _l("The application was withdrawn."), refusal=Refusal.flash, path=BUTTON),
-    "submit_evidence": WebAction(
-        _form(EvidenceForm), _evidence,
-        _l("The evidence was uploaded; the inspector will verify it."),
-        key="evidence_{finding_id}", path="/findings/<id:finding_id>/evidence"),
-    "renew": WebAction(
-        _form(ActionForm), lambda user, registration, _f: registrations.start_renewal(
-            user, registration),
-        lambda draft: _("Renewal application %(ref)s started with the products of the "
-                        "registration: add the documents, then submit.", ref=draft.reference),
-        refusal=Refusal.back, then=_application_url),
 }

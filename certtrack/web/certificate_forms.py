@@ -2,7 +2,7 @@
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, FileField, StringField, TextAreaField
+from wtforms import FileField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from certtrack.web.forms import BaseForm
@@ -63,7 +63,3 @@ class RevokeCertificateForm(BaseForm):
                            validators=[DataRequired(), Length(max=2000)],
                            description=_l("The exporter reads it; the public verification page "
                                           "shows the certificate as revoked."))
-    confirm = BooleanField(_l("I confirm: this certificate verifies as revoked at once, and "
-                              "this cannot be undone."),
-                           validators=[DataRequired(_l("Tick the box to confirm the "
-                                                       "revocation."))])

@@ -6,7 +6,6 @@ reasons on the form of the button (422). Kept beside `actions.py` for the module
 """
 
 from flask import url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -19,7 +18,9 @@ from certtrack.services.consignments.inputs import (
     TreatmentInput,
     from_mapping,
 )
+from certtrack.services.local_dates import format_day
 from certtrack.web import consignment_forms as cforms
+from certtrack.web import labels
 from certtrack.web.forms import ActionForm
 from certtrack.web.perform import BUTTON, Refusal, WebAction
 
@@ -56,7 +57,7 @@ def _document(user, consignment, form):
 
 def _submitted(deadline) -> str:
     return _("The consignment was submitted. The certificate is due by %(date)s.",
-             date=format_date(deadline))
+             date=format_day(deadline))
 
 
 def _issued(certificate) -> str:
@@ -74,22 +75,24 @@ CONSIGNMENT = {
             user, c, _header(f)), _l("The consignment was saved."), key="form",
         guard=lambda _user, c: c.state == "draft", then=lambda c, _result: _detail_url(c)),
     "add_lot": WebAction(cforms.lot_form, lambda user, c, f: drafts.add_lot(user, c, _lot(f)),
-                         _l("The lot was added."), key="lot", path="/lots"),
+                         _l("The lot was added."), key="lot", path="/lots",
+                         anchor="add-lot"),
     "remove_lot": WebAction(
         _form(ActionForm), lambda user, c, _f, lot_id: drafts.remove_lot(user, c, lot_id),
         _l("The lot was removed."), refusal=Refusal.flash, flash_denied=True,
-        path="/lots/<id:lot_id>/delete"),
+        path="/lots/<id:lot_id>/delete", anchor="add-lot"),
     "upload_document": WebAction(
         cforms.document_form, _document,
         lambda row: _("“%(name)s” was uploaded.", name=row.original_name), key="document",
-        path="/documents"),
+        path="/documents", anchor="documents"),
     "submit": WebAction(
         _form(ActionForm), lambda user, c, f: drafts.submit_consignment(user, c, f.version.data),
         _submitted, key="submit", path=BUTTON),
     "withdraw": WebAction(
         _form(cforms.ReasonForm), lambda user, c, f: drafts.withdraw_consignment(
             user, c, f.reason.data, f.version.data),
-        _l("The consignment was withdrawn."), key="withdraw", path=BUTTON),
+        _l("The consignment was withdrawn."), key="withdraw", path=BUTTON, needs_reason=True,
+        confirm=labels.CONSEQUENCES["consignment.withdraw"]),
 }
 
 # The inspector's steps, named by the last part of their address (`<consignment>/<verb>`).
@@ -97,18 +100,19 @@ INSPECTION = {
     "start_inspection": WebAction(
         _form(ActionForm), lambda user, c, f: inspection.start_inspection(
             user, c, f.version.data), _l("The inspection has started."), refusal=Refusal.flash,
-        path=BUTTON),
+        path=BUTTON, anchor="inspection"),
     "inspection": WebAction(
         cforms.inspection_form, lambda user, c, f: inspection.record_inspection(
             user, c, _inspection(f)), _l("The inspection was recorded."), key="inspection",
         flash_denied=True, path=BUTTON),
     "lab": WebAction(
         cforms.lab_form, lambda user, c, f: inspection.record_lab_result(user, c, _lab_input(f)),
-        _l("The laboratory result was recorded."), key="lab", flash_denied=True, path=BUTTON),
+        _l("The laboratory result was recorded."), key="lab", flash_denied=True, path=BUTTON,
+        anchor="laboratory"),
     "treatment": WebAction(
         cforms.treatment_form, lambda user, c, f: inspection.add_treatment(
             user, c, _treatment(f)), _l("The treatment was recorded."), key="treatment",
-        flash_denied=True, path=BUTTON),
+        flash_denied=True, path=BUTTON, anchor="treatments"),
     "declarations": WebAction(
         cforms.declarations_form, lambda user, c, f: inspection.set_declarations(
             user, c, f.codes.data or []), _l("The declarations were saved."),
@@ -117,14 +121,15 @@ INSPECTION = {
         _form(cforms.ReasonForm), lambda user, c, f: inspection.refuse_consignment(
             user, c, f.reason.data, f.version.data),
         _l("The certificate was refused; the exporter reads the reason."), key="refuse",
-        path=BUTTON),
+        path=BUTTON, needs_reason=True, confirm=labels.CONSEQUENCES["consignment.refuse"]),
     # ISPM 12 section 6.1: a new number naming the original, which becomes "replaced".
     "replace": WebAction(
         _form(cforms.ReasonForm), lambda user, c, f: issue.replace_consignment_certificate(
             user, issue.current_certificate(c), f.reason.data),
         lambda new: _("Certificate %(new)s replaces %(old)s; the exporter is told.",
                       new=new.number, old=new.replaces.number),
-        key="replace", flash_denied=True, path="/replace"),
+        key="replace", flash_denied=True, path="/replace", needs_reason=True,
+        confirm=labels.CONSEQUENCES["certificate.replace"]),
     "issue": WebAction(
         _form(ActionForm), lambda user, c, f: issue.issue_consignment_certificate(
             user, c, f.version.data), _issued, key="issue", path=BUTTON),

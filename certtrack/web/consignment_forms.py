@@ -4,7 +4,6 @@ from flask import g
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    BooleanField,
     DateField,
     DecimalField,
     FileField,
@@ -105,13 +104,11 @@ class DeclarationsForm(BaseForm):
 
 
 class ReasonForm(BaseForm):
-    """An irreversible step: a required reason and an explicit confirmation."""
+    """An irreversible step: a required reason (the action table adds the confirmation)."""
 
     version = HiddenField()
     reason = TextAreaField(_l("Reason"), validators=[
         DataRequired(message=_l("Please give a reason.")), Length(max=4000)])
-    confirm = BooleanField(_l("I confirm: this cannot be undone."), validators=[
-        DataRequired(message=_l("Tick the box to confirm."))])
 
 
 def _locale() -> str:

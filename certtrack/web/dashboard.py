@@ -14,7 +14,7 @@ bp.before_request(roles_required(Role.registrar, Role.admin))
 @bp.get("/dashboard")
 def index():
     figures = dashboard.overview(g.user)
-    weeks = [(format_date(monday, "short"), count)
+    weeks = [(format_date(monday), count)
              for monday, count in figures["certificates_per_week"]]
     return render_template("dashboard/index.html", figures=figures, weeks=weeks,
                            regions={r.code: r for r in reference.regions()},

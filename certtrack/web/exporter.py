@@ -8,8 +8,8 @@ from certtrack.services import applications, certificates, enterprises, name_cha
 from certtrack.services.registrations import exporter_overview, get_registration
 from certtrack.web import pages
 from certtrack.web.access import roles_required
-from certtrack.web.actions import EXPORTER
 from certtrack.web.bounds import page_number
+from certtrack.web.exporter_actions import EXPORTER
 from certtrack.web.perform import Page, perform, register_actions, show
 
 bp = Blueprint("exporter", __name__, url_prefix="/exporter")

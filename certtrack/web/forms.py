@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
-from flask import current_app, render_template, session
+from flask import current_app, g, has_request_context, render_template, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -59,15 +59,29 @@ class BaseForm(Form):
         def locales(self):
             return [str(get_locale()), "en"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._unique_ids()
+
+    def _unique_ids(self) -> None:
+        """Give every field an id no other form of the page uses (one page shows many forms
+        with a `comment` or a `reason`): the first keeps its name, the next get `-2`, `-3`…"""
+        for field in self:
+            _unique_id(field)
+
     def validate(self, extra_validators=None) -> bool:
         """Validate, with every number and date first held to the bounds of domain/bounds.py
-        (a NaN or a year 9999 is refused with a message, never compared or stored)."""
+        (a NaN or a year 9999 is refused with a message, never compared or stored), and keep
+        the failed form for the page's error summary."""
         for field in self:
             message = out_of_bounds(field)
             if message is not None:
                 field.data = None
                 field.validators = (refuse(message),)
-        return super().validate(extra_validators)
+        valid = super().validate(extra_validators)
+        if not valid:
+            _remember_failed(self)
+        return valid
 
     @property
     def field_errors(self) -> bool:
@@ -82,6 +96,40 @@ class BaseForm(Form):
             if isinstance(target, tuple):
                 target = field.errors = list(target)
             target.extend(messages)
+        _remember_failed(self)
+
+
+def _unique_id(field) -> None:
+    """Rename the field's id when another form of this request already uses it."""
+    if not has_request_context():
+        return
+    used = g.setdefault("form_ids", set())
+    candidate, number = field.id, 2
+    while candidate in used:
+        candidate, number = f"{field.id}-{number}", number + 1
+    used.add(candidate)
+    field.id = field.label.field_id = candidate
+
+
+def _remember_failed(form: BaseForm) -> None:
+    """The forms of this request that carry errors, in order: the page lists them on top."""
+    if has_request_context():
+        failed = g.setdefault("failed_forms", [])
+        if form not in failed:
+            failed.append(form)
+
+
+def forget_forms() -> None:
+    """Start a request with no form ids taken and no failed form (a test may keep one
+    application context over several requests, and `g` with it)."""
+    g.pop("form_ids", None)
+    g.pop("failed_forms", None)
+
+
+def failed_forms() -> list:
+    """The forms of this request that carry errors other than a stale CSRF token alone."""
+    return [form for form in g.get("failed_forms", [])
+            if form.field_errors or form.form_errors]
 
 
 def out_of_bounds(field) -> str | None:
@@ -285,6 +333,35 @@ class UserForm(BaseForm):
 
 class PasswordResetForm(BaseForm):
     password = PasswordField(_l("New password"), validators=[DataRequired()])
+
+
+REASON_MESSAGE = _l("Please give a reason.")
+
+
+def _add_field(form: BaseForm, name: str, unbound, formdata) -> None:
+    """Bind one more field to a built form and read its value from the request."""
+    field = unbound.bind(form=form, name=name, prefix=form._prefix,
+                         translations=form.meta.get_translations(form))
+    form._fields[name] = field
+    setattr(form, name, field)
+    field.process(formdata)
+    _unique_id(field)
+
+
+def add_confirmation(form: BaseForm, formdata, consequence, needs_reason: bool) -> None:
+    """The confirmation step of an irreversible action, added to its form: the consequence to
+    show, a required reason when the record must say why, and a box to tick."""
+    form.consequence = consequence
+    if needs_reason and "reason" not in form._fields:
+        _add_field(form, "reason", TextAreaField(_l("Reason"), validators=[
+            DataRequired(message=REASON_MESSAGE), Length(max=4000)]), formdata)
+    elif needs_reason and not form.reason.flags.required:
+        form.reason.validators = [DataRequired(message=REASON_MESSAGE), *[
+            v for v in form.reason.validators if not isinstance(v, Optional)]]
+        form.reason.flags.required, form.reason.flags.optional = True, False
+    _add_field(form, "confirm", BooleanField(
+        _l("I understand, and I want to go ahead."),
+        validators=[DataRequired(message=_l("Tick the box to confirm."))]), formdata)
 
 
 def render_form(template: str, form: BaseForm, **context):

@@ -244,6 +244,37 @@ def choices(labels: dict, blank: str | None = None) -> list[tuple[str, str]]:
     return [("", blank), *pairs] if blank is not None else pairs
 
 
+# What an irreversible or hard-to-undo action does, shown in its confirmation step
+# (`WebAction.confirm`); keyed by the action's row, `<table>.<row>` where names repeat.
+CONSEQUENCES = {
+    "withdraw": _l("A withdrawn application cannot be reopened; you would start a new one."),
+    "reject": _l("The application is rejected for good: the exporter reads your reason and "
+                 "cannot resubmit it."),
+    "conclude_negative": _l("The application ends with a negative conclusion: this cannot be "
+                            "undone, and the exporter reads the reasons."),
+    "record_gacc_refusal": _l("The application ends as refused by GACC: this cannot be undone."),
+    "suspend": _l("Exports under this registration stop at once, until the suspension is "
+                  "lifted; the exporter is told."),
+    "revoke": _l("The registration ends for good: it leaves the register, and the enterprise "
+                 "must apply again."),
+    "cancel": _l("The registration ends for good: it leaves the register, and the enterprise "
+                 "must apply again."),
+    "invalidate": _l("The China registration number is void for good: the registration leaves "
+                     "the register."),
+    "expire": _l("The registration ends today, before the end of its validity: this cannot be "
+                 "undone, and the enterprise must apply again."),
+    "certificate.replace": _l("This certificate verifies as “replaced” at once, and this "
+                              "cannot be undone."),
+    "certificate.revoke": _l("This certificate verifies as revoked at once, and this cannot be "
+                             "undone."),
+    "consignment.withdraw": _l("A withdrawn consignment request cannot be reopened; you would "
+                               "start a new one."),
+    "consignment.refuse": _l("No certificate will be issued for this consignment: this cannot "
+                             "be undone, and the exporter reads your reason."),
+}
+# The registration's steps that need a confirmation and a reason (resuming is not one).
+REGISTRATION_CONSEQUENCES = ("suspend", "revoke", "cancel", "invalidate", "expire")
+
 def label(labels: dict, value) -> str:
     """The label of a stored code, or the code itself when it has none."""
     return labels.get(value, value or "")

@@ -21,14 +21,24 @@ from certtrack.services.permissions import (
     consignment_actions,
     registration_actions,
 )
+from certtrack.web import actions as table
 from certtrack.web import consignment_forms as cforms
 from certtrack.web import panels
 from certtrack.web.access import safe_next
 from certtrack.web.bounds import page_number
+from certtrack.web.consignment_actions import CONSIGNMENT, INSPECTION
+from certtrack.web.exporter_actions import EXPORTER
 from certtrack.web.exporter_forms import document_form, product_form
-from certtrack.web.forms import ActionForm
-from certtrack.web.perform import Page
-from certtrack.web.registrar_forms import LIFECYCLE_FORMS, BatchForm, SelectionForm
+from certtrack.web.forms import ActionForm, BaseForm
+from certtrack.web.perform import Page, WebAction
+from certtrack.web.registrar_forms import BatchForm, SelectionForm
+
+
+def _fresh(action: WebAction, target, version) -> BaseForm:
+    """The empty form of an action on `target`, with the version the page was loaded at."""
+    form = action.build(target)
+    form.version.data = version
+    return form
 
 
 def staff_application(application, failed: dict | None = None) -> str:
@@ -48,6 +58,8 @@ def exporter_application(application, failed: dict | None = None) -> str:
         product_form=failed.get("product") or product_form(application),
         document_form=failed.get("document") or document_form(application),
         action_form=ActionForm(obj=application),
+        withdraw_form=failed.get("withdraw") or _fresh(EXPORTER["withdraw"], application,
+                                                       application.version),
         actions=[str(a) for a in application_rights(g.user, application).actions],
         editable=application.state in applications.EDITABLE_STATES,
         missing=applications.missing_for_submission(application, locale),
@@ -73,8 +85,9 @@ def certificate_panel(registration) -> dict:
 def registration(registration, failed: dict | None = None) -> str:
     """The registrar's registration page: its lifecycle actions, renewal, history, certificates."""
     actions = [str(a) for a in registration_actions(g.user, registration)]
-    forms = {action: LIFECYCLE_FORMS[action](version=registration.version) for action in actions}
-    forms.update(failed or {})
+    failed = failed or {}
+    forms = {action: failed.get(action) or _fresh(table.REGISTRATION[action], registration,
+                                                  registration.version) for action in actions}
     return render_template(
         "registrar/registration.html", registration=registration, actions=actions, forms=forms,
         failed=next(iter(failed), None) if failed else None,
@@ -122,7 +135,7 @@ def _consignment_forms(consignment, actions: list[str]) -> dict:
     if "submit" in actions:
         forms["submit"] = ActionForm(**version)
     if "withdraw" in actions:
-        forms["withdraw"] = cforms.ReasonForm(**version)
+        forms["withdraw"] = _fresh(CONSIGNMENT["withdraw"], consignment, consignment.version)
     if "start_inspection" in actions:
         forms["start"] = ActionForm(**version)
     if "issue" in actions:
@@ -132,9 +145,9 @@ def _consignment_forms(consignment, actions: list[str]) -> dict:
                      declarations=cforms.declarations_form(consignment, None),
                      issue=ActionForm(**version))
     if "refuse" in actions:
-        forms["refuse"] = cforms.ReasonForm(**version)
+        forms["refuse"] = _fresh(INSPECTION["refuse"], consignment, consignment.version)
     if can_replace_consignment_certificate(g.user, consignment):
-        forms["replace"] = cforms.ReasonForm()
+        forms["replace"] = INSPECTION["replace"].build(consignment)
     return forms
 
 

@@ -11,7 +11,7 @@ from werkzeug.datastructures import CombinedMultiDict
 
 from certtrack.domain.workflow import IllegalTransition
 from certtrack.services.errors import PermissionDenied, ValidationFailed
-from certtrack.web.forms import BaseForm
+from certtrack.web.forms import BaseForm, add_confirmation
 
 
 class Refusal(Enum):
@@ -29,11 +29,16 @@ class WebAction:
 
     `call(user, target, form, **route_args)` runs the use case; `success` is the message, or a
     function of what `call` returned that gives it (or gives `(message, category)`). `key`
-    names the failed form on the page (formatted with the route's arguments). `guard`, when
-    set, is asked before the form is shown or validated: False is a stale page. `then` gives
-    the address after success from `(target, result)`; by default the page's own. `path`, when
-    set, is the action's POST address below its object's (see `register_actions`): `BUTTON`
-    for the actions that share one address, `<object>/<verb>`.
+    names the failed form on the page (formatted with the route's arguments) and the section
+    the page returns to after success (its fragment). `guard`, when set, is asked before the
+    form is shown or validated: False is a stale page. `then` gives the address after success
+    from `(target, result)`; by default the page's own. `path`, when set, is the action's POST
+    address below its object's (see `register_actions`): `BUTTON` for the actions that share
+    one address, `<object>/<verb>`.
+
+    `confirm`, set on an irreversible action, is the sentence that names its consequence: the
+    form then carries a box to tick (and, with `needs_reason`, a required reason that goes
+    into the audit row), and the server performs nothing until both are given.
     """
 
     form: Callable[[Any, Any], BaseForm]
@@ -45,6 +50,21 @@ class WebAction:
     guard: Callable[[Any, Any], bool] | None = None
     then: Callable[[Any, Any], str] | None = None
     path: str | None = None
+    confirm: Any = None
+    needs_reason: bool = False
+    anchor: str | None = None
+
+    def build(self, target, formdata=None) -> BaseForm:
+        """The action's form, with its confirmation step when the action is irreversible."""
+        form = self.form(target, formdata)
+        if self.confirm is not None:
+            add_confirmation(form, formdata, self.confirm, self.needs_reason)
+        return form
+
+    def fragment(self, **args) -> str:
+        """The section of the page the action was done in: `#key` (or `#anchor`), or ''."""
+        name = self.anchor or self.key
+        return f"#{name.format(**args)}" if name and name != "form" else ""
 
     def message(self, result) -> tuple[str, str]:
         """The success message and its category for what the call returned."""
@@ -82,7 +102,7 @@ def show(action: WebAction, target, page: Page, **args):
         return perform(action, target, page, **args)
     if action.guard is not None and not action.guard(g.user, target):
         return no_longer_possible(page.url(target))
-    return page.render(target, _failed(action, action.form(target, None), args)), 200
+    return page.render(target, _failed(action, action.build(target, None), args)), 200
 
 
 def _refuse(action: WebAction, form: BaseForm, error: ValidationFailed, back: str):
@@ -108,7 +128,7 @@ def perform(action: WebAction, target, page: Page, **args):
     back = page.url(target)
     if action.guard is not None and not action.guard(g.user, target):
         return no_longer_possible(back)
-    form = action.form(target, _formdata())
+    form = action.build(target, _formdata())
     if form.validate():
         try:
             result = action.call(g.user, target, form, **args)
@@ -124,7 +144,8 @@ def perform(action: WebAction, target, page: Page, **args):
             return redirect(back)
         else:
             flash(*action.message(result))
-            return redirect(action.then(target, result) if action.then else back)
+            return redirect(action.then(target, result) if action.then
+                            else back + action.fragment(**args))
     return page.render(target, _failed(action, form, args)), 422
 
 

@@ -130,7 +130,7 @@ class InvalidateForm(BaseForm):
 
 
 class ExpireForm(BaseForm):
-    reason = _reason(_l("Comment"), required=False)
+    reason = _reason()
     version = HiddenField()
 
 

@@ -19,6 +19,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from certtrack.services.applications import local_today
+from certtrack.services.local_dates import DATE_FORMAT, TIME_FORMAT
 from certtrack.services.reference import working_calendar
 from certtrack.web.labels import STATES
 
@@ -131,11 +132,14 @@ def _format_date(value: dt.date, format: str, locale: Locale) -> str:
 
 
 @pass_context
-def format_date(context: Context, value: dt.date | dt.datetime | None,
-                format: str = "medium") -> str:
-    """A date in the page's language (a datetime is first moved to the users' time zone)."""
-    if value is None:
+def format_date(context: Context, value: dt.date | dt.datetime | str | None,
+                format: str = DATE_FORMAT) -> str:
+    """A date in the page's language (a datetime is first moved to the users' time zone; an
+    ISO 8601 string, as stored certificate data keeps dates, is read first)."""
+    if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
     if isinstance(value, dt.datetime):
         value = _user_time(context, value).date()
     return _format_date(value, format, _locale(context))
@@ -152,21 +156,20 @@ def _datetime_pattern(format: str, locale: Locale) -> str:
 
 
 @pass_context
-def format_datetime(context: Context, value: dt.datetime | None, format: str = "medium") -> str:
-    """A moment in the users' time zone and the page's language (naive values are UTC).
+def format_datetime(context: Context, value: dt.datetime | None) -> str:
+    """A moment in the users' time zone and the page's language (naive values are UTC): the
+    one date format of the language (`services.local_dates`) and the short time.
 
-    The short and medium forms (no zone name) are put together from cached date and time
-    parts exactly as Babel does, so a long history does not format every moment from scratch.
+    Put together from cached date and time parts exactly as Babel does, so that a long history
+    does not format every moment from scratch.
     """
     if value is None:
         return ""
     local, locale = _user_time(context, value), _locale(context)
-    if format not in ("short", "medium"):
-        return dates.format_datetime(local, format, locale=locale)
     moment = local.time().replace(microsecond=0, tzinfo=None)
-    return (_datetime_pattern(format, locale)
-            .replace("{0}", _format_time(moment, format, locale))
-            .replace("{1}", _format_date(local.date(), format, locale)))
+    return (_datetime_pattern(DATE_FORMAT, locale)
+            .replace("{0}", _format_time(moment, TIME_FORMAT, locale))
+            .replace("{1}", _format_date(local.date(), DATE_FORMAT, locale)))
 
 
 @pass_context

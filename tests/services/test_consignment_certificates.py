@@ -7,6 +7,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from flask_babel import format_date
 from sqlalchemy import func, select
 
 from certtrack.extensions import db
@@ -89,7 +90,7 @@ def test_a_consignment_under_a_suspended_registration_cannot_be_submitted(ctx):
     _suspend(registration, local_today() - timedelta(days=2))
     with pytest.raises(ValidationFailed) as refused:
         drafts.submit_consignment(exporter, consignment)
-    since = (local_today() - timedelta(days=2)).strftime("%d.%m.%Y")
+    since = format_date(local_today() - timedelta(days=2))
     assert f"China registration {registration.china_number} is suspended since {since}." in \
         refused.value.errors[""]
     assert db.session.get(Consignment, consignment.id).state == "draft"
@@ -117,7 +118,7 @@ def test_an_expired_or_revoked_registration_says_which_and_since_when(ctx):
         issue.issue_consignment_certificate(inspector, consignment)
     message = " ".join(refused.value.errors[""])
     assert f"{registration.china_number} is revoked since " \
-           f"{local_today().strftime('%d.%m.%Y')}" in message
+           f"{format_date(local_today())}" in message
     assert _counted() == (0, 0)
 
 

@@ -106,7 +106,7 @@ def test_decree_248_reminders_at_opening_midpoint_and_a_month_before_closing(reg
                                     prefix + "2026-01-15"]
     message = db.session.scalar(select(Notification.message).where(
         Notification.kind == "renewal_window"))
-    assert registration.china_number in message and "2026-02-14" in message
+    assert registration.china_number in message and "Feb 14, 2026" in message
     assert _count(OutboxEmail, OutboxEmail.recipient == exporter.email) >= 3
 
 
@@ -226,7 +226,7 @@ def test_order_280_off_the_list_renews_automatically_across_valid_to(registrar, 
                                                                          "2031-06-01")
     told = db.session.scalar(select(Notification.message).where(
         Notification.user_id == exporter.id, Notification.kind == "renewed"))
-    assert registration.china_number in told and "2031-06-01" in told
+    assert registration.china_number in told and "Jun 1, 2031" in told
     offer = db.session.scalar(select(Notification.message).where(
         Notification.user_id == registrar.id, Notification.kind == "renewed"))
     assert "issue a replacement" in offer

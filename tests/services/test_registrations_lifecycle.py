@@ -60,7 +60,7 @@ def test_suspension_is_recorded_audited_and_told_to_the_exporter(registrar, list
     assert event.application_id == application.id
     assert event.comment == "Listeria found in a consignment"
     [note] = _notes(exporter, "suspended")
-    assert registration.china_number in note.message and "2026-08-01" in note.message
+    assert registration.china_number in note.message and "Aug 1, 2026" in note.message
 
 
 def test_suspension_needs_authority_reason_and_a_consistent_period(registrar, listed):

@@ -63,13 +63,16 @@ def test_replacement_needs_a_reason_and_marks_the_old_one_replaced(ctx, client):
     empty = post(client, url, {"reason": ""})
     assert empty.status_code == 422
     assert _count(Certificate) == 1
-    done = post(client, url, {"reason": "Validity extended by the renewal"})
+    unconfirmed = post(client, url, {"reason": "Validity extended by the renewal"})
+    assert unconfirmed.status_code == 422 and _count(Certificate) == 1
+    assert "Tick the box to confirm." in unconfirmed.get_data(as_text=True)
+    done = post(client, url, {"reason": "Validity extended by the renewal", "confirm": "y"})
     assert done.status_code == 302
     page = client.get(done.location).get_data(as_text=True)
     second = db.session.scalar(select(Certificate).where(Certificate.replaces_id == first.id))
     assert f"Certificate {second.number} replaces {first.number}" in page
     assert "Replaced" in page and f"replaces {first.number}" in page
-    stale = post(client, url, {"reason": "twice"})
+    stale = post(client, url, {"reason": "twice", "confirm": "y"})
     assert stale.status_code == 302 and _count(Certificate) == 2
 
 

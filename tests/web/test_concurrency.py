@@ -62,7 +62,8 @@ def test_conflict_page_says_who_changed_it(shared_app):
                         data={"csrf_token": token, "version": stale_version})
     assert first.status_code == 302
     second = client.post(f"/exporter/applications/{app_id}/withdraw",
-                         data={"csrf_token": token, "version": stale_version})
+                         data={"csrf_token": token, "version": stale_version,
+                               "reason": "Not this season", "confirm": "y"})
     assert second.status_code == 409
     page = second.get_data(as_text=True)
     assert user.full_name in page and "changed this application" in page

@@ -22,6 +22,9 @@ from forms import login, post
 FRIDAY_BEFORE_NAURYZ = date(2026, 3, 20)
 NO_LONGER_POSSIBLE = "This action is no longer possible"
 
+CONFIRMED = {"confirm": "y"}
+WITHDRAWAL = {"reason": "Season cancelled", **CONFIRMED}
+
 
 def field_error(page: str, field: str) -> str:
     """The error text shown beside a field (empty when there is none)."""
@@ -217,7 +220,7 @@ def test_complete_application_is_submitted_with_a_deadline(ctx, client, monkeypa
                     follow_redirects=True)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "by 27.03.2026" in page
+    assert f"by {format_date(expected)}" in page
     saved = _fresh(application)
     assert saved.state == "submitted"
     assert saved.stage_deadline == expected
@@ -272,7 +275,8 @@ def test_exporter_withdraws_an_application(ctx, client, state):
         _set_state(application, state)
     version = _fresh(application).version
     response = post(client, _url(application, "/withdraw"),
-                    {"version": version, "comment": "Season cancelled"}, follow_redirects=True)
+                    {"version": version, "reason": "Season cancelled", **CONFIRMED},
+                    follow_redirects=True)
     assert response.status_code == 200
     assert "The application was withdrawn." in response.get_data(as_text=True)
     saved = _fresh(application)
@@ -283,14 +287,28 @@ def test_exporter_withdraws_an_application(ctx, client, state):
         state, "withdrawn", "Season cancelled")
 
 
+def test_withdrawing_without_confirmation_and_reason_changes_nothing(ctx, client):
+    _u, _s, application = _signed_in(client)
+    response = post(client, _url(application, "/withdraw"), {"version": application.version})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "There is a problem" in page
+    assert "Tick the box to confirm." in page and "Please give a reason." in page
+    assert "A withdrawn application cannot be reopened" in page
+    saved = _fresh(application)
+    assert (saved.state, saved.version) == ("draft", application.version)
+    assert _events(application, action="withdraw") == []
+
+
 def test_withdrawing_a_withdrawn_application_changes_nothing(ctx, client):
     _u, _s, application = _signed_in(client)
     version = application.version
-    assert post(client, _url(application, "/withdraw"), {"version": version}).status_code == 302
+    assert post(client, _url(application, "/withdraw"), {"version": version, **WITHDRAWAL}
+                ).status_code == 302
     saved = _fresh(application)
     events_before, version_before = len(_events(application)), saved.version
-    response = post(client, _url(application, "/withdraw"), {"version": saved.version},
-                    follow_redirects=True)
+    response = post(client, _url(application, "/withdraw"),
+                    {"version": saved.version, **WITHDRAWAL}, follow_redirects=True)
     assert response.status_code == 200
     assert NO_LONGER_POSSIBLE in response.get_data(as_text=True)
     saved = _fresh(application)
@@ -300,7 +318,7 @@ def test_withdrawing_a_withdrawn_application_changes_nothing(ctx, client):
 
 def test_withdrawn_application_can_no_longer_be_changed(ctx, client):
     _u, _s, application = _signed_in(client)
-    post(client, _url(application, "/withdraw"), {"version": application.version})
+    post(client, _url(application, "/withdraw"), {"version": application.version, **WITHDRAWAL})
     page = client.get(_url(application)).get_data(as_text=True)
     assert "Withdraw the application" not in page
     assert "Add a product" not in page

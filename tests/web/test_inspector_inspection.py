@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from flask_babel import format_date
 from sqlalchemy import select
 
 from certtrack.extensions import db
@@ -290,7 +291,7 @@ def test_scheduling_on_a_sunday_is_refused_with_a_clear_message(reviewed, client
         "mode": "on_site", "scheduled_for": sunday.isoformat(),
         "inspector_ids": [str(inspector.id)]})
     assert response.status_code == 422
-    assert (f'id="scheduled_for-error">{sunday:%d.%m.%Y} is a weekend day or a public holiday. '
+    assert (f'id="scheduled_for-error">{format_date(sunday)} is a weekend day or a public holiday. '
             "Choose a working day, or tick “Outside working hours” and say why.") in \
         _page(response)
     assert _fresh(application).state == "under_review"

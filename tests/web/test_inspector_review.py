@@ -67,7 +67,8 @@ def test_starting_the_review_keeps_the_completeness_deadline_and_assigns_the_ins
     login(client, inspector.email)
     response = post(client, _url(application, "/start_review"))
     assert response.status_code == 302
-    assert response.location == _url(application)
+    # Back to the section acted in, not to the top of the page.
+    assert response.location == _url(application) + "#action-start_review"
     stored = _fresh(application)
     assert (stored.state, stored.stage_deadline, stored.assignee_id) == (
         "under_review", deadline, inspector.id)
@@ -103,6 +104,28 @@ def test_each_document_is_accepted_or_rejected_with_an_audited_decision(under_re
     [rejected] = _events(application, "document_rejected")
     assert (accepted.object_id, rejected.object_id) == (first.id, second.id)
     assert rejected.comment == "The stamp is missing"
+
+
+def test_accept_all_remaining_accepts_the_undecided_documents_only(under_review, client):
+    _exporter, inspector, application = under_review
+    first, second, *rest = _documents(application)
+    assert "Accept all remaining" in _page(client.get(_url(application)))
+    post(client, _url(application, f"/documents/{first.id}/review"),
+         {"decision": "rejected", "comment": "The stamp is missing"})
+    response = post(client, _url(application, "/accept_remaining"))
+    assert response.status_code == 302
+    assert response.location == _url(application) + "#completeness"
+    page = _page(client.get(response.location))
+    assert f"{len(rest) + 1} documents were accepted." in page
+    assert "Accept all remaining" not in page
+    first, second, *rest = _documents(application)
+    assert first.review_status == "rejected"
+    assert {d.review_status for d in (second, *rest)} == {"accepted"}
+    assert {e.object_id for e in _events(application, "document_accepted")} == {
+        d.id for d in (second, *rest)}
+    again = post(client, _url(application, "/accept_remaining"), follow_redirects=True)
+    assert again.status_code == 422
+    assert "Every document already has a decision." in _page(again)
 
 
 def test_a_rejection_without_a_comment_is_refused_beside_the_document(under_review, client):
@@ -208,9 +231,15 @@ def test_reject_needs_a_reason_and_ends_the_application(under_review, client):
     assert 'id="reason-error">This field is required.' in _page(response)
     assert _fresh(application).state == "under_review"
 
+    unconfirmed = post(client, _url(application, "/reject"),
+                       {"reason": "No protocol for this product"})
+    assert unconfirmed.status_code == 422
+    assert "Tick the box to confirm." in _page(unconfirmed)
+    assert _fresh(application).state == "under_review"
     response = post(client, _url(application, "/reject"),
-                    {"reason": "No protocol for this product"})
+                    {"reason": "No protocol for this product", "confirm": "y"})
     assert response.status_code == 302
+    assert response.location == _url(application) + "#action-reject"
     stored = _fresh(application)
     assert (stored.state, stored.stage_deadline) == ("rejected", None)
     [event] = _events(application, "reject")
@@ -227,7 +256,7 @@ INSPECTOR_POSTS = [
     ("/verify_corrective_actions", {}),
     ("/documents/{document}/review", {"decision": "accepted"}),
     ("/return", {"deficiencies": "x", "response_deadline": "2099-01-01"}),
-    ("/reject", {"reason": "x"}),
+    ("/reject", {"reason": "x", "confirm": "y"}),
     ("/schedule", {"mode": "on_site", "scheduled_for": "2099-01-01", "inspector_ids": "1"}),
     ("/findings", {"requirement": "x", "observation": "y", "severity": "minor"}),
     ("/inspection", {"performed_on": "2020-01-01"}),
@@ -282,7 +311,7 @@ def test_a_registrar_assigns_an_inspector_of_the_right_committee(submitted, clie
 
     response = post(client, url, {"inspector_id": str(faraway.id)})
     assert response.status_code == 302
-    assert response.location == f"/registrar/applications/{application.id}"
+    assert response.location == f"/registrar/applications/{application.id}#review"
     assert _fresh(application).assignee_id == faraway.id
     [event] = _events(application, "inspector_assigned")
     assert (event.actor_id, event.data["assignee_id"]) == (registrar.id, faraway.id)

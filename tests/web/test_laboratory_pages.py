@@ -149,7 +149,7 @@ def test_negative_conclusion_without_reasons_is_a_field_error(world):
     assert response.status_code == 422
     assert 'id="comment-error"' in text_of(response)
     response = post(world.client, world.base + "/conclusion/negative",
-                    {"comment": "Hygiene not acceptable."})
+                    {"comment": "Hygiene not acceptable.", "confirm": "y"})
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Application, world.application.id).state == "conclusion_negative"

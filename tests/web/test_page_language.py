@@ -24,7 +24,11 @@ def _speak(user, language: str) -> None:
 
 def _moment(event: AuditEvent, language: str) -> str:
     local = event.at.replace(tzinfo=event.at.tzinfo or UTC).astimezone(ZoneInfo("Asia/Almaty"))
-    return dates.format_datetime(local, "short", locale=Locale.parse(language))
+    # One format per language: the medium date and the short time (CLDR's medium joining).
+    locale = Locale.parse(language)
+    time = dates.format_time(local.time(), "short", locale=locale)
+    day = dates.format_date(local.date(), "medium", locale=locale)
+    return dates.get_datetime_format("medium", locale=locale).replace("'", "").format(time, day)
 
 
 def test_the_same_list_follows_the_users_language_from_one_request_to_the_next(ctx, client):

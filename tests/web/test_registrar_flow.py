@@ -196,7 +196,7 @@ def test_gacc_refusal_needs_reasons_and_ends_the_application(world, client):
     assert post(client, f"/registrar/applications/{first}/gacc-refusal",
                 {"reasons": ""}).status_code == 422
     refused = post(client, f"/registrar/applications/{first}/gacc-refusal",
-                   {"reasons": "Dwarf bunt found in an earlier consignment"})
+                   {"reasons": "Dwarf bunt found in an earlier consignment", "confirm": "y"})
     assert refused.status_code == 302
     assert _state(first) == "gacc_refused"
     event_row = db.session.scalar(select(AuditEvent).where(

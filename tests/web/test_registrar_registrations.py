@@ -47,7 +47,7 @@ def test_registrar_suspends_resumes_and_revokes(registrar, listed, client):
 
     suspended = post(client, f"{url}/suspend", {
         "authority": "gacc", "reason": "Residues above the limit", "suspended_from": "2026-08-01",
-        "suspended_until": "2026-10-31", "version": str(registration.version)})
+        "suspended_until": "2026-10-31", "version": str(registration.version), "confirm": "y"})
     assert suspended.status_code == 302 and _status(registration) == "suspended"
     page = client.get(url).get_data(as_text=True)
     assert "Residues above the limit" in page and f'action="{url}/resume"' in page
@@ -57,7 +57,7 @@ def test_registrar_suspends_resumes_and_revokes(registrar, listed, client):
     assert "produced on or after" in client.get(url).get_data(as_text=True)
 
     revoked = post(client, f"{url}/revoke", {"reference": "GACC Announcement No. 12",
-                                             "reason": "Repeated violations"})
+                                             "reason": "Repeated violations", "confirm": "y"})
     assert revoked.status_code == 302 and _status(registration) == "revoked"
     page = client.get(url).get_data(as_text=True)
     assert "GACC Announcement No. 12" in page and 'method="post"' not in page.split("</h1>")[1]
@@ -65,13 +65,35 @@ def test_registrar_suspends_resumes_and_revokes(registrar, listed, client):
     assert "Revoke registration" in timeline and "Repeated violations" in timeline
 
 
+def test_expiring_needs_a_reason_and_a_confirmation(registrar, listed, client):
+    registration = listed[2]
+    url = f"/registrar/registrations/{registration.id}"
+    login(client, "registrar@example.kz")
+    page = client.get(url).get_data(as_text=True)
+    # Folded until chosen, with the consequence named and one `reason` id per form.
+    assert '<details class="destructive">' in page and "The registration ends today" in page
+    refused = post(client, f"{url}/expire", {"version": str(registration.version)})
+    assert refused.status_code == 422 and _status(registration) == "active"
+    text = refused.get_data(as_text=True)
+    assert "Please give a reason." in text and "Tick the box to confirm." in text
+    assert '<details class="destructive" open>' in text
+    expired = post(client, f"{url}/expire", {"version": str(registration.version),
+                                             "reason": "Listing withdrawn", "confirm": "y"})
+    assert expired.status_code == 302 and expired.location.endswith(f"{url}#expire")
+    assert _status(registration) == "expired"
+    assert db.session.scalar(select(AuditEvent.comment).where(
+        AuditEvent.action == "expire", AuditEvent.object_id == registration.id)) == (
+        "Listing withdrawn")
+
+
 def test_a_stale_form_gets_409_and_changes_nothing(registrar, listed, client):
     registration = listed[2]
     url = f"/registrar/registrations/{registration.id}"
     login(client, "registrar@example.kz")
     stale_version = str(registration.version)
-    post(client, f"{url}/cancel", {"reason": "Stopped exporting"})
-    response = post(client, f"{url}/cancel", {"reason": "Twice", "version": stale_version})
+    post(client, f"{url}/cancel", {"reason": "Stopped exporting", "confirm": "y"})
+    response = post(client, f"{url}/cancel", {"reason": "Twice", "version": stale_version,
+                                              "confirm": "y"})
     assert response.status_code == 302  # cancelled is terminal: the action is gone
     assert "no longer possible" in client.get(response.location).get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
@@ -84,7 +106,7 @@ def test_a_lost_race_in_the_same_status_is_a_409(registrar, listed, client):
     login(client, "registrar@example.kz")
     response = post(client, f"{url}/suspend", {
         "authority": "gacc", "reason": "Audit", "suspended_from": "2026-08-01",
-        "version": str(registration.version - 1)})
+        "version": str(registration.version - 1), "confirm": "y"})
     assert response.status_code == 409
     assert _status(registration) == "active"
 

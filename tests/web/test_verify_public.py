@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import zxingcpp
+from babel import dates
 from PIL import Image
 from sqlalchemy import select
 
@@ -197,4 +198,5 @@ def test_verification_needs_no_sign_in_and_shows_no_documents(client, issued):
     documents = issued[2].application.documents
     assert documents and all(d.sha256 not in page and d.original_name not in page
                              for d in documents)
-    assert date.fromisoformat(certificate.data["valid_to"]).isoformat() in page
+    assert dates.format_date(date.fromisoformat(certificate.data["valid_to"]), "medium",
+                             locale="en") in page

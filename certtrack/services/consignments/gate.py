@@ -7,13 +7,14 @@ from flask_babel import gettext as _
 from certtrack.models import Consignment, Registration
 from certtrack.services import market_access
 from certtrack.services.applications import local_today
+from certtrack.services.local_dates import format_day
 from certtrack.services.print_context import local_time
 
 ENDED = ("revoked", "cancelled", "invalidated")
 
 
 def _day(value: date | None) -> str:
-    return value.strftime("%d.%m.%Y") if value else "—"
+    return format_day(value)
 
 
 def _changed_on(registration: Registration) -> date | None:

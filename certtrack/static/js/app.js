@@ -10,9 +10,51 @@ document.addEventListener("DOMContentLoaded", () => {
   if (document.querySelector("[data-preparing]")) {
     window.setTimeout(() => window.location.reload(), 3000);
   }
-  document.querySelectorAll("form[data-confirm]").forEach((form) => {
+  // The error summary takes the focus, so that a screen reader reads it first (GOV.UK).
+  const summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+    // A link of the summary opens a folded form and moves to its field.
+    summary.querySelectorAll("a[href^='#']").forEach((link) => {
+      link.addEventListener("click", (event) => {
+        const target = document.getElementById(link.getAttribute("href").slice(1));
+        if (!target) return;
+        event.preventDefault();
+        const details = target.closest("details");
+        if (details) details.open = true;
+        target.scrollIntoView({ block: "center" });
+        target.focus();
+      });
+    });
+  }
+  // A button shows that its action is running and cannot be sent twice.
+  const busyText = document.body.dataset.busyText;
+  document.querySelectorAll("form[method='post']").forEach((form) => {
     form.addEventListener("submit", (event) => {
-      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+      const button = event.submitter;
+      if (form.getAttribute("aria-busy") === "true") {
+        event.preventDefault();
+        return;
+      }
+      form.setAttribute("aria-busy", "true");
+      if (button && button.tagName === "BUTTON" && busyText) {
+        button.dataset.label = button.textContent;
+        // After this turn, so that the button's own name and value are still sent.
+        window.setTimeout(() => {
+          button.disabled = true;
+          button.textContent = busyText;
+        }, 0);
+      }
+    });
+  });
+  // Back to a page kept by the browser: its buttons work again.
+  window.addEventListener("pageshow", () => {
+    document.querySelectorAll("form[aria-busy='true']").forEach((form) => {
+      form.removeAttribute("aria-busy");
+      form.querySelectorAll("button[data-label]").forEach((button) => {
+        button.disabled = false;
+        button.textContent = button.dataset.label;
+      });
     });
   });
 });

@@ -55,7 +55,8 @@ class ConclusionForm(BaseForm):
 
 class NegativeConclusionForm(BaseForm):
     # Named like ActionForm's comment: the workflow's "reason required" error names that field.
-    comment = TextAreaField(_l("Reasons"), validators=[Optional(), Length(max=4000)])
+    comment = TextAreaField(_l("Reasons"), validators=[
+        DataRequired(message=_l("Please give a reason.")), Length(max=4000)])
 
 
 def _locale() -> str:
@@ -158,6 +159,8 @@ def context(rights, application, failed: dict) -> dict:
 
     `failed` may hold the sample, conclusion and negative forms as the user filled them in.
     """
+    from certtrack.web import actions  # the action table imports this module's forms
+
     state = application.state
     check = conclusions.check_conclusion(application) if state == State.inspected else None
     can_sample = rights.can_record_sample
@@ -172,7 +175,8 @@ def context(rights, application, failed: dict) -> dict:
         "sample_form": failed.get("sample_form") or (sample_form(application) if can_sample
                                                      else None),
         "conclusion_form": failed.get("conclusion_form") or ConclusionForm(),
-        "negative_form": failed.get("negative_form") or NegativeConclusionForm(),
+        "negative_form": failed.get("negative_form") or actions.LABORATORY[
+            "conclude_negative"].build(application),
         "blockers": check.messages if check is not None else [],
         "positive_possible": check is not None and check.allows_positive,
     }}

@@ -4,11 +4,11 @@ from flask_babel import get_locale
 
 from certtrack.domain.workflow import Action, State
 from certtrack.services import corrections, corrective_actions, inspections, quarantine, review
+from certtrack.web import actions as table
 from certtrack.web.review_forms import (
     AssignForm,
     FindingForm,
     MeasurementForm,
-    RejectForm,
     ReturnForm,
     ScheduleForm,
     corrective_actions_form,
@@ -33,7 +33,8 @@ def _action_forms(application, actions: list[str]) -> dict:
         forms["return_for_corrections"] = ReturnForm(
             response_deadline=review.default_response_deadline())
     if "reject" in actions:
-        forms["reject"] = RejectForm()
+        # The action table adds the confirmation step of this irreversible action.
+        forms["reject"] = table.REVIEW["reject"].build(application)
     if "schedule_inspection" in actions:
         forms["schedule_inspection"] = ScheduleForm()
     if application.state in inspections.FINDING_STATES:

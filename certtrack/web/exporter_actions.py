@@ -1,0 +1,135 @@
+"""The EXPORTER section of the action table (`web/actions.py`): enterprise, establishments,
+applications, their products and documents, corrective evidence and renewals. Kept beside
+`actions.py` for the module size only.
+"""
+
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from certtrack.services import (
+    applications,
+    corrective_actions,
+    documents,
+    enterprises,
+    market_access,
+    registrations,
+)
+from certtrack.services.local_dates import format_day
+from certtrack.web import exporter_forms, labels
+from certtrack.web.forms import ActionForm
+from certtrack.web.perform import BUTTON, Refusal, WebAction
+from certtrack.web.review_forms import EvidenceForm
+
+
+def _form(form_class):
+    """The factory of a form that needs nothing of the object it acts on."""
+    return lambda _target, formdata: form_class(formdata)
+
+
+def _upload(form):
+    """The uploaded file of a validated form, as (stream, name)."""
+    return form.file.data.stream, form.file.data.filename
+
+
+def _create(form, create, entries, success, **options) -> WebAction:
+    """A page whose body is the form of a new object: `create(user, entries)`, the service's
+    input class `entries` built from the form's data."""
+    return WebAction(form, lambda user, _none, f: create(user, entries.from_mapping(f.data)),
+                     success, key="form", **options)
+
+
+def _edit(form, update, entries, success) -> WebAction:
+    """A page whose body is the form of an existing object: `update(user, target, entries)`."""
+    return WebAction(form, lambda user, target, f: update(user, target,
+                                                         entries.from_mapping(f.data)),
+                     success, key="form")
+
+
+def _application_url(_target, application) -> str:
+    return url_for("exporter.application", application_id=application.id)
+
+
+def _evidence(user, application, form, finding_id):
+    stream, name = _upload(form)
+    return corrective_actions.submit_corrective_evidence(
+        user, application, finding_id, stream, name, form.note.data)
+
+
+def _document(user, application, form):
+    stream, name = _upload(form)
+    documents.upload_document(user, application, form.document_type.data, stream, name)
+    return name
+
+
+def _submitted(deadline) -> str:
+    return _("The application was submitted. The inspection checks its completeness by "
+             "%(date)s.", date=format_day(deadline))
+
+
+def _product_added(line):
+    """The success message of an added product, a warning when China allows it on trial only."""
+    warning = market_access.warning(line.product)
+    if warning:
+        return _("The product was added.") + " " + warning, "warning"
+    return _("The product was added.")
+
+
+EXPORTER = {
+    "register_enterprise": _create(
+        exporter_forms.enterprise_form, enterprises.register_enterprise,
+        enterprises.EnterpriseInput,
+        _l("Your enterprise is registered. Now add an establishment."),
+        then=lambda _e, _r: url_for("exporter.new_establishment")),
+    "edit_enterprise": _edit(exporter_forms.enterprise_form, enterprises.update_enterprise,
+                             enterprises.EnterpriseInput,
+                             _l("The enterprise profile was saved.")),
+    "new_establishment": _create(exporter_forms.establishment_form, enterprises.add_establishment,
+                                 enterprises.EstablishmentInput,
+                                 _l("The establishment was added.")),
+    "edit_establishment": _edit(exporter_forms.establishment_form,
+                                enterprises.update_establishment,
+                                enterprises.EstablishmentInput,
+                                _l("The establishment was saved.")),
+    "new_application": _create(
+        exporter_forms.application_form, applications.create_application,
+        applications.ApplicationInput,
+        _l("Draft saved. Add products and documents, then submit."), then=_application_url),
+    "edit_application": _edit(exporter_forms.application_form, applications.update_application,
+                              applications.ApplicationInput,
+                              _l("The application was saved.")),
+    "add_product": WebAction(
+        exporter_forms.product_form, lambda user, a, f: applications.add_product(
+            user, a, applications.ProductInput.from_mapping(f.data)),
+        _product_added, key="product", path="/products", anchor="products"),
+    "remove_product": WebAction(
+        _form(ActionForm),
+        lambda user, a, _f, line_id: applications.remove_product(user, a, line_id),
+        _l("The product was removed."), refusal=Refusal.flash,
+        path="/products/<id:line_id>/delete", anchor="products"),
+    "upload_document": WebAction(
+        exporter_forms.document_form, _document,
+        lambda name: _("“%(name)s” was uploaded.", name=documents.display_name(name)),
+        key="document", path="/documents", anchor="documents"),
+    "submit": WebAction(
+        _form(ActionForm),
+        lambda user, a, f: applications.submit_application(user, a, f.version.data),
+        _submitted, refusal=Refusal.flash, path=BUTTON),
+    "withdraw": WebAction(
+        _form(ActionForm), lambda user, a, f: applications.withdraw_application(
+            user, a, f.reason.data, f.version.data),
+        _l("The application was withdrawn."), key="withdraw", refusal=Refusal.flash,
+        path=BUTTON, needs_reason=True,
+        confirm=labels.CONSEQUENCES["withdraw"]),
+    "submit_evidence": WebAction(
+        _form(EvidenceForm), _evidence,
+        _l("The evidence was uploaded; the inspector will verify it."),
+        key="evidence_{finding_id}", path="/findings/<id:finding_id>/evidence",
+        anchor="finding-{finding_id}"),
+    "renew": WebAction(
+        _form(ActionForm), lambda user, registration, _f: registrations.start_renewal(
+            user, registration),
+        lambda draft: _("Renewal application %(ref)s started with the products of the "
+                        "registration: add the documents, then submit.", ref=draft.reference),
+        refusal=Refusal.back, then=_application_url),
+}

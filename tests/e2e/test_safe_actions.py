@@ -1,0 +1,149 @@
+"""Irreversible actions and refused forms in a real browser: withdrawing an application and
+expiring a registration do nothing until confirmed with a reason, which the audit row keeps;
+a refused upload puts its error summary in the first viewport, focused, linked to the field."""
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from certtrack.extensions import db
+from certtrack.models import Application, AuditEvent, Registration, User
+
+pytestmark = pytest.mark.e2e
+
+WITHDRAW_REASON = "We export through a partner this season."
+EXPIRE_REASON = "GACC removed the listing on the enterprise's request (letter of 2 Dec)."
+
+
+@pytest.fixture(scope="module")
+def world(live_server) -> dict:
+    """Two exporters with a draft each and a registration in force, made through the services."""
+    from datetime import timedelta
+
+    from certtrack.services.applications import local_today
+
+    from factories import make_bin, make_exporter_with_application, make_registration
+
+    with live_server.app.test_request_context():
+        registrar = db.session.scalar(select(User).where(User.role == "registrar"))
+        drafts = {}
+        for serial, purpose in ((901, "withdraw"), (902, "upload")):
+            exporter, _enterprise, _establishment, draft = make_exporter_with_application(
+                make_bin(serial), f"{purpose}@example.kz")
+            drafts[purpose] = (exporter.email, draft.id)
+        _owner, _application, registration = make_registration(
+            registrar, local_today() - timedelta(days=30), number="CKAZ1001GR26000901")
+        found = {**drafts, "registration_id": registration.id, "registrar": registrar.email}
+        db.session.remove()
+    return found
+
+
+def _audit(server, action: str, object_type: str, object_id: int) -> list[tuple[str, str]]:
+    with server.app.app_context():
+        rows = db.session.execute(select(AuditEvent.action, AuditEvent.comment).where(
+            AuditEvent.action == action, AuditEvent.object_type == object_type,
+            AuditEvent.object_id == object_id)).all()
+        db.session.remove()
+    return [tuple(row) for row in rows]
+
+
+def _stored(server, model, object_id: int, column: str) -> str:
+    with server.app.app_context():
+        value = getattr(db.session.get(model, object_id), column)
+        db.session.remove()
+    return value
+
+
+def _refused(person, path_end: str) -> None:
+    """The page came back with 422, as it should: no other problem, and none kept."""
+    expect(person.page.locator("[data-error-summary]")).to_be_visible()
+    person.page.wait_for_load_state("load")
+    assert person.problems and all("422" in p for p in person.problems), person.problems
+    assert any(p.endswith(path_end) for p in person.problems), person.problems
+    person.problems.clear()
+
+
+def _summary_in_first_viewport(page, field_id: str) -> None:
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("heading")).to_have_text("There is a problem")
+    box, height = summary.bounding_box(), page.viewport_size["height"]
+    assert box is not None and box["y"] + box["height"] <= height
+    link = summary.locator(f"a[href='#{field_id}']")
+    expect(link).to_have_count(1)
+    link.click()
+    expect(page.locator(f"#{field_id}")).to_be_focused()
+
+
+def test_withdrawing_needs_confirmation_and_a_reason(live_server, world, new_person):
+    email, application_id = world["withdraw"]
+    exporter = new_person()
+    exporter.sign_in(email)
+    page = exporter.page
+    exporter.open(f"/exporter/applications/{application_id}")
+    section = page.locator("#withdraw")
+    # Folded until chosen: the reason and the box are not visible yet.
+    expect(section.get_by_label("Reason")).to_be_hidden()
+    section.locator("summary").click()
+    exporter.snap("withdraw-unfolded")
+    expect(section).to_contain_text("A withdrawn application cannot be reopened")
+    # Sent without the box ticked and without a reason: nothing changes.
+    exporter.button("Withdraw application", section)
+    expect(page.locator("[data-error-summary]")).to_contain_text("Tick the box to confirm.")
+    expect(page.locator("[data-error-summary]")).to_contain_text("Please give a reason.")
+    _refused(exporter, "/withdraw")
+    assert _stored(live_server, Application, application_id, "state") == "draft"
+    assert _audit(live_server, "withdraw", "application", application_id) == []
+    exporter.snap("withdraw-refused-without-confirmation")
+    section = page.locator("#withdraw")
+    section.get_by_label("Reason").fill(WITHDRAW_REASON)
+    section.get_by_label("I understand, and I want to go ahead.").check()
+    exporter.button("Withdraw application", section)
+    exporter.flash("The application was withdrawn.")
+    assert _stored(live_server, Application, application_id, "state") == "withdrawn"
+    assert _audit(live_server, "withdraw", "application", application_id) == [
+        ("withdraw", WITHDRAW_REASON)]
+    exporter.snap("withdrawn-with-reason")
+
+
+def test_expiring_a_registration_needs_confirmation_and_a_reason(live_server, world,
+                                                                  new_person):
+    registrar = new_person()
+    registrar.sign_in(world["registrar"])
+    page = registrar.page
+    registrar.open(f"/registrar/registrations/{world['registration_id']}")
+    section = page.locator("#expire")
+    expect(section.get_by_role("button", name="Expire registration")).to_be_hidden()
+    section.locator("summary").click()
+    expect(section).to_contain_text("The registration ends today")
+    # Only the reason, no box ticked: refused, the registration stays active.
+    section.get_by_label("Reason").fill(EXPIRE_REASON)
+    registrar.button("Expire registration", section)
+    expect(page.locator("[data-error-summary]")).to_contain_text("Tick the box to confirm.")
+    _refused(registrar, "/expire")
+    assert _stored(live_server, Registration, world["registration_id"], "status") == "active"
+    assert _audit(live_server, "expire", "registration", world["registration_id"]) == []
+    section = page.locator("#expire")
+    expect(section.get_by_label("Reason")).to_have_value(EXPIRE_REASON)
+    section.get_by_label("I understand, and I want to go ahead.").check()
+    registrar.button("Expire registration", section)
+    registrar.flash("The registration is now: Expired.")
+    assert _stored(live_server, Registration, world["registration_id"], "status") == "expired"
+    assert _audit(live_server, "expire", "registration", world["registration_id"]) == [
+        ("expire", EXPIRE_REASON)]
+    registrar.snap("registration-expired-with-reason")
+
+
+def test_a_refused_upload_shows_the_error_summary_at_once(live_server, world, new_person):
+    email, application_id = world["upload"]
+    exporter = new_person()
+    exporter.sign_in(email)
+    page = exporter.page
+    exporter.open(f"/exporter/applications/{application_id}")
+    form = page.locator("#documents form")
+    form.scroll_into_view_if_needed()
+    exporter.button("Upload", form)
+    _refused(exporter, "/documents")
+    _summary_in_first_viewport(page, page.locator("#documents input[type=file]").get_attribute(
+        "id"))
+    exporter.snap("upload-refused-error-summary")
