@@ -15,7 +15,7 @@ from certtrack.demo.certificate import demo_certificate_context
 from certtrack.extensions import db
 from certtrack.models import Certificate, Registration, StoredPdf
 from certtrack.pdf.contexts import to_json
-from certtrack.services import certificates, enterprises
+from certtrack.services import certificates, enterprises, name_changes
 from certtrack.services.applications import local_today
 from certtrack.services.inputs import EstablishmentInput
 
@@ -28,12 +28,16 @@ CHINESE = {"name_zh": "科克舍套粮库", "address_zh": "科克舍套市粮库
 
 
 def _registration(registrar, languages: dict) -> Registration:
-    """A registration listed a month ago whose establishment the exporter named as given."""
+    """A registration listed a month ago whose establishment the exporter named as given (a
+    change the registrar approved)."""
     exporter, _application, registration = make_registration(
         registrar, local_today() - timedelta(days=30))
     establishment = registration.establishment
     enterprises.update_establishment(exporter, establishment, EstablishmentInput.from_mapping(
         {**ESTABLISHMENT, **languages, "version": establishment.version}))
+    # The establishment holds the registration: its new names wait for a registrar's approval.
+    for request in name_changes.pending_requests():
+        name_changes.decide(registrar, request.id, approve=True)
     return registration
 
 
