@@ -1,5 +1,6 @@
 """Flask commands: database, reference data, accounts, demo data and audit checks."""
 
+import json
 import secrets
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from flask_migrate import upgrade
 from certtrack.demo import seed as demo
 from certtrack.demo.documents import write_demo_documents
 from certtrack.domain.workflow import Role
-from certtrack.services import accounts, audit, reference, seal, two_factor
+from certtrack.services import accounts, anchors, audit, reference, seal, two_factor
 from certtrack.services.applications import local_today
 from certtrack.services.errors import ValidationFailed
 from certtrack.services.permissions import SYSTEM
@@ -100,13 +101,30 @@ def totp_code_command(email):
 @click.command("verify-audit")
 @with_appcontext
 def verify_audit_command():
-    """Recompute the audit chain; exit 1 at the first broken row."""
+    """Recompute the audit chain and check its signed daily anchors; exit 1 at the first broken
+    row or on an anchor that fails."""
     report = audit.verify_chain()
     if report.broken_seq is not None:
         click.echo(f"Audit chain BROKEN at row {report.broken_seq}: {report.reason} "
                    f"({report.checked} rows verified before it).", err=True)
         raise SystemExit(1)
     click.echo(f"Audit chain intact: {report.checked} rows verified.")
+    checked = anchors.verify_anchors()
+    for problem in checked.problems:
+        click.echo(f"Audit anchor FAILS: {problem}", err=True)
+    if checked.problems:
+        raise SystemExit(1)
+    click.echo(f"Audit anchors intact: {checked.checked} signed heads match the chain.")
+
+
+@click.command("export-audit-anchors")
+@click.argument("output", type=click.File("w"), default="-")
+@with_appcontext
+def export_audit_anchors_command(output):
+    """Write every signed daily head of the audit chain as JSON lines (to OUTPUT, or the
+    terminal): keep them outside the database, so that a rewritten chain shows."""
+    for record in anchors.exported():
+        output.write(json.dumps(record, sort_keys=True) + "\n")
 
 
 @click.command("gen-secret-key")
@@ -139,6 +157,7 @@ def daily_command(today):
         click.echo(f"  skipped, changed by someone else meanwhile: {report.skipped}")
     click.echo(f"  records older than 90 days purged: {report.sign_ins_purged} failed sign-ins, "
                f"{report.verifications_purged} verifications")
+    click.echo(f"  audit chain anchored: {report.anchored}")
     if report.calendar_warning:
         click.echo(f"  WARNING: {report.calendar_warning}")
     if outcome.analyzed:
@@ -185,6 +204,6 @@ def init_app(app) -> None:
     for command in (init_db_command, load_reference_command, create_user_command,
                     seed_demo_command, verify_audit_command, gen_secret_key_command,
                     daily_command, demo_documents_command, init_seal_command,
-                    totp_code_command,
+                    totp_code_command, export_audit_anchors_command,
                     worker.worker_command):
         app.cli.add_command(command)

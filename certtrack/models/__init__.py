@@ -9,7 +9,7 @@ from certtrack.models.api import (
     WebhookDelivery,
 )
 from certtrack.models.application import Application, ApplicationProduct
-from certtrack.models.audit import AuditEvent, AuditHead
+from certtrack.models.audit import AuditAnchor, AuditEvent, AuditHead
 from certtrack.models.certificate import (
     Certificate,
     CertificateCounter,
@@ -73,6 +73,7 @@ __all__ = [
     "WebhookDelivery",
     "Application",
     "ApplicationProduct",
+    "AuditAnchor",
     "AuditEvent",
     "AuditHead",
     "BorderCrossing",

@@ -1,8 +1,8 @@
 """The append-only audit trail, each row chained to the previous one by SHA-256."""
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certtrack.extensions import db
@@ -47,3 +47,19 @@ class AuditEvent(db.Model):
     hash: Mapped[str] = mapped_column(String(64))
 
     actor = relationship("User")
+
+
+class AuditAnchor(db.Model):
+    """The chain's head on a day, signed with the authority's seal key: whoever keeps the
+    exported anchors can tell a chain rewritten end to end (with database access) from the
+    one that was anchored."""
+
+    __tablename__ = "audit_anchor"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, unique=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    head_hash: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str] = mapped_column(Text)  # base64 of the raw signature
+    certificate: Mapped[str] = mapped_column(Text)  # PEM of the signing certificate
+    signer: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

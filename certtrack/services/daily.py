@@ -14,12 +14,13 @@ from certtrack.domain.renewal import Outcome, renewal_regime
 from certtrack.domain.workflow import DomainError, RegistrationAction
 from certtrack.extensions import db
 from certtrack.models import OutboxEmail, Registration
-from certtrack.services import registrations, renewals, sign_in, verification
+from certtrack.services import anchors, registrations, renewals, sign_in, verification
 from certtrack.services.calendar_warning import warn_before_holiday_data_ends
 from certtrack.services.errors import Conflict
 from certtrack.services.local_dates import LocalDate
 from certtrack.services.notifications import enterprise_users, link, notify, send_outbox
 from certtrack.services.permissions import SYSTEM
+from certtrack.services.seal import SealUnavailable
 from certtrack.services.transaction import transaction
 
 ONE_DAY = timedelta(days=1)
@@ -40,6 +41,7 @@ class DailyReport:
     calendar_warning: str = ""
     sign_ins_purged: int = 0
     verifications_purged: int = 0
+    anchored: str = ""  # the signed head of the audit chain, or why it could not be signed
 
 
 def _system_change(registration: Registration, action: RegistrationAction,
@@ -167,7 +169,17 @@ def run_daily(today: date) -> DailyReport:
     # and public verifications go after 90 days.
     report.sign_ins_purged = sign_in.purge_attempts()
     report.verifications_purged = verification.purge_log()
+    report.anchored = _anchor(today)
     return report
+
+
+def _anchor(today: date) -> str:
+    """Sign the audit chain's head as today's anchor; what was signed, or why not."""
+    try:
+        anchor = anchors.anchor_day(today)
+    except SealUnavailable as error:
+        return f"NOT anchored: {error}"
+    return f"row {anchor.seq}, {anchor.head_hash[:16]}…, signed by {anchor.signer}"
 
 
 def refresh_planner_statistics() -> bool:
