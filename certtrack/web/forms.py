@@ -199,6 +199,12 @@ class ChangePasswordForm(BaseForm):
     )
 
 
+def without_separators(value):
+    """A number as typed from paper, without the spaces and hyphens that group its digits
+    ("9401 4000 0385" is 940140000385)."""
+    return "".join(value.split()).replace("-", "") if isinstance(value, str) else value
+
+
 def bin_validator(form, field) -> None:
     """The BIN's length, digits, layout and check digit (RK Law No. 223-III)."""
     messages = {
@@ -220,7 +226,7 @@ def _text(label, required=False, max_length=300, **kwargs):
 
 class EnterpriseForm(BaseForm):
     bin = StringField(
-        _l("BIN"), validators=[InputRequired(), bin_validator],
+        _l("BIN"), validators=[InputRequired(), bin_validator], filters=[without_separators],
         description=_l("Business identification number: 12 digits."),
     )
     name_en = _text(_l("Legal name in English"), required=True)

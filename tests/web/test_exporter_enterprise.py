@@ -92,6 +92,14 @@ def test_published_bin_registers_the_enterprise(ctx, client, bin_):
     assert user.enterprise_id == enterprise.id
 
 
+@pytest.mark.parametrize("typed", ["9401 4000 0385", "940 140 000 385", "9401-4000-0385"])
+def test_a_bin_typed_in_groups_is_stored_as_its_12_digits(ctx, client, typed):
+    _signed_in_exporter(client)
+    response = post(client, NEW_ENTERPRISE, {**ENTERPRISE, "bin": typed})
+    assert response.status_code == 302
+    assert db.session.scalar(select(Enterprise.bin)) == "940140000385"
+
+
 def test_bin_with_surrounding_spaces_is_stored_trimmed(ctx, client):
     _signed_in_exporter(client)
     response = post(client, NEW_ENTERPRISE, {**ENTERPRISE, "bin": "  961141000023 "})
@@ -129,8 +137,8 @@ def test_every_detectable_single_digit_change_is_refused(ctx, client):
     ("9401400003850", "length"),     # 13 digits
     ("94014000038A", "digits"),      # a letter
     ("ABCDEFGHIJKL", "digits"),
-    ("9401400 0385", "digits"),      # a space inside, still 12 characters
-    ("940 140 000 385", "length"),   # spaces inside make it longer
+    ("9401400 0385", "length"),      # 11 digits once the space that groups them is dropped
+    ("9401-4000-038", "length"),     # hyphens dropped too: 11 digits
     ("", "required"),
 ])
 def test_malformed_bin_is_refused_with_its_message(ctx, client, value, code):
