@@ -69,7 +69,15 @@ class DocumentType(LocalizedNames, db.Model):
     name_ru: Mapped[str] = mapped_column(String(200), default="")
     name_kk: Mapped[str] = mapped_column(String(200), default="")
     name_zh: Mapped[str] = mapped_column(String(200), default="")
+    # What the document must contain, shown beside it on the exporter's application page.
     description_en: Mapped[str] = mapped_column(Text, default="")
+    description_ru: Mapped[str] = mapped_column(Text, default="")
+    description_kk: Mapped[str] = mapped_column(Text, default="")
+    description_zh: Mapped[str] = mapped_column(Text, default="")
+
+    def description_in(self, locale: str) -> str:
+        """What the document must contain in `locale`, English when that one is empty."""
+        return getattr(self, f"description_{locale}", None) or self.description_en
 
 
 class RequiredDocument(db.Model):

@@ -128,7 +128,8 @@ def _load_regions(folder: Path) -> int:
 
 def _load_document_types(folder: Path) -> int:
     return _sync(DocumentType, ("code",), [
-        ({"code": r["code"]}, {**_names(r), "description_en": r["description_en"]})
+        ({"code": r["code"]}, {**_names(r), **{f"description_{lang}": r[f"description_{lang}"]
+                                               for lang in ("en", "ru", "kk", "zh")}})
         for r in _rows(folder, "document_types.csv")])
 
 

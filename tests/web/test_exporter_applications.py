@@ -356,3 +356,17 @@ def test_deadline_in_a_year_without_holiday_data_is_computed_and_flagged(ctx, cl
     assert _fresh(application).stage_deadline == date(2028, 1, 5)
     page = client.get(_url(application, "")).get_data(as_text=True)
     assert "Provisional: holiday data for 2028 not loaded yet." in page
+
+
+def test_each_required_document_says_what_it_must_contain_in_the_users_language(app, client):
+    with app.app_context():
+        exporter, _enterprise, _establishment, application = make_exporter_with_application(
+            complete=False)
+        email, url = exporter.email, f"/exporter/applications/{application.id}"
+    login(client, email)
+    page = client.get(url).get_data(as_text=True)
+    assert 'id="required-haccp"' in page
+    assert "HACCP plan or a HACCP certificate." in page
+    assert post(client, "/language", {"locale": "kk"}).status_code == 302
+    kazakh = client.get(url).get_data(as_text=True)
+    assert "Өндіріс орнының HACCP жоспары немесе HACCP сертификаты." in kazakh
