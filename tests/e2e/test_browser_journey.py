@@ -175,7 +175,7 @@ def _inspect(inspector, today: str):
     schedule.get_by_label("Inspectors").select_option(label="Daulet Seitkali (KZ-11)")
     calendar = load_calendar(reference_dir() / "holidays.csv")
     if not calendar.is_working_day(date.fromisoformat(today)):  # a run on a day off
-        schedule.get_by_label("Outside working hours").check()
+        schedule.get_by_label("Outside working hours", exact=True).check()
         schedule.get_by_label("Why outside working hours").fill("Test run on a day off")
     inspector.button("Schedule the inspection", schedule)
     inspector.flash("The inspection is scheduled and the exporter notified.")
