@@ -102,6 +102,10 @@ def _truncate_all() -> None:
         db.session.execute(text(f'DELETE FROM "{name}"'))  # noqa: S608 - our table names
     for sequence in _SEQUENCES:
         db.session.execute(text("SELECT setval(:seq, 1, false)"), {"seq": sequence})
+    # An administrator's edit of the renewal list is kept by the loader on purpose; a test's edit
+    # must not outlive it, so the next load_reference() takes the file's value again.
+    db.session.execute(text("UPDATE gacc_category SET renewal_list_edited_at = NULL "
+                            "WHERE renewal_list_edited_at IS NOT NULL"))
     db.session.commit()
 
 
