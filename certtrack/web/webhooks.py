@@ -44,7 +44,6 @@ def _page(_target, failed: dict) -> str:
         "auth/webhooks.html", form=failed.get("form") or WebhookForm(), webhooks=hooks,
         disable_forms={hook.id: failed.get(f"disable_{hook.id}") or _disable_form(hook)
                        for hook in hooks},
-        failed_ids={hook.id for hook in hooks if f"disable_{hook.id}" in failed},
         deliveries=webhooks.deliveries(g.user), signature_header=webhooks.SIGNATURE_HEADER)
 
 
