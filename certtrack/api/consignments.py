@@ -4,8 +4,9 @@ and the certificate PDFs China's border checks."""
 from flask_smorest import Blueprint
 
 from certtrack.api import schemas
-from certtrack.api.core import WRITE_ERRORS, operation
+from certtrack.api.core import PDF_ERRORS, WRITE_ERRORS, operation
 from certtrack.api.etags import etag_of, stale
+from certtrack.api.problems import pdf_preparing
 from certtrack.domain.workflow import Role
 from certtrack.services import listings
 from certtrack.services.consignments import access, drafts, status
@@ -96,9 +97,11 @@ def withdraw(user, data, consignment_id: int):
 
 @bp.get("/consignment-certificates/<id:certificate_id>/pdf")
 @bp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf")
-@operation(bp, *EXPORTER)
+@operation(bp, *EXPORTER, errors=PDF_ERRORS)
 def certificate_pdf(user, certificate_id: int):
     """The phytosanitary or veterinary certificate's PDF, exactly as stored."""
     found = status.get_consignment_certificate(user, certificate_id)
     pdf = status.stored_pdf(found)
+    if pdf is None:
+        return pdf_preparing()
     return pdf_response(pdf.content, f"{found.number}.pdf", etag=pdf.sha256)

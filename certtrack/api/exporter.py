@@ -5,8 +5,9 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from certtrack.api import schemas
-from certtrack.api.core import WRITE_ERRORS, operation
+from certtrack.api.core import PDF_ERRORS, WRITE_ERRORS, operation
 from certtrack.api.etags import stale
+from certtrack.api.problems import pdf_preparing
 from certtrack.domain.workflow import Role
 from certtrack.services import (
     applications,
@@ -201,9 +202,11 @@ def certificate(user, certificate_id: int):
 
 @bp.get("/certificates/<id:certificate_id>/pdf")
 @bp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf")
-@operation(bp, *EXPORTER)
+@operation(bp, *EXPORTER, errors=PDF_ERRORS)
 def certificate_pdf(user, certificate_id: int):
     """The PDF issued with the certificate, exactly as stored."""
     found = certificates.get_certificate(user, certificate_id)
     pdf = certificates.stored_pdf(found)
+    if pdf is None:
+        return pdf_preparing()
     return pdf_response(pdf.content, f"{found.number}.pdf", etag=pdf.sha256)

@@ -26,6 +26,12 @@ def problem(status: int, detail: str = "", *, errors: dict | None = None, header
     return response
 
 
+def pdf_preparing():
+    """A PDF the queue is still rendering: 503 with Retry-After (the certificate exists)."""
+    return problem(503, _("The PDF is being prepared; try again in a few seconds."),
+                   headers={"Retry-After": "5"})
+
+
 def _webargs_errors(error: HTTPException) -> dict | None:
     messages = (getattr(error, "data", None) or {}).get("messages")
     if not messages:

@@ -206,8 +206,11 @@ class ConsignmentCertificate(db.Model):
     verification_code: Mapped[str] = mapped_column(String(64))
     replaces_id: Mapped[int | None] = mapped_column(
         ForeignKey("consignment_certificate.id"), unique=True)
-    pdf_id: Mapped[int] = mapped_column(ForeignKey("stored_pdf.id"))
+    # None until the queue has rendered, sealed and stored the PDF (consignments.printing).
+    pdf_id: Mapped[int | None] = mapped_column(ForeignKey("stored_pdf.id"))
     data: Mapped[dict] = mapped_column(JSON)
+    # The context the PDF is rendered from, frozen at issue (consignments.printing.freeze).
+    context: Mapped[dict | None] = mapped_column(JSON)
     registration_status_at_issue: Mapped[str] = mapped_column(String(16))
     issued_on: Mapped[date] = mapped_column(Date)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,4 +1,5 @@
-"""The background jobs: certificate PDFs, dossiers, e-mails, webhooks and the daily run.
+"""The background jobs: certificate PDFs (export eligibility, phytosanitary and veterinary),
+dossiers, e-mails, webhooks and the daily run.
 
 Each job calls one service and is idempotent: the services check what is already done. Jobs
 that fail are retried with exponential backoff (10 s, 20 s, 40 s ...); the last failure is kept
@@ -12,6 +13,7 @@ from huey import crontab
 
 from certtrack.services import certificate_pdf, dossiers, queue, scheduled, webhooks
 from certtrack.services.applications import local_today
+from certtrack.services.consignments import printing
 from certtrack.tasks import huey, in_app
 
 RETRIES = 5
@@ -32,6 +34,14 @@ def _job(name: str):
 def render_certificate(certificate_id: int) -> bool:
     """Render, store and attach a certificate's PDF (certificate_pdf.render_pending_certificate)."""
     return certificate_pdf.render_pending_certificate(certificate_id)
+
+
+@_job("render_consignment_certificate")
+@in_app
+def render_consignment_certificate(certificate_id: int) -> bool:
+    """Render, store and attach a phytosanitary or veterinary certificate's PDF
+    (consignments.printing.render_pending_consignment_certificate)."""
+    return printing.render_pending_consignment_certificate(certificate_id)
 
 
 @_job("generate_dossier")
@@ -57,11 +67,15 @@ def deliver_webhooks():
 
 @in_app
 def rescue_certificates(older_than: timedelta = RESCUE_AFTER) -> int:
-    """Queue again the render of every certificate whose PDF is overdue; return how many."""
+    """Queue again the render of every certificate (of export eligibility or of a
+    consignment) whose PDF is overdue; return how many."""
     pending = certificate_pdf.pending_certificate_ids(older_than)
     for certificate_id in pending:
         render_certificate(certificate_id)
-    return len(pending)
+    consignments = printing.pending_consignment_certificate_ids(older_than)
+    for certificate_id in consignments:
+        render_consignment_certificate(certificate_id)
+    return len(pending) + len(consignments)
 
 
 @in_app

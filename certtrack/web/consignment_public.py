@@ -14,9 +14,12 @@ bp = Blueprint("consignment_verify", __name__)
 
 @bp.get("/consignment-certificates/<id:certificate_id>.pdf")
 def certificate_pdf(certificate_id: int):
-    """The issued PDF, as stored (the exporter's enterprise, its inspectors, registrars)."""
+    """The issued PDF, as stored (the exporter's enterprise, its inspectors, registrars); a
+    page that refreshes itself while the queue prepares it."""
     certificate = status.get_consignment_certificate(g.user, certificate_id)
     pdf = status.stored_pdf(certificate)
+    if pdf is None:
+        return render_template("certificates/preparing.html", number=certificate.number), 202
     return pdf_response(pdf.content, f"{certificate.number}.pdf", etag=pdf.sha256)
 
 

@@ -12,6 +12,7 @@ from certtrack.services import certificate_pdf, queue
 from certtrack.services.audit import verify_chain
 from certtrack.tasks import huey, jobs
 
+from api_world import bearer, token_for
 from factories import make_certificate, make_user
 from forms import login, post
 
@@ -63,6 +64,10 @@ def test_a_job_lost_with_a_killed_worker_is_rescued_on_restart(ctx, client, lost
     assert certificate.number in page and "The PDF is being prepared" in page
     download = client.get(f"/certificates/{certificate.id}.pdf")
     assert download.status_code == 202 and "being prepared" in download.get_data(as_text=True)
+    api = client.get(f"/api/v1/certificates/{certificate.id}/pdf",
+                     headers=bearer(token_for(exporter)))
+    assert api.status_code == 503 and api.content_type == "application/problem+json"
+    assert "being prepared" in api.get_json()["detail"]
     verified = client.get(f"/verify/{certificate.number}/{certificate.verification_code}")
     assert verified.status_code == 200
     assert "its PDF is being prepared" in verified.get_data(as_text=True)

@@ -1,10 +1,11 @@
-"""Issuing phytosanitary and veterinary certificates: gate re-checked, gapless numbers, stored PDF.
+"""Issuing phytosanitary and veterinary certificates: gate re-checked, gapless numbers, PDF queued.
 
-One write transaction, as for certificates of export eligibility (security.md items 19, 20, 22):
-the guarded UPDATE of the consignment (under_inspection -> issued) takes the write lock first,
-so of racing issuers exactly one goes on; the gate is then checked again under that lock; the
-number comes from one UPDATE ... RETURNING of the kind's counter for the year; the PDF, which
-prints the number, is rendered, sealed and stored with its row before the commit. A refusal raises
+One short write transaction, as for certificates of export eligibility (security.md items 19,
+20, 22): the guarded UPDATE of the consignment (under_inspection -> issued) takes the write lock
+first, so of racing issuers exactly one goes on; the gate is then checked again under that lock;
+the number comes from one UPDATE ... RETURNING of the kind's counter for the year; the row keeps
+the number and the context the PDF prints, so the number is never lost. The PDF is rendered,
+sealed and attached by the queue after the commit (consignments.printing). A refusal raises
 before anything is written, so no row and no number are used.
 """
 
@@ -23,19 +24,22 @@ from certtrack.models import (
     Consignment,
     ConsignmentCertificate,
     ConsignmentCertificateCounter,
-    StoredPdf,
     User,
 )
-from certtrack.pdf import consignment_json, render_consignment_certificate
+from certtrack.pdf import consignment_json
+from certtrack.services import queue
 from certtrack.services.applications import local_today
 from certtrack.services.audit import record_event
 from certtrack.services.consignments.context import consignment_context
 from certtrack.services.consignments.gate import gate_refusals
 from certtrack.services.consignments.inspection import issue_blockers, require_inspector
+from certtrack.services.consignments.printing import (
+    freeze,
+    render_pending_consignment_certificate,
+)
 from certtrack.services.consignments.workflow import apply_consignment_transition, check_version
 from certtrack.services.errors import ValidationFailed
 from certtrack.services.notifications import enterprise_users, notify, verification_url
-from certtrack.services.seal import issue_sealed
 from certtrack.services.transaction import transaction
 
 
@@ -65,18 +69,13 @@ def _refuse_if_barred(consignment: Consignment) -> None:
 
 def _store(actor: User, consignment: Consignment, context: dict, code: str,
            replaces: ConsignmentCertificate | None) -> ConsignmentCertificate:
-    rendered = issue_sealed(render_consignment_certificate, context)
-    kind = "phytosanitary" if consignment.kind == "phyto" else "veterinary"
-    pdf = StoredPdf(kind=kind, sha256=rendered.sha256,
-                    size=len(rendered.content), pages=rendered.pages, content=rendered.content)
-    db.session.add(pdf)
-    db.session.flush()
     certificate = ConsignmentCertificate(
         consignment_id=consignment.id, registration_id=consignment.registration_id,
         kind=consignment.kind, number=context["number"], year=context["issued_on"].year,
         serial=int(context["number"].rsplit("-", 1)[1]), verification_code=code,
-        replaces_id=replaces.id if replaces else None, pdf_id=pdf.id,
-        data=json.loads(consignment_json(context)), issued_on=context["issued_on"],
+        replaces_id=replaces.id if replaces else None, pdf_id=None,
+        data=json.loads(consignment_json(context)), context=freeze(context),
+        issued_on=context["issued_on"],
         registration_status_at_issue=consignment.registration.status, issued_by_id=actor.id)
     db.session.add(certificate)
     db.session.flush()
@@ -106,7 +105,7 @@ def _write(actor: User, consignment: Consignment, today: date,
 def issue_consignment_certificate(actor: User, consignment: Consignment,
                                   version=None) -> ConsignmentCertificate:
     """Take the consignment's inspector and a consignment under inspection; issue its
-    certificate, rendered and stored, in one transaction.
+    certificate in one short transaction and queue its PDF.
 
     :raise PermissionDenied: not an inspector of its committee and region.
     :raise ValidationFailed: the gate refuses now (registration suspended, expired, revoked...
@@ -123,7 +122,13 @@ def issue_consignment_certificate(actor: User, consignment: Consignment,
         db.session.refresh(consignment)
         _refuse_if_barred(consignment)  # again, under the lock
         certificate = _write(actor, consignment, today)
+    _queue_pdf(certificate)
     return certificate
+
+
+def _queue_pdf(certificate: ConsignmentCertificate) -> None:
+    queue.enqueue_or_run("render_consignment_certificate",
+                         render_pending_consignment_certificate, certificate.id)
 
 
 def current_certificate(consignment: Consignment) -> ConsignmentCertificate | None:
@@ -157,4 +162,5 @@ def replace_consignment_certificate(actor: User, certificate: ConsignmentCertifi
     except IntegrityError as error:  # a racing replacement of the same certificate
         raise ValidationFailed({"": [_("Certificate %(number)s has already been replaced.",
                                        number=certificate.number)]}) from error
+    _queue_pdf(replacement)
     return replacement

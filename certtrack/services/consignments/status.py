@@ -33,7 +33,8 @@ def certificate_status(certificate: ConsignmentCertificate) -> str:
 @dataclass(frozen=True)
 class ConsignmentVerification:
     """The answer to a look-up: the certificate, its status, the registration's status today
-    and at issue, and the SHA-256 of the issued PDF; or nothing when not found."""
+    and at issue, and the SHA-256 of the issued PDF ("" while the queue prepares it); or
+    nothing when not found."""
 
     certificate: ConsignmentCertificate | None
     status: str = ""
@@ -76,7 +77,7 @@ def verify_consignment_certificate(address: str | None, number: str,
             sha256 = db.session.scalar(select(StoredPdf.sha256).where(
                 StoredPdf.id == certificate.pdf_id))
             answer = ConsignmentVerification(certificate, certificate_status(certificate),
-                                             certificate.registration.status, sha256)
+                                             certificate.registration.status, sha256 or "")
         db.session.add(VerificationLog(channel="qr", result=answer.status or "not_found",
                                        data={"consignment_certificate": certificate.id}
                                        if certificate else {}))
@@ -84,7 +85,10 @@ def verify_consignment_certificate(address: str | None, number: str,
 
 
 def same_pdf(certificate: ConsignmentCertificate, content: bytes) -> bool:
-    """True when `content` is byte-identical to the PDF issued with the certificate."""
+    """True when `content` is byte-identical to the PDF issued with the certificate (False
+    while its PDF is being prepared)."""
+    if certificate.pdf_id is None:
+        return False
     stored = db.session.get(StoredPdf, certificate.pdf_id)
     return hmac.compare_digest(hashlib.sha256(content).hexdigest(), stored.sha256)
 
@@ -119,6 +123,9 @@ def certificates_of_many(consignment_ids: list[int]) -> dict[int, list[Consignme
     return found
 
 
-def stored_pdf(certificate: ConsignmentCertificate) -> StoredPdf:
-    """The PDF issued with the certificate, exactly as stored."""
+def stored_pdf(certificate: ConsignmentCertificate) -> StoredPdf | None:
+    """The PDF issued with the certificate, exactly as stored; None while the queue is still
+    rendering it."""
+    if certificate.pdf_id is None:
+        return None
     return db.session.get(StoredPdf, certificate.pdf_id)
