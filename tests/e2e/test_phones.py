@@ -21,7 +21,7 @@ FIXED_PAGES = ["/exporter/", "/exporter/enterprise", "/exporter/enterprise/edit"
                "/exporter/establishments/new", "/exporter/applications/new",
                "/exporter/registrations", "/exporter/consignments/",
                "/exporter/consignments/new", "/notifications", "/account"]
-PUBLIC_PAGES = ["/", "/login", "/register", "/verify"]
+PUBLIC_PAGES = ["/", "/login", "/register", "/verify", "/help/terms"]
 
 
 def exporter_pages(app, email: str = EXPORTER) -> list[str]:
