@@ -65,10 +65,14 @@ def product_form(application, formdata=None) -> ProductLineForm:
 
 
 def document_form(application, formdata=None) -> DocumentForm:
-    """An upload, offering the document types with the application's required ones first."""
+    """An upload, offering the document types with the application's required ones first; the
+    type the checklist's link names (`?document=`) is chosen already."""
     form = DocumentForm(formdata)
     required = {t.code for t in applications.required_document_types(application)}
     form.document_type.choices = [
         (t.code, t.name_in(_locale()) + ("" if t.code in required else " " + _("(optional)")))
         for t in sorted(reference.document_types(), key=lambda t: t.code not in required)]
+    wanted = request.args.get("document")
+    if formdata is None and wanted in {code for code, _name in form.document_type.choices}:
+        form.document_type.data = wanted
     return form
