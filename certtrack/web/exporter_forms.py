@@ -49,6 +49,10 @@ def application_form(application=None, formdata=None) -> ApplicationForm:
         (e.id, e.name) for e in enterprise.establishments]
     form.gacc_category_code.choices = [("", _("Choose…"))] + [
         (c.code, c.name_in(_locale())) for c in reference.categories()]
+    chosen = request.args.get("category")
+    if application is None and formdata is None and chosen in {
+            code for code, _name in form.gacc_category_code.choices[1:]}:
+        form.gacc_category_code.data = chosen  # the product finder's choice
     form.kind.choices = labels.choices(labels.KINDS)
     form.haccp_status.choices = labels.choices(labels.HACCP_STATUSES, "—")
     form.water_source.choices = labels.choices(labels.WATER_SOURCES, "—")

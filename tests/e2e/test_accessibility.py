@@ -28,7 +28,7 @@ VISITS = {
         "/exporter/consignments/", "/exporter/consignments/{issued_consignment}",
         "/notifications"]),
     "exporter-zh": ("kostanay-astyk@demo.certtrack.kz", "zh", [
-        "/exporter/enterprise", "/exporter/applications/new",
+        "/exporter/enterprise", "/exporter/applications/new?find=seed",
         "/exporter/consignments/new", "/exporter/applications/{lab_testing}", "/account"]),
     "inspector-ru": ("phyto@demo.certtrack.kz", "ru", [
         "/inspector/", "/inspector/applications/{under_review}",
