@@ -98,6 +98,7 @@ instance/config.py:
 # Developers: refresh the catalogs after changing user-facing strings.
 extract-messages: install
 	$(BIN)/pybabel extract -F certtrack/translations/babel.cfg -k _l -k lazy_gettext \
+	  -k pgettext:1c,2 -k npgettext:1c,2,3 -k lazy_pgettext:1c,2 \
 	  --ignore-dirs '.*' --no-location --sort-output \
 	  -o certtrack/translations/messages.pot certtrack templates
 	$(BIN)/pybabel update -i certtrack/translations/messages.pot -d certtrack/translations \

@@ -28,15 +28,16 @@ LABELLED = [
 ]
 
 
-def _msgid(label) -> str:
-    """The English source text of a lazy label."""
-    return label._args[0]
+def _msgid(label) -> tuple[str | None, str]:
+    """The context and the English source text of a lazy label (lazy_gettext has no context;
+    lazy_pgettext's first argument is it)."""
+    return (label._args[0], label._args[1]) if len(label._args) == 2 else (None, label._args[0])
 
 
-def _catalog(locale: str) -> dict[str, str]:
+def _catalog(locale: str) -> dict[tuple[str | None, str], str]:
     with (TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po").open("rb") as handle:
-        return {message.id: message.string for message in read_po(handle)
-                if message.id and message.context is None}
+        return {(message.context, message.id): message.string for message in read_po(handle)
+                if message.id}
 
 
 @pytest.mark.parametrize(("enum", "labelled"), LABELLED, ids=lambda x: getattr(x, "__name__", ""))

@@ -1,5 +1,6 @@
 """An exporter's certification applications: drafts, product lines, submission, withdrawal."""
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -252,22 +253,36 @@ def latest_documents(application: Application) -> dict[str, Document]:
     return latest
 
 
-def missing_for_submission(application: Application, locale: str = "en") -> list[str]:
-    """Everything that stops the application from being submitted, in words for the user."""
+@dataclass(frozen=True)
+class MissingItem:
+    """One thing that stops a submission: `kind` says where it is fixed (product,
+    questionnaire, document), `code` which field or document type, `message` in words."""
+
+    kind: str
+    code: str
+    message: str
+
+
+def missing_for_submission(application: Application, locale: str = "en") -> list[MissingItem]:
+    """Everything that stops the application from being submitted, each with where it is
+    fixed and in words for the user."""
     missing = []
     if not application.products:
-        missing.append(_("At least one product with its annual volume."))
+        missing.append(MissingItem("product", "", _("At least one product with its annual "
+                                                    "volume.")))
     labels = {"haccp_status": _("HACCP"), "traceability": _("Traceability procedure"),
               "production_capacity": _("Production capacity"), "water_source": _("Water source"),
               "staff_count": _("Staff")}
     for field, label in labels.items():
         if getattr(application, field) in (None, ""):
-            missing.append(_("Questionnaire: %(field)s.", field=label))
+            missing.append(MissingItem("questionnaire", field,
+                                       _("Questionnaire: %(field)s.", field=label)))
     uploaded = latest_documents(application)
     for document_type in required_document_types(application):
         if document_type.code not in uploaded or \
                 uploaded[document_type.code].review_status == "rejected":
-            missing.append(_("Document: %(name)s.", name=document_type.name_in(locale)))
+            missing.append(MissingItem("document", document_type.code, _(
+                "Document: %(name)s.", name=document_type.name_in(locale))))
     return missing
 
 
@@ -334,7 +349,8 @@ def submit_application(actor: User, application: Application, version=None) -> d
     action = "resubmit" if application.state == State.returned else "submit"
     check_transition(State(application.state), action, actor.role)
     if missing := missing_for_submission(application):
-        raise ValidationFailed({"": missing}, _("The application is not complete yet."))
+        raise ValidationFailed({"": [item.message for item in missing]},
+                               _("The application is not complete yet."))
     days = SLA_WORKING_DAYS["completeness_check"]
     deadline = working_calendar().add_working_days(local_today(), days)
     with transaction():

@@ -25,6 +25,7 @@ from certtrack.models import (
 )
 from certtrack.services import market_access
 from certtrack.services.audit import ensure_audit_head
+from certtrack.services.catalogue import product_matches
 from certtrack.services.transaction import transaction
 
 _CALENDAR_KEY = "certtrack.working_calendar"
@@ -278,23 +279,13 @@ def document_types() -> list[DocumentType]:
     return list(db.session.scalars(select(DocumentType).order_by(DocumentType.code)))
 
 
-def _matches(product: Product, text: str) -> bool:
-    """True when the HS code starts with `text` or a name in any language contains it."""
-    needle = text.casefold()
-    names = (product.name_en, product.name_ru, product.name_kk, product.name_zh)
-    return product.hs_code.startswith(text) or any(needle in (n or "").casefold() for n in names)
-
-
 def search_products(category: str | None = None, text: str = "") -> list[Product]:
     """Catalogue products, optionally of one category, whose HS code starts with `text` or
-    whose name in any language contains it (case-insensitive).
-
-    Names are matched in Python: SQLite's lower() and LIKE fold only ASCII letters, so a
-    Russian or Kazakh query typed in another case would find nothing. The catalogue is small.
-    """
+    whose name in any language contains it, whatever the case (catalogue.product_matches).
+    The catalogue is small: it is read whole and matched in Python."""
     query = select(Product).order_by(Product.hs_code, Product.code)
     if category:
         query = query.where(Product.gacc_category_code == category)
     products = list(db.session.scalars(query))
     text = text.strip()
-    return [p for p in products if _matches(p, text)] if text else products
+    return [p for p in products if product_matches(p, text)] if text else products

@@ -1,6 +1,7 @@
 """Words for the codes of the consignment pages, in the user's language."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext  # lazy; extracted as pgettext, with context
 
 CONSIGNMENT_STATES = {
     "draft": _l("Draft"), "submitted": _l("Submitted"),
@@ -14,7 +15,8 @@ CONSIGNMENT_ACTIONS = {
 }
 CERTIFICATE_KINDS = {"phyto": _l("Phytosanitary certificate"),
                      "vet": _l("Veterinary certificate")}
-CERTIFICATE_STATUSES = {"valid": _l("Valid"), "replaced": _l("Replaced")}
+CERTIFICATE_STATUSES = {"valid": pgettext("certificate status", "Valid"),
+                        "replaced": pgettext("certificate status", "Replaced")}
 CONVEYANCES = {"rail_wagon": _l("Rail wagon"), "truck": _l("Truck"),
                "container": _l("Container")}
 WEIGHT_UNITS = {"t": _l("tonnes"), "kg": _l("kilograms")}

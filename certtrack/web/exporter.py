@@ -4,7 +4,13 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 
 from certtrack.domain.workflow import Role
-from certtrack.services import applications, certificates, enterprises, name_changes
+from certtrack.services import (
+    applications,
+    catalogue,
+    certificates,
+    enterprises,
+    name_changes,
+)
 from certtrack.services.registrations import exporter_overview, get_registration
 from certtrack.web import pages
 from certtrack.web.access import roles_required
@@ -46,11 +52,18 @@ def _enterprise_page(template: str, context_name: str):
 
 ENTERPRISE_FORM = _enterprise_page("exporter/enterprise_form.html", "enterprise")
 ESTABLISHMENT_FORM = _enterprise_page("exporter/establishment_form.html", "establishment")
+def _application_form(application, failed: dict) -> str:
+    """The application's form; a new one has the product finder above it (`?find=`)."""
+    finder = None if application else catalogue.find_products(request.args.get("find", ""))
+    return render_template("exporter/application_form.html", form=failed["form"],
+                           application=application, finder=finder,
+                           finder_limit=catalogue.MAX_QUERY_LENGTH)
+
+
 APPLICATION_FORM = Page(
     url=lambda a: url_for("exporter.application", application_id=a.id) if a else
     url_for("exporter.home"),
-    render=lambda a, failed: render_template("exporter/application_form.html",
-                                             form=failed["form"], application=a))
+    render=_application_form)
 
 
 def _registrations_page(_registration=None, _failed: dict | None = None) -> str:

@@ -49,6 +49,10 @@ def application_form(application=None, formdata=None) -> ApplicationForm:
         (e.id, e.name) for e in enterprise.establishments]
     form.gacc_category_code.choices = [("", _("Choose…"))] + [
         (c.code, c.name_in(_locale())) for c in reference.categories()]
+    chosen = request.args.get("category")
+    if application is None and formdata is None and chosen in {
+            code for code, _name in form.gacc_category_code.choices[1:]}:
+        form.gacc_category_code.data = chosen  # the product finder's choice
     form.kind.choices = labels.choices(labels.KINDS)
     form.haccp_status.choices = labels.choices(labels.HACCP_STATUSES, "—")
     form.water_source.choices = labels.choices(labels.WATER_SOURCES, "—")
@@ -65,10 +69,14 @@ def product_form(application, formdata=None) -> ProductLineForm:
 
 
 def document_form(application, formdata=None) -> DocumentForm:
-    """An upload, offering the document types with the application's required ones first."""
+    """An upload, offering the document types with the application's required ones first; the
+    type the checklist's link names (`?document=`) is chosen already."""
     form = DocumentForm(formdata)
     required = {t.code for t in applications.required_document_types(application)}
     form.document_type.choices = [
         (t.code, t.name_in(_locale()) + ("" if t.code in required else " " + _("(optional)")))
         for t in sorted(reference.document_types(), key=lambda t: t.code not in required)]
+    wanted = request.args.get("document")
+    if formdata is None and wanted in {code for code, _name in form.document_type.choices}:
+        form.document_type.data = wanted
     return form

@@ -6,6 +6,7 @@ from decimal import Decimal
 from flask import current_app, g, has_request_context, render_template, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext  # lazy; extracted as pgettext, with context
 from wtforms import (
     BooleanField,
     DateField,
@@ -333,7 +334,7 @@ class UserForm(BaseForm):
     role = SelectField(_l("Role"), choices=[], validators=[DataRequired()])
     committee = SelectField(_l("Committee"), choices=[], validators=[Optional()])
     regions = SelectMultipleField(_l("Regions"), choices=[], validators=[Optional()])
-    is_active = BooleanField(_l("Active"), default=True)
+    is_active = BooleanField(pgettext("account", "Active"), default=True)
     password = PasswordField(_l("Password"), validators=[Optional(), Length(max=128)])
 
 

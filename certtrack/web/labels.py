@@ -4,6 +4,11 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 
+# Lazy, under the name pybabel extracts with its context by default: one English word with two
+# meanings ("Active" account or registration, "Rejected" application or document) gets one
+# message per meaning (msgctxt), each translated on its own.
+from flask_babel import lazy_pgettext as pgettext
+
 from certtrack.domain.compliance import LimitKind, Verdict
 from certtrack.domain.vocabulary import (
     ApplicationKind,
@@ -45,10 +50,10 @@ STATES = {
         "submitted": _l("Submitted"),
         "under_review": _l("Under review"),
         "returned": _l("Returned for corrections"),
-        "rejected": _l("Rejected"),
+        "rejected": pgettext("application state", "Rejected"),
         "inspection_scheduled": _l("Inspection scheduled"),
         "inspected": _l("Inspected"),
-        "corrective_actions": _l("Corrective actions"),
+        "corrective_actions": pgettext("application state", "Corrective actions"),
         "lab_testing": _l("Laboratory testing"),
         "conclusion_negative": _l("Negative conclusion"),
         "conclusion_positive": _l("Positive conclusion"),
@@ -126,7 +131,7 @@ ACTIONS = {
     "webhook_disabled": _l("Webhook disabled"),
 }
 KINDS = labelled(ApplicationKind, {"new": _l("New registration"), "renewal": _l("Renewal"),
-                                   "change": _l("Change")})
+                                   "change": pgettext("kind of application", "Change")})
 LEGAL_FORMS = labelled(LegalForm, {
     "llp": _l("Limited liability partnership (LLP)"),
     "jsc": _l("Joint-stock company (JSC)"),
@@ -176,7 +181,7 @@ COMMITTEES = labelled(Committee, {
 REVIEW_STATUSES = labelled(ReviewStatus, {
     "pending": _l("Not reviewed yet"),
     "accepted": _l("Accepted"),
-    "rejected": _l("Rejected"),
+    "rejected": pgettext("document review", "Rejected"),
 })
 VERDICTS = {
     **labelled(Verdict, {
@@ -202,9 +207,9 @@ CONFIDENCES = labelled(Confidence, {
     "U": _l("U — unverified"),
 })
 REGISTRATION_STATUSES = labelled(RegistrationStatus, {
-    "active": _l("Active"),
+    "active": pgettext("registration status", "Active"),
     "suspended": _l("Suspended"),
-    "revoked": _l("Revoked"),
+    "revoked": pgettext("registration status", "Revoked"),
     "cancelled": _l("Cancelled"),
     "expired": _l("Expired"),
     "invalidated": _l("Invalidated"),

@@ -7,6 +7,7 @@ from certtrack.domain.workflow import State
 from certtrack.services import (
     applications,
     certificates,
+    documents,
     dossiers,
     officials,
     reference,
@@ -49,6 +50,17 @@ def staff_application(application, failed: dict | None = None) -> str:
                            **panels.context_for(g.user, application, failed))
 
 
+def _fix_address(application, item) -> str:
+    """Where a missing item of the submit checklist is fixed: the required document's row,
+    the products section, or the questionnaire's field on the edit page."""
+    if item.kind == "document":
+        return f"#required-{item.code}"
+    if item.kind == "questionnaire":
+        return url_for("exporter.edit_application", application_id=application.id,
+                       _anchor=item.code)
+    return "#products"
+
+
 def exporter_application(application, failed: dict | None = None) -> str:
     """The exporter's application: products, documents, the workflow's buttons and panels."""
     failed = failed or {}
@@ -62,7 +74,9 @@ def exporter_application(application, failed: dict | None = None) -> str:
                                                        application.version),
         actions=[str(a) for a in application_rights(g.user, application).actions],
         editable=application.state in applications.EDITABLE_STATES,
-        missing=applications.missing_for_submission(application, locale),
+        can_upload=application.state in documents.UPLOAD_STATES,
+        missing=[(item, _fix_address(application, item))
+                 for item in applications.missing_for_submission(application, locale)],
         required=applications.required_document_types(application),
         latest=applications.latest_documents(application),
         timeline=applications.timeline(application), query=request.args.get("q", ""),

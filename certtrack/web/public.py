@@ -1,9 +1,10 @@
-"""Pages anyone may open: the front door and the health check."""
+"""Pages anyone may open: the front door, the explanations of terms and the health check."""
 
 from flask import Blueprint, g, redirect, render_template, url_for
 
 from certtrack.domain.workflow import Role
 from certtrack.web.access import public
+from certtrack.web.terms import TERMS
 
 bp = Blueprint("public", __name__)
 
@@ -23,6 +24,14 @@ def index():
     if g.user is not None:
         return redirect(url_for(HOMES[g.user.role]))
     return render_template("public/index.html")
+
+
+@bp.get("/help/terms")
+@public
+def terms():
+    """The local terms a first-time exporter meets (BIN, GACC category, HS code…), explained;
+    each has an id, so the forms link straight to it."""
+    return render_template("public/terms.html", terms=TERMS)
 
 
 @bp.get("/healthz")

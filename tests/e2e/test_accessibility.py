@@ -20,7 +20,7 @@ AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.j
 # Who, in which language, sees which pages: (path, or a function of the ids below).
 VISITS = {
     "public-en": (None, "en", ["/", "/login", "/register", "/verify"]),
-    "public-zh": (None, "zh", ["/", "/register?status=suspended"]),
+    "public-zh": (None, "zh", ["/", "/register?status=suspended", "/help/terms"]),
     "newcomer-en": ("exporter@demo.certtrack.kz", "en",
                     ["/exporter/", "/exporter/enterprise/new"]),
     "exporter-kk": ("kostanay-astyk@demo.certtrack.kz", "kk", [
@@ -28,7 +28,7 @@ VISITS = {
         "/exporter/consignments/", "/exporter/consignments/{issued_consignment}",
         "/notifications"]),
     "exporter-zh": ("kostanay-astyk@demo.certtrack.kz", "zh", [
-        "/exporter/enterprise", "/exporter/applications/new",
+        "/exporter/enterprise", "/exporter/applications/new?find=seed",
         "/exporter/consignments/new", "/exporter/applications/{lab_testing}", "/account"]),
     "inspector-ru": ("phyto@demo.certtrack.kz", "ru", [
         "/inspector/", "/inspector/applications/{under_review}",

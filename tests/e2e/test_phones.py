@@ -19,9 +19,10 @@ EXPORTER = "kostanay-astyk@demo.certtrack.kz"
 NEWCOMER = "exporter@demo.certtrack.kz"  # no enterprise yet: the first steps of the journey
 FIXED_PAGES = ["/exporter/", "/exporter/enterprise", "/exporter/enterprise/edit",
                "/exporter/establishments/new", "/exporter/applications/new",
+               "/exporter/applications/new?find=seed",
                "/exporter/registrations", "/exporter/consignments/",
                "/exporter/consignments/new", "/notifications", "/account"]
-PUBLIC_PAGES = ["/", "/login", "/register", "/verify"]
+PUBLIC_PAGES = ["/", "/login", "/register", "/verify", "/help/terms"]
 
 
 def exporter_pages(app, email: str = EXPORTER) -> list[str]:

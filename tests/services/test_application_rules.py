@@ -88,9 +88,13 @@ def test_line_of_another_application_cannot_be_removed(exporter):
     assert _lines() == 1
 
 
+def _missing(application, locale: str = "en") -> list[str]:
+    """What stops the submission, in words."""
+    return [item.message for item in applications.missing_for_submission(application, locale)]
+
+
 def _missing_documents(application) -> set[str]:
-    return {item for item in applications.missing_for_submission(application)
-            if item.startswith("Document: ")}
+    return {item for item in _missing(application) if item.startswith("Document: ")}
 
 
 @pytest.mark.parametrize(("category", "kind", "needed", "not_needed"), [
@@ -126,16 +130,29 @@ def test_missing_lists_products_and_questionnaire(exporter):
     user, establishment, _a = exporter
     application = applications.create_application(user, ApplicationInput.from_mapping({
         "kind": "new", "gacc_category_code": "meat", "establishment_id": establishment.id}))
-    missing = applications.missing_for_submission(application)
+    missing = _missing(application)
     assert "At least one product with its annual volume." in missing
     for label in ("HACCP", "Traceability procedure", "Production capacity", "Water source",
                   "Staff"):
         assert f"Questionnaire: {label}." in missing
 
 
+def test_each_missing_item_says_where_it_is_fixed(exporter):
+    user, establishment, _a = exporter
+    application = applications.create_application(user, ApplicationInput.from_mapping({
+        "kind": "new", "gacc_category_code": "meat", "establishment_id": establishment.id}))
+    places = {(item.kind, item.code): item.message
+              for item in applications.missing_for_submission(application)}
+    assert places[("product", "")] == "At least one product with its annual volume."
+    assert places[("questionnaire", "haccp_status")] == "Questionnaire: HACCP."
+    assert places[("questionnaire", "staff_count")] == "Questionnaire: Staff."
+    assert places[("document", "haccp")] == "Document: HACCP plan or certificate."
+    assert {kind for kind, _code in places} == {"product", "questionnaire", "document"}
+
+
 def test_document_names_follow_the_locale(exporter):
     _u, _s, application = exporter
-    missing = applications.missing_for_submission(application, "ru")
+    missing = _missing(application, "ru")
     assert "Document: Технологические схемы производства." in missing
 
 
@@ -146,8 +163,7 @@ def test_complete_application_misses_nothing_until_a_document_is_rejected(ctx):
                        .values(review_status="rejected"))
     db.session.commit()
     db.session.expire_all()
-    assert applications.missing_for_submission(application) == [
-        "Document: HACCP plan or certificate."]
+    assert _missing(application) == ["Document: HACCP plan or certificate."]
 
 
 def test_uploading_a_new_version_replaces_a_rejected_document(ctx):

@@ -45,7 +45,8 @@ ROLES = ("anonymous", "exporter_a", "exporter_b", "inspector", "inspector_other_
 
 # Endpoints anyone may reach without signing in. Adding one is a decision: it must be marked
 # with @access.public in the code *and* listed here.
-ALLOW_LIST = {"static", "public.index", "public.healthz", "auth.login", "auth.language",
+ALLOW_LIST = {"static", "public.index", "public.healthz", "public.terms", "auth.login",
+              "auth.language",
               "verify.form", "verify.certificate", "verify.short_address", "verify.seal_check",
               "register.index", "register.csv", "consignment_verify.certificate",
               "consignment_verify.short_address"}
@@ -62,6 +63,8 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("static", "GET"): ALL_200,
     ("public.index", "GET"): (200,) + (302,) * 7,
     ("public.healthz", "GET"): ALL_200,
+    # The explanations of terms, which the exporter's forms link to: for everyone.
+    ("public.terms", "GET"): ALL_200,
     ("auth.login", "GET"): ALL_200,
     ("auth.login", "POST"): (422,) * 8,
     ("auth.logout", "POST"): (401,) + (302,) * 7,

@@ -1,6 +1,7 @@
 """A Kazakh or Chinese user meets no English sentence of the interface: the visible text of the
-busiest pages (the exporter's application, the inspector's review, the registrar's
-registration) holds none of the English catalog's messages whose translation differs."""
+busiest pages (the exporter's application and the product finder of a new one, the inspector's
+review, the registrar's registration) and of the explanations of terms holds none of the English
+catalog's messages whose translation differs."""
 
 import html
 import re
@@ -54,6 +55,8 @@ def test_the_busiest_pages_show_no_english_sentence(ctx, app, language):
     english = _english_sentences(language)
     assert len(english) > 500
     pages = [(exporter.email, f"/exporter/applications/{application.id}"),
+             (exporter.email, "/exporter/applications/new?find=seed"),
+             (exporter.email, "/help/terms"),
              (inspector.email, f"/inspector/applications/{application.id}"),
              (registrar.email, f"/registrar/registrations/{registration.id}")]
     for email, url in pages:
