@@ -77,7 +77,7 @@ def database_url(tmp_path_factory):
 # Kept between tests. Not lab_limit: the loader keeps administrators' edits of limits, so an
 # edit made by one test would outlive it.
 REFERENCE_TABLES = frozenset({"gacc_category", "product", "region", "document_type",
-                              "required_document", "holiday"})
+                              "required_document", "holiday", "lab_parameter"})
 
 
 _SEQUENCES: list[str] = []

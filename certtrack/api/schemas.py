@@ -208,10 +208,27 @@ class CertificateSchema(ma.Schema):
     status = ma.fields.String()
 
 
+LANGUAGES = ("en", "ru", "kk", "zh")
+
+
+def _parameter_code(row) -> str | None:
+    limit = row.limit
+    return limit.parameter_code if limit is not None and limit.parameter == row.parameter \
+        else None
+
+
 class LabResultSchema(ma.Schema):
     id = ma.fields.Integer()
     sample_id = ma.fields.Integer()
-    parameter = ma.fields.String()
+    parameter = ma.fields.String(metadata={"description": "the parameter's name in English"})
+    parameter_code = ma.fields.Function(
+        _parameter_code, allow_none=True,
+        metadata={"type": "string", "description": "the parameter's code (lab_parameters.csv), "
+                                                   "e.g. deoxynivalenol; null when unknown"})
+    parameter_names = ma.fields.Function(
+        lambda row: {language: row.parameter_in(language) for language in LANGUAGES},
+        metadata={"type": "object", "additionalProperties": {"type": "string"},
+                  "description": "the parameter's name per language: en, ru, kk, zh"})
     value = decimal(allow_none=True)
     unit = ma.fields.String(allow_none=True)
     loq = decimal(allow_none=True)

@@ -1,6 +1,7 @@
 """Column helpers shared by the models."""
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
@@ -39,3 +40,19 @@ class LocalizedNames:
     def name_in(self, locale: str) -> str:
         """The name in `locale`, falling back to English when that translation is empty."""
         return getattr(self, f"name_{locale}", None) or self.name_en
+
+
+class JudgedParameter:
+    """A laboratory result: its parameter as recorded (in English) and the limit it was judged
+    by, whose parameter carries the names in the other languages."""
+
+    parameter: str
+    limit: Any
+
+    def parameter_in(self, locale: str) -> str:
+        """The parameter's name in `locale`: the limit's, while the limit names the same
+        parameter; else the name recorded with the result."""
+        limit = self.limit
+        if limit is not None and limit.parameter == self.parameter:
+            return limit.parameter_in(locale)
+        return self.parameter

@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certtrack.extensions import db
-from certtrack.models.base import UTCDateTime, utcnow
+from certtrack.models.base import JudgedParameter, UTCDateTime, utcnow
 
 CONVEYANCES = ("rail_wagon", "truck", "container")
 WEIGHT_UNITS = ("kg", "t")
@@ -126,7 +126,7 @@ class ConsignmentTreatment(db.Model):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
 
-class ConsignmentLabResult(db.Model):
+class ConsignmentLabResult(JudgedParameter, db.Model):
     """A laboratory result on a sample of the consignment, judged against China's limit."""
 
     __tablename__ = "consignment_lab_result"
@@ -148,6 +148,8 @@ class ConsignmentLabResult(db.Model):
     limit_source: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    limit = relationship("LabLimit", lazy="joined")
 
 
 class ConsignmentDeclaration(db.Model):

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certtrack.domain.vocabulary import FindingStatus, InspectionMode, Severity, codes
 from certtrack.extensions import db
-from certtrack.models.base import UTCDateTime, utcnow
+from certtrack.models.base import JudgedParameter, UTCDateTime, utcnow
 
 INSPECTION_MODES = codes(InspectionMode)
 SEVERITIES = codes(Severity)
@@ -103,6 +103,7 @@ class QuarantineMeasurement(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     inspection: Mapped[Inspection] = relationship(back_populates="measurements")
+    product = relationship("Product")
 
 
 class Finding(db.Model):
@@ -153,7 +154,7 @@ class Sample(db.Model):
     )
 
 
-class LabResult(db.Model):
+class LabResult(JudgedParameter, db.Model):
     """A laboratory result with the verdict against the limit it was judged by."""
 
     __tablename__ = "lab_result"

@@ -102,14 +102,35 @@ class Holiday(db.Model):
     source: Mapped[str] = mapped_column(Text, default="")
 
 
+class LabParameter(LocalizedNames, db.Model):
+    """A substance or organism a laboratory tests for, named in the four languages (the Chinese
+    name as in the GB standard that sets its limit)."""
+
+    __tablename__ = "lab_parameter"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name_en: Mapped[str] = mapped_column(String(120), unique=True)
+    name_ru: Mapped[str] = mapped_column(String(200), default="")
+    name_kk: Mapped[str] = mapped_column(String(200), default="")
+    name_zh: Mapped[str] = mapped_column(String(200), default="")
+    source: Mapped[str] = mapped_column(Text, default="")
+    confidence: Mapped[str] = mapped_column(String(1), default="U")
+
+
 class LabLimit(db.Model):
     """A Chinese limit for a parameter in a matrix, with the products it applies to."""
 
     __tablename__ = "lab_limit"
     __table_args__ = (UniqueConstraint("parameter", "matrix"),)
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The parameter's English name, as results and laboratories' scopes record it; its names in
+    # the other languages are those of `lab_parameter`.
     parameter: Mapped[str] = mapped_column(String(120))
-    matrix: Mapped[str] = mapped_column(String(200))
+    parameter_code: Mapped[str | None] = mapped_column(ForeignKey("lab_parameter.code"),
+                                                       index=True)
+    matrix: Mapped[str] = mapped_column(String(200))  # in English
+    matrix_ru: Mapped[str] = mapped_column(String(300), default="")
+    matrix_kk: Mapped[str] = mapped_column(String(300), default="")
+    matrix_zh: Mapped[str] = mapped_column(String(300), default="")
     products: Mapped[str] = mapped_column(Text)  # space-separated product codes
     kind: Mapped[str] = mapped_column(String(16))
     value: Mapped[Decimal | None] = mapped_column(Numeric(14, 6))
@@ -126,6 +147,17 @@ class LabLimit(db.Model):
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("lab_limit.id"))
 
     superseded_by = relationship("LabLimit", remote_side=[id])
+    lab_parameter: Mapped[LabParameter | None] = relationship(lazy="joined")
+
+    def parameter_in(self, locale: str) -> str:
+        """The parameter's name in `locale` (English when it has no translation)."""
+        if self.lab_parameter is None:
+            return self.parameter
+        return self.lab_parameter.name_in(locale)
+
+    def matrix_in(self, locale: str) -> str:
+        """The matrix in `locale`, English when that translation is empty."""
+        return getattr(self, f"matrix_{locale}", None) or self.matrix
 
 
 class QuarantineRequirement(db.Model):

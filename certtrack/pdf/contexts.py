@@ -83,9 +83,10 @@ class DossierEnterprise(TypedDict):
     #                 "status"}],
     #   "corrective_actions": [{"finding", "action", "due_on": date, "closed_on": date|None,
     #                           "status"}]}
-    lab_results: list[dict]  # [{"sample", "laboratory", "tested_on": date, "parameter",
-    #   "value" (as reported, str), "unit", "limit" (as printed, e.g. "≤ 1000 µg/kg"), "verdict"
-    #   (compliant/non_compliant/not_evaluated), "reason", "source"}]
+    lab_results: list[dict]  # [{"sample", "laboratory", "tested_on": date, "parameter"
+    #   ("lead · 铅"), "value" (as reported, str), "unit", "limit" (as printed, e.g.
+    #   "≤ 1000 µg/kg"), "verdict" (compliant/non_compliant/not_evaluated), "reason", "source",
+    #   optional "source_zh" (the citation in Chinese)}]
     documents: list[dict]  # [{"title", "filename", "size": int, "sha256", "uploaded_on": date}]
     timeline: list[dict]  # the decisions: [{"at": datetime, "actor", "action", "from_state",
     #                         "to_state", "comment"}], words "English · 中文", never codes

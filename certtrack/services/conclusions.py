@@ -3,9 +3,9 @@
 from collections import Counter
 from dataclasses import dataclass, replace
 
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from sqlalchemy import select
 
 from certtrack.domain import compliance
@@ -35,11 +35,14 @@ class Check:
         return not self.blockers
 
 
-def limit_labels(limits: list[LabLimit]) -> dict[int, str]:
-    """A name per limit row: the parameter, with the matrix when the parameter has several."""
+def limit_labels(limits: list[LabLimit], locale: str | None = None) -> dict[int, str]:
+    """A name per limit row in `locale` (the user's language by default): the parameter, with
+    the matrix when the parameter has several."""
+    locale = locale or str(get_locale() or "en")
     counts = Counter(limit.parameter.casefold() for limit in limits)
-    return {limit.id: limit.parameter if counts[limit.parameter.casefold()] == 1
-            else f"{limit.parameter} ({limit.matrix})" for limit in limits}
+    return {limit.id: limit.parameter_in(locale) if counts[limit.parameter.casefold()] == 1
+            else f"{limit.parameter_in(locale)} ({limit.matrix_in(locale)})"
+            for limit in limits}
 
 
 def application_limits(application: Application) -> list[LabLimit]:

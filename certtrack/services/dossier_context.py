@@ -31,6 +31,7 @@ from certtrack.services.print_terms import (
 )
 from certtrack.services.quarantine import measurements_of
 from certtrack.services.reference import standard_citations
+from certtrack.services.sources import source_in
 
 ADDRESSEE = {"name": "General Administration of Customs of the People’s Republic of China",
              "name_zh": "中华人民共和国海关总署",
@@ -137,12 +138,19 @@ def _requirement(row) -> str:
     return "none may be found" if row.requirement_kind == "none" else "no requirement"
 
 
+def _bilingual_name(row, text: str = "name") -> str:
+    """A reference row's name (or parameter) as GACC reads it: English · Chinese."""
+    english, chinese = (getattr(row, f"{text}_in")(language) for language in ("en", "zh"))
+    return english if chinese == english else f"{english} · {chinese}"
+
+
 def _measurements(application) -> list[dict]:
-    return [{"product": row.product_code, "measure": MEASURE_NAMES.get(row.measure, row.measure),
+    return [{"product": _bilingual_name(row.product) if row.product else row.product_code,
+             "measure": MEASURE_NAMES.get(row.measure, row.measure),
              "value": f"{plain(row.value)} {row.unit}", "species": row.species,
              "requirement": _requirement(row),
              "verdict": "no requirement" if row.verdict == "no_requirement" else row.verdict,
-             "source": citation(row.requirement_source)}
+             **_citations(row.requirement_source)}
             for row in measurements_of(application)]
 
 
@@ -198,6 +206,14 @@ def citation(source: str | None) -> str:
     return _MARK.sub("", "; ".join(parts)).strip()
 
 
+def _citations(source: str | None) -> dict:
+    """{"source": the citation, "source_zh": the same in Chinese, when the reference files
+    give it}."""
+    english = citation(source)
+    chinese = source_in(english, "zh")
+    return {"source": english, **({"source_zh": chinese} if chinese != english else {})}
+
+
 def _limit(row: LabResult) -> str:
     limit = row.limit
     if limit is None:
@@ -223,10 +239,10 @@ def _lab_results(application) -> list[dict]:
                                                       application.id)
                               .order_by(LabResult.sample_id, LabResult.id))
     return [{"sample": row.sample.code, "laboratory": row.sample.laboratory,
-             "tested_on": row.tested_on, "parameter": row.parameter, "value": _value(row),
-             "unit": row.unit or "", "limit": _limit(row),
+             "tested_on": row.tested_on, "parameter": _bilingual_name(row, "parameter"),
+             "value": _value(row), "unit": row.unit or "", "limit": _limit(row),
              "verdict": "compliant" if row.verdict == "below_loq" else row.verdict,
-             "reason": REASONS.get(row.verdict, ""), "source": citation(row.limit_source)}
+             "reason": REASONS.get(row.verdict, ""), **_citations(row.limit_source)}
             for row in rows]
 
 

@@ -172,7 +172,11 @@ class LimitInput(ServiceInput):
 
     value: Decimal | None = None
     unit: str | None = None
-    matrix: str | None = None
+    matrix: str | None = None  # in English
+    # The matrix in Russian, Kazakh and Chinese: None keeps the row's, empty shows the English.
+    matrix_ru: str | None = None
+    matrix_kk: str | None = None
+    matrix_zh: str | None = None
     products: str | None = None
     source: str | None = None
     confidence: str | None = None

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from certtrack.domain.compliance import Limit, LimitKind, UnitError, normalize_unit
@@ -16,10 +16,13 @@ from certtrack.services.audit import record_event
 from certtrack.services.errors import NotFound, ValidationFailed
 from certtrack.services.inputs import LimitInput
 from certtrack.services.permissions import require_admin
+from certtrack.services.sources import source_in
 from certtrack.services.transaction import transaction
 
 CONFIDENCES = codes(Confidence)
-EDITABLE_FIELDS = ("value", "unit", "matrix", "products", "source", "confidence", "required")
+MATRIX_TRANSLATIONS = ("matrix_ru", "matrix_kk", "matrix_zh")
+EDITABLE_FIELDS = ("value", "unit", "matrix", *MATRIX_TRANSLATIONS, "products", "source",
+                   "confidence", "required")
 
 
 def product_codes(limit: LabLimit) -> list[str]:
@@ -45,20 +48,31 @@ def to_domain_limit(row: LabLimit) -> Limit:
 
 def list_limits(actor: User, *, text: str = "", product: str = "",
                 kind: str = "") -> list[LabLimit]:
-    """The limit rows matching a text (parameter, matrix or source), a product code and a kind.
+    """The limit rows matching a text (the parameter or matrix in any language, or the
+    source), a product code and a kind.
 
+    The text is matched in Python, as in reference.search_products: SQLite folds the case of
+    ASCII letters only. The table is small.
     :raise PermissionDenied: the actor is not an administrator.
     """
     require_admin(actor, _("Only administrators manage the reference data."))
     query = select(LabLimit).order_by(LabLimit.parameter, LabLimit.matrix)
-    if text.strip():
-        pattern = f"%{text.strip()}%"
-        query = query.where(or_(LabLimit.parameter.ilike(pattern),
-                                LabLimit.matrix.ilike(pattern), LabLimit.source.ilike(pattern)))
     if kind:
         query = query.where(LabLimit.kind == kind)
     rows = list(db.session.scalars(query))
-    return [row for row in rows if product in product_codes(row)] if product else rows
+    if product:
+        rows = [row for row in rows if product in product_codes(row)]
+    needle = text.strip().casefold()
+    return [row for row in rows if needle in _searched(row)] if needle else rows
+
+
+def _searched(row: LabLimit) -> str:
+    """What the administrators' search looks in: names, matrices and source, case-folded."""
+    languages = ("en", "ru", "kk", "zh")
+    names = [row.matrix, *(getattr(row, field) for field in MATRIX_TRANSLATIONS),
+             *(row.parameter_in(language) for language in languages),
+             *(source_in(row.source, language) for language in languages)]
+    return "\n".join(names).casefold()
 
 
 def get_limit(actor: User, limit_id: int) -> LabLimit:
@@ -101,11 +115,18 @@ def _products(data: LimitInput, errors: dict) -> str:
     return " ".join(codes)
 
 
+def _translations(row: LabLimit, data: LimitInput) -> dict:
+    """The matrix in the other languages: as entered, or the row's when the input names none."""
+    return {field: getattr(row, field) if getattr(data, field) is None
+            else getattr(data, field).strip() for field in MATRIX_TRANSLATIONS}
+
+
 def _validated(row: LabLimit, data: LimitInput) -> dict:
     errors: dict[str, list[str]] = {}
     value, unit = _value_and_unit(row, data, errors)
     values = {"value": value, "unit": unit, "products": _products(data, errors),
               "matrix": (data.matrix or "").strip(),
+              **_translations(row, data),
               "source": (data.source or "").strip(),
               "confidence": data.confidence, "required": bool(data.required)}
     if not values["matrix"]:
@@ -128,7 +149,8 @@ def _plain(value):
 
 
 def update_limit(actor: User, row: LabLimit, data: LimitInput) -> dict:
-    """Change a limit's value, unit, matrix, products, source, confidence and required flag.
+    """Change a limit's value, unit, matrix (in the four languages), products, source,
+    confidence and required flag.
 
     Writes one audit row with the fields before and after; returns the changed fields.
     :raise PermissionDenied: the actor is not an administrator.

@@ -17,6 +17,7 @@ from certtrack.models import (
     GaccCategory,
     Holiday,
     LabLimit,
+    LabParameter,
     LabResult,
     Product,
     QuarantineRequirement,
@@ -29,7 +30,9 @@ from certtrack.services.catalogue import product_matches
 from certtrack.services.transaction import transaction
 
 _CALENDAR_KEY = "certtrack.working_calendar"
-NAMES = ("name_en", "name_ru", "name_kk", "name_zh")
+LANGUAGES = ("en", "ru", "kk", "zh")
+NAMES = tuple(f"name_{language}" for language in LANGUAGES)
+TRANSLATED = LANGUAGES[1:]  # the languages of a column suffixed _ru, _kk, _zh
 
 
 def reference_dir() -> Path:
@@ -105,6 +108,12 @@ def _load_renewal_list(folder: Path) -> int:
     return changed
 
 
+def _load_lab_parameters(folder: Path) -> int:
+    return _sync(LabParameter, ("code",), [({"code": r["code"]}, {
+        **_names(r), "source": r["source"], "confidence": r["confidence"],
+    }) for r in _rows(folder, "lab_parameters.csv")])
+
+
 def _load_quarantine_requirements(folder: Path) -> int:
     rows = [({"measure": r["measure"], "products": r["products"]}, {
         "kind": r["kind"], "value": Decimal(r["value"]) if r["value"] else None,
@@ -173,7 +182,10 @@ def limit_source(row: dict) -> str:
 
 def _limit_values(row: dict) -> dict:
     return {
-        "parameter": row["parameter"], "matrix": row["matrix"], "products": row["products"],
+        "parameter": row["parameter"], "parameter_code": row["parameter_code"],
+        "matrix": row["matrix"],
+        **{f"matrix_{language}": row[f"matrix_{language}"] for language in TRANSLATED},
+        "products": row["products"],
         "kind": row["kind"], "value": Decimal(row["value"]) if row["value"] else None,
         "unit": row["unit"], "required": row["required"] == "1", "source": limit_source(row),
         "confidence": row["confidence"], "superseded_by_id": None}
@@ -193,15 +205,47 @@ def _supersede(replacing: dict[str, list[str]]) -> int:
     return changed
 
 
+def _limit_rows(folder: Path) -> Iterator[dict]:
+    """The rows of limits.csv, each with its parameter's English name (lab_parameters.csv)."""
+    names = dict(db.session.execute(select(LabParameter.code, LabParameter.name_en)).all())
+    for row in _rows(folder, "limits.csv"):
+        if row["parameter_code"] not in names:
+            raise ValueError(f"limits.csv: unknown parameter {row['parameter_code']!r}")
+        yield {**row, "parameter": names[row["parameter_code"]]}
+
+
+def _edited_translations(limit: LabLimit, row: dict) -> dict:
+    """The matrix's translations from the file for a row an administrator edited: only when
+    its English matrix is still the file's and it has none yet (a database older than them)."""
+    if limit.matrix != row["matrix"] or any(getattr(limit, f"matrix_{language}")
+                                            for language in TRANSLATED):
+        return {}
+    return {f"matrix_{language}": row[f"matrix_{language}"] for language in TRANSLATED}
+
+
+def _link_parameters() -> int:
+    """Point every limit, including the rows kept for older results and those an
+    administrator edited, at the parameter whose English name it records."""
+    codes = dict(db.session.execute(select(LabParameter.name_en, LabParameter.code)).all())
+    changed = 0
+    for limit in db.session.scalars(select(LabLimit)):
+        code = codes.get(limit.parameter)
+        if code is not None and limit.parameter_code != code:
+            limit.parameter_code = code
+            changed += 1
+    return changed
+
+
 def _load_limits(folder: Path) -> int:
-    """Upsert limits by their key in the file. A row an administrator edited keeps the edit;
-    a row the file no longer lists is deleted only if unedited and no result refers to it."""
+    """Upsert limits by their key in the file: the parameter's English name and the matrix. A
+    row an administrator edited keeps the edit; a row the file no longer lists is deleted only
+    if unedited and no result refers to it."""
     limits = list(db.session.scalars(select(LabLimit)))
     by_key = {limit.reference_key: limit for limit in limits if limit.reference_key}
     by_pair = {(limit.parameter, limit.matrix): limit for limit in limits
                if not limit.reference_key}
     changed, wanted, replacing = 0, set(), {}
-    for row in _rows(folder, "limits.csv"):
+    for row in _limit_rows(folder):
         key = f"{row['parameter']}|{row['matrix']}"
         wanted.add(key)
         replacing[key] = [old.strip() for old in row.get("replaces", "").split(";")
@@ -212,6 +256,8 @@ def _load_limits(folder: Path) -> int:
             changed += 1
         elif existing.edited_at is None:
             changed += _update(existing, {**_limit_values(row), "reference_key": key})
+        else:
+            changed += _update(existing, _edited_translations(existing, row))
     used = set(db.session.scalars(select(LabResult.limit_id).distinct()))
     for limit in limits:
         gone = limit.reference_key not in wanted
@@ -219,6 +265,7 @@ def _load_limits(folder: Path) -> int:
             db.session.delete(limit)
             changed += 1
     db.session.flush()
+    changed += _link_parameters()
     return changed + _supersede({key: old for key, old in replacing.items() if old})
 
 
@@ -230,6 +277,7 @@ LOADERS = (
     ("document types", _load_document_types),
     ("required documents", _load_required_documents),
     ("holidays", _load_holidays),
+    ("laboratory parameters", _load_lab_parameters),
     ("laboratory limits", _load_limits),
     ("quarantine requirements", _load_quarantine_requirements),
     # Market access (protocols, crossings, protocol wording) reads its files the same way.

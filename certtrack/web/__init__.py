@@ -50,9 +50,10 @@ def csrf_token() -> str:
     return BaseForm().csrf_token.current_token
 
 
-def localized(obj) -> str:
-    """A reference row's or enterprise's name in the current language."""
-    return obj.name_in(str(get_locale())) if obj is not None else ""
+def localized(obj, text: str = "name") -> str:
+    """A reference row's or enterprise's name in the current language (or another of its texts:
+    see templating.localized)."""
+    return getattr(obj, f"{text}_in")(str(get_locale())) if obj is not None else ""
 
 
 def state_row(pair) -> tuple[str, int]:
@@ -143,6 +144,7 @@ def _template_helpers(app) -> None:
     app.jinja_env.globals.update(
         labels=labels, consignment_labels=consignment_labels, label=templating.label,
         Role=Role, localized=templating.localized,
+        localized_source=templating.localized_source,
         state_badge=templating.state_badge,
         csrf_token=csrf_token, working_days_since=templating.working_days_since,
         is_overdue=templating.is_overdue, holiday_data_missing=templating.holiday_data_missing,

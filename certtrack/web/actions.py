@@ -8,9 +8,9 @@ view of their own (a page whose body is the form: `perform.show()`).
 """
 
 from flask import request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 
 from certtrack.domain.workflow import Action, RegistrationAction
 from certtrack.services import (
@@ -148,7 +148,8 @@ ASSIGNMENT = {
 
 
 def _result_message(row) -> tuple[str, str]:
-    sentence = _("%(parameter)s: %(sentence)s", parameter=row.parameter,
+    parameter = row.parameter_in(str(get_locale()))
+    sentence = _("%(parameter)s: %(sentence)s", parameter=parameter,
                  sentence=conclusions.describe_result(row))
     return sentence, "success" if row.verdict != "non_compliant" else "error"
 

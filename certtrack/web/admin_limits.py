@@ -26,10 +26,15 @@ class LimitForm(BaseForm):
                          validators=[Optional(), NumberRange(min=0)])
     unit = StringField(_l("Unit"), validators=[Optional(), Length(max=16)],
                        description=_l("mg/kg or µg/kg (ppm and ppb are stored as these)."))
-    matrix = StringField(_l("Matrix"), validators=[DataRequired(), Length(max=200)])
+    matrix = StringField(_l("Matrix in English"), validators=[DataRequired(), Length(max=200)])
+    matrix_kk = StringField(_l("Matrix in Kazakh"), validators=[Optional(), Length(max=300)])
+    matrix_ru = StringField(_l("Matrix in Russian"), validators=[Optional(), Length(max=300)])
+    matrix_zh = StringField(_l("Matrix in Chinese"), validators=[Optional(), Length(max=300)])
     products = StringField(_l("Product codes"), validators=[DataRequired(), Length(max=2000)],
                            description=_l("Separated by spaces, e.g. wheat barley maize."))
-    source = TextAreaField(_l("Source"), validators=[DataRequired(), Length(max=2000)])
+    source = TextAreaField(_l("Source"), validators=[DataRequired(), Length(max=2000)],
+                           description=_l("In English. The reference file’s translations of "
+                                          "the source are shown until it is changed here."))
     confidence = SelectField(_l("Confidence"), choices=[], validators=[DataRequired()])
     required = BooleanField(_l("A result is required for a positive conclusion"))
 
@@ -55,7 +60,8 @@ def limits_list():
 def _saved(row) -> tuple[str, str]:
     if row is None:
         return _("Nothing was changed."), "info"
-    return _("The limit for %(parameter)s was saved.", parameter=row.parameter), "success"
+    return _("The limit for %(parameter)s was saved.",
+             parameter=row.parameter_in(str(get_locale()))), "success"
 
 
 def _update(user, row, form):

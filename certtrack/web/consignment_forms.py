@@ -159,7 +159,9 @@ def inspection_form(_consignment, formdata) -> InspectionForm:
 
 def lab_form(consignment, formdata) -> ConsignmentLabForm:
     form = ConsignmentLabForm(formdata)
-    form.limit_id.choices = [(limit.id, f"{limit.parameter} — {limit.matrix}")
+    locale = _locale()
+    form.limit_id.choices = [(limit.id, f"{limit.parameter_in(locale)} — "
+                                        f"{limit.matrix_in(locale)}")
                              for limit in inspection.limits_for(consignment)]
     form.detected.choices = [("", "—"), ("no", str(_l("Not detected / absent"))),
                              ("yes", str(_l("Detected / present")))]

@@ -25,6 +25,8 @@ PACKAGE_KINDS = {"bulk": _l("In bulk"), "bags": _l("Bags"), "big_bags": _l("Big 
 DOCUMENT_KINDS = {"contract": _l("Sales contract"), "lab_report": _l("Laboratory report"),
                   "invoice": _l("Invoice"), "transport_document": _l("Transport document"),
                   "other": _l("Other document")}
+# A result's limit as stored for print when it is not a value (services/consignments/inspection).
+LIMIT_TEXTS = {"not detected": _l("not detected (banned)"), "absent": _l("absent")}
 INSPECTION_RESULTS = {"satisfactory": _l("Satisfactory"),
                       "unsatisfactory": _l("Unsatisfactory")}
 TREATMENT_TYPES = {"fumigation": _l("Fumigation"), "heat": _l("Heat treatment"),

@@ -21,6 +21,7 @@ from markupsafe import Markup
 from certtrack.services.applications import local_today
 from certtrack.services.local_dates import DATE_FORMAT, TIME_FORMAT
 from certtrack.services.reference import working_calendar
+from certtrack.services.sources import source_in
 from certtrack.web.labels import STATES
 
 _CATALOG = "_i18n_catalog"
@@ -121,9 +122,16 @@ def working_days_since(context: Context, moment: dt.datetime) -> int:
 
 
 @pass_context
-def localized(context: Context, obj) -> str:
-    """A reference row's or enterprise's name in the page's language."""
-    return obj.name_in(_language(context)) if obj is not None else ""
+def localized(context: Context, obj, text: str = "name") -> str:
+    """A reference row's or enterprise's name in the page's language; `text` names another
+    text a row carries per language ("parameter" of a limit or result, "matrix" of a limit)."""
+    return getattr(obj, f"{text}_in")(_language(context)) if obj is not None else ""
+
+
+@pass_context
+def localized_source(context: Context, text: str | None) -> str:
+    """A limit's or requirement's source, stored in English, in the page's language."""
+    return source_in(text, _language(context))
 
 
 @lru_cache(maxsize=4096)

@@ -37,6 +37,19 @@ def test_lab_posts_a_result_for_its_own_sample_and_it_is_judged(client, world):
     assert event.data["via"]["token_name"] == f"{world.lab_user1.email} system"
 
 
+def test_a_result_names_its_parameter_by_code_and_in_the_four_languages(client, world):
+    answer = _post(client, world, "laboratory", world.sample1, "200")
+    result = answer.get_json()
+    assert result["parameter"] == "deoxynivalenol (DON)"  # as before: the English name
+    assert result["parameter_code"] == "deoxynivalenol"
+    assert result["parameter_names"] == {
+        "en": "deoxynivalenol (DON)", "ru": "дезоксиниваленол (ДОН)",
+        "kk": "дезоксиниваленол (ДОН)", "zh": "脱氧雪腐镰刀菌烯醇"}
+    sample = client.get(f"/api/v1/laboratory/samples/{world.sample1.id}",
+                        headers=bearer(world.tokens["laboratory"])).get_json()
+    assert sample["results"][0]["parameter_names"]["kk"] == "дезоксиниваленол (ДОН)"
+
+
 def test_a_compliant_value_gets_the_compliant_verdict(client, world):
     answer = _post(client, world, "laboratory", world.sample1, "200")
     assert answer.status_code == 201

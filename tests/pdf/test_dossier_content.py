@@ -87,6 +87,7 @@ def test_the_dossier_carries_no_internal_notes_and_no_codes(registrar):
     _tested(application)
     text, _content = _batch_text(registrar, [application], "KZ-GACC-2026-11")
     assert "GB 2762-2022, 4.1, Table 1: cereals and cereal products" in text
+    assert flat("lead · 铅") in flat(text)
     lowered = text.lower()
     for note in ("domain brief", "confidence", "summarised", "text not read", "§", "[s]"):
         assert note not in lowered, note

@@ -93,6 +93,10 @@ def test_the_context_carries_the_inspection_results_and_documents(registrar):
     assert (result["value"], result["unit"], result["limit"], result["verdict"]) == (
         "0.04", "mg/kg", "≤ 0.2 mg/kg", "compliant")
     assert "GB 2762" in result["source"]
+    # GACC reads the parameter and the citation in English and in Chinese, without the notes.
+    assert result["parameter"] == "lead · 铅"
+    assert result["source_zh"].startswith("GB 2762-2022，4.1，表1：谷物及其制品")
+    assert "数值" not in result["source_zh"]
     hashes = {document["sha256"] for document in context["documents"]}
     assert hashes == {document.sha256 for document in application.documents}
     assert context["products"][0]["hs_code"] == "1001"

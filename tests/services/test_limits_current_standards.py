@@ -17,16 +17,22 @@ from certtrack.services.reference import load_reference
 
 from factories import make_application_for_lab
 
-LIMITS_CSV = Path(__file__).resolve().parents[2] / "certtrack" / "reference" / "limits.csv"
+REFERENCE = Path(__file__).resolve().parents[2] / "certtrack" / "reference"
 STANDARDS = ("GB 2761-2017", "GB 2762-2022", "GB 31650-2019", "GB 2763-2021",
              "MARA Announcement No. 250 (2019)", "List of Quarantine Pests for Import Plants")
 TETRACYCLINES = "tetracyclines (oxytetracycline, chlortetracycline, tetracycline; single or " \
                 "combined)"
 
 
-def _rows() -> list[dict]:
-    with LIMITS_CSV.open(newline="", encoding="utf-8") as handle:
+def _csv(name: str) -> list[dict]:
+    with (REFERENCE / name).open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
+
+
+def _rows() -> list[dict]:
+    """The rows of limits.csv, each with its parameter's English name."""
+    names = {row["code"]: row["name_en"] for row in _csv("lab_parameters.csv")}
+    return [{**row, "parameter": names[row["parameter_code"]]} for row in _csv("limits.csv")]
 
 
 def test_every_row_names_its_standard_and_clause_and_never_the_brief():

@@ -4,6 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from flask import g
 from sqlalchemy import select
 
 from certtrack.extensions import db
@@ -11,6 +12,7 @@ from certtrack.models import AuditEvent, LabLimit
 from certtrack.services import laboratory
 from certtrack.services.applications import local_today
 from certtrack.services.inputs import LabResultInput, SampleInput
+from certtrack.services.reference import load_reference
 
 from factories import make_application_for_lab, make_user
 from forms import login, post
@@ -117,3 +119,40 @@ def test_other_roles_cannot_edit_limits(ctx, client):
     assert post(client, f"/admin/limits/{limit.id}", form_of(limit, value="5000"),
                 ).status_code == 403
     assert don_limit().value == Decimal("1000")
+
+
+def speak(user, language: str) -> None:
+    user.locale = language
+    db.session.commit()
+    g.pop("_flask_babel", None)  # the test's application context outlives the requests
+
+
+def test_the_limits_read_in_the_administrators_language(admin, client):
+    speak(admin, "zh")
+    page = client.get("/admin/limits/").get_data(as_text=True)
+    assert "脱氧雪腐镰刀菌烯醇" in page and "谷物及其制粉（小麦、大麦、玉米）" in page
+    assert "GB 2761-2017，4.3，表3：玉米、玉米面（渣、片）" in page
+    assert DON not in page and CEREALS not in page
+    # The search finds a parameter by its name in any language, in any case.
+    found = client.get("/admin/limits/?q=ҚОРҒАСЫН").get_data(as_text=True)
+    assert "铅" in found and "脱氧雪腐镰刀菌烯醇" not in found
+
+
+def test_the_administrator_edits_the_matrix_in_each_language(admin, client):
+    limit = don_limit()
+    form = client.get(f"/admin/limits/{limit.id}").get_data(as_text=True)
+    assert 'value="дәнді дақылдар және олардың ұны (бидай, арпа, жүгері)"' in form
+    response = post(client, f"/admin/limits/{limit.id}",
+                    form_of(limit, matrix_kk="бидай, арпа, жүгері және олардың ұны",
+                            matrix_zh=""))
+    assert response.status_code == 302
+    limit = don_limit()
+    assert limit.matrix_kk == "бидай, арпа, жүгері және олардың ұны"
+    assert limit.matrix_in("zh") == CEREALS  # left empty: shown in English
+    assert limit.matrix_ru == "зерновые и мука из них (пшеница, ячмень, кукуруза)"  # unchanged
+    event = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "limit_updated")).one()
+    assert set(event.data["after"]) == {"matrix_kk", "matrix_zh"}
+    # The next load of the reference files keeps the edit.
+    load_reference()
+    assert don_limit().matrix_kk == "бидай, арпа, жүгері және олардың ұны"

@@ -4,6 +4,7 @@ forms (CSRF, 422 with the reason on the page, redirects after success)."""
 import io
 from datetime import timedelta
 
+from flask import g
 from sqlalchemy import func, select
 
 from certtrack.extensions import db
@@ -181,3 +182,34 @@ def test_refusal_needs_a_reason_the_exporter_then_reads(app, ctx, client):
     exporter_client = _exporter_client(app.test_client(), exporter)
     page = exporter_client.get(f"/exporter/consignments/{consignment.id}").get_data(as_text=True)
     assert "Refused" in page and "Live insects found" in page
+
+
+def test_the_inspectors_laboratory_results_read_in_kazakh(ctx, client):
+    """A Kazakh inspector's consignment page: the parameters offered and recorded, the limit
+    of a banned or absent organism, and the issue blocker, in Kazakh."""
+    _e, inspector, _registration, consignment = make_consignment("phyto")
+    _inspector_client(client, inspector)
+    inspector.locale = "kk"
+    db.session.commit()
+    g.pop("_flask_babel", None)  # the test's application context outlives the requests
+    base = f"/inspector/consignments/{consignment.id}"
+    assert post(client, f"{base}/start_inspection",
+                {"version": str(consignment.version)}).status_code == 302
+    page = client.get(base).get_data(as_text=True)
+    assert "дезоксиниваленол (ДОН) — дәнді дақылдар және олардың ұны" in page
+    limits = {limit.parameter_code: limit for limit in inspection.limits_for(consignment)}
+    today = local_today().isoformat()
+    assert post(client, f"{base}/lab", {
+        "limit_id": str(limits["deoxynivalenol"].id), "sample_code": "S-7", "value": "1500",
+        "unit": "µg/kg", "tested_on": today}).status_code == 302
+    assert post(client, f"{base}/lab", {
+        "limit_id": str(limits["tilletia_controversa"].id), "sample_code": "S-7",
+        "detected": "no", "tested_on": today}).status_code == 302
+    page = client.get(base).get_data(as_text=True)
+    results = page[page.index('id="laboratory"'):page.index('id="issue"')]
+    assert "Tilletia controversa (бидайдың ергежейлі қатты қаракүйесі)" in results
+    assert ">болмауы тиіс<" in results  # the limit of a quarantine organism
+    for english in ("deoxynivalenol (DON)", "dwarf bunt", ">absent<"):
+        assert english not in results, english
+    issue = page[page.index('id="issue"'):]
+    assert "дезоксиниваленол (ДОН)" in issue and "deoxynivalenol" not in issue

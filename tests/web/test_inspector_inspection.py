@@ -365,6 +365,10 @@ def test_quarantine_measurements_are_judged_and_shown_with_units(reviewed, clien
     assert by_measure["Moisture · 水分"]["value"] == "13.1 %"
     assert by_measure["Moisture · 水分"]["verdict"] == "non_compliant"
     assert by_measure["Live pests · 活虫"]["species"] == "Trogoderma granarium"
+    # The product by its names and the requirement's citation in Chinese too, never a code.
+    assert by_measure["Moisture · 水分"]["product"] == "Wheat · 小麦"
+    assert by_measure["Moisture · 水分"]["source_zh"] == (
+        "GB 1351-2008 小麦，5.1，表1（小麦质量要求）：水分，各等级")
 
 
 def test_a_measurement_needs_an_inspection(reviewed, client):

@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from flask import g
 from sqlalchemy import func, select
 
 from certtrack.extensions import db
@@ -204,3 +205,42 @@ def test_lab_page_shows_when_the_limit_in_force_would_judge_differently(world):
             "differently: Compliant.") in page
     stored = db.session.scalar(select(LabResult))
     assert (stored.verdict, stored.limit_value) == ("non_compliant", Decimal("1000"))
+
+
+def speak(user, language: str) -> None:
+    """The user's interface language, as chosen on the account page (the test's application
+    context outlives the requests: its cached locale goes too)."""
+    user.locale = language
+    db.session.commit()
+    g.pop("_flask_babel", None)
+
+
+@pytest.mark.parametrize(("language", "don", "matrix", "source"), [
+    ("kk", "дезоксиниваленол (ДОН)", "дәнді дақылдар және олардың ұны (бидай, арпа, жүгері)",
+     "GB 2761-2017, 4.3, 3-кесте: жүгері, жүгері ұны"),
+    ("zh", "脱氧雪腐镰刀菌烯醇", "谷物及其制粉（小麦、大麦、玉米）",
+     "GB 2761-2017，4.3，表3：玉米、玉米面（渣、片）"),
+])
+def test_the_results_show_the_parameter_matrix_and_source_in_the_users_language(
+        world, language, don, matrix, source):
+    sample = take_sample(world)
+    assert post(world.client, world.base + "/send-to-lab").status_code == 302
+    speak(world.inspector, language)
+    form = text_of(world.client.get(f"{world.base}/samples/{sample.id}/results"))
+    assert f"{don} — {matrix} (≤ 1000 µg/kg)" in form  # the parameter offered
+    response = enter_result(world, sample, DON, "1200", "µg/kg")
+    assert response.status_code == 302
+    for page in (text_of(world.client.get(response.location)),
+                 text_of(world.client.get(world.base))):
+        assert don in page and matrix in page and source in page
+        assert DON not in page and "cereals and cereal flour" not in page
+        assert "Table 3" not in page
+
+
+def test_the_conclusions_blockers_name_the_parameters_in_the_users_language(world):
+    speak(world.inspector, "zh")
+    response = post(world.client, world.base + "/conclusion/positive", {"conclusion": ""})
+    assert response.status_code == 422
+    page = text_of(response)
+    assert "脱氧雪腐镰刀菌烯醇" in page and "小麦矮腥黑穗病菌 Tilletia controversa" in page
+    assert DON not in page and "dwarf bunt" not in page

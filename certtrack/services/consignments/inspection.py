@@ -1,6 +1,7 @@
 """The inspector's work on a consignment: queue, inspection, laboratory, treatments, wording."""
 
 from flask import current_app
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -212,7 +213,9 @@ def issue_blockers(consignment: Consignment) -> list[str]:
     blockers = []
     if consignment.inspection_result != "satisfactory":
         blockers.append(_("A satisfactory inspection of the lot."))
-    failing = [r.parameter for r in consignment.lab_results if r.verdict == "non_compliant"]
+    locale = str(get_locale() or "en")
+    failing = [r.parameter_in(locale) for r in consignment.lab_results
+               if r.verdict == "non_compliant"]
     if failing:
         blockers.append(_("Non-compliant laboratory results: %(names)s.",
                           names=", ".join(failing)))

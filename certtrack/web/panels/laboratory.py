@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from certtrack.domain.compliance import LimitKind
 from certtrack.domain.workflow import Action, State
-from certtrack.services import conclusions, laboratory
+from certtrack.services import conclusions, laboratory, sources
 from certtrack.services.applications import local_today
 from certtrack.web.forms import BaseForm
 
@@ -73,7 +73,8 @@ def sample_form(application, formdata=None) -> SampleForm:
 
 def limit_choice(limit) -> str:
     """How a limit is offered in the parameter list: parameter, matrix and the limit itself."""
-    return f"{limit.parameter} — {limit.matrix} ({limit_text(limit)})"
+    locale = _locale()
+    return f"{limit.parameter_in(locale)} — {limit.matrix_in(locale)} ({limit_text(limit)})"
 
 
 def limit_text(limit) -> str:
@@ -122,7 +123,8 @@ def _judged_now(row) -> dict | None:
     now = laboratory.judge_now(row)
     if now is None:
         return None
-    return {"limit": limit_text(now.limit), "source": now.limit.source, "verdict": now.verdict,
+    return {"limit": limit_text(now.limit),
+            "source": sources.source_in(now.limit.source, _locale()), "verdict": now.verdict,
             "differs": now.verdict != row.verdict}
 
 
