@@ -18,7 +18,7 @@ from certtrack.services import (
 )
 from certtrack.services.errors import NotFound
 from certtrack.services.permissions import application_rights
-from certtrack.web.issued import pdf_response
+from certtrack.web.issued import stored_pdf_response
 
 bp = Blueprint("exporter_api", __name__, url_prefix="/api/v1",
                description="An exporter's enterprise, applications, registrations and "
@@ -206,4 +206,4 @@ def certificate_pdf(user, certificate_id: int):
     """The PDF issued with the certificate, exactly as stored."""
     found = certificates.get_certificate(user, certificate_id)
     pdf = certificates.stored_pdf(found)
-    return pdf_response(pdf.content, f"{found.number}.pdf", etag=pdf.sha256)
+    return stored_pdf_response(pdf, f"{found.number}.pdf")

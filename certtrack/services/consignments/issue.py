@@ -4,7 +4,8 @@ One write transaction, as for certificates of export eligibility (security.md it
 the guarded UPDATE of the consignment (under_inspection -> issued) takes the write lock first,
 so of racing issuers exactly one goes on; the gate is then checked again under that lock; the
 number comes from one UPDATE ... RETURNING of the kind's counter for the year; the PDF, which
-prints the number, is rendered, sealed and stored with its row before the commit. A refusal raises
+prints the number, is rendered, sealed, written to the storage (services/issued_files.py) and
+its row added before the commit. A refusal raises
 before anything is written, so no row and no number are used.
 """
 
@@ -23,7 +24,6 @@ from certtrack.models import (
     Consignment,
     ConsignmentCertificate,
     ConsignmentCertificateCounter,
-    StoredPdf,
     User,
 )
 from certtrack.pdf import consignment_json, render_consignment_certificate
@@ -34,6 +34,7 @@ from certtrack.services.consignments.gate import gate_refusals
 from certtrack.services.consignments.inspection import issue_blockers, require_inspector
 from certtrack.services.consignments.workflow import apply_consignment_transition, check_version
 from certtrack.services.errors import ValidationFailed
+from certtrack.services.issued_files import keep_pdf
 from certtrack.services.notifications import enterprise_users, notify, verification_url
 from certtrack.services.seal import issue_sealed
 from certtrack.services.transaction import transaction
@@ -67,8 +68,7 @@ def _store(actor: User, consignment: Consignment, context: dict, code: str,
            replaces: ConsignmentCertificate | None) -> ConsignmentCertificate:
     rendered = issue_sealed(render_consignment_certificate, context)
     kind = "phytosanitary" if consignment.kind == "phyto" else "veterinary"
-    pdf = StoredPdf(kind=kind, sha256=rendered.sha256,
-                    size=len(rendered.content), pages=rendered.pages, content=rendered.content)
+    pdf = keep_pdf(kind, rendered)
     db.session.add(pdf)
     db.session.flush()
     certificate = ConsignmentCertificate(
