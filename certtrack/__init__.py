@@ -6,6 +6,7 @@ from flask import Flask
 
 from certtrack import api, cli, extensions, server, tasks, web
 from certtrack.config import load_config
+from certtrack.services import storage
 from certtrack.web.i18n import select_locale
 
 
@@ -13,6 +14,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints and commands."""
     app = Flask(__name__, instance_relative_config=True, template_folder="../templates")
     load_config(app, test_config)
+    storage.init_app(app)
     os.makedirs(app.instance_path, exist_ok=True)
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=_migrations_dir(app))

@@ -18,6 +18,12 @@ class DefaultConfig:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     UPLOAD_FOLDER = None  # None: <instance>/uploads
+    # Where uploaded documents and issued PDFs are kept (services/storage.py): None - the
+    # folder UPLOAD_FOLDER (a network folder every server mounts works the same); or
+    # "s3://bucket/prefix" - S3-compatible object storage, through S3_ENDPOINT_URL when it is
+    # not AWS's; credentials and region from the standard AWS_* variables.
+    STORAGE_URL: str | None = None
+    S3_ENDPOINT_URL: str | None = None
     UPLOAD_QUOTA_BYTES = 500 * 1024 * 1024  # per user, all their uploads; None: no quota
     CLAMD_SOCKET = None  # clamd's Unix socket path or host:port: every upload is scanned
     LANGUAGES = ("en", "ru", "kk", "zh")

@@ -13,8 +13,16 @@ SECRET_KEY = "change-me"  # noqa: S105 - a placeholder the app refuses
 # Largest upload in bytes (larger ones get a 413 page). Default 20 MB.
 MAX_CONTENT_LENGTH = 20 * 1024 * 1024
 
-# Where uploaded documents are stored, by SHA-256. Default: instance/uploads.
+# Where uploaded documents and issued PDFs are kept, each named by its SHA-256 (checked again on
+# every read: bytes that no longer match are refused, never served). Default: the folder
+# UPLOAD_FOLDER, instance/uploads; with more than one server, a folder every server mounts
+# (NFS) or object storage.
 # UPLOAD_FOLDER = "/var/lib/certtrack/uploads"
+# S3-compatible object storage (boto3): bucket and optional prefix. Credentials and region come
+# from the standard AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION variables (or
+# the machine's role). S3_ENDPOINT_URL names a server other than AWS's (MinIO, Ceph...).
+# STORAGE_URL = "s3://certtrack-files/production"
+# S3_ENDPOINT_URL = "https://s3.example.kz"
 # UPLOAD_QUOTA_BYTES = 500 * 1024 * 1024    # per user, over all their uploads (None: none)
 # CLAMD_SOCKET = "/run/clamav/clamd.ctl"     # scan every upload with ClamAV (or "host:3310")
 

@@ -195,3 +195,24 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+TEST_BUCKET = "certtrack-test"
+
+
+@pytest.fixture(params=["folder", "s3"])
+def storage_backend(request, app):
+    """The app's storage, each in turn: its uploads folder, and a bucket of moto's in-process
+    S3 (objects under the prefix `objects/`). Yields the kind."""
+    app.extensions.pop("certtrack.storage", None)
+    if request.param == "folder":
+        yield "folder"
+        return
+    import boto3
+    from moto import mock_aws
+
+    with mock_aws():
+        boto3.session.Session().client("s3").create_bucket(Bucket=TEST_BUCKET)
+        app.config["STORAGE_URL"] = f"s3://{TEST_BUCKET}/objects"
+        yield "s3"
+    app.extensions.pop("certtrack.storage", None)

@@ -11,7 +11,7 @@ from certtrack.domain.workflow import Role
 from certtrack.services import listings
 from certtrack.services.consignments import access, drafts, status
 from certtrack.services.permissions import consignment_actions
-from certtrack.web.issued import pdf_response
+from certtrack.web.issued import stored_pdf_response
 
 bp = Blueprint("consignments_api", __name__, url_prefix="/api/v1",
                description="An exporter's consignment requests and their phytosanitary or "
@@ -104,4 +104,4 @@ def certificate_pdf(user, certificate_id: int):
     pdf = status.stored_pdf(found)
     if pdf is None:
         return pdf_preparing()
-    return pdf_response(pdf.content, f"{found.number}.pdf", etag=pdf.sha256)
+    return stored_pdf_response(pdf, f"{found.number}.pdf")

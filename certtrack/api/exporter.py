@@ -19,7 +19,7 @@ from certtrack.services import (
 )
 from certtrack.services.errors import NotFound
 from certtrack.services.permissions import application_rights
-from certtrack.web.issued import pdf_response
+from certtrack.web.issued import stored_pdf_response
 
 bp = Blueprint("exporter_api", __name__, url_prefix="/api/v1",
                description="An exporter's enterprise, applications, registrations and "
@@ -209,4 +209,4 @@ def certificate_pdf(user, certificate_id: int):
     pdf = certificates.stored_pdf(found)
     if pdf is None:
         return pdf_preparing()
-    return pdf_response(pdf.content, f"{found.number}.pdf", etag=pdf.sha256)
+    return stored_pdf_response(pdf, f"{found.number}.pdf")

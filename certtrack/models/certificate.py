@@ -10,7 +10,9 @@ from certtrack.models.base import UTCDateTime, utcnow
 
 
 class StoredPdf(db.Model):
-    """The bytes of an issued PDF, kept in the database so that row and file commit together."""
+    """An issued PDF: its SHA-256 and the key of its bytes in the storage every server sees
+    (services/storage.py, written before the row commits). Rows written before that storage
+    existed hold the bytes in `content` instead; both are read alike."""
 
     __tablename__ = "stored_pdf"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -18,7 +20,8 @@ class StoredPdf(db.Model):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     size: Mapped[int] = mapped_column(Integer)
     pages: Mapped[int] = mapped_column(Integer, default=0)
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    storage_key: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -2,10 +2,11 @@
 
 The issue writes the certificate's row and number in one short transaction (docs/security.md
 items 19, 20); this job renders the PDF from the data stored with the row, outside any
-transaction, seals it (services/seal.py: sealed once, at issue), then stores the sealed bytes
-and attaches them with one guarded UPDATE (`pdf_id IS NULL`). A job run twice, or a job that
-died mid-render and was run again, therefore leaves exactly one stored PDF per certificate,
-and never renders a certificate that already has one.
+transaction, seals it (services/seal.py: sealed once, at issue), writes the sealed bytes to
+the storage (services/issued_files.py), then attaches them with one guarded UPDATE
+(`pdf_id IS NULL`). A job run twice, or a job that died mid-render and was run again,
+therefore leaves exactly one stored PDF per certificate, and never renders a certificate that
+already has one.
 """
 
 from datetime import date, timedelta
@@ -13,10 +14,11 @@ from datetime import date, timedelta
 from sqlalchemy import select, update
 
 from certtrack.extensions import db
-from certtrack.models import Certificate, StoredPdf
+from certtrack.models import Certificate
 from certtrack.models.base import utcnow
 from certtrack.pdf import render_certificate
 from certtrack.services.audit import record_event
+from certtrack.services.issued_files import keep_pdf
 from certtrack.services.permissions import SYSTEM
 from certtrack.services.seal import issue_sealed
 from certtrack.services.transaction import transaction
@@ -55,17 +57,16 @@ def render_pending_certificate(certificate_id: int) -> bool:
     application_id = certificate.registration.application_id
     db.session.rollback()  # end the read transaction: nothing is held while rendering
     rendered = issue_sealed(render_certificate, context)
+    pdf = keep_pdf("certificate", rendered)  # written before the row; no lock held meanwhile
     try:
         with transaction():
-            _attach(certificate_id, application_id, context["number"], rendered)
+            _attach(certificate_id, application_id, context["number"], pdf, rendered)
     except _AlreadyAttached:
         return False
     return True
 
 
-def _attach(certificate_id: int, application_id: int, number: str, rendered) -> None:
-    pdf = StoredPdf(kind="certificate", sha256=rendered.sha256, size=len(rendered.content),
-                    pages=rendered.pages, content=rendered.content)
+def _attach(certificate_id: int, application_id: int, number: str, pdf, rendered) -> None:
     db.session.add(pdf)
     db.session.flush()
     attached = db.session.execute(

@@ -1,6 +1,5 @@
 """Supporting documents: type decided by content, stored under their SHA-256, versioned."""
 
-from pathlib import Path
 from typing import BinaryIO
 
 from flask_babel import gettext as _
@@ -10,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from certtrack.domain.workflow import State
 from certtrack.extensions import db
 from certtrack.models import Application, Document, DocumentType, User
+from certtrack.services import storage
 from certtrack.services.applications import get_application
 from certtrack.services.audit import record_event
 from certtrack.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -19,7 +19,6 @@ from certtrack.services.uploads import (
     StoredFile,
     display_name,
     sniff_content_type,
-    storage_path,
     store_upload,
 )
 
@@ -27,7 +26,7 @@ UPLOAD_STATES = (State.draft, State.returned, State.corrective_actions)
 # Parallel uploads of one document type (a double click) race for the next version; the
 # unique constraint refuses the loser, which takes the next number (at most this many tries).
 VERSION_ATTEMPTS = 25
-__all__ = ["display_name", "sniff_content_type", "storage_path", "store_upload"]
+__all__ = ["display_name", "sniff_content_type", "store_upload"]
 
 
 def upload_document(actor: User, application: Application, document_type_code: str,
@@ -88,12 +87,15 @@ def get_document(actor: User, document_id: int) -> Document:
     return document
 
 
-def document_file(document: Document) -> Path:
-    """The path of the stored bytes.
+def document_file(document: Document) -> BinaryIO:
+    """The stored bytes, checked against the document's SHA-256, as a file to stream (the
+    caller closes it).
 
     :raise NotFound: the file is missing from storage.
+    :raise StoredFileCorrupted: the stored bytes no longer match (never served).
+    :raise StorageUnavailable: the object storage did not answer.
     """
-    path = storage_path(document.sha256)
-    if not path.is_file():
-        raise NotFound(_("The file of this document is missing from storage."))
-    return path
+    try:
+        return storage.open_verified(document.sha256)
+    except storage.StoredFileMissing:
+        raise NotFound(_("The file of this document is missing from storage.")) from None

@@ -23,6 +23,7 @@ from certtrack.services.applications import local_today
 from certtrack.services.audit import record_event
 from certtrack.services.dossier_context import dossier_context
 from certtrack.services.errors import Conflict, NotFound, PermissionDenied
+from certtrack.services.issued_files import keep_pdf
 from certtrack.services.permissions import can_see_application, has_role, require_registrar
 from certtrack.services.seal import issue_sealed
 from certtrack.services.transaction import transaction
@@ -54,14 +55,13 @@ def _generate(actor, application: Application | None = None,
                                   date=local_today(), signatory=actor,
                                   batch=batch.reference if batch else None)
     rendered = issue_sealed(render_dossier, context)
+    pdf = keep_pdf("dossier", rendered)  # written before the row, outside the transaction
     condition, model, subject_id = _subject(application, batch)
     with transaction():
         db.session.execute(update(model).where(model.id == subject_id)
                            .values(id=model.id).execution_options(synchronize_session=False))
         if _next_version(application, batch) != version:
             raise Conflict(_("Another version of this dossier was generated meanwhile."))
-        pdf = StoredPdf(kind="dossier", sha256=rendered.sha256, size=len(rendered.content),
-                        pages=rendered.pages, content=rendered.content)
         db.session.add(pdf)
         db.session.flush()
         dossier = Dossier(application_id=application.id if application else None,

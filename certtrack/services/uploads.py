@@ -1,5 +1,6 @@
 """Uploaded files (docs/security.md item 15): type by content, no HTML polyglots, a quota per
-user, an optional ClamAV scan, stored under their SHA-256 with a name that follows the type."""
+user, an optional ClamAV scan, kept in the storage (services/storage.py) under their SHA-256,
+with a name that follows the type."""
 
 import hashlib
 import os
@@ -19,6 +20,7 @@ from sqlalchemy import func, select
 from certtrack.extensions import db
 from certtrack.models import Document, User
 from certtrack.models.consignment import ConsignmentDocument
+from certtrack.services import storage
 from certtrack.services.errors import ValidationFailed
 
 SIGNATURES = (
@@ -34,7 +36,6 @@ EXTENSIONS = {"application/pdf": (".pdf",), "image/jpeg": (".jpg", ".jpeg"),
 HTML_MARKERS = (b"<html", b"<script", b"<body", b"<head", b"<!doctype", b"<iframe", b"<svg",
                 b"<object", b"<embed", b"<meta")
 POLYGLOT_WINDOW = 1024
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _CHUNK = 1024 * 1024
 _CLAMD_CHUNK = 64 * 1024
 
@@ -77,13 +78,6 @@ def display_name(filename: str, content_type: str | None = None) -> str:
     return f"{stem or 'document'}{allowed[0]}"
 
 
-def storage_path(sha256: str) -> Path:
-    """Where the bytes with this SHA-256 live: <uploads>/<first two hex digits>/<sha256>."""
-    if not _SHA256.match(sha256):
-        raise ValueError("not a SHA-256 hex digest")
-    return Path(current_app.config["UPLOAD_FOLDER"]) / sha256[:2] / sha256
-
-
 def used_storage(user: User) -> int:
     """The bytes of every document the user uploaded (applications and consignments)."""
     total = 0
@@ -102,8 +96,9 @@ def _image_is_sound(path: Path) -> bool:
         return False
 
 
-def _copy(stream: BinaryIO, folder: Path) -> tuple[str, str, int, bytes]:
-    """Copy the stream to a temporary file of `folder`: (its path, sha256, size, first KB)."""
+def _copy(stream: BinaryIO, folder: Path | None) -> tuple[str, str, int, bytes]:
+    """Copy the stream to a temporary file of `folder` (None: the system's temporary folder):
+    (its path, sha256, size, first KB). The digest is of the bytes written, read once."""
     digest, size, head = hashlib.sha256(), 0, b""
     handle, temp_name = tempfile.mkstemp(dir=folder, prefix=".upload-")
     with os.fdopen(handle, "wb") as out:
@@ -136,17 +131,18 @@ def store_upload(actor: User, stream: BinaryIO) -> StoredFile:
 
     :raise ValidationFailed: (on `file`) not a sound PDF, JPEG or PNG, a PDF/HTML polyglot,
         over the actor's quota, or refused by the virus scanner; nothing is kept then.
+    :raise StorageUnavailable: the object storage did not take the file.
     """
-    folder = Path(current_app.config["UPLOAD_FOLDER"])
-    folder.mkdir(parents=True, exist_ok=True)
-    temp_name, sha256, size, head = _copy(stream, folder)
-    refusal = _refusal(actor, Path(temp_name), size, head)
+    temp_name, sha256, size, head = _copy(stream, storage.staging_folder())
+    try:
+        refusal = _refusal(actor, Path(temp_name), size, head)
+    except BaseException:
+        os.unlink(temp_name)
+        raise
     if refusal is not None:
         os.unlink(temp_name)
         raise ValidationFailed({"file": [refusal]})
-    target = storage_path(sha256)
-    target.parent.mkdir(exist_ok=True)
-    os.replace(temp_name, target)
+    storage.keep_file(Path(temp_name), sha256)
     return StoredFile(sha256=sha256, size=size, content_type=sniff_content_type(head) or "")
 
 

@@ -7,7 +7,7 @@ from certtrack.domain.verification import canonical_code, verification_path
 from certtrack.services import seal
 from certtrack.services.consignments import status
 from certtrack.web.access import public
-from certtrack.web.issued import pdf_response
+from certtrack.web.issued import stored_pdf_response
 
 bp = Blueprint("consignment_verify", __name__)
 
@@ -20,7 +20,7 @@ def certificate_pdf(certificate_id: int):
     pdf = status.stored_pdf(certificate)
     if pdf is None:
         return render_template("certificates/preparing.html", number=certificate.number), 202
-    return pdf_response(pdf.content, f"{certificate.number}.pdf", etag=pdf.sha256)
+    return stored_pdf_response(pdf, f"{certificate.number}.pdf")
 
 
 @bp.get("/consignment-certificates/<id:certificate_id>.json")

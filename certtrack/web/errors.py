@@ -20,6 +20,7 @@ def _titles() -> dict[int, str]:
         422: _("Please correct the form"),
         429: _("Too many attempts"),
         500: _("Something went wrong on our side"),
+        503: _("Temporarily unavailable"),
     }
 
 

@@ -18,6 +18,7 @@ from certtrack.pdf.contexts import to_json
 from certtrack.services import certificates, enterprises, name_changes
 from certtrack.services.applications import local_today
 from certtrack.services.inputs import EstablishmentInput
+from certtrack.services.issued_files import pdf_bytes
 
 from factories import ESTABLISHMENT, make_registration, make_user
 
@@ -43,7 +44,8 @@ def _registration(registrar, languages: dict) -> Registration:
 
 def _issue(registrar, registration) -> tuple[Certificate, str]:
     certificate = certificates.issue_certificate(registrar, registration)
-    content = db.session.get(StoredPdf, db.session.get(Certificate, certificate.id).pdf_id).content
+    content = pdf_bytes(db.session.get(StoredPdf, db.session.get(Certificate,
+                                                                 certificate.id).pdf_id))
     text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=content, check=True,
                           capture_output=True).stdout.decode()
     return certificate, text
@@ -103,8 +105,8 @@ def test_the_certificate_carries_what_gacc_and_ispm_12_ask_for(registrar):
     assert basis in flat
     assert certificate.data["legal_basis"]["en"] == basis
     assert certificate.data["listed_on"] == registration.listing_date.isoformat()
-    assert len(PdfReader(io.BytesIO(db.session.get(StoredPdf, db.session.get(
-        Certificate, certificate.id).pdf_id).content)).pages) == 1
+    assert len(PdfReader(io.BytesIO(pdf_bytes(db.session.get(StoredPdf, db.session.get(
+        Certificate, certificate.id).pdf_id)))).pages) == 1
 
 
 def test_every_issued_certificate_validates_against_the_published_schema(registrar):
@@ -118,8 +120,8 @@ def test_every_issued_certificate_validates_against_the_published_schema(registr
     for certificate in issued:
         data = db.session.get(Certificate, certificate.id).data
         jsonschema.validate(data, SCHEMA)
-        reader = PdfReader(io.BytesIO(db.session.get(StoredPdf, db.session.get(
-            Certificate, certificate.id).pdf_id).content))
+        reader = PdfReader(io.BytesIO(pdf_bytes(db.session.get(StoredPdf, db.session.get(
+            Certificate, certificate.id).pdf_id))))
         (embedded,) = reader.attachments["certificate.json"]
         jsonschema.validate(json.loads(embedded), SCHEMA)
     assert issued[1].data["replaces"] == first.number

@@ -15,6 +15,7 @@ from certtrack.models import Application, Inspection, LabLimit, LabResult, Sampl
 from certtrack.models.base import utcnow
 from certtrack.services import dossiers, gacc, officials
 from certtrack.services.inputs import BatchInput
+from certtrack.services.issued_files import pdf_bytes
 
 from factories import make_submitted_application, make_user, move_to_state
 
@@ -71,7 +72,7 @@ def _batch_text(registrar, applications, reference: str) -> tuple[str, bytes]:
         "reference": reference, "submitted_on": date(2026, 3, 2),
         "application_ids": [a.id for a in applications]}))
     (dossier,) = dossiers.list_dossiers(batch=batch)
-    content = dossiers.stored_pdf(dossier).content
+    content = pdf_bytes(dossiers.stored_pdf(dossier))
     text = subprocess.run(["pdftotext", "-", "-"], input=content, check=True,
                           capture_output=True).stdout.decode()
     return " ".join(text.split()), content

@@ -22,12 +22,13 @@ from certtrack.services import certificates, registrations
 from certtrack.services.applications import local_today
 from certtrack.services.errors import PermissionDenied, ValidationFailed
 from certtrack.services.inputs import StatusChangeInput
+from certtrack.services.issued_files import pdf_bytes
 
 from factories import make_certificate, make_registration, make_user
 
 
 def _pdf(certificate: Certificate) -> bytes:
-    return db.session.get(StoredPdf, certificate.pdf_id).content
+    return pdf_bytes(db.session.get(StoredPdf, certificate.pdf_id))
 
 
 def _count(model) -> int:
@@ -66,7 +67,7 @@ def test_issued_certificate_embeds_exactly_its_database_record(ctx):
 def test_issue_writes_row_audit_and_notification_and_the_job_attaches_the_pdf(ctx):
     registrar, exporter, registration, certificate = make_certificate()
     pdf = db.session.get(StoredPdf, certificate.pdf_id)
-    assert pdf.kind == "certificate" and pdf.size == len(pdf.content) and pdf.pages == 1
+    assert pdf.kind == "certificate" and pdf.size == len(pdf_bytes(pdf)) and pdf.pages == 1
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "certificate_issued"))
     assert event.object_id == certificate.id and event.actor_id == registrar.id
     assert event.application_id == registration.application_id

@@ -17,6 +17,7 @@ from certtrack.services.applications import local_today
 from certtrack.services.consignments import drafts, inspection, issue, status
 from certtrack.services.errors import ValidationFailed
 from certtrack.services.inputs import StatusChangeInput
+from certtrack.services.issued_files import pdf_bytes
 
 from consignment_factories import BEEF_LOT, header, inspect_ready, make_consignment
 from factories import make_registration, make_user
@@ -47,7 +48,7 @@ def test_a_wheat_consignment_is_submitted_inspected_and_issued(ctx):
     assert consignment.state == "issued"
     assert certificate.registration_status_at_issue == "active"
     pdf = status.stored_pdf(certificate)
-    assert pdf.content.startswith(b"%PDF-") and len(pdf.sha256) == 64
+    assert pdf_bytes(pdf).startswith(b"%PDF-") and len(pdf.sha256) == 64
     document = certificate.data["SPSCertificate"]
     line = document["SPSConsignment"]["IncludedSPSConsignmentItem"][0][
         "IncludedSPSTradeLineItem"][0]

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from certtrack.extensions import db
 from certtrack.models import Document
-from certtrack.services import documents
+from certtrack.services import documents, storage
 from certtrack.services.errors import NotFound, ValidationFailed
 
 from factories import PDF_BYTES, make_exporter_with_application
@@ -28,9 +28,9 @@ def test_type_is_decided_by_the_first_bytes(head, kind):
 
 
 @pytest.mark.parametrize("name", ["../../etc/passwd", "ab", "A" * 64, "g" * 64, ""])
-def test_storage_path_accepts_only_a_sha256(ctx, name):
+def test_storage_keys_are_made_only_of_a_sha256(ctx, name):
     with pytest.raises(ValueError):
-        documents.storage_path(name)
+        storage.object_key(name)
 
 
 @pytest.mark.parametrize(("given", "shown"), [
@@ -58,7 +58,8 @@ def test_versions_count_per_document_type(ctx):
     second = documents.upload_document(user, application, "haccp",
                                        io.BytesIO(PDF_BYTES + b"%2"), "b.pdf")
     assert (first.version, other.version, second.version) == (1, 1, 2)
-    assert documents.document_file(first).read_bytes() == PDF_BYTES
+    with documents.document_file(first) as stored:
+        assert stored.read() == PDF_BYTES
 
 
 def test_unknown_document_type_is_refused_before_storing(ctx):
@@ -98,6 +99,6 @@ def test_missing_file_is_reported_as_not_found(ctx):
     user, _e, _s, application = make_exporter_with_application(complete=False)
     document = documents.upload_document(user, application, "haccp", io.BytesIO(PDF_BYTES),
                                          "a.pdf")
-    documents.storage_path(document.sha256).unlink()
+    storage.backend().delete(storage.object_key(document.sha256))
     with pytest.raises(NotFound):
         documents.document_file(document)

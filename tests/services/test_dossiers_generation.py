@@ -26,6 +26,7 @@ from certtrack.services import dossiers, gacc, officials
 from certtrack.services.dossier_context import enterprise_context
 from certtrack.services.errors import NotFound, PermissionDenied
 from certtrack.services.inputs import BatchInput
+from certtrack.services.issued_files import pdf_bytes
 
 from factories import make_submitted_application, make_user, move_to_state
 
@@ -114,14 +115,14 @@ def test_recommending_stores_one_dossier_per_application(registrar):
         pdf = dossiers.stored_pdf(dossier)
         assert pdf.kind == "dossier" and pdf.pages >= 2
         text = " ".join("\n".join(p.extract_text() for p in PdfReader(
-            io.BytesIO(pdf.content)).pages).split())
+            io.BytesIO(pdf_bytes(pdf))).pages).split())
         assert application.reference in text and "Recommendation letter" in text
         assert "Positive conclusion · 肯定结论 → Recommended to GACC · 已推荐至海关总署" in text
         assert "conclusion_positive" not in text
         assert "Rustem Abdrakhmanov" in text and "Deputy Chairman of the Committee" in text
         assert "(account)" not in text
-    first = " ".join("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(
-        dossiers.stored_pdf(dossiers.list_dossiers(application=chosen[0])[0]).content)).pages)
+    first = " ".join("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf_bytes(
+        dossiers.stored_pdf(dossiers.list_dossiers(application=chosen[0])[0])))).pages)
         .split())
     assert "Bait stations missing from the plan" in first and "≤ 0.2 mg/kg" in first
     assert "Steppe Grain LLP" in first and "Kostanay Wheat LLP" not in first
@@ -140,7 +141,7 @@ def test_a_batch_gets_one_dossier_covering_its_enterprises(registrar):
                                           "application_ids": [a.id for a in chosen]}))
     (dossier,) = dossiers.list_dossiers(batch=batch)
     assert dossier.gacc_batch_id == batch.id and dossier.application_id is None
-    reader = PdfReader(io.BytesIO(dossiers.stored_pdf(dossier).content))
+    reader = PdfReader(io.BytesIO(pdf_bytes(dossiers.stored_pdf(dossier))))
     text = " ".join("\n".join(page.extract_text() for page in reader.pages).split())
     assert "KZ-GACC-2026-07" in text
     for n in range(3):
@@ -152,11 +153,11 @@ def test_regenerating_stores_a_new_version_and_keeps_the_old_bytes(registrar):
     application = _positive("Steppe Grain LLP")
     gacc.recommend(registrar, [application.id])
     (first,) = dossiers.list_dossiers(application=application)
-    original = dossiers.stored_pdf(first).content
+    original = pdf_bytes(dossiers.stored_pdf(first))
     second = dossiers.regenerate(registrar, application=application)
     assert second.version == 2
     assert [d.version for d in dossiers.list_dossiers(application=application)] == [2, 1]
-    assert dossiers.stored_pdf(first).content == original
+    assert pdf_bytes(dossiers.stored_pdf(first)) == original
     with pytest.raises(PermissionDenied):
         dossiers.regenerate(make_user("inspector"), application=application)
     draft = _positive("Draft LLP")

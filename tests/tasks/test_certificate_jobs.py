@@ -10,6 +10,7 @@ from certtrack.extensions import db
 from certtrack.models import AuditEvent, Certificate, JobFailure, StoredPdf, VerificationLog
 from certtrack.services import certificate_pdf, queue
 from certtrack.services.audit import verify_chain
+from certtrack.services.issued_files import pdf_bytes
 from certtrack.tasks import huey, jobs
 
 from api_world import bearer, token_for
@@ -80,7 +81,7 @@ def test_a_job_lost_with_a_killed_worker_is_rescued_on_restart(ctx, client, lost
     page = client.get(f"/registrar/registrations/{registration.id}").get_data(as_text=True)
     assert pdf.sha256 in page and "being prepared" not in page
     download = client.get(f"/certificates/{certificate.id}.pdf")
-    assert download.status_code == 200 and download.data == pdf.content
+    assert download.status_code == 200 and download.data == pdf_bytes(pdf)
 
 
 def test_a_job_failing_every_attempt_is_listed_for_admins_and_can_be_retried(

@@ -3,7 +3,6 @@ the queue: what the inspector, the exporter, the API and the public see in betwe
 run twice or lost with a killed worker."""
 
 import hashlib
-import io
 import json
 from datetime import date, timedelta
 
@@ -13,7 +12,7 @@ from sqlalchemy import func, select
 
 from certtrack.extensions import db
 from certtrack.models import AuditEvent, ConsignmentCertificate, StoredPdf
-from certtrack.services import queue
+from certtrack.services import issued_files, queue
 from certtrack.services.audit import verify_chain
 from certtrack.services.consignments import issue, printing
 from certtrack.services.notifications import verification_url
@@ -84,8 +83,8 @@ def test_the_printed_certificate_carries_what_was_certified_at_issue(ctx, lost_j
     db.session.commit()
     assert printing.render_pending_consignment_certificate(certificate.id) is True
     row = db.session.get(ConsignmentCertificate, certificate.id)
-    text = "\n".join(page.extract_text() for page in PdfReader(
-        io.BytesIO(db.session.get(StoredPdf, row.pdf_id).content)).pages)
+    with issued_files.open_pdf(db.session.get(StoredPdf, row.pdf_id)) as stored:
+        text = "\n".join(page.extract_text() for page in PdfReader(stored).pages)
     assert certificate.number in text
     assert "新疆粮食进口有限公司" in text and "Renamed Afterwards" not in text
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from certtrack.extensions import db
 from certtrack.models import Certificate, StoredPdf
+from certtrack.services.issued_files import pdf_bytes
 from certtrack.tasks import huey
 from certtrack.tasks.worker import make_consumer
 
@@ -53,7 +54,7 @@ def test_a_consumer_thread_renders_the_certificates_the_web_queued(shared_app, s
     with shared_app.app_context():
         pdf_id = db.session.get(Certificate, certificate_id).pdf_id
         assert pdf_id is not None
-        assert db.session.get(StoredPdf, pdf_id).content.startswith(b"%PDF-")
+        assert pdf_bytes(db.session.get(StoredPdf, pdf_id)).startswith(b"%PDF-")
         assert db.session.scalar(select(func.count()).select_from(StoredPdf)) == 1
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from certtrack.extensions import db
 from certtrack.models import AuditEvent, Certificate, StoredPdf
+from certtrack.services import issued_files
 from certtrack.services.audit import verify_chain
 from certtrack.tasks import huey
 
@@ -97,7 +98,8 @@ def test_a_worker_killed_during_a_render_loses_nothing(shared_app, queue_file, t
     with shared_app.app_context():
         stored = db.session.scalars(select(StoredPdf).where(StoredPdf.kind == "certificate")).all()
         assert [pdf.id for pdf in stored] == [_pdf_id(shared_app, certificate_id)]
-        assert stored[0].content.startswith(b"%PDF-")
+        with issued_files.open_pdf(stored[0]) as pdf:
+            assert pdf.read(5) == b"%PDF-"
         assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
             AuditEvent.action == "certificate_pdf_stored")) == 1
         assert verify_chain().broken_seq is None

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from certtrack.extensions import db
 from certtrack.models import Certificate, Dossier, StoredPdf
 from certtrack.services.applications import local_today
+from certtrack.services.issued_files import pdf_bytes
 
 from factories import (
     make_certificate,
@@ -85,7 +86,7 @@ def test_the_exporter_downloads_its_certificate_and_no_one_elses(ctx, client):
     assert f"/certificates/{other_certificate.id}.pdf" not in listing
     own = client.get(f"/certificates/{certificate.id}.pdf")
     assert own.status_code == 200
-    assert own.data == db.session.get(StoredPdf, certificate.pdf_id).content
+    assert own.data == pdf_bytes(db.session.get(StoredPdf, certificate.pdf_id))
     assert client.get(f"/certificates/{other_certificate.id}.pdf").status_code == 404
     assert client.get("/certificates/999.pdf").status_code == 404
     post(client, "/logout")
@@ -107,7 +108,7 @@ def test_dossiers_are_listed_downloaded_and_regenerated(ctx, client):
     assert download.status_code == 200 and download.mimetype == "application/pdf"
     assert download.headers["Content-Disposition"] == (
         f"attachment; filename=dossier-{application.reference}-v1.pdf")
-    assert download.data == db.session.get(StoredPdf, dossier.pdf_id).content
+    assert download.data == pdf_bytes(db.session.get(StoredPdf, dossier.pdf_id))
 
     again = post(client, f"/registrar/applications/{application.id}/dossiers")
     assert again.status_code == 302

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from certtrack.extensions import db
 from certtrack.models import Certificate, OfficialProfile, StoredPdf
 from certtrack.services import certificates
+from certtrack.services.issued_files import pdf_bytes
 
 from factories import make_registration, make_user
 from forms import login, post
@@ -35,7 +36,7 @@ def _profiles() -> int:
 
 
 def _pdf_text(certificate: Certificate) -> str:
-    content = db.session.get(StoredPdf, certificate.pdf_id).content
+    content = pdf_bytes(db.session.get(StoredPdf, certificate.pdf_id))
     return subprocess.run(["pdftotext", "-", "-"], input=content, check=True,
                           capture_output=True).stdout.decode()
 

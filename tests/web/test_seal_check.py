@@ -14,6 +14,7 @@ from certtrack.pdf.seal import check_seal
 from certtrack.pdf.seal_keys import DEVELOPMENT_SEAL_NAME
 from certtrack.services import dossiers, gacc, seal
 from certtrack.services.consignments import issue
+from certtrack.services.issued_files import pdf_bytes
 
 from consignment_factories import inspect_ready, make_consignment
 from factories import make_certificate, make_submitted_application, make_user, move_to_state
@@ -25,8 +26,9 @@ def _stored(pdf_id: int) -> StoredPdf:
 
 
 def _sealed_intact(pdf: StoredPdf) -> bool:
-    assert hashlib.sha256(pdf.content).hexdigest() == pdf.sha256 and pdf.size == len(pdf.content)
-    return check_seal(pdf.content, seal.seal_key().trust_roots).result == "intact"
+    content = pdf_bytes(pdf)
+    assert hashlib.sha256(content).hexdigest() == pdf.sha256 and pdf.size == len(content)
+    return check_seal(content, seal.seal_key().trust_roots).result == "intact"
 
 
 def test_an_issued_certificate_is_stored_sealed(ctx):
@@ -64,7 +66,7 @@ def _result(response) -> str:
 
 def test_the_public_page_says_intact_and_who_sealed(ctx, client, upload):
     assert "Check the electronic seal of a PDF" in client.get("/verify").get_data(as_text=True)
-    content = _stored(make_certificate()[3].pdf_id).content
+    content = pdf_bytes(_stored(make_certificate()[3].pdf_id))
     response = upload(content)
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and _result(response) == "intact"
@@ -73,7 +75,7 @@ def test_the_public_page_says_intact_and_who_sealed(ctx, client, upload):
 
 
 def test_the_public_page_says_altered_when_one_byte_changed(ctx, client, upload):
-    content = bytearray(_stored(make_certificate()[3].pdf_id).content)
+    content = bytearray(pdf_bytes(_stored(make_certificate()[3].pdf_id)))
     at = content.index(b"stream\n", len(content) // 3) + 30
     content[at] ^= 0x01
     response = upload(bytes(content))

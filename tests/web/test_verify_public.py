@@ -19,6 +19,7 @@ from certtrack.models import StoredPdf, ThrottleCounter, VerificationLog
 from certtrack.services import registrations
 from certtrack.services.applications import local_today
 from certtrack.services.inputs import StatusChangeInput
+from certtrack.services.issued_files import pdf_bytes
 
 from factories import make_certificate
 from forms import csrf_token, login
@@ -45,7 +46,7 @@ def _logs() -> list[tuple[str, str, int | None]]:
 def test_the_qr_code_of_an_issued_certificate_leads_to_valid(client, issued, tmp_path):
     certificate = issued[3]
     pdf = tmp_path / "certificate.pdf"
-    pdf.write_bytes(db.session.get(StoredPdf, certificate.pdf_id).content)
+    pdf.write_bytes(pdf_bytes(db.session.get(StoredPdf, certificate.pdf_id)))
     subprocess.run(["pdftoppm", "-png", "-r", "200", "-singlefile", str(pdf),
                     str(tmp_path / "page")], check=True)
     with Image.open(tmp_path / "page.png") as image:
@@ -138,7 +139,7 @@ def test_the_form_verifies_a_number_typed_by_hand(client, issued):
 
 def test_a_pdf_received_is_checked_byte_for_byte(client, issued):
     certificate = issued[3]
-    issued_bytes = db.session.get(StoredPdf, certificate.pdf_id).content
+    issued_bytes = pdf_bytes(db.session.get(StoredPdf, certificate.pdf_id))
     token = csrf_token(client, _path(certificate))
 
     def check(content: bytes, name: str = "certificate.pdf"):

@@ -13,10 +13,11 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from certtrack.extensions import db
-from certtrack.models import ConsignmentCertificate, StoredPdf
+from certtrack.models import ConsignmentCertificate
 from certtrack.models.base import utcnow
 from certtrack.pdf import render_consignment_certificate
 from certtrack.services.audit import record_event
+from certtrack.services.issued_files import keep_pdf
 from certtrack.services.permissions import SYSTEM
 from certtrack.services.seal import issue_sealed
 from certtrack.services.transaction import transaction
@@ -66,10 +67,9 @@ def render_pending_consignment_certificate(certificate_id: int) -> bool:
     kind = "phytosanitary" if certificate.kind == "phyto" else "veterinary"
     db.session.rollback()  # end the read transaction: nothing is held while rendering
     rendered = issue_sealed(render_consignment_certificate, context)
+    pdf = keep_pdf(kind, rendered)  # written before the row; no lock held meanwhile
     try:
         with transaction():
-            pdf = StoredPdf(kind=kind, sha256=rendered.sha256, size=len(rendered.content),
-                            pages=rendered.pages, content=rendered.content)
             db.session.add(pdf)
             db.session.flush()
             attached = db.session.execute(
