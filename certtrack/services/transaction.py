@@ -65,6 +65,19 @@ def database_unreachable(error: BaseException) -> bool:
     return False
 
 
+def end_session(_error: BaseException | None = None) -> None:
+    """Close the session at the end of a request, a job or a command. When the database cut
+    its connection after the work was done (a restart between the last query and the end),
+    the session is dropped all the same, and the answer already made stands: the pool opens
+    a new connection for the next use."""
+    try:
+        db.session.remove()
+    except DATABASE_ERRORS as error:
+        if not database_unreachable(error):
+            raise
+        db.session.registry.clear()
+
+
 def abandon() -> None:
     """Roll back the session of a request or job whose database went away, so that the error
     page renders nothing from it and the next use starts on a fresh connection."""

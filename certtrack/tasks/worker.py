@@ -5,7 +5,7 @@ from datetime import timedelta
 import click
 from flask.cli import with_appcontext
 
-from certtrack.extensions import db
+from certtrack.services.transaction import end_session
 from certtrack.tasks import huey
 from certtrack.tasks.jobs import rescue_certificates
 
@@ -29,7 +29,7 @@ def worker_command(workers, no_periodic):
     # The jobs run in threads with sessions of their own: this one's connection goes back to
     # the pool now, rather than sitting in an open transaction for the worker's life (which a
     # database restart cuts, failing the worker's exit).
-    db.session.remove()
+    end_session()
     click.echo(f"Worker: {workers} threads; certificates queued again on start: {queued}.")
     make_consumer(workers, periodic=not no_periodic).run()
 

@@ -6,7 +6,8 @@ from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import create_engine, make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
 
 from certtrack import create_app
 from certtrack.extensions import db
@@ -103,6 +104,25 @@ def test_the_api_answers_a_503_problem_with_retry_after(app, client, database_ur
     assert problem["title"] == "Уақытша қолжетімсіз"
     assert "Деректеріңіз сақтаулы" in problem["detail"]
     assert client.get("/api/v1/applications", headers=bearer(secret)).status_code == 200
+
+
+def test_a_connection_cut_after_the_page_was_made_does_not_turn_it_into_an_error(
+        app, client, monkeypatch):
+    """The server restarts between a request's last query and its end: closing the session
+    fails on the dead connection, and the page made stands."""
+    real_close = Session.close
+
+    def close_on_a_dead_connection(session):
+        monkeypatch.setattr(Session, "close", real_close)
+        real_close(session)
+        raise OperationalError("ROLLBACK", {}, Exception("server closed the connection "
+                                                         "unexpectedly"))
+
+    monkeypatch.setattr(Session, "close", close_on_a_dead_connection)
+    response = client.get("/register", headers=KAZAKH)
+    assert response.status_code == 200
+    assert Session.close is real_close  # the page's session was closed, once
+    assert client.get("/register").status_code == 200
 
 
 def test_any_other_database_error_is_still_a_server_error(app, client):
