@@ -218,8 +218,8 @@ def soak(args, folder: Path, cluster: PostgresCluster, redis: RedisServer, proce
     shared = Shared(base, Recorder(), run, first["application"])
     crowd = people(shared, args)
     _step("warm-up: each gunicorn worker renders a draft and checks a seal, the queue's "
-          "worker the largest dossier")
-    largest = outage.queue_dossiers(redis.url, engine, first["batch"], count=1)
+          "worker the two largest dossiers at once")
+    largest = outage.queue_dossiers(redis.url, engine, first["batch"], count=2)
     shared.issued_pdf = warmup.prime(shared, next(p for p in crowd if p.role == "registrar"))
     if not outage.wait_for_dossiers(engine, largest):
         raise RuntimeError("the worker did not render the warm-up dossier in time")

@@ -1,7 +1,8 @@
 """Before the clock starts: each gunicorn worker renders a certificate's draft and checks a
-seal once (and the queue's worker renders the largest dossier, queued by the soak), so that
-what a process loads on first use (WeasyPrint and its fonts, pyHanko, the memory of the largest
-document) is there before the memory baseline, which is there to show growth, not first use."""
+seal once, and the queue's worker renders the two largest dossiers at once (queued by the
+soak), so that what a process loads on first use (WeasyPrint and its fonts, pyHanko, the memory
+of the largest documents) is there before the memory baseline, which is there to show growth,
+not first use."""
 
 import re
 import threading
