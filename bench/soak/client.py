@@ -143,8 +143,14 @@ class Browser:
             raise Unexpected(f"GET {url}: {page.status}")
         return page
 
-    def download(self, url: str) -> bytes:
+    def download(self, url: str) -> bytes | None:
+        """The file, or None while it is being prepared (202).
+
+        :raise Unexpected: any other answer.
+        """
         response = self._request("GET", url)
+        if response.status_code == 202:
+            return None
         if response.status_code != 200:
             raise Unexpected(f"GET {url}: {response.status_code}")
         return response.content

@@ -36,20 +36,39 @@ class Exporter(Person):
     def step(self) -> None:
         home = self.get("/exporter/")
         chance = self.rng.random()
-        if chance < 0.45:
+        if chance < 0.3:
             self.apply(home)
-        elif chance < 0.65:
+        elif chance < 0.5:
             self.request_consignment()
         else:
             self.follow(home)
 
+    def add_establishment(self) -> None:
+        """A new elevator or slaughterhouse of the enterprise, with its Kazakh number."""
+        serial = self.shared.next_serial()
+        kind = "elevator" if self.category == "edible_grains" else "slaughterhouse"
+        form = self.get("/exporter/establishments/new")
+        self.submit(form, r"^$", {
+            "name": f"{kind.title()} No. {serial}", "name_en": f"{kind.title()} No. {serial}",
+            "name_zh": "粮库" if kind == "elevator" else "屠宰厂", "type": kind,
+            "region_code": self.region, "address": f"Station street {serial}",
+            "kz_registration_number": f"{self.region}-S{self.shared.run}{serial}"})
+        self.shared.done(self.role, "establishment added")
+
     def apply(self, home) -> None:
-        """A new application from the draft to its submission."""
+        """A new application from the draft to its submission; half of them for an
+        establishment added for it (a registered establishment applies for a renewal, not
+        anew, and GACC refuses a second registration)."""
+        if self.rng.random() < 0.5:
+            self.add_establishment()
+            pick = lambda sites: max(sites, key=int)  # noqa: E731 - the one just added
+        else:
+            pick = self.rng.choice
         form = self.get("/exporter/applications/new")
         sites = [v for v, _t in form.form(r"^$", "establishment_id")
                  .selects["establishment_id"].options if v not in ("", "0")]
         page = self.submit(form, r"^$", {**QUESTIONNAIRE, "gacc_category_code": self.category,
-                                          "establishment_id": self.rng.choice(sites)})
+                                          "establishment_id": pick(sites)})
         self.shared.done(self.role, "draft created")
         products = [v for v, _t in page.form(r"/products$").selects["product_code"].options
                     if v in ACCEPTED]
@@ -81,9 +100,15 @@ class Exporter(Person):
             "production_to": (today() - timedelta(days=5)).isoformat(),
             **({} if grain else {"storage_temperature": "-18"})})
         self.shared.done(self.role, "consignment drafted")
-        lot = page.form(r"/lots$")
+        offered = [v for v, _t in page.form(r"/lots$").selects["product_code"].options
+                   if v in ACCEPTED]
+        if not offered:  # a registration whose products China takes from no zone of ours
+            self.submit(page, r"/withdraw$", {"reason": "Wrong registration chosen",
+                                              "confirm": True})
+            self.shared.done(self.role, "consignment withdrawn")
+            return
         page = self.submit(page, r"/lots$", {
-            "product_code": lot.selects["product_code"].options[0][0],
+            "product_code": self.rng.choice(offered),
             "net_weight": "60" if grain else "18", "gross_weight": "61" if grain else "19",
             "weight_unit": "t", "packages_kind": "bulk" if grain else "cartons",
             "packages_number": "1" if grain else "900",

@@ -133,7 +133,7 @@ def verdicts(figures: dict) -> list[dict]:
         ("flask verify-audit passes", checks["verify_audit"]["passed"],
          checks["verify_audit"]["output"]),
         ("nothing half-written", not half, "; ".join(half[:5]) or "none"),
-        ("the worker finished the jobs the restart cut short, none failed for good",
+        ("the worker survives the restart and finishes every job, none failed for good",
          not checks["consistency"]["failed_jobs"]
          and not checks["consistency"]["dossiers"]["problems"],
          f"{checks['failed_job_attempts']} failed attempts retried; failed for good: "

@@ -6,13 +6,16 @@ import csv
 import re
 
 from bench.soak.client import Page, Unexpected
-from bench.soak.people import Person, outside_hours, state_of, today
+from bench.soak.people import STATE_RE, Person, outside_hours, state_of, today
 from certtrack.services.reference import reference_dir
 
 INSPECTORS = ("phyto@demo.certtrack.kz", "vet@demo.certtrack.kz")
 APPLICATION_RE = re.compile(r'href="(/inspector/applications/(\d+))"')
 CONSIGNMENT_RE = re.compile(r'href="(/inspector/consignments/\d+)"')
 RESULTS_RE = re.compile(r'href="(/inspector/applications/\d+/samples/\d+/results)"')
+POSITIVE_POSSIBLE = 'id="panel-conclusion" class="card card-ok"'
+# The states an inspector moves on, in the order an application goes through them.
+PROGRESS = ("submitted", "under_review", "inspection_scheduled", "inspected", "lab_testing")
 LIMIT_RE = re.compile(r"≤\s*([\d.]+)\s*(\S+?)\)")
 
 
@@ -45,21 +48,30 @@ class Inspector(Person):
     def step(self) -> None:
         queue = self.get(self.rng.choice(("/inspector/", "/inspector/?sort=age",
                                           "/inspector/?show=open")))
-        # The soak's own applications: the demo's have products of every kind, some of which
-        # no laboratory limit covers (their journeys are the demo's own).
-        candidates = [a for a, number in dict.fromkeys(APPLICATION_RE.findall(queue.text))
-                      if int(number) >= self.shared.first_application
-                      and self.stuck.get(a, 0) < 3]
+        candidates = self.candidates(queue)
         if self.rng.random() < 0.3 or not candidates:
             self.consignment()
             return
-        address = self.rng.choice(candidates[:6])
+        address = self.rng.choice(candidates[:3])
         try:
-            if not self.work(self.get(address)):
-                self.stuck[address] = 3  # nothing the soak knows to do in its state
+            for _step in range(3):  # a few steps of one file while it is open
+                if not self.work(self.get(address)):
+                    break
         except Unexpected:
             self.stuck[address] = self.stuck.get(address, 0) + 1
             raise
+
+    def candidates(self, queue: Page) -> list[str]:
+        """The soak's own applications of the queue, the furthest along first (as an inspector
+        finishes work before starting more). The demo's have products of every kind, some of
+        which no laboratory limit covers; their journeys are the demo's own."""
+        rows = []
+        for row in queue.text.split("<tr")[1:]:
+            link, state = APPLICATION_RE.search(row), STATE_RE.search(row)
+            if (link and state and int(link.group(2)) >= self.shared.first_application
+                    and self.stuck.get(link.group(1), 0) < 3 and state.group(1) in PROGRESS):
+                rows.append((-PROGRESS.index(state.group(1)), link.group(1)))
+        return [address for _rank, address in sorted(rows)]
 
     def consignment(self) -> None:
         """A consignment of the queue: start the inspection, record it, issue the phytosanitary
@@ -119,8 +131,9 @@ class Inspector(Person):
                                             "summary": "Premises clean and dry; records kept."})
 
     def after_visit(self, page: Page) -> None:
-        """Conclude once the laboratory has answered; else take a sample and send it."""
-        if RESULTS_RE.search(page.text):
+        """Conclude once nothing blocks a positive conclusion (the panel says so: every
+        required result in, valid and compliant); else take a sample and send it."""
+        if POSITIVE_POSSIBLE in page.text:
             self.submit(page, r"/conclusion/positive$",
                         {"conclusion": "The establishment meets China's requirements."})
             return

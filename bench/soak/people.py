@@ -135,7 +135,7 @@ class Person:
                 time.sleep(1)
             except Unexpected as error:
                 self.shared.odd(self.role, _shape(str(error)))
-                time.sleep(0.5)
+                time.sleep(0.5 if self.signed_in else 5)
             except Exception as error:  # noqa: BLE001 - a fault of the soak itself: counted
                 self.shared.odd(self.role, _shape(f"soak fault {type(error).__name__}: {error}"))
                 traceback.print_exc()

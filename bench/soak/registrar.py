@@ -43,14 +43,23 @@ class Registrar(Person):
             self.shared.done(self.role, "batch sent to GACC")
 
     def record_registrations(self) -> None:
-        """GACC's decision: registration, with a China number of this run."""
+        """GACC's decision: registration, with a China number of this run; or, for an
+        establishment already registered in the category (a new application where a renewal
+        was due, which the registration form refuses), GACC's refusal with its reason."""
         listed = _listed(self.get("/registrar/?state=submitted_to_gacc"))
         for address in listed[:3]:
             decision = self.get(f"{address}/registration")
             number = f"CKAZS{self.shared.run}{self.shared.next_serial():08d}"
             page = self.submit(decision, r"^$", {
                 "china_number": number, "listing_date": today().isoformat(),
-                "route": self.rng.choice(("under_guarantee", "after_gacc_inspection"))})
+                "route": self.rng.choice(("under_guarantee", "after_gacc_inspection"))},
+                expect=(200, 422))
+            if page.status == 422:
+                self.submit(self.get(f"{address}/gacc-refusal"), r"^$", {
+                    "reasons": "Already registered in this category: a renewal is due.",
+                    "confirm": True})
+                self.shared.done(self.role, "GACC refusal recorded")
+                continue
             self.shared.done(self.role, "registration recorded")
             registration = REGISTRATION_RE.search(page.text)
             if registration:

@@ -50,6 +50,8 @@ def prime(shared: Shared, registrar: Registrar) -> bytes:
     registrar.sign_in()
     previews, pdfs = _addresses(registrar)
     pdf = registrar.browser.download(pdfs[0])
+    if pdf is None:
+        raise RuntimeError(f"{pdfs[0]} is still being prepared")
     quiet = Recorder()  # the warm-up's requests are not the soak's
 
     def preview():
