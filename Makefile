@@ -22,7 +22,7 @@ E2E_NODE := tests/e2e/node_modules/.package-lock.json
 PO_FILES := $(wildcard certtrack/translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test cluster lint audit lock bench install system-deps translations extract-messages clean
+.PHONY: run test cluster lint audit lock bench soak install system-deps translations extract-messages clean
 
 run: export CERTTRACK_PUBLIC_BASE_URL = $(PUBLIC_BASE_URL)
 run: install instance/config.py
@@ -113,6 +113,12 @@ extract-messages: install
 
 bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# Ten minutes of mixed journeys through gunicorn and the worker on a PostgreSQL cluster and a
+# Redis of the soak's own, PostgreSQL restarted half-way (docs/performance.md, Soak); not in CI.
+# SOAK_ARGS="--minutes 1" for a short run.
+soak: install
+	$(BIN)/python -m bench.soak $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) *.egg-info tests/e2e/node_modules

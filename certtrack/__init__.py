@@ -7,6 +7,7 @@ from flask import Flask
 from certtrack import api, cli, extensions, server, tasks, web
 from certtrack.config import load_config
 from certtrack.services import storage
+from certtrack.services.transaction import end_session
 from certtrack.web.i18n import select_locale
 
 
@@ -17,6 +18,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     storage.init_app(app)
     os.makedirs(app.instance_path, exist_ok=True)
     extensions.db.init_app(app)
+    app.teardown_appcontext(end_session)  # before Flask-SQLAlchemy's, which it leaves nothing
     extensions.migrate.init_app(app, extensions.db, directory=_migrations_dir(app))
     extensions.babel.init_app(app, locale_selector=select_locale)
     web.init_app(app)

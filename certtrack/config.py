@@ -15,6 +15,9 @@ class DefaultConfig:
 
     SECRET_KEY = INSECURE_SECRET_KEY
     SQLALCHEMY_DATABASE_URI = None  # None: SQLite file in the instance folder
+    # Extra create_engine() options. On a server database (PostgreSQL) pool_pre_ping is added
+    # unless set here: a pooled connection is tested before use, so that after the server
+    # restarts requests get new connections instead of the dead ones (load_config).
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     UPLOAD_FOLDER = None  # None: <instance>/uploads
@@ -139,6 +142,7 @@ def load_config(app, test_config: dict | None) -> None:
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         path = os.path.join(app.instance_path, "certtrack.sqlite3")
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + path
+    _ping_pooled_connections(app.config)
     if not app.config["UPLOAD_FOLDER"]:
         app.config["UPLOAD_FOLDER"] = os.path.join(app.instance_path, "uploads")
     if not app.config["SEAL_FOLDER"]:
@@ -153,6 +157,15 @@ def load_config(app, test_config: dict | None) -> None:
         _check_production(app.config)
     elif not app.config["PUBLIC_BASE_URL"]:
         app.config["PUBLIC_BASE_URL"] = DEVELOPMENT_BASE_URL
+
+
+def _ping_pooled_connections(config) -> None:
+    """pool_pre_ping on a server database, unless the settings say otherwise: a connection
+    the server closed (a restart, a failover, an idle timeout) is replaced when next taken
+    from the pool, rather than failing the request that takes it. SQLite has no server."""
+    if not config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True,
+                                               **config["SQLALCHEMY_ENGINE_OPTIONS"]}
 
 
 def _check_production(config) -> None:

@@ -9,6 +9,10 @@ SECRET_KEY = "change-me"  # noqa: S105 - a placeholder the app refuses
 
 # Database. Default: SQLite at instance/certtrack.sqlite3. PostgreSQL through DATABASE_URL or:
 # SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://certtrack@localhost/certtrack"
+# Extra create_engine() options. On PostgreSQL, pool_pre_ping is on unless given here (a
+# connection closed by a server restart is replaced instead of failing a request); while the
+# database cannot be reached, pages answer 503 with Retry-After and the API a 503 problem.
+# SQLALCHEMY_ENGINE_OPTIONS = {"pool_size": 5, "pool_pre_ping": True}
 
 # Largest upload in bytes (larger ones get a 413 page). Default 20 MB.
 MAX_CONTENT_LENGTH = 20 * 1024 * 1024

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from certtrack.domain.workflow import IllegalTransition
+from certtrack.services import transaction
 from certtrack.services.errors import ServiceError, ValidationFailed
 from certtrack.web import errors as page_errors
 from certtrack.web.access import is_api_request
@@ -79,7 +80,24 @@ def handle_unexpected(error: Exception):
     original = getattr(error, "original_exception", error)
     if isinstance(original, HTTPException):
         return handle_http_exception(original)
+    if transaction.database_unreachable(original):
+        return unavailable(original)
     return problem(InternalServerError.code)
+
+
+def unavailable(error: Exception):
+    """503 while the database cannot be reached, with Retry-After (the error page's words)."""
+    if not is_api_request():
+        return page_errors.unavailable_page(error)
+    headers = page_errors.prepare_unavailable(error)
+    return problem(page_errors.UNAVAILABLE, headers=headers)
+
+
+def handle_database_error(error: Exception):
+    """A database that cannot be reached: 503; any other database error is a fault (500)."""
+    if not transaction.database_unreachable(error):
+        raise error
+    return unavailable(error)
 
 
 def init_app(app) -> None:
@@ -87,3 +105,5 @@ def init_app(app) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(ServiceError, handle_service_error)
     app.register_error_handler(InternalServerError, handle_unexpected)
+    for error_class in transaction.DATABASE_ERRORS:
+        app.register_error_handler(error_class, handle_database_error)

@@ -1,14 +1,20 @@
-"""One commit per use case: commit on success, roll back on any error, map races to Conflict."""
+"""One commit per use case: commit on success, roll back on any error, map races to Conflict;
+and which errors mean the database cannot be reached at all (the 503 page)."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask_babel import gettext as _
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 
 from certtrack.extensions import db
 from certtrack.services.errors import Conflict
+
+# What the database driver raises, wrapped by SQLAlchemy, and a pool that has no connection to
+# give: the classes among which database_unreachable() tells an outage from a bug.
+DATABASE_ERRORS: tuple[type[Exception], ...] = (DBAPIError, PoolTimeout)
 
 
 def stale_message() -> str:
@@ -41,3 +47,41 @@ def transaction() -> Iterator[None]:
     except BaseException:
         db.session.rollback()
         raise
+
+
+def database_unreachable(error: BaseException) -> bool:
+    """Whether `error` says the database cannot be reached for now (a server restarting or
+    down, a connection cut, no connection free in the pool), rather than a fault of the code.
+
+    OperationalError is what psycopg and sqlite3 raise for a refused or lost connection, a
+    server shutting down or starting up, a lock held too long; InterfaceError for a connection
+    already closed; any driver error SQLAlchemy recognised as a disconnect has
+    `connection_invalidated`. An integrity or programming error stays a fault (500).
+    """
+    if isinstance(error, PoolTimeout):
+        return True
+    if isinstance(error, DBAPIError):
+        return error.connection_invalidated or isinstance(error, OperationalError | InterfaceError)
+    return False
+
+
+def end_session(_error: BaseException | None = None) -> None:
+    """Close the session at the end of a request, a job or a command. When the database cut
+    its connection after the work was done (a restart between the last query and the end),
+    the session is dropped all the same, and the answer already made stands: the pool opens
+    a new connection for the next use."""
+    try:
+        db.session.remove()
+    except DATABASE_ERRORS as error:
+        if not database_unreachable(error):
+            raise
+        db.session.registry.clear()
+
+
+def abandon() -> None:
+    """Roll back the session of a request or job whose database went away, so that the error
+    page renders nothing from it and the next use starts on a fresh connection."""
+    try:
+        db.session.rollback()
+    except DATABASE_ERRORS:
+        db.session.close()

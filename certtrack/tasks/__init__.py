@@ -16,6 +16,7 @@ from huey import Huey, signals
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
 from certtrack.extensions import db
+from certtrack.services.transaction import end_session
 
 log = logging.getLogger(__name__)
 QUEUE_NAME = "certtrack"
@@ -62,7 +63,7 @@ def in_app(function):
             try:
                 return function(*args, **kwargs)
             finally:
-                db.session.remove()
+                end_session()
     return run
 
 

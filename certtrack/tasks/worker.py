@@ -5,6 +5,7 @@ from datetime import timedelta
 import click
 from flask.cli import with_appcontext
 
+from certtrack.services.transaction import end_session
 from certtrack.tasks import huey
 from certtrack.tasks.jobs import rescue_certificates
 
@@ -25,6 +26,10 @@ def worker_command(workers, no_periodic):
     if huey.immediate:
         raise click.ClickException("TASK_QUEUE_IMMEDIATE is on: jobs run in the web process.")
     queued = rescue_certificates(older_than=timedelta(0))
+    # The jobs run in threads with sessions of their own: this one's connection goes back to
+    # the pool now, rather than sitting in an open transaction for the worker's life (which a
+    # database restart cuts, failing the worker's exit).
+    end_session()
     click.echo(f"Worker: {workers} threads; certificates queued again on start: {queued}.")
     make_consumer(workers, periodic=not no_periodic).run()
 

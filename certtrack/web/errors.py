@@ -1,10 +1,17 @@
 """One error page for every status, with a safe message and never a traceback."""
 
-from flask import current_app, render_template, request
+from flask import current_app, g, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from certtrack.services import transaction
 from certtrack.services.errors import ServiceError
+
+UNAVAILABLE = 503
+# Seconds a client is asked to wait while the database cannot be reached (Retry-After), and
+# after which the page tries again by itself: a restart of PostgreSQL takes a few seconds.
+RETRY_AFTER = 30
 
 
 def _titles() -> dict[int, str]:
@@ -33,6 +40,8 @@ def _messages(status: int) -> str:
         413: _("Files of at most %(mb)d MB are accepted. Go back and choose a smaller file; "
                "nothing else was lost.", mb=_max_mb()),
         500: _("The error was logged. Please try again in a moment."),
+        503: _("certtrack cannot reach its database for a moment. Your data is safe. Please "
+               "try again in a minute."),
     }.get(status, "")
 
 
@@ -78,7 +87,43 @@ def handle_unexpected(error: Exception):
     original = getattr(error, "original_exception", error)
     if isinstance(original, HTTPException):
         return handle_http_exception(original)
+    if transaction.database_unreachable(original):
+        return unavailable_page(original)
     return render_error(InternalServerError.code)
+
+
+def prepare_unavailable(error: Exception) -> dict[str, str]:
+    """Forget the request's database work and its signed-in user (whose rows cannot be read
+    now), settle the language without the database, log one line; the 503's headers."""
+    transaction.abandon()
+    current_app.logger.warning("database unreachable (%s %s): %s", request.method,
+                               request.path, type(error).__name__)
+    try:
+        get_locale()  # settled now, from the user if already loaded, and kept for the request
+    except transaction.DATABASE_ERRORS:
+        g.user = None
+        get_locale()  # the session's or the browser's language
+    g.user = None  # the page shows no user-specific parts, which would need the database
+    return {"Retry-After": str(RETRY_AFTER), "Cache-Control": "no-store"}
+
+
+def unavailable_page(error: Exception):
+    """503 while the database cannot be reached: a page of its own that needs nothing from
+    the database, and that reloads itself unless it answers a form (which is not sent twice)."""
+    headers = prepare_unavailable(error)
+    body = render_template("errors/unavailable.html", status=UNAVAILABLE,
+                           title=title(UNAVAILABLE), message=default_message(UNAVAILABLE),
+                           retry_after=RETRY_AFTER,
+                           reloads=request.method in ("GET", "HEAD"))
+    return body, UNAVAILABLE, headers
+
+
+def handle_database_error(error: Exception):
+    """The 503 page for a database that cannot be reached; any other database error is a
+    fault, raised on to the 500 handling (and its log)."""
+    if not transaction.database_unreachable(error):
+        raise error
+    return unavailable_page(error)
 
 
 def init_app(app) -> None:
@@ -86,3 +131,5 @@ def init_app(app) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(ServiceError, handle_service_error)
     app.register_error_handler(InternalServerError, handle_unexpected)
+    for error_class in transaction.DATABASE_ERRORS:
+        app.register_error_handler(error_class, handle_database_error)

@@ -1,5 +1,5 @@
 """A real worker: huey's consumer in a thread, on an SQLite queue file, renders what the web
-queued; and the command that starts it."""
+queued; and the command that starts it, which keeps no transaction open while it waits."""
 
 import threading
 
@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from certtrack.extensions import db
 from certtrack.models import Certificate, StoredPdf
 from certtrack.services.issued_files import pdf_bytes
-from certtrack.tasks import huey
+from certtrack.tasks import huey, worker
 from certtrack.tasks.worker import make_consumer
 
 from factories import make_certificate
@@ -61,3 +61,26 @@ def test_a_consumer_thread_renders_the_certificates_the_web_queued(shared_app, s
 def test_the_worker_command_refuses_to_run_when_jobs_run_in_the_web_process(runner):
     result = runner.invoke(args=["worker"])
     assert result.exit_code != 0 and "TASK_QUEUE_IMMEDIATE is on" in result.output
+
+
+def test_the_worker_keeps_no_transaction_open_while_it_waits_for_jobs(app, runner, tmp_path,
+                                                                      monkeypatch):
+    seen = []
+
+    class Consumer:
+        def run(self):
+            seen.append(db.session().in_transaction())
+
+    monkeypatch.setattr(worker, "make_consumer", lambda workers, periodic: Consumer())
+    huey.immediate = False
+    huey.storage = SqliteStorage("certtrack-test", filename=str(tmp_path / "tasks.sqlite3"))
+    try:
+        with app.app_context():
+            make_certificate()  # its render queued, as a worker killed mid-render leaves it
+        result = runner.invoke(args=["worker"])
+    finally:
+        huey.storage.close()
+        huey.immediate = True
+    assert result.exit_code == 0, result.output
+    assert "certificates queued again on start: 1" in result.output
+    assert seen == [False]

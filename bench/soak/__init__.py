@@ -1,0 +1,1 @@
+"""The soak test (`make soak`, `python -m bench.soak`): see __main__.py and docs/performance.md."""
