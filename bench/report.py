@@ -117,3 +117,126 @@ def verdict_text(lines: list[dict]) -> str:
 def write_results(results: dict, path: Path = RESULTS) -> None:
     """Write the whole run to results.json."""
     path.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
+
+
+ENGINE_RATIO = 1.5
+
+
+def _pair_rps(a: dict, b: dict) -> tuple[float | None, float | None, str]:
+    """Both rows' req/s over HTTP when both were measured there, else in process (HTTP
+    skipped), and which; None for a row that served no request."""
+    if a.get("http") or b.get("http"):
+        return (a.get("http") or {}).get("rps"), (b.get("http") or {}).get("rps"), "HTTP"
+    return (a.get("in_process") or {}).get("rps"), (b.get("in_process") or {}).get("rps"), \
+        "in-process"
+
+
+def side_by_side_rows(first: dict, second: dict) -> list[dict]:
+    """Each page on both engines: req/s, p95 and in-process figures, and how many times
+    fewer requests the second serves (first req/s / second req/s)."""
+    rows = []
+    for a, b in zip([first["floor"], *first["pages"]], [second["floor"], *second["pages"]],
+                    strict=True):
+        rps_a, rps_b, basis = _pair_rps(a, b)
+        ratio = round(rps_a / rps_b, 2) if rps_a and rps_b else None
+        row = {"name": a["name"], "budgeted": bool(a.get("budgeted")), "basis": basis,
+               "ratio": ratio, first["label"]: _cells(a), second["label"]: _cells(b)}
+        if a.get("budgeted"):
+            row["within"] = ratio is not None and ratio <= ENGINE_RATIO
+        rows.append(row)
+    return rows
+
+
+def _cells(row: dict) -> dict:
+    http, local = row.get("http") or {}, row.get("in_process") or {}
+    return {"rps": http.get("rps"), "p95_ms": http.get("p95_ms"),
+            "in_process_rps": local.get("rps"), "in_process_p50_ms": local.get("p50_ms"),
+            "in_process_p95_ms": local.get("p95_ms"), "queries": local.get("queries"),
+            "note": row.get("note")}
+
+
+def side_by_side_table(first: dict, second: dict) -> str:
+    """The pages on both engines in one fixed-width table, with the ratio and the verdict."""
+    a, b = first["label"], second["label"]
+    short = {a: "SQLite" if a == "SQLite" else a[:6], b: "PG" if b == "PostgreSQL" else b[:6]}
+    head = (f"{'page':<34} {short[a] + ' r/s':>9} {short[b] + ' r/s':>9} {'ratio':>6} "
+            f"{short[a] + ' p95':>10} {short[b] + ' p95':>8} "
+            f"{'in-proc p50/p95 ' + short[a]:>23} {short[b]:>11} {'SQL':>7}  verdict")
+    lines = [head, "-" * len(head)]
+    for row in side_by_side_rows(first, second):
+        x, y = row[a], row[b]
+        if x["note"] or y["note"]:
+            lines.append(f"{row['name']:<34} {x['note'] or ''} / {y['note'] or ''}")
+            continue
+        verdict = ""
+        if "within" in row:
+            verdict = "within 1.5x" if row["within"] else "NOT within 1.5x"
+        lines.append(
+            f"{row['name'][:34]:<34} {_fmt(x['rps']):>9} {_fmt(y['rps']):>9} "
+            f"{_fmt(row['ratio'], 2) + 'x' if row['ratio'] else '-':>6} "
+            f"{_fmt(x['p95_ms']):>10} {_fmt(y['p95_ms']):>8} "
+            f"{_fmt(x['in_process_p50_ms']) + ' / ' + _fmt(x['in_process_p95_ms']):>23} "
+            f"{_fmt(y['in_process_p50_ms']) + ' / ' + _fmt(y['in_process_p95_ms']):>11} "
+            f"{_fmt(x['queries']) + '/' + _fmt(y['queries']):>7}  {verdict}")
+    basis = {row["basis"] for row in side_by_side_rows(first, second)}
+    lines.append(f"ratio: {a} req/s / {b} req/s ({', '.join(sorted(basis))}); p95 in ms over "
+                 "HTTP; SQL: statements per page on each.")
+    return "\n".join(lines)
+
+
+def engine_verdicts(first: dict, second: dict) -> list[dict]:
+    """'PostgreSQL within 1.5x of SQLite (req/s)' for each list and search page."""
+    lines = []
+    for row in side_by_side_rows(first, second):
+        if "within" not in row:
+            continue
+        x, y = row[first["label"]], row[second["label"]]
+        key = "rps" if row["basis"] == "HTTP" else "in_process_rps"
+        figure = (f"{row['ratio']:.2f}x ({_fmt(y[key])} vs {_fmt(x[key])} req/s, "
+                  f"{row['basis']})" if row["ratio"] else
+                  x["note"] or y["note"] or f"no request completed ({row['basis']})")
+        lines.append({"line": f"{second['label']} within {ENGINE_RATIO}x of {first['label']} "
+                              f"(req/s): {row['name']}", "met": row["within"], "figure": figure})
+    return lines
+
+
+def pdf_verdicts(pdfs: dict) -> list[dict]:
+    """The PDF lines of the budget (none when the PDFs were not measured)."""
+    return _pdf_verdicts(pdfs)
+
+
+def action_table(engines: list[dict]) -> str:
+    """The registrar's actions (POST answered, in-process) and the issue's write transaction,
+    and the queue's throughput, one column group per engine."""
+    names = ("recommend", "send batch", "issue certificate")
+    head = f"{'action (in-process POST)':<34}" + "".join(
+        f" {figures['label'] + ' p50 / p95 / max ms':>34}" for figures in engines)
+    lines = [head, "-" * len(head)]
+    for name in names:
+        cells = []
+        for figures in engines:
+            row = (figures.get("actions") or {}).get(name) or {}
+            cells.append(row.get("note") or (f"{row['p50_ms']:.1f} / {row['p95_ms']:.1f} / "
+                                             f"{row['max_ms']:.1f}" if row else "-"))
+        ticked = next((f.get("actions", {}).get(name, {}).get("ticked") for f in engines), None)
+        label = f"{name} ({ticked} ticked)" if ticked else name
+        lines.append(f"{label:<34}" + "".join(f" {cell:>34}" for cell in cells))
+    cells = []
+    for figures in engines:
+        write = ((figures.get("actions") or {}).get("issue certificate") or {}).get(
+            "write_transaction")
+        cells.append(f"{write['p50_ms']:.1f} / {write['p95_ms']:.1f} / {write['max_ms']:.1f}"
+                     if write else "-")
+    lines.append(f"{'  its write transaction':<34}" + "".join(f" {cell:>34}" for cell in cells))
+    for figures in engines:
+        queue = figures.get("queue")
+        if queue:
+            lines.append(f"{figures['label']}: {queue['certificates']} certificates issued back "
+                         f"to back (in {queue['issue_seconds']:.1f} s) all stored by `flask "
+                         f"worker` ({queue['threads']} threads) {queue['worker_seconds']:.1f} s "
+                         f"after the first issue; rendered and sealed serially in one process "
+                         f"{queue['serial_seconds']:.1f} s: {queue['ratio']:.2f}x")
+        elif figures.get("queue_note"):
+            lines.append(f"{figures['label']}: queue throughput not measured: "
+                         f"{figures['queue_note']}")
+    return "\n".join(lines)

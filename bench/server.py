@@ -80,11 +80,11 @@ def gunicorn(app_spec: str, env: dict[str, str], log: Path, ready_path: str,
     """Serve `app_spec` with the production flags on a free loopback port; yield its base URL
     once `ready_path` answers. `max_requests` > 0 recycles workers as the README's command."""
     port = _free_port()
+    # gunicorn.conf.py in the working directory recycles workers after 1000 requests: the
+    # bench says how many itself (0: never).
     command = [sys.executable, "-m", "gunicorn", app_spec, "--bind", f"127.0.0.1:{port}",
-               *GUNICORN_FLAGS]
-    if max_requests:
-        command += ["--max-requests", str(max_requests), "--max-requests-jitter",
-                    str(max_requests // 10)]
+               *GUNICORN_FLAGS, "--max-requests", str(max_requests), "--max-requests-jitter",
+               str(max_requests // 10)]
     with open(log, "ab") as errors:
         process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
                                    stderr=errors)

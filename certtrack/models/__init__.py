@@ -41,6 +41,7 @@ from certtrack.models.inspection import (
 )
 from certtrack.models.job import JobFailure, JobLock
 from certtrack.models.market_access import BorderCrossing, MarketAccess, ProtocolDeclaration
+from certtrack.models.postgresql import POSTGRESQL_ONLY_INDEXES  # noqa: F401 - their DDL
 from certtrack.models.reference import (
     DocumentType,
     GaccCategory,

@@ -48,8 +48,10 @@ class Application(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     gacc_batch_id: Mapped[int | None] = mapped_column(ForeignKey("gacc_batch.id"), index=True)
+    # Indexed (migration 0023): issuing a certificate prints the products of the registration's
+    # latest renewal, looked up by it inside the write transaction.
     renewal_of_id: Mapped[int | None] = mapped_column(
-        ForeignKey("registration.id", use_alter=True)
+        ForeignKey("registration.id", use_alter=True), index=True
     )
     conclusion: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -4,7 +4,9 @@ import csv
 import io
 
 from flask import current_app
-from sqlalchemy import func, or_, select, union
+from sqlalchemy import Integer, any_, func, or_, select, union
+from sqlalchemy import text as sql_text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import contains_eager
 from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
@@ -34,13 +36,13 @@ def _conditions(search: str, category: str | None, region: str | None, *,
                 walks_names: bool = False, status: str | None = None,
                 products: list[str] | None = None) -> list:
     """The filters, on `registration` alone: the page's rows and its count share them, and the
-    count needs no join. `walks_names`: for the page's statement on SQLite, when walking the
+    count needs no join. `walks_names`: for the page's statement, when walking the
     enterprises in name order is the shorter way to the page (_walks_names)."""
     text = (search or "").strip()
     # SQLite takes the way in that an index offers; the unary "+" of its query planner
     # documentation keeps a term off every index, so that it walks ix_enterprise_name_en,
     # checks each registration there and stops after the page. PostgreSQL's planner weighs
-    # both ways itself.
+    # both ways itself, given a search's conditions on the enterprise's own row (_matching).
     hint = walks_names and db.engine.dialect.name == "sqlite"
     column = _not_indexed if hint else (lambda c: c)
     statuses = (status,) if status in SHOWN_STATUSES else SHOWN_STATUSES
@@ -56,7 +58,7 @@ def _conditions(search: str, category: str | None, region: str | None, *,
         conditions.append(column(Registration.establishment_id).in_(
             select(Establishment.id).where(Establishment.region_code == region)))
     if text:
-        conditions.append(_matching(text, column))
+        conditions.append(_matching(text, column, walks_names=walks_names))
     return conditions
 
 
@@ -112,12 +114,14 @@ def _with_what_they_show(conditions: list):
             .order_by(Enterprise.name_en, Registration.china_number))
 
 
-def _matching(text: str, column=lambda c: c):
+def _matching(text: str, column=lambda c: c, *, walks_names: bool = False):
     """The registrations whose enterprise has `text` in a name or its BIN, or whose China
     number has it, ignoring case: found through the trigram indexes of certtrack.models.search
     (SQLite's FTS5 tables; PostgreSQL's GIN indexes serve the ILIKEs), by scanning for a text
-    too short to have a trigram."""
-    if db.engine.dialect.name == "sqlite" and len(text) >= MIN_INDEXED_LENGTH:
+    too short to have a trigram. `walks_names`: for the page's statement, which joins the
+    enterprise, when walking the enterprises in name order reaches the page sooner."""
+    dialect = db.engine.dialect.name
+    if dialect == "sqlite" and len(text) >= MIN_INDEXED_LENGTH:
         # The matched enterprises' registrations in force come from
         # ix_registration_enterprise_in_force alone; the few matched numbers by their ids.
         phrase = '"' + text.replace('"', '""') + '"'  # FTS5: the whole text, in this order
@@ -127,18 +131,34 @@ def _matching(text: str, column=lambda c: c):
             column(Registration.id).in_(select(registration_search.c.rowid).where(
                 registration_search.c.registration_search.match(phrase))))
     pattern = "%" + "".join("\\" + c if c in "%_\\" else c for c in text) + "%"
-    enterprises = select(Enterprise.id).where(or_(*(
-        column.ilike(pattern, escape="\\") for column in (
-            Enterprise.name_en, Enterprise.name_kk, Enterprise.name_ru, Enterprise.name_zh,
-            Enterprise.bin))))
-    numbers = select(Registration.id).where(
-        Registration.china_number.ilike(pattern, escape="\\"))
+    names = or_(*(column.ilike(pattern, escape="\\") for column in (
+        Enterprise.name_en, Enterprise.name_kk, Enterprise.name_ru, Enterprise.name_zh,
+        Enterprise.bin)))
+    number = Registration.china_number.ilike(pattern, escape="\\")
+    if dialect == "postgresql":
+        if walks_names:  # each enterprise tested as the walk meets it
+            return or_(names, number)
+        # The matched ids as two arrays, each collected once through its trigram index
+        # (InitPlans): PostgreSQL then finds the registrations in force of the matched
+        # enterprises in ix_registration_enterprise_in_force. As semi-joins or a UNION of ids
+        # it hashed every registration against the matches instead ("Grain", `make bench`:
+        # the count 84 -> 11 ms, the page's ids 90 -> 33 ms).
+        return or_(Registration.enterprise_id == any_(_array(select(Enterprise.id).where(names))),
+                   Registration.id == any_(_array(select(Registration.id).where(number))))
+    enterprises = select(Enterprise.id).where(names)
+    numbers = select(Registration.id).where(number)
     return column(Registration.id).in_(union(
         select(Registration.id).where(Registration.enterprise_id.in_(enterprises)), numbers))
 
 
+def _array(ids):
+    """PostgreSQL's ARRAY(subquery): the ids a SELECT of one integer column returns."""
+    return func.array(ids.scalar_subquery(), type_=ARRAY(Integer))
+
+
 def search_register(search: str = "", category: str | None = None, region: str | None = None,
-                    page: int = 1, *, status: str | None = None, product: str = ""):
+                    page: int = 1, *, status: str | None = None, product: str = "",
+                    tabs: dict[str, int] | None = None):
     """Take a text (any language of the enterprise's name, its BIN or a China number), a
     category code and a region code; return one page of the register. Anyone may call it.
 
@@ -146,11 +166,18 @@ def search_register(search: str = "", category: str | None = None, region: str |
     would wrap the page, joins and all), the page's ids in the register's order (sorting ids
     and names, not whole rows with what they show), and those rows with what they show.
     `status` narrows to one of SHOWN_STATUSES; `product` to registrations of products whose
-    name or HS code matches (matching_products: one more query).
+    name or HS code matches (matching_products: one more query). `tabs`, the page's
+    register_tabs() under the same filters, gives the count (its figure for `status`) instead
+    of counting the matches again.
     """
     per_page = current_app.config["PER_PAGE"]
     narrower = _narrower(status, product)
-    total, registrations = _counts(search, category, region, **narrower)
+    if tabs is None:
+        total, registrations = _counts(search, category, region, **narrower)
+    else:
+        shown = (status,) if status in SHOWN_STATUSES else SHOWN_STATUSES
+        total = sum(tabs.get(one, 0) for one in shown)
+        registrations = _registrations_estimate(bool((search or "").strip()))
     walks_names = _walks_names(total, registrations, max(page, 1) * per_page)
     ids = (select(Registration.id)
            .join(Enterprise, Registration.enterprise_id == Enterprise.id)
@@ -178,24 +205,38 @@ def _products_of(application_ids: list[int]) -> dict[int, list[Product]]:
 
 def _counts(search: str, category: str | None, region: str | None,
             **narrower) -> tuple[int, int | None]:
-    """The registrations that match, and on SQLite all registrations (whatever their status),
-    in one statement: the second tells _walks_names which way to the page is shorter, and
-    costs next to nothing there (SQLite counts a whole table from its b-tree's pages: 0.01 ms
-    at national scale)."""
+    """The registrations that match, and the number of all registrations (whatever their
+    status) where _walks_names needs it, in one statement on SQLite (which counts a whole
+    table from its b-tree's pages: 0.01 ms at national scale)."""
     matching = (select(func.count()).select_from(Registration)
                 .where(*_conditions(search, category, region, **narrower)))
     if db.engine.dialect.name != "sqlite":
-        return db.session.scalar(matching), None
+        return db.session.scalar(matching), _registrations_estimate(bool(search.strip()))
     registrations = select(func.count()).select_from(Registration).scalar_subquery()
     return tuple(db.session.execute(matching.add_columns(registrations)).one())
+
+
+def _registrations_estimate(searched: bool) -> int | None:
+    """The number of registrations _walks_names weighs the walk with: counted on SQLite; on
+    PostgreSQL, which would read every index entry to count them, the planner's estimate
+    (pg_class.reltuples, kept by ANALYZE and autovacuum), and only for a text search, the one
+    filter whose way to the page certtrack chooses there (the others its planner weighs)."""
+    dialect = db.engine.dialect.name
+    if dialect == "sqlite":
+        return db.session.scalar(select(func.count()).select_from(Registration))
+    if dialect != "postgresql" or not searched:
+        return None
+    estimate = db.session.scalar(sql_text(
+        "SELECT reltuples::bigint FROM pg_class WHERE oid = 'registration'::regclass"))
+    return estimate if estimate and estimate > 0 else None
 
 
 def _walks_names(matches: int, registrations: int | None, rows_to_page_end: int) -> bool:
     """Whether walking the enterprises in name order reaches the page sooner than sorting the
     matches: the walk checks about `rows_to_page_end` * `registrations` / `matches` rows
     before it has the page; the sort reads all `matches` and their names first (both cost
-    about the same per row, measured at national scale with `make bench`). Only SQLite needs
-    telling (`registrations` is None elsewhere)."""
+    about the same per row, measured at national scale with `make bench`, on SQLite and on
+    PostgreSQL). No figure for the registrations (`None`): the sort."""
     if not matches or registrations is None:
         return False
     return rows_to_page_end * registrations / matches < matches

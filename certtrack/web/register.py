@@ -31,10 +31,11 @@ def index():
     and suspended registrations on two tabs; filtered; paginated."""
     filters, status = _filters(), _status()
     page = page_number()
+    tabs = register.register_tabs(**filters)
     return render_template("public/register.html",
                            pagination=register.search_register(**filters, page=page,
-                                                               status=status),
-                           tabs=register.register_tabs(**filters), status=status,
+                                                               status=status, tabs=tabs),
+                           tabs=tabs, status=status,
                            filters=filters, regions=reference.regions(),
                            categories=reference.categories())
 
