@@ -12,8 +12,8 @@ latest renewal inside its write transaction, which read every application withou
 bench`, PostgreSQL: 120 ms of a 230 ms transaction on a busy machine).
 
 Revision ID: 4f8a2c6e1d93
-Revises: 1c6f0d9b3e72
-Create Date: 2026-12-05 21:00:00.000000
+Revises: 5b8e2d4a7c10
+Create Date: 2026-12-04 21:30:00.000000
 
 """
 from alembic import op
@@ -21,7 +21,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '4f8a2c6e1d93'
-down_revision = '1c6f0d9b3e72'
+down_revision = '5b8e2d4a7c10'
 branch_labels = None
 depends_on = None
 
