@@ -82,14 +82,8 @@ class Inspector(Person):
         if not waiting:
             return
         address = self.rng.choice(waiting[:6])
-        page = self.get(address)
         try:
-            if page.has_form(r"/start_inspection$"):
-                page = self.submit(page, r"/start_inspection$")
-            if page.has_form(r"/inspection$"):
-                page = self.submit(page, r"/inspection$", {
-                    "inspected_on": today().isoformat(), "place": "Loading station",
-                    "result": "satisfactory", "notes": "Goods and seals as declared."})
+            page = self.inspect_consignment(self.get(address))
             if page.has_form(r"/issue$"):
                 self.issue(page)
             else:
@@ -97,6 +91,17 @@ class Inspector(Person):
         except Unexpected:
             self.stuck[address] = self.stuck.get(address, 0) + 1
             raise
+
+    def inspect_consignment(self, page: Page) -> Page:
+        """Start the inspection of the consignment on `page` and record it, as far as not done
+        yet; the page after."""
+        if page.has_form(r"/start_inspection$"):
+            page = self.submit(page, r"/start_inspection$")
+        if page.has_form(r"/inspection$"):
+            page = self.submit(page, r"/inspection$", {
+                "inspected_on": today().isoformat(), "place": "Loading station",
+                "result": "satisfactory", "notes": "Goods and seals as declared."})
+        return page
 
     def issue(self, page: Page) -> None:
         """Issue; or, when the registration no longer allows it (the registrar suspended or
