@@ -150,9 +150,10 @@ def load(shared: Shared, crowd: list, cluster: PostgresCluster, args, t0: float,
     restart_at = t0 + duration / 2
     time.sleep(max(0.0, restart_at - time.monotonic()))
     fed = outage.queue_dossiers(feed["redis"], feed["engine"], feed["first_batch"])
-    waited = outage.wait_until_taken(feed["redis"])
+    taken, waited = outage.wait_until_taken(feed["redis"])
     print(f"[{time.monotonic() - t0:6.1f} s] restarting PostgreSQL ({len(fed)} dossier jobs "
-          f"queued, one taken after {waited} s)", file=sys.stderr, flush=True)
+          f"queued; {'one taken' if taken else 'none taken, the worker busy'} after "
+          f"{waited} s)", file=sys.stderr, flush=True)
     outage_start = time.monotonic()
     cluster.restart()
     outage_end = time.monotonic()
@@ -162,7 +163,7 @@ def load(shared: Shared, crowd: list, cluster: PostgresCluster, args, t0: float,
     shared.stop.set()
     for thread in threads:
         thread.join(timeout=60)
-    return {"start": outage_start, "end": outage_end, "fed_batches": fed,
+    return {"start": outage_start, "end": outage_end, "fed_batches": fed, "job_taken": taken,
             "at_s": round(outage_start - t0, 1), "seconds": round(outage_end - outage_start, 2)}
 
 
@@ -217,10 +218,13 @@ def soak(args, folder: Path, cluster: PostgresCluster, redis: RedisServer, proce
     run = "".join(random.choice(string.ascii_uppercase) for _ in range(5))
     shared = Shared(base, Recorder(), run, first["application"])
     crowd = people(shared, args)
-    _step("warm-up: each gunicorn worker renders a draft and checks a seal, the queue's "
-          "worker the two largest dossiers at once")
+    _step("warm-up: each gunicorn worker renders a draft, checks a seal and issues a "
+          "consignment's certificate; the queue's worker renders the two largest dossiers")
     largest = outage.queue_dossiers(redis.url, engine, first["batch"], count=2)
-    shared.issued_pdf = warmup.prime(shared, next(p for p in crowd if p.role == "registrar"))
+    primed = warmup.prime(shared, next(p for p in crowd if p.role == "registrar"),
+                          next(p for p in crowd if p.email == INSPECTORS[0]))
+    shared.issued_pdf = primed.pop("pdf")
+    setup["warm_up"] = primed
     if not outage.wait_for_dossiers(engine, largest):
         raise RuntimeError("the worker did not render the warm-up dossier in time")
     load_before = machine.load_average()
@@ -270,6 +274,7 @@ def _results(args, shared, sampler, restart, found, t0, warm_up, setup, load_bef
                        shared.anomalies.most_common()},
         "outage": {"at_s": restart["at_s"], "seconds": restart["seconds"],
                    "dossier_jobs_queued_before": len(restart["fed_batches"]),
+                   "worker_took_one_before": restart["job_taken"],
                    **figures.outage_split(samples, restart["start"], restart["end"], t0)},
         "rss": figures.rss_table(sampler.series, warm_up),
         "checks": found,

@@ -217,9 +217,15 @@ def fill(form: Form, values: dict) -> list[tuple[str, str]]:
 
 
 _FLASH = re.compile(r'class="(?:flash flash-\w+|field-error|error)[^"]*"[^>]*>(.*?)<', re.S)
+_SUMMARY = re.compile(r'data-error-summary>(.*?)</div>', re.S)
 
 
 def flash_or_error(page: str) -> str:
-    """The page's flash messages and field errors, for a failure's description."""
+    """The page's flash messages, error summary and field errors, for a failure's
+    description."""
+    summary = _SUMMARY.search(page)
     found = [" ".join(m.split()) for m in _FLASH.findall(page)]
+    if summary:
+        found += [" ".join(re.sub(r"<[^>]+>", " ", item).split())
+                  for item in re.findall(r"<li>(.*?)</li>", summary.group(1), re.S)]
     return "; ".join(x for x in found if x)[:300]

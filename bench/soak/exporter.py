@@ -102,17 +102,21 @@ class Exporter(Person):
         self.shared.done(self.role, "consignment drafted")
         offered = [v for v, _t in page.form(r"/lots$").selects["product_code"].options
                    if v in ACCEPTED]
-        if not offered:  # a registration whose products China takes from no zone of ours
-            self.submit(page, r"/withdraw$", {"reason": "Wrong registration chosen",
+        if offered:
+            page = self.submit(page, r"/lots$", {
+                "product_code": self.rng.choice(offered),
+                "net_weight": "60" if grain else "18", "gross_weight": "61" if grain else "19",
+                "weight_unit": "t", "packages_kind": "bulk" if grain else "cartons",
+                "packages_number": "1" if grain else "900",
+                "marks": f"Wagon 5{self.shared.next_serial():07d}, "
+                         f"seal KZ{self.rng.randrange(10**6)}"}, expect=(200, 422))
+        if not offered or page.status == 422:
+            # China takes none of the registration's products from the region (the page says
+            # why): the draft is withdrawn.
+            self.submit(page, r"/withdraw$", {"reason": "Not accepted from our region",
                                               "confirm": True})
             self.shared.done(self.role, "consignment withdrawn")
             return
-        page = self.submit(page, r"/lots$", {
-            "product_code": self.rng.choice(offered),
-            "net_weight": "60" if grain else "18", "gross_weight": "61" if grain else "19",
-            "weight_unit": "t", "packages_kind": "bulk" if grain else "cartons",
-            "packages_number": "1" if grain else "900",
-            "marks": f"Wagon 5{self.shared.next_serial():07d}, seal KZ{self.rng.randrange(10**6)}"})
         self.submit(page, r"/submit$")
         self.shared.done(self.role, "consignment submitted")
 

@@ -82,22 +82,37 @@ class Inspector(Person):
         if not waiting:
             return
         address = self.rng.choice(waiting[:6])
-        page = self.get(address)
         try:
-            if page.has_form(r"/start_inspection$"):
-                page = self.submit(page, r"/start_inspection$")
-            if page.has_form(r"/inspection$"):
-                page = self.submit(page, r"/inspection$", {
-                    "inspected_on": today().isoformat(), "place": "Loading station",
-                    "result": "satisfactory", "notes": "Goods and seals as declared."})
+            page = self.inspect_consignment(self.get(address))
             if page.has_form(r"/issue$"):
-                self.submit(page, r"/issue$")
-                self.shared.done(self.role, "consignment certificate issued")
+                self.issue(page)
             else:
                 self.stuck[address] = 3
         except Unexpected:
             self.stuck[address] = self.stuck.get(address, 0) + 1
             raise
+
+    def inspect_consignment(self, page: Page) -> Page:
+        """Start the inspection of the consignment on `page` and record it, as far as not done
+        yet; the page after."""
+        if page.has_form(r"/start_inspection$"):
+            page = self.submit(page, r"/start_inspection$")
+        if page.has_form(r"/inspection$"):
+            page = self.submit(page, r"/inspection$", {
+                "inspected_on": today().isoformat(), "place": "Loading station",
+                "result": "satisfactory", "notes": "Goods and seals as declared."})
+        return page
+
+    def issue(self, page: Page) -> None:
+        """Issue; or, when the registration no longer allows it (the registrar suspended or
+        revoked it meanwhile, and the gate says so), refuse the certificate with the reason."""
+        answer = self.submit(page, r"/issue$", expect=(200, 422))
+        if answer.status == 200:
+            self.shared.done(self.role, "consignment certificate issued")
+            return
+        self.submit(answer, r"/refuse$", {"confirm": True, "reason": "The registration is "
+                                          "suspended or revoked: no certificate can be issued."})
+        self.shared.done(self.role, "consignment certificate refused")
 
     def work(self, page: Page) -> bool:
         """The next step of the application on `page`; False when there is none to take."""

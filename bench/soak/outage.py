@@ -48,16 +48,17 @@ def wait_for_dossiers(engine, batches: list[int], timeout: float = 300) -> bool:
     return False
 
 
-def wait_until_taken(redis_url: str, timeout: float = 30) -> float:
-    """Until the worker has taken a job off the queue (it is running it); seconds waited."""
+def wait_until_taken(redis_url: str, timeout: float = 30) -> tuple[bool, float]:
+    """Until the worker has taken a job off the queue (it is running it), or `timeout`
+    seconds (its two threads busy with other jobs); whether it took one, seconds waited."""
     storage = RedisStorage(QUEUE_NAME, url=redis_url)
     started, before = time.monotonic(), storage.queue_size()
     while time.monotonic() - started < timeout:
         if storage.queue_size() < before:
             time.sleep(0.5)  # well into the render
-            break
+            return True, round(time.monotonic() - started, 1)
         time.sleep(0.1)
-    return round(time.monotonic() - started, 1)
+    return False, round(time.monotonic() - started, 1)
 
 
 def failed_attempts(worker_log: Path) -> int:

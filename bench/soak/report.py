@@ -51,7 +51,8 @@ def _outage(results: dict) -> list[str]:
              f"{o['seconds']} s later. Requests overlapping the restart: {inside}. First "
              f"success {o['first_success_after_restart_s']} s after it.",
              f"Worker: {o['dossier_jobs_queued_before']} dossier jobs queued just before the "
-             f"restart, one running; job attempts that failed and were retried: {attempts}.",
+             f"restart ({'one of them' if o['worker_took_one_before'] else 'other jobs'} "
+             f"running); job attempts that failed and were retried: {attempts}.",
              f"Server errors outside the restart: {len(o['outside'])}."]
     lines += [f"  during: {e['at_s']} s {e['role']} {e['method']} {e['path']} -> {e['status']} "
               f"{e['error'] or ''}" for e in o["inside_not_503"][:20]]
