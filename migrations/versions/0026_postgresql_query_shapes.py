@@ -3,8 +3,8 @@
 `ix_application_state_queue` (state, gacc_category_code, region_code, assignee_id), on
 PostgreSQL only: the inspector queue's count reads its open states' index ranges instead of a
 category's whole range of ix_application_category_deadline, entry by entry (SQLite counts an
-index range from its pages, and would take the new index for the queue's page, which it walks
-in deadline order). The same statement as certtrack/models/postgresql.py; autogenerate leaves
+index range from its pages, and would take the new index for the queue's page over the
+covering index the page is tuned for). The same statement as certtrack/models/postgresql.py; autogenerate leaves
 it out (migrations/env.py).
 
 `ix_application_renewal_of_id` on both: the issue of a certificate looks up the registration's
