@@ -11,7 +11,7 @@ over the covering ix_application_category_deadline the page is tuned for, and co
 category's range in about 1 ms already.
 
 The ORM does not map these indexes: create_all() builds them with the DDL below (the tests'
-schema on PostgreSQL), migration 0023 with the same statements, and autogenerate leaves them
+schema on PostgreSQL), migration 0026 with the same statements, and autogenerate leaves them
 out (`is_postgresql_only_index`, used by migrations/env.py).
 """
 
