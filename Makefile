@@ -8,7 +8,8 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 # The address QR codes and printed links carry: the one the app is served on, unless given.
 PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
-# `make test` spreads the suite over one pytest-xdist worker per CPU; TEST_WORKERS=0 runs it in
+# `make test` spreads the suite over one pytest-xdist worker per CPU (a worker that runs out of
+# tests takes some of another's: worksteal); TEST_WORKERS=0 runs it in
 # one process.
 TEST_WORKERS ?= auto
 # WeasyPrint's system libraries, the fonts the PDFs embed, pdftotext for reviewing them, the
@@ -36,7 +37,7 @@ run: install instance/config.py
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # Two gunicorn servers and one worker on PostgreSQL (127.0.0.1:5432, a database of its own),
 # Redis (database 5 of 127.0.0.1:6379) and an S3 server (moto), walked through alternately

@@ -1,22 +1,105 @@
 """Fixtures: an application on a fresh database, clients that sign in over HTTP, factories."""
 
+import hashlib
 import os
 import sqlite3
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, literal, make_url, select, text
 from sqlalchemy.pool import StaticPool
+from werkzeug.routing.rules import Rule
 
 from certtrack import create_app
 from certtrack.extensions import db
+from certtrack.pdf import engine
 from certtrack.pdf.seal_keys import create_development_seal
+from certtrack.services.audit import ensure_audit_head
 from certtrack.services.reference import load_reference
 
 from catalogs import compile_stale_catalogs
 
 compile_stale_catalogs()  # once per test process, before any test renders a translated string
 
+
+def _build_on_first_use(compile_builder):
+    """Werkzeug compiles two URL builders (generated Python code) for each of the app's ~1,400
+    rules when the rule is added: 60 % of create_app(), which every test calls. A test builds a
+    handful of URLs, so here each builder is compiled by its first use instead; the code
+    compiled and the URLs built are the same."""
+    def lazy(self, append_unknown=True):
+        compiled = None
+
+        def build(rule, *args, **kwargs):
+            nonlocal compiled
+            if compiled is None:
+                compiled = compile_builder(rule, append_unknown)
+            return compiled(rule, *args, **kwargs)
+        return build
+    return lazy
+
+
+Rule._compile_builder = _build_on_first_use(Rule._compile_builder)
+
 POSTGRES_URL = os.environ.get("CERTTRACK_TEST_DATABASE_URL")
+
+
+STAND_IN = """<html lang="en">
+<p style="font-family: 'DejaVu Sans'">certtrack test document ({sheets})</p>
+<p style="font-family: 'DejaVu Sans Mono'">{digest}</p>"""
+
+
+def _stand_in_render(html, stylesheets, attachments, fetcher):
+    """One small page naming the SHA-256 of the HTML the real render would lay out, with the
+    same attachments, PDF/A variant and tags, sealed and stored like the real document."""
+    options = {"pdf_variant": engine.PDF_VARIANT, "pdf_tags": True,
+               "attachments": [engine._weasy_attachment(item) for item in attachments]}
+    page = STAND_IN.format(sheets=", ".join(stylesheets),
+                           digest=hashlib.sha256(html.encode()).hexdigest())
+    document = engine.HTML(string=page).render(font_config=engine.font_config(), **options)
+    return engine._write(document, options), len(document.pages), {"DejaVu Sans"}
+
+
+TESTS = os.path.dirname(os.path.abspath(__file__))
+# Tests under these folders are marked real_pdf: the documents themselves, and the browser
+# journeys, which download and scan what they issue.
+REAL_PDF_FOLDERS = ("pdf", "e2e")
+# Modules whose module-scoped fixtures (the demo data) render real documents: tests/pdf reads
+# the demo's PDFs. Elsewhere the demo is seeded with stand-ins.
+REAL_PDF_MODULE_FOLDERS = ("pdf",)
+_REAL_RENDER = engine._render
+
+
+def _folder(path) -> str:
+    return os.path.relpath(path, TESTS).split(os.sep)[0]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if _folder(item.path) in REAL_PDF_FOLDERS:
+            item.add_marker(pytest.mark.real_pdf)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def pdf_layout_of_module(request):
+    """The documents that module-scoped fixtures render: real in REAL_PDF_MODULE_FOLDERS."""
+    real = _folder(request.module.__file__) in REAL_PDF_MODULE_FOLDERS
+    engine._render = _REAL_RENDER if real else _stand_in_render
+    yield
+    engine._render = _REAL_RENDER
+
+
+@pytest.fixture(autouse=True)
+def pdf_layout(request, pdf_layout_of_module):
+    """Laying out the documents is a third of the suite's time, and most tests only need a PDF
+    to exist: they get a one-page stand-in of the same HTML (through the same write_pdf, seal
+    and storage). Tests that read what a PDF shows or how it is laid out are marked real_pdf,
+    as is everything under tests/pdf and tests/e2e: they render with WeasyPrint's layout."""
+    if request.node.get_closest_marker("real_pdf") is None:
+        yield
+        return
+    previous, engine._render = engine._render, _REAL_RENDER
+    yield
+    engine._render = previous
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -35,13 +118,33 @@ def development_seal(tmp_path_factory):
 
 
 def _reset_postgres(app) -> None:
+    """A new schema with the reference data, and a trigger on each reference table that notes
+    any change to it (the reset after a test reloads them only then)."""
     with app.app_context():
         db.session.execute(text("DROP SCHEMA public CASCADE"))
         db.session.execute(text("CREATE SCHEMA public"))
         db.session.commit()
         db.create_all()
+        load_reference()
+        db.session.execute(text(
+            "CREATE TABLE test_reference_changed (at timestamptz DEFAULT now());"
+            "CREATE FUNCTION test_reference_changed() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN INSERT INTO test_reference_changed DEFAULT VALUES; RETURN NULL; END $$"))
+        _REFERENCE[:] = _reference_tables()
+        for name in _REFERENCE:
+            db.session.execute(text(
+                f'CREATE TRIGGER test_reference_changed AFTER INSERT OR UPDATE OR DELETE OR '
+                f'TRUNCATE ON "{name}" FOR EACH STATEMENT '
+                f'EXECUTE FUNCTION test_reference_changed()'))
+        db.session.commit()
         db.session.remove()
         db.engine.dispose()
+
+
+def _reference_tables() -> list[str]:
+    """The tables load_reference() fills (but the audit chain's tip, which every test moves)."""
+    return [t.name for t in db.metadata.sorted_tables if t.name != "audit_head"
+            and db.session.scalar(select(literal(1)).select_from(t).limit(1))]
 
 
 def _worker_database(url: str) -> str:
@@ -74,39 +177,52 @@ def database_url(tmp_path_factory):
     return url
 
 
-# Kept between tests. Not lab_limit: the loader keeps administrators' edits of limits, so an
-# edit made by one test would outlive it.
-REFERENCE_TABLES = frozenset({"gacc_category", "product", "region", "document_type",
-                              "required_document", "holiday", "lab_parameter"})
+_REFERENCE: list[str] = []  # the reference tables, as filled at the start of the run
+_RESET: dict[str, str] = {}
 
 
-_SEQUENCES: list[str] = []
+def _reset_statement(tables: list[str]) -> str:
+    """One statement (a round trip, not one per table) that empties `tables` with foreign-key
+    triggers off and restarts their sequences: on tables this small, an order of magnitude
+    faster than TRUNCATE, which creates new files for each table."""
+    sequences = db.session.scalars(text(
+        "SELECT pg_get_serial_sequence(quote_ident(table_name), column_name) "
+        "FROM information_schema.columns WHERE table_schema = 'public' "
+        "AND column_default LIKE 'nextval%' AND table_name = ANY(:names)"), {"names": tables})
+    body = "".join(f'DELETE FROM "{name}"; ' for name in tables) + "".join(  # noqa: S608
+        f"PERFORM setval('{sequence}', 1, false); " for sequence in sequences)
+    return ("DO $$ BEGIN PERFORM set_config('session_replication_role', 'replica', true); "
+            f"{body}END $$")
+
+
+def _statements() -> dict[str, str]:
+    if not _RESET:
+        reference = set(_REFERENCE)
+        _RESET["rows"] = _reset_statement([t.name for t in reversed(db.metadata.sorted_tables)
+                                           if t.name not in reference])
+        _RESET["reference"] = _reset_statement(
+            [t.name for t in reversed(db.metadata.sorted_tables) if t.name in reference]
+            + ["test_reference_changed"])
+    return _RESET
+
+
+def _reload_reference_if_changed() -> None:
+    """Empty and load the reference tables again if anything changed them since the last time
+    (a test, or a fixture that truncated every table); the audit chain's tip row is put back."""
+    if db.session.scalar(text("SELECT EXISTS (SELECT 1 FROM test_reference_changed)")):
+        db.session.execute(text(_statements()["reference"]))
+        db.session.commit()
+        load_reference()  # commits, and notes its own writes: forgotten below
+        db.session.execute(text("DELETE FROM test_reference_changed"))
+    ensure_audit_head()
+    db.session.commit()
 
 
 def _truncate_all() -> None:
-    """Empty every table but the reference tables, which the next test's load_reference()
-    brings back in line with the files (a cheap no-op when no test changed them).
-
-    DELETE with foreign-key triggers off, then sequences reset: on tables this small it is
-    an order of magnitude faster than TRUNCATE, which creates new files for each table."""
-    names = [t.name for t in reversed(db.metadata.sorted_tables)
-             if t.name not in REFERENCE_TABLES]
-    if not _SEQUENCES:
-        _SEQUENCES.extend(db.session.scalars(text(
-            "SELECT pg_get_serial_sequence(quote_ident(table_name), column_name) "
-            "FROM information_schema.columns WHERE table_schema = 'public' "
-            "AND column_default LIKE 'nextval%' AND table_name = ANY(:names)"),
-            {"names": names}))
-    db.session.execute(text("SET LOCAL session_replication_role = replica"))
-    for name in names:
-        db.session.execute(text(f'DELETE FROM "{name}"'))  # noqa: S608 - our table names
-    for sequence in _SEQUENCES:
-        db.session.execute(text("SELECT setval(:seq, 1, false)"), {"seq": sequence})
-    # An administrator's edit of the renewal list is kept by the loader on purpose; a test's edit
-    # must not outlive it, so the next load_reference() takes the file's value again.
-    db.session.execute(text("UPDATE gacc_category SET renewal_list_edited_at = NULL "
-                            "WHERE renewal_list_edited_at IS NOT NULL"))
-    db.session.commit()
+    """Empty every table but the reference tables; those are emptied and loaded again only
+    when a test changed them (their triggers noted it)."""
+    db.session.execute(text(_statements()["rows"]))
+    _reload_reference_if_changed()
 
 
 def _memory_database(source: sqlite3.Connection | None = None) -> dict:
@@ -147,14 +263,14 @@ def sqlite_template(tmp_path_factory):
 @pytest.fixture
 def app(database_url, tmp_path, request):
     """The application on a fresh database: a copy of the SQLite template, or PostgreSQL with
-    every table emptied after the test."""
+    every table emptied after the test (the reference tables only when the test changed them)."""
     sqlite = database_url.startswith("sqlite")
     options = _memory_database(request.getfixturevalue("sqlite_template")) if sqlite else \
         {"connect_args": {"options": "-c synchronous_commit=off"}}  # tests need no durability
     app = create_app(_test_config(database_url, str(tmp_path / "uploads"), options))
     if not sqlite:
         with app.app_context():
-            load_reference()
+            _reload_reference_if_changed()  # after a module fixture that truncated everything
     yield app
     with app.app_context():
         db.session.remove()

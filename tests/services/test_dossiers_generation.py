@@ -104,6 +104,7 @@ def test_the_context_carries_the_inspection_results_and_documents(registrar):
     assert context["application"]["submitted_on"] is not None
 
 
+@pytest.mark.real_pdf
 def test_recommending_stores_one_dossier_per_application(registrar):
     chosen = [_positive("Steppe Grain LLP"), _positive("Kostanay Wheat LLP")]
     _inspected(chosen[0])
@@ -133,6 +134,7 @@ def test_recommending_stores_one_dossier_per_application(registrar):
     assert sorted(e.application_id for e in events) == sorted(a.id for a in chosen)
 
 
+@pytest.mark.real_pdf
 def test_a_batch_gets_one_dossier_covering_its_enterprises(registrar):
     chosen = [_positive(f"Enterprise {n}") for n in range(3)]
     gacc.recommend(registrar, [a.id for a in chosen])

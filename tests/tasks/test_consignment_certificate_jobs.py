@@ -77,6 +77,7 @@ def test_the_issue_writes_the_number_and_the_queue_prints_it(ctx, client, lost_j
     assert download.data.startswith(b"%PDF-")
 
 
+@pytest.mark.real_pdf
 def test_the_printed_certificate_carries_what_was_certified_at_issue(ctx, lost_jobs):
     _exporter, _inspector, consignment, certificate = _issued("vet")
     consignment.consignee_name = "Renamed Afterwards Ltd"  # the row, not the consignment, prints

@@ -3,6 +3,7 @@
 import io
 from datetime import timedelta
 
+import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
@@ -26,6 +27,7 @@ def _count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
+@pytest.mark.real_pdf
 def test_registrar_previews_then_issues_once(ctx, client):
     registrar = make_user("registrar")
     _exporter, _application, registration = make_registration(

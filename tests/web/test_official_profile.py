@@ -48,6 +48,7 @@ def registrar(ctx, client):
     return user
 
 
+@pytest.mark.real_pdf
 def test_a_registrar_saves_the_profile_and_certificates_name_them(registrar, client):
     page = client.get(URL).get_data(as_text=True)
     assert "You have no official profile yet." in page
@@ -120,6 +121,7 @@ def test_an_inspector_has_a_profile_and_an_exporter_has_none(app, ctx, client):
     assert _profiles() == 1
 
 
+@pytest.mark.real_pdf
 def test_without_a_profile_the_certificate_is_signed_by_the_authority(registrar):
     _exporter, _application, registration = make_registration(registrar, date(2026, 1, 15))
     certificate = certificates.issue_certificate(registrar, registration)

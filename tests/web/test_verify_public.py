@@ -43,6 +43,7 @@ def _logs() -> list[tuple[str, str, int | None]]:
         select(VerificationLog).order_by(VerificationLog.id))]
 
 
+@pytest.mark.real_pdf
 def test_the_qr_code_of_an_issued_certificate_leads_to_valid(client, issued, tmp_path):
     certificate = issued[3]
     pdf = tmp_path / "certificate.pdf"
