@@ -1,6 +1,7 @@
 """The API object, token authentication and the decorator every operation is declared with."""
 
 import functools
+import threading
 
 import marshmallow as ma
 from flask import request
@@ -35,6 +36,34 @@ class CerttrackApi(Api):
 
     def _register_error_handlers(self):
         """The app's handlers (api.problems) answer for the API too: nothing to add."""
+
+    def _init_spec(self, *args, **kwargs):
+        super()._init_spec(*args, **kwargs)
+        self._undocumented: list = []
+        self._documenting = threading.Lock()
+        read = self.spec.to_dict
+
+        def to_dict():
+            self._document_blueprints()
+            return read()
+        self.spec.to_dict = to_dict
+
+    def register_blueprint(self, blp, *, parameters=None, **options):
+        """Register `blp` with the app now, and its operations in the OpenAPI document when the
+        document is first read (openapi.json, `flask openapi`): building it is half the time
+        of create_app(), and most processes never serve it."""
+        name = options.get("name", blp.name)
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
+        self._app.register_blueprint(blp, **options)
+        self._undocumented.append((blp, name, parameters))
+
+    def _document_blueprints(self):
+        with self._documenting:
+            for blp, name, parameters in self._undocumented:
+                blp.register_views_in_doc(self, self._app, self.spec, name=name,
+                                          parameters=parameters)
+                self.spec.tag({"name": name, "description": blp.description})
+            self._undocumented.clear()
 
     def _register_responses(self):
         for status in (400, 401, 403, 404, 409, 412, 413, 422, 428, 429, 503):
