@@ -157,6 +157,8 @@ def daily_command(today):
         click.echo(f"  skipped, changed by someone else meanwhile: {report.skipped}")
     click.echo(f"  records older than 90 days purged: {report.sign_ins_purged} failed sign-ins, "
                f"{report.verifications_purged} verifications")
+    click.echo(f"  API answers kept for retries, older than a day, purged: "
+               f"{report.idempotency_purged}")
     click.echo(f"  audit chain anchored: {report.anchored}")
     if report.calendar_warning:
         click.echo(f"  WARNING: {report.calendar_warning}")

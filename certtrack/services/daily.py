@@ -14,7 +14,14 @@ from certtrack.domain.renewal import Outcome, renewal_regime
 from certtrack.domain.workflow import DomainError, RegistrationAction
 from certtrack.extensions import db
 from certtrack.models import OutboxEmail, Registration
-from certtrack.services import anchors, registrations, renewals, sign_in, verification
+from certtrack.services import (
+    anchors,
+    idempotency,
+    registrations,
+    renewals,
+    sign_in,
+    verification,
+)
 from certtrack.services.calendar_warning import warn_before_holiday_data_ends
 from certtrack.services.errors import Conflict
 from certtrack.services.local_dates import LocalDate
@@ -41,6 +48,7 @@ class DailyReport:
     calendar_warning: str = ""
     sign_ins_purged: int = 0
     verifications_purged: int = 0
+    idempotency_purged: int = 0
     anchored: str = ""  # the signed head of the audit chain, or why it could not be signed
 
 
@@ -155,7 +163,8 @@ def send_renewal_reminders(today: date, report: DailyReport) -> None:
 
 def run_daily(today: date) -> DailyReport:
     """Take the day to run for; end or renew registrations, lift suspensions, send reminders,
-    warn of the holiday data's end and purge old sign-in and verification records. Idempotent.
+    warn of the holiday data's end and purge old sign-in and verification records and the
+    API's stored answers. Idempotent.
 
     Each registration is changed in its own transaction with a system audit row (SYSTEM: no actor);
     notifications carry dedupe keys, so a second run the same day changes nothing.
@@ -169,6 +178,8 @@ def run_daily(today: date) -> DailyReport:
     # and public verifications go after 90 days.
     report.sign_ins_purged = sign_in.purge_attempts()
     report.verifications_purged = verification.purge_log()
+    # The API's stored answers to keyed POSTs are replayed for a day (services/idempotency.py).
+    report.idempotency_purged = idempotency.purge()
     report.anchored = _anchor(today)
     return report
 

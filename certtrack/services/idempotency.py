@@ -2,14 +2,16 @@
 
 After the IETF draft "The Idempotency-Key HTTP Header Field" (draft-ietf-httpapi-idempotency-key-
 header): a key reused with another request is refused (422); a key whose first request is still
-running is refused with 409, and the client retries later to get the stored answer.
+running is refused with 409, and the client retries later to get the stored answer. A claim
+whose request never finished (its server died, or the database went away under it) is taken
+over by the next retry after ABANDONED_AFTER; the daily run forgets records after KEEP_FOR.
 """
 
 from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from certtrack.extensions import db
@@ -19,6 +21,9 @@ from certtrack.services.errors import Conflict, ValidationFailed
 from certtrack.services.transaction import transaction
 
 KEEP_FOR = timedelta(days=1)
+# Longer than any request may run (gunicorn's timeout is 60 s): a claim still without an answer
+# after this was abandoned by a request that died.
+ABANDONED_AFTER = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -55,8 +60,23 @@ def claim(actor: User, key: str, request_hash: str) -> int | StoredAnswer:
         raise ValidationFailed({"Idempotency-Key": [_(
             "This Idempotency-Key was used with a different request.")]})
     if existing.status is None:
+        if _take_over(existing.id):
+            return existing.id
         raise Conflict(_("A request with this Idempotency-Key is still being processed."))
     return StoredAnswer(existing.status, dict(existing.headers), existing.body or b"")
+
+
+def _take_over(record_id: int, now=None) -> bool:
+    """Claim a record whose request was abandoned; one UPDATE, so one of racing retries wins."""
+    now = now or utcnow()
+    with transaction():
+        result = db.session.execute(
+            update(IdempotencyRecord)
+            .where(IdempotencyRecord.id == record_id, IdempotencyRecord.status.is_(None),
+                   IdempotencyRecord.created_at < now - ABANDONED_AFTER)
+            .values(created_at=now)
+            .execution_options(synchronize_session=False))
+    return result.rowcount == 1
 
 
 def store(record_id: int, status: int, headers: dict, body: bytes) -> None:

@@ -1,11 +1,12 @@
 """Idempotency-Key: a retried POST gets the first answer and creates nothing twice."""
 
 import threading
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from certtrack.extensions import db
-from certtrack.models import Application
+from certtrack.models import Application, IdempotencyRecord
 
 from api_world import bearer, token_for
 from factories import QUESTIONNAIRE, make_exporter_with_application
@@ -75,3 +76,48 @@ def test_two_concurrent_requests_with_one_key_create_one_application(shared_app)
     assert statuses in ([201, 201], [201, 409])
     created = [a.get_json() for a in answers if a.status_code == 201]
     assert all(body["id"] == created[0]["id"] for body in created)
+
+
+def _age_claims(app, minutes: int) -> None:
+    """Make every stored claim `minutes` older, as if its request had started that long ago."""
+    with app.app_context():
+        for record in db.session.scalars(select(IdempotencyRecord)):
+            record.created_at -= timedelta(minutes=minutes)
+        db.session.commit()
+
+
+def test_a_claim_whose_request_died_is_taken_over_by_a_retry_after_five_minutes(app):
+    secret, establishment_id = _setup(app)
+    client = app.test_client()
+    headers = {**bearer(secret), "Idempotency-Key": "order-45"}
+    first = client.post("/api/v1/applications", json=_body(establishment_id), headers=headers)
+    with app.app_context():  # the first request's server died before it stored the answer
+        record = db.session.scalar(select(IdempotencyRecord))
+        record.status, record.body = None, None
+        db.session.commit()
+    before = _count(app)
+    soon = client.post("/api/v1/applications", json=_body(establishment_id), headers=headers)
+    assert soon.status_code == 409  # it may still be running
+    assert _count(app) == before
+    _age_claims(app, 6)
+    later = client.post("/api/v1/applications", json=_body(establishment_id), headers=headers)
+    assert later.status_code == 201
+    assert later.get_json()["id"] != first.get_json()["id"]
+    assert _count(app) == before + 1
+    replay = client.post("/api/v1/applications", json=_body(establishment_id), headers=headers)
+    assert replay.headers["Idempotent-Replayed"] == "true"
+    assert replay.get_json() == later.get_json()
+
+
+def test_the_daily_run_forgets_answers_older_than_a_day(app, runner):
+    secret, establishment_id = _setup(app)
+    client = app.test_client()
+    for key in ("old", "new"):
+        client.post("/api/v1/applications", json=_body(establishment_id),
+                    headers={**bearer(secret), "Idempotency-Key": key})
+        if key == "old":
+            _age_claims(app, 25 * 60)
+    output = runner.invoke(args=["daily"]).output
+    assert "API answers kept for retries, older than a day, purged: 1" in output
+    with app.app_context():
+        assert db.session.scalars(select(IdempotencyRecord.key)).all() == ["new"]
