@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from certtrack.domain.identifiers import parse_certificate_number
 from certtrack.extensions import db
@@ -16,6 +16,7 @@ from certtrack.models import (
     Certificate,
     CertificateCounter,
     Notification,
+    Registration,
     StoredPdf,
 )
 from certtrack.services import certificates, registrations
@@ -35,6 +36,7 @@ def _count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
+@pytest.mark.real_pdf
 def test_issued_certificate_embeds_exactly_its_database_record(ctx):
     registrar, exporter, registration, certificate = make_certificate(
         make_user("registrar", full_name="Айгүл Нұрбекова"))
@@ -118,6 +120,7 @@ def test_only_a_registrar_issues_and_only_for_an_active_registration(ctx):
     assert _count(CertificateCounter) == 0
 
 
+@pytest.mark.real_pdf
 def test_preview_is_a_watermarked_draft_and_stores_nothing(ctx):
     registrar = make_user("registrar")
     _exporter, _application, registration = make_registration(
@@ -172,6 +175,7 @@ def test_numbers_are_counted_per_year_from_one(ctx):
     assert db.session.get(CertificateCounter, year - 1).last_serial == 41
 
 
+@pytest.mark.real_pdf
 def test_a_hostile_enterprise_name_is_printed_as_text(ctx):
     hostile = '<link rel=attachment href="file:///etc/passwd"><img src="http://127.0.0.1:9/x">'
     registrar = make_user("registrar")
@@ -185,3 +189,23 @@ def test_a_hostile_enterprise_name_is_printed_as_text(ctx):
     assert certificate.data["enterprise"]["name"]["en"] == hostile
     text = " ".join(reader.pages[0].extract_text().split())
     assert 'href="file:///etc/passwd">' in text
+
+
+def test_a_registration_changed_while_the_issue_read_it_is_printed_as_it_is_now(ctx, monkeypatch):
+    registrar = make_user("registrar")
+    _exporter, _application, registration = make_registration(
+        registrar, local_today() - timedelta(days=10))
+    extended = registration.valid_to + timedelta(days=365)
+    read_first = certificates._printed
+
+    def read_then_someone_renews(*args):
+        printed = read_first(*args)
+        # Another registrar's renewal commits between the read and the issue's lock.
+        db.session.execute(update(Registration).where(Registration.id == registration.id)
+                           .values(valid_to=extended, version=Registration.version + 1))
+        monkeypatch.setattr(certificates, "_printed", read_first)
+        return printed
+
+    monkeypatch.setattr(certificates, "_printed", read_then_someone_renews)
+    certificate = certificates.issue_certificate(registrar, registration)
+    assert certificate.data["valid_to"] == extended.isoformat()
