@@ -106,5 +106,5 @@ def _daily():
     run_daily_job()
 
 
-for _task in (render_certificate, generate_dossier, send_emails):
+for _task in (render_certificate, render_consignment_certificate, generate_dossier, send_emails):
     queue.register(_task.name, _task, _task.call_local)

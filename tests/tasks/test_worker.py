@@ -9,11 +9,13 @@ from huey.storage import SqliteStorage
 from sqlalchemy import func, select
 
 from certtrack.extensions import db
-from certtrack.models import Certificate, StoredPdf
+from certtrack.models import Certificate, ConsignmentCertificate, StoredPdf
+from certtrack.services.consignments import issue
 from certtrack.services.issued_files import pdf_bytes
 from certtrack.tasks import huey, worker
 from certtrack.tasks.worker import make_consumer
 
+from consignment_factories import inspect_ready, make_consignment
 from factories import make_certificate
 
 
@@ -56,6 +58,16 @@ def test_a_consumer_thread_renders_the_certificates_the_web_queued(shared_app, s
         assert pdf_id is not None
         assert pdf_bytes(db.session.get(StoredPdf, pdf_id)).startswith(b"%PDF-")
         assert db.session.scalar(select(func.count()).select_from(StoredPdf)) == 1
+
+
+def test_a_consignment_certificate_is_queued_not_rendered_in_the_request(shared_app, sqlite_queue):
+    with shared_app.test_request_context():
+        _exporter, inspector, _registration, consignment = make_consignment("phyto")
+        inspect_ready(inspector, consignment)
+        certificate = issue.issue_consignment_certificate(inspector, consignment)
+        assert db.session.get(ConsignmentCertificate, certificate.id).pdf_id is None
+        assert db.session.scalar(select(func.count()).select_from(StoredPdf)) == 0
+    assert sqlite_queue.pending_count() == 1
 
 
 def test_the_worker_command_refuses_to_run_when_jobs_run_in_the_web_process(runner):
