@@ -23,7 +23,10 @@ WORKERS = 2
 # The production command of the README (workers, timeouts). Its --max-requests 1000 is left
 # out: under a saturating load each worker restarts every second or two and the restarts, not
 # the pages, make the p95 (README, Performance); `python -m bench --max-requests N` puts it back.
-GUNICORN_FLAGS = ("--workers", str(WORKERS), "--timeout", "30", "--graceful-timeout", "30")
+# No control socket: the floor's and the app's gunicorn (and any other on the machine) would
+# share its default path.
+GUNICORN_FLAGS = ("--workers", str(WORKERS), "--timeout", "30", "--graceful-timeout", "30",
+                  "--no-control-socket")
 WRK_THREADS, WRK_CONNECTIONS = 2, 4
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 COOKIE_RE = re.compile(r"(session=[^;]+)")

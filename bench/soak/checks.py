@@ -27,11 +27,13 @@ def engine_for(url: str):
 
 
 def pending_work(redis_url: str, engine) -> dict:
-    """Jobs waiting in the queue or scheduled for a retry, certificates still without a PDF."""
+    """Jobs waiting in the queue or scheduled for a retry, certificates of either kind still
+    without a PDF (a job being run is in neither queue)."""
     storage = RedisStorage(QUEUE_NAME, url=redis_url)
     with engine.connect() as connection:
         unrendered = connection.scalar(text(
-            "SELECT count(*) FROM certificate WHERE pdf_id IS NULL"))
+            "SELECT (SELECT count(*) FROM certificate WHERE pdf_id IS NULL) + "
+            "(SELECT count(*) FROM consignment_certificate WHERE pdf_id IS NULL)"))
     return {"queued": storage.queue_size(), "scheduled": storage.schedule_size(),
             "certificates_without_pdf": unrendered}
 
@@ -65,19 +67,21 @@ CERTIFICATES = (
 )
 
 
-def certificates(connection) -> dict:
-    """Every certificate's PDF (export eligibility, phytosanitary, veterinary) stored whole: its
-    bytes hash to the recorded SHA-256; the numbers of each kind and year gapless from 1 to
-    the counter."""
+def certificates(connection, upload_folder: Path) -> dict:
+    """Every certificate's PDF (export eligibility, phytosanitary, veterinary) stored whole, in
+    the storage (the upload folder) or, for older rows, the database: its bytes hash to the
+    recorded SHA-256; the numbers of each kind and year gapless from 1 to the counter."""
     problems, count = [], 0
     for table, counter, kind in CERTIFICATES:
         serials = defaultdict(set)
-        for number, code, year, serial, sha256, size, content in connection.execute(text(
+        for number, code, year, serial, sha256, size, content, key in connection.execute(text(
                 f"SELECT c.number, {kind.replace('kind', 'c.kind')}, c.year, c.serial, "  # noqa: S608 - fixed names
-                f"p.sha256, p.size, p.content FROM {table} c "
+                f"p.sha256, p.size, p.content, p.storage_key FROM {table} c "
                 "LEFT JOIN stored_pdf p ON p.id = c.pdf_id")):
             count += 1
             serials[(code, year)].add(serial)
+            if content is None and key is not None and (upload_folder / key).is_file():
+                content = (upload_folder / key).read_bytes()
             if content is None:
                 problems.append(f"{number}: no PDF")
             elif hashlib.sha256(content).hexdigest() != sha256 or len(content) != size:
@@ -180,7 +184,7 @@ def first_ids(engine) -> dict:
 def consistency(engine, upload_folder: Path, first: dict, fed: list[int]) -> dict:
     """Every check of half-written work, and the failed jobs kept for administrators."""
     with engine.connect() as connection:
-        found = {"certificates": certificates(connection),
+        found = {"certificates": certificates(connection, upload_folder),
                  "applications": applications(connection),
                  "documents": documents(connection, upload_folder),
                  "dossiers": dossiers(connection, first, fed)}

@@ -20,10 +20,20 @@ LIMIT_RE = re.compile(r"≤\s*([\d.]+)\s*(\S+?)\)")
 
 
 def _required_parameters() -> frozenset[str]:
-    """The parameters limits.csv marks as required for some product."""
+    """The names, in every language, of the parameters limits.csv marks as required for some
+    product (lab_parameters.csv names them)."""
     with open(reference_dir() / "limits.csv", encoding="utf-8") as rows:
-        return frozenset(row["parameter"] for row in csv.DictReader(rows)
-                         if row["required"] == "1")
+        codes = {row["parameter_code"] for row in csv.DictReader(rows) if row["required"] == "1"}
+    with open(reference_dir() / "lab_parameters.csv", encoding="utf-8") as rows:
+        return frozenset(row[f"name_{locale}"] for row in csv.DictReader(rows)
+                         if row["code"] in codes for locale in ("en", "ru", "kk", "zh"))
+
+
+def _is_required(option_text: str) -> bool:
+    """Whether a parameter list's option ("name — limit" or "name (matrix) — limit") names a
+    required parameter."""
+    label = option_text.split(" — ")[0]
+    return any(label == name or label.startswith(f"{name} (") for name in REQUIRED)
 
 
 REQUIRED = _required_parameters()
@@ -165,8 +175,8 @@ class Inspector(Person):
         for address in dict.fromkeys(RESULTS_RE.findall(page.text)):
             results = self.get(address)
             options = results.form(r"^$", "limit_id").selects["limit_id"].options
-            wanted = [(value, text) for value, text in options
-                      if text.split(" — ")[0] in REQUIRED] or options
+            wanted = [(value, text) for value, text in options if _is_required(text)] \
+                or options
             for value, text in wanted:
                 results = self.submit(results, r"^$", {
                     "limit_id": value, "method": "GB 5009", "tested_on": today().isoformat(),
