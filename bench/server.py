@@ -95,12 +95,17 @@ def gunicorn(app_spec: str, env: dict[str, str], log: Path, ready_path: str,
             _wait_ready(port, process, ready_path)
             yield f"http://127.0.0.1:{port}"
         finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process, signal.SIGTERM, timeout=30)
+
+
+def stop(process: subprocess.Popen, sig: int, timeout: float) -> None:
+    """Send `sig` and wait up to `timeout` seconds for the process to exit, then kill it."""
+    process.send_signal(sig)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def fetch(base: str, path: str, cookie: str | None = None, method: str = "GET",

@@ -25,7 +25,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from bench.actions import WARM_UP, awaiting_certificate, csrf_token
-from bench.server import ROOT
+from bench.server import ROOT, stop
 from certtrack import tasks
 from certtrack.extensions import db
 from certtrack.models import Certificate
@@ -94,12 +94,7 @@ def _start_worker(env: dict, log: Path) -> subprocess.Popen:
 def _stop_worker(worker: subprocess.Popen) -> None:
     """Ctrl+C: running jobs finish, then the worker exits."""
     if worker.poll() is None:
-        worker.send_signal(signal.SIGINT)
-        try:
-            worker.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+        stop(worker, signal.SIGINT, timeout=60)
 
 
 def serial_seconds(env: dict, ids: list[int]) -> dict:
