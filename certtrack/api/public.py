@@ -36,9 +36,8 @@ def verify(args):
 
 
 def _entry(row, locale: str) -> dict:
-    return {"enterprise": row.enterprise.name_in(locale), "bin": row.enterprise.bin,
-            "establishment": row.establishment.name,
-            "region_code": row.establishment.region_code,
+    return {"enterprise": row.enterprise.name_in(locale), "bin": row.bin,
+            "establishment": row.establishment, "region_code": row.region_code,
             "gacc_category_code": row.gacc_category_code, "china_number": row.china_number,
             "valid_from": row.valid_from, "valid_to": row.valid_to, "status": row.status}
 

@@ -26,11 +26,12 @@ from certtrack.models import (
 )
 from certtrack.models.application import HACCP_STATUSES, KINDS, VOLUME_UNITS, WATER_SOURCES
 from certtrack.models.base import utcnow
-from certtrack.services import market_access
+from certtrack.services import market_access, pagination
 from certtrack.services.audit import record_event
 from certtrack.services.corrections import resolve_open_requests
 from certtrack.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from certtrack.services.inputs import ApplicationInput, ProductInput
+from certtrack.services.list_rows import application_rows
 from certtrack.services.local_dates import format_moment
 from certtrack.services.permissions import (
     application_scope,
@@ -72,17 +73,21 @@ def get_application(actor: User, application_id: int) -> Application:
 
 
 def list_applications(actor: User, *, state: str | None = None, sort: str = "updated",
-                      page: int = 1, per_page: int | None = None):
-    """One page of the applications the actor may see, newest first by default."""
-    query = application_scope(actor).options(
-        selectinload(Application.establishment),
-        selectinload(Application.products),
-    )
+                      page: int = 1, per_page: int | None = None, total: int | None = None):
+    """One page of the applications the actor may see, newest first by default, as
+    list_rows.ApplicationRow with their product lines: the count (unless `total` gives it),
+    the page's ids, the rows and their products."""
+    ids = application_scope(actor, select(Application.id))
+    count = application_scope(actor, select(func.count()).select_from(Application))
     if state:
-        query = query.where(Application.state == state)
-    query = query.order_by(SORTS.get(sort, SORTS["updated"]), Application.id.desc())
-    return db.paginate(query, page=page, per_page=per_page or current_app.config["PER_PAGE"],
-                       error_out=False, max_per_page=100)
+        ids, count = ids.where(Application.state == state), count.where(Application.state == state)
+    if total is not None:
+        count = total
+    ids = ids.order_by(SORTS.get(sort, SORTS["updated"]), Application.id.desc())
+    page_of_ids = pagination.paginate(ids, count, page=page,
+                                      per_page=per_page or current_app.config["PER_PAGE"])
+    page_of_ids.items = application_rows(page_of_ids.items, products=True)
+    return page_of_ids
 
 
 def count_by_state(actor: User) -> dict[str, int]:

@@ -1,10 +1,11 @@
 """In-app notifications and the e-mail outbox that mirrors them."""
 
+from functools import cache
 from typing import Any, NamedTuple
 
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from certtrack.domain.verification import verification_url as domain_verification_url
 from certtrack.domain.vocabulary import NotificationKind, codes
@@ -98,8 +99,14 @@ def enterprise_users(enterprise_id: int) -> list[User]:
 
 def unread_count(user: User) -> int:
     """How many notifications the user has not read."""
-    return db.session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+    return db.session.scalar(_unread_statement(), {"user_id": user.id}) or 0
+
+
+@cache
+def _unread_statement():
+    """Every signed-in page runs it (the navigation's count): built once."""
+    return select(func.count()).select_from(Notification).where(
+        Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None))
 
 
 def list_notifications(user: User, page: int = 1):

@@ -23,6 +23,7 @@ from certtrack.models import (
 )
 from certtrack.models.search import MIN_INDEXED_LENGTH
 from certtrack.services.applications import local_today
+from certtrack.services.list_rows import register_rows
 from certtrack.services.pagination import paginate
 
 # In force: active, or suspended (GACC's lists show suspended enterprises with their status).
@@ -162,9 +163,10 @@ def search_register(search: str = "", category: str | None = None, region: str |
     """Take a text (any language of the enterprise's name, its BIN or a China number), a
     category code and a region code; return one page of the register. Anyone may call it.
 
-    Three queries whatever the page size: the count of the conditions alone (Flask-SQLAlchemy's
+    Four queries whatever the page size: the count of the conditions alone (Flask-SQLAlchemy's
     would wrap the page, joins and all), the page's ids in the register's order (sorting ids
-    and names, not whole rows with what they show), and those rows with what they show.
+    and names, not whole rows with what they show), and those rows with what they show
+    (list_rows.RegisterRow) and their products.
     `status` narrows to one of SHOWN_STATUSES; `product` to registrations of products whose
     name or HS code matches (matching_products: one more query). `tabs`, the page's
     register_tabs() under the same filters, gives the count (its figure for `status`) instead
@@ -184,23 +186,8 @@ def search_register(search: str = "", category: str | None = None, region: str |
            .where(*_conditions(search, category, region, walks_names=walks_names, **narrower))
            .order_by(Enterprise.name_en, Registration.china_number))
     pagination = paginate(ids, total, page=page, per_page=per_page)
-    pagination.items = list(db.session.scalars(
-        _with_what_they_show([Registration.id.in_(pagination.items)])))
-    pagination.products = _products_of([row.application_id for row in pagination.items])
+    pagination.items = register_rows(pagination.items)
     return pagination
-
-
-def _products_of(application_ids: list[int]) -> dict[int, list[Product]]:
-    """The products of each application, in one query (none for no application)."""
-    products: dict[int, list[Product]] = {}
-    if application_ids:
-        for application_id, product in db.session.execute(
-                select(ApplicationProduct.application_id, Product)
-                .join(Product, Product.code == ApplicationProduct.product_code)
-                .where(ApplicationProduct.application_id.in_(application_ids))
-                .order_by(ApplicationProduct.id)):
-            products.setdefault(application_id, []).append(product)
-    return products
 
 
 def _counts(search: str, category: str | None, region: str | None,

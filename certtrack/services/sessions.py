@@ -5,10 +5,11 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from certtrack.extensions import db
 from certtrack.models import User, UserSession
@@ -54,6 +55,13 @@ class Lookup:
     expired: bool = False
 
 
+@cache
+def _session_statement():
+    """Every request runs it: built once (building it cost as much as running it)."""
+    return (select(User, UserSession).join(UserSession, UserSession.user_id == User.id)
+            .where(User.id == bindparam("user_id"), UserSession.id == bindparam("session_id")))
+
+
 def session_user(user_id, version, token) -> Lookup:
     """The active user whose live session `token` is, touching its last-seen time."""
     try:
@@ -62,9 +70,8 @@ def session_user(user_id, version, token) -> Lookup:
         return Lookup(None)
     if not isinstance(token, str):
         return Lookup(None)
-    row = db.session.execute(select(User, UserSession).join(
-        UserSession, UserSession.user_id == User.id).where(
-        User.id == user_id, UserSession.id == _digest(token))).first()
+    row = db.session.execute(_session_statement(),
+                             {"user_id": user_id, "session_id": _digest(token)}).first()
     if row is None:
         return Lookup(None)
     user, record = row

@@ -45,9 +45,16 @@ def security_headers(response):
     return response
 
 
+_CSRF_KEY = "certtrack.csrf_token"  # where the request keeps its token (WSGI environ)
+
+
 def csrf_token() -> str:
-    """A CSRF token for a form that has no WTForms class (buttons, the language switcher)."""
-    return BaseForm().csrf_token.current_token
+    """A CSRF token for a form that has no WTForms class (buttons, the language switcher):
+    one per request, however many such forms the page has."""
+    token = request.environ.get(_CSRF_KEY)
+    if token is None:
+        token = request.environ[_CSRF_KEY] = BaseForm().csrf_token.current_token
+    return token
 
 
 def localized(obj, text: str = "name") -> str:
@@ -140,6 +147,11 @@ def _template_helpers(app) -> None:
     """The translation callables, globals, filters and context processors of the templates."""
     app.jinja_env.install_gettext_callables(
         gettext=templating.gettext, ngettext=templating.ngettext, newstyle=True,
+        pgettext=templating.pgettext, npgettext=templating.npgettext)
+    # The helpers already behave as new-style callables: templates call them directly rather
+    # than through the extension's wrappers.
+    app.jinja_env.globals.update(
+        _=templating.gettext, gettext=templating.gettext, ngettext=templating.ngettext,
         pgettext=templating.pgettext, npgettext=templating.npgettext)
     app.jinja_env.globals.update(
         labels=labels, consignment_labels=consignment_labels, label=templating.label,

@@ -16,6 +16,7 @@ from certtrack.web import pages
 from certtrack.web.access import roles_required
 from certtrack.web.bounds import page_number
 from certtrack.web.exporter_actions import EXPORTER
+from certtrack.web.list_views import application_views
 from certtrack.web.perform import Page, perform, register_actions, show
 
 bp = Blueprint("exporter", __name__, url_prefix="/exporter")
@@ -37,9 +38,14 @@ def home():
         return render_template("exporter/welcome.html")
     state = request.args.get("state") or None
     sort = request.args.get("sort", "updated")
-    pagination = applications.list_applications(g.user, state=state, sort=sort, page=page)
+    # The filter's figures per state give the list's total too: one COUNT fewer.
+    counts = applications.count_by_state(g.user)
+    total = counts.get(state, 0) if state else sum(counts.values())
+    pagination = applications.list_applications(g.user, state=state, sort=sort, page=page,
+                                                total=total)
+    pagination.items = application_views(pagination.items, "exporter.application")
     return render_template("exporter/home.html", enterprise=enterprise, pagination=pagination,
-                           counts=applications.count_by_state(g.user), state=state, sort=sort)
+                           counts=counts, state=state, sort=sort)
 
 
 def _enterprise_page(template: str, context_name: str):

@@ -11,6 +11,7 @@ from certtrack.web import labels, pages
 from certtrack.web.access import roles_required
 from certtrack.web.actions import REVIEW
 from certtrack.web.bounds import page_number
+from certtrack.web.list_views import application_views
 from certtrack.web.perform import register_actions
 from certtrack.web.review_forms import QUEUE_SCOPES, QueueFilterForm
 
@@ -41,6 +42,7 @@ def queue():
         category=form.category.data or None, overdue=form.overdue.data, mine=form.mine.data,
         sort=form.sort.data or "deadline", locale=str(get_locale()), scope=scope)
     pagination = review.list_queue(g.user, filters, page=page_number())
+    pagination.items = application_views(pagination.items, "inspector.application")
     return render_template("inspector/queue.html", form=form, pagination=pagination,
                            scope=scope, scopes=QUEUE_SCOPES)
 

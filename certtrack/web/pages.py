@@ -31,6 +31,7 @@ from certtrack.web.consignment_actions import CONSIGNMENT, INSPECTION
 from certtrack.web.exporter_actions import EXPORTER
 from certtrack.web.exporter_forms import document_form, product_form
 from certtrack.web.forms import ActionForm, BaseForm
+from certtrack.web.list_views import application_views
 from certtrack.web.perform import Page, WebAction
 from certtrack.web.registrar_forms import BatchForm, SelectionForm
 
@@ -123,8 +124,13 @@ def overview(_target=None, failed: dict | None = None) -> str:
     sort = request.args.get("sort", "deadline")
     page = page_number()
     pagination = registrar_queues.list_all(g.user, **chosen, sort=sort, page=page)
+    pagination.items = application_views(pagination.items, "registrar.application")
+    queue = registrar_queues.registrar_queue(g.user)
+    for shown in queue.values():
+        shown["applications"] = application_views(shown["applications"],
+                                                  "registrar.application")
     return render_template(
-        "registrar/overview.html", queue=registrar_queues.registrar_queue(g.user),
+        "registrar/overview.html", queue=queue,
         pagination=pagination, filters=chosen, sort=sort, states=[s.value for s in State],
         regions=reference.regions(), categories=reference.categories(),
         recommend_form=failed.get("recommend") or SelectionForm(),
@@ -134,6 +140,8 @@ def overview(_target=None, failed: dict | None = None) -> str:
 def batch(batch, _failed: dict | None = None) -> str:
     """A GACC batch: its applications and its dossiers."""
     return render_template("registrar/batch.html", batch=batch,
+                           rows=application_views(registrar_queues.batch_rows(batch),
+                                                  "registrar.application"),
                            dossiers=dossiers.list_dossiers(batch=batch),
                            dossier_regenerate_url=url_for(
                                "certificates.regenerate_batch_dossier", batch_id=batch.id))

@@ -7,6 +7,7 @@ from certtrack.services import reference, register
 from certtrack.web import labels
 from certtrack.web.access import public
 from certtrack.web.bounds import page_number
+from certtrack.web.list_views import register_views
 
 bp = Blueprint("register", __name__)
 
@@ -32,9 +33,9 @@ def index():
     filters, status = _filters(), _status()
     page = page_number()
     tabs = register.register_tabs(**filters)
-    return render_template("public/register.html",
-                           pagination=register.search_register(**filters, page=page,
-                                                               status=status, tabs=tabs),
+    pagination = register.search_register(**filters, page=page, status=status, tabs=tabs)
+    pagination.items = register_views(pagination.items)
+    return render_template("public/register.html", pagination=pagination,
                            tabs=tabs, status=status,
                            filters=filters, regions=reference.regions(),
                            categories=reference.categories())

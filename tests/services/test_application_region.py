@@ -82,7 +82,7 @@ def test_the_queue_costs_the_same_statements_whatever_its_size(ctx):
         event.listen(db.engine, "before_cursor_execute", listener)
         try:
             page = review.list_queue(inspector, QueueFilters(region="KZ-11"), per_page=20)
-            assert all(a.establishment.name and a.enterprise.name_en for a in page.items)
+            assert all(a.establishment and a.enterprise.en and a.region.en for a in page.items)
         finally:
             event.remove(db.engine, "before_cursor_execute", listener)
         return len(counted)

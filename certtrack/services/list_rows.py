@@ -1,0 +1,180 @@
+"""What a list row shows of an application or a registration, read as plain values.
+
+The lists only read: their rows come from one Core SELECT of the columns they show (the page's
+ids first, from an index, in the list's order), never as ORM objects with their identity map,
+lazy loaders and change tracking. Names keep every language; the page picks its own.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from typing import NamedTuple
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import aliased
+
+from certtrack.extensions import db
+from certtrack.models import (
+    Application,
+    ApplicationProduct,
+    Enterprise,
+    Establishment,
+    GaccBatch,
+    GaccCategory,
+    Product,
+    Region,
+    Registration,
+    User,
+)
+
+_LANGUAGES = {"en": 0, "kk": 1, "ru": 2, "zh": 3}
+
+
+class Names(NamedTuple):
+    """A name in each language, as reference rows and enterprises keep them."""
+
+    en: str
+    kk: str | None
+    ru: str | None
+    zh: str | None
+
+    def name_in(self, locale: str) -> str:
+        """The name in `locale`, falling back to English when that translation is empty."""
+        index = _LANGUAGES.get(locale)
+        return (self[index] if index is not None else None) or self.en
+
+
+def _names(model) -> tuple:
+    return model.name_en, model.name_kk, model.name_ru, model.name_zh
+
+
+class ProductLine(NamedTuple):
+    """A product of an application: its HS code and names."""
+
+    hs_code: str
+    names: Names
+
+    def name_in(self, locale: str) -> str:
+        return self.names.name_in(locale)
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationRow:
+    """An application as the lists show it (exporter's, inspector's and registrar's)."""
+
+    id: int
+    kind: str
+    state: str
+    state_changed_at: datetime
+    stage_deadline: date | None
+    enterprise: Names
+    bin: str
+    establishment: str
+    region: Names
+    category: Names
+    assignee: str | None
+    batch_id: int | None
+    batch_reference: str | None
+    products: tuple[ProductLine, ...] = ()
+
+    @property
+    def reference(self) -> str:
+        """The number an exporter quotes: A-000042."""
+        return f"A-{self.id:06d}"
+
+
+@cache
+def _application_statement():
+    """Built once: a SELECT of many columns costs more to build than to run here."""
+    assignee, batch = aliased(User), aliased(GaccBatch)
+    return (
+        select(Application.id, Application.kind, Application.state,
+               Application.state_changed_at, Application.stage_deadline,
+               *_names(Enterprise), Enterprise.bin, Establishment.name, *_names(Region),
+               *_names(GaccCategory), assignee.full_name, batch.id, batch.reference)
+        .join(Enterprise, Enterprise.id == Application.enterprise_id)
+        .join(Establishment, Establishment.id == Application.establishment_id)
+        .join(Region, Region.code == Application.region_code)
+        .join(GaccCategory, GaccCategory.code == Application.gacc_category_code)
+        .outerjoin(assignee, assignee.id == Application.assignee_id)
+        .outerjoin(batch, batch.id == Application.gacc_batch_id)
+        .where(Application.id.in_(bindparam("ids", expanding=True))))
+
+
+def application_rows(ids: list[int], *, products: bool = False) -> list[ApplicationRow]:
+    """Take application ids in a list's order; return their rows in that order (ids not found
+    are left out), with their product lines when asked: one query, two with the products."""
+    if not ids:
+        return []
+    lines = _product_lines(ids) if products else {}
+    rows = {}
+    for values in db.session.execute(_application_statement(), {"ids": ids}):
+        rows[values[0]] = ApplicationRow(
+            *values[:5], Names(*values[5:9]), values[9], values[10], Names(*values[11:15]),
+            Names(*values[15:19]), *values[19:22], products=lines.get(values[0], ()))
+    return [rows[id_] for id_ in ids if id_ in rows]
+
+
+@cache
+def _product_statement():
+    return (select(ApplicationProduct.application_id, Product.hs_code, *_names(Product))
+            .join(Product, Product.code == ApplicationProduct.product_code)
+            .where(ApplicationProduct.application_id.in_(bindparam("ids", expanding=True)))
+            .order_by(ApplicationProduct.id))
+
+
+def _product_lines(application_ids: list[int]) -> dict[int, tuple[ProductLine, ...]]:
+    lines: dict[int, list[ProductLine]] = {}
+    for application_id, hs_code, *names in db.session.execute(_product_statement(),
+                                                              {"ids": application_ids}):
+        lines.setdefault(application_id, []).append(ProductLine(hs_code, Names(*names)))
+    return {key: tuple(value) for key, value in lines.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterRow:
+    """A registration as the public register shows it."""
+
+    id: int
+    application_id: int
+    enterprise: Names
+    bin: str
+    establishment: str
+    region_code: str
+    region: Names
+    gacc_category_code: str
+    category: Names
+    china_number: str
+    valid_from: date
+    valid_to: date
+    status: str
+    products: tuple[ProductLine, ...] = ()
+
+
+@cache
+def _register_statement():
+    return (
+        select(Registration.id, Registration.application_id, *_names(Enterprise),
+               Enterprise.bin, Establishment.name, Establishment.region_code, *_names(Region),
+               Registration.gacc_category_code, *_names(GaccCategory),
+               Registration.china_number, Registration.valid_from, Registration.valid_to,
+               Registration.status)
+        .join(Enterprise, Enterprise.id == Registration.enterprise_id)
+        .join(Establishment, Establishment.id == Registration.establishment_id)
+        .join(Region, Region.code == Establishment.region_code)
+        .join(GaccCategory, GaccCategory.code == Registration.gacc_category_code)
+        .where(Registration.id.in_(bindparam("ids", expanding=True))))
+
+
+def register_rows(ids: list[int]) -> list[RegisterRow]:
+    """Take registration ids in the register's order; return their rows in that order, each
+    with the products of its application: two queries."""
+    if not ids:
+        return []
+    found = list(db.session.execute(_register_statement(), {"ids": ids}))
+    lines = _product_lines([values[1] for values in found])
+    rows = {values[0]: RegisterRow(
+        values[0], values[1], Names(*values[2:6]), values[6], values[7], values[8],
+        Names(*values[9:13]), values[13], Names(*values[14:18]), *values[18:22],
+        products=lines.get(values[1], ())) for values in found}
+    return [rows[id_] for id_ in ids if id_ in rows]
