@@ -31,6 +31,13 @@ class Application(db.Model):
               "region_code", "state", "assignee_id"),
         Index("ix_application_state_changed", "state", "state_changed_at", "id"),
         Index("ix_application_establishment_state", "establishment_id", "state"),
+        # The inspector queue's count: its open states' index ranges (of a category, in the
+        # territory's regions, or assigned) instead of every entry of the category or of the
+        # deadline index (migration 0026 on PostgreSQL, 0027 on SQLite; `make bench`, SQLite:
+        # a category's count 5-10 -> 0.8 ms, the whole territory's 40 -> 4 ms). The pages keep
+        # walking the deadline indexes in order: no page's plan takes this one.
+        Index("ix_application_state_queue", "state", "gacc_category_code", "region_code",
+              "assignee_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"))

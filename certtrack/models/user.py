@@ -46,7 +46,9 @@ class User(db.Model):
     totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
-    regions = relationship("Region", secondary=user_regions, lazy="selectin")
+    # Loaded when read (inspectors' pages): every request loads its user, and the other roles
+    # have no regions to read.
+    regions = relationship("Region", secondary=user_regions)
     enterprise = relationship("Enterprise", foreign_keys=[enterprise_id])
     laboratory = relationship("Laboratory")
 

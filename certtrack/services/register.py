@@ -2,9 +2,10 @@
 
 import csv
 import io
+import time
 
 from flask import current_app
-from sqlalchemy import Integer, any_, func, or_, select, union
+from sqlalchemy import Integer, any_, bindparam, func, or_, select, union
 from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import contains_eager
@@ -31,6 +32,9 @@ SHOWN_STATUSES = ("active", "suspended")
 CSV_COLUMNS = ("enterprise", "bin", "establishment", "region", "category",
                "china_registration_number", "valid_from", "valid_to", "status")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# How long a process keeps PostgreSQL's estimate of the registrations (per database).
+ESTIMATE_KEPT_FOR = 300.0
+_ESTIMATES: dict[str, tuple[float, int | None]] = {}
 
 
 def _conditions(search: str, category: str | None, region: str | None, *,
@@ -47,7 +51,10 @@ def _conditions(search: str, category: str | None, region: str | None, *,
     hint = walks_names and db.engine.dialect.name == "sqlite"
     column = _not_indexed if hint else (lambda c: c)
     statuses = (status,) if status in SHOWN_STATUSES else SHOWN_STATUSES
-    conditions = [column(Registration.status).in_(statuses),
+    # Written into the statement, not bound: PostgreSQL then matches its partial index of the
+    # shown statuses (models/postgresql.py) in a prepared statement's generic plan too.
+    shown = bindparam("shown_status", list(statuses), expanding=True, literal_execute=True)
+    conditions = [column(Registration.status).in_(shown),
                   column(Registration.valid_to) >= local_today()]
     if products is not None:
         conditions.append(column(Registration.application_id).in_(
@@ -207,15 +214,21 @@ def _registrations_estimate(searched: bool) -> int | None:
     """The number of registrations _walks_names weighs the walk with: counted on SQLite; on
     PostgreSQL, which would read every index entry to count them, the planner's estimate
     (pg_class.reltuples, kept by ANALYZE and autovacuum), and only for a text search, the one
-    filter whose way to the page certtrack chooses there (the others its planner weighs)."""
+    filter whose way to the page certtrack chooses there (the others its planner weighs).
+    The estimate is read again every ESTIMATE_KEPT_FOR seconds, not on every search: it only
+    chooses between two ways to the same rows."""
     dialect = db.engine.dialect.name
     if dialect == "sqlite":
         return db.session.scalar(select(func.count()).select_from(Registration))
     if dialect != "postgresql" or not searched:
         return None
-    estimate = db.session.scalar(sql_text(
-        "SELECT reltuples::bigint FROM pg_class WHERE oid = 'registration'::regclass"))
-    return estimate if estimate and estimate > 0 else None
+    key, now = str(db.engine.url), time.monotonic()
+    kept = _ESTIMATES.get(key)
+    if kept is None or now - kept[0] > ESTIMATE_KEPT_FOR:
+        estimate = db.session.scalar(sql_text(
+            "SELECT reltuples::bigint FROM pg_class WHERE oid = 'registration'::regclass"))
+        kept = _ESTIMATES[key] = (now, estimate if estimate and estimate > 0 else None)
+    return kept[1]
 
 
 def _walks_names(matches: int, registrations: int | None, rows_to_page_end: int) -> bool:

@@ -14,6 +14,7 @@ from certtrack.web.bounds import page_number
 from certtrack.web.list_views import application_views
 from certtrack.web.perform import register_actions
 from certtrack.web.review_forms import QUEUE_SCOPES, QueueFilterForm
+from certtrack.web.templating import label_in
 
 bp = Blueprint("inspector", __name__, url_prefix="/inspector")
 bp.before_request(roles_required(Role.inspector))
@@ -22,12 +23,14 @@ bp.before_request(roles_required(Role.inspector))
 def _queue_form() -> QueueFilterForm:
     form = QueueFilterForm(MultiDict(request.args))
     regions, categories = review.queue_choices(g.user)
+    language = str(get_locale())
     form.state.choices = [("", _("All states"))] + [
-        (code, text) for code, text in labels.STATES.items() if code in review.QUEUE_STATES]
-    form.region.choices = [("", _("All regions"))] + [(r.code, r.name_in(str(get_locale())))
+        (code, label_in(language, labels.STATES, code)) for code in labels.STATES
+        if code in review.QUEUE_STATES]
+    form.region.choices = [("", _("All regions"))] + [(r.code, r.name_in(language))
                                                       for r in regions]
     form.category.choices = [("", _("All categories"))] + [
-        (c.code, c.name_in(str(get_locale()))) for c in categories]
+        (c.code, c.name_in(language)) for c in categories]
     return form
 
 
