@@ -5,6 +5,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask_babel import gettext as _
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
@@ -65,12 +67,48 @@ def database_unreachable(error: BaseException) -> bool:
     return False
 
 
-def end_session(_error: BaseException | None = None) -> None:
-    """Close the session at the end of a request, a job or a command. When the database cut
-    its connection after the work was done (a restart between the last query and the end),
+# Set in a connection's info when its transaction runs anything but a SELECT.
+_WROTE = "certtrack.wrote"
+
+
+@event.listens_for(Engine, "begin")
+def _transaction_begins(connection) -> None:
+    connection.info.pop(_WROTE, None)
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _note_writes(connection, _cursor, statement: str, _parameters, _context, _many) -> None:
+    if _WROTE not in connection.info and statement.lstrip()[:6].upper() != "SELECT":
+        connection.info[_WROTE] = True
+
+
+def _commit_reads() -> None:
+    """On PostgreSQL, end a transaction that only read with COMMIT rather than the ROLLBACK of
+    closing the session: psycopg forgets every prepared statement at a rollback, so every
+    request planned each of its statements afresh (docs/performance.md). A transaction that
+    ran any other statement, or whose session holds changes, is left to the rollback."""
+    if not db.session.registry.has():
+        return
+    session = db.session()
+    if session.get_transaction() is None or session.new or session.dirty or session.deleted:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql" and _WROTE not in connection.info:
+        # Detached first, as closing the session leaves them: loaded, not expired by the
+        # commit, for whoever still holds one after the request, job or command.
+        session.expunge_all()
+        session.commit()
+
+
+def end_session(error: BaseException | None = None) -> None:
+    """Close the session at the end of a request, a job or a command (after a request that
+    only read, committing its transaction on PostgreSQL: `_commit_reads`). When the database
+    cut its connection after the work was done (a restart between the last query and the end),
     the session is dropped all the same, and the answer already made stands: the pool opens
     a new connection for the next use."""
     try:
+        if error is None:
+            _commit_reads()
         db.session.remove()
     except DATABASE_ERRORS as error:
         if not database_unreachable(error):
