@@ -135,12 +135,14 @@ def list_queue(actor: User, filters: QueueFilters, page: int = 1, per_page: int 
 
 def queue_choices(actor: User) -> tuple[list[Region], list[GaccCategory]]:
     """Take the actor; return the regions and categories their queue can be filtered by."""
-    regions = select(Region).order_by(Region.code)
     categories = select(GaccCategory).order_by(GaccCategory.code)
     if has_role(actor, Role.inspector):
-        regions = regions.where(Region.code.in_(actor.region_codes))
+        # Their own regions, which the queue's page has loaded already (its heading, its scope).
         categories = categories.where(GaccCategory.committee == actor.committee)
-    return list(db.session.scalars(regions)), list(db.session.scalars(categories))
+        return (sorted(actor.regions, key=lambda region: region.code),
+                list(db.session.scalars(categories)))
+    return (list(db.session.scalars(select(Region).order_by(Region.code))),
+            list(db.session.scalars(categories)))
 
 
 def _require_open(application: Application, action: str, role: str) -> None:
