@@ -158,7 +158,7 @@ def _template_helpers(app) -> None:
         Role=Role, localized=templating.localized,
         localized_source=templating.localized_source,
         state_badge=templating.state_badge,
-        csrf_token=csrf_token, working_days_since=templating.working_days_since,
+        csrf_token=csrf_token,
         is_overdue=templating.is_overdue, holiday_data_missing=templating.holiday_data_missing,
         get_locale=get_locale, failed_forms=failed_forms,
     )

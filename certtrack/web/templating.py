@@ -136,12 +136,6 @@ def holiday_data_missing(context: Context, deadline: dt.date | None) -> list[int
 
 
 @pass_context
-def working_days_since(context: Context, moment: dt.datetime) -> int:
-    """Working days from `moment` to today (an application's age in its stage)."""
-    return working_calendar().working_days_between(moment.date(), _today(context))
-
-
-@pass_context
 def localized(context: Context, obj, text: str = "name") -> str:
     """A reference row's or enterprise's name in the page's language; `text` names another
     text a row carries per language ("parameter" of a limit or result, "matrix" of a limit)."""
