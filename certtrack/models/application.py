@@ -95,7 +95,12 @@ class Application(db.Model):
     @property
     def reference(self) -> str:
         """The number an exporter quotes: A-000042."""
-        return f"A-{self.id:06d}"
+        return application_reference(self.id)
+
+
+def application_reference(application_id: int) -> str:
+    """The number an exporter quotes for an application id: A-000042."""
+    return f"A-{application_id:06d}"
 
 
 class ApplicationProduct(db.Model):

@@ -26,6 +26,7 @@ from certtrack.models import (
     Registration,
     User,
 )
+from certtrack.models.application import application_reference
 
 _LANGUAGES = {"en": 0, "kk": 1, "ru": 2, "zh": 3}
 
@@ -79,8 +80,7 @@ class ApplicationRow:
 
     @property
     def reference(self) -> str:
-        """The number an exporter quotes: A-000042."""
-        return f"A-{self.id:06d}"
+        return application_reference(self.id)
 
 
 @cache
