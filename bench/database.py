@@ -24,6 +24,7 @@ from bench.dataset.generate import gather_statistics, generate
 from certtrack import create_app
 from certtrack.config import database_url_from_env
 from certtrack.extensions import db
+from certtrack.services import state_counts
 from certtrack.services.reference import load_reference
 from certtrack.services.seal import init_development_seal
 
@@ -138,6 +139,14 @@ def _wipe(app: Flask, url: str) -> None:
         db.engine.dispose()
 
 
+def fold_tally() -> None:
+    """What the daily run does to PostgreSQL's tally of applications by state
+    (services/state_counts.py): the bulk load and earlier runs' actions left a row per
+    statement and state."""
+    state_counts.fold()
+    db.session.commit()
+
+
 def ensure_dataset(url: str, sizes: Sizes, seed: int, reuse: bool,
                    short_of: Callable[[], dict] | None = None) -> dict:
     """Generate the dataset, or reuse the existing one when asked and it matches; its marker.
@@ -156,6 +165,7 @@ def ensure_dataset(url: str, sizes: Sizes, seed: int, reuse: bool,
             upgrade()  # indexes added since the dataset was generated
             missing = short_of() if short_of else {}
             if not missing:
+                fold_tally()
                 gather_statistics(db.engine)  # statistics for new indexes too
                 init_development_seal()
             db.engine.dispose()
@@ -171,6 +181,7 @@ def ensure_dataset(url: str, sizes: Sizes, seed: int, reuse: bool,
         upgrade()
         load_reference()
         counts = generate(db.engine, sizes, seed)
+        fold_tally()
         init_development_seal()  # the seal the queue's worker seals the issued PDFs with
         missing = short_of() if short_of else {}
         db.engine.dispose()

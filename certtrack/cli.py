@@ -140,7 +140,8 @@ def gen_secret_key_command():
 def daily_command(today):
     """End or renew registrations as their renewal regime decides, lift ended suspensions, send
     renewal reminders and e-mails, warn before the holiday data runs out; on SQLite, refresh
-    the query planner's statistics. Does nothing while another server runs it."""
+    the query planner's statistics, on PostgreSQL fold the tally of applications by state.
+    Does nothing while another server runs it."""
     day = today.date() if today else local_today()
     outcome = run_daily_once(day, current_app.config)
     if outcome is None:
@@ -164,6 +165,10 @@ def daily_command(today):
         click.echo(f"  WARNING: {report.calendar_warning}")
     if outcome.analyzed:
         click.echo("  SQLite query planner statistics refreshed (ANALYZE)")
+    if outcome.folded is not None:
+        before, after = outcome.folded
+        click.echo(f"  PostgreSQL tally of applications by state folded: {before} rows "
+                   f"into {after}")
     if outcome.emails is not None:
         sent, failed = outcome.emails
         click.echo(f"  e-mails sent: {sent}, failed (retried next run): {failed}")

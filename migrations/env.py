@@ -5,7 +5,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
-from certtrack.models.postgresql import is_postgresql_only_index
+from certtrack.models.postgresql import is_postgresql_only
 from certtrack.models.search import is_unmapped_search_object
 
 # this is the Alembic Config object, which provides
@@ -56,11 +56,11 @@ def get_metadata():
 
 def include_object(obj, name, type_, reflected, compare_to):
     """Leave out of autogenerate the register's search tables and indexes and PostgreSQL's own
-    indexes, which the models create with DDL of their own (certtrack/models/search.py,
-    certtrack/models/postgresql.py)."""
+    indexes and tally table, which the models create with DDL of their own
+    (certtrack/models/search.py, certtrack/models/postgresql.py)."""
     return not (reflected and compare_to is None
                 and (is_unmapped_search_object(name, type_)
-                     or is_postgresql_only_index(name, type_)))
+                     or is_postgresql_only(name, type_)))
 
 
 def run_migrations_offline():

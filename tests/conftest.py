@@ -11,6 +11,7 @@ from werkzeug.routing.rules import Rule
 
 from certtrack import create_app
 from certtrack.extensions import db
+from certtrack.models.postgresql import STATE_COUNT_TABLE
 from certtrack.pdf import engine
 from certtrack.pdf.seal_keys import create_development_seal
 from certtrack.services.audit import ensure_audit_head
@@ -199,8 +200,9 @@ def _reset_statement(tables: list[str]) -> str:
 def _statements() -> dict[str, str]:
     if not _RESET:
         reference = set(_REFERENCE)
+        # The application tally's triggers are off with the foreign keys': it is emptied too.
         _RESET["rows"] = _reset_statement([t.name for t in reversed(db.metadata.sorted_tables)
-                                           if t.name not in reference])
+                                           if t.name not in reference] + [STATE_COUNT_TABLE])
         _RESET["reference"] = _reset_statement(
             [t.name for t in reversed(db.metadata.sorted_tables) if t.name in reference]
             + ["test_reference_changed"])

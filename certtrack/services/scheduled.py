@@ -8,6 +8,7 @@ run the same day after the first finished changes nothing either.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from certtrack.services import state_counts
 from certtrack.services.daily import (
     DailyReport,
     refresh_planner_statistics,
@@ -16,6 +17,7 @@ from certtrack.services.daily import (
     waiting_emails,
 )
 from certtrack.services.jobs import release_lock, take_lock
+from certtrack.services.transaction import transaction
 
 DAILY_LOCK = "daily"
 # Longer than any run takes; a server that died mid-run leaves the lock for this long.
@@ -24,10 +26,12 @@ DAILY_LOCK_TTL = timedelta(hours=2)
 
 @dataclass
 class DailyOutcome:
-    """A daily run: its report, whether ANALYZE ran, e-mails (sent, failed) or None, waiting."""
+    """A daily run: its report, whether ANALYZE ran, PostgreSQL's tally of applications by
+    state folded (rows before, after) or None, e-mails (sent, failed) or None, waiting."""
 
     report: DailyReport
     analyzed: bool
+    folded: tuple[int, int] | None
     emails: tuple[int, int] | None
     waiting: int
 
@@ -42,8 +46,10 @@ def run_daily_once(today: date, config) -> DailyOutcome | None:
     try:
         report = run_daily(today)
         analyzed = refresh_planner_statistics()
+        with transaction():
+            folded = state_counts.fold()
         emails = send_waiting_emails(config) if config.get("MAIL_SERVER") else None
-        return DailyOutcome(report, analyzed, emails, waiting_emails())
+        return DailyOutcome(report, analyzed, folded, emails, waiting_emails())
     finally:
         release_lock(DAILY_LOCK, token)
 

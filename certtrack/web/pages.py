@@ -123,9 +123,8 @@ def overview(_target=None, failed: dict | None = None) -> str:
     chosen = filters("state", "region", "category")
     sort = request.args.get("sort", "deadline")
     page = page_number()
-    pagination = registrar_queues.list_all(g.user, **chosen, sort=sort, page=page)
+    queue, pagination = registrar_queues.overview(g.user, **chosen, sort=sort, page=page)
     pagination.items = application_views(pagination.items, "registrar.application")
-    queue = registrar_queues.registrar_queue(g.user)
     for shown in queue.values():
         shown["applications"] = application_views(shown["applications"],
                                                   "registrar.application")

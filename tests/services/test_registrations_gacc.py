@@ -50,7 +50,7 @@ def test_several_applications_are_recommended_and_batched_together(registrar):
     assert _states(chosen) == ["submitted_to_gacc", "submitted_to_gacc", "recommended"]
     assert {a.gacc_batch_id for a in db.session.scalars(select(Application).where(
         Application.state == "submitted_to_gacc"))} == {batch.id}
-    queue = registrar_queues.registrar_queue(registrar)
+    queue, _page = registrar_queues.overview(registrar)
     assert (queue["to_recommend"]["count"], queue["to_batch"]["count"],
             queue["awaiting_gacc"]["count"]) == (0, 1, 2)
 
