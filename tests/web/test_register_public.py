@@ -303,3 +303,27 @@ def test_search_of_three_characters_or_more_reads_the_index(app, client, registe
     with _counting() as statements:  # too short for a trigram: scanned
         assert _numbers(client, q="草原") == {register["grain"].china_number}
     assert "MATCH" not in " ".join(statements)
+
+
+@pytest.mark.parametrize("bound", [500, 0])
+def test_a_text_in_one_name_and_another_china_number_finds_both_once(client, register,
+                                                                     monkeypatch, bound):
+    """The name's registrations and the number's, each counted once in the tabs even when one
+    registration matches both ways; on PostgreSQL with the matched numbers bound as ids, and
+    selected in the statement when there are more than MATCHED_NUMBERS_BOUND."""
+    from certtrack.services import register as register_service
+
+    monkeypatch.setattr(register_service, "MATCHED_NUMBERS_BOUND", bound)
+    grain, meat = register["grain"], register["meat"]
+    grain.china_number = "CKAZGR000000071234"
+    meat.china_number = "CKAZME000000079999"
+    grain.enterprise.name_en = "Steppe Grain 7999 LLP"  # its name and meat's number
+    db.session.commit()
+    page = client.get("/register", query_string={"q": "7999"}).get_data(as_text=True)
+    assert {n for n in _all_numbers() if n in page} == {grain.china_number, meat.china_number}
+    assert "2 in all" in page
+    grain.china_number = "CKAZGR000000077999"  # now by its name and its number
+    db.session.commit()
+    page = client.get("/register", query_string={"q": "7999"}).get_data(as_text=True)
+    assert {n for n in _all_numbers() if n in page} == {grain.china_number, meat.china_number}
+    assert "2 in all" in page
