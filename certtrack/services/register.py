@@ -149,28 +149,34 @@ def _matching(text: str, column=lambda c: c, *, walks_names: bool = False):
     if dialect == "postgresql":
         if walks_names:  # each enterprise tested as the walk meets it
             return or_(names, number)
-        # The matched enterprises' ids as an array, collected once through the trigram
-        # index (an InitPlan): PostgreSQL then reads the registrations in force of those
-        # enterprises from an index alone. As semi-joins or a UNION of ids it hashed every
-        # registration against the matches instead ("Grain", `make bench`: the count 84 -> 11
-        # ms, the page's ids 90 -> 33 ms).
-        enterprises = Registration.enterprise_id == any_(
-            _array(select(Enterprise.id).where(names)))
-        # The matched China numbers are looked up first: most searches match none, and an
-        # OR with them would take the count off the index onto every match's row ("Grain":
-        # 8.6 -> 5.0 ms).
-        numbers = db.session.scalars(select(Registration.id).where(number)
-                                     .limit(MATCHED_NUMBERS_BOUND + 1)).all()
-        if not numbers:
-            return enterprises
-        if len(numbers) > MATCHED_NUMBERS_BOUND:
-            return or_(enterprises,
-                       Registration.id == any_(_array(select(Registration.id).where(number))))
-        return or_(enterprises, Registration.id.in_(numbers))
+        return _matched_ids(names, number)
     enterprises = select(Enterprise.id).where(names)
     numbers = select(Registration.id).where(number)
     return column(Registration.id).in_(union(
         select(Registration.id).where(Registration.enterprise_id.in_(enterprises)), numbers))
+
+
+def _matched_ids(names, number):
+    """PostgreSQL: the registrations of the enterprises matched by `names`, or matched by
+    their China `number`, as conditions on the registration's own ids."""
+    # The matched enterprises' ids as an array, collected once through the trigram
+    # index (an InitPlan): PostgreSQL then reads the registrations in force of those
+    # enterprises from an index alone. As semi-joins or a UNION of ids it hashed every
+    # registration against the matches instead ("Grain", `make bench`: the count 84 -> 11
+    # ms, the page's ids 90 -> 33 ms).
+    enterprises = Registration.enterprise_id == any_(
+        _array(select(Enterprise.id).where(names)))
+    # The matched China numbers are looked up first: most searches match none, and an
+    # OR with them would take the count off the index onto every match's row ("Grain":
+    # 8.6 -> 5.0 ms).
+    numbers = db.session.scalars(select(Registration.id).where(number)
+                                 .limit(MATCHED_NUMBERS_BOUND + 1)).all()
+    if not numbers:
+        return enterprises
+    if len(numbers) > MATCHED_NUMBERS_BOUND:
+        return or_(enterprises,
+                   Registration.id == any_(_array(select(Registration.id).where(number))))
+    return or_(enterprises, Registration.id.in_(numbers))
 
 
 def _array(ids):
