@@ -36,16 +36,22 @@ class Search:
 
 def product_matches(product: Product, text: str) -> bool:
     """Whether the product's HS code starts with `text` (dots and spaces ignored) or its name
-    in any of the four languages contains it, whatever the case.
+    in any of the four languages contains it, whatever the case (text_matches)."""
+    return text_matches(text, product.hs_code, (product.name_en, product.name_ru,
+                                                product.name_kk, product.name_zh))
+
+
+def text_matches(text: str, hs_code: str, names) -> bool:
+    """Whether a product of `hs_code` and `names` matches `text`: the HS code starts with it
+    (dots and spaces ignored) or a name contains it, whatever the case.
 
     Names are compared here, not in SQL: SQLite's lower() and LIKE fold only ASCII letters,
     so a Russian or Kazakh name typed in another case would be missed.
     """
     needle = " ".join(text.split()).casefold()
     digits = needle.replace(".", "").replace(" ", "")
-    if digits.isdigit() and product.hs_code.replace(".", "").startswith(digits):
+    if digits.isdigit() and hs_code.replace(".", "").startswith(digits):
         return True
-    names = (product.name_en, product.name_ru, product.name_kk, product.name_zh)
     return any(needle in (name or "").casefold() for name in names)
 
 

@@ -24,6 +24,7 @@ from certtrack.models import (
 )
 from certtrack.models.search import MIN_INDEXED_LENGTH
 from certtrack.services.applications import local_today
+from certtrack.services.catalogue import text_matches
 from certtrack.services.list_rows import register_rows
 from certtrack.services.pagination import paginate
 
@@ -91,19 +92,15 @@ def _narrower(status: str | None, product: str) -> dict:
 
 
 def matching_products(text: str) -> list[str] | None:
-    """The codes of the catalogue's products whose HS code starts with `text` (dots and
-    spaces ignored) or whose name in any language contains it, ignoring case; None for no
-    text. The catalogue is small: it is read whole and matched here, in every script's case
-    rules (SQLite's lower() knows only ASCII)."""
-    text = " ".join((text or "").split()).casefold()
-    if not text:
+    """The codes of the catalogue's products that match `text` (catalogue.text_matches: the
+    HS code's start or a part of a name in any language, whatever the case); None for no
+    text. The catalogue is small: it is read whole and matched in Python, in every script's
+    case rules (SQLite's lower() knows only ASCII)."""
+    if not (text or "").split():
         return None
-    digits = text.replace(".", "").replace(" ", "")
     rows = db.session.execute(select(Product.code, Product.hs_code, Product.name_en,
                                      Product.name_kk, Product.name_ru, Product.name_zh))
-    return [code for code, hs_code, *names in rows
-            if (digits.isdigit() and hs_code.replace(".", "").startswith(digits))
-            or any(text in (name or "").casefold() for name in names)]
+    return [code for code, hs_code, *names in rows if text_matches(text, hs_code, names)]
 
 
 def register_tabs(search: str = "", category: str | None = None, region: str | None = None,
