@@ -21,7 +21,10 @@ class MarketAccess(db.Model):
     product_code: Mapped[str] = mapped_column(ForeignKey("product.code"), primary_key=True)
     country: Mapped[str] = mapped_column(String(2), primary_key=True)
     protocol_status: Mapped[str] = mapped_column(String(16))
-    protocol_name: Mapped[str] = mapped_column(Text, default="")
+    protocol_name: Mapped[str] = mapped_column(Text, default="")  # in English, as signed
+    protocol_name_ru: Mapped[str] = mapped_column(Text, default="")
+    protocol_name_kk: Mapped[str] = mapped_column(Text, default="")
+    protocol_name_zh: Mapped[str] = mapped_column(Text, default="")
     protocol_date: Mapped[date | None] = mapped_column(Date)
     gacc_category_code: Mapped[str] = mapped_column(ForeignKey("gacc_category.code"))
     # Space-separated ISO 3166-2 codes; empty means the protocol does not zone by region.
@@ -32,6 +35,10 @@ class MarketAccess(db.Model):
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     product = relationship("Product", lazy="joined")
+
+    def protocol_name_in(self, locale: str) -> str:
+        """The protocol's name in `locale`, falling back to English when it has none there."""
+        return getattr(self, f"protocol_name_{locale}", None) or self.protocol_name
 
     @property
     def region_codes(self) -> frozenset[str]:

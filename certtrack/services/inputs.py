@@ -279,7 +279,10 @@ class MarketAccessInput(ServiceInput):
     """A product's protocol with China as an administrator enters it."""
 
     protocol_status: str | None = None
-    protocol_name: str = ""
+    protocol_name: str = ""  # in English; the other languages fall back to it
+    protocol_name_ru: str = ""
+    protocol_name_kk: str = ""
+    protocol_name_zh: str = ""
     protocol_date: date | None = None
     accepted_regions: str = ""
     source: str = ""

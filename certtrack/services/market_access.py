@@ -29,15 +29,38 @@ CHINA = "CN"
 DECLARATION_TEXTS = ("text_en", "text_ru", "text_kk", "text_zh")
 
 
+TRANSLATED_NAMES = tuple(f"protocol_name_{language}" for language in ("ru", "kk", "zh"))
+
+
 def _load_market_access(folder: Path, rows, sync) -> int:
-    return sync(MarketAccess, ("product_code", "country"), [
+    file_rows = list(rows(folder, "market_access.csv"))
+    changed = sync(MarketAccess, ("product_code", "country"), [
         ({"product_code": r["product"], "country": r["country"]}, {
             "protocol_status": r["protocol_status"], "protocol_name": r["protocol_name"],
+            **{name: r[name] for name in TRANSLATED_NAMES},
             "protocol_date": date.fromisoformat(r["protocol_date"]) if r["protocol_date"]
             else None, "gacc_category_code": r["gacc_category"],
             "accepted_regions": " ".join(r["accepted_regions"].split()),
             "source": r["source"], "confidence": r["confidence"]})
-        for r in rows(folder, "market_access.csv")], delete_missing=True)
+        for r in file_rows], delete_missing=True)
+    return changed + _translate_edited_rows(file_rows)
+
+
+def _translate_edited_rows(file_rows: list[dict]) -> int:
+    """Give a row an administrator edited the file's translations of its protocol's name, only
+    while its English name is still the file's and it has none yet (a database older than
+    them); the edit itself stays."""
+    by_key = {(r["product"], r["country"]): r for r in file_rows}
+    changed = 0
+    for row in db.session.scalars(select(MarketAccess).where(MarketAccess.edited_at.is_not(None))):
+        wanted = by_key.get((row.product_code, row.country))
+        if (wanted is None or row.protocol_name != wanted["protocol_name"]
+                or any(getattr(row, name) for name in TRANSLATED_NAMES)):
+            continue
+        for name in TRANSLATED_NAMES:
+            setattr(row, name, wanted[name])
+        changed += 1
+    return changed
 
 
 def _load_crossings(folder: Path, rows, sync) -> int:
@@ -110,7 +133,8 @@ def warning(product: Product, locale: str | None = None) -> str | None:
         return None
     return _("%(product)s goes to China under a trial arrangement only (%(source)s); check the "
              "current conditions before shipping.", product=_product_label(product, locale),
-             source=access_row(product.code).protocol_name or _("no protocol text seen"))
+             source=access_row(product.code).protocol_name_in(_locale(locale))
+             or _("no protocol text seen"))
 
 
 def crossings() -> list[BorderCrossing]:
@@ -186,6 +210,7 @@ def update_market_access(actor: User, row: MarketAccess, data: MarketAccessInput
         raise ValidationFailed(errors)
     values = {"protocol_status": data.protocol_status,
               "protocol_name": (data.protocol_name or "").strip(),
+              **{name: (getattr(data, name) or "").strip() for name in TRANSLATED_NAMES},
               "protocol_date": data.protocol_date,
               "accepted_regions": " ".join(sorted(set((data.accepted_regions or "").split()))),
               "source": data.source.strip(), "confidence": data.confidence}

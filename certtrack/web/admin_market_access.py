@@ -25,6 +25,11 @@ class MarketAccessForm(BaseForm):
                                 description=_l("Its title as signed, e.g. “Protocol on "
                                                "phytosanitary requirements for wheat exported "
                                                "from Kazakhstan to China”."))
+    protocol_name_kk = StringField(_l("Protocol in Kazakh"), validators=[Length(max=1000)],
+                                   description=_l("Shown in that language; when empty, the "
+                                                  "title above is shown."))
+    protocol_name_ru = StringField(_l("Protocol in Russian"), validators=[Length(max=1000)])
+    protocol_name_zh = StringField(_l("Protocol in Chinese"), validators=[Length(max=1000)])
     protocol_date = DateField(_l("Signed on"), validators=[Optional()])
     accepted_regions = StringField(
         _l("Regions of origin China accepts"), validators=[Length(max=2000)],

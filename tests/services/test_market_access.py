@@ -95,3 +95,13 @@ def test_meat_from_a_region_outside_the_zones_is_refused_with_the_region_named(c
     assert market_access.refusal(beef, "KZ-11") is None
     message = market_access.refusal(beef, "KZ-61")
     assert "Turkistan Region" in message and "outside the zones" in message
+
+
+def test_a_protocol_is_named_in_each_language_and_in_english_where_it_has_no_translation(ctx):
+    wheat = db.session.get(MarketAccess, ("wheat", "CN"))
+    assert wheat.protocol_name_in("zh") == "关于哈萨克斯坦小麦输华植物检疫要求的议定书"
+    assert wheat.protocol_name_in("ru") == ("Протокол о фитосанитарных требованиях к экспорту "
+                                            "пшеницы из Казахстана в Китай")
+    assert wheat.protocol_name_in("en") == wheat.protocol_name
+    wheat.protocol_name_kk = ""
+    assert wheat.protocol_name_in("kk") == wheat.protocol_name

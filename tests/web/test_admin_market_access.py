@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from certtrack.extensions import db
 from certtrack.models import AuditEvent, MarketAccess, Product
+from certtrack.models.base import utcnow
 from certtrack.services import market_access
 from certtrack.services.reference import load_reference
 
@@ -64,3 +65,39 @@ def test_the_list_shows_every_product_with_its_status(app, client):
         count = len(db.session.scalars(select(MarketAccess)).all())
     assert page.count('id="product-') == count > 0
     assert "Protocol in force" in page
+
+
+def test_the_protocols_names_in_other_languages_are_saved_and_shown_in_that_language(app,
+                                                                                   client):
+    _admin(app, client)
+    post(client, "/admin/market-access/wheat", {
+        **FORM, "protocol_status": "in_force", "protocol_name": "Protocol of 2026 on wheat",
+        "protocol_name_kk": "Бидай туралы 2026 жылғы хаттама", "protocol_name_zh": ""})
+    with app.app_context():
+        row = db.session.get(MarketAccess, ("wheat", "CN"))
+        assert (row.protocol_name, row.protocol_name_kk, row.protocol_name_zh) == (
+            "Protocol of 2026 on wheat", "Бидай туралы 2026 жылғы хаттама", "")
+    post(client, "/language", {"locale": "kk"})
+    page = client.get("/admin/market-access/").get_data(as_text=True)
+    assert "Бидай туралы 2026 жылғы хаттама" in page
+    post(client, "/language", {"locale": "zh"})
+    page = client.get("/admin/market-access/").get_data(as_text=True)
+    assert "Protocol of 2026 on wheat" in page  # no Chinese name: the English one
+    assert "关于哈萨克斯坦大麦输华植物检疫要求的议定书" in page  # barley, from the file
+
+
+def test_an_edited_row_of_an_older_database_gets_the_files_names_and_keeps_its_edit(app):
+    with app.app_context():
+        edited = db.session.get(MarketAccess, ("barley", "CN"))
+        renamed = db.session.get(MarketAccess, ("maize", "CN"))
+        for row in (edited, renamed):
+            row.protocol_name_ru = row.protocol_name_kk = row.protocol_name_zh = ""
+            row.source, row.edited_at = "as edited", utcnow()
+        renamed.protocol_name = "An administrator's title"
+        db.session.commit()
+        load_reference()
+        db.session.commit()
+        assert (edited.source, edited.protocol_name_zh) == (
+            "as edited", "关于哈萨克斯坦大麦输华植物检疫要求的议定书")
+        assert (renamed.protocol_name, renamed.protocol_name_zh) == (
+            "An administrator's title", "")

@@ -30,3 +30,13 @@ def test_a_trial_product_is_added_with_a_warning(ctx, client):
     assert response.status_code == 200
     assert "The product was added." in page
     assert "flash-warning" in page and "under a trial arrangement only" in page
+
+
+def test_the_trial_warning_names_the_protocol_in_the_exporters_language(app, client):
+    with app.app_context():
+        url = _oilseed_draft(client)
+    assert post(client, "/language", {"locale": "kk"}).status_code == 302
+    page = post(client, url, {"product_code": "sunflower_seed", "annual_volume": "5",
+                              "volume_unit": "t"}, follow_redirects=True).get_data(as_text=True)
+    assert "Сауда жеткізілімдері тіркелген, хаттама мәтіні табылмаған" in page
+    assert "Trade reported" not in page and "trial arrangement" not in page
