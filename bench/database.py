@@ -139,11 +139,11 @@ def _wipe(app: Flask, url: str) -> None:
         db.engine.dispose()
 
 
-def fold_tally() -> None:
+def recount_tally() -> None:
     """What the daily run does to PostgreSQL's tally of applications by state
     (services/state_counts.py): the bulk load and earlier runs' actions left a row per
     statement and state."""
-    state_counts.fold()
+    state_counts.recount()
     db.session.commit()
 
 
@@ -165,7 +165,7 @@ def ensure_dataset(url: str, sizes: Sizes, seed: int, reuse: bool,
             upgrade()  # indexes added since the dataset was generated
             missing = short_of() if short_of else {}
             if not missing:
-                fold_tally()
+                recount_tally()
                 gather_statistics(db.engine)  # statistics for new indexes too
                 init_development_seal()
             db.engine.dispose()
@@ -181,7 +181,7 @@ def ensure_dataset(url: str, sizes: Sizes, seed: int, reuse: bool,
         upgrade()
         load_reference()
         counts = generate(db.engine, sizes, seed)
-        fold_tally()
+        recount_tally()
         init_development_seal()  # the seal the queue's worker seals the issued PDFs with
         missing = short_of() if short_of else {}
         db.engine.dispose()

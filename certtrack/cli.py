@@ -140,7 +140,8 @@ def gen_secret_key_command():
 def daily_command(today):
     """End or renew registrations as their renewal regime decides, lift ended suspensions, send
     renewal reminders and e-mails, warn before the holiday data runs out; on SQLite, refresh
-    the query planner's statistics, on PostgreSQL fold the tally of applications by state.
+    the query planner's statistics, on PostgreSQL count the tally of applications by state
+    again.
     Does nothing while another server runs it."""
     day = today.date() if today else local_today()
     outcome = run_daily_once(day, current_app.config)
@@ -165,10 +166,12 @@ def daily_command(today):
         click.echo(f"  WARNING: {report.calendar_warning}")
     if outcome.analyzed:
         click.echo("  SQLite query planner statistics refreshed (ANALYZE)")
-    if outcome.folded is not None:
-        before, after = outcome.folded
-        click.echo(f"  PostgreSQL tally of applications by state folded: {before} rows "
-                   f"into {after}")
+    if (tally := outcome.recounted) is not None:
+        click.echo(f"  PostgreSQL tally of applications by state recounted: {tally.rows_before} "
+                   f"rows into {tally.rows_after}")
+        if tally.corrected:
+            click.echo(f"  WARNING: the tally was off by {tally.corrected} applications (a "
+                       "change made with its triggers off, as by a restore?); it is exact again")
     if outcome.emails is not None:
         sent, failed = outcome.emails
         click.echo(f"  e-mails sent: {sent}, failed (retried next run): {failed}")

@@ -27,11 +27,11 @@ DAILY_LOCK_TTL = timedelta(hours=2)
 @dataclass
 class DailyOutcome:
     """A daily run: its report, whether ANALYZE ran, PostgreSQL's tally of applications by
-    state folded (rows before, after) or None, e-mails (sent, failed) or None, waiting."""
+    state recounted (or None), e-mails (sent, failed) or None, waiting."""
 
     report: DailyReport
     analyzed: bool
-    folded: tuple[int, int] | None
+    recounted: state_counts.Recount | None
     emails: tuple[int, int] | None
     waiting: int
 
@@ -47,9 +47,9 @@ def run_daily_once(today: date, config) -> DailyOutcome | None:
         report = run_daily(today)
         analyzed = refresh_planner_statistics()
         with transaction():
-            folded = state_counts.fold()
+            recounted = state_counts.recount()
         emails = send_waiting_emails(config) if config.get("MAIL_SERVER") else None
-        return DailyOutcome(report, analyzed, folded, emails, waiting_emails())
+        return DailyOutcome(report, analyzed, recounted, emails, waiting_emails())
     finally:
         release_lock(DAILY_LOCK, token)
 

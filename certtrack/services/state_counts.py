@@ -6,6 +6,8 @@ applications past their draft (`make bench`), so on PostgreSQL the counts come f
 its triggers keep (models/postgresql.py): the sum of a few rows per state.
 """
 
+from dataclasses import dataclass
+
 from sqlalchemy import bindparam, func, select, text
 
 from certtrack.domain.workflow import State
@@ -18,13 +20,29 @@ _TALLIED = text(f"SELECT coalesce(sum(applications), 0) FROM {STATE_COUNT_TABLE}
 _BY_STATE = text(f"SELECT state, sum(applications) FROM {STATE_COUNT_TABLE} "  # noqa: S608
                  "WHERE state IN :states GROUP BY state HAVING sum(applications) <> 0") \
     .bindparams(bindparam("states", expanding=True))
-# One row per state again: the deleted rows' sums, in one statement (rows a concurrent
-# writer adds meanwhile are not in its snapshot and stay as they are).
-_FOLD = text(f"WITH folded AS (DELETE FROM {STATE_COUNT_TABLE} "  # noqa: S608
-             "RETURNING state, applications) "
-             f"INSERT INTO {STATE_COUNT_TABLE} (state, applications) "
-             "SELECT state, sum(applications) FROM folded GROUP BY state "
-             "HAVING sum(applications) <> 0")
+# The tally counted again from the table, in one statement (one snapshot): the rows it deletes
+# and the counts it inserts are of the same moment, so a change made with the triggers off is
+# corrected, and rows a concurrent writer adds meanwhile (not in the snapshot, nor is their
+# change) stay as they are. Returns the rows before and after and how far the tally was off.
+_RECOUNT = text(f"WITH old AS (DELETE FROM {STATE_COUNT_TABLE} "  # noqa: S608
+                "RETURNING state, applications), "
+                f"fresh AS (INSERT INTO {STATE_COUNT_TABLE} (state, applications) "
+                "SELECT state, count(*) FROM application GROUP BY state "
+                "RETURNING state, applications) "
+                "SELECT (SELECT count(*) FROM old), (SELECT count(*) FROM fresh), "
+                "(SELECT coalesce(sum(abs(off)), 0) FROM (SELECT state, sum(change) AS off FROM "
+                "(SELECT state, applications AS change FROM fresh UNION ALL "
+                "SELECT state, -applications FROM old) AS changes GROUP BY state) AS states)")
+
+
+@dataclass(frozen=True)
+class Recount:
+    """The tally's rows before and after a recount, and by how many applications its counts
+    were off (0 unless a change was made with its triggers off)."""
+
+    rows_before: int
+    rows_after: int
+    corrected: int
 
 
 def _tallied() -> bool:
@@ -53,11 +71,10 @@ def by_state(states: list[str]) -> dict[str, int]:
                                    .group_by(Application.state)).all())
 
 
-def fold() -> tuple[int, int] | None:
-    """PostgreSQL: fold the tally's rows into one per state, in the caller's transaction;
-    return (rows before, rows after). None on SQLite, which keeps no tally."""
+def recount() -> Recount | None:
+    """PostgreSQL: count the tally again from the table, one row per state, in the caller's
+    transaction. None on SQLite, which keeps no tally."""
     if not _tallied():
         return None
-    before = db.session.scalar(text(f"SELECT count(*) FROM {STATE_COUNT_TABLE}"))  # noqa: S608
-    after = db.session.execute(_FOLD).rowcount
-    return before, after
+    before, after, off = db.session.execute(_RECOUNT).one()
+    return Recount(int(before), int(after), int(off))

@@ -291,7 +291,7 @@ def test_daily_warns_administrators_90_days_before_the_holiday_data_runs_out(reg
     assert len(notes) == 1 and "Holiday data for 2028 is not loaded yet" in notes[0]
 
 
-def test_on_postgresql_the_run_folds_the_tally_of_applications_by_state(registrar, runner):
+def test_on_postgresql_the_run_recounts_the_tally_of_applications_by_state(registrar, runner):
     """The tally's rows (one per state a statement changed) become one per state; the counts
     stay. SQLite keeps no tally and the run says nothing of it."""
     make_registration(registrar, date(2025, 3, 1))
@@ -299,6 +299,7 @@ def test_on_postgresql_the_run_folds_the_tally_of_applications_by_state(registra
     if db.engine.dialect.name != "postgresql":
         assert "tally" not in output
         return
-    assert "PostgreSQL tally of applications by state folded:" in output
+    assert "PostgreSQL tally of applications by state recounted:" in output
+    assert "WARNING: the tally was off" not in output
     rows = db.session.execute(text("SELECT state, applications FROM application_state_count"))
     assert dict(rows.all()) == {"registered": 1}
