@@ -4,9 +4,11 @@ mark is in them, translated, not fuzzy, with the same placeholders as the Englis
 import re
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
+from babel.dates import format_date
 from babel.messages.pofile import read_po
 
 from catalogs import TRANSLATIONS
@@ -73,3 +75,18 @@ def test_every_marked_message_of_the_sources_is_in_the_catalog(language, extract
     catalog = {(message.id if isinstance(message.id, str) else message.id[0], message.context)
                for message in _catalog(language) if message.id}
     assert sorted(extracted - catalog, key=str) == []
+
+
+# Placeholders that stand for a date in the messages (LocalDate, format_day).
+DATE_PLACEHOLDERS = ("date", "closes", "end", "to", "valid_to", "last")
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_a_sentence_ending_with_a_date_does_not_add_a_second_full_stop(language):
+    """A Russian or Kazakh date ends with a full stop of its own ("21 окт. 2026 г.",
+    "2026 ж. 21 қаз."): a translation ending with a date leaves the sentence's own out."""
+    assert format_date(date(2026, 10, 21), "medium", locale=language).endswith(".")
+    ending = re.compile(r"%\((" + "|".join(DATE_PLACEHOLDERS) + r")\)s\.$")
+    doubled = [message.id for message in _catalog(language)
+               if message.id and any(ending.search(form or "") for form in _forms(message.string))]
+    assert doubled == []

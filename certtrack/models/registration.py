@@ -86,7 +86,12 @@ class Notification(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     kind: Mapped[str] = mapped_column(String(32))
+    # As its recipient's language had it when it was made (the e-mail's and webhook's text).
     message: Mapped[str] = mapped_column(Text)
+    # The untranslated message and its arguments, so that the page shows it in the language
+    # its reader has now (services/notifications.message_of); None for a plain text.
+    message_id: Mapped[str | None] = mapped_column(Text)
+    message_args: Mapped[dict | None] = mapped_column(JSON)
     # Where the notification leads: an endpoint and its arguments, built into a URL by whoever
     # shows it (the page with url_for, the e-mail from PUBLIC_BASE_URL), never stored as one.
     endpoint: Mapped[str] = mapped_column(String(64), default="")

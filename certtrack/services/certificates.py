@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
@@ -251,7 +252,7 @@ def _issue_locked(actor, registration, replaces, reason: str, today: date, print
                  object_id=certificate.id, application_id=registration.application_id,
                  comment=reason, data={"number": number, "registration_id": registration.id,
                                        "replaces": context.get("replaces")})
-    notify(enterprise_users(registration.enterprise_id), "certificate_issued", _(
+    notify(enterprise_users(registration.enterprise_id), "certificate_issued", _l(
         "Certificate of export eligibility %(number)s is issued for China registration "
         "%(china)s.", number=number, china=registration.china_number),
         link("exporter.registrations"))
@@ -321,7 +322,7 @@ def revoke_certificate(actor, certificate: Certificate, reason: str) -> Certific
                      object_id=certificate.id, application_id=registration.application_id,
                      comment=reason.strip(), data={"number": certificate.number,
                                                    "registration_id": registration.id})
-        notify(enterprise_users(registration.enterprise_id), "certificate_revoked", _(
+        notify(enterprise_users(registration.enterprise_id), "certificate_revoked", _l(
             "Certificate of export eligibility %(number)s is revoked: %(reason)s",
             number=certificate.number, reason=reason.strip()), link("exporter.registrations"))
     db.session.expire(certificate)

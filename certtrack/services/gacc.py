@@ -25,6 +25,7 @@ from certtrack.services.inputs import (
     GaccReturnInput,
     RegistrationInput,
 )
+from certtrack.services.local_dates import LocalDate
 from certtrack.services.notifications import (
     enterprise_users,
     exporter_link,
@@ -334,5 +335,5 @@ def _save_registration(actor, application, renewed, values) -> Registration:
     notify(enterprise_users(application.enterprise_id), "registered", _l(
         "Application %(ref)s is registered in China under %(number)s, valid until %(to)s.",
         ref=application.reference, number=values["china_number"],
-        to=values["valid_to"].isoformat()), link("exporter.registrations"))
+        to=LocalDate(values["valid_to"])), link("exporter.registrations"))
     return registration

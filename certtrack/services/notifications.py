@@ -13,7 +13,7 @@ from certtrack.domain.workflow import Role
 from certtrack.extensions import db
 from certtrack.models import Notification, OutboxEmail, User
 from certtrack.models.base import utcnow
-from certtrack.services import webhooks
+from certtrack.services import stored_messages, webhooks
 from certtrack.services.transaction import transaction
 
 KINDS = codes(NotificationKind)
@@ -63,18 +63,22 @@ def notify(users, kind: str, message, target: Link | None = None,
     """Queue a notification (and its e-mail) for each active user, in the caller's transaction.
 
     `message` is best a lazy string (flask_babel.lazy_gettext): it is rendered in each
-    recipient's own language, not the actor's. `target` is where the notification leads. A
-    `dedupe_key` already used for a user skips that user, so that a job run twice notifies once.
+    recipient's own language, not the actor's, for the e-mail, and kept untranslated for the
+    page, which shows it in the language its reader has then (`message_of`). `target` is
+    where the notification leads. A `dedupe_key` already used for a user skips that user, so
+    that a job run twice notifies once.
     """
     created = []
     endpoint, args = target if target is not None else ("", {})
+    message_id, message_args = stored_messages.keep(message) or (None, None)
     for user in {u.id: u for u in users if u is not None and u.is_active}.values():
         if dedupe_key and db.session.scalar(select(Notification.id).where(
                 Notification.user_id == user.id, Notification.dedupe_key == dedupe_key)):
             continue
         with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
             text = str(message)
-        note = Notification(user_id=user.id, kind=kind, message=text, endpoint=endpoint,
+        note = Notification(user_id=user.id, kind=kind, message=text, message_id=message_id,
+                            message_args=message_args, endpoint=endpoint,
                             endpoint_args=dict(args), dedupe_key=dedupe_key)
         db.session.add(note)
         db.session.flush()
@@ -83,6 +87,18 @@ def notify(users, kind: str, message, target: Link | None = None,
         created.append(note)
     webhooks.queue_for(created)
     return created
+
+
+def message_of(note: Notification) -> str:
+    """The notification's text in the current language; as it was written when it was not
+    kept untranslated (a plain text, or made before notifications kept them)."""
+    if note.message_id is None:
+        return note.message
+    try:
+        return stored_messages.render(note.message_id, note.message_args or {})
+    except ValueError:
+        current_app.logger.warning("notification %s: kept message does not render", note.id)
+        return note.message
 
 
 def _email_body(message: str, target: Link | None) -> str:

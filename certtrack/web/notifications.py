@@ -12,8 +12,9 @@ bp = Blueprint("notifications", __name__)
 @bp.get("/notifications")
 def index():
     page = page_number()
-    return render_template("notifications/index.html",
-                           pagination=notifications.list_notifications(g.user, page))
+    pagination = notifications.list_notifications(g.user, page)
+    return render_template("notifications/index.html", pagination=pagination,
+                           texts={n.id: notifications.message_of(n) for n in pagination.items})
 
 
 @bp.post("/notifications/read")

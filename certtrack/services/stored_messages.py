@@ -1,0 +1,75 @@
+"""Messages kept untranslated, to be shown later in whichever language their reader has then.
+
+A message made with `lazy_gettext` ("Application %(ref)s was returned…", ref=…, date=LocalDate(…))
+is kept as its msgid and its arguments in JSON: text and numbers as they are, a `LocalDate` or
+`LocalMoment` as its ISO value, a lazy label ("on-site inspection") as a message of its own.
+`render` translates it again under the current locale. Anything else a message carries (a
+plural, a context, an object) does not keep: `keep` returns None and the caller stores the text.
+"""
+
+from datetime import date, datetime
+from typing import Any
+
+from flask_babel import gettext
+from flask_babel.speaklater import LazyString
+
+from certtrack.services.local_dates import LocalDate, LocalMoment
+
+
+class _NotKept(Exception):
+    pass
+
+
+def keep(message) -> tuple[str, dict] | None:
+    """(msgid, arguments in JSON) of a lazy_gettext message; None for anything else."""
+    try:
+        kept = _message(message)
+    except _NotKept:
+        return None
+    return kept["text"], kept["args"]
+
+
+def _message(message) -> dict:
+    if not (isinstance(message, LazyString) and message._func is gettext
+            and len(message._args) == 1 and isinstance(message._args[0], str)):
+        raise _NotKept
+    return {"text": message._args[0],
+            "args": {name: _value(value) for name, value in message._kwargs.items()}}
+
+
+def _value(value) -> Any:
+    if isinstance(value, LazyString):
+        return _message(value)
+    if isinstance(value, LocalMoment):
+        return {"moment": value.value.isoformat() if value.value else None}
+    if isinstance(value, LocalDate):
+        return {"date": value.value.isoformat() if value.value else None}
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    raise _NotKept
+
+
+def render(msgid: str, args: dict) -> str:
+    """The message in the current locale.
+
+    :raise ValueError: the arguments do not fit the message (or its translation).
+    """
+    try:
+        text = gettext(msgid, **{name: _revived(value) for name, value in args.items()})
+    except (KeyError, TypeError, ValueError) as error:
+        raise ValueError(f"the stored arguments do not fit {msgid!r}") from error
+    if not args and "%(" in text:  # gettext leaves a message without arguments as it is
+        raise ValueError(f"no stored arguments for {msgid!r}")
+    return text
+
+
+def _revived(value) -> Any:
+    if not isinstance(value, dict):
+        return value
+    if "text" in value:
+        return render(value["text"], value.get("args") or {})
+    if "moment" in value:
+        return LocalMoment(datetime.fromisoformat(value["moment"]) if value["moment"] else None)
+    if "date" in value:
+        return LocalDate(date.fromisoformat(value["date"]) if value["date"] else None)
+    raise ValueError("not a stored argument")

@@ -1,0 +1,34 @@
+"""services.stored_messages: a lazy message kept as JSON reads again in any language."""
+
+import json
+from datetime import UTC, date, datetime
+
+from flask_babel import force_locale, lazy_gettext, lazy_ngettext
+
+from certtrack.services import stored_messages
+from certtrack.services.local_dates import LocalDate, LocalMoment
+
+
+def test_a_message_with_a_date_a_moment_and_a_label_reads_in_each_language(ctx):
+    message = lazy_gettext("An inspection (%(mode)s) of application %(ref)s is scheduled for "
+                           "%(date)s.", mode=lazy_gettext("on-site inspection"), ref="A-000007",
+                           date=LocalDate(date(2030, 1, 15)))
+    msgid, args = stored_messages.keep(message)
+    args = json.loads(json.dumps(args))  # as the database gives it back
+    with force_locale("zh"):
+        assert stored_messages.render(msgid, args) == str(message)
+        assert "2030年1月15日" in str(message)
+    with force_locale("kk"):
+        assert "(көшпелі инспекция)" in stored_messages.render(msgid, args)
+    moment = lazy_gettext("Sealed by %(signer)s on %(time)s.", signer="KZ",
+                          time=LocalMoment(datetime(2030, 1, 15, 6, 0, tzinfo=UTC)))
+    msgid, args = stored_messages.keep(moment)
+    with force_locale("ru"):
+        assert stored_messages.render(msgid, json.loads(json.dumps(args))) == str(moment)
+
+
+def test_what_cannot_be_kept_is_not(ctx):
+    assert stored_messages.keep("already a text") is None
+    assert stored_messages.keep(lazy_ngettext("%(num)d day", "%(num)d days", 3)) is None
+    assert stored_messages.keep(lazy_gettext("Application %(ref)s was assigned to you.",
+                                             ref=object())) is None
