@@ -1,5 +1,6 @@
 """Every code of every enumeration has a label, and every label a translation in kk, ru and zh."""
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,22 @@ def test_every_label_is_translated(locale):
 def test_a_missing_label_stops_the_labels_from_loading():
     with pytest.raises(ValueError, match="missing \\['plan'\\]"):
         labels.labelled(v.HaccpStatus, {"none": "None", "certified": "Certified"})
+
+
+def _application_events() -> set[str]:
+    """The audit actions the code records with an application id, by name: each is a line of
+    that application's history."""
+    names = set()
+    for path in (Path(__file__).resolve().parent.parent / "certtrack").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "record_event"
+                    and any(k.arg == "application_id" for k in node.keywords)
+                    and len(node.args) > 1 and isinstance(node.args[1], ast.Constant)):
+                names.add(node.args[1].value)
+    return names
+
+
+def test_every_event_of_an_applications_history_has_a_label():
+    events = _application_events()
+    assert {"certificate_issued", "certificate_pdf_stored", "document_uploaded"} <= events
+    assert sorted(events - set(labels.ACTIONS)) == []

@@ -124,12 +124,17 @@ ACTIONS = {
     "expire": _l("Expire registration"),
     "certificate_issued": _l("Certificate issued"),
     "certificate_revoked": _l("Certificate revoked"),
+    "certificate_pdf_stored": _l("Certificate sealed and stored"),
     "dossier_generated": _l("Recommendation dossier generated"),
     "token_created": _l("API token created"),
     "token_revoked": _l("API token revoked"),
     "webhook_registered": _l("Webhook registered"),
     "webhook_disabled": _l("Webhook disabled"),
 }
+# The names a registered enterprise or establishment asks to change (services.name_changes).
+NAME_FIELDS = {"name_en": _l("Legal name in English"), "name_kk": _l("Legal name in Kazakh"),
+               "name_ru": _l("Legal name in Russian"), "name_zh": _l("Legal name in Chinese"),
+               "name": _l("Name in Kazakh")}
 KINDS = labelled(ApplicationKind, {"new": _l("New registration"), "renewal": _l("Renewal"),
                                    "change": pgettext("kind of application", "Change")})
 LEGAL_FORMS = labelled(LegalForm, {

@@ -3,8 +3,8 @@
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms import BooleanField, HiddenField, TextAreaField
+from wtforms.validators import DataRequired, Length
 
 from certtrack.domain.workflow import Role
 from certtrack.services import (
@@ -107,27 +107,49 @@ register_actions(bp, REGISTRATION, rule="/registrations/<id:registration_id>",
                  page=pages.REGISTRATION, shared="change_registration")
 
 
-class NameDecisionForm(BaseForm):
-    """Approve or refuse a new registered name; a refusal says why."""
+class ApproveNameForm(BaseForm):
+    """Approve a new registered name (the version the registrar saw)."""
 
     version = HiddenField()
-    reason = TextAreaField(_l("Reason (required to refuse)"),
-                           validators=[Optional(), Length(max=2000)])
+
+
+class RefuseNameForm(ApproveNameForm):
+    """Refuse a new registered name: why, and a box to tick (the request is closed for good)."""
+
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+    confirm = BooleanField(_l("I understand that the request is closed: the registered name "
+                              "stays, and the exporter is told why."),
+                           validators=[DataRequired()])
+
+
+DECISION_FORMS = {"approve": ApproveNameForm, "refuse": RefuseNameForm}
+
+
+def _name_changes_page(failed: tuple[int, str, BaseForm] | None = None):
+    """The waiting requests, each with its own pair of forms (their fields named per request);
+    a decision that failed shows again with what was typed and why."""
+    requests = name_changes.pending_requests()
+    forms = {r.id: {decision: form(prefix=f"request-{r.id}")
+                    for decision, form in DECISION_FORMS.items()} for r in requests}
+    if failed is not None and failed[0] in forms:
+        forms[failed[0]][failed[1]] = failed[2]
+    return render_template("registrar/name_changes.html", requests=requests, forms=forms,
+                           failed_id=failed[0] if failed else None)
 
 
 @bp.get("/name-changes")
 def name_changes_list():
     """New names of registered enterprises and establishments waiting for a decision."""
-    return render_template("registrar/name_changes.html", form=NameDecisionForm(),
-                           requests=name_changes.pending_requests())
+    return _name_changes_page()
 
 
 @bp.post("/name-changes/<id:request_id>/<any(approve, refuse):decision>")
 def decide_name_change(request_id: int, decision: str):
-    form = NameDecisionForm(request.form)
+    form = DECISION_FORMS[decision](request.form, prefix=f"request-{request_id}")
     if form.validate():
         try:
-            name_changes.decide(g.user, request_id, decision == "approve", form.reason.data,
+            name_changes.decide(g.user, request_id, decision == "approve",
+                                form.reason.data if decision == "refuse" else "",
                                 form.version.data)
         except ValidationFailed as error:
             form.add_errors(error.errors)
@@ -135,5 +157,4 @@ def decide_name_change(request_id: int, decision: str):
             flash(_("The new name was approved.") if decision == "approve" else
                   _("The new name was refused."), "success")
             return redirect(url_for(".name_changes_list"))
-    return render_template("registrar/name_changes.html", form=form, failed_id=request_id,
-                           requests=name_changes.pending_requests()), 422
+    return _name_changes_page((request_id, decision, form)), 422

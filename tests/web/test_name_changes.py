@@ -20,7 +20,7 @@ from factories import (
     make_registration,
     make_user,
 )
-from forms import login, post
+from forms import csrf_token, login, post
 
 NEW_NAME = "Golden Steppe Holdings LLP"
 
@@ -76,8 +76,10 @@ def test_the_registrar_approves_and_the_new_name_shows_everywhere(registered, cl
     login(client, registrar.email)
     listing = client.get("/registrar/name-changes").get_data(as_text=True)
     assert NEW_NAME in listing and registration.enterprise.bin in listing
+    prefix = f"request-{request.id}-"  # each request's forms name their fields
     response = post(client, f"/registrar/name-changes/{request.id}/approve",
-                    {"version": str(request.version)})
+                    {prefix + "version": str(request.version),
+                     prefix + "csrf_token": csrf_token(client, "/registrar/name-changes")})
     assert response.status_code == 302
     db.session.expire_all()
     assert registration.enterprise.name_en == NEW_NAME
@@ -88,7 +90,8 @@ def test_the_registrar_approves_and_the_new_name_shows_everywhere(registered, cl
     assert "name_change_approved" in db.session.scalars(select(AuditEvent.action)).all()
 
 
-def test_a_refusal_needs_a_reason_and_keeps_the_registered_name(registered, client):
+def test_a_refusal_needs_a_reason_and_a_ticked_box_and_keeps_the_registered_name(registered,
+                                                                                 client):
     registrar, exporter, registration = registered
     establishment = registration.establishment
     enterprises.update_establishment(exporter, establishment, EstablishmentInput.from_mapping(
@@ -96,12 +99,25 @@ def test_a_refusal_needs_a_reason_and_keeps_the_registered_name(registered, clie
     request = db.session.scalar(select(NameChangeRequest))
     assert request.establishment_id == establishment.id
     login(client, registrar.email)
-    url = f"/registrar/name-changes/{request.id}/refuse"
-    response = post(client, url, {"version": str(request.version)})
+    listing = client.get("/registrar/name-changes").get_data(as_text=True)
+    assert "Name in Kazakh" in listing and "<code>name</code>" not in listing
+    assert f'name="request-{request.id}-confirm"' in listing
+    url, prefix = f"/registrar/name-changes/{request.id}/refuse", f"request-{request.id}-"
+    token = {prefix + "csrf_token": csrf_token(client, "/registrar/name-changes")}
+    response = post(client, url, {**token, prefix + "version": str(request.version),
+                                  prefix + "reason": "GACC has not been told of the new name"})
+    page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Give the reason for the refusal." in response.get_data(as_text=True)
-    response = post(client, url, {"version": str(request.version),
-                                  "reason": "GACC has not been told of the new name"})
+    assert f'id="{prefix}confirm-error"' in page and f'id="{prefix}reason-error"' not in page
+    assert "GACC has not been told of the new name</textarea>" in page  # kept as typed
+    response = post(client, url, {**token, prefix + "version": str(request.version),
+                                  prefix + "confirm": "y"})
+    assert response.status_code == 422
+    db.session.expire_all()
+    assert request.status == "pending"
+    response = post(client, url, {**token, prefix + "version": str(request.version),
+                                  prefix + "confirm": "y",
+                                  prefix + "reason": "GACC has not been told of the new name"})
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Establishment, establishment.id).name == ESTABLISHMENT["name"]
