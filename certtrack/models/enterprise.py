@@ -73,4 +73,8 @@ class Establishment(db.Model):
     name_kk = synonym("name")
     address_kk = synonym("address")
 
+    def name_in(self, locale: str) -> str:
+        """The name in `locale`; without one there, in English, else in Kazakh."""
+        return getattr(self, f"name_{locale}", None) or self.name_en or self.name
+
     __mapper_args__ = {"version_id_col": version}

@@ -40,12 +40,15 @@ class Names(NamedTuple):
     zh: str | None
 
     def name_in(self, locale: str) -> str:
-        """The name in `locale`, falling back to English when that translation is empty."""
+        """The name in `locale`, falling back to English when that translation is empty (and
+        to Kazakh, an establishment's one required language, without English)."""
         index = _LANGUAGES.get(locale)
-        return (self[index] if index is not None else None) or self.en
+        return (self[index] if index is not None else None) or self.en or self.kk
 
 
 def _names(model) -> tuple:
+    if model is Establishment:  # its Kazakh name is `name`
+        return model.name_en, model.name, model.name_ru, model.name_zh
     return model.name_en, model.name_kk, model.name_ru, model.name_zh
 
 
@@ -70,7 +73,7 @@ class ApplicationRow:
     stage_deadline: date | None
     enterprise: Names
     bin: str
-    establishment: str
+    establishment: Names
     region: Names
     category: Names
     assignee: str | None
@@ -90,7 +93,7 @@ def _application_statement():
     return (
         select(Application.id, Application.kind, Application.state,
                Application.state_changed_at, Application.stage_deadline,
-               *_names(Enterprise), Enterprise.bin, Establishment.name, *_names(Region),
+               *_names(Enterprise), Enterprise.bin, *_names(Establishment), *_names(Region),
                *_names(GaccCategory), assignee.full_name, batch.id, batch.reference)
         .join(Enterprise, Enterprise.id == Application.enterprise_id)
         .join(Establishment, Establishment.id == Application.establishment_id)
@@ -110,8 +113,9 @@ def application_rows(ids: list[int], *, products: bool = False) -> list[Applicat
     rows = {}
     for values in db.session.execute(_application_statement(), {"ids": ids}):
         rows[values[0]] = ApplicationRow(
-            *values[:5], Names(*values[5:9]), values[9], values[10], Names(*values[11:15]),
-            Names(*values[15:19]), *values[19:22], products=lines.get(values[0], ()))
+            *values[:5], Names(*values[5:9]), values[9], Names(*values[10:14]),
+            Names(*values[14:18]), Names(*values[18:22]), *values[22:25],
+            products=lines.get(values[0], ()))
     return [rows[id_] for id_ in ids if id_ in rows]
 
 
@@ -139,7 +143,7 @@ class RegisterRow:
     application_id: int
     enterprise: Names
     bin: str
-    establishment: str
+    establishment: Names
     region_code: str
     region: Names
     gacc_category_code: str
@@ -155,7 +159,7 @@ class RegisterRow:
 def _register_statement():
     return (
         select(Registration.id, Registration.application_id, *_names(Enterprise),
-               Enterprise.bin, Establishment.name, Establishment.region_code, *_names(Region),
+               Enterprise.bin, *_names(Establishment), Establishment.region_code, *_names(Region),
                Registration.gacc_category_code, *_names(GaccCategory),
                Registration.china_number, Registration.valid_from, Registration.valid_to,
                Registration.status)
@@ -174,7 +178,7 @@ def register_rows(ids: list[int]) -> list[RegisterRow]:
     found = list(db.session.execute(_register_statement(), {"ids": ids}))
     lines = _product_lines([values[1] for values in found])
     rows = {values[0]: RegisterRow(
-        values[0], values[1], Names(*values[2:6]), values[6], values[7], values[8],
-        Names(*values[9:13]), values[13], Names(*values[14:18]), *values[18:22],
+        values[0], values[1], Names(*values[2:6]), values[6], Names(*values[7:11]), values[11],
+        Names(*values[12:16]), values[16], Names(*values[17:21]), *values[21:25],
         products=lines.get(values[1], ())) for values in found}
     return [rows[id_] for id_ in ids if id_ in rows]

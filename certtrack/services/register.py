@@ -279,7 +279,7 @@ def register_csv(search: str = "", category: str | None = None, region: str | No
                                          **_narrower(status, product))):
         establishment = row.establishment
         writer.writerow([_cell(value) for value in (
-            row.enterprise.name_in(locale), row.enterprise.bin, establishment.name,
+            row.enterprise.name_in(locale), row.enterprise.bin, establishment.name_in(locale),
             establishment.region.name_in(locale), row.gacc_category.name_in(locale),
             row.china_number, row.valid_from.isoformat(), row.valid_to.isoformat(),
             (status_labels or {}).get(row.status, row.status))])

@@ -123,7 +123,7 @@ def consignment_form(consignment, formdata) -> ConsignmentForm:
                                          consignment.registration.china_number)]
     else:
         form.registration_id.choices = [(0, str(CHOOSE))] + [
-            (r.id, f"{r.china_number} — {r.establishment.name} — "
+            (r.id, f"{r.china_number} — {r.establishment.name_in(_locale())} — "
                    f"{r.gacc_category.name_in(_locale())}")
             for r in drafts.usable_registrations(g.user)]
     form.conveyance.choices = labels.choices(clabels.CONVEYANCES, str(CHOOSE))

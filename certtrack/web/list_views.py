@@ -102,7 +102,8 @@ def application_views(rows: list[ApplicationRow], endpoint: str) -> list[Applica
         id=row.id, reference=row.reference, url=link(row.id), kind=row.kind,
         kind_label=page.label(labels.KINDS, row.kind),
         enterprise=row.enterprise.name_in(language), bin=row.bin,
-        establishment=row.establishment, region=row.region.name_in(language),
+        establishment=row.establishment.name_in(language),
+        region=row.region.name_in(language),
         category=row.category.name_in(language), state=row.state,
         state_label=page.label(labels.STATES, row.state),
         deadline=page.date(row.stage_deadline),
@@ -137,7 +138,8 @@ def register_views(rows: list[RegisterRow]) -> list[RegisterView]:
     language = page.language
     return [RegisterView(
         enterprise=row.enterprise.name_in(language), bin=row.bin,
-        establishment=row.establishment, region=row.region.name_in(language),
+        establishment=row.establishment.name_in(language),
+        region=row.region.name_in(language),
         category=row.category.name_in(language),
         products=tuple((line.hs_code, line.name_in(language)) for line in row.products),
         china_number=row.china_number,
