@@ -47,6 +47,7 @@ def test_admin_lists_and_filters_limits(admin, client):
     assert DON in page.get_data(as_text=True) and "GB 2761" in page.get_data(as_text=True)
     beef = client.get("/admin/limits/?product=beef_chilled").get_data(as_text=True)
     assert "clenbuterol" in beef and DON not in beef
+    assert '<span title="beef_chilled">Beef, chilled</span>' in beef  # a name, not a code
 
 
 def test_edited_limit_is_used_by_the_next_evaluation(admin, client):
