@@ -3,7 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from flask_babel import get_locale, ngettext
+from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -162,6 +162,22 @@ def describe_result(row: LabResult) -> str:
     return row.reason
 
 
+# A positive conclusion without a text of its own: stored as this English sentence, its message,
+# and shown in each reader's language (`conclusion_in`).
+STANDARD_POSITIVE = _l("No open critical or major finding; every required laboratory result is "
+                       "valid and compliant.")
+STANDARD_POSITIVE_TEXT = STANDARD_POSITIVE._args[0]
+
+
+def conclusion_in(stored: str | None, locale: str) -> str:
+    """An application's conclusion as a reader of `locale` reads it: the standard sentence in
+    that language, a text the inspector wrote as written."""
+    if stored == STANDARD_POSITIVE_TEXT:
+        with force_locale(locale):
+            return str(STANDARD_POSITIVE)
+    return stored or ""
+
+
 def conclude_positive(actor: User, application: Application, text: str = "") -> None:
     """Conclude positively (inspected → conclusion_positive) when nothing blocks it.
 
@@ -177,8 +193,7 @@ def conclude_positive(actor: User, application: Application, text: str = "") -> 
     if not check.allows_positive:
         raise ValidationFailed({"": check.messages},
                                _("A positive conclusion is not possible yet."))
-    text = text.strip() or _("No open critical or major finding; every required laboratory "
-                             "result is valid and compliant.")
+    text = text.strip() or STANDARD_POSITIVE_TEXT
     _conclude(actor, application, Action.conclude_positive, text, comment="")
 
 

@@ -15,6 +15,7 @@ from certtrack.domain.workflow import Role
 from certtrack.extensions import db
 from certtrack.models import AuditEvent, LabResult
 from certtrack.services.applications import latest_documents, timeline
+from certtrack.services.conclusions import STANDARD_POSITIVE_TEXT, conclusion_in
 from certtrack.services.inspections import current_inspection, findings_of
 from certtrack.services.laboratory import plain
 from certtrack.services.officials import official_profile, signer
@@ -284,8 +285,16 @@ def enterprise_context(application) -> dict:
                           for name, question in QUESTIONS],
         "inspection": _inspection(application), "lab_results": _lab_results(application),
         "documents": _documents(application), "timeline": _timeline(application),
-        "conclusion": application.conclusion or "",
+        "conclusion": _conclusion(application.conclusion),
     }
+
+
+def _conclusion(stored: str | None) -> str:
+    """The inspection's conclusion as the dossier prints it: the standard sentence in English
+    and Chinese, a text the inspector wrote as written."""
+    if stored == STANDARD_POSITIVE_TEXT:
+        return f"{conclusion_in(stored, 'en')} · {conclusion_in(stored, 'zh')}"
+    return stored or ""
 
 
 def issuing_committee(applications: list) -> str | None:

@@ -156,7 +156,7 @@ def _template_helpers(app) -> None:
     app.jinja_env.globals.update(
         labels=labels, consignment_labels=consignment_labels, label=templating.label,
         Role=Role, localized=templating.localized,
-        localized_source=templating.localized_source,
+        localized_source=templating.localized_source, conclusion=templating.conclusion,
         state_badge=templating.state_badge,
         csrf_token=csrf_token,
         is_overdue=templating.is_overdue, holiday_data_missing=templating.holiday_data_missing,

@@ -19,6 +19,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from certtrack.services.applications import local_today
+from certtrack.services.conclusions import conclusion_in
 from certtrack.services.local_dates import DATE_FORMAT, TIME_FORMAT
 from certtrack.services.reference import working_calendar
 from certtrack.services.sources import source_in
@@ -140,6 +141,12 @@ def localized(context: Context, obj, text: str = "name") -> str:
     """A reference row's or enterprise's name in the page's language; `text` names another
     text a row carries per language ("parameter" of a limit or result, "matrix" of a limit)."""
     return getattr(obj, f"{text}_in")(_language(context)) if obj is not None else ""
+
+
+@pass_context
+def conclusion(context: Context, stored: str | None) -> str:
+    """An application's conclusion in the page's language (the standard sentence translated)."""
+    return conclusion_in(stored, _language(context))
 
 
 @pass_context

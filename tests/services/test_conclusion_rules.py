@@ -4,11 +4,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from certtrack.extensions import db
 from certtrack.models import Application, AuditEvent, Finding, Inspection, LabLimit, Notification
-from certtrack.services import conclusions, laboratory
+from certtrack.services import conclusions, dossier_context, laboratory
 from certtrack.services.applications import local_today
 from certtrack.services.errors import ValidationFailed
 from certtrack.services.inputs import LabResultInput, SampleInput
@@ -87,6 +88,25 @@ def test_positive_conclusion_with_valid_compliant_results_and_no_blocking_findin
     kinds = db.session.scalars(select(Notification.kind).where(
         Notification.user_id == exporter.id)).all()
     assert "conclusion" in kinds
+
+
+def test_the_standard_sentence_is_kept_untranslated_and_read_in_each_language(wheat):
+    """An inspector working in Kazakh concludes without a text of their own: a registrar in
+    Chinese reads the sentence in Chinese, the dossier prints it in English and Chinese."""
+    _exporter, inspector, application = wheat
+    application = lab_round(inspector, application, WHEAT_REQUIRED)
+    with force_locale("kk"):
+        conclusions.conclude_positive(inspector, application, "  ")
+    db.session.expire_all()
+    stored = db.session.get(Application, application.id).conclusion
+    assert stored == conclusions.STANDARD_POSITIVE_TEXT
+    assert conclusions.conclusion_in(stored, "zh") == \
+        "无未关闭的严重或主要不符合项；所有必需的实验室检测结果均在有效期内并合格。"
+    assert conclusions.conclusion_in(stored, "kk").startswith("Жойылмаған сыни")
+    dossier = dossier_context.enterprise_context(db.session.get(Application, application.id))
+    assert dossier["conclusion"] == (f"{stored} · "
+                                     f"{conclusions.conclusion_in(stored, 'zh')}")
+    assert conclusions.conclusion_in("Seen on site by me.", "zh") == "Seen on site by me."
 
 
 def test_result_past_its_validity_does_not_count(wheat):
