@@ -126,13 +126,12 @@ DECISION_FORMS = {"approve": ApproveNameForm, "refuse": RefuseNameForm}
 
 
 def _name_changes_page(failed: tuple[int, str, BaseForm] | None = None):
-    """The waiting requests, each with its own pair of forms (their fields named per request);
-    a decision that failed shows again with what was typed and why."""
+    """The waiting requests, each with its own pair of forms (BaseForm gives each field an id
+    of its own on the page); a decision that failed shows again with what was typed and why."""
     requests = name_changes.pending_requests()
-    forms = {r.id: {decision: form(prefix=f"request-{r.id}")
+    forms = {r.id: {decision: (failed[2] if failed and failed[:2] == (r.id, decision)
+                               else form())
                     for decision, form in DECISION_FORMS.items()} for r in requests}
-    if failed is not None and failed[0] in forms:
-        forms[failed[0]][failed[1]] = failed[2]
     return render_template("registrar/name_changes.html", requests=requests, forms=forms,
                            failed_id=failed[0] if failed else None)
 
@@ -145,7 +144,7 @@ def name_changes_list():
 
 @bp.post("/name-changes/<id:request_id>/<any(approve, refuse):decision>")
 def decide_name_change(request_id: int, decision: str):
-    form = DECISION_FORMS[decision](request.form, prefix=f"request-{request_id}")
+    form = DECISION_FORMS[decision](request.form)
     if form.validate():
         try:
             name_changes.decide(g.user, request_id, decision == "approve",
