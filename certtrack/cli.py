@@ -2,6 +2,7 @@
 
 import json
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -12,7 +13,15 @@ from flask_migrate import upgrade
 from certtrack.demo import seed as demo
 from certtrack.demo.documents import write_demo_documents
 from certtrack.domain.workflow import Role
-from certtrack.services import accounts, anchors, audit, reference, seal, two_factor
+from certtrack.services import (
+    accounts,
+    anchors,
+    audit,
+    reference,
+    seal,
+    storage_sweep,
+    two_factor,
+)
 from certtrack.services.applications import local_today
 from certtrack.services.errors import ValidationFailed
 from certtrack.services.permissions import SYSTEM
@@ -209,11 +218,36 @@ def demo_documents_command(outdir):
         click.echo(f"{path} ({pages} page{'' if pages == 1 else 's'})")
 
 
+@click.command("sweep-storage")
+@click.option("--older-than", "hours", type=click.IntRange(min=1), default=24, show_default=True,
+              help="Leave alone objects written less than this many hours ago.")
+@click.option("--delete", is_flag=True, help="Remove them (without it, only list and count).")
+@with_appcontext
+def sweep_storage_command(hours, delete):
+    """Find the stored files that no document, consignment document or issued PDF names (left by
+    a request that failed after storing its upload, or by a crash mid-upload) and, with
+    --delete, remove those older than --older-than hours."""
+    def progress(checked: int) -> None:
+        click.echo(f"  {checked:,} objects checked…", err=True)
+
+    report = storage_sweep.sweep(delete=delete, grace=timedelta(hours=hours), progress=progress)
+    click.echo(f"Objects checked: {report.checked:,}")
+    click.echo(f"Named by no row: {report.unreferenced:,} ({report.unreferenced_bytes:,} bytes), "
+               f"of which {report.recent:,} written in the last {hours} hours (left alone)")
+    for key in report.examples:
+        click.echo(f"  e.g. {key}")
+    click.echo(f"Leftover files of unfinished writes: {report.leftovers:,}")
+    if delete:
+        click.echo(f"Removed: {report.deleted:,} objects and {report.leftovers:,} leftover files")
+    elif report.unreferenced - report.recent or report.leftovers:
+        click.echo("Nothing removed; run again with --delete to remove them.")
+
+
 def init_app(app) -> None:
     """Register the commands on the application."""
     for command in (init_db_command, load_reference_command, create_user_command,
                     seed_demo_command, verify_audit_command, gen_secret_key_command,
                     daily_command, demo_documents_command, init_seal_command,
-                    totp_code_command, export_audit_anchors_command,
+                    totp_code_command, export_audit_anchors_command, sweep_storage_command,
                     worker.worker_command):
         app.cli.add_command(command)
