@@ -24,7 +24,7 @@ from certtrack.services import (
 )
 from certtrack.services.calendar_warning import warn_before_holiday_data_ends
 from certtrack.services.errors import Conflict
-from certtrack.services.local_dates import LocalDate
+from certtrack.services.local_dates import LocalDate, LocalName
 from certtrack.services.notifications import enterprise_users, link, notify, send_outbox
 from certtrack.services.permissions import SYSTEM
 from certtrack.services.seal import SealUnavailable
@@ -150,7 +150,8 @@ def send_renewal_reminders(today: date, report: DailyReport) -> None:
         message = _l("Apply to renew China registration %(number)s (%(establishment)s): the "
                     "renewal window is open from %(opens)s to %(closes)s; the registration "
                     "expires on %(valid_to)s.", number=registration.china_number,
-                    establishment=registration.establishment.name, opens=LocalDate(opens),
+                    establishment=LocalName.of(registration.establishment),
+                    opens=LocalDate(opens),
                     closes=LocalDate(closes), valid_to=LocalDate(registration.valid_to))
         with transaction():
             sent = notify(enterprise_users(registration.enterprise_id), "renewal_window",

@@ -48,6 +48,26 @@ class LocalDate:
         return format_day(self.value)
 
 
+class LocalName:
+    """A name kept in every language it has (an enterprise's, an establishment's), that writes
+    itself in the locale current when the message is rendered (English, then Kazakh, when it
+    has none there)."""
+
+    __slots__ = ("names",)
+
+    def __init__(self, names: dict[str, str]):
+        self.names = {language: text for language, text in names.items() if text}
+
+    @classmethod
+    def of(cls, row) -> "LocalName":
+        """The names of a row that has `name_in` (each of the four languages)."""
+        return cls({language: row.name_in(language) for language in ("en", "kk", "ru", "zh")})
+
+    def __str__(self) -> str:
+        names = self.names
+        return names.get(str(get_locale())) or names.get("en") or names.get("kk") or ""
+
+
 class LocalMoment(LocalDate):
     """A moment that writes itself in the locale and time zone current when rendered."""
 

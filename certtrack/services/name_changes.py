@@ -17,6 +17,7 @@ from certtrack.models import Enterprise, Establishment, NameChangeRequest, Regis
 from certtrack.models.base import utcnow
 from certtrack.services.audit import record_event
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
+from certtrack.services.local_dates import LocalName
 from certtrack.services.notifications import enterprise_users, link, notify
 from certtrack.services.permissions import require_registrar
 from certtrack.services.transaction import stale_message, transaction
@@ -59,7 +60,7 @@ def hold_back(actor: User, enterprise: Enterprise, establishment: Establishment 
                                              "registered": registered})
     registrars = db.session.scalars(select(User).where(User.role == Role.registrar))
     notify(registrars, "name_change_requested",
-           _l("%(name)s asks to change a registered name.", name=enterprise.name_en),
+           _l("%(name)s asks to change a registered name.", name=LocalName.of(enterprise)),
            link("registrar.name_changes_list"))
     return request
 

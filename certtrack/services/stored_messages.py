@@ -2,9 +2,10 @@
 
 A message made with `lazy_gettext` ("Application %(ref)s was returned…", ref=…, date=LocalDate(…))
 is kept as its msgid and its arguments in JSON: text and numbers as they are, a `LocalDate` or
-`LocalMoment` as its ISO value, a lazy label ("on-site inspection") as a message of its own.
-`render` translates it again under the current locale. Anything else a message carries (a
-plural, a context, an object) does not keep: `keep` returns None and the caller stores the text.
+`LocalMoment` as its ISO value, a `LocalName` as its names in each language, a lazy label
+("on-site inspection") as a message of its own. `render` translates it again under the current
+locale. Anything else a message carries (a plural, a context, an object) does not keep: `keep`
+returns None and the caller stores the text.
 """
 
 from datetime import date, datetime
@@ -13,7 +14,7 @@ from typing import Any
 from flask_babel import gettext
 from flask_babel.speaklater import LazyString
 
-from certtrack.services.local_dates import LocalDate, LocalMoment
+from certtrack.services.local_dates import LocalDate, LocalMoment, LocalName
 
 
 class _NotKept(Exception):
@@ -44,6 +45,8 @@ def _value(value) -> Any:
         return {"moment": value.value.isoformat() if value.value else None}
     if isinstance(value, LocalDate):
         return {"date": value.value.isoformat() if value.value else None}
+    if isinstance(value, LocalName):
+        return {"names": dict(value.names)}
     if value is None or isinstance(value, (str, int, float)):
         return value
     raise _NotKept
@@ -72,4 +75,6 @@ def _revived(value) -> Any:
         return LocalMoment(datetime.fromisoformat(value["moment"]) if value["moment"] else None)
     if "date" in value:
         return LocalDate(date.fromisoformat(value["date"]) if value["date"] else None)
+    if "names" in value:
+        return LocalName(value["names"])
     raise ValueError("not a stored argument")

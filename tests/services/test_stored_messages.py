@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from flask_babel import force_locale, lazy_gettext, lazy_ngettext
 
 from certtrack.services import stored_messages
-from certtrack.services.local_dates import LocalDate, LocalMoment
+from certtrack.services.local_dates import LocalDate, LocalMoment, LocalName
 
 
 def test_a_message_with_a_date_a_moment_and_a_label_reads_in_each_language(ctx):
@@ -32,3 +32,17 @@ def test_what_cannot_be_kept_is_not(ctx):
     assert stored_messages.keep(lazy_ngettext("%(num)d day", "%(num)d days", 3)) is None
     assert stored_messages.keep(lazy_gettext("Application %(ref)s was assigned to you.",
                                              ref=object())) is None
+
+
+def test_a_name_reads_in_the_readers_language_english_where_it_has_none(ctx):
+    name = LocalName({"en": "Golden Steppe LLP", "kk": "Алтын Дала ЖШС", "ru": "",
+                      "zh": "金色草原有限责任公司"})
+    message = lazy_gettext("%(name)s asks to change a registered name.", name=name)
+    msgid, args = stored_messages.keep(message)
+    args = json.loads(json.dumps(args))
+    with force_locale("zh"):
+        assert stored_messages.render(msgid, args).startswith("金色草原有限责任公司")
+    with force_locale("kk"):
+        assert stored_messages.render(msgid, args).startswith("Алтын Дала ЖШС")
+    with force_locale("ru"):
+        assert stored_messages.render(msgid, args).startswith("Golden Steppe LLP")
