@@ -18,7 +18,7 @@ from certtrack.models import Certificate
 from certtrack.models.base import utcnow
 from certtrack.pdf import render_certificate
 from certtrack.services.audit import record_event
-from certtrack.services.issued_files import keep_pdf
+from certtrack.services.issued_files import discard_pdf, keep_pdf
 from certtrack.services.permissions import SYSTEM
 from certtrack.services.seal import issue_sealed
 from certtrack.services.transaction import transaction
@@ -62,6 +62,7 @@ def render_pending_certificate(certificate_id: int) -> bool:
         with transaction():
             _attach(certificate_id, application_id, context["number"], pdf, rendered)
     except _AlreadyAttached:
+        discard_pdf(pdf)  # rendered twice at once: the other job's PDF stands
         return False
     return True
 

@@ -15,7 +15,7 @@ from typing import BinaryIO
 from flask import current_app
 
 from certtrack.models import StoredPdf
-from certtrack.services import storage
+from certtrack.services import storage, storage_sweep
 
 
 def keep_pdf(kind: str, rendered) -> StoredPdf:
@@ -28,6 +28,18 @@ def keep_pdf(kind: str, rendered) -> StoredPdf:
     key = storage.keep_bytes(rendered.content, rendered.sha256)
     return StoredPdf(kind=kind, sha256=rendered.sha256, size=len(rendered.content),
                      pages=rendered.pages, storage_key=key)
+
+
+def discard_pdf(pdf: StoredPdf) -> None:
+    """Take a PDF whose row was not written (another job attached its certificate's PDF
+    first); remove its bytes from the storage unless a row names them. A storage that does not
+    answer leaves them for `flask sweep-storage`."""
+    if pdf.storage_key is None or storage_sweep.named([pdf.sha256]):
+        return
+    try:
+        storage.backend().delete(pdf.storage_key)
+    except Exception:  # noqa: BLE001 - an orphan at worst, which the sweep removes
+        current_app.logger.warning("could not remove the unused PDF %s", pdf.storage_key)
 
 
 def open_pdf(pdf: StoredPdf) -> BinaryIO:

@@ -147,7 +147,7 @@ class SweepReport:
     examples: list[str] = field(default_factory=list)
 
 
-def _named(sha256s: list[str]) -> set[str]:
+def named(sha256s: list[str]) -> set[str]:
     """Which of these SHA-256 a row names."""
     return set(db.session.scalars(union(*(
         select(column).where(column.in_(sha256s))
@@ -167,10 +167,10 @@ def sweep(delete: bool = False, grace: timedelta = GRACE,
     after each page."""
     store, cutoff, report = listing(), utcnow() - grace, SweepReport()
     for page in _pages(store.objects()):
-        named = _named([item.sha256 for item in page])
+        in_use = named([item.sha256 for item in page])
         db.session.rollback()  # no transaction held open while the storage is listed
         for item in page:
-            if item.sha256 not in named:
+            if item.sha256 not in in_use:
                 _unreferenced(store, item, cutoff, delete, report)
         report.checked += len(page)
         if progress is not None:
@@ -197,6 +197,6 @@ def _unreferenced(store, item: StoredObject, cutoff: datetime, delete: bool,
 
 def _still_unnamed(sha256: str) -> bool:
     """Asked again just before removing: a row committed since the page was looked up."""
-    named = _named([sha256])
+    in_use = named([sha256])
     db.session.rollback()
-    return not named
+    return not in_use

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from certtrack.extensions import db
 from certtrack.models import AuditEvent, Certificate, JobFailure, StoredPdf, VerificationLog
-from certtrack.services import certificate_pdf, queue
+from certtrack.services import certificate_pdf, queue, storage_sweep
 from certtrack.services.audit import verify_chain
 from certtrack.services.issued_files import pdf_bytes
 from certtrack.tasks import huey, jobs
@@ -112,3 +112,31 @@ def test_a_job_failing_every_attempt_is_listed_for_admins_and_can_be_retried(
     assert "The job render_certificate is queued again." in page
     assert "No background job has failed." in page
     assert post(client, f"/admin/jobs/{failure.id}/retry").status_code == 404  # once only
+
+
+def test_two_jobs_rendering_one_certificate_at_once_leave_one_pdf_and_no_unused_file(
+        ctx, monkeypatch, storage_backend):
+    """The worker's start queues again the certificates still without their PDF, so a render
+    can meet another job of the same certificate: the PDF attached first stands, and the other
+    render's bytes are removed from the storage."""
+    real_seal, calls = certificate_pdf.issue_sealed, []
+
+    def other_job_finishes_first(render, context, **options):
+        calls.append(context["number"])
+        rendered = real_seal(render, context, **options)
+        if len(calls) == 2:  # the first job's render: meanwhile a second job runs to the end
+            certificate_pdf.render_pending_certificate(certificate_id)
+        return rendered
+
+    monkeypatch.setattr(certificate_pdf, "issue_sealed", other_job_finishes_first)
+    monkeypatch.setitem(queue._senders, "render_certificate", lambda *args: None)
+    _registrar, _exporter, _registration, certificate = make_certificate()
+    certificate_id = certificate.id
+    calls.append("issued")  # the issue queued its job, which this test runs by hand
+
+    assert certificate_pdf.render_pending_certificate(certificate_id) is False
+    assert len(calls) == 3  # the first job's render and the second job's
+    pdf = db.session.get(StoredPdf, db.session.get(Certificate, certificate_id).pdf_id)
+    assert _count(StoredPdf) == 1
+    kept = {item.sha256 for item in storage_sweep.listing().objects()}
+    assert pdf.sha256 in kept and storage_sweep.sweep().unreferenced == 0

@@ -17,7 +17,7 @@ from certtrack.models import ConsignmentCertificate
 from certtrack.models.base import utcnow
 from certtrack.pdf import render_consignment_certificate
 from certtrack.services.audit import record_event
-from certtrack.services.issued_files import keep_pdf
+from certtrack.services.issued_files import discard_pdf, keep_pdf
 from certtrack.services.permissions import SYSTEM
 from certtrack.services.seal import issue_sealed
 from certtrack.services.transaction import transaction
@@ -84,6 +84,7 @@ def render_pending_consignment_certificate(certificate_id: int) -> bool:
                          data={"number": context["number"], "sha256": rendered.sha256,
                                "pages": rendered.pages})
     except _AlreadyAttached:
+        discard_pdf(pdf)  # rendered twice at once: the other job's PDF stands
         return False
     return True
 
