@@ -78,7 +78,7 @@ def test_every_marked_message_of_the_sources_is_in_the_catalog(language, extract
 
 
 # Placeholders that stand for a date in the messages (LocalDate, format_day).
-DATE_PLACEHOLDERS = ("date", "closes", "end", "to", "valid_to", "last")
+DATE_PLACEHOLDERS = ("date", "closes", "end", "to", "valid_to", "last", "days")
 
 
 @pytest.mark.parametrize("language", ["kk", "ru"])

@@ -164,6 +164,7 @@ def _template_helpers(app) -> None:
     )
     app.jinja_env.filters.update(
         date=templating.format_date, datetime=templating.format_datetime,
-        number=templating.format_decimal, state_row=state_row, named_row=named_row)
+        number=templating.format_decimal, as_list=templating.as_list, state_row=state_row,
+        named_row=named_row)
     app.context_processor(templating.template_context)
     app.context_processor(unread_notifications)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
-from babel import Locale, dates, numbers
+from babel import Locale, dates, lists, numbers
 from flask_babel import get_locale, get_timezone, get_translations
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -159,6 +159,12 @@ def localized_source(context: Context, text: str | None) -> str:
 def format_date_in(value: dt.date, format: str, locale: Locale) -> str:
     """A date in `format` and `locale` (Babel's), remembered: lists repeat their dates."""
     return dates.format_date(value, format, locale=locale)
+
+
+@pass_context
+def as_list(context: Context, items) -> str:
+    """Items joined as the page's language lists them ("A, B and C", "A、B和C")."""
+    return lists.format_list([str(item) for item in items], locale=_locale(context))
 
 
 @pass_context
