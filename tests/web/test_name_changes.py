@@ -76,6 +76,8 @@ def test_the_registrar_approves_and_the_new_name_shows_everywhere(registered, cl
     login(client, registrar.email)
     listing = client.get("/registrar/name-changes").get_data(as_text=True)
     assert NEW_NAME in listing and registration.enterprise.bin in listing
+    assert listing.count('<tr class="changed">') == 1  # the English name; the others as they were
+    assert f"<strong>{NEW_NAME}</strong>" in listing and "(unchanged)" in listing
     response = post(client, f"/registrar/name-changes/{request.id}/approve",
                     {"version": str(request.version)})
     assert response.status_code == 302
