@@ -47,8 +47,6 @@ class Names(NamedTuple):
 
 
 def _names(model) -> tuple:
-    if model is Establishment:  # its Kazakh name is `name`
-        return model.name_en, model.name, model.name_ru, model.name_zh
     return model.name_en, model.name_kk, model.name_ru, model.name_zh
 
 

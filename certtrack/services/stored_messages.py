@@ -31,11 +31,15 @@ def keep(message) -> tuple[str, dict] | None:
 
 
 def _message(message) -> dict:
-    if not (isinstance(message, LazyString) and message._func is gettext
-            and len(message._args) == 1 and isinstance(message._args[0], str)):
+    # LazyString keeps its function and arguments as _func, _args and _kwargs (flask_babel's
+    # speaklater); anything else, or another version's layout, is not kept.
+    func, args = getattr(message, "_func", None), getattr(message, "_args", ())
+    if not (isinstance(message, LazyString) and func is gettext and len(args) == 1
+            and isinstance(args[0], str)):
         raise _NotKept
-    return {"text": message._args[0],
-            "args": {name: _value(value) for name, value in message._kwargs.items()}}
+    return {"text": args[0],
+            "args": {name: _value(value)
+                     for name, value in getattr(message, "_kwargs", {}).items()}}
 
 
 def _value(value) -> Any:
