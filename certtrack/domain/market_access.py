@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import date
 from enum import StrEnum
 
 
@@ -46,3 +47,31 @@ def judge_access(status: str | None, accepted_regions: Collection[str],
 def is_refused(access: Access) -> bool:
     """True when the verdict stops an application or a consignment."""
     return access in REFUSED
+
+
+# How much of a protocol's date is known: sources often give only the year it was signed.
+DATE_PRECISIONS = ("day", "month", "year")
+
+
+def read_protocol_date(text: str) -> tuple[date | None, str]:
+    """Take a protocol's date as its source gives it: "2019", "2015-09" or "2015-09-14" (empty:
+    unknown); return (the first day it can be, how much of it is known). ValueError for any
+    other form."""
+    text = text.strip()
+    if not text:
+        return None, "day"
+    parts = text.split("-")
+    if len(parts) == 1 and len(text) == 4 and text.isdigit():
+        return date(int(text), 1, 1), "year"
+    if len(parts) == 2 and len(parts[0]) == 4 and len(parts[1]) == 2:
+        return date(int(parts[0]), int(parts[1]), 1), "month"
+    return date.fromisoformat(text), "day"
+
+
+def known_part(value: date, precision: str) -> date:
+    """`value` cut to what is known of it (the first of its month or year)."""
+    if precision == "year":
+        return value.replace(month=1, day=1)
+    if precision == "month":
+        return value.replace(day=1)
+    return value

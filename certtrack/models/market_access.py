@@ -26,6 +26,10 @@ class MarketAccess(db.Model):
     protocol_name_kk: Mapped[str] = mapped_column(Text, default="")
     protocol_name_zh: Mapped[str] = mapped_column(Text, default="")
     protocol_date: Mapped[date | None] = mapped_column(Date)
+    # How much of protocol_date is known (domain.market_access.DATE_PRECISIONS): "year" keeps
+    # the 1st of January of that year, "month" the 1st of the month.
+    protocol_date_precision: Mapped[str] = mapped_column(String(5), default="day",
+                                                         server_default="day")
     gacc_category_code: Mapped[str] = mapped_column(ForeignKey("gacc_category.code"))
     # Space-separated ISO 3166-2 codes; empty means the protocol does not zone by region.
     accepted_regions: Mapped[str] = mapped_column(Text, default="")

@@ -284,6 +284,7 @@ class MarketAccessInput(ServiceInput):
     protocol_name_kk: str = ""
     protocol_name_zh: str = ""
     protocol_date: date | None = None
+    protocol_date_precision: str = "day"  # domain.market_access.DATE_PRECISIONS
     accepted_regions: str = ""
     source: str = ""
     confidence: str | None = None

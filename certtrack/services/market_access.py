@@ -7,7 +7,14 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from certtrack.domain.market_access import Access, ProtocolStatus, judge_access
+from certtrack.domain.market_access import (
+    DATE_PRECISIONS,
+    Access,
+    ProtocolStatus,
+    judge_access,
+    known_part,
+    read_protocol_date,
+)
 from certtrack.extensions import db
 from certtrack.models import (
     BorderCrossing,
@@ -38,8 +45,9 @@ def _load_market_access(folder: Path, rows, sync) -> int:
         ({"product_code": r["product"], "country": r["country"]}, {
             "protocol_status": r["protocol_status"], "protocol_name": r["protocol_name"],
             **{name: r[name] for name in TRANSLATED_NAMES},
-            "protocol_date": date.fromisoformat(r["protocol_date"]) if r["protocol_date"]
-            else None, "gacc_category_code": r["gacc_category"],
+            **dict(zip(("protocol_date", "protocol_date_precision"),
+                       read_protocol_date(r["protocol_date"]), strict=True)),
+            "gacc_category_code": r["gacc_category"],
             "accepted_regions": " ".join(r["accepted_regions"].split()),
             "source": r["source"], "confidence": r["confidence"]})
         for r in file_rows], delete_missing=True)
@@ -188,6 +196,8 @@ def _access_errors(data: MarketAccessInput, regions: set[str]) -> dict[str, list
     if unknown:
         errors["accepted_regions"] = [_("Unknown region codes: %(codes)s.",
                                         codes=", ".join(sorted(unknown)))]
+    if data.protocol_date_precision not in DATE_PRECISIONS:
+        errors["protocol_date_precision"] = [_("Choose how much of the date is known.")]
     if not (data.source or "").strip():
         errors["source"] = [_("Name the source.")]
     if data.confidence not in CONFIDENCES:
@@ -196,8 +206,9 @@ def _access_errors(data: MarketAccessInput, regions: set[str]) -> dict[str, list
 
 
 def update_market_access(actor: User, row: MarketAccess, data: MarketAccessInput) -> bool:
-    """Change a product's protocol with China (status, name, date, accepted regions of origin)
-    with its source and confidence; the gate applies it to the next application or consignment.
+    """Change a product's protocol with China (status, name, date and how much of it is known,
+    accepted regions of origin) with its source and confidence; the gate applies it to the next
+    application or consignment.
 
     The reference loader keeps the edit from then on; one audit row with before and after.
     Returns False when nothing changed.
@@ -211,7 +222,9 @@ def update_market_access(actor: User, row: MarketAccess, data: MarketAccessInput
     values = {"protocol_status": data.protocol_status,
               "protocol_name": (data.protocol_name or "").strip(),
               **{name: (getattr(data, name) or "").strip() for name in TRANSLATED_NAMES},
-              "protocol_date": data.protocol_date,
+              "protocol_date": data.protocol_date and known_part(
+                  data.protocol_date, data.protocol_date_precision),
+              "protocol_date_precision": data.protocol_date_precision,
               "accepted_regions": " ".join(sorted(set((data.accepted_regions or "").split()))),
               "source": data.source.strip(), "confidence": data.confidence}
     before = {name: getattr(row, name) for name in values}

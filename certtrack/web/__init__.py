@@ -163,7 +163,8 @@ def _template_helpers(app) -> None:
         get_locale=get_locale, failed_forms=failed_forms,
     )
     app.jinja_env.filters.update(
-        date=templating.format_date, datetime=templating.format_datetime,
+        date=templating.format_date, date_known=templating.format_date_known,
+        datetime=templating.format_datetime,
         number=templating.format_decimal, as_list=templating.as_list, state_row=state_row,
         named_row=named_row)
     app.context_processor(templating.template_context)

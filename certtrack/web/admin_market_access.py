@@ -30,7 +30,11 @@ class MarketAccessForm(BaseForm):
                                                   "title above is shown."))
     protocol_name_ru = StringField(_l("Protocol in Russian"), validators=[Length(max=1000)])
     protocol_name_zh = StringField(_l("Protocol in Chinese"), validators=[Length(max=1000)])
-    protocol_date = DateField(_l("Signed on"), validators=[Optional()])
+    protocol_date = DateField(_l("Signed on"), validators=[Optional()],
+                              description=_l("When only the month or the year is known, pick "
+                                             "any day of it and say so below."))
+    protocol_date_precision = SelectField(_l("How much of the date is known"), choices=[],
+                                          default="day", validators=[DataRequired()])
     accepted_regions = StringField(
         _l("Regions of origin China accepts"), validators=[Length(max=2000)],
         description=_l("Region codes separated by spaces, e.g. KZ-11 KZ-39; empty when the "
@@ -42,6 +46,7 @@ class MarketAccessForm(BaseForm):
 def _form(row, formdata=None) -> MarketAccessForm:
     form = MarketAccessForm(formdata, obj=row)
     form.protocol_status.choices = list(consignment_labels.PROTOCOL_STATUSES.items())
+    form.protocol_date_precision.choices = labels.choices(labels.DATE_PRECISIONS)
     form.confidence.choices = labels.choices(labels.CONFIDENCES)
     return form
 

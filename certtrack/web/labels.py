@@ -211,6 +211,12 @@ CONFIDENCES = labelled(Confidence, {
     "S": _l("S — secondary source"),
     "U": _l("U — unverified"),
 })
+# How much of a protocol's date is known (domain.market_access.DATE_PRECISIONS).
+DATE_PRECISIONS = {
+    "day": _l("The exact day"),
+    "month": _l("The month only (the day is not known)"),
+    "year": _l("The year only"),
+}
 REGISTRATION_STATUSES = labelled(RegistrationStatus, {
     "active": pgettext("registration status", "Active"),
     "suspended": _l("Suspended"),

@@ -181,6 +181,20 @@ def format_date(context: Context, value: dt.date | dt.datetime | str | None,
     return format_date_in(value, format, _locale(context))
 
 
+# Babel's skeletons of a date known only to its month or year ("September 2015", "2015年9月").
+_PARTIAL_DATE_SKELETONS = {"month": "yMMMM", "year": "y"}
+
+
+@pass_context
+def format_date_known(context: Context, value: dt.date | None, precision: str = "day") -> str:
+    """A date of which only `precision` is known (day, month or year), in the page's language:
+    a year alone prints as the year, not as its 1st of January."""
+    skeleton = _PARTIAL_DATE_SKELETONS.get(precision)
+    if value is None or skeleton is None:
+        return format_date(context, value)
+    return dates.format_skeleton(skeleton, value, locale=_locale(context))
+
+
 @lru_cache(maxsize=4096)
 def _format_time(value: dt.time, format: str, locale: Locale) -> str:
     return dates.format_time(value, format, locale=locale)

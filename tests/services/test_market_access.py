@@ -19,8 +19,9 @@ def test_every_catalogue_product_has_a_market_access_row_with_its_source(ctx):
     assert {row.product_code for row in rows} == products
     assert all(row.source and row.confidence in "VSU" for row in rows)
     wheat = db.session.get(MarketAccess, ("wheat", "CN"))
-    assert (wheat.protocol_status, wheat.protocol_date.year, wheat.gacc_category_code) == (
-        "in_force", 2015, "edible_grains")
+    assert (wheat.protocol_status, wheat.protocol_date.isoformat(), wheat.gacc_category_code,
+            wheat.protocol_date_precision) == ("in_force", "2015-09-01", "edible_grains",
+                                               "month")  # the file: "2015-09"
     assert db.session.get(MarketAccess, ("rapeseed", "CN")).protocol_status == "none"
     assert db.session.get(MarketAccess, ("sunflower_seed", "CN")).protocol_status == "trial"
 

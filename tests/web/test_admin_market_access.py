@@ -101,3 +101,53 @@ def test_an_edited_row_of_an_older_database_gets_the_files_names_and_keeps_its_e
             "as edited", "关于哈萨克斯坦大麦输华植物检疫要求的议定书")
         assert (renamed.protocol_name, renamed.protocol_name_zh) == (
             "An administrator's title", "")
+
+
+def _row_of(page: str, product: str) -> str:
+    start = page.index(f'id="product-{product}"')
+    return page[start:page.index("</tr>", start)]
+
+
+def test_a_protocol_date_known_only_to_its_year_or_month_prints_as_that(app, client):
+    _admin(app, client)
+    page = client.get("/admin/market-access/").get_data(as_text=True)
+    flour = _row_of(page, "wheat_flour")  # the file: "2019", the day and month not verified
+    assert "(2019)" in flour and "Jan" not in flour
+    assert "(September 2015)" in _row_of(page, "wheat")  # the file: "2015-09"
+    post(client, "/language", {"locale": "zh"})
+    page = client.get("/admin/market-access/").get_data(as_text=True)
+    assert "(2019年)" in _row_of(page, "wheat_flour")
+    assert "(2015年9月)" in _row_of(page, "wheat")
+    post(client, "/language", {"locale": "ru"})
+    page = client.get("/admin/market-access/").get_data(as_text=True)
+    assert "(сентябрь 2015\u202fг.)" in _row_of(page, "wheat")
+
+
+def test_the_administrator_says_how_much_of_the_date_is_known(app, client):
+    _admin(app, client)
+    form = {**FORM, "protocol_status": "in_force", "protocol_name": "Protocol on linseed",
+            "protocol_date": "2021-06-15"}
+    answer = post(client, "/admin/market-access/linseed",
+                  {**form, "protocol_date_precision": "month"})
+    assert answer.status_code == 302
+    with app.app_context():
+        row = db.session.get(MarketAccess, ("linseed", "CN"))
+        assert (row.protocol_date.isoformat(), row.protocol_date_precision) == (
+            "2021-06-01", "month")
+    page = client.get("/admin/market-access/").get_data(as_text=True)
+    assert "(June 2021)" in _row_of(page, "linseed")
+    edit = client.get("/admin/market-access/linseed").get_data(as_text=True)
+    assert '<option selected value="month">' in edit
+
+    answer = post(client, "/admin/market-access/linseed",
+                  {**form, "protocol_date_precision": "week"})
+    assert answer.status_code == 422
+    assert "Not a valid choice" in answer.get_data(as_text=True)
+    answer = post(client, "/admin/market-access/linseed",
+                  {**form, "protocol_date_precision": "day"})
+    with app.app_context():
+        row = db.session.get(MarketAccess, ("linseed", "CN"))
+        assert (row.protocol_date.isoformat(), row.protocol_date_precision) == (
+            "2021-06-15", "day")
+    assert "(Jun 15, 2021)" in _row_of(client.get("/admin/market-access/").get_data(
+        as_text=True), "linseed")
