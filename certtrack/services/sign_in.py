@@ -14,6 +14,7 @@ from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -87,8 +88,9 @@ def _take(keys: list[tuple[str, str]], attempt: Attempt, email: str, user: User 
             _log(user, attempt, "refused", email, "login_refused",
                  {"kind": key.split(":")[0], "retry_after": decision.retry_after})
             minutes = (decision.retry_after + 59) // 60
-            raise Throttled(_("Too many failed sign-ins. Try again in %(m)d minutes.",
-                              m=minutes), decision.retry_after)
+            raise Throttled(ngettext("Too many failed sign-ins. Try again in %(num)d minute.",
+                                     "Too many failed sign-ins. Try again in %(num)d minutes.",
+                                     minutes), decision.retry_after)
 
 
 def _second_factor(user: User, code: str) -> tuple[bool, int | None, int | None]:
@@ -127,9 +129,13 @@ def authenticate(attempt: Attempt) -> SignedIn:
 
 
 def _succeed(user: User, keys: list[tuple[str, str]], attempt: Attempt) -> str:
-    """Clear the account's and device's failures, note the sign-in, start the session."""
+    """Clear the account's and device's failures, take this attempt back from the address's
+    (only its failures count: one office signs many people in), note the sign-in, start the
+    session."""
     for key, kind in keys:
-        if kind != "address":
+        if kind == "address":
+            throttle.refund(key, throttle.login_policy(kind))
+        else:
             throttle.clear(key)
     user.last_login_at = utcnow()
     record_event(user, "login", object_type="user", object_id=user.id)

@@ -105,6 +105,24 @@ def clear(key: str) -> None:
         db.session.execute(delete(ThrottleCounter).where(ThrottleCounter.key == key))
 
 
+def refund(key: str, policy: Policy) -> None:
+    """Take back the attempt just counted under `key`, which did not fail (a sign-in that
+    succeeded), in the caller's transaction: the key counts failures only, and a count back
+    under the free attempts waits no more. Many people signing in correctly from one office's
+    address never make it wait; a guesser's failures still count, whatever it signs in between.
+    """
+    url = _redis_url()
+    if url:
+        _redis(url).register_script(_REFUND_LUA)(keys=[f"certtrack:throttle:{key}"],
+                                                 args=[policy.free])
+        return
+    table = ThrottleCounter.__table__
+    left = table.c.failures - 1
+    db.session.execute(table.update().where(table.c.key == key, table.c.failures > 0).values(
+        failures=left, blocked_until=case((left < policy.free, None),
+                                          else_=table.c.blocked_until)))
+
+
 def _insert(dialect: str):
     return (postgresql if dialect == "postgresql" else sqlite).insert(ThrottleCounter)
 
@@ -157,6 +175,16 @@ end
 redis.call('HSET', KEYS[1], 'blocked_until', tostring(blocked_until), 'updated_at', tostring(now))
 redis.call('EXPIRE', KEYS[1], math.ceil(window + most))
 return {1, tostring(blocked_until)}
+"""
+
+
+# KEYS[1]: the counter's hash. ARGV: free. One failure less; no wait under the free attempts.
+_REFUND_LUA = """
+local failures = tonumber(redis.call('HGET', KEYS[1], 'failures') or '0')
+if failures <= 0 then return 0 end
+failures = redis.call('HINCRBY', KEYS[1], 'failures', -1)
+if failures < tonumber(ARGV[1]) then redis.call('HSET', KEYS[1], 'blocked_until', '0') end
+return failures
 """
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import delete, select
 
 from certtrack.domain.identifiers import (
@@ -67,8 +67,10 @@ def throttle(address: str | None) -> None:
     policy = counters.Policy(config["VERIFY_MAX_PER_WINDOW"], window, window, window)
     decision = counters.take("verify:" + counters.keyed_hash(address)[:40], policy)
     if not decision.allowed:
-        raise Throttled(_("Too many verifications from your address. Try again in %(m)d "
-                          "minutes.", m=(decision.retry_after + 59) // 60), decision.retry_after)
+        raise Throttled(ngettext(
+            "Too many verifications from your address. Try again in %(num)d minute.",
+            "Too many verifications from your address. Try again in %(num)d minutes.",
+            (decision.retry_after + 59) // 60), decision.retry_after)
 
 
 def purge_log(days: int = LOG_KEPT_DAYS) -> int:

@@ -110,6 +110,33 @@ def test_on_redis_the_same_rules_hold_and_the_database_is_untouched(app, ctx, re
     assert db.session.scalar(select(func.count()).select_from(ThrottleCounter)) == 1
 
 
+def _refund(key):
+    with transaction():
+        throttle.refund(key, POLICY)
+
+
+@pytest.mark.parametrize("storage", ["database", "redis"])
+def test_an_attempt_taken_back_counts_no_failure_and_lifts_a_wait_it_began(
+        request, app, ctx, storage):
+    if storage == "redis":
+        app.config["THROTTLE_REDIS_URL"] = request.getfixturevalue("redis_url")
+    now, key = 5_000_000.0, f"address:{storage}"
+    for _ in range(10):  # ten correct sign-ins: each taken back
+        assert _take(key, now).allowed
+        _refund(key)
+    assert [d.allowed for d in _run(now, 2, key)] == [True, True]  # two failures
+    assert _take(key, now).allowed  # the third attempt starts a wait...
+    assert not _take(key, now).allowed
+    _refund(key)  # ...until it turns out a success: two failures, no wait
+    assert _take(key, now).allowed  # a third failure: 60 s to wait
+    assert _take(key, now).retry_after == 60
+    assert _take(key, now + 60).allowed  # a fourth: 120 s
+    _refund(key)  # taken back, the third failure's wait (over the free ones) stands
+    assert _take(key, now + 61).retry_after == 119
+    _refund("address:never-counted")  # nothing to take back: no counter made
+    assert _take("address:never-counted", now).allowed
+
+
 def test_the_daily_purge_drops_records_older_than_ninety_days(ctx):
     old, recent = utcnow() - timedelta(days=91), utcnow() - timedelta(days=89)
     with transaction():

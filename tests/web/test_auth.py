@@ -161,6 +161,23 @@ def test_client_address_is_throttled_after_twenty_failures(app, ctx, client, has
     assert attempt(client, user.email, PASSWORD, "198.51.100.77").status_code == 302
 
 
+def test_an_office_signing_many_people_in_from_one_address_is_never_made_to_wait(app, ctx,
+                                                                                client):
+    app.config["LOGIN_RATE_LIMIT"] = "100/minute"  # the request rate is another limit
+    users = [make_user("exporter", f"clerk{number}@example.kz") for number in range(4)]
+    office = "203.0.113.20"
+    for round_ in range(7):  # 28 sign-ins from one address, more than its 20 free attempts
+        for user in users:
+            assert attempt(client, user.email, PASSWORD, office).status_code == 302, round_
+            post(client, "/logout")
+    for number in range(19):  # its own failures still count: 19, then the 20th...
+        assert attempt(client, f"nobody{number}@example.kz", "guess", office).status_code == 422
+    assert attempt(client, users[0].email, "guess", office).status_code == 422
+    refused = attempt(client, users[1].email, PASSWORD, office)
+    assert refused.status_code == 429
+    assert "Try again in 1 minute." in refused.get_data(as_text=True)
+
+
 def _fail_twenty_times(client, forwarded_for):
     for number in range(20):
         response = post(client, "/login", {"email": f"nobody{number}@example.kz",
