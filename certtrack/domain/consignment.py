@@ -131,3 +131,12 @@ def parse_consignment_certificate_number(text: str) -> tuple[CertificateKind, in
                                         "KZ-PC-2027-000123 or KZ-VC-2027-000045.")
     kind = CertificateKind.phyto if match.group(1) == "PC" else CertificateKind.vet
     return kind, int(match.group(2)), int(match.group(3))
+
+
+def is_consignment_certificate_number(text: str) -> bool:
+    """True when `text` reads as a consignment certificate's number (KZ-PC-…, KZ-VC-…)."""
+    try:
+        parse_consignment_certificate_number(text)
+    except IdentifierError:
+        return False
+    return True

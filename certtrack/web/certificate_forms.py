@@ -15,7 +15,10 @@ class VerifyForm(BaseForm):
         csrf = False
 
     number = StringField(_l("Certificate number"), validators=[DataRequired(), Length(max=32)],
-                         description=_l("As printed on the certificate, e.g. KZ-CN-2026-000123."))
+                         description=_l("As printed on the certificate: KZ-CN-2026-000123 for "
+                                        "export eligibility, KZ-PC-2026-000045 for a "
+                                        "phytosanitary certificate, KZ-VC-2026-000007 for a "
+                                        "veterinary one."))
     code = StringField(_l("Verification code"), validators=[DataRequired(), Length(max=64)],
                        description=_l("The last part of the verification address printed under "
                                        "the QR code, after the number."))

@@ -2,12 +2,14 @@
 consignment, and the public verification page that the QR code opens."""
 
 from flask import Blueprint, abort, g, jsonify, redirect, render_template, request
+from werkzeug.datastructures import CombinedMultiDict
 
 from certtrack.domain.verification import canonical_code, verification_path
-from certtrack.services import seal
 from certtrack.services.consignments import status
 from certtrack.web.access import public
+from certtrack.web.certificate_forms import PdfCheckForm
 from certtrack.web.issued import stored_pdf_response
+from certtrack.web.verify import consignment_answer
 
 bp = Blueprint("consignment_verify", __name__)
 
@@ -33,16 +35,25 @@ def certificate_json(certificate_id: int):
     return response
 
 
-@bp.get("/verify/consignment/<number>/<code>")
+@bp.route("/verify/consignment/<number>/<code>", methods=["GET", "POST"])
 @public
 def certificate(number: str, code: str):
-    """The QR target: the certificate's status and its registration's, today and at issue."""
-    answer = status.verify_consignment_certificate(request.remote_addr, number, code)
-    if not answer.found:
-        return render_template("consignments/verify.html", answer=answer), 404
-    return render_template("consignments/verify.html", answer=answer,
-                           certificate=answer.certificate,
-                           development_seal=seal.development_seal_in_use())
+    """The QR target (GET): the certificate's status, its registration's today and at issue,
+    and the goods it certifies; the check of an uploaded PDF against the issued one (POST)."""
+    address = request.remote_addr
+    if request.method == "GET":
+        return consignment_answer(status.verify_consignment_certificate(address, number, code),
+                                  number, code)
+    form = PdfCheckForm(CombinedMultiDict((request.files, request.form)))
+    try:
+        if not form.validate():
+            return consignment_answer(status.verify_consignment_certificate(
+                address, number, code, "pdf"), number, code, form, 422)
+        return consignment_answer(status.verify_consignment_certificate(
+            address, number, code, "pdf", form.file.data.read()), number, code)
+    finally:  # a large upload is spooled to a temporary file: closed at once, never kept
+        for upload in request.files.values():
+            upload.close()
 
 
 @bp.get("/verify/consignment/<number>")

@@ -5,19 +5,36 @@ A wrong code and an unknown number get the same 404 page."""
 from flask import Blueprint, redirect, render_template, request
 from werkzeug.datastructures import CombinedMultiDict
 
+from certtrack.domain.consignment import is_consignment_certificate_number
 from certtrack.domain.verification import canonical_code, verification_path
 from certtrack.services import seal, verification
+from certtrack.services.consignments import status as consignments_status
 from certtrack.web.access import public
 from certtrack.web.certificate_forms import PdfCheckForm, SealCheckForm, VerifyForm
 
 bp = Blueprint("verify", __name__)
 
 
-def _answer(answer, number: str, check_form=None, status: int = 200):
+def not_found(number: str, code: str):
+    """The form with the one 'not found' answer, the number and code kept to correct them."""
+    form = VerifyForm(data={"number": number, "code": code})
+    return render_template("public/verify.html", form=form, not_found=True), 404
+
+
+def consignment_answer(answer, number: str, code: str, check_form=None, status: int = 200):
+    """A phytosanitary or veterinary certificate's page for a match (its status, goods and
+    the check of a PDF received), else the form with the one 'not found' answer."""
+    if not answer.found:
+        return not_found(number, code)
+    return render_template("consignments/verify.html", answer=answer,
+                           certificate=answer.certificate, check_form=check_form or PdfCheckForm(),
+                           development_seal=seal.development_seal_in_use()), status
+
+
+def _answer(answer, number: str, check_form=None, status: int = 200, code: str = ""):
     """The certificate page for a match, else the form with the one 'not found' answer."""
     if not answer.found:
-        form = VerifyForm(data={"number": number})
-        return render_template("public/verify.html", form=form, not_found=True), 404
+        return not_found(number, code)
     return render_template("public/certificate.html", answer=answer,
                            data=answer.certificate.data, number=answer.certificate.number,
                            code=answer.certificate.verification_code,
@@ -34,8 +51,12 @@ def form():
         return render_template("public/verify.html", form=VerifyForm(), not_found=False)
     if not form.validate():
         return render_template("public/verify.html", form=form, not_found=False), 422
-    answer = verification.verify(request.remote_addr, form.number.data, form.code.data, "form")
-    return _answer(answer, form.number.data)
+    number, code = form.number.data, form.code.data
+    if is_consignment_certificate_number(number):  # KZ-PC-…, KZ-VC-…: a shipment's certificate
+        return consignment_answer(consignments_status.verify_consignment_certificate(
+            request.remote_addr, number, code, "form"), number, code)
+    return _answer(verification.verify(request.remote_addr, number, code, "form"), number,
+                   code=code)
 
 
 @bp.route("/verify/<number>/<code>", methods=["GET", "POST"])
@@ -43,14 +64,15 @@ def form():
 def certificate(number: str, code: str):
     """The QR target (GET), and the check of an uploaded PDF against the issued one (POST)."""
     if request.method == "GET":
-        return _answer(verification.verify(request.remote_addr, number, code, "qr"), number)
+        return _answer(verification.verify(request.remote_addr, number, code, "qr"), number,
+                       code=code)
     form = PdfCheckForm(CombinedMultiDict((request.files, request.form)))
     if not form.validate():
         answer = verification.verify(request.remote_addr, number, code, "pdf")
-        return _answer(answer, number, form, status=422)
+        return _answer(answer, number, form, status=422, code=code)
     content = form.file.data.read()
     answer = verification.verify(request.remote_addr, number, code, "pdf", content=content)
-    return _answer(answer, number)
+    return _answer(answer, number, code=code)
 
 
 @bp.get("/verify/<number>")

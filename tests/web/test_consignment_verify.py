@@ -1,16 +1,23 @@
 """The public verification of a consignment certificate, the page its QR code opens."""
 
+import io
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from certtrack.domain.verification import group_code
+from certtrack.extensions import db
+from certtrack.models import StoredPdf, VerificationLog
 from certtrack.services import registrations
 from certtrack.services.applications import local_today
 from certtrack.services.consignments import issue
 from certtrack.services.inputs import StatusChangeInput
+from certtrack.services.issued_files import pdf_bytes
 from certtrack.services.notifications import verification_url
 
 from consignment_factories import inspect_ready, make_consignment
 from factories import make_user
+from forms import csrf_token
 
 
 def _issued():
@@ -49,5 +56,58 @@ def test_a_later_suspension_does_not_void_it_but_is_shown(ctx, client):
 def test_a_wrong_code_is_not_found(ctx, client):
     _r, certificate, _path = _issued()
     response = client.get(f"/verify/consignment/{certificate.number}/wrong-code")
+    page = response.get_data(as_text=True)
     assert response.status_code == 404
-    assert "No certificate matches this number and code." in response.get_data(as_text=True)
+    assert "No certificate matches this number and verification code." in page
+    assert f'value="{certificate.number}"' in page and 'value="wrong-code"' in page
+
+
+def test_the_page_shows_the_goods_as_issued(ctx, client):
+    _r, certificate, path = _issued()
+    lot = certificate.consignment.lots[0]
+    lot.marks = "changed after issue"  # the page shows what was certified
+    page = client.get(path).get_data(as_text=True)
+    goods = page[page.index('id="goods"'):page.index("</table>", page.index('id="goods"'))]
+    assert "<code>1001</code>" in goods and "Wheat" in goods
+    assert "65.5 tonnes" in goods and "In bulk" in goods
+    assert "Wagon 95123456, seal KZ 778812" in goods and "changed after issue" not in goods
+    assert "Rail wagon" in page
+
+
+def test_the_verify_form_takes_a_phytosanitary_certificate_number(ctx, client):
+    _r, certificate, _path = _issued()
+    printed = group_code(certificate.verification_code)
+    response = client.get("/verify", query_string={"number": certificate.number.lower(),
+                                                   "code": printed})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'id="certificate-status">Valid<' in page and certificate.number in page
+    wrong = client.get("/verify", query_string={"number": certificate.number, "code": "X-1"})
+    assert wrong.status_code == 404
+    assert 'value="X-1"' in wrong.get_data(as_text=True)  # kept, to be corrected
+    logs = db.session.execute(select(VerificationLog.channel, VerificationLog.result)
+                              .order_by(VerificationLog.id)).all()
+    assert logs == [("form", "valid"), ("form", "not_found")]
+
+
+def test_a_pdf_received_is_compared_with_the_issued_one(ctx, client):
+    _r, certificate, path = _issued()
+    issued = pdf_bytes(db.session.get(StoredPdf, certificate.pdf_id))
+    token = csrf_token(client, path)
+
+    def check(content: bytes):
+        return client.post(path, data={"csrf_token": token,
+                                       "file": (io.BytesIO(content), "certificate.pdf")},
+                           content_type="multipart/form-data")
+
+    same = check(issued)
+    assert same.status_code == 200
+    assert 'id="pdf-result"><strong>Identical' in same.get_data(as_text=True)
+    altered = check(issued + b"%one comment more\n")
+    assert 'id="pdf-result"><strong>Different' in altered.get_data(as_text=True)
+    nothing = client.post(path, data={"csrf_token": token})
+    assert nothing.status_code == 422
+    assert "Choose the PDF file to check." in nothing.get_data(as_text=True)
+    results = db.session.scalars(select(VerificationLog.result).where(
+        VerificationLog.channel == "pdf").order_by(VerificationLog.id)).all()
+    assert results == ["identical", "different", "valid"]

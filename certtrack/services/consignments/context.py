@@ -55,7 +55,8 @@ def _number(value: Decimal | None) -> str | None:
     return None if value is None else f"{value.normalize():f}"
 
 
-def _lot(lot) -> dict:
+def lot_line(lot) -> dict:
+    """A product line of the consignment as its certificate prints it."""
     return {"hs_code": lot.product.hs_code, "product_code": lot.product_code,
             "product": names(lot.product),
             "botanical_name": BOTANICAL_NAMES.get(lot.product_code, ""),
@@ -138,7 +139,7 @@ def consignment_context(consignment: Consignment, *, number: str, verification_u
                        "name": dict(CONVEYANCE_NAMES[consignment.conveyance])},
         "point_of_entry": {"code": consignment.crossing_code,
                            "name": names(consignment.crossing)},
-        "lots": [_lot(lot) for lot in consignment.lots],
+        "lots": [lot_line(lot) for lot in consignment.lots],
         "treatments": [_treatment(row) for row in consignment.treatments],
         "declarations": [_declaration(row) for row in consignment.declarations],
         "lab_results": [_lab(row) for row in consignment.lab_results],

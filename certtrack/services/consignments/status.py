@@ -13,6 +13,7 @@ from certtrack.domain.verification import code_matches, new_verification_code
 from certtrack.extensions import db
 from certtrack.models import ConsignmentCertificate, StoredPdf, VerificationLog
 from certtrack.services.consignments.access import can_see_consignment
+from certtrack.services.consignments.context import lot_line
 from certtrack.services.errors import NotFound
 from certtrack.services.transaction import transaction
 from certtrack.services.verification import MAX_CODE_LENGTH, throttle
@@ -40,6 +41,17 @@ class ConsignmentVerification:
     status: str = ""
     registration_status: str = ""
     sha256: str = ""
+    identical: bool | None = None  # an uploaded PDF compared with the issued one
+
+    @property
+    def goods(self) -> list[dict]:
+        """The certificate's product lines as issued (HS code, names by language, net
+        weight, unit, packages, marks such as wagon and seal numbers): the context frozen at
+        issue, or the consignment's lots for a certificate issued before it was kept."""
+        context = self.certificate.context if self.certificate is not None else None
+        if context is not None:
+            return context.get("lots", [])
+        return [lot_line(lot) for lot in self.certificate.consignment.lots] if self.found else []
 
     @property
     def found(self) -> bool:
@@ -62,10 +74,12 @@ def find(number: str, code: str) -> ConsignmentCertificate | None:
     return certificate if certificate is not None and matches else None
 
 
-def verify_consignment_certificate(address: str | None, number: str,
-                                   code: str) -> ConsignmentVerification:
-    """Take the visitor's address, a number and a code (the QR target); return what the public
-    may know. Counts the look-up in the throttle and logs it; one commit.
+def verify_consignment_certificate(address: str | None, number: str, code: str,
+                                   channel: str = "qr",
+                                   content: bytes | None = None) -> ConsignmentVerification:
+    """Take the visitor's address, a number, a code and the channel (qr, form or pdf); return
+    what the public may know. With `content` (an uploaded PDF), also say whether it is the
+    issued PDF byte for byte. Counts the look-up in the throttle and logs it; one commit.
 
     :raise Throttled: too many look-ups from this address.
     """
@@ -76,9 +90,13 @@ def verify_consignment_certificate(address: str | None, number: str,
         if certificate is not None:
             sha256 = db.session.scalar(select(StoredPdf.sha256).where(
                 StoredPdf.id == certificate.pdf_id))
-            answer = ConsignmentVerification(certificate, certificate_status(certificate),
-                                             certificate.registration.status, sha256 or "")
-        db.session.add(VerificationLog(channel="qr", result=answer.status or "not_found",
+            answer = ConsignmentVerification(
+                certificate, certificate_status(certificate), certificate.registration.status,
+                sha256 or "", None if content is None else same_pdf(certificate, content))
+        result = answer.status or "not_found"
+        if answer.identical is not None:
+            result = "identical" if answer.identical else "different"
+        db.session.add(VerificationLog(channel=channel, result=result,
                                        data={"consignment_certificate": certificate.id}
                                        if certificate else {}))
     return answer
