@@ -103,14 +103,19 @@ class Inspector(Person):
             raise
 
     def inspect_consignment(self, page: Page) -> Page:
-        """Start the inspection of the consignment on `page` and record it, as far as not done
-        yet; the page after."""
+        """Start the inspection of the consignment on `page`, record it and choose the
+        protocol's wording, as far as not done yet; the page after."""
         if page.has_form(r"/start_inspection$"):
             page = self.submit(page, r"/start_inspection$")
         if page.has_form(r"/inspection$"):
             page = self.submit(page, r"/inspection$", {
                 "inspected_on": today().isoformat(), "place": "Loading station",
                 "result": "satisfactory", "notes": "Goods and seals as declared."})
+        if page.has_form(r"/declarations$"):  # every statement the protocol requires
+            wording = page.form(r"/declarations$").selects.get("codes")
+            if wording is not None and wording.options and not wording.selected:
+                page = self.submit(page, r"/declarations$",
+                                   {"codes": [value for value, _text in wording.options]})
         return page
 
     def issue(self, page: Page) -> None:

@@ -27,8 +27,9 @@ AKMOLA = {"kk": "Ақмола облысы", "ru": "Акмолинская об�
           "zh": "阿克莫拉州"}
 ZHETYSU = {"kk": "Жетісу облысы", "ru": "Жетысуская область", "en": "Zhetysu Region",
            "zh": "杰特苏州"}
-_PHYTO_DECLARATIONS = ("grain_protocol", "tilletia_free")
-_VET_DECLARATIONS = ("fmd_free_zone", "ante_post_mortem", "no_banned_substances")
+_PHYTO_DECLARATIONS = ("grain_protocol", "tilletia_free", "weed_free")
+_VET_DECLARATIONS = ("fmd_free_zone", "ante_post_mortem", "no_banned_substances",
+                     "no_mbm_feeding")
 
 
 def _declarations(codes: tuple[str, ...]) -> list[dict]:

@@ -1,6 +1,7 @@
 """Whether a text entered for a language is written in that language's script."""
 
 import re
+import unicodedata
 
 # CJK Unified Ideographs with extension A and the compatibility block.
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -14,3 +15,16 @@ def fits_language(lang: str, value: str) -> bool:
     if lang == "zh":
         return bool(_HAN.search(value))
     return bool(_LETTER.search(value)) and not _HAN.search(value)
+
+
+def latin_or_chinese(value: str) -> bool:
+    """True when every letter of `value` is Latin (with its accents) or Chinese: what a
+    certificate addressed to China may print of a consignee (no Cyrillic, say)."""
+    return all(_is_latin_or_han(char) for char in value if char.isalpha())
+
+
+def _is_latin_or_han(char: str) -> bool:
+    if _HAN.match(char):
+        return True
+    name = unicodedata.name(char, "")
+    return name.startswith(("LATIN ", "FULLWIDTH LATIN ")) or name.startswith("CJK ")

@@ -102,6 +102,11 @@ def _inspect_and_issue(inspector, reference: str, today: str) -> str:
     form.get_by_label("Date of treatment").fill(today)
     inspector.button("Record the treatment", form)
     inspector.flash("The treatment was recorded.")
+    form = page.locator("#declarations form")  # every statement the protocol requires
+    wording = form.get_by_label("Additional declarations and attestations")
+    wording.select_option(wording.locator("option").evaluate_all("os => os.map(o => o.value)"))
+    inspector.button("Save the declarations", form)
+    inspector.flash("The declarations were saved.")
     inspector.snap("consignment-inspected")
     inspector.button("Issue the certificate", page.locator("#issue"))
     inspector.flash("is issued; the exporter is told.")

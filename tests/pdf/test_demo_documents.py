@@ -26,6 +26,9 @@ def demo_dir(tmp_path_factory):
     result = app.test_cli_runner().invoke(args=["demo-documents", str(outdir)])
     assert result.exit_code == 0, result.output
     assert "certificate.pdf (1 page)" in result.output
+    # Every statement its protocol requires still leaves the officer and the QR code on page 1.
+    assert "phytosanitary-certificate.pdf (1 page)" in result.output
+    assert "veterinary-certificate.pdf (1 page)" in result.output
     return outdir
 
 
@@ -207,7 +210,8 @@ def _pdftotext(path) -> str:
 @pytest.mark.parametrize("name, number, china_number, headings, words", [
     ("phytosanitary-certificate.pdf", "KZ-PC-2026-000123", "CKAZ1001GR25000342",
      ("PHYTOSANITARY CERTIFICATE", "植物检疫证书"),
-     ("Dostyk", "Fumigation", "aluminium phosphide", "65.5", "新疆粮食进口有限公司")),
+     ("Dostyk", "Fumigation", "aluminium phosphide", "65.5", "新疆粮食进口有限公司",
+      "Tilletia", "quarantine pests and weed seeds of concern to China")),
     ("veterinary-certificate.pdf", "KZ-VC-2026-000045", "CKAZ0202MT24000715",
      ("兽医卫生证书",),
      ("Nur Zholy", "18000 kg", "Container MSKU", "-18 °C", "新疆粮食进口有限公司")),

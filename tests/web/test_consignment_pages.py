@@ -145,6 +145,12 @@ def test_the_inspector_records_the_work_and_issues(ctx, client):
         "concentration": "3 g/m³", "temperature": "20", "duration": "120 h",
         "treated_on": today}).status_code == 302
     db.session.refresh(consignment)
+    refused = post(client, f"{base}/issue", {"version": str(consignment.version)})
+    assert refused.status_code == 422  # the protocol's wording is not chosen yet
+    assert "3 statements are not chosen" in refused.get_data(as_text=True)
+    assert post(client, f"{base}/declarations", {"codes": [
+        d.code for d in inspection.available_declarations(consignment)]}).status_code == 302
+    db.session.refresh(consignment)
     response = post(client, f"{base}/issue", {"version": str(consignment.version)})
     assert response.status_code == 302
     page = client.get(base).get_data(as_text=True)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from certtrack.domain.calendar import SLA_WORKING_DAYS
 from certtrack.domain.consignment import KIND_OF_COMMITTEE, SLA_SERVICE
+from certtrack.domain.scripts import latin_or_chinese
 from certtrack.domain.workflow import Role
 from certtrack.extensions import db
 from certtrack.models import (
@@ -62,10 +63,7 @@ def _header_errors(actor: User, data: ConsignmentInput) -> dict[str, list[str]]:
         errors["registration_id"] = [_("Choose one of your China registrations.")]
     elif refusal := registration_refusal(registration):
         errors["registration_id"] = [refusal]
-    if not (data.consignee_name or "").strip():
-        errors["consignee_name"] = [_("Give the consignee's name.")]
-    if not (data.consignee_address or "").strip():
-        errors["consignee_address"] = [_("Give the consignee's address in China.")]
+    errors.update(_consignee_errors(data))
     if data.conveyance not in CONVEYANCES:
         errors["conveyance"] = [_("Choose a means of conveyance from the list.")]
     if db.session.get(BorderCrossing, data.crossing_code or "") is None:
@@ -74,6 +72,22 @@ def _header_errors(actor: User, data: ConsignmentInput) -> dict[str, list[str]]:
         errors["origin_region_code"] = [_("Choose the region of origin.")]
     if data.production_from and data.production_to and data.production_to < data.production_from:
         errors["production_to"] = [_("The last production day cannot be before the first.")]
+    return errors
+
+
+def _consignee_errors(data: ConsignmentInput) -> dict[str, list[str]]:
+    """The consignee's name and address: given, and in a script the Chinese side reads."""
+    errors = {}
+    if not (data.consignee_name or "").strip():
+        errors["consignee_name"] = [_("Give the consignee's name.")]
+    elif not latin_or_chinese(data.consignee_name):
+        errors["consignee_name"] = [_("Write the consignee in Latin or Chinese script, as the "
+                                      "certificate China's border reads prints it.")]
+    if not (data.consignee_address or "").strip():
+        errors["consignee_address"] = [_("Give the consignee's address in China.")]
+    elif not latin_or_chinese(data.consignee_address):
+        errors["consignee_address"] = [_("Write the address in Latin or Chinese script, as the "
+                                         "certificate China's border reads prints it.")]
     return errors
 
 

@@ -1,7 +1,9 @@
 """The inspector's work on a consignment: queue, inspection, laboratory, treatments, wording."""
 
+import datetime as dt
+
 from flask import current_app
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -73,8 +75,12 @@ def record_inspection(actor: User, consignment: Consignment, data: InspectionInp
     require_inspector(actor, consignment)
     _require_under_inspection(consignment)
     errors = {}
+    submitted = consignment.submitted_on
     if data.inspected_on is None or data.inspected_on > local_today():
         errors["inspected_on"] = [_("Give the day of the inspection, not in the future.")]
+    elif submitted is not None and data.inspected_on < submitted:
+        errors["inspected_on"] = [_("The lot is inspected once the certificate is requested: "
+                                    "not before %(date)s.", date=format_date(submitted))]
     if not (data.place or "").strip():
         errors["place"] = [_("Give the place of the inspection.")]
     if data.result not in INSPECTION_RESULTS:
@@ -101,13 +107,12 @@ def _judge(consignment: Consignment, data: LabResultInput):
     if limit is None or not codes & set(product_codes(limit)):
         raise ValidationFailed({"limit_id": [_("Choose a parameter that applies to the "
                                                "consignment's products.")]})
-    if data.tested_on is None or data.tested_on > local_today():
-        raise ValidationFailed({"tested_on": [_("Enter the date of the test.")]})
     absent = limit.kind == compliance.LimitKind.absent
     result = compliance.Result(
         parameter=limit.parameter, value=None if absent else data.value,
         unit=None if absent else compliance.normalize_unit(data.unit) if data.unit else None,
-        loq=None if absent else data.loq, detected=data.detected, tested_on=data.tested_on)
+        loq=None if absent else data.loq, detected=data.detected,
+        tested_on=data.tested_on or local_today())
     return limit, result, compliance.evaluate(result, to_domain_limit(limit))
 
 
@@ -120,16 +125,18 @@ def record_lab_result(actor: User, consignment: Consignment,
     """
     require_inspector(actor, consignment)
     _require_under_inspection(consignment)
-    if not (data.sample_code or "").strip():
-        raise ValidationFailed({"sample_code": [_("Give the sample its code.")]})
+    errors = _lab_errors(consignment, data)
     try:
         limit, result, evaluation = _judge(consignment, data)
-    except compliance.UnitError as error:
-        raise ValidationFailed({"unit": [_("Enter the unit of the value: mg/kg, µg/kg, ppm or "
-                                           "ppb.")]}) from error
-    except ValueError as error:
-        raise ValidationFailed({"value": [_("Enter the measured value, or say whether it was "
-                                            "detected.")]}) from error
+    except ValidationFailed as error:
+        errors = {**error.errors, **errors}
+    except compliance.UnitError:
+        errors.setdefault("unit", [_("Enter the unit of the value: mg/kg, µg/kg, ppm or ppb.")])
+    except ValueError:
+        errors.setdefault("value", [_("Enter the measured value, or say whether it was "
+                                      "detected.")])
+    if errors:
+        raise ValidationFailed(errors)
     with transaction():
         row = ConsignmentLabResult(
             consignment_id=consignment.id, limit_id=limit.id, sample_code=data.sample_code,
@@ -146,6 +153,39 @@ def record_lab_result(actor: User, consignment: Consignment,
     return row
 
 
+def earliest_day(consignment: Consignment) -> dt.date:
+    """The first day a treatment or a test of the goods may bear: their first production day
+    when the exporter gave it, else a year before the certificate was requested."""
+    if consignment.production_from is not None:
+        return consignment.production_from
+    return (consignment.submitted_on or local_today()) - dt.timedelta(days=365)
+
+
+def _day_error(day: dt.date | None, consignment: Consignment, missing: str) -> list[str]:
+    """The error of a treatment's or a test's day: `missing` for none or a future one."""
+    if day is None or day > local_today():
+        return [missing]
+    earliest = earliest_day(consignment)
+    if day < earliest:
+        return [_("Not before %(date)s: the goods' first production day, or a year before the "
+                  "certificate was requested.", date=format_date(earliest))]
+    return []
+
+
+def _lab_errors(consignment: Consignment, data: LabResultInput) -> dict[str, list[str]]:
+    """Every error of a result's own entries at once (the limit's are _judge's)."""
+    errors = {}
+    if not (data.sample_code or "").strip():
+        errors["sample_code"] = [_("Give the sample its code.")]
+    if day := _day_error(data.tested_on, consignment,
+                         _("Give the day of the test, not in the future.")):
+        errors["tested_on"] = day
+    for name in ("value", "loq"):
+        if (getattr(data, name) or 0) < 0:
+            errors[name] = [_("A measured quantity cannot be below zero.")]
+    return errors
+
+
 def _limit_text(limit: LabLimit) -> str:
     if limit.kind == compliance.LimitKind.max:
         return f"≤ {limit.value.normalize():f} {limit.unit}"
@@ -160,8 +200,9 @@ def add_treatment(actor: User, consignment: Consignment,
     errors = {}
     if data.type not in TREATMENT_TYPES:
         errors["type"] = [_("Choose the kind of treatment.")]
-    if data.treated_on is None or data.treated_on > local_today():
-        errors["treated_on"] = [_("Give the day of the treatment, not in the future.")]
+    if day := _day_error(data.treated_on, consignment,
+                         _("Give the day of the treatment, not in the future.")):
+        errors["treated_on"] = day
     if data.type in ("fumigation", "chemical") and not (data.active_substance or "").strip():
         errors["active_substance"] = [_("Name the active substance.")]
     if errors:
@@ -219,6 +260,13 @@ def issue_blockers(consignment: Consignment) -> list[str]:
     if failing:
         blockers.append(_("Non-compliant laboratory results: %(names)s.",
                           names=", ".join(failing)))
+    chosen = {row.declaration_code for row in consignment.declarations}
+    missing = [row for row in available_declarations(consignment) if row.code not in chosen]
+    if missing:  # China's border refuses a certificate without the protocol's wording
+        blockers.append(ngettext(
+            "The wording the protocol requires for these products: %(num)d statement is not "
+            "chosen.", "The wording the protocol requires for these products: %(num)d "
+            "statements are not chosen.", len(missing)))
     return blockers
 
 

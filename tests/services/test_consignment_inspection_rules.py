@@ -1,0 +1,120 @@
+"""What an inspector may record on a consignment: days within the goods' life, quantities not
+below zero, every error of a laboratory result at once; and a consignee China can read."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from certtrack.extensions import db
+from certtrack.models import ConsignmentLabResult
+from certtrack.services.applications import local_today
+from certtrack.services.consignments import drafts, inspection, issue
+from certtrack.services.consignments.inputs import InspectionInput, LabResultInput, TreatmentInput
+from certtrack.services.errors import ValidationFailed
+
+from consignment_factories import header, make_consignment
+
+
+def _started(kind="phyto"):
+    _e, inspector, registration, consignment = make_consignment(kind)
+    inspection.start_inspection(inspector, consignment)
+    return inspector, registration, consignment
+
+
+def _max_limit(consignment):
+    return next(limit for limit in inspection.limits_for(consignment) if limit.kind == "max")
+
+
+def _refused(call) -> dict:
+    with pytest.raises(ValidationFailed) as refused:
+        call()
+    return refused.value.errors
+
+
+def test_a_negative_value_is_refused_and_every_error_shows_at_once(ctx):
+    inspector, _r, consignment = _started()
+    limit = _max_limit(consignment)
+    errors = _refused(lambda: inspection.record_lab_result(inspector, consignment, LabResultInput(
+        limit_id=limit.id, sample_code=" ", tested_on=local_today() + timedelta(days=30),
+        value=Decimal("-5"), unit="", loq=Decimal("-1"))))
+    assert errors == {
+        "sample_code": ["Give the sample its code."],
+        "tested_on": ["Give the day of the test, not in the future."],
+        "value": ["A measured quantity cannot be below zero."],
+        "loq": ["A measured quantity cannot be below zero."],
+        "unit": ["Enter the unit of the value: mg/kg, µg/kg, ppm or ppb."]}
+    assert db.session.query(ConsignmentLabResult).count() == 0
+    row = inspection.record_lab_result(inspector, consignment, LabResultInput(
+        limit_id=limit.id, sample_code="S-1", tested_on=local_today(), value=Decimal("0"),
+        unit=limit.unit))
+    assert row.verdict == "compliant"
+
+
+def test_days_before_the_request_or_the_goods_are_refused(ctx):
+    inspector, _r, consignment = _started()  # wheat: no production days given
+    submitted = consignment.submitted_on
+    errors = _refused(lambda: inspection.record_inspection(inspector, consignment, InspectionInput(
+        inspected_on=submitted - timedelta(days=1), place="Dostyk", result="satisfactory")))
+    assert list(errors) == ["inspected_on"] and "not before" in errors["inspected_on"][0]
+    year_before = submitted - timedelta(days=365)
+    errors = _refused(lambda: inspection.add_treatment(inspector, consignment, TreatmentInput(
+        type="fumigation", treated_on=year_before - timedelta(days=1),
+        active_substance="aluminium phosphide")))
+    assert errors["treated_on"][0].startswith("Not before ")
+    inspection.add_treatment(inspector, consignment, TreatmentInput(
+        type="fumigation", treated_on=year_before, active_substance="aluminium phosphide"))
+    inspection.record_inspection(inspector, consignment, InspectionInput(
+        inspected_on=submitted, place="Dostyk", result="satisfactory"))
+    assert consignment.inspected_on == submitted
+
+
+def test_the_first_production_day_bounds_a_tests_day(ctx):
+    inspector, _r, consignment = _started("vet")  # beef produced 10 to 8 days ago
+    limit = _max_limit(consignment)
+    produced = consignment.production_from
+
+    def result(day):
+        return LabResultInput(limit_id=limit.id, sample_code="S-1", tested_on=day,
+                              value=Decimal("0.01"), unit=limit.unit)
+
+    errors = _refused(lambda: inspection.record_lab_result(
+        inspector, consignment, result(produced - timedelta(days=1))))
+    assert list(errors) == ["tested_on"] and errors["tested_on"][0].startswith("Not before ")
+    assert inspection.record_lab_result(inspector, consignment, result(produced)).id
+
+
+@pytest.mark.parametrize(("field", "text"), [
+    ("consignee_name", "ТОО Рога и копыта"), ("consignee_address", "Москва, Тверская 1")])
+def test_a_consignee_in_cyrillic_is_refused(ctx, field, text):
+    exporter, _i, registration, consignment = make_consignment(submit=False)
+    errors = _refused(lambda: drafts.create_consignment(exporter, header(registration,
+                                                                          **{field: text})))
+    assert list(errors) == [field] and "Latin or Chinese script" in errors[field][0]
+    accepted = drafts.create_consignment(exporter, header(
+        registration, consignee_name="Société Müller 新疆有限公司",
+        consignee_address="Urumqi, Xinjiang 乌鲁木齐"))
+    assert accepted.consignee_name == "Société Müller 新疆有限公司"
+
+
+def test_the_certificate_waits_for_every_statement_the_protocol_requires(ctx):
+    inspector, _r, consignment = _started()  # wheat: three statements apply
+    inspect_ready_without_wording(inspector, consignment)
+    wording = [row.code for row in inspection.available_declarations(consignment)]
+    assert len(wording) == 3
+    inspection.set_declarations(inspector, consignment, wording[:2])
+    errors = _refused(lambda: issue.issue_consignment_certificate(inspector, consignment))
+    assert ("The wording the protocol requires for these products: 1 statement is not chosen."
+            in errors[""])
+    inspection.set_declarations(inspector, consignment, wording)
+    assert issue.issue_consignment_certificate(inspector, consignment).number.startswith("KZ-PC")
+
+
+def inspect_ready_without_wording(inspector, consignment):
+    today = local_today()
+    inspection.record_inspection(inspector, consignment, InspectionInput(
+        inspected_on=today, place="Dostyk", result="satisfactory"))
+    limit = _max_limit(consignment)
+    inspection.record_lab_result(inspector, consignment, LabResultInput(
+        limit_id=limit.id, sample_code="S-1", tested_on=today, value=Decimal("0.01"),
+        unit=limit.unit))
