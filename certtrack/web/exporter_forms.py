@@ -46,7 +46,7 @@ def application_form(application=None, formdata=None) -> ApplicationForm:
     form = ApplicationForm(formdata, obj=application)
     enterprise = enterprises.own_enterprise(g.user)
     form.establishment_id.choices = [(0, _("Choose…"))] + [
-        (e.id, e.name) for e in enterprise.establishments]
+        (e.id, e.name_in(_locale())) for e in enterprise.establishments]
     form.gacc_category_code.choices = [("", _("Choose…"))] + [
         (c.code, c.name_in(_locale())) for c in reference.categories()]
     chosen = request.args.get("category")

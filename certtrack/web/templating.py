@@ -206,15 +206,18 @@ def _datetime_pattern(format: str, locale: Locale) -> str:
 
 
 @pass_context
-def format_datetime(context: Context, value: dt.datetime | None) -> str:
-    """A moment in the users' time zone and the page's language (naive values are UTC): the
-    one date format of the language (`services.local_dates`) and the short time.
+def format_datetime(context: Context, value: dt.datetime | str | None) -> str:
+    """A moment in the users' time zone and the page's language (naive values are UTC; an
+    ISO 8601 string, as a seal reports its time, is read first): the one date format of the
+    language (`services.local_dates`) and the short time.
 
     Put together from cached date and time parts exactly as Babel does, so that a long history
     does not format every moment from scratch.
     """
-    if value is None:
+    if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
     local, locale = _user_time(context, value), _locale(context)
     moment = local.time().replace(microsecond=0, tzinfo=None)
     return (_datetime_pattern(DATE_FORMAT, locale)

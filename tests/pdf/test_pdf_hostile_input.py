@@ -1,13 +1,17 @@
 """The renderer fetches nothing but data: URIs and our static/pdf files, and escapes all data."""
 
 import io
+import re
 import socket
+import subprocess
 
 import pytest
 from pypdf import PdfReader
 
 from certtrack.demo.certificate import demo_certificate_context
+from certtrack.demo.consignment import demo_phyto_context
 from certtrack.pdf import PdfRenderError, engine, render_certificate
+from certtrack.pdf.consignment import render_consignment_certificate
 from certtrack.pdf.fetcher import ResourceRefused, StrictFetcher
 
 HOSTILE = '<link rel=attachment href="file:///etc/passwd"><img src="http://127.0.0.1:9/x">'
@@ -112,3 +116,21 @@ def test_a_font_we_did_not_choose_stops_the_render(monkeypatch):
     monkeypatch.setattr(engine, "FONT_FAMILIES", frozenset({"Some Other Font"}))
     with pytest.raises(PdfRenderError, match="fonts outside"):
         engine.write_pdf("<p>Жетісу</p>", ("base.css",))
+
+
+def test_a_word_typed_without_spaces_stays_inside_the_page(tmp_path):
+    """A place of origin and marks of 300 characters without a space break inside their boxes
+    (they ran past the page's edge): every word pdftotext finds ends within the page."""
+    context = demo_phyto_context()
+    context["origin"]["place"] = "Kokshetau" * 33
+    context["lots"][0]["marks"] = "95123456" * 38
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(render_consignment_certificate(context).content)
+    boxes = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True,
+                           capture_output=True, text=True).stdout
+    pages = [float(w) for w in re.findall(r'<page width="([\d.]+)"', boxes)]
+    right_edges = [float(x) for x in re.findall(r'<word xMin="[\d.]+" yMin="[\d.]+" '
+                                                 r'xMax="([\d.]+)"', boxes)]
+    assert pages and right_edges
+    assert max(right_edges) < min(pages) - 20  # inside the page's margin
+    assert "Kokshetau" in boxes and "95123456" in boxes

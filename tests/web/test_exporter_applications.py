@@ -370,3 +370,21 @@ def test_each_required_document_says_what_it_must_contain_in_the_users_language(
     assert post(client, "/language", {"locale": "kk"}).status_code == 302
     kazakh = client.get(url).get_data(as_text=True)
     assert "Өндіріс орнының HACCP жоспары немесе HACCP сертификаты." in kazakh
+
+
+def test_the_establishment_is_offered_by_its_name_in_the_readers_language(app, client):
+    with app.app_context():
+        _user, establishment, _a = _signed_in(client)
+        establishment.name = "Көкшетау элеваторы"  # Kazakh, the one required language
+        establishment.name_en, establishment.name_zh = "Kokshetau elevator", "科克舍套粮库"
+        db.session.commit()
+
+    def offered() -> str:
+        page = client.get("/exporter/applications/new").get_data(as_text=True)
+        return re.search(r'<select[^>]*id="establishment_id"[^>]*>(.*?)</select>', page, re.S)[1]
+
+    assert "Kokshetau elevator" in offered() and "Көкшетау" not in offered()
+    post(client, "/language", {"locale": "zh"})
+    assert "科克舍套粮库" in offered()
+    post(client, "/language", {"locale": "kk"})
+    assert "Көкшетау элеваторы" in offered()

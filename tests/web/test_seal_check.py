@@ -3,6 +3,7 @@ page checks an uploaded PDF's seal: intact and by whom, altered, or no seal."""
 
 import hashlib
 import io
+import re
 
 import pytest
 
@@ -72,6 +73,9 @@ def test_the_public_page_says_intact_and_who_sealed(ctx, client, upload):
     assert response.status_code == 200 and _result(response) == "intact"
     assert "Intact: the seal is valid" in page and DEVELOPMENT_SEAL_NAME in page
     assert "This is the development seal" in page
+    sealed = re.search(r"Sealed by .+? on (.+?)\.</p>", page).group(1)
+    assert "T" not in sealed and "+00:00" not in sealed  # the time as the reader writes it
+    assert re.fullmatch(r"\w{3} \d{1,2}, \d{4}, \d{1,2}:\d{2}\W?[AP]M", sealed), sealed
 
 
 def test_the_public_page_says_altered_when_one_byte_changed(ctx, client, upload):

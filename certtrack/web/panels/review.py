@@ -3,7 +3,14 @@
 from flask_babel import get_locale
 
 from certtrack.domain.workflow import Action, State
-from certtrack.services import corrections, corrective_actions, inspections, quarantine, review
+from certtrack.services import (
+    corrections,
+    corrective_actions,
+    inspections,
+    quarantine,
+    reference,
+    review,
+)
 from certtrack.web import actions as table
 from certtrack.web.review_forms import (
     AssignForm,
@@ -21,9 +28,16 @@ REVIEW_ACTIONS = (Action.start_review, Action.return_for_corrections, Action.rej
                   Action.require_corrective_actions, Action.verify_corrective_actions)
 
 
-def _inspector_label(user) -> str:
-    regions = ", ".join(sorted(user.region_codes))
+def _inspector_label(user, region_names: dict[str, str]) -> str:
+    """An inspector as a choice: the name and the regions served, named in the reader's
+    language."""
+    regions = ", ".join(sorted(region_names.get(code, code) for code in user.region_codes))
     return f"{user.full_name} ({regions})" if regions else user.full_name
+
+
+def _region_names() -> dict[str, str]:
+    locale = str(get_locale())
+    return {region.code: region.name_in(locale) for region in reference.regions()}
 
 
 def _action_forms(application, actions: list[str]) -> dict:
@@ -51,15 +65,18 @@ def _action_forms(application, actions: list[str]) -> dict:
 def _with_choices(application, forms: dict) -> dict:
     """Select fields need their choices whether the form is fresh or came back with errors."""
     if "schedule_inspection" in forms:
+        names = _region_names()
         forms["schedule_inspection"].inspector_ids.choices = [
-            (u.id, _inspector_label(u)) for u in inspections.team_candidates(application)]
+            (u.id, _inspector_label(u, names))
+            for u in inspections.team_candidates(application)]
     if "measurement" in forms:
         locale = str(get_locale())
         forms["measurement"].measured_product.choices = [
             (line.product_code, line.product.name_in(locale)) for line in application.products]
     if "assign" in forms:
+        names = _region_names()
         forms["assign"].inspector_id.choices = [(0, "—")] + [
-            (u.id, _inspector_label(u)) for u in review.eligible_inspectors(application)]
+            (u.id, _inspector_label(u, names)) for u in review.eligible_inspectors(application)]
     return forms
 
 
