@@ -14,9 +14,17 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from certtrack.domain import bounds
+from certtrack.domain.scripts import latin_or_chinese
 from certtrack.services import market_access, reference
 from certtrack.services.consignments import drafts, inspection
 from certtrack.web import consignment_labels as clabels
@@ -24,6 +32,7 @@ from certtrack.web import labels
 from certtrack.web.forms import BaseForm
 
 CHOOSE = _l("Choose…")
+BELOW_ZERO = _l("A measured quantity cannot be below zero.")
 
 
 class ConsignmentForm(BaseForm):
@@ -45,6 +54,23 @@ class ConsignmentForm(BaseForm):
     storage_temperature = DecimalField(_l("Storage temperature, °C"), places=None,
                                        validators=[Optional(), NumberRange(min=-60, max=40)])
     version = HiddenField()
+
+    # The service's rules on these fields (drafts._header_errors), checked here too so that
+    # they show with the form's own errors in one answer, not one after the other.
+    def validate_consignee_name(self, field):
+        if field.data and not latin_or_chinese(field.data):
+            raise ValidationError(_l("Write the consignee in Latin or Chinese script, as the "
+                                     "certificate China's border reads prints it."))
+
+    def validate_consignee_address(self, field):
+        if field.data and not latin_or_chinese(field.data):
+            raise ValidationError(_l("Write the address in Latin or Chinese script, as the "
+                                     "certificate China's border reads prints it."))
+
+    def validate_production_to(self, field):
+        first = self.production_from.data
+        if field.data and first and field.data < first:
+            raise ValidationError(_l("The last production day cannot be before the first."))
 
 
 class LotForm(BaseForm):
@@ -77,10 +103,11 @@ class ConsignmentLabForm(BaseForm):
     limit_id = SelectField(_l("Parameter"), coerce=int, choices=[], validators=[DataRequired()])
     sample_code = StringField(_l("Sample code"), validators=[DataRequired(), Length(max=40)])
     laboratory = StringField(_l("Laboratory"), validators=[Optional(), Length(max=200)])
-    value = DecimalField(_l("Value"), places=None, validators=[Optional()])
+    value = DecimalField(_l("Value"), places=None, validators=[
+        Optional(), NumberRange(min=0, message=BELOW_ZERO)])
     unit = StringField(_l("Unit"), validators=[Optional(), Length(max=16)])
     loq = DecimalField(_l("Limit of quantification (LOQ)"), places=None,
-                       validators=[Optional()])
+                       validators=[Optional(), NumberRange(min=0, message=BELOW_ZERO)])
     detected = SelectField(_l("Detected"), choices=[], validators=[Optional()])
     method = StringField(_l("Method"), validators=[Optional(), Length(max=120)])
     tested_on = DateField(_l("Tested on"), validators=[DataRequired()])

@@ -33,6 +33,25 @@ def _new_form(registration, **changes) -> dict:
     return data
 
 
+def test_every_mistake_of_a_new_consignment_shows_in_one_answer_and_nothing_is_lost(ctx,
+                                                                                   client):
+    exporter, _inspector, registration, _other = make_consignment("phyto", submit=False)
+    _exporter_client(client, exporter)
+    before = db.session.scalar(select(func.count(Consignment.id)))
+    today = local_today()
+    response = post(client, "/exporter/consignments/new", _new_form(
+        registration, consignee_name="ТОО Рога и копыта", storage_temperature="99",
+        production_from=today.isoformat(),
+        production_to=(today - timedelta(days=1)).isoformat()))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Write the consignee in Latin or Chinese script" in page
+    assert "The last production day cannot be before the first." in page
+    assert "Number must be between -60 and 40." in page
+    assert 'value="ТОО Рога и копыта"' in page  # kept, to be corrected
+    assert db.session.scalar(select(func.count(Consignment.id))) == before
+
+
 def test_the_exporter_requests_a_consignment_from_the_form_to_submission(ctx, client):
     exporter, _inspector, registration, _other = make_consignment("phyto", submit=False)
     _exporter_client(client, exporter)
