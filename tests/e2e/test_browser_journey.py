@@ -172,7 +172,7 @@ def _inspect(inspector, today: str):
     schedule = page.locator("#action-schedule_inspection")
     schedule.get_by_label("Mode").select_option(label="On-site inspection")
     schedule.get_by_label("Date").fill(today)
-    schedule.get_by_label("Inspectors").select_option(label="Daulet Seitkali (KZ-11)")
+    schedule.get_by_label("Inspectors").select_option(label="Daulet Seitkali (Akmola Region)")
     calendar = load_calendar(reference_dir() / "holidays.csv")
     if not calendar.is_working_day(date.fromisoformat(today)):  # a run on a day off
         schedule.get_by_label("Outside working hours", exact=True).check()
