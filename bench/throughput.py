@@ -72,7 +72,7 @@ def _issue(app: Flask, client, count: int) -> list[int]:
     token = csrf_token(client, "/registrar/")
     for registration_id in registration_ids:
         response = client.post(f"/registrar/registrations/{registration_id}/certificates",
-                               data={"csrf_token": token, "comment": ""})
+                               data={"csrf_token": token, "confirm": "y"})
         if response.status_code != 302:
             raise RuntimeError(f"issuing for registration {registration_id} answered "
                                f"{response.status_code}")

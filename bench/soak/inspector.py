@@ -121,7 +121,7 @@ class Inspector(Person):
     def issue(self, page: Page) -> None:
         """Issue; or, when the registration no longer allows it (the registrar suspended or
         revoked it meanwhile, and the gate says so), refuse the certificate with the reason."""
-        answer = self.submit(page, r"/issue$", expect=(200, 422))
+        answer = self.submit(page, r"/issue$", {"confirm": True}, expect=(200, 422))
         if answer.status == 200:
             self.shared.done(self.role, "consignment certificate issued")
             return

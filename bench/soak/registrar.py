@@ -67,7 +67,7 @@ class Registrar(Person):
 
     def issue(self, page: Page) -> None:
         if page.has_form(r"/certificates$"):
-            self.submit(page, r"/certificates$")
+            self.submit(page, r"/certificates$", {"confirm": True})
             self.shared.done(self.role, "certificate issued")
 
     def _this_runs_registrations(self, status: str = "") -> list[str]:

@@ -91,7 +91,8 @@ def prime(shared: Shared, registrar: Registrar, inspector: Inspector) -> dict:
 
     def issue(n: int) -> None:
         if n < len(ready):
-            _clone(shared, inspector, quiet, "10.19.0.3").submit(ready[n], r"/issue$")
+            _clone(shared, inspector, quiet, "10.19.0.3").submit(ready[n], r"/issue$",
+                                                                 {"confirm": True})
 
     for work in (preview, seal_check, issue):
         _twice(work)

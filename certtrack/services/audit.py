@@ -8,10 +8,11 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import selectinload
 
 from certtrack.extensions import db
-from certtrack.models import AuditEvent, AuditHead
+from certtrack.models import AuditEvent, AuditHead, Certificate, Registration
 from certtrack.models.audit import GENESIS_HASH
 from certtrack.models.base import utcnow
 
@@ -133,3 +134,18 @@ def _walk_chain(events) -> ChainReport | None:
             return ChainReport(checked, event.seq, "content does not match its hash")
         prev_hash, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
     return None
+
+
+def registration_history(registration: Registration) -> list[AuditEvent]:
+    """Take a registration; return its audit events, oldest first: the listing, its status
+    changes, and the issue, replacement and revocation of its certificates."""
+    certificate_ids = select(Certificate.id).where(
+        Certificate.registration_id == registration.id).scalar_subquery()
+    query = select(AuditEvent).where(or_(
+        and_(AuditEvent.object_type == "registration", AuditEvent.object_id == registration.id),
+        and_(AuditEvent.application_id == registration.application_id,
+             AuditEvent.action == "record_registration"),
+        and_(AuditEvent.object_type == "certificate", AuditEvent.object_id.in_(certificate_ids),
+             AuditEvent.application_id == registration.application_id),
+    )).options(selectinload(AuditEvent.actor)).order_by(AuditEvent.seq)
+    return list(db.session.scalars(query))

@@ -6,8 +6,8 @@ from datetime import date
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import joinedload
 
 from certtrack.domain.calendar import REGIME_280
 from certtrack.domain.renewal import decide_renewal, renewal_regime
@@ -115,16 +115,6 @@ def registration_of(application: Application) -> Registration | None:
         return db.session.get(Registration, application.renewal_of_id)
     return db.session.scalar(select(Registration).where(
         Registration.application_id == application.id))
-
-
-def history(registration: Registration) -> list[AuditEvent]:
-    """Take a registration; return its audit events (the listing included), oldest first."""
-    query = select(AuditEvent).where(or_(
-        and_(AuditEvent.object_type == "registration", AuditEvent.object_id == registration.id),
-        and_(AuditEvent.application_id == registration.application_id,
-             AuditEvent.action == "record_registration"),
-    )).options(selectinload(AuditEvent.actor)).order_by(AuditEvent.seq)
-    return list(db.session.scalars(query))
 
 
 @dataclass(frozen=True)

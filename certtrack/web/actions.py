@@ -267,7 +267,10 @@ CERTIFICATES = {
         _form(ActionForm), lambda user, registration, _f: certificates.issue_certificate(
             user, registration),
         lambda certificate: _("Certificate %(number)s is issued; the exporter is told.",
-                              number=certificate.number), refusal=Refusal.back),
+                              number=certificate.number), key="certificate_issue",
+        anchor="certificates", refusal=Refusal.back,
+        guard=lambda _user, registration: certificates.issue_refusal(registration) is None,
+        confirm=labels.CONSEQUENCES["certificate.issue"]),
     "replace": WebAction(
         _form(ReplaceForm), _replacement, lambda new: _(
             "Certificate %(new)s replaces %(old)s.", new=new.number, old=new.replaces.number),

@@ -132,5 +132,6 @@ INSPECTION = {
         confirm=labels.CONSEQUENCES["certificate.replace"]),
     "issue": WebAction(
         _form(ActionForm), lambda user, c, f: issue.issue_consignment_certificate(
-            user, c, f.version.data), _issued, key="issue", path=BUTTON),
+            user, c, f.version.data), _issued, key="issue", path=BUTTON,
+        confirm=labels.CONSEQUENCES["consignment.issue"]),
 }

@@ -281,6 +281,12 @@ CONSEQUENCES = {
                  "undone, and the enterprise must apply again."),
     "certificate.replace": _l("This certificate verifies as “replaced” at once, and this "
                               "cannot be undone."),
+    "certificate.issue": _l("The certificate takes the next number for good and verifies as "
+                            "valid at once; the exporter is told. A mistake found afterwards "
+                            "is corrected only by replacing or revoking it."),
+    "consignment.issue": _l("The certificate takes the next number for good and is what "
+                            "China's border checks; the exporter is told. A mistake found "
+                            "afterwards is corrected only by replacing it."),
     "certificate.revoke": _l("This certificate verifies as revoked at once, and this cannot be "
                              "undone."),
     "consignment.withdraw": _l("A withdrawn consignment request cannot be reopened; you would "

@@ -6,6 +6,7 @@ from flask_babel import get_locale
 from certtrack.domain.workflow import State
 from certtrack.services import (
     applications,
+    audit,
     certificates,
     documents,
     dossiers,
@@ -84,13 +85,16 @@ def exporter_application(application, failed: dict | None = None) -> str:
         **panels.context_for(g.user, application, failed))
 
 
-def certificate_panel(registration) -> dict:
-    """Template context of the certificates card on the registrar's registration page."""
+def certificate_panel(registration, failed: dict) -> dict:
+    """Template context of the certificates card on the registrar's registration page: the
+    issue form is the one that failed, or a fresh one with its confirmation step."""
     current = certificates.current_certificate(registration.id)
     refusal = certificates.issue_refusal(registration)
     return {"certificate_panel": {
         "rows": certificates.certificate_rows(registration),
         "can_issue": refusal is None,
+        "issue_form": failed.get("certificate_issue") or table.CERTIFICATES["issue"].build(
+            registration),
         "can_replace": current is not None and registration.status == "active",
         "current": current,
         "signs_as_authority": officials.official_profile(g.user) is None,
@@ -108,7 +112,7 @@ def registration(registration, failed: dict | None = None) -> str:
         failed=next(iter(failed), None) if failed else None,
         renewal=registrations.renewal(registration, applications.local_today()),
         renewal_application=registrations.open_renewal_application(registration),
-        history=registrations.history(registration), **certificate_panel(registration),
+        history=audit.registration_history(registration), **certificate_panel(registration, failed),
         consignment_panel=figures.registration_certificates(registration))
 
 
@@ -164,7 +168,7 @@ def _consignment_forms(consignment, actions: list[str]) -> dict:
                      lab=cforms.lab_form(consignment, None),
                      treatment=cforms.treatment_form(consignment, None),
                      declarations=cforms.declarations_form(consignment, None),
-                     issue=ActionForm(**version))
+                     issue=_fresh(INSPECTION["issue"], consignment, consignment.version))
     if "refuse" in actions:
         forms["refuse"] = _fresh(INSPECTION["refuse"], consignment, consignment.version)
     if can_replace_consignment_certificate(g.user, consignment):

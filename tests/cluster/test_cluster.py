@@ -98,7 +98,7 @@ def test_a_registrar_issues_a_certificate_through_one_server(cluster):
     signed_in = registrar.sign_in(seed["registrar"], seed["password"], seed["registrar_totp"])
     assert signed_in.status_code == 302
     page = f"/registrar/registrations/{seed['registration_id']}"
-    issued = registrar.post(f"{page}/certificates", {}, form=page)
+    issued = registrar.post(f"{page}/certificates", {"confirm": "y"}, form=page)
     assert issued.status_code == 302
     shown = registrar.get(page)
     assert registrar.served[-1] != registrar.served[-2]

@@ -312,6 +312,7 @@ def _issue_certificate(registrar) -> str:
     certificates = page.locator("#certificates")
     expect(certificates).to_contain_text("No certificate has been issued for this registration.")
     registrar.snap("registrar-registration-before-issue")
+    certificates.get_by_label("I understand, and I want to go ahead.").check()
     registrar.button("Issue the certificate", certificates)
     registrar.flash("is issued; the exporter is told.")
     flash = page.locator(".flashes").inner_text()

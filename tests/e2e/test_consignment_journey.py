@@ -108,6 +108,7 @@ def _inspect_and_issue(inspector, reference: str, today: str) -> str:
     inspector.button("Save the declarations", form)
     inspector.flash("The declarations were saved.")
     inspector.snap("consignment-inspected")
+    page.locator("#issue").get_by_label("I understand, and I want to go ahead.").check()
     inspector.button("Issue the certificate", page.locator("#issue"))
     inspector.flash("is issued; the exporter is told.")
     number = re.search(r"Certificate (KZ-PC-\d{4}-\d{6}) is issued",

@@ -10,7 +10,7 @@ from certtrack.domain.calendar import add_years
 from certtrack.domain.workflow import IllegalTransition
 from certtrack.extensions import db
 from certtrack.models import Application, AuditEvent, GaccBatch, Registration
-from certtrack.services import gacc, registrar_queues, registrations
+from certtrack.services import audit, gacc, registrar_queues, registrations
 from certtrack.services.applications import local_today
 from certtrack.services.errors import PermissionDenied, ValidationFailed
 from certtrack.services.inputs import ApplicationInput, BatchInput, RegistrationInput
@@ -127,4 +127,4 @@ def test_registering_a_renewal_extends_the_registration(registrar):
     assert renewed.valid_from == old_valid_to + timedelta(days=1)
     assert renewed.valid_to == add_years(old_valid_to, 5)
     assert db.session.get(Application, draft.id).state == "registered"
-    assert [e.action for e in registrations.history(renewed)][-1] == "registration_renewed"
+    assert [e.action for e in audit.registration_history(renewed)][-1] == "registration_renewed"

@@ -1,6 +1,7 @@
 """The registrar's certificate and dossier pages, and who may download what."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -43,18 +44,26 @@ def test_registrar_previews_then_issues_once(ctx, client):
     assert "DRAFT" in PdfReader(io.BytesIO(preview.data)).pages[0].extract_text()
     assert _count(StoredPdf) == 0
 
-    issued = post(client, f"{page_url}/certificates")
-    assert issued.status_code == 302 and issued.location == page_url
+    # Issuing cannot be undone: without the box ticked, nothing is issued.
+    assert "The certificate takes the next number for good" in page
+    unconfirmed = post(client, f"{page_url}/certificates")
+    assert unconfirmed.status_code == 422
+    assert "Tick the box to confirm." in unconfirmed.get_data(as_text=True)
+    assert _count(Certificate) == 0
+
+    issued = post(client, f"{page_url}/certificates", {"confirm": "y"})
+    assert issued.status_code == 302 and issued.location == page_url + "#certificates"
     page = client.get(page_url).get_data(as_text=True)
     certificate = db.session.scalar(select(Certificate))
     assert f"Certificate {certificate.number} is issued" in page
     assert db.session.get(StoredPdf, certificate.pdf_id).sha256 in page
     assert "Issue the certificate" not in page and "Replace after a change" in page
 
-    again = post(client, f"{page_url}/certificates")
+    again = post(client, f"{page_url}/certificates", {"confirm": "y"})
     assert again.status_code == 302
-    assert "is already issued for this registration" in client.get(page_url).get_data(
-        as_text=True)
+    # A second tab's form, ticked or not, issues nothing more: the page shows what is there.
+    assert "This action is no longer possible" in client.get(page_url).get_data(as_text=True)
+    assert post(client, f"{page_url}/certificates").status_code == 302
     assert _count(Certificate) == 1
 
 
@@ -77,6 +86,32 @@ def test_replacement_needs_a_reason_and_marks_the_old_one_replaced(ctx, client):
     assert "Replaced" in page and f"replaces {first.number}" in page
     stale = post(client, url, {"reason": "twice", "confirm": "y"})
     assert stale.status_code == 302 and _count(Certificate) == 2
+
+
+def _history(page: str) -> str:
+    return page[page.index("<h2>History</h2>"):]
+
+
+def test_the_registrations_history_names_each_certificate_issued_replaced_and_revoked(
+        ctx, client):
+    registrar, _exporter, registration, first = make_certificate()
+    _r, _e, _other_registration, other = make_certificate()
+    login(client, registrar.email)
+    page_url = f"/registrar/registrations/{registration.id}"
+    history = _history(client.get(page_url).get_data(as_text=True))
+    assert re.search(rf"Certificate issued</strong>\s*<code>{first.number}</code>", history)
+    assert other.number not in history  # another registration's certificate is not its own
+    assert post(client, f"/registrar/certificates/{first.id}/replace", {
+        "reason": "Validity extended by the renewal", "confirm": "y"}).status_code == 302
+    second = db.session.scalar(select(Certificate).where(Certificate.replaces_id == first.id))
+    assert post(client, f"/registrar/certificates/{second.id}/revoke", {
+        "reason": "Issued on a forged letter", "confirm": "y"}).status_code == 302
+    history = _history(client.get(page_url).get_data(as_text=True))
+    assert history.count("Certificate issued") == 2
+    assert history.index(first.number) < history.index(second.number)
+    assert "Validity extended by the renewal" in history
+    assert re.search(rf"Certificate revoked</strong>\s*<code>{second.number}</code>", history)
+    assert "Issued on a forged letter" in history
 
 
 def test_the_exporter_downloads_its_certificate_and_no_one_elses(ctx, client):

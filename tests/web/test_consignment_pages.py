@@ -164,13 +164,22 @@ def test_the_inspector_records_the_work_and_issues(ctx, client):
         "concentration": "3 g/m³", "temperature": "20", "duration": "120 h",
         "treated_on": today}).status_code == 302
     db.session.refresh(consignment)
-    refused = post(client, f"{base}/issue", {"version": str(consignment.version)})
+    refused = post(client, f"{base}/issue", {"version": str(consignment.version),
+                                             "confirm": "y"})
     assert refused.status_code == 422  # the protocol's wording is not chosen yet
     assert "3 statements are not chosen" in refused.get_data(as_text=True)
     assert post(client, f"{base}/declarations", {"codes": [
         d.code for d in inspection.available_declarations(consignment)]}).status_code == 302
     db.session.refresh(consignment)
-    response = post(client, f"{base}/issue", {"version": str(consignment.version)})
+    # Issuing cannot be undone: the page names the consequence, and without the box ticked
+    # nothing is issued and no number is taken.
+    assert "is what China" in client.get(base).get_data(as_text=True)
+    unconfirmed = post(client, f"{base}/issue", {"version": str(consignment.version)})
+    assert unconfirmed.status_code == 422
+    assert "Tick the box to confirm." in unconfirmed.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(ConsignmentCertificate)) == 0
+    response = post(client, f"{base}/issue", {"version": str(consignment.version),
+                                              "confirm": "y"})
     assert response.status_code == 302
     page = client.get(base).get_data(as_text=True)
     certificate = db.session.scalar(select(ConsignmentCertificate))
@@ -187,7 +196,7 @@ def test_issue_after_a_suspension_is_refused_with_the_reason_and_no_number(ctx, 
     _inspector_client(client, inspector)
     db.session.refresh(consignment)
     response = post(client, f"/inspector/consignments/{consignment.id}/issue",
-                    {"version": str(consignment.version)})
+                    {"version": str(consignment.version), "confirm": "y"})
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "suspended" in page.lower()
