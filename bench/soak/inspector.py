@@ -112,10 +112,10 @@ class Inspector(Person):
                 "inspected_on": today().isoformat(), "place": "Loading station",
                 "result": "satisfactory", "notes": "Goods and seals as declared."})
         if page.has_form(r"/declarations$"):  # every statement the protocol requires
-            wording = page.form(r"/declarations$").selects.get("codes")
-            if wording is not None and wording.options and not wording.selected:
-                page = self.submit(page, r"/declarations$",
-                                   {"codes": [value for value, _text in wording.options]})
+            wording = page.form(r"/declarations$")
+            unticked = wording.boxes.get("codes", [])
+            if unticked and not any(name == "codes" for name, _value in wording.fields):
+                page = self.submit(page, r"/declarations$", {"codes": unticked})
         return page
 
     def issue(self, page: Page) -> None:

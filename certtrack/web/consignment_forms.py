@@ -13,6 +13,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TextAreaField,
+    widgets,
 )
 from wtforms.validators import (
     DataRequired,
@@ -55,22 +56,20 @@ class ConsignmentForm(BaseForm):
                                        validators=[Optional(), NumberRange(min=-60, max=40)])
     version = HiddenField()
 
-    # The service's rules on these fields (drafts._header_errors), checked here too so that
-    # they show with the form's own errors in one answer, not one after the other.
+    # The service's rules on these fields (drafts._header_errors, in its wording), checked
+    # here too so that they show with the form's own errors in one answer, not one by one.
     def validate_consignee_name(self, field):
         if field.data and not latin_or_chinese(field.data):
-            raise ValidationError(_l("Write the consignee in Latin or Chinese script, as the "
-                                     "certificate China's border reads prints it."))
+            raise ValidationError(drafts.CONSIGNEE_SCRIPT)
 
     def validate_consignee_address(self, field):
         if field.data and not latin_or_chinese(field.data):
-            raise ValidationError(_l("Write the address in Latin or Chinese script, as the "
-                                     "certificate China's border reads prints it."))
+            raise ValidationError(drafts.ADDRESS_SCRIPT)
 
     def validate_production_to(self, field):
         first = self.production_from.data
         if field.data and first and field.data < first:
-            raise ValidationError(_l("The last production day cannot be before the first."))
+            raise ValidationError(drafts.PRODUCTION_ORDER)
 
 
 class LotForm(BaseForm):
@@ -126,8 +125,11 @@ class TreatmentForm(BaseForm):
 
 
 class DeclarationsForm(BaseForm):
+    """The protocol's statements as boxes to tick: each is a paragraph to read, and a list
+    box would hide all but a line of each and need Ctrl+click to choose more than one."""
+
     codes = SelectMultipleField(_l("Additional declarations and attestations"), choices=[],
-                                validators=[Optional()])
+                                validators=[Optional()], option_widget=widgets.CheckboxInput())
 
 
 class ReasonForm(BaseForm):

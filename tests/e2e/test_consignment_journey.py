@@ -103,8 +103,10 @@ def _inspect_and_issue(inspector, reference: str, today: str) -> str:
     inspector.button("Record the treatment", form)
     inspector.flash("The treatment was recorded.")
     form = page.locator("#declarations form")  # every statement the protocol requires
-    wording = form.get_by_label("Additional declarations and attestations")
-    wording.select_option(wording.locator("option").evaluate_all("os => os.map(o => o.value)"))
+    boxes = form.get_by_role("checkbox")
+    expect(boxes).to_have_count(3)
+    for n in range(3):
+        boxes.nth(n).check()
     inspector.button("Save the declarations", form)
     inspector.flash("The declarations were saved.")
     inspector.snap("consignment-inspected")

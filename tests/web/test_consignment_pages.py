@@ -2,6 +2,7 @@
 forms (CSRF, 422 with the reason on the page, redirects after success)."""
 
 import io
+import re
 from datetime import timedelta
 
 from flask import g
@@ -168,8 +169,17 @@ def test_the_inspector_records_the_work_and_issues(ctx, client):
                                              "confirm": "y"})
     assert refused.status_code == 422  # the protocol's wording is not chosen yet
     assert "3 statements are not chosen" in refused.get_data(as_text=True)
+    # The statements are boxes to tick, each with its whole text; none is ticked yet.
+    page = client.get(base).get_data(as_text=True)
+    boxes = re.findall(r'<input[^>]*name="codes"[^>]*>', page)
+    available = inspection.available_declarations(consignment)
+    assert len(boxes) == len(available) == 3
+    assert all('type="checkbox"' in box and "checked" not in box for box in boxes)
+    assert "<select" not in page[page.index('id="declarations"'):page.index('id="issue"')]
     assert post(client, f"{base}/declarations", {"codes": [
-        d.code for d in inspection.available_declarations(consignment)]}).status_code == 302
+        d.code for d in available]}).status_code == 302
+    page = client.get(base).get_data(as_text=True)
+    assert all("checked" in box for box in re.findall(r'<input[^>]*name="codes"[^>]*>', page))
     db.session.refresh(consignment)
     # Issuing cannot be undone: the page names the consequence, and without the box ticked
     # nothing is issued and no number is taken.

@@ -4,6 +4,7 @@ from datetime import date
 from typing import BinaryIO
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from certtrack.domain.calendar import SLA_WORKING_DAYS
@@ -42,6 +43,13 @@ from certtrack.services.reference import working_calendar
 from certtrack.services.transaction import transaction
 from certtrack.services.uploads import display_name, store_upload
 
+# The header's rules that the web form checks too (to show them with its own errors), in
+# one wording: the service remains the rule, for the API as for the form.
+CONSIGNEE_SCRIPT = _l("Write the consignee in Latin or Chinese script, as the certificate "
+                      "China's border reads prints it.")
+ADDRESS_SCRIPT = _l("Write the address in Latin or Chinese script, as the certificate China's "
+                    "border reads prints it.")
+PRODUCTION_ORDER = _l("The last production day cannot be before the first.")
 
 def registration_products(registration: Registration):
     """The catalogue products the registration covers now (its current application's)."""
@@ -71,7 +79,7 @@ def _header_errors(actor: User, data: ConsignmentInput) -> dict[str, list[str]]:
     if db.session.get(Region, data.origin_region_code or "") is None:
         errors["origin_region_code"] = [_("Choose the region of origin.")]
     if data.production_from and data.production_to and data.production_to < data.production_from:
-        errors["production_to"] = [_("The last production day cannot be before the first.")]
+        errors["production_to"] = [str(PRODUCTION_ORDER)]
     return errors
 
 
@@ -81,13 +89,11 @@ def _consignee_errors(data: ConsignmentInput) -> dict[str, list[str]]:
     if not (data.consignee_name or "").strip():
         errors["consignee_name"] = [_("Give the consignee's name.")]
     elif not latin_or_chinese(data.consignee_name):
-        errors["consignee_name"] = [_("Write the consignee in Latin or Chinese script, as the "
-                                      "certificate China's border reads prints it.")]
+        errors["consignee_name"] = [str(CONSIGNEE_SCRIPT)]
     if not (data.consignee_address or "").strip():
         errors["consignee_address"] = [_("Give the consignee's address in China.")]
     elif not latin_or_chinese(data.consignee_address):
-        errors["consignee_address"] = [_("Write the address in Latin or Chinese script, as the "
-                                         "certificate China's border reads prints it.")]
+        errors["consignee_address"] = [str(ADDRESS_SCRIPT)]
     return errors
 
 
