@@ -1,6 +1,9 @@
 """Forms of the certificate pages: public verification, the PDF check and the replacement."""
 
-from flask import current_app
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from wtforms import FileField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
@@ -66,3 +69,14 @@ class RevokeCertificateForm(BaseForm):
                            validators=[DataRequired(), Length(max=2000)],
                            description=_l("The exporter reads it; the public verification page "
                                           "shows the certificate as revoked."))
+
+
+@contextmanager
+def uploads_closed() -> Iterator[None]:
+    """The request's uploads, closed when the block ends however it ends: a large upload is
+    spooled to a temporary file, which the check reads once and never keeps."""
+    try:
+        yield
+    finally:
+        for upload in request.files.values():
+            upload.close()

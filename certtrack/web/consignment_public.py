@@ -7,7 +7,7 @@ from werkzeug.datastructures import CombinedMultiDict
 from certtrack.domain.verification import canonical_code, verification_path
 from certtrack.services.consignments import status
 from certtrack.web.access import public
-from certtrack.web.certificate_forms import PdfCheckForm
+from certtrack.web.certificate_forms import PdfCheckForm, uploads_closed
 from certtrack.web.issued import stored_pdf_response
 from certtrack.web.verify import consignment_answer
 
@@ -44,16 +44,14 @@ def certificate(number: str, code: str):
     if request.method == "GET":
         return consignment_answer(status.verify_consignment_certificate(address, number, code),
                                   number, code)
-    form = PdfCheckForm(CombinedMultiDict((request.files, request.form)))
-    try:
+    with uploads_closed():
+        form = PdfCheckForm(CombinedMultiDict((request.files, request.form)))
         if not form.validate():
             return consignment_answer(status.verify_consignment_certificate(
                 address, number, code, "pdf"), number, code, form, 422)
-        return consignment_answer(status.verify_consignment_certificate(
-            address, number, code, "pdf", form.file.data.read()), number, code)
-    finally:  # a large upload is spooled to a temporary file: closed at once, never kept
-        for upload in request.files.values():
-            upload.close()
+        content = form.file.data.read()
+    return consignment_answer(status.verify_consignment_certificate(
+        address, number, code, "pdf", content), number, code)
 
 
 @bp.get("/verify/consignment/<number>")

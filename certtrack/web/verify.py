@@ -10,7 +10,12 @@ from certtrack.domain.verification import canonical_code, verification_path
 from certtrack.services import seal, verification
 from certtrack.services.consignments import status as consignments_status
 from certtrack.web.access import public
-from certtrack.web.certificate_forms import PdfCheckForm, SealCheckForm, VerifyForm
+from certtrack.web.certificate_forms import (
+    PdfCheckForm,
+    SealCheckForm,
+    VerifyForm,
+    uploads_closed,
+)
 
 bp = Blueprint("verify", __name__)
 
@@ -66,11 +71,12 @@ def certificate(number: str, code: str):
     if request.method == "GET":
         return _answer(verification.verify(request.remote_addr, number, code, "qr"), number,
                        code=code)
-    form = PdfCheckForm(CombinedMultiDict((request.files, request.form)))
-    if not form.validate():
-        answer = verification.verify(request.remote_addr, number, code, "pdf")
-        return _answer(answer, number, form, status=422, code=code)
-    content = form.file.data.read()
+    with uploads_closed():
+        form = PdfCheckForm(CombinedMultiDict((request.files, request.form)))
+        if not form.validate():
+            answer = verification.verify(request.remote_addr, number, code, "pdf")
+            return _answer(answer, number, form, status=422, code=code)
+        content = form.file.data.read()
     answer = verification.verify(request.remote_addr, number, code, "pdf", content=content)
     return _answer(answer, number, code=code)
 
@@ -95,14 +101,11 @@ def seal_check():
     if request.method == "GET":
         return render_template("public/seal_check.html", form=SealCheckForm(), check=None,
                                development_seal=development)
-    try:
+    with uploads_closed():
         form = SealCheckForm(CombinedMultiDict((request.files, request.form)))
         if not form.validate():
             return render_template("public/seal_check.html", form=form, check=None,
                                    development_seal=development), 422
         check = verification.check_uploaded_seal(request.remote_addr, form.file.data.read())
-    finally:  # a large upload is spooled to a temporary file: closed at once, never kept
-        for upload in request.files.values():
-            upload.close()
     return render_template("public/seal_check.html", form=SealCheckForm(), check=check,
                            development_seal=development)
