@@ -175,14 +175,14 @@ def measure_actions(app: Flask, client, posts: int, run_tag: str) -> dict:
     results = {}
     timings, statuses = _post_all(client, [
         ("/registrar/batches", {"csrf_token": token, "application_id": ids, "submitted_on": today,
-                                "reference": f"BENCH-{run_tag}-{number}"})
+                                "reference": f"BENCH-{run_tag}-{number}", "confirm": "y"})
         for number, ids in enumerate(_chunks(batch_ids, BATCH_TICKED))])
     results["send batch"] = _result(timings, statuses, _count_in(app, batch_ids,
                                                                  "submitted_to_gacc"),
                                     len(batch_ids))
     results["send batch"]["ticked"] = BATCH_TICKED
     timings, statuses = _post_all(client, [
-        ("/registrar/recommend", {"csrf_token": token, "application_id": ids, "comment": ""})
+        ("/registrar/recommend", {"csrf_token": token, "application_id": ids, "confirm": "y"})
         for ids in _chunks(recommend_ids, RECOMMEND_TICKED)])
     results["recommend"] = _result(timings, statuses, _count_in(app, recommend_ids,
                                                                 "recommended"),

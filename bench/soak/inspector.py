@@ -165,7 +165,8 @@ class Inspector(Person):
         required result in, valid and compliant); else take a sample and send it."""
         if POSITIVE_POSSIBLE in page.text:
             self.submit(page, r"/conclusion/positive$",
-                        {"conclusion": "The establishment meets China's requirements."})
+                        {"conclusion": "The establishment meets China's requirements.",
+                         "confirm": True})
             return
         form = page.form(r"/samples$")
         page = self.submit(page, r"/samples$", {

@@ -32,14 +32,15 @@ class Registrar(Person):
         page = self.get("/registrar/")
         if page.has_form(r"/registrar/recommend$"):
             ticked = page.form(r"/registrar/recommend$").boxes.get("application_id", [])
-            page = self.submit(page, r"/registrar/recommend$", {"application_id": ticked[:8]})
+            page = self.submit(page, r"/registrar/recommend$", {"application_id": ticked[:8],
+                                                                   "confirm": True})
             self.shared.done(self.role, "recommended to GACC")
         if page.has_form(r"/registrar/batches$"):
             batch = page.form(r"/registrar/batches$").boxes.get("application_id", [])
             reference = f"SOAK-{self.shared.run}-{self.shared.next_serial()}"
             self.submit(page, r"/registrar/batches$", {
                 "application_id": batch[:8], "reference": reference,
-                "submitted_on": today().isoformat()})
+                "submitted_on": today().isoformat(), "confirm": True})
             self.shared.done(self.role, "batch sent to GACC")
 
     def record_registrations(self) -> None:
@@ -52,7 +53,8 @@ class Registrar(Person):
             number = f"CKAZS{self.shared.run}{self.shared.next_serial():08d}"
             page = self.submit(decision, r"^$", {
                 "china_number": number, "listing_date": today().isoformat(),
-                "route": self.rng.choice(("under_guarantee", "after_gacc_inspection"))},
+                "route": self.rng.choice(("under_guarantee", "after_gacc_inspection")),
+                "confirm": True},
                 expect=(200, 422))
             if page.status == 422:
                 self.submit(self.get(f"{address}/gacc-refusal"), r"^$", {

@@ -268,6 +268,16 @@ CONSEQUENCES = {
                  "cannot resubmit it."),
     "conclude_negative": _l("The application ends with a negative conclusion: this cannot be "
                             "undone, and the exporter reads the reasons."),
+    "conclude_positive": _l("The application goes to the registrar to be recommended to GACC: "
+                            "the conclusion cannot be changed afterwards, and the exporter is "
+                            "told."),
+    "recommend": _l("The ticked applications are recommended to GACC for good: they wait for "
+                    "the next batch and cannot be taken back."),
+    "submit_batch": _l("The ticked applications are recorded as sent to GACC under this "
+                       "reference: they wait for GACC's decision, and this cannot be undone."),
+    "record_registration": _l("The registration enters the public register at once and the "
+                              "exporter is told; a wrong entry is corrected only by invalidating "
+                              "it."),
     "record_gacc_refusal": _l("The application ends as refused by GACC: this cannot be undone."),
     "suspend": _l("Exports under this registration stop at once, until the suspension is "
                   "lifted; the exporter is told."),

@@ -34,7 +34,6 @@ from certtrack.web.exporter_forms import document_form, product_form
 from certtrack.web.forms import ActionForm, BaseForm
 from certtrack.web.list_views import application_views
 from certtrack.web.perform import Page, WebAction
-from certtrack.web.registrar_forms import BatchForm, SelectionForm
 
 
 def _fresh(action: WebAction, target, version) -> BaseForm:
@@ -136,8 +135,8 @@ def overview(_target=None, failed: dict | None = None) -> str:
         "registrar/overview.html", queue=queue,
         pagination=pagination, filters=chosen, sort=sort, states=[s.value for s in State],
         regions=reference.regions(), categories=reference.categories(),
-        recommend_form=failed.get("recommend") or SelectionForm(),
-        batch_form=failed.get("batch") or BatchForm())
+        recommend_form=failed.get("recommend") or table.REGISTRAR["recommend"].build(None),
+        batch_form=failed.get("batch") or table.REGISTRAR["submit_batch"].build(None))
 
 
 def batch(batch, _failed: dict | None = None) -> str:

@@ -30,7 +30,7 @@ def _date(label, required=True, **kwargs):
 class SelectionForm(BaseForm):
     """Applications ticked in a queue, with an optional comment."""
 
-    application_id = SelectMultipleField(coerce=int, validate_choice=False)
+    application_id = SelectMultipleField(_l("Applications"), coerce=int, validate_choice=False)
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=4000)])
 
     def validate_application_id(self, field):

@@ -130,8 +130,8 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("laboratory.result", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
     ("laboratory.send_to_lab", "POST"): (401, 403, 403, 302, 404, 404, 403, 403),
     ("laboratory.record_lab_results", "POST"): (401, 403, 403, 302, 404, 404, 403, 403),
-    ("laboratory.conclude_positive", "POST"): (401, 403, 403, 302, 404, 404, 403, 403),
-    # Concluding negatively is irreversible: without its confirmation the form fails (422).
+    # Concluding is irreversible, either way: without its confirmation the form fails (422).
+    ("laboratory.conclude_positive", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
     ("laboratory.conclude_negative", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
     # Review and inspection of A's submitted application by its inspector: the form fails
     # (422), or the action is not possible in this state (flash and redirect, 302, nothing

@@ -137,7 +137,7 @@ def test_dossiers_are_listed_downloaded_and_regenerated(ctx, client):
     move_to_state(application, "conclusion_positive")
     login(client, registrar.email)
     assert post(client, "/registrar/recommend",
-                {"application_id": application.id}).status_code == 302
+                {"confirm": "y", "application_id": application.id}).status_code == 302
     (dossier,) = db.session.scalars(select(Dossier)).all()
     detail = client.get(f"/registrar/applications/{application.id}").get_data(as_text=True)
     assert f"/dossiers/{dossier.id}.pdf" in detail and "Generate a new version" in detail
@@ -166,7 +166,7 @@ def test_the_batch_page_lists_its_dossier(ctx, client):
     _exporter, application = make_submitted_application(name="Steppe Grain LLP")
     move_to_state(application, "recommended")
     login(client, registrar.email)
-    sent = post(client, "/registrar/batches", {
+    sent = post(client, "/registrar/batches", {"confirm": "y",
         "reference": "KZ-GACC-2026-09", "submitted_on": local_today().isoformat(),
         "application_id": application.id})
     assert sent.status_code == 302

@@ -120,7 +120,8 @@ def test_positive_conclusion_refused_while_a_result_is_expired(world):
     assert post(world.client, world.base + "/lab-results-complete").status_code == 302
     detail = text_of(world.client.get(world.base))
     assert "expired, does not count" in detail
-    response = post(world.client, world.base + "/conclusion/positive", {"conclusion": ""})
+    response = post(world.client, world.base + "/conclusion/positive",
+                    {"confirm": "y", "conclusion": ""})
     assert response.status_code == 422
     page = text_of(response)
     assert "A positive conclusion is not possible yet." in page
@@ -135,8 +136,17 @@ def test_positive_conclusion_over_http(world):
     for parameter, (value, unit, detected) in WHEAT_REQUIRED.items():
         assert enter_result(world, sample, parameter, value, unit, detected).status_code == 302
     post(world.client, world.base + "/lab-results-complete")
+    # Concluding cannot be undone: the form names the consequence, and the box must be ticked.
+    assert "the conclusion cannot be changed afterwards" in text_of(world.client.get(world.base))
+    unconfirmed = post(world.client, world.base + "/conclusion/positive",
+                       {"conclusion": "Fit for export."})
+    assert unconfirmed.status_code == 422
+    assert "Tick the box to confirm." in text_of(unconfirmed)
+    assert "Fit for export." in text_of(unconfirmed)  # what was typed is kept
+    db.session.expire_all()
+    assert db.session.get(Application, world.application.id).state == "inspected"
     response = post(world.client, world.base + "/conclusion/positive",
-                    {"conclusion": "Fit for export."}, follow_redirects=True)
+                    {"confirm": "y", "conclusion": "Fit for export."}, follow_redirects=True)
     assert response.status_code == 200
     assert "The positive conclusion was recorded." in text_of(response)
     db.session.expire_all()
@@ -239,7 +249,8 @@ def test_the_results_show_the_parameter_matrix_and_source_in_the_users_language(
 
 def test_the_conclusions_blockers_name_the_parameters_in_the_users_language(world):
     speak(world.inspector, "zh")
-    response = post(world.client, world.base + "/conclusion/positive", {"conclusion": ""})
+    response = post(world.client, world.base + "/conclusion/positive",
+                    {"confirm": "y", "conclusion": ""})
     assert response.status_code == 422
     page = text_of(response)
     assert "脱氧雪腐镰刀菌烯醇" in page and "小麦矮腥黑穗病菌 Tilletia controversa" in page

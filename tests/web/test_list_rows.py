@@ -88,8 +88,8 @@ def test_a_registrars_row_links_its_gacc_batch_in_chinese(ctx, client):
     _exporter, application = make_submitted_application(name="Aktobe Oil LLP")
     move_to_state(application, "conclusion_positive")
     login(client, registrar.email)
-    post(client, "/registrar/recommend", {"application_id": [application.id]})
-    post(client, "/registrar/batches", {"application_id": [application.id],
+    post(client, "/registrar/recommend", {"confirm": "y", "application_id": [application.id]})
+    post(client, "/registrar/batches", {"confirm": "y", "application_id": [application.id],
                                         "reference": "KZ-GACC-2026-077",
                                         "submitted_on": local_today().isoformat()})
     _speak(registrar, "zh")

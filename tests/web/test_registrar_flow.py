@@ -53,8 +53,8 @@ def _state(application_id: int) -> str:
 
 
 def _send_batch(client, ids, reference="KZ-GACC-2026-014"):
-    post(client, "/registrar/recommend", {"application_id": ids})
-    return post(client, "/registrar/batches", {
+    post(client, "/registrar/recommend", {"confirm": "y", "application_id": ids})
+    return post(client, "/registrar/batches", {"confirm": "y",
         "application_id": ids, "reference": reference, "submitted_on": "2026-07-01"})
 
 
@@ -64,12 +64,12 @@ def test_registrar_takes_applications_from_positive_conclusion_to_registration(w
     queue = client.get("/registrar/").get_data(as_text=True)
     assert "Positive conclusions to recommend (3)" in queue
 
-    recommended = post(client, "/registrar/recommend", {"application_id": ids[:2]})
+    recommended = post(client, "/registrar/recommend", {"confirm": "y", "application_id": ids[:2]})
     assert recommended.status_code == 302
     assert [_state(i) for i in ids] == ["recommended", "recommended", "conclusion_positive"]
     assert "Recommended, to send to GACC (2)" in client.get("/registrar/").get_data(as_text=True)
 
-    sent = post(client, "/registrar/batches", {
+    sent = post(client, "/registrar/batches", {"confirm": "y",
         "application_id": ids[:2], "reference": "KZ-GACC-2026-014", "submitted_on": "2026-07-01"})
     assert sent.status_code == 302
     batch = db.session.scalar(select(GaccBatch))
@@ -80,7 +80,7 @@ def test_registrar_takes_applications_from_positive_conclusion_to_registration(w
 
     form = client.get(f"/registrar/applications/{ids[0]}/registration")
     assert form.status_code == 200
-    registered = post(client, f"/registrar/applications/{ids[0]}/registration", {
+    registered = post(client, f"/registrar/applications/{ids[0]}/registration", {"confirm": "y",
         "china_number": VALID_NUMBER.lower(), "listing_date": "2026-07-15",
         "valid_from": "", "route": "under_guarantee"})
     assert registered.status_code == 302
@@ -108,6 +108,7 @@ def test_registration_before_june_2026_follows_decree_248(world, client):
     login(client, "registrar@example.kz")
     _send_batch(client, world["ids"][:1])
     response = post(client, f"/registrar/applications/{world['ids'][0]}/registration", {
+        "confirm": "y",
         "china_number": VALID_NUMBER, "listing_date": "2026-05-31",
         "valid_from": "2026-06-10", "route": "after_gacc_inspection"})
     assert response.status_code == 302
@@ -127,6 +128,7 @@ def test_invalid_china_numbers_are_refused_beside_the_field(world, client, numbe
     login(client, "registrar@example.kz")
     _send_batch(client, world["ids"][:1])
     response = post(client, f"/registrar/applications/{world['ids'][0]}/registration", {
+        "confirm": "y",
         "china_number": number, "listing_date": "2026-07-15", "route": "under_guarantee"})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
@@ -142,6 +144,7 @@ def test_a_listing_date_in_the_future_is_refused(world, client):
     # Within the window every date field accepts (a year 2999 is refused before the rules).
     next_month = (date.today() + timedelta(days=30)).isoformat()
     response = post(client, f"/registrar/applications/{world['ids'][0]}/registration", {
+        "confirm": "y",
         "china_number": VALID_NUMBER, "listing_date": next_month, "route": "under_guarantee"})
     assert response.status_code == 422
     assert "The listing date cannot be in the future." in response.get_data(as_text=True)
@@ -155,7 +158,8 @@ def test_a_china_number_recorded_twice_is_refused(world, client, ctx):
     move_to_state(other, "conclusion_positive")
     login(client, "registrar@example.kz")
     _send_batch(client, [world["ids"][0], other.id])
-    data = {"china_number": VALID_NUMBER, "listing_date": "2026-07-15", "route": "under_guarantee"}
+    data = {"china_number": VALID_NUMBER, "listing_date": "2026-07-15", "route": "under_guarantee",
+            "confirm": "y"}
     assert post(client, f"/registrar/applications/{world['ids'][0]}/registration",
                 data).status_code == 302
     again = post(client, f"/registrar/applications/{other.id}/registration", data)
@@ -210,8 +214,8 @@ def test_a_duplicate_batch_reference_is_refused_and_nothing_moves(world, client)
     ids = world["ids"]
     login(client, "registrar@example.kz")
     assert _send_batch(client, ids[:1]).status_code == 302
-    post(client, "/registrar/recommend", {"application_id": ids[1:2]})
-    again = post(client, "/registrar/batches", {
+    post(client, "/registrar/recommend", {"confirm": "y", "application_id": ids[1:2]})
+    again = post(client, "/registrar/batches", {"confirm": "y",
         "application_id": ids[1:2], "reference": "kz-gacc-2026-014",
         "submitted_on": "2026-07-02"})
     assert again.status_code == 422
@@ -219,18 +223,47 @@ def test_a_duplicate_batch_reference_is_refused_and_nothing_moves(world, client)
     assert _state(ids[1]) == "recommended"
 
 
+def test_recommending_sending_and_recording_wait_for_the_confirmation(world, client):
+    """Each of the three cannot be undone: without the box ticked nothing changes, and the
+    page says what is missing, keeping what was typed and ticked."""
+    ids = world["ids"]
+    login(client, "registrar@example.kz")
+    queue = client.get("/registrar/").get_data(as_text=True)
+    assert "recommended to GACC for good" in queue
+    unconfirmed = post(client, "/registrar/recommend", {"application_id": ids[:1]})
+    assert unconfirmed.status_code == 422
+    assert "Tick the box to confirm." in unconfirmed.get_data(as_text=True)
+    assert _state(ids[0]) == "conclusion_positive"
+    post(client, "/registrar/recommend", {"confirm": "y", "application_id": ids[:1]})
+    unsent = post(client, "/registrar/batches", {
+        "application_id": ids[:1], "reference": "KZ-GACC-2026-099", "submitted_on": "2026-07-01"})
+    page = unsent.get_data(as_text=True)
+    assert unsent.status_code == 422 and "Tick the box to confirm." in page
+    assert 'value="KZ-GACC-2026-099"' in page
+    assert _state(ids[0]) == "recommended" and db.session.scalar(select(GaccBatch)) is None
+    _send_batch(client, ids[:1])
+    form = client.get(f"/registrar/applications/{ids[0]}/registration").get_data(as_text=True)
+    assert "enters the public register at once" in form
+    unrecorded = post(client, f"/registrar/applications/{ids[0]}/registration", {
+        "china_number": VALID_NUMBER, "listing_date": "2026-07-15", "route": "under_guarantee"})
+    assert unrecorded.status_code == 422
+    assert _state(ids[0]) == "submitted_to_gacc" and db.session.scalar(select(Registration)) is None
+
+
 def test_nothing_ticked_is_a_field_error(world, client):
     login(client, "registrar@example.kz")
-    response = post(client, "/registrar/recommend", {})
+    response = post(client, "/registrar/recommend", {"confirm": "y"})
     assert response.status_code == 422
-    assert "Choose at least one application." in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Applications: Choose at least one application." in page
+    assert "Application Id" not in page
 
 
 def test_a_stale_selection_changes_none_of_the_applications(world, client):
     ids = world["ids"]
     login(client, "registrar@example.kz")
-    post(client, "/registrar/recommend", {"application_id": ids[:1]})
-    again = post(client, "/registrar/recommend", {"application_id": ids})
+    post(client, "/registrar/recommend", {"confirm": "y", "application_id": ids[:1]})
+    again = post(client, "/registrar/recommend", {"confirm": "y", "application_id": ids})
     assert again.status_code == 302
     assert "no longer possible" in client.get(again.location).get_data(as_text=True)
     assert [_state(i) for i in ids] == ["recommended", "conclusion_positive",
@@ -251,7 +284,8 @@ def test_only_registrars_reach_the_registrar_pages(world, client, who):
     assert client.get("/registrar/").status_code == 403
     assert client.get("/registrar/registrations").status_code == 403
     assert client.get(f"/registrar/applications/{first}/registration").status_code == 403
-    assert post(client, "/registrar/recommend", {"application_id": [first]}).status_code == 403
+    assert post(client, "/registrar/recommend",
+                {"confirm": "y", "application_id": [first]}).status_code == 403
     assert _state(first) == "conclusion_positive"
 
 

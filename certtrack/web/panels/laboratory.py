@@ -176,7 +176,8 @@ def context(rights, application, failed: dict) -> dict:
         "can_record_result": rights.can_record_result,
         "sample_form": failed.get("sample_form") or (sample_form(application) if can_sample
                                                      else None),
-        "conclusion_form": failed.get("conclusion_form") or ConclusionForm(),
+        "conclusion_form": failed.get("conclusion_form") or actions.LABORATORY[
+            "conclude_positive"].build(application),
         "negative_form": failed.get("negative_form") or actions.LABORATORY[
             "conclude_negative"].build(application),
         "blockers": check.messages if check is not None else [],

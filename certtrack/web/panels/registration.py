@@ -22,8 +22,11 @@ def context(rights, application, failed: dict) -> dict:
     link = None
     if registration is not None and rights.is_registrar:
         link = url_for("registrar.registration", registration_id=registration.id)
+    from certtrack.web.actions import REGISTRAR  # the action table imports the panels
+    actions = [str(a) for a in rights.actions if a in REGISTRAR_ACTIONS]
     return {"registration_panel": {
-        "actions": [str(a) for a in rights.actions if a in REGISTRAR_ACTIONS],
+        "actions": actions,
+        "recommend_form": REGISTRAR["recommend"].build(None) if "recommend" in actions else None,
         "gacc_requests": gacc.gacc_requests(application),
         "registration": registration,
         "registration_url": link,
