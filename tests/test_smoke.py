@@ -11,7 +11,7 @@ def test_exporter_submits_prepared_application(ctx, client):
     assert page.status_code == 200
     assert "Ready to submit" in page.get_data(as_text=True)
     response = post(client, f"/exporter/applications/{application.id}/submit",
-                    {"version": application.version}, follow_redirects=True)
+                    {"confirm": "y", "version": application.version}, follow_redirects=True)
     assert response.status_code == 200
     assert "was submitted" in response.get_data(as_text=True)
 

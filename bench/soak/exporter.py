@@ -79,7 +79,7 @@ class Exporter(Person):
             page = self.submit(page, r"/documents$", {"document_type": code},
                                files={"file": (f"{code}.pdf", DEMO_PDF, "application/pdf")})
             self.shared.done(self.role, "document uploaded")
-        self.submit(page, r"/submit$")
+        self.submit(page, r"/submit$", {"confirm": True})
         self.shared.done(self.role, "application submitted")
 
     def request_consignment(self) -> None:
@@ -117,7 +117,7 @@ class Exporter(Person):
                                               "confirm": True})
             self.shared.done(self.role, "consignment withdrawn")
             return
-        self.submit(page, r"/submit$")
+        self.submit(page, r"/submit$", {"confirm": True})
         self.shared.done(self.role, "consignment submitted")
 
     def follow(self, home) -> None:

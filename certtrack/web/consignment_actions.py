@@ -87,7 +87,8 @@ CONSIGNMENT = {
         path="/documents", anchor="documents"),
     "submit": WebAction(
         _form(ActionForm), lambda user, c, f: drafts.submit_consignment(user, c, f.version.data),
-        _submitted, key="submit", path=BUTTON),
+        _submitted, key="submit", path=BUTTON,
+        confirm=labels.CONSEQUENCES["consignment.submit"]),
     "withdraw": WebAction(
         _form(cforms.ReasonForm), lambda user, c, f: drafts.withdraw_consignment(
             user, c, f.reason.data, f.version.data),

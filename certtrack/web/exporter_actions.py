@@ -114,7 +114,8 @@ EXPORTER = {
     "submit": WebAction(
         _form(ActionForm),
         lambda user, a, f: applications.submit_application(user, a, f.version.data),
-        _submitted, refusal=Refusal.flash, path=BUTTON),
+        _submitted, key="submit", refusal=Refusal.flash, path=BUTTON, anchor="submit",
+        confirm=labels.CONSEQUENCES["submit"]),
     "withdraw": WebAction(
         _form(ActionForm), lambda user, a, f: applications.withdraw_application(
             user, a, f.reason.data, f.version.data),

@@ -278,6 +278,11 @@ CONSEQUENCES = {
     "record_registration": _l("The registration enters the public register at once and the "
                               "exporter is told; a wrong entry is corrected only by invalidating "
                               "it."),
+    "submit": _l("The application and its documents go to the inspection as they are: you "
+                 "cannot change them unless the inspector returns the application for "
+                 "corrections."),
+    "consignment.submit": _l("The request goes to the inspector with its lots and documents as "
+                             "they are: you cannot change it afterwards, only withdraw it."),
     "record_gacc_refusal": _l("The application ends as refused by GACC: this cannot be undone."),
     "suspend": _l("Exports under this registration stop at once, until the suspension is "
                   "lifted; the exporter is told."),

@@ -71,6 +71,8 @@ def exporter_application(application, failed: dict | None = None) -> str:
         product_form=failed.get("product") or product_form(application),
         document_form=failed.get("document") or document_form(application),
         action_form=ActionForm(obj=application),
+        submit_form=failed.get("submit") or _fresh(EXPORTER["submit"], application,
+                                                   application.version),
         withdraw_form=failed.get("withdraw") or _fresh(EXPORTER["withdraw"], application,
                                                        application.version),
         actions=[str(a) for a in application_rights(g.user, application).actions],
@@ -157,7 +159,7 @@ def _consignment_forms(consignment, actions: list[str]) -> dict:
         forms.update(lot=cforms.lot_form(consignment, None),
                      document=cforms.document_form(consignment, None))
     if "submit" in actions:
-        forms["submit"] = ActionForm(**version)
+        forms["submit"] = _fresh(CONSIGNMENT["submit"], consignment, consignment.version)
     if "withdraw" in actions:
         forms["withdraw"] = _fresh(CONSIGNMENT["withdraw"], consignment, consignment.version)
     if "start_inspection" in actions:

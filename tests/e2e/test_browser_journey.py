@@ -128,7 +128,9 @@ def _upload_documents(exporter) -> int:
 
 
 def _submit(exporter):
-    exporter.button("Submit application")
+    submit = exporter.page.locator("#submit")
+    submit.get_by_label("I understand, and I want to go ahead.").check()
+    exporter.button("Submit application", submit)
     exporter.flash("The application was submitted.")
     exporter.state("Submitted")
     exporter.snap("exporter-submitted")

@@ -66,6 +66,7 @@ def _request(exporter, china_number: str) -> str:
     lot.get_by_label("Distinguishing marks: wagon, container and seal numbers").fill(WAGON)
     exporter.button("Add lot", lot)
     exporter.flash("The lot was added.")
+    page.locator("#submit").get_by_label("I understand, and I want to go ahead.").check()
     exporter.button("Submit", page.locator("#submit"))
     exporter.flash("The certificate is due by")
     expect(page.locator("#consignment-state")).to_have_text("Submitted")

@@ -240,7 +240,7 @@ POST_BODIES = {
     "exporter.edit_enterprise": {"region_code": "KZ-00"},
     "exporter.edit_establishment": {"region_code": "KZ-00"},
     "exporter.edit_application": {"kind": "nonsense"},
-    "exporter.transition": {"version": "0"},
+    "exporter.transition": {"version": "0", "confirm": "y"},
     "admin.edit_user": {"role": "nonsense"},
     "admin_limits.edit_limit": {"confidence": "nonsense"},
     "admin_renewal_list.edit": {"confidence": "nonsense"},

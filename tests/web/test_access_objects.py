@@ -40,7 +40,7 @@ def _upload_body(_world):
 
 # action → (URL below the application, body); the line id is filled in from the world.
 ACTIONS = {
-    "submit": ("/submit", lambda w: {"version": w.application.version}),
+    "submit": ("/submit", lambda w: {"version": w.application.version, "confirm": "y"}),
     "withdraw": ("/withdraw", lambda w: {"version": w.application.version, "reason": "No",
                                          "confirm": "y"}),
     "upload": ("/documents", _upload_body),

@@ -39,7 +39,7 @@ def test_racing_submissions_one_wins_others_get_409(shared_app):
         app_id, version, email = application.id, application.version, user.email
 
     statuses = race(shared_app, f"/exporter/applications/{app_id}/submit", email,
-                    {"version": version})
+                    {"version": version, "confirm": "y"})
 
     assert statuses.count(302) == 1, statuses
     assert statuses.count(409) == RACERS - 1, statuses
@@ -59,7 +59,7 @@ def test_conflict_page_says_who_changed_it(shared_app):
     login(client, email)
     token = csrf_token(client)
     first = client.post(f"/exporter/applications/{app_id}/submit",
-                        data={"csrf_token": token, "version": stale_version})
+                        data={"csrf_token": token, "version": stale_version, "confirm": "y"})
     assert first.status_code == 302
     second = client.post(f"/exporter/applications/{app_id}/withdraw",
                          data={"csrf_token": token, "version": stale_version,

@@ -78,7 +78,14 @@ def test_the_exporter_requests_a_consignment_from_the_form_to_submission(ctx, cl
         "kind": "contract", "file": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "contract.pdf")},
         content_type="multipart/form-data")
     assert upload.status_code == 302
-    response = post(client, f"{detail}/submit", {"version": str(consignment.version)})
+    unconfirmed = post(client, f"{detail}/submit", {"version": str(consignment.version)})
+    assert unconfirmed.status_code == 422
+    assert "only withdraw it" in unconfirmed.get_data(as_text=True)
+    assert "Tick the box to confirm." in unconfirmed.get_data(as_text=True)
+    db.session.refresh(consignment)
+    assert consignment.state == "draft"
+    response = post(client, f"{detail}/submit",
+                    {"confirm": "y", "version": str(consignment.version)})
     assert response.status_code == 302
     page = client.get(detail).get_data(as_text=True)
     assert "Submitted" in page and "Wagon 95123456" in page and "contract.pdf" in page
@@ -93,7 +100,7 @@ def test_submission_under_a_suspended_registration_is_refused_with_the_reason(ct
         "authority": "gacc", "suspended_from": local_today(), "reason": "GACC notice"}))
     _exporter_client(client, exporter)
     response = post(client, f"/exporter/consignments/{consignment.id}/submit",
-                    {"version": str(consignment.version)})
+                    {"confirm": "y", "version": str(consignment.version)})
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "suspended" in page.lower() and registration.china_number in page

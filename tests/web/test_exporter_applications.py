@@ -197,7 +197,7 @@ def test_incomplete_application_is_not_submitted(ctx, client):
     draft = applications.create_application(user, ApplicationInput.from_mapping({
         "kind": "new", "gacc_category_code": "edible_grains",
         "establishment_id": establishment.id}))
-    response = post(client, _url(draft, "/submit"), {"version": draft.version})
+    response = post(client, _url(draft, "/submit"), {"confirm": "y", "version": draft.version})
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "The application is not complete yet." in page
@@ -216,8 +216,15 @@ def test_complete_application_is_submitted_with_a_deadline(ctx, client, monkeypa
     expected = load_calendar(reference_dir() / "holidays.csv").sla_deadline(
         FRIDAY_BEFORE_NAURYZ, "completeness_check")
     assert expected == date(2026, 3, 27)  # 21-25 March are Nauryz and its moved days off
-    response = post(client, _url(application, "/submit"), {"version": application.version},
-                    follow_redirects=True)
+    # Submitting hands the application over as it is: the page says so, and waits for the box.
+    assert "you cannot change them unless the inspector returns" in client.get(
+        _url(application)).get_data(as_text=True)
+    unconfirmed = post(client, _url(application, "/submit"), {"version": application.version})
+    assert unconfirmed.status_code == 422
+    assert "Tick the box to confirm." in unconfirmed.get_data(as_text=True)
+    assert _fresh(application).state == "draft"
+    response = post(client, _url(application, "/submit"),
+                    {"confirm": "y", "version": application.version}, follow_redirects=True)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert f"by {format_date(expected)}" in page
@@ -237,8 +244,8 @@ def test_complete_application_is_submitted_with_a_deadline(ctx, client, monkeypa
 def test_double_submit_records_one_transition(ctx, client):
     user, _s, application = _signed_in(client, complete=True)
     version = application.version  # both clicks come from the same page
-    first = post(client, _url(application, "/submit"), {"version": version})
-    second = post(client, _url(application, "/submit"), {"version": version})
+    first = post(client, _url(application, "/submit"), {"confirm": "y", "version": version})
+    second = post(client, _url(application, "/submit"), {"confirm": "y", "version": version})
     assert first.status_code == 302
     page = second.get_data(as_text=True)
     assert second.status_code == 409
@@ -251,9 +258,9 @@ def test_double_submit_records_one_transition(ctx, client):
 def test_submit_from_a_reloaded_page_of_a_submitted_application_is_flashed(ctx, client):
     _u, _s, application = _signed_in(client, complete=True)
     assert post(client, _url(application, "/submit"),
-                {"version": application.version}).status_code == 302
+                {"confirm": "y", "version": application.version}).status_code == 302
     response = post(client, _url(application, "/submit"),
-                    {"version": _fresh(application).version}, follow_redirects=True)
+                    {"confirm": "y", "version": _fresh(application).version}, follow_redirects=True)
     assert response.status_code == 200
     assert NO_LONGER_POSSIBLE in response.get_data(as_text=True)
     assert len(_events(application, to_state="submitted")) == 1
@@ -352,7 +359,7 @@ def test_deadline_in_a_year_without_holiday_data_is_computed_and_flagged(ctx, cl
     # Kurban Ait and the Government's transfers for 2028 are not loaded yet.
     monkeypatch.setattr(applications, "local_today", lambda: date(2027, 12, 30))
     _u, _s, application = _signed_in(client, complete=True)
-    post(client, _url(application, "/submit"), {"version": application.version})
+    post(client, _url(application, "/submit"), {"confirm": "y", "version": application.version})
     assert _fresh(application).stage_deadline == date(2028, 1, 5)
     page = client.get(_url(application, "")).get_data(as_text=True)
     assert "Provisional: holiday data for 2028 not loaded yet." in page

@@ -206,7 +206,7 @@ def test_a_returned_application_comes_back_with_the_exporters_corrections(under_
                     content_type="multipart/form-data")
     assert response.status_code == 302
     response = post(exporter_client, f"/exporter/applications/{application.id}/submit",
-                    {"version": ""})
+                    {"confirm": "y", "version": ""})
     assert response.status_code == 302
 
     stored = _fresh(application)
