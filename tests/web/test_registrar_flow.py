@@ -230,6 +230,9 @@ def test_recommending_sending_and_recording_wait_for_the_confirmation(world, cli
     login(client, "registrar@example.kz")
     queue = client.get("/registrar/").get_data(as_text=True)
     assert "recommended to GACC for good" in queue
+    detail = client.get(f"/registrar/applications/{ids[0]}")  # its own Recommend button
+    assert detail.status_code == 200
+    assert "recommended to GACC for good" in detail.get_data(as_text=True)
     unconfirmed = post(client, "/registrar/recommend", {"application_id": ids[:1]})
     assert unconfirmed.status_code == 422
     assert "Tick the box to confirm." in unconfirmed.get_data(as_text=True)
