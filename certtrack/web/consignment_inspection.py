@@ -15,11 +15,16 @@ bp.before_request(roles_required(Role.inspector))
 
 @bp.get("/")
 def queue():
-    """Open consignments of the inspector's committee and regions, the most urgent first."""
+    """Consignments of the inspector's committee and regions: the open ones, the most urgent
+    first, or the closed ones; searched by number or enterprise."""
     overdue = request.args.get("overdue") == "1"
+    scope = request.args.get("show")
+    scope = scope if scope in inspection.QUEUE_SCOPES else "open"
+    search = request.args.get("q", "")[:100]
     pagination = inspection.consignment_queue(
-        g.user, page=page_number(), overdue_only=overdue)
-    return render_template("consignments/queue.html", pagination=pagination, overdue=overdue)
+        g.user, page=page_number(), overdue_only=overdue, scope=scope, search=search)
+    return render_template("consignments/queue.html", pagination=pagination, overdue=overdue,
+                           scope=scope, search=search)
 
 
 @bp.get("/<id:consignment_id>")

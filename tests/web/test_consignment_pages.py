@@ -12,7 +12,7 @@ from certtrack.extensions import db
 from certtrack.models import Consignment, ConsignmentCertificate, ConsignmentCertificateCounter
 from certtrack.services import registrations
 from certtrack.services.applications import local_today
-from certtrack.services.consignments import inspection
+from certtrack.services.consignments import inspection, issue
 from certtrack.services.inputs import StatusChangeInput
 
 from consignment_factories import inspect_ready, make_consignment
@@ -152,6 +152,32 @@ def test_the_inspector_queue_shows_the_deadline_and_flags_overdue(ctx, client):
     assert consignment.reference in page and "overdue" in page
     assert consignment.reference in client.get(
         "/inspector/consignments/?overdue=1").get_data(as_text=True)
+
+
+def test_an_issued_consignment_is_found_again_among_the_closed_ones(ctx, client):
+    """The open queue no longer lists it; the closed tab does, and the search finds it by its
+    certificate's number, its reference or the enterprise, without the overdue flag."""
+    _e, inspector, _r, issued = make_consignment("phyto")
+    inspect_ready(inspector, issued)
+    certificate = issue.issue_consignment_certificate(inspector, issued)
+    _e2, _i2, _r2, waiting = make_consignment("phyto")
+    waiting.deadline = issued.deadline = local_today() - timedelta(days=1)
+    db.session.commit()
+    _inspector_client(client, inspector)
+    queue = client.get("/inspector/consignments/").get_data(as_text=True)
+    assert waiting.reference in queue and issued.reference not in queue
+    closed = client.get("/inspector/consignments/?show=closed").get_data(as_text=True)
+    assert issued.reference in closed and waiting.reference not in closed
+    assert "overdue" not in closed[closed.index("<tbody>"):]
+    for search in (certificate.number, certificate.number.lower(), issued.reference,
+                   str(issued.id), issued.enterprise.bin):
+        found = client.get("/inspector/consignments/", query_string={
+            "show": "closed", "q": search}).get_data(as_text=True)
+        assert issued.reference in found, search
+    assert "No consignment in this view." in client.get(
+        "/inspector/consignments/?show=closed&q=KZ-PC-1999-000001").get_data(as_text=True)
+    assert waiting.reference not in client.get("/inspector/consignments/", query_string={
+        "q": certificate.number}).get_data(as_text=True)
 
 
 def test_the_inspector_records_the_work_and_issues(ctx, client):

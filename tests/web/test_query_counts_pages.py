@@ -140,3 +140,27 @@ def test_verification_queries_do_not_grow_with_certificates_or_lookups(ctx, clie
     later = _queries(client, url, environ_base={"REMOTE_ADDR": "10.0.0.3"})
     assert db.session.scalar(select(func.count()).select_from(VerificationLog)) == 23
     assert later == first
+
+
+def test_the_consignment_queues_queries_do_not_grow_with_consignments(ctx, client):
+    """The inspector's open and closed consignments, searched or not: the same number of
+    statements for one consignment of each as for four (lots, enterprises and establishments
+    are loaded per page, not per row)."""
+    from certtrack.services.consignments import issue
+
+    from consignment_factories import inspect_ready, make_consignment
+
+    _exporter, inspector, _r, first = make_consignment("phyto")
+    inspect_ready(inspector, first)
+    issue.issue_consignment_certificate(inspector, first)
+    make_consignment("phyto")
+    login(client, inspector.email)
+    urls = ("/inspector/consignments/", "/inspector/consignments/?show=closed",
+            "/inspector/consignments/?show=closed&q=Steppe")
+    few = [_queries(client, url) for url in urls]
+    for _ in range(3):
+        _e, other_inspector, _r, more = make_consignment("phyto")
+        inspect_ready(other_inspector, more)
+        issue.issue_consignment_certificate(other_inspector, more)
+        make_consignment("phyto")
+    assert [_queries(client, url) for url in urls] == few

@@ -5,7 +5,7 @@ import datetime as dt
 from flask import current_app
 from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from certtrack.domain import compliance
@@ -13,9 +13,11 @@ from certtrack.domain.consignment import OPEN_CONSIGNMENT_STATES
 from certtrack.extensions import db
 from certtrack.models import (
     Consignment,
+    ConsignmentCertificate,
     ConsignmentDeclaration,
     ConsignmentLabResult,
     ConsignmentTreatment,
+    Enterprise,
     LabLimit,
     Registration,
     User,
@@ -48,17 +50,47 @@ def _require_under_inspection(consignment: Consignment) -> None:
         raise PermissionDenied(_("Start the inspection first."))
 
 
-def consignment_queue(actor: User, *, page: int = 1, overdue_only: bool = False):
-    """One page of the open consignments the actor may see, the most urgent deadline first."""
-    query = consignment_scope(actor).where(Consignment.state.in_(
-        [s.value for s in OPEN_CONSIGNMENT_STATES])).options(
+# The inspector's queue: the open requests, or the closed ones (issued, refused, withdrawn),
+# where a certificate to replace is found again.
+QUEUE_SCOPES = ("open", "closed")
+
+
+def _queue_search(query, search: str):
+    """A consignment's reference (CS-000042 or 42), its certificate's number, or the
+    enterprise's name or BIN."""
+    search = search.strip()
+    if not search:
+        return query
+    digits = search.upper().removeprefix("CS-").lstrip("0")
+    by_number = select(ConsignmentCertificate.consignment_id).where(
+        ConsignmentCertificate.number == search.upper())
+    by_enterprise = select(Enterprise.id).where(or_(
+        Enterprise.bin == search, *[getattr(Enterprise, f"name_{language}").ilike(
+            f"%{search}%") for language in ("en", "ru", "kk", "zh")]))
+    return query.where(or_(
+        Consignment.id == (int(digits) if digits.isdigit() and len(digits) < 10 else -1),
+        Consignment.id.in_(by_number), Consignment.enterprise_id.in_(by_enterprise)))
+
+
+def consignment_queue(actor: User, *, page: int = 1, overdue_only: bool = False,
+                      scope: str = "open", search: str = ""):
+    """One page of the consignments the actor may see: the open ones, the most urgent deadline
+    first; or the closed ones, the latest first."""
+    open_states = [s.value for s in OPEN_CONSIGNMENT_STATES]
+    query = consignment_scope(actor).options(
         selectinload(Consignment.lots), selectinload(Consignment.enterprise),
         selectinload(Consignment.registration).selectinload(Registration.establishment))
-    if overdue_only:
-        query = query.where(Consignment.deadline < local_today())
-    query = query.order_by(Consignment.deadline.asc().nulls_last(), Consignment.id)
-    return db.paginate(query, page=page, per_page=current_app.config["PER_PAGE"],
-                       error_out=False, max_per_page=100)
+    if scope == "closed":
+        query = query.where(Consignment.state.not_in(open_states)).order_by(
+            Consignment.updated_at.desc(), Consignment.id.desc())
+    else:
+        query = query.where(Consignment.state.in_(open_states)).order_by(
+            Consignment.deadline.asc().nulls_last(), Consignment.id)
+        if overdue_only:
+            query = query.where(Consignment.deadline < local_today())
+    return db.paginate(_queue_search(query, search), page=page,
+                       per_page=current_app.config["PER_PAGE"], error_out=False,
+                       max_per_page=100)
 
 
 def start_inspection(actor: User, consignment: Consignment, version=None) -> None:
