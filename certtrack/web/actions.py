@@ -182,7 +182,7 @@ LABORATORY = {
         lambda user, a, f: conclusions.conclude_positive(user, a, f.conclusion.data or ""),
         _l("The positive conclusion was recorded."), key="conclusion_form",
         refusal=Refusal.flash, path="/conclusion/positive", anchor="panel-conclusion",
-        confirm=labels.CONSEQUENCES["conclude_positive"]),
+        confirm=labels.CONSEQUENCES["conclude_positive"], ends_something=False),
     "conclude_negative": WebAction(
         _form(lab_panel.NegativeConclusionForm),
         lambda user, a, f: conclusions.conclude_negative(user, a, f.comment.data or ""),
@@ -219,12 +219,13 @@ REGISTRAR = {
         lambda user, _t, f: gacc.recommend(user, f.application_id.data, f.comment.data or ""),
         lambda chosen: ngettext("%(num)d application recommended to GACC.",
                                 "%(num)d applications recommended to GACC.", len(chosen)),
-        key="recommend", anchor="to-recommend", confirm=labels.CONSEQUENCES["recommend"]),
+        key="recommend", anchor="to-recommend", confirm=labels.CONSEQUENCES["recommend"],
+        ends_something=False),
     "submit_batch": WebAction(
         _form(BatchForm), _batch, lambda batch: _("Batch %(ref)s sent to GACC.",
                                                   ref=batch.reference),
         key="batch", then=lambda _t, batch: url_for("registrar.batch", batch_id=batch.id),
-        confirm=labels.CONSEQUENCES["submit_batch"]),
+        confirm=labels.CONSEQUENCES["submit_batch"], ends_something=False),
     "record_gacc_return": _decision(
         Action.record_gacc_return, GaccReturnForm, gacc.record_gacc_return, gacc.GaccReturnInput,
         _l("GACC's request is recorded; the exporter and the inspector are told.")),
@@ -235,7 +236,8 @@ REGISTRAR = {
     "record_registration": _decision(
         Action.record_registration, RegistrationForm, gacc.record_registration,
         gacc.RegistrationInput,
-        _registration_message, confirm=labels.CONSEQUENCES["record_registration"]),
+        _registration_message, confirm=labels.CONSEQUENCES["record_registration"],
+        ends_something=False),
     "resubmit_to_gacc": WebAction(
         _form(ResubmitForm),
         lambda user, a, f: gacc.resubmit_to_gacc(user, a, f.comment.data or "", f.version.data),
@@ -272,7 +274,7 @@ CERTIFICATES = {
                               number=certificate.number), key="certificate_issue",
         anchor="certificates", refusal=Refusal.back,
         guard=lambda _user, registration: certificates.issue_refusal(registration) is None,
-        confirm=labels.CONSEQUENCES["certificate.issue"]),
+        confirm=labels.CONSEQUENCES["certificate.issue"], ends_something=False),
     "replace": WebAction(
         _form(ReplaceForm), _replacement, lambda new: _(
             "Certificate %(new)s replaces %(old)s.", new=new.number, old=new.replaces.number),

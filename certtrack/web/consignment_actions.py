@@ -88,7 +88,7 @@ CONSIGNMENT = {
     "submit": WebAction(
         _form(ActionForm), lambda user, c, f: drafts.submit_consignment(user, c, f.version.data),
         _submitted, key="submit", path=BUTTON,
-        confirm=labels.CONSEQUENCES["consignment.submit"]),
+        confirm=labels.CONSEQUENCES["consignment.submit"], ends_something=False),
     "withdraw": WebAction(
         _form(cforms.ReasonForm), lambda user, c, f: drafts.withdraw_consignment(
             user, c, f.reason.data, f.version.data),
@@ -134,5 +134,5 @@ INSPECTION = {
     "issue": WebAction(
         _form(ActionForm), lambda user, c, f: issue.issue_consignment_certificate(
             user, c, f.version.data), _issued, key="issue", path=BUTTON,
-        confirm=labels.CONSEQUENCES["consignment.issue"]),
+        confirm=labels.CONSEQUENCES["consignment.issue"], ends_something=False),
 }

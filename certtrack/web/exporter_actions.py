@@ -115,7 +115,7 @@ EXPORTER = {
         _form(ActionForm),
         lambda user, a, f: applications.submit_application(user, a, f.version.data),
         _submitted, key="submit", refusal=Refusal.flash, path=BUTTON, anchor="submit",
-        confirm=labels.CONSEQUENCES["submit"]),
+        confirm=labels.CONSEQUENCES["submit"], ends_something=False),
     "withdraw": WebAction(
         _form(ActionForm), lambda user, a, f: applications.withdraw_application(
             user, a, f.reason.data, f.version.data),

@@ -38,7 +38,9 @@ class WebAction:
 
     `confirm`, set on an irreversible action, is the sentence that names its consequence: the
     form then carries a box to tick (and, with `needs_reason`, a required reason that goes
-    into the audit row), and the server performs nothing until both are given.
+    into the audit row), and the server performs nothing until both are given. The step is
+    shown as a warning unless `ends_something` is False: a final step forward (issue, submit,
+    recommend), which cannot be undone either but ends nothing.
     """
 
     form: Callable[[Any, Any], BaseForm]
@@ -52,6 +54,7 @@ class WebAction:
     path: str | None = None
     confirm: Any = None
     needs_reason: bool = False
+    ends_something: bool = True
     anchor: str | None = None
 
     def build(self, target, formdata=None) -> BaseForm:
@@ -59,6 +62,7 @@ class WebAction:
         form = self.form(target, formdata)
         if self.confirm is not None:
             add_confirmation(form, formdata, self.confirm, self.needs_reason)
+            form.ends_something = self.ends_something
         return form
 
     def fragment(self, **args) -> str:

@@ -46,6 +46,8 @@ def test_registrar_previews_then_issues_once(ctx, client):
 
     # Issuing cannot be undone: without the box ticked, nothing is issued.
     assert "The certificate takes the next number for good" in page
+    # A step forward, not a loss: shown as a notice; revoking (below) stays a warning.
+    assert 'class="consequence consequence-final"' in page
     unconfirmed = post(client, f"{page_url}/certificates")
     assert unconfirmed.status_code == 422
     assert "Tick the box to confirm." in unconfirmed.get_data(as_text=True)
@@ -58,6 +60,8 @@ def test_registrar_previews_then_issues_once(ctx, client):
     assert f"Certificate {certificate.number} is issued" in page
     assert db.session.get(StoredPdf, certificate.pdf_id).sha256 in page
     assert "Issue the certificate" not in page and "Replace after a change" in page
+    revoke = client.get(f"/registrar/certificates/{certificate.id}/revoke").get_data(as_text=True)
+    assert 'class="consequence"' in revoke and "consequence-final" not in revoke
 
     again = post(client, f"{page_url}/certificates", {"confirm": "y"})
     assert again.status_code == 302
