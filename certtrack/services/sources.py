@@ -1,9 +1,11 @@
-"""The sources of the laboratory limits and quarantine requirements in the four languages.
+"""The sources of the reference data in the four languages.
 
 A limit's source is stored in English (standard, clause and note): on the limit, and with every
 result and measurement judged by it. The reference files give each row's clause and note, and
-each standard's name, in Russian, Kazakh and Chinese too; a stored source is shown in the
-user's language while it is the files' text. Read from the files once per process.
+each standard's name, in Russian, Kazakh and Chinese too. The market access of each product and
+the renewal list of GACC Order 280 store their source in English, and their files give it in the
+three other languages. A stored source is shown in the user's language while it is the files'
+text; one an administrator wrote stays as written. Read from the files once per process.
 """
 
 import csv
@@ -36,8 +38,8 @@ def _texts(row: dict, standards: dict, language: str) -> tuple[str, str]:
 @cache
 def source_translations() -> dict[str, dict[str, str]]:
     """The sources the reference files give, as stored in English (a limit's source, a result's
-    limit_source, a measurement's requirement_source, or a citation), each mapped to its text
-    per language."""
+    limit_source, a measurement's requirement_source, a citation, a market access row's or
+    a category's renewal-list source), each mapped to its text per language."""
     standards = {row["name_en"]: {language: row[f"name_{language}"] for language in LANGUAGES}
                  for row in _rows("standards.csv")}
     translations = {}
@@ -46,6 +48,10 @@ def source_translations() -> dict[str, dict[str, str]]:
         for index in (0, 1):
             translations[texts["en"][index]] = {language: text[index]
                                                 for language, text in texts.items()}
+    for row in [*_rows("market_access.csv"), *_rows("renewal_list_280.csv")]:
+        translations[row["source"]] = {language: row["source" if language == "en" else
+                                                     f"source_{language}"]
+                                       for language in LANGUAGES}
     return translations
 
 

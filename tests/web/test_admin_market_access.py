@@ -86,6 +86,20 @@ def test_the_protocols_names_in_other_languages_are_saved_and_shown_in_that_lang
     assert "关于哈萨克斯坦大麦输华植物检疫要求的议定书" in page  # barley, from the file
 
 
+def test_the_sources_read_in_the_page_language_and_an_edited_one_as_written(app, client):
+    _admin(app, client)
+    post(client, "/admin/market-access/wheat", {**FORM, "protocol_status": "in_force",
+                                                "protocol_name": "Protocol of 2015 on wheat"})
+    post(client, "/language", {"locale": "kk"})
+    page = client.get("/admin/market-access/").get_data(as_text=True)
+    assert "Келіссөздер жүріп жатыр (АШМ баспасөз хабарламалары)" in page
+    assert "Under negotiation (MoA press releases)" not in page
+    assert FORM["source"] in page  # wheat's, as the administrator wrote it
+    post(client, "/language", {"locale": "zh"})
+    page = client.get("/admin/market-access/").get_data(as_text=True)
+    assert "正在谈判中（农业部新闻稿）" in page
+
+
 def test_an_edited_row_of_an_older_database_gets_the_files_names_and_keeps_its_edit(app):
     with app.app_context():
         edited = db.session.get(MarketAccess, ("barley", "CN"))

@@ -33,6 +33,19 @@ def test_an_administrator_takes_a_category_off_the_list_and_the_reload_keeps_it(
     assert registrations.renewal(registration, date(2030, 7, 1)).state == "automatic"
 
 
+def test_the_sources_read_in_the_page_language(app, client):
+    with app.app_context():  # a request of its own for each language (Flask-Babel's cache)
+        email = make_user("admin").email
+    login(client, email)
+    post(client, "/language", {"locale": "zh"})
+    page = client.get("/admin/renewal-list/").get_data(as_text=True)
+    assert "海关总署第280号令仅适用于食品" in page
+    assert "covers food only" not in page
+    post(client, "/language", {"locale": "ru"})
+    page = client.get("/admin/renewal-list/").get_data(as_text=True)
+    assert "Приказ ГТУ КНР № 280 распространяется только на пищевую продукцию" in page
+
+
 def test_an_empty_source_is_refused(ctx, client):
     # On PostgreSQL the reference rows outlive a test, so compare with the row as it was.
     login(client, make_user("admin").email)
