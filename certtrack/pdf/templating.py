@@ -37,7 +37,9 @@ def format_size(value: int) -> str:
 # `word-break: keep-all` says the same, but WeasyPrint does not support it, so each run between
 # these marks is set as one unbreakable span.
 _CJK_BREAKS = re.compile(r"(?<=[\s，、。；：！？）)】」』·,;:/])")
-_LONGEST_RUN = 24  # a longer run would overflow its column: it may then break anywhere
+# A longer run may break anywhere, as Chinese text does: kept whole, it would run out of a narrow
+# column (an enterprise's name of 18 characters in the dossier's list of enterprises).
+_LONGEST_RUN = 12
 
 
 def cjk_words(value: str) -> list[tuple[str, bool]]:

@@ -224,3 +224,16 @@ def test_the_consignment_certificates_name_the_china_registration_number(
         assert word in text, word
     attached = PdfReader(demo_dir / name).attachments["certificate.json"][0]
     assert china_number in attached.decode()
+
+
+def test_a_long_chinese_name_stays_in_its_column_of_the_list_of_enterprises(demo_dir):
+    """The first enterprise's Chinese name has 18 characters without a break: it wraps inside
+    the enterprise's column instead of running over its BIN."""
+    boxes = subprocess.run(["pdftotext", "-f", "3", "-l", "3", "-bbox",
+                            str(demo_dir / "dossier.pdf"), "-"],
+                           check=True, capture_output=True, text=True).stdout
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" '
+                       r'yMax="[\d.]+">([^<]+)</word>', boxes)
+    bin_left = min(float(left) for left, _, word in words if word == "961141000023")
+    name = [float(right) for _, right, word in words if word.startswith("塔尔迪库尔干")]
+    assert name and max(name) < bin_left

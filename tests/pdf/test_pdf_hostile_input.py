@@ -134,3 +134,15 @@ def test_a_word_typed_without_spaces_stays_inside_the_page(tmp_path):
     assert pages and right_edges
     assert max(right_edges) < min(pages) - 20  # inside the page's margin
     assert "Kokshetau" in boxes and "95123456" in boxes
+
+
+def test_every_page_of_a_long_consignment_certificate_names_it():
+    """Eighteen wagons' lots run onto a second page: its footer names the certificate, so a
+    page parted from the first is still tied to it."""
+    context = demo_phyto_context()
+    context["lots"] = [dict(context["lots"][0], marks=f"wagon {95000000 + n}, seal {n:06}")
+                       for n in range(18)]
+    pages = PdfReader(io.BytesIO(render_consignment_certificate(context).content)).pages
+    assert len(pages) >= 2
+    for page in pages:
+        assert f"certtrack · {context['number']} · " in page.extract_text()

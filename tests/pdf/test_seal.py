@@ -9,7 +9,8 @@ from pypdf import PdfReader
 
 from certtrack import create_app
 from certtrack.demo.certificate import demo_certificate_context
-from certtrack.pdf import render_certificate
+from certtrack.demo.dossier import demo_dossier_context
+from certtrack.pdf import render_certificate, render_dossier
 from certtrack.pdf.seal import check_seal, seal_pdf
 from certtrack.pdf.seal_keys import DEVELOPMENT_SEAL_NAME, PKCS12_FILE
 from certtrack.services import seal
@@ -116,6 +117,21 @@ def test_the_development_seal_is_printed_on_every_page_it_seals(documents):
     assert "DEVELOPMENT SEAL — NOT VALID FOR EXPORT" in sealed_text
     assert "开发测试印章" in sealed_text
     assert "DEVELOPMENT SEAL" not in plain_text
+
+
+def test_the_development_seal_reads_on_one_line_above_the_dossiers_running_header(seal_app):
+    """The dossier's pages after the first carry a running header in the top margin; the
+    banner stays one line above it, not a narrow column squeezed between its two halves."""
+    with seal_app.app_context():
+        dossier = render_dossier(demo_dossier_context(), development_seal=True)
+    pages = PdfReader(io.BytesIO(dossier.content)).pages
+    assert len(pages) > 2
+    for number, page in enumerate(pages, start=1):
+        text = page.extract_text()
+        assert "DEVELOPMENT SEAL — NOT VALID FOR EXPORT · 开发测试印章 — 不得用于出口 · " \
+               "ӘЗІРЛЕУ МӨРІ — ЭКСПОРТҚА ЖАРАМСЫЗ" in text, number
+        if number > 1:
+            assert "Recommendation dossier · 推荐材料" in text, number
 
 
 def test_init_seal_creates_the_development_seal_once(tmp_path):
