@@ -20,6 +20,7 @@ from certtrack.services.print_terms import (
     ESTABLISHMENT_TYPES,
     FINDING_STATUSES,
     INSPECTION_MODES,
+    LEGAL_BASES,
     STATES,
     bilingual,
 )
@@ -50,18 +51,19 @@ def _documents(bin_: str, uploaded: dt.date) -> list[dict]:
 
 def _questionnaire(slaughter: str, capacity: str, water: str) -> list[dict]:
     return [
-        {"question": "Types of animals slaughtered or processed", "answer": slaughter},
-        {"question": "Production capacity", "answer": capacity},
-        {"question": "Food safety management system", "answer":
+        {"question": "Types of animals slaughtered or processed · 屠宰或加工的动物种类",
+         "answer": slaughter},
+        {"question": "Production capacity · 生产能力", "answer": capacity},
+        {"question": "Food safety management system · 食品安全管理体系", "answer":
             "HACCP plan approved; ISO 22000:2018 certified, surveillance audit passed"},
-        {"question": "Origin of animals", "answer":
+        {"question": "Origin of animals · 动物来源", "answer":
             "Own feedlot and contracted farms in FMD-free zones; ear tags recorded in IBSPZh"},
-        {"question": "Traceability", "answer":
+        {"question": "Traceability · 追溯", "answer":
             "Ear tag → carcass number → batch label; records kept for 3 years"},
-        {"question": "Water supply", "answer": water},
-        {"question": "Cold storage", "answer": "−18 °C store with continuous logging; "
-                                                "chilled room 0…+4 °C"},
-        {"question": "Veterinary supervision on site", "answer":
+        {"question": "Water supply · 供水", "answer": water},
+        {"question": "Cold storage · 冷藏", "answer": "−18 °C store with continuous logging; "
+                                                     "chilled room 0…+4 °C"},
+        {"question": "Veterinary supervision on site · 驻场兽医监管", "answer":
             "State veterinary inspector present at every slaughter shift"},
     ]
 
@@ -283,7 +285,8 @@ def demo_dossier_context() -> dict:
         "subject": "Recommendation of three Kazakh meat establishments for registration",
         "subject_zh": "关于推荐3家哈萨克斯坦肉类企业在华注册的函",
         "letter": list(LETTER),
-        "letter_zh": [paragraph.format(committee=VET_COMMITTEE["zh"], count="3家企业")
+        "letter_zh": [paragraph.format(committee=VET_COMMITTEE["zh"], count="3家企业",
+                                       basis=LEGAL_BASES["248"]["zh"])
                       for paragraph in LETTER_ZH],
         "signatory": REGISTRAR,
         "enterprises": [_enterprise(spec) for spec in SPECS],

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from certtrack.domain.calendar import regime_for
 from certtrack.domain.workflow import Role
 from certtrack.extensions import db
 from certtrack.models import AuditEvent, LabResult
@@ -22,11 +23,14 @@ from certtrack.services.officials import official_profile, signer
 from certtrack.services.permissions import has_role
 from certtrack.services.print_context import authority, local_time, names
 from certtrack.services.print_terms import (
+    ANSWERS,
     APPLICATION_KINDS,
     DECISIONS,
     ESTABLISHMENT_TYPES,
     FINDING_STATUSES,
     INSPECTION_MODES,
+    LEGAL_BASES,
+    QUESTIONS,
     STATES,
     bilingual,
 )
@@ -43,43 +47,44 @@ ADDRESSEE = {"name": "General Administration of Customs of the People’s Republ
 LETTER = (
     "In accordance with the bilateral protocols between the Ministry of Agriculture of the "
     "Republic of Kazakhstan and the General Administration of Customs of the People’s Republic "
-    "of China and with GACC Decree No. 248, the {committee} recommends the {count} listed "
+    "of China and with {basis}, the {committee} recommends the {count} listed "
     "below for registration.",
     "Each establishment has been inspected by state inspectors of the competent authority; "
     "the findings, the corrective actions and the laboratory results against the limits of "
     "the national food safety standards of the People’s Republic of China follow.",
-    "The competent authority guarantees that these establishments are under its official "
+    "The competent authority guarantees that {these} under its official "
     "supervision. The list of attached documents with their SHA-256 checksums is given for "
     "each establishment.",
     "We kindly request the General Administration of Customs to consider the registration "
-    "of these establishments.",
+    "of {these_short}.",
 )
 LETTER_ZH = (
-    "根据哈萨克斯坦共和国农业部与中华人民共和国海关总署签署的双边议定书以及海关总署第248号令，"
+    "根据哈萨克斯坦共和国农业部与中华人民共和国海关总署签署的双边议定书以及{basis}，"
     "{committee}推荐下列{count}在华注册。",
     "各企业均已由主管部门国家检查员检查；检查发现、整改措施以及依据中华人民共和国食品安全国家标准"
     "限量的实验室检测结果附后。",
     "主管部门保证上述企业处于其官方监管之下。每家企业的附件清单及其SHA-256校验值附后。",
     "恳请海关总署审议上述企业的注册申请。",
 )
-QUESTIONS = (
-    ("haccp_status", "HACCP"), ("haccp_details", "HACCP plan or certificate"),
-    ("traceability", "Traceability procedure"),
-    ("production_capacity", "Production capacity, tonnes per day"),
-    ("storage_capacity", "Storage capacity, tonnes"), ("water_source", "Water source"),
-    ("staff_count", "Staff"), ("last_inspection_date", "Last official inspection"),
-    ("last_inspection_authority", "Inspecting authority"),
-)
-
-
 def _text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
         return plain(value)
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return value.strftime("%d.%m.%Y")
     return str(value).replace("_", " ")
+
+
+def _questionnaire(application) -> list[dict]:
+    """The questionnaire's questions and answers in English and Chinese (an answer given as a
+    code) or as the exporter wrote them; a question left unanswered shows a dash."""
+    rows = []
+    for name, question in QUESTIONS:
+        value = getattr(application, name)
+        answer = bilingual(ANSWERS[name], value) if name in ANSWERS else _text(value)
+        rows.append({"question": " · ".join(question), "answer": answer or "—"})
+    return rows
 
 
 def _date(moment: dt.datetime | None) -> dt.date | None:
@@ -281,8 +286,7 @@ def enterprise_context(application) -> dict:
         "products": [{"hs_code": line.product.hs_code, "name": names(line.product),
                       "volume": f"{plain(line.annual_volume)} {line.volume_unit}/year"}
                      for line in application.products],
-        "questionnaire": [{"question": question, "answer": _text(getattr(application, name))}
-                          for name, question in QUESTIONS],
+        "questionnaire": _questionnaire(application),
         "inspection": _inspection(application), "lab_results": _lab_results(application),
         "documents": _documents(application), "timeline": _timeline(application),
         "conclusion": _conclusion(application.conclusion),
@@ -295,6 +299,13 @@ def _conclusion(stored: str | None) -> str:
     if stored == STANDARD_POSITIVE_TEXT:
         return f"{conclusion_in(stored, 'en')} · {conclusion_in(stored, 'zh')}"
     return stored or ""
+
+
+def _these(count: int) -> dict[str, str]:
+    """The letter's words for the establishments it recommends, one or several."""
+    if count == 1:
+        return {"these": "this establishment is", "these_short": "this establishment"}
+    return {"these": "these establishments are", "these_short": "these establishments"}
 
 
 def issuing_committee(applications: list) -> str | None:
@@ -318,16 +329,18 @@ def dossier_context(applications: list, *, reference: str, date: dt.date, signat
     count = len(applications)
     what = "establishment" if count == 1 else f"{count} establishments"
     what_zh = "企业" if count == 1 else f"{count}家企业"
+    basis = LEGAL_BASES[regime_for(date)]  # the GACC rules in force on the letter's date
     context = {
         "reference": reference, "date": date, "authority": issuer, "addressee": dict(ADDRESSEE),
         "subject": f"Recommendation of {'one Kazakh' if count == 1 else count} "
                    f"{'establishment' if count == 1 else 'Kazakh establishments'} for "
                    f"registration",
         "subject_zh": f"关于推荐{'一家' if count == 1 else f'{count}家'}哈萨克斯坦企业在华注册的函",
-        "letter": [paragraph.format(committee=issuer["name"]["en"].split(",")[0], count=what)
+        "letter": [paragraph.format(committee=issuer["name"]["en"].split(",")[0], count=what,
+                                    basis=basis["en"], **_these(count))
                    for paragraph in LETTER],
-        "letter_zh": [paragraph.format(committee=issuer["name"]["zh"], count=what_zh)
-                      for paragraph in LETTER_ZH],
+        "letter_zh": [paragraph.format(committee=issuer["name"]["zh"], count=what_zh,
+                                       basis=basis["zh"]) for paragraph in LETTER_ZH],
         "signatory": signer(signatory, committee),
         "enterprises": [enterprise_context(application) for application in applications],
     }

@@ -120,3 +120,24 @@ def bilingual(table: dict[str, tuple[str, str]], code: str | None) -> str:
         return ""
     english, chinese = table.get(code, (code.replace("_", " ").capitalize(), ""))
     return f"{english} · {chinese}" if chinese else english
+# The exporter's questionnaire as the dossier prints it: each question, and the answers that
+# are codes, in English and Chinese.
+QUESTIONS = (
+    ("haccp_status", ("HACCP", "HACCP体系")),
+    ("haccp_details", ("HACCP plan or certificate", "HACCP计划或证书")),
+    ("traceability", ("Traceability procedure", "追溯程序")),
+    ("production_capacity", ("Production capacity, tonnes per day", "生产能力（吨/日）")),
+    ("storage_capacity", ("Storage capacity, tonnes", "仓储能力（吨）")),
+    ("water_source", ("Water source", "水源")),
+    ("staff_count", ("Staff", "员工人数")),
+    ("last_inspection_date", ("Last official inspection", "最近一次官方检查")),
+    ("last_inspection_authority", ("Inspecting authority", "检查机构")),
+)
+ANSWERS = {
+    "haccp_status": {"none": ("No HACCP system yet", "尚未建立HACCP体系"),
+                     "plan": ("HACCP plan in place", "已制定HACCP计划"),
+                     "certified": ("HACCP certified", "已获HACCP认证")},
+    "water_source": {"municipal": ("Municipal supply", "市政供水"),
+                     "well": ("Own well", "自备水井"),
+                     "surface": ("Surface water", "地表水"), "other": ("Other", "其他")},
+}

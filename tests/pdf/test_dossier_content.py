@@ -14,6 +14,7 @@ from certtrack.extensions import db
 from certtrack.models import Application, Inspection, LabLimit, LabResult, Sample
 from certtrack.models.base import utcnow
 from certtrack.services import dossiers, gacc, officials
+from certtrack.services.dossier_context import dossier_context
 from certtrack.services.inputs import BatchInput
 from certtrack.services.issued_files import pdf_bytes
 
@@ -142,3 +143,33 @@ def test_the_dossier_is_a_tagged_pdf_a_3b(registrar):
     assert "/StructTreeRoot" in root
     xmp = root["/Metadata"].get_object().get_data().decode()
     assert re.search(r'pdfaid:part(="|>)3', xmp) and re.search(r'pdfaid:conformance(="|>)B', xmp)
+
+
+def test_the_questionnaire_reads_in_english_and_chinese_with_no_code(registrar):
+    application = _positive("Steppe Grain LLP")
+    assert (application.haccp_status, application.water_source) == ("certified", "municipal")
+    assert not (application.last_inspection_date or application.last_inspection_authority)
+    text, _content = _batch_text(registrar, [application], "KZ-GACC-2026-14")
+    start = text.index("Question · 问题")
+    questionnaire = text[start:text.index("Inspection report · 检查报告", start)]
+    for row in ("HACCP · HACCP体系 HACCP certified · 已获HACCP认证",
+                "Water source · 水源 Municipal supply · 市政供水",
+                "Last official inspection · 最近一次官方检查 —",
+                "Inspecting authority · 检查机构 —"):
+        assert flat(row) in flat(questionnaire), row
+    assert "municipal" not in questionnaire  # the code, which the answer used to print
+
+
+@pytest.mark.parametrize(("day", "basis", "basis_zh"), [
+    (date(2026, 5, 31), "GACC Decree No. 248", "海关总署第248号令"),
+    (date(2026, 6, 1), "GACC Order No. 280", "海关总署第280号令"),
+])
+def test_the_letter_cites_the_gacc_rules_in_force_on_its_date(registrar, day, basis, basis_zh):
+    application = _positive("Steppe Grain LLP")
+    context = dossier_context([application], reference="KZ-REC-2026-01", date=day,
+                              signatory=registrar)
+    assert f"with {basis}, the Committee of State Inspection" in context["letter"][0]
+    assert basis_zh in context["letter_zh"][0]
+    # One establishment is not "these establishments".
+    assert "guarantees that this establishment is under its official" in context["letter"][2]
+    assert context["letter"][3].endswith("the registration of this establishment.")
