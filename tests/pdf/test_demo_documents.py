@@ -237,3 +237,18 @@ def test_a_long_chinese_name_stays_in_its_column_of_the_list_of_enterprises(demo
     bin_left = min(float(left) for left, _, word in words if word == "961141000023")
     name = [float(right) for _, right, word in words if word.startswith("塔尔迪库尔干")]
     assert name and max(name) < bin_left
+
+
+@pytest.mark.parametrize("name", ["certificate.pdf", "phytosanitary-certificate.pdf",
+                                  "veterinary-certificate.pdf"])
+def test_the_printed_address_breaks_only_after_a_slash(demo_dir, name):
+    """An officer types the printed address when the QR code will not scan: its lines end at
+    a "/", so the number and the code are never cut at one of their hyphens."""
+    text = subprocess.run(["pdftotext", str(demo_dir / name), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    lines = [line.strip() for line in text[text.index("https://"):].splitlines()]
+    end = next(index for index, line in enumerate(lines) if not line.endswith("/"))
+    address = "".join(lines[:end + 1])
+    number, code = address.split("/")[-2:]
+    assert re.fullmatch(r"KZ-(CN|PC|VC)-\d{4}-\d{6}", number), lines[:end + 1]
+    assert re.fullmatch(r"([0-9A-Z]{4}-){5}[0-9A-Z]{4}", code), lines[:end + 1]
