@@ -252,3 +252,15 @@ def test_the_printed_address_breaks_only_after_a_slash(demo_dir, name):
     number, code = address.split("/")[-2:]
     assert re.fullmatch(r"KZ-(CN|PC|VC)-\d{4}-\d{6}", number), lines[:end + 1]
     assert re.fullmatch(r"([0-9A-Z]{4}-){5}[0-9A-Z]{4}", code), lines[:end + 1]
+
+
+@pytest.mark.parametrize(("name", "kazakh"), [
+    ("phytosanitary-certificate.pdf", ("№:", "Кімге:", "Таза салмағы", "Орамдар")),
+    ("veterinary-certificate.pdf", ("Таза салмағы", "Тауар коды, саны, орам саны",
+                                    "Мен, төменде қол қойған ресми ветеринариялық дәрігер")),
+])
+def test_the_consignment_certificates_fixed_wording_is_in_kazakh_too(demo_dir, name, kazakh):
+    text = "".join(subprocess.run(["pdftotext", str(demo_dir / name), "-"], check=True,
+                                  capture_output=True, text=True).stdout.split())
+    for words in kazakh:  # a narrow column wraps them: compared without white space
+        assert "".join(words.split()) in text, words
