@@ -264,3 +264,19 @@ def test_the_consignment_certificates_fixed_wording_is_in_kazakh_too(demo_dir, n
                                   capture_output=True, text=True).stdout.split())
     for words in kazakh:  # a narrow column wraps them: compared without white space
         assert "".join(words.split()) in text, words
+
+
+def test_the_stamps_place_covers_no_printed_word(demo_dir):
+    """The dashed circle where the stamp goes (18 mm, about 51 pt) stands beside the signature:
+    no word of the officer's name, position or the statement lies under it."""
+    boxes = subprocess.run(["pdftotext", "-bbox", str(demo_dir / "certificate.pdf"), "-"],
+                           check=True, capture_output=True, text=True).stdout
+    words = [(float(x0), float(y0), float(x1), float(y1), word) for x0, y0, x1, y1, word in
+             re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                        r'yMax="([\d.]+)">([^<]+)</word>', boxes)]
+    (x0, y0, x1, y1, _word), = [w for w in words if w[4] == "L.S."]
+    cx, cy, radius = (x0 + x1) / 2, (y0 + y1) / 2, 25.5
+    under = [w[4] for w in words if w[4] not in ("М.О.", "L.S.", "印章")
+             and w[0] < cx + radius and w[2] > cx - radius
+             and w[1] < cy + radius and w[3] > cy - radius]
+    assert under == []
