@@ -158,7 +158,8 @@ class Inspector(Person):
         form = page.form(r"/inspection$")
         answers = {name: "yes" for name in form.selects if name.startswith("answer_")}
         self.submit(page, r"/inspection$", {**answers, "performed_on": today().isoformat(),
-                                            "summary": "Premises clean and dry; records kept."})
+                                            "summary": "Premises clean and dry; records kept.",
+                                            "confirm": True})
 
     def after_visit(self, page: Page) -> None:
         """Conclude once nothing blocks a positive conclusion (the panel says so: every
@@ -174,7 +175,7 @@ class Inspector(Person):
             "product_code": form.selects["product_code"].options[0][0],
             "taken_on": today().isoformat(), "matrix": "as exported",
             "laboratory": "National Reference Laboratory, Astana"})
-        self.submit(page, r"/send-to-lab$")
+        self.submit(page, r"/send-to-lab$", {"confirm": True})
 
     def enter_results(self, page: Page) -> None:
         """Every required parameter of each sample, then testing complete."""
@@ -187,4 +188,4 @@ class Inspector(Person):
                 results = self.submit(results, r"^$", {
                     "limit_id": value, "method": "GB 5009", "tested_on": today().isoformat(),
                     **compliant_result(text)}, field="limit_id")
-        self.submit(self.get(page.path), r"/lab-results-complete$")
+        self.submit(self.get(page.path), r"/lab-results-complete$", {"confirm": True})

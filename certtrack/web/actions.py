@@ -97,7 +97,7 @@ REVIEW = {
         lambda user, a, f: review.return_for_corrections(
             user, a, f.deficiencies.data, f.response_deadline.data),
         _l("The application was returned to the exporter."), "return_for_corrections",
-        "/return"),
+        "/return", confirm=labels.CONSEQUENCES["return_for_corrections"], ends_something=False),
     "reject": _inspector(
         _form(RejectForm), lambda user, a, f: review.reject_application(user, a, f.reason.data),
         _l("The application was rejected."), "reject", "/reject", needs_reason=True,
@@ -124,13 +124,15 @@ REVIEW = {
         lambda a, formdata: record_inspection_form(inspections.checklist_for(a), formdata),
         lambda user, a, f: inspections.record_inspection(
             user, a, f.performed_on.data, f.answers(), f.summary.data),
-        _l("The inspection was recorded."), "record_inspection", "/inspection"),
+        _l("The inspection was recorded."), "record_inspection", "/inspection",
+        confirm=labels.CONSEQUENCES["record_inspection"], ends_something=False),
     "require_corrective_actions": _inspector(
         lambda a, formdata: corrective_actions_form(corrective_actions.open_findings(a),
                                                     formdata),
         lambda user, a, f: corrective_actions.require_corrective_actions(user, a, f.actions()),
         _l("Corrective actions were sent to the exporter."), "require_corrective_actions",
-        "/corrective-actions"),
+        "/corrective-actions", confirm=labels.CONSEQUENCES["require_corrective_actions"],
+        ends_something=False),
     "verify_finding": _inspector(
         _form(FindingVerificationForm),
         lambda user, a, f, finding_id: corrective_actions.verify_finding(
@@ -171,12 +173,14 @@ LABORATORY = {
         lambda user, a, f: laboratory.send_to_lab(user, a, f.comment.data or ""),
         lambda sent: ngettext("%(num)d sample was sent to the laboratory.",
                               "%(num)d samples were sent to the laboratory.", len(sent)),
-        refusal=Refusal.flash, path="/send-to-lab", anchor="panel-laboratory"),
+        key="send_form", refusal=Refusal.flash, path="/send-to-lab", anchor="panel-laboratory",
+        confirm=labels.CONSEQUENCES["send_to_lab"], ends_something=False),
     "record_lab_results": WebAction(
         _form(ActionForm),
         lambda user, a, f: laboratory.record_lab_results(user, a, f.comment.data or ""),
-        _l("Laboratory testing is complete; the exporter was notified."), refusal=Refusal.flash,
-        path="/lab-results-complete", anchor="panel-conclusion"),
+        _l("Laboratory testing is complete; the exporter was notified."), key="complete_form",
+        refusal=Refusal.flash, path="/lab-results-complete", anchor="panel-conclusion",
+        confirm=labels.CONSEQUENCES["record_lab_results"], ends_something=False),
     "conclude_positive": WebAction(
         _form(lab_panel.ConclusionForm),
         lambda user, a, f: conclusions.conclude_positive(user, a, f.conclusion.data or ""),
@@ -228,7 +232,8 @@ REGISTRAR = {
         confirm=labels.CONSEQUENCES["submit_batch"], ends_something=False),
     "record_gacc_return": _decision(
         Action.record_gacc_return, GaccReturnForm, gacc.record_gacc_return, gacc.GaccReturnInput,
-        _l("GACC's request is recorded; the exporter and the inspector are told.")),
+        _l("GACC's request is recorded; the exporter and the inspector are told."),
+        confirm=labels.CONSEQUENCES["record_gacc_return"], ends_something=False),
     "record_gacc_refusal": _decision(
         Action.record_gacc_refusal, GaccRefusalForm, gacc.record_gacc_refusal,
         gacc.GaccRefusalInput, _l("GACC's refusal is recorded."),
@@ -241,7 +246,8 @@ REGISTRAR = {
     "resubmit_to_gacc": WebAction(
         _form(ResubmitForm),
         lambda user, a, f: gacc.resubmit_to_gacc(user, a, f.comment.data or "", f.version.data),
-        _l("The application is back with GACC."), refusal=Refusal.flash),
+        _l("The application is back with GACC."), key="resubmit_form", refusal=Refusal.flash,
+        confirm=labels.CONSEQUENCES["resubmit_to_gacc"], ends_something=False),
 }
 
 

@@ -308,6 +308,21 @@ CONSEQUENCES = {
                                "start a new one."),
     "consignment.refuse": _l("No certificate will be issued for this consignment: this cannot "
                              "be undone, and the exporter reads your reason."),
+    "return_for_corrections": _l("The application goes back to the exporter with these "
+                                 "deficiencies, and the exporter is told at once: it comes back "
+                                 "to you only when the exporter resubmits it."),
+    "record_inspection": _l("The inspection is recorded with this date, checklist and summary, "
+                            "which cannot be changed afterwards; the application moves on."),
+    "require_corrective_actions": _l("The corrective actions and their due dates go to the "
+                                     "exporter at once and cannot be changed afterwards."),
+    "send_to_lab": _l("The samples without a result are recorded as sent to the laboratory: "
+                      "the application waits for their results, and this cannot be undone."),
+    "record_lab_results": _l("Laboratory testing closes and the exporter is told that the "
+                             "results are in: a result missing now needs new samples."),
+    "record_gacc_return": _l("GACC's request goes to the exporter and the inspector at once, "
+                             "with its deadline: this cannot be undone."),
+    "resubmit_to_gacc": _l("The application is recorded as back with GACC, and GACC's open "
+                           "requests as answered: this cannot be undone."),
 }
 # The registration's steps that need a confirmation and a reason (resuming is not one).
 REGISTRATION_CONSEQUENCES = ("suspend", "revoke", "cancel", "invalidate", "expire")

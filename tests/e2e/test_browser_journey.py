@@ -188,6 +188,7 @@ def _inspect(inspector, today: str):
     for answer in record.locator("select[name^='answer_']").all():
         answer.select_option(label="Yes")
     record.get_by_label("Summary").fill("Elevator clean and dry; no live insects found.")
+    record.get_by_label("I understand, and I want to go ahead.").check()
     inspector.button("Record the inspection", record)
     inspector.flash("The inspection was recorded.")
     inspector.state("Inspected")
@@ -204,7 +205,9 @@ def _record_sample(inspector, today: str):
     card.get_by_label("Laboratory").fill("National Reference Laboratory, Astana")
     inspector.button("Record sample", card)
     inspector.flash("Sample AKM-2026-001 was recorded.")
-    inspector.button("Send samples to the laboratory")
+    send = page.locator("form[action$='/send-to-lab']")
+    send.get_by_label("I understand, and I want to go ahead.").check()
+    inspector.button("Send samples to the laboratory", send)
     inspector.flash("1 sample was sent to the laboratory.")
     inspector.state("Laboratory testing")
     inspector.snap("inspector-sample-sent")
@@ -236,7 +239,9 @@ def _enter_results(inspector, today: str):
 
 
 def _conclude(inspector):
-    inspector.button("Laboratory testing is complete")
+    complete = inspector.page.locator("form[action$='/lab-results-complete']")
+    complete.get_by_label("I understand, and I want to go ahead.").check()
+    inspector.button("Laboratory testing is complete", complete)
     inspector.flash("Laboratory testing is complete; the exporter was notified.")
     inspector.state("Inspected")
     conclusion = inspector.page.locator("section#panel-conclusion")

@@ -128,8 +128,8 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("laboratory.record_sample", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
     ("laboratory.result", "GET"): (302, 403, 403, 200, 404, 404, 403, 403),
     ("laboratory.result", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
-    ("laboratory.send_to_lab", "POST"): (401, 403, 403, 302, 404, 404, 403, 403),
-    ("laboratory.record_lab_results", "POST"): (401, 403, 403, 302, 404, 404, 403, 403),
+    ("laboratory.send_to_lab", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
+    ("laboratory.record_lab_results", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
     # Concluding is irreversible, either way: without its confirmation the form fails (422).
     ("laboratory.conclude_positive", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
     ("laboratory.conclude_negative", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
@@ -144,7 +144,7 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("inspector.add_finding", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
     ("inspector.record_measurement", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
     ("inspector.record_inspection", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
-    ("inspector.require_corrective_actions", "POST"): (401, 403, 403, 302, 404, 404, 403, 403),
+    ("inspector.require_corrective_actions", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
     ("inspector.verify_finding", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
     ("exporter.submit_evidence", "POST"): (401, 422, 404, *STAFF_DENIED, 403),
     # A's registration: B never sees it; A's renewal window is not open (flash, 302).
@@ -160,7 +160,7 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("registrar.gacc_refusal", "POST"): (401,) + (403,) * 5 + (302, 403),
     ("registrar.record_registration", "GET"): (302,) + (403,) * 5 + (302, 403),
     ("registrar.record_registration", "POST"): (401,) + (403,) * 5 + (302, 403),
-    ("registrar.resubmit_to_gacc", "POST"): (401,) + (403,) * 5 + (302, 403),
+    ("registrar.resubmit_to_gacc", "POST"): (401,) + (403,) * 5 + (422, 403),
     ("registrar.registrations_list", "GET"): (302,) + (403,) * 5 + (200, 403),
     ("registrar.registration", "GET"): (302,) + (403,) * 5 + (200, 403),
     ("registrar.change_registration", "POST"): (401,) + (403,) * 5 + (422, 403),

@@ -69,7 +69,7 @@ def _schedule(client, application, *team):
 def _checklist(answer: str = "yes", **overrides) -> dict:
     # Performed today in Kazakhstan, as it is (a weekend day too); never a day ahead.
     data = {"performed_on": applications.local_today().isoformat(),
-            "summary": "Elevator inspected"}
+            "summary": "Elevator inspected", "confirm": "y"}
     for key in PHYTO_KEYS:
         data[f"answer_{key}"] = overrides.get(key, answer)
         data[f"note_{key}"] = ""
@@ -150,12 +150,12 @@ def test_the_full_inspection_with_corrective_actions_and_evidence(reviewed, clie
 
     # Corrective actions: each open finding needs an action and a due date.
     response = post(client, _url(application, "/corrective-actions"), {
-        f"action_{critical.id}": "Install traps", f"due_{critical.id}": _day(20),
+        "confirm": "y", f"action_{critical.id}": "Install traps", f"due_{critical.id}": _day(20),
         f"action_{minor.id}": "", f"due_{minor.id}": _day(10)})
     assert response.status_code == 422
     assert "Describe the corrective action." in _page(response)
     response = post(client, _url(application, "/corrective-actions"), {
-        f"action_{critical.id}": "Install traps", f"due_{critical.id}": _day(20),
+        "confirm": "y", f"action_{critical.id}": "Install traps", f"due_{critical.id}": _day(20),
         f"action_{minor.id}": "Keep a cleaning log", f"due_{minor.id}": _day(10)})
     assert response.status_code == 302
     stored = _fresh(application)
@@ -226,7 +226,7 @@ def test_evidence_must_be_a_pdf_or_image_and_is_refused_beside_the_finding(revie
     finding = _finding(client, application, "major", "Storage")
     post(client, _url(application, "/inspection"), _checklist())
     post(client, _url(application, "/corrective-actions"),
-         {f"action_{finding.id}": "Fix roof", f"due_{finding.id}": _day(5)})
+         {f"action_{finding.id}": "Fix roof", f"due_{finding.id}": _day(5), "confirm": "y"})
     login(client, exporter.email)
     url = f"/exporter/applications/{application.id}/findings/{finding.id}/evidence"
     response = post(client, url, {"file": (io.BytesIO(b"<html>"), "x.pdf")},
@@ -376,3 +376,24 @@ def test_a_measurement_needs_an_inspection(reviewed, client):
     response = _measure(client, application, "moisture", "11")
     assert response.status_code == 302  # stale page: flashed, nothing recorded
     assert quarantine.measurements_of(application) == []
+
+
+def test_recording_the_inspection_and_requiring_actions_need_the_ticked_box(reviewed, client):
+    _exporter, inspector, _colleague, application = reviewed
+    _schedule(client, application, inspector)
+    finding = _finding(client, application, "major", "Storage")
+    unticked = {key: value for key, value in _checklist().items() if key != "confirm"}
+    response = post(client, _url(application, "/inspection"), unticked)
+    assert response.status_code == 422
+    page = _page(response)
+    assert "Tick the box to confirm." in page and "Elevator inspected" in page
+    assert _fresh(application).state == "inspection_scheduled"
+    post(client, _url(application, "/inspection"), _checklist())
+    actions = {f"action_{finding.id}": "Fix roof", f"due_{finding.id}": _day(5)}
+    response = post(client, _url(application, "/corrective-actions"), actions)
+    assert response.status_code == 422
+    assert "Tick the box to confirm." in _page(response) and "Fix roof" in _page(response)
+    assert _fresh(application).state == "inspected"
+    response = post(client, _url(application, "/corrective-actions"), {**actions, "confirm": "y"})
+    assert response.status_code == 302
+    assert _fresh(application).state == "corrective_actions"

@@ -158,7 +158,7 @@ def test_return_form_errors_are_shown_beside_the_fields_and_keep_the_input(under
     assert 'id="deficiencies-error">This field is required.' in page
     response = post(client, _url(application, "/return"),
                     {"deficiencies": "Floor plan unreadable",
-                     "response_deadline": yesterday.isoformat()})
+                     "response_deadline": yesterday.isoformat(), "confirm": "y"})
     assert response.status_code == 422
     page = _page(response)
     assert 'id="response_deadline-error">Choose a response deadline after today.' in page
@@ -166,10 +166,25 @@ def test_return_form_errors_are_shown_beside_the_fields_and_keep_the_input(under
     assert _fresh(application).state == "under_review"
 
 
+def test_returning_for_corrections_needs_the_ticked_box(under_review, client):
+    _exporter, _inspector, application = under_review
+    deadline = applications.local_today() + timedelta(days=14)
+    assert "it comes back to you only when the exporter resubmits it" in _page(
+        client.get(_url(application)))
+    response = post(client, _url(application, "/return"),
+                    {"deficiencies": "Floor plan unreadable",
+                     "response_deadline": deadline.isoformat()})
+    assert response.status_code == 422
+    page = _page(response)
+    assert "Tick the box to confirm." in page and "Floor plan unreadable</textarea>" in page
+    assert _fresh(application).state == "under_review"
+
+
 def _return(client, application, deficiencies: str, days: int = 14):
     deadline = applications.local_today() + timedelta(days=days)
     response = post(client, _url(application, "/return"),
-                    {"deficiencies": deficiencies, "response_deadline": deadline.isoformat()})
+                    {"deficiencies": deficiencies, "response_deadline": deadline.isoformat(),
+                     "confirm": "y"})
     assert response.status_code == 302, _page(response)[:3000]
     return deadline
 

@@ -24,6 +24,8 @@ WHEAT_REQUIRED = {  # parameter → (value, unit, detected)
     "Tilletia controversa (dwarf bunt)": ("", "", "no"),
 }
 
+CONFIRMED = {"confirm": "y"}  # the ticked box of an irreversible step
+
 
 def limit_id(parameter: str, product: str = "wheat") -> int:
     rows = db.session.scalars(select(LabLimit).where(LabLimit.parameter == parameter))
@@ -61,7 +63,7 @@ def enter_result(world, sample, parameter, value="", unit="", detected="", **ext
 
 def test_inspector_records_a_failing_don_result_and_sees_the_verdict(world):
     sample = take_sample(world)
-    assert post(world.client, world.base + "/send-to-lab").status_code == 302
+    assert post(world.client, world.base + "/send-to-lab", CONFIRMED).status_code == 302
     response = enter_result(world, sample, DON, "1200", "µg/kg")
     assert response.status_code == 302
     page = text_of(world.client.get(response.location))
@@ -85,7 +87,7 @@ def test_duplicate_sample_code_is_refused_beside_the_field(world):
 
 def test_unconvertible_unit_is_shown_beside_the_field(world):
     sample = take_sample(world)
-    post(world.client, world.base + "/send-to-lab")
+    post(world.client, world.base + "/send-to-lab", CONFIRMED)
     response = enter_result(world, sample, "lead", "0.25", "mg/l")
     assert response.status_code == 422
     error = re.search(r'id="unit-error">([^<]*)<', text_of(response))
@@ -109,7 +111,7 @@ def test_chilled_product_result_form_defaults_to_thirty_days(ctx, client):
 
 def test_positive_conclusion_refused_while_a_result_is_expired(world):
     sample = take_sample(world)
-    post(world.client, world.base + "/send-to-lab")
+    post(world.client, world.base + "/send-to-lab", CONFIRMED)
     for parameter, (value, unit, detected) in WHEAT_REQUIRED.items():
         extra = {}
         if parameter == DON:
@@ -117,7 +119,7 @@ def test_positive_conclusion_refused_while_a_result_is_expired(world):
                      "valid_days": "30"}
         assert enter_result(world, sample, parameter, value, unit, detected,
                             **extra).status_code == 302
-    assert post(world.client, world.base + "/lab-results-complete").status_code == 302
+    assert post(world.client, world.base + "/lab-results-complete", CONFIRMED).status_code == 302
     detail = text_of(world.client.get(world.base))
     assert "expired, does not count" in detail
     response = post(world.client, world.base + "/conclusion/positive",
@@ -132,10 +134,10 @@ def test_positive_conclusion_refused_while_a_result_is_expired(world):
 
 def test_positive_conclusion_over_http(world):
     sample = take_sample(world)
-    post(world.client, world.base + "/send-to-lab")
+    post(world.client, world.base + "/send-to-lab", CONFIRMED)
     for parameter, (value, unit, detected) in WHEAT_REQUIRED.items():
         assert enter_result(world, sample, parameter, value, unit, detected).status_code == 302
-    post(world.client, world.base + "/lab-results-complete")
+    post(world.client, world.base + "/lab-results-complete", CONFIRMED)
     # Concluding cannot be undone: the form names the consequence, and the box must be ticked.
     assert "the conclusion cannot be changed afterwards" in text_of(world.client.get(world.base))
     unconfirmed = post(world.client, world.base + "/conclusion/positive",
@@ -167,14 +169,15 @@ def test_negative_conclusion_without_reasons_is_a_field_error(world):
 
 
 def test_send_to_lab_without_samples_is_refused(world):
-    response = post(world.client, world.base + "/send-to-lab")
+    response = post(world.client, world.base + "/send-to-lab", CONFIRMED)
     assert response.status_code == 422
     assert "Record the samples you send to the laboratory first." in text_of(response)
 
 
 def test_stale_action_is_flashed_and_redirected(world):
     move_to_state(world.application, "conclusion_negative")
-    response = post(world.client, world.base + "/send-to-lab", follow_redirects=True)
+    response = post(world.client, world.base + "/send-to-lab", CONFIRMED,
+                    follow_redirects=True)
     assert response.status_code == 200
     assert "This action is no longer possible" in text_of(response)
 
@@ -202,7 +205,7 @@ def test_lab_page_shows_when_the_limit_in_force_would_judge_differently(world):
     from certtrack.services import limits
 
     sample = take_sample(world)
-    assert post(world.client, world.base + "/send-to-lab").status_code == 302
+    assert post(world.client, world.base + "/send-to-lab", CONFIRMED).status_code == 302
     assert enter_result(world, sample, DON, "1200", "µg/kg").status_code == 302
     row = db.session.get(LabLimit, limit_id(DON))
     limits.update_limit(make_user("admin"), row, LimitInput.from_mapping({
@@ -234,7 +237,7 @@ def speak(user, language: str) -> None:
 def test_the_results_show_the_parameter_matrix_and_source_in_the_users_language(
         world, language, don, matrix, source):
     sample = take_sample(world)
-    assert post(world.client, world.base + "/send-to-lab").status_code == 302
+    assert post(world.client, world.base + "/send-to-lab", CONFIRMED).status_code == 302
     speak(world.inspector, language)
     form = text_of(world.client.get(f"{world.base}/samples/{sample.id}/results"))
     assert f"{don} — {matrix} (≤ 1000 µg/kg)" in form  # the parameter offered
@@ -255,3 +258,29 @@ def test_the_conclusions_blockers_name_the_parameters_in_the_users_language(worl
     page = text_of(response)
     assert "脱氧雪腐镰刀菌烯醇" in page and "小麦矮腥黑穗病菌 Tilletia controversa" in page
     assert DON not in page and "dwarf bunt" not in page
+
+
+def test_sending_samples_and_closing_testing_need_the_ticked_box(world):
+    sample = take_sample(world)
+    page = text_of(world.client.get(world.base))
+    assert "this cannot be undone" in page  # the send form names its consequence
+    unconfirmed = post(world.client, world.base + "/send-to-lab")
+    assert unconfirmed.status_code == 422
+    assert "Tick the box to confirm." in text_of(unconfirmed)
+    db.session.expire_all()
+    assert db.session.get(Application, world.application.id).state == "inspected"
+    assert post(world.client, world.base + "/send-to-lab", CONFIRMED).status_code == 302
+    enter_result(world, sample, DON, "200", "µg/kg")
+    # Closing with required results still missing names them before the box is ticked.
+    page = text_of(world.client.get(world.base))
+    assert "No result yet for these required parameters:" in page
+    assert "lead" in page[page.index("No result yet for these required parameters:"):][:400]
+    unconfirmed = post(world.client, world.base + "/lab-results-complete")
+    assert unconfirmed.status_code == 422
+    assert "Tick the box to confirm." in text_of(unconfirmed)
+    db.session.expire_all()
+    assert db.session.get(Application, world.application.id).state == "lab_testing"
+    assert post(world.client, world.base + "/lab-results-complete",
+                CONFIRMED).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Application, world.application.id).state == "inspected"

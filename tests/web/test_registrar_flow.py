@@ -174,9 +174,16 @@ def test_gacc_return_reaches_the_exporter_and_inspector_then_goes_back_to_gacc(w
     _send_batch(client, [first])
     empty = post(client, f"/registrar/applications/{first}/gacc-return", {"requests": " "})
     assert empty.status_code == 422
+    # Recording GACC's request cannot be undone: nothing happens until the box is ticked.
+    unconfirmed = post(client, f"/registrar/applications/{first}/gacc-return", {
+        "requests": "Floor plan of the drying unit", "response_deadline": "2027-01-15"})
+    assert unconfirmed.status_code == 422
+    page = unconfirmed.get_data(as_text=True)
+    assert "Tick the box to confirm." in page and "Floor plan of the drying unit" in page
+    assert _state(first) == "submitted_to_gacc"
     returned = post(client, f"/registrar/applications/{first}/gacc-return", {
         "requests": "Floor plan of the drying unit\nPest control records for 2025",
-        "response_deadline": "2027-01-15"})
+        "response_deadline": "2027-01-15", "confirm": "y"})
     assert returned.status_code == 302
     assert _state(first) == "gacc_returned"
     correction = db.session.scalar(select(CorrectionRequest))
@@ -188,7 +195,13 @@ def test_gacc_return_reaches_the_exporter_and_inspector_then_goes_back_to_gacc(w
     assert "Pest control records for 2025" in client.get(
         f"/registrar/applications/{first}").get_data(as_text=True)
 
-    back = post(client, f"/registrar/applications/{first}/resubmit-to-gacc", {})
+    page = client.get(f"/registrar/applications/{first}").get_data(as_text=True)
+    assert "GACC's open requests as answered" in page.replace("&#39;", "'")
+    unconfirmed = post(client, f"/registrar/applications/{first}/resubmit-to-gacc", {})
+    assert unconfirmed.status_code == 422
+    assert "Tick the box to confirm." in unconfirmed.get_data(as_text=True)
+    assert _state(first) == "gacc_returned"
+    back = post(client, f"/registrar/applications/{first}/resubmit-to-gacc", {"confirm": "y"})
     assert back.status_code == 302
     assert _state(first) == "submitted_to_gacc"
     db.session.expire_all()

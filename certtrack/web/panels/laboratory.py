@@ -156,6 +156,13 @@ def _samples(application) -> list[dict]:
             for sample in samples]
 
 
+def _missing(application) -> list[str]:
+    """The required parameters with no result on file at all, as a positive conclusion would
+    name them."""
+    return [blocker.parameter for blocker in conclusions.check_conclusion(application).blockers
+            if blocker.code == "missing_result"]
+
+
 def context(rights, application, failed: dict) -> dict:
     """Template context for the laboratory panel: samples, results, forms and blockers.
 
@@ -180,6 +187,11 @@ def context(rights, application, failed: dict) -> dict:
             "conclude_positive"].build(application),
         "negative_form": failed.get("negative_form") or actions.LABORATORY[
             "conclude_negative"].build(application),
+        "send_form": failed.get("send_form") or actions.LABORATORY["send_to_lab"].build(
+            application),
+        "complete_form": failed.get("complete_form") or actions.LABORATORY[
+            "record_lab_results"].build(application),
+        "missing": _missing(application) if state == State.lab_testing else [],
         "blockers": check.messages if check is not None else [],
         "positive_possible": check is not None and check.allows_positive,
     }}

@@ -27,6 +27,9 @@ def context(rights, application, failed: dict) -> dict:
     return {"registration_panel": {
         "actions": actions,
         "recommend_form": REGISTRAR["recommend"].build(None) if "recommend" in actions else None,
+        "resubmit_form": failed.get("resubmit_form") or (
+            REGISTRAR["resubmit_to_gacc"].build(application)
+            if "resubmit_to_gacc" in actions else None),
         "gacc_requests": gacc.gacc_requests(application),
         "registration": registration,
         "registration_url": link,

@@ -16,10 +16,7 @@ from certtrack.web.review_forms import (
     AssignForm,
     FindingForm,
     MeasurementForm,
-    ReturnForm,
     ScheduleForm,
-    corrective_actions_form,
-    record_inspection_form,
 )
 
 # The workflow actions this panel offers; the other stages' panels offer the rest.
@@ -43,22 +40,22 @@ def _region_names() -> dict[str, str]:
 def _action_forms(application, actions: list[str]) -> dict:
     """Unbound forms for the actions the page offers, with their choices and defaults."""
     forms: dict = {}
+    # The action table adds the confirmation step of the irreversible actions.
     if "return_for_corrections" in actions:
-        forms["return_for_corrections"] = ReturnForm(
-            response_deadline=review.default_response_deadline())
+        forms["return_for_corrections"] = table.REVIEW["return_for_corrections"].build(
+            application)
+        forms["return_for_corrections"].response_deadline.data = \
+            review.default_response_deadline()
     if "reject" in actions:
-        # The action table adds the confirmation step of this irreversible action.
         forms["reject"] = table.REVIEW["reject"].build(application)
     if "schedule_inspection" in actions:
         forms["schedule_inspection"] = ScheduleForm()
     if application.state in inspections.FINDING_STATES:
         forms["finding"] = FindingForm()
         forms["measurement"] = MeasurementForm()
-    if "record_inspection" in actions:
-        forms["record_inspection"] = record_inspection_form(inspections.checklist_for(application))
-    if "require_corrective_actions" in actions:
-        forms["require_corrective_actions"] = corrective_actions_form(
-            corrective_actions.open_findings(application))
+    for name in ("record_inspection", "require_corrective_actions"):
+        if name in actions:
+            forms[name] = table.REVIEW[name].build(application)
     return forms
 
 
@@ -82,6 +79,9 @@ def _with_choices(application, forms: dict) -> dict:
 
 def _staff_context(rights, application) -> dict:
     actions = [str(a) for a in rights.actions if a in REVIEW_ACTIONS]
+    if "require_corrective_actions" in actions and not corrective_actions.open_findings(
+            application):  # nothing to require: no card with a button that only errs
+        actions.remove("require_corrective_actions")
     forms = _action_forms(application, actions)
     if rights.can_assign:
         forms["assign"] = AssignForm(inspector_id=application.assignee_id or 0)
