@@ -136,11 +136,23 @@ def ensure_demo_factors() -> None:
             two_factor.set_known_secret(user, DEMO_TOTP_SECRETS[user.email])
 
 
+# The companies' exporters the README's table of demo logins points to (consignments in every
+# state, a veterinary certificate, a renewal window), printed with the accounts above.
+FEATURED_EXPORTERS = ("kostanay-astyk@demo.certtrack.kz", "taraz-et@demo.certtrack.kz",
+                      "altai-bal@demo.certtrack.kz")
+
+
+def _logins() -> list[tuple[str, str]]:
+    return [(role, email) for role, email, *_rest in DEMO_USERS] + [
+        ("exporter", email) for email in FEATURED_EXPORTERS]
+
+
 def existing_demo_logins() -> list[tuple[str, str]]:
     """The demo accounts present in the database, as (role, e-mail) pairs."""
-    emails = [email for _role, email, *_rest in DEMO_USERS]
-    present = set(db.session.scalars(select(User.email).where(User.email.in_(emails))))
-    return [(role, email) for role, email, *_rest in DEMO_USERS if email in present]
+    logins = _logins()
+    present = set(db.session.scalars(select(User.email).where(
+        User.email.in_([email for _role, email in logins]))))
+    return [(role, email) for role, email in logins if email in present]
 
 
 def seed_demo(only_if_empty: bool = False) -> dict | None:
@@ -158,5 +170,4 @@ def seed_demo(only_if_empty: bool = False) -> dict | None:
         ensure_demo_factors()
         _meat_exporter(users["meat@demo.certtrack.kz"])
         _living_system(users)
-    return {"password": DEMO_PASSWORD,
-            "logins": [(role, email) for role, email, *_rest in DEMO_USERS]}
+    return {"password": DEMO_PASSWORD, "logins": existing_demo_logins()}

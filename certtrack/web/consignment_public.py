@@ -1,13 +1,13 @@
 """Consignment certificates outside the exporter's pages: downloads for those who may see the
 consignment, and the public verification page that the QR code opens."""
 
-from flask import Blueprint, abort, g, jsonify, redirect, render_template, request
+from flask import Blueprint, g, jsonify, redirect, render_template, request
 from werkzeug.datastructures import CombinedMultiDict
 
 from certtrack.domain.verification import canonical_code, verification_path
 from certtrack.services.consignments import status
 from certtrack.web.access import public
-from certtrack.web.certificate_forms import PdfCheckForm, uploads_closed
+from certtrack.web.certificate_forms import PdfCheckForm, VerifyForm, uploads_closed
 from certtrack.web.issued import stored_pdf_response
 from certtrack.web.verify import consignment_answer
 
@@ -57,9 +57,12 @@ def certificate(number: str, code: str):
 @bp.get("/verify/consignment/<number>")
 @public
 def short_address(number: str):
-    """`/verify/consignment/<number>?code=...` moved for good (301) to the canonical address."""
+    """`/verify/consignment/<number>?code=...` moved for good (301) to the canonical address;
+    without a code, the verification form with the number filled in, as for a certificate of
+    export eligibility (the number read off a paper whose QR code will not scan)."""
     code = request.args.get("code", "")
     if not code.strip():
-        abort(404)
+        return render_template("public/verify.html", form=VerifyForm(data={"number": number}),
+                               not_found=False)
     path = verification_path(number, canonical_code(code), "consignment")
     return redirect(request.script_root + path, 301)

@@ -1,4 +1,5 @@
-"""Pages anyone may open: the front door, the explanations of terms and the health check."""
+"""Pages anyone may open: the front door, the explanations of terms, the icon and the health
+check."""
 
 from flask import Blueprint, g, redirect, render_template, url_for
 
@@ -32,6 +33,13 @@ def terms():
     """The local terms a first-time exporter meets (BIN, GACC category, HS code…), explained;
     each has an id, so the forms link straight to it."""
     return render_template("public/terms.html", terms=TERMS)
+
+
+@bp.get("/favicon.ico")
+@public
+def favicon():
+    """The icon browsers ask for where no page names one (a PDF opened on its own)."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)
 
 
 @bp.get("/healthz")

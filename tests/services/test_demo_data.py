@@ -12,7 +12,13 @@ from sqlalchemy import func, select, text
 
 from certtrack import create_app
 from certtrack.demo.companies import COMPANIES, demo_bin, exporter_email
-from certtrack.demo.seed import DEMO_PASSWORD, DEMO_TOTP_SECRETS, DEMO_USERS, seed_demo
+from certtrack.demo.seed import (
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRETS,
+    DEMO_USERS,
+    FEATURED_EXPORTERS,
+    seed_demo,
+)
 from certtrack.domain.workflow import State
 from certtrack.extensions import db
 from certtrack.models import (
@@ -156,6 +162,8 @@ def test_the_command_prints_the_logins_once(demo):
     assert DEMO_PASSWORD in demo.output
     for role, email, *_rest in DEMO_USERS:
         assert f"{role:<10} {email}" in demo.output
+    for email in FEATURED_EXPORTERS:  # the README's table points to them
+        assert f"exporter   {email}" in demo.output
     again = demo.app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])
     assert again.exit_code == 0
     assert "already has accounts" in again.output and "phyto@demo.certtrack.kz" in again.output

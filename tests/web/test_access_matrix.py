@@ -45,8 +45,8 @@ ROLES = ("anonymous", "exporter_a", "exporter_b", "inspector", "inspector_other_
 
 # Endpoints anyone may reach without signing in. Adding one is a decision: it must be marked
 # with @access.public in the code *and* listed here.
-ALLOW_LIST = {"static", "public.index", "public.healthz", "public.terms", "auth.login",
-              "auth.language",
+ALLOW_LIST = {"static", "public.index", "public.healthz", "public.terms", "public.favicon",
+              "auth.login", "auth.language",
               "verify.form", "verify.certificate", "verify.short_address", "verify.seal_check",
               "register.index", "register.csv", "consignment_verify.certificate",
               "consignment_verify.short_address"}
@@ -63,6 +63,7 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("static", "GET"): ALL_200,
     ("public.index", "GET"): (200,) + (302,) * 7,
     ("public.healthz", "GET"): ALL_200,
+    ("public.favicon", "GET"): (301,) * 8,
     # The explanations of terms, which the exporter's forms link to: for everyone.
     ("public.terms", "GET"): ALL_200,
     ("auth.login", "GET"): ALL_200,
@@ -200,7 +201,7 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("consignment_verify.certificate_json", "GET"): (302,) + (404,) * 7,
     ("consignment_verify.certificate", "GET"): (404,) * 8,
     ("consignment_verify.certificate", "POST"): (404,) * 8,
-    ("consignment_verify.short_address", "GET"): (404,) * 8,
+    ("consignment_verify.short_address", "GET"): ALL_200,
     # The registrar's certificate pages for A's registration, which has its certificate: issuing
     # again is refused (flash and redirect); the replacement form without a reason fails (422).
     ("certificates.preview", "GET"): (302,) + (403,) * 5 + (200, 403),
@@ -465,9 +466,14 @@ def test_allow_listed_endpoints_answer_anonymous_visitors(world, endpoint):
             assert ("No certificate matches this number and verification code."
                     in response.get_data(as_text=True))
     elif endpoint == "consignment_verify.short_address":
-        # Without a code there is nothing to redirect to.
+        # Without a code: the verification form, the number filled in.
         with client.get(url) as response:
-            assert response.status_code == 404
+            assert response.status_code == 200
+            assert 'name="code"' in response.get_data(as_text=True)
+    elif endpoint == "public.favicon":
+        with client.get(url, follow_redirects=True) as response:
+            assert response.status_code == 200
+            assert response.mimetype == "image/svg+xml"
     else:
         with client.get(url) as response:
             assert response.status_code == 200

@@ -111,3 +111,12 @@ def test_a_pdf_received_is_compared_with_the_issued_one(ctx, client):
     results = db.session.scalars(select(VerificationLog.result).where(
         VerificationLog.channel == "pdf").order_by(VerificationLog.id)).all()
     assert results == ["identical", "different", "valid"]
+
+
+def test_the_number_alone_opens_the_form_with_it_filled_in(client):
+    """An officer who types the address up to the number (the code unreadable) gets the form,
+    as for a certificate of export eligibility, not a page that does not exist."""
+    response = client.get("/verify/consignment/KZ-PC-2026-000005")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'value="KZ-PC-2026-000005"' in page and 'name="code"' in page

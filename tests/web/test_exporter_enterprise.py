@@ -314,3 +314,16 @@ def test_a_name_in_the_wrong_script_is_refused_and_kept_on_the_page(ctx, client,
     assert message in field_error(page, field)
     assert html.escape(next(iter(change.values()))[:50]) in page  # what was typed is kept
     assert len(db.session.scalars(select(Establishment)).all()) == before
+
+
+def test_the_establishments_are_listed_by_their_name_in_the_readers_language(app, client):
+    with app.app_context():  # each language in a request of its own (Flask-Babel's cache)
+        user, _enterprise, establishment, _a = make_exporter_with_application(complete=False)
+        establishment.name, establishment.name_zh = "Рудный элеваторы", "鲁德内粮库"
+        db.session.commit()
+        email, url = user.email, f"/exporter/establishments/{establishment.id}"
+    login(client, email)
+    post(client, "/language", {"locale": "zh"})
+    page = client.get("/exporter/enterprise").get_data(as_text=True)
+    assert f'href="{url}">鲁德内粮库</a>' in page
+    assert "Рудный элеваторы" in page  # its legal name stays beside it
