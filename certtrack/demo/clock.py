@@ -81,6 +81,17 @@ def story(days_ago: int) -> Iterator[None]:
             _stories.pop()
 
 
+@contextmanager
+def night_of(day: date) -> Iterator[None]:
+    """Play what follows early on `day` (06:00 local time), as the scheduled daily job runs
+    each morning, working day or not."""
+    if _stories:
+        raise RuntimeError("demo stories do not nest")
+    moment = datetime.combine(day, time(6), tzinfo=_zone()).astimezone(UTC)
+    with time_machine.travel(min(moment, datetime.now(UTC) - MARGIN), tick=False):
+        yield
+
+
 def wait(stage: str) -> None:
     """Let the working days a `stage` usually takes go by (nothing outside a story)."""
     if not _stories:

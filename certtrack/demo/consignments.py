@@ -70,19 +70,28 @@ def _inspect(cast, consignment, place: str) -> None:
         row.code for row in inspection.available_declarations(consignment)])
 
 
-def _issued(cast, registration, wagon: int, place: str) -> None:
+def _issued(cast, registration, wagon: int, place: str):
     consignment = _wheat(cast, registration, wagon)
     _inspect(cast, consignment, place)
     clock.wait("consignment")
-    issue.issue_consignment_certificate(cast.inspector, consignment)
+    return issue.issue_consignment_certificate(cast.inspector, consignment)
 
 
 def grain(cast, registration) -> None:
     """Under a registration in force: one consignment in each state of the workflow, and
-    certificates issued over the past weeks."""
+    certificates issued over the past weeks, one of them replaced (a wagon number mistyped);
+    one request waits past its deadline."""
+    issued = {}
     for wagon, days_ago in ((5, 96), (6, 68), (7, 40), (8, 19), (9, 9)):
         with clock.story(days_ago=days_ago):
-            _issued(cast, registration, wagon, f"Kostanay station, track {wagon % 3 + 1}")
+            issued[wagon] = _issued(cast, registration, wagon,
+                                    f"Kostanay station, track {wagon % 3 + 1}")
+    with clock.story(days_ago=65):
+        issue.replace_consignment_certificate(cast.inspector, issued[6], (
+            "The wagon number was mistyped on the certificate; the replacement carries the "
+            "number on the wagon's plate."))
+    with clock.story(days_ago=12):  # five working days passed with no one taking it up
+        _wheat(cast, registration, 10)
     with clock.story(days_ago=52):
         withdrawn = _wheat(cast, registration, 4)
         clock.wait("consignment")

@@ -165,16 +165,18 @@ def take_samples(cast: Cast, application: Application) -> list[Sample]:
 
 
 def record_results(cast: Cast, application: Application, samples: list[Sample],
-                   measured: dict | None = None, count: int | None = None) -> None:
+                   measured: dict | None = None, count: int | None = None,
+                   valid_days: int | None = None) -> None:
     """Record results for the required parameters of each sample (a compliant value unless
-    `measured` says otherwise); close laboratory testing unless only `count` are recorded."""
+    `measured` says otherwise), valid for `valid_days` (None: no end); close laboratory
+    testing unless only `count` are recorded."""
     clock.wait("laboratory")
     for sample in samples:
         required = [limit for limit in laboratory.limits_for_sample(sample) if limit.required]
         for limit in required[:count]:
+            data = {**_result_data(limit, measured or {}), "valid_days": valid_days}
             laboratory.record_result(cast.inspector, application, sample,
-                                     laboratory.LabResultInput.from_mapping(
-                                         _result_data(limit, measured or {})))
+                                     laboratory.LabResultInput.from_mapping(data))
     if count is None:
         laboratory.record_lab_results(cast.inspector, application)
 

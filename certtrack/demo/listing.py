@@ -25,7 +25,8 @@ def _gacc_decisions(chosen: list[tuple[Cast, Application]], today: date) -> None
     gacc.recommend(registrar, [a.id for a in apps])
     clock.move_to(today - timedelta(days=105))
     _batch(chosen[0][0], apps[1:], local_today())
-    clock.move_to(today - timedelta(days=24))
+    # GACC's requests, 45 days ago with 30 days to answer: the answer is overdue.
+    clock.move_to(today - timedelta(days=45))
     gacc.record_gacc_return(registrar, apps[2], gacc.GaccReturnInput.from_mapping({
         "requests": "Provide the 2026 residue monitoring plan for raw milk.\n"
                     "Translate the HACCP plan of the drying tower into Chinese.",
@@ -125,13 +126,43 @@ def registered(casts) -> dict[str, Registration]:
     }
     # Certificates, so that the public register and the verification page have something to
     # show: the suspended one answers "suspended" when verified.
-    _certificate(kostanay.registrar, made["active"], days_ago=140)
+    # Issued in the order of their days, so that their numbers follow the calendar.
     _certificate(taraz.registrar, made["suspended"], days_ago=200)
+    _certificate(kostanay.registrar, made["active"], days_ago=140)
+    _replaced_and_revoked(altai, made["active_honey"])
     consignments.grain(kostanay, made["active"])
     waiting = consignments.meat_before_suspension(taraz, made["suspended"])
     _suspend(taraz, made["suspended"], waiting, today)
+    _expire_on_time(made["expired"], today)
     daily.run_daily(today)
     return made
+
+
+def _replaced_and_revoked(cast: Cast, registration: Registration) -> None:
+    """The honey registration's first certificate replaced (its product list was wrong), and
+    the replacement revoked for a certificate issued by mistake: /verify answers 'replaced'
+    and 'revoked' for them, and the registration has no certificate in force."""
+    with clock.story(days_ago=60):
+        first = certificates.issue_certificate(cast.registrar, registration)
+        clock.wait("consignment")
+        second = certificates.issue_certificate(
+            cast.registrar, registration, replaces=first,
+            reason="The certificate listed honey in combs, which the application did not "
+                   "include.")
+        clock.wait("consignment")
+        certificates.revoke_certificate(
+            cast.registrar, second, "Issued by mistake before the establishment's new "
+                                    "address was registered with GACC; a new certificate "
+                                    "follows GACC's confirmation.")
+
+
+def _expire_on_time(registration: Registration, today: date) -> None:
+    """The daily job ends the expired registration on the day after its last valid day, as it
+    would have run then (not on the day the demo is loaded)."""
+    day = registration.valid_to + timedelta(days=1)
+    if day < today:
+        with clock.night_of(day):
+            daily.expire_registrations(day, daily.DailyReport())
 
 
 def build(casts) -> dict[str, Registration]:

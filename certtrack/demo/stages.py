@@ -159,8 +159,8 @@ def _negative(atbasar) -> None:
 
 
 def laboratory_stages(casts) -> None:
-    """Wheat and beef samples at the laboratory (some results in); wheat with DON above the
-    limit, concluded negatively."""
+    """Wheat and beef samples at the laboratory (some results in); chilled beef whose results
+    have expired; wheat with DON above the limit, concluded negatively."""
     kostanay = casts("kostanay-astyk")
     with clock.story(days_ago=62):
         wheat = draft(kostanay.exporter, kostanay.sites["rudny"], "edible_grains",
@@ -172,6 +172,13 @@ def laboratory_stages(casts) -> None:
         beef = draft(semey.exporter, semey.sites["semey"], "meat", (Line("beef_frozen", 3000),))
         to_inspected(semey, beef)
         take_samples(semey, beef)
+    # Chilled beef: results valid 30 days, recorded about two months ago and never concluded on;
+    # they have expired, and the positive conclusion waits for new samples.
+    with clock.story(days_ago=120):
+        chilled = draft(semey.exporter, semey.sites["semey"], "meat",
+                        (Line("beef_chilled", 800),))
+        to_inspected(semey, chilled)
+        record_results(semey, chilled, take_samples(semey, chilled), valid_days=30)
     with clock.story(days_ago=240):
         _negative(casts("atbasar-astyq"))
 

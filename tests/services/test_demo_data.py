@@ -36,7 +36,7 @@ from certtrack.models import (
     Sample,
     User,
 )
-from certtrack.services import audit, registrations, review
+from certtrack.services import audit, conclusions, registrations, review
 from certtrack.services.applications import local_today
 from certtrack.services.reference import load_reference
 
@@ -121,9 +121,12 @@ def test_registrations_cover_each_status_and_an_open_renewal_window(seeded):
     assert all(r.application.state == State.registered for rs in by_status.values() for r in rs)
     suspended = by_status["suspended"][0]
     assert suspended.suspended_until > local_today() and suspended.suspension_reason
-    assert db.session.scalar(select(AuditEvent.id).where(
-        AuditEvent.object_type == "registration", AuditEvent.object_id ==
-        by_status["expired"][0].id, AuditEvent.action == "expire", AuditEvent.actor_id.is_(None)))
+    expired = by_status["expired"][0]
+    expiry = db.session.scalar(select(AuditEvent).where(
+        AuditEvent.object_type == "registration", AuditEvent.object_id == expired.id,
+        AuditEvent.action == "expire", AuditEvent.actor_id.is_(None)))
+    # Ended by the daily job on the day after its last valid day, not when the demo loaded.
+    assert expiry.at.date() == expired.valid_to + timedelta(days=1)
     open_window = [r for r in by_status["active"]
                    if registrations.renewal(r, local_today()).state == "open"]
     assert open_window and open_window[0].regime == "248"
@@ -248,17 +251,20 @@ def test_exporters_see_their_applications_deficiencies_and_registrations(demo):
 
 
 def test_a_visitor_can_verify_the_demo_certificates(demo):
-    """The demo has issued certificates: one answers valid, the suspended one suspended."""
+    """The demo's certificates answer each status a visitor may meet: suspended, valid,
+    replaced and revoked; their numbers follow the days they were issued."""
     with demo.app.app_context():
-        issued = [(c.number, c.verification_code)
-                  for c in db.session.scalars(select(Certificate).order_by(Certificate.id))]
-    assert len(issued) == 2
+        rows = db.session.scalars(select(Certificate).order_by(Certificate.id)).all()
+        issued = [(c.number, c.verification_code) for c in rows]
+        days = [c.issued_at for c in rows]
+    assert len(issued) == 4 and days == sorted(days)
     client = demo.app.test_client()
     pages = [client.get(f"/verify/{number}/{code}") for number, code in issued]
-    assert [page.status_code for page in pages] == [200, 200]
+    assert [page.status_code for page in pages] == [200] * 4
     statuses = [page.get_data(as_text=True) for page in pages]
-    assert "Valid" in statuses[0]
-    assert "Suspended" in statuses[1]
+    for page, status in zip(statuses, ("Suspended", "Valid", "Replaced", "Revoked"),
+                            strict=True):
+        assert f">{status}<" in page, status
 
 
 def test_the_demo_has_consignments_in_every_state_and_both_certificates(seeded):
@@ -307,3 +313,21 @@ def test_the_demo_spreads_over_the_past_year_and_nothing_happens_in_the_future(s
     queue = db.session.scalars(review.queue_query(phyto, review.QueueFilters())).all()
     assert any(a.stage_deadline and a.stage_deadline < local_today() for a in queue)
     assert any(a.stage_deadline and a.stage_deadline >= local_today() for a in queue)
+
+
+def test_the_demo_shows_work_past_its_deadline_and_results_past_their_validity(seeded):
+    """The time-based features have an example: a consignment request waiting past its
+    deadline, GACC's request answered late, a replaced consignment certificate, and an
+    application whose laboratory results expired before the conclusion (which they block)."""
+    today = local_today()
+    waiting = db.session.scalars(select(Consignment).where(
+        Consignment.state == "submitted", Consignment.deadline < today)).all()
+    assert waiting
+    assert db.session.scalar(select(Application.id).where(
+        Application.state == State.gacc_returned, Application.stage_deadline < today))
+    assert db.session.scalar(select(func.count()).select_from(ConsignmentCertificate).where(
+        ConsignmentCertificate.replaces_id.is_not(None))) == 1
+    inspected = db.session.scalars(select(Application).where(
+        Application.state == State.inspected)).all()
+    blocked = [conclusions.check_conclusion(a).messages for a in inspected]
+    assert any("expired" in message for messages in blocked for message in messages), blocked
