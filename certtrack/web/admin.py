@@ -33,7 +33,8 @@ def users():
     text = request.args.get("q", "")
     pagination = accounts.list_users(g.user, text=text, role=role,
                                      page=page_number())
-    return render_template("admin/users.html", pagination=pagination, role=role, q=text)
+    return render_template("admin/users.html", pagination=pagination, role=role, q=text,
+                           regions={region.code: region for region in reference.regions()})
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

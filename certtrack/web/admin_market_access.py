@@ -8,7 +8,7 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from certtrack.domain.workflow import Role
-from certtrack.services import market_access
+from certtrack.services import market_access, reference
 from certtrack.web import consignment_labels, labels
 from certtrack.web.access import roles_required
 from certtrack.web.forms import BaseForm
@@ -67,7 +67,8 @@ PAGE = Page(url=lambda _row: url_for(".products"),
 @bp.get("/")
 def products():
     return render_template("admin/market_access.html",
-                           rows=market_access.list_access_rows(g.user))
+                           rows=market_access.list_access_rows(g.user),
+                           regions={region.code: region for region in reference.regions()})
 
 
 @bp.route("/<product_code>", methods=["GET", "POST"])

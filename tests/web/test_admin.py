@@ -237,3 +237,10 @@ def test_other_roles_cannot_create_accounts_or_reset_passwords(ctx, client, role
     assert user_count() == count
     victim = by_email("victim@example.kz")
     assert (victim.is_active, victim.password_hash) == (True, victim_hash)
+
+
+def test_an_inspectors_regions_are_listed_by_name_not_by_code(admin, client):
+    make_user("inspector", email="regions@example.kz", regions=["KZ-11", "KZ-39"])
+    page = client.get("/admin/users?q=regions@example.kz").get_data(as_text=True)
+    assert "Akmola Region, Kostanay Region" in page
+    assert "KZ-11" not in page
