@@ -91,7 +91,7 @@ _CERTIFICATE = {
     "region": {"code": "KZ-33", "name": ZHETYSU},
     "category": {"code": "meat", "name": {"kk": "Ет және ет өнімдері",
                                           "en": "Meat and meat products",
-                                          "zh": "肉类及肉制品"}},
+                                          "zh": "肉与肉制品"}},
     "products": [
         {"hs_code": "0201", "name": {"kk": "Салқындатылған сиыр еті",
                                      "en": "Beef, chilled", "zh": "冰鲜牛肉"}},

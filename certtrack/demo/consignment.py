@@ -46,16 +46,25 @@ def _crossing(code: str) -> dict:
     return {"code": code, "name": {lang: row[f"name_{lang}"] for lang in ("kk", "ru", "en", "zh")}}
 
 
+OFFICERS = {"phyto": "Aigul Nurbekova / 艾古丽·努尔别科娃",
+            "vet": "Yerlan Sadykov / 叶尔兰·萨德科夫"}
+CONSIGNEES = {
+    "phyto": {"name": "Xinjiang Grain Import Co., Ltd. 新疆粮食进口有限公司",
+              "address": "88 Kashi West Road, Urumqi, Xinjiang 乌鲁木齐市喀什西路88号"},
+    "vet": {"name": "Horgos Halal Meat Trading Co., Ltd. 霍尔果斯清真肉类贸易有限公司",
+            "address": "18 Yaou Road, Horgos, Xinjiang 新疆伊犁州霍尔果斯市亚欧路18号"},
+}
+
+
 def _common(kind: str, number: str) -> dict:
     return {
         "kind": kind, "number": number, "issued_on": ISSUED,
         "verification_url": verification_url(DEMO_BASE_URL, number, DEMO_CODE, "consignment"),
         "export_country": dict(KAZAKHSTAN), "import_country": dict(CHINA),
         "addressee": dict(CHINA_NPPO), "replaces": None,
-        "officer": {"name": "Айгүл Жиһанқызы Нұрбекова",
-                    "position": dict(OFFICER_POSITION[kind])},
-        "consignee": {"name": "Xinjiang Grain Import Co., Ltd. 新疆粮食进口有限公司",
-                      "address": "88 Kashi West Road, Urumqi, Xinjiang 乌鲁木齐市喀什西路88号"},
+        # The officer's name as the certificate prints it: in English and Chinese.
+        "officer": {"name": OFFICERS[kind], "position": dict(OFFICER_POSITION[kind])},
+        "consignee": dict(CONSIGNEES[kind]),
     }
 
 
@@ -107,7 +116,7 @@ def demo_vet_context() -> dict:
                           "china_registration_number": "CKAZ0202MT24000715"},
         "place_of_issue": dict(ZHETYSU),
         "category": {"code": "meat",
-                     "name": {"en": "Meat and meat products", "zh": "肉类及肉制品"}},
+                     "name": {"en": "Meat and meat products", "zh": "肉与肉制品"}},
         "origin": {"region_code": "KZ-33", "region": dict(ZHETYSU), "place": "Taldykorgan"},
         "conveyance": {"code": "container", "name": dict(CONVEYANCE_NAMES["container"])},
         "point_of_entry": _crossing("nur_zholy_khorgos"),

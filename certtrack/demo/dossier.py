@@ -12,7 +12,7 @@ from certtrack.demo.certificate import (
     ZHETYSU,
     demo_certificate_context,
 )
-from certtrack.services.dossier_context import ADDRESSEE, LETTER_ZH
+from certtrack.services.dossier_context import ADDRESSEE, FOLLOW, LETTER_ZH
 from certtrack.services.print_context import authority
 from certtrack.services.print_terms import (
     APPLICATION_KINDS,
@@ -27,7 +27,7 @@ from certtrack.services.print_terms import (
 
 D = dt.date
 T = dt.datetime
-MEAT = {"kk": "Ет және ет өнімдері", "en": "Meat and meat products", "zh": "肉类及肉制品"}
+MEAT = {"kk": "Ет және ет өнімдері", "en": "Meat and meat products", "zh": "肉与肉制品"}
 PRODUCTS = {product["hs_code"]: product for product in demo_certificate_context()["products"]}
 
 
@@ -286,7 +286,7 @@ def demo_dossier_context() -> dict:
         "subject_zh": "关于推荐3家哈萨克斯坦肉类企业在华注册的函",
         "letter": list(LETTER),
         "letter_zh": [paragraph.format(committee=VET_COMMITTEE["zh"], count="3家企业",
-                                       basis=LEGAL_BASES["248"]["zh"])
+                                       basis=LEGAL_BASES["248"]["zh"], follow=FOLLOW[True][1])
                       for paragraph in LETTER_ZH],
         "signatory": REGISTRAR,
         "enterprises": [_enterprise(spec) for spec in SPECS],

@@ -50,8 +50,7 @@ LETTER = (
     "of China and with {basis}, the {committee} recommends the {count} listed "
     "below for registration.",
     "Each establishment has been inspected by state inspectors of the competent authority; "
-    "the findings, the corrective actions and the laboratory results against the limits of "
-    "the national food safety standards of the People’s Republic of China follow.",
+    "{follow}",
     "The competent authority guarantees that {these} under its official "
     "supervision. The list of attached documents with their SHA-256 checksums is given for "
     "each establishment.",
@@ -61,11 +60,20 @@ LETTER = (
 LETTER_ZH = (
     "根据哈萨克斯坦共和国农业部与中华人民共和国海关总署签署的双边议定书以及{basis}，"
     "{committee}推荐下列{count}在华注册。",
-    "各企业均已由主管部门国家检查员检查；检查发现、整改措施以及依据中华人民共和国食品安全国家标准"
-    "限量的实验室检测结果附后。",
+    "各企业均已由主管部门国家检查员检查；{follow}",
     "主管部门保证上述企业处于其官方监管之下。每家企业的附件清单及其SHA-256校验值附后。",
     "恳请海关总署审议上述企业的注册申请。",
 )
+# What follows the letter: with laboratory results when the dossier has any.
+FOLLOW = {
+    True: ("the findings, the corrective actions and the laboratory results against the limits "
+           "of the national food safety standards of the People’s Republic of China follow.",
+           "检查发现、整改措施以及依据中华人民共和国食品安全国家标准限量的实验室检测结果附后。"),
+    False: ("the findings and the corrective actions follow; the products required no "
+            "laboratory testing.", "检查发现及整改措施附后；所列产品无需实验室检测。"),
+}
+
+
 def _text(value) -> str:
     if value is None:
         return ""
@@ -330,6 +338,8 @@ def dossier_context(applications: list, *, reference: str, date: dt.date, signat
     what = "establishment" if count == 1 else f"{count} establishments"
     what_zh = "企业" if count == 1 else f"{count}家企业"
     basis = LEGAL_BASES[regime_for(date)]  # the GACC rules in force on the letter's date
+    enterprises = [enterprise_context(application) for application in applications]
+    follow = FOLLOW[any(enterprise["lab_results"] for enterprise in enterprises)]
     context = {
         "reference": reference, "date": date, "authority": issuer, "addressee": dict(ADDRESSEE),
         "subject": f"Recommendation of {'one Kazakh' if count == 1 else count} "
@@ -337,12 +347,13 @@ def dossier_context(applications: list, *, reference: str, date: dt.date, signat
                    f"registration",
         "subject_zh": f"关于推荐{'一家' if count == 1 else f'{count}家'}哈萨克斯坦企业在华注册的函",
         "letter": [paragraph.format(committee=issuer["name"]["en"].split(",")[0], count=what,
-                                    basis=basis["en"], **_these(count))
+                                    basis=basis["en"], follow=follow[0], **_these(count))
                    for paragraph in LETTER],
         "letter_zh": [paragraph.format(committee=issuer["name"]["zh"], count=what_zh,
-                                       basis=basis["zh"]) for paragraph in LETTER_ZH],
+                                       basis=basis["zh"], follow=follow[1])
+                      for paragraph in LETTER_ZH],
         "signatory": signer(signatory, committee),
-        "enterprises": [enterprise_context(application) for application in applications],
+        "enterprises": enterprises,
     }
     if batch:
         context["batch"] = batch

@@ -173,3 +173,16 @@ def test_the_letter_cites_the_gacc_rules_in_force_on_its_date(registrar, day, ba
     # One establishment is not "these establishments".
     assert "guarantees that this establishment is under its official" in context["letter"][2]
     assert context["letter"][3].endswith("the registration of this establishment.")
+
+
+def test_the_letter_announces_laboratory_results_only_when_the_dossier_has_some(registrar):
+    untested, tested = _positive("Steppe Grain LLP"), _positive("Kostanay Wheat LLP")
+    _tested(tested)
+    day = date(2026, 6, 1)
+    without = dossier_context([untested], reference="KZ-REC-2026-02", date=day,
+                              signatory=registrar)
+    assert "the products required no laboratory testing" in without["letter"][1]
+    assert "无需实验室检测" in without["letter_zh"][1]
+    both = dossier_context([untested, tested], reference="KZ-REC-2026-03", date=day,
+                           signatory=registrar)
+    assert "and the laboratory results against the limits" in both["letter"][1]
