@@ -325,8 +325,10 @@ def test_the_demo_shows_work_past_its_deadline_and_results_past_their_validity(s
     assert waiting
     assert db.session.scalar(select(Application.id).where(
         Application.state == State.gacc_returned, Application.stage_deadline < today))
-    assert db.session.scalar(select(func.count()).select_from(ConsignmentCertificate).where(
-        ConsignmentCertificate.replaces_id.is_not(None))) == 1
+    (replacement,) = db.session.scalars(select(ConsignmentCertificate).where(
+        ConsignmentCertificate.replaces_id.is_not(None))).all()
+    original = db.session.get(ConsignmentCertificate, replacement.replaces_id)
+    assert original.issued_at < replacement.issued_at
     inspected = db.session.scalars(select(Application).where(
         Application.state == State.inspected)).all()
     blocked = [conclusions.check_conclusion(a).messages for a in inspected]

@@ -290,3 +290,17 @@ def test_the_inspectors_laboratory_results_read_in_kazakh(ctx, client):
         assert english not in results, english
     issue = page[page.index('id="issue"'):]
     assert "дезоксиниваленол (ДОН)" in issue and "deoxynivalenol" not in issue
+
+
+def test_an_issued_consignment_is_not_flagged_overdue_on_its_page(ctx, client):
+    """The certificate's deadline matters while the request waits; once issued, its page no
+    longer says it is due, let alone overdue."""
+    exporter, inspector, _r, consignment = make_consignment("phyto")
+    inspect_ready(inspector, consignment)
+    issue.issue_consignment_certificate(inspector, consignment)
+    consignment.deadline = local_today() - timedelta(days=3)
+    db.session.commit()
+    _exporter_client(client, exporter)
+    page = client.get(f"/exporter/consignments/{consignment.id}").get_data(as_text=True)
+    assert consignment.reference in page
+    assert "Certificate due by" not in page and ">overdue<" not in page

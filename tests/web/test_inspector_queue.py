@@ -70,9 +70,9 @@ def test_overdue_rows_are_highlighted_and_can_be_shown_alone(ctx, client):
     _deadline(late, -1)
     login(client, inspector.email)
     page = _page(client.get("/inspector/"))
-    row = re.search(rf'<tr class="([^"]*)">\s*<td><a[^>]*>{late.reference}', page)
+    row = re.search(rf'<tr class="([^"]*)">\s*<td[^>]*><a[^>]*>{late.reference}', page)
     assert row and row.group(1) == "row-overdue"
-    assert re.search(rf'<tr class="">\s*<td><a[^>]*>{on_time.reference}', page)
+    assert re.search(rf'<tr class="">\s*<td[^>]*><a[^>]*>{on_time.reference}', page)
     page = _page(client.get("/inspector/?overdue=y"))
     assert _references(page) == [late.reference]
 
