@@ -163,6 +163,18 @@ def _missing(application) -> list[str]:
             if blocker.code == "missing_result"]
 
 
+def _step_forms(table: dict, rights, application, failed: dict) -> dict:
+    """The forms of sending the samples and closing testing (with their confirmation), built
+    only where the page offers the step; the required results still missing when closing."""
+    offered = {str(action) for action in rights.actions}
+    forms = {key: (failed.get(key) or table[name].build(application)) if name in offered
+             else None
+             for key, name in (("send_form", "send_to_lab"),
+                               ("complete_form", "record_lab_results"))}
+    forms["missing"] = _missing(application) if forms["complete_form"] is not None else []
+    return forms
+
+
 def context(rights, application, failed: dict) -> dict:
     """Template context for the laboratory panel: samples, results, forms and blockers.
 
@@ -187,11 +199,7 @@ def context(rights, application, failed: dict) -> dict:
             "conclude_positive"].build(application),
         "negative_form": failed.get("negative_form") or actions.LABORATORY[
             "conclude_negative"].build(application),
-        "send_form": failed.get("send_form") or actions.LABORATORY["send_to_lab"].build(
-            application),
-        "complete_form": failed.get("complete_form") or actions.LABORATORY[
-            "record_lab_results"].build(application),
-        "missing": _missing(application) if state == State.lab_testing else [],
+        **_step_forms(actions.LABORATORY, rights, application, failed),
         "blockers": check.messages if check is not None else [],
         "positive_possible": check is not None and check.allows_positive,
     }}
