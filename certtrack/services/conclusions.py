@@ -14,7 +14,7 @@ from certtrack.extensions import db
 from certtrack.models import Application, Finding, LabLimit, LabResult, User
 from certtrack.services.applications import apply_transition, local_today
 from certtrack.services.errors import ValidationFailed
-from certtrack.services.laboratory import plain, to_domain_result, valid_until
+from certtrack.services.laboratory import shown, to_domain_result, valid_until
 from certtrack.services.limits import limits_for_products, to_domain_limit
 from certtrack.services.local_dates import format_day
 from certtrack.services.notifications import enterprise_users, exporter_link, notify
@@ -125,11 +125,11 @@ def _blocker_message(blocker: compliance.Blocker, row: LabResult | None, counts:
 
 
 def _shown_value(row: LabResult, limit: LabLimit | None) -> str:
-    shown = f"{plain(row.value)} {row.unit}"
+    text = f"{shown(row.value)} {row.unit}"
     if limit is not None and limit.unit and row.unit and limit.unit != row.unit:
         converted = compliance.convert(row.value, row.unit, limit.unit)
-        shown += f" (= {plain(converted)} {limit.unit})"
-    return shown
+        text += f" (= {shown(converted)} {limit.unit})"
+    return text
 
 
 def describe_result(row: LabResult) -> str:
@@ -139,12 +139,12 @@ def describe_result(row: LabResult) -> str:
         if row.value is None:
             return _("Not detected.")
         return _("%(value)s is below the limit of quantification (%(loq)s %(unit)s).",
-                 value=_shown_value(row, None), loq=plain(row.loq), unit=row.unit)
+                 value=_shown_value(row, None), loq=shown(row.loq), unit=row.unit)
     compliant = row.verdict == compliance.Verdict.compliant
     if kind == compliance.LimitKind.max:
         value, unit = (row.limit_value, row.limit_unit) if row.limit_value is not None \
             else (limit.value, limit.unit)  # the limit as judged, not as edited since
-        bound = f"{plain(value)} {unit}"
+        bound = f"{shown(value)} {unit}"
         if compliant:
             return _("%(value)s is within the limit of %(limit)s.",
                      value=_shown_value(row, limit), limit=bound)

@@ -10,6 +10,7 @@ context has none of it and falls back to Flask-Babel's look-ups, with the same r
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from functools import lru_cache
 
 from babel import Locale, dates, lists, numbers
@@ -227,7 +228,9 @@ def format_datetime(context: Context, value: dt.datetime | str | None) -> str:
 
 @pass_context
 def format_decimal(context: Context, value, format: str | None = None) -> str:
-    return numbers.format_decimal(value, format=format, locale=_locale(context))
+    """A number in the reader's locale; a Decimal (a stored measurement) keeps every digit."""
+    return numbers.format_decimal(value, format=format, locale=_locale(context),
+                                  decimal_quantization=not isinstance(value, Decimal))
 
 
 def _user_time(context: Context, value: dt.datetime) -> dt.datetime:

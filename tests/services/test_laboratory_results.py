@@ -4,6 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from certtrack.domain.workflow import IllegalTransition
@@ -66,7 +67,7 @@ def test_don_1200_micrograms_in_wheat_is_non_compliant(in_lab):
     assert stored.verdict == "non_compliant"
     assert "GB 2761" in stored.limit_source and stored.limit_confidence == "S"
     assert "1000" in stored.reason
-    assert conclusions.describe_result(stored) == "1200 µg/kg exceeds the limit of 1000 µg/kg."
+    assert conclusions.describe_result(stored) == "1,200 µg/kg exceeds the limit of 1,000 µg/kg."
     event = db.session.scalars(select(AuditEvent).where(
         AuditEvent.action == "lab_result_recorded")).one()
     assert event.application_id == application.id
@@ -79,7 +80,18 @@ def test_don_0_8_milligrams_is_converted_and_compliant(in_lab):
                  value=Decimal("0.8"), unit="mg/kg")
     assert row.verdict == "compliant"
     assert conclusions.describe_result(row) == (
-        "0.8 mg/kg (= 800 µg/kg) is within the limit of 1000 µg/kg.")
+        "0.8 mg/kg (= 800 µg/kg) is within the limit of 1,000 µg/kg.")
+
+
+def test_the_numbers_of_a_verdict_are_written_as_the_reader_writes_them(in_lab):
+    """A Kazakh or Russian reader sees a decimal comma and grouped thousands, every digit kept."""
+    _exporter, inspector, application, sample = in_lab
+    row = record(inspector, application, sample, "deoxynivalenol (DON)",
+                 value=Decimal("0.00085"), unit="mg/kg")
+    with force_locale("kk"):
+        sentence = conclusions.describe_result(row)
+    assert sentence.startswith("0,00085 mg/kg (= 0,85 µg/kg)")
+    assert "1\xa0000 µg/kg" in sentence and "0.8" not in sentence
 
 
 def test_ppm_is_accepted_and_stored_as_mg_per_kg(in_lab):

@@ -50,6 +50,16 @@ def test_admin_lists_and_filters_limits(admin, client):
     assert '<span title="beef_chilled">Beef, chilled</span>' in beef  # a name, not a code
 
 
+def test_a_limit_of_many_decimals_is_listed_with_every_digit(admin, client):
+    """A limit of 0.00025 mg/kg is not rounded away to "0" on the list."""
+    limit = don_limit()
+    assert post(client, f"/admin/limits/{limit.id}",
+                form_of(limit, value="0.00025", unit="mg/kg")).status_code == 302
+    assert don_limit().value == Decimal("0.00025")
+    page = client.get(f"/admin/limits/?q={DON}").get_data(as_text=True)
+    assert "0.00025 mg/kg" in page
+
+
 def test_edited_limit_is_used_by_the_next_evaluation(admin, client):
     limit = don_limit()
     response = post(client, f"/admin/limits/{limit.id}",

@@ -67,7 +67,7 @@ def test_inspector_records_a_failing_don_result_and_sees_the_verdict(world):
     response = enter_result(world, sample, DON, "1200", "µg/kg")
     assert response.status_code == 302
     page = text_of(world.client.get(response.location))
-    assert "1200 µg/kg exceeds the limit of 1000 µg/kg." in page
+    assert "1,200 µg/kg exceeds the limit of 1,000 µg/kg." in page
     detail = text_of(world.client.get(world.base))
     assert "Non-compliant" in detail and "GB 2761" in detail
     assert db.session.scalar(select(LabResult.verdict)) == "non_compliant"
@@ -213,8 +213,8 @@ def test_lab_page_shows_when_the_limit_in_force_would_judge_differently(world):
         "products": row.products, "source": "GB 2761-2017 as corrected", "confidence": "S",
         "required": row.required}))
     page = text_of(world.client.get(world.base))
-    assert "Non-compliant" in page and "≤ 1000 µg/kg" in page  # as judged
-    assert ("The limit in force now (≤ 1500 µg/kg, GB 2761-2017 as corrected) would judge it "
+    assert "Non-compliant" in page and "≤ 1,000 µg/kg" in page  # as judged
+    assert ("The limit in force now (≤ 1,500 µg/kg, GB 2761-2017 as corrected) would judge it "
             "differently: Compliant.") in page
     stored = db.session.scalar(select(LabResult))
     assert (stored.verdict, stored.limit_value) == ("non_compliant", Decimal("1000"))
@@ -228,24 +228,26 @@ def speak(user, language: str) -> None:
     g.pop("_flask_babel", None)
 
 
-@pytest.mark.parametrize(("language", "don", "matrix", "source"), [
+@pytest.mark.parametrize(("language", "don", "matrix", "source", "thousand"), [
     ("kk", "дезоксиниваленол (ДОН)", "дәнді дақылдар және олардың ұны (бидай, арпа, жүгері)",
-     "GB 2761-2017, 4.3, 3-кесте: жүгері, жүгері ұны"),
+     "GB 2761-2017, 4.3, 3-кесте: жүгері, жүгері ұны", "1\xa0000"),
     ("zh", "脱氧雪腐镰刀菌烯醇", "谷物及其制粉（小麦、大麦、玉米）",
-     "GB 2761-2017，4.3，表3：玉米、玉米面（渣、片）"),
+     "GB 2761-2017，4.3，表3：玉米、玉米面（渣、片）", "1,000"),
 ])
 def test_the_results_show_the_parameter_matrix_and_source_in_the_users_language(
-        world, language, don, matrix, source):
+        world, language, don, matrix, source, thousand):
     sample = take_sample(world)
     assert post(world.client, world.base + "/send-to-lab", CONFIRMED).status_code == 302
     speak(world.inspector, language)
     form = text_of(world.client.get(f"{world.base}/samples/{sample.id}/results"))
-    assert f"{don} — {matrix} (≤ 1000 µg/kg)" in form  # the parameter offered
-    response = enter_result(world, sample, DON, "1200", "µg/kg")
+    assert f"{don} — {matrix} (≤ {thousand} µg/kg)" in form  # the parameter offered
+    response = enter_result(world, sample, DON, "1200.5", "µg/kg")
     assert response.status_code == 302
+    measured = thousand.replace("000", "200") + ("," if language == "kk" else ".") + "5 µg/kg"
     for page in (text_of(world.client.get(response.location)),
                  text_of(world.client.get(world.base))):
         assert don in page and matrix in page and source in page
+        assert measured in page and f"≤ {thousand} µg/kg" in page
         assert DON not in page and "cereals and cereal flour" not in page
         assert "Table 3" not in page
 
