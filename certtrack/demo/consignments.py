@@ -63,8 +63,9 @@ def _inspect(cast, consignment, place: str) -> None:
         limit_id=limit.id, sample_code=f"CS-{consignment.id}-1", tested_on=today,
         value=Decimal("0.001"), unit=limit.unit, laboratory="Regional veterinary laboratory"))
     if consignment.kind == "phyto":
-        inspection.add_treatment(cast.inspector, consignment, TreatmentInput(
-            type="fumigation", treated_on=today, active_substance="aluminium phosphide",
+        inspection.add_treatment(cast.inspector, consignment, TreatmentInput(  # its 120 h done
+            type="fumigation", treated_on=today - timedelta(days=6),
+            active_substance="aluminium phosphide",
             concentration="3 g/m³", temperature=Decimal("20"), duration="120 h"))
     inspection.set_declarations(cast.inspector, consignment, [
         row.code for row in inspection.available_declarations(consignment)])

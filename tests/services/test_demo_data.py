@@ -27,6 +27,7 @@ from certtrack.models import (
     Certificate,
     Consignment,
     ConsignmentCertificate,
+    ConsignmentTreatment,
     CorrectionRequest,
     Enterprise,
     Finding,
@@ -278,6 +279,20 @@ def test_the_demo_has_consignments_in_every_state_and_both_certificates(seeded):
     assert refused.registration.status == "suspended"
     assert "suspended" in refused.refusal_reason
     assert refused.registration.china_number in refused.refusal_reason
+
+
+def test_every_demo_fumigation_ended_before_its_certificate_was_issued(seeded):
+    """The demo's fumigations last 120 hours: a certificate dated while the gas is still in the
+    wagon is not one an inspector would sign."""
+    rows = db.session.execute(
+        select(ConsignmentTreatment.treated_on, ConsignmentTreatment.duration,
+               ConsignmentCertificate.issued_on)
+        .join(ConsignmentCertificate, ConsignmentCertificate.consignment_id
+              == ConsignmentTreatment.consignment_id)).all()
+    assert rows
+    for treated_on, duration, issued_on in rows:
+        assert duration == "120 h"
+        assert treated_on + timedelta(days=5) <= issued_on
 
 
 def _figure(page: str, caption: str) -> str:
