@@ -55,6 +55,13 @@ class Verification:
         """True when the number and the code matched a certificate."""
         return self.certificate is not None
 
+    @property
+    def replacement(self) -> str:
+        """The number of the certificate that replaces this one ("" when none); its own code
+        is needed to check it."""
+        newer = self.certificate.replaced_by if self.certificate is not None else []
+        return newer[0].number if newer else ""
+
 
 def throttle(address: str | None) -> None:
     """Count one look-up from `address` (kept as a keyed hash), or refuse it: one atomic

@@ -90,6 +90,10 @@ def test_replacement_needs_a_reason_and_marks_the_old_one_replaced(ctx, client):
     assert "Replaced" in page and f"replaces {first.number}" in page
     stale = post(client, url, {"reason": "twice", "confirm": "y"})
     assert stale.status_code == 302 and _count(Certificate) == 2
+    public = client.get(f"/verify/{first.number}/{first.verification_code}")
+    text = public.get_data(as_text=True)
+    assert f"Replaced by certificate {second.number}." in text
+    assert f'href="/verify/{second.number}"' in text and second.verification_code not in text
 
 
 def _history(page: str) -> str:

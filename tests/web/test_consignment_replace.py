@@ -61,6 +61,28 @@ def test_a_confirmed_replacement_names_the_original_and_keeps_the_reason(app, cl
     assert len(_certificates(app)) == 3  # the current one is replaced in turn, never twice
 
 
+def test_the_replaced_certificates_public_page_names_its_replacement(app, client):
+    """A border officer holding the replaced paper learns which certificate to ask for; its
+    code is not given away: the link opens the form with the number filled in."""
+    inspector, _exporter, consignment_id, number = _issued(app)
+    login(client, inspector)
+    assert post(client, f"/inspector/consignments/{consignment_id}/replace",
+                {"reason": "Wagon number corrected", "confirm": "y"}).status_code == 302
+    with app.app_context():
+        old, new = db.session.scalars(select(ConsignmentCertificate)
+                                      .order_by(ConsignmentCertificate.id)).all()
+        address = f"/verify/consignment/{old.number}/{old.verification_code}"
+        new_number, new_code = new.number, new.verification_code
+    page = client.get(address).get_data(as_text=True)
+    assert f"<title>Certificate {number} · certtrack</title>" in page
+    assert f"Replaced by certificate {new_number}." in page
+    assert f'href="/verify/consignment/{new_number}"' in page and new_code not in page
+    form = client.get(f"/verify/consignment/{new_number}").get_data(as_text=True)
+    assert f'value="{new_number}"' in form
+    current = client.get(f"/verify/consignment/{new_number}/{new_code}").get_data(as_text=True)
+    assert 'id="replacement"' not in current
+
+
 def test_the_exporter_and_an_inspector_of_another_region_cannot_replace(app, client):
     inspector, exporter, consignment_id, number = _issued(app)
     with app.app_context():

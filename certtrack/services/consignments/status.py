@@ -58,6 +58,13 @@ class ConsignmentVerification:
         """True when number and code matched."""
         return self.certificate is not None
 
+    @property
+    def replacement(self) -> str:
+        """The number of the certificate that replaces this one ("" when none): an officer
+        holding the replaced paper asks for that one and checks it with its own code."""
+        newer = self.certificate.replaced_by if self.certificate is not None else []
+        return newer[0].number if newer else ""
+
 
 def find(number: str, code: str) -> ConsignmentCertificate | None:
     """The certificate with this number and verification code, compared in constant time."""
