@@ -267,14 +267,16 @@ def _cell(value) -> str:
 
 def register_csv(search: str = "", category: str | None = None, region: str | None = None,
                  *, locale: str = "en", status_labels: dict | None = None,
-                 status: str | None = None, product: str = "") -> str:
-    """The whole register under the same filters as CSV text (CSV_COLUMNS as the header).
+                 status: str | None = None, product: str = "",
+                 headers: dict | None = None) -> str:
+    """The whole register under the same filters as CSV text.
 
-    Names are in `locale` (English when missing); `status_labels` words the statuses.
+    Names are in `locale` (English when missing); `status_labels` words the statuses and
+    `headers` the CSV_COLUMNS of the first line (the codes themselves without them).
     """
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow([(headers or {}).get(column, column) for column in CSV_COLUMNS])
     for row in db.session.scalars(_query(search, category, region,
                                          **_narrower(status, product))):
         establishment = row.establishment

@@ -225,6 +225,14 @@ REGISTRATION_STATUSES = labelled(RegistrationStatus, {
     "expired": _l("Expired"),
     "invalidated": _l("Invalidated"),
 })
+# The first line of the public register's CSV (services.register.CSV_COLUMNS), in the
+# reader's language as the page's own table heads.
+REGISTER_COLUMNS = {
+    "enterprise": _l("Enterprise"), "bin": _l("BIN"), "establishment": _l("Establishment"),
+    "region": _l("Region"), "category": _l("Category"),
+    "china_registration_number": _l("China registration number"),
+    "valid_from": _l("Valid from"), "valid_to": _l("Valid until"), "status": _l("Status"),
+}
 ROUTES = labelled(ListingRoute, {
     "under_guarantee": _l("Under the guarantee of the Kazakh authority"),
     "after_gacc_inspection": _l("After a GACC inspection"),

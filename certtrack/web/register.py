@@ -47,9 +47,11 @@ def csv():
     """The whole register under the page's filters, as a CSV download: registrations in force
     and suspended ones, with their status (or those of one status)."""
     statuses = {code: str(text) for code, text in labels.REGISTRATION_STATUSES.items()}
+    headers = {code: str(text) for code, text in labels.REGISTER_COLUMNS.items()}
     status = request.args.get("status")  # none: in force and suspended, with their status
     text = register.register_csv(**_filters(), locale=str(get_locale()), status_labels=statuses,
-                                 status=status if status in register.SHOWN_STATUSES else None)
+                                 status=status if status in register.SHOWN_STATUSES else None,
+                                 headers=headers)
     return Response("\ufeff" + text, mimetype="text/csv", headers={
         "Content-Disposition": "attachment; filename=certtrack-register.csv",
         "X-Content-Type-Options": "nosniff"})

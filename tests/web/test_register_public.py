@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
+from flask import g
 from sqlalchemy import event, select
 
 from certtrack.extensions import db
@@ -19,9 +20,10 @@ from certtrack.services.applications import local_today
 from certtrack.services.inputs import StatusChangeInput
 
 from factories import make_registration, make_user
+from forms import post
 
-CSV_HEADER = ["enterprise", "bin", "establishment", "region", "category",
-              "china_registration_number", "valid_from", "valid_to", "status"]
+CSV_HEADER = ["Enterprise", "BIN", "Establishment", "Region", "Category",
+              "China registration number", "Valid from", "Valid until", "Status"]
 
 
 @pytest.fixture
@@ -197,6 +199,17 @@ def test_csv_has_the_same_rows_as_the_filters(client, register):
         "Meat and meat products", meat.china_number, meat.valid_from.isoformat(),
         meat.valid_to.isoformat(), "Active"]
     assert by_number[register["suspended"].china_number][8] == "Suspended"
+
+
+@pytest.mark.parametrize(("language", "first", "status"), [
+    ("kk", "Кәсіпорын", "Күшінде"), ("zh", "企业", "有效")])
+def test_the_csv_reads_in_the_visitors_language_from_its_first_line(
+        client, register, language, first, status):
+    assert post(client, "/language", {"locale": language}).status_code == 302
+    g.pop("_flask_babel", None)  # the test's app context outlives the request: its locale too
+    rows = _csv_rows(client.get("/register.csv", query_string={"region": "KZ-39"}))
+    assert rows[0][0] == first and "enterprise" not in rows[0] and "bin" not in rows[0]
+    assert len(rows[0]) == len(CSV_HEADER) and rows[1][8] == status
 
 
 def test_csv_cells_never_run_as_formulas(client, register):
