@@ -46,3 +46,31 @@ def test_the_administrators_six_links_in_kazakh_keep_the_header_in_order(
     assert header["below"] and header["broken"] == []
     assert header["brandTop"] >= 6  # not glued to the window's top edge
     context.close()
+
+
+BROKEN_SHORT_WORDS = """Array.from(document.querySelectorAll('main .table td, main .table th'))
+  .filter(cell => cell.children.length === 0
+                  && /^[\\u4e00-\\u9fff]{2,4}$/.test(cell.textContent.trim()))
+  .filter(cell => { const range = document.createRange(); range.selectNodeContents(cell);
+                    return range.getClientRects().length > 1; })
+  .map(cell => cell.textContent.trim())"""
+
+
+@pytest.mark.parametrize(("email", "path"), [
+    ("altai-bal@demo.certtrack.kz", "/exporter/registrations"),
+    ("registrar@demo.certtrack.kz", "/registrar/"),
+])
+def test_short_chinese_words_stay_whole_in_table_columns(demo_server, browser, email, path):
+    """A category or a column's name of two to four characters is never split over lines by a
+    long column beside it (蜂产品 was printed 蜂 / 产 / 品); nor is a certificate's number."""
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    sign_in(page, demo_server, email)
+    page.locator("#lang-select").select_option("zh")
+    expect(page.locator("html")).to_have_attribute("lang", "zh")
+    page.goto(demo_server.url + path)
+    assert page.evaluate("document.querySelectorAll('main .table td').length") > 5
+    assert page.evaluate(BROKEN_SHORT_WORDS) == []
+    assert page.evaluate(BROKEN_REFERENCES.replace("main td.ref > a, main span.ref",
+                                                   "main .ref")) == []
+    context.close()

@@ -95,8 +95,8 @@ def test_a_registrars_row_links_its_gacc_batch_in_chinese(ctx, client):
     _speak(registrar, "zh")
     db.session.refresh(application)
     row = _row(client.get("/registrar/").get_data(as_text=True), application.reference)
-    assert (f'<a href="/registrar/batches/{application.gacc_batch_id}">KZ-GACC-2026-077</a>'
-            in row)
+    batch = f"/registrar/batches/{application.gacc_batch_id}"
+    assert f'<a class="ref" href="{batch}">KZ-GACC-2026-077</a>' in row
     assert f'href="/registrar/applications/{application.id}"' in row
     assert application.enterprise.bin in row
     assert db.session.get(GaccCategory, "edible_grains").name_zh in row
