@@ -196,7 +196,12 @@ def test_password_reset_revokes_sessions_and_replaces_the_password(app, admin, c
     user = make_user("exporter", "forgetful@example.kz")
     their_client = app.test_client()
     login(their_client, user.email)
-    response = post(client, f"/admin/users/{user.id}/password", {"password": NEW_PASSWORD})
+    unticked = post(client, f"/admin/users/{user.id}/password", {"password": NEW_PASSWORD})
+    assert unticked.status_code == 422
+    assert field_error(unticked.get_data(as_text=True), "confirm") == "Tick the box to confirm."
+    assert their_client.get("/account").status_code == 200  # nothing happened
+    response = post(client, f"/admin/users/{user.id}/password",
+                    {"password": NEW_PASSWORD, "confirm": "y"})
     assert response.status_code == 302
     assert response.location == f"/admin/users/{user.id}"
     assert their_client.get("/account").status_code == 302
@@ -214,7 +219,8 @@ def test_password_reset_revokes_sessions_and_replaces_the_password(app, admin, c
 def test_weak_reset_password_is_refused(admin, client, password, message):
     user = make_user("exporter")
     before = user.password_hash
-    response = post(client, f"/admin/users/{user.id}/password", {"password": password})
+    response = post(client, f"/admin/users/{user.id}/password",
+                    {"password": password, "confirm": "y"})
     assert response.status_code == 422
     assert field_error(response.get_data(as_text=True), "password") == message
     assert by_email(user.email).password_hash == before
