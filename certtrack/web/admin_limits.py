@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DecimalField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from certtrack.domain.workflow import Role
 from certtrack.services import limits, reference
@@ -16,6 +16,7 @@ from certtrack.web import labels
 from certtrack.web.access import roles_required
 from certtrack.web.forms import BaseForm
 from certtrack.web.perform import Page, WebAction, show
+from certtrack.web.validators import NumberRange
 
 bp = Blueprint("admin_limits", __name__, url_prefix="/admin/limits")
 bp.before_request(roles_required(Role.admin))

@@ -19,7 +19,6 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     ValidationError,
 )
@@ -31,6 +30,7 @@ from certtrack.services.consignments import drafts, inspection
 from certtrack.web import consignment_labels as clabels
 from certtrack.web import labels
 from certtrack.web.forms import BaseForm
+from certtrack.web.validators import NumberRange
 
 CHOOSE = _l("Choose…")
 BELOW_ZERO = _l("A measured quantity cannot be below zero.")

@@ -26,7 +26,6 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     Regexp,
     StopValidation,
@@ -35,6 +34,7 @@ from wtforms.validators import (
 
 from certtrack.domain import bounds
 from certtrack.domain.identifiers import IdentifierError, validate_bin
+from certtrack.web.validators import NumberRange
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 EMAIL_MESSAGE = _l("Enter an e-mail address.")
@@ -79,6 +79,8 @@ class BaseForm(Form):
             if message is not None:
                 field.data = None
                 field.validators = (refuse(message),)
+            elif field.process_errors and _typed(field):  # "abc" for a number: that alone
+                field.validators = ()                           # is said, not a range too
         valid = super().validate(extra_validators)
         if not valid:
             _remember_failed(self)
@@ -145,6 +147,11 @@ def out_of_bounds(field) -> str | None:
                   first=bounds.EARLIEST_DATE.isoformat(),
                   last=bounds.latest_date(date.today()).isoformat())
     return None
+
+
+def _typed(field) -> bool:
+    """True when something other than blanks was typed into the field."""
+    return any(isinstance(value, str) and value.strip() for value in field.raw_data or ())
 
 
 def refuse(message):

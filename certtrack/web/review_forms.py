@@ -16,7 +16,6 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     ValidationError,
 )
@@ -24,6 +23,7 @@ from wtforms.validators import (
 from certtrack.services.inputs import CorrectiveActionInput
 from certtrack.web import labels
 from certtrack.web.forms import BaseForm
+from certtrack.web.validators import NumberRange
 
 
 def _choices(pairs) -> list[SelectChoice]:

@@ -5,12 +5,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, SelectMultipleField, StringField, widgets
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from certtrack.services import tokens
 from certtrack.services.errors import ValidationFailed
 from certtrack.web.account_sessions import security_context
 from certtrack.web.forms import BaseForm, ChangePasswordForm
+from certtrack.web.validators import NumberRange
 
 bp = Blueprint("tokens", __name__, url_prefix="/account/tokens")
 

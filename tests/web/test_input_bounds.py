@@ -11,6 +11,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from flask import g
 from sqlalchemy import select
 
 from certtrack import create_app
@@ -235,3 +236,30 @@ def test_the_window_moves_with_today(ctx, client):
     response = post(client, url, _questionnaire(
         application, last_inspection_date=local_today().isoformat()))
     assert response.status_code == 302
+
+
+def _lot_errors(client, consignment, **changes) -> str:
+    lot = {"product_code": "wheat", "net_weight": "10", "gross_weight": "11",
+           "weight_unit": "t", "packages_number": "1", "packages_kind": "bulk", **changes}
+    response = post(client, f"/exporter/consignments/{consignment.id}/lots", lot)
+    assert response.status_code == 422
+    match = re.search(r'<p class="error" id="net_weight-error">(.*?)</p>',
+                      response.get_data(as_text=True), re.S)
+    return match.group(1).strip()
+
+
+def test_letters_for_a_weight_give_one_message_and_a_range_in_the_readers_digits(ctx, client):
+    """"abc" is not a number: that alone is said, not a range besides. A weight over the
+    bound names the bound as the reader writes numbers."""
+    exporter, _i, _r, consignment = make_consignment("phyto", submit=False)
+    login(client, exporter.email)
+    exporter.locale = "kk"
+    db.session.commit()
+    g.pop("_flask_babel", None)  # the test's application context outlives the requests
+    lots = len(db.session.scalars(select(ConsignmentLot)).all())
+    letters = _lot_errors(client, consignment, net_weight="abc")
+    assert "100000000" not in letters and "100\xa0000\xa0000" not in letters
+    assert letters.count(".") == 1
+    too_heavy = _lot_errors(client, consignment, net_weight="100000001")
+    assert "100\xa0000\xa0000" in too_heavy and "100000000" not in too_heavy
+    assert len(db.session.scalars(select(ConsignmentLot)).all()) == lots

@@ -4,13 +4,14 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from certtrack.domain.compliance import LimitKind
 from certtrack.domain.workflow import Action, State
 from certtrack.services import conclusions, laboratory, sources
 from certtrack.services.applications import local_today
 from certtrack.web.forms import BaseForm
+from certtrack.web.validators import NumberRange
 
 LAB_ACTIONS = (Action.send_to_lab, Action.record_lab_results, Action.conclude_positive,
                Action.conclude_negative)
