@@ -1,5 +1,6 @@
 """An exporter's enterprise profile and its establishments."""
 
+import re
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
@@ -24,6 +25,11 @@ ESTABLISHMENT_NAMES = ("name", "name_ru", "name_en", "name_zh",
 ESTABLISHMENT_FIELDS = (*ESTABLISHMENT_NAMES, "type", "region_code", "kz_registration_number")
 
 
+# A phone number as people write it: digits (7 to 15, as E.164 allows), an optional leading +,
+# spaces, hyphens and brackets between them.
+PHONE = re.compile(r"\+?(?:[ ()\-]*\d){7,15}[ ()\-]*")
+
+
 def _check_version(obj, version) -> None:
     if version not in (None, "") and str(obj.version) != str(version):
         raise Conflict(stale_message())
@@ -33,6 +39,9 @@ def _common_errors(data: EnterpriseInput | EstablishmentInput) -> dict[str, list
     errors: dict[str, list[str]] = {}
     if db.session.get(Region, data.region_code or "") is None:
         errors["region_code"] = [_("Choose a region from the list.")]
+    phone = (getattr(data, "phone", "") or "").strip()
+    if phone and PHONE.fullmatch(phone) is None:
+        errors["phone"] = [_("Enter a phone number of 7 to 15 digits, e.g. +7 7152 555 202.")]
     return errors
 
 

@@ -327,3 +327,24 @@ def test_the_establishments_are_listed_by_their_name_in_the_readers_language(app
     page = client.get("/exporter/enterprise").get_data(as_text=True)
     assert f'href="{url}">鲁德内粮库</a>' in page
     assert "Рудный элеваторы" in page  # its legal name stays beside it
+
+
+@pytest.mark.parametrize("phone", ["abc", "123", "+7 701 000 00 00 ext"])
+def test_a_phone_that_is_no_number_is_refused_beside_the_field(ctx, client, phone):
+    _signed_in_exporter(client)
+    response = post(client, NEW_ENTERPRISE, {**ENTERPRISE, "bin": VALID_BINS[0],
+                                             "phone": phone})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert field_error(page, "phone") == ("Enter a phone number of 7 to 15 digits, e.g. "
+                                          "+7 7152 555 202.")
+    assert input_value(page, "phone") == phone and _enterprise_count() == 0
+
+
+@pytest.mark.parametrize("phone", ["+7 (7172) 55-55-55", "8 701 000 00 00"])
+def test_a_phone_written_with_brackets_or_hyphens_is_kept_as_typed(ctx, client, phone):
+    _signed_in_exporter(client)
+    response = post(client, NEW_ENTERPRISE, {**ENTERPRISE, "bin": VALID_BINS[0],
+                                             "phone": phone})
+    assert response.status_code == 302
+    assert db.session.scalar(select(Enterprise.phone)) == phone
