@@ -4,6 +4,7 @@ import html
 import re
 
 import pytest
+from flask import g
 from sqlalchemy import select
 
 from certtrack.domain.identifiers import IdentifierError, validate_bin
@@ -295,6 +296,11 @@ def test_exporter_gives_the_establishment_in_kazakh_and_chinese(ctx, client):
     page = client.get(f"/exporter/establishments/{row.id}").get_data(as_text=True)
     assert 'value="科斯塔奈面粉厂"' in page and "科斯塔奈市磨坊街5号" in page
     assert "科斯塔奈面粉厂" in client.get("/exporter/enterprise").get_data(as_text=True)
+    assert post(client, "/language", {"locale": "zh"}).status_code == 302
+    g.pop("_flask_babel", None)  # the test's application context outlives the requests
+    page = client.get(f"/exporter/establishments/{row.id}").get_data(as_text=True)
+    assert "<title>科斯塔奈面粉厂 · certtrack</title>" in page  # the reader's name, not Kazakh
+    assert "<h1>科斯塔奈面粉厂</h1>" in page
 
 
 @pytest.mark.parametrize(("change", "field", "message"), [
