@@ -142,3 +142,25 @@ def test_the_lists_and_their_tables_fit_a_phone_in_every_language(demo_server, b
                     wide[f"{locale} {path} squeezed cells"] = squeezed
         context.close()
     assert wide == {}
+
+
+# Each filter's name and its field, on a phone: the name's box above the field's, never beside.
+LABELS_BESIDE_FIELDS = """Array.from(document.querySelectorAll('main form.filters label[for]'))
+  .filter(label => { const field = document.getElementById(label.htmlFor);
+                     return field && field.getBoundingClientRect().top
+                                     < label.getBoundingClientRect().bottom - 1; })
+  .map(label => label.textContent.trim())"""
+
+
+@pytest.mark.parametrize("language", ["kk", "zh"])
+def test_each_filter_of_the_register_names_its_field_above_it_on_a_phone(
+        demo_server, browser, language):
+    context = browser.new_context(locale="en-US", viewport=PHONE)
+    page = context.new_page()
+    page.goto(demo_server.url + "/register")
+    page.locator(".menu-button").click()  # the language is behind the menu on a phone
+    page.locator("#lang-select").select_option(language)
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    assert page.locator("main form.filters label[for]").count() == 4
+    assert page.evaluate(LABELS_BESIDE_FIELDS) == []
+    context.close()
