@@ -41,6 +41,7 @@ class Attempt:
     address: str | None = None
     device: tuple[int, str] | None = None  # (user id, device id) from the signed cookie
     user_agent: str = ""
+    language: str = ""  # the page's: kept as the account's when it has none (e-mails use it)
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,8 @@ def _succeed(user: User, keys: list[tuple[str, str]], attempt: Attempt) -> str:
         else:
             throttle.clear(key)
     user.last_login_at = utcnow()
+    if user.locale is None and attempt.language in current_app.config["LANGUAGES"]:
+        user.locale = attempt.language  # e-mails then come in the language they sign in in
     record_event(user, "login", object_type="user", object_id=user.id)
     return sessions.start_session(user, attempt.user_agent)
 

@@ -1,6 +1,7 @@
 """Sign-in, sign-out, one's own password, second factor, sessions and language."""
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from certtrack.services import accounts, sessions, sign_in, two_factor
@@ -18,7 +19,7 @@ def _attempt(form: LoginForm) -> sign_in.Attempt:
     return sign_in.Attempt(
         email=form.email.data, password=form.password.data, code=form.code.data or "",
         address=request.remote_addr, device=devices.known_device(),
-        user_agent=request.headers.get("User-Agent", ""))
+        user_agent=request.headers.get("User-Agent", ""), language=str(get_locale()))
 
 
 def _signed_in(signed: sign_in.SignedIn, next_path: str | None):

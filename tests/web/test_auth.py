@@ -413,3 +413,23 @@ def test_a_throttled_sign_in_is_audited_and_logged_without_the_address(app, ctx,
     assert {row.user_id for row in rows} == {user.id}
     assert all(ATTACKER_ADDRESS not in (row.address_hash or "") for row in rows)
     assert len({row.address_hash for row in rows}) == 1
+
+
+def test_the_language_one_signs_in_in_becomes_the_accounts_when_it_has_none(app, client):
+    """An account made by an administrator has no language: e-mails went out in English to
+    people who work in Kazakh. The page's language at sign-in becomes the account's; one
+    chosen before is kept."""
+    with app.app_context():
+        newcomer = make_user("exporter", "newcomer@example.kz").email
+        chosen = make_user("exporter", "chosen@example.kz")
+        chosen.locale = "ru"
+        db.session.commit()
+    assert post(client, "/language", {"locale": "kk"}).status_code == 302
+    login(client, newcomer)
+    other = app.test_client()
+    assert post(other, "/language", {"locale": "zh"}).status_code == 302
+    login(other, "chosen@example.kz")
+    with app.app_context():
+        locales = dict(db.session.execute(select(User.email, User.locale).where(
+            User.email.in_(["newcomer@example.kz", "chosen@example.kz"]))).all())
+    assert locales == {"newcomer@example.kz": "kk", "chosen@example.kz": "ru"}
