@@ -85,6 +85,19 @@ def pending_for(enterprise: Enterprise) -> list[NameChangeRequest]:
     return [request for request in pending_requests() if request.enterprise_id == enterprise.id]
 
 
+def waiting(actor: User, request_id: int) -> NameChangeRequest:
+    """A request still waiting for a registrar's decision.
+
+    :raise PermissionDenied: the actor is not a registrar.
+    :raise NotFound: no such request waiting.
+    """
+    require_registrar(actor)
+    request = db.session.get(NameChangeRequest, request_id)
+    if request is None or request.status != ChangeRequestStatus.pending:
+        raise NotFound(_("This change request is no longer waiting for a decision."))
+    return request
+
+
 def decide(actor: User, request_id: int, approve: bool, reason: str = "",
            version: int | str | None = None) -> NameChangeRequest:
     """Approve (the names take effect now) or refuse (with a reason) a pending request.
@@ -94,10 +107,7 @@ def decide(actor: User, request_id: int, approve: bool, reason: str = "",
     :raise ValidationFailed: a refusal without a reason.
     :raise Conflict: decided by someone else meanwhile (stale version).
     """
-    require_registrar(actor)
-    request = db.session.get(NameChangeRequest, request_id)
-    if request is None or request.status != ChangeRequestStatus.pending:
-        raise NotFound(_("This change request is no longer waiting for a decision."))
+    request = waiting(actor, request_id)
     reason = (reason or "").strip()
     if not approve and not reason:
         raise ValidationFailed({"reason": [_("Give the reason for the refusal.")]})

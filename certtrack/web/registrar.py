@@ -108,14 +108,19 @@ register_actions(bp, REGISTRATION, rule="/registrations/<id:registration_id>",
 
 
 class ApproveNameForm(BaseForm):
-    """Approve a new registered name (the version the registrar saw)."""
+    """Approve a new registered name (the version the registrar saw), with a box to tick: the
+    name shows at once on the public register and to everyone who verifies a certificate."""
 
     version = HiddenField()
+    confirm = BooleanField(_l("I understand that the new name shows at once in the public "
+                              "register and the exporter is told."),
+                           validators=[DataRequired(message=_l("Tick the box to confirm."))])
 
 
-class RefuseNameForm(ApproveNameForm):
+class RefuseNameForm(BaseForm):
     """Refuse a new registered name: why, and a box to tick (the request is closed for good)."""
 
+    version = HiddenField()
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
     confirm = BooleanField(_l("I understand that the request is closed: the registered name "
                               "stays, and the exporter is told why."),
@@ -144,6 +149,7 @@ def name_changes_list():
 
 @bp.post("/name-changes/<id:request_id>/<any(approve, refuse):decision>")
 def decide_name_change(request_id: int, decision: str):
+    name_changes.waiting(g.user, request_id)  # 404 before the form: no such request waits
     form = DECISION_FORMS[decision](request.form)
     if form.validate():
         try:

@@ -78,8 +78,15 @@ def test_the_registrar_approves_and_the_new_name_shows_everywhere(registered, cl
     assert NEW_NAME in listing and registration.enterprise.bin in listing
     assert listing.count('<tr class="changed">') == 1  # the English name; the others as they were
     assert f"<strong>{NEW_NAME}</strong>" in listing and "(unchanged)" in listing
-    response = post(client, f"/registrar/name-changes/{request.id}/approve",
+    unticked = post(client, f"/registrar/name-changes/{request.id}/approve",
                     {"version": str(request.version)})
+    assert unticked.status_code == 422
+    assert "Tick the box to confirm." in unticked.get_data(as_text=True)
+    db.session.expire_all()
+    assert request.status == "pending" and NEW_NAME not in _register_page(
+        client.application.test_client())
+    response = post(client, f"/registrar/name-changes/{request.id}/approve",
+                    {"version": str(request.version), "confirm": "y"})
     assert response.status_code == 302
     db.session.expire_all()
     assert registration.enterprise.name_en == NEW_NAME
