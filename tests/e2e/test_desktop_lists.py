@@ -27,6 +27,8 @@ HEADER = """(() => {
   const right = document.querySelector('.topbar-right').getBoundingClientRect();
   const links = Array.from(document.querySelectorAll('.topbar nav a'));
   return {below: links.every(a => a.getBoundingClientRect().top >= right.bottom),
+          right: [right.top, right.bottom],
+          tops: links.map(a => Math.round(a.getBoundingClientRect().top)),
           broken: links.filter(a => a.getClientRects().length > 1).map(a => a.textContent),
           brandTop: document.querySelector('.brand').getBoundingClientRect().top};
 })()"""
@@ -42,9 +44,11 @@ def test_the_administrators_six_links_in_kazakh_keep_the_header_in_order(
     sign_in(page, demo_server, "admin@demo.certtrack.kz")
     page.locator("#lang-select").select_option("kk")
     expect(page.locator("html")).to_have_attribute("lang", "kk")
+    page.wait_for_load_state("load")  # the stylesheet applied before anything is measured
     header = page.evaluate(HEADER)
-    assert header["below"] and header["broken"] == []
-    assert header["brandTop"] >= 6  # not glued to the window's top edge
+    assert header["below"], header
+    assert header["broken"] == [], header
+    assert header["brandTop"] >= 6, header  # not glued to the window's top edge
     context.close()
 
 

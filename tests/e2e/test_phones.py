@@ -161,6 +161,7 @@ def test_each_filter_of_the_register_names_its_field_above_it_on_a_phone(
     page.locator(".menu-button").click()  # the language is behind the menu on a phone
     page.locator("#lang-select").select_option(language)
     expect(page.locator("html")).to_have_attribute("lang", language)
+    page.wait_for_load_state("load")  # the stylesheet applied before anything is measured
     assert page.locator("main form.filters label[for]").count() == 4
     assert page.evaluate(LABELS_BESIDE_FIELDS) == []
     context.close()
