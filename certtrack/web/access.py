@@ -111,3 +111,13 @@ def safe_next(target: str | None) -> str | None:
         return None
     return target
 
+
+def return_path() -> str:
+    """Where the language form brings the reader back: this page; or, for a page answering a
+    form (a POST, which a GET cannot repeat: it answered 405), the page the form was on."""
+    if request.method == "GET":
+        return request.full_path.removesuffix("?")  # Werkzeug's "?" of no query string
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host or not safe_next(referrer.path):
+        return "/"
+    return referrer.path + (f"?{referrer.query}" if referrer.query else "")

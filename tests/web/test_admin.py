@@ -212,6 +212,24 @@ def test_password_reset_revokes_sessions_and_replaces_the_password(app, admin, c
     assert event.actor_id == admin.id and event.object_id == user.id
 
 
+def test_changing_the_language_on_a_refused_form_returns_to_the_page_of_the_form(
+        app, admin, client):
+    """A refused form answers at its POST address, which a GET cannot repeat (405): the
+    language form brings the reader back to the page the form was on."""
+    user = make_user("exporter")
+    page = f"/admin/users/{user.id}"
+    assert f'name="next" value="{page}"' in client.get(page).get_data(as_text=True)
+    refused = post(client, f"{page}/password", {"password": NEW_PASSWORD},
+                   headers={"Referer": f"http://localhost{page}?tab=security"})
+    assert refused.status_code == 422
+    assert f'name="next" value="{page}?tab=security"' in refused.get_data(as_text=True)
+    back = post(client, "/language", {"locale": "kk", "next": f"{page}?tab=security"})
+    assert back.status_code == 302 and back.location == f"{page}?tab=security"
+    elsewhere = post(client, f"{page}/password", {"password": NEW_PASSWORD},
+                     headers={"Referer": "https://evil.example/admin"})
+    assert 'name="next" value="/"' in elsewhere.get_data(as_text=True)
+
+
 @pytest.mark.parametrize(("password", "message"), [
     ("too short", "Use at least 12 characters."),
     ("1q2w3e4r5t6y", "This password appears in lists of breached passwords; choose another."),
