@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from flask import g
 from PIL import Image
 from sqlalchemy import select
 
@@ -77,6 +78,17 @@ def test_pdf_is_stored_under_its_sha256(ctx, client, draft):
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "“plan.pdf” was uploaded." in page
     assert f'href="/documents/{document.id}"' in page
+
+
+def test_a_files_size_reads_in_the_readers_digits(ctx, client, draft):
+    content = _pdf("haccp plan") + b"%" * 1500  # about 1.6 KB
+    location = _upload(client, draft, content, "plan.pdf").headers["Location"]
+    shown = f"{len(content) / 1024:.1f}"
+    assert f"{shown} KB" in client.get(location).get_data(as_text=True)
+    assert post(client, "/language", {"locale": "kk"}).status_code == 302
+    g.pop("_flask_babel", None)  # the test's application context outlives the requests
+    kazakh = client.get(location).get_data(as_text=True)
+    assert f"{shown.replace('.', ',')} KB" in kazakh and f"{shown} KB" not in kazakh
 
 
 @pytest.mark.parametrize(("kind", "content_type"), [("PNG", "image/png"),
