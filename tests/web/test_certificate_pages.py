@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from certtrack.extensions import db
 from certtrack.models import Certificate, Dossier, StoredPdf
+from certtrack.services import certificates
 from certtrack.services.applications import local_today
 from certtrack.services.issued_files import pdf_bytes
 
@@ -137,6 +138,17 @@ def test_the_exporter_downloads_its_certificate_and_no_one_elses(ctx, client):
     post(client, "/logout")
     login(client, other_exporter.email)
     assert client.get(f"/certificates/{certificate.id}.pdf").status_code == 404
+
+
+def test_the_exporter_sees_that_its_certificate_was_revoked(ctx, client):
+    """An exporter who forwards a revoked certificate learns from its own list that it is."""
+    registrar, exporter, _registration, certificate = make_certificate()
+    login(client, exporter.email)
+    assert "Revoked" not in client.get("/exporter/registrations").get_data(as_text=True)
+    certificates.revoke_certificate(registrar, certificate, "Issued to the wrong site")
+    listing = client.get("/exporter/registrations").get_data(as_text=True)
+    assert re.search(rf"{certificate.number}</a> <span class=\"badge badge-cert-revoked\">"
+                     r"Revoked</span>", listing)
 
 
 def test_dossiers_are_listed_downloaded_and_regenerated(ctx, client):
