@@ -109,7 +109,7 @@ register_actions(bp, REGISTRATION, rule="/registrations/<id:registration_id>",
 
 class ApproveNameForm(BaseForm):
     """Approve a new registered name (the version the registrar saw), with a box to tick: the
-    name shows at once on the public register and to everyone who verifies a certificate."""
+    name shows at once in the public register."""
 
     version = HiddenField()
     confirm = BooleanField(_l("I understand that the new name shows at once in the public "
