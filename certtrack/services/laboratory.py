@@ -4,8 +4,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from babel import numbers
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -241,15 +239,6 @@ def store_result(actor: User, application: Application, sample: Sample, data: La
 def plain(value: Decimal | None) -> str | None:
     """A Decimal without exponent or trailing zeros ('1000', '0.2'), or None."""
     return None if value is None else format(value.normalize(), "f")
-
-
-def shown(value: Decimal | None) -> str | None:
-    """A Decimal as the reader writes numbers, every digit kept: '1,000.5' in English,
-    '1 000,5' in Kazakh and Russian; or None."""
-    if value is None:
-        return None
-    return numbers.format_decimal(value.normalize(), locale=get_locale() or "en",
-                                  decimal_quantization=False)
 
 
 def _result_audit(sample: Sample, row: LabResult, limit: LabLimit) -> dict:

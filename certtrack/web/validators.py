@@ -2,16 +2,10 @@
 
 import math
 
-from babel import numbers
-from flask_babel import get_locale
 from wtforms import validators
 from wtforms.validators import ValidationError
 
-
-def shown(value) -> str:
-    """A bound as the reader writes numbers: 100 000 000 in Kazakh, 100,000,000 in English."""
-    return numbers.format_decimal(value, locale=get_locale() or "en", decimal_quantization=False)
-
+from certtrack.services.numerals import shown
 
 # WTForms' own messages, translated by its own catalogs through `field.gettext` (not ours).
 AT_LEAST = "Number must be at least %(min)s."

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from certtrack.domain.compliance import LimitKind
 from certtrack.domain.workflow import Action, State
-from certtrack.services import conclusions, laboratory, sources
+from certtrack.services import conclusions, laboratory, numerals, sources
 from certtrack.services.applications import local_today
 from certtrack.web.forms import BaseForm
 from certtrack.web.validators import NumberRange
@@ -83,7 +83,7 @@ def limit_text(limit) -> str:
     if limit is None:
         return "—"
     if limit.kind == LimitKind.max:
-        return f"≤ {laboratory.shown(limit.value)} {limit.unit}"
+        return f"≤ {numerals.shown(limit.value)} {limit.unit}"
     if limit.kind == LimitKind.not_detected:
         return _("not detected (banned)")
     return _("absent")
@@ -103,7 +103,7 @@ def result_form(sample, formdata=None) -> ResultForm:
 
 def _measured(row) -> str:
     if row.value is not None:
-        return f"{laboratory.shown(row.value)} {row.unit or ''}".strip()
+        return f"{numerals.shown(row.value)} {row.unit or ''}".strip()
     if row.detected is None:
         return "—"
     kind = row.limit.kind if row.limit is not None else None
@@ -115,7 +115,7 @@ def _measured(row) -> str:
 def _limit_as_judged(row) -> str:
     """The limit the result was judged by, even if an administrator has changed it since."""
     if row.limit is not None and row.limit.kind == LimitKind.max and row.limit_value is not None:
-        return f"≤ {laboratory.shown(row.limit_value)} {row.limit_unit or ''}".strip()
+        return f"≤ {numerals.shown(row.limit_value)} {row.limit_unit or ''}".strip()
     return limit_text(row.limit)
 
 
