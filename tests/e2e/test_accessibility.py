@@ -104,7 +104,7 @@ def _sign_in(page, server, email: str) -> None:
     # Staff type the current code of their authenticator app; others leave it empty.
     form.locator("input[name=code]").fill(totp_code(server.app, email))
     form.locator("button[type=submit]").click()
-    expect(page.locator("header nav")).to_be_attached()
+    expect(page.locator("header.signed-in")).to_be_attached()
 
 
 def _choose_language(page, url: str, locale: str) -> None:

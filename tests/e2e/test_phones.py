@@ -47,7 +47,10 @@ def sign_in(page, server, email: str) -> None:
     form.get_by_label("Password").fill(DEMO_PASSWORD)
     form.get_by_label("Authentication code").fill(totp_code(server.app, email))
     form.get_by_role("button", name="Sign in").click()
-    expect(page.locator("main h1")).to_be_visible()
+    # The sign-in page has a heading too: wait for the signed-in page itself, and for its script,
+    # so that a language chosen next is not chosen on the page being left.
+    expect(page.locator("header.signed-in")).to_be_attached()
+    page.wait_for_load_state("load")
 
 
 @pytest.fixture
