@@ -14,11 +14,13 @@ from decimal import Decimal
 from functools import lru_cache
 
 from babel import Locale, dates, lists, numbers
+from flask import url_for
 from flask_babel import get_locale, get_timezone, get_translations
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from certtrack.domain.verification import group_code
 from certtrack.services.applications import local_today
 from certtrack.services.conclusions import conclusion_in
 from certtrack.services.local_dates import DATE_FORMAT, TIME_FORMAT
@@ -135,6 +137,15 @@ def holiday_data_missing(context: Context, deadline: dt.date | None) -> list[int
     if deadline is None:
         return []
     return working_calendar().missing_years(_today(context), deadline)
+
+
+def public_page(certificate) -> str:
+    """The address of a certificate's public verification page, the one its QR code opens
+    (either kind: a consignment certificate's number is KZ-PC-… or KZ-VC-…)."""
+    endpoint = ("consignment_verify.certificate" if hasattr(certificate, "consignment_id")
+                else "verify.certificate")
+    return url_for(endpoint, number=certificate.number,
+                   code=group_code(certificate.verification_code))
 
 
 @pass_context

@@ -151,6 +151,18 @@ def test_the_exporter_sees_that_its_certificate_was_revoked(ctx, client):
                      r"Revoked</span>", listing)
 
 
+def test_the_registrar_opens_the_public_page_a_border_officer_sees(ctx, client):
+    """On a telephone call from a border post, the registrar sees what the officer sees."""
+    registrar, _exporter, registration, certificate = make_certificate()
+    login(client, registrar.email)
+    page = client.get(f"/registrar/registrations/{registration.id}").get_data(as_text=True)
+    link = re.search(r'<a href="([^"]+)">Public verification page</a>', page)
+    assert link and link.group(1).startswith(f"/verify/{certificate.number}/")
+    public = client.get(link.group(1))
+    assert public.status_code == 200
+    assert 'id="certificate-status">Valid<' in public.get_data(as_text=True)
+
+
 def test_dossiers_are_listed_downloaded_and_regenerated(ctx, client):
     registrar = make_user("registrar")
     _exporter, application = make_submitted_application(name="Steppe Grain LLP")

@@ -228,6 +228,10 @@ def test_the_inspector_records_the_work_and_issues(ctx, client):
     certificate = db.session.scalar(select(ConsignmentCertificate))
     assert certificate.number in page and "aluminium phosphide" in page
     assert certificate.registration_id == registration.id
+    # What a border officer sees when scanning it, one click away.
+    public = re.search(r'<a href="([^"]+)">Public verification page</a>', page).group(1)
+    assert public.startswith(f"/verify/consignment/{certificate.number}/")
+    assert 'id="certificate-status">Valid<' in client.get(public).get_data(as_text=True)
 
 
 def test_issue_after_a_suspension_is_refused_with_the_reason_and_no_number(ctx, client):
