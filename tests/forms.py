@@ -73,3 +73,9 @@ def enrol(client) -> tuple[str, list[str]]:
                 csrf_url="/account/two-factor")
     assert done.status_code == 200, done.get_data(as_text=True)[:2000]
     return secret, RECOVERY_RE.findall(done.get_data(as_text=True))
+
+
+def flashes(page: str) -> list[str]:
+    """The messages flashed on a page, as read: their text without markup."""
+    return [re.sub(r"<[^>]+>", "", message)
+            for message in re.findall(r'<p class="flash flash-\w+">(.*?)</p>', page, re.S)]

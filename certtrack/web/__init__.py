@@ -166,7 +166,8 @@ def _template_helpers(app) -> None:
     app.jinja_env.filters.update(
         date=templating.format_date, date_known=templating.format_date_known,
         datetime=templating.format_datetime,
-        number=templating.format_decimal, as_list=templating.as_list, state_row=state_row,
+        number=templating.format_decimal, keep_references=templating.keep_references,
+        as_list=templating.as_list, state_row=state_row,
         named_row=named_row)
     app.context_processor(templating.template_context)
     app.context_processor(unread_notifications)

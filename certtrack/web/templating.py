@@ -10,6 +10,7 @@ context has none of it and falls back to Flask-Babel's look-ups, with the same r
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from functools import lru_cache
 
@@ -137,6 +138,24 @@ def holiday_data_missing(context: Context, deadline: dt.date | None) -> list[int
     if deadline is None:
         return []
     return working_calendar().missing_years(_today(context), deadline)
+
+
+# The numbers people read out and type: certificates, consignments, applications, registrations
+# in China. Broken at a hyphen over two lines, they are misread ("KZ-VC-2026-" / "000007").
+_REFERENCE = Markup('<span class="ref">{}</span>')
+_REFERENCES = re.compile(r"\b(?:KZ-[A-Z]{2}-\d{4}-\d{6}|CS-\d{6}|A-\d{6}|CKAZ[0-9A-Z]+)\b")
+
+
+def keep_references(text) -> Markup:
+    """`text` escaped, with each reference in it kept on one line (class "ref"). Text that
+    is already markup is left as it is: a reference may stand inside one of its attributes."""
+    if isinstance(text, Markup):
+        return text
+    text, parts, end = str(text), [], 0
+    for found in _REFERENCES.finditer(text):
+        parts += [text[end:found.start()], _REFERENCE.format(found.group(0))]
+        end = found.end()
+    return Markup("").join([*parts, text[end:]])  # the text between is escaped
 
 
 def public_page(certificate) -> str:

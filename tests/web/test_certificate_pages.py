@@ -21,7 +21,7 @@ from factories import (
     make_user,
     move_to_state,
 )
-from forms import login, post
+from forms import flashes, login, post
 
 
 def _count(model) -> int:
@@ -58,7 +58,9 @@ def test_registrar_previews_then_issues_once(ctx, client):
     assert issued.status_code == 302 and issued.location == page_url + "#certificates"
     page = client.get(page_url).get_data(as_text=True)
     certificate = db.session.scalar(select(Certificate))
-    assert f"Certificate {certificate.number} is issued" in page
+    assert f"Certificate {certificate.number} is issued" in " ".join(flashes(page))
+    # The number read out on the telephone is never broken over two lines at a hyphen.
+    assert f'<span class="ref">{certificate.number}</span>' in page
     assert db.session.get(StoredPdf, certificate.pdf_id).sha256 in page
     assert "Issue the certificate" not in page and "Replace after a change" in page
     revoke = client.get(f"/registrar/certificates/{certificate.id}/revoke").get_data(as_text=True)
@@ -87,7 +89,7 @@ def test_replacement_needs_a_reason_and_marks_the_old_one_replaced(ctx, client):
     assert done.status_code == 302
     page = client.get(done.location).get_data(as_text=True)
     second = db.session.scalar(select(Certificate).where(Certificate.replaces_id == first.id))
-    assert f"Certificate {second.number} replaces {first.number}" in page
+    assert f"Certificate {second.number} replaces {first.number}" in " ".join(flashes(page))
     assert "Replaced" in page and f"replaces {first.number}" in page
     stale = post(client, url, {"reason": "twice", "confirm": "y"})
     assert stale.status_code == 302 and _count(Certificate) == 2

@@ -9,7 +9,7 @@ from certtrack.services.consignments import issue
 
 from consignment_factories import inspect_ready, make_consignment
 from factories import make_user
-from forms import login, post
+from forms import flashes, login, post
 
 
 def _issued(app):
@@ -48,7 +48,8 @@ def test_a_confirmed_replacement_names_the_original_and_keeps_the_reason(app, cl
     assert answer.status_code == 200
     (old, _none), (new, replaces_id) = _certificates(app)
     assert old == number and replaces_id is not None
-    assert f"Certificate {new} replaces {number}; the exporter is told." in page
+    assert f"Certificate {new} replaces {number}; the exporter is told." in " ".join(
+        flashes(page))
     with app.app_context():
         event = db.session.scalars(select(AuditEvent).where(
             AuditEvent.action == "consignment_certificate_issued")

@@ -120,3 +120,12 @@ def test_the_number_alone_opens_the_form_with_it_filled_in(client):
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'value="KZ-PC-2026-000005"' in page and 'name="code"' in page
+    # The form's value stays plain text; only the hint's sample numbers are kept whole.
+    assert '<span class="ref">KZ-PC' not in page.split('name="number"')[1].split(">")[0]
+
+
+def test_the_sample_numbers_under_the_number_field_are_never_broken_at_a_hyphen(client):
+    """"KZ-VC-2026-" at a line's end and "000007" on the next read as two numbers."""
+    page = client.get("/verify").get_data(as_text=True)
+    hint = page[page.index('As printed on the certificate'):].split("</p>")[0]
+    assert all(f'<span class="ref">KZ-{kind}-2026-' in hint for kind in ("CN", "PC", "VC"))

@@ -83,3 +83,13 @@ def test_every_page_has_unique_ids_and_one_label_per_control(world):
             problems[f"{role} {method} {endpoint}"] = found
     assert checked >= 80
     assert problems == {}, "\n".join(f"{k}: {v}" for k, v in problems.items())
+
+
+def test_a_reference_kept_whole_leaves_the_text_around_it_escaped(app):
+    """Flashes and hints carry text people typed (a reason, a name): only the reference in
+    them becomes markup."""
+    from certtrack.web.templating import keep_references
+
+    shown = keep_references('<script>x</script> A-000042 & KZ-CN-2026-000001.')
+    assert shown == ('&lt;script&gt;x&lt;/script&gt; <span class="ref">A-000042</span> &amp; '
+                     '<span class="ref">KZ-CN-2026-000001</span>.')
