@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from certtrack.demo.certificate import demo_certificate_context
-from certtrack.demo.consignment import demo_phyto_context
+from certtrack.demo.consignment import demo_phyto_context, demo_vet_context
 from certtrack.pdf import PdfRenderError, engine, render_certificate
 from certtrack.pdf.consignment import render_consignment_certificate
 from certtrack.pdf.fetcher import ResourceRefused, StrictFetcher
@@ -146,3 +146,33 @@ def test_every_page_of_a_long_consignment_certificate_names_it():
     assert len(pages) >= 2
     for page in pages:
         assert f"certtrack · {context['number']} · " in page.extract_text()
+
+
+def _typed_in_chinese(value, key: str = ""):
+    """Every text of a certificate's context that a person may type, with Chinese appended
+    (numbers, dates, codes and addresses of the app left as they are)."""
+    if isinstance(value, dict):
+        return {k: _typed_in_chinese(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_typed_in_chinese(item, key) for item in value]
+    if isinstance(value, str) and key not in UNTYPED and not re.fullmatch(r"[\d-]+", value):
+        return value + " 封识"
+    return value
+
+
+UNTYPED = {"kind", "number", "issued_on", "verification_url", "reference", "replaces",
+           "hs_code", "code", "unit", "bin", "country_code"}
+
+
+@pytest.mark.parametrize(("demo_context", "render"), [
+    (demo_phyto_context, render_consignment_certificate),
+    (demo_vet_context, render_consignment_certificate),
+    (demo_certificate_context, render_certificate)])
+def test_chinese_typed_into_any_field_is_printed_not_refused(demo_context, render):
+    """The exporter's marks were set in a font without Chinese: "车皮 12345678" stopped the
+    certificate's PDF for good (a font the renderer had not chosen), while the number stood
+    issued. Every typed field takes Chinese, and prints it."""
+    context = _typed_in_chinese(demo_context())
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(
+        render(context).content)).pages)
+    assert "封识" in text
