@@ -182,7 +182,8 @@ def document_form(_consignment, formdata) -> ConsignmentDocumentForm:
 
 def inspection_form(_consignment, formdata) -> InspectionForm:
     form = InspectionForm(formdata)
-    form.result.choices = labels.choices(clabels.INSPECTION_RESULTS)
+    # No result is chosen for the inspector: one skipped would record a pass.
+    form.result.choices = labels.choices(clabels.INSPECTION_RESULTS, str(CHOOSE))
     return form
 
 

@@ -234,6 +234,24 @@ def test_the_inspector_records_the_work_and_issues(ctx, client):
     assert 'id="certificate-status">Valid<' in client.get(public).get_data(as_text=True)
 
 
+def test_the_inspection_result_is_chosen_never_preset(ctx, client):
+    """The list of results opened on "Satisfactory": an inspector who skipped it recorded a
+    pass. It opens on "Choose…", and a result left unchosen is refused, nothing recorded."""
+    _e, inspector, _registration, consignment = make_consignment("phyto")
+    _inspector_client(client, inspector)
+    base = f"/inspector/consignments/{consignment.id}"
+    post(client, f"{base}/start_inspection", {"version": str(consignment.version)})
+    page = client.get(base).get_data(as_text=True)
+    select = re.search(r'<select[^>]*name="result".*?</select>', page, re.S).group(0)
+    assert '<option value="">Choose…</option>' in select and "selected" not in select
+    refused = post(client, f"{base}/inspection", {"inspected_on": local_today().isoformat(),
+                                                  "place": "Dostyk", "result": ""})
+    assert refused.status_code == 422
+    assert 'value="Dostyk"' in refused.get_data(as_text=True)
+    db.session.refresh(consignment)
+    assert not consignment.inspection_result and consignment.inspected_on is None
+
+
 def test_issue_after_a_suspension_is_refused_with_the_reason_and_no_number(ctx, client):
     _e, inspector, registration, consignment = make_consignment("phyto")
     inspect_ready(inspector, consignment)
