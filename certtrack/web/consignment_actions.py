@@ -114,6 +114,17 @@ INSPECTION = {
         cforms.treatment_form, lambda user, c, f: inspection.add_treatment(
             user, c, _treatment(f)), _l("The treatment was recorded."), key="treatment",
         flash_denied=True, path=BUTTON, anchor="treatments"),
+    # Undo of an entry made in error, while nothing is issued: no confirmation, it is typed
+    # again in a moment; the audit trail keeps what was removed.
+    "remove_treatment": WebAction(
+        _form(ActionForm), lambda user, c, _f, treatment_id: inspection.remove_treatment(
+            user, c, treatment_id), _l("The treatment was removed."), refusal=Refusal.flash,
+        flash_denied=True, path="/treatments/<id:treatment_id>/delete", anchor="treatments"),
+    "remove_lab_result": WebAction(
+        _form(ActionForm), lambda user, c, _f, result_id: inspection.remove_lab_result(
+            user, c, result_id), _l("The laboratory result was removed."),
+        refusal=Refusal.flash, flash_denied=True, path="/lab/<id:result_id>/delete",
+        anchor="laboratory"),
     "declarations": WebAction(
         cforms.declarations_form, lambda user, c, f: inspection.set_declarations(
             user, c, f.codes.data or []), _l("The declarations were saved."),

@@ -232,6 +232,11 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("consignment_inspection.detail", "GET"): (302, 403, 403, 200, 404, 404, 403, 403),
     ("consignment_inspection.act", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
     ("consignment_inspection.replace", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
+    # Nothing is under inspection yet: its inspector is told so (flash), others are refused.
+    ("consignment_inspection.remove_treatment", "POST"): (
+        401, 403, 403, 302, 404, 404, 403, 403),
+    ("consignment_inspection.remove_lab_result", "POST"): (
+        401, 403, 403, 302, 404, 404, 403, 403),
 }
 # Bodies that change nothing for those who may post. Edit forms keep the stored value of a field
 # the POST leaves out, so they get a value off the list instead of an empty body; the submit
@@ -364,6 +369,7 @@ def _populate() -> SimpleNamespace:
             Dossier.gacc_batch_id == registration.application.gacc_batch_id)),
         "failure_id": 1,
         "consignment_id": consignment.id, "lot_id": consignment.lots[0].id,
+        "treatment_id": 1, "result_id": 1,
         "limit_id": db.session.scalar(select(LabLimit.id).order_by(LabLimit.id).limit(1)),
         "category_code": "meat", "product_code": "wheat",
     }

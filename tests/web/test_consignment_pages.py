@@ -9,7 +9,12 @@ from flask import g
 from sqlalchemy import func, select
 
 from certtrack.extensions import db
-from certtrack.models import Consignment, ConsignmentCertificate, ConsignmentCertificateCounter
+from certtrack.models import (
+    AuditEvent,
+    Consignment,
+    ConsignmentCertificate,
+    ConsignmentCertificateCounter,
+)
 from certtrack.services import registrations
 from certtrack.services.applications import local_today
 from certtrack.services.consignments import inspection, issue
@@ -250,6 +255,55 @@ def test_the_inspection_result_is_chosen_never_preset(ctx, client):
     assert 'value="Dostyk"' in refused.get_data(as_text=True)
     db.session.refresh(consignment)
     assert not consignment.inspection_result and consignment.inspected_on is None
+
+
+def test_a_treatment_or_result_recorded_in_error_is_removed_before_issue(ctx, client):
+    """A treatment prints on the certificate and a mistyped value judged non-compliant stops
+    it: both can be removed while nothing is issued, and the audit trail keeps them."""
+    _e, inspector, _registration, consignment = make_consignment("phyto")
+    inspect_ready(inspector, consignment)
+    _inspector_client(client, inspector)
+    base = f"/inspector/consignments/{consignment.id}"
+    today = local_today().isoformat()
+    limit = next(limit for limit in inspection.limits_for(consignment) if limit.kind == "max")
+    assert post(client, f"{base}/lab", {
+        "limit_id": str(limit.id), "sample_code": "S-9", "value": "1000000",
+        "unit": limit.unit, "tested_on": today}).status_code == 302
+    assert post(client, f"{base}/treatment", {
+        "type": "heat", "temperature": "56", "duration": "30 min",
+        "treated_on": today}).status_code == 302
+    db.session.refresh(consignment)
+    result = next(r for r in consignment.lab_results if r.sample_code == "S-9")
+    treatment = next(t for t in consignment.treatments if t.type == "heat")
+    page = client.get(base).get_data(as_text=True)
+    assert "Non-compliant laboratory results" in page
+    assert f"/lab/{result.id}/delete" in page and f"/treatments/{treatment.id}/delete" in page
+
+    # Through another consignment's address, the result is not found and stays.
+    _e2, _i2, _r2, other = make_consignment("phyto")
+    post(client, f"/inspector/consignments/{other.id}/lab/{result.id}/delete")
+    db.session.expire_all()
+    assert result in consignment.lab_results
+    removed = post(client, f"{base}/lab/{result.id}/delete")
+    assert removed.status_code == 302 and removed.location.endswith("#laboratory")
+    assert post(client, f"{base}/treatments/{treatment.id}/delete").status_code == 302
+    page = client.get(base).get_data(as_text=True)
+    assert "The treatment was removed." in page and "Non-compliant" not in page
+    db.session.expire_all()
+    assert all(r.sample_code != "S-9" for r in consignment.lab_results)
+    assert all(t.type != "heat" for t in consignment.treatments)
+    actions = db.session.scalars(select(AuditEvent.action).where(
+        AuditEvent.object_id == consignment.id, AuditEvent.object_type == "consignment")).all()
+    assert {"consignment_lab_result_removed", "consignment_treatment_removed"} <= set(actions)
+
+    # Once the certificate is issued, what it printed stays.
+    issue.issue_consignment_certificate(inspector, consignment)
+    kept = consignment.treatments[0]
+    assert f"/treatments/{kept.id}/delete" not in client.get(base).get_data(as_text=True)
+    refused = post(client, f"{base}/treatments/{kept.id}/delete")
+    assert refused.status_code == 302
+    db.session.expire_all()
+    assert kept in consignment.treatments
 
 
 def test_issue_after_a_suspension_is_refused_with_the_reason_and_no_number(ctx, client):

@@ -250,6 +250,43 @@ def add_treatment(actor: User, consignment: Consignment,
     return row
 
 
+def remove_treatment(actor: User, consignment: Consignment, treatment_id: int) -> None:
+    """Remove a treatment recorded in error, before the certificate that would print it is
+    issued; the audit trail keeps what it said.
+
+    :raise NotFound: not a treatment of this consignment.
+    """
+    require_inspector(actor, consignment)
+    _require_under_inspection(consignment)
+    row = next((t for t in consignment.treatments if t.id == treatment_id), None)
+    if row is None:
+        raise NotFound(_("No such treatment."))
+    with transaction():
+        consignment.treatments.remove(row)
+        record_event(actor, "consignment_treatment_removed", object_type="consignment",
+                     object_id=consignment.id, data={
+                         "type": row.type, "active_substance": row.active_substance,
+                         "treated_on": row.treated_on.isoformat()})
+
+
+def remove_lab_result(actor: User, consignment: Consignment, result_id: int) -> None:
+    """Remove a laboratory result recorded in error (a mistyped value judged non-compliant
+    would stop the certificate for good), before issue; the audit trail keeps it.
+
+    :raise NotFound: not a result of this consignment.
+    """
+    require_inspector(actor, consignment)
+    _require_under_inspection(consignment)
+    row = get_lab_result(consignment, result_id)
+    with transaction():
+        consignment.lab_results.remove(row)
+        record_event(actor, "consignment_lab_result_removed", object_type="consignment",
+                     object_id=consignment.id, data={
+                         "parameter": row.parameter, "sample_code": row.sample_code,
+                         "value": None if row.value is None else str(row.value),
+                         "unit": row.unit, "verdict": row.verdict})
+
+
 def available_declarations(consignment: Consignment):
     """The protocol wording that applies to the consignment's kind and products."""
     return market_access.declarations_for(consignment.kind,
