@@ -78,3 +78,28 @@ def test_short_chinese_words_stay_whole_in_table_columns(demo_server, browser, e
     assert page.evaluate(BROKEN_REFERENCES.replace("main td.ref > a, main span.ref",
                                                    "main .ref")) == []
     context.close()
+
+
+TOO_WIDE = "document.documentElement.scrollWidth > document.documentElement.clientWidth + 1"
+
+
+@pytest.mark.parametrize(("email", "paths"), [
+    ("registrar@demo.certtrack.kz", ["/registrar/"]),
+    ("phyto@demo.certtrack.kz", ["/inspector/?show=all"]),
+    (None, ["/register"]),
+])
+def test_long_russian_state_names_wrap_inside_the_page(demo_server, browser, email, paths):
+    """"Рекомендована к регистрации в ГТУ КНР (GACC)" in a badge that never wrapped pushed the
+    registrar's table, the inspector's and the register past a 1280-pixel window."""
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    if email:
+        sign_in(page, demo_server, email)
+    else:
+        page.goto(demo_server.url + "/")
+    page.locator("#lang-select").select_option("ru")
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    for path in paths:
+        page.goto(demo_server.url + path)
+        assert not page.evaluate(TOO_WIDE), path
+    context.close()

@@ -103,6 +103,16 @@ def test_the_register_names_each_registrations_products_with_their_hs_code(clien
     assert re.search(r"Beef[^<]*<span class=\"muted\">\(HS 0201", page)
 
 
+@pytest.mark.parametrize(("language", "code"), [("ru", "ТН ВЭД"), ("kk", "СЭҚ ТН")])
+def test_the_product_code_is_named_as_the_visitor_knows_it(client, register, language, code):
+    """Kazakhstan's customs call the HS code ТН ВЭД (СЭҚ ТН): the filter said so, the rows
+    said "HS"."""
+    assert post(client, "/language", {"locale": language}).status_code == 302
+    g.pop("_flask_babel", None)  # the test's app context outlives the request: its locale too
+    page = client.get("/register", query_string={"category": "meat"}).get_data(as_text=True)
+    assert f"({code} 0201)" in page and "(HS " not in page
+
+
 @pytest.mark.parametrize(("query", "expected"), [
     ({"q": "steppe grain"}, {"grain"}),
     ({"q": "Дала Астығы"}, {"grain"}),
