@@ -125,6 +125,9 @@ def _application_errors(actor: User, data: ApplicationInput) -> dict[str, list[s
         errors["establishment_id"] = [_("Choose one of your establishments.")]
     if db.session.get(GaccCategory, data.gacc_category_code or "") is None:
         errors["gacc_category_code"] = [_("Choose a product category from the list.")]
+    if data.last_inspection_date and data.last_inspection_date > local_today():
+        errors["last_inspection_date"] = [_("The last official inspection is a past date: "
+                                            "enter the day it took place.")]
     return errors
 
 

@@ -34,6 +34,8 @@ from wtforms.validators import (
 
 from certtrack.domain import bounds
 from certtrack.domain.identifiers import IdentifierError, validate_bin
+from certtrack.services.local_dates import format_day
+from certtrack.services.numerals import shown
 from certtrack.web.validators import NumberRange
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -139,13 +141,13 @@ def out_of_bounds(field) -> str | None:
     """The message for a number or date typed outside its bounds, None when it is within."""
     value = field.data if field.raw_data else None
     if isinstance(value, Decimal) and not bounds.amount_in_range(value):
-        return _l("Enter a number below %(limit)s.", limit=f"{bounds.MAX_AMOUNT:,}")
+        return _l("Enter a number below %(limit)s.", limit=shown(bounds.MAX_AMOUNT))
     if isinstance(value, int) and not bounds.integer_in_range(value):
-        return _l("Enter a number below %(limit)s.", limit=f"{bounds.MAX_INTEGER:,}")
+        return _l("Enter a number below %(limit)s.", limit=shown(bounds.MAX_INTEGER))
     if isinstance(value, date) and not bounds.date_in_window(value, date.today()):
         return _l("Enter a date between %(first)s and %(last)s.",
-                  first=bounds.EARLIEST_DATE.isoformat(),
-                  last=bounds.latest_date(date.today()).isoformat())
+                  first=format_day(bounds.EARLIEST_DATE),
+                  last=format_day(bounds.latest_date(date.today())))
     return None
 
 

@@ -2,15 +2,17 @@
 
 import math
 
+from flask_babel import lazy_gettext as _l
 from wtforms import validators
 from wtforms.validators import ValidationError
 
 from certtrack.services.numerals import shown
 
-# WTForms' own messages, translated by its own catalogs through `field.gettext` (not ours).
-AT_LEAST = "Number must be at least %(min)s."
-AT_MOST = "Number must be at most %(max)s."
-BETWEEN = "Number must be between %(min)s and %(max)s."
+# Our own messages: WTForms' catalogs said "больше 0" and "大于 0" (greater than) for "at
+# least 0", refusing the zero they allowed.
+AT_LEAST = _l("Enter a number of at least %(min)s.")
+AT_MOST = _l("Enter a number of at most %(max)s.")
+BETWEEN = _l("Enter a number between %(min)s and %(max)s.")
 
 
 class NumberRange(validators.NumberRange):
@@ -26,12 +28,8 @@ class NumberRange(validators.NumberRange):
             return
         if self.message is not None:
             message = self.message
-        elif self.max is None:
-            message = field.gettext(AT_LEAST)
-        elif self.min is None:
-            message = field.gettext(AT_MOST)
         else:
-            message = field.gettext(BETWEEN)
+            message = AT_LEAST if self.max is None else AT_MOST if self.min is None else BETWEEN
         bounds = {"min": "" if self.min is None else shown(self.min),
                   "max": "" if self.max is None else shown(self.max)}
-        raise ValidationError(message % bounds)
+        raise ValidationError(str(message) % bounds)

@@ -95,7 +95,7 @@ def add_maize_don_limit() -> None:
     ({"products": "wheat spelt"}, "products", "Unknown product codes: spelt."),
     ({"unit": "mg/l"}, "unit", "Use mg/kg, µg/kg, ppm or ppb."),
     ({"value": ""}, "value", "A maximum limit needs a value."),
-    ({"value": "-1"}, "value", "Number must be at least 0."),
+    ({"value": "-1"}, "value", "Enter a number of at least 0."),
     ({"confidence": "X"}, "confidence", "Not a valid choice."),
     ({"matrix": "maize and maize products"}, "matrix",
      "This parameter already has a limit for this matrix."),

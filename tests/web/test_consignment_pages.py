@@ -53,7 +53,7 @@ def test_every_mistake_of_a_new_consignment_shows_in_one_answer_and_nothing_is_l
     assert response.status_code == 422
     assert "Write the consignee in Latin or Chinese script" in page
     assert "The last production day cannot be before the first." in page
-    assert "Number must be between -60 and 40." in page
+    assert "Enter a number between -60 and 40." in page
     assert 'value="ТОО Рога и копыта"' in page  # kept, to be corrected
     assert db.session.scalar(select(func.count(Consignment.id))) == before
 

@@ -154,7 +154,7 @@ def test_dates_out_of_the_window_in_the_questionnaire_are_refused(ctx, client, v
     response = post(client, f"/exporter/applications/{application.id}/edit",
                     _questionnaire(application, last_inspection_date=value))
     assert response.status_code == 422
-    assert "Enter a date between 1991-01-01 and" in response.get_data(as_text=True)
+    assert "Enter a date between Jan 1, 1991 and" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Application, application.id).last_inspection_date is None
 
@@ -263,3 +263,39 @@ def test_letters_for_a_weight_give_one_message_and_a_range_in_the_readers_digits
     too_heavy = _lot_errors(client, consignment, net_weight="100000001")
     assert "100\xa0000\xa0000" in too_heavy and "100000000" not in too_heavy
     assert len(db.session.scalars(select(ConsignmentLot)).all()) == lots
+
+
+def test_a_negative_weight_is_refused_in_words_that_allow_zero(ctx, client):
+    """WTForms' Russian said "Число должно быть больше 0" (greater than) for a bound that
+    allows 0; the app's own message says "не меньше"."""
+    exporter, _i, _r, consignment = make_consignment("phyto", submit=False)
+    login(client, exporter.email)
+    assert post(client, "/language", {"locale": "ru"}).status_code == 302
+    g.pop("_flask_babel", None)  # the test's application context outlives the requests
+    message = _lot_errors(client, consignment, net_weight="-1")
+    assert "больше" not in message and "0" in message
+
+
+def test_a_questionnaire_bound_and_a_date_window_are_written_in_the_readers_way(ctx, client):
+    """Kazakh read "1,000,000,000-ден кіші" (English separators) and "1991-01-01"."""
+    application = _draft(client)
+    assert post(client, "/language", {"locale": "kk"}).status_code == 302
+    g.pop("_flask_babel", None)
+    page = post(client, f"/exporter/applications/{application.id}/edit", _questionnaire(
+        application, storage_capacity="1e15")).get_data(as_text=True)
+    assert "1,000,000" not in page and "000\xa0000\xa0000" in page
+    page = post(client, f"/exporter/applications/{application.id}/edit", _questionnaire(
+        application, last_inspection_date="1990-12-31")).get_data(as_text=True)
+    error = re.search(r'id="last_inspection_date-error">(.*?)</p>', page, re.S).group(1)
+    assert "1991-01-01" not in error and "1991\u202fж. 01 қаң." in error
+
+
+def test_a_last_official_inspection_in_the_future_is_refused(ctx, client):
+    application = _draft(client)
+    tomorrow = (local_today() + timedelta(days=1)).isoformat()
+    response = post(client, f"/exporter/applications/{application.id}/edit",
+                    _questionnaire(application, last_inspection_date=tomorrow))
+    assert response.status_code == 422
+    assert "The last official inspection is a past date" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Application, application.id).last_inspection_date is None
