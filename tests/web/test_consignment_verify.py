@@ -1,6 +1,7 @@
 """The public verification of a consignment certificate, the page its QR code opens."""
 
 import io
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -39,6 +40,8 @@ def test_a_signed_out_visitor_sees_valid_and_the_registration_status(ctx, client
     assert 'id="registration-status">Active<' in page
     assert 'id="development-seal"' in page and 'href="/verify/seal"' in page
     assert registration.china_number in page
+    # On a phone the heading wrapped "KZ-PC-" / "2026-000001": the number stays whole.
+    assert re.search(rf'<h1>[^<]* <span class="ref">{certificate.number}</span></h1>', page)
 
 
 def test_a_later_suspension_does_not_void_it_but_is_shown(ctx, client):
