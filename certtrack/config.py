@@ -100,7 +100,9 @@ class DefaultConfig:
     # The largest PDF the public seal check accepts.
     SEAL_CHECK_MAX_BYTES = 10 * 1024 * 1024
     # Public verification: look-ups allowed per client address within the window (429 beyond).
-    VERIFY_MAX_PER_WINDOW = 30
+    # A border post scans a train's certificates from one address (30 stopped it mid-train);
+    # a code of 120 bits is not guessed at 300 tries in 10 minutes.
+    VERIFY_MAX_PER_WINDOW = 300
     VERIFY_WINDOW = timedelta(minutes=10)
     # The task queue (certtrack.tasks): Redis when REDIS_URL is set (several servers share it),
     # else an SQLite file (None: <instance>/tasks.sqlite3). TASK_QUEUE_IMMEDIATE runs every
