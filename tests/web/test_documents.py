@@ -88,7 +88,7 @@ def test_a_files_size_reads_in_the_readers_digits(ctx, client, draft):
     assert post(client, "/language", {"locale": "kk"}).status_code == 302
     g.pop("_flask_babel", None)  # the test's application context outlives the requests
     kazakh = client.get(location).get_data(as_text=True)
-    assert f"{shown.replace('.', ',')} KB" in kazakh and f"{shown} KB" not in kazakh
+    assert f"{shown.replace('.', ',')} КБ" in kazakh and f"{shown} KB" not in kazakh
 
 
 @pytest.mark.parametrize(("kind", "content_type"), [("PNG", "image/png"),
