@@ -125,10 +125,14 @@ def registered(casts) -> dict[str, Registration]:
                                min(add_months(today, -61), date(2021, 5, 1))),
     }
     # Certificates, so that the public register and the verification page have something to
-    # show: the suspended one answers "suspended" when verified.
+    # show: the suspended one answers "suspended" when verified, the expired registration's
+    # (issued two months before its end) "expired".
     # Issued in the order of their days, so that their numbers follow the calendar.
-    _certificate(taraz.registrar, made["suspended"], days_ago=200)
-    _certificate(kostanay.registrar, made["active"], days_ago=140)
+    before_end = (today - (made["expired"].valid_to - timedelta(days=60))).days
+    for days_ago, cast, registration in sorted([
+            (before_end, atbasar, made["expired"]), (200, taraz, made["suspended"]),
+            (140, kostanay, made["active"])], key=lambda issue: -issue[0]):
+        _certificate(cast.registrar, registration, days_ago=days_ago)
     _replaced_and_revoked(altai, made["active_honey"])
     consignments.grain(kostanay, made["active"])
     waiting = consignments.meat_before_suspension(taraz, made["suspended"])

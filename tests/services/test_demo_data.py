@@ -252,18 +252,19 @@ def test_exporters_see_their_applications_deficiencies_and_registrations(demo):
 
 
 def test_a_visitor_can_verify_the_demo_certificates(demo):
-    """The demo's certificates answer each status a visitor may meet: suspended, valid,
-    replaced and revoked; their numbers follow the days they were issued."""
+    """The demo's certificates answer each status a visitor may meet: expired (its
+    registration ended), suspended, valid, replaced and revoked; their numbers follow the days
+    they were issued."""
     with demo.app.app_context():
         rows = db.session.scalars(select(Certificate).order_by(Certificate.id)).all()
         issued = [(c.number, c.verification_code) for c in rows]
         days = [c.issued_at for c in rows]
-    assert len(issued) == 4 and days == sorted(days)
+    assert len(issued) == 5 and days == sorted(days)
     client = demo.app.test_client()
     pages = [client.get(f"/verify/{number}/{code}") for number, code in issued]
-    assert [page.status_code for page in pages] == [200] * 4
+    assert [page.status_code for page in pages] == [200] * 5
     statuses = [page.get_data(as_text=True) for page in pages]
-    for page, status in zip(statuses, ("Suspended", "Valid", "Replaced", "Revoked"),
+    for page, status in zip(statuses, ("Expired", "Suspended", "Valid", "Replaced", "Revoked"),
                             strict=True):
         assert f">{status}<" in page, status
 
