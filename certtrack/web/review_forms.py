@@ -90,10 +90,8 @@ class ScheduleForm(BaseForm):
     outside_hours_reason = TextAreaField(
         _l("Why outside working hours"), validators=[Optional(), Length(max=2000)],
         description=_l("Required when the box above is ticked."))
-
-    def validate_inspector_ids(self, field):
-        if not field.data:
-            raise ValidationError(_l("Choose at least one inspector."))
+    # No inspector chosen is the service's to say (inspections._schedule_errors), with a past
+    # date or a day off in the same answer: the form said it alone, the date came next time.
 
 
 class MeasurementForm(BaseForm):

@@ -113,10 +113,13 @@ def test_scheduling_refuses_a_past_date_and_inspectors_of_another_committee(revi
     page = _page(response)
     assert 'id="scheduled_for-error">Choose a date from today on.' in page
     assert 'id="inspector_ids-error">Choose at least one inspector of the committee' in page
+    # No inspector and a past date: both said in one answer, not one after the other.
     response = post(client, _url(application, "/schedule"),
-                    {"mode": "on_site", "scheduled_for": _day(2)})
+                    {"mode": "on_site", "scheduled_for": _day(-1)})
     assert response.status_code == 422
-    assert 'id="inspector_ids-error">Choose at least one inspector.' in _page(response)
+    page = _page(response)
+    assert 'id="scheduled_for-error">Choose a date from today on.' in page
+    assert 'id="inspector_ids-error">Choose at least one inspector of the committee' in page
     assert _fresh(application).state == "under_review"
 
 
