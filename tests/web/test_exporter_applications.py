@@ -376,7 +376,7 @@ def test_each_required_document_says_what_it_must_contain_in_the_users_language(
     assert "HACCP plan or a HACCP certificate." in page
     assert post(client, "/language", {"locale": "kk"}).status_code == 302
     kazakh = client.get(url).get_data(as_text=True)
-    assert "Өндіріс орнының HACCP жоспары немесе HACCP сертификаты." in kazakh
+    assert "Өндіріс орнының ХАССП жоспары немесе ХАССП сертификаты." in kazakh
 
 
 def test_the_establishment_is_offered_by_its_name_in_the_readers_language(app, client):
