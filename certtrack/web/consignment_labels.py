@@ -1,7 +1,11 @@
 """Words for the codes of the consignment pages, in the user's language."""
 
+from decimal import Decimal, InvalidOperation
+
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as pgettext  # lazy; extracted as pgettext, with context
+
+from certtrack.services.numerals import shown
 
 CONSIGNMENT_STATES = {
     "draft": _l("Draft"), "submitted": _l("Submitted"),
@@ -27,6 +31,18 @@ DOCUMENT_KINDS = {"contract": _l("Sales contract"), "lab_report": _l("Laboratory
                   "other": _l("Other document")}
 # A result's limit as stored for print when it is not a value (services/consignments/inspection).
 LIMIT_TEXTS = {"not detected": _l("not detected (banned)"), "absent": _l("absent")}
+
+
+def limit_text(stored: str) -> str:
+    """China's limit as a result keeps it ("≤ 0.2 mg/kg", "absent"), in the reader's words and
+    digits ("≤ 0,2 mg/kg" in Kazakh; it read "0.2" in every language)."""
+    if stored in LIMIT_TEXTS:
+        return str(LIMIT_TEXTS[stored])
+    value, _space, unit = stored.removeprefix("≤ ").partition(" ")
+    try:
+        return f"≤ {shown(Decimal(value))} {unit}" if stored.startswith("≤ ") else stored
+    except InvalidOperation:
+        return stored
 INSPECTION_RESULTS = {"satisfactory": _l("Satisfactory"),
                       "unsatisfactory": _l("Unsatisfactory")}
 TREATMENT_TYPES = {"fumigation": _l("Fumigation"), "heat": _l("Heat treatment"),

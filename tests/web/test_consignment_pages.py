@@ -4,7 +4,9 @@ forms (CSRF, 422 with the reason on the page, redirects after success)."""
 import io
 import re
 from datetime import timedelta
+from decimal import Decimal
 
+from babel.numbers import format_decimal
 from flask import g
 from sqlalchemy import func, select
 
@@ -362,6 +364,12 @@ def test_the_inspectors_laboratory_results_read_in_kazakh(ctx, client):
     results = page[page.index('id="laboratory"'):page.index('id="issue"')]
     assert "Tilletia controversa (бидайдың ергежейлі қатты қаракүйесі)" in results
     assert ">болмауы тиіс<" in results  # the limit of a quarantine organism
+    # The limit judged against, in Kazakh digits: "≤ 1000 µg/kg" read the same in every
+    # language, "≤ 0.2 mg/kg" too.
+    stored = next(r.limit_text for r in consignment.lab_results if r.limit_text.startswith("≤"))
+    number = stored.split()[1]
+    kazakh = format_decimal(Decimal(number), locale="kk", decimal_quantization=False)
+    assert kazakh != number and f"≤ {kazakh} " in results and stored not in results
     for english in ("deoxynivalenol (DON)", "dwarf bunt", ">absent<"):
         assert english not in results, english
     issue = page[page.index('id="issue"'):]
