@@ -56,11 +56,21 @@ class Verification:
         return self.certificate is not None
 
     @property
+    def _newer(self) -> Certificate | None:
+        newer = self.certificate.replaced_by if self.certificate is not None else []
+        return newer[0] if newer else None
+
+    @property
     def replacement(self) -> str:
         """The number of the certificate that replaces this one ("" when none); its own code
         is needed to check it."""
-        newer = self.certificate.replaced_by if self.certificate is not None else []
-        return newer[0].number if newer else ""
+        return self._newer.number if self._newer is not None else ""
+
+    @property
+    def replacement_revoked(self) -> bool:
+        """True when the replacement was revoked since: the certificate an officer would ask
+        for next is not in force either (without its code, the officer could not learn it)."""
+        return self._newer is not None and self._newer.revoked_at is not None
 
 
 def throttle(address: str | None) -> None:

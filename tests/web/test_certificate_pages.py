@@ -97,6 +97,13 @@ def test_replacement_needs_a_reason_and_marks_the_old_one_replaced(ctx, client):
     text = public.get_data(as_text=True)
     assert f"Replaced by certificate {second.number}." in text
     assert f'href="/verify/{second.number}"' in text and second.verification_code not in text
+    assert "has since been revoked" not in text
+    # The replacement revoked in turn: the officer holding the first paper learns that the one
+    # to ask for is not in force either (its own page needs a code the officer does not have).
+    certificates.revoke_certificate(registrar, second, "Issued to the wrong site")
+    text = client.get(f"/verify/{first.number}/{first.verification_code}").get_data(
+        as_text=True)
+    assert "That certificate has since been revoked." in text
 
 
 def _history(page: str) -> str:
