@@ -114,17 +114,20 @@ INSPECTION = {
         cforms.treatment_form, lambda user, c, f: inspection.add_treatment(
             user, c, _treatment(f)), _l("The treatment was recorded."), key="treatment",
         flash_denied=True, path=BUTTON, anchor="treatments"),
-    # Undo of an entry made in error, while nothing is issued: no confirmation, it is typed
-    # again in a moment; the audit trail keeps what was removed.
+    # An entry made in error, deleted while nothing is issued: a deletion, so a reason (kept
+    # in the audit row with what was deleted) and a box to tick. One form per row.
     "remove_treatment": WebAction(
-        _form(ActionForm), lambda user, c, _f, treatment_id: inspection.remove_treatment(
-            user, c, treatment_id), _l("The treatment was removed."), refusal=Refusal.flash,
-        flash_denied=True, path="/treatments/<id:treatment_id>/delete", anchor="treatments"),
+        _form(cforms.ReasonForm), lambda user, c, f, treatment_id: inspection.remove_treatment(
+            user, c, treatment_id, f.reason.data), _l("The treatment was removed."),
+        key="remove_treatment_{treatment_id}", refusal=Refusal.flash, flash_denied=True,
+        path="/treatments/<id:treatment_id>/delete", anchor="treatments", needs_reason=True,
+        confirm=labels.CONSEQUENCES["consignment.remove_treatment"]),
     "remove_lab_result": WebAction(
-        _form(ActionForm), lambda user, c, _f, result_id: inspection.remove_lab_result(
-            user, c, result_id), _l("The laboratory result was removed."),
-        refusal=Refusal.flash, flash_denied=True, path="/lab/<id:result_id>/delete",
-        anchor="laboratory"),
+        _form(cforms.ReasonForm), lambda user, c, f, result_id: inspection.remove_lab_result(
+            user, c, result_id, f.reason.data), _l("The laboratory result was removed."),
+        key="remove_lab_result_{result_id}", refusal=Refusal.flash, flash_denied=True,
+        path="/lab/<id:result_id>/delete", anchor="laboratory", needs_reason=True,
+        confirm=labels.CONSEQUENCES["consignment.remove_lab_result"]),
     "declarations": WebAction(
         cforms.declarations_form, lambda user, c, f: inspection.set_declarations(
             user, c, f.codes.data or []), _l("The declarations were saved."),

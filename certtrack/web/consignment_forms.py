@@ -101,7 +101,9 @@ class InspectionForm(BaseForm):
 class ConsignmentLabForm(BaseForm):
     limit_id = SelectField(_l("Parameter"), coerce=int, choices=[], validators=[DataRequired()])
     sample_code = StringField(_l("Sample code"), validators=[DataRequired(), Length(max=40)])
-    laboratory = StringField(_l("Laboratory"), validators=[Optional(), Length(max=200)])
+    # Its own id: "laboratory" is the id of the page's section, the address its links open.
+    laboratory = StringField(_l("Laboratory"), validators=[Optional(), Length(max=200)],
+                             id="laboratory-name")
     value = DecimalField(_l("Value"), places=None, validators=[
         Optional(), NumberRange(min=0, message=BELOW_ZERO)])
     unit = StringField(_l("Unit"), validators=[Optional(), Length(max=16)])

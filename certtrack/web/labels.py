@@ -314,6 +314,12 @@ CONSEQUENCES = {
                              "undone."),
     "consignment.withdraw": _l("A withdrawn consignment request cannot be reopened; you would "
                                "start a new one."),
+    "consignment.remove_treatment": _l("The treatment is deleted from the consignment and will "
+                                       "not print on its certificate; the audit trail keeps it "
+                                       "with your reason."),
+    "consignment.remove_lab_result": _l("The result is deleted from the consignment and no "
+                                        "longer counts for its certificate; the audit trail "
+                                        "keeps it with your reason."),
     "consignment.refuse": _l("No certificate will be issued for this consignment: this cannot "
                              "be undone, and the exporter reads your reason."),
     "return_for_corrections": _l("The application goes back to the exporter with these "

@@ -170,6 +170,11 @@ def _consignment_forms(consignment, actions: list[str]) -> dict:
                      treatment=cforms.treatment_form(consignment, None),
                      declarations=cforms.declarations_form(consignment, None),
                      issue=_fresh(INSPECTION["issue"], consignment, consignment.version))
+        # Each entry's deletion has its form (reason and box), named as its action's key.
+        forms.update({f"remove_treatment_{t.id}": INSPECTION["remove_treatment"].build(
+            consignment) for t in consignment.treatments})
+        forms.update({f"remove_lab_result_{r.id}": INSPECTION["remove_lab_result"].build(
+            consignment) for r in consignment.lab_results})
     if "refuse" in actions:
         forms["refuse"] = _fresh(INSPECTION["refuse"], consignment, consignment.version)
     if can_replace_consignment_certificate(g.user, consignment):

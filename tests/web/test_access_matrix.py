@@ -232,11 +232,12 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("consignment_inspection.detail", "GET"): (302, 403, 403, 200, 404, 404, 403, 403),
     ("consignment_inspection.act", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
     ("consignment_inspection.replace", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
-    # Nothing is under inspection yet: its inspector is told so (flash), others are refused.
+    # A deletion without its reason and tick is refused (422) for its inspector; others are
+    # refused before the form is read.
     ("consignment_inspection.remove_treatment", "POST"): (
-        401, 403, 403, 302, 404, 404, 403, 403),
+        401, 403, 403, 422, 404, 404, 403, 403),
     ("consignment_inspection.remove_lab_result", "POST"): (
-        401, 403, 403, 302, 404, 404, 403, 403),
+        401, 403, 403, 422, 404, 404, 403, 403),
 }
 # Bodies that change nothing for those who may post. Edit forms keep the stored value of a field
 # the POST leaves out, so they get a value off the list instead of an empty body; the submit

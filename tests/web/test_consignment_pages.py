@@ -281,28 +281,48 @@ def test_a_treatment_or_result_recorded_in_error_is_removed_before_issue(ctx, cl
     assert "Non-compliant laboratory results" in page
     assert f"/lab/{result.id}/delete" in page and f"/treatments/{treatment.id}/delete" in page
 
+    # A deletion: it names its consequence and asks for a reason and a tick; without them
+    # nothing is deleted.
+    entries = len(consignment.lab_results) + len(consignment.treatments)
+    assert page.count("the audit trail keeps it with your reason") == entries == 4
+    unconfirmed = post(client, f"{base}/lab/{result.id}/delete", {"reason": "Typo"})
+    assert unconfirmed.status_code == 422
+    refused_page = unconfirmed.get_data(as_text=True)
+    assert "Tick the box to confirm." in refused_page
+    assert refused_page.count('<details class="destructive" open>') == 1  # that row's form
+    ids = re.findall(r'\sid="([^"]+)"', refused_page)
+    assert [i for i, n in __import__("collections").Counter(ids).items() if n > 1] == []
+    no_reason = post(client, f"{base}/treatments/{treatment.id}/delete", {"confirm": "y"})
+    assert no_reason.status_code == 422
+    db.session.expire_all()
+    assert result in consignment.lab_results and treatment in consignment.treatments
     # Through another consignment's address, the result is not found and stays.
     _e2, _i2, _r2, other = make_consignment("phyto")
-    post(client, f"/inspector/consignments/{other.id}/lab/{result.id}/delete")
+    post(client, f"/inspector/consignments/{other.id}/lab/{result.id}/delete",
+         {"reason": "Typo", "confirm": "y"})
     db.session.expire_all()
     assert result in consignment.lab_results
-    removed = post(client, f"{base}/lab/{result.id}/delete")
+    removed = post(client, f"{base}/lab/{result.id}/delete",
+                   {"reason": "1000000 typed for 0.01", "confirm": "y"})
     assert removed.status_code == 302 and removed.location.endswith("#laboratory")
-    assert post(client, f"{base}/treatments/{treatment.id}/delete").status_code == 302
+    assert post(client, f"{base}/treatments/{treatment.id}/delete",
+                {"reason": "Recorded on the wrong consignment", "confirm": "y"}).status_code == 302
     page = client.get(base).get_data(as_text=True)
     assert "The treatment was removed." in page and "Non-compliant" not in page
     db.session.expire_all()
     assert all(r.sample_code != "S-9" for r in consignment.lab_results)
     assert all(t.type != "heat" for t in consignment.treatments)
-    actions = db.session.scalars(select(AuditEvent.action).where(
-        AuditEvent.object_id == consignment.id, AuditEvent.object_type == "consignment")).all()
-    assert {"consignment_lab_result_removed", "consignment_treatment_removed"} <= set(actions)
+    events = dict(db.session.execute(select(AuditEvent.action, AuditEvent.comment).where(
+        AuditEvent.object_id == consignment.id, AuditEvent.object_type == "consignment")).all())
+    assert events["consignment_lab_result_removed"] == "1000000 typed for 0.01"
+    assert events["consignment_treatment_removed"] == "Recorded on the wrong consignment"
 
     # Once the certificate is issued, what it printed stays.
     issue.issue_consignment_certificate(inspector, consignment)
     kept = consignment.treatments[0]
     assert f"/treatments/{kept.id}/delete" not in client.get(base).get_data(as_text=True)
-    refused = post(client, f"{base}/treatments/{kept.id}/delete")
+    refused = post(client, f"{base}/treatments/{kept.id}/delete",
+                   {"reason": "Late", "confirm": "y"})
     assert refused.status_code == 302
     db.session.expire_all()
     assert kept in consignment.treatments

@@ -250,9 +250,10 @@ def add_treatment(actor: User, consignment: Consignment,
     return row
 
 
-def remove_treatment(actor: User, consignment: Consignment, treatment_id: int) -> None:
+def remove_treatment(actor: User, consignment: Consignment, treatment_id: int,
+                     reason: str) -> None:
     """Remove a treatment recorded in error, before the certificate that would print it is
-    issued; the audit trail keeps what it said.
+    issued; the audit trail keeps what it said, with the inspector's reason.
 
     :raise NotFound: not a treatment of this consignment.
     """
@@ -264,14 +265,16 @@ def remove_treatment(actor: User, consignment: Consignment, treatment_id: int) -
     with transaction():
         consignment.treatments.remove(row)
         record_event(actor, "consignment_treatment_removed", object_type="consignment",
-                     object_id=consignment.id, data={
+                     object_id=consignment.id, comment=reason.strip(), data={
                          "type": row.type, "active_substance": row.active_substance,
                          "treated_on": row.treated_on.isoformat()})
 
 
-def remove_lab_result(actor: User, consignment: Consignment, result_id: int) -> None:
+def remove_lab_result(actor: User, consignment: Consignment, result_id: int,
+                      reason: str) -> None:
     """Remove a laboratory result recorded in error (a mistyped value judged non-compliant
-    would stop the certificate for good), before issue; the audit trail keeps it.
+    would stop the certificate for good), before issue; the audit trail keeps it, with the
+    inspector's reason.
 
     :raise NotFound: not a result of this consignment.
     """
@@ -281,7 +284,7 @@ def remove_lab_result(actor: User, consignment: Consignment, result_id: int) -> 
     with transaction():
         consignment.lab_results.remove(row)
         record_event(actor, "consignment_lab_result_removed", object_type="consignment",
-                     object_id=consignment.id, data={
+                     object_id=consignment.id, comment=reason.strip(), data={
                          "parameter": row.parameter, "sample_code": row.sample_code,
                          "value": None if row.value is None else str(row.value),
                          "unit": row.unit, "verdict": row.verdict})
