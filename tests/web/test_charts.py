@@ -1,5 +1,5 @@
-"""The dashboard's bar charts: a long label never runs into its bar, and values are written as
-the page's language writes numbers."""
+"""The dashboard's bar charts: each label stands whole above its bar, bars are in proportion,
+and values are written as the page's language writes numbers."""
 
 import re
 
@@ -9,22 +9,33 @@ from flask_babel import force_locale
 LONG = "Сәйкессіздіктерді жою бойынша түзету әрекеттері"  # a stage's name in Kazakh
 
 
-def _chart(app, locale: str) -> str:
+def _chart(app, locale: str, rows=((LONG, 34.1), ("Тексеру", 268.8))) -> str:
     with app.test_request_context("/"), force_locale(locale):
         bars = get_template_attribute("_macros/charts.html", "bars")
-        return str(bars([(LONG, 34.1), ("Тексеру", 268.8)], "Медиана", " к."))
+        return str(bars(list(rows), "Медиана", " к."))
 
 
-def test_each_label_stands_on_its_own_line_above_its_bar(app):
+def test_each_label_is_text_of_the_page_on_its_own_line_above_its_bar(app):
     chart = _chart(app, "kk")
-    label_y = int(re.search(rf'<text x="0" y="(\d+)"[^>]*>{LONG}</text>', chart).group(1))
-    bar_y = int(re.search(r'<rect x="0" y="(\d+)"', chart).group(1))
-    assert bar_y > label_y  # the bar starts below the label's baseline, at the left edge
+    # The whole label, as the page's text (not inside the drawing, where it shrank with it).
+    item = re.search(rf'<li><span class="bar-label">{LONG}</span>\s*'
+                     r'<span class="bar-line"><svg class="bar"[^>]*aria-hidden="true"', chart)
+    assert item
+    assert "<text" not in chart
 
 
-def test_values_use_the_languages_decimal_mark_and_stay_inside_the_chart(app):
-    assert ">34,1 к.</text>" in _chart(app, "kk")
-    assert ">34.1 к.</text>" in _chart(app, "en")
-    widths = [float(x) for x in re.findall(r'<text x="([\d.]+)" y="\d+"[^>]*>[\d.,]+ ',
-                                           _chart(app, "en"))]
-    assert widths and max(widths) + 60 <= 600  # the longest value's text ends inside
+def test_bars_are_in_proportion_and_leave_room_for_their_value(app):
+    widths = [float(w) for w in re.findall(r'<svg class="bar" width="([\d.]+)%"',
+                                           _chart(app, "en", [("a", 50), ("b", 200), ("c", 0)]))]
+    assert widths == [20.0, 80.0, 0.0]
+
+
+def test_values_use_the_languages_decimal_mark(app):
+    assert '<span class="bar-value">34,1 к.</span>' in _chart(app, "kk")
+    assert '<span class="bar-value">34.1 к.</span>' in _chart(app, "en")
+
+
+def test_a_chart_without_rows_says_so(app):
+    with app.test_request_context("/"), force_locale("en"):
+        bars = get_template_attribute("_macros/charts.html", "bars")
+        assert "No data yet." in str(bars([], "Медиана"))
