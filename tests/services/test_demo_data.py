@@ -306,12 +306,12 @@ def test_the_dashboard_shows_a_past_median_days_per_stage_and_overdue_work(demo)
     login(client, "registrar@demo.certtrack.kz", DEMO_PASSWORD)
     page = client.get("/dashboard").get_data(as_text=True)
     medians = _figure(page, "Median days spent in each stage (last 12 months)")
-    days = [float(value) for value in re.findall(r">([\d.]+) d</text>", medians)]
+    days = [float(value) for value in re.findall(r"bar-value\">([\d.]+) d</span>", medians)]
     assert len(days) >= 8 and all(value > 0 for value in days), days
     overdue = re.search(r'tile-bad"><span class="tile-figure">(\d+)</span> overdue', page)
     assert overdue and int(overdue.group(1)) >= 1
-    weeks = re.findall(r">(\d+)</text>", _figure(page, "Certificates issued per week "
-                                                       "(week beginning)"))
+    weeks = re.findall(r"bar-value\">(\d+)</span>",
+                       _figure(page, "Certificates issued per week (week beginning)"))
     assert len([count for count in weeks if int(count)]) >= 4, weeks
 
 
