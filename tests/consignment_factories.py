@@ -35,18 +35,25 @@ WHEAT_LOT = LotInput(product_code="wheat", net_weight=Decimal("65.500"),
 BEEF_LOT = LotInput(product_code="beef_frozen", net_weight=Decimal("18000"),
                     gross_weight=Decimal("19250"), weight_unit="kg", packages_number=720,
                     packages_kind="cartons", marks="Container MSKU 1234565, seal 004512")
+HONEY_LOT = LotInput(product_code="honey", net_weight=Decimal("9600"),
+                     gross_weight=Decimal("10400"), weight_unit="kg", packages_number=40,
+                     packages_kind="pallets", marks="Container TGHU 8812345, seal 117703")
+# The veterinary products a consignment may carry here: (GACC category, lot).
+VET_PRODUCTS = {"beef_frozen": ("meat", BEEF_LOT), "honey": ("bee_products", HONEY_LOT)}
 
 
 def make_consignment(kind: str = "phyto", *, submit: bool = True, registrar=None,
-                     region: str = "KZ-11", origin: str | None = None):
+                     region: str = "KZ-11", origin: str | None = None,
+                     product: str = "beef_frozen"):
     """A registration in force and a consignment under it, submitted unless told otherwise:
     (exporter, inspector, registration, consignment). The inspector is of the committee and
-    region."""
+    region. `product`: of a veterinary consignment, a key of VET_PRODUCTS."""
     registrar = registrar or make_user("registrar")
     meat = kind == "vet"
+    category, lot = VET_PRODUCTS[product] if meat else ("edible_grains", WHEAT_LOT)
     exporter, _application, registration = make_registration(
         registrar, local_today() - timedelta(days=30), region=region,
-        category="meat" if meat else "edible_grains", product="beef_frozen" if meat else "wheat")
+        category=category, product=product if meat else "wheat")
     changes = {"origin_region_code": origin or region}
     if meat:
         changes.update(conveyance="container", crossing_code="nur_zholy_khorgos",
@@ -54,7 +61,7 @@ def make_consignment(kind: str = "phyto", *, submit: bool = True, registrar=None
                        production_to=local_today() - timedelta(days=8),
                        storage_temperature=Decimal("-18"))
     consignment = drafts.create_consignment(exporter, header(registration, **changes))
-    drafts.add_lot(exporter, consignment, BEEF_LOT if meat else WHEAT_LOT)
+    drafts.add_lot(exporter, consignment, lot)
     if submit:
         drafts.submit_consignment(exporter, consignment)
     inspector = make_user("inspector", committee="veterinary" if meat else "phytosanitary",

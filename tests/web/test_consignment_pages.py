@@ -408,3 +408,26 @@ def test_an_issued_consignment_is_not_flagged_overdue_on_its_page(ctx, client):
     page = client.get(f"/exporter/consignments/{consignment.id}").get_data(as_text=True)
     assert consignment.reference in page
     assert "Certificate due by" not in page and ">overdue<" not in page
+
+
+def _issue_card(page: str) -> str:
+    card = page[page.index('id="issue"'):]
+    return card[:card.index("</section>")]
+
+
+def test_the_issue_card_names_what_is_missing_and_offers_no_button_until_then(ctx, client):
+    _e, inspector, _r, consignment = make_consignment("phyto")
+    inspection.start_inspection(inspector, consignment)
+    login(client, inspector.email)
+    card = _issue_card(client.get(f"/inspector/consignments/{consignment.id}")
+                       .get_data(as_text=True))
+    assert "The certificate still needs" in card
+    assert "A satisfactory inspection of the lot." in card
+    assert re.search(r'<button type="submit" class="btn" disabled>', card)
+    assert 'name="confirm"' not in card  # nothing to confirm yet
+
+    inspect_ready(inspector, consignment := make_consignment("phyto")[3])
+    card = _issue_card(client.get(f"/inspector/consignments/{consignment.id}")
+                       .get_data(as_text=True))
+    assert "still needs" not in card and "disabled" not in card
+    assert 'name="confirm"' in card

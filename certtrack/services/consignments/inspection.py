@@ -333,7 +333,11 @@ def issue_blockers(consignment: Consignment) -> list[str]:
         blockers.append(_("Non-compliant laboratory results: %(names)s.",
                           names=", ".join(failing)))
     chosen = {row.declaration_code for row in consignment.declarations}
-    missing = [row for row in available_declarations(consignment) if row.code not in chosen]
+    available = available_declarations(consignment)
+    if consignment.kind == "vet" and not available:  # its Part II would certify nothing
+        blockers.append(_("The attestations of a veterinary certificate for these products: "
+                          "the reference data has none yet."))
+    missing = [row for row in available if row.code not in chosen]
     if missing:  # China's border refuses a certificate without the protocol's wording
         blockers.append(ngettext(
             "The wording the protocol requires for these products: %(num)d statement is not "
