@@ -25,7 +25,7 @@ from certtrack.services.inputs import (
     GaccReturnInput,
     RegistrationInput,
 )
-from certtrack.services.local_dates import LocalDate
+from certtrack.services.local_dates import LocalDate, format_day
 from certtrack.services.notifications import (
     enterprise_users,
     exporter_link,
@@ -247,8 +247,10 @@ def _number_errors(data: RegistrationInput,
     return number, []
 
 
-def _registration_values(data: RegistrationInput, renewed: Registration | None) -> dict:
-    """Check the registrar's entries all at once; return the Registration's column values."""
+def _registration_values(data: RegistrationInput, renewed: Registration | None,
+                         sent_on: date | None) -> dict:
+    """Check the registrar's entries all at once; return the Registration's column values.
+    `sent_on`: the day the application went to GACC in a batch, if it did."""
     number, number_errors = _number_errors(data, renewed)
     errors: dict[str, list[str]] = {"china_number": number_errors} if number_errors else {}
     listing_date: date | None = data.listing_date
@@ -256,6 +258,10 @@ def _registration_values(data: RegistrationInput, renewed: Registration | None) 
         errors["listing_date"] = [_("Give the date GACC listed the establishment.")]
     elif listing_date > local_today():
         errors["listing_date"] = [_("The listing date cannot be in the future.")]
+    elif sent_on is not None and listing_date < sent_on:
+        errors["listing_date"] = [_("GACC listed the establishment after receiving the "
+                                    "application: not before %(date)s, the day it was sent.",
+                                    date=format_day(sent_on))]
     if data.route not in ROUTES:
         errors["route"] = [_("Choose how the establishment was listed.")]
     if errors:
@@ -302,7 +308,8 @@ def record_registration(actor, application: Application, data: RegistrationInput
     _check_version(application, data.version)
     check_transition(State(application.state), Action.record_registration, actor.role)
     renewed = _renewed_registration(application)
-    values = _registration_values(data, renewed)
+    batch = application.gacc_batch
+    values = _registration_values(data, renewed, batch.submitted_on if batch else None)
     try:
         with transaction():
             registration = _save_registration(actor, application, renewed, values)

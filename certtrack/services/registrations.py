@@ -220,6 +220,10 @@ def _suspend(registration: Registration, data: StatusChangeInput):
     errors = _date_error(data, "suspended_from", _("Give the date the suspension takes effect."))
     if data.authority not in SUSPENSION_AUTHORITIES:
         errors["authority"] = [_("Choose who suspended the registration.")]
+    if not errors.get("suspended_from") and data.suspended_from < registration.valid_from:
+        errors["suspended_from"] = [_("The suspension cannot start before the registration "
+                                      "took effect (%(date)s).",
+                                      date=format_day(registration.valid_from))]
     until = data.suspended_until
     if until is not None and not errors.get("suspended_from") and until < data.suspended_from:
         errors["suspended_until"] = [_("The end of the suspension cannot be before its start.")]

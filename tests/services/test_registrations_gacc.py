@@ -128,3 +128,22 @@ def test_registering_a_renewal_extends_the_registration(registrar):
     assert renewed.valid_to == add_years(old_valid_to, 5)
     assert db.session.get(Application, draft.id).state == "registered"
     assert [e.action for e in audit.registration_history(renewed)][-1] == "registration_renewed"
+
+
+def test_gacc_cannot_list_an_establishment_before_the_application_was_sent(registrar):
+    [application] = _positive(1)
+    gacc.recommend(registrar, [application.id], "Inspected in June")
+    gacc.submit_batch(registrar, BatchInput.from_mapping({
+        "reference": "KZ-GACC-2026-020", "submitted_on": date(2026, 8, 24),
+        "application_ids": [application.id]}))
+    entries = {"china_number": "CKAZ11012026000099", "route": "under_guarantee"}
+    with pytest.raises(ValidationFailed) as raised:
+        gacc.record_registration(registrar, application, RegistrationInput.from_mapping(
+            {**entries, "listing_date": date(2026, 1, 1)}))
+    assert raised.value.errors["listing_date"] == [
+        "GACC listed the establishment after receiving the application: not before "
+        "Aug 24, 2026, the day it was sent."]
+    assert db.session.scalar(select(func.count()).select_from(Registration)) == 0
+    registration = gacc.record_registration(registrar, application, RegistrationInput.from_mapping(
+        {**entries, "listing_date": date(2026, 8, 24)}))
+    assert registration.valid_from == date(2026, 8, 24)

@@ -226,3 +226,19 @@ def test_another_exporter_cannot_renew(registrar):
     stranger, *_ = make_registration(registrar, date(2026, 7, 3))
     with pytest.raises(NotFound):
         registrations.start_renewal(stranger, registration)
+
+
+def test_a_suspension_cannot_start_before_the_registration_took_effect(registrar, listed):
+    registration = listed[2]
+    with pytest.raises(ValidationFailed) as raised:
+        registrations.change_status(registrar, registration, "suspend",
+                                    StatusChangeInput.from_mapping(
+                                        {**SUSPENSION, "suspended_from": date(2025, 1, 1),
+                                         "suspended_until": None}))
+    assert raised.value.errors["suspended_from"] == [
+        "The suspension cannot start before the registration took effect (Jul 1, 2026)."]
+    db.session.expire_all()
+    assert db.session.get(Registration, registration.id).status == "active"
+    registrations.change_status(registrar, registration, "suspend", StatusChangeInput.from_mapping(
+        {**SUSPENSION, "suspended_from": date(2026, 7, 1), "suspended_until": None}))
+    assert db.session.get(Registration, registration.id).status == "suspended"

@@ -52,10 +52,10 @@ def _state(application_id: int) -> str:
     return db.session.get(Application, application_id).state
 
 
-def _send_batch(client, ids, reference="KZ-GACC-2026-014"):
+def _send_batch(client, ids, reference="KZ-GACC-2026-014", submitted_on="2026-07-01"):
     post(client, "/registrar/recommend", {"confirm": "y", "application_id": ids})
     return post(client, "/registrar/batches", {"confirm": "y",
-        "application_id": ids, "reference": reference, "submitted_on": "2026-07-01"})
+        "application_id": ids, "reference": reference, "submitted_on": submitted_on})
 
 
 def test_registrar_takes_applications_from_positive_conclusion_to_registration(world, client):
@@ -106,7 +106,7 @@ def test_registrar_takes_applications_from_positive_conclusion_to_registration(w
 
 def test_registration_before_june_2026_follows_decree_248(world, client):
     login(client, "registrar@example.kz")
-    _send_batch(client, world["ids"][:1])
+    _send_batch(client, world["ids"][:1], submitted_on="2026-05-04")
     response = post(client, f"/registrar/applications/{world['ids'][0]}/registration", {
         "confirm": "y",
         "china_number": VALID_NUMBER, "listing_date": "2026-05-31",
