@@ -1,6 +1,16 @@
 """Sign-in, sign-out, one's own password, second factor, sessions and language."""
 
-from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -23,6 +33,9 @@ def _attempt(form: LoginForm) -> sign_in.Attempt:
 
 
 def _signed_in(signed: sign_in.SignedIn, next_path: str | None):
+    chosen = session.get("locale")  # a language chosen before signing in, on this browser
+    if chosen in current_app.config["LANGUAGES"] and chosen != signed.user.locale:
+        accounts.set_locale(signed.user, chosen)  # the reader's latest choice wins
     access.sign_in(signed.user, signed.session_token)
     if signed.must_enrol:
         flash(_("Your role signs in with a second factor; set it up now."), "info")

@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from certtrack.services import transaction
 from certtrack.services.errors import ServiceError
+from certtrack.web import access
 
 UNAVAILABLE = 503
 # Seconds a client is asked to wait while the database cannot be reached (Retry-After), and
@@ -59,17 +60,29 @@ def default_message(status: int) -> str:
     return _messages(status)
 
 
-def render_error(status: int, message: str = ""):
-    """The error page for `status`, with `message` (already translated) or a default one."""
+def render_error(status: int, message: str = "", back_url: str | None = None):
+    """The error page for `status`, with `message` (already translated) or a default one,
+    and a link back to `back_url` when given."""
     body = render_template("errors/error.html", status=status, title=title(status),
-                           message=message or _messages(status),
+                           message=message or _messages(status), back_url=back_url,
                            reload_url=request.full_path if status == 409 else None)
     return body, status
+
+
+def too_large():
+    """413: the upload was refused while its body was read, which may come before the
+    signed-in user is loaded; the page shows them signed in all the same, with a way back to
+    the form they were on."""
+    if "user" not in g:
+        access.load_signed_in_user()
+    return render_error(413, back_url=access.return_path())
 
 
 def handle_http_exception(error: HTTPException):
     if error.code is None or error.code < 400:
         return error
+    if error.code == 413:
+        return too_large()
     headers = {}
     if error.code == 405 and error.valid_methods:
         headers["Allow"] = ", ".join(error.valid_methods)

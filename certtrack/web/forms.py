@@ -1,7 +1,6 @@
 """WTForms with session CSRF: one base class, and the forms of every page."""
 
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import timedelta
 
 from flask import current_app, g, has_request_context, render_template, session
 from flask_babel import get_locale
@@ -34,9 +33,7 @@ from wtforms.validators import (
 
 from certtrack.domain import bounds
 from certtrack.domain.identifiers import IdentifierError, validate_bin
-from certtrack.services.local_dates import format_day
-from certtrack.services.numerals import shown
-from certtrack.web.validators import NumberRange
+from certtrack.web.validators import NumberRange, PastDate, out_of_bounds
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 EMAIL_MESSAGE = _l("Enter an e-mail address.")
@@ -137,20 +134,6 @@ def failed_forms() -> list:
             if form.field_errors or form.form_errors]
 
 
-def out_of_bounds(field) -> str | None:
-    """The message for a number or date typed outside its bounds, None when it is within."""
-    value = field.data if field.raw_data else None
-    if isinstance(value, Decimal) and not bounds.amount_in_range(value):
-        return _l("Enter a number below %(limit)s.", limit=shown(bounds.MAX_AMOUNT))
-    if isinstance(value, int) and not bounds.integer_in_range(value):
-        return _l("Enter a number below %(limit)s.", limit=shown(bounds.MAX_INTEGER))
-    if isinstance(value, date) and not bounds.date_in_window(value, date.today()):
-        return _l("Enter a date between %(first)s and %(last)s.",
-                  first=format_day(bounds.EARLIEST_DATE),
-                  last=format_day(bounds.latest_date(date.today())))
-    return None
-
-
 def _typed(field) -> bool:
     """True when something other than blanks was typed into the field."""
     return any(isinstance(value, str) and value.strip() for value in field.raw_data or ())
@@ -161,6 +144,10 @@ def refuse(message):
     def check(form, field):
         raise StopValidation(message)
     return check
+
+
+LAST_INSPECTION_PAST = _l("The last official inspection is a past date: enter the day it "
+                          "took place.")
 
 
 class ActionForm(BaseForm):
@@ -307,7 +294,8 @@ class ApplicationForm(BaseForm):
     staff_count = IntegerField(
         _l("Staff"), validators=[Optional(), NumberRange(min=0, max=100000)]
     )
-    last_inspection_date = DateField(_l("Last official inspection"), validators=[Optional()])
+    last_inspection_date = DateField(_l("Last official inspection"),
+                                     validators=[Optional(), PastDate(LAST_INSPECTION_PAST)])
     last_inspection_authority = _text(_l("Inspecting authority"))
     version = HiddenField()
 

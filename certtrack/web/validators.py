@@ -1,11 +1,16 @@
 """WTForms validators whose messages write numbers as the reader does."""
 
 import math
+from datetime import date
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from wtforms import validators
 from wtforms.validators import ValidationError
 
+from certtrack.domain import bounds
+from certtrack.services.applications import local_today
+from certtrack.services.local_dates import format_day
 from certtrack.services.numerals import shown
 
 # Our own messages: WTForms' catalogs said "больше 0" and "大于 0" (greater than) for "at
@@ -33,3 +38,47 @@ class NumberRange(validators.NumberRange):
         bounds = {"min": "" if self.min is None else shown(self.min),
                   "max": "" if self.max is None else shown(self.max)}
         raise ValidationError(str(message) % bounds)
+
+
+class PastDate:
+    """A day that has come (today in Kazakhstan, or before), refused with `message`."""
+
+    def __init__(self, message):
+        self.message = message
+
+    def __call__(self, form, field):
+        if field.data is not None and field.data > local_today():
+            raise ValidationError(str(self.message))
+
+
+def out_of_bounds(field) -> str | None:
+    """The message for a number or date typed outside its bounds, None when it is within.
+    A field's own rule (its range, a past date) says it when it has one: the storage's
+    bounds ("below 2 147 483 647") mean nothing to the reader."""
+    value = field.data if field.raw_data else None
+    if isinstance(value, Decimal) and not bounds.amount_in_range(value):
+        return _own_message(field, value) or _l("Enter a number below %(limit)s.",
+                                                limit=shown(bounds.MAX_AMOUNT))
+    if isinstance(value, int) and not bounds.integer_in_range(value):
+        return _own_message(field, value) or _l("Enter a number below %(limit)s.",
+                                                limit=shown(bounds.MAX_INTEGER))
+    if isinstance(value, date) and not bounds.date_in_window(value, date.today()):
+        return _own_message(field, value) or _l(
+            "Enter a date between %(first)s and %(last)s.",
+            first=format_day(bounds.EARLIEST_DATE),
+            last=format_day(bounds.latest_date(date.today())))
+    return None
+
+
+def _own_message(field, value) -> str | None:
+    """What the field's own range (a number) or past-date rule (a date) says of `value`."""
+    if isinstance(value, Decimal) and not value.is_finite():
+        return None  # NaN and Infinity: the storage's bounds say it
+    kind = PastDate if isinstance(value, date) else validators.NumberRange
+    for validator in field.validators:
+        if isinstance(validator, kind):
+            try:
+                validator(None, field)
+            except ValidationError as refused:
+                return str(refused)
+    return None

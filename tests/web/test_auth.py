@@ -415,21 +415,28 @@ def test_a_throttled_sign_in_is_audited_and_logged_without_the_address(app, ctx,
     assert len({row.address_hash for row in rows}) == 1
 
 
-def test_the_language_one_signs_in_in_becomes_the_accounts_when_it_has_none(app, client):
+def test_the_language_one_signs_in_in_becomes_the_accounts_when_chosen(app, client):
     """An account made by an administrator has no language: e-mails went out in English to
-    people who work in Kazakh. The page's language at sign-in becomes the account's; one
-    chosen before is kept."""
+    people who work in Kazakh. The page's language at sign-in becomes the account's. A
+    language chosen on the sign-in page wins over the account's: the reader who chose
+    Kazakh there was shown Chinese once signed in. The browser's language alone does not
+    change an account's."""
     with app.app_context():
         newcomer = make_user("exporter", "newcomer@example.kz").email
-        chosen = make_user("exporter", "chosen@example.kz")
-        chosen.locale = "ru"
+        for email in ("chosen@example.kz", "kept@example.kz"):
+            make_user("exporter", email).locale = "ru"
         db.session.commit()
     assert post(client, "/language", {"locale": "kk"}).status_code == 302
     login(client, newcomer)
     other = app.test_client()
     assert post(other, "/language", {"locale": "zh"}).status_code == 302
     login(other, "chosen@example.kz")
+    assert 'lang="zh"' in other.get("/exporter/").get_data(as_text=True)
+    browser = app.test_client()
+    browser.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh-CN,zh;q=0.9"
+    login(browser, "kept@example.kz")
     with app.app_context():
         locales = dict(db.session.execute(select(User.email, User.locale).where(
-            User.email.in_(["newcomer@example.kz", "chosen@example.kz"]))).all())
-    assert locales == {"newcomer@example.kz": "kk", "chosen@example.kz": "ru"}
+            User.email.like("%@example.kz"))).all())
+    assert locales == {"newcomer@example.kz": "kk", "chosen@example.kz": "zh",
+                       "kept@example.kz": "ru"}

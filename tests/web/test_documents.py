@@ -142,13 +142,18 @@ def test_oversized_file_gets_a_readable_413_page(ctx, client, draft):
     content = PDF_BYTES + b"0" * (3 * 1024 * 1024)
     body, content_type = _multipart({"csrf_token": csrf_token(client, "/exporter/"),
                                      "document_type": "haccp"}, content, "scan.pdf")
+    form_page = f"http://localhost/exporter/applications/{draft.id}?tab=documents"
     response = client.post(f"/exporter/applications/{draft.id}/documents", data=body,
-                           content_type=content_type)
+                           content_type=content_type, headers={"Referer": form_page})
     page = response.get_data(as_text=True)
     assert response.status_code == 413
     assert "The file is too large" in page
     assert "Files of at most 2 MB are accepted." in page
     assert "Traceback" not in page
+    # Still signed in, as the page says, with the way back to the form.
+    assert 'class="topbar signed-in"' in page and "Sign out" in page
+    assert f'<a class="btn" href="/exporter/applications/{draft.id}?tab=documents">Back to ' \
+           'the form</a>' in page
     assert _documents(draft) == []
     assert _stored_files(ctx) == []
 

@@ -148,13 +148,20 @@ def test_hostile_numbers_in_the_questionnaire_are_refused(ctx, client, field, va
     assert db.session.get(Application, application.id).production_capacity == Decimal(100)
 
 
-@pytest.mark.parametrize("value", HOSTILE_DATES)
-def test_dates_out_of_the_window_in_the_questionnaire_are_refused(ctx, client, value):
+@pytest.mark.parametrize(("value", "message"), [
+    # A day to come, however far: the field's own rule says it, not the window's bounds.
+    ("9999-12-31", "The last official inspection is a past date: enter the day it took place."),
+    ("0001-01-01", "Enter a date between Jan 1, 1991 and"),
+    ("1990-12-31", "Enter a date between Jan 1, 1991 and"),
+])
+def test_dates_out_of_the_window_in_the_questionnaire_are_refused(ctx, client, value, message):
     application = _draft(client)
     response = post(client, f"/exporter/applications/{application.id}/edit",
                     _questionnaire(application, last_inspection_date=value))
     assert response.status_code == 422
-    assert "Enter a date between Jan 1, 1991 and" in response.get_data(as_text=True)
+    error = re.search(r'id="last_inspection_date-error">(.*?)</p>',
+                      response.get_data(as_text=True), re.S).group(1)
+    assert message in error
     db.session.expire_all()
     assert db.session.get(Application, application.id).last_inspection_date is None
 
@@ -181,6 +188,8 @@ def test_hostile_weights_and_counts_of_a_lot_are_refused(ctx, client, field, val
     response = post(client, f"/exporter/consignments/{consignment.id}/lots", lot)
     assert response.status_code == 422
     assert len(db.session.scalars(select(ConsignmentLot)).all()) == lots_before
+    # The field's own bounds, never the storage's ("below 2,147,483,647").
+    assert "2,147,483,647" not in response.get_data(as_text=True)
 
 
 @pytest.fixture
@@ -283,7 +292,8 @@ def test_a_questionnaire_bound_and_a_date_window_are_written_in_the_readers_way(
     g.pop("_flask_babel", None)
     page = post(client, f"/exporter/applications/{application.id}/edit", _questionnaire(
         application, storage_capacity="1e15")).get_data(as_text=True)
-    assert "1,000,000" not in page and "000\xa0000\xa0000" in page
+    error = re.search(r'id="storage_capacity-error">(.*?)</p>', page, re.S).group(1)
+    assert "100,000,000" not in error and "100\xa0000\xa0000" in error  # the field's own
     page = post(client, f"/exporter/applications/{application.id}/edit", _questionnaire(
         application, last_inspection_date="1990-12-31")).get_data(as_text=True)
     error = re.search(r'id="last_inspection_date-error">(.*?)</p>', page, re.S).group(1)
