@@ -83,7 +83,10 @@ def get_document(actor: User, document_id: int) -> Document:
     document = db.session.get(Document, document_id)
     if document is None:
         raise NotFound(_("No such document."))
-    get_application(actor, document.application_id)
+    try:
+        get_application(actor, document.application_id)
+    except NotFound:  # said of the document asked for, not of an application never named
+        raise NotFound(_("No such document.")) from None
     return document
 
 

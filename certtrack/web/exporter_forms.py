@@ -74,7 +74,8 @@ def document_form(application, formdata=None) -> DocumentForm:
     form = DocumentForm(formdata)
     required = {t.code for t in applications.required_document_types(application)}
     form.document_type.choices = [
-        (t.code, t.name_in(_locale()) + ("" if t.code in required else " " + _("(optional)")))
+        (t.code, t.name_in(_locale()) if t.code in required
+         else _("%(name)s (optional)", name=t.name_in(_locale())))  # 材料（可选）: no space
         for t in sorted(reference.document_types(), key=lambda t: t.code not in required)]
     wanted = request.args.get("document")
     if formdata is None and wanted in {code for code, _name in form.document_type.choices}:

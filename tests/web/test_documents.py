@@ -271,7 +271,11 @@ def test_other_exporter_gets_404(ctx, client, submitted_document):
     document, _content = submitted_document
     other, _e, _s, _a = make_exporter_with_application("961141000023", complete=False)
     login(client, other.email)
-    assert download(client, document.id).status_code == 404
+    response = download(client, document.id)
+    # The same answer as for a document that does not exist, about the document asked for.
+    assert response.status_code == 404
+    assert "No such document." in response.get_data(as_text=True)
+    assert "No such application." not in response.get_data(as_text=True)
     assert download(client, 999999).status_code == 404
 
 
@@ -280,3 +284,12 @@ def test_anonymous_download_goes_to_sign_in(ctx, client, submitted_document):
     response = download(client, document.id)
     assert response.status_code == 302
     assert "/login" in response.headers["Location"]
+
+
+def test_optional_document_types_are_marked_as_each_language_writes_it(ctx, client, draft):
+    """Chinese puts its full-width brackets right after the name: "材料 （可选）" had a gap."""
+    assert post(client, "/language", {"locale": "zh"}).status_code == 302
+    g.pop("_flask_babel", None)
+    page = client.get(f"/exporter/applications/{draft.id}").get_data(as_text=True)
+    options = re.findall(r'<option value="\w+"[^>]*>([^<]*（可选）)</option>', page)
+    assert options and all(not text.endswith(" （可选）") for text in options)
