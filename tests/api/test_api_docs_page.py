@@ -1,0 +1,20 @@
+"""The API's reference page: Swagger UI served from the app, under its CSP, with a way back to
+certtrack and a note in the reader's language that the reference is in English."""
+
+from forms import post
+
+
+def test_the_reference_page_links_back_and_says_so_in_the_readers_language(client):
+    assert post(client, "/language", {"locale": "zh"}).status_code == 302
+    response = client.get("/api/docs/")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert '<header class="api-docs-bar" lang="zh">' in page
+    assert '<a href="/account">← 返回 certtrack</a>' in page
+    assert "本参考文档为英文" in page
+    assert 'data-spec="/api/v1/openapi.json"' in page
+    for path in ("/api/docs/assets/swagger-ui.css", "/api/docs/assets/swagger-ui-bundle.js",
+                 "/static/css/api-docs.css"):
+        with client.get(path) as served:
+            assert served.status_code == 200, path
+    assert client.get("/api/docs/assets/..%2Fsecret").status_code == 404
