@@ -91,16 +91,19 @@ class ConsignmentDocumentForm(BaseForm):
     file = FileField(_l("File (PDF, JPEG or PNG)"), validators=[DataRequired()])
 
 
+# The inspector's three forms leave what is required to the service, which says every missing
+# or wrong entry in one answer (a day left out and a unit mistyped came in two rounds); the
+# forms check only what must be read at all (a date, a number, a length).
 class InspectionForm(BaseForm):
-    inspected_on = DateField(_l("Inspected on"), validators=[DataRequired()])
-    place = StringField(_l("Place of inspection"), validators=[DataRequired(), Length(max=300)])
-    result = SelectField(_l("Result"), choices=[], validators=[DataRequired()])
+    inspected_on = DateField(_l("Inspected on"), validators=[Optional()])
+    place = StringField(_l("Place of inspection"), validators=[Optional(), Length(max=300)])
+    result = SelectField(_l("Result"), choices=[], validators=[Optional()])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
 
 
 class ConsignmentLabForm(BaseForm):
     limit_id = SelectField(_l("Parameter"), coerce=int, choices=[], validators=[DataRequired()])
-    sample_code = StringField(_l("Sample code"), validators=[DataRequired(), Length(max=40)])
+    sample_code = StringField(_l("Sample code"), validators=[Optional(), Length(max=40)])
     # Its own id: "laboratory" is the id of the page's section, the address its links open.
     laboratory = StringField(_l("Laboratory"), validators=[Optional(), Length(max=200)],
                              id="laboratory-name")
@@ -111,7 +114,7 @@ class ConsignmentLabForm(BaseForm):
                        validators=[Optional(), NumberRange(min=0, message=BELOW_ZERO)])
     detected = SelectField(_l("Detected"), choices=[], validators=[Optional()])
     method = StringField(_l("Method"), validators=[Optional(), Length(max=120)])
-    tested_on = DateField(_l("Tested on"), validators=[DataRequired()])
+    tested_on = DateField(_l("Tested on"), validators=[Optional()])
 
 
 class TreatmentForm(BaseForm):
@@ -123,7 +126,7 @@ class TreatmentForm(BaseForm):
     temperature = DecimalField(_l("Temperature, °C"), places=None, validators=[
         Optional(), NumberRange(min=bounds.MIN_TEMPERATURE, max=bounds.MAX_TEMPERATURE)])
     duration = StringField(_l("Duration"), validators=[Optional(), Length(max=60)])
-    treated_on = DateField(_l("Date of treatment"), validators=[DataRequired()])
+    treated_on = DateField(_l("Date of treatment"), validators=[Optional()])
 
 
 class DeclarationsForm(BaseForm):

@@ -431,3 +431,36 @@ def test_the_issue_card_names_what_is_missing_and_offers_no_button_until_then(ct
                        .get_data(as_text=True))
     assert "still needs" not in card and "disabled" not in card
     assert 'name="confirm"' in card
+
+
+def _errors(page: str) -> dict[str, str]:
+    return dict(re.findall(r'<p class="error" id="([\w-]+)-error">\s*(.*?)\s*</p>', page, re.S))
+
+
+def test_the_inspectors_forms_say_every_mistake_in_one_answer(ctx, client):
+    """A sample code and a day left out with a unit mistyped came in two rounds: the form's
+    "required" first, the unit on the next try."""
+    _e, inspector, _r, consignment = make_consignment("phyto")
+    inspection.start_inspection(inspector, consignment)
+    login(client, inspector.email)
+    base = f"/inspector/consignments/{consignment.id}"
+    lead = next(limit for limit in inspection.limits_for(consignment)
+                if limit.parameter_code == "lead")
+    response = post(client, f"{base}/lab", {"limit_id": str(lead.id), "sample_code": "",
+                                            "tested_on": "", "value": "0.1", "unit": "furlong"})
+    assert response.status_code == 422
+    errors = _errors(response.get_data(as_text=True))
+    assert errors["sample_code"] == "Give the sample its code."
+    assert errors["tested_on"] == "Give the day of the test, not in the future."
+    assert errors["unit"].startswith("Enter the unit of the value")
+    response = post(client, f"{base}/inspection", {"inspected_on": "", "place": "",
+                                                   "result": ""})
+    assert response.status_code == 422
+    assert set(_errors(response.get_data(as_text=True))) >= {"inspected_on", "place",
+                                                             "result"}
+    response = post(client, f"{base}/treatment", {"type": "fumigation", "treated_on": ""})
+    assert response.status_code == 422
+    assert set(_errors(response.get_data(as_text=True))) >= {"treated_on", "active_substance"}
+    db.session.expire_all()
+    fresh = db.session.get(Consignment, consignment.id)
+    assert fresh.lab_results == [] and fresh.treatments == [] and fresh.inspected_on is None
