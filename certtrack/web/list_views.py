@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import url_for
-from flask_babel import get_locale, get_translations
+from flask_babel import get_locale, get_translations, gettext
 
 from certtrack.domain.bounds import MAX_ID
 from certtrack.services.applications import local_today
@@ -33,6 +33,7 @@ class _Page:
         self.today = local_today()
         self._dates: dict[date, str] = {}
         self._ages: dict[date, str] = {}
+        self._dues: dict[date, str] = {}
 
     def label(self, codes: dict, value: str) -> str:
         return label_in(self.language, codes, value)
@@ -43,6 +44,15 @@ class _Page:
         text = self._dates.get(value)
         if text is None:
             text = self._dates[value] = format_date_in(value, DATE_FORMAT, self.locale)
+        return text
+
+    def due(self, value: "date | None") -> str:  # `date`: the method above, in here
+        """"due <date>", worked out once per date."""
+        if value is None:
+            return ""
+        text = self._dues.get(value)
+        if text is None:
+            text = self._dues[value] = gettext("due %(date)s", date=self.date(value))
         return text
 
     def age(self, moment: datetime) -> str:
@@ -83,6 +93,7 @@ class ApplicationView:
     state: str
     state_label: str
     deadline: str  # "" without a deadline
+    due: str  # "due <deadline>", "" without a deadline
     overdue: bool
     age: str
     assignee: str | None
@@ -106,7 +117,7 @@ def application_views(rows: list[ApplicationRow], endpoint: str) -> list[Applica
         region=row.region.name_in(language),
         category=row.category.name_in(language), state=row.state,
         state_label=page.label(labels.STATES, row.state),
-        deadline=page.date(row.stage_deadline),
+        deadline=page.date(row.stage_deadline), due=page.due(row.stage_deadline),
         overdue=row.stage_deadline is not None and today > row.stage_deadline,
         age=page.age(row.state_changed_at), assignee=row.assignee,
         batch_url=batch_link(row.batch_id) if row.batch_id else None,
