@@ -102,6 +102,9 @@ _UNIT_ALIASES = {
     "μg/kg": "µg/kg",  # Greek small letter mu U+03BC
     "ug/kg": "µg/kg",
     "ppb": "µg/kg",
+    # As Kazakh and Russian laboratory reports write them (lower-cased like the key).
+    "мг/кг": "mg/kg",
+    "мкг/кг": "µg/kg",
 }
 _BLOCKING_SEVERITIES = ("critical", "major")
 _SEVERITIES = frozenset({"critical", "major", "minor"})

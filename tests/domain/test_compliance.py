@@ -148,6 +148,9 @@ def test_unknown_limit_kind_raises_value_error():
         ("0.2", "ppm", "ppb", "200"),
         ("60", "ppb", "µg/kg", "60"),
         ("0.1", "MG/KG", "mg/kg", "0.1"),
+        # Kazakh and Russian laboratory reports write Cyrillic units.
+        ("0.2", "мг/кг", "µg/kg", "200"),
+        ("1200", "МКГ/КГ", "mg/kg", "1.2"),
     ],
 )
 def test_convert_is_exact(value, from_unit, to_unit, expected):
