@@ -63,22 +63,41 @@ def _returned(app):
     inspector = make_user("inspector")
     review.start_review(inspector, application)
     review.return_for_corrections(inspector, application, "HACCP plan unsigned", DAY)
-    return exporter
+    return exporter, application.id
 
 
 def test_a_russian_sentence_ending_with_a_date_has_one_full_stop(app, client):
     with app.app_context():
-        email = _returned(app).email
+        email = _returned(app)[0].email
     login(client, email)
     page = _page(client, "ru")
     assert f"Просим ответить до {format_date(DAY, 'medium', locale='ru')}<" in page
     assert "г.." not in page
 
 
+def test_the_returned_applications_deadline_ends_its_sentence_once(app, client):
+    """The panel read "…подайте ее повторно до 15 янв. 2030 г.." and, in Chinese, "…前重新提交：
+    2030年1月15日." with a Latin full stop."""
+    with app.app_context():
+        exporter, application_id = _returned(app)
+        email = exporter.email
+    login(client, email)
+    path = f"/exporter/applications/{application_id}"
+    assert post(client, "/language", {"locale": "ru"}).status_code == 302
+    page = client.get(path).get_data(as_text=True)
+    shown = format_date(DAY, "medium", locale="ru")
+    assert f'подайте её повторно до <strong class="">{shown}</strong>' in page
+    assert "г.." not in page
+    assert post(client, "/language", {"locale": "zh"}).status_code == 302
+    page = client.get(path).get_data(as_text=True)
+    shown = format_date(DAY, "medium", locale="zh")
+    assert f'并于<strong class="">{shown}</strong>前重新提交。' in page
+
+
 def test_a_notification_kept_as_text_only_is_shown_as_it_was_written(app, client):
     """Made before notifications kept their messages, or a message that cannot be kept."""
     with app.app_context():
-        exporter = _returned(app)
+        exporter, _application_id = _returned(app)
         note = db.session.scalar(select(Notification).where(Notification.kind == "returned"))
         note.message_id = note.message_args = None
         broken = Notification(user_id=exporter.id, kind="returned", message="As it was sent.",
