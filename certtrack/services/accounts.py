@@ -27,6 +27,10 @@ def password_problems(password: str, email: str = "", full_name: str = "") -> li
     """Messages for every rule the password breaks (services.passwords); the account's e-mail
     and name count as guessable words."""
     words = [part for part in (email.split("@")[0], *full_name.split()) if part]
+    # zxcvbn weighs them, but "name@domain.kz" whole still scored as strong.
+    typed = password.lower()
+    if any(len(word) >= 4 and word.lower() in typed for word in (email, *words)):
+        return [_("Choose a password without your e-mail address or name in it.")]
     return passwords.password_problems(password, words)
 
 
@@ -142,6 +146,8 @@ def change_password(user: User, current: str, new_password: str) -> None:
         errors["current_password"] = [_("The current password is not correct.")]
     if problems := password_problems(new_password, user.email, user.full_name):
         errors["new_password"] = problems
+    elif check_password_hash(user.password_hash, new_password):
+        errors["new_password"] = [_("Choose a new password, not the current one.")]
     if errors:
         raise ValidationFailed(errors)
     with transaction():

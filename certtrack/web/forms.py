@@ -23,6 +23,7 @@ from wtforms import (
 from wtforms.csrf.session import SessionCSRF
 from wtforms.validators import (
     DataRequired,
+    EqualTo,
     InputRequired,
     Length,
     Optional,
@@ -194,6 +195,9 @@ class ChangePasswordForm(BaseForm):
         validators=[DataRequired()],
         description=_l("12 to 128 characters; a long phrase is easy to remember."),
     )
+    # Typed twice: a typing mistake in a hidden field would lock its owner out.
+    repeat_password = PasswordField(_l("New password again"), validators=[
+        DataRequired(), EqualTo("new_password", message=_l("The two new passwords differ."))])
 
 
 def without_separators(value):

@@ -298,9 +298,11 @@ def test_logout_needs_a_post(ctx, client):
     assert signed_in(client)
 
 
-def _change_password(client, current=PASSWORD, new=NEW_PASSWORD):
-    return post(client, "/account/password", {"current_password": current, "new_password": new},
-                environ_base={"REMOTE_ADDR": "198.51.100.5"})
+def _change_password(client, current=PASSWORD, new=NEW_PASSWORD, repeated=None):
+    return post(client, "/account/password", {
+        "current_password": current, "new_password": new,
+        "repeat_password": new if repeated is None else repeated},
+        environ_base={"REMOTE_ADDR": "198.51.100.5"})
 
 
 def test_password_change_revokes_the_other_sessions(app, ctx, client):
@@ -348,6 +350,29 @@ def test_weak_new_passwords_are_refused_with_the_reason(ctx, client, password, m
     response = _change_password(client, new=password)
     assert response.status_code == 422
     assert field_error(response.get_data(as_text=True), "new_password") == message
+    db.session.refresh(user)
+    assert user.password_hash == before
+
+
+@pytest.mark.parametrize(("new", "repeated", "field", "message"), [
+    # The whole e-mail scored as strong; the current password "changed" nothing.
+    ("{email}", None, "new_password",
+     "Choose a password without your e-mail address or name in it."),
+    ("my name is {local} and this is long", None, "new_password",
+     "Choose a password without your e-mail address or name in it."),
+    (PASSWORD, None, "new_password", "Choose a new password, not the current one."),
+    (NEW_PASSWORD, NEW_PASSWORD + "x", "repeat_password", "The two new passwords differ."),
+])
+def test_a_new_password_is_new_typed_twice_and_not_the_accounts_own_words(
+        ctx, client, new, repeated, field, message):
+    user = make_user("exporter", "saule.nurlanova@example.kz")
+    login(client, user.email)
+    before = user.password_hash
+    local = user.email.split("@")[0]
+    response = _change_password(client, new=new.format(email=user.email, local=local),
+                                repeated=repeated)
+    assert response.status_code == 422
+    assert field_error(response.get_data(as_text=True), field) == message
     db.session.refresh(user)
     assert user.password_hash == before
 
