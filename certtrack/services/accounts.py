@@ -14,6 +14,7 @@ from certtrack.services.audit import record_event
 from certtrack.services.errors import NotFound, ValidationFailed
 from certtrack.services.inputs import AccountInput
 from certtrack.services.permissions import require_admin
+from certtrack.services.sessions import end_sessions
 from certtrack.services.transaction import transaction
 
 PASSWORD_MIN, PASSWORD_MAX = passwords.PASSWORD_MIN, passwords.PASSWORD_MAX
@@ -116,6 +117,7 @@ def update_user(actor, user: User, data: AccountInput) -> None:
         user.regions = _regions(data)
         if user.is_active != data.is_active or before["role"] != user.role:
             user.session_version += 1
+            end_sessions(user)
         user.is_active = data.is_active
         record_event(actor, "user_updated", object_type="user", object_id=user.id,
                      data={"before": before, "after": {"role": user.role,
@@ -133,11 +135,14 @@ def reset_password(actor: User, user: User, new_password: str) -> None:
     with transaction():
         user.password_hash = _hash(new_password)
         user.session_version += 1
+        end_sessions(user)
         record_event(actor, "password_reset", object_type="user", object_id=user.id)
 
 
-def change_password(user: User, current: str, new_password: str) -> None:
-    """Change one's own password; other sessions are revoked (the caller renews its own).
+def change_password(user: User, current: str, new_password: str,
+                    keep_session: str | None = None) -> None:
+    """Change one's own password; other sessions are revoked and ended, all but the one of
+    the cookie `keep_session` (the caller renews it).
 
     :raise ValidationFailed: the current password is wrong or the new one breaks a rule.
     """
@@ -153,6 +158,7 @@ def change_password(user: User, current: str, new_password: str) -> None:
     with transaction():
         user.password_hash = _hash(new_password)
         user.session_version += 1
+        end_sessions(user, keep=keep_session)
         record_event(user, "password_changed", object_type="user", object_id=user.id)
 
 

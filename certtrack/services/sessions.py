@@ -95,6 +95,18 @@ def active_sessions(user: User) -> list[UserSession]:
     return [record for record in records if _alive(user, record, now)]
 
 
+def end_sessions(user: User, keep: str | None = None) -> None:
+    """End the user's session records, but the one of the cookie `keep`, in the caller's
+    transaction: when the user's session version changes (a new password, a disabled account,
+    a reset second factor) their cookies are refused already, and their records leave the
+    list of active sessions too."""
+    conditions = [UserSession.user_id == user.id, UserSession.ended_at.is_(None)]
+    if keep:
+        conditions.append(UserSession.id != _digest(keep))
+    db.session.execute(update(UserSession).where(*conditions).values(ended_at=utcnow())
+                       .execution_options(synchronize_session=False))
+
+
 def is_current(record: UserSession, token: str | None) -> bool:
     """True when `record` is the session of the cookie `token`."""
     return bool(token) and record.id == _digest(token)

@@ -14,7 +14,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from certtrack.domain.workflow import Role
 from certtrack.extensions import db
-from certtrack.models import RecoveryCode, User
+from certtrack.models import RecoveryCode, User, UserSession
 from certtrack.models.base import utcnow
 from certtrack.services.audit import record_event
 from certtrack.services.errors import ValidationFailed
@@ -174,6 +174,9 @@ def reset_factor(actor: User, user: User, reason: str) -> None:
         user.totp_secret = user.totp_confirmed_at = user.totp_last_step = None
         db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
         user.session_version += 1
+        db.session.execute(update(UserSession).where(  # sessions.end_sessions, which imports
+            UserSession.user_id == user.id, UserSession.ended_at.is_(None))  # this module
+            .values(ended_at=utcnow()).execution_options(synchronize_session=False))
         record_event(actor, "totp_reset", object_type="user", object_id=user.id,
                      comment=reason.strip(), data={"had_factor": had})
 

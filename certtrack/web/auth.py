@@ -83,7 +83,8 @@ def change_password():
     form = ChangePasswordForm(request.form)
     if form.validate():
         try:
-            accounts.change_password(g.user, form.current_password.data, form.new_password.data)
+            accounts.change_password(g.user, form.current_password.data, form.new_password.data,
+                                     keep_session=session.get("sid"))
         except ValidationFailed as error:
             form.add_errors(error.errors)
         else:

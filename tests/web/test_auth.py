@@ -13,7 +13,7 @@ from certtrack import create_app
 from certtrack.config import DefaultConfig
 from certtrack.extensions import db
 from certtrack.models import AuditEvent, LoginAttempt, User
-from certtrack.services import sign_in
+from certtrack.services import sessions, sign_in
 from certtrack.web import trust_proxies
 
 from factories import make_user
@@ -311,10 +311,15 @@ def test_password_change_revokes_the_other_sessions(app, ctx, client):
     login(other_device, user.email)
     login(client, user.email)
     assert signed_in(other_device)
+    assert client.get("/account").get_data(as_text=True).count(">End session<") == 1
     response = _change_password(client)
     assert response.status_code == 302
     assert signed_in(client), "the session that changed the password stays signed in"
     assert not signed_in(other_device)
+    # The ended sessions leave the list: it listed them as active, with "End session".
+    assert ">End session<" not in client.get("/account").get_data(as_text=True)
+    db.session.expire_all()
+    assert len(sessions.active_sessions(db.session.get(User, user.id))) == 1
     post(client, "/logout")
     assert attempt(client, user.email, PASSWORD).status_code == 422
     assert attempt(client, user.email, NEW_PASSWORD).status_code == 302
