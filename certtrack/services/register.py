@@ -122,6 +122,12 @@ def _with_what_they_show(conditions: list):
             .order_by(Enterprise.name_en, Registration.china_number))
 
 
+def matching(text: str):
+    """The condition on `registration` of a search for `text`: the enterprise's name in any
+    language or its BIN, or the China number, whatever the case (the register's own)."""
+    return _matching(text.strip())
+
+
 def _matching(text: str, column=lambda c: c, *, walks_names: bool = False):
     """The registrations whose enterprise has `text` in a name or its BIN, or whose China
     number has it, ignoring case: found through the trigram indexes of certtrack.models.search

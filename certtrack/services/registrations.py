@@ -6,7 +6,7 @@ from datetime import date
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from certtrack.domain.calendar import REGIME_280
@@ -24,11 +24,11 @@ from certtrack.models import (
     Application,
     ApplicationProduct,
     AuditEvent,
-    Enterprise,
     Establishment,
     Registration,
 )
 from certtrack.models.base import utcnow
+from certtrack.services import register
 from certtrack.services.applications import (
     QUESTIONNAIRE_FIELDS,
     establishment_region,
@@ -84,7 +84,8 @@ def list_registrations(actor, *, status: str | None = None, category: str | None
                        region: str | None = None, search: str = "", page: int = 1):
     """Take a user and filters; return one page of the registrations the user may see.
 
-    `search` matches the China number or the enterprise's name or BIN, ignoring case.
+    `search` matches the China number or the enterprise's name in any language or its BIN,
+    ignoring case (register.matching).
     """
     query = registration_scope(actor, select(Registration)).options(
         joinedload(Registration.enterprise), joinedload(Registration.establishment),
@@ -97,13 +98,8 @@ def list_registrations(actor, *, status: str | None = None, category: str | None
         query = query.where(Registration.establishment_id.in_(
             select(Establishment.id).where(Establishment.region_code == region)
             .scalar_subquery()))
-    if search.strip():
-        pattern = f"%{search.strip().lower()}%"
-        query = query.where(or_(Registration.china_number.ilike(pattern),
-                                Registration.enterprise_id.in_(select(Enterprise.id).where(or_(
-                                    Enterprise.name_en.ilike(pattern),
-                                    Enterprise.name_ru.ilike(pattern),
-                                    Enterprise.bin.ilike(pattern))).scalar_subquery())))
+    if search.strip():  # as the public register searches: every language, any case
+        query = query.where(register.matching(search))
     query = query.order_by(Registration.valid_to, Registration.id)
     return db.paginate(query, page=page, per_page=current_app.config["PER_PAGE"],
                        error_out=False, max_per_page=100)
