@@ -13,7 +13,7 @@ from certtrack.extensions import db
 from certtrack.models import ConsignmentCertificate, ProtocolDeclaration
 from certtrack.services.applications import local_today
 from certtrack.services.consignments import inspection, issue, status
-from certtrack.services.consignments.inputs import LabResultInput
+from certtrack.services.consignments.inputs import InspectionInput, LabResultInput
 from certtrack.services.errors import ValidationFailed
 from certtrack.services.issued_files import pdf_bytes
 
@@ -60,3 +60,24 @@ def test_a_veterinary_certificate_with_nothing_to_attest_is_not_issued(ctx):
         issue.issue_consignment_certificate(inspector, consignment)
     assert consignment.state == "under_inspection"
     assert db.session.scalar(select(func.count()).select_from(ConsignmentCertificate)) == 0
+
+
+def test_a_veterinary_certificate_waits_for_a_laboratory_result(ctx):
+    """Its attestations ("no residues of substances banned in China") rest on one: a honey
+    certificate was issued with "No results yet" under the laboratory's results."""
+    _e, inspector, _r, consignment = make_consignment("vet", product="honey")
+    inspection.start_inspection(inspector, consignment)
+    inspection.record_inspection(inspector, consignment, InspectionInput(
+        inspected_on=local_today(), place="Ridder honey house", result="satisfactory"))
+    inspection.set_declarations(inspector, consignment, [
+        d.code for d in inspection.available_declarations(consignment)])
+    assert inspection.issue_blockers(consignment) == [
+        "A laboratory result on a sample of the consignment."]
+    with pytest.raises(ValidationFailed):
+        issue.issue_consignment_certificate(inspector, consignment)
+    lead = next(limit for limit in inspection.limits_for(consignment)
+                if limit.parameter == "lead")
+    inspection.record_lab_result(inspector, consignment, LabResultInput(
+        limit_id=lead.id, sample_code="H-2", tested_on=local_today(), value=Decimal("0.05"),
+        unit="mg/kg"))
+    assert inspection.issue_blockers(consignment) == []

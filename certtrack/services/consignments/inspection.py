@@ -326,6 +326,8 @@ def issue_blockers(consignment: Consignment) -> list[str]:
     blockers = []
     if consignment.inspection_result != "satisfactory":
         blockers.append(_("A satisfactory inspection of the lot."))
+    if consignment.kind == "vet" and not consignment.lab_results:  # its attestations rest on one
+        blockers.append(_("A laboratory result on a sample of the consignment."))
     locale = str(get_locale() or "en")
     failing = [r.parameter_in(locale) for r in consignment.lab_results
                if r.verdict == "non_compliant"]
