@@ -5,13 +5,14 @@ from typing import NamedTuple
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from certtrack.domain.workflow import IllegalTransition, Role, State, check_transition
 from certtrack.extensions import db
 from certtrack.models import Application, Finding, Inspection, User, user_regions
 from certtrack.models.inspection import INSPECTION_MODES, SEVERITIES
-from certtrack.services.applications import apply_transition, local_today
+from certtrack.services.applications import apply_transition, latest_documents, local_today
 from certtrack.services.audit import record_event
 from certtrack.services.errors import ValidationFailed
 from certtrack.services.inputs import FindingInput
@@ -19,6 +20,7 @@ from certtrack.services.local_dates import LocalDate
 from certtrack.services.notifications import enterprise_users, exporter_link, inspector_link, notify
 from certtrack.services.permissions import require_inspector
 from certtrack.services.reference import working_calendar
+from certtrack.services.review import NOT_REVIEWED_TYPES
 from certtrack.services.transaction import transaction
 
 ANSWERS = ("yes", "no", "na")
@@ -131,6 +133,13 @@ def _schedule_errors(mode, scheduled_for, team, inspector_ids, outside_hours: bo
     return errors
 
 
+def _documents_not_accepted(application: Application) -> int:
+    """How many of the documents the completeness check covers are pending or rejected."""
+    return sum(1 for document in latest_documents(application).values()
+               if document.document_type_code not in NOT_REVIEWED_TYPES
+               and document.review_status != "accepted")
+
+
 def schedule_inspection(actor: User, application: Application, mode: str,
                         scheduled_for: date | None, inspector_ids: list[int], *,
                         outside_working_hours: bool = False,
@@ -146,8 +155,16 @@ def schedule_inspection(actor: User, application: Application, mode: str,
     require_inspector(actor, application)
     team = [u for u in team_candidates(application) if u.id in set(inspector_ids or ())]
     reason = (outside_hours_reason or "").strip() if outside_working_hours else ""
-    if errors := _schedule_errors(mode, scheduled_for, team, inspector_ids,
-                                  outside_working_hours, reason):
+    errors = _schedule_errors(mode, scheduled_for, team, inspector_ids,
+                              outside_working_hours, reason)
+    if application.state == State.under_review and (
+            undecided := _documents_not_accepted(application)):  # a stale page: the transition
+        errors[""] = [ngettext(
+            "The completeness check comes first: %(num)d document is not accepted yet (accept "
+            "it, or return the application for corrections).",
+            "The completeness check comes first: %(num)d documents are not accepted yet "
+            "(accept them, or return the application for corrections).", undecided)]
+    if errors:
         raise ValidationFailed(errors)
     with transaction():
         inspection = Inspection(application_id=application.id, mode=mode,

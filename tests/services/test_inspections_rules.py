@@ -47,6 +47,7 @@ def scheduled(ctx):
     exporter, application = make_submitted_application()
     inspector = make_user("inspector")
     review.start_review(inspector, application)
+    review.accept_remaining_documents(inspector, application)
     inspections.schedule_inspection(inspector, application, "document", _in_days(0),
                                     [inspector.id])
     return exporter, inspector, application
@@ -86,6 +87,7 @@ def test_schedule_validates_mode_date_and_team_together(ctx):
     inspector = make_user("inspector")
     vet = make_user("inspector", committee="veterinary")
     review.start_review(inspector, application)
+    review.accept_remaining_documents(inspector, application)
     with pytest.raises(ValidationFailed) as error:
         inspections.schedule_inspection(inspector, application, "phone", _in_days(-1),
                                         [inspector.id, vet.id])

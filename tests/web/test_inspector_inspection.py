@@ -55,6 +55,7 @@ def reviewed(ctx, client):
     inspector = make_user("inspector", full_name="Lead Inspector")
     colleague = make_user("inspector", full_name="Second Inspector")
     review.start_review(inspector, application)
+    review.accept_remaining_documents(inspector, application)  # the check comes first
     login(client, inspector.email)
     return exporter, inspector, colleague, application
 
@@ -272,6 +273,7 @@ def test_a_veterinary_application_gets_the_veterinary_checklist(ctx, client):
                                                         product="beef_chilled")
     vet = make_user("inspector", committee="veterinary")
     review.start_review(vet, application)
+    review.accept_remaining_documents(vet, application)
     login(client, vet.email)
     response = post(client, _url(application, "/schedule"), {
         "mode": "video", "scheduled_for": _day(1), "inspector_ids": [str(vet.id)]})
@@ -400,3 +402,26 @@ def test_recording_the_inspection_and_requiring_actions_need_the_ticked_box(revi
     response = post(client, _url(application, "/corrective-actions"), {**actions, "confirm": "y"})
     assert response.status_code == 302
     assert _fresh(application).state == "corrective_actions"
+
+
+def test_an_inspection_waits_for_the_completeness_check(ctx, client):
+    """Three documents still "not reviewed yet" and the inspection was scheduled; the review's
+    controls then disappeared with them undecided."""
+    _exporter, application = make_submitted_application()
+    inspector = make_user("inspector")
+    review.start_review(inspector, application)
+    first = review.reviewable_documents(application)[0]
+    review.review_document(inspector, application, first.id, "accepted")
+    waiting = len(review.reviewable_documents(application)) - 1
+    login(client, inspector.email)
+    response = post(client, _url(application, "/schedule"), {
+        "mode": "on_site", "scheduled_for": _day(3), "inspector_ids": [str(inspector.id)]})
+    assert response.status_code == 422
+    assert (f"The completeness check comes first: {waiting} documents are not accepted yet"
+            in html.unescape(_page(response)))
+    db.session.expire_all()
+    assert db.session.get(Application, application.id).state == "under_review"
+    assert db.session.scalars(select(Inspection)).all() == []
+    review.accept_remaining_documents(inspector, application)
+    _schedule(client, application, inspector)
+    assert db.session.get(Application, application.id).state == "inspection_scheduled"

@@ -24,6 +24,7 @@ def _scheduled(app) -> tuple[str, str, date]:
         exporter, application = make_submitted_application()
         inspector = make_user("inspector")
         review.start_review(inspector, application)
+        review.accept_remaining_documents(inspector, application)
         day = working_calendar().add_working_days(applications.local_today() + timedelta(3), 0)
         inspections.schedule_inspection(inspector, application, "on_site", day, [inspector.id])
         return exporter.email, application.reference, day
