@@ -2,7 +2,9 @@
 
 from datetime import date
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -16,7 +18,7 @@ from certtrack.services.applications import apply_transition, latest_documents, 
 from certtrack.services.audit import record_event
 from certtrack.services.errors import ValidationFailed
 from certtrack.services.inputs import FindingInput
-from certtrack.services.local_dates import LocalDate
+from certtrack.services.local_dates import LocalDate, format_day
 from certtrack.services.notifications import enterprise_users, exporter_link, inspector_link, notify
 from certtrack.services.permissions import require_inspector
 from certtrack.services.reference import working_calendar
@@ -224,7 +226,8 @@ def add_finding(actor: User, application: Application, data: FindingInput) -> Fi
     return finding
 
 
-def _checklist_errors(items, answers: dict, performed_on) -> dict[str, list[str]]:
+def _checklist_errors(items, answers: dict, performed_on,
+                      scheduled_on: date | None = None) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for item in items:
         answer = answers.get(item.key) or {}
@@ -234,7 +237,18 @@ def _checklist_errors(items, answers: dict, performed_on) -> dict[str, list[str]
             errors[f"note_{item.key}"] = [_("Explain what is missing.")]
     if performed_on is None or performed_on > local_today():
         errors["performed_on"] = [_("Give the day of the inspection, not in the future.")]
+    elif scheduled_on is not None and performed_on < scheduled_on:
+        errors["performed_on"] = [_("The inspection took place once it was scheduled: not "
+                                    "before %(date)s.", date=format_day(scheduled_on))]
     return errors
+
+
+def _scheduled_on(inspection: Inspection) -> date | None:
+    """The day, in Kazakhstan, on which the inspection was scheduled."""
+    if inspection is None or inspection.created_at is None:
+        return None
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return inspection.created_at.astimezone(zone).date()
 
 
 def record_inspection(actor: User, application: Application, performed_on: date | None,
@@ -249,7 +263,7 @@ def record_inspection(actor: User, application: Application, performed_on: date 
     inspection = current_inspection(application)
     check_transition(State(application.state), "record_inspection", actor.role)
     items = checklist_for(application)
-    if errors := _checklist_errors(items, answers, performed_on):
+    if errors := _checklist_errors(items, answers, performed_on, _scheduled_on(inspection)):
         raise ValidationFailed(errors)
     with transaction():
         inspection.performed_on, inspection.summary = performed_on, (summary or "").strip()

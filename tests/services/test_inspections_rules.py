@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from certtrack.domain.workflow import IllegalTransition
 from certtrack.extensions import db
-from certtrack.models import AuditEvent, Finding
+from certtrack.models import Application, AuditEvent, Finding
 from certtrack.services import applications, corrective_actions, inspections, review
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
 from certtrack.services.inputs import CorrectiveActionInput, FindingInput
@@ -217,3 +217,18 @@ def test_a_racing_decision_on_a_finding_applies_once(scheduled):
     with pytest.raises(Conflict):
         corrective_actions.verify_finding(inspector, application, finding.id, close=True)
     assert _events(application, "finding_closed") == []
+
+
+def test_an_inspection_is_not_recorded_as_done_before_it_was_scheduled(scheduled):
+    """Scheduled today, recorded as performed two days ago: accepted, only "not in the future"
+    was checked."""
+    _exporter, inspector, application = scheduled
+    with pytest.raises(ValidationFailed) as error:
+        inspections.record_inspection(inspector, application, _today() - timedelta(days=2),
+                                      _answers(application))
+    assert error.value.errors["performed_on"][0].startswith(
+        "The inspection took place once it was scheduled: not before ")
+    db.session.expire_all()
+    assert db.session.get(Application, application.id).state == "inspection_scheduled"
+    inspections.record_inspection(inspector, application, _today(), _answers(application))
+    assert application.state == "inspected"
