@@ -232,3 +232,4 @@ def test_an_inspection_is_not_recorded_as_done_before_it_was_scheduled(scheduled
     assert db.session.get(Application, application.id).state == "inspection_scheduled"
     inspections.record_inspection(inspector, application, _today(), _answers(application))
     assert application.state == "inspected"
+
