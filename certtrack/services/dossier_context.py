@@ -261,7 +261,9 @@ def _lab_results(application) -> list[dict]:
 
 
 def _documents(application) -> list[dict]:
-    return [{"title": document.document_type.name_en, "filename": document.original_name,
+    return [{"title": " · ".join(name for name in (document.document_type.name_en,
+                                                   document.document_type.name_zh) if name),
+             "filename": document.original_name,
              "size": document.size, "sha256": document.sha256,
              "uploaded_on": _date(document.uploaded_at)}
             for document in latest_documents(application).values()]

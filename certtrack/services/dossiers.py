@@ -51,8 +51,10 @@ def _generate(actor, application: Application | None = None,
     chosen = sorted(batch.applications, key=lambda a: a.id) if batch else [application]
     label = batch.reference if batch else application.reference
     with transaction():  # a read only; ending it holds nothing while rendering
+        # A batch's letter bears the day the batch went to GACC, whichever version this is.
         context = dossier_context(chosen, reference=f"REC-{label}-{version}",
-                                  date=local_today(), signatory=actor,
+                                  date=batch.submitted_on if batch else local_today(),
+                                  signatory=actor,
                                   batch=batch.reference if batch else None)
     rendered = issue_sealed(render_dossier, context)
     pdf = keep_pdf("dossier", rendered)  # written before the row, outside the transaction

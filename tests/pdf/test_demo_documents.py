@@ -236,7 +236,10 @@ def test_a_long_chinese_name_stays_in_its_column_of_the_list_of_enterprises(demo
     words = re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" '
                        r'yMax="[\d.]+">([^<]+)</word>', boxes)
     bin_left = min(float(left) for left, _, word in words if word == "961141000023")
-    name = [float(right) for _, right, word in words if word.startswith("塔尔迪库尔干")]
+    # The enterprise's name: it starts in its column (the establishment's Chinese name, in a
+    # column further right, starts with the same city).
+    name = [float(right) for left, right, word in words
+            if word.startswith("塔尔迪库尔干") and float(left) < bin_left]
     assert name and max(name) < bin_left
 
 

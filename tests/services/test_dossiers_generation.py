@@ -149,6 +149,12 @@ def test_a_batch_gets_one_dossier_covering_its_enterprises(registrar):
     for n in range(3):
         assert f"3.{n + 1} Enterprise {n}" in text
     assert dossiers.download_name(dossier) == "dossier-KZ-GACC-2026-07-v1.pdf"
+    # The letter bears the day the batch went to GACC, in a later version too (it bore the day
+    # each version was made).
+    assert "02.03.2026" in text
+    again = dossiers.regenerate(registrar, batch=batch)
+    reader = PdfReader(io.BytesIO(pdf_bytes(dossiers.stored_pdf(again))))
+    assert "02.03.2026" in " ".join(reader.pages[0].extract_text().split())
 
 
 def test_regenerating_stores_a_new_version_and_keeps_the_old_bytes(registrar):
