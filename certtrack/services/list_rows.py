@@ -107,7 +107,7 @@ def application_rows(ids: list[int], *, products: bool = False) -> list[Applicat
     are left out), with their product lines when asked: one query, two with the products."""
     if not ids:
         return []
-    lines = _product_lines(ids) if products else {}
+    lines = product_lines(ids) if products else {}
     rows = {}
     for values in db.session.execute(_application_statement(), {"ids": ids}):
         rows[values[0]] = ApplicationRow(
@@ -125,7 +125,8 @@ def _product_statement():
             .order_by(ApplicationProduct.id))
 
 
-def _product_lines(application_ids: list[int]) -> dict[int, tuple[ProductLine, ...]]:
+def product_lines(application_ids: list[int]) -> dict[int, tuple[ProductLine, ...]]:
+    """The product lines of each application, in one query."""
     lines: dict[int, list[ProductLine]] = {}
     for application_id, hs_code, *names in db.session.execute(_product_statement(),
                                                               {"ids": application_ids}):
@@ -174,7 +175,7 @@ def register_rows(ids: list[int]) -> list[RegisterRow]:
     if not ids:
         return []
     found = list(db.session.execute(_register_statement(), {"ids": ids}))
-    lines = _product_lines([values[1] for values in found])
+    lines = product_lines([values[1] for values in found])
     rows = {values[0]: RegisterRow(
         values[0], values[1], Names(*values[2:6]), values[6], Names(*values[7:11]), values[11],
         Names(*values[12:16]), values[16], Names(*values[17:21]), *values[21:25],

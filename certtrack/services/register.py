@@ -25,13 +25,14 @@ from certtrack.models import (
 from certtrack.models.search import MIN_INDEXED_LENGTH
 from certtrack.services.applications import local_today
 from certtrack.services.catalogue import text_matches
-from certtrack.services.list_rows import register_rows
+from certtrack.services.list_rows import product_lines, register_rows
 from certtrack.services.pagination import paginate
 
 # In force: active, or suspended (GACC's lists show suspended enterprises with their status).
 SHOWN_STATUSES = ("active", "suspended")
+# The products come last: a column added later leaves the others where readers found them.
 CSV_COLUMNS = ("enterprise", "bin", "establishment", "region", "category",
-               "china_registration_number", "valid_from", "valid_to", "status")
+               "china_registration_number", "valid_from", "valid_to", "status", "products")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # PostgreSQL: at most this many registrations matched by their China number are bound into a
 # search's statements as ids; more are selected there (_matching).
@@ -283,12 +284,16 @@ def register_csv(search: str = "", category: str | None = None, region: str | No
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([(headers or {}).get(column, column) for column in CSV_COLUMNS])
-    for row in db.session.scalars(_query(search, category, region,
-                                         **_narrower(status, product))):
+    rows = list(db.session.scalars(_query(search, category, region,
+                                          **_narrower(status, product))))
+    lines = product_lines([row.application_id for row in rows])
+    for row in rows:
         establishment = row.establishment
         writer.writerow([_cell(value) for value in (
             row.enterprise.name_in(locale), row.enterprise.bin, establishment.name_in(locale),
             establishment.region.name_in(locale), row.gacc_category.name_in(locale),
             row.china_number, row.valid_from.isoformat(), row.valid_to.isoformat(),
-            (status_labels or {}).get(row.status, row.status))])
+            (status_labels or {}).get(row.status, row.status),
+            "; ".join(f"{line.hs_code} {line.name_in(locale)}"
+                      for line in lines.get(row.application_id, ())))])
     return out.getvalue()

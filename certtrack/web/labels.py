@@ -232,6 +232,7 @@ REGISTER_COLUMNS = {
     "region": _l("Region"), "category": _l("Category"),
     "china_registration_number": _l("China registration number"),
     "valid_from": _l("Valid from"), "valid_to": _l("Valid until"), "status": _l("Status"),
+    "products": _l("Products (HS)"),
 }
 ROUTES = labelled(ListingRoute, {
     "under_guarantee": _l("Under the guarantee of the Kazakh authority"),

@@ -23,7 +23,9 @@ from factories import make_registration, make_user
 from forms import post
 
 CSV_HEADER = ["Enterprise", "BIN", "Establishment", "Region", "Category",
-              "China registration number", "Valid from", "Valid until", "Status"]
+              "China registration number", "Valid from", "Valid until", "Status",
+              "Products (HS)"]
+PRODUCTS_CELL = "0201 Beef, chilled"  # the products of the registration's application
 
 
 @pytest.fixture
@@ -207,7 +209,7 @@ def test_csv_has_the_same_rows_as_the_filters(client, register):
     assert by_number[meat.china_number] == [
         "Kostanay Meat JSC", meat.enterprise.bin, meat.establishment.name, "Kostanay Region",
         "Meat and meat products", meat.china_number, meat.valid_from.isoformat(),
-        meat.valid_to.isoformat(), "Active"]
+        meat.valid_to.isoformat(), "Active", PRODUCTS_CELL]
     assert by_number[register["suspended"].china_number][8] == "Suspended"
 
 
