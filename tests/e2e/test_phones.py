@@ -187,3 +187,12 @@ def test_each_filter_of_the_register_names_its_field_above_it_on_a_phone(
     assert page.locator("main form.filters label[for]").count() == 4
     assert page.evaluate(LABELS_BESIDE_FIELDS) == []
     context.close()
+
+
+def test_the_registers_filter_lists_are_as_easy_to_touch_as_its_boxes(demo_server, phone):
+    """The category and region lists were the browser's own: 13 px text, 19 px high."""
+    phone.goto(demo_server.url + "/register")
+    sizes = phone.locator("main form.filters select").evaluate_all(
+        "lists => lists.map(s => [parseFloat(getComputedStyle(s).fontSize),"
+        " s.getBoundingClientRect().height])")
+    assert sizes and all(font >= 16 and height >= 36 for font, height in sizes), sizes
