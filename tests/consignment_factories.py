@@ -37,7 +37,7 @@ BEEF_LOT = LotInput(product_code="beef_frozen", net_weight=Decimal("18000"),
                     packages_kind="cartons", marks="Container MSKU 1234565, seal 004512")
 HONEY_LOT = LotInput(product_code="honey", net_weight=Decimal("9600"),
                      gross_weight=Decimal("10400"), weight_unit="kg", packages_number=40,
-                     packages_kind="pallets", marks="Container TGHU 8812345, seal 117703")
+                     packages_kind="drums", marks="Container TGHU 8812345, seal 117703")
 # The veterinary products a consignment may carry here: (GACC category, lot).
 VET_PRODUCTS = {"beef_frozen": ("meat", BEEF_LOT), "honey": ("bee_products", HONEY_LOT)}
 

@@ -24,7 +24,7 @@ from certtrack.models.base import JudgedParameter, UTCDateTime, utcnow
 
 CONVEYANCES = ("rail_wagon", "truck", "container")
 WEIGHT_UNITS = ("kg", "t")
-PACKAGE_KINDS = ("bulk", "bags", "big_bags", "cartons", "pallets")
+PACKAGE_KINDS = ("bulk", "bags", "big_bags", "cartons", "pallets", "drums")
 TREATMENT_TYPES = ("fumigation", "heat", "cold", "chemical", "irradiation")
 DOCUMENT_KINDS = ("contract", "lab_report", "invoice", "transport_document", "other")
 INSPECTION_RESULTS = ("satisfactory", "unsatisfactory")

@@ -25,7 +25,8 @@ CONVEYANCES = {"rail_wagon": _l("Rail wagon"), "truck": _l("Truck"),
                "container": _l("Container")}
 WEIGHT_UNITS = {"t": _l("tonnes"), "kg": _l("kilograms")}
 PACKAGE_KINDS = {"bulk": _l("In bulk"), "bags": _l("Bags"), "big_bags": _l("Big bags"),
-                 "cartons": _l("Cartons"), "pallets": _l("Pallets")}
+                 "cartons": _l("Cartons"), "pallets": _l("Pallets"),
+                 "drums": _l("Drums or barrels")}
 DOCUMENT_KINDS = {"contract": _l("Sales contract"), "lab_report": _l("Laboratory report"),
                   "invoice": _l("Invoice"), "transport_document": _l("Transport document"),
                   "other": _l("Other document")}

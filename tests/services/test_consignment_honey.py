@@ -46,6 +46,7 @@ def test_a_honey_certificate_attests_the_protocols_wording(ctx):
         BytesIO(pdf_bytes(status.stored_pdf(certificate)))).pages)
     assert "certify that:" in text
     assert "American foulbrood" in text and "chloramphenicol, nitrofurans" in text
+    assert "40 drums / 桶" in text  # honey travels in drums
 
 
 def test_a_veterinary_certificate_with_nothing_to_attest_is_not_issued(ctx):

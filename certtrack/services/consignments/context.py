@@ -32,6 +32,7 @@ PACKAGE_NAMES = {
     "big_bags": {"kk": "биг-бэг", "en": "big bags", "zh": "吨袋"},
     "cartons": {"kk": "қорап", "en": "cartons", "zh": "纸箱"},
     "pallets": {"kk": "паллет", "en": "pallets", "zh": "托盘"},
+    "drums": {"kk": "бөшке", "en": "drums", "zh": "桶"},  # honey travels in 200-litre drums
 }
 TREATMENT_NAMES = {
     "fumigation": {"kk": "Фумигация", "en": "Fumigation", "zh": "熏蒸"},
