@@ -80,9 +80,20 @@ def registration_scope(actor, query):
     return query.where(Registration.id.is_(None))
 
 
+# The orders of the registrar's list: the soonest to expire first (the default), the newest
+# listing first, or by China number.
+REGISTRATION_SORTS = {
+    "expiry": (Registration.valid_to, Registration.id),
+    "listed": (Registration.listing_date.desc(), Registration.id.desc()),
+    "number": (Registration.china_number,),
+}
+
+
 def list_registrations(actor, *, status: str | None = None, category: str | None = None,
-                       region: str | None = None, search: str = "", page: int = 1):
-    """Take a user and filters; return one page of the registrations the user may see.
+                       region: str | None = None, search: str = "", page: int = 1,
+                       sort: str = "expiry"):
+    """Take a user and filters; return one page of the registrations the user may see, in the
+    order `sort` (a key of REGISTRATION_SORTS).
 
     `search` matches the China number or the enterprise's name in any language or its BIN,
     ignoring case (register.matching).
@@ -100,7 +111,7 @@ def list_registrations(actor, *, status: str | None = None, category: str | None
             .scalar_subquery()))
     if search.strip():  # as the public register searches: every language, any case
         query = query.where(register.matching(search))
-    query = query.order_by(Registration.valid_to, Registration.id)
+    query = query.order_by(*REGISTRATION_SORTS.get(sort, REGISTRATION_SORTS["expiry"]))
     return db.paginate(query, page=page, per_page=current_app.config["PER_PAGE"],
                        error_out=False, max_per_page=100)
 

@@ -89,8 +89,11 @@ def registrations_list():
     filters = pages.filters("status", "category", "region")
     search = request.args.get("q", "")
     page = page_number()
-    pagination = registrations.list_registrations(g.user, **filters, search=search, page=page)
-    return render_template("registrar/registrations.html", pagination=pagination,
+    sort = request.args.get("sort", "expiry")
+    sort = sort if sort in registrations.REGISTRATION_SORTS else "expiry"
+    pagination = registrations.list_registrations(g.user, **filters, search=search, page=page,
+                                                  sort=sort)
+    return render_template("registrar/registrations.html", pagination=pagination, sort=sort,
                            filters=filters, search=search, regions=reference.regions(),
                            categories=reference.categories())
 

@@ -34,3 +34,15 @@ def test_any_name_the_list_shows_finds_the_registration(listed, client, search):
         as_text=True)
     assert registration.china_number in page
     assert other.china_number not in page
+
+
+def test_the_list_sorts_by_expiry_listing_or_number(listed, client):
+    registration, other = listed  # listed on 1 and 2 July: the first expires first
+    def order(sort=None):
+        page = client.get("/registrar/registrations",
+                          query_string={"sort": sort} if sort else {}).get_data(as_text=True)
+        return sorted((registration.china_number, other.china_number), key=page.index)
+    assert order() == order("expiry") == [registration.china_number, other.china_number]
+    assert order("listed") == [other.china_number, registration.china_number]
+    assert order("number") == sorted([registration.china_number, other.china_number])
+    assert order("nonsense") == order()
