@@ -138,6 +138,9 @@ class IllegalTransition(DomainError):
         self.message = message
 
 
+# The ministry's staff: a second factor at sign-in and a shorter idle timeout.
+STAFF_ROLES = frozenset({Role.inspector, Role.registrar, Role.admin})
+
 _EXPORTER = frozenset({Role.exporter})
 _INSPECTOR = frozenset({Role.inspector})
 _REGISTRAR = frozenset({Role.registrar})

@@ -11,12 +11,12 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select, update
 
+from certtrack.domain.workflow import STAFF_ROLES
 from certtrack.extensions import db
 from certtrack.models import User, UserSession
 from certtrack.models.base import utcnow
 from certtrack.services.errors import NotFound
 from certtrack.services.transaction import transaction
-from certtrack.services.two_factor import REQUIRED_FOR
 
 # The last-seen time is written at most this often, not on every request.
 TOUCH_EVERY = timedelta(seconds=60)
@@ -37,7 +37,7 @@ def start_session(user: User, user_agent: str = "") -> str:
 def idle_timeout(user: User) -> timedelta:
     """How long a session of this user may stay unused."""
     config = current_app.config
-    return config["SESSION_IDLE_TIMEOUT_STAFF" if user.role in REQUIRED_FOR
+    return config["SESSION_IDLE_TIMEOUT_STAFF" if user.role in STAFF_ROLES
                   else "SESSION_IDLE_TIMEOUT"]
 
 

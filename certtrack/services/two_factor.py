@@ -12,16 +12,17 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from certtrack.domain.workflow import Role
+from certtrack.domain.workflow import STAFF_ROLES
 from certtrack.extensions import db
-from certtrack.models import RecoveryCode, User, UserSession
+from certtrack.models import RecoveryCode, User
 from certtrack.models.base import utcnow
 from certtrack.services.audit import record_event
 from certtrack.services.errors import ValidationFailed
 from certtrack.services.permissions import require_admin
+from certtrack.services.sessions import end_sessions
 from certtrack.services.transaction import transaction
 
-REQUIRED_FOR = frozenset({Role.inspector, Role.registrar, Role.admin})
+REQUIRED_FOR = STAFF_ROLES
 ISSUER = "certtrack"
 STEP = 30  # seconds, RFC 6238's default
 DRIFT = 1  # steps accepted before and after the current one (clock skew, typing time)
@@ -174,9 +175,7 @@ def reset_factor(actor: User, user: User, reason: str) -> None:
         user.totp_secret = user.totp_confirmed_at = user.totp_last_step = None
         db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
         user.session_version += 1
-        db.session.execute(update(UserSession).where(  # sessions.end_sessions, which imports
-            UserSession.user_id == user.id, UserSession.ended_at.is_(None))  # this module
-            .values(ended_at=utcnow()).execution_options(synchronize_session=False))
+        end_sessions(user)
         record_event(actor, "totp_reset", object_type="user", object_id=user.id,
                      comment=reason.strip(), data={"had_factor": had})
 
