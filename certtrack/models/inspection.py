@@ -15,8 +15,10 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
+    select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from certtrack.domain.vocabulary import FindingStatus, InspectionMode, Severity, codes
 from certtrack.extensions import db
@@ -129,6 +131,16 @@ class Finding(db.Model):
     inspection: Mapped[Inspection] = relationship(back_populates="findings")
     evidence_document = relationship("Document")
     verified_by = relationship("User", foreign_keys=[verified_by_id])
+
+
+_earlier = Finding.__table__.alias("earlier_finding")
+# A finding's number within its application (1, 2, ...), oldest first: what the inspector, the
+# exporter and the dossier ("F1") call it. The row id runs across every application.
+Finding.number = column_property(
+    select(func.count(_earlier.c.id))
+    .where(_earlier.c.application_id == Finding.__table__.c.application_id,
+           _earlier.c.id <= Finding.__table__.c.id)
+    .correlate_except(_earlier).scalar_subquery())
 
 
 class Sample(db.Model):

@@ -204,7 +204,7 @@ def verify_corrective_actions(actor: User, application: Application) -> None:
     check_transition(State(application.state), "verify_corrective_actions", actor.role)
     if blockers := verification_blockers(application):
         raise ValidationFailed({"": [
-            _("Finding %(n)d (%(requirement)s) is not closed yet.", n=f.id,
+            _("Finding %(n)d (%(requirement)s) is not closed yet.", n=f.number,
               requirement=f.requirement) for f in blockers]})
     with transaction():
         apply_transition(actor, application, "verify_corrective_actions",

@@ -124,8 +124,8 @@ def _concluded_on(application) -> dt.date | None:
 
 def _findings(application) -> tuple[list[dict], list[dict]]:
     findings, actions = [], []
-    for index, finding in enumerate(findings_of(application), start=1):
-        ref = f"F{index}"
+    for finding in findings_of(application):
+        ref = f"F{finding.number}"
         findings.append({"ref": ref, "grade": finding.severity,
                          "requirement": finding.requirement, "description": finding.observation,
                          "status": bilingual(FINDING_STATUSES, finding.status)})

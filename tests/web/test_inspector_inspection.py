@@ -425,3 +425,40 @@ def test_an_inspection_waits_for_the_completeness_check(ctx, client):
     review.accept_remaining_documents(inspector, application)
     _schedule(client, application, inspector)
     assert db.session.get(Application, application.id).state == "inspection_scheduled"
+
+
+def test_findings_are_numbered_within_their_application(reviewed, client):
+    """Findings were called by their row id: an application's first finding read "Finding 5"
+    because four had been recorded elsewhere, while its dossier called it F1."""
+    exporter, inspector, _colleague, application = reviewed
+    _other_exporter, other = make_submitted_application(name="Other Grain LLP")
+    elsewhere = Inspection(application_id=other.id, mode="on_site", scheduled_for=date.today())
+    db.session.add(elsewhere)
+    db.session.flush()
+    db.session.add_all([Finding(inspection_id=elsewhere.id, application_id=other.id,
+                                requirement=f"Elsewhere {n}", observation="-", severity="minor")
+                        for n in range(4)])
+    db.session.commit()
+    _schedule(client, application, inspector)
+    first = _finding(client, application, "major", "Storage")
+    second = _finding(client, application, "minor", "Labels")
+    assert (first.id, second.id) == (5, 6)
+    assert post(client, _url(application, "/inspection"), _checklist()).status_code == 302
+    response = post(client, _url(application, "/corrective-actions"), {
+        "confirm": "y", f"action_{first.id}": "Fix roof", f"due_{first.id}": _day(5),
+        f"action_{second.id}": "Relabel", f"due_{second.id}": _day(5)})
+    assert response.status_code == 302
+
+    page = _page(client.get(_url(application)))
+    rows = re.findall(r'<tr id="finding-\d+">\s*<td>(\d+)</td>', page)
+    assert rows == ["1", "2"]
+    response = post(client, _url(application, "/verify_corrective_actions"))
+    assert response.status_code == 422
+    page = _page(response)
+    assert "Finding 1 (Storage) is not closed yet." in page
+    assert "Finding 2 (Labels) is not closed yet." in page
+    exporter_client = client.application.test_client()
+    login(exporter_client, exporter.email)
+    page = _page(exporter_client.get(f"/exporter/applications/{application.id}"))
+    assert "Finding 1 — " in page and "Finding 2 — " in page and "Finding 5" not in page
+    assert [f["ref"] for f in dossier_context._findings(application)[0]] == ["F1", "F2"]

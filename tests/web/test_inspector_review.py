@@ -139,6 +139,17 @@ def test_a_rejection_without_a_comment_is_refused_beside_the_document(under_revi
     assert _events(application, "document_rejected") == []
 
 
+def test_the_comment_box_says_when_it_is_needed_in_words_that_stay(under_review, client):
+    """The hint was the box's placeholder: cut off in Kazakh in a narrow cell, and gone as soon
+    as the inspector typed. It is now the box's label, above it."""
+    _exporter, _inspector, application = under_review
+    document = _documents(application)[0]
+    page = _page(client.get(_url(application)))
+    label = re.search(rf'<label for="doc-{document.id}-comment"[^>]*>([^<]*)</label>', page)
+    assert label and label.group(1) == "Comment (required to reject)"
+    assert "visually-hidden" not in label.group(0) and "placeholder=" not in page
+
+
 def test_the_return_form_proposes_ten_working_days_to_respond(under_review, client, ctx):
     _exporter, _inspector, application = under_review
     expected = working_calendar().add_working_days(applications.local_today(), 10)
