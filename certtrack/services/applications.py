@@ -32,7 +32,7 @@ from certtrack.services.corrections import resolve_open_requests
 from certtrack.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from certtrack.services.inputs import ApplicationInput, ProductInput
 from certtrack.services.list_rows import application_rows
-from certtrack.services.local_dates import format_moment
+from certtrack.services.local_dates import format_day, format_moment
 from certtrack.services.permissions import (
     application_scope,
     can_see_application,
@@ -291,6 +291,11 @@ def missing_for_submission(application: Application, locale: str = "en") -> list
                 uploaded[document_type.code].review_status == "rejected":
             missing.append(MissingItem("document", document_type.code, _(
                 "Document: %(name)s.", name=document_type.name_in(locale))))
+    if application.kind == "renewal" and application.state == State.draft and \
+            application.stage_deadline and local_today() > application.stage_deadline:
+        missing.append(MissingItem("renewal_window", "", _(
+            "The renewal window closed on %(date)s; apply for a new registration.",
+            date=format_day(application.stage_deadline))))
     return missing
 
 

@@ -302,10 +302,10 @@ def notify_status(registration: Registration, action: RegistrationAction,
     messages = {
         RA.suspend: _l("China registration %(number)s is suspended from %(date)s.",
                       number=registration.china_number,
-                      date=_iso(registration.suspended_from)),
+                      date=LocalDate(registration.suspended_from)),
         RA.resume: _l("China registration %(number)s is active again for products produced on "
                      "or after %(date)s.", number=registration.china_number,
-                     date=_iso(registration.products_produced_from)),
+                     date=LocalDate(registration.products_produced_from)),
         RA.revoke: _l("GACC revoked China registration %(number)s.",
                      number=registration.china_number),
         RA.cancel: _l("China registration %(number)s is cancelled.",
@@ -313,15 +313,10 @@ def notify_status(registration: Registration, action: RegistrationAction,
         RA.invalidate: _l("China registration %(number)s is no longer valid; a new application "
                          "is needed.", number=registration.china_number),
         RA.expire: _l("China registration %(number)s expired on %(date)s.",
-                     number=registration.china_number, date=_iso(registration.valid_to)),
+                     number=registration.china_number, date=LocalDate(registration.valid_to)),
     }
     notify(enterprise_users(registration.enterprise_id), NOTIFICATION_KINDS[action],
            messages[action], link("exporter.registrations"), dedupe_key=dedupe_key)
-
-
-def _iso(value: date | None) -> LocalDate:
-    """A date of a notification, written in its recipient's language."""
-    return LocalDate(value)
 
 
 def _renewal_refusal(registration: Registration, today: date) -> str | None:
@@ -351,7 +346,8 @@ def start_renewal(actor, registration: Registration) -> Application:
     """Take an exporter and one of its registrations; start a draft renewal application.
 
     The draft has the registration's establishment and category, the original application's
-    questionnaire and products, kind 'renewal' and renewal_of_id set.
+    questionnaire and products, kind 'renewal', renewal_of_id set, and the window's last day as
+    its deadline.
     :raise NotFound: not the exporter's registration.
     :raise ValidationFailed: the window is not open, renewal is automatic, or one is under way.
     """
@@ -360,6 +356,7 @@ def start_renewal(actor, registration: Registration) -> Application:
     refusal = renewal_refusal(registration)
     if refusal:
         raise ValidationFailed({"": [refusal]})
+    _opens, closes = renewal(registration, local_today()).window  # submit by its last day
     original = registration.application
     with transaction():
         draft = Application(
@@ -367,6 +364,7 @@ def start_renewal(actor, registration: Registration) -> Application:
             establishment_id=registration.establishment_id, created_by_id=actor.id,
             region_code=establishment_region(registration.establishment_id),
             gacc_category_code=registration.gacc_category_code, renewal_of_id=registration.id,
+            stage_deadline=closes,
             **{name: getattr(original, name) for name in QUESTIONNAIRE_FIELDS})
         draft.products = [ApplicationProduct(product_code=line.product_code,
                                              annual_volume=line.annual_volume,

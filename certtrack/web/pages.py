@@ -53,12 +53,15 @@ def staff_application(application, failed: dict | None = None) -> str:
 
 def _fix_address(application, item) -> str:
     """Where a missing item of the submit checklist is fixed: the required document's row,
-    the products section, or the questionnaire's field on the edit page."""
+    the products section, the questionnaire's field on the edit page, or (a renewal window
+    that closed) the registrations page."""
     if item.kind == "document":
         return f"#required-{item.code}"
     if item.kind == "questionnaire":
         return url_for("exporter.edit_application", application_id=application.id,
                        _anchor=item.code)
+    if item.kind == "renewal_window":
+        return url_for("exporter.registrations")
     return "#products"
 
 

@@ -4,9 +4,10 @@ lifecycle actions, and the exporter's page where a renewal starts."""
 from datetime import date, timedelta
 
 import pytest
+from flask_babel import format_date
 from sqlalchemy import event, func, select
 
-from certtrack.domain.calendar import add_years
+from certtrack.domain.calendar import add_months, add_years
 from certtrack.extensions import db
 from certtrack.models import Application, AuditEvent, Registration
 from certtrack.services.applications import local_today
@@ -164,6 +165,34 @@ def test_exporter_starts_a_renewal_when_the_window_is_open(registrar, client):
                                                              original.establishment_id)
     page = client.get("/exporter/registrations").get_data(as_text=True)
     assert draft.reference in page and "Apply for renewal" not in page
+
+
+def test_a_renewal_draft_is_due_by_the_windows_last_day(registrar, client):
+    """The exporter's list showed a renewal draft with no deadline, and a draft left until the
+    window had closed could still be submitted."""
+    valid_from = add_years(local_today() + timedelta(days=120), -5) + timedelta(days=1)
+    exporter, _original, registration = make_registration(
+        registrar, valid_from, category="meat", product="beef_chilled")
+    login(client, exporter.email)
+    assert post(client, f"/exporter/registrations/{registration.id}/renew").status_code == 302
+    draft = db.session.scalar(select(Application).where(Application.kind == "renewal"))
+    closes = add_months(registration.valid_to, -3)
+    assert draft.stage_deadline == closes
+    page = client.get("/exporter/").get_data(as_text=True)
+    row = page.split(f'<a href="/exporter/applications/{draft.id}">')[1].split("</tr>")[0]
+    assert format_date(closes) in row and "overdue" not in row
+
+    draft.stage_deadline = local_today() - timedelta(days=1)  # the window closed yesterday
+    db.session.commit()
+    page = client.get(f"/exporter/applications/{draft.id}").get_data(as_text=True)
+    message = (f"The renewal window closed on {format_date(draft.stage_deadline)}; apply for a "
+               "new registration.")
+    assert message in page and 'href="/exporter/registrations"' in page
+    response = post(client, f"/exporter/applications/{draft.id}/submit",
+                    {"version": str(draft.version), "confirm": "y"})
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Application, draft.id).state == "draft"
 
 
 def test_exporter_is_told_when_no_renewal_application_is_needed(registrar, listed, client):
