@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from certtrack.extensions import db
 from certtrack.models import Certificate, Dossier, StoredPdf
-from certtrack.services import certificates
+from certtrack.services import certificates, dossiers
 from certtrack.services.applications import local_today
 from certtrack.services.issued_files import pdf_bytes
 
@@ -200,6 +200,23 @@ def test_dossiers_are_listed_downloaded_and_regenerated(ctx, client):
     assert client.get(f"/dossiers/{dossier.id}.pdf").status_code == 200
     page = client.get(f"/inspector/applications/{application.id}").get_data(as_text=True)
     assert f"/dossiers/{dossier.id}.pdf" in page and "Generate a new version" not in page
+
+
+def test_a_dossier_still_in_the_queue_is_being_prepared(ctx, client):
+    """The queued first version read "No dossier is stored yet." until the worker stored it."""
+    registrar = make_user("registrar")
+    _exporter, application = make_submitted_application(name="Steppe Grain LLP")
+    move_to_state(application, "recommended")  # its dossier job has not run yet
+    login(client, registrar.email)
+    page = client.get(f"/registrar/applications/{application.id}").get_data(as_text=True)
+    section = page.split('id="dossiers"')[1].split("</section>")[0]
+    assert "The dossier is being prepared; this page refreshes itself when it is ready." in section
+    assert "data-preparing" in section and "Generate a new version" not in section
+    dossiers.regenerate(registrar, application=application)
+    page = client.get(f"/registrar/applications/{application.id}").get_data(as_text=True)
+    section = page.split('id="dossiers"')[1].split("</section>")[0]
+    assert "Version 1" in section and "data-preparing" not in section
+    assert "Generate a new version" in section
 
 
 def test_the_batch_page_lists_its_dossier(ctx, client):
