@@ -91,6 +91,7 @@ def init_app(app) -> None:
     """Register blueprints, hooks, error handlers and template helpers."""
     from certtrack.web import (
         admin,
+        admin_audit,
         admin_jobs,
         admin_limits,
         admin_market_access,
@@ -122,7 +123,7 @@ def init_app(app) -> None:
                    notifications, assignment, laboratory, admin_limits, admin_renewal_list,
                    admin_market_access, verify, register, certificates, issued,
                    consignment_public, consignments, consignment_inspection, admin_jobs, tokens,
-                   webhooks, official):
+                   webhooks, official, admin_audit):
         app.register_blueprint(module.bp)
     _template_helpers(app)
 

@@ -30,6 +30,7 @@ from certtrack.domain.vocabulary import (
     WaterSource,
 )
 from certtrack.domain.workflow import RegistrationStatus, Role, State
+from certtrack.web.audit_labels import OBJECT_TYPES, RECORD_ACTIONS  # noqa: F401 (OBJECT_TYPES)
 
 
 def labelled(enum: type[StrEnum], labels: dict) -> dict[str, object]:
@@ -130,6 +131,7 @@ ACTIONS = {
     "token_revoked": _l("API token revoked"),
     "webhook_registered": _l("Webhook registered"),
     "webhook_disabled": _l("Webhook disabled"),
+    **RECORD_ACTIONS,
 }
 # The names a registered enterprise or establishment asks to change (services.name_changes).
 NAME_FIELDS = {"name_en": _l("Legal name in English"), "name_kk": _l("Legal name in Kazakh"),

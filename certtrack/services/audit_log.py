@@ -1,0 +1,98 @@
+"""The audit trail as administrators read it: one page of events, filtered, with the state of
+the chain (its length, its newest signed daily anchor).
+
+`flask verify-audit` recomputes the chain; this page reads it.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from certtrack.extensions import db
+from certtrack.models import AuditAnchor, AuditEvent, User
+from certtrack.models.application import application_reference
+from certtrack.services import pagination
+from certtrack.services.permissions import require_admin
+
+__all__ = ["AuditFilters", "ChainState", "application_id", "application_reference",
+           "chain_state", "list_events"]
+
+_REFERENCE = re.compile(r"(?:A-?)?0*(\d{1,9})", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    """What the administrator narrows the trail to; empty values do not narrow it."""
+
+    action: str = ""
+    actor: str = ""  # part of a name or an e-mail address
+    application: str = ""  # an application's reference (A-000042) or number
+    since: date | None = None  # Kazakhstan's days, both included
+    until: date | None = None
+    oldest_first: bool = False
+
+
+@dataclass(frozen=True)
+class ChainState:
+    """How long the chain is and the newest day its head was signed (None: never)."""
+
+    events: int
+    anchored_on: date | None
+    anchored_seq: int | None
+
+
+def application_id(text: str) -> int | None:
+    """The application id an administrator typed as "A-000042", "a42" or "42"; None if none."""
+    match = _REFERENCE.fullmatch(text.strip())
+    return int(match.group(1)) if match else None
+
+
+def _moment(day: date) -> datetime:
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+
+
+def _conditions(filters: AuditFilters) -> list:
+    conditions = []
+    if filters.action:
+        conditions.append(AuditEvent.action == filters.action)
+    if text := filters.actor.strip().lower():
+        pattern = f"%{text}%"
+        conditions.append(AuditEvent.actor_id.in_(select(User.id).where(
+            func.lower(User.email).like(pattern) | func.lower(User.full_name).like(pattern))))
+    if filters.application.strip():
+        conditions.append(AuditEvent.application_id == application_id(filters.application))
+    if filters.since:
+        conditions.append(AuditEvent.at >= _moment(filters.since))
+    if filters.until:
+        conditions.append(AuditEvent.at < _moment(filters.until + timedelta(days=1)))
+    return conditions
+
+
+def list_events(actor, filters: AuditFilters, page: int = 1):
+    """Take an administrator, the filters and a page number; return that page of the trail,
+    newest first (or oldest first), with each event's actor loaded.
+
+    :raise PermissionDenied: not an administrator.
+    """
+    require_admin(actor)
+    conditions = _conditions(filters)
+    order = AuditEvent.seq.asc() if filters.oldest_first else AuditEvent.seq.desc()
+    query = (select(AuditEvent).where(*conditions).options(selectinload(AuditEvent.actor))
+             .order_by(order))
+    count = select(func.count()).select_from(AuditEvent).where(*conditions)
+    return pagination.paginate(query, count, page=page,
+                               per_page=current_app.config["PER_PAGE"])
+
+
+def chain_state(actor) -> ChainState:
+    """Take an administrator; return the chain's length and its newest signed anchor."""
+    require_admin(actor)
+    events = db.session.scalar(select(func.count()).select_from(AuditEvent)) or 0
+    anchor = db.session.scalar(select(AuditAnchor).order_by(AuditAnchor.day.desc()).limit(1))
+    return ChainState(events, anchor.day if anchor else None, anchor.seq if anchor else None)
