@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certtrack.extensions import db
@@ -37,8 +37,10 @@ class MarketAccess(db.Model):
     confidence: Mapped[str] = mapped_column(String(1), default="U")
     # Set when an administrator edits the row: the reference loader then keeps it as edited.
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     product = relationship("Product", lazy="joined")
+    __mapper_args__ = {"version_id_col": version}
 
     def protocol_name_in(self, locale: str) -> str:
         """The protocol's name in `locale`, falling back to English when it has none there."""

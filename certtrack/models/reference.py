@@ -28,6 +28,9 @@ class GaccCategory(LocalizedNames, db.Model):
     renewal_list_source: Mapped[str] = mapped_column(Text, default="")
     renewal_list_confidence: Mapped[str] = mapped_column(String(1), default="U")
     renewal_list_edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Product(LocalizedNames, db.Model):
@@ -145,8 +148,10 @@ class LabLimit(db.Model):
     # A row the file replaced by another (a newer standard) while results still refer to it:
     # kept for those results, never offered for new ones.
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("lab_limit.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     superseded_by = relationship("LabLimit", remote_side=[id])
+    __mapper_args__ = {"version_id_col": version}
     lab_parameter: Mapped[LabParameter | None] = relationship(lazy="joined")
 
     def parameter_in(self, locale: str) -> str:

@@ -45,6 +45,9 @@ class User(db.Model):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    # Moved on by an administrator's edit of the account only (not by a sign-in): the edit
+    # form carries it, and an edit from a page loaded before another's is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     # Loaded when read (inspectors' pages): every request loads its user, and the other roles
     # have no regions to read.

@@ -2,7 +2,7 @@
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from certtrack.domain.workflow import Role
@@ -11,11 +11,11 @@ from certtrack.models import Region, User
 from certtrack.models.user import COMMITTEES, ROLES
 from certtrack.services import passwords
 from certtrack.services.audit import record_event
-from certtrack.services.errors import NotFound, ValidationFailed
+from certtrack.services.errors import Conflict, NotFound, ValidationFailed
 from certtrack.services.inputs import AccountInput
 from certtrack.services.permissions import require_admin
 from certtrack.services.sessions import end_sessions
-from certtrack.services.transaction import transaction
+from certtrack.services.transaction import check_loaded_version, stale_message, transaction
 
 PASSWORD_MIN, PASSWORD_MAX = passwords.PASSWORD_MIN, passwords.PASSWORD_MAX
 
@@ -102,6 +102,7 @@ def update_user(actor, user: User, data: AccountInput) -> None:
     """Change name, role, committee, regions and active flag; disabling revokes sessions.
 
     :raise ValidationFailed: missing committee or regions, or an admin disabling themself.
+    :raise Conflict: edited by another administrator since the page was loaded.
     """
     require_admin(actor)
     errors = _account_errors(data)
@@ -110,7 +111,14 @@ def update_user(actor, user: User, data: AccountInput) -> None:
     if errors:
         raise ValidationFailed(errors)
     before = {"role": user.role, "is_active": user.is_active}
+    check_loaded_version(user, data.version)
     with transaction():
+        moved = db.session.execute(  # the version moves on once: a racing edit finds 0 rows
+            update(User).where(User.id == user.id, User.version == user.version)
+            .values(version=User.version + 1).execution_options(synchronize_session=False))
+        if moved.rowcount != 1:
+            raise Conflict(stale_message())
+        db.session.expire(user, ["version"])
         user.full_name = data.full_name.strip()
         user.role = Role(data.role)
         user.committee = data.committee if data.is_inspector else None

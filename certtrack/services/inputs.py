@@ -39,6 +39,7 @@ class AccountInput(ServiceInput):
     is_active: bool = True
     password: str = ""
     laboratory_id: int | None = None
+    version: Version = None  # the account as its edit page was loaded
 
     @property
     def is_inspector(self) -> bool:
@@ -181,6 +182,7 @@ class LimitInput(ServiceInput):
     source: str | None = None
     confidence: str | None = None
     required: bool | None = None
+    version: Version = None
 
 
 @dataclass(frozen=True)
@@ -272,6 +274,7 @@ class ListingInput(ServiceInput):
     on_list: bool = False
     source: str = ""
     confidence: str | None = None
+    version: Version = None
 
 
 @dataclass(frozen=True)
@@ -288,6 +291,7 @@ class MarketAccessInput(ServiceInput):
     accepted_regions: str = ""
     source: str = ""
     confidence: str | None = None
+    version: Version = None
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from certtrack.services.errors import NotFound, ValidationFailed
 from certtrack.services.inputs import LimitInput
 from certtrack.services.permissions import require_admin
 from certtrack.services.sources import source_in
-from certtrack.services.transaction import transaction
+from certtrack.services.transaction import check_loaded_version, transaction
 
 CONFIDENCES = codes(Confidence)
 MATRIX_TRANSLATIONS = ("matrix_ru", "matrix_kk", "matrix_zh")
@@ -156,6 +156,7 @@ def update_limit(actor: User, row: LabLimit, data: LimitInput) -> dict:
     :raise PermissionDenied: the actor is not an administrator.
     :raise ValidationFailed: a negative or missing value, an unknown unit or product code, a
         matrix the parameter already has, an empty source or an unknown confidence.
+    :raise Conflict: saved by someone else since the page was loaded.
     """
     require_admin(actor, _("Only administrators manage the reference data."))
     values = _validated(row, data)
@@ -163,6 +164,7 @@ def update_limit(actor: User, row: LabLimit, data: LimitInput) -> dict:
                if _plain(getattr(row, field)) != _plain(value)}
     if not changed:
         return {}
+    check_loaded_version(row, data.version)
     before = {field: _plain(getattr(row, field)) for field in changed}
     try:
         with transaction():

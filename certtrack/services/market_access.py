@@ -30,7 +30,7 @@ from certtrack.services.errors import NotFound, ValidationFailed
 from certtrack.services.inputs import MarketAccessInput  # noqa: F401 - the input it takes
 from certtrack.services.limits import CONFIDENCES
 from certtrack.services.permissions import require_admin
-from certtrack.services.transaction import transaction
+from certtrack.services.transaction import check_loaded_version, transaction
 
 CHINA = "CN"
 DECLARATION_TEXTS = ("text_en", "text_ru", "text_kk", "text_zh")
@@ -214,6 +214,7 @@ def update_market_access(actor: User, row: MarketAccess, data: MarketAccessInput
     Returns False when nothing changed.
     :raise PermissionDenied: not an administrator.
     :raise ValidationFailed: an unknown status or region, no protocol name, no source.
+    :raise Conflict: saved by someone else since the page was loaded.
     """
     require_admin(actor, _("Only administrators manage the reference data."))
     regions = set(db.session.scalars(select(Region.code)))
@@ -230,6 +231,7 @@ def update_market_access(actor: User, row: MarketAccess, data: MarketAccessInput
     before = {name: getattr(row, name) for name in values}
     if before == values:
         return False
+    check_loaded_version(row, data.version)
     with transaction():
         for name, value in values.items():
             setattr(row, name, value)

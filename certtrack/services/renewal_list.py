@@ -11,7 +11,7 @@ from certtrack.services.errors import NotFound, ValidationFailed
 from certtrack.services.inputs import ListingInput
 from certtrack.services.limits import CONFIDENCES
 from certtrack.services.permissions import require_admin
-from certtrack.services.transaction import transaction
+from certtrack.services.transaction import check_loaded_version, transaction
 
 
 def list_categories(actor: User) -> list[GaccCategory]:
@@ -39,6 +39,7 @@ def update_listing(actor: User, category: GaccCategory, data: ListingInput) -> b
     Returns False when nothing changed.
     :raise PermissionDenied: the actor is not an administrator.
     :raise ValidationFailed: an empty source or an unknown confidence.
+    :raise Conflict: saved by someone else since the page was loaded.
     """
     require_admin(actor, _("Only administrators manage the reference data."))
     values = {"renewal_list_280": bool(data.on_list),
@@ -54,6 +55,7 @@ def update_listing(actor: User, category: GaccCategory, data: ListingInput) -> b
     before = {name: getattr(category, name) for name in values}
     if before == values:
         return False
+    check_loaded_version(category, data.version)
     with transaction():
         for name, value in values.items():
             setattr(category, name, value)

@@ -24,6 +24,16 @@ def stale_message() -> str:
     return _("This record was changed by someone else in the meantime. Reload and try again.")
 
 
+def check_loaded_version(row, loaded) -> None:
+    """Take a row with a `version` and the version its edit page was loaded at (None or ''
+    from the API or a script: not checked).
+
+    :raise Conflict: the row was saved by someone else since the page was loaded.
+    """
+    if loaded not in (None, "") and str(loaded) != str(row.version):
+        raise Conflict(stale_message())
+
+
 def _is_lock_error(error: OperationalError) -> bool:
     text = str(error.orig).lower()
     return "database is locked" in text or "could not serialize" in text

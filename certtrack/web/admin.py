@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from certtrack.domain.workflow import Role
 from certtrack.services import accounts, reference, two_factor
-from certtrack.services.errors import ValidationFailed
+from certtrack.services.errors import Conflict, ValidationFailed
 from certtrack.web import labels
 from certtrack.web.access import roles_required
 from certtrack.web.bounds import page_number
@@ -62,6 +62,11 @@ def edit_user(user_id: int):
             accounts.update_user(g.user, user, accounts.AccountInput.from_mapping(form.data))
         except ValidationFailed as error:
             form.add_errors(error.errors)
+        except Conflict as error:
+            form.keep_after_conflict(error.message, user.version)
+            return render_template("admin/user_form.html", form=form, user=user,
+                                   reset_form=PasswordResetForm(),
+                                   factor_form=ResetFactorForm()), 409
         else:
             flash(_("The account was saved."), "success")
             return redirect(url_for(".users"))

@@ -6,7 +6,14 @@ from flask import Blueprint, g, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DecimalField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from certtrack.domain.workflow import Role
@@ -38,6 +45,7 @@ class LimitForm(BaseForm):
                                           "the source are shown until it is changed here."))
     confidence = SelectField(_l("Confidence"), choices=[], validators=[DataRequired()])
     required = BooleanField(_l("A result is required for a positive conclusion"))
+    version = HiddenField()
 
 
 def _limit_form(row, formdata=None) -> LimitForm:

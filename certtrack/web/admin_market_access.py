@@ -4,7 +4,7 @@ applications and consignments."""
 from flask import Blueprint, g, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from certtrack.domain.workflow import Role
@@ -41,6 +41,7 @@ class MarketAccessForm(BaseForm):
                        "protocol does not zone by region."))
     source = TextAreaField(_l("Source"), validators=[DataRequired(), Length(max=2000)])
     confidence = SelectField(_l("Confidence"), choices=[], validators=[DataRequired()])
+    version = HiddenField()
 
 
 def _form(row, formdata=None) -> MarketAccessForm:

@@ -3,7 +3,7 @@
 from flask import Blueprint, g, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from certtrack.domain.workflow import Role
@@ -21,12 +21,13 @@ class ListingForm(BaseForm):
     on_list = BooleanField(_l("On GACC's renewal list: must apply 3 to 12 months before expiry"))
     source = TextAreaField(_l("Source"), validators=[DataRequired(), Length(max=2000)])
     confidence = SelectField(_l("Confidence"), choices=[], validators=[DataRequired()])
+    version = HiddenField()
 
 
 def _form(category, formdata=None) -> ListingForm:
     form = ListingForm(formdata, on_list=category.renewal_list_280,
                        source=category.renewal_list_source,
-                       confidence=category.renewal_list_confidence)
+                       confidence=category.renewal_list_confidence, version=category.version)
     form.confidence.choices = labels.choices(labels.CONFIDENCES)
     return form
 

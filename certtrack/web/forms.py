@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from flask import current_app, g, has_request_context, render_template, session
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as pgettext  # lazy; extracted as pgettext, with context
 from wtforms import (
@@ -90,6 +91,15 @@ class BaseForm(Form):
     def field_errors(self) -> bool:
         """True when any field other than the CSRF token failed validation."""
         return any(errors for name, errors in self.errors.items() if name != "csrf_token")
+
+    def keep_after_conflict(self, message: str, version) -> None:
+        """Someone saved the object after this form was loaded: keep what was typed, say who
+        changed it and that nothing was saved, and take the object's version now, so that
+        saving again is a choice made knowing it (it then replaces the other change)."""
+        self.add_errors({"": [message, _("What you typed is kept below and was not saved: "
+                                         "saving it again replaces that change.")]})
+        if version is not None and "version" in self._fields:
+            self.version.data = str(version)
 
     def add_errors(self, errors: dict[str, list[str]]) -> None:
         """Attach service-side errors to the fields they name ('' is the form as a whole)."""
@@ -337,6 +347,7 @@ class UserForm(BaseForm):
     regions = SelectMultipleField(_l("Regions"), choices=[], validators=[Optional()])
     is_active = BooleanField(pgettext("account", "Active"), default=True)
     password = PasswordField(_l("Password"), validators=[Optional(), Length(max=128)])
+    version = HiddenField()
 
 
 class PasswordResetForm(BaseForm):

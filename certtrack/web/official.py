@@ -1,7 +1,7 @@
 """The authorised-official profile on the account page: how a registrar or inspector is named on
 the certificates and dossiers they sign."""
 
-from flask import Blueprint, flash, g, redirect, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, StringField
@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from certtrack.domain.workflow import Role
 from certtrack.services import officials
-from certtrack.services.errors import ValidationFailed
+from certtrack.services.errors import Conflict, ValidationFailed
 from certtrack.web.access import roles_required
 from certtrack.web.forms import BaseForm, render_form
 
@@ -45,6 +45,10 @@ def edit():
             officials.save_official_profile(g.user, officials.OfficialInput.from_mapping(form.data))
         except ValidationFailed as error:
             form.add_errors(error.errors)
+        except Conflict as error:
+            form.keep_after_conflict(error.message, getattr(officials.official_profile(g.user),
+                                                             "version", None))
+            return render_template("auth/official.html", form=form, profile=profile), 409
         else:
             flash(_("Your official profile was saved. Documents you issue from now on name you "
                     "this way."), "success")

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import CombinedMultiDict
 
 from certtrack.domain.workflow import IllegalTransition
-from certtrack.services.errors import PermissionDenied, ValidationFailed
+from certtrack.services.errors import Conflict, PermissionDenied, ValidationFailed
 from certtrack.web.forms import BaseForm, add_confirmation
 
 
@@ -127,30 +127,44 @@ def perform(action: WebAction, target, page: Page, **args):
 
     A form or a service refusing the input shows the page again with the form as typed (422);
     an action the state no longer allows (stale page, double click) is flashed and redirects.
-    `Conflict` and the other service errors reach the app's error handler.
+    A page of fields (`key="form"`) saved by someone else since it was loaded (`Conflict`) is
+    shown again as typed, with who changed it (409); the other service errors, and a conflict
+    of a step, reach the app's error handler.
     """
     back = page.url(target)
     if action.guard is not None and not action.guard(g.user, target):
         return no_longer_possible(back)
     form = action.build(target, _formdata())
+    status = 422
     if form.validate():
-        try:
-            result = action.call(g.user, target, form, **args)
-        except ValidationFailed as error:
-            if (response := _refuse(action, form, error, back)) is not None:
-                return response
-        except IllegalTransition:
-            return no_longer_possible(back)
-        except PermissionDenied as error:
-            if not action.flash_denied:
-                raise
-            flash(error.message, "error")
-            return redirect(back)
-        else:
-            flash(*action.message(result))
-            return redirect(action.then(target, result) if action.then
-                            else back + action.fragment(**args))
-    return page.render(target, _failed(action, form, args)), 422
+        response, status = _attempt(action, target, form, back, args)
+        if response is not None:
+            return response
+    return page.render(target, _failed(action, form, args)), status
+
+
+def _attempt(action: WebAction, target, form: BaseForm, back: str, args: dict):
+    """Call the action's service with a valid form: (the response that ends the request, or
+    None to show the page again with the form, and that page's status)."""
+    try:
+        result = action.call(g.user, target, form, **args)
+    except ValidationFailed as error:
+        return _refuse(action, form, error, back), 422
+    except IllegalTransition:
+        return no_longer_possible(back), 422
+    except Conflict as error:
+        if action.key != "form":  # a step, not a page of fields: the error page says it
+            raise
+        form.keep_after_conflict(error.message, getattr(target, "version", None))
+        return None, 409
+    except PermissionDenied as error:
+        if not action.flash_denied:
+            raise
+        flash(error.message, "error")
+        return redirect(back), 422
+    flash(*action.message(result))
+    return redirect(action.then(target, result) if action.then
+                    else back + action.fragment(**args)), 302
 
 
 BUTTON = "/<verb>"

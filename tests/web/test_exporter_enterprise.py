@@ -247,7 +247,8 @@ def test_invalid_edit_is_refused_and_keeps_the_row(ctx, client):
     assert establishment.name == ESTABLISHMENT["name"]
 
 
-def test_stale_edit_is_refused_with_a_conflict_page(ctx, client):
+def test_a_stale_edit_keeps_what_was_typed_and_saves_only_when_sent_again(ctx, client):
+    """A stale edit answered with an error page and what the second tab had typed was lost."""
     _user, _e, establishment = _registered_exporter(client)
     url = f"/exporter/establishments/{establishment.id}"
     loaded_version = establishment.version
@@ -256,14 +257,23 @@ def test_stale_edit_is_refused_with_a_conflict_page(ctx, client):
     assert first.status_code == 302
     second = post(client, url, {**ESTABLISHMENT, "address": "Saved from a stale page",
                                 "version": loaded_version})
-    page = second.get_data(as_text=True)
+    page = html.unescape(second.get_data(as_text=True))
     assert second.status_code == 409
-    assert "Changed by someone else" in page
     assert "changed by someone else" in page
+    assert ("What you typed is kept below and was not saved: saving it again replaces that "
+            "change.") in page
+    assert re.search(r'<textarea[^>]*name="address"[^>]*>\s*Saved from a stale page</textarea>',
+                     page)
+    assert f'name="version" type="hidden" value="{loaded_version + 1}"' in page
     db.session.expire_all()
     row = db.session.get(Establishment, establishment.id)
-    assert row.address == "Saved first"
-    assert row.version == loaded_version + 1
+    assert (row.address, row.version) == ("Saved first", loaded_version + 1)
+
+    again = post(client, url, {**ESTABLISHMENT, "address": "Saved from a stale page",
+                               "version": loaded_version + 1})
+    assert again.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Establishment, establishment.id).address == "Saved from a stale page"
 
 
 def test_another_enterprise_establishment_is_not_found(ctx, client):
