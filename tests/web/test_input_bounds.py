@@ -94,9 +94,9 @@ def test_every_paged_list_is_in_the_table():
     root = Path(__file__).resolve().parents[2] / "certtrack" / "web"
     callers = sorted(path.name for path in root.rglob("*.py")
                      if "page_number()" in path.read_text() and path.name != "bounds.py")
-    assert callers == ["admin.py", "admin_audit.py", "consignment_inspection.py", "consignments.py", "exporter.py",
-                       "inspector.py", "notifications.py", "pages.py", "register.py",
-                       "registrar.py"]
+    assert callers == ["admin.py", "admin_audit.py", "consignment_inspection.py",
+                       "consignments.py", "exporter.py", "inspector.py", "notifications.py",
+                       "pages.py", "register.py", "registrar.py"]
 
 
 @pytest.mark.parametrize("target", ["/exporter/\nSet-Cookie: x=1", "/a\r\nb", "/a\tb",
