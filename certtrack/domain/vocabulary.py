@@ -55,6 +55,17 @@ class VolumeUnit(StrEnum):
     head = "head"
 
 
+# Head counts animals: a meat plant's yearly slaughter. Grain, oilseeds, honey or milk by the
+# head means nothing, so those categories are weighed.
+HEAD_CATEGORIES = frozenset({"meat"})
+
+
+def volume_units(gacc_category: str) -> tuple[str, ...]:
+    """The units a product line of this GACC category may give its annual volume in."""
+    units = tuple(unit.value for unit in VolumeUnit)
+    return units if gacc_category in HEAD_CATEGORIES else tuple(u for u in units if u != "head")
+
+
 class LegalForm(StrEnum):
     """Legal forms of a Kazakh enterprise."""
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from certtrack.domain.calendar import SLA_WORKING_DAYS
+from certtrack.domain.vocabulary import volume_units
 from certtrack.domain.workflow import Role, State, check_transition
 from certtrack.extensions import db
 from certtrack.models import (
@@ -209,6 +210,9 @@ def add_product(actor: User, application: Application, data: ProductInput) -> Ap
         errors["product_code"] = [refusal]
     if data.volume_unit not in VOLUME_UNITS:
         errors["volume_unit"] = [_("Choose a unit from the list.")]
+    elif data.volume_unit not in volume_units(application.gacc_category_code):
+        errors["volume_unit"] = [_("Head counts animals slaughtered for meat: give this "
+                                   "product's volume in tonnes or kilograms.")]
     if errors:
         raise ValidationFailed(errors)
     with transaction():

@@ -4,6 +4,7 @@ from flask import g, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from certtrack.domain.vocabulary import volume_units
 from certtrack.services import applications, enterprises, reference
 from certtrack.web import labels
 from certtrack.web.forms import (
@@ -64,7 +65,9 @@ def product_form(application, formdata=None) -> ProductLineForm:
     form = ProductLineForm(formdata)
     found = reference.search_products(application.gacc_category_code, request.args.get("q", ""))
     form.product_code.choices = [(p.code, f"{p.hs_code} — {p.name_in(_locale())}") for p in found]
-    form.volume_unit.choices = labels.choices(labels.VOLUME_UNITS)
+    units = volume_units(application.gacc_category_code)
+    form.volume_unit.choices = [(code, text) for code, text in labels.choices(labels.VOLUME_UNITS)
+                                if code in units]
     return form
 
 

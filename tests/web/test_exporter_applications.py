@@ -13,7 +13,8 @@ from certtrack.domain.calendar import load_calendar
 from certtrack.extensions import db
 from certtrack.models import Application, ApplicationProduct, AuditEvent
 from certtrack.services import applications
-from certtrack.services.inputs import ApplicationInput
+from certtrack.services.errors import ValidationFailed
+from certtrack.services.inputs import ApplicationInput, ProductInput
 from certtrack.services.reference import reference_dir
 
 from factories import QUESTIONNAIRE, make_exporter_with_application
@@ -164,6 +165,23 @@ def test_duplicate_product_is_refused(ctx, client):
                                                         "product_code")
     [line] = _lines(application)
     assert line.annual_volume == Decimal("100")
+
+
+def test_grain_is_weighed_not_counted_by_the_head(ctx, client):
+    """Wheat and barley were accepted "500 head" (头), on the page and through the API."""
+    user, _s, application = _signed_in(client)
+    page = client.get(_url(application)).get_data(as_text=True)
+    assert option_values(page, "volume_unit") == ["t", "kg"]
+    response = post(client, _url(application, "/products"),
+                    {"product_code": "barley", "annual_volume": "500", "volume_unit": "head"})
+    assert response.status_code == 422 and _lines(application) == []
+    with pytest.raises(ValidationFailed) as refused:
+        applications.add_product(user, application, ProductInput.from_mapping(
+            {"product_code": "wheat", "annual_volume": Decimal("100"), "volume_unit": "head"}))
+    assert refused.value.errors["volume_unit"] == [
+        "Head counts animals slaughtered for meat: give this product's volume in tonnes or "
+        "kilograms."]
+    assert _lines(application) == []
 
 
 @pytest.mark.parametrize("volume", ["0", "-5", "0.0000"])
