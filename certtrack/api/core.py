@@ -66,7 +66,7 @@ class CerttrackApi(Api):
             self._undocumented.clear()
 
     def _register_responses(self):
-        for status in (400, 401, 403, 404, 409, 412, 413, 422, 428, 429, 503):
+        for status in (400, 401, 403, 404, 409, 412, 413, 415, 422, 428, 429, 503):
             response = {"description": _phrase(status), "schema": self.ERROR_SCHEMA}
             prepare_response(response, self.spec, PROBLEM_TYPE)
             self.spec.components.response(_name(status), response, lazy=True)
@@ -87,7 +87,7 @@ def _name(status: int) -> str:
 READ_ERRORS = (400, 401, 403, 404, 422, 429)
 # A PDF the queue is still preparing: 503 with Retry-After.
 PDF_ERRORS = (*READ_ERRORS, 503)
-WRITE_ERRORS = (*READ_ERRORS, 409, 412, 413, 428)
+WRITE_ERRORS = (*READ_ERRORS, 409, 412, 413, 415, 428)
 
 
 def bearer_secret() -> str | None:

@@ -1,6 +1,6 @@
 """Errors of the API as application/problem+json (RFC 9457), in the pages' words."""
 
-from flask import current_app, json
+from flask import current_app, json, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -13,9 +13,12 @@ from certtrack.web.access import is_api_request
 PROBLEM_TYPE = "application/problem+json"
 
 
-def problem(status: int, detail: str = "", *, errors: dict | None = None, headers=None):
-    """A problem response: `title` as the error page's title, `detail` its message."""
-    body = {"type": "about:blank", "title": str(page_errors.title(status)), "status": status,
+def problem(status: int, detail: str = "", *, errors: dict | None = None, headers=None,
+            title: str | None = None):
+    """A problem response: `title` as the error page's title (or `title`), `detail` its
+    message."""
+    body = {"type": "about:blank", "title": str(title or page_errors.title(status)),
+            "status": status,
             "detail": str(detail or page_errors.default_message(status) or
                           page_errors.title(status))}
     if errors:
@@ -55,7 +58,12 @@ def handle_http_exception(error: HTTPException):
     if error.code == 405 and error.valid_methods:
         headers["Allow"] = ", ".join(error.valid_methods)
     headers.update(getattr(error, "data", None) and error.data.get("headers") or {})
-    return problem(error.code, errors=_webargs_errors(error), headers=headers)
+    errors = _webargs_errors(error)
+    detail = ""
+    if error.code == 400:  # the pages' 400 speaks of an expired form, which an API has not
+        detail = (next(iter(errors.values()))[0] if errors else
+                  _("The request could not be read."))
+    return problem(error.code, detail, errors=errors, headers=headers)
 
 
 def handle_service_error(error: ServiceError):
@@ -68,10 +76,12 @@ def handle_service_error(error: ServiceError):
     return problem(error.status, error.message, errors=errors, headers=headers)
 
 
-def no_longer_possible(_error: IllegalTransition):
-    """A state change the workflow no longer allows: the pages' 'no longer possible' (409)."""
-    return problem(409, _("This action is no longer possible; the page shows the current "
-                          "state."))
+def no_longer_possible(error: IllegalTransition):
+    """A step the workflow does not allow in the object's state (409): said as such, not as
+    someone else's change, and with the state, which a client reads again to see."""
+    return problem(409, _("This action is not possible in the current state (%(state)s); read "
+                          "the resource again to see what it allows.", state=error.state),
+                   title=_("Not possible in this state"))
 
 
 def handle_unexpected(error: Exception):
@@ -100,8 +110,22 @@ def handle_database_error(error: Exception):
     return unavailable(error)
 
 
+READABLE_BODIES = ("application/json", "multipart/form-data")
+
+
+def refuse_unreadable_body():
+    """A body the API does not read (a form-encoded one): 415, not "missing data" for the
+    fields it did send."""
+    if is_api_request() and request.method in ("POST", "PUT", "PATCH") and \
+            request.content_length and request.mimetype not in READABLE_BODIES:
+        return problem(415, _("Send the body as application/json (a document as "
+                              "multipart/form-data)."), title=_("Unsupported media type"))
+    return None
+
+
 def init_app(app) -> None:
     """Take over the app's handlers: problems for the API, the error page for the rest."""
+    app.before_request(refuse_unreadable_body)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(ServiceError, handle_service_error)
     app.register_error_handler(InternalServerError, handle_unexpected)

@@ -8,6 +8,8 @@ import marshmallow as ma
 from marshmallow import validate
 
 from certtrack.domain import bounds
+from certtrack.domain.consignment import ConsignmentState
+from certtrack.domain.workflow import RegistrationStatus, State
 from certtrack.models.application import HACCP_STATUSES, KINDS, VOLUME_UNITS, WATER_SOURCES
 from certtrack.services.listings import MAX_LIMIT
 
@@ -70,11 +72,12 @@ class PageArgs(ma.Schema):
 
 
 class ApplicationFilter(PageArgs):
-    state = ma.fields.String(load_default=None, validate=validate.Length(max=32))
+    state = ma.fields.String(load_default=None, validate=validate.OneOf([s.value for s in State]))
 
 
 class RegistrationFilter(PageArgs):
-    status = ma.fields.String(load_default=None, validate=validate.Length(max=16))
+    status = ma.fields.String(load_default=None,
+                              validate=validate.OneOf([s.value for s in RegistrationStatus]))
     category = ma.fields.String(load_default=None, validate=validate.Length(max=64))
 
 
@@ -177,7 +180,9 @@ class DocumentSchema(ma.Schema):
 
 
 class WithdrawSchema(ma.Schema):
-    comment = ma.fields.String(load_default="", validate=validate.Length(max=2000))
+    comment = ma.fields.String(required=True, validate=validate.Length(min=1, max=2000),
+                               metadata={"description": "Why: withdrawal is final, and the "
+                                                        "reason is kept in the history."})
 
 
 class SubmittedSchema(ma.Schema):
@@ -297,7 +302,8 @@ class RegisterEntrySchema(ma.Schema):
 
 
 class ConsignmentFilter(PageArgs):
-    state = ma.fields.String(load_default=None, validate=validate.Length(max=20))
+    state = ma.fields.String(load_default=None,
+                             validate=validate.OneOf([s.value for s in ConsignmentState]))
 
 
 class LotSchema(ma.Schema):
@@ -341,7 +347,9 @@ class ConsignmentSchema(ma.Schema):
 
 
 class ConsignmentWithdrawSchema(ma.Schema):
-    reason = ma.fields.String(load_default="", validate=validate.Length(max=2000))
+    reason = ma.fields.String(required=True, validate=validate.Length(min=1, max=2000),
+                              metadata={"description": "Why: withdrawal is final, and the "
+                                                       "reason is kept in the history."})
 
 
 class ConsignmentSubmittedSchema(ma.Schema):

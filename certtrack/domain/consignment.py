@@ -57,7 +57,7 @@ S, A = ConsignmentState, ConsignmentAction
 # Table order matters: allowed_consignment_actions() lists actions in this order.
 _ROWS: tuple[ConsignmentTransition, ...] = (
     ConsignmentTransition(S.draft, A.submit, S.submitted, _EXPORTER),
-    ConsignmentTransition(S.draft, A.withdraw, S.withdrawn, _EXPORTER),
+    ConsignmentTransition(S.draft, A.withdraw, S.withdrawn, _EXPORTER, True),
     ConsignmentTransition(S.submitted, A.start_inspection, S.under_inspection, _INSPECTOR),
     ConsignmentTransition(S.submitted, A.refuse, S.refused, _INSPECTOR, True),
     ConsignmentTransition(S.submitted, A.withdraw, S.withdrawn, _EXPORTER, True),

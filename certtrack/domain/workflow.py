@@ -149,14 +149,14 @@ S, A = State, Action
 # Table order matters: allowed_actions() lists actions in this order.
 _ROWS: tuple[Transition, ...] = (
     Transition(S.draft, A.submit, S.submitted, _EXPORTER),
-    Transition(S.draft, A.withdraw, S.withdrawn, _EXPORTER),
+    Transition(S.draft, A.withdraw, S.withdrawn, _EXPORTER, True),
     Transition(S.submitted, A.start_review, S.under_review, _INSPECTOR),
-    Transition(S.submitted, A.withdraw, S.withdrawn, _EXPORTER),
+    Transition(S.submitted, A.withdraw, S.withdrawn, _EXPORTER, True),
     Transition(S.under_review, A.return_for_corrections, S.returned, _INSPECTOR, True),
     Transition(S.under_review, A.reject, S.rejected, _INSPECTOR, True),
     Transition(S.under_review, A.schedule_inspection, S.inspection_scheduled, _INSPECTOR),
     Transition(S.returned, A.resubmit, S.submitted, _EXPORTER),
-    Transition(S.returned, A.withdraw, S.withdrawn, _EXPORTER),
+    Transition(S.returned, A.withdraw, S.withdrawn, _EXPORTER, True),
     Transition(S.inspection_scheduled, A.record_inspection, S.inspected, _INSPECTOR),
     Transition(S.inspected, A.require_corrective_actions, S.corrective_actions, _INSPECTOR),
     Transition(S.inspected, A.send_to_lab, S.lab_testing, _INSPECTOR),

@@ -61,6 +61,7 @@ BODIES = {
     "/api/v1/applications/{application}/products": {
         "json": {"product_code": "wheat", "annual_volume": "5", "volume_unit": "t"}},
     "/api/v1/applications/{application}/withdraw": {"json": {"comment": "no longer needed"}},
+    "/api/v1/consignments/999/withdraw": {"json": {"reason": "no longer needed"}},
     "/api/v1/applications": {"json": {"establishment_id": 999999,
                                       "gacc_category_code": "edible_grains"}},
 }

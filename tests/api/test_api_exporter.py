@@ -105,3 +105,43 @@ def test_a_session_cookie_is_not_a_credential_of_the_api(client, exporter):
     user, _establishment, application, _secret = exporter
     login(client, user.email)
     assert client.get(f"/api/v1/applications/{application.id}").status_code == 401
+
+
+def test_withdrawing_needs_a_reason_as_on_the_page(client, exporter):
+    """The API withdrew for good on an empty body; the page asks for a reason."""
+    _user, _establishment, application, secret = exporter
+    url = f"/api/v1/applications/{application.id}/withdraw"
+    for body in ({}, {"comment": "   "}):
+        refused = client.post(url, headers=bearer(secret), json=body)
+        assert refused.status_code == 422, body
+        assert refused.content_type == "application/problem+json"
+        assert "comment" in refused.get_json()["errors"]
+    assert client.get(f"/api/v1/applications/{application.id}",
+                      headers=bearer(secret)).get_json()["state"] == "draft"
+    done = client.post(url, headers=bearer(secret), json={"comment": "Season cancelled"})
+    assert done.status_code == 200 and done.get_json()["state"] == "withdrawn"
+
+
+def test_bodies_and_filters_the_api_cannot_read_are_told_plainly(client, exporter):
+    """Invalid JSON read "The form had expired…", a form-encoded body "Missing data" for the
+    fields it sent, an unknown state filter listed nothing, and a step the state does not
+    allow read "Changed by someone else"."""
+    _user, _establishment, application, secret = exporter
+    url = f"/api/v1/applications/{application.id}/withdraw"
+    broken = client.post(url, headers={**bearer(secret), "Content-Type": "application/json"},
+                         data="{bad json")
+    assert broken.status_code == 400
+    assert "expired" not in broken.get_json()["detail"]
+    assert broken.get_json()["detail"] == broken.get_json()["errors"]["json"][0]
+    form = client.post(url, headers=bearer(secret), data={"comment": "Season cancelled"})
+    assert form.status_code == 415 and form.content_type == "application/problem+json"
+    assert "application/json" in form.get_json()["detail"]
+    unknown = client.get("/api/v1/applications?state=xyz", headers=bearer(secret))
+    assert unknown.status_code == 422 and "state" in unknown.get_json()["errors"]
+    assert client.post(url, headers=bearer(secret),
+                       json={"comment": "Season cancelled"}).status_code == 200
+    again = client.post(url, headers=bearer(secret), json={"comment": "Once more"})
+    assert again.status_code == 409
+    problem = again.get_json()
+    assert problem["title"] == "Not possible in this state"
+    assert "(withdrawn)" in problem["detail"] and "someone else" not in problem["detail"]

@@ -148,9 +148,11 @@ def test_illegal_transition_is_a_domain_error_with_an_english_message():
         next_state(State.draft, Action.conclude_positive, Role.inspector)
 
 
-def test_comment_is_required_for_refusals_and_returns():
+def test_comment_is_required_for_refusals_returns_and_withdrawals():
+    """A withdrawal is final: the page asked for a reason, the API did not (one rule now)."""
     needing = {key[1] for key, row in TRANSITIONS.items() if row.requires_comment}
     assert needing == {
+        Action.withdraw,
         Action.return_for_corrections,
         Action.reject,
         Action.conclude_negative,
