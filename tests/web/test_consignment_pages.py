@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from babel.numbers import format_decimal
 from flask import g
+from flask_babel import format_date
 from sqlalchemy import func, select
 
 from certtrack.extensions import db
@@ -23,7 +24,7 @@ from certtrack.services.consignments import inspection, issue
 from certtrack.services.inputs import StatusChangeInput
 
 from consignment_factories import inspect_ready, make_consignment
-from factories import make_user
+from factories import make_exporter_with_application, make_user
 from forms import login, post
 
 
@@ -159,6 +160,25 @@ def test_the_inspector_queue_shows_the_deadline_and_flags_overdue(ctx, client):
     assert consignment.reference in page and "overdue" in page
     assert consignment.reference in client.get(
         "/inspector/consignments/?overdue=1").get_data(as_text=True)
+
+
+def test_the_exporters_lists_say_overdue_in_words(ctx, client):
+    """The exporter's lists showed an overdue deadline as a plain date; the inspector's queue
+    and the detail pages said "— overdue"."""
+    exporter, _inspector, _r, consignment = make_consignment("vet")
+    consignment.deadline = local_today() - timedelta(days=1)
+    db.session.commit()
+    login(client, exporter.email)
+    page = client.get("/exporter/consignments/").get_data(as_text=True)
+    row = page.split(consignment.reference)[1].split("</tr>")[0]
+    assert f"{format_date(consignment.deadline)} — overdue" in row
+    _user, _e, _s, application = make_exporter_with_application("940140000385")
+    application.stage_deadline = local_today() - timedelta(days=2)
+    db.session.commit()
+    login(client, _user.email)
+    page = client.get("/exporter/").get_data(as_text=True)
+    row = page.split(f'{application.reference}</a>')[1].split("</tr>")[0]
+    assert f"{format_date(application.stage_deadline)} — overdue" in row
 
 
 def test_an_issued_consignment_is_found_again_among_the_closed_ones(ctx, client):
