@@ -113,8 +113,11 @@ def _copy(stream: BinaryIO, folder: Path | None) -> tuple[str, str, int, bytes]:
 
 def _refusal(actor: User, path: Path, size: int, head: bytes) -> str | None:
     """Why the temporary file cannot be kept, or None when it may."""
+    if size == 0:
+        return _("This file is empty (0 bytes): choose the file again, or save it again and "
+                 "upload that.")
     kind = sniff_content_type(head)
-    if kind is None or size == 0 or (kind.startswith("image/") and not _image_is_sound(path)):
+    if kind is None or (kind.startswith("image/") and not _image_is_sound(path)):
         return _("Only PDF, JPEG or PNG files are accepted, and this file is none of them.")
     if looks_like_html(head):
         return _("This file is also readable as a web page, which a browser could run. "

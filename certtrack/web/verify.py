@@ -52,7 +52,7 @@ def _answer(answer, number: str, check_form=None, status: int = 200, code: str =
 def form():
     """The form for a number and a code typed by hand; with both, the answer (channel form)."""
     form = VerifyForm(request.args)
-    if not request.args:
+    if "number" not in request.args and "code" not in request.args:  # a link's ?utm_… alone
         return render_template("public/verify.html", form=VerifyForm(), not_found=False)
     if not form.validate():
         return render_template("public/verify.html", form=form, not_found=False), 422

@@ -108,7 +108,6 @@ def test_real_images_are_accepted(ctx, client, draft, kind, content_type):
     (b"PK\x03\x04" + b"\0" * 64, "documents.pdf"),
     (b"\x89PNG\r\n\x1a\n" + b"this is not an image at all" * 20, "photo.png"),
     (b"\xff\xd8\xff\xe0" + b"garbage" * 40, "photo.jpg"),
-    (b"", "empty.pdf"),
 ])
 def test_file_that_is_not_pdf_jpeg_or_png_is_refused(ctx, client, draft, content, filename):
     response = _upload(client, draft, content, filename)
@@ -116,6 +115,16 @@ def test_file_that_is_not_pdf_jpeg_or_png_is_refused(ctx, client, draft, content
     assert field_error(response.get_data(as_text=True), "file") == NOT_ACCEPTED
     assert _documents(draft) == []
     assert _stored_files(ctx) == []
+
+
+def test_an_empty_file_is_called_empty(ctx, client, draft):
+    """A 0-byte file read "this file is none of them" (PDF, JPEG or PNG)."""
+    response = _upload(client, draft, b"", "empty.pdf")
+    assert response.status_code == 422
+    assert field_error(response.get_data(as_text=True), "file") == (
+        "This file is empty (0 bytes): choose the file again, or save it again and upload "
+        "that.")
+    assert _documents(draft) == [] and _stored_files(ctx) == []
 
 
 def test_upload_without_a_file_is_refused(ctx, client, draft):

@@ -203,3 +203,13 @@ def test_verification_needs_no_sign_in_and_shows_no_documents(client, issued):
                              for d in documents)
     assert dates.format_date(date.fromisoformat(certificate.data["valid_to"]), "medium",
                              locale="en") in page
+
+
+def test_a_link_with_tracking_parameters_opens_the_empty_form(client, ctx):
+    """/verify?utm_source=x answered 422 with "This field is required" twice before anything
+    was typed; a number typed without its code is still told."""
+    page = client.get("/verify", query_string={"utm_source": "newsletter"})
+    assert page.status_code == 200
+    assert "This field is required." not in page.get_data(as_text=True)
+    half = client.get("/verify", query_string={"number": "KZ-CN-2026-000001"})
+    assert half.status_code == 422 and "This field is required." in half.get_data(as_text=True)
