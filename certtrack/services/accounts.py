@@ -101,13 +101,16 @@ def get_user(actor: User, user_id: int) -> User:
 def update_user(actor, user: User, data: AccountInput) -> None:
     """Change name, role, committee, regions and active flag; disabling revokes sessions.
 
-    :raise ValidationFailed: missing committee or regions, or an admin disabling themself.
+    :raise ValidationFailed: missing committee or regions, an admin disabling themself, or
+        an active account disabled without a reason.
     :raise Conflict: edited by another administrator since the page was loaded.
     """
     require_admin(actor)
     errors = _account_errors(data)
     if user.id == actor.id and (not data.is_active or data.role != Role.admin):
         errors[""] = [_("You cannot disable your own account or remove your own admin role.")]
+    elif user.is_active and not data.is_active and not (data.reason or "").strip():
+        errors["reason"] = [_("Say why the account is disabled.")]
     if errors:
         raise ValidationFailed(errors)
     before = {"role": user.role, "is_active": user.is_active}
@@ -128,6 +131,7 @@ def update_user(actor, user: User, data: AccountInput) -> None:
             end_sessions(user)
         user.is_active = data.is_active
         record_event(actor, "user_updated", object_type="user", object_id=user.id,
+                     comment=(data.reason or "").strip() if not data.is_active else "",
                      data={"before": before, "after": {"role": user.role,
                                                        "is_active": user.is_active}})
 

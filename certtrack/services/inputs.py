@@ -40,6 +40,7 @@ class AccountInput(ServiceInput):
     password: str = ""
     laboratory_id: int | None = None
     version: Version = None  # the account as its edit page was loaded
+    reason: str = ""  # why an active account is disabled (kept in the audit row)
 
     @property
     def is_inspector(self) -> bool:

@@ -3,6 +3,9 @@
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, StringField
+from wtforms.validators import Length, Optional
 
 from certtrack.domain.workflow import Role
 from certtrack.services import accounts, reference, two_factor
@@ -16,8 +19,19 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(roles_required(Role.admin))
 
 
-def _user_form(obj=None, formdata=None) -> UserForm:
-    form = UserForm(formdata, obj=obj)
+class EditUserForm(UserForm):
+    """An account's edit: disabling an active account says why and is confirmed."""
+
+    reason = StringField(_l("Why the account is disabled"),
+                         validators=[Optional(), Length(max=500)],
+                         description=_l("Needed when you untick Active; kept in the audit "
+                                        "trail."))
+    confirm_disable = BooleanField(_l("I understand that this person is signed out everywhere "
+                                      "and cannot sign in until the account is enabled again."))
+
+
+def _user_form(obj=None, formdata=None, form_class=UserForm) -> UserForm:
+    form = form_class(formdata, obj=obj)
     form.role.choices = labels.choices(labels.ROLES, _("Choose…"))
     form.committee.choices = labels.choices(labels.COMMITTEES, "—")
     form.regions.choices = [(r.code, f"{r.name_in(str(get_locale()))} ({r.code})")
@@ -55,23 +69,33 @@ def new_user():
 @bp.route("/users/<id:user_id>", methods=["GET", "POST"])
 def edit_user(user_id: int):
     user = accounts.get_user(g.user, user_id)
-    form = _user_form(obj=user, formdata=request.form if request.method == "POST" else None)
+    form = _user_form(obj=user, formdata=request.form if request.method == "POST" else None,
+                      form_class=EditUserForm)
     del form.email, form.password
-    if request.method == "POST" and form.validate():
-        try:
-            accounts.update_user(g.user, user, accounts.AccountInput.from_mapping(form.data))
-        except ValidationFailed as error:
-            form.add_errors(error.errors)
-        except Conflict as error:
-            form.keep_after_conflict(error.message, user.version)
-            return render_template("admin/user_form.html", form=form, user=user,
-                                   reset_form=PasswordResetForm(),
-                                   factor_form=ResetFactorForm()), 409
-        else:
-            flash(_("The account was saved."), "success")
-            return redirect(url_for(".users"))
-    return render_form("admin/user_form.html", form, user=user, reset_form=PasswordResetForm(),
-                       factor_form=ResetFactorForm())
+    response, status = None, 200
+    if request.method == "POST":
+        response, status = _save_user(user, form) if form.validate() else (None, 422)
+    return response or (render_template("admin/user_form.html", form=form, user=user,
+                                        reset_form=PasswordResetForm(),
+                                        factor_form=ResetFactorForm()), status)
+
+
+def _save_user(user, form: EditUserForm):
+    """Save the edit: (a redirect, 302), or (None, the status of the page showing why not)."""
+    disabling = user.is_active and not form.is_active.data and user.id != g.user.id  # own: refused
+    if disabling and not form.confirm_disable.data:
+        form.add_errors({"confirm_disable": [_("Tick the box to confirm.")]})
+        return None, 422
+    try:
+        accounts.update_user(g.user, user, accounts.AccountInput.from_mapping(form.data))
+    except ValidationFailed as error:
+        form.add_errors(error.errors)
+        return None, 422
+    except Conflict as error:  # another administrator saved it since the page was loaded
+        form.keep_after_conflict(error.message, user.version)
+        return None, 409
+    flash(_("The account was saved."), "success")
+    return redirect(url_for(".users")), 302
 
 
 @bp.post("/users/<id:user_id>/password")

@@ -262,6 +262,7 @@ FINDING_STATUSES = labelled(FindingStatus, {"open": _l("Open"),
                                             "closed": _l("Closed")})
 CHANGE_REQUEST_STATUSES = labelled(ChangeRequestStatus, {
     "pending": _l("Waiting for approval"), "approved": _l("Approved"), "refused": _l("Refused")})
+TOKEN_SCOPES = {"read": _l("Read"), "write": _l("Write")}  # an API token's scopes
 LANGUAGES = {"en": "English", "ru": "Русский", "kk": "Қазақша", "zh": "中文"}
 
 

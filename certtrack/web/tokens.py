@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 
 from certtrack.services import tokens
 from certtrack.services.errors import ValidationFailed
+from certtrack.web import labels
 from certtrack.web.account_sessions import security_context
 from certtrack.web.forms import BaseForm, ChangePasswordForm
 from certtrack.web.validators import NumberRange
@@ -21,7 +22,7 @@ class TokenForm(BaseForm):
                        description=_l("Say which system uses it, e.g. “ERP export module”."))
     scopes = SelectMultipleField(
         _l("Scopes"),
-        choices=[SelectChoice("read", _l("Read")), SelectChoice("write", _l("Write"))],
+        choices=[SelectChoice(code, text) for code, text in labels.TOKEN_SCOPES.items()],
         default=["read"], validators=[DataRequired()],
         widget=widgets.ListWidget(prefix_label=False), option_widget=widgets.CheckboxInput())
     days = IntegerField(_l("Valid for (days)"), default=90,

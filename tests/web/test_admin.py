@@ -167,9 +167,36 @@ def test_unknown_account_is_404(admin, client):
                 {"password": NEW_PASSWORD}).status_code == 404
 
 
+def test_disabling_an_account_says_why_and_is_confirmed(admin, client):
+    """Unticking Active and saving disabled the account and signed its person out at once,
+    with "The account was saved." and nothing asked."""
+    user = make_user("registrar", "leaver@example.kz")
+    url = f"/admin/users/{user.id}"
+    assert "To disable the account, untick Active, say why and tick the box." in \
+        html.unescape(client.get(url).get_data(as_text=True))
+    unconfirmed = post(client, url, edit_body(user, is_active=None, reason="Left the ministry"))
+    assert unconfirmed.status_code == 422
+    assert field_error(unconfirmed.get_data(as_text=True), "confirm_disable") == \
+        "Tick the box to confirm."
+    no_reason = post(client, url, edit_body(user, is_active=None, confirm_disable="y"))
+    assert no_reason.status_code == 422
+    assert field_error(no_reason.get_data(as_text=True), "reason") == \
+        "Say why the account is disabled."
+    assert by_email("leaver@example.kz").is_active
+    done = post(client, url, edit_body(user, is_active=None, reason="Left the ministry",
+                                       confirm_disable="y"))
+    assert done.status_code == 302 and not by_email("leaver@example.kz").is_active
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user_updated")
+                               .order_by(AuditEvent.seq.desc())).first()
+    assert event.comment == "Left the ministry"
+    assert post(client, url, edit_body(by_email("leaver@example.kz"),
+                                       is_active="y")).status_code == 302  # enabling: no box
+
+
 def test_disabled_account_is_shown_and_cannot_sign_in(app, admin, client):
     user = make_user("registrar", "leaver@example.kz")
-    response = post(client, f"/admin/users/{user.id}", edit_body(user, is_active=None))
+    response = post(client, f"/admin/users/{user.id}", edit_body(
+        user, is_active=None, reason="Left the ministry", confirm_disable="y"))
     assert response.status_code == 302
     assert not by_email("leaver@example.kz").is_active
     row = re.search(rf'/admin/users/{user.id}".*?</tr>',

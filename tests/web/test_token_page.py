@@ -29,3 +29,16 @@ def test_revoking_a_token_needs_a_reason_and_a_confirmation(app, client):
     with app.app_context():
         token = db.session.get(ApiToken, token_id)
         assert token.revoked_at is not None and token.revoke_reason == "ERP retired"
+
+
+def test_a_tokens_scopes_read_in_the_accounts_language(app, client):
+    """The list showed the stored codes "read write" on a Chinese or Kazakh page."""
+    with app.app_context():
+        make_user("exporter", email="a@example.kz")
+    login(client, "a@example.kz")
+    post(client, "/account/tokens", {"name": "ERP", "scopes": ["read", "write"], "days": "30"})
+    post(client, "/language", {"locale": "zh"})
+    page = client.get("/account").get_data(as_text=True)
+    cell = page.split('data-label="权限范围">')[1].split("</td>")[0]
+    assert "read" not in cell and "write" not in cell and "，" not in cell
+    assert cell.count(", ") == 1
