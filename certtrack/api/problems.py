@@ -116,8 +116,9 @@ READABLE_BODIES = ("application/json", "multipart/form-data")
 def refuse_unreadable_body():
     """A body the API does not read (a form-encoded one): 415, not "missing data" for the
     fields it did send."""
-    if is_api_request() and request.method in ("POST", "PUT", "PATCH") and \
-            request.content_length and request.mimetype not in READABLE_BODIES:
+    if is_api_request() and request.routing_exception is None and \
+            request.method in ("POST", "PUT", "PATCH") and request.content_length and \
+            request.mimetype not in READABLE_BODIES:
         return problem(415, _("Send the body as application/json (a document as "
                               "multipart/form-data)."), title=_("Unsupported media type"))
     return None

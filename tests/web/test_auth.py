@@ -409,7 +409,8 @@ def test_disabling_an_account_revokes_its_session_at_once(app, ctx, client):
     login(admin_client, admin.email)
     response = post(admin_client, f"/admin/users/{user.id}", {
         "full_name": user.full_name, "role": "inspector", "committee": "phytosanitary",
-        "regions": ["KZ-11"]})  # the "Active" box left unticked
+        "regions": ["KZ-11"], "reason": "Left the inspection",
+        "confirm_disable": "y"})  # the "Active" box left unticked
     assert response.status_code == 302
     revoked = client.get("/inspector/")
     assert revoked.status_code == 302

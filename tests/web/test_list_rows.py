@@ -64,7 +64,7 @@ def test_an_exporters_row_in_russian(ctx, client):
     assert '<span class="badge badge-submitted">Подана</span>' in row
     days = _age(application)
     assert days >= 10 and f"{days} рабочих дн" in row
-    assert f'<span class="overdue">{_date(yesterday, "ru")}</span>' in row
+    assert f'<span class="overdue">{_date(yesterday, "ru")} — просрочено</span>' in row
 
 
 def test_an_inspectors_row_names_the_assignee_and_marks_the_overdue(ctx, client):
