@@ -45,13 +45,14 @@ class _Story:
 _stories: list[_Story] = []
 
 
-def _zone() -> ZoneInfo:
+def zone() -> ZoneInfo:
+    """Kazakhstan's time zone, where the demo's working days are counted."""
     return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
 def _office_hours(day: date, chance: random.Random) -> datetime:
     """A moment of a working day between 9:00 and 17:00, local time."""
-    local = datetime.combine(day, time(9), tzinfo=_zone())
+    local = datetime.combine(day, time(9), tzinfo=zone())
     return (local + timedelta(minutes=chance.randrange(8 * 60))).astimezone(UTC)
 
 
@@ -71,7 +72,7 @@ def story(days_ago: int) -> Iterator[None]:
     present = datetime.now(UTC)
     chance = random.Random(days_ago)  # noqa: S311 - demo durations, not secrets
     first = working_calendar().add_working_days(
-        present.astimezone(_zone()).date() - timedelta(days=days_ago), 0)
+        present.astimezone(zone()).date() - timedelta(days=days_ago), 0)
     start = min(_office_hours(first, chance), present - MARGIN)
     with time_machine.travel(start, tick=False) as travel:
         _stories.append(_Story(travel, present, chance, start))
@@ -87,7 +88,7 @@ def night_of(day: date) -> Iterator[None]:
     each morning, working day or not."""
     if _stories:
         raise RuntimeError("demo stories do not nest")
-    moment = datetime.combine(day, time(6), tzinfo=_zone()).astimezone(UTC)
+    moment = datetime.combine(day, time(6), tzinfo=zone()).astimezone(UTC)
     with time_machine.travel(min(moment, datetime.now(UTC) - MARGIN), tick=False):
         yield
 
@@ -98,7 +99,7 @@ def wait(stage: str) -> None:
         return
     current = _stories[-1]
     fewest, most = STAGE_DAYS[stage]
-    today = current.moment.astimezone(_zone()).date()
+    today = current.moment.astimezone(zone()).date()
     day = working_calendar().add_working_days(today, current.chance.randint(fewest, most))
     _go(current, _office_hours(day, current.chance))
 

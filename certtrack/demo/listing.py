@@ -128,7 +128,7 @@ def registered(casts) -> dict[str, Registration]:
     # show: the suspended one answers "suspended" when verified, the expired registration's
     # (issued two months before its end) "expired".
     # Issued in the order of their days, so that their numbers follow the calendar.
-    before_end = (today - (made["expired"].valid_to - timedelta(days=60))).days
+    before_end = _days_before_end(made["expired"], today)
     for days_ago, cast, registration in sorted([
             (before_end, atbasar, made["expired"]), (200, taraz, made["suspended"]),
             (140, kostanay, made["active"])], key=lambda issue: -issue[0]):
@@ -140,6 +140,16 @@ def registered(casts) -> dict[str, Registration]:
     _expire_on_time(made["expired"], today)
     daily.run_daily(today)
     return made
+
+
+def _days_before_end(registration: Registration, today: date) -> int:
+    """How many days ago the expired registration's certificate is issued: two months before
+    its end, but not before certtrack recorded it (its 2021 listing predates certtrack, which
+    recorded it in its first months), and before its last valid day."""
+    recorded = registration.created_at.astimezone(clock.zone()).date() + timedelta(days=1)
+    day = min(max(registration.valid_to - timedelta(days=60), recorded),
+              registration.valid_to - timedelta(days=1))
+    return (today - day).days
 
 
 def _replaced_and_revoked(cast: Cast, registration: Registration) -> None:

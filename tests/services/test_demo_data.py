@@ -134,6 +134,18 @@ def test_registrations_cover_each_status_and_an_open_renewal_window(seeded):
     assert open_window[0].listing_date < date(2026, 6, 1)
 
 
+def test_no_certificate_is_issued_before_its_registration_was_recorded(seeded):
+    """The expired registration's history read "Record the registration" on 3 March, then
+    "Certificate issued" on 2 March."""
+    for registration in db.session.scalars(select(Registration)):
+        events = db.session.scalars(select(AuditEvent).where(
+            AuditEvent.application_id == registration.application_id)
+            .order_by(AuditEvent.seq)).all()
+        recorded = next(e.at for e in events if e.action == "record_registration")
+        issued = [e.at for e in events if e.action == "certificate_issued"]
+        assert all(at >= recorded for at in issued), registration.china_number
+
+
 def test_the_audit_chain_holds_and_a_second_seed_does_nothing(seeded):
     report = audit.verify_chain()
     assert report.broken_seq is None and report.checked > 500
