@@ -50,6 +50,8 @@ class DefaultConfig:
     LOGIN_THROTTLE_WINDOW = timedelta(hours=1)
     # Sign-in form posts per client address (Flask-Limiter), whatever their outcome.
     LOGIN_RATE_LIMIT = "30/minute"
+    # How long an e-mailed link to choose a new password works (seconds); it works once.
+    PASSWORD_RESET_MAX_AGE = 3600
     # How long a browser stays a known device of the account it signed in to.
     KNOWN_DEVICE_LIFETIME = timedelta(days=180)
     # Throttle counters: None - in Redis when REDIS_URL (or THROTTLE_REDIS_URL) is set, else in

@@ -20,7 +20,8 @@ from certtrack.services.transaction import check_loaded_version, stale_message, 
 PASSWORD_MIN, PASSWORD_MAX = passwords.PASSWORD_MIN, passwords.PASSWORD_MAX
 
 
-def _hash(password: str) -> str:
+def hash_password(password: str) -> str:
+    """The stored hash of a password, by the configured method."""
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
@@ -72,7 +73,7 @@ def create_user(actor, data: AccountInput) -> User:
         raise ValidationFailed(errors)
     user = User(
         email=email, full_name=data.full_name.strip(), role=Role(data.role),
-        password_hash=_hash(data.password),
+        password_hash=hash_password(data.password),
         committee=data.committee if data.is_inspector else None,
         laboratory_id=data.laboratory_id if data.role == Role.laboratory else None,
         regions=_regions(data),
@@ -144,11 +145,18 @@ def reset_password(actor: User, user: User, new_password: str) -> None:
     require_admin(actor)
     if problems := password_problems(new_password, user.email, user.full_name):
         raise ValidationFailed({"password": problems})
+    set_password(actor, user, new_password, "password_reset")
+
+
+def set_password(actor, user: User, new_password: str, action: str,
+                 keep_session: str | None = None) -> None:
+    """Store a password already held to the rules; end the user's sessions (all but
+    `keep_session`) and audit `action` by `actor`, in one transaction."""
     with transaction():
-        user.password_hash = _hash(new_password)
+        user.password_hash = hash_password(new_password)
         user.session_version += 1
-        end_sessions(user)
-        record_event(actor, "password_reset", object_type="user", object_id=user.id)
+        end_sessions(user, keep=keep_session)
+        record_event(actor, action, object_type="user", object_id=user.id)
 
 
 def change_password(user: User, current: str, new_password: str,
@@ -167,11 +175,7 @@ def change_password(user: User, current: str, new_password: str,
         errors["new_password"] = [_("Choose a new password, not the current one.")]
     if errors:
         raise ValidationFailed(errors)
-    with transaction():
-        user.password_hash = _hash(new_password)
-        user.session_version += 1
-        end_sessions(user, keep=keep_session)
-        record_event(user, "password_changed", object_type="user", object_id=user.id)
+    set_password(user, user, new_password, "password_changed", keep_session)
 
 
 def set_locale(user: User, locale: str) -> None:

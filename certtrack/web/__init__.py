@@ -110,6 +110,7 @@ def init_app(app) -> None:
         laboratory,
         notifications,
         official,
+        password_reset,
         public,
         register,
         registrar,
@@ -123,7 +124,7 @@ def init_app(app) -> None:
                    notifications, assignment, laboratory, admin_limits, admin_renewal_list,
                    admin_market_access, verify, register, certificates, issued,
                    consignment_public, consignments, consignment_inspection, admin_jobs, tokens,
-                   webhooks, official, admin_audit):
+                   webhooks, official, admin_audit, password_reset):
         app.register_blueprint(module.bp)
     _template_helpers(app)
 

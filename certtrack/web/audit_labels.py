@@ -37,6 +37,8 @@ RECORD_ACTIONS = {
     "official_profile_saved": _l("Official's signature details saved"),
     "password_changed": _l("Password changed"),
     "password_reset": _l("Password reset by an administrator"),
+    "password_reset_requested": _l("Link to choose a new password e-mailed"),
+    "password_reset_by_link": _l("New password chosen through the e-mailed link"),
     "totp_enabled": _l("Second factor enrolled"),
     "totp_reset": _l("Second factor reset"),
     "recovery_code_used": _l("Recovery code used"),

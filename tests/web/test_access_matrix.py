@@ -46,7 +46,7 @@ ROLES = ("anonymous", "exporter_a", "exporter_b", "inspector", "inspector_other_
 # Endpoints anyone may reach without signing in. Adding one is a decision: it must be marked
 # with @access.public in the code *and* listed here.
 ALLOW_LIST = {"static", "public.index", "public.healthz", "public.terms", "public.favicon",
-              "auth.login", "auth.language",
+              "auth.login", "auth.language", "password_reset.forgot", "password_reset.reset",
               "verify.form", "verify.certificate", "verify.short_address", "verify.seal_check",
               "register.index", "register.csv", "consignment_verify.certificate",
               "consignment_verify.short_address"}
@@ -68,6 +68,11 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("public.terms", "GET"): ALL_200,
     ("auth.login", "GET"): ALL_200,
     ("auth.login", "POST"): (422,) * 8,
+    # A forgotten password, for anyone; a link that is not one (a made-up token) is gone.
+    ("password_reset.forgot", "GET"): ALL_200,
+    ("password_reset.forgot", "POST"): (422,) * 8,
+    ("password_reset.reset", "GET"): (410,) * 8,
+    ("password_reset.reset", "POST"): (410,) * 8,
     ("auth.logout", "POST"): (401,) + (302,) * 7,
     ("auth.account", "GET"): (302,) + (200,) * 7,
     ("auth.change_password", "POST"): (401,) + (422,) * 7,
@@ -261,7 +266,8 @@ VERBS = {"tokens.revoke": {"token_id": 999999}, "webhooks.disable": {"webhook_id
          "inspector.act": {"verb": "claim"},
          "consignments.transition": {"verb": "withdraw"},
          "consignment_inspection.act": {"verb": "refuse"},
-         "registrar.change_registration": {"verb": "suspend"}}
+         "registrar.change_registration": {"verb": "suspend"},
+         "password_reset.reset": {"token": "not-a-link"}}
 CASES = [(endpoint, method, role, statuses[i])
          for (endpoint, method), statuses in MATRIX.items() for i, role in enumerate(ROLES)]
 
@@ -478,6 +484,12 @@ def test_allow_listed_endpoints_answer_anonymous_visitors(world, endpoint):
         with client.get(url) as response:
             assert response.status_code == 200
             assert 'name="code"' in response.get_data(as_text=True)
+    elif endpoint == "password_reset.reset":
+        # A made-up link: the page answers, saying the link no longer works.
+        with client.get(url) as response:
+            assert response.status_code == 410
+            assert "This link has expired or was used already." in response.get_data(
+                as_text=True)
     elif endpoint == "public.favicon":
         with client.get(url, follow_redirects=True) as response:
             assert response.status_code == 200

@@ -1,0 +1,104 @@
+"""A forgotten password: a link e-mailed to the account's address, good for an hour and once.
+
+The link carries the account's id and a fingerprint of its password hash and session version,
+signed with SECRET_KEY (itsdangerous): setting a password (by this link or any other way)
+changes the fingerprint, so a link works once and an older link no longer works. Whether an
+address has an account is never told: the page answers the same either way. A second link is
+e-mailed to an account after RESEND_AFTER at the earliest, so that nobody floods its inbox.
+"""
+
+import hashlib
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from certtrack.extensions import db
+from certtrack.models import AuditEvent, OutboxEmail, User
+from certtrack.models.base import utcnow
+from certtrack.services import queue
+from certtrack.services.accounts import password_problems, set_password
+from certtrack.services.audit import record_event
+from certtrack.services.errors import ValidationFailed
+from certtrack.services.notifications import public_url
+from certtrack.services.permissions import SYSTEM
+from certtrack.services.transaction import transaction
+
+SALT = "certtrack password reset"
+RESEND_AFTER = timedelta(minutes=5)
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def _fingerprint(user: User) -> str:
+    return hashlib.sha256(f"{user.password_hash}|{user.session_version}".encode()).hexdigest()[:24]
+
+
+def _sent_lately(user: User) -> bool:
+    return db.session.scalar(select(AuditEvent.id).where(
+        AuditEvent.action == "password_reset_requested", AuditEvent.object_type == "user",
+        AuditEvent.object_id == user.id, AuditEvent.at > utcnow() - RESEND_AFTER)
+        .limit(1)) is not None
+
+
+def request_reset(email: str) -> None:
+    """Take an address typed on the sign-in side; e-mail a reset link to the active account
+    that has it, in the account's language (nothing for an unknown or disabled address, or
+    when a link went to it within RESEND_AFTER). Returns nothing either way."""
+    address = (email or "").strip().lower()
+    user = db.session.scalar(select(User).where(func.lower(User.email) == address,
+                                                User.is_active.is_(True)))
+    if user is None or _sent_lately(user):
+        db.session.rollback()
+        return
+    token = _serializer().dumps({"u": user.id, "f": _fingerprint(user)})
+    url = public_url("password_reset.reset", token=token)
+    minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
+    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        subject = _("certtrack: choose a new password")
+        body = _("Someone, we hope you, asked to reset the password of your certtrack account "
+                 "%(email)s. Open this link within %(minutes)d minutes to choose a new one:",
+                 email=user.email, minutes=minutes) + f"\n\n{url}\n\n" + _(
+            "If it was not you, ignore this e-mail: your password stays as it is.") + "\n"
+    with transaction():
+        db.session.add(OutboxEmail(recipient=user.email, subject=subject, body=body))
+        record_event(SYSTEM, "password_reset_requested", object_type="user", object_id=user.id)
+    if queue.known("send_emails"):
+        queue.enqueue("send_emails")
+    if not current_app.config.get("MAIL_SERVER") and current_app.config.get("ALLOW_DEMO"):
+        # A demo machine sends no e-mail: its console shows the link instead.
+        current_app.logger.warning("No MAIL_SERVER: the password link for %s is %s",
+                                   user.email, url)
+
+
+def account_for(token: str) -> User | None:
+    """The active account a reset link is for, while the link is fresh and unused; else None."""
+    try:
+        data = _serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
+    except BadSignature:  # also SignatureExpired
+        return None
+    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
+    if user is None or not user.is_active or data.get("f") != _fingerprint(user):
+        return None
+    return user
+
+
+def reset_password(token: str, new_password: str) -> User:
+    """Take a reset link's token and the new password; set it and end every session.
+
+    :raise ValidationFailed: the link expired or was used (on ''), or the password breaks a
+        rule (on 'new_password').
+    """
+    user = account_for(token)
+    if user is None:
+        raise ValidationFailed({"": [_("This link has expired or was used already. Ask for a "
+                                       "new one below.")]})
+    if problems := password_problems(new_password, user.email, user.full_name):
+        raise ValidationFailed({"new_password": problems})
+    set_password(user, user, new_password, "password_reset_by_link")
+    return user
