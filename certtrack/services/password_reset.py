@@ -8,6 +8,8 @@ e-mailed to an account after RESEND_AFTER at the earliest, so that nobody floods
 """
 
 import hashlib
+import secrets
+from dataclasses import replace
 from datetime import timedelta
 
 from flask import current_app
@@ -20,9 +22,10 @@ from certtrack.extensions import db
 from certtrack.models import AuditEvent, OutboxEmail, User
 from certtrack.models.base import utcnow
 from certtrack.services import queue
-from certtrack.services.accounts import password_problems, set_password
+from certtrack.services.accounts import create_user, password_problems, set_password
 from certtrack.services.audit import record_event
 from certtrack.services.errors import ValidationFailed
+from certtrack.services.inputs import AccountInput
 from certtrack.services.notifications import public_url
 from certtrack.services.permissions import SYSTEM
 from certtrack.services.transaction import transaction
@@ -56,15 +59,40 @@ def request_reset(email: str) -> None:
     if user is None or _sent_lately(user):
         db.session.rollback()
         return
+    _send_link(user, welcome=False)
+
+
+def invite(actor, data: AccountInput) -> User:
+    """Take an administrator and a new account without a password; create it with a random
+    one nobody knows and e-mail the person a link to choose their own.
+
+    :raise ValidationFailed: as accounts.create_user.
+    """
+    password = secrets.token_urlsafe(32)
+    while password_problems(password, data.email, data.full_name):  # four letters of a name
+        password = secrets.token_urlsafe(32)
+    user = create_user(actor, replace(data, password=password))
+    _send_link(user, welcome=True)
+    return user
+
+
+def _send_link(user: User, welcome: bool) -> None:
     token = _serializer().dumps({"u": user.id, "f": _fingerprint(user)})
     url = public_url("password_reset.reset", token=token)
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
     with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        subject = _("certtrack: choose a new password")
-        body = _("Someone, we hope you, asked to reset the password of your certtrack account "
-                 "%(email)s. Open this link within %(minutes)d minutes to choose a new one:",
-                 email=user.email, minutes=minutes) + f"\n\n{url}\n\n" + _(
-            "If it was not you, ignore this e-mail: your password stays as it is.") + "\n"
+        if welcome:
+            subject = _("certtrack: your account is ready; choose its password")
+            body = _("An account on certtrack was created for you: %(email)s. Open this link "
+                     "within %(minutes)d minutes to choose its password (later, “Forgot your "
+                     "password?” on the sign-in page sends a new link):",
+                     email=user.email, minutes=minutes) + f"\n\n{url}\n"
+        else:
+            subject = _("certtrack: choose a new password")
+            body = _("Someone, we hope you, asked to reset the password of your certtrack "
+                     "account %(email)s. Open this link within %(minutes)d minutes to choose a "
+                     "new one:", email=user.email, minutes=minutes) + f"\n\n{url}\n\n" + _(
+                "If it was not you, ignore this e-mail: your password stays as it is.") + "\n"
     with transaction():
         db.session.add(OutboxEmail(recipient=user.email, subject=subject, body=body))
         record_event(SYSTEM, "password_reset_requested", object_type="user", object_id=user.id)

@@ -8,7 +8,7 @@ from wtforms import BooleanField, StringField
 from wtforms.validators import Length, Optional
 
 from certtrack.domain.workflow import Role
-from certtrack.services import accounts, reference, two_factor
+from certtrack.services import accounts, password_reset, reference, two_factor
 from certtrack.services.errors import Conflict, ValidationFailed
 from certtrack.web import labels
 from certtrack.web.access import roles_required
@@ -55,13 +55,17 @@ def users():
 def new_user():
     form = _user_form(formdata=request.form if request.method == "POST" else None)
     if request.method == "POST" and form.validate():
-        try:
-            user = accounts.create_user(g.user, accounts.AccountInput.from_mapping(
-                {**form.data, "password": form.password.data or ""}))
+        data = accounts.AccountInput.from_mapping({**form.data,
+                                                   "password": form.password.data or ""})
+        try:  # without a password, the person chooses one through an e-mailed link
+            user = (accounts.create_user(g.user, data) if data.password
+                    else password_reset.invite(g.user, data))
         except ValidationFailed as error:
             form.add_errors(error.errors)
         else:
-            flash(_("The account %(email)s was created.", email=user.email), "success")
+            flash(_("The account %(email)s was created.", email=user.email) if data.password
+                  else _("The account %(email)s was created, and a link to choose its password "
+                         "was e-mailed to it.", email=user.email), "success")
             return redirect(url_for(".users"))
     return render_form("admin/user_form.html", form, user=None)
 

@@ -105,3 +105,23 @@ def test_the_email_is_in_the_accounts_language(person, client):
     (email,) = _emails(person.email)
     assert "certtrack" in email.subject and "choose a new password" not in email.subject
     assert "60" in email.body and "/password/reset/" in email.body
+
+
+def test_an_account_made_without_a_password_gets_a_link_to_choose_one(ctx, client, app):
+    """An administrator had to invent a password and pass it on; left empty, the person is now
+    e-mailed a link, and nobody else ever knows the password."""
+    admin = make_user("admin", "root@example.kz")
+    login(client, admin.email)
+    answer = post(client, "/admin/users/new", {
+        "email": "new.exporter@example.kz", "full_name": "Dana Serikova", "role": "exporter",
+        "is_active": "y"}, follow_redirects=True)
+    assert answer.status_code == 200
+    assert ("The account new.exporter@example.kz was created, and a link to choose its "
+            "password was e-mailed to it.") in _page(answer)
+    (email,) = _emails("new.exporter@example.kz")
+    assert email.subject == "certtrack: your account is ready; choose its password"
+    newcomer = app.test_client()
+    link = _link(email)
+    assert post(newcomer, link, {"new_password": NEW, "repeat_password": NEW}).status_code == 302
+    assert post(newcomer, "/login", {"email": "new.exporter@example.kz",
+                                     "password": NEW}).status_code == 302
