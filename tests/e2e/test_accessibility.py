@@ -19,7 +19,7 @@ pytestmark = pytest.mark.e2e
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 # Who, in which language, sees which pages: (path, or a function of the ids below).
 VISITS = {
-    "public-en": (None, "en", ["/", "/login", "/register", "/verify"]),
+    "public-en": (None, "en", ["/", "/login", "/register", "/verify", "/password/forgot"]),
     "public-zh": (None, "zh", ["/", "/register?status=suspended", "/help/terms"]),
     "newcomer-en": ("exporter@demo.certtrack.kz", "en",
                     ["/exporter/", "/exporter/enterprise/new"]),
@@ -44,7 +44,7 @@ VISITS = {
         "/registrar/applications/{recommended}", "/registrar/applications/{positive}"]),
     "admin-kk": ("admin@demo.certtrack.kz", "kk", [
         "/admin/users", "/admin/limits/", "/admin/limits/{limit}", "/admin/jobs",
-        "/admin/renewal-list/"]),
+        "/admin/renewal-list/", "/admin/audit"]),
 }
 
 # On a phone, with the navigation unfolded.
