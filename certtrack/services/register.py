@@ -27,13 +27,13 @@ from certtrack.services.applications import local_today
 from certtrack.services.catalogue import text_matches
 from certtrack.services.list_rows import product_lines, register_rows
 from certtrack.services.pagination import paginate
+from certtrack.services.spreadsheets import cell
 
 # In force: active, or suspended (GACC's lists show suspended enterprises with their status).
 SHOWN_STATUSES = ("active", "suspended")
 # The products come last: a column added later leaves the others where readers found them.
 CSV_COLUMNS = ("enterprise", "bin", "establishment", "region", "category",
                "china_registration_number", "valid_from", "valid_to", "status", "products")
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # PostgreSQL: at most this many registrations matched by their China number are bound into a
 # search's statements as ids; more are selected there (_matching).
 MATCHED_NUMBERS_BOUND = 500
@@ -266,12 +266,6 @@ def _walks_names(matches: int, registrations: int | None, rows_to_page_end: int)
     return rows_to_page_end * registrations / matches < matches
 
 
-def _cell(value) -> str:
-    """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
 def register_csv(search: str = "", category: str | None = None, region: str | None = None,
                  *, locale: str = "en", status_labels: dict | None = None,
                  status: str | None = None, product: str = "",
@@ -289,7 +283,7 @@ def register_csv(search: str = "", category: str | None = None, region: str | No
     lines = product_lines([row.application_id for row in rows])
     for row in rows:
         establishment = row.establishment
-        writer.writerow([_cell(value) for value in (
+        writer.writerow([cell(value) for value in (
             row.enterprise.name_in(locale), row.enterprise.bin, establishment.name_in(locale),
             establishment.region.name_in(locale), row.gacc_category.name_in(locale),
             row.china_number, row.valid_from.isoformat(), row.valid_to.isoformat(),

@@ -1,7 +1,9 @@
 """Administrators' page of the audit trail: every recorded action, filtered and paged, with
 the chain's length and its newest signed anchor."""
 
-from flask import Blueprint, g, render_template, request
+import itertools
+
+from flask import Blueprint, Response, g, render_template, request, stream_with_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, StringField
@@ -14,7 +16,7 @@ from certtrack.web.access import roles_required
 from certtrack.web.bounds import page_number
 from certtrack.web.forms import BaseForm
 
-bp = Blueprint("admin_audit", __name__, url_prefix="/admin/audit")
+bp = Blueprint("admin_audit", __name__, url_prefix="/admin")
 bp.before_request(roles_required("admin"))
 
 
@@ -51,7 +53,7 @@ def _form() -> AuditFilterForm:
     return form
 
 
-@bp.get("")
+@bp.get("/audit")
 def trail():
     """The trail, newest first; filters that do not read (a bad date, an unknown reference)
     answer 400 with the message beside the field and no list."""
@@ -60,10 +62,27 @@ def trail():
     if request.args and not form.validate():
         return render_template("admin/audit.html", form=form, chain=chain, pagination=None,
                                reference=audit_log.application_reference), 400
-    filters = audit_log.AuditFilters(
+    pagination = audit_log.list_events(g.user, _filters(form), page_number())
+    return render_template("admin/audit.html", form=form, chain=chain, pagination=pagination,
+                           reference=audit_log.application_reference)
+
+
+def _filters(form: AuditFilterForm) -> audit_log.AuditFilters:
+    return audit_log.AuditFilters(
         action=form.action.data or "", actor=form.actor.data or "",
         application=form.application.data or "", since=form.since.data,
         until=form.until.data, oldest_first=form.order.data == "oldest")
-    pagination = audit_log.list_events(g.user, filters, page_number())
-    return render_template("admin/audit.html", form=form, chain=chain, pagination=pagination,
-                           reference=audit_log.application_reference)
+
+
+@bp.get("/audit.csv")
+def trail_csv():
+    """The trail under the page's filters as a CSV download, streamed (the whole trail can be
+    large); filters that do not read answer as the page does."""
+    form = _form()
+    if request.args and not form.validate():
+        return trail()
+    names = {code: str(text) for code, text in labels.ACTIONS.items()}
+    lines = audit_log.events_csv(g.user, _filters(form), names)
+    return Response(stream_with_context(itertools.chain(["\ufeff"], lines)), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=certtrack-audit.csv",
+                             "X-Content-Type-Options": "nosniff"})

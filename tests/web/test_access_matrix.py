@@ -179,6 +179,7 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     # No job has failed: the list is empty and retrying an unknown failure is 404.
     ("admin_jobs.failures", "GET"): (302,) + (403,) * 6 + (200,),
     ("admin_audit.trail", "GET"): (302,) + (403,) * 6 + (200,),
+    ("admin_audit.trail_csv", "GET"): (302,) + (403,) * 6 + (200,),
     ("admin_jobs.retry", "POST"): (401,) + (403,) * 6 + (404,),
     ("admin_renewal_list.categories", "GET"): (302,) + (403,) * 6 + (200,),
     ("admin_renewal_list.edit", "GET"): (302,) + (403,) * 6 + (200,),
