@@ -10,13 +10,16 @@ transaction (docs/security.md item 20) and then stored with its Dossier row in o
 transaction, which locks the subject's row so that racing versions cannot collide.
 """
 
+from datetime import timedelta
+
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from certtrack.domain.workflow import Role
 from certtrack.extensions import db
-from certtrack.models import Application, Dossier, GaccBatch, StoredPdf, User
+from certtrack.models import Application, AuditEvent, Dossier, GaccBatch, StoredPdf, User
+from certtrack.models.base import utcnow
 from certtrack.pdf import PdfRenderError, render_dossier
 from certtrack.services import queue
 from certtrack.services.applications import local_today
@@ -28,6 +31,8 @@ from certtrack.services.permissions import can_see_application, has_role, requir
 from certtrack.services.seal import issue_sealed
 from certtrack.services.transaction import transaction
 
+# How long a first dossier counts as "being prepared" after the recommendation or the batch.
+PREPARING_FOR = timedelta(minutes=10)
 # The states of an application that the registrar has recommended to GACC.
 RECOMMENDED_STATES = ("recommended", "submitted_to_gacc", "gacc_returned", "gacc_refused",
                       "registered")
@@ -131,6 +136,19 @@ def regenerate(actor, *, application: Application | None = None,
     if application is not None and application.state not in RECOMMENDED_STATES:
         raise PermissionDenied(_("A dossier is generated when the application is recommended."))
     return _generate(actor, application=application, batch=batch)
+
+
+def being_prepared(*, application: Application | None = None,
+                   batch: GaccBatch | None = None) -> bool:
+    """Take an application or a batch without a stored dossier; return whether its first one
+    is still with the queue: recommended or sent within PREPARING_FOR. After that (a job that
+    failed, or records from before dossiers were queued) the page offers to generate it."""
+    if batch is not None:
+        since = batch.created_at
+    else:
+        since = db.session.scalar(select(func.max(AuditEvent.at)).where(
+            AuditEvent.application_id == application.id, AuditEvent.action == "recommend"))
+    return since is not None and utcnow() - since < PREPARING_FOR
 
 
 def list_dossiers(*, application: Application | None = None,

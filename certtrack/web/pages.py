@@ -149,9 +149,15 @@ def batch(batch, _failed: dict | None = None) -> str:
     return render_template("registrar/batch.html", batch=batch,
                            rows=application_views(registrar_queues.batch_rows(batch),
                                                   "registrar.application"),
-                           dossiers=dossiers.list_dossiers(batch=batch),
                            dossier_regenerate_url=url_for(
-                               "certificates.regenerate_batch_dossier", batch_id=batch.id))
+                               "certificates.regenerate_batch_dossier", batch_id=batch.id),
+                           **_batch_dossiers(batch))
+
+
+def _batch_dossiers(batch) -> dict:
+    stored = dossiers.list_dossiers(batch=batch)
+    return {"dossiers": stored,
+            "dossier_preparing": not stored and dossiers.being_prepared(batch=batch)}
 
 
 def _consignment_forms(consignment, actions: list[str]) -> dict:

@@ -12,6 +12,7 @@ from certtrack.extensions import db
 from certtrack.models import Certificate, Dossier, StoredPdf
 from certtrack.services import certificates, dossiers
 from certtrack.services.applications import local_today
+from certtrack.services.audit import record_event
 from certtrack.services.issued_files import pdf_bytes
 
 from factories import (
@@ -203,20 +204,35 @@ def test_dossiers_are_listed_downloaded_and_regenerated(ctx, client):
 
 
 def test_a_dossier_still_in_the_queue_is_being_prepared(ctx, client):
-    """The queued first version read "No dossier is stored yet." until the worker stored it."""
+    """The queued first version read "No dossier is stored yet." until the worker stored it;
+    and an application recommended long ago without a dossier is offered one, not an
+    endless "being prepared"."""
     registrar = make_user("registrar")
     _exporter, application = make_submitted_application(name="Steppe Grain LLP")
     move_to_state(application, "recommended")  # its dossier job has not run yet
+    record_event(registrar, "recommend", object_type="application", object_id=application.id,
+                 application_id=application.id, from_state="conclusion_positive",
+                 to_state="recommended")
+    db.session.commit()
+    _other, older = make_submitted_application(name="Older Grain LLP")
+    move_to_state(older, "registered")  # recorded before dossiers were queued: none stored
     login(client, registrar.email)
-    page = client.get(f"/registrar/applications/{application.id}").get_data(as_text=True)
-    section = page.split('id="dossiers"')[1].split("</section>")[0]
-    assert "The dossier is being prepared; this page refreshes itself when it is ready." in section
-    assert "data-preparing" in section and "Generate a new version" not in section
+
+    def section(of) -> str:
+        page = client.get(f"/registrar/applications/{of.id}").get_data(as_text=True)
+        return page.split('id="dossiers"')[1].split("</section>")[0]
+
+    queued = section(application)
+    assert "The dossier is being prepared; this page refreshes itself when it is ready." in queued
+    assert "data-preparing" in queued and "Generate" not in queued
+    old = section(older)
+    assert "No dossier is stored yet." in old and "data-preparing" not in old
+    assert "Generate the dossier" in old
+    assert post(client, f"/registrar/applications/{older.id}/dossiers").status_code == 302
+    stored = section(older)
+    assert "Version 1" in stored and "Generate a new version" in stored
     dossiers.regenerate(registrar, application=application)
-    page = client.get(f"/registrar/applications/{application.id}").get_data(as_text=True)
-    section = page.split('id="dossiers"')[1].split("</section>")[0]
-    assert "Version 1" in section and "data-preparing" not in section
-    assert "Generate a new version" in section
+    assert "Version 1" in section(application) and "data-preparing" not in section(application)
 
 
 def test_the_batch_page_lists_its_dossier(ctx, client):

@@ -46,5 +46,6 @@ def _dossiers(rights, application) -> dict:
     if rights.is_registrar:
         url = url_for("certificates.regenerate_application_dossier",
                       application_id=application.id)
-    return {"dossiers": dossiers.list_dossiers(application=application),
-            "dossier_regenerate_url": url}
+    stored = dossiers.list_dossiers(application=application)
+    return {"dossiers": stored, "dossier_regenerate_url": url,
+            "dossier_preparing": not stored and dossiers.being_prepared(application=application)}
