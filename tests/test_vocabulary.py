@@ -95,6 +95,8 @@ def _all_events() -> set[str]:
     names |= {f"consignment_{action.value}" for action in ConsignmentAction}
     names |= {f"document_{status.value}" for status in v.ReviewStatus
               if status.value != "pending"}
+    names |= {f"name_change_{status.value}" for status in v.ChangeRequestStatus
+              if status.value != "pending"}
     return names
 
 

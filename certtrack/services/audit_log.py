@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -63,10 +64,13 @@ def _conditions(filters: AuditFilters) -> list:
     conditions = []
     if filters.action:
         conditions.append(AuditEvent.action == filters.action)
-    if text := filters.actor.strip().lower():
-        pattern = f"%{text}%"
+    if (text := filters.actor.strip().lower()) in ("system", _("system").lower()):
+        conditions.append(AuditEvent.actor_id.is_(None))  # the trail's "system" rows
+    elif text:
+        pattern = "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"  # typed, not wildcards
         conditions.append(AuditEvent.actor_id.in_(select(User.id).where(
-            func.lower(User.email).like(pattern) | func.lower(User.full_name).like(pattern))))
+            func.lower(User.email).like(pattern, escape="\\")
+            | func.lower(User.full_name).like(pattern, escape="\\"))))
     if filters.application.strip():
         conditions.append(AuditEvent.application_id == application_id(filters.application))
     if filters.since:

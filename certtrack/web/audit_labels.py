@@ -10,6 +10,8 @@ RECORD_ACTIONS = {
     "establishment_added": _l("Establishment added"),
     "establishment_updated": _l("Establishment saved"),
     "name_change_requested": _l("Name change requested"),
+    "name_change_approved": _l("Name change approved"),
+    "name_change_refused": _l("Name change refused"),
     "laboratory_created": _l("Laboratory added"),
     "market_access_updated": _l("Market access changed"),
     "renewal_list_updated": _l("Order 280 renewal list changed"),

@@ -160,3 +160,17 @@ def test_the_filtered_trail_downloads_as_csv(admin, client):
     assert lines[-1][11] == "'=HYPERLINK(\"http://evil\")"  # shown as text, never run
     refused = client.get("/admin/audit.csv?application=B-12")
     assert refused.status_code == 400
+
+
+def test_the_who_filter_finds_the_system_and_reads_wildcards_as_typed(admin, client):
+    """"system" found nothing though the column says "system"; "%" matched everyone."""
+    record_event(None, "registration_renewed_automatically", object_type="registration",
+                 object_id=1)
+    _record(make_user("inspector", "aigerim@example.kz"), 2)
+    db.session.commit()
+    system = _page(client.get("/admin/audit?actor=system"))
+    nobody = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.actor_id.is_(None)))
+    assert f"{nobody} in all" in system and "Renewed automatically" in system
+    assert "No recorded action matches." in _page(client.get("/admin/audit?actor=%25"))
+    assert "No recorded action matches." in _page(client.get("/admin/audit?actor=_"))
