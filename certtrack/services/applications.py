@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import selectinload
 
 from certtrack.domain.calendar import SLA_WORKING_DAYS
 from certtrack.domain.vocabulary import volume_units
@@ -114,8 +113,14 @@ def establishment_region(establishment_id: int) -> str:
                              .with_for_update(read=True))
 
 
-def _application_errors(actor: User, data: ApplicationInput) -> dict[str, list[str]]:
+def _application_errors(actor: User, data: ApplicationInput,
+                        renewal: Application | None = None) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
+    if renewal is not None and renewal.renewal_of_id is not None and (
+            data.kind, data.establishment_id, data.gacc_category_code) != (
+            renewal.kind, renewal.establishment_id, renewal.gacc_category_code):
+        errors[""] = [_("A renewal keeps the kind, establishment and category of the "
+                        "registration it renews.")]
     checks = (("kind", KINDS), ("haccp_status", (*HACCP_STATUSES, None, "")),
               ("water_source", (*WATER_SOURCES, None, "")))
     for field, allowed in checks:
@@ -175,7 +180,7 @@ def update_application(actor: User, application: Application, data: ApplicationI
     """
     require_owner(actor, application)
     _require_editable(application)
-    if errors := _application_errors(actor, data):
+    if errors := _application_errors(actor, data, renewal=application):
         raise ValidationFailed(errors)
     _check_version(application, data.version)
     with transaction():
@@ -390,11 +395,3 @@ def withdraw_application(actor: User, application: Application, comment: str = "
     with transaction():
         apply_transition(actor, application, "withdraw", comment=comment,
                          values={"stage_deadline": None})
-
-
-
-def timeline(application: Application) -> list[AuditEvent]:
-    """The application's audit events, oldest first, with their actors loaded."""
-    query = (select(AuditEvent).where(AuditEvent.application_id == application.id)
-             .options(selectinload(AuditEvent.actor)).order_by(AuditEvent.seq))
-    return list(db.session.scalars(query))

@@ -149,3 +149,10 @@ def registration_history(registration: Registration) -> list[AuditEvent]:
              AuditEvent.application_id == registration.application_id),
     )).options(selectinload(AuditEvent.actor)).order_by(AuditEvent.seq)
     return list(db.session.scalars(query))
+
+
+def timeline(application) -> list[AuditEvent]:
+    """The application's audit events, oldest first, with their actors loaded."""
+    query = (select(AuditEvent).where(AuditEvent.application_id == application.id)
+             .options(selectinload(AuditEvent.actor)).order_by(AuditEvent.seq))
+    return list(db.session.scalars(query))

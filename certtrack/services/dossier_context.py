@@ -15,7 +15,8 @@ from certtrack.domain.calendar import regime_for
 from certtrack.domain.workflow import Role
 from certtrack.extensions import db
 from certtrack.models import AuditEvent, LabResult
-from certtrack.services.applications import latest_documents, timeline
+from certtrack.services.applications import latest_documents
+from certtrack.services.audit import timeline
 from certtrack.services.conclusions import STANDARD_POSITIVE_TEXT, conclusion_in
 from certtrack.services.inspections import current_inspection, findings_of
 from certtrack.services.laboratory import plain

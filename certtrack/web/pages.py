@@ -47,7 +47,7 @@ def staff_application(application, failed: dict | None = None) -> str:
     """An application as inspectors and registrars see it: summary, stage panels, documents."""
     return render_template("staff/application.html", application=application,
                            latest=applications.latest_documents(application),
-                           timeline=applications.timeline(application),
+                           timeline=audit.timeline(application),
                            **panels.context_for(g.user, application, failed))
 
 
@@ -85,7 +85,7 @@ def exporter_application(application, failed: dict | None = None) -> str:
                  for item in applications.missing_for_submission(application, locale)],
         required=applications.required_document_types(application),
         latest=applications.latest_documents(application),
-        timeline=applications.timeline(application), query=request.args.get("q", ""),
+        timeline=audit.timeline(application), query=request.args.get("q", ""),
         **panels.context_for(g.user, application, failed))
 
 

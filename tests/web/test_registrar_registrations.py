@@ -1,6 +1,7 @@
 """Registrations after listing through HTTP: the registrar's list and detail page with the
 lifecycle actions, and the exporter's page where a renewal starts."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -165,6 +166,36 @@ def test_exporter_starts_a_renewal_when_the_window_is_open(registrar, client):
                                                              original.establishment_id)
     page = client.get("/exporter/registrations").get_data(as_text=True)
     assert draft.reference in page and "Apply for renewal" not in page
+
+
+def test_a_renewal_keeps_its_kind_establishment_and_category(registrar, client):
+    """A renewal draft could be switched to a new registration, another establishment or
+    another category, and still counted as the registration's renewal."""
+    valid_from = add_years(local_today() + timedelta(days=120), -5) + timedelta(days=1)
+    exporter, original, registration = make_registration(
+        registrar, valid_from, category="meat", product="beef_chilled")
+    login(client, exporter.email)
+    post(client, f"/exporter/registrations/{registration.id}/renew")
+    draft = db.session.scalar(select(Application).where(Application.kind == "renewal"))
+    url = f"/exporter/applications/{draft.id}/edit"
+    page = client.get(url).get_data(as_text=True)
+    assert "A renewal keeps the kind, establishment and category of the registration it " \
+        "renews." in page
+    assert '<select id="kind"' not in page and '<select id="gacc_category_code"' not in page
+    form = {"kind": "renewal", "establishment_id": str(draft.establishment_id),
+            "gacc_category_code": "meat", "haccp_status": "certified", "traceability": "Lots",
+            "production_capacity": "10", "water_source": "municipal", "staff_count": "5",
+            "version": str(draft.version)}
+    switched = post(client, url, {**form, "kind": "new"})
+    assert switched.status_code == 422
+    assert "A renewal keeps the kind" in switched.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Application, draft.id).kind == "renewal"
+    saved = post(client, url, form)  # its questionnaire stays editable
+    assert saved.status_code == 302, re.findall(r'class="error"[^>]*>([^<]*)', saved.get_data(
+        as_text=True))
+    db.session.expire_all()
+    assert db.session.get(Application, draft.id).production_capacity == 10
 
 
 def test_a_renewal_draft_is_due_by_the_windows_last_day(registrar, client):
