@@ -174,8 +174,9 @@ def update_establishment(actor: User, establishment: Establishment,
     with transaction():
         previous_region = establishment.region_code
         fields = ESTABLISHMENT_FIELDS
-        if name_changes.hold_back(actor, establishment.enterprise, establishment,
-                                  {"name": (data.name or "").strip()}) is not None:
+        if name_changes.hold_back(actor, establishment.enterprise, establishment, {
+                field: (getattr(data, field) or "").strip()
+                for field in name_changes.ESTABLISHMENT_NAMES}) is not None:
             fields = tuple(f for f in fields if f not in name_changes.ESTABLISHMENT_NAMES)
         for field in fields:
             setattr(establishment, field, (getattr(data, field) or "").strip())

@@ -24,7 +24,7 @@ from certtrack.services.transaction import stale_message, transaction
 
 HELD_STATUSES = ("active", "suspended")
 ENTERPRISE_NAMES = ("name_en", "name_kk", "name_ru", "name_zh")
-ESTABLISHMENT_NAMES = ("name",)
+ESTABLISHMENT_NAMES = ("name", "name_ru", "name_en", "name_zh")  # in every language, as listed
 
 
 def holds_registration(enterprise: Enterprise, establishment: Establishment | None) -> bool:

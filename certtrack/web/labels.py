@@ -137,6 +137,8 @@ ACTIONS = {
 NAME_FIELDS = {"name_en": _l("Legal name in English"), "name_kk": _l("Legal name in Kazakh"),
                "name_ru": _l("Legal name in Russian"), "name_zh": _l("Legal name in Chinese"),
                "name": _l("Name in Kazakh")}
+ESTABLISHMENT_NAME_FIELDS = {"name": _l("Name in Kazakh"), "name_ru": _l("Name in Russian"),
+                             "name_en": _l("Name in English"), "name_zh": _l("Name in Chinese")}
 KINDS = labelled(ApplicationKind, {"new": _l("New registration"), "renewal": _l("Renewal"),
                                    "change": pgettext("kind of application", "Change")})
 LEGAL_FORMS = labelled(LegalForm, {

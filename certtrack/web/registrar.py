@@ -127,7 +127,7 @@ class RefuseNameForm(BaseForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
     confirm = BooleanField(_l("I understand that the request is closed: the registered name "
                               "stays, and the exporter is told why."),
-                           validators=[DataRequired()])
+                           validators=[DataRequired(message=_l("Tick the box to confirm."))])
 
 
 DECISION_FORMS = {"approve": ApproveNameForm, "refuse": RefuseNameForm}

@@ -115,6 +115,7 @@ def test_a_refusal_needs_a_reason_and_a_ticked_box_and_keeps_the_registered_name
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'id="confirm-error"' in page and 'id="reason-error"' not in page
+    assert "Tick the box to confirm." in page.split('id="confirm-error"')[1][:80]
     assert "GACC has not been told of the new name</textarea>" in page  # kept as typed
     response = post(client, url, {"version": version, "confirm": "y"})
     assert response.status_code == 422
@@ -150,3 +151,23 @@ def test_only_a_registrar_decides(registered):
     with pytest.raises(ValidationFailed):
         name_changes.decide(registrar, request.id, False, "  ")
     assert db.session.get(NameChangeRequest, request.id).status == "pending"
+
+
+@pytest.mark.parametrize("field", ["name_zh", "name_ru", "name_en"])
+def test_an_establishments_name_in_any_language_waits_too(registered, client, field):
+    """Only the Kazakh name waited: the Chinese one changed at once in the register."""
+    registrar, exporter, registration = registered
+    establishment = registration.establishment
+    before = getattr(establishment, field)
+    enterprises.update_establishment(exporter, establishment, EstablishmentInput.from_mapping(
+        {**ESTABLISHMENT, field: "科斯塔奈新粮库" if field == "name_zh" else "New elevator",
+         "version": str(establishment.version)}))
+    db.session.expire_all()
+    assert getattr(db.session.get(Establishment, establishment.id), field) == before
+    request = db.session.scalar(select(NameChangeRequest))
+    assert request.establishment_id == establishment.id and field in request.proposed
+    login(client, registrar.email)
+    listing = client.get("/registrar/name-changes").get_data(as_text=True)
+    label = {"name_zh": "Name in Chinese", "name_ru": "Name in Russian",
+             "name_en": "Name in English"}[field]
+    assert label in listing and "Legal name in" not in listing
