@@ -7,7 +7,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from certtrack.domain.workflow import Role
 from certtrack.extensions import db
-from certtrack.models import Region, User
+from certtrack.models import AuditEvent, Region, User
 from certtrack.models.user import COMMITTEES, ROLES
 from certtrack.services import passwords
 from certtrack.services.audit import record_event
@@ -99,6 +99,22 @@ def get_user(actor: User, user_id: int) -> User:
     return user
 
 
+def disabling_errors(user: User, data: AccountInput) -> dict[str, list[str]]:
+    """What disabling an active account lacks: a reason (kept in the audit row)."""
+    if user.is_active and not data.is_active and not (data.reason or "").strip():
+        return {"reason": [_("Say why the account is disabled.")]}
+    return {}
+
+
+def last_disabled(user: User) -> AuditEvent | None:
+    """The audit row that disabled the account (who, when, why), while it is disabled."""
+    if user.is_active:
+        return None
+    return db.session.scalar(select(AuditEvent).where(
+        AuditEvent.object_type == "user", AuditEvent.object_id == user.id,
+        AuditEvent.action == "user_disabled").order_by(AuditEvent.seq.desc()).limit(1))
+
+
 def update_user(actor, user: User, data: AccountInput) -> None:
     """Change name, role, committee, regions and active flag; disabling revokes sessions.
 
@@ -110,8 +126,8 @@ def update_user(actor, user: User, data: AccountInput) -> None:
     errors = _account_errors(data)
     if user.id == actor.id and (not data.is_active or data.role != Role.admin):
         errors[""] = [_("You cannot disable your own account or remove your own admin role.")]
-    elif user.is_active and not data.is_active and not (data.reason or "").strip():
-        errors["reason"] = [_("Say why the account is disabled.")]
+    else:
+        errors |= disabling_errors(user, data)
     if errors:
         raise ValidationFailed(errors)
     before = {"role": user.role, "is_active": user.is_active}
@@ -130,8 +146,10 @@ def update_user(actor, user: User, data: AccountInput) -> None:
         if user.is_active != data.is_active or before["role"] != user.role:
             user.session_version += 1
             end_sessions(user)
+        action = ("user_updated" if user.is_active == data.is_active else
+                  "user_enabled" if data.is_active else "user_disabled")
         user.is_active = data.is_active
-        record_event(actor, "user_updated", object_type="user", object_id=user.id,
+        record_event(actor, action, object_type="user", object_id=user.id,
                      comment=(data.reason or "").strip() if not data.is_active else "",
                      data={"before": before, "after": {"role": user.role,
                                                        "is_active": user.is_active}})

@@ -81,17 +81,20 @@ def edit_user(user_id: int):
         response, status = _save_user(user, form) if form.validate() else (None, 422)
     return response or (render_template("admin/user_form.html", form=form, user=user,
                                         reset_form=PasswordResetForm(),
-                                        factor_form=ResetFactorForm()), status)
+                                        factor_form=ResetFactorForm(),
+                                        disabled=accounts.last_disabled(user)), status)
 
 
 def _save_user(user, form: EditUserForm):
     """Save the edit: (a redirect, 302), or (None, the status of the page showing why not)."""
+    data = accounts.AccountInput.from_mapping(form.data)
     disabling = user.is_active and not form.is_active.data and user.id != g.user.id  # own: refused
-    if disabling and not form.confirm_disable.data:
-        form.add_errors({"confirm_disable": [_("Tick the box to confirm.")]})
+    if disabling and not form.confirm_disable.data:  # said together with a missing reason
+        form.add_errors({"confirm_disable": [_("Tick the box to confirm.")],
+                         **accounts.disabling_errors(user, data)})
         return None, 422
     try:
-        accounts.update_user(g.user, user, accounts.AccountInput.from_mapping(form.data))
+        accounts.update_user(g.user, user, data)
     except ValidationFailed as error:
         form.add_errors(error.errors)
         return None, 422

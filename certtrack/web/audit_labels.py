@@ -36,6 +36,8 @@ RECORD_ACTIONS = {
     # Accounts and sign-in
     "user_created": _l("Account created"),
     "user_updated": _l("Account saved"),
+    "user_disabled": _l("Account disabled"),
+    "user_enabled": _l("Account enabled again"),
     "official_profile_saved": _l("Official's signature details saved"),
     "password_changed": _l("Password changed"),
     "password_reset": _l("Password reset by an administrator"),

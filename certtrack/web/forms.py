@@ -35,6 +35,7 @@ from wtforms.validators import (
 
 from certtrack.domain import bounds
 from certtrack.domain.identifiers import IdentifierError, validate_bin
+from certtrack.services.transaction import stale_message
 from certtrack.web.validators import NumberRange, PastDate, out_of_bounds
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -96,6 +97,8 @@ class BaseForm(Form):
         """Someone saved the object after this form was loaded: keep what was typed, say who
         changed it and that nothing was saved, and take the object's version now, so that
         saving again is a choice made knowing it (it then replaces the other change)."""
+        if message == stale_message():  # "Reload and try again" would lose what was typed
+            message = _("Someone else saved this record after you opened it.")
         self.add_errors({"": [message, _("What you typed is kept below and was not saved: "
                                          "saving it again replaces that change.")]})
         if version is not None and "version" in self._fields:

@@ -174,10 +174,12 @@ def test_disabling_an_account_says_why_and_is_confirmed(admin, client):
     url = f"/admin/users/{user.id}"
     assert "To disable the account, untick Active, say why and tick the box." in \
         html.unescape(client.get(url).get_data(as_text=True))
-    unconfirmed = post(client, url, edit_body(user, is_active=None, reason="Left the ministry"))
-    assert unconfirmed.status_code == 422
-    assert field_error(unconfirmed.get_data(as_text=True), "confirm_disable") == \
+    nothing = post(client, url, edit_body(user, is_active=None))
+    assert nothing.status_code == 422  # both missing parts in one answer
+    assert field_error(nothing.get_data(as_text=True), "confirm_disable") == \
         "Tick the box to confirm."
+    assert field_error(nothing.get_data(as_text=True), "reason") == \
+        "Say why the account is disabled."
     no_reason = post(client, url, edit_body(user, is_active=None, confirm_disable="y"))
     assert no_reason.status_code == 422
     assert field_error(no_reason.get_data(as_text=True), "reason") == \
@@ -186,11 +188,16 @@ def test_disabling_an_account_says_why_and_is_confirmed(admin, client):
     done = post(client, url, edit_body(user, is_active=None, reason="Left the ministry",
                                        confirm_disable="y"))
     assert done.status_code == 302 and not by_email("leaver@example.kz").is_active
-    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user_updated")
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.object_id == user.id)
                                .order_by(AuditEvent.seq.desc())).first()
-    assert event.comment == "Left the ministry"
+    assert (event.action, event.comment) == ("user_disabled", "Left the ministry")
+    page = html.unescape(client.get(url).get_data(as_text=True))
+    assert "by Root Admin: Left the ministry" in page and "Disabled on " in page
     assert post(client, url, edit_body(by_email("leaver@example.kz"),
                                        is_active="y")).status_code == 302  # enabling: no box
+    assert db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_id == user.id)
+                              .order_by(AuditEvent.seq.desc())).first() == "user_enabled"
+    assert "Disabled on " not in client.get(url).get_data(as_text=True)
 
 
 def test_disabled_account_is_shown_and_cannot_sign_in(app, admin, client):

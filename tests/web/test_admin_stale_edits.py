@@ -15,7 +15,7 @@ from factories import make_user
 from forms import login, post
 
 KEPT = "What you typed is kept below and was not saved: saving it again replaces that change."
-STALE = "This record was changed by someone else in the meantime."
+STALE = "Someone else saved this record after you opened it."
 
 
 @pytest.fixture
@@ -79,6 +79,7 @@ def test_a_second_save_from_an_older_page_is_refused_and_keeps_what_was_typed(ad
     assert second.status_code == 409
     page = html.unescape(second.get_data(as_text=True))
     assert STALE in page and KEPT in page and "Second Change" in page
+    assert "Reload and try again" not in page  # reloading would lose what was typed
     now = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
     assert int(now) > int(loaded)
     db.session.expire_all()
