@@ -196,3 +196,26 @@ def test_the_registers_filter_lists_are_as_easy_to_touch_as_its_boxes(demo_serve
         "lists => lists.map(s => [parseFloat(getComputedStyle(s).fontSize),"
         " s.getBoundingClientRect().height])")
     assert sizes and all(font >= 16 and height >= 36 for font, height in sizes), sizes
+
+
+def test_the_completeness_check_and_the_dashboards_overdue_table_are_stacked_rows(
+        demo_server, phone):
+    """Both tables were wider than a phone (691 px in Kazakh): the Accept and Reject buttons
+    and the overdue consignments' deadlines were out of sight."""
+    with demo_server.app.app_context():
+        under_review = db.session.scalar(select(Application.id).where(
+            Application.state == "under_review").order_by(Application.id).limit(1))
+    sign_in(phone, demo_server, "phyto@demo.certtrack.kz")
+    phone.goto(demo_server.url + f"/inspector/applications/{under_review}")
+    rows = phone.locator("#completeness table tbody tr")
+    assert rows.count() > 1
+    assert all(box["width"] <= PHONE["width"] for box in (
+        rows.nth(n).bounding_box() for n in range(rows.count())))
+    assert "Document" in rows.first.locator("td").first.get_attribute("data-label")
+    phone.context.clear_cookies()
+    sign_in(phone, demo_server, "registrar@demo.certtrack.kz")
+    phone.goto(demo_server.url + "/dashboard")
+    rows = phone.locator("#overdue-consignments tbody tr")
+    assert rows.count() >= 1
+    assert all(box["width"] <= PHONE["width"] for box in (
+        rows.nth(n).bounding_box() for n in range(rows.count())))
