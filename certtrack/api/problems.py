@@ -17,7 +17,8 @@ def problem(status: int, detail: str = "", *, errors: dict | None = None, header
             title: str | None = None):
     """A problem response: `title` as the error page's title (or `title`), `detail` its
     message."""
-    body = {"type": "about:blank", "title": str(title or page_errors.title(status)),
+    body = {"type": "about:blank",
+            "title": str(title or _api_title(status) or page_errors.title(status)),
             "status": status,
             "detail": str(detail or page_errors.default_message(status) or
                           page_errors.title(status))}
@@ -36,6 +37,23 @@ def pdf_preparing():
                    headers={"Retry-After": "5"})
 
 
+def _schema_messages() -> dict[str, str]:
+    """marshmallow's commonest messages, in the reader's language (the rest stay English)."""
+    return {"Missing data for required field.": _("This field is required."),
+            "Unknown field.": _("This field is not part of the request."),
+            "Field may not be null.": _("This field is required."),
+            "Not a valid integer.": _("Enter a whole number."),
+            "Not a valid number.": _("Enter a number."),
+            "Not a valid string.": _("Enter text."),
+            "Not a valid date.": _("Enter a date as YYYY-MM-DD."),
+            "Invalid JSON body.": _("The body is not valid JSON.")}
+
+
+def _api_title(status: int) -> str | None:
+    """The API's own titles where the pages' speak of pages and forms."""
+    return {404: _("Not found"), 422: _("The request has errors")}.get(status)
+
+
 def _webargs_errors(error: HTTPException) -> dict | None:
     messages = (getattr(error, "data", None) or {}).get("messages")
     if not messages:
@@ -44,8 +62,10 @@ def _webargs_errors(error: HTTPException) -> dict | None:
     for where, found in messages.items():  # {"json": {"field": ["..."]}} or {"json": ["..."]}
         if not isinstance(found, dict):
             found = {where: found}
+        known = _schema_messages()
         for name, value in found.items():
-            flat[str(name)] = value if isinstance(value, list) else [json.dumps(value)]
+            flat[str(name)] = ([known.get(m, m) for m in value] if isinstance(value, list)
+                               else [json.dumps(value)])
     return flat
 
 

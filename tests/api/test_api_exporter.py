@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from flask import g
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
@@ -145,3 +146,23 @@ def test_bodies_and_filters_the_api_cannot_read_are_told_plainly(client, exporte
     problem = again.get_json()
     assert problem["title"] == "Not possible in this state"
     assert "(withdrawn)" in problem["detail"] and "someone else" not in problem["detail"]
+
+
+def test_a_missing_field_is_told_in_the_readers_language(client, exporter):
+    """With Accept-Language: kk the title was Kazakh and the field's message English
+    ("Missing data for required field."); a 404 said "Page not found"."""
+    _user, _establishment, application, secret = exporter
+    g.pop("_flask_babel", None)  # the test's app context keeps the last request's language
+    answer = client.post(f"/api/v1/applications/{application.id}/withdraw",
+                         headers={**bearer(secret), "Accept-Language": "kk"}, json={})
+    assert answer.status_code == 422
+    problem = answer.get_json()
+    assert problem["errors"]["comment"] == ["Міндетті өріс."]
+    g.pop("_flask_babel", None)
+    english = client.post(f"/api/v1/applications/{application.id}/withdraw",
+                          headers=bearer(secret), json={})
+    assert english.get_json()["title"] == "The request has errors"
+    assert english.get_json()["errors"]["comment"] == ["This field is required."]
+    g.pop("_flask_babel", None)
+    missing = client.get("/api/v1/applications/999999", headers=bearer(secret))
+    assert missing.status_code == 404 and missing.get_json()["title"] == "Not found"
