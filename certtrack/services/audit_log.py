@@ -112,12 +112,21 @@ def events_csv(actor, filters: AuditFilters, labels: dict) -> Iterator[str]:
     query = (select(AuditEvent, User.email, User.full_name)
              .outerjoin(User, User.id == AuditEvent.actor_id)
              .where(*_conditions(filters)).order_by(order).execution_options(yield_per=1000))
-    rows = ((e.seq, e.at.isoformat(), email or "", name or "", e.action,
-             labels.get(e.action, e.action), e.object_type, e.object_id,
-             application_reference(e.application_id) if e.application_id else "",
-             e.from_state or "", e.to_state or "", e.comment, e.hash)
-            for e, email, name in db.session.execute(query))
-    return spreadsheets.lines(itertools.chain([CSV_COLUMNS], rows))
+    return spreadsheets.lines(itertools.chain([CSV_COLUMNS], _rows(query, labels)))
+
+
+def _rows(query, labels: dict) -> Iterator[tuple]:
+    """The query's rows as CSV values; the query runs at the first row, and its cursor (a
+    server-side one on PostgreSQL) is closed however the download ends."""
+    result = db.session.execute(query)
+    try:
+        for e, email, name in result:
+            yield (e.seq, e.at.isoformat(), email or "", name or "", e.action,
+                   labels.get(e.action, e.action), e.object_type, e.object_id,
+                   application_reference(e.application_id) if e.application_id else "",
+                   e.from_state or "", e.to_state or "", e.comment, e.hash)
+    finally:
+        result.close()
 
 
 def chain_state(actor) -> ChainState:
