@@ -98,8 +98,8 @@ def _send_link(user: User, welcome: bool) -> None:
         record_event(SYSTEM, "password_reset_requested", object_type="user", object_id=user.id)
     if queue.known("send_emails"):
         queue.enqueue("send_emails")
-    if not current_app.config.get("MAIL_SERVER") and current_app.config.get("ALLOW_DEMO"):
-        # A demo machine sends no e-mail: its console shows the link instead.
+    if not current_app.config.get("MAIL_SERVER") and current_app.config["ENV"] != "production":
+        # A development or demo machine sends no e-mail: its console shows the link instead.
         current_app.logger.warning("No MAIL_SERVER: the password link for %s is %s",
                                    user.email, url)
 

@@ -125,3 +125,12 @@ def test_an_account_made_without_a_password_gets_a_link_to_choose_one(ctx, clien
     assert post(newcomer, link, {"new_password": NEW, "repeat_password": NEW}).status_code == 302
     assert post(newcomer, "/login", {"email": "new.exporter@example.kz",
                                      "password": NEW}).status_code == 302
+
+
+def test_without_a_mail_server_the_console_shows_the_link_outside_production(person, client,
+                                                                             app, caplog):
+    """`make run` sends no e-mail: the link must show somewhere, or nobody could use it."""
+    with caplog.at_level("WARNING"):
+        post(client, "/password/forgot", {"email": person.email})
+    link = _link(_emails(person.email)[0])
+    assert any(link in record.getMessage() for record in caplog.records)
