@@ -201,16 +201,18 @@ class ResetFactorForm(BaseForm):
 
 # The password rules (length, breached list, strength) live in services.passwords, so that
 # every form reports them with the same words.
-class ChangePasswordForm(BaseForm):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
-    new_password = PasswordField(
-        _l("New password"),
-        validators=[DataRequired()],
-        description=_l("12 to 128 characters; a long phrase is easy to remember."),
-    )
-    # Typed twice: a typing mistake in a hidden field would lock its owner out.
+class NewPasswordForm(BaseForm):
+    """A new password typed twice (a typo in a hidden field would lock its owner out)."""
+
+    new_password = PasswordField(_l("New password"), validators=[DataRequired()],
+                                 description=_l("12 to 128 characters; a long phrase is easy "
+                                                "to remember."))
     repeat_password = PasswordField(_l("New password again"), validators=[
         DataRequired(), EqualTo("new_password", message=_l("The two new passwords differ."))])
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
 
 
 def without_separators(value):

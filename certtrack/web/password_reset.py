@@ -4,13 +4,13 @@ password through it (services.password_reset)."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length
 
 from certtrack.services import password_reset
 from certtrack.services.errors import ValidationFailed
 from certtrack.web import access
-from certtrack.web.forms import BaseForm, render_form
+from certtrack.web.forms import BaseForm, NewPasswordForm, render_form
 from certtrack.web.limits import login_rate
 
 bp = Blueprint("password_reset", __name__, url_prefix="/password")
@@ -19,14 +19,6 @@ bp = Blueprint("password_reset", __name__, url_prefix="/password")
 class ForgotForm(BaseForm):
     email = StringField(_l("E-mail"), validators=[DataRequired(), Length(max=254)],
                         description=_l("The address you sign in with."))
-
-
-class NewPasswordForm(BaseForm):
-    new_password = PasswordField(
-        _l("New password"), validators=[DataRequired()],
-        description=_l("12 to 128 characters; a long phrase is easy to remember."))
-    repeat_password = PasswordField(_l("New password again"), validators=[
-        DataRequired(), EqualTo("new_password", message=_l("The two new passwords differ."))])
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
