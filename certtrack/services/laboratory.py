@@ -19,6 +19,7 @@ from certtrack.services.errors import NotFound, ValidationFailed
 from certtrack.services.inputs import LabResultInput, SampleInput
 from certtrack.services.limits import limits_for_products, product_codes, to_domain_limit
 from certtrack.services.notifications import enterprise_users, exporter_link, notify
+from certtrack.services.numerals import listed
 from certtrack.services.permissions import (
     RESULT_STATES,
     SAMPLE_STATES,
@@ -285,7 +286,7 @@ def record_lab_results(actor: User, application: Application, comment: str = "")
     waiting = [sample.code for sample in samples if not sample.results]
     if waiting:
         raise ValidationFailed({"": [_("No result yet for the samples %(codes)s.",
-                                       codes=", ".join(waiting))]})
+                                       codes=listed(waiting))]})
     reference = application.reference
     with transaction():
         apply_transition(actor, application, Action.record_lab_results, comment=comment,

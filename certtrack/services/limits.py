@@ -15,6 +15,7 @@ from certtrack.models.base import utcnow
 from certtrack.services.audit import record_event
 from certtrack.services.errors import NotFound, ValidationFailed
 from certtrack.services.inputs import LimitInput
+from certtrack.services.numerals import listed
 from certtrack.services.permissions import require_admin
 from certtrack.services.sources import source_in
 from certtrack.services.transaction import check_loaded_version, transaction
@@ -111,7 +112,7 @@ def _products(data: LimitInput, errors: dict) -> str:
     if not codes:
         errors["products"] = [_("Name at least one product code.")]
     elif unknown:
-        errors["products"] = [_("Unknown product codes: %(codes)s.", codes=", ".join(unknown))]
+        errors["products"] = [_("Unknown product codes: %(codes)s.", codes=listed(unknown))]
     return " ".join(codes)
 
 

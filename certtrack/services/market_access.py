@@ -29,6 +29,7 @@ from certtrack.services.audit import record_event
 from certtrack.services.errors import NotFound, ValidationFailed
 from certtrack.services.inputs import MarketAccessInput  # noqa: F401 - the input it takes
 from certtrack.services.limits import CONFIDENCES
+from certtrack.services.numerals import listed
 from certtrack.services.permissions import require_admin
 from certtrack.services.transaction import check_loaded_version, transaction
 
@@ -195,7 +196,7 @@ def _access_errors(data: MarketAccessInput, regions: set[str]) -> dict[str, list
     unknown = set((data.accepted_regions or "").split()) - regions
     if unknown:
         errors["accepted_regions"] = [_("Unknown region codes: %(codes)s.",
-                                        codes=", ".join(sorted(unknown)))]
+                                        codes=listed(sorted(unknown)))]
     if data.protocol_date_precision not in DATE_PRECISIONS:
         errors["protocol_date_precision"] = [_("Choose how much of the date is known.")]
     if not (data.source or "").strip():

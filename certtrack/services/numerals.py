@@ -1,8 +1,8 @@
-"""Numbers as the reader writes them: the request's language, every digit kept."""
+"""Numbers and lists as the reader writes them: the request's language, every digit kept."""
 
 from decimal import Decimal
 
-from babel import numbers
+from babel import lists, numbers
 from flask_babel import get_locale
 
 
@@ -14,3 +14,9 @@ def shown(value: Decimal | int | float | None) -> str | None:
     if isinstance(value, Decimal):
         value = value.normalize()
     return numbers.format_decimal(value, locale=get_locale() or "en", decimal_quantization=False)
+
+
+def listed(items) -> str:
+    """Items joined as the request's language lists them: "A, B and C", "A、B和C"."""
+    items = [str(item) for item in items]
+    return lists.format_list(items, locale=get_locale() or "en") if items else ""

@@ -114,6 +114,19 @@ def test_invalid_edit_is_refused_beside_the_field(admin, client, changes, field,
         AuditEvent.action == "limit_updated")) is None
 
 
+def test_unknown_codes_are_listed_as_the_page_language_lists(admin, client):
+    limit = don_limit()
+    expected = {"en": "Unknown product codes: spelt, emmer, and einkorn.",
+                "zh": "未知产品代码：spelt、emmer和einkorn。"}
+    for locale, message in expected.items():
+        post(client, "/language", {"locale": locale})
+        g.pop("_flask_babel", None)
+        response = post(client, f"/admin/limits/{limit.id}",
+                        form_of(limit, products="wheat spelt emmer einkorn"))
+        assert response.status_code == 422
+        assert f'id="products-error">{message}' in response.get_data(as_text=True)
+
+
 def test_saving_unchanged_limit_writes_no_audit_row(admin, client):
     limit = don_limit()
     response = post(client, f"/admin/limits/{limit.id}", form_of(limit), follow_redirects=True)

@@ -35,6 +35,7 @@ from certtrack.services.consignments.inputs import (
 from certtrack.services.consignments.workflow import apply_consignment_transition, check_version
 from certtrack.services.errors import NotFound, PermissionDenied, ValidationFailed
 from certtrack.services.limits import limits_for_products, product_codes, to_domain_limit
+from certtrack.services.numerals import listed
 from certtrack.services.transaction import transaction
 
 
@@ -333,7 +334,7 @@ def issue_blockers(consignment: Consignment) -> list[str]:
                if r.verdict == "non_compliant"]
     if failing:
         blockers.append(_("Non-compliant laboratory results: %(names)s.",
-                          names=", ".join(failing)))
+                          names=listed(failing)))
     chosen = {row.declaration_code for row in consignment.declarations}
     available = available_declarations(consignment)
     if consignment.kind == "vet" and not available:  # its Part II would certify nothing
