@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
@@ -83,15 +83,21 @@ def _send_link(user: User, welcome: bool) -> None:
     with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         if welcome:
             subject = _("certtrack: your account is ready; choose its password")
-            body = _("An account on certtrack was created for you: %(email)s. Open this link "
-                     "within %(minutes)d minutes to choose its password (later, “Forgot your "
-                     "password?” on the sign-in page sends a new link):",
-                     email=user.email, minutes=minutes) + f"\n\n{url}\n"
+            body = ngettext(
+                "An account on certtrack was created for you: %(email)s. Open this link within "
+                "%(num)d minute to choose its password (later, “Forgot your password?” on the "
+                "sign-in page sends a new link):",
+                "An account on certtrack was created for you: %(email)s. Open this link within "
+                "%(num)d minutes to choose its password (later, “Forgot your password?” on the "
+                "sign-in page sends a new link):", minutes, email=user.email) + f"\n\n{url}\n"
         else:
             subject = _("certtrack: choose a new password")
-            body = _("Someone, we hope you, asked to reset the password of your certtrack "
-                     "account %(email)s. Open this link within %(minutes)d minutes to choose a "
-                     "new one:", email=user.email, minutes=minutes) + f"\n\n{url}\n\n" + _(
+            body = ngettext(
+                "Someone, we hope you, asked to reset the password of your certtrack account "
+                "%(email)s. Open this link within %(num)d minute to choose a new one:",
+                "Someone, we hope you, asked to reset the password of your certtrack account "
+                "%(email)s. Open this link within %(num)d minutes to choose a new one:",
+                minutes, email=user.email) + f"\n\n{url}\n\n" + _(
                 "If it was not you, ignore this e-mail: your password stays as it is.") + "\n"
     with transaction():
         db.session.add(OutboxEmail(recipient=user.email, subject=subject, body=body))
