@@ -189,3 +189,19 @@ def make_certificate(registrar=None, **registration_options):
         registrar, local_today() - timedelta(days=30), **registration_options)
     certificate = certificates.issue_certificate(registrar, registration)
     return registrar, exporter, registration, certificate
+
+
+def recommended_on(day, application_ids) -> None:
+    """Date the recommendation of these applications to `day`, as if the registrar had made it
+    then: a request to GACC and a listing may then be dated after it, in the past."""
+    from datetime import UTC, datetime, time
+
+    from sqlalchemy import select
+
+    from certtrack.extensions import db
+    from certtrack.models import Application
+
+    for application in db.session.scalars(select(Application).where(
+            Application.id.in_(list(application_ids)))):
+        application.state_changed_at = datetime.combine(day, time(6), tzinfo=UTC)
+    db.session.commit()

@@ -63,15 +63,17 @@ def gacc_stages(casts) -> None:
 def _registered(cast: Cast, site: str, category: str, line: Line, listing_date: date,
                 route: str = "under_guarantee") -> Registration:
     """An application taken all the way to a registration listed on `listing_date`: its story
-    starts about five months before the listing (within the last year at most)."""
-    days_ago = min((local_today() - listing_date).days + BATCH_LEAD.days + 90, 330)
+    starts about five months before the listing, so that each step comes after the one before
+    (an application listed years ago was made years ago)."""
+    days_ago = (local_today() - listing_date).days + BATCH_LEAD.days + 90
     with clock.story(days_ago=days_ago):
         application = draft(cast.exporter, cast.sites[site], category, (line,))
         to_positive(cast, application)
         clock.wait("recommendation")
         gacc.recommend(cast.registrar, [application.id])
-        clock.move_to(listing_date - BATCH_LEAD)
-        _batch(cast, [application], listing_date - BATCH_LEAD)
+        sent_on = max(listing_date - BATCH_LEAD, local_today())  # never before the recommendation
+        clock.move_to(sent_on)
+        _batch(cast, [application], sent_on)
         clock.move_to(listing_date)
         hs_code = application.products[0].product.hs_code[:4]
         return gacc.record_registration(

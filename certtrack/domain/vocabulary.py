@@ -208,6 +208,7 @@ class NotificationKind(StrEnum):
     consignment_certificate_issued = "consignment_certificate_issued"
     name_change_requested = "name_change_requested"
     name_change_decided = "name_change_decided"
+    consignment_refused = "consignment_refused"
 
 
 class ChangeRequestStatus(StrEnum):

@@ -20,6 +20,7 @@ from certtrack.services.local_dates import format_day
 from certtrack.services.notifications import enterprise_users, exporter_link, notify
 from certtrack.services.numerals import shown
 from certtrack.services.permissions import require_inspector
+from certtrack.services.quarantine import MEASURE_NAMES, failing_measurements
 from certtrack.services.transaction import transaction
 
 
@@ -103,7 +104,16 @@ def check_conclusion(application: Application) -> Check:
     severities = open_finding_severities(application)
     blockers = compliance.conclusion_blockers(required_names, pairs, severities, today)
     counts = Counter(severity for severity in severities)
-    return Check(blockers, [_blocker_message(b, rows.get(b.parameter), counts) for b in blockers])
+    messages = [_blocker_message(b, rows.get(b.parameter), counts) for b in blockers]
+    for row in failing_measurements(application):
+        name = MEASURE_NAMES[row.measure]
+        blockers.append(compliance.Blocker("non_compliant_measurement", str(name), ""))
+        messages.append(_(
+            "%(measure)s of %(product)s does not meet its requirement: %(value)s measured. "
+            "Measure again after the correction, or conclude negatively.", measure=name,
+            product=row.product.name_in(str(get_locale() or "en")),
+            value=shown(row.value) + (" %" if row.unit == "%" else "")))
+    return Check(blockers, messages)
 
 
 def _blocker_message(blocker: compliance.Blocker, row: LabResult | None, counts: Counter) -> str:

@@ -25,7 +25,7 @@ from certtrack.services.inputs import (
     GaccReturnInput,
     RegistrationInput,
 )
-from certtrack.services.local_dates import LocalDate, format_day
+from certtrack.services.local_dates import LocalDate, format_day, local_day
 from certtrack.services.notifications import (
     enterprise_users,
     exporter_link,
@@ -86,6 +86,17 @@ def _batch_errors(reference: str, submitted_on) -> dict[str, list[str]]:
     return errors
 
 
+def _check_sent_after_recommendation(chosen: list[Application], submitted_on: date) -> None:
+    """A request to GACC goes after the recommendation of each application it carries."""
+    recommended = [(local_day(a.state_changed_at), a) for a in chosen
+                   if a.state == State.recommended.value]
+    day, latest = max(recommended, key=lambda pair: pair[0], default=(None, None))
+    if day is not None and submitted_on < day:
+        raise ValidationFailed({"submitted_on": [_(
+            "The request cannot have gone to GACC before %(reference)s was recommended, on "
+            "%(date)s.", reference=latest.reference, date=format_day(day))]})
+
+
 def submit_batch(actor, data: BatchInput) -> GaccBatch:
     """Take a registrar and {reference, submitted_on, application_ids}; send them to GACC.
 
@@ -103,6 +114,7 @@ def submit_batch(actor, data: BatchInput) -> GaccBatch:
     if errors:
         raise ValidationFailed(errors)
     chosen = _chosen(data.application_ids)
+    _check_sent_after_recommendation(chosen, submitted_on)
     try:
         with transaction():
             batch = GaccBatch(reference=reference, submitted_on=submitted_on,

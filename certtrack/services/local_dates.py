@@ -8,8 +8,10 @@ data keep ISO 8601.
 """
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from babel import dates
+from flask import current_app
 from flask_babel import get_locale, get_timezone
 
 DATE_FORMAT = "medium"
@@ -21,6 +23,12 @@ def format_day(value: date | None, locale=None) -> str:
     if value is None:
         return "—"
     return dates.format_date(value, DATE_FORMAT, locale=locale or get_locale())
+
+
+def local_day(value: datetime) -> date:
+    """The day a moment fell on in Kazakhstan, where deadlines are counted (naive is UTC)."""
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(zone).date()
 
 
 def format_moment(value: datetime | None, locale=None, zone=None) -> str:

@@ -3,9 +3,10 @@
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from certtrack.domain.quarantine import MEASURES, UNITS, judge_measurement
+from certtrack.domain.quarantine import MEASURES, NON_COMPLIANT, UNITS, judge_measurement
 from certtrack.domain.workflow import IllegalTransition
 from certtrack.extensions import db
 from certtrack.models import Application, QuarantineMeasurement, QuarantineRequirement, User
@@ -15,6 +16,10 @@ from certtrack.services.inputs import MeasurementInput
 from certtrack.services.inspections import FINDING_STATES, current_inspection
 from certtrack.services.review import require_inspector
 from certtrack.services.transaction import transaction
+
+# What each measure is called (the pages' labels take them from here).
+MEASURE_NAMES = {"moisture": _l("Moisture"), "foreign_matter": _l("Foreign matter"),
+                 "weed_seeds": _l("Quarantine weed seeds"), "live_pests": _l("Live pests")}
 
 
 def requirement_for(product_code: str, measure: str) -> QuarantineRequirement | None:
@@ -29,6 +34,14 @@ def measurements_of(application: Application) -> list[QuarantineMeasurement]:
     return list(db.session.scalars(select(QuarantineMeasurement).where(
         QuarantineMeasurement.application_id == application.id)
         .order_by(QuarantineMeasurement.id)))
+
+
+def failing_measurements(application: Application) -> list[QuarantineMeasurement]:
+    """The measurements that do not meet their requirement, of the latest of each product and
+    measure: measuring again (after drying or cleaning the lot, or to correct a value typed
+    wrong) replaces the one before, which the audit trail keeps."""
+    latest = {(row.product_code, row.measure): row for row in measurements_of(application)}
+    return [row for row in latest.values() if row.verdict == NON_COMPLIANT]
 
 
 def _errors(application: Application, data: MeasurementInput) -> dict[str, list[str]]:

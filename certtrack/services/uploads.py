@@ -96,6 +96,21 @@ def _image_is_sound(path: Path) -> bool:
         return False
 
 
+def _pdf_is_whole(path: Path) -> bool:
+    """True when the PDF holds an end-of-file marker ("%%EOF"), as each revision of a PDF
+    ends with one: a file cut short (an interrupted download or copy) or bytes behind a PDF
+    header lack it, and no reader would open them. Anywhere, not only at the end: some
+    programs pad a PDF after it, and a PDF cut in a later revision still reads as the one
+    before."""
+    overlap = b""
+    with open(path, "rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            if b"%%EOF" in overlap + chunk:
+                return True
+            overlap = chunk[-4:]
+    return False
+
+
 def _copy(stream: BinaryIO, folder: Path | None) -> tuple[str, str, int, bytes]:
     """Copy the stream to a temporary file of `folder` (None: the system's temporary folder):
     (its path, sha256, size, first KB). The digest is of the bytes written, read once."""
@@ -119,6 +134,9 @@ def _refusal(actor: User, path: Path, size: int, head: bytes) -> str | None:
     kind = sniff_content_type(head)
     if kind is None or (kind.startswith("image/") and not _image_is_sound(path)):
         return _("Only PDF, JPEG or PNG files are accepted, and this file is none of them.")
+    if kind == "application/pdf" and not _pdf_is_whole(path):
+        return _("This PDF is incomplete or damaged: it does not end as a PDF does. Save it "
+                 "again, or print it to PDF, and upload that.")
     if looks_like_html(head):
         return _("This file is also readable as a web page, which a browser could run. "
                  "Save it again as a plain PDF (print to PDF) and upload that.")

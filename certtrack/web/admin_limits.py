@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DecimalField,
     HiddenField,
     SelectField,
     StringField,
@@ -22,6 +21,7 @@ from certtrack.services.laboratory import plain
 from certtrack.web import labels
 from certtrack.web.access import roles_required
 from certtrack.web.forms import BaseForm
+from certtrack.web.number_fields import DecimalField
 from certtrack.web.perform import Page, WebAction, show
 from certtrack.web.validators import NumberRange
 

@@ -6,6 +6,7 @@ INTEGER of every primary key) is no row of ours, so the URL does not match and t
 """
 
 from flask import abort, request
+from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
 from certtrack.domain.bounds import MAX_ID, MAX_PAGE, has_control_characters
@@ -66,12 +67,17 @@ def _carries_nul() -> bool:
     return False
 
 
+class UnreadableInput(BadRequest):
+    """400 for a NUL byte or a control character where none may be: its page says so, not
+    that a form expired (the other 400 of the pages)."""
+
+
 def refuse_hostile_input():
     """400 for any request with a NUL byte in its path, query, form, file names or JSON (no
     column stores it: PostgreSQL refuses it in text, and no honest input has one), or with a
     control character in `next` (a header injection in the redirect after sign-in)."""
     if _carries_nul():
-        abort(400)
+        raise UnreadableInput()
     targets = request.args.getlist("next") + request.form.getlist("next")
     if any(has_control_characters(target) for target in targets):
-        abort(400)
+        raise UnreadableInput()

@@ -33,6 +33,14 @@ class PdfCheckForm(BaseForm):
     def validate_file(self, field):
         if not field.data or not getattr(field.data, "filename", ""):
             raise ValidationError(_l("Choose the PDF file to check."))
+        head = field.data.stream.read(5)
+        field.data.stream.seek(0)
+        if not head:  # not "different, may have been altered": there is nothing to compare
+            raise ValidationError(_l("This file is empty (0 bytes): choose the PDF of the "
+                                     "certificate."))
+        if head != b"%PDF-":
+            raise ValidationError(_l("This file is not a PDF: choose the PDF of the "
+                                     "certificate as you received it."))
 
 
 class SealCheckForm(BaseForm):

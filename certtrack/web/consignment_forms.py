@@ -5,10 +5,8 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
-    DecimalField,
     FileField,
     HiddenField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -30,6 +28,7 @@ from certtrack.services.consignments import drafts, inspection
 from certtrack.web import consignment_labels as clabels
 from certtrack.web import labels
 from certtrack.web.forms import BaseForm
+from certtrack.web.number_fields import DecimalField, IntegerField
 from certtrack.web.validators import NumberRange
 
 CHOOSE = _l("Choose…")

@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from certtrack.services import transaction
 from certtrack.services.errors import ServiceError
 from certtrack.web import access
+from certtrack.web.bounds import UnreadableInput
 
 UNAVAILABLE = 503
 # Seconds a client is asked to wait while the database cannot be reached (Retry-After), and
@@ -86,7 +87,10 @@ def handle_http_exception(error: HTTPException):
     headers = {}
     if error.code == 405 and error.valid_methods:
         headers["Allow"] = ", ".join(error.valid_methods)
-    body, status = render_error(error.code)
+    message = _("The address or the form holds a character that no text may contain (a NUL "
+                "byte or a control character). Check what was typed or pasted, and try "
+                "again.") if isinstance(error, UnreadableInput) else ""
+    body, status = render_error(error.code, message)
     return body, status, headers
 
 

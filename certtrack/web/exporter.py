@@ -12,7 +12,7 @@ from certtrack.services import (
     name_changes,
 )
 from certtrack.services.registrations import exporter_overview, get_registration
-from certtrack.web import pages
+from certtrack.web import labels, pages
 from certtrack.web.access import roles_required
 from certtrack.web.bounds import page_number
 from certtrack.web.exporter_actions import EXPORTER
@@ -37,6 +37,8 @@ def home():
     if enterprise is None:
         return render_template("exporter/welcome.html")
     state = request.args.get("state") or None
+    if state is not None and state not in labels.STATES:  # a link's typo: every application
+        state = None
     sort = request.args.get("sort", "updated")
     # The filter's figures per state give the list's total too: one COUNT fewer.
     counts = applications.count_by_state(g.user)

@@ -10,11 +10,9 @@ from flask_babel import lazy_pgettext as pgettext  # lazy; extracted as pgettext
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     FileField,
     Form,
     HiddenField,
-    IntegerField,
     PasswordField,
     SelectField,
     SelectMultipleField,
@@ -36,6 +34,7 @@ from wtforms.validators import (
 from certtrack.domain import bounds
 from certtrack.domain.identifiers import IdentifierError, validate_bin
 from certtrack.services.transaction import stale_message
+from certtrack.web.number_fields import DecimalField, IntegerField
 from certtrack.web.validators import NumberRange, PastDate, out_of_bounds
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"

@@ -30,6 +30,7 @@ from certtrack.domain.vocabulary import (
     WaterSource,
 )
 from certtrack.domain.workflow import RegistrationStatus, Role, State
+from certtrack.services.quarantine import MEASURE_NAMES
 from certtrack.web.audit_labels import OBJECT_TYPES, RECORD_ACTIONS  # noqa: F401 (OBJECT_TYPES)
 
 
@@ -201,9 +202,7 @@ VERDICTS = {
     # A quarantine measurement's verdict (domain/quarantine.py): no requirement for it.
     "no_requirement": _l("No requirement"),
 }
-QUARANTINE_MEASURES = {"moisture": _l("Moisture"), "foreign_matter": _l("Foreign matter"),
-                       "weed_seeds": _l("Quarantine weed seeds"),
-                       "live_pests": _l("Live pests")}
+QUARANTINE_MEASURES = MEASURE_NAMES
 QUARANTINE_UNITS = {"%": "%", "per kg": _l("per kg"), "found": _l("found")}
 LIMIT_KINDS = labelled(LimitKind, {
     "max": _l("Maximum"),

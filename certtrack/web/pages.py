@@ -3,7 +3,7 @@
 from flask import g, render_template, request, url_for
 from flask_babel import get_locale
 
-from certtrack.domain.workflow import State
+from certtrack.domain.workflow import Role, State
 from certtrack.services import (
     applications,
     audit,
@@ -202,7 +202,9 @@ def consignment(consignment, failed: dict | None = None) -> str:
         certificate_status=consignment_status.certificate_status,
         missing=drafts.missing_for_submission(consignment) if "submit" in actions else [],
         refusals=gate.gate_refusals(consignment) if "submit" in actions else [],
-        blockers=inspection.issue_blockers(consignment) if "issue" in actions else [])
+        blockers=inspection.issue_blockers(consignment) if "issue" in actions else [],
+        removed_results=[] if g.user.role == Role.exporter
+        else inspection.removed_lab_results(consignment))
 
 
 def consignment_form(consignment, failed: dict) -> str:

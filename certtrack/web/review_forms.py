@@ -4,7 +4,6 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     FileField,
     SelectChoice,
     SelectField,
@@ -23,6 +22,7 @@ from wtforms.validators import (
 from certtrack.services.inputs import CorrectiveActionInput
 from certtrack.web import labels
 from certtrack.web.forms import BaseForm
+from certtrack.web.number_fields import DecimalField
 from certtrack.web.validators import NumberRange
 
 

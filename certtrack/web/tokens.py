@@ -3,7 +3,7 @@
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, IntegerField, SelectMultipleField, StringField, widgets
+from wtforms import BooleanField, SelectMultipleField, StringField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
@@ -12,6 +12,7 @@ from certtrack.services.errors import ValidationFailed
 from certtrack.web import labels
 from certtrack.web.account_sessions import security_context
 from certtrack.web.forms import BaseForm, ChangePasswordForm
+from certtrack.web.number_fields import IntegerField
 from certtrack.web.validators import NumberRange
 
 bp = Blueprint("tokens", __name__, url_prefix="/account/tokens")

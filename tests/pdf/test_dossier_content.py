@@ -18,7 +18,7 @@ from certtrack.services.dossier_context import dossier_context
 from certtrack.services.inputs import BatchInput
 from certtrack.services.issued_files import pdf_bytes
 
-from factories import make_submitted_application, make_user, move_to_state
+from factories import make_submitted_application, make_user, move_to_state, recommended_on
 
 # What a stored result may carry from the reference file and the evaluation: working notes and
 # confidence marks that are for administrators only.
@@ -69,6 +69,7 @@ def _tested(application: Application) -> None:
 
 def _batch_text(registrar, applications, reference: str) -> tuple[str, bytes]:
     gacc.recommend(registrar, [a.id for a in applications])
+    recommended_on(date(2026, 2, 27), [a.id for a in applications])
     batch = gacc.submit_batch(registrar, BatchInput.from_mapping({
         "reference": reference, "submitted_on": date(2026, 3, 2),
         "application_ids": [a.id for a in applications]}))

@@ -31,6 +31,7 @@ from certtrack.models import (
     CorrectionRequest,
     Enterprise,
     Finding,
+    GaccBatch,
     LabResult,
     Notification,
     Registration,
@@ -328,11 +329,26 @@ def test_the_dashboard_shows_a_past_median_days_per_stage_and_overdue_work(demo)
 
 
 def test_the_demo_spreads_over_the_past_year_and_nothing_happens_in_the_future(seeded):
+    """Its stories run over the past year; an establishment listed years ago applied years
+    ago, recommended before its request went to GACC and listed after that (its application
+    began after its listing, and its request went before its recommendation, before)."""
     now = datetime.now(UTC)
-    first = db.session.scalar(select(func.min(Application.created_at)))
+    listed_recently = select(Registration.application_id).where(
+        Registration.listing_date >= local_today() - timedelta(days=200))
+    first = db.session.scalar(select(func.min(Application.created_at)).where(
+        Application.id.in_(listed_recently) | ~Application.id.in_(select(
+            Registration.application_id))))
     last = db.session.scalar(select(func.max(AuditEvent.at)))
-    assert now - timedelta(days=366) <= first.replace(tzinfo=UTC) <= now - timedelta(days=300)
+    assert now - timedelta(days=366) <= first.replace(tzinfo=UTC) <= now - timedelta(days=270)
     assert last.replace(tzinfo=UTC) <= now
+    for registration in db.session.scalars(select(Registration)):
+        application = db.session.get(Application, registration.application_id)
+        batch = db.session.get(GaccBatch, application.gacc_batch_id)
+        recommended = db.session.scalar(select(func.max(AuditEvent.at)).where(
+            AuditEvent.object_type == "application", AuditEvent.object_id == application.id,
+            AuditEvent.action == "recommend"))
+        assert application.created_at.date() < recommended.date() <= batch.submitted_on \
+            <= registration.listing_date, application.reference
     reminded = db.session.scalars(select(User.email).join(
         Notification, Notification.user_id == User.id).where(
         Notification.kind == "renewal_window")).all()

@@ -28,7 +28,7 @@ from certtrack.services.errors import NotFound, PermissionDenied
 from certtrack.services.inputs import BatchInput
 from certtrack.services.issued_files import pdf_bytes
 
-from factories import make_submitted_application, make_user, move_to_state
+from factories import make_submitted_application, make_user, move_to_state, recommended_on
 
 
 @pytest.fixture
@@ -138,6 +138,7 @@ def test_recommending_stores_one_dossier_per_application(registrar):
 def test_a_batch_gets_one_dossier_covering_its_enterprises(registrar):
     chosen = [_positive(f"Enterprise {n}") for n in range(3)]
     gacc.recommend(registrar, [a.id for a in chosen])
+    recommended_on(date(2026, 2, 27), [a.id for a in chosen])
     batch = gacc.submit_batch(registrar, BatchInput.from_mapping({"reference": "KZ-GACC-2026-07",
                                           "submitted_on": date(2026, 3, 2),
                                           "application_ids": [a.id for a in chosen]}))

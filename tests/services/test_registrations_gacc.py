@@ -15,7 +15,13 @@ from certtrack.services.applications import local_today
 from certtrack.services.errors import PermissionDenied, ValidationFailed
 from certtrack.services.inputs import ApplicationInput, BatchInput, RegistrationInput
 
-from factories import make_registration, make_submitted_application, make_user, move_to_state
+from factories import (
+    make_registration,
+    make_submitted_application,
+    make_user,
+    move_to_state,
+    recommended_on,
+)
 
 
 @pytest.fixture
@@ -44,6 +50,7 @@ def test_several_applications_are_recommended_and_batched_together(registrar):
     chosen = _positive(3)
     gacc.recommend(registrar, [a.id for a in chosen], "Inspected in June")
     assert _states(chosen) == ["recommended"] * 3
+    recommended_on(date(2026, 6, 30), [a.id for a in chosen])
     batch = gacc.submit_batch(registrar, BatchInput.from_mapping({"reference": "KZ-GACC-2026-014",
                                           "submitted_on": date(2026, 7, 1),
                                           "application_ids": [a.id for a in chosen[:2]]}))
@@ -133,6 +140,7 @@ def test_registering_a_renewal_extends_the_registration(registrar):
 def test_gacc_cannot_list_an_establishment_before_the_application_was_sent(registrar):
     [application] = _positive(1)
     gacc.recommend(registrar, [application.id], "Inspected in June")
+    recommended_on(date(2026, 6, 30), [application.id])
     gacc.submit_batch(registrar, BatchInput.from_mapping({
         "reference": "KZ-GACC-2026-020", "submitted_on": date(2026, 8, 24),
         "application_ids": [application.id]}))

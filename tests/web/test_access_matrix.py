@@ -36,7 +36,13 @@ from certtrack.services.transaction import transaction
 from certtrack.web.access import API_PREFIX
 
 from consignment_factories import WHEAT_LOT, header
-from factories import QUESTIONNAIRE, make_exporter_with_application, make_user, move_to_state
+from factories import (
+    QUESTIONNAIRE,
+    make_exporter_with_application,
+    make_user,
+    move_to_state,
+    recommended_on,
+)
 from forms import csrf_token
 
 SECOND_BIN = "961141000023"
@@ -328,6 +334,7 @@ def _registered(a_user, establishment, registrar) -> Registration:
     applications.add_product(a_user, application, ProductInput.from_mapping({
         "product_code": "wheat", "annual_volume": 1000, "volume_unit": "t"}))
     move_to_state(application, "recommended")
+    recommended_on(date(2025, 1, 31), [application.id])
     gacc.submit_batch(registrar, BatchInput.from_mapping(
         {"reference": "KZ-GACC-MATRIX", "submitted_on": date(2025, 2, 3),
                                   "application_ids": [application.id]}))

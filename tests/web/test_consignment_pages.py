@@ -17,6 +17,8 @@ from certtrack.models import (
     Consignment,
     ConsignmentCertificate,
     ConsignmentCertificateCounter,
+    Notification,
+    OutboxEmail,
 )
 from certtrack.services import registrations
 from certtrack.services.applications import local_today
@@ -328,7 +330,13 @@ def test_a_treatment_or_result_recorded_in_error_is_removed_before_issue(ctx, cl
     assert post(client, f"{base}/treatments/{treatment.id}/delete",
                 {"reason": "Recorded on the wrong consignment", "confirm": "y"}).status_code == 302
     page = client.get(base).get_data(as_text=True)
-    assert "The treatment was removed." in page and "Non-compliant" not in page
+    assert "The treatment was removed." in page
+    assert "Non-compliant laboratory results" not in page  # it no longer stops the issue
+    # but the staff still see it, with who removed it, when and why
+    removed_list = re.search(r'<ul class="plain" id="removed-results">(.*?)</ul>', page,
+                             re.S).group(1)
+    assert "S-9" in removed_list and "Non-compliant" in removed_list
+    assert "1000000 typed for 0.01" in removed_list and inspector.full_name in removed_list
     db.session.expire_all()
     assert all(r.sample_code != "S-9" for r in consignment.lab_results)
     assert all(t.type != "heat" for t in consignment.treatments)
@@ -377,6 +385,17 @@ def test_refusal_needs_a_reason_the_exporter_then_reads(app, ctx, client):
     exporter_client = _exporter_client(app.test_client(), exporter)
     page = exporter_client.get(f"/exporter/consignments/{consignment.id}").get_data(as_text=True)
     assert "Refused" in page and "Live insects found" in page
+    # and is told so, with the reason and a link to the consignment (it was told of an issue
+    # only), by a notification and its e-mail
+    notes = exporter_client.get("/notifications").get_data(as_text=True)
+    assert (f"The certificate of consignment {consignment.reference} is refused: Live insects "
+            "found") in notes
+    note = db.session.scalar(select(Notification).where(
+        Notification.user_id == exporter.id, Notification.kind == "consignment_refused"))
+    assert note.endpoint == "consignments.detail"
+    assert db.session.scalar(select(func.count()).select_from(OutboxEmail).where(
+        OutboxEmail.recipient == exporter.email,
+        OutboxEmail.body.contains("Live insects found"))) == 1
 
 
 def test_the_inspectors_laboratory_results_read_in_kazakh(ctx, client):

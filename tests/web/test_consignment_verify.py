@@ -1,5 +1,6 @@
 """The public verification of a consignment certificate, the page its QR code opens."""
 
+import html
 import io
 import re
 from datetime import timedelta
@@ -54,6 +55,19 @@ def test_a_later_suspension_does_not_void_it_but_is_shown(ctx, client):
     assert 'id="certificate-status">Valid<' in page
     assert 'id="registration-status">Suspended<' in page
     assert 'id="registration-status-at-issue">Active<' in page
+    # the status box itself says so, in the colour of a warning, not the green of "valid"
+    assert 'class="verify-status verify-suspended"' in page
+    warning = re.search(r'<p id="registration-warning">(.*?)</p>', page, re.S).group(1)
+    assert "The establishment’s registration in China is suspended" in html.unescape(
+        warning)
+    assert "may be refused at the border" in warning
+
+
+def test_an_active_registration_gives_the_green_box_and_no_warning(ctx, client):
+    _registration, _certificate, path = _issued()
+    page = client.get(path).get_data(as_text=True)
+    assert 'class="verify-status verify-valid"' in page
+    assert 'id="registration-warning"' not in page
 
 
 def test_a_wrong_code_is_not_found(ctx, client):

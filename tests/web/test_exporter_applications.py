@@ -413,3 +413,17 @@ def test_the_establishment_is_offered_by_its_name_in_the_readers_language(app, c
     assert "科克舍套粮库" in offered()
     post(client, "/language", {"locale": "kk"})
     assert "Көкшетау элеваторы" in offered()
+
+
+def test_a_state_with_no_application_says_so_and_leads_back_to_all(ctx, client):
+    """"?state=submitted" with only a draft read "No application in this view yet. Start one",
+    and the state filter showed "All states"."""
+    user, _enterprise, _establishment, _application = make_exporter_with_application()
+    login(client, user.email)
+    page = client.get("/exporter/?state=submitted").get_data(as_text=True)
+    assert "None of your applications is in this state: Submitted." in page
+    assert "No application in this view yet." not in page
+    assert re.search(r'<option value="submitted"\s+selected>', page)
+    assert 'href="/exporter/?sort=updated">Show every application' in page
+    typo = client.get("/exporter/?state=submited").get_data(as_text=True)
+    assert "None of your applications" not in typo and "A-0" in typo

@@ -83,7 +83,8 @@ def test_home_filters_by_state(ctx, client):
     nothing = client.get(HOME, query_string={"state": "registered"})
     assert nothing.status_code == 200
     assert rows(nothing.get_data(as_text=True)) == []
-    assert "No application in this view yet." in nothing.get_data(as_text=True)
+    assert "None of your applications is in this state: Registered in China." in \
+        nothing.get_data(as_text=True)
 
 
 def test_home_paginates(ctx, client):

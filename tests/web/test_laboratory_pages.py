@@ -2,13 +2,21 @@
 
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from flask import g
 from sqlalchemy import func, select
 
 from certtrack.extensions import db
-from certtrack.models import Application, LabLimit, LabResult, Sample
+from certtrack.models import (
+    Application,
+    Inspection,
+    LabLimit,
+    LabResult,
+    QuarantineMeasurement,
+    Sample,
+)
 from certtrack.services.applications import local_today
 from certtrack.services.inputs import LimitInput
 
@@ -286,3 +294,47 @@ def test_sending_samples_and_closing_testing_need_the_ticked_box(world):
                 CONFIRMED).status_code == 302
     db.session.expire_all()
     assert db.session.get(Application, world.application.id).state == "inspected"
+
+
+def _measured(world, value: str) -> None:
+    """A moisture measurement of the on-site inspection (GB 1351: at most 12.5 % for wheat)."""
+    inspection = db.session.scalar(select(Inspection).where(
+        Inspection.application_id == world.application.id))
+    if inspection is None:
+        inspection = Inspection(application_id=world.application.id, mode="on_site",
+                                scheduled_for=local_today(), performed_on=local_today())
+        db.session.add(inspection)
+        db.session.flush()
+    verdict = "compliant" if Decimal(value) <= Decimal("12.5") else "non_compliant"
+    db.session.add(QuarantineMeasurement(
+        inspection_id=inspection.id, application_id=world.application.id, product_code="wheat",
+        measure="moisture", value=Decimal(value), unit="%", verdict=verdict,
+        requirement_value=Decimal("12.5"), requirement_kind="max"))
+    db.session.commit()
+
+
+def test_a_measurement_over_its_requirement_blocks_the_positive_conclusion(world):
+    """Moisture 13.5 % against "≤ 12.5 %" showed "Not compliant", yet was not among what a
+    positive conclusion still needs, and the conclusion went through."""
+    sample = take_sample(world)
+    post(world.client, world.base + "/send-to-lab", CONFIRMED)
+    for parameter, (value, unit, detected) in WHEAT_REQUIRED.items():
+        assert enter_result(world, sample, parameter, value, unit, detected).status_code == 302
+    post(world.client, world.base + "/lab-results-complete", CONFIRMED)
+    _measured(world, "13.5")
+    page = text_of(world.client.get(world.base))
+    message = ("Moisture of Wheat does not meet its requirement: 13.5 % measured. Measure again "
+               "after the correction, or conclude negatively.")
+    assert message in page
+    refused = post(world.client, world.base + "/conclusion/positive",
+                   {"confirm": "y", "conclusion": "Fit for export."})
+    assert refused.status_code == 422 and message in text_of(refused)
+    db.session.expire_all()
+    assert db.session.get(Application, world.application.id).state == "inspected"
+    _measured(world, "12.1")  # measured again after drying: the latest counts
+    assert "Moisture of Wheat" not in text_of(world.client.get(world.base))
+    done = post(world.client, world.base + "/conclusion/positive",
+                {"confirm": "y", "conclusion": "Fit for export."})
+    assert done.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Application, world.application.id).state == "conclusion_positive"

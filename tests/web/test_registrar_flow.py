@@ -24,10 +24,12 @@ from factories import (
     make_submitted_application,
     make_user,
     move_to_state,
+    recommended_on,
 )
 from forms import login, post
 
 VALID_NUMBER = "CKAZ01234567890123"
+RECOMMENDED = date(2026, 4, 1)  # the day the tests' recommendations are dated, before any batch
 
 
 @pytest.fixture
@@ -54,6 +56,7 @@ def _state(application_id: int) -> str:
 
 def _send_batch(client, ids, reference="KZ-GACC-2026-014", submitted_on="2026-07-01"):
     post(client, "/registrar/recommend", {"confirm": "y", "application_id": ids})
+    recommended_on(RECOMMENDED, ids)
     return post(client, "/registrar/batches", {"confirm": "y",
         "application_id": ids, "reference": reference, "submitted_on": submitted_on})
 
@@ -69,6 +72,7 @@ def test_registrar_takes_applications_from_positive_conclusion_to_registration(w
     assert [_state(i) for i in ids] == ["recommended", "recommended", "conclusion_positive"]
     assert "Recommended, to send to GACC (2)" in client.get("/registrar/").get_data(as_text=True)
 
+    recommended_on(RECOMMENDED, ids[:2])
     sent = post(client, "/registrar/batches", {"confirm": "y",
         "application_id": ids[:2], "reference": "KZ-GACC-2026-014", "submitted_on": "2026-07-01"})
     assert sent.status_code == 302
@@ -228,12 +232,38 @@ def test_a_duplicate_batch_reference_is_refused_and_nothing_moves(world, client)
     login(client, "registrar@example.kz")
     assert _send_batch(client, ids[:1]).status_code == 302
     post(client, "/registrar/recommend", {"confirm": "y", "application_id": ids[1:2]})
+    recommended_on(RECOMMENDED, ids[1:2])
     again = post(client, "/registrar/batches", {"confirm": "y",
         "application_id": ids[1:2], "reference": "kz-gacc-2026-014",
         "submitted_on": "2026-07-02"})
     assert again.status_code == 422
     assert "A batch with this reference already exists." in again.get_data(as_text=True)
     assert _state(ids[1]) == "recommended"
+
+
+def test_a_batch_cannot_be_dated_before_the_recommendation(world, client):
+    """A request dated 4 December for applications recommended on 6 December was accepted,
+    and the registration then began before the application had gone to GACC."""
+    ids = world["ids"]
+    login(client, "registrar@example.kz")
+    post(client, "/registrar/recommend", {"confirm": "y", "application_id": ids[:2]})
+    recommended_on(date(2026, 7, 1), ids[:1])
+    recommended_on(date(2026, 7, 3), ids[1:2])
+    early = post(client, "/registrar/batches", {"confirm": "y", "application_id": ids[:2],
+                                                "reference": "KZ-GACC-2026-031",
+                                                "submitted_on": "2026-07-02"})
+    page = early.get_data(as_text=True)
+    assert early.status_code == 422
+    reference = db.session.get(Application, ids[1]).reference
+    assert (f"The request cannot have gone to GACC before {reference} was recommended, on "
+            "Jul 3, 2026.") in page
+    assert 'value="KZ-GACC-2026-031"' in page
+    assert db.session.scalar(select(GaccBatch)) is None
+    assert [_state(i) for i in ids[:2]] == ["recommended", "recommended"]
+    same_day = post(client, "/registrar/batches", {"confirm": "y", "application_id": ids[:2],
+                                                   "reference": "KZ-GACC-2026-031",
+                                                   "submitted_on": "2026-07-03"})
+    assert same_day.status_code == 302
 
 
 def test_recommending_sending_and_recording_wait_for_the_confirmation(world, client):
@@ -251,6 +281,7 @@ def test_recommending_sending_and_recording_wait_for_the_confirmation(world, cli
     assert "Tick the box to confirm." in unconfirmed.get_data(as_text=True)
     assert _state(ids[0]) == "conclusion_positive"
     post(client, "/registrar/recommend", {"confirm": "y", "application_id": ids[:1]})
+    recommended_on(RECOMMENDED, ids[:1])
     unsent = post(client, "/registrar/batches", {
         "application_id": ids[:1], "reference": "KZ-GACC-2026-099", "submitted_on": "2026-07-01"})
     page = unsent.get_data(as_text=True)

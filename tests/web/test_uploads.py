@@ -208,3 +208,16 @@ def test_the_service_refuses_what_the_page_refuses(ctx):
     with pytest.raises(ValidationFailed) as refused:
         documents.upload_document(user, application, "haccp", io.BytesIO(POLYGLOT), "a.pdf")
     assert re.search("web page", refused.value.errors["file"][0])
+
+
+@pytest.mark.parametrize("content", [
+    PDF_BYTES[:-7],  # cut short before its end-of-file marker, as by an interrupted copy
+    b"%PDF-1.4\n" + bytes(range(256)) * 400,  # bytes behind a PDF header
+], ids=["cut short", "bytes behind a header"])
+def test_a_pdf_that_does_not_end_as_a_pdf_is_refused(draft, client, content):
+    _user, application = draft
+    response = _upload(client, application, content)
+    assert response.status_code == 422
+    assert "This PDF is incomplete or damaged" in response.get_data(as_text=True)
+    assert db.session.scalars(select(Document)).all() == []
+    assert _upload(client, application, PDF_BYTES).status_code == 302

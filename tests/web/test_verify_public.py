@@ -5,7 +5,7 @@ import hashlib
 import io
 import re
 import subprocess
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -96,6 +96,18 @@ def test_suspension_shows_at_once(client, issued):
         "authority": "gacc", "suspended_from": local_today(), "reason": "Audit"}))
     page = client.get(_path(certificate)).get_data(as_text=True)
     assert re.search(r'id="certificate-status">\s*Suspended\s*<', page)
+    assert re.search(r'id="suspension-dates">Suspended from \w+ \d+, 20\d\d until further '
+                     r'notice\.<', page)
+
+
+def test_a_suspension_with_an_end_gives_both_dates(client, issued):
+    registrar, _exporter, registration, certificate = issued
+    registrations.change_status(registrar, registration, "suspend", StatusChangeInput.from_mapping({
+        "authority": "gacc", "suspended_from": local_today(),
+        "suspended_until": local_today() + timedelta(days=60), "reason": "Audit"}))
+    page = client.get(_path(certificate)).get_data(as_text=True)
+    assert re.search(r'id="suspension-dates">Suspended from \w+ \d+, 20\d\d to \w+ \d+, '
+                     r'20\d\d\.<', page)
 
 
 def _normalised(response, number: str, code: str = "") -> str:
@@ -157,6 +169,14 @@ def test_a_pdf_received_is_checked_byte_for_byte(client, issued):
     nothing = client.post(_path(certificate), data={"csrf_token": token})
     assert nothing.status_code == 422
     assert "Choose the PDF file to check." in nothing.get_data(as_text=True)
+    # an empty file or a text file is not "an altered copy": it is said what it is
+    empty = check(b"")
+    assert empty.status_code == 422
+    assert "This file is empty (0 bytes)" in empty.get_data(as_text=True)
+    text = check(b"certificate KZ-CN-2026-000001\n", "certificate.txt")
+    assert text.status_code == 422
+    assert "This file is not a PDF" in text.get_data(as_text=True)
+    assert "Different:" not in text.get_data(as_text=True)
     wrong = client.post(f"/verify/{certificate.number}/{'y' * 32}", data={
         "csrf_token": token, "file": (io.BytesIO(issued_bytes), "c.pdf")},
         content_type="multipart/form-data")
@@ -164,7 +184,8 @@ def test_a_pdf_received_is_checked_byte_for_byte(client, issued):
     assert "Identical" not in wrong.get_data(as_text=True)
     assert _logs() == [("qr", "valid", certificate.id),  # the page the form was read from
                        ("pdf", "identical", certificate.id), ("pdf", "different", certificate.id),
-                       ("pdf", "valid", certificate.id), ("pdf", "not_found", None)]
+                       *[("pdf", "valid", certificate.id)] * 3,  # no file, empty, not a PDF
+                       ("pdf", "not_found", None)]
 
 
 def test_verification_is_rate_limited_per_address(app, client, issued):

@@ -5,6 +5,7 @@ import datetime as dt
 from flask import current_app
 from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -12,6 +13,7 @@ from certtrack.domain import compliance
 from certtrack.domain.consignment import OPEN_CONSIGNMENT_STATES
 from certtrack.extensions import db
 from certtrack.models import (
+    AuditEvent,
     Consignment,
     ConsignmentCertificate,
     ConsignmentDeclaration,
@@ -35,6 +37,7 @@ from certtrack.services.consignments.inputs import (
 from certtrack.services.consignments.workflow import apply_consignment_transition, check_version
 from certtrack.services.errors import NotFound, PermissionDenied, ValidationFailed
 from certtrack.services.limits import limits_for_products, product_codes, to_domain_limit
+from certtrack.services.notifications import enterprise_users, link, notify
 from certtrack.services.numerals import listed
 from certtrack.services.transaction import transaction
 
@@ -291,6 +294,16 @@ def remove_lab_result(actor: User, consignment: Consignment, result_id: int,
                          "unit": row.unit, "verdict": row.verdict})
 
 
+def removed_lab_results(consignment: Consignment) -> list[AuditEvent]:
+    """The results removed from the consignment, oldest first, as the audit trail keeps them:
+    what was removed (its data), who removed it, when and why (the comment). The staff see
+    them beside the results, so that a non-compliant result does not vanish unseen."""
+    return list(db.session.scalars(
+        select(AuditEvent).options(selectinload(AuditEvent.actor)).where(
+            AuditEvent.object_type == "consignment", AuditEvent.object_id == consignment.id,
+            AuditEvent.action == "consignment_lab_result_removed").order_by(AuditEvent.id)))
+
+
 def available_declarations(consignment: Consignment):
     """The protocol wording that applies to the consignment's kind and products."""
     return market_access.declarations_for(consignment.kind,
@@ -320,6 +333,10 @@ def refuse_consignment(actor: User, consignment: Consignment, reason: str,
         apply_consignment_transition(actor, consignment, "refuse", comment=reason or "",
                                      values={"refusal_reason": (reason or "").strip(),
                                              "deadline": None})
+        notify(enterprise_users(consignment.enterprise_id), "consignment_refused",
+               _l("The certificate of consignment %(ref)s is refused: %(reason)s",
+                  ref=consignment.reference, reason=(reason or "").strip()),
+               link("consignments.detail", consignment_id=consignment.id))
 
 
 def issue_blockers(consignment: Consignment) -> list[str]:

@@ -3,7 +3,7 @@
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from certtrack.domain.compliance import LimitKind
@@ -11,6 +11,7 @@ from certtrack.domain.workflow import Action, State
 from certtrack.services import conclusions, laboratory, numerals, sources
 from certtrack.services.applications import local_today
 from certtrack.web.forms import BaseForm
+from certtrack.web.number_fields import DecimalField, IntegerField
 from certtrack.web.validators import NumberRange
 
 LAB_ACTIONS = (Action.send_to_lab, Action.record_lab_results, Action.conclude_positive,
