@@ -48,6 +48,7 @@ class CorrectionRequest(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    response: Mapped[str] = mapped_column(Text, default="")  # the exporter's, on resubmitting
 
     created_by = relationship("User")
 

@@ -359,8 +359,10 @@ def apply_transition(actor: User, application: Application, action: str, *,
     return transition.target
 
 
-def submit_application(actor: User, application: Application, version=None) -> date:
-    """Submit a draft (or resubmit a returned application); return the completeness deadline.
+def submit_application(actor: User, application: Application, version=None,
+                       response: str = "") -> date:
+    """Submit a draft (or resubmit a returned application, with the exporter's answer to the
+    correction requests, `response`); return the completeness deadline.
 
     :raise ValidationFailed: something required is missing (all of it is listed).
     :raise IllegalTransition: not a draft or returned application.
@@ -376,10 +378,10 @@ def submit_application(actor: User, application: Application, version=None) -> d
     days = SLA_WORKING_DAYS["completeness_check"]
     deadline = working_calendar().add_working_days(local_today(), days)
     with transaction():
-        apply_transition(actor, application, action,
+        apply_transition(actor, application, action, comment=response.strip(),
                          values={"submitted_at": utcnow(), "stage_deadline": deadline},
                          data={"deadline": deadline.isoformat()})
-        resolve_open_requests(application)
+        resolve_open_requests(application, response.strip())
     return deadline
 
 

@@ -32,8 +32,9 @@ def open_correction_request(application: Application) -> CorrectionRequest | Non
     return db.session.scalar(query)
 
 
-def resolve_open_requests(application: Application) -> int:
-    """Mark the inspection's open correction requests resolved, in the caller's transaction.
+def resolve_open_requests(application: Application, response: str = "") -> int:
+    """Mark the inspection's open correction requests resolved, with the exporter's answer to
+    them (`response`), in the caller's transaction.
 
     Called when the exporter resubmits a returned application; returns how many were resolved.
     Raises nothing; the caller commits.
@@ -43,7 +44,7 @@ def resolve_open_requests(application: Application) -> int:
         .where(CorrectionRequest.application_id == application.id,
                CorrectionRequest.source == INSPECTION_SOURCE,
                CorrectionRequest.resolved_at.is_(None))
-        .values(resolved_at=utcnow())
+        .values(resolved_at=utcnow(), response=response)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount

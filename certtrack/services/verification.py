@@ -57,8 +57,13 @@ class Verification:
 
     @property
     def _newer(self) -> Certificate | None:
-        newer = self.certificate.replaced_by if self.certificate is not None else []
-        return newer[0] if newer else None
+        """The newest certificate of the chain that replaces this one: a replacement may have
+        been revoked and replaced in turn, and the officer asks for the one in force."""
+        newest, current, seen = None, self.certificate, set()
+        while current is not None and current.replaced_by and current.id not in seen:
+            seen.add(current.id)
+            newest = current = current.replaced_by[0]
+        return newest
 
     @property
     def replacement(self) -> str:

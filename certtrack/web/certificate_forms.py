@@ -10,6 +10,13 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from certtrack.web.forms import BaseForm
 
+DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
+
+
+def plain_hyphens(value):
+    """A number copied from a text that set its hyphens as dashes ("KZ–CN–2026–000003")."""
+    return value.translate(DASHES) if isinstance(value, str) else value
+
 
 class VerifyForm(BaseForm):
     """Number and code typed by hand; sent with GET, so it carries no CSRF token."""
@@ -18,6 +25,7 @@ class VerifyForm(BaseForm):
         csrf = False
 
     number = StringField(_l("Certificate number"), validators=[DataRequired(), Length(max=32)],
+                         filters=[plain_hyphens],
                          description=_l("As printed on the certificate: KZ-CN-2026-000123 for "
                                         "export eligibility, KZ-PC-2026-000045 for a "
                                         "phytosanitary certificate, KZ-VC-2026-000007 for a "

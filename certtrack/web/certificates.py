@@ -2,6 +2,7 @@
 regenerate."""
 
 from flask import Blueprint, g, render_template, url_for
+from flask_babel import gettext as _
 
 from certtrack.domain.workflow import Role
 from certtrack.services import certificates, gacc, registrations
@@ -32,6 +33,9 @@ def issue(registration_id: int):
 
 
 def _replace_page(certificate, failed: dict) -> str:
+    if certificate.revoked_at is not None:  # it stays revoked: it does not become "replaced"
+        failed["form"].consequence = _("The new certificate is issued at once, and this one "
+                                       "stays revoked. This cannot be undone.")
     return render_template("certificates/replace.html", form=failed["form"],
                            certificate=certificate, back=REPLACE_PAGE.url(certificate),
                            refusal=certificates.issue_refusal(certificate.registration,

@@ -194,9 +194,9 @@ def inspection_form(_consignment, formdata) -> InspectionForm:
 def lab_form(consignment, formdata) -> ConsignmentLabForm:
     form = ConsignmentLabForm(formdata)
     locale = _locale()
-    form.limit_id.choices = [(limit.id, f"{limit.parameter_in(locale)} — "
-                                        f"{limit.matrix_in(locale)}")
-                             for limit in inspection.limits_for(consignment)]
+    form.limit_id.choices = sorted(  # in the order of the reader's alphabet
+        ((limit.id, f"{limit.parameter_in(locale)} — {limit.matrix_in(locale)}")
+         for limit in inspection.limits_for(consignment)), key=lambda c: c[1].casefold())
     form.detected.choices = [("", "—"), ("no", str(_l("Not detected / absent"))),
                              ("yes", str(_l("Detected / present")))]
     return form

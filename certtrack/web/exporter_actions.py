@@ -113,7 +113,8 @@ EXPORTER = {
         key="document", path="/documents", anchor="documents"),
     "submit": WebAction(
         _form(ActionForm),
-        lambda user, a, f: applications.submit_application(user, a, f.version.data),
+        lambda user, a, f: applications.submit_application(user, a, f.version.data,
+                                                           f.comment.data or ""),
         _submitted, key="submit", refusal=Refusal.flash, path=BUTTON, anchor="submit",
         confirm=labels.CONSEQUENCES["submit"], ends_something=False),
     "withdraw": WebAction(

@@ -126,8 +126,11 @@ def filters(*names: str) -> dict:
 
 
 def overview(_target=None, failed: dict | None = None) -> str:
-    """The registrar's queue and every application, filtered, with the selection forms."""
+    """The registrar's queue and every application, filtered, with the selection forms; or,
+    for the Recommend form of one application's page, that page again."""
     failed = failed or {}
+    if "recommend" in failed and (one := _recommended_from_its_page()) is not None:
+        return staff_application(one, failed)
     chosen = filters("state", "region", "category")
     sort = request.args.get("sort", "deadline")
     page = page_number()
@@ -142,6 +145,17 @@ def overview(_target=None, failed: dict | None = None) -> str:
         regions=reference.regions(), categories=reference.categories(),
         recommend_form=failed.get("recommend") or table.REGISTRAR["recommend"].build(None),
         batch_form=failed.get("batch") or table.REGISTRAR["submit_batch"].build(None))
+
+
+def _recommended_from_its_page():
+    """The application whose own page sent the Recommend form (its `next` is that page), or
+    None for the queue's form."""
+    ids = request.form.getlist("application_id")
+    if len(ids) != 1 or not ids[0].isdigit():
+        return None
+    application = applications.get_application(g.user, int(ids[0]))
+    own_page = url_for("registrar.application", application_id=application.id)
+    return application if request.form.get("next") == own_page else None
 
 
 def batch(batch, _failed: dict | None = None) -> str:

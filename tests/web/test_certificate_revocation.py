@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from certtrack.extensions import db
 from certtrack.models import AuditEvent, Certificate, Notification, Registration
+from certtrack.services import certificates
 
 from factories import make_certificate, make_user
 from forms import flashes, login, post
@@ -90,3 +91,25 @@ def test_another_registrar_sees_the_certificate_too(client, issued):
     other = make_user("registrar")
     login(client, other.email)
     assert client.get(f"/registrar/certificates/{certificate.id}/revoke").status_code == 200
+
+
+def test_a_chain_of_replacements_leads_to_the_certificate_in_force(client, issued):
+    """000006 replaced by 000007, which was revoked and replaced by 000008: the page of 000006
+    named 000007 "since revoked" and never 000008. A revoked certificate offered "Revoke…"
+    again, and its replacement form said it would then verify as "replaced"."""
+    registrar, _exporter, registration, first = issued
+    second = certificates.issue_certificate(registrar, registration, replaces=first,
+                                            reason="Address changed")
+    certificates.revoke_certificate(registrar, second, "Printed with a wrong product")
+    page = client.get(f"/registrar/certificates/{second.id}/replace").get_data(as_text=True)
+    assert "which stays revoked" in page and "verifies as “replaced”" not in page
+    third = certificates.issue_certificate(registrar, registration, replaces=second,
+                                           reason="Reissued after the revocation")
+    answer = _verify(client, first)
+    assert f"Replaced by certificate {third.number}." in answer
+    assert "That certificate has since been revoked." not in answer
+    registration_page = client.get(f"/registrar/registrations/{registration.id}")
+    row = re.search(rf'<tr id="certificate-{second.id}".*?</tr>',
+                    registration_page.get_data(as_text=True), re.S).group(0)
+    assert "Revoked: Printed with a wrong product" in row
+    assert f"/registrar/certificates/{second.id}/revoke" not in row

@@ -3,6 +3,7 @@ forms (CSRF, 422 with the reason on the page, redirects after success)."""
 
 import io
 import re
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -22,10 +23,10 @@ from certtrack.models import (
 )
 from certtrack.services import registrations
 from certtrack.services.applications import local_today
-from certtrack.services.consignments import inspection, issue
+from certtrack.services.consignments import drafts, inspection, issue
 from certtrack.services.inputs import StatusChangeInput
 
-from consignment_factories import inspect_ready, make_consignment
+from consignment_factories import WHEAT_LOT, inspect_ready, make_consignment
 from factories import make_exporter_with_application, make_user
 from forms import login, post
 
@@ -162,6 +163,18 @@ def test_the_inspector_queue_shows_the_deadline_and_flags_overdue(ctx, client):
     assert consignment.reference in page and "overdue" in page
     assert consignment.reference in client.get(
         "/inspector/consignments/?overdue=1").get_data(as_text=True)
+
+
+def test_the_queue_names_each_product_once(ctx, client):
+    """A train of two wheat lots read "Wheat, Wheat" in the products column."""
+    exporter, inspector, _r, consignment = make_consignment("phyto", submit=False)
+    drafts.add_lot(exporter, consignment, replace(WHEAT_LOT, marks="Wagon 95123457"))
+    drafts.submit_consignment(exporter, consignment)
+    _inspector_client(client, inspector)
+    page = client.get("/inspector/consignments/").get_data(as_text=True)
+    row = page.split(consignment.reference)[1].split("</tr>")[0]
+    assert len(consignment.lots) == 2
+    assert row.count("Wheat") == 1
 
 
 def test_the_exporters_lists_say_overdue_in_words(ctx, client):

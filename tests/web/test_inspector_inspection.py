@@ -89,6 +89,11 @@ def test_scheduling_sets_the_date_as_deadline_and_notifies_the_exporter(reviewed
     exporter, inspector, colleague, application = reviewed
     page = _page(client.get(_url(application)))
     assert "two are recommended" in page
+    # the inspector who schedules it is ticked (an only inspector had to tick themselves)
+    chosen = re.findall(r'<option[^>]*\bselected\b[^>]*value="(\d+)"|<option[^>]*value="(\d+)"'
+                        r'[^>]*\bselected\b', page.split('id="inspector_ids"')[1].split(
+                            "</select>")[0])
+    assert [int(a or b) for a, b in chosen] == [inspector.id]
     _schedule(client, application, inspector, colleague)
     stored = _fresh(application)
     assert stored.state == "inspection_scheduled"

@@ -225,14 +225,16 @@ def test_a_returned_application_comes_back_with_the_exporters_corrections(under_
     assert "Floor plans incomplete" in page and "HACCP plan outdated" in page
     assert "Cold store missing from the plan" in page
     assert "Resubmit application" in page
+    assert "Your answer to the remarks" in page
 
     response = post(exporter_client, f"/exporter/applications/{application.id}/documents",
                     {"document_type": "floor_plans",
                      "file": (io.BytesIO(PDF_BYTES), "plans-v2.pdf")},
                     content_type="multipart/form-data")
     assert response.status_code == 302
+    answer = "Cold store added to the plan. The HACCP plan stays: it was revised in May."
     response = post(exporter_client, f"/exporter/applications/{application.id}/submit",
-                    {"confirm": "y", "version": ""})
+                    {"confirm": "y", "version": "", "comment": answer})
     assert response.status_code == 302
 
     stored = _fresh(application)
@@ -241,11 +243,14 @@ def test_a_returned_application_comes_back_with_the_exporters_corrections(under_
                       if d.document_type_code == "floor_plans")
     assert versions == [(1, "floor_plans.pdf", "rejected"), (2, "plans-v2.pdf", "pending")]
     assert db.session.get(CorrectionRequest, request.id).resolved_at is not None
-    assert [e.action for e in _events(application, "resubmit")] == ["resubmit"]
+    assert db.session.get(CorrectionRequest, request.id).response == answer
+    assert [(e.action, e.comment) for e in _events(application, "resubmit")] == [
+        ("resubmit", answer)]
 
     page = _page(client.get(_url(application)))
     assert "plans-v2.pdf" in page
     assert "answered" in page
+    assert f"The exporter’s answer: {answer}" in re.sub(r"<[^>]+>", "", page)
 
 
 def test_reject_needs_a_reason_and_ends_the_application(under_review, client):

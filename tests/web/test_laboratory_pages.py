@@ -338,3 +338,17 @@ def test_a_measurement_over_its_requirement_blocks_the_positive_conclusion(world
     assert done.status_code == 302
     db.session.expire_all()
     assert db.session.get(Application, world.application.id).state == "conclusion_positive"
+
+
+def test_the_parameters_are_offered_in_the_readers_alphabet(world):
+    """In Russian the list read "Aegilops…, афлатоксин B1, Ambrosia…, кадмий": the order of
+    the English names."""
+    sample = take_sample(world)
+    post(world.client, world.base + "/send-to-lab", CONFIRMED)
+    post(world.client, "/language", {"locale": "ru"})
+    g.pop("_flask_babel", None)
+    page = text_of(world.client.get(f"{world.base}/samples/{sample.id}/results"))
+    select_html = page.split('id="limit_id"')[1].split("</select>")[0]
+    names = [html_text.strip() for html_text in re.findall(r"<option[^>]*>([^<]*)</option>",
+                                                           select_html)]
+    assert len(names) > 5 and names == sorted(names, key=str.casefold)

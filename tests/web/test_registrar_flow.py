@@ -266,6 +266,28 @@ def test_a_batch_cannot_be_dated_before_the_recommendation(world, client):
     assert same_day.status_code == 302
 
 
+def test_an_applications_own_recommend_form_comes_back_to_its_page(world, client):
+    """Without the box ticked, the Recommend button of an application's page led to the whole
+    queue, whose form speaks of "the ticked applications"."""
+    ids = world["ids"]
+    login(client, "registrar@example.kz")
+    own_page = f"/registrar/applications/{ids[0]}"
+    page = client.get(own_page).get_data(as_text=True)
+    assert "This application is recommended to GACC for good" in page
+    unticked = post(client, "/registrar/recommend", {"application_id": [str(ids[0])],
+                                                     "next": own_page})
+    page = unticked.get_data(as_text=True)
+    assert unticked.status_code == 422
+    assert "Tick the box to confirm." in page
+    assert "This application is recommended to GACC for good" in page
+    assert "Positive conclusions to recommend" not in page  # not the queue
+    assert _state(ids[0]) == "conclusion_positive"
+    done = post(client, "/registrar/recommend", {"application_id": [str(ids[0])],
+                                                 "next": own_page, "confirm": "y"})
+    assert done.status_code == 302 and done.location.startswith(own_page)
+    assert _state(ids[0]) == "recommended"
+
+
 def test_recommending_sending_and_recording_wait_for_the_confirmation(world, client):
     """Each of the three cannot be undone: without the box ticked nothing changes, and the
     page says what is missing, keeping what was typed and ticked."""

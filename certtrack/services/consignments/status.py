@@ -60,10 +60,15 @@ class ConsignmentVerification:
 
     @property
     def replacement(self) -> str:
-        """The number of the certificate that replaces this one ("" when none): an officer
-        holding the replaced paper asks for that one and checks it with its own code."""
-        newer = self.certificate.replaced_by if self.certificate is not None else []
-        return newer[0].number if newer else ""
+        """The number of the certificate in force that replaces this one, at the end of the
+        chain of replacements ("" when none): an officer holding the replaced paper asks for
+        that one and checks it with its own code."""
+        newest, current, seen = "", self.certificate, set()
+        while current is not None and current.replaced_by and current.id not in seen:
+            seen.add(current.id)
+            current = current.replaced_by[0]
+            newest = current.number
+        return newest
 
 
 def find(number: str, code: str) -> ConsignmentCertificate | None:

@@ -93,8 +93,10 @@ def limit_text(limit) -> str:
 def result_form(sample, formdata=None) -> ResultForm:
     """The form that records a result for a sample, offering the limits of its product."""
     form = ResultForm(formdata)
-    form.limit_id.choices = [(limit.id, limit_choice(limit))
-                             for limit in laboratory.limits_for_sample(sample)]
+    # in the order of the reader's alphabet, not of the English names
+    form.limit_id.choices = sorted(((limit.id, limit_choice(limit))
+                                    for limit in laboratory.limits_for_sample(sample)),
+                                   key=lambda choice: choice[1].casefold())
     form.detected.choices = [("", "—"), ("no", _("Not detected / absent")),
                              ("yes", _("Detected / present"))]
     if formdata is None:

@@ -1,6 +1,7 @@
 """Detail-page panel for the registrar's stage: GACC batch, GACC's decisions, the registration."""
 
 from flask import url_for
+from flask_babel import gettext as _
 
 from certtrack.domain.workflow import Action, State
 from certtrack.services import dossiers, gacc, registrations
@@ -11,6 +12,16 @@ REGISTRAR_ACTIONS = (Action.recommend, Action.submit_to_gacc, Action.record_gacc
                      Action.record_registration)
 SHOWN_IN = frozenset({State.conclusion_positive, State.recommended, State.submitted_to_gacc,
                       State.gacc_returned, State.gacc_refused, State.registered})
+
+
+def _recommend_form(failed: dict):
+    """The application's own Recommend form (the one it came back with, errors and all): of
+    this application alone, where the queue's form speaks of the applications ticked."""
+    from certtrack.web.actions import REGISTRAR  # the action table imports the panels
+    form = failed.get("recommend") or REGISTRAR["recommend"].build(None)
+    form.consequence = _("This application is recommended to GACC for good: it waits for the "
+                         "next batch and cannot be taken back.")
+    return form
 
 
 def context(rights, application, failed: dict) -> dict:
@@ -26,7 +37,7 @@ def context(rights, application, failed: dict) -> dict:
     actions = [str(a) for a in rights.actions if a in REGISTRAR_ACTIONS]
     return {"registration_panel": {
         "actions": actions,
-        "recommend_form": REGISTRAR["recommend"].build(None) if "recommend" in actions else None,
+        "recommend_form": _recommend_form(failed) if "recommend" in actions else None,
         "resubmit_form": failed.get("resubmit_form") or (
             REGISTRAR["resubmit_to_gacc"].build(application)
             if "resubmit_to_gacc" in actions else None),

@@ -1,5 +1,6 @@
 """Detail-page panel for the review and inspection stages, for staff and for the exporter."""
 
+from flask import g, request
 from flask_babel import get_locale
 
 from certtrack.domain.workflow import Action, State
@@ -63,9 +64,11 @@ def _with_choices(application, forms: dict) -> dict:
     """Select fields need their choices whether the form is fresh or came back with errors."""
     if "schedule_inspection" in forms:
         names = _region_names()
-        forms["schedule_inspection"].inspector_ids.choices = [
-            (u.id, _inspector_label(u, names))
-            for u in inspections.team_candidates(application)]
+        candidates = inspections.team_candidates(application)
+        team = forms["schedule_inspection"].inspector_ids
+        team.choices = [(u.id, _inspector_label(u, names)) for u in candidates]
+        if request.method == "GET" and not team.data and g.user in candidates:
+            team.data = [g.user.id]  # the inspector who schedules it leads it, as a rule
     if "measurement" in forms:
         locale = str(get_locale())
         forms["measurement"].measured_product.choices = [
