@@ -70,8 +70,9 @@ def _conditions(search: str, category: str | None, region: str | None, *,
     if region:
         conditions.append(column(Registration.establishment_id).in_(
             select(Establishment.id).where(Establishment.region_code == region)))
-    if text:
-        conditions.append(_matching(text, column, walks_names=walks_names))
+    # Each word, anywhere: "科斯塔奈 粮食" finds 科斯塔奈粮食有限责任公司, "Grain Kostanay" finds
+    # Kostanay Grain LLP (the whole text as one phrase found neither).
+    conditions.extend(_matching(word, column, walks_names=walks_names) for word in text.split())
     return conditions
 
 

@@ -26,6 +26,7 @@ RECORD_ACTIONS = {
     "consignment_inspected": _l("Consignment inspection recorded"),
     "consignment_lab_result": _l("Consignment laboratory result recorded"),
     "consignment_lab_result_removed": _l("Consignment laboratory result removed"),
+    "consignment_document_removed": _l("Consignment document removed"),
     "consignment_treatment": _l("Treatment recorded"),
     "consignment_treatment_removed": _l("Treatment removed"),
     "consignment_declarations": _l("Additional declarations chosen"),

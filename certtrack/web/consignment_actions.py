@@ -81,6 +81,11 @@ CONSIGNMENT = {
         _form(ActionForm), lambda user, c, _f, lot_id: drafts.remove_lot(user, c, lot_id),
         _l("The lot was removed."), refusal=Refusal.flash, flash_denied=True,
         path="/lots/<id:lot_id>/delete", anchor="add-lot"),
+    "remove_document": WebAction(
+        _form(ActionForm),
+        lambda user, c, _f, document_id: drafts.remove_document(user, c, document_id),
+        _l("The document was removed."), refusal=Refusal.flash, flash_denied=True,
+        path="/documents/<id:document_id>/delete", anchor="documents"),
     "upload_document": WebAction(
         cforms.document_form, _document,
         lambda row: _("“%(name)s” was uploaded.", name=row.original_name), key="document",

@@ -47,7 +47,8 @@ class ConsignmentForm(BaseForm):
     origin_region_code = SelectField(_l("Region of origin"), choices=[],
                                      validators=[DataRequired()])
     place_of_origin = StringField(_l("Place of origin"), validators=[Optional(),
-                                                                     Length(max=300)])
+                                                                     Length(max=300)],
+                                  description=_l("In Latin or Chinese script."))
     production_from = DateField(_l("Slaughter or production date (first)"),
                                 validators=[Optional()], description=_l("Animal products only."))
     production_to = DateField(_l("Slaughter or production date (last)"), validators=[Optional()])
@@ -79,10 +80,11 @@ class LotForm(BaseForm):
         InputRequired(), NumberRange(min=0, max=bounds.MAX_WEIGHT)])
     weight_unit = SelectField(_l("Unit"), choices=[], validators=[DataRequired()])
     packages_number = IntegerField(_l("Number of packages"), validators=[
-        InputRequired(), NumberRange(min=0, max=bounds.MAX_PACKAGES)])
+        InputRequired(), NumberRange(min=1, max=bounds.MAX_PACKAGES)])
     packages_kind = SelectField(_l("Kind of packages"), choices=[], validators=[DataRequired()])
     marks = TextAreaField(_l("Distinguishing marks: wagon, container and seal numbers"),
-                          validators=[Optional(), Length(max=2000)])
+                          validators=[Optional(), Length(max=2000)],
+                          description=_l("In Latin or Chinese script."))
 
 
 class ConsignmentDocumentForm(BaseForm):

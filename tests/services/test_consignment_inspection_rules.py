@@ -85,7 +85,8 @@ def test_the_first_production_day_bounds_a_tests_day(ctx):
 
 
 @pytest.mark.parametrize(("field", "text"), [
-    ("consignee_name", "ТОО Рога и копыта"), ("consignee_address", "Москва, Тверская 1")])
+    ("consignee_name", "ТОО Рога и копыта"), ("consignee_address", "Москва, Тверская 1"),
+    ("place_of_origin", "Қостанай облысы, Қостанай ауданы")])
 def test_a_consignee_in_cyrillic_is_refused(ctx, field, text):
     exporter, _i, registration, consignment = make_consignment(submit=False)
     errors = _refused(lambda: drafts.create_consignment(exporter, header(registration,

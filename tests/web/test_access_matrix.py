@@ -239,6 +239,7 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("consignments.detail", "GET"): (302, 200, 404, *STAFF_DENIED, 403),
     ("consignments.add_lot", "POST"): (401, 422, 404, *STAFF_DENIED, 403),
     ("consignments.remove_lot", "POST"): (401, 302, 404, *STAFF_DENIED, 403),
+    ("consignments.remove_document", "POST"): (401, 302, 404, *STAFF_DENIED, 403),
     ("consignments.upload_document", "POST"): (401, 422, 404, *STAFF_DENIED, 403),
     ("consignments.transition", "POST"): (401, 422, 404, *STAFF_DENIED, 403),
     ("consignment_inspection.queue", "GET"): (302, 403, 403, 200, 200, 200, 403, 403),

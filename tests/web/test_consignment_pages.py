@@ -89,6 +89,21 @@ def test_the_exporter_requests_a_consignment_from_the_form_to_submission(ctx, cl
         "kind": "contract", "file": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "contract.pdf")},
         content_type="multipart/form-data")
     assert upload.status_code == 302
+    # a wrong file is removed from the draft (there was no way to), and recorded
+    wrong = post(client, f"{detail}/documents", {
+        "kind": "lab_report", "file": (io.BytesIO(b"%PDF-1.4\n%%EOF\n%x"), "cert3.pdf")},
+        content_type="multipart/form-data")
+    assert wrong.status_code == 302
+    db.session.refresh(consignment)
+    mistaken = next(d for d in consignment.documents if d.original_name == "cert3.pdf")
+    assert f"/documents/{mistaken.id}/delete" in client.get(detail).get_data(as_text=True)
+    removed = post(client, f"{detail}/documents/{mistaken.id}/delete", {})
+    assert removed.status_code == 302
+    db.session.expire_all()
+    assert [d.original_name for d in db.session.get(Consignment, consignment.id).documents] \
+        == ["contract.pdf"]
+    assert db.session.scalar(select(AuditEvent.data).where(
+        AuditEvent.action == "consignment_document_removed"))["name"] == "cert3.pdf"
     unconfirmed = post(client, f"{detail}/submit", {"version": str(consignment.version)})
     assert unconfirmed.status_code == 422
     assert "only withdraw it" in unconfirmed.get_data(as_text=True)

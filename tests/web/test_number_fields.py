@@ -113,3 +113,22 @@ def test_a_stored_number_is_shown_as_the_page_language_writes_it(ctx, client):
     page = client.get(f"/exporter/consignments/{consignment.id}/edit").get_data(as_text=True)
     box = re.search(r'<input[^>]*id="storage_temperature"[^>]*>', page).group(0)
     assert 'value="-2,5"' in box and 'inputmode="text"' in box
+
+
+def test_marks_in_cyrillic_are_refused_beside_the_field_and_kept(draft, client):
+    """The certificate China's border reads printed "Вагон № 52345678, пломба ҚТЖ-0012345"
+    on its Chinese verification page."""
+    before = len(_lots())
+    response = _add_lot(client, draft, marks="Вагон № 52345678, пломба ҚТЖ-0012345")
+    assert response.status_code == 422
+    assert _error(response, "marks").startswith("Write it in Latin or Chinese script")
+    assert "Вагон № 52345678" in response.get_data(as_text=True)
+    assert len(_lots()) == before
+    latin = _add_lot(client, draft, marks="Wagon No 52345678, seal KTZh-0012345")
+    assert latin.status_code == 302
+
+
+def test_no_package_is_refused_in_words_that_say_at_least_one(draft, client):
+    """"-1" read "Enter a number between 0 and 10,000,000", and 0 was then refused too."""
+    response = _add_lot(client, draft, packages_number="-1")
+    assert _error(response, "packages_number") == "Enter a number between 1 and 10,000,000."

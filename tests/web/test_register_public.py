@@ -269,6 +269,8 @@ def test_query_count_does_not_grow_with_the_rows(client, registrar):
     ("原粮食", {"grain"}),  # part of the Chinese name
     ("Meat JSC", {"meat"}),
     ("Steppe Meat", set()),  # words of two names are not one name
+    ("grain steppe", {"grain"}),  # each word, in any order
+    ("草原 粮食", {"grain"}),  # words apart that the name writes together (草原粮食)
 ])
 def test_search_finds_a_part_of_a_name_in_any_language_and_case(client, register, text,
                                                                   expected):

@@ -27,3 +27,19 @@ def test_the_reminder_days_are_listed_in_the_pages_language(app, client):
         assert "г.." not in pages[locale] and "..<" not in pages[locale], locale
     reminders = pages["zh"].split("提醒日期：")[1].split("。")[0]
     assert "、" in reminders and ", " not in reminders
+
+
+def test_the_validity_names_the_rules_it_was_listed_under_and_the_renewal_those_of_its_end(
+        app, client):
+    """A registration listed under Decree 248 and renewed under Order 280 read "GACC Decree
+    248" under its validity and "Order 280 applies" under its renewal, as if they disagreed."""
+    with app.app_context():
+        registrar = make_user("registrar")
+        valid_from = add_years(local_today() + timedelta(days=120), -5) + timedelta(days=1)
+        exporter, _application, registration = make_registration(
+            registrar, valid_from, category="meat", product="beef_chilled")
+        assert registration.regime == "248"
+        email = exporter.email
+    login(client, email)
+    page = client.get("/exporter/registrations").get_data(as_text=True)
+    assert "listed under GACC Decree 248" in page

@@ -50,6 +50,8 @@ CONSIGNEE_SCRIPT = _l("Write the consignee in Latin or Chinese script, as the ce
 ADDRESS_SCRIPT = _l("Write the address in Latin or Chinese script, as the certificate China's "
                     "border reads prints it.")
 PRODUCTION_ORDER = _l("The last production day cannot be before the first.")
+PRINTED_SCRIPT = _l("Write it in Latin or Chinese script, as the certificate China's border "
+                    "reads prints it (ҚТЖ as KTZh).")
 
 def registration_products(registration: Registration):
     """The catalogue products the registration covers now (its current application's)."""
@@ -80,6 +82,8 @@ def _header_errors(actor: User, data: ConsignmentInput) -> dict[str, list[str]]:
         errors["origin_region_code"] = [_("Choose the region of origin.")]
     if data.production_from and data.production_to and data.production_to < data.production_from:
         errors["production_to"] = [str(PRODUCTION_ORDER)]
+    if not latin_or_chinese(data.place_of_origin or ""):
+        errors["place_of_origin"] = [str(PRINTED_SCRIPT)]
     return errors
 
 
@@ -174,6 +178,8 @@ def _lot_errors(consignment: Consignment, data: LotInput) -> dict[str, list[str]
         errors["gross_weight"] = [_("The gross weight cannot be less than the net weight.")]
     if data.packages_number is None or data.packages_number < 1:
         errors["packages_number"] = [_("Enter the number of packages (1 for bulk).")]
+    if not latin_or_chinese(data.marks or ""):
+        errors["marks"] = [str(PRINTED_SCRIPT)]
     return errors
 
 
@@ -204,6 +210,22 @@ def remove_lot(actor: User, consignment: Consignment, lot_id: int) -> None:
         raise NotFound(_("No such lot."))
     with transaction():
         consignment.lots.remove(lot)
+
+
+def remove_document(actor: User, consignment: Consignment, document_id: int) -> None:
+    """Remove a supporting document from a draft (a wrong file, or the wrong kind), with an
+    audit row. :raise NotFound: not a document of this consignment."""
+    require_owner(actor, consignment)
+    _require_draft(consignment)
+    document = next((d for d in consignment.documents if d.id == document_id), None)
+    if document is None:
+        raise NotFound(_("No such document."))
+    with transaction():
+        consignment.documents.remove(document)
+        record_event(actor, "consignment_document_removed", object_type="consignment",
+                     object_id=consignment.id, data={"kind": document.kind,
+                                                     "name": document.original_name,
+                                                     "sha256": document.sha256})
 
 
 def upload_consignment_document(actor: User, consignment: Consignment, kind: str,
