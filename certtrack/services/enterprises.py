@@ -3,6 +3,7 @@
 import re
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from certtrack.domain.identifiers import IdentifierError, validate_bin
@@ -28,6 +29,8 @@ ESTABLISHMENT_FIELDS = (*ESTABLISHMENT_NAMES, "type", "region_code", "kz_registr
 # A phone number as people write it: digits (7 to 15, as E.164 allows), an optional leading +,
 # spaces, hyphens and brackets between them.
 PHONE = re.compile(r"\+?(?:[ ()\-]*\d){7,15}[ ()\-]*")
+# One wording, that the web form shows with its own errors too (the service remains the rule).
+PHONE_MESSAGE = _l("Enter a phone number of 7 to 15 digits, e.g. +7 7152 555 202.")
 
 
 def _check_version(obj, version) -> None:
@@ -41,7 +44,7 @@ def _common_errors(data: EnterpriseInput | EstablishmentInput) -> dict[str, list
         errors["region_code"] = [_("Choose a region from the list.")]
     phone = (getattr(data, "phone", "") or "").strip()
     if phone and PHONE.fullmatch(phone) is None:
-        errors["phone"] = [_("Enter a phone number of 7 to 15 digits, e.g. +7 7152 555 202.")]
+        errors["phone"] = [str(PHONE_MESSAGE)]
     return errors
 
 

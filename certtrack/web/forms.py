@@ -33,6 +33,7 @@ from wtforms.validators import (
 
 from certtrack.domain import bounds
 from certtrack.domain.identifiers import IdentifierError, validate_bin
+from certtrack.services.enterprises import PHONE, PHONE_MESSAGE
 from certtrack.services.transaction import stale_message
 from certtrack.web.number_fields import DecimalField, IntegerField
 from certtrack.web.validators import NumberRange, PastDate, out_of_bounds
@@ -252,11 +253,10 @@ class EnterpriseForm(BaseForm):
     legal_representative = _text(_l("Legal representative"), required=True, max_length=200)
     region_code = SelectField(_l("Region"), choices=[], validators=[DataRequired()])
     address = TextAreaField(_l("Legal address"), validators=[DataRequired(), Length(max=1000)])
-    phone = _text(_l("Phone"), max_length=40)
-    email = StringField(
-        _l("E-mail"),
-        validators=[Optional(), Length(max=254), Regexp(EMAIL_PATTERN, message=EMAIL_MESSAGE)],
-    )
+    phone = StringField(_l("Phone"), validators=[  # said with the other fields' errors
+        Optional(), Length(max=40), Regexp(rf"(?:{PHONE.pattern})\Z", message=PHONE_MESSAGE)])
+    email = StringField(_l("E-mail"), validators=[
+        Optional(), Length(max=254), Regexp(EMAIL_PATTERN, message=EMAIL_MESSAGE)])
     version = HiddenField()
 
 

@@ -357,6 +357,17 @@ def test_a_phone_that_is_no_number_is_refused_beside_the_field(ctx, client, phon
     assert input_value(page, "phone") == phone and _enterprise_count() == 0
 
 
+def test_a_bad_phone_is_said_with_a_bad_email_at_once(ctx, client):
+    """The page said the e-mail first, and the phone only after the e-mail was corrected."""
+    _signed_in_exporter(client)
+    response = post(client, NEW_ENTERPRISE, {**ENTERPRISE, "bin": VALID_BINS[0],
+                                             "phone": "abc", "email": "not-an-address"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert field_error(page, "phone").startswith("Enter a phone number of 7 to 15 digits")
+    assert field_error(page, "email") == "Enter an e-mail address."
+
+
 @pytest.mark.parametrize("phone", ["+7 (7172) 55-55-55", "8 701 000 00 00"])
 def test_a_phone_written_with_brackets_or_hyphens_is_kept_as_typed(ctx, client, phone):
     _signed_in_exporter(client)

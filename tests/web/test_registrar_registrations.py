@@ -63,6 +63,7 @@ def test_registrar_suspends_resumes_and_revokes(registrar, listed, client):
     assert revoked.status_code == 302 and _status(registration) == "revoked"
     page = client.get(url).get_data(as_text=True)
     assert "GACC Announcement No. 12" in page and 'method="post"' not in page.split("</h1>")[1]
+    assert "produced on or after" not in page  # nothing is accepted from a revoked one
     timeline = client.get(f"/registrar/applications/{application.id}").get_data(as_text=True)
     assert "Revoke registration" in timeline and "Repeated violations" in timeline
 
