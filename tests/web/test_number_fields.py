@@ -132,3 +132,13 @@ def test_no_package_is_refused_in_words_that_say_at_least_one(draft, client):
     """"-1" read "Enter a number between 0 and 10,000,000", and 0 was then refused too."""
     response = _add_lot(client, draft, packages_number="-1")
     assert _error(response, "packages_number") == "Enter a number between 1 and 10,000,000."
+
+
+def test_a_weight_finer_than_it_is_kept_is_refused(draft, client):
+    """0.0000001 t was accepted, stored as 0.000 and shown as "0 t"."""
+    before = len(_lots())
+    response = _add_lot(client, draft, net_weight="0.0000001", gross_weight="0.0000002")
+    assert response.status_code == 422
+    assert _error(response, "net_weight") == "Enter at most 3 digits after the decimal point."
+    assert len(_lots()) == before
+    assert _add_lot(client, draft, net_weight="0.001", gross_weight="0.002").status_code == 302

@@ -160,6 +160,23 @@ def update_consignment(actor: User, consignment: Consignment, data: ConsignmentI
                      object_id=consignment.id)
 
 
+def _weight_errors(data: LotInput) -> dict[str, list[str]]:
+    """The weights: above zero, the gross not under the net, and to three decimals at most,
+    as they are stored (a gram of a kilogram): "0.0000001 t" was kept, and shown, as 0."""
+    errors = {}
+    for name in ("net_weight", "gross_weight"):
+        value = getattr(data, name)
+        if value is not None and value.is_finite() and value.as_tuple().exponent < -3:
+            errors[name] = [_("Enter at most 3 digits after the decimal point.")]
+    if errors:
+        return errors
+    if data.net_weight is None or data.net_weight <= 0:
+        return {"net_weight": [_("Enter a weight greater than zero.")]}
+    if data.gross_weight is None or data.gross_weight < data.net_weight:
+        return {"gross_weight": [_("The gross weight cannot be less than the net weight.")]}
+    return {}
+
+
 def _lot_errors(consignment: Consignment, data: LotInput) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     codes = {p.code for p in registration_products(consignment.registration)}
@@ -172,10 +189,7 @@ def _lot_errors(consignment: Consignment, data: LotInput) -> dict[str, list[str]
         errors["weight_unit"] = [_("Choose a unit from the list.")]
     if data.packages_kind not in PACKAGE_KINDS:
         errors["packages_kind"] = [_("Choose a kind of package from the list.")]
-    if data.net_weight is None or data.net_weight <= 0:
-        errors["net_weight"] = [_("Enter a weight greater than zero.")]
-    elif data.gross_weight is None or data.gross_weight < data.net_weight:
-        errors["gross_weight"] = [_("The gross weight cannot be less than the net weight.")]
+    errors.update(_weight_errors(data))
     if data.packages_number is None or data.packages_number < 1:
         errors["packages_number"] = [_("Enter the number of packages (1 for bulk).")]
     if not latin_or_chinese(data.marks or ""):
