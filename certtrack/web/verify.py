@@ -67,7 +67,11 @@ def form():
 @bp.route("/verify/<number>/<code>", methods=["GET", "POST"])
 @public
 def certificate(number: str, code: str):
-    """The QR target (GET), and the check of an uploaded PDF against the issued one (POST)."""
+    """The QR target (GET), and the check of an uploaded PDF against the issued one (POST). A
+    phytosanitary or veterinary certificate's number moves (for good) to its own address."""
+    if is_consignment_certificate_number(number):  # the body of a POST goes along (308)
+        path = verification_path(number, canonical_code(code), "consignment")
+        return redirect(request.script_root + path, 301 if request.method == "GET" else 308)
     if request.method == "GET":
         return _answer(verification.verify(request.remote_addr, number, code, "qr"), number,
                        code=code)
@@ -90,7 +94,9 @@ def short_address(number: str):
     if not code.strip():
         form = VerifyForm(data={"number": number})
         return render_template("public/verify.html", form=form, not_found=False)
-    return redirect(request.script_root + verification_path(number, canonical_code(code)), 301)
+    kind = "consignment" if is_consignment_certificate_number(number) else "certificate"
+    return redirect(request.script_root + verification_path(number, canonical_code(code), kind),
+                    301)
 
 
 @bp.route("/verify/seal", methods=["GET", "POST"])

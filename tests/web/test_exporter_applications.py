@@ -423,7 +423,7 @@ def test_a_state_with_no_application_says_so_and_leads_back_to_all(ctx, client):
     page = client.get("/exporter/?state=submitted").get_data(as_text=True)
     assert "None of your applications is in this state: Submitted." in page
     assert "No application in this view yet." not in page
-    assert re.search(r'<option value="submitted"\s+selected>', page)
+    assert re.search(r"<option value=\"submitted\"\s+selected>Submitted \(0\)", page)
     assert 'href="/exporter/?sort=updated">Show every application' in page
     typo = client.get("/exporter/?state=submited").get_data(as_text=True)
     assert "None of your applications" not in typo and "A-0" in typo

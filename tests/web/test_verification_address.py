@@ -13,6 +13,7 @@ from certtrack.services.notifications import verification_url
 
 from consignment_factories import inspect_ready, make_consignment
 from factories import make_certificate
+from forms import post
 
 
 def _status(response) -> str:
@@ -65,6 +66,17 @@ def test_the_short_address_of_a_consignment_certificate_moves_too(client, ctx):
     alone = client.get(f"/verify/consignment/{certificate.number}")
     assert alone.status_code == 200
     assert f'value="{certificate.number}"' in alone.get_data(as_text=True)
+    # The general addresses, with a phytosanitary number, answered "no certificate matches":
+    # they lead to the consignment certificate's own page.
+    general = client.get(f"/verify/{certificate.number}",
+                         query_string={"code": certificate.verification_code})
+    assert general.status_code == 301 and general.headers["Location"] == moved.headers["Location"]
+    typed = client.get(f"/verify/{certificate.number}/{certificate.verification_code}")
+    assert typed.status_code == 301 and typed.headers["Location"] == moved.headers["Location"]
+    assert 'id="certificate-status"' in client.get(typed.headers["Location"]).get_data(
+        as_text=True)
+    posted = post(client, f"/verify/{certificate.number}/{certificate.verification_code}", {})
+    assert posted.status_code == 308
 
 
 def test_a_code_issued_before_the_new_alphabet_still_verifies(client, ctx):
