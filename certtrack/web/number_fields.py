@@ -71,7 +71,8 @@ class DecimalField(fields.DecimalField):
             return self.raw_data[0]
         if self.data is None:
             return ""
-        plain = format(self.data.normalize(), "f") if self.data.is_finite() else str(self.data)
+        value = self.data if isinstance(self.data, Decimal) else Decimal(str(self.data))
+        plain = format(value.normalize(), "f") if value.is_finite() else str(value)
         return plain.replace(".", get_decimal_symbol(_locale()))
 
 
