@@ -69,6 +69,16 @@ def enter_result(world, sample, parameter, value="", unit="", detected="", **ext
     return post(world.client, f"{world.base}/samples/{sample.id}/results", body)
 
 
+def all_required_results(world) -> None:
+    """A sample sent to the laboratory, a compliant result for each parameter wheat requires,
+    and the results recorded as complete: only the conclusion is left."""
+    sample = take_sample(world)
+    post(world.client, world.base + "/send-to-lab", CONFIRMED)
+    for parameter, (value, unit, detected) in WHEAT_REQUIRED.items():
+        assert enter_result(world, sample, parameter, value, unit, detected).status_code == 302
+    post(world.client, world.base + "/lab-results-complete", CONFIRMED)
+
+
 def test_inspector_records_a_failing_don_result_and_sees_the_verdict(world):
     sample = take_sample(world)
     assert post(world.client, world.base + "/send-to-lab", CONFIRMED).status_code == 302
@@ -141,11 +151,7 @@ def test_positive_conclusion_refused_while_a_result_is_expired(world):
 
 
 def test_positive_conclusion_over_http(world):
-    sample = take_sample(world)
-    post(world.client, world.base + "/send-to-lab", CONFIRMED)
-    for parameter, (value, unit, detected) in WHEAT_REQUIRED.items():
-        assert enter_result(world, sample, parameter, value, unit, detected).status_code == 302
-    post(world.client, world.base + "/lab-results-complete", CONFIRMED)
+    all_required_results(world)
     # Concluding cannot be undone: the form names the consequence, and the box must be ticked.
     assert "the conclusion cannot be changed afterwards" in text_of(world.client.get(world.base))
     unconfirmed = post(world.client, world.base + "/conclusion/positive",
@@ -316,11 +322,7 @@ def _measured(world, value: str) -> None:
 def test_a_measurement_over_its_requirement_blocks_the_positive_conclusion(world):
     """Moisture 13.5 % against "≤ 12.5 %" showed "Not compliant", yet was not among what a
     positive conclusion still needs, and the conclusion went through."""
-    sample = take_sample(world)
-    post(world.client, world.base + "/send-to-lab", CONFIRMED)
-    for parameter, (value, unit, detected) in WHEAT_REQUIRED.items():
-        assert enter_result(world, sample, parameter, value, unit, detected).status_code == 302
-    post(world.client, world.base + "/lab-results-complete", CONFIRMED)
+    all_required_results(world)
     _measured(world, "13.5")
     page = text_of(world.client.get(world.base))
     message = ("Moisture of Wheat does not meet its requirement: 13.5 % measured. Measure again "
