@@ -6,6 +6,7 @@ import sqlite3
 
 import pytest
 from flask import Flask
+from flask_sqlalchemy import SQLAlchemy
 from jinja2.bccache import BytecodeCache
 from sqlalchemy import create_engine, literal, make_url, select, text
 from sqlalchemy.pool import StaticPool
@@ -268,6 +269,37 @@ def _memory_database(source: sqlite3.Connection | None = None) -> dict:
     return {"creator": lambda: connection, "poolclass": StaticPool}
 
 
+def _test_database() -> sqlite3.Connection:
+    """The in-memory database of the running test (the creator of the shared SQLite engine)."""
+    return _TEST_DATABASE[0]
+
+
+_TEST_DATABASE: list[sqlite3.Connection] = []
+_POSTGRES_CONNECT = {"options": "-c synchronous_commit=off"}  # tests need no durability
+_ENGINES: dict = {}
+_make_engine = SQLAlchemy._make_engine
+
+
+def _engine_shared_by_tests(self, bind_key, options, app):
+    """One engine per test process for the `app` fixture's database, its pool made anew after
+    each test (for the next test's in-memory copy, or new connections to PostgreSQL). SQLAlchemy
+    caches each statement's compiled SQL per engine: with an engine per test, every test
+    compiled each statement it ran again, a fifth of a web test's time. Other apps (an SQLite
+    file, the browser tests' server) get engines of their own."""
+    if options.get("creator") is _test_database:
+        key = "sqlite"
+    elif options.get("connect_args") is _POSTGRES_CONNECT:
+        key = str(options["url"])
+    else:
+        return _make_engine(self, bind_key, options, app)
+    if key not in _ENGINES:
+        _ENGINES[key] = _make_engine(self, bind_key, options, app)
+    return _ENGINES[key]  # the app fixture disposes of its pool after each test
+
+
+SQLAlchemy._make_engine = _engine_shared_by_tests
+
+
 def _test_config(database_url: str, upload_folder: str, engine_options: dict) -> dict:
     return {
         "TESTING": True,
@@ -300,8 +332,12 @@ def app(database_url, tmp_path, request):
     """The application on a fresh database: a copy of the SQLite template, or PostgreSQL with
     every table emptied after the test (the reference tables only when the test changed them)."""
     sqlite = database_url.startswith("sqlite")
-    options = _memory_database(request.getfixturevalue("sqlite_template")) if sqlite else \
-        {"connect_args": {"options": "-c synchronous_commit=off"}}  # tests need no durability
+    if sqlite:
+        _TEST_DATABASE[:] = [_memory_database(request.getfixturevalue("sqlite_template"))
+                             ["creator"]()]
+        options = {"creator": _test_database, "poolclass": StaticPool}
+    else:
+        options = {"connect_args": _POSTGRES_CONNECT}
     app = create_app(_test_config(database_url, str(tmp_path / "uploads"), options))
     if not sqlite:
         with app.app_context():

@@ -117,12 +117,27 @@ def _live_app(folder: Path):
     return app
 
 
+def _read_whole(app):
+    """`app` with each response body read and closed before the server writes it. Werkzeug's
+    development server leaves a body unclosed when the browser drops the connection while it
+    drains the request (a favicon fetch cut short): the open static file then surfaced as a
+    ResourceWarning in whichever test ran next."""
+    def application(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+    return application
+
+
 @contextmanager
 def _serving(app):
     """Serve `app` on a free port of 127.0.0.1; server-side exceptions go to `errors`."""
     from flask import got_request_exception
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _read_whole(app), threaded=True)
     live = LiveServer(app, f"http://127.0.0.1:{server.server_port}")
     # The certificate's QR code and verification link are built from the public base URL.
     app.config["PUBLIC_BASE_URL"] = live.url
