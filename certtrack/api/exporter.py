@@ -2,10 +2,9 @@
 
 from flask import url_for
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 
 from certtrack.api import schemas
-from certtrack.api.core import PDF_ERRORS, WRITE_ERRORS, operation
+from certtrack.api.core import PDF_ERRORS, WRITE_ERRORS, MultipartBlueprint, operation
 from certtrack.api.etags import stale
 from certtrack.api.problems import pdf_preparing
 from certtrack.domain.workflow import Role
@@ -21,7 +20,7 @@ from certtrack.services.errors import NotFound
 from certtrack.services.permissions import application_rights
 from certtrack.web.issued import stored_pdf_response
 
-bp = Blueprint("exporter_api", __name__, url_prefix="/api/v1",
+bp = MultipartBlueprint("exporter_api", __name__, url_prefix="/api/v1",
                description="An exporter's enterprise, applications, registrations and "
                            "certificates.")
 EXPORTER = (Role.exporter,)
@@ -112,16 +111,15 @@ def add_product(user, data, application_id: int):
 
 
 @bp.post("/applications/<id:application_id>/documents")
-@bp.arguments(schemas.DocumentUploadSchema, location="form")
-@bp.arguments(schemas.FileSchema, location="files")
+@bp.arguments(schemas.DocumentUploadSchema, location="form_and_files")
 @bp.response(201, schemas.DocumentSchema)
 @operation(bp, *EXPORTER, scope="write", errors=WRITE_ERRORS)
-def upload_document(user, form, files, application_id: int):
+def upload_document(user, form, application_id: int):
     """Upload a document (PDF, JPEG or PNG, checked by content) as multipart/form-data."""
     target = applications.get_application(user, application_id)
     if (refused := stale("application", target)) is not None:
         return refused
-    upload = files["file"]
+    upload = form["file"]
     return documents.upload_document(user, target, form["document_type"], upload.stream,
                                      upload.filename or "")
 

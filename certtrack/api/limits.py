@@ -47,6 +47,7 @@ def configure(app) -> None:
 
 
 def limit_blueprint(bp) -> None:
-    """Both limits on every operation of `bp`."""
-    limiter.limit(_per_token, key_func=token_or_address)(bp)
-    limiter.limit(_per_address, key_func=get_remote_address, scope="api-address")(bp)
+    """Both limits on every operation of `bp`, each counted across the whole API (a shared
+    limit): a token's 600 a minute are not 600 for each operation."""
+    limiter.shared_limit(_per_token, scope="api-token", key_func=token_or_address)(bp)
+    limiter.shared_limit(_per_address, scope="api-address", key_func=get_remote_address)(bp)

@@ -7,7 +7,9 @@ from flask_smorest import Blueprint
 
 from certtrack.api import schemas
 from certtrack.api.core import public_operation
+from certtrack.domain.consignment import is_consignment_certificate_number
 from certtrack.services import register, verification
+from certtrack.services.consignments import status as consignment_status
 from certtrack.services.errors import NotFound
 
 bp = Blueprint("public_api", __name__, url_prefix="/api/v1/public",
@@ -24,20 +26,38 @@ def verify(args):
     An unknown number and a wrong code get the same 404; look-ups per address are throttled
     as on the verification page (429 with Retry-After).
     """
+    if is_consignment_certificate_number(args["number"]):  # KZ-PC-…, KZ-VC-…: a shipment's
+        return _consignment_certificate(args["number"], args["code"])
     answer = verification.verify(request.remote_addr, args["number"], args["code"], "api")
     if not answer.found:
         raise NotFound(_("There is nothing here, or you do not have access to it."))
     data, locale = answer.certificate.data, str(get_locale())
     names = data["enterprise"]["name"]
-    return {"found": True, "number": answer.certificate.number, "status": answer.status,
-            "issued_at": answer.certificate.issued_at.isoformat(),
+    return {"found": True, "kind": "registration", "number": answer.certificate.number,
+            "status": answer.status, "issued_at": answer.certificate.issued_at.isoformat(),
             "enterprise": names.get(locale) or names.get("en", ""),
             "china_number": data["china_registration_number"], "pdf_sha256": answer.sha256}
 
 
+def _consignment_certificate(number: str, code: str) -> dict:
+    """A phytosanitary or veterinary certificate's answer, with its registration's status
+    today (a suspended registration's goods may be refused at the border)."""
+    answer = consignment_status.verify_consignment_certificate(request.remote_addr, number,
+                                                               code, "api")
+    if not answer.found:
+        raise NotFound(_("There is nothing here, or you do not have access to it."))
+    certificate = answer.certificate
+    registration = certificate.registration
+    return {"found": True, "kind": certificate.kind, "number": certificate.number,
+            "status": answer.status, "issued_at": certificate.issued_at.isoformat(),
+            "enterprise": registration.enterprise.name_in(str(get_locale())),
+            "china_number": registration.china_number, "pdf_sha256": answer.sha256,
+            "registration_status": answer.registration_status}
+
+
 def _entry(row, locale: str) -> dict:
     return {"enterprise": row.enterprise.name_in(locale), "bin": row.bin,
-            "establishment": row.establishment, "region_code": row.region_code,
+            "establishment": row.establishment.name_in(locale), "region_code": row.region_code,
             "gacc_category_code": row.gacc_category_code, "china_number": row.china_number,
             "valid_from": row.valid_from, "valid_to": row.valid_to, "status": row.status}
 
@@ -47,10 +67,13 @@ def _entry(row, locale: str) -> dict:
 @bp.response(200, schemas.page_of(schemas.RegisterEntrySchema))
 @public_operation(bp, errors=(400, 422, 429))
 def register_page(args):
-    """The register of establishments listed by GACC, in the page's order and filters."""
+    """The register of establishments listed by GACC, in the page's order and filters: a
+    category or region code that names none is refused (422), not answered with no rows. Keep
+    `limit` from page to page: the cursor counts pages of that size."""
+    register.check_filters(args["category"], args["region"])
     number = args["cursor"] or 1
     pagination = register.search_register(args["q"], args["category"], args["region"],
-                                          page=number)
+                                          page=number, per_page=args["limit"])
     locale = str(get_locale())
     return {"items": [_entry(row, locale) for row in pagination.items],
             "next_cursor": schemas.encode_cursor(number + 1) if pagination.has_next else None}

@@ -162,10 +162,9 @@ class ApplicationInputSchema(ma.Schema):
 
 
 class DocumentUploadSchema(ma.Schema):
+    """The multipart/form-data body of an upload: the document's type and the file."""
+
     document_type = ma.fields.String(required=True, validate=validate.Length(1, 64))
-
-
-class FileSchema(ma.Schema):
     file = ma.fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
 
 
@@ -274,16 +273,22 @@ class VerifyArgs(ma.Schema):
 
 class VerificationSchema(ma.Schema):
     found = ma.fields.Boolean()
+    kind = ma.fields.String(metadata={"description": "registration (a certificate of export "
+                                      "eligibility, KZ-CN-…), phyto (a phytosanitary "
+                                      "certificate, KZ-PC-…) or vet (a veterinary certificate, "
+                                      "KZ-VC-…)"})
     number = ma.fields.String()
     status = ma.fields.String()
     issued_at = ma.fields.String()
     enterprise = ma.fields.String()
     china_number = ma.fields.String()
     pdf_sha256 = ma.fields.String()
+    registration_status = ma.fields.String(metadata={
+        "description": "a phytosanitary or veterinary certificate's registration today: goods "
+                       "produced while it is suspended may be refused at the border"})
 
 
-class RegisterArgs(ma.Schema):
-    cursor = Cursor(load_default=None, metadata={"description": "next_cursor of the last page"})
+class RegisterArgs(PageArgs):
     q = ma.fields.String(load_default="", validate=validate.Length(max=200))
     category = ma.fields.String(load_default=None, validate=validate.Length(max=64))
     region = ma.fields.String(load_default=None, validate=validate.Length(max=8))

@@ -9,7 +9,7 @@ from certtrack.domain.workflow import Role
 from certtrack.extensions import db
 from certtrack.models import AuditEvent, Region, User
 from certtrack.models.user import COMMITTEES, ROLES
-from certtrack.services import passwords
+from certtrack.services import passwords, tokens
 from certtrack.services.audit import record_event
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
 from certtrack.services.inputs import AccountInput
@@ -116,7 +116,8 @@ def last_disabled(user: User) -> AuditEvent | None:
 
 
 def update_user(actor, user: User, data: AccountInput) -> None:
-    """Change name, role, committee, regions and active flag; disabling revokes sessions.
+    """Change name, role, committee, regions and active flag; disabling or a new role ends
+    the sessions, and a new role revokes the API tokens.
 
     :raise ValidationFailed: missing committee or regions, an admin disabling themself, or
         an active account disabled without a reason.
@@ -143,16 +144,21 @@ def update_user(actor, user: User, data: AccountInput) -> None:
         user.role = Role(data.role)
         user.committee = data.committee if data.is_inspector else None
         user.regions = _regions(data)
+        revoked = 0
         if user.is_active != data.is_active or before["role"] != user.role:
             user.session_version += 1
             end_sessions(user)
+        if before["role"] != user.role:
+            revoked = tokens.revoke_all(user, f"role changed from {before['role']} to "
+                                              f"{user.role}")
         action = ("user_updated" if user.is_active == data.is_active else
                   "user_enabled" if data.is_active else "user_disabled")
         user.is_active = data.is_active
         record_event(actor, action, object_type="user", object_id=user.id,
                      comment=(data.reason or "").strip() if not data.is_active else "",
                      data={"before": before, "after": {"role": user.role,
-                                                       "is_active": user.is_active}})
+                                                       "is_active": user.is_active},
+                           **({"tokens_revoked": revoked} if revoked else {})})
 
 
 def reset_password(actor: User, user: User, new_password: str) -> None:

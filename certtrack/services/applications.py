@@ -189,9 +189,8 @@ def update_application(actor: User, application: Application, data: ApplicationI
         application.region_code = establishment_region(data.establishment_id)
         if application.gacc_category_code != data.gacc_category_code:
             application.gacc_category_code = data.gacc_category_code
-            category = data.gacc_category_code
-            application.products = [line for line in application.products
-                                    if line.product.gacc_category_code == category]
+            application.products = [line for line in application.products if
+                                    line.product.gacc_category_code == data.gacc_category_code]
         for field, value in _questionnaire(data).items():
             setattr(application, field, value)
         record_event(actor, "application_updated", object_type="application",
@@ -201,7 +200,7 @@ def update_application(actor: User, application: Application, data: ApplicationI
 def add_product(actor: User, application: Application, data: ProductInput) -> ApplicationProduct:
     """Add a catalogue product with its annual volume to a draft.
 
-    :raise ValidationFailed: unknown product, another category, a duplicate, or a bad unit.
+    :raise ValidationFailed: unknown product, other category, duplicate, no volume, bad unit.
     """
     require_owner(actor, application)
     _require_editable(application)
@@ -213,6 +212,8 @@ def add_product(actor: User, application: Application, data: ProductInput) -> Ap
         errors["product_code"] = [_("This product is already in the application.")]
     elif refusal := market_access.refusal(product):
         errors["product_code"] = [refusal]
+    if data.annual_volume is None or data.annual_volume <= 0:  # the API rounds to 0.001
+        errors["annual_volume"] = [_("Enter a volume greater than zero.")]
     if data.volume_unit not in VOLUME_UNITS:
         errors["volume_unit"] = [_("Choose a unit from the list.")]
     elif data.volume_unit not in volume_units(application.gacc_category_code):

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from certtrack.domain.identifiers import IdentifierError, validate_bin
 from certtrack.domain.workflow import Role
 from certtrack.extensions import db
-from certtrack.models import Application, Enterprise, Establishment, Region, User
+from certtrack.models import Application, Enterprise, Establishment, NameChangeRequest, Region, User
 from certtrack.models.enterprise import ESTABLISHMENT_TYPES, LEGAL_FORMS
 from certtrack.services import name_changes
 from certtrack.services.audit import record_event
@@ -86,8 +86,11 @@ def register_enterprise(actor: User, data: EnterpriseInput) -> Enterprise:
     return enterprise
 
 
-def update_enterprise(actor: User, enterprise: Enterprise, data: EnterpriseInput) -> None:
-    """Change the profile (the BIN stays); `data.version` guards against stale edits.
+def update_enterprise(actor: User, enterprise: Enterprise,
+                      data: EnterpriseInput) -> NameChangeRequest | None:
+    """Change the profile (the BIN stays); `data.version` guards against stale edits. A new
+    name or legal address of an enterprise holding a registration waits for the registrar:
+    the request returned (None when everything changed now).
 
     :raise Conflict: someone saved the profile since the form was loaded.
     :raise ValidationFailed: unknown region or legal form.
@@ -104,13 +107,15 @@ def update_enterprise(actor: User, enterprise: Enterprise, data: EnterpriseInput
     with transaction():
         changed = {f: getattr(data, f) or "" for f in ENTERPRISE_FIELDS
                    if getattr(enterprise, f) != (getattr(data, f) or "")}
-        names = {f: getattr(data, f) or "" for f in name_changes.ENTERPRISE_NAMES}
-        if name_changes.hold_back(actor, enterprise, None, names) is not None:
-            changed = {f: v for f, v in changed.items() if f not in names}
+        held = {f: getattr(data, f) or "" for f in name_changes.ENTERPRISE_HELD}
+        request = name_changes.hold_back(actor, enterprise, None, held)
+        if request is not None:
+            changed = {f: v for f, v in changed.items() if f not in held}
         for field, value in changed.items():
             setattr(enterprise, field, value)
         record_event(actor, "enterprise_updated", object_type="enterprise",
                      object_id=enterprise.id, data={"fields": sorted(changed)})
+    return request
 
 
 def get_establishment(actor: User, establishment_id: int) -> Establishment:
@@ -159,8 +164,9 @@ def add_establishment(actor: User, data: EstablishmentInput) -> Establishment:
 
 
 def update_establishment(actor: User, establishment: Establishment,
-                         data: EstablishmentInput) -> None:
-    """Change an establishment; `data.version` guards against stale edits.
+                         data: EstablishmentInput) -> NameChangeRequest | None:
+    """Change an establishment; `data.version` guards against stale edits. A new name or
+    address of a registered establishment waits for the registrar: the request returned.
 
     A new region moves the establishment's applications with it, to the inspectors of that
     region, in the same transaction.
@@ -177,16 +183,18 @@ def update_establishment(actor: User, establishment: Establishment,
     with transaction():
         previous_region = establishment.region_code
         fields = ESTABLISHMENT_FIELDS
-        if name_changes.hold_back(actor, establishment.enterprise, establishment, {
-                field: (getattr(data, field) or "").strip()
-                for field in name_changes.ESTABLISHMENT_NAMES}) is not None:
-            fields = tuple(f for f in fields if f not in name_changes.ESTABLISHMENT_NAMES)
+        request = name_changes.hold_back(actor, establishment.enterprise, establishment, {
+            field: (getattr(data, field) or "").strip()
+            for field in name_changes.ESTABLISHMENT_HELD})
+        if request is not None:
+            fields = tuple(f for f in fields if f not in name_changes.ESTABLISHMENT_HELD)
         for field in fields:
             setattr(establishment, field, (getattr(data, field) or "").strip())
         if establishment.region_code != previous_region:
             _move_applications(establishment)
         record_event(actor, "establishment_updated", object_type="establishment",
                      object_id=establishment.id)
+    return request
 
 
 def _move_applications(establishment: Establishment) -> None:

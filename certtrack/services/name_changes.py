@@ -1,9 +1,11 @@
-"""Renaming a registered enterprise or establishment: a request that staff approve or refuse.
+"""Renaming or moving a registered enterprise or establishment: a request that staff approve
+or refuse.
 
-GACC lists an establishment under the names it was registered with; a new name is a change
-GACC has to be told of, so it takes effect only when the registrar approves it. Until then the
-enterprise or establishment keeps its registered name, and with it the public register and
-every certificate (they read the names from the enterprise and establishment rows).
+GACC lists an establishment under the names and address it was registered with; a new name or
+address is a change GACC has to be told of, so it takes effect only when the registrar
+approves it. Until then the enterprise or establishment keeps its registered name and address,
+and with them the public register and every certificate (they read both from the enterprise
+and establishment rows).
 """
 
 from flask_babel import gettext as _
@@ -25,6 +27,10 @@ from certtrack.services.transaction import stale_message, transaction
 HELD_STATUSES = ("active", "suspended")
 ENTERPRISE_NAMES = ("name_en", "name_kk", "name_ru", "name_zh")
 ESTABLISHMENT_NAMES = ("name", "name_ru", "name_en", "name_zh")  # in every language, as listed
+# What a registration holds back until approved: the names, and the (legal) address that the
+# certificate of export eligibility prints beside them.
+ENTERPRISE_HELD = (*ENTERPRISE_NAMES, "address")
+ESTABLISHMENT_HELD = (*ESTABLISHMENT_NAMES, "address", "address_ru", "address_en", "address_zh")
 
 
 def holds_registration(enterprise: Enterprise, establishment: Establishment | None) -> bool:
@@ -39,9 +45,10 @@ def holds_registration(enterprise: Enterprise, establishment: Establishment | No
 
 def hold_back(actor: User, enterprise: Enterprise, establishment: Establishment | None,
               proposed: dict[str, str]) -> NameChangeRequest | None:
-    """Inside the caller's transaction: when the names in `proposed` differ from the registered
-    ones and a registration is held, file (or update) the pending request and tell the
-    registrars; the caller leaves the names as they are. None when the names may change now."""
+    """Inside the caller's transaction: when the names and addresses in `proposed` (the fields
+    of ENTERPRISE_HELD or ESTABLISHMENT_HELD) differ from the registered ones and a
+    registration is held, file (or update) the pending request and tell the registrars; the
+    caller leaves those fields as they are. None when they may change now."""
     target = establishment if establishment is not None else enterprise
     registered = {field: getattr(target, field) for field in proposed}
     if proposed == registered or not holds_registration(enterprise, establishment):
@@ -60,7 +67,8 @@ def hold_back(actor: User, enterprise: Enterprise, establishment: Establishment 
                                              "registered": registered})
     registrars = db.session.scalars(select(User).where(User.role == Role.registrar))
     notify(registrars, "name_change_requested",
-           _l("%(name)s asks to change a registered name.", name=LocalName.of(enterprise)),
+           _l("%(name)s asks to change a registered name or address.",
+              name=LocalName.of(enterprise)),
            link("registrar.name_changes_list"))
     return request
 
@@ -121,14 +129,17 @@ def decide(actor: User, request_id: int, approve: bool, reason: str = "",
 def _apply(actor: User, request: NameChangeRequest, approve: bool, reason: str) -> None:
     request.status = ChangeRequestStatus.approved if approve else ChangeRequestStatus.refused
     request.decided_by_id, request.decided_at, request.reason = actor.id, utcnow(), reason
+    target = request.establishment or request.enterprise
+    named = LocalName.of(target)  # as registered: the name the exporter asked to change
     if approve:
-        target = request.establishment or request.enterprise
         for field, value in request.proposed.items():
-            if field in ENTERPRISE_NAMES + ESTABLISHMENT_NAMES:
+            if field in ENTERPRISE_HELD + ESTABLISHMENT_HELD:
                 setattr(target, field, value)
     record_event(actor, f"name_change_{request.status}", object_type="name_change_request",
                  object_id=request.id, comment=reason, data={"proposed": request.proposed})
-    message = (_l("The new name was approved and now shows in the register.") if approve else
-               _l("The new name was refused: %(reason)s", reason=reason))
+    message = (_l("The new name or address of %(name)s was approved and now shows in the "
+                  "register.", name=named) if approve else
+               _l("The new name or address of %(name)s was refused: %(reason)s", name=named,
+                  reason=reason))
     notify(enterprise_users(request.enterprise_id), "name_change_decided", message,
            link("exporter.enterprise"))

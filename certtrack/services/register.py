@@ -5,6 +5,7 @@ import io
 import time
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import Integer, any_, bindparam, func, or_, select, union
 from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -17,7 +18,9 @@ from certtrack.models import (
     ApplicationProduct,
     Enterprise,
     Establishment,
+    GaccCategory,
     Product,
+    Region,
     Registration,
     enterprise_search,
     registration_search,
@@ -25,6 +28,7 @@ from certtrack.models import (
 from certtrack.models.search import MIN_INDEXED_LENGTH
 from certtrack.services.applications import local_today
 from certtrack.services.catalogue import text_matches
+from certtrack.services.errors import ValidationFailed
 from certtrack.services.list_rows import product_lines, register_rows
 from certtrack.services.pagination import paginate
 from certtrack.services.spreadsheets import cell
@@ -189,9 +193,28 @@ def _array(ids):
     return func.array(ids.scalar_subquery(), type_=ARRAY(Integer))
 
 
+def check_filters(category: str | None, region: str | None) -> None:
+    """Refuse a category or region code that names none (an integrator's typo would read as
+    "no registration"); one query.
+
+    :raise ValidationFailed: naming the unknown code's field.
+    """
+    given = {field: select(model.code).where(model.code == code).exists().label(field)
+             for field, model, code in (("category", GaccCategory, category),
+                                        ("region", Region, region)) if code}
+    if not given:
+        return
+    found = db.session.execute(select(*given.values())).one()._asdict()
+    messages = {"category": _("No GACC category has this code."),
+                "region": _("No region has this code.")}
+    errors = {field: [messages[field]] for field, exists in found.items() if not exists}
+    if errors:
+        raise ValidationFailed(errors)
+
+
 def search_register(search: str = "", category: str | None = None, region: str | None = None,
                     page: int = 1, *, status: str | None = None, product: str = "",
-                    tabs: dict[str, int] | None = None):
+                    tabs: dict[str, int] | None = None, per_page: int | None = None):
     """Take a text (any language of the enterprise's name, its BIN or a China number), a
     category code and a region code; return one page of the register. Anyone may call it.
 
@@ -202,9 +225,9 @@ def search_register(search: str = "", category: str | None = None, region: str |
     `status` narrows to one of SHOWN_STATUSES; `product` to registrations of products whose
     name or HS code matches (matching_products: one more query). `tabs`, the page's
     register_tabs() under the same filters, gives the count (its figure for `status`) instead
-    of counting the matches again.
+    of counting the matches again. `per_page` defaults to the app's PER_PAGE.
     """
-    per_page = current_app.config["PER_PAGE"]
+    per_page = per_page or current_app.config["PER_PAGE"]
     narrower = _narrower(status, product)
     if tabs is None:
         total, registrations = _counts(search, category, region, **narrower)

@@ -102,6 +102,17 @@ def revoke_token(actor: User, token_id: int, reason: str) -> ApiToken:
     return token
 
 
+def revoke_all(user: User, reason: str) -> int:
+    """Revoke every live token of `user`, inside the caller's transaction; return how many.
+    Their role changed: a token made for one role's integration must not carry another's
+    powers (an exporter's system reading every enterprise's data as a registrar)."""
+    done = db.session.execute(
+        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow(), revoke_reason=reason)
+        .execution_options(synchronize_session=False))
+    return done.rowcount or 0
+
+
 def authenticate(secret: str | None) -> ApiToken:
     """The live token of `secret`, its "last used" brought up to date; its user is active.
 

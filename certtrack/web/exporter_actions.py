@@ -67,6 +67,18 @@ def _submitted(deadline) -> str:
              "%(date)s.", date=format_day(deadline))
 
 
+def _saved(message):
+    """The success message of a saved profile or establishment; a notice when its new name or
+    address waits for the registrar (the form showed it saved, the page the old one)."""
+    def success(held):
+        if held is None:
+            return str(message)
+        return str(message) + " " + _(
+            "The new name or address waits for the registrar's approval: until then the "
+            "register and the certificates show the registered one."), "warning"
+    return success
+
+
 def _product_added(line):
     """The success message of an added product, a warning when China allows it on trial only."""
     warning = market_access.warning(line.product)
@@ -83,14 +95,14 @@ EXPORTER = {
         then=lambda _e, _r: url_for("exporter.new_establishment")),
     "edit_enterprise": _edit(exporter_forms.enterprise_form, enterprises.update_enterprise,
                              enterprises.EnterpriseInput,
-                             _l("The enterprise profile was saved.")),
+                             _saved(_l("The enterprise profile was saved."))),
     "new_establishment": _create(exporter_forms.establishment_form, enterprises.add_establishment,
                                  enterprises.EstablishmentInput,
                                  _l("The establishment was added.")),
     "edit_establishment": _edit(exporter_forms.establishment_form,
                                 enterprises.update_establishment,
                                 enterprises.EstablishmentInput,
-                                _l("The establishment was saved.")),
+                                _saved(_l("The establishment was saved."))),
     "new_application": _create(
         exporter_forms.application_form, applications.create_application,
         applications.ApplicationInput,

@@ -134,12 +134,17 @@ ACTIONS = {
     "webhook_disabled": _l("Webhook disabled"),
     **RECORD_ACTIONS,
 }
-# The names a registered enterprise or establishment asks to change (services.name_changes).
+# The names and addresses a registered enterprise or establishment asks to change
+# (services.name_changes).
 NAME_FIELDS = {"name_en": _l("Legal name in English"), "name_kk": _l("Legal name in Kazakh"),
                "name_ru": _l("Legal name in Russian"), "name_zh": _l("Legal name in Chinese"),
-               "name": _l("Name in Kazakh")}
+               "name": _l("Name in Kazakh"), "address": _l("Legal address")}
 ESTABLISHMENT_NAME_FIELDS = {"name": _l("Name in Kazakh"), "name_ru": _l("Name in Russian"),
-                             "name_en": _l("Name in English"), "name_zh": _l("Name in Chinese")}
+                             "name_en": _l("Name in English"), "name_zh": _l("Name in Chinese"),
+                             "address": _l("Address in Kazakh"),
+                             "address_ru": _l("Address in Russian"),
+                             "address_en": _l("Address in English"),
+                             "address_zh": _l("Address in Chinese")}
 KINDS = labelled(ApplicationKind, {"new": _l("New registration"), "renewal": _l("Renewal"),
                                    "change": pgettext("kind of application", "Change")})
 LEGAL_FORMS = labelled(LegalForm, {

@@ -18,3 +18,17 @@ def test_the_reference_page_links_back_and_says_so_in_the_readers_language(clien
         with client.get(path) as served:
             assert served.status_code == 200, path
     assert client.get("/api/docs/assets/..%2Fsecret").status_code == 404
+
+
+def test_an_upload_is_one_multipart_body_of_the_type_and_the_file(client):
+    """The document's type was an "in: form" parameter (not OpenAPI 3.1) beside a body of the
+    file alone, so Swagger UI and generated clients sent no type and got 422."""
+    spec = client.get("/api/v1/openapi.json").get_json()
+    upload = spec["paths"]["/api/v1/applications/{application_id}/documents"]["post"]
+    assert all(p["in"] in ("path", "query", "header", "cookie")
+               for p in upload.get("parameters", []))
+    body = upload["requestBody"]["content"]["multipart/form-data"]["schema"]
+    schema = spec["components"]["schemas"][body["$ref"].rsplit("/", 1)[1]] \
+        if "$ref" in body else body
+    assert set(schema["required"]) == {"document_type", "file"}
+    assert schema["properties"]["file"] == {"type": "string", "format": "binary"}

@@ -100,6 +100,21 @@ def test_a_read_token_cannot_write(client, exporter):
     assert db.session.scalar(select(db.func.count()).select_from(Application)) == before
 
 
+@pytest.mark.parametrize("volume", ["0", "0.0000001"])
+def test_a_product_line_needs_a_volume_above_zero_as_on_the_page(client, exporter, volume):
+    """The API stored "0.000" t where the page refuses it."""
+    _user, _establishment, application, secret = exporter
+    before = len(application.products)
+    refused = client.post(f"/api/v1/applications/{application.id}/products",
+                          headers=bearer(secret), json={
+                              "product_code": "barley", "annual_volume": volume,
+                              "volume_unit": "t"})
+    assert refused.status_code == 422
+    assert refused.get_json()["errors"]["annual_volume"] == ["Enter a volume greater than zero."]
+    db.session.expire_all()
+    assert len(db.session.get(Application, application.id).products) == before
+
+
 def test_a_session_cookie_is_not_a_credential_of_the_api(client, exporter):
     from forms import login
 

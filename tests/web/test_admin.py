@@ -152,6 +152,30 @@ def test_admin_edits_an_account(admin, client):
         "New Name", "veterinary", {"KZ-63"})
 
 
+def test_a_new_role_revokes_the_accounts_api_tokens(admin, client):
+    """An exporter's token kept working after the account became a registrar's, and read
+    every enterprise's registrations through the API."""
+    from api_world import bearer, token_for
+
+    user = make_user("exporter", "integration@example.kz")
+    secret = token_for(user)
+    assert client.get("/api/v1/registrations", headers=bearer(secret)).status_code == 200
+    page = client.get(f"/admin/users/{user.id}").get_data(as_text=True)
+    assert "revokes their API tokens for good" in page
+    same = post(client, f"/admin/users/{user.id}", edit_body(user, full_name="Renamed"))
+    assert same.status_code == 302  # a change that keeps the role keeps the tokens
+    assert client.get("/api/v1/registrations", headers=bearer(secret)).status_code == 200
+    user = by_email("integration@example.kz")
+    moved = post(client, f"/admin/users/{user.id}", edit_body(user, role="registrar"))
+    assert moved.status_code == 302
+    assert client.get("/api/v1/registrations", headers=bearer(secret)).status_code == 401
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.object_id == user.id)
+                               .order_by(AuditEvent.seq.desc())).first()
+    assert event.data["before"]["role"] == "exporter" and event.data["tokens_revoked"] == 1
+    trail = client.get("/admin/audit").get_data(as_text=True)
+    assert "Role: Exporter → Registrar" in trail and "1 API token revoked" in trail
+
+
 def test_edit_page_refuses_an_inspector_without_regions(admin, client):
     user = make_user("inspector", "edit.me@example.kz")
     response = post(client, f"/admin/users/{user.id}", edit_body(user, regions=None))

@@ -4,6 +4,7 @@ dashboard's query count does not grow with them."""
 
 from datetime import timedelta
 
+from flask import g
 from web.test_query_counts_pages import _dashboard_queries
 
 from certtrack.extensions import db
@@ -12,7 +13,7 @@ from certtrack.services.consignments import issue
 
 from consignment_factories import inspect_ready, make_consignment
 from factories import make_user
-from forms import login
+from forms import login, post
 
 
 def _issued(registrar, kind="phyto", region="KZ-11"):
@@ -45,7 +46,12 @@ def test_the_dashboard_counts_certificates_and_overdue_consignments(app, ctx, cl
     assert "Certificates issued per point of entry" in page and "Dostyk" in page
     assert "Certificates issued per product" in page
     tile = page[page.index('id="consignments-overdue"'):]
-    assert tile.startswith('id="consignments-overdue"><span class="tile-figure">1</span>')
+    assert tile.startswith('id="consignments-overdue"><span class="tile-figure">1</span> '
+                           'consignment overdue</div>')  # it read "1 consignments overdue"
+    assert post(client, "/language", {"locale": "ru"}).status_code == 302
+    g.pop("_flask_babel", None)
+    russian = client.get("/dashboard").get_data(as_text=True)
+    assert '<span class="tile-figure">1</span> партия просрочена</div>' in russian
     table = page[page.index('id="overdue-consignments"'):]
     assert late.reference in table and late.registration.china_number in table
 

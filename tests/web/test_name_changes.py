@@ -56,6 +56,13 @@ def test_a_rename_waits_and_the_register_shows_the_registered_name(registered, c
     assert enterprise.phone == "+7 7162 000 111"  # what needs no review changes at once
     page = client.get("/exporter/enterprise").get_data(as_text=True)
     assert "waits for the registrar" in page and NEW_NAME in page
+    assert ("The enterprise profile was saved. The new name or address waits for the "
+            "registrar&#39;s approval") in page  # the flash says so, not only "saved"
+    again = post(client, "/exporter/enterprise/edit", _profile(db.session.get(
+        Enterprise, enterprise.id), name_en=registered_name, phone="+7 7162 000 222"))
+    assert again.status_code == 302
+    page = client.get("/exporter/enterprise").get_data(as_text=True)
+    assert "The enterprise profile was saved.</p>" in page
     anonymous = client.application.test_client()
     assert registered_name in _register_page(anonymous)
     assert NEW_NAME not in _register_page(anonymous)
@@ -171,3 +178,39 @@ def test_an_establishments_name_in_any_language_waits_too(registered, client, fi
     label = {"name_zh": "Name in Chinese", "name_ru": "Name in Russian",
              "name_en": "Name in English"}[field]
     assert label in listing and "Legal name in" not in listing
+
+
+def test_a_registered_address_waits_for_the_registrar_too(registered, client):
+    """A new address went at once onto the certificate beside the registered one: its Kazakh
+    line said one street, its English line another."""
+    registrar, exporter, registration = registered
+    establishment, enterprise = registration.establishment, registration.enterprise
+    enterprises.update_establishment(exporter, establishment, EstablishmentInput.from_mapping(
+        {**ESTABLISHMENT, "address_en": "45 New Industrial Avenue, Kokshetau",
+         "version": str(establishment.version)}))
+    enterprises.update_enterprise(exporter, enterprise, EnterpriseInput.from_mapping(
+        _profile(enterprise, address="Kokshetau, Abai Street 200", phone="+7 7162 000 111")))
+    db.session.expire_all()
+    assert db.session.get(Establishment, establishment.id).address_en == ""
+    assert enterprise.address == ENTERPRISE["address"] and enterprise.phone == "+7 7162 000 111"
+    context = print_context.certificate_context(
+        registration, number="X", verification_url="https://x", issued_on=local_today(),
+        officer="R")
+    assert "45 New Industrial Avenue" not in str(context)
+    assert "Abai Street 200" not in str(context)
+    login(client, registrar.email)
+    listing = client.get("/registrar/name-changes").get_data(as_text=True)
+    assert "Address in English" in listing and "Legal address" in listing
+    assert "<strong>45 New Industrial Avenue, Kokshetau</strong>" in listing
+    request = db.session.scalar(select(NameChangeRequest).where(
+        NameChangeRequest.establishment_id == establishment.id))
+    response = post(client, f"/registrar/name-changes/{request.id}/approve",
+                    {"version": str(request.version), "confirm": "y"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    moved = db.session.get(Establishment, establishment.id)
+    assert moved.address_en == "45 New Industrial Avenue, Kokshetau"
+    assert db.session.get(Enterprise, enterprise.id).address == ENTERPRISE["address"]  # waits
+    login(client, exporter.email)
+    notes = client.get("/notifications").get_data(as_text=True)
+    assert (f"The new name or address of {ESTABLISHMENT['name']} was approved" in notes)

@@ -1,0 +1,85 @@
+"""The operations anyone may call: verification of every kind of certificate, the register."""
+
+import pytest
+from flask import g
+
+from certtrack.domain.verification import group_code
+from certtrack.services.consignments import issue
+
+from api_world import bearer, token_for
+from consignment_factories import inspect_ready, make_consignment
+from factories import make_certificate, make_user
+
+
+def _verify(client, number, code, **headers):
+    return client.get("/api/v1/public/verify", query_string={"number": number, "code": code},
+                      headers=headers)
+
+
+@pytest.mark.parametrize("kind", ["phyto", "vet"])
+def test_a_consignment_certificate_verifies_as_on_its_page(ctx, client, kind):
+    """KZ-PC and KZ-VC numbers answered 404 where the page said "valid"."""
+    _exporter, inspector, registration, consignment = make_consignment(kind)
+    inspect_ready(inspector, consignment)
+    certificate = issue.issue_consignment_certificate(inspector, consignment)
+    response = _verify(client, certificate.number, group_code(certificate.verification_code))
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["kind"] == kind and body["number"] == certificate.number
+    assert body["status"] == "valid" and body["registration_status"] == "active"
+    assert body["china_number"] == registration.china_number
+    assert body["enterprise"] == registration.enterprise.name_en
+    assert _verify(client, certificate.number, "WRONG-CODE").status_code == 404
+
+
+def test_a_registration_certificate_says_its_kind(ctx, client):
+    _registrar, _exporter, registration, certificate = make_certificate()
+    body = _verify(client, certificate.number, certificate.verification_code).get_json()
+    assert body["kind"] == "registration" and body["china_number"] == registration.china_number
+    assert "registration_status" not in body
+
+
+def test_the_register_names_the_establishment_and_takes_a_page_size(ctx, client):
+    """The establishment came out as "Names(en='…', kk='…', …)", and `limit` was ignored."""
+    registrar = make_user("registrar")
+    listed = {}
+    for _ in range(3):
+        _registrar, _exporter, registration, _certificate = make_certificate(registrar)
+        listed[registration.china_number] = registration.establishment.name_in("en")
+    response = client.get("/api/v1/public/register", query_string={"limit": 2})
+    assert response.status_code == 200
+    first = response.get_json()
+    assert len(first["items"]) == 2 and first["next_cursor"]
+    rest = client.get("/api/v1/public/register",
+                      query_string={"limit": 2, "cursor": first["next_cursor"]}).get_json()
+    assert len(rest["items"]) == 1 and rest["next_cursor"] is None
+    rows = first["items"] + rest["items"]
+    assert {row["china_number"]: row["establishment"] for row in rows} == listed
+
+
+@pytest.mark.parametrize(("query", "field"), [
+    ({"category": "bogus"}, "category"), ({"region": "KZ-99"}, "region")])
+def test_an_unknown_category_or_region_is_refused(ctx, client, query, field):
+    g.pop("_flask_babel", None)
+    response = client.get("/api/v1/public/register", query_string=query)
+    assert response.status_code == 422
+    assert field in response.get_json()["errors"]
+    known = client.get("/api/v1/public/register",
+                       query_string={"category": "edible_grains", "region": "KZ-11"})
+    assert known.status_code == 200
+
+
+def test_a_tokens_rate_limit_counts_across_the_whole_api(app, ctx, client):
+    """Each operation counted its own 600 a minute: a token past the limit on one answered
+    200 on the next."""
+    app.config["API_RATE_LIMIT_PER_TOKEN"] = "3/minute"
+    exporter = make_consignment("phyto", submit=False)[0]
+    secret = token_for(exporter)
+    paths = ["/api/v1/enterprise", "/api/v1/applications", "/api/v1/registrations"]
+    remaining = [client.get(path, headers=bearer(secret)).headers["RateLimit-Remaining"]
+                 for path in paths]
+    assert remaining == ["2", "1", "0"]
+    refused = client.get("/api/v1/consignments", headers=bearer(secret))
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    other = token_for(exporter)  # another token of the same account has its own count
+    assert client.get("/api/v1/consignments", headers=bearer(other)).status_code == 200
