@@ -4,7 +4,7 @@ and the certificate PDFs China's border checks."""
 from flask_smorest import Blueprint
 
 from certtrack.api import schemas
-from certtrack.api.core import PDF_ERRORS, WRITE_ERRORS, operation
+from certtrack.api.core import PDF_ERRORS, WRITE_ERRORS, may_write, operation
 from certtrack.api.etags import etag_of, stale
 from certtrack.api.problems import pdf_preparing
 from certtrack.domain.workflow import Role
@@ -37,7 +37,8 @@ def consignment_view(user, consignment, certificates=None) -> dict:
     return {**{name: getattr(consignment, name) for name in fields},
             "lots": list(consignment.lots),
             "certificates": [certificate_view(c) for c in certificates],
-            "allowed_actions": [str(a) for a in consignment_actions(user, consignment)]}
+            "allowed_actions": [str(a) for a in consignment_actions(user, consignment)]
+            if may_write() else []}
 
 
 def _tagged(user, consignment):

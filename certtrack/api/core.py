@@ -4,7 +4,7 @@ import functools
 import threading
 
 import marshmallow as ma
-from flask import request
+from flask import g, request
 from flask_babel import gettext as _
 from flask_smorest import Api, Blueprint
 from flask_smorest.utils import prepare_response
@@ -139,7 +139,7 @@ def operation(bp, *roles: Role, scope: str = "read", errors=READ_ERRORS):
     def decorate(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            token = authenticated(scope, roles)
+            token = g.api_token = authenticated(scope, roles)
             with acting_through({"token_id": token.id, "token_name": token.name}):
                 try:
                     return view(token.user, *args, **kwargs)
@@ -152,6 +152,12 @@ def operation(bp, *roles: Role, scope: str = "read", errors=READ_ERRORS):
         return wrapper
 
     return decorate
+
+
+def may_write() -> bool:
+    """Whether the request's token may write: a read-only token is offered no action."""
+    token = getattr(g, "api_token", None)
+    return token is not None and "write" in token.scope_set
 
 
 def public_operation(bp, errors=(400, 404, 422, 429)):

@@ -4,7 +4,13 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from certtrack.api import schemas
-from certtrack.api.core import PDF_ERRORS, WRITE_ERRORS, MultipartBlueprint, operation
+from certtrack.api.core import (
+    PDF_ERRORS,
+    WRITE_ERRORS,
+    MultipartBlueprint,
+    may_write,
+    operation,
+)
 from certtrack.api.etags import stale
 from certtrack.api.problems import pdf_preparing
 from certtrack.domain.workflow import Role
@@ -36,7 +42,7 @@ def application_view(user, application) -> dict:
     rights = application_rights(user, application)
     return {**{name: getattr(application, name) for name in schemas.ApplicationSchema().fields
                if name != "allowed_actions"},
-            "allowed_actions": [str(action) for action in rights.actions]}
+            "allowed_actions": [str(action) for action in rights.actions] if may_write() else []}
 
 
 def _tagged(user, application, status: int = 200):

@@ -7,7 +7,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from certtrack.domain.workflow import Role
 from certtrack.extensions import db
-from certtrack.models import AuditEvent, Region, User
+from certtrack.models import AuditEvent, Laboratory, Region, User
 from certtrack.models.user import COMMITTEES, ROLES
 from certtrack.services import passwords, tokens
 from certtrack.services.audit import record_event
@@ -40,7 +40,8 @@ def _account_errors(data: AccountInput) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if data.role not in ROLES:
         errors["role"] = [_("Choose a role.")]
-    if data.role == Role.laboratory and not data.laboratory_id:
+    if data.role == Role.laboratory and (
+            not data.laboratory_id or db.session.get(Laboratory, data.laboratory_id) is None):
         errors["laboratory_id"] = [_("A laboratory's account names its laboratory.")]
     if data.is_inspector:
         if data.committee not in COMMITTEES:
@@ -143,6 +144,7 @@ def update_user(actor, user: User, data: AccountInput) -> None:
         user.full_name = data.full_name.strip()
         user.role = Role(data.role)
         user.committee = data.committee if data.is_inspector else None
+        user.laboratory_id = data.laboratory_id if data.role == Role.laboratory else None
         user.regions = _regions(data)
         revoked = 0
         if user.is_active != data.is_active or before["role"] != user.role:

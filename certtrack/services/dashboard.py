@@ -8,6 +8,7 @@ from statistics import median
 from flask import current_app
 from sqlalchemy import func, select, type_coerce
 
+from certtrack.domain.workflow import State
 from certtrack.extensions import db
 from certtrack.models import Application, AuditEvent, User
 from certtrack.models.base import UTCDateTime, utcnow
@@ -47,6 +48,12 @@ def stage_medians(days: int = 365) -> dict[str, float]:
     return medians
 
 
+# An application's stages; not "registered", nor a registration's statuses, whose audit rows
+# name the application too: in force for years, they are no stage of the work (the chart
+# showed "Registration in force 1,145 d" beside "Submitted 4.9 d").
+_STAGES = frozenset(state.value for state in State) - {State.registered.value}
+
+
 def _stage_medians(days: int) -> dict[str, float]:
     since = utcnow() - timedelta(days=days)
     previous = type_coerce(func.lag(AuditEvent.at).over(
@@ -60,7 +67,8 @@ def _stage_medians(days: int) -> dict[str, float]:
                moves.c.from_state.is_not(None)))
     spans: dict[str, list[float]] = defaultdict(list)
     for state, left, entered in rows:
-        spans[state].append((left - entered).total_seconds() / 86400)
+        if state in _STAGES:
+            spans[state].append((left - entered).total_seconds() / 86400)
     return {state: round(median(values), 1) for state, values in spans.items()}
 
 

@@ -11,6 +11,7 @@ from certtrack.extensions import db
 from certtrack.models import JobFailure, JobLock
 from certtrack.models.base import utcnow
 from certtrack.services import queue
+from certtrack.services.audit import record_event
 from certtrack.services.errors import NotFound
 from certtrack.services.permissions import require_admin
 from certtrack.services.transaction import transaction
@@ -51,6 +52,8 @@ def retry_failure(actor, failure_id: int) -> JobFailure:
         failure = db.session.get(JobFailure, failure_id)
         if claimed.rowcount != 1 or not queue.known(failure.task):
             raise NotFound(_("No such failed job."))
+        record_event(actor, "job_retried", object_type="job_failure", object_id=failure.id,
+                     data={"task": failure.task, "args": failure.args})
     queue.enqueue(failure.task, *failure.args)
     return failure
 

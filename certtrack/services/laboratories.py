@@ -47,6 +47,11 @@ def create_laboratory(actor, data: LaboratoryInput) -> Laboratory:
     return lab
 
 
+def list_laboratories() -> list[Laboratory]:
+    """The accredited laboratories by name, for an administrator to link an account to."""
+    return list(db.session.scalars(select(Laboratory).order_by(Laboratory.name)))
+
+
 def _require_laboratory(actor: User) -> None:
     if actor.role != Role.laboratory or actor.laboratory_id is None:
         raise PermissionDenied(_("Only an accredited laboratory posts results."))

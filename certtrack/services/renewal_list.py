@@ -1,10 +1,10 @@
 """GACC's Order 280 renewal list: which categories must still apply, edited by administrators."""
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from certtrack.extensions import db
-from certtrack.models import GaccCategory, User
+from certtrack.models import GaccCategory, Registration, User
 from certtrack.models.base import utcnow
 from certtrack.services.audit import record_event
 from certtrack.services.errors import NotFound, ValidationFailed
@@ -30,6 +30,14 @@ def get_category(actor: User, code: str) -> GaccCategory:
     if category is None:
         raise NotFound(_("No such category."))
     return category
+
+
+def registrations_in_force(category: GaccCategory) -> int:
+    """How many registrations in force (active or suspended) of the category the listing
+    decides for: whether they must apply for renewal or are renewed automatically."""
+    return db.session.scalar(select(func.count()).select_from(Registration).where(
+        Registration.gacc_category_code == category.code,
+        Registration.status.in_(("active", "suspended"))))
 
 
 def update_listing(actor: User, category: GaccCategory, data: ListingInput) -> bool:

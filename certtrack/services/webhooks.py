@@ -111,13 +111,16 @@ def register_webhook(actor: User, url: str) -> Webhook:
     """Register an endpoint for the actor's notifications; its secret is on the webhook.
 
     :raise PermissionDenied: neither an exporter nor a laboratory.
-    :raise ValidationFailed: a target refused (scheme, host, private address) or too many.
+    :raise ValidationFailed: a target refused (scheme, host, private address), one already
+        active, or too many.
     """
     _require_role(actor)
     url = (url or "").strip()
     if problem := target_problem(url):
         raise ValidationFailed({"url": [problem]})
     active = [w for w in list_webhooks(actor) if w.disabled_at is None]
+    if any(w.url == url for w in active):  # each notification would be posted to it twice
+        raise ValidationFailed({"url": [_("A webhook of this address is already active.")]})
     if len(active) >= MAX_WEBHOOKS:
         raise ValidationFailed({"url": [_("At most %(num)d webhooks are active at once; "
                                           "disable one first.", num=MAX_WEBHOOKS)]})

@@ -106,5 +106,10 @@ def _daily():
     run_daily_job()
 
 
-for _task in (render_certificate, render_consignment_certificate, generate_dossier, send_emails):
+# Every job by its name, the scheduled ones too: a job that failed for good is run again from
+# the administrators' page by that name (the daily run's failure was listed, and its Retry
+# answered "No such failed job").
+for _task in (render_certificate, render_consignment_certificate, generate_dossier, send_emails,
+              deliver_webhooks, _send_emails_every_minute, _deliver_webhooks_every_minute,
+              _rescue_certificates, _daily):
     queue.register(_task.name, _task, _task.call_local)

@@ -4,11 +4,11 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from certtrack.domain.workflow import Role
-from certtrack.services import accounts, password_reset, reference, two_factor
+from certtrack.services import accounts, laboratories, password_reset, reference, two_factor
 from certtrack.services.errors import Conflict, ValidationFailed
 from certtrack.web import labels
 from certtrack.web.access import roles_required
@@ -19,7 +19,19 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(roles_required(Role.admin))
 
 
-class EditUserForm(UserForm):
+def _laboratory_id(value):
+    return int(value) if value not in (None, "", "None") and str(value).isdigit() else None
+
+
+class AccountForm(UserForm):
+    """An account as an administrator enters it: an accredited laboratory's names its
+    laboratory (the role was offered, and then refused for want of a field to name it)."""
+
+    laboratory_id = SelectField(_l("Laboratory"), choices=[], coerce=_laboratory_id,
+                                validators=[Optional()])
+
+
+class EditUserForm(AccountForm):
     """An account's edit: disabling an active account says why and is confirmed."""
 
     reason = StringField(_l("Why the account is disabled"),
@@ -30,9 +42,11 @@ class EditUserForm(UserForm):
                                       "and cannot sign in until the account is enabled again."))
 
 
-def _user_form(obj=None, formdata=None, form_class=UserForm) -> UserForm:
+def _user_form(obj=None, formdata=None, form_class=AccountForm) -> UserForm:
     form = form_class(formdata, obj=obj)
     form.role.choices = labels.choices(labels.ROLES, _("Choose…"))
+    form.laboratory_id.choices = [(None, "—")] + [
+        (laboratory.id, laboratory.name) for laboratory in laboratories.list_laboratories()]
     form.committee.choices = labels.choices(labels.COMMITTEES, "—")
     form.regions.choices = [(r.code, f"{r.name_in(str(get_locale()))} ({r.code})")
                             for r in reference.regions()]
@@ -109,7 +123,12 @@ def _save_user(user, form: EditUserForm):
 def reset_password(user_id: int):
     user = accounts.get_user(g.user, user_id)
     form = PasswordResetForm(request.form)
-    if form.validate():
+    valid = form.validate()
+    problems = accounts.password_problems(form.password.data, user.email, user.full_name) \
+        if not valid and form.password.data else []  # said with the box's, not after it
+    if problems:
+        form.add_errors({"password": problems})
+    if valid:
         try:
             accounts.reset_password(g.user, user, form.password.data)
         except ValidationFailed as error:

@@ -4,6 +4,7 @@ from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from certtrack.services import jobs
+from certtrack.web import labels
 from certtrack.web.access import roles_required
 
 bp = Blueprint("admin_jobs", __name__, url_prefix="/admin/jobs")
@@ -19,5 +20,6 @@ def failures():
 def retry(failure_id: int):
     """Queue a failed job again (404 when unknown or already retried)."""
     failure = jobs.retry_failure(g.user, failure_id)
-    flash(_("The job %(task)s is queued again.", task=failure.task), "success")
+    flash(_("The job %(task)s is queued again.",
+            task=str(labels.JOBS.get(failure.task, failure.task))), "success")
     return redirect(url_for(".failures"))

@@ -47,7 +47,8 @@ EDIT = WebAction(_form, lambda user, category, form: renewal_list.update_listing
     then=lambda _category, _changed: url_for(".categories"))
 PAGE = Page(url=lambda _category: url_for(".categories"),
             render=lambda category, failed: render_template(
-                "admin/renewal_list_form.html", form=failed["form"], category=category))
+                "admin/renewal_list_form.html", form=failed["form"], category=category,
+                affected=renewal_list.registrations_in_force(category)))
 
 
 @bp.route("/<category_code>", methods=["GET", "POST"])

@@ -34,6 +34,7 @@ RECORD_ACTIONS = {
     "consignment_issue": _l("Consignment certificate issued"),
     "consignment_certificate_issued": _l("Consignment certificate numbered"),
     "consignment_certificate_pdf_stored": _l("Consignment certificate sealed and stored"),
+    "job_retried": _l("Failed background job run again"),
     # Accounts and sign-in
     "user_created": _l("Account created"),
     "user_updated": _l("Account saved"),
@@ -67,6 +68,7 @@ OBJECT_TYPES = {
     "finding": _l("Finding"),
     "gacc_batch": _l("GACC batch"),
     "gacc_category": _l("GACC category"),
+    "job_failure": _l("Failed background job"),
     "lab_limit": _l("Laboratory limit"),
     "lab_result": _l("Laboratory result"),
     "laboratory": _l("Laboratory"),
@@ -77,4 +79,16 @@ OBJECT_TYPES = {
     "sample": _l("Sample"),
     "user": _l("Account"),
     "webhook": _l("Webhook"),
+}
+# The background jobs by name (certtrack.tasks.jobs), as the failed jobs' page shows them.
+JOBS = {
+    "render_certificate": _l("PDF of a certificate of export eligibility"),
+    "render_consignment_certificate": _l("PDF of a phytosanitary or veterinary certificate"),
+    "generate_dossier": _l("Recommendation dossier"),
+    "send_emails": _l("E-mails"),
+    "deliver_webhooks": _l("Webhook deliveries"),
+    "send_emails_every_minute": _l("E-mails (every minute)"),
+    "deliver_webhooks_every_minute": _l("Webhook deliveries (every minute)"),
+    "rescue_certificates": _l("Certificates still without their PDF (every 5 minutes)"),
+    "daily": _l("The daily job"),
 }

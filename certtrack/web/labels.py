@@ -31,7 +31,7 @@ from certtrack.domain.vocabulary import (
 )
 from certtrack.domain.workflow import RegistrationStatus, Role, State
 from certtrack.services.quarantine import MEASURE_NAMES
-from certtrack.web.audit_labels import OBJECT_TYPES, RECORD_ACTIONS  # noqa: F401 (OBJECT_TYPES)
+from certtrack.web.audit_labels import JOBS, OBJECT_TYPES, RECORD_ACTIONS  # noqa: F401
 
 
 def labelled(enum: type[StrEnum], labels: dict) -> dict[str, object]:

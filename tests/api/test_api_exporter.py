@@ -12,7 +12,7 @@ from certtrack.models import Application, AuditEvent
 from certtrack.services import applications
 
 from api_world import bearer, token_for
-from factories import PDF_BYTES, QUESTIONNAIRE, make_exporter_with_application
+from factories import PDF_BYTES, QUESTIONNAIRE, make_exporter_with_application, make_user
 
 
 @pytest.fixture
@@ -90,11 +90,21 @@ def test_the_audit_row_names_the_token(client, exporter):
         AuditEvent.object_id == created.get_json()["id"]))
     assert event.data["via"]["token_name"] == f"{exporter[0].email} system"
     assert isinstance(event.data["via"]["token_id"], int)
+    # and the administrators' audit trail says so (it showed the person only)
+    from forms import login
+
+    login(client, make_user("admin").email)
+    trail = client.get("/admin/audit").get_data(as_text=True)
+    assert f"through the API, token “{exporter[0].email} system”" in trail
 
 
 def test_a_read_token_cannot_write(client, exporter):
-    user, establishment, _application, _secret = exporter
+    user, establishment, application, secret = exporter
     reader = token_for(user, scopes=("read",))
+    url = f"/api/v1/applications/{application.id}"
+    assert client.get(url, headers=bearer(secret)).get_json()["allowed_actions"]
+    # a token that may not act is offered no action (it read "withdraw", then got 403)
+    assert client.get(url, headers=bearer(reader)).get_json()["allowed_actions"] == []
     before = db.session.scalar(select(db.func.count()).select_from(Application))
     assert _new_draft(client, reader, establishment).status_code == 403
     assert db.session.scalar(select(db.func.count()).select_from(Application)) == before

@@ -11,7 +11,12 @@ from flask_babel import format_date
 from sqlalchemy import func, select
 
 from certtrack.extensions import db
-from certtrack.models import Consignment, ConsignmentCertificate, ConsignmentCertificateCounter
+from certtrack.models import (
+    Consignment,
+    ConsignmentCertificate,
+    ConsignmentCertificateCounter,
+    Notification,
+)
 from certtrack.services import registrations
 from certtrack.services.applications import local_today
 from certtrack.services.consignments import drafts, inspection, issue, status
@@ -40,7 +45,7 @@ def _counted() -> tuple[int, int]:
 
 
 def test_a_wheat_consignment_is_submitted_inspected_and_issued(ctx):
-    _exporter, inspector, registration, consignment = make_consignment("phyto")
+    exporter, inspector, registration, consignment = make_consignment("phyto")
     assert consignment.state == "submitted"
     inspect_ready(inspector, consignment)
     certificate = issue.issue_consignment_certificate(inspector, consignment)
@@ -57,6 +62,12 @@ def test_a_wheat_consignment_is_submitted_inspected_and_issued(ctx):
     assert line["AppliedSPSProcess"][0]["TypeCode"] == "fumigation"
     assert document["SPSConsignment"]["ProcessingSPSParty"]["ApprovalNumber"] == \
         registration.china_number
+    # The exporter is told, with a link to the consignment (the notice was plain text).
+    note = db.session.scalar(select(Notification).where(
+        Notification.user_id == exporter.id,
+        Notification.kind == "consignment_certificate_issued"))
+    assert (note.endpoint, note.endpoint_args) == ("consignments.detail",
+                                                   {"consignment_id": consignment.id})
 
 
 def test_a_beef_consignment_gets_a_veterinary_number_of_its_own_series(ctx):

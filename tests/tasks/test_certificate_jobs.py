@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from certtrack.extensions import db
 from certtrack.models import AuditEvent, Certificate, JobFailure, StoredPdf, VerificationLog
 from certtrack.services import certificate_pdf, queue, storage_sweep
+from certtrack.services import jobs as jobs_service
 from certtrack.services.audit import verify_chain
 from certtrack.services.issued_files import pdf_bytes
 from certtrack.tasks import huey, jobs
@@ -100,7 +101,8 @@ def test_a_job_failing_every_attempt_is_listed_for_admins_and_can_be_retried(
     admin = make_user("admin")
     login(client, admin.email)
     page = client.get("/admin/jobs").get_data(as_text=True)
-    assert "render_certificate" in page and "fonts folder unreadable" in page
+    assert "PDF of a certificate of export eligibility" in page  # not the job's code name
+    assert "fonts folder unreadable" in page
     assert client.post(f"/admin/jobs/{failure.id}/retry").status_code == 400  # no CSRF token
 
     monkeypatch.undo()  # the cause is fixed
@@ -109,9 +111,25 @@ def test_a_job_failing_every_attempt_is_listed_for_admins_and_can_be_retried(
     assert response.status_code == 302
     assert db.session.get(Certificate, certificate.id).pdf_id is not None
     page = client.get("/admin/jobs").get_data(as_text=True)
-    assert "The job render_certificate is queued again." in page
+    assert ("The job PDF of a certificate of export eligibility is queued again."
+            in page)
     assert "No background job has failed." in page
+    retried = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "job_retried"))
+    assert retried.actor_id == admin.id and retried.data["task"] == "render_certificate"
     assert post(client, f"/admin/jobs/{failure.id}/retry").status_code == 404  # once only
+
+
+@pytest.mark.parametrize("task", ["daily", "send_emails_every_minute", "deliver_webhooks"])
+def test_a_scheduled_jobs_failure_can_be_run_again(ctx, client, monkeypatch, task):
+    """The daily run's failure was listed, and Retry answered "No such failed job"."""
+    failure = jobs_service.record_failure(task, [], "OperationalError('database locked')", 3)
+    assert queue.known(task)  # the worker's jobs, every one registered by its name
+    ran = []
+    monkeypatch.setitem(queue._senders, task, lambda *args: ran.append(args))
+    login(client, make_user("admin").email)
+    assert post(client, f"/admin/jobs/{failure.id}/retry").status_code == 302
+    assert ran == [()]
+    assert db.session.get(JobFailure, failure.id).retried_at is not None
 
 
 def test_two_jobs_rendering_one_certificate_at_once_leave_one_pdf_and_no_unused_file(

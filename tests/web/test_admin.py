@@ -300,6 +300,11 @@ def test_weak_reset_password_is_refused(admin, client, password, message):
     assert response.status_code == 422
     assert field_error(response.get_data(as_text=True), "password") == message
     assert by_email(user.email).password_hash == before
+    # Without the box ticked, both are said at once (the length waited for the box).
+    unticked = post(client, f"/admin/users/{user.id}/password", {"password": password})
+    page = unticked.get_data(as_text=True)
+    assert unticked.status_code == 422 and field_error(page, "password") == message
+    assert field_error(page, "confirm") == "Tick the box to confirm."
 
 
 @pytest.mark.parametrize("role", ["exporter", "inspector", "registrar"])
@@ -326,3 +331,26 @@ def test_an_inspectors_regions_are_listed_by_name_not_by_code(admin, client):
     page = client.get("/admin/users?q=regions@example.kz").get_data(as_text=True)
     assert "Akmola Region, Kostanay Region" in page
     assert "KZ-11" not in page
+
+
+def test_an_accredited_laboratorys_account_names_its_laboratory(admin, client):
+    """The role was offered, then refused with "names its laboratory", with no field to name
+    one."""
+    from api_world import make_laboratory
+
+    lab, _user = make_laboratory("Astana grain laboratory")
+    page = client.get("/admin/users/new").get_data(as_text=True)
+    assert 'name="laboratory_id"' in page and "Astana grain laboratory" in page
+    refused = post(client, "/admin/users/new", account(
+        email="lab@example.kz", role="laboratory", committee=None, regions=None))
+    assert refused.status_code == 422
+    assert field_error(refused.get_data(as_text=True), "laboratory_id") == (
+        "A laboratory's account names its laboratory.")
+    created = post(client, "/admin/users/new", account(
+        email="lab@example.kz", role="laboratory", committee=None, regions=None,
+        laboratory_id=str(lab.id)))
+    assert created.status_code == 302
+    user = by_email("lab@example.kz")
+    assert (user.role, user.laboratory_id) == ("laboratory", lab.id)
+    moved = post(client, f"/admin/users/{user.id}", edit_body(user, role="registrar"))
+    assert moved.status_code == 302 and by_email("lab@example.kz").laboratory_id is None

@@ -57,3 +57,18 @@ def test_an_empty_source_is_refused(ctx, client):
     db.session.expire_all()
     after = db.session.get(GaccCategory, "meat")
     assert (after.renewal_list_edited_at, after.renewal_list_source) == (edited_at, source)
+
+
+def test_the_form_says_how_many_registrations_the_listing_decides_for(ctx, client):
+    """Unticking the box said only "Saved.", and the next night renewed every registration of
+    the category automatically."""
+    registrar = make_user("registrar")
+    for _ in range(2):
+        make_registration(registrar, date(2026, 7, 1), category="meat", product="beef_chilled")
+    login(client, make_user("admin").email)
+    page = client.get("/admin/renewal-list/meat").get_data(as_text=True)
+    consequence = page[page.index('id="renewal-consequence"'):].split("</p>")[0]
+    assert "2 registrations in force are of this category" in consequence
+    assert "renewed automatically for 5 years" in consequence
+    grain = client.get("/admin/renewal-list/edible_grains").get_data(as_text=True)
+    assert "0 registrations in force are of this category" in grain

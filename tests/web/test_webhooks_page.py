@@ -27,6 +27,19 @@ def test_an_exporter_registers_a_webhook_and_sees_its_secret(app, client):
         assert hook.secret in page and len(hook.secret) == 64
 
 
+def test_the_same_address_twice_is_refused(app, client):
+    """Registered twice, an address received each notification twice."""
+    with app.app_context():
+        make_user("exporter", email="a@example.kz")
+    login(client, "a@example.kz")
+    assert post(client, "/account/webhooks", {"url": _hook_url(app)}).status_code == 302
+    again = post(client, "/account/webhooks", {"url": _hook_url(app)})
+    assert again.status_code == 422
+    assert "A webhook of this address is already active." in again.get_data(as_text=True)
+    with app.app_context():
+        assert len(db.session.scalars(select(Webhook)).all()) == 1
+
+
 def test_a_refused_address_shows_why_and_keeps_what_was_typed(app, client):
     app.config["WEBHOOK_ALLOW_PRIVATE_TARGETS"] = False
     with app.app_context():

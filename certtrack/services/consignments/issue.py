@@ -39,7 +39,7 @@ from certtrack.services.consignments.printing import (
 )
 from certtrack.services.consignments.workflow import apply_consignment_transition, check_version
 from certtrack.services.errors import ValidationFailed
-from certtrack.services.notifications import enterprise_users, notify, verification_url
+from certtrack.services.notifications import enterprise_users, link, notify, verification_url
 from certtrack.services.transaction import transaction
 
 
@@ -98,7 +98,7 @@ def _write(actor: User, consignment: Consignment, today: date,
                        "registration": consignment.registration.china_number})
     notify(enterprise_users(consignment.enterprise_id), "consignment_certificate_issued", _l(
         "Certificate %(number)s is issued for consignment %(ref)s.", number=number,
-        ref=consignment.reference))
+        ref=consignment.reference), link("consignments.detail", consignment_id=consignment.id))
     return certificate
 
 
