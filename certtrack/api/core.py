@@ -126,7 +126,7 @@ def authenticated(scope: str, roles: tuple[Role, ...]):
         raise PermissionDenied(_("This token is not allowed to do this (scope “%(scope)s”).",
                                  scope=scope))
     if roles and token.user.role not in roles:
-        raise PermissionDenied(_("Your account does not have access to this page."))
+        raise PermissionDenied(_("Your account may not call this operation."))
     return token
 
 

@@ -1,5 +1,7 @@
 """Errors of the API as application/problem+json (RFC 9457), in the pages' words."""
 
+import re
+
 from flask import current_app, json, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -46,7 +48,40 @@ def _schema_messages() -> dict[str, str]:
             "Not a valid number.": _("Enter a number."),
             "Not a valid string.": _("Enter text."),
             "Not a valid date.": _("Enter a date as YYYY-MM-DD."),
-            "Invalid JSON body.": _("The body is not valid JSON.")}
+            "Invalid JSON body.": _("The body is not valid JSON."),
+            "Not a cursor of this API.": _("This is not a cursor of this API: send the "
+                                           "next_cursor of the last page.")}
+
+
+# marshmallow's and this API's messages that carry values (a range, a length, the choices),
+# matched whole and said again in the reader's language with the same values.
+_PATTERNS = (
+    (re.compile(r"Must be (?:greater than or equal to|between) (?P<low>\S+?) and (?:less than "
+                r"or equal to )?(?P<high>\S+?)\.$"),
+     lambda m: _("Enter a value from %(low)s to %(high)s.", **m)),
+    (re.compile(r"Must be greater than or equal to (?P<low>\S+?)\.$"),
+     lambda m: _("Enter a value of at least %(low)s.", **m)),
+    (re.compile(r"Must be less than or equal to (?P<high>\S+?)\.$"),
+     lambda m: _("Enter a value of at most %(high)s.", **m)),
+    (re.compile(r"Length must be between (?P<low>\d+) and (?P<high>\d+)\.$"),
+     lambda m: _("Enter from %(low)s to %(high)s characters.", **m)),
+    (re.compile(r"Longer than maximum length (?P<high>\d+)\.$"),
+     lambda m: _("Enter at most %(high)s characters.", **m)),
+    (re.compile(r"Shorter than minimum length (?P<low>\d+)\.$"),
+     lambda m: _("Enter at least %(low)s characters.", **m)),
+    (re.compile(r"Must be one of: (?P<choices>.+)\.$"),
+     lambda m: _("Choose one of: %(choices)s.", **m)),
+)
+
+
+def _translated(message: str, known: dict[str, str]) -> str:
+    """A field's message in the reader's language when it is one the API knows."""
+    if message in known:
+        return known[message]
+    for pattern, say in _PATTERNS:
+        if found := pattern.match(message):
+            return say(found.groupdict())
+    return message
 
 
 def _api_title(status: int) -> str | None:
@@ -64,7 +99,7 @@ def _webargs_errors(error: HTTPException) -> dict | None:
             found = {where: found}
         known = _schema_messages()
         for name, value in found.items():
-            flat[str(name)] = ([known.get(m, m) for m in value] if isinstance(value, list)
+            flat[str(name)] = ([_translated(m, known) for m in value] if isinstance(value, list)
                                else [json.dumps(value)])
     return flat
 
@@ -83,6 +118,8 @@ def handle_http_exception(error: HTTPException):
     if error.code == 400:  # the pages' 400 speaks of an expired form, which an API has not
         detail = (next(iter(errors.values()))[0] if errors else
                   _("The request could not be read."))
+    elif error.code == 422 and errors:  # the pages' "Please correct the form"
+        detail = _("The request has errors: see the message of each field.")
     return problem(error.code, detail, errors=errors, headers=headers)
 
 

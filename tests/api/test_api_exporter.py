@@ -191,3 +191,21 @@ def test_a_missing_field_is_told_in_the_readers_language(client, exporter):
     g.pop("_flask_babel", None)
     missing = client.get("/api/v1/applications/999999", headers=bearer(secret))
     assert missing.status_code == 404 and missing.get_json()["title"] == "Not found"
+
+
+def test_range_choice_and_cursor_messages_are_in_the_readers_language(client, exporter):
+    """"Must be greater than or equal to 1 and less than or equal to 100.", "Must be one of:
+    draft, …" and "Not a cursor of this API." stayed English under ru, kk and zh."""
+    _user, _establishment, _application, secret = exporter
+    russian = {**bearer(secret), "Accept-Language": "ru"}
+    g.pop("_flask_babel", None)
+    limit = client.get("/api/v1/applications?limit=500", headers=russian).get_json()
+    assert limit["errors"]["limit"] == ["Введите значение от 1 до 100."]
+    assert limit["detail"] == "В запросе есть ошибки: см. сообщение у каждого поля."
+    g.pop("_flask_babel", None)
+    state = client.get("/api/v1/applications?state=xyz", headers=russian).get_json()
+    assert state["errors"]["state"][0].startswith("Выберите одно из: draft, submitted")
+    g.pop("_flask_babel", None)
+    cursor = client.get("/api/v1/applications?cursor=%%%", headers=russian).get_json()
+    assert "next_cursor" in cursor["errors"]["cursor"][0]
+    assert "Not a cursor" not in cursor["errors"]["cursor"][0]
