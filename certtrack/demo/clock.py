@@ -56,9 +56,24 @@ def _office_hours(day: date, chance: random.Random) -> datetime:
     return (local + timedelta(minutes=chance.randrange(8 * 60))).astimezone(UTC)
 
 
+def _ceiling(present: datetime) -> datetime:
+    """The latest moment a step may take: before the real present, in the office hours of a
+    working day (a step held back to the present read "Under review since" a Sunday)."""
+    calendar, local = working_calendar(), (present - MARGIN).astimezone(zone())
+    day = local.date()
+    if calendar.is_working_day(day) and local.time() >= time(9):
+        closing = datetime.combine(day, time(17), tzinfo=zone()).astimezone(UTC)
+        return min(present - MARGIN, closing)
+    day -= timedelta(days=1)
+    while not calendar.is_working_day(day):
+        day -= timedelta(days=1)
+    return datetime.combine(day, time(16, 30), tzinfo=zone()).astimezone(UTC)
+
+
 def _go(current: _Story, moment: datetime) -> None:
-    """Move the clock forward to `moment`, at most to just before the real present."""
-    moment = min(moment, current.present - MARGIN)
+    """Move the clock forward to `moment`, at most to the last office hour before the real
+    present."""
+    moment = min(moment, _ceiling(current.present))
     if moment > current.moment:
         current.moment = moment
         current.travel.move_to(moment)
@@ -73,7 +88,7 @@ def story(days_ago: int) -> Iterator[None]:
     chance = random.Random(days_ago)  # noqa: S311 - demo durations, not secrets
     first = working_calendar().add_working_days(
         present.astimezone(zone()).date() - timedelta(days=days_ago), 0)
-    start = min(_office_hours(first, chance), present - MARGIN)
+    start = min(_office_hours(first, chance), _ceiling(present))
     with time_machine.travel(start, tick=False) as travel:
         _stories.append(_Story(travel, present, chance, start))
         try:
