@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from certtrack.domain.workflow import Role
 from certtrack.extensions import db
@@ -154,6 +155,7 @@ def deliveries(actor: User, limit: int = 50) -> list[WebhookDelivery]:
     _require_role(actor)
     return list(db.session.scalars(
         select(WebhookDelivery).join(Webhook).where(Webhook.user_id == actor.id)
+        .options(contains_eager(WebhookDelivery.webhook))
         .order_by(WebhookDelivery.id.desc()).limit(limit)))
 
 

@@ -33,7 +33,7 @@ class TokenForm(BaseForm):
 class RevokeTokenForm(BaseForm):
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
     confirm = BooleanField(_l("I understand that systems using this token stop working."),
-                           validators=[DataRequired()])
+                           validators=[DataRequired(message=_l("Tick the box to confirm."))])
 
 
 def token_context(token_form=None, revoke_forms=None, secret=None) -> dict:

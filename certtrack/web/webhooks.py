@@ -27,7 +27,24 @@ class WebhookForm(BaseForm):
 class DisableWebhookForm(BaseForm):
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
     confirm = BooleanField(_l("I understand that certtrack stops sending to this address "
-                              "for good."), validators=[DataRequired()])
+                              "for good."),
+                           validators=[DataRequired(message=_l("Tick the box to confirm."))])
+
+
+# What a failed delivery's error means, by a part of the text the network library wrote
+# (kept whole in the row, and shown on hover): said in the reader's words.
+_PROBLEMS = (
+    ("CERTIFICATE_VERIFY_FAILED", _l("The address's TLS certificate could not be verified.")),
+    ("timed out", _l("No answer in time.")),
+    ("Connection refused", _l("The connection was refused.")),
+    ("Name or service not known", _l("The address's host name is unknown.")),
+    ("Temporary failure in name resolution", _l("The address's host name is unknown.")),
+)
+
+
+def delivery_problem(error: str) -> str:
+    """A delivery's last error in the reader's words when it is a known one, else as written."""
+    return next((str(text) for part, text in _PROBLEMS if part in (error or "")), error)
 
 
 def _disable_form(hook, formdata=None) -> DisableWebhookForm:
@@ -44,7 +61,8 @@ def _page(_target, failed: dict) -> str:
         "auth/webhooks.html", form=failed.get("form") or WebhookForm(), webhooks=hooks,
         disable_forms={hook.id: failed.get(f"disable_{hook.id}") or _disable_form(hook)
                        for hook in hooks},
-        deliveries=webhooks.deliveries(g.user), signature_header=webhooks.SIGNATURE_HEADER)
+        deliveries=webhooks.deliveries(g.user), signature_header=webhooks.SIGNATURE_HEADER,
+        delivery_problem=delivery_problem)
 
 
 PAGE = Page(url=lambda _target: url_for("webhooks.index"), render=_page)

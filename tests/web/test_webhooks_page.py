@@ -4,7 +4,9 @@ a reason and a confirmation; another exporter's webhook stays out of reach."""
 from sqlalchemy import select
 
 from certtrack.extensions import db
-from certtrack.models import AuditEvent, Webhook
+from certtrack.models import AuditEvent, Webhook, WebhookDelivery
+from certtrack.models.base import utcnow
+from certtrack.services import webhooks
 
 from factories import make_user
 from forms import login, post
@@ -63,6 +65,7 @@ def test_disabling_without_confirmation_changes_nothing(app, client):
         hook_id = db.session.scalar(select(Webhook.id))
     refused = post(client, f"/account/webhooks/{hook_id}/disable", {"reason": "Retired"})
     assert refused.status_code == 422
+    assert "Tick the box to confirm." in refused.get_data(as_text=True)  # as other forms say
     with app.app_context():
         assert db.session.get(Webhook, hook_id).disabled_at is None
     done = post(client, f"/account/webhooks/{hook_id}/disable",
@@ -90,3 +93,23 @@ def test_another_exporters_webhook_is_not_found(app, client):
     assert answer.status_code == 404
     with app.app_context():
         assert db.session.get(Webhook, hook_id).disabled_at is None
+
+
+def test_the_deliveries_name_their_webhook_and_say_what_failed(app, client):
+    """The log did not say which webhook a delivery went to, showed Python's "<urlopen error
+    [SSL: CERTIFICATE_VERIFY_FAILED] …>", and a disabled webhook's delivery "not yet"."""
+    with app.app_context():
+        exporter = make_user("exporter", email="a@example.kz")
+        hook = webhooks.register_webhook(exporter, _hook_url(app))
+        error = ("<urlopen error [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
+                 "self-signed certificate (_ssl.c:1006)>")
+        db.session.add(WebhookDelivery(webhook_id=hook.id, event="application.submitted",
+                                       payload={}, attempts=5, last_error=error))
+        hook.disabled_at = utcnow()
+        db.session.commit()
+    login(client, "a@example.kz")
+    page = client.get("/account/webhooks").get_data(as_text=True)
+    log = page[page.index("Latest deliveries"):]
+    assert "<code>http://127.0.0.1:9/hook</code>" in log
+    assert "The address&#39;s TLS certificate could not be verified." in log
+    assert "never: the webhook is disabled" in log and "not yet" not in log
