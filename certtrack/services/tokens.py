@@ -7,12 +7,14 @@ from datetime import timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
+from certtrack.domain.workflow import Role
 from certtrack.extensions import db
 from certtrack.models import ApiToken, User
 from certtrack.models.base import utcnow
 from certtrack.services.audit import record_event
 from certtrack.services.errors import NotFound, ServiceError, ValidationFailed
 from certtrack.services.inputs import TokenInput
+from certtrack.services.permissions import require_admin
 from certtrack.services.transaction import transaction
 
 TOKEN_PREFIX = "ct_"  # noqa: S105 - a public marker, not a secret
@@ -74,14 +76,26 @@ def list_tokens(actor: User) -> list[ApiToken]:
 
 
 def get_token(actor: User, token_id: int) -> ApiToken:
-    """One of the actor's tokens.
+    """One of the actor's tokens; any token for an administrator (who revokes a leaked one
+    without disabling the whole account).
 
     :raise NotFound: not a token of the actor.
     """
     token = db.session.get(ApiToken, token_id)
-    if token is None or token.user_id != actor.id:
+    if token is None or (token.user_id != actor.id and actor.role != Role.admin):
         raise NotFound(_("No such token."))
     return token
+
+
+def live_tokens_of(actor: User, user: User) -> list[ApiToken]:
+    """An account's tokens in force, newest first, for an administrator.
+
+    :raise PermissionDenied: the actor is not an administrator.
+    """
+    require_admin(actor)
+    now = utcnow()
+    return [token for token in list_tokens(user)
+            if token.revoked_at is None and token.expires_at > now]
 
 
 def revoke_token(actor: User, token_id: int, reason: str) -> ApiToken:
@@ -98,7 +112,8 @@ def revoke_token(actor: User, token_id: int, reason: str) -> ApiToken:
             token.revoked_at = utcnow()
             token.revoke_reason = reason.strip()
             record_event(actor, "token_revoked", object_type="api_token", object_id=token.id,
-                         comment=reason.strip(), data={"name": token.name})
+                         comment=reason.strip(),
+                         data={"name": token.name, "user": token.user_id})
     return token
 
 

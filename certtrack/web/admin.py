@@ -8,12 +8,20 @@ from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from certtrack.domain.workflow import Role
-from certtrack.services import accounts, laboratories, password_reset, reference, two_factor
+from certtrack.services import (
+    accounts,
+    laboratories,
+    password_reset,
+    reference,
+    tokens,
+    two_factor,
+)
 from certtrack.services.errors import Conflict, ValidationFailed
 from certtrack.web import labels
 from certtrack.web.access import roles_required
 from certtrack.web.bounds import page_number
 from certtrack.web.forms import PasswordResetForm, ResetFactorForm, UserForm, render_form
+from certtrack.web.tokens import RevokeTokenForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(roles_required(Role.admin))
@@ -93,10 +101,46 @@ def edit_user(user_id: int):
     response, status = None, 200
     if request.method == "POST":
         response, status = _save_user(user, form) if form.validate() else (None, 422)
-    return response or (render_template("admin/user_form.html", form=form, user=user,
-                                        reset_form=PasswordResetForm(),
-                                        factor_form=ResetFactorForm(),
-                                        disabled=accounts.last_disabled(user)), status)
+    return response or (_user_page(user, form, disabled=accounts.last_disabled(user)), status)
+
+
+def _revoke_form(token, formdata=None) -> RevokeTokenForm:
+    """The form that revokes `token`, its fields' ids made unique (one page shows several)."""
+    form = RevokeTokenForm(formdata)
+    for name in ("csrf_token", "reason", "confirm"):
+        form[name].id = form[name].label.field_id = f"token{token.id}-{name}"
+    return form
+
+
+def _user_page(user, form, *, reset_form=None, factor_form=None, failed_token=None,
+               **context) -> str:
+    """An account's page: its form, the password and second-factor resets, its API tokens in
+    force, each revocable with a reason (`failed_token`: the form that failed, kept)."""
+    live = tokens.live_tokens_of(g.user, user)
+    revoke_forms = {token.id: failed_token if failed_token is not None and
+                    failed_token.reason.id == f"token{token.id}-reason" else _revoke_form(token)
+                    for token in live}
+    return render_template("admin/user_form.html", form=form, user=user,
+                           reset_form=reset_form or PasswordResetForm(),
+                           factor_form=factor_form or ResetFactorForm(), user_tokens=live,
+                           revoke_forms=revoke_forms, **context)
+
+
+@bp.post("/users/<id:user_id>/tokens/<id:token_id>/revoke")
+def revoke_token(user_id: int, token_id: int):
+    """Revoke one of an account's tokens (a leaked one) with a reason and a ticked box."""
+    user = accounts.get_user(g.user, user_id)
+    token = tokens.get_token(g.user, token_id)
+    if token.user_id != user.id:
+        return redirect(url_for(".edit_user", user_id=user.id))
+    form = _revoke_form(token, request.form)
+    if form.validate():
+        tokens.revoke_token(g.user, token.id, form.reason.data)
+        flash(_("The token %(name)s is revoked.", name=token.name), "success")
+        return redirect(url_for(".edit_user", user_id=user.id))
+    user_form = _user_form(obj=user, form_class=EditUserForm)
+    del user_form.email, user_form.password
+    return _user_page(user, user_form, failed_token=form), 422
 
 
 def _save_user(user, form: EditUserForm):
@@ -136,10 +180,9 @@ def reset_password(user_id: int):
         else:
             flash(_("The password was reset and the user's sessions were signed out."), "success")
             return redirect(url_for(".edit_user", user_id=user.id))
-    user_form = _user_form(obj=user)
+    user_form = _user_form(obj=user, form_class=EditUserForm)
     del user_form.email, user_form.password
-    return render_template("admin/user_form.html", form=user_form, user=user, reset_form=form,
-                           factor_form=ResetFactorForm()), 422
+    return _user_page(user, user_form, reset_form=form), 422
 
 
 @bp.post("/users/<id:user_id>/second-factor")
@@ -151,7 +194,6 @@ def reset_factor(user_id: int):
         flash(_("The second factor was removed and the user's sessions were signed out."),
               "success")
         return redirect(url_for(".edit_user", user_id=user.id))
-    user_form = _user_form(obj=user)
+    user_form = _user_form(obj=user, form_class=EditUserForm)
     del user_form.email, user_form.password
-    return render_template("admin/user_form.html", form=user_form, user=user,
-                           reset_form=PasswordResetForm(), factor_form=form), 422
+    return _user_page(user, user_form, factor_form=form), 422

@@ -131,6 +131,7 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("admin.edit_user", "POST"): (401,) + (403,) * 6 + (422,),
     ("admin.reset_password", "POST"): (401,) + (403,) * 6 + (422,),
     ("admin.reset_factor", "POST"): (401,) + (403,) * 6 + (422,),
+    ("admin.revoke_token", "POST"): (401,) + (403,) * 6 + (404,),
     ("dashboard.index", "GET"): (302, 403, 403, 403, 403, 403, 200, 200),
     ("notifications.index", "GET"): (302,) + (200,) * 7,
     ("notifications.mark_read", "POST"): (401,) + (302,) * 7,
@@ -269,6 +270,7 @@ POST_BODIES = {
 }
 # The verb of endpoints that serve several actions.
 VERBS = {"tokens.revoke": {"token_id": 999999}, "webhooks.disable": {"webhook_id": 999999},
+         "admin.revoke_token": {"token_id": 999999},
          "registrar.decide_name_change": {"request_id": 999999, "decision": "approve"},
          "exporter.transition": {"verb": "submit"}, "auth.end_session": {"session_id": "0" * 64},
          "inspector.act": {"verb": "claim"},

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from certtrack.extensions import db
-from certtrack.models import AuditEvent, User
+from certtrack.models import ApiToken, AuditEvent, User
 
 from factories import make_user
 from forms import PASSWORD, enrol, login, post
@@ -354,3 +354,30 @@ def test_an_accredited_laboratorys_account_names_its_laboratory(admin, client):
     assert (user.role, user.laboratory_id) == ("laboratory", lab.id)
     moved = post(client, f"/admin/users/{user.id}", edit_body(user, role="registrar"))
     assert moved.status_code == 302 and by_email("lab@example.kz").laboratory_id is None
+
+
+def test_an_administrator_revokes_a_leaked_token_with_a_reason(admin, client):
+    """An administrator could neither see nor revoke another user's token: disabling the whole
+    account was the only way."""
+    from api_world import bearer, token_for
+
+    user = make_user("exporter", "erp@example.kz")
+    secret, other = token_for(user), token_for(user)
+    page = client.get(f"/admin/users/{user.id}").get_data(as_text=True)
+    tokens_section = page[page.index('id="user-tokens"'):]
+    assert tokens_section.count("erp@example.kz system") == 2
+    token_id = db.session.scalars(select(ApiToken.id).where(ApiToken.user_id == user.id)
+                                  .order_by(ApiToken.id)).first()
+    url = f"/admin/users/{user.id}/tokens/{token_id}/revoke"
+    refused = post(client, url, {"reason": "Published on a public repository"})
+    assert refused.status_code == 422
+    kept = refused.get_data(as_text=True)
+    assert "Tick the box to confirm." in kept and 'value="Published on a public repository"' in kept
+    assert client.get("/api/v1/enterprise", headers=bearer(secret)).status_code != 401
+    done = post(client, url, {"reason": "Published on a public repository", "confirm": "y"})
+    assert done.status_code == 302
+    assert client.get("/api/v1/enterprise", headers=bearer(secret)).status_code == 401
+    assert client.get("/api/v1/enterprise", headers=bearer(other)).status_code != 401
+    assert by_email("erp@example.kz").is_active
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "token_revoked"))
+    assert (event.actor_id, event.comment) == (admin.id, "Published on a public repository")
