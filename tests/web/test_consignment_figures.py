@@ -9,7 +9,7 @@ from web.test_query_counts_pages import _dashboard_queries
 
 from certtrack.extensions import db
 from certtrack.services.applications import local_today
-from certtrack.services.consignments import issue
+from certtrack.services.consignments import figures, issue
 
 from consignment_factories import inspect_ready, make_consignment
 from factories import make_user
@@ -67,3 +67,17 @@ def test_dashboard_queries_do_not_grow_with_consignments(app, ctx, client):
     late.deadline = local_today() - timedelta(days=1)
     db.session.commit()
     assert _dashboard_queries(app, client) == one
+
+
+def test_the_entry_points_and_products_count_the_last_12_months(ctx):
+    """They counted every certificate ever issued, beside a weekly chart of 12 weeks, and
+    named no period."""
+    registrar = make_user("registrar")
+    _registration, recent = _issued(registrar)
+    _registration, old = _issued(registrar, "vet", region="KZ-39")
+    old.issued_on = local_today() - timedelta(days=400)
+    db.session.commit()
+    today = local_today()
+    assert figures.per_crossing(today) == {recent.consignment.crossing_code: 1}
+    assert figures.per_product(today) == {"wheat": 1}
+    assert sum(figures.per_crossing(today, days=500).values()) == 2

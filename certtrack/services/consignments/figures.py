@@ -19,6 +19,7 @@ from certtrack.models import (
 from certtrack.services.applications import local_today
 
 WEEKS = 12
+PERIOD_DAYS = 365  # the points of entry and products: the last 12 months, as the medians
 OVERDUE_SHOWN = 20
 _OPEN = [state.value for state in OPEN_CONSIGNMENT_STATES]
 # Tonnes are summed as kilograms, so that a registration's quantities add up in one unit.
@@ -43,21 +44,24 @@ def per_week(today: date, weeks: int = WEEKS) -> list[tuple[date, int]]:
             for n in range(weeks)]
 
 
-def per_crossing() -> dict[str, int]:
-    """Certificates issued per point of entry (crossing code)."""
+def per_crossing(today: date, days: int = PERIOD_DAYS) -> dict[str, int]:
+    """Certificates issued per point of entry (crossing code) in the last `days` days."""
     return dict(db.session.execute(
         select(Consignment.crossing_code, func.count(ConsignmentCertificate.id))
         .join(Consignment, Consignment.id == ConsignmentCertificate.consignment_id)
+        .where(ConsignmentCertificate.issued_on > today - timedelta(days=days))
         .group_by(Consignment.crossing_code)).all())
 
 
-def per_product() -> dict[str, int]:
-    """Certificates issued per product (a certificate of two products counts for both)."""
+def per_product(today: date, days: int = PERIOD_DAYS) -> dict[str, int]:
+    """Certificates issued per product in the last `days` days (a certificate of two products
+    counts for both)."""
     return dict(db.session.execute(
         select(ConsignmentLot.product_code,
                func.count(func.distinct(ConsignmentCertificate.id)))
         .join(ConsignmentLot, ConsignmentLot.consignment_id
               == ConsignmentCertificate.consignment_id)
+        .where(ConsignmentCertificate.issued_on > today - timedelta(days=days))
         .group_by(ConsignmentLot.product_code)).all())
 
 
@@ -79,7 +83,7 @@ def consignment_figures() -> dict:
     today = local_today()
     total, rows = overdue(today)
     return {"certificates_per_week": per_week(today), "certificates_per_crossing":
-            per_crossing(), "certificates_per_product": per_product(),
+            per_crossing(today), "certificates_per_product": per_product(today),
             "consignments_overdue": total, "overdue_consignments": rows}
 
 
