@@ -17,6 +17,7 @@ from certtrack.services import (
     accounts,
     anchors,
     audit,
+    laboratories,
     reference,
     seal,
     storage_sweep,
@@ -47,6 +48,14 @@ def load_reference_command():
         click.echo(f"{label}: {count} changed")
 
 
+def _refused(error: ValidationFailed) -> None:
+    """Print each field's message, then stop with status 1."""
+    for field, messages in error.errors.items():
+        for message in messages:
+            click.echo(f"{field or 'error'}: {message}", err=True)
+    raise SystemExit(1) from error
+
+
 @click.command("create-user")
 @click.option("--email", prompt=True)
 @click.option("--name", "full_name", prompt="Full name")
@@ -63,10 +72,7 @@ def create_user_command(email, full_name, role, committee, regions, password):
     try:
         user = accounts.create_user(SYSTEM, data)
     except ValidationFailed as error:
-        for field, messages in error.errors.items():
-            for message in messages:
-                click.echo(f"{field or 'error'}: {message}", err=True)
-        raise SystemExit(1) from error
+        _refused(error)
     click.echo(f"Created {user.role} {user.email}.")
 
 
@@ -243,9 +249,30 @@ def sweep_storage_command(hours, delete):
         click.echo("Nothing removed; run again with --delete to remove them.")
 
 
+@click.command("create-laboratory")
+@click.option("--name", required=True, help="The laboratory's name, as on its accreditation.")
+@click.option("--accreditation-number", default="", help="e.g. KZ.T.02.0001")
+@click.option("--accredited-until", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="The last day of its accreditation (YYYY-MM-DD).")
+@click.option("--parameter", "parameters", multiple=True, required=True,
+              help="A laboratory parameter of its scope, as lab_parameters.csv names it "
+                   "(\"lead\", \"deoxynivalenol (DON)\"); repeat for several.")
+@with_appcontext
+def create_laboratory_command(name, accreditation_number, accredited_until, parameters):
+    """Record an accredited laboratory; an administrator then creates its account."""
+    try:
+        lab = laboratories.create_laboratory(SYSTEM, laboratories.LaboratoryInput(
+            name=name, accreditation_number=accreditation_number,
+            accredited_until=accredited_until.date(), parameters=list(parameters)))
+    except ValidationFailed as error:
+        _refused(error)
+    click.echo(f"Recorded laboratory {lab.id}: {lab.name}.")
+
+
 def init_app(app) -> None:
     """Register the commands on the application."""
     for command in (init_db_command, load_reference_command, create_user_command,
+                    create_laboratory_command,
                     seed_demo_command, verify_audit_command, gen_secret_key_command,
                     daily_command, demo_documents_command, init_seal_command,
                     totp_code_command, export_audit_anchors_command, sweep_storage_command,

@@ -3,6 +3,7 @@
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from types import SimpleNamespace
 
 from sqlalchemy import select
@@ -19,9 +20,11 @@ from certtrack.services import (
     documents,
     enterprises,
     gacc,
+    laboratories,
     officials,
     two_factor,
 )
+from certtrack.services.applications import local_today
 from certtrack.services.permissions import SYSTEM
 
 DEMO_PASSWORD = "certtrack-demo-2026"  # noqa: S105 - printed on purpose; demo data only
@@ -155,6 +158,14 @@ def existing_demo_logins() -> list[tuple[str, str]]:
     return [(role, email) for role, email in logins if email in present]
 
 
+def _laboratory() -> None:
+    """An accredited laboratory with no account yet: the administrator creates one for it."""
+    laboratories.create_laboratory(SYSTEM, laboratories.LaboratoryInput(
+        name="Astana grain testing laboratory", accreditation_number="KZ.T.02.0457",
+        accredited_until=local_today() + timedelta(days=700),
+        parameters=["deoxynivalenol (DON)", "lead", "cadmium"]))
+
+
 def seed_demo(only_if_empty: bool = False) -> dict | None:
     """Create the demo accounts and data; return the logins, or None when skipped.
 
@@ -170,4 +181,5 @@ def seed_demo(only_if_empty: bool = False) -> dict | None:
         ensure_demo_factors()
         _meat_exporter(users["meat@demo.certtrack.kz"])
         _living_system(users)
+        _laboratory()
     return {"password": DEMO_PASSWORD, "logins": existing_demo_logins()}

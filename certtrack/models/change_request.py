@@ -38,3 +38,10 @@ class NameChangeRequest(db.Model):
     requested_by = relationship("User", foreign_keys=[requested_by_id], lazy="joined")
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def changes(self) -> dict[str, str]:
+        """The fields the request changes, with their new values (the others are sent as
+        they are registered)."""
+        return {field: value for field, value in self.proposed.items()
+                if value != self.registered.get(field, "")}

@@ -5,6 +5,7 @@ the chain (its length, its newest signed daily anchor).
 """
 
 import itertools
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -96,9 +97,11 @@ def list_events(actor, filters: AuditFilters, page: int = 1):
                                per_page=current_app.config["PER_PAGE"])
 
 
+# `data` last (a column added later leaves the others where readers found them): what the
+# page shows beside the action, such as a role's change or the API token a row came through.
 CSV_COLUMNS = ("seq", "at_utc", "actor_email", "actor_name", "action", "action_label",
                "object_type", "object_id", "application", "from_state", "to_state", "comment",
-               "hash")
+               "hash", "data")
 
 
 def events_csv(actor, filters: AuditFilters, labels: dict) -> Iterator[str]:
@@ -124,7 +127,8 @@ def _rows(query, labels: dict) -> Iterator[tuple]:
             yield (e.seq, e.at.isoformat(), email or "", name or "", e.action,
                    labels.get(e.action, e.action), e.object_type, e.object_id,
                    application_reference(e.application_id) if e.application_id else "",
-                   e.from_state or "", e.to_state or "", e.comment, e.hash)
+                   e.from_state or "", e.to_state or "", e.comment, e.hash,
+                   json.dumps(e.data, ensure_ascii=False, sort_keys=True) if e.data else "")
     finally:
         result.close()
 

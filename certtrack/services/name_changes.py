@@ -81,6 +81,15 @@ def _pending(enterprise_id: int, establishment_id: int | None) -> NameChangeRequ
         NameChangeRequest.status == ChangeRequestStatus.pending))
 
 
+def waiting_values(enterprise: Enterprise,
+                   establishment: Establishment | None = None) -> dict[str, str]:
+    """The names and addresses a pending request proposes, for the form that edits them again:
+    a second save replaces the request, so it starts from what is waiting (it started from the
+    registered values, and a new name dropped the address waiting beside it)."""
+    request = _pending(enterprise.id, establishment.id if establishment is not None else None)
+    return dict(request.proposed) if request is not None else {}
+
+
 def pending_requests() -> list[NameChangeRequest]:
     """Every request waiting for a decision, oldest first (one query, names joined)."""
     return list(db.session.scalars(select(NameChangeRequest).where(

@@ -48,6 +48,8 @@ class EditUserForm(AccountForm):
                                         "trail."))
     confirm_disable = BooleanField(_l("I understand that this person is signed out everywhere "
                                       "and cannot sign in until the account is enabled again."))
+    confirm_role = BooleanField(_l("I understand that a new role revokes this account's API "
+                                   "tokens for good."))
 
 
 def _user_form(obj=None, formdata=None, form_class=AccountForm) -> UserForm:
@@ -150,6 +152,10 @@ def _save_user(user, form: EditUserForm):
     if disabling and not form.confirm_disable.data:  # said together with a missing reason
         form.add_errors({"confirm_disable": [_("Tick the box to confirm.")],
                          **accounts.disabling_errors(user, data)})
+        return None, 422
+    if (data.role != user.role and not form.confirm_role.data
+            and tokens.live_tokens_of(g.user, user)):  # they cannot be given back
+        form.add_errors({"confirm_role": [_("Tick the box to confirm.")]})
         return None, 422
     try:
         accounts.update_user(g.user, user, data)

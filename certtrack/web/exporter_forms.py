@@ -5,7 +5,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from certtrack.domain.vocabulary import volume_units
-from certtrack.services import applications, enterprises, reference
+from certtrack.services import applications, enterprises, name_changes, reference
 from certtrack.web import labels
 from certtrack.web.forms import (
     ApplicationForm,
@@ -32,6 +32,7 @@ def enterprise_form(enterprise=None, formdata=None) -> EnterpriseForm:
     form.legal_form.choices = labels.choices(labels.LEGAL_FORMS, _("Choose…"))
     if enterprise is not None:
         del form.bin
+        _show_waiting(form, formdata, name_changes.waiting_values(enterprise))
     return form
 
 
@@ -39,7 +40,19 @@ def establishment_form(establishment=None, formdata=None) -> EstablishmentForm:
     form = EstablishmentForm(formdata, obj=establishment)
     form.region_code.choices = _region_choices()
     form.type.choices = labels.choices(labels.ESTABLISHMENT_TYPES, _("Choose…"))
+    if establishment is not None:
+        _show_waiting(form, formdata, name_changes.waiting_values(establishment.enterprise,
+                                                                  establishment))
     return form
+
+
+def _show_waiting(form, formdata, waiting: dict[str, str]) -> None:
+    """A change waiting for the registrar is what the form starts from, and it says so."""
+    form.waiting_change = bool(waiting)
+    if formdata is None:
+        for field, value in waiting.items():
+            if field in form:
+                form[field].data = value
 
 
 def application_form(application=None, formdata=None) -> ApplicationForm:

@@ -111,22 +111,24 @@ register_actions(bp, REGISTRATION, rule="/registrations/<id:registration_id>",
 
 
 class ApproveNameForm(BaseForm):
-    """Approve a new registered name (the version the registrar saw), with a box to tick: the
-    name shows at once in the public register."""
+    """Approve a new registered name or address (the version the registrar saw), with a box to
+    tick: it shows at once in the public register and on the certificates issued next."""
 
     version = HiddenField()
-    confirm = BooleanField(_l("I understand that the new name shows at once in the public "
-                              "register and the exporter is told."),
+    confirm = BooleanField(_l("I understand that the new name or address shows at once in the "
+                              "public register and on the certificates issued next, and the "
+                              "exporter is told."),
                            validators=[DataRequired(message=_l("Tick the box to confirm."))])
 
 
 class RefuseNameForm(BaseForm):
-    """Refuse a new registered name: why, and a box to tick (the request is closed for good)."""
+    """Refuse a new registered name or address: why, and a box to tick (the request is closed
+    for good)."""
 
     version = HiddenField()
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
     confirm = BooleanField(_l("I understand that the request is closed: the registered name "
-                              "stays, and the exporter is told why."),
+                              "and address stay, and the exporter is told why."),
                            validators=[DataRequired(message=_l("Tick the box to confirm."))])
 
 
@@ -162,7 +164,7 @@ def decide_name_change(request_id: int, decision: str):
         except ValidationFailed as error:
             form.add_errors(error.errors)
         else:
-            flash(_("The new name was approved.") if decision == "approve" else
-                  _("The new name was refused."), "success")
+            flash(_("The change was approved.") if decision == "approve" else
+                  _("The change was refused."), "success")
             return redirect(url_for(".name_changes_list"))
     return _name_changes_page((request_id, decision, form)), 422

@@ -166,7 +166,13 @@ def test_a_new_role_revokes_the_accounts_api_tokens(admin, client):
     assert same.status_code == 302  # a change that keeps the role keeps the tokens
     assert client.get("/api/v1/registrations", headers=bearer(secret)).status_code == 200
     user = by_email("integration@example.kz")
-    moved = post(client, f"/admin/users/{user.id}", edit_body(user, role="registrar"))
+    unticked = post(client, f"/admin/users/{user.id}", edit_body(user, role="registrar"))
+    assert unticked.status_code == 422  # the tokens cannot be given back: a box to tick
+    assert field_error(unticked.get_data(as_text=True), "confirm_role") == (
+        "Tick the box to confirm.")
+    assert by_email("integration@example.kz").role == "exporter"
+    moved = post(client, f"/admin/users/{user.id}", edit_body(user, role="registrar",
+                                                               confirm_role="y"))
     assert moved.status_code == 302
     assert client.get("/api/v1/registrations", headers=bearer(secret)).status_code == 401
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.object_id == user.id)
@@ -174,6 +180,8 @@ def test_a_new_role_revokes_the_accounts_api_tokens(admin, client):
     assert event.data["before"]["role"] == "exporter" and event.data["tokens_revoked"] == 1
     trail = client.get("/admin/audit").get_data(as_text=True)
     assert "Role: Exporter → Registrar" in trail and "1 API token revoked" in trail
+    download = client.get("/admin/audit.csv").get_data(as_text=True)
+    assert '""role"": ""registrar""' in download and '""tokens_revoked"": 1' in download
 
 
 def test_edit_page_refuses_an_inspector_without_regions(admin, client):

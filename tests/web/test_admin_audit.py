@@ -158,6 +158,7 @@ def test_the_filtered_trail_downloads_as_csv(admin, client):
     assert lines[1][5] == "Establishment added"
     assert [int(line[0]) for line in lines[1:]] == sorted(int(line[0]) for line in lines[1:])
     assert lines[-1][11] == "'=HYPERLINK(\"http://evil\")"  # shown as text, never run
+    assert lines[0][-1] == "data"  # what the page shows beside an action (a role's change)
     refused = client.get("/admin/audit.csv?application=B-12")
     assert refused.status_code == 400
 

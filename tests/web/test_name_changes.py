@@ -56,6 +56,9 @@ def test_a_rename_waits_and_the_register_shows_the_registered_name(registered, c
     assert enterprise.phone == "+7 7162 000 111"  # what needs no review changes at once
     page = client.get("/exporter/enterprise").get_data(as_text=True)
     assert "waits for the registrar" in page and NEW_NAME in page
+    # the notice names what changes, and only that (it ran every name together)
+    assert (f"A change of {registered_name} waits for the registrar's approval (Legal name "
+            f"in English: {NEW_NAME}).") in page
     assert ("The enterprise profile was saved. The new name or address waits for the "
             "registrar&#39;s approval") in page  # the flash says so, not only "saved"
     again = post(client, "/exporter/enterprise/edit", _profile(db.session.get(
@@ -214,3 +217,26 @@ def test_a_registered_address_waits_for_the_registrar_too(registered, client):
     login(client, exporter.email)
     notes = client.get("/notifications").get_data(as_text=True)
     assert (f"The new name or address of {ESTABLISHMENT['name']} was approved" in notes)
+
+
+def test_a_second_edit_starts_from_the_change_waiting(registered, client):
+    """The form showed the registered values again: a new name saved from it replaced the
+    waiting request, and the address change in it was lost without a word."""
+    _registrar, exporter, registration = registered
+    establishment = registration.establishment
+    login(client, exporter.email)
+    url = f"/exporter/establishments/{establishment.id}"
+    first = post(client, url, {**ESTABLISHMENT, "address_en": "32 Industrial Street",
+                               "version": str(establishment.version)})
+    assert first.status_code == 302
+    page = client.get(url).get_data(as_text=True)
+    assert 'id="waiting-change"' in page and "32 Industrial Street</textarea>" in page
+    db.session.expire_all()
+    second = post(client, url, {**ESTABLISHMENT, "address_en": "32 Industrial Street",
+                                "name_en": "Kokshetau grain elevator",
+                                "version": str(db.session.get(Establishment,
+                                                              establishment.id).version)})
+    assert second.status_code == 302
+    request = db.session.scalar(select(NameChangeRequest))
+    assert request.changes == {"address_en": "32 Industrial Street",
+                               "name_en": "Kokshetau grain elevator"}
