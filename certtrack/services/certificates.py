@@ -252,10 +252,13 @@ def _issue_locked(actor, registration, replaces, reason: str, today: date, print
                  object_id=certificate.id, application_id=registration.application_id,
                  comment=reason, data={"number": number, "registration_id": registration.id,
                                        "replaces": context.get("replaces")})
-    notify(enterprise_users(registration.enterprise_id), "certificate_issued", _l(
-        "Certificate of export eligibility %(number)s is issued for China registration "
-        "%(china)s.", number=number, china=registration.china_number),
-        link("exporter.registrations"))
+    message = (_l("Certificate of export eligibility %(number)s replaces %(old)s, which is no "
+                  "longer valid: %(reason)s", number=number, old=replaces.number, reason=reason)
+               if replaces is not None else
+               _l("Certificate of export eligibility %(number)s is issued for China "
+                  "registration %(china)s.", number=number, china=registration.china_number))
+    notify(enterprise_users(registration.enterprise_id), "certificate_issued", message,
+           link("exporter.registrations"))
     return certificate
 
 

@@ -9,8 +9,8 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from certtrack.extensions import db
-from certtrack.models import Certificate, Dossier, StoredPdf
-from certtrack.services import certificates, dossiers
+from certtrack.models import Certificate, Dossier, Notification, StoredPdf
+from certtrack.services import certificates, dossiers, notifications
 from certtrack.services.applications import local_today
 from certtrack.services.audit import record_event
 from certtrack.services.issued_files import pdf_bytes
@@ -92,6 +92,12 @@ def test_replacement_needs_a_reason_and_marks_the_old_one_replaced(ctx, client):
     second = db.session.scalar(select(Certificate).where(Certificate.replaces_id == first.id))
     assert f"Certificate {second.number} replaces {first.number}" in " ".join(flashes(page))
     assert "Replaced" in page and f"replaces {first.number}" in page
+    note = db.session.scalars(select(Notification).where(
+        Notification.user_id == _exporter.id, Notification.kind == "certificate_issued")
+        .order_by(Notification.id.desc())).first()
+    assert notifications.message_of(note) == (  # it read as one more new certificate
+        f"Certificate of export eligibility {second.number} replaces {first.number}, which is "
+        "no longer valid: Validity extended by the renewal")
     stale = post(client, url, {"reason": "twice", "confirm": "y"})
     assert stale.status_code == 302 and _count(Certificate) == 2
     public = client.get(f"/verify/{first.number}/{first.verification_code}")

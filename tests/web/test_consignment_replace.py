@@ -39,7 +39,7 @@ def test_without_confirmation_nothing_is_replaced(app, client):
 
 
 def test_a_confirmed_replacement_names_the_original_and_keeps_the_reason(app, client):
-    inspector, _exporter, consignment_id, number = _issued(app)
+    inspector, exporter, consignment_id, number = _issued(app)
     login(client, inspector)
     url = f"/inspector/consignments/{consignment_id}"
     answer = post(client, url + "/replace", {"reason": "Wagon number corrected",
@@ -56,6 +56,13 @@ def test_a_confirmed_replacement_names_the_original_and_keeps_the_reason(app, cl
             .order_by(AuditEvent.id.desc())).first()
         assert event.comment == "Wagon number corrected"
         assert event.data["replaces"] == number
+    # the exporter is told which number it replaces, and why (it read as one more new
+    # certificate)
+    exporter_client = client.application.test_client()
+    login(exporter_client, exporter)
+    notes = exporter_client.get("/notifications").get_data(as_text=True)
+    assert (f"Certificate {new} replaces {number} for consignment CS-{consignment_id:06d}, "
+            "which is no longer valid: Wagon number corrected") in notes
     second = post(client, url + "/replace", {"reason": "Again", "confirm": "y"},
                   follow_redirects=True)
     assert second.status_code == 200

@@ -96,9 +96,13 @@ def _write(actor: User, consignment: Consignment, today: date,
                  object_id=consignment.id, comment=reason,
                  data={"number": number, "replaces": context.get("replaces"),
                        "registration": consignment.registration.china_number})
-    notify(enterprise_users(consignment.enterprise_id), "consignment_certificate_issued", _l(
-        "Certificate %(number)s is issued for consignment %(ref)s.", number=number,
-        ref=consignment.reference), link("consignments.detail", consignment_id=consignment.id))
+    message = (_l("Certificate %(number)s replaces %(old)s for consignment %(ref)s, which is no "
+                  "longer valid: %(reason)s", number=number, old=replaces.number,
+                  ref=consignment.reference, reason=reason) if replaces is not None else
+               _l("Certificate %(number)s is issued for consignment %(ref)s.", number=number,
+                  ref=consignment.reference))
+    notify(enterprise_users(consignment.enterprise_id), "consignment_certificate_issued",
+           message, link("consignments.detail", consignment_id=consignment.id))
     return certificate
 
 
