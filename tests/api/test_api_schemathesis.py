@@ -7,6 +7,8 @@ a private in-memory SQLite database (schemathesis's lazy fixture loader does not
 pytest 9).
 """
 
+import atexit
+import shutil
 import sqlite3
 import tempfile
 
@@ -34,10 +36,12 @@ CALLERS = ("exporter_a", "registrar", "laboratory", "inspector", "admin")
 
 def _app():
     connection = sqlite3.connect(":memory:", check_same_thread=False)
+    uploads = tempfile.mkdtemp(prefix="certtrack-api-")
+    atexit.register(shutil.rmtree, uploads, True)  # made at import: no tmp_path to clean it
     app = create_app({
         "TESTING": True, "SECRET_KEY": "test-secret-key", "SQLALCHEMY_DATABASE_URI": "sqlite://",
         "SQLALCHEMY_ENGINE_OPTIONS": {"creator": lambda: connection, "poolclass": StaticPool},
-        "UPLOAD_FOLDER": tempfile.mkdtemp(prefix="certtrack-api-"),
+        "UPLOAD_FOLDER": uploads,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "API_RATE_LIMIT_PER_TOKEN": "100000/minute",
         "API_RATE_LIMIT_PER_ADDRESS": "100000/minute"})
