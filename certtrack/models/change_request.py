@@ -40,6 +40,15 @@ class NameChangeRequest(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     @property
+    def address_in_part(self) -> bool:
+        """True when the request changes the address in some languages and leaves it as
+        registered in others that have one: the certificate would then print two addresses."""
+        fields = [f for f in self.proposed if f.startswith("address")]
+        changed = [f for f in fields if f in self.changes]
+        kept = [f for f in fields if f not in self.changes and self.registered.get(f)]
+        return bool(changed and kept)
+
+    @property
     def changes(self) -> dict[str, str]:
         """The fields the request changes, with their new values (the others are sent as
         they are registered)."""

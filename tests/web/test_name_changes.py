@@ -240,3 +240,27 @@ def test_a_second_edit_starts_from_the_change_waiting(registered, client):
     request = db.session.scalar(select(NameChangeRequest))
     assert request.changes == {"address_en": "32 Industrial Street",
                                "name_en": "Kokshetau grain elevator"}
+
+
+def test_an_address_changed_in_one_language_only_is_flagged_to_the_registrar(registered,
+                                                                            client):
+    """Approved, an English-only address change left the Kazakh and Russian lines as
+    registered: the certificate printed two street numbers, with no warning."""
+    registrar, exporter, registration = registered
+    establishment = registration.establishment
+    establishment.address_ru = "г. Кокшетау, Элеватор 2"
+    db.session.commit()
+    enterprises.update_establishment(exporter, establishment, EstablishmentInput.from_mapping(
+        {**ESTABLISHMENT, "address_ru": "г. Кокшетау, Элеватор 2",
+         "address_en": "Kokshetau, Elevator 32", "version": str(establishment.version)}))
+    login(client, registrar.email)
+    page = client.get("/registrar/name-changes").get_data(as_text=True)
+    assert "The address changes in some languages only" in page
+    request = db.session.scalar(select(NameChangeRequest))
+    name_changes.decide(registrar, request.id, False, "Change every language")
+    enterprises.update_establishment(exporter, establishment, EstablishmentInput.from_mapping(
+        {**ESTABLISHMENT, "name_en": "Kokshetau grain elevator",
+         "address_ru": "г. Кокшетау, Элеватор 2", "version": str(establishment.version)}))
+    page = client.get("/registrar/name-changes").get_data(as_text=True)
+    assert "Kokshetau grain elevator" in page
+    assert "The address changes in some languages only" not in page  # a name alone
