@@ -43,10 +43,10 @@ class NameChangeRequest(db.Model):
     def address_in_part(self) -> bool:
         """True when the request changes the address in some languages and leaves it as
         registered in others that have one: the certificate would then print two addresses."""
+        changes = self.changes
         fields = [f for f in self.proposed if f.startswith("address")]
-        changed = [f for f in fields if f in self.changes]
-        kept = [f for f in fields if f not in self.changes and self.registered.get(f)]
-        return bool(changed and kept)
+        return (any(f in changes for f in fields)
+                and any(f not in changes and self.registered.get(f) for f in fields))
 
     @property
     def changes(self) -> dict[str, str]:

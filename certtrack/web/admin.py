@@ -16,7 +16,7 @@ from certtrack.services import (
     tokens,
     two_factor,
 )
-from certtrack.services.errors import Conflict, ValidationFailed
+from certtrack.services.errors import Conflict, NotFound, ValidationFailed
 from certtrack.web import labels
 from certtrack.web.access import roles_required
 from certtrack.web.bounds import page_number
@@ -114,13 +114,14 @@ def _revoke_form(token, formdata=None) -> RevokeTokenForm:
     return form
 
 
-def _user_page(user, form, *, reset_form=None, factor_form=None, failed_token=None,
+def _user_page(user, form, *, reset_form=None, factor_form=None, failed_token=(None, None),
                **context) -> str:
     """An account's page: its form, the password and second-factor resets, its API tokens in
-    force, each revocable with a reason (`failed_token`: the form that failed, kept)."""
+    force, each revocable with a reason (`failed_token`: the id and form of a revocation that
+    failed, shown again as typed)."""
     live = tokens.live_tokens_of(g.user, user)
-    revoke_forms = {token.id: failed_token if failed_token is not None and
-                    failed_token.reason.id == f"token{token.id}-reason" else _revoke_form(token)
+    failed_id, failed_form = failed_token
+    revoke_forms = {token.id: failed_form if token.id == failed_id else _revoke_form(token)
                     for token in live}
     return render_template("admin/user_form.html", form=form, user=user,
                            reset_form=reset_form or PasswordResetForm(),
@@ -134,7 +135,7 @@ def revoke_token(user_id: int, token_id: int):
     user = accounts.get_user(g.user, user_id)
     token = tokens.get_token(g.user, token_id)
     if token.user_id != user.id:
-        return redirect(url_for(".edit_user", user_id=user.id))
+        raise NotFound(_("No such token."))
     form = _revoke_form(token, request.form)
     if form.validate():
         tokens.revoke_token(g.user, token.id, form.reason.data)
@@ -142,7 +143,7 @@ def revoke_token(user_id: int, token_id: int):
         return redirect(url_for(".edit_user", user_id=user.id))
     user_form = _user_form(obj=user, form_class=EditUserForm)
     del user_form.email, user_form.password
-    return _user_page(user, user_form, failed_token=form), 422
+    return _user_page(user, user_form, failed_token=(token.id, form)), 422
 
 
 def _save_user(user, form: EditUserForm):

@@ -377,6 +377,8 @@ def test_an_administrator_revokes_a_leaked_token_with_a_reason(admin, client):
     token_id = db.session.scalars(select(ApiToken.id).where(ApiToken.user_id == user.id)
                                   .order_by(ApiToken.id)).first()
     url = f"/admin/users/{user.id}/tokens/{token_id}/revoke"
+    elsewhere = f"/admin/users/{admin.id}/tokens/{token_id}/revoke"  # not that account's token
+    assert post(client, elsewhere, {"reason": "x", "confirm": "y"}).status_code == 404
     refused = post(client, url, {"reason": "Published on a public repository"})
     assert refused.status_code == 422
     kept = refused.get_data(as_text=True)
