@@ -7,7 +7,6 @@ from datetime import timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
-from certtrack.domain.workflow import Role
 from certtrack.extensions import db
 from certtrack.models import ApiToken, User
 from certtrack.models.base import utcnow
@@ -76,13 +75,12 @@ def list_tokens(actor: User) -> list[ApiToken]:
 
 
 def get_token(actor: User, token_id: int) -> ApiToken:
-    """One of the actor's tokens; any token for an administrator (who revokes a leaked one
-    without disabling the whole account).
+    """One of the actor's tokens.
 
     :raise NotFound: not a token of the actor.
     """
     token = db.session.get(ApiToken, token_id)
-    if token is None or (token.user_id != actor.id and actor.role != Role.admin):
+    if token is None or token.user_id != actor.id:
         raise NotFound(_("No such token."))
     return token
 
@@ -104,7 +102,22 @@ def revoke_token(actor: User, token_id: int, reason: str) -> ApiToken:
     :raise NotFound: not a token of the actor.
     :raise ValidationFailed: no reason given.
     """
-    token = get_token(actor, token_id)
+    return _revoke(actor, get_token(actor, token_id), reason)
+
+
+def revoke_token_of(actor: User, user: User, token_id: int, reason: str) -> ApiToken:
+    """An administrator revokes one of `user`'s tokens for good (a leaked one), without
+    disabling the account.
+
+    :raise PermissionDenied: the actor is not an administrator.
+    :raise NotFound: not a token of `user`.
+    :raise ValidationFailed: no reason given.
+    """
+    require_admin(actor)
+    return _revoke(actor, get_token(user, token_id), reason)
+
+
+def _revoke(actor: User, token: ApiToken, reason: str) -> ApiToken:
     if not (reason or "").strip():
         raise ValidationFailed({"reason": [_("Please give a reason.")]})
     if token.revoked_at is None:
@@ -122,7 +135,8 @@ def revoke_all(user: User, reason: str) -> int:
     Their role changed: a token made for one role's integration must not carry another's
     powers (an exporter's system reading every enterprise's data as a registrar)."""
     done = db.session.execute(
-        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None),
+                               ApiToken.expires_at > utcnow())
         .values(revoked_at=utcnow(), revoke_reason=reason)
         .execution_options(synchronize_session=False))
     return done.rowcount or 0

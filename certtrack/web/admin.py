@@ -16,7 +16,7 @@ from certtrack.services import (
     tokens,
     two_factor,
 )
-from certtrack.services.errors import Conflict, NotFound, ValidationFailed
+from certtrack.services.errors import Conflict, ValidationFailed
 from certtrack.web import labels
 from certtrack.web.access import roles_required
 from certtrack.web.bounds import page_number
@@ -133,12 +133,10 @@ def _user_page(user, form, *, reset_form=None, factor_form=None, failed_token=(N
 def revoke_token(user_id: int, token_id: int):
     """Revoke one of an account's tokens (a leaked one) with a reason and a ticked box."""
     user = accounts.get_user(g.user, user_id)
-    token = tokens.get_token(g.user, token_id)
-    if token.user_id != user.id:
-        raise NotFound(_("No such token."))
+    token = tokens.get_token(user, token_id)  # 404 for another account's token
     form = _revoke_form(token, request.form)
     if form.validate():
-        tokens.revoke_token(g.user, token.id, form.reason.data)
+        tokens.revoke_token_of(g.user, user, token.id, form.reason.data)
         flash(_("The token %(name)s is revoked.", name=token.name), "success")
         return redirect(url_for(".edit_user", user_id=user.id))
     user_form = _user_form(obj=user, form_class=EditUserForm)
