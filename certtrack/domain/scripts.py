@@ -28,3 +28,15 @@ def _is_latin_or_han(char: str) -> bool:
         return True
     name = unicodedata.name(char, "")
     return name.startswith(("LATIN ", "FULLWIDTH LATIN ")) or name.startswith("CJK ")
+
+
+def changed_in_part(proposed: dict[str, str], registered: dict[str, str],
+                    prefix: str = "address", *, new_lines: bool = True) -> bool:
+    """True when `proposed` changes the fields named `prefix…` (a text in each language) in
+    some languages and keeps others that have a registered text: a certificate would print
+    the new text in those languages beside the old one in the others. With `new_lines`
+    false, a text given in a language that had none (a translation added) is no change."""
+    fields = [f for f in proposed if f.startswith(prefix)]
+    changed = {f for f in fields if proposed[f] != registered.get(f, "")
+               and (new_lines or registered.get(f))}
+    return bool(changed) and any(f not in changed and registered.get(f) for f in fields)

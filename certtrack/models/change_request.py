@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from certtrack.domain.scripts import changed_in_part
 from certtrack.extensions import db
 from certtrack.models.base import UTCDateTime, utcnow
 
@@ -43,10 +44,7 @@ class NameChangeRequest(db.Model):
     def address_in_part(self) -> bool:
         """True when the request changes the address in some languages and leaves it as
         registered in others that have one: the certificate would then print two addresses."""
-        changes = self.changes
-        fields = [f for f in self.proposed if f.startswith("address")]
-        return (any(f in changes for f in fields)
-                and any(f not in changes and self.registered.get(f) for f in fields))
+        return changed_in_part(self.proposed, self.registered)
 
     @property
     def changes(self) -> dict[str, str]:

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from certtrack.domain.identifiers import IdentifierError, validate_bin
+from certtrack.domain.scripts import changed_in_part
 from certtrack.domain.workflow import Role
 from certtrack.extensions import db
 from certtrack.models import Application, Enterprise, Establishment, NameChangeRequest, Region, User
@@ -23,6 +24,7 @@ ENTERPRISE_FIELDS = ("name_en", "name_kk", "name_ru", "name_zh", "legal_form",
                      "legal_representative", "region_code", "address", "phone", "email")
 ESTABLISHMENT_NAMES = ("name", "name_ru", "name_en", "name_zh",
                        "address", "address_ru", "address_en", "address_zh")
+ADDRESSES = ("address", "address_ru", "address_en", "address_zh")
 ESTABLISHMENT_FIELDS = (*ESTABLISHMENT_NAMES, "type", "region_code", "kz_registration_number")
 
 
@@ -139,6 +141,22 @@ def _establishment_errors(data: EstablishmentInput) -> dict[str, list[str]]:
     return errors
 
 
+def _address_errors(establishment: Establishment,
+                    data: EstablishmentInput) -> dict[str, list[str]]:
+    """An address changed in some languages and kept in others is confirmed by the exporter:
+    a move changes every line, and the certificate prints each line given."""
+    if data.address_in_part:
+        return {}
+    addresses = {f: (getattr(data, f) or "").strip() for f in ADDRESSES}
+    if not changed_in_part(addresses, {f: getattr(establishment, f) or "" for f in ADDRESSES},
+                           new_lines=False):
+        return {}
+    return {"address_in_part": [_(
+        "The address changed in some languages only: the certificate would print the new "
+        "address beside the old one in the other languages. Change it in every language, or "
+        "tick the box if only the spelling is corrected.")]}
+
+
 def add_establishment(actor: User, data: EstablishmentInput) -> Establishment:
     """Add an establishment to the exporter's enterprise.
 
@@ -177,7 +195,7 @@ def update_establishment(actor: User, establishment: Establishment,
     require_exporter(actor)
     if establishment.enterprise_id != actor.enterprise_id:
         raise NotFound(_("No such establishment."))
-    if errors := _establishment_errors(data):
+    if errors := {**_establishment_errors(data), **_address_errors(establishment, data)}:
         raise ValidationFailed(errors)
     _check_version(establishment, data.version)
     with transaction():

@@ -99,6 +99,9 @@ class EstablishmentInput(ServiceInput):
     address_zh: str = ""
     kz_registration_number: str = ""
     version: Version = None
+    # The exporter confirms that an address changed in some languages only is meant so (a
+    # spelling corrected): the others stay as they are.
+    address_in_part: bool = False
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@
 from flask import g, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField
 
 from certtrack.domain.vocabulary import volume_units
 from certtrack.services import applications, enterprises, name_changes, reference
@@ -36,8 +38,17 @@ def enterprise_form(enterprise=None, formdata=None) -> EnterpriseForm:
     return form
 
 
+class EstablishmentEditForm(EstablishmentForm):
+    """An establishment's edit; the box confirms an address changed in some languages only
+    (the page shows it when the service asks for it, or once ticked)."""
+
+    address_in_part = BooleanField(_l("Only these languages' address changes: the others "
+                                      "stay as they are (a spelling corrected)"))
+
+
 def establishment_form(establishment=None, formdata=None) -> EstablishmentForm:
-    form = EstablishmentForm(formdata, obj=establishment)
+    form = (EstablishmentForm if establishment is None else EstablishmentEditForm)(
+        formdata, obj=establishment)
     form.region_code.choices = _region_choices()
     form.type.choices = labels.choices(labels.ESTABLISHMENT_TYPES, _("Choose…"))
     if establishment is not None:

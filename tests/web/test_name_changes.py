@@ -264,3 +264,46 @@ def test_an_address_changed_in_one_language_only_is_flagged_to_the_registrar(reg
     page = client.get("/registrar/name-changes").get_data(as_text=True)
     assert "Kokshetau grain elevator" in page
     assert "The address changes in some languages only" not in page  # a name alone
+
+
+def test_an_address_changed_in_one_language_asks_the_exporter_first(registered, client):
+    """The exporter's form took a new street in Russian only: the certificate would have
+    printed it beside the registered Kazakh one."""
+    _registrar, exporter, registration = registered
+    establishment = registration.establishment
+    establishment.address_ru = "г. Кокшетау, Элеватор 2"
+    db.session.commit()
+    login(client, exporter.email)
+    url = f"/exporter/establishments/{establishment.id}"
+    typed = {**ESTABLISHMENT, "address_ru": "г. Кокшетау, Элеватор 32",
+             "name_en": "Kokshetau grain elevator", "version": str(establishment.version)}
+    refused = post(client, url, typed)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "The address changed in some languages only" in page
+    assert 'name="address_in_part"' in page  # the box appears with the message
+    assert "г. Кокшетау, Элеватор 32</textarea>" in page  # nothing typed is lost
+    assert 'value="Kokshetau grain elevator"' in page
+    assert db.session.scalar(select(NameChangeRequest)) is None
+    assert 'name="address_in_part"' not in client.get(url).get_data(as_text=True)
+    confirmed = post(client, url, {**typed, "address_in_part": "y"})
+    assert confirmed.status_code == 302
+    assert db.session.scalar(select(NameChangeRequest)).changes == {
+        "address_ru": "г. Кокшетау, Элеватор 32", "name_en": "Kokshetau grain elevator"}
+
+
+def test_a_move_in_every_language_or_a_new_translation_needs_no_box(registered, client):
+    _registrar, exporter, registration = registered
+    establishment = registration.establishment
+    login(client, exporter.email)
+    url = f"/exporter/establishments/{establishment.id}"
+    added = post(client, url, {**ESTABLISHMENT, "address_zh": "科克舍套市电梯街2号",
+                               "version": str(establishment.version)})
+    assert added.status_code == 302  # a line where there was none is a translation
+    db.session.expire_all()
+    moved = post(client, url, {**ESTABLISHMENT, "address": "Көкшетау қ., Абай к-сі 200",
+                               "address_zh": "科克舍套市阿拜街200号",
+                               "version": str(establishment.version)})
+    assert moved.status_code == 302
+    assert db.session.scalar(select(NameChangeRequest)).changes == {
+        "address": "Көкшетау қ., Абай к-сі 200", "address_zh": "科克舍套市阿拜街200号"}
