@@ -30,6 +30,8 @@ class AuditEvent(db.Model):
         Index("ix_audit_event_transition", "application_id", "seq", "at", "from_state",
               "to_state", sqlite_where=text("to_state IS NOT NULL"),
               postgresql_where=text("to_state IS NOT NULL")),
+        # Who saved an object last, named when an edit of it turns out stale (migration 0036).
+        Index("ix_audit_event_object", "object_type", "object_id", "seq"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, unique=True)

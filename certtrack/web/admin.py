@@ -21,6 +21,7 @@ from certtrack.web import labels
 from certtrack.web.access import roles_required
 from certtrack.web.bounds import page_number
 from certtrack.web.forms import PasswordResetForm, ResetFactorForm, UserForm, render_form
+from certtrack.web.perform import conflict_message
 from certtrack.web.tokens import RevokeTokenForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -162,7 +163,7 @@ def _save_user(user, form: EditUserForm):
         form.add_errors(error.errors)
         return None, 422
     except Conflict as error:  # another administrator saved it since the page was loaded
-        form.keep_after_conflict(error.message, user.version)
+        form.keep_after_conflict(conflict_message(error.message, user), user.version)
         return None, 409
     flash(_("The account was saved."), "success")
     return redirect(url_for(".users")), 302

@@ -10,7 +10,10 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import CombinedMultiDict
 
 from certtrack.domain.workflow import IllegalTransition
+from certtrack.services import audit
 from certtrack.services.errors import Conflict, PermissionDenied, ValidationFailed
+from certtrack.services.local_dates import format_moment
+from certtrack.services.transaction import stale_message
 from certtrack.web.forms import BaseForm, add_confirmation
 
 
@@ -155,7 +158,8 @@ def _attempt(action: WebAction, target, form: BaseForm, back: str, args: dict):
     except Conflict as error:
         if action.key != "form":  # a step, not a page of fields: the error page says it
             raise
-        form.keep_after_conflict(error.message, getattr(target, "version", None))
+        form.keep_after_conflict(conflict_message(error.message, target),
+                                 getattr(target, "version", None))
         return None, 409
     except PermissionDenied as error:
         if not action.flash_denied:
@@ -165,6 +169,23 @@ def _attempt(action: WebAction, target, form: BaseForm, back: str, args: dict):
     flash(*action.message(result))
     return redirect(action.then(target, result) if action.then
                     else back + action.fragment(**args)), 302
+
+
+def conflict_message(message: str, target) -> str:
+    """A stale edit's message naming who saved the record last and when, from the audit
+    trail (the reader decides whether to replace that change); `message` when it names none."""
+    table, id_ = getattr(target, "__tablename__", None), getattr(target, "id", None)
+    if message != stale_message() or table is None or id_ is None:
+        return message
+    last = audit.last_change(table, id_)
+    if last is None or last.actor is None:
+        return message
+    when = format_moment(last.at)
+    if last.actor_id == g.user.id:
+        return _("You saved this record after you opened this page, at %(time)s (in another "
+                 "window or tab).", time=when)
+    return _("%(name)s saved this record after you opened this page, at %(time)s.",
+             name=last.actor.full_name, time=when)
 
 
 BUTTON = "/<verb>"

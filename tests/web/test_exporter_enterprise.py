@@ -259,7 +259,8 @@ def test_a_stale_edit_keeps_what_was_typed_and_saves_only_when_sent_again(ctx, c
                                 "version": loaded_version})
     page = html.unescape(second.get_data(as_text=True))
     assert second.status_code == 409
-    assert "Someone else saved this record after you opened it." in page
+    assert re.search(r"You saved this record after you opened this page, at .{10,30} \(in "
+                     r"another window or tab\)\.", page)
     assert ("What you typed is kept below and was not saved: saving it again replaces that "
             "change.") in page
     assert re.search(r'<textarea[^>]*name="address"[^>]*>\s*Saved from a stale page</textarea>',
