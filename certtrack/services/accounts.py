@@ -101,10 +101,21 @@ def get_user(actor: User, user_id: int) -> User:
 
 
 def disabling_errors(user: User, data: AccountInput) -> dict[str, list[str]]:
-    """What disabling an active account lacks: a reason (kept in the audit row)."""
+    """What disabling an active account, or giving it a new role, lacks: a reason (kept in
+    the audit row)."""
+    errors = {}
     if user.is_active and not data.is_active and not (data.reason or "").strip():
-        return {"reason": [_("Say why the account is disabled.")]}
-    return {}
+        errors["reason"] = [_("Say why the account is disabled.")]
+    if data.role and data.role != user.role and not (data.role_reason or "").strip():
+        errors["role_reason"] = [_("Say why the role changes.")]
+    return errors
+
+
+def _reasons(user: User, data: AccountInput) -> str:
+    """The audit row's comment: why the account is disabled, why its role changes."""
+    return "; ".join(reason for reason, given in (
+        ((data.reason or "").strip(), user.is_active and not data.is_active),
+        ((data.role_reason or "").strip(), data.role != user.role)) if given and reason)
 
 
 def last_disabled(user: User) -> AuditEvent | None:
@@ -121,7 +132,7 @@ def update_user(actor, user: User, data: AccountInput) -> None:
     the sessions, and a new role revokes the API tokens.
 
     :raise ValidationFailed: missing committee or regions, an admin disabling themself, or
-        an active account disabled without a reason.
+        an active account disabled, or a role changed, without a reason.
     :raise Conflict: edited by another administrator since the page was loaded.
     """
     require_admin(actor)
@@ -133,6 +144,7 @@ def update_user(actor, user: User, data: AccountInput) -> None:
     if errors:
         raise ValidationFailed(errors)
     before = {"role": user.role, "is_active": user.is_active}
+    comment = _reasons(user, data)
     check_loaded_version(user, data.version)
     with transaction():
         moved = db.session.execute(  # the version moves on once: a racing edit finds 0 rows
@@ -157,7 +169,7 @@ def update_user(actor, user: User, data: AccountInput) -> None:
                   "user_enabled" if data.is_active else "user_disabled")
         user.is_active = data.is_active
         record_event(actor, action, object_type="user", object_id=user.id,
-                     comment=(data.reason or "").strip() if not data.is_active else "",
+                     comment=comment,
                      data={"before": before, "after": {"role": user.role,
                                                        "is_active": user.is_active},
                            **({"tokens_revoked": revoked} if revoked else {})})

@@ -41,6 +41,7 @@ class AccountInput(ServiceInput):
     laboratory_id: int | None = None
     version: Version = None  # the account as its edit page was loaded
     reason: str = ""  # why an active account is disabled (kept in the audit row)
+    role_reason: str = ""  # why the role changes (kept in the audit row)
 
     @property
     def is_inspector(self) -> bool:

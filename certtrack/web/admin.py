@@ -49,8 +49,12 @@ class EditUserForm(AccountForm):
                                         "trail."))
     confirm_disable = BooleanField(_l("I understand that this person is signed out everywhere "
                                       "and cannot sign in until the account is enabled again."))
-    confirm_role = BooleanField(_l("I understand that a new role revokes this account's API "
-                                   "tokens for good."))
+    role_reason = StringField(_l("Why the role changes"),
+                              validators=[Optional(), Length(max=500)],
+                              description=_l("Needed when you choose another role; kept in the "
+                                             "audit trail."))
+    confirm_role = BooleanField(_l("I understand that a new role signs this person out and "
+                                   "revokes their API tokens for good."))
 
 
 def _user_form(obj=None, formdata=None, form_class=AccountForm) -> UserForm:
@@ -153,9 +157,10 @@ def _save_user(user, form: EditUserForm):
         form.add_errors({"confirm_disable": [_("Tick the box to confirm.")],
                          **accounts.disabling_errors(user, data)})
         return None, 422
-    if (data.role != user.role and not form.confirm_role.data
-            and tokens.live_tokens_of(g.user, user)):  # they cannot be given back
-        form.add_errors({"confirm_role": [_("Tick the box to confirm.")]})
+    if data.role != user.role and not form.confirm_role.data and user.id != g.user.id:
+        # a new role signs the person out and revokes tokens that cannot be given back
+        form.add_errors({"confirm_role": [_("Tick the box to confirm.")],
+                         **accounts.disabling_errors(user, data)})
         return None, 422
     try:
         accounts.update_user(g.user, user, data)

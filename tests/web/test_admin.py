@@ -170,16 +170,25 @@ def test_a_new_role_revokes_the_accounts_api_tokens(admin, client):
     assert unticked.status_code == 422  # the tokens cannot be given back: a box to tick
     assert field_error(unticked.get_data(as_text=True), "confirm_role") == (
         "Tick the box to confirm.")
+    assert field_error(unticked.get_data(as_text=True), "role_reason") == (
+        "Say why the role changes.")  # said at once, with the box
+    no_reason = post(client, f"/admin/users/{user.id}", edit_body(user, role="registrar",
+                                                                   confirm_role="y"))
+    assert no_reason.status_code == 422
+    assert field_error(no_reason.get_data(as_text=True), "role_reason") == (
+        "Say why the role changes.")
     assert by_email("integration@example.kz").role == "exporter"
-    moved = post(client, f"/admin/users/{user.id}", edit_body(user, role="registrar",
-                                                               confirm_role="y"))
+    moved = post(client, f"/admin/users/{user.id}", edit_body(
+        user, role="registrar", confirm_role="y", role_reason="Moved to the registry office"))
     assert moved.status_code == 302
     assert client.get("/api/v1/registrations", headers=bearer(secret)).status_code == 401
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.object_id == user.id)
                                .order_by(AuditEvent.seq.desc())).first()
     assert event.data["before"]["role"] == "exporter" and event.data["tokens_revoked"] == 1
+    assert event.comment == "Moved to the registry office"
     trail = client.get("/admin/audit").get_data(as_text=True)
     assert "Role: Exporter → Registrar" in trail and "1 API token revoked" in trail
+    assert "Moved to the registry office" in trail
     download = client.get("/admin/audit.csv").get_data(as_text=True)
     assert '""role"": ""registrar""' in download and '""tokens_revoked"": 1' in download
 
@@ -360,7 +369,8 @@ def test_an_accredited_laboratorys_account_names_its_laboratory(admin, client):
     assert created.status_code == 302
     user = by_email("lab@example.kz")
     assert (user.role, user.laboratory_id) == ("laboratory", lab.id)
-    moved = post(client, f"/admin/users/{user.id}", edit_body(user, role="registrar"))
+    moved = post(client, f"/admin/users/{user.id}", edit_body(
+        user, role="registrar", confirm_role="y", role_reason="Left the laboratory"))
     assert moved.status_code == 302 and by_email("lab@example.kz").laboratory_id is None
 
 
