@@ -243,6 +243,9 @@ class LabResultSchema(ma.Schema):
     limit_value = decimal(allow_none=True)
     limit_unit = ma.fields.String(allow_none=True)
     limit_source = ma.fields.String()
+    correction = ma.fields.String(metadata={"description": "why it was added where the sample "
+                                                           "had a result for the limit already, "
+                                                           "or empty"})
 
 
 class SampleSchema(ma.Schema):
@@ -264,6 +267,11 @@ class ResultInputSchema(ma.Schema):
     tested_on = input_date(required=True)
     valid_days = ma.fields.Integer(load_default=None, allow_none=True,
                                    validate=validate.Range(1, 3650))
+    correction = ma.fields.String(
+        load_default="", validate=validate.Length(max=1000),
+        metadata={"description": "why the result is added where the sample has a result for "
+                                 "the same limit already (a retest, a corrected entry); "
+                                 "required then, as the newer result replaces the older"})
 
 
 class VerifyArgs(ma.Schema):

@@ -191,6 +191,8 @@ class LabResult(JudgedParameter, db.Model):
     limit_confidence: Mapped[str] = mapped_column(String(1), default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Why it was added where the parameter had a result already (a retest, a corrected entry).
+    correction: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     sample: Mapped[Sample] = relationship(back_populates="results")
     limit = relationship("LabLimit")

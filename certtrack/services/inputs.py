@@ -170,6 +170,7 @@ class LabResultInput(ServiceInput):
     method: str | None = None
     tested_on: date | None = None
     valid_days: int | None = None
+    correction: str = ""  # why a result is added where the parameter has one already
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from certtrack.services.audit import record_event
 from certtrack.services.errors import NotFound, ValidationFailed
 from certtrack.services.inputs import LabResultInput, SampleInput
 from certtrack.services.limits import limits_for_products, product_codes, to_domain_limit
+from certtrack.services.local_dates import format_day
 from certtrack.services.notifications import enterprise_users, exporter_link, notify
 from certtrack.services.numerals import listed
 from certtrack.services.permissions import (
@@ -220,6 +221,12 @@ def store_result(actor: User, application: Application, sample: Sample, data: La
     if allowed_parameters is not None and limit.parameter not in allowed_parameters:
         raise ValidationFailed({"limit_id": [_(
             "This parameter is outside the laboratory's scope of accreditation.")]})
+    correction = (data.correction or "").strip()
+    if not correction and (earlier := earlier_result(sample, limit)) is not None:
+        raise ValidationFailed({"correction": [_(
+            "Sample %(code)s already has a result for this parameter, tested on %(date)s; the "
+            "newer result counts. Say why this one is added (a retest, a corrected entry).",
+            code=sample.code, date=format_day(earlier.tested_on))]})
     with transaction():
         row = LabResult(
             sample_id=sample.id, application_id=application.id, limit_id=limit.id,
@@ -228,13 +235,24 @@ def store_result(actor: User, application: Application, sample: Sample, data: La
             tested_on=result.tested_on, valid_days=result.valid_days,
             verdict=evaluation.verdict.value, reason=evaluation.message,
             limit_value=limit.value, limit_unit=limit.unit or None,
-            limit_source=limit.source, limit_confidence=limit.confidence, recorded_by_id=actor.id)
+            limit_source=limit.source, limit_confidence=limit.confidence, recorded_by_id=actor.id,
+            correction=correction)
         db.session.add(row)
         db.session.flush()
         record_event(actor, "lab_result_recorded", object_type="lab_result", object_id=row.id,
-                     application_id=application.id, data=_result_audit(sample, row, limit))
+                     application_id=application.id, comment=correction,
+                     data=_result_audit(sample, row, limit))
     db.session.expire(sample, ["results"])
     return row
+
+
+def earlier_result(sample: Sample, limit: LabLimit) -> LabResult | None:
+    """The sample's latest result for `limit`'s row, which a new one replaces (a new sample's
+    result replaces it too, but as a retest recorded as such)."""
+    return db.session.scalar(
+        select(LabResult).where(LabResult.sample_id == sample.id,
+                                LabResult.limit_id == limit.id)
+        .order_by(LabResult.tested_on.desc(), LabResult.id.desc()).limit(1))
 
 
 def plain(value: Decimal | None) -> str | None:

@@ -81,3 +81,18 @@ def test_a_parameter_outside_the_scope_of_accreditation_is_refused(client, world
     assert answer.status_code == 422
     assert "limit_id" in answer.get_json()["errors"]
     assert db.session.scalar(select(LabResult.id)) is None
+
+
+def test_a_second_result_for_the_same_limit_needs_a_correction(client, world):
+    assert _post(client, world, "laboratory", world.sample1, "1500").status_code == 201
+    refused = _post(client, world, "laboratory", world.sample1, "150")
+    assert refused.status_code == 422
+    assert "correction" in refused.get_json()["errors"]
+    answer = client.post(f"/api/v1/laboratory/samples/{world.sample1.id}/results",
+                         headers=bearer(world.tokens["laboratory"]), json={
+                             "limit_id": wheat_limit().id, "value": "150", "unit": "µg/kg",
+                             "tested_on": date.today().isoformat(),
+                             "correction": "Retest of the retained portion"})
+    assert answer.status_code == 201, answer.get_json()
+    assert answer.get_json()["correction"] == "Retest of the retained portion"
+    assert answer.get_json()["verdict"] == "compliant"

@@ -354,3 +354,31 @@ def test_the_parameters_are_offered_in_the_readers_alphabet(world):
     names = [html_text.strip() for html_text in re.findall(r"<option[^>]*>([^<]*)</option>",
                                                            select_html)]
     assert len(names) > 5 and names == sorted(names, key=str.casefold)
+
+
+def test_a_second_result_of_a_sample_asks_why_and_marks_the_first_replaced(world):
+    """A compliant lead result was replaced by a failing one, and back, without a word: the
+    earlier row only read "(superseded)" after the limit's matrix."""
+    sample = take_sample(world)
+    post(world.client, world.base + "/send-to-lab", CONFIRMED)
+    url = f"{world.base}/samples/{sample.id}/results"
+    assert "Why this result is added" not in text_of(world.client.get(url))  # no result yet
+    assert enter_result(world, sample, "lead", "0.2", "mg/kg").status_code == 302
+    refused = enter_result(world, sample, "lead", "0.05", "mg/kg")
+    page = text_of(refused)
+    assert refused.status_code == 422
+    assert ("Sample S-1 already has a result for this parameter, tested on "
+            f"{local_today():%b} {local_today().day}, {local_today().year}; the newer "
+            "result counts.") in page
+    assert 'name="value" type="text" value="0.05"' in page  # what was typed is kept
+    assert db.session.scalar(select(func.count(LabResult.id))) == 1
+    corrected = enter_result(world, sample, "lead", "0.05", "mg/kg",
+                             correction="Typing error: the lab's report says 0.05")
+    assert corrected.status_code == 302
+    page = text_of(world.client.get(url))
+    assert "replaced by a later result" in page
+    assert "Added: Typing error: the lab&#39;s report says 0.05" in page
+    newest = db.session.scalars(select(LabResult).order_by(LabResult.id.desc())).first()
+    assert newest.correction == "Typing error: the lab's report says 0.05"
+    other = enter_result(world, sample, "cadmium", "0.03", "mg/kg")
+    assert other.status_code == 302  # another parameter's first result needs no reason
