@@ -24,6 +24,7 @@ ENTERPRISE_FIELDS = ("name_en", "name_kk", "name_ru", "name_zh", "legal_form",
                      "legal_representative", "region_code", "address", "phone", "email")
 ESTABLISHMENT_NAMES = ("name", "name_ru", "name_en", "name_zh",
                        "address", "address_ru", "address_en", "address_zh")
+REGISTERED_AS = ("type", "region_code", "kz_registration_number")
 ADDRESSES = ("address", "address_ru", "address_en", "address_zh")
 ESTABLISHMENT_FIELDS = (*ESTABLISHMENT_NAMES, "type", "region_code", "kz_registration_number")
 
@@ -157,6 +158,22 @@ def _address_errors(establishment: Establishment,
         "tick the box if only the spelling is corrected.")]}
 
 
+def _registered_errors(establishment: Establishment,
+                       data: EstablishmentInput) -> dict[str, list[str]]:
+    """What an establishment registered in China cannot change on its own: GACC listed it by
+    its type, region and Kazakh registration number, and a new Kazakh number or a relocation
+    voids the China registration (a new application is needed)."""
+    changed = [field for field in REGISTERED_AS
+               if (getattr(data, field) or "").strip() != (getattr(establishment, field) or "")]
+    if not changed or not name_changes.holds_registration(establishment.enterprise,
+                                                          establishment):
+        return {}
+    return {field: [_("The establishment is registered in China with this value: a new Kazakh "
+                      "registration number or a move voids the China registration, and a "
+                      "change of type needs an application of the kind “Change”. Ask the "
+                      "registrar.")] for field in changed}
+
+
 def add_establishment(actor: User, data: EstablishmentInput) -> Establishment:
     """Add an establishment to the exporter's enterprise.
 
@@ -195,7 +212,8 @@ def update_establishment(actor: User, establishment: Establishment,
     require_exporter(actor)
     if establishment.enterprise_id != actor.enterprise_id:
         raise NotFound(_("No such establishment."))
-    if errors := {**_establishment_errors(data), **_address_errors(establishment, data)}:
+    if errors := {**_establishment_errors(data), **_address_errors(establishment, data),
+                  **_registered_errors(establishment, data)}:
         raise ValidationFailed(errors)
     _check_version(establishment, data.version)
     with transaction():

@@ -54,6 +54,8 @@ def establishment_form(establishment=None, formdata=None) -> EstablishmentForm:
     if establishment is not None:
         _show_waiting(form, formdata, name_changes.waiting_values(establishment.enterprise,
                                                                   establishment))
+        form.registered = name_changes.holds_registration(establishment.enterprise,
+                                                          establishment)
     return form
 
 

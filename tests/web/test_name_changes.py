@@ -307,3 +307,41 @@ def test_a_move_in_every_language_or_a_new_translation_needs_no_box(registered, 
     assert moved.status_code == 302
     assert db.session.scalar(select(NameChangeRequest)).changes == {
         "address": "Көкшетау қ., Абай к-сі 200", "address_zh": "科克舍套市阿拜街200号"}
+
+
+def test_a_registered_establishments_type_region_and_number_stay_as_registered(registered,
+                                                                             client):
+    """They changed at once: the register listed the elevator as a cold store in Almaty, under
+    a Kazakh number China never saw."""
+    _registrar, exporter, registration = registered
+    establishment = registration.establishment
+    login(client, exporter.email)
+    url = f"/exporter/establishments/{establishment.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert 'id="registered-note"' in page and 'id="registered-as"' in page
+    assert 'name="region_code" value="KZ-11"' in page  # shown as a fact, not a choice
+    moved = post(client, url, {**ESTABLISHMENT, "type": "cold_store", "region_code": "KZ-75",
+                               "kz_registration_number": "KZ-75-0009",
+                               "version": str(establishment.version)})
+    page = moved.get_data(as_text=True)
+    assert moved.status_code == 422
+    # beside each field, and in the summary above the form
+    assert page.count("The establishment is registered in China with this value") == 6
+    db.session.expire_all()
+    row = db.session.get(Establishment, establishment.id)
+    assert (row.type, row.region_code, row.kz_registration_number) == (
+        "elevator", "KZ-11", "KZ-11-0001")
+    renamed = post(client, url, {**ESTABLISHMENT, "name_en": "Kokshetau grain elevator",
+                                 "version": str(row.version)})
+    assert renamed.status_code == 302  # the rest of the form still saves
+
+
+def test_an_establishment_not_yet_registered_may_still_move(ctx, client):
+    exporter, _enterprise, establishment, _application = make_exporter_with_application()
+    login(client, exporter.email)
+    url = f"/exporter/establishments/{establishment.id}"
+    assert 'id="registered-note"' not in client.get(url).get_data(as_text=True)
+    moved = post(client, url, {**ESTABLISHMENT, "type": "cold_store",
+                               "version": str(establishment.version)})
+    assert moved.status_code == 302
+    assert db.session.get(Establishment, establishment.id).type == "cold_store"
