@@ -41,6 +41,10 @@ def test_a_signed_out_visitor_sees_valid_and_the_registration_status(ctx, client
     assert 'id="registration-status">Active<' in page
     assert 'id="development-seal"' in page and 'href="/verify/seal"' in page
     assert registration.china_number in page
+    # the consignor and the establishment, as the PDF names them
+    assert f'id="consignor">{registration.enterprise.name_en}<' in page
+    establishment = registration.establishment
+    assert f'id="establishment">{establishment.name_en or establishment.name}<' in page
     # On a phone the heading wrapped "KZ-PC-" / "2026-000001": the number stays whole.
     assert re.search(rf'<h1>[^<]* <span class="ref">{certificate.number}</span></h1>', page)
 
@@ -120,8 +124,13 @@ def test_a_pdf_received_is_compared_with_the_issued_one(ctx, client):
     same = check(issued)
     assert same.status_code == 200
     assert 'id="pdf-result"><strong>Identical' in same.get_data(as_text=True)
+    assert 'id="pdf-result-top"' not in same.get_data(as_text=True)
     altered = check(issued + b"%one comment more\n")
     assert 'id="pdf-result"><strong>Different' in altered.get_data(as_text=True)
+    # said where the page opens too, above the green status (on a phone it filled the screen)
+    page = altered.get_data(as_text=True)
+    assert page.index('id="pdf-result-top"') < page.index('id="certificate-status"')
+    assert re.search(r'action="/verify/consignment/[^"#]+#check-pdf"', page)
     nothing = client.post(path, data={"csrf_token": token})
     assert nothing.status_code == 422
     assert "Choose the PDF file to check." in nothing.get_data(as_text=True)

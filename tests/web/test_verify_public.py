@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from certtrack.extensions import db
 from certtrack.models import StoredPdf, ThrottleCounter, VerificationLog
-from certtrack.services import registrations
+from certtrack.services import certificates, registrations
 from certtrack.services.applications import local_today
 from certtrack.services.inputs import StatusChangeInput
 from certtrack.services.issued_files import pdf_bytes
@@ -88,6 +88,18 @@ def test_revoking_the_registration_flips_verification_to_revoked(client, issued)
     page = client.get(_path(certificate)).get_data(as_text=True)
     assert re.search(r'id="certificate-status">\s*Revoked\s*<', page)
     assert "must not be relied on" in page
+    assert ('id="revocation-date">The establishment’s registration in China is no longer in '
+            'force (Revoked).<') in page
+
+
+def test_a_revoked_certificate_gives_the_day_it_was_revoked(client, issued):
+    registrar, _exporter, _registration, certificate = issued
+    certificates.revoke_certificate(registrar, certificate, "Issued in error")
+    page = client.get(_path(certificate)).get_data(as_text=True)
+    assert re.search(r'id="certificate-status">\s*Revoked\s*<', page)
+    today = local_today()
+    assert f'id="revocation-date">Revoked on {today:%b} {today.day}, {today.year}.<' in page
+    assert "Issued in error" not in page  # the reason is the authority's, not the public's
 
 
 def test_suspension_shows_at_once(client, issued):
