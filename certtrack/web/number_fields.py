@@ -21,7 +21,13 @@ from certtrack.services.numerals import shown
 
 SPACES = re.compile(r"[\s\u00a0\u202f]")  # thousands as "1 000", whatever the space
 WHOLE = re.compile(r"[+-]?\d[\d.,]*")
+# Digits and separators only: "1e3", "NaN" and "Infinity" are numbers to Python, not to people.
+WRITTEN = re.compile(r"[+-]?(?=[\d.,]*\d)[\d.,]+")
+# "50.000" where a comma marks decimals: fifty, or fifty thousand grouped with a dot?
+AMBIGUOUS = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}")
 NOT_A_NUMBER = _l("Enter a number, such as %(example)s.")
+TWO_WAYS = _l("“%(typed)s” reads two ways: write a decimal with a comma (%(decimal)s), "
+              "thousands with a space (%(thousands)s).")
 NOT_A_WHOLE_NUMBER = _l("Enter a whole number, such as %(example)s.")
 
 
@@ -32,10 +38,22 @@ def _locale() -> str:
 def read_decimal(text: str) -> Decimal | None:
     """The number `text` writes in the page's language; None when it writes none."""
     text = SPACES.sub("", text)
+    if not WRITTEN.fullmatch(text):
+        return None
     try:
         return parse_decimal(text, locale=_locale(), strict=True)
     except NumberFormatError:
         return None
+
+
+def _two_ways(text: str) -> str | None:
+    """The message for a number that reads two ways in the page's language, else None."""
+    text = SPACES.sub("", text)
+    if get_decimal_symbol(_locale()) == "." or not AMBIGUOUS.fullmatch(text):
+        return None
+    decimal = Decimal(text)
+    return str(TWO_WAYS) % {"typed": text, "decimal": shown(decimal.normalize()),
+                            "thousands": shown(decimal * 1000)}
 
 
 def _keypad(field_validators) -> str:
@@ -65,6 +83,9 @@ class DecimalField(fields.DecimalField):
         self.data = read_decimal(valuelist[0])
         if self.data is None:
             raise ValueError(str(NOT_A_NUMBER) % {"example": shown(Decimal("1234.5"))})
+        if message := _two_ways(valuelist[0]):
+            self.data = None
+            raise ValueError(message)
 
     def _value(self):
         if self.raw_data:

@@ -296,7 +296,7 @@ def test_a_questionnaire_bound_and_a_date_window_are_written_in_the_readers_way(
     assert post(client, "/language", {"locale": "kk"}).status_code == 302
     g.pop("_flask_babel", None)
     page = post(client, f"/exporter/applications/{application.id}/edit", _questionnaire(
-        application, storage_capacity="1e15")).get_data(as_text=True)
+        application, storage_capacity="1 000 000 000 000 000")).get_data(as_text=True)
     error = re.search(r'id="storage_capacity-error">(.*?)</p>', page, re.S).group(1)
     assert "100,000,000" not in error and "100\xa0000\xa0000" in error  # the field's own
     page = post(client, f"/exporter/applications/{application.id}/edit", _questionnaire(

@@ -86,11 +86,38 @@ def test_a_number_out_of_any_bound_is_said_to_be_so_not_missing(draft, client, t
     before = len(_lots())
     response = _add_lot(client, draft, net_weight=typed, packages_number=typed)
     assert response.status_code == 422
-    assert _error(response, "net_weight") in ("Enter a number between 0 and 100,000,000.",
-                                              "Enter a number below 1,000,000,000.")
+    # not a number as people write one (it read as 1000 when typed "1e3")
+    assert _error(response, "net_weight") == "Enter a number, such as 1,234.5."
     assert _error(response, "packages_number") in ("Enter a number between 0 and 10,000,000.",
                                                    "Enter a whole number, such as 1,200.")
     assert len(_lots()) == before
+
+
+def test_a_number_in_scientific_notation_is_refused(draft, client):
+    """"1e3" was stored as 1000 beside a hint that asks for "1 234,5"."""
+    _in(client, "ru")
+    response = _add_lot(client, draft, net_weight="1e3")
+    assert response.status_code == 422
+    assert _error(response, "net_weight") == "Введите число, например 1\u00a0234,5."
+
+
+@pytest.mark.parametrize(("locale", "typed", "message"), [
+    ("kk", "50.000", "«50.000» екі түрлі оқылады: ондық бөлшекті үтірмен (50), мыңдықтарды "
+                     "бос орынмен (50\u00a0000) жазыңыз."),
+    ("ru", "1.250", "«1.250» читается двояко: пишите дробь через запятую (1,25), тысячи — "
+                    "через пробел (1\u00a0250)."),
+])
+def test_a_dot_before_three_digits_reads_two_ways_where_a_comma_marks_decimals(
+        draft, client, locale, typed, message):
+    """"50.000" in Kazakh was stored as 50, where the exporter meant fifty thousand."""
+    _in(client, locale)
+    before = len(_lots())
+    response = _add_lot(client, draft, net_weight=typed, gross_weight="100 000")
+    assert response.status_code == 422
+    assert _error(response, "net_weight") == message
+    assert f'value="{typed}"' in response.get_data(as_text=True)
+    assert len(_lots()) == before
+    assert _add_lot(client, draft, net_weight="0.005").status_code == 302  # one way only
 
 
 def test_the_boxes_are_text_with_the_phones_number_keypad(draft, client):
