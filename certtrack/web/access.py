@@ -3,6 +3,7 @@
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, g, redirect, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from certtrack.domain.bounds import has_control_characters
@@ -96,8 +97,12 @@ def sign_in(user, token: str) -> None:
 
 
 def sign_out() -> None:
-    """Forget the session (the server side is revoked by the accounts service)."""
+    """Forget the session (the server side is revoked by the accounts service), keeping the
+    language it was served in: the sign-in page after it spoke English to a Chinese user."""
+    language = str(get_locale() or "")
     session.clear()
+    if language in current_app.config["LANGUAGES"]:
+        session["locale"] = language
 
 
 def safe_next(target: str | None) -> str | None:

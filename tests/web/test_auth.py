@@ -5,6 +5,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from flask import g
 from sqlalchemy import select
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.security import check_password_hash
@@ -288,6 +289,20 @@ def test_logout_revokes_the_session_on_the_server(app, ctx, client):
     replayed = _replay(app, stolen)
     assert replayed.status_code == 302
     assert replayed.location.startswith("/login?next=")
+    assert not signed_in(client)
+
+
+def test_the_sign_in_page_after_a_logout_keeps_the_language(ctx, client):
+    """It spoke English to a user who had chosen Chinese, beside a flash in Chinese."""
+    user = make_user("exporter")
+    login(client, user.email)
+    assert post(client, "/language", {"locale": "zh"}).status_code == 302
+    g.pop("_flask_babel", None)  # the test's application context outlives the requests
+    post(client, "/logout")
+    g.pop("_flask_babel", None)
+    page = client.get("/login", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="zh">' in page and "您已退出登录。" in page
+    assert "Sign in" not in page
     assert not signed_in(client)
 
 
