@@ -22,15 +22,16 @@ def world(live_server) -> dict:
 
     from certtrack.services.applications import local_today
 
-    from factories import make_bin, make_exporter_with_application, make_registration
+    from factories import make_bin, make_exporter_with_application, make_registration, move_to_state
 
     with live_server.app.test_request_context():
         registrar = db.session.scalar(select(User).where(User.role == "registrar"))
         drafts = {}
-        for serial, purpose in ((901, "withdraw"), (902, "upload")):
+        for serial, purpose in ((901, "withdraw"), (902, "upload"), (903, "answer")):
             exporter, _enterprise, _establishment, draft = make_exporter_with_application(
                 make_bin(serial), f"{purpose}@example.kz")
             drafts[purpose] = (exporter.email, draft.id)
+        move_to_state(draft, "returned")  # the last: its exporter answers the remarks
         _owner, _application, registration = make_registration(
             registrar, local_today() - timedelta(days=30), number="CKAZ1001GR26000901")
         found = {**drafts, "registration_id": registration.id, "registrar": registrar.email}
@@ -147,3 +148,21 @@ def test_a_refused_upload_shows_the_error_summary_at_once(live_server, world, ne
     _summary_in_first_viewport(page, page.locator("#documents input[type=file]").get_attribute(
         "id"))
     exporter.snap("upload-refused-error-summary")
+
+
+def test_an_answer_to_the_remarks_outlives_an_upload_sent_before_it(live_server, world,
+                                                                     new_person):
+    """The answer typed first was gone when the corrected document's upload came back."""
+    email, application_id = world["answer"]
+    exporter = new_person()
+    exporter.sign_in(email)
+    page = exporter.page
+    exporter.open(f"/exporter/applications/{application_id}")
+    answer = "HACCP plan replaced by the 2026 edition; the flow chart is unchanged."
+    page.locator("#submit textarea").fill(answer)
+    form = page.locator("#documents form")
+    form.scroll_into_view_if_needed()
+    exporter.button("Upload", form)  # a page of its own comes back (here: no file chosen)
+    _refused(exporter, "/documents")
+    expect(page.locator("#submit textarea")).to_have_value(answer)
+    exporter.snap("answer-kept-after-upload")

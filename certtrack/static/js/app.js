@@ -27,6 +27,20 @@ document.addEventListener("DOMContentLoaded", () => {
       });
     });
   }
+  // A long answer typed before another form of the page is sent (an upload) is kept in this
+  // tab until its own form is sent: the page that comes back would show it empty.
+  document.querySelectorAll("textarea[data-draft]").forEach((box) => {
+    // Keyed by where its form posts: the page may come back under another address.
+    const key = `draft:${box.form.getAttribute("action")}:${box.dataset.draft}`;
+    try {
+      const kept = window.sessionStorage.getItem(key);
+      if (kept && !box.value) box.value = kept;
+      box.addEventListener("input", () => window.sessionStorage.setItem(key, box.value));
+      box.form.addEventListener("submit", () => window.sessionStorage.removeItem(key));
+    } catch (error) {
+      // storage refused (private mode): the box works as before
+    }
+  });
   // A button shows that its action is running and cannot be sent twice.
   const busyText = document.body.dataset.busyText;
   document.querySelectorAll("form[method='post']").forEach((form) => {
