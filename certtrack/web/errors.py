@@ -23,8 +23,8 @@ def _titles() -> dict[int, str]:
         403: _("You may not do this"),
         404: _("Page not found"),
         405: _("This action is not available here"),
-        409: _("Changed by someone else"),
-        412: _("Changed by someone else"),
+        409: _("Changed since you opened it"),
+        412: _("Changed since you opened it"),
         413: _("The file is too large"),
         422: _("Please correct the form"),
         429: _("Too many attempts"),
@@ -61,12 +61,15 @@ def default_message(status: int) -> str:
     return _messages(status)
 
 
-def render_error(status: int, message: str = "", back_url: str | None = None):
+def render_error(status: int, message: str = "", back_url: str | None = None,
+                 typed: str = ""):
     """The error page for `status`, with `message` (already translated) or a default one,
-    and a link back to `back_url` when given."""
+    a link back to `back_url` when given, and the text `typed` for an action that was not
+    taken (to copy it from)."""
     body = render_template("errors/error.html", status=status, title=title(status),
                            message=message or _messages(status), back_url=back_url,
-                           reload_url=request.full_path if status == 409 else None)
+                           reload_url=request.full_path if status == 409 else None,
+                           typed=typed)
     return body, status
 
 

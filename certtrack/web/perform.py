@@ -14,6 +14,7 @@ from certtrack.services import audit
 from certtrack.services.errors import Conflict, PermissionDenied, ValidationFailed
 from certtrack.services.local_dates import format_moment
 from certtrack.services.transaction import stale_message
+from certtrack.web.errors import render_error
 from certtrack.web.forms import BaseForm, add_confirmation
 
 
@@ -93,6 +94,19 @@ def no_longer_possible(url: str):
     return redirect(url)
 
 
+def _typed(form: BaseForm) -> str:
+    """The reason or comment typed for a step that did not happen (the page shown instead no
+    longer holds it), or ''."""
+    return next((field.data.strip() for name in ("reason", "comment")
+                 if (field := getattr(form, name, None)) is not None
+                 and isinstance(field.data, str) and field.data.strip()), "")
+
+
+def _show_typed(form: BaseForm) -> None:
+    if typed := _typed(form):
+        flash(_("What you typed: %(text)s", text=typed), "info")
+
+
 def _formdata():
     if request.method != "POST":
         return None
@@ -154,10 +168,13 @@ def _attempt(action: WebAction, target, form: BaseForm, back: str, args: dict):
     except ValidationFailed as error:
         return _refuse(action, form, error, back), 422
     except IllegalTransition:
-        return no_longer_possible(back), 422
+        response = no_longer_possible(back)
+        _show_typed(form)
+        return response, 422
     except Conflict as error:
         if action.key != "form":  # a step, not a page of fields: the error page says it
-            raise
+            return render_error(409, conflict_message(error.message, target),
+                                typed=_typed(form)), 409
         form.keep_after_conflict(conflict_message(error.message, target),
                                  getattr(target, "version", None))
         return None, 409

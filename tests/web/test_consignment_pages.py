@@ -531,3 +531,24 @@ def test_the_inspectors_forms_say_every_mistake_in_one_answer(ctx, client):
     db.session.expire_all()
     fresh = db.session.get(Consignment, consignment.id)
     assert fresh.lab_results == [] and fresh.treatments == [] and fresh.inspected_on is None
+
+
+def test_a_refusal_from_a_page_older_than_the_issue_says_who_issued_and_keeps_the_reason(
+        ctx, client):
+    """A second tab's refusal said "someone else" changed it, though it was the same
+    inspector, and the reason typed in it was gone."""
+    _exporter, inspector, _r, consignment = make_consignment("phyto")
+    inspect_ready(inspector, consignment)
+    loaded = str(consignment.version)
+    _inspector_client(client, inspector)
+    base = f"/inspector/consignments/{consignment.id}"
+    issue.issue_consignment_certificate(inspector, consignment)
+    response = post(client, f"{base}/refuse", {"version": loaded, "confirm": "y",
+                                              "reason": "Live insects found in wagon 12"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "<h1>Changed since you opened it</h1>" in page  # not "by someone else"
+    assert re.search(r"You saved this record after you opened this page, at .{10,30} \(in "
+                     r"another window or tab\)\.", page)
+    assert 'id="typed-text">Live insects found in wagon 12<' in page
+    assert db.session.get(Consignment, consignment.id).state == "issued"

@@ -267,7 +267,7 @@ def test_double_submit_records_one_transition(ctx, client):
     assert first.status_code == 302
     page = second.get_data(as_text=True)
     assert second.status_code == 409
-    assert "Changed by someone else" in page
+    assert "Changed since you opened it" in page
     assert f"{user.full_name} changed this application" in page
     assert _fresh(application).state == "submitted"
     assert len(_events(application, to_state="submitted")) == 1

@@ -281,6 +281,22 @@ def test_reject_needs_a_reason_and_ends_the_application(under_review, client):
     assert reject_form not in page
 
 
+def test_a_rejection_the_state_no_longer_allows_gives_back_the_reason_typed(under_review,
+                                                                            client):
+    """A second tab's rejection, after the first returned the application, said only "no
+    longer possible": the reason written in it was gone."""
+    _exporter, _inspector, application = under_review
+    assert post(client, _url(application, "/reject"), {
+        "reason": "First tab", "confirm": "y"}).status_code == 302
+    late = post(client, _url(application, "/reject"), {
+        "reason": "No protocol for this product, see letter 12", "confirm": "y"},
+        follow_redirects=True)
+    page = _page(late)
+    assert NO_LONGER_POSSIBLE in page
+    assert "What you typed: No protocol for this product, see letter 12" in page
+    assert [event.comment for event in _events(application, "reject")] == ["First tab"]
+
+
 INSPECTOR_POSTS = [
     ("/claim", {}),
     ("/start_review", {}),
