@@ -1,6 +1,8 @@
 """Replacing an issued consignment certificate (ISPM 12 section 6.1) from the inspector's page:
 a reason and a confirmation, a new number naming the original, which shows as replaced."""
 
+import re
+
 from sqlalchemy import select
 
 from certtrack.extensions import db
@@ -67,6 +69,19 @@ def test_a_confirmed_replacement_names_the_original_and_keeps_the_reason(app, cl
                   follow_redirects=True)
     assert second.status_code == 200
     assert len(_certificates(app)) == 3  # the current one is replaced in turn, never twice
+    # the registrar's registration page says which one is in force (it listed them alike)
+    registrar = client.application.test_client()
+    with app.app_context():
+        login(registrar, make_user("registrar").email)
+        certificate = db.session.scalar(select(ConsignmentCertificate).where(
+            ConsignmentCertificate.number == number))
+        registration_id, first_id = certificate.registration_id, certificate.id
+    page = registrar.get(f"/registrar/registrations/{registration_id}").get_data(as_text=True)
+    statuses = re.findall(r'id="consignment-certificate-(\d+)-status">([^<]*)<', page)
+    newest = _certificates(app)[2].number
+    assert statuses == [(str(first_id + 2), "Valid"), (str(first_id + 1),
+                        f"Replaced by certificate {newest}."),
+                        (str(first_id), f"Replaced by certificate {new}.")]
 
 
 def test_the_replaced_certificates_public_page_names_its_replacement(app, client):

@@ -88,12 +88,14 @@ def consignment_figures() -> dict:
 
 
 def registration_certificates(registration: Registration) -> dict:
-    """A registration's consignment certificates, newest first, and the net quantity per
-    product and year of issue, in kilograms."""
+    """A registration's consignment certificates, newest issue first, with the number that
+    replaces each replaced one, and the net quantity per product and year of issue, in
+    kilograms."""
     certificates = list(db.session.scalars(
         select(ConsignmentCertificate)
         .where(ConsignmentCertificate.registration_id == registration.id)
-        .order_by(ConsignmentCertificate.id.desc())))
+        .order_by(ConsignmentCertificate.issued_on.desc(), ConsignmentCertificate.id.desc())))
+    replaced_by = {c.replaces_id: c.number for c in certificates if c.replaces_id is not None}
     rows = db.session.execute(
         select(ConsignmentCertificate.year, ConsignmentLot.product_code,
                ConsignmentLot.weight_unit, func.sum(ConsignmentLot.net_weight))
@@ -108,6 +110,6 @@ def registration_certificates(registration: Registration) -> dict:
         totals[(year, product)] += Decimal(net or 0) * _KG.get(unit, Decimal(1))
     products = {p.code: p for p in db.session.scalars(
         select(Product).where(Product.code.in_({code for _year, code in totals})))}
-    return {"certificates": certificates,
+    return {"certificates": certificates, "replaced_by": replaced_by,
             "quantities": [(year, products[code], kg) for (year, code), kg in
                            sorted(totals.items(), key=lambda row: (-row[0][0], row[0][1]))]}
