@@ -132,6 +132,16 @@ def list_notifications(user: User, page: int = 1):
     return db.paginate(query, page=page, per_page=current_app.config["PER_PAGE"], error_out=False)
 
 
+def mark_read(user: User, notification_id: int) -> bool:
+    """Mark one of the user's notifications as read (another's is left alone); True when it
+    was unread."""
+    with transaction():
+        result = db.session.execute(update(Notification).where(
+            Notification.id == notification_id, Notification.user_id == user.id,
+            Notification.read_at.is_(None)).values(read_at=utcnow()))
+    return result.rowcount == 1
+
+
 def mark_all_read(user: User) -> int:
     """Mark every unread notification of the user as read; return how many."""
     with transaction():

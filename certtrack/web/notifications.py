@@ -22,3 +22,11 @@ def mark_read():
     count = notifications.mark_all_read(g.user)
     flash(_("%(n)d notifications marked as read.", n=count), "success")
     return redirect(url_for(".index"))
+
+
+@bp.post("/notifications/<id:notification_id>/read")
+def mark_one_read(notification_id: int):
+    """One notification read: its link was opened (the page's script posts it) or its button
+    pressed. Another user's id changes nothing and says nothing."""
+    notifications.mark_read(g.user, notification_id)
+    return redirect(url_for(".index"))

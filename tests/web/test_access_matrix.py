@@ -135,6 +135,8 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("dashboard.index", "GET"): (302, 403, 403, 403, 403, 403, 200, 200),
     ("notifications.index", "GET"): (302,) + (200,) * 7,
     ("notifications.mark_read", "POST"): (401,) + (302,) * 7,
+    # Another user's (or no) notification: nothing changes, nothing is said.
+    ("notifications.mark_one_read", "POST"): (401,) + (302,) * 7,
     # Laboratory work on A's submitted application: a form of the page fails (422) or the
     # action is not possible in this state (flash and redirect, 302); inspectors out of scope
     # get 404.
@@ -271,6 +273,7 @@ POST_BODIES = {
 # The verb of endpoints that serve several actions.
 VERBS = {"tokens.revoke": {"token_id": 999999}, "webhooks.disable": {"webhook_id": 999999},
          "admin.revoke_token": {"token_id": 999999},
+         "notifications.mark_one_read": {"notification_id": 999999},
          "registrar.decide_name_change": {"request_id": 999999, "decision": "approve"},
          "exporter.transition": {"verb": "submit"}, "auth.end_session": {"session_id": "0" * 64},
          "inspector.act": {"verb": "claim"},

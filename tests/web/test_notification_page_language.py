@@ -4,10 +4,10 @@ one they had when it was made (the e-mail went out in that one)."""
 from datetime import date, timedelta
 
 from babel.dates import format_date
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from certtrack.extensions import db
-from certtrack.models import Notification, OutboxEmail
+from certtrack.models import Notification, OutboxEmail, User
 from certtrack.services import applications, inspections, review
 from certtrack.services.reference import working_calendar
 
@@ -111,3 +111,33 @@ def test_a_notification_kept_as_text_only_is_shown_as_it_was_written(app, client
     page = _page(client, "kk")
     notes = page[page.index('<ul class="notes">'):]
     assert english in notes and "As it was sent." in notes
+
+
+def test_a_notification_is_marked_read_alone_and_only_by_its_reader(app, client):
+    """Opening a notification left it unread, and the count in the menu with it, until "Mark
+    all as read"."""
+    email, _reference, _day = _scheduled(app)
+    login(client, email)
+    with app.app_context():
+        owner = db.session.scalar(select(User).where(User.email == email))
+        note = db.session.scalars(select(Notification).where(
+            Notification.user_id == owner.id, Notification.endpoint != "",
+            Notification.read_at.is_(None))).first()
+        note_id, owner_id = note.id, note.user_id
+        others = db.session.scalar(select(func.count()).select_from(Notification).where(
+            Notification.user_id == owner_id, Notification.read_at.is_(None))) - 1
+    page = client.get("/notifications").get_data(as_text=True)
+    assert f'data-mark-read="/notifications/{note_id}/read"' in page
+    stranger = app.test_client()
+    with app.app_context():
+        login(stranger, make_user("exporter").email)
+    assert post(stranger, f"/notifications/{note_id}/read").status_code == 302
+    with app.app_context():
+        assert db.session.get(Notification, note_id).read_at is None  # not theirs
+    assert post(client, f"/notifications/{note_id}/read").status_code == 302
+    with app.app_context():
+        assert db.session.get(Notification, note_id).read_at is not None
+        assert db.session.scalar(select(func.count()).select_from(Notification).where(
+            Notification.user_id == owner_id, Notification.read_at.is_(None))) == others
+    page = client.get("/notifications").get_data(as_text=True)
+    assert f'data-mark-read="/notifications/{note_id}/read"' not in page

@@ -41,6 +41,17 @@ document.addEventListener("DOMContentLoaded", () => {
       // storage refused (private mode): the box works as before
     }
   });
+  // Opening a notification's link marks it read (without the script, its button does).
+  document.querySelectorAll("a[data-mark-read]").forEach((link) => {
+    link.addEventListener("click", () => {
+      const token = document.querySelector("input[name='csrf_token']");
+      if (!token) return;
+      window.fetch(link.dataset.markRead, {
+        method: "POST", credentials: "same-origin", keepalive: true, redirect: "manual",
+        body: new URLSearchParams({ csrf_token: token.value }),
+      }).catch(() => {});
+    });
+  });
   // A button shows that its action is running and cannot be sent twice.
   const busyText = document.body.dataset.busyText;
   document.querySelectorAll("form[method='post']").forEach((form) => {
