@@ -175,26 +175,31 @@ def update_user(actor, user: User, data: AccountInput) -> None:
                            **({"tokens_revoked": revoked} if revoked else {})})
 
 
-def reset_password(actor: User, user: User, new_password: str) -> None:
-    """Set a new password chosen by an administrator and revoke the user's sessions.
+def reset_password(actor: User, user: User, new_password: str, reason: str = "") -> None:
+    """Set a new password chosen by an administrator and revoke the user's sessions; `reason`
+    goes into the audit row.
 
-    :raise ValidationFailed: the password breaks a rule.
+    :raise ValidationFailed: the password breaks a rule, or is the person's current one (it
+        would sign them out and change nothing).
     """
     require_admin(actor)
     if problems := password_problems(new_password, user.email, user.full_name):
         raise ValidationFailed({"password": problems})
-    set_password(actor, user, new_password, "password_reset")
+    if check_password_hash(user.password_hash, new_password):
+        raise ValidationFailed({"password": [_(
+            "This is the person's current password: choose a new one.")]})
+    set_password(actor, user, new_password, "password_reset", comment=reason.strip())
 
 
 def set_password(actor, user: User, new_password: str, action: str,
-                 keep_session: str | None = None) -> None:
+                 keep_session: str | None = None, comment: str = "") -> None:
     """Store a password already held to the rules; end the user's sessions (all but
-    `keep_session`) and audit `action` by `actor`, in one transaction."""
+    `keep_session`) and audit `action` by `actor` (with `comment`), in one transaction."""
     with transaction():
         user.password_hash = hash_password(new_password)
         user.session_version += 1
         end_sessions(user, keep=keep_session)
-        record_event(actor, action, object_type="user", object_id=user.id)
+        record_event(actor, action, object_type="user", object_id=user.id, comment=comment)
 
 
 def change_password(user: User, current: str, new_password: str,

@@ -4,8 +4,8 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectField, StringField
-from wtforms.validators import Length, Optional
+from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
 
 from certtrack.domain.workflow import Role
 from certtrack.services import (
@@ -20,7 +20,7 @@ from certtrack.services.errors import Conflict, ValidationFailed
 from certtrack.web import labels
 from certtrack.web.access import roles_required
 from certtrack.web.bounds import page_number
-from certtrack.web.forms import PasswordResetForm, ResetFactorForm, UserForm, render_form
+from certtrack.web.forms import BaseForm, ResetFactorForm, UserForm, render_form
 from certtrack.web.perform import conflict_message
 from certtrack.web.tokens import RevokeTokenForm
 
@@ -55,6 +55,19 @@ class EditUserForm(AccountForm):
                                              "audit trail."))
     confirm_role = BooleanField(_l("I understand that a new role signs this person out and "
                                    "revokes their API tokens for good."))
+
+
+class PasswordResetForm(BaseForm):
+    """An administrator sets a new password: every session of the account ends, so a reason
+    (kept in the audit row) and a box to tick, as for the second factor."""
+
+    password = PasswordField(_l("New password"), validators=[DataRequired()])
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)],
+                         description=_l("Kept in the audit trail, e.g. “forgotten, identity "
+                                        "checked by phone”."))
+    confirm = BooleanField(_l("I understand that this person is signed out everywhere and "
+                              "signs in with the new password."),
+                           validators=[DataRequired(message=_l("Tick the box to confirm."))])
 
 
 def _user_form(obj=None, formdata=None, form_class=AccountForm) -> UserForm:
@@ -185,7 +198,7 @@ def reset_password(user_id: int):
         form.add_errors({"password": problems})
     if valid:
         try:
-            accounts.reset_password(g.user, user, form.password.data)
+            accounts.reset_password(g.user, user, form.password.data, form.reason.data)
         except ValidationFailed as error:
             form.add_errors(error.errors)
         else:

@@ -354,16 +354,6 @@ class UserForm(BaseForm):
     version = HiddenField()
 
 
-class PasswordResetForm(BaseForm):
-    """An administrator sets a new password: every session of the account ends, so a box to
-    tick as for the second factor."""
-
-    password = PasswordField(_l("New password"), validators=[DataRequired()])
-    confirm = BooleanField(_l("I understand that this person is signed out everywhere and "
-                              "signs in with the new password."),
-                           validators=[DataRequired(message=_l("Tick the box to confirm."))])
-
-
 REASON_MESSAGE = _l("Please give a reason.")
 
 

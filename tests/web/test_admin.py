@@ -274,9 +274,17 @@ def test_password_reset_revokes_sessions_and_replaces_the_password(app, admin, c
     unticked = post(client, f"/admin/users/{user.id}/password", {"password": NEW_PASSWORD})
     assert unticked.status_code == 422
     assert field_error(unticked.get_data(as_text=True), "confirm") == "Tick the box to confirm."
+    assert field_error(unticked.get_data(as_text=True), "reason")  # asked for a reason too
     assert their_client.get("/account").status_code == 200  # nothing happened
+    same = post(client, f"/admin/users/{user.id}/password",
+                {"password": PASSWORD, "reason": "Forgotten", "confirm": "y"})
+    assert same.status_code == 422  # the current one: it would sign them out for nothing
+    assert field_error(same.get_data(as_text=True), "password") == (
+        "This is the person's current password: choose a new one.")
+    assert their_client.get("/account").status_code == 200
     response = post(client, f"/admin/users/{user.id}/password",
-                    {"password": NEW_PASSWORD, "confirm": "y"})
+                    {"password": NEW_PASSWORD, "confirm": "y",
+                     "reason": "Forgotten; identity checked by phone"})
     assert response.status_code == 302
     assert response.location == f"/admin/users/{user.id}"
     assert their_client.get("/account").status_code == 302
@@ -285,6 +293,7 @@ def test_password_reset_revokes_sessions_and_replaces_the_password(app, admin, c
     login(their_client, user.email, NEW_PASSWORD)
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "password_reset"))
     assert event.actor_id == admin.id and event.object_id == user.id
+    assert event.comment == "Forgotten; identity checked by phone"
 
 
 def test_changing_the_language_on_a_refused_form_returns_to_the_page_of_the_form(
@@ -313,7 +322,7 @@ def test_weak_reset_password_is_refused(admin, client, password, message):
     user = make_user("exporter")
     before = user.password_hash
     response = post(client, f"/admin/users/{user.id}/password",
-                    {"password": password, "confirm": "y"})
+                    {"password": password, "confirm": "y", "reason": "Forgotten"})
     assert response.status_code == 422
     assert field_error(response.get_data(as_text=True), "password") == message
     assert by_email(user.email).password_hash == before
