@@ -24,6 +24,19 @@ def format_datetime(value: dt.datetime | None) -> str:
     return value.strftime("%d.%m.%Y %H:%M") if value is not None else ""
 
 
+def format_quantity(value: str | None) -> str:
+    """A plain number ('16500.25') with its thousands apart by a narrow no-break space
+    ('16 500.25', as ISO 80000-1 writes them, read alike in every language of the certificate:
+    a comma or a dot would be a decimal mark in one of them); '' for None."""
+    if value is None:
+        return ""
+    whole, dot, fraction = str(value).partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    digits = whole.lstrip("-")
+    groups = [digits[max(0, end - 3):end] for end in range(len(digits), 0, -3)][::-1]
+    return sign + "\u202f".join(groups) + dot + fraction
+
+
 def format_size(value: int) -> str:
     """A byte count for people: 512 B, 12.3 KB, 4.5 MB."""
     if value < 1024:
@@ -59,7 +72,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(date=format_date, datetime=format_datetime, filesize=format_size,
-                       cjk_words=cjk_words)
+                       cjk_words=cjk_words, quantity=format_quantity)
     env.globals["LANGUAGES"] = LANGUAGES
     return env
 
