@@ -66,6 +66,10 @@ class ConsignmentForm(BaseForm):
         if field.data and not latin_or_chinese(field.data):
             raise ValidationError(drafts.ADDRESS_SCRIPT)
 
+    def validate_place_of_origin(self, field):
+        if field.data and not latin_or_chinese(field.data):
+            raise ValidationError(drafts.PRINTED_SCRIPT)
+
     def validate_production_to(self, field):
         first = self.production_from.data
         if field.data and first and field.data < first:
@@ -85,6 +89,10 @@ class LotForm(BaseForm):
     marks = TextAreaField(_l("Distinguishing marks: wagon, container and seal numbers"),
                           validators=[Optional(), Length(max=2000)],
                           description=_l("In Latin or Chinese script."))
+
+    def validate_marks(self, field):  # with the weights' errors, not after them
+        if field.data and not latin_or_chinese(field.data):
+            raise ValidationError(drafts.PRINTED_SCRIPT)
 
 
 class ConsignmentDocumentForm(BaseForm):

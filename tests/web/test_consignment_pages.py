@@ -53,13 +53,15 @@ def test_every_mistake_of_a_new_consignment_shows_in_one_answer_and_nothing_is_l
     today = local_today()
     response = post(client, "/exporter/consignments/new", _new_form(
         registration, consignee_name="ТОО Рога и копыта", storage_temperature="99",
-        production_from=today.isoformat(),
+        place_of_origin="Қостанай", production_from=today.isoformat(),
         production_to=(today - timedelta(days=1)).isoformat()))
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Write the consignee in Latin or Chinese script" in page
     assert "The last production day cannot be before the first." in page
     assert "Enter a number between -60 and 40." in page
+    # in the same answer (it came in a second round)
+    assert "reads prints it: Kostanay for Қостанай, say." in page
     assert 'value="ТОО Рога и копыта"' in page  # kept, to be corrected
     assert db.session.scalar(select(func.count(Consignment.id))) == before
 

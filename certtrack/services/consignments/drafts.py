@@ -51,7 +51,7 @@ ADDRESS_SCRIPT = _l("Write the address in Latin or Chinese script, as the certif
                     "border reads prints it.")
 PRODUCTION_ORDER = _l("The last production day cannot be before the first.")
 PRINTED_SCRIPT = _l("Write it in Latin or Chinese script, as the certificate China's border "
-                    "reads prints it (ҚТЖ as KTZh).")
+                    "reads prints it: Kostanay for Қостанай, say.")
 
 def registration_products(registration: Registration):
     """The catalogue products the registration covers now (its current application's)."""
