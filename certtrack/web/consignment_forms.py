@@ -164,11 +164,15 @@ def consignment_form(consignment, formdata) -> ConsignmentForm:
     if consignment is not None:
         form.registration_id.choices = [(consignment.registration_id,
                                          consignment.registration.china_number)]
+        # the animal products' dates and temperature: for a veterinary certificate only
+        form.animal_registrations = [consignment.registration_id] * (consignment.kind == "vet")
     else:
+        usable = drafts.usable_registrations(g.user)
         form.registration_id.choices = [(0, str(CHOOSE))] + [
             (r.id, f"{r.china_number} — {r.establishment.name_in(_locale())} — "
-                   f"{r.gacc_category.name_in(_locale())}")
-            for r in drafts.usable_registrations(g.user)]
+                   f"{r.gacc_category.name_in(_locale())}") for r in usable]
+        form.animal_registrations = [r.id for r in usable
+                                     if r.gacc_category.committee == "veterinary"]
     form.conveyance.choices = labels.choices(clabels.CONVEYANCES, str(CHOOSE))
     form.crossing_code.choices = [("", str(CHOOSE))] + [
         (c.code, c.name_in(_locale())) for c in market_access.crossings()]

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from babel.numbers import format_decimal
 from flask import g
 from flask_babel import format_date
@@ -554,3 +555,17 @@ def test_a_refusal_from_a_page_older_than_the_issue_says_who_issued_and_keeps_th
                      r"another window or tab\)\.", page)
     assert 'id="typed-text">Live insects found in wagon 12<' in page
     assert db.session.get(Consignment, consignment.id).state == "issued"
+
+
+@pytest.mark.parametrize("kind", ["phyto", "vet"])
+def test_the_animal_products_part_is_offered_for_a_veterinary_registration_only(ctx, client,
+                                                                               kind):
+    """A wheat exporter's form asked for slaughter dates and a storage temperature."""
+    exporter, _inspector, registration, consignment = make_consignment(kind, submit=False)
+    _exporter_client(client, exporter)
+    for url in ("/exporter/consignments/new", f"/exporter/consignments/{consignment.id}/edit"):
+        page = client.get(url).get_data(as_text=True)
+        assert ('id="animal-products"' in page) == (kind == "vet"), url
+        assert ('name="production_from"' in page) == (kind == "vet"), url
+        if kind == "vet":
+            assert f'data-shown-for="{registration.id}"' in page

@@ -41,6 +41,16 @@ document.addEventListener("DOMContentLoaded", () => {
       // storage refused (private mode): the box works as before
     }
   });
+  // A part of a form that applies to some choices of a list only (the animal products' dates
+  // of a veterinary registration): hidden while another is chosen.
+  document.querySelectorAll("[data-shown-for]").forEach((part) => {
+    const select = document.getElementById(part.dataset.select);
+    if (!select) return;
+    const values = part.dataset.shownFor.split(" ");
+    const update = () => { part.hidden = !values.includes(select.value); };
+    select.addEventListener("change", update);
+    update();
+  });
   // Opening a notification's link marks it read (without the script, its button does).
   document.querySelectorAll("a[data-mark-read]").forEach((link) => {
     link.addEventListener("click", () => {
