@@ -8,6 +8,7 @@ sign-in itself is tested in test_auth.py. A new endpoint fails
 test_matrix_lists_every_endpoint_and_method until its row is added here.
 """
 
+import io
 from datetime import date
 from types import SimpleNamespace
 from urllib.parse import quote
@@ -20,6 +21,7 @@ from certtrack import create_app
 from certtrack.extensions import db
 from certtrack.models import (
     Consignment,
+    ConsignmentDocument,
     Dossier,
     Finding,
     Inspection,
@@ -37,6 +39,7 @@ from certtrack.web.access import API_PREFIX
 
 from consignment_factories import WHEAT_LOT, header
 from factories import (
+    PDF_BYTES,
     QUESTIONNAIRE,
     make_exporter_with_application,
     make_user,
@@ -120,6 +123,8 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("exporter.upload_document", "POST"): (401, 422, 404, *STAFF_DENIED, 403),
     ("exporter.transition", "POST"): (401, 409, 404, *STAFF_DENIED, 403),
     ("documents.download", "GET"): (302, 200, 404, 200, 404, 404, 200, 200),
+    # A's consignment's contract: as its consignment page, and the registrars'.
+    ("documents.consignment_document", "GET"): (302, 200, 404, 200, 404, 404, 200, 200),
     ("inspector.queue", "GET"): (302, 403, 403, 200, 200, 200, 403, 403),
     ("inspector.application", "GET"): (302, 403, 403, 200, 404, 404, 403, 403),
     ("registrar.overview", "GET"): (302, 403, 403, 403, 403, 403, 200, 403),
@@ -354,6 +359,8 @@ def _consignment_of(a_user, registration) -> Consignment:
     consignment = drafts.create_consignment(a_user, header(
         registration, origin_region_code=registration.establishment.region_code))
     drafts.add_lot(a_user, consignment, WHEAT_LOT)
+    drafts.upload_consignment_document(a_user, consignment, "contract", io.BytesIO(PDF_BYTES),
+                                       "contract.pdf")
     drafts.submit_consignment(a_user, consignment)
     return consignment
 
@@ -391,6 +398,8 @@ def _populate() -> SimpleNamespace:
             Dossier.gacc_batch_id == registration.application.gacc_batch_id)),
         "failure_id": 1,
         "consignment_id": consignment.id, "lot_id": consignment.lots[0].id,
+        "consignment_document_id": db.session.scalar(select(ConsignmentDocument.id).where(
+            ConsignmentDocument.consignment_id == consignment.id)),
         "treatment_id": 1, "result_id": 1,
         "limit_id": db.session.scalar(select(LabLimit.id).order_by(LabLimit.id).limit(1)),
         "category_code": "meat", "product_code": "wheat",

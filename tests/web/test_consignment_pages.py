@@ -120,6 +120,14 @@ def test_the_exporter_requests_a_consignment_from_the_form_to_submission(ctx, cl
     assert "Submitted" in page and "Wagon 95123456" in page and "contract.pdf" in page
     db.session.refresh(consignment)
     assert consignment.state == "submitted" and consignment.deadline is not None
+    # the documents open, for the exporter and the inspector (they were names only)
+    link = re.search(r'href="(/consignment-documents/\d+)">contract\.pdf<', page).group(1)
+    download = client.get(link)
+    assert download.status_code == 200 and download.data == b"%PDF-1.4\n%%EOF\n"
+    assert "contract.pdf" in download.headers["Content-Disposition"]
+    inspector_page = _inspector_client(client.application.test_client(), _inspector).get(
+        f"/inspector/consignments/{consignment.id}")
+    assert link in inspector_page.get_data(as_text=True)
 
 
 def test_submission_under_a_suspended_registration_is_refused_with_the_reason(ctx, client):

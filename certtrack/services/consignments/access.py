@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from certtrack.domain.workflow import Role
 from certtrack.extensions import db
-from certtrack.models import Consignment, GaccCategory, User
+from certtrack.models import Consignment, ConsignmentDocument, GaccCategory, User
 from certtrack.services.errors import NotFound
 
 
@@ -58,6 +58,19 @@ def get_consignment(actor: User, consignment_id: int) -> Consignment:
     if consignment is None or not can_see_consignment(actor, consignment):
         raise NotFound(_("No such consignment."))
     return consignment
+
+
+def get_consignment_document(actor: User, document_id: int) -> ConsignmentDocument:
+    """A supporting document of a consignment the actor may see (its exporter, its inspectors,
+    the registrars).
+
+    :raise NotFound: unknown, or of a consignment outside the actor's scope.
+    """
+    document = db.session.get(ConsignmentDocument, document_id)
+    consignment = db.session.get(Consignment, document.consignment_id) if document else None
+    if consignment is None or not can_see_consignment(actor, consignment):
+        raise NotFound(_("No such document."))
+    return document
 
 
 def require_owner(actor: User, consignment: Consignment) -> None:
