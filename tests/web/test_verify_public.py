@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 import zxingcpp
 from babel import dates
+from flask import g
 from PIL import Image
 from sqlalchemy import select
 
@@ -250,3 +251,28 @@ def test_a_link_with_tracking_parameters_opens_the_empty_form(client, ctx):
     assert "This field is required." not in page.get_data(as_text=True)
     half = client.get("/verify", query_string={"number": "KZ-CN-2026-000001"})
     assert half.status_code == 422 and "This field is required." in half.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("language", ["zh", "ru"])
+def test_the_names_come_in_the_readers_language_first(ctx, client, language):
+    """A Chinese customs officer read the enterprise's Chinese name last, under three others."""
+    from datetime import timedelta
+
+    from factories import make_registration, make_user
+
+    registrar = make_user("registrar")
+    _exporter, _application, registration = make_registration(
+        registrar, local_today() - timedelta(days=30))
+    enterprise, establishment = registration.enterprise, registration.establishment
+    enterprise.name_kk, enterprise.name_ru, enterprise.name_zh = (
+        "Дала Астығы ЖШС", "ТОО «Степное зерно»", "草原粮食有限责任公司")
+    establishment.name_ru, establishment.name_zh = "Кокшетауский элеватор", "科克舍套粮库"
+    db.session.commit()
+    certificate = certificates.issue_certificate(registrar, registration)
+    g.pop("_flask_babel", None)  # the test's application context outlives the requests
+    page = client.get(_path(certificate), headers={"Accept-Language": language}).get_data(
+        as_text=True)
+    for box in ("enterprise-names", "establishment-names"):
+        first = re.search(rf'id="{box}"><span class="name-line" lang="(\w+)"', page)
+        assert first is not None and first.group(1) == language, box
+    assert "草原粮食有限责任公司" in page and "Registered Enterprise" in page  # all still there
