@@ -1,5 +1,7 @@
 """The forms of the consignment pages and their factories (choices from the reference data)."""
 
+from decimal import Decimal
+
 from flask import g
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -53,6 +55,7 @@ class ConsignmentForm(BaseForm):
                                 validators=[Optional()], description=_l("Animal products only."))
     production_to = DateField(_l("Slaughter or production date (last)"), validators=[Optional()])
     storage_temperature = DecimalField(_l("Storage temperature, °C"), places=None,
+                                       example=Decimal("-18.5"),
                                        validators=[Optional(), NumberRange(min=-60, max=40)])
     version = HiddenField()
 
@@ -132,8 +135,9 @@ class TreatmentForm(BaseForm):
                                    validators=[Optional(), Length(max=120)])
     concentration = StringField(_l("Dose or concentration"), validators=[Optional(),
                                                                          Length(max=60)])
-    temperature = DecimalField(_l("Temperature, °C"), places=None, validators=[
-        Optional(), NumberRange(min=bounds.MIN_TEMPERATURE, max=bounds.MAX_TEMPERATURE)])
+    temperature = DecimalField(_l("Temperature, °C"), places=None, example=Decimal("25.5"),
+                               validators=[Optional(), NumberRange(
+                                   min=bounds.MIN_TEMPERATURE, max=bounds.MAX_TEMPERATURE)])
     duration = StringField(_l("Duration"), validators=[Optional(), Length(max=60)])
     treated_on = DateField(_l("Date of treatment"), validators=[Optional()])
 

@@ -67,14 +67,17 @@ def _keypad(field_validators) -> str:
 
 
 class DecimalField(fields.DecimalField):
-    """A decimal number: "0,05" or "0.05" in Kazakh and Russian, "0.05" in English."""
+    """A decimal number: "0,05" or "0.05" in Kazakh and Russian, "0.05" in English; `example`
+    is the number its error message shows (a temperature's is not 1 234,5)."""
 
     widget = widgets.TextInput()
 
-    def __init__(self, label=None, validators=None, **kwargs):
+    def __init__(self, label=None, validators=None, example: Decimal = Decimal("1234.5"),
+                 **kwargs):
         render_kw = {"inputmode": _keypad(validators), "autocomplete": "off",
                      **(kwargs.pop("render_kw", None) or {})}
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
+        self.example = example
 
     def process_formdata(self, valuelist):
         if not valuelist or not valuelist[0].strip():
@@ -82,7 +85,7 @@ class DecimalField(fields.DecimalField):
             return
         self.data = read_decimal(valuelist[0])
         if self.data is None:
-            raise ValueError(str(NOT_A_NUMBER) % {"example": shown(Decimal("1234.5"))})
+            raise ValueError(str(NOT_A_NUMBER) % {"example": shown(self.example)})
         if message := _two_ways(valuelist[0]):
             self.data = None
             raise ValueError(message)

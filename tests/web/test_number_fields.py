@@ -171,3 +171,17 @@ def test_a_weight_finer_than_it_is_kept_is_refused(draft, client):
     assert _error(response, "net_weight") == "Enter at most 3 digits after the decimal point."
     assert len(_lots()) == before
     assert _add_lot(client, draft, net_weight="0.001", gross_weight="0.002").status_code == 302
+
+
+def test_a_temperature_that_is_not_a_number_gets_a_temperature_as_example(ctx, client):
+    """Kazakh read "Enter a number, such as 1 234,5" under "Storage temperature, °C"."""
+    exporter, _inspector, _registration, consignment = make_consignment("vet", submit=False)
+    login(client, exporter.email)
+    _in(client, "kk")
+    page = client.get(f"/exporter/consignments/{consignment.id}/edit").get_data(as_text=True)
+    form = {name: value for name, value in re.findall(
+        r'<input[^>]*name="(\w+)"[^>]*value="([^"]*)"', page)}
+    response = post(client, f"/exporter/consignments/{consignment.id}/edit",
+                    {**form, "storage_temperature": "минус он сегіз"})
+    assert response.status_code == 422
+    assert _error(response, "storage_temperature") == "Санды енгізіңіз, мысалы: -18,5."
