@@ -3,6 +3,7 @@
 import secrets
 from datetime import UTC, datetime, timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -27,14 +28,17 @@ def record_failure(task: str, args, error: str, attempts: int) -> JobFailure:
     return failure
 
 
-def list_failures(actor, limit: int = 100) -> list[JobFailure]:
-    """Take an administrator; return the failed jobs not yet run again, newest first.
+def list_failures(actor, page: int = 1):
+    """Take an administrator; return one page of the failed jobs not yet run again, newest
+    first (it showed the newest 100 and said nothing of the others).
 
     :raise PermissionDenied: not an administrator.
     """
     require_admin(actor, _("Only an administrator may do this."))
-    return list(db.session.scalars(select(JobFailure).where(JobFailure.retried_at.is_(None))
-                                   .order_by(JobFailure.id.desc()).limit(limit)))
+    query = (select(JobFailure).where(JobFailure.retried_at.is_(None))
+             .order_by(JobFailure.id.desc()))
+    return db.paginate(query, page=page, per_page=current_app.config["PER_PAGE"],
+                       error_out=False)
 
 
 def retry_failure(actor, failure_id: int) -> JobFailure:

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from certtrack.services import jobs
 from certtrack.web import labels
 from certtrack.web.access import roles_required
+from certtrack.web.bounds import page_number
 
 bp = Blueprint("admin_jobs", __name__, url_prefix="/admin/jobs")
 bp.before_request(roles_required("admin"))
@@ -13,7 +14,8 @@ bp.before_request(roles_required("admin"))
 
 @bp.get("")
 def failures():
-    return render_template("admin/jobs.html", failures=jobs.list_failures(g.user))
+    return render_template("admin/jobs.html",
+                           pagination=jobs.list_failures(g.user, page_number()))
 
 
 @bp.post("/<id:failure_id>/retry")

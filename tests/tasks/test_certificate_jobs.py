@@ -158,3 +158,18 @@ def test_two_jobs_rendering_one_certificate_at_once_leave_one_pdf_and_no_unused_
     assert _count(StoredPdf) == 1
     kept = {item.sha256 for item in storage_sweep.listing().objects()}
     assert pdf.sha256 in kept and storage_sweep.sweep().unreferenced == 0
+
+
+def test_the_failed_jobs_page_goes_past_its_first_page(ctx, client):
+    """The newest hundred were listed and the others never shown, nor said to exist."""
+    per_page = client.application.config["PER_PAGE"]
+    for n in range(per_page + 2):
+        jobs_service.record_failure("send_email", [n], f"error number {n}", 3)
+    db.session.commit()
+    login(client, make_user("admin").email)
+    first = client.get("/admin/jobs").get_data(as_text=True)
+    assert first.count('id="job-failure-') == per_page
+    assert "error number 0<" not in first and f"error number {per_page + 1}<" in first
+    second = client.get("/admin/jobs?page=2").get_data(as_text=True)
+    assert second.count('id="job-failure-') == 2 and "error number 0<" in second
+    assert "There is no page 9" in client.get("/admin/jobs?page=9").get_data(as_text=True)
