@@ -160,6 +160,23 @@ def regenerate_recovery_codes(user: User, code: str) -> list[str]:
     return codes
 
 
+def remove_own_factor(user: User, code: str) -> None:
+    """The user's own second factor removed, confirmed with a current code of the app: to
+    turn it off, or to move it to a new phone (a role that requires one sets the new one up at
+    once). The secret and the recovery codes go; the user's sessions stay.
+
+    :raise ValidationFailed: no second factor, or the code does not match.
+    """
+    step = matching_step(user, code) if user.has_totp else None
+    if step is None:
+        raise ValidationFailed({"code": [_("This code does not match. Check the time of your "
+                                           "device and enter the current code.")]})
+    with transaction():
+        user.totp_secret = user.totp_confirmed_at = user.totp_last_step = None
+        db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+        record_event(user, "totp_removed", object_type="user", object_id=user.id)
+
+
 def reset_factor(actor: User, user: User, reason: str) -> None:
     """An administrator removes a user's second factor (lost phone): secret and recovery codes
     go, every session of the user ends; staff set a new one at their next sign-in.

@@ -47,6 +47,7 @@ RECORD_ACTIONS = {
     "password_reset_by_link": _l("New password chosen through the e-mailed link"),
     "totp_enabled": _l("Second factor enrolled"),
     "totp_reset": _l("Second factor reset"),
+    "totp_removed": _l("Second factor removed by its owner"),
     "recovery_code_used": _l("Recovery code used"),
     "recovery_codes_renewed": _l("Recovery codes renewed"),
     "login": _l("Signed in"),

@@ -13,6 +13,9 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, StringField
+from wtforms.validators import DataRequired, Length
 
 from certtrack.services import accounts, sessions, sign_in, two_factor
 from certtrack.services.errors import Throttled, ValidationFailed
@@ -102,12 +105,26 @@ def end_session(session_id: str):
     return redirect(url_for("auth.account"))
 
 
+class RemoveFactorForm(BaseForm):
+    """The second factor turned off or moved: a current code, and a box (the recovery codes
+    stop working too). Its code is named apart from the recovery codes' form on the page."""
+
+    current_code = StringField(_l("Code from the app"),
+                               validators=[DataRequired(), Length(max=10)],
+                               render_kw={"autocomplete": "one-time-code",
+                                          "inputmode": "numeric"})
+    confirm = BooleanField(_l("I understand that the codes of my current app and my recovery "
+                              "codes stop working."),
+                           validators=[DataRequired(message=_l("Tick the box to confirm."))])
+
+
 def _two_factor_page(status: int = 200, form: TotpCodeForm | None = None,
-                     codes: list[str] | None = None):
+                     codes: list[str] | None = None, remove_form: RemoveFactorForm | None = None):
     user = g.user
     pending = user.totp_secret is not None and not user.has_totp
     return render_template(
         "auth/two_factor.html", form=form or TotpCodeForm(), start_form=BaseForm(),
+        remove_form=remove_form or RemoveFactorForm(),
         pending=pending, has_totp=user.has_totp, required=two_factor.required(user),
         secret=user.totp_secret if pending else None,
         qr=two_factor.qr_data_uri(user) if pending else None, recovery_codes=codes), status
@@ -154,6 +171,27 @@ def recovery_codes():
             flash(_("New recovery codes were made; the old ones no longer work."), "success")
             return _two_factor_page(codes=codes)
     return _two_factor_page(422, form)
+
+
+@bp.post("/account/two-factor/remove")
+def two_factor_remove():
+    """Turn the second factor off, or move it to a new phone: a current code and a ticked box;
+    a role that signs in with one is shown the new set-up at once."""
+    form = RemoveFactorForm(request.form)
+    if form.validate():
+        try:
+            two_factor.remove_own_factor(g.user, form.current_code.data)
+        except ValidationFailed as error:
+            form.add_errors({"current_code": error.errors["code"]})
+        else:
+            if not two_factor.required(g.user):
+                flash(_("Two-step sign-in is off."), "success")
+                return redirect(url_for("auth.two_factor"))
+            two_factor.begin_enrolment(g.user)
+            flash(_("The old phone's codes no longer work. Scan this code with the new "
+                    "phone to finish."), "info")
+            return redirect(url_for("auth.two_factor"))
+    return _two_factor_page(422, remove_form=form)
 
 
 @bp.post("/language")

@@ -93,6 +93,8 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("auth.two_factor_start", "POST"): (401,) + (302,) * 7,
     ("auth.two_factor_confirm", "POST"): (401,) + (422,) * 7,
     ("auth.recovery_codes", "POST"): (401,) + (422,) * 7,
+    # Without a code and a ticked box, nothing is removed (422).
+    ("auth.two_factor_remove", "POST"): (401,) + (422,) * 7,
     # Nobody's session: 404 whoever asks (a session is only ever its owner's to end).
     ("auth.end_session", "POST"): (401,) + (404,) * 7,
     # Webhooks are for exporters' (and laboratories') systems; a webhook of no one is 404.

@@ -70,6 +70,7 @@ PAGED = [  # (role, url) of every list with ?page=
     ("registrar", "/registrar/registrations"),
     ("admin", "/admin/users"),
     ("admin", "/admin/audit"),
+    ("admin", "/admin/jobs"),
 ]
 
 
@@ -94,7 +95,7 @@ def test_every_paged_list_is_in_the_table():
     root = Path(__file__).resolve().parents[2] / "certtrack" / "web"
     callers = sorted(path.name for path in root.rglob("*.py")
                      if "page_number()" in path.read_text() and path.name != "bounds.py")
-    assert callers == ["admin.py", "admin_audit.py", "consignment_inspection.py",
+    assert callers == ["admin.py", "admin_audit.py", "admin_jobs.py", "consignment_inspection.py",
                        "consignments.py", "exporter.py", "inspector.py", "notifications.py",
                        "pages.py", "register.py", "registrar.py"]
 

@@ -127,3 +127,53 @@ def test_new_recovery_codes_replace_the_old_ones(app, ctx, client):
     new = db.session.scalars(select(RecoveryCode.code_hash)
                              .where(RecoveryCode.user_id == user.id)).all()
     assert len(new) == 10 and not set(old) & set(new)
+
+
+def _remove(client, **fields):
+    return post(client, "/account/two-factor/remove", fields, csrf_url="/account/two-factor")
+
+
+def _next_code(user_id: int) -> str:
+    """The code of the step after the current one (the sign-in used the current one)."""
+    secret = db.session.get(User, user_id).totp_secret
+    return pyotp.TOTP(secret).generate_otp(two_factor.current_step() + 1)
+
+
+def test_an_exporter_turns_two_step_sign_in_off_with_a_code_and_a_ticked_box(app, ctx,
+                                                                             client):
+    """Turned on, it offered only new recovery codes: a lost or replaced phone had no way
+    out but an administrator."""
+    user = make_user("exporter")
+    login(client, user.email)
+    secret, _codes = enrol(client)
+    page = client.get("/account/two-factor").get_data(as_text=True)
+    assert "Move to a new phone or turn off…" in page
+    unticked = _remove(client, current_code=_next_code(user.id))
+    assert unticked.status_code == 422
+    assert "Tick the box to confirm." in unticked.get_data(as_text=True)
+    wrong = _remove(client, current_code="000000", confirm="y")
+    assert wrong.status_code == 422 and db.session.get(User, user.id).has_totp
+    off = _remove(client, current_code=_next_code(user.id), confirm="y")
+    assert off.status_code == 302
+    stored = db.session.get(User, user.id)
+    assert not stored.has_totp and stored.totp_secret is None
+    assert db.session.scalar(select(RecoveryCode).where(RecoveryCode.user_id == user.id)) is None
+    assert db.session.scalar(select(AuditEvent.action).where(
+        AuditEvent.object_id == user.id).order_by(AuditEvent.seq.desc()).limit(1)) == (
+        "totp_removed")
+    assert _signed_in(client)  # the session stays
+    assert _sign_in(app.test_client(), user.email).status_code == 302  # the password alone
+
+
+def test_staff_moving_to_a_new_phone_are_shown_the_new_set_up_at_once(app, ctx, client):
+    user = make_user("inspector")
+    old_secret = user.totp_secret
+    login(client, user.email)
+    assert "Move to a new phone…" in client.get("/account/two-factor").get_data(as_text=True)
+    moved = _remove(client, current_code=_next_code(user.id), confirm="y")
+    assert moved.status_code == 302
+    page = client.get(moved.location).get_data(as_text=True)
+    assert "Scan this code with the new phone to finish." in page
+    stored = db.session.get(User, user.id)
+    assert not stored.has_totp and stored.totp_secret not in (None, old_secret)
+    assert 'id="totp-secret">' in page  # the new key, to scan
