@@ -144,8 +144,8 @@ def confirm_enrolment(user: User, code: str) -> list[str]:
     return codes
 
 
-def regenerate_recovery_codes(user: User, code: str) -> list[str]:
-    """New recovery codes (the old ones stop working), confirmed with a current TOTP code.
+def _current_step_of(user: User, code: str) -> int:
+    """The unused step of a current code of the user's second factor in force.
 
     :raise ValidationFailed: no second factor, or the code does not match.
     """
@@ -153,6 +153,15 @@ def regenerate_recovery_codes(user: User, code: str) -> list[str]:
     if step is None:
         raise ValidationFailed({"code": [_("This code does not match. Check the time of your "
                                            "device and enter the current code.")]})
+    return step
+
+
+def regenerate_recovery_codes(user: User, code: str) -> list[str]:
+    """New recovery codes (the old ones stop working), confirmed with a current TOTP code.
+
+    :raise ValidationFailed: no second factor, or the code does not match.
+    """
+    step = _current_step_of(user, code)
     with transaction():
         user.totp_last_step = step
         codes = _new_recovery_codes(user)
@@ -167,10 +176,7 @@ def remove_own_factor(user: User, code: str) -> None:
 
     :raise ValidationFailed: no second factor, or the code does not match.
     """
-    step = matching_step(user, code) if user.has_totp else None
-    if step is None:
-        raise ValidationFailed({"code": [_("This code does not match. Check the time of your "
-                                           "device and enter the current code.")]})
+    _current_step_of(user, code)
     with transaction():
         user.totp_secret = user.totp_confirmed_at = user.totp_last_step = None
         db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
