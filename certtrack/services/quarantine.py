@@ -22,6 +22,12 @@ MEASURE_NAMES = {"moisture": _l("Moisture"), "foreign_matter": _l("Foreign matte
                  "weed_seeds": _l("Quarantine weed seeds"), "live_pests": _l("Live pests")}
 
 
+def measured_of(application: Application) -> bool:
+    """True when the application's products are plants (grain, oilseeds, feed): a meat or a
+    honey application has no moisture, weed seeds or live pests to measure."""
+    return application.gacc_category.committee == "phytosanitary"
+
+
 def requirement_for(product_code: str, measure: str) -> QuarantineRequirement | None:
     """The requirement a measure of this product must meet, or None when there is none."""
     rows = db.session.scalars(select(QuarantineRequirement).where(
@@ -46,6 +52,9 @@ def failing_measurements(application: Application) -> list[QuarantineMeasurement
 
 def _errors(application: Application, data: MeasurementInput) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
+    if not measured_of(application):
+        return {"": [_("Plant-quarantine measurements are taken of grain, oilseeds and feed "
+                       "only.")]}
     if data.measured_product not in {line.product_code for line in application.products}:
         errors["measured_product"] = [_("Choose a product of the application.")]
     if data.measure not in MEASURES:

@@ -381,6 +381,28 @@ def test_quarantine_measurements_are_judged_and_shown_with_units(reviewed, clien
         "GB 1351-2008 小麦，5.1，表1（小麦质量要求）：水分，各等级")
 
 
+def test_a_meat_application_is_offered_no_plant_quarantine_measurement(ctx, client):
+    """A frozen beef application took "moisture 74 %", judged "no requirement"."""
+    from certtrack.models import Inspection
+
+    from factories import make_application_for_lab
+
+    _exporter, inspector, application = make_application_for_lab(
+        "inspection_scheduled", product="beef_frozen")
+    db.session.add(Inspection(application_id=application.id, mode="on_site",
+                              scheduled_for=applications.local_today()))
+    db.session.commit()
+    login(client, inspector.email)
+    page = _page(client.get(_url(application)))
+    assert 'id="add-measurement"' not in page
+    refused = post(client, _url(application, "/measurements"), {
+        "measured_product": "beef_frozen", "measure": "moisture", "measured_value": "74"})
+    assert refused.status_code == 422
+    assert ("Plant-quarantine measurements are taken of grain, oilseeds and feed only."
+            in _page(refused))
+    assert quarantine.measurements_of(application) == []
+
+
 def test_a_measurement_needs_an_inspection(reviewed, client):
     *_, application = reviewed
     response = _measure(client, application, "moisture", "11")

@@ -53,7 +53,8 @@ def _action_forms(application, actions: list[str]) -> dict:
         forms["schedule_inspection"] = ScheduleForm()
     if application.state in inspections.FINDING_STATES:
         forms["finding"] = FindingForm()
-        forms["measurement"] = MeasurementForm()
+        if quarantine.measured_of(application):
+            forms["measurement"] = MeasurementForm()
     for name in ("record_inspection", "require_corrective_actions"):
         if name in actions:
             forms[name] = table.REVIEW[name].build(application)
