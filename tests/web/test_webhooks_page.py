@@ -1,6 +1,8 @@
 """The webhooks page of an exporter: register, see the secret and the deliveries, disable with
 a reason and a confirmation; another exporter's webhook stays out of reach."""
 
+import re
+
 from sqlalchemy import select
 
 from certtrack.extensions import db
@@ -103,13 +105,21 @@ def test_the_deliveries_name_their_webhook_and_say_what_failed(app, client):
         hook = webhooks.register_webhook(exporter, _hook_url(app))
         error = ("<urlopen error [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
                  "self-signed certificate (_ssl.c:1006)>")
-        db.session.add(WebhookDelivery(webhook_id=hook.id, event="application.submitted",
-                                       payload={}, attempts=5, last_error=error))
+        db.session.add(WebhookDelivery(
+            webhook_id=hook.id, event="consignment_refused", attempts=5, last_error=error,
+            payload={"event": "consignment_refused",
+                     "message": "The certificate of consignment CS-000009 is refused"}))
         hook.disabled_at = utcnow()
         db.session.commit()
+        hook_id = hook.id
     login(client, "a@example.kz")
     page = client.get("/account/webhooks").get_data(as_text=True)
     log = page[page.index("Latest deliveries"):]
     assert "<code>http://127.0.0.1:9/hook</code>" in log
     assert "The address&#39;s TLS certificate could not be verified." in log
     assert "never: the webhook is disabled" in log and "not yet" not in log
+    # what the event was, in words, beside its code (the code alone read "consignment_refused")
+    assert ('The certificate of consignment CS-000009 is refused<br><code class="muted">'
+            'consignment_refused</code>') in log
+    # the status column says the status; the action has its own
+    assert re.search(rf'id="webhook-{hook_id}-status">Disabled ', page)
