@@ -25,7 +25,7 @@ from certtrack.services.inputs import (
     GaccReturnInput,
     RegistrationInput,
 )
-from certtrack.services.local_dates import LocalDate, format_day, local_day
+from certtrack.services.local_dates import LocalDate, LocalName, format_day, local_day
 from certtrack.services.notifications import (
     enterprise_users,
     exporter_link,
@@ -255,7 +255,8 @@ def _number_errors(data: RegistrationInput,
     holder = db.session.scalar(select(Registration).where(Registration.china_number == number))
     if holder is not None and holder is not renewed:
         return number, [_("This number is already recorded for %(name)s (application %(ref)s).",
-                          name=holder.enterprise.name_en, ref=holder.application.reference)]
+                          name=str(LocalName.of(holder.enterprise)),
+                          ref=holder.application.reference)]
     return number, []
 
 

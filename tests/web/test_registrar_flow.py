@@ -2,9 +2,11 @@
 registration, with the China number checked, the regime set by the listing date, and only
 registrars let in."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
+from flask import g
 from sqlalchemy import event, select
 
 from certtrack.extensions import db
@@ -170,6 +172,12 @@ def test_a_china_number_recorded_twice_is_refused(world, client, ctx):
     assert again.status_code == 422
     assert "already recorded for Steppe Grain LLP" in again.get_data(as_text=True)
     assert _state(other.id) == "submitted_to_gacc"
+    # in the reader's language, as the enterprise is named everywhere else
+    assert post(client, "/language", {"locale": "zh"}).status_code == 302
+    g.pop("_flask_babel", None)  # the test's application context outlives the requests
+    chinese = post(client, f"/registrar/applications/{other.id}/registration", data)
+    error = re.search(r'id="china_number-error">([^<]*)<', chinese.get_data(as_text=True))
+    assert "草原粮食有限责任公司" in error.group(1) and "Steppe Grain" not in error.group(1)
 
 
 def test_gacc_return_reaches_the_exporter_and_inspector_then_goes_back_to_gacc(world, client):
