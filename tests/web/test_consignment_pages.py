@@ -236,6 +236,8 @@ def test_an_issued_consignment_is_found_again_among_the_closed_ones(ctx, client)
     assert waiting.reference in queue and issued.reference not in queue
     closed = client.get("/inspector/consignments/?show=closed").get_data(as_text=True)
     assert issued.reference in closed and waiting.reference not in closed
+    assert "<h1>Consignments issued, refused or withdrawn</h1>" in closed  # not "to certify"
+    assert "<h1>Consignments to certify</h1>" in queue
     assert "overdue" not in closed[closed.index("<tbody>"):]
     for search in (certificate.number, certificate.number.lower(), issued.reference,
                    str(issued.id), issued.enterprise.bin):

@@ -53,6 +53,8 @@ def test_registrar_suspends_resumes_and_revokes(registrar, listed, client):
     assert suspended.status_code == 302 and _status(registration) == "suspended"
     page = client.get(url).get_data(as_text=True)
     assert "Residues above the limit" in page and f'action="{url}/resume"' in page
+    # one sentence, as the public page says it (its pieces were run together in Chinese)
+    assert 'id="suspension">GACC: Suspended from Aug 1, 2026 to Oct 31, 2026.' in page
 
     resumed = post(client, f"{url}/resume", {"products_produced_from": "2026-09-15"})
     assert resumed.status_code == 302 and _status(registration) == "active"
