@@ -3,6 +3,7 @@
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from certtrack.domain.workflow import Role
@@ -232,7 +233,7 @@ def set_locale(user: User, locale: str) -> None:
 def list_users(actor: User, *, text: str = "", role: str | None = None, page: int = 1):
     """One page of accounts for administrators, filtered by role and name or e-mail."""
     require_admin(actor)
-    query = select(User).order_by(User.role, User.email)
+    query = select(User).options(selectinload(User.laboratory)).order_by(User.role, User.email)
     if role:
         query = query.where(User.role == role)
     if text.strip():

@@ -115,6 +115,8 @@ def test_tables_become_stacked_rows_that_name_each_value(demo_server, phone):
     ("phyto@demo.certtrack.kz", "/inspector/consignments/?show=all", "Deadline"),
     # The registrar's queues and every application: four tables, ticked from a phone too.
     ("registrar@demo.certtrack.kz", "/registrar/", "In this stage"),
+    # Its registrations scrolled sideways, status and validity out of sight.
+    ("registrar@demo.certtrack.kz", "/registrar/registrations", "Valid"),
 ])
 def test_staff_queues_are_stacked_rows_on_a_phone(demo_server, phone, email, path, named):
     """An inspector on site works from a phone: the queue scrolled sideways in a box of 356

@@ -378,6 +378,8 @@ def test_an_accredited_laboratorys_account_names_its_laboratory(admin, client):
     assert created.status_code == 302
     user = by_email("lab@example.kz")
     assert (user.role, user.laboratory_id) == ("laboratory", lab.id)
+    listed = client.get("/admin/users?role=laboratory").get_data(as_text=True)
+    assert re.search(r"lab@example\.kz.*?Astana grain laboratory", listed, re.S)  # it read "—"
     moved = post(client, f"/admin/users/{user.id}", edit_body(
         user, role="registrar", confirm_role="y", role_reason="Left the laboratory"))
     assert moved.status_code == 302 and by_email("lab@example.kz").laboratory_id is None
