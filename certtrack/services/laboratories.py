@@ -2,8 +2,10 @@
 
 from datetime import date
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from certtrack.domain.workflow import Role
 from certtrack.extensions import db
@@ -13,7 +15,7 @@ from certtrack.services.applications import local_today
 from certtrack.services.audit import record_event
 from certtrack.services.errors import NotFound, PermissionDenied, ValidationFailed
 from certtrack.services.inputs import LaboratoryInput, LabResultInput
-from certtrack.services.permissions import require_admin
+from certtrack.services.permissions import RESULT_STATES, require_admin
 from certtrack.services.transaction import transaction
 
 
@@ -64,6 +66,30 @@ def samples_query(actor: User):
     """
     _require_laboratory(actor)
     return select(Sample).where(Sample.laboratory_id == actor.laboratory_id)
+
+
+def list_samples(actor: User, *, page: int = 1, pending: bool = True):
+    """One page of the samples sent to the actor's laboratory, newest first: those still
+    without a result of an application in laboratory testing, or (`pending` false) all, with
+    their results; and the state of each one's application (one query each, not per row).
+
+    :raise PermissionDenied: the actor is not a laboratory's account.
+    """
+    query = (samples_query(actor).join(Application, Application.id == Sample.application_id)
+             .options(selectinload(Sample.product)))
+    if pending:
+        query = query.where(Application.state.in_(RESULT_STATES), ~Sample.results.any())
+    pagination = db.paginate(query.order_by(Sample.id.desc()), page=page,
+                             per_page=current_app.config["PER_PAGE"], error_out=False)
+    ids = {sample.application_id for sample in pagination.items}
+    states = dict(db.session.execute(select(Application.id, Application.state).where(
+        Application.id.in_(ids))).all()) if ids else {}
+    return pagination, states
+
+
+def application_of(sample: Sample) -> Application:
+    """The application a sample was taken for (a laboratory sees it through its sample)."""
+    return db.session.get(Application, sample.application_id)
 
 
 def get_sample(actor: User, sample_id: int) -> Sample:

@@ -81,12 +81,21 @@ def _sample_errors(application: Application, data: SampleInput) -> dict[str, lis
         errors["taken_on"] = [_("Enter the date the sample was taken.")]
     elif taken_on > local_today():
         errors["taken_on"] = [_("The date cannot be in the future.")]
-    for field in ("matrix", "laboratory"):
-        if not (getattr(data, field) or "").strip():
-            errors[field] = [_("This field is required.")]
+    if not (data.matrix or "").strip():
+        errors["matrix"] = [_("This field is required.")]
     if data.laboratory_id and not accredited(data.laboratory_id):
         errors["laboratory_id"] = [_("Choose a laboratory whose accreditation is valid.")]
+    elif not data.laboratory_id and not (data.laboratory or "").strip():
+        errors["laboratory"] = [_("Choose an accredited laboratory, or name the laboratory "
+                                  "the sample goes to.")]
     return errors
+
+
+def accredited_laboratories() -> list[Laboratory]:
+    """The laboratories whose accreditation is valid today, by name: those a sample can be
+    sent to through certtrack."""
+    return list(db.session.scalars(select(Laboratory).where(
+        Laboratory.accredited_until >= local_today()).order_by(Laboratory.name)))
 
 
 def accredited(laboratory_id: int) -> Laboratory | None:
@@ -119,10 +128,12 @@ def record_sample(actor: User, application: Application, data: SampleInput) -> S
 
 def _insert_sample(actor: User, application: Application, data: SampleInput) -> Sample:
     with transaction():
+        lab = accredited(data.laboratory_id) if data.laboratory_id else None
         sample = Sample(application_id=application.id, code=data.code.strip(),
                         product_code=data.product_code, taken_on=data.taken_on,
-                        matrix=data.matrix.strip(), laboratory=data.laboratory.strip(),
-                        laboratory_id=data.laboratory_id or None, created_by_id=actor.id)
+                        matrix=data.matrix.strip(),
+                        laboratory=lab.name if lab else (data.laboratory or "").strip(),
+                        laboratory_id=lab.id if lab else None, created_by_id=actor.id)
         db.session.add(sample)
         db.session.flush()
         record_event(actor, "sample_recorded", object_type="sample", object_id=sample.id,

@@ -107,6 +107,7 @@ def init_app(app) -> None:
         exporter,
         inspector,
         issued,
+        lab_portal,
         laboratory,
         notifications,
         official,
@@ -124,7 +125,7 @@ def init_app(app) -> None:
                    notifications, assignment, laboratory, admin_limits, admin_renewal_list,
                    admin_market_access, verify, register, certificates, issued,
                    consignment_public, consignments, consignment_inspection, admin_jobs, tokens,
-                   webhooks, official, admin_audit, password_reset):
+                   webhooks, official, admin_audit, password_reset, lab_portal):
         app.register_blueprint(module.bp)
     _template_helpers(app)
 

@@ -149,7 +149,7 @@ ASSIGNMENT = {
 }
 
 
-def _result_message(row) -> tuple[str, str]:
+def result_message(row) -> tuple[str, str]:
     parameter = row.parameter_in(str(get_locale()))
     sentence = _("%(parameter)s: %(sentence)s", parameter=parameter,
                  sentence=conclusions.describe_result(row))
@@ -167,7 +167,7 @@ LABORATORY = {
         lambda target, formdata: lab_panel.result_form(target.sample, formdata),
         lambda user, target, f: laboratory.record_result(
             user, *target, laboratory.LabResultInput.from_mapping(f.data)),
-        _result_message, key="form", then=lambda _target, _row: request.path),
+        result_message, key="form", then=lambda _target, _row: request.path),
     "send_to_lab": WebAction(
         _form(ActionForm),
         lambda user, a, f: laboratory.send_to_lab(user, a, f.comment.data or ""),

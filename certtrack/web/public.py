@@ -14,7 +14,7 @@ HOMES = {
     Role.inspector: "inspector.queue",
     Role.registrar: "registrar.overview",
     Role.admin: "admin.users",
-    Role.laboratory: "auth.account",  # a laboratory works through the API: its tokens
+    Role.laboratory: "lab_portal.samples",  # its samples; its systems use the API too
 }
 
 

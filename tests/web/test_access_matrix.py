@@ -93,6 +93,10 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("auth.two_factor_start", "POST"): (401,) + (302,) * 7,
     ("auth.two_factor_confirm", "POST"): (401,) + (422,) * 7,
     ("auth.recovery_codes", "POST"): (401,) + (422,) * 7,
+    # An accredited laboratory's pages: none of these roles is one.
+    ("lab_portal.samples", "GET"): (302,) + (403,) * 7,
+    ("lab_portal.sample", "GET"): (302,) + (403,) * 7,
+    ("lab_portal.sample", "POST"): (401,) + (403,) * 7,
     # Without a code and a ticked box, nothing is removed (422).
     ("auth.two_factor_remove", "POST"): (401,) + (422,) * 7,
     # Nobody's session: 404 whoever asks (a session is only ever its owner's to end).

@@ -71,11 +71,15 @@ PAGED = [  # (role, url) of every list with ?page=
     ("admin", "/admin/users"),
     ("admin", "/admin/audit"),
     ("admin", "/admin/jobs"),
+    ("laboratory", "/laboratory/samples"),
 ]
 
 
 def _signed_in(client, role):
-    if role is not None:
+    if role == "laboratory":  # an account of an accredited laboratory
+        from api_world import make_laboratory
+        login(client, make_laboratory("Astana grain laboratory")[1].email)
+    elif role is not None:
         login(client, make_user(role).email)
     return client
 
@@ -96,7 +100,8 @@ def test_every_paged_list_is_in_the_table():
     callers = sorted(path.name for path in root.rglob("*.py")
                      if "page_number()" in path.read_text() and path.name != "bounds.py")
     assert callers == ["admin.py", "admin_audit.py", "admin_jobs.py", "consignment_inspection.py",
-                       "consignments.py", "exporter.py", "inspector.py", "notifications.py",
+                       "consignments.py", "exporter.py", "inspector.py", "lab_portal.py",
+                       "notifications.py",
                        "pages.py", "register.py", "registrar.py"]
 
 

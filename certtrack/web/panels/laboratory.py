@@ -30,7 +30,13 @@ class SampleForm(BaseForm):
     taken_on = DateField(_l("Taken on"), validators=[DataRequired()])
     matrix = StringField(_l("Matrix"), validators=[DataRequired(), Length(max=200)],
                          description=_l("What was sampled, e.g. wheat grain, beef muscle."))
-    laboratory = StringField(_l("Laboratory"), validators=[DataRequired(), Length(max=300)])
+    laboratory_id = SelectField(_l("Accredited laboratory"), coerce=int, choices=[],
+                                validators=[Optional()],
+                                description=_l("It sees the sample and posts its results in "
+                                               "certtrack."))
+    laboratory = StringField(_l("Another laboratory"), validators=[Optional(), Length(max=300)],
+                             description=_l("When the sample goes to a laboratory without an "
+                                            "account: you enter its results."))
 
 
 class ResultForm(BaseForm):
@@ -75,6 +81,8 @@ def sample_form(application, formdata=None) -> SampleForm:
     form = SampleForm(formdata)
     form.product_code.choices = [(line.product_code, line.product.name_in(_locale()))
                                  for line in application.products]
+    form.laboratory_id.choices = [(0, "—")] + [
+        (lab.id, lab.name) for lab in laboratory.accredited_laboratories()]
     return form
 
 
@@ -95,12 +103,14 @@ def limit_text(limit) -> str:
     return _("absent")
 
 
-def result_form(sample, formdata=None) -> ResultForm:
-    """The form that records a result for a sample, offering the limits of its product."""
+def result_form(sample, formdata=None, parameters: set[str] | None = None) -> ResultForm:
+    """The form that records a result for a sample, offering the limits of its product (of
+    `parameters` only, when given: a laboratory's scope of accreditation)."""
     form = ResultForm(formdata)
     # in the order of the reader's alphabet, not of the English names
     form.limit_id.choices = sorted(((limit.id, limit_choice(limit))
-                                    for limit in laboratory.limits_for_sample(sample)),
+                                    for limit in laboratory.limits_for_sample(sample)
+                                    if parameters is None or limit.parameter in parameters),
                                    key=lambda choice: choice[1].casefold())
     form.detected.choices = [("", "—"), ("no", _("Not detected / absent")),
                              ("yes", _("Detected / present"))]

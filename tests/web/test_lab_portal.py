@@ -1,0 +1,88 @@
+"""An accredited laboratory's pages: it had an account and no page at all, only the API. It
+now sees the samples sent to it, and posts each result on the sample's page, judged as the
+inspector's are; another laboratory's sample stays out of reach."""
+
+import re
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from certtrack.extensions import db
+from certtrack.models import LabResult, Sample
+
+from api_world import build_world, wheat_limit
+from forms import login, post
+
+
+@pytest.fixture
+def world(ctx):
+    return build_world()
+
+
+def test_the_laboratory_lands_on_its_samples_and_sees_only_its_own(world, client):
+    login(client, world.lab_user1.email)
+    home = client.get("/")
+    assert home.status_code == 302 and home.location == "/laboratory/samples"
+    page = client.get("/laboratory/samples").get_data(as_text=True)
+    assert "Khorgos Testing Laboratory" in page
+    codes = re.findall(r'href="/laboratory/samples/\d+">([^<]+)<', page)
+    assert codes == ["S-1"]  # S-2 went to the other laboratory
+    assert 'href="/laboratory/samples">Samples</a>' in page  # in the menu
+
+
+def test_the_laboratory_posts_a_result_that_is_judged_on_its_sample_page(world, client):
+    login(client, world.lab_user1.email)
+    url = f"/laboratory/samples/{world.sample1.id}"
+    page = client.get(url).get_data(as_text=True)
+    offered = re.findall(r'<option value="(\d+)"', page)
+    assert str(wheat_limit().id) in offered
+    assert str(wheat_limit("aflatoxin B1").id) not in offered  # outside its accreditation
+    refused = post(client, url, {"limit_id": str(wheat_limit().id), "value": "abc",
+                                 "unit": "µg/kg", "tested_on": date.today().isoformat()})
+    assert refused.status_code == 422
+    assert 'value="abc"' in refused.get_data(as_text=True)  # kept, to be corrected
+    posted = post(client, url, {"limit_id": str(wheat_limit().id), "value": "1500",
+                                "unit": "µg/kg", "method": "GB 5009.111",
+                                "tested_on": date.today().isoformat()})
+    assert posted.status_code == 302 and posted.location == url
+    page = client.get(url).get_data(as_text=True)
+    assert "1,500 µg/kg exceeds the limit of 1,000 µg/kg." in page
+    row = db.session.scalar(select(LabResult).where(LabResult.sample_id == world.sample1.id))
+    assert (row.verdict, row.recorded_by_id) == ("non_compliant", world.lab_user1.id)
+    waiting = client.get("/laboratory/samples").get_data(as_text=True)
+    assert "No sample waits for a result." in waiting  # it has one now
+    assert "S-1" in client.get("/laboratory/samples?show=all").get_data(as_text=True)
+
+
+def test_another_laboratorys_sample_is_out_of_reach(world, client):
+    login(client, world.lab_user1.email)
+    url = f"/laboratory/samples/{world.sample2.id}"
+    assert client.get(url).status_code == 403
+    assert post(client, url, {"limit_id": str(wheat_limit().id), "value": "1",
+                              "unit": "µg/kg",
+                              "tested_on": date.today().isoformat()}).status_code == 403
+    assert db.session.scalar(select(LabResult).where(
+        LabResult.sample_id == world.sample2.id)) is None
+
+
+def test_the_inspector_sends_a_sample_to_an_accredited_laboratory_by_choosing_it(world,
+                                                                                  client):
+    """The sample form had a text box only: no sample could reach a laboratory's account."""
+    login(client, world.inspector.email)
+    base = f"/inspector/applications/{world.lab_application.id}"
+    page = client.get(base).get_data(as_text=True)
+    assert f'<option value="{world.lab1.id}">Khorgos Testing Laboratory</option>' in page
+    neither = post(client, base + "/samples", {
+        "code": "S-3", "product_code": "wheat", "taken_on": date.today().isoformat(),
+        "matrix": "wheat grain", "laboratory_id": "0", "laboratory": ""})
+    assert neither.status_code == 422
+    assert "Choose an accredited laboratory, or name the laboratory" in neither.get_data(
+        as_text=True)
+    sent = post(client, base + "/samples", {
+        "code": "S-3", "product_code": "wheat", "taken_on": date.today().isoformat(),
+        "matrix": "wheat grain", "laboratory_id": str(world.lab1.id)})
+    assert sent.status_code == 302
+    sample = db.session.scalar(select(Sample).where(Sample.code == "S-3"))
+    assert (sample.laboratory_id, sample.laboratory) == (world.lab1.id,
+                                                         "Khorgos Testing Laboratory")
