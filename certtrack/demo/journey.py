@@ -40,6 +40,7 @@ METHODS = {
     "cadmium": "GB 5009.15-2014 (GF-AAS)",
 }
 PHYTO_LAB = "Republican Phytosanitary Diagnostics Centre, Astana"
+GRAIN_LAB = "Astana grain testing laboratory"  # accredited, with an account (demo.seed)
 VET_LAB = "National Reference Centre for Veterinary Medicine, Astana"
 
 
@@ -150,15 +151,19 @@ def _result_data(limit: LabLimit, measured: dict) -> dict:
     return data
 
 
-def take_samples(cast: Cast, application: Application) -> list[Sample]:
-    """Take one sample per product and send them to the laboratory (→ lab_testing)."""
+def take_samples(cast: Cast, application: Application,
+                 accredited: str | None = None) -> list[Sample]:
+    """Take one sample per product and send them to the laboratory (→ lab_testing): the
+    accredited laboratory named `accredited`, which posts its results itself, if given."""
     clock.wait("sampling")
     veterinary = application.gacc_category.committee == "veterinary"
+    lab_id = next((lab.id for lab in laboratory.accredited_laboratories()
+                   if lab.name == accredited), None)
     samples = [laboratory.record_sample(
         cast.inspector, application, laboratory.SampleInput.from_mapping({
         "code": f"S-{application.id:04d}-{number}", "product_code": line.product_code,
         "taken_on": local_today(), "matrix": line.product.name_en,
-        "laboratory": VET_LAB if veterinary else PHYTO_LAB,
+        "laboratory": VET_LAB if veterinary else PHYTO_LAB, "laboratory_id": lab_id,
     })) for number, line in enumerate(application.products, start=1)]
     laboratory.send_to_lab(cast.inspector, application)
     return samples

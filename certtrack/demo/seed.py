@@ -11,7 +11,7 @@ from sqlalchemy import select
 from certtrack.demo import listing, stages
 from certtrack.demo.certificate import DEMO_OFFICIALS
 from certtrack.demo.companies import create_companies
-from certtrack.demo.journey import DEMO_PDF, Cast
+from certtrack.demo.journey import DEMO_PDF, GRAIN_LAB, Cast
 from certtrack.extensions import db
 from certtrack.models import User
 from certtrack.services import (
@@ -147,7 +147,8 @@ FEATURED_EXPORTERS = ("kostanay-astyk@demo.certtrack.kz", "taraz-et@demo.certtra
 
 def _logins() -> list[tuple[str, str]]:
     return [(role, email) for role, email, *_rest in DEMO_USERS] + [
-        ("exporter", email) for email in FEATURED_EXPORTERS]
+        ("exporter", email) for email in FEATURED_EXPORTERS] + [
+        ("laboratory", DEMO_LABORATORY)]
 
 
 def existing_demo_logins() -> list[tuple[str, str]]:
@@ -158,12 +159,18 @@ def existing_demo_logins() -> list[tuple[str, str]]:
     return [(role, email) for role, email in logins if email in present]
 
 
+DEMO_LABORATORY = "lab@demo.certtrack.kz"
+
+
 def _laboratory() -> None:
-    """An accredited laboratory with no account yet: the administrator creates one for it."""
-    laboratories.create_laboratory(SYSTEM, laboratories.LaboratoryInput(
-        name="Astana grain testing laboratory", accreditation_number="KZ.T.02.0457",
+    """An accredited laboratory and its account: a wheat sample waits there for results."""
+    lab = laboratories.create_laboratory(SYSTEM, laboratories.LaboratoryInput(
+        name=GRAIN_LAB, accreditation_number="KZ.T.02.0457",
         accredited_until=local_today() + timedelta(days=700),
         parameters=["deoxynivalenol (DON)", "lead", "cadmium"]))
+    accounts.create_user(SYSTEM, accounts.AccountInput(
+        email=DEMO_LABORATORY, full_name="Astana grain testing laboratory", role="laboratory",
+        laboratory_id=lab.id, password=DEMO_PASSWORD))
 
 
 def seed_demo(only_if_empty: bool = False) -> dict | None:
@@ -180,6 +187,6 @@ def seed_demo(only_if_empty: bool = False) -> dict | None:
         _official_profiles(users)
         ensure_demo_factors()
         _meat_exporter(users["meat@demo.certtrack.kz"])
+        _laboratory()  # before the stories: one sends it a sample
         _living_system(users)
-        _laboratory()
     return {"password": DEMO_PASSWORD, "logins": existing_demo_logins()}

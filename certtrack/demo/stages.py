@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from certtrack.demo import clock
 from certtrack.demo.journey import (
+    GRAIN_LAB,
     Line,
     corrective_actions_due,
     draft,
@@ -166,7 +167,8 @@ def laboratory_stages(casts) -> None:
         wheat = draft(kostanay.exporter, kostanay.sites["rudny"], "edible_grains",
                       (Line("wheat", 35000),))
         to_inspected(kostanay, wheat)
-        record_results(kostanay, wheat, take_samples(kostanay, wheat), count=2)
+        # sent to the accredited laboratory, whose account posts the rest of the results
+        record_results(kostanay, wheat, take_samples(kostanay, wheat, GRAIN_LAB), count=2)
     semey = casts("semey-beef")
     with clock.story(days_ago=45):
         beef = draft(semey.exporter, semey.sites["semey"], "meat", (Line("beef_frozen", 3000),))

@@ -69,16 +69,16 @@ def samples_query(actor: User):
 
 
 def list_samples(actor: User, *, page: int = 1, pending: bool = True):
-    """One page of the samples sent to the actor's laboratory, newest first: those still
-    without a result of an application in laboratory testing, or (`pending` false) all, with
-    their results; and the state of each one's application (one query each, not per row).
+    """One page of the samples sent to the actor's laboratory, newest first: those whose
+    application is in laboratory testing (results may be posted), or (`pending` false) all,
+    with their results; and the state of each one's application (one query each, not per row).
 
     :raise PermissionDenied: the actor is not a laboratory's account.
     """
     query = (samples_query(actor).join(Application, Application.id == Sample.application_id)
              .options(selectinload(Sample.product)))
     if pending:
-        query = query.where(Application.state.in_(RESULT_STATES), ~Sample.results.any())
+        query = query.where(Application.state.in_(RESULT_STATES))
     pagination = db.paginate(query.order_by(Sample.id.desc()), page=page,
                              per_page=current_app.config["PER_PAGE"], error_out=False)
     ids = {sample.application_id for sample in pagination.items}

@@ -379,3 +379,13 @@ def test_the_demo_shows_work_past_its_deadline_and_results_past_their_validity(s
         Application.state == State.inspected)).all()
     blocked = [conclusions.check_conclusion(a).messages for a in inspected]
     assert any("expired" in message for messages in blocked for message in messages), blocked
+
+
+def test_the_demo_laboratory_signs_in_to_a_wheat_sample_in_testing(seeded):
+    """The demo had a laboratory without an account, and no sample was ever sent to it."""
+    assert "lab@demo.certtrack.kz" in seeded.output  # printed with the other logins
+    client = seeded.app.test_client()
+    login(client, "lab@demo.certtrack.kz", DEMO_PASSWORD)
+    page = client.get("/laboratory/samples").get_data(as_text=True)
+    assert "Astana grain testing laboratory" in page
+    assert re.search(r'href="/laboratory/samples/\d+">S-\d{4}-1<', page)

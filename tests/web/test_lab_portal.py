@@ -51,8 +51,14 @@ def test_the_laboratory_posts_a_result_that_is_judged_on_its_sample_page(world, 
     row = db.session.scalar(select(LabResult).where(LabResult.sample_id == world.sample1.id))
     assert (row.verdict, row.recorded_by_id) == ("non_compliant", world.lab_user1.id)
     waiting = client.get("/laboratory/samples").get_data(as_text=True)
-    assert "No sample waits for a result." in waiting  # it has one now
-    assert "S-1" in client.get("/laboratory/samples?show=all").get_data(as_text=True)
+    assert re.search(r'data-label="Results">1<', waiting)  # still in testing, one result
+    from certtrack.models import Application
+    db.session.get(Application, world.lab_application.id).state = "inspected"  # testing closed
+    db.session.commit()
+    assert "No sample is in laboratory testing." in client.get(
+        "/laboratory/samples").get_data(as_text=True)
+    closed = client.get("/laboratory/samples?show=all").get_data(as_text=True)
+    assert "S-1" in closed and "testing is closed" in closed
 
 
 def test_another_laboratorys_sample_is_out_of_reach(world, client):
