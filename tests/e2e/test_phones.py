@@ -221,3 +221,17 @@ def test_the_completeness_check_and_the_dashboards_overdue_table_are_stacked_row
     assert rows.count() >= 1
     assert all(box["width"] <= PHONE["width"] for box in (
         rows.nth(n).bounding_box() for n in range(rows.count())))
+
+
+def test_a_laboratory_reads_its_samples_results_on_a_phone(demo_server, phone):
+    """The results table scrolled sideways in its box: the verdict and the limit off screen."""
+    sign_in(phone, demo_server, "lab@demo.certtrack.kz")
+    expect(phone.locator("#samples a").first).to_be_visible()
+    phone.locator("#samples a").first.click()
+    phone.wait_for_load_state("load")
+    rows = phone.locator("main table tbody tr")
+    assert rows.count() >= 2  # the demo's two results of the sample
+    labels = rows.first.locator("td").evaluate_all("cells => cells.map(c => c.dataset.label)")
+    assert all(labels) and "Verdict" in labels
+    assert all(box["width"] <= PHONE["width"] for box in (
+        rows.nth(n).bounding_box() for n in range(rows.count())))
