@@ -202,6 +202,8 @@ def _consignment_forms(consignment, actions: list[str]) -> dict:
         forms["refuse"] = _fresh(INSPECTION["refuse"], consignment, consignment.version)
     if can_replace_consignment_certificate(g.user, consignment):
         forms["replace"] = INSPECTION["replace"].build(consignment)
+        # what would refuse a replacement now (a suspended registration), said before the form
+        forms["replace"].barred = gate.gate_refusals(consignment)
     return forms
 
 

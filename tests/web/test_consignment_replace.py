@@ -121,3 +121,26 @@ def test_the_exporter_and_an_inspector_of_another_region_cannot_replace(app, cli
     assert post(other, f"/inspector/consignments/{consignment_id}/replace",
                 body).status_code == 404
     assert [row.number for row in _certificates(app)] == [number]
+
+
+def test_under_a_suspended_registration_the_page_says_no_replacement_before_the_form(app,
+                                                                                   client):
+    """The form took a reason and a ticked box, and only then said the registration was
+    suspended, which the page showed already."""
+    from certtrack.services import registrations
+    from certtrack.services.applications import local_today
+    from certtrack.services.inputs import StatusChangeInput
+
+    inspector, _exporter, consignment_id, number = _issued(app)
+    with app.app_context():
+        certificate = db.session.scalar(select(ConsignmentCertificate).where(
+            ConsignmentCertificate.number == number))
+        registrations.change_status(
+            make_user("registrar"), certificate.registration, "suspend",
+            StatusChangeInput.from_mapping({"authority": "gacc", "reason": "Audit",
+                                            "suspended_from": local_today()}))
+    login(client, inspector)
+    page = client.get(f"/inspector/consignments/{consignment_id}").get_data(as_text=True)
+    barred = re.search(r'id="replace-barred">(.*?)</div>', page, re.S)
+    assert barred is not None and "suspended" in barred.group(1)
+    assert 'action="/inspector/consignments/%d/replace"' % consignment_id not in page
