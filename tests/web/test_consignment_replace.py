@@ -143,4 +143,4 @@ def test_under_a_suspended_registration_the_page_says_no_replacement_before_the_
     page = client.get(f"/inspector/consignments/{consignment_id}").get_data(as_text=True)
     barred = re.search(r'id="replace-barred">(.*?)</div>', page, re.S)
     assert barred is not None and "suspended" in barred.group(1)
-    assert 'action="/inspector/consignments/%d/replace"' % consignment_id not in page
+    assert f'action="/inspector/consignments/{consignment_id}/replace"' not in page
