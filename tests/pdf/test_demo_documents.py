@@ -211,7 +211,8 @@ def _pdftotext(path) -> str:
     ("phytosanitary-certificate.pdf", "KZ-PC-2026-000123", "CKAZ1001GR25000342",
      ("PHYTOSANITARY CERTIFICATE", "植物检疫证书"),
      ("Dostyk", "Fumigation", "aluminium phosphide", "65.5", "新疆粮食进口有限公司",
-      "Tilletia", "quarantine pests and weed seeds of concern to China")),
+      "Tilletia", "quarantine pests and weed seeds of concern to China",
+      "Концентрация")),  # section III's headers in Kazakh too
     ("veterinary-certificate.pdf", "KZ-VC-2026-000045", "CKAZ0202MT24000715",
      ("兽医卫生证书",),
      ("Nur Zholy", "18 000 kg", "Container MSKU", "-18 °C", "霍尔果斯清真肉类贸易有限公司",
