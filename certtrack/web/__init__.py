@@ -170,6 +170,7 @@ def _template_helpers(app) -> None:
         date=templating.format_date, date_known=templating.format_date_known,
         datetime=templating.format_datetime,
         number=templating.format_decimal, keep_references=templating.keep_references,
+        kept_whole=templating.kept_whole,
         as_list=templating.as_list, state_row=state_row,
         named_row=named_row)
     app.context_processor(templating.template_context)

@@ -158,6 +158,12 @@ def keep_references(text) -> Markup:
     return Markup("").join([*parts, text[end:]])  # the text between is escaped
 
 
+def kept_whole(text) -> Markup:
+    """`text` escaped and kept on one line (class "ref"): a code of its own kind, such as a
+    sample's "S-0013-1", that a phone would break at its hyphen."""
+    return _REFERENCE.format(str(text))
+
+
 def public_page(certificate) -> str:
     """The address of a certificate's public verification page, the one its QR code opens
     (either kind: a consignment certificate's number is KZ-PC-… or KZ-VC-…)."""

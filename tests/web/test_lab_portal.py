@@ -35,6 +35,8 @@ def test_the_laboratory_posts_a_result_that_is_judged_on_its_sample_page(world, 
     login(client, world.lab_user1.email)
     url = f"/laboratory/samples/{world.sample1.id}"
     page = client.get(url).get_data(as_text=True)
+    # the code kept on one line (a phone broke "S-0013-1" at its hyphen)
+    assert '<h1>Results of sample <span class="ref">S-1</span></h1>' in page
     offered = re.findall(r'<option value="(\d+)"', page)
     assert str(wheat_limit().id) in offered
     assert str(wheat_limit("aflatoxin B1").id) not in offered  # outside its accreditation
