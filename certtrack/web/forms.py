@@ -201,6 +201,11 @@ class ResetFactorForm(BaseForm):
 
 # The password rules (length, breached list, strength) live in services.passwords, so that
 # every form reports them with the same words.
+# Made before the new password's fields, so that a form of all three lists it first, as its
+# page shows them (the error summary follows a form's order of fields).
+_CURRENT_PASSWORD = PasswordField(_l("Current password"), validators=[DataRequired()])
+
+
 class NewPasswordForm(BaseForm):
     """A new password typed twice (a typo in a hidden field would lock its owner out)."""
 
@@ -212,7 +217,7 @@ class NewPasswordForm(BaseForm):
 
 
 class ChangePasswordForm(NewPasswordForm):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    current_password = _CURRENT_PASSWORD
 
 
 def without_separators(value):
@@ -245,12 +250,13 @@ class EnterpriseForm(BaseForm):
         _l("BIN"), validators=[InputRequired(), bin_validator], filters=[without_separators],
         description=_l("Business identification number: 12 digits."),
     )
+    # in the order of the page, which its error summary follows
+    legal_form = SelectField(_l("Legal form"), choices=[], validators=[DataRequired()])
+    legal_representative = _text(_l("Legal representative"), required=True, max_length=200)
     name_en = _text(_l("Legal name in English"), required=True)
     name_kk = _text(_l("Legal name in Kazakh"))
     name_ru = _text(_l("Legal name in Russian"))
     name_zh = _text(_l("Legal name in Chinese"))
-    legal_form = SelectField(_l("Legal form"), choices=[], validators=[DataRequired()])
-    legal_representative = _text(_l("Legal representative"), required=True, max_length=200)
     region_code = SelectField(_l("Region"), choices=[], validators=[DataRequired()])
     address = TextAreaField(_l("Legal address"), validators=[DataRequired(), Length(max=1000)])
     phone = StringField(_l("Phone"), validators=[  # said with the other fields' errors
@@ -269,19 +275,19 @@ class EstablishmentForm(BaseForm):
     """Name and address in Kazakh (required) and, when the exporter has them, in Russian,
     English and Chinese: the certificate prints each language given."""
 
-    name = _text(_l("Name in Kazakh"), required=True)
+    name = _text(_l("Name in Kazakh"), required=True)  # in the order of the page
+    name_zh = _text(_l("Name in Chinese"))
     name_ru = _text(_l("Name in Russian"))
     name_en = _text(_l("Name in English"))
-    name_zh = _text(_l("Name in Chinese"))
     type = SelectField(_l("Type"), choices=[], validators=[DataRequired()])
     region_code = SelectField(_l("Region"), choices=[], validators=[DataRequired()])
-    address = _address(_l("Address in Kazakh"), required=True)
-    address_ru = _address(_l("Address in Russian"))
-    address_en = _address(_l("Address in English"))
-    address_zh = _address(_l("Address in Chinese"))
     kz_registration_number = _text(
         _l("Kazakh registration or accounting number"), required=True, max_length=64
     )
+    address = _address(_l("Address in Kazakh"), required=True)
+    address_zh = _address(_l("Address in Chinese"))
+    address_ru = _address(_l("Address in Russian"))
+    address_en = _address(_l("Address in English"))
     version = HiddenField()
 
 
