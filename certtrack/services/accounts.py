@@ -101,7 +101,7 @@ def get_user(actor: User, user_id: int) -> User:
     return user
 
 
-def disabling_errors(user: User, data: AccountInput) -> dict[str, list[str]]:
+def missing_reasons(user: User, data: AccountInput) -> dict[str, list[str]]:
     """What disabling an active account, or giving it a new role, lacks: a reason (kept in
     the audit row)."""
     errors = {}
@@ -141,7 +141,7 @@ def update_user(actor, user: User, data: AccountInput) -> None:
     if user.id == actor.id and (not data.is_active or data.role != Role.admin):
         errors[""] = [_("You cannot disable your own account or remove your own admin role.")]
     else:
-        errors |= disabling_errors(user, data)
+        errors |= missing_reasons(user, data)
     if errors:
         raise ValidationFailed(errors)
     before = {"role": user.role, "is_active": user.is_active}
@@ -176,14 +176,16 @@ def update_user(actor, user: User, data: AccountInput) -> None:
                            **({"tokens_revoked": revoked} if revoked else {})})
 
 
-def reset_password(actor: User, user: User, new_password: str, reason: str = "") -> None:
+def reset_password(actor: User, user: User, new_password: str, reason: str) -> None:
     """Set a new password chosen by an administrator and revoke the user's sessions; `reason`
     goes into the audit row.
 
-    :raise ValidationFailed: the password breaks a rule, or is the person's current one (it
-        would sign them out and change nothing).
+    :raise ValidationFailed: no reason; the password breaks a rule, or is the person's current
+        one (it would sign them out and change nothing).
     """
     require_admin(actor)
+    if not (reason or "").strip():
+        raise ValidationFailed({"reason": [_("Please give a reason.")]})
     if problems := password_problems(new_password, user.email, user.full_name):
         raise ValidationFailed({"password": problems})
     if check_password_hash(user.password_hash, new_password):

@@ -168,12 +168,12 @@ def _save_user(user, form: EditUserForm):
     disabling = user.is_active and not form.is_active.data and user.id != g.user.id  # own: refused
     if disabling and not form.confirm_disable.data:  # said together with a missing reason
         form.add_errors({"confirm_disable": [_("Tick the box to confirm.")],
-                         **accounts.disabling_errors(user, data)})
+                         **accounts.missing_reasons(user, data)})
         return None, 422
     if data.role != user.role and not form.confirm_role.data and user.id != g.user.id:
         # a new role signs the person out and revokes tokens that cannot be given back
         form.add_errors({"confirm_role": [_("Tick the box to confirm.")],
-                         **accounts.disabling_errors(user, data)})
+                         **accounts.missing_reasons(user, data)})
         return None, 422
     try:
         accounts.update_user(g.user, user, data)

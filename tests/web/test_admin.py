@@ -412,3 +412,16 @@ def test_an_administrator_revokes_a_leaked_token_with_a_reason(admin, client):
     assert by_email("erp@example.kz").is_active
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "token_revoked"))
     assert (event.actor_id, event.comment) == (admin.id, "Published on a public repository")
+
+
+def test_the_service_refuses_a_password_reset_without_a_reason(admin):
+    """The page asked for a reason; the service, the rule for every caller, did not."""
+    from certtrack.services import accounts
+    from certtrack.services.errors import ValidationFailed
+
+    user = make_user("exporter")
+    before = user.password_hash
+    with pytest.raises(ValidationFailed) as refused:
+        accounts.reset_password(admin, user, NEW_PASSWORD, "  ")
+    assert list(refused.value.errors) == ["reason"]
+    assert by_email(user.email).password_hash == before
