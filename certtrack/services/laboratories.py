@@ -71,7 +71,8 @@ def samples_query(actor: User):
 def list_samples(actor: User, *, page: int = 1, pending: bool = True):
     """One page of the samples sent to the actor's laboratory, newest first: those whose
     application is in laboratory testing (results may be posted), or (`pending` false) all,
-    with their results; and the state of each one's application (one query each, not per row).
+    with their results; and the ids of the page's applications still in testing (one query
+    each, not one per row).
 
     :raise PermissionDenied: the actor is not a laboratory's account.
     """
@@ -82,9 +83,9 @@ def list_samples(actor: User, *, page: int = 1, pending: bool = True):
     pagination = db.paginate(query.order_by(Sample.id.desc()), page=page,
                              per_page=current_app.config["PER_PAGE"], error_out=False)
     ids = {sample.application_id for sample in pagination.items}
-    states = dict(db.session.execute(select(Application.id, Application.state).where(
-        Application.id.in_(ids))).all()) if ids else {}
-    return pagination, states
+    in_testing = set(db.session.scalars(select(Application.id).where(
+        Application.id.in_(ids), Application.state.in_(RESULT_STATES)))) if ids else set()
+    return pagination, in_testing
 
 
 def application_of(sample: Sample) -> Application:

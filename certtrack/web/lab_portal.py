@@ -18,12 +18,12 @@ bp.before_request(roles_required(Role.laboratory))
 
 @bp.get("/samples")
 def samples():
-    """The samples waiting for a result (or, `show=all`, every sample sent here)."""
+    """The samples in laboratory testing (or, `show=all`, every sample sent here)."""
     pending = request.args.get("show") != "all"
-    pagination, states = laboratories.list_samples(g.user, page=page_number(),
-                                                   pending=pending)
-    return render_template("laboratory/samples.html", pagination=pagination, states=states,
-                           pending=pending)
+    pagination, in_testing = laboratories.list_samples(g.user, page=page_number(),
+                                                       pending=pending)
+    return render_template("laboratory/samples.html", pagination=pagination,
+                           in_testing=in_testing, pending=pending)
 
 
 def _form(sample, formdata):
