@@ -9,7 +9,14 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from certtrack.extensions import db
-from certtrack.models import JobFailure, JobLock
+from certtrack.models import (
+    Certificate,
+    ConsignmentCertificate,
+    GaccBatch,
+    JobFailure,
+    JobLock,
+)
+from certtrack.models.application import application_reference
 from certtrack.models.base import utcnow
 from certtrack.services import queue
 from certtrack.services.audit import record_event
@@ -39,6 +46,44 @@ def list_failures(actor, page: int = 1):
              .order_by(JobFailure.id.desc()))
     return db.paginate(query, page=page, per_page=current_app.config["PER_PAGE"],
                        error_out=False)
+
+
+# The kind of document a job's first argument names, its model and the number it prints.
+_DOCUMENTS = {"render_certificate": ("certificate", Certificate, Certificate.number),
+              "render_consignment_certificate": ("consignment_certificate",
+                                                 ConsignmentCertificate,
+                                                 ConsignmentCertificate.number),
+              "batch": ("batch", GaccBatch, GaccBatch.reference)}
+
+
+def failure_subjects(failures) -> dict[int, tuple[str, str]]:
+    """Take failed jobs; return what each concerns, by failure id, as (kind, reference): a
+    certificate's or a consignment certificate's number, an application's reference or a
+    GACC batch's ("certificate", "consignment_certificate", "application", "batch"). A
+    scheduled job concerns nothing and has no entry; nor has a document since deleted. One
+    query per kind of document on the page (the administrator read "42" and had to look it up).
+    """
+    wanted: dict[str, dict[int, list[int]]] = {}
+    subjects: dict[int, tuple[str, str]] = {}
+    for failure in failures:
+        args = failure.args or []
+        if failure.task == "generate_dossier" and len(args) > 2:
+            if args[1] is not None:  # (actor, application, batch, version)
+                subjects[failure.id] = ("application", application_reference(args[1]))
+                continue
+            key, object_id = "batch", args[2]
+        elif failure.task in _DOCUMENTS and args:
+            key, object_id = failure.task, args[0]
+        else:
+            continue
+        if isinstance(object_id, int):
+            wanted.setdefault(key, {}).setdefault(object_id, []).append(failure.id)
+    for key, ids in wanted.items():
+        kind, model, number = _DOCUMENTS[key]
+        for object_id, reference in db.session.execute(
+                select(model.id, number).where(model.id.in_(list(ids)))):
+            subjects.update((failure_id, (kind, reference)) for failure_id in ids[object_id])
+    return subjects
 
 
 def retry_failure(actor, failure_id: int) -> JobFailure:

@@ -14,8 +14,9 @@ bp.before_request(roles_required("admin"))
 
 @bp.get("")
 def failures():
-    return render_template("admin/jobs.html",
-                           pagination=jobs.list_failures(g.user, page_number()))
+    pagination = jobs.list_failures(g.user, page_number())
+    return render_template("admin/jobs.html", pagination=pagination,
+                           subjects=jobs.failure_subjects(pagination.items))
 
 
 @bp.post("/<id:failure_id>/retry")

@@ -102,6 +102,8 @@ def test_a_job_failing_every_attempt_is_listed_for_admins_and_can_be_retried(
     login(client, admin.email)
     page = client.get("/admin/jobs").get_data(as_text=True)
     assert "PDF of a certificate of export eligibility" in page  # not the job's code name
+    assert (f'Certificate of export eligibility <span class="ref">{certificate.number}</span>'
+            in page)  # what the job concerns, not the certificate's row id
     assert "fonts folder unreadable" in page
     assert client.post(f"/admin/jobs/{failure.id}/retry").status_code == 400  # no CSRF token
 
@@ -117,6 +119,34 @@ def test_a_job_failing_every_attempt_is_listed_for_admins_and_can_be_retried(
     retried = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "job_retried"))
     assert retried.actor_id == admin.id and retried.data["task"] == "render_certificate"
     assert post(client, f"/admin/jobs/{failure.id}/retry").status_code == 404  # once only
+
+
+def test_the_failed_jobs_page_names_what_each_job_concerns(ctx, client):
+    """The page gave a job's arguments as stored: "42" or "3, 17, None, 2"."""
+    _registrar, _exporter, registration, certificate = make_certificate()
+    failed = {
+        "certificate": jobs_service.record_failure("render_certificate", [certificate.id],
+                                                   "e", 3),
+        "dossier": jobs_service.record_failure("generate_dossier",
+                                               [1, registration.application_id, None, 2],
+                                               "e", 3),
+        "gone": jobs_service.record_failure("render_consignment_certificate", [987654],
+                                            "e", 3),
+        "daily": jobs_service.record_failure("daily", [], "e", 3),
+    }
+    login(client, make_user("admin").email)
+    page = client.get("/admin/jobs").get_data(as_text=True)
+
+    def concerns(name):
+        row = page.split(f'id="job-failure-{failed[name].id}"')[1].split("</tr>")[0]
+        return row.split('class="job-subject">')[1].split("</td>")[0].strip()
+
+    assert concerns("certificate") == (
+        f'Certificate of export eligibility <span class="ref">{certificate.number}</span>')
+    assert concerns("dossier") == (
+        f'Application <span class="ref">A-{registration.application_id:06d}</span>')
+    assert concerns("gone") == "<code>987654</code>"  # a document since deleted: its id
+    assert concerns("daily") == '<span class="muted">&mdash;</span>'
 
 
 @pytest.mark.parametrize("task", ["daily", "send_emails_every_minute", "deliver_webhooks"])

@@ -53,7 +53,7 @@ def test_the_trail_lists_every_action_newest_first_with_who_and_what(admin, clie
     rows = page.split("<tbody>")[1].split("</tr>")
     (submitted,) = [row for row in rows if "Submit application" in row]
     assert exporter.full_name in submitted and exporter.email in submitted
-    assert f"Application {application.reference}" in submitted
+    assert f'Application <span class="ref">{application.reference}</span>' in submitted
     oldest = _page(client.get("/admin/audit?order=oldest"))
     assert _seqs(oldest)[0] == 1
     assert 'href="/admin/audit"' in _page(client.get("/admin/users"))  # in the menu
@@ -86,8 +86,8 @@ def test_an_application_and_days_narrow_the_trail(admin, client):
     _other, other = make_submitted_application(name="Other Grain LLP")
     for typed in (application.reference, application.reference.lower(), str(application.id)):
         page = _page(client.get(f"/admin/audit?application={typed}"))
-        assert f"Application {application.reference}" in page
-        assert f"Application {other.reference}" not in page
+        assert f'Application <span class="ref">{application.reference}</span>' in page
+        assert other.reference not in page
     today = local_today().isoformat()
     assert _seqs(_page(client.get(f"/admin/audit?since={today}&until={today}")))
     assert "No recorded action matches." in _page(client.get(
