@@ -190,6 +190,21 @@ TERMINAL_STATES: frozenset[State] = frozenset(
     }
 )
 
+# From the submission to the inspector's conclusion: an application's inspector works on it,
+# or waits on the exporter's corrections. Only then is it assigned or taken; from the
+# conclusion on it is the registrar's and GACC's, and its inspector stays the one who concluded.
+INSPECTION_STATES: frozenset[State] = frozenset(
+    {
+        State.submitted,
+        State.under_review,
+        State.returned,
+        State.inspection_scheduled,
+        State.inspected,
+        State.corrective_actions,
+        State.lab_testing,
+    }
+)
+
 # Working days an application may stay in a state before it is overdue (public-service standard).
 STAGE_SLA: Mapping[State, StageSla] = MappingProxyType(
     {State.submitted: StageSla("completeness_check", 2)}

@@ -7,7 +7,7 @@ from sqlalchemy import Select, false, func, or_, select
 
 from certtrack.domain.consignment import ConsignmentAction, allowed_consignment_actions
 from certtrack.domain.workflow import (
-    TERMINAL_STATES,
+    INSPECTION_STATES,
     Action,
     RegistrationAction,
     RegistrationStatus,
@@ -183,9 +183,10 @@ SAMPLE_STATES = (State.inspected, State.lab_testing)
 RESULT_STATES = (State.lab_testing,)
 
 
-def is_open(application: Application) -> bool:
-    """True once submitted and until the workflow has ended."""
-    return application.state != State.draft and State(application.state) not in TERMINAL_STATES
+def in_inspection(application: Application) -> bool:
+    """True from the submission to the inspector's conclusion (INSPECTION_STATES): while an
+    inspector may be assigned to it or take it."""
+    return State(application.state) in INSPECTION_STATES
 
 
 def can_act(user: User, action: Action, application: Application) -> bool:
@@ -221,9 +222,9 @@ def application_rights(user: User, application: Application) -> ApplicationRight
         is_exporter=role == Role.exporter,
         is_inspector=inspector,
         is_registrar=role == Role.registrar,
-        can_claim=(application.assignee_id is None and is_open(application)
+        can_claim=(application.assignee_id is None and in_inspection(application)
                    and in_inspector_territory(user, application)),
-        can_assign=role == Role.registrar and is_open(application),
+        can_assign=role == Role.registrar and in_inspection(application),
         can_record_sample=inspector and state in SAMPLE_STATES,
         can_record_result=inspector and state in RESULT_STATES,
     )

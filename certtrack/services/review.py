@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from certtrack.domain.workflow import (
+    INSPECTION_STATES,
     TERMINAL_STATES,
     IllegalTransition,
     Role,
@@ -145,9 +146,10 @@ def queue_choices(actor: User) -> tuple[list[Region], list[GaccCategory]]:
             list(db.session.scalars(categories)))
 
 
-def _require_open(application: Application, action: str, role: str) -> None:
-    """A stale page may offer an action on a draft or a closed application: refuse it."""
-    if application.state == State.draft or State(application.state) in TERMINAL_STATES:
+def _require_in_inspection(application: Application, action: str, role: str) -> None:
+    """A stale page may offer an assignment on a draft, on an application past its
+    conclusion (the registrar's and GACC's by then) or on a closed one: refuse it."""
+    if State(application.state) not in INSPECTION_STATES:
         raise IllegalTransition(application.state, action, role, defined=False)
 
 
@@ -165,13 +167,13 @@ def assign_inspector(actor: User, application: Application, inspector_id: int | 
     """A registrar assigns an inspector of the application's committee; audited and notified.
 
     :raise PermissionDenied: the actor is not a registrar.
-    :raise IllegalTransition: the application is a draft or closed (stale page).
+    :raise IllegalTransition: the application is a draft, concluded or closed (stale page).
     :raise ValidationFailed: the person is not an active inspector of the right committee.
     :raise Conflict: the application changed in the meantime.
     """
     if not has_role(actor, Role.registrar):
         raise PermissionDenied(_("Only a registrar assigns inspectors."))
-    _require_open(application, "assign", actor.role)
+    _require_in_inspection(application, "assign", actor.role)
     inspector = next((u for u in eligible_inspectors(application) if u.id == inspector_id), None)
     if inspector is None:
         raise ValidationFailed({"inspector_id": [
@@ -194,11 +196,11 @@ def claim_application(actor: User, application: Application) -> None:
 
     :raise NotFound: the application is outside the actor's scope.
     :raise PermissionDenied: not an inspector of its territory, or someone has it already.
-    :raise IllegalTransition: the application is a draft or closed (stale page).
+    :raise IllegalTransition: the application is a draft, concluded or closed (stale page).
     :raise Conflict: someone else claimed it at the same moment.
     """
     require_inspector(actor, application)
-    _require_open(application, "claim", actor.role)
+    _require_in_inspection(application, "claim", actor.role)
     if not in_inspector_territory(actor, application):
         raise PermissionDenied(_("Only inspectors of its committee and region may claim it."))
     if application.assignee_id is not None:

@@ -375,6 +375,30 @@ def test_a_registrar_assigns_an_inspector_of_the_right_committee(submitted, clie
     assert inspector.id != faraway.id
 
 
+@pytest.mark.parametrize("state", ["conclusion_positive", "recommended", "submitted_to_gacc",
+                                   "gacc_returned"])
+def test_from_its_conclusion_on_an_application_is_neither_assigned_nor_taken(
+        submitted, client, state):
+    """The registrar's page offered to reassign the inspector of an application with GACC,
+    and an inspector could take one that was unassigned."""
+    _exporter, inspector, application = submitted
+    application.state = state
+    db.session.commit()
+    login(client, make_user("registrar").email)
+    assert 'id="inspector_id"' not in _page(client.get(f"/registrar/applications/{application.id}"))
+    response = post(client, f"/registrar/applications/{application.id}/assign",
+                    {"inspector_id": str(inspector.id)}, follow_redirects=True)
+    assert NO_LONGER_POSSIBLE in _page(response)
+
+    login(client, inspector.email)
+    assert "Take this application" not in _page(client.get(_url(application)))
+    response = post(client, _url(application, "/claim"), follow_redirects=True)
+    assert NO_LONGER_POSSIBLE in _page(response)
+    assert _fresh(application).assignee_id is None
+    assert not _events(application, "inspector_assigned")
+    assert not _events(application, "application_claimed")
+
+
 def test_an_inspector_claims_unassigned_work_once(submitted, client):
     _exporter, inspector, application = submitted
     login(client, inspector.email)
