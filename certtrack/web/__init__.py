@@ -164,7 +164,8 @@ def _template_helpers(app) -> None:
         csrf_token=csrf_token,
         is_overdue=templating.is_overdue, holiday_data_missing=templating.holiday_data_missing,
         get_locale=get_locale, public_page=templating.public_page,
-        failed_forms=failed_forms, return_path=access.return_path,
+        failed_forms=failed_forms, failed_fields=templating.failed_fields,
+        return_path=access.return_path,
     )
     app.jinja_env.filters.update(
         date=templating.format_date, date_known=templating.format_date_known,

@@ -274,3 +274,20 @@ def _user_time(context: Context, value: dt.datetime) -> dt.datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     return value.astimezone(zone)
+
+
+def failed_fields(forms, page) -> list:
+    """The fields of `forms` that carry errors, in the order `page` (the page's rendered
+    content) shows them; a field it does not show comes last. The error summary lists them
+    so, whatever the order the form's class declares them in (it listed an enterprise's
+    English name before the legal form shown first)."""
+    page = str(page)
+
+    def where(field) -> int:
+        found = re.search(r'(?<![\w-])id="' + re.escape(field.id) + '"', page)
+        return found.start() if found else len(page)
+
+    fields = [field for form in forms for field in form
+              if field.errors and field.name != "csrf_token"]
+    return sorted(fields, key=where)
+

@@ -40,3 +40,26 @@ def test_the_summary_follows_the_page(ctx, client, case):
     listed = _summary_order(page)
     assert len(listed) >= 3
     assert listed == _page_order(page[page.index("<main"):], listed)
+
+
+def test_the_summary_follows_the_rendered_page_not_the_forms_class(app):
+    """Any form: its fields are listed where the page shows them, whatever their declared
+    order; an id within another attribute (data-id) is not the field's place."""
+    from wtforms import Form, StringField
+    from wtforms.validators import InputRequired
+
+    from certtrack.web.templating import failed_fields
+
+    class Declared(Form):
+        first = StringField("First", [InputRequired()])
+        second = StringField("Second", [InputRequired()])
+        third = StringField("Third", [InputRequired()])
+
+    form = Declared()
+    form.validate()
+    page = ('<p data-id="first"></p><input id="third"><input id="second">'
+            '<input id="first">')
+    assert [field.name for field in failed_fields([form], page)] == [
+        "third", "second", "first"]
+    assert [field.name for field in failed_fields([form], '<input id="second">')] == [
+        "second", "first", "third"]  # fields the page does not show come last, as declared
