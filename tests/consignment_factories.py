@@ -70,8 +70,8 @@ def make_consignment(kind: str = "phyto", *, submit: bool = True, registrar=None
 
 
 def inspect_ready(inspector, consignment) -> None:
-    """Take a submitted consignment through a satisfactory inspection, a compliant result, a
-    fumigation (plant products) and the protocol's wording."""
+    """Take a submitted consignment through a satisfactory inspection, a compliant result, the
+    results the protocol's wording rests on, a fumigation (plant products) and the wording."""
     today = local_today()
     inspection.start_inspection(inspector, consignment)
     inspection.record_inspection(inspector, consignment, InspectionInput(
@@ -81,6 +81,14 @@ def inspect_ready(inspector, consignment) -> None:
     inspection.record_lab_result(inspector, consignment, LabResultInput(
         limit_id=limit.id, sample_code="S-1", tested_on=today, value=Decimal("0.01"),
         unit=limit.unit, laboratory="Akmola veterinary laboratory"))
+    attested = {code for declaration in inspection.available_declarations(consignment)
+                for code in declaration.tested_by.split()}
+    for code in sorted(attested):  # the pests and substances the wording attests: not found
+        limit = next(limit for limit in inspection.limits_for(consignment)
+                     if limit.parameter_code == code)
+        inspection.record_lab_result(inspector, consignment, LabResultInput(
+            limit_id=limit.id, sample_code="S-1", tested_on=today, detected=False,
+            unit=limit.unit, laboratory="Akmola veterinary laboratory"))
     if consignment.kind == "phyto":
         inspection.add_treatment(inspector, consignment, TreatmentInput(
             type="fumigation", treated_on=today, active_substance="aluminium phosphide",

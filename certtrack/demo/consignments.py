@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from certtrack.demo import clock
+from certtrack.demo.journey import GRAIN_LAB
 from certtrack.services.applications import local_today
 from certtrack.services.consignments import drafts, inspection, issue
 from certtrack.services.consignments.inputs import (
@@ -58,10 +59,20 @@ def _inspect(cast, consignment, place: str) -> None:
     inspection.start_inspection(cast.inspector, consignment)
     inspection.record_inspection(cast.inspector, consignment, InspectionInput(
         inspected_on=today, place=place, result="satisfactory"))
-    limit = next(limit for limit in inspection.limits_for(consignment) if limit.kind == "max")
+    laboratory = (GRAIN_LAB if consignment.kind == "phyto"
+                  else "Regional veterinary laboratory")
+    limits = inspection.limits_for(consignment)
+    limit = next(limit for limit in limits if limit.kind == "max")
     inspection.record_lab_result(cast.inspector, consignment, LabResultInput(
         limit_id=limit.id, sample_code=f"CS-{consignment.id}-1", tested_on=today,
-        value=Decimal("0.001"), unit=limit.unit, laboratory="Regional veterinary laboratory"))
+        value=Decimal("0.001"), unit=limit.unit, laboratory=laboratory))
+    attested = {code for row in inspection.available_declarations(consignment)
+                for code in row.tested_by.split()}  # the pests and substances it attests
+    for code in sorted(attested):
+        limit = next(limit for limit in limits if limit.parameter_code == code)
+        inspection.record_lab_result(cast.inspector, consignment, LabResultInput(
+            limit_id=limit.id, sample_code=f"CS-{consignment.id}-1", tested_on=today,
+            detected=False, laboratory=laboratory))
     if consignment.kind == "phyto":
         inspection.add_treatment(cast.inspector, consignment, TreatmentInput(  # its 120 h done
             type="fumigation", treated_on=today - timedelta(days=6),

@@ -78,6 +78,9 @@ class ProtocolDeclaration(db.Model):
     text_ru: Mapped[str] = mapped_column(Text, default="")
     text_kk: Mapped[str] = mapped_column(Text, default="")
     text_zh: Mapped[str] = mapped_column(Text, default="")
+    # Space-separated codes of the laboratory parameters the wording attests (a pest absent, a
+    # banned substance not detected): each needs a result of the consignment first.
+    tested_by: Mapped[str] = mapped_column(Text, default="", server_default="")
     source: Mapped[str] = mapped_column(Text, default="")
     confidence: Mapped[str] = mapped_column(String(1), default="U")
 

@@ -84,6 +84,7 @@ def _load_declarations(folder: Path, rows, sync) -> int:
     return sync(ProtocolDeclaration, ("code",), [
         ({"code": r["code"]}, {**{key: r[key] for key in DECLARATION_TEXTS}, "kind": r["kind"],
                                "products": " ".join(r["products"].split()),
+                               "tested_by": " ".join(r["tested_by"].split()),
                                "source": r["source"], "confidence": r["confidence"]})
         for r in rows(folder, "protocol_declarations.csv")])
 

@@ -72,13 +72,27 @@ def test_a_veterinary_certificate_waits_for_a_laboratory_result(ctx):
         inspected_on=local_today(), place="Ridder honey house", result="satisfactory"))
     inspection.set_declarations(inspector, consignment, [
         d.code for d in inspection.available_declarations(consignment)])
+    untested = ("A laboratory result for each pest or substance the chosen wording attests; "
+                "none yet for chloramphenicol and nitrofurans.")
     assert inspection.issue_blockers(consignment) == [
-        "A laboratory result on a sample of the consignment."]
+        "A laboratory result on a sample of the consignment.", untested]
     with pytest.raises(ValidationFailed):
         issue.issue_consignment_certificate(inspector, consignment)
-    lead = next(limit for limit in inspection.limits_for(consignment)
-                if limit.parameter == "lead")
+    limits = {limit.parameter_code: limit for limit in inspection.limits_for(consignment)}
     inspection.record_lab_result(inspector, consignment, LabResultInput(
-        limit_id=lead.id, sample_code="H-2", tested_on=local_today(), value=Decimal("0.05"),
-        unit="mg/kg"))
+        limit_id=limits["lead"].id, sample_code="H-2", tested_on=local_today(),
+        value=Decimal("0.05"), unit="mg/kg"))
+    # Lead is not what the attestation names: the banned substances are still untested.
+    assert inspection.issue_blockers(consignment) == [untested]
+    inspection.record_lab_result(inspector, consignment, LabResultInput(
+        limit_id=limits["chloramphenicol"].id, sample_code="H-2", tested_on=local_today(),
+        detected=True))  # found: a failed result attests nothing, and blocks on its own
+    assert inspection.issue_blockers(consignment) == [
+        "Non-compliant laboratory results: chloramphenicol.", untested]
+    for code in ("chloramphenicol", "nitrofurans"):
+        inspection.record_lab_result(inspector, consignment, LabResultInput(
+            limit_id=limits[code].id, sample_code="H-3", tested_on=local_today(),
+            detected=False))
+    failed = next(row for row in consignment.lab_results if row.verdict == "non_compliant")
+    inspection.remove_lab_result(inspector, consignment, failed.id, "Entered in error.")
     assert inspection.issue_blockers(consignment) == []

@@ -108,6 +108,15 @@ def test_the_certificate_waits_for_every_statement_the_protocol_requires(ctx):
     assert ("The wording the protocol requires for these products: 1 statement is not chosen."
             in errors[""])
     inspection.set_declarations(inspector, consignment, wording)
+    # "Grown in areas free from dwarf bunt" rests on a test of the lot for it: a wheat
+    # certificate was issued with that wording and no laboratory result at all.
+    errors = _refused(lambda: issue.issue_consignment_certificate(inspector, consignment))
+    assert errors[""] == ["A laboratory result for each pest or substance the chosen wording "
+                          "attests; none yet for Tilletia controversa (dwarf bunt)."]
+    bunt = next(limit for limit in inspection.limits_for(consignment)
+                if limit.parameter_code == "tilletia_controversa")
+    inspection.record_lab_result(inspector, consignment, LabResultInput(
+        limit_id=bunt.id, sample_code="S-2", tested_on=local_today(), detected=False))
     assert issue.issue_consignment_certificate(inspector, consignment).number.startswith("KZ-PC")
 
 

@@ -29,6 +29,7 @@ from certtrack.services import market_access
 from certtrack.services.applications import local_today
 from certtrack.services.audit import record_event
 from certtrack.services.consignments.access import consignment_scope, in_territory
+from certtrack.services.consignments.attested import attestation_blockers
 from certtrack.services.consignments.inputs import (
     InspectionInput,
     LabResultInput,
@@ -363,7 +364,7 @@ def issue_blockers(consignment: Consignment) -> list[str]:
             "The wording the protocol requires for these products: %(num)d statement is not "
             "chosen.", "The wording the protocol requires for these products: %(num)d "
             "statements are not chosen.", len(missing)))
-    return blockers
+    return blockers + attestation_blockers(consignment)
 
 
 def get_lab_result(consignment: Consignment, result_id: int) -> ConsignmentLabResult:
