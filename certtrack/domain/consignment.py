@@ -21,6 +21,7 @@ class ConsignmentState(StrEnum):
     issued = "issued"
     refused = "refused"
     withdrawn = "withdrawn"
+    cancelled = "cancelled"
 
 
 class ConsignmentAction(StrEnum):
@@ -31,6 +32,9 @@ class ConsignmentAction(StrEnum):
     start_inspection = "start_inspection"
     refuse = "refuse"
     issue = "issue"
+    request_correction = "request_correction"
+    reopen = "reopen"
+    cancel = "cancel"
 
 
 class CertificateKind(StrEnum):
@@ -63,6 +67,12 @@ _ROWS: tuple[ConsignmentTransition, ...] = (
     ConsignmentTransition(S.submitted, A.withdraw, S.withdrawn, _EXPORTER, True),
     ConsignmentTransition(S.under_inspection, A.issue, S.issued, _INSPECTOR),
     ConsignmentTransition(S.under_inspection, A.refuse, S.refused, _INSPECTOR, True),
+    # An issued certificate's data corrected (ISPM 12 section 6.1): by the exporter, whose
+    # draft it is again, or by its inspector; it stays valid until the replacement is
+    # issued, which names it. Cancelled: the goods do not leave, or it was issued in error.
+    ConsignmentTransition(S.issued, A.request_correction, S.draft, _EXPORTER, True),
+    ConsignmentTransition(S.issued, A.reopen, S.under_inspection, _INSPECTOR, True),
+    ConsignmentTransition(S.issued, A.cancel, S.cancelled, _INSPECTOR, True),
 )
 del S, A
 
@@ -70,8 +80,9 @@ CONSIGNMENT_TRANSITIONS: Mapping[tuple[ConsignmentState, ConsignmentAction],
                                  ConsignmentTransition] = MappingProxyType(
     {(row.source, row.action): row for row in _ROWS})
 
-TERMINAL_CONSIGNMENT_STATES = frozenset({ConsignmentState.issued, ConsignmentState.refused,
-                                         ConsignmentState.withdrawn})
+# No way out. An issued consignment has one: its certificate corrected or cancelled.
+TERMINAL_CONSIGNMENT_STATES = frozenset({ConsignmentState.refused, ConsignmentState.withdrawn,
+                                         ConsignmentState.cancelled})
 # States an inspector works on; the certificate's service level runs from submission.
 OPEN_CONSIGNMENT_STATES = frozenset({ConsignmentState.submitted,
                                      ConsignmentState.under_inspection})

@@ -209,6 +209,8 @@ class NotificationKind(StrEnum):
     name_change_requested = "name_change_requested"
     name_change_decided = "name_change_decided"
     consignment_refused = "consignment_refused"
+    consignment_correction = "consignment_correction"
+    consignment_certificate_cancelled = "consignment_certificate_cancelled"
 
 
 class ChangeRequestStatus(StrEnum):

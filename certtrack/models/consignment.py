@@ -64,6 +64,8 @@ class Consignment(db.Model):
     inspection_result: Mapped[str] = mapped_column(String(16), default="")
     inspection_notes: Mapped[str] = mapped_column(Text, default="")
     refusal_reason: Mapped[str] = mapped_column(Text, default="")
+    # Why its issued certificate is being corrected (the replacement's reason); "" otherwise.
+    correction_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -217,6 +219,9 @@ class ConsignmentCertificate(db.Model):
     issued_on: Mapped[date] = mapped_column(Date)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Cancelled: the goods did not leave, or it was issued in error (no replacement follows).
+    cancelled_on: Mapped[date | None] = mapped_column(Date)
+    cancellation_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     consignment = relationship("Consignment")
     registration = relationship("Registration")

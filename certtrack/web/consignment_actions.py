@@ -9,7 +9,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from certtrack.services.consignments import drafts, inspection, issue
+from certtrack.services.consignments import correction, drafts, inspection, issue
 from certtrack.services.consignments.inputs import (
     ConsignmentInput,
     InspectionInput,
@@ -61,6 +61,9 @@ def _submitted(deadline) -> str:
 
 
 def _issued(certificate) -> str:
+    if certificate.replaces_id is not None:  # a corrected consignment's
+        return _("Certificate %(new)s replaces %(old)s; the exporter is told.",
+                 new=certificate.number, old=certificate.replaces.number)
     return _("Certificate %(number)s is issued; the exporter is told.",
              number=certificate.number)
 
@@ -99,6 +102,13 @@ CONSIGNMENT = {
             user, c, f.reason.data, f.version.data),
         _l("The consignment was withdrawn."), key="withdraw", path=BUTTON, needs_reason=True,
         confirm=labels.CONSEQUENCES["consignment.withdraw"]),
+    "request_correction": WebAction(
+        _form(cforms.ReasonForm), lambda user, c, f: correction.request_correction(
+            user, c, f.reason.data, f.version.data),
+        _l("The consignment is your draft again: correct it and submit it. Its certificate "
+           "stays valid until the corrected one is issued."), key="request_correction",
+        path=BUTTON, needs_reason=True,
+        confirm=labels.CONSEQUENCES["consignment.request_correction"]),
 }
 
 # The inspector's steps, named by the last part of their address (`<consignment>/<verb>`).
@@ -154,4 +164,15 @@ INSPECTION = {
         _form(ActionForm), lambda user, c, f: issue.issue_consignment_certificate(
             user, c, f.version.data), _issued, key="issue", path=BUTTON,
         confirm=labels.CONSEQUENCES["consignment.issue"], ends_something=False),
+    "reopen": WebAction(
+        _form(cforms.ReasonForm), lambda user, c, f: correction.reopen(
+            user, c, f.reason.data, f.version.data),
+        _l("The consignment is under inspection again: correct it, then issue the corrected "
+           "certificate."), key="reopen", path=BUTTON, needs_reason=True,
+        confirm=labels.CONSEQUENCES["consignment.reopen"], anchor="inspection"),
+    "cancel": WebAction(
+        _form(cforms.ReasonForm), lambda user, c, f: correction.cancel(
+            user, c, f.reason.data, f.version.data),
+        _l("The certificate is cancelled; the exporter is told."), key="cancel", path=BUTTON,
+        needs_reason=True, confirm=labels.CONSEQUENCES["consignment.cancel"]),
 }

@@ -11,16 +11,21 @@ CONSIGNMENT_STATES = {
     "draft": _l("Draft"), "submitted": _l("Submitted"),
     "under_inspection": _l("Under inspection"), "issued": _l("Certificate issued"),
     "refused": _l("Refused"), "withdrawn": _l("Withdrawn"),
+    "cancelled": _l("Certificate cancelled"),
 }
 CONSIGNMENT_ACTIONS = {
     "submit": _l("Submit"), "withdraw": _l("Withdraw"),
     "start_inspection": _l("Start the inspection"), "refuse": _l("Refuse the certificate"),
     "issue": _l("Issue the certificate"),
+    "request_correction": _l("Ask for a corrected certificate"),
+    "reopen": _l("Reopen to correct the certificate"),
+    "cancel": _l("Cancel the certificate"),
 }
 CERTIFICATE_KINDS = {"phyto": _l("Phytosanitary certificate"),
                      "vet": _l("Veterinary certificate")}
 CERTIFICATE_STATUSES = {"valid": pgettext("certificate status", "Valid"),
-                        "replaced": pgettext("certificate status", "Replaced")}
+                        "replaced": pgettext("certificate status", "Replaced"),
+                        "cancelled": pgettext("certificate status", "Cancelled")}
 CONVEYANCES = {"rail_wagon": _l("Rail wagon"), "truck": _l("Truck"),
                "container": _l("Container")}
 WEIGHT_UNITS = {"t": _l("tonnes"), "kg": _l("kilograms")}

@@ -323,7 +323,18 @@ CONSEQUENCES = {
     "certificate.revoke": _l("This certificate verifies as revoked at once, and this cannot be "
                              "undone."),
     "consignment.withdraw": _l("A withdrawn consignment request cannot be reopened; you would "
-                               "start a new one."),
+                               "start a new one. A certificate already issued for it is "
+                               "cancelled."),
+    "consignment.request_correction": _l("The consignment becomes your draft again: correct it "
+                                         "and submit it. Its certificate stays valid until the "
+                                         "inspector issues the corrected one, which replaces "
+                                         "it for good."),
+    "consignment.reopen": _l("The consignment is under inspection again, for you to correct "
+                             "its entries; its certificate stays valid until you issue the "
+                             "corrected one, which replaces it for good. The exporter is told."),
+    "consignment.cancel": _l("The certificate verifies as cancelled at once, with your reason, "
+                             "and no other replaces it: this cannot be undone. The exporter is "
+                             "told."),
     "consignment.remove_treatment": _l("The treatment is deleted from the consignment and will "
                                        "not print on its certificate; the audit trail keeps it "
                                        "with your reason."),

@@ -174,6 +174,11 @@ def _batch_dossiers(batch) -> dict:
             "dossier_preparing": not stored and dossiers.being_prepared(batch=batch)}
 
 
+# A request refused, an issued certificate corrected or cancelled: a reason and a box each.
+_REASONED = (("refuse", INSPECTION), ("request_correction", CONSIGNMENT),
+             ("reopen", INSPECTION), ("cancel", INSPECTION))
+
+
 def _consignment_forms(consignment, actions: list[str]) -> dict:
     """The forms of the consignment's page for what the user may do in its state."""
     version = {"version": consignment.version}
@@ -198,8 +203,8 @@ def _consignment_forms(consignment, actions: list[str]) -> dict:
             consignment) for t in consignment.treatments})
         forms.update({f"remove_lab_result_{r.id}": INSPECTION["remove_lab_result"].build(
             consignment) for r in consignment.lab_results})
-    if "refuse" in actions:
-        forms["refuse"] = _fresh(INSPECTION["refuse"], consignment, consignment.version)
+    forms.update({verb: _fresh(steps[verb], consignment, consignment.version)
+                  for verb, steps in _REASONED if verb in actions})
     if can_replace_consignment_certificate(g.user, consignment):
         forms["replace"] = INSPECTION["replace"].build(consignment)
         # what would refuse a replacement now (a suspended registration), said before the form

@@ -24,8 +24,11 @@ from certtrack.domain.workflow import IllegalTransition, Role
     ("under_inspection", Role.inspector, ["issue", "refuse"]),
     ("under_inspection", Role.exporter, []),
     ("under_inspection", Role.registrar, []),
-    ("issued", Role.inspector, []),
+    ("issued", Role.inspector, ["reopen", "cancel"]),
+    ("issued", Role.exporter, ["request_correction"]),
+    ("issued", Role.registrar, []),
     ("refused", Role.exporter, []),
+    ("cancelled", Role.inspector, []),
 ])
 def test_who_may_do_what(state, role, expected):
     assert allowed_consignment_actions(state, role) == expected
@@ -34,8 +37,17 @@ def test_who_may_do_what(state, role, expected):
 def test_terminal_states_have_no_way_out():
     sources = {source for source, _action in CONSIGNMENT_TRANSITIONS}
     assert not sources & TERMINAL_CONSIGNMENT_STATES
-    terminal = {ConsignmentState.issued, ConsignmentState.refused, ConsignmentState.withdrawn}
+    terminal = {ConsignmentState.refused, ConsignmentState.withdrawn,
+                ConsignmentState.cancelled}
     assert set(TERMINAL_CONSIGNMENT_STATES) == terminal
+
+
+@pytest.mark.parametrize(("action", "role", "target"), [
+    ("request_correction", Role.exporter, "draft"), ("reopen", Role.inspector, "under_inspection"),
+    ("cancel", Role.inspector, "cancelled")])
+def test_an_issued_certificate_is_corrected_or_cancelled_with_a_reason(action, role, target):
+    row = check_consignment_transition("issued", action, role)
+    assert row.requires_comment and row.target == target
 
 
 def test_refusal_needs_a_reason_and_an_inspector():

@@ -33,7 +33,7 @@ def test_without_confirmation_nothing_is_replaced(app, client):
     inspector, _exporter, consignment_id, number = _issued(app)
     login(client, inspector)
     url = f"/inspector/consignments/{consignment_id}"
-    assert "Replace the certificate…" in client.get(url).get_data(as_text=True)
+    assert "Replace a lost or damaged certificate…" in client.get(url).get_data(as_text=True)
     answer = post(client, url + "/replace", {"reason": "Wagon number corrected"})
     assert answer.status_code == 422
     assert "Tick the box to confirm." in answer.get_data(as_text=True)

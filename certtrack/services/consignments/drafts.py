@@ -33,6 +33,7 @@ from certtrack.services import market_access
 from certtrack.services.applications import local_today
 from certtrack.services.audit import record_event
 from certtrack.services.consignments.access import require_owner
+from certtrack.services.consignments.correction import cancel_certificate_in_force
 from certtrack.services.consignments.gate import gate_refusals, registration_refusal
 from certtrack.services.consignments.inputs import ConsignmentInput, LotInput
 from certtrack.services.consignments.workflow import apply_consignment_transition, check_version
@@ -311,9 +312,12 @@ def submit_consignment(actor: User, consignment: Consignment, version=None) -> d
 
 def withdraw_consignment(actor: User, consignment: Consignment, comment: str = "",
                          version=None) -> None:
-    """Withdraw a draft or a submitted consignment (terminal; a reason once submitted)."""
+    """Withdraw a draft or a submitted consignment (terminal; a reason once submitted). A
+    corrected one's certificate in force is cancelled with that reason: its goods do not
+    leave."""
     require_owner(actor, consignment)
     check_version(consignment, version)
     with transaction():
         apply_consignment_transition(actor, consignment, "withdraw", comment=comment,
                                      values={"deadline": None})
+        cancel_certificate_in_force(consignment, (comment or "").strip())

@@ -22,6 +22,8 @@ WEEKS = 12
 PERIOD_DAYS = 365  # the points of entry and products: the last 12 months, as the medians
 OVERDUE_SHOWN = 20
 _OPEN = [state.value for state in OPEN_CONSIGNMENT_STATES]
+# A certificate cancelled, or withdrawn after a correction: its goods did not leave.
+_GOODS_STAYED = ("cancelled", "withdrawn")
 # Tonnes are summed as kilograms, so that a registration's quantities add up in one unit.
 _KG = {"kg": Decimal(1), "t": Decimal(1000)}
 
@@ -101,8 +103,10 @@ def registration_certificates(registration: Registration) -> dict:
                ConsignmentLot.weight_unit, func.sum(ConsignmentLot.net_weight))
         .join(ConsignmentLot, ConsignmentLot.consignment_id
               == ConsignmentCertificate.consignment_id)
+        .join(Consignment, Consignment.id == ConsignmentCertificate.consignment_id)
         .where(ConsignmentCertificate.registration_id == registration.id,
-               ConsignmentCertificate.replaces_id.is_(None))
+               ConsignmentCertificate.replaces_id.is_(None),
+               Consignment.state.not_in(_GOODS_STAYED))
         .group_by(ConsignmentCertificate.year, ConsignmentLot.product_code,
                   ConsignmentLot.weight_unit))
     totals: dict[tuple[int, str], Decimal] = defaultdict(Decimal)

@@ -31,6 +31,7 @@ from certtrack.services import queue
 from certtrack.services.applications import local_today
 from certtrack.services.audit import record_event
 from certtrack.services.consignments.context import consignment_context
+from certtrack.services.consignments.correction import certificate_in_force
 from certtrack.services.consignments.gate import gate_refusals
 from certtrack.services.consignments.inspection import issue_blockers, require_inspector
 from certtrack.services.consignments.printing import (
@@ -109,7 +110,8 @@ def _write(actor: User, consignment: Consignment, today: date,
 def issue_consignment_certificate(actor: User, consignment: Consignment,
                                   version=None) -> ConsignmentCertificate:
     """Take the consignment's inspector and a consignment under inspection; issue its
-    certificate in one short transaction and queue its PDF.
+    certificate in one short transaction and queue its PDF. A corrected consignment's
+    certificate replaces the one in force, with the correction's reason.
 
     :raise PermissionDenied: not an inspector of its committee and region.
     :raise ValidationFailed: the gate refuses now (registration suspended, expired, revoked...
@@ -120,12 +122,15 @@ def issue_consignment_certificate(actor: User, consignment: Consignment,
     require_inspector(actor, consignment)
     check_version(consignment, version)
     _refuse_if_barred(consignment)
-    today = local_today()
+    today, reason = local_today(), consignment.correction_reason
     with transaction():
-        apply_consignment_transition(actor, consignment, "issue")  # the write lock
+        apply_consignment_transition(actor, consignment, "issue",  # the write lock
+                                     values={"correction_reason": ""})
         db.session.refresh(consignment)
         _refuse_if_barred(consignment)  # again, under the lock
-        certificate = _write(actor, consignment, today)
+        # A corrected consignment's certificate in force: the new one replaces it.
+        replaces = certificate_in_force(consignment)
+        certificate = _write(actor, consignment, today, replaces, reason if replaces else "")
     _queue_pdf(certificate)
     return certificate
 
@@ -157,6 +162,9 @@ def replace_consignment_certificate(actor: User, certificate: ConsignmentCertifi
                                              "issued.")]})
     if certificate.replaced_by:
         raise ValidationFailed({"": [_("Certificate %(number)s has already been replaced.",
+                                       number=certificate.number)]})
+    if certificate.cancelled_on is not None:
+        raise ValidationFailed({"": [_("Certificate %(number)s is cancelled.",
                                        number=certificate.number)]})
     if problems := gate_refusals(consignment):
         raise ValidationFailed({"": problems})

@@ -22,13 +22,16 @@ _DUMMY_CODE = new_verification_code()
 
 
 def certificate_status(certificate: ConsignmentCertificate) -> str:
-    """'replaced' when a newer certificate replaces it, else 'valid'.
+    """'replaced' when a newer certificate replaces it, 'cancelled' when its inspector
+    cancelled it (the goods did not leave, or it was issued in error), else 'valid'.
 
     A consignment certificate certifies a shipment at the time of issue: a later suspension
     of the registration does not void it (verification shows the registration's status
     beside it).
     """
-    return "replaced" if certificate.replaced_by else "valid"
+    if certificate.replaced_by:
+        return "replaced"
+    return "cancelled" if certificate.cancelled_on is not None else "valid"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,108 @@
+"""An issued consignment certificate corrected or cancelled (ISPM 12 section 6.1).
+
+A certificate's data may need to change after issue: a wagon number mistyped, a consignee
+changed, a treatment's dose. The exporter asks for a corrected certificate (the consignment is
+its draft again, to edit and submit), or its inspector reopens it (to change the inspection's
+entries); either way the certificate in force stays valid until the inspector issues the
+replacement, which names it and carries the reason. A certificate whose goods do not leave,
+or issued in error, is cancelled by its inspector: anyone who checks it reads so, with the
+day and the reason. Withdrawing a corrected draft cancels its certificate the same way.
+"""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from certtrack.extensions import db
+from certtrack.models import Consignment, ConsignmentCertificate, User
+from certtrack.services.applications import local_today
+from certtrack.services.consignments.access import require_owner
+from certtrack.services.consignments.inspection import require_inspector
+from certtrack.services.consignments.workflow import apply_consignment_transition, check_version
+from certtrack.services.notifications import enterprise_users, link, notify
+from certtrack.services.transaction import transaction
+
+
+def certificate_in_force(consignment: Consignment) -> ConsignmentCertificate | None:
+    """The consignment's certificate that is neither replaced nor cancelled, if any."""
+    newest = db.session.scalars(select(ConsignmentCertificate).where(
+        ConsignmentCertificate.consignment_id == consignment.id)
+        .order_by(ConsignmentCertificate.id.desc()).limit(1)).first()
+    if newest is None or newest.cancelled_on is not None:
+        return None
+    return newest
+
+
+def _inspector_of(consignment: Consignment) -> list[User]:
+    inspector = db.session.get(User, consignment.inspector_id) if consignment.inspector_id else None
+    return [inspector] if inspector is not None else []
+
+
+def request_correction(actor: User, consignment: Consignment, reason: str,
+                       version=None) -> None:
+    """The exporter asks for a corrected certificate: the consignment is its draft again; the
+    certificate stays valid until the replacement. Its inspector is told.
+
+    :raise NotFound: not the consignment's exporter.
+    :raise IllegalTransition / Conflict / ValidationFailed (no reason).
+    """
+    require_owner(actor, consignment)
+    check_version(consignment, version)
+    reason = (reason or "").strip()
+    with transaction():
+        apply_consignment_transition(actor, consignment, "request_correction", comment=reason,
+                                     values={"correction_reason": reason, "deadline": None})
+        notify(_inspector_of(consignment), "consignment_correction",
+               _l("The exporter asks for a corrected certificate of consignment %(ref)s: "
+                  "%(reason)s", ref=consignment.reference, reason=reason),
+               link("consignment_inspection.detail", consignment_id=consignment.id))
+
+
+def reopen(actor: User, consignment: Consignment, reason: str, version=None) -> None:
+    """Its inspector reopens an issued consignment to correct the inspection's entries; the
+    certificate stays valid until the replacement. The exporter is told.
+
+    :raise PermissionDenied: not an inspector of its committee and region.
+    :raise IllegalTransition / Conflict / ValidationFailed (no reason).
+    """
+    require_inspector(actor, consignment)
+    check_version(consignment, version)
+    reason = (reason or "").strip()
+    with transaction():
+        apply_consignment_transition(actor, consignment, "reopen", comment=reason,
+                                     values={"correction_reason": reason,
+                                             "inspector_id": actor.id})
+        notify(enterprise_users(consignment.enterprise_id), "consignment_correction",
+               _l("The certificate of consignment %(ref)s is being corrected: %(reason)s",
+                  ref=consignment.reference, reason=reason),
+               link("consignments.detail", consignment_id=consignment.id))
+
+
+def cancel(actor: User, consignment: Consignment, reason: str, version=None) -> None:
+    """Its inspector cancels the certificate in force (the goods do not leave, or it was
+    issued in error): terminal; the exporter is told.
+
+    :raise PermissionDenied: not an inspector of its committee and region.
+    :raise IllegalTransition / Conflict / ValidationFailed (no reason).
+    """
+    require_inspector(actor, consignment)
+    check_version(consignment, version)
+    reason = (reason or "").strip()
+    with transaction():
+        apply_consignment_transition(actor, consignment, "cancel", comment=reason)
+        number = cancel_certificate_in_force(consignment, reason)
+        notify(enterprise_users(consignment.enterprise_id),
+               "consignment_certificate_cancelled",
+               _l("Certificate %(number)s of consignment %(ref)s is cancelled: %(reason)s",
+                  number=number, ref=consignment.reference, reason=reason),
+               link("consignments.detail", consignment_id=consignment.id))
+
+
+def cancel_certificate_in_force(consignment: Consignment, reason: str) -> str:
+    """Mark the consignment's certificate in force cancelled today, in the caller's
+    transaction; its number ("" when it has none)."""
+    certificate = certificate_in_force(consignment)
+    if certificate is None:
+        return ""
+    certificate.cancelled_on = local_today()
+    certificate.cancellation_reason = reason
+    return certificate.number

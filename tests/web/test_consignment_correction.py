@@ -1,0 +1,164 @@
+"""An issued consignment certificate corrected or cancelled (ISPM 12 section 6.1). A
+replacement printed the same data as the certificate it replaced, so a mistyped wagon number
+could not be corrected; a certificate whose goods did not leave verified as valid for good."""
+
+import dataclasses
+
+from sqlalchemy import select
+
+from certtrack.extensions import db
+from certtrack.models import Consignment, ConsignmentCertificate, Notification
+from certtrack.services.consignments import drafts, issue
+
+from consignment_factories import WHEAT_LOT, inspect_ready, make_consignment
+from factories import make_user
+from forms import flashes, login, post
+
+REASON = "Wagon number mistyped: 95123465, not 95123456"
+
+
+def _issued():
+    exporter, inspector, registration, consignment = make_consignment()
+    inspect_ready(inspector, consignment)
+    certificate = issue.issue_consignment_certificate(inspector, consignment)
+    return exporter, inspector, registration, consignment, certificate
+
+
+def _fresh(model, id_):
+    db.session.expire_all()
+    return db.session.get(model, id_)
+
+
+def _status(client, certificate) -> str:
+    page = client.get(f"/verify/consignment/{certificate.number}/"
+                      f"{certificate.verification_code}").get_data(as_text=True)
+    return page.split('id="certificate-status">')[1].split("<")[0]
+
+
+def test_the_exporter_corrects_the_data_and_the_replacement_prints_it(ctx, client):
+    exporter, inspector, _registration, consignment, first = _issued()
+    base = f"/exporter/consignments/{consignment.id}"
+    login(client, exporter.email)
+    assert "Ask for a corrected certificate" in client.get(base).get_data(as_text=True)
+    refused = post(client, f"{base}/request_correction",
+                   {"reason": "", "version": str(consignment.version), "confirm": "y"})
+    assert refused.status_code == 422
+    assert _fresh(Consignment, consignment.id).state == "issued"
+
+    answer = post(client, f"{base}/request_correction",
+                  {"reason": REASON, "version": str(consignment.version), "confirm": "y"})
+    assert answer.status_code == 302
+    consignment = _fresh(Consignment, consignment.id)
+    assert (consignment.state, consignment.correction_reason) == ("draft", REASON)
+    assert _status(client, first) == "Valid"  # until the corrected one replaces it
+    page = client.get(base).get_data(as_text=True)
+    assert f"Being corrected: {REASON}" in page
+    assert db.session.scalar(select(Notification).where(
+        Notification.user_id == inspector.id, Notification.kind == "consignment_correction"))
+
+    # The exporter's draft again: the lot is corrected, and the request submitted.
+    drafts.remove_lot(exporter, consignment, consignment.lots[0].id)
+    drafts.add_lot(exporter, consignment, dataclasses.replace(
+        WHEAT_LOT, marks="Wagon 95123465, seal KZ 778812"))
+    assert post(client, f"{base}/submit", {"version": str(consignment.version),
+                                           "confirm": "y"}).status_code == 302
+
+    login(client, inspector.email)
+    inspector_base = f"/inspector/consignments/{consignment.id}"
+    consignment = _fresh(Consignment, consignment.id)
+    assert post(client, f"{inspector_base}/start_inspection",
+                {"version": str(consignment.version)}).status_code == 302
+    consignment = _fresh(Consignment, consignment.id)
+    issued = post(client, f"{inspector_base}/issue", {"version": str(consignment.version),
+                                                       "confirm": "y"}, follow_redirects=True)
+    second = db.session.scalars(select(ConsignmentCertificate)
+                                .order_by(ConsignmentCertificate.id.desc())).first()
+    assert (f"Certificate {second.number} replaces {first.number}; the exporter is told."
+            in " ".join(flashes(issued.get_data(as_text=True))))
+    assert second.replaces_id == first.id
+    assert second.context["lots"][0]["marks"] == "Wagon 95123465, seal KZ 778812"
+    assert _fresh(ConsignmentCertificate, first.id).context["lots"][0]["marks"] == (
+        "Wagon 95123456, seal KZ 778812")  # the original stays as it was issued
+    assert _fresh(Consignment, consignment.id).correction_reason == ""
+    assert _status(client, first) == "Replaced" and _status(client, second) == "Valid"
+    note = db.session.scalars(select(Notification).where(
+        Notification.user_id == exporter.id,
+        Notification.kind == "consignment_certificate_issued")
+        .order_by(Notification.id.desc())).first()
+    assert REASON in str(note.message)
+
+
+def test_the_inspector_reopens_to_correct_a_treatment(ctx, client):
+    exporter, inspector, _registration, consignment, first = _issued()
+    base = f"/inspector/consignments/{consignment.id}"
+    login(client, inspector.email)
+    unconfirmed = post(client, f"{base}/reopen", {"reason": "Dose was 3 g/m³, not 2",
+                                                  "version": str(consignment.version)})
+    assert unconfirmed.status_code == 422
+    assert "Tick the box to confirm." in unconfirmed.get_data(as_text=True)
+    assert post(client, f"{base}/reopen", {"reason": "Dose was 3 g/m³, not 2", "confirm": "y",
+                                           "version": str(consignment.version)}
+                ).status_code == 302
+    consignment = _fresh(Consignment, consignment.id)
+    assert consignment.state == "under_inspection"
+    assert post(client, f"{base}/treatment", {
+        "type": "heat", "temperature": "56", "duration": "30 min",
+        "treated_on": first.issued_on.isoformat()}).status_code == 302
+    consignment = _fresh(Consignment, consignment.id)
+    assert post(client, f"{base}/issue", {"version": str(consignment.version),
+                                          "confirm": "y"}).status_code == 302
+    second = db.session.scalars(select(ConsignmentCertificate)
+                                .order_by(ConsignmentCertificate.id.desc())).first()
+    assert second.replaces_id == first.id
+    assert len(second.context["treatments"]) == len(first.context["treatments"]) + 1
+    assert db.session.scalar(select(Notification).where(
+        Notification.user_id == exporter.id, Notification.kind == "consignment_correction"))
+
+
+def test_a_cancelled_certificate_verifies_as_cancelled_with_its_reason(ctx, client):
+    exporter, inspector, registration, consignment, certificate = _issued()
+    base = f"/inspector/consignments/{consignment.id}"
+    login(client, inspector.email)
+    assert post(client, f"{base}/cancel", {"reason": "The buyer cancelled the shipment",
+                                           "confirm": "y", "version": str(consignment.version)}
+                ).status_code == 302
+    assert _fresh(Consignment, consignment.id).state == "cancelled"
+    page = client.get(base).get_data(as_text=True)
+    assert "Replace a lost or damaged certificate" not in page  # nothing replaces it
+    assert 'action="/inspector/consignments/' + str(consignment.id) + '/reopen"' not in page
+
+    visitor = client.application.test_client()
+    assert _status(visitor, certificate) == "Cancelled"
+    verify = visitor.get(f"/verify/consignment/{certificate.number}/"
+                         f"{certificate.verification_code}").get_data(as_text=True)
+    assert "cancelled this certificate on" in verify
+    assert "The buyer cancelled the shipment" in verify
+    assert db.session.scalar(select(Notification).where(
+        Notification.user_id == exporter.id,
+        Notification.kind == "consignment_certificate_cancelled"))
+
+    login(client, make_user("registrar").email)
+    page = client.get(f"/registrar/registrations/{registration.id}").get_data(as_text=True)
+    status = page.split(f'id="consignment-certificate-{certificate.id}-status">')[1]
+    assert status.startswith("Cancelled")
+    quantities = page.split("Net quantity certified per product and year")[1].split(
+        "</table>")[0]
+    assert "kilograms" not in quantities  # its goods did not leave: not counted
+
+
+def test_a_corrected_draft_withdrawn_cancels_its_certificate(ctx, client):
+    exporter, _inspector, _registration, consignment, certificate = _issued()
+    base = f"/exporter/consignments/{consignment.id}"
+    login(client, exporter.email)
+    assert post(client, f"{base}/request_correction", {
+        "reason": REASON, "version": str(consignment.version), "confirm": "y"}
+        ).status_code == 302
+    consignment = _fresh(Consignment, consignment.id)
+    assert "A certificate already issued for it is cancelled" in client.get(base).get_data(
+        as_text=True)
+    assert post(client, f"{base}/withdraw", {"reason": "The buyer postponed the shipment",
+                                             "version": str(consignment.version),
+                                             "confirm": "y"}).status_code == 302
+    certificate = _fresh(ConsignmentCertificate, certificate.id)
+    assert certificate.cancellation_reason == "The buyer postponed the shipment"
+    assert _status(client.application.test_client(), certificate) == "Cancelled"
