@@ -8,7 +8,7 @@ from decimal import Decimal
 from certtrack.demo import clock
 from certtrack.demo.journey import GRAIN_LAB
 from certtrack.services.applications import local_today
-from certtrack.services.consignments import drafts, inspection, issue
+from certtrack.services.consignments import correction, drafts, inspection, issue
 from certtrack.services.consignments.inputs import (
     ConsignmentInput,
     InspectionInput,
@@ -89,19 +89,39 @@ def _issued(cast, registration, wagon: int, place: str):
     return issue.issue_consignment_certificate(cast.inspector, consignment)
 
 
+def _corrected(cast, consignment) -> None:
+    """The exporter finds the wagon number mistyped: its draft again, the lot corrected,
+    submitted; the inspector issues the corrected certificate, which replaces the first."""
+    correction.request_correction(cast.exporter, consignment, (
+        "The wagon number was mistyped: the wagon's plate reads 95120060, the certificate "
+        "95120006."))
+    [lot] = consignment.lots
+    drafts.remove_lot(cast.exporter, consignment, lot.id)
+    drafts.add_lot(cast.exporter, consignment, LotInput(
+        product_code="wheat", net_weight=lot.net_weight, gross_weight=lot.gross_weight,
+        weight_unit=lot.weight_unit, packages_number=lot.packages_number,
+        packages_kind=lot.packages_kind, marks="Wagon 95120060, seal KZ 770006"))
+    drafts.submit_consignment(cast.exporter, consignment)
+    clock.wait("consignment")
+    inspection.start_inspection(cast.inspector, consignment)
+    issue.issue_consignment_certificate(cast.inspector, consignment)
+
+
 def grain(cast, registration) -> None:
     """Under a registration in force: one consignment in each state of the workflow, and
-    certificates issued over the past weeks, one of them replaced (a wagon number mistyped);
-    one request waits past its deadline."""
+    certificates issued over the past weeks, one of them replaced (a wagon number mistyped,
+    corrected) and one cancelled (the goods did not leave); one request waits past its
+    deadline."""
     issued = {}
     for wagon, days_ago in ((5, 96), (6, 68), (7, 40), (8, 19), (9, 9)):
         with clock.story(days_ago=days_ago):
             issued[wagon] = _issued(cast, registration, wagon,
                                     f"Kostanay station, track {wagon % 3 + 1}")
     with clock.story(days_ago=50):  # after the original, issued a week or so after day 68
-        issue.replace_consignment_certificate(cast.inspector, issued[6], (
-            "The wagon number was mistyped on the certificate; the replacement carries the "
-            "number on the wagon's plate."))
+        _corrected(cast, issued[6].consignment)
+    with clock.story(days_ago=90):
+        correction.cancel(cast.inspector, issued[5].consignment, (
+            "The buyer cancelled the contract; the wagon was unloaded at Kostanay station."))
     with clock.story(days_ago=12):  # five working days passed with no one taking it up
         _wheat(cast, registration, 10)
     with clock.story(days_ago=52):
