@@ -172,8 +172,10 @@ class ActionForm(BaseForm):
 
 
 class LoginForm(BaseForm):
-    email = StringField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
+    email = StringField(_l("E-mail"), validators=[DataRequired(), Length(max=254)],
+                        render_kw={"autocomplete": "username"})
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)],
+                             render_kw={"autocomplete": "current-password"})
     code = StringField(
         _l("Authentication code"), validators=[Optional(), Length(max=40)],
         render_kw={"autocomplete": "one-time-code", "inputmode": "text"},
@@ -203,17 +205,20 @@ class ResetFactorForm(BaseForm):
 # every form reports them with the same words.
 # Made before the new password's fields, so that a form of all three lists it first, as its
 # page shows them (the error summary follows a form's order of fields).
-_CURRENT_PASSWORD = PasswordField(_l("Current password"), validators=[DataRequired()])
+_CURRENT_PASSWORD = PasswordField(_l("Current password"), validators=[DataRequired()],
+                                  render_kw={"autocomplete": "current-password"})
 
 
 class NewPasswordForm(BaseForm):
     """A new password typed twice (a typo in a hidden field would lock its owner out)."""
 
     new_password = PasswordField(_l("New password"), validators=[DataRequired()],
+                                 render_kw={"autocomplete": "new-password"},
                                  description=_l("12 to 128 characters; a long phrase is easy "
                                                 "to remember."))
     repeat_password = PasswordField(_l("New password again"), validators=[
-        DataRequired(), EqualTo("new_password", message=_l("The two new passwords differ."))])
+        DataRequired(), EqualTo("new_password", message=_l("The two new passwords differ."))],
+        render_kw={"autocomplete": "new-password"})
 
 
 class ChangePasswordForm(NewPasswordForm):

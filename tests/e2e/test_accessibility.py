@@ -176,3 +176,27 @@ def test_at_least_twenty_pages_in_four_languages_are_checked():
     assert {locale for _who, locale, _paths in VISITS.values()} == {"en", "kk", "ru", "zh"}
     assert {who.split("-")[0] for who in VISITS} >= {"public", "exporter", "inspector",
                                                      "registrar", "admin"}
+
+
+def test_the_language_list_browsed_with_the_arrow_keys_switches_on_enter(demo_server, browser):
+    """Each arrow key on the language list reloaded the page in the next language, so a
+    keyboard user could not reach the one wanted (WCAG 3.2.2)."""
+    context = browser.new_context(locale="en-US")
+    page = context.new_page()
+    try:
+        page.goto(demo_server.url + "/verify")
+        choice = page.locator("#lang-select")
+        start = choice.input_value()
+        choice.focus()
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("ArrowDown")
+        page.wait_for_timeout(700)
+        assert page.evaluate("document.documentElement.lang") == start  # not reloaded
+        expect(page.locator("form.lang button")).to_be_visible()
+        chosen = choice.input_value()
+        assert chosen != start
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.evaluate("document.documentElement.lang") == chosen
+    finally:
+        context.close()

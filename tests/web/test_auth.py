@@ -486,3 +486,17 @@ def test_the_language_one_signs_in_in_becomes_the_accounts_when_chosen(app, clie
             User.email.like("%@example.kz"))).all())
     assert locales == {"newcomer@example.kz": "kk", "chosen@example.kz": "zh",
                        "kept@example.kz": "ru"}
+
+
+def test_password_managers_can_fill_the_sign_in_and_password_forms(ctx, client):
+    """The fields said nothing of what they hold, so a browser could not fill the sign-in
+    or offer a strong new password."""
+    page = client.get("/login").get_data(as_text=True)
+    assert re.search(r'<input[^>]*autocomplete="username"[^>]*name="email"', page)
+    assert re.search(r'<input[^>]*autocomplete="current-password"[^>]*name="password"', page)
+    assert 'autocomplete="one-time-code"' in page
+    login(client, make_user("exporter").email)
+    page = client.get("/account").get_data(as_text=True)
+    assert re.search(r'autocomplete="current-password"[^>]*name="current_password"', page)
+    assert len(re.findall(r'autocomplete="new-password"[^>]*name="(?:new|repeat)_password"',
+                          page)) == 2

@@ -2,9 +2,22 @@
 document.addEventListener("DOMContentLoaded", () => {
   const lang = document.getElementById("lang-select");
   if (lang) {
-    lang.addEventListener("change", () => lang.form.submit());
+    // A choice made with the mouse switches at once. One browsed with the arrow keys waits
+    // for Enter or the button, shown again: each arrow key would reload the page in the
+    // next language (WCAG 3.2.2, on input).
     const button = lang.form.querySelector("button");
+    let keyed = false;
     if (button) button.hidden = true;
+    lang.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        lang.form.submit();
+      } else if (event.key !== "Tab") {
+        keyed = true;
+        if (button) button.hidden = false;
+      }
+    });
+    lang.addEventListener("change", () => { if (!keyed) lang.form.submit(); });
   }
   // A document being prepared by the task queue: reload until it is ready.
   if (document.querySelector("[data-preparing]")) {
