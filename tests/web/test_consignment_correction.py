@@ -3,6 +3,7 @@ replacement printed the same data as the certificate it replaced, so a mistyped 
 could not be corrected; a certificate whose goods did not leave verified as valid for good."""
 
 import dataclasses
+import re
 
 from sqlalchemy import select
 
@@ -81,6 +82,10 @@ def test_the_exporter_corrects_the_data_and_the_replacement_prints_it(ctx, clien
         "Wagon 95123456, seal KZ 778812")  # the original stays as it was issued
     assert _fresh(Consignment, consignment.id).correction_reason == ""
     assert _status(client, first) == "Replaced" and _status(client, second) == "Valid"
+    verify = client.get(f"/verify/consignment/{second.number}/"
+                        f"{second.verification_code}").get_data(as_text=True)
+    assert f'<span class="ref">{first.number}</span>, no longer valid' in verify
+    assert re.search(r'id="authority">[^<]*Inspection[^<]*<', verify)  # who issued it
     note = db.session.scalars(select(Notification).where(
         Notification.user_id == exporter.id,
         Notification.kind == "consignment_certificate_issued")
