@@ -2,12 +2,15 @@
 ran onto a second page that held only the place, date, officer, stamp and QR code."""
 
 from dataclasses import replace
+from decimal import Decimal
 from io import BytesIO
 
 import pytest
 from pypdf import PdfReader
 
-from certtrack.services.consignments import drafts, issue, status
+from certtrack.services.applications import local_today
+from certtrack.services.consignments import drafts, inspection, issue, status
+from certtrack.services.consignments.inputs import TreatmentInput
 from certtrack.services.issued_files import pdf_bytes
 
 from consignment_factories import WHEAT_LOT, inspect_ready, make_consignment
@@ -32,3 +35,24 @@ def test_a_train_of_three_wagons_with_its_treatment_and_declarations_fits_one_pa
     text = pages[0]
     assert "Fumigation" in text and "Name of authorized officer" in text
     assert text.count("1 in bulk / 散装 / үйінді") == 3  # the package kind in Kazakh too
+
+
+@pytest.mark.real_pdf
+def test_a_replacement_names_the_original_beside_its_number_on_the_same_page(ctx):
+    """After the signature, the replacement's line ran onto a second page of its own for a
+    consignment of two lots and two treatments."""
+    exporter, inspector, _registration, consignment = make_consignment(submit=False)
+    drafts.add_lot(exporter, consignment,
+                   replace(WHEAT_LOT, marks="Wagon 95123457, seal KZ 778857"))
+    drafts.submit_consignment(exporter, consignment)
+    inspect_ready(inspector, consignment)
+    inspection.add_treatment(inspector, consignment, TreatmentInput(
+        type="heat", treated_on=local_today(), temperature=Decimal("56"), duration="30 min"))
+    original = issue.issue_consignment_certificate(inspector, consignment)
+    replacement = issue.replace_consignment_certificate(inspector, original, "Paper damaged")
+    pages = _pages(replacement)
+    assert len(pages) == 1, [page[-300:] for page in pages[1:]]
+    number_at = pages[0].index(replacement.number)
+    replaces_at = pages[0].index("This certificate replaces certificate")
+    assert number_at < replaces_at < pages[0].index("Name and address of exporter")
+    assert original.number in pages[0]
