@@ -10,26 +10,15 @@ day and the reason. Withdrawing a corrected draft cancels its certificate the sa
 """
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from certtrack.extensions import db
-from certtrack.models import Consignment, ConsignmentCertificate, User
-from certtrack.services.applications import local_today
+from certtrack.models import Consignment, User
 from certtrack.services.consignments.access import require_owner
+from certtrack.services.consignments.in_force import cancel_certificate_in_force
 from certtrack.services.consignments.inspection import require_inspector
 from certtrack.services.consignments.workflow import apply_consignment_transition, check_version
 from certtrack.services.notifications import enterprise_users, link, notify
 from certtrack.services.transaction import transaction
-
-
-def certificate_in_force(consignment: Consignment) -> ConsignmentCertificate | None:
-    """The consignment's certificate that is neither replaced nor cancelled, if any."""
-    newest = db.session.scalars(select(ConsignmentCertificate).where(
-        ConsignmentCertificate.consignment_id == consignment.id)
-        .order_by(ConsignmentCertificate.id.desc()).limit(1)).first()
-    if newest is None or newest.cancelled_on is not None:
-        return None
-    return newest
 
 
 def _inspector_of(consignment: Consignment) -> list[User]:
@@ -95,14 +84,3 @@ def cancel(actor: User, consignment: Consignment, reason: str, version=None) -> 
                _l("Certificate %(number)s of consignment %(ref)s is cancelled: %(reason)s",
                   number=number, ref=consignment.reference, reason=reason),
                link("consignments.detail", consignment_id=consignment.id))
-
-
-def cancel_certificate_in_force(consignment: Consignment, reason: str) -> str:
-    """Mark the consignment's certificate in force cancelled today, in the caller's
-    transaction; its number ("" when it has none)."""
-    certificate = certificate_in_force(consignment)
-    if certificate is None:
-        return ""
-    certificate.cancelled_on = local_today()
-    certificate.cancellation_reason = reason
-    return certificate.number

@@ -33,8 +33,8 @@ from certtrack.services import market_access
 from certtrack.services.applications import local_today
 from certtrack.services.audit import record_event
 from certtrack.services.consignments.access import require_owner
-from certtrack.services.consignments.correction import cancel_certificate_in_force
 from certtrack.services.consignments.gate import gate_refusals, registration_refusal
+from certtrack.services.consignments.in_force import cancel_certificate_in_force
 from certtrack.services.consignments.inputs import ConsignmentInput, LotInput
 from certtrack.services.consignments.workflow import apply_consignment_transition, check_version
 from certtrack.services.errors import NotFound, PermissionDenied, ValidationFailed

@@ -31,8 +31,8 @@ from certtrack.services import queue
 from certtrack.services.applications import local_today
 from certtrack.services.audit import record_event
 from certtrack.services.consignments.context import consignment_context
-from certtrack.services.consignments.correction import certificate_in_force
 from certtrack.services.consignments.gate import gate_refusals
+from certtrack.services.consignments.in_force import certificate_in_force
 from certtrack.services.consignments.inspection import issue_blockers, require_inspector
 from certtrack.services.consignments.printing import (
     freeze,

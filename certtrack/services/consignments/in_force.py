@@ -1,0 +1,28 @@
+"""A consignment's certificate in force, and its cancellation (consignments.correction)."""
+
+from sqlalchemy import select
+
+from certtrack.extensions import db
+from certtrack.models import Consignment, ConsignmentCertificate
+from certtrack.services.applications import local_today
+
+
+def certificate_in_force(consignment: Consignment) -> ConsignmentCertificate | None:
+    """The consignment's certificate that is neither replaced nor cancelled, if any."""
+    newest = db.session.scalars(select(ConsignmentCertificate).where(
+        ConsignmentCertificate.consignment_id == consignment.id)
+        .order_by(ConsignmentCertificate.id.desc()).limit(1)).first()
+    if newest is None or newest.cancelled_on is not None:
+        return None
+    return newest
+
+
+def cancel_certificate_in_force(consignment: Consignment, reason: str) -> str:
+    """Mark the consignment's certificate in force cancelled today, in the caller's
+    transaction; its number ("" when it has none)."""
+    certificate = certificate_in_force(consignment)
+    if certificate is None:
+        return ""
+    certificate.cancelled_on = local_today()
+    certificate.cancellation_reason = reason
+    return certificate.number
