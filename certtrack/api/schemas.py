@@ -52,7 +52,8 @@ class Cursor(ma.fields.String):
             after = int(base64.urlsafe_b64decode(text.encode() + b"==").decode())
         except (ValueError, binascii.Error, UnicodeDecodeError) as error:
             raise ma.ValidationError("Not a cursor of this API.") from error
-        if after < 0:
+        if not 0 <= after <= bounds.MAX_ID:  # no id (nor page) is beyond MAX_ID, and a
+            # number past 2**63 - 1 cannot even be sent to the database
             raise ma.ValidationError("Not a cursor of this API.")
         return after
 

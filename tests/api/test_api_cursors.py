@@ -1,0 +1,42 @@
+"""Cursors a client made up: refused with 422 on every paged list, never a 500."""
+
+import base64
+
+import pytest
+
+from certtrack.domain.bounds import MAX_ID
+
+from api_world import bearer, build_world
+
+
+@pytest.fixture
+def world(ctx):
+    return build_world()
+
+
+def _cursor(number: int) -> str:
+    return base64.urlsafe_b64encode(str(number).encode()).decode().rstrip("=")
+
+
+LISTS = (("/api/v1/public/register", None), ("/api/v1/applications", "exporter_a"),
+         ("/api/v1/establishments", "exporter_a"), ("/api/v1/registrations", "exporter_a"),
+         ("/api/v1/certificates", "exporter_a"), ("/api/v1/consignments", "exporter_a"),
+         ("/api/v1/laboratory/samples", "laboratory"))
+
+
+@pytest.mark.parametrize(("path", "caller"), LISTS)
+@pytest.mark.parametrize("number", [MAX_ID + 1, 2**63, 99999999999999999999, -1])
+def test_a_cursor_beyond_any_id_is_refused_with_422(client, world, path, caller, number):
+    headers = bearer(world.tokens[caller]) if caller else {}
+    answer = client.get(f"{path}?cursor={_cursor(number)}", headers=headers)
+    assert answer.status_code == 422, answer.get_data(as_text=True)
+    assert answer.mimetype == "application/problem+json"
+    assert "next_cursor" in answer.get_json()["errors"]["cursor"][0]
+
+
+@pytest.mark.parametrize(("path", "caller"), LISTS)
+def test_the_largest_cursor_is_an_empty_last_page(client, world, path, caller):
+    headers = bearer(world.tokens[caller]) if caller else {}
+    answer = client.get(f"{path}?cursor={_cursor(MAX_ID)}", headers=headers)
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    assert answer.get_json() == {"items": [], "next_cursor": None}
