@@ -14,7 +14,7 @@ from certtrack.services import passwords, tokens
 from certtrack.services.audit import record_event
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
 from certtrack.services.inputs import AccountInput
-from certtrack.services.permissions import require_admin
+from certtrack.services.permissions import require_admin, require_admin_of_another
 from certtrack.services.sessions import end_sessions
 from certtrack.services.transaction import check_loaded_version, stale_message, transaction
 
@@ -180,10 +180,11 @@ def reset_password(actor: User, user: User, new_password: str, reason: str) -> N
     """Set a new password chosen by an administrator and revoke the user's sessions; `reason`
     goes into the audit row.
 
+    :raise PermissionDenied: not an administrator, or the administrator's own account.
     :raise ValidationFailed: no reason; the password breaks a rule, or is the person's current
         one (it would sign them out and change nothing).
     """
-    require_admin(actor)
+    require_admin_of_another(actor, user)
     if not (reason or "").strip():
         raise ValidationFailed({"reason": [_("Please give a reason.")]})
     if problems := password_problems(new_password, user.email, user.full_name):

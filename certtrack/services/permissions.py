@@ -68,6 +68,19 @@ def require_admin(actor, message: str | None = None) -> None:
         raise PermissionDenied(message or _("Only administrators manage accounts."))
 
 
+def require_admin_of_another(actor, user) -> None:
+    """An administrator's reset of a password or second factor: never of their own account,
+    which the account page changes only against the current password or a current code (a
+    stolen administrator's session must not take the account over).
+
+    :raise PermissionDenied: not an administrator, or `user` is the actor.
+    """
+    require_admin(actor)
+    if getattr(actor, "id", None) == user.id:
+        raise PermissionDenied(_("Change your own password and two-step sign-in on your "
+                                 "account page: it asks for your current password or a code."))
+
+
 def require_registrar(actor) -> None:
     """:raise PermissionDenied: `actor` is not a registrar."""
     if not has_role(actor, Role.registrar):

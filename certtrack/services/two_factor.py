@@ -18,7 +18,7 @@ from certtrack.models import RecoveryCode, User
 from certtrack.models.base import utcnow
 from certtrack.services.audit import record_event
 from certtrack.services.errors import ValidationFailed
-from certtrack.services.permissions import require_admin
+from certtrack.services.permissions import require_admin_of_another
 from certtrack.services.sessions import end_sessions
 from certtrack.services.transaction import transaction
 
@@ -187,10 +187,10 @@ def reset_factor(actor: User, user: User, reason: str) -> None:
     """An administrator removes a user's second factor (lost phone): secret and recovery codes
     go, every session of the user ends; staff set a new one at their next sign-in.
 
-    :raise PermissionDenied: the actor is not an administrator.
+    :raise PermissionDenied: the actor is not an administrator, or the user is the actor.
     :raise ValidationFailed: no reason given.
     """
-    require_admin(actor)
+    require_admin_of_another(actor, user)
     if not (reason or "").strip():
         raise ValidationFailed({"reason": [_("Give a reason.")]})
     with transaction():

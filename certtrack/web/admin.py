@@ -134,14 +134,16 @@ def _revoke_form(token, formdata=None) -> RevokeTokenForm:
 
 def _user_page(user, form, *, reset_form=None, factor_form=None, failed_token=(None, None),
                **context) -> str:
-    """An account's page: its form, the password and second-factor resets, its API tokens in
-    force, each revocable with a reason (`failed_token`: the id and form of a revocation that
-    failed, shown again as typed)."""
+    """An account's page: its form, the password and second-factor resets (not of one's own
+    account: the account page changes those), its API tokens in force, each revocable with a
+    reason (`failed_token`: the id and form of a revocation that failed, shown again as
+    typed)."""
     live = tokens.live_tokens_of(g.user, user)
     failed_id, failed_form = failed_token
     revoke_forms = {token.id: failed_form if token.id == failed_id else _revoke_form(token)
                     for token in live}
     return render_template("admin/user_form.html", form=form, user=user,
+                           own_account=user.id == g.user.id,  # changed on the account page
                            reset_form=reset_form or PasswordResetForm(),
                            factor_form=factor_form or ResetFactorForm(), user_tokens=live,
                            revoke_forms=revoke_forms, **context)

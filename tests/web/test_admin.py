@@ -267,6 +267,39 @@ def test_admin_cannot_disable_themself_or_drop_their_role(admin, client):
     assert client.get("/admin/users").status_code == 200
 
 
+def test_own_account_page_offers_no_password_or_factor_reset_and_no_role_box(admin, client):
+    """One's own password and second factor are changed on the account page, which asks for
+    the current password or a code; one's own role can never change."""
+    page = client.get(f"/admin/users/{admin.id}").get_data(as_text=True)
+    assert f"/admin/users/{admin.id}/password" not in page
+    assert f"/admin/users/{admin.id}/second-factor" not in page
+    assert 'id="role-change"' not in page
+    assert "are changed on your account page" in page and 'href="/account"' in page
+    other = make_user("admin", "colleague@example.kz")
+    theirs = client.get(f"/admin/users/{other.id}").get_data(as_text=True)
+    assert f"/admin/users/{other.id}/password" in theirs
+    assert f"/admin/users/{other.id}/second-factor" in theirs and 'id="role-change"' in theirs
+
+
+def test_admin_cannot_reset_their_own_password_or_second_factor(admin, client):
+    """A stolen administrator's session must not take the account over: the reset of one's
+    own password or second factor is refused, whatever is posted."""
+    before = by_email(admin.email)
+    password_hash, secret = before.password_hash, before.totp_secret
+    password = post(client, f"/admin/users/{admin.id}/password",
+                    {"password": NEW_PASSWORD, "reason": "Mine", "confirm": "y"})
+    factor = post(client, f"/admin/users/{admin.id}/second-factor",
+                  {"reason": "Mine", "confirm": "y"})
+    for response in (password, factor):
+        assert response.status_code == 403
+        assert "on your account page" in response.get_data(as_text=True)
+    me = by_email(admin.email)
+    assert (me.password_hash, me.totp_secret) == (password_hash, secret) and secret
+    assert client.get("/account").status_code == 200  # still signed in
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action.in_(("password_reset", "totp_reset")))) == 0
+
+
 def test_password_reset_revokes_sessions_and_replaces_the_password(app, admin, client):
     user = make_user("exporter", "forgetful@example.kz")
     their_client = app.test_client()
