@@ -78,7 +78,7 @@ def logout():
 
 @bp.get("/account")
 def account():
-    return tokens_page.account_page()
+    return tokens_page.account_page(secret=tokens_page.take_new_secret())
 
 
 @bp.post("/account/password")

@@ -1,6 +1,6 @@
 """Personal access tokens on the account page: created (the secret shown once) and revoked."""
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectMultipleField, StringField, widgets
@@ -49,8 +49,19 @@ def account_page(status=200, **context):
                            **token_context(**context), **security_context()), status
 
 
+_SHOWN_ONCE = "new_token"  # the session key of the secret to show
+
+
+def take_new_secret() -> str | None:
+    """The secret of the token just created, for its one display: taken out of the session,
+    so that a reload of the page shows it no more."""
+    return session.pop(_SHOWN_ONCE, None)
+
+
 @bp.post("")
 def create():
+    """Create a token and redirect to the account page, which shows its secret once (a reload
+    of an answer to the POST posted it again and made a second live token)."""
     form = TokenForm(request.form)
     if form.validate():
         try:
@@ -58,8 +69,10 @@ def create():
         except ValidationFailed as error:
             form.add_errors(error.errors)
         else:
-            # Shown in this answer only, never stored or put in the session.
-            return account_page(secret=secret)
+            # Never stored: the signed session cookie carries it to this same browser for the
+            # next page only (the only other copy is the SHA-256 in the database).
+            session[_SHOWN_ONCE] = secret
+            return redirect(url_for("auth.account", _anchor="new-token"))
     return account_page(422, token_form=form)
 
 

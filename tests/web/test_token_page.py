@@ -1,20 +1,23 @@
 """API tokens on the account page: the secret shown once; revoking needs a reason and a ticked
 confirmation, and without them nothing changes and the folded form opens with its errors."""
 
-from sqlalchemy import select
+import re
+
+from sqlalchemy import func, select
 
 from certtrack.extensions import db
 from certtrack.models import ApiToken
 
 from factories import make_user
-from forms import login, post
+from forms import csrf_token, login, post
 
 
 def test_revoking_a_token_needs_a_reason_and_a_confirmation(app, client):
     with app.app_context():
         make_user("exporter", email="a@example.kz")
     login(client, "a@example.kz")
-    created = post(client, "/account/tokens", {"name": "ERP", "scopes": ["read"], "days": "30"})
+    created = post(client, "/account/tokens", {"name": "ERP", "scopes": ["read"], "days": "30"},
+                   follow_redirects=True)
     assert created.status_code == 200 and "ct_" in created.get_data(as_text=True)
     with app.app_context():
         token_id = db.session.scalar(select(ApiToken.id))
@@ -42,3 +45,27 @@ def test_a_tokens_scopes_read_in_the_accounts_language(app, client):
     cell = page.split('data-label="权限范围">')[1].split("</td>")[0]
     assert "read" not in cell and "write" not in cell and "，" not in cell
     assert cell.count(", ") == 1
+
+
+def test_a_new_tokens_secret_is_shown_once_and_a_reload_creates_no_other(app, client):
+    """The token was made in the answer to the POST, so reloading that page posted the form
+    again and made a second live token: the POST now redirects, and the page after it shows
+    the secret once."""
+    with app.app_context():
+        make_user("exporter", email="a@example.kz")
+    login(client, "a@example.kz")
+    form = {"name": "ERP", "scopes": ["read"], "days": "30",
+            "csrf_token": csrf_token(client, "/account")}
+    created = client.post("/account/tokens", data=form)
+    assert created.status_code == 302 and created.location == "/account#new-token"
+    assert "ct_" not in created.get_data(as_text=True)
+    shown = client.get("/account").get_data(as_text=True)
+    secret = re.search(r'<code id="new-token">(ct_[^<]+)</code>', shown).group(1)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ApiToken)) == 1
+    reloaded = client.get("/account").get_data(as_text=True)
+    assert secret not in reloaded and 'id="new-token"' not in reloaded
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ApiToken)) == 1
+    answer = client.get("/api/v1/enterprise", headers={"Authorization": f"Bearer {secret}"})
+    assert answer.status_code != 401  # the secret shown is the token's
