@@ -22,7 +22,7 @@ from certtrack.web.access import roles_required
 from certtrack.web.bounds import page_number
 from certtrack.web.forms import BaseForm, ResetFactorForm, UserForm, render_form
 from certtrack.web.perform import conflict_message
-from certtrack.web.tokens import RevokeTokenForm
+from certtrack.web.tokens import revoke_form
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(roles_required(Role.admin))
@@ -124,14 +124,6 @@ def edit_user(user_id: int):
     return response or (_user_page(user, form, disabled=accounts.last_disabled(user)), status)
 
 
-def _revoke_form(token, formdata=None) -> RevokeTokenForm:
-    """The form that revokes `token`, its fields' ids made unique (one page shows several)."""
-    form = RevokeTokenForm(formdata)
-    for name in ("csrf_token", "reason", "confirm"):
-        form[name].id = form[name].label.field_id = f"token{token.id}-{name}"
-    return form
-
-
 def _user_page(user, form, *, reset_form=None, factor_form=None, failed_token=(None, None),
                **context) -> str:
     """An account's page: its form, the password and second-factor resets (not of one's own
@@ -140,7 +132,7 @@ def _user_page(user, form, *, reset_form=None, factor_form=None, failed_token=(N
     typed)."""
     live = tokens.live_tokens_of(g.user, user)
     failed_id, failed_form = failed_token
-    revoke_forms = {token.id: failed_form if token.id == failed_id else _revoke_form(token)
+    revoke_forms = {token.id: failed_form if token.id == failed_id else revoke_form(token)
                     for token in live}
     return render_template("admin/user_form.html", form=form, user=user,
                            own_account=user.id == g.user.id,  # changed on the account page
@@ -154,7 +146,7 @@ def revoke_token(user_id: int, token_id: int):
     """Revoke one of an account's tokens (a leaked one) with a reason and a ticked box."""
     user = accounts.get_user(g.user, user_id)
     token = tokens.get_token(user, token_id)  # 404 for another account's token
-    form = _revoke_form(token, request.form)
+    form = revoke_form(token, request.form)
     if form.validate():
         tokens.revoke_token_of(g.user, user, token.id, form.reason.data)
         flash(_("The token %(name)s is revoked.", name=token.name), "success")

@@ -36,11 +36,24 @@ class RevokeTokenForm(BaseForm):
                            validators=[DataRequired(message=_l("Tick the box to confirm."))])
 
 
-def token_context(token_form=None, revoke_forms=None, secret=None) -> dict:
-    """What the account page's token section shows."""
-    return {"token_form": token_form or TokenForm(), "tokens": tokens.list_tokens(g.user),
-            "revoke_forms": revoke_forms or {}, "new_secret": secret,
-            "revoke_form": RevokeTokenForm()}
+def revoke_form(token, formdata=None) -> RevokeTokenForm:
+    """The form that revokes `token`, its fields' ids made its own (a page shows one per
+    token: shared ids made the second form's label tick the first form's box); the names,
+    `csrf_token` included, stay those the server reads."""
+    form = RevokeTokenForm(formdata)
+    for name in ("csrf_token", "reason", "confirm"):
+        form[name].id = form[name].label.field_id = f"token{token.id}-{name}"
+    return form
+
+
+def token_context(token_form=None, failed_revoke=None, secret=None) -> dict:
+    """What the account page's token section shows (`failed_revoke`: the form of a revocation
+    that failed, shown again as typed, by its token's id)."""
+    listed = tokens.list_tokens(g.user)
+    failed = failed_revoke or {}
+    return {"token_form": token_form or TokenForm(), "tokens": listed, "new_secret": secret,
+            "revoke_forms": {token.id: failed.get(token.id) or revoke_form(token)
+                             for token in listed if not token.revoked_at}}
 
 
 def account_page(status=200, **context):
@@ -78,10 +91,10 @@ def create():
 
 @bp.post("/<id:token_id>/revoke")
 def revoke(token_id: int):
-    form = RevokeTokenForm(request.form)
+    token = tokens.get_token(g.user, token_id)  # 404 for another account's token
+    form = revoke_form(token, request.form)
     if form.validate():
         token = tokens.revoke_token(g.user, token_id, form.reason.data)
         flash(_("The token “%(name)s” was revoked.", name=token.name), "success")
         return redirect(url_for("auth.account"))
-    tokens.get_token(g.user, token_id)
-    return account_page(422, revoke_forms={token_id: form})
+    return account_page(422, failed_revoke={token_id: form})

@@ -69,3 +69,37 @@ def test_a_new_tokens_secret_is_shown_once_and_a_reload_creates_no_other(app, cl
         assert db.session.scalar(select(func.count()).select_from(ApiToken)) == 1
     answer = client.get("/api/v1/enterprise", headers={"Authorization": f"Bearer {secret}"})
     assert answer.status_code != 401  # the secret shown is the token's
+
+
+def _duplicate_ids(page: str) -> set[str]:
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    return {found for found in ids if ids.count(found) > 1}
+
+
+def test_each_tokens_revoke_form_has_ids_of_its_own(app, client):
+    """With two tokens, both revoke forms used the ids `reason`, `confirm` and `csrf_token-3`:
+    the second form's label ticked the first form's box, and the second form was refused with
+    "Tick the box to confirm"."""
+    with app.app_context():
+        make_user("exporter", email="a@example.kz")
+    login(client, "a@example.kz")
+    for name in ("ERP", "Warehouse"):
+        post(client, "/account/tokens", {"name": name, "scopes": ["read"], "days": "30"})
+    page = client.get("/account").get_data(as_text=True)
+    assert _duplicate_ids(page) == set()
+    # As a browser: the second form's confirm label ticks the page's first element of its id.
+    forms = list(re.finditer(r'action="/account/tokens/(\d+)/revoke".*?</form>', page, re.S))
+    (first, _), (second, form) = [(int(found.group(1)), found) for found in forms]
+    label_for = re.search(r'<label for="([^"]+)">I understand', form.group(0)).group(1)
+    ticked = re.search(rf'<input[^>]*\sid="{label_for}"[^>]*>', page)
+    assert form.start() < ticked.start() < form.end()  # the box ticked is this form's own
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form.group(0)).group(1)
+    done = client.post(f"/account/tokens/{second}/revoke",
+                       data={"csrf_token": token, "reason": "Retired", "confirm": "y"})
+    assert done.status_code == 302
+    with app.app_context():
+        assert db.session.get(ApiToken, second).revoked_at is not None
+        assert db.session.get(ApiToken, first).revoked_at is None
+    refused = post(client, f"/account/tokens/{first}/revoke", {"reason": "Retired"},
+                   csrf_url="/account")
+    assert refused.status_code == 422 and _duplicate_ids(refused.get_data(as_text=True)) == set()
