@@ -87,10 +87,6 @@ class CertificateFilter(PageArgs):
                                         validate=validate.Range(1, 2**31 - 1))
 
 
-class SampleFilter(PageArgs):
-    pending = ma.fields.Boolean(load_default=None)
-
-
 def page_of(item_schema) -> type[ma.Schema]:
     """The envelope of a page of `item_schema`."""
     return ma.Schema.from_dict({
@@ -211,68 +207,6 @@ class CertificateSchema(ma.Schema):
     issued_at = ma.fields.AwareDateTime()
     revoked_at = ma.fields.AwareDateTime(allow_none=True)
     status = ma.fields.String()
-
-
-LANGUAGES = ("en", "ru", "kk", "zh")
-
-
-def _parameter_code(row) -> str | None:
-    limit = row.limit
-    return limit.parameter_code if limit is not None and limit.parameter == row.parameter \
-        else None
-
-
-class LabResultSchema(ma.Schema):
-    id = ma.fields.Integer()
-    sample_id = ma.fields.Integer()
-    parameter = ma.fields.String(metadata={"description": "the parameter's name in English"})
-    parameter_code = ma.fields.Function(
-        _parameter_code, allow_none=True,
-        metadata={"type": "string", "description": "the parameter's code (lab_parameters.csv), "
-                                                   "e.g. deoxynivalenol; null when unknown"})
-    parameter_names = ma.fields.Function(
-        lambda row: {language: row.parameter_in(language) for language in LANGUAGES},
-        metadata={"type": "object", "additionalProperties": {"type": "string"},
-                  "description": "the parameter's name per language: en, ru, kk, zh"})
-    value = decimal(allow_none=True)
-    unit = ma.fields.String(allow_none=True)
-    loq = decimal(allow_none=True)
-    detected = ma.fields.Boolean(allow_none=True)
-    tested_on = ma.fields.Date()
-    verdict = ma.fields.String()
-    reason = ma.fields.String()
-    limit_value = decimal(allow_none=True)
-    limit_unit = ma.fields.String(allow_none=True)
-    limit_source = ma.fields.String()
-    correction = ma.fields.String(metadata={"description": "why it was added where the sample "
-                                                           "had a result for the limit already, "
-                                                           "or empty"})
-
-
-class SampleSchema(ma.Schema):
-    id = ma.fields.Integer()
-    code = ma.fields.String()
-    product_code = ma.fields.String()
-    taken_on = ma.fields.Date()
-    matrix = ma.fields.String()
-    results = ma.fields.List(ma.fields.Nested(LabResultSchema))
-
-
-class ResultInputSchema(ma.Schema):
-    limit_id = ma.fields.Integer(required=True, validate=validate.Range(1, 2**31 - 1))
-    value = decimal(load_default=None, allow_none=True)
-    unit = ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(max=16))
-    loq = decimal(load_default=None, allow_none=True)
-    detected = ma.fields.Boolean(load_default=None, allow_none=True)
-    method = ma.fields.String(load_default="", validate=validate.Length(max=120))
-    tested_on = input_date(required=True)
-    valid_days = ma.fields.Integer(load_default=None, allow_none=True,
-                                   validate=validate.Range(1, 3650))
-    correction = ma.fields.String(
-        load_default="", validate=validate.Length(max=1000),
-        metadata={"description": "why the result is added where the sample has a result for "
-                                 "the same limit already (a retest, a corrected entry); "
-                                 "required then, as the newer result replaces the older"})
 
 
 class VerifyArgs(ma.Schema):

@@ -9,12 +9,13 @@ from sqlalchemy.orm import selectinload
 
 from certtrack.domain.workflow import Role
 from certtrack.extensions import db
-from certtrack.models import Application, Laboratory, LabResult, Sample, User
+from certtrack.models import Application, LabLimit, Laboratory, LabResult, Sample, User
 from certtrack.services import laboratory
 from certtrack.services.applications import local_today
 from certtrack.services.audit import record_event
 from certtrack.services.errors import NotFound, PermissionDenied, ValidationFailed
 from certtrack.services.inputs import LaboratoryInput, LabResultInput
+from certtrack.services.limits import limits_for_products, product_codes
 from certtrack.services.permissions import RESULT_STATES, require_admin
 from certtrack.services.transaction import transaction
 
@@ -86,6 +87,21 @@ def list_samples(actor: User, *, page: int = 1, pending: bool = True):
     in_testing = set(db.session.scalars(select(Application.id).where(
         Application.id.in_(ids), Application.state.in_(RESULT_STATES)))) if ids else set()
     return pagination, in_testing
+
+
+def offered_limits(actor: User, samples: list[Sample]) -> dict[int, list[LabLimit]]:
+    """The limits a result of each sample may be posted for, by sample id: those of its
+    product within the laboratory's scope of accreditation, as its result form offers them
+    (one query for any number of samples).
+
+    :raise PermissionDenied: the actor is not a laboratory's account.
+    """
+    _require_laboratory(actor)
+    scope = set(actor.laboratory.parameters)
+    rows = [limit for limit in limits_for_products({sample.product_code for sample in samples})
+            if limit.parameter in scope]
+    return {sample.id: [limit for limit in rows if sample.product_code in product_codes(limit)]
+            for sample in samples}
 
 
 def application_of(sample: Sample) -> Application:

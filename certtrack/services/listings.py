@@ -12,6 +12,7 @@ from certtrack.models import (
     Certificate,
     Consignment,
     Establishment,
+    LabResult,
     Registration,
     Sample,
 )
@@ -80,7 +81,9 @@ def certificates(actor, *, after: int | None, limit: int,
 
 def samples(actor, *, after: int | None, limit: int, pending: bool | None = None) -> Page:
     """The samples sent to the actor's laboratory; `pending`: only those without a result."""
-    query = samples_query(actor).options(selectinload(Sample.results))
+    # the results' limits name their parameters (a limit replaced since is not offered)
+    query = samples_query(actor).options(selectinload(Sample.results)
+                                         .selectinload(LabResult.limit))
     if pending is not None:
         has_result = Sample.results.any()
         query = query.where(~has_result if pending else has_result)

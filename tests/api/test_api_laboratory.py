@@ -3,13 +3,13 @@
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from certtrack.extensions import db
 from certtrack.models import AuditEvent, LabResult
 from certtrack.services.permissions import SYSTEM
 
-from api_world import bearer, build_world, wheat_limit
+from api_world import DON, bearer, build_world, lab_sample, wheat_limit
 
 
 @pytest.fixture
@@ -96,3 +96,78 @@ def test_a_second_result_for_the_same_limit_needs_a_correction(client, world):
     assert answer.status_code == 201, answer.get_json()
     assert answer.get_json()["correction"] == "Retest of the retained portion"
     assert answer.get_json()["verdict"] == "compliant"
+
+
+def test_a_sample_lists_the_parameters_its_results_are_posted_for(client, world):
+    """Nothing in the API revealed the limit_id a result must be posted with: the sample now
+    lists the limits of its product within the laboratory's scope, as the result form offers
+    them, and each result names its limit."""
+    headers = bearer(world.tokens["laboratory"])
+    sample = client.get(f"/api/v1/laboratory/samples/{world.sample1.id}", headers=headers)
+    limits = sample.get_json()["limits"]
+    assert sorted(limit["parameter"] for limit in limits) == sorted(
+        ["deoxynivalenol (DON)", "lead", "cadmium"])  # the scope, not wheat's other limits
+    don = next(limit for limit in limits if limit["parameter"] == DON)
+    assert don == {"id": wheat_limit().id, "parameter": DON, "parameter_code": "deoxynivalenol",
+                   "parameter_names": don["parameter_names"], "matrix": wheat_limit().matrix,
+                   "kind": "max", "presence_absence": False, "max_value": "1000.000000",
+                   "unit": "µg/kg"}
+    assert don["parameter_names"]["ru"] != DON
+    posted = client.post(f"/api/v1/laboratory/samples/{world.sample1.id}/results",
+                         headers=headers, json={"limit_id": don["id"], "value": "1500",
+                                                "unit": "µg/kg",
+                                                "tested_on": date.today().isoformat()})
+    assert posted.status_code == 201 and posted.get_json()["limit_id"] == don["id"]
+    listed = client.get("/api/v1/laboratory/samples", headers=headers).get_json()["items"]
+    assert listed[0]["limits"] == limits
+    assert [result["limit_id"] for result in listed[0]["results"]] == [don["id"]]
+
+
+def test_a_presence_test_is_said_as_such(client, world):
+    world.lab1.parameters = [*world.lab1.parameters, "Tilletia controversa (dwarf bunt)"]
+    db.session.commit()
+    limits = client.get(f"/api/v1/laboratory/samples/{world.sample1.id}",
+                        headers=bearer(world.tokens["laboratory"])).get_json()["limits"]
+    pest = next(limit for limit in limits if limit["kind"] == "absent")
+    assert pest["presence_absence"] is True and pest["max_value"] is None
+    assert pest["unit"] is None
+
+
+def test_the_openapi_document_says_what_limit_id_is(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    schemas = document["components"]["schemas"]
+    assert "scope of accreditation" in schemas["Sample"]["properties"]["limits"]["description"]
+    assert "`limits`" in schemas["ResultInput"]["properties"]["limit_id"]["description"]
+    assert "limit_id" in schemas["LabResult"]["properties"]
+
+
+def _list_queries(client, world) -> int:
+    """The statements one GET of the laboratory's list of samples sends."""
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    db.session.expire_all()
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        answer = client.get("/api/v1/laboratory/samples",
+                            headers=bearer(world.tokens["laboratory"]))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert answer.status_code == 200
+    return len(statements)
+
+
+def test_the_list_of_samples_queries_do_not_grow_with_samples_or_results(client, world):
+    assert _post(client, world, "laboratory", world.sample1, "1500").status_code == 201
+    one = _list_queries(client, world)
+    for code, parameter in (("S-3", "lead"), ("S-4", "cadmium"), ("S-5", DON)):
+        sample = lab_sample(world.inspector, world.lab_application, world.lab1, code)
+        for limit in {wheat_limit(DON), wheat_limit(parameter)}:
+            answer = client.post(f"/api/v1/laboratory/samples/{sample.id}/results",
+                                 headers=bearer(world.tokens["laboratory"]), json={
+                                     "limit_id": limit.id, "value": "0.01", "unit": "mg/kg",
+                                     "tested_on": date.today().isoformat()})
+            assert answer.status_code == 201, answer.get_json()
+    assert _list_queries(client, world) == one
