@@ -13,7 +13,10 @@ PARAMETER_NAMES_DOC = {"type": "object", "additionalProperties": {"type": "strin
 
 
 class SampleFilter(PageArgs):
-    pending = ma.fields.Boolean(load_default=None)
+    pending = ma.fields.Boolean(load_default=None, metadata={
+        "description": "true: the samples still awaited, whose application is in laboratory "
+                       "testing (results may be posted, whether or not some are in), as the "
+                       "laboratory's page lists them; false: the others; absent: all"})
 
 
 def _parameter_names(row) -> dict[str, str]:

@@ -31,7 +31,9 @@ def _with_limits(user, samples) -> list[_OfferedSample]:
 @bp.response(200, schemas.page_of(lab_schemas.SampleSchema))
 @operation(bp, Role.laboratory)
 def sample_list(user, args):
-    """The samples sent to the laboratory; `pending=true`: those still without a result."""
+    """The samples sent to the laboratory; `pending=true`: those still awaited (their
+    application is in laboratory testing, so results may be posted), as the laboratory's page
+    lists them; `pending=false`: the others."""
     result = listings.samples(user, after=args["cursor"], limit=args["limit"],
                               pending=args["pending"])
     return {"items": _with_limits(user, result.items),

@@ -18,7 +18,7 @@ from certtrack.models import (
 )
 from certtrack.services.consignments.access import consignment_scope
 from certtrack.services.laboratories import samples_query
-from certtrack.services.permissions import application_scope
+from certtrack.services.permissions import RESULT_STATES, application_scope
 from certtrack.services.registrations import registration_scope
 
 MAX_LIMIT = 100
@@ -80,13 +80,16 @@ def certificates(actor, *, after: int | None, limit: int,
 
 
 def samples(actor, *, after: int | None, limit: int, pending: bool | None = None) -> Page:
-    """The samples sent to the actor's laboratory; `pending`: only those without a result."""
+    """The samples sent to the actor's laboratory; `pending` true: those still awaited, whose
+    application is in laboratory testing (results may be posted: the laboratory's page lists
+    the same), false: the others."""
     # the results' limits name their parameters (a limit replaced since is not offered)
     query = samples_query(actor).options(selectinload(Sample.results)
                                          .selectinload(LabResult.limit))
     if pending is not None:
-        has_result = Sample.results.any()
-        query = query.where(~has_result if pending else has_result)
+        in_testing = select(Application.id).where(Application.state.in_(RESULT_STATES))
+        awaited = Sample.application_id.in_(in_testing.scalar_subquery())
+        query = query.where(awaited if pending else ~awaited)
     return _page(query, Sample.id, after, limit)
 
 

@@ -10,6 +10,7 @@ from certtrack.models import AuditEvent, LabResult
 from certtrack.services.permissions import SYSTEM
 
 from api_world import DON, bearer, build_world, lab_sample, wheat_limit
+from factories import move_to_state
 
 
 @pytest.fixture
@@ -171,3 +172,23 @@ def test_the_list_of_samples_queries_do_not_grow_with_samples_or_results(client,
                                      "tested_on": date.today().isoformat()})
             assert answer.status_code == 201, answer.get_json()
     assert _list_queries(client, world) == one
+
+
+def _codes(client, world, query: str) -> list[str]:
+    answer = client.get(f"/api/v1/laboratory/samples?{query}",
+                        headers=bearer(world.tokens["laboratory"]))
+    assert answer.status_code == 200, answer.get_json()
+    return [sample["code"] for sample in answer.get_json()["items"]]
+
+
+def test_pending_samples_are_those_still_awaited_as_on_the_laboratorys_page(client, world):
+    """`pending=true` listed the samples without any result: a sample with one result in and
+    another parameter still due vanished from it, though the laboratory's page (and its
+    application, still in laboratory testing) still awaited it."""
+    assert _post(client, world, "laboratory", world.sample1, "1500").status_code == 201
+    assert _codes(client, world, "pending=true") == ["S-1"]
+    assert _codes(client, world, "pending=false") == []
+    move_to_state(world.lab_application, "inspected")  # the inspector closed the testing
+    assert _codes(client, world, "pending=true") == []
+    assert _codes(client, world, "pending=false") == ["S-1"]
+    assert _codes(client, world, "") == ["S-1"]
