@@ -3,6 +3,7 @@
 import hashlib
 
 from flask import current_app, g, request
+from flask_babel import gettext as _
 
 from certtrack.api.core import bearer_secret
 from certtrack.api.problems import problem
@@ -11,6 +12,7 @@ from certtrack.services.errors import ServiceError
 from certtrack.web.access import is_api_request
 
 HEADER = "Idempotency-Key"
+MAX_KEY = 255  # the length of the stored key's column
 REPLAYED_HEADERS = ("Content-Type", "Location", "ETag")
 
 
@@ -39,8 +41,10 @@ def _claim():
     key = request.headers.get(HEADER)
     if request.method != "POST" or not key or not is_api_request():
         return None
-    if len(key) > 255:
-        return problem(400, errors={HEADER: ["At most 255 characters."]})
+    if len(key) > MAX_KEY:  # the pages' 400 would speak of an expired form
+        return problem(400, _("The Idempotency-Key header is too long: send a key of at most "
+                              "%(high)s characters.", high=MAX_KEY),
+                       errors={HEADER: [_("Enter at most %(high)s characters.", high=MAX_KEY)]})
     try:
         token = tokens.authenticate(bearer_secret())
         claimed = idempotency.claim(token.user, key, request_hash())

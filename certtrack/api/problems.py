@@ -48,6 +48,10 @@ def _schema_messages() -> dict[str, str]:
             "Not a valid number.": _("Enter a number."),
             "Not a valid string.": _("Enter text."),
             "Not a valid date.": _("Enter a date as YYYY-MM-DD."),
+            "Not a valid boolean.": _("Enter true or false."),
+            "Not a valid list.": _("Send a JSON array."),
+            # a body (or a nested object) that is an array, a string or null
+            "Invalid input type.": _("Send a JSON object."),
             "Invalid JSON body.": _("The body is not valid JSON."),
             "Not a cursor of this API.": _("This is not a cursor of this API: send the "
                                            "next_cursor of the last page.")}

@@ -209,3 +209,32 @@ def test_range_choice_and_cursor_messages_are_in_the_readers_language(client, ex
     cursor = client.get("/api/v1/applications?cursor=%%%", headers=russian).get_json()
     assert "next_cursor" in cursor["errors"]["cursor"][0]
     assert "Not a cursor" not in cursor["errors"]["cursor"][0]
+
+
+@pytest.mark.parametrize(("language", "body_message", "key_message"), [
+    ("ru", "Отправьте объект JSON.", "Введите не более 255 символов."),
+    ("kk", "JSON объектісін жіберіңіз.", "Ең көбі 255 таңба енгізіңіз."),
+    ("zh", "请发送 JSON 对象。", "最多输入 255 个字符。"),
+])
+def test_a_body_that_is_no_object_and_a_long_key_are_said_in_the_readers_language(
+        client, exporter, language, body_message, key_message):
+    """"Invalid input type." (a JSON array, string or null body) and the Idempotency-Key's "At
+    most 255 characters." stayed English, and the key's 400 spoke of an expired form."""
+    _user, _establishment, _application, secret = exporter
+    headers = {**bearer(secret), "Accept-Language": language}
+    for body in ("[1, 2]", '"text"', "null"):
+        g.pop("_flask_babel", None)
+        answer = client.post("/api/v1/applications", headers=headers, data=body,
+                             content_type="application/json")
+        assert answer.status_code == 422
+        assert answer.get_json()["errors"]["_schema"] == [body_message]
+    g.pop("_flask_babel", None)
+    answer = client.post("/api/v1/applications", json={},
+                         headers={**headers, "Idempotency-Key": "k" * 256})
+    problem = answer.get_json()
+    assert answer.status_code == 400 and problem["errors"]["Idempotency-Key"] == [key_message]
+    assert "Idempotency-Key" in problem["detail"] and "255" in problem["detail"]
+    with force_locale(language):
+        expired = gettext("The form had expired or was sent from elsewhere. Go back, reload "
+                          "the page and try again.")
+    assert problem["detail"] != expired

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from flask import g
 from sqlalchemy import event, select
 
 from certtrack.extensions import db
@@ -192,3 +193,20 @@ def test_pending_samples_are_those_still_awaited_as_on_the_laboratorys_page(clie
     assert _codes(client, world, "pending=true") == []
     assert _codes(client, world, "pending=false") == ["S-1"]
     assert _codes(client, world, "") == ["S-1"]
+
+
+@pytest.mark.parametrize(("language", "message"), [
+    ("ru", "Введите true или false."), ("kk", "true немесе false енгізіңіз."),
+    ("zh", "请输入 true 或 false。")])
+def test_a_boolean_that_is_not_one_is_refused_in_the_readers_language(client, world, language,
+                                                                   message):
+    """"Not a valid boolean." (`detected`, `?pending=`) stayed English under ru, kk and zh."""
+    headers = {**bearer(world.tokens["laboratory"]), "Accept-Language": language}
+    g.pop("_flask_babel", None)
+    listed = client.get("/api/v1/laboratory/samples?pending=maybe", headers=headers)
+    assert listed.status_code == 422 and listed.get_json()["errors"]["pending"] == [message]
+    g.pop("_flask_babel", None)
+    posted = client.post(f"/api/v1/laboratory/samples/{world.sample1.id}/results",
+                         headers=headers, json={"limit_id": wheat_limit().id, "detected": "abc",
+                                                "tested_on": date.today().isoformat()})
+    assert posted.status_code == 422 and posted.get_json()["errors"]["detected"] == [message]
