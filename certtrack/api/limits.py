@@ -6,12 +6,16 @@ workers each counts for itself, so a deployment with more than one sets REDIS_UR
 """
 
 import hashlib
+import time
 
-from flask import current_app, request
-from flask_limiter import Limiter
+from flask import current_app, g, request
+from flask_babel import gettext as _
+from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 
+from certtrack.api import problems
 from certtrack.api.core import bearer_secret
+from certtrack.web.access import is_api_request
 
 limiter = Limiter(key_func=get_remote_address)
 
@@ -44,6 +48,32 @@ def configure(app) -> None:
     app.config.setdefault("RATELIMIT_HEADER_RESET", "RateLimit-Reset")
     app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
     limiter.init_app(app)
+    app.register_error_handler(RateLimitExceeded, too_many_requests)
+    # Last of all the answer's hooks (they run from the end of the list): after the limiters',
+    # which write Retry-After on every answer of a limited operation.
+    app.after_request_funcs.setdefault(None, []).insert(0, retry_after_only_when_refused)
+
+
+def too_many_requests(error: RateLimitExceeded):
+    """An operation past a rate limit: 429 saying how many seconds to wait (Retry-After says
+    the same), not the sign-in form's "Too many attempts"."""
+    if not is_api_request():
+        return problems.handle_http_exception(error)
+    current = limiter.current_limit
+    g.retry_after = max(1, int(current.reset_at - time.time())) if current else 60
+    return problems.problem(429, _("Too many requests: try again in %(seconds)d seconds.",
+                                   seconds=g.retry_after))
+
+
+def retry_after_only_when_refused(response):
+    """Retry-After goes with a 429 or a 503 only (a client reads it as "wait"), and with a
+    rate limit's 429 as the figure its text gave."""
+    said = g.pop("retry_after", None)
+    if response.status_code not in (429, 503):
+        response.headers.pop("Retry-After", None)
+    elif said is not None:
+        response.headers["Retry-After"] = str(said)
+    return response
 
 
 def limit_blueprint(bp) -> None:

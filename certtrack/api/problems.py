@@ -90,7 +90,8 @@ def _translated(message: str, known: dict[str, str]) -> str:
 
 def _api_title(status: int) -> str | None:
     """The API's own titles where the pages' speak of pages and forms."""
-    return {404: _("Not found"), 422: _("The request has errors")}.get(status)
+    return {404: _("Not found"), 422: _("The request has errors"),
+            429: _("Too many requests")}.get(status)
 
 
 def _webargs_errors(error: HTTPException) -> dict | None:

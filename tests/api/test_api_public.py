@@ -83,3 +83,24 @@ def test_a_tokens_rate_limit_counts_across_the_whole_api(app, ctx, client):
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
     other = token_for(exporter)  # another token of the same account has its own count
     assert client.get("/api/v1/consignments", headers=bearer(other)).status_code == 200
+
+
+def test_retry_after_comes_with_a_429_only_and_says_the_seconds_of_its_text(app, ctx, client):
+    """Retry-After was on every 200 and 201 of the API, and the 429 said "Too many attempts",
+    the sign-in form's words."""
+    app.config["API_RATE_LIMIT_PER_TOKEN"] = "2/minute"
+    exporter = make_consignment("phyto", submit=False)[0]
+    secret = token_for(exporter)
+    answered = client.get("/api/v1/enterprise", headers=bearer(secret))
+    assert answered.status_code == 200 and "RateLimit-Remaining" in answered.headers
+    assert "Retry-After" not in answered.headers
+    assert "Retry-After" not in client.get("/api/v1/public/register").headers
+    client.get("/api/v1/applications", headers=bearer(secret))
+    g.pop("_flask_babel", None)
+    refused = client.get("/api/v1/applications", headers={**bearer(secret),
+                                                          "Accept-Language": "ru"})
+    problem = refused.get_json()
+    seconds = int(refused.headers["Retry-After"])
+    assert refused.status_code == 429 and 0 < seconds <= 60
+    assert problem["title"] == "Слишком много запросов"
+    assert problem["detail"] == f"Слишком много запросов: повторите через {seconds} с."
