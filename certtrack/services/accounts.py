@@ -26,14 +26,17 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
-def password_problems(password: str, email: str = "", full_name: str = "") -> list[str]:
+def password_problems(password: str, email: str = "", full_name: str = "", *,
+                      own: bool = True) -> list[str]:
     """Messages for every rule the password breaks (services.passwords); the account's e-mail
-    and name count as guessable words."""
+    and name count as guessable words. `own` false: an administrator chooses the password of
+    someone else's account, and the message speaks of that person's address and name."""
     words = [part for part in (email.split("@")[0], *full_name.split()) if part]
     # zxcvbn weighs them, but "name@domain.kz" whole still scored as strong.
     typed = password.lower()
     if any(len(word) >= 4 and word.lower() in typed for word in (email, *words)):
-        return [_("Choose a password without your e-mail address or name in it.")]
+        return [_("Choose a password without your e-mail address or name in it.") if own else
+                _("Choose a password without the person's e-mail address or name in it.")]
     return passwords.password_problems(password, words)
 
 
@@ -69,7 +72,7 @@ def create_user(actor, data: AccountInput) -> User:
     errors = _account_errors(data)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         errors["email"] = [_("An account with this e-mail already exists.")]
-    if problems := password_problems(data.password, email, data.full_name):
+    if problems := password_problems(data.password, email, data.full_name, own=False):
         errors["password"] = problems
     if errors:
         raise ValidationFailed(errors)
@@ -187,7 +190,7 @@ def reset_password(actor: User, user: User, new_password: str, reason: str) -> N
     require_admin_of_another(actor, user)
     if not (reason or "").strip():
         raise ValidationFailed({"reason": [_("Please give a reason.")]})
-    if problems := password_problems(new_password, user.email, user.full_name):
+    if problems := password_problems(new_password, user.email, user.full_name, own=False):
         raise ValidationFailed({"password": problems})
     if check_password_hash(user.password_hash, new_password):
         raise ValidationFailed({"password": [_(

@@ -186,7 +186,8 @@ def reset_password(user_id: int):
     user = accounts.get_user(g.user, user_id)
     form = PasswordResetForm(request.form)
     valid = form.validate()
-    problems = accounts.password_problems(form.password.data, user.email, user.full_name) \
+    problems = accounts.password_problems(form.password.data, user.email, user.full_name,
+                                          own=False) \
         if not valid and form.password.data else []  # said with the box's, not after it
     if problems:
         form.add_errors({"password": problems})

@@ -4,6 +4,7 @@ import html
 import re
 
 import pytest
+from flask import g
 from sqlalchemy import func, select
 
 from certtrack.extensions import db
@@ -364,6 +365,29 @@ def test_weak_reset_password_is_refused(admin, client, password, message):
     page = unticked.get_data(as_text=True)
     assert unticked.status_code == 422 and field_error(page, "password") == message
     assert field_error(page, "confirm") == "Tick the box to confirm."
+
+
+@pytest.mark.parametrize("confirmed", [True, False])
+def test_a_reset_password_with_the_persons_name_speaks_of_the_person(admin, client, confirmed):
+    """The refusal said "without your e-mail address or name" to the administrator, of
+    someone else's password (said by the view with an unticked box, by the service else)."""
+    user = make_user("exporter", "saule.nurlanova@example.kz")
+    body = {"password": "saule.nurlanova is a long one", "reason": "Forgotten"}
+    if confirmed:
+        body["confirm"] = "y"
+    response = post(client, f"/admin/users/{user.id}/password", body)
+    assert response.status_code == 422
+    assert field_error(response.get_data(as_text=True), "password") == (
+        "Choose a password without the person's e-mail address or name in it.")
+    post(client, "/language", {"locale": "kk", "next": "/"})
+    g.pop("_flask_babel", None)  # the test's app context keeps the last request's language
+    kazakh = post(client, f"/admin/users/{user.id}/password", body)
+    said = ("Құрамында бұл адамның электрондық пошта мекенжайы немесе аты жоқ құпиясөз "
+            "таңдаңыз.")  # not "мекенжайыңыз немесе атыңыз", the reader's own
+    assert field_error(kazakh.get_data(as_text=True), "password") == said
+    g.pop("_flask_babel", None)
+    created = post(client, "/admin/users/new", account(password="new.inspector long words"))
+    assert field_error(created.get_data(as_text=True), "password") == said
 
 
 @pytest.mark.parametrize("role", ["exporter", "inspector", "registrar"])
