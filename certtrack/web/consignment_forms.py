@@ -131,14 +131,18 @@ class ConsignmentLabForm(BaseForm):
 
 class TreatmentForm(BaseForm):
     type = SelectField(_l("Treatment"), choices=[], validators=[DataRequired()])
+    # Printed as typed on the certificate: the service holds them to Latin or Chinese script.
     active_substance = StringField(_l("Chemical (active ingredient)"),
-                                   validators=[Optional(), Length(max=120)])
+                                   validators=[Optional(), Length(max=120)],
+                                   description=_l("In Latin or Chinese script."))
     concentration = StringField(_l("Dose or concentration"), validators=[Optional(),
-                                                                         Length(max=60)])
+                                                                         Length(max=60)],
+                                description=_l("In Latin or Chinese script."))
     temperature = DecimalField(_l("Temperature, °C"), places=None, example=Decimal("25.5"),
                                validators=[Optional(), NumberRange(
                                    min=bounds.MIN_TEMPERATURE, max=bounds.MAX_TEMPERATURE)])
-    duration = StringField(_l("Duration"), validators=[Optional(), Length(max=60)])
+    duration = StringField(_l("Duration"), validators=[Optional(), Length(max=60)],
+                           description=_l("In Latin or Chinese script."))
     treated_on = DateField(_l("Date of treatment"), validators=[Optional()])
 
 

@@ -128,3 +128,20 @@ def inspect_ready_without_wording(inspector, consignment):
     inspection.record_lab_result(inspector, consignment, LabResultInput(
         limit_id=limit.id, sample_code="S-1", tested_on=today, value=Decimal("0.01"),
         unit=limit.unit))
+
+
+def test_a_treatment_in_cyrillic_is_refused_as_its_certificate_would_print_it(ctx):
+    """Section III of a phytosanitary certificate printed "Фосфин", "2 г/м³" and "120 сағ"."""
+    inspector, _r, consignment = _started()
+    today = local_today()
+    errors = _refused(lambda: inspection.add_treatment(inspector, consignment, TreatmentInput(
+        type="fumigation", treated_on=today, active_substance="Фосфин",
+        concentration="2 г/м³", duration="120 сағ")))
+    assert set(errors) == {"active_substance", "concentration", "duration"}
+    assert all("Latin or Chinese script" in messages[0] for messages in errors.values())
+    assert consignment.treatments == []
+    row = inspection.add_treatment(inspector, consignment, TreatmentInput(
+        type="fumigation", treated_on=today, active_substance="phosphine 磷化氢",
+        concentration="2 g/m³", duration="120 h"))
+    assert (row.active_substance, row.concentration, row.duration) == (
+        "phosphine 磷化氢", "2 g/m³", "120 h")

@@ -588,3 +588,21 @@ def test_the_animal_products_part_is_offered_for_a_veterinary_registration_only(
         assert ('name="production_from"' in page) == (kind == "vet"), url
         if kind == "vet":
             assert f'data-shown-for="{registration.id}"' in page
+
+
+def test_a_treatment_typed_in_cyrillic_is_refused_on_the_form(ctx, client):
+    """The certificate printed "Фосфин", "2 г/м³" and "120 сағ" in its Section III."""
+    _e, inspector, _r, consignment = make_consignment("phyto")
+    inspection.start_inspection(inspector, consignment)
+    login(client, inspector.email)
+    response = post(client, f"/inspector/consignments/{consignment.id}/treatment", {
+        "type": "fumigation", "active_substance": "Фосфин", "concentration": "2 г/м³",
+        "duration": "120 сағ", "treated_on": local_today().isoformat()})
+    assert response.status_code == 422
+    errors = _errors(response.get_data(as_text=True))
+    assert {name: errors.get(name, "")[:40] for name in (
+        "active_substance", "concentration", "duration")} == dict.fromkeys(
+        ("active_substance", "concentration", "duration"),
+        "Write it in Latin or Chinese script, as ")
+    db.session.expire_all()
+    assert db.session.get(Consignment, consignment.id).treatments == []

@@ -1,6 +1,5 @@
 """The inspector's work on a consignment: queue, inspection, laboratory, treatments, wording."""
 
-import datetime as dt
 
 from flask import current_app
 from flask_babel import format_date, get_locale, ngettext
@@ -24,12 +23,13 @@ from certtrack.models import (
     Registration,
     User,
 )
-from certtrack.models.consignment import INSPECTION_RESULTS, TREATMENT_TYPES
+from certtrack.models.consignment import INSPECTION_RESULTS
 from certtrack.services import market_access
 from certtrack.services.applications import local_today
 from certtrack.services.audit import record_event
 from certtrack.services.consignments.access import consignment_scope, in_territory
 from certtrack.services.consignments.attested import attestation_blockers
+from certtrack.services.consignments.entries import lab_errors, treatment_errors
 from certtrack.services.consignments.inputs import (
     InspectionInput,
     LabResultInput,
@@ -162,7 +162,7 @@ def record_lab_result(actor: User, consignment: Consignment,
     """
     require_inspector(actor, consignment)
     _require_under_inspection(consignment)
-    errors = _lab_errors(consignment, data)
+    errors = lab_errors(consignment, data)
     try:
         limit, result, evaluation = _judge(consignment, data)
     except ValidationFailed as error:
@@ -190,39 +190,6 @@ def record_lab_result(actor: User, consignment: Consignment,
     return row
 
 
-def earliest_day(consignment: Consignment) -> dt.date:
-    """The first day a treatment or a test of the goods may bear: their first production day
-    when the exporter gave it, else a year before the certificate was requested."""
-    if consignment.production_from is not None:
-        return consignment.production_from
-    return (consignment.submitted_on or local_today()) - dt.timedelta(days=365)
-
-
-def _day_error(day: dt.date | None, consignment: Consignment, missing: str) -> list[str]:
-    """The error of a treatment's or a test's day: `missing` for none or a future one."""
-    if day is None or day > local_today():
-        return [missing]
-    earliest = earliest_day(consignment)
-    if day < earliest:
-        return [_("Not before %(date)s: the goods' first production day, or a year before the "
-                  "certificate was requested.", date=format_date(earliest))]
-    return []
-
-
-def _lab_errors(consignment: Consignment, data: LabResultInput) -> dict[str, list[str]]:
-    """Every error of a result's own entries at once (the limit's are _judge's)."""
-    errors = {}
-    if not (data.sample_code or "").strip():
-        errors["sample_code"] = [_("Give the sample its code.")]
-    if day := _day_error(data.tested_on, consignment,
-                         _("Give the day of the test, not in the future.")):
-        errors["tested_on"] = day
-    for name in ("value", "loq"):
-        if (getattr(data, name) or 0) < 0:
-            errors[name] = [_("A measured quantity cannot be below zero.")]
-    return errors
-
-
 def _limit_text(limit: LabLimit) -> str:
     if limit.kind == compliance.LimitKind.max:
         return f"≤ {limit.value.normalize():f} {limit.unit}"
@@ -231,18 +198,14 @@ def _limit_text(limit: LabLimit) -> str:
 
 def add_treatment(actor: User, consignment: Consignment,
                   data: TreatmentInput) -> ConsignmentTreatment:
-    """Record a disinfestation or disinfection treatment of the consignment."""
+    """Record a disinfestation or disinfection treatment of the consignment.
+
+    :raise ValidationFailed: every wrong entry at once (an unknown kind, a day in the future
+        or before the goods, no chemical for a fumigation, a text not in Latin or Chinese).
+    """
     require_inspector(actor, consignment)
     _require_under_inspection(consignment)
-    errors = {}
-    if data.type not in TREATMENT_TYPES:
-        errors["type"] = [_("Choose the kind of treatment.")]
-    if day := _day_error(data.treated_on, consignment,
-                         _("Give the day of the treatment, not in the future.")):
-        errors["treated_on"] = day
-    if data.type in ("fumigation", "chemical") and not (data.active_substance or "").strip():
-        errors["active_substance"] = [_("Name the active substance.")]
-    if errors:
+    if errors := treatment_errors(consignment, data):
         raise ValidationFailed(errors)
     with transaction():
         row = ConsignmentTreatment(consignment_id=consignment.id, recorded_by_id=actor.id,
