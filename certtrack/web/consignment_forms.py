@@ -31,7 +31,7 @@ from certtrack.web import consignment_labels as clabels
 from certtrack.web import labels
 from certtrack.web.forms import BaseForm
 from certtrack.web.number_fields import DecimalField, IntegerField
-from certtrack.web.validators import NumberRange
+from certtrack.web.validators import NumberRange, PastDate
 
 CHOOSE = _l("Choose…")
 BELOW_ZERO = _l("A measured quantity cannot be below zero.")
@@ -52,8 +52,10 @@ class ConsignmentForm(BaseForm):
                                                                      Length(max=300)],
                                   description=_l("In Latin or Chinese script."))
     production_from = DateField(_l("Slaughter or production date (first)"),
-                                validators=[Optional()], description=_l("Animal products only."))
-    production_to = DateField(_l("Slaughter or production date (last)"), validators=[Optional()])
+                                validators=[Optional(), PastDate(drafts.PRODUCTION_FUTURE)],
+                                description=_l("Animal products only."))
+    production_to = DateField(_l("Slaughter or production date (last)"),
+                              validators=[Optional(), PastDate(drafts.PRODUCTION_FUTURE)])
     storage_temperature = DecimalField(_l("Storage temperature, °C"), places=None,
                                        example=Decimal("-18.5"),
                                        validators=[Optional(), NumberRange(min=-60, max=40)])
@@ -75,7 +77,7 @@ class ConsignmentForm(BaseForm):
 
     def validate_production_to(self, field):
         first = self.production_from.data
-        if field.data and first and field.data < first:
+        if field.data and first and field.data < first and not field.errors:
             raise ValidationError(drafts.PRODUCTION_ORDER)
 
 

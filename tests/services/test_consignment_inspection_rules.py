@@ -145,3 +145,23 @@ def test_a_treatment_in_cyrillic_is_refused_as_its_certificate_would_print_it(ct
         concentration="2 g/m³", duration="120 h"))
     assert (row.active_substance, row.concentration, row.duration) == (
         "phosphine 磷化氢", "2 g/m³", "120 h")
+
+
+def test_slaughter_days_after_today_are_refused(ctx):
+    """Slaughter days of next March were accepted; the inspector then found no day to test on
+    ("not before 1 March 2027")."""
+    exporter, _i, registration, _c = make_consignment("vet", submit=False)
+    today = local_today()
+    vet = {"conveyance": "container", "crossing_code": "nur_zholy_khorgos"}
+    errors = _refused(lambda: drafts.create_consignment(exporter, header(
+        registration, **vet, production_from=today + timedelta(days=85),
+        production_to=today + timedelta(days=89))))
+    assert errors == dict.fromkeys(("production_from", "production_to"), [
+        "A slaughter or production day cannot be after today: the goods are produced before "
+        "their certificate is requested."])
+    accepted = drafts.create_consignment(exporter, header(
+        registration, **vet, production_from=today - timedelta(days=1), production_to=today))
+    assert accepted.production_to == today
+    errors = _refused(lambda: drafts.update_consignment(exporter, accepted, header(
+        registration, **vet, production_from=today, production_to=today + timedelta(days=1))))
+    assert list(errors) == ["production_to"]

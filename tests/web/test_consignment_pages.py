@@ -606,3 +606,20 @@ def test_a_treatment_typed_in_cyrillic_is_refused_on_the_form(ctx, client):
         "Write it in Latin or Chinese script, as ")
     db.session.expire_all()
     assert db.session.get(Consignment, consignment.id).treatments == []
+
+
+def test_slaughter_days_after_today_are_refused_on_the_form(ctx, client):
+    exporter, _inspector, registration, _other = make_consignment("vet", submit=False)
+    _exporter_client(client, exporter)
+    before = db.session.scalar(select(func.count(Consignment.id)))
+    later = local_today() + timedelta(days=85)
+    response = post(client, "/exporter/consignments/new", _new_form(
+        registration, conveyance="container", crossing_code="nur_zholy_khorgos",
+        production_from=later.isoformat(), production_to=(later + timedelta(days=4)).isoformat(),
+        storage_temperature="-18"))
+    assert response.status_code == 422
+    errors = _errors(response.get_data(as_text=True))
+    assert errors["production_from"] == errors["production_to"] == (
+        "A slaughter or production day cannot be after today: the goods are produced before "
+        "their certificate is requested.")
+    assert db.session.scalar(select(func.count(Consignment.id))) == before

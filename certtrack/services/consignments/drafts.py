@@ -51,6 +51,8 @@ CONSIGNEE_SCRIPT = _l("Write the consignee in Latin or Chinese script, as the ce
 ADDRESS_SCRIPT = _l("Write the address in Latin or Chinese script, as the certificate China's "
                     "border reads prints it.")
 PRODUCTION_ORDER = _l("The last production day cannot be before the first.")
+PRODUCTION_FUTURE = _l("A slaughter or production day cannot be after today: the goods are "
+                       "produced before their certificate is requested.")
 PRINTED_SCRIPT = _l("Write it in Latin or Chinese script, as the certificate China's border "
                     "reads prints it: Kostanay for Қостанай, say.")
 
@@ -81,10 +83,21 @@ def _header_errors(actor: User, data: ConsignmentInput) -> dict[str, list[str]]:
         errors["crossing_code"] = [_("Choose a point of entry from the list.")]
     if db.session.get(Region, data.origin_region_code or "") is None:
         errors["origin_region_code"] = [_("Choose the region of origin.")]
-    if data.production_from and data.production_to and data.production_to < data.production_from:
-        errors["production_to"] = [str(PRODUCTION_ORDER)]
+    errors.update(_production_errors(data))
     if not latin_or_chinese(data.place_of_origin or ""):
         errors["place_of_origin"] = [str(PRINTED_SCRIPT)]
+    return errors
+
+
+def _production_errors(data: ConsignmentInput) -> dict[str, list[str]]:
+    """The slaughter or production days: none after today in Kazakhstan (a slaughter day of
+    next March left the inspector no day to test on), the last not before the first."""
+    today = local_today()
+    errors = {name: [str(PRODUCTION_FUTURE)] for name in ("production_from", "production_to")
+              if getattr(data, name) is not None and getattr(data, name) > today}
+    first, last = data.production_from, data.production_to
+    if first and last and last < first and "production_to" not in errors:
+        errors["production_to"] = [str(PRODUCTION_ORDER)]
     return errors
 
 
