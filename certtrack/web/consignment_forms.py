@@ -87,10 +87,14 @@ class LotForm(BaseForm):
         InputRequired(), NumberRange(min=0, max=bounds.MAX_WEIGHT)])
     gross_weight = DecimalField(_l("Gross weight"), places=None, validators=[
         InputRequired(), NumberRange(min=0, max=bounds.MAX_WEIGHT)])
-    weight_unit = SelectField(_l("Unit"), choices=[], validators=[DataRequired()])
+    # Chosen, never preset: "t" and "Bulk" preset declared 16 500 t of bulk meat for a mutton
+    # exporter who typed 16500 meaning kilograms of cartons.
+    weight_unit = SelectField(_l("Unit"), choices=[], validators=[
+        DataRequired(drafts.CHOOSE_UNIT)])
     packages_number = IntegerField(_l("Number of packages"), validators=[
         InputRequired(), NumberRange(min=1, max=bounds.MAX_PACKAGES)])
-    packages_kind = SelectField(_l("Kind of packages"), choices=[], validators=[DataRequired()])
+    packages_kind = SelectField(_l("Kind of packages"), choices=[], validators=[
+        DataRequired(drafts.CHOOSE_PACKAGES)])
     marks = TextAreaField(_l("Distinguishing marks: wagon, container and seal numbers"),
                           validators=[Optional(), Length(max=2000)],
                           description=_l("In Latin or Chinese script."))
@@ -197,8 +201,8 @@ def lot_form(consignment, formdata) -> LotForm:
     form.product_code.choices = [
         (p.code, f"{p.hs_code} — {p.name_in(_locale())}")
         for p in drafts.registration_products(consignment.registration)]
-    form.weight_unit.choices = labels.choices(clabels.WEIGHT_UNITS)
-    form.packages_kind.choices = labels.choices(clabels.PACKAGE_KINDS)
+    form.weight_unit.choices = labels.choices(clabels.WEIGHT_UNITS, str(CHOOSE))
+    form.packages_kind.choices = labels.choices(clabels.PACKAGE_KINDS, str(CHOOSE))
     return form
 
 

@@ -623,3 +623,27 @@ def test_slaughter_days_after_today_are_refused_on_the_form(ctx, client):
         "A slaughter or production day cannot be after today: the goods are produced before "
         "their certificate is requested.")
     assert db.session.scalar(select(func.count(Consignment.id))) == before
+
+
+def test_a_lots_unit_and_packages_are_chosen_never_preset(ctx, client):
+    """"t" and "Bulk" were preset: a mutton exporter who typed 16500 declared 16 500 t of bulk
+    meat unnoticed. Both lists open on "Choose…" and a lot without them is refused."""
+    exporter, _inspector, _registration, consignment = make_consignment("vet", submit=False)
+    _exporter_client(client, exporter)
+    detail = f"/exporter/consignments/{consignment.id}"
+    page = client.get(detail).get_data(as_text=True)
+    for name in ("weight_unit", "packages_kind"):
+        select = re.search(rf'<select[^>]*name="{name}".*?</select>', page, re.S).group(0)
+        options = re.findall(r'<option([^>]*)value="([^"]*)"', select)
+        assert options[0][1] == "" and ">Choose…</option>" in select
+        assert all("selected" not in attributes for attributes, _value in options[1:])
+    lots = len(consignment.lots)
+    refused = post(client, f"{detail}/lots", {
+        "product_code": "beef_frozen", "net_weight": "16500", "gross_weight": "17000",
+        "weight_unit": "", "packages_number": "660", "packages_kind": ""})
+    assert refused.status_code == 422
+    errors = _errors(refused.get_data(as_text=True))
+    assert errors["weight_unit"] == "Choose a unit from the list."
+    assert errors["packages_kind"] == "Choose a kind of package from the list."
+    db.session.refresh(consignment)
+    assert len(consignment.lots) == lots

@@ -53,6 +53,8 @@ ADDRESS_SCRIPT = _l("Write the address in Latin or Chinese script, as the certif
 PRODUCTION_ORDER = _l("The last production day cannot be before the first.")
 PRODUCTION_FUTURE = _l("A slaughter or production day cannot be after today: the goods are "
                        "produced before their certificate is requested.")
+CHOOSE_UNIT = _l("Choose a unit from the list.")
+CHOOSE_PACKAGES = _l("Choose a kind of package from the list.")
 PRINTED_SCRIPT = _l("Write it in Latin or Chinese script, as the certificate China's border "
                     "reads prints it: Kostanay for Қостанай, say.")
 
@@ -200,9 +202,9 @@ def _lot_errors(consignment: Consignment, data: LotInput) -> dict[str, list[str]
                                           consignment.origin_region_code):
         errors["product_code"] = [refusal]
     if data.weight_unit not in WEIGHT_UNITS:
-        errors["weight_unit"] = [_("Choose a unit from the list.")]
+        errors["weight_unit"] = [str(CHOOSE_UNIT)]
     if data.packages_kind not in PACKAGE_KINDS:
-        errors["packages_kind"] = [_("Choose a kind of package from the list.")]
+        errors["packages_kind"] = [str(CHOOSE_PACKAGES)]
     errors.update(_weight_errors(data))
     if data.packages_number is None or data.packages_number < 1:
         errors["packages_number"] = [_("Enter the number of packages (1 for bulk).")]
