@@ -151,3 +151,17 @@ def is_consignment_certificate_number(text: str) -> bool:
     except IdentifierError:
         return False
     return True
+
+
+# The border crossings' modes (reference/crossings.csv) each means of conveyance enters by: a
+# wagon by rail, a truck by road, a container by either (on a flat wagon or a trailer).
+CONVEYANCE_MODES = MappingProxyType({"rail_wagon": frozenset({"rail"}),
+                                     "truck": frozenset({"road"}),
+                                     "container": frozenset({"rail", "road"})})
+
+
+def conveyance_enters_by(conveyance: str, mode: str) -> bool:
+    """True when the means of `conveyance` can cross the border at a crossing of `mode`
+    ("rail" or "road"); an unknown conveyance or mode is left to the other checks."""
+    modes = CONVEYANCE_MODES.get(conveyance)
+    return modes is None or mode not in ("rail", "road") or mode in modes

@@ -75,6 +75,11 @@ class ConsignmentForm(BaseForm):
         if field.data and not latin_or_chinese(field.data):
             raise ValidationError(drafts.PRINTED_SCRIPT)
 
+    def validate_conveyance(self, field):
+        if field.data and (refusal := drafts.conveyance_refusal(field.data,
+                                                                self.crossing_code.data)):
+            raise ValidationError(refusal)
+
     def validate_production_to(self, field):
         first = self.production_from.data
         if field.data and first and field.data < first and not field.errors:

@@ -9,6 +9,7 @@ from certtrack.domain.consignment import (
     ConsignmentState,
     allowed_consignment_actions,
     check_consignment_transition,
+    conveyance_enters_by,
     format_consignment_certificate_number,
     parse_consignment_certificate_number,
 )
@@ -81,3 +82,10 @@ def test_out_of_range_serials_are_refused():
         format_consignment_certificate_number("phyto", 2027, 1_000_000)
     with pytest.raises(ValueError):
         format_consignment_certificate_number("dairy", 2027, 1)
+
+
+@pytest.mark.parametrize(("conveyance", "mode", "enters"), [
+    ("rail_wagon", "rail", True), ("rail_wagon", "road", False), ("truck", "road", True),
+    ("truck", "rail", False), ("container", "rail", True), ("container", "road", True)])
+def test_a_conveyance_enters_by_the_crossings_mode(conveyance, mode, enters):
+    assert conveyance_enters_by(conveyance, mode) is enters

@@ -165,3 +165,19 @@ def test_slaughter_days_after_today_are_refused(ctx):
     errors = _refused(lambda: drafts.update_consignment(exporter, accepted, header(
         registration, **vet, production_from=today, production_to=today + timedelta(days=1))))
     assert list(errors) == ["production_to"]
+
+
+@pytest.mark.parametrize(("conveyance", "crossing", "message"), [
+    ("rail_wagon", "bakhty_tacheng", "A rail wagon cannot enter China at Bakhty – Tacheng "
+                                     "(Baketu): it is a road crossing."),
+    ("truck", "dostyk_alashankou", "A truck cannot enter China at Dostyk – Alashankou: it is a "
+                                   "rail crossing.")])
+def test_a_conveyance_the_point_of_entry_cannot_take_is_refused(ctx, conveyance, crossing,
+                                                                 message):
+    exporter, _i, registration, _c = make_consignment(submit=False)
+    errors = _refused(lambda: drafts.create_consignment(exporter, header(
+        registration, conveyance=conveyance, crossing_code=crossing)))
+    assert list(errors) == ["conveyance"] and errors["conveyance"][0].startswith(message)
+    for fits in ("container", "rail_wagon" if conveyance == "truck" else "truck"):
+        assert drafts.create_consignment(exporter, header(
+            registration, conveyance=fits, crossing_code=crossing)).crossing_code == crossing

@@ -647,3 +647,18 @@ def test_a_lots_unit_and_packages_are_chosen_never_preset(ctx, client):
     assert errors["packages_kind"] == "Choose a kind of package from the list."
     db.session.refresh(consignment)
     assert len(consignment.lots) == lots
+
+
+def test_a_rail_wagon_through_a_road_crossing_is_refused_on_the_form(ctx, client):
+    exporter, _inspector, registration, _other = make_consignment("phyto", submit=False)
+    _exporter_client(client, exporter)
+    before = db.session.scalar(select(func.count(Consignment.id)))
+    response = post(client, "/exporter/consignments/new", _new_form(
+        registration, conveyance="rail_wagon", crossing_code="kolzhat_dulata",
+        consignee_name="ТОО Рога и копыта"))
+    assert response.status_code == 422
+    errors = _errors(response.get_data(as_text=True))
+    assert errors["conveyance"].startswith(
+        "A rail wagon cannot enter China at Kolzhat – Dulata: it is a road crossing.")
+    assert "consignee_name" in errors  # with the form's other errors, in one answer
+    assert db.session.scalar(select(func.count(Consignment.id))) == before

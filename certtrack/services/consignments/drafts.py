@@ -3,12 +3,13 @@
 from datetime import date
 from typing import BinaryIO
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from certtrack.domain.calendar import SLA_WORKING_DAYS
-from certtrack.domain.consignment import KIND_OF_COMMITTEE, SLA_SERVICE
+from certtrack.domain.consignment import KIND_OF_COMMITTEE, SLA_SERVICE, conveyance_enters_by
 from certtrack.domain.scripts import latin_or_chinese
 from certtrack.domain.workflow import Role
 from certtrack.extensions import db
@@ -79,15 +80,39 @@ def _header_errors(actor: User, data: ConsignmentInput) -> dict[str, list[str]]:
     elif refusal := registration_refusal(registration):
         errors["registration_id"] = [refusal]
     errors.update(_consignee_errors(data))
-    if data.conveyance not in CONVEYANCES:
-        errors["conveyance"] = [_("Choose a means of conveyance from the list.")]
-    if db.session.get(BorderCrossing, data.crossing_code or "") is None:
-        errors["crossing_code"] = [_("Choose a point of entry from the list.")]
+    errors.update(_transport_errors(data))
     if db.session.get(Region, data.origin_region_code or "") is None:
         errors["origin_region_code"] = [_("Choose the region of origin.")]
     errors.update(_production_errors(data))
     if not latin_or_chinese(data.place_of_origin or ""):
         errors["place_of_origin"] = [str(PRINTED_SCRIPT)]
+    return errors
+
+
+def conveyance_refusal(conveyance: str, crossing_code: str) -> str | None:
+    """Why the means of conveyance cannot enter China at the point of entry (a rail wagon at
+    a road crossing), naming both; None when it can, or when either is unknown."""
+    crossing = db.session.get(BorderCrossing, crossing_code or "")
+    if crossing is None or conveyance_enters_by(conveyance, crossing.mode):
+        return None
+    name = crossing.name_in(str(get_locale() or "en"))
+    if conveyance == "rail_wagon":
+        return _("A rail wagon cannot enter China at %(crossing)s: it is a road crossing. "
+                 "Choose a rail crossing, or a truck or a container.", crossing=name)
+    return _("A truck cannot enter China at %(crossing)s: it is a rail crossing. Choose a road "
+             "crossing, or a rail wagon or a container.", crossing=name)
+
+
+def _transport_errors(data: ConsignmentInput) -> dict[str, list[str]]:
+    """The means of conveyance and the point of entry: each from its list, and the one able
+    to cross at the other (the crossings' modes are reference data)."""
+    errors = {}
+    if data.conveyance not in CONVEYANCES:
+        errors["conveyance"] = [_("Choose a means of conveyance from the list.")]
+    if db.session.get(BorderCrossing, data.crossing_code or "") is None:
+        errors["crossing_code"] = [_("Choose a point of entry from the list.")]
+    elif refusal := conveyance_refusal(data.conveyance, data.crossing_code):
+        errors["conveyance"] = [refusal]
     return errors
 
 
