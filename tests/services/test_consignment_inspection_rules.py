@@ -181,3 +181,23 @@ def test_a_conveyance_the_point_of_entry_cannot_take_is_refused(ctx, conveyance,
     for fits in ("container", "rail_wagon" if conveyance == "truck" else "truck"):
         assert drafts.create_consignment(exporter, header(
             registration, conveyance=fits, crossing_code=crossing)).crossing_code == crossing
+
+
+def test_a_presence_test_takes_detected_or_not_detected_only(ctx):
+    """Tilletia controversa with value 3 was told to "Enter the measured value": one was."""
+    inspector, _r, consignment = _started()
+    tilletia = next(limit for limit in inspection.limits_for(consignment)
+                    if limit.parameter_code == "tilletia_controversa")
+    only = ("This test only takes detected or not detected: choose one under “Detected”, "
+            "without a value.")
+
+    def result(**entries):
+        return LabResultInput(limit_id=tilletia.id, sample_code="S-2", tested_on=local_today(),
+                              **entries)
+
+    assert _refused(lambda: inspection.record_lab_result(
+        inspector, consignment, result(value=Decimal("3")))) == {"value": [only]}
+    assert _refused(lambda: inspection.record_lab_result(
+        inspector, consignment, result())) == {"detected": [only]}
+    row = inspection.record_lab_result(inspector, consignment, result(detected=False))
+    assert (row.verdict, row.value) == ("compliant", None)

@@ -662,3 +662,20 @@ def test_a_rail_wagon_through_a_road_crossing_is_refused_on_the_form(ctx, client
         "A rail wagon cannot enter China at Kolzhat – Dulata: it is a road crossing.")
     assert "consignee_name" in errors  # with the form's other errors, in one answer
     assert db.session.scalar(select(func.count(Consignment.id))) == before
+
+
+def test_a_value_typed_for_a_presence_test_says_the_test_takes_none(ctx, client):
+    _e, inspector, _r, consignment = make_consignment("phyto")
+    inspection.start_inspection(inspector, consignment)
+    login(client, inspector.email)
+    tilletia = next(limit for limit in inspection.limits_for(consignment)
+                    if limit.parameter_code == "tilletia_controversa")
+    response = post(client, f"/inspector/consignments/{consignment.id}/lab", {
+        "limit_id": str(tilletia.id), "sample_code": "S-2", "value": "3", "detected": "",
+        "tested_on": local_today().isoformat()})
+    assert response.status_code == 422
+    assert _errors(response.get_data(as_text=True))["value"] == (
+        "This test only takes detected or not detected: choose one under “Detected”, without "
+        "a value.")
+    db.session.expire_all()
+    assert db.session.get(Consignment, consignment.id).lab_results == []

@@ -145,6 +145,11 @@ def _judge(consignment: Consignment, data: LabResultInput):
         raise ValidationFailed({"limit_id": [_("Choose a parameter that applies to the "
                                                "consignment's products.")]})
     absent = limit.kind == compliance.LimitKind.absent
+    if absent and (data.value is not None or data.detected is None):
+        # not "Enter the measured value, or say whether it was detected" to a value typed
+        raise ValidationFailed({"value" if data.value is not None else "detected": [_(
+            "This test only takes detected or not detected: choose one under “Detected”, "
+            "without a value.")]})
     result = compliance.Result(
         parameter=limit.parameter, value=None if absent else data.value,
         unit=None if absent else compliance.normalize_unit(data.unit) if data.unit else None,
