@@ -34,7 +34,6 @@ from certtrack.web.number_fields import DecimalField, IntegerField
 from certtrack.web.validators import NumberRange, PastDate
 
 CHOOSE = _l("Choose…")
-BELOW_ZERO = _l("A measured quantity cannot be below zero.")
 
 
 class ConsignmentForm(BaseForm):
@@ -108,6 +107,27 @@ class LotForm(BaseForm):
         if field.data and not latin_or_chinese(field.data):
             raise ValidationError(drafts.PRINTED_SCRIPT)
 
+    # The service's rules on the weights (drafts._weight_errors, in its wording), here too:
+    # a gross weight under the net came after the next save when the marks had an error.
+    def validate_net_weight(self, field):
+        _three_places(field)
+
+    def validate_gross_weight(self, field):
+        _three_places(field)
+        net = self.net_weight.data
+        if (not field.errors and field.data is not None and net is not None
+                and net.is_finite() and field.data < net):
+            raise ValidationError(drafts.GROSS_BELOW_NET)
+
+
+def _three_places(field) -> None:
+    """:raise ValidationError: a weight finer than the gram of a kilogram it is stored to
+    (unless its range is said already)."""
+    value = field.data
+    if (not field.errors and value is not None and value.is_finite()
+            and value.as_tuple().exponent < -3):
+        raise ValidationError(drafts.WEIGHT_PLACES)
+
 
 class ConsignmentDocumentForm(BaseForm):
     kind = SelectField(_l("Document"), choices=[], validators=[DataRequired()])
@@ -115,8 +135,9 @@ class ConsignmentDocumentForm(BaseForm):
 
 
 # The inspector's three forms leave what is required to the service, which says every missing
-# or wrong entry in one answer (a day left out and a unit mistyped came in two rounds); the
-# forms check only what must be read at all (a date, a number, a length).
+# or wrong entry in one answer (a day left out and a unit mistyped came in two rounds; a value
+# below zero, or a temperature of 500 °C, and a day in the future too); the forms check only
+# what must be read at all (a date, a number, a length).
 class InspectionForm(BaseForm):
     inspected_on = DateField(_l("Inspected on"), validators=[Optional()])
     place = StringField(_l("Place of inspection"), validators=[Optional(), Length(max=300)])
@@ -130,11 +151,10 @@ class ConsignmentLabForm(BaseForm):
     # Its own id: "laboratory" is the id of the page's section, the address its links open.
     laboratory = StringField(_l("Laboratory"), validators=[Optional(), Length(max=200)],
                              id="laboratory-name")
-    value = DecimalField(_l("Value"), places=None, validators=[
-        Optional(), NumberRange(min=0, message=BELOW_ZERO)])
+    value = DecimalField(_l("Value"), places=None, validators=[Optional()])
     unit = StringField(_l("Unit"), validators=[Optional(), Length(max=16)])
     loq = DecimalField(_l("Limit of quantification (LOQ)"), places=None,
-                       validators=[Optional(), NumberRange(min=0, message=BELOW_ZERO)])
+                       validators=[Optional()])
     detected = SelectField(_l("Detected"), choices=[], validators=[Optional()])
     method = StringField(_l("Method"), validators=[Optional(), Length(max=120)])
     tested_on = DateField(_l("Tested on"), validators=[Optional()])
@@ -150,8 +170,7 @@ class TreatmentForm(BaseForm):
                                                                          Length(max=60)],
                                 description=_l("In Latin or Chinese script."))
     temperature = DecimalField(_l("Temperature, °C"), places=None, example=Decimal("25.5"),
-                               validators=[Optional(), NumberRange(
-                                   min=bounds.MIN_TEMPERATURE, max=bounds.MAX_TEMPERATURE)])
+                               validators=[Optional()])
     duration = StringField(_l("Duration"), validators=[Optional(), Length(max=60)],
                            description=_l("In Latin or Chinese script."))
     treated_on = DateField(_l("Date of treatment"), validators=[Optional()])

@@ -555,6 +555,28 @@ def test_the_inspectors_forms_say_every_mistake_in_one_answer(ctx, client):
     assert fresh.lab_results == [] and fresh.treatments == [] and fresh.inspected_on is None
 
 
+def test_a_lots_marks_and_weights_errors_come_in_one_answer(ctx, client):
+    """Marks in Cyrillic and a gross weight under the net: the weight's error came after the
+    next save."""
+    exporter, _inspector, _registration, consignment = make_consignment("phyto", submit=False)
+    _exporter_client(client, exporter)
+    response = post(client, f"/exporter/consignments/{consignment.id}/lots", {
+        "product_code": "wheat", "net_weight": "65.5", "gross_weight": "60.0001",
+        "weight_unit": "t", "packages_number": "1", "packages_kind": "bulk",
+        "marks": "Вагон 95123456"})
+    assert response.status_code == 422
+    errors = _errors(response.get_data(as_text=True))
+    assert errors["marks"].startswith("Write it in Latin or Chinese script")
+    assert errors["gross_weight"] == "Enter at most 3 digits after the decimal point."
+    response = post(client, f"/exporter/consignments/{consignment.id}/lots", {
+        "product_code": "wheat", "net_weight": "65.5", "gross_weight": "60",
+        "weight_unit": "t", "packages_number": "1", "packages_kind": "bulk",
+        "marks": "Вагон 95123456"})
+    errors = _errors(response.get_data(as_text=True))
+    assert errors["gross_weight"] == "The gross weight cannot be less than the net weight."
+    assert "marks" in errors
+
+
 def test_a_refusal_from_a_page_older_than_the_issue_says_who_issued_and_keeps_the_reason(
         ctx, client):
     """A second tab's refusal said "someone else" changed it, though it was the same
@@ -679,3 +701,31 @@ def test_a_value_typed_for_a_presence_test_says_the_test_takes_none(ctx, client)
         "a value.")
     db.session.expire_all()
     assert db.session.get(Consignment, consignment.id).lab_results == []
+
+
+def test_a_range_and_a_day_in_the_future_come_in_one_answer(ctx, client):
+    """A result of -0.1 tested tomorrow showed the value's error, the day's after the next
+    save; a treatment at 500 °C tomorrow, the same."""
+    _e, inspector, _r, consignment = make_consignment("phyto")
+    inspection.start_inspection(inspector, consignment)
+    login(client, inspector.email)
+    base = f"/inspector/consignments/{consignment.id}"
+    tomorrow = (local_today() + timedelta(days=1)).isoformat()
+    lead = next(limit for limit in inspection.limits_for(consignment)
+                if limit.parameter_code == "lead")
+    response = post(client, f"{base}/lab", {"limit_id": str(lead.id), "sample_code": "S-1",
+                                            "value": "-0.1", "unit": "mg/kg",
+                                            "tested_on": tomorrow})
+    assert response.status_code == 422
+    errors = _errors(response.get_data(as_text=True))
+    assert errors["value"] == "A measured quantity cannot be below zero."
+    assert errors["tested_on"] == "Give the day of the test, not in the future."
+    response = post(client, f"{base}/treatment", {
+        "type": "heat", "temperature": "500", "duration": "30 min", "treated_on": tomorrow})
+    assert response.status_code == 422
+    errors = _errors(response.get_data(as_text=True))
+    assert errors["temperature"] == "Enter a number between -100 and 200."
+    assert errors["treated_on"] == "Give the day of the treatment, not in the future."
+    db.session.expire_all()
+    fresh = db.session.get(Consignment, consignment.id)
+    assert fresh.lab_results == [] and fresh.treatments == []

@@ -54,6 +54,8 @@ ADDRESS_SCRIPT = _l("Write the address in Latin or Chinese script, as the certif
 PRODUCTION_ORDER = _l("The last production day cannot be before the first.")
 PRODUCTION_FUTURE = _l("A slaughter or production day cannot be after today: the goods are "
                        "produced before their certificate is requested.")
+WEIGHT_PLACES = _l("Enter at most 3 digits after the decimal point.")
+GROSS_BELOW_NET = _l("The gross weight cannot be less than the net weight.")
 CHOOSE_UNIT = _l("Choose a unit from the list.")
 CHOOSE_PACKAGES = _l("Choose a kind of package from the list.")
 PRINTED_SCRIPT = _l("Write it in Latin or Chinese script, as the certificate China's border "
@@ -208,13 +210,13 @@ def _weight_errors(data: LotInput) -> dict[str, list[str]]:
     for name in ("net_weight", "gross_weight"):
         value = getattr(data, name)
         if value is not None and value.is_finite() and value.as_tuple().exponent < -3:
-            errors[name] = [_("Enter at most 3 digits after the decimal point.")]
+            errors[name] = [str(WEIGHT_PLACES)]
     if errors:
         return errors
     if data.net_weight is None or data.net_weight <= 0:
         return {"net_weight": [_("Enter a weight greater than zero.")]}
     if data.gross_weight is None or data.gross_weight < data.net_weight:
-        return {"gross_weight": [_("The gross weight cannot be less than the net weight.")]}
+        return {"gross_weight": [str(GROSS_BELOW_NET)]}
     return {}
 
 

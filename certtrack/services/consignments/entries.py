@@ -6,12 +6,14 @@ import datetime as dt
 from flask_babel import format_date
 from flask_babel import gettext as _
 
+from certtrack.domain import bounds
 from certtrack.domain.scripts import latin_or_chinese
 from certtrack.models import Consignment
 from certtrack.models.consignment import TREATMENT_TYPES
 from certtrack.services.applications import local_today
 from certtrack.services.consignments.drafts import PRINTED_SCRIPT
 from certtrack.services.consignments.inputs import LabResultInput, TreatmentInput
+from certtrack.services.numerals import shown
 
 
 def earliest_day(consignment: Consignment) -> dt.date:
@@ -53,7 +55,8 @@ TREATMENT_TEXTS = ("active_substance", "concentration", "duration")
 
 
 def treatment_errors(consignment: Consignment, data: TreatmentInput) -> dict[str, list[str]]:
-    """Every error of a treatment at once: its kind, its day, its chemical, its texts."""
+    """Every error of a treatment at once: its kind, its day, its chemical, its temperature
+    (within what the column keeps, as a cold store's), its texts."""
     errors = {}
     if data.type not in TREATMENT_TYPES:
         errors["type"] = [_("Choose the kind of treatment.")]
@@ -62,6 +65,12 @@ def treatment_errors(consignment: Consignment, data: TreatmentInput) -> dict[str
         errors["treated_on"] = day
     if data.type in ("fumigation", "chemical") and not (data.active_substance or "").strip():
         errors["active_substance"] = [_("Name the active substance.")]
+    temperature = data.temperature
+    if temperature is not None and not (
+            bounds.MIN_TEMPERATURE <= temperature <= bounds.MAX_TEMPERATURE):
+        errors["temperature"] = [_("Enter a number between %(min)s and %(max)s.",
+                                   min=shown(bounds.MIN_TEMPERATURE),
+                                   max=shown(bounds.MAX_TEMPERATURE))]
     for name in TREATMENT_TEXTS:
         if name not in errors and not latin_or_chinese(getattr(data, name) or ""):
             errors[name] = [str(PRINTED_SCRIPT)]
