@@ -224,6 +224,7 @@ def consignment(consignment, failed: dict | None = None) -> str:
         missing=drafts.missing_for_submission(consignment) if "submit" in actions else [],
         refusals=gate.gate_refusals(consignment) if "submit" in actions else [],
         blockers=inspection.issue_blockers(consignment) if "issue" in actions else [],
+        withdrawal_reason=drafts.withdrawal_reason(consignment),
         removed_results=[] if g.user.role == Role.exporter
         else inspection.removed_lab_results(consignment))
 

@@ -729,3 +729,19 @@ def test_a_range_and_a_day_in_the_future_come_in_one_answer(ctx, client):
     db.session.expire_all()
     fresh = db.session.get(Consignment, consignment.id)
     assert fresh.lab_results == [] and fresh.treatments == []
+
+
+def test_the_withdrawal_reason_is_shown_to_the_exporter_and_the_inspector(app, ctx, client):
+    """A withdrawn consignment's page said "Withdrawn" and not why, where a refusal says
+    "Refused: <reason>"."""
+    exporter, inspector, _registration, consignment = make_consignment("phyto")
+    _exporter_client(client, exporter)
+    assert post(client, f"/exporter/consignments/{consignment.id}/withdraw", {
+        "version": str(consignment.version), "confirm": "y",
+        "reason": "The buyer cancelled the contract"}).status_code == 302
+    page = client.get(f"/exporter/consignments/{consignment.id}").get_data(as_text=True)
+    assert "Withdrawn: The buyer cancelled the contract" in page
+    staff = app.test_client()
+    login(staff, inspector.email)
+    page = staff.get(f"/inspector/consignments/{consignment.id}").get_data(as_text=True)
+    assert "Withdrawn: The buyer cancelled the contract" in page

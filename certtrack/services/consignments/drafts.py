@@ -14,6 +14,7 @@ from certtrack.domain.scripts import latin_or_chinese
 from certtrack.domain.workflow import Role
 from certtrack.extensions import db
 from certtrack.models import (
+    AuditEvent,
     BorderCrossing,
     Consignment,
     ConsignmentDocument,
@@ -350,6 +351,17 @@ def submit_consignment(actor: User, consignment: Consignment, version=None) -> d
             data={"deadline": deadline.isoformat(),
                   "working_days": SLA_WORKING_DAYS[SLA_SERVICE[consignment.kind]]})
     return deadline
+
+
+def withdrawal_reason(consignment: Consignment) -> str:
+    """The reason the exporter gave for withdrawing the consignment, as its audit row keeps
+    it ("" while it is not withdrawn, or for a draft withdrawn without one)."""
+    if consignment.state != "withdrawn":
+        return ""
+    return db.session.scalar(select(AuditEvent.comment).where(
+        AuditEvent.object_type == "consignment", AuditEvent.object_id == consignment.id,
+        AuditEvent.action == "consignment_withdraw").order_by(AuditEvent.id.desc())
+        .limit(1)) or ""
 
 
 def withdraw_consignment(actor: User, consignment: Consignment, comment: str = "",
