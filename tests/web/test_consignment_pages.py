@@ -24,8 +24,11 @@ from certtrack.models import (
 )
 from certtrack.services import registrations
 from certtrack.services.applications import local_today
+from certtrack.services.audit import record_event
 from certtrack.services.consignments import drafts, inspection, issue
+from certtrack.services.consignments.inputs import LabResultInput
 from certtrack.services.inputs import StatusChangeInput
+from certtrack.services.transaction import transaction
 
 from consignment_factories import WHEAT_LOT, inspect_ready, make_consignment
 from factories import make_exporter_with_application, make_user
@@ -745,3 +748,34 @@ def test_the_withdrawal_reason_is_shown_to_the_exporter_and_the_inspector(app, c
     login(staff, inspector.email)
     page = staff.get(f"/inspector/consignments/{consignment.id}").get_data(as_text=True)
     assert "Withdrawn: The buyer cancelled the contract" in page
+
+
+def test_a_removed_results_parameter_reads_in_the_readers_language(ctx, client):
+    """"deoxynivalenol (DON)" showed in English on the Russian page once its result was
+    removed, where the live results name it in Russian."""
+    _e, inspector, _registration, consignment = make_consignment("phyto")
+    inspection.start_inspection(inspector, consignment)
+    don = next(limit for limit in inspection.limits_for(consignment)
+               if limit.parameter_code == "deoxynivalenol")
+    for sample in ("S-1", "S-2"):
+        inspection.record_lab_result(inspector, consignment, LabResultInput(
+            limit_id=don.id, sample_code=sample, tested_on=local_today(),
+            value=Decimal("100"), unit="µg/kg"))
+    first, second = consignment.lab_results
+    inspection.remove_lab_result(inspector, consignment, first.id, "Typed twice")
+    # as a removal was recorded before the limit was kept with it
+    with transaction():
+        consignment.lab_results.remove(second)
+        record_event(inspector, "consignment_lab_result_removed", object_type="consignment",
+                     object_id=consignment.id, comment="Wrong sample", data={
+                         "parameter": second.parameter, "sample_code": "S-2", "value": "100",
+                         "unit": "µg/kg", "verdict": "compliant"})
+    _inspector_client(client, inspector)
+    inspector.locale = "ru"
+    db.session.commit()
+    g.pop("_flask_babel", None)  # the test's application context outlives the requests
+    page = client.get(f"/inspector/consignments/{consignment.id}").get_data(as_text=True)
+    removed = re.search(r'<ul class="plain" id="removed-results">(.*?)</ul>', page,
+                        re.S).group(1)
+    assert removed.count("<strong>дезоксиниваленол (ДОН)</strong>") == 2
+    assert "deoxynivalenol" not in removed

@@ -1,5 +1,6 @@
 """The inspector's work on a consignment: queue, inspection, laboratory, treatments, wording."""
 
+from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import format_date, get_locale, ngettext
@@ -23,6 +24,7 @@ from certtrack.models import (
     Registration,
     User,
 )
+from certtrack.models.base import JudgedParameter
 from certtrack.models.consignment import INSPECTION_RESULTS
 from certtrack.services import market_access
 from certtrack.services.applications import local_today
@@ -258,19 +260,40 @@ def remove_lab_result(actor: User, consignment: Consignment, result_id: int,
         consignment.lab_results.remove(row)
         record_event(actor, "consignment_lab_result_removed", object_type="consignment",
                      object_id=consignment.id, comment=reason.strip(), data={
-                         "parameter": row.parameter, "sample_code": row.sample_code,
+                         "parameter": row.parameter, "limit_id": row.limit_id,
+                         "sample_code": row.sample_code,
                          "value": None if row.value is None else str(row.value),
                          "unit": row.unit, "verdict": row.verdict})
 
 
-def removed_lab_results(consignment: Consignment) -> list[AuditEvent]:
+@dataclass(frozen=True)
+class RemovedLabResult(JudgedParameter):
+    """A result removed from a consignment, as its audit row keeps it: `event` (its data, who
+    removed it, when, why), with its parameter named in any language as a live result's."""
+
+    event: AuditEvent
+    parameter: str
+    limit: LabLimit | None
+
+
+def removed_lab_results(consignment: Consignment) -> list[RemovedLabResult]:
     """The results removed from the consignment, oldest first, as the audit trail keeps them:
     what was removed (its data), who removed it, when and why (the comment). The staff see
     them beside the results, so that a non-compliant result does not vanish unseen."""
-    return list(db.session.scalars(
+    events = list(db.session.scalars(
         select(AuditEvent).options(selectinload(AuditEvent.actor)).where(
             AuditEvent.object_type == "consignment", AuditEvent.object_id == consignment.id,
             AuditEvent.action == "consignment_lab_result_removed").order_by(AuditEvent.id)))
+    # The limit it was judged by (kept since results record it; before, the parameter's).
+    names = {event.data.get("parameter") for event in events}
+    limits = db.session.scalars(select(LabLimit).where(
+        or_(LabLimit.id.in_({e.data.get("limit_id") or 0 for e in events}),
+            LabLimit.parameter.in_(names)))).all() if events else []
+    by_id = {limit.id: limit for limit in limits}
+    by_name = {limit.parameter: limit for limit in limits}
+    return [RemovedLabResult(event, event.data.get("parameter", ""),
+                             by_id.get(event.data.get("limit_id")) or
+                             by_name.get(event.data.get("parameter"))) for event in events]
 
 
 def available_declarations(consignment: Consignment):
