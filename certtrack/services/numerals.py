@@ -20,3 +20,23 @@ def listed(items) -> str:
     """Items joined as the request's language lists them: "A, B and C", "A、B和C"."""
     items = [str(item) for item in items]
     return lists.format_list(items, locale=get_locale() or "en") if items else ""
+
+
+# What joins the parts of a list the page builds item by item (regions, products), a place to
+# its region, or a list's entries: Chinese writes "阿拜州、阿拉木图州" with the enumeration
+# comma, a clause after "，" and entries after "；" (an ASCII ", " read as a typing slip).
+SEPARATORS = {"zh": {"list": "、", "comma": "，", "semicolon": "；"}}
+LATIN_SEPARATORS = {"list": ", ", "comma": ", ", "semicolon": "; "}
+
+
+def separator(kind: str = "list", language: str | None = None) -> str:
+    """The separator of `kind` ("list", "comma" or "semicolon") in `language`, by default
+    the request's: "、", "，" and "；" in Chinese, ", " and "; " in the others."""
+    language = str(language or get_locale() or "en").split("_")[0]
+    return SEPARATORS.get(language, LATIN_SEPARATORS)[kind]
+
+
+def separated(items, kind: str = "list") -> str:
+    """Items joined by the request's language's separator of `kind`, without a final "and"
+    (a label's list of regions: "Abai, Almaty", "阿拜州、阿拉木图州")."""
+    return separator(kind).join(str(item) for item in items)

@@ -158,7 +158,7 @@ def _template_helpers(app) -> None:
         pgettext=templating.pgettext, npgettext=templating.npgettext)
     app.jinja_env.globals.update(
         labels=labels, consignment_labels=consignment_labels, label=templating.label,
-        Role=Role, localized=templating.localized,
+        Role=Role, localized=templating.localized, separator=templating.separator,
         localized_source=templating.localized_source, conclusion=templating.conclusion,
         state_badge=templating.state_badge,
         csrf_token=csrf_token,

@@ -22,6 +22,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from certtrack.domain.verification import group_code
+from certtrack.services import numerals
 from certtrack.services.applications import local_today
 from certtrack.services.conclusions import conclusion_in
 from certtrack.services.local_dates import DATE_FORMAT, TIME_FORMAT
@@ -202,6 +203,13 @@ def format_date_in(value: dt.date, format: str, locale: Locale) -> str:
 def as_list(context: Context, items) -> str:
     """Items joined as the page's language lists them ("A, B and C", "A、B和C")."""
     return lists.format_list([str(item) for item in items], locale=_locale(context))
+
+
+@pass_context
+def separator(context: Context, kind: str = "list") -> str:
+    """What joins a list's items in the page's language ("、" between Chinese items, ", "
+    in the other languages); `kind` "comma" or "semicolon" for a clause or an entry."""
+    return numerals.separator(kind, _language(context))
 
 
 @pass_context

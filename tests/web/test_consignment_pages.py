@@ -779,3 +779,29 @@ def test_a_removed_results_parameter_reads_in_the_readers_language(ctx, client):
                         re.S).group(1)
     assert removed.count("<strong>дезоксиниваленол (ДОН)</strong>") == 2
     assert "deoxynivalenol" not in removed
+
+
+def test_chinese_pages_join_their_lists_with_chinese_punctuation(ctx, client):
+    """"阿拜州, 阿拉木图州" and "阿克莫拉州, Kokshetau district": an ASCII comma in Chinese."""
+    _e, _inspector, _registration, consignment = make_consignment("phyto")
+    inspector = make_user("inspector", regions=["KZ-10", "KZ-11", "KZ-19"])
+    _inspector_client(client, inspector)
+    inspector.locale = "zh"
+    db.session.commit()
+    g.pop("_flask_babel", None)  # the test's application context outlives the requests
+    queue = client.get("/inspector/consignments/").get_data(as_text=True)
+    assert "阿拜州、阿克莫拉州、阿拉木图州" in queue
+    page = client.get(f"/inspector/consignments/{consignment.id}").get_data(as_text=True)
+    assert "阿克莫拉州，Kokshetau district" in page
+    assert "阿克莫拉州, " not in page
+
+
+def test_clenbuterol_is_written_one_way_in_chinese(ctx):
+    """"克伦特罗" in the laboratory table, "克仑特罗" in the attestation of the certificate."""
+    _e, _inspector, _registration, consignment = make_consignment("vet")
+    clenbuterol = next(limit for limit in inspection.limits_for(consignment)
+                       if limit.parameter_code == "clenbuterol")
+    assert clenbuterol.parameter_in("zh") == "克伦特罗"
+    attestation = next(d for d in inspection.available_declarations(consignment)
+                       if d.code == "no_banned_substances")
+    assert "克伦特罗" in attestation.text_zh and "克仑" not in attestation.text_zh

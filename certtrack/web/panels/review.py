@@ -12,6 +12,7 @@ from certtrack.services import (
     reference,
     review,
 )
+from certtrack.services.numerals import separated
 from certtrack.web import actions as table
 from certtrack.web.review_forms import (
     AssignForm,
@@ -29,7 +30,7 @@ REVIEW_ACTIONS = (Action.start_review, Action.return_for_corrections, Action.rej
 def _inspector_label(user, region_names: dict[str, str]) -> str:
     """An inspector as a choice: the name and the regions served, named in the reader's
     language."""
-    regions = ", ".join(sorted(region_names.get(code, code) for code in user.region_codes))
+    regions = separated(sorted(region_names.get(code, code) for code in user.region_codes))
     return f"{user.full_name} ({regions})" if regions else user.full_name
 
 
