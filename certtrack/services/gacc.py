@@ -1,6 +1,6 @@
 """The registrar's side of an application: recommendation, GACC batches and decisions."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,7 +15,7 @@ from certtrack.extensions import db
 from certtrack.models import Application, CorrectionRequest, GaccBatch, Registration
 from certtrack.models.base import utcnow
 from certtrack.models.registration import ROUTES
-from certtrack.services import dossiers
+from certtrack.services import dossiers, renewals
 from certtrack.services.applications import apply_transition, local_today
 from certtrack.services.audit import record_event
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
@@ -252,6 +252,10 @@ def _number_errors(data: RegistrationInput,
         number = validate_china_registration_number(data.china_number or "")
     except IdentifierError as error:
         return None, [china_number_message(error.code)]
+    if renewed is not None and number != renewed.china_number:
+        return number, [_("A renewal keeps the registration's number: GACC extends %(number)s, "
+                          "it does not list the establishment under a new one.",
+                          number=renewed.china_number)]
     holder = db.session.scalar(select(Registration).where(Registration.china_number == number))
     if holder is not None and holder is not renewed:
         return number, [_("This number is already recorded for %(name)s (application %(ref)s).",
@@ -277,11 +281,13 @@ def _registration_values(data: RegistrationInput, renewed: Registration | None,
                                     date=format_day(sent_on))]
     if data.route not in ROUTES:
         errors["route"] = [_("Choose how the establishment was listed.")]
+    if renewed is not None and data.valid_from not in (None, renewals.next_start(renewed)):
+        errors["valid_from"] = [renewals.next_start_message(renewed)]
     if errors:
         raise ValidationFailed(errors)
+    if renewed is not None:
+        return renewals.extension(renewed, listing_date, data.route)
     valid_from = data.valid_from or listing_date
-    if renewed is not None and not data.valid_from:
-        valid_from = max(listing_date, renewed.valid_to + timedelta(days=1))
     return {"china_number": number, "listing_date": listing_date, "valid_from": valid_from,
             "valid_to": registration_valid_to(valid_from), "route": data.route,
             "regime": regime_for(listing_date)}
@@ -341,17 +347,12 @@ def _save_registration(actor, application, renewed, values) -> Registration:
         db.session.add(registration)
     else:
         registration = renewed
-        for name, value in values.items():
-            setattr(registration, name, value)
+        values = renewals.extend(actor, registration, application, values)
     db.session.flush()
     summary = {key: str(value) for key, value in values.items()}
     apply_transition(actor, application, Action.record_registration,
                      values={"stage_deadline": None},
                      data={**summary, "registration_id": registration.id})
-    if renewed is not None:
-        record_event(actor, "registration_renewed", object_type="registration",
-                     object_id=registration.id, application_id=registration.application_id,
-                     data={**summary, "renewal_application_id": application.id})
     notify(enterprise_users(application.enterprise_id), "registered", _l(
         "Application %(ref)s is registered in China under %(number)s, valid until %(to)s.",
         ref=application.reference, number=values["china_number"],

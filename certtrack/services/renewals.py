@@ -1,24 +1,68 @@
-"""Automatic renewal of a registration under GACC Order 280, applied by the daily job."""
+"""Renewal of a registration: recorded on a renewal application, or automatic under GACC Order
+280 (applied by the daily job)."""
 
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from certtrack.domain.calendar import REGIME_280, registration_valid_to
+from certtrack.domain.calendar import REGIME_280, regime_for, registration_valid_to
 from certtrack.domain.workflow import Role
 from certtrack.extensions import db
 from certtrack.models import Registration, User
 from certtrack.services.audit import record_event
 from certtrack.services.certificates import current_certificate
 from certtrack.services.errors import Conflict
-from certtrack.services.local_dates import LocalDate
+from certtrack.services.local_dates import LocalDate, format_day
 from certtrack.services.notifications import enterprise_users, link, notify
 from certtrack.services.permissions import SYSTEM
 from certtrack.services.registrations import LIVE_STATUSES
 from certtrack.services.transaction import stale_message, transaction
 
 ONE_DAY = timedelta(days=1)
+
+
+def next_start(registration: Registration) -> date:
+    """Take a registration; return the first day of its next period: the day after it ends."""
+    return registration.valid_to + ONE_DAY
+
+
+def next_start_message(registration: Registration) -> str:
+    """Why a renewal cannot start on another day than next_start() (the registrar's form)."""
+    return _("A renewal continues the registration without a gap: its new period starts on "
+             "%(date)s, the day after the current one ends. Leave this field empty.",
+             date=format_day(next_start(registration)))
+
+
+def extension(registration: Registration, renewed_on: date, route: str) -> dict:
+    """Take a registration GACC renewed on `renewed_on` (the listing date of the renewal) and
+    the route; return the values recording the renewal changes.
+
+    A renewal keeps the China number, the listing date and `valid_from`, so the registration
+    stays continuously valid and its certificates keep printing the truth; `valid_to` moves to
+    the end of the next period (next_start() + 5 years), the regime to the one in force on
+    `renewed_on`.
+    """
+    return {"china_number": registration.china_number,
+            "valid_to": registration_valid_to(next_start(registration)), "route": route,
+            "regime": regime_for(renewed_on), "renewed_on": renewed_on}
+
+
+def extend(actor, registration: Registration, application, values: dict) -> dict:
+    """Apply extension()'s `values` to the registration and write the audit row of the renewal
+    with the old and new `valid_to` (no commit); return what the transition's audit row records.
+    """
+    previous_to = registration.valid_to
+    renewed_on = values.pop("renewed_on")
+    for name, value in values.items():
+        setattr(registration, name, value)
+    record = {**values, "renewed_on": renewed_on, "previous_valid_to": previous_to}
+    record_event(actor, "registration_renewed", object_type="registration",
+                 object_id=registration.id, application_id=registration.application_id,
+                 data={**{key: str(value) for key, value in record.items()},
+                       "renewal_application_id": application.id})
+    return record
 
 
 def _registrars() -> list[User]:

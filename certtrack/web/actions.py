@@ -205,6 +205,14 @@ def _decision(action: Action, form_class, call, entries, success, **options) -> 
                      guard=lambda user, a: can_act(user, action, a), **options)
 
 
+def _registration_form(formdata, obj):
+    """The registration's form; for a renewal, with the number of the registration it renews
+    (a renewal keeps it)."""
+    renewed = registrations.registration_of(obj) if obj.renewal_of_id is not None else None
+    return RegistrationForm(formdata, obj=obj,
+                            china_number=renewed.china_number if renewed else None)
+
+
 def _registration_message(registration) -> str:
     return _("Registration %(number)s recorded, valid from %(start)s to %(end)s; the exporter "
              "is told.", number=registration.china_number,
@@ -239,7 +247,7 @@ REGISTRAR = {
         gacc.GaccRefusalInput, _l("GACC's refusal is recorded."),
         confirm=labels.CONSEQUENCES["record_gacc_refusal"]),
     "record_registration": _decision(
-        Action.record_registration, RegistrationForm, gacc.record_registration,
+        Action.record_registration, _registration_form, gacc.record_registration,
         gacc.RegistrationInput,
         _registration_message, confirm=labels.CONSEQUENCES["record_registration"],
         ends_something=False),

@@ -10,7 +10,7 @@ from certtrack.domain.calendar import add_years
 from certtrack.domain.workflow import IllegalTransition
 from certtrack.extensions import db
 from certtrack.models import Application, AuditEvent, GaccBatch, Registration
-from certtrack.services import audit, gacc, registrar_queues, registrations
+from certtrack.services import audit, certificates, gacc, registrar_queues, registrations
 from certtrack.services.applications import local_today
 from certtrack.services.errors import PermissionDenied, ValidationFailed
 from certtrack.services.inputs import ApplicationInput, BatchInput, RegistrationInput
@@ -117,24 +117,57 @@ def gacc_application_like(exporter, application) -> Application:
     return move_to_state(second, "submitted_to_gacc")
 
 
-def test_registering_a_renewal_extends_the_registration(registrar):
+def _renewal_awaiting_gacc(registrar):
+    """A meat registration in its renewal window (meat is on GACC's Order 280 renewal list: its
+    renewal still takes an application) and its renewal application, sent to GACC:
+    (registration, renewal application)."""
     valid_from = add_years(local_today() + timedelta(days=120), -5) + timedelta(days=1)
-    # Meat is on GACC's Order 280 renewal list: its renewal still takes an application.
     exporter, _original, registration = make_registration(registrar, valid_from,
                                                           category="meat", product="beef_chilled")
-    old_valid_to = registration.valid_to
     draft = registrations.start_renewal(exporter, registration)
-    move_to_state(draft, "submitted_to_gacc")
+    return registration, move_to_state(draft, "submitted_to_gacc")
+
+
+def test_registering_a_renewal_extends_the_registration_without_a_gap(registrar):
+    """Recording a renewal overwrote the number, the listing date and the start with the day's:
+    the old number left the register and a certificate issued that day printed a validity
+    starting years later."""
+    registration, draft = _renewal_awaiting_gacc(registrar)
+    number, listed, valid_from, old_valid_to = (registration.china_number,
+                                                registration.listing_date,
+                                                registration.valid_from, registration.valid_to)
     gacc.record_registration(registrar, draft, RegistrationInput.from_mapping({
-        "china_number": registration.china_number, "listing_date": local_today(),
-        "route": "under_guarantee"}))
+        "china_number": number, "listing_date": local_today(), "route": "under_guarantee"}))
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 1
     renewed = db.session.get(Registration, registration.id)
-    assert renewed.valid_from == old_valid_to + timedelta(days=1)
+    assert (renewed.china_number, renewed.listing_date, renewed.valid_from) == (
+        number, listed, valid_from)
     assert renewed.valid_to == add_years(old_valid_to, 5)
     assert db.session.get(Application, draft.id).state == "registered"
-    assert [e.action for e in audit.registration_history(renewed)][-1] == "registration_renewed"
+    [event] = [e for e in audit.registration_history(renewed)
+               if e.action == "registration_renewed"]
+    assert (event.data["previous_valid_to"], event.data["valid_to"]) == (
+        old_valid_to.isoformat(), add_years(old_valid_to, 5).isoformat())
+    certificate = certificates.issue_certificate(registrar, renewed)
+    assert (certificate.data["valid_from"], certificate.data["valid_to"]) == (
+        valid_from.isoformat(), add_years(old_valid_to, 5).isoformat())
+    assert certificates.certificate_status(certificate) == "valid"
+
+
+def test_a_renewal_keeps_the_registrations_number(registrar):
+    registration, draft = _renewal_awaiting_gacc(registrar)
+    with pytest.raises(ValidationFailed) as raised:
+        gacc.record_registration(registrar, draft, RegistrationInput.from_mapping({
+            "china_number": "CKAZ99999999999999", "listing_date": local_today(),
+            "route": "under_guarantee"}))
+    assert raised.value.errors["china_number"] == [
+        f"A renewal keeps the registration's number: GACC extends {registration.china_number}, "
+        "it does not list the establishment under a new one."]
+    db.session.expire_all()
+    assert db.session.get(Registration, registration.id).china_number == \
+        registration.china_number
+    assert db.session.get(Application, draft.id).state == "submitted_to_gacc"
 
 
 def test_gacc_cannot_list_an_establishment_before_the_application_was_sent(registrar):

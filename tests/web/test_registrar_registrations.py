@@ -11,9 +11,10 @@ from sqlalchemy import event, func, select
 from certtrack.domain.calendar import add_months, add_years
 from certtrack.extensions import db
 from certtrack.models import Application, AuditEvent, Registration
+from certtrack.services import registrations
 from certtrack.services.applications import local_today
 
-from factories import make_registration, make_user
+from factories import make_registration, make_user, move_to_state
 from forms import login, post
 
 
@@ -273,3 +274,28 @@ def test_registration_page_says_what_order_280_decides(registrar, client, catego
     assert "Decree 248 applies" not in page
     login(client, exporter.email)
     assert sentence in client.get("/exporter/registrations").get_data(as_text=True)
+
+
+def test_recording_a_renewal_keeps_the_number_and_the_history_says_how_far_it_extends(
+        registrar, client):
+    """The renewal's form came empty and took any number; the history said only "Registration
+    renewed"."""
+    valid_from = add_years(local_today() + timedelta(days=120), -5) + timedelta(days=1)
+    # Meat is on GACC's Order 280 renewal list: its renewal still takes an application.
+    exporter, _original, registration = make_registration(registrar, valid_from,
+                                                          category="meat", product="beef_chilled")
+    old_valid_to = registration.valid_to
+    draft = move_to_state(registrations.start_renewal(exporter, registration), "submitted_to_gacc")
+    login(client, "registrar@example.kz")
+    url = f"/registrar/applications/{draft.id}/registration"
+    assert f'value="{registration.china_number}"' in client.get(url).get_data(as_text=True)
+    entries = {"confirm": "y", "listing_date": local_today().isoformat(),
+               "route": "under_guarantee"}
+    refused = post(client, url, {**entries, "china_number": "CKAZ99999999999999"})
+    assert refused.status_code == 422
+    assert "A renewal keeps the registration&#39;s number" in refused.get_data(as_text=True)
+    recorded = post(client, url, {**entries, "china_number": registration.china_number})
+    assert recorded.status_code == 302
+    page = client.get(f"/registrar/registrations/{registration.id}").get_data(as_text=True)
+    assert (f"Valid until {format_date(old_valid_to)}; now until "
+            f"{format_date(add_years(old_valid_to, 5))}.") in page
