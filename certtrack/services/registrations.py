@@ -11,7 +11,6 @@ from sqlalchemy.orm import joinedload
 
 from certtrack.domain.calendar import REGIME_280
 from certtrack.domain.renewal import decide_renewal, renewal_regime
-from certtrack.domain.vocabulary import InvalidationCause, SuspensionAuthority, codes
 from certtrack.domain.workflow import (
     RegistrationAction,
     RegistrationStatus,
@@ -28,7 +27,7 @@ from certtrack.models import (
     Registration,
 )
 from certtrack.models.base import utcnow
-from certtrack.services import register
+from certtrack.services import register, status_entries
 from certtrack.services.applications import (
     QUESTIONNAIRE_FIELDS,
     establishment_region,
@@ -50,8 +49,6 @@ from certtrack.services.transaction import stale_message, transaction
 
 RS, RA = RegistrationStatus, RegistrationAction
 LIVE_STATUSES = (RS.active.value, RS.suspended.value)
-SUSPENSION_AUTHORITIES = codes(SuspensionAuthority)
-INVALIDATION_CAUSES = codes(InvalidationCause)
 # Applications in these states no longer carry a renewal forward.
 CLOSED_APPLICATION_STATES = ("withdrawn", "rejected", "conclusion_negative", "gacc_refused",
                              "registered")
@@ -219,55 +216,6 @@ def apply_registration_action(actor, registration: Registration, action: Registr
     return target
 
 
-def _date_error(data: StatusChangeInput, name: str, message: str) -> dict[str, list[str]]:
-    return {} if isinstance(getattr(data, name), date) else {name: [message]}
-
-
-def _suspend(registration: Registration, data: StatusChangeInput):
-    errors = _date_error(data, "suspended_from", _("Give the date the suspension takes effect."))
-    if data.authority not in SUSPENSION_AUTHORITIES:
-        errors["authority"] = [_("Choose who suspended the registration.")]
-    if not errors.get("suspended_from") and data.suspended_from < registration.valid_from:
-        errors["suspended_from"] = [_("The suspension cannot start before the registration "
-                                      "took effect (%(date)s).",
-                                      date=format_day(registration.valid_from))]
-    until = data.suspended_until
-    if until is not None and not errors.get("suspended_from") and until < data.suspended_from:
-        errors["suspended_until"] = [_("The end of the suspension cannot be before its start.")]
-    values = {"suspension_authority": data.authority, "suspended_until": until,
-              "suspension_reason": (data.reason or "").strip(),
-              "suspended_from": data.suspended_from, "products_produced_from": None}
-    return errors, values
-
-
-def _resume(registration: Registration, data: StatusChangeInput):
-    errors = _date_error(data, "products_produced_from",
-                         _("Give the production date from which products are accepted again."))
-    start = registration.suspended_from
-    if not errors and start is not None and data.products_produced_from < start:
-        errors["products_produced_from"] = [_("This date cannot be before the suspension "
-                                              "started (%(date)s).", date=format_day(start))]
-    return errors, {"products_produced_from": data.products_produced_from,
-                    "suspended_until": None}
-
-
-def _revoke(registration: Registration, data: StatusChangeInput):
-    reference = (data.reference or "").strip()
-    errors = {} if reference else {"reference": [_("Give the reference of GACC's announcement.")]}
-    return errors, {"status_reference": reference}
-
-
-def _invalidate(registration: Registration, data: StatusChangeInput):
-    cause = data.cause
-    errors = {} if cause in INVALIDATION_CAUSES else {"cause": [_("Choose what voids the "
-                                                                  "number.")]}
-    return errors, {"status_reference": cause or ""}
-
-
-_VALUES = {RA.suspend: _suspend, RA.resume: _resume, RA.revoke: _revoke,
-           RA.invalidate: _invalidate}
-
-
 def change_status(actor, registration: Registration, action: str, data: StatusChangeInput) -> str:
     """Take a registrar, a registration, an action of §4 and the form's entries; apply it.
 
@@ -281,7 +229,7 @@ def change_status(actor, registration: Registration, action: str, data: StatusCh
     """
     action = RegistrationAction(action)
     check_registration_transition(RegistrationStatus(registration.status), action, actor.role)
-    errors, values = _VALUES.get(action, lambda r, d: ({}, {}))(registration, data)
+    errors, values = status_entries.checked(registration, action, data)
     reason = (data.reason or "").strip()
     if action not in (RA.resume, RA.expire) and not reason:
         errors["reason"] = [_("Please give a reason.")]

@@ -91,7 +91,8 @@ class RegistrationForm(BaseForm):
 class SuspendForm(BaseForm):
     authority = SelectField(_l("Suspended by"), choices=[], validators=[DataRequired()])
     reason = _reason()
-    suspended_from = _date(_l("Suspended from"))
+    suspended_from = _date(_l("Suspended from"), description=_l(
+        "Today or a day past: a suspension is recorded on the day it takes effect."))
     suspended_until = _date(_l("Suspended until"), required=False,
                             description=_l("Leave empty for a suspension without an end date; "
                                            "the daily job lifts a time-boxed one after it."))

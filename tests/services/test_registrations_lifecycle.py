@@ -5,6 +5,7 @@ renewal applications, which start from a registration while its window is open."
 from datetime import date, timedelta
 
 import pytest
+from flask_babel import format_date
 from sqlalchemy import select
 
 from certtrack.domain.calendar import add_years
@@ -74,6 +75,28 @@ def test_suspension_needs_authority_reason_and_a_consistent_period(registrar, li
     db.session.expire_all()
     assert db.session.get(Registration, registration.id).status == "active"
     assert _events(registration, "suspend") == []
+
+
+def test_a_suspension_starting_after_today_is_refused(registrar, listed):
+    """Suspended "from" a later day, the registration was suspended at once, and its resumption
+    then wanted products produced from that later day."""
+    registration = listed[2]
+    later = local_today() + timedelta(days=35)
+    with pytest.raises(ValidationFailed) as raised:
+        registrations.change_status(registrar, registration, "suspend",
+                                    StatusChangeInput.from_mapping({
+                                        **SUSPENSION, "suspended_from": later,
+                                        "suspended_until": None}))
+    assert raised.value.errors == {"suspended_from": [
+        "A suspension is recorded on the day it takes effect, not before: record this one on "
+        f"{format_date(later)}."]}
+    db.session.expire_all()
+    stored = db.session.get(Registration, registration.id)
+    assert (stored.status, stored.suspended_from) == ("active", None)
+    assert _events(registration, "suspend") == []
+    registrations.change_status(registrar, stored, "suspend", StatusChangeInput.from_mapping({
+        **SUSPENSION, "suspended_from": local_today(), "suspended_until": None}))
+    assert db.session.get(Registration, registration.id).status == "suspended"
 
 
 def test_resumption_names_the_production_date_from_which_products_count(registrar, listed):

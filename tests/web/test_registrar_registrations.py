@@ -299,3 +299,21 @@ def test_recording_a_renewal_keeps_the_number_and_the_history_says_how_far_it_ex
     page = client.get(f"/registrar/registrations/{registration.id}").get_data(as_text=True)
     assert (f"Valid until {format_date(old_valid_to)}; now until "
             f"{format_date(add_years(old_valid_to, 5))}.") in page
+
+
+def test_a_suspension_from_a_later_day_is_refused_beside_its_date(registrar, listed, client):
+    registration = listed[2]
+    url = f"/registrar/registrations/{registration.id}"
+    login(client, "registrar@example.kz")
+    later = local_today() + timedelta(days=35)
+    response = post(client, f"{url}/suspend", {
+        "authority": "gacc", "reason": "Residues above the limit",
+        "suspended_from": later.isoformat(), "version": str(registration.version),
+        "confirm": "y"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'id="suspended_from-error"' in page
+    assert ("A suspension is recorded on the day it takes effect, not before: record this one "
+            f"on {format_date(later)}.") in page
+    assert _status(registration) == "active"
+    assert "Suspended" not in client.get(url).get_data(as_text=True).split("</dl>")[0]
