@@ -264,6 +264,21 @@ def _number_errors(data: RegistrationInput,
     return number, []
 
 
+def _valid_from_errors(valid_from: date | None, renewed: Registration | None,
+                       sent_on: date | None) -> list[str]:
+    """A registration takes effect once GACC has the application (no earlier than the day its
+    batch was sent); a renewal, the day after the current period ends."""
+    if valid_from is None:
+        return []
+    if renewed is not None:
+        return ([] if valid_from == renewals.next_start(renewed)
+                else [renewals.next_start_message(renewed)])
+    if sent_on is not None and valid_from < sent_on:
+        return [_("A registration cannot take effect before its application was sent to GACC: "
+                  "not before %(date)s, the day it was sent.", date=format_day(sent_on))]
+    return []
+
+
 def _registration_values(data: RegistrationInput, renewed: Registration | None,
                          sent_on: date | None) -> dict:
     """Check the registrar's entries all at once; return the Registration's column values.
@@ -281,8 +296,9 @@ def _registration_values(data: RegistrationInput, renewed: Registration | None,
                                     date=format_day(sent_on))]
     if data.route not in ROUTES:
         errors["route"] = [_("Choose how the establishment was listed.")]
-    if renewed is not None and data.valid_from not in (None, renewals.next_start(renewed)):
-        errors["valid_from"] = [renewals.next_start_message(renewed)]
+    valid_from_errors = _valid_from_errors(data.valid_from, renewed, sent_on)
+    if valid_from_errors:
+        errors["valid_from"] = valid_from_errors
     if errors:
         raise ValidationFailed(errors)
     if renewed is not None:

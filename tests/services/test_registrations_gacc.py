@@ -188,3 +188,25 @@ def test_gacc_cannot_list_an_establishment_before_the_application_was_sent(regis
     registration = gacc.record_registration(registrar, application, RegistrationInput.from_mapping(
         {**entries, "listing_date": date(2026, 8, 24)}))
     assert registration.valid_from == date(2026, 8, 24)
+
+
+def test_a_registration_cannot_take_effect_before_its_application_was_sent(registrar):
+    """A "valid from" before the batch's day was taken: valid before GACC had the application."""
+    [application] = _positive(1)
+    gacc.recommend(registrar, [application.id], "Inspected in June")
+    recommended_on(date(2026, 6, 30), [application.id])
+    gacc.submit_batch(registrar, BatchInput.from_mapping({
+        "reference": "KZ-GACC-2026-021", "submitted_on": date(2026, 8, 24),
+        "application_ids": [application.id]}))
+    entries = {"china_number": "CKAZ11012026000098", "route": "under_guarantee",
+               "listing_date": date(2026, 9, 1)}
+    with pytest.raises(ValidationFailed) as raised:
+        gacc.record_registration(registrar, application, RegistrationInput.from_mapping(
+            {**entries, "valid_from": date(2026, 8, 23)}))
+    assert raised.value.errors == {"valid_from": [
+        "A registration cannot take effect before its application was sent to GACC: not before "
+        "Aug 24, 2026, the day it was sent."]}
+    assert db.session.scalar(select(func.count()).select_from(Registration)) == 0
+    registration = gacc.record_registration(registrar, application, RegistrationInput.from_mapping(
+        {**entries, "valid_from": date(2026, 8, 24)}))
+    assert registration.valid_from == date(2026, 8, 24)

@@ -110,6 +110,21 @@ def test_registrar_takes_applications_from_positive_conclusion_to_registration(w
                             "record_registration"]
 
 
+def test_a_start_before_the_batch_was_sent_is_refused_beside_the_field(world, client):
+    login(client, "registrar@example.kz")
+    _send_batch(client, world["ids"][:1], submitted_on="2026-07-01")
+    response = post(client, f"/registrar/applications/{world['ids'][0]}/registration", {
+        "confirm": "y", "china_number": VALID_NUMBER, "listing_date": "2026-07-15",
+        "valid_from": "2026-06-20", "route": "under_guarantee"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'id="valid_from-error"' in page
+    assert ("A registration cannot take effect before its application was sent to GACC: not "
+            "before Jul 1, 2026, the day it was sent.") in page
+    assert _state(world["ids"][0]) == "submitted_to_gacc"
+    assert db.session.scalar(select(Registration)) is None
+
+
 def test_registration_before_june_2026_follows_decree_248(world, client):
     login(client, "registrar@example.kz")
     _send_batch(client, world["ids"][:1], submitted_on="2026-05-04")
