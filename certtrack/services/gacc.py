@@ -15,7 +15,7 @@ from certtrack.extensions import db
 from certtrack.models import Application, CorrectionRequest, GaccBatch, Registration
 from certtrack.models.base import utcnow
 from certtrack.models.registration import ROUTES
-from certtrack.services import dossiers, renewals
+from certtrack.services import dossiers, gacc_answers, renewals
 from certtrack.services.applications import apply_transition, local_today
 from certtrack.services.audit import record_event
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
@@ -195,11 +195,16 @@ def record_gacc_return(actor, application: Application, data: GaccReturnInput) -
 def resubmit_to_gacc(actor, application: Application, comment: str = "", version=None) -> None:
     """Take a registrar and an application returned by GACC; send it back to GACC.
 
-    Moves gacc_returned -> submitted_to_gacc and marks GACC's open requests resolved.
+    Moves gacc_returned -> submitted_to_gacc and marks GACC's open requests resolved, once
+    the exporter has answered them (gacc_answers).
+    :raise ValidationFailed: the exporter has not answered GACC's requests yet.
     :raise IllegalTransition / Conflict: the application is no longer returned by GACC.
     """
     require_registrar(actor)
     _check_version(application, version)
+    refusal = gacc_answers.resubmission_refusal(application)
+    if refusal:
+        raise ValidationFailed({"": [refusal]})
     with transaction():
         apply_transition(actor, application, Action.resubmit_to_gacc, comment=comment,
                          values={"stage_deadline": None})

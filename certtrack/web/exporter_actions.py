@@ -12,6 +12,7 @@ from certtrack.services import (
     corrective_actions,
     documents,
     enterprises,
+    gacc_answers,
     market_access,
     registrations,
 )
@@ -19,6 +20,7 @@ from certtrack.services.local_dates import format_day
 from certtrack.web import exporter_forms, labels
 from certtrack.web.forms import ActionForm
 from certtrack.web.perform import BUTTON, Refusal, WebAction
+from certtrack.web.registrar_forms import GaccAnswerForm
 from certtrack.web.review_forms import EvidenceForm
 
 
@@ -140,6 +142,11 @@ EXPORTER = {
         _l("The evidence was uploaded; the inspector will verify it."),
         key="evidence_{finding_id}", path="/findings/<id:finding_id>/evidence",
         anchor="finding-{finding_id}"),
+    "answer_gacc": WebAction(
+        _form(GaccAnswerForm), lambda user, a, f: gacc_answers.answer_gacc_requests(
+            user, a, f.response.data),
+        _l("Your answer is saved; the registrar sends it to GACC with the application."),
+        key="gacc_answer", path="/gacc-answer", anchor="gacc-requests"),
     "renew": WebAction(
         _form(ActionForm), lambda user, registration, _f: registrations.start_renewal(
             user, registration),

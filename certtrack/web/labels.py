@@ -112,6 +112,7 @@ ACTIONS = {
     "submit_to_gacc": _l("Send to GACC"),
     "gacc_batch_created": _l("GACC batch created"),
     "record_gacc_return": _l("Record GACC's request for corrections"),
+    "gacc_requests_answered": _l("GACC's requests answered by the exporter"),
     "resubmit_to_gacc": _l("Send back to GACC"),
     "record_gacc_refusal": _l("Record GACC's refusal"),
     "record_registration": _l("Record the registration"),

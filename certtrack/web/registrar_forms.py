@@ -1,4 +1,5 @@
-"""The registrar's forms: recommendation, GACC batches and decisions, registration lifecycle."""
+"""The registrar's forms: recommendation, GACC batches and decisions (and the exporter's answer to
+GACC's requests), registration lifecycle."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -51,6 +52,15 @@ class GaccReturnForm(BaseForm):
         description=_l("One request per line; the exporter and the inspector receive the list."))
     response_deadline = _date(_l("Respond by"), required=False)
     version = HiddenField()
+
+
+class GaccAnswerForm(BaseForm):
+    """The exporter's answer to GACC's requests, which goes back to GACC with the application."""
+
+    response = TextAreaField(
+        _l("Your answer to GACC's requests"), validators=[DataRequired(), Length(max=8000)],
+        description=_l("What you corrected for each request, or why something stays as it "
+                       "was. The registrar sends it to GACC with the application."))
 
 
 class GaccRefusalForm(BaseForm):

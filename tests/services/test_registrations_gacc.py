@@ -9,11 +9,23 @@ from sqlalchemy import func, select
 from certtrack.domain.calendar import add_years
 from certtrack.domain.workflow import IllegalTransition
 from certtrack.extensions import db
-from certtrack.models import Application, AuditEvent, GaccBatch, Registration
-from certtrack.services import audit, certificates, gacc, registrar_queues, registrations
+from certtrack.models import Application, AuditEvent, CorrectionRequest, GaccBatch, Registration
+from certtrack.services import (
+    audit,
+    certificates,
+    gacc,
+    gacc_answers,
+    registrar_queues,
+    registrations,
+)
 from certtrack.services.applications import local_today
-from certtrack.services.errors import PermissionDenied, ValidationFailed
-from certtrack.services.inputs import ApplicationInput, BatchInput, RegistrationInput
+from certtrack.services.errors import NotFound, PermissionDenied, ValidationFailed
+from certtrack.services.inputs import (
+    ApplicationInput,
+    BatchInput,
+    GaccReturnInput,
+    RegistrationInput,
+)
 
 from factories import (
     make_registration,
@@ -210,3 +222,31 @@ def test_a_registration_cannot_take_effect_before_its_application_was_sent(regis
     registration = gacc.record_registration(registrar, application, RegistrationInput.from_mapping(
         {**entries, "valid_from": date(2026, 8, 24)}))
     assert registration.valid_from == date(2026, 8, 24)
+
+
+def test_an_application_goes_back_to_gacc_only_with_the_exporters_answer(registrar):
+    """Sent back a minute after GACC's requests were recorded, with no answer, the requests were
+    marked answered all the same."""
+    exporter, application = make_submitted_application(name="Answering Exporter", submit=False)
+    move_to_state(application, "submitted_to_gacc")
+    request = gacc.record_gacc_return(registrar, application, GaccReturnInput.from_mapping({
+        "requests": "Floor plan of the drying unit"}))
+    with pytest.raises(ValidationFailed) as raised:
+        gacc.resubmit_to_gacc(registrar, application)
+    assert raised.value.message == ("The exporter has not answered GACC's requests yet: the "
+                                    "application goes back to GACC with the exporter's answer.")
+    db.session.expire_all()
+    assert db.session.get(Application, application.id).state == "gacc_returned"
+    assert db.session.get(CorrectionRequest, request.id).resolved_at is None
+    stranger, _other = make_submitted_application(name="Another Exporter", submit=False)
+    with pytest.raises(NotFound):
+        gacc_answers.answer_gacc_requests(stranger, application, "Not mine to answer")
+    with pytest.raises(ValidationFailed):
+        gacc_answers.answer_gacc_requests(exporter, application, "  ")
+    gacc_answers.answer_gacc_requests(exporter, application, "Floor plan uploaded, version 2")
+    gacc.resubmit_to_gacc(registrar, db.session.get(Application, application.id))
+    db.session.expire_all()
+    assert db.session.get(Application, application.id).state == "submitted_to_gacc"
+    answered = db.session.get(CorrectionRequest, request.id)
+    assert answered.resolved_at is not None
+    assert answered.response == "Floor plan uploaded, version 2"

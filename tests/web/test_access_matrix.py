@@ -173,6 +173,7 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("inspector.require_corrective_actions", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
     ("inspector.verify_finding", "POST"): (401, 403, 403, 422, 404, 404, 403, 403),
     ("exporter.submit_evidence", "POST"): (401, 422, 404, *STAFF_DENIED, 403),
+    ("exporter.answer_gacc", "POST"): (401, 422, 404, *STAFF_DENIED, 403),
     # A's registration: B never sees it; A's renewal window is not open (flash, 302).
     ("exporter.registrations", "GET"): (302, 200, 200, *STAFF_DENIED, 403),
     ("exporter.renew_registration", "POST"): (401, 302, 404, *STAFF_DENIED, 403),

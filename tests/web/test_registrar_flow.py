@@ -224,6 +224,21 @@ def test_gacc_return_reaches_the_exporter_and_inspector_then_goes_back_to_gacc(w
 
     page = client.get(f"/registrar/applications/{first}").get_data(as_text=True)
     assert "GACC's open requests as answered" in page.replace("&#39;", "'")
+    assert "The exporter has not answered yet." in page
+    # Sent back without the exporter's answer, the requests were marked answered.
+    early = post(client, f"/registrar/applications/{first}/resubmit-to-gacc", {"confirm": "y"})
+    assert early.status_code == 422
+    assert ("The exporter has not answered GACC's requests yet: the application goes back to "
+            "GACC with the exporter's answer.") in early.get_data(as_text=True).replace(
+                "&#39;", "'")
+    assert _state(first) == "gacc_returned"
+    db.session.expire_all()
+    assert db.session.get(CorrectionRequest, correction.id).resolved_at is None
+    _answer(client.application.test_client(), world["exporter"], first,
+            "Floor plan attached as version 2; pest control records for 2025 added.")
+    page = client.get(f"/registrar/applications/{first}").get_data(as_text=True)
+    assert "Floor plan attached as version 2; pest control records for 2025 added." in page
+    assert "The exporter has not answered yet." not in page
     unconfirmed = post(client, f"/registrar/applications/{first}/resubmit-to-gacc", {})
     assert unconfirmed.status_code == 422
     assert "Tick the box to confirm." in unconfirmed.get_data(as_text=True)
@@ -233,6 +248,19 @@ def test_gacc_return_reaches_the_exporter_and_inspector_then_goes_back_to_gacc(w
     assert _state(first) == "submitted_to_gacc"
     db.session.expire_all()
     assert db.session.get(CorrectionRequest, correction.id).resolved_at is not None
+
+
+def _answer(client, exporter, application_id: int, answer: str) -> None:
+    """The exporter reads GACC's requests on the application's page and answers them."""
+    login(client, exporter.email)
+    url = f"/exporter/applications/{application_id}"
+    page = client.get(url).get_data(as_text=True)
+    assert 'id="gacc-requests"' in page and "Pest control records for 2025" in page
+    blank = post(client, f"{url}/gacc-answer", {"response": " "})
+    assert blank.status_code == 422 and 'id="response-error"' in blank.get_data(as_text=True)
+    saved = post(client, f"{url}/gacc-answer", {"response": answer})
+    assert saved.status_code == 302
+    assert answer in client.get(url).get_data(as_text=True)
 
 
 def test_gacc_refusal_needs_reasons_and_ends_the_application(world, client):

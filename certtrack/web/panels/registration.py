@@ -4,7 +4,7 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from certtrack.domain.workflow import Action, State
-from certtrack.services import dossiers, gacc, registrations
+from certtrack.services import dossiers, gacc, gacc_answers, registrations
 
 # The workflow actions this panel offers; the other stages' panels offer the rest.
 REGISTRAR_ACTIONS = (Action.recommend, Action.submit_to_gacc, Action.record_gacc_return,
@@ -45,8 +45,24 @@ def context(rights, application, failed: dict) -> dict:
         "registration": registration,
         "registration_url": link,
         "is_renewal": application.renewal_of_id is not None,
+        "gacc_answer": _gacc_answer(rights, application, failed),
         **_dossiers(rights, application),
     }}
+
+
+def _gacc_answer(rights, application, failed: dict):
+    """GACC's open request and the exporter's form to answer it, while the application is
+    returned by GACC; None otherwise, and for staff (they read the answer with the request)."""
+    if not rights.is_exporter or application.state != State.gacc_returned:
+        return None
+    request = gacc_answers.open_gacc_request(application)
+    if request is None:
+        return None
+    from certtrack.web.exporter_actions import EXPORTER  # the action table imports the panels
+    form = failed.get("gacc_answer") or EXPORTER["answer_gacc"].build(application)
+    if not failed.get("gacc_answer"):
+        form.response.data = request.response
+    return {"request": request, "form": form}
 
 
 def _dossiers(rights, application) -> dict:
