@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 
 from certtrack.domain.calendar import SLA_WORKING_DAYS
 from certtrack.domain.vocabulary import volume_units
-from certtrack.domain.workflow import Role, State, check_transition
+from certtrack.domain.workflow import TERMINAL_STATES, Role, State, check_transition
 from certtrack.extensions import db
 from certtrack.models import (
     Application,
@@ -26,7 +26,7 @@ from certtrack.models import (
 )
 from certtrack.models.application import HACCP_STATUSES, KINDS, VOLUME_UNITS, WATER_SOURCES
 from certtrack.models.base import utcnow
-from certtrack.services import market_access, pagination
+from certtrack.services import market_access, pagination, reasons
 from certtrack.services.audit import record_event
 from certtrack.services.corrections import resolve_open_requests
 from certtrack.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -340,8 +340,8 @@ def apply_transition(actor: User, application: Application, action: str, *,
     """
     source = application.state
     transition = check_transition(State(source), action, actor.role)
-    if transition.requires_comment and not comment.strip():
-        raise ValidationFailed({"comment": [_("Please give a reason.")]})
+    if transition.requires_comment:
+        reasons.require_comment(comment, "comment", final=transition.target in TERMINAL_STATES)
     now = utcnow()
     result = db.session.execute(
         update(Application)

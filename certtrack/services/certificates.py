@@ -42,6 +42,7 @@ from certtrack.services.notifications import (
 from certtrack.services.officials import signer
 from certtrack.services.permissions import has_role, owns, require_registrar
 from certtrack.services.print_context import certificate_context
+from certtrack.services.reasons import require_reason
 from certtrack.services.transaction import transaction
 
 STATUSES = codes(CertificateStatus)
@@ -202,9 +203,8 @@ def issue_certificate(actor, registration: Registration, *, replaces: Certificat
     :raise Conflict: the database refused a racing write (SQLite's lock timeout).
     """
     require_registrar(actor)
-    if replaces is not None and not reason.strip():
-        raise ValidationFailed({"reason": [_("Say what changed since the certificate was "
-                                             "issued.")]})
+    if replaces is not None:
+        require_reason(reason)
     refusal = issue_refusal(registration, replaces)
     if refusal:
         raise ValidationFailed({"": [refusal]})
@@ -305,8 +305,7 @@ def revoke_certificate(actor, certificate: Certificate, reason: str) -> Certific
         request revoked it first).
     """
     require_registrar(actor)
-    if not (reason or "").strip():
-        raise ValidationFailed({"reason": [_("Say why the certificate is revoked.")]})
+    require_reason(reason)
     refusal = revoke_refusal(certificate)
     if refusal:
         raise ValidationFailed({"": [refusal]})

@@ -34,6 +34,7 @@ from certtrack.services.notifications import (
     notify,
 )
 from certtrack.services.permissions import has_role, require_registrar
+from certtrack.services.reasons import require_reason
 from certtrack.services.registrations import LIVE_STATUSES
 from certtrack.services.transaction import stale_message, transaction
 
@@ -222,9 +223,7 @@ def record_gacc_refusal(actor, application: Application, data: GaccRefusalInput)
     """
     require_registrar(actor)
     _check_version(application, data.version)
-    reasons = (data.reasons or "").strip()
-    if not reasons:
-        raise ValidationFailed({"reasons": [_("Give GACC's reasons for the refusal.")]})
+    reasons = require_reason(data.reasons, "reasons")
     with transaction():
         apply_transition(actor, application, Action.record_gacc_refusal, comment=reasons,
                          values={"stage_deadline": None})

@@ -18,10 +18,11 @@ from certtrack.extensions import db
 from certtrack.models import Enterprise, Establishment, NameChangeRequest, Registration, User
 from certtrack.models.base import utcnow
 from certtrack.services.audit import record_event
-from certtrack.services.errors import Conflict, NotFound, ValidationFailed
+from certtrack.services.errors import Conflict, NotFound
 from certtrack.services.local_dates import LocalName
 from certtrack.services.notifications import enterprise_users, link, notify
 from certtrack.services.permissions import require_registrar
+from certtrack.services.reasons import require_reason
 from certtrack.services.transaction import stale_message, transaction
 
 HELD_STATUSES = ("active", "suspended")
@@ -126,8 +127,8 @@ def decide(actor: User, request_id: int, approve: bool, reason: str = "",
     """
     request = waiting(actor, request_id)
     reason = (reason or "").strip()
-    if not approve and not reason:
-        raise ValidationFailed({"reason": [_("Give the reason for the refusal.")]})
+    if not approve:
+        require_reason(reason)
     if version not in (None, "") and str(version) != str(request.version):
         raise Conflict(stale_message())
     with transaction():

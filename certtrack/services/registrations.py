@@ -27,7 +27,7 @@ from certtrack.models import (
     Registration,
 )
 from certtrack.models.base import utcnow
-from certtrack.services import register, status_entries
+from certtrack.services import reasons, register, status_entries
 from certtrack.services.applications import (
     QUESTIONNAIRE_FIELDS,
     establishment_region,
@@ -180,8 +180,8 @@ def _target(actor, source: RegistrationStatus, action: RegistrationAction, comme
     if actor is SYSTEM:
         return next_registration_status_by_system(source, action)
     row = check_registration_transition(source, action, actor.role)
-    if row.requires_comment and not comment.strip():
-        raise ValidationFailed({"reason": [_("Please give a reason.")]})
+    if row.requires_comment:
+        reasons.require_reason(comment)
     return row.target
 
 
@@ -231,8 +231,8 @@ def change_status(actor, registration: Registration, action: str, data: StatusCh
     check_registration_transition(RegistrationStatus(registration.status), action, actor.role)
     errors, values = status_entries.checked(registration, action, data)
     reason = (data.reason or "").strip()
-    if action not in (RA.resume, RA.expire) and not reason:
-        errors["reason"] = [_("Please give a reason.")]
+    if action != RA.resume:  # every other step is final, or cuts exports off: say why
+        errors.update(reasons.reason_errors(reason))
     if errors:
         raise ValidationFailed(errors)
     record = {key: value.isoformat() if isinstance(value, date) else value

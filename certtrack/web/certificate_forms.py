@@ -9,6 +9,7 @@ from wtforms import FileField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from certtrack.web.forms import BaseForm
+from certtrack.web.validators import ReasonLength
 
 DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
 
@@ -75,14 +76,15 @@ class SealCheckForm(BaseForm):
 
 
 class ReplaceForm(BaseForm):
-    reason = TextAreaField(_l("What changed"), validators=[DataRequired(), Length(max=2000)],
+    reason = TextAreaField(_l("What changed"),
+                           validators=[DataRequired(), ReasonLength(), Length(max=2000)],
                            description=_l("For example: validity extended by the renewal, or "
                                           "the enterprise's name changed."))
 
 
 class RevokeCertificateForm(BaseForm):
     reason = TextAreaField(_l("Reason for the revocation"),
-                           validators=[DataRequired(), Length(max=2000)],
+                           validators=[DataRequired(), ReasonLength(), Length(max=2000)],
                            description=_l("The exporter reads it; the public verification page "
                                           "shows the certificate as revoked."))
 

@@ -31,7 +31,7 @@ from certtrack.web import consignment_labels as clabels
 from certtrack.web import labels
 from certtrack.web.forms import BaseForm
 from certtrack.web.number_fields import DecimalField, IntegerField
-from certtrack.web.validators import NumberRange, PastDate
+from certtrack.web.validators import NumberRange, PastDate, ReasonLength
 
 CHOOSE = _l("Choose…")
 
@@ -189,7 +189,7 @@ class ReasonForm(BaseForm):
 
     version = HiddenField()
     reason = TextAreaField(_l("Reason"), validators=[
-        DataRequired(message=_l("Please give a reason.")), Length(max=4000)])
+        DataRequired(message=_l("Please give a reason.")), ReasonLength(), Length(max=4000)])
 
 
 def _locale() -> str:

@@ -36,7 +36,7 @@ from certtrack.domain.identifiers import IdentifierError, validate_bin
 from certtrack.services.enterprises import PHONE, PHONE_MESSAGE
 from certtrack.services.transaction import stale_message
 from certtrack.web.number_fields import DecimalField, IntegerField
-from certtrack.web.validators import NumberRange, PastDate, out_of_bounds
+from certtrack.web.validators import NumberRange, PastDate, ReasonLength, out_of_bounds
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 EMAIL_MESSAGE = _l("Enter an e-mail address.")
@@ -384,9 +384,9 @@ def add_confirmation(form: BaseForm, formdata, consequence, needs_reason: bool) 
     form.consequence = consequence
     if needs_reason and "reason" not in form._fields:
         _add_field(form, "reason", TextAreaField(_l("Reason"), validators=[
-            DataRequired(message=REASON_MESSAGE), Length(max=4000)]), formdata)
+            DataRequired(message=REASON_MESSAGE), ReasonLength(), Length(max=4000)]), formdata)
     elif needs_reason and not form.reason.flags.required:
-        form.reason.validators = [DataRequired(message=REASON_MESSAGE), *[
+        form.reason.validators = [DataRequired(message=REASON_MESSAGE), ReasonLength(), *[
             v for v in form.reason.validators if not isinstance(v, Optional)]]
         form.reason.flags.required, form.reason.flags.optional = True, False
     _add_field(form, "confirm", BooleanField(

@@ -16,11 +16,13 @@ from certtrack.domain.identifiers import IdentifierError, validate_china_registr
 from certtrack.services.gacc import china_number_message
 from certtrack.web import labels
 from certtrack.web.forms import BaseForm
+from certtrack.web.validators import ReasonLength
 
 
 def _reason(label=None, required=True):
-    first = DataRequired(message=_l("Please give a reason.")) if required else Optional()
-    return TextAreaField(label or _l("Reason"), validators=[first, Length(max=4000)])
+    first = ([DataRequired(message=_l("Please give a reason.")), ReasonLength()] if required
+             else [Optional()])
+    return TextAreaField(label or _l("Reason"), validators=[*first, Length(max=4000)])
 
 
 def _date(label, required=True, **kwargs):

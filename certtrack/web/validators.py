@@ -9,9 +9,11 @@ from wtforms import validators
 from wtforms.validators import ValidationError
 
 from certtrack.domain import bounds
+from certtrack.domain.reasons import reason_is_enough
 from certtrack.services.applications import local_today
 from certtrack.services.local_dates import format_day
 from certtrack.services.numerals import shown
+from certtrack.services.reasons import reason_message
 
 # Our own messages: WTForms' catalogs said "больше 0" and "大于 0" (greater than) for "at
 # least 0", refusing the zero they allowed.
@@ -82,3 +84,12 @@ def _own_message(field, value) -> str | None:
             except ValidationError as refused:
                 return str(refused)
     return None
+
+
+class ReasonLength:
+    """A reason of a few words (services.reasons), said beside the field; a blank one is left
+    to the field's DataRequired."""
+
+    def __call__(self, form, field):
+        if (field.data or "").strip() and not reason_is_enough(field.data):
+            raise ValidationError(reason_message())

@@ -101,7 +101,8 @@ def test_a_registration_gets_one_certificate_unless_it_is_replaced(ctx):
     assert certificates.certificate_status(second) == "valid"
     assert certificates.current_certificate(registration.id).id == second.id
     with pytest.raises(ValidationFailed, match="already been replaced"):
-        certificates.issue_certificate(registrar, registration, replaces=first, reason="again")
+        certificates.issue_certificate(registrar, registration, replaces=first,
+                                       reason="Issued again by mistake")
     assert _pdf(first) != _pdf(second)
 
 
@@ -113,7 +114,7 @@ def test_only_a_registrar_issues_and_only_for_an_active_registration(ctx):
         with pytest.raises(PermissionDenied):
             certificates.issue_certificate(make_user(role), registration)
     registrations.change_status(registrar, registration, "suspend", StatusChangeInput.from_mapping({
-        "authority": "gacc", "suspended_from": local_today(), "reason": "Audit"}))
+        "authority": "gacc", "suspended_from": local_today(), "reason": "Site audit"}))
     with pytest.raises(ValidationFailed, match="only for an active registration"):
         certificates.issue_certificate(registrar, registration)
     assert _count(Certificate) == 0 and _count(StoredPdf) == 0
@@ -137,10 +138,10 @@ def test_preview_is_a_watermarked_draft_and_stores_nothing(ctx):
 
 
 @pytest.mark.parametrize(("action", "data", "status"), [
-    ("suspend", {"authority": "gacc", "reason": "Audit"}, "suspended"),
-    ("revoke", {"reference": "GACC 2026/7", "reason": "Fraud"}, "revoked"),
+    ("suspend", {"authority": "gacc", "reason": "Site audit"}, "suspended"),
+    ("revoke", {"reference": "GACC 2026/7", "reason": "Fraud found"}, "revoked"),
     ("cancel", {"reason": "Stopped exporting"}, "revoked"),
-    ("invalidate", {"cause": "relocation", "reason": "Moved"}, "revoked"),
+    ("invalidate", {"cause": "relocation", "reason": "Moved away"}, "revoked"),
 ])
 def test_status_follows_the_registration_at_once(ctx, action, data, status):
     registrar, _exporter, registration, certificate = make_certificate()

@@ -173,6 +173,9 @@ def test_refusal_needs_a_reason_and_is_terminal(ctx):
     _e, inspector, _r, consignment = make_consignment("phyto")
     with pytest.raises(ValidationFailed):
         inspection.refuse_consignment(inspector, consignment, "  ")
+    with pytest.raises(ValidationFailed, match="at least 10 characters"):
+        inspection.refuse_consignment(inspector, consignment, "x")
+    assert db.session.get(Consignment, consignment.id).state != "refused"
     inspection.refuse_consignment(inspector, consignment, "Live insects found in wagon 3")
     saved = db.session.get(Consignment, consignment.id)
     assert (saved.state, saved.refusal_reason) == ("refused", "Live insects found in wagon 3")

@@ -122,7 +122,8 @@ def test_revocation_needs_gacc_announcement_and_is_terminal(registrar, listed):
     registration = listed[2]
     with pytest.raises(ValidationFailed) as raised:
         registrations.change_status(
-            registrar, registration, "revoke", StatusChangeInput.from_mapping({"reason": "Fraud"}))
+            registrar, registration, "revoke",
+            StatusChangeInput.from_mapping({"reason": "Fraud found"}))
     assert set(raised.value.errors) == {"reference"}
     registrations.change_status(registrar, registration, "revoke", StatusChangeInput.from_mapping({
         "reference": "GACC Announcement 2026 No. 88", "reason": "False declarations"}))
@@ -140,7 +141,7 @@ def test_revocation_needs_gacc_announcement_and_is_terminal(registrar, listed):
 @pytest.mark.parametrize(("action", "data", "status"), [
     ("cancel", {"reason": "The enterprise stopped exporting"}, "cancelled"),
     ("invalidate", {"cause": "relocation", "reason": "Moved to Kostanay"}, "invalidated"),
-    ("expire", {}, "expired"),
+    ("expire", {"reason": "Its five years ended unrenewed"}, "expired"),
 ])
 def test_cancel_invalidate_and_expire_end_the_registration(registrar, listed, action, data,
                                                             status):
@@ -155,7 +156,8 @@ def test_cancel_invalidate_and_expire_end_the_registration(registrar, listed, ac
 def test_invalidation_needs_its_cause(registrar, listed):
     with pytest.raises(ValidationFailed) as raised:
         registrations.change_status(
-            registrar, listed[2], "invalidate", StatusChangeInput.from_mapping({"reason": "Moved"}))
+            registrar, listed[2], "invalidate",
+            StatusChangeInput.from_mapping({"reason": "Moved away"}))
     assert set(raised.value.errors) == {"cause"}
 
 
@@ -265,3 +267,23 @@ def test_a_suspension_cannot_start_before_the_registration_took_effect(registrar
     registrations.change_status(registrar, registration, "suspend", StatusChangeInput.from_mapping(
         {**SUSPENSION, "suspended_from": date(2026, 7, 1), "suspended_until": None}))
     assert db.session.get(Registration, registration.id).status == "suspended"
+
+
+@pytest.mark.parametrize(("action", "data"), [
+    ("suspend", {"authority": "gacc", "suspended_from": date(2026, 8, 1)}),
+    ("revoke", {"reference": "GACC Announcement No. 12"}),
+    ("cancel", {}),
+    ("invalidate", {"cause": "relocation"}),
+    ("expire", {}),
+])
+def test_a_single_character_is_no_reason(registrar, listed, action, data):
+    """Only a blank reason was refused: "x" suspended, revoked or ended a registration."""
+    registration = listed[2]
+    with pytest.raises(ValidationFailed) as raised:
+        registrations.change_status(registrar, registration, action,
+                                    StatusChangeInput.from_mapping({**data, "reason": " x "}))
+    assert raised.value.errors == {"reason": [
+        "Give the reason in a few words: at least 10 characters."]}
+    db.session.expire_all()
+    assert db.session.get(Registration, registration.id).status == "active"
+    assert _events(registration, action) == []

@@ -150,6 +150,11 @@ def test_reject_needs_a_reason(world):
     review.start_review(inspector, application)
     with pytest.raises(ValidationFailed):
         review.reject_application(inspector, application, "  ")
+    # A single character was taken as the reason of a rejection, which is final.
+    with pytest.raises(ValidationFailed) as raised:
+        review.reject_application(inspector, application, "x")
+    assert raised.value.errors == {"comment": [
+        "Give the reason in a few words: at least 10 characters."]}
     assert db.session.get(Application, application.id).state == "under_review"
     review.reject_application(inspector, application, "Out of scope")
     assert application.state == "rejected"

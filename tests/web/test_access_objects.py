@@ -41,8 +41,8 @@ def _upload_body(_world):
 # action → (URL below the application, body); the line id is filled in from the world.
 ACTIONS = {
     "submit": ("/submit", lambda w: {"version": w.application.version, "confirm": "y"}),
-    "withdraw": ("/withdraw", lambda w: {"version": w.application.version, "reason": "No",
-                                         "confirm": "y"}),
+    "withdraw": ("/withdraw", lambda w: {"version": w.application.version,
+                                         "reason": "Not exporting", "confirm": "y"}),
     "upload": ("/documents", _upload_body),
     "add_product": ("/products", lambda _w: {"product_code": "barley", "annual_volume": "50",
                                              "volume_unit": "t"}),

@@ -98,7 +98,7 @@ def test_replacement_needs_a_reason_and_marks_the_old_one_replaced(ctx, client):
     assert notifications.message_of(note) == (  # it read as one more new certificate
         f"Certificate of export eligibility {second.number} replaces {first.number}, which is "
         "no longer valid: Validity extended by the renewal")
-    stale = post(client, url, {"reason": "twice", "confirm": "y"})
+    stale = post(client, url, {"reason": "Replaced twice by mistake", "confirm": "y"})
     assert stale.status_code == 302 and _count(Certificate) == 2
     public = client.get(f"/verify/{first.number}/{first.verification_code}")
     text = public.get_data(as_text=True)

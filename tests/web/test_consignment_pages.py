@@ -360,7 +360,7 @@ def test_a_treatment_or_result_recorded_in_error_is_removed_before_issue(ctx, cl
     # nothing is deleted.
     entries = len(consignment.lab_results) + len(consignment.treatments)
     assert page.count("the audit trail keeps it with your reason") == entries == 5
-    unconfirmed = post(client, f"{base}/lab/{result.id}/delete", {"reason": "Typo"})
+    unconfirmed = post(client, f"{base}/lab/{result.id}/delete", {"reason": "Typo in name"})
     assert unconfirmed.status_code == 422
     refused_page = unconfirmed.get_data(as_text=True)
     assert "Tick the box to confirm." in refused_page
@@ -374,7 +374,7 @@ def test_a_treatment_or_result_recorded_in_error_is_removed_before_issue(ctx, cl
     # Through another consignment's address, the result is not found and stays.
     _e2, _i2, _r2, other = make_consignment("phyto")
     post(client, f"/inspector/consignments/{other.id}/lab/{result.id}/delete",
-         {"reason": "Typo", "confirm": "y"})
+         {"reason": "Typo in name", "confirm": "y"})
     db.session.expire_all()
     assert result in consignment.lab_results
     removed = post(client, f"{base}/lab/{result.id}/delete",
@@ -403,7 +403,7 @@ def test_a_treatment_or_result_recorded_in_error_is_removed_before_issue(ctx, cl
     kept = consignment.treatments[0]
     assert f"/treatments/{kept.id}/delete" not in client.get(base).get_data(as_text=True)
     refused = post(client, f"{base}/treatments/{kept.id}/delete",
-                   {"reason": "Late", "confirm": "y"})
+                   {"reason": "Late, the train left", "confirm": "y"})
     assert refused.status_code == 302
     db.session.expire_all()
     assert kept in consignment.treatments

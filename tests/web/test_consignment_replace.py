@@ -65,7 +65,7 @@ def test_a_confirmed_replacement_names_the_original_and_keeps_the_reason(app, cl
     notes = exporter_client.get("/notifications").get_data(as_text=True)
     assert (f"Certificate {new} replaces {number} for consignment CS-{consignment_id:06d}, "
             "which is no longer valid: Wagon number corrected") in notes
-    second = post(client, url + "/replace", {"reason": "Again", "confirm": "y"},
+    second = post(client, url + "/replace", {"reason": "Again a typo", "confirm": "y"},
                   follow_redirects=True)
     assert second.status_code == 200
     assert len(_certificates(app)) == 3  # the current one is replaced in turn, never twice
@@ -137,7 +137,7 @@ def test_under_a_suspended_registration_the_page_says_no_replacement_before_the_
             ConsignmentCertificate.number == number))
         registrations.change_status(
             make_user("registrar"), certificate.registration, "suspend",
-            StatusChangeInput.from_mapping({"authority": "gacc", "reason": "Audit",
+            StatusChangeInput.from_mapping({"authority": "gacc", "reason": "Site audit",
                                             "suspended_from": local_today()}))
     login(client, inspector)
     page = client.get(f"/inspector/consignments/{consignment_id}").get_data(as_text=True)

@@ -287,14 +287,14 @@ def test_a_rejection_the_state_no_longer_allows_gives_back_the_reason_typed(unde
     longer possible": the reason written in it was gone."""
     _exporter, _inspector, application = under_review
     assert post(client, _url(application, "/reject"), {
-        "reason": "First tab", "confirm": "y"}).status_code == 302
+        "reason": "First tab of two", "confirm": "y"}).status_code == 302
     late = post(client, _url(application, "/reject"), {
         "reason": "No protocol for this product, see letter 12", "confirm": "y"},
         follow_redirects=True)
     page = _page(late)
     assert NO_LONGER_POSSIBLE in page
     assert "What you typed: No protocol for this product, see letter 12" in page
-    assert [event.comment for event in _events(application, "reject")] == ["First tab"]
+    assert [event.comment for event in _events(application, "reject")] == ["First tab of two"]
 
 
 INSPECTOR_POSTS = [

@@ -55,11 +55,11 @@ def register(registrar):
     _rename(meat, name_en="Kostanay Meat JSC", name_ru="АО Костанай Мясо")
     suspended = _listed(registrar, region="KZ-39")
     registrations.change_status(registrar, suspended, "suspend", StatusChangeInput.from_mapping({
-        "authority": "gacc", "suspended_from": local_today(), "reason": "Audit"}))
+        "authority": "gacc", "suspended_from": local_today(), "reason": "Site audit"}))
     revoked = _listed(registrar)
     registrations.change_status(registrar, revoked, "revoke",
                                 StatusChangeInput.from_mapping(
-                                    {"reference": "GACC 1", "reason": "Fraud"}))
+                                    {"reference": "GACC 1", "reason": "Fraud found"}))
     lapsed = _listed(registrar)
     lapsed.valid_to = local_today() - timedelta(days=1)
     db.session.commit()

@@ -269,6 +269,13 @@ def test_gacc_refusal_needs_reasons_and_ends_the_application(world, client):
     _send_batch(client, [first])
     assert post(client, f"/registrar/applications/{first}/gacc-refusal",
                 {"reasons": ""}).status_code == 422
+    # "x" was recorded as GACC's reasons for a final refusal.
+    short = post(client, f"/registrar/applications/{first}/gacc-refusal",
+                 {"reasons": "x", "confirm": "y"})
+    assert short.status_code == 422
+    assert ('id="reasons-error">Give the reason in a few words: at least 10 characters.'
+            in short.get_data(as_text=True))
+    assert _state(first) == "submitted_to_gacc"
     refused = post(client, f"/registrar/applications/{first}/gacc-refusal",
                    {"reasons": "Dwarf bunt found in an earlier consignment", "confirm": "y"})
     assert refused.status_code == 302

@@ -98,7 +98,7 @@ def test_a_stale_form_gets_409_and_changes_nothing(registrar, listed, client):
     login(client, "registrar@example.kz")
     stale_version = str(registration.version)
     post(client, f"{url}/cancel", {"reason": "Stopped exporting", "confirm": "y"})
-    response = post(client, f"{url}/cancel", {"reason": "Twice", "version": stale_version,
+    response = post(client, f"{url}/cancel", {"reason": "Twice in error", "version": stale_version,
                                               "confirm": "y"})
     assert response.status_code == 302  # cancelled is terminal: the action is gone
     assert "no longer possible" in client.get(response.location).get_data(as_text=True)
@@ -111,7 +111,7 @@ def test_a_lost_race_in_the_same_status_is_a_409(registrar, listed, client):
     url = f"/registrar/registrations/{registration.id}"
     login(client, "registrar@example.kz")
     response = post(client, f"{url}/suspend", {
-        "authority": "gacc", "reason": "Audit", "suspended_from": "2026-08-01",
+        "authority": "gacc", "reason": "Site audit", "suspended_from": "2026-08-01",
         "version": str(registration.version - 1), "confirm": "y"})
     assert response.status_code == 409
     assert _status(registration) == "active"

@@ -85,7 +85,7 @@ def test_revoking_the_registration_flips_verification_to_revoked(client, issued)
     assert "Valid" in client.get(_path(certificate)).get_data(as_text=True)
     registrations.change_status(registrar, registration, "revoke",
                                 StatusChangeInput.from_mapping(
-                                    {"reference": "GACC 2026/12", "reason": "Fraud"}))
+                                    {"reference": "GACC 2026/12", "reason": "Fraud found"}))
     page = client.get(_path(certificate)).get_data(as_text=True)
     assert re.search(r'id="certificate-status">\s*Revoked\s*<', page)
     assert "must not be relied on" in page
@@ -106,7 +106,7 @@ def test_a_revoked_certificate_gives_the_day_it_was_revoked(client, issued):
 def test_suspension_shows_at_once(client, issued):
     registrar, _exporter, registration, certificate = issued
     registrations.change_status(registrar, registration, "suspend", StatusChangeInput.from_mapping({
-        "authority": "gacc", "suspended_from": local_today(), "reason": "Audit"}))
+        "authority": "gacc", "suspended_from": local_today(), "reason": "Site audit"}))
     page = client.get(_path(certificate)).get_data(as_text=True)
     assert re.search(r'id="certificate-status">\s*Suspended\s*<', page)
     assert re.search(r'id="suspension-dates">Suspended from \w+ \d+, 20\d\d until further '
@@ -117,7 +117,7 @@ def test_a_suspension_with_an_end_gives_both_dates(client, issued):
     registrar, _exporter, registration, certificate = issued
     registrations.change_status(registrar, registration, "suspend", StatusChangeInput.from_mapping({
         "authority": "gacc", "suspended_from": local_today(),
-        "suspended_until": local_today() + timedelta(days=60), "reason": "Audit"}))
+        "suspended_until": local_today() + timedelta(days=60), "reason": "Site audit"}))
     page = client.get(_path(certificate)).get_data(as_text=True)
     assert re.search(r'id="suspension-dates">Suspended from \w+ \d+, 20\d\d to \w+ \d+, '
                      r'20\d\d\.<', page)

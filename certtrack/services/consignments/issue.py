@@ -41,6 +41,7 @@ from certtrack.services.consignments.printing import (
 from certtrack.services.consignments.workflow import apply_consignment_transition, check_version
 from certtrack.services.errors import ValidationFailed
 from certtrack.services.notifications import enterprise_users, link, notify, verification_url
+from certtrack.services.reasons import require_reason
 from certtrack.services.transaction import transaction
 
 
@@ -157,9 +158,7 @@ def replace_consignment_certificate(actor: User, certificate: ConsignmentCertifi
     """
     consignment = certificate.consignment
     require_inspector(actor, consignment)
-    if not (reason or "").strip():
-        raise ValidationFailed({"reason": [_("Say what changed since the certificate was "
-                                             "issued.")]})
+    require_reason(reason)
     if certificate.replaced_by:
         raise ValidationFailed({"": [_("Certificate %(number)s has already been replaced.",
                                        number=certificate.number)]})

@@ -1,14 +1,14 @@
 """Consignment state changes: the guarded update of the workflow table, with its audit row."""
 
-from flask_babel import gettext as _
 from sqlalchemy import update
 
-from certtrack.domain.consignment import check_consignment_transition
+from certtrack.domain.consignment import TERMINAL_CONSIGNMENT_STATES, check_consignment_transition
 from certtrack.extensions import db
 from certtrack.models import Consignment, User
 from certtrack.models.base import utcnow
+from certtrack.services import reasons
 from certtrack.services.audit import record_event
-from certtrack.services.errors import Conflict, ValidationFailed
+from certtrack.services.errors import Conflict
 from certtrack.services.transaction import stale_message
 
 
@@ -30,8 +30,9 @@ def apply_consignment_transition(actor: User, consignment: Consignment, action: 
     """
     source = consignment.state
     transition = check_consignment_transition(source, action, actor.role)
-    if transition.requires_comment and not comment.strip():
-        raise ValidationFailed({"comment": [_("Please give a reason.")]})
+    if transition.requires_comment:
+        reasons.require_comment(comment, "comment",
+                                final=transition.target in TERMINAL_CONSIGNMENT_STATES)
     now = utcnow()
     result = db.session.execute(
         update(Consignment).where(Consignment.id == consignment.id, Consignment.state == source)

@@ -12,7 +12,7 @@ from certtrack.services import conclusions, laboratory, numerals, sources
 from certtrack.services.applications import local_today
 from certtrack.web.forms import BaseForm
 from certtrack.web.number_fields import DecimalField, IntegerField
-from certtrack.web.validators import NumberRange
+from certtrack.web.validators import NumberRange, ReasonLength
 
 LAB_ACTIONS = (Action.send_to_lab, Action.record_lab_results, Action.conclude_positive,
                Action.conclude_negative)
@@ -69,7 +69,7 @@ class ConclusionForm(BaseForm):
 class NegativeConclusionForm(BaseForm):
     # Named like ActionForm's comment: the workflow's "reason required" error names that field.
     comment = TextAreaField(_l("Reasons"), validators=[
-        DataRequired(message=_l("Please give a reason.")), Length(max=4000)])
+        DataRequired(message=_l("Please give a reason.")), ReasonLength(), Length(max=4000)])
 
 
 def _locale() -> str:
