@@ -141,6 +141,7 @@ class RegisterView:
     valid_to: str
     status: str
     status_label: str
+    produced_from: str  # the resumption's condition, '' when there is none
 
 
 def register_views(rows: list[RegisterRow]) -> list[RegisterView]:
@@ -155,5 +156,7 @@ def register_views(rows: list[RegisterRow]) -> list[RegisterView]:
         products=tuple((line.hs_code, line.name_in(language)) for line in row.products),
         china_number=row.china_number,
         valid_from=page.date(row.valid_from), valid_to=page.date(row.valid_to),
-        status=row.status, status_label=page.label(labels.REGISTRATION_STATUSES, row.status))
+        status=row.status, status_label=page.label(labels.REGISTRATION_STATUSES, row.status),
+        produced_from=page.date(row.products_produced_from)
+        if row.status == "active" and row.products_produced_from else "")
         for row in rows]

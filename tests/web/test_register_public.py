@@ -88,6 +88,26 @@ def test_registrations_in_force_and_suspended_ones_are_on_two_tabs(client, regis
     assert "has suspended these registrations" in page
 
 
+def test_a_resumed_registrations_row_says_which_products_it_covers(client, register):
+    """Resumed for products produced from a day on, the register showed it in force, no more."""
+    registrar = make_user("registrar", "resuming@example.kz")
+    resumed = register["suspended"]
+    registrations.change_status(registrar, resumed, "resume", StatusChangeInput.from_mapping({
+        "products_produced_from": local_today()}))
+    page = client.get("/register", query_string={"q": resumed.china_number}).get_data(
+        as_text=True)
+    today = local_today()
+    row = re.search(rf"<tr>(?:(?!</tr>).)*{resumed.china_number}.*?</tr>", page, re.S).group(0)
+    assert (f"for products produced on or after {today:%b} {today.day}, {today.year}<"
+            in row)
+    g.pop("_flask_babel", None)  # the test's application context outlives the requests
+    russian = client.get("/register", query_string={"q": resumed.china_number},
+                         headers={"Accept-Language": "ru"})
+    assert "для продукции, произведенной начиная с" in russian.get_data(as_text=True)
+    others = client.get("/register", query_string={"q": register["grain"].china_number})
+    assert "produced on or after" not in others.get_data(as_text=True)
+
+
 @pytest.mark.parametrize(("product", "expected"), [
     ("1001", {"grain"}), ("10.01", {"grain"}), ("wheat", {"grain"}), ("ПШЕНИЦА", {"grain"}),
     ("бидай", {"grain"}), ("小麦", {"grain"}), ("0201", {"meat"}), ("beef", {"meat"}),

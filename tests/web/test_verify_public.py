@@ -113,6 +113,24 @@ def test_suspension_shows_at_once(client, issued):
                      r'notice\.<', page)
 
 
+def test_a_resumed_registration_says_which_products_it_covers(client, issued):
+    """Resumed for products produced from a day on, the page said only "valid today"."""
+    registrar, _exporter, registration, certificate = issued
+    registrations.change_status(registrar, registration, "suspend", StatusChangeInput.from_mapping({
+        "authority": "gacc", "suspended_from": local_today(), "reason": "Site audit"}))
+    registrations.change_status(registrar, registration, "resume", StatusChangeInput.from_mapping({
+        "products_produced_from": local_today()}))
+    page = client.get(_path(certificate)).get_data(as_text=True)
+    assert re.search(r'id="certificate-status">\s*Valid\s*<', page)
+    today = local_today()
+    assert (f'id="production-condition">For products produced on or after {today:%b} '
+            f"{today.day}, {today.year}: the registration was suspended and has been resumed "
+            "on that condition.<") in page
+    g.pop("_flask_babel", None)  # the test's application context outlives the requests
+    russian = client.get(_path(certificate), headers={"Accept-Language": "ru"})
+    assert "Для продукции, произведенной начиная с" in russian.get_data(as_text=True)
+
+
 def test_a_suspension_with_an_end_gives_both_dates(client, issued):
     registrar, _exporter, registration, certificate = issued
     registrations.change_status(registrar, registration, "suspend", StatusChangeInput.from_mapping({
