@@ -41,18 +41,24 @@ def product_matches(product: Product, text: str) -> bool:
                                                 product.name_kk, product.name_zh))
 
 
+def _folded(text: str) -> str:
+    """`text` as names are compared: case folded, and ё written е, as Russian and Kazakh
+    usually write it ("мед" is "мёд")."""
+    return text.casefold().replace("ё", "е")
+
+
 def text_matches(text: str, hs_code: str, names) -> bool:
     """Whether a product of `hs_code` and `names` matches `text`: the HS code starts with it
-    (dots and spaces ignored) or a name contains it, whatever the case.
+    (dots and spaces ignored) or a name contains it, whatever the case, ё and е alike.
 
     Names are compared here, not in SQL: SQLite's lower() and LIKE fold only ASCII letters,
     so a Russian or Kazakh name typed in another case would be missed.
     """
-    needle = " ".join(text.split()).casefold()
+    needle = _folded(" ".join(text.split()))
     digits = needle.replace(".", "").replace(" ", "")
     if digits.isdigit() and hs_code.replace(".", "").startswith(digits):
         return True
-    return any(needle in (name or "").casefold() for name in names)
+    return any(needle in _folded(name or "") for name in names)
 
 
 def _verdicts(codes: list[str]) -> dict[str, Access]:

@@ -120,6 +120,14 @@ def test_the_register_finds_products_by_name_in_any_language_and_hs_code(client,
         {register["suspended"].china_number} if "grain" in expected else set())
 
 
+@pytest.mark.parametrize("product", ["мёд", "мед", "МЕД", "Мед натуральный"])
+def test_the_product_filter_reads_yo_as_ye(client, register, registrar, product):
+    """"мёд" found both honey registrations, "мед" (as Russian is usually typed) none."""
+    honey = {_listed(registrar, category="bee_products", product="honey").china_number
+             for _ in range(2)}
+    assert _numbers(client, product=product) == honey
+
+
 def test_the_register_names_each_registrations_products_with_their_hs_code(client, register):
     page = client.get("/register", query_string={"category": "meat"}).get_data(as_text=True)
     assert re.search(r"Beef[^<]*<span class=\"muted\">\(HS 0201", page)
