@@ -11,7 +11,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, StringField
@@ -40,8 +40,9 @@ def _signed_in(signed: sign_in.SignedIn, next_path: str | None):
     if chosen in current_app.config["LANGUAGES"] and chosen != signed.user.locale:
         accounts.set_locale(signed.user, chosen)  # the reader's latest choice wins
     access.sign_in(signed.user, signed.session_token)
-    if signed.must_enrol:
-        flash(_("Your role signs in with a second factor; set it up now."), "info")
+    if signed.must_enrol:  # in the language of the pages that follow, the user's own
+        with force_locale(signed.user.locale or str(get_locale())):
+            flash(_("Your role signs in with a second factor; set it up now."), "info")
         response = redirect(url_for("auth.two_factor"))
     else:
         response = redirect(access.safe_next(next_path) or url_for("public.index"))

@@ -2,6 +2,7 @@
 codes single-use and stored hashed, an administrator's reset audited; the demo's known secrets."""
 
 import pyotp
+from flask import g
 from sqlalchemy import select
 
 from certtrack.extensions import db
@@ -177,3 +178,24 @@ def test_staff_moving_to_a_new_phone_are_shown_the_new_set_up_at_once(app, ctx, 
     stored = db.session.get(User, user.id)
     assert not stored.has_totp and stored.totp_secret not in (None, old_secret)
     assert 'id="totp-secret">' in page  # the new key, to scan
+
+
+def test_staff_without_a_factor_are_told_to_set_it_up_in_their_own_language(ctx, client):
+    """The notice came in the sign-in page's language (the browser's English) above a page
+    in the user's Chinese."""
+    from certtrack.services import accounts
+    from certtrack.services.permissions import SYSTEM
+
+    user = accounts.create_user(SYSTEM, accounts.AccountInput.from_mapping({
+        "email": "new.registrar@example.kz", "full_name": "New Registrar",
+        "role": "registrar", "password": PASSWORD, "committee": None, "regions": []}))
+    user.locale = "zh"
+    db.session.commit()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    signed = _sign_in(client, user.email)
+    assert signed.status_code == 302 and signed.location.endswith("/account/two-factor")
+    g.pop("_flask_babel", None)  # the test's app context keeps the sign-in page's language
+    page = client.get(signed.location).get_data(as_text=True)
+    assert 'lang="zh"' in page
+    assert "Your role signs in with a second factor" not in page
+    assert "第二" in page.split('class="flashes"')[1].split("</div>")[0]
