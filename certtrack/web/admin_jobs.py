@@ -4,6 +4,7 @@ from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from certtrack.services import jobs
+from certtrack.services.errors import NotFound
 from certtrack.web import labels
 from certtrack.web.access import roles_required
 from certtrack.web.bounds import page_number
@@ -21,8 +22,14 @@ def failures():
 
 @bp.post("/<id:failure_id>/retry")
 def retry(failure_id: int):
-    """Queue a failed job again (404 when unknown or already retried)."""
-    failure = jobs.retry_failure(g.user, failure_id)
+    """Queue a failed job again. Unknown or already retried (a second tab, a colleague): 404
+    with the list as it is now, saying so."""
+    try:
+        failure = jobs.retry_failure(g.user, failure_id)
+    except NotFound:
+        flash(_("This job is no longer in the list: it was already queued again, or it no "
+                "longer exists."), "error")
+        return failures(), 404
     flash(_("The job %(task)s is queued again.",
             task=str(labels.JOBS.get(failure.task, failure.task))), "success")
     return redirect(url_for(".failures"))

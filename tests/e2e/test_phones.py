@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from certtrack.demo.seed import DEMO_PASSWORD
 from certtrack.extensions import db
-from certtrack.models import Application, Consignment, User
+from certtrack.models import Application, Consignment, ConsignmentCertificate, User
 
 from forms import totp_code
 
@@ -235,3 +235,21 @@ def test_a_laboratory_reads_its_samples_results_on_a_phone(demo_server, phone):
     assert all(labels) and "Verdict" in labels
     assert all(box["width"] <= PHONE["width"] for box in (
         rows.nth(n).bounding_box() for n in range(rows.count())))
+
+
+def test_a_registrations_certificates_are_stacked_rows_on_a_phone(demo_server, phone):
+    """Its certificates and consignment certificates scrolled sideways: the status, the PDF
+    and the revocation out of sight, the numbers broken at each hyphen."""
+    with demo_server.app.app_context():
+        registration_id = db.session.scalar(
+            select(ConsignmentCertificate.registration_id).limit(1))
+    sign_in(phone, demo_server, "registrar@demo.certtrack.kz")
+    phone.goto(f"{demo_server.url}/registrar/registrations/{registration_id}")
+    for table in ("#certificates table", "#consignment-certificates table"):
+        rows = phone.locator(f"{table} tbody tr")
+        assert rows.count() >= 1, table
+        labels = rows.first.locator("td").evaluate_all(
+            "cells => cells.map(c => c.dataset.label)")
+        assert any(labels), table
+        assert all(box["width"] <= PHONE["width"] for box in (
+            rows.nth(n).bounding_box() for n in range(rows.count()))), table

@@ -118,7 +118,10 @@ def test_a_job_failing_every_attempt_is_listed_for_admins_and_can_be_retried(
     assert "No background job has failed." in page
     retried = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "job_retried"))
     assert retried.actor_id == admin.id and retried.data["task"] == "render_certificate"
-    assert post(client, f"/admin/jobs/{failure.id}/retry").status_code == 404  # once only
+    again = post(client, f"/admin/jobs/{failure.id}/retry")  # a second tab: once only
+    assert again.status_code == 404
+    assert "it was already queued again" in again.get_data(as_text=True)
+    assert "Failed background jobs" in again.get_data(as_text=True)  # the list, not a bare 404
 
 
 def test_the_failed_jobs_page_names_what_each_job_concerns(ctx, client):
