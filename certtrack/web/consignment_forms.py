@@ -211,6 +211,7 @@ def consignment_form(consignment, formdata) -> ConsignmentForm:
                    f"{r.gacc_category.name_in(_locale())}") for r in usable]
         form.animal_registrations = [r.id for r in usable
                                      if r.gacc_category.committee == "veterinary"]
+        form.barred = [] if usable else drafts.barred_registrations(g.user)
     form.conveyance.choices = labels.choices(clabels.CONVEYANCES, str(CHOOSE))
     form.crossing_code.choices = [("", str(CHOOSE))] + [
         (c.code, c.name_in(_locale())) for c in market_access.crossings()]

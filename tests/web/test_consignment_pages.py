@@ -805,3 +805,15 @@ def test_clenbuterol_is_written_one_way_in_chinese(ctx):
     attestation = next(d for d in inspection.available_declarations(consignment)
                        if d.code == "no_banned_substances")
     assert "克伦特罗" in attestation.text_zh and "克仑" not in attestation.text_zh
+
+
+def test_with_its_registration_suspended_the_new_request_page_says_since_when(ctx, client):
+    """It said only "no registration in force", and showed the whole form to fill in vain."""
+    exporter, _inspector, registration, _consignment = make_consignment()
+    registration.status, registration.suspended_from = "suspended", local_today()
+    db.session.commit()
+    login(client, exporter.email)
+    page = client.get("/exporter/consignments/new").get_data(as_text=True)
+    notice = page.split('id="no-registration">')[1].split("</div>")[0]
+    assert f'<span class="ref">{registration.china_number}</span> is suspended since' in notice
+    assert "Save draft" not in page

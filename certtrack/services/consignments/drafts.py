@@ -75,6 +75,16 @@ def usable_registrations(actor: User) -> list[Registration]:
     return [row for row in rows if registration_refusal(row) is None]
 
 
+def barred_registrations(actor: User) -> list[str]:
+    """Why each of the enterprise's registrations that may come back into force (suspended,
+    or active outside its validity) takes no request today, as registration_refusal says it:
+    the new request's page said only that there was none in force."""
+    rows = db.session.scalars(select(Registration).where(
+        Registration.enterprise_id == (actor.enterprise_id or -1),
+        Registration.status.in_(("active", "suspended"))).order_by(Registration.china_number))
+    return [refusal for row in rows if (refusal := registration_refusal(row)) is not None]
+
+
 def _header_errors(actor: User, data: ConsignmentInput) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     registration = db.session.get(Registration, data.registration_id or 0)
