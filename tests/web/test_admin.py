@@ -23,7 +23,7 @@ def field_error(page: str, field: str) -> str:
 
 def listed_ids(page: str) -> list[int]:
     """The accounts a list page shows, in order."""
-    return [int(i) for i in re.findall(r'<td><a href="/admin/users/(\d+)">', page)]
+    return [int(i) for i in re.findall(r'<td[^>]*><a href="/admin/users/(\d+)">', page)]
 
 
 def user_count() -> int:
