@@ -5,10 +5,11 @@ could not be corrected; a certificate whose goods did not leave verified as vali
 import dataclasses
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from certtrack.extensions import db
 from certtrack.models import Consignment, ConsignmentCertificate, Notification
+from certtrack.services.applications import local_today
 from certtrack.services.consignments import drafts, issue
 
 from consignment_factories import WHEAT_LOT, inspect_ready, make_consignment
@@ -159,11 +160,53 @@ def test_a_corrected_draft_withdrawn_cancels_its_certificate(ctx, client):
         "reason": REASON, "version": str(consignment.version), "confirm": "y"}
         ).status_code == 302
     consignment = _fresh(Consignment, consignment.id)
-    assert "A certificate already issued for it is cancelled" in client.get(base).get_data(
-        as_text=True)
+    page = client.get(base).get_data(as_text=True)
+    assert "A certificate already issued for it is cancelled" in page  # the box's consequence
+    assert "Its certificate issued is cancelled with it" in page.replace("&#39;", "'")
     assert post(client, f"{base}/withdraw", {"reason": "The buyer postponed the shipment",
                                              "version": str(consignment.version),
                                              "confirm": "y"}).status_code == 302
     certificate = _fresh(ConsignmentCertificate, certificate.id)
-    assert certificate.cancellation_reason == "The buyer postponed the shipment"
-    assert _status(client.application.test_client(), certificate) == "Cancelled"
+    visitor = client.application.test_client()
+    assert _status(visitor, certificate) == "Cancelled"
+    verify = visitor.get(f"/verify/consignment/{certificate.number}/"
+                         f"{certificate.verification_code}").get_data(as_text=True)
+    assert "its exporter withdrew the consignment" in verify
+    assert "postponed" not in verify  # the exporter's words stay in the audit trail
+    page = client.get(base).get_data(as_text=True)
+    assert "Being corrected" not in page  # it was said beside "Cancelled"
+    assert "when the consignment was withdrawn" in page
+
+
+def test_a_correction_begun_closes_the_way_to_a_same_data_replacement(ctx, client):
+    """A second tab's "replace a lost certificate" issued one while the consignment was being
+    corrected: a valid certificate of the data being changed."""
+    _exporter, inspector, _registration, consignment, first = _issued()
+    base = f"/inspector/consignments/{consignment.id}"
+    login(client, inspector.email)
+    assert post(client, f"{base}/reopen", {"reason": "Dose was 3 g/m³, not 2", "confirm": "y",
+                                           "version": str(consignment.version)}
+                ).status_code == 302
+    consignment = _fresh(Consignment, consignment.id)
+    assert consignment.deadline >= local_today()  # counted again: it was long past
+    stale = post(client, f"{base}/replace", {"reason": "Paper damaged in transit",
+                                             "confirm": "y"})
+    assert stale.status_code == 422
+    assert "is being corrected" in stale.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(ConsignmentCertificate)) == 1
+
+
+def test_no_correction_begins_under_a_suspended_registration(ctx, client):
+    """The reopened consignment could then not be issued, stuck halfway, and the page had
+    not said why."""
+    exporter, inspector, registration, consignment, _first = _issued()
+    registration.status, registration.suspended_from = "suspended", local_today()
+    db.session.commit()
+    for who, path in ((inspector, f"/inspector/consignments/{consignment.id}/reopen"),
+                      (exporter, f"/exporter/consignments/{consignment.id}/request_correction")):
+        login(client, who.email)
+        refused = post(client, path, {"reason": "Dose was 3 g/m³, not 2", "confirm": "y",
+                                      "version": str(consignment.version)})
+        assert refused.status_code == 422
+        assert "is suspended since" in refused.get_data(as_text=True)
+        assert _fresh(Consignment, consignment.id).state == "issued"

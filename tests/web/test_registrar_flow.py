@@ -223,8 +223,11 @@ def test_gacc_return_reaches_the_exporter_and_inspector_then_goes_back_to_gacc(w
         f"/registrar/applications/{first}").get_data(as_text=True)
 
     page = client.get(f"/registrar/applications/{first}").get_data(as_text=True)
-    assert "GACC's open requests as answered" in page.replace("&#39;", "'")
     assert "The exporter has not answered yet." in page
+    # Said before the form, which is not offered: it was refused only once the box was ticked.
+    barred = page.split('id="resubmit-barred">')[1].split("</p>")[0].replace("&#39;", "'")
+    assert barred.startswith("The exporter has not answered GACC's requests yet")
+    assert "GACC's open requests as answered" not in page.replace("&#39;", "'")
     # Sent back without the exporter's answer, the requests were marked answered.
     early = post(client, f"/registrar/applications/{first}/resubmit-to-gacc", {"confirm": "y"})
     assert early.status_code == 422
@@ -239,6 +242,7 @@ def test_gacc_return_reaches_the_exporter_and_inspector_then_goes_back_to_gacc(w
     page = client.get(f"/registrar/applications/{first}").get_data(as_text=True)
     assert "Floor plan attached as version 2; pest control records for 2025 added." in page
     assert "The exporter has not answered yet." not in page
+    assert "GACC's open requests as answered" in page.replace("&#39;", "'")
     unconfirmed = post(client, f"/registrar/applications/{first}/resubmit-to-gacc", {})
     assert unconfirmed.status_code == 422
     assert "Tick the box to confirm." in unconfirmed.get_data(as_text=True)
@@ -258,6 +262,9 @@ def _answer(client, exporter, application_id: int, answer: str) -> None:
     assert 'id="gacc-requests"' in page and "Pest control records for 2025" in page
     blank = post(client, f"{url}/gacc-answer", {"response": " "})
     assert blank.status_code == 422 and 'id="response-error"' in blank.get_data(as_text=True)
+    short = post(client, f"{url}/gacc-answer", {"response": "Done"})  # the whole answer
+    assert short.status_code == 422
+    assert "at least 10 characters" in short.get_data(as_text=True)
     saved = post(client, f"{url}/gacc-answer", {"response": answer})
     assert saved.status_code == 302
     assert answer in client.get(url).get_data(as_text=True)

@@ -13,12 +13,26 @@ from flask_babel import lazy_gettext as _l
 
 from certtrack.extensions import db
 from certtrack.models import Consignment, User
+from certtrack.services.applications import local_today
 from certtrack.services.consignments.access import require_owner
+from certtrack.services.consignments.drafts import deadline_for
+from certtrack.services.consignments.gate import gate_refusals
 from certtrack.services.consignments.in_force import cancel_certificate_in_force
 from certtrack.services.consignments.inspection import require_inspector
 from certtrack.services.consignments.workflow import apply_consignment_transition, check_version
+from certtrack.services.errors import ValidationFailed
 from certtrack.services.notifications import enterprise_users, link, notify
 from certtrack.services.transaction import transaction
+
+
+def _require_in_force(consignment: Consignment) -> None:
+    """A correction ends in a new certificate, which the gate would refuse now (a suspended
+    registration): refuse to begin it, saying why, rather than leave it stuck halfway.
+
+    :raise ValidationFailed: the gate's refusals.
+    """
+    if problems := gate_refusals(consignment):
+        raise ValidationFailed({"": problems})
 
 
 def _inspector_of(consignment: Consignment) -> list[User]:
@@ -32,10 +46,12 @@ def request_correction(actor: User, consignment: Consignment, reason: str,
     certificate stays valid until the replacement. Its inspector is told.
 
     :raise NotFound: not the consignment's exporter.
-    :raise IllegalTransition / Conflict / ValidationFailed (no reason).
+    :raise ValidationFailed: no reason; the registration is not in force (the gate's reason).
+    :raise IllegalTransition / Conflict.
     """
     require_owner(actor, consignment)
     check_version(consignment, version)
+    _require_in_force(consignment)
     reason = (reason or "").strip()
     with transaction():
         apply_consignment_transition(actor, consignment, "request_correction", comment=reason,
@@ -51,15 +67,19 @@ def reopen(actor: User, consignment: Consignment, reason: str, version=None) -> 
     certificate stays valid until the replacement. The exporter is told.
 
     :raise PermissionDenied: not an inspector of its committee and region.
-    :raise IllegalTransition / Conflict / ValidationFailed (no reason).
+    :raise ValidationFailed: no reason; the registration is not in force (the gate's reason).
+    :raise IllegalTransition / Conflict.
     """
     require_inspector(actor, consignment)
     check_version(consignment, version)
+    _require_in_force(consignment)
     reason = (reason or "").strip()
-    with transaction():
+    with transaction():  # its deadline counts again from today (it was long past)
         apply_consignment_transition(actor, consignment, "reopen", comment=reason,
                                      values={"correction_reason": reason,
-                                             "inspector_id": actor.id})
+                                             "inspector_id": actor.id,
+                                             "deadline": deadline_for(consignment,
+                                                                      local_today())})
         notify(enterprise_users(consignment.enterprise_id), "consignment_correction",
                _l("The certificate of consignment %(ref)s is being corrected: %(reason)s",
                   ref=consignment.reference, reason=reason),

@@ -377,11 +377,12 @@ def withdrawal_reason(consignment: Consignment) -> str:
 def withdraw_consignment(actor: User, consignment: Consignment, comment: str = "",
                          version=None) -> None:
     """Withdraw a draft or a submitted consignment (terminal; a reason once submitted). A
-    corrected one's certificate in force is cancelled with that reason: its goods do not
-    leave."""
+    corrected one's certificate in force is cancelled: its goods do not leave. Its public page
+    says the exporter withdrew the consignment, not the exporter's words."""
     require_owner(actor, consignment)
     check_version(consignment, version)
     with transaction():
         apply_consignment_transition(actor, consignment, "withdraw", comment=comment,
-                                     values={"deadline": None})
-        cancel_certificate_in_force(consignment, (comment or "").strip())
+                                     values={"deadline": None, "correction_reason": ""})
+        # The exporter's reason stays in the audit row; the public page says who cancelled.
+        cancel_certificate_in_force(consignment, "")

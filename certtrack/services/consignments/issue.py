@@ -165,6 +165,10 @@ def replace_consignment_certificate(actor: User, certificate: ConsignmentCertifi
     if certificate.cancelled_on is not None:
         raise ValidationFailed({"": [_("Certificate %(number)s is cancelled.",
                                        number=certificate.number)]})
+    if consignment.state != "issued":  # being corrected (a stale page): its issue replaces it
+        raise ValidationFailed({"": [_("Consignment %(ref)s is being corrected: the "
+                                       "certificate issued next replaces %(number)s.",
+                                       ref=consignment.reference, number=certificate.number)]})
     if problems := gate_refusals(consignment):
         raise ValidationFailed({"": problems})
     try:

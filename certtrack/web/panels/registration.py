@@ -41,6 +41,9 @@ def context(rights, application, failed: dict) -> dict:
         "resubmit_form": failed.get("resubmit_form") or (
             REGISTRAR["resubmit_to_gacc"].build(application)
             if "resubmit_to_gacc" in actions else None),
+        # Said before the form: it went back only to be refused after the box was ticked.
+        "resubmit_refusal": (gacc_answers.resubmission_refusal(application)
+                             if "resubmit_to_gacc" in actions else None),
         "gacc_requests": gacc.gacc_requests(application),
         "registration": registration,
         "registration_url": link,
