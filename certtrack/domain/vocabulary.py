@@ -210,7 +210,7 @@ class NotificationKind(StrEnum):
     name_change_decided = "name_change_decided"
     consignment_refused = "consignment_refused"
     consignment_correction = "consignment_correction"
-    consignment_certificate_cancelled = "consignment_certificate_cancelled"
+    consignment_cancelled = "consignment_cancelled"
 
 
 class ChangeRequestStatus(StrEnum):

@@ -24,7 +24,7 @@ KINDS_BEFORE = ('returned', 'inspection_scheduled', 'corrective_actions', 'resul
                 'assigned', 'submitted', 'certificate_issued', 'certificate_revoked', 'renewed',
                 'holiday_data', 'consignment_certificate_issued', 'name_change_requested',
                 'name_change_decided', 'consignment_refused')
-KINDS_AFTER = KINDS_BEFORE + ('consignment_correction', 'consignment_certificate_cancelled')
+KINDS_AFTER = KINDS_BEFORE + ('consignment_correction', 'consignment_cancelled')
 
 
 def _notification_kinds(codes):
@@ -47,7 +47,7 @@ def upgrade():
 
 def downgrade():
     op.execute("DELETE FROM notification WHERE kind IN ('consignment_correction', "
-               "'consignment_certificate_cancelled')")
+               "'consignment_cancelled')")
     _notification_kinds(KINDS_BEFORE)
     with op.batch_alter_table('consignment_certificate', schema=None) as batch_op:
         batch_op.drop_column('cancellation_reason')

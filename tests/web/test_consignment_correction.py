@@ -141,7 +141,7 @@ def test_a_cancelled_certificate_verifies_as_cancelled_with_its_reason(ctx, clie
     assert "The buyer cancelled the shipment" in verify
     assert db.session.scalar(select(Notification).where(
         Notification.user_id == exporter.id,
-        Notification.kind == "consignment_certificate_cancelled"))
+        Notification.kind == "consignment_cancelled"))
 
     login(client, make_user("registrar").email)
     page = client.get(f"/registrar/registrations/{registration.id}").get_data(as_text=True)

@@ -100,7 +100,7 @@ def cancel(actor: User, consignment: Consignment, reason: str, version=None) -> 
         apply_consignment_transition(actor, consignment, "cancel", comment=reason)
         number = cancel_certificate_in_force(consignment, reason)
         notify(enterprise_users(consignment.enterprise_id),
-               "consignment_certificate_cancelled",
+               "consignment_cancelled",
                _l("Certificate %(number)s of consignment %(ref)s is cancelled: %(reason)s",
                   number=number, ref=consignment.reference, reason=reason),
                link("consignments.detail", consignment_id=consignment.id))
