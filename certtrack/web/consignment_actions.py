@@ -9,7 +9,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from certtrack.services.consignments import correction, drafts, inspection, issue
+from certtrack.services.consignments import correction, drafts, in_force, inspection, issue
 from certtrack.services.consignments.inputs import (
     ConsignmentInput,
     InspectionInput,
@@ -155,7 +155,7 @@ INSPECTION = {
     # ISPM 12 section 6.1: a new number naming the original, which becomes "replaced".
     "replace": WebAction(
         _form(cforms.ReasonForm), lambda user, c, f: issue.replace_consignment_certificate(
-            user, issue.current_certificate(c), f.reason.data),
+            user, in_force.current_certificate(c), f.reason.data),
         lambda new: _("Certificate %(new)s replaces %(old)s; the exporter is told.",
                       new=new.number, old=new.replaces.number),
         key="replace", flash_denied=True, path="/replace", needs_reason=True,

@@ -7,14 +7,17 @@ from certtrack.models import Consignment, ConsignmentCertificate
 from certtrack.services.applications import local_today
 
 
-def certificate_in_force(consignment: Consignment) -> ConsignmentCertificate | None:
-    """The consignment's certificate that is neither replaced nor cancelled, if any."""
-    newest = db.session.scalars(select(ConsignmentCertificate).where(
+def current_certificate(consignment: Consignment) -> ConsignmentCertificate | None:
+    """The consignment's certificate that no other replaces (the newest), if any."""
+    return db.session.scalars(select(ConsignmentCertificate).where(
         ConsignmentCertificate.consignment_id == consignment.id)
         .order_by(ConsignmentCertificate.id.desc()).limit(1)).first()
-    if newest is None or newest.cancelled_on is not None:
-        return None
-    return newest
+
+
+def certificate_in_force(consignment: Consignment) -> ConsignmentCertificate | None:
+    """The consignment's certificate that is neither replaced nor cancelled, if any."""
+    current = current_certificate(consignment)
+    return current if current is not None and current.cancelled_on is None else None
 
 
 def cancel_certificate_in_force(consignment: Consignment, reason: str) -> str:

@@ -14,7 +14,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from certtrack.domain.consignment import format_consignment_certificate_number
@@ -139,14 +139,6 @@ def issue_consignment_certificate(actor: User, consignment: Consignment,
 def _queue_pdf(certificate: ConsignmentCertificate) -> None:
     queue.enqueue_or_run("render_consignment_certificate",
                          render_pending_consignment_certificate, certificate.id)
-
-
-def current_certificate(consignment: Consignment) -> ConsignmentCertificate | None:
-    """The consignment's certificate that no other replaces, if any."""
-    rows = db.session.scalars(select(ConsignmentCertificate).where(
-        ConsignmentCertificate.consignment_id == consignment.id)
-        .order_by(ConsignmentCertificate.id.desc())).all()
-    return rows[0] if rows else None
 
 
 def replace_consignment_certificate(actor: User, certificate: ConsignmentCertificate,
