@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
+from certtrack.domain.quantities import LotQuantity, declared_totals
 from certtrack.pdf.contexts import check_plain, require_keys, to_json
 from certtrack.pdf.render import qr_data_uri
 from certtrack.pdf.rendered import PdfAttachment, RenderedPdf
@@ -30,12 +32,32 @@ def consignment_json(context: dict) -> bytes:
     return to_json(sps_certificate(context))
 
 
+def _plain(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def lot_totals(lots: list[dict]) -> dict | None:
+    """The total quantity declared and the packages of each kind (ISPM 12 boxes 3 and 8, the
+    WOAH model's I.22 and I.23) of a context's lots, as the certificate prints them: weights
+    as plain numbers in one unit, each kind of package with its names. None without a lot."""
+    totals = declared_totals(LotQuantity(
+        Decimal(lot["net_weight"]), Decimal(lot["gross_weight"]), lot["unit"],
+        lot["packages_number"], lot["packages_kind"]) for lot in lots)
+    if totals is None:
+        return None
+    names = {lot["packages_kind"]: lot["packages_name"] for lot in reversed(lots)}
+    return {"net_weight": _plain(totals.net_weight), "gross_weight": _plain(totals.gross_weight),
+            "unit": totals.unit, "packages": [{"number": number, "name": names[kind]}
+                                              for kind, number in totals.packages]}
+
+
 def consignment_html(context: dict, *, development_seal: bool = False) -> str:
     """The HTML a consignment certificate is printed from; changes nothing."""
     check_plain(context, "consignment")
     require_keys(context, CONSIGNMENT_KEYS, "consignment")
     return render_html(TEMPLATES[context["kind"]], c=context, development_seal=development_seal,
-                       qr=qr_data_uri(context["verification_url"]))
+                       qr=qr_data_uri(context["verification_url"]),
+                       totals=lot_totals(context["lots"]))
 
 
 def render_consignment_certificate(context: dict, *,

@@ -3,6 +3,7 @@
 from flask import g, render_template, request, url_for
 from flask_babel import get_locale
 
+from certtrack.domain.quantities import LotQuantity, declared_totals
 from certtrack.domain.workflow import Role, State
 from certtrack.services import (
     applications,
@@ -225,6 +226,9 @@ def consignment(consignment, failed: dict | None = None) -> str:
         refusals=gate.gate_refusals(consignment) if "submit" in actions else [],
         blockers=inspection.issue_blockers(consignment) if "issue" in actions else [],
         withdrawal_reason=drafts.withdrawal_reason(consignment),
+        totals=declared_totals(LotQuantity(
+            lot.net_weight, lot.gross_weight, lot.weight_unit, lot.packages_number,
+            lot.packages_kind) for lot in consignment.lots),
         removed_results=[] if g.user.role == Role.exporter
         else inspection.removed_lab_results(consignment))
 

@@ -155,7 +155,7 @@ def _typed_in_chinese(value, key: str = ""):
         return {k: _typed_in_chinese(v, k) for k, v in value.items()}
     if isinstance(value, list):
         return [_typed_in_chinese(item, key) for item in value]
-    if isinstance(value, str) and key not in UNTYPED and not re.fullmatch(r"[\d-]+", value):
+    if isinstance(value, str) and key not in UNTYPED and not re.fullmatch(r"[\d.-]+", value):
         return value + " 封识"
     return value
 

@@ -56,3 +56,25 @@ def test_a_replacement_names_the_original_beside_its_number_on_the_same_page(ctx
     replaces_at = pages[0].index("This certificate replaces certificate")
     assert number_at < replaces_at < pages[0].index("Name and address of exporter")
     assert original.number in pages[0]
+
+
+@pytest.mark.real_pdf
+def test_the_certificate_totals_the_quantity_and_the_packages_per_unit_and_kind(ctx):
+    """A certificate of several lots gave each lot's weights and packages but no total, which
+    the border checks against the waybill; tonnes and kilograms are not added as they stand."""
+    exporter, inspector, _registration, consignment = make_consignment(submit=False)
+    drafts.add_lot(exporter, consignment, replace(
+        WHEAT_LOT, net_weight=Decimal("65.7"), gross_weight=Decimal("65.9"),
+        marks="Wagon 95123457, seal KZ 778857"))
+    drafts.add_lot(exporter, consignment, replace(
+        WHEAT_LOT, net_weight=Decimal("900"), gross_weight=Decimal("918"), weight_unit="kg",
+        packages_number=18, packages_kind="big_bags", marks="Wagon 95123458, seal KZ 778858"))
+    drafts.submit_consignment(exporter, consignment)
+    inspect_ready(inspector, consignment)
+    pages = _pages(issue.issue_consignment_certificate(inspector, consignment))
+    assert len(pages) == 1, [page[-300:] for page in pages[1:]]
+    text = pages[0].replace("\u202f", " ")
+    totals = text[text.index("Total 合计 Барлығы"):]
+    # 65.5 t + 65.7 t + 900 kg; 65.7 t + 65.9 t + 918 kg
+    assert totals.index("132 100 kg") < totals.index("132 518 kg")
+    assert "2 in bulk / 散装 / үйінді; 18 big bags / 吨袋 / биг-бэг" in totals
