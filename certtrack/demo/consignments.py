@@ -28,7 +28,7 @@ def _wheat(cast, registration, wagon: int, submit: bool = True):
         registration_id=registration.id, **CONSIGNEE, conveyance="rail_wagon",
         crossing_code="altynkol_khorgos" if wagon % 2 else "dostyk_alashankou",
         origin_region_code=registration.establishment.region_code,
-        place_of_origin="Kostanay district"))
+        place_of_origin="Kostanay District 科斯塔奈区"))
     drafts.add_lot(cast.exporter, consignment, LotInput(
         product_code="wheat", net_weight=Decimal("67.2"), gross_weight=Decimal("67.4"),
         weight_unit="t", packages_number=1, packages_kind="bulk",
@@ -43,7 +43,7 @@ def _mutton(cast, registration, container: int):
     consignment = drafts.create_consignment(cast.exporter, ConsignmentInput(
         registration_id=registration.id, **MEAT_CONSIGNEE, conveyance="container",
         crossing_code="nur_zholy_khorgos", origin_region_code="KZ-35",
-        place_of_origin="Karaganda region farms", production_from=today - timedelta(days=9),
+        place_of_origin="Nura District 努拉区", production_from=today - timedelta(days=9),
         production_to=today - timedelta(days=7), storage_temperature=Decimal("-18")))
     drafts.add_lot(cast.exporter, consignment, LotInput(
         product_code="mutton", net_weight=Decimal("16500"), gross_weight=Decimal("17400"),

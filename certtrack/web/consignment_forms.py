@@ -49,7 +49,9 @@ class ConsignmentForm(BaseForm):
                                      validators=[DataRequired()])
     place_of_origin = StringField(_l("Place of origin"), validators=[Optional(),
                                                                      Length(max=300)],
-                                  description=_l("In Latin or Chinese script."))
+                                  description=_l("The district, in English and Chinese, as the "
+                                                 "certificate prints it before the region: "
+                                                 "Kostanay District 科斯塔奈区."))
     production_from = DateField(_l("Slaughter or production date (first)"),
                                 validators=[Optional(), PastDate(drafts.PRODUCTION_FUTURE)],
                                 description=_l("Animal products only."))
@@ -165,7 +167,9 @@ class TreatmentForm(BaseForm):
     # Printed as typed on the certificate: the service holds them to Latin or Chinese script.
     active_substance = StringField(_l("Chemical (active ingredient)"),
                                    validators=[Optional(), Length(max=120)],
-                                   description=_l("In Latin or Chinese script."))
+                                   description=_l("The district, in English and Chinese, as the "
+                                                 "certificate prints it before the region: "
+                                                 "Kostanay District 科斯塔奈区."))
     concentration = StringField(_l("Dose or concentration"), validators=[Optional(),
                                                                          Length(max=60)],
                                 description=_l("In Latin or Chinese script."))

@@ -285,3 +285,19 @@ def test_the_stamps_place_covers_no_printed_word(demo_dir):
              and w[0] < cx + radius and w[2] > cx - radius
              and w[1] < cy + radius and w[3] > cy - radius]
     assert under == []
+
+
+@pytest.mark.parametrize("name, origin", [
+    ("phytosanitary-certificate.pdf", "Kokshetau 科克舍套, Akmola Region / 阿克莫拉州 / Ақмола "
+                                      "облысы, Republic of Kazakhstan / 哈萨克斯坦共和国"),
+    ("veterinary-certificate.pdf", "哈萨克斯坦共和国 / Republic of Kazakhstan — "
+                                   "Taldykorgan 塔尔迪库尔干, 杰特苏州 / Zhetysu Region / "
+                                   "Жетісу облысы (KZ-33)"),
+])
+def test_the_place_of_origin_prints_in_english_and_chinese_before_its_region(demo_dir, name,
+                                                                             origin):
+    """"Kostanay Region / 科斯塔奈州 / Қостанай облысы, Kostanay district": the place followed
+    the region's Kazakh name, as a note to it, and had no Chinese for the border to read."""
+    text = " ".join(subprocess.run(["pdftotext", str(demo_dir / name), "-"], check=True,
+                                   capture_output=True, text=True).stdout.split())
+    assert origin in text
