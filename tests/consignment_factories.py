@@ -4,6 +4,7 @@ services, up to any state."""
 from datetime import timedelta
 from decimal import Decimal
 
+from certtrack.extensions import db
 from certtrack.services.applications import local_today
 from certtrack.services.consignments import drafts, inspection
 from certtrack.services.consignments.inputs import (
@@ -42,6 +43,14 @@ HONEY_LOT = LotInput(product_code="honey", net_weight=Decimal("9600"),
 VET_PRODUCTS = {"beef_frozen": ("meat", BEEF_LOT), "honey": ("bee_products", HONEY_LOT)}
 
 
+def listed_in_english(establishment) -> None:
+    """The establishment's name and address in English, which its certificates print (as
+    GACC listed it: set directly, not as a change waiting for the registrar)."""
+    establishment.name_en = establishment.name_en or "Kokshetau elevator"
+    establishment.address_en = establishment.address_en or "Kokshetau, Elevator 2"
+    db.session.commit()
+
+
 def make_consignment(kind: str = "phyto", *, submit: bool = True, registrar=None,
                      region: str = "KZ-11", origin: str | None = None,
                      product: str = "beef_frozen"):
@@ -54,6 +63,7 @@ def make_consignment(kind: str = "phyto", *, submit: bool = True, registrar=None
     exporter, _application, registration = make_registration(
         registrar, local_today() - timedelta(days=30), region=region,
         category=category, product=product if meat else "wheat")
+    listed_in_english(registration.establishment)
     changes = {"origin_region_code": origin or region}
     if meat:
         changes.update(conveyance="container", crossing_code="nur_zholy_khorgos",

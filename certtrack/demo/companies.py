@@ -17,7 +17,8 @@ DEMO_DOMAIN = "demo.certtrack.kz"
 class Site(NamedTuple):
     """An establishment: key, type, region, Kazakh registration number, names, addresses. Names
     and addresses are in Kazakh, Russian, English and Chinese, "" where the exporter gave none
-    (Kazakh is always given), so that the certificates show what real ones show."""
+    (Kazakh and English are always given: the certificates China's border reads print the
+    English), so that the certificates show what real ones show."""
 
     key: str
     type: str
@@ -71,11 +72,11 @@ COMPANIES: tuple[Company, ...] = (
                 Site("zhitikara", "elevator", "KZ-39", "KZ-39-PHY-0163",
                      ("Жітіқара элеваторы",
                       "Житикаринский элеватор",
-                      "",
+                      "Zhitikara elevator",
                       ""),
                      ("Жітіқара қ., Элеватор көшесі, 1",
                       "г. Житикара, ул. Элеваторная, 1",
-                      "",
+                      "1 Elevatornaya Street, Zhitikara",
                       "")))),
     Company("esil-grain", "9807", 3141,
             ("Esil Grain Terminal JSC", "«Есіл Астық Терминалы» АҚ",
@@ -195,11 +196,11 @@ COMPANIES: tuple[Company, ...] = (
                 Site("esil", "elevator", "KZ-11", "KZ-11-PHY-0091",
                      ("Есіл элеваторы",
                       "",
-                      "",
+                      "Esil elevator",
                       "叶西尔粮库"),
                      ("Есіл қ., Темір жол көшесі, 9",
                       "",
-                      "",
+                      "9 Temir Zhol Street, Esil",
                       "")))),
     Company("altai-bal", "0904", 17320,
             ("Altai Bal LLP", "«Алтай Балы» ЖШС", "ТОО «Алтай Бал»", "阿尔泰蜂蜜有限责任公司"),

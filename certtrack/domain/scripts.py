@@ -11,10 +11,22 @@ _LETTER = re.compile(r"[^\W\d_]")
 def fits_language(lang: str, value: str) -> bool:
     """True when `value` (non-empty) suits `lang`: Chinese (zh) has Han characters; Kazakh,
     Russian and English have letters and no Han character (a Chinese name typed into the
-    Kazakh field would print as the Kazakh name)."""
+    Kazakh field would print as the Kazakh name); English has Latin letters only (a Kazakh
+    name typed into the English field would print in Cyrillic where China reads English)."""
     if lang == "zh":
         return bool(_HAN.search(value))
+    if lang == "en":
+        return bool(_LETTER.search(value)) and latin(value)
     return bool(_LETTER.search(value)) and not _HAN.search(value)
+
+
+def latin(value: str) -> bool:
+    """True when every letter of `value` is Latin (with its accents): no Cyrillic, no Han."""
+    return all(_is_latin(char) for char in value if char.isalpha())
+
+
+def _is_latin(char: str) -> bool:
+    return unicodedata.name(char, "").startswith(("LATIN ", "FULLWIDTH LATIN "))
 
 
 def latin_or_chinese(value: str) -> bool:
@@ -24,10 +36,8 @@ def latin_or_chinese(value: str) -> bool:
 
 
 def _is_latin_or_han(char: str) -> bool:
-    if _HAN.match(char):
-        return True
-    name = unicodedata.name(char, "")
-    return name.startswith(("LATIN ", "FULLWIDTH LATIN ")) or name.startswith("CJK ")
+    return bool(_HAN.match(char)) or _is_latin(char) or \
+        unicodedata.name(char, "").startswith("CJK ")
 
 
 def changed_in_part(proposed: dict[str, str], registered: dict[str, str],

@@ -42,6 +42,7 @@ from certtrack.services.notifications import (
 from certtrack.services.officials import signer
 from certtrack.services.permissions import has_role, owns, require_registrar
 from certtrack.services.print_context import certificate_context
+from certtrack.services.printed_names import unprintable_enterprise
 from certtrack.services.reasons import require_reason
 from certtrack.services.transaction import transaction
 
@@ -115,6 +116,8 @@ def issue_refusal(registration: Registration, replaces: Certificate | None = Non
     """Why a certificate cannot be issued for the registration now (None when it can)."""
     if registration.status != "active":
         return _("Certificates are issued only for an active registration.")
+    if problems := unprintable_enterprise(registration.enterprise):
+        return problems[0]
     current = current_certificate(registration.id)
     if replaces is None and current is not None:
         return _("Certificate %(number)s is already issued for this registration; issue a "

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from certtrack.domain.identifiers import IdentifierError, validate_bin
-from certtrack.domain.scripts import changed_in_part
+from certtrack.domain.scripts import changed_in_part, latin, latin_or_chinese
 from certtrack.domain.workflow import Role
 from certtrack.extensions import db
 from certtrack.models import Application, Enterprise, Establishment, NameChangeRequest, Region, User
@@ -41,6 +41,24 @@ def _check_version(obj, version) -> None:
         raise Conflict(stale_message())
 
 
+# The texts of the enterprise that the certificates China's border reads print as they are.
+LEGAL_ADDRESS_SCRIPT = _l("Write the legal address in Latin or Chinese script, as the "
+                          "certificates China's border reads print it: Kostanay, "
+                          "Baimagambetov Street 175, say.")
+ENGLISH_NAME_SCRIPT = _l("Write the legal name in English in Latin letters, as the "
+                         "certificates China's border reads print it.")
+
+
+def _printed_errors(data: EnterpriseInput) -> dict[str, list[str]]:
+    """The legal name in English and the legal address: in the scripts China's border reads."""
+    errors = {}
+    if (data.name_en or "").strip() and not latin(data.name_en):
+        errors["name_en"] = [str(ENGLISH_NAME_SCRIPT)]
+    if (data.address or "").strip() and not latin_or_chinese(data.address):
+        errors["address"] = [str(LEGAL_ADDRESS_SCRIPT)]
+    return errors
+
+
 def _common_errors(data: EnterpriseInput | EstablishmentInput) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if db.session.get(Region, data.region_code or "") is None:
@@ -67,7 +85,7 @@ def register_enterprise(actor: User, data: EnterpriseInput) -> Enterprise:
     require_exporter(actor)
     if actor.enterprise_id is not None:
         raise PermissionDenied(_("Your account already has an enterprise."))
-    errors = _common_errors(data)
+    errors = {**_common_errors(data), **_printed_errors(data)}
     if data.legal_form not in LEGAL_FORMS:
         errors["legal_form"] = [_("Choose a legal form from the list.")]
     try:
@@ -101,7 +119,7 @@ def update_enterprise(actor: User, enterprise: Enterprise,
     require_exporter(actor)
     if enterprise.id != actor.enterprise_id:
         raise NotFound(_("No such enterprise."))
-    errors = _common_errors(data)
+    errors = {**_common_errors(data), **_printed_errors(data)}
     if data.legal_form not in LEGAL_FORMS:
         errors["legal_form"] = [_("Choose a legal form from the list.")]
     if errors:
@@ -133,7 +151,9 @@ def get_establishment(actor: User, establishment_id: int) -> Establishment:
 
 
 def _establishment_errors(data: EstablishmentInput) -> dict[str, list[str]]:
-    """Kazakh name and address required, every other language optional but in its script."""
+    """Kazakh name and address required, every other language optional but in its script
+    (English in Latin letters). The English ones, which the certificates China's border reads
+    print, are required before a consignment is submitted (services.printed_names)."""
     errors = language_errors({field: (getattr(data, field) or "").strip()
                               for field in ESTABLISHMENT_NAMES}, ("name", "address"))
     errors.update(_common_errors(data))

@@ -25,12 +25,14 @@ def _registration_in_force(server):
     from certtrack.extensions import db
     from certtrack.services.applications import local_today
 
+    from consignment_factories import listed_in_english
     from factories import make_registration, make_user
 
     with server.app.test_request_context():
         exporter, _application, registration = make_registration(
             make_user("registrar", "consignment-registrar@example.kz"),
             local_today() - timedelta(days=30), number="CKAZ1001GR26000777")
+        listed_in_english(registration.establishment)  # as its certificate prints it
         found = (exporter.email, registration.china_number)
         db.session.remove()
     return found

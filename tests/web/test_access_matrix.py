@@ -37,7 +37,7 @@ from certtrack.services.reference import load_reference
 from certtrack.services.transaction import transaction
 from certtrack.web.access import API_PREFIX
 
-from consignment_factories import WHEAT_LOT, header
+from consignment_factories import WHEAT_LOT, header, listed_in_english
 from factories import (
     PDF_BYTES,
     QUESTIONNAIRE,
@@ -363,6 +363,7 @@ def _registered(a_user, establishment, registrar) -> Registration:
 
 def _consignment_of(a_user, registration) -> Consignment:
     """A's consignment of wheat under its registration, submitted."""
+    listed_in_english(registration.establishment)
     consignment = drafts.create_consignment(a_user, header(
         registration, origin_region_code=registration.establishment.region_code))
     drafts.add_lot(a_user, consignment, WHEAT_LOT)

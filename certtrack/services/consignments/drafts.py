@@ -42,6 +42,7 @@ from certtrack.services.consignments.workflow import apply_consignment_transitio
 from certtrack.services.errors import NotFound, PermissionDenied, ValidationFailed
 from certtrack.services.permissions import has_role
 from certtrack.services.print_context import current_application
+from certtrack.services.printed_names import unprintable
 from certtrack.services.reference import working_calendar
 from certtrack.services.transaction import transaction
 from certtrack.services.uploads import display_name, store_upload
@@ -323,7 +324,8 @@ def upload_consignment_document(actor: User, consignment: Consignment, kind: str
 
 
 def missing_for_submission(consignment: Consignment) -> list[str]:
-    """What the request still lacks, in words for the exporter."""
+    """What the request still lacks, in words for the exporter: its certificate's entries,
+    and the enterprise's and establishment's texts in a script China's border reads."""
     missing = []
     if not consignment.lots:
         missing.append(_("At least one lot with its product and quantities."))
@@ -332,7 +334,7 @@ def missing_for_submission(consignment: Consignment) -> list[str]:
             missing.append(_("The slaughter or production date."))
         if consignment.storage_temperature is None:
             missing.append(_("The storage temperature."))
-    return missing
+    return missing + unprintable(consignment.enterprise, consignment.registration.establishment)
 
 
 def deadline_for(consignment: Consignment, received: date) -> date:

@@ -41,6 +41,7 @@ from certtrack.services.consignments.printing import (
 from certtrack.services.consignments.workflow import apply_consignment_transition, check_version
 from certtrack.services.errors import ValidationFailed
 from certtrack.services.notifications import enterprise_users, link, notify, verification_url
+from certtrack.services.printed_names import unprintable
 from certtrack.services.reasons import require_reason
 from certtrack.services.transaction import transaction
 
@@ -63,8 +64,13 @@ def next_consignment_serial(kind: str, year: int) -> int:
         .returning(ConsignmentCertificateCounter.last_serial)).scalar_one()
 
 
+def _unprintable(consignment: Consignment) -> list[str]:
+    return unprintable(consignment.enterprise, consignment.registration.establishment)
+
+
 def _refuse_if_barred(consignment: Consignment) -> None:
-    problems = gate_refusals(consignment) + issue_blockers(consignment)
+    problems = gate_refusals(consignment) + issue_blockers(consignment) + \
+        _unprintable(consignment)
     if problems:
         raise ValidationFailed({"": problems}, _("The certificate cannot be issued."))
 
@@ -161,7 +167,7 @@ def replace_consignment_certificate(actor: User, certificate: ConsignmentCertifi
         raise ValidationFailed({"": [_("Consignment %(ref)s is being corrected: the "
                                        "certificate issued next replaces %(number)s.",
                                        ref=consignment.reference, number=certificate.number)]})
-    if problems := gate_refusals(consignment):
+    if problems := gate_refusals(consignment) + _unprintable(consignment):
         raise ValidationFailed({"": problems})
     try:
         with transaction():

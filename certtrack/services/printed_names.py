@@ -1,0 +1,54 @@
+"""What a certificate read at China's border prints of the exporter: in Latin or Chinese script.
+
+The consignment certificates print the exporter's legal address and the establishment's name and
+address in English (or Chinese); the certificate of export eligibility prints them beside their
+Kazakh and Russian lines. A Cyrillic text in their place is not read at the border, and a
+transliteration made by the app would not match the contract and the waybill the exporter
+wrote: the exporter writes them, on the enterprise's and the establishment's pages, where a new
+one is refused without them. An enterprise or establishment entered before that rule is held
+here, before a consignment is submitted and before any certificate is issued.
+"""
+
+from flask_babel import gettext as _
+
+from certtrack.domain.scripts import latin, latin_or_chinese
+from certtrack.models import Enterprise, Establishment
+
+
+def unprintable(enterprise: Enterprise, establishment: Establishment) -> list[str]:
+    """Take an enterprise and one of its establishments; return, in words that say what to
+    write and where, each text a consignment certificate would print in a script China's
+    border does not read (empty when there is none). Changes nothing."""
+    problems = unprintable_enterprise(enterprise)
+    name = establishment.name_in("en")
+    for field, message in (
+            ("name_en", _("Establishment %(name)s has no name in English, which the "
+                          "certificates China's border reads print: add it on the "
+                          "enterprise's page, under Establishments (a registered "
+                          "establishment's waits for the registrar's approval).", name=name)),
+            ("address_en", _("Establishment %(name)s has no address in English, which the "
+                             "certificates China's border reads print: add it on the "
+                             "enterprise's page, under Establishments (a registered "
+                             "establishment's waits for the registrar's approval).",
+                             name=name))):
+        value = (getattr(establishment, field) or "").strip()
+        if not value or not latin(value):
+            problems.append(message)
+    return problems
+
+
+def unprintable_enterprise(enterprise: Enterprise) -> list[str]:
+    """What the certificate of export eligibility, too, prints of the enterprise in a script
+    China's border does not read: the legal address, which it prints in no other language, and
+    the legal name in English. (It prints the establishment in each language given, English or
+    Chinese among them or not: the registration it certifies names the establishment as GACC
+    listed it.) Changes nothing."""
+    problems = []
+    if not (enterprise.address or "").strip() or not latin_or_chinese(enterprise.address):
+        problems.append(_("The enterprise's legal address is not written in Latin or Chinese "
+                          "script, as the certificates China's border reads print it: write it "
+                          "so on the enterprise's page (Edit profile)."))
+    if not latin(enterprise.name_en or "") or not (enterprise.name_en or "").strip():
+        problems.append(_("The enterprise's legal name in English is not written in Latin "
+                          "letters: correct it on the enterprise's page (Edit profile)."))
+    return problems
