@@ -52,6 +52,7 @@ class Exporter(Person):
             "name": f"{kind.title()} No. {serial}", "name_en": f"{kind.title()} No. {serial}",
             "name_zh": "粮库" if kind == "elevator" else "屠宰厂", "type": kind,
             "region_code": self.region, "address": f"Station street {serial}",
+            "address_en": f"{serial} Station Street",
             "kz_registration_number": f"{self.region}-S{self.shared.run}{serial}"})
         self.shared.done(self.role, "establishment added")
 

@@ -376,3 +376,14 @@ def test_a_phone_written_with_brackets_or_hyphens_is_kept_as_typed(ctx, client, 
                                              "phone": phone})
     assert response.status_code == 302
     assert db.session.scalar(select(Enterprise.phone)) == phone
+
+
+def test_the_registration_form_says_beforehand_which_fields_take_latin_script(ctx, client):
+    """The legal address and the English name are refused in Cyrillic: the form says so beside
+    them before the exporter types, not only in the error after."""
+    login(client, make_user("exporter").email)
+    page = client.get(NEW_ENTERPRISE).get_data(as_text=True)
+    assert re.search(r'id="name_en-hint">In Latin letters, as the certificates China’s border',
+                     page)
+    assert re.search(r'id="address-hint">In Latin or Chinese script', page)
+    assert 'aria-describedby="address-hint"' in page
