@@ -41,9 +41,15 @@ def consignment_view(user, consignment, certificates=None) -> dict:
             if may_write() else []}
 
 
+def _shown(user, consignment) -> tuple[dict, str]:
+    """The consignment as the user reads it now, and its ETag."""
+    view = consignment_view(user, consignment)
+    return view, etag_of("consignment", consignment, schemas.ConsignmentSchema().dump(view))
+
+
 def _tagged(user, consignment):
-    return consignment_view(user, consignment), 200, {"ETag": etag_of("consignment",
-                                                                      consignment)}
+    body, etag = _shown(user, consignment)
+    return body, 200, {"ETag": etag}
 
 
 @bp.get("/consignments")
@@ -75,7 +81,7 @@ def submit(user, consignment_id: int):
     """Submit a draft to the inspection (gated on the registration and market access, as the
     page); send If-Match."""
     target = access.get_consignment(user, consignment_id)
-    if (refused := stale("consignment", target)) is not None:
+    if (refused := stale(_shown(user, target)[1])) is not None:
         return refused
     due = drafts.submit_consignment(user, target, target.version)
     body, _status, headers = _tagged(user, access.get_consignment(user, consignment_id))
@@ -90,7 +96,7 @@ def withdraw(user, data, consignment_id: int):
     """Withdraw a draft or a submitted consignment for good (a reason once submitted); send
     If-Match."""
     target = access.get_consignment(user, consignment_id)
-    if (refused := stale("consignment", target)) is not None:
+    if (refused := stale(_shown(user, target)[1])) is not None:
         return refused
     drafts.withdraw_consignment(user, target, data["reason"], target.version)
     return _tagged(user, access.get_consignment(user, consignment_id))

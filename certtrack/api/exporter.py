@@ -11,7 +11,7 @@ from certtrack.api.core import (
     may_write,
     operation,
 )
-from certtrack.api.etags import stale
+from certtrack.api.etags import etag_of, stale
 from certtrack.api.problems import pdf_preparing
 from certtrack.domain.workflow import Role
 from certtrack.services import (
@@ -45,11 +45,23 @@ def application_view(user, application) -> dict:
             "allowed_actions": [str(action) for action in rights.actions] if may_write() else []}
 
 
+def _shown(user, application) -> tuple[dict, str]:
+    """The application as the user reads it now, and its ETag."""
+    view = application_view(user, application)
+    return view, etag_of("application", application, schemas.ApplicationSchema().dump(view))
+
+
+def _stale(user, application):
+    """412 when If-Match names another ETag than the application's now, else None."""
+    return stale(_shown(user, application)[1])
+
+
 def _tagged(user, application, status: int = 200):
-    headers = {"ETag": f'"application-{application.id}-v{application.version}"'}
+    body, etag = _shown(user, application)
+    headers = {"ETag": etag}
     if status == 201:
         headers["Location"] = url_for("exporter_api.application", application_id=application.id)
-    return application_view(user, application), status, headers
+    return body, status, headers
 
 
 @bp.get("/enterprise")
@@ -110,7 +122,7 @@ def application(user, application_id: int):
 def add_product(user, data, application_id: int):
     """Add a product of the application's category with its annual volume."""
     target = applications.get_application(user, application_id)
-    if (refused := stale("application", target)) is not None:
+    if (refused := _stale(user, target)) is not None:
         return refused
     applications.add_product(user, target, applications.ProductInput.from_mapping(data))
     return _tagged(user, applications.get_application(user, application_id), 201)
@@ -123,7 +135,7 @@ def add_product(user, data, application_id: int):
 def upload_document(user, form, application_id: int):
     """Upload a document (PDF, JPEG or PNG, checked by content) as multipart/form-data."""
     target = applications.get_application(user, application_id)
-    if (refused := stale("application", target)) is not None:
+    if (refused := _stale(user, target)) is not None:
         return refused
     upload = form["file"]
     return documents.upload_document(user, target, form["document_type"], upload.stream,
@@ -136,7 +148,7 @@ def upload_document(user, form, application_id: int):
 def submit(user, application_id: int):
     """Submit a draft (or resubmit a returned application); send If-Match."""
     target = applications.get_application(user, application_id)
-    if (refused := stale("application", target)) is not None:
+    if (refused := _stale(user, target)) is not None:
         return refused
     deadline = applications.submit_application(user, target, target.version)
     target = applications.get_application(user, application_id)
@@ -151,7 +163,7 @@ def submit(user, application_id: int):
 def withdraw(user, data, application_id: int):
     """Withdraw the application for good (a reason is kept in the history); send If-Match."""
     target = applications.get_application(user, application_id)
-    if (refused := stale("application", target)) is not None:
+    if (refused := _stale(user, target)) is not None:
         return refused
     applications.withdraw_application(user, target, data["comment"], target.version)
     return _tagged(user, applications.get_application(user, application_id))

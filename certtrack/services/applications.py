@@ -81,8 +81,7 @@ def list_applications(actor: User, *, state: str | None = None, sort: str = "upd
     count = application_scope(actor, select(func.count()).select_from(Application))
     if state:
         ids, count = ids.where(Application.state == state), count.where(Application.state == state)
-    if total is not None:
-        count = total
+    count = count if total is None else total
     ids = ids.order_by(SORTS.get(sort, SORTS["updated"]), Application.id.desc())
     page_of_ids = pagination.paginate(ids, count, page=page,
                                       per_page=per_page or current_app.config["PER_PAGE"])
@@ -225,6 +224,7 @@ def add_product(actor: User, application: Application, data: ProductInput) -> Ap
         line = ApplicationProduct(product_code=product.code, annual_volume=data.annual_volume,
                                   volume_unit=data.volume_unit)
         application.products.append(line)
+        application.updated_at = utcnow()  # its products are the application's: a new version
         record_event(actor, "product_added", object_type="application",
                      object_id=application.id, application_id=application.id,
                      data={"product": product.code, "hs_code": product.hs_code})
@@ -243,6 +243,7 @@ def remove_product(actor: User, application: Application, line_id: int) -> None:
         raise NotFound(_("No such product line."))
     with transaction():
         application.products.remove(line)
+        application.updated_at = utcnow()
         record_event(actor, "product_removed", object_type="application",
                      object_id=application.id, application_id=application.id,
                      data={"product": line.product_code})
@@ -263,12 +264,8 @@ def required_document_types(application: Application) -> list[DocumentType]:
 
 def latest_documents(application: Application) -> dict[str, Document]:
     """The newest version of each document type uploaded for the application."""
-    latest: dict[str, Document] = {}
-    for document in application.documents:
-        current = latest.get(document.document_type_code)
-        if current is None or document.version > current.version:
-            latest[document.document_type_code] = document
-    return latest
+    ordered = sorted(application.documents, key=lambda document: document.version)
+    return {document.document_type_code: document for document in ordered}
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,14 @@
 If-Match, withdrawn, the certificate's PDF as stored; another enterprise's consignment is 404."""
 
 import hashlib
+from dataclasses import replace
 
 import pytest
 
-from certtrack.services.consignments import issue, status
+from certtrack.services.consignments import drafts, issue, status
 
 from api_world import bearer, token_for
-from consignment_factories import inspect_ready, make_consignment
+from consignment_factories import WHEAT_LOT, inspect_ready, make_consignment
 from factories import make_user
 
 
@@ -40,6 +41,20 @@ def test_the_exporter_reads_and_submits_a_draft_with_if_match(client, draft):
     assert submitted.get_json()["certificate_due"]
     listed = client.get("/api/v1/consignments?state=submitted", headers=bearer(secret))
     assert [c["id"] for c in listed.get_json()["items"]] == [consignment.id]
+
+
+def test_a_lot_added_on_the_page_changes_the_etag(client, draft):
+    """A lot added on the consignment's page left its ETag as it was: a submit with the If-Match
+    read before it went through, for goods the client had not seen."""
+    exporter, _inspector, consignment, secret = draft
+    url = f"/api/v1/consignments/{consignment.id}"
+    before = client.get(url, headers=bearer(secret)).headers["ETag"]
+    drafts.add_lot(exporter, consignment, replace(WHEAT_LOT, marks="Wagon 95123457, seal 2"))
+    after = client.get(url, headers=bearer(secret))
+    assert len(after.get_json()["lots"]) == 2 and after.headers["ETag"] != before
+    stale = client.post(url + "/submit", headers={**bearer(secret), "If-Match": before})
+    assert stale.status_code == 412
+    assert client.get(url, headers=bearer(secret)).get_json()["state"] == "draft"
 
 
 def test_withdrawing_a_submitted_consignment_needs_a_reason(client, ctx):

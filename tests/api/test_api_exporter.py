@@ -66,6 +66,27 @@ def test_a_stale_if_match_gets_412_and_changes_nothing(client, exporter):
     assert client.get(url, headers=bearer(secret)).get_json()["state"] == "draft"
 
 
+def test_the_etag_changes_when_a_product_is_added(client, exporter):
+    """Adding a product left the ETag as it was, so an If-Match read before it still passed
+    (a submit of products the client had not seen)."""
+    _user, _establishment, application, secret = exporter
+    url = f"/api/v1/applications/{application.id}"
+    before = client.get(url, headers=bearer(secret))
+    added = client.post(url + "/products", headers={**bearer(secret),
+                                                    "If-Match": before.headers["ETag"]},
+                        json={"product_code": "barley", "annual_volume": "50",
+                              "volume_unit": "t"})
+    assert added.status_code == 201, added.get_json()
+    assert len(added.get_json()["products"]) == len(before.get_json()["products"]) + 1
+    assert added.headers["ETag"] != before.headers["ETag"]
+    assert client.get(url, headers=bearer(secret)).headers["ETag"] == added.headers["ETag"]
+    refused = client.post(url + "/withdraw", json={"comment": "Season cancelled"},
+                          headers={**bearer(secret), "If-Match": before.headers["ETag"]})
+    assert refused.status_code == 412
+    assert refused.headers["ETag"] == added.headers["ETag"]
+    assert client.get(url, headers=bearer(secret)).get_json()["state"] == "draft"
+
+
 def test_an_incomplete_draft_is_refused_with_the_pages_message_in_russian(client, ctx):
     user, _enterprise, _establishment, application = make_exporter_with_application(
         complete=False)

@@ -265,6 +265,7 @@ def add_lot(actor: User, consignment: Consignment, data: LotInput) -> Consignmen
     lot = ConsignmentLot(**{**data.__dict__, "marks": (data.marks or "").strip()})
     with transaction():
         consignment.lots.append(lot)
+        consignment.updated_at = utcnow()  # its lots are the consignment's: a new version
         record_event(actor, "consignment_lot_added", object_type="consignment",
                      object_id=consignment.id, data={"product": lot.product_code})
     return lot
@@ -279,6 +280,7 @@ def remove_lot(actor: User, consignment: Consignment, lot_id: int) -> None:
         raise NotFound(_("No such lot."))
     with transaction():
         consignment.lots.remove(lot)
+        consignment.updated_at = utcnow()
 
 
 def remove_document(actor: User, consignment: Consignment, document_id: int) -> None:
