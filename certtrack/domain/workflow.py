@@ -269,6 +269,16 @@ def check_transition(state: State, action: Action, role: Role | None) -> Transit
     return row
 
 
+def check_state(state: str, allowed, step: str) -> None:
+    """Take an object's state, the states a step on it (an edit, an upload) is possible in and
+    the step's name.
+
+    :raise IllegalTransition: not possible in that state: the state refuses it, not the role.
+    """
+    if state not in allowed:
+        raise IllegalTransition(state, step, None, defined=False)
+
+
 def next_state(state: State, action: Action, role: Role | None) -> State:
     """Take a state, an action and the acting role; return the state the action leads to.
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 
 from certtrack.domain.calendar import SLA_WORKING_DAYS
 from certtrack.domain.vocabulary import volume_units
-from certtrack.domain.workflow import TERMINAL_STATES, Role, State, check_transition
+from certtrack.domain.workflow import TERMINAL_STATES, Role, State, check_state, check_transition
 from certtrack.extensions import db
 from certtrack.models import (
     Application,
@@ -95,9 +95,9 @@ def count_by_state(actor: User) -> dict[str, int]:
     return dict(db.session.execute(query.group_by(Application.state)).all())
 
 
-def _require_editable(application: Application) -> None:
-    if application.state not in EDITABLE_STATES:
-        raise PermissionDenied(_("This application can no longer be changed."))
+def _require_editable(application: Application, step: str) -> None:
+    """:raise IllegalTransition: the application is no longer a draft or returned (409)."""
+    check_state(application.state, EDITABLE_STATES, step)
 
 
 def establishment_region(establishment_id: int) -> str:
@@ -173,12 +173,12 @@ def create_application(actor: User, data: ApplicationInput) -> Application:
 def update_application(actor: User, application: Application, data: ApplicationInput) -> None:
     """Save the draft's fields; changing the category drops products of the old category.
 
-    :raise PermissionDenied: the application is no longer a draft or returned.
+    :raise IllegalTransition: the application is no longer a draft or returned.
     :raise Conflict: saved by someone else since the form was loaded.
     :raise ValidationFailed: as for create_application().
     """
     require_owner(actor, application)
-    _require_editable(application)
+    _require_editable(application, "edit")
     if errors := _application_errors(actor, data, renewal=application):
         raise ValidationFailed(errors)
     _check_version(application, data.version)
@@ -202,7 +202,7 @@ def add_product(actor: User, application: Application, data: ProductInput) -> Ap
     :raise ValidationFailed: unknown product, other category, duplicate, no volume, bad unit.
     """
     require_owner(actor, application)
-    _require_editable(application)
+    _require_editable(application, "add_product")
     product = db.session.get(Product, data.product_code or "")
     errors: dict[str, list[str]] = {}
     if product is None or product.gacc_category_code != application.gacc_category_code:
@@ -237,7 +237,7 @@ def remove_product(actor: User, application: Application, line_id: int) -> None:
     :raise NotFound: the line is not part of this application.
     """
     require_owner(actor, application)
-    _require_editable(application)
+    _require_editable(application, "remove_product")
     line = next((line for line in application.products if line.id == line_id), None)
     if line is None:
         raise NotFound(_("No such product line."))

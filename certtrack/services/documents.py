@@ -6,13 +6,13 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from certtrack.domain.workflow import State
+from certtrack.domain.workflow import State, check_state
 from certtrack.extensions import db
 from certtrack.models import Application, Document, DocumentType, User
 from certtrack.services import storage
 from certtrack.services.applications import get_application
 from certtrack.services.audit import record_event
-from certtrack.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from certtrack.services.errors import Conflict, NotFound, ValidationFailed
 from certtrack.services.permissions import require_owner
 from certtrack.services.transaction import stale_message, transaction
 from certtrack.services.uploads import (
@@ -34,13 +34,12 @@ def upload_document(actor: User, application: Application, document_type_code: s
     """Store an uploaded file as the next version of its document type.
 
     Earlier versions stay; the same bytes are stored once.
-    :raise PermissionDenied: the application does not take documents in its state.
+    :raise IllegalTransition: the application does not take documents in its state (409).
     :raise ValidationFailed: unknown document type, or a file refused by uploads.store_upload.
     :raise Conflict: the version was lost to parallel uploads VERSION_ATTEMPTS times.
     """
     require_owner(actor, application)
-    if application.state not in UPLOAD_STATES:
-        raise PermissionDenied(_("Documents can no longer be added to this application."))
+    check_state(application.state, UPLOAD_STATES, "upload_document")
     if db.session.get(DocumentType, document_type_code or "") is None:
         raise ValidationFailed({"document_type": [_("Choose a document type from the list.")]})
     stored = store_upload(actor, stream)

@@ -194,6 +194,29 @@ def test_bodies_and_filters_the_api_cannot_read_are_told_plainly(client, exporte
     assert "(withdrawn)" in problem["detail"] and "someone else" not in problem["detail"]
 
 
+def test_a_withdrawn_application_takes_no_product_nor_document_409_with_its_state(
+        client, exporter):
+    """A product or a document sent to a withdrawn application answered 403, which speaks of
+    who the caller is: the application's state refuses them (409, as for a step)."""
+    _user, _establishment, application, secret = exporter
+    url = f"/api/v1/applications/{application.id}"
+    assert client.post(url + "/withdraw", headers=bearer(secret),
+                       json={"comment": "Season cancelled"}).status_code == 200
+    product = client.post(url + "/products", headers=bearer(secret), json={
+        "product_code": "barley", "annual_volume": "50", "volume_unit": "t"})
+    document = client.post(url + "/documents", headers=bearer(secret),
+                           content_type="multipart/form-data",
+                           data={"document_type": "haccp",
+                                 "file": (io.BytesIO(PDF_BYTES), "haccp.pdf")})
+    for refused in (product, document):
+        assert refused.status_code == 409, refused.get_json()
+        problem = refused.get_json()
+        assert problem["title"] == "Not possible in this state"
+        assert "(withdrawn)" in problem["detail"]
+    assert [line["product_code"] for line in client.get(
+        url, headers=bearer(secret)).get_json()["products"]] == ["wheat"]
+
+
 def test_a_missing_field_is_told_in_the_readers_language(client, exporter):
     """With Accept-Language: kk the title was Kazakh and the field's message English
     ("Missing data for required field."); a 404 said "Page not found"."""

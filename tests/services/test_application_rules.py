@@ -10,7 +10,7 @@ from certtrack.domain.workflow import IllegalTransition
 from certtrack.extensions import db
 from certtrack.models import Application, ApplicationProduct, AuditEvent, Document
 from certtrack.services import applications, documents
-from certtrack.services.errors import NotFound, PermissionDenied, ValidationFailed
+from certtrack.services.errors import NotFound, ValidationFailed
 from certtrack.services.inputs import ApplicationInput, ProductInput
 
 from factories import PDF_BYTES, QUESTIONNAIRE, make_exporter_with_application
@@ -210,7 +210,7 @@ def test_second_submit_is_an_illegal_transition(ctx):
 def test_submitted_application_can_no_longer_be_edited(ctx):
     user, _e, _s, application = make_exporter_with_application(complete=True)
     applications.submit_application(user, application)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(IllegalTransition):  # the state refuses it (409), not the role (403)
         applications.add_product(user, application, ProductInput.from_mapping(_line("barley")))
 
 

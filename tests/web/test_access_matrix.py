@@ -124,8 +124,9 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("exporter.edit_application", "POST"): (401, 422, 404, *STAFF_DENIED, 403),
     ("exporter.application", "GET"): (302, 200, 404, *STAFF_DENIED, 403),
     ("exporter.add_product", "POST"): (401, 422, 404, *STAFF_DENIED, 403),
-    # A's application is submitted, so its products can no longer be removed (403).
-    ("exporter.remove_product", "POST"): (401, 403, 404, *STAFF_DENIED, 403),
+    # A's application is submitted, so its products can no longer be removed: the page says
+    # so (302), as for any step its state no longer allows.
+    ("exporter.remove_product", "POST"): (401, 302, 404, *STAFF_DENIED, 403),
     ("exporter.upload_document", "POST"): (401, 422, 404, *STAFF_DENIED, 403),
     ("exporter.transition", "POST"): (401, 409, 404, *STAFF_DENIED, 403),
     ("documents.download", "GET"): (302, 200, 404, 200, 404, 404, 200, 200),

@@ -229,7 +229,10 @@ def test_no_upload_once_submitted(ctx, client):
     login(client, user.email)
     before = len(_documents(application))
     response = _upload(client, application, _pdf("late"), "late.pdf")
-    assert response.status_code == 403
+    # the state refuses it, as any step a stale page offers: said on the page (not a 403)
+    assert response.status_code == 302
+    page = client.get(response.location).get_data(as_text=True)
+    assert "This action is no longer possible; the page shows the current state." in page
     assert len(_documents(application)) == before
 
 

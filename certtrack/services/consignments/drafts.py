@@ -11,7 +11,7 @@ from sqlalchemy import select
 from certtrack.domain.calendar import SLA_WORKING_DAYS
 from certtrack.domain.consignment import KIND_OF_COMMITTEE, SLA_SERVICE, conveyance_enters_by
 from certtrack.domain.scripts import latin_or_chinese
-from certtrack.domain.workflow import Role
+from certtrack.domain.workflow import Role, check_state
 from certtrack.extensions import db
 from certtrack.models import (
     AuditEvent,
@@ -191,18 +191,18 @@ def create_consignment(actor: User, data: ConsignmentInput) -> Consignment:
     return consignment
 
 
-def _require_draft(consignment: Consignment) -> None:
-    if consignment.state != "draft":
-        raise PermissionDenied(_("This consignment can no longer be changed."))
+def _require_draft(consignment: Consignment, step: str) -> None:
+    """:raise IllegalTransition: the consignment is past its draft (409)."""
+    check_state(consignment.state, ("draft",), step)
 
 
 def update_consignment(actor: User, consignment: Consignment, data: ConsignmentInput) -> None:
     """Save a draft's header; the registration stays the one it was started under.
 
-    :raise ValidationFailed / PermissionDenied / Conflict (version).
+    :raise ValidationFailed / IllegalTransition (past its draft) / Conflict (version).
     """
     require_owner(actor, consignment)
-    _require_draft(consignment)
+    _require_draft(consignment, "edit")
     data = ConsignmentInput(**{**data.__dict__, "registration_id": consignment.registration_id})
     if errors := _header_errors(actor, data):
         raise ValidationFailed(errors)
@@ -259,7 +259,7 @@ def add_lot(actor: User, consignment: Consignment, data: LotInput) -> Consignmen
         China does not accept (no protocol; meat from a region outside the accepted zones).
     """
     require_owner(actor, consignment)
-    _require_draft(consignment)
+    _require_draft(consignment, "add_lot")
     if errors := _lot_errors(consignment, data):
         raise ValidationFailed(errors)
     lot = ConsignmentLot(**{**data.__dict__, "marks": (data.marks or "").strip()})
@@ -274,7 +274,7 @@ def add_lot(actor: User, consignment: Consignment, data: LotInput) -> Consignmen
 def remove_lot(actor: User, consignment: Consignment, lot_id: int) -> None:
     """Remove a product line from a draft. :raise NotFound: not a line of this consignment."""
     require_owner(actor, consignment)
-    _require_draft(consignment)
+    _require_draft(consignment, "remove_lot")
     lot = next((lot for lot in consignment.lots if lot.id == lot_id), None)
     if lot is None:
         raise NotFound(_("No such lot."))
@@ -287,7 +287,7 @@ def remove_document(actor: User, consignment: Consignment, document_id: int) -> 
     """Remove a supporting document from a draft (a wrong file, or the wrong kind), with an
     audit row. :raise NotFound: not a document of this consignment."""
     require_owner(actor, consignment)
-    _require_draft(consignment)
+    _require_draft(consignment, "remove_document")
     document = next((d for d in consignment.documents if d.id == document_id), None)
     if document is None:
         raise NotFound(_("No such document."))
@@ -304,11 +304,11 @@ def upload_consignment_document(actor: User, consignment: Consignment, kind: str
     """Store a supporting document (contract, laboratory report...) with the upload rules of
     applications: PDF, JPEG or PNG by content, kept under its SHA-256.
 
-    :raise PermissionDenied: the consignment is past its draft.
+    :raise IllegalTransition: the consignment is past its draft.
     :raise ValidationFailed: unknown kind, or a file that is not PDF, JPEG or PNG.
     """
     require_owner(actor, consignment)
-    _require_draft(consignment)
+    _require_draft(consignment, "upload_document")
     if kind not in DOCUMENT_KINDS:
         raise ValidationFailed({"kind": [_("Choose a document type from the list.")]})
     stored = store_upload(actor, stream)
