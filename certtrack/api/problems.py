@@ -172,18 +172,33 @@ def handle_database_error(error: Exception):
     return unavailable(error)
 
 
-READABLE_BODIES = ("application/json", "multipart/form-data")
+JSON, MULTIPART = "application/json", "multipart/form-data"
+# Where an operation's arguments are read from → the one body it reads.
+BODY_OF_LOCATION = {"json": JSON, "form_and_files": MULTIPART}
+
+
+def _readable_bodies() -> tuple[str, ...]:
+    """The bodies the request's operation reads: the one its documented arguments come from
+    (a document's upload multipart, the others JSON), or either when it reads none."""
+    view = current_app.view_functions.get(request.endpoint)
+    arguments = getattr(view, "_apidoc", {}).get("arguments", {}).get("parameters", [])
+    bodies = {BODY_OF_LOCATION[a["in"]] for a in arguments if a.get("in") in BODY_OF_LOCATION}
+    return tuple(bodies) or (JSON, MULTIPART)
 
 
 def refuse_unreadable_body():
-    """A body the API does not read (a form-encoded one): 415, not "missing data" for the
-    fields it did send."""
-    if is_api_request() and request.routing_exception is None and \
-            request.method in ("POST", "PUT", "PATCH") and request.content_length and \
-            request.mimetype not in READABLE_BODIES:
-        return problem(415, _("Send the body as application/json (a document as "
-                              "multipart/form-data)."), title=_("Unsupported media type"))
-    return None
+    """A body the operation does not read (form-encoded, or JSON sent with a document): 415,
+    not "missing data" for the fields it did send."""
+    if not (is_api_request() and request.routing_exception is None and
+            request.method in ("POST", "PUT", "PATCH") and request.content_length):
+        return None
+    readable = _readable_bodies()
+    if request.mimetype in readable:
+        return None
+    detail = (_("Send the document as multipart/form-data: its document_type and its file.")
+              if readable == (MULTIPART,) else
+              _("Send the body as application/json (a document as multipart/form-data)."))
+    return problem(415, detail, title=_("Unsupported media type"))
 
 
 def init_app(app) -> None:

@@ -217,6 +217,26 @@ def test_a_withdrawn_application_takes_no_product_nor_document_409_with_its_stat
         url, headers=bearer(secret)).get_json()["products"]] == ["wheat"]
 
 
+def test_a_document_sent_as_json_and_a_draft_as_multipart_are_415(client, exporter):
+    """A JSON body sent to the upload answered 422 "missing data" for document_type and file,
+    and a multipart body sent to a JSON operation the same: each reads one kind of body."""
+    _user, establishment, application, secret = exporter
+    url = f"/api/v1/applications/{application.id}"
+    before = len(db.session.get(Application, application.id).documents)
+    as_json = client.post(url + "/documents", headers=bearer(secret),
+                          json={"document_type": "haccp", "file": "JVBERi0xLjQK"})
+    assert as_json.status_code == 415 and as_json.content_type == "application/problem+json"
+    assert "multipart/form-data" in as_json.get_json()["detail"]
+    as_form = client.post("/api/v1/applications", headers=bearer(secret),
+                          content_type="multipart/form-data",
+                          data={"establishment_id": str(establishment.id),
+                                "gacc_category_code": "edible_grains"})
+    assert as_form.status_code == 415
+    assert "application/json" in as_form.get_json()["detail"]
+    db.session.expire_all()
+    assert len(db.session.get(Application, application.id).documents) == before
+
+
 def test_a_missing_field_is_told_in_the_readers_language(client, exporter):
     """With Accept-Language: kk the title was Kazakh and the field's message English
     ("Missing data for required field."); a 404 said "Page not found"."""
