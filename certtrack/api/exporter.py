@@ -20,6 +20,7 @@ from certtrack.services import (
     documents,
     enterprises,
     listings,
+    register,
     registrations,
 )
 from certtrack.services.errors import NotFound
@@ -175,7 +176,9 @@ def withdraw(user, data, application_id: int):
 @operation(bp, Role.exporter, Role.registrar)
 def registration_list(user, args):
     """The registrations the user may see: an exporter its own, a registrar all (an export
-    for GACC's and the ministry's systems)."""
+    for GACC's and the ministry's systems). A category code that names none is refused (422),
+    not answered with no rows, as by the public register."""
+    register.check_filters(args["category"], None)
     return page(listings.registrations(user, after=args["cursor"], limit=args["limit"],
                                        status=args["status"], category=args["category"]))
 
