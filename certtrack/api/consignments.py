@@ -1,10 +1,8 @@
 """The exporter's consignments: read with their lots and certificates, submitted, withdrawn,
 and the certificate PDFs China's border checks."""
 
-from flask_smorest import Blueprint
-
 from certtrack.api import schemas
-from certtrack.api.core import PDF_ERRORS, WRITE_ERRORS, may_write, operation
+from certtrack.api.core import PDF_ERRORS, WRITE_ERRORS, ApiBlueprint, may_write, operation
 from certtrack.api.etags import etag_of, stale
 from certtrack.api.problems import pdf_preparing
 from certtrack.domain.workflow import Role
@@ -13,9 +11,9 @@ from certtrack.services.consignments import access, drafts, status
 from certtrack.services.permissions import consignment_actions
 from certtrack.web.issued import stored_pdf_response
 
-bp = Blueprint("consignments_api", __name__, url_prefix="/api/v1",
-               description="An exporter's consignment requests and their phytosanitary or "
-                           "veterinary certificates.")
+bp = ApiBlueprint("consignments_api", __name__, url_prefix="/api/v1",
+                  description="An exporter's consignment requests and their phytosanitary or "
+                              "veterinary certificates.")
 EXPORTER = (Role.exporter,)
 ETAG = {"ETag": {"schema": {"type": "string"}}}
 

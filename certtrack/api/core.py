@@ -19,17 +19,27 @@ from certtrack.services.audit import acting_through
 from certtrack.services.errors import PermissionDenied
 
 
-class MultipartBlueprint(Blueprint):
-    """A blueprint whose operations may take one multipart/form-data body of form fields and
-    files together (location "form_and_files"): documented as one request body, where the two
-    locations gave an invalid "in: form" parameter beside a body of the files alone."""
+class ApiParser(FlaskParser):
+    """webargs' parser, refusing a query parameter the operation does not take (422 naming
+    it), as a body's unknown field is: a typo such as ?stat=submitted read as no filter and
+    listed everything."""
 
-    ARGUMENTS_PARSER = FlaskParser()
+    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
+                                   "query": ma.RAISE, "querystring": ma.RAISE}
+
+
+class ApiBlueprint(Blueprint):
+    """A blueprint of the API: its own parser (above), and operations that may take one
+    multipart/form-data body of form fields and files together (location "form_and_files"):
+    documented as one request body, where the two locations gave an invalid "in: form"
+    parameter beside a body of the files alone."""
+
+    ARGUMENTS_PARSER = ApiParser()
     DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {**Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
                                              "form_and_files": "multipart/form-data"}
 
 
-@MultipartBlueprint.ARGUMENTS_PARSER.location_loader("form_and_files")
+@ApiBlueprint.ARGUMENTS_PARSER.location_loader("form_and_files")
 def _form_and_files(web_request, schema):
     return MultiDictProxy(CombinedMultiDict((web_request.form, web_request.files)), schema)
 

@@ -7,7 +7,7 @@ from certtrack.api import schemas
 from certtrack.api.core import (
     PDF_ERRORS,
     WRITE_ERRORS,
-    MultipartBlueprint,
+    ApiBlueprint,
     may_write,
     operation,
 )
@@ -27,9 +27,9 @@ from certtrack.services.errors import NotFound
 from certtrack.services.permissions import application_rights
 from certtrack.web.issued import stored_pdf_response
 
-bp = MultipartBlueprint("exporter_api", __name__, url_prefix="/api/v1",
-               description="An exporter's enterprise, applications, registrations and "
-                           "certificates.")
+bp = ApiBlueprint("exporter_api", __name__, url_prefix="/api/v1",
+                  description="An exporter's enterprise, applications, registrations and "
+                              "certificates.")
 EXPORTER = (Role.exporter,)
 
 

@@ -1,14 +1,12 @@
 """An accredited laboratory's operations: the samples sent to it, and its results."""
 
-from flask_smorest import Blueprint
-
 from certtrack.api import lab_schemas, schemas
-from certtrack.api.core import WRITE_ERRORS, operation
+from certtrack.api.core import WRITE_ERRORS, ApiBlueprint, operation
 from certtrack.domain.workflow import Role
 from certtrack.services import laboratories, laboratory, listings
 
-bp = Blueprint("laboratory_api", __name__, url_prefix="/api/v1/laboratory",
-               description="Samples sent to an accredited laboratory, and its results.")
+bp = ApiBlueprint("laboratory_api", __name__, url_prefix="/api/v1/laboratory",
+                  description="Samples sent to an accredited laboratory, and its results.")
 
 
 class _OfferedSample:

@@ -3,17 +3,16 @@
 from flask import request
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 
 from certtrack.api import schemas
-from certtrack.api.core import public_operation
+from certtrack.api.core import ApiBlueprint, public_operation
 from certtrack.domain.consignment import is_consignment_certificate_number
 from certtrack.services import register, verification
 from certtrack.services.consignments import status as consignment_status
 from certtrack.services.errors import NotFound
 
-bp = Blueprint("public_api", __name__, url_prefix="/api/v1/public",
-               description="Certificate verification and the public register; no token.")
+bp = ApiBlueprint("public_api", __name__, url_prefix="/api/v1/public",
+                  description="Certificate verification and the public register; no token.")
 
 
 @bp.get("/verify")

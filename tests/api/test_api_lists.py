@@ -1,7 +1,9 @@
 """The authenticated lists' filters: an unknown code, or a parameter no list takes, is refused
 with 422 naming it, never answered with an empty or an unfiltered page."""
 
-from api_world import bearer, token_for
+import pytest
+
+from api_world import bearer, build_world, token_for
 from factories import make_certificate, make_user
 
 
@@ -19,3 +21,29 @@ def test_an_unknown_category_of_the_registrations_is_refused(ctx, client):
                            headers=bearer(secret))
         assert known.status_code == 200
         assert [row["id"] for row in known.get_json()["items"]] == [registration.id]
+
+
+LISTS = (("/api/v1/public/register", None), ("/api/v1/applications", "exporter_a"),
+         ("/api/v1/establishments", "exporter_a"), ("/api/v1/registrations", "registrar"),
+         ("/api/v1/certificates", "exporter_a"), ("/api/v1/consignments", "exporter_a"),
+         ("/api/v1/laboratory/samples", "laboratory"))
+
+
+@pytest.mark.parametrize(("path", "caller"), LISTS)
+def test_a_parameter_no_list_takes_is_refused_naming_it(client, ctx, path, caller):
+    """?stat=submitted (a typo of state) listed everything, as if there were no filter."""
+    world = build_world()
+    headers = bearer(world.tokens[caller]) if caller else {}
+    refused = client.get(f"{path}?stat=submitted&limit=5", headers=headers)
+    assert refused.status_code == 422, refused.get_data(as_text=True)
+    assert refused.get_json()["errors"] == {"stat": ["This field is not part of the request."]}
+    first = client.get(f"{path}?limit=1", headers=headers)
+    assert first.status_code == 200
+    if cursor := first.get_json()["next_cursor"]:
+        assert client.get(f"{path}?limit=1&cursor={cursor}", headers=headers).status_code == 200
+
+
+def test_a_verification_refuses_a_parameter_it_does_not_take(client, ctx):
+    refused = client.get("/api/v1/public/verify?number=KZ-CN-2026-000001&code=ABCD&lang=zh")
+    assert refused.status_code == 422
+    assert "lang" in refused.get_json()["errors"]
