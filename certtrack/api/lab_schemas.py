@@ -4,7 +4,7 @@ results."""
 import marshmallow as ma
 from marshmallow import validate
 
-from certtrack.api.schemas import PageArgs, decimal, input_date
+from certtrack.api.schemas import PageArgs, decimal, input_date, whole
 from certtrack.domain.compliance import LimitKind
 
 LANGUAGES = ("en", "ru", "kk", "zh")
@@ -95,7 +95,7 @@ class SampleSchema(ma.Schema):
 
 
 class ResultInputSchema(ma.Schema):
-    limit_id = ma.fields.Integer(
+    limit_id = whole(
         required=True, validate=validate.Range(1, 2**31 - 1),
         metadata={"description": "the parameter the result is for: the `id` of one of the "
                                  "sample's `limits` (GET /laboratory/samples/{id})"})
@@ -105,8 +105,7 @@ class ResultInputSchema(ma.Schema):
     detected = ma.fields.Boolean(load_default=None, allow_none=True)
     method = ma.fields.String(load_default="", validate=validate.Length(max=120))
     tested_on = input_date(required=True)
-    valid_days = ma.fields.Integer(load_default=None, allow_none=True,
-                                   validate=validate.Range(1, 3650))
+    valid_days = whole(load_default=None, allow_none=True, validate=validate.Range(1, 3650))
     correction = ma.fields.String(
         load_default="", validate=validate.Length(max=1000),
         metadata={"description": "why the result is added where the sample has a result for "

@@ -2,6 +2,7 @@
 
 import base64
 import binascii
+import re
 from datetime import date
 
 import marshmallow as ma
@@ -29,6 +30,21 @@ def decimal(*, low=0, high=10**10, **options) -> ma.fields.Decimal:
     """A decimal exchanged as a string (no binary floating point on the way)."""
     return ma.fields.Decimal(as_string=True, validate=_within(low, high), allow_nan=False,
                              metadata=DECIMAL_DOC, **options)
+
+
+def whole(**options) -> ma.fields.Integer:
+    """An integer of a JSON body: a JSON integer only (1.5 was taken as 1, "12" as 12)."""
+    return ma.fields.Integer(strict=True, **options)
+
+
+class QueryInteger(ma.fields.Integer):
+    """An integer of a query string: ASCII digits only (Python's int() also read "1_0" as 10,
+    " 5 " as 5 and other scripts' digits)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or not re.fullmatch(r"-?[0-9]{1,19}", value):
+            raise self.make_error("invalid", input=value)
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 def _in_window(value):
@@ -68,7 +84,7 @@ def encode_cursor(after: int | None) -> str | None:
 class PageArgs(ma.Schema):
     """?limit=…&cursor=…"""
 
-    limit = ma.fields.Integer(load_default=20, validate=validate.Range(1, MAX_LIMIT))
+    limit = QueryInteger(load_default=20, validate=validate.Range(1, MAX_LIMIT))
     cursor = Cursor(load_default=None, metadata={"description": "next_cursor of the last page"})
 
 
@@ -83,8 +99,7 @@ class RegistrationFilter(PageArgs):
 
 
 class CertificateFilter(PageArgs):
-    registration_id = ma.fields.Integer(load_default=None,
-                                        validate=validate.Range(1, 2**31 - 1))
+    registration_id = QueryInteger(load_default=None, validate=validate.Range(1, 2**31 - 1))
 
 
 def page_of(item_schema) -> type[ma.Schema]:
@@ -141,7 +156,7 @@ class ApplicationSchema(ma.Schema):
 
 
 class ApplicationInputSchema(ma.Schema):
-    establishment_id = ma.fields.Integer(required=True, validate=validate.Range(1, 2**31 - 1))
+    establishment_id = whole(required=True, validate=validate.Range(1, 2**31 - 1))
     gacc_category_code = ma.fields.String(required=True, validate=validate.Length(1, 64))
     kind = ma.fields.String(load_default="new", validate=validate.OneOf(KINDS))
     haccp_status = ma.fields.String(load_default=None, validate=validate.OneOf(HACCP_STATUSES))
@@ -152,7 +167,7 @@ class ApplicationInputSchema(ma.Schema):
     storage_capacity = decimal(load_default=None, allow_none=True, places=3,
                                high=bounds.MAX_STORAGE)
     water_source = ma.fields.String(load_default=None, validate=validate.OneOf(WATER_SOURCES))
-    staff_count = ma.fields.Integer(load_default=None, validate=validate.Range(0, 10**6))
+    staff_count = whole(load_default=None, validate=validate.Range(0, 10**6))
     last_inspection_date = input_date(load_default=None)
     last_inspection_authority = ma.fields.String(load_default="",
                                                  validate=validate.Length(max=300))

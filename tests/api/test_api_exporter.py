@@ -87,6 +87,20 @@ def test_the_etag_changes_when_a_product_is_added(client, exporter):
     assert client.get(url, headers=bearer(secret)).get_json()["state"] == "draft"
 
 
+@pytest.mark.parametrize(("field", "value"), [("staff_count", 85.5), ("establishment_id", 1.5),
+                                              ("staff_count", "85")])
+def test_a_draft_takes_whole_numbers_only(client, exporter, field, value):
+    """"staff_count": 85.5 was stored as 85."""
+    _user, establishment, _application, secret = exporter
+    before = db.session.scalar(select(db.func.count()).select_from(Application))
+    body = {**{k: v for k, v in QUESTIONNAIRE.items() if v is not None},
+            "establishment_id": establishment.id, field: value}
+    answer = client.post("/api/v1/applications", json=body, headers=bearer(secret))
+    assert answer.status_code == 422
+    assert answer.get_json()["errors"] == {field: ["Enter a whole number."]}
+    assert db.session.scalar(select(db.func.count()).select_from(Application)) == before
+
+
 def test_an_incomplete_draft_is_refused_with_the_pages_message_in_russian(client, ctx):
     user, _enterprise, _establishment, application = make_exporter_with_application(
         complete=False)

@@ -210,3 +210,17 @@ def test_a_boolean_that_is_not_one_is_refused_in_the_readers_language(client, wo
                          headers=headers, json={"limit_id": wheat_limit().id, "detected": "abc",
                                                 "tested_on": date.today().isoformat()})
     assert posted.status_code == 422 and posted.get_json()["errors"]["detected"] == [message]
+
+
+@pytest.mark.parametrize(("field", "value"), [("limit_id", 1.5), ("limit_id", "1"),
+                                              ("valid_days", 30.5)])
+def test_an_integer_with_a_fraction_or_in_quotes_is_refused(client, world, field, value):
+    """"limit_id": 1.5 was taken as 1, and the result stored under that limit."""
+    body = {"limit_id": wheat_limit().id, "value": "200", "unit": "µg/kg",
+            "tested_on": date.today().isoformat(), field: value}
+    g.pop("_flask_babel", None)
+    answer = client.post(f"/api/v1/laboratory/samples/{world.sample1.id}/results",
+                         headers=bearer(world.tokens["laboratory"]), json=body)
+    assert answer.status_code == 422
+    assert answer.get_json()["errors"] == {field: ["Enter a whole number."]}
+    assert db.session.scalar(select(db.func.count()).select_from(LabResult)) == 0

@@ -47,3 +47,13 @@ def test_a_verification_refuses_a_parameter_it_does_not_take(client, ctx):
     refused = client.get("/api/v1/public/verify?number=KZ-CN-2026-000001&code=ABCD&lang=zh")
     assert refused.status_code == 422
     assert "lang" in refused.get_json()["errors"]
+
+
+@pytest.mark.parametrize("limit", ["1_0", " 5", "٥"])
+def test_a_page_size_is_written_in_digits(client, ctx, limit):
+    """?limit=1_0 listed 10, and other scripts' digits were read as numbers."""
+    exporter = make_user("exporter")
+    refused = client.get("/api/v1/applications", query_string={"limit": limit},
+                         headers=bearer(token_for(exporter)))
+    assert refused.status_code == 422
+    assert refused.get_json()["errors"] == {"limit": ["Enter a whole number."]}
