@@ -6,7 +6,7 @@ from certtrack.api.core import PDF_ERRORS, WRITE_ERRORS, ApiBlueprint, may_write
 from certtrack.api.etags import etag_of, stale
 from certtrack.api.problems import pdf_preparing
 from certtrack.domain.workflow import Role
-from certtrack.services import listings
+from certtrack.services import listings, withdrawals
 from certtrack.services.consignments import access, drafts, status
 from certtrack.services.permissions import consignment_actions
 from certtrack.web.issued import stored_pdf_response
@@ -25,14 +25,17 @@ def certificate_view(certificate) -> dict:
             "status": status.certificate_status(certificate)}
 
 
-def consignment_view(user, consignment, certificates=None) -> dict:
-    """A consignment as the API shows it, with its certificates (those given, or its own)
-    and what the user may do now."""
+def consignment_view(user, consignment, certificates=None, reasons=None) -> dict:
+    """A consignment as the API shows it, with its certificates (those given, or its own),
+    why it was withdrawn (from `reasons`, a page's, or its own) and what the user may do."""
     if certificates is None:
         certificates = status.certificates_of(consignment)
+    if reasons is None:
+        reasons = withdrawals.withdrawal_reasons("consignment", [consignment])
     fields = set(schemas.ConsignmentSchema().fields) - {"lots", "certificates",
-                                                        "allowed_actions"}
+                                                        "allowed_actions", "withdrawal_reason"}
     return {**{name: getattr(consignment, name) for name in fields},
+            "withdrawal_reason": reasons.get(consignment.id),
             "lots": list(consignment.lots),
             "certificates": [certificate_view(c) for c in certificates],
             "allowed_actions": [str(a) for a in consignment_actions(user, consignment)]
@@ -59,7 +62,8 @@ def consignment_list(user, args):
     result = listings.consignments(user, after=args["cursor"], limit=args["limit"],
                                    state=args["state"])
     certificates = status.certificates_of_many([c.id for c in result.items])
-    return {"items": [consignment_view(user, c, certificates.get(c.id, []))
+    reasons = withdrawals.withdrawal_reasons("consignment", result.items)
+    return {"items": [consignment_view(user, c, certificates.get(c.id, []), reasons)
                       for c in result.items],
             "next_cursor": schemas.encode_cursor(result.next_after)}
 

@@ -22,6 +22,7 @@ from certtrack.services import (
     listings,
     register,
     registrations,
+    withdrawals,
 )
 from certtrack.services.errors import NotFound
 from certtrack.services.permissions import application_rights
@@ -38,11 +39,15 @@ def page(result: listings.Page) -> dict:
     return {"items": result.items, "next_cursor": schemas.encode_cursor(result.next_after)}
 
 
-def application_view(user, application) -> dict:
-    """An application as the API shows it, with what the user may do now."""
+def application_view(user, application, reasons: dict[int, str] | None = None) -> dict:
+    """An application as the API shows it, with what the user may do now and, withdrawn, why
+    (from `reasons`, the withdrawal reasons of a page, or read for it alone)."""
     rights = application_rights(user, application)
+    if reasons is None:
+        reasons = withdrawals.withdrawal_reasons("application", [application])
     return {**{name: getattr(application, name) for name in schemas.ApplicationSchema().fields
-               if name != "allowed_actions"},
+               if name not in ("allowed_actions", "withdrawal_reason")},
+            "withdrawal_reason": reasons.get(application.id),
             "allowed_actions": [str(action) for action in rights.actions] if may_write() else []}
 
 
@@ -93,7 +98,8 @@ def application_list(user, args):
     """The enterprise's applications, optionally in one state."""
     result = listings.applications(user, after=args["cursor"], limit=args["limit"],
                                    state=args["state"])
-    return {"items": [application_view(user, a) for a in result.items],
+    reasons = withdrawals.withdrawal_reasons("application", result.items)
+    return {"items": [application_view(user, a, reasons) for a in result.items],
             "next_cursor": schemas.encode_cursor(result.next_after)}
 
 

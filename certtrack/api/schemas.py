@@ -59,6 +59,10 @@ def input_date(**options) -> ma.fields.Date:
     return ma.fields.Date(validate=_in_window, **options)
 
 
+WITHDRAWAL_REASON_DOC = ("why the exporter withdrew it, as kept in its history (empty for a "
+                         "draft withdrawn without a reason); null unless withdrawn")
+
+
 class Cursor(ma.fields.String):
     """An opaque cursor: the id to continue after, base64url-encoded."""
 
@@ -151,6 +155,8 @@ class ApplicationSchema(ma.Schema):
     stage_deadline = ma.fields.Date(allow_none=True)
     version = ma.fields.Integer()
     products = ma.fields.List(ma.fields.Nested(ProductLineSchema))
+    withdrawal_reason = ma.fields.String(dump_only=True, allow_none=True, metadata={
+        "description": WITHDRAWAL_REASON_DOC})
     allowed_actions = ma.fields.List(ma.fields.String(), metadata={
         "description": "what this token's user may do now (the pages' buttons)"})
 
@@ -303,6 +309,8 @@ class ConsignmentSchema(ma.Schema):
     submitted_on = ma.fields.Date(allow_none=True)
     deadline = ma.fields.Date(allow_none=True)
     refusal_reason = ma.fields.String()
+    withdrawal_reason = ma.fields.String(dump_only=True, allow_none=True, metadata={
+        "description": WITHDRAWAL_REASON_DOC})
     version = ma.fields.Integer()
     lots = ma.fields.List(ma.fields.Nested(LotSchema))
     certificates = ma.fields.List(ma.fields.Nested(ConsignmentCertificateSchema))

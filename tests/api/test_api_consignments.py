@@ -69,6 +69,22 @@ def test_withdrawing_a_submitted_consignment_needs_a_reason(client, ctx):
     assert done.get_json()["state"] == "withdrawn"
 
 
+def test_a_withdrawn_consignment_says_why(client, ctx):
+    """The consignment's page showed the exporter's reason; the API said "withdrawn" only."""
+    exporter, _inspector, _registration, consignment = make_consignment()
+    secret = token_for(exporter)
+    url = f"/api/v1/consignments/{consignment.id}"
+    assert client.get(url, headers=bearer(secret)).get_json()["withdrawal_reason"] is None
+    client.post(url + "/withdraw", headers=bearer(secret), json={"reason": "Buyer cancelled"})
+    assert client.get(url, headers=bearer(secret)).get_json()["withdrawal_reason"] == \
+        "Buyer cancelled"
+    listed = client.get("/api/v1/consignments", headers=bearer(secret)).get_json()["items"]
+    assert [row["withdrawal_reason"] for row in listed] == ["Buyer cancelled"]
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert document["components"]["schemas"]["Consignment"]["properties"][
+        "withdrawal_reason"]["readOnly"] is True
+
+
 def test_the_issued_certificate_is_listed_and_its_pdf_is_the_stored_one(client, ctx):
     exporter, inspector, _registration, consignment = make_consignment()
     inspect_ready(inspector, consignment)

@@ -183,6 +183,24 @@ def test_withdrawing_needs_a_reason_as_on_the_page(client, exporter):
     assert done.status_code == 200 and done.get_json()["state"] == "withdrawn"
 
 
+def test_a_withdrawn_application_says_why(client, exporter):
+    """The reason of a withdrawal was on the page's history only: the API said "withdrawn"."""
+    _user, _establishment, application, secret = exporter
+    url = f"/api/v1/applications/{application.id}"
+    assert client.get(url, headers=bearer(secret)).get_json()["withdrawal_reason"] is None
+    done = client.post(url + "/withdraw", headers=bearer(secret),
+                       json={"comment": "  Season cancelled by the buyer "})
+    assert done.get_json()["withdrawal_reason"] == "Season cancelled by the buyer"
+    assert client.get(url, headers=bearer(secret)).get_json()["withdrawal_reason"] == \
+        "Season cancelled by the buyer"
+    listed = client.get("/api/v1/applications?state=withdrawn", headers=bearer(secret))
+    assert [(row["id"], row["withdrawal_reason"]) for row in listed.get_json()["items"]] == [
+        (application.id, "Season cancelled by the buyer")]
+    document = client.get("/api/v1/openapi.json").get_json()
+    field = document["components"]["schemas"]["Application"]["properties"]["withdrawal_reason"]
+    assert field["readOnly"] is True and "withdrew" in field["description"]
+
+
 def test_bodies_and_filters_the_api_cannot_read_are_told_plainly(client, exporter):
     """Invalid JSON read "The form had expired…", a form-encoded body "Missing data" for the
     fields it sent, an unknown state filter listed nothing, and a step the state does not

@@ -14,7 +14,6 @@ from certtrack.domain.scripts import latin_or_chinese
 from certtrack.domain.workflow import Role, check_state
 from certtrack.extensions import db
 from certtrack.models import (
-    AuditEvent,
     BorderCrossing,
     Consignment,
     ConsignmentDocument,
@@ -46,6 +45,7 @@ from certtrack.services.printed_names import unprintable
 from certtrack.services.reference import working_calendar
 from certtrack.services.transaction import transaction
 from certtrack.services.uploads import display_name, store_upload
+from certtrack.services.withdrawals import withdrawal_reasons
 
 # The header's rules that the web form checks too (to show them with its own errors), in
 # one wording: the service remains the rule, for the API as for the form.
@@ -370,12 +370,7 @@ def submit_consignment(actor: User, consignment: Consignment, version=None) -> d
 def withdrawal_reason(consignment: Consignment) -> str:
     """The reason the exporter gave for withdrawing the consignment, as its audit row keeps
     it ("" while it is not withdrawn, or for a draft withdrawn without one)."""
-    if consignment.state != "withdrawn":
-        return ""
-    return db.session.scalar(select(AuditEvent.comment).where(
-        AuditEvent.object_type == "consignment", AuditEvent.object_id == consignment.id,
-        AuditEvent.action == "consignment_withdraw").order_by(AuditEvent.id.desc())
-        .limit(1)) or ""
+    return withdrawal_reasons("consignment", [consignment]).get(consignment.id, "")
 
 
 def withdraw_consignment(actor: User, consignment: Consignment, comment: str = "",
