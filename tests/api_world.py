@@ -85,7 +85,7 @@ def build_world() -> SimpleNamespace:
     }
     revoked = db.session.scalar(select(ApiToken).where(
         ApiToken.token_hash == tokens.token_hash(w.tokens["revoked"])))
-    tokens.revoke_token(w.exporter_a, revoked.id, "leaked")
+    tokens.revoke_token(w.exporter_a, revoked.id, "Leaked in a build log")
     expired = db.session.scalar(select(ApiToken).where(
         ApiToken.token_hash == tokens.token_hash(w.tokens["expired"])))
     expired.expires_at = utcnow() - timedelta(seconds=1)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from certtrack.domain import compliance
+from certtrack.domain.reasons import reason_is_enough
 from certtrack.domain.workflow import Action, IllegalTransition, State, check_transition
 from certtrack.extensions import db
 from certtrack.models import Application, LabLimit, Laboratory, LabResult, Sample, User
@@ -27,6 +28,7 @@ from certtrack.services.permissions import (
     require_inspector,
     require_visible,
 )
+from certtrack.services.reasons import reason_message
 from certtrack.services.transaction import transaction
 
 CHILLED_VALID_DAYS = 30
@@ -233,6 +235,8 @@ def store_result(actor: User, application: Application, sample: Sample, data: La
         raise ValidationFailed({"limit_id": [_(
             "This parameter is outside the laboratory's scope of accreditation.")]})
     correction = (data.correction or "").strip()
+    if correction and not reason_is_enough(correction):  # it replaces a result for good
+        raise ValidationFailed({"correction": [reason_message()]})
     if not correction and (earlier := earlier_result(sample, limit)) is not None:
         raise ValidationFailed({"correction": [_(
             "Sample %(code)s already has a result for this parameter, tested on %(date)s; the "

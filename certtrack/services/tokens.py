@@ -14,6 +14,7 @@ from certtrack.services.audit import record_event
 from certtrack.services.errors import NotFound, ServiceError, ValidationFailed
 from certtrack.services.inputs import TokenInput
 from certtrack.services.permissions import require_admin
+from certtrack.services.reasons import require_reason
 from certtrack.services.transaction import transaction
 
 TOKEN_PREFIX = "ct_"  # noqa: S105 - a public marker, not a secret
@@ -100,7 +101,7 @@ def revoke_token(actor: User, token_id: int, reason: str) -> ApiToken:
     """Revoke one of the actor's tokens for good.
 
     :raise NotFound: not a token of the actor.
-    :raise ValidationFailed: no reason given.
+    :raise ValidationFailed: no reason, or one shorter than domain.reasons.REASON_MIN_LENGTH.
     """
     return _revoke(actor, get_token(actor, token_id), reason)
 
@@ -111,15 +112,14 @@ def revoke_token_of(actor: User, user: User, token_id: int, reason: str) -> ApiT
 
     :raise PermissionDenied: the actor is not an administrator.
     :raise NotFound: not a token of `user`.
-    :raise ValidationFailed: no reason given.
+    :raise ValidationFailed: no reason, or one shorter than domain.reasons.REASON_MIN_LENGTH.
     """
     require_admin(actor)
     return _revoke(actor, get_token(user, token_id), reason)
 
 
 def _revoke(actor: User, token: ApiToken, reason: str) -> ApiToken:
-    if not (reason or "").strip():
-        raise ValidationFailed({"reason": [_("Please give a reason.")]})
+    reason = require_reason(reason)  # final: the systems using it stop for good
     if token.revoked_at is None:
         with transaction():
             token.revoked_at = utcnow()

@@ -13,7 +13,7 @@ from certtrack.web import labels
 from certtrack.web.account_sessions import security_context
 from certtrack.web.forms import BaseForm, ChangePasswordForm
 from certtrack.web.number_fields import IntegerField
-from certtrack.web.validators import NumberRange
+from certtrack.web.validators import NumberRange, ReasonLength
 
 bp = Blueprint("tokens", __name__, url_prefix="/account/tokens")
 
@@ -31,7 +31,8 @@ class TokenForm(BaseForm):
 
 
 class RevokeTokenForm(BaseForm):
-    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+    reason = StringField(_l("Reason"), validators=[DataRequired(), ReasonLength(),
+                                                   Length(max=500)])
     confirm = BooleanField(_l("I understand that systems using this token stop working."),
                            validators=[DataRequired(message=_l("Tick the box to confirm."))])
 

@@ -90,6 +90,14 @@ def test_a_second_result_for_the_same_limit_needs_a_correction(client, world):
     refused = _post(client, world, "laboratory", world.sample1, "150")
     assert refused.status_code == 422
     assert "correction" in refused.get_json()["errors"]
+    short = client.post(f"/api/v1/laboratory/samples/{world.sample1.id}/results",
+                        headers=bearer(world.tokens["laboratory"]), json={
+                            "limit_id": wheat_limit().id, "value": "150", "unit": "µg/kg",
+                            "tested_on": date.today().isoformat(), "correction": "retest"})
+    assert short.status_code == 422  # "retest" replaced the first result for good
+    assert short.get_json()["errors"] == {"correction": [
+        "Give the reason in a few words: at least 10 characters."]}
+    assert db.session.scalar(select(db.func.count()).select_from(LabResult)) == 1
     answer = client.post(f"/api/v1/laboratory/samples/{world.sample1.id}/results",
                          headers=bearer(world.tokens["laboratory"]), json={
                              "limit_id": wheat_limit().id, "value": "150", "unit": "µg/kg",

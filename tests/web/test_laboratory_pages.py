@@ -372,6 +372,10 @@ def test_a_second_result_of_a_sample_asks_why_and_marks_the_first_replaced(world
             "result counts.") in page
     assert 'name="value" type="text" value="0.05"' in page  # what was typed is kept
     assert db.session.scalar(select(func.count(LabResult.id))) == 1
+    short = enter_result(world, sample, "lead", "0.05", "mg/kg", correction="typo")
+    assert short.status_code == 422  # "typo" replaced the first result for good
+    assert "Give the reason in a few words: at least 10 characters." in text_of(short)
+    assert db.session.scalar(select(func.count(LabResult.id))) == 1
     corrected = enter_result(world, sample, "lead", "0.05", "mg/kg",
                              correction="Typing error: the lab's report says 0.05")
     assert corrected.status_code == 302

@@ -56,7 +56,7 @@ class ResultForm(BaseForm):
                               validators=[Optional(), NumberRange(min=1, max=3650)],
                               description=_l("Leave empty when the result does not expire."))
     correction = TextAreaField(_l("Why this result is added"),
-                               validators=[Optional(), Length(max=1000)],
+                               validators=[Optional(), ReasonLength(), Length(max=1000)],
                                description=_l("Needed when the sample has a result for the "
                                               "parameter already: the newer result counts. Kept "
                                               "with the result."))
