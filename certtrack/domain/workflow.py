@@ -45,6 +45,12 @@ class State(StrEnum):
     withdrawn = "withdrawn"
 
 
+# The workflow's order, as docs/domain.md §3 lists the states (the order State declares them):
+# from the draft through the inspection and GACC to the registration, then the withdrawal.
+# A list sorted by state follows it, never the codes' alphabetical order.
+STATE_ORDER: tuple[State, ...] = tuple(State)
+
+
 class Action(StrEnum):
     """Verbs that move an application between states."""
 

@@ -31,7 +31,7 @@ from certtrack.services.audit import record_event
 from certtrack.services.corrections import resolve_open_requests
 from certtrack.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from certtrack.services.inputs import ApplicationInput, ProductInput
-from certtrack.services.list_rows import application_rows
+from certtrack.services.list_rows import SORTS, application_rows
 from certtrack.services.local_dates import format_day, format_moment
 from certtrack.services.permissions import (
     application_scope,
@@ -46,14 +46,6 @@ EDITABLE_STATES = (State.draft, State.returned)
 QUESTIONNAIRE_FIELDS = ("haccp_status", "haccp_details", "traceability", "production_capacity",
                         "storage_capacity", "water_source", "staff_count",
                         "last_inspection_date", "last_inspection_authority")
-# NULLS LAST spelled out: SQLite puts NULLs first in ascending order, PostgreSQL last, and
-# applications without a deadline (drafts, closed ones) belong after the urgent ones.
-SORTS = {
-    "updated": Application.updated_at.desc(),
-    "created": Application.created_at.desc(),
-    "deadline": Application.stage_deadline.asc().nulls_last(),
-    "state": Application.state.asc(),
-}
 
 
 def local_today() -> date:

@@ -10,9 +10,10 @@ from datetime import date, datetime
 from functools import cache
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, case, select
 from sqlalchemy.orm import aliased
 
+from certtrack.domain.workflow import STATE_ORDER
 from certtrack.extensions import db
 from certtrack.models import (
     Application,
@@ -29,6 +30,19 @@ from certtrack.models import (
 from certtrack.models.application import application_reference
 
 _LANGUAGES = {"en": 0, "kk": 1, "ru": 2, "zh": 3}
+
+# The orders of the lists of applications. NULLS LAST spelled out: SQLite puts NULLs first in
+# ascending order, PostgreSQL last, and applications without a deadline (drafts, closed ones)
+# belong after the urgent ones. By state: the workflow's order, a CASE in the same query (the
+# codes' alphabetical order put "conclusion_positive" before "draft" and "registered" before
+# "submitted").
+SORTS = {
+    "updated": Application.updated_at.desc(),
+    "created": Application.created_at.desc(),
+    "deadline": Application.stage_deadline.asc().nulls_last(),
+    "state": case({state.value: rank for rank, state in enumerate(STATE_ORDER)},
+                  value=Application.state, else_=len(STATE_ORDER)).asc(),
+}
 
 
 class Names(NamedTuple):

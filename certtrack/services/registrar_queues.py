@@ -7,8 +7,7 @@ from certtrack.domain.workflow import State
 from certtrack.extensions import db
 from certtrack.models import Application
 from certtrack.services import pagination, state_counts
-from certtrack.services.applications import SORTS
-from certtrack.services.list_rows import ApplicationRow, application_rows
+from certtrack.services.list_rows import SORTS, ApplicationRow, application_rows
 from certtrack.services.permissions import application_scope, require_registrar
 
 # The registrar's work, by what is to be done next.

@@ -477,3 +477,25 @@ def test_a_long_queue_lists_its_oldest_and_says_how_many_wait(ctx, client, monke
     listed = [a.reference for a in made if f">{a.reference}</a>" in section]
     assert len(listed) == 2
     assert "The 2 oldest of 3 are listed; the next ones follow as these move on." in section
+
+
+def _states_listed(page: str) -> list[str]:
+    every = page[page.index('<section id="all">'):]
+    return re.findall(r'<span class="badge badge-([a-z_]+)">', every)
+
+
+def test_sort_by_state_follows_the_workflow_in_one_query(world, client):
+    """Sorted by state, the list of every application goes draft → … → GACC → registered,
+    not by the codes' alphabetical order, with no query more than the default order."""
+    first, second, third = world["ids"]
+    for application_id, state in ((first, "registered"), (second, "submitted_to_gacc"),
+                                  (third, "recommended")):
+        move_to_state(db.session.get(Application, application_id), state)
+    _grow_to(7)  # and conclusion_positive, gacc_returned
+    login(client, "registrar@example.kz")
+    client.get("/registrar/")  # warm the per-app caches (working calendar)
+    page = client.get("/registrar/?sort=state").get_data(as_text=True)
+    assert _states_listed(page) == ["conclusion_positive", "recommended", "recommended",
+                                    "submitted_to_gacc", "submitted_to_gacc", "gacc_returned",
+                                    "registered"]
+    assert _queries_for(client, "/registrar/?sort=state") == _queries_for(client, "/registrar/")
