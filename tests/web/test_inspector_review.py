@@ -415,3 +415,28 @@ def test_an_inspector_claims_unassigned_work_once(submitted, client):
     assert "already assigned to Aigerim Inspector" in _page(response)
     assert _fresh(application).assignee_id == inspector.id
     assert len(_events(application, "application_claimed")) == 1
+
+
+
+def _chosen_inspector(response) -> list[str]:
+    options = re.search(r'<select[^>]*id="inspector_id"[^>]*>(.*?)</select>',
+                        _page(response), re.S)[1]
+    return re.findall(r'<option[^>]*selected[^>]*>([^<]*)</option>', options)
+
+
+def test_the_choice_shows_the_inspector_assigned_even_once_disabled(submitted, client):
+    """The select came back on "—" beside "Assigned to" once the inspector assigned was
+    disabled or moved: it shows who is assigned now, and assigning them again is refused."""
+    _exporter, inspector, application = submitted
+    login(client, make_user("registrar").email)
+    url = f"/registrar/applications/{application.id}"
+    response = post(client, f"{url}/assign", {"inspector_id": str(inspector.id)},
+                    follow_redirects=True)
+    assert _chosen_inspector(response) == ["Aigerim Inspector (Akmola Region)"]
+    inspector.is_active = False
+    db.session.commit()
+    assert _chosen_inspector(client.get(url)) == [
+        "Aigerim Inspector (no longer an active inspector of this committee)"]
+    response = post(client, f"{url}/assign", {"inspector_id": str(inspector.id)})
+    assert response.status_code == 422
+    assert "Choose an active inspector of the committee" in _page(response)

@@ -2,6 +2,7 @@
 
 from flask import g, request
 from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from certtrack.domain.workflow import Action, State
 from certtrack.services import (
@@ -76,10 +77,22 @@ def _with_choices(application, forms: dict) -> dict:
         forms["measurement"].measured_product.choices = [
             (line.product_code, line.product.name_in(locale)) for line in application.products]
     if "assign" in forms:
-        names = _region_names()
-        forms["assign"].inspector_id.choices = [(0, "—")] + [
-            (u.id, _inspector_label(u, names)) for u in review.eligible_inspectors(application)]
+        forms["assign"].inspector_id.choices = _assign_choices(application)
     return forms
+
+
+def _assign_choices(application) -> list[tuple[int, str]]:
+    """The inspectors the application may be assigned to, and the one it is assigned to now
+    even when no longer among them (disabled, or moved to another committee or role): the
+    choice shows who is assigned, never "—" beside an assignee."""
+    names = _region_names()
+    eligible = review.eligible_inspectors(application)
+    choices = [(0, "—")] + [(u.id, _inspector_label(u, names)) for u in eligible]
+    assignee = application.assignee
+    if assignee is not None and assignee not in eligible:
+        choices.insert(1, (assignee.id, _("%(name)s (no longer an active inspector of this "
+                                          "committee)", name=assignee.full_name)))
+    return choices
 
 
 def _staff_context(rights, application) -> dict:
