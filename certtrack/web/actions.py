@@ -24,8 +24,9 @@ from certtrack.services import (
     quarantine,
     registrations,
     review,
+    sent_twice,
 )
-from certtrack.services.local_dates import format_day
+from certtrack.services.local_dates import format_day, format_moment
 from certtrack.services.permissions import can_act
 from certtrack.web import labels
 from certtrack.web.certificate_forms import ReplaceForm, RevokeCertificateForm
@@ -219,10 +220,49 @@ def _registration_message(registration) -> str:
              start=format_day(registration.valid_from), end=format_day(registration.valid_to))
 
 
+def _batch_input(form) -> gacc.BatchInput:
+    return gacc.BatchInput(reference=form.reference.data, submitted_on=form.submitted_on.data,
+                           application_ids=form.application_id.data or [])
+
+
 def _batch(user, _target, form):
-    return gacc.submit_batch(user, gacc.BatchInput(
-        reference=form.reference.data, submitted_on=form.submitted_on.data,
-        application_ids=form.application_id.data or []))
+    return gacc.submit_batch(user, _batch_input(form))
+
+
+def _by_someone_else(user, earlier) -> bool:
+    return earlier.actor is not None and earlier.actor.id != user.id
+
+
+def _batch_sent_before(user, _target, form) -> tuple[str, str] | None:
+    """The batch form sent again once its batch was recorded: say so, and lead to the batch."""
+    earlier = sent_twice.batch(_batch_input(form))
+    if earlier is None:
+        return None
+    names = {"ref": earlier.record.reference, "time": format_moment(earlier.at)}
+    if _by_someone_else(user, earlier):
+        text = _("%(name)s already sent batch %(ref)s to GACC with these applications, at "
+                 "%(time)s: nothing was recorded again.", name=earlier.actor.full_name, **names)
+    else:
+        text = _("Batch %(ref)s was already sent to GACC, at %(time)s: the form was sent "
+                 "twice, and nothing was recorded again.", **names)
+    return text, url_for("registrar.batch", batch_id=earlier.record.id)
+
+
+def _registration_recorded_before(user, application, form) -> tuple[str, str] | None:
+    """The registration form sent again once it was recorded: say so, and lead to the
+    application, as the first sending did."""
+    earlier = sent_twice.registration(application, gacc.RegistrationInput.from_mapping(
+        form.data))
+    if earlier is None:
+        return None
+    names = {"number": earlier.record.china_number, "time": format_moment(earlier.at)}
+    if _by_someone_else(user, earlier):
+        text = _("%(name)s already recorded registration %(number)s, at %(time)s: nothing "
+                 "was recorded again.", name=earlier.actor.full_name, **names)
+    else:
+        text = _("Registration %(number)s was already recorded, at %(time)s: the form was "
+                 "sent twice, and nothing was recorded again.", **names)
+    return text, url_for("registrar.application", application_id=application.id)
 
 
 REGISTRAR = {
@@ -237,7 +277,8 @@ REGISTRAR = {
         _form(BatchForm), _batch, lambda batch: _("Batch %(ref)s sent to GACC.",
                                                   ref=batch.reference),
         key="batch", then=lambda _t, batch: url_for("registrar.batch", batch_id=batch.id),
-        confirm=labels.CONSEQUENCES["submit_batch"], ends_something=False),
+        confirm=labels.CONSEQUENCES["submit_batch"], ends_something=False,
+        repeat=_batch_sent_before),
     "record_gacc_return": _decision(
         Action.record_gacc_return, GaccReturnForm, gacc.record_gacc_return, gacc.GaccReturnInput,
         _l("GACC's request is recorded; the exporter and the inspector are told."),
@@ -250,7 +291,7 @@ REGISTRAR = {
         Action.record_registration, _registration_form, gacc.record_registration,
         gacc.RegistrationInput,
         _registration_message, confirm=labels.CONSEQUENCES["record_registration"],
-        ends_something=False),
+        ends_something=False, repeat=_registration_recorded_before),
     "resubmit_to_gacc": WebAction(
         _form(ResubmitForm),
         lambda user, a, f: gacc.resubmit_to_gacc(user, a, f.comment.data or "", f.version.data),

@@ -45,6 +45,12 @@ class WebAction:
     into the audit row), and the server performs nothing until both are given. The step is
     shown as a warning unless `ends_something` is False: a final step forward (issue, submit,
     recommend), which cannot be undone either but ends nothing.
+
+    `repeat(user, target, form)`, when set, tells whether that form was already sent and
+    recorded (a double click, a form sent again from the browser's history): it returns what
+    to say and the address the first sending led to, or None. The second sending then ends
+    there with that message, never with the error the first one's record would cause (a
+    reference or a number "already recorded", a stale page).
     """
 
     form: Callable[[Any, Any], BaseForm]
@@ -60,6 +66,7 @@ class WebAction:
     needs_reason: bool = False
     ends_something: bool = True
     anchor: str | None = None
+    repeat: Callable[[Any, Any, BaseForm], tuple[str, str] | None] | None = None
 
     def build(self, target, formdata=None) -> BaseForm:
         """The action's form, with its confirmation step when the action is irreversible."""
@@ -150,7 +157,7 @@ def perform(action: WebAction, target, page: Page, **args):
     """
     back = page.url(target)
     if action.guard is not None and not action.guard(g.user, target):
-        return no_longer_possible(back)
+        return _sent_before(action, target) or no_longer_possible(back)
     form = action.build(target, _formdata())
     status = 422
     if form.validate():
@@ -165,19 +172,10 @@ def _attempt(action: WebAction, target, form: BaseForm, back: str, args: dict):
     None to show the page again with the form, and that page's status)."""
     try:
         result = action.call(g.user, target, form, **args)
-    except ValidationFailed as error:
-        return _refuse(action, form, error, back), 422
-    except IllegalTransition:
-        response = no_longer_possible(back)
-        _show_typed(form)
-        return response, 422
-    except Conflict as error:
-        if action.key != "form":  # a step, not a page of fields: the error page says it
-            return render_error(409, conflict_message(error.message, target),
-                                typed=_typed(form)), 409
-        form.keep_after_conflict(conflict_message(error.message, target),
-                                 getattr(target, "version", None))
-        return None, 409
+    except (ValidationFailed, IllegalTransition, Conflict) as error:
+        if (earlier := _sent_before(action, target, form)) is not None:
+            return earlier, 302
+        return _refused(action, target, form, error, back)
     except PermissionDenied as error:
         if not action.flash_denied:
             raise
@@ -186,6 +184,41 @@ def _attempt(action: WebAction, target, form: BaseForm, back: str, args: dict):
     flash(*action.message(result))
     return redirect(action.then(target, result) if action.then
                     else back + action.fragment(**args)), 302
+
+
+def _refused(action: WebAction, target, form: BaseForm, error, back: str):
+    """A service's refusal: (the response that ends the request, or None to show the page
+    again with the form, and that page's status)."""
+    if isinstance(error, ValidationFailed):
+        return _refuse(action, form, error, back), 422
+    if isinstance(error, IllegalTransition):
+        response = no_longer_possible(back)
+        _show_typed(form)
+        return response, 422
+    if action.key != "form":  # a step, not a page of fields: the error page says it
+        return render_error(409, conflict_message(error.message, target),
+                            typed=_typed(form)), 409
+    form.keep_after_conflict(conflict_message(error.message, target),
+                             getattr(target, "version", None))
+    return None, 409
+
+
+def _sent_before(action: WebAction, target, form: BaseForm | None = None):
+    """When the action's form was sent and recorded before (WebAction.repeat): a redirect to
+    where the first sending led, saying so; else None. Without `form` (the state no longer
+    allows the action), the request's form is read here."""
+    if action.repeat is None:
+        return None
+    if form is None:
+        form = action.build(target, _formdata())
+        if not form.validate():
+            return None
+    earlier = action.repeat(g.user, target, form)
+    if earlier is None:
+        return None
+    message, url = earlier
+    flash(message, "info")
+    return redirect(url)
 
 
 def conflict_message(message: str, target) -> str:

@@ -2,6 +2,7 @@
 registration, with the China number checked, the regime set by the listing date, and only
 registrars let in."""
 
+import html
 import re
 from datetime import date, timedelta
 
@@ -18,8 +19,8 @@ from certtrack.models import (
     Notification,
     Registration,
 )
-from certtrack.services import applications
-from certtrack.services.inputs import ApplicationInput
+from certtrack.services import applications, gacc
+from certtrack.services.inputs import ApplicationInput, BatchInput
 
 from factories import (
     make_exporter_with_application,
@@ -28,7 +29,7 @@ from factories import (
     move_to_state,
     recommended_on,
 )
-from forms import login, post
+from forms import flashes, login, post
 
 VALID_NUMBER = "CKAZ01234567890123"
 RECOMMENDED = date(2026, 4, 1)  # the day the tests' recommendations are dated, before any batch
@@ -499,3 +500,70 @@ def test_sort_by_state_follows_the_workflow_in_one_query(world, client):
                                     "submitted_to_gacc", "submitted_to_gacc", "gacc_returned",
                                     "registered"]
     assert _queries_for(client, "/registrar/?sort=state") == _queries_for(client, "/registrar/")
+
+
+def _flashes(response) -> list[str]:
+    return flashes(html.unescape(response.get_data(as_text=True)))
+
+
+def test_a_batch_sent_twice_leads_to_the_batch_recorded_the_first_time(world, client):
+    """The second sending of the same batch form (a double click) read "A batch with this
+    reference already exists", as if the registrar had typed a reference in use."""
+    login(client, "registrar@example.kz")
+    ids = world["ids"][:2]
+    first = _send_batch(client, ids)
+    again = post(client, "/registrar/batches", {"confirm": "y", "application_id": ids,
+                                                "reference": "kz-gacc-2026-014",
+                                                "submitted_on": "2026-07-01"})
+    assert again.status_code == 302 and again.location == first.location
+    [message] = _flashes(client.get(again.location))
+    assert re.fullmatch(r"Batch KZ-GACC-2026-014 was already sent to GACC, at .{10,30}: the "
+                        r"form was sent twice, and nothing was recorded again\.", message)
+    assert db.session.scalar(select(db.func.count()).select_from(GaccBatch)) == 1
+    # Another batch under a reference in use is still refused beside the field.
+    other = post(client, "/registrar/batches", {"confirm": "y", "application_id": ids[:1],
+                                                "reference": "KZ-GACC-2026-014",
+                                                "submitted_on": "2026-07-01"})
+    assert other.status_code == 422
+    assert "A batch with this reference already exists." in other.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("raced", [False, True])
+def test_a_registration_sent_twice_leads_to_the_application_registered(world, client,
+                                                                       monkeypatch, raced):
+    """Sent twice, the second form was refused: "no longer possible", or, when it set off
+    before the first was recorded, a number "already recorded" or a conflict page."""
+    application_id = world["ids"][0]
+    login(client, "registrar@example.kz")
+    _send_batch(client, [application_id])
+    url = f"/registrar/applications/{application_id}/registration"
+    data = {"confirm": "y", "china_number": VALID_NUMBER, "listing_date": "2026-07-15",
+            "route": "under_guarantee",
+            "version": str(db.session.get(Application, application_id).version)}
+    first = post(client, url, data)
+    assert first.status_code == 302
+    if raced:  # the second request passed the page's check before the first was recorded
+        monkeypatch.setattr("certtrack.web.actions.can_act", lambda *_args: True)
+    again = post(client, url, data)
+    assert again.status_code == 302 and again.location == first.location
+    [message] = _flashes(client.get(again.location))
+    assert re.fullmatch(rf"Registration {VALID_NUMBER} was already recorded, at .{{10,30}}: "
+                        r"the form was sent twice, and nothing was recorded again\.", message)
+    assert db.session.scalar(select(db.func.count()).select_from(Registration)) == 1
+
+
+def test_a_batch_sent_by_a_colleague_names_them(world, client):
+    ids = world["ids"][:1]
+    login(client, "registrar@example.kz")
+    post(client, "/registrar/recommend", {"confirm": "y", "application_id": ids})
+    recommended_on(RECOMMENDED, ids)
+    colleague = make_user("registrar", "colleague@example.kz", full_name="Dana Colleague")
+    gacc.submit_batch(colleague, BatchInput(reference="KZ-GACC-2026-020",
+                                            submitted_on=date(2026, 7, 1), application_ids=ids))
+    again = post(client, "/registrar/batches", {"confirm": "y", "application_id": ids,
+                                                "reference": "KZ-GACC-2026-020",
+                                                "submitted_on": "2026-07-01"})
+    assert again.status_code == 302
+    [message] = _flashes(client.get(again.location))
+    assert message.startswith("Dana Colleague already sent batch KZ-GACC-2026-020 to GACC with "
+                              "these applications, at ")

@@ -1,0 +1,76 @@
+"""A GACC batch or a registration whose form was sent twice (a double click, a form sent again
+from the browser's history): what the first sending recorded, so that the second one is told
+so and led there, rather than refused for the reference or the number the first one took."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from certtrack.domain.identifiers import IdentifierError, validate_china_registration_number
+from certtrack.domain.workflow import Action, State
+from certtrack.extensions import db
+from certtrack.models import Application, AuditEvent, GaccBatch, User
+from certtrack.services.inputs import BatchInput, RegistrationInput
+from certtrack.services.registrations import registration_of
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What an earlier sending of the same form recorded (a GaccBatch or a Registration), who
+    sent it and when."""
+
+    record: Any
+    actor: User | None
+    at: datetime
+
+
+def batch(data: BatchInput) -> Recorded | None:
+    """Take the entries of a batch form; return the batch already recorded with them - the
+    same reference (in any case), date and applications - or None.
+
+    Read afresh: the caller's failed transaction has been rolled back.
+    """
+    reference = (data.reference or "").strip()
+    if not reference or data.submitted_on is None or not data.application_ids:
+        return None
+    found = db.session.scalar(select(GaccBatch).where(
+        func.upper(GaccBatch.reference) == reference.upper()))
+    if found is None or found.submitted_on != data.submitted_on:
+        return None
+    carried = set(db.session.scalars(select(Application.id).where(
+        Application.gacc_batch_id == found.id)))
+    if carried != {int(i) for i in data.application_ids}:
+        return None
+    event = _event("gacc_batch", found.id, "gacc_batch_created")
+    return Recorded(found, event.actor if event else None,
+                    event.at if event else found.created_at)
+
+
+def registration(application: Application, data: RegistrationInput) -> Recorded | None:
+    """Take an application and the entries of its registration form; return the registration
+    the application already got under that number (for a renewal, the one it extended), or
+    None."""
+    try:
+        number = validate_china_registration_number(data.china_number or "")
+    except IdentifierError:
+        return None
+    db.session.refresh(application)
+    if application.state != State.registered.value:
+        return None
+    found = registration_of(application)
+    if found is None or found.china_number != number:
+        return None
+    event = _event("application", application.id, Action.record_registration.value)
+    return Recorded(found, event.actor if event else None,
+                    event.at if event else found.created_at)
+
+
+def _event(object_type: str, object_id: int, action: str) -> AuditEvent | None:
+    return db.session.scalar(
+        select(AuditEvent).options(selectinload(AuditEvent.actor))
+        .where(AuditEvent.object_type == object_type, AuditEvent.object_id == object_id,
+               AuditEvent.action == action)
+        .order_by(AuditEvent.seq.desc()).limit(1))
