@@ -165,10 +165,16 @@ def open_renewal_application(registration: Registration) -> Application | None:
         Application.state.not_in(CLOSED_APPLICATION_STATES)).order_by(Application.id.desc()))
 
 
-def _conflict_message(registration_id: int) -> str:
-    event = db.session.scalar(select(AuditEvent).where(
+def last_change(registration_id: int) -> AuditEvent | None:
+    """Take a registration's id; return its latest audit event (who changed it last, a
+    person or the daily job, when, and its status since), or None."""
+    return db.session.scalar(select(AuditEvent).where(
         AuditEvent.object_type == "registration", AuditEvent.object_id == registration_id)
         .order_by(AuditEvent.seq.desc()).limit(1))
+
+
+def _conflict_message(registration_id: int) -> str:
+    event = last_change(registration_id)
     if event is None:
         return stale_message()
     who = event.actor.full_name if event.actor is not None else _("The daily job")
@@ -224,10 +230,13 @@ def change_status(actor, registration: Registration, action: str, data: StatusCh
     products_produced_from; revoke - reference (GACC announcement); invalidate - cause.
     Writes the audit row and notifies the enterprise's exporter users; one commit.
     :raise ValidationFailed: every missing or inconsistent entry at once.
+    :raise Conflict: changed since the page was loaded (`data.version`), whether its status
+        still allows the action or not: the page the registrar acted on is out of date.
     :raise IllegalTransition: not possible in the registration's status.
-    :raise Conflict: changed by someone else since the page was loaded.
     """
     action = RegistrationAction(action)
+    if data.version not in (None, "") and str(data.version) != str(registration.version):
+        raise Conflict(_conflict_message(registration.id))
     check_registration_transition(RegistrationStatus(registration.status), action, actor.role)
     errors, values = status_entries.checked(registration, action, data)
     reason = (data.reason or "").strip()

@@ -1,6 +1,7 @@
 """Registrations after listing through HTTP: the registrar's list and detail page with the
 lifecycle actions, and the exporter's page where a renewal starts."""
 
+import html
 import re
 from datetime import date, timedelta
 
@@ -100,8 +101,11 @@ def test_a_stale_form_gets_409_and_changes_nothing(registrar, listed, client):
     post(client, f"{url}/cancel", {"reason": "Stopped exporting", "confirm": "y"})
     response = post(client, f"{url}/cancel", {"reason": "Twice in error", "version": stale_version,
                                               "confirm": "y"})
-    assert response.status_code == 302  # cancelled is terminal: the action is gone
-    assert "no longer possible" in client.get(response.location).get_data(as_text=True)
+    assert response.status_code == 409  # the reader's own change, from another tab
+    page = html.unescape(response.get_data(as_text=True))
+    assert re.search(r"The registration's status is now “Cancelled”: you changed it at .{10,30}, "
+                     r"after you opened this page \(in another window or tab\)\.", page)
+    assert 'id="typed-text">Twice in error<' in page
     assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
         AuditEvent.action == "cancel")) == 1
 
@@ -115,6 +119,36 @@ def test_a_lost_race_in_the_same_status_is_a_409(registrar, listed, client):
         "version": str(registration.version - 1), "confirm": "y"})
     assert response.status_code == 409
     assert _status(registration) == "active"
+
+
+@pytest.mark.parametrize(("steps", "now"), [(("revoke",), "Revoked"),
+                                             (("suspend", "resume"), "Active")])
+def test_a_stale_suspension_names_the_status_now_who_changed_it_and_when(
+        registrar, listed, client, steps, now):
+    """A suspension sent from a page older than a colleague's change said "This action is no
+    longer possible" (in Russian and Kazakh, "the application's state"), or that the
+    registration had changed, without its status now."""
+    registration = listed[2]
+    url = f"/registrar/registrations/{registration.id}"
+    login(client, "registrar@example.kz")
+    loaded = str(registration.version)
+    colleague = make_user("registrar", full_name="Dana Colleague")
+    entries = {"revoke": {"reference": "GACC Announcement No. 12", "reason": "Repeated violations"},
+               "suspend": {"authority": "gacc", "reason": "Residues above the limit",
+                           "suspended_from": date(2026, 8, 1)},
+               "resume": {"products_produced_from": date(2026, 9, 15)}}
+    for step in steps:
+        registrations.change_status(colleague, registration, step,
+                                    registrations.StatusChangeInput.from_mapping(entries[step]))
+    response = post(client, f"{url}/suspend", {
+        "authority": "gacc", "reason": "Site audit found rodents", "suspended_from": "2026-08-01",
+        "version": loaded, "confirm": "y"})
+    assert response.status_code == 409
+    page = html.unescape(response.get_data(as_text=True))
+    assert re.search(rf"The registration's status is now “{now}”: Dana Colleague changed it at "
+                     r".{10,30}, after you opened this page\.", page)
+    assert 'id="typed-text">Site audit found rodents<' in page
+    assert _status(registration) == now.lower()
 
 
 def test_list_filters_by_status_and_finds_by_number_or_enterprise(registrar, listed, client):
