@@ -97,6 +97,13 @@ def _value_and_unit(row: LabLimit, data: LimitInput, errors: dict) -> tuple[Deci
         errors["value"] = [_("A limit cannot be negative.")]
     if row.kind == LimitKind.max and value is None:
         errors["value"] = [_("A maximum limit needs a value.")]
+    elif row.kind == LimitKind.max and value <= 0:
+        # Zero tolerance is not a maximum (docs/domain.md §5): a banned substance is a
+        # "not detected" limit, judged by detection at the LOQ; a maximum of 0 fails every
+        # result measured, however small.
+        errors["value"] = [_("A maximum limit is above 0: with 0, every result measured "
+                             "fails. A substance that must not be found at all has a limit of "
+                             "the kind “Must not be detected”, not a maximum of 0.")]
     if row.kind == LimitKind.max or unit:
         try:
             unit = normalize_unit(unit)

@@ -96,6 +96,11 @@ def add_maize_don_limit() -> None:
     ({"unit": "mg/l"}, "unit", "Use mg/kg, µg/kg, ppm or ppb."),
     ({"value": ""}, "value", "A maximum limit needs a value."),
     ({"value": "-1"}, "value", "Enter a number of at least 0."),
+    # A maximum of 0 failed every result measured; zero tolerance is a "not detected" limit.
+    ({"value": "0"}, "value", "A maximum limit is above 0: with 0, every result measured "
+                              "fails. A substance that must not be found at all has a limit "
+                              "of the kind “Must not be detected”, not a maximum of 0."),
+    ({"value": "0.000"}, "value", "A maximum limit is above 0"),
     ({"confidence": "X"}, "confidence", "Not a valid choice."),
     ({"matrix": "maize and maize products"}, "matrix",
      "This parameter already has a limit for this matrix."),
