@@ -80,10 +80,13 @@ CONSIGNMENT = {
     "add_lot": WebAction(cforms.lot_form, lambda user, c, f: drafts.add_lot(user, c, _lot(f)),
                          _l("The lot was added."), key="lot", path="/lots",
                          anchor="add-lot"),
+    # A lot holds what was typed for it (weights, packages, marks): a box to tick, no reason
+    # (the draft is the exporter's own, and the lot can be added again).
     "remove_lot": WebAction(
         _form(ActionForm), lambda user, c, _f, lot_id: drafts.remove_lot(user, c, lot_id),
-        _l("The lot was removed."), refusal=Refusal.flash, flash_denied=True,
-        path="/lots/<id:lot_id>/delete", anchor="add-lot"),
+        _l("The lot was removed."), key="remove_lot_{lot_id}", refusal=Refusal.flash,
+        flash_denied=True, path="/lots/<id:lot_id>/delete", anchor="add-lot",
+        confirm=labels.CONSEQUENCES["consignment.remove_lot"]),
     "remove_document": WebAction(
         _form(ActionForm),
         lambda user, c, _f, document_id: drafts.remove_document(user, c, document_id),

@@ -336,6 +336,8 @@ CONSEQUENCES = {
     "consignment.cancel": _l("The certificate verifies as cancelled at once, with your reason, "
                              "and no other replaces it: this cannot be undone. The exporter is "
                              "told."),
+    "consignment.remove_lot": _l("The lot is deleted from the draft with its weights, packages "
+                                 "and marks: to ship it, you add it again and type them anew."),
     "consignment.remove_treatment": _l("The treatment is deleted from the consignment and will "
                                        "not print on its certificate; the audit trail keeps it "
                                        "with your reason."),

@@ -187,6 +187,8 @@ def _consignment_forms(consignment, actions: list[str]) -> dict:
     if consignment.state == "draft" and "submit" in actions:
         forms.update(lot=cforms.lot_form(consignment, None),
                      document=cforms.document_form(consignment, None))
+        forms.update({f"remove_lot_{lot.id}": CONSIGNMENT["remove_lot"].build(consignment)
+                      for lot in consignment.lots})
     if "submit" in actions:
         forms["submit"] = _fresh(CONSIGNMENT["submit"], consignment, consignment.version)
     if "withdraw" in actions:

@@ -818,3 +818,25 @@ def test_with_its_registration_suspended_the_new_request_page_says_since_when(ct
     notice = page.split('id="no-registration">')[1].split("</div>")[0]
     assert f'<span class="ref">{registration.china_number}</span> is suspended since' in notice
     assert "Save draft" not in page
+
+
+def test_a_lot_is_removed_only_once_its_removal_is_confirmed(ctx, client):
+    """One click on "Remove" deleted a lot of a draft, with the weights, packages and marks
+    typed for it."""
+    exporter, _inspector, _registration, consignment = make_consignment("phyto", submit=False)
+    _exporter_client(client, exporter)
+    lot = consignment.lots[0]
+    url = f"/exporter/consignments/{consignment.id}/lots/{lot.id}/delete"
+    page = client.get(f"/exporter/consignments/{consignment.id}").get_data(as_text=True)
+    assert '<details class="destructive">' in page and "type them anew" in page
+    unconfirmed = post(client, url, {})
+    assert unconfirmed.status_code == 422
+    text = unconfirmed.get_data(as_text=True)
+    assert "Tick the box to confirm." in text and '<details class="destructive" open>' in text
+    db.session.expire_all()
+    assert [row.id for row in db.session.get(Consignment, consignment.id).lots] == [lot.id]
+    removed = post(client, url, {"confirm": "y"})
+    assert removed.status_code == 302
+    assert "The lot was removed." in client.get(removed.location).get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Consignment, consignment.id).lots == []
