@@ -6,7 +6,16 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from certtrack.domain.workflow import Role
 from certtrack.services import notifications as notification_service
-from certtrack.web import access, bounds, consignment_labels, errors, labels, limits, templating
+from certtrack.web import (
+    access,
+    bounds,
+    consignment_labels,
+    errors,
+    i18n,
+    labels,
+    limits,
+    templating,
+)
 from certtrack.web.forms import BaseForm, failed_forms, forget_forms
 
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -165,7 +174,7 @@ def _template_helpers(app) -> None:
         is_overdue=templating.is_overdue, holiday_data_missing=templating.holiday_data_missing,
         get_locale=get_locale, public_page=templating.public_page,
         failed_forms=failed_forms, failed_fields=templating.failed_fields,
-        return_path=access.return_path,
+        return_path=access.return_path, language_words=i18n.language_words,
     )
     app.jinja_env.filters.update(
         date=templating.format_date, date_known=templating.format_date_known,

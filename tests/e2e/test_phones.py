@@ -1,6 +1,6 @@
 """The exporter's journey on a phone: at 360×740 no page scrolls sideways, the navigation
-collapses behind a menu button that works without JavaScript, and tables become stacked rows
-that name each value."""
+collapses behind a menu button (a disclosure button, or without JavaScript a checkbox's label),
+the language list stays in the header, and tables become stacked rows that name each value."""
 
 import pytest
 from playwright.sync_api import expect
@@ -15,6 +15,7 @@ from forms import totp_code
 pytestmark = pytest.mark.e2e
 
 PHONE = {"width": 360, "height": 740}
+IPHONE = {"width": 390, "height": 844}
 EXPORTER = "kostanay-astyk@demo.certtrack.kz"
 NEWCOMER = "exporter@demo.certtrack.kz"  # no enterprise yet: the first steps of the journey
 FIXED_PAGES = ["/exporter/", "/exporter/enterprise", "/exporter/enterprise/edit",
@@ -98,6 +99,76 @@ def test_the_navigation_collapses_behind_a_menu_that_needs_no_javascript(demo_se
     assert phone.url.endswith("/exporter/consignments/")
 
 
+def test_the_menu_is_a_button_that_says_whether_it_is_open(demo_server, browser):
+    """The menu's control was a visually hidden checkbox: a screen reader announced a checkbox,
+    not a button, and never whether the menu was open."""
+    context = browser.new_context(locale="en-US", viewport=IPHONE)
+    page = context.new_page()
+    sign_in(page, demo_server, NEWCOMER)  # in English: the browser's language
+    page.goto(demo_server.url + "/exporter/")
+    button = page.get_by_role("button", name="Menu", exact=True)
+    expect(button).to_have_attribute("aria-expanded", "false")
+    menu = page.locator("#" + button.get_attribute("aria-controls"))
+    link = menu.locator("a[href='/exporter/consignments/']")
+    expect(link).to_be_hidden()
+    assert page.get_by_role("checkbox").count() == 0  # the fallback is gone with the script
+    button.click()
+    expect(button).to_have_attribute("aria-expanded", "true")
+    expect(link).to_be_visible()
+    page.keyboard.press("Tab")  # from the button to the menu's first link
+    expect(menu.locator("a").first).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(button).to_have_attribute("aria-expanded", "false")
+    expect(link).to_be_hidden()
+    expect(button).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(button).to_have_attribute("aria-expanded", "true")
+    link.click()
+    expect(page).to_have_url(demo_server.url + "/exporter/consignments/")
+    context.close()
+
+
+OVERLAPS = """(() => {
+  const boxes = ['.brand', '.lang-label', '#lang-select', '#menu-button']
+    .map(selector => [selector, document.querySelector(selector).getBoundingClientRect()]);
+  const found = [];
+  boxes.forEach(([a, one], i) => boxes.slice(i + 1).forEach(([b, other]) => {
+    if (one.left < other.right && other.left < one.right && one.top < other.bottom
+        && other.top < one.bottom) found.push(`${a} over ${b}`);
+  }));
+  boxes.forEach(([a, box]) => {
+    if (box.width === 0 || box.left < 0 || box.right > window.innerWidth) found.push(`${a} out`);
+  });
+  return found;
+})()"""
+
+
+@pytest.mark.parametrize("language", ["kk", "zh"])
+def test_the_language_list_stays_in_the_header_of_a_phone(demo_server, browser, shot, language):
+    """On a phone the language list was inside the menu, behind a button named in the page's
+    language: a visitor who does not read it could not find it. Now it is beside the brand,
+    named in every language, and nothing overlaps."""
+    context = browser.new_context(locale="en-US", viewport=IPHONE)
+    page = context.new_page()
+    page.goto(demo_server.url + "/verify")
+    choice = page.locator("#lang-select")
+    expect(choice).to_be_visible()
+    choice.select_option(language)
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    page.wait_for_load_state("load")
+    expect(page.get_by_role("button", name="Menu")).to_have_count(0)  # named in the page's words
+    expect(page.locator("#menu-button")).to_have_attribute("aria-expanded", "false")
+    for name in ("Language", "Тіл", "Язык", "语言"):
+        expect(page.get_by_role("combobox", name=name)).to_be_visible()
+    assert page.evaluate(OVERLAPS) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= IPHONE["width"]
+    shot(page, f"phone-header-{language}")
+    page.locator("#menu-button").click()
+    assert page.evaluate(OVERLAPS) == []
+    shot(page, f"phone-menu-open-{language}")
+    context.close()
+
+
 def test_tables_become_stacked_rows_that_name_each_value(demo_server, phone):
     sign_in(phone, demo_server, EXPORTER)
     phone.goto(demo_server.url + "/exporter/consignments/")
@@ -155,7 +226,6 @@ def test_the_lists_and_their_tables_fit_a_phone_in_every_language(demo_server, b
             sign_in(page, demo_server, email)
         for locale in ("kk", "zh", "ru", "en"):
             page.goto(demo_server.url + "/")
-            page.locator("header label.menu-button").click()
             page.locator("#lang-select").select_option(locale)  # the page submits the choice
             expect(page.locator("html")).to_have_attribute("lang", locale)
             wide.update({f"{locale} {path}": width for path, width in _too_wide(
@@ -182,7 +252,6 @@ def test_each_filter_of_the_register_names_its_field_above_it_on_a_phone(
     context = browser.new_context(locale="en-US", viewport=PHONE)
     page = context.new_page()
     page.goto(demo_server.url + "/register")
-    page.locator(".menu-button").click()  # the language is behind the menu on a phone
     page.locator("#lang-select").select_option(language)
     expect(page.locator("html")).to_have_attribute("lang", language)
     page.wait_for_load_state("load")  # the stylesheet applied before anything is measured

@@ -19,6 +19,25 @@ document.addEventListener("DOMContentLoaded", () => {
     });
     lang.addEventListener("change", () => { if (!keyed) lang.form.submit(); });
   }
+  // The menu of a phone: a button that says whether the menu is open replaces the checkbox
+  // that folds it without the script; Escape closes it and gives the focus back to the button.
+  const menuButton = document.getElementById("menu-button");
+  const menu = menuButton && document.getElementById(menuButton.getAttribute("aria-controls"));
+  if (menu) {
+    document.querySelectorAll("[data-menu-fallback]").forEach((part) => part.remove());
+    menuButton.hidden = false;
+    const isOpen = () => menuButton.getAttribute("aria-expanded") === "true";
+    menuButton.addEventListener("click", () => {
+      menuButton.setAttribute("aria-expanded", String(!isOpen()));
+    });
+    const closeOnEscape = (event) => {
+      if (event.key !== "Escape" || !isOpen()) return;
+      menuButton.setAttribute("aria-expanded", "false");
+      menuButton.focus();
+    };
+    menuButton.addEventListener("keydown", closeOnEscape);
+    menu.addEventListener("keydown", closeOnEscape);
+  }
   // A document being prepared by the task queue: reload until it is ready.
   if (document.querySelector("[data-preparing]")) {
     window.setTimeout(() => window.location.reload(), 3000);
