@@ -1,6 +1,9 @@
 """Demo consignments in every state: wheat from Kostanay (draft, submitted, under inspection,
 withdrawn, issued phytosanitary certificate) and mutton from Taraz (an issued veterinary
-certificate, and one refused because GACC suspended the registration after its submission)."""
+certificate, and one refused because GACC suspended the registration after its submission).
+
+What the inspectors and exporters write is Russian; what the certificate prints for China's
+border (consignee, place of origin, marks, treatment) is in Latin or Chinese script."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -60,7 +63,7 @@ def _inspect(cast, consignment, place: str) -> None:
     inspection.record_inspection(cast.inspector, consignment, InspectionInput(
         inspected_on=today, place=place, result="satisfactory"))
     laboratory = (GRAIN_LAB if consignment.kind == "phyto"
-                  else "Regional veterinary laboratory")
+                  else "Жамбылская областная ветеринарная лаборатория")
     limits = inspection.limits_for(consignment)
     limit = next(limit for limit in limits if limit.kind == "max")
     inspection.record_lab_result(cast.inspector, consignment, LabResultInput(
@@ -93,7 +96,7 @@ def _corrected(cast, consignment) -> None:
     """The exporter finds the wagon number mistyped: its draft again, the lot corrected,
     submitted; the inspector issues the corrected certificate, which replaces the first."""
     correction.request_correction(cast.exporter, consignment, (
-        "The wagon number was mistyped: the wagon's plate reads 95120060, the certificate "
+        "Номер вагона указан с ошибкой: на табличке вагона 95120060, в сертификате "
         "95120006."))
     [lot] = consignment.lots
     drafts.remove_lot(cast.exporter, consignment, lot.id)
@@ -116,20 +119,20 @@ def grain(cast, registration) -> None:
     for wagon, days_ago in ((5, 96), (6, 68), (7, 40), (8, 19), (9, 9)):
         with clock.story(days_ago=days_ago):
             issued[wagon] = _issued(cast, registration, wagon,
-                                    f"Kostanay station, track {wagon % 3 + 1}")
+                                    f"ст. Костанай, путь {wagon % 3 + 1}")
     with clock.story(days_ago=50):  # after the original, issued a week or so after day 68
         _corrected(cast, issued[6].consignment)
     with clock.story(days_ago=90):
         correction.cancel(cast.inspector, issued[5].consignment, (
-            "The buyer cancelled the contract; the wagon was unloaded at Kostanay station."))
+            "Покупатель расторг контракт; вагон разгружен на станции Костанай."))
     with clock.story(days_ago=12):  # five working days passed with no one taking it up
         _wheat(cast, registration, 10)
     with clock.story(days_ago=52):
         withdrawn = _wheat(cast, registration, 4)
         clock.wait("consignment")
-        drafts.withdraw_consignment(cast.exporter, withdrawn, "The buyer postponed the shipment.")
+        drafts.withdraw_consignment(cast.exporter, withdrawn, "Покупатель перенёс отгрузку.")
     with clock.story(days_ago=6):
-        _inspect(cast, _wheat(cast, registration, 3), "Kostanay station, track 2")
+        _inspect(cast, _wheat(cast, registration, 3), "ст. Костанай, путь 2")
     with clock.story(days_ago=2):
         _wheat(cast, registration, 2)
     _wheat(cast, registration, 1, submit=False)
@@ -139,7 +142,7 @@ def meat_before_suspension(cast, registration):
     """An issued veterinary certificate, and a consignment submitted and waiting."""
     with clock.story(days_ago=45):
         issued = _mutton(cast, registration, 1)
-        _inspect(cast, issued, "Taraz slaughterhouse, cold store")
+        _inspect(cast, issued, "Таразская бойня, холодильная камера")
         clock.wait("consignment")
         issue.issue_consignment_certificate(cast.inspector, issued)
     with clock.story(days_ago=24):
@@ -150,5 +153,5 @@ def refuse_after_suspension(cast, consignment) -> None:
     """The waiting consignment is refused: its registration is suspended now."""
     number = consignment.registration.china_number
     inspection.refuse_consignment(cast.inspector, consignment, (
-        f"China registration {number} is suspended by GACC; no certificate can be issued "
-        "until the suspension is lifted."))
+        f"Регистрация в КНР {number} приостановлена ГТУ КНР; до отмены приостановления "
+        "ветеринарный сертификат выдан быть не может."))

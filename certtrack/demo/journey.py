@@ -39,9 +39,9 @@ METHODS = {
     "lead": "GB 5009.12-2017 (GF-AAS)",
     "cadmium": "GB 5009.15-2014 (GF-AAS)",
 }
-PHYTO_LAB = "Republican Phytosanitary Diagnostics Centre, Astana"
+PHYTO_LAB = "Республиканский фитосанитарный диагностический центр, Астана"
 GRAIN_LAB = "Astana grain testing laboratory"  # accredited, with an account (demo.seed)
-VET_LAB = "National Reference Centre for Veterinary Medicine, Astana"
+VET_LAB = "Национальный референтный центр по ветеринарии, Астана"
 
 
 class Cast(NamedTuple):
@@ -133,20 +133,20 @@ def inspect(cast: Cast, application: Application, findings=(), answers_no=None,
                if item.key in answers_no else {"answer": "yes", "note": ""}
                for item in inspections.checklist_for(application)}
     inspections.record_inspection(cast.inspector, application, local_today(), answers,
-                                  summary or "Inspection completed on site.")
+                                  summary or "Выездная проверка проведена, замечаний нет.")
     return recorded
 
 
 def _result_data(limit: LabLimit, measured: dict) -> dict:
     data = {"limit_id": limit.id, "tested_on": local_today(), "valid_days": None,
-            "method": METHODS.get(limit.parameter, "LC-MS/MS, accredited laboratory method"),
+            "method": METHODS.get(limit.parameter, "ВЭЖХ-МС/МС, аттестованная методика"),
             "value": None, "unit": None, "loq": None, "detected": None}
     if limit.parameter in measured:
         data.update(measured[limit.parameter])
     elif limit.kind == LimitKind.max:
         data.update(value=(limit.value * Decimal("0.3")).normalize(), unit=limit.unit)
     else:
-        data.update(detected="no", method="Visual and microscopic examination (ISPM 27)"
+        data.update(detected="no", method="Визуальный и микроскопический анализ (МСФМ 27)"
                     if limit.kind == LimitKind.absent else data["method"])
     return data
 
@@ -162,7 +162,7 @@ def take_samples(cast: Cast, application: Application,
     samples = [laboratory.record_sample(
         cast.inspector, application, laboratory.SampleInput.from_mapping({
         "code": f"S-{application.id:04d}-{number}", "product_code": line.product_code,
-        "taken_on": local_today(), "matrix": line.product.name_en,
+        "taken_on": local_today(), "matrix": line.product.name_ru,  # the inspector's words
         "laboratory": VET_LAB if veterinary else PHYTO_LAB, "laboratory_id": lab_id,
     })) for number, line in enumerate(application.products, start=1)]
     laboratory.send_to_lab(cast.inspector, application)

@@ -1,4 +1,7 @@
-"""Demo applications from the conclusion to GACC's decision, and registrations in each status."""
+"""Demo applications from the conclusion to GACC's decision, and registrations in each status.
+
+The registrar records GACC's letters in Russian and writes the committee's own reasons in Kazakh.
+"""
 
 from datetime import date, timedelta
 
@@ -28,13 +31,13 @@ def _gacc_decisions(chosen: list[tuple[Cast, Application]], today: date) -> None
     # GACC's requests, 45 days ago with 30 days to answer: the answer is overdue.
     clock.move_to(today - timedelta(days=45))
     gacc.record_gacc_return(registrar, apps[2], gacc.GaccReturnInput.from_mapping({
-        "requests": "Provide the 2026 residue monitoring plan for raw milk.\n"
-                    "Translate the HACCP plan of the drying tower into Chinese.",
+        "requests": "Представить план мониторинга остатков в сыром молоке на 2026 год.\n"
+                    "Перевести план HACCP распылительной сушилки на китайский язык.",
         "response_deadline": local_today() + timedelta(days=30)}))
     clock.move_to(today - timedelta(days=10))
     gacc.record_gacc_refusal(registrar, apps[3], gacc.GaccRefusalInput.from_mapping({
-        "reasons": "The video inspection showed no separation of clean and dirty zones in the "
-                   "slaughter hall; GACC does not list the establishment."}))
+        "reasons": "По итогам видеоинспекции ГТУ КНР: в убойном цехе не разделены чистая и "
+                   "грязная зоны; предприятие в реестр не включено."}))
 
 
 def gacc_stages(casts) -> None:
@@ -94,8 +97,9 @@ def _suspend(cast: Cast, registration: Registration, waiting, today: date) -> No
                                     registrations.StatusChangeInput.from_mapping({
             "authority": "gacc", "suspended_from": local_today(),
             "suspended_until": today + timedelta(days=40),
-            "reason": "GACC notice: oxytetracycline above the MRL in a consignment inspected "
-                      "at Khorgos; exports suspended pending the investigation."}))
+            "reason": "ҚХР Кеден бас басқармасының хабарламасы: Қорғаста тексерілген "
+                      "партияда окситетрациклин шекті деңгейден асқан; тексеру аяқталғанша "
+                      "экспорт тоқтатылды."}))
         clock.wait("consignment")
         consignments.refuse_after_suspension(cast, waiting)
 
@@ -163,13 +167,12 @@ def _replaced_and_revoked(cast: Cast, registration: Registration) -> None:
         clock.wait("consignment")
         second = certificates.issue_certificate(
             cast.registrar, registration, replaces=first,
-            reason="The certificate listed honey in combs, which the application did not "
-                   "include.")
+            reason="Сертификатта өтінімде жоқ ұялы бал көрсетілген.")
         clock.wait("consignment")
         certificates.revoke_certificate(
-            cast.registrar, second, "Issued by mistake before the establishment's new "
-                                    "address was registered with GACC; a new certificate "
-                                    "follows GACC's confirmation.")
+            cast.registrar, second, "Кәсіпорынның жаңа мекенжайы ҚХР Кеден бас "
+                                    "басқармасында тіркелгенге дейін қателесіп берілді; "
+                                    "жаңа сертификат басқарма растағаннан кейін беріледі.")
 
 
 def _expire_on_time(registration: Registration, today: date) -> None:

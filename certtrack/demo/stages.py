@@ -1,4 +1,8 @@
-"""Demo applications stopped at each stage before the conclusion: draft to laboratory testing."""
+"""Demo applications stopped at each stage before the conclusion: draft to laboratory testing.
+
+Staff write in Russian or Kazakh, as Kazakh inspectors do (the phytosanitary inspector of the demo
+in Russian), and so do the exporters, each in their own language.
+"""
 
 from decimal import Decimal
 
@@ -19,21 +23,23 @@ from certtrack.demo.journey import (
 )
 from certtrack.services import applications, conclusions, review
 
+STORAGE = "Условия хранения: чистота, сухость, учёт влажности и температуры"
 STORAGE_FINDING = (
-    "major", "Storage conditions: clean, dry, moisture and temperature recorded",
-    "Silo 4 had no temperature records for 12 days in October; grain moisture was not "
-    "measured at intake.", "GACC Decree 248, Art. 7; phytosanitary protocol 2015, Art. 5")
+    "major", STORAGE,
+    "В силосе № 4 нет записей температуры за 12 дней октября; влажность зерна при приёмке не "
+    "измерялась.", "Приказ ГТУ КНР № 248, ст. 7; фитосанитарный протокол 2015 г., ст. 5")
 LABEL_FINDING = (
-    "minor", "Traceability demonstrated from a lot back to its supplier",
-    "Two intake tickets did not show the supplying farm's BIN.",
-    "GACC Decree 248, Art. 7(4)")
+    "minor", "Прослеживаемость партии до поставщика",
+    "В двух приёмных квитанциях не указан БИН хозяйства-поставщика.",
+    "Приказ ГТУ КНР № 248, ст. 7, п. 4")
 PEST_FINDING = (
-    "major", "Pest control programme in place and monitored",
-    "Bait stations in the bran store were not inspected since August; no contractor report.",
-    "Feed protocol 2017, Art. 4")
+    "major", "Программа борьбы с вредителями внедрена и контролируется",
+    "Приманочные станции на складе отрубей не проверялись с августа; отчётов подрядчика нет.",
+    "Протокол по кормам 2017 г., ст. 4")
 DUST_FINDING = (
-    "minor", "Storage conditions: clean, dry, moisture and temperature recorded",
-    "Flour dust accumulated on the bagging line's cable trays.", "GB 13078 hygiene annex")
+    "minor", STORAGE,
+    "На кабельных лотках линии фасовки скопилась мучная пыль.",
+    "GB 13078, гигиенические требования")
 
 
 def draft_and_submitted(casts) -> None:
@@ -69,13 +75,13 @@ def _returned(oil) -> None:
         rejected = document.document_type_code == "haccp"
         review.review_document(
             oil.inspector, linseed, document.id, "rejected" if rejected else "accepted",
-            "This HACCP certificate covers the Mamlyutka plant, not the Petropavl plant."
+            "Сертификат HACCP выдан на Мамлютский завод, а не на Петропавловский."
             if rejected else "")
     clock.wait("review")
     review.return_for_corrections(
         oil.inspector, linseed,
-        "Upload the HACCP certificate of the Petropavl oilseed plant.\n"
-        "The process flow diagram does not show the seed cleaning line; add it.",
+        "Загрузите сертификат HACCP Петропавловского маслозавода.\n"
+        "На технологической схеме нет линии очистки семян, добавьте её.",
         review.default_response_deadline())
 
 
@@ -93,15 +99,15 @@ def returned_rejected_withdrawn(casts) -> None:
         clock.wait("review")
         review.reject_application(
             oil.inspector, sunflower,
-            "Sunflower seed is not covered by a phytosanitary protocol with China; "
-            "GACC does not register establishments for it.")
+            "Семена подсолнечника не входят в фитосанитарный протокол с КНР; "
+            "ГТУ КНР не регистрирует предприятия по этому продукту.")
     atbasar = casts("atbasar-astyq")
     with clock.story(days_ago=180):
         wheat = submitted(atbasar, atbasar.sites["esil"], "edible_grains",
                           (Line("wheat", 9000),))
         clock.wait("check")
         applications.withdraw_application(atbasar.exporter, wheat,
-                                          "We will apply again after the elevator's renovation.")
+                                          "Подадим заявку снова после реконструкции элеватора.")
 
 
 def inspection_scheduled(casts) -> None:
@@ -127,8 +133,8 @@ def inspected_and_corrective(casts) -> None:
         wheat = draft(esil.exporter, esil.sites["bulayevo"], "edible_grains",
                       (Line("wheat", 60000),))
         to_inspected(esil, wheat, findings=(STORAGE_FINDING, LABEL_FINDING), answers_no={
-            "storage_conditions": "No temperature records for silo 4 in October."},
-            summary="On-site inspection of the elevator; two findings recorded.")
+            "storage_conditions": "Нет записей температуры по силосу № 4 за октябрь."},
+            summary="Выездная проверка элеватора; выявлены два несоответствия.")
     feed = casts("astana-zhem")
     with clock.story(days_ago=55):
         bran = draft(feed.exporter, feed.sites["astana-feed"], "feed",
@@ -137,12 +143,13 @@ def inspected_and_corrective(casts) -> None:
         applications.submit_application(feed.exporter, bran)
         start_review(feed, bran)
         findings = inspect(feed, bran, findings=(PEST_FINDING, DUST_FINDING), answers_no={
-            "pest_control": "Bait stations not inspected since August."})
+            "pest_control": "Приманочные станции не проверялись с августа."})
         corrective_actions_due(feed, bran, findings, (
-            "Contract a licensed pest control company and keep its monthly reports.",
-            "Clean the bagging line and add it to the weekly cleaning plan."))
-        upload_evidence(feed, bran, findings[1], "cleaning-plan",
-                        "Weekly cleaning plan signed by the production manager.")
+            "Заключить договор с лицензированной дезинсекционной организацией и хранить её "
+            "ежемесячные отчёты.",
+            "Очистить линию фасовки и внести её в еженедельный график уборки."))
+        upload_evidence(feed, bran, findings[1], "тазалау-кестесі",  # its exporter writes Kazakh
+                        "Өндіріс меңгерушісі қол қойған апта сайынғы тазалау кестесі.")
 
 
 def _negative(atbasar) -> None:
@@ -155,8 +162,8 @@ def _negative(atbasar) -> None:
     clock.wait("conclusion")
     conclusions.conclude_negative(
         atbasar.inspector, wheat,
-        f"Deoxynivalenol (DON) 1200 µg/kg in sample {samples[0].code} exceeds China's limit "
-        "of 1000 µg/kg (GB 2761). The lot may not be exported to China.")
+        f"В пробе {samples[0].code} дезоксиниваленол (ДОН) 1200 мкг/кг при допустимом уровне "
+        "КНР 1000 мкг/кг (GB 2761); зерно элеватора не соответствует требованиям КНР.")
 
 
 def laboratory_stages(casts) -> None:

@@ -255,7 +255,7 @@ def test_exporters_see_their_applications_deficiencies_and_registrations(demo):
     for application_id in own.values():
         assert returned.get(f"/exporter/applications/{application_id}").status_code == 200
     page = returned.get(f"/exporter/applications/{own['returned']}").get_data(as_text=True)
-    assert "Upload the HACCP certificate of the Petropavl oilseed plant." in page
+    assert "Загрузите сертификат HACCP Петропавловского маслозавода." in page
     listed = demo.app.test_client()
     login(listed, "esil-grain@demo.certtrack.kz", DEMO_PASSWORD)
     with demo.app.app_context():
@@ -296,8 +296,45 @@ def test_the_demo_has_consignments_in_every_state_and_both_certificates(seeded):
     assert kinds == {"phyto", "vet"}
     refused = db.session.scalar(select(Consignment).where(Consignment.state == "refused"))
     assert refused.registration.status == "suspended"
-    assert "suspended" in refused.refusal_reason
+    assert "приостановлена" in refused.refusal_reason
     assert refused.registration.china_number in refused.refusal_reason
+
+
+CYRILLIC = re.compile("[а-яёәғқңөұүһі]", re.IGNORECASE)
+
+
+def _staff_texts() -> dict[str, list[str]]:
+    """What the demo's inspectors and registrars wrote, by where it shows."""
+    staff = select(User.id).where(User.role.in_(("inspector", "registrar")))
+    written = {
+        "consignment refusals": select(Consignment.refusal_reason),
+        "deficiencies": select(CorrectionRequest.deficiencies),
+        "findings": select(Finding.observation),
+        "requirements": select(Finding.requirement),
+        "sample matrices": select(Sample.matrix),
+        # typed by the inspector; an accredited laboratory's is its account's name
+        "sample laboratories": select(Sample.laboratory).where(Sample.laboratory_id.is_(None)),
+        "suspensions": select(Registration.suspension_reason),
+        "staff comments": select(AuditEvent.comment).where(AuditEvent.actor_id.in_(staff)),
+    }
+    return {where: [text for text in db.session.scalars(query) if text]
+            for where, query in written.items()}
+
+
+def test_staff_write_the_demos_texts_in_russian_or_kazakh(seeded):
+    """Kazakh inspectors and registrars write in Russian or Kazakh: the demo's refusal of a
+    consignment, its deficiencies, findings, a meat sample's matrix and the reasons of the
+    audit trail were English."""
+    texts = _staff_texts()
+    assert all(texts.values()), texts
+    english = {where: [text for text in found if not CYRILLIC.search(text)]
+               for where, found in texts.items()}
+    assert english == {where: [] for where in texts}
+    refused = db.session.scalar(select(Consignment).where(Consignment.state == "refused"))
+    page = seeded.app.test_client()
+    login(page, "taraz-et@demo.certtrack.kz", DEMO_PASSWORD)
+    shown = page.get(f"/exporter/consignments/{refused.id}").get_data(as_text=True)
+    assert "приостановлена ГТУ КНР" in shown
 
 
 def test_every_demo_fumigation_ended_before_its_certificate_was_issued(seeded):
