@@ -30,6 +30,7 @@ from certtrack.models import (
     ConsignmentTreatment,
     CorrectionRequest,
     Enterprise,
+    Establishment,
     Finding,
     GaccBatch,
     LabResult,
@@ -335,6 +336,20 @@ def test_staff_write_the_demos_texts_in_russian_or_kazakh(seeded):
     login(page, "taraz-et@demo.certtrack.kz", DEMO_PASSWORD)
     shown = page.get(f"/exporter/consignments/{refused.id}").get_data(as_text=True)
     assert "приостановлена ГТУ КНР" in shown
+
+
+def test_every_registered_demo_establishment_has_its_chinese_name(demo):
+    """GACC lists an establishment under its Chinese name too: the Ridder honey house, listed
+    and in its renewal window, showed in English on the Chinese register."""
+    with demo.app.app_context():
+        unnamed = db.session.scalars(select(Establishment.name_en).join(
+            Registration, Registration.establishment_id == Establishment.id).where(
+            Establishment.name_zh == "")).all()
+    assert unnamed == []
+    visitor = demo.app.test_client()
+    assert post(visitor, "/language", {"locale": "zh"}).status_code == 302
+    page = visitor.get("/register").get_data(as_text=True)
+    assert "里德尔蜂蜜加工间" in page and "Ridder honey house" not in page
 
 
 def test_every_demo_fumigation_ended_before_its_certificate_was_issued(seeded):
