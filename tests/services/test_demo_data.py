@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from certtrack import create_app
+from certtrack.demo import clock
 from certtrack.demo.companies import COMPANIES, demo_bin, exporter_email
 from certtrack.demo.seed import (
     DEMO_PASSWORD,
@@ -19,6 +20,8 @@ from certtrack.demo.seed import (
     FEATURED_EXPORTERS,
     seed_demo,
 )
+from certtrack.domain.calendar import reminder_dates, renewal_window
+from certtrack.domain.renewal import renewal_regime
 from certtrack.domain.workflow import State
 from certtrack.extensions import db
 from certtrack.models import (
@@ -350,6 +353,41 @@ def test_every_registered_demo_establishment_has_its_chinese_name(demo):
     assert post(visitor, "/language", {"locale": "zh"}).status_code == 302
     page = visitor.get("/register").get_data(as_text=True)
     assert "里德尔蜂蜜加工间" in page and "Ridder honey house" not in page
+
+
+def _ridder() -> Registration:
+    """The Ridder honey house's registration, listed 56 months ago: in its renewal window."""
+    return db.session.scalar(select(Registration).join(
+        Establishment, Registration.establishment_id == Establishment.id).where(
+        Establishment.name_en == "Ridder honey house"))
+
+
+def _reminded_on(registration: Registration) -> list[date]:
+    """The days its enterprise's users were reminded of a renewal window."""
+    moments = db.session.scalars(select(Notification.created_at).join(
+        User, Notification.user_id == User.id).where(
+        User.enterprise_id == registration.enterprise_id,
+        Notification.kind == "renewal_window",
+        Notification.dedupe_key.like(f"renewal:{registration.id}:%"))).all()
+    return sorted({moment.astimezone(clock.zone()).date() for moment in moments})
+
+
+def _reminder_days(registration: Registration) -> list[date]:
+    regime = renewal_regime(registration.valid_to)
+    return reminder_dates(renewal_window(registration.valid_to, regime,
+                                         registration.gacc_category.renewal_list_280))
+
+
+def test_the_daily_job_ran_on_the_nights_of_the_demos_past(seeded):
+    """A renewal window's reminders went out on their days, as the nightly job sends them: the
+    demo ran the job on the day it was loaded only, which sent one reminder, dated that day,
+    and none before the expired registration's end."""
+    expired = db.session.scalar(select(Registration).where(Registration.status == "expired"))
+    assert _reminded_on(expired) == _reminder_days(expired)
+    assert all(day <= expired.valid_to for day in _reminded_on(expired))
+    ridder = _ridder()
+    before = [day for day in _reminder_days(ridder) if day <= local_today()]
+    assert len(before) >= 2 and _reminded_on(ridder) == before
 
 
 def test_every_demo_fumigation_ended_before_its_certificate_was_issued(seeded):
