@@ -79,6 +79,13 @@ def _go(current: _Story, moment: datetime) -> None:
         current.travel.move_to(moment)
 
 
+def first_day(days_ago: int, present: datetime | None = None) -> date:
+    """The working day a story begun `days_ago` days ago starts on."""
+    present = present or datetime.now(UTC)
+    return working_calendar().add_working_days(
+        present.astimezone(zone()).date() - timedelta(days=days_ago), 0)
+
+
 @contextmanager
 def story(days_ago: int) -> Iterator[None]:
     """Play what follows as if it began `days_ago` days ago, on the working day then."""
@@ -86,9 +93,7 @@ def story(days_ago: int) -> Iterator[None]:
         raise RuntimeError("demo stories do not nest")
     present = datetime.now(UTC)
     chance = random.Random(days_ago)  # noqa: S311 - demo durations, not secrets
-    first = working_calendar().add_working_days(
-        present.astimezone(zone()).date() - timedelta(days=days_ago), 0)
-    start = min(_office_hours(first, chance), _ceiling(present))
+    start = min(_office_hours(first_day(days_ago, present), chance), _ceiling(present))
     with time_machine.travel(start, tick=False) as travel:
         _stories.append(_Story(travel, present, chance, start))
         try:

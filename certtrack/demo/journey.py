@@ -7,7 +7,15 @@ from typing import NamedTuple
 
 from certtrack.demo import clock
 from certtrack.domain.compliance import LimitKind
-from certtrack.models import Application, Establishment, Finding, LabLimit, Sample, User
+from certtrack.models import (
+    Application,
+    Establishment,
+    Finding,
+    LabLimit,
+    Registration,
+    Sample,
+    User,
+)
 from certtrack.services import (
     applications,
     conclusions,
@@ -15,6 +23,7 @@ from certtrack.services import (
     documents,
     inspections,
     laboratory,
+    registrations,
     review,
 )
 from certtrack.services.applications import local_today
@@ -81,6 +90,15 @@ def draft(exporter: User, site: Establishment, category: str, lines: tuple[Line,
             "volume_unit": line.unit}))
     required = applications.required_document_types(application)
     for document_type in required[:documents_uploaded]:
+        _upload(exporter, application, document_type.code, document_type.name_en)
+    return application
+
+
+def renewal(exporter: User, registration: Registration) -> Application:
+    """Start the renewal of a registration in its window (its establishment, category,
+    questionnaire and products) and upload the documents a renewal requires."""
+    application = registrations.start_renewal(exporter, registration)
+    for document_type in applications.required_document_types(application):
         _upload(exporter, application, document_type.code, document_type.name_en)
     return application
 

@@ -6,13 +6,14 @@ The registrar records GACC's letters in Russian and writes the committee's own r
 from datetime import date, timedelta
 
 from certtrack.demo import clock, consignments
-from certtrack.demo.journey import Cast, Line, draft, to_positive
+from certtrack.demo.journey import Cast, Line, draft, renewal, start_review, to_positive
 from certtrack.domain.calendar import add_months
 from certtrack.models import Application, Registration
 from certtrack.services import certificates, daily, gacc, registrations
-from certtrack.services.applications import local_today
+from certtrack.services.applications import local_today, submit_application
 
 BATCH_LEAD = timedelta(days=60)  # a request reaches GACC about two months before the listing
+RENEWAL_DAYS_AGO = 12  # the Ridder honey house applies for renewal, inside its window
 ONE_DAY = timedelta(days=1)
 
 
@@ -106,11 +107,10 @@ def _suspend(cast: Cast, registration: Registration, waiting, today: date) -> No
 
 
 def registered(casts) -> dict[str, Registration]:
-    """Registrations: active (Order 280 and 248), one in its renewal window, one renewed
-    automatically at its end, one suspended until a date ahead, and one expired by the daily
-    job; returned by status story. The daily job runs on the past nights it had work, as the
-    worker ran it then (a window's reminders on their days, an expiry on the day after the
-    last valid day), then today."""
+    """Registrations: active (Order 280 and 248), one in its renewal window (and its renewal
+    under review), one renewed automatically at its end, one suspended until a date ahead, and
+    one expired by the daily job; returned by status story. The daily job runs on the past
+    nights it had work, as the worker ran it then, then today."""
     today = local_today()
     kostanay, esil, altai = casts("kostanay-astyk"), casts("esil-grain"), casts("altai-bal")
     taraz, atbasar = casts("taraz-et"), casts("atbasar-astyq")
@@ -146,8 +146,7 @@ def registered(casts) -> dict[str, Registration]:
     consignments.grain(kostanay, made["active"])
     waiting = consignments.meat_before_suspension(taraz, made["suspended"])
     _suspend(taraz, made["suspended"], waiting, today)
-    _daily_runs(_nights_with_work(made, today - ONE_DAY))
-    daily.run_daily(today)
+    _renewal_and_nights(altai, made, today)
     return made
 
 
@@ -178,6 +177,16 @@ def _replaced_and_revoked(cast: Cast, registration: Registration) -> None:
                                     "жаңа сертификат басқарма растағаннан кейін беріледі.")
 
 
+def _renewal_under_review(cast: Cast, registration: Registration) -> None:
+    """The Ridder honey house, listed 56 months ago, applies to renew its registration inside
+    the window; the veterinary inspector checks the documents."""
+    with clock.story(days_ago=RENEWAL_DAYS_AGO):
+        application = renewal(cast.exporter, registration)
+        clock.wait("prepare")
+        submit_application(cast.exporter, application)
+        start_review(cast, application)
+
+
 def _nights_with_work(made: dict[str, Registration], last: date) -> list[date]:
     """The nights up to `last` on which the daily job has work with the demo's registrations,
     as their renewal rule gives them: each reminder day of a renewal window, the day after the
@@ -197,6 +206,18 @@ def _daily_runs(nights: list[date]) -> None:
     for day in nights:
         with clock.night_of(day):
             daily.run_daily(day)
+
+
+def _renewal_and_nights(altai: Cast, made: dict[str, Registration], today: date) -> None:
+    """The daily job on the past nights it had work (a window's reminders on their days, an
+    expiry on the day after the last valid day), the honey renewal in its place among them (the
+    reminders stop once it is begun), then today's run."""
+    nights = _nights_with_work(made, today - ONE_DAY)
+    started = clock.first_day(RENEWAL_DAYS_AGO)
+    _daily_runs([day for day in nights if day <= started])
+    _renewal_under_review(altai, made["renewal_window"])
+    _daily_runs([day for day in nights if day > started])
+    daily.run_daily(today)
 
 
 def build(casts) -> dict[str, Registration]:

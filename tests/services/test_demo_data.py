@@ -362,6 +362,24 @@ def _ridder() -> Registration:
         Establishment.name_en == "Ridder honey house"))
 
 
+def test_the_honey_house_listed_years_ago_applies_for_its_renewal(seeded):
+    """The Ridder honey house, listed and in its renewal window, had a new application under
+    review: it is the renewal of its registration, which the exporter's list links."""
+    ridder = _ridder()
+    (application,) = db.session.scalars(select(Application).where(
+        Application.establishment_id == ridder.establishment_id,
+        Application.gacc_category_code == ridder.gacc_category_code,
+        Application.id != ridder.application_id)).all()
+    assert (application.kind, application.renewal_of_id) == ("renewal", ridder.id)
+    assert application.state == State.under_review
+    client = seeded.app.test_client()
+    login(client, "altai-bal@demo.certtrack.kz", DEMO_PASSWORD)
+    page = client.get("/exporter/registrations").get_data(as_text=True)
+    row = re.search(rf'<tr id="registration-{ridder.id}">.*?</tr>', page, re.S).group(0)
+    assert f'href="/exporter/applications/{application.id}"' in row
+    assert "/renew" not in row  # no second renewal offered
+
+
 def _reminded_on(registration: Registration) -> list[date]:
     """The days its enterprise's users were reminded of a renewal window."""
     moments = db.session.scalars(select(Notification.created_at).join(
@@ -386,8 +404,10 @@ def test_the_daily_job_ran_on_the_nights_of_the_demos_past(seeded):
     assert _reminded_on(expired) == _reminder_days(expired)
     assert all(day <= expired.valid_to for day in _reminded_on(expired))
     ridder = _ridder()
-    before = [day for day in _reminder_days(ridder) if day <= local_today()]
-    assert len(before) >= 2 and _reminded_on(ridder) == before
+    began = db.session.scalar(select(func.min(Application.created_at)).where(
+        Application.renewal_of_id == ridder.id)).astimezone(clock.zone()).date()
+    before = [day for day in _reminder_days(ridder) if day <= began]
+    assert len(before) >= 2 and _reminded_on(ridder) == before  # none once it was begun
 
 
 def test_every_demo_fumigation_ended_before_its_certificate_was_issued(seeded):
