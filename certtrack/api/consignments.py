@@ -8,6 +8,7 @@ from certtrack.api.problems import pdf_preparing
 from certtrack.domain.workflow import Role
 from certtrack.services import listings, withdrawals
 from certtrack.services.consignments import access, drafts, status
+from certtrack.services.errors import ValidationFailed
 from certtrack.services.permissions import consignment_actions
 from certtrack.web.issued import stored_pdf_response
 
@@ -100,7 +101,11 @@ def withdraw(user, data, consignment_id: int):
     target = access.get_consignment(user, consignment_id)
     if (refused := stale(_shown(user, target)[1])) is not None:
         return refused
-    drafts.withdraw_consignment(user, target, data["reason"], target.version)
+    try:
+        drafts.withdraw_consignment(user, target, data["reason"], target.version)
+    except ValidationFailed as error:  # the service names its argument "comment"
+        raise ValidationFailed({"reason" if field == "comment" else field: messages
+                                for field, messages in error.errors.items()}) from error
     return _tagged(user, access.get_consignment(user, consignment_id))
 
 

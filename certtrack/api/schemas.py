@@ -10,6 +10,7 @@ from marshmallow import validate
 
 from certtrack.domain import bounds
 from certtrack.domain.consignment import ConsignmentState
+from certtrack.domain.reasons import REASON_MIN_LENGTH
 from certtrack.domain.workflow import RegistrationStatus, State
 from certtrack.models.application import HACCP_STATUSES, KINDS, VOLUME_UNITS, WATER_SOURCES
 from certtrack.services.listings import MAX_LIMIT
@@ -196,10 +197,14 @@ class DocumentSchema(ma.Schema):
     sha256 = ma.fields.String()
 
 
+# The services' rule, which answers a shorter one with 422 and its message beside the field.
+WITHDRAWAL_REASON = (f"Why, in at least {REASON_MIN_LENGTH} characters: withdrawal is final, "
+                     f"and the reason is kept in the history.")
+
+
 class WithdrawSchema(ma.Schema):
-    comment = ma.fields.String(required=True, validate=validate.Length(min=1, max=2000),
-                               metadata={"description": "Why: withdrawal is final, and the "
-                                                        "reason is kept in the history."})
+    comment = ma.fields.String(required=True, validate=validate.Length(max=2000),
+                               metadata={"description": WITHDRAWAL_REASON})
 
 
 class SubmittedSchema(ma.Schema):
@@ -318,9 +323,8 @@ class ConsignmentSchema(ma.Schema):
 
 
 class ConsignmentWithdrawSchema(ma.Schema):
-    reason = ma.fields.String(required=True, validate=validate.Length(min=1, max=2000),
-                              metadata={"description": "Why: withdrawal is final, and the "
-                                                       "reason is kept in the history."})
+    reason = ma.fields.String(required=True, validate=validate.Length(max=2000),
+                              metadata={"description": WITHDRAWAL_REASON})
 
 
 class ConsignmentSubmittedSchema(ma.Schema):

@@ -111,3 +111,24 @@ def test_another_enterprise_never_learns_the_consignment_exists(client, draft):
     assert client.post(f"/api/v1/consignments/{consignment.id}/withdraw", headers=bearer(secret),
                        json={"reason": "x"}).status_code == 404
     assert client.get("/api/v1/consignments", headers=bearer(secret)).get_json()["items"] == []
+
+
+def test_a_short_withdrawal_reason_is_answered_beside_the_reason_field(client, ctx):
+    """The service's message came under "comment", a field the API does not have."""
+    exporter, _inspector, _registration, consignment = make_consignment()
+    secret = token_for(exporter)
+    url = f"/api/v1/consignments/{consignment.id}/withdraw"
+    refused = client.post(url, headers=bearer(secret), json={"reason": "cancelled"})
+    assert refused.status_code == 422
+    errors = refused.get_json()["errors"]
+    assert list(errors) == ["reason"] and "10 characters" in errors["reason"][0]
+    assert client.get(f"/api/v1/consignments/{consignment.id}",
+                      headers=bearer(secret)).get_json()["state"] == "submitted"
+
+
+def test_the_openapi_document_gives_the_withdrawal_reason_its_minimum(client):
+    """It said minLength 1, where anything under 10 characters is refused."""
+    spec = client.get("/api/v1/openapi.json").get_json()
+    for name, field in (("Withdraw", "comment"), ("ConsignmentWithdraw", "reason")):
+        prop = spec["components"]["schemas"][name]["properties"][field]
+        assert prop.get("minLength") != 1 and "at least 10 characters" in prop["description"]
