@@ -30,6 +30,7 @@ from certtrack.models import Notification, User, Webhook, WebhookDelivery
 from certtrack.models.base import utcnow
 from certtrack.services.audit import record_event
 from certtrack.services.errors import NotFound, PermissionDenied, ValidationFailed
+from certtrack.services.reasons import require_reason
 from certtrack.services.transaction import transaction
 
 SIGNATURE_HEADER = "Certtrack-Signature"
@@ -137,16 +138,16 @@ def register_webhook(actor: User, url: str) -> Webhook:
 def disable_webhook(actor: User, webhook_id: int, reason: str) -> Webhook:
     """Stop deliveries to one of the actor's webhooks for good (its log stays).
 
-    :raise NotFound: not a webhook of the actor. :raise ValidationFailed: no reason.
+    :raise NotFound: not a webhook of the actor. :raise ValidationFailed: no reason, or one
+        shorter than domain.reasons.REASON_MIN_LENGTH.
     """
     webhook = get_webhook(actor, webhook_id)
-    if not (reason or "").strip():
-        raise ValidationFailed({"reason": [_("Please give a reason.")]})
+    reason = require_reason(reason)  # final: deliveries stop for good
     if webhook.disabled_at is None:
         with transaction():
             webhook.disabled_at = utcnow()
             record_event(actor, "webhook_disabled", object_type="webhook",
-                         object_id=webhook.id, comment=reason.strip(), data={"url": webhook.url})
+                         object_id=webhook.id, comment=reason, data={"url": webhook.url})
     return webhook
 
 

@@ -12,6 +12,7 @@ from certtrack.services import webhooks
 from certtrack.web.access import roles_required
 from certtrack.web.forms import BaseForm
 from certtrack.web.perform import Page, WebAction, perform, show
+from certtrack.web.validators import ReasonLength
 
 bp = Blueprint("webhooks", __name__, url_prefix="/account/webhooks")
 bp.before_request(roles_required(Role.exporter, Role.laboratory))
@@ -25,7 +26,8 @@ class WebhookForm(BaseForm):
 
 
 class DisableWebhookForm(BaseForm):
-    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+    reason = StringField(_l("Reason"),
+                         validators=[DataRequired(), ReasonLength(), Length(max=500)])
     confirm = BooleanField(_l("I understand that certtrack stops sending to this address "
                               "for good."),
                            validators=[DataRequired(message=_l("Tick the box to confirm."))])

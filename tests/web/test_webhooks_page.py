@@ -70,14 +70,20 @@ def test_disabling_without_confirmation_changes_nothing(app, client):
     assert "Tick the box to confirm." in refused.get_data(as_text=True)  # as other forms say
     with app.app_context():
         assert db.session.get(Webhook, hook_id).disabled_at is None
+    short = post(client, f"/account/webhooks/{hook_id}/disable",
+                 {"reason": "Retired", "confirm": "y"})  # a final step's reason: 10 characters
+    assert short.status_code == 422
+    assert "at least 10 characters" in short.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Webhook, hook_id).disabled_at is None
     done = post(client, f"/account/webhooks/{hook_id}/disable",
-                {"reason": "Retired", "confirm": "y"}, follow_redirects=True)
+                {"reason": "ERP system retired", "confirm": "y"}, follow_redirects=True)
     assert "The webhook is disabled." in done.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Webhook, hook_id).disabled_at is not None
         event = db.session.scalars(select(AuditEvent).where(
             AuditEvent.action == "webhook_disabled")).one()
-        assert event.comment == "Retired"
+        assert event.comment == "ERP system retired"
 
 
 def test_another_exporters_webhook_is_not_found(app, client):
