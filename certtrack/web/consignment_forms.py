@@ -167,9 +167,7 @@ class TreatmentForm(BaseForm):
     # Printed as typed on the certificate: the service holds them to Latin or Chinese script.
     active_substance = StringField(_l("Chemical (active ingredient)"),
                                    validators=[Optional(), Length(max=120)],
-                                   description=_l("The district, in English and Chinese, as the "
-                                                 "certificate prints it before the region: "
-                                                 "Kostanay District 科斯塔奈区."))
+                                   description=_l("In Latin or Chinese script."))
     concentration = StringField(_l("Dose or concentration"), validators=[Optional(),
                                                                          Length(max=60)],
                                 description=_l("In Latin or Chinese script."))

@@ -634,6 +634,17 @@ def test_a_treatment_typed_in_cyrillic_is_refused_on_the_form(ctx, client):
     assert db.session.get(Consignment, consignment.id).treatments == []
 
 
+def test_the_treatments_chemical_is_explained_as_a_chemical(ctx, client):
+    """The chemical's hint asked for the district of origin, "Kostanay District 科斯塔奈区"."""
+    _e, inspector, _r, consignment = make_consignment("phyto")
+    inspection.start_inspection(inspector, consignment)
+    login(client, inspector.email)
+    page = client.get(f"/inspector/consignments/{consignment.id}").get_data(as_text=True)
+    hint = re.search(r'<p[^>]*id="active_substance-hint"[^>]*>(.*?)</p>', page, re.S)
+    assert hint and hint.group(1).strip() == "In Latin or Chinese script."
+    assert "Kostanay District" not in page
+
+
 def test_slaughter_days_after_today_are_refused_on_the_form(ctx, client):
     exporter, _inspector, registration, _other = make_consignment("vet", submit=False)
     _exporter_client(client, exporter)
