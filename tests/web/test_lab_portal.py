@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 import pytest
+from flask import g
 from sqlalchemy import select
 
 from certtrack.extensions import db
@@ -72,6 +73,19 @@ def test_another_laboratorys_sample_is_out_of_reach(world, client):
                               "tested_on": date.today().isoformat()}).status_code == 403
     assert db.session.scalar(select(LabResult).where(
         LabResult.sample_id == world.sample2.id)) is None
+
+
+def test_another_laboratorys_sample_says_in_russian_it_is_a_sample_not_sent_here(world, client):
+    """The page said "образец", the only place a sample was not "проба"."""
+    login(client, world.lab_user1.email)
+    world.lab_user1.locale = "ru"
+    db.session.commit()
+    g.pop("_flask_babel", None)  # the test's application context outlives the requests
+    refused = client.get(f"/laboratory/samples/{world.sample2.id}")
+    assert refused.status_code == 403
+    page = refused.get_data(as_text=True)
+    assert "Эта проба не направлялась в вашу лабораторию." in page
+    assert "образец" not in page
 
 
 def test_the_inspector_sends_a_sample_to_an_accredited_laboratory_by_choosing_it(world,
