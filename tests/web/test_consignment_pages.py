@@ -526,6 +526,22 @@ def test_the_issue_card_names_what_is_missing_and_offers_no_button_until_then(ct
     assert 'name="confirm"' in card
 
 
+def test_the_issue_card_names_a_failing_parameter_once(ctx, client):
+    """Two non-compliant results of one parameter read "Lead, Lead" among what is missing."""
+    _e, inspector, _registration, consignment = make_consignment("phyto")
+    inspect_ready(inspector, consignment)
+    _inspector_client(client, inspector)
+    base = f"/inspector/consignments/{consignment.id}"
+    limit = next(limit for limit in inspection.limits_for(consignment) if limit.kind == "max")
+    for code in ("S-8", "S-9"):
+        assert post(client, f"{base}/lab", {
+            "limit_id": str(limit.id), "sample_code": code, "value": "1000000",
+            "unit": limit.unit, "tested_on": local_today().isoformat()}).status_code == 302
+    card = _issue_card(client.get(base).get_data(as_text=True))
+    names = re.search(r"Non-compliant laboratory results: (.*?)\.</li>", card).group(1)
+    assert names == limit.parameter
+
+
 def _errors(page: str) -> dict[str, str]:
     return dict(re.findall(r'<p class="error" id="([\w-]+)-error">\s*(.*?)\s*</p>', page, re.S))
 

@@ -339,8 +339,8 @@ def issue_blockers(consignment: Consignment) -> list[str]:
     if consignment.kind == "vet" and not consignment.lab_results:  # its attestations rest on one
         blockers.append(_("A laboratory result on a sample of the consignment."))
     locale = str(get_locale() or "en")
-    failing = [r.parameter_in(locale) for r in consignment.lab_results
-               if r.verdict == "non_compliant"]
+    failing = list(dict.fromkeys(r.parameter_in(locale) for r in consignment.lab_results
+                                 if r.verdict == "non_compliant"))  # each parameter once
     if failing:
         blockers.append(_("Non-compliant laboratory results: %(names)s.",
                           names=listed(failing)))
