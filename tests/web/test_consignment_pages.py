@@ -824,6 +824,29 @@ def test_chinese_pages_join_their_lists_with_chinese_punctuation(ctx, client):
     assert "阿克莫拉州, " not in page
 
 
+def test_a_removed_result_reads_with_a_chinese_comma(ctx, client):
+    """"氯霉素, CS-13-1: 0.1 µg/kg" under the results removed: an ASCII comma in Chinese."""
+    _e, inspector, _registration, consignment = make_consignment("phyto")
+    inspect_ready(inspector, consignment)
+    _inspector_client(client, inspector)
+    base = f"/inspector/consignments/{consignment.id}"
+    limit = next(limit for limit in inspection.limits_for(consignment) if limit.kind == "max")
+    assert post(client, f"{base}/lab", {
+        "limit_id": str(limit.id), "sample_code": "S-9", "value": "1000000",
+        "unit": limit.unit, "tested_on": local_today().isoformat()}).status_code == 302
+    db.session.refresh(consignment)
+    result = next(r for r in consignment.lab_results if r.sample_code == "S-9")
+    assert post(client, f"{base}/lab/{result.id}/delete", {
+        "reason": "Typed in the wrong row", "confirm": "y"}).status_code == 302
+    inspector.locale = "zh"
+    db.session.commit()
+    g.pop("_flask_babel", None)  # the test's application context outlives the requests
+    page = client.get(base).get_data(as_text=True)
+    removed = page[page.index('id="removed-results"'):]
+    assert re.search(r"</strong>，S-9:", removed)
+    assert "</strong>, S-9" not in removed
+
+
 def test_clenbuterol_is_written_one_way_in_chinese(ctx):
     """"克伦特罗" in the laboratory table, "克仑特罗" in the attestation of the certificate."""
     _e, _inspector, _registration, consignment = make_consignment("vet")
