@@ -345,7 +345,8 @@ CONSEQUENCES = {
                                         "longer counts for its certificate; the audit trail "
                                         "keeps it with your reason."),
     "consignment.refuse": _l("No certificate will be issued for this consignment: this cannot "
-                             "be undone, and the exporter reads your reason."),
+                             "be undone, and the exporter reads your reason. A certificate "
+                             "already issued for it is cancelled."),
     "return_for_corrections": _l("The application goes back to the exporter with these "
                                  "deficiencies, and the exporter is told at once: it comes back "
                                  "to you only when the exporter resubmits it."),

@@ -210,3 +210,28 @@ def test_no_correction_begins_under_a_suspended_registration(ctx, client):
         assert refused.status_code == 422
         assert "is suspended since" in refused.get_data(as_text=True)
         assert _fresh(Consignment, consignment.id).state == "issued"
+
+
+def test_a_reopened_consignment_refused_cancels_its_certificate(ctx, client):
+    """Refused after a reopening, it kept its certificate valid for good: the consignment was
+    closed, the public page said "Valid", and nothing could cancel it any more."""
+    exporter, inspector, _registration, consignment, certificate = _issued()
+    base = f"/inspector/consignments/{consignment.id}"
+    login(client, inspector.email)
+    assert post(client, f"{base}/reopen", {"reason": "Dose was 3 g/m³, not 2", "confirm": "y",
+                                           "version": str(consignment.version)}
+                ).status_code == 302
+    consignment = _fresh(Consignment, consignment.id)
+    page = client.get(base).get_data(as_text=True)
+    assert "A certificate already issued for it is cancelled." in page  # the box's consequence
+    assert post(client, f"{base}/refuse", {"reason": "Live insects found at the border",
+                                           "confirm": "y", "version": str(consignment.version)}
+                ).status_code == 302
+    assert _fresh(Consignment, consignment.id).state == "refused"
+    visitor = client.application.test_client()
+    assert _status(visitor, certificate) == "Cancelled"
+    verify = visitor.get(f"/verify/consignment/{certificate.number}/"
+                         f"{certificate.verification_code}").get_data(as_text=True)
+    assert "Live insects found at the border" in verify
+    page = client.get(base).get_data(as_text=True)
+    assert "Being corrected" not in page

@@ -32,6 +32,7 @@ from certtrack.services.audit import record_event
 from certtrack.services.consignments.access import consignment_scope, in_territory
 from certtrack.services.consignments.attested import attestation_blockers
 from certtrack.services.consignments.entries import lab_errors, treatment_errors
+from certtrack.services.consignments.in_force import cancel_certificate_in_force
 from certtrack.services.consignments.inputs import (
     InspectionInput,
     LabResultInput,
@@ -318,13 +319,16 @@ def set_declarations(actor: User, consignment: Consignment, codes: list[str]) ->
 
 def refuse_consignment(actor: User, consignment: Consignment, reason: str,
                        version=None) -> None:
-    """Refuse the certificate, with a reason the exporter reads (terminal)."""
+    """Refuse the certificate, with a reason the exporter reads (terminal). A reopened
+    one's certificate in force is cancelled with the reason: its goods do not leave, and no
+    correction will replace it."""
     require_inspector(actor, consignment)
     check_version(consignment, version)
     with transaction():
         apply_consignment_transition(actor, consignment, "refuse", comment=reason or "",
                                      values={"refusal_reason": (reason or "").strip(),
-                                             "deadline": None})
+                                             "deadline": None, "correction_reason": ""})
+        cancel_certificate_in_force(consignment, (reason or "").strip())
         notify(enterprise_users(consignment.enterprise_id), "consignment_refused",
                _l("The certificate of consignment %(ref)s is refused: %(reason)s",
                   ref=consignment.reference, reason=(reason or "").strip()),
