@@ -62,6 +62,11 @@ def _errors(application: Application, data: MeasurementInput) -> dict[str, list[
     value = data.measured_value
     if value is None or value < 0:
         errors["measured_value"] = [_("Enter the measured value (0 or more).")]
+    elif UNITS.get(data.measure) == "%" and value > 100:  # "150 %" was judged non-compliant
+        errors["measured_value"] = [_("Enter a percentage of 100 or less.")]
+    elif data.measure == "live_pests" and value != value.to_integral_value():
+        errors["measured_value"] = [_("Enter the number of live pests found: a whole "
+                                      "number.")]
     elif (data.measure == "live_pests" and value > 0
           and not (data.species or "").strip()):
         errors["species"] = [_("Name the species of the live pests found.")]
@@ -75,8 +80,8 @@ def record_measurement(actor: User, application: Application,
     is stored with it. Writes an audit row.
     :raise NotFound / PermissionDenied: see review.require_inspector().
     :raise IllegalTransition: no inspection scheduled or performed now (stale page).
-    :raise ValidationFailed: an unknown product or measure, a negative value, live pests
-        without their species.
+    :raise ValidationFailed: an unknown product or measure, a negative value, a percentage
+        over 100, live pests not counted in whole numbers or without their species.
     """
     require_inspector(actor, application)
     inspection = current_inspection(application)

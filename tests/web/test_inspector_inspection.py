@@ -381,6 +381,23 @@ def test_quarantine_measurements_are_judged_and_shown_with_units(reviewed, clien
         "GB 1351-2008 小麦，5.1，表1（小麦质量要求）：水分，各等级")
 
 
+def test_a_percentage_over_100_or_a_part_of_a_pest_is_refused_beside_the_value(reviewed,
+                                                                                client):
+    """"150" % moisture was judged non-compliant and "2.5" live pests were found."""
+    _exporter, inspector, _colleague, application = reviewed
+    _schedule(client, application, inspector)
+    over = _measure(client, application, "moisture", "150")
+    assert over.status_code == 422
+    assert 'id="measured_value-error">Enter a percentage of 100 or less.' in _page(over)
+    assert 'value="150"' in _page(over)  # kept, to be corrected
+    part = _measure(client, application, "live_pests", "2.5", "Trogoderma granarium")
+    assert part.status_code == 422
+    assert ('id="measured_value-error">Enter the number of live pests found: a whole number.'
+            in _page(part))
+    assert quarantine.measurements_of(application) == []
+    assert _measure(client, application, "foreign_matter", "100").status_code == 302
+
+
 def test_a_meat_application_is_offered_no_plant_quarantine_measurement(ctx, client):
     """A frozen beef application took "moisture 74 %", judged "no requirement"."""
     from certtrack.models import Inspection
