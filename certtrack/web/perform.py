@@ -101,10 +101,15 @@ def no_longer_possible(url: str):
     return redirect(url)
 
 
+# The texts typed for a step, the first found given back: deficiencies to return an
+# application, an inspection's summary, a finding's observation were lost with the step.
+TYPED_TEXTS = ("reason", "comment", "deficiencies", "summary", "observation")
+
+
 def _typed(form: BaseForm) -> str:
-    """The reason or comment typed for a step that did not happen (the page shown instead no
-    longer holds it), or ''."""
-    return next((field.data.strip() for name in ("reason", "comment")
+    """The reason, comment or other text typed for a step that did not happen (the page
+    shown instead no longer holds it), or ''."""
+    return next((field.data.strip() for name in TYPED_TEXTS
                  if (field := getattr(form, name, None)) is not None
                  and isinstance(field.data, str) and field.data.strip()), "")
 

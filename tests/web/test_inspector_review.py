@@ -297,6 +297,23 @@ def test_a_rejection_the_state_no_longer_allows_gives_back_the_reason_typed(unde
     assert [event.comment for event in _events(application, "reject")] == ["First tab of two"]
 
 
+def test_a_return_the_state_no_longer_allows_gives_back_the_deficiencies_typed(under_review,
+                                                                              client):
+    """A second tab's return for corrections, after the first rejected the application, said
+    only "no longer possible": the deficiencies listed in it were gone."""
+    _exporter, _inspector, application = under_review
+    assert post(client, _url(application, "/reject"), {
+        "reason": "No protocol for this product", "confirm": "y"}).status_code == 302
+    deadline = applications.local_today() + timedelta(days=14)
+    late = post(client, _url(application, "/return"), {
+        "deficiencies": "HACCP plan missing\nFloor plan unreadable",
+        "response_deadline": deadline.isoformat(), "confirm": "y"}, follow_redirects=True)
+    page = _page(late)
+    assert NO_LONGER_POSSIBLE in page
+    assert "What you typed: HACCP plan missing\nFloor plan unreadable" in page
+    assert _fresh(application).state == "rejected"
+
+
 INSPECTOR_POSTS = [
     ("/claim", {}),
     ("/start_review", {}),
