@@ -199,6 +199,16 @@ def _evaluate_max(result: Result, limit: Limit) -> Evaluation:
     )
 
 
+def contradicts_itself(detected: bool | None, value: Decimal | None,
+                       loq: Decimal | None) -> bool:
+    """Take a result's entries; True when it says "not detected" beside an amount it
+    quantified (at or above its LOQ; any amount above zero without one), which the verdict
+    would judge as detected."""
+    if detected is not False or value is None:
+        return False
+    return value > 0 and value >= (loq if loq is not None else Decimal(0))
+
+
 def _evaluate_not_detected(result: Result, limit: Limit) -> Evaluation:
     value = result.value
     if value is None and result.detected is None:

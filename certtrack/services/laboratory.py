@@ -31,6 +31,9 @@ from certtrack.services.permissions import (
 from certtrack.services.reasons import reason_message
 from certtrack.services.transaction import transaction
 
+# "Not detected" beside a quantified amount: the verdict judged it detected, unasked.
+NOT_DETECTED_BESIDE_A_VALUE = _l("“Not detected” was chosen beside a measured value: keep "
+                                 "one of them.")
 CHILLED_VALID_DAYS = 30
 
 
@@ -167,6 +170,8 @@ def _result_input(sample: Sample, limit: LabLimit, data: LabResultInput,
             errors["detected"] = [_("Say whether it was found.")]
     elif value is None and detected is None:
         errors["value"] = [_("Enter the measured value, or say that it was not detected.")]
+    elif compliance.contradicts_itself(detected, value, loq):
+        errors["detected"] = [str(NOT_DETECTED_BESIDE_A_VALUE)]
     if unit is not None or value is not None or loq is not None:
         try:
             unit = compliance.normalize_unit(unit)

@@ -734,6 +734,25 @@ def test_a_value_typed_for_a_presence_test_says_the_test_takes_none(ctx, client)
     assert db.session.get(Consignment, consignment.id).lab_results == []
 
 
+def test_not_detected_beside_a_measured_value_is_refused_beside_the_choice(ctx, client):
+    """"Not detected" with 5 µg/kg was recorded, and judged "detected" without a word."""
+    _e, inspector, _r, consignment = make_consignment("phyto")
+    inspection.start_inspection(inspector, consignment)
+    login(client, inspector.email)
+    limit = next(limit for limit in inspection.limits_for(consignment) if limit.kind == "max")
+    base = f"/inspector/consignments/{consignment.id}/lab"
+    fields = {"limit_id": str(limit.id), "sample_code": "S-2", "value": "5",
+              "unit": limit.unit, "detected": "no", "tested_on": local_today().isoformat()}
+    response = post(client, base, fields)
+    assert response.status_code == 422
+    assert _errors(response.get_data(as_text=True))["detected"] == (
+        "“Not detected” was chosen beside a measured value: keep one of them.")
+    db.session.expire_all()
+    assert db.session.get(Consignment, consignment.id).lab_results == []
+    below = post(client, base, {**fields, "value": "0.5", "loq": "1"})  # below its LOQ
+    assert below.status_code == 302
+
+
 def test_a_range_and_a_day_in_the_future_come_in_one_answer(ctx, client):
     """A result of -0.1 tested tomorrow showed the value's error, the day's after the next
     save; a treatment at 500 °C tomorrow, the same."""

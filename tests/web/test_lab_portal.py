@@ -64,6 +64,20 @@ def test_the_laboratory_posts_a_result_that_is_judged_on_its_sample_page(world, 
     assert "S-1" in closed and "testing is closed" in closed
 
 
+def test_the_laboratory_cannot_post_not_detected_beside_a_value(world, client):
+    """"Not detected" with 1,500 µg/kg was saved and judged to exceed the limit, unasked."""
+    login(client, world.lab_user1.email)
+    url = f"/laboratory/samples/{world.sample1.id}"
+    refused = post(client, url, {"limit_id": str(wheat_limit().id), "value": "1500",
+                                 "unit": "µg/kg", "detected": "no",
+                                 "tested_on": date.today().isoformat()})
+    assert refused.status_code == 422
+    assert ("“Not detected” was chosen beside a measured value: keep one of them."
+            in refused.get_data(as_text=True))
+    assert db.session.scalar(select(LabResult).where(
+        LabResult.sample_id == world.sample1.id)) is None
+
+
 def test_another_laboratorys_sample_is_out_of_reach(world, client):
     login(client, world.lab_user1.email)
     url = f"/laboratory/samples/{world.sample2.id}"

@@ -40,6 +40,7 @@ from certtrack.services.consignments.inputs import (
 )
 from certtrack.services.consignments.workflow import apply_consignment_transition, check_version
 from certtrack.services.errors import NotFound, PermissionDenied, ValidationFailed
+from certtrack.services.laboratory import NOT_DETECTED_BESIDE_A_VALUE
 from certtrack.services.limits import limits_for_products, product_codes, to_domain_limit
 from certtrack.services.notifications import enterprise_users, link, notify
 from certtrack.services.numerals import listed
@@ -153,6 +154,8 @@ def _judge(consignment: Consignment, data: LabResultInput):
         raise ValidationFailed({"value" if data.value is not None else "detected": [_(
             "This test only takes detected or not detected: choose one under “Detected”, "
             "without a value.")]})
+    if not absent and compliance.contradicts_itself(data.detected, data.value, data.loq):
+        raise ValidationFailed({"detected": [str(NOT_DETECTED_BESIDE_A_VALUE)]})
     result = compliance.Result(
         parameter=limit.parameter, value=None if absent else data.value,
         unit=None if absent else compliance.normalize_unit(data.unit) if data.unit else None,
