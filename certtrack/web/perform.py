@@ -14,8 +14,10 @@ from certtrack.services import audit
 from certtrack.services.errors import Conflict, PermissionDenied, ValidationFailed
 from certtrack.services.local_dates import format_moment
 from certtrack.services.transaction import stale_message
+from certtrack.web.consignment_labels import CONSIGNMENT_STATES
 from certtrack.web.errors import render_error
 from certtrack.web.forms import BaseForm, add_confirmation
+from certtrack.web.labels import STATES, label
 
 
 class Refusal(Enum):
@@ -95,10 +97,31 @@ class Page:
     render: Callable[[Any, dict], str]
 
 
-def no_longer_possible(url: str):
-    """The one answer to an action the current state no longer allows: flash and redirect."""
-    flash(_("This action is no longer possible; the page shows the current state."), "error")
+def no_longer_possible(url: str, target=None):
+    """The one answer to an action the current state no longer allows: flash and redirect;
+    for an application or a consignment, its state now and who changed it last, and when."""
+    flash(" ".join(filter(None, (
+        _("This action is no longer possible; the page shows the current state."),
+        _moved_on(target)))), "error")
     return redirect(url)
+
+
+def _moved_on(target) -> str | None:
+    """An application's or a consignment's state now, who changed it last and when (from the
+    audit trail), for a step sent from a page older than that change; None for the others."""
+    table = getattr(target, "__tablename__", None)
+    if table not in ("application", "consignment"):
+        return None
+    last = audit.last_change(table, target.id)
+    if last is None:
+        return None
+    names = {"time": format_moment(last.at), "state": str(label(
+        STATES if table == "application" else CONSIGNMENT_STATES, target.state))}
+    if last.actor_id == g.user.id:
+        return _("It is now “%(state)s”: you changed it last, at %(time)s, after you opened "
+                 "this page (in another window or tab).", **names)
+    return _("It is now “%(state)s”: %(name)s changed it last, at %(time)s, after you opened "
+             "this page.", name=last.actor.full_name, **names)
 
 
 # The texts typed for a step, the first found given back: deficiencies to return an
@@ -162,7 +185,7 @@ def perform(action: WebAction, target, page: Page, **args):
     """
     back = page.url(target)
     if action.guard is not None and not action.guard(g.user, target):
-        return _sent_before(action, target) or no_longer_possible(back)
+        return _sent_before(action, target) or no_longer_possible(back, target)
     form = action.build(target, _formdata())
     status = 422
     if form.validate():
@@ -197,7 +220,7 @@ def _refused(action: WebAction, target, form: BaseForm, error, back: str):
     if isinstance(error, ValidationFailed):
         return _refuse(action, form, error, back), 422
     if isinstance(error, IllegalTransition):
-        response = no_longer_possible(back)
+        response = no_longer_possible(back, target)
         _show_typed(form)
         return response, 422
     if action.key != "form":  # a step, not a page of fields: the error page says it

@@ -312,6 +312,25 @@ def test_a_return_the_state_no_longer_allows_gives_back_the_deficiencies_typed(u
     assert NO_LONGER_POSSIBLE in page
     assert "What you typed: HACCP plan missing\nFloor plan unreadable" in page
     assert _fresh(application).state == "rejected"
+    # who moved it on, and when: here the reader, in another tab
+    assert "It is now “Rejected”: you changed it last, at " in page
+    assert "(in another window or tab)" in page
+
+
+def test_a_step_another_person_overtook_names_them_and_the_state_now(under_review, client):
+    """It said only "no longer possible", where a registration's page says who acted."""
+    _exporter, inspector, application = under_review
+    colleague = make_user("inspector", regions=["KZ-11"])
+    login(client, colleague.email)
+    assert post(client, _url(application, "/reject"), {
+        "reason": "No protocol for this product", "confirm": "y"}).status_code == 302
+    client.post("/logout")
+    login(client, inspector.email)
+    late = post(client, _url(application, "/return"), {
+        "deficiencies": "HACCP plan missing", "confirm": "y",
+        "response_deadline": (applications.local_today() + timedelta(days=14)).isoformat()},
+        follow_redirects=True)
+    assert f"It is now “Rejected”: {colleague.full_name} changed it last, at " in _page(late)
 
 
 INSPECTOR_POSTS = [
