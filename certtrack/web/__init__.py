@@ -144,9 +144,10 @@ def _hooks(app) -> None:
     error pages and the sign-in form's rate limit."""
     trust_proxies(app)
     app.url_map.converters["id"] = bounds.IdConverter
-    app.before_request(bounds.refuse_hostile_input)
     app.before_request(forget_forms)
+    # The user first (from the signed session alone), so that a refusal speaks their language.
     app.before_request(access.load_signed_in_user)
+    app.before_request(bounds.refuse_hostile_input)
     app.before_request(access.require_login)
     app.before_request(access.require_second_factor)
     app.before_request(check_csrf)

@@ -129,6 +129,20 @@ def test_a_nul_byte_anywhere_is_refused(ctx, client):
                        headers={"Authorization": "Bearer ct_x"}).status_code == 400
 
 
+def test_a_refused_nul_byte_speaks_the_signed_in_users_language(ctx, client):
+    """The refusal ran before the user was known: a Russian inspector with a Chinese browser
+    read it in Chinese."""
+    inspector = make_user("inspector")
+    login(client, inspector.email)
+    inspector.locale = "ru"
+    db.session.commit()
+    g.pop("_flask_babel", None)  # the test's application context outlives the requests
+    refused = client.get("/inspector/", query_string={"q": "a\x00"},
+                         headers={"Accept-Language": "zh"})
+    assert refused.status_code == 400
+    assert '<html lang="ru">' in refused.get_data(as_text=True)
+
+
 HOSTILE_NUMBERS = ["sNaN", "NaN", "-NaN", "Infinity", "-Infinity", "1e999999", HUGE]
 HOSTILE_DATES = ["9999-12-31", "0001-01-01", "1990-12-31"]
 
