@@ -226,13 +226,14 @@ def add_product(actor: User, application: Application, data: ProductInput) -> Ap
 def remove_product(actor: User, application: Application, line_id: int) -> None:
     """Remove a product line from a draft.
 
-    :raise NotFound: the line is not part of this application.
+    :raise ValidationFailed: the line is not part of this application (removed already).
     """
     require_owner(actor, application)
     _require_editable(application, "remove_product")
     line = next((line for line in application.products if line.id == line_id), None)
     if line is None:
-        raise NotFound(_("No such product line."))
+        raise ValidationFailed({"": [_("This product is no longer on the application: it was "
+                                       "removed, in another window or tab perhaps.")]})
     with transaction():
         application.products.remove(line)
         application.updated_at = utcnow()

@@ -83,7 +83,7 @@ def test_line_of_another_application_cannot_be_removed(exporter):
     user, establishment, application = exporter
     other = _new(user, establishment)
     line = applications.add_product(user, other, ProductInput.from_mapping(_line()))
-    with pytest.raises(NotFound):
+    with pytest.raises(ValidationFailed, match="no longer on the application"):
         applications.remove_product(user, application, line.id)
     assert _lines() == 1
 

@@ -909,3 +909,25 @@ def test_a_lot_is_removed_only_once_its_removal_is_confirmed(ctx, client):
     assert "The lot was removed." in client.get(removed.location).get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Consignment, consignment.id).lots == []
+
+
+def test_a_lot_or_document_removed_in_another_tab_is_said_so_on_the_draft(ctx, client):
+    """Removing again what a second tab had removed led to "Page not found", with no way back
+    to the draft."""
+    exporter, _inspector, _registration, consignment = make_consignment("phyto", submit=False)
+    _exporter_client(client, exporter)
+    detail = f"/exporter/consignments/{consignment.id}"
+    post(client, f"{detail}/documents", {
+        "kind": "contract", "file": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "contract.pdf")},
+        content_type="multipart/form-data")
+    db.session.refresh(consignment)
+    lot, document = consignment.lots[0], consignment.documents[0]
+    for url, message in ((f"{detail}/lots/{lot.id}/delete", "This lot is no longer on"),
+                         (f"{detail}/documents/{document.id}/delete",
+                          "This document is no longer on")):
+        assert post(client, url, {"confirm": "y"}).status_code == 302
+        again = post(client, url, {"confirm": "y"})
+        assert again.status_code == 422
+        page = again.get_data(as_text=True)
+        assert f"{message} the draft: it was removed, in another window or tab perhaps." in page
+        assert f"CS-{consignment.id:06d}" in page and "Add a lot" in page

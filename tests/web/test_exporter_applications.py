@@ -430,3 +430,18 @@ def test_a_state_with_no_application_says_so_and_leads_back_to_all(ctx, client):
     assert 'href="/exporter/?sort=updated">Show every application' in page
     typo = client.get("/exporter/?state=submited").get_data(as_text=True)
     assert "None of your applications" not in typo and "A-0" in typo
+
+
+def test_a_product_removed_in_another_tab_is_said_so_on_the_application(ctx, client):
+    """Removing again a product a second tab had removed led to "Page not found"."""
+    _u, _s, application = _signed_in(client)
+    post(client, _url(application, "/products"),
+         {"product_code": "barley", "annual_volume": "3", "volume_unit": "t"})
+    [line] = _lines(application)
+    assert post(client, _url(application, f"/products/{line.id}/delete")).status_code == 302
+    again = post(client, _url(application, f"/products/{line.id}/delete"))
+    assert again.status_code == 422
+    page = again.get_data(as_text=True)
+    assert "This product is no longer on the application: it was removed, in another window " \
+        "or tab perhaps." in page
+    assert "Add a product" in page

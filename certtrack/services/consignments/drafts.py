@@ -38,7 +38,7 @@ from certtrack.services.consignments.gate import gate_refusals, registration_ref
 from certtrack.services.consignments.in_force import cancel_certificate_in_force
 from certtrack.services.consignments.inputs import ConsignmentInput, LotInput
 from certtrack.services.consignments.workflow import apply_consignment_transition, check_version
-from certtrack.services.errors import NotFound, PermissionDenied, ValidationFailed
+from certtrack.services.errors import PermissionDenied, ValidationFailed
 from certtrack.services.permissions import has_role
 from certtrack.services.print_context import current_application
 from certtrack.services.printed_names import unprintable
@@ -272,12 +272,16 @@ def add_lot(actor: User, consignment: Consignment, data: LotInput) -> Consignmen
 
 
 def remove_lot(actor: User, consignment: Consignment, lot_id: int) -> None:
-    """Remove a product line from a draft. :raise NotFound: not a line of this consignment."""
+    """Remove a product line from a draft.
+
+    :raise ValidationFailed: not a line of this draft (removed from a page open in another tab).
+    """
     require_owner(actor, consignment)
     _require_draft(consignment, "remove_lot")
     lot = next((lot for lot in consignment.lots if lot.id == lot_id), None)
     if lot is None:
-        raise NotFound(_("No such lot."))
+        raise ValidationFailed({"": [_("This lot is no longer on the draft: it was removed, "
+                                       "in another window or tab perhaps.")]})
     with transaction():
         consignment.lots.remove(lot)
         consignment.updated_at = utcnow()
@@ -285,12 +289,13 @@ def remove_lot(actor: User, consignment: Consignment, lot_id: int) -> None:
 
 def remove_document(actor: User, consignment: Consignment, document_id: int) -> None:
     """Remove a supporting document from a draft (a wrong file, or the wrong kind), with an
-    audit row. :raise NotFound: not a document of this consignment."""
+    audit row. :raise ValidationFailed: not a document of this draft (removed already)."""
     require_owner(actor, consignment)
     _require_draft(consignment, "remove_document")
     document = next((d for d in consignment.documents if d.id == document_id), None)
     if document is None:
-        raise NotFound(_("No such document."))
+        raise ValidationFailed({"": [_("This document is no longer on the draft: it was "
+                                       "removed, in another window or tab perhaps.")]})
     with transaction():
         consignment.documents.remove(document)
         record_event(actor, "consignment_document_removed", object_type="consignment",
