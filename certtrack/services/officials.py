@@ -35,7 +35,7 @@ def official_profile(user: User | None) -> OfficialProfile | None:
 def language_errors(values: dict[str, str], required: tuple[str, ...]) -> dict[str, list[str]]:
     """The problems of multilingual fields (name_kk, ..., address_zh: the language is the
     field's suffix, no suffix is Kazakh): a required one left empty, or one written in
-    another script than its language's."""
+    another script than its language's (English in Latin letters, Chinese in Han)."""
     errors: dict[str, list[str]] = {}
     for field, value in values.items():
         lang = field.rsplit("_", 1)[-1] if field[-3:-2] == "_" else "kk"
@@ -44,6 +44,9 @@ def language_errors(values: dict[str, str], required: tuple[str, ...]) -> dict[s
                 errors[field] = [_("This field is required.")]
         elif lang == "zh" and not fits_language(lang, value):
             errors[field] = [_("Write this in Chinese characters.")]
+        elif lang == "en" and not fits_language(lang, value):
+            errors[field] = [_("Write this in Latin letters, as the certificates China’s "
+                               "border reads print it.")]
         elif not fits_language(lang, value):
             errors[field] = [_("Write this in letters of the field's language, without "
                                "Chinese characters.")]

@@ -189,6 +189,9 @@ def test_registered_exporter_is_sent_to_the_profile(ctx, client):
 # Establishments ---------------------------------------------------------------------------------
 
 
+LATIN_LETTERS = "Write this in Latin letters, as the certificates China’s border reads print it."
+
+
 def _registered_exporter(client):
     user, enterprise, establishment, _a = make_exporter_with_application(complete=False)
     login(client, user.email)
@@ -214,6 +217,9 @@ def test_exporter_adds_an_establishment(ctx, client):
     ({"region_code": "KZ-99"}, "region_code", "Not a valid choice."),
     ({"address": ""}, "address", "This field is required."),
     ({"kz_registration_number": "x" * 65}, "kz_registration_number", "64"),
+    # Cyrillic in an English field was answered "without Chinese characters"
+    ({"name_en": "Қостанай диірмені"}, "name_en", LATIN_LETTERS),
+    ({"address_en": "Қостанай, Диірмен көшесі 5"}, "address_en", LATIN_LETTERS),
 ])
 def test_invalid_establishment_is_refused(ctx, client, change, field, message):
     _registered_exporter(client)
