@@ -194,6 +194,19 @@ def _registered_errors(establishment: Establishment,
                       "registrar.")] for field in changed}
 
 
+def _english_kept_errors(establishment: Establishment,
+                         data: EstablishmentInput) -> dict[str, list[str]]:
+    """A registered establishment keeps its name and address in English: its consignments'
+    certificates print them, and none is submitted without them (services.printed_names)."""
+    removed = [field for field in ("name_en", "address_en")
+               if getattr(establishment, field) and not (getattr(data, field) or "").strip()]
+    if not removed or not name_changes.holds_registration(establishment.enterprise,
+                                                          establishment):
+        return {}
+    return {field: [_("The certificates of this establishment’s consignments print this in "
+                      "English: correct it rather than remove it.")] for field in removed}
+
+
 def add_establishment(actor: User, data: EstablishmentInput) -> Establishment:
     """Add an establishment to the exporter's enterprise.
 
@@ -227,13 +240,15 @@ def update_establishment(actor: User, establishment: Establishment,
     region, in the same transaction.
     :raise Conflict: saved by someone else since the form was loaded.
     :raise ValidationFailed: unknown type or region; no Kazakh name or address, or a name or
-        address in another script than its language's.
+        address in another script than its language's; the English name or address of a
+        registered establishment removed.
     """
     require_exporter(actor)
     if establishment.enterprise_id != actor.enterprise_id:
         raise NotFound(_("No such establishment."))
     if errors := {**_establishment_errors(data), **_address_errors(establishment, data),
-                  **_registered_errors(establishment, data)}:
+                  **_registered_errors(establishment, data),
+                  **_english_kept_errors(establishment, data)}:
         raise ValidationFailed(errors)
     _check_version(establishment, data.version)
     with transaction():

@@ -345,3 +345,29 @@ def test_an_establishment_not_yet_registered_may_still_move(ctx, client):
                                "version": str(establishment.version)})
     assert moved.status_code == 302
     assert db.session.get(Establishment, establishment.id).type == "cold_store"
+
+
+def test_a_registered_establishment_keeps_its_name_and_address_in_english(registered, client):
+    """Emptied, they went to the registrar as a change ("Name in English: ", nothing after),
+    which approved would have stopped every consignment of the establishment."""
+    _registrar, exporter, registration = registered
+    establishment = registration.establishment
+    establishment.name_en, establishment.address_en = "Kokshetau elevator", "Kokshetau, Elevator 2"
+    db.session.commit()
+    login(client, exporter.email)
+    url = f"/exporter/establishments/{establishment.id}"
+    emptied = post(client, url, {**ESTABLISHMENT, "name_en": "", "address_en": "",
+                                 "name_ru": "Кокшетауский элеватор",
+                                 "version": str(establishment.version)})
+    assert emptied.status_code == 422
+    page = emptied.get_data(as_text=True)
+    assert page.count("The certificates of this establishment’s consignments print this in "
+                      "English: correct it rather than remove it.") == 4  # fields and summary
+    assert 'value="Кокшетауский элеватор"' in page  # what was typed is kept
+    db.session.expire_all()
+    assert db.session.scalar(select(NameChangeRequest)) is None
+    assert db.session.get(Establishment, establishment.id).name_en == "Kokshetau elevator"
+    corrected = post(client, url, {**ESTABLISHMENT, "name_en": "Kokshetau grain elevator",
+                                   "address_en": "Kokshetau, Elevator 2",
+                                   "version": str(establishment.version)})
+    assert corrected.status_code == 302  # a correction still goes to the registrar
