@@ -1,6 +1,7 @@
 """The notifications page shows each notification in the language its reader has now, not the
 one they had when it was made (the e-mail went out in that one)."""
 
+import re
 from datetime import date, timedelta
 
 from babel.dates import format_date
@@ -141,3 +142,19 @@ def test_a_notification_is_marked_read_alone_and_only_by_its_reader(app, client)
             Notification.user_id == owner_id, Notification.read_at.is_(None))) == others
     page = client.get("/notifications").get_data(as_text=True)
     assert f'data-mark-read="/notifications/{note_id}/read"' not in page
+
+
+def test_each_mark_as_read_button_names_its_notification(app, client):
+    """Every button read "Mark as read" alone: a screen reader's list of buttons gave no way
+    to tell which notification each one marks."""
+    email, _reference, _day = _scheduled(app)
+    login(client, email)
+    with app.app_context():
+        owner = db.session.scalar(select(User).where(User.email == email))
+        unread = db.session.scalar(select(func.count()).select_from(Notification).where(
+            Notification.user_id == owner.id, Notification.read_at.is_(None)))
+    page = client.get("/notifications").get_data(as_text=True)
+    names = re.findall(r'<button type="submit" class="btn-small btn-secondary">(.*?)</button>',
+                       page)
+    assert len(names) == unread > 0
+    assert all(name.startswith('Mark as read<span class="visually-hidden">: ') for name in names)
