@@ -208,6 +208,8 @@ def _consignment_forms(consignment, actions: list[str]) -> dict:
             consignment) for r in consignment.lab_results})
     forms.update({verb: _fresh(steps[verb], consignment, consignment.version)
                   for verb, steps in _REASONED if verb in actions})
+    if "request_correction" in forms:  # refused under a suspended registration: said first
+        forms["request_correction"].barred = gate.gate_refusals(consignment)
     if can_replace_consignment_certificate(g.user, consignment):
         forms["replace"] = INSPECTION["replace"].build(consignment)
         # what would refuse a replacement now (a suspended registration), said before the form

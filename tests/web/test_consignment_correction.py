@@ -235,3 +235,25 @@ def test_a_reopened_consignment_refused_cancels_its_certificate(ctx, client):
     assert "Live insects found at the border" in verify
     page = client.get(base).get_data(as_text=True)
     assert "Being corrected" not in page
+
+
+def test_under_a_suspended_registration_the_page_says_no_correction_before_the_form(ctx,
+                                                                                   client):
+    """The form took a reason and a ticked box, and only then said the registration was
+    suspended."""
+    from certtrack.services import registrations
+    from certtrack.services.inputs import StatusChangeInput
+
+    exporter, _inspector, registration, consignment, _certificate = _issued()
+    registrations.change_status(
+        make_user("registrar"), registration, "suspend",
+        StatusChangeInput.from_mapping({"authority": "gacc", "reason": "Site audit by GACC",
+                                        "suspended_from": local_today()}))
+    login(client, exporter.email)
+    base = f"/exporter/consignments/{consignment.id}"
+    page = client.get(base).get_data(as_text=True)
+    barred = re.search(r'id="correction-barred">(.*?)</div>', page, re.S)
+    assert barred is not None
+    assert "No corrected certificate can be asked for now" in barred.group(1)
+    assert "suspended" in barred.group(1)
+    assert f'action="{base}/request_correction"' not in page
