@@ -59,6 +59,16 @@ def _printed_errors(data: EnterpriseInput) -> dict[str, list[str]]:
     return errors
 
 
+def script_errors(values: dict[str, str], establishment: bool) -> dict[str, list[str]]:
+    """Take an enterprise's or an establishment's fields as typed; return those written in a
+    script their language does not take, as the services would refuse them: asked by a form
+    its other fields failed, so that every mistake is said at once. Changes nothing."""
+    if establishment:
+        return language_errors({field: (values.get(field) or "").strip()
+                                for field in ESTABLISHMENT_NAMES}, ())
+    return _printed_errors(EnterpriseInput.from_mapping(values))
+
+
 def _common_errors(data: EnterpriseInput | EstablishmentInput) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if db.session.get(Region, data.region_code or "") is None:

@@ -27,9 +27,34 @@ def _region_choices():
                                    for r in reference.regions()]
 
 
+class _ScriptsSaidTogether:
+    """A form whose fields failed says, with their errors, the names and addresses the
+    service would refuse for their script (a Cyrillic name in English came only once the
+    other fields were right)."""
+
+    of_establishment = False
+
+    def validate(self, extra_validators=None) -> bool:
+        if super().validate(extra_validators):
+            return True
+        self.add_errors({name: messages for name, messages in enterprises.script_errors(
+            self.data, self.of_establishment).items() if name in self and not self[name].errors})
+        return False
+
+
+class ExporterEnterpriseForm(_ScriptsSaidTogether, EnterpriseForm):
+    """The enterprise's profile."""
+
+
+class NewEstablishmentForm(_ScriptsSaidTogether, EstablishmentForm):
+    """An establishment added."""
+
+    of_establishment = True
+
+
 def enterprise_form(enterprise=None, formdata=None) -> EnterpriseForm:
     """The enterprise profile; the BIN is given once, at registration."""
-    form = EnterpriseForm(formdata, obj=enterprise)
+    form = ExporterEnterpriseForm(formdata, obj=enterprise)
     form.region_code.choices = _region_choices()
     form.legal_form.choices = labels.choices(labels.LEGAL_FORMS, _("Choose…"))
     if enterprise is not None:
@@ -38,7 +63,7 @@ def enterprise_form(enterprise=None, formdata=None) -> EnterpriseForm:
     return form
 
 
-class EstablishmentEditForm(EstablishmentForm):
+class EstablishmentEditForm(NewEstablishmentForm):
     """An establishment's edit; the box confirms an address changed in some languages only
     (the page shows it when the service asks for it, or once ticked)."""
 
@@ -47,7 +72,7 @@ class EstablishmentEditForm(EstablishmentForm):
 
 
 def establishment_form(establishment=None, formdata=None) -> EstablishmentForm:
-    form = (EstablishmentForm if establishment is None else EstablishmentEditForm)(
+    form = (NewEstablishmentForm if establishment is None else EstablishmentEditForm)(
         formdata, obj=establishment)
     form.region_code.choices = _region_choices()
     form.type.choices = labels.choices(labels.ESTABLISHMENT_TYPES, _("Choose…"))

@@ -393,3 +393,24 @@ def test_the_registration_form_says_beforehand_which_fields_take_latin_script(ct
                      page)
     assert re.search(r'id="address-hint">In Latin or Chinese script', page)
     assert 'aria-describedby="address-hint"' in page
+
+
+def test_every_mistake_of_an_enterprise_or_establishment_is_said_at_once(ctx, client):
+    """A name in English typed in Cyrillic was said only once the other fields were right:
+    the exporter corrected the BIN, sent the form again, and met a new error."""
+    _signed_in_exporter(client)
+    registered = post(client, NEW_ENTERPRISE, {**ENTERPRISE, "bin": "940140000386",
+                                               "name_en": "ТОО Дала Астығы",
+                                               "address": "Көкшетау, Абай 1"})
+    assert registered.status_code == 422
+    page = registered.get_data(as_text=True)
+    assert field_error(page, "bin") and field_error(page, "name_en")
+    assert "Kostanay, Baimagambetov Street 175" in field_error(page, "address")
+    assert _enterprise_count() == 0
+    post(client, NEW_ENTERPRISE, ENTERPRISE)
+    added = post(client, "/exporter/establishments/new",
+                 {**ESTABLISHMENT, "kz_registration_number": "", "name_en": "Көкшетау элеваторы"})
+    assert added.status_code == 422
+    page = added.get_data(as_text=True)
+    assert field_error(page, "kz_registration_number") == "This field is required."
+    assert field_error(page, "name_en") == LATIN_LETTERS
