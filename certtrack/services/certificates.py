@@ -122,7 +122,11 @@ def issue_refusal(registration: Registration, replaces: Certificate | None = Non
     if replaces is None and current is not None:
         return _("Certificate %(number)s is already issued for this registration; issue a "
                  "replacement instead.", number=current.number)
-    if replaces is not None and (current is None or current.id != replaces.id):
+    if replaces is not None and current is not None and current.id != replaces.id:
+        return _("Certificate %(number)s has already been replaced by certificate %(newer)s; "
+                 "a further change replaces that one.", number=replaces.number,
+                 newer=current.number)
+    if replaces is not None and current is None:
         return _("Certificate %(number)s has already been replaced.", number=replaces.number)
     return None
 
@@ -293,8 +297,12 @@ def revoke_refusal(certificate: Certificate) -> str | None:
     if certificate.revoked_at is not None:
         return _("Certificate %(number)s is already revoked.", number=certificate.number)
     if certificate.replaced_by:
-        return _("Certificate %(number)s has been replaced; revoke the certificate that "
-                 "replaces it.", number=certificate.number)
+        newer = current_certificate(certificate.registration_id)
+        if newer.revoked_at is not None:
+            return _("Certificate %(number)s has been replaced by certificate %(newer)s, "
+                     "which is revoked too.", number=certificate.number, newer=newer.number)
+        return _("Certificate %(number)s has been replaced by certificate %(newer)s; "
+                 "revoke that one.", number=certificate.number, newer=newer.number)
     return None
 
 

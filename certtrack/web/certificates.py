@@ -32,6 +32,13 @@ def issue(registration_id: int):
     return perform(CERTIFICATES["issue"], registration, pages.REGISTRATION)
 
 
+def _newer(certificate):
+    """The registration's certificate in force when it is not this one (this one was
+    replaced): its page is where the registrar goes on."""
+    current = certificates.current_certificate(certificate.registration_id)
+    return current if current is not None and current.id != certificate.id else None
+
+
 def _replace_page(certificate, failed: dict) -> str:
     if certificate.revoked_at is not None:  # it stays revoked: it does not become "replaced"
         failed["form"].consequence = _("The new certificate is issued at once, and this one "
@@ -39,7 +46,8 @@ def _replace_page(certificate, failed: dict) -> str:
     return render_template("certificates/replace.html", form=failed["form"],
                            certificate=certificate, back=REPLACE_PAGE.url(certificate),
                            refusal=certificates.issue_refusal(certificate.registration,
-                                                              certificate))
+                                                              certificate),
+                           newer=_newer(certificate))
 
 
 REPLACE_PAGE = Page(url=lambda c: url_for("registrar.registration",
@@ -57,7 +65,8 @@ def replace(certificate_id: int):
 def _revoke_page(certificate, failed: dict) -> str:
     return render_template("certificates/revoke.html", form=failed["form"],
                            certificate=certificate, back=REPLACE_PAGE.url(certificate),
-                           refusal=certificates.revoke_refusal(certificate))
+                           refusal=certificates.revoke_refusal(certificate),
+                           newer=_newer(certificate))
 
 
 REVOKE_PAGE = Page(url=REPLACE_PAGE.url, render=_revoke_page)

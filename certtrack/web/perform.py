@@ -171,7 +171,10 @@ def _refuse(action: WebAction, form: BaseForm, error: ValidationFailed, back: st
         form.add_errors(error.errors)
         return None
     flash(error.message, "error")
-    return redirect(back) if refusal == Refusal.back else None
+    if refusal != Refusal.back:
+        return None
+    _show_typed(form)  # the page led back to holds no form with it
+    return redirect(back)
 
 
 def perform(action: WebAction, target, page: Page, **args):

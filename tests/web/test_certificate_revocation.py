@@ -113,3 +113,36 @@ def test_a_chain_of_replacements_leads_to_the_certificate_in_force(client, issue
                     registration_page.get_data(as_text=True), re.S).group(0)
     assert "Revoked: Printed with a wrong product" in row
     assert f"/registrar/certificates/{second.id}/revoke" not in row
+
+
+def test_a_replaced_certificate_leads_to_the_one_that_replaced_it(client, issued):
+    """The pages of a replaced certificate named none: "has already been replaced", "revoke
+    the certificate that replaces it", and no way there but back to the registration."""
+    registrar, _exporter, registration, first = issued
+    second = certificates.issue_certificate(registrar, registration, replaces=first,
+                                            reason="Address changed")
+    replace = client.get(f"/registrar/certificates/{first.id}/replace").get_data(as_text=True)
+    assert (f"Certificate {first.number} has already been replaced by certificate "
+            f"{second.number}; a further change replaces that one.") in replace
+    assert f'href="/registrar/certificates/{second.id}/replace"' in replace
+    revoke = client.get(f"/registrar/certificates/{first.id}/revoke").get_data(as_text=True)
+    assert (f"Certificate {first.number} has been replaced by certificate {second.number}; "
+            "revoke that one.") in revoke
+    assert f'href="/registrar/certificates/{second.id}/revoke"' in revoke
+
+
+def test_a_replacement_sent_from_a_stale_page_names_the_newer_certificate(client, issued):
+    registrar, _exporter, registration, first = issued
+    second = certificates.issue_certificate(registrar, registration, replaces=first,
+                                            reason="Address changed")
+    response = post(client, f"/registrar/certificates/{first.id}/replace",
+                    {"reason": "Legal representative changed", "confirm": "y"},
+                    follow_redirects=True)
+    page = response.get_data(as_text=True)
+    said = " ".join(flashes(page))
+    assert f"has already been replaced by certificate {second.number}" in said
+    assert "What you typed: Legal representative changed" in said
+    certificates.revoke_certificate(registrar, second, "Printed with a wrong product")
+    revoke = client.get(f"/registrar/certificates/{first.id}/revoke").get_data(as_text=True)
+    assert f"replaced by certificate {second.number}, which is revoked too." in revoke
+    assert f'href="/registrar/certificates/{second.id}/revoke"' not in revoke
