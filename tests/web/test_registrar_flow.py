@@ -18,6 +18,7 @@ from certtrack.models import (
     GaccBatch,
     Notification,
     Registration,
+    User,
 )
 from certtrack.services import applications, gacc
 from certtrack.services.inputs import ApplicationInput, BatchInput
@@ -567,3 +568,18 @@ def test_a_batch_sent_by_a_colleague_names_them(world, client):
     [message] = _flashes(client.get(again.location))
     assert message.startswith("Dana Colleague already sent batch KZ-GACC-2026-020 to GACC with "
                               "these applications, at ")
+
+
+def test_kazakh_recommendation_calls_a_gacc_batch_a_package_as_the_batch_form_does(world,
+                                                                                    client):
+    """The warning read "келесі топтаманы күтеді" beside "пакет" for the same batch, and "кері
+    қайтару" (to return), close to an authority's "кері қайтарып алу" (to revoke)."""
+    login(client, "registrar@example.kz")
+    registrar = db.session.scalar(select(User).where(User.email == "registrar@example.kz"))
+    registrar.locale = "kk"
+    db.session.commit()
+    g.pop("_flask_babel", None)
+    for url in ("/registrar/", f"/registrar/applications/{world['ids'][0]}"):
+        page = client.get(url).get_data(as_text=True)
+        assert "келесі пакетті күтеді, ал ұсынымды қайтып алу мүмкін емес." in page, url
+        assert "топтама" not in page, url
