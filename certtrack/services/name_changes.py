@@ -116,6 +116,19 @@ def waiting(actor: User, request_id: int) -> NameChangeRequest:
     return request
 
 
+def decided(actor: User, request_id: int) -> tuple[NameChangeRequest, User | None] | None:
+    """A request no longer waiting - approved or refused - and the registrar who decided it,
+    for a decision sent from a page loaded before that one; None when it waits or is unknown.
+
+    :raise PermissionDenied: the actor is not a registrar.
+    """
+    require_registrar(actor)
+    request = db.session.get(NameChangeRequest, request_id)
+    if request is None or request.status == ChangeRequestStatus.pending:
+        return None
+    return request, db.session.get(User, request.decided_by_id) if request.decided_by_id else None
+
+
 def decide(actor: User, request_id: int, approve: bool, reason: str = "",
            version: int | str | None = None) -> NameChangeRequest:
     """Approve (the names take effect now) or refuse (with a reason) a pending request.

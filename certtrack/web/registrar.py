@@ -15,6 +15,7 @@ from certtrack.services import (
     registrations,
 )
 from certtrack.services.errors import ValidationFailed
+from certtrack.services.local_dates import format_moment
 from certtrack.web import pages
 from certtrack.web.access import roles_required
 from certtrack.web.actions import REGISTRAR, REGISTRATION
@@ -152,10 +153,33 @@ def name_changes_list():
     return _name_changes_page()
 
 
+def _decided_before(change, decider, form: BaseForm):
+    """A decision sent from a page older than the one taken: who took which, when, and what
+    was typed (the list led back to no longer holds the request, nor its form)."""
+    names = {"name": decider.full_name if decider else "—",
+             "time": format_moment(change.decided_at)}
+    if decider is not None and decider.id == g.user.id:
+        text = (_("You already approved this change, at %(time)s (in another window or tab): "
+                  "nothing was recorded again.", **names) if change.status == "approved" else
+                _("You already refused this change, at %(time)s (in another window or tab): "
+                  "nothing was recorded again.", **names))
+    else:
+        text = (_("%(name)s already approved this change, at %(time)s: nothing was recorded "
+                  "again.", **names) if change.status == "approved" else
+                _("%(name)s already refused this change, at %(time)s: nothing was recorded "
+                  "again.", **names))
+    flash(text, "error")
+    if typed := (getattr(form, "reason", None) and (form.reason.data or "").strip()):
+        flash(_("What you typed: %(text)s", text=typed), "info")
+    return redirect(url_for(".name_changes_list"))
+
+
 @bp.post("/name-changes/<id:request_id>/<any(approve, refuse):decision>")
 def decide_name_change(request_id: int, decision: str):
-    name_changes.waiting(g.user, request_id)  # 404 before the form: no such request waits
     form = DECISION_FORMS[decision](request.form)
+    if (earlier := name_changes.decided(g.user, request_id)) is not None:
+        return _decided_before(*earlier, form)
+    name_changes.waiting(g.user, request_id)  # 404 before the form: no such request waits
     if form.validate():
         try:
             name_changes.decide(g.user, request_id, decision == "approve",

@@ -20,7 +20,7 @@ from factories import (
     make_registration,
     make_user,
 )
-from forms import login, post
+from forms import flashes, login, post
 
 NEW_NAME = "Golden Steppe Holdings LLP"
 
@@ -371,3 +371,37 @@ def test_a_registered_establishment_keeps_its_name_and_address_in_english(regist
                                    "address_en": "Kokshetau, Elevator 2",
                                    "version": str(establishment.version)})
     assert corrected.status_code == 302  # a correction still goes to the registrar
+
+
+def test_a_decision_sent_from_a_stale_page_says_who_decided_and_keeps_the_reason(registered,
+                                                                                 client):
+    """Approved in one tab, refused from another: the second answered 404 "Page not found",
+    named nobody, and lost the reason typed."""
+    registrar, exporter, registration = registered
+    enterprises.update_enterprise(exporter, registration.enterprise, EnterpriseInput.from_mapping(
+        _profile(registration.enterprise, name_en=NEW_NAME)))
+    request = db.session.scalar(select(NameChangeRequest))
+    version = str(request.version)
+    other = make_user("registrar", full_name="Aigul Registrar")
+    login(client, other.email)
+    assert post(client, f"/registrar/name-changes/{request.id}/approve",
+                {"version": version, "confirm": "y"}).status_code == 302
+    login(client, registrar.email)
+    reason = "The charter with the new name is not attached"
+    response = post(client, f"/registrar/name-changes/{request.id}/refuse",
+                    {"version": version, "confirm": "y", "reason": reason},
+                    follow_redirects=True)
+    assert response.status_code == 200
+    assert response.request.path == "/registrar/name-changes"
+    said = " ".join(flashes(response.get_data(as_text=True)))
+    assert "Aigul Registrar already approved this change, at " in said
+    assert f"What you typed: {reason}" in said
+    db.session.expire_all()
+    assert request.status == "approved" and request.decided_by_id == other.id
+    login(client, other.email)
+    again = post(client, f"/registrar/name-changes/{request.id}/approve",
+                 {"version": version, "confirm": "y"}, follow_redirects=True)
+    assert "You already approved this change, at " in " ".join(
+        flashes(again.get_data(as_text=True)))
+    assert post(client, "/registrar/name-changes/999/approve",
+                {"version": "1", "confirm": "y"}).status_code == 404
