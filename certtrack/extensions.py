@@ -3,9 +3,11 @@
 from flask_babel import Babel
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, String, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.sql.functions import FunctionElement
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -33,9 +35,33 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     module = type(dbapi_connection).__module__
     if not module.startswith("sqlite3"):
         return
+    dbapi_connection.create_function("unicode_lower", 1, _unicode_lower, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _unicode_lower(text):
+    return text.lower() if isinstance(text, str) else text
+
+
+class folded(FunctionElement):  # noqa: N801 - used as a SQL function, as func.lower is
+    """A text in lower case in every script, to compare with a search lowered in Python:
+    SQLite's lower() folds ASCII only, so "рустем" never found "Рустем" (PostgreSQL's lower()
+    folds every script)."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(folded)
+def _folded(element, compiler, **kw):
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(folded, "sqlite")
+def _folded_sqlite(element, compiler, **kw):
+    return f"unicode_lower({compiler.process(element.clauses, **kw)})"

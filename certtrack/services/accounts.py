@@ -2,12 +2,12 @@
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from certtrack.domain.workflow import Role
-from certtrack.extensions import db
+from certtrack.extensions import db, folded
 from certtrack.models import AuditEvent, Laboratory, Region, User
 from certtrack.models.user import COMMITTEES, ROLES
 from certtrack.services import passwords, tokens
@@ -244,6 +244,6 @@ def list_users(actor: User, *, text: str = "", role: str | None = None, page: in
         query = query.where(User.role == role)
     if text.strip():
         pattern = f"%{text.strip().lower()}%"
-        query = query.where(func.lower(User.email).like(pattern)
-                            | func.lower(User.full_name).like(pattern))
+        query = query.where(folded(User.email).like(pattern)
+                            | folded(User.full_name).like(pattern))
     return db.paginate(query, page=page, per_page=current_app.config["PER_PAGE"], error_out=False)

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from certtrack.extensions import db
+from certtrack.extensions import db, folded
 from certtrack.models import AuditAnchor, AuditEvent, User
 from certtrack.models.application import application_reference
 from certtrack.services import pagination, spreadsheets
@@ -70,8 +70,8 @@ def _conditions(filters: AuditFilters) -> list:
     elif text:
         pattern = "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"  # typed, not wildcards
         conditions.append(AuditEvent.actor_id.in_(select(User.id).where(
-            func.lower(User.email).like(pattern, escape="\\")
-            | func.lower(User.full_name).like(pattern, escape="\\"))))
+            folded(User.email).like(pattern, escape="\\")
+            | folded(User.full_name).like(pattern, escape="\\"))))
     if filters.application.strip():
         conditions.append(AuditEvent.application_id == application_id(filters.application))
     if filters.since:

@@ -482,3 +482,16 @@ def test_the_service_refuses_a_password_reset_without_a_reason(admin):
         accounts.reset_password(admin, user, NEW_PASSWORD, "  ")
     assert list(refused.value.errors) == ["reason"]
     assert by_email(user.email).password_hash == before
+
+
+def test_a_name_in_cyrillic_is_found_in_any_case(admin, client):
+    """"жанна" or "САРСЕНОВА" found no "Жанна Сарсенова": the database folded Latin letters
+    only, and most staff names here are written in Cyrillic."""
+    inspector = make_user("inspector", "zhanna@example.kz", full_name="Жанна Сарсенова")
+    make_user("inspector", "other@example.kz", full_name="Әсел Нұрланқызы")
+    for typed in ("жанна", "САРСЕНОВА", "Жанна Сарсенова"):
+        page = client.get(f"/admin/users?q={typed}").get_data(as_text=True)
+        assert listed_ids(page) == [inspector.id], typed
+    page = client.get("/admin/users?q=әсел").get_data(as_text=True)
+    assert listed_ids(page) == [db.session.scalar(select(User.id).where(
+        User.email == "other@example.kz"))]

@@ -175,3 +175,12 @@ def test_the_who_filter_finds_the_system_and_reads_wildcards_as_typed(admin, cli
     assert f"{nobody} in all" in system and "Renewed automatically" in system
     assert "No recorded action matches." in _page(client.get("/admin/audit?actor=%25"))
     assert "No recorded action matches." in _page(client.get("/admin/audit?actor=_"))
+
+
+def test_a_person_named_in_cyrillic_is_found_in_any_case(admin, client):
+    inspector = make_user("inspector", "aigerim@example.kz", full_name="Айгерім Нұрланқызы")
+    _record(inspector, 2)
+    for typed in ("айгерім", "НҰРЛАНҚЫЗЫ"):
+        page = _page(client.get(f"/admin/audit?actor={typed}"))
+        assert "2 in all" in page and "No recorded action matches." not in page, typed
+        assert "Root Admin" not in page.split("<tbody>")[1]
