@@ -22,7 +22,9 @@ from certtrack.services.uploads import (
     store_upload,
 )
 
-UPLOAD_STATES = (State.draft, State.returned, State.corrective_actions)
+# Returned by GACC too: its requests often ask for a document (a plan, a translation), which
+# the registrar sends back with the exporter's answer.
+UPLOAD_STATES = (State.draft, State.returned, State.corrective_actions, State.gacc_returned)
 # Parallel uploads of one document type (a double click) race for the next version; the
 # unique constraint refuses the loser, which takes the next number (at most this many tries).
 VERSION_ATTEMPTS = 25

@@ -3,6 +3,7 @@ registration, with the China number checked, the regime set by the listing date,
 registrars let in."""
 
 import html
+import io
 import re
 from datetime import date, timedelta
 
@@ -24,6 +25,7 @@ from certtrack.services import applications, gacc
 from certtrack.services.inputs import ApplicationInput, BatchInput
 
 from factories import (
+    PDF_BYTES,
     make_exporter_with_application,
     make_submitted_application,
     make_user,
@@ -254,6 +256,27 @@ def test_gacc_return_reaches_the_exporter_and_inspector_then_goes_back_to_gacc(w
     assert _state(first) == "submitted_to_gacc"
     db.session.expire_all()
     assert db.session.get(CorrectionRequest, correction.id).resolved_at is not None
+
+
+def test_the_exporter_attaches_a_document_gacc_asked_for(world, client):
+    """GACC's requests often ask for a document; the page offered a text answer only, and the
+    service refused any upload while GACC's return was open."""
+    first = world["ids"][0]
+    login(client, "registrar@example.kz")
+    _send_batch(client, [first])
+    assert post(client, f"/registrar/applications/{first}/gacc-return", {
+        "requests": "Chinese translation of the HACCP plan", "response_deadline": "2027-01-15",
+        "confirm": "y"}).status_code == 302
+    exporter = client.application.test_client()
+    login(exporter, world["exporter"].email)
+    url = f"/exporter/applications/{first}"
+    assert f'action="{url}/documents"' in exporter.get(url).get_data(as_text=True)
+    uploaded = post(exporter, f"{url}/documents", {
+        "document_type": "haccp", "file": (io.BytesIO(PDF_BYTES), "HACCP plan zh.pdf")})
+    assert uploaded.status_code == 302
+    assert "HACCP plan zh.pdf" in client.get(
+        f"/registrar/applications/{first}").get_data(as_text=True)
+    assert _state(first) == "gacc_returned"
 
 
 def _answer(client, exporter, application_id: int, answer: str) -> None:
