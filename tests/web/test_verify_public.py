@@ -90,7 +90,7 @@ def test_revoking_the_registration_flips_verification_to_revoked(client, issued)
     assert re.search(r'id="certificate-status">\s*Revoked\s*<', page)
     assert "must not be relied on" in page
     assert ('id="revocation-date">The establishment’s registration in China is no longer in '
-            'force (Revoked).<') in page
+            'force (revoked).<') in page  # the status word inside a sentence, not a title
 
 
 def test_a_revoked_certificate_gives_the_day_it_was_revoked(client, issued):
