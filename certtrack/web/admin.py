@@ -22,7 +22,7 @@ from certtrack.web.access import roles_required
 from certtrack.web.bounds import page_number
 from certtrack.web.forms import BaseForm, ResetFactorForm, UserForm, render_form
 from certtrack.web.perform import conflict_message
-from certtrack.web.tokens import revoke_form
+from certtrack.web.tokens import already_revoked, revoke_form
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(roles_required(Role.admin))
@@ -146,6 +146,8 @@ def revoke_token(user_id: int, token_id: int):
     """Revoke one of an account's tokens (a leaked one) with a reason and a ticked box."""
     user = accounts.get_user(g.user, user_id)
     token = tokens.get_token(user, token_id)  # 404 for another account's token
+    if token.revoked_at is not None:  # sent from a page older than its revocation
+        return already_revoked(token, url_for(".edit_user", user_id=user.id))
     form = revoke_form(token, request.form)
     if form.validate():
         tokens.revoke_token_of(g.user, user, token.id, form.reason.data)

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 
 from certtrack.services import tokens
 from certtrack.services.errors import ValidationFailed
+from certtrack.services.local_dates import format_moment
 from certtrack.web import labels
 from certtrack.web.account_sessions import security_context
 from certtrack.web.forms import BaseForm, ChangePasswordForm
@@ -93,9 +94,18 @@ def create():
 @bp.post("/<id:token_id>/revoke")
 def revoke(token_id: int):
     token = tokens.get_token(g.user, token_id)  # 404 for another account's token
+    if token.revoked_at is not None:  # sent from a page older than its revocation
+        return already_revoked(token, url_for("auth.account"))
     form = revoke_form(token, request.form)
     if form.validate():
         token = tokens.revoke_token(g.user, token_id, form.reason.data)
         flash(_("The token “%(name)s” was revoked.", name=token.name), "success")
         return redirect(url_for("auth.account"))
     return account_page(422, failed_revoke={token_id: form})
+
+
+def already_revoked(token, back: str):
+    """A token revoked since the page was opened (another tab): say when, change nothing."""
+    flash(_("The token “%(name)s” was already revoked, at %(time)s: nothing was changed.",
+            name=token.name, time=format_moment(token.revoked_at)), "info")
+    return redirect(back)

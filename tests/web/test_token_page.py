@@ -134,3 +134,22 @@ def test_each_tokens_revoke_form_has_ids_of_its_own(app, client):
     refused = post(client, f"/account/tokens/{first}/revoke", {"reason": "ERP retired"},
                    csrf_url="/account")
     assert refused.status_code == 422 and _duplicate_ids(refused.get_data(as_text=True)) == set()
+
+
+def test_a_token_revoked_from_a_page_older_than_its_revocation_says_when(app, client):
+    """A second tab's revocation said "was revoked" again, and dropped the reason typed."""
+    with app.app_context():
+        make_user("exporter", email="a@example.kz")
+    login(client, "a@example.kz")
+    post(client, "/account/tokens", {"name": "ERP", "scopes": ["read"], "days": "30"})
+    with app.app_context():
+        token_id = db.session.scalar(select(ApiToken.id))
+    first = {"reason": "ERP retired for good", "confirm": "y"}
+    assert post(client, f"/account/tokens/{token_id}/revoke", first).status_code == 302
+    late = post(client, f"/account/tokens/{token_id}/revoke",
+                {"reason": "Leaked in a log file", "confirm": "y"}, follow_redirects=True)
+    page = late.get_data(as_text=True)
+    assert "The token “ERP” was already revoked, at " in page
+    assert "was revoked." not in page
+    with app.app_context():
+        assert db.session.get(ApiToken, token_id).revoke_reason == "ERP retired for good"
