@@ -931,3 +931,14 @@ def test_a_lot_or_document_removed_in_another_tab_is_said_so_on_the_draft(ctx, c
         page = again.get_data(as_text=True)
         assert f"{message} the draft: it was removed, in another window or tab perhaps." in page
         assert f"CS-{consignment.id:06d}" in page and "Add a lot" in page
+
+
+def test_a_draft_ready_to_submit_speaks_of_the_consignment_not_an_application(ctx, client):
+    """Its heading shared the application's translation: "Заявка готова к подаче"."""
+    exporter, _inspector, _registration, consignment = make_consignment(submit=False)
+    login(client, exporter.email)
+    exporter.locale = "ru"
+    db.session.commit()
+    g.pop("_flask_babel", None)  # the test's application context outlives the requests
+    page = client.get(f"/exporter/consignments/{consignment.id}").get_data(as_text=True)
+    assert "<h2>Партия готова к подаче</h2>" in page and "Заявка готова" not in page
