@@ -99,7 +99,7 @@ def _suspend(cast: Cast, registration: Registration, waiting, today: date) -> No
                                     registrations.StatusChangeInput.from_mapping({
             "authority": "gacc", "suspended_from": local_today(),
             "suspended_until": today + timedelta(days=40),
-            "reason": "ҚХР Кеден бас басқармасының хабарламасы: Қорғаста тексерілген "
+            "reason": "ҚХР Бас кеден басқармасының хабарламасы: Қорғаста тексерілген "
                       "партияда окситетрациклин шекті деңгейден асқан; тексеру аяқталғанша "
                       "экспорт тоқтатылды."}))
         clock.wait("consignment")

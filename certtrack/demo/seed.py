@@ -72,7 +72,7 @@ def _official_profiles(users: dict[str, User]) -> None:
 def _meat_exporter(user: User) -> None:
     """A second exporter with a submitted beef application, so staff queues are not empty."""
     enterprises.register_enterprise(user, enterprises.EnterpriseInput.from_mapping({
-        "bin": "961141000023", "name_en": "Zhetysu Meat LLP", "name_kk": "Жетісу Ет ЖШС",
+        "bin": "961141000023", "name_en": "Zhetysu Meat LLP", "name_kk": "«Жетісу Ет» ЖШС",
         "name_ru": "ТОО «Жетысу Мясо»", "name_zh": "杰特苏肉类有限责任公司",
         "legal_form": "llp", "legal_representative": "Madina Seitkali",
         "region_code": "KZ-33", "address": "Taldykorgan, Abai Street 12",
