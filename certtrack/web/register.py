@@ -31,14 +31,26 @@ def index():
     """Searchable by name in any language, BIN, China number, product or HS code; in force
     and suspended registrations on two tabs; filtered; paginated."""
     filters, status = _filters(), _status()
+    regions, categories = reference.regions(), reference.categories()
+    unknown = _unknown_codes(filters, regions, categories)
     page = page_number()
     tabs = register.register_tabs(**filters)
     pagination = register.search_register(**filters, page=page, status=status, tabs=tabs)
     pagination.items = register_views(pagination.items)
     return render_template("public/register.html", pagination=pagination,
-                           tabs=tabs, status=status,
-                           filters=filters, regions=reference.regions(),
-                           categories=reference.categories())
+                           tabs=tabs, status=status, unknown_filter=bool(unknown),
+                           filters=filters, regions=regions,
+                           categories=categories), 400 if unknown else 200
+
+
+def _unknown_codes(filters: dict, regions, categories) -> list[str]:
+    """Drop from `filters` a category or region code that names none (an old or mistyped
+    link); return the codes dropped, which the page says it shows everything for."""
+    known = {"category": {c.code for c in categories}, "region": {r.code for r in regions}}
+    dropped = [key for key in known if filters[key] and filters[key] not in known[key]]
+    for key in dropped:
+        filters[key] = None
+    return dropped
 
 
 @bp.get("/register.csv")

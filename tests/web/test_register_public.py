@@ -382,3 +382,16 @@ def test_a_text_in_one_name_and_another_china_number_finds_both_once(client, reg
     page = client.get("/register", query_string={"q": "7999"}).get_data(as_text=True)
     assert {n for n in _all_numbers() if n in page} == {grain.china_number, meat.china_number}
     assert "2 in all" in page
+
+
+def test_a_link_naming_no_such_category_says_so_and_shows_the_register(client, register):
+    """/register?category=zzz answered "no enterprises found", as if the register were empty."""
+    for query in ({"category": "zzz"}, {"region": "KZ-00"}):
+        response = client.get("/register", query_string=query)
+        assert response.status_code == 400
+        page = response.get_data(as_text=True)
+        assert 'id="unknown-filter"' in page
+        assert {n for n in _all_numbers() if n in page} == {
+            register[k].china_number for k in ("grain", "meat")}
+    assert 'id="unknown-filter"' not in client.get(
+        "/register", query_string={"category": "edible_grains"}).get_data(as_text=True)
