@@ -1,6 +1,7 @@
 """Renaming a registered enterprise or establishment waits for the registrar: the register and
 the certificates keep the registered name until the new one is approved (issue 14, point 6)."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -405,3 +406,18 @@ def test_a_decision_sent_from_a_stale_page_says_who_decided_and_keeps_the_reason
         flashes(again.get_data(as_text=True)))
     assert post(client, "/registrar/name-changes/999/approve",
                 {"version": "1", "confirm": "y"}).status_code == 404
+
+
+def test_a_name_removed_in_one_language_reads_removed_to_the_registrar(registered, client):
+    """The "Requested" cell of an emptied name was an empty bold cell."""
+    registrar, exporter, registration = registered
+    establishment = registration.establishment
+    establishment.name_ru = "Кокшетауский элеватор"
+    db.session.commit()
+    enterprises.update_establishment(exporter, establishment, EstablishmentInput.from_mapping(
+        {**ESTABLISHMENT, "name_ru": "", "version": str(establishment.version)}))
+    login(client, registrar.email)
+    listing = client.get("/registrar/name-changes").get_data(as_text=True)
+    row = re.search(r"<tr class=\"changed\">(.*?)</tr>", listing, re.S).group(1)
+    assert "Name in Russian" in row and "Кокшетауский элеватор" in row
+    assert "<strong>removed</strong>" in row
