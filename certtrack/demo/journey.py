@@ -181,7 +181,8 @@ def take_samples(cast: Cast, application: Application,
         cast.inspector, application, laboratory.SampleInput.from_mapping({
         "code": f"S-{application.id:04d}-{number}", "product_code": line.product_code,
         "taken_on": local_today(), "matrix": line.product.name_ru,  # the inspector's words
-        "laboratory": VET_LAB if veterinary else PHYTO_LAB, "laboratory_id": lab_id,
+        "laboratory": "" if lab_id else VET_LAB if veterinary else PHYTO_LAB,
+        "laboratory_id": lab_id,
     })) for number, line in enumerate(application.products, start=1)]
     laboratory.send_to_lab(cast.inspector, application)
     return samples

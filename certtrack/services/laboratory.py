@@ -90,6 +90,10 @@ def _sample_errors(application: Application, data: SampleInput) -> dict[str, lis
         errors["matrix"] = [_("This field is required.")]
     if data.laboratory_id and not accredited(data.laboratory_id):
         errors["laboratory_id"] = [_("Choose a laboratory whose accreditation is valid.")]
+    elif data.laboratory_id and (data.laboratory or "").strip() not in (
+            "", accredited(data.laboratory_id).name):  # the typed one would be dropped
+        errors["laboratory"] = [_("Either choose an accredited laboratory or name another "
+                                  "one, not both.")]
     elif not data.laboratory_id and not (data.laboratory or "").strip():
         errors["laboratory"] = [_("Choose an accredited laboratory, or name the laboratory "
                                   "the sample goes to.")]

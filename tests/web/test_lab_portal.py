@@ -115,6 +115,14 @@ def test_the_inspector_sends_a_sample_to_an_accredited_laboratory_by_choosing_it
     assert neither.status_code == 422
     assert "Choose an accredited laboratory, or name the laboratory" in neither.get_data(
         as_text=True)
+    both = post(client, base + "/samples", {  # the typed name was dropped without a word
+        "code": "S-3", "product_code": "wheat", "taken_on": date.today().isoformat(),
+        "matrix": "wheat grain", "laboratory_id": str(world.lab1.id),
+        "laboratory": "Republican veterinary laboratory"})
+    assert both.status_code == 422
+    assert "Either choose an accredited laboratory or name another one, not both." in \
+        both.get_data(as_text=True)
+    assert db.session.scalar(select(Sample).where(Sample.code == "S-3")) is None
     sent = post(client, base + "/samples", {
         "code": "S-3", "product_code": "wheat", "taken_on": date.today().isoformat(),
         "matrix": "wheat grain", "laboratory_id": str(world.lab1.id)})
