@@ -8,7 +8,13 @@ from sqlalchemy import select
 
 from certtrack.demo.seed import DEMO_PASSWORD
 from certtrack.extensions import db
-from certtrack.models import Application, Consignment, ConsignmentCertificate, User
+from certtrack.models import (
+    Application,
+    Consignment,
+    ConsignmentCertificate,
+    Inspection,
+    User,
+)
 
 from forms import totp_code
 
@@ -322,3 +328,22 @@ def test_a_registrations_certificates_are_stacked_rows_on_a_phone(demo_server, p
         assert any(labels), table
         assert all(box["width"] <= PHONE["width"] for box in (
             rows.nth(n).bounding_box() for n in range(rows.count()))), table
+
+
+def test_an_inspections_checklist_is_stacked_rows_on_the_exporters_phone(demo_server, phone):
+    """The checklist scrolled in its own box, its notes cut off at the right edge."""
+    with demo_server.app.app_context():
+        application = db.session.get(Application, db.session.scalar(
+            select(Inspection.application_id).where(Inspection.performed_on.is_not(None))
+            .order_by(Inspection.id).limit(1)))
+        email = db.session.scalar(select(User.email).where(
+            User.enterprise_id == application.enterprise_id, User.role == "exporter"))
+        application_id = application.id
+    sign_in(phone, demo_server, email)
+    phone.goto(f"{demo_server.url}/exporter/applications/{application_id}")
+    rows = phone.locator("main table.checklist tbody tr")
+    assert rows.count() >= 2
+    labels = rows.first.locator("td").evaluate_all("cells => cells.map(c => c.dataset.label)")
+    assert labels == ["Question", "Answer", "Note"]
+    assert all(box["width"] <= PHONE["width"] for box in (
+        rows.nth(n).bounding_box() for n in range(rows.count())))
