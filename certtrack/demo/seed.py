@@ -29,14 +29,14 @@ from certtrack.services.permissions import SYSTEM
 
 DEMO_PASSWORD = "certtrack-demo-2026"  # noqa: S105 - printed on purpose; demo data only
 DEMO_USERS = (
-    ("admin", "admin@demo.certtrack.kz", "Aigerim Admin", None, ()),
-    ("registrar", "registrar@demo.certtrack.kz", "Rustem Registrar", None, ()),
-    ("inspector", "phyto@demo.certtrack.kz", "Inessa Phytosanitary", "phytosanitary",
+    ("admin", "admin@demo.certtrack.kz", "Aigerim Nurlanova", None, ()),
+    ("registrar", "registrar@demo.certtrack.kz", "Rustem Abdrakhmanov", None, ()),
+    ("inspector", "phyto@demo.certtrack.kz", "Inessa Sarsenbayeva", "phytosanitary",
      ("KZ-11", "KZ-39", "KZ-59", "KZ-71")),
-    ("inspector", "vet@demo.certtrack.kz", "Vladimir Veterinary", "veterinary",
+    ("inspector", "vet@demo.certtrack.kz", "Vladimir Zhakypov", "veterinary",
      ("KZ-10", "KZ-19", "KZ-31", "KZ-33", "KZ-63", "KZ-75")),
-    ("exporter", "exporter@demo.certtrack.kz", "Erlan Exporter", None, ()),
-    ("exporter", "meat@demo.certtrack.kz", "Madina Meat", None, ()),
+    ("exporter", "exporter@demo.certtrack.kz", "Erlan Seitov", None, ()),
+    ("exporter", "meat@demo.certtrack.kz", "Madina Seitkali", None, ()),
 )
 INSPECTORS = {"phytosanitary": "phyto@demo.certtrack.kz", "veterinary": "vet@demo.certtrack.kz"}
 # Fixed TOTP secrets of the demo staff, printed by `seed-demo` (demo data only): add one to an

@@ -504,3 +504,15 @@ def test_the_demo_laboratory_signs_in_to_a_wheat_sample_in_testing(seeded):
     page = client.get("/laboratory/samples").get_data(as_text=True)
     assert "Astana grain testing laboratory" in page
     assert re.search(r'href="/laboratory/samples/\d+">S-\d{4}-1<', page)
+
+
+def test_the_demo_accounts_bear_people_s_names_and_staff_their_official_ones():
+    """"Rustem Registrar", "Inessa Phytosanitary": English role words in every history, queue
+    and list of a Kazakh or Chinese page, and not the names their certificates print."""
+    from certtrack.demo.certificate import DEMO_OFFICIALS
+
+    roles = {"Admin", "Registrar", "Phytosanitary", "Veterinary", "Exporter", "Meat"}
+    for _role, email, full_name, _committee, _regions in DEMO_USERS:
+        assert not roles & set(full_name.split()), full_name
+        if email in DEMO_OFFICIALS:
+            assert full_name == DEMO_OFFICIALS[email]["name"]["en"]
