@@ -88,10 +88,10 @@ def _sample_errors(application: Application, data: SampleInput) -> dict[str, lis
         errors["taken_on"] = [_("The date cannot be in the future.")]
     if not (data.matrix or "").strip():
         errors["matrix"] = [_("This field is required.")]
-    if data.laboratory_id and not accredited(data.laboratory_id):
+    chosen = accredited(data.laboratory_id) if data.laboratory_id else None
+    if data.laboratory_id and chosen is None:
         errors["laboratory_id"] = [_("Choose a laboratory whose accreditation is valid.")]
-    elif data.laboratory_id and (data.laboratory or "").strip() not in (
-            "", accredited(data.laboratory_id).name):  # the typed one would be dropped
+    elif chosen and (data.laboratory or "").strip() not in ("", chosen.name):  # else dropped
         errors["laboratory"] = [_("Either choose an accredited laboratory or name another "
                                   "one, not both.")]
     elif not data.laboratory_id and not (data.laboratory or "").strip():
