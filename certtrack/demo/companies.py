@@ -281,7 +281,16 @@ COMPANIES: tuple[Company, ...] = (
                      ("Семей қ., Солтүстік өнеркәсіп аймағы, 6",
                       "г. Семей, Северная промзона, 6",
                       "6 North Industrial Zone, Semey",
-                      "塞梅伊市北工业区6号")),), committee="veterinary"),
+                      "塞梅伊市北工业区6号")),
+                Site("ayagoz", "slaughterhouse", "KZ-10", "KZ-10-VET-0715",
+                     ("Аягөз мал сою кәсіпорны",
+                      "Аягозская бойня",
+                      "Ayagoz slaughterhouse",
+                      "阿亚古兹屠宰厂"),
+                     ("Аягөз қ., Бейбітшілік көшесі, 8",
+                      "г. Аягоз, ул. Бейбитшилик, 8",
+                      "8 Beibitshilik Street, Ayagoz",
+                      "阿亚古兹市和平街8号"))), committee="veterinary"),
 )
 
 

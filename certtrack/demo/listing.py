@@ -106,15 +106,11 @@ def _suspend(cast: Cast, registration: Registration, waiting, today: date) -> No
         consignments.refuse_after_suspension(cast, waiting)
 
 
-def registered(casts) -> dict[str, Registration]:
-    """Registrations: active (Order 280 and 248), one in its renewal window (and its renewal
-    under review), one renewed automatically at its end, one suspended until a date ahead, and
-    one expired by the daily job; returned by status story. The daily job runs on the past
-    nights it had work, as the worker ran it then, then today."""
-    today = local_today()
+def _listings(casts, today: date) -> dict[str, Registration]:
+    """The registrations of `registered`, by status story, each listed on its day."""
     kostanay, esil, altai = casts("kostanay-astyk"), casts("esil-grain"), casts("altai-bal")
-    taraz, atbasar = casts("taraz-et"), casts("atbasar-astyq")
-    made = {
+    taraz, atbasar, semey = casts("taraz-et"), casts("atbasar-astyq"), casts("semey-beef")
+    return {
         "active": _registered(kostanay, "kostanay", "edible_grains", Line("wheat", 80000),
                               today - timedelta(days=150), route="after_gacc_inspection"),
         "active_honey": _registered(altai, "katonkaragay", "bee_products", Line("honey", 200),
@@ -123,6 +119,10 @@ def registered(casts) -> dict[str, Registration]:
         # are on GACC's renewal list, so the window (12 to 3 months before) is open.
         "renewal_window": _registered(altai, "ridder", "bee_products", Line("honey", 150),
                                       add_months(today, -56)),
+        # Listed 54 months ago, meat on the list: the window opened 6 months ago and its
+        # exporter has not applied yet, so the registrations page offers the renewal.
+        "renewal_not_begun": _registered(semey, "ayagoz", "meat", Line("beef_frozen", 2500),
+                                         add_months(today, -54)),
         # Listed 56 months ago too, but edible grains are off the list: renewed automatically.
         "automatic": _registered(esil, "petropavl", "edible_grains", Line("wheat", 120000),
                                  add_months(today, -56)),
@@ -133,6 +133,17 @@ def registered(casts) -> dict[str, Registration]:
         "expired": _registered(atbasar, "atbasar", "edible_grains", Line("wheat", 45000),
                                min(add_months(today, -61), date(2021, 5, 1))),
     }
+
+
+def registered(casts) -> dict[str, Registration]:
+    """Registrations: active (Order 280 and 248), two in their renewal window (one's renewal
+    under review, the other's not begun), one renewed automatically at its end, one suspended
+    until a date ahead, and one expired by the daily job; returned by status story. The daily
+    job runs on the past nights it had work, as the worker ran it then, then today."""
+    today = local_today()
+    kostanay, altai = casts("kostanay-astyk"), casts("altai-bal")
+    taraz, atbasar = casts("taraz-et"), casts("atbasar-astyq")
+    made = _listings(casts, today)
     # Certificates, so that the public register and the verification page have something to
     # show: the suspended one answers "suspended" when verified, the expired registration's
     # (issued two months before its end) "expired".

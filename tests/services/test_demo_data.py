@@ -380,6 +380,25 @@ def test_the_honey_house_listed_years_ago_applies_for_its_renewal(seeded):
     assert "/renew" not in row  # no second renewal offered
 
 
+def test_a_registration_in_its_window_without_a_renewal_offers_one(seeded):
+    """The only registration in its window had its renewal begun: no demo exporter was offered
+    "Apply for renewal". The Ayagoz slaughterhouse's is, with the window's reminders sent."""
+    ayagoz = db.session.scalar(select(Registration).join(
+        Establishment, Registration.establishment_id == Establishment.id).where(
+        Establishment.name_en == "Ayagoz slaughterhouse"))
+    assert registrations.renewal(ayagoz, local_today()).state == "open"
+    assert db.session.scalar(select(func.count()).select_from(Application).where(
+        Application.renewal_of_id == ayagoz.id)) == 0
+    sent = [day for day in _reminder_days(ayagoz) if day <= local_today()]
+    assert len(sent) >= 2 and _reminded_on(ayagoz) == sent
+    client = seeded.app.test_client()
+    login(client, "semey-beef@demo.certtrack.kz", DEMO_PASSWORD)
+    page = client.get("/exporter/registrations").get_data(as_text=True)
+    row = re.search(rf'<tr id="registration-{ayagoz.id}">.*?</tr>', page, re.S).group(0)
+    assert f'action="/exporter/registrations/{ayagoz.id}/renew"' in row
+    assert "Ayagoz slaughterhouse" in row and "Apply for renewal" in row
+
+
 def _reminded_on(registration: Registration) -> list[date]:
     """The days its enterprise's users were reminded of a renewal window."""
     moments = db.session.scalars(select(Notification.created_at).join(
