@@ -36,6 +36,20 @@ def separator(kind: str = "list", language: str | None = None) -> str:
     return SEPARATORS.get(language, LATIN_SEPARATORS)[kind]
 
 
+# A remark in brackets after a word: Chinese writes it in full-width brackets with no space
+# before ("阿亚古兹屠宰厂（屠宰厂）"), the others after a space ("Ayagoz slaughterhouse
+# (Slaughterhouse)").
+BRACKETS = {"zh": ("（", "）")}
+LATIN_BRACKETS = (" (", ")")
+
+
+def brackets(language: str | None = None) -> tuple[str, str]:
+    """The opening (with the space before it, where the language puts one) and the closing
+    bracket of a remark in `language`, by default the request's."""
+    language = str(language or get_locale() or "en").split("_")[0]
+    return BRACKETS.get(language, LATIN_BRACKETS)
+
+
 def separated(items, kind: str = "list") -> str:
     """Items joined by the request's language's separator of `kind`, without a final "and"
     (a label's list of regions: "Abai, Almaty", "阿拜州、阿拉木图州")."""

@@ -169,6 +169,7 @@ def _template_helpers(app) -> None:
     app.jinja_env.globals.update(
         labels=labels, consignment_labels=consignment_labels, label=templating.label,
         Role=Role, localized=templating.localized, separator=templating.separator,
+        bracketed=templating.bracketed,
         localized_source=templating.localized_source, conclusion=templating.conclusion,
         state_badge=templating.state_badge,
         csrf_token=csrf_token,

@@ -206,6 +206,14 @@ def as_list(context: Context, items) -> str:
 
 
 @pass_context
+def bracketed(context: Context, remark) -> Markup:
+    """A remark in brackets after what it qualifies, as the page's language writes it:
+    " (Slaughterhouse)", "（屠宰厂）" (escaped, unless already markup)."""
+    opening, closing = numerals.brackets(_language(context))
+    return Markup("{}{}{}").format(opening, remark, closing)
+
+
+@pass_context
 def separator(context: Context, kind: str = "list") -> str:
     """What joins a list's items in the page's language ("、" between Chinese items, ", "
     in the other languages); `kind` "comma" or "semicolon" for a clause or an entry."""

@@ -130,8 +130,8 @@ def test_a_protocol_date_known_only_to_its_year_or_month_prints_as_that(app, cli
     assert "(September 2015)" in _row_of(page, "wheat")  # the file: "2015-09"
     post(client, "/language", {"locale": "zh"})
     page = client.get("/admin/market-access/").get_data(as_text=True)
-    assert "(2019年)" in _row_of(page, "wheat_flour")
-    assert "(2015年9月)" in _row_of(page, "wheat")
+    assert "（2019年）" in _row_of(page, "wheat_flour")
+    assert "（2015年9月）" in _row_of(page, "wheat")
     post(client, "/language", {"locale": "ru"})
     page = client.get("/admin/market-access/").get_data(as_text=True)
     assert "(сентябрь 2015\u202fг.)" in _row_of(page, "wheat")

@@ -43,3 +43,15 @@ def test_the_exporter_registrations_join_them_with_a_chinese_comma(ctx, client):
         make_user("registrar"), local_today() - timedelta(days=30))
     _in_chinese(client, exporter)
     assert _joined(client.get("/exporter/registrations").get_data(as_text=True))
+
+
+def test_chinese_pages_write_a_remark_in_chinese_brackets(ctx, client):
+    """It read "Kokshetau elevator (粮食仓储库), 阿克莫拉州": ASCII brackets and comma inside
+    Chinese text."""
+    exporter, application, _registration = make_registration(
+        make_user("registrar"), local_today() - timedelta(days=30))
+    _in_chinese(client, exporter)
+    page = client.get(f"/exporter/applications/{application.id}").get_data(as_text=True)
+    assert "Kokshetau elevator（粮食仓储库），阿克莫拉州" in page
+    listed = client.get("/exporter/").get_data(as_text=True)
+    assert "已在华注册（1）" in listed and "已在华注册 (1)" not in listed  # the state filter

@@ -117,7 +117,7 @@ def test_a_register_row_in_kazakh(ctx, client):
     assert registration.enterprise.name_en in row and registration.enterprise.bin in row
     assert db.session.get(Region, "KZ-39").name_kk in row
     assert db.session.get(GaccCategory, "edible_grains").name_kk in row
-    assert f"{wheat.name_kk} <span class=\"muted\">(СЭҚ ТН {wheat.hs_code})</span>" in row
+    assert f"{wheat.name_kk}<span class=\"muted\"> (СЭҚ ТН {wheat.hs_code})</span>" in row
     assert (f'<span class="date">{_date(registration.valid_from, "kk")}</span> – '
             f'<span class="date">{_date(registration.valid_to, "kk")}</span>' in row)
     assert '<span class="badge badge-reg-active">' in row

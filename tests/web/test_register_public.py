@@ -130,7 +130,7 @@ def test_the_product_filter_reads_yo_as_ye(client, register, registrar, product)
 
 def test_the_register_names_each_registrations_products_with_their_hs_code(client, register):
     page = client.get("/register", query_string={"category": "meat"}).get_data(as_text=True)
-    assert re.search(r"Beef[^<]*<span class=\"muted\">\(HS 0201", page)
+    assert re.search(r"Beef[^<]*<span class=\"muted\"> \(HS 0201", page)
 
 
 @pytest.mark.parametrize(("language", "code"), [("ru", "ТН ВЭД"), ("kk", "СЭҚ ТН")])
