@@ -18,7 +18,7 @@ from certtrack.services.laboratory import to_domain_result, valid_until
 from certtrack.services.limits import limits_for_products, to_domain_limit
 from certtrack.services.local_dates import format_day
 from certtrack.services.notifications import enterprise_users, exporter_link, notify
-from certtrack.services.numerals import shown
+from certtrack.services.numerals import shown, with_remark
 from certtrack.services.permissions import require_inspector
 from certtrack.services.quarantine import MEASURE_NAMES, failing_measurements
 from certtrack.services.transaction import transaction
@@ -43,7 +43,7 @@ def limit_labels(limits: list[LabLimit], locale: str | None = None) -> dict[int,
     locale = locale or str(get_locale() or "en")
     counts = Counter(limit.parameter.casefold() for limit in limits)
     return {limit.id: limit.parameter_in(locale) if counts[limit.parameter.casefold()] == 1
-            else f"{limit.parameter_in(locale)} ({limit.matrix_in(locale)})"
+            else with_remark(limit.parameter_in(locale), limit.matrix_in(locale), locale)
             for limit in limits}
 
 

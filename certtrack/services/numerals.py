@@ -50,6 +50,13 @@ def brackets(language: str | None = None) -> tuple[str, str]:
     return BRACKETS.get(language, LATIN_BRACKETS)
 
 
+def with_remark(text: str, remark: str, language: str | None = None) -> str:
+    """`text` followed by `remark` in brackets, as `language` (by default the request's)
+    writes it: "Abai Region (KZ-10)", "阿拜州（KZ-10）"."""
+    opening, closing = brackets(language)
+    return f"{text}{opening}{remark}{closing}"
+
+
 def separated(items, kind: str = "list") -> str:
     """Items joined by the request's language's separator of `kind`, without a final "and"
     (a label's list of regions: "Abai, Almaty", "阿拜州、阿拉木图州")."""

@@ -17,6 +17,7 @@ from certtrack.services import (
     two_factor,
 )
 from certtrack.services.errors import Conflict, ValidationFailed
+from certtrack.services.numerals import with_remark
 from certtrack.web import labels
 from certtrack.web.access import roles_required
 from certtrack.web.bounds import page_number
@@ -76,7 +77,7 @@ def _user_form(obj=None, formdata=None, form_class=AccountForm) -> UserForm:
     form.laboratory_id.choices = [(None, "—")] + [
         (laboratory.id, laboratory.name) for laboratory in laboratories.list_laboratories()]
     form.committee.choices = labels.choices(labels.COMMITTEES, "—")
-    form.regions.choices = [(r.code, f"{r.name_in(str(get_locale()))} ({r.code})")
+    form.regions.choices = [(r.code, with_remark(r.name_in(str(get_locale())), r.code))
                             for r in reference.regions()]
     if obj is not None and formdata is None:
         form.regions.data = sorted(obj.region_codes)

@@ -27,6 +27,7 @@ from certtrack.domain import bounds
 from certtrack.domain.scripts import latin_or_chinese
 from certtrack.services import market_access, reference
 from certtrack.services.consignments import drafts, inspection
+from certtrack.services.numerals import with_remark
 from certtrack.web import consignment_labels as clabels
 from certtrack.web import labels
 from certtrack.web.forms import BaseForm
@@ -218,7 +219,7 @@ def consignment_form(consignment, formdata) -> ConsignmentForm:
     form.crossing_code.choices = [("", str(CHOOSE))] + [
         (c.code, c.name_in(_locale())) for c in market_access.crossings()]
     form.origin_region_code.choices = [("", str(CHOOSE))] + [
-        (r.code, f"{r.name_in(_locale())} ({r.code})") for r in reference.regions()]
+        (r.code, with_remark(r.name_in(_locale()), r.code)) for r in reference.regions()]
     return form
 
 

@@ -8,6 +8,7 @@ from wtforms import BooleanField
 
 from certtrack.domain.vocabulary import volume_units
 from certtrack.services import applications, enterprises, name_changes, reference
+from certtrack.services.numerals import with_remark
 from certtrack.web import labels
 from certtrack.web.forms import (
     ApplicationForm,
@@ -23,7 +24,7 @@ def _locale() -> str:
 
 
 def _region_choices():
-    return [("", _("Choose…"))] + [(r.code, f"{r.name_in(_locale())} ({r.code})")
+    return [("", _("Choose…"))] + [(r.code, with_remark(r.name_in(_locale()), r.code))
                                    for r in reference.regions()]
 
 

@@ -9,7 +9,7 @@ from certtrack.extensions import db
 from certtrack.services.applications import local_today
 
 from factories import make_registration, make_submitted_application, make_user
-from forms import login
+from forms import login, post
 
 
 def _in_chinese(client, user) -> None:
@@ -55,3 +55,16 @@ def test_chinese_pages_write_a_remark_in_chinese_brackets(ctx, client):
     assert "Kokshetau elevator（粮食仓储库），阿克莫拉州" in page
     listed = client.get("/exporter/").get_data(as_text=True)
     assert "已在华注册（1）" in listed and "已在华注册 (1)" not in listed  # the state filter
+
+
+def test_the_register_tabs_and_region_choices_put_their_remark_in_chinese_brackets(ctx, client):
+    """"有效 (1)" on the register's tab, "阿克莫拉州 (KZ-11)" in the list of regions."""
+    exporter, _application, _registration = make_registration(
+        make_user("registrar"), local_today() - timedelta(days=30))
+    assert post(client, "/language", {"locale": "zh"}).status_code == 302
+    g.pop("_flask_babel", None)
+    register = client.get("/register").get_data(as_text=True)
+    assert "有效（1）" in register and "有效 (1)" not in register
+    _in_chinese(client, exporter)
+    form = client.get("/exporter/establishments/new").get_data(as_text=True)
+    assert "阿克莫拉州（KZ-11）" in form and "阿克莫拉州 (KZ-11)" not in form

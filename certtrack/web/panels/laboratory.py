@@ -89,7 +89,8 @@ def sample_form(application, formdata=None) -> SampleForm:
 def limit_choice(limit) -> str:
     """How a limit is offered in the parameter list: parameter, matrix and the limit itself."""
     locale = _locale()
-    return f"{limit.parameter_in(locale)} — {limit.matrix_in(locale)} ({limit_text(limit)})"
+    return numerals.with_remark(f"{limit.parameter_in(locale)} — {limit.matrix_in(locale)}",
+                               limit_text(limit), locale)
 
 
 def limit_text(limit) -> str:

@@ -13,7 +13,7 @@ from certtrack.services import (
     reference,
     review,
 )
-from certtrack.services.numerals import separated
+from certtrack.services.numerals import separated, with_remark
 from certtrack.web import actions as table
 from certtrack.web.review_forms import (
     AssignForm,
@@ -32,7 +32,7 @@ def _inspector_label(user, region_names: dict[str, str]) -> str:
     """An inspector as a choice: the name and the regions served, named in the reader's
     language."""
     regions = separated(sorted(region_names.get(code, code) for code in user.region_codes))
-    return f"{user.full_name} ({regions})" if regions else user.full_name
+    return with_remark(user.full_name, regions) if regions else user.full_name
 
 
 def _region_names() -> dict[str, str]:
