@@ -29,7 +29,7 @@ def consignment_json(context: dict) -> bytes:
     """
     check_plain(context, "consignment")
     require_keys(context, CONSIGNMENT_KEYS, "consignment")
-    return to_json(sps_certificate(context))
+    return to_json(sps_certificate(context, lot_totals(context["lots"])))
 
 
 def _plain(value: Decimal) -> str:
@@ -38,8 +38,9 @@ def _plain(value: Decimal) -> str:
 
 def lot_totals(lots: list[dict]) -> dict | None:
     """The total quantity declared and the packages of each kind (ISPM 12 boxes 3 and 8, the
-    WOAH model's I.22 and I.23) of a context's lots, as the certificate prints them: weights
-    as plain numbers in one unit, each kind of package with its names. None without a lot."""
+    WOAH model's I.22 and I.23) of a context's lots, as the certificate prints them and its
+    data (consignment_json) states them: weights as plain numbers in one unit, each kind of
+    package with its code and names. None without a lot."""
     totals = declared_totals(LotQuantity(
         Decimal(lot["net_weight"]), Decimal(lot["gross_weight"]), lot["unit"],
         lot["packages_number"], lot["packages_kind"]) for lot in lots)
@@ -47,7 +48,8 @@ def lot_totals(lots: list[dict]) -> dict | None:
         return None
     names = {lot["packages_kind"]: lot["packages_name"] for lot in reversed(lots)}
     return {"net_weight": _plain(totals.net_weight), "gross_weight": _plain(totals.gross_weight),
-            "unit": totals.unit, "packages": [{"number": number, "name": names[kind]}
+            "unit": totals.unit, "packages": [{"kind": kind, "number": number,
+                                               "name": names[kind]}
                                               for kind, number in totals.packages]}
 
 

@@ -85,8 +85,24 @@ def _document(context: dict) -> dict:
     return document
 
 
-def sps_certificate(context: dict) -> dict:
-    """Take a consignment certificate's plain context; return its SPSCertificate object.
+def _consignment_item(context: dict, totals: dict | None) -> dict:
+    """The consignment's goods: its lines, then the totals the certificate prints under them
+    (weights in the unit printed, packages per kind)."""
+    item = {"NatureIdentificationSPSCargo": {"TypeCode": context["category"]["code"]},
+            "IncludedSPSTradeLineItem": [_trade_line(i, lot, context)
+                                         for i, lot in enumerate(context["lots"], start=1)]}
+    if totals is not None:
+        item["NetWeightMeasure"] = _measure(totals["net_weight"], totals["unit"])
+        item["GrossWeightMeasure"] = _measure(totals["gross_weight"], totals["unit"])
+        item["PhysicalSPSPackage"] = [{"TypeCode": package["kind"],
+                                       "ItemQuantity": package["number"]}
+                                      for package in totals["packages"]]
+    return item
+
+
+def sps_certificate(context: dict, totals: dict | None) -> dict:
+    """Take a consignment certificate's plain context and the totals of its lots, as the
+    certificate prints them (pdf.consignment.lot_totals); return its SPSCertificate object.
 
     Dates stay date objects (the caller serialises them as ISO strings). Changes nothing.
     """
@@ -105,10 +121,7 @@ def sps_certificate(context: dict) -> dict:
             "UsedSPSTransportMeans": {"Name": context["conveyance"]["name"].get("en", "")}},
         "ExaminationSPSEvent": {"OccurrenceSPSLocation": {"Name": context["inspection"]["place"]},
                                 "OccurrenceDateTime": context["inspection"]["date"]},
-        "IncludedSPSConsignmentItem": [{
-            "NatureIdentificationSPSCargo": {"TypeCode": context["category"]["code"]},
-            "IncludedSPSTradeLineItem": [_trade_line(i, lot, context)
-                                         for i, lot in enumerate(context["lots"], start=1)]}],
+        "IncludedSPSConsignmentItem": [_consignment_item(context, totals)],
         "ProcessingSPSParty": {"Name": establishment["name"],
                                "SpecifiedSPSAddress": {"LineOne": establishment["address"]},
                                "ApprovalNumber": establishment["china_registration_number"]},
