@@ -291,7 +291,7 @@ def test_the_stamps_place_covers_no_printed_word(demo_dir):
     ("phytosanitary-certificate.pdf", "Kokshetau 科克舍套, Akmola Region / 阿克莫拉州 / Ақмола "
                                       "облысы, Republic of Kazakhstan / 哈萨克斯坦共和国"),
     ("veterinary-certificate.pdf", "哈萨克斯坦共和国 / Republic of Kazakhstan — "
-                                   "Taldykorgan 塔尔迪库尔干, 杰特苏州 / Zhetysu Region / "
+                                   "Taldykorgan 塔尔迪库尔干，杰特苏州 / Zhetysu Region / "
                                    "Жетісу облысы (KZ-33)"),
 ])
 def test_the_place_of_origin_prints_in_english_and_chinese_before_its_region(demo_dir, name,
