@@ -65,14 +65,18 @@ WITHDRAWAL_REASON_DOC = ("why the exporter withdrew it, as kept in its history (
 
 
 class Cursor(ma.fields.String):
-    """An opaque cursor: the id to continue after, base64url-encoded."""
+    """An opaque cursor: the id to continue after (ASCII digits, as encode_cursor writes it),
+    base64url-encoded. int() alone also read "1_0", " 10" and other scripts' digits."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
         try:
-            after = int(base64.urlsafe_b64decode(text.encode() + b"==").decode())
+            digits = base64.urlsafe_b64decode(text.encode() + b"==").decode()
         except (ValueError, binascii.Error, UnicodeDecodeError) as error:
             raise ma.ValidationError("Not a cursor of this API.") from error
+        if not re.fullmatch(r"[0-9]{1,19}", digits):
+            raise ma.ValidationError("Not a cursor of this API.")
+        after = int(digits)
         if not 0 <= after <= bounds.MAX_ID:  # no id (nor page) is beyond MAX_ID, and a
             # number past 2**63 - 1 cannot even be sent to the database
             raise ma.ValidationError("Not a cursor of this API.")

@@ -40,3 +40,16 @@ def test_the_largest_cursor_is_an_empty_last_page(client, world, path, caller):
     answer = client.get(f"{path}?cursor={_cursor(MAX_ID)}", headers=headers)
     assert answer.status_code == 200, answer.get_data(as_text=True)
     assert answer.get_json() == {"items": [], "next_cursor": None}
+
+
+@pytest.mark.parametrize(("path", "caller"), LISTS)
+@pytest.mark.parametrize("written", ["1_0", " 10", "10\n", "+10", "١٠"])
+def test_a_cursor_not_written_in_digits_is_refused_with_422(client, world, path, caller,
+                                                            written):
+    """A cursor reading "1_0" continued after id 10 (Python's int() skips the underscore), as
+    " 10", "+10" and other scripts' digits did: none is a cursor this API writes."""
+    headers = bearer(world.tokens[caller]) if caller else {}
+    cursor = base64.urlsafe_b64encode(written.encode()).decode().rstrip("=")
+    answer = client.get(f"{path}?cursor={cursor}", headers=headers)
+    assert answer.status_code == 422, answer.get_data(as_text=True)
+    assert "next_cursor" in answer.get_json()["errors"]["cursor"][0]
