@@ -177,11 +177,19 @@ JSON, MULTIPART = "application/json", "multipart/form-data"
 BODY_OF_LOCATION = {"json": JSON, "form_and_files": MULTIPART}
 
 
+def _arguments() -> list[dict] | None:
+    """The documented arguments of the request's operation (their "in": json, query...); None
+    when the request's view is no operation (the OpenAPI document, the reference page)."""
+    view = current_app.view_functions.get(request.endpoint)
+    if not hasattr(view, "_apidoc"):
+        return None
+    return view._apidoc.get("arguments", {}).get("parameters", [])
+
+
 def _readable_bodies() -> tuple[str, ...]:
     """The bodies the request's operation reads: the one its documented arguments come from
     (a document's upload multipart, the others JSON), or either when it reads none."""
-    view = current_app.view_functions.get(request.endpoint)
-    arguments = getattr(view, "_apidoc", {}).get("arguments", {}).get("parameters", [])
+    arguments = _arguments() or []
     bodies = {BODY_OF_LOCATION[a["in"]] for a in arguments if a.get("in") in BODY_OF_LOCATION}
     return tuple(bodies) or (JSON, MULTIPART)
 
@@ -201,8 +209,23 @@ def refuse_unreadable_body():
     return problem(415, detail, title=_("Unsupported media type"))
 
 
+def refuse_unknown_query():
+    """A query parameter sent to an operation that takes none (`?page=2` to one consignment,
+    `?dry_run=1` to a submission): 422 naming it, as an operation taking some refuses the
+    others (core.ApiParser), never a silent answer as if it had not been sent."""
+    if not (is_api_request() and request.routing_exception is None and request.args):
+        return None
+    arguments = _arguments()
+    if arguments is None or any(a.get("in") in ("query", "querystring") for a in arguments):
+        return None
+    unknown = _schema_messages()["Unknown field."]
+    return problem(422, _("The request has errors: see the message of each field."),
+                   errors={name: [unknown] for name in request.args})
+
+
 def init_app(app) -> None:
     """Take over the app's handlers: problems for the API, the error page for the rest."""
+    app.before_request(refuse_unknown_query)
     app.before_request(refuse_unreadable_body)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(ServiceError, handle_service_error)

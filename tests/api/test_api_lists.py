@@ -4,6 +4,7 @@ with 422 naming it, never answered with an empty or an unfiltered page."""
 import pytest
 
 from api_world import bearer, build_world, token_for
+from consignment_factories import make_consignment
 from factories import make_certificate, make_user
 
 
@@ -57,3 +58,33 @@ def test_a_page_size_is_written_in_digits(client, ctx, limit):
                          headers=bearer(token_for(exporter)))
     assert refused.status_code == 422
     assert refused.get_json()["errors"] == {"limit": ["Enter a whole number."]}
+
+
+def test_an_operation_taking_no_parameter_refuses_one_naming_it(client, ctx):
+    """GET /enterprise?fields=bin and GET /consignments/{id}?page=2 answered as if nothing had
+    been sent, where a list refuses a parameter it does not take."""
+    exporter, _inspector, _registration, consignment = make_consignment(submit=False)
+    headers = bearer(token_for(exporter))
+    for path in ("/api/v1/enterprise?fields=bin", f"/api/v1/consignments/{consignment.id}?page=2"):
+        refused = client.get(path, headers=headers)
+        assert refused.status_code == 422, path
+        assert refused.mimetype == "application/problem+json"
+        name = path.rpartition("?")[2].partition("=")[0]
+        assert refused.get_json()["errors"] == {name: ["This field is not part of the request."]}
+        assert client.get(path.partition("?")[0], headers=headers).status_code == 200
+
+
+def test_a_submission_with_a_parameter_it_does_not_take_is_refused_and_changes_nothing(
+        client, ctx):
+    """POST …/submit?dry_run=1 submitted the draft for good: the parameter was never read."""
+    exporter, _inspector, _registration, consignment = make_consignment(submit=False)
+    headers = bearer(token_for(exporter))
+    url = f"/api/v1/consignments/{consignment.id}"
+    etag = client.get(url, headers=headers).headers["ETag"]
+    refused = client.post(f"{url}/submit?dry_run=1", headers={**headers, "If-Match": etag})
+    assert refused.status_code == 422
+    assert refused.get_json()["errors"] == {"dry_run": ["This field is not part of the request."]}
+    assert client.get(url, headers=headers).get_json()["state"] == "draft"
+    submitted = client.post(f"{url}/submit", headers={**headers, "If-Match": etag})
+    assert submitted.status_code == 200
+    assert submitted.get_json()["consignment"]["state"] == "submitted"
