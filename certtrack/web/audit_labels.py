@@ -19,6 +19,7 @@ RECORD_ACTIONS = {
     "consignment_created": _l("Certificate request created"),
     "consignment_updated": _l("Certificate request saved"),
     "consignment_lot_added": _l("Lot added"),
+    "consignment_lot_removed": _l("Lot removed"),
     "consignment_document_uploaded": _l("Consignment document uploaded"),
     "consignment_submit": _l("Certificate requested"),
     "consignment_withdraw": _l("Certificate request withdrawn"),

@@ -942,3 +942,25 @@ def test_a_draft_ready_to_submit_speaks_of_the_consignment_not_an_application(ct
     g.pop("_flask_babel", None)  # the test's application context outlives the requests
     page = client.get(f"/exporter/consignments/{consignment.id}").get_data(as_text=True)
     assert "<h2>Партия готова к подаче</h2>" in page and "Заявка готова" not in page
+
+
+def test_a_lot_removed_from_a_draft_is_recorded_in_the_audit_trail(ctx, client):
+    """A lot removed from a draft left no trace: its weights and marks were gone from the
+    history, where a lot added and a document removed are recorded."""
+    exporter, _inspector, _registration, consignment = make_consignment("phyto", submit=False)
+    mistaken = drafts.add_lot(exporter, consignment,
+                              replace(WHEAT_LOT, marks="Wagon 95123999, seal KZ 1"))
+    _exporter_client(client, exporter)
+    detail = f"/exporter/consignments/{consignment.id}"
+    removed = post(client, f"{detail}/lots/{mistaken.id}/delete", {"confirm": "y"},
+                   csrf_url=detail)
+    assert removed.status_code == 302
+    db.session.expire_all()
+    assert [lot.marks for lot in db.session.get(Consignment, consignment.id).lots] == [
+        WHEAT_LOT.marks]
+    event = db.session.scalar(select(AuditEvent).where(
+        AuditEvent.action == "consignment_lot_removed"))
+    assert (event.actor_id, event.object_type, event.object_id) == (
+        exporter.id, "consignment", consignment.id)
+    assert event.data == {"product": "wheat", "net_weight": "65.500", "unit": "t",
+                          "marks": "Wagon 95123999, seal KZ 1"}

@@ -272,7 +272,7 @@ def add_lot(actor: User, consignment: Consignment, data: LotInput) -> Consignmen
 
 
 def remove_lot(actor: User, consignment: Consignment, lot_id: int) -> None:
-    """Remove a product line from a draft.
+    """Remove a product line from a draft, with an audit row naming what it declared.
 
     :raise ValidationFailed: not a line of this draft (removed from a page open in another tab).
     """
@@ -285,6 +285,10 @@ def remove_lot(actor: User, consignment: Consignment, lot_id: int) -> None:
     with transaction():
         consignment.lots.remove(lot)
         consignment.updated_at = utcnow()
+        record_event(actor, "consignment_lot_removed", object_type="consignment",
+                     object_id=consignment.id, data={
+                         "product": lot.product_code, "net_weight": str(lot.net_weight),
+                         "unit": lot.weight_unit, "marks": lot.marks})
 
 
 def remove_document(actor: User, consignment: Consignment, document_id: int) -> None:
