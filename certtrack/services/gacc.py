@@ -8,14 +8,16 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from certtrack.domain.calendar import regime_for, registration_valid_to
-from certtrack.domain.identifiers import IdentifierError, validate_china_registration_number
 from certtrack.domain.workflow import Action, Role, State, check_transition
 from certtrack.extensions import db
 from certtrack.models import Application, CorrectionRequest, GaccBatch, Registration
 from certtrack.models.base import utcnow
-from certtrack.models.registration import ROUTES
-from certtrack.services import dossiers, gacc_answers, renewals
+from certtrack.services import (
+    dossiers,
+    gacc_answers,
+    registration_entries,
+    renewals,
+)
 from certtrack.services.applications import apply_transition, local_today
 from certtrack.services.audit import record_event
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
@@ -25,7 +27,7 @@ from certtrack.services.inputs import (
     GaccReturnInput,
     RegistrationInput,
 )
-from certtrack.services.local_dates import LocalDate, LocalName, format_day, local_day
+from certtrack.services.local_dates import LocalDate, format_day, local_day
 from certtrack.services.notifications import (
     enterprise_users,
     exporter_link,
@@ -35,7 +37,6 @@ from certtrack.services.notifications import (
 )
 from certtrack.services.permissions import has_role, require_registrar
 from certtrack.services.reasons import require_reason
-from certtrack.services.registrations import LIVE_STATUSES
 from certtrack.services.transaction import stale_message, transaction
 
 
@@ -87,15 +88,34 @@ def _batch_errors(reference: str, submitted_on) -> dict[str, list[str]]:
     return errors
 
 
-def _check_sent_after_recommendation(chosen: list[Application], submitted_on: date) -> None:
+def _sent_after_recommendation(chosen: list[Application],
+                               submitted_on: date) -> dict[str, list[str]]:
     """A request to GACC goes after the recommendation of each application it carries."""
     recommended = [(local_day(a.state_changed_at), a) for a in chosen
                    if a.state == State.recommended.value]
     day, latest = max(recommended, key=lambda pair: pair[0], default=(None, None))
     if day is not None and submitted_on < day:
-        raise ValidationFailed({"submitted_on": [_(
+        return {"submitted_on": [_(
             "The request cannot have gone to GACC before %(reference)s was recommended, on "
-            "%(date)s.", reference=latest.reference, date=format_day(day))]})
+            "%(date)s.", reference=latest.reference, date=format_day(day))]}
+    return {}
+
+
+def batch_errors(actor, data: BatchInput) -> dict[str, list[str]]:
+    """Take a registrar and a batch's entries (an entry the form could not read given as
+    None); return every error at once (field -> messages, empty when none): the reference,
+    the date. Changes nothing.
+
+    :raise NotFound: an unknown application id.
+    """
+    errors = _batch_errors((data.reference or "").strip(), data.submitted_on)
+    if not data.application_ids:
+        errors["application_id"] = [_("Choose at least one application.")]
+        return errors
+    chosen = _chosen(data.application_ids)
+    if "submitted_on" not in errors and data.submitted_on is not None:
+        errors.update(_sent_after_recommendation(chosen, data.submitted_on))
+    return errors
 
 
 def submit_batch(actor, data: BatchInput) -> GaccBatch:
@@ -107,33 +127,33 @@ def submit_batch(actor, data: BatchInput) -> GaccBatch:
     :raise IllegalTransition / Conflict / NotFound: as for recommend(); nothing changes.
     """
     require_registrar(actor)
-    reference = (data.reference or "").strip()
-    submitted_on = data.submitted_on
-    errors = _batch_errors(reference, submitted_on)
-    if not data.application_ids:
-        errors["application_id"] = [_("Choose at least one application.")]
-    if errors:
+    if errors := batch_errors(actor, data):
         raise ValidationFailed(errors)
-    chosen = _chosen(data.application_ids)
-    _check_sent_after_recommendation(chosen, submitted_on)
+    reference, chosen = data.reference.strip(), _chosen(data.application_ids)
     try:
-        with transaction():
-            batch = GaccBatch(reference=reference, submitted_on=submitted_on,
-                              created_by_id=actor.id)
-            db.session.add(batch)
-            db.session.flush()
-            record_event(actor, "gacc_batch_created", object_type="gacc_batch",
-                         object_id=batch.id, data={"reference": reference,
-                                                   "submitted_on": submitted_on.isoformat(),
-                                                   "applications": [a.id for a in chosen]})
-            for application in chosen:
-                apply_transition(actor, application, Action.submit_to_gacc,
-                                 values={"gacc_batch_id": batch.id, "stage_deadline": None},
-                                 data={"batch": reference})
+        batch = _record_batch(actor, reference, data.submitted_on, chosen)
     except IntegrityError as error:
         raise ValidationFailed({"reference": [_("A batch with this reference already exists.")]}
                                ) from error
     dossiers.after_batch(actor, batch)
+    return batch
+
+
+def _record_batch(actor, reference: str, submitted_on: date,
+                  chosen: list[Application]) -> GaccBatch:
+    with transaction():
+        batch = GaccBatch(reference=reference, submitted_on=submitted_on,
+                          created_by_id=actor.id)
+        db.session.add(batch)
+        db.session.flush()
+        record_event(actor, "gacc_batch_created", object_type="gacc_batch",
+                     object_id=batch.id, data={"reference": reference,
+                                               "submitted_on": submitted_on.isoformat(),
+                                               "applications": [a.id for a in chosen]})
+        for application in chosen:
+            apply_transition(actor, application, Action.submit_to_gacc,
+                             values={"gacc_batch_id": batch.id, "stage_deadline": None},
+                             data={"batch": reference})
     return batch
 
 
@@ -159,6 +179,17 @@ def _notify_staff_and_exporter(application: Application, kind: str, message: str
                inspector_link(application))
 
 
+def gacc_return_errors(data: GaccReturnInput) -> dict[str, list[str]]:
+    """Take GACC's requests as the registrar enters them (an entry the form could not read
+    given as None); return every error at once (empty when none). Changes nothing."""
+    errors: dict[str, list[str]] = {}
+    if not (data.requests or "").strip():
+        errors["requests"] = [_("List what GACC asks for, one request per line.")]
+    if data.response_deadline is not None and data.response_deadline < local_today():
+        errors["response_deadline"] = [_("The deadline cannot be in the past.")]
+    return errors
+
+
 def record_gacc_return(actor, application: Application, data: GaccReturnInput) -> CorrectionRequest:
     """Take a registrar, an application and {requests, response_deadline, version}.
 
@@ -170,15 +201,9 @@ def record_gacc_return(actor, application: Application, data: GaccReturnInput) -
     """
     require_registrar(actor)
     _check_version(application, data.version)
-    requests = (data.requests or "").strip()
-    deadline = data.response_deadline
-    errors: dict[str, list[str]] = {}
-    if not requests:
-        errors["requests"] = [_("List what GACC asks for, one request per line.")]
-    if deadline is not None and deadline < local_today():
-        errors["response_deadline"] = [_("The deadline cannot be in the past.")]
-    if errors:
+    if errors := gacc_return_errors(data):
         raise ValidationFailed(errors)
+    requests, deadline = data.requests.strip(), data.response_deadline
     with transaction():
         apply_transition(actor, application, Action.record_gacc_return, comment=requests,
                          values={"stage_deadline": deadline},
@@ -239,99 +264,6 @@ def gacc_requests(application: Application) -> list[CorrectionRequest]:
         .order_by(CorrectionRequest.created_at.desc(), CorrectionRequest.id.desc())))
 
 
-def china_number_message(code: str) -> str:
-    """Take the code of a failed China-number check; return what to tell the registrar."""
-    messages = {
-        "length": _("A China registration number has exactly 18 characters."),
-        "prefix": _("A Kazakh China registration number starts with CKAZ."),
-        "characters": _("After CKAZ a China registration number has only letters A-Z and "
-                        "digits 0-9."),
-    }
-    return messages.get(code, _("This is not a China registration number."))
-
-
-def _number_errors(data: RegistrationInput,
-                   renewed: Registration | None) -> tuple[str | None, list[str]]:
-    try:
-        number = validate_china_registration_number(data.china_number or "")
-    except IdentifierError as error:
-        return None, [china_number_message(error.code)]
-    if renewed is not None and number != renewed.china_number:
-        return number, [_("A renewal keeps the registration's number: GACC extends %(number)s, "
-                          "it does not list the establishment under a new one.",
-                          number=renewed.china_number)]
-    holder = db.session.scalar(select(Registration).where(Registration.china_number == number))
-    if holder is not None and holder is not renewed:
-        return number, [_("This number is already recorded for %(name)s (application %(ref)s).",
-                          name=str(LocalName.of(holder.enterprise)),
-                          ref=holder.application.reference)]
-    return number, []
-
-
-def _valid_from_errors(valid_from: date | None, renewed: Registration | None,
-                       sent_on: date | None) -> list[str]:
-    """A registration takes effect once GACC has the application (no earlier than the day its
-    batch was sent); a renewal, the day after the current period ends."""
-    if valid_from is None:
-        return []
-    if renewed is not None:
-        return ([] if valid_from == renewals.next_start(renewed)
-                else [renewals.next_start_message(renewed)])
-    if sent_on is not None and valid_from < sent_on:
-        return [_("A registration cannot take effect before its application was sent to GACC: "
-                  "not before %(date)s, the day it was sent.", date=format_day(sent_on))]
-    return []
-
-
-def _registration_values(data: RegistrationInput, renewed: Registration | None,
-                         sent_on: date | None) -> dict:
-    """Check the registrar's entries all at once; return the Registration's column values.
-    `sent_on`: the day the application went to GACC in a batch, if it did."""
-    number, number_errors = _number_errors(data, renewed)
-    errors: dict[str, list[str]] = {"china_number": number_errors} if number_errors else {}
-    listing_date: date | None = data.listing_date
-    if listing_date is None:
-        errors["listing_date"] = [_("Give the date GACC listed the establishment.")]
-    elif listing_date > local_today():
-        errors["listing_date"] = [_("The listing date cannot be in the future.")]
-    elif sent_on is not None and listing_date < sent_on:
-        errors["listing_date"] = [_("GACC listed the establishment after receiving the "
-                                    "application: not before %(date)s, the day it was sent.",
-                                    date=format_day(sent_on))]
-    if data.route not in ROUTES:
-        errors["route"] = [_("Choose how the establishment was listed.")]
-    valid_from_errors = _valid_from_errors(data.valid_from, renewed, sent_on)
-    if valid_from_errors:
-        errors["valid_from"] = valid_from_errors
-    if errors:
-        raise ValidationFailed(errors)
-    if renewed is not None:
-        return renewals.extension(renewed, listing_date, data.route)
-    valid_from = data.valid_from or listing_date
-    return {"china_number": number, "listing_date": listing_date, "valid_from": valid_from,
-            "valid_to": registration_valid_to(valid_from), "route": data.route,
-            "regime": regime_for(listing_date)}
-
-
-def _renewed_registration(application: Application) -> Registration | None:
-    if application.renewal_of_id is None:
-        existing = db.session.scalar(select(Registration).where(
-            Registration.establishment_id == application.establishment_id,
-            Registration.gacc_category_code == application.gacc_category_code,
-            Registration.status.in_(LIVE_STATUSES)))
-        if existing is not None:
-            raise ValidationFailed({"": [_(
-                "This establishment is already registered for this category under %(number)s; "
-                "record a renewal instead.", number=existing.china_number)]})
-        return None
-    renewed = db.session.get(Registration, application.renewal_of_id)
-    if renewed.status not in LIVE_STATUSES:
-        raise ValidationFailed({"": [_(
-            "The registration this application renews is no longer in force; it cannot be "
-            "extended.")]})
-    return renewed
-
-
 def record_registration(actor, application: Application, data: RegistrationInput) -> Registration:
     """Take a registrar, an application awaiting GACC and the listing entered by the registrar.
 
@@ -346,9 +278,10 @@ def record_registration(actor, application: Application, data: RegistrationInput
     require_registrar(actor)
     _check_version(application, data.version)
     check_transition(State(application.state), Action.record_registration, actor.role)
-    renewed = _renewed_registration(application)
-    batch = application.gacc_batch
-    values = _registration_values(data, renewed, batch.submitted_on if batch else None)
+    errors, renewed = registration_entries.checked(application, data)
+    if errors:
+        raise ValidationFailed(errors)
+    values = registration_entries.values(data, renewed)
     try:
         with transaction():
             registration = _save_registration(actor, application, renewed, values)

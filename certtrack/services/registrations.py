@@ -222,6 +222,17 @@ def apply_registration_action(actor, registration: Registration, action: Registr
     return target
 
 
+def entry_errors(registration: Registration, action: RegistrationAction,
+                 data: StatusChangeInput) -> dict[str, list[str]]:
+    """Take a registration, an action of §4 and the registrar's entries (an entry the form
+    could not read given as None); return every error of the entries at once (field ->
+    messages, empty when none). Changes nothing."""
+    errors = status_entries.checked(registration, RegistrationAction(action), data)[0]
+    if action != RA.resume:  # every other step is final, or cuts exports off: say why
+        errors.update(reasons.reason_errors(data.reason))
+    return errors
+
+
 def change_status(actor, registration: Registration, action: str, data: StatusChangeInput) -> str:
     """Take a registrar, a registration, an action of §4 and the form's entries; apply it.
 
@@ -238,12 +249,10 @@ def change_status(actor, registration: Registration, action: str, data: StatusCh
     if data.version not in (None, "") and str(data.version) != str(registration.version):
         raise Conflict(_conflict_message(registration.id))
     check_registration_transition(RegistrationStatus(registration.status), action, actor.role)
-    errors, values = status_entries.checked(registration, action, data)
-    reason = (data.reason or "").strip()
-    if action != RA.resume:  # every other step is final, or cuts exports off: say why
-        errors.update(reasons.reason_errors(reason))
-    if errors:
+    if errors := entry_errors(registration, action, data):
         raise ValidationFailed(errors)
+    values = status_entries.checked(registration, action, data)[1]
+    reason = (data.reason or "").strip()
     record = {key: value.isoformat() if isinstance(value, date) else value
               for key, value in values.items() if value not in (None, "")}
     with transaction():

@@ -22,6 +22,7 @@ from certtrack.services import (
     inspections,
     laboratory,
     quarantine,
+    registration_entries,
     registrations,
     review,
     sent_twice,
@@ -199,13 +200,16 @@ LABORATORY = {
 }
 
 
-def _decision(action: Action, form_class, call, entries, success, **options) -> WebAction:
+def _decision(action: Action, form_class, call, entries, success, checks=None,
+              **options) -> WebAction:
     """A GACC decision: its own page, shown only while the application awaits it; `entries`
-    is the service's input class, built from the form's data."""
+    is the service's input class, built from the form's data; `checks(application, input)`
+    the service's checks of the entries, said with the fields' errors."""
     return WebAction(lambda a, formdata: form_class(formdata, obj=a),
                      lambda user, a, f: call(user, a, entries.from_mapping(f.data)), success,
-                     key="form",
-                     guard=lambda user, a: can_act(user, action, a), **options)
+                     key="form", guard=lambda user, a: can_act(user, action, a),
+                     checks=checks and (lambda _user, a, data: checks(
+                         a, entries.from_mapping(data))), **options)
 
 
 def _registration_form(formdata, obj):
@@ -222,13 +226,14 @@ def _registration_message(registration) -> str:
              start=format_day(registration.valid_from), end=format_day(registration.valid_to))
 
 
-def _batch_input(form) -> gacc.BatchInput:
-    return gacc.BatchInput(reference=form.reference.data, submitted_on=form.submitted_on.data,
-                           application_ids=form.application_id.data or [])
+def _batch_input(data: dict) -> gacc.BatchInput:
+    """The batch form's data as the service takes it."""
+    return gacc.BatchInput(reference=data["reference"], submitted_on=data["submitted_on"],
+                           application_ids=data["application_id"] or [])
 
 
 def _batch(user, _target, form):
-    return gacc.submit_batch(user, _batch_input(form))
+    return gacc.submit_batch(user, _batch_input(form.data))
 
 
 def _by_someone_else(user, earlier) -> bool:
@@ -237,7 +242,7 @@ def _by_someone_else(user, earlier) -> bool:
 
 def _batch_sent_before(user, _target, form) -> tuple[str, str] | None:
     """The batch form sent again once its batch was recorded: say so, and lead to the batch."""
-    earlier = sent_twice.batch(_batch_input(form))
+    earlier = sent_twice.batch(_batch_input(form.data))
     if earlier is None:
         return None
     names = {"ref": earlier.record.reference, "time": format_moment(earlier.at)}
@@ -280,10 +285,12 @@ REGISTRAR = {
                                                   ref=batch.reference),
         key="batch", then=lambda _t, batch: url_for("registrar.batch", batch_id=batch.id),
         confirm=labels.CONSEQUENCES["submit_batch"], ends_something=False,
-        repeat=_batch_sent_before),
+        repeat=_batch_sent_before,
+        checks=lambda user, _t, data: gacc.batch_errors(user, _batch_input(data))),
     "record_gacc_return": _decision(
         Action.record_gacc_return, GaccReturnForm, gacc.record_gacc_return, gacc.GaccReturnInput,
         _l("GACC's request is recorded; the exporter and the inspector are told."),
+        checks=lambda _a, data: gacc.gacc_return_errors(data),
         confirm=labels.CONSEQUENCES["record_gacc_return"], ends_something=False),
     "record_gacc_refusal": _decision(
         Action.record_gacc_refusal, GaccRefusalForm, gacc.record_gacc_refusal,
@@ -293,7 +300,8 @@ REGISTRAR = {
         Action.record_registration, _registration_form, gacc.record_registration,
         gacc.RegistrationInput,
         _registration_message, confirm=labels.CONSEQUENCES["record_registration"],
-        ends_something=False, repeat=_registration_recorded_before),
+        ends_something=False, repeat=_registration_recorded_before,
+        checks=lambda a, data: registration_entries.checked(a, data)[0]),
     "resubmit_to_gacc": WebAction(
         _form(ResubmitForm),
         lambda user, a, f: gacc.resubmit_to_gacc(user, a, f.comment.data or "", f.version.data),
@@ -333,7 +341,9 @@ def _lifecycle(verb: RegistrationAction) -> WebAction:
         "The registration is now: %(status)s.",
         status=str(labels.label(labels.REGISTRATION_STATUSES, registration.status))),
         key=str(verb), path=BUTTON, confirm=labels.CONSEQUENCES.get(str(verb)),
-        needs_reason=str(verb) in labels.REGISTRATION_CONSEQUENCES)
+        needs_reason=str(verb) in labels.REGISTRATION_CONSEQUENCES,
+        checks=lambda _user, registration, data: registrations.entry_errors(
+            registration, verb, registrations.StatusChangeInput.from_mapping(data)))
 
 
 REGISTRATION = {str(verb): _lifecycle(verb) for verb in RegistrationAction}

@@ -9,7 +9,14 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from certtrack.services.consignments import correction, drafts, in_force, inspection, issue
+from certtrack.services.consignments import (
+    correction,
+    drafts,
+    entries,
+    in_force,
+    inspection,
+    issue,
+)
 from certtrack.services.consignments.inputs import (
     ConsignmentInput,
     InspectionInput,
@@ -43,10 +50,11 @@ _header, _lot, _inspection, _treatment = map(
     _input, (ConsignmentInput, LotInput, InspectionInput, TreatmentInput))
 
 
-def _lab_input(form) -> LabResultInput:
-    detected = {"yes": True, "no": False}.get(form.detected.data)
-    return from_mapping(LabResultInput, {**form.data, "detected": detected,
-                                         "unit": form.unit.data or ""})
+def _lab_input(data: dict) -> LabResultInput:
+    """The laboratory form's data as the service takes it."""
+    detected = {"yes": True, "no": False}.get(data["detected"])
+    return from_mapping(LabResultInput, {**data, "detected": detected,
+                                         "unit": data["unit"] or ""})
 
 
 def _document(user, consignment, form):
@@ -125,13 +133,17 @@ INSPECTION = {
             user, c, _inspection(f)), _l("The inspection was recorded."), key="inspection",
         flash_denied=True, path=BUTTON),
     "lab": WebAction(
-        cforms.lab_form, lambda user, c, f: inspection.record_lab_result(user, c, _lab_input(f)),
+        cforms.lab_form, lambda user, c, f: inspection.record_lab_result(
+            user, c, _lab_input(f.data)),
         _l("The laboratory result was recorded."), key="lab", flash_denied=True, path=BUTTON,
-        anchor="laboratory"),
+        anchor="laboratory", checks=lambda _user, c, data: entries.lab_errors(
+            c, _lab_input(data))),
     "treatment": WebAction(
         cforms.treatment_form, lambda user, c, f: inspection.add_treatment(
             user, c, _treatment(f)), _l("The treatment was recorded."), key="treatment",
-        flash_denied=True, path=BUTTON, anchor="treatments"),
+        flash_denied=True, path=BUTTON, anchor="treatments",
+        checks=lambda _user, c, data: entries.treatment_errors(
+            c, from_mapping(TreatmentInput, data))),
     # An entry made in error, deleted while nothing is issued: a deletion, so a reason (kept
     # in the audit row with what was deleted) and a box to tick. One form per row.
     "remove_treatment": WebAction(

@@ -53,6 +53,12 @@ class WebAction:
     to say and the address the first sending led to, or None. The second sending then ends
     there with that message, never with the error the first one's record would cause (a
     reference or a number "already recorded", a stale page).
+
+    `checks(user, target, entries)`, when set, runs the service's checks of the entries
+    without changing anything, for a form whose fields failed: `entries` is the form's data
+    with None for each field that failed, and the errors it returns (field -> messages, ''
+    for the form) are said with the fields', so that every mistake comes in one answer, not
+    the service's only once the fields are right.
     """
 
     form: Callable[[Any, Any], BaseForm]
@@ -69,6 +75,7 @@ class WebAction:
     ends_something: bool = True
     anchor: str | None = None
     repeat: Callable[[Any, Any, BaseForm], tuple[str, str] | None] | None = None
+    checks: Callable[[Any, Any, dict], dict[str, list[str]]] | None = None
 
     def build(self, target, formdata=None) -> BaseForm:
         """The action's form, with its confirmation step when the action is irreversible."""
@@ -195,7 +202,19 @@ def perform(action: WebAction, target, page: Page, **args):
         response, status = _attempt(action, target, form, back, args)
         if response is not None:
             return response
+    else:
+        check_entries(action.checks, target, form)
     return page.render(target, _failed(action, form, args)), status
+
+
+def check_entries(checks, target, form: BaseForm) -> None:
+    """Add to a form whose fields failed the errors `checks` (WebAction.checks) finds in the
+    rest of its entries; a field that failed keeps its own error alone."""
+    if checks is None or form.csrf_token.errors:
+        return
+    entries = {name: None if form[name].errors else value for name, value in form.data.items()}
+    form.add_errors({name: messages for name, messages in checks(g.user, target, entries).items()
+                     if not (name and name in form and form[name].errors)})
 
 
 def _attempt(action: WebAction, target, form: BaseForm, back: str, args: dict):

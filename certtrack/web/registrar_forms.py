@@ -13,7 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from certtrack.domain.identifiers import IdentifierError, validate_china_registration_number
-from certtrack.services.gacc import china_number_message
+from certtrack.services.registration_entries import china_number_message
 from certtrack.web import labels
 from certtrack.web.forms import BaseForm
 from certtrack.web.validators import ReasonLength
