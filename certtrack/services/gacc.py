@@ -8,7 +8,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from certtrack.domain.workflow import Action, Role, State, check_transition
+from certtrack.domain.workflow import Action, IllegalTransition, Role, State, check_transition
 from certtrack.extensions import db
 from certtrack.models import Application, CorrectionRequest, GaccBatch, Registration
 from certtrack.models.base import utcnow
@@ -17,6 +17,7 @@ from certtrack.services import (
     gacc_answers,
     registration_entries,
     renewals,
+    sent_twice,
 )
 from certtrack.services.applications import apply_transition, local_today
 from certtrack.services.audit import record_event
@@ -104,7 +105,7 @@ def _sent_after_recommendation(chosen: list[Application],
 def batch_errors(actor, data: BatchInput) -> dict[str, list[str]]:
     """Take a registrar and a batch's entries (an entry the form could not read given as
     None); return every error at once (field -> messages, empty when none): the reference,
-    the date. Changes nothing.
+    the date, applications another batch already carries. Changes nothing.
 
     :raise NotFound: an unknown application id.
     """
@@ -113,6 +114,8 @@ def batch_errors(actor, data: BatchInput) -> dict[str, list[str]]:
         errors["application_id"] = [_("Choose at least one application.")]
         return errors
     chosen = _chosen(data.application_ids)
+    if sent := sent_twice.already_sent(actor, chosen):
+        errors["application_id"] = sent
     if "submitted_on" not in errors and data.submitted_on is not None:
         errors.update(_sent_after_recommendation(chosen, data.submitted_on))
     return errors
@@ -123,7 +126,8 @@ def submit_batch(actor, data: BatchInput) -> GaccBatch:
 
     Creates the GaccBatch and moves every application recommended -> submitted_to_gacc, linked
     to the batch, all in one transaction.
-    :raise ValidationFailed: missing or duplicate reference, bad date, no application chosen.
+    :raise ValidationFailed: missing or duplicate reference, bad date, no application chosen,
+        an application already sent in another batch (which, when and by whom).
     :raise IllegalTransition / Conflict / NotFound: as for recommend(); nothing changes.
     """
     require_registrar(actor)
@@ -135,6 +139,10 @@ def submit_batch(actor, data: BatchInput) -> GaccBatch:
     except IntegrityError as error:
         raise ValidationFailed({"reference": [_("A batch with this reference already exists.")]}
                                ) from error
+    except (IllegalTransition, Conflict) as error:  # another tab's batch took them first
+        if sent := sent_twice.already_sent(actor, _chosen(data.application_ids)):
+            raise ValidationFailed({"application_id": sent}) from error
+        raise
     dossiers.after_batch(actor, batch)
     return batch
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -14,6 +15,7 @@ from certtrack.domain.workflow import Action, State
 from certtrack.extensions import db
 from certtrack.models import Application, AuditEvent, GaccBatch, User
 from certtrack.services.inputs import BatchInput, RegistrationInput
+from certtrack.services.local_dates import format_moment
 from certtrack.services.registrations import registration_of
 
 
@@ -47,6 +49,29 @@ def batch(data: BatchInput) -> Recorded | None:
     event = _event("gacc_batch", found.id, "gacc_batch_created")
     return Recorded(found, event.actor if event else None,
                     event.at if event else found.created_at)
+
+
+def already_sent(actor, applications: list[Application]) -> list[str]:
+    """Take a registrar and the applications chosen for a new batch; return, for each batch
+    already carrying some of them (sent from another window or tab), a sentence naming them,
+    the batch's reference, when it was sent and by whom; [] when none went to GACC."""
+    carried: dict[int, list[Application]] = {}
+    for application in applications:
+        if application.gacc_batch_id is not None:
+            carried.setdefault(application.gacc_batch_id, []).append(application)
+    sentences = []
+    for batch_id, chosen in sorted(carried.items()):
+        found = db.session.get(GaccBatch, batch_id)
+        event = _event("gacc_batch", batch_id, "gacc_batch_created")
+        names = {"refs": ", ".join(a.reference for a in chosen), "ref": found.reference,
+                 "time": format_moment(event.at if event else found.created_at)}
+        if event is not None and event.actor is not None and event.actor.id != actor.id:
+            sentences.append(_("Already sent to GACC: %(refs)s, in batch %(ref)s, by %(name)s "
+                               "at %(time)s.", name=event.actor.full_name, **names))
+        else:
+            sentences.append(_("Already sent to GACC: %(refs)s, in batch %(ref)s, by you at "
+                               "%(time)s (in another window or tab).", **names))
+    return sentences
 
 
 def registration(application: Application, data: RegistrationInput) -> Recorded | None:

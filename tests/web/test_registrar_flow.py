@@ -606,3 +606,40 @@ def test_kazakh_recommendation_calls_a_gacc_batch_a_package_as_the_batch_form_do
         page = client.get(url).get_data(as_text=True)
         assert "келесі пакетті күтеді, ал ұсынымды қайтып алу мүмкін емес." in page, url
         assert "топтама" not in page, url
+
+
+def test_a_batch_from_another_tab_names_the_applications_already_sent_and_keeps_the_form(
+        world, client):
+    """A second tab sent another batch with an application the first tab's batch carried: it
+    read "This action is no longer possible", without saying which, where, or who."""
+    ids = world["ids"]
+    login(client, "registrar@example.kz")
+    post(client, "/registrar/recommend", {"confirm": "y", "application_id": ids})
+    recommended_on(RECOMMENDED, ids)
+    first_tab = post(client, "/registrar/batches", {
+        "confirm": "y", "application_id": ids[:2], "reference": "KZ-GACC-2026-014",
+        "submitted_on": "2026-07-01"})
+    assert first_tab.status_code == 302
+    sent = db.session.get(Application, ids[1])
+    second_tab = post(client, "/registrar/batches", {
+        "confirm": "y", "application_id": ids[1:], "reference": "KZ-GACC-2026-015",
+        "submitted_on": "2026-07-02"})
+    assert second_tab.status_code == 422
+    page = html.unescape(second_tab.get_data(as_text=True))
+    assert re.search(rf"Already sent to GACC: {sent.reference}, in batch KZ-GACC-2026-014, "
+                     r"by you at [^<]+ \(in another window or tab\)\.", page)
+    assert 'value="KZ-GACC-2026-015"' in page and 'value="2026-07-02"' in page
+    assert _state(ids[2]) == "recommended"
+    assert db.session.scalar(select(GaccBatch.reference).where(
+        GaccBatch.reference == "KZ-GACC-2026-015")) is None
+
+    make_user("registrar", "second.registrar@example.kz", full_name="Aigerim Registrar")
+    login(client, "second.registrar@example.kz")
+    other = post(client, "/registrar/batches", {
+        "confirm": "y", "application_id": ids[:1], "reference": "KZ-GACC-2026-016",
+        "submitted_on": "2026-07-02"})
+    assert other.status_code == 422
+    first = db.session.get(Application, ids[0])
+    assert re.search(rf"Already sent to GACC: {first.reference}, in batch KZ-GACC-2026-014, "
+                     r"by Test Registrar at [^<]+\.", html.unescape(other.get_data(as_text=True)))
+    assert 'value="KZ-GACC-2026-016"' in other.get_data(as_text=True)
