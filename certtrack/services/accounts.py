@@ -15,6 +15,7 @@ from certtrack.services.audit import record_event
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
 from certtrack.services.inputs import AccountInput
 from certtrack.services.permissions import require_admin, require_admin_of_another
+from certtrack.services.reasons import reason_errors
 from certtrack.services.sessions import end_sessions
 from certtrack.services.transaction import check_loaded_version, stale_message, transaction
 
@@ -105,14 +106,21 @@ def get_user(actor: User, user_id: int) -> User:
 
 
 def missing_reasons(user: User, data: AccountInput) -> dict[str, list[str]]:
-    """What disabling an active account, or giving it a new role, lacks: a reason (kept in
-    the audit row)."""
+    """What disabling an active account, or giving it a new role, lacks: a reason of a few
+    words (kept in the audit row), as every other final step asks."""
     errors = {}
-    if user.is_active and not data.is_active and not (data.reason or "").strip():
-        errors["reason"] = [_("Say why the account is disabled.")]
-    if data.role and data.role != user.role and not (data.role_reason or "").strip():
-        errors["role_reason"] = [_("Say why the role changes.")]
+    if user.is_active and not data.is_active:
+        errors |= _reason_errors(data.reason, "reason", _("Say why the account is disabled."))
+    if data.role and data.role != user.role:
+        errors |= _reason_errors(data.role_reason, "role_reason",
+                                 _("Say why the role changes."))
     return errors
+
+
+def _reason_errors(reason: str | None, field: str, missing: str) -> dict[str, list[str]]:
+    if not (reason or "").strip():
+        return {field: [missing]}
+    return reason_errors(reason, field)
 
 
 def _reasons(user: User, data: AccountInput) -> str:

@@ -121,7 +121,9 @@ def edit_user(user_id: int):
     del form.email, form.password
     response, status = None, 200
     if request.method == "POST":
-        response, status = _save_user(user, form) if form.validate() else (None, 422)
+        valid = form.validate()
+        lacking = _lacking(user, form)  # said with the fields' errors, not after them
+        response, status = _save_user(user, form) if valid and not lacking else (None, 422)
     return response or (_user_page(user, form, disabled=accounts.last_disabled(user)), status)
 
 
@@ -159,19 +161,28 @@ def revoke_token(user_id: int, token_id: int):
     return _user_page(user, user_form, failed_token=(token.id, form)), 422
 
 
+def _lacking(user, form: EditUserForm) -> bool:
+    """Add to the form what disabling the account or giving it another role still lacks: the
+    box ticked (neither can be undone: the sessions end, the tokens are revoked) and a reason
+    of a few words; True when something does. A field that failed keeps its own error."""
+    if user.id == g.user.id:  # one's own account: the service refuses both
+        return False
+    entries = {name: None if form[name].errors else value for name, value in form.data.items()}
+    data = accounts.AccountInput.from_mapping({**entries, "is_active": bool(entries["is_active"])})
+    errors = accounts.missing_reasons(user, data)
+    if user.is_active and not data.is_active and not form.confirm_disable.data:
+        errors["confirm_disable"] = [_("Tick the box to confirm.")]
+    if data.role and data.role != user.role and not form.confirm_role.data:
+        errors["confirm_role"] = [_("Tick the box to confirm.")]
+    errors = {name: messages for name, messages in errors.items() if not form[name].errors}
+    if errors:
+        form.add_errors(errors)
+    return bool(errors)
+
+
 def _save_user(user, form: EditUserForm):
     """Save the edit: (a redirect, 302), or (None, the status of the page showing why not)."""
     data = accounts.AccountInput.from_mapping(form.data)
-    disabling = user.is_active and not form.is_active.data and user.id != g.user.id  # own: refused
-    if disabling and not form.confirm_disable.data:  # said together with a missing reason
-        form.add_errors({"confirm_disable": [_("Tick the box to confirm.")],
-                         **accounts.missing_reasons(user, data)})
-        return None, 422
-    if data.role != user.role and not form.confirm_role.data and user.id != g.user.id:
-        # a new role signs the person out and revokes tokens that cannot be given back
-        form.add_errors({"confirm_role": [_("Tick the box to confirm.")],
-                         **accounts.missing_reasons(user, data)})
-        return None, 422
     try:
         accounts.update_user(g.user, user, data)
     except ValidationFailed as error:

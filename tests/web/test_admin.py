@@ -495,3 +495,44 @@ def test_a_name_in_cyrillic_is_found_in_any_case(admin, client):
     page = client.get("/admin/users?q=әсел").get_data(as_text=True)
     assert listed_ids(page) == [db.session.scalar(select(User.id).where(
         User.email == "other@example.kz"))]
+
+
+def test_disabling_or_a_new_role_asks_a_reason_of_a_few_words(admin, client):
+    """"Left" disabled an account and "x" gave it another role: every other final step asks
+    for at least 10 characters."""
+    user = make_user("registrar", "short.reason@example.kz")
+    disabled = post(client, f"/admin/users/{user.id}", edit_body(
+        user, is_active=None, reason="Left", confirm_disable="y"))
+    assert disabled.status_code == 422
+    page = disabled.get_data(as_text=True)
+    assert field_error(page, "reason") == ("Give the reason in a few words: at least 10 "
+                                           "characters.")
+    assert 'value="Left"' in page
+    assert by_email("short.reason@example.kz").is_active
+    moved = post(client, f"/admin/users/{user.id}", edit_body(
+        user, role="admin", role_reason="x", confirm_role="y"))
+    assert moved.status_code == 422
+    page = moved.get_data(as_text=True)
+    assert field_error(page, "role_reason") == ("Give the reason in a few words: at least 10 "
+                                                "characters.")
+    assert 'name="role_reason" type="text" value="x"' in page
+    assert by_email("short.reason@example.kz").role == "registrar"
+    assert db.session.scalar(select(func.count(AuditEvent.seq)).where(
+        AuditEvent.object_type == "user", AuditEvent.object_id == user.id,
+        AuditEvent.action != "user_created")) == 0
+
+
+def test_disabling_says_the_box_and_the_reason_with_the_fields_errors(admin, client):
+    """A name left out was said first, and the box and the reason only on the next try."""
+    user = make_user("registrar", "two.rounds@example.kz")
+    response = post(client, f"/admin/users/{user.id}", edit_body(
+        user, full_name="", is_active=None, role="admin"))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert field_error(page, "full_name")
+    assert field_error(page, "confirm_disable") == "Tick the box to confirm."
+    assert field_error(page, "reason") == "Say why the account is disabled."
+    assert field_error(page, "confirm_role") == "Tick the box to confirm."
+    assert field_error(page, "role_reason") == "Say why the role changes."
+    fresh = by_email("two.rounds@example.kz")
+    assert fresh.is_active and fresh.role == "registrar"
