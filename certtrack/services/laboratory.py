@@ -292,6 +292,14 @@ def _result_audit(sample: Sample, row: LabResult, limit: LabLimit) -> dict:
             "source": limit.source, "confidence": limit.confidence}
 
 
+def send_errors(application: Application) -> dict[str, list[str]]:
+    """What stops the application's samples from going to the laboratory now: {} or
+    {"": [why]} (none is waiting for results). Changes nothing."""
+    if any(not sample.results for sample in samples_of(application)):
+        return {}
+    return {"": [_("Record the samples you send to the laboratory first.")]}
+
+
 def send_to_lab(actor: User, application: Application, comment: str = "") -> list[Sample]:
     """Send the samples that have no result yet to the laboratory (inspected → lab_testing).
 
@@ -303,9 +311,9 @@ def send_to_lab(actor: User, application: Application, comment: str = "") -> lis
     """
     require_inspector(actor, application)
     check_transition(State(application.state), Action.send_to_lab, actor.role)
+    if errors := send_errors(application):
+        raise ValidationFailed(errors)
     pending = [sample for sample in samples_of(application) if not sample.results]
-    if not pending:
-        raise ValidationFailed({"": [_("Record the samples you send to the laboratory first.")]})
     with transaction():
         apply_transition(actor, application, Action.send_to_lab, comment=comment,
                          data={"samples": [sample.id for sample in pending],

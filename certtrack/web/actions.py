@@ -178,7 +178,8 @@ LABORATORY = {
         lambda sent: ngettext("%(num)d sample was sent to the laboratory.",
                               "%(num)d samples were sent to the laboratory.", len(sent)),
         key="send_form", refusal=Refusal.flash, path="/send-to-lab", anchor="panel-laboratory",
-        confirm=labels.CONSEQUENCES["send_to_lab"], ends_something=False),
+        confirm=labels.CONSEQUENCES["send_to_lab"], ends_something=False,
+        checks=lambda _user, a, _entries: laboratory.send_errors(a)),
     "record_lab_results": WebAction(
         _form(ActionForm),
         lambda user, a, f: laboratory.record_lab_results(user, a, f.comment.data or ""),
@@ -190,7 +191,9 @@ LABORATORY = {
         lambda user, a, f: conclusions.conclude_positive(user, a, f.conclusion.data or ""),
         _l("The positive conclusion was recorded."), key="conclusion_form",
         refusal=Refusal.flash, path="/conclusion/positive", anchor="panel-conclusion",
-        confirm=labels.CONSEQUENCES["conclude_positive"], ends_something=False),
+        confirm=labels.CONSEQUENCES["conclude_positive"], ends_something=False,
+        checks=lambda _user, a, _entries: {} if conclusions.check_conclusion(
+            a).allows_positive else {"": [_("A positive conclusion is not possible yet.")]}),
     "conclude_negative": WebAction(
         _form(lab_panel.NegativeConclusionForm),
         lambda user, a, f: conclusions.conclude_negative(user, a, f.comment.data or ""),

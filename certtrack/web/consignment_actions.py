@@ -178,7 +178,9 @@ INSPECTION = {
     "issue": WebAction(
         _form(ActionForm), lambda user, c, f: issue.issue_consignment_certificate(
             user, c, f.version.data), _issued, key="issue", path=BUTTON,
-        confirm=labels.CONSEQUENCES["consignment.issue"], ends_something=False),
+        confirm=labels.CONSEQUENCES["consignment.issue"], ends_something=False,
+        checks=lambda _user, c, _entries: {"": refusals} if (
+            refusals := issue.issue_refusals(c)) else {}),
     "reopen": WebAction(
         _form(cforms.ReasonForm), lambda user, c, f: correction.reopen(
             user, c, f.reason.data, f.version.data),

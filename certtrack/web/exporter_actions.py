@@ -130,7 +130,9 @@ EXPORTER = {
         lambda user, a, f: applications.submit_application(user, a, f.version.data,
                                                            f.comment.data or ""),
         _submitted, key="submit", refusal=Refusal.flash, path=BUTTON, anchor="submit",
-        confirm=labels.CONSEQUENCES["submit"], ends_something=False),
+        confirm=labels.CONSEQUENCES["submit"], ends_something=False,
+        checks=lambda _user, a, _entries: {"": [_("The application is not complete yet.")]}
+        if applications.missing_for_submission(a) else {}),
     "withdraw": WebAction(
         _form(ActionForm), lambda user, a, f: applications.withdraw_application(
             user, a, f.reason.data, f.version.data),

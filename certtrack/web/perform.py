@@ -58,7 +58,9 @@ class WebAction:
     without changing anything, for a form whose fields failed: `entries` is the form's data
     with None for each field that failed, and the errors it returns (field -> messages, ''
     for the form) are said with the fields', so that every mistake comes in one answer, not
-    the service's only once the fields are right.
+    the service's only once the fields are right. An error of the form as a whole ('') is
+    a refusal whatever is typed: it is said instead of the unticked box's (a button offered
+    before its step is possible, `aria-disabled`, refused with the reason).
     """
 
     form: Callable[[Any, Any], BaseForm]
@@ -213,7 +215,10 @@ def check_entries(checks, target, form: BaseForm) -> None:
     if checks is None or form.csrf_token.errors:
         return
     entries = {name: None if form[name].errors else value for name, value in form.data.items()}
-    form.add_errors({name: messages for name, messages in checks(g.user, target, entries).items()
+    errors = checks(g.user, target, entries)
+    if errors.get("") and "confirm" in form:  # refused whatever is typed: that is what to say,
+        form.confirm.errors = []  # not the box, which the pages show once nothing stops it
+    form.add_errors({name: messages for name, messages in errors.items()
                      if not (name and name in form and form[name].errors)})
 
 

@@ -516,8 +516,20 @@ def test_the_issue_card_names_what_is_missing_and_offers_no_button_until_then(ct
                        .get_data(as_text=True))
     assert "The certificate still needs" in card
     assert "A satisfactory inspection of the lot." in card
-    assert re.search(r'<button type="submit" class="btn" disabled>', card)
+    # Not `disabled`: a keyboard reaches it, and a screen reader reads what is missing with it.
+    assert re.search(r'<button type="submit" class="btn" aria-disabled="true" '
+                     r'aria-describedby="issue-blockers">', card)
+    assert '<ul class="missing" id="issue-blockers">' in card and " disabled" not in card
     assert 'name="confirm"' not in card  # nothing to confirm yet
+    refused = post(client, f"/inspector/consignments/{consignment.id}/issue",
+                   {"version": str(consignment.version)})  # as the button sends it
+    assert refused.status_code == 422
+    card = _issue_card(refused.get_data(as_text=True))
+    said = re.search(r'<div class="flash flash-error">(.*?)</div>', card, re.S)  # on its form
+    assert "A satisfactory inspection of the lot." in said.group(1)
+    assert "Tick the box to confirm." not in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Consignment, consignment.id).state == "under_inspection"
 
     inspect_ready(inspector, consignment := make_consignment("phyto")[3])
     card = _issue_card(client.get(f"/inspector/consignments/{consignment.id}")

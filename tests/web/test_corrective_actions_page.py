@@ -5,13 +5,14 @@ import re
 from datetime import timedelta
 
 from certtrack.extensions import db
+from certtrack.models import Application
 from certtrack.services import corrective_actions, inspections, review
 from certtrack.services.applications import local_today
 from certtrack.services.inputs import CorrectiveActionInput, FindingInput
 from certtrack.services.reference import working_calendar
 
 from factories import make_submitted_application, make_user
-from forms import login
+from forms import login, post
 
 
 def test_an_overdue_corrective_action_says_so_in_words_and_verify_waits(ctx, client):
@@ -42,4 +43,12 @@ def test_an_overdue_corrective_action_says_so_in_words_and_verify_waits(ctx, cli
     row = page[page.index(f'<tr id="finding-{finding.id}">'):]
     assert re.search(r'<span class="overdue">due [^<]+ — overdue</span>', row[:row.index("</tr>")])
     card = page[page.index('id="action-verify_corrective_actions"'):]
-    assert '<button type="submit" class="btn " disabled>' in card[:card.index("</section>")]
+    # reachable by keyboard, its reason read with it; the server refuses it with that reason
+    assert ('<button type="submit" class="btn " aria-disabled="true" '
+            'aria-describedby="verify-blockers">') in card[:card.index("</section>")]
+    assert 'id="verify-blockers"' in card and " disabled" not in card[:card.index("</section>")]
+    refused = post(client, f"/inspector/applications/{application.id}/verify_corrective_actions")
+    assert refused.status_code == 422
+    assert "Pest control" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Application, application.id).state == "corrective_actions"

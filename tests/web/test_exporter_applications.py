@@ -219,7 +219,7 @@ def test_incomplete_application_is_not_submitted(ctx, client):
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "The application is not complete yet." in page
-    missing = re.search(r'<ul class="missing">(.*?)</ul>', page, re.S).group(1)
+    missing = re.search(r'<ul class="missing"[^>]*>(.*?)</ul>', page, re.S).group(1)
     for item in ("At least one product with its annual volume.", "Questionnaire: HACCP.",
                  "Questionnaire: Staff.", "Document: Request and GACC questionnaire.",
                  "Document: Process flow charts."):

@@ -476,3 +476,36 @@ def test_the_choice_shows_the_inspector_assigned_even_once_disabled(submitted, c
     response = post(client, f"{url}/assign", {"inspector_id": str(inspector.id)})
     assert response.status_code == 422
     assert "Choose an active inspector of the committee" in _page(response)
+
+
+def test_resubmit_is_reachable_before_the_corrections_and_refused_with_what_is_missing(
+        under_review, client):
+    """The Resubmit button was `disabled` until the rejected document was replaced: a keyboard
+    or a screen reader could not reach it, nor learn why it did nothing."""
+    exporter, _inspector, application = under_review
+    plans = next(d for d in _documents(application) if d.document_type_code == "floor_plans")
+    post(client, _url(application, f"/documents/{plans.id}/review"),
+         {"decision": "rejected", "comment": "Cold store missing from the plan"})
+    _return(client, application, "Floor plans incomplete")
+    exporter_client = client.application.test_client()
+    login(exporter_client, exporter.email)
+    page = _page(exporter_client.get(f"/exporter/applications/{application.id}"))
+    card = page[page.index('id="submit"'):]
+    card = card[:card.index("</section>")]
+    assert re.search(r'<button type="submit" class="btn" aria-disabled="true" '
+                     r'aria-describedby="submit-missing">Resubmit application</button>', card)
+    assert " disabled" not in card
+    missing = re.search(r'<ul class="missing" id="submit-missing">(.*?)</ul>', card, re.S)
+    assert "Document: " in missing.group(1)
+
+    answer = "The plan now shows the cold store."
+    refused = post(exporter_client, f"/exporter/applications/{application.id}/submit",
+                   {"version": str(application.version), "comment": answer})  # no box shown
+    assert refused.status_code == 422
+    page = _page(refused)
+    card = page[page.index('id="submit"'):]
+    assert "The application is not complete yet." in card[:card.index("</section>")]
+    assert "Tick the box to confirm." not in page
+    assert answer in page  # the answer typed is kept
+    assert _fresh(application).state == "returned"
+    assert _events(application, "resubmit") == []

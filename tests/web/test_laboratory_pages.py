@@ -387,3 +387,28 @@ def test_a_second_result_of_a_sample_asks_why_and_marks_the_first_replaced(world
     assert newest.correction == "Typing error: the lab's report says 0.05"
     other = enter_result(world, sample, "cadmium", "0.03", "mg/kg")
     assert other.status_code == 302  # another parameter's first result needs no reason
+
+
+def test_the_lab_buttons_are_reachable_before_their_step_and_refused_with_the_reason(world):
+    """"Send samples to the laboratory" and "Conclude positively" were `disabled` until
+    possible: a keyboard or a screen reader could not reach them, nor learn why."""
+    page = text_of(world.client.get(world.base))
+    assert re.search(r'<p class="hint" id="send-to-lab-hint">Record the samples you send '
+                     r'first\.</p>', page)
+    assert re.search(r'<button type="submit" class="btn" aria-disabled="true" '
+                     r'aria-describedby="send-to-lab-hint">Send samples to the laboratory', page)
+    assert re.search(r'<ul class="missing" id="conclusion-blockers">', page)
+    assert re.search(r'<button type="submit" class="btn" aria-disabled="true" '
+                     r'aria-describedby="conclusion-blockers">', page)
+    assert not re.search(r"<button[^>]* disabled", page)
+    # sent as the page's buttons send them, without the box the page shows only once possible
+    sent = post(world.client, world.base + "/send-to-lab", {})
+    assert sent.status_code == 422
+    assert "Record the samples you send to the laboratory first." in text_of(sent)
+    assert "Tick the box to confirm." not in text_of(sent)
+    concluded = post(world.client, world.base + "/conclusion/positive", {"conclusion": ""})
+    assert concluded.status_code == 422
+    assert "A positive conclusion is not possible yet." in text_of(concluded)
+    assert "Tick the box to confirm." not in text_of(concluded)
+    db.session.expire_all()
+    assert db.session.get(Application, world.application.id).state == "inspected"

@@ -68,9 +68,15 @@ def _unprintable(consignment: Consignment) -> list[str]:
     return unprintable(consignment.enterprise, consignment.registration.establishment)
 
 
+def issue_refusals(consignment: Consignment) -> list[str]:
+    """Everything that stops the consignment's certificate from being issued now, in words
+    (the gate's refusals, what the inspection lacks, what cannot be printed); [] when nothing
+    does. Changes nothing."""
+    return gate_refusals(consignment) + issue_blockers(consignment) + _unprintable(consignment)
+
+
 def _refuse_if_barred(consignment: Consignment) -> None:
-    problems = gate_refusals(consignment) + issue_blockers(consignment) + \
-        _unprintable(consignment)
+    problems = issue_refusals(consignment)
     if problems:
         raise ValidationFailed({"": problems}, _("The certificate cannot be issued."))
 
