@@ -142,6 +142,26 @@ def _documents_not_accepted(application: Application) -> int:
                and document.review_status != "accepted")
 
 
+def schedule_errors(application: Application, mode: str | None, scheduled_for: date | None,
+                    inspector_ids, outside_working_hours: bool = False,
+                    outside_hours_reason: str | None = "") -> dict[str, list[str]]:
+    """Take an application and the inspection's entries (an entry the form could not read
+    given as None); return every error at once (field -> messages, '' for the application:
+    documents still undecided; empty when none). Changes nothing."""
+    team = [u for u in team_candidates(application) if u.id in set(inspector_ids or ())]
+    reason = (outside_hours_reason or "").strip() if outside_working_hours else ""
+    errors = _schedule_errors(mode, scheduled_for, team, inspector_ids,
+                              outside_working_hours, reason)
+    if application.state == State.under_review and (
+            undecided := _documents_not_accepted(application)):  # a stale page: the transition
+        errors[""] = [ngettext(
+            "The completeness check comes first: %(num)d document is not accepted yet (accept "
+            "it, or return the application for corrections).",
+            "The completeness check comes first: %(num)d documents are not accepted yet "
+            "(accept them, or return the application for corrections).", undecided)]
+    return errors
+
+
 def schedule_inspection(actor: User, application: Application, mode: str,
                         scheduled_for: date | None, inspector_ids: list[int], *,
                         outside_working_hours: bool = False,
@@ -156,18 +176,10 @@ def schedule_inspection(actor: User, application: Application, mode: str,
     """
     require_inspector(actor, application)
     team = [u for u in team_candidates(application) if u.id in set(inspector_ids or ())]
-    reason = (outside_hours_reason or "").strip() if outside_working_hours else ""
-    errors = _schedule_errors(mode, scheduled_for, team, inspector_ids,
-                              outside_working_hours, reason)
-    if application.state == State.under_review and (
-            undecided := _documents_not_accepted(application)):  # a stale page: the transition
-        errors[""] = [ngettext(
-            "The completeness check comes first: %(num)d document is not accepted yet (accept "
-            "it, or return the application for corrections).",
-            "The completeness check comes first: %(num)d documents are not accepted yet "
-            "(accept them, or return the application for corrections).", undecided)]
-    if errors:
+    if errors := schedule_errors(application, mode, scheduled_for, inspector_ids,
+                                 outside_working_hours, outside_hours_reason):
         raise ValidationFailed(errors)
+    reason = (outside_hours_reason or "").strip() if outside_working_hours else ""
     with transaction():
         inspection = Inspection(application_id=application.id, mode=mode,
                                 scheduled_for=scheduled_for, created_by_id=actor.id,

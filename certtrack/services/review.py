@@ -298,7 +298,11 @@ def default_response_deadline() -> date:
     return working_calendar().add_working_days(local_today(), RESPONSE_WORKING_DAYS)
 
 
-def _deficiency_errors(items: list[str], deadline: date | None) -> dict[str, list[str]]:
+def deficiency_errors(deficiencies: str | None,
+                      deadline: date | None) -> dict[str, list[str]]:
+    """Take the deficiencies typed (one per line) and the response deadline (None when none
+    could be read); return every error at once (empty when none). Changes nothing."""
+    items = [line.strip() for line in (deficiencies or "").splitlines() if line.strip()]
     errors: dict[str, list[str]] = {}
     if not items:
         errors["deficiencies"] = [_("List at least one deficiency, one per line.")]
@@ -318,7 +322,7 @@ def return_for_corrections(actor: User, application: Application, deficiencies: 
     """
     require_inspector(actor, application)
     items = [line.strip() for line in (deficiencies or "").splitlines() if line.strip()]
-    if errors := _deficiency_errors(items, response_deadline):
+    if errors := deficiency_errors(deficiencies, response_deadline):
         raise ValidationFailed(errors)
     with transaction():
         request = CorrectionRequest(application_id=application.id, source="inspection",

@@ -101,7 +101,9 @@ REVIEW = {
         lambda user, a, f: review.return_for_corrections(
             user, a, f.deficiencies.data, f.response_deadline.data),
         _l("The application was returned to the exporter."), "return_for_corrections",
-        "/return", confirm=labels.CONSEQUENCES["return_for_corrections"], ends_something=False),
+        "/return", confirm=labels.CONSEQUENCES["return_for_corrections"], ends_something=False,
+        checks=lambda _user, _a, data: review.deficiency_errors(data["deficiencies"],
+                                                               data["response_deadline"])),
     "reject": _inspector(
         _form(RejectForm), lambda user, a, f: review.reject_application(user, a, f.reason.data),
         _l("The application was rejected."), "reject", "/reject", needs_reason=True,
@@ -113,7 +115,9 @@ REVIEW = {
             outside_working_hours=f.outside_working_hours.data,
             outside_hours_reason=f.outside_hours_reason.data or ""),
         _l("The inspection is scheduled and the exporter notified."), "schedule_inspection",
-        "/schedule"),
+        "/schedule", checks=lambda _user, a, data: inspections.schedule_errors(
+            a, data["mode"], data["scheduled_for"], data["inspector_ids"],
+            bool(data["outside_working_hours"]), data["outside_hours_reason"])),
     "add_finding": _inspector(
         _form(FindingForm), lambda user, a, f: inspections.add_finding(
             user, a, inspections.FindingInput.from_mapping(f.data)),

@@ -506,3 +506,17 @@ def test_findings_are_numbered_within_their_application(reviewed, client):
     page = _page(exporter_client.get(f"/exporter/applications/{application.id}"))
     assert "Finding 1 — " in page and "Finding 2 — " in page and "Finding 5" not in page
     assert [f["ref"] for f in dossier_context._findings(application)[0]] == ["F1", "F2"]
+
+
+def test_scheduling_says_an_unread_mode_with_the_date_and_the_team(reviewed, client):
+    """A mode the form could not read was said alone: the past date and the missing inspector
+    came on the next try."""
+    _e, _inspector, _c, application = reviewed
+    response = post(client, _url(application, "/schedule"), {
+        "mode": "in_person", "scheduled_for": _day(-2), "inspector_ids": []})
+    assert response.status_code == 422
+    page = _page(response)
+    assert 'id="mode-error"' in page
+    assert re.search(r'id="scheduled_for-error">\s*Choose a date from today on\.', page)
+    assert re.search(r'id="inspector_ids-error">\s*Choose at least one inspector', page)
+    assert _fresh(application).state == "under_review"

@@ -509,3 +509,20 @@ def test_resubmit_is_reachable_before_the_corrections_and_refused_with_what_is_m
     assert answer in page  # the answer typed is kept
     assert _fresh(application).state == "returned"
     assert _events(application, "resubmit") == []
+
+
+def test_a_return_says_no_deficiency_and_a_past_deadline_together(under_review, client):
+    """The deficiencies left out were said first, the deadline in the past only on the next
+    try."""
+    _exporter, _inspector, application = under_review
+    yesterday = applications.local_today() - timedelta(days=1)
+    response = post(client, _url(application, "/return"), {
+        "deficiencies": "", "response_deadline": yesterday.isoformat(), "confirm": "y"})
+    assert response.status_code == 422
+    page = _page(response)
+    assert 'id="deficiencies-error"' in page
+    assert re.search(r'id="response_deadline-error">\s*Choose a response deadline after today',
+                     page)
+    assert f'value="{yesterday.isoformat()}"' in page
+    assert _fresh(application).state == "under_review"
+    assert db.session.scalar(select(CorrectionRequest)) is None
