@@ -41,7 +41,9 @@ def password_problems(password: str, email: str = "", full_name: str = "", *,
     return passwords.password_problems(password, words)
 
 
-def _account_errors(data: AccountInput) -> dict[str, list[str]]:
+def account_errors(data: AccountInput) -> dict[str, list[str]]:
+    """Take an account's entries (an entry the form could not read given as None); return
+    the errors of its role, committee, regions and laboratory at once. Changes nothing."""
     errors: dict[str, list[str]] = {}
     if data.role not in ROLES:
         errors["role"] = [_("Choose a role.")]
@@ -61,6 +63,19 @@ def _regions(data: AccountInput) -> list[Region]:
     return list(db.session.scalars(select(Region).where(Region.code.in_(codes))))
 
 
+def new_account_errors(data: AccountInput) -> dict[str, list[str]]:
+    """account_errors() of a new account, an e-mail another account has, and a password
+    given that breaks a rule. Changes nothing."""
+    errors = account_errors(data)
+    email = (data.email or "").strip().lower()
+    if email and db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        errors["email"] = [_("An account with this e-mail already exists.")]
+    if data.password and (problems := password_problems(data.password, email,
+                                                        data.full_name or "", own=False)):
+        errors["password"] = problems
+    return errors
+
+
 def create_user(actor, data: AccountInput) -> User:
     """Create an account (email, full_name, password, role, committee, regions).
 
@@ -70,9 +85,7 @@ def create_user(actor, data: AccountInput) -> User:
     """
     require_admin(actor)
     email = data.email.strip().lower()
-    errors = _account_errors(data)
-    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        errors["email"] = [_("An account with this e-mail already exists.")]
+    errors = new_account_errors(data)
     if problems := password_problems(data.password, email, data.full_name, own=False):
         errors["password"] = problems
     if errors:
@@ -148,7 +161,7 @@ def update_user(actor, user: User, data: AccountInput) -> None:
     :raise Conflict: edited by another administrator since the page was loaded.
     """
     require_admin(actor)
-    errors = _account_errors(data)
+    errors = account_errors(data)
     if user.id == actor.id and (not data.is_active or data.role != Role.admin):
         errors[""] = [_("You cannot disable your own account or remove your own admin role.")]
     else:

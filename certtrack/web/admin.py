@@ -97,7 +97,9 @@ def users():
 @bp.route("/users/new", methods=["GET", "POST"])
 def new_user():
     form = _user_form(formdata=request.form if request.method == "POST" else None)
-    if request.method == "POST" and form.validate():
+    if request.method == "POST" and not form.validate():
+        _add_errors(form, accounts.new_account_errors(_entries(form)))  # with the fields'
+    elif request.method == "POST":
         data = accounts.AccountInput.from_mapping({**form.data,
                                                    "password": form.password.data or ""})
         try:  # without a password, the person chooses one through an e-mailed link
@@ -161,23 +163,36 @@ def revoke_token(user_id: int, token_id: int):
     return _user_page(user, user_form, failed_token=(token.id, form)), 422
 
 
-def _lacking(user, form: EditUserForm) -> bool:
-    """Add to the form what disabling the account or giving it another role still lacks: the
-    box ticked (neither can be undone: the sessions end, the tokens are revoked) and a reason
-    of a few words; True when something does. A field that failed keeps its own error."""
-    if user.id == g.user.id:  # one's own account: the service refuses both
-        return False
+def _entries(form) -> accounts.AccountInput:
+    """The account form's entries, None for each field that failed."""
     entries = {name: None if form[name].errors else value for name, value in form.data.items()}
-    data = accounts.AccountInput.from_mapping({**entries, "is_active": bool(entries["is_active"])})
-    errors = accounts.missing_reasons(user, data)
-    if user.is_active and not data.is_active and not form.confirm_disable.data:
-        errors["confirm_disable"] = [_("Tick the box to confirm.")]
-    if data.role and data.role != user.role and not form.confirm_role.data:
-        errors["confirm_role"] = [_("Tick the box to confirm.")]
-    errors = {name: messages for name, messages in errors.items() if not form[name].errors}
+    return accounts.AccountInput.from_mapping({**entries, "is_active": bool(entries["is_active"]),
+                                               "regions": entries["regions"] or []})
+
+
+def _add_errors(form, errors: dict[str, list[str]]) -> bool:
+    """Add the service's errors to the fields that have none yet; True when any was added."""
+    errors = {name: messages for name, messages in errors.items()
+              if not (name and name in form and form[name].errors)}
     if errors:
         form.add_errors(errors)
     return bool(errors)
+
+
+def _lacking(user, form: EditUserForm) -> bool:
+    """Add to the form, with its fields' errors, what the edit still lacks: a committee or
+    regions, and for disabling the account or giving it another role the box ticked (neither
+    can be undone: the sessions end, the tokens are revoked) and a reason of a few words;
+    True when something does. A field that failed keeps its own error."""
+    data = _entries(form)
+    errors = accounts.account_errors(data)
+    if user.id != g.user.id:  # one's own account: the service refuses both steps
+        errors |= accounts.missing_reasons(user, data)
+        if user.is_active and not data.is_active and not form.confirm_disable.data:
+            errors["confirm_disable"] = [_("Tick the box to confirm.")]
+        if data.role and data.role != user.role and not form.confirm_role.data:
+            errors["confirm_role"] = [_("Tick the box to confirm.")]
+    return _add_errors(form, errors)
 
 
 def _save_user(user, form: EditUserForm):

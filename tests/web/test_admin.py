@@ -536,3 +536,23 @@ def test_disabling_says_the_box_and_the_reason_with_the_fields_errors(admin, cli
     assert field_error(page, "role_reason") == "Say why the role changes."
     fresh = by_email("two.rounds@example.kz")
     assert fresh.is_active and fresh.role == "registrar"
+
+
+def test_a_new_accounts_mistakes_come_in_one_answer(admin, client):
+    """An e-mail mistyped was said alone: an inspector without regions, a password too short
+    or an e-mail already taken came on the next try."""
+    response = post(client, "/admin/users/new", {
+        "email": "not-an-email", "full_name": "Dana Inspector", "role": "inspector",
+        "committee": "phytosanitary", "password": "short"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert field_error(page, "email")
+    assert field_error(page, "regions") == "An inspector covers at least one region."
+    assert field_error(page, "password")
+    taken = post(client, "/admin/users/new", {
+        "email": "root@example.kz", "full_name": "", "role": "registrar"})
+    assert taken.status_code == 422
+    assert field_error(taken.get_data(as_text=True), "full_name")
+    assert field_error(taken.get_data(as_text=True), "email") == (
+        "An account with this e-mail already exists.")
+    assert by_email("not-an-email") is None and user_count() == 1
