@@ -212,8 +212,8 @@ def perform(action: WebAction, target, page: Page, **args):
 def check_entries(checks, target, form: BaseForm) -> None:
     """Add to a form whose fields failed the errors `checks` (WebAction.checks) finds in the
     rest of its entries; a field that failed keeps its own error alone."""
-    if checks is None or form.csrf_token.errors:
-        return
+    if checks is None or ("csrf_token" in form and form.csrf_token.errors):
+        return  # a form not sent from our page: nothing of it is read
     entries = {name: None if form[name].errors else value for name, value in form.data.items()}
     errors = checks(g.user, target, entries)
     if errors.get("") and "confirm" in form:  # refused whatever is typed: that is what to say,

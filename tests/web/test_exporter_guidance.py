@@ -172,7 +172,7 @@ def test_the_finder_queries_do_not_grow_with_its_matches(ctx, client):
 
 def _checklist(page: str) -> dict[str, str]:
     """The checklist's items: their words, and where each leads."""
-    card = re.search(r'<ul class="missing">(.*?)</ul>', page, re.S)
+    card = re.search(r'<ul class="missing"[^>]*>(.*?)</ul>', page, re.S)
     return {_text(words): html.unescape(href) for href, words in re.findall(
         r'<li><a href="([^"]+)">(.*?)</a></li>', card.group(1) if card else "")}
 
