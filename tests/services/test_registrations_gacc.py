@@ -250,3 +250,28 @@ def test_an_application_goes_back_to_gacc_only_with_the_exporters_answer(registr
     answered = db.session.get(CorrectionRequest, request.id)
     assert answered.resolved_at is not None
     assert answered.response == "Floor plan uploaded, version 2"
+
+
+def test_a_batch_losing_the_race_to_another_tabs_names_what_that_batch_took(registrar,
+                                                                             monkeypatch):
+    """Sent while the other tab's batch was being recorded (past the checks before it), the
+    batch refused at the transition says which applications went, in which batch, and by
+    whom, and records nothing."""
+    chosen = _positive(2)
+    ids = [a.id for a in chosen]
+    gacc.recommend(registrar, ids)
+    recommended_on(date(2026, 6, 30), ids)
+    colleague = make_user("registrar", "colleague@example.kz", full_name="Aigerim Registrar")
+    gacc.submit_batch(colleague, BatchInput.from_mapping({
+        "reference": "KZ-GACC-2026-014", "submitted_on": date(2026, 7, 1),
+        "application_ids": ids[:1]}))
+    monkeypatch.setattr(gacc, "batch_errors", lambda _actor, _data: {})  # checked before
+    with pytest.raises(ValidationFailed) as raised:
+        gacc.submit_batch(registrar, BatchInput.from_mapping({
+            "reference": "KZ-GACC-2026-015", "submitted_on": date(2026, 7, 2),
+            "application_ids": ids}))
+    [said] = raised.value.errors["application_id"]
+    assert said.startswith(f"Already sent to GACC: {chosen[0].reference}, in batch "
+                           "KZ-GACC-2026-014, by Aigerim Registrar at ")
+    assert _states(chosen) == ["submitted_to_gacc", "recommended"]
+    assert db.session.scalar(select(func.count(GaccBatch.id))) == 1
