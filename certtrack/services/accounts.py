@@ -205,17 +205,17 @@ def reset_password(actor: User, user: User, new_password: str, reason: str) -> N
     goes into the audit row.
 
     :raise PermissionDenied: not an administrator, or the administrator's own account.
-    :raise ValidationFailed: no reason; the password breaks a rule, or is the person's current
-        one (it would sign them out and change nothing).
+    :raise ValidationFailed: no reason, or one under 10 characters; the password breaks a
+        rule, or is the person's current one (it would sign them out and change nothing).
     """
     require_admin_of_another(actor, user)
-    if not (reason or "").strip():
-        raise ValidationFailed({"reason": [_("Please give a reason.")]})
+    errors = reason_errors(reason)
     if problems := password_problems(new_password, user.email, user.full_name, own=False):
-        raise ValidationFailed({"password": problems})
-    if check_password_hash(user.password_hash, new_password):
-        raise ValidationFailed({"password": [_(
-            "This is the person's current password: choose a new one.")]})
+        errors["password"] = problems
+    elif check_password_hash(user.password_hash, new_password):
+        errors["password"] = [_("This is the person's current password: choose a new one.")]
+    if errors:
+        raise ValidationFailed(errors)
     set_password(actor, user, new_password, "password_reset", comment=reason.strip())
 
 

@@ -19,6 +19,7 @@ from certtrack.models.base import utcnow
 from certtrack.services.audit import record_event
 from certtrack.services.errors import ValidationFailed
 from certtrack.services.permissions import require_admin_of_another
+from certtrack.services.reasons import require_reason
 from certtrack.services.sessions import end_sessions
 from certtrack.services.transaction import transaction
 
@@ -188,11 +189,10 @@ def reset_factor(actor: User, user: User, reason: str) -> None:
     go, every session of the user ends; staff set a new one at their next sign-in.
 
     :raise PermissionDenied: the actor is not an administrator, or the user is the actor.
-    :raise ValidationFailed: no reason given.
+    :raise ValidationFailed: no reason given, or one under 10 characters.
     """
     require_admin_of_another(actor, user)
-    if not (reason or "").strip():
-        raise ValidationFailed({"reason": [_("Give a reason.")]})
+    require_reason(reason)
     with transaction():
         had = user.has_totp
         user.totp_secret = user.totp_confirmed_at = user.totp_last_step = None

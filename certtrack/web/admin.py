@@ -12,6 +12,7 @@ from certtrack.services import (
     accounts,
     laboratories,
     password_reset,
+    reasons,
     reference,
     tokens,
     two_factor,
@@ -210,6 +211,14 @@ def _save_user(user, form: EditUserForm):
     return redirect(url_for(".users")), 302
 
 
+def _short_reason(form) -> dict[str, list[str]]:
+    """A reason typed but too short, said with the form's other mistakes (a blank one is
+    the field's own "required")."""
+    if form.reason.errors or not (form.reason.data or "").strip():
+        return {}
+    return reasons.reason_errors(form.reason.data)
+
+
 @bp.post("/users/<id:user_id>/password")
 def reset_password(user_id: int):
     user = accounts.get_user(g.user, user_id)
@@ -220,6 +229,8 @@ def reset_password(user_id: int):
         if not valid and form.password.data else []  # said with the box's, not after it
     if problems:
         form.add_errors({"password": problems})
+    if not valid:
+        form.add_errors(_short_reason(form))
     if valid:
         try:
             accounts.reset_password(g.user, user, form.password.data, form.reason.data)
@@ -238,10 +249,16 @@ def reset_factor(user_id: int):
     user = accounts.get_user(g.user, user_id)
     form = ResetFactorForm(request.form)
     if form.validate():
-        two_factor.reset_factor(g.user, user, form.reason.data)
-        flash(_("The second factor was removed and the user's sessions were signed out."),
-              "success")
-        return redirect(url_for(".edit_user", user_id=user.id))
+        try:
+            two_factor.reset_factor(g.user, user, form.reason.data)
+        except ValidationFailed as error:
+            form.add_errors(error.errors)
+        else:
+            flash(_("The second factor was removed and the user's sessions were signed out."),
+                  "success")
+            return redirect(url_for(".edit_user", user_id=user.id))
+    else:
+        form.add_errors(_short_reason(form))
     user_form = _user_form(obj=user, form_class=EditUserForm)
     del user_form.email, user_form.password
     return _user_page(user, user_form, factor_form=form), 422

@@ -311,7 +311,8 @@ def test_password_reset_revokes_sessions_and_replaces_the_password(app, admin, c
     assert field_error(unticked.get_data(as_text=True), "reason")  # asked for a reason too
     assert their_client.get("/account").status_code == 200  # nothing happened
     same = post(client, f"/admin/users/{user.id}/password",
-                {"password": PASSWORD, "reason": "Forgotten", "confirm": "y"})
+                {"password": PASSWORD, "reason": "Forgotten; identity checked by phone",
+                 "confirm": "y"})
     assert same.status_code == 422  # the current one: it would sign them out for nothing
     assert field_error(same.get_data(as_text=True), "password") == (
         "This is the person's current password: choose a new one.")
@@ -328,6 +329,26 @@ def test_password_reset_revokes_sessions_and_replaces_the_password(app, admin, c
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "password_reset"))
     assert event.actor_id == admin.id and event.object_id == user.id
     assert event.comment == "Forgotten; identity checked by phone"
+
+
+def test_a_password_is_not_reset_for_a_reason_under_ten_characters(admin, client):
+    """"Forgotten" was taken; every other final step asks at least 10 characters. The short
+    reason is said with the password's and the box's mistakes, in one answer."""
+    user = make_user("exporter")
+    before = user.password_hash
+    short = post(client, f"/admin/users/{user.id}/password",
+                 {"password": NEW_PASSWORD, "reason": "Forgotten", "confirm": "y"})
+    assert short.status_code == 422
+    assert field_error(short.get_data(as_text=True), "reason") == (
+        "Give the reason in a few words: at least 10 characters.")
+    everything = post(client, f"/admin/users/{user.id}/password",
+                      {"password": "too short", "reason": "Forgotten"})
+    page = everything.get_data(as_text=True)
+    assert everything.status_code == 422
+    assert field_error(page, "reason") == "Give the reason in a few words: at least 10 characters."
+    assert field_error(page, "password") == "Use at least 12 characters."
+    assert field_error(page, "confirm") == "Tick the box to confirm."
+    assert by_email(user.email).password_hash == before
 
 
 def test_changing_the_language_on_a_refused_form_returns_to_the_page_of_the_form(
@@ -356,7 +377,8 @@ def test_weak_reset_password_is_refused(admin, client, password, message):
     user = make_user("exporter")
     before = user.password_hash
     response = post(client, f"/admin/users/{user.id}/password",
-                    {"password": password, "confirm": "y", "reason": "Forgotten"})
+                    {"password": password, "confirm": "y",
+                     "reason": "Forgotten; identity checked by phone"})
     assert response.status_code == 422
     assert field_error(response.get_data(as_text=True), "password") == message
     assert by_email(user.email).password_hash == before
@@ -372,7 +394,8 @@ def test_a_reset_password_with_the_persons_name_speaks_of_the_person(admin, clie
     """The refusal said "without your e-mail address or name" to the administrator, of
     someone else's password (said by the view with an unticked box, by the service else)."""
     user = make_user("exporter", "saule.nurlanova@example.kz")
-    body = {"password": "saule.nurlanova is a long one", "reason": "Forgotten"}
+    body = {"password": "saule.nurlanova is a long one",
+            "reason": "Forgotten; identity checked by phone"}
     if confirmed:
         body["confirm"] = "y"
     response = post(client, f"/admin/users/{user.id}/password", body)

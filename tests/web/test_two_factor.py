@@ -107,6 +107,20 @@ def test_an_administrator_resets_a_lost_factor_with_a_reason(app, ctx, client):
     assert again.get("/inspector/").location == "/account/two-factor"
 
 
+def test_a_factor_is_not_reset_for_a_reason_of_a_word(app, ctx, client):
+    """Every other final step asks at least 10 characters of its reason; this took "Lost"."""
+    admin, inspector = make_user("admin"), make_user("inspector")
+    login(client, admin.email)
+    url = f"/admin/users/{inspector.id}/second-factor"
+    for body in ({"reason": "Lost", "confirm": "y"}, {"reason": "Lost"}):
+        response = post(client, url, body, csrf_url="/account")
+        page = response.get_data(as_text=True)
+        assert response.status_code == 422
+        assert "at least 10 characters" in page and 'value="Lost"' in page
+    assert db.session.get(User, inspector.id).has_totp
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "totp_reset")) is None
+
+
 def test_an_exporter_may_not_reset_anyones_factor(app, ctx, client):
     inspector, exporter = make_user("inspector"), make_user("exporter")
     login(client, exporter.email)
