@@ -38,6 +38,9 @@ class Application(db.Model):
         # walking the deadline indexes in order: no page's plan takes this one.
         Index("ix_application_state_queue", "state", "gacc_category_code", "region_code",
               "assignee_id"),
+        # A creation form sent twice (Back and sent again, a double click) creates one draft:
+        # the second insert of the person's key fails, even racing (services.creation_keys).
+        UniqueConstraint("created_by_id", "creation_key"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"))
@@ -53,6 +56,9 @@ class Application(db.Model):
     stage_deadline: Mapped[date | None] = mapped_column(Date)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # The one-time key of the form that created the draft (None from the API, a script, or a
+    # page older than the keys).
+    creation_key: Mapped[str | None] = mapped_column(String(64))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     gacc_batch_id: Mapped[int | None] = mapped_column(ForeignKey("gacc_batch.id"), index=True)
     # Indexed (migration 0023): issuing a certificate prints the products of the registration's

@@ -37,6 +37,8 @@ class Consignment(db.Model):
     __table_args__ = (
         # The inspector's queue: open consignments of a category and region, by deadline.
         Index("ix_consignment_queue", "state", "gacc_category_code", "region_code", "deadline"),
+        # A request form sent twice creates one draft (see Application's).
+        UniqueConstraint("created_by_id", "creation_key"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
@@ -67,6 +69,7 @@ class Consignment(db.Model):
     # Why its issued certificate is being corrected (the replacement's reason); "" otherwise.
     correction_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    creation_key: Mapped[str | None] = mapped_column(String(64))  # see Application's
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -26,7 +26,7 @@ from certtrack.models import (
 )
 from certtrack.models.application import HACCP_STATUSES, KINDS, VOLUME_UNITS, WATER_SOURCES
 from certtrack.models.base import utcnow
-from certtrack.services import market_access, pagination, reasons
+from certtrack.services import creation_keys, market_access, pagination, reasons
 from certtrack.services.audit import record_event
 from certtrack.services.corrections import resolve_open_requests
 from certtrack.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -137,22 +137,26 @@ def _questionnaire(data: ApplicationInput) -> dict:
     return values
 
 
-def create_application(actor: User, data: ApplicationInput) -> Application:
-    """Start a draft application; the questionnaire may be left incomplete.
+def create_application(actor: User, data: ApplicationInput,
+                       key: str | None = None) -> Application:
+    """Start a draft application; the questionnaire may be left incomplete. `key` is the
+    creation form's one-time key (services.creation_keys), kept with the draft.
 
     :raise PermissionDenied: the actor has no enterprise.
     :raise ValidationFailed: unknown kind, category, or an establishment not the actor's.
+    :raise Conflict: a draft was created with the same key meanwhile (the form sent twice).
     """
     if not has_role(actor, Role.exporter) or actor.enterprise_id is None:
         raise PermissionDenied(_("Register your enterprise first."))
     if errors := _application_errors(actor, data):
         raise ValidationFailed(errors)
-    with transaction():
+    with creation_keys.created_once("application", actor, key), transaction():
         application = Application(
             enterprise_id=actor.enterprise_id, establishment_id=data.establishment_id,
             region_code=establishment_region(data.establishment_id), kind=data.kind,
             gacc_category_code=data.gacc_category_code, state=State.draft.value,
-            created_by_id=actor.id, **_questionnaire(data),
+            created_by_id=actor.id, creation_key=creation_keys.usable(key),
+            **_questionnaire(data),
         )
         db.session.add(application)
         db.session.flush()

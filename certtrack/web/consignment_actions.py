@@ -29,7 +29,7 @@ from certtrack.services.local_dates import format_day
 from certtrack.web import consignment_forms as cforms
 from certtrack.web import labels
 from certtrack.web.forms import ActionForm
-from certtrack.web.perform import BUTTON, Refusal, WebAction
+from certtrack.web.perform import BUTTON, Refusal, WebAction, created_before
 
 
 def _form(form_class):
@@ -63,6 +63,11 @@ def _document(user, consignment, form):
                                               upload.filename)
 
 
+def _consignment_created(consignment, time: str) -> str:
+    return _("Consignment %(ref)s was already created, at %(time)s: the form was sent twice, "
+             "and no second draft was made.", ref=consignment.reference, time=time)
+
+
 def _submitted(deadline) -> str:
     return _("The consignment was submitted. The certificate is due by %(date)s.",
              date=format_day(deadline))
@@ -79,8 +84,10 @@ def _issued(certificate) -> str:
 CONSIGNMENT = {
     "new_consignment": WebAction(
         cforms.consignment_form, lambda user, _none, f: drafts.create_consignment(
-            user, _header(f)), _l("Draft saved. Add the lots and documents, then submit."),
-        key="form", then=lambda _none, consignment: _detail_url(consignment)),
+            user, _header(f), key=f.creation_key.data),
+        _l("Draft saved. Add the lots and documents, then submit."),
+        key="form", then=lambda _none, consignment: _detail_url(consignment), keyed=True,
+        repeat=created_before("consignment", _consignment_created, _detail_url)),
     "edit_consignment": WebAction(
         cforms.consignment_form, lambda user, c, f: drafts.update_consignment(
             user, c, _header(f)), _l("The consignment was saved."), key="form",

@@ -19,7 +19,7 @@ from certtrack.services import (
 from certtrack.services.local_dates import format_day
 from certtrack.web import exporter_forms, labels
 from certtrack.web.forms import ActionForm
-from certtrack.web.perform import BUTTON, Refusal, WebAction
+from certtrack.web.perform import BUTTON, Refusal, WebAction, created_before
 from certtrack.web.registrar_forms import GaccAnswerForm
 from certtrack.web.review_forms import EvidenceForm
 
@@ -34,11 +34,15 @@ def _upload(form):
     return form.file.data.stream, form.file.data.filename
 
 
-def _create(form, create, entries, success, **options) -> WebAction:
+def _create(form, create, entries, success, keyed: bool = False, **options) -> WebAction:
     """A page whose body is the form of a new object: `create(user, entries)`, the service's
-    input class `entries` built from the form's data."""
-    return WebAction(form, lambda user, _none, f: create(user, entries.from_mapping(f.data)),
-                     success, key="form", **options)
+    input class `entries` built from the form's data; `keyed`, with the form's one-time key
+    too (`create(user, entries, key=…)`, WebAction.keyed)."""
+    def call(user, _none, f):
+        if keyed:
+            return create(user, entries.from_mapping(f.data), key=f.creation_key.data)
+        return create(user, entries.from_mapping(f.data))
+    return WebAction(form, call, success, key="form", keyed=keyed, **options)
 
 
 def _edit(form, update, entries, success) -> WebAction:
@@ -50,6 +54,11 @@ def _edit(form, update, entries, success) -> WebAction:
 
 def _application_url(_target, application) -> str:
     return url_for("exporter.application", application_id=application.id)
+
+
+def _application_created(application, time: str) -> str:
+    return _("Application %(ref)s was already created, at %(time)s: the form was sent twice, "
+             "and no second draft was made.", ref=application.reference, time=time)
 
 
 def _evidence(user, application, form, finding_id):
@@ -108,7 +117,9 @@ EXPORTER = {
     "new_application": _create(
         exporter_forms.application_form, applications.create_application,
         applications.ApplicationInput,
-        _l("Draft saved. Add products and documents, then submit."), then=_application_url),
+        _l("Draft saved. Add products and documents, then submit."), then=_application_url,
+        keyed=True, repeat=created_before("application", _application_created,
+                                          lambda a: _application_url(None, a))),
     "edit_application": _edit(exporter_forms.application_form, applications.update_application,
                               applications.ApplicationInput,
                               _l("The application was saved.")),

@@ -368,7 +368,7 @@ class UserForm(BaseForm):
 REASON_MESSAGE = _l("Please give a reason.")
 
 
-def _add_field(form: BaseForm, name: str, unbound, formdata) -> None:
+def add_field(form: BaseForm, name: str, unbound, formdata) -> None:
     """Bind one more field to a built form and read its value from the request."""
     field = unbound.bind(form=form, name=name, prefix=form._prefix,
                          translations=form.meta.get_translations(form))
@@ -383,13 +383,13 @@ def add_confirmation(form: BaseForm, formdata, consequence, needs_reason: bool) 
     show, a required reason when the record must say why, and a box to tick."""
     form.consequence = consequence
     if needs_reason and "reason" not in form._fields:
-        _add_field(form, "reason", TextAreaField(_l("Reason"), validators=[
+        add_field(form, "reason", TextAreaField(_l("Reason"), validators=[
             DataRequired(message=REASON_MESSAGE), ReasonLength(), Length(max=4000)]), formdata)
     elif needs_reason and not form.reason.flags.required:
         form.reason.validators = [DataRequired(message=REASON_MESSAGE), ReasonLength(), *[
             v for v in form.reason.validators if not isinstance(v, Optional)]]
         form.reason.flags.required, form.reason.flags.optional = True, False
-    _add_field(form, "confirm", BooleanField(
+    add_field(form, "confirm", BooleanField(
         _l("I understand, and I want to go ahead."),
         validators=[DataRequired(message=_l("Tick the box to confirm."))]), formdata)
 

@@ -8,15 +8,16 @@ from typing import Any
 from flask import Blueprint, flash, g, redirect, request
 from flask_babel import gettext as _
 from werkzeug.datastructures import CombinedMultiDict
+from wtforms import HiddenField
 
 from certtrack.domain.workflow import IllegalTransition
-from certtrack.services import audit
+from certtrack.services import audit, creation_keys
 from certtrack.services.errors import Conflict, PermissionDenied, ValidationFailed
 from certtrack.services.local_dates import format_moment
 from certtrack.services.transaction import stale_message
 from certtrack.web.consignment_labels import CONSIGNMENT_STATES
 from certtrack.web.errors import render_error
-from certtrack.web.forms import BaseForm, add_confirmation
+from certtrack.web.forms import BaseForm, add_confirmation, add_field
 from certtrack.web.labels import STATES, label
 
 
@@ -61,6 +62,11 @@ class WebAction:
     the service's only once the fields are right. An error of the form as a whole ('') is
     a refusal whatever is typed: it is said instead of the unticked box's (a button offered
     before its step is possible, `aria-disabled`, refused with the reason).
+
+    `keyed`, set on a form that creates an object, gives it a one-time key (a hidden field made
+    when the form is shown, `creation_key`): sent again with the key of a sending that created
+    its object, the form is not checked or performed again, and `repeat`, which finds that
+    object by the key, leads there (303).
     """
 
     form: Callable[[Any, Any], BaseForm]
@@ -78,10 +84,15 @@ class WebAction:
     anchor: str | None = None
     repeat: Callable[[Any, Any, BaseForm], tuple[str, str] | None] | None = None
     checks: Callable[[Any, Any, dict], dict[str, list[str]]] | None = None
+    keyed: bool = False
 
     def build(self, target, formdata=None) -> BaseForm:
-        """The action's form, with its confirmation step when the action is irreversible."""
+        """The action's form, with its confirmation step when the action is irreversible, and
+        its one-time key when it creates something."""
         form = self.form(target, formdata)
+        if self.keyed:  # made when the form is shown, sent back with it
+            add_field(form, "creation_key", HiddenField(default=creation_keys.new_key),
+                      formdata)
         if self.confirm is not None:
             add_confirmation(form, formdata, self.confirm, self.needs_reason)
             form.ends_something = self.ends_something
@@ -199,6 +210,9 @@ def perform(action: WebAction, target, page: Page, **args):
     if action.guard is not None and not action.guard(g.user, target):
         return _sent_before(action, target) or no_longer_possible(back, target)
     form = action.build(target, _formdata())
+    if (action.keyed and form.csrf_token.validate(form)
+            and (earlier := _sent_before(action, target, form)) is not None):
+        return earlier  # the form sent again: what its first sending created
     status = 422
     if form.validate():
         response, status = _attempt(action, target, form, back, args)
@@ -273,7 +287,19 @@ def _sent_before(action: WebAction, target, form: BaseForm | None = None):
         return None
     message, url = earlier
     flash(message, "info")
-    return redirect(url)
+    return redirect(url, 303 if action.keyed else 302)
+
+
+def created_before(kind: str, message: Callable[[Any, str], str], url: Callable[[Any], str]):
+    """The `repeat` of a keyed form that creates a draft of `kind` (services.creation_keys):
+    the draft the person created with the form's key, as `message(draft, time created)` and
+    `url(draft)`; None when the key created nothing (another person's key included)."""
+    def repeat(user, _target, form: BaseForm):
+        draft = creation_keys.created_with(kind, user, form.creation_key.data)
+        if draft is None:
+            return None
+        return message(draft, format_moment(draft.created_at)), url(draft)
+    return repeat
 
 
 def conflict_message(message: str, target) -> str:

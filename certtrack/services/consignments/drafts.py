@@ -30,7 +30,7 @@ from certtrack.models.consignment import (
     PACKAGE_KINDS,
     WEIGHT_UNITS,
 )
-from certtrack.services import market_access
+from certtrack.services import creation_keys, market_access
 from certtrack.services.applications import local_today
 from certtrack.services.audit import record_event
 from certtrack.services.consignments.access import require_owner
@@ -165,11 +165,14 @@ def _header_values(data: ConsignmentInput) -> dict:
             "storage_temperature": data.storage_temperature}
 
 
-def create_consignment(actor: User, data: ConsignmentInput) -> Consignment:
-    """Start a draft consignment under one of the exporter's registrations in force.
+def create_consignment(actor: User, data: ConsignmentInput,
+                       key: str | None = None) -> Consignment:
+    """Start a draft consignment under one of the exporter's registrations in force. `key` is
+    the request form's one-time key (services.creation_keys), kept with the draft.
 
     :raise PermissionDenied: the actor has no enterprise.
     :raise ValidationFailed: every wrong entry at once (a registration not in force says why).
+    :raise Conflict: a draft was created with the same key meanwhile (the form sent twice).
     """
     if not has_role(actor, Role.exporter) or actor.enterprise_id is None:
         raise PermissionDenied(_("Register your enterprise first."))
@@ -177,12 +180,13 @@ def create_consignment(actor: User, data: ConsignmentInput) -> Consignment:
         raise ValidationFailed(errors)
     registration = db.session.get(Registration, data.registration_id)
     category = registration.gacc_category
-    with transaction():
+    with creation_keys.created_once("consignment", actor, key), transaction():
         consignment = Consignment(
             enterprise_id=actor.enterprise_id, registration_id=registration.id,
             gacc_category_code=category.code, region_code=registration.establishment.region_code,
             kind=KIND_OF_COMMITTEE[category.committee].value, state="draft",
-            created_by_id=actor.id, **_header_values(data))
+            created_by_id=actor.id, creation_key=creation_keys.usable(key),
+            **_header_values(data))
         db.session.add(consignment)
         db.session.flush()
         record_event(actor, "consignment_created", object_type="consignment",

@@ -1,0 +1,34 @@
+"""creation keys: the one-time key of the form that created an application's or a
+consignment's draft, unique per person, so that the form sent twice (the browser's Back button
+and the form sent again, a double click) creates one draft
+
+Revision ID: 2d8f5b7e1a94
+Revises: 4e7a1c9d2b65
+Create Date: 2026-12-06 18:00:00.000000
+
+"""
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = '2d8f5b7e1a94'
+down_revision = '4e7a1c9d2b65'
+branch_labels = None
+depends_on = None
+
+TABLES = ('application', 'consignment')
+
+
+def upgrade():
+    for table in TABLES:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column('creation_key', sa.String(length=64), nullable=True))
+            batch_op.create_unique_constraint(batch_op.f(f'uq_{table}_created_by_id'),
+                                              ['created_by_id', 'creation_key'])
+
+
+def downgrade():
+    for table in TABLES:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_constraint(batch_op.f(f'uq_{table}_created_by_id'), type_='unique')
+            batch_op.drop_column('creation_key')
