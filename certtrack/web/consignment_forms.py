@@ -26,7 +26,7 @@ from wtforms.validators import (
 from certtrack.domain import bounds
 from certtrack.domain.scripts import latin_or_chinese
 from certtrack.services import market_access, reference
-from certtrack.services.consignments import drafts, inspection
+from certtrack.services.consignments import drafts, gate, inspection
 from certtrack.services.numerals import with_remark
 from certtrack.web import consignment_labels as clabels
 from certtrack.web import labels
@@ -208,13 +208,13 @@ def consignment_form(consignment, formdata) -> ConsignmentForm:
         # the animal products' dates and temperature: for a veterinary certificate only
         form.animal_registrations = [consignment.registration_id] * (consignment.kind == "vet")
     else:
-        usable = drafts.usable_registrations(g.user)
+        usable = gate.usable_registrations(g.user)
         form.registration_id.choices = [(0, str(CHOOSE))] + [
             (r.id, f"{r.china_number} — {r.establishment.name_in(_locale())} — "
                    f"{r.gacc_category.name_in(_locale())}") for r in usable]
         form.animal_registrations = [r.id for r in usable
                                      if r.gacc_category.committee == "veterinary"]
-        form.barred = [] if usable else drafts.barred_registrations(g.user)
+        form.barred = [] if usable else gate.barred_registrations(g.user)
     form.conveyance.choices = labels.choices(clabels.CONVEYANCES, str(CHOOSE))
     form.crossing_code.choices = [("", str(CHOOSE))] + [
         (c.code, c.name_in(_locale())) for c in market_access.crossings()]

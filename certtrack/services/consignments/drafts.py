@@ -6,7 +6,6 @@ from typing import BinaryIO
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from certtrack.domain.calendar import SLA_WORKING_DAYS
 from certtrack.domain.consignment import KIND_OF_COMMITTEE, SLA_SERVICE, conveyance_enters_by
@@ -66,24 +65,6 @@ PRINTED_SCRIPT = _l("Write it in Latin or Chinese script, as the certificate Chi
 def registration_products(registration: Registration):
     """The catalogue products the registration covers now (its current application's)."""
     return [line.product for line in current_application(registration).products]
-
-
-def usable_registrations(actor: User) -> list[Registration]:
-    """The enterprise's registrations a consignment may be requested under today."""
-    rows = db.session.scalars(select(Registration).where(
-        Registration.enterprise_id == (actor.enterprise_id or -1),
-        Registration.status == "active").order_by(Registration.china_number))
-    return [row for row in rows if registration_refusal(row) is None]
-
-
-def barred_registrations(actor: User) -> list[str]:
-    """Why each of the enterprise's registrations that may come back into force (suspended,
-    or active outside its validity) takes no request today, as registration_refusal says it:
-    the new request's page said only that there was none in force."""
-    rows = db.session.scalars(select(Registration).where(
-        Registration.enterprise_id == (actor.enterprise_id or -1),
-        Registration.status.in_(("active", "suspended"))).order_by(Registration.china_number))
-    return [refusal for row in rows if (refusal := registration_refusal(row)) is not None]
 
 
 def _header_errors(actor: User, data: ConsignmentInput) -> dict[str, list[str]]:

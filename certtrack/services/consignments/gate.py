@@ -3,8 +3,10 @@
 from datetime import date
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
-from certtrack.models import Consignment, Registration
+from certtrack.extensions import db
+from certtrack.models import Consignment, Registration, User
 from certtrack.services import market_access
 from certtrack.services.applications import local_today
 from certtrack.services.local_dates import format_day
@@ -69,3 +71,21 @@ def gate_refusals(consignment: Consignment, today: date | None = None) -> list[s
     if refusal := production_refusal(consignment):
         refusals.append(refusal)
     return refusals
+
+
+def usable_registrations(actor: User) -> list[Registration]:
+    """The enterprise's registrations a consignment may be requested under today."""
+    rows = db.session.scalars(select(Registration).where(
+        Registration.enterprise_id == (actor.enterprise_id or -1),
+        Registration.status == "active").order_by(Registration.china_number))
+    return [row for row in rows if registration_refusal(row) is None]
+
+
+def barred_registrations(actor: User) -> list[str]:
+    """Why each of the enterprise's registrations that may come back into force (suspended,
+    or active outside its validity) takes no request today, as registration_refusal says it:
+    the new request's page said only that there was none in force."""
+    rows = db.session.scalars(select(Registration).where(
+        Registration.enterprise_id == (actor.enterprise_id or -1),
+        Registration.status.in_(("active", "suspended"))).order_by(Registration.china_number))
+    return [refusal for row in rows if (refusal := registration_refusal(row)) is not None]
