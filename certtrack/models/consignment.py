@@ -102,6 +102,8 @@ class ConsignmentLot(db.Model):
     """A line of the consignment: one product with its quantities, packages and marks."""
 
     __tablename__ = "consignment_lot"
+    # Its form sent twice adds one lot (services.creation_keys).
+    __table_args__ = (UniqueConstraint("consignment_id", "creation_key"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     consignment_id: Mapped[int] = mapped_column(ForeignKey("consignment.id"), index=True)
     product_code: Mapped[str] = mapped_column(ForeignKey("product.code"))
@@ -111,6 +113,9 @@ class ConsignmentLot(db.Model):
     packages_number: Mapped[int] = mapped_column(Integer)
     packages_kind: Mapped[str] = mapped_column(String(16))
     marks: Mapped[str] = mapped_column(Text, default="")  # wagon, container and seal numbers
+    creation_key: Mapped[str | None] = mapped_column(String(64))  # of the form that added it
+    # None for the lots added before migration 0040.
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
 
     consignment: Mapped[Consignment] = relationship(back_populates="lots")
     product = relationship("Product", lazy="joined")

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym
 
 from certtrack.domain.vocabulary import EstablishmentType, LegalForm, codes
@@ -50,6 +50,8 @@ class Establishment(db.Model):
     """A plant, farm, elevator or store of an enterprise that GACC registers."""
 
     __tablename__ = "establishment"
+    # Its form sent twice adds one establishment (services.creation_keys).
+    __table_args__ = (UniqueConstraint("enterprise_id", "creation_key"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
     # The name and address in Kazakh, which every establishment has; the other languages are
@@ -65,6 +67,7 @@ class Establishment(db.Model):
     address_en: Mapped[str] = mapped_column(Text, default="")
     address_zh: Mapped[str] = mapped_column(Text, default="")
     kz_registration_number: Mapped[str] = mapped_column(String(64))
+    creation_key: Mapped[str | None] = mapped_column(String(64))  # of the form that added it
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 

@@ -12,7 +12,7 @@ from certtrack.domain.workflow import Role
 from certtrack.extensions import db
 from certtrack.models import Application, Enterprise, Establishment, NameChangeRequest, Region, User
 from certtrack.models.enterprise import ESTABLISHMENT_TYPES, LEGAL_FORMS
-from certtrack.services import name_changes
+from certtrack.services import creation_keys, name_changes
 from certtrack.services.audit import record_event
 from certtrack.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from certtrack.services.inputs import EnterpriseInput, EstablishmentInput
@@ -217,21 +217,24 @@ def _english_kept_errors(establishment: Establishment,
                       "English: correct it rather than remove it.")] for field in removed}
 
 
-def add_establishment(actor: User, data: EstablishmentInput) -> Establishment:
-    """Add an establishment to the exporter's enterprise.
+def add_establishment(actor: User, data: EstablishmentInput,
+                      key: str | None = None) -> Establishment:
+    """Add an establishment to the exporter's enterprise. `key` is the form's one-time key
+    (services.creation_keys), kept with the establishment.
 
     :raise PermissionDenied: no enterprise registered yet.
     :raise ValidationFailed: unknown type or region; no Kazakh name or address, or a name or
         address in another script than its language's.
+    :raise Conflict: an establishment was added with the same key meanwhile (sent twice).
     """
     require_exporter(actor)
     if actor.enterprise_id is None:
         raise PermissionDenied(_("Register your enterprise first."))
     if errors := _establishment_errors(data):
         raise ValidationFailed(errors)
-    with transaction():
+    with creation_keys.created_once("establishment", actor, key), transaction():
         establishment = Establishment(
-            enterprise_id=actor.enterprise_id,
+            enterprise_id=actor.enterprise_id, creation_key=creation_keys.usable(key),
             **{f: (getattr(data, f) or "").strip() for f in ESTABLISHMENT_FIELDS},
         )
         db.session.add(establishment)

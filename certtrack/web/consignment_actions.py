@@ -6,6 +6,7 @@ reasons on the form of the button (422). Kept beside `actions.py` for the module
 """
 
 from flask import url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -68,6 +69,12 @@ def _consignment_created(consignment, time: str) -> str:
              "and no second draft was made.", ref=consignment.reference, time=time)
 
 
+def _lot_added(lot, time: str) -> str:
+    return _("A lot of %(product)s was already added, at %(time)s: the form was sent twice, "
+             "and nothing was added again.", product=lot.product.name_in(str(get_locale())),
+             time=time)
+
+
 def _submitted(deadline) -> str:
     return _("The consignment was submitted. The certificate is due by %(date)s.",
              date=format_day(deadline))
@@ -92,9 +99,11 @@ CONSIGNMENT = {
         cforms.consignment_form, lambda user, c, f: drafts.update_consignment(
             user, c, _header(f)), _l("The consignment was saved."), key="form",
         guard=lambda _user, c: c.state == "draft", then=lambda c, _result: _detail_url(c)),
-    "add_lot": WebAction(cforms.lot_form, lambda user, c, f: drafts.add_lot(user, c, _lot(f)),
-                         _l("The lot was added."), key="lot", path="/lots",
-                         anchor="add-lot"),
+    "add_lot": WebAction(cforms.lot_form, lambda user, c, f: drafts.add_lot(
+        user, c, _lot(f), key=f.creation_key.data), _l("The lot was added."), key="lot",
+        path="/lots", anchor="add-lot", keyed=True,
+        repeat=created_before("lot", _lot_added, lambda lot: _detail_url(lot.consignment)
+                              + "#add-lot")),
     # A lot holds what was typed for it (weights, packages, marks): a box to tick, no reason
     # (the draft is the exporter's own, and the lot can be added again).
     "remove_lot": WebAction(

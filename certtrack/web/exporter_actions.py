@@ -4,6 +4,7 @@ applications, their products and documents, corrective evidence and renewals. Ke
 """
 
 from flask import url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -61,6 +62,12 @@ def _application_created(application, time: str) -> str:
              "and no second draft was made.", ref=application.reference, time=time)
 
 
+def _establishment_added(establishment, time: str) -> str:
+    return _("Establishment “%(name)s” was already added, at %(time)s: the form was sent "
+             "twice, and nothing was added again.",
+             name=establishment.name_in(str(get_locale())), time=time)
+
+
 def _evidence(user, application, form, finding_id):
     stream, name = _upload(form)
     return corrective_actions.submit_corrective_evidence(
@@ -107,9 +114,11 @@ EXPORTER = {
     "edit_enterprise": _edit(exporter_forms.enterprise_form, enterprises.update_enterprise,
                              enterprises.EnterpriseInput,
                              _saved(_l("The enterprise profile was saved."))),
-    "new_establishment": _create(exporter_forms.establishment_form, enterprises.add_establishment,
-                                 enterprises.EstablishmentInput,
-                                 _l("The establishment was added.")),
+    "new_establishment": _create(
+        exporter_forms.establishment_form, enterprises.add_establishment,
+        enterprises.EstablishmentInput, _l("The establishment was added."), keyed=True,
+        repeat=created_before("establishment", _establishment_added,
+                              lambda _e: url_for("exporter.enterprise"))),
     "edit_establishment": _edit(exporter_forms.establishment_form,
                                 enterprises.update_establishment,
                                 enterprises.EstablishmentInput,

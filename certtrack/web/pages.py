@@ -185,7 +185,7 @@ def _consignment_forms(consignment, actions: list[str]) -> dict:
     version = {"version": consignment.version}
     forms = {}
     if consignment.state == "draft" and "submit" in actions:
-        forms.update(lot=cforms.lot_form(consignment, None),
+        forms.update(lot=CONSIGNMENT["add_lot"].build(consignment),  # with its key
                      document=cforms.document_form(consignment, None))
         forms.update({f"remove_lot_{lot.id}": CONSIGNMENT["remove_lot"].build(consignment)
                       for lot in consignment.lots})

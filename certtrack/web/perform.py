@@ -291,14 +291,15 @@ def _sent_before(action: WebAction, target, form: BaseForm | None = None):
 
 
 def created_before(kind: str, message: Callable[[Any, str], str], url: Callable[[Any], str]):
-    """The `repeat` of a keyed form that creates a draft of `kind` (services.creation_keys):
-    the draft the person created with the form's key, as `message(draft, time created)` and
-    `url(draft)`; None when the key created nothing (another person's key included)."""
-    def repeat(user, _target, form: BaseForm):
-        draft = creation_keys.created_with(kind, user, form.creation_key.data)
-        if draft is None:
+    """The `repeat` of a keyed form that creates a record of `kind` (services.creation_keys),
+    a draft or a lot of the action's target: the record the person created with the form's
+    key, as `message(record, time created)` and `url(record)`; None when the key created
+    nothing (another person's key included)."""
+    def repeat(user, target, form: BaseForm):
+        record = creation_keys.created_with(kind, user, form.creation_key.data, target)
+        if record is None:
             return None
-        return message(draft, format_moment(draft.created_at)), url(draft)
+        return message(record, format_moment(record.created_at)), url(record)
     return repeat
 
 

@@ -11,14 +11,14 @@ import pytest
 from sqlalchemy import func, select
 
 from certtrack.extensions import db
-from certtrack.models import Application, Consignment
+from certtrack.models import Application, Consignment, ConsignmentLot, Establishment
 from certtrack.services import applications
 from certtrack.services.errors import Conflict
 from certtrack.services.inputs import ApplicationInput
 
 from consignment_factories import make_consignment
 from factories import QUESTIONNAIRE, make_bin, make_exporter_with_application
-from forms import flashes, login
+from forms import flashes, login, post
 
 NEW_APPLICATION = "/exporter/applications/new"
 NEW_CONSIGNMENT = "/exporter/consignments/new"
@@ -220,3 +220,62 @@ def test_sendings_at_the_same_instant_create_one_draft(shared_app):
     assert len({location for _status, location in answers}) == 1
     with shared_app.app_context():
         assert _count(Application) == before + 1
+
+
+def test_an_establishment_form_sent_twice_adds_one_establishment(ctx, client):
+    _user, _establishment = _exporter(client)
+    url = "/exporter/establishments/new"
+    before = _count(Establishment)
+    sent = {**_form(client, url), "name": "Kostanay mill", "type": "flour_mill",
+            "region_code": "KZ-39", "address": "Kostanay, Mill 5",
+            "kz_registration_number": "KZ-39-0042"}
+    first = client.post(url, data=sent)
+    assert first.status_code == 302
+    client.get(first.location)
+    again = client.post(url, data=sent)
+    assert again.status_code == 303 and again.location == first.location
+    assert _count(Establishment) == before + 1
+    [message] = _messages(client, again.location)
+    assert re.fullmatch(r"Establishment “Kostanay mill” was already added, at .{10,30}: the "
+                        r"form was sent twice, and nothing was added again\.", message)
+
+
+def test_a_lot_form_sent_twice_adds_one_lot(ctx, client):
+    exporter, _inspector, _registration, consignment = make_consignment("phyto", submit=False)
+    login(client, exporter.email)
+    detail = f"/exporter/consignments/{consignment.id}"
+    before = _count(ConsignmentLot)
+    sent = {**_form(client, detail), "product_code": "wheat", "net_weight": "60",
+            "gross_weight": "61", "weight_unit": "t", "packages_number": "1",
+            "packages_kind": "bulk", "marks": "Wagon 12345678"}
+    first = client.post(f"{detail}/lots", data=sent)
+    assert first.status_code == 302
+    client.get(first.location)
+    again = client.post(f"{detail}/lots", data=sent)
+    assert again.status_code == 303 and again.location.endswith(f"{detail}#add-lot")
+    assert _count(ConsignmentLot) == before + 1
+    [message] = _messages(client, again.location)
+    assert re.fullmatch(r"A lot of Wheat was already added, at .{10,30}: the form was sent "
+                        r"twice, and nothing was added again\.", message)
+    # Another lot, typed afresh in the form the page shows now, is added.
+    another = client.post(f"{detail}/lots", data={**sent, **_form(client, detail)})
+    assert another.status_code == 302
+    assert _count(ConsignmentLot) == before + 2
+
+
+@pytest.mark.parametrize(("locale", "start"), [
+    ("ru", "Заявка № {ref} уже создана, "), ("kk", "№ {ref} өтінім жасалып қойған, "),
+    ("zh", "申请 {ref} 已于 ")])
+def test_the_second_sending_is_told_in_the_readers_language(app, client, locale, start):
+    with app.test_request_context():  # each request then picks its reader's language
+        _user, establishment = _exporter(client)
+        entries = _application_entries(establishment)
+    assert post(client, "/language", {"locale": locale}).status_code == 302
+    sent = {**_form(client, NEW_APPLICATION), **entries}
+    client.get(client.post(NEW_APPLICATION, data=sent).location)
+    again = client.post(NEW_APPLICATION, data=sent)
+    with app.app_context():
+        draft = db.session.scalar(select(Application).order_by(Application.id.desc()))
+        reference = draft.reference
+    [message] = _messages(client, again.location)
+    assert message.startswith(start.format(ref=reference))

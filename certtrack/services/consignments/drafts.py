@@ -237,18 +237,22 @@ def _lot_errors(consignment: Consignment, data: LotInput) -> dict[str, list[str]
     return errors
 
 
-def add_lot(actor: User, consignment: Consignment, data: LotInput) -> ConsignmentLot:
+def add_lot(actor: User, consignment: Consignment, data: LotInput,
+            key: str | None = None) -> ConsignmentLot:
     """Add a product line to a draft: a product of the registration, quantities and marks.
+    `key` is the lot form's one-time key (services.creation_keys), kept with the lot.
 
     :raise ValidationFailed: another product, bad weights or package entries, or a product
         China does not accept (no protocol; meat from a region outside the accepted zones).
+    :raise Conflict: a lot was added with the same key meanwhile (the form sent twice).
     """
     require_owner(actor, consignment)
     _require_draft(consignment, "add_lot")
     if errors := _lot_errors(consignment, data):
         raise ValidationFailed(errors)
-    lot = ConsignmentLot(**{**data.__dict__, "marks": (data.marks or "").strip()})
-    with transaction():
+    lot = ConsignmentLot(**{**data.__dict__, "marks": (data.marks or "").strip()},
+                         creation_key=creation_keys.usable(key))
+    with creation_keys.created_once("lot", actor, key, consignment), transaction():
         consignment.lots.append(lot)
         consignment.updated_at = utcnow()  # its lots are the consignment's: a new version
         record_event(actor, "consignment_lot_added", object_type="consignment",
