@@ -90,9 +90,9 @@ class WebAction:
         """The action's form, with its confirmation step when the action is irreversible, and
         its one-time key when it creates something."""
         form = self.form(target, formdata)
-        if self.keyed:  # made when the form is shown, sent back with it
-            add_field(form, "creation_key", HiddenField(default=creation_keys.new_key),
-                      formdata)
+        if self.keyed:  # made when the form is shown, sent back with it (or not: an old page)
+            add_field(form, "creation_key", HiddenField(
+                default=creation_keys.new_key if formdata is None else None), formdata)
         if self.confirm is not None:
             add_confirmation(form, formdata, self.confirm, self.needs_reason)
             form.ends_something = self.ends_something
