@@ -27,7 +27,7 @@ from certtrack.models import (
     Registration,
 )
 from certtrack.models.base import utcnow
-from certtrack.services import reasons, register, status_entries
+from certtrack.services import creation_keys, reasons, register, status_entries
 from certtrack.services.applications import (
     QUESTIONNAIRE_FIELDS,
     establishment_region,
@@ -308,14 +308,15 @@ def renewal_refusal(registration: Registration, today: date | None = None) -> st
     return _renewal_refusal(registration, today or local_today())
 
 
-def start_renewal(actor, registration: Registration) -> Application:
+def start_renewal(actor, registration: Registration, key: str | None = None) -> Application:
     """Take an exporter and one of its registrations; start a draft renewal application.
 
     The draft has the registration's establishment and category, the original application's
     questionnaire and products, kind 'renewal', renewal_of_id set, and the window's last day as
-    its deadline.
+    its deadline. `key` is the button's one-time key (services.creation_keys), kept with it.
     :raise NotFound: not the exporter's registration.
     :raise ValidationFailed: the window is not open, renewal is automatic, or one is under way.
+    :raise Conflict: a renewal was started with the same key meanwhile (sent twice).
     """
     if not owns(actor, registration.enterprise_id):
         raise NotFound(_("No such registration."))
@@ -324,10 +325,11 @@ def start_renewal(actor, registration: Registration) -> Application:
         raise ValidationFailed({"": [refusal]})
     _opens, closes = renewal(registration, local_today()).window  # submit by its last day
     original = registration.application
-    with transaction():
+    with creation_keys.created_once("application", actor, key), transaction():
         draft = Application(
             enterprise_id=registration.enterprise_id, kind="renewal", state="draft",
             establishment_id=registration.establishment_id, created_by_id=actor.id,
+            creation_key=creation_keys.usable(key),
             region_code=establishment_region(registration.establishment_id),
             gacc_category_code=registration.gacc_category_code, renewal_of_id=registration.id,
             stage_deadline=closes,

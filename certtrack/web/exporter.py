@@ -76,9 +76,12 @@ APPLICATION_FORM = Page(
 
 def _registrations_page(_registration=None, _failed: dict | None = None) -> str:
     pagination, rows = exporter_overview(g.user, page_number())
+    # Each renewal button with a one-time key of its own (WebAction.keyed).
+    renew_forms = {row.registration.id: EXPORTER["renew"].build(row.registration)
+                   for row in rows}
     return render_template("exporter/registrations.html", pagination=pagination, rows=rows,
                            certificates=certificates.current_certificates(
-                               row.registration.id for row in rows))
+                               row.registration.id for row in rows), renew_forms=renew_forms)
 
 
 REGISTRATIONS = Page(url=lambda _r: url_for("exporter.registrations"),

@@ -11,13 +11,14 @@ from flask_babel import lazy_gettext as _l
 from certtrack.services import (
     applications,
     corrective_actions,
+    creation_keys,
     documents,
     enterprises,
     gacc_answers,
     market_access,
     registrations,
 )
-from certtrack.services.local_dates import format_day
+from certtrack.services.local_dates import format_day, format_moment
 from certtrack.web import exporter_forms, labels
 from certtrack.web.forms import ActionForm
 from certtrack.web.perform import BUTTON, Refusal, WebAction, created_before
@@ -66,6 +67,16 @@ def _establishment_added(establishment, time: str) -> str:
     return _("Establishment “%(name)s” was already added, at %(time)s: the form was sent "
              "twice, and nothing was added again.",
              name=establishment.name_in(str(get_locale())), time=time)
+
+
+def _renewal_started(user, registration, form) -> tuple[str, str] | None:
+    """The renewal button sent twice: the renewal its first sending started, if any."""
+    draft = creation_keys.created_with("application", user, form.creation_key.data)
+    if draft is None or draft.renewal_of_id != registration.id:
+        return None
+    return _("Renewal application %(ref)s was already started, at %(time)s: the form was "
+             "sent twice, and no second draft was made.", ref=draft.reference,
+             time=format_moment(draft.created_at)), _application_url(None, draft)
 
 
 def _evidence(user, application, form, finding_id):
@@ -170,9 +181,9 @@ EXPORTER = {
         _l("Your answer is saved; the registrar sends it to GACC with the application."),
         key="gacc_answer", path="/gacc-answer", anchor="gacc-requests"),
     "renew": WebAction(
-        _form(ActionForm), lambda user, registration, _f: registrations.start_renewal(
-            user, registration),
+        _form(ActionForm), lambda user, registration, f: registrations.start_renewal(
+            user, registration, key=f.creation_key.data),
         lambda draft: _("Renewal application %(ref)s started with the products of the "
                         "registration: add the documents, then submit.", ref=draft.reference),
-        refusal=Refusal.back, then=_application_url),
+        refusal=Refusal.back, then=_application_url, keyed=True, repeat=_renewal_started),
 }

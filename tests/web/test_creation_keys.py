@@ -6,18 +6,27 @@ import html
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from certtrack.domain.calendar import add_years
 from certtrack.extensions import db
 from certtrack.models import Application, Consignment, ConsignmentLot, Establishment
 from certtrack.services import applications
+from certtrack.services.applications import local_today
 from certtrack.services.errors import Conflict
 from certtrack.services.inputs import ApplicationInput
 
 from consignment_factories import make_consignment
-from factories import QUESTIONNAIRE, make_bin, make_exporter_with_application
+from factories import (
+    QUESTIONNAIRE,
+    make_bin,
+    make_exporter_with_application,
+    make_registration,
+    make_user,
+)
 from forms import flashes, login, post
 
 NEW_APPLICATION = "/exporter/applications/new"
@@ -279,3 +288,29 @@ def test_the_second_sending_is_told_in_the_readers_language(app, client, locale,
         reference = draft.reference
     [message] = _messages(client, again.location)
     assert message.startswith(start.format(ref=reference))
+
+
+def test_the_renewal_button_sent_twice_starts_one_renewal_and_leads_to_it(ctx, client):
+    """It answered "a renewal is under way" on the registrations page, and two sendings at
+    once could both pass that check."""
+    valid_from = add_years(local_today() + timedelta(days=120), -5) + timedelta(days=1)
+    exporter, _original, registration = make_registration(
+        make_user("registrar"), valid_from, category="meat", product="beef_chilled")
+    login(client, exporter.email)
+    page = client.get("/exporter/registrations").get_data(as_text=True)
+    form = re.search(r'<form method="post" action="/exporter/registrations/\d+/renew">(.*?)'
+                     r'</form>', page, re.S).group(1)
+    sent = {"csrf_token": CSRF_RE.search(form).group(1),
+            "creation_key": KEY_RE.search(form).group(1)}
+    url = f"/exporter/registrations/{registration.id}/renew"
+    first = client.post(url, data=sent)
+    assert first.status_code == 302
+    client.get(first.location)
+    again = client.post(url, data=sent)
+    assert again.status_code == 303 and again.location == first.location
+    drafts = list(db.session.scalars(select(Application).where(Application.kind == "renewal")))
+    assert len(drafts) == 1
+    [message] = _messages(client, again.location)
+    assert re.fullmatch(rf"Renewal application {drafts[0].reference} was already started, at "
+                        r".{10,30}: the form was sent twice, and no second draft was made\.",
+                        message)
