@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, flash, g, redirect, request
 from flask_babel import gettext as _
 from werkzeug.datastructures import CombinedMultiDict
-from wtforms import HiddenField
+from wtforms import StringField
 
 from certtrack.domain.workflow import IllegalTransition
 from certtrack.services import audit, creation_keys
@@ -19,6 +19,11 @@ from certtrack.web.consignment_labels import CONSIGNMENT_STATES
 from certtrack.web.errors import render_error
 from certtrack.web.forms import BaseForm, add_confirmation, add_field
 from certtrack.web.labels import STATES, label
+
+# The one-time key's field: a text field not shown, not a hidden one, and not read-only: the
+# browser gives such a field back when it shows the form again from its history (Back), and
+# static/js/app.js makes it keep the key sent (a hidden field took the new page's key).
+KEY_FIELD = {"hidden": True}
 
 
 class Refusal(Enum):
@@ -91,8 +96,9 @@ class WebAction:
         its one-time key when it creates something."""
         form = self.form(target, formdata)
         if self.keyed:  # made when the form is shown, sent back with it (or not: an old page)
-            add_field(form, "creation_key", HiddenField(
-                default=creation_keys.new_key if formdata is None else None), formdata)
+            add_field(form, "creation_key", StringField(
+                default=creation_keys.new_key if formdata is None else None,
+                render_kw=KEY_FIELD), formdata)
         if self.confirm is not None:
             add_confirmation(form, formdata, self.confirm, self.needs_reason)
             form.ends_something = self.ends_something

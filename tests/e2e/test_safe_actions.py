@@ -4,7 +4,7 @@ a refused upload puts its error summary in the first viewport, focused, linked t
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from certtrack.extensions import db
 from certtrack.models import Application, AuditEvent, Registration, User
@@ -27,7 +27,8 @@ def world(live_server) -> dict:
     with live_server.app.test_request_context():
         registrar = db.session.scalar(select(User).where(User.role == "registrar"))
         drafts = {}
-        for serial, purpose in ((901, "withdraw"), (902, "upload"), (903, "answer")):
+        for serial, purpose in ((904, "back"), (901, "withdraw"), (902, "upload"),
+                                (903, "answer")):
             exporter, _enterprise, _establishment, draft = make_exporter_with_application(
                 make_bin(serial), f"{purpose}@example.kz")
             drafts[purpose] = (exporter.email, draft.id)
@@ -166,3 +167,40 @@ def test_an_answer_to_the_remarks_outlives_an_upload_sent_before_it(live_server,
     _refused(exporter, "/documents")
     expect(page.locator("#submit textarea")).to_have_value(answer)
     exporter.snap("answer-kept-after-upload")
+
+
+def _applications_of(server, email: str) -> int:
+    with server.app.app_context():
+        user = db.session.scalar(select(User).where(User.email == email))
+        count = db.session.scalar(select(func.count()).select_from(Application).where(
+            Application.enterprise_id == user.enterprise_id))
+        db.session.remove()
+    return count
+
+
+def test_a_new_application_sent_again_after_back_creates_no_second_draft(live_server, world,
+                                                                         new_person):
+    """Back to the form, which the browser fetches again (signed-in pages are not kept), and
+    sent again: the browser gives the form back as it was sent, its key too, and the second
+    sending leads to the first draft. It made a second, identical draft."""
+    email, _draft = world["back"]
+    before = _applications_of(live_server, email)
+    exporter = new_person()
+    exporter.sign_in(email)
+    page = exporter.page
+    exporter.open("/exporter/applications/new")
+    form = page.locator("main form.card")
+    form.get_by_label("Establishment").select_option(index=1)
+    form.get_by_label("GACC product category").select_option("edible_grains")
+    exporter.button("Save draft", form)
+    exporter.flash("Draft saved. Add products and documents, then submit.")
+    first = page.url
+    page.go_back()
+    page.wait_for_load_state("load")
+    exporter.button("Save draft", page.locator("main form.card"))
+    exporter.flash("was already created, at ")
+    exporter.flash("the form was sent twice, and no second draft was made.")
+    assert page.url == first
+    assert _applications_of(live_server, email) == before + 1
+    exporter.snap("application-sent-again-after-back")
+

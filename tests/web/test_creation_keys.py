@@ -31,7 +31,7 @@ from forms import flashes, login, post
 
 NEW_APPLICATION = "/exporter/applications/new"
 NEW_CONSIGNMENT = "/exporter/consignments/new"
-KEY_RE = re.compile(r'name="creation_key" type="hidden" value="([^"]+)"')
+KEY_RE = re.compile(r'name="creation_key" type="text" value="([^"]+)"')
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 CREATED_TWICE = (r"{kind} {ref} was already created, at .{{10,30}}: the form was sent twice, "
                  r"and no second draft was made\.")

@@ -33,7 +33,10 @@ class Markup(HTMLParser):
             self.open_labels += 1
             if attrs.get("for"):
                 self.label_for.append(attrs["for"])
-        if tag in CONTROLS and attrs.get("type", "text") not in UNLABELLED_TYPES:
+        # A control with the `hidden` attribute (a creation form's key) is shown to no one and
+        # read by no screen reader, as an input of type hidden: it needs no label either.
+        if (tag in CONTROLS and attrs.get("type", "text") not in UNLABELLED_TYPES
+                and "hidden" not in attrs):
             self.controls.append({**attrs, "_tag": tag, "_wrapped": self.open_labels > 0})
 
     def handle_endtag(self, tag):

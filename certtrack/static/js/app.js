@@ -114,6 +114,15 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     });
   });
+  // A creation form's one-time key comes back with the form when the browser shows it again
+  // from its history (Back): the page, which the browser may not keep (no-store), is fetched
+  // again with a new key, and the browser gives back only the fields whose value differs
+  // from the page's. So the key's value is made to differ: the page's becomes empty.
+  document.querySelectorAll("input[name='creation_key']").forEach((key) => {
+    const sent = key.value;
+    key.value = sent;
+    key.defaultValue = "";
+  });
   // Back to a page kept by the browser: its buttons work again.
   window.addEventListener("pageshow", () => {
     document.querySelectorAll("form[aria-busy='true']").forEach((form) => {
