@@ -66,7 +66,8 @@ def _document(user, consignment, form):
 
 def _consignment_created(consignment, time: str) -> str:
     return _("Consignment %(ref)s was already created, at %(time)s: the form was sent twice, "
-             "and no second draft was made.", ref=consignment.reference, time=time)
+             "and no second draft was made. To request another, choose “New consignment” on "
+             "the list of consignments.", ref=consignment.reference, time=time)
 
 
 def _lot_added(lot, time: str) -> str:

@@ -60,7 +60,8 @@ def _application_url(_target, application) -> str:
 
 def _application_created(application, time: str) -> str:
     return _("Application %(ref)s was already created, at %(time)s: the form was sent twice, "
-             "and no second draft was made.", ref=application.reference, time=time)
+             "and no second draft was made. To start another, choose “New application” on "
+             "the list of applications.", ref=application.reference, time=time)
 
 
 def _establishment_added(establishment, time: str) -> str:

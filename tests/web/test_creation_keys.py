@@ -34,7 +34,8 @@ NEW_CONSIGNMENT = "/exporter/consignments/new"
 KEY_RE = re.compile(r'name="creation_key" type="text" value="([^"]+)"')
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 CREATED_TWICE = (r"{kind} {ref} was already created, at .{{10,30}}: the form was sent twice, "
-                 r"and no second draft was made\.")
+                 r"and no second draft was made\. To (start|request) another, choose “New "
+                 r"{noun}” on the list of {noun}s\.")
 
 
 def _form(client, url: str) -> dict:
@@ -90,7 +91,8 @@ def test_an_application_form_sent_twice_creates_one_draft_and_leads_to_it(ctx, c
     draft = db.session.scalar(select(Application).order_by(Application.id.desc()))
     assert first.location.endswith(f"/exporter/applications/{draft.id}")
     [message] = _messages(client, again.location)
-    assert re.fullmatch(CREATED_TWICE.format(kind="Application", ref=draft.reference), message)
+    assert re.fullmatch(CREATED_TWICE.format(kind="Application", ref=draft.reference,
+                                                noun="application"), message)
 
 
 def test_a_consignment_form_sent_twice_creates_one_draft_and_leads_to_it(ctx, client):
@@ -106,7 +108,8 @@ def test_a_consignment_form_sent_twice_creates_one_draft_and_leads_to_it(ctx, cl
     assert _count(Consignment) == before + 1
     draft = db.session.scalar(select(Consignment).order_by(Consignment.id.desc()))
     [message] = _messages(client, again.location)
-    assert re.fullmatch(CREATED_TWICE.format(kind="Consignment", ref=draft.reference), message)
+    assert re.fullmatch(CREATED_TWICE.format(kind="Consignment", ref=draft.reference,
+                                                noun="consignment"), message)
     # The draft's page says it, and is the draft's own page, with its consignee.
     assert "新疆粮食进口有限公司" in client.get(again.location).get_data(as_text=True)
 
