@@ -137,16 +137,25 @@ def add_product(user, data, application_id: int):
 
 @bp.post("/applications/<id:application_id>/documents")
 @bp.arguments(schemas.DocumentUploadSchema, location="form_and_files")
-@bp.response(201, schemas.DocumentSchema)
+@bp.response(201, schemas.DocumentSchema, description="The new version of the document.")
+@bp.alt_response(200, schema=schemas.DocumentSchema, description=(
+    "The file is already the latest version of this document type (the same SHA-256: the "
+    "upload sent twice, or again after a lost answer): nothing was added, and that version is "
+    "the answer."))
 @operation(bp, *EXPORTER, scope="write", errors=WRITE_ERRORS)
 def upload_document(user, form, application_id: int):
-    """Upload a document (PDF, JPEG or PNG, checked by content) as multipart/form-data."""
+    """Upload a document (PDF, JPEG or PNG, checked by content) as multipart/form-data: the
+    next version of its document type (201), or, for the same file as the latest version, that
+    version again (200), adding nothing."""
     target = applications.get_application(user, application_id)
     if (refused := _stale(user, target)) is not None:
         return refused
     upload = form["file"]
-    return documents.upload_document(user, target, form["document_type"], upload.stream,
-                                     upload.filename or "")
+    try:
+        return documents.upload_document(user, target, form["document_type"], upload.stream,
+                                         upload.filename or "")
+    except documents.AlreadyUploaded as repeat:
+        return repeat.document, 200
 
 
 @bp.post("/applications/<id:application_id>/submit")

@@ -3,7 +3,7 @@
 from typing import BinaryIO
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from certtrack.domain.workflow import State, check_state
@@ -16,7 +16,9 @@ from certtrack.services.errors import Conflict, NotFound, ValidationFailed
 from certtrack.services.permissions import require_owner
 from certtrack.services.transaction import stale_message, transaction
 from certtrack.services.uploads import (
+    AlreadyUploaded,
     StoredFile,
+    already_there,
     display_name,
     sniff_content_type,
     store_upload,
@@ -28,16 +30,20 @@ UPLOAD_STATES = (State.draft, State.returned, State.corrective_actions, State.ga
 # Parallel uploads of one document type (a double click) race for the next version; the
 # unique constraint refuses the loser, which takes the next number (at most this many tries).
 VERSION_ATTEMPTS = 25
-__all__ = ["display_name", "sniff_content_type", "store_upload"]
+__all__ = ["AlreadyUploaded", "display_name", "sniff_content_type", "store_upload"]
 
 
 def upload_document(actor: User, application: Application, document_type_code: str,
                     stream: BinaryIO, filename: str) -> Document:
     """Store an uploaded file as the next version of its document type.
 
-    Earlier versions stay; the same bytes are stored once.
+    Earlier versions stay; the same bytes are stored once. A file that is the latest version
+    already (the same SHA-256: the upload sent twice) adds none, unless that version was
+    rejected (sent again for another look, it is a new version to review).
     :raise IllegalTransition: the application does not take documents in its state (409).
     :raise ValidationFailed: unknown document type, or a file refused by uploads.store_upload.
+    :raise AlreadyUploaded: the file is the latest version of the document type already, not
+        rejected.
     :raise Conflict: the version was lost to parallel uploads VERSION_ATTEMPTS times.
     """
     require_owner(actor, application)
@@ -56,12 +62,17 @@ def upload_document(actor: User, application: Application, document_type_code: s
 
 def _add_version(actor: User, application: Application, document_type_code: str,
                  stored: StoredFile, name: str) -> Document:
-    """Insert the next version of the document type in one transaction."""
+    """Insert the next version of the document type in one transaction, unless the latest is
+    the same file (AlreadyUploaded)."""
     with transaction():
-        version = 1 + (db.session.scalar(
-            select(func.max(Document.version)).where(
-                Document.application_id == application.id,
-                Document.document_type_code == document_type_code)) or 0)
+        latest = db.session.scalar(
+            select(Document).where(Document.application_id == application.id,
+                                   Document.document_type_code == document_type_code)
+            .order_by(Document.version.desc()).limit(1))
+        if (latest is not None and latest.sha256 == stored.sha256
+                and latest.review_status != "rejected"):  # a rejected one may be sent again
+            raise AlreadyUploaded(latest, already_there(actor, latest))
+        version = 1 + (latest.version if latest is not None else 0)
         document = Document(
             application_id=application.id, document_type_code=document_type_code,
             version=version, original_name=name, content_type=stored.content_type,

@@ -21,7 +21,8 @@ from certtrack.extensions import db
 from certtrack.models import Document, User
 from certtrack.models.consignment import ConsignmentDocument
 from certtrack.services import storage
-from certtrack.services.errors import ValidationFailed
+from certtrack.services.errors import ServiceError, ValidationFailed
+from certtrack.services.local_dates import format_moment
 
 SIGNATURES = (
     (b"%PDF-", "application/pdf"),
@@ -47,6 +48,37 @@ class StoredFile:
     sha256: str
     size: int
     content_type: str
+
+
+class AlreadyUploaded(ServiceError):
+    """The file sent is already the latest of its document (the same SHA-256): the upload sent
+    twice (a double click, the form sent again after the browser's Back button). Nothing was
+    added; `document` is that latest one."""
+
+    status = 409
+
+    def __init__(self, document, message: str):
+        super().__init__(message)
+        self.document = document
+
+
+def already_there(actor: User, document) -> str:
+    """What to say of a file sent again that is the latest `document` (a Document, which has
+    versions, or a ConsignmentDocument) already: when, and by whom if by someone else."""
+    time = format_moment(document.uploaded_at)
+    version = getattr(document, "version", None)
+    other = document.uploaded_by_id not in (None, actor.id)
+    name = document.uploaded_by.full_name if other else ""
+    if version is not None and other:
+        return _("This file is already there as version %(version)s, uploaded at %(time)s by "
+                 "%(name)s: nothing was added.", version=version, time=time, name=name)
+    if version is not None:
+        return _("This file is already there as version %(version)s, uploaded at %(time)s: "
+                 "nothing was added.", version=version, time=time)
+    if other:
+        return _("This file is already there, uploaded at %(time)s by %(name)s: nothing was "
+                 "added.", time=time, name=name)
+    return _("This file is already there, uploaded at %(time)s: nothing was added.", time=time)
 
 
 def sniff_content_type(head: bytes) -> str | None:

@@ -27,6 +27,7 @@ from certtrack.services.consignments.inputs import (
     from_mapping,
 )
 from certtrack.services.local_dates import format_day
+from certtrack.services.uploads import AlreadyUploaded
 from certtrack.web import consignment_forms as cforms
 from certtrack.web import labels
 from certtrack.web.forms import ActionForm
@@ -59,9 +60,15 @@ def _lab_input(data: dict) -> LabResultInput:
 
 
 def _document(user, consignment, form):
+    """The upload's success message: the file's name, or, for the latest document of its kind
+    sent again, that nothing was added (as information, not an error: the file is there)."""
     upload = form.file.data
-    return drafts.upload_consignment_document(user, consignment, form.kind.data, upload.stream,
-                                              upload.filename)
+    try:
+        row = drafts.upload_consignment_document(user, consignment, form.kind.data,
+                                                 upload.stream, upload.filename)
+    except AlreadyUploaded as repeat:
+        return repeat.message, "info"
+    return _("“%(name)s” was uploaded.", name=row.original_name), "success"
 
 
 def _consignment_created(consignment, time: str) -> str:
@@ -118,8 +125,7 @@ CONSIGNMENT = {
         _l("The document was removed."), refusal=Refusal.flash, flash_denied=True,
         path="/documents/<id:document_id>/delete", anchor="documents"),
     "upload_document": WebAction(
-        cforms.document_form, _document,
-        lambda row: _("“%(name)s” was uploaded.", name=row.original_name), key="document",
+        cforms.document_form, _document, lambda said: said, key="document",
         path="/documents", anchor="documents"),
     "submit": WebAction(
         _form(ActionForm), lambda user, c, f: drafts.submit_consignment(user, c, f.version.data),

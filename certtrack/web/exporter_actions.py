@@ -87,9 +87,14 @@ def _evidence(user, application, form, finding_id):
 
 
 def _document(user, application, form):
+    """The upload's success message: the file's name, or, for the latest version sent again,
+    that nothing was added (as information, not an error: the file is there)."""
     stream, name = _upload(form)
-    documents.upload_document(user, application, form.document_type.data, stream, name)
-    return name
+    try:
+        documents.upload_document(user, application, form.document_type.data, stream, name)
+    except documents.AlreadyUploaded as repeat:
+        return repeat.message, "info"
+    return _("“%(name)s” was uploaded.", name=documents.display_name(name)), "success"
 
 
 def _submitted(deadline) -> str:
@@ -154,9 +159,8 @@ EXPORTER = {
         _l("The product was removed."), refusal=Refusal.flash,
         path="/products/<id:line_id>/delete", anchor="products"),
     "upload_document": WebAction(
-        exporter_forms.document_form, _document,
-        lambda name: _("“%(name)s” was uploaded.", name=documents.display_name(name)),
-        key="document", path="/documents", anchor="documents"),
+        exporter_forms.document_form, _document, lambda said: said, key="document",
+        path="/documents", anchor="documents"),
     "submit": WebAction(
         _form(ActionForm),
         lambda user, a, f: applications.submit_application(user, a, f.version.data,

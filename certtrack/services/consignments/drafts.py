@@ -6,6 +6,7 @@ from typing import BinaryIO
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from certtrack.domain.calendar import SLA_WORKING_DAYS
 from certtrack.domain.consignment import KIND_OF_COMMITTEE, SLA_SERVICE, conveyance_enters_by
@@ -43,7 +44,12 @@ from certtrack.services.print_context import current_application
 from certtrack.services.printed_names import unprintable
 from certtrack.services.reference import working_calendar
 from certtrack.services.transaction import transaction
-from certtrack.services.uploads import display_name, store_upload
+from certtrack.services.uploads import (
+    AlreadyUploaded,
+    already_there,
+    display_name,
+    store_upload,
+)
 from certtrack.services.withdrawals import withdrawal_reasons
 
 # The header's rules that the web form checks too (to show them with its own errors), in
@@ -304,6 +310,8 @@ def upload_consignment_document(actor: User, consignment: Consignment, kind: str
 
     :raise IllegalTransition: the consignment is past its draft.
     :raise ValidationFailed: unknown kind, or a file that is not PDF, JPEG or PNG.
+    :raise AlreadyUploaded: the file is the latest document of its kind already (the upload
+        sent twice); nothing is added.
     """
     require_owner(actor, consignment)
     _require_draft(consignment, "upload_document")
@@ -311,6 +319,13 @@ def upload_consignment_document(actor: User, consignment: Consignment, kind: str
         raise ValidationFailed({"kind": [_("Choose a document type from the list.")]})
     stored = store_upload(actor, stream)
     with transaction():
+        latest = db.session.scalar(
+            select(ConsignmentDocument)
+            .where(ConsignmentDocument.consignment_id == consignment.id,
+                   ConsignmentDocument.kind == kind)
+            .order_by(ConsignmentDocument.id.desc()).limit(1))
+        if latest is not None and latest.sha256 == stored.sha256:
+            raise AlreadyUploaded(latest, already_there(actor, latest))
         document = ConsignmentDocument(
             consignment_id=consignment.id, kind=kind,
             original_name=display_name(filename, stored.content_type),

@@ -1,0 +1,107 @@
+"""An upload sent twice (a double click on "Upload", the form sent again after the browser's
+Back button): the file already the latest of its document adds nothing, and the page says it is
+there; a different file is a new version."""
+
+import io
+
+from sqlalchemy import func, select
+
+from certtrack.extensions import db
+from certtrack.models import Document
+from certtrack.models.consignment import ConsignmentDocument
+from certtrack.services import documents
+
+from api_world import bearer, token_for
+from consignment_factories import make_consignment
+from factories import PDF_BYTES, make_exporter_with_application, make_user
+from forms import flashes, login, post
+
+
+def _count(model, **where) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).filter_by(**where))
+
+
+def _upload(client, application, content: bytes, name: str = "plan.pdf"):
+    return post(client, f"/exporter/applications/{application.id}/documents", {
+        "document_type": "haccp", "file": (io.BytesIO(content), name)},
+        content_type="multipart/form-data")
+
+
+def test_the_same_file_sent_twice_is_one_version_and_the_page_says_it_is_there(ctx, client):
+    user, _e, _s, application = make_exporter_with_application(complete=False)
+    login(client, user.email)
+    first = _upload(client, application, PDF_BYTES)
+    assert first.status_code == 302
+    again = _upload(client, application, PDF_BYTES, "plan (1).pdf")
+    assert again.status_code == 302
+    assert again.headers["Location"].endswith(
+        f"/exporter/applications/{application.id}#documents")
+    assert _count(Document, application_id=application.id, document_type_code="haccp") == 1
+    said = flashes(client.get(f"/exporter/applications/{application.id}").get_data(
+        as_text=True))
+    assert len(said) == 1 and said[0].startswith("This file is already there as version 1, "
+                                                 "uploaded at ")
+    assert said[0].endswith(": nothing was added.") and " by " not in said[0]
+    # a different file is the next version, and the same file as an older version too
+    assert _upload(client, application, PDF_BYTES + b"%2").status_code == 302
+    assert _upload(client, application, PDF_BYTES).status_code == 302
+    versions = db.session.scalars(select(Document.version).where(
+        Document.application_id == application.id).order_by(Document.version)).all()
+    assert versions == [1, 2, 3]
+
+
+def test_a_colleagues_latest_version_is_named_with_who_uploaded_it(ctx):
+    user, enterprise, _s, application = make_exporter_with_application(complete=False)
+    colleague = make_user("exporter", full_name="Aigerim Colleague")
+    colleague.enterprise_id = enterprise.id
+    db.session.commit()
+    documents.upload_document(user, application, "haccp", io.BytesIO(PDF_BYTES), "a.pdf")
+    try:
+        documents.upload_document(colleague, application, "haccp", io.BytesIO(PDF_BYTES),
+                                  "b.pdf")
+    except documents.AlreadyUploaded as repeat:
+        assert repeat.document.version == 1
+        assert "as version 1" in repeat.message and "by Test Exporter" in repeat.message
+    else:
+        raise AssertionError("the same file made a second version")
+    assert _count(Document, application_id=application.id) == 1
+
+
+def test_a_consignments_document_sent_twice_is_kept_once(ctx, client):
+    exporter, _inspector, _registration, consignment = make_consignment("phyto", submit=False)
+    login(client, exporter.email)
+    detail = f"/exporter/consignments/{consignment.id}"
+
+    def upload(content: bytes):
+        return post(client, f"{detail}/documents", {
+            "kind": "contract", "file": (io.BytesIO(content), "contract.pdf")},
+            content_type="multipart/form-data")
+
+    assert upload(PDF_BYTES).status_code == 302
+    assert upload(PDF_BYTES).status_code == 302
+    assert _count(ConsignmentDocument, consignment_id=consignment.id) == 1
+    said = flashes(client.get(detail).get_data(as_text=True))
+    assert len(said) == 1 and said[0].startswith("This file is already there, uploaded at ")
+    assert upload(PDF_BYTES + b"%2").status_code == 302
+    assert _count(ConsignmentDocument, consignment_id=consignment.id) == 2
+
+
+def test_the_api_answers_the_same_file_again_with_200_and_its_version(ctx, client):
+    user, _e, _s, application = make_exporter_with_application(complete=False)
+    secret = token_for(user)
+    url = f"/api/v1/applications/{application.id}/documents"
+
+    def upload(content: bytes):
+        return client.post(url, headers=bearer(secret), content_type="multipart/form-data",
+                           data={"document_type": "haccp",
+                                 "file": (io.BytesIO(content), "haccp.pdf")})
+
+    created = upload(PDF_BYTES)
+    assert created.status_code == 201, created.get_json()
+    again = upload(PDF_BYTES)
+    assert again.status_code == 200, again.get_json()
+    assert again.get_json()["id"] == created.get_json()["id"]
+    assert again.get_json()["version"] == 1
+    assert _count(Document, application_id=application.id) == 1
+    assert upload(PDF_BYTES + b"%2").status_code == 201
+    assert _count(Document, application_id=application.id) == 2
