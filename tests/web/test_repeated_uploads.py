@@ -105,3 +105,13 @@ def test_the_api_answers_the_same_file_again_with_200_and_its_version(ctx, clien
     assert _count(Document, application_id=application.id) == 1
     assert upload(PDF_BYTES + b"%2").status_code == 201
     assert _count(Document, application_id=application.id) == 2
+
+
+def test_the_api_reference_tells_the_200_of_the_same_file_from_the_201(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    answers = spec["paths"]["/api/v1/applications/{application_id}/documents"]["post"][
+        "responses"]
+    assert "new version" in answers["201"]["description"]
+    assert "nothing was added" in answers["200"]["description"]
+    assert answers["200"]["content"]["application/json"]["schema"] == \
+        answers["201"]["content"]["application/json"]["schema"]
