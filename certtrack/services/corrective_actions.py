@@ -21,7 +21,7 @@ from certtrack.services.local_dates import LocalDate
 from certtrack.services.notifications import enterprise_users, exporter_link, inspector_link, notify
 from certtrack.services.permissions import require_inspector, require_owner
 from certtrack.services.transaction import stale_message, transaction
-from certtrack.services.uploads import display_name, store_upload
+from certtrack.services.uploads import AlreadyUploaded, already_there, display_name, store_upload
 
 EVIDENCE_TYPE = "corrective_evidence"
 
@@ -131,6 +131,8 @@ def submit_corrective_evidence(actor: User, application: Application, finding_id
     :raise NotFound: not the actor's application, or no such finding awaiting evidence.
     :raise IllegalTransition: corrective actions are not (or no longer) requested.
     :raise ValidationFailed: the file is not PDF, JPEG or PNG. :raise Conflict: lost a race.
+    :raise AlreadyUploaded: the finding's evidence awaiting verification is this file with this
+        note already (the form sent twice); nothing is added.
     """
     require_owner(actor, application)
     check_transition(State(application.state), "submit_corrective_evidence", actor.role)
@@ -138,6 +140,11 @@ def submit_corrective_evidence(actor: User, application: Application, finding_id
     if not finding.corrective_action or finding.status == "closed":
         raise NotFound(_("This finding does not wait for evidence."))
     document = _evidence_document(actor, application, stream, filename)
+    earlier = finding.evidence_document
+    if (finding.status == "evidence_submitted" and earlier is not None
+            and earlier.sha256 == document.sha256
+            and finding.evidence_note == (note or "").strip()):
+        raise AlreadyUploaded(earlier, already_there(actor, earlier))
     with transaction():
         db.session.add(document)
         db.session.flush()

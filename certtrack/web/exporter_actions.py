@@ -81,9 +81,15 @@ def _renewal_started(user, registration, form) -> tuple[str, str] | None:
 
 
 def _evidence(user, application, form, finding_id):
+    """The evidence's success message, or, for the same file and note sent again, that nothing
+    was added (as information: the evidence is there)."""
     stream, name = _upload(form)
-    return corrective_actions.submit_corrective_evidence(
-        user, application, finding_id, stream, name, form.note.data)
+    try:
+        corrective_actions.submit_corrective_evidence(
+            user, application, finding_id, stream, name, form.note.data)
+    except documents.AlreadyUploaded as repeat:
+        return repeat.message, "info"
+    return _("The evidence was uploaded; the inspector will verify it."), "success"
 
 
 def _document(user, application, form):
@@ -176,8 +182,7 @@ EXPORTER = {
         path=BUTTON, needs_reason=True,
         confirm=labels.CONSEQUENCES["withdraw"]),
     "submit_evidence": WebAction(
-        _form(EvidenceForm), _evidence,
-        _l("The evidence was uploaded; the inspector will verify it."),
+        _form(EvidenceForm), _evidence, lambda said: said,
         key="evidence_{finding_id}", path="/findings/<id:finding_id>/evidence",
         anchor="finding-{finding_id}"),
     "answer_gacc": WebAction(

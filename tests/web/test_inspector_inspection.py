@@ -12,12 +12,19 @@ from flask_babel import format_date
 from sqlalchemy import select
 
 from certtrack.extensions import db
-from certtrack.models import Application, AuditEvent, Finding, Inspection, Notification
+from certtrack.models import (
+    Application,
+    AuditEvent,
+    Document,
+    Finding,
+    Inspection,
+    Notification,
+)
 from certtrack.services import applications, dossier_context, inspections, quarantine, review
 from certtrack.services.reference import working_calendar
 
 from factories import PDF_BYTES, make_submitted_application, make_user
-from forms import login, post
+from forms import flashes, login, post
 
 NO_LONGER_POSSIBLE = "This action is no longer possible"
 PHYTO_KEYS = [item.key for item in inspections.CHECKLISTS["phytosanitary"]]
@@ -520,3 +527,36 @@ def test_scheduling_says_an_unread_mode_with_the_date_and_the_team(reviewed, cli
     assert re.search(r'id="scheduled_for-error">\s*Choose a date from today on\.', page)
     assert re.search(r'id="inspector_ids-error">\s*Choose at least one inspector', page)
     assert _fresh(application).state == "under_review"
+
+
+def test_evidence_sent_twice_is_kept_once_and_the_page_says_it_is_there(reviewed, client):
+    exporter, inspector, _colleague, application = reviewed
+    _schedule(client, application, inspector)
+    finding = _finding(client, application, "major", "Storage")
+    assert post(client, _url(application, "/inspection"), _checklist()).status_code == 302
+    assert post(client, _url(application, "/corrective-actions"), {
+        "confirm": "y", f"action_{finding.id}": "Repair the roof",
+        f"due_{finding.id}": _day(10)}).status_code == 302
+    login(client, exporter.email)
+    url = f"/exporter/applications/{application.id}/findings/{finding.id}/evidence"
+
+    def send(content: bytes, note: str = "Roof repaired"):
+        return post(client, url, {"file": (io.BytesIO(content), "roof.pdf"), "note": note},
+                    content_type="multipart/form-data")
+
+    def evidence() -> list[int]:
+        return list(db.session.scalars(select(Document.version).where(
+            Document.application_id == application.id,
+            Document.document_type_code == "corrective_evidence")))
+
+    assert send(PDF_BYTES).status_code == 302
+    again = send(PDF_BYTES)
+    assert again.status_code == 302
+    assert evidence() == [1]
+    assert _actions(application).count("submit_corrective_evidence") == 1
+    said = flashes(_page(client.get(f"/exporter/applications/{application.id}")))
+    assert len(said) == 1 and said[0].startswith("This file is already there as version 1, ")
+    # a new note with the file, or another file, is new evidence
+    assert send(PDF_BYTES, "Roof repaired, photos attached").status_code == 302
+    assert send(PDF_BYTES + b"%2", "Roof repaired, photos attached").status_code == 302
+    assert sorted(evidence()) == [1, 2, 3]
