@@ -1,9 +1,11 @@
-"""A GACC batch or a registration whose form was sent twice (a double click, a form sent again
-from the browser's history): what the first sending recorded, so that the second one is told
-so and led there, rather than refused for the reference or the number the first one took."""
+"""A GACC batch, a registration or a draft's product line whose form was sent twice (a double
+click, a form sent again from the browser's history): what the first sending recorded, so that
+the second one is told so and led there, rather than refused for the reference, the number or
+the product the first one took."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import gettext as _
@@ -14,9 +16,14 @@ from certtrack.domain.identifiers import IdentifierError, validate_china_registr
 from certtrack.domain.workflow import Action, State
 from certtrack.extensions import db
 from certtrack.models import Application, AuditEvent, GaccBatch, User
-from certtrack.services.inputs import BatchInput, RegistrationInput
+from certtrack.models.base import utcnow
+from certtrack.services.inputs import BatchInput, ProductInput, RegistrationInput
 from certtrack.services.local_dates import format_moment
 from certtrack.services.registrations import registration_of
+
+# A product line is the same form sent again only this soon after it was added (a double click,
+# Back and the form sent again); later, the same product is a mistake the form says.
+PRODUCT_REPEAT_WINDOW = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -91,6 +98,36 @@ def registration(application: Application, data: RegistrationInput) -> Recorded 
     event = _event("application", application.id, Action.record_registration.value)
     return Recorded(found, event.actor if event else None,
                     event.at if event else found.created_at)
+
+
+def product_line(actor: User, application: Application, data: ProductInput) -> Recorded | None:
+    """Take a person, a draft and the entries of its product form; return the line that person
+    added with the same product, annual volume and unit less than PRODUCT_REPEAT_WINDOW ago
+    (the form sent twice), or None: a line added earlier, by someone else, or with another
+    volume is "already in the application", as the form says.
+
+    Read afresh: the caller's failed transaction has been rolled back.
+    """
+    try:
+        volume = Decimal(data.annual_volume) if data.annual_volume is not None else None
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+    db.session.refresh(application)
+    line = next((line for line in application.products
+                 if line.product_code == data.product_code), None)
+    if line is None or volume is None or line.annual_volume != volume \
+            or line.volume_unit != data.volume_unit:
+        return None
+    event = next((event for event in db.session.scalars(
+        select(AuditEvent).options(selectinload(AuditEvent.actor))
+        .where(AuditEvent.application_id == application.id,
+               AuditEvent.action == "product_added")
+        .order_by(AuditEvent.seq.desc()))
+        if (event.data or {}).get("product") == line.product_code), None)
+    if event is None or event.actor_id != actor.id \
+            or utcnow() - event.at > PRODUCT_REPEAT_WINDOW:
+        return None
+    return Recorded(line, event.actor, event.at)
 
 
 def _event(object_type: str, object_id: int, action: str) -> AuditEvent | None:

@@ -17,6 +17,7 @@ from certtrack.services import (
     gacc_answers,
     market_access,
     registrations,
+    sent_twice,
 )
 from certtrack.services.local_dates import format_day, format_moment
 from certtrack.web import exporter_forms, labels
@@ -128,6 +129,21 @@ def _product_added(line):
     return _("The product was added.")
 
 
+def _product_sent_before(user, application, form) -> tuple[str, str] | None:
+    """The product form sent twice (a double click, Back and the form sent again): the line its
+    first sending added, said as information and led to, rather than "already in the
+    application"."""
+    earlier = sent_twice.product_line(user, application,
+                                      applications.ProductInput.from_mapping(form.data))
+    if earlier is None:
+        return None
+    return (_("%(product)s was already added, at %(time)s: the form was sent twice, and "
+              "nothing was added again.",
+              product=earlier.record.product.name_in(str(get_locale())),
+              time=format_moment(earlier.at)),
+            _application_url(None, application) + "#products")
+
+
 EXPORTER = {
     "register_enterprise": _create(
         exporter_forms.enterprise_form, enterprises.register_enterprise,
@@ -158,7 +174,8 @@ EXPORTER = {
     "add_product": WebAction(
         exporter_forms.product_form, lambda user, a, f: applications.add_product(
             user, a, applications.ProductInput.from_mapping(f.data)),
-        _product_added, key="product", path="/products", anchor="products"),
+        _product_added, key="product", path="/products", anchor="products",
+        repeat=_product_sent_before),
     "remove_product": WebAction(
         _form(ActionForm),
         lambda user, a, _f, line_id: applications.remove_product(user, a, line_id),

@@ -2,7 +2,7 @@
 
 import html
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,13 +12,14 @@ from sqlalchemy import func, select, update
 from certtrack.domain.calendar import load_calendar
 from certtrack.extensions import db
 from certtrack.models import Application, ApplicationProduct, AuditEvent
+from certtrack.models.base import utcnow
 from certtrack.services import applications
 from certtrack.services.errors import ValidationFailed
 from certtrack.services.inputs import ApplicationInput, ProductInput
 from certtrack.services.reference import reference_dir
 
 from factories import QUESTIONNAIRE, make_exporter_with_application
-from forms import login, post
+from forms import flashes, login, post
 
 FRIDAY_BEFORE_NAURYZ = date(2026, 3, 20)
 NO_LONGER_POSSIBLE = "This action is no longer possible"
@@ -165,6 +166,29 @@ def test_duplicate_product_is_refused(ctx, client):
                                                         "product_code")
     [line] = _lines(application)
     assert line.annual_volume == Decimal("100")
+
+
+def test_a_product_sent_twice_is_added_once_and_the_page_says_so(ctx, client, monkeypatch):
+    """A double click on "Add product" answered 422 "already in the application", though the
+    first click had added it."""
+    _u, _s, application = _signed_in(client)
+    data = {"product_code": "wheat", "annual_volume": "100", "volume_unit": "t"}
+    assert post(client, _url(application, "/products"), data).status_code == 302
+    again = post(client, _url(application, "/products"), {**data, "annual_volume": "100.000"})
+    assert again.status_code == 302
+    assert again.headers["Location"].endswith(_url(application) + "#products")
+    said = flashes(client.get(_url(application)).get_data(as_text=True))
+    assert len(said) == 1 and said[0].startswith("Wheat was already added, at ")
+    assert said[0].endswith("the form was sent twice, and nothing was added again.")
+    assert len(_lines(application)) == 1
+    # more than a minute later, the same product is a mistake the form says
+    later = utcnow() + timedelta(minutes=2)
+    monkeypatch.setattr("certtrack.services.sent_twice.utcnow", lambda: later)
+    response = post(client, _url(application, "/products"), data)
+    assert response.status_code == 422
+    assert "already in the application" in field_error(response.get_data(as_text=True),
+                                                        "product_code")
+    assert len(_lines(application)) == 1
 
 
 def test_grain_is_weighed_not_counted_by_the_head(ctx, client):
