@@ -115,3 +115,19 @@ def test_the_api_reference_tells_the_200_of_the_same_file_from_the_201(client):
     assert "nothing was added" in answers["200"]["description"]
     assert answers["200"]["content"]["application/json"]["schema"] == \
         answers["201"]["content"]["application/json"]["schema"]
+
+
+def test_a_rejected_version_sent_again_is_a_new_version_to_review(ctx, client):
+    user, _e, _s, application = make_exporter_with_application(complete=False)
+    login(client, user.email)
+    assert _upload(client, application, PDF_BYTES).status_code == 302
+    first = db.session.scalar(select(Document).where(Document.application_id == application.id))
+    first.review_status = "rejected"
+    db.session.commit()
+    assert _upload(client, application, PDF_BYTES).status_code == 302
+    rows = db.session.scalars(select(Document).where(
+        Document.application_id == application.id).order_by(Document.version)).all()
+    assert [(d.version, d.review_status) for d in rows] == [(1, "rejected"), (2, "pending")]
+    said = flashes(client.get(f"/exporter/applications/{application.id}").get_data(
+        as_text=True))
+    assert said == ["“plan.pdf” was uploaded."]
