@@ -2,6 +2,7 @@
 functions behind bearer tokens, with problems, ETags, cursors, idempotency and rate limits."""
 
 from certtrack.api import (
+    consignment_drafts,  # noqa: F401 (its operations are consignments.bp's)
     consignments,
     docs,
     exporter,

@@ -1,5 +1,8 @@
-"""The exporter's consignments: read with their lots and certificates, submitted, withdrawn,
-and the certificate PDFs China's border checks."""
+"""The exporter's consignments: read with their lots, documents and certificates, submitted,
+withdrawn, and the certificate PDFs China's border checks (drafts, their lots and documents
+are made in consignment_drafts)."""
+
+from flask import url_for
 
 from certtrack.api import schemas
 from certtrack.api.core import PDF_ERRORS, WRITE_ERRORS, ApiBlueprint, may_write, operation
@@ -49,9 +52,19 @@ def _shown(user, consignment) -> tuple[dict, str]:
     return view, etag_of("consignment", consignment, schemas.ConsignmentSchema().dump(view))
 
 
-def _tagged(user, consignment):
+def tagged(user, consignment, status: int = 200):
+    """The consignment's answer with its ETag (and, when `status` is 201, its Location)."""
     body, etag = _shown(user, consignment)
-    return body, 200, {"ETag": etag}
+    headers = {"ETag": etag}
+    if status == 201:
+        headers["Location"] = url_for("consignments_api.consignment",
+                                      consignment_id=consignment.id)
+    return body, status, headers
+
+
+def stale_consignment(user, consignment):
+    """412 when If-Match names another ETag than the consignment's now, else None."""
+    return stale(_shown(user, consignment)[1])
 
 
 @bp.get("/consignments")
@@ -74,7 +87,7 @@ def consignment_list(user, args):
 @operation(bp, *EXPORTER)
 def consignment(user, consignment_id: int):
     """One consignment; its ETag goes into If-Match of the writes on it."""
-    return _tagged(user, access.get_consignment(user, consignment_id))
+    return tagged(user, access.get_consignment(user, consignment_id))
 
 
 @bp.post("/consignments/<id:consignment_id>/submit")
@@ -84,10 +97,10 @@ def submit(user, consignment_id: int):
     """Submit a draft to the inspection (gated on the registration and market access, as the
     page); send If-Match."""
     target = access.get_consignment(user, consignment_id)
-    if (refused := stale(_shown(user, target)[1])) is not None:
+    if (refused := stale_consignment(user, target)) is not None:
         return refused
     due = drafts.submit_consignment(user, target, target.version)
-    body, _status, headers = _tagged(user, access.get_consignment(user, consignment_id))
+    body, _status, headers = tagged(user, access.get_consignment(user, consignment_id))
     return {"consignment": body, "certificate_due": due}, 200, headers
 
 
@@ -99,14 +112,14 @@ def withdraw(user, data, consignment_id: int):
     """Withdraw a draft or a submitted consignment for good (a reason once submitted); send
     If-Match."""
     target = access.get_consignment(user, consignment_id)
-    if (refused := stale(_shown(user, target)[1])) is not None:
+    if (refused := stale_consignment(user, target)) is not None:
         return refused
     try:
         drafts.withdraw_consignment(user, target, data["reason"], target.version)
     except ValidationFailed as error:  # the service names its argument "comment"
         raise ValidationFailed({"reason" if field == "comment" else field: messages
                                 for field, messages in error.errors.items()}) from error
-    return _tagged(user, access.get_consignment(user, consignment_id))
+    return tagged(user, access.get_consignment(user, consignment_id))
 
 
 @bp.get("/consignment-certificates/<id:certificate_id>/pdf")

@@ -13,6 +13,7 @@ from certtrack.domain.consignment import ConsignmentState
 from certtrack.domain.reasons import REASON_MIN_LENGTH
 from certtrack.domain.workflow import RegistrationStatus, State
 from certtrack.models.application import HACCP_STATUSES, KINDS, VOLUME_UNITS, WATER_SOURCES
+from certtrack.models.consignment import DOCUMENT_KINDS
 from certtrack.services.listings import MAX_LIMIT
 
 DECIMAL_DOC = {"type": "string", "format": "decimal",
@@ -27,10 +28,13 @@ def _within(low, high):
     return check
 
 
-def decimal(*, low=0, high=10**10, **options) -> ma.fields.Decimal:
-    """A decimal exchanged as a string (no binary floating point on the way)."""
+def decimal(*, low=0, high=10**10, description: str = "", **options) -> ma.fields.Decimal:
+    """A decimal exchanged as a string (no binary floating point on the way); `description`
+    goes after the format's."""
+    metadata = {**DECIMAL_DOC, "description": f"{DECIMAL_DOC['description']}; {description}"
+                } if description else DECIMAL_DOC
     return ma.fields.Decimal(as_string=True, validate=_within(low, high), allow_nan=False,
-                             metadata=DECIMAL_DOC, **options)
+                             metadata=metadata, **options)
 
 
 def whole(**options) -> ma.fields.Integer:
@@ -304,6 +308,20 @@ class ConsignmentCertificateSchema(ma.Schema):
     status = ma.fields.String(metadata={"description": "valid, or replaced by a newer one"})
 
 
+class ConsignmentDocumentSchema(ma.Schema):
+    """A supporting document of a consignment (one row per file; a consignment's documents
+    have no versions of their own: each upload of a type is a new row)."""
+
+    id = ma.fields.Integer()
+    document_type = ma.fields.String(attribute="kind", metadata={
+        "description": ", ".join(DOCUMENT_KINDS)})
+    original_name = ma.fields.String()
+    content_type = ma.fields.String()
+    size = ma.fields.Integer()
+    sha256 = ma.fields.String()
+    uploaded_at = ma.fields.AwareDateTime()
+
+
 class ConsignmentSchema(ma.Schema):
     id = ma.fields.Integer()
     reference = ma.fields.String()
@@ -322,6 +340,7 @@ class ConsignmentSchema(ma.Schema):
         "description": WITHDRAWAL_REASON_DOC})
     version = ma.fields.Integer()
     lots = ma.fields.List(ma.fields.Nested(LotSchema))
+    documents = ma.fields.List(ma.fields.Nested(ConsignmentDocumentSchema))
     certificates = ma.fields.List(ma.fields.Nested(ConsignmentCertificateSchema))
     allowed_actions = ma.fields.List(ma.fields.String())
 

@@ -95,7 +95,8 @@ def samples(actor, *, after: int | None, limit: int, pending: bool | None = None
 
 def consignments(actor, *, after: int | None, limit: int, state: str | None = None) -> Page:
     """The consignments the actor may see (consignments.access.consignment_scope), by id."""
-    query = consignment_scope(actor).options(selectinload(Consignment.lots))
+    query = consignment_scope(actor).options(selectinload(Consignment.lots),
+                                             selectinload(Consignment.documents))
     if state:
         query = query.where(Consignment.state == state)
     return _page(query, Consignment.id, after, limit)
