@@ -28,7 +28,7 @@ def create_consignment(user, data):
     (the page's "New consignment"); add its lots and documents, then submit it. Send an
     Idempotency-Key to make one draft of a request sent twice."""
     created = drafts.create_consignment(user, from_mapping(ConsignmentInput, data))
-    return tagged(user, access.get_consignment(user, created.id), 201)
+    return tagged(user, access.get_consignment(user, created.id), 201, created=True)
 
 
 @bp.post("/consignments/<id:consignment_id>/lots")

@@ -52,11 +52,11 @@ def _shown(user, consignment) -> tuple[dict, str]:
     return view, etag_of("consignment", consignment, schemas.ConsignmentSchema().dump(view))
 
 
-def tagged(user, consignment, status: int = 200):
-    """The consignment's answer with its ETag (and, when `status` is 201, its Location)."""
+def tagged(user, consignment, status: int = 200, *, created: bool = False):
+    """The consignment's answer with its ETag (and its Location when it was `created`)."""
     body, etag = _shown(user, consignment)
     headers = {"ETag": etag}
-    if status == 201:
+    if created:
         headers["Location"] = url_for("consignments_api.consignment",
                                       consignment_id=consignment.id)
     return body, status, headers

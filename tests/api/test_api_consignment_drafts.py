@@ -233,3 +233,15 @@ def test_a_read_only_token_may_not_create(client, exporter):
                          headers=bearer(reader))
     assert answer.status_code == 403
     assert _count(Consignment) == 0
+
+
+def test_only_the_new_consignment_answers_with_a_location(client, draft):
+    """A lot's 201 carried the consignment's Location, which its document does not list (the
+    lot is no resource of its own: it is in the consignment's lots)."""
+    _user, _consignment, secret, url = draft
+    added = client.post(url + "/lots", json=LOT, headers=bearer(secret))
+    assert added.status_code == 201 and "Location" not in added.headers
+    spec = client.get("/api/v1/openapi.json").get_json()["paths"]
+    assert "Location" in spec["/api/v1/consignments"]["post"]["responses"]["201"]["headers"]
+    assert "Location" not in spec["/api/v1/consignments/{consignment_id}/lots"]["post"][
+        "responses"]["201"]["headers"]
