@@ -121,3 +121,36 @@ def test_the_daily_run_forgets_answers_older_than_a_day(app, runner):
     assert "API answers kept for retries, older than a day, purged: 1" in output
     with app.app_context():
         assert db.session.scalars(select(IdempotencyRecord.key)).all() == ["new"]
+
+
+def test_two_concurrent_consignment_requests_with_one_key_create_one_draft(shared_app):
+    """An ERP's retry of a consignment request racing the first: one draft, not two."""
+    from certtrack.models import Consignment
+    from certtrack.services.applications import local_today
+
+    from consignment_factories import CONSIGNEE
+    from factories import make_registration, make_user
+
+    with shared_app.app_context(), shared_app.test_request_context():
+        exporter, _application, registration = make_registration(
+            make_user("registrar"), local_today() - timedelta(days=30))
+        secret, body = token_for(exporter), {
+            **CONSIGNEE, "registration_id": registration.id, "conveyance": "rail_wagon",
+            "crossing_code": "dostyk_alashankou", "origin_region_code": "KZ-11"}
+    headers = {**bearer(secret), "Idempotency-Key": "shipment-44"}
+    answers, barrier = [], threading.Barrier(2)
+
+    def send():
+        client = shared_app.test_client()
+        barrier.wait()
+        answers.append(client.post("/api/v1/consignments", json=body, headers=headers))
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with shared_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Consignment)) == 1
+    assert sorted(answer.status_code for answer in answers) in ([201, 201], [201, 409])
+    assert len({a.get_json()["id"] for a in answers if a.status_code == 201}) == 1
