@@ -62,10 +62,11 @@ def _stale(user, application):
     return stale(_shown(user, application)[1])
 
 
-def _tagged(user, application, status: int = 200):
+def _tagged(user, application, status: int = 200, *, created: bool = False):
+    """The application's answer with its ETag (and its Location when it was `created`)."""
     body, etag = _shown(user, application)
     headers = {"ETag": etag}
-    if status == 201:
+    if created:
         headers["Location"] = url_for("exporter_api.application", application_id=application.id)
     return body, status, headers
 
@@ -111,7 +112,7 @@ def application_list(user, args):
 def create_application(user, data):
     """Start a draft application (the questionnaire may be incomplete)."""
     return _tagged(user, applications.create_application(
-        user, applications.ApplicationInput.from_mapping(data)), 201)
+        user, applications.ApplicationInput.from_mapping(data)), 201, created=True)
 
 
 @bp.get("/applications/<id:application_id>")

@@ -38,6 +38,7 @@ def test_exporter_creates_fills_and_submits_a_draft(client, exporter):
     added = client.post(url + "/products", headers=bearer(secret), json={
         "product_code": "wheat", "annual_volume": "1000", "volume_unit": "t"})
     assert added.status_code == 201, added.get_json()
+    assert "Location" not in added.headers  # a product is no resource: its document lists none
     required = applications.required_document_types(db.session.get(Application, draft["id"]))
     for code in [document_type.code for document_type in required]:
         uploaded = client.post(url + "/documents", headers=bearer(secret),
