@@ -11,7 +11,7 @@ from certtrack.api.consignment_schemas import (
 )
 from certtrack.api.consignments import ETAG, EXPORTER, bp, stale_consignment, tagged
 from certtrack.api.core import WRITE_ERRORS, operation
-from certtrack.services.consignments import access, drafts
+from certtrack.services.consignments import access, documents, drafts
 from certtrack.services.consignments.inputs import ConsignmentInput, LotInput, from_mapping
 from certtrack.services.errors import NotFound, ValidationFailed
 from certtrack.services.uploads import AlreadyUploaded
@@ -81,7 +81,7 @@ def upload_document(user, form, consignment_id: int):
         return refused
     upload = form["file"]
     try:
-        return drafts.upload_consignment_document(user, target, form["document_type"],
+        return documents.upload_consignment_document(user, target, form["document_type"],
                                                   upload.stream, upload.filename or "")
     except AlreadyUploaded as repeat:
         return repeat.document, 200

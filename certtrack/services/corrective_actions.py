@@ -106,8 +106,19 @@ def _touch_application(application: Application) -> None:
         raise Conflict(stale_message())
 
 
-def _evidence_document(actor, application, stream: BinaryIO, filename: str) -> Document:
-    stored = store_upload(actor, stream)
+def _check_repeat(actor: User, finding: Finding, sha256: str, note: str) -> None:
+    """:raise AlreadyUploaded: the finding's evidence awaiting verification is this file
+    (`sha256`) with this note already (the form sent twice)."""
+    earlier = finding.evidence_document
+    if (finding.status == "evidence_submitted" and earlier is not None
+            and earlier.sha256 == sha256 and finding.evidence_note == note):
+        raise AlreadyUploaded(earlier, already_there(actor, earlier))
+
+
+def _evidence_document(actor, application, finding: Finding, stream: BinaryIO, filename: str,
+                       note: str) -> Document:
+    stored = store_upload(actor, stream,
+                          lambda sha256: _check_repeat(actor, finding, sha256, note))
     version = 1 + (db.session.scalar(select(func.max(Document.version)).where(
         Document.application_id == application.id,
         Document.document_type_code == EVIDENCE_TYPE)) or 0)
@@ -139,12 +150,8 @@ def submit_corrective_evidence(actor: User, application: Application, finding_id
     finding = _finding(application, finding_id)
     if not finding.corrective_action or finding.status == "closed":
         raise NotFound(_("This finding does not wait for evidence."))
-    document = _evidence_document(actor, application, stream, filename)
-    earlier = finding.evidence_document
-    if (finding.status == "evidence_submitted" and earlier is not None
-            and earlier.sha256 == document.sha256
-            and finding.evidence_note == (note or "").strip()):
-        raise AlreadyUploaded(earlier, already_there(actor, earlier))
+    document = _evidence_document(actor, application, finding, stream, filename,
+                                  (note or "").strip())
     with transaction():
         db.session.add(document)
         db.session.flush()

@@ -50,7 +50,8 @@ def upload_document(actor: User, application: Application, document_type_code: s
     check_state(application.state, UPLOAD_STATES, "upload_document")
     if db.session.get(DocumentType, document_type_code or "") is None:
         raise ValidationFailed({"document_type": [_("Choose a document type from the list.")]})
-    stored = store_upload(actor, stream)
+    stored = store_upload(actor, stream, lambda sha256: _check_repeat(
+        actor, _latest(application, document_type_code), sha256))
     name = display_name(filename, stored.content_type)
     for _attempt in range(VERSION_ATTEMPTS):
         try:
@@ -65,13 +66,8 @@ def _add_version(actor: User, application: Application, document_type_code: str,
     """Insert the next version of the document type in one transaction, unless the latest is
     the same file (AlreadyUploaded)."""
     with transaction():
-        latest = db.session.scalar(
-            select(Document).where(Document.application_id == application.id,
-                                   Document.document_type_code == document_type_code)
-            .order_by(Document.version.desc()).limit(1))
-        if (latest is not None and latest.sha256 == stored.sha256
-                and latest.review_status != "rejected"):  # a rejected one may be sent again
-            raise AlreadyUploaded(latest, already_there(actor, latest))
+        latest = _latest(application, document_type_code)
+        _check_repeat(actor, latest, stored.sha256)
         version = 1 + (latest.version if latest is not None else 0)
         document = Document(
             application_id=application.id, document_type_code=document_type_code,
@@ -85,6 +81,20 @@ def _add_version(actor: User, application: Application, document_type_code: str,
                      data={"type": document_type_code, "version": version,
                            "sha256": stored.sha256})
     return document
+
+
+def _latest(application: Application, document_type_code: str) -> Document | None:
+    return db.session.scalar(
+        select(Document).where(Document.application_id == application.id,
+                               Document.document_type_code == document_type_code)
+        .order_by(Document.version.desc()).limit(1))
+
+
+def _check_repeat(actor: User, latest: Document | None, sha256: str) -> None:
+    """:raise AlreadyUploaded: the file (`sha256`) is the latest version already, and that
+    version was not rejected (a rejected one may be sent again for another look)."""
+    if latest is not None and latest.sha256 == sha256 and latest.review_status != "rejected":
+        raise AlreadyUploaded(latest, already_there(actor, latest))
 
 
 def get_document(actor: User, document_id: int) -> Document:

@@ -8,6 +8,7 @@ import re
 import socket
 import struct
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -179,15 +180,22 @@ def _refusal(actor: User, path: Path, size: int, head: bytes) -> str | None:
     return virus_refusal(path)
 
 
-def store_upload(actor: User, stream: BinaryIO) -> StoredFile:
+def store_upload(actor: User, stream: BinaryIO,
+                 repeat: Callable[[str], None] | None = None) -> StoredFile:
     """Store an uploaded stream by the rules of security.md item 15.
 
+    `repeat`, given the file's SHA-256 before any rule is applied, raises AlreadyUploaded when
+    the file is already there (the upload sent twice): that is said first, even near the
+    quota, which a file adding nothing does not reach.
+    :raise AlreadyUploaded: as `repeat` raises it; nothing is kept.
     :raise ValidationFailed: (on `file`) not a sound PDF, JPEG or PNG, a PDF/HTML polyglot,
         over the actor's quota, or refused by the virus scanner; nothing is kept then.
     :raise StorageUnavailable: the object storage did not take the file.
     """
     temp_name, sha256, size, head = _copy(stream, storage.staging_folder())
     try:
+        if repeat is not None:
+            repeat(sha256)
         refusal = _refusal(actor, Path(temp_name), size, head)
     except BaseException:
         os.unlink(temp_name)

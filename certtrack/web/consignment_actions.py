@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from certtrack.services.consignments import (
     correction,
+    documents,
     drafts,
     entries,
     in_force,
@@ -64,8 +65,8 @@ def _document(user, consignment, form):
     sent again, that nothing was added (as information, not an error: the file is there)."""
     upload = form.file.data
     try:
-        row = drafts.upload_consignment_document(user, consignment, form.kind.data,
-                                                 upload.stream, upload.filename)
+        row = documents.upload_consignment_document(user, consignment, form.kind.data,
+                                                    upload.stream, upload.filename)
     except AlreadyUploaded as repeat:
         return repeat.message, "info"
     return _("“%(name)s” was uploaded.", name=row.original_name), "success"
@@ -121,7 +122,7 @@ CONSIGNMENT = {
         confirm=labels.CONSEQUENCES["consignment.remove_lot"]),
     "remove_document": WebAction(
         _form(ActionForm),
-        lambda user, c, _f, document_id: drafts.remove_document(user, c, document_id),
+        lambda user, c, _f, document_id: documents.remove_document(user, c, document_id),
         _l("The document was removed."), refusal=Refusal.flash, flash_denied=True,
         path="/documents/<id:document_id>/delete", anchor="documents"),
     "upload_document": WebAction(

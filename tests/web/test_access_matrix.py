@@ -31,6 +31,7 @@ from certtrack.models import (
     User,
 )
 from certtrack.services import applications, certificates, gacc, sessions
+from certtrack.services.consignments import documents as consignment_documents
 from certtrack.services.consignments import drafts
 from certtrack.services.inputs import ApplicationInput, BatchInput, ProductInput, RegistrationInput
 from certtrack.services.reference import load_reference
@@ -369,8 +370,8 @@ def _consignment_of(a_user, registration) -> Consignment:
     consignment = drafts.create_consignment(a_user, header(
         registration, origin_region_code=registration.establishment.region_code))
     drafts.add_lot(a_user, consignment, WHEAT_LOT)
-    drafts.upload_consignment_document(a_user, consignment, "contract", io.BytesIO(PDF_BYTES),
-                                       "contract.pdf")
+    consignment_documents.upload_consignment_document(a_user, consignment, "contract",
+                                                      io.BytesIO(PDF_BYTES), "contract.pdf")
     drafts.submit_consignment(a_user, consignment)
     return consignment
 

@@ -20,7 +20,14 @@ from certtrack.models import (
     Inspection,
     Notification,
 )
-from certtrack.services import applications, dossier_context, inspections, quarantine, review
+from certtrack.services import (
+    applications,
+    dossier_context,
+    inspections,
+    quarantine,
+    review,
+    uploads,
+)
 from certtrack.services.reference import working_calendar
 
 from factories import PDF_BYTES, make_submitted_application, make_user
@@ -529,7 +536,9 @@ def test_scheduling_says_an_unread_mode_with_the_date_and_the_team(reviewed, cli
     assert _fresh(application).state == "under_review"
 
 
-def test_evidence_sent_twice_is_kept_once_and_the_page_says_it_is_there(reviewed, client):
+def _awaiting_evidence(reviewed, client):
+    """The exporter signed in, a finding of their application awaiting evidence: a function
+    sending its evidence form (file and note), and one listing the evidence versions."""
     exporter, inspector, _colleague, application = reviewed
     _schedule(client, application, inspector)
     finding = _finding(client, application, "major", "Storage")
@@ -549,6 +558,12 @@ def test_evidence_sent_twice_is_kept_once_and_the_page_says_it_is_there(reviewed
             Document.application_id == application.id,
             Document.document_type_code == "corrective_evidence")))
 
+    return send, evidence
+
+
+def test_evidence_sent_twice_is_kept_once_and_the_page_says_it_is_there(reviewed, client):
+    application = reviewed[3]
+    send, evidence = _awaiting_evidence(reviewed, client)
     assert send(PDF_BYTES).status_code == 302
     again = send(PDF_BYTES)
     assert again.status_code == 302
@@ -560,3 +575,17 @@ def test_evidence_sent_twice_is_kept_once_and_the_page_says_it_is_there(reviewed
     assert send(PDF_BYTES, "Roof repaired, photos attached").status_code == 302
     assert send(PDF_BYTES + b"%2", "Roof repaired, photos attached").status_code == 302
     assert sorted(evidence()) == [1, 2, 3]
+
+
+def test_near_the_quota_evidence_sent_twice_is_said_to_be_there(app, reviewed, client):
+    application = reviewed[3]
+    send, evidence = _awaiting_evidence(reviewed, client)
+    app.config["UPLOAD_QUOTA_BYTES"] = uploads.used_storage(reviewed[0]) + len(PDF_BYTES) + 1
+    assert send(PDF_BYTES).status_code == 302
+    assert send(PDF_BYTES).status_code == 302
+    said = flashes(_page(client.get(f"/exporter/applications/{application.id}")))
+    assert len(said) == 1 and said[0].startswith("This file is already there as version 1, ")
+    assert evidence() == [1]
+    over = send(PDF_BYTES + b"%2")
+    assert over.status_code == 422
+    assert "reached the storage limit" in over.get_data(as_text=True)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from certtrack.extensions import db
 from certtrack.models import Document
 from certtrack.models.consignment import ConsignmentDocument
-from certtrack.services import documents
+from certtrack.services import documents, uploads
 
 from api_world import bearer, token_for
 from consignment_factories import make_consignment
@@ -131,3 +131,66 @@ def test_a_rejected_version_sent_again_is_a_new_version_to_review(ctx, client):
     said = flashes(client.get(f"/exporter/applications/{application.id}").get_data(
         as_text=True))
     assert said == ["“plan.pdf” was uploaded."]
+
+
+def _near_the_quota(app, user) -> None:
+    """A quota that one more PDF_BYTES fills, with no room for it again."""
+    app.config["UPLOAD_QUOTA_BYTES"] = uploads.used_storage(user) + len(PDF_BYTES) + 1
+
+
+def test_near_the_quota_the_same_file_is_said_to_be_there_not_over_the_limit(app, ctx,
+                                                                             client):
+    user, _e, _s, application = make_exporter_with_application(complete=False)
+    login(client, user.email)
+    _near_the_quota(app, user)
+    assert _upload(client, application, PDF_BYTES).status_code == 302
+    again = _upload(client, application, PDF_BYTES)
+    assert again.status_code == 302
+    said = flashes(client.get(f"/exporter/applications/{application.id}").get_data(
+        as_text=True))
+    assert len(said) == 1 and said[0].startswith("This file is already there as version 1, ")
+    assert _count(Document, application_id=application.id) == 1
+    # another file is over the limit still
+    over = _upload(client, application, PDF_BYTES + b"%2")
+    assert over.status_code == 422
+    assert "reached the storage limit" in over.get_data(as_text=True)
+
+
+def test_near_the_quota_the_api_answers_the_same_file_with_200(app, ctx, client):
+    user, _e, _s, application = make_exporter_with_application(complete=False)
+    secret = token_for(user)
+    _near_the_quota(app, user)
+
+    def upload(content: bytes):
+        return client.post(f"/api/v1/applications/{application.id}/documents",
+                           headers=bearer(secret), content_type="multipart/form-data",
+                           data={"document_type": "haccp",
+                                 "file": (io.BytesIO(content), "haccp.pdf")})
+
+    assert upload(PDF_BYTES).status_code == 201
+    again = upload(PDF_BYTES)
+    assert again.status_code == 200, again.get_json()
+    assert again.get_json()["version"] == 1
+    assert upload(PDF_BYTES + b"%2").status_code == 422
+
+
+def test_near_the_quota_a_consignments_document_sent_twice_is_said_to_be_there(app, ctx,
+                                                                               client):
+    exporter, _inspector, _registration, consignment = make_consignment("phyto", submit=False)
+    login(client, exporter.email)
+    detail = f"/exporter/consignments/{consignment.id}"
+    _near_the_quota(app, exporter)
+
+    def upload(content: bytes):
+        return post(client, f"{detail}/documents", {
+            "kind": "contract", "file": (io.BytesIO(content), "contract.pdf")},
+            content_type="multipart/form-data")
+
+    assert upload(PDF_BYTES).status_code == 302
+    assert upload(PDF_BYTES).status_code == 302
+    said = flashes(client.get(detail).get_data(as_text=True))
+    assert len(said) == 1 and said[0].startswith("This file is already there, uploaded at ")
+    assert _count(ConsignmentDocument, consignment_id=consignment.id) == 1
+    over = upload(PDF_BYTES + b"%2")
+    assert over.status_code == 422
+    assert "reached the storage limit" in over.get_data(as_text=True)

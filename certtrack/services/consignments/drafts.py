@@ -1,12 +1,11 @@
-"""The exporter's consignment requests: drafts, lots, documents, submission and withdrawal."""
+"""The exporter's consignment requests: drafts, lots, submission and withdrawal (their
+supporting documents: consignments/documents.py)."""
 
 from datetime import date
-from typing import BinaryIO
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from certtrack.domain.calendar import SLA_WORKING_DAYS
 from certtrack.domain.consignment import KIND_OF_COMMITTEE, SLA_SERVICE, conveyance_enters_by
@@ -16,7 +15,6 @@ from certtrack.extensions import db
 from certtrack.models import (
     BorderCrossing,
     Consignment,
-    ConsignmentDocument,
     ConsignmentLot,
     Product,
     Region,
@@ -26,7 +24,6 @@ from certtrack.models import (
 from certtrack.models.base import utcnow
 from certtrack.models.consignment import (
     CONVEYANCES,
-    DOCUMENT_KINDS,
     PACKAGE_KINDS,
     WEIGHT_UNITS,
 )
@@ -44,12 +41,6 @@ from certtrack.services.print_context import current_application
 from certtrack.services.printed_names import unprintable
 from certtrack.services.reference import working_calendar
 from certtrack.services.transaction import transaction
-from certtrack.services.uploads import (
-    AlreadyUploaded,
-    already_there,
-    display_name,
-    store_upload,
-)
 from certtrack.services.withdrawals import withdrawal_reasons
 
 # The header's rules that the web form checks too (to show them with its own errors), in
@@ -182,7 +173,7 @@ def create_consignment(actor: User, data: ConsignmentInput,
     return consignment
 
 
-def _require_draft(consignment: Consignment, step: str) -> None:
+def require_draft(consignment: Consignment, step: str) -> None:
     """:raise IllegalTransition: the consignment is past its draft (409)."""
     check_state(consignment.state, ("draft",), step)
 
@@ -193,7 +184,7 @@ def update_consignment(actor: User, consignment: Consignment, data: ConsignmentI
     :raise ValidationFailed / IllegalTransition (past its draft) / Conflict (version).
     """
     require_owner(actor, consignment)
-    _require_draft(consignment, "edit")
+    require_draft(consignment, "edit")
     data = ConsignmentInput(**{**data.__dict__, "registration_id": consignment.registration_id})
     if errors := _header_errors(actor, data):
         raise ValidationFailed(errors)
@@ -253,7 +244,7 @@ def add_lot(actor: User, consignment: Consignment, data: LotInput,
     :raise Conflict: a lot was added with the same key meanwhile (the form sent twice).
     """
     require_owner(actor, consignment)
-    _require_draft(consignment, "add_lot")
+    require_draft(consignment, "add_lot")
     if errors := _lot_errors(consignment, data):
         raise ValidationFailed(errors)
     lot = ConsignmentLot(**{**data.__dict__, "marks": (data.marks or "").strip()},
@@ -272,7 +263,7 @@ def remove_lot(actor: User, consignment: Consignment, lot_id: int) -> None:
     :raise ValidationFailed: not a line of this draft (removed from a page open in another tab).
     """
     require_owner(actor, consignment)
-    _require_draft(consignment, "remove_lot")
+    require_draft(consignment, "remove_lot")
     lot = next((lot for lot in consignment.lots if lot.id == lot_id), None)
     if lot is None:
         raise ValidationFailed({"": [_("This lot is no longer on the draft: it was removed, "
@@ -284,58 +275,6 @@ def remove_lot(actor: User, consignment: Consignment, lot_id: int) -> None:
                      object_id=consignment.id, data={
                          "product": lot.product_code, "net_weight": str(lot.net_weight),
                          "unit": lot.weight_unit, "marks": lot.marks})
-
-
-def remove_document(actor: User, consignment: Consignment, document_id: int) -> None:
-    """Remove a supporting document from a draft (a wrong file, or the wrong kind), with an
-    audit row. :raise ValidationFailed: not a document of this draft (removed already)."""
-    require_owner(actor, consignment)
-    _require_draft(consignment, "remove_document")
-    document = next((d for d in consignment.documents if d.id == document_id), None)
-    if document is None:
-        raise ValidationFailed({"": [_("This document is no longer on the draft: it was "
-                                       "removed, in another window or tab perhaps.")]})
-    with transaction():
-        consignment.documents.remove(document)
-        record_event(actor, "consignment_document_removed", object_type="consignment",
-                     object_id=consignment.id, data={"kind": document.kind,
-                                                     "name": document.original_name,
-                                                     "sha256": document.sha256})
-
-
-def upload_consignment_document(actor: User, consignment: Consignment, kind: str,
-                                stream: BinaryIO, filename: str) -> ConsignmentDocument:
-    """Store a supporting document (contract, laboratory report...) with the upload rules of
-    applications: PDF, JPEG or PNG by content, kept under its SHA-256.
-
-    :raise IllegalTransition: the consignment is past its draft.
-    :raise ValidationFailed: unknown kind, or a file that is not PDF, JPEG or PNG.
-    :raise AlreadyUploaded: the file is the latest document of its kind already (the upload
-        sent twice); nothing is added.
-    """
-    require_owner(actor, consignment)
-    _require_draft(consignment, "upload_document")
-    if kind not in DOCUMENT_KINDS:
-        raise ValidationFailed({"kind": [_("Choose a document type from the list.")]})
-    stored = store_upload(actor, stream)
-    with transaction():
-        latest = db.session.scalar(
-            select(ConsignmentDocument)
-            .where(ConsignmentDocument.consignment_id == consignment.id,
-                   ConsignmentDocument.kind == kind)
-            .order_by(ConsignmentDocument.id.desc()).limit(1))
-        if latest is not None and latest.sha256 == stored.sha256:
-            raise AlreadyUploaded(latest, already_there(actor, latest))
-        document = ConsignmentDocument(
-            consignment_id=consignment.id, kind=kind,
-            original_name=display_name(filename, stored.content_type),
-            content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
-            uploaded_by_id=actor.id)
-        db.session.add(document)
-        db.session.flush()
-        record_event(actor, "consignment_document_uploaded", object_type="consignment",
-                     object_id=consignment.id, data={"kind": kind, "sha256": stored.sha256})
-    return document
 
 
 def missing_for_submission(consignment: Consignment) -> list[str]:
