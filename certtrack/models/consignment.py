@@ -174,12 +174,16 @@ class ConsignmentDeclaration(db.Model):
 
 
 class ConsignmentDocument(db.Model):
-    """A supporting document of a consignment (contract, lab report), stored by SHA-256."""
+    """A supporting document of a consignment (contract, lab report), stored by SHA-256; the
+    documents of one kind are numbered 1, 2, ... in the order they were uploaded (`version`,
+    unique: of two uploads racing for a number, one is refused and counts again)."""
 
     __tablename__ = "consignment_document"
+    __table_args__ = (UniqueConstraint("consignment_id", "kind", "version"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     consignment_id: Mapped[int] = mapped_column(ForeignKey("consignment.id"), index=True)
     kind: Mapped[str] = mapped_column(String(24))
+    version: Mapped[int] = mapped_column(Integer)
     original_name: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer)

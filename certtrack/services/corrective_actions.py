@@ -7,6 +7,7 @@ from typing import BinaryIO
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from certtrack.domain.workflow import IllegalTransition, State, check_transition
 from certtrack.extensions import db
@@ -14,6 +15,7 @@ from certtrack.models import Application, Document, Finding, User
 from certtrack.models.base import utcnow
 from certtrack.services.applications import apply_transition, local_today
 from certtrack.services.audit import record_event
+from certtrack.services.documents import VERSION_ATTEMPTS
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
 from certtrack.services.inputs import CorrectiveActionInput
 from certtrack.services.inspections import findings_of
@@ -21,7 +23,13 @@ from certtrack.services.local_dates import LocalDate
 from certtrack.services.notifications import enterprise_users, exporter_link, inspector_link, notify
 from certtrack.services.permissions import require_inspector, require_owner
 from certtrack.services.transaction import stale_message, transaction
-from certtrack.services.uploads import AlreadyUploaded, already_there, display_name, store_upload
+from certtrack.services.uploads import (
+    AlreadyUploaded,
+    StoredFile,
+    already_there,
+    display_name,
+    store_upload,
+)
 
 EVIDENCE_TYPE = "corrective_evidence"
 
@@ -115,10 +123,8 @@ def _check_repeat(actor: User, finding: Finding, sha256: str, note: str) -> None
         raise AlreadyUploaded(earlier, already_there(actor, earlier))
 
 
-def _evidence_document(actor, application, finding: Finding, stream: BinaryIO, filename: str,
-                       note: str) -> Document:
-    stored = store_upload(actor, stream,
-                          lambda sha256: _check_repeat(actor, finding, sha256, note))
+def _evidence_document(actor, application, stored: StoredFile, filename: str) -> Document:
+    """The next evidence version of the application (counted first: see _add_evidence)."""
     version = 1 + (db.session.scalar(select(func.max(Document.version)).where(
         Document.application_id == application.id,
         Document.document_type_code == EVIDENCE_TYPE)) or 0)
@@ -143,25 +149,42 @@ def submit_corrective_evidence(actor: User, application: Application, finding_id
     :raise IllegalTransition: corrective actions are not (or no longer) requested.
     :raise ValidationFailed: the file is not PDF, JPEG or PNG. :raise Conflict: lost a race.
     :raise AlreadyUploaded: the finding's evidence awaiting verification is this file with this
-        note already (the form sent twice); nothing is added.
+        note already (the form sent twice, at the same instant too); nothing is added.
     """
     require_owner(actor, application)
     check_transition(State(application.state), "submit_corrective_evidence", actor.role)
     finding = _finding(application, finding_id)
     if not finding.corrective_action or finding.status == "closed":
         raise NotFound(_("This finding does not wait for evidence."))
-    document = _evidence_document(actor, application, finding, stream, filename,
-                                  (note or "").strip())
+    note = (note or "").strip()
+    stored = store_upload(actor, stream,
+                          lambda sha256: _check_repeat(actor, finding, sha256, note))
+    for _attempt in range(VERSION_ATTEMPTS):
+        try:
+            return _add_evidence(actor, application, finding, stored, filename, note)
+        except IntegrityError:
+            continue  # another upload took this version: count again (or find it the same)
+    raise Conflict(stale_message())
+
+
+def _add_evidence(actor: User, application: Application, finding: Finding, stored: StoredFile,
+                  filename: str, note: str) -> Finding:
+    """In one transaction, the evidence's version, then the finding as it is now: the same
+    file and note sent at the same instant either finds the first's evidence there
+    (AlreadyUploaded) or takes its version, which the constraint refuses."""
     with transaction():
+        document = _evidence_document(actor, application, stored, filename)
+        db.session.refresh(finding)
+        _check_repeat(actor, finding, stored.sha256, note)
         db.session.add(document)
         db.session.flush()
         _move_finding(finding, ("open", "evidence_submitted"), status="evidence_submitted",
-                      evidence_document_id=document.id, evidence_note=(note or "").strip())
+                      evidence_document_id=document.id, evidence_note=note)
         _touch_application(application)
         record_event(actor, "submit_corrective_evidence", object_type="finding",
                      object_id=finding.id, application_id=application.id,
                      from_state=State.corrective_actions.value,
-                     to_state=State.corrective_actions.value, comment=(note or "").strip(),
+                     to_state=State.corrective_actions.value, comment=note,
                      data={"document": document.id, "sha256": document.sha256,
                            "version": document.version})
         notify([application.assignee], "corrective_actions",

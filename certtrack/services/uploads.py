@@ -64,10 +64,11 @@ class AlreadyUploaded(ServiceError):
 
 
 def already_there(actor: User, document) -> str:
-    """What to say of a file sent again that is the latest `document` (a Document, which has
-    versions, or a ConsignmentDocument) already: when, and by whom if by someone else."""
+    """What to say of a file sent again that is the latest `document` (a Document, whose
+    version the pages show, or a ConsignmentDocument) already: when, and by whom if by someone
+    else."""
     time = format_moment(document.uploaded_at)
-    version = getattr(document, "version", None)
+    version = document.version if isinstance(document, Document) else None
     other = document.uploaded_by_id not in (None, actor.id)
     name = document.uploaded_by.full_name if other else ""
     if version is not None and other:

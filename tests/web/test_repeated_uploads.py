@@ -3,18 +3,35 @@ Back button): the file already the latest of its document adds nothing, and the 
 there; a different file is a new version."""
 
 import io
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from certtrack.extensions import db
-from certtrack.models import Document
+from certtrack.models import AuditEvent, Document, Finding
 from certtrack.models.consignment import ConsignmentDocument
-from certtrack.services import documents, uploads
+from certtrack.services import (
+    applications,
+    corrective_actions,
+    documents,
+    inspections,
+    review,
+    uploads,
+)
+from certtrack.services.inputs import CorrectiveActionInput, FindingInput
+from certtrack.services.reference import working_calendar
 
 from api_world import bearer, token_for
 from consignment_factories import make_consignment
-from factories import PDF_BYTES, make_exporter_with_application, make_user
-from forms import flashes, login, post
+from factories import (
+    PDF_BYTES,
+    make_exporter_with_application,
+    make_submitted_application,
+    make_user,
+)
+from forms import csrf_token, flashes, login, post
 
 
 def _count(model, **where) -> int:
@@ -194,3 +211,83 @@ def test_near_the_quota_a_consignments_document_sent_twice_is_said_to_be_there(a
     over = upload(PDF_BYTES + b"%2")
     assert over.status_code == 422
     assert "reached the storage limit" in over.get_data(as_text=True)
+
+
+RACERS = 6
+
+
+def _race(app, email: str, url: str, entries: dict) -> list[int]:
+    """The same upload form (`entries` with PDF_BYTES as its file) sent from RACERS signed-in
+    browsers released at the same instant (a double click on a slow connection, for real):
+    their statuses."""
+    clients = [app.test_client() for _ in range(RACERS)]
+    tokens = []
+    for racer in clients:
+        login(racer, email)
+        tokens.append(csrf_token(racer))
+    barrier = threading.Barrier(RACERS)
+
+    def send(index: int) -> int:
+        barrier.wait()
+        return clients[index].post(url, content_type="multipart/form-data", data={
+            **entries, "csrf_token": tokens[index],
+            "file": (io.BytesIO(PDF_BYTES), "scan.pdf")}).status_code
+
+    with ThreadPoolExecutor(RACERS) as pool:
+        return list(pool.map(send, range(RACERS)))
+
+
+def test_a_consignments_document_sent_at_the_same_instant_is_kept_once(shared_app):
+    with shared_app.test_request_context():
+        exporter, _inspector, _registration, consignment = make_consignment(
+            "phyto", submit=False)
+        email, consignment_id = exporter.email, consignment.id
+    statuses = _race(shared_app, email, f"/exporter/consignments/{consignment_id}/documents",
+                     {"kind": "contract"})
+    assert statuses == [302] * RACERS, statuses
+    with shared_app.app_context():
+        rows = db.session.scalars(select(ConsignmentDocument).where(
+            ConsignmentDocument.consignment_id == consignment_id)).all()
+        assert [(row.kind, row.version) for row in rows] == [("contract", 1)]
+
+
+def _awaiting_evidence() -> tuple[str, int, int]:
+    """An application whose finding awaits evidence: (its exporter's e-mail, its id, the
+    finding's id)."""
+    exporter, application = make_submitted_application()
+    inspector = make_user("inspector")
+    review.start_review(inspector, application)
+    review.accept_remaining_documents(inspector, application)
+    today = applications.local_today()
+    inspections.schedule_inspection(inspector, application, "document",
+                                    working_calendar().add_working_days(today, 0),
+                                    [inspector.id])
+    finding = inspections.add_finding(inspector, application, FindingInput.from_mapping({
+        "requirement": "Pest control", "observation": "Traps missing", "clause": "",
+        "severity": "major"}))
+    inspections.record_inspection(inspector, application, today, {
+        item.key: {"answer": "yes", "note": "seen"}
+        for item in inspections.checklist_for(application)})
+    corrective_actions.require_corrective_actions(inspector, application, {
+        finding.id: CorrectiveActionInput(action="Fix it", due_date=today + timedelta(days=9))})
+    return exporter.email, application.id, finding.id
+
+
+def test_evidence_sent_at_the_same_instant_is_kept_once(shared_app):
+    with shared_app.test_request_context():
+        email, application_id, finding_id = _awaiting_evidence()
+    statuses = _race(shared_app, email,
+                     f"/exporter/applications/{application_id}/findings/{finding_id}/evidence",
+                     {"note": "Traps set"})
+    assert statuses == [302] * RACERS, statuses
+    with shared_app.app_context():
+        versions = db.session.scalars(select(Document.version).where(
+            Document.application_id == application_id,
+            Document.document_type_code == "corrective_evidence")).all()
+        assert versions == [1]
+        finding = db.session.get(Finding, finding_id)
+        assert finding.status == "evidence_submitted"
+        assert finding.evidence_document.version == 1
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "submit_corrective_evidence",
+            AuditEvent.object_id == finding_id)) == 1

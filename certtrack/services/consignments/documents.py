@@ -5,6 +5,7 @@ from typing import BinaryIO
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from certtrack.extensions import db
 from certtrack.models import Consignment, ConsignmentDocument, User
@@ -12,9 +13,16 @@ from certtrack.models.consignment import DOCUMENT_KINDS
 from certtrack.services.audit import record_event
 from certtrack.services.consignments.access import require_owner
 from certtrack.services.consignments.drafts import require_draft
-from certtrack.services.errors import ValidationFailed
-from certtrack.services.transaction import transaction
-from certtrack.services.uploads import AlreadyUploaded, already_there, display_name, store_upload
+from certtrack.services.documents import VERSION_ATTEMPTS
+from certtrack.services.errors import Conflict, ValidationFailed
+from certtrack.services.transaction import stale_message, transaction
+from certtrack.services.uploads import (
+    AlreadyUploaded,
+    StoredFile,
+    already_there,
+    display_name,
+    store_upload,
+)
 
 
 def remove_document(actor: User, consignment: Consignment, document_id: int) -> None:
@@ -39,7 +47,7 @@ def _latest_document(consignment: Consignment, kind: str) -> ConsignmentDocument
         select(ConsignmentDocument)
         .where(ConsignmentDocument.consignment_id == consignment.id,
                ConsignmentDocument.kind == kind)
-        .order_by(ConsignmentDocument.id.desc()).limit(1))
+        .order_by(ConsignmentDocument.version.desc()).limit(1))
 
 
 def _check_repeat(actor: User, latest: ConsignmentDocument | None, sha256: str) -> None:
@@ -51,12 +59,15 @@ def _check_repeat(actor: User, latest: ConsignmentDocument | None, sha256: str) 
 def upload_consignment_document(actor: User, consignment: Consignment, kind: str,
                                 stream: BinaryIO, filename: str) -> ConsignmentDocument:
     """Store a supporting document (contract, laboratory report...) with the upload rules of
-    applications: PDF, JPEG or PNG by content, kept under its SHA-256.
+    applications: PDF, JPEG or PNG by content, kept under its SHA-256, numbered after the
+    documents of its kind.
 
     :raise IllegalTransition: the consignment is past its draft.
     :raise ValidationFailed: unknown kind, or a file that is not PDF, JPEG or PNG.
     :raise AlreadyUploaded: the file is the latest document of its kind already (the upload
-        sent twice); nothing is added.
+        sent twice, at the same instant too: the number's constraint refuses the second);
+        nothing is added.
+    :raise Conflict: the number was lost to parallel uploads VERSION_ATTEMPTS times.
     """
     require_owner(actor, consignment)
     require_draft(consignment, "upload_document")
@@ -64,11 +75,25 @@ def upload_consignment_document(actor: User, consignment: Consignment, kind: str
         raise ValidationFailed({"kind": [_("Choose a document type from the list.")]})
     stored = store_upload(actor, stream, lambda sha256: _check_repeat(
         actor, _latest_document(consignment, kind), sha256))
+    name = display_name(filename, stored.content_type)
+    for _attempt in range(VERSION_ATTEMPTS):
+        try:
+            return _add_document(actor, consignment, kind, stored, name)
+        except IntegrityError:
+            continue  # another upload took this number: count again (or find it the same)
+    raise Conflict(stale_message())
+
+
+def _add_document(actor: User, consignment: Consignment, kind: str, stored: StoredFile,
+                  name: str) -> ConsignmentDocument:
+    """Insert the next document of the kind in one transaction, unless the latest is the same
+    file (AlreadyUploaded)."""
     with transaction():
-        _check_repeat(actor, _latest_document(consignment, kind), stored.sha256)
+        latest = _latest_document(consignment, kind)
+        _check_repeat(actor, latest, stored.sha256)
         document = ConsignmentDocument(
             consignment_id=consignment.id, kind=kind,
-            original_name=display_name(filename, stored.content_type),
+            version=1 + (latest.version if latest is not None else 0), original_name=name,
             content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
             uploaded_by_id=actor.id)
         db.session.add(document)
