@@ -1,7 +1,8 @@
-"""A GACC batch, a registration or a draft's product line whose form was sent twice (a double
-click, a form sent again from the browser's history): what the first sending recorded, so that
-the second one is told so and led there, rather than refused for the reference, the number or
-the product the first one took."""
+"""A GACC batch, a registration, a draft's product line, a sample, a webhook or an account whose
+form was sent twice (a double click, a form sent again from the browser's history): what the
+first sending recorded, so that the second one is told so and led there, rather than refused
+for the reference, the number, the product, the code, the address or the e-mail the first one
+took."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -11,19 +12,28 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
+from werkzeug.security import check_password_hash
 
 from certtrack.domain.identifiers import IdentifierError, validate_china_registration_number
-from certtrack.domain.workflow import Action, State
+from certtrack.domain.workflow import Action, Role, State
 from certtrack.extensions import db
-from certtrack.models import Application, AuditEvent, GaccBatch, User
+from certtrack.models import Application, AuditEvent, GaccBatch, Sample, User, Webhook
 from certtrack.models.base import utcnow
-from certtrack.services.inputs import BatchInput, ProductInput, RegistrationInput
+from certtrack.services.inputs import (
+    AccountInput,
+    BatchInput,
+    ProductInput,
+    RegistrationInput,
+    SampleInput,
+)
 from certtrack.services.local_dates import format_moment
 from certtrack.services.registrations import registration_of
 
 # A product line is the same form sent again only this soon after it was added (a double click,
 # Back and the form sent again); later, the same product is a mistake the form says.
 PRODUCT_REPEAT_WINDOW = timedelta(minutes=1)
+# So too a sample, a webhook and an account: the same person's same entries this soon after.
+REPEAT_WINDOW = PRODUCT_REPEAT_WINDOW
 
 
 @dataclass(frozen=True)
@@ -128,6 +138,62 @@ def product_line(actor: User, application: Application, data: ProductInput) -> R
             or utcnow() - event.at > PRODUCT_REPEAT_WINDOW:
         return None
     return Recorded(line, event.actor, event.at)
+
+
+def _recent(moment: datetime | None) -> bool:
+    return moment is not None and utcnow() - moment <= REPEAT_WINDOW
+
+
+def sample(actor: User, application: Application, data: SampleInput) -> Recorded | None:
+    """Take a person, an application and the entries of its sample form; return the sample
+    that person recorded with the same code, product, date, matrix and laboratory less than
+    REPEAT_WINDOW ago (the form sent twice), or None: a code taken otherwise is "already" the
+    application's, as the form says."""
+    found = db.session.scalar(select(Sample).where(
+        Sample.application_id == application.id, Sample.code == (data.code or "").strip()))
+    if found is None or found.created_by_id != actor.id or not _recent(found.created_at):
+        return None
+    laboratory = (found.laboratory_id == data.laboratory_id if data.laboratory_id
+                  else found.laboratory_id is None
+                  and found.laboratory == (data.laboratory or "").strip())
+    if not laboratory or (found.product_code, found.taken_on, found.matrix) != (
+            data.product_code, data.taken_on, (data.matrix or "").strip()):
+        return None
+    return Recorded(found, actor, found.created_at)
+
+
+def webhook(actor: User, url: str) -> Recorded | None:
+    """Take a person and the address of their webhook form; return their active webhook of
+    that address registered less than REPEAT_WINDOW ago (the form sent twice), or None."""
+    found = db.session.scalar(select(Webhook).where(
+        Webhook.user_id == actor.id, Webhook.url == (url or "").strip(),
+        Webhook.disabled_at.is_(None)).order_by(Webhook.id.desc()).limit(1))
+    if found is None or not _recent(found.created_at):
+        return None
+    return Recorded(found, actor, found.created_at)
+
+
+def account(actor: User, data: AccountInput) -> Recorded | None:
+    """Take an administrator and the entries of the new-account form; return the account that
+    administrator created with the same e-mail, name, role, committee, regions, laboratory
+    (and password, when one is given) less than REPEAT_WINDOW ago, or None: another account
+    of that e-mail is a conflict the form says."""
+    found = db.session.scalar(select(User).where(
+        User.email == (data.email or "").strip().lower()))
+    event = _event("user", found.id, "user_created") if found is not None else None
+    if event is None or event.actor_id != actor.id or not _recent(event.at):
+        return None
+    inspector = data.is_inspector
+    entered = ((data.full_name or "").strip(), str(data.role),
+               data.committee if inspector else None,
+               sorted(data.regions or []) if inspector else [],
+               (data.laboratory_id or None) if data.role == Role.laboratory else None)
+    if (found.full_name, str(found.role), found.committee, sorted(found.region_codes),
+            found.laboratory_id) != entered:
+        return None
+    if data.password and not check_password_hash(found.password_hash, data.password):
+        return None
+    return Recorded(found, actor, event.at)
 
 
 def _event(object_type: str, object_id: int, action: str) -> AuditEvent | None:

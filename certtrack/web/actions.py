@@ -169,7 +169,7 @@ LABORATORY = {
         lab_panel.sample_form, lambda user, a, f: laboratory.record_sample(
             user, a, laboratory.SampleInput.from_mapping(f.data)),
         lambda sample: _("Sample %(code)s was recorded.", code=sample.code), key="sample_form",
-        path="/samples", anchor="panel-laboratory"),
+        path="/samples", anchor="panel-laboratory", repeat=lab_panel.sample_sent_before),
     # The target is (application, sample); the result page shows itself again.
     "record_result": WebAction(
         lambda target, formdata: lab_panel.result_form(target.sample, formdata),

@@ -14,10 +14,12 @@ from certtrack.services import (
     password_reset,
     reasons,
     reference,
+    sent_twice,
     tokens,
     two_factor,
 )
 from certtrack.services.errors import Conflict, ValidationFailed
+from certtrack.services.local_dates import format_moment
 from certtrack.services.numerals import with_remark
 from certtrack.web import labels
 from certtrack.web.access import roles_required
@@ -107,6 +109,8 @@ def new_user():
             user = (accounts.create_user(g.user, data) if data.password
                     else password_reset.invite(g.user, data))
         except ValidationFailed as error:
+            if (earlier := sent_twice.account(g.user, data)) is not None:
+                return _created_before(earlier)
             form.add_errors(error.errors)
         else:
             flash(_("The account %(email)s was created.", email=user.email) if data.password
@@ -114,6 +118,15 @@ def new_user():
                          "was e-mailed to it.", email=user.email), "success")
             return redirect(url_for(".users"))
     return render_form("admin/user_form.html", form, user=None)
+
+
+def _created_before(earlier):
+    """The new-account form sent twice (a double click, Back and the form sent again): lead
+    to the account its first sending created, saying so, rather than "already exists"."""
+    flash(_("You already created the account %(email)s, at %(time)s: the form was sent twice, "
+            "and nothing was created again.", email=earlier.record.email,
+            time=format_moment(earlier.at)), "info")
+    return redirect(url_for(".edit_user", user_id=earlier.record.id), 303)
 
 
 @bp.route("/users/<id:user_id>", methods=["GET", "POST"])

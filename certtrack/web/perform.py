@@ -293,7 +293,7 @@ def _sent_before(action: WebAction, target, form: BaseForm | None = None):
         return None
     message, url = earlier
     flash(message, "info")
-    return redirect(url, 303 if action.keyed else 302)
+    return redirect(url, 303)
 
 
 def created_before(kind: str, message: Callable[[Any, str], str], url: Callable[[Any], str]):

@@ -8,7 +8,8 @@ from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length
 
 from certtrack.domain.workflow import Role
-from certtrack.services import webhooks
+from certtrack.services import sent_twice, webhooks
+from certtrack.services.local_dates import format_moment
 from certtrack.web.access import roles_required
 from certtrack.web.forms import BaseForm
 from certtrack.web.perform import Page, WebAction, perform, show
@@ -67,11 +68,22 @@ def _page(_target, failed: dict) -> str:
         delivery_problem=delivery_problem)
 
 
+def _registered_before(user, _target, form) -> tuple[str, str] | None:
+    """The form sent twice (a double click, Back and the form sent again): the webhook its
+    first sending registered, said and led to, rather than "already active"."""
+    earlier = sent_twice.webhook(user, form.url.data)
+    if earlier is None:
+        return None
+    return (_("You already registered the webhook %(url)s, at %(time)s: the form was sent "
+              "twice, and nothing was registered again.", url=earlier.record.url,
+              time=format_moment(earlier.at)), url_for("webhooks.index"))
+
+
 PAGE = Page(url=lambda _target: url_for("webhooks.index"), render=_page)
 REGISTER = WebAction(lambda _t, formdata: WebhookForm(formdata),
                      lambda user, _t, form: webhooks.register_webhook(user, form.url.data),
                      lambda hook: _("Deliveries to %(url)s start with your next notification.",
-                                    url=hook.url), key="form")
+                                    url=hook.url), key="form", repeat=_registered_before)
 DISABLE = WebAction(_disable_form,
                     lambda user, hook, form, webhook_id: webhooks.disable_webhook(
                         user, webhook_id, form.reason.data),

@@ -9,9 +9,11 @@ from sqlalchemy import func, select
 
 from certtrack.extensions import db
 from certtrack.models import ApiToken, AuditEvent, User
+from certtrack.services import accounts
+from certtrack.services.inputs import AccountInput
 
 from factories import make_user
-from forms import PASSWORD, enrol, login, post
+from forms import PASSWORD, enrol, flashes, login, post
 
 NEW_PASSWORD = "a fresh long passphrase"
 
@@ -103,6 +105,40 @@ def test_admin_creates_an_inspector_who_can_sign_in(app, admin, client):
     assert other.get("/inspector/").location == "/account/two-factor"
     enrol(other)
     assert other.get("/inspector/").status_code == 200
+
+
+def test_the_new_account_form_sent_twice_leads_to_the_account_it_created(admin, client):
+    """A double click on Create: the second sending was refused as "already exists", though
+    the account was created."""
+    count = user_count()
+    assert post(client, "/admin/users/new", account()).status_code == 302
+    again = post(client, "/admin/users/new", account())
+    created = by_email("new.inspector@example.kz")
+    assert again.status_code == 303
+    assert again.location == f"/admin/users/{created.id}"
+    said = flashes(client.get(again.location).get_data(as_text=True))
+    assert len(said) == 1
+    assert re.fullmatch(r"You already created the account new\.inspector@example\.kz, at "
+                        r".{10,30}: the form was sent twice, and nothing was created again\.",
+                        said[0]), said
+    assert user_count() == count + 1
+    # other entries for the same e-mail are a conflict, said beside the field
+    other = post(client, "/admin/users/new", account(full_name="Someone Else"))
+    assert other.status_code == 422
+    assert field_error(other.get_data(as_text=True), "email") == (
+        "An account with this e-mail already exists.")
+
+
+def test_another_administrators_account_of_the_e_mail_is_refused(admin, app, client):
+    """The same entries a moment after another administrator sent them: not this one's form
+    sent twice, but an account that exists."""
+    other_admin = make_user("admin", "second.root@example.kz", full_name="Second Admin")
+    entries = account()
+    accounts.create_user(other_admin, AccountInput.from_mapping(entries))
+    again = post(client, "/admin/users/new", entries)
+    assert again.status_code == 422
+    assert field_error(again.get_data(as_text=True), "email") == (
+        "An account with this e-mail already exists.")
 
 
 def test_duplicate_e_mail_is_refused_beside_the_field(admin, client):

@@ -175,7 +175,7 @@ def test_a_product_sent_twice_is_added_once_and_the_page_says_so(ctx, client, mo
     data = {"product_code": "wheat", "annual_volume": "100", "volume_unit": "t"}
     assert post(client, _url(application, "/products"), data).status_code == 302
     again = post(client, _url(application, "/products"), {**data, "annual_volume": "100.000"})
-    assert again.status_code == 302
+    assert again.status_code == 303
     assert again.headers["Location"].endswith(_url(application) + "#products")
     said = flashes(client.get(_url(application)).get_data(as_text=True))
     assert len(said) == 1 and said[0].startswith("Wheat was already added, at ")

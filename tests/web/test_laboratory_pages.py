@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from flask import g
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from certtrack.extensions import db
 from certtrack.models import (
@@ -21,7 +21,7 @@ from certtrack.services.applications import local_today
 from certtrack.services.inputs import LimitInput
 
 from factories import make_application_for_lab, make_user, move_to_state
-from forms import login, post
+from forms import flashes, login, post
 
 DON = "deoxynivalenol (DON)"
 WHEAT_REQUIRED = {  # parameter → (value, unit, detected)
@@ -89,6 +89,36 @@ def test_inspector_records_a_failing_don_result_and_sees_the_verdict(world):
     detail = text_of(world.client.get(world.base))
     assert "Non-compliant" in detail and "GB 2761" in detail
     assert db.session.scalar(select(LabResult.verdict)) == "non_compliant"
+
+
+def test_the_sample_form_sent_twice_leads_to_the_sample_it_recorded(world):
+    """A double click on Record sample: the second sending was refused as "already has a
+    sample", though the sample was recorded."""
+    sample = take_sample(world)
+    again = post(world.client, world.base + "/samples", {
+        "code": "S-1", "product_code": "wheat", "taken_on": sample.taken_on.isoformat(),
+        "matrix": "wheat grain", "laboratory": "Central laboratory"})
+    assert again.status_code == 303
+    assert again.location == world.base + "#panel-laboratory"
+    said = flashes(world.client.get(world.base).get_data(as_text=True))
+    assert len(said) == 1
+    assert re.fullmatch(r"You already recorded sample S-1, at .{10,30}: the form was sent "
+                        r"twice, and nothing was recorded again\.", said[0]), said
+    assert db.session.scalar(select(func.count()).select_from(Sample)) == 1
+
+
+def test_a_colleagues_sample_of_the_same_code_is_refused(world):
+    take_sample(world)
+    colleague = make_user("inspector", full_name="Other Inspector")
+    db.session.execute(update(Sample).values(created_by_id=colleague.id))
+    db.session.commit()
+    response = post(world.client, world.base + "/samples", {
+        "code": "S-1", "product_code": "wheat",
+        "taken_on": (local_today() - timedelta(days=45)).isoformat(),
+        "matrix": "wheat grain", "laboratory": "Central laboratory"})
+    assert response.status_code == 422
+    assert re.search(r'id="code-error">This application already has a sample S-1\.',
+                     text_of(response))
 
 
 def test_duplicate_sample_code_is_refused_beside_the_field(world):

@@ -539,7 +539,7 @@ def test_a_batch_sent_twice_leads_to_the_batch_recorded_the_first_time(world, cl
     again = post(client, "/registrar/batches", {"confirm": "y", "application_id": ids,
                                                 "reference": "kz-gacc-2026-014",
                                                 "submitted_on": "2026-07-01"})
-    assert again.status_code == 302 and again.location == first.location
+    assert again.status_code == 303 and again.location == first.location
     [message] = _flashes(client.get(again.location))
     assert re.fullmatch(r"Batch KZ-GACC-2026-014 was already sent to GACC, at .{10,30}: the "
                         r"form was sent twice, and nothing was recorded again\.", message)
@@ -569,7 +569,7 @@ def test_a_registration_sent_twice_leads_to_the_application_registered(world, cl
     if raced:  # the second request passed the page's check before the first was recorded
         monkeypatch.setattr("certtrack.web.actions.can_act", lambda *_args: True)
     again = post(client, url, data)
-    assert again.status_code == 302 and again.location == first.location
+    assert again.status_code == 303 and again.location == first.location
     [message] = _flashes(client.get(again.location))
     assert re.fullmatch(rf"Registration {VALID_NUMBER} was already recorded, at .{{10,30}}: "
                         r"the form was sent twice, and nothing was recorded again\.", message)
@@ -587,7 +587,7 @@ def test_a_batch_sent_by_a_colleague_names_them(world, client):
     again = post(client, "/registrar/batches", {"confirm": "y", "application_id": ids,
                                                 "reference": "KZ-GACC-2026-020",
                                                 "submitted_on": "2026-07-01"})
-    assert again.status_code == 302
+    assert again.status_code == 303
     [message] = _flashes(client.get(again.location))
     assert message.startswith("Dana Colleague already sent batch KZ-GACC-2026-020 to GACC with "
                               "these applications, at ")

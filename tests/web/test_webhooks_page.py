@@ -2,8 +2,9 @@
 a reason and a confirmation; another exporter's webhook stays out of reach."""
 
 import re
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from certtrack.extensions import db
 from certtrack.models import AuditEvent, Webhook, WebhookDelivery
@@ -11,7 +12,7 @@ from certtrack.models.base import utcnow
 from certtrack.services import webhooks
 
 from factories import make_user
-from forms import login, post
+from forms import flashes, login, post
 
 
 def _hook_url(app, path: str = "/hook") -> str:
@@ -31,12 +32,35 @@ def test_an_exporter_registers_a_webhook_and_sees_its_secret(app, client):
         assert hook.secret in page and len(hook.secret) == 64
 
 
-def test_the_same_address_twice_is_refused(app, client):
-    """Registered twice, an address received each notification twice."""
+def test_the_form_sent_twice_leads_to_the_webhook_it_registered(app, client):
+    """A double click on Register: the second sending was refused as "already active", though
+    the webhook was registered."""
     with app.app_context():
         make_user("exporter", email="a@example.kz")
     login(client, "a@example.kz")
     assert post(client, "/account/webhooks", {"url": _hook_url(app)}).status_code == 302
+    again = post(client, "/account/webhooks", {"url": _hook_url(app)})
+    assert again.status_code == 303
+    assert again.location == "/account/webhooks"
+    said = flashes(client.get("/account/webhooks").get_data(as_text=True))
+    assert len(said) == 1
+    assert re.fullmatch(r"You already registered the webhook http://127\.0\.0\.1:9/hook, at "
+                        r".{10,30}: the form was sent twice, and nothing was registered "
+                        r"again\.", said[0]), said
+    with app.app_context():
+        assert len(db.session.scalars(select(Webhook)).all()) == 1
+
+
+def test_the_same_address_twice_is_refused(app, client):
+    """Registered twice, an address received each notification twice: the address registered
+    earlier (not the form sent twice) is refused."""
+    with app.app_context():
+        make_user("exporter", email="a@example.kz")
+    login(client, "a@example.kz")
+    assert post(client, "/account/webhooks", {"url": _hook_url(app)}).status_code == 302
+    with app.app_context():
+        db.session.execute(update(Webhook).values(created_at=utcnow() - timedelta(minutes=5)))
+        db.session.commit()
     again = post(client, "/account/webhooks", {"url": _hook_url(app)})
     assert again.status_code == 422
     assert "A webhook of this address is already active." in again.get_data(as_text=True)

@@ -1,5 +1,6 @@
 """Detail-page panel for the laboratory stage: samples, results, and the conclusion."""
 
+from flask import url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -8,8 +9,9 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from certtrack.domain.compliance import LimitKind
 from certtrack.domain.workflow import Action, State
-from certtrack.services import conclusions, laboratory, numerals, sources
+from certtrack.services import conclusions, laboratory, numerals, sent_twice, sources
 from certtrack.services.applications import local_today
+from certtrack.services.local_dates import format_moment
 from certtrack.web.forms import BaseForm
 from certtrack.web.number_fields import DecimalField, IntegerField
 from certtrack.web.validators import NumberRange, ReasonLength
@@ -223,3 +225,17 @@ def context(rights, application, failed: dict) -> dict:
         "blockers": check.messages if check is not None else [],
         "positive_possible": check is not None and check.allows_positive,
     }}
+
+
+def sample_sent_before(user, application, form) -> tuple[str, str] | None:
+    """The sample form sent twice (a double click, Back and the form sent again): the sample
+    its first sending recorded, said and led to, rather than "already has a sample"."""
+    earlier = sent_twice.sample(user, application, laboratory.SampleInput.from_mapping(
+        form.data))
+    if earlier is None:
+        return None
+    return (_("You already recorded sample %(code)s, at %(time)s: the form was sent twice, "
+              "and nothing was recorded again.", code=earlier.record.code,
+              time=format_moment(earlier.at)),
+            url_for("inspector.application", application_id=application.id)
+            + "#panel-laboratory")
