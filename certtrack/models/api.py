@@ -36,6 +36,7 @@ class ApiToken(db.Model):
     """A personal access token: only the SHA-256 of its secret is kept."""
 
     __tablename__ = "api_token"
+    __table_args__ = (UniqueConstraint("user_id", "creation_key"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))
@@ -47,6 +48,8 @@ class ApiToken(db.Model):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoke_reason: Mapped[str] = mapped_column(Text, default="")
+    # The one-time key of the form that created it (services.creation_keys), or None.
+    creation_key: Mapped[str | None] = mapped_column(String(64))
 
     user = relationship("User")
 

@@ -1,6 +1,6 @@
 """The one-time key of a creation form: the form sent twice (the browser's Back button and the
-form sent again, a double click on a slow connection) creates one draft, establishment or lot,
-not two.
+form sent again, a double click on a slow connection) creates one draft, establishment, lot or
+API token, not two.
 
 The key is made when the form is shown and stored with what it created, unique per owner (a
 constraint of the table): a second sending finds the first one's record, and one of two racing
@@ -17,12 +17,19 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from certtrack.extensions import db
-from certtrack.models import Application, Consignment, ConsignmentLot, Establishment, User
+from certtrack.models import (
+    ApiToken,
+    Application,
+    Consignment,
+    ConsignmentLot,
+    Establishment,
+    User,
+)
 from certtrack.services.errors import Conflict
 
 MAX_LENGTH = 64  # the column's
 KINDS = {"application": Application, "consignment": Consignment,
-         "establishment": Establishment, "lot": ConsignmentLot}
+         "establishment": Establishment, "lot": ConsignmentLot, "token": ApiToken}
 
 
 def new_key() -> str:
@@ -39,11 +46,13 @@ def usable(key: str | None) -> str | None:
 def _owned(kind: str, actor: User, parent) -> tuple | None:
     """The conditions that hold a key to what its owner may reach, as the key's constraint
     does: a draft to the person who created it, in their enterprise; an establishment to the
-    enterprise; a lot to its consignment (`parent`, loaded with its owner checked). None when
-    the actor has nothing of the kind."""
+    enterprise; a lot to its consignment (`parent`, loaded with its owner checked); an API
+    token to its owner. None when the actor has nothing of the kind."""
     model = KINDS[kind]
     if kind == "lot":
         return (model.consignment_id == parent.id,)
+    if kind == "token":
+        return (model.user_id == actor.id,)
     if actor.enterprise_id is None:
         return None
     if kind == "establishment":
@@ -52,10 +61,10 @@ def _owned(kind: str, actor: User, parent) -> tuple | None:
 
 
 def created_with(kind: str, actor: User, key: str | None, parent=None):
-    """Take a kind ("application", "consignment", "establishment", "lot"), a person, a form's
-    key and, for a lot, its consignment; return what that person's form created with that key,
-    or None. Another person's key leads to nothing: neither their record nor a sign that it
-    exists."""
+    """Take a kind ("application", "consignment", "establishment", "lot", "token"), a person,
+    a form's key and, for a lot, its consignment; return what that person's form created with
+    that key, or None. Another person's key leads to nothing: neither their record nor a sign
+    that it exists."""
     key = usable(key)
     owned = _owned(kind, actor, parent) if key is not None else None
     if owned is None:

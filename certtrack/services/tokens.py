@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from certtrack.extensions import db
 from certtrack.models import ApiToken, User
 from certtrack.models.base import utcnow
+from certtrack.services import creation_keys
 from certtrack.services.audit import record_event
 from certtrack.services.errors import NotFound, ServiceError, ValidationFailed
 from certtrack.services.inputs import TokenInput
@@ -48,19 +49,24 @@ def _token_errors(data: TokenInput) -> dict[str, list[str]]:
     return errors
 
 
-def create_token(actor: User, data: TokenInput) -> tuple[ApiToken, str]:
+def create_token(actor: User, data: TokenInput,
+                 creation_key: str | None = None) -> tuple[ApiToken, str]:
     """Create a token for `actor` (name, scopes, days); return it and its secret, shown once.
+    `creation_key`: the one-time key of the form (services.creation_keys), kept with it.
 
     :raise ValidationFailed: no name, an unknown scope, a validity outside 1..366 days.
+    :raise Conflict: a token was created with this key meanwhile (the form sent twice at the
+        same instant); creation_keys.created_with finds it.
     """
     if errors := _token_errors(data):
         raise ValidationFailed(errors)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    with transaction():
+    with creation_keys.created_once("token", actor, creation_key), transaction():
         token = ApiToken(user_id=actor.id, name=data.name.strip(),
                          scopes=" ".join(s for s in SCOPES if s in data.scopes),
                          prefix=secret[:10], token_hash=token_hash(secret),
-                         expires_at=utcnow() + timedelta(days=data.days))
+                         expires_at=utcnow() + timedelta(days=data.days),
+                         creation_key=creation_keys.usable(creation_key))
         db.session.add(token)
         db.session.flush()
         record_event(actor, "token_created", object_type="api_token", object_id=token.id,

@@ -7,13 +7,14 @@ from wtforms import BooleanField, SelectMultipleField, StringField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from certtrack.services import tokens
-from certtrack.services.errors import ValidationFailed
+from certtrack.services import creation_keys, tokens
+from certtrack.services.errors import Conflict, ValidationFailed
 from certtrack.services.local_dates import format_moment
 from certtrack.web import labels
 from certtrack.web.account_sessions import security_context
-from certtrack.web.forms import BaseForm, ChangePasswordForm
+from certtrack.web.forms import BaseForm, ChangePasswordForm, add_field
 from certtrack.web.number_fields import IntegerField
+from certtrack.web.perform import KEY_FIELD
 from certtrack.web.validators import NumberRange, ReasonLength
 
 bp = Blueprint("tokens", __name__, url_prefix="/account/tokens")
@@ -29,6 +30,16 @@ class TokenForm(BaseForm):
         widget=widgets.ListWidget(prefix_label=False), option_widget=widgets.CheckboxInput())
     days = IntegerField(_l("Valid for (days)"), default=90,
                         validators=[InputRequired(), NumberRange(1, tokens.MAX_DAYS)])
+
+
+def new_token_form(formdata=None) -> TokenForm:
+    """The new-token form with its one-time key (services.creation_keys), made when the form
+    is shown: sent twice, the form creates one token."""
+    form = TokenForm(formdata)
+    add_field(form, "creation_key", StringField(
+        default=creation_keys.new_key if formdata is None else None, render_kw=KEY_FIELD),
+        formdata)
+    return form
 
 
 class RevokeTokenForm(BaseForm):
@@ -53,7 +64,7 @@ def token_context(token_form=None, failed_revoke=None, secret=None) -> dict:
     that failed, shown again as typed, by its token's id)."""
     listed = tokens.list_tokens(g.user)
     failed = failed_revoke or {}
-    return {"token_form": token_form or TokenForm(), "tokens": listed, "new_secret": secret,
+    return {"token_form": token_form or new_token_form(), "tokens": listed, "new_secret": secret,
             "revoke_forms": {token.id: failed.get(token.id) or revoke_form(token)
                              for token in listed if not token.revoked_at}}
 
@@ -77,18 +88,37 @@ def take_new_secret() -> str | None:
 def create():
     """Create a token and redirect to the account page, which shows its secret once (a reload
     of an answer to the POST posted it again and made a second live token)."""
-    form = TokenForm(request.form)
+    form = new_token_form(request.form)
+    if (earlier := _created_before(form)) is not None:
+        return earlier
     if form.validate():
         try:
-            _token, secret = tokens.create_token(g.user, tokens.TokenInput.from_mapping(form.data))
+            _token, secret = tokens.create_token(g.user, tokens.TokenInput.from_mapping(
+                form.data), form.creation_key.data)
         except ValidationFailed as error:
             form.add_errors(error.errors)
+        except Conflict:  # the same form, sent at the same instant, created it first
+            return _created_before(form) or account_page(409, token_form=form)
         else:
             # Never stored: the signed session cookie carries it to this same browser for the
             # next page only (the only other copy is the SHA-256 in the database).
             session[_SHOWN_ONCE] = secret
             return redirect(url_for("auth.account", _anchor="new-token"))
     return account_page(422, token_form=form)
+
+
+def _created_before(form: TokenForm):
+    """The form sent twice (a double click, Back and the form sent again): lead to the tokens,
+    saying which token its first sending created, when, and that its secret was shown then,
+    once; None when its key created nothing."""
+    token = creation_keys.created_with("token", g.user, form.creation_key.data)
+    if token is None:
+        return None
+    flash(_("The token “%(name)s” was created from this form at %(time)s, and its secret was "
+            "shown then, once: nothing was created again. If you did not copy the secret, "
+            "revoke this token and create another.", name=token.name,
+            time=format_moment(token.created_at)), "info")
+    return redirect(url_for("auth.account", _anchor="tokens"), 303)
 
 
 @bp.post("/<id:token_id>/revoke")

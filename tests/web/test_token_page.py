@@ -1,7 +1,10 @@
 """API tokens on the account page: the secret shown once; revoking needs a reason and a ticked
 confirmation, and without them nothing changes and the folded form opens with its errors."""
 
+import html
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import func, select
 
@@ -9,7 +12,7 @@ from certtrack.extensions import db
 from certtrack.models import ApiToken
 
 from factories import make_user
-from forms import csrf_token, login, post
+from forms import CSRF_RE, csrf_token, flashes, login, post
 
 
 def test_revoking_a_token_needs_a_reason_and_a_confirmation(app, client):
@@ -153,3 +156,86 @@ def test_a_token_revoked_from_a_page_older_than_its_revocation_says_when(app, cl
     assert "was revoked." not in page
     with app.app_context():
         assert db.session.get(ApiToken, token_id).revoke_reason == "ERP retired for good"
+
+
+KEY_RE = re.compile(r'name="creation_key" type="text" value="([^"]+)"')
+
+
+def _token_form(client) -> dict:
+    """The new-token form as the account page gives it: its CSRF token and one-time key."""
+    page = client.get("/account").get_data(as_text=True)
+    return {"csrf_token": CSRF_RE.search(page).group(1),
+            "creation_key": KEY_RE.search(page).group(1),
+            "name": "ERP", "scopes": ["read"], "days": "30"}
+
+
+def test_the_token_form_sent_twice_creates_one_token_and_says_its_secret_was_shown(app,
+                                                                                   client):
+    """A double click on Create, or Back and the form sent again, made a second live token."""
+    with app.app_context():
+        make_user("exporter", email="a@example.kz")
+    login(client, "a@example.kz")
+    sent = _token_form(client)
+    first = client.post("/account/tokens", data=sent)
+    assert first.status_code == 302
+    assert "ct_" in client.get(first.location).get_data(as_text=True)  # the secret, once
+    again = client.post("/account/tokens", data=sent)
+    assert again.status_code == 303
+    assert again.location == "/account#tokens"
+    page = client.get(again.location).get_data(as_text=True)
+    said = [html.unescape(m) for m in flashes(page)]
+    assert len(said) == 1
+    assert re.fullmatch(r"The token “ERP” was created from this form at .{10,30}, and its "
+                        r"secret was shown then, once: nothing was created again\. If you did "
+                        r"not copy the secret, revoke this token and create another\.",
+                        said[0]), said
+    assert 'id="new-token"' not in page  # the secret is never shown again
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ApiToken)) == 1
+    # a new page's form (another key) creates another token
+    assert client.post("/account/tokens", data=_token_form(client)).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ApiToken)) == 2
+
+
+def test_another_persons_key_creates_their_own_token(app, client):
+    with app.app_context():
+        make_user("exporter", email="a@example.kz")
+        make_user("exporter", email="b@example.kz")
+    login(client, "a@example.kz")
+    sent = _token_form(client)
+    assert client.post("/account/tokens", data=sent).status_code == 302
+    other = app.test_client()
+    login(other, "b@example.kz")
+    theirs = _token_form(other)
+    created = other.post("/account/tokens", data={**theirs,
+                                                  "creation_key": sent["creation_key"]})
+    assert created.status_code == 302
+    with app.app_context():
+        owners = sorted(db.session.scalars(select(ApiToken.user_id)))
+        assert len(owners) == 2 and owners[0] != owners[1]
+
+
+RACERS = 6
+
+
+def test_token_forms_sent_at_the_same_instant_create_one_token(shared_app):
+    with shared_app.test_request_context():
+        make_user("exporter", email="a@example.kz")
+    clients = [shared_app.test_client() for _ in range(RACERS)]
+    for racer in clients:
+        login(racer, "a@example.kz")
+    forms = [_token_form(racer) for racer in clients]
+    key = forms[0]["creation_key"]
+    barrier = threading.Barrier(RACERS)
+
+    def send(index: int) -> int:
+        barrier.wait()
+        return clients[index].post("/account/tokens", data={
+            **forms[index], "creation_key": key}).status_code
+
+    with ThreadPoolExecutor(RACERS) as pool:
+        statuses = sorted(pool.map(send, range(RACERS)))
+    assert statuses == [302] + [303] * (RACERS - 1), statuses
+    with shared_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ApiToken)) == 1
