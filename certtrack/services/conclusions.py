@@ -14,7 +14,7 @@ from certtrack.extensions import db
 from certtrack.models import Application, Finding, LabLimit, LabResult, User
 from certtrack.services.applications import apply_transition, local_today
 from certtrack.services.errors import ValidationFailed
-from certtrack.services.laboratory import to_domain_result, valid_until
+from certtrack.services.lab_results import to_domain_result, valid_until
 from certtrack.services.limits import limits_for_products, to_domain_limit
 from certtrack.services.local_dates import format_day
 from certtrack.services.notifications import enterprise_users, exporter_link, notify

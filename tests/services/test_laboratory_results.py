@@ -10,7 +10,7 @@ from sqlalchemy import select
 from certtrack.domain.workflow import IllegalTransition
 from certtrack.extensions import db
 from certtrack.models import Application, AuditEvent, LabLimit, LabResult, Notification, Sample
-from certtrack.services import conclusions, laboratory
+from certtrack.services import conclusions, lab_results, laboratory
 from certtrack.services.applications import local_today
 from certtrack.services.errors import NotFound, ValidationFailed
 from certtrack.services.inputs import LabResultInput, SampleInput
@@ -219,5 +219,5 @@ def test_expired_result_is_reported_expired(in_lab):
     old = local_today() - timedelta(days=2)
     row = record(inspector, application, sample, "lead", value=Decimal("0.1"), unit="mg/kg",
                  tested_on=old, valid_days=1)
-    assert laboratory.valid_until(row) == old + timedelta(days=1)
-    assert laboratory.is_expired(row)
+    assert lab_results.valid_until(row) == old + timedelta(days=1)
+    assert lab_results.is_expired(row)

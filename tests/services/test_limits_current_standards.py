@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from certtrack.extensions import db
 from certtrack.models import LabLimit, LabResult, Sample
-from certtrack.services import laboratory, limits
+from certtrack.services import lab_results, laboratory, limits
 from certtrack.services.applications import local_today
 from certtrack.services.inputs import LabResultInput
 from certtrack.services.reference import load_reference
@@ -115,10 +115,10 @@ def test_a_result_keeps_its_limit_when_a_newer_standard_replaces_it(ctx):
     assert old.superseded_by.parameter == TETRACYCLINES
     assert old not in limits.limits_for_products(["beef_frozen"])
     assert (result.verdict, result.limit_value) == ("non_compliant", Decimal("100"))
-    now = laboratory.judge_now(result)
+    now = lab_results.judge_now(result)
     assert now.verdict == "compliant" and now.limit.value == Decimal("200")
 
 
 def test_a_result_judged_by_the_limit_in_force_has_nothing_to_add(ctx):
     _old, result = _old_tetracycline_result(ctx)
-    assert laboratory.judge_now(result) is None
+    assert lab_results.judge_now(result) is None

@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from certtrack.domain.compliance import LimitKind
 from certtrack.domain.workflow import Action, State
-from certtrack.services import conclusions, laboratory, numerals, sent_twice, sources
+from certtrack.services import conclusions, lab_results, laboratory, numerals, sent_twice, sources
 from certtrack.services.applications import local_today
 from certtrack.services.local_dates import format_moment
 from certtrack.web.forms import BaseForm
@@ -142,7 +142,7 @@ def _limit_as_judged(row) -> str:
 
 def _judged_now(row) -> dict | None:
     """The limit in force now and its verdict, when they are not those the result was judged by."""
-    now = laboratory.judge_now(row)
+    now = lab_results.judge_now(row)
     if now is None:
         return None
     return {"limit": limit_text(now.limit),
@@ -155,8 +155,8 @@ def _result_view(row, latest_ids: set[int], today) -> dict:
             "now": _judged_now(row),
             "sentence": conclusions.describe_result(row),
             "badge": VERDICT_BADGES.get(row.verdict, "badge"),
-            "valid_until": laboratory.valid_until(row),
-            "expired": laboratory.is_expired(row, today), "latest": row.id in latest_ids}
+            "valid_until": lab_results.valid_until(row),
+            "expired": lab_results.is_expired(row, today), "latest": row.id in latest_ids}
 
 
 def result_views(application, sample=None) -> list[dict]:
