@@ -4,6 +4,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -36,6 +37,7 @@ from certtrack.services.notifications import (
     link,
     notify,
 )
+from certtrack.services.numerals import listed
 from certtrack.services.permissions import has_role, require_registrar
 from certtrack.services.reasons import require_reason
 from certtrack.services.transaction import stale_message, transaction
@@ -46,15 +48,35 @@ def _check_version(application: Application, version) -> None:
         raise Conflict(stale_message())
 
 
-def _chosen(application_ids) -> list[Application]:
+def _found(application_ids) -> tuple[list[Application], list[int]]:
+    """The applications of the ids chosen, and the ids of none."""
     ids = sorted({int(i) for i in application_ids or ()})
-    if not ids:
-        raise ValidationFailed({"application_id": [_("Choose at least one application.")]})
     found = list(db.session.scalars(select(Application).where(Application.id.in_(ids))
                                     .order_by(Application.id)))
-    if len(found) != len(ids):
+    return found, sorted(set(ids) - {application.id for application in found})
+
+
+def _chosen(application_ids) -> list[Application]:
+    if not application_ids:
+        raise ValidationFailed({"application_id": [_("Choose at least one application.")]})
+    found, unknown = _found(application_ids)
+    if unknown:
         raise NotFound(_("No such application."))
     return found
+
+
+def _not_awaiting_a_batch(found: list[Application], unknown: list[int]) -> list[str]:
+    """The sentence naming the applications chosen for a batch that no longer await one (moved
+    on since the page was loaded, not in a batch, or an id of none), or []."""
+    names = [a.reference for a in found
+             if a.state != State.recommended.value and a.gacc_batch_id is None]
+    names += [_("no. %(id)d", id=id_) for id_ in unknown]
+    if not names:
+        return []
+    return [ngettext("Application %(names)s is no longer awaiting a batch: reload the page to "
+                     "see the applications that are.",
+                     "Applications %(names)s are no longer awaiting a batch: reload the page "
+                     "to see the applications that are.", len(names), names=listed(names))]
 
 
 def recommend(actor, application_ids, comment: str = "") -> list[Application]:
@@ -105,17 +127,17 @@ def _sent_after_recommendation(chosen: list[Application],
 def batch_errors(actor, data: BatchInput) -> dict[str, list[str]]:
     """Take a registrar and a batch's entries (an entry the form could not read given as
     None); return every error at once (field -> messages, empty when none): the reference,
-    the date, applications another batch already carries. Changes nothing.
-
-    :raise NotFound: an unknown application id.
+    the date, applications another batch already carries or that no longer await a batch
+    (an id of none among them). Changes nothing.
     """
     errors = _batch_errors((data.reference or "").strip(), data.submitted_on)
     if not data.application_ids:
         errors["application_id"] = [_("Choose at least one application.")]
         return errors
-    chosen = _chosen(data.application_ids)
-    if sent := sent_twice.already_sent(actor, chosen):
-        errors["application_id"] = sent
+    chosen, unknown = _found(data.application_ids)
+    if problems := (sent_twice.already_sent(actor, chosen)
+                    + _not_awaiting_a_batch(chosen, unknown)):
+        errors["application_id"] = problems
     if "submitted_on" not in errors and data.submitted_on is not None:
         errors.update(_sent_after_recommendation(chosen, data.submitted_on))
     return errors
@@ -128,7 +150,7 @@ def submit_batch(actor, data: BatchInput) -> GaccBatch:
     to the batch, all in one transaction.
     :raise ValidationFailed: missing or duplicate reference, bad date, no application chosen,
         an application already sent in another batch (which, when and by whom).
-    :raise IllegalTransition / Conflict / NotFound: as for recommend(); nothing changes.
+    :raise IllegalTransition / Conflict: as for recommend(); nothing changes.
     """
     require_registrar(actor)
     if errors := batch_errors(actor, data):

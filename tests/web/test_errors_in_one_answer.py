@@ -158,6 +158,40 @@ def test_a_batch_says_a_missing_reference_and_a_future_date_together(world, clie
     assert db.session.scalar(select(func.count(GaccBatch.id))) == 0
 
 
+def test_a_batch_names_applications_no_longer_awaiting_one_with_the_fields_errors(world,
+                                                                                  client):
+    """An id that is no application awaiting a batch (moved on since the page was loaded, or
+    an id of none) answered 404 and lost the form, even when other fields had failed."""
+    login(client, "registrar@example.kz")
+    _recommend(client, world[:1])
+    moved_on = db.session.get(Application, world[1]).reference  # never recommended
+    response = post(client, "/registrar/batches", {
+        "confirm": "y", "application_id": [world[0], world[1], 987654], "reference": "",
+        "submitted_on": "2026-07-01"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert (f"Applications {moved_on} and no. 987654 are no longer awaiting a batch: reload "
+            "the page to see the applications that are.") in page
+    assert page.count('<p class="error">Applications') == 1  # one message, beside the field
+    assert "reference-error" in page and 'value="2026-07-01"' in page
+    assert _state(world[0]) == "recommended"
+    assert db.session.scalar(select(func.count(GaccBatch.id))) == 0
+
+
+def test_a_batch_with_an_id_of_no_application_keeps_what_was_typed(world, client):
+    login(client, "registrar@example.kz")
+    _recommend(client, world[:1])
+    response = post(client, "/registrar/batches", {
+        "confirm": "y", "application_id": [world[0], 987654], "reference": "KZ-GACC-2026-014",
+        "submitted_on": "2026-07-01"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Application no. 987654 is no longer awaiting a batch" in page
+    assert 'value="KZ-GACC-2026-014"' in page and 'value="2026-07-01"' in page
+    assert _state(world[0]) == "recommended"
+    assert db.session.scalar(select(func.count(GaccBatch.id))) == 0
+
+
 def test_gaccs_requests_left_out_and_a_past_deadline_are_said_together(world, client):
     login(client, "registrar@example.kz")
     _send_batch(client, world[:1])
