@@ -96,16 +96,6 @@ def record_event(actor, action: str, *, object_type: str, object_id: int | None 
     return event
 
 
-def last_change(object_type: str, object_id: int) -> AuditEvent | None:
-    """The latest event a person recorded of an object, with them: who saved it last (the
-    system's own steps, such as storing a rendered PDF, follow a person's)."""
-    return db.session.scalar(
-        select(AuditEvent).options(selectinload(AuditEvent.actor))
-        .where(AuditEvent.object_type == object_type, AuditEvent.object_id == object_id,
-               AuditEvent.actor_id.is_not(None))
-        .order_by(AuditEvent.seq.desc()).limit(1))
-
-
 @dataclass(frozen=True)
 class ChainReport:
     """The outcome of a verification: rows checked and the first broken row, if any."""

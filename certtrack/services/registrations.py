@@ -22,7 +22,6 @@ from certtrack.extensions import db
 from certtrack.models import (
     Application,
     ApplicationProduct,
-    AuditEvent,
     Establishment,
     Registration,
 )
@@ -34,6 +33,7 @@ from certtrack.services.applications import (
     local_today,
 )
 from certtrack.services.audit import record_event
+from certtrack.services.changed_since import last_change
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
 from certtrack.services.inputs import StatusChangeInput
 from certtrack.services.local_dates import LocalDate, format_day, format_moment
@@ -165,16 +165,8 @@ def open_renewal_application(registration: Registration) -> Application | None:
         Application.state.not_in(CLOSED_APPLICATION_STATES)).order_by(Application.id.desc()))
 
 
-def last_change(registration_id: int) -> AuditEvent | None:
-    """Take a registration's id; return its latest audit event (who changed it last, a
-    person or the daily job, when, and its status since), or None."""
-    return db.session.scalar(select(AuditEvent).where(
-        AuditEvent.object_type == "registration", AuditEvent.object_id == registration_id)
-        .order_by(AuditEvent.seq.desc()).limit(1))
-
-
 def _conflict_message(registration_id: int) -> str:
-    event = last_change(registration_id)
+    event = last_change("registration", registration_id)
     if event is None:
         return stale_message()
     who = event.actor.full_name if event.actor is not None else _("The daily job")

@@ -30,12 +30,11 @@ from certtrack.services import (
 from certtrack.services.errors import Conflict
 from certtrack.services.local_dates import format_day, format_moment
 from certtrack.services.permissions import can_act
-from certtrack.services.transaction import stale_message
 from certtrack.web import labels
 from certtrack.web.certificate_forms import ReplaceForm, RevokeCertificateForm
 from certtrack.web.forms import ActionForm
 from certtrack.web.panels import laboratory as lab_panel
-from certtrack.web.perform import BUTTON, Refusal, WebAction
+from certtrack.web.perform import BUTTON, Refusal, WebAction, changed_by
 from certtrack.web.registrar_forms import (
     LIFECYCLE_FORMS,
     BatchForm,
@@ -317,31 +316,13 @@ REGISTRAR = {
 }
 
 
-def _status_changed(user, registration) -> str:
-    """A registration changed since its page was loaded: its status now, who changed it (a
-    person, the reader in another tab, or the daily job) and when."""
-    event = registrations.last_change(registration.id)
-    if event is None:
-        return stale_message()
-    names = {"status": str(labels.label(labels.REGISTRATION_STATUSES, registration.status)),
-             "time": format_moment(event.at)}
-    if event.actor is None:
-        return _("The registration's status is now “%(status)s”: the daily job changed it at "
-                 "%(time)s, after you opened this page.", **names)
-    if event.actor.id == user.id:
-        return _("The registration's status is now “%(status)s”: you changed it at %(time)s, "
-                 "after you opened this page (in another window or tab).", **names)
-    return _("The registration's status is now “%(status)s”: %(name)s changed it at "
-             "%(time)s, after you opened this page.", name=event.actor.full_name, **names)
-
-
 def _lifecycle(verb: RegistrationAction) -> WebAction:
     def change(user, registration, form):
         try:
             registrations.change_status(user, registration, str(verb),
                                         registrations.StatusChangeInput.from_mapping(form.data))
-        except Conflict as error:
-            raise Conflict(_status_changed(user, registration)) from error
+        except Conflict as error:  # its status now, who changed it last and when
+            raise Conflict(changed_by(registration) or error.message) from error
         return registration
 
     return WebAction(_form(LIFECYCLE_FORMS[verb]), change, lambda registration: _(

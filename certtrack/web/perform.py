@@ -11,14 +11,15 @@ from werkzeug.datastructures import CombinedMultiDict
 from wtforms import StringField
 
 from certtrack.domain.workflow import IllegalTransition
-from certtrack.services import audit, creation_keys
+from certtrack.services import creation_keys
+from certtrack.services.changed_since import changed_since
 from certtrack.services.errors import Conflict, PermissionDenied, ValidationFailed
 from certtrack.services.local_dates import format_moment
 from certtrack.services.transaction import stale_message
 from certtrack.web.consignment_labels import CONSIGNMENT_STATES
 from certtrack.web.errors import render_error
 from certtrack.web.forms import BaseForm, add_confirmation, add_field
-from certtrack.web.labels import STATES, label
+from certtrack.web.labels import REGISTRATION_STATUSES, STATES, label
 
 # The one-time key's field: a text field not shown, not a hidden one, and not read-only: the
 # browser gives such a field back when it shows the form again from its history (Back), and
@@ -125,29 +126,36 @@ class Page:
 
 def no_longer_possible(url: str, target=None):
     """The one answer to an action the current state no longer allows: flash and redirect;
-    for an application or a consignment, its state now and who changed it last, and when."""
+    for an object of a workflow, its state now, who changed it last and when."""
+    moved_on = changed_by(target) if _table(target) in STATE_WORDS else None
     flash(" ".join(filter(None, (
         _("This action is no longer possible; the page shows the current state."),
-        _moved_on(target)))), "error")
+        moved_on))), "error")
     return redirect(url)
 
 
-def _moved_on(target) -> str | None:
-    """An application's or a consignment's state now, who changed it last and when (from the
-    audit trail), for a step sent from a page older than that change; None for the others."""
-    table = getattr(target, "__tablename__", None)
-    if table not in ("application", "consignment"):
+# The objects of a workflow: the attribute of their state and its words (a step that is no
+# longer possible was made so by their last change).
+STATE_WORDS = {"application": ("state", STATES), "consignment": ("state", CONSIGNMENT_STATES),
+               "registration": ("status", REGISTRATION_STATUSES)}
+
+
+def _table(target) -> str | None:
+    return getattr(target, "__tablename__", None)
+
+
+def changed_by(target) -> str | None:
+    """For a page older than the target's last change: its state now (an object of a
+    workflow), who changed it last and when, from the audit trail (services.changed_since);
+    None for a target the trail names no change of."""
+    table, id_ = _table(target), getattr(target, "id", None)
+    if table is None or id_ is None:
         return None
-    last = audit.last_change(table, target.id)
-    if last is None:
-        return None
-    names = {"time": format_moment(last.at), "state": str(label(
-        STATES if table == "application" else CONSIGNMENT_STATES, target.state))}
-    if last.actor_id == g.user.id:
-        return _("It is now “%(state)s”: you changed it last, at %(time)s, after you opened "
-                 "this page (in another window or tab).", **names)
-    return _("It is now “%(state)s”: %(name)s changed it last, at %(time)s, after you opened "
-             "this page.", name=last.actor.full_name, **names)
+    state = None
+    if table in STATE_WORDS:
+        attribute, words = STATE_WORDS[table]
+        state = str(label(words, getattr(target, attribute)))
+    return changed_since(g.user, table, id_, state)
 
 
 # The texts typed for a step, the first found given back: deficiencies to return an
@@ -310,20 +318,10 @@ def created_before(kind: str, message: Callable[[Any, str], str], url: Callable[
 
 
 def conflict_message(message: str, target) -> str:
-    """A stale edit's message naming who saved the record last and when, from the audit
-    trail (the reader decides whether to replace that change); `message` when it names none."""
-    table, id_ = getattr(target, "__tablename__", None), getattr(target, "id", None)
-    if message != stale_message() or table is None or id_ is None:
-        return message
-    last = audit.last_change(table, id_)
-    if last is None or last.actor is None:
-        return message
-    when = format_moment(last.at)
-    if last.actor_id == g.user.id:
-        return _("You saved this record after you opened this page, at %(time)s (in another "
-                 "window or tab).", time=when)
-    return _("%(name)s saved this record after you opened this page, at %(time)s.",
-             name=last.actor.full_name, time=when)
+    """A stale edit's message naming the target's state now, who changed it last and when
+    (the reader decides whether to replace that change); `message` when it is not the stale
+    edit's, or the trail names no change."""
+    return (changed_by(target) if message == stale_message() else None) or message
 
 
 BUTTON = "/<verb>"

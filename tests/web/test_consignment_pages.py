@@ -624,8 +624,8 @@ def test_a_refusal_from_a_page_older_than_the_issue_says_who_issued_and_keeps_th
     page = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "<h1>Changed since you opened it</h1>" in page  # not "by someone else"
-    assert re.search(r"You saved this record after you opened this page, at .{10,30} \(in "
-                     r"another window or tab\)\.", page)
+    assert re.search(r"It is now “Certificate issued”: you changed it last, at .{10,30}, after "
+                     r"you opened this page \(in another window or tab\)\.", page)
     assert 'id="typed-text">Live insects found in wagon 12<' in page
     assert db.session.get(Consignment, consignment.id).state == "issued"
 

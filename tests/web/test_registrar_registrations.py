@@ -10,10 +10,13 @@ from flask_babel import format_date
 from sqlalchemy import event, func, select
 
 from certtrack.domain.calendar import add_months, add_years
+from certtrack.domain.workflow import RegistrationAction
 from certtrack.extensions import db
 from certtrack.models import Application, AuditEvent, Registration
 from certtrack.services import registrations
 from certtrack.services.applications import local_today
+from certtrack.services.audit import record_event
+from certtrack.services.registrations import SYSTEM
 
 from factories import make_registration, make_user, move_to_state
 from forms import login, post
@@ -103,8 +106,8 @@ def test_a_stale_form_gets_409_and_changes_nothing(registrar, listed, client):
                                               "confirm": "y"})
     assert response.status_code == 409  # the reader's own change, from another tab
     page = html.unescape(response.get_data(as_text=True))
-    assert re.search(r"The registration's status is now “Cancelled”: you changed it at .{10,30}, "
-                     r"after you opened this page \(in another window or tab\)\.", page)
+    assert re.search(r"It is now “Cancelled”: you changed it last, at .{10,30}, after you "
+                     r"opened this page \(in another window or tab\)\.", page)
     assert 'id="typed-text">Twice in error<' in page
     assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
         AuditEvent.action == "cancel")) == 1
@@ -145,10 +148,33 @@ def test_a_stale_suspension_names_the_status_now_who_changed_it_and_when(
         "version": loaded, "confirm": "y"})
     assert response.status_code == 409
     page = html.unescape(response.get_data(as_text=True))
-    assert re.search(rf"The registration's status is now “{now}”: Dana Colleague changed it at "
-                     r".{10,30}, after you opened this page\.", page)
+    assert re.search(rf"It is now “{now}”: Dana Colleague changed it last, at .{{10,30}}, after "
+                     r"you opened this page\.", page)
     assert 'id="typed-text">Site audit found rodents<' in page
     assert _status(registration) == now.lower()
+
+
+def test_a_stale_suspension_after_the_daily_job_and_its_pdf_names_the_daily_job(
+        registrar, listed, client):
+    """The daily job's change names it, as a person's names them; a step of the system that
+    changes nothing of the registration is passed over (the registration's own lookup named
+    any latest event, the stale edits' one only a person's)."""
+    registration = listed[2]
+    url = f"/registrar/registrations/{registration.id}"
+    login(client, "registrar@example.kz")
+    loaded = str(registration.version)
+    registrations.apply_registration_action(SYSTEM, registration, RegistrationAction.expire)
+    record_event(SYSTEM, "registration_note_stored", object_type="registration",
+                 object_id=registration.id)
+    db.session.commit()
+    response = post(client, f"{url}/suspend", {
+        "authority": "gacc", "reason": "Site audit", "suspended_from": "2026-08-01",
+        "version": loaded, "confirm": "y"})
+    assert response.status_code == 409
+    page = html.unescape(response.get_data(as_text=True))
+    assert re.search(r"It is now “Expired”: the daily job changed it last, at .{10,30}, after "
+                     r"you opened this page\.", page)
+    assert _status(registration) == "expired"
 
 
 def test_list_filters_by_status_and_finds_by_number_or_enterprise(registrar, listed, client):
