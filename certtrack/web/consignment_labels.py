@@ -4,6 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as pgettext  # lazy; extracted as pgettext, with context
+from flask_babel import ngettext
 
 from certtrack.services.numerals import shown
 
@@ -32,6 +33,31 @@ WEIGHT_UNITS = {"t": _l("tonnes"), "kg": _l("kilograms")}
 PACKAGE_KINDS = {"bulk": _l("In bulk"), "bags": _l("Bags"), "big_bags": _l("Big bags"),
                  "cartons": _l("Cartons"), "pallets": _l("Pallets"),
                  "drums": _l("Drums or barrels")}
+# A number of packages of each kind as a running phrase, the noun in the form the number takes
+# ("80 бочек", "2 бочки"; Kazakh keeps the singular after a number: "80 бөшке"): the kinds'
+# labels above name the form's choices, capitalised, and read "80 × Бочки" after a number.
+PACKAGE_COUNTS = {
+    "bulk": lambda n, shown_n: ngettext("%(number)s lot in bulk", "%(number)s lots in bulk", n,
+                                        number=shown_n),
+    "bags": lambda n, shown_n: ngettext("%(number)s bag", "%(number)s bags", n, number=shown_n),
+    "big_bags": lambda n, shown_n: ngettext("%(number)s big bag", "%(number)s big bags", n,
+                                            number=shown_n),
+    "cartons": lambda n, shown_n: ngettext("%(number)s carton", "%(number)s cartons", n,
+                                           number=shown_n),
+    "pallets": lambda n, shown_n: ngettext("%(number)s pallet", "%(number)s pallets", n,
+                                           number=shown_n),
+    "drums": lambda n, shown_n: ngettext("%(number)s drum or barrel",
+                                         "%(number)s drums or barrels", n, number=shown_n),
+}
+
+
+def packages(kind: str, number: int) -> str:
+    """`number` packages of `kind` in the reader's words and digits: "80 drums or barrels",
+    "80 бочек", "1 234 қап"; a kind of no phrase (a code from an older version) as its code."""
+    phrase = PACKAGE_COUNTS.get(kind)
+    return phrase(number, shown(number)) if phrase else f"{shown(number)} × {kind}"
+
+
 DOCUMENT_KINDS = {"contract": _l("Sales contract"), "lab_report": _l("Laboratory report"),
                   "invoice": _l("Invoice"), "transport_document": _l("Transport document"),
                   "other": _l("Other document")}
