@@ -165,3 +165,16 @@ def conveyance_enters_by(conveyance: str, mode: str) -> bool:
     ("rail" or "road"); an unknown conveyance or mode is left to the other checks."""
     modes = CONVEYANCE_MODES.get(conveyance)
     return modes is None or mode not in ("rail", "road") or mode in modes
+
+
+# The GACC categories whose goods travel at ambient temperature: their veterinary certificate
+# states no storage temperature. Honey is shipped in drums, unrefrigerated; the WOAH model
+# certificate (docs/domain.md §7) names no storage temperature, which the chilled and frozen
+# products' certificates state as the temperature they are kept at.
+AMBIENT_CATEGORIES = frozenset({"bee_products"})
+
+
+def needs_storage_temperature(kind: str, category_code: str) -> bool:
+    """True when a consignment's certificate must state the temperature its goods are kept at:
+    a veterinary certificate, except for goods that travel at ambient temperature (honey)."""
+    return kind == CertificateKind.vet and category_code not in AMBIENT_CATEGORIES

@@ -60,7 +60,10 @@ class ConsignmentForm(BaseForm):
                               validators=[Optional(), PastDate(drafts.PRODUCTION_FUTURE)])
     storage_temperature = DecimalField(_l("Storage temperature, °C"), places=None,
                                        example=Decimal("-18.5"),
-                                       validators=[Optional(), NumberRange(min=-60, max=40)])
+                                       validators=[Optional(), NumberRange(min=-60, max=40)],
+                                       description=_l("Of chilled or frozen goods; none for "
+                                                      "honey, which travels at ambient "
+                                                      "temperature."))
     version = HiddenField()
 
     # The service's rules on these fields (drafts._header_errors, in its wording), checked

@@ -8,7 +8,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from certtrack.domain.calendar import SLA_WORKING_DAYS
-from certtrack.domain.consignment import KIND_OF_COMMITTEE, SLA_SERVICE, conveyance_enters_by
+from certtrack.domain.consignment import (
+    KIND_OF_COMMITTEE,
+    SLA_SERVICE,
+    conveyance_enters_by,
+    needs_storage_temperature,
+)
 from certtrack.domain.scripts import latin_or_chinese
 from certtrack.domain.workflow import Role, check_state
 from certtrack.extensions import db
@@ -283,11 +288,11 @@ def missing_for_submission(consignment: Consignment) -> list[str]:
     missing = []
     if not consignment.lots:
         missing.append(_("At least one lot with its product and quantities."))
-    if consignment.kind == "vet":
-        if consignment.production_from is None:
-            missing.append(_("The slaughter or production date."))
-        if consignment.storage_temperature is None:
-            missing.append(_("The storage temperature."))
+    if consignment.kind == "vet" and consignment.production_from is None:
+        missing.append(_("The slaughter or production date."))
+    if consignment.storage_temperature is None and needs_storage_temperature(
+            consignment.kind, consignment.gacc_category_code):  # honey is kept at ambient
+        missing.append(_("The storage temperature."))
     return missing + unprintable(consignment.enterprise, consignment.registration.establishment)
 
 
