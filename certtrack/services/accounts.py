@@ -73,11 +73,13 @@ def new_account_errors(data: AccountInput) -> dict[str, list[str]]:
     if data.password and (problems := password_problems(data.password, email,
                                                         data.full_name or "", own=False)):
         errors["password"] = problems
+    if data.locale and data.locale not in current_app.config["LANGUAGES"]:
+        errors["locale"] = [_("Unknown language.")]
     return errors
 
 
 def create_user(actor, data: AccountInput) -> User:
-    """Create an account (email, full_name, password, role, committee, regions).
+    """Create an account (email, full_name, password, role, committee, regions, language).
 
     `actor` SYSTEM means the command line. All problems are reported together.
     :raise PermissionDenied: the actor is not an administrator.
@@ -95,7 +97,7 @@ def create_user(actor, data: AccountInput) -> User:
         password_hash=hash_password(data.password),
         committee=data.committee if data.is_inspector else None,
         laboratory_id=data.laboratory_id if data.role == Role.laboratory else None,
-        regions=_regions(data),
+        regions=_regions(data), locale=data.locale or None,
     )
     with transaction():
         db.session.add(user)

@@ -49,17 +49,20 @@ def _sent_lately(user: User) -> bool:
         .limit(1)) is not None
 
 
-def request_reset(email: str) -> None:
-    """Take an address typed on the sign-in side; e-mail a reset link to the active account
-    that has it, in the account's language (nothing for an unknown or disabled address, or
-    when a link went to it within RESEND_AFTER). Returns nothing either way."""
+def request_reset(email: str, page_locale: str | None = None) -> None:
+    """Take an address typed on the sign-in side and the language of the page it was typed
+    on; e-mail a reset link to the active account that has it (nothing for an unknown or
+    disabled address, or when a link went to it within RESEND_AFTER). Returns nothing either
+    way. The e-mail is in the account's language, the one its owner chose or signed in in:
+    whoever types an address cannot change it; an account that has none yet (never signed
+    in) gets it in the page's language, which the person asking reads."""
     address = (email or "").strip().lower()
     user = db.session.scalar(select(User).where(func.lower(User.email) == address,
                                                 User.is_active.is_(True)))
     if user is None or _sent_lately(user):
         db.session.rollback()
         return
-    _send_link(user, welcome=False)
+    _send_link(user, welcome=False, page_locale=page_locale)
 
 
 def invite(actor, data: AccountInput) -> User:
@@ -76,11 +79,15 @@ def invite(actor, data: AccountInput) -> User:
     return user
 
 
-def _send_link(user: User, welcome: bool) -> None:
+def _send_link(user: User, welcome: bool, page_locale: str | None = None) -> None:
     token = _serializer().dumps({"u": user.id, "f": _fingerprint(user)})
     url = public_url("password_reset.reset", token=token)
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
-    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+    languages = current_app.config["LANGUAGES"]
+    locale = (user.locale if user.locale in languages else
+              page_locale if page_locale in languages else
+              current_app.config["BABEL_DEFAULT_LOCALE"])
+    with force_locale(locale):
         if welcome:
             subject = _("certtrack: your account is ready; choose its password")
             body = ngettext(

@@ -44,6 +44,15 @@ class AccountForm(UserForm):
                                 validators=[Optional()])
 
 
+class NewAccountForm(AccountForm):
+    """A new account: its language, that of the e-mails it gets before the person first signs
+    in (the invitation to choose a password first)."""
+
+    locale = SelectField(_l("Language"), choices=[], validators=[Optional()],
+                         description=_l("The e-mails, starting with the invitation, are in this "
+                                        "language until the person chooses another."))
+
+
 class EditUserForm(AccountForm):
     """An account's edit: disabling an active account says why and is confirmed."""
 
@@ -84,6 +93,10 @@ def _user_form(obj=None, formdata=None, form_class=AccountForm) -> UserForm:
                             for r in reference.regions()]
     if obj is not None and formdata is None:
         form.regions.data = sorted(obj.region_codes)
+    if "locale" in form:  # a new account: in the administrator's page language by default
+        form.locale.choices = list(labels.LANGUAGES.items())
+        if formdata is None:
+            form.locale.data = str(get_locale())
     return form
 
 
@@ -99,12 +112,14 @@ def users():
 
 @bp.route("/users/new", methods=["GET", "POST"])
 def new_user():
-    form = _user_form(formdata=request.form if request.method == "POST" else None)
+    form = _user_form(formdata=request.form if request.method == "POST" else None,
+                      form_class=NewAccountForm)
     if request.method == "POST" and not form.validate():
         _add_errors(form, accounts.new_account_errors(_entries(form)))  # with the fields'
     elif request.method == "POST":
-        data = accounts.AccountInput.from_mapping({**form.data,
-                                                   "password": form.password.data or ""})
+        data = accounts.AccountInput.from_mapping({
+            **form.data, "password": form.password.data or "",
+            "locale": form.locale.data or str(get_locale())})
         try:  # without a password, the person chooses one through an e-mailed link
             user = (accounts.create_user(g.user, data) if data.password
                     else password_reset.invite(g.user, data))

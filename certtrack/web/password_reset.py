@@ -2,6 +2,7 @@
 password through it (services.password_reset)."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField
@@ -28,7 +29,7 @@ def forgot():
     """Ask for a link; the answer is the same whether the address has an account or not."""
     form = ForgotForm(request.form)
     if request.method == "POST" and form.validate():
-        password_reset.request_reset(form.email.data)
+        password_reset.request_reset(form.email.data, str(get_locale()))
         return render_template("auth/forgot_password.html", form=None, sent_to=form.email.data)
     return render_form("auth/forgot_password.html", form, sent_to=None)
 
