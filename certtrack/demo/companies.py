@@ -40,7 +40,7 @@ class Company(NamedTuple):
     region_code: str
     address: str
     phone: str
-    exporter: tuple[str, str | None]  # full name, language
+    exporter: tuple[str, str | None]  # full name, language (its pages' and e-mails')
     sites: tuple[Site, ...]
     committee: str = "phytosanitary"  # the inspection committee of its products
 
@@ -82,7 +82,7 @@ COMPANIES: tuple[Company, ...] = (
             ("Esil Grain Terminal JSC", "«Есіл Астық Терминалы» АҚ",
              "АО «Есиль Зерновой Терминал»", "伊希姆粮食码头股份公司"),
             "jsc", "Nurlan Abenov", "KZ-59", "Petropavl, Konstitutsii Kazakhstana Street 38",
-            "+7 7152 555 202", ("Bauyrzhan Omarov", None), (
+            "+7 7152 555 202", ("Bauyrzhan Omarov", "ru"), (
                 Site("petropavl", "elevator", "KZ-59", "KZ-59-PHY-0021",
                      ("Петропавл астық терминалы",
                       "Петропавловский зерновой терминал",
@@ -114,7 +114,7 @@ COMPANIES: tuple[Company, ...] = (
             ("Kokshetau Un LLP", "«Көкшетау Ұн» ЖШС", "ТОО «Кокшетау Ун»",
              "科克舍套面粉有限责任公司"),
             "llp", "Gulnara Iskakova", "KZ-11", "Kokshetau, Auezov Street 189",
-            "+7 7162 555 303", ("Timur Sadykov", None), (
+            "+7 7162 555 303", ("Timur Sadykov", "ru"), (
                 Site("kokshetau", "flour_mill", "KZ-11", "KZ-11-PHY-0230",
                      ("Көкшетау диірмені",
                       "Кокшетауская мельница",
@@ -137,7 +137,7 @@ COMPANIES: tuple[Company, ...] = (
             ("Qyzyljar Oil LLP", "«Қызылжар Май» ЖШС", "ТОО «Кызылжар Май»",
              "克孜勒扎尔油脂有限责任公司"),
             "llp", "Yerlan Mukanov", "KZ-59", "Petropavl, Ippodromnaya Street 14",
-            "+7 7152 555 404", ("Dana Kuanysheva", None), (
+            "+7 7152 555 404", ("Dana Kuanysheva", "kk"), (
                 Site("petropavl-oil", "oilseed_plant", "KZ-59", "KZ-59-PHY-0102",
                      ("Петропавл май зауыты",
                       "Петропавловский маслозавод",
@@ -183,7 +183,7 @@ COMPANIES: tuple[Company, ...] = (
             ("Atbasar Astyq LLP", "«Атбасар Астық» ЖШС", "ТОО «Атбасар Астык»",
              "阿特巴萨尔粮食有限责任公司"),
             "llp", "Kairat Zhumabekov", "KZ-11", "Atbasar, Tokhtarov Street 40",
-            "+7 71643 5 5606", ("Marat Seitov", None), (
+            "+7 71643 5 5606", ("Marat Seitov", "kk"), (
                 Site("atbasar", "elevator", "KZ-11", "KZ-11-PHY-0088",
                      ("Атбасар элеваторы",
                       "Атбасарский элеватор",
@@ -249,7 +249,7 @@ COMPANIES: tuple[Company, ...] = (
     Company("taraz-et", "0105", 12345,
             ("Taraz Et LLP", "«Тараз Ет» ЖШС", "ТОО «Тараз Ет»", "塔拉兹肉类有限责任公司"),
             "llp", "Bolat Dzhaksybekov", "KZ-31", "Taraz, Tole Bi Street 96",
-            "+7 7262 555 909", ("Aizhan Bekmurzayeva", None), (
+            "+7 7262 555 909", ("Aizhan Bekmurzayeva", "kk"), (
                 Site("taraz", "slaughterhouse", "KZ-31", "KZ-31-VET-0611",
                      ("Тараз қой сою кәсіпорны",
                       "Таразская бойня мелкого рогатого скота",

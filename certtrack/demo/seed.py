@@ -38,6 +38,9 @@ DEMO_USERS = (
     ("exporter", "exporter@demo.certtrack.kz", "Erlan Seitov", None, ()),
     ("exporter", "meat@demo.certtrack.kz", "Madina Seitkali", None, ()),
 )
+# The language of an account whose person the README's table names one for (its pages and
+# e-mails); the others get the language they first sign in in.
+DEMO_LANGUAGES = {"meat@demo.certtrack.kz": "ru"}
 INSPECTORS = {"phytosanitary": "phyto@demo.certtrack.kz", "veterinary": "vet@demo.certtrack.kz"}
 # Fixed TOTP secrets of the demo staff, printed by `seed-demo` (demo data only): add one to an
 # authenticator app, or print a current code with `flask --app certtrack totp-code EMAIL`.
@@ -56,7 +59,7 @@ def _create_users() -> dict[str, User]:
     for role, email, name, committee, regions in DEMO_USERS:
         users[email] = accounts.create_user(SYSTEM, accounts.AccountInput(
             email=email, full_name=name, role=role, committee=committee,
-            regions=list(regions), password=DEMO_PASSWORD,
+            regions=list(regions), password=DEMO_PASSWORD, locale=DEMO_LANGUAGES.get(email),
         ))
     return users
 

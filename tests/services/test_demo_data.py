@@ -5,6 +5,7 @@ only read it (seeding takes seconds)."""
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -38,6 +39,7 @@ from certtrack.models import (
     GaccBatch,
     LabResult,
     Notification,
+    OutboxEmail,
     Registration,
     Sample,
     User,
@@ -535,3 +537,33 @@ def test_the_demo_accounts_bear_people_s_names_and_staff_their_official_ones():
         assert not roles & set(full_name.split()), full_name
         if email in DEMO_OFFICIALS:
             assert full_name == DEMO_OFFICIALS[email]["name"]["en"]
+
+
+README_LANGUAGES = {"Russian": "ru", "Kazakh": "kk", "Chinese": "zh", "—": None}
+
+
+def _readme_logins() -> list[tuple[str, str, str]]:
+    """The README's table of demo logins as (role, e-mail, language) rows."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"^\| (\w+) \| `([\w.-]+@demo\.certtrack\.kz)` \| ([^|]+?) \|", readme,
+                      re.MULTILINE)
+
+
+def test_the_demo_accounts_have_the_languages_the_readme_gives_them(seeded):
+    rows = _readme_logins()
+    assert len(rows) >= 10 and ("exporter", "semey-beef@demo.certtrack.kz", "Chinese") in rows
+    spoken = {email: README_LANGUAGES[language] for _role, email, language in rows
+              if language != "—"}  # "—": the first sign-in's (another test signs in)
+    assert len(spoken) >= 5
+    assert {email: _user(email).locale for email in spoken} == spoken
+    for company in COMPANIES:  # every demo exporter has a language, its e-mails are in it
+        assert company.exporter[1] in ("kk", "ru", "zh"), company.key
+        assert _user(exporter_email(company)).locale == company.exporter[1]
+
+
+def test_atbasar_s_reminders_and_expiry_notice_are_in_kazakh(seeded):
+    """Its registration expired after its reminders: the e-mails were all in English."""
+    subjects = db.session.scalars(select(OutboxEmail.subject).where(
+        OutboxEmail.recipient == "atbasar-astyq@demo.certtrack.kz")).all()
+    assert len(subjects) >= 3
+    assert [s for s in subjects if not CYRILLIC.search(s)] == []
