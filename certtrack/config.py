@@ -52,6 +52,9 @@ class DefaultConfig:
     LOGIN_RATE_LIMIT = "30/minute"
     # How long an e-mailed link to choose a new password works (seconds); it works once.
     PASSWORD_RESET_MAX_AGE = 3600
+    # How long the link of an invitation (a new account's, to choose its first password) works
+    # (seconds): a new exporter may open it days later; once too.
+    INVITATION_MAX_AGE = 7 * 24 * 3600
     # How long a browser stays a known device of the account it signed in to.
     KNOWN_DEVICE_LIFETIME = timedelta(days=180)
     # Throttle counters: None - in Redis when REDIS_URL (or THROTTLE_REDIS_URL) is set, else in

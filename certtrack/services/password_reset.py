@@ -1,10 +1,13 @@
-"""A forgotten password: a link e-mailed to the account's address, good for an hour and once.
+"""A forgotten password: a link e-mailed to the account's address, good for an hour and once;
+an invitation to a new account: a link to choose its first password, good for a week and once.
 
 The link carries the account's id and a fingerprint of its password hash and session version,
-signed with SECRET_KEY (itsdangerous): setting a password (by this link or any other way)
-changes the fingerprint, so a link works once and an older link no longer works. Whether an
-address has an account is never told: the page answers the same either way. A second link is
-e-mailed to an account after RESEND_AFTER at the earliest, so that nobody floods its inbox.
+signed with SECRET_KEY (itsdangerous; an invitation's with a salt of its own, so that a reset
+link is never taken for one and lives no longer than PASSWORD_RESET_MAX_AGE): setting a
+password (by this link or any other way) changes the fingerprint, so a link works once and
+an older link no longer works. Whether an address has an account is never told: the page
+answers the same either way. A second link is e-mailed to an account after RESEND_AFTER at
+the earliest, so that nobody floods its inbox.
 """
 
 import hashlib
@@ -15,7 +18,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from certtrack.extensions import db
@@ -31,11 +34,18 @@ from certtrack.services.permissions import SYSTEM
 from certtrack.services.transaction import transaction
 
 SALT = "certtrack password reset"
+INVITATION_SALT = "certtrack invitation"
 RESEND_AFTER = timedelta(minutes=5)
+DAY = 24 * 3600
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+def _serializer(salt: str = SALT) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def invitation_days() -> int:
+    """How many days an invitation's link works (at least one)."""
+    return max(1, current_app.config["INVITATION_MAX_AGE"] // DAY)
 
 
 def _fingerprint(user: User) -> str:
@@ -80,32 +90,15 @@ def invite(actor, data: AccountInput) -> User:
 
 
 def _send_link(user: User, welcome: bool, page_locale: str | None = None) -> None:
-    token = _serializer().dumps({"u": user.id, "f": _fingerprint(user)})
+    salt = INVITATION_SALT if welcome else SALT
+    token = _serializer(salt).dumps({"u": user.id, "f": _fingerprint(user)})
     url = public_url("password_reset.reset", token=token)
-    minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
     languages = current_app.config["LANGUAGES"]
     locale = (user.locale if user.locale in languages else
               page_locale if page_locale in languages else
               current_app.config["BABEL_DEFAULT_LOCALE"])
     with force_locale(locale):
-        if welcome:
-            subject = _("certtrack: your account is ready; choose its password")
-            body = ngettext(
-                "An account on certtrack was created for you: %(email)s. Open this link within "
-                "%(num)d minute to choose its password (later, “Forgot your password?” on the "
-                "sign-in page sends a new link):",
-                "An account on certtrack was created for you: %(email)s. Open this link within "
-                "%(num)d minutes to choose its password (later, “Forgot your password?” on the "
-                "sign-in page sends a new link):", minutes, email=user.email) + f"\n\n{url}\n"
-        else:
-            subject = _("certtrack: choose a new password")
-            body = ngettext(
-                "Someone, we hope you, asked to reset the password of your certtrack account "
-                "%(email)s. Open this link within %(num)d minute to choose a new one:",
-                "Someone, we hope you, asked to reset the password of your certtrack account "
-                "%(email)s. Open this link within %(num)d minutes to choose a new one:",
-                minutes, email=user.email) + f"\n\n{url}\n\n" + _(
-                "If it was not you, ignore this e-mail: your password stays as it is.") + "\n"
+        subject, body = _invitation(user, url) if welcome else _reset_message(user, url)
     with transaction():
         db.session.add(OutboxEmail(recipient=user.email, subject=subject, body=body))
         record_event(SYSTEM, "password_reset_requested", object_type="user", object_id=user.id)
@@ -117,16 +110,56 @@ def _send_link(user: User, welcome: bool, page_locale: str | None = None) -> Non
                                    user.email, url)
 
 
+def _invitation(user: User, url: str) -> tuple[str, str]:
+    """The invitation's subject and body, in the current language."""
+    return _("certtrack: your account is ready; choose its password"), ngettext(
+        "An account on certtrack was created for you: %(email)s. Open this link within "
+        "%(num)d day to choose its password (later, “Forgot your password?” on the "
+        "sign-in page sends a new link):",
+        "An account on certtrack was created for you: %(email)s. Open this link within "
+        "%(num)d days to choose its password (later, “Forgot your password?” on the "
+        "sign-in page sends a new link):", invitation_days(), email=user.email) + f"\n\n{url}\n"
+
+
+def _reset_message(user: User, url: str) -> tuple[str, str]:
+    """A reset link's subject and body, in the current language."""
+    minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
+    return _("certtrack: choose a new password"), ngettext(
+        "Someone, we hope you, asked to reset the password of your certtrack account "
+        "%(email)s. Open this link within %(num)d minute to choose a new one:",
+        "Someone, we hope you, asked to reset the password of your certtrack account "
+        "%(email)s. Open this link within %(num)d minutes to choose a new one:",
+        minutes, email=user.email) + f"\n\n{url}\n\n" + _(
+        "If it was not you, ignore this e-mail: your password stays as it is.") + "\n"
+
+
 def account_for(token: str) -> User | None:
-    """The active account a reset link is for, while the link is fresh and unused; else None."""
-    try:
-        data = _serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
-    except BadSignature:  # also SignatureExpired
-        return None
+    """The active account a reset link or an invitation is for, while the link is fresh and
+    unused; else None."""
+    data = (_load(token, SALT, current_app.config["PASSWORD_RESET_MAX_AGE"])
+            or _load(token, INVITATION_SALT, current_app.config["INVITATION_MAX_AGE"]))
     user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
     if user is None or not user.is_active or data.get("f") != _fingerprint(user):
         return None
     return user
+
+
+def _load(token: str, salt: str, max_age: int) -> dict | None:
+    try:
+        return _serializer(salt).loads(token, max_age=max_age)
+    except BadSignature:  # also SignatureExpired
+        return None
+
+
+def expired_invitation(token: str) -> bool:
+    """True when `token` is an invitation's, genuine but older than INVITATION_MAX_AGE."""
+    try:
+        _serializer(INVITATION_SALT).loads(token, max_age=current_app.config["INVITATION_MAX_AGE"])
+    except SignatureExpired:
+        return True
+    except BadSignature:
+        return False
+    return False
 
 
 def reset_password(token: str, new_password: str) -> User:

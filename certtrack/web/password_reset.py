@@ -38,10 +38,13 @@ def forgot():
 @access.public
 @login_rate
 def reset(token: str):
-    """Choose a new password through an e-mailed link; an expired or used link says so."""
+    """Choose a new password through an e-mailed link; an expired or used link says so (an
+    expired invitation, how long it worked and how to get another)."""
     if password_reset.account_for(token) is None:
         return render_template("auth/forgot_password.html", form=ForgotForm(), sent_to=None,
-                               expired=True), 410
+                               expired=True,
+                               invitation_days=password_reset.expired_invitation(token)
+                               and password_reset.invitation_days()), 410
     form = NewPasswordForm(request.form)
     if request.method == "POST" and form.validate():
         try:

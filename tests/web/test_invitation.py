@@ -1,0 +1,75 @@
+"""An invitation to a new account (an administrator left its password empty) works for a week:
+a new exporter who opens it the next day, or after a weekend, still chooses a password. A
+password reset keeps its hour. An expired invitation says what to do."""
+
+import html
+import re
+from datetime import UTC, datetime, timedelta
+
+import time_machine
+from sqlalchemy import select
+
+from certtrack.extensions import db
+from certtrack.models import OutboxEmail, User
+
+from factories import make_user
+from forms import login, post
+
+NEW = "a fresh long passphrase for the steppe"
+
+
+def _page(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def _email(address: str) -> OutboxEmail:
+    return db.session.scalars(select(OutboxEmail).where(OutboxEmail.recipient == address)
+                              .order_by(OutboxEmail.id.desc())).first()
+
+
+def _link(email: OutboxEmail) -> str:
+    return re.search(r"https?://\S+(/password/reset/\S+)", email.body).group(1)
+
+
+def _invite(client, address: str, locale: str = "en") -> OutboxEmail:
+    if not db.session.scalar(select(User.id).where(User.email == "root@example.kz")):
+        login(client, make_user("admin", "root@example.kz").email)
+    answer = post(client, "/admin/users/new", {
+        "email": address, "full_name": "Dana Serikova", "role": "exporter", "is_active": "y",
+        "locale": locale})
+    assert answer.status_code == 302
+    return _email(address)
+
+
+def test_an_invitation_works_for_a_week_and_a_reset_link_for_an_hour(ctx, client, app):
+    invitation = _invite(client, "new.exporter@example.kz")
+    assert "Open this link within 7 days to choose its password" in invitation.body
+    person = make_user("exporter", "aigerim@example.kz")
+    post(client, "/password/forgot", {"email": person.email})
+    reset = _email(person.email)
+    assert "within 60 minutes" in reset.body
+    newcomer = app.test_client()
+    with time_machine.travel(datetime.now(UTC) + timedelta(days=6, hours=23), tick=False):
+        assert newcomer.get(_link(reset)).status_code == 410
+        assert newcomer.get(_link(invitation)).status_code == 200
+        chosen = post(newcomer, _link(invitation), {"new_password": NEW,
+                                                    "repeat_password": NEW})
+        assert chosen.status_code == 302 and chosen.location == "/login"
+        assert newcomer.get(_link(invitation)).status_code == 410  # once only
+
+
+def test_an_expired_invitation_says_how_to_get_a_new_link(ctx, client, app):
+    invitation = _invite(client, "late.exporter@example.kz")
+    newcomer = app.test_client()
+    with time_machine.travel(datetime.now(UTC) + timedelta(days=7, minutes=1), tick=False):
+        expired = newcomer.get(_link(invitation))
+    assert expired.status_code == 410
+    text = _page(expired)
+    assert ("This invitation has expired: its link worked for 7 days. Type your address below "
+            "to get a new link to choose your password") in text
+    assert 'action="/password/forgot"' in text
+
+
+def test_the_invitation_says_its_days_in_the_accounts_language(ctx, client):
+    assert "в течение 7 дней" in _invite(client, "olga@example.kz", "ru").body
+    assert "7天内" in _invite(client, "li.wei@example.kz", "zh").body
