@@ -110,5 +110,6 @@ class ResultInputSchema(ma.Schema):
         load_default="", validate=validate.Length(max=1000),
         metadata={"description": "why the result is added where the sample has a result for "
                                  "the same limit already (a retest, a corrected entry), in "
-                                 "a few words (at least 10 characters); required then, as "
+                                 "a few words (at least 10 characters, or 4 Chinese "
+                                 "characters); required then, as "
                                  "the newer result replaces the older"})

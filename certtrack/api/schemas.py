@@ -10,7 +10,7 @@ from marshmallow import validate
 
 from certtrack.domain import bounds
 from certtrack.domain.consignment import ConsignmentState
-from certtrack.domain.reasons import REASON_MIN_LENGTH
+from certtrack.domain.reasons import REASON_MIN_IDEOGRAPHS, REASON_MIN_LENGTH
 from certtrack.domain.workflow import RegistrationStatus, State
 from certtrack.models.application import HACCP_STATUSES, KINDS, VOLUME_UNITS, WATER_SOURCES
 from certtrack.models.consignment import DOCUMENT_KINDS
@@ -206,7 +206,8 @@ class DocumentSchema(ma.Schema):
 
 
 # The services' rule, which answers a shorter one with 422 and its message beside the field.
-WITHDRAWAL_REASON = (f"Why, in at least {REASON_MIN_LENGTH} characters: withdrawal is final, "
+WITHDRAWAL_REASON = (f"Why, in at least {REASON_MIN_LENGTH} characters (or "
+                     f"{REASON_MIN_IDEOGRAPHS} Chinese characters): withdrawal is final, "
                      f"and the reason is kept in the history.")
 
 

@@ -20,6 +20,11 @@ def fits_language(lang: str, value: str) -> bool:
     return bool(_LETTER.search(value)) and not _HAN.search(value)
 
 
+def is_ideograph(char: str) -> bool:
+    """True when `char` is a Chinese character (a Han ideograph)."""
+    return bool(_HAN.match(char))
+
+
 def latin(value: str) -> bool:
     """True when every letter of `value` is Latin (with its accents): no Cyrillic, no Han."""
     return all(_is_latin(char) for char in value if char.isalpha())

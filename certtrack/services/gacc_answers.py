@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from certtrack.domain.reasons import REASON_MIN_LENGTH, reason_is_enough
+from certtrack.domain.reasons import REASON_MIN_IDEOGRAPHS, REASON_MIN_LENGTH, reason_is_enough
 from certtrack.domain.vocabulary import CorrectionSource
 from certtrack.domain.workflow import Role, State
 from certtrack.extensions import db
@@ -55,7 +55,8 @@ def answer_gacc_requests(actor, application: Application, response: str) -> Corr
     if not reason_is_enough(answer):  # "Done" goes to GACC as the whole answer
         raise ValidationFailed({"response": [_(
             "Say in a few words what you corrected for GACC's requests: at least %(count)d "
-            "characters.", count=REASON_MIN_LENGTH)]})
+            "characters, or %(ideographs)d Chinese characters.", count=REASON_MIN_LENGTH,
+            ideographs=REASON_MIN_IDEOGRAPHS)]})
     with transaction():
         request.response = answer
         record_event(actor, "gacc_requests_answered", object_type="application",

@@ -3,14 +3,14 @@ service that asks for one and by the forms that ask it first."""
 
 from flask_babel import gettext as _
 
-from certtrack.domain.reasons import REASON_MIN_LENGTH, reason_is_enough
+from certtrack.domain.reasons import REASON_MIN_IDEOGRAPHS, REASON_MIN_LENGTH, reason_is_enough
 from certtrack.services.errors import ValidationFailed
 
 
 def reason_message() -> str:
     """What to tell someone whose reason is missing or too short."""
-    return _("Give the reason in a few words: at least %(num)d characters.",
-             num=REASON_MIN_LENGTH)
+    return _("Give the reason in a few words: at least %(num)d characters, or %(ideographs)d "
+             "Chinese characters.", num=REASON_MIN_LENGTH, ideographs=REASON_MIN_IDEOGRAPHS)
 
 
 def reason_errors(reason: str | None, field: str = "reason") -> dict[str, list[str]]:

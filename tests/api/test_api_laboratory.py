@@ -96,7 +96,7 @@ def test_a_second_result_for_the_same_limit_needs_a_correction(client, world):
                             "tested_on": date.today().isoformat(), "correction": "retest"})
     assert short.status_code == 422  # "retest" replaced the first result for good
     assert short.get_json()["errors"] == {"correction": [
-        "Give the reason in a few words: at least 10 characters."]}
+        "Give the reason in a few words: at least 10 characters, or 4 Chinese characters."]}
     assert db.session.scalar(select(db.func.count()).select_from(LabResult)) == 1
     answer = client.post(f"/api/v1/laboratory/samples/{world.sample1.id}/results",
                          headers=bearer(world.tokens["laboratory"]), json={

@@ -283,7 +283,7 @@ def test_a_single_character_is_no_reason(registrar, listed, action, data):
         registrations.change_status(registrar, registration, action,
                                     StatusChangeInput.from_mapping({**data, "reason": " x "}))
     assert raised.value.errors == {"reason": [
-        "Give the reason in a few words: at least 10 characters."]}
+        "Give the reason in a few words: at least 10 characters, or 4 Chinese characters."]}
     db.session.expire_all()
     assert db.session.get(Registration, registration.id).status == "active"
     assert _events(registration, action) == []

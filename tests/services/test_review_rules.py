@@ -154,7 +154,7 @@ def test_reject_needs_a_reason(world):
     with pytest.raises(ValidationFailed) as raised:
         review.reject_application(inspector, application, "x")
     assert raised.value.errors == {"comment": [
-        "Give the reason in a few words: at least 10 characters."]}
+        "Give the reason in a few words: at least 10 characters, or 4 Chinese characters."]}
     assert db.session.get(Application, application.id).state == "under_review"
     review.reject_application(inspector, application, "Out of scope")
     assert application.state == "rejected"

@@ -376,12 +376,13 @@ def test_a_password_is_not_reset_for_a_reason_under_ten_characters(admin, client
                  {"password": NEW_PASSWORD, "reason": "Forgotten", "confirm": "y"})
     assert short.status_code == 422
     assert field_error(short.get_data(as_text=True), "reason") == (
-        "Give the reason in a few words: at least 10 characters.")
+        "Give the reason in a few words: at least 10 characters, or 4 Chinese characters.")
     everything = post(client, f"/admin/users/{user.id}/password",
                       {"password": "too short", "reason": "Forgotten"})
     page = everything.get_data(as_text=True)
     assert everything.status_code == 422
-    assert field_error(page, "reason") == "Give the reason in a few words: at least 10 characters."
+    assert field_error(page, "reason") == (
+        "Give the reason in a few words: at least 10 characters, or 4 Chinese characters.")
     assert field_error(page, "password") == "Use at least 12 characters."
     assert field_error(page, "confirm") == "Tick the box to confirm."
     assert by_email(user.email).password_hash == before
@@ -565,7 +566,7 @@ def test_disabling_or_a_new_role_asks_a_reason_of_a_few_words(admin, client):
     assert disabled.status_code == 422
     page = disabled.get_data(as_text=True)
     assert field_error(page, "reason") == ("Give the reason in a few words: at least 10 "
-                                           "characters.")
+                                           "characters, or 4 Chinese characters.")
     assert 'value="Left"' in page
     assert by_email("short.reason@example.kz").is_active
     moved = post(client, f"/admin/users/{user.id}", edit_body(
@@ -573,7 +574,7 @@ def test_disabling_or_a_new_role_asks_a_reason_of_a_few_words(admin, client):
     assert moved.status_code == 422
     page = moved.get_data(as_text=True)
     assert field_error(page, "role_reason") == ("Give the reason in a few words: at least 10 "
-                                                "characters.")
+                                                "characters, or 4 Chinese characters.")
     assert 'name="role_reason" type="text" value="x"' in page
     assert by_email("short.reason@example.kz").role == "registrar"
     assert db.session.scalar(select(func.count(AuditEvent.seq)).where(

@@ -99,7 +99,8 @@ def test_a_suspension_says_a_short_reason_and_a_later_start_together(ctx, client
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     errors = _errors(page)
-    assert errors["reason"] == "Give the reason in a few words: at least 10 characters."
+    assert errors["reason"] == (
+        "Give the reason in a few words: at least 10 characters, or 4 Chinese characters.")
     assert errors["suspended_from"] == (
         "A suspension is recorded on the day it takes effect, not before: record this one on "
         f"{format_date(later)}.")

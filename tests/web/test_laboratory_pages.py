@@ -405,7 +405,8 @@ def test_a_second_result_of_a_sample_asks_why_and_marks_the_first_replaced(world
     assert db.session.scalar(select(func.count(LabResult.id))) == 1
     short = enter_result(world, sample, "lead", "0.05", "mg/kg", correction="typo")
     assert short.status_code == 422  # "typo" replaced the first result for good
-    assert "Give the reason in a few words: at least 10 characters." in text_of(short)
+    assert ("Give the reason in a few words: at least 10 characters, or 4 Chinese "
+            "characters.") in text_of(short)
     assert db.session.scalar(select(func.count(LabResult.id))) == 1
     corrected = enter_result(world, sample, "lead", "0.05", "mg/kg",
                              correction="Typing error: the lab's report says 0.05")

@@ -305,8 +305,8 @@ def test_gacc_refusal_needs_reasons_and_ends_the_application(world, client):
     short = post(client, f"/registrar/applications/{first}/gacc-refusal",
                  {"reasons": "x", "confirm": "y"})
     assert short.status_code == 422
-    assert ('id="reasons-error">Give the reason in a few words: at least 10 characters.'
-            in short.get_data(as_text=True))
+    assert ('id="reasons-error">Give the reason in a few words: at least 10 characters, or 4 '
+            'Chinese characters.' in short.get_data(as_text=True))
     assert _state(first) == "submitted_to_gacc"
     refused = post(client, f"/registrar/applications/{first}/gacc-refusal",
                    {"reasons": "Dwarf bunt found in an earlier consignment", "confirm": "y"})

@@ -14,6 +14,8 @@ from certtrack.models import ApiToken
 from factories import make_user
 from forms import CSRF_RE, csrf_token, flashes, login, post
 
+SHORT = "Give the reason in a few words: at least 10 characters, or 4 Chinese characters."
+
 
 def test_revoking_a_token_needs_a_reason_and_a_confirmation(app, client):
     with app.app_context():
@@ -52,7 +54,7 @@ def test_a_token_is_revoked_with_a_reason_of_a_few_words_as_every_final_step(app
                                                                   "confirm": "y"})
     assert refused.status_code == 422
     page = refused.get_data(as_text=True)
-    assert "Give the reason in a few words: at least 10 characters." in page
+    assert SHORT in page
     assert 'value="leaked"' in page
     with app.app_context():
         assert db.session.get(ApiToken, token_id).revoked_at is None
@@ -60,8 +62,7 @@ def test_a_token_is_revoked_with_a_reason_of_a_few_words_as_every_final_step(app
         try:  # the service, which every caller goes through, says the same
             tokens.revoke_token(owner, token_id, " no ")
         except ValidationFailed as error:
-            assert error.errors == {"reason": [
-                "Give the reason in a few words: at least 10 characters."]}
+            assert error.errors == {"reason": [SHORT]}
         else:
             raise AssertionError("a two-letter reason revoked the token")
         assert db.session.get(ApiToken, token_id).revoked_at is None
@@ -239,3 +240,24 @@ def test_token_forms_sent_at_the_same_instant_create_one_token(shared_app):
     assert statuses == [302] + [303] * (RACERS - 1), statuses
     with shared_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ApiToken)) == 1
+
+
+def test_a_clear_chinese_reason_of_nine_characters_revokes_a_token(app, client):
+    """"检出活虫，暂停进口" (live pests found, imports suspended) was refused for its 9
+    characters; "不合格" (non-conforming) says no more than "no" and still is, in Chinese."""
+    with app.app_context():
+        make_user("exporter", email="a@example.kz")
+    login(client, "a@example.kz")
+    post(client, "/account/tokens", {"name": "ERP", "scopes": ["read"], "days": "30"})
+    post(client, "/language", {"locale": "zh"})
+    with app.app_context():
+        token_id = db.session.scalar(select(ApiToken.id))
+    refused = post(client, f"/account/tokens/{token_id}/revoke", {"reason": "不合格",
+                                                                  "confirm": "y"})
+    assert refused.status_code == 422
+    assert "请用几个词说明原因：至少4个汉字或10个其他字符。" in refused.get_data(as_text=True)
+    done = post(client, f"/account/tokens/{token_id}/revoke",
+                {"reason": "检出活虫，暂停进口", "confirm": "y"})
+    assert done.status_code == 302
+    with app.app_context():
+        assert db.session.get(ApiToken, token_id).revoke_reason == "检出活虫，暂停进口"
