@@ -143,9 +143,10 @@ def ensure_demo_factors() -> None:
 
 
 # The companies' exporters the README's table of demo logins points to (consignments in every
-# state, a veterinary certificate, a renewal window), printed with the accounts above.
+# state, a veterinary certificate, a renewal window, pages in Chinese), printed with the
+# accounts above: the printout lists every login of the table, and a test compares the two.
 FEATURED_EXPORTERS = ("kostanay-astyk@demo.certtrack.kz", "taraz-et@demo.certtrack.kz",
-                      "altai-bal@demo.certtrack.kz")
+                      "altai-bal@demo.certtrack.kz", "semey-beef@demo.certtrack.kz")
 
 
 def _logins() -> list[tuple[str, str]]:

@@ -567,3 +567,11 @@ def test_atbasar_s_reminders_and_expiry_notice_are_in_kazakh(seeded):
         OutboxEmail.recipient == "atbasar-astyq@demo.certtrack.kz")).all()
     assert len(subjects) >= 3
     assert [s for s in subjects if not CYRILLIC.search(s)] == []
+
+
+def test_the_printout_lists_every_login_of_the_readme_s_table(demo):
+    """semey-beef@, in the README's table, was missing from what `make run` prints."""
+    printed = re.findall(r"^  (\w+) +([\w.-]+@demo\.certtrack\.kz)", demo.output, re.MULTILINE)
+    table = [(role, email) for role, email, _language in _readme_logins()]
+    assert ("exporter", "semey-beef@demo.certtrack.kz") in printed
+    assert sorted(printed) == sorted(table)
