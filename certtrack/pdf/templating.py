@@ -60,6 +60,22 @@ def cjk_words(value: str) -> list[tuple[str, bool]]:
     return [(run, len(run) <= _LONGEST_RUN) for run in _CJK_BREAKS.split(value or "") if run]
 
 
+def by_sample(rows: list[dict]) -> list[dict]:
+    """Laboratory results as the samples they were measured on, in the order given: each
+    {"sample", "laboratory", "tested_on": [its dates, earliest first], "rows": [its results]}."""
+    samples: dict[tuple[str, str], dict] = {}
+    for row in rows:
+        group = samples.setdefault((row["sample"], row["laboratory"]), {
+            "sample": row["sample"], "laboratory": row["laboratory"], "tested_on": [],
+            "rows": []})
+        group["rows"].append(row)
+        if row["tested_on"] is not None and row["tested_on"] not in group["tested_on"]:
+            group["tested_on"].append(row["tested_on"])
+    for group in samples.values():
+        group["tested_on"].sort()
+    return list(samples.values())
+
+
 @cache
 def environment() -> Environment:
     """Autoescaping, strict about missing keys, templates compiled once per process."""
@@ -72,7 +88,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(date=format_date, datetime=format_datetime, filesize=format_size,
-                       cjk_words=cjk_words, quantity=format_quantity)
+                       cjk_words=cjk_words, quantity=format_quantity,
+                       by_sample=by_sample)
     env.globals["LANGUAGES"] = LANGUAGES
     return env
 
