@@ -245,10 +245,14 @@ def _evaluate_absent(result: Result, limit: Limit) -> Evaluation:
 
 
 def valid_until(result: Result) -> date | None:
-    """Take a result; return the last day it is valid, or None when it does not expire."""
+    """Take a result; return the last day it is valid, or None when it does not expire.
+
+    A result valid for N days counts on N days, its test day the first (docs/domain.md §5:
+    one month for chilled products, 30 days from 29 September through 28 October).
+    """
     if result.valid_days is None:
         return None
-    return result.tested_on + timedelta(days=result.valid_days)
+    return result.tested_on + timedelta(days=result.valid_days - 1)
 
 
 def is_valid_on(result: Result, day: date) -> bool:
@@ -302,8 +306,8 @@ def _result_blockers(
             if result.parameter.strip().casefold() in covered:
                 continue
             message = (
-                f"The {result.parameter} result of {result.tested_on.isoformat()} expired on "
-                f"{valid_until(result).isoformat()}; it does not count."
+                f"The {result.parameter} result of {result.tested_on.isoformat()} has expired "
+                f"(valid until {valid_until(result).isoformat()}); it does not count."
             )
             blockers.append(Blocker("expired_result", result.parameter, message))
         elif not evaluation.counts_as_compliant:

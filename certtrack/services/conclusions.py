@@ -120,7 +120,8 @@ def _blocker_message(blocker: compliance.Blocker, row: LabResult | None, counts:
     if blocker.code == "missing_result":
         return _("No valid, compliant result for %(parameter)s.", parameter=blocker.parameter)
     if blocker.code == "expired_result":
-        return _("The %(parameter)s result of %(tested)s expired on %(until)s; it does not count.",
+        return _("The %(parameter)s result of %(tested)s has expired (valid until %(until)s); it "
+                 "does not count.",
                  parameter=blocker.parameter, tested=format_day(row.tested_on),
                  until=format_day(valid_until(row)))
     if blocker.code == "non_compliant_result":

@@ -15,6 +15,7 @@ from certtrack.domain.compliance import (
     convert,
     evaluate,
     is_valid_on,
+    valid_until,
 )
 from certtrack.domain.workflow import DomainError
 
@@ -165,7 +166,8 @@ def test_unknown_unit_raises_unit_error():
 
 
 def test_result_is_valid_through_its_last_day():
-    thirty_days = result("DON", "100", days_ago=30, valid_days=30)
+    thirty_days = result("DON", "100", days_ago=29, valid_days=30)  # today is its 30th day
+    assert valid_until(thirty_days) == TODAY
     assert is_valid_on(thirty_days, TODAY)
     assert not is_valid_on(thirty_days, TODAY + timedelta(days=1))
     assert is_valid_on(result("DON", "100", days_ago=4000), TODAY)

@@ -175,7 +175,7 @@ def test_positive_conclusion_refused_while_a_result_is_expired(world):
     assert response.status_code == 422
     page = text_of(response)
     assert "A positive conclusion is not possible yet." in page
-    assert f"The {DON} result of" in page and "expired on" in page
+    assert f"The {DON} result of" in page and "has expired (valid until" in page
     db.session.expire_all()
     assert db.session.get(Application, world.application.id).state == "inspected"
 

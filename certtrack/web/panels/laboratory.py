@@ -56,7 +56,8 @@ class ResultForm(BaseForm):
     tested_on = DateField(_l("Tested on"), validators=[DataRequired()])
     valid_days = IntegerField(_l("Valid for (days)"),
                               validators=[Optional(), NumberRange(min=1, max=3650)],
-                              description=_l("Leave empty when the result does not expire."))
+                              description=_l("The test day counts as the first. Leave empty "
+                                             "when the result does not expire."))
     correction = TextAreaField(_l("Why this result is added"),
                                validators=[Optional(), ReasonLength(), Length(max=1000)],
                                description=_l("Needed when the sample has a result for the "
