@@ -90,3 +90,21 @@ def test_a_sentence_ending_with_a_date_does_not_add_a_second_full_stop(language)
     doubled = [message.id for message in _catalog(language)
                if message.id and any(ending.search(form or "") for form in _forms(message.string))]
     assert doubled == []
+
+
+# Placeholders that stand for a day or a moment ("2026年11月17日", "2026年11月17日 09:30").
+DAY_OR_MOMENT = (*DATE_PLACEHOLDERS, "opens", "start", "from", "first", "until", "tested",
+                 "time", "when", "moment")
+CJK = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”]"
+
+
+def test_chinese_sets_dates_and_remarks_as_chinese_text_does():
+    """A catalog wrote "自 2026年11月17日 起暂停" beside "2026年12月7日至2026年12月20日", and
+    "时间 (t)": Chinese puts no space between a date and the words around it, and writes
+    full-width brackets."""
+    day = r"%\((?:" + "|".join(DAY_OR_MOMENT) + r")\)s"
+    spaced = re.compile(f"{CJK} {day}|{day} {CJK}")
+    wrong = [(message.id, form) for message in _catalog("zh") if message.id
+             for form in _forms(message.string)
+             if spaced.search(form or "") or re.search(r"[()]", PLACEHOLDER.sub("", form or ""))]
+    assert wrong == []

@@ -23,15 +23,17 @@ def listed(items) -> str:
 
 
 # What joins the parts of a list the page builds item by item (regions, products), a place to
-# its region, or a list's entries: Chinese writes "阿拜州、阿拉木图州" with the enumeration
-# comma, a clause after "，" and entries after "；" (an ASCII ", " read as a typing slip).
-SEPARATORS = {"zh": {"list": "、", "comma": "，", "semicolon": "；"}}
-LATIN_SEPARATORS = {"list": ", ", "comma": ", ", "semicolon": "; "}
+# its region, a list's entries, or a label to what it names: Chinese writes "阿拜州、阿拉木图州"
+# with the enumeration comma, a clause after "，", entries after "；" and a label's text after
+# "：" (an ASCII ", " or ": " read as a typing slip).
+SEPARATORS = {"zh": {"list": "、", "comma": "，", "semicolon": "；", "colon": "："}}
+LATIN_SEPARATORS = {"list": ", ", "comma": ", ", "semicolon": "; ", "colon": ": "}
 
 
 def separator(kind: str = "list", language: str | None = None) -> str:
-    """The separator of `kind` ("list", "comma" or "semicolon") in `language`, by default
-    the request's: "、", "，" and "；" in Chinese, ", " and "; " in the others."""
+    """The separator of `kind` ("list", "comma", "semicolon" or "colon") in `language`, by
+    default the request's: "、", "，", "；" and "：" in Chinese, ", ", "; " and ": " in the
+    others."""
     language = str(language or get_locale() or "en").split("_")[0]
     return SEPARATORS.get(language, LATIN_SEPARATORS)[kind]
 

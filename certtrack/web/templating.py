@@ -216,7 +216,8 @@ def bracketed(context: Context, remark) -> Markup:
 @pass_context
 def separator(context: Context, kind: str = "list") -> str:
     """What joins a list's items in the page's language ("、" between Chinese items, ", "
-    in the other languages); `kind` "comma" or "semicolon" for a clause or an entry."""
+    in the other languages); `kind` "comma" or "semicolon" for a clause or an entry, "colon"
+    after a label ("：" in Chinese, ": " in the others)."""
     return numerals.separator(kind, _language(context))
 
 

@@ -277,7 +277,7 @@ def test_a_lot_form_sent_twice_adds_one_lot(ctx, client):
 
 @pytest.mark.parametrize(("locale", "start"), [
     ("ru", "Заявка № {ref} уже создана, "), ("kk", "№ {ref} өтінім жасалып қойған, "),
-    ("zh", "申请 {ref} 已于 ")])
+    ("zh", "申请 {ref} 已于2")])
 def test_the_second_sending_is_told_in_the_readers_language(app, client, locale, start):
     with app.test_request_context():  # each request then picks its reader's language
         _user, establishment = _exporter(client)
