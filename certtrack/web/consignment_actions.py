@@ -120,11 +120,13 @@ CONSIGNMENT = {
         _l("The lot was removed."), key="remove_lot_{lot_id}", refusal=Refusal.flash,
         flash_denied=True, path="/lots/<id:lot_id>/delete", anchor="add-lot",
         confirm=labels.CONSEQUENCES["consignment.remove_lot"]),
+    # A document is a file the exporter chose: a box to tick as for a lot, no reason.
     "remove_document": WebAction(
         _form(ActionForm),
         lambda user, c, _f, document_id: documents.remove_document(user, c, document_id),
-        _l("The document was removed."), refusal=Refusal.flash, flash_denied=True,
-        path="/documents/<id:document_id>/delete", anchor="documents"),
+        _l("The document was removed."), key="remove_document_{document_id}",
+        refusal=Refusal.flash, flash_denied=True, path="/documents/<id:document_id>/delete",
+        anchor="documents", confirm=labels.CONSEQUENCES["consignment.remove_document"]),
     "upload_document": WebAction(
         cforms.document_form, _document, lambda said: said, key="document",
         path="/documents", anchor="documents"),

@@ -338,6 +338,8 @@ CONSEQUENCES = {
                              "told."),
     "consignment.remove_lot": _l("The lot is deleted from the draft with its weights, packages "
                                  "and marks: to ship it, you add it again and type them anew."),
+    "consignment.remove_document": _l("The document is deleted from the draft: to send it with "
+                                      "the request, you upload the file again."),
     "consignment.remove_treatment": _l("The treatment is deleted from the consignment and will "
                                        "not print on its certificate; the audit trail keeps it "
                                        "with your reason."),

@@ -189,6 +189,8 @@ def _consignment_forms(consignment, actions: list[str]) -> dict:
                      document=cforms.document_form(consignment, None))
         forms.update({f"remove_lot_{lot.id}": CONSIGNMENT["remove_lot"].build(consignment)
                       for lot in consignment.lots})
+        forms.update({f"remove_document_{d.id}": CONSIGNMENT["remove_document"].build(
+            consignment) for d in consignment.documents})
     if "submit" in actions:
         forms["submit"] = _fresh(CONSIGNMENT["submit"], consignment, consignment.version)
     if "withdraw" in actions:

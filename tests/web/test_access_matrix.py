@@ -255,9 +255,9 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("consignments.edit", "POST"): (401, 302, 404, *STAFF_DENIED, 403),
     ("consignments.detail", "GET"): (302, 200, 404, *STAFF_DENIED, 403),
     ("consignments.add_lot", "POST"): (401, 422, 404, *STAFF_DENIED, 403),
-    # A lot's removal without its tick is refused (422): the lot and what was typed stay.
+    # A lot's or a document's removal without its tick is refused (422): both stay.
     ("consignments.remove_lot", "POST"): (401, 422, 404, *STAFF_DENIED, 403),
-    ("consignments.remove_document", "POST"): (401, 302, 404, *STAFF_DENIED, 403),
+    ("consignments.remove_document", "POST"): (401, 422, 404, *STAFF_DENIED, 403),
     ("consignments.upload_document", "POST"): (401, 422, 404, *STAFF_DENIED, 403),
     ("consignments.transition", "POST"): (401, 422, 404, *STAFF_DENIED, 403),
     ("consignment_inspection.queue", "GET"): (302, 403, 403, 200, 200, 200, 403, 403),

@@ -104,7 +104,7 @@ def test_the_exporter_requests_a_consignment_from_the_form_to_submission(ctx, cl
     db.session.refresh(consignment)
     mistaken = next(d for d in consignment.documents if d.original_name == "cert3.pdf")
     assert f"/documents/{mistaken.id}/delete" in client.get(detail).get_data(as_text=True)
-    removed = post(client, f"{detail}/documents/{mistaken.id}/delete", {})
+    removed = post(client, f"{detail}/documents/{mistaken.id}/delete", {"confirm": "y"})
     assert removed.status_code == 302
     db.session.expire_all()
     assert [d.original_name for d in db.session.get(Consignment, consignment.id).documents] \
