@@ -310,12 +310,14 @@ class ConsignmentCertificateSchema(ma.Schema):
 
 
 class ConsignmentDocumentSchema(ma.Schema):
-    """A supporting document of a consignment (one row per file; a consignment's documents
-    have no versions of their own: each upload of a type is a new row)."""
+    """A supporting document of a consignment (one row per file: each upload of a type is a
+    new document, numbered 1, 2, ... within its type)."""
 
     id = ma.fields.Integer()
     document_type = ma.fields.String(attribute="kind", metadata={
         "description": ", ".join(DOCUMENT_KINDS)})
+    version = ma.fields.Integer(metadata={
+        "description": "its number among the consignment's documents of its type, from 1"})
     original_name = ma.fields.String()
     content_type = ma.fields.String()
     size = ma.fields.Integer()

@@ -190,6 +190,7 @@ def test_a_document_sent_twice_is_kept_once(client, draft):
     assert again.get_json()["id"] == first.get_json()["id"]
     newer = _upload(client, url, secret, content=PDF_BYTES + b"%v2")
     assert newer.status_code == 201 and newer.get_json()["id"] != first.get_json()["id"]
+    assert [first.get_json()["version"], newer.get_json()["version"]] == [1, 2]
     assert [d.sha256 for d in consignment.documents] == [
         hashlib.sha256(PDF_BYTES).hexdigest(), hashlib.sha256(PDF_BYTES + b"%v2").hexdigest()]
     not_a_pdf = _upload(client, url, secret, content=b"MZ\x90\x00 not a document")
