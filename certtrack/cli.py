@@ -250,7 +250,11 @@ def sweep_storage_command(hours, delete):
 
 
 @click.command("create-laboratory")
-@click.option("--name", required=True, help="The laboratory's name, as on its accreditation.")
+@click.option("--name", required=True,
+              help="The laboratory's name in English, as on its accreditation.")
+@click.option("--name-kk", default="", help="Its name in Kazakh.")
+@click.option("--name-ru", default="", help="Its name in Russian.")
+@click.option("--name-zh", default="", help="Its name in Chinese.")
 @click.option("--accreditation-number", default="", help="e.g. KZ.T.02.0001")
 @click.option("--accredited-until", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
               help="The last day of its accreditation (YYYY-MM-DD).")
@@ -258,11 +262,13 @@ def sweep_storage_command(hours, delete):
               help="A laboratory parameter of its scope, as lab_parameters.csv names it "
                    "(\"lead\", \"deoxynivalenol (DON)\"); repeat for several.")
 @with_appcontext
-def create_laboratory_command(name, accreditation_number, accredited_until, parameters):
+def create_laboratory_command(name, name_kk, name_ru, name_zh, accreditation_number,
+                              accredited_until, parameters):
     """Record an accredited laboratory; an administrator then creates its account."""
     try:
         lab = laboratories.create_laboratory(SYSTEM, laboratories.LaboratoryInput(
-            name=name, accreditation_number=accreditation_number,
+            name=name, name_kk=name_kk, name_ru=name_ru, name_zh=name_zh,
+            accreditation_number=accreditation_number,
             accredited_until=accredited_until.date(), parameters=list(parameters)))
     except ValidationFailed as error:
         _refused(error)

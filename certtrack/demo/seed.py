@@ -169,11 +169,13 @@ DEMO_LABORATORY = "lab@demo.certtrack.kz"
 def _laboratory() -> None:
     """An accredited laboratory and its account: a wheat sample waits there for results."""
     lab = laboratories.create_laboratory(SYSTEM, laboratories.LaboratoryInput(
-        name=GRAIN_LAB, accreditation_number="KZ.T.02.0457",
+        name=GRAIN_LAB, name_kk="Астана астық сынау зертханасы",
+        name_ru="Астанинская испытательная лаборатория зерна",
+        name_zh="阿斯塔纳粮食检测实验室", accreditation_number="KZ.T.02.0457",
         accredited_until=local_today() + timedelta(days=700),
         parameters=["deoxynivalenol (DON)", "lead", "cadmium"]))
     accounts.create_user(SYSTEM, accounts.AccountInput(
-        email=DEMO_LABORATORY, full_name="Astana grain testing laboratory", role="laboratory",
+        email=DEMO_LABORATORY, full_name="Gulnara Tokhtarova", role="laboratory",
         laboratory_id=lab.id, password=DEMO_PASSWORD))
 
 

@@ -13,23 +13,31 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym
 
 from certtrack.extensions import db
-from certtrack.models.base import UTCDateTime, utcnow
+from certtrack.models.base import LocalizedNames, UTCDateTime, utcnow
 
 
-class Laboratory(db.Model):
-    """An accredited testing laboratory: the parameters it is accredited for, and until when."""
+class Laboratory(LocalizedNames, db.Model):
+    """An accredited testing laboratory: its name in each language, the parameters it is
+    accredited for, and until when."""
 
     __tablename__ = "laboratory"
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The name in English, as on the accreditation (unique); its Kazakh, Russian and Chinese
+    # names are shown to readers of those languages (name_in).
     name: Mapped[str] = mapped_column(String(300), unique=True)
+    name_kk: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    name_ru: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    name_zh: Mapped[str] = mapped_column(String(300), default="", server_default="")
     accreditation_number: Mapped[str] = mapped_column(String(64), default="")
     accredited_until: Mapped[date] = mapped_column(Date)
     # The parameters (lab_limit.parameter) in the laboratory's scope of accreditation.
     parameters: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    name_en = synonym("name")
 
 
 class ApiToken(db.Model):

@@ -162,9 +162,18 @@ class Sample(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     product = relationship("Product")
+    # Loaded with the sample (one join, not a query per row of a list).
+    accredited_laboratory = relationship("Laboratory", lazy="joined")
     results: Mapped[list["LabResult"]] = relationship(
         back_populates="sample", order_by="LabResult.id", lazy="selectin"
     )
+
+    def laboratory_name_in(self, locale: str) -> str:
+        """The laboratory's name in `locale`: an accredited laboratory's own name in that
+        language, else the name the inspector wrote."""
+        if self.accredited_laboratory is not None:
+            return self.accredited_laboratory.name_in(locale)
+        return self.laboratory
 
 
 class LabResult(JudgedParameter, db.Model):

@@ -253,7 +253,8 @@ def _lab_results(application) -> list[dict]:
     rows = db.session.scalars(select(LabResult).where(LabResult.application_id ==
                                                       application.id)
                               .order_by(LabResult.sample_id, LabResult.id))
-    return [{"sample": row.sample.code, "laboratory": row.sample.laboratory,
+    return [{"sample": row.sample.code,
+             "laboratory": _bilingual_name(row.sample, "laboratory_name"),
              "tested_on": row.tested_on, "parameter": _bilingual_name(row, "parameter"),
              "value": _value(row), "unit": row.unit or "", "limit": _limit(row),
              "verdict": "compliant" if row.verdict == "below_loq" else row.verdict,

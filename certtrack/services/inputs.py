@@ -266,9 +266,13 @@ class TokenInput(ServiceInput):
 
 @dataclass(frozen=True)
 class LaboratoryInput(ServiceInput):
-    """An accredited laboratory as an administrator records it."""
+    """An accredited laboratory as an administrator records it: `name` in English, as on the
+    accreditation, and its names in Kazakh, Russian and Chinese."""
 
     name: str = ""
+    name_kk: str = ""
+    name_ru: str = ""
+    name_zh: str = ""
     accreditation_number: str = ""
     accredited_until: date | None = None
     parameters: list[str] = field(default_factory=list)

@@ -21,8 +21,8 @@ from certtrack.services.transaction import transaction
 
 
 def create_laboratory(actor, data: LaboratoryInput) -> Laboratory:
-    """Record an accredited laboratory (name, accreditation_number, accredited_until,
-    parameters). `actor` SYSTEM means the command line.
+    """Record an accredited laboratory (name in English, name_kk, name_ru, name_zh,
+    accreditation_number, accredited_until, parameters). `actor` SYSTEM means the command line.
 
     :raise PermissionDenied: the actor is not an administrator.
     :raise ValidationFailed: no name, no validity date, no parameter.
@@ -38,14 +38,18 @@ def create_laboratory(actor, data: LaboratoryInput) -> Laboratory:
     if errors:
         raise ValidationFailed(errors)
     with transaction():
-        lab = Laboratory(name=data.name.strip(),
+        lab = Laboratory(name=data.name.strip(), name_kk=(data.name_kk or "").strip(),
+                         name_ru=(data.name_ru or "").strip(),
+                         name_zh=(data.name_zh or "").strip(),
                          accreditation_number=(data.accreditation_number or "").strip(),
                          accredited_until=data.accredited_until,
                          parameters=sorted(set(data.parameters)))
         db.session.add(lab)
         db.session.flush()
         record_event(actor, "laboratory_created", object_type="laboratory", object_id=lab.id,
-                     data={"name": lab.name, "accredited_until": lab.accredited_until.isoformat(),
+                     data={"name": lab.name, "name_kk": lab.name_kk, "name_ru": lab.name_ru,
+                           "name_zh": lab.name_zh,
+                           "accredited_until": lab.accredited_until.isoformat(),
                            "parameters": lab.parameters})
     return lab
 

@@ -86,8 +86,9 @@ class PasswordResetForm(BaseForm):
 def _user_form(obj=None, formdata=None, form_class=AccountForm) -> UserForm:
     form = form_class(formdata, obj=obj)
     form.role.choices = labels.choices(labels.ROLES, _("Choose…"))
-    form.laboratory_id.choices = [(None, "—")] + [
-        (laboratory.id, laboratory.name) for laboratory in laboratories.list_laboratories()]
+    form.laboratory_id.choices = [(None, "—")] + sorted(
+        ((laboratory.id, laboratory.name_in(str(get_locale())))
+         for laboratory in laboratories.list_laboratories()), key=lambda choice: choice[1])
     form.committee.choices = labels.choices(labels.COMMITTEES, "—")
     form.regions.choices = [(r.code, with_remark(r.name_in(str(get_locale())), r.code))
                             for r in reference.regions()]

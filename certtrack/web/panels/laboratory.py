@@ -84,8 +84,9 @@ def sample_form(application, formdata=None) -> SampleForm:
     form = SampleForm(formdata)
     form.product_code.choices = [(line.product_code, line.product.name_in(_locale()))
                                  for line in application.products]
-    form.laboratory_id.choices = [(0, "—")] + [
-        (lab.id, lab.name) for lab in laboratory.accredited_laboratories()]
+    form.laboratory_id.choices = [(0, "—")] + sorted(
+        ((lab.id, lab.name_in(_locale())) for lab in laboratory.accredited_laboratories()),
+        key=lambda choice: choice[1])
     return form
 
 
