@@ -117,7 +117,7 @@ def _products(data: LimitInput, errors: dict) -> str:
     known = set(db.session.scalars(select(Product.code).where(Product.code.in_(codes))))
     unknown = [code for code in codes if code not in known]
     if not codes:
-        errors["products"] = [_("Name at least one product code.")]
+        errors["products"] = [_("Choose at least one product.")]
     elif unknown:
         errors["products"] = [_("Unknown product codes: %(codes)s.", codes=listed(unknown))]
     return " ".join(codes)

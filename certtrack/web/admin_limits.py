@@ -10,8 +10,10 @@ from wtforms import (
     BooleanField,
     HiddenField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
+    widgets,
 )
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -38,8 +40,12 @@ class LimitForm(BaseForm):
     matrix_kk = StringField(_l("Matrix in Kazakh"), validators=[Optional(), Length(max=300)])
     matrix_ru = StringField(_l("Matrix in Russian"), validators=[Optional(), Length(max=300)])
     matrix_zh = StringField(_l("Matrix in Chinese"), validators=[Optional(), Length(max=300)])
-    products = StringField(_l("Product codes"), validators=[DataRequired(), Length(max=2000)],
-                           description=_l("Separated by spaces, e.g. wheat barley maize."))
+    # Boxes to tick, each product by its name in the page's language. The service refuses
+    # none ticked, and a code that is not a product (a tampered form), naming it; no `required`
+    # flag, which the browser would read as "tick every box".
+    products = SelectMultipleField(
+        _l("Products"), choices=[], validate_choice=False, option_widget=widgets.CheckboxInput(),
+        description=_l("Tick each product the limit applies to."))
     source = TextAreaField(_l("Source"), validators=[DataRequired(), Length(max=2000)],
                            description=_l("In English. The reference file’s translations of "
                                           "the source are shown until it is changed here."))
@@ -51,19 +57,26 @@ class LimitForm(BaseForm):
 def _limit_form(row, formdata=None) -> LimitForm:
     form = LimitForm(formdata, obj=row)
     form.confidence.choices = labels.choices(labels.CONFIDENCES)
-    if formdata is None and row.value is not None:
-        form.value.data = Decimal(plain(row.value))
+    form.products.choices = _product_names()
+    if formdata is None:
+        form.products.data = row.products.split()
+        if row.value is not None:
+            form.value.data = Decimal(plain(row.value))
     return form
+
+
+def _product_names() -> list[tuple[str, str]]:
+    """Each catalogue product as (code, name in the page's language)."""
+    locale = str(get_locale())
+    return [(p.code, p.name_in(locale)) for p in reference.search_products()]
 
 
 @bp.get("/")
 def limits_list():
     text, product, kind = (request.args.get(name, "") for name in ("q", "product", "kind"))
     rows = limits.list_limits(g.user, text=text, product=product, kind=kind)
-    locale = str(get_locale())
-    products = [(p.code, p.name_in(locale)) for p in reference.search_products()]
     return render_template("admin/limits.html", rows=rows, q=text, product=product, kind=kind,
-                           products=products)
+                           products=_product_names())
 
 
 def _saved(row) -> tuple[str, str]:
@@ -74,8 +87,8 @@ def _saved(row) -> tuple[str, str]:
 
 
 def _update(user, row, form):
-    return row if limits.update_limit(user, row, limits.LimitInput.from_mapping(form.data)) \
-        else None
+    data = {**form.data, "products": " ".join(form.products.data or ())}
+    return row if limits.update_limit(user, row, limits.LimitInput.from_mapping(data)) else None
 
 
 EDIT = WebAction(_limit_form, _update, _saved, key="form",

@@ -1,5 +1,6 @@
 """Administrators edit the laboratory limits; the next evaluation uses the new value."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -28,8 +29,9 @@ def don_limit() -> LabLimit:
 
 
 def form_of(limit: LabLimit, **changes) -> dict:
+    """The edit form as sent: the products ticked, one value each."""
     body = {"value": format(limit.value.normalize(), "f"), "unit": limit.unit,
-            "matrix": limit.matrix, "products": limit.products, "source": limit.source,
+            "matrix": limit.matrix, "products": limit.products.split(), "source": limit.source,
             "confidence": limit.confidence, "required": "y" if limit.required else ""}
     return {**body, **changes}
 
@@ -92,7 +94,8 @@ def add_maize_don_limit() -> None:
 
 
 @pytest.mark.parametrize(("changes", "field", "message"), [
-    ({"products": "wheat spelt"}, "products", "Unknown product codes: spelt."),
+    ({"products": ["wheat", "spelt"]}, "products", "Unknown product codes: spelt."),
+    ({"products": []}, "products", "Choose at least one product."),
     ({"unit": "mg/l"}, "unit", "Use mg/kg, µg/kg, ppm or ppb."),
     ({"value": ""}, "value", "A maximum limit needs a value."),
     ({"value": "-1"}, "value", "Enter a number of at least 0."),
@@ -127,7 +130,7 @@ def test_unknown_codes_are_listed_as_the_page_language_lists(admin, client):
         post(client, "/language", {"locale": locale})
         g.pop("_flask_babel", None)
         response = post(client, f"/admin/limits/{limit.id}",
-                        form_of(limit, products="wheat spelt emmer einkorn"))
+                        form_of(limit, products=["wheat", "spelt", "emmer", "einkorn"]))
         assert response.status_code == 422
         assert f'id="products-error">{message}' in response.get_data(as_text=True)
 
@@ -185,3 +188,46 @@ def test_the_administrator_edits_the_matrix_in_each_language(admin, client):
     # The next load of the reference files keeps the edit.
     load_reference()
     assert don_limit().matrix_kk == "бидай, арпа, жүгері және олардың ұны"
+
+
+def _ticked(page: str) -> list[str]:
+    return re.findall(r'<input checked id="products-\d+" name="products" type="checkbox" '
+                      r'value="([a-z_]+)">', page)
+
+
+def test_the_products_are_ticked_by_their_names_in_the_administrators_language(admin,
+                                                                                  client):
+    """The form asked for English codes: "产品代码 * 以空格分隔，例如：wheat barley maize"."""
+    speak(admin, "zh")
+    limit = don_limit()
+    page = client.get(f"/admin/limits/{limit.id}").get_data(as_text=True)
+    assert "wheat barley maize" not in page and "产品代码" not in page
+    assert _ticked(page) == ["wheat", "barley", "maize", "wheat_flour"]
+    assert re.search(r'value="wheat"> <label for="products-\d+">小麦</label>', page)
+    assert re.search(r'value="beef_chilled"> <label for="products-\d+">冰鲜牛肉</label>', page)
+    assert post(client, f"/admin/limits/{limit.id}",
+                form_of(limit, products=["wheat", "maize"])).status_code == 302
+    assert don_limit().products == "wheat maize"
+
+
+def test_a_refused_edit_keeps_the_products_ticked_and_what_was_typed(admin, client):
+    limit = don_limit()
+    refused = post(client, f"/admin/limits/{limit.id}",
+                   form_of(limit, unit="mg/l", products=["barley", "beef_chilled"],
+                           source="GB 2761-2017, table 1 (edited)"))
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert _ticked(page) == ["beef_chilled", "barley"]  # in the order of their HS codes
+    assert "GB 2761-2017, table 1 (edited)" in page
+    nothing = post(client, f"/admin/limits/{limit.id}", form_of(limit, products=[]))
+    assert nothing.status_code == 422
+    assert _ticked(nothing.get_data(as_text=True)) == []
+    assert don_limit().products == "wheat barley maize wheat_flour"
+
+
+def test_the_product_filter_shows_names_only(admin, client):
+    """The filter showed "冰鲜牛肉（beef_chilled）"."""
+    speak(admin, "zh")
+    page = client.get("/admin/limits/?product=beef_chilled").get_data(as_text=True)
+    assert '<option value="beef_chilled" selected>冰鲜牛肉</option>' in page
+    assert "（beef_chilled）" not in page and "(beef_chilled)" not in page
