@@ -187,8 +187,8 @@ def _enterprise(spec: dict) -> dict:
 _CERTIFICATE = demo_certificate_context()
 SPECS = (
     {"name": _CERTIFICATE["enterprise"]["name"], "bin": "961141000023",
-     "legal_address": "Жетісу облысы, Талдықорған қ., Абай көшесі, 12",
-     "representative": "Мадина Сейітқали", "contact": "+7 7282 555 010 · "
+     "legal_address": "Zhetysu Region, Taldykorgan, Abai Street 12",
+     "representative": "Madina Seitkali", "contact": "+7 7282 555 010 · "
                                                     "export@taldykorgan-et.kz",
      "establishment": {"name": _CERTIFICATE["establishment"]["name"],
                        "type": bilingual_type("slaughterhouse"),
@@ -206,8 +206,8 @@ SPECS = (
      "lead": "0.04"},
     {"name": {"kk": "«Семей Ет Комбинаты» АҚ", "ru": "АО «Семипалатинский мясокомбинат»",
               "en": "Semey Meat Processing Plant JSC", "zh": "塞梅伊肉类加工厂股份公司"},
-     "bin": "030540000121", "legal_address": "Абай облысы, Семей қ., Шәкәрім даңғылы, 151",
-     "representative": "Бауыржан Оспанов", "contact": "+7 7222 420 300 · info@semey-et.kz",
+     "bin": "030540000121", "legal_address": "Abai Region, Semey, Shakarim Avenue 151",
+     "representative": "Bauyrzhan Ospanov", "contact": "+7 7222 420 300 · info@semey-et.kz",
      "establishment": {"name": {"kk": "Семей ет комбинаты", "ru": "Семипалатинский мясокомбинат",
                                 "en": "Semey meat plant", "zh": "塞梅伊肉类联合加工厂"},
                        "type": bilingual_type("meat_processor"),
@@ -230,8 +230,8 @@ SPECS = (
      "lead": "0.06"},
     {"name": {"kk": "«Қапшағай Қой Еті» ЖШС", "ru": "ТОО «Капшагай Кой Еты»",
               "en": "Kapshagay Lamb LLP", "zh": "卡普恰盖羊肉有限责任合伙公司"},
-     "bin": "150740000123", "legal_address": "Алматы облысы, Қонаев қ., Өнеркәсіп көшесі, 3",
-     "representative": "Нұрлан Үсенов", "contact": "+7 72772 2 14 40 · lamb@kapshagay.kz",
+     "bin": "150740000123", "legal_address": "Almaty Region, Konaev, Onerkasip Street 3",
+     "representative": "Nurlan Usenov", "contact": "+7 72772 2 14 40 · lamb@kapshagay.kz",
      "establishment": {"name": {"kk": "Қонаев қой сою пункті",
                                 "ru": "Конаевский убойный пункт мелкого скота",
                                 "en": "Konaev lamb abattoir", "zh": "科纳耶夫羊屠宰场"},

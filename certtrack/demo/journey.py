@@ -140,7 +140,7 @@ def record_findings(cast: Cast, application: Application,
 
 
 def inspect(cast: Cast, application: Application, findings=(), answers_no=None,
-            summary: str = "") -> list[Finding]:
+            summary: str = "", summary_en: str = "") -> list[Finding]:
     """Schedule the inspection for today, record findings and the checklist (all 'yes' except
     the `answers_no` keys, with their notes)."""
     schedule(cast, application)
@@ -150,8 +150,10 @@ def inspect(cast: Cast, application: Application, findings=(), answers_no=None,
     answers = {item.key: {"answer": "no", "note": answers_no[item.key]}
                if item.key in answers_no else {"answer": "yes", "note": ""}
                for item in inspections.checklist_for(application)}
-    inspections.record_inspection(cast.inspector, application, local_today(), answers,
-                                  summary or "Выездная проверка проведена, замечаний нет.")
+    inspections.record_inspection(
+        cast.inspector, application, local_today(), answers,
+        summary or "Выездная проверка проведена, замечаний нет.",
+        summary_en or "On-site inspection carried out; no deficiencies found.")
     return recorded
 
 

@@ -130,7 +130,8 @@ def inspected_and_corrective(casts) -> None:
                       (Line("wheat", 60000),))
         to_inspected(esil, wheat, findings=(STORAGE_FINDING, LABEL_FINDING), answers_no={
             "storage_conditions": "Нет записей температуры по силосу № 4 за октябрь."},
-            summary="Выездная проверка элеватора; выявлены два несоответствия.")
+            summary="Выездная проверка элеватора; выявлены два несоответствия.",
+            summary_en="On-site inspection of the elevator; two nonconformities found.")
     feed = casts("astana-zhem")
     with clock.story(days_ago=55):
         bran = draft(feed.exporter, feed.sites["astana-feed"], "feed",

@@ -68,7 +68,9 @@ class Inspection(db.Model):
     scheduled_for: Mapped[date] = mapped_column(Date)
     performed_on: Mapped[date | None] = mapped_column(Date)
     checklist: Mapped[dict] = mapped_column(JSON, default=dict)
-    summary: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[str] = mapped_column(Text, default="")  # as the inspector writes it
+    # Its version in English or Chinese, which the dossier to GACC prints.
+    summary_en: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Set when the inspection is held on a weekend or public holiday, with the reason why.
     outside_working_hours: Mapped[bool] = mapped_column(Boolean, default=False)
     outside_hours_reason: Mapped[str] = mapped_column(Text, default="")

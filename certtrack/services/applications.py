@@ -39,6 +39,7 @@ from certtrack.services.permissions import (
     has_role,
     require_owner,
 )
+from certtrack.services.printed_names import questionnaire_script_errors
 from certtrack.services.reference import working_calendar
 from certtrack.services.transaction import stale_message, transaction
 
@@ -117,6 +118,7 @@ def _application_errors(actor: User, data: ApplicationInput,
     for field, allowed in checks:
         if getattr(data, field) not in allowed:
             errors[field] = [_("Choose a value from the list.")]
+    errors.update(questionnaire_script_errors(data))
     establishment = db.session.get(Establishment, data.establishment_id or 0)
     if establishment is None or establishment.enterprise_id != actor.enterprise_id:
         errors["establishment_id"] = [_("Choose one of your establishments.")]

@@ -12,6 +12,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from certtrack.domain.calendar import regime_for
+from certtrack.domain.scripts import latin_or_chinese
 from certtrack.domain.workflow import Role
 from certtrack.extensions import db
 from certtrack.models import AuditEvent, LabResult
@@ -188,6 +189,13 @@ def _officials(users) -> list[str]:
     return list(dict.fromkeys(official_name(user) for user in users))
 
 
+def _summary(inspection) -> str:
+    """The inspection's summary as GACC reads it: its English or Chinese version, else the
+    summary itself when written so; never the Kazakh or Russian one."""
+    summary = inspection.summary_en or inspection.summary or ""
+    return summary if latin_or_chinese(summary) else ""
+
+
 def _inspection(application) -> dict:
     inspection = current_inspection(application)
     findings, actions = _findings(application)
@@ -199,7 +207,7 @@ def _inspection(application) -> dict:
     return {"mode": bilingual(INSPECTION_MODES, inspection.mode),
             "date": inspection.performed_on or inspection.scheduled_for,
             "inspectors": _officials(inspection.inspectors),
-            "summary": inspection.summary, "findings": findings, "corrective_actions": actions,
+            "summary": _summary(inspection), "findings": findings, "corrective_actions": actions,
             "measurements": measurements}
 
 

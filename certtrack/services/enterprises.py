@@ -18,6 +18,7 @@ from certtrack.services.errors import Conflict, NotFound, PermissionDenied, Vali
 from certtrack.services.inputs import EnterpriseInput, EstablishmentInput
 from certtrack.services.officials import language_errors
 from certtrack.services.permissions import has_role, require_exporter
+from certtrack.services.printed_names import dossier_script_errors
 from certtrack.services.transaction import stale_message, transaction
 
 ENTERPRISE_FIELDS = ("name_en", "name_kk", "name_ru", "name_zh", "legal_form",
@@ -50,8 +51,9 @@ ENGLISH_NAME_SCRIPT = _l("Write the legal name in English in Latin letters, as t
 
 
 def _printed_errors(data: EnterpriseInput) -> dict[str, list[str]]:
-    """The legal name in English and the legal address: in the scripts China's border reads."""
-    errors = {}
+    """The legal name in English and the legal address: in the scripts China's border reads;
+    the legal representative, whom the dossier to GACC names: in Latin or Chinese script."""
+    errors = dossier_script_errors(legal_representative=data.legal_representative)
     if (data.name_en or "").strip() and not latin(data.name_en):
         errors["name_en"] = [str(ENGLISH_NAME_SCRIPT)]
     if (data.address or "").strip() and not latin_or_chinese(data.address):

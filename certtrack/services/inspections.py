@@ -21,6 +21,7 @@ from certtrack.services.inputs import FindingInput
 from certtrack.services.local_dates import LocalDate, format_day
 from certtrack.services.notifications import enterprise_users, exporter_link, inspector_link, notify
 from certtrack.services.permissions import require_inspector
+from certtrack.services.printed_names import dossier_script_errors
 from certtrack.services.reference import working_calendar
 from certtrack.services.review import NOT_REVIEWED_TYPES
 from certtrack.services.transaction import transaction
@@ -264,21 +265,25 @@ def _scheduled_on(inspection: Inspection) -> date | None:
 
 
 def record_inspection(actor: User, application: Application, performed_on: date | None,
-                      answers: dict, summary: str = "") -> Inspection:
+                      answers: dict, summary: str = "", summary_en: str = "") -> Inspection:
     """Record the checklist answers of the scheduled inspection (→ inspected).
 
     `answers` maps each checklist key to {"answer": yes/no/na, "note": text}.
-    :raise ValidationFailed: an unanswered question, a "no" without a note, or a future date.
+    `summary` is the inspector's, in Kazakh or Russian; `summary_en` its version for the
+    dossier to GACC. :raise ValidationFailed: an unanswered question, a "no" without a note, a
+    future date, or Cyrillic in `summary_en` (printed_names).
     :raise IllegalTransition: no inspection scheduled (stale page). :raise Conflict: lost a race.
     """
     require_inspector(actor, application)
     inspection = current_inspection(application)
     check_transition(State(application.state), "record_inspection", actor.role)
     items = checklist_for(application)
-    if errors := _checklist_errors(items, answers, performed_on, _scheduled_on(inspection)):
+    if errors := {**_checklist_errors(items, answers, performed_on, _scheduled_on(inspection)),
+                  **dossier_script_errors(summary_en=summary_en)}:
         raise ValidationFailed(errors)
     with transaction():
         inspection.performed_on, inspection.summary = performed_on, (summary or "").strip()
+        inspection.summary_en = (summary_en or "").strip()
         inspection.checklist = {item.key: {"answer": answers[item.key]["answer"],
                                            "note": (answers[item.key].get("note") or "").strip()}
                                 for item in items}

@@ -10,9 +10,34 @@ here, before a consignment is submitted and before any certificate is issued.
 """
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from certtrack.domain.scripts import latin, latin_or_chinese
 from certtrack.models import Enterprise, Establishment
+
+# The texts the recommendation dossier to GACC prints as they were written (its wording is
+# English with Chinese): the exporter's questionnaire answers and legal representative, and the
+# English (or Chinese) version of the inspection's summary, which the inspector writes in
+# Kazakh or Russian. Their forms say so, and the services refuse Cyrillic in them, as they
+# refuse it in the legal name in English.
+DOSSIER_HINT = _l("In Latin or Chinese script: the recommendation dossier sent to China's "
+                  "customs prints it as written.")
+DOSSIER_SCRIPT = _l("Write it in Latin or Chinese script: the recommendation dossier sent to "
+                    "China's customs prints it as written.")
+QUESTIONNAIRE_TEXTS = ("haccp_details", "traceability", "last_inspection_authority")
+
+
+def dossier_script_errors(**texts: str | None) -> dict[str, list[str]]:
+    """Take texts the dossier prints, by field; return the error of each written in a script
+    other than Latin or Chinese (empty when there is none). Changes nothing."""
+    return {field: [str(DOSSIER_SCRIPT)] for field, text in texts.items()
+            if (text or "").strip() and not latin_or_chinese(text)}
+
+
+def questionnaire_script_errors(data) -> dict[str, list[str]]:
+    """The errors of the questionnaire's free texts (dossier_script_errors)."""
+    return dossier_script_errors(**{field: getattr(data, field)
+                                    for field in QUESTIONNAIRE_TEXTS})
 
 
 def unprintable(enterprise: Enterprise, establishment: Establishment) -> list[str]:

@@ -130,7 +130,7 @@ REVIEW = {
     "record_inspection": _inspector(
         lambda a, formdata: record_inspection_form(inspections.checklist_for(a), formdata),
         lambda user, a, f: inspections.record_inspection(
-            user, a, f.performed_on.data, f.answers(), f.summary.data),
+            user, a, f.performed_on.data, f.answers(), f.summary.data, f.summary_en.data),
         _l("The inspection was recorded."), "record_inspection", "/inspection",
         confirm=labels.CONSEQUENCES["record_inspection"], ends_something=False),
     "require_corrective_actions": _inspector(

@@ -34,9 +34,10 @@ from wtforms.validators import (
 from certtrack.domain import bounds
 from certtrack.domain.identifiers import IdentifierError, validate_bin
 from certtrack.services.enterprises import PHONE, PHONE_MESSAGE
+from certtrack.services.printed_names import DOSSIER_HINT
 from certtrack.services.transaction import stale_message
 from certtrack.web.number_fields import DecimalField, IntegerField
-from certtrack.web.validators import NumberRange, PastDate, ReasonLength, out_of_bounds
+from certtrack.web.validators import NumberRange, PastDate, ReasonLength, gacc_text, out_of_bounds
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 EMAIL_MESSAGE = _l("Enter an e-mail address.")
@@ -257,7 +258,8 @@ class EnterpriseForm(BaseForm):
     )
     # in the order of the page, which its error summary follows
     legal_form = SelectField(_l("Legal form"), choices=[], validators=[DataRequired()])
-    legal_representative = _text(_l("Legal representative"), required=True, max_length=200)
+    legal_representative = _text(_l("Legal representative"), required=True, max_length=200,
+                                 description=DOSSIER_HINT)
     name_en = _text(_l("Legal name in English"), required=True)
     name_kk = _text(_l("Legal name in Kazakh"))
     name_ru = _text(_l("Legal name in Russian"))
@@ -310,12 +312,8 @@ class ApplicationForm(BaseForm):
         _l("GACC product category"), choices=[], validators=[DataRequired()]
     )
     haccp_status = SelectField(_l("HACCP"), choices=[], validators=[Optional()])
-    haccp_details = TextAreaField(
-        _l("HACCP plan or certificate details"), validators=[Optional(), Length(max=4000)]
-    )
-    traceability = TextAreaField(
-        _l("Traceability procedure"), validators=[Optional(), Length(max=4000)]
-    )
+    haccp_details = gacc_text(_l("HACCP plan or certificate details"), 4000, TextAreaField)
+    traceability = gacc_text(_l("Traceability procedure"), 4000, TextAreaField)
     production_capacity = _amount(_l("Production capacity, tonnes per day"),
                                   bounds.MAX_DAILY_CAPACITY)
     storage_capacity = _amount(_l("Storage capacity, tonnes"), bounds.MAX_STORAGE)
@@ -325,7 +323,7 @@ class ApplicationForm(BaseForm):
     )
     last_inspection_date = DateField(_l("Last official inspection"),
                                      validators=[Optional(), PastDate(LAST_INSPECTION_PAST)])
-    last_inspection_authority = _text(_l("Inspecting authority"))
+    last_inspection_authority = gacc_text(_l("Inspecting authority"), 300)
     version = HiddenField()
 
 

@@ -23,7 +23,7 @@ from certtrack.services.inputs import CorrectiveActionInput
 from certtrack.web import labels
 from certtrack.web.forms import BaseForm
 from certtrack.web.number_fields import DecimalField
-from certtrack.web.validators import NumberRange, ReasonLength
+from certtrack.web.validators import NumberRange, ReasonLength, gacc_text
 
 
 def _choices(pairs) -> list[SelectChoice]:
@@ -117,6 +117,8 @@ class FindingForm(BaseForm):
 class RecordInspectionForm(BaseForm):
     performed_on = DateField(_l("Inspected on"), validators=[InputRequired()])
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=8000)])
+    summary_en = gacc_text(_l("Summary for the dossier, in English or Chinese"), 8000,
+                           TextAreaField)
 
     def answers(self) -> dict:
         """The checklist answers as the service takes them: key → {answer, note}."""

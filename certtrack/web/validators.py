@@ -5,14 +5,16 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from wtforms import validators
+from wtforms import StringField, validators
 from wtforms.validators import ValidationError
 
 from certtrack.domain import bounds
 from certtrack.domain.reasons import reason_is_enough
+from certtrack.domain.scripts import latin_or_chinese
 from certtrack.services.applications import local_today
 from certtrack.services.local_dates import format_day
 from certtrack.services.numerals import shown
+from certtrack.services.printed_names import DOSSIER_HINT, DOSSIER_SCRIPT
 from certtrack.services.reasons import reason_message
 
 # Our own messages: WTForms' catalogs said "больше 0" and "大于 0" (greater than) for "at
@@ -93,3 +95,22 @@ class ReasonLength:
     def __call__(self, form, field):
         if (field.data or "").strip() and not reason_is_enough(field.data):
             raise ValidationError(reason_message())
+
+
+class DossierScript:
+    """A text the recommendation dossier to GACC prints as written: in Latin or Chinese script,
+    as the service requires (printed_names.dossier_script_errors), said with the form's other
+    errors."""
+
+    field_flags: dict = {}
+
+    def __call__(self, form, field):
+        if field.data and not latin_or_chinese(field.data):
+            raise ValidationError(str(DOSSIER_SCRIPT))
+
+
+def gacc_text(label, max_length: int, field_class=StringField):
+    """An optional text the dossier to GACC prints as written: its form says so and refuses
+    Cyrillic (DossierScript)."""
+    return field_class(label, validators=[validators.Optional(), validators.Length(max=max_length),
+                                          DossierScript()], description=DOSSIER_HINT)

@@ -187,7 +187,9 @@ def _inspect(inspector, today: str):
     record.get_by_label("Inspected on").fill(today)
     for answer in record.locator("select[name^='answer_']").all():
         answer.select_option(label="Yes")
-    record.get_by_label("Summary").fill("Elevator clean and dry; no live insects found.")
+    record.get_by_label("Summary", exact=True).fill("Элеватор чистый и сухой; живых насекомых нет.")
+    record.get_by_label("Summary for the dossier").fill(
+        "Elevator clean and dry; no live insects found.")
     record.get_by_label("I understand, and I want to go ahead.").check()
     inspector.button("Record the inspection", record)
     inspector.flash("The inspection was recorded.")
