@@ -60,3 +60,20 @@ def test_a_date_in_a_chinese_sentence_has_no_spaces_around_it(ctx, client):
     start, end = (f"{day.year}年{day.month}月{day.day}日"
                   for day in (registration.valid_from, registration.valid_to))
     assert f"{start}至{end}" in page and " 至 " not in page
+
+
+def test_a_registrations_renewal_follows_a_chinese_colon_with_no_space(ctx, client):
+    """"延续申请： A-000028": the template wrote a space after the translated colon."""
+    registrar = make_user("registrar", "registrar@example.kz")
+    valid_from = add_years(local_today() + timedelta(days=120), -5) + timedelta(days=1)
+    exporter, _original, registration = make_registration(
+        registrar, valid_from, category="meat", product="beef_chilled")
+    renewal = registrations.start_renewal(exporter, registration)
+    login(client, registrar.email)
+    _in_chinese(registrar)
+    page = _flat(client.get(f"/registrar/registrations/{registration.id}"))
+    assert f'延续申请：<a href="/registrar/applications/{renewal.id}">{renewal.reference}' in page
+    login(client, exporter.email)
+    _in_chinese(exporter)
+    page = _flat(client.get("/exporter/registrations"))
+    assert f'延续申请：<a href="/exporter/applications/{renewal.id}">{renewal.reference}' in page
