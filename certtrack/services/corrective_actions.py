@@ -7,7 +7,6 @@ from typing import BinaryIO
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 
 from certtrack.domain.workflow import IllegalTransition, State, check_transition
 from certtrack.extensions import db
@@ -15,7 +14,7 @@ from certtrack.models import Application, Document, Finding, User
 from certtrack.models.base import utcnow
 from certtrack.services.applications import apply_transition, local_today
 from certtrack.services.audit import record_event
-from certtrack.services.documents import VERSION_ATTEMPTS
+from certtrack.services.documents import with_next_version
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
 from certtrack.services.inputs import CorrectiveActionInput
 from certtrack.services.inspections import findings_of
@@ -159,12 +158,8 @@ def submit_corrective_evidence(actor: User, application: Application, finding_id
     note = (note or "").strip()
     stored = store_upload(actor, stream,
                           lambda sha256: _check_repeat(actor, finding, sha256, note))
-    for _attempt in range(VERSION_ATTEMPTS):
-        try:
-            return _add_evidence(actor, application, finding, stored, filename, note)
-        except IntegrityError:
-            continue  # another upload took this version: count again (or find it the same)
-    raise Conflict(stale_message())
+    return with_next_version(lambda: _add_evidence(actor, application, finding, stored,
+                                                   filename, note))
 
 
 def _add_evidence(actor: User, application: Application, finding: Finding, stored: StoredFile,

@@ -1,6 +1,7 @@
 """Supporting documents: type decided by content, stored under their SHA-256, versioned."""
 
-from typing import BinaryIO
+from collections.abc import Callable
+from typing import BinaryIO, TypeVar
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -30,6 +31,7 @@ UPLOAD_STATES = (State.draft, State.returned, State.corrective_actions, State.ga
 # Parallel uploads of one document type (a double click) race for the next version; the
 # unique constraint refuses the loser, which takes the next number (at most this many tries).
 VERSION_ATTEMPTS = 25
+T = TypeVar("T")
 __all__ = ["AlreadyUploaded", "display_name", "sniff_content_type", "store_upload"]
 
 
@@ -53,11 +55,22 @@ def upload_document(actor: User, application: Application, document_type_code: s
     stored = store_upload(actor, stream, lambda sha256: _check_repeat(
         actor, _latest(application, document_type_code), sha256))
     name = display_name(filename, stored.content_type)
+    return with_next_version(lambda: _add_version(actor, application, document_type_code,
+                                                  stored, name))
+
+
+def with_next_version(insert: Callable[[], T]) -> T:
+    """What `insert` returns: it adds the next version of a document in a transaction of its
+    own; when a parallel upload took that version (the unique constraint refuses it), it runs
+    again, to count anew or to find the first's file the same (AlreadyUploaded).
+
+    :raise Conflict: the version was lost VERSION_ATTEMPTS times.
+    """
     for _attempt in range(VERSION_ATTEMPTS):
         try:
-            return _add_version(actor, application, document_type_code, stored, name)
+            return insert()
         except IntegrityError:
-            continue  # another upload took this version: count again
+            continue
     raise Conflict(stale_message())
 
 

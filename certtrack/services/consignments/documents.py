@@ -5,7 +5,6 @@ from typing import BinaryIO
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from certtrack.extensions import db
 from certtrack.models import Consignment, ConsignmentDocument, User
@@ -13,9 +12,9 @@ from certtrack.models.consignment import DOCUMENT_KINDS
 from certtrack.services.audit import record_event
 from certtrack.services.consignments.access import require_owner
 from certtrack.services.consignments.drafts import require_draft
-from certtrack.services.documents import VERSION_ATTEMPTS
-from certtrack.services.errors import Conflict, ValidationFailed
-from certtrack.services.transaction import stale_message, transaction
+from certtrack.services.documents import with_next_version
+from certtrack.services.errors import ValidationFailed
+from certtrack.services.transaction import transaction
 from certtrack.services.uploads import (
     AlreadyUploaded,
     StoredFile,
@@ -76,12 +75,7 @@ def upload_consignment_document(actor: User, consignment: Consignment, kind: str
     stored = store_upload(actor, stream, lambda sha256: _check_repeat(
         actor, _latest_document(consignment, kind), sha256))
     name = display_name(filename, stored.content_type)
-    for _attempt in range(VERSION_ATTEMPTS):
-        try:
-            return _add_document(actor, consignment, kind, stored, name)
-        except IntegrityError:
-            continue  # another upload took this number: count again (or find it the same)
-    raise Conflict(stale_message())
+    return with_next_version(lambda: _add_document(actor, consignment, kind, stored, name))
 
 
 def _add_document(actor: User, consignment: Consignment, kind: str, stored: StoredFile,
