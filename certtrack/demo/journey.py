@@ -48,9 +48,9 @@ METHODS = {
     "lead": "GB 5009.12-2017 (GF-AAS)",
     "cadmium": "GB 5009.15-2014 (GF-AAS)",
 }
-PHYTO_LAB = "Республиканский фитосанитарный диагностический центр, Астана"
+PHYTO_LAB = "Republican Phytosanitary Diagnostic Centre, Astana"  # no account: as typed
 GRAIN_LAB = "Astana grain testing laboratory"  # accredited, with an account (demo.seed)
-VET_LAB = "Национальный референтный центр по ветеринарии, Астана"
+VET_LAB = "National Veterinary Reference Centre, Astana"
 
 
 class Cast(NamedTuple):

@@ -27,6 +27,7 @@ from certtrack.services.permissions import (
     require_inspector,
     require_visible,
 )
+from certtrack.services.printed_names import dossier_script_errors
 from certtrack.services.reasons import reason_message
 from certtrack.services.transaction import transaction
 
@@ -87,16 +88,22 @@ def _sample_errors(application: Application, data: SampleInput) -> dict[str, lis
         errors["taken_on"] = [_("The date cannot be in the future.")]
     if not (data.matrix or "").strip():
         errors["matrix"] = [_("This field is required.")]
+    return errors | _laboratory_errors(data)
+
+
+def _laboratory_errors(data: SampleInput) -> dict[str, list[str]]:
+    """The errors of the laboratory a sample goes to: an accredited one, or one named (in the
+    script the dossier to GACC prints it in, as written)."""
     chosen = accredited(data.laboratory_id) if data.laboratory_id else None
     if data.laboratory_id and chosen is None:
-        errors["laboratory_id"] = [_("Choose a laboratory whose accreditation is valid.")]
-    elif chosen and (data.laboratory or "").strip() not in ("", chosen.name):  # else dropped
-        errors["laboratory"] = [_("Either choose an accredited laboratory or name another "
-                                  "one, not both.")]
-    elif not data.laboratory_id and not (data.laboratory or "").strip():
-        errors["laboratory"] = [_("Choose an accredited laboratory, or name the laboratory "
-                                  "the sample goes to.")]
-    return errors
+        return {"laboratory_id": [_("Choose a laboratory whose accreditation is valid.")]}
+    if chosen and (data.laboratory or "").strip() not in ("", chosen.name):  # else dropped
+        return {"laboratory": [_("Either choose an accredited laboratory or name another "
+                                 "one, not both.")]}
+    if not data.laboratory_id and not (data.laboratory or "").strip():
+        return {"laboratory": [_("Choose an accredited laboratory, or name the laboratory "
+                                 "the sample goes to.")]}
+    return {} if data.laboratory_id else dossier_script_errors(laboratory=data.laboratory)
 
 
 def accredited_laboratories() -> list[Laboratory]:

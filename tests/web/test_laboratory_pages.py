@@ -54,11 +54,11 @@ def world(ctx, client):
                               "application": application, "base": base, "client": client})
 
 
-def take_sample(world, code="S-1", days_ago=45):
+def take_sample(world, code="S-1", days_ago=45, laboratory="Central laboratory"):
     response = post(world.client, world.base + "/samples", {
         "code": code, "product_code": "wheat",
         "taken_on": (local_today() - timedelta(days=days_ago)).isoformat(),
-        "matrix": "wheat grain", "laboratory": "Central laboratory"})
+        "matrix": "wheat grain", "laboratory": laboratory})
     assert response.status_code == 302, text_of(response)[:3000]
     return db.session.scalars(select(Sample).where(Sample.code == code)).one()
 
@@ -131,6 +131,26 @@ def test_duplicate_sample_code_is_refused_beside_the_field(world):
     assert re.search(r'id="code-error">This application already has a sample S-1\.', page)
     assert 'value="second bag"' in page
     assert db.session.scalar(select(func.count()).select_from(Sample)) == 1
+
+
+def test_a_laboratory_without_an_account_is_named_in_latin_or_chinese_script(world):
+    """The dossier to GACC printed "Республиканский фитосанитарный диагностический центр" as
+    it was typed; the form now says so and refuses Cyrillic there, keeping what was typed."""
+    form = text_of(world.client.get(world.base))
+    assert "Its name in Latin or Chinese script" in form
+    typed = "Республиканский фитосанитарный центр"
+    refused = post(world.client, world.base + "/samples", {
+        "code": "S-7", "product_code": "wheat", "taken_on": local_today().isoformat(),
+        "matrix": "wheat grain", "laboratory": typed})
+    assert refused.status_code == 422
+    page = text_of(refused)
+    assert re.search(r'id="laboratory-error">Write it in Latin or Chinese script', page)
+    assert f'value="{typed}"' in page and 'value="S-7"' in page
+    assert db.session.scalar(select(func.count()).select_from(Sample)) == 0
+    for name in ("Republican Phytosanitary Diagnostic Centre, Astana", "阿斯塔纳植物检疫中心"):
+        take_sample(world, code=f"S-{len(name)}", laboratory=name)
+    assert sorted(db.session.scalars(select(Sample.laboratory))) == [
+        "Republican Phytosanitary Diagnostic Centre, Astana", "阿斯塔纳植物检疫中心"]
 
 
 def test_unconvertible_unit_is_shown_beside_the_field(world):

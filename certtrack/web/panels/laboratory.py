@@ -38,7 +38,9 @@ class SampleForm(BaseForm):
                                                "certtrack."))
     laboratory = StringField(_l("Another laboratory"), validators=[Optional(), Length(max=300)],
                              description=_l("When the sample goes to a laboratory without an "
-                                            "account: you enter its results."))
+                                            "account: you enter its results. Its name in Latin "
+                                            "or Chinese script: the recommendation dossier "
+                                            "sent to China's customs prints it as written."))
 
 
 class ResultForm(BaseForm):
