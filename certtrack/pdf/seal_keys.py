@@ -94,10 +94,13 @@ def load_pkcs12(path: str | os.PathLike, passphrase: str | None,
     trust roots. Raises OSError (no file) and ValueError (wrong passphrase, not PKCS#12)."""
     from pyhanko.sign.signers import SimpleSigner
 
+    from certtrack.pdf.seal_signer import KeyParsedOnceSigner
+
     secret = None if passphrase is None else str(passphrase).encode()
-    signer = SimpleSigner.load_pkcs12(str(path), passphrase=secret)
-    if signer is None:
+    loaded = SimpleSigner.load_pkcs12(str(path), passphrase=secret)
+    if loaded is None:
         raise ValueError(f"{path}: not a PKCS#12 file, or the wrong passphrase")
+    signer = KeyParsedOnceSigner.of(loaded)
     roots = tuple(cert for cert in signer.cert_registry if cert.self_signed == "maybe"
                   or cert.self_signed == "yes") + tuple(extra_roots)
     return SealKey(signer, _common_name(signer.signing_cert), _is_development(signer), roots)

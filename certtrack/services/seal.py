@@ -9,6 +9,7 @@ SEAL_FOLDER is used, and every document it seals says so on each page.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 
@@ -60,19 +61,38 @@ def seal_key() -> SealKey:
 
 
 def _load(config) -> SealKey:
-    roots = load_certificates(config["SEAL_TRUST_ROOTS"]) if config["SEAL_TRUST_ROOTS"] else ()
     if config["SEAL_PKCS11_MODULE"]:
+        roots = load_certificates(config["SEAL_TRUST_ROOTS"]) \
+            if config["SEAL_TRUST_ROOTS"] else ()
         return load_pkcs11(config["SEAL_PKCS11_MODULE"], config["SEAL_PKCS11_TOKEN_LABEL"],
                            config["SEAL_PKCS11_KEY_LABEL"], config["SEAL_PKCS11_CERT_LABEL"],
                            config["SEAL_PKCS11_PIN"], roots)
     if config["SEAL_PKCS12_PATH"]:
-        return load_pkcs12(config["SEAL_PKCS12_PATH"], config["SEAL_PKCS12_PASSPHRASE"], roots)
+        return _pkcs12_of_files(config["SEAL_PKCS12_PATH"], config["SEAL_PKCS12_PASSPHRASE"],
+                                tuple(config["SEAL_TRUST_ROOTS"] or ()))
     path = os.path.join(config["SEAL_FOLDER"], PKCS12_FILE)
     if not os.path.exists(path):
         raise OSError(f"no development seal in {config['SEAL_FOLDER']}: run "
                       "`flask --app certtrack init-seal` (make run does)")
-    roots += load_certificates([os.path.join(config["SEAL_FOLDER"], CA_FILE)])
-    return load_pkcs12(path, None, roots)
+    return _pkcs12_of_files(path, None, (*(config["SEAL_TRUST_ROOTS"] or ()),
+                                         os.path.join(config["SEAL_FOLDER"], CA_FILE)))
+
+
+def _pkcs12_of_files(path, passphrase, root_paths: tuple) -> SealKey:
+    """The seal of a PKCS#12 file with the trust roots of `root_paths`, read once per process
+    for the same unchanged files: reading checks the private key, a tenth of a second, which an
+    application made again in the same process (the CLI's, the tests') would pay each time."""
+    files = (path, *root_paths)
+    versions = tuple((os.stat(file).st_mtime_ns, os.stat(file).st_size) for file in files)
+    return _read_pkcs12(tuple(map(os.path.abspath, files)), versions,
+                        None if passphrase is None else str(passphrase))
+
+
+@functools.lru_cache(maxsize=8)
+def _read_pkcs12(files: tuple, versions: tuple, passphrase: str | None) -> SealKey:
+    del versions  # part of the cache's key only: a file changed is read again
+    roots = load_certificates(files[1:]) if files[1:] else ()
+    return load_pkcs12(files[0], passphrase, roots)
 
 
 def issue_sealed(render: Callable[..., RenderedPdf], context: dict) -> RenderedPdf:

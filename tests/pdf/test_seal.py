@@ -179,3 +179,83 @@ def test_a_pkcs12_file_with_a_passphrase_seals_as_the_authority(documents, devel
                         "SEAL_PKCS12_PATH": str(protected), "SEAL_PKCS12_PASSPHRASE": "nope"})
     with wrong.app_context(), pytest.raises(seal.SealUnavailable):
         seal.seal_key()
+
+
+def test_an_elliptic_curve_seal_from_a_pkcs12_file_seals_intact(documents, tmp_path):
+    """An authority's seal on a P-256 key signs through pyHanko's own path (the key kept
+    parsed between signatures is for RSA): a document sealed twice in turn is intact twice."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import NoEncryption, pkcs12
+    from cryptography.x509.oid import NameOID
+
+    def certificate(common_name, key, issuer=None, issuer_key=None):
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+        now = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+        return (x509.CertificateBuilder().subject_name(name)
+                .issuer_name(issuer.subject if issuer else name)
+                .public_key(key.public_key()).serial_number(x509.random_serial_number())
+                .not_valid_before(now).not_valid_after(now + dt.timedelta(days=30))
+                .add_extension(x509.BasicConstraints(ca=issuer is None, path_length=None),
+                               critical=True)
+                .add_extension(x509.KeyUsage(
+                    digital_signature=issuer is not None, content_commitment=issuer is not None,
+                    key_encipherment=False, data_encipherment=False, key_agreement=False,
+                    key_cert_sign=issuer is None, crl_sign=issuer is None, encipher_only=False,
+                    decipher_only=False), critical=True)
+                .sign(issuer_key or key, hashes.SHA256()))
+
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca = certificate("Committee CA (P-256)", ca_key)
+    path = tmp_path / "ec.p12"
+    path.write_bytes(pkcs12.serialize_key_and_certificates(
+        b"ec", key, certificate("Committee seal (P-256)", key, ca, ca_key), [ca],
+        NoEncryption()))
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                      "SEAL_PKCS12_PATH": str(path)})
+    with app.app_context():
+        key_of_app = seal.seal_key()
+        checks = [check_seal(seal_pdf(document, key_of_app).content, key_of_app.trust_roots)
+                  for document in (documents[1], documents[1])]
+    assert [(check.result, check.signer) for check in checks] == [
+        ("intact", "Committee seal (P-256)")] * 2
+
+
+def test_the_development_seal_signs_one_document_after_another_intact(documents, seal_app):
+    """The seal's key is parsed once and kept: each of three documents sealed in turn with
+    the same loaded seal is intact and different from the others."""
+    with seal_app.app_context():
+        key = seal.seal_key()
+        sealed = [seal_pdf(documents[1], key) for _ in range(3)]
+    assert len({document.sha256 for document in sealed}) == 3
+    assert {check_seal(document.content, key.trust_roots).result for document in sealed} == {
+        "intact"}
+
+
+def test_a_seal_file_replaced_is_read_again_by_the_next_application(development_seal, tmp_path):
+    """The seal read from a file is kept for the process while the file is unchanged; a file
+    replaced (a renewed seal certificate) is what the next application seals with."""
+    from cryptography.hazmat.primitives.serialization import NoEncryption, pkcs12
+
+    from certtrack.pdf.seal_keys import _certificate
+
+    key, cert, cas = pkcs12.load_key_and_certificates(
+        (development_seal / PKCS12_FILE).read_bytes(), None)
+    path = tmp_path / "authority.p12"
+    path.write_bytes(pkcs12.serialize_key_and_certificates(b"a", key, cert, cas,
+                                                           NoEncryption()))
+    config = {"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://",
+              "SEAL_PKCS12_PATH": str(path)}
+
+    def seal_name():
+        with create_app(config).app_context():
+            return seal.seal_key().name
+
+    assert seal_name() == seal_name() == DEVELOPMENT_SEAL_NAME
+    renewed_key, renewed = _certificate("Committee seal 2027", None, None)
+    path.write_bytes(pkcs12.serialize_key_and_certificates(b"a", renewed_key, renewed, cas,
+                                                           NoEncryption()))
+    assert seal_name() == "Committee seal 2027"
