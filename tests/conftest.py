@@ -1,5 +1,6 @@
 """Fixtures: an application on a fresh database, clients that sign in over HTTP, factories."""
 
+import functools
 import hashlib
 import os
 import sqlite3
@@ -11,12 +12,14 @@ from jinja2.bccache import BytecodeCache
 from sqlalchemy import create_engine, literal, make_url, select, text
 from sqlalchemy.pool import StaticPool
 from werkzeug.routing.rules import Rule
+from zxcvbn import zxcvbn
 
 from certtrack import create_app
 from certtrack.extensions import db
 from certtrack.models.postgresql import STATE_COUNT_TABLE
 from certtrack.pdf import engine
 from certtrack.pdf.seal_keys import create_development_seal
+from certtrack.services import passwords
 from certtrack.services.audit import ensure_audit_head
 from certtrack.services.reference import load_reference
 
@@ -43,6 +46,45 @@ def _build_on_first_use(compile_builder):
 
 
 Rule._compile_builder = _build_on_first_use(Rule._compile_builder)
+_COMPILED_RULES: dict[tuple, tuple] = {}
+_compile_rule = Rule.compile
+
+
+def _compile_once_per_process(self):
+    """Parsing the ~160 rules is the other half of create_app(): each test's app has the same
+    rules with the same converters, so a rule's parsed parts, trace and converter objects are
+    made by its first app in the process and given to the same rule of every later app. They
+    depend only on the rule's string, its domain, its slash setting and the map's converter
+    classes (the key), and werkzeug's converters keep no state of their map."""
+    key = (self.rule, self.subdomain, self.host, self.merge_slashes, self.map.host_matching,
+           tuple(self.map.converters.items()))
+    if key not in _COMPILED_RULES:
+        _compile_rule(self)
+        _COMPILED_RULES[key] = (self._parts, self._trace, self._converters)
+        return
+    parts, trace, converters = _COMPILED_RULES[key]
+    self._parts, self._trace, self._converters = list(parts), list(trace), dict(converters)
+    self.arguments.update(converters)
+    self._build = self._compile_builder(False).__get__(self, None)
+    self._build_unknown = self._compile_builder(True).__get__(self, None)
+
+
+Rule.compile = _compile_once_per_process
+
+@functools.lru_cache(maxsize=4096)
+def _estimate(password: str, user_inputs: tuple) -> dict:
+    return zxcvbn(password, user_inputs=list(user_inputs))
+
+
+def _zxcvbn_once_per_process(password, user_inputs=None):
+    """zxcvbn's estimate of a password, made once per test process for each password and
+    account words: the factories give hundreds of accounts the same few passwords, and each
+    estimate takes 10 ms. The estimate is a pure function of both; callers only read it."""
+    return _estimate(password, tuple(user_inputs or ()))
+
+
+passwords.zxcvbn = _zxcvbn_once_per_process
+
 
 class _SharedBytecode(BytecodeCache):
     """Jinja's compiled templates, kept in memory for the whole test process. Every test

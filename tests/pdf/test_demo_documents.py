@@ -150,12 +150,11 @@ def _toc_entries(reader) -> list[tuple[str, str, int]]:
     return entries
 
 
-def _first_page_with_heading(reader, heading: str, skip: set[int]) -> int | None:
-    for number, page in enumerate(reader.pages, start=1):
+def _first_page_with_heading(texts: list[str], heading: str, skip: set[int]) -> int | None:
+    for number, text in enumerate(texts, start=1):
         if number in skip:
             continue
-        lines = {" ".join(line.split()) for line in page.extract_text().splitlines()}
-        if heading in lines:
+        if heading in {" ".join(line.split()) for line in text.splitlines()}:
             return number
     return None
 
@@ -165,13 +164,14 @@ def test_dossier_contents_page_numbers_match_the_headings(dossier):
     enterprises = [entry for entry in entries if re.fullmatch(r"3\.\d+", entry[0])]
     assert len(enterprises) == 3
     assert len(entries) == 3 + 3 * 9
-    toc_pages = {number for number, page in enumerate(dossier.pages, start=1)
-                 if page.extract_text().lstrip().startswith("Contents")}
+    texts = [page.extract_text() for page in dossier.pages]  # each page's text read once
+    toc_pages = {number for number, text in enumerate(texts, start=1)
+                 if text.lstrip().startswith("Contents")}
     outline = {" ".join(item.title.split()): dossier.get_destination_page_number(item) + 1
                for item in _flatten(dossier.outline)}
     for number, title, page in entries:
         heading = f"{number} {title}"
-        assert _first_page_with_heading(dossier, heading, toc_pages) == page, heading
+        assert _first_page_with_heading(texts, heading, toc_pages) == page, heading
         assert outline[heading] == page, heading
 
 
