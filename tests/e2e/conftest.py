@@ -161,28 +161,53 @@ def live_server(tmp_path_factory):
         yield live
 
 
-def _demo_app(folder: Path):
-    """The app on the demo data that `make run` seeds (every state, every role's accounts)."""
-    app = create_app({
+def _demo_config(folder: Path) -> dict:
+    return {
         "TESTING": True,
         "SECRET_KEY": "e2e-demo-secret-key-not-for-production",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'certtrack.sqlite3'}",
         "SQLALCHEMY_ENGINE_OPTIONS": {},
         "UPLOAD_FOLDER": str(folder / "uploads"),
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-    })
+    }
+
+
+def _seed_demo(folder: Path) -> None:
+    """The demo data that `make run` seeds (every state, every role's accounts) in `folder`."""
+    app = create_app(_demo_config(folder))
     with app.app_context():
         db.create_all()
         load_reference()
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
-    return app
+    with app.app_context():
+        db.engine.dispose()  # the database file closed, whole, before it is copied
+
+
+_DEMO_SEEDED: list[Path] = []  # the folder seeded once per test process
+
+
+def _demo_app(folder: Path, tmp_path_factory):
+    """The app on a copy of the demo data. Seeding takes ten seconds: it is done once per test
+    process, by the first module that asks (its documents one-page stand-ins, as every
+    module's were), and each module's server starts from a copy of its database and files."""
+    if not _DEMO_SEEDED:
+        seeded = tmp_path_factory.mktemp("e2e-demo-seeded")
+        _seed_demo(seeded)
+        _DEMO_SEEDED.append(seeded)
+    for item in _DEMO_SEEDED[0].iterdir():
+        if item.is_dir():
+            shutil.copytree(item, folder / item.name)
+        else:
+            shutil.copy2(item, folder / item.name)
+    return create_app(_demo_config(folder))
 
 
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory):
     """The app on the demo data, served on 127.0.0.1."""
-    with _serving(_demo_app(tmp_path_factory.mktemp("e2e-demo"))) as live:
+    folder = tmp_path_factory.mktemp("e2e-demo")
+    with _serving(_demo_app(folder, tmp_path_factory)) as live:
         yield live
 
 
