@@ -37,6 +37,18 @@ def format_quantity(value: str | None) -> str:
     return sign + "\u202f".join(groups) + dot + fraction
 
 
+# The English name of one package of a kind, where it is not the name of several.
+_ONE_PACKAGE_EN = {"bags": "bag", "big bags": "big bag", "cartons": "carton",
+                   "pallets": "pallet", "drums": "drum"}
+
+
+def packages_names(names: dict, number: int) -> dict:
+    """A kind of package's names as printed after `number`: "1 carton", "720 cartons"."""
+    if number != 1 or names.get("en") not in _ONE_PACKAGE_EN:
+        return names
+    return {**names, "en": _ONE_PACKAGE_EN[names["en"]]}
+
+
 def format_size(value: int) -> str:
     """A byte count for people: 512 B, 12.3 KB, 4.5 MB."""
     if value < 1024:
@@ -89,7 +101,7 @@ def environment() -> Environment:
     )
     env.filters.update(date=format_date, datetime=format_datetime, filesize=format_size,
                        cjk_words=cjk_words, quantity=format_quantity,
-                       by_sample=by_sample)
+                       by_sample=by_sample, packages_names=packages_names)
     env.globals["LANGUAGES"] = LANGUAGES
     return env
 
