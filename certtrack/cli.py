@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
+from certtrack.config import DefaultConfig
 from certtrack.demo import seed as demo
 from certtrack.demo.documents import write_demo_documents
 from certtrack.domain.workflow import Role
@@ -63,12 +64,16 @@ def _refused(error: ValidationFailed) -> None:
               default=Role.admin.value, show_default=True)
 @click.option("--committee", type=click.Choice(["phytosanitary", "veterinary"]))
 @click.option("--region", "regions", multiple=True, help="ISO 3166-2 code; repeat for several.")
+@click.option("--language", type=click.Choice(DefaultConfig.LANGUAGES),
+              help="The language of the account's e-mails until the person chooses one "
+                   "(English when omitted).")
 @click.password_option(help="At least 12 characters; prompted for when omitted.")
 @with_appcontext
-def create_user_command(email, full_name, role, committee, regions, password):
+def create_user_command(email, full_name, role, committee, regions, language, password):
     """Create an account (the first administrator comes from here)."""
     data = accounts.AccountInput(email=email, full_name=full_name, role=role,
-                                 committee=committee, regions=list(regions), password=password)
+                                 committee=committee, regions=list(regions), password=password,
+                                 locale=language)
     try:
         user = accounts.create_user(SYSTEM, data)
     except ValidationFailed as error:

@@ -44,3 +44,22 @@ def test_create_laboratory_records_an_accredited_laboratory(runner, ctx):
     refused = runner.invoke(args=["create-laboratory", "--name", " ",
                                   "--accredited-until", "2028-06-30", "--parameter", "lead"])
     assert refused.exit_code == 1 and "name: This field is required." in refused.output
+
+
+def test_create_user_makes_an_account_in_the_language_given(runner, ctx):
+    """The first administrator comes from create-user; its e-mails are in --language."""
+    from certtrack.models import User
+
+    def create(email, *extra):
+        return runner.invoke(args=["create-user", "--email", email, "--name", "Aliya Serikova",
+                                   "--password", "Saryarka-steppe-2026", *extra])
+
+    done = create("aliya@minagri.gov.kz", "--language", "kk")
+    assert done.exit_code == 0, done.output
+    assert "Created admin aliya@minagri.gov.kz." in done.output
+    assert create("bolat@minagri.gov.kz").exit_code == 0
+    assert dict(db.session.execute(select(User.email, User.locale)).all()) == {
+        "aliya@minagri.gov.kz": "kk", "bolat@minagri.gov.kz": None}
+    unknown = create("chen@minagri.gov.kz", "--language", "de")
+    assert unknown.exit_code == 2 and "'de' is not one of" in unknown.output
+    assert db.session.scalar(select(User).where(User.email == "chen@minagri.gov.kz")) is None
