@@ -176,11 +176,14 @@ EXPORTER = {
             user, a, applications.ProductInput.from_mapping(f.data)),
         _product_added, key="product", path="/products", anchor="products",
         repeat=_product_sent_before),
+    # A product line holds its annual volume as typed: a box to tick, no reason (the draft is
+    # the exporter's own, and the product can be added again), as for a consignment's lot.
     "remove_product": WebAction(
         _form(ActionForm),
         lambda user, a, _f, line_id: applications.remove_product(user, a, line_id),
-        _l("The product was removed."), refusal=Refusal.flash,
-        path="/products/<id:line_id>/delete", anchor="products"),
+        _l("The product was removed."), key="remove_product_{line_id}", refusal=Refusal.flash,
+        flash_denied=True, path="/products/<id:line_id>/delete", anchor="products",
+        confirm=labels.CONSEQUENCES["remove_product"]),
     "upload_document": WebAction(
         exporter_forms.document_form, _document, lambda said: said, key="document",
         path="/documents", anchor="documents"),

@@ -336,6 +336,8 @@ CONSEQUENCES = {
     "consignment.cancel": _l("The certificate verifies as cancelled at once, with your reason, "
                              "and no other replaces it: this cannot be undone. The exporter is "
                              "told."),
+    "remove_product": _l("The product is deleted from the draft with its annual volume: to "
+                         "apply for it, you add it again."),
     "consignment.remove_lot": _l("The lot is deleted from the draft with its weights, packages "
                                  "and marks: to ship it, you add it again and type them anew."),
     "consignment.remove_document": _l("The document is deleted from the draft: to send it with "

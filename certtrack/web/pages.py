@@ -75,6 +75,9 @@ def exporter_application(application, failed: dict | None = None) -> str:
         product_form=failed.get("product") or product_form(application),
         document_form=failed.get("document") or document_form(application),
         action_form=ActionForm(obj=application),
+        remove_forms={line.id: failed.get(f"remove_product_{line.id}")
+                      or EXPORTER["remove_product"].build(application)
+                      for line in application.products},
         submit_form=failed.get("submit") or _fresh(EXPORTER["submit"], application,
                                                    application.version),
         withdraw_form=failed.get("withdraw") or _fresh(EXPORTER["withdraw"], application,

@@ -125,9 +125,9 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("exporter.edit_application", "POST"): (401, 422, 404, *STAFF_DENIED, 403),
     ("exporter.application", "GET"): (302, 200, 404, *STAFF_DENIED, 403),
     ("exporter.add_product", "POST"): (401, 422, 404, *STAFF_DENIED, 403),
-    # A's application is submitted, so its products can no longer be removed: the page says
-    # so (302), as for any step its state no longer allows.
-    ("exporter.remove_product", "POST"): (401, 302, 404, *STAFF_DENIED, 403),
+    # Sent without its ticked box (422), as any removal; A's application being submitted, the
+    # box ticked leads back to the page, which says its state no longer allows it.
+    ("exporter.remove_product", "POST"): (401, 422, 404, *STAFF_DENIED, 403),
     ("exporter.upload_document", "POST"): (401, 422, 404, *STAFF_DENIED, 403),
     ("exporter.transition", "POST"): (401, 409, 404, *STAFF_DENIED, 403),
     ("documents.download", "GET"): (302, 200, 404, 200, 404, 404, 200, 200),

@@ -46,7 +46,7 @@ ACTIONS = {
     "upload": ("/documents", _upload_body),
     "add_product": ("/products", lambda _w: {"product_code": "barley", "annual_volume": "50",
                                              "volume_unit": "t"}),
-    "remove_product": ("/products/{line_id}/delete", lambda _w: {}),
+    "remove_product": ("/products/{line_id}/delete", lambda _w: {"confirm": "y"}),
     "edit_application": ("/edit", _application_body),
 }
 

@@ -219,16 +219,28 @@ def test_volume_not_above_zero_is_refused(ctx, client, volume):
     assert _lines(application) == []
 
 
-def test_exporter_removes_a_product(ctx, client):
+def test_exporter_removes_a_product_after_ticking_the_box(ctx, client):
+    """A product line holds its annual volume as typed: removing it asks for a ticked box, as
+    removing a consignment's lot does (it was one click)."""
     _u, _s, application = _signed_in(client)
     post(client, _url(application, "/products"),
          {"product_code": "barley", "annual_volume": "3", "volume_unit": "t"})
     [line] = _lines(application)
-    response = post(client, _url(application, f"/products/{line.id}/delete"))
+    page = client.get(_url(application)).get_data(as_text=True)
+    assert '<details class="destructive">' in page and "you add it again" in page
+    url = _url(application, f"/products/{line.id}/delete")
+    unconfirmed = post(client, url, {})
+    assert unconfirmed.status_code == 422
+    text = unconfirmed.get_data(as_text=True)
+    assert "Tick the box to confirm." in text and '<details class="destructive" open>' in text
+    db.session.expire_all()
+    assert [row.id for row in _lines(application)] == [line.id]
+    response = post(client, url, {"confirm": "y"})
     assert response.status_code == 302
     db.session.expire_all()
     assert _lines(application) == []
-    assert "No product yet." in client.get(_url(application)).get_data(as_text=True)
+    page = client.get(response.location).get_data(as_text=True)
+    assert "The product was removed." in page and "No product yet." in page
 
 
 # Submission --------------------------------------------------------------------------------------
@@ -462,8 +474,9 @@ def test_a_product_removed_in_another_tab_is_said_so_on_the_application(ctx, cli
     post(client, _url(application, "/products"),
          {"product_code": "barley", "annual_volume": "3", "volume_unit": "t"})
     [line] = _lines(application)
-    assert post(client, _url(application, f"/products/{line.id}/delete")).status_code == 302
-    again = post(client, _url(application, f"/products/{line.id}/delete"))
+    url = _url(application, f"/products/{line.id}/delete")
+    assert post(client, url, {"confirm": "y"}).status_code == 302
+    again = post(client, url, {"confirm": "y"})
     assert again.status_code == 422
     page = again.get_data(as_text=True)
     assert "This product is no longer on the application: it was removed, in another window " \
