@@ -154,6 +154,8 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if _folder(item.path) in REAL_PDF_FOLDERS:
             item.add_marker(pytest.mark.real_pdf)
+        if _folder(item.path) == "web":  # CI runs on PostgreSQL the `engine` ones (.ci/run)
+            item.add_marker(pytest.mark.web)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -323,8 +325,9 @@ _make_engine = SQLAlchemy._make_engine
 
 
 def _engine_shared_by_tests(self, bind_key, options, app):
-    """One engine per test process for the `app` fixture's database, its pool made anew after
-    each test (for the next test's in-memory copy, or new connections to PostgreSQL). SQLAlchemy
+    """One engine per test process for the `app` fixture's database: on SQLite its pool made
+    anew after each test (for the next test's in-memory copy), on PostgreSQL its connections
+    kept for the next test. SQLAlchemy
     caches each statement's compiled SQL per engine: with an engine per test, every test
     compiled each statement it ran again, a fifth of a web test's time. Other apps (an SQLite
     file, the browser tests' server) get engines of their own."""
@@ -336,7 +339,7 @@ def _engine_shared_by_tests(self, bind_key, options, app):
         return _make_engine(self, bind_key, options, app)
     if key not in _ENGINES:
         _ENGINES[key] = _make_engine(self, bind_key, options, app)
-    return _ENGINES[key]  # the app fixture disposes of its pool after each test
+    return _ENGINES[key]  # the app fixture disposes of SQLite's pool after each test
 
 
 SQLAlchemy._make_engine = _engine_shared_by_tests
@@ -387,9 +390,11 @@ def app(database_url, tmp_path, request):
     yield app
     with app.app_context():
         db.session.remove()
-        if not sqlite:
-            _truncate_all()
-        db.engine.dispose()
+        if sqlite:
+            db.engine.dispose()  # the next test's copy of the template is another connection
+        else:
+            _truncate_all()  # the connections stay open for the next test: connecting each
+            # time took a third of the reset
 
 
 @pytest.fixture

@@ -25,13 +25,16 @@ LISTS = (("/api/v1/public/register", None), ("/api/v1/applications", "exporter_a
 
 
 @pytest.mark.parametrize(("path", "caller"), LISTS)
-@pytest.mark.parametrize("number", [MAX_ID + 1, 2**63, 99999999999999999999, -1])
-def test_a_cursor_beyond_any_id_is_refused_with_422(client, world, path, caller, number):
+def test_a_cursor_beyond_any_id_is_refused_with_422(client, world, path, caller):
+    """Each number in turn on one world (building one per number was most of the time)."""
     headers = bearer(world.tokens[caller]) if caller else {}
-    answer = client.get(f"{path}?cursor={_cursor(number)}", headers=headers)
-    assert answer.status_code == 422, answer.get_data(as_text=True)
-    assert answer.mimetype == "application/problem+json"
-    assert "next_cursor" in answer.get_json()["errors"]["cursor"][0]
+    wrong = {}
+    for number in (MAX_ID + 1, 2**63, 99999999999999999999, -1):
+        answer = client.get(f"{path}?cursor={_cursor(number)}", headers=headers)
+        if answer.status_code != 422 or answer.mimetype != "application/problem+json" or \
+                "next_cursor" not in answer.get_json()["errors"]["cursor"][0]:
+            wrong[number] = (answer.status_code, answer.get_data(as_text=True)[:300])
+    assert wrong == {}
 
 
 @pytest.mark.parametrize(("path", "caller"), LISTS)
@@ -43,13 +46,15 @@ def test_the_largest_cursor_is_an_empty_last_page(client, world, path, caller):
 
 
 @pytest.mark.parametrize(("path", "caller"), LISTS)
-@pytest.mark.parametrize("written", ["1_0", " 10", "10\n", "+10", "١٠"])
-def test_a_cursor_not_written_in_digits_is_refused_with_422(client, world, path, caller,
-                                                            written):
+def test_a_cursor_not_written_in_digits_is_refused_with_422(client, world, path, caller):
     """A cursor reading "1_0" continued after id 10 (Python's int() skips the underscore), as
     " 10", "+10" and other scripts' digits did: none is a cursor this API writes."""
     headers = bearer(world.tokens[caller]) if caller else {}
-    cursor = base64.urlsafe_b64encode(written.encode()).decode().rstrip("=")
-    answer = client.get(f"{path}?cursor={cursor}", headers=headers)
-    assert answer.status_code == 422, answer.get_data(as_text=True)
-    assert "next_cursor" in answer.get_json()["errors"]["cursor"][0]
+    wrong = {}
+    for written in ("1_0", " 10", "10\n", "+10", "١٠"):
+        cursor = base64.urlsafe_b64encode(written.encode()).decode().rstrip("=")
+        answer = client.get(f"{path}?cursor={cursor}", headers=headers)
+        if answer.status_code != 422 or \
+                "next_cursor" not in answer.get_json()["errors"]["cursor"][0]:
+            wrong[written] = (answer.status_code, answer.get_data(as_text=True)[:300])
+    assert wrong == {}

@@ -15,6 +15,8 @@ from certtrack.services.inputs import AccountInput
 from factories import make_user
 from forms import PASSWORD, enrol, flashes, login, post
 
+pytestmark = pytest.mark.engine  # run on PostgreSQL too (conftest.py)
+
 NEW_PASSWORD = "a fresh long passphrase"
 
 

@@ -18,6 +18,8 @@ from certtrack.services.reference import load_reference
 from factories import make_application_for_lab, make_user
 from forms import login, post
 
+pytestmark = pytest.mark.engine  # run on PostgreSQL too (conftest.py)
+
 DON = "deoxynivalenol (DON)"
 CEREALS = "cereals and cereal flour (wheat, barley, maize)"
 

@@ -14,6 +14,8 @@ from certtrack.models import GaccCategory, LabLimit, MarketAccess, User
 from factories import make_user
 from forms import login, post
 
+pytestmark = pytest.mark.engine  # run on PostgreSQL too (conftest.py)
+
 KEPT = "What you typed is kept below and was not saved: saving it again replaces that change."
 STALE = "Someone else saved this record after you opened it."
 

@@ -3,6 +3,7 @@
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from sqlalchemy import func, select
 
 from certtrack.extensions import db
@@ -11,6 +12,8 @@ from certtrack.services import audit
 
 from factories import make_exporter_with_application
 from forms import csrf_token, login
+
+pytestmark = pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 
 RACERS = 8
 

@@ -4,6 +4,7 @@ dashboard's query count does not grow with them."""
 
 from datetime import timedelta
 
+import pytest
 from flask import g
 from web.test_query_counts_pages import _dashboard_queries
 
@@ -14,6 +15,8 @@ from certtrack.services.consignments import figures, issue
 from consignment_factories import inspect_ready, make_consignment
 from factories import make_user
 from forms import login, post
+
+pytestmark = pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 
 
 def _issued(registrar, kind="phyto", region="KZ-11"):

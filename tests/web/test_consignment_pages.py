@@ -34,6 +34,8 @@ from consignment_factories import WHEAT_LOT, inspect_ready, make_consignment
 from factories import make_exporter_with_application, make_user
 from forms import login, post
 
+pytestmark = pytest.mark.engine  # run on PostgreSQL too (conftest.py)
+
 
 def _exporter_client(client, exporter):
     login(client, exporter.email)

@@ -29,6 +29,8 @@ from factories import (
 )
 from forms import flashes, login, post
 
+pytestmark = pytest.mark.engine  # run on PostgreSQL too (conftest.py)
+
 NEW_APPLICATION = "/exporter/applications/new"
 NEW_CONSIGNMENT = "/exporter/consignments/new"
 KEY_RE = re.compile(r'name="creation_key" type="text" value="([^"]+)"')

@@ -16,6 +16,8 @@ from api_world import bearer, token_for
 from factories import make_user
 from forms import csrf_token, login
 
+pytestmark = pytest.mark.engine  # run on PostgreSQL too (conftest.py)
+
 KAZAKH = {"Accept-Language": "kk"}
 
 

@@ -21,6 +21,8 @@ from certtrack.services.reference import reference_dir
 from factories import QUESTIONNAIRE, make_exporter_with_application
 from forms import flashes, login, post
 
+pytestmark = pytest.mark.engine  # run on PostgreSQL too (conftest.py)
+
 FRIDAY_BEFORE_NAURYZ = date(2026, 3, 20)
 NO_LONGER_POSSIBLE = "This action is no longer possible"
 

@@ -16,6 +16,8 @@ from certtrack.services import catalogue
 from factories import make_exporter_with_application
 from forms import login
 
+pytestmark = pytest.mark.engine  # run on PostgreSQL too (conftest.py)
+
 NEW = "/exporter/applications/new"
 TAGS = re.compile(r"<[^>]+>")
 

@@ -15,6 +15,8 @@ from certtrack.services.inputs import ApplicationInput, ProductInput
 from factories import ESTABLISHMENT, QUESTIONNAIRE, make_exporter_with_application
 from forms import login
 
+pytestmark = pytest.mark.engine  # run on PostgreSQL too (conftest.py)
+
 HOME = "/exporter/"
 
 

@@ -25,6 +25,8 @@ from consignment_factories import make_consignment
 from factories import make_exporter_with_application, make_submitted_application, make_user
 from forms import csrf_token, login, post
 
+pytestmark = pytest.mark.engine  # run on PostgreSQL too (conftest.py)
+
 HUGE = str(2**63)
 _ROUTES_APP = create_app({"TESTING": True, "SECRET_KEY": "routes",
                           "SQLALCHEMY_DATABASE_URI": "sqlite://"})

@@ -5,6 +5,7 @@ import re
 from contextlib import contextmanager
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import event, func, select, update
 
 from certtrack.extensions import db
@@ -13,6 +14,8 @@ from certtrack.services import applications
 
 from factories import make_submitted_application, make_user
 from forms import login
+
+pytestmark = pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 
 
 def _page(response) -> str:

@@ -6,10 +6,14 @@ from datetime import timedelta
 from html import unescape
 from pathlib import Path
 
+import pytest
+
 from certtrack.services.applications import local_today
 
 from factories import make_registration, make_user
 from forms import login
+
+pytestmark = pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 

@@ -4,6 +4,7 @@ an application's detail page with a long history, and the public verification pa
 import io
 from contextlib import contextmanager
 
+import pytest
 from sqlalchemy import event, func, select
 
 from certtrack.extensions import db
@@ -19,6 +20,8 @@ from factories import (
     make_user,
 )
 from forms import login
+
+pytestmark = pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 
 
 @contextmanager

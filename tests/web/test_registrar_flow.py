@@ -34,6 +34,8 @@ from factories import (
 )
 from forms import flashes, login, post
 
+pytestmark = pytest.mark.engine  # run on PostgreSQL too (conftest.py)
+
 VALID_NUMBER = "CKAZ01234567890123"
 RECOMMENDED = date(2026, 4, 1)  # the day the tests' recommendations are dated, before any batch
 

@@ -21,6 +21,8 @@ from certtrack.services.registrations import SYSTEM
 from factories import make_registration, make_user, move_to_state
 from forms import login, post
 
+pytestmark = pytest.mark.engine  # run on PostgreSQL too (conftest.py)
+
 
 @pytest.fixture
 def registrar(ctx):

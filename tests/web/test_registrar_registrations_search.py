@@ -11,6 +11,8 @@ from certtrack.extensions import db
 from factories import make_registration, make_user
 from forms import login
 
+pytestmark = pytest.mark.engine  # run on PostgreSQL too (conftest.py)
+
 
 @pytest.fixture
 def listed(ctx, client):

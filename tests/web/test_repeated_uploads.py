@@ -7,6 +7,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from certtrack.extensions import db
@@ -32,6 +33,8 @@ from factories import (
     make_user,
 )
 from forms import csrf_token, flashes, login, post
+
+pytestmark = pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 
 
 def _count(model, **where) -> int:

@@ -10,6 +10,8 @@ from certtrack.models import Region
 from factories import make_user
 from forms import login
 
+pytestmark = pytest.mark.engine  # run on PostgreSQL too (conftest.py)
+
 
 @pytest.fixture
 def endings(app):

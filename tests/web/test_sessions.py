@@ -14,6 +14,8 @@ from certtrack.models.base import utcnow
 from factories import make_user
 from forms import login, post
 
+pytestmark = pytest.mark.engine  # run on PostgreSQL too (conftest.py)
+
 END_RE = re.compile(r'action="/account/sessions/([0-9a-f]{64})/end"')
 
 

@@ -25,6 +25,8 @@ from certtrack.services import two_factor
 from factories import make_user
 from forms import PASSWORD
 
+pytestmark = pytest.mark.engine  # run on PostgreSQL too (conftest.py)
+
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 COOKIE_RE = re.compile(r"^([^=;]+)=([^;]*)")
 

@@ -6,6 +6,7 @@ import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from sqlalchemy import func, select
 
 from certtrack.extensions import db
@@ -13,6 +14,8 @@ from certtrack.models import ApiToken
 
 from factories import make_user
 from forms import CSRF_RE, csrf_token, flashes, login, post
+
+pytestmark = pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 
 SHORT = "Give the reason in a few words: at least 10 characters, or 4 Chinese characters."
 

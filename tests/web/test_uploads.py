@@ -22,6 +22,8 @@ from certtrack.services.errors import ValidationFailed
 from factories import PDF_BYTES, make_exporter_with_application
 from forms import CSRF_RE, PASSWORD, login, post
 
+pytestmark = pytest.mark.engine  # run on PostgreSQL too (conftest.py)
+
 PARALLEL = 20
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 POLYGLOT = b"%PDF-1.4\n<html><script>alert(document.cookie)</script></html>\n" + PDF_BYTES[9:]

@@ -25,6 +25,8 @@ from certtrack.services.issued_files import pdf_bytes
 from factories import make_certificate
 from forms import csrf_token, login
 
+pytestmark = pytest.mark.engine  # run on PostgreSQL too (conftest.py)
+
 TOKEN = re.compile(r'value="[0-9]{14}##[0-9a-f]+"')
 
 
