@@ -15,8 +15,6 @@ from certtrack.services.inputs import AccountInput
 from factories import make_user
 from forms import PASSWORD, enrol, flashes, login, post
 
-pytestmark = pytest.mark.engine  # run on PostgreSQL too (conftest.py)
-
 NEW_PASSWORD = "a fresh long passphrase"
 
 
@@ -62,6 +60,7 @@ def edit_body(user: User, **changes) -> dict:
     return {key: value for key, value in body.items() if value is not None}
 
 
+@pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 def test_list_is_paginated(app, admin, client):
     for number in range(24):
         make_user("exporter", f"exporter{number:02}@example.kz")
@@ -75,6 +74,7 @@ def test_list_is_paginated(app, admin, client):
     assert 'href="/admin/users?page=2"' in first
 
 
+@pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 def test_list_filters_by_role_and_text(admin, client):
     inspector = make_user("inspector", "zhanna@example.kz", full_name="Zhanna Sarsenova")
     registrar = make_user("registrar", "registry@example.kz", full_name="Bolat Registrar")
@@ -109,6 +109,7 @@ def test_admin_creates_an_inspector_who_can_sign_in(app, admin, client):
     assert other.get("/inspector/").status_code == 200
 
 
+@pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 def test_the_new_account_form_sent_twice_leads_to_the_account_it_created(admin, client):
     """A double click on Create: the second sending was refused as "already exists", though
     the account was created."""
@@ -131,6 +132,7 @@ def test_the_new_account_form_sent_twice_leads_to_the_account_it_created(admin, 
         "An account with this e-mail already exists.")
 
 
+@pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 def test_another_administrators_account_of_the_e_mail_is_refused(admin, app, client):
     """The same entries a moment after another administrator sent them: not this one's form
     sent twice, but an account that exists."""
@@ -143,6 +145,7 @@ def test_another_administrators_account_of_the_e_mail_is_refused(admin, app, cli
         "An account with this e-mail already exists.")
 
 
+@pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 def test_duplicate_e_mail_is_refused_beside_the_field(admin, client):
     make_user("exporter", "taken@example.kz")
     count = user_count()

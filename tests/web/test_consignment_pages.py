@@ -34,8 +34,6 @@ from consignment_factories import WHEAT_LOT, inspect_ready, make_consignment
 from factories import make_exporter_with_application, make_user
 from forms import login, post
 
-pytestmark = pytest.mark.engine  # run on PostgreSQL too (conftest.py)
-
 
 def _exporter_client(client, exporter):
     login(client, exporter.email)
@@ -168,6 +166,7 @@ def test_withdrawal_needs_a_reason_and_a_confirmation(ctx, client):
     assert consignment.state == "withdrawn"
 
 
+@pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 def test_the_list_filters_by_state_and_hides_other_enterprises(ctx, client):
     exporter, _i, _r, submitted = make_consignment("phyto")
     other, _i2, _r2, foreign = make_consignment("vet", region="KZ-39")
@@ -228,6 +227,7 @@ def test_the_exporters_lists_say_overdue_in_words(ctx, client):
     assert f"{format_date(application.stage_deadline)} — overdue" in row
 
 
+@pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 def test_an_issued_consignment_is_found_again_among_the_closed_ones(ctx, client):
     """The open queue no longer lists it; the closed tab does, and the search finds it by its
     certificate's number, its reference or the enterprise, without the overdue flag."""
@@ -611,6 +611,7 @@ def test_a_lots_marks_and_weights_errors_come_in_one_answer(ctx, client):
     assert "marks" in errors
 
 
+@pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 def test_a_refusal_from_a_page_older_than_the_issue_says_who_issued_and_keeps_the_reason(
         ctx, client):
     """A second tab's refusal said "someone else" changed it, though it was the same
@@ -925,6 +926,7 @@ def test_a_lot_is_removed_only_once_its_removal_is_confirmed(ctx, client):
     assert db.session.get(Consignment, consignment.id).lots == []
 
 
+@pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 def test_a_lot_or_document_removed_in_another_tab_is_said_so_on_the_draft(ctx, client):
     """Removing again what a second tab had removed led to "Page not found", with no way back
     to the draft."""

@@ -21,8 +21,6 @@ from certtrack.services.reference import reference_dir
 from factories import QUESTIONNAIRE, make_exporter_with_application
 from forms import flashes, login, post
 
-pytestmark = pytest.mark.engine  # run on PostgreSQL too (conftest.py)
-
 FRIDAY_BEFORE_NAURYZ = date(2026, 3, 20)
 NO_LONGER_POSSIBLE = "This action is no longer possible"
 
@@ -105,6 +103,7 @@ def test_draft_without_establishment_is_refused(ctx, client):
 # Products ----------------------------------------------------------------------------------------
 
 
+@pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 @pytest.mark.parametrize("query", ["wheat", "WHEAT", "1001", " 1001 ", "Пшеница", "пшеница",
                                    "ПШЕНИЦА", "бидай", "小麦"])
 def test_catalogue_search_finds_wheat(ctx, client, query):
@@ -116,6 +115,7 @@ def test_catalogue_search_finds_wheat(ctx, client, query):
     assert "1001 — Wheat" in page
 
 
+@pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 def test_catalogue_search_stays_in_the_category(ctx, client):
     _u, _s, application = _signed_in(client)
     page = client.get(_url(application), query_string={"q": "beef"}).get_data(as_text=True)
@@ -158,6 +158,7 @@ def test_product_of_another_category_is_refused(ctx, client):
     assert _lines(application) == []
 
 
+@pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 def test_duplicate_product_is_refused(ctx, client):
     _u, _s, application = _signed_in(client)
     data = {"product_code": "wheat", "annual_volume": "100", "volume_unit": "t"}
@@ -170,6 +171,7 @@ def test_duplicate_product_is_refused(ctx, client):
     assert line.annual_volume == Decimal("100")
 
 
+@pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 def test_a_product_sent_twice_is_added_once_and_the_page_says_so(ctx, client, monkeypatch):
     """A double click on "Add product" answered 422 "already in the application", though the
     first click had added it."""
@@ -311,6 +313,7 @@ def test_double_submit_records_one_transition(ctx, client):
     assert len(_events(application, to_state="submitted")) == 1
 
 
+@pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 def test_submit_from_a_reloaded_page_of_a_submitted_application_is_flashed(ctx, client):
     _u, _s, application = _signed_in(client, complete=True)
     assert post(client, _url(application, "/submit"),
@@ -470,6 +473,7 @@ def test_a_state_with_no_application_says_so_and_leads_back_to_all(ctx, client):
     assert "None of your applications" not in typo and "A-0" in typo
 
 
+@pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 def test_a_product_removed_in_another_tab_is_said_so_on_the_application(ctx, client):
     """Removing again a product a second tab had removed led to "Page not found"."""
     _u, _s, application = _signed_in(client)

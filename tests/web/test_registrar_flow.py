@@ -34,8 +34,6 @@ from factories import (
 )
 from forms import flashes, login, post
 
-pytestmark = pytest.mark.engine  # run on PostgreSQL too (conftest.py)
-
 VALID_NUMBER = "CKAZ01234567890123"
 RECOMMENDED = date(2026, 4, 1)  # the day the tests' recommendations are dated, before any batch
 
@@ -178,6 +176,7 @@ def test_a_listing_date_in_the_future_is_refused(world, client):
     assert _state(world["ids"][0]) == "submitted_to_gacc"
 
 
+@pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 def test_a_china_number_recorded_twice_is_refused(world, client, ctx):
     second, *_ = make_exporter_with_application("961141000023", "second@example.kz")
     other = db.session.scalar(select(Application).where(Application.enterprise_id ==
@@ -319,6 +318,7 @@ def test_gacc_refusal_needs_reasons_and_ends_the_application(world, client):
     assert event_row.comment == "Dwarf bunt found in an earlier consignment"
 
 
+@pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 def test_a_duplicate_batch_reference_is_refused_and_nothing_moves(world, client):
     ids = world["ids"]
     login(client, "registrar@example.kz")
@@ -420,6 +420,7 @@ def test_nothing_ticked_is_a_field_error(world, client):
     assert "Application Id" not in page
 
 
+@pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 def test_a_stale_selection_changes_none_of_the_applications(world, client):
     ids = world["ids"]
     login(client, "registrar@example.kz")
@@ -477,6 +478,7 @@ def _grow_to(total: int) -> None:
         move_to_state(application, states[n % len(states)])
 
 
+@pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 def test_queue_queries_do_not_grow_with_rows(world, client):
     login(client, "registrar@example.kz")
     client.get("/registrar/")  # warm the per-app caches (working calendar)
@@ -488,6 +490,7 @@ def test_queue_queries_do_not_grow_with_rows(world, client):
     assert "23 in all" in page
 
 
+@pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 def test_a_long_queue_lists_its_oldest_and_says_how_many_wait(ctx, client, monkeypatch):
     from certtrack.services import registrar_queues
 
@@ -511,6 +514,7 @@ def _states_listed(page: str) -> list[str]:
     return re.findall(r'<span class="badge badge-([a-z_]+)">', every)
 
 
+@pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 def test_sort_by_state_follows_the_workflow_in_one_query(world, client):
     """Sorted by state, the list of every application goes draft → … → GACC → registered,
     not by the codes' alphabetical order, with no query more than the default order."""
@@ -532,6 +536,7 @@ def _flashes(response) -> list[str]:
     return flashes(html.unescape(response.get_data(as_text=True)))
 
 
+@pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 def test_a_batch_sent_twice_leads_to_the_batch_recorded_the_first_time(world, client):
     """The second sending of the same batch form (a double click) read "A batch with this
     reference already exists", as if the registrar had typed a reference in use."""
@@ -554,6 +559,7 @@ def test_a_batch_sent_twice_leads_to_the_batch_recorded_the_first_time(world, cl
     assert "A batch with this reference already exists." in other.get_data(as_text=True)
 
 
+@pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 @pytest.mark.parametrize("raced", [False, True])
 def test_a_registration_sent_twice_leads_to_the_application_registered(world, client,
                                                                        monkeypatch, raced):
@@ -578,6 +584,7 @@ def test_a_registration_sent_twice_leads_to_the_application_registered(world, cl
     assert db.session.scalar(select(db.func.count()).select_from(Registration)) == 1
 
 
+@pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 def test_a_batch_sent_by_a_colleague_names_them(world, client):
     ids = world["ids"][:1]
     login(client, "registrar@example.kz")
@@ -610,6 +617,7 @@ def test_kazakh_recommendation_calls_a_gacc_batch_a_package_as_the_batch_form_do
         assert "топтама" not in page, url
 
 
+@pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 def test_a_batch_from_another_tab_names_the_applications_already_sent_and_keeps_the_form(
         world, client):
     """A second tab sent another batch with an application the first tab's batch carried: it

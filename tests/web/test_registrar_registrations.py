@@ -21,8 +21,6 @@ from certtrack.services.registrations import SYSTEM
 from factories import make_registration, make_user, move_to_state
 from forms import login, post
 
-pytestmark = pytest.mark.engine  # run on PostgreSQL too (conftest.py)
-
 
 @pytest.fixture
 def registrar(ctx):
@@ -98,6 +96,7 @@ def test_expiring_needs_a_reason_and_a_confirmation(registrar, listed, client):
         "Listing withdrawn")
 
 
+@pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 def test_a_stale_form_gets_409_and_changes_nothing(registrar, listed, client):
     registration = listed[2]
     url = f"/registrar/registrations/{registration.id}"
@@ -115,6 +114,7 @@ def test_a_stale_form_gets_409_and_changes_nothing(registrar, listed, client):
         AuditEvent.action == "cancel")) == 1
 
 
+@pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 def test_a_lost_race_in_the_same_status_is_a_409(registrar, listed, client):
     registration = listed[2]
     url = f"/registrar/registrations/{registration.id}"
@@ -126,6 +126,7 @@ def test_a_lost_race_in_the_same_status_is_a_409(registrar, listed, client):
     assert _status(registration) == "active"
 
 
+@pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 @pytest.mark.parametrize(("steps", "now"), [(("revoke",), "Revoked"),
                                              (("suspend", "resume"), "Active")])
 def test_a_stale_suspension_names_the_status_now_who_changed_it_and_when(
@@ -156,6 +157,7 @@ def test_a_stale_suspension_names_the_status_now_who_changed_it_and_when(
     assert _status(registration) == now.lower()
 
 
+@pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 def test_a_stale_suspension_after_the_daily_job_and_its_pdf_names_the_daily_job(
         registrar, listed, client):
     """The daily job's change names it, as a person's names them; a step of the system that
@@ -179,6 +181,7 @@ def test_a_stale_suspension_after_the_daily_job_and_its_pdf_names_the_daily_job(
     assert _status(registration) == "expired"
 
 
+@pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 def test_list_filters_by_status_and_finds_by_number_or_enterprise(registrar, listed, client):
     make_registration(registrar, date(2026, 7, 2), number="CKAZ00000000000777")
     post_login = login(client, "registrar@example.kz")
@@ -204,6 +207,7 @@ def _queries(client, url: str) -> int:
     return len(seen)
 
 
+@pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 def test_registration_list_queries_do_not_grow_with_rows(registrar, client):
     regions = ("KZ-11", "KZ-39", "KZ-55")
     for n in range(3):
