@@ -83,7 +83,7 @@ def _pkcs12_of_files(path, passphrase, root_paths: tuple) -> SealKey:
     for the same unchanged files: reading checks the private key, a tenth of a second, which an
     application made again in the same process (the CLI's, the tests') would pay each time."""
     files = (path, *root_paths)
-    versions = tuple((os.stat(file).st_mtime_ns, os.stat(file).st_size) for file in files)
+    versions = tuple((stat.st_mtime_ns, stat.st_size) for stat in map(os.stat, files))
     return _read_pkcs12(tuple(map(os.path.abspath, files)), versions,
                         None if passphrase is None else str(passphrase))
 
