@@ -71,6 +71,7 @@ def _compile_once_per_process(self):
 
 Rule.compile = _compile_once_per_process
 
+
 @functools.lru_cache(maxsize=4096)
 def _estimate(password: str, user_inputs: tuple) -> dict:
     return zxcvbn(password, user_inputs=list(user_inputs))
