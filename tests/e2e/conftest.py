@@ -87,6 +87,20 @@ class LiveServer:
     app: object
     url: str
     errors: list = field(default_factory=list)
+    cookies: dict = field(default_factory=dict)  # by e-mail: the browser of its first sign-in
+
+    def resume(self, page, email: str, sign_in) -> None:
+        """Sign `page` in as `email`: the first time through `sign_in(page, self, email)` (the
+        form), later with that sign-in's cookies, as a browser still signed in. A staff code
+        works once, so each form sign-in after the second within 30 seconds waited for the
+        next code: most of the phone and accessibility checks' time."""
+        if email not in self.cookies:
+            sign_in(page, self, email)
+            self.cookies[email] = page.context.cookies()
+            return
+        page.context.add_cookies(self.cookies[email])
+        page.goto(self.url + "/")
+        expect(page.locator("header.signed-in")).to_be_attached()
 
     def today(self):
         """Today in Kazakhstan, as the app counts it (dates typed into the forms)."""

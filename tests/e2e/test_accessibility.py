@@ -146,7 +146,7 @@ def _visit(browser, server, axe_source, ids, who, viewport, open_menu=False) -> 
     page = context.new_page()
     try:
         if email:
-            _sign_in(page, server, email)
+            server.resume(page, email, _sign_in)  # the module's first sign-in's cookies
         _choose_language(page, server.url, locale)
         found = _check(page, server.url, paths, locale, ids, axe_source, open_menu)
         assert not found, "\n".join(f"{path}: {violation}" for path, violations in
