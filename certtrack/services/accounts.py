@@ -43,8 +43,11 @@ def password_problems(password: str, email: str = "", full_name: str = "", *,
 
 def account_errors(data: AccountInput) -> dict[str, list[str]]:
     """Take an account's entries (an entry the form could not read given as None); return
-    the errors of its role, committee, regions and laboratory at once. Changes nothing."""
+    the errors of its role, committee, regions, laboratory and language at once. Changes
+    nothing."""
     errors: dict[str, list[str]] = {}
+    if data.locale and data.locale not in current_app.config["LANGUAGES"]:
+        errors["locale"] = [_("Unknown language.")]
     if data.role not in ROLES:
         errors["role"] = [_("Choose a role.")]
     if data.role == Role.laboratory and (
@@ -73,8 +76,6 @@ def new_account_errors(data: AccountInput) -> dict[str, list[str]]:
     if data.password and (problems := password_problems(data.password, email,
                                                         data.full_name or "", own=False)):
         errors["password"] = problems
-    if data.locale and data.locale not in current_app.config["LANGUAGES"]:
-        errors["locale"] = [_("Unknown language.")]
     return errors
 
 
@@ -155,11 +156,12 @@ def last_disabled(user: User) -> AuditEvent | None:
 
 
 def update_user(actor, user: User, data: AccountInput) -> None:
-    """Change name, role, committee, regions and active flag; disabling or a new role ends
-    the sessions, and a new role revokes the API tokens.
+    """Change name, role, committee, regions, language (when one is given) and active flag;
+    disabling or a new role ends the sessions, and a new role revokes the API tokens.
 
-    :raise ValidationFailed: missing committee or regions, an admin disabling themself, or
-        an active account disabled, or a role changed, without a reason.
+    :raise ValidationFailed: missing committee or regions, an unknown language, an admin
+        disabling themself, or an active account disabled, or a role changed, without a
+        reason.
     :raise Conflict: edited by another administrator since the page was loaded.
     """
     require_admin(actor)
@@ -170,7 +172,7 @@ def update_user(actor, user: User, data: AccountInput) -> None:
         errors |= missing_reasons(user, data)
     if errors:
         raise ValidationFailed(errors)
-    before = {"role": user.role, "is_active": user.is_active}
+    before = {"role": user.role, "is_active": user.is_active, "locale": user.locale}
     comment = _reasons(user, data)
     check_loaded_version(user, data.version)
     with transaction():
@@ -180,11 +182,7 @@ def update_user(actor, user: User, data: AccountInput) -> None:
         if moved.rowcount != 1:
             raise Conflict(stale_message())
         db.session.expire(user, ["version"])
-        user.full_name = data.full_name.strip()
-        user.role = Role(data.role)
-        user.committee = data.committee if data.is_inspector else None
-        user.laboratory_id = data.laboratory_id if data.role == Role.laboratory else None
-        user.regions = _regions(data)
+        _set_entries(user, data)
         revoked = 0
         if user.is_active != data.is_active or before["role"] != user.role:
             user.session_version += 1
@@ -198,8 +196,20 @@ def update_user(actor, user: User, data: AccountInput) -> None:
         record_event(actor, action, object_type="user", object_id=user.id,
                      comment=comment,
                      data={"before": before, "after": {"role": user.role,
-                                                       "is_active": user.is_active},
+                                                       "is_active": user.is_active,
+                                                       "locale": user.locale},
                            **({"tokens_revoked": revoked} if revoked else {})})
+
+
+def _set_entries(user: User, data: AccountInput) -> None:
+    """Give the account the edit's name, role, committee, laboratory, regions and language
+    (kept when the edit gives none)."""
+    user.full_name = data.full_name.strip()
+    user.role = Role(data.role)
+    user.committee = data.committee if data.is_inspector else None
+    user.laboratory_id = data.laboratory_id if data.role == Role.laboratory else None
+    user.regions = _regions(data)
+    user.locale = data.locale or user.locale
 
 
 def reset_password(actor: User, user: User, new_password: str, reason: str) -> None:

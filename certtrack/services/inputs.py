@@ -42,7 +42,7 @@ class AccountInput(ServiceInput):
     version: Version = None  # the account as its edit page was loaded
     reason: str = ""  # why an active account is disabled (kept in the audit row)
     role_reason: str = ""  # why the role changes (kept in the audit row)
-    locale: str | None = None  # a new account's language: its e-mails' until its first sign-in
+    locale: str | None = None  # the language of the account's e-mails (None: unchanged)
 
     @property
     def is_inspector(self) -> bool:

@@ -56,6 +56,11 @@ class NewAccountForm(AccountForm):
 class EditUserForm(AccountForm):
     """An account's edit: disabling an active account says why and is confirmed."""
 
+    locale = SelectField(_l("Language"), choices=[], validators=[Optional()],
+                         description=_l("The language of the e-mails to this person. They can "
+                                        "choose another on any page, for the pages and the "
+                                        "e-mails."))
+
     reason = StringField(_l("Why the account is disabled"),
                          validators=[Optional(), Length(max=500)],
                          description=_l("Needed when you untick Active; kept in the audit "
@@ -96,8 +101,10 @@ def _user_form(obj=None, formdata=None, form_class=AccountForm) -> UserForm:
         form.regions.data = sorted(obj.region_codes)
     if "locale" in form:  # a new account: in the administrator's page language by default
         form.locale.choices = list(labels.LANGUAGES.items())
-        if formdata is None:
+        if obj is None and formdata is None:
             form.locale.data = str(get_locale())
+        elif obj is not None and not obj.locale:  # none chosen yet: left so unless one is
+            form.locale.choices.insert(0, ("", "—"))
     return form
 
 

@@ -194,6 +194,45 @@ def test_admin_edits_an_account(admin, client):
         "New Name", "veterinary", {"KZ-63"})
 
 
+def language_list(page: str) -> tuple[list[str], str]:
+    """The account form's language list: its values, and the one a browser shows chosen."""
+    select_html = re.search(r'<select[^>]*id="locale".*?</select>', page, re.S).group(0)
+    values = re.findall(r'value="([^"]*)"', select_html)
+    return values, (re.findall(r'<option selected value="([^"]*)"', select_html) or values)[0]
+
+
+def test_the_administrator_changes_an_accounts_language_for_its_e_mails(admin, client):
+    """The edit form could not change an account's language: an inspector created with the
+    wrong one got every e-mail in it until they signed in and chose another."""
+    user = make_user("inspector", "lang@example.kz", locale="en")
+    page = client.get(f"/admin/users/{user.id}").get_data(as_text=True)
+    assert "The language of the e-mails to this person." in page
+    assert language_list(page) == (["en", "ru", "kk", "zh"], "en")
+    response = post(client, f"/admin/users/{user.id}", edit_body(user, locale="kk"))
+    assert response.status_code == 302
+    assert by_email("lang@example.kz").locale == "kk"
+    row = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "user_updated", AuditEvent.object_id == user.id)).one()
+    assert (row.data["before"]["locale"], row.data["after"]["locale"]) == ("en", "kk")
+    unknown = post(client, f"/admin/users/{user.id}", edit_body(user, locale="de"))
+    assert unknown.status_code == 422
+    assert field_error(unknown.get_data(as_text=True), "locale")
+    assert by_email("lang@example.kz").locale == "kk"
+
+
+def test_an_account_without_a_language_keeps_none_unless_one_is_chosen(admin, client):
+    user = make_user("registrar", "nolang@example.kz")
+    assert user.locale is None
+    page = client.get(f"/admin/users/{user.id}").get_data(as_text=True)
+    assert language_list(page) == (["", "en", "ru", "kk", "zh"], "")
+    assert post(client, f"/admin/users/{user.id}", edit_body(
+        user, full_name="Renamed", locale="")).status_code == 302
+    assert by_email("nolang@example.kz").locale is None
+    assert post(client, f"/admin/users/{user.id}", edit_body(
+        user, locale="zh")).status_code == 302
+    assert by_email("nolang@example.kz").locale == "zh"
+
+
 def test_a_new_role_revokes_the_accounts_api_tokens(admin, client):
     """An exporter's token kept working after the account became a registrar's, and read
     every enterprise's registrations through the API."""
