@@ -1,5 +1,6 @@
 """A forgotten password: a link e-mailed to the account's address, good for an hour and once;
-an invitation to a new account: a link to choose its first password, good for a week and once.
+an invitation to a new account: a link to choose its first password, good for a week and once
+(asked for again as a forgotten password while the account was never signed in).
 
 The link carries the account's id and a fingerprint of its password hash and session version,
 signed with SECRET_KEY (itsdangerous; an invitation's with a salt of its own, so that a reset
@@ -65,14 +66,16 @@ def request_reset(email: str, page_locale: str | None = None) -> None:
     disabled address, or when a link went to it within RESEND_AFTER). Returns nothing either
     way. The e-mail is in the account's language, the one its owner chose or signed in in:
     whoever types an address cannot change it; an account that has none yet (never signed
-    in) gets it in the page's language, which the person asking reads."""
+    in) gets it in the page's language, which the person asking reads. An account never
+    signed in gets its invitation again, good for as many days as the first (a newcomer
+    whose invitation expired), not an hour's reset link."""
     address = (email or "").strip().lower()
     user = db.session.scalar(select(User).where(func.lower(User.email) == address,
                                                 User.is_active.is_(True)))
     if user is None or _sent_lately(user):
         db.session.rollback()
         return
-    _send_link(user, welcome=False, page_locale=page_locale)
+    _send_link(user, welcome=user.last_login_at is None, page_locale=page_locale)
 
 
 def invite(actor, data: AccountInput) -> User:

@@ -45,6 +45,7 @@ def test_an_invitation_works_for_a_week_and_a_reset_link_for_an_hour(ctx, client
     invitation = _invite(client, "new.exporter@example.kz")
     assert "Open this link within 7 days to choose its password" in invitation.body
     person = make_user("exporter", "aigerim@example.kz")
+    login(app.test_client(), person.email)  # an account signed in before gets a reset link
     post(client, "/password/forgot", {"email": person.email})
     reset = _email(person.email)
     assert "within 60 minutes" in reset.body
@@ -73,3 +74,22 @@ def test_an_expired_invitation_says_how_to_get_a_new_link(ctx, client, app):
 def test_the_invitation_says_its_days_in_the_accounts_language(ctx, client):
     assert "в течение 7 дней" in _invite(client, "olga@example.kz", "ru").body
     assert "7天内" in _invite(client, "li.wei@example.kz", "zh").body
+
+
+def test_a_newcomer_whose_invitation_expired_gets_an_invitation_again_not_an_hours_link(
+        ctx, client, app):
+    """The expired invitation's page sends the person to "Forgot your password?", which
+    e-mailed a reset link good for an hour: a newcomer who opened it the next morning was
+    refused a second time."""
+    invitation = _invite(client, "late.exporter@example.kz", "kk")
+    newcomer = app.test_client()
+    with time_machine.travel(datetime.now(UTC) + timedelta(days=8), tick=False):
+        assert post(newcomer, "/password/forgot",
+                    {"email": "late.exporter@example.kz"}).status_code == 200
+        again = _email("late.exporter@example.kz")
+        assert again.id != invitation.id
+        assert "7 күн ішінде" in again.body  # the invitation's words, in the account's language
+    with time_machine.travel(datetime.now(UTC) + timedelta(days=9), tick=False):
+        assert newcomer.get(_link(again)).status_code == 200  # a day later, not an hour
+        chosen = post(newcomer, _link(again), {"new_password": NEW, "repeat_password": NEW})
+        assert chosen.status_code == 302 and chosen.location == "/login"
