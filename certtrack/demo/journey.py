@@ -130,13 +130,18 @@ def schedule(cast: Cast, application: Application, mode: str = "on_site",
     inspections.schedule_inspection(cast.inspector, application, mode, day, [cast.inspector.id])
 
 
+FINDING_FIELDS = ("severity", "requirement", "observation", "clause", "requirement_en",
+                  "observation_en")
+
+
 def record_findings(cast: Cast, application: Application,
-                    findings: tuple[tuple[str, str, str, str], ...]) -> list[Finding]:
-    """Record findings as (severity, requirement, observation, clause)."""
-    return [inspections.add_finding(
-        cast.inspector, application, inspections.FindingInput.from_mapping({
-        "severity": severity, "requirement": requirement, "observation": observation,
-        "clause": clause})) for severity, requirement, observation, clause in findings]
+                    findings: tuple[tuple[str, ...], ...]) -> list[Finding]:
+    """Record findings as FINDING_FIELDS (the inspector's Russian, then the dossier's
+    English)."""
+    return [inspections.add_finding(cast.inspector, application,
+                                    inspections.FindingInput.from_mapping(
+                                        dict(zip(FINDING_FIELDS, finding, strict=True))))
+            for finding in findings]
 
 
 def inspect(cast: Cast, application: Application, findings=(), answers_no=None,
@@ -226,12 +231,14 @@ def to_positive(cast: Cast, application: Application) -> None:
 
 
 def corrective_actions_due(cast: Cast, application: Application, findings: list[Finding],
-                           actions: tuple[str, ...], days: int = 20) -> None:
-    """Ask for a corrective action per finding, due `days` calendar days from today."""
+                           actions: tuple[tuple[str, str], ...], days: int = 20) -> None:
+    """Ask for a corrective action per finding, as (the inspector's Russian, the dossier's
+    English), due `days` calendar days from today."""
     clock.wait("conclusion")
     due = local_today() + timedelta(days=days)
-    plan = {finding.id: corrective_actions.CorrectiveActionInput(action=action, due_date=due)
-            for finding, action in zip(findings, actions, strict=True)}
+    plan = {finding.id: corrective_actions.CorrectiveActionInput(
+        action=action, action_en=action_en, due_date=due)
+        for finding, (action, action_en) in zip(findings, actions, strict=True)}
     corrective_actions.require_corrective_actions(cast.inspector, application, plan)
 
 

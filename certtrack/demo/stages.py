@@ -23,23 +23,31 @@ from certtrack.demo.journey import (
 )
 from certtrack.services import applications, conclusions, review
 
-STORAGE = "Условия хранения: чистота, сухость, учёт влажности и температуры"
+# Findings as the inspector writes them (Russian), then their English for the dossier to GACC.
+STORAGE = ("Условия хранения: чистота, сухость, учёт влажности и температуры",
+           "Storage: clean and dry, moisture and temperature recorded")
 STORAGE_FINDING = (
-    "major", STORAGE,
+    "major", STORAGE[0],
     "В силосе № 4 нет записей температуры за 12 дней октября; влажность зерна при приёмке не "
-    "измерялась.", "Приказ ГТУ КНР № 248, ст. 7; фитосанитарный протокол 2015 г., ст. 5")
+    "измерялась.", "Приказ ГТУ КНР № 248, ст. 7; фитосанитарный протокол 2015 г., ст. 5",
+    STORAGE[1], "Silo No. 4 has no temperature records for 12 days of October; the moisture "
+    "of the grain was not measured on intake.")
 LABEL_FINDING = (
     "minor", "Прослеживаемость партии до поставщика",
     "В двух приёмных квитанциях не указан БИН хозяйства-поставщика.",
-    "Приказ ГТУ КНР № 248, ст. 7, п. 4")
+    "Приказ ГТУ КНР № 248, ст. 7, п. 4", "Traceability of each lot to its supplier",
+    "Two intake receipts do not give the supplying farm's BIN.")
 PEST_FINDING = (
     "major", "Программа борьбы с вредителями внедрена и контролируется",
     "Приманочные станции на складе отрубей не проверялись с августа; отчётов подрядчика нет.",
-    "Протокол по кормам 2017 г., ст. 4")
+    "Протокол по кормам 2017 г., ст. 4", "A pest control programme is in place and monitored",
+    "The bait stations of the bran store have not been checked since August; there are no "
+    "contractor's reports.")
 DUST_FINDING = (
-    "minor", STORAGE,
+    "minor", STORAGE[0],
     "На кабельных лотках линии фасовки скопилась мучная пыль.",
-    "GB 13078, гигиенические требования")
+    "GB 13078, гигиенические требования", STORAGE[1],
+    "Flour dust has built up on the cable trays of the packing line.")
 
 
 def draft_and_submitted(casts) -> None:
@@ -142,9 +150,11 @@ def inspected_and_corrective(casts) -> None:
         findings = inspect(feed, bran, findings=(PEST_FINDING, DUST_FINDING), answers_no={
             "pest_control": "Приманочные станции не проверялись с августа."})
         corrective_actions_due(feed, bran, findings, (
-            "Заключить договор с лицензированной дезинсекционной организацией и хранить её "
-            "ежемесячные отчёты.",
-            "Очистить линию фасовки и внести её в еженедельный график уборки."))
+            ("Заключить договор с лицензированной дезинсекционной организацией и хранить её "
+             "ежемесячные отчёты.",
+             "Contract a licensed pest control company and keep its monthly reports."),
+            ("Очистить линию фасовки и внести её в еженедельный график уборки.",
+             "Clean the packing line and add it to the weekly cleaning schedule.")))
         upload_evidence(feed, bran, findings[1], "тазалау-кестесі",  # its exporter writes Kazakh
                         "Өндіріс меңгерушісі қол қойған апта сайынғы тазалау кестесі.")
 

@@ -21,6 +21,7 @@ from certtrack.services.inspections import findings_of
 from certtrack.services.local_dates import LocalDate
 from certtrack.services.notifications import enterprise_users, exporter_link, inspector_link, notify
 from certtrack.services.permissions import require_inspector, require_owner
+from certtrack.services.printed_names import dossier_version_errors
 from certtrack.services.transaction import stale_message, transaction
 from certtrack.services.uploads import (
     AlreadyUploaded,
@@ -46,6 +47,8 @@ def _action_errors(findings, actions: Mapping[int, CorrectiveActionInput]
         item = actions.get(finding.id) or CorrectiveActionInput()
         if not (item.action or "").strip():
             errors[f"action_{finding.id}"] = [_("Describe the corrective action.")]
+        errors |= dossier_version_errors(
+            **{f"dossier_action_{finding.id}": (item.action, item.action_en)})
         due = item.due_date
         if due is None or due <= local_today():
             errors[f"due_{finding.id}"] = [_("Choose a due date after today.")]
@@ -58,9 +61,11 @@ def require_corrective_actions(actor: User, application: Application,
                                actions: Mapping[int, CorrectiveActionInput]) -> date:
     """Give every open finding a corrective action and due date (inspected → corrective_actions).
 
-    `actions` maps finding ids to their CorrectiveActionInput (action, due date). The stage
-    deadline becomes the latest due date, which is returned; the exporter is notified.
-    :raise ValidationFailed: no open finding, or one without action or future due date.
+    `actions` maps finding ids to their CorrectiveActionInput (action, due date, the action's
+    version for the dossier). The stage deadline becomes the latest due date, which is
+    returned; the exporter is notified.
+    :raise ValidationFailed: no open finding, or one without action or future due date, or
+        its action's version for the dossier missing or in Cyrillic (on dossier_action_<id>).
     :raise IllegalTransition: not inspected (stale page). :raise Conflict: lost a race.
     """
     require_inspector(actor, application)
@@ -72,6 +77,7 @@ def require_corrective_actions(actor: User, application: Application,
     with transaction():
         for finding in findings:
             finding.corrective_action = actions[finding.id].action.strip()
+            finding.corrective_action_en = (actions[finding.id].action_en or "").strip()
             finding.due_date = actions[finding.id].due_date
         apply_transition(actor, application, "require_corrective_actions",
                          values={"stage_deadline": latest},

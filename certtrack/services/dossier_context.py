@@ -125,15 +125,20 @@ def _concluded_on(application) -> dt.date | None:
 
 
 def _findings(application) -> tuple[list[dict], list[dict]]:
+    """The findings and their corrective actions as GACC reads them: each text's version in
+    English or Chinese when the inspector gave one (written in Cyrillic, as findings recorded
+    before the versions were asked for may be, else), the exporter's evidence note only when
+    written in Latin or Chinese script."""
     findings, actions = [], []
     for finding in findings_of(application):
         ref = f"F{finding.number}"
         findings.append({"ref": ref, "grade": finding.severity,
-                         "requirement": finding.requirement, "description": finding.observation,
+                         "requirement": finding.requirement_en or finding.requirement,
+                         "description": finding.observation_en or finding.observation,
                          "status": bilingual(FINDING_STATUSES, finding.status)})
         if finding.corrective_action:
-            action = finding.corrective_action
-            if finding.evidence_note:
+            action = finding.corrective_action_en or finding.corrective_action
+            if finding.evidence_note and latin_or_chinese(finding.evidence_note):
                 action += f" Evidence: {finding.evidence_note}"
             actions.append({"finding": ref, "action": action, "due_on": finding.due_date,
                             "closed_on": _date(finding.verified_at)

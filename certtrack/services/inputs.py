@@ -142,6 +142,8 @@ class FindingInput(ServiceInput):
     observation: str | None = None
     clause: str | None = None
     severity: str | None = None
+    requirement_en: str | None = None  # for the dossier, when `requirement` is in Cyrillic
+    observation_en: str | None = None  # for the dossier, when `observation` is in Cyrillic
 
 
 @dataclass(frozen=True)
@@ -253,6 +255,7 @@ class CorrectiveActionInput(ServiceInput):
 
     action: str = ""
     due_date: date | None = None
+    action_en: str = ""  # for the dossier, when `action` is in Cyrillic
 
 
 @dataclass(frozen=True)

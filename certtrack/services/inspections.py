@@ -21,7 +21,7 @@ from certtrack.services.inputs import FindingInput
 from certtrack.services.local_dates import LocalDate, format_day
 from certtrack.services.notifications import enterprise_users, exporter_link, inspector_link, notify
 from certtrack.services.permissions import require_inspector
-from certtrack.services.printed_names import dossier_script_errors
+from certtrack.services.printed_names import dossier_script_errors, dossier_version_errors
 from certtrack.services.reference import working_calendar
 from certtrack.services.review import NOT_REVIEWED_TYPES
 from certtrack.services.transaction import transaction
@@ -203,7 +203,11 @@ def schedule_inspection(actor: User, application: Application, mode: str,
 
 
 def _finding_errors(data: FindingInput) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
+    """A finding's errors: the requirement and the observation are required, each with its
+    version for the dossier to GACC when written in Cyrillic."""
+    errors = dossier_version_errors(
+        requirement_en=(data.requirement, data.requirement_en),
+        observation_en=(data.observation, data.observation_en))
     for field in ("requirement", "observation"):
         if not (getattr(data, field) or "").strip():
             errors[field] = [_("This field is required.")]
@@ -215,7 +219,8 @@ def _finding_errors(data: FindingInput) -> dict[str, list[str]]:
 def add_finding(actor: User, application: Application, data: FindingInput) -> Finding:
     """Record a finding (requirement, observation, clause, severity) of the latest inspection.
 
-    :raise ValidationFailed: a required field is empty or the severity unknown.
+    :raise ValidationFailed: a required field is empty, the severity unknown, or a version
+        for the dossier missing or in Cyrillic (printed_names.dossier_version_errors).
     :raise IllegalTransition: no inspection scheduled or performed now (stale page).
     """
     require_inspector(actor, application)
@@ -229,6 +234,8 @@ def add_finding(actor: User, application: Application, data: FindingInput) -> Fi
                           severity=data.severity,
                           requirement=data.requirement.strip(),
                           observation=data.observation.strip(),
+                          requirement_en=(data.requirement_en or "").strip(),
+                          observation_en=(data.observation_en or "").strip(),
                           clause=(data.clause or "").strip())
         db.session.add(finding)
         db.session.flush()

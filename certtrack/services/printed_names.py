@@ -24,6 +24,8 @@ DOSSIER_HINT = _l("In Latin or Chinese script: the recommendation dossier sent t
                   "customs prints it as written.")
 DOSSIER_SCRIPT = _l("Write it in Latin or Chinese script: the recommendation dossier sent to "
                     "China's customs prints it as written.")
+DOSSIER_VERSION_NEEDED = _l("Give it in English or Chinese too: the recommendation dossier "
+                            "sent to China's customs prints this version.")
 QUESTIONNAIRE_TEXTS = ("haccp_details", "traceability", "last_inspection_authority")
 
 
@@ -32,6 +34,19 @@ def dossier_script_errors(**texts: str | None) -> dict[str, list[str]]:
     other than Latin or Chinese (empty when there is none). Changes nothing."""
     return {field: [str(DOSSIER_SCRIPT)] for field, text in texts.items()
             if (text or "").strip() and not latin_or_chinese(text)}
+
+
+def dossier_version_errors(**versions: tuple[str | None, str | None]) -> dict[str, list[str]]:
+    """Take, by the field of each version for the dossier, the text as written and that
+    version; return the error of each version in Cyrillic, or missing while the text it
+    stands for is not in Latin or Chinese script (the dossier would print Cyrillic). Changes
+    nothing."""
+    errors = dossier_script_errors(**{field: version for field, (_text, version)
+                                      in versions.items()})
+    for field, (text, version) in versions.items():
+        if (text or "").strip() and not (version or "").strip() and not latin_or_chinese(text):
+            errors[field] = [str(DOSSIER_VERSION_NEEDED)]
+    return errors
 
 
 def questionnaire_script_errors(data) -> dict[str, list[str]]:

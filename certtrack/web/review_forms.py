@@ -112,6 +112,9 @@ class FindingForm(BaseForm):
     clause = StringField(_l("Clause"), validators=[Optional(), Length(max=120)],
                          description=_l("For example GB 2761 or Decree 248 Art. 8."))
     severity = SelectField(_l("Severity"), choices=_choices(labels.SEVERITIES.items()))
+    requirement_en = gacc_text(_l("Requirement for the dossier, in English or Chinese"), 300)
+    observation_en = gacc_text(_l("Observation for the dossier, in English or Chinese"), 4000,
+                               TextAreaField)
 
 
 class RecordInspectionForm(BaseForm):
@@ -146,7 +149,8 @@ class CorrectiveActionsForm(BaseForm):
     def actions(self) -> dict[int, CorrectiveActionInput]:
         """The corrective actions as the service takes them: finding id → action, due date."""
         return {int(name[len("action_"):]): CorrectiveActionInput(
-            action=field.data, due_date=self[f"due_{name[len('action_'):]}"].data)
+            action=field.data, due_date=self[f"due_{name[len('action_'):]}"].data,
+            action_en=self[f"dossier_{name}"].data or "")
             for name, field in self._fields.items() if name.startswith("action_")}
 
 
@@ -160,6 +164,8 @@ def corrective_actions_form(findings, formdata=None) -> CorrectiveActionsForm:
         setattr(Form, f"action_{finding.id}", TextAreaField(
             _l("Corrective action"), validators=[Optional(), Length(max=4000)]))
         setattr(Form, f"due_{finding.id}", DateField(_l("Due date"), validators=[Optional()]))
+        setattr(Form, f"dossier_action_{finding.id}", gacc_text(
+            _l("Corrective action for the dossier, in English or Chinese"), 4000, TextAreaField))
     return Form(formdata)
 
 
