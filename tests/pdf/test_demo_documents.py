@@ -259,6 +259,24 @@ def test_the_printed_address_breaks_only_after_a_slash(demo_dir, name):
     assert re.fullmatch(r"([0-9A-Z]{4}-){5}[0-9A-Z]{4}", code), lines[:end + 1]
 
 
+@pytest.mark.parametrize("name", ["certificate.pdf", "phytosanitary-certificate.pdf",
+                                  "veterinary-certificate.pdf"])
+def test_the_printed_address_opens_the_verification_page_from_the_pdf(demo_dir, name):
+    """Read on a screen, the printed address was plain text: a customs officer copied it by
+    hand. Each of its lines is now a link to the same page as the QR code."""
+    text = subprocess.run(["pdftotext", str(demo_dir / name), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    printed = text[text.index("https://"):].split()[0].rstrip("/")
+    links = {annotation.get_object()["/A"]["/URI"]
+             for page in PdfReader(demo_dir / name).pages
+             for annotation in page.get("/Annots") or []
+             if annotation.get_object()["/Subtype"] == "/Link"}
+    assert len(links) == 1
+    (link,) = links
+    assert link.startswith(printed) and "/verify/" in link
+    assert re.search(r"/KZ-(CN|PC|VC)-\d{4}-\d{6}/([0-9A-Z]{4}-){5}[0-9A-Z]{4}$", link)
+
+
 @pytest.mark.parametrize(("name", "kazakh"), [
     ("phytosanitary-certificate.pdf", ("№:", "Кімге:", "Таза салмағы", "Орамдар")),
     ("veterinary-certificate.pdf", ("Таза салмағы", "Тауар коды, саны, орам саны",
