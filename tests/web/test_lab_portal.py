@@ -130,3 +130,18 @@ def test_the_inspector_sends_a_sample_to_an_accredited_laboratory_by_choosing_it
     sample = db.session.scalar(select(Sample).where(Sample.code == "S-3"))
     assert (sample.laboratory_id, sample.laboratory) == (world.lab1.id,
                                                          "Khorgos Testing Laboratory")
+
+
+def test_the_laboratorys_page_and_back_link_name_its_samples_not_the_history_event(
+        world, client):
+    """In Kazakh and Chinese the back link and heading read "Samples were sent to the
+    laboratory" (the history's event, whose English words they shared)."""
+    login(client, world.lab_user1.email)
+    world.lab_user1.locale = "kk"
+    db.session.commit()
+    g.pop("_flask_babel", None)
+    listing = client.get("/laboratory/samples").get_data(as_text=True)
+    assert "<h1>Зертханаға жіберілген сынамалар</h1>" in listing
+    sample = client.get(f"/laboratory/samples/{world.sample1.id}").get_data(as_text=True)
+    assert "&larr; Зертханаға жіберілген сынамалар</a>" in sample
+    assert "Сынамалар зертханаға жіберілді</a>" not in sample
