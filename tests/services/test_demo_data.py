@@ -37,6 +37,7 @@ from certtrack.models import (
     Establishment,
     Finding,
     GaccBatch,
+    Inspection,
     LabResult,
     Notification,
     OutboxEmail,
@@ -344,6 +345,26 @@ def test_staff_write_the_demos_texts_in_russian_or_kazakh(seeded):
     login(page, "taraz-et@demo.certtrack.kz", DEMO_PASSWORD)
     shown = page.get(f"/exporter/consignments/{refused.id}").get_data(as_text=True)
     assert "приостановлена ГТУ КНР" in shown
+
+
+def test_no_inspection_summary_says_nothing_was_found_beside_its_findings(seeded):
+    """The bran's inspection read "no deficiencies found" above its two nonconformities and
+    their overdue corrective actions."""
+    with_findings = db.session.scalars(select(Inspection).where(
+        Inspection.id.in_(select(Finding.inspection_id)))).all()
+    assert with_findings
+    assert [i.summary_en for i in with_findings if "no deficiencies" in i.summary_en
+            or "замечаний нет" in i.summary] == []
+    # Each says how many it found, or is the inspector's own words.
+    assert all(i.summary_en for i in with_findings)
+
+
+def test_every_demo_establishment_is_named_in_chinese_on_chinese_pages(seeded):
+    """The Chinese queues and the exporter's enterprise page showed "Zhitikara elevator",
+    "Bulayevo elevator" and "Esik dairy farm" in English: not yet registered, they had no
+    Chinese name."""
+    assert db.session.scalars(select(Establishment.name_en).where(
+        Establishment.name_zh == "")).all() == []
 
 
 def test_every_registered_demo_establishment_has_its_chinese_name(demo):
