@@ -11,7 +11,11 @@ from certtrack.services import (
     enterprises,
     name_changes,
 )
-from certtrack.services.registrations import exporter_overview, get_registration
+from certtrack.services.registrations import (
+    exporter_overview,
+    get_registration,
+    renewals_to_apply_for,
+)
 from certtrack.web import labels, pages
 from certtrack.web.access import roles_required
 from certtrack.web.bounds import page_number
@@ -47,7 +51,8 @@ def home():
                                                 total=total)
     pagination.items = application_views(pagination.items, "exporter.application")
     return render_template("exporter/home.html", enterprise=enterprise, pagination=pagination,
-                           counts=counts, state=state, sort=sort)
+                           counts=counts, state=state, sort=sort,
+                           renewals=renewals_to_apply_for(g.user))
 
 
 def _enterprise_page(template: str, context_name: str):

@@ -383,3 +383,48 @@ def test_a_suspension_from_a_later_day_is_refused_beside_its_date(registrar, lis
             f"on {format_date(later)}.") in page
     assert _status(registration) == "active"
     assert "Suspended" not in client.get(url).get_data(as_text=True).split("</dl>")[0]
+
+
+def test_the_exporters_home_asks_for_each_renewal_due_until_one_is_applied_for(
+        registrar, client):
+    """The renewal to apply for showed only on the registrations page and in the
+    notifications: the home page, where an exporter starts, said nothing of it."""
+    in_window = add_years(local_today() + timedelta(days=120), -5) + timedelta(days=1)
+    exporter, _original, registration = make_registration(
+        registrar, in_window, category="meat", product="beef_chilled")
+    login(client, exporter.email)
+    home = html.unescape(client.get("/exporter/").get_data(as_text=True))
+    closes = registrations.renewal(registration, local_today()).window[1]
+    assert (f"China registration {registration.china_number} "
+            f"({registration.establishment.name_in('en')}) must be renewed: apply by "
+            f"{format_date(closes, 'medium')}.") in home
+    assert f'href="/exporter/registrations#registration-{registration.id}"' in home
+    page = client.get("/exporter/registrations").get_data(as_text=True)
+    assert "Reminders on" in page
+    assert post(client, f"/exporter/registrations/{registration.id}/renew").status_code == 302
+    home = client.get("/exporter/").get_data(as_text=True)
+    assert 'id="renewals-due"' not in home and registration.china_number not in home
+    page = client.get("/exporter/registrations").get_data(as_text=True)
+    assert "Reminders on" not in page  # none is sent while the renewal is under way
+
+
+def test_the_home_page_asks_for_no_renewal_outside_the_window(registrar, listed, client):
+    exporter, _application, _registration = listed
+    login(client, exporter.email)
+    assert 'id="renewals-due"' not in client.get("/exporter/").get_data(as_text=True)
+
+
+def test_the_renewals_due_take_two_queries_however_many_registrations(registrar, client):
+    in_window = add_years(local_today() + timedelta(days=120), -5) + timedelta(days=1)
+    exporter, _original, first = make_registration(registrar, in_window, category="meat",
+                                                   product="beef_chilled")
+    assert exporter.enterprise_id  # the account itself loaded before counting
+    statements = []
+    listen = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        assert [r.id for r, _closes in registrations.renewals_to_apply_for(exporter)] == [
+            first.id]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listen)
+    assert len(statements) == 2
