@@ -1,6 +1,7 @@
 """The consignment pages: the exporter's request and the inspector's work, through the browser's
 forms (CSRF, 422 with the reason on the page, redirects after success)."""
 
+import html
 import io
 import re
 from dataclasses import replace
@@ -289,6 +290,9 @@ def test_the_inspector_records_the_work_and_issues(ctx, client):
         d.code for d in available]}).status_code == 302
     page = client.get(base).get_data(as_text=True)
     assert all("checked" in box for box in re.findall(r'<input[^>]*name="codes"[^>]*>', page))
+    section = page[page.index('id="declarations"'):page.index('id="issue"')]
+    # Each statement once: its box (the chosen ones were listed above the boxes too).
+    assert [html.unescape(section).count(d.text_in("en")) for d in available] == [1, 1, 1]
     # "Grown in areas free from dwarf bunt" waits for the lot's test for it.
     assert ("none yet for Tilletia controversa (dwarf bunt)"
             in page[page.index('id="issue"'):])
