@@ -285,12 +285,16 @@ def _documents(application) -> list[dict]:
 
 
 def _timeline(application) -> list[dict]:
-    """The decisions on the application (DECISIONS), not each upload or edit between them."""
+    """The decisions on the application (DECISIONS), not each upload or edit between them;
+    each one's comment when written in Latin or Chinese script (one in Kazakh or Russian, as
+    the exporter read it, GACC does not read: the report above gives the findings, actions
+    and summary in English or Chinese)."""
     return [{"at": local_time(event.at),
              "actor": official_name(event.actor) if event.actor else "certtrack",
              "action": bilingual(DECISIONS, event.action),
              "from_state": bilingual(STATES, event.from_state),
-             "to_state": bilingual(STATES, event.to_state), "comment": event.comment}
+             "to_state": bilingual(STATES, event.to_state),
+             "comment": event.comment if latin_or_chinese(event.comment or "") else ""}
             for event in timeline(application) if event.action in DECISIONS]
 
 
