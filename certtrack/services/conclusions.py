@@ -20,6 +20,7 @@ from certtrack.services.local_dates import format_day
 from certtrack.services.notifications import enterprise_users, exporter_link, notify
 from certtrack.services.numerals import shown, with_remark
 from certtrack.services.permissions import require_inspector
+from certtrack.services.printed_names import dossier_script_errors
 from certtrack.services.quarantine import MEASURE_NAMES, failing_measurements
 from certtrack.services.transaction import transaction
 
@@ -196,11 +197,14 @@ def conclude_positive(actor: User, application: Application, text: str = "") -> 
     Stores the conclusion text (a standard sentence when empty) and notifies the exporter.
     :raise NotFound / PermissionDenied: see permissions.require_inspector().
     :raise IllegalTransition: not allowed in the application's state.
-    :raise ValidationFailed: something blocks it; every blocker is listed in words.
+    :raise ValidationFailed: something blocks it; every blocker is listed in words. Or the
+        text is in Cyrillic: the recommendation dossier to GACC prints it as written.
     :raise Conflict: someone else changed the state first.
     """
     require_inspector(actor, application)
     check_transition(State(application.state), Action.conclude_positive, actor.role)
+    if errors := dossier_script_errors(conclusion=text):
+        raise ValidationFailed(errors)
     check = check_conclusion(application)
     if not check.allows_positive:
         raise ValidationFailed({"": check.messages},

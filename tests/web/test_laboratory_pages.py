@@ -1,5 +1,6 @@
 """The inspector's laboratory and conclusion pages, in the test client."""
 
+import html
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -17,7 +18,9 @@ from certtrack.models import (
     QuarantineMeasurement,
     Sample,
 )
+from certtrack.services import conclusions
 from certtrack.services.applications import local_today
+from certtrack.services.errors import ValidationFailed
 from certtrack.services.inputs import LimitInput
 
 from factories import make_application_for_lab, make_user, move_to_state
@@ -219,6 +222,23 @@ def test_positive_conclusion_over_http(world):
     application = db.session.get(Application, world.application.id)
     assert (application.state, application.conclusion) == ("conclusion_positive",
                                                            "Fit for export.")
+
+
+def test_a_positive_conclusion_written_in_russian_is_refused_as_the_dossier_prints_it(world):
+    """The dossier to GACC printed the inspector's own conclusion as written, in Cyrillic."""
+    all_required_results(world)
+    assert "the recommendation dossier sent to China's customs prints it as written" in \
+        html.unescape(text_of(world.client.get(world.base)))
+    response = post(world.client, world.base + "/conclusion/positive",
+                    {"confirm": "y", "conclusion": "Пригодно для экспорта."})
+    assert response.status_code == 422
+    page = html.unescape(text_of(response))
+    assert ("Write it in Latin or Chinese script: the recommendation dossier sent to China's "
+            "customs prints it as written.") in page and "Пригодно для экспорта." in page
+    db.session.expire_all()
+    assert db.session.get(Application, world.application.id).state == "inspected"
+    with pytest.raises(ValidationFailed):  # the service itself, whatever calls it
+        conclusions.conclude_positive(world.inspector, world.application, "Пригодно.")
 
 
 def test_negative_conclusion_without_reasons_is_a_field_error(world):

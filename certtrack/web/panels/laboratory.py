@@ -14,7 +14,7 @@ from certtrack.services.applications import local_today
 from certtrack.services.local_dates import format_moment
 from certtrack.web.forms import BaseForm
 from certtrack.web.number_fields import DecimalField, IntegerField
-from certtrack.web.validators import NumberRange, ReasonLength
+from certtrack.web.validators import DossierScript, NumberRange, ReasonLength
 
 LAB_ACTIONS = (Action.send_to_lab, Action.record_lab_results, Action.conclude_positive,
                Action.conclude_negative)
@@ -68,7 +68,8 @@ class ResultForm(BaseForm):
 
 
 class ConclusionForm(BaseForm):
-    conclusion = TextAreaField(_l("Conclusion"), validators=[Optional(), Length(max=4000)])
+    conclusion = TextAreaField(_l("Conclusion"),
+                               validators=[Optional(), Length(max=4000), DossierScript()])
 
 
 class NegativeConclusionForm(BaseForm):
