@@ -87,6 +87,8 @@ def test_the_dossier_prints_the_english_versions_and_no_cyrillic(reviewed, clien
     login(exporter_client, exporter.email)
     page = _page(exporter_client.get(f"/exporter/applications/{application.id}"))
     assert "Вести журнал температуры" in page  # the exporter reads the inspector's words
+    assert (f'id="evidence-{finding.id}-note-hint">The inspector reads it in any language; the '
+            "dossier to GACC prints it only when written in Latin or Chinese script.") in page
     url = f"/exporter/applications/{application.id}/findings/{finding.id}/evidence"
     assert post(exporter_client, url, {"file": (io.BytesIO(PDF_BYTES), "log.pdf"),
                                        "note": "Журнал жүргізіледі"},
