@@ -125,10 +125,10 @@ def _concluded_on(application) -> dt.date | None:
 
 
 def _findings(application) -> tuple[list[dict], list[dict]]:
-    """The findings and their corrective actions as GACC reads them: each text's version in
-    English or Chinese when the inspector gave one (written in Cyrillic, as findings recorded
-    before the versions were asked for may be, else), the exporter's evidence note only when
-    written in Latin or Chinese script."""
+    """The findings and their corrective actions as GACC reads them: each text's English or
+    Chinese version when the inspector gave one, else the text as written (a finding recorded
+    before the versions were asked for may be in Cyrillic); the exporter's evidence note only
+    when written in Latin or Chinese script."""
     findings, actions = [], []
     for finding in findings_of(application):
         ref = f"F{finding.number}"
