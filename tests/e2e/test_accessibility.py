@@ -27,6 +27,8 @@ VISITS = {
         "/exporter/", "/exporter/applications/{under_review}", "/exporter/registrations",
         "/exporter/consignments/", "/exporter/consignments/{issued_consignment}",
         "/notifications"]),
+    # The home page asking for a renewal due (its warning's colours and link).
+    "renewal-zh": ("semey-beef@demo.certtrack.kz", "zh", ["/exporter/"]),
     "exporter-zh": ("kostanay-astyk@demo.certtrack.kz", "zh", [
         "/exporter/enterprise", "/exporter/applications/new?find=seed",
         "/exporter/consignments/new", "/exporter/applications/{lab_testing}", "/account"]),
