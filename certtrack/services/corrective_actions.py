@@ -14,7 +14,7 @@ from certtrack.models import Application, Document, Finding, User
 from certtrack.models.base import utcnow
 from certtrack.services.applications import apply_transition, local_today
 from certtrack.services.audit import record_event
-from certtrack.services.documents import with_next_version
+from certtrack.services.documents import EVIDENCE_TYPE, with_next_version
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
 from certtrack.services.inputs import CorrectiveActionInput
 from certtrack.services.inspections import findings_of
@@ -30,9 +30,6 @@ from certtrack.services.uploads import (
     display_name,
     store_upload,
 )
-
-EVIDENCE_TYPE = "corrective_evidence"
-
 
 
 def open_findings(application: Application) -> list[Finding]:

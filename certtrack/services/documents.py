@@ -9,9 +9,9 @@ from sqlalchemy.exc import IntegrityError
 
 from certtrack.domain.workflow import State, check_state
 from certtrack.extensions import db
-from certtrack.models import Application, Document, DocumentType, User
+from certtrack.models import Application, Document, DocumentType, Finding, User
 from certtrack.services import storage
-from certtrack.services.applications import get_application
+from certtrack.services.applications import get_application, latest_documents
 from certtrack.services.audit import record_event
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
 from certtrack.services.permissions import require_owner
@@ -137,3 +137,31 @@ def document_file(document: Document) -> BinaryIO:
         return storage.open_verified(document.sha256)
     except storage.StoredFileMissing:
         raise NotFound(_("The file of this document is missing from storage.")) from None
+
+
+EVIDENCE_TYPE = "corrective_evidence"  # a finding's evidence: one version line per application
+
+
+def evidence_findings(application: Application) -> dict[int, Finding]:
+    """Take an application; return each finding with evidence by its current evidence
+    document's id (one query). Changes nothing."""
+    return {finding.evidence_document_id: finding for finding in db.session.scalars(
+        select(Finding).where(Finding.application_id == application.id,
+                              Finding.evidence_document_id.is_not(None)))}
+
+
+def current_documents(application: Application,
+                      evidence: dict[int, Finding] | None = None) -> list[Document]:
+    """Take an application (and its evidence_findings, when already read); return its
+    documents in force: the newest version of each document type, but of the corrective-action
+    evidence each finding's own (one finding's evidence is a later version of another's, and
+    replaced it in the list and the dossier). Changes nothing."""
+    evidence = evidence_findings(application) if evidence is None else evidence
+    current = []
+    for code, document in latest_documents(application).items():
+        if code != EVIDENCE_TYPE:
+            current.append(document)
+            continue
+        current.extend(sorted((d for d in application.documents if d.id in evidence),
+                              key=lambda d: d.version))
+    return current

@@ -16,9 +16,9 @@ from certtrack.domain.scripts import latin_or_chinese
 from certtrack.domain.workflow import Role
 from certtrack.extensions import db
 from certtrack.models import AuditEvent, LabResult
-from certtrack.services.applications import latest_documents
 from certtrack.services.audit import timeline
 from certtrack.services.conclusions import STANDARD_POSITIVE_TEXT, conclusion_in
+from certtrack.services.documents import current_documents
 from certtrack.services.inspections import current_inspection, findings_of
 from certtrack.services.laboratory import plain
 from certtrack.services.officials import official_profile, signer
@@ -281,7 +281,7 @@ def _documents(application) -> list[dict]:
              "filename": document.original_name,
              "size": document.size, "sha256": document.sha256,
              "uploaded_on": _date(document.uploaded_at)}
-            for document in latest_documents(application).values()]
+            for document in current_documents(application)]
 
 
 def _timeline(application) -> list[dict]:

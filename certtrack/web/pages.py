@@ -44,10 +44,18 @@ def _fresh(action: WebAction, target, version) -> BaseForm:
     return form
 
 
+def _documents_in_force(application) -> dict:
+    """The documents table's context: the ids of the documents in force (the others are
+    superseded) and the finding whose current evidence each evidence document is."""
+    evidence = documents.evidence_findings(application)
+    return {"current": {d.id for d in documents.current_documents(application, evidence)},
+            "evidence": evidence}
+
+
 def staff_application(application, failed: dict | None = None) -> str:
     """An application as inspectors and registrars see it: summary, stage panels, documents."""
     return render_template("staff/application.html", application=application,
-                           latest=applications.latest_documents(application),
+                           **_documents_in_force(application),
                            timeline=audit.timeline(application),
                            **panels.context_for(g.user, application, failed))
 
@@ -88,7 +96,7 @@ def exporter_application(application, failed: dict | None = None) -> str:
         missing=[(item, _fix_address(application, item))
                  for item in applications.missing_for_submission(application, locale)],
         required=applications.required_document_types(application),
-        latest=applications.latest_documents(application),
+        latest=applications.latest_documents(application), **_documents_in_force(application),
         timeline=audit.timeline(application), query=request.args.get("q", ""),
         **panels.context_for(g.user, application, failed))
 
