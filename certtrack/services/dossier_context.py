@@ -128,12 +128,15 @@ def _findings(application) -> tuple[list[dict], list[dict]]:
     """The findings and their corrective actions as GACC reads them: each text's English or
     Chinese version when the inspector gave one, else the text as written (a finding recorded
     before the versions were asked for may be in Cyrillic); the exporter's evidence note only
-    when written in Latin or Chinese script."""
+    when written in Latin or Chinese script; a finding's clause beside its requirement when
+    written so too."""
     findings, actions = [], []
     for finding in findings_of(application):
         ref = f"F{finding.number}"
-        findings.append({"ref": ref, "grade": finding.severity,
-                         "requirement": finding.requirement_en or finding.requirement,
+        requirement = finding.requirement_en or finding.requirement
+        if finding.clause and latin_or_chinese(finding.clause):  # as GACC reads it
+            requirement += f" ({finding.clause})"
+        findings.append({"ref": ref, "grade": finding.severity, "requirement": requirement,
                          "description": finding.observation_en or finding.observation,
                          "status": bilingual(FINDING_STATUSES, finding.status)})
         if finding.corrective_action:

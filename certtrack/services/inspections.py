@@ -21,7 +21,7 @@ from certtrack.services.inputs import FindingInput
 from certtrack.services.local_dates import LocalDate, format_day
 from certtrack.services.notifications import enterprise_users, exporter_link, inspector_link, notify
 from certtrack.services.permissions import require_inspector
-from certtrack.services.printed_names import dossier_script_errors, dossier_version_errors
+from certtrack.services.printed_names import dossier_version_errors
 from certtrack.services.reference import working_calendar
 from certtrack.services.review import NOT_REVIEWED_TYPES
 from certtrack.services.transaction import transaction
@@ -278,7 +278,8 @@ def record_inspection(actor: User, application: Application, performed_on: date 
     `answers` maps each checklist key to {"answer": yes/no/na, "note": text}.
     `summary` is the inspector's, in Kazakh or Russian; `summary_en` its version for the
     dossier to GACC. :raise ValidationFailed: an unanswered question, a "no" without a note, a
-    future date, or Cyrillic in `summary_en` (printed_names).
+    future date, or `summary_en` in Cyrillic or missing beside a Cyrillic `summary`
+    (printed_names.dossier_version_errors).
     :raise IllegalTransition: no inspection scheduled (stale page). :raise Conflict: lost a race.
     """
     require_inspector(actor, application)
@@ -286,7 +287,7 @@ def record_inspection(actor: User, application: Application, performed_on: date 
     check_transition(State(application.state), "record_inspection", actor.role)
     items = checklist_for(application)
     if errors := {**_checklist_errors(items, answers, performed_on, _scheduled_on(inspection)),
-                  **dossier_script_errors(summary_en=summary_en)}:
+                  **dossier_version_errors(summary_en=(summary, summary_en))}:
         raise ValidationFailed(errors)
     with transaction():
         inspection.performed_on, inspection.summary = performed_on, (summary or "").strip()

@@ -119,6 +119,9 @@ def test_the_inspection_summary_stays_kazakh_and_the_dossier_prints_its_english(
     assert not field_error(page, "summary")  # Kazakh, as the inspector writes
     assert "Кемшіліктер анықталған жоқ." in page and "Кемшіліктер жоқ." in page
     assert db.session.get(Application, application.id).state == "inspection_scheduled"
+    missing = post(client, url + "/inspection", {**form, "summary_en": ""})
+    assert missing.status_code == 422  # a Kazakh summary needs its version for the dossier
+    assert "Give it in English or Chinese too" in field_error(_text(missing), "summary_en")
     saved = post(client, url + "/inspection", {**form, "summary_en": "No deficiencies found."})
     assert saved.status_code == 302
     inspection = db.session.scalars(select(Inspection)).one()

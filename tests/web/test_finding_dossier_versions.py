@@ -69,6 +69,17 @@ def test_a_finding_written_in_english_or_chinese_needs_no_second_version(reviewe
     assert (row["requirement"], row["description"]) == ("Storage 储存", "4号筒仓没有温度记录")
 
 
+def test_the_dossier_gives_a_findings_clause_when_gacc_reads_it(reviewed, client):  # noqa: F811
+    """The clause ("Decree 248 Art. 8") showed on the pages, never in the dossier."""
+    _exporter, inspector, _colleague, application = reviewed
+    _schedule(client, application, inspector)
+    for clause in ("Decree 248 Art. 8", "Приказ № 248, ст. 8"):
+        assert post(client, _url(application, "/findings"), RUSSIAN | ENGLISH | {
+            "clause": clause}).status_code == 302
+    printed = [row["requirement"] for row in dossier_context._findings(_fresh(application))[0]]
+    assert printed == ["Storage conditions (Decree 248 Art. 8)", "Storage conditions"]
+
+
 def test_the_dossier_prints_the_english_versions_and_no_cyrillic(reviewed, client):  # noqa: F811
     exporter, inspector, _colleague, application = reviewed
     _schedule(client, application, inspector)
@@ -95,5 +106,5 @@ def test_the_dossier_prints_the_english_versions_and_no_cyrillic(reviewed, clien
                 content_type="multipart/form-data").status_code == 302
     findings, actions = dossier_context._findings(_fresh(application))
     assert [(f["requirement"], f["description"]) for f in findings] == [
-        ("Storage conditions", "No temperature records")]
+        ("Storage conditions (GB 2761)", "No temperature records")]
     assert [a["action"] for a in actions] == ["Keep a temperature log"]  # not the Kazakh note
