@@ -155,16 +155,16 @@ def inspect(cast: Cast, application: Application, findings=(), answers_no=None,
     answers = {item.key: {"answer": "no", "note": answers_no[item.key]}
                if item.key in answers_no else {"answer": "yes", "note": ""}
                for item in inspections.checklist_for(application)}
-    default = _summaries(len(recorded), len(answers_no))
+    default = _summaries(len(recorded))
     inspections.record_inspection(cast.inspector, application, local_today(), answers,
                                   summary or default[0], summary_en or default[1])
     return recorded
 
 
-def _summaries(findings: int, answered_no: int) -> tuple[str, str]:
-    """An inspection's summary, in Russian and for the dossier in English, that says what it
-    found (one with findings said "no deficiencies")."""
-    if not findings and not answered_no:
+def _summaries(findings: int) -> tuple[str, str]:
+    """An inspection's summary, in Russian and for the dossier in English, that says how many
+    findings it recorded (one with findings said "no deficiencies")."""
+    if not findings:
         return ("Выездная проверка проведена, замечаний нет.",
                 "On-site inspection carried out; no deficiencies found.")
     return (f"Выездная проверка проведена; выявлено несоответствий: {findings}, "
