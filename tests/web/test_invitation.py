@@ -22,6 +22,11 @@ def _page(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 
+def _section(response) -> str:
+    """The page's card: the rest holds the session's CSRF token, which differs per visitor."""
+    return re.search(r"<section.*?</section>", _page(response), re.S).group(0)
+
+
 def _email(address: str) -> OutboxEmail:
     return db.session.scalars(select(OutboxEmail).where(OutboxEmail.recipient == address)
                               .order_by(OutboxEmail.id.desc())).first()
@@ -93,3 +98,23 @@ def test_a_newcomer_whose_invitation_expired_gets_an_invitation_again_not_an_hou
         assert newcomer.get(_link(again)).status_code == 200  # a day later, not an hour
         chosen = post(newcomer, _link(again), {"new_password": NEW, "repeat_password": NEW})
         assert chosen.status_code == 302 and chosen.location == "/login"
+
+
+def test_the_page_promises_no_lifetime_the_email_may_not_have(ctx, client, app):
+    """An account never signed in is sent its invitation again (7 days), one signed in
+    before a reset link (an hour): the page answers both alike, so it cannot name either
+    lifetime; the e-mail does."""
+    _invite(client, "newcomer@example.kz")
+    veteran = make_user("exporter", "veteran@example.kz")
+    login(app.test_client(), veteran.email)
+    answers = [_section(post(app.test_client(), "/password/forgot", {"email": address}))
+               for address in ("newcomer@example.kz", "veteran@example.kz")]
+    for answer, address in zip(answers, ("newcomer@example.kz", "veteran@example.kz"),
+                               strict=True):
+        assert (f"If {address} is the address of an active account, a link to choose a new "
+                "password is on its way to it. It works once; the e-mail says for how long."
+                in answer)
+        assert "60 minutes" not in answer and "7 days" not in answer
+    assert answers[0].replace("newcomer", "veteran") == answers[1]
+    assert "within 7 days" in _email("newcomer@example.kz").body
+    assert "within 60 minutes" in _email("veteran@example.kz").body
