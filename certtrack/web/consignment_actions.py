@@ -97,6 +97,12 @@ def _issued(certificate) -> str:
              number=certificate.number)
 
 
+def _draft(_user, consignment) -> bool:
+    """The guard of a draft's edits: a page still showing the draft after it was submitted
+    says the step is no longer possible, not that its box is unticked."""
+    return consignment.state == "draft"
+
+
 CONSIGNMENT = {
     "new_consignment": WebAction(
         cforms.consignment_form, lambda user, _none, f: drafts.create_consignment(
@@ -107,7 +113,7 @@ CONSIGNMENT = {
     "edit_consignment": WebAction(
         cforms.consignment_form, lambda user, c, f: drafts.update_consignment(
             user, c, _header(f)), _l("The consignment was saved."), key="form",
-        guard=lambda _user, c: c.state == "draft", then=lambda c, _result: _detail_url(c)),
+        guard=_draft, then=lambda c, _result: _detail_url(c)),
     "add_lot": WebAction(cforms.lot_form, lambda user, c, f: drafts.add_lot(
         user, c, _lot(f), key=f.creation_key.data), _l("The lot was added."), key="lot",
         path="/lots", anchor="add-lot", keyed=True,
@@ -119,14 +125,15 @@ CONSIGNMENT = {
         _form(ActionForm), lambda user, c, _f, lot_id: drafts.remove_lot(user, c, lot_id),
         _l("The lot was removed."), key="remove_lot_{lot_id}", refusal=Refusal.flash,
         flash_denied=True, path="/lots/<id:lot_id>/delete", anchor="add-lot",
-        confirm=labels.CONSEQUENCES["consignment.remove_lot"]),
+        confirm=labels.CONSEQUENCES["consignment.remove_lot"], guard=_draft),
     # A document is a file the exporter chose: a box to tick as for a lot, no reason.
     "remove_document": WebAction(
         _form(ActionForm),
         lambda user, c, _f, document_id: documents.remove_document(user, c, document_id),
         _l("The document was removed."), key="remove_document_{document_id}",
         refusal=Refusal.flash, flash_denied=True, path="/documents/<id:document_id>/delete",
-        anchor="documents", confirm=labels.CONSEQUENCES["consignment.remove_document"]),
+        anchor="documents", confirm=labels.CONSEQUENCES["consignment.remove_document"],
+        guard=_draft),
     "upload_document": WebAction(
         cforms.document_form, _document, lambda said: said, key="document",
         path="/documents", anchor="documents"),

@@ -8,6 +8,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from certtrack.domain.workflow import Action
 from certtrack.services import (
     applications,
     corrective_actions,
@@ -20,6 +21,7 @@ from certtrack.services import (
     sent_twice,
 )
 from certtrack.services.local_dates import format_day, format_moment
+from certtrack.services.permissions import can_act
 from certtrack.web import exporter_forms, labels
 from certtrack.web.forms import ActionForm
 from certtrack.web.perform import BUTTON, Refusal, WebAction, created_before
@@ -183,7 +185,8 @@ EXPORTER = {
         lambda user, a, _f, line_id: applications.remove_product(user, a, line_id),
         _l("The product was removed."), key="remove_product_{line_id}", refusal=Refusal.flash,
         flash_denied=True, path="/products/<id:line_id>/delete", anchor="products",
-        confirm=labels.CONSEQUENCES["remove_product"]),
+        confirm=labels.CONSEQUENCES["remove_product"],
+        guard=lambda _user, a: a.state in applications.EDITABLE_STATES),
     "upload_document": WebAction(
         exporter_forms.document_form, _document, lambda said: said, key="document",
         path="/documents", anchor="documents"),
@@ -199,8 +202,8 @@ EXPORTER = {
         _form(ActionForm), lambda user, a, f: applications.withdraw_application(
             user, a, f.reason.data, f.version.data),
         _l("The application was withdrawn."), key="withdraw", refusal=Refusal.flash,
-        path=BUTTON, needs_reason=True,
-        confirm=labels.CONSEQUENCES["withdraw"]),
+        path=BUTTON, needs_reason=True, confirm=labels.CONSEQUENCES["withdraw"],
+        guard=lambda user, a: can_act(user, Action.withdraw, a)),
     "submit_evidence": WebAction(
         _form(EvidenceForm), _evidence, lambda said: said,
         key="evidence_{finding_id}", path="/findings/<id:finding_id>/evidence",

@@ -222,7 +222,11 @@ def perform(action: WebAction, target, page: Page, **args):
     """
     back = page.url(target)
     if action.guard is not None and not action.guard(g.user, target):
-        return _sent_before(action, target) or no_longer_possible(back, target)
+        if (earlier := _sent_before(action, target)) is not None:
+            return earlier
+        response = no_longer_possible(back, target)
+        _show_typed(action.build(target, _formdata()))  # a reason typed is not lost with it
+        return response
     form = action.build(target, _formdata())
     if (action.keyed and form.csrf_token.validate(form)
             and (earlier := _sent_before(action, target, form)) is not None):

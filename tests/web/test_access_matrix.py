@@ -125,9 +125,9 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("exporter.edit_application", "POST"): (401, 422, 404, *STAFF_DENIED, 403),
     ("exporter.application", "GET"): (302, 200, 404, *STAFF_DENIED, 403),
     ("exporter.add_product", "POST"): (401, 422, 404, *STAFF_DENIED, 403),
-    # Sent without its ticked box (422), as any removal; A's application being submitted, the
-    # box ticked leads back to the page, which says its state no longer allows it.
-    ("exporter.remove_product", "POST"): (401, 422, 404, *STAFF_DENIED, 403),
+    # A's application being submitted, its removal leads back to the page, which says its state
+    # no longer allows it (302), ticked box or not: the box is not what stops it.
+    ("exporter.remove_product", "POST"): (401, 302, 404, *STAFF_DENIED, 403),
     ("exporter.upload_document", "POST"): (401, 422, 404, *STAFF_DENIED, 403),
     ("exporter.transition", "POST"): (401, 409, 404, *STAFF_DENIED, 403),
     ("documents.download", "GET"): (302, 200, 404, 200, 404, 404, 200, 200),
@@ -255,9 +255,10 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("consignments.edit", "POST"): (401, 302, 404, *STAFF_DENIED, 403),
     ("consignments.detail", "GET"): (302, 200, 404, *STAFF_DENIED, 403),
     ("consignments.add_lot", "POST"): (401, 422, 404, *STAFF_DENIED, 403),
-    # A lot's or a document's removal without its tick is refused (422): both stay.
-    ("consignments.remove_lot", "POST"): (401, 422, 404, *STAFF_DENIED, 403),
-    ("consignments.remove_document", "POST"): (401, 422, 404, *STAFF_DENIED, 403),
+    # A's consignment being submitted, a lot's or a document's removal leads back to the page,
+    # which says its state no longer allows it (302), as its edit does: both stay.
+    ("consignments.remove_lot", "POST"): (401, 302, 404, *STAFF_DENIED, 403),
+    ("consignments.remove_document", "POST"): (401, 302, 404, *STAFF_DENIED, 403),
     ("consignments.upload_document", "POST"): (401, 422, 404, *STAFF_DENIED, 403),
     ("consignments.transition", "POST"): (401, 422, 404, *STAFF_DENIED, 403),
     ("consignment_inspection.queue", "GET"): (302, 403, 403, 200, 200, 200, 403, 403),

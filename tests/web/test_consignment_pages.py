@@ -930,18 +930,43 @@ def test_a_lot_is_removed_only_once_its_removal_is_confirmed(ctx, client):
     assert db.session.get(Consignment, consignment.id).lots == []
 
 
+def _draft_with_a_document(client):
+    """A phytosanitary draft with a lot and an uploaded contract, its exporter signed in on
+    `client`: (exporter, consignment, lot, document)."""
+    exporter, _inspector, _registration, consignment = make_consignment("phyto", submit=False)
+    _exporter_client(client, exporter)
+    post(client, f"/exporter/consignments/{consignment.id}/documents", {
+        "kind": "contract", "file": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "contract.pdf")},
+        content_type="multipart/form-data")
+    db.session.refresh(consignment)
+    return exporter, consignment, consignment.lots[0], consignment.documents[0]
+
+
+def test_a_submitted_drafts_stale_removal_says_the_state_not_the_unticked_box(ctx, client):
+    """The draft was submitted in another tab: removing a lot or a document from the page
+    still showing the draft said "Tick the box to confirm.", then, ticked, that the step was
+    no longer possible."""
+    exporter, consignment, lot, document = _draft_with_a_document(client)
+    detail = f"/exporter/consignments/{consignment.id}"
+    drafts.submit_consignment(exporter, consignment, consignment.version)
+    for url in (f"{detail}/lots/{lot.id}/delete", f"{detail}/documents/{document.id}/delete"):
+        response = post(client, url, {}, csrf_url=detail)
+        assert response.status_code == 302 and response.location.endswith(detail)
+        page = client.get(detail).get_data(as_text=True)
+        assert "This action is no longer possible" in page
+        assert "Tick the box to confirm." not in page
+    db.session.expire_all()
+    saved = db.session.get(Consignment, consignment.id)
+    assert ([row.id for row in saved.lots], [row.id for row in saved.documents]) == (
+        [lot.id], [document.id])
+
+
 @pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 def test_a_lot_or_document_removed_in_another_tab_is_said_so_on_the_draft(ctx, client):
     """Removing again what a second tab had removed led to "Page not found", with no way back
     to the draft."""
-    exporter, _inspector, _registration, consignment = make_consignment("phyto", submit=False)
-    _exporter_client(client, exporter)
+    exporter, consignment, lot, document = _draft_with_a_document(client)
     detail = f"/exporter/consignments/{consignment.id}"
-    post(client, f"{detail}/documents", {
-        "kind": "contract", "file": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "contract.pdf")},
-        content_type="multipart/form-data")
-    db.session.refresh(consignment)
-    lot, document = consignment.lots[0], consignment.documents[0]
     for url, message in ((f"{detail}/lots/{lot.id}/delete", "This lot is no longer on"),
                          (f"{detail}/documents/{document.id}/delete",
                           "This document is no longer on")):

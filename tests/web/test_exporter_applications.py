@@ -382,6 +382,38 @@ def test_withdrawing_a_withdrawn_application_changes_nothing(ctx, client):
     assert len(_events(application)) == events_before
 
 
+def test_a_stale_pages_withdrawal_says_the_state_not_the_unticked_box(ctx, client):
+    """The application was withdrawn in another tab: the form of the page still showing the
+    draft, its box left unticked, is told the step is no longer possible (it said "Tick the
+    box to confirm.", and then, ticked, that the step was no longer possible), and the
+    reason typed is given back."""
+    _u, _s, application = _signed_in(client)
+    post(client, _url(application, "/withdraw"), {"version": application.version, **WITHDRAWAL})
+    version_before = _fresh(application).version
+    response = post(client, _url(application, "/withdraw"),
+                    {"version": application.version, "reason": "Buyer withdrew"})
+    assert response.status_code == 302 and response.location.endswith(_url(application))
+    said = [html.unescape(text) for text in flashes(
+        client.get(response.location).get_data(as_text=True))]
+    assert any(NO_LONGER_POSSIBLE in text for text in said)
+    assert "What you typed: Buyer withdrew" in said
+    assert not any("Tick the box" in text for text in said)
+    assert _fresh(application).version == version_before
+
+
+def test_a_stale_pages_product_removal_says_the_state_not_the_unticked_box(ctx, client):
+    _u, _s, application = _signed_in(client)
+    post(client, _url(application, "/products"),
+         {"product_code": "barley", "annual_volume": "3", "volume_unit": "t"})
+    [line] = _lines(application)
+    _set_state(application, "submitted")  # submitted in another tab
+    response = post(client, _url(application, f"/products/{line.id}/delete"), {})
+    assert response.status_code == 302
+    page = client.get(response.location).get_data(as_text=True)
+    assert NO_LONGER_POSSIBLE in page and "Tick the box to confirm." not in page
+    assert [row.id for row in _lines(application)] == [line.id]
+
+
 def test_withdrawn_application_can_no_longer_be_changed(ctx, client):
     _u, _s, application = _signed_in(client)
     post(client, _url(application, "/withdraw"), {"version": application.version, **WITHDRAWAL})
