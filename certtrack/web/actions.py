@@ -101,12 +101,13 @@ REVIEW = {
             user, a, f.deficiencies.data, f.response_deadline.data),
         _l("The application was returned to the exporter."), "return_for_corrections",
         "/return", confirm=labels.CONSEQUENCES["return_for_corrections"], ends_something=False,
+        step=Action.return_for_corrections,
         checks=lambda _user, _a, data: review.deficiency_errors(data["deficiencies"],
                                                                data["response_deadline"])),
     "reject": _inspector(
         _form(RejectForm), lambda user, a, f: review.reject_application(user, a, f.reason.data),
         _l("The application was rejected."), "reject", "/reject", needs_reason=True,
-        confirm=labels.CONSEQUENCES["reject"]),
+        confirm=labels.CONSEQUENCES["reject"], step=Action.reject),
     "schedule_inspection": _inspector(
         _form(ScheduleForm),
         lambda user, a, f: inspections.schedule_inspection(
@@ -132,14 +133,15 @@ REVIEW = {
         lambda user, a, f: inspections.record_inspection(
             user, a, f.performed_on.data, f.answers(), f.summary.data, f.summary_en.data),
         _l("The inspection was recorded."), "record_inspection", "/inspection",
-        confirm=labels.CONSEQUENCES["record_inspection"], ends_something=False),
+        confirm=labels.CONSEQUENCES["record_inspection"], ends_something=False,
+        step=Action.record_inspection),
     "require_corrective_actions": _inspector(
         lambda a, formdata: corrective_actions_form(corrective_actions.open_findings(a),
                                                     formdata),
         lambda user, a, f: corrective_actions.require_corrective_actions(user, a, f.actions()),
         _l("Corrective actions were sent to the exporter."), "require_corrective_actions",
         "/corrective-actions", confirm=labels.CONSEQUENCES["require_corrective_actions"],
-        ends_something=False),
+        ends_something=False, step=Action.require_corrective_actions),
     "verify_finding": _inspector(
         _form(FindingVerificationForm),
         lambda user, a, f, finding_id: corrective_actions.verify_finding(
@@ -181,20 +183,22 @@ LABORATORY = {
         lambda sent: ngettext("%(num)d sample was sent to the laboratory.",
                               "%(num)d samples were sent to the laboratory.", len(sent)),
         key="send_form", refusal=Refusal.flash, path="/send-to-lab", anchor="panel-laboratory",
-        confirm=labels.CONSEQUENCES["send_to_lab"], ends_something=False,
+        confirm=labels.CONSEQUENCES["send_to_lab"], ends_something=False, step=Action.send_to_lab,
         checks=lambda _user, a, _entries: laboratory.send_errors(a)),
     "record_lab_results": WebAction(
         _form(ActionForm),
         lambda user, a, f: laboratory.record_lab_results(user, a, f.comment.data or ""),
         _l("Laboratory testing is complete; the exporter was notified."), key="complete_form",
         refusal=Refusal.flash, path="/lab-results-complete", anchor="panel-conclusion",
-        confirm=labels.CONSEQUENCES["record_lab_results"], ends_something=False),
+        confirm=labels.CONSEQUENCES["record_lab_results"], ends_something=False,
+        step=Action.record_lab_results),
     "conclude_positive": WebAction(
         _form(lab_panel.ConclusionForm),
         lambda user, a, f: conclusions.conclude_positive(user, a, f.conclusion.data or ""),
         _l("The positive conclusion was recorded."), key="conclusion_form",
         refusal=Refusal.flash, path="/conclusion/positive", anchor="panel-conclusion",
         confirm=labels.CONSEQUENCES["conclude_positive"], ends_something=False,
+        step=Action.conclude_positive,
         checks=lambda _user, a, _entries: {} if conclusions.check_conclusion(
             a).allows_positive else {"": [_("A positive conclusion is not possible yet.")]}),
     "conclude_negative": WebAction(
@@ -202,7 +206,7 @@ LABORATORY = {
         lambda user, a, f: conclusions.conclude_negative(user, a, f.comment.data or ""),
         _l("The negative conclusion was recorded."), key="negative_form",
         path="/conclusion/negative", anchor="panel-conclusion",
-        confirm=labels.CONSEQUENCES["conclude_negative"]),
+        confirm=labels.CONSEQUENCES["conclude_negative"], step=Action.conclude_negative),
 }
 
 
@@ -312,7 +316,8 @@ REGISTRAR = {
         _form(ResubmitForm),
         lambda user, a, f: gacc.resubmit_to_gacc(user, a, f.comment.data or "", f.version.data),
         _l("The application is back with GACC."), key="resubmit_form", refusal=Refusal.flash,
-        confirm=labels.CONSEQUENCES["resubmit_to_gacc"], ends_something=False),
+        confirm=labels.CONSEQUENCES["resubmit_to_gacc"], ends_something=False,
+        step=Action.resubmit_to_gacc),
 }
 
 
@@ -328,7 +333,7 @@ def _lifecycle(verb: RegistrationAction) -> WebAction:
     return WebAction(_form(LIFECYCLE_FORMS[verb]), change, lambda registration: _(
         "The registration is now: %(status)s.",
         status=str(labels.label(labels.REGISTRATION_STATUSES, registration.status))),
-        key=str(verb), path=BUTTON, confirm=labels.CONSEQUENCES.get(str(verb)),
+        key=str(verb), path=BUTTON, confirm=labels.CONSEQUENCES.get(str(verb)), step=verb,
         needs_reason=str(verb) in labels.REGISTRATION_CONSEQUENCES,
         checks=lambda _user, registration, data: registrations.entry_errors(
             registration, verb, registrations.StatusChangeInput.from_mapping(data)))

@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from certtrack.domain.consignment import ConsignmentAction
 from certtrack.services.consignments import (
     correction,
     documents,
@@ -140,19 +141,21 @@ CONSIGNMENT = {
     "submit": WebAction(
         _form(ActionForm), lambda user, c, f: drafts.submit_consignment(user, c, f.version.data),
         _submitted, key="submit", path=BUTTON,
-        confirm=labels.CONSEQUENCES["consignment.submit"], ends_something=False),
+        confirm=labels.CONSEQUENCES["consignment.submit"], ends_something=False,
+        step=ConsignmentAction.submit),
     "withdraw": WebAction(
         _form(cforms.ReasonForm), lambda user, c, f: drafts.withdraw_consignment(
             user, c, f.reason.data, f.version.data),
         _l("The consignment was withdrawn."), key="withdraw", path=BUTTON, needs_reason=True,
-        confirm=labels.CONSEQUENCES["consignment.withdraw"]),
+        confirm=labels.CONSEQUENCES["consignment.withdraw"], step=ConsignmentAction.withdraw),
     "request_correction": WebAction(
         _form(cforms.ReasonForm), lambda user, c, f: correction.request_correction(
             user, c, f.reason.data, f.version.data),
         _l("The consignment is your draft again: correct it and submit it. Its certificate "
            "stays valid until the corrected one is issued."), key="request_correction",
         path=BUTTON, needs_reason=True,
-        confirm=labels.CONSEQUENCES["consignment.request_correction"]),
+        confirm=labels.CONSEQUENCES["consignment.request_correction"],
+        step=ConsignmentAction.request_correction),
 }
 
 # The inspector's steps, named by the last part of their address (`<consignment>/<verb>`).
@@ -160,7 +163,7 @@ INSPECTION = {
     "start_inspection": WebAction(
         _form(ActionForm), lambda user, c, f: inspection.start_inspection(
             user, c, f.version.data), _l("The inspection has started."), refusal=Refusal.flash,
-        path=BUTTON, anchor="inspection"),
+        path=BUTTON, anchor="inspection", step=ConsignmentAction.start_inspection),
     "inspection": WebAction(
         cforms.inspection_form, lambda user, c, f: inspection.record_inspection(
             user, c, _inspection(f)), _l("The inspection was recorded."), key="inspection",
@@ -199,7 +202,8 @@ INSPECTION = {
         _form(cforms.ReasonForm), lambda user, c, f: inspection.refuse_consignment(
             user, c, f.reason.data, f.version.data),
         _l("The certificate was refused; the exporter reads the reason."), key="refuse",
-        path=BUTTON, needs_reason=True, confirm=labels.CONSEQUENCES["consignment.refuse"]),
+        path=BUTTON, needs_reason=True, confirm=labels.CONSEQUENCES["consignment.refuse"],
+        step=ConsignmentAction.refuse),
     # ISPM 12 section 6.1: a new number naming the original, which becomes "replaced".
     "replace": WebAction(
         _form(cforms.ReasonForm), lambda user, c, f: issue.replace_consignment_certificate(
@@ -212,6 +216,7 @@ INSPECTION = {
         _form(ActionForm), lambda user, c, f: issue.issue_consignment_certificate(
             user, c, f.version.data), _issued, key="issue", path=BUTTON,
         confirm=labels.CONSEQUENCES["consignment.issue"], ends_something=False,
+        step=ConsignmentAction.issue,
         checks=lambda _user, c, _entries: {"": refusals} if (
             refusals := issue.issue_refusals(c)) else {}),
     "reopen": WebAction(
@@ -219,10 +224,12 @@ INSPECTION = {
             user, c, f.reason.data, f.version.data),
         _l("The consignment is under inspection again: correct it, then issue the corrected "
            "certificate."), key="reopen", path=BUTTON, needs_reason=True,
-        confirm=labels.CONSEQUENCES["consignment.reopen"], anchor="inspection"),
+        confirm=labels.CONSEQUENCES["consignment.reopen"], anchor="inspection",
+        step=ConsignmentAction.reopen),
     "cancel": WebAction(
         _form(cforms.ReasonForm), lambda user, c, f: correction.cancel(
             user, c, f.reason.data, f.version.data),
         _l("The certificate is cancelled; the exporter is told."), key="cancel", path=BUTTON,
-        needs_reason=True, confirm=labels.CONSEQUENCES["consignment.cancel"]),
+        needs_reason=True, confirm=labels.CONSEQUENCES["consignment.cancel"],
+        step=ConsignmentAction.cancel),
 }

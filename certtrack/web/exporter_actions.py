@@ -21,7 +21,6 @@ from certtrack.services import (
     sent_twice,
 )
 from certtrack.services.local_dates import format_day, format_moment
-from certtrack.services.permissions import can_act
 from certtrack.web import exporter_forms, labels
 from certtrack.web.forms import ActionForm
 from certtrack.web.perform import BUTTON, Refusal, WebAction, created_before
@@ -195,6 +194,7 @@ EXPORTER = {
         lambda user, a, f: applications.submit_application(user, a, f.version.data,
                                                            f.comment.data or ""),
         _submitted, key="submit", refusal=Refusal.flash, path=BUTTON, anchor="submit",
+        step=(Action.submit, Action.resubmit),
         confirm=labels.CONSEQUENCES["submit"], ends_something=False,
         checks=lambda _user, a, _entries: {"": [_("The application is not complete yet.")]}
         if applications.missing_for_submission(a) else {}),
@@ -203,7 +203,7 @@ EXPORTER = {
             user, a, f.reason.data, f.version.data),
         _l("The application was withdrawn."), key="withdraw", refusal=Refusal.flash,
         path=BUTTON, needs_reason=True, confirm=labels.CONSEQUENCES["withdraw"],
-        guard=lambda user, a: can_act(user, Action.withdraw, a)),
+        step=Action.withdraw),
     "submit_evidence": WebAction(
         _form(EvidenceForm), _evidence, lambda said: said,
         key="evidence_{finding_id}", path="/findings/<id:finding_id>/evidence",

@@ -10,7 +10,12 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import CombinedMultiDict
 from wtforms import StringField
 
-from certtrack.domain.workflow import IllegalTransition
+from certtrack.domain.consignment import allowed_consignment_actions
+from certtrack.domain.workflow import (
+    IllegalTransition,
+    allowed_actions,
+    allowed_registration_actions,
+)
 from certtrack.services import creation_keys
 from certtrack.services.changed_since import changed_since
 from certtrack.services.errors import Conflict, PermissionDenied, ValidationFailed
@@ -69,6 +74,12 @@ class WebAction:
     a refusal whatever is typed: it is said instead of the unticked box's (a button offered
     before its step is possible, `aria-disabled`, refused with the reason).
 
+    `step`, set on a step of a workflow (an application's, a consignment's or a registration's
+    verb), is asked when its form fails: a page older than a change of the object's state
+    that no longer allows the step is said so, not that its box is unticked or its reason
+    missing. (A form filled in goes to the service, which says the same, or, for a page
+    older than the object's version, who changed it and when.)
+
     `keyed`, set on a form that creates an object, gives it a one-time key (a hidden field made
     when the form is shown, `creation_key`): sent again with the key of a sending that created
     its object, the form is not checked or performed again, and `repeat`, which finds that
@@ -91,6 +102,16 @@ class WebAction:
     repeat: Callable[[Any, Any, BaseForm], tuple[str, str] | None] | None = None
     checks: Callable[[Any, Any, dict], dict[str, list[str]]] | None = None
     keyed: bool = False
+    step: str | tuple[str, ...] | None = None
+
+    def allows_step(self, user, target) -> bool:
+        """False when the object's state no longer allows the action's `step` (or any of
+        its steps, a tuple) to `user`."""
+        if self.step is None:
+            return True
+        allowed = ALLOWED_STEPS[_table(target)](user, target)
+        return any(step in allowed for step in (
+            self.step if isinstance(self.step, tuple) else (self.step,)))
 
     def build(self, target, formdata=None) -> BaseForm:
         """The action's form, with its confirmation step when the action is irreversible, and
@@ -138,6 +159,14 @@ def no_longer_possible(url: str, target=None):
 # longer possible was made so by their last change).
 STATE_WORDS = {"application": ("state", STATES), "consignment": ("state", CONSIGNMENT_STATES),
                "registration": ("status", REGISTRATION_STATUSES)}
+
+
+# The steps a user's role may take in an object's state, per table (WebAction.step).
+ALLOWED_STEPS = {
+    "application": lambda user, a: allowed_actions(a.state, user.role),
+    "consignment": lambda user, c: allowed_consignment_actions(c.state, user.role),
+    "registration": lambda user, r: allowed_registration_actions(r.status, user.role),
+}
 
 
 def _table(target) -> str | None:
@@ -236,6 +265,10 @@ def perform(action: WebAction, target, page: Page, **args):
         response, status = _attempt(action, target, form, back, args)
         if response is not None:
             return response
+    elif not action.allows_step(g.user, target):
+        response = no_longer_possible(back, target)
+        _show_typed(form)
+        return response
     else:
         check_entries(action.checks, target, form)
     return page.render(target, _failed(action, form, args)), status

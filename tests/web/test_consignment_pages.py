@@ -961,6 +961,22 @@ def test_a_submitted_drafts_stale_removal_says_the_state_not_the_unticked_box(ct
         [lot.id], [document.id])
 
 
+def test_a_withdrawal_from_a_page_older_than_the_refusal_says_so_before_asking_the_box(
+        ctx, client):
+    exporter, inspector, _registration, consignment = make_consignment("phyto")
+    _exporter_client(client, exporter)
+    detail = f"/exporter/consignments/{consignment.id}"
+    inspection.refuse_consignment(inspector, consignment, "No phytosanitary import permit")
+    response = post(client, f"{detail}/withdraw", {"reason": "Buyer cancelled the order"},
+                    csrf_url=detail)
+    assert response.status_code == 302 and response.location.endswith(detail)
+    page = html.unescape(client.get(detail).get_data(as_text=True))
+    assert "This action is no longer possible" in page and "Tick the box" not in page
+    assert "What you typed: Buyer cancelled the order" in page
+    db.session.expire_all()
+    assert db.session.get(Consignment, consignment.id).state == "refused"
+
+
 @pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 def test_a_lot_or_document_removed_in_another_tab_is_said_so_on_the_draft(ctx, client):
     """Removing again what a second tab had removed led to "Page not found", with no way back

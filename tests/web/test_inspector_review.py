@@ -317,6 +317,24 @@ def test_a_return_the_state_no_longer_allows_gives_back_the_deficiencies_typed(u
     assert "(in another window or tab)" in page
 
 
+def test_a_stale_pages_step_says_the_state_before_asking_for_its_box(under_review, client):
+    """A second tab's rejection, its box not yet ticked, after the first returned the
+    application: it asked to tick the box, only to say then that the step was no longer
+    possible."""
+    _exporter, _inspector, application = under_review
+    deadline = applications.local_today() + timedelta(days=14)
+    assert post(client, _url(application, "/return"), {
+        "deficiencies": "HACCP plan missing", "response_deadline": deadline.isoformat(),
+        "confirm": "y"}).status_code == 302
+    late = post(client, _url(application, "/reject"), {"reason": "No protocol, see letter 12"})
+    assert late.status_code == 302 and late.location == _url(application)
+    page = _page(client.get(late.location))
+    assert NO_LONGER_POSSIBLE in page and "It is now “Returned for corrections”" in page
+    assert "What you typed: No protocol, see letter 12" in page
+    assert "Tick the box to confirm." not in page
+    assert _fresh(application).state == "returned" and _events(application, "reject") == []
+
+
 def test_a_step_another_person_overtook_names_them_and_the_state_now(under_review, client):
     """It said only "no longer possible", where a registration's page says who acted."""
     _exporter, inspector, application = under_review
