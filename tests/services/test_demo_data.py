@@ -599,3 +599,21 @@ def test_the_printout_lists_every_login_of_the_readme_s_table(demo):
     table = [(role, email) for role, email, _language in _readme_logins()]
     assert ("exporter", "semey-beef@demo.certtrack.kz") in printed
     assert sorted(printed) == sorted(table)
+
+
+def test_the_demos_past_happens_in_order(seeded):
+    """Each object's history reads in the order its steps were taken: a wheat certificate
+    was cancelled on a day before it was issued (the cancellation's story began on a fixed
+    day, which the issue's own waits could pass)."""
+    rows = db.session.execute(select(AuditEvent.object_type, AuditEvent.object_id,
+                                     AuditEvent.action, AuditEvent.at)
+                              .where(AuditEvent.object_id.is_not(None))
+                              .order_by(AuditEvent.seq)).all()
+    last: dict[tuple[str, int], tuple[str, datetime]] = {}
+    backwards = []
+    for kind, id_, action, at in rows:
+        before = last.get((kind, id_))
+        if before is not None and at < before[1]:
+            backwards.append(f"{kind} {id_}: {action} at {at} after {before[0]} at {before[1]}")
+        last[(kind, id_)] = (action, at)
+    assert backwards == []
