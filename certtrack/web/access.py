@@ -85,8 +85,10 @@ def roles_required(*roles: Role):
 
 def sign_in(user, token: str) -> None:
     """Start a fresh session for `user` (its record's id `token`): the old session's contents
-    are dropped."""
-    locale = session.get("locale")
+    are dropped. The session keeps the account's language, else the one it was in: pages
+    that read no account (the API's reference) speak it too."""
+    locale = user.locale if user.locale in current_app.config["LANGUAGES"] else session.get(
+        "locale")
     session.clear()
     session["uid"] = user.id
     session["sv"] = user.session_version

@@ -1,7 +1,12 @@
 """The API's reference page: Swagger UI served from the app, under its CSP, with a way back to
 certtrack and a note in the reader's language that the reference is in English."""
 
-from forms import post
+from flask import g
+
+from certtrack.extensions import db
+
+from factories import make_user
+from forms import login, post
 
 
 def test_the_reference_page_links_back_and_says_so_in_the_readers_language(client):
@@ -32,3 +37,18 @@ def test_an_upload_is_one_multipart_body_of_the_type_and_the_file(client):
         if "$ref" in body else body
     assert set(schema["required"]) == {"document_type", "file"}
     assert schema["properties"]["file"] == {"type": "string", "format": "binary"}
+
+
+def test_the_reference_page_speaks_the_accounts_language(ctx, client):
+    """It reads no account (the API needs no session): a Kazakh exporter who never chose a
+    language in the header read it in English, from the account page's link in Kazakh."""
+    exporter = make_user("exporter", "kk.exporter@example.kz")
+    exporter.locale = "kk"
+    db.session.commit()
+    login(client, exporter.email)
+    account = client.get("/account").get_data(as_text=True)
+    assert 'href="/api/docs/"' in account
+    g.pop("_flask_babel", None)  # the test's application context outlives the requests
+    page = client.get("/api/docs/").get_data(as_text=True)
+    assert '<header class="api-docs-bar" lang="kk">' in page
+    assert "This reference is in English" not in page
