@@ -12,7 +12,6 @@ from certtrack.services import (
     accounts,
     laboratories,
     password_reset,
-    reasons,
     reference,
     sent_twice,
     tokens,
@@ -21,12 +20,14 @@ from certtrack.services import (
 from certtrack.services.errors import Conflict, ValidationFailed
 from certtrack.services.local_dates import format_moment
 from certtrack.services.numerals import with_remark
+from certtrack.services.permissions import require_admin_of_another
 from certtrack.web import labels
 from certtrack.web.access import roles_required
 from certtrack.web.bounds import page_number
-from certtrack.web.forms import BaseForm, ResetFactorForm, UserForm, render_form
+from certtrack.web.forms import BaseForm, UserForm, render_form
 from certtrack.web.perform import conflict_message
 from certtrack.web.tokens import already_revoked, revoke_form
+from certtrack.web.validators import TICK_MESSAGE, reason_validators, ticked
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(roles_required(Role.admin))
@@ -80,12 +81,20 @@ class PasswordResetForm(BaseForm):
     (kept in the audit row) and a box to tick, as for the second factor."""
 
     password = PasswordField(_l("New password"), validators=[DataRequired()])
-    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)],
+    reason = StringField(_l("Reason"), validators=reason_validators(500),
                          description=_l("Kept in the audit trail, e.g. “forgotten, identity "
                                         "checked by phone”."))
     confirm = BooleanField(_l("I understand that this person is signed out everywhere and "
                               "signs in with the new password."),
-                           validators=[DataRequired(message=_l("Tick the box to confirm."))])
+                           validators=ticked())
+
+
+class ResetFactorForm(BaseForm):
+    """An administrator removes a user's second factor: a reason and a confirmation."""
+
+    reason = StringField(_l("Reason"), validators=reason_validators(500))
+    confirm = BooleanField(_l("I understand that this user must set up two-step sign-in "
+                              "again and is signed out everywhere."), validators=ticked())
 
 
 def _user_form(obj=None, formdata=None, form_class=AccountForm) -> UserForm:
@@ -226,9 +235,9 @@ def _lacking(user, form: EditUserForm) -> bool:
     if user.id != g.user.id:  # one's own account: the service refuses both steps
         errors |= accounts.missing_reasons(user, data)
         if user.is_active and not data.is_active and not form.confirm_disable.data:
-            errors["confirm_disable"] = [_("Tick the box to confirm.")]
+            errors["confirm_disable"] = [str(TICK_MESSAGE)]
         if data.role and data.role != user.role and not form.confirm_role.data:
-            errors["confirm_role"] = [_("Tick the box to confirm.")]
+            errors["confirm_role"] = [str(TICK_MESSAGE)]
     return _add_errors(form, errors)
 
 
@@ -247,17 +256,10 @@ def _save_user(user, form: EditUserForm):
     return redirect(url_for(".users")), 302
 
 
-def _short_reason(form) -> dict[str, list[str]]:
-    """A reason typed but too short, said with the form's other mistakes (a blank one is
-    the field's own "required")."""
-    if form.reason.errors or not (form.reason.data or "").strip():
-        return {}
-    return reasons.reason_errors(form.reason.data)
-
-
 @bp.post("/users/<id:user_id>/password")
 def reset_password(user_id: int):
     user = accounts.get_user(g.user, user_id)
+    require_admin_of_another(g.user, user)  # whatever is posted: 403, not the form's mistakes
     form = PasswordResetForm(request.form)
     valid = form.validate()
     problems = accounts.password_problems(form.password.data, user.email, user.full_name,
@@ -265,8 +267,6 @@ def reset_password(user_id: int):
         if not valid and form.password.data else []  # said with the box's, not after it
     if problems:
         form.add_errors({"password": problems})
-    if not valid:
-        form.add_errors(_short_reason(form))
     if valid:
         try:
             accounts.reset_password(g.user, user, form.password.data, form.reason.data)
@@ -283,6 +283,7 @@ def reset_password(user_id: int):
 @bp.post("/users/<id:user_id>/second-factor")
 def reset_factor(user_id: int):
     user = accounts.get_user(g.user, user_id)
+    require_admin_of_another(g.user, user)  # whatever is posted: 403, not the form's mistakes
     form = ResetFactorForm(request.form)
     if form.validate():
         try:
@@ -293,8 +294,6 @@ def reset_factor(user_id: int):
             flash(_("The second factor was removed and the user's sessions were signed out."),
                   "success")
             return redirect(url_for(".edit_user", user_id=user.id))
-    else:
-        form.add_errors(_short_reason(form))
     user_form = _user_form(obj=user, form_class=EditUserForm)
     del user_form.email, user_form.password
     return _user_page(user, user_form, factor_form=form), 422

@@ -24,6 +24,7 @@ from certtrack.web import tokens as tokens_page
 from certtrack.web.account_sessions import security_context
 from certtrack.web.forms import BaseForm, ChangePasswordForm, LoginForm, TotpCodeForm, render_form
 from certtrack.web.limits import login_rate
+from certtrack.web.validators import ticked
 
 bp = Blueprint("auth", __name__)
 
@@ -116,7 +117,7 @@ class RemoveFactorForm(BaseForm):
                                           "inputmode": "numeric"})
     confirm = BooleanField(_l("I understand that the codes of my current app and my recovery "
                               "codes stop working."),
-                           validators=[DataRequired(message=_l("Tick the box to confirm."))])
+                           validators=ticked())
 
 
 def _two_factor_page(status: int = 200, form: TotpCodeForm | None = None,

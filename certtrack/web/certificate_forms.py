@@ -9,7 +9,7 @@ from wtforms import FileField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from certtrack.web.forms import BaseForm
-from certtrack.web.validators import ReasonLength
+from certtrack.web.validators import reason_validators
 
 DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
 
@@ -77,14 +77,14 @@ class SealCheckForm(BaseForm):
 
 class ReplaceForm(BaseForm):
     reason = TextAreaField(_l("What changed"),
-                           validators=[DataRequired(), ReasonLength(), Length(max=2000)],
+                           validators=reason_validators(2000),
                            description=_l("For example: validity extended by the renewal, or "
                                           "the enterprise's name changed."))
 
 
 class RevokeCertificateForm(BaseForm):
     reason = TextAreaField(_l("Reason for the revocation"),
-                           validators=[DataRequired(), ReasonLength(), Length(max=2000)],
+                           validators=reason_validators(2000),
                            description=_l("The exporter reads it; the public verification page "
                                           "shows the certificate as revoked."))
 

@@ -32,7 +32,7 @@ from certtrack.web import consignment_labels as clabels
 from certtrack.web import labels
 from certtrack.web.forms import BaseForm
 from certtrack.web.number_fields import DecimalField, IntegerField
-from certtrack.web.validators import NumberRange, PastDate, ReasonLength
+from certtrack.web.validators import NumberRange, PastDate, reason_validators
 
 CHOOSE = _l("Choose…")
 
@@ -194,8 +194,7 @@ class ReasonForm(BaseForm):
     """An irreversible step: a required reason (the action table adds the confirmation)."""
 
     version = HiddenField()
-    reason = TextAreaField(_l("Reason"), validators=[
-        DataRequired(message=_l("Please give a reason.")), ReasonLength(), Length(max=4000)])
+    reason = TextAreaField(_l("Reason"), validators=reason_validators(4000))
 
 
 def _locale() -> str:

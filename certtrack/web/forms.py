@@ -37,7 +37,15 @@ from certtrack.services.enterprises import PHONE, PHONE_MESSAGE
 from certtrack.services.printed_names import DOSSIER_HINT
 from certtrack.services.transaction import stale_message
 from certtrack.web.number_fields import DecimalField, IntegerField
-from certtrack.web.validators import NumberRange, PastDate, ReasonLength, gacc_text, out_of_bounds
+from certtrack.web.validators import (
+    NumberRange,
+    PastDate,
+    gacc_text,
+    out_of_bounds,
+    reason_validators,
+    required_reason,
+    ticked,
+)
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 EMAIL_MESSAGE = _l("Enter an e-mail address.")
@@ -191,15 +199,6 @@ class TotpCodeForm(BaseForm):
     code = StringField(_l("Code from the app"),
                        validators=[DataRequired(), Length(max=10)],
                        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
-
-
-class ResetFactorForm(BaseForm):
-    """An administrator removes a user's second factor: a reason and a confirmation."""
-
-    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
-    confirm = BooleanField(_l("I understand that this user must set up two-step sign-in "
-                              "again and is signed out everywhere."),
-                           validators=[DataRequired()])
 
 
 # The password rules (length, breached list, strength) live in services.passwords, so that
@@ -363,9 +362,6 @@ class UserForm(BaseForm):
     version = HiddenField()
 
 
-REASON_MESSAGE = _l("Please give a reason.")
-
-
 def add_field(form: BaseForm, name: str, unbound, formdata) -> None:
     """Bind one more field to a built form and read its value from the request."""
     field = unbound.bind(form=form, name=name, prefix=form._prefix,
@@ -381,15 +377,15 @@ def add_confirmation(form: BaseForm, formdata, consequence, needs_reason: bool) 
     show, a required reason when the record must say why, and a box to tick."""
     form.consequence = consequence
     if needs_reason and "reason" not in form._fields:
-        add_field(form, "reason", TextAreaField(_l("Reason"), validators=[
-            DataRequired(message=REASON_MESSAGE), ReasonLength(), Length(max=4000)]), formdata)
+        add_field(form, "reason", TextAreaField(_l("Reason"), validators=reason_validators(4000)),
+                  formdata)
     elif needs_reason and not form.reason.flags.required:
-        form.reason.validators = [DataRequired(message=REASON_MESSAGE), ReasonLength(), *[
+        form.reason.validators = [*required_reason(), *[
             v for v in form.reason.validators if not isinstance(v, Optional)]]
         form.reason.flags.required, form.reason.flags.optional = True, False
     add_field(form, "confirm", BooleanField(
         _l("I understand, and I want to go ahead."),
-        validators=[DataRequired(message=_l("Tick the box to confirm."))]), formdata)
+        validators=ticked()), formdata)
 
 
 def render_form(template: str, form: BaseForm, **context):

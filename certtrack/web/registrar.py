@@ -4,7 +4,6 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, TextAreaField
-from wtforms.validators import DataRequired, Length
 
 from certtrack.domain.workflow import Role
 from certtrack.services import (
@@ -22,6 +21,7 @@ from certtrack.web.actions import REGISTRAR, REGISTRATION
 from certtrack.web.bounds import page_number
 from certtrack.web.forms import BaseForm
 from certtrack.web.perform import Page, perform, register_actions, show
+from certtrack.web.validators import reason_validators, ticked
 
 bp = Blueprint("registrar", __name__, url_prefix="/registrar")
 bp.before_request(roles_required(Role.registrar))
@@ -119,7 +119,7 @@ class ApproveNameForm(BaseForm):
     confirm = BooleanField(_l("I understand that the new name or address shows at once in the "
                               "public register and on the certificates issued next, and the "
                               "exporter is told."),
-                           validators=[DataRequired(message=_l("Tick the box to confirm."))])
+                           validators=ticked())
 
 
 class RefuseNameForm(BaseForm):
@@ -127,10 +127,10 @@ class RefuseNameForm(BaseForm):
     for good)."""
 
     version = HiddenField()
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+    reason = TextAreaField(_l("Reason"), validators=reason_validators(2000))
     confirm = BooleanField(_l("I understand that the request is closed: the registered name "
                               "and address stay, and the exporter is told why."),
-                           validators=[DataRequired(message=_l("Tick the box to confirm."))])
+                           validators=ticked())
 
 
 DECISION_FORMS = {"approve": ApproveNameForm, "refuse": RefuseNameForm}

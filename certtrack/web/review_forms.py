@@ -23,7 +23,7 @@ from certtrack.services.inputs import CorrectiveActionInput
 from certtrack.web import labels
 from certtrack.web.forms import BaseForm
 from certtrack.web.number_fields import DecimalField
-from certtrack.web.validators import NumberRange, ReasonLength, gacc_text
+from certtrack.web.validators import NumberRange, gacc_text, reason_validators
 
 
 def _choices(pairs) -> list[SelectChoice]:
@@ -72,7 +72,7 @@ class ReturnForm(BaseForm):
 
 class RejectForm(BaseForm):
     reason = TextAreaField(
-        _l("Reason"), validators=[DataRequired(), ReasonLength(), Length(max=4000)],
+        _l("Reason"), validators=reason_validators(4000),
         description=_l("For example: false information, no protocol for the product, or out "
                        "of scope. Rejection is final."))
 

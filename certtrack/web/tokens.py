@@ -15,7 +15,7 @@ from certtrack.web.account_sessions import security_context
 from certtrack.web.forms import BaseForm, ChangePasswordForm, add_field
 from certtrack.web.number_fields import IntegerField
 from certtrack.web.perform import KEY_FIELD
-from certtrack.web.validators import NumberRange, ReasonLength
+from certtrack.web.validators import NumberRange, reason_validators, ticked
 
 bp = Blueprint("tokens", __name__, url_prefix="/account/tokens")
 
@@ -43,10 +43,9 @@ def new_token_form(formdata=None) -> TokenForm:
 
 
 class RevokeTokenForm(BaseForm):
-    reason = StringField(_l("Reason"), validators=[DataRequired(), ReasonLength(),
-                                                   Length(max=500)])
+    reason = StringField(_l("Reason"), validators=reason_validators(500))
     confirm = BooleanField(_l("I understand that systems using this token stop working."),
-                           validators=[DataRequired(message=_l("Tick the box to confirm."))])
+                           validators=ticked())
 
 
 def revoke_form(token, formdata=None) -> RevokeTokenForm:

@@ -97,6 +97,26 @@ class ReasonLength:
             raise ValidationError(reason_message())
 
 
+REASON_MESSAGE = _l("Please give a reason.")
+TICK_MESSAGE = _l("Tick the box to confirm.")
+
+
+def required_reason() -> list:
+    """A required reason of an irreversible step, kept in the audit trail: the same words
+    everywhere, blank or too short (ReasonLength), said with the form's other errors."""
+    return [validators.DataRequired(message=REASON_MESSAGE), ReasonLength()]
+
+
+def reason_validators(max_length: int) -> list:
+    """required_reason() of at most `max_length` characters."""
+    return [*required_reason(), validators.Length(max=max_length)]
+
+
+def ticked() -> list:
+    """The box an irreversible step is confirmed with, and what to say when it is not."""
+    return [validators.DataRequired(message=TICK_MESSAGE)]
+
+
 class DossierScript:
     """A text the recommendation dossier to GACC prints as written: in Latin or Chinese script,
     as the service requires (printed_names.dossier_script_errors), said with the form's other

@@ -13,7 +13,7 @@ from certtrack.services.local_dates import format_moment
 from certtrack.web.access import roles_required
 from certtrack.web.forms import BaseForm
 from certtrack.web.perform import Page, WebAction, perform, show
-from certtrack.web.validators import ReasonLength
+from certtrack.web.validators import reason_validators, ticked
 
 bp = Blueprint("webhooks", __name__, url_prefix="/account/webhooks")
 bp.before_request(roles_required(Role.exporter, Role.laboratory))
@@ -28,10 +28,10 @@ class WebhookForm(BaseForm):
 
 class DisableWebhookForm(BaseForm):
     reason = StringField(_l("Reason"),
-                         validators=[DataRequired(), ReasonLength(), Length(max=500)])
+                         validators=reason_validators(500))
     confirm = BooleanField(_l("I understand that certtrack stops sending to this address "
                               "for good."),
-                           validators=[DataRequired(message=_l("Tick the box to confirm."))])
+                           validators=ticked())
 
 
 # What a failed delivery's error means, by a part of the text the network library wrote

@@ -54,7 +54,7 @@ def test_a_revoked_certificate_verifies_as_revoked_while_its_registration_stays_
 
 @pytest.mark.parametrize(
     ("form", "message"),
-    [({"reason": "", "confirm": "y"}, "This field is required."),
+    [({"reason": "", "confirm": "y"}, "Please give a reason."),
      ({"reason": "Wrong address"}, "Tick the box to confirm.")],
 )
 def test_revocation_needs_a_reason_and_a_confirmation(client, issued, form, message):

@@ -259,7 +259,7 @@ def test_reject_needs_a_reason_and_ends_the_application(under_review, client):
     assert reject_form in _page(client.get(_url(application)))
     response = post(client, _url(application, "/reject"), {"reason": ""})
     assert response.status_code == 422
-    assert 'id="reason-error">This field is required.' in _page(response)
+    assert 'id="reason-error">Please give a reason.' in _page(response)
     assert _fresh(application).state == "under_review"
 
     unconfirmed = post(client, _url(application, "/reject"),

@@ -1,6 +1,7 @@
 """Renaming a registered enterprise or establishment waits for the registrar: the register and
 the certificates keep the registered name until the new one is approved (issue 14, point 6)."""
 
+import html
 import re
 from datetime import timedelta
 
@@ -130,6 +131,14 @@ def test_a_refusal_needs_a_reason_and_a_ticked_box_and_keeps_the_registered_name
     assert "GACC has not been told of the new name</textarea>" in page  # kept as typed
     response = post(client, url, {"version": version, "confirm": "y"})
     assert response.status_code == 422
+    assert "Please give a reason." in response.get_data(as_text=True).split(
+        'id="reason-error"')[1][:80]
+    # a reason too short is said with the unticked box, not once the box is ticked
+    response = post(client, url, {"version": version, "reason": "No"})
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 422
+    assert "Tick the box to confirm." in page.split('id="confirm-error"')[1][:80]
+    assert "Give the reason in a few words" in page.split('id="reason-error"')[1][:80]
     db.session.expire_all()
     assert request.status == "pending"
     response = post(client, url, {"version": version, "confirm": "y",

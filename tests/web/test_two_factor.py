@@ -92,7 +92,12 @@ def test_an_administrator_resets_a_lost_factor_with_a_reason(app, ctx, client):
     url = f"/admin/users/{inspector.id}/second-factor"
     unconfirmed = post(client, url, {"reason": "Lost phone"}, csrf_url="/account")
     assert unconfirmed.status_code == 422
+    page = unconfirmed.get_data(as_text=True)  # it said "This field is required."
+    assert "Tick the box to confirm." in page.split('id="confirm-error"')[1][:80]
     assert db.session.get(User, inspector.id).has_totp
+    blank = post(client, url, {"reason": " ", "confirm": "y"}, csrf_url="/account")
+    assert "Please give a reason." in blank.get_data(as_text=True).split(
+        'id="reason-error"')[1][:80]
     done = post(client, url, {"reason": "Lost phone", "confirm": "y"}, csrf_url="/account")
     assert done.status_code == 302
     db.session.expire_all()

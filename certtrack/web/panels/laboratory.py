@@ -14,7 +14,7 @@ from certtrack.services.applications import local_today
 from certtrack.services.local_dates import format_moment
 from certtrack.web.forms import BaseForm
 from certtrack.web.number_fields import DecimalField, IntegerField
-from certtrack.web.validators import DossierScript, NumberRange, ReasonLength
+from certtrack.web.validators import DossierScript, NumberRange, ReasonLength, reason_validators
 
 LAB_ACTIONS = (Action.send_to_lab, Action.record_lab_results, Action.conclude_positive,
                Action.conclude_negative)
@@ -74,8 +74,7 @@ class ConclusionForm(BaseForm):
 
 class NegativeConclusionForm(BaseForm):
     # Named like ActionForm's comment: the workflow's "reason required" error names that field.
-    comment = TextAreaField(_l("Reasons"), validators=[
-        DataRequired(message=_l("Please give a reason.")), ReasonLength(), Length(max=4000)])
+    comment = TextAreaField(_l("Reasons"), validators=reason_validators(4000))
 
 
 def _locale() -> str:
