@@ -110,7 +110,10 @@ def test_replacement_needs_a_reason_and_marks_the_old_one_replaced(ctx, client):
     certificates.revoke_certificate(registrar, second, "Issued to the wrong site")
     text = client.get(f"/verify/{first.number}/{first.verification_code}").get_data(
         as_text=True)
-    assert "That certificate has since been revoked." in text
+    assert (f"Certificate {second.number} has since been revoked." in text
+            and "ask the enterprise for the current certificate" not in text)  # there is none
+    assert ("This certificate has been replaced by a newer one, which has since been revoked: "
+            "neither is in force." in text)
 
 
 def _history(page: str) -> str:

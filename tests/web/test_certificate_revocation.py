@@ -107,7 +107,7 @@ def test_a_chain_of_replacements_leads_to_the_certificate_in_force(client, issue
                                            reason="Reissued after the revocation")
     answer = _verify(client, first)
     assert f"Replaced by certificate {third.number}." in answer
-    assert "That certificate has since been revoked." not in answer
+    assert "has since been revoked" not in answer
     registration_page = client.get(f"/registrar/registrations/{registration.id}")
     row = re.search(rf'<tr id="certificate-{second.id}".*?</tr>',
                     registration_page.get_data(as_text=True), re.S).group(0)
