@@ -5,6 +5,7 @@ from pathlib import Path
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from certtrack.domain.market_access import (
@@ -29,6 +30,7 @@ from certtrack.services.audit import record_event
 from certtrack.services.errors import NotFound, ValidationFailed
 from certtrack.services.inputs import MarketAccessInput  # noqa: F401 - the input it takes
 from certtrack.services.limits import CONFIDENCES
+from certtrack.services.local_dates import local_day
 from certtrack.services.numerals import listed
 from certtrack.services.permissions import require_admin
 from certtrack.services.transaction import check_loaded_version, transaction
@@ -188,6 +190,10 @@ def get_access_row(actor: User, product_code: str) -> MarketAccess:
     return row
 
 
+PROTOCOL_DATE_FUTURE = _l("A protocol is signed before it applies: enter the day it was signed, "
+                          "not a future one.")
+
+
 def _access_errors(data: MarketAccessInput, regions: set[str]) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if data.protocol_status not in set(ProtocolStatus):
@@ -198,6 +204,8 @@ def _access_errors(data: MarketAccessInput, regions: set[str]) -> dict[str, list
     if unknown:
         errors["accepted_regions"] = [_("Unknown region codes: %(codes)s.",
                                         codes=listed(sorted(unknown)))]
+    if data.protocol_date is not None and data.protocol_date > local_day(utcnow()):
+        errors["protocol_date"] = [str(PROTOCOL_DATE_FUTURE)]
     if data.protocol_date_precision not in DATE_PRECISIONS:
         errors["protocol_date_precision"] = [_("Choose how much of the date is known.")]
     if not (data.source or "").strip():

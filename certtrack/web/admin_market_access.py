@@ -13,6 +13,7 @@ from certtrack.web import consignment_labels, labels
 from certtrack.web.access import roles_required
 from certtrack.web.forms import BaseForm
 from certtrack.web.perform import Page, WebAction, show
+from certtrack.web.validators import PastDate
 
 bp = Blueprint("admin_market_access", __name__, url_prefix="/admin/market-access")
 bp.before_request(roles_required(Role.admin))
@@ -30,7 +31,8 @@ class MarketAccessForm(BaseForm):
                                                   "title above is shown."))
     protocol_name_ru = StringField(_l("Protocol in Russian"), validators=[Length(max=1000)])
     protocol_name_zh = StringField(_l("Protocol in Chinese"), validators=[Length(max=1000)])
-    protocol_date = DateField(_l("Signed on"), validators=[Optional()],
+    protocol_date = DateField(_l("Signed on"),
+                              validators=[Optional(), PastDate(market_access.PROTOCOL_DATE_FUTURE)],
                               description=_l("When only the month or the year is known, pick "
                                              "any day of it and say so below."))
     protocol_date_precision = SelectField(_l("How much of the date is known"), choices=[],

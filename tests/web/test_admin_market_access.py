@@ -1,12 +1,16 @@
 """Administrators edit a product's protocol with China: the gate applies it at once, the edit
 is audited and survives a reload of the reference data; bad input keeps what was typed."""
 
+from datetime import date
+
+import pytest
 from sqlalchemy import select
 
 from certtrack.extensions import db
 from certtrack.models import AuditEvent, MarketAccess, Product
 from certtrack.models.base import utcnow
 from certtrack.services import market_access
+from certtrack.services.errors import ValidationFailed
 from certtrack.services.reference import load_reference
 
 from factories import make_user
@@ -56,6 +60,35 @@ def test_unknown_regions_and_a_missing_protocol_name_are_refused_with_what_was_t
     assert 'value="KZ-11 KZ-99"' in page
     with app.app_context():
         assert db.session.get(MarketAccess, ("beef_frozen", "CN")).accepted_regions == before
+
+
+def test_a_protocol_signed_on_a_future_day_is_refused_beside_its_date(app, client):
+    """2030-01-01 was saved as the day a protocol in force was signed."""
+    _admin(app, client)
+    with app.app_context():
+        before = db.session.get(MarketAccess, ("beef_chilled", "CN")).protocol_date
+    answer = post(client, "/admin/market-access/beef_chilled", {
+        **FORM, "protocol_status": "in_force", "protocol_name": "Protocol on chilled beef",
+        "protocol_date": "2030-01-01", "protocol_date_precision": "day"})
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 422
+    assert ('id="protocol_date-error">A protocol is signed before it applies: enter the day it '
+            "was signed, not a future one.") in page
+    with app.app_context():
+        assert db.session.get(MarketAccess, ("beef_chilled", "CN")).protocol_date == before
+
+
+def test_the_service_refuses_a_future_signing_day_too(app):
+    with app.test_request_context():
+        admin = make_user("admin", email="admin@example.kz")
+        row = db.session.get(MarketAccess, ("beef_chilled", "CN"))
+        data = market_access.MarketAccessInput.from_mapping({
+            **FORM, "protocol_status": "in_force", "protocol_name": "Protocol on chilled beef",
+            "protocol_date": date(2030, 1, 1), "protocol_date_precision": "day",
+            "version": str(row.version)})
+        with pytest.raises(ValidationFailed) as refused:
+            market_access.update_market_access(admin, row, data)
+        assert list(refused.value.errors) == ["protocol_date"]
 
 
 def test_the_list_shows_every_product_with_its_status(app, client):

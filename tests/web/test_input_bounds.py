@@ -6,11 +6,13 @@ fields, year-9999 and year-1 dates. Each row names a role (the client signs in a
 request and, for forms, what must not have been stored.
 """
 
+import html
 import re
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from babel.dates import format_date
 from flask import g
 from sqlalchemy import select
 
@@ -189,6 +191,9 @@ def test_dates_out_of_the_window_in_the_questionnaire_are_refused(ctx, client, v
     error = re.search(r'id="last_inspection_date-error">(.*?)</p>',
                       response.get_data(as_text=True), re.S).group(1)
     assert message in error
+    if message.startswith("Enter a date between"):  # and today, not 5 years on: it said
+        today = format_date(local_today(), "medium", locale="en")  # both rules at once
+        assert html.unescape(error).strip() == f"Enter a date between Jan 1, 1991 and {today}."
     db.session.expire_all()
     assert db.session.get(Application, application.id).last_inspection_date is None
 
