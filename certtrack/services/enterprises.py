@@ -52,8 +52,11 @@ ENGLISH_NAME_SCRIPT = _l("Write the legal name in English in Latin letters, as t
 
 def _printed_errors(data: EnterpriseInput) -> dict[str, list[str]]:
     """The legal name in English and the legal address: in the scripts China's border reads;
-    the legal representative, whom the dossier to GACC names: in Latin or Chinese script."""
+    the legal representative, whom the dossier to GACC names: in Latin or Chinese script; the
+    other legal names in their language's script, as an establishment's are."""
     errors = dossier_script_errors(legal_representative=data.legal_representative)
+    errors |= language_errors({field: (getattr(data, field) or "").strip()
+                               for field in ("name_kk", "name_ru", "name_zh")}, ())
     if (data.name_en or "").strip() and not latin(data.name_en):
         errors["name_en"] = [str(ENGLISH_NAME_SCRIPT)]
     if (data.address or "").strip() and not latin_or_chinese(data.address):

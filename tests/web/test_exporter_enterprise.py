@@ -339,6 +339,22 @@ def test_a_name_in_the_wrong_script_is_refused_and_kept_on_the_page(ctx, client,
     assert len(db.session.scalars(select(Establishment)).all()) == before
 
 
+@pytest.mark.parametrize(("change", "field", "message"), [
+    ({"name_zh": "Seitov"}, "name_zh", "Write this in Chinese characters."),
+    ({"name_kk": "赛托夫"}, "name_kk", "without Chinese characters"),
+])
+def test_an_enterprises_legal_name_in_the_wrong_script_is_refused_as_an_elevators(
+        ctx, client, change, field, message):
+    """The legal name in Chinese took "Seitov", where an establishment's refused it."""
+    _signed_in_exporter(client)
+    response = post(client, NEW_ENTERPRISE, {**ENTERPRISE, "bin": VALID_BINS[0], **change})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert message in field_error(page, field)
+    assert input_value(page, field) == next(iter(change.values()))
+    assert _enterprise_count() == 0
+
+
 def test_the_establishments_are_listed_by_their_name_in_the_readers_language(app, client):
     with app.app_context():  # each language in a request of its own (Flask-Babel's cache)
         user, _enterprise, establishment, _a = make_exporter_with_application(complete=False)
