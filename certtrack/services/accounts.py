@@ -269,10 +269,22 @@ def set_locale(user: User, locale: str) -> None:
         user.locale = locale
 
 
-def list_users(actor: User, *, text: str = "", role: str | None = None, page: int = 1):
-    """One page of accounts for administrators, filtered by role and name or e-mail."""
+# The orders of the accounts list: by role (then e-mail), by name, or the latest sign-in first
+# (never signed in last: a newcomer whose invitation waits).
+USER_SORTS = {
+    "role": (User.role, User.email),
+    "name": (folded(User.full_name), User.email),
+    "last_login": (User.last_login_at.is_(None), User.last_login_at.desc(), User.email),
+}
+
+
+def list_users(actor: User, *, text: str = "", role: str | None = None, page: int = 1,
+               sort: str = "role"):
+    """One page of accounts for administrators, filtered by role and name or e-mail, in the
+    order `sort` (a key of USER_SORTS)."""
     require_admin(actor)
-    query = select(User).options(selectinload(User.laboratory)).order_by(User.role, User.email)
+    query = select(User).options(selectinload(User.laboratory)).order_by(
+        *USER_SORTS.get(sort, USER_SORTS["role"]))
     if role:
         query = query.where(User.role == role)
     if text.strip():

@@ -121,9 +121,12 @@ def _user_form(obj=None, formdata=None, form_class=AccountForm) -> UserForm:
 def users():
     role = request.args.get("role") or None
     text = request.args.get("q", "")
-    pagination = accounts.list_users(g.user, text=text, role=role,
-                                     page=page_number())
+    sort = request.args.get("sort", "role")
+    sort = sort if sort in accounts.USER_SORTS else "role"
+    pagination = accounts.list_users(g.user, text=text, role=role, page=page_number(),
+                                     sort=sort)
     return render_template("admin/users.html", pagination=pagination, role=role, q=text,
+                           sort=sort,
                            regions={region.code: region for region in reference.regions()})
 
 

@@ -90,6 +90,27 @@ def test_list_filters_by_role_and_text(admin, client):
     assert "No account matches." in page
 
 
+@pytest.mark.engine  # run on PostgreSQL too (conftest.py)
+def test_list_sorts_by_name_or_latest_sign_in_and_keeps_the_order_across_pages(
+        app, admin, client):
+    """The accounts came by role and e-mail only: finding who signed in last, or a person by
+    name among a hundred, meant reading every page."""
+    zhanna = make_user("inspector", "a.inspector@example.kz", full_name="Zhanna Sarsenova")
+    aigerim = make_user("exporter", "z.exporter@example.kz", full_name="aigerim Bekova")
+    never = make_user("registrar", "m.registrar@example.kz", full_name="Marat Omarov")
+    login(app.test_client(), zhanna.email)
+    by_name = client.get("/admin/users?sort=name").get_data(as_text=True)
+    assert listed_ids(by_name) == [aigerim.id, never.id, admin.id, zhanna.id]  # case aside
+    assert '<option value="name" selected>' in by_name
+    latest = listed_ids(client.get("/admin/users?sort=last_login").get_data(as_text=True))
+    assert latest[:2] == [zhanna.id, admin.id] and latest[-1] in (aigerim.id, never.id)
+    for number in range(24):
+        make_user("exporter", f"exporter{number:02}@example.kz", full_name=f"Person {number:02}")
+    first = client.get("/admin/users?sort=name").get_data(as_text=True)
+    assert 'href="/admin/users?sort=name&amp;page=2"' in first
+    assert client.get("/admin/users?sort=nonsense").status_code == 200  # the default order
+
+
 def test_admin_creates_an_inspector_who_can_sign_in(app, admin, client):
     response = post(client, "/admin/users/new", account())
     assert response.status_code == 302
