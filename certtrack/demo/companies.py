@@ -270,7 +270,7 @@ COMPANIES: tuple[Company, ...] = (
                       ""))), committee="veterinary"),
     Company("semey-beef", "0011", 5772,
             ("Semey Beef LLP", "«Семей Сиыр Еті» ЖШС", "ТОО «Семей Биф»",
-             "塞米伊牛肉有限责任公司"),
+             "塞梅伊牛肉有限责任公司"),
             "llp", "Dmitry Lavrov", "KZ-10", "Semey, Shakarim Avenue 120",
             "+7 7222 555 010", ("Yerbol Tursynov", "zh"), (
                 Site("semey", "meat_processor", "KZ-10", "KZ-10-VET-0702",
