@@ -235,7 +235,7 @@ def bin_validator(form, field) -> None:
     """The BIN's length, digits, layout and check digit (RK Law No. 223-III)."""
     messages = {
         "length": _l("A BIN has exactly 12 digits."),
-        "digits": _l("A BIN has digits only, without spaces or letters."),
+        "digits": _l("A BIN has digits only, without letters or other signs."),
         "structure": _l("This is not the layout of a BIN (month, entity type, attribute)."),
         "check_digit": _l("The check digit does not match: please check the number."),
     }

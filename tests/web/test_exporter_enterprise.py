@@ -18,7 +18,7 @@ NEW_ENTERPRISE = "/exporter/enterprise/new"
 VALID_BINS = ["940140000385", "961141000023"]
 MESSAGES = {
     "length": "A BIN has exactly 12 digits.",
-    "digits": "A BIN has digits only, without spaces or letters.",
+    "digits": "A BIN has digits only, without letters or other signs.",
     "structure": "This is not the layout of a BIN (month, entity type, attribute).",
     "check_digit": "The check digit does not match: please check the number.",
 }
