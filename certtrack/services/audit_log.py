@@ -23,8 +23,8 @@ from certtrack.models.application import application_reference
 from certtrack.services import pagination, spreadsheets
 from certtrack.services.permissions import require_admin
 
-__all__ = ["AuditFilters", "ChainState", "application_id", "application_reference",
-           "chain_state", "events_csv", "list_events"]
+__all__ = ["AuditFilters", "ChainState", "accounts_named", "application_id",
+           "application_reference", "chain_state", "events_csv", "list_events"]
 
 _REFERENCE = re.compile(r"(?:A-?)?0*(\d{1,9})", re.IGNORECASE)
 
@@ -95,6 +95,15 @@ def list_events(actor, filters: AuditFilters, page: int = 1):
     count = select(func.count()).select_from(AuditEvent).where(*conditions)
     return pagination.paginate(query, count, page=page,
                                per_page=current_app.config["PER_PAGE"])
+
+
+def accounts_named(events) -> dict[int, User]:
+    """The accounts a page of events acts on (object "user"), by id, in one query: the page
+    names them, not their number alone."""
+    ids = {e.object_id for e in events if e.object_type == "user" and e.object_id}
+    if not ids:
+        return {}
+    return {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(ids)))}
 
 
 # `data` last (a column added later leaves the others where readers found them): what the

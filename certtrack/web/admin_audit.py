@@ -64,7 +64,8 @@ def trail():
                                reference=audit_log.application_reference), 400
     pagination = audit_log.list_events(g.user, _filters(form), page_number())
     return render_template("admin/audit.html", form=form, chain=chain, pagination=pagination,
-                           reference=audit_log.application_reference)
+                           reference=audit_log.application_reference,
+                           accounts=audit_log.accounts_named(pagination.items))
 
 
 def _filters(form: AuditFilterForm) -> audit_log.AuditFilters:

@@ -184,3 +184,15 @@ def test_a_person_named_in_cyrillic_is_found_in_any_case(admin, client):
         page = _page(client.get(f"/admin/audit?actor={typed}"))
         assert "2 in all" in page and "No recorded action matches." not in page, typed
         assert "Root Admin" not in page.split("<tbody>")[1]
+
+
+def test_the_objects_are_named_as_their_own_pages_name_them(admin, client):
+    """"Account 19", "Consignment 11": numbers the administrator could look up nowhere."""
+    person = make_user("inspector", "aigerim@example.kz")
+    record_event(admin, "consignment_submitted", object_type="consignment", object_id=11)
+    db.session.commit()
+    rows = _page(client.get("/admin/audit")).split("<tbody>")[1].split("</tr>")
+    (created,) = [row for row in rows if f'href="/admin/users/{person.id}"' in row]
+    assert f'Account <a href="/admin/users/{person.id}">aigerim@example.kz</a>' in created
+    (consignment,) = [row for row in rows if "CS-000011" in row]
+    assert 'Consignment <span class="ref">CS-000011</span>' in consignment
