@@ -9,6 +9,7 @@ from email.message import EmailMessage
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, text
+from sqlalchemy.orm import joinedload
 
 from certtrack.domain.renewal import Outcome, renewal_regime
 from certtrack.domain.workflow import DomainError, RegistrationAction
@@ -83,7 +84,8 @@ def _due_for_resumption(today: date) -> list[Registration]:
 def _renewal_candidates(today: date) -> list[Registration]:
     """Take a day; return registrations in force that expire within the longest window."""
     horizon = today + timedelta(days=366 + 31)
-    return list(db.session.scalars(select(Registration).where(
+    return list(db.session.scalars(select(Registration).options(
+        joinedload(Registration.gacc_category), joinedload(Registration.establishment)).where(
         Registration.status.in_(registrations.LIVE_STATUSES), Registration.valid_to >= today,
         Registration.valid_to <= horizon).order_by(Registration.id)))
 
@@ -128,25 +130,14 @@ def lift_suspensions(today: date, report: DailyReport) -> None:
             report.skipped += 1
 
 
-def _due_reminder(registration: Registration, today: date) -> date | None:
-    """The latest reminder day on or before `today` while the window is open, else None.
-
-    A run that missed some days sends the latest reminder only, not every one it missed.
-    """
-    status = registrations.renewal(registration, today)
-    if status.state != "open" or registrations.open_renewal_application(registration):
-        return None
-    due = [day for day in status.reminders if day <= today]
-    return due[-1] if due else None
-
-
 def send_renewal_reminders(today: date, report: DailyReport) -> None:
     """Notify exporter users of each registration whose reminder day has come, once per day."""
-    for registration in _renewal_candidates(today):
-        reminder = _due_reminder(registration, today)
+    for registration, decision in registrations.renewals_due(_renewal_candidates(today), today):
+        # the latest reminder day come: a run that missed some days sends that one only
+        reminder = max((day for day in decision.reminders if day <= today), default=None)
         if reminder is None:
             continue
-        opens, closes = registrations.renewal(registration, today).window
+        opens, closes = decision.window
         message = _l("Apply to renew China registration %(number)s (%(establishment)s): the "
                     "renewal window is open from %(opens)s to %(closes)s; the registration "
                     "expires on %(valid_to)s.", number=registration.china_number,

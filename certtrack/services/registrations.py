@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from certtrack.domain.calendar import REGIME_280
-from certtrack.domain.renewal import decide_renewal, renewal_regime
+from certtrack.domain.renewal import RenewalDecision, decide_renewal, renewal_regime
 from certtrack.domain.workflow import (
     RegistrationAction,
     RegistrationStatus,
@@ -349,24 +349,32 @@ class RegistrationRow:
     renewal_application: Application | None
 
 
-def renewals_to_apply_for(actor) -> list[tuple[Registration, date]]:
-    """Take a user; return the registrations in force it may see whose renewal window is open
-    today and that have no renewal application under way, each with the window's last day,
-    the soonest first (the exporter's home page asks for them, as the reminders do). Two
-    queries, whatever their number. Changes nothing."""
-    today = local_today()
-    live = db.session.scalars(registration_scope(actor, select(Registration)).options(
-        joinedload(Registration.establishment), joinedload(Registration.gacc_category))
-        .where(Registration.status.in_(LIVE_STATUSES))).all()
+def renewals_due(candidates, today: date) -> list[tuple[Registration, RenewalDecision]]:
+    """Take registrations in force (their GACC category loaded) and a day; return those whose
+    renewal window is open that day and that have no renewal application under way, each with
+    its decision (window, reminder days): the one rule of the exporter's home page and of the
+    daily reminders. One query beside the candidates'. Changes nothing."""
     applying = set(db.session.scalars(select(Application.renewal_of_id).where(
-        Application.renewal_of_id.in_([r.id for r in live]),
+        Application.renewal_of_id.in_([r.id for r in candidates]),
         Application.state.not_in(CLOSED_APPLICATION_STATES))))
     due = []
-    for registration in live:
+    for registration in candidates:  # whether it was applied for moves the outcome only
         decision = decide_renewal(registration.valid_to,
                                   registration.gacc_category.renewal_list_280, today)
         if str(decision.state) == "open" and registration.id not in applying:
-            due.append((registration, decision.window[1]))
+            due.append((registration, decision))
+    return due
+
+
+def renewals_to_apply_for(actor) -> list[tuple[Registration, date]]:
+    """Take a user; return the registrations in force it may see that renewals_due() names
+    today, each with the window's last day, the soonest first (the exporter's home page asks
+    for them, as the reminders do). Two queries, whatever their number. Changes nothing."""
+    live = db.session.scalars(registration_scope(actor, select(Registration)).options(
+        joinedload(Registration.establishment), joinedload(Registration.gacc_category))
+        .where(Registration.status.in_(LIVE_STATUSES))).all()
+    due = [(registration, decision.window[1])
+           for registration, decision in renewals_due(live, local_today())]
     return sorted(due, key=lambda item: (item[1], item[0].id))
 
 
