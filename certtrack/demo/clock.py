@@ -28,7 +28,7 @@ STAGE_DAYS = {
     "laboratory": (6, 14),    # the laboratory's work
     "conclusion": (1, 4),     # the inspector writes the conclusion
     "recommendation": (3, 8),  # the registrar recommends the establishment to GACC
-    "consignment": (1, 3),    # a consignment's inspection and certificate
+    "consignment": (1, 2),    # a consignment's inspection and certificate (5 working days)
 }
 # A step never lands later than this before the real present.
 MARGIN = timedelta(minutes=10)
@@ -104,11 +104,11 @@ def story(days_ago: int) -> Iterator[None]:
 
 @contextmanager
 def night_of(day: date) -> Iterator[None]:
-    """Play what follows early on `day` (06:00 local time), as the scheduled daily job runs
-    each morning, working day or not."""
+    """Play what follows early on `day` (00:30 local time), as the scheduled daily job runs
+    each night, working day or not (certtrack.tasks.jobs)."""
     if _stories:
         raise RuntimeError("demo stories do not nest")
-    moment = datetime.combine(day, time(6), tzinfo=zone()).astimezone(UTC)
+    moment = datetime.combine(day, time(0, 30), tzinfo=zone()).astimezone(UTC)
     with time_machine.travel(min(moment, datetime.now(UTC) - MARGIN), tick=False):
         yield
 
@@ -122,6 +122,15 @@ def wait(stage: str) -> None:
     today = current.moment.astimezone(zone()).date()
     day = working_calendar().add_working_days(today, current.chance.randint(fewest, most))
     _go(current, _office_hours(day, current.chance))
+
+
+def reachable(day: date) -> date:
+    """`day`, or the last working day a story can still reach when `day` is past the real
+    present (an inspection scheduled ahead, recorded on the day it was scheduled for)."""
+    if not _stories:
+        return day
+    last = _ceiling(_stories[-1].present).astimezone(zone()).date()
+    return max(min(day, last), _stories[-1].moment.astimezone(zone()).date())
 
 
 def move_to(day: date) -> None:

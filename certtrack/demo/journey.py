@@ -1,7 +1,7 @@
 """Steps of the demo applications' journeys, each taken through the real services."""
 
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -122,14 +122,20 @@ def start_review(cast: Cast, application: Application, accept: int | None = None
 
 
 def schedule(cast: Cast, application: Application, mode: str = "on_site",
-             working_days: int = 0) -> None:
+             working_days: int = 0, carried_out: bool = False) -> date:
     """Schedule the inspection `working_days` from today (0: today, or the next working day
-    when today is a weekend day or a holiday), with the inspector as the team."""
+    when today is a weekend day or a holiday), with the inspector as the team; return its
+    day. One `carried_out` in the story is not scheduled past the real present."""
     clock.wait("review")
     day = working_calendar().add_working_days(local_today(), working_days)
+    if carried_out:
+        day = clock.reachable(day)
     inspections.schedule_inspection(cast.inspector, application, mode, day, [cast.inspector.id])
+    return day
 
 
+# Working days between scheduling an inspection and carrying it out (the exporter prepares).
+INSPECTION_NOTICE = 3
 FINDING_FIELDS = ("severity", "requirement", "observation", "clause", "requirement_en",
                   "observation_en")
 
@@ -146,10 +152,10 @@ def record_findings(cast: Cast, application: Application,
 
 def inspect(cast: Cast, application: Application, findings=(), answers_no=None,
             summary: str = "", summary_en: str = "") -> list[Finding]:
-    """Schedule the inspection for today, record findings and the checklist (all 'yes' except
-    the `answers_no` keys, with their notes)."""
-    schedule(cast, application)
-    clock.wait("inspection")
+    """Schedule the inspection a few working days ahead, and on its day record the findings
+    and the checklist (all 'yes' except the `answers_no` keys, with their notes)."""
+    day = schedule(cast, application, working_days=INSPECTION_NOTICE, carried_out=True)
+    clock.move_to(day)  # the inspection takes place on the day it was scheduled for
     recorded = record_findings(cast, application, findings)
     answers_no = answers_no or {}
     answers = {item.key: {"answer": "no", "note": answers_no[item.key]}

@@ -47,6 +47,7 @@ from certtrack.models import (
 )
 from certtrack.services import audit, conclusions, registrations, review
 from certtrack.services.applications import local_today
+from certtrack.services.local_dates import local_day
 from certtrack.services.reference import load_reference
 
 from forms import login, post
@@ -134,8 +135,9 @@ def test_registrations_cover_each_status_and_an_open_renewal_window(seeded):
     expiry = db.session.scalar(select(AuditEvent).where(
         AuditEvent.object_type == "registration", AuditEvent.object_id == expired.id,
         AuditEvent.action == "expire", AuditEvent.actor_id.is_(None)))
-    # Ended by the daily job on the day after its last valid day, not when the demo loaded.
-    assert expiry.at.date() == expired.valid_to + timedelta(days=1)
+    # Ended by the daily job on the day after its last valid day (its night, in Kazakhstan),
+    # not when the demo loaded.
+    assert local_day(expiry.at) == expired.valid_to + timedelta(days=1)
     open_window = [r for r in by_status["active"]
                    if registrations.renewal(r, local_today()).state == "open"]
     assert open_window and open_window[0].regime == "248"
@@ -617,3 +619,33 @@ def test_the_demos_past_happens_in_order(seeded):
             backwards.append(f"{kind} {id_}: {action} at {at} after {before[0]} at {before[1]}")
         last[(kind, id_)] = (action, at)
     assert backwards == []
+
+
+def test_each_demo_inspection_is_carried_out_on_the_day_it_was_scheduled_for(seeded):
+    """Every inspection was scheduled "for today" and carried out days later: the exporter's
+    notice named the day it was sent, and by its own deadline each would have been overdue."""
+    rows = db.session.execute(select(Inspection.scheduled_for, Inspection.performed_on,
+                                     Inspection.created_at)
+                              .where(Inspection.performed_on.is_not(None))).all()
+    assert len(rows) >= 5
+    assert [(scheduled, performed) for scheduled, performed, _at in rows
+            if scheduled != performed] == []
+    assert any(scheduled > local_day(created) for scheduled, _performed, created in rows)
+
+
+def test_the_demos_consignment_certificates_are_numbered_in_the_order_issued_and_in_time(
+        seeded):
+    """KZ-PC-2026-000006 was issued in October, before 000003 to 000005: the corrected
+    certificate was made after the others though its day came before theirs. And two were
+    issued a day or two after their consignments' deadlines."""
+    rows = db.session.execute(select(
+        ConsignmentCertificate.kind, ConsignmentCertificate.serial,
+        ConsignmentCertificate.issued_at, Consignment.deadline, Consignment.id)
+        .join(Consignment, Consignment.id == ConsignmentCertificate.consignment_id)
+        .order_by(ConsignmentCertificate.kind, ConsignmentCertificate.serial)).all()
+    for kind in ("phyto", "vet"):
+        days = [issued for k, _serial, issued, _deadline, _c in rows if k == kind]
+        assert days and days == sorted(days), kind
+    late = [consignment for _k, _s, issued, deadline, consignment in rows
+            if deadline is not None and local_day(issued) > deadline]
+    assert late == []
