@@ -653,3 +653,21 @@ def test_a_batch_from_another_tab_names_the_applications_already_sent_and_keeps_
     assert re.search(rf"Already sent to GACC: {first.reference}, in batch KZ-GACC-2026-014, "
                      r"by Test Registrar at [^<]+\.", html.unescape(other.get_data(as_text=True)))
     assert 'value="KZ-GACC-2026-016"' in other.get_data(as_text=True)
+
+
+def test_an_overdue_stage_says_so_in_words_not_by_colour_alone(world, client):
+    """The registrar's list showed an overdue deadline in red only: nothing a screen reader,
+    a colour-blind registrar or a printout could tell from one still to come."""
+    overdue, future = (db.session.get(Application, world["ids"][0]),
+                       db.session.get(Application, world["ids"][1]))
+    overdue.stage_deadline = applications.local_today() - timedelta(days=3)
+    future.stage_deadline = applications.local_today() + timedelta(days=3)
+    db.session.commit()
+    login(client, world["registrar"].email)
+    rows = client.get("/registrar/").get_data(as_text=True).split("<tr")
+    late = [row for row in rows if f">{overdue.reference}</a>" in row]
+    coming = [row for row in rows if f">{future.reference}</a>" in row]
+    assert late and all(re.search(r'<span class="overdue">due [^<]+ — overdue</span>', row)
+                        for row in late)
+    assert coming and all("overdue</span>" not in row and '<span class="muted">due ' in row
+                          for row in coming)
