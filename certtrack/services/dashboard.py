@@ -10,7 +10,7 @@ from sqlalchemy import func, select, type_coerce
 
 from certtrack.domain.workflow import State
 from certtrack.extensions import db
-from certtrack.models import Application, AuditEvent, User
+from certtrack.models import Application, AuditEvent, Registration, User
 from certtrack.models.base import UTCDateTime, utcnow
 from certtrack.services.applications import local_today
 from certtrack.services.consignments.figures import consignment_figures
@@ -97,6 +97,10 @@ def _current_counts() -> dict:
         "by_category": _counts(Application.gacc_category_code),
         "overdue": overdue,
         "open": sum(v for k, v in by_state.items() if k in OPEN_STATES),
+        # registrations, not applications registered: one expired or suspended is not in force
+        "registrations": dict(db.session.execute(
+            select(Registration.status, func.count(Registration.id))
+            .group_by(Registration.status)).all()),
         **consignment_figures(),
         "as_of": utcnow(),
     }
