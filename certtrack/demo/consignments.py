@@ -118,7 +118,7 @@ def grain(cast, registration) -> None:
     # In the order of the days: a certificate's number follows the day it was issued.
     for wagon, days_ago in ((5, 96), (6, 68), (7, 40), (8, 19), (9, 9)):
         with clock.story(days_ago=days_ago):
-            issued = _issued(cast, registration, wagon, f"ст. Костанай, путь {wagon % 3 + 1}")
+            issued = _issued(cast, registration, wagon, f"Kostanay station, track {wagon % 3 + 1}")
             if wagon == 5:  # days after its issue, in the same story: never before it
                 clock.wait("consignment")
                 correction.cancel(cast.inspector, issued.consignment, (
@@ -133,7 +133,7 @@ def grain(cast, registration) -> None:
         clock.wait("consignment")
         drafts.withdraw_consignment(cast.exporter, withdrawn, "Покупатель перенёс отгрузку.")
     with clock.story(days_ago=6):
-        _inspect(cast, _wheat(cast, registration, 3), "ст. Костанай, путь 2")
+        _inspect(cast, _wheat(cast, registration, 3), "Kostanay station, track 2")
     with clock.story(days_ago=2):
         _wheat(cast, registration, 2)
     _wheat(cast, registration, 1, submit=False)
@@ -143,7 +143,7 @@ def meat_before_suspension(cast, registration):
     """An issued veterinary certificate, and a consignment submitted and waiting."""
     with clock.story(days_ago=45):
         issued = _mutton(cast, registration, 1)
-        _inspect(cast, issued, "Таразская бойня, холодильная камера")
+        _inspect(cast, issued, "Taraz slaughterhouse, cold store 1")
         issue.issue_consignment_certificate(cast.inspector, issued)  # within its 2 working days
     with clock.story(days_ago=24):
         return _mutton(cast, registration, 2)

@@ -146,7 +146,10 @@ class ConsignmentDocumentForm(BaseForm):
 # what must be read at all (a date, a number, a length).
 class InspectionForm(BaseForm):
     inspected_on = DateField(_l("Inspected on"), validators=[Optional()])
-    place = StringField(_l("Place of inspection"), validators=[Optional(), Length(max=300)])
+    place = StringField(_l("Place of inspection"), validators=[Optional(), Length(max=300)],
+                        description=_l("In Latin or Chinese script, as the certificate's data "
+                                       "for China's border carries it: Kostanay station, "
+                                       "track 2, say."))
     result = SelectField(_l("Result"), choices=[], validators=[Optional()])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
 

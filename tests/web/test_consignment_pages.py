@@ -585,6 +585,14 @@ def test_the_inspectors_forms_say_every_mistake_in_one_answer(ctx, client):
     assert response.status_code == 422
     assert set(_errors(response.get_data(as_text=True))) >= {"inspected_on", "place",
                                                              "result"}
+    # the place goes into the certificate's data for China's border, as the treatment's do
+    response = post(client, f"{base}/inspection", {"inspected_on": local_today().isoformat(),
+                                                   "place": "ст. Достык, путь 4",
+                                                   "result": "satisfactory"})
+    assert response.status_code == 422
+    assert _errors(response.get_data(as_text=True))["place"].startswith(
+        "Write it in Latin or Chinese script")
+    assert "ст. Достык, путь 4" in response.get_data(as_text=True)
     response = post(client, f"{base}/treatment", {"type": "fumigation", "treated_on": ""})
     assert response.status_code == 422
     assert set(_errors(response.get_data(as_text=True))) >= {"treated_on", "active_substance"}

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from certtrack.domain import compliance
 from certtrack.domain.consignment import OPEN_CONSIGNMENT_STATES
+from certtrack.domain.scripts import latin_or_chinese
 from certtrack.extensions import db
 from certtrack.models import (
     AuditEvent,
@@ -31,6 +32,7 @@ from certtrack.services.applications import local_today
 from certtrack.services.audit import record_event
 from certtrack.services.consignments.access import consignment_scope, in_territory
 from certtrack.services.consignments.attested import attestation_blockers
+from certtrack.services.consignments.drafts import PRINTED_SCRIPT
 from certtrack.services.consignments.entries import lab_errors, treatment_errors
 from certtrack.services.consignments.in_force import cancel_certificate_in_force
 from certtrack.services.consignments.inputs import (
@@ -124,6 +126,8 @@ def record_inspection(actor: User, consignment: Consignment, data: InspectionInp
                                     "not before %(date)s.", date=format_date(submitted))]
     if not (data.place or "").strip():
         errors["place"] = [_("Give the place of the inspection.")]
+    elif not latin_or_chinese(data.place):  # the certificate's data to China carries it
+        errors["place"] = [str(PRINTED_SCRIPT)]
     if data.result not in INSPECTION_RESULTS:
         errors["result"] = [_("Choose the result of the inspection.")]
     if errors:
