@@ -245,8 +245,13 @@ def document_form(_consignment, formdata) -> ConsignmentDocumentForm:
     return form
 
 
-def inspection_form(_consignment, formdata) -> InspectionForm:
-    form = InspectionForm(formdata)
+def inspection_form(consignment, formdata) -> InspectionForm:
+    """The inspection's form, holding what was recorded (it came back empty: changing one
+    entry meant typing them all again)."""
+    form = InspectionForm(formdata, data={
+        "inspected_on": consignment.inspected_on, "place": consignment.inspection_place,
+        "result": consignment.inspection_result, "notes": consignment.inspection_notes}
+        if consignment is not None and consignment.inspected_on else None)
     # No result is chosen for the inspector: one skipped would record a pass.
     form.result.choices = labels.choices(clabels.INSPECTION_RESULTS, str(CHOOSE))
     return form

@@ -257,6 +257,25 @@ def test_an_issued_consignment_is_found_again_among_the_closed_ones(ctx, client)
         "q": certificate.number}).get_data(as_text=True)
 
 
+def test_the_inspection_form_holds_what_was_recorded(ctx, client):
+    """It came back empty after the inspection was recorded: correcting the place meant typing
+    the day, the result and the notes again, and a result left unchosen."""
+    _e, inspector, _registration, consignment = make_consignment("phyto")
+    _inspector_client(client, inspector)
+    base = f"/inspector/consignments/{consignment.id}"
+    post(client, f"{base}/start_inspection", {"version": str(consignment.version)})
+    today = local_today().isoformat()
+    assert post(client, f"{base}/inspection", {
+        "inspected_on": today, "place": "Dostyk station, track 4", "result": "satisfactory",
+        "notes": "Seals intact"}).status_code == 302
+    page = client.get(base).get_data(as_text=True)
+    form = page.split(f'action="{base}/inspection"')[1].split("</form>")[0]
+    assert f'value="{today}"' in form and 'value="Dostyk station, track 4"' in form
+    assert re.search(r'<option[^>]*value="satisfactory"[^>]*selected|<option[^>]*selected'
+                     r'[^>]*value="satisfactory"', form)
+    assert "Seals intact</textarea>" in form
+
+
 def test_the_inspector_records_the_work_and_issues(ctx, client):
     _e, inspector, registration, consignment = make_consignment("phyto")
     _inspector_client(client, inspector)
