@@ -244,7 +244,8 @@ def record_gacc_return(actor, application: Application, data: GaccReturnInput) -
         db.session.add(correction)
         _notify_staff_and_exporter(application, "gacc_returned", _l(
             "GACC asks for corrections to application %(ref)s: %(requests)s",
-            ref=application.reference, requests="; ".join(correction.items)))
+            ref=application.reference,  # one sentence: "год.; Перевести" read twice stopped
+            requests="; ".join(item.rstrip(".;") for item in correction.items)))
     return correction
 
 

@@ -9,7 +9,14 @@ from sqlalchemy import func, select
 from certtrack.domain.calendar import add_years
 from certtrack.domain.workflow import IllegalTransition
 from certtrack.extensions import db
-from certtrack.models import Application, AuditEvent, CorrectionRequest, GaccBatch, Registration
+from certtrack.models import (
+    Application,
+    AuditEvent,
+    CorrectionRequest,
+    GaccBatch,
+    Notification,
+    Registration,
+)
 from certtrack.services import (
     audit,
     certificates,
@@ -275,3 +282,16 @@ def test_a_batch_losing_the_race_to_another_tabs_names_what_that_batch_took(regi
                            "KZ-GACC-2026-014, by Aigerim Registrar at ")
     assert _states(chosen) == ["submitted_to_gacc", "recommended"]
     assert db.session.scalar(select(func.count(GaccBatch.id))) == 1
+
+
+def test_gaccs_requests_are_told_as_one_sentence(registrar):
+    """Each request ended with its own full stop, so the notice read "2026 год.; Перевести"."""
+    exporter, application = make_submitted_application(name="Listing Exporter", submit=False)
+    move_to_state(application, "submitted_to_gacc")
+    gacc.record_gacc_return(registrar, application, GaccReturnInput.from_mapping({
+        "requests": "Residue plan for 2026.\nTranslate the HACCP plan into Chinese."}))
+    db.session.commit()
+    message = db.session.scalars(select(Notification.message).where(
+        Notification.user_id == exporter.id, Notification.kind == "gacc_returned")).one()
+    assert message == (f"GACC asks for corrections to application {application.reference}: "
+                       "Residue plan for 2026; Translate the HACCP plan into Chinese")
