@@ -339,7 +339,11 @@ def test_the_inspector_records_the_work_and_issues(ctx, client):
     # What a border officer sees when scanning it, one click away.
     public = re.search(r'<a href="([^"]+)">Public verification page</a>', page).group(1)
     assert public.startswith(f"/verify/consignment/{certificate.number}/")
-    assert 'id="certificate-status">Valid<' in client.get(public).get_data(as_text=True)
+    verified = client.get(public).get_data(as_text=True)
+    assert 'id="certificate-status">Valid<' in verified
+    # the district the certificate prints before its region, as the PDF and the exporter's
+    # page give it (the public page gave the region alone)
+    assert re.search(r"<dt>Region of origin</dt><dd>Kokshetau district, [^<]+</dd>", verified)
 
 
 def test_the_inspection_result_is_chosen_never_preset(ctx, client):
