@@ -16,13 +16,12 @@ from certtrack.domain.identifiers import IdentifierError, validate_china_registr
 from certtrack.services.registration_entries import china_number_message
 from certtrack.web import labels
 from certtrack.web.forms import BaseForm
-from certtrack.web.validators import ReasonLength
+from certtrack.web.validators import reason_validators
 
 
 def _reason(label=None, required=True):
-    first = ([DataRequired(message=_l("Please give a reason.")), ReasonLength()] if required
-             else [Optional()])
-    return TextAreaField(label or _l("Reason"), validators=[*first, Length(max=4000)])
+    return TextAreaField(label or _l("Reason"), validators=reason_validators(4000) if required
+                         else [Optional(), Length(max=4000)])
 
 
 def _date(label, required=True, **kwargs):

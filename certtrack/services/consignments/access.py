@@ -50,12 +50,11 @@ def in_territory(user: User, consignment: Consignment) -> bool:
 
 
 def territory_inspectors(consignment: Consignment) -> list[User]:
-    """The active inspectors of the consignment's committee and region: its queue's readers."""
-    committee = select(GaccCategory.committee).where(
-        GaccCategory.code == consignment.gacc_category_code).scalar_subquery()
+    """The active inspectors of the consignment's committee and region (in_territory): its
+    queue's readers."""
     inspectors = db.session.scalars(select(User).options(selectinload(User.regions)).where(
-        User.role == Role.inspector, User.is_active.is_(True), User.committee == committee))
-    return [user for user in inspectors if consignment.region_code in user.region_codes]
+        User.role == Role.inspector, User.is_active.is_(True)))
+    return [user for user in inspectors if in_territory(user, consignment)]
 
 
 def get_consignment(actor: User, consignment_id: int) -> Consignment:
