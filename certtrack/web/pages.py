@@ -46,10 +46,11 @@ def _fresh(action: WebAction, target, version) -> BaseForm:
 
 def _documents_in_force(application) -> dict:
     """The documents table's context: the ids of the documents in force (the others are
-    superseded) and the finding whose current evidence each evidence document is."""
+    superseded), the finding whose current evidence each evidence document is, and the type
+    of the evidence documents (reviewed by closing their finding, not as documents)."""
     evidence = documents.evidence_findings(application)
     return {"current": {d.id for d in documents.current_documents(application, evidence)},
-            "evidence": evidence}
+            "evidence": evidence, "evidence_type": documents.EVIDENCE_TYPE}
 
 
 def staff_application(application, failed: dict | None = None) -> str:
