@@ -10,7 +10,7 @@ from certtrack.domain.workflow import Role
 from certtrack.extensions import db, folded
 from certtrack.models import AuditEvent, Laboratory, Region, User
 from certtrack.models.user import COMMITTEES, ROLES
-from certtrack.services import passwords, tokens
+from certtrack.services import passwords, review, tokens
 from certtrack.services.audit import record_event
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
 from certtrack.services.inputs import AccountInput
@@ -155,9 +155,11 @@ def last_disabled(user: User) -> AuditEvent | None:
         AuditEvent.action == "user_disabled").order_by(AuditEvent.seq.desc()).limit(1))
 
 
-def update_user(actor, user: User, data: AccountInput) -> None:
+def update_user(actor, user: User, data: AccountInput) -> list[str]:
     """Change name, role, committee, regions, language (when one is given) and active flag;
-    disabling or a new role ends the sessions, and a new role revokes the API tokens.
+    disabling or a new role ends the sessions, and a new role revokes the API tokens. The open
+    applications assigned to an inspector disabled, given another role or moved to another
+    committee are unassigned (review.release_assignments); return their references.
 
     :raise ValidationFailed: missing committee or regions, an unknown language, an admin
         disabling themself, or an active account disabled, or a role changed, without a
@@ -193,12 +195,15 @@ def update_user(actor, user: User, data: AccountInput) -> None:
         action = ("user_updated" if user.is_active == data.is_active else
                   "user_enabled" if data.is_active else "user_disabled")
         user.is_active = data.is_active
+        released = review.release_assignments(actor, user)
         record_event(actor, action, object_type="user", object_id=user.id,
                      comment=comment,
                      data={"before": before, "after": {"role": user.role,
                                                        "is_active": user.is_active,
                                                        "locale": user.locale},
-                           **({"tokens_revoked": revoked} if revoked else {})})
+                           **({"tokens_revoked": revoked} if revoked else {}),
+                           **({"unassigned": released} if released else {})})
+    return released
 
 
 def _set_entries(user: User, data: AccountInput) -> None:

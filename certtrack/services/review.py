@@ -153,14 +153,44 @@ def _require_in_inspection(application: Application, action: str, role: str) -> 
         raise IllegalTransition(application.state, action, role, defined=False)
 
 
-
-
 def eligible_inspectors(application: Application) -> list[User]:
     """Take an application; return the active inspectors of its committee, by name."""
     query = (select(User).where(User.role == Role.inspector, User.is_active.is_(True),
                                 User.committee == application.gacc_category.committee)
              .order_by(User.full_name, User.id))
     return list(db.session.scalars(query))
+
+
+# The states in which an application is assigned (and its assignment released): from the
+# submission to the conclusion; after it, the assignee stays the inspector who concluded.
+ASSIGNABLE_STATES = sorted(str(state) for state in INSPECTION_STATES)
+
+
+def open_assignments(inspector: User) -> int:
+    """Take an account; return how many applications under inspection are assigned to it
+    (one query)."""
+    return db.session.scalar(select(func.count()).select_from(Application).where(
+        Application.assignee_id == inspector.id, Application.state.in_(ASSIGNABLE_STATES)))
+
+
+def release_assignments(actor: User, inspector: User) -> list[str]:
+    """Unassign the applications under inspection of an account just edited that it could no
+    longer be assigned (eligible_inspectors' rule: disabled, another role, another committee),
+    each audited, for the inspectors of their queue to take; return their references. Runs in
+    the caller's transaction."""
+    query = (select(Application).join(GaccCategory)
+             .where(Application.assignee_id == inspector.id,
+                    Application.state.in_(ASSIGNABLE_STATES))
+             .order_by(Application.id))
+    if inspector.is_active and inspector.role == Role.inspector:
+        query = query.where(GaccCategory.committee != inspector.committee)
+    released = list(db.session.scalars(query))
+    for application in released:
+        application.assignee_id = None
+        record_event(actor, "assignment_released", object_type="application",
+                     object_id=application.id, application_id=application.id,
+                     data={"previous_assignee_id": inspector.id})
+    return [application.reference for application in released]
 
 
 def assign_inspector(actor: User, application: Application, inspector_id: int | None) -> User:

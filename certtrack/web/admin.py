@@ -1,7 +1,7 @@
 """Administrators' pages: accounts (create, edit, disable, reset password or second factor)."""
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField, SelectField, StringField
@@ -13,13 +13,14 @@ from certtrack.services import (
     laboratories,
     password_reset,
     reference,
+    review,
     sent_twice,
     tokens,
     two_factor,
 )
 from certtrack.services.errors import Conflict, ValidationFailed
 from certtrack.services.local_dates import format_moment
-from certtrack.services.numerals import with_remark
+from certtrack.services.numerals import listed, with_remark
 from certtrack.services.permissions import require_admin_of_another
 from certtrack.web import labels
 from certtrack.web.access import roles_required
@@ -189,6 +190,8 @@ def _user_page(user, form, *, reset_form=None, factor_form=None, failed_token=(N
     revoke_forms = {token.id: failed_form if token.id == failed_id else revoke_form(token)
                     for token in live}
     return render_template("admin/user_form.html", form=form, user=user,
+                           assigned=review.open_assignments(user)
+                           if user.role == Role.inspector else 0,
                            own_account=user.id == g.user.id,  # changed on the account page
                            reset_form=reset_form or PasswordResetForm(),
                            factor_form=factor_form or ResetFactorForm(), user_tokens=live,
@@ -248,7 +251,7 @@ def _save_user(user, form: EditUserForm):
     """Save the edit: (a redirect, 302), or (None, the status of the page showing why not)."""
     data = accounts.AccountInput.from_mapping(form.data)
     try:
-        accounts.update_user(g.user, user, data)
+        released = accounts.update_user(g.user, user, data)
     except ValidationFailed as error:
         form.add_errors(error.errors)
         return None, 422
@@ -256,6 +259,12 @@ def _save_user(user, form: EditUserForm):
         form.keep_after_conflict(conflict_message(error.message, user), user.version)
         return None, 409
     flash(_("The account was saved."), "success")
+    if released:
+        flash(ngettext("%(num)d application under inspection assigned to this person is "
+                       "unassigned now, for an inspector of its queue to take: %(refs)s.",
+                       "%(num)d applications under inspection assigned to this person are "
+                       "unassigned now, for the inspectors of their queues to take: %(refs)s.",
+                       len(released), refs=listed(released)), "info")
     return redirect(url_for(".users")), 302
 
 

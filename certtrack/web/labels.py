@@ -87,6 +87,7 @@ ACTIONS = {
     "document_uploaded": _l("Document uploaded"),
     "inspector_assigned": _l("Inspector assigned"),
     "application_claimed": _l("Taken by an inspector"),
+    "assignment_released": _l("Unassigned: the inspector's account changed"),
     "start_review": _l("Start the completeness check"),
     "document_accepted": _l("Document accepted"),
     "document_rejected": _l("Document rejected"),

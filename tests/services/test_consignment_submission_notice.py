@@ -43,3 +43,20 @@ def test_a_corrected_consignment_goes_back_to_its_own_inspector(ctx):
     drafts.submit_consignment(exporter, consignment)
     db.session.commit()
     assert len(_told(inspector)) == 1 and len(_told(other)) == before
+
+
+def test_a_corrected_consignment_whose_inspector_left_goes_to_the_queue(ctx):
+    """Its own inspector disabled (or moved to another committee), the notice went to them
+    and reached nobody who could act."""
+    exporter, inspector, _registration, consignment = make_consignment("phyto")
+    other = make_user("inspector", committee="phytosanitary", regions=["KZ-11"])
+    inspect_ready(inspector, consignment)
+    issue.issue_consignment_certificate(inspector, consignment)
+    correction.request_correction(exporter, consignment, "Wagon number mistyped on the lot")
+    inspector.is_active = False
+    db.session.commit()
+    before = len(_told(other))
+    drafts.submit_consignment(exporter, consignment)
+    db.session.commit()
+    assert len(_told(other)) == before + 1
+    assert len(_told(inspector)) == 0

@@ -57,6 +57,18 @@ def territory_inspectors(consignment: Consignment) -> list[User]:
     return [user for user in inspectors if in_territory(user, consignment)]
 
 
+def inspectors_to_tell(consignment: Consignment) -> list[User]:
+    """Who is told of a consignment sent to the inspectors: its own inspector (one that
+    inspected it before, for a corrected one) while they still work its committee and region,
+    else its queue's readers (territory_inspectors): a disabled or moved inspector's notice
+    would reach nobody who can act."""
+    inspector = db.session.get(User, consignment.inspector_id) if consignment.inspector_id \
+        else None
+    if inspector is not None and inspector.is_active and in_territory(inspector, consignment):
+        return [inspector]
+    return territory_inspectors(consignment)
+
+
 def get_consignment(actor: User, consignment_id: int) -> Consignment:
     """A consignment the actor may see.
 

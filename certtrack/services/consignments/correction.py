@@ -11,10 +11,9 @@ day and the reason. Withdrawing a corrected draft cancels its certificate the sa
 
 from flask_babel import lazy_gettext as _l
 
-from certtrack.extensions import db
 from certtrack.models import Consignment, User
 from certtrack.services.applications import local_today
-from certtrack.services.consignments.access import require_owner
+from certtrack.services.consignments.access import inspectors_to_tell, require_owner
 from certtrack.services.consignments.drafts import deadline_for
 from certtrack.services.consignments.gate import gate_refusals
 from certtrack.services.consignments.in_force import cancel_certificate_in_force
@@ -35,11 +34,6 @@ def _require_in_force(consignment: Consignment) -> None:
         raise ValidationFailed({"": problems})
 
 
-def _inspector_of(consignment: Consignment) -> list[User]:
-    inspector = db.session.get(User, consignment.inspector_id) if consignment.inspector_id else None
-    return [inspector] if inspector is not None else []
-
-
 def request_correction(actor: User, consignment: Consignment, reason: str,
                        version=None) -> None:
     """The exporter asks for a corrected certificate: the consignment is its draft again; the
@@ -56,7 +50,7 @@ def request_correction(actor: User, consignment: Consignment, reason: str,
     with transaction():
         apply_consignment_transition(actor, consignment, "request_correction", comment=reason,
                                      values={"correction_reason": reason, "deadline": None})
-        notify(_inspector_of(consignment), "consignment_correction",
+        notify(inspectors_to_tell(consignment), "consignment_correction",
                _l("The exporter asks for a corrected certificate of consignment %(ref)s: "
                   "%(reason)s", ref=consignment.reference, reason=reason),
                link("consignment_inspection.detail", consignment_id=consignment.id))

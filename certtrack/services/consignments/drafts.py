@@ -35,7 +35,7 @@ from certtrack.models.consignment import (
 from certtrack.services import creation_keys, market_access
 from certtrack.services.applications import local_today
 from certtrack.services.audit import record_event
-from certtrack.services.consignments.access import require_owner, territory_inspectors
+from certtrack.services.consignments.access import inspectors_to_tell, require_owner
 from certtrack.services.consignments.gate import gate_refusals, registration_refusal
 from certtrack.services.consignments.in_force import cancel_certificate_in_force
 from certtrack.services.consignments.inputs import ConsignmentInput, LotInput
@@ -318,14 +318,12 @@ def submit_consignment(actor: User, consignment: Consignment, version=None) -> d
         raise ValidationFailed({"": problems}, _("The consignment cannot be submitted."))
     today = local_today()
     deadline = deadline_for(consignment, today)
-    inspector = db.session.get(User, consignment.inspector_id) if consignment.inspector_id \
-        else None  # a corrected one goes back to its inspector; a new one to the queue's
     with transaction():
         apply_consignment_transition(actor, consignment, "submit", values={
             "submitted_at": utcnow(), "submitted_on": today, "deadline": deadline},
             data={"deadline": deadline.isoformat(),
                   "working_days": SLA_WORKING_DAYS[SLA_SERVICE[consignment.kind]]})
-        notify([inspector] if inspector else territory_inspectors(consignment), "submitted",
+        notify(inspectors_to_tell(consignment), "submitted",
                _l("Consignment %(ref)s was submitted for its certificate, due by %(date)s.",
                   ref=consignment.reference, date=LocalDate(deadline)),
                link("consignment_inspection.detail", consignment_id=consignment.id))
