@@ -27,6 +27,7 @@ from certtrack.models import (
 from certtrack.models.application import HACCP_STATUSES, KINDS, VOLUME_UNITS, WATER_SOURCES
 from certtrack.models.base import utcnow
 from certtrack.services import creation_keys, market_access, pagination, reasons
+from certtrack.services.application_kinds import kind_errors
 from certtrack.services.audit import record_event
 from certtrack.services.corrections import resolve_open_requests
 from certtrack.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -118,6 +119,7 @@ def _application_errors(actor: User, data: ApplicationInput,
     for field, allowed in checks:
         if getattr(data, field) not in allowed:
             errors[field] = [_("Choose a value from the list.")]
+    errors = kind_errors(data, renewal) | errors
     errors.update(questionnaire_script_errors(data))
     establishment = db.session.get(Establishment, data.establishment_id or 0)
     if establishment is None or establishment.enterprise_id != actor.enterprise_id:

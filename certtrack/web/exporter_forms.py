@@ -106,7 +106,9 @@ def application_form(application=None, formdata=None) -> ApplicationForm:
     if application is None and formdata is None and chosen in {
             code for code, _name in form.gacc_category_code.choices[1:]}:
         form.gacc_category_code.data = chosen  # the product finder's choice
-    form.kind.choices = labels.choices(labels.KINDS)
+    renewal = application is not None and application.renewal_of_id is not None
+    form.kind.choices = [(code, text) for code, text in labels.choices(labels.KINDS)
+                         if renewal or code != "renewal"]  # started from its registration
     form.haccp_status.choices = labels.choices(labels.HACCP_STATUSES, "—")
     form.water_source.choices = labels.choices(labels.WATER_SOURCES, "—")
     return form

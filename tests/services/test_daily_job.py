@@ -140,9 +140,9 @@ def test_order_280_on_gacc_list_reminds_twelve_months_before_expiry(registrar, r
 def test_no_reminder_once_a_renewal_is_under_way(registrar, runner):
     exporter, application, registration = make_registration(registrar, date(2021, 5, 15))
     renewal = applications.create_application(exporter, ApplicationInput.from_mapping({
-        "kind": "renewal", "gacc_category_code": application.gacc_category_code,
+        "kind": "new", "gacc_category_code": application.gacc_category_code,
         "establishment_id": application.establishment_id}))
-    renewal.renewal_of_id = registration.id
+    renewal.kind, renewal.renewal_of_id = "renewal", registration.id  # as started on 14 Nov
     db.session.commit()
     assert "renewal reminders: 0" in run_daily(runner, "2025-11-14")  # the window's first day
     assert _reminders(exporter) == []
@@ -257,9 +257,9 @@ def test_order_280_on_the_list_applied_for_in_time_expires_without_gaccs_decisio
     exporter, application, registration = make_registration(
         registrar, date(2021, 6, 2), category="meat", product="beef_chilled")
     renewal = applications.create_application(exporter, ApplicationInput.from_mapping({
-        "kind": "renewal", "gacc_category_code": application.gacc_category_code,
+        "kind": "new", "gacc_category_code": application.gacc_category_code,
         "establishment_id": application.establishment_id}))
-    renewal.renewal_of_id, renewal.state = registration.id, "submitted"
+    renewal.kind, renewal.renewal_of_id, renewal.state = "renewal", registration.id, "submitted"
     db.session.commit()
     output = run_daily(runner, "2026-06-02")
     assert "registrations expired: 1" in output and "window missed): 0" in output
