@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from certtrack.domain import compliance
@@ -71,6 +71,16 @@ def limits_for_sample(sample: Sample) -> list[LabLimit]:
     return limits_for_products([sample.product_code])
 
 
+def _held_by_laboratory(laboratory_id: int, code: str) -> str | None:
+    """The reference of the application whose sample at the accredited laboratory has the
+    code (in any case), if one has: the laboratory finds a sample by the code on its label."""
+    application_id = db.session.scalar(select(Sample.application_id).where(
+        Sample.laboratory_id == laboratory_id,
+        func.upper(Sample.code) == code.upper()).limit(1))
+    return None if application_id is None else \
+        db.session.get(Application, application_id).reference
+
+
 def _sample_errors(application: Application, data: SampleInput) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     code = (data.code or "").strip()
@@ -79,6 +89,10 @@ def _sample_errors(application: Application, data: SampleInput) -> dict[str, lis
     elif db.session.scalar(select(Sample.id).where(Sample.application_id == application.id,
                                                    Sample.code == code)):
         errors["code"] = [_("This application already has a sample %(code)s.", code=code)]
+    elif data.laboratory_id and (other := _held_by_laboratory(data.laboratory_id, code)):
+        errors["code"] = [_("The laboratory already holds a sample %(code)s, of application "
+                            "%(ref)s: give this one a code of its own, as its label will read.",
+                            code=code, ref=other)]
     if data.product_code not in {line.product_code for line in application.products}:
         errors["product_code"] = [_("Choose a product of the application.")]
     taken_on = data.taken_on

@@ -3,7 +3,7 @@ now sees the samples sent to it, and posts each result on the sample's page, jud
 inspector's are; another laboratory's sample stays out of reach."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from flask import g
@@ -11,8 +11,13 @@ from sqlalchemy import select
 
 from certtrack.extensions import db
 from certtrack.models import LabResult, Sample
+from certtrack.services import laboratory
+from certtrack.services.applications import local_today
+from certtrack.services.errors import ValidationFailed
+from certtrack.services.inputs import SampleInput
 
 from api_world import build_world, wheat_limit
+from factories import make_application_for_lab, make_bin
 from forms import login, post
 
 
@@ -145,3 +150,23 @@ def test_the_laboratorys_page_and_back_link_name_its_samples_not_the_history_eve
     sample = client.get(f"/laboratory/samples/{world.sample1.id}").get_data(as_text=True)
     assert "&larr; Зертханаға жіберілген сынамалар</a>" in sample
     assert "Сынамалар зертханаға жіберілді</a>" not in sample
+
+
+def test_a_code_the_laboratory_already_holds_is_refused_for_another_application(world):
+    """The laboratory finds a sample by its label: "S-0012-1" of A-000012 was taken again for
+    A-000010, and its list then held two samples S-0012-1."""
+    _exporter, inspector, other = make_application_for_lab("inspected", bin_=make_bin(77))
+    sample = {"code": "s-1", "product_code": "wheat", "matrix": "grain",
+              "taken_on": local_today() - timedelta(days=1)}
+    with pytest.raises(ValidationFailed) as refused:
+        laboratory.record_sample(inspector, other, SampleInput.from_mapping(
+            {**sample, "laboratory": world.lab1.name, "laboratory_id": world.lab1.id}))
+    assert refused.value.errors["code"] == [
+        f"The laboratory already holds a sample s-1, of application "
+        f"{world.lab_application.reference}: give this one a code of its own, as its label "
+        f"will read."]
+    # another laboratory, or one without an account, has labels of its own
+    laboratory.record_sample(inspector, other, SampleInput.from_mapping(
+        {**sample, "laboratory": world.lab2.name, "laboratory_id": world.lab2.id}))
+    assert db.session.scalar(select(Sample.laboratory_id).where(
+        Sample.application_id == other.id)) == world.lab2.id
