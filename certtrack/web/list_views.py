@@ -15,6 +15,7 @@ from flask import url_for
 from flask_babel import get_locale, get_translations, gettext
 
 from certtrack.domain.bounds import MAX_ID
+from certtrack.domain.workflow import TERMINAL_STATES
 from certtrack.services.applications import local_today
 from certtrack.services.list_rows import ApplicationRow, RegisterRow
 from certtrack.services.local_dates import DATE_FORMAT
@@ -102,6 +103,10 @@ class ApplicationView:
     products: tuple[tuple[str, str], ...]  # (HS code, name)
 
 
+# An application closed for good has no stage running: its age would count on for years.
+CLOSED = frozenset(str(state) for state in TERMINAL_STATES)
+
+
 def application_views(rows: list[ApplicationRow], endpoint: str) -> list[ApplicationView]:
     """Take a list's rows and the endpoint an application's link leads to (its
     `application_id`); return the rows as the page prints them."""
@@ -119,7 +124,8 @@ def application_views(rows: list[ApplicationRow], endpoint: str) -> list[Applica
         state_label=page.label(labels.STATES, row.state),
         deadline=page.date(row.stage_deadline), due=page.due(row.stage_deadline),
         overdue=row.stage_deadline is not None and today > row.stage_deadline,
-        age=page.age(row.state_changed_at), assignee=row.assignee,
+        age="—" if row.state in CLOSED else page.age(row.state_changed_at),
+        assignee=row.assignee,
         batch_url=batch_link(row.batch_id) if row.batch_id else None,
         batch_reference=row.batch_reference,
         products=tuple((line.hs_code, line.name_in(language)) for line in row.products))

@@ -130,3 +130,18 @@ def test_a_lists_link_is_the_address_url_for_builds(app, id_):
             "inspector.application", application_id=id_)
         assert id_link("registrar.batch", "batch_id")(id_) == url_for("registrar.batch",
                                                                       batch_id=id_)
+
+
+def test_a_closed_applications_stage_does_not_count_on(ctx, client):
+    """A-000027, registered in China, read "1385 working days" in its current stage, as if
+    it were stuck there; a rejected one counted too."""
+    exporter, application = make_submitted_application()
+    _set(application, state="rejected", state_changed_at=datetime.now(UTC) - timedelta(days=60),
+         stage_deadline=None)  # as the rejection leaves it
+    _other, waiting = make_submitted_application(exporter)
+    _set(waiting, state_changed_at=datetime.now(UTC) - timedelta(days=60))
+    login(client, exporter.email)
+    page = client.get("/exporter/?state=all").get_data(as_text=True)
+    assert re.search(r'data-label="In this stage">—</td>',
+                     _row(page, application.reference))
+    assert f"{_age(waiting)} working days" in _row(page, waiting.reference)
