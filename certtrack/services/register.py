@@ -37,7 +37,8 @@ from certtrack.services.spreadsheets import cell
 SHOWN_STATUSES = ("active", "suspended")
 # The products come last: a column added later leaves the others where readers found them.
 CSV_COLUMNS = ("enterprise", "bin", "establishment", "region", "category",
-               "china_registration_number", "valid_from", "valid_to", "status", "products")
+               "china_registration_number", "valid_from", "valid_to", "status", "products",
+               "products_produced_from")
 # PostgreSQL: at most this many registrations matched by their China number are bound into a
 # search's statements as ids; more are selected there (_matching).
 MATCHED_NUMBERS_BOUND = 500
@@ -290,6 +291,13 @@ def _walks_names(matches: int, registrations: int | None, rows_to_page_end: int)
     return rows_to_page_end * registrations / matches < matches
 
 
+def _produced_from(registration: Registration) -> str:
+    """The first production day a resumed registration covers (ISO), as the page says it
+    beside "in force"; empty for the others."""
+    return registration.products_produced_from.isoformat() \
+        if registration.status == "active" and registration.products_produced_from else ""
+
+
 def register_csv(search: str = "", category: str | None = None, region: str | None = None,
                  *, locale: str = "en", status_labels: dict | None = None,
                  status: str | None = None, product: str = "",
@@ -313,5 +321,6 @@ def register_csv(search: str = "", category: str | None = None, region: str | No
             row.china_number, row.valid_from.isoformat(), row.valid_to.isoformat(),
             (status_labels or {}).get(row.status, row.status),
             "; ".join(f"{line.hs_code} {line.name_in(locale)}"
-                      for line in lines.get(row.application_id, ())))])
+                      for line in lines.get(row.application_id, ())),
+            _produced_from(row))])
     return out.getvalue()

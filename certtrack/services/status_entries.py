@@ -54,7 +54,12 @@ def _resume(registration: Registration, data: StatusChangeInput):
     errors = _date_error(data, "products_produced_from",
                          _("Give the production date from which products are accepted again."))
     start = registration.suspended_from
-    if not errors and start is not None and data.products_produced_from < start:
+    if not errors and data.products_produced_from > local_today():
+        errors["products_produced_from"] = [_(
+            "Until that day no product is accepted, and the register would show the "
+            "registration in force: record the resumption on %(date)s.",
+            date=format_day(data.products_produced_from))]
+    elif not errors and start is not None and data.products_produced_from < start:
         errors["products_produced_from"] = [_("This date cannot be before the suspension "
                                               "started (%(date)s).", date=format_day(start))]
     return errors, {"products_produced_from": data.products_produced_from,

@@ -115,7 +115,9 @@ class SuspendForm(BaseForm):
 
 
 class ResumeForm(BaseForm):
-    products_produced_from = _date(_l("Products produced on or after"))
+    products_produced_from = _date(_l("Products produced on or after"), description=_l(
+        "Today or a day past: a resumption is recorded once the products it covers are "
+        "accepted."))
     reason = _reason(_l("Comment"), required=False)
     version = HiddenField()
 

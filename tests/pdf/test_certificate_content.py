@@ -148,3 +148,18 @@ def test_a_registration_under_order_280_cites_order_280(registrar):
     certificate, text = _issue(registrar, registration)
     assert "GACC Order No. 280" in " ".join(text.split())
     assert certificate.data["legal_basis"]["zh"] == "海关总署第280号令"
+
+
+def test_a_replacement_names_the_certificate_it_replaces_unambiguously(registrar):
+    """"替代证书 KZ-CN-2026-000006" read as "replacement certificate: …000006", the one it
+    replaced; on the web page too."""
+    registration = _registration(registrar, {**KAZAKH, **CHINESE})
+    first = certificates.issue_certificate(registrar, registration)
+    second = certificates.issue_certificate(registrar, registration, replaces=first,
+                                            reason="Address corrected")
+    content = pdf_bytes(db.session.get(StoredPdf, db.session.get(Certificate,
+                                                                 second.id).pdf_id))
+    text = subprocess.run(["pdftotext", "-", "-"], input=content, check=True,
+                          capture_output=True).stdout.decode()
+    assert "所替代的证书" in text and "替代证书" not in text.replace("所替代的证书", "")
+    assert first.number in text

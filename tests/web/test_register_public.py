@@ -26,7 +26,7 @@ pytestmark = pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 
 CSV_HEADER = ["Enterprise", "BIN", "Establishment", "Region", "Category",
               "China registration number", "Valid from", "Valid until", "Status",
-              "Products (HS)"]
+              "Products (HS)", "For products produced on or after"]
 PRODUCTS_CELL = "0201 Beef, chilled"  # the products of the registration's application
 
 
@@ -87,7 +87,8 @@ def test_registrations_in_force_and_suspended_ones_are_on_two_tabs(client, regis
     suspended = re.search(r'<a class="tab" href="([^"]+)">Suspended \(1\)</a>', page)
     page = client.get(html.unescape(suspended.group(1))).get_data(as_text=True)
     assert {n for n in _all_numbers() if n in page} == {register["suspended"].china_number}
-    assert "has suspended these registrations" in page
+    assert "These registrations are suspended, by China’s customs (GACC), by the Kazakh " \
+        "authority or at the enterprise’s own request" in html.unescape(page)
 
 
 def test_a_resumed_registrations_row_says_which_products_it_covers(client, register):
@@ -108,6 +109,8 @@ def test_a_resumed_registrations_row_says_which_products_it_covers(client, regis
     assert "для продукции, произведенной начиная с" in russian.get_data(as_text=True)
     others = client.get("/register", query_string={"q": register["grain"].china_number})
     assert "produced on or after" not in others.get_data(as_text=True)
+    rows = _csv_rows(client.get("/register.csv", query_string={"q": resumed.china_number}))
+    assert rows[1][5] == resumed.china_number and rows[1][10] == today.isoformat()
 
 
 PRODUCT_SEARCHES = [
@@ -252,7 +255,7 @@ def test_csv_has_the_same_rows_as_the_filters(client, register):
     assert by_number[meat.china_number] == [
         "Kostanay Meat JSC", meat.enterprise.bin, meat.establishment.name, "Kostanay Region",
         "Meat and meat products", meat.china_number, meat.valid_from.isoformat(),
-        meat.valid_to.isoformat(), "Active", PRODUCTS_CELL]
+        meat.valid_to.isoformat(), "Active", PRODUCTS_CELL, ""]
     assert by_number[register["suspended"].china_number][8] == "Suspended"
 
 

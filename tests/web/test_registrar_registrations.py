@@ -61,6 +61,14 @@ def test_registrar_suspends_resumes_and_revokes(registrar, listed, client):
     # one sentence, as the public page says it (its pieces were run together in Chinese)
     assert 'id="suspension">GACC: Suspended from Aug 1, 2026 to Oct 31, 2026.' in page
 
+    # a day to come: the public register read "in force, for products produced on or after"
+    # it, while nothing made today was accepted
+    ahead = local_today() + timedelta(days=13)
+    early = post(client, f"{url}/resume", {"products_produced_from": ahead.isoformat()})
+    assert early.status_code == 422 and _status(registration) == "suspended"
+    assert ("Until that day no product is accepted, and the register would show the "
+            "registration in force: record the resumption on "
+            f"{format_date(ahead, 'medium')}.") in html.unescape(early.get_data(as_text=True))
     resumed = post(client, f"{url}/resume", {"products_produced_from": "2026-09-15"})
     assert resumed.status_code == 302 and _status(registration) == "active"
     assert "produced on or after" in client.get(url).get_data(as_text=True)
