@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from certtrack.extensions import db, folded
-from certtrack.models import AuditAnchor, AuditEvent, User
+from certtrack.models import AuditAnchor, AuditEvent, Registration, User
 from certtrack.models.application import application_reference
 from certtrack.services import pagination, spreadsheets
 from certtrack.services.permissions import require_admin
@@ -104,6 +104,16 @@ def accounts_named(events) -> dict[int, User]:
     if not ids:
         return {}
     return {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(ids)))}
+
+
+def registrations_named(events) -> dict[int, str]:
+    """The China numbers of the registrations a page of events acts on, by id, in one query:
+    the page names a registration by its number, as its own page does."""
+    ids = {e.object_id for e in events if e.object_type == "registration" and e.object_id}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Registration.id, Registration.china_number)
+                                   .where(Registration.id.in_(ids))).all())
 
 
 # `data` last (a column added later leaves the others where readers found them): what the

@@ -65,7 +65,8 @@ def trail():
     pagination = audit_log.list_events(g.user, _filters(form), page_number())
     return render_template("admin/audit.html", form=form, chain=chain, pagination=pagination,
                            reference=audit_log.application_reference,
-                           accounts=audit_log.accounts_named(pagination.items))
+                           accounts=audit_log.accounts_named(pagination.items),
+                           registrations=audit_log.registrations_named(pagination.items))
 
 
 def _filters(form: AuditFilterForm) -> audit_log.AuditFilters:

@@ -48,7 +48,7 @@ from certtrack.web.validators import (
 )
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-EMAIL_MESSAGE = _l("Enter an e-mail address.")
+EMAIL_MESSAGE = _l("This is not an e-mail address: write it as name@example.kz.")
 
 
 class BaseForm(Form):

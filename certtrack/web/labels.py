@@ -307,10 +307,11 @@ CONSEQUENCES = {
     "record_gacc_refusal": _l("The application ends as refused by GACC: this cannot be undone."),
     "suspend": _l("Exports under this registration stop at once, until the suspension is "
                   "lifted; the exporter is told."),
-    "revoke": _l("The registration ends for good: it leaves the register, and the enterprise "
-                 "must apply again."),
-    "cancel": _l("The registration ends for good: it leaves the register, and the enterprise "
-                 "must apply again."),
+    "revoke": _l("For GACC's revocation, citing its announcement. The registration ends for "
+                 "good: it leaves the register, and the enterprise must apply again."),
+    "cancel": _l("For an enterprise that stops exporting or asks to leave the register (GACC's "
+                 "revocation is recorded as a revocation). The registration ends for good: it "
+                 "leaves the register, and the enterprise must apply again."),
     "invalidate": _l("The China registration number is void for good: the registration leaves "
                      "the register."),
     "expire": _l("The registration ends today, before the end of its validity: this cannot be "

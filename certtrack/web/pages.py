@@ -154,7 +154,8 @@ def overview(_target=None, failed: dict | None = None) -> str:
                                                   "registrar.application")
     return render_template(
         "registrar/overview.html", queue=queue,
-        pagination=pagination, filters=chosen, sort=sort, states=[s.value for s in State],
+        pagination=pagination, filters=chosen, sort=sort,
+        states=[s.value for s in State if s != State.draft],  # staff never see a draft
         regions=reference.regions(), categories=reference.categories(),
         recommend_form=failed.get("recommend") or table.REGISTRAR["recommend"].build(None),
         batch_form=failed.get("batch") or table.REGISTRAR["submit_batch"].build(None))

@@ -15,7 +15,7 @@ from certtrack.models import AuditEvent
 from certtrack.services.applications import local_today
 from certtrack.services.audit import record_event
 
-from factories import make_submitted_application, make_user
+from factories import make_registration, make_submitted_application, make_user
 from forms import login, post
 
 
@@ -196,3 +196,16 @@ def test_the_objects_are_named_as_their_own_pages_name_them(admin, client):
     assert f'Account <a href="/admin/users/{person.id}">aigerim@example.kz</a>' in created
     (consignment,) = [row for row in rows if "CS-000011" in row]
     assert 'Consignment <span class="ref">CS-000011</span>' in consignment
+
+
+def test_a_registration_is_named_by_its_china_number(admin, client):
+    """"Registration 5": the number of a row the administrator could look up nowhere."""
+    _exporter, _application, registration = make_registration(
+        make_user("registrar"), local_today(), number="CKAZ18PP1802010539")
+    record_event(admin, "suspend", object_type="registration", object_id=registration.id,
+                 data={"number": registration.china_number})
+    db.session.commit()
+    rows = _page(client.get("/admin/audit")).split("<tbody>")[1].split("</tr>")
+    (suspended,) = [row for row in rows if "Suspend registration" in row]
+    assert "Registration <code>CKAZ18PP1802010539</code>" in suspended
+    assert suspended.count("CKAZ18PP1802010539") == 1

@@ -388,7 +388,8 @@ def test_a_bad_phone_is_said_with_a_bad_email_at_once(ctx, client):
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert field_error(page, "phone").startswith("Enter a phone number of 7 to 15 digits")
-    assert field_error(page, "email") == "Enter an e-mail address."
+    assert field_error(page, "email") == "This is not an e-mail address: write it as " \
+        "name@example.kz."
 
 
 @pytest.mark.parametrize("phone", ["+7 (7172) 55-55-55", "8 701 000 00 00"])

@@ -671,3 +671,19 @@ def test_an_overdue_stage_says_so_in_words_not_by_colour_alone(world, client):
                         for row in late)
     assert coming and all("overdue</span>" not in row and '<span class="muted">due ' in row
                           for row in coming)
+
+
+def test_the_overview_offers_no_draft_and_says_what_is_with_gacc(world, client):
+    """"Draft" was offered among the states and always found nothing (staff never see one);
+    an application GACC returned, waiting for the exporter's answer, sat under "Awaiting
+    GACC"."""
+    returned = world["ids"][0]
+    move_to_state(db.session.get(Application, returned), "gacc_returned")
+    login(client, "registrar@example.kz")
+    page = html.unescape(client.get("/registrar/").get_data(as_text=True))
+    states = re.search(r'<select id="f-state" name="state">(.*?)</select>', page, re.S).group(1)
+    assert 'value="draft"' not in states and 'value="gacc_returned"' in states
+    section = re.search(r'<section id="awaiting-gacc">(.*?)</section>', page, re.S).group(1)
+    assert "<h2>With GACC (1)</h2>" in section
+    assert "returned by GACC with requests for the exporter to answer" in section
+    assert f'href="/registrar/applications/{returned}"' in section

@@ -436,3 +436,13 @@ def test_the_renewals_due_take_two_queries_however_many_registrations(registrar,
     finally:
         event.remove(db.engine, "before_cursor_execute", listen)
     assert len(statements) == 2
+
+
+def test_revoking_and_cancelling_say_when_each_is_used(registrar, listed, client):
+    """Both said only "The registration ends for good…": nothing told a registrar which one
+    records GACC's revocation and which an enterprise leaving."""
+    login(client, "registrar@example.kz")
+    page = html.unescape(client.get(f"/registrar/registrations/{listed[2].id}")
+                         .get_data(as_text=True))
+    assert "For GACC's revocation, citing its announcement." in page
+    assert "For an enterprise that stops exporting or asks to leave the register" in page
