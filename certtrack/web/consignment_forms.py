@@ -15,6 +15,7 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -105,13 +106,13 @@ class LotForm(BaseForm):
         InputRequired(), NumberRange(min=1, max=bounds.MAX_PACKAGES)])
     packages_kind = SelectField(_l("Kind of packages"), choices=[], validators=[
         DataRequired(drafts.CHOOSE_PACKAGES)])
-    marks = TextAreaField(_l("Distinguishing marks: wagon, container and seal numbers"),
+    marks = TextAreaField(_l("Distinguishing marks (wagon, container and seal numbers)"),
                           validators=[Optional(), Length(max=2000)],
                           description=_l("In Latin or Chinese script."))
 
     def validate_marks(self, field):  # with the weights' errors, not after them
         if field.data and not latin_or_chinese(field.data):
-            raise ValidationError(drafts.PRINTED_SCRIPT)
+            raise ValidationError(drafts.MARKS_SCRIPT)
 
     # The service's rules on the weights (drafts._weight_errors, in its wording), here too:
     # a gross weight under the net came after the next save when the marks had an error.
@@ -221,8 +222,10 @@ def consignment_form(consignment, formdata) -> ConsignmentForm:
                                      if r.gacc_category.committee == "veterinary"]
         form.barred = [] if usable else gate.barred_registrations(g.user)
     form.conveyance.choices = labels.choices(clabels.CONVEYANCES, str(CHOOSE))
-    form.crossing_code.choices = [("", str(CHOOSE))] + [
-        (c.code, c.name_in(_locale())) for c in market_access.crossings()]
+    modes = list(clabels.CROSSING_MODES)  # rail first, then road; by name within each
+    form.crossing_code.choices = [SelectChoice("", str(CHOOSE))] + [
+        SelectChoice(c.code, c.name_in(_locale()), optgroup=str(clabels.CROSSING_MODES[c.mode]))
+        for c in sorted(market_access.crossings(), key=lambda c: modes.index(c.mode))]
     form.origin_region_code.choices = [("", str(CHOOSE))] + [
         (r.code, with_remark(r.name_in(_locale()), r.code)) for r in reference.regions()]
     return form

@@ -29,6 +29,9 @@ CERTIFICATE_STATUSES = {"valid": pgettext("certificate status", "Valid"),
                         "cancelled": pgettext("certificate status", "Cancelled")}
 CONVEYANCES = {"rail_wagon": _l("Rail wagon"), "truck": _l("Truck"),
                "container": _l("Container")}
+# A point of entry's list groups the crossings by the conveyance they take: a rail wagon
+# chose a road crossing and was told only once the form was sent.
+CROSSING_MODES = {"rail": _l("Rail crossings"), "road": _l("Road crossings")}
 WEIGHT_UNITS = {"t": _l("tonnes"), "kg": _l("kilograms")}
 PACKAGE_KINDS = {"bulk": _l("In bulk"), "bags": _l("Bags"), "big_bags": _l("Big bags"),
                  "cartons": _l("Cartons"), "pallets": _l("Pallets"),

@@ -65,7 +65,7 @@ def _request(exporter, china_number: str) -> str:
     lot.get_by_label("Unit").select_option(label="tonnes")
     lot.get_by_label("Number of packages").fill("1")
     lot.get_by_label("Kind of packages").select_option(label="In bulk")
-    lot.get_by_label("Distinguishing marks: wagon, container and seal numbers").fill(WAGON)
+    lot.get_by_label("Distinguishing marks (wagon, container and seal numbers)").fill(WAGON)
     exporter.button("Add lot", lot)
     exporter.flash("The lot was added.")
     page.locator("#submit").get_by_label("I understand, and I want to go ahead.").check()

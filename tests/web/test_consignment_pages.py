@@ -68,6 +68,7 @@ def test_every_mistake_of_a_new_consignment_shows_in_one_answer_and_nothing_is_l
     # in the same answer (it came in a second round)
     assert "reads prints it: Kostanay for Қостанай, say." in page
     assert 'value="ТОО Рога и копыта"' in page  # kept, to be corrected
+    assert '<option selected value="altynkol_khorgos">' in page  # in its group, still chosen
     assert db.session.scalar(select(func.count(Consignment.id))) == before
 
 
@@ -530,6 +531,10 @@ def test_an_issued_consignment_is_not_flagged_overdue_on_its_page(ctx, client):
     page = client.get(f"/exporter/consignments/{consignment.id}").get_data(as_text=True)
     assert consignment.reference in page
     assert "Certificate due by" not in page and ">overdue<" not in page
+    # nor its row in the list: "Deadline 28 Oct" beside a certificate issued weeks before
+    row = re.search(rf"<tr>(?:(?!</tr>).)*{consignment.reference}.*?</tr>",
+                    client.get("/exporter/consignments/").get_data(as_text=True), re.S).group(0)
+    assert re.search(r'data-label="Deadline">—</td>', row)
 
 
 def _issue_card(page: str) -> str:
@@ -635,7 +640,10 @@ def test_a_lots_marks_and_weights_errors_come_in_one_answer(ctx, client):
         "marks": "Вагон 95123456"})
     assert response.status_code == 422
     errors = _errors(response.get_data(as_text=True))
-    assert errors["marks"].startswith("Write it in Latin or Chinese script")
+    # an example of marks, not of a town's name ("Kostanay for Қостанай")
+    assert html.unescape(errors["marks"]) == (
+        "Write the marks in Latin or Chinese script, as the certificate China's border reads "
+        "prints them: “Wagon 95123456, seal KZ 778812”, say.")
     assert errors["gross_weight"] == "Enter at most 3 digits after the decimal point."
     response = post(client, f"/exporter/consignments/{consignment.id}/lots", {
         "product_code": "wheat", "net_weight": "65.5", "gross_weight": "60",
@@ -765,6 +773,22 @@ def test_a_rail_wagon_through_a_road_crossing_is_refused_on_the_form(ctx, client
         "A rail wagon cannot enter China at Kolzhat – Dulata: it is a road crossing.")
     assert "consignee_name" in errors  # with the form's other errors, in one answer
     assert db.session.scalar(select(func.count(Consignment.id))) == before
+
+
+def test_the_points_of_entry_are_grouped_as_rail_and_road_crossings(ctx, client):
+    """Only "Nur Zholy – Khorgos (road)" said how it was crossed; a wagon sent through Bakhty
+    learnt it was a road crossing once the form was refused."""
+    exporter, _inspector, _registration, _other = make_consignment("phyto", submit=False)
+    _exporter_client(client, exporter)
+    page = html.unescape(client.get("/exporter/consignments/new").get_data(as_text=True))
+    select_ = re.search(r'<select[^>]*id="crossing_code"[^>]*>(.*?)</select>', page, re.S)
+    groups = dict(re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', select_.group(1),
+                             re.S))
+    assert list(groups) == ["Rail crossings", "Road crossings"]
+    assert re.findall(r'value="(\w+)"', groups["Rail crossings"]) == [
+        "altynkol_khorgos", "dostyk_alashankou"]
+    assert "bakhty_tacheng" in groups["Road crossings"]
+    assert select_.group(1).startswith('<option value="">Choose…</option>')  # to be chosen
 
 
 def test_a_value_typed_for_a_presence_test_says_the_test_takes_none(ctx, client):

@@ -65,6 +65,8 @@ CHOOSE_UNIT = _l("Choose a unit from the list.")
 CHOOSE_PACKAGES = _l("Choose a kind of package from the list.")
 PRINTED_SCRIPT = _l("Write it in Latin or Chinese script, as the certificate China's border "
                     "reads prints it: Kostanay for Қостанай, say.")
+MARKS_SCRIPT = _l("Write the marks in Latin or Chinese script, as the certificate China's "
+                  "border reads prints them: “Wagon 95123456, seal KZ 778812”, say.")
 
 def registration_products(registration: Registration):
     """The catalogue products the registration covers now (its current application's)."""
@@ -237,7 +239,7 @@ def _lot_errors(consignment: Consignment, data: LotInput) -> dict[str, list[str]
     if data.packages_number is None or data.packages_number < 1:
         errors["packages_number"] = [_("Enter the number of packages (1 for bulk).")]
     if not latin_or_chinese(data.marks or ""):
-        errors["marks"] = [str(PRINTED_SCRIPT)]
+        errors["marks"] = [str(MARKS_SCRIPT)]
     return errors
 
 
