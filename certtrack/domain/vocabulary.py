@@ -211,6 +211,8 @@ class NotificationKind(StrEnum):
     consignment_refused = "consignment_refused"
     consignment_correction = "consignment_correction"
     consignment_cancelled = "consignment_cancelled"
+    lab_samples = "lab_samples"
+    lab_result = "lab_result"
 
 
 class ChangeRequestStatus(StrEnum):

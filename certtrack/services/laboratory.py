@@ -10,9 +10,10 @@ from sqlalchemy.exc import IntegrityError
 
 from certtrack.domain import compliance
 from certtrack.domain.reasons import reason_is_enough
-from certtrack.domain.workflow import Action, IllegalTransition, State, check_transition
+from certtrack.domain.workflow import Action, IllegalTransition, Role, State, check_transition
 from certtrack.extensions import db
 from certtrack.models import Application, LabLimit, Laboratory, LabResult, Sample, User
+from certtrack.services import lab_notices
 from certtrack.services.applications import apply_transition, local_today
 from certtrack.services.audit import record_event
 from certtrack.services.errors import NotFound, ValidationFailed
@@ -286,6 +287,8 @@ def store_result(actor: User, application: Application, sample: Sample, data: La
         record_event(actor, "lab_result_recorded", object_type="lab_result", object_id=row.id,
                      application_id=application.id, comment=correction,
                      data=_result_audit(sample, row, limit))
+        if actor.role == Role.laboratory:
+            lab_notices.result_posted(application, sample, row)
     db.session.expire(sample, ["results"])
     return row
 
@@ -338,6 +341,7 @@ def send_to_lab(actor: User, application: Application, comment: str = "") -> lis
         apply_transition(actor, application, Action.send_to_lab, comment=comment,
                          data={"samples": [sample.id for sample in pending],
                                "codes": [sample.code for sample in pending]})
+        lab_notices.samples_sent(application, pending)
     return pending
 
 

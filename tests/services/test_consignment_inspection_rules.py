@@ -201,3 +201,25 @@ def test_a_presence_test_takes_detected_or_not_detected_only(ctx):
         inspector, consignment, result())) == {"detected": [only]}
     row = inspection.record_lab_result(inspector, consignment, result(detected=False))
     assert (row.verdict, row.value) == ("compliant", None)
+
+
+def test_a_second_result_of_one_sample_and_test_asks_the_first_to_go(ctx):
+    """DON at 1,500 µg/kg then 800 for the same sample: both stood, the failing one still
+    blocking the certificate, with no word that it had to be removed first."""
+    inspector, _r, consignment = _started()
+    limit = _max_limit(consignment)
+    first = inspection.record_lab_result(inspector, consignment, LabResultInput(
+        limit_id=limit.id, sample_code="S-9-1", tested_on=local_today(), value=Decimal("0"),
+        unit=limit.unit))
+    retest = LabResultInput(limit_id=limit.id, sample_code="s-9-1 ", tested_on=local_today(),
+                            value=Decimal("0"), unit=limit.unit)
+    errors = _refused(lambda: inspection.record_lab_result(inspector, consignment, retest))
+    assert errors == {"sample_code": [
+        f"Sample S-9-1 already has a result for this test, tested on "
+        f"{local_today():%b} {local_today().day}, {local_today().year}: remove it first, saying "
+        "why (a retest, a wrong entry), then record this one."]}
+    assert db.session.query(ConsignmentLabResult).count() == 1
+    other = inspection.record_lab_result(inspector, consignment, LabResultInput(
+        limit_id=limit.id, sample_code="S-9-2", tested_on=local_today(), value=Decimal("0"),
+        unit=limit.unit))  # another sample of the consignment
+    assert other.id != first.id

@@ -10,7 +10,7 @@ from flask import g
 from sqlalchemy import select
 
 from certtrack.extensions import db
-from certtrack.models import LabResult, Sample
+from certtrack.models import LabResult, Notification, Sample
 from certtrack.services import laboratory
 from certtrack.services.applications import local_today
 from certtrack.services.errors import ValidationFailed
@@ -170,3 +170,39 @@ def test_a_code_the_laboratory_already_holds_is_refused_for_another_application(
         {**sample, "laboratory": world.lab2.name, "laboratory_id": world.lab2.id}))
     assert db.session.scalar(select(Sample.laboratory_id).where(
         Sample.application_id == other.id)) == world.lab2.id
+
+
+def _notices(user, kind: str) -> list[str]:
+    return list(db.session.scalars(select(Notification.message).where(
+        Notification.user_id == user.id, Notification.kind == kind).order_by(Notification.id)))
+
+
+def test_the_laboratory_is_told_of_the_samples_sent_to_it(world):
+    """Its notifications read "no notification yet" after two samples were sent to it."""
+    ref = world.lab_application.reference
+    assert _notices(world.lab_user1, "lab_samples") == [
+        f"Samples S-1 of application {ref} were sent to your laboratory."]
+    assert _notices(world.lab_user2, "lab_samples") == [
+        f"Samples S-2 of application {ref} were sent to your laboratory."]
+    assert _notices(world.inspector, "lab_samples") == []
+
+
+def test_the_inspector_is_told_of_the_results_the_laboratory_posts(world, client):
+    """A failing result posted by the laboratory showed only to whoever opened the application
+    again; the inspector's notifications said nothing."""
+    application = world.lab_application
+    application.assignee_id = world.inspector.id
+    db.session.commit()
+    login(client, world.lab_user1.email)
+    url = f"/laboratory/samples/{world.sample1.id}"
+    failing = {"limit_id": str(wheat_limit().id), "value": "1500", "unit": "µg/kg",
+               "method": "GB 5009.111", "tested_on": date.today().isoformat()}
+    assert post(client, url, failing).status_code == 302
+    for parameter, value in (("lead", "0.05"), ("cadmium", "0.03")):  # two, told once a day
+        assert post(client, url, {**failing, "limit_id": str(wheat_limit(parameter).id),
+                                  "value": value, "unit": "mg/kg"}).status_code == 302
+    ref = application.reference
+    assert _notices(world.inspector, "lab_result") == [
+        f"A result the laboratory posted for sample S-1 of application {ref} exceeds China's "
+        "limit.",
+        f"The laboratory posted results for sample S-1 of application {ref}."]

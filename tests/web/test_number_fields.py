@@ -149,7 +149,7 @@ def test_marks_in_cyrillic_are_refused_beside_the_field_and_kept(draft, client):
     response = _add_lot(client, draft, marks="Вагон № 52345678, пломба ҚТЖ-0012345",
                         net_weight="-1")
     assert response.status_code == 422
-    assert _error(response, "marks").startswith("Write it in Latin or Chinese script")
+    assert _error(response, "marks").startswith("Write the marks in Latin or Chinese script")
     assert _error(response, "net_weight")  # in one answer with the weight's
     assert "Вагон № 52345678" in response.get_data(as_text=True)
     assert len(_lots()) == before

@@ -38,8 +38,17 @@ def day_error(day: dt.date | None, consignment: Consignment, missing: str) -> li
 def lab_errors(consignment: Consignment, data: LabResultInput) -> dict[str, list[str]]:
     """Every error of a result's own entries at once (the limit's are inspection._judge's)."""
     errors = {}
-    if not (data.sample_code or "").strip():
+    code = (data.sample_code or "").strip()
+    if not code:
         errors["sample_code"] = [_("Give the sample its code.")]
+    elif earlier := next((row for row in consignment.lab_results if row.limit_id == data.limit_id
+                          and row.sample_code.strip().upper() == code.upper()), None):
+        # Two results of one test stood side by side, the failing one still blocking the
+        # certificate, with no word that it had to go.
+        errors["sample_code"] = [_(
+            "Sample %(code)s already has a result for this test, tested on %(date)s: remove it "
+            "first, saying why (a retest, a wrong entry), then record this one.",
+            code=earlier.sample_code, date=format_date(earlier.tested_on))]
     if day := day_error(data.tested_on, consignment,
                         _("Give the day of the test, not in the future.")):
         errors["tested_on"] = day

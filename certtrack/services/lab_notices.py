@@ -1,0 +1,47 @@
+"""What the laboratory and the inspector are told of each other's work: the samples sent to an
+accredited laboratory, and the results it posts. Neither was told: the laboratory's
+notifications stayed empty after samples were sent, and a failing result it posted showed
+only to someone who opened the application again."""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from certtrack.domain.workflow import Role
+from certtrack.extensions import db
+from certtrack.models import Application, LabResult, Sample, User
+from certtrack.services.applications import local_today
+from certtrack.services.notifications import inspector_link, link, notify
+
+
+def samples_sent(application: Application, samples: list[Sample]) -> None:
+    """Tell the accounts of each accredited laboratory the samples go to which ones to expect
+    (in the caller's transaction)."""
+    codes: dict[int, list[str]] = {}
+    for sample in samples:
+        if sample.laboratory_id is not None:
+            codes.setdefault(sample.laboratory_id, []).append(sample.code)
+    for laboratory_id, sent in codes.items():
+        staff = db.session.scalars(select(User).where(User.role == Role.laboratory,
+                                                      User.laboratory_id == laboratory_id))
+        notify(staff, "lab_samples",
+               _l("Samples %(codes)s of application %(ref)s were sent to your laboratory.",
+                  codes=", ".join(sent), ref=application.reference),
+               link("lab_portal.samples"))
+
+
+def result_posted(application: Application, sample: Sample, row: LabResult) -> None:
+    """Tell the application's inspector of a result the laboratory posted: at once when it
+    fails China's limit, else once a day per sample (in the caller's transaction)."""
+    inspector = application.assignee
+    if inspector is None or inspector.role != Role.inspector:
+        return
+    if row.verdict == "non_compliant":
+        notify([inspector], "lab_result",
+               _l("A result the laboratory posted for sample %(code)s of application %(ref)s "
+                  "exceeds China's limit.", code=sample.code, ref=application.reference),
+               inspector_link(application))
+        return
+    notify([inspector], "lab_result",
+           _l("The laboratory posted results for sample %(code)s of application %(ref)s.",
+              code=sample.code, ref=application.reference),
+           inspector_link(application), dedupe_key=f"lab_result:{sample.id}:{local_today()}")
