@@ -5,6 +5,7 @@ could not be corrected; a certificate whose goods did not leave verified as vali
 import dataclasses
 import re
 
+from flask import g
 from sqlalchemy import func, select
 
 from certtrack.extensions import db
@@ -175,7 +176,13 @@ def test_a_corrected_draft_withdrawn_cancels_its_certificate(ctx, client):
     assert "postponed" not in verify  # the exporter's words stay in the audit trail
     page = client.get(base).get_data(as_text=True)
     assert "Being corrected" not in page  # it was said beside "Cancelled"
-    assert "when the consignment was withdrawn" in page
+    assert re.search(r'<span id="cancellation-\d+"> \(on [^<]+, when the consignment was '
+                     r'withdrawn\)</span>', page)
+    exporter.locale = "zh"  # the same line in Chinese takes full-width brackets
+    db.session.commit()
+    g.pop("_flask_babel", None)  # the test's application context outlives the requests
+    chinese = client.get(base).get_data(as_text=True)
+    assert re.search(r'<span id="cancellation-\d+">（[^<(]+）</span>', chinese)
 
 
 def test_a_correction_begun_closes_the_way_to_a_same_data_replacement(ctx, client):
