@@ -112,6 +112,10 @@ def _laboratory_errors(data: SampleInput) -> dict[str, list[str]]:
     chosen = accredited(data.laboratory_id) if data.laboratory_id else None
     if data.laboratory_id and chosen is None:
         return {"laboratory_id": [_("Choose a laboratory whose accreditation is valid.")]}
+    if chosen and data.product_code and not _tests(chosen, [data.product_code]):
+        return {"laboratory_id": [_("This laboratory's accreditation covers none of the tests "
+                                    "of this product: choose another, or name the laboratory "
+                                    "the sample goes to.")]}
     if chosen and (data.laboratory or "").strip() not in ("", chosen.name):  # else dropped
         return {"laboratory": [_("Either choose an accredited laboratory or name another "
                                  "one, not both.")]}
@@ -121,11 +125,19 @@ def _laboratory_errors(data: SampleInput) -> dict[str, list[str]]:
     return {} if data.laboratory_id else dossier_script_errors(laboratory=data.laboratory)
 
 
-def accredited_laboratories() -> list[Laboratory]:
+def accredited_laboratories(products=None) -> list[Laboratory]:
     """The laboratories whose accreditation is valid today, by name: those a sample can be
-    sent to through certtrack."""
-    return list(db.session.scalars(select(Laboratory).where(
-        Laboratory.accredited_until >= local_today()).order_by(Laboratory.name)))
+    sent to through certtrack; of `products` (codes) given, those whose scope covers one of
+    their tests (a veterinary sample was offered the grain laboratory alone)."""
+    laboratories = db.session.scalars(select(Laboratory).where(
+        Laboratory.accredited_until >= local_today()).order_by(Laboratory.name))
+    return [lab for lab in laboratories if products is None or _tests(lab, products)]
+
+
+def _tests(laboratory: Laboratory, products) -> bool:
+    """True when the laboratory's scope covers a test of one of the products."""
+    return bool(set(laboratory.parameters or ()) & {
+        limit.parameter for limit in limits_for_products(products)})
 
 
 def accredited(laboratory_id: int) -> Laboratory | None:

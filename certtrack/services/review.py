@@ -209,6 +209,10 @@ def assign_inspector(actor: User, application: Application, inspector_id: int | 
         raise ValidationFailed({"inspector_id": [
             _("Choose an active inspector of the committee responsible for this category.")]})
     previous = application.assignee_id
+    if previous == inspector.id:  # told again that it was assigned to them, and audited twice
+        raise ValidationFailed({"inspector_id": [_(
+            "%(name)s is already assigned to this application: choose another inspector to "
+            "reassign it.", name=inspector.full_name)]})
     with transaction():
         application.assignee_id = inspector.id
         db.session.flush()

@@ -419,6 +419,14 @@ def test_a_registrar_assigns_an_inspector_of_the_right_committee(submitted, clie
     assert (event.actor_id, event.data["assignee_id"]) == (registrar.id, faraway.id)
     assert db.session.scalar(select(Notification).where(
         Notification.user_id == faraway.id, Notification.kind == "assigned")) is not None
+    # the same inspector again: said beside the choice, neither audited nor told twice
+    again = post(client, url, {"inspector_id": str(faraway.id)})
+    assert again.status_code == 422
+    assert ('id="inspector_id-error">Far Away is already assigned to this application: choose '
+            'another inspector to reassign it.') in _page(again)
+    assert len(_events(application, "inspector_assigned")) == 1
+    assert len(db.session.scalars(select(Notification).where(
+        Notification.user_id == faraway.id, Notification.kind == "assigned")).all()) == 1
 
     # Assigned, the inspector of another region now sees the application and acts on it.
     login(client, faraway.email)

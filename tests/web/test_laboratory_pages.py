@@ -18,11 +18,12 @@ from certtrack.models import (
     QuarantineMeasurement,
     Sample,
 )
-from certtrack.services import conclusions
+from certtrack.services import conclusions, laboratory
 from certtrack.services.applications import local_today
 from certtrack.services.errors import ValidationFailed
-from certtrack.services.inputs import LimitInput
+from certtrack.services.inputs import LimitInput, SampleInput
 
+from api_world import make_laboratory
 from factories import make_application_for_lab, make_user, move_to_state
 from forms import flashes, login, post
 
@@ -483,3 +484,33 @@ def test_the_lab_buttons_are_reachable_before_their_step_and_refused_with_the_re
     assert "Tick the box to confirm." not in text_of(concluded)
     db.session.expire_all()
     assert db.session.get(Application, world.application.id).state == "inspected"
+
+
+def test_a_sample_is_offered_the_laboratories_whose_scope_covers_its_product(ctx, client):
+    """The veterinary inspector's beef sample was offered the grain laboratory alone."""
+    grain, _grain_user = make_laboratory("Astana Grain Laboratory", parameters=(DON,))
+    meat, _meat_user = make_laboratory("Semey Veterinary Laboratory",
+                                       parameters=("clenbuterol", "lead"))
+    _exporter, inspector, application = make_application_for_lab(
+        "inspected", product="beef_chilled")
+    login(client, inspector.email)
+    base = f"/inspector/applications/{application.id}"
+    page = text_of(client.get(base))
+    offered = re.search(r'<select[^>]*id="laboratory_id"[^>]*>(.*?)</select>', page, re.S)[1]
+    assert "Semey Veterinary Laboratory" in offered and "Astana Grain" not in offered
+    refused = post(client, base + "/samples", {
+        "code": "S-7", "product_code": "beef_chilled", "taken_on": local_today().isoformat(),
+        "matrix": "chilled beef", "laboratory_id": str(grain.id)})
+    assert refused.status_code == 422  # not offered: refused beside the field
+    assert 'id="laboratory_id-error"' in text_of(refused)
+    with pytest.raises(ValidationFailed) as said:  # as the API sends it
+        laboratory.record_sample(inspector, application, SampleInput.from_mapping({
+            "code": "S-7", "product_code": "beef_chilled", "taken_on": local_today(),
+            "matrix": "chilled beef", "laboratory_id": grain.id}))
+    assert said.value.errors["laboratory_id"] == [
+        "This laboratory's accreditation covers none of the tests of this product: choose "
+        "another, or name the laboratory the sample goes to."]
+    assert db.session.scalar(select(func.count()).select_from(Sample)) == 0
+    assert post(client, base + "/samples", {
+        "code": "S-7", "product_code": "beef_chilled", "taken_on": local_today().isoformat(),
+        "matrix": "chilled beef", "laboratory_id": str(meat.id)}).status_code == 302

@@ -87,7 +87,8 @@ def sample_form(application, formdata=None) -> SampleForm:
     form.product_code.choices = [(line.product_code, line.product.name_in(_locale()))
                                  for line in application.products]
     form.laboratory_id.choices = [(0, "—")] + sorted(
-        ((lab.id, lab.name_in(_locale())) for lab in laboratory.accredited_laboratories()),
+        ((lab.id, lab.name_in(_locale())) for lab in laboratory.accredited_laboratories(
+            [line.product_code for line in application.products])),
         key=lambda choice: choice[1])
     return form
 
