@@ -35,6 +35,11 @@ ESTABLISHMENT_FIELDS = (*ESTABLISHMENT_NAMES, "type", "region_code", "kz_registr
 PHONE = re.compile(r"\+?(?:[ ()\-]*\d){7,15}[ ()\-]*")
 # One wording, that the web form shows with its own errors too (the service remains the rule).
 PHONE_MESSAGE = _l("Enter a phone number of 7 to 15 digits, e.g. +7 7152 555 202.")
+# A Kazakh registration or accounting number as its authority issues it: letters, digits and
+# separators, with a digit ("x" was taken, and would void nothing when it changed).
+KZ_NUMBER = re.compile(r"(?=.*\d)[\w№][\w ./№-]{2,63}")
+KZ_NUMBER_MESSAGE = _l("Enter the number as the Kazakh authority issued it, with its digits, "
+                       "e.g. KZ-11-ELV-0007.")
 
 
 def _check_version(obj, version) -> None:
@@ -174,6 +179,9 @@ def _establishment_errors(data: EstablishmentInput) -> dict[str, list[str]]:
     errors.update(_common_errors(data))
     if data.type not in ESTABLISHMENT_TYPES:
         errors["type"] = [_("Choose a type from the list.")]
+    number = (data.kz_registration_number or "").strip()
+    if number and not KZ_NUMBER.fullmatch(number):
+        errors.setdefault("kz_registration_number", [str(KZ_NUMBER_MESSAGE)])
     return errors
 
 

@@ -217,6 +217,10 @@ def test_exporter_adds_an_establishment(ctx, client):
     ({"region_code": "KZ-99"}, "region_code", "Not a valid choice."),
     ({"address": ""}, "address", "This field is required."),
     ({"kz_registration_number": "x" * 65}, "kz_registration_number", "64"),
+    # "x" was taken as a registration number
+    ({"kz_registration_number": "x"}, "kz_registration_number",
+     "Enter the number as the Kazakh authority issued it, with its digits, e.g. KZ-11-ELV-0007."),
+    ({"kz_registration_number": "нет номера"}, "kz_registration_number", "with its digits"),
     # Cyrillic in an English field was answered "without Chinese characters"
     ({"name_en": "Қостанай диірмені"}, "name_en", LATIN_LETTERS),
     ({"address_en": "Қостанай, Диірмен көшесі 5"}, "address_en", LATIN_LETTERS),
