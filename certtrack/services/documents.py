@@ -96,6 +96,21 @@ def _add_version(actor: User, application: Application, document_type_code: str,
     return document
 
 
+def same_file_elsewhere(application: Application, document: Document) -> Document | None:
+    """Take an application and a document just uploaded; return the current document of
+    another type whose file is the very same (its SHA-256), if one is: one PDF uploaded as
+    every required document went in without a word."""
+    return next((other for code, other in _latest_by_type(application).items()
+                 if code != document.document_type_code and other.sha256 == document.sha256),
+                None)
+
+
+def _latest_by_type(application: Application) -> dict[str, Document]:
+    rows = db.session.scalars(select(Document).where(Document.application_id == application.id)
+                              .order_by(Document.version))
+    return {row.document_type_code: row for row in rows}
+
+
 def _latest(application: Application, document_type_code: str) -> Document | None:
     return db.session.scalar(
         select(Document).where(Document.application_id == application.id,

@@ -99,10 +99,16 @@ def _document(user, application, form):
     that nothing was added (as information, not an error: the file is there)."""
     stream, name = _upload(form)
     try:
-        documents.upload_document(user, application, form.document_type.data, stream, name)
+        document = documents.upload_document(user, application, form.document_type.data,
+                                             stream, name)
     except documents.AlreadyUploaded as repeat:
         return repeat.message, "info"
-    return _("“%(name)s” was uploaded.", name=documents.display_name(name)), "success"
+    uploaded = _("“%(name)s” was uploaded.", name=documents.display_name(name))
+    if twin := documents.same_file_elsewhere(application, document):
+        return uploaded + " " + _(
+            "It is the very file uploaded as “%(type)s”: check that you chose the right file.",
+            type=twin.document_type.name_in(str(get_locale()))), "warning"
+    return uploaded, "success"
 
 
 def _submitted(deadline) -> str:

@@ -17,7 +17,7 @@ from certtrack.models import Document
 from certtrack.services import applications
 
 from factories import PDF_BYTES, make_exporter_with_application, make_user
-from forms import csrf_token, login, post
+from forms import csrf_token, flashes, login, post
 
 NOT_ACCEPTED = "Only PDF, JPEG or PNG files are accepted, and this file is none of them."
 CYRILLIC_NAME = "Свидетельство.pdf"
@@ -218,9 +218,15 @@ def test_second_upload_becomes_version_two_and_keeps_version_one(ctx, client, dr
 def test_same_bytes_are_stored_once(ctx, client, draft):
     content = _pdf("shared")
     _upload(client, draft, content, "a.pdf", "haccp")
-    _upload(client, draft, content, "b.pdf", "traceability")
+    second = _upload(client, draft, content, "b.pdf", "traceability")
     assert len(_documents(draft)) == 2
     assert len(_stored_files(ctx)) == 1
+    # kept, and said: one PDF went in as every required document without a word
+    said = flashes(client.get(second.location).get_data(as_text=True))
+    assert "“b.pdf” was uploaded. It is the very file uploaded as “HACCP plan or certificate”: " \
+        "check that you chose the right file." in [html.unescape(m) for m in said]
+    third = _upload(client, draft, _pdf("another"), "c.pdf", "floor_plans")
+    assert flashes(client.get(third.location).get_data(as_text=True)) == ["“c.pdf” was uploaded."]
 
 
 def test_no_upload_once_submitted(ctx, client):
