@@ -254,7 +254,7 @@ def test_a_returned_application_comes_back_with_the_exporters_corrections(under_
 
 
 def test_reject_needs_a_reason_and_ends_the_application(under_review, client):
-    exporter, _inspector, application = under_review
+    exporter, inspector, application = under_review
     reject_form = f'action="/inspector/applications/{application.id}/reject"'
     assert reject_form in _page(client.get(_url(application)))
     response = post(client, _url(application, "/reject"), {"reason": ""})
@@ -279,6 +279,13 @@ def test_reject_needs_a_reason_and_ends_the_application(under_review, client):
         Notification.user_id == exporter.id, Notification.kind == "conclusion")) is not None
     page = _page(client.get(_url(application)))
     assert reject_form not in page
+    # the reason stands beside the state, for the inspector and the exporter: it was only the
+    # last line of a long history
+    closing = re.compile(r'<dd id="closing-reason">No protocol for this product\s*'
+                         r'<span class="muted"> \(([^)]+)\)</span></dd>')
+    assert closing.search(page).group(1) == inspector.full_name
+    login(client, exporter.email)
+    assert closing.search(_page(client.get(f"/exporter/applications/{application.id}")))
 
 
 def test_a_rejection_the_state_no_longer_allows_gives_back_the_reason_typed(under_review,
