@@ -243,7 +243,7 @@ def _enter_results(inspector, today: str):
 def _conclude(inspector):
     complete = inspector.page.locator("form[action$='/lab-results-complete']")
     complete.get_by_label("I understand, and I want to go ahead.").check()
-    inspector.button("Laboratory testing is complete", complete)
+    inspector.button("Close laboratory testing", complete)
     inspector.flash("Laboratory testing is complete; the exporter was notified.")
     inspector.state("Inspected")
     conclusion = inspector.page.locator("section#panel-conclusion")

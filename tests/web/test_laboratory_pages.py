@@ -223,6 +223,10 @@ def test_positive_conclusion_over_http(world):
     application = db.session.get(Application, world.application.id)
     assert (application.state, application.conclusion) == ("conclusion_positive",
                                                            "Fit for export.")
+    # its history says the step once: "Positive conclusion → Positive conclusion" repeated it
+    history = text_of(response)[text_of(response).index('<ol class="timeline">'):]
+    assert "<strong>Positive conclusion</strong>" in history
+    assert "→ Positive conclusion" not in history
 
 
 def test_a_positive_conclusion_written_in_russian_is_refused_as_the_dossier_prints_it(world):
@@ -359,10 +363,16 @@ def test_sending_samples_and_closing_testing_need_the_ticked_box(world):
     assert db.session.get(Application, world.application.id).state == "inspected"
     assert post(world.client, world.base + "/send-to-lab", CONFIRMED).status_code == 302
     enter_result(world, sample, DON, "200", "µg/kg")
-    # Closing with required results still missing names them before the box is ticked.
+    enter_result(world, sample, "cadmium", "0.5", "mg/kg")  # above the 0.1 mg/kg limit
+    # Closing with required results still missing names them before the box is ticked, and
+    # one above the limit too (the block named the missing ones only).
     page = text_of(world.client.get(world.base))
     assert "No result yet for these required parameters:" in page
     assert "lead" in page[page.index("No result yet for these required parameters:"):][:400]
+    failing = re.search(r'<p class="overdue" id="failing-results">Above China’s limit: ([^.]+)\.',
+                        page)
+    assert failing.group(1) == "cadmium"
+    assert ">Close laboratory testing</button>" in page
     unconfirmed = post(world.client, world.base + "/lab-results-complete")
     assert unconfirmed.status_code == 422
     assert "Tick the box to confirm." in text_of(unconfirmed)

@@ -183,22 +183,26 @@ def _samples(application) -> list[dict]:
             for sample in samples]
 
 
-def _missing(application) -> list[str]:
-    """The required parameters with no result on file at all, as a positive conclusion would
-    name them."""
-    return [blocker.parameter for blocker in conclusions.check_conclusion(application).blockers
-            if blocker.code == "missing_result"]
+def _blocked(application) -> dict[str, list[str]]:
+    """The required parameters with no result on file at all, and those whose result exceeds
+    China's limit, as a positive conclusion would name them ("missing", "failing")."""
+    blockers = conclusions.check_conclusion(application).blockers
+    return {"missing": [b.parameter for b in blockers if b.code == "missing_result"],
+            "failing": sorted({b.parameter for b in blockers
+                               if b.code == "non_compliant_result"})}
 
 
 def _step_forms(table: dict, rights, application, failed: dict) -> dict:
     """The forms of sending the samples and closing testing (with their confirmation), built
-    only where the page offers the step; the required results still missing when closing."""
+    only where the page offers the step; the required results still missing when closing, and
+    those above China's limit."""
     offered = {str(action) for action in rights.actions}
     forms = {key: (failed.get(key) or table[name].build(application)) if name in offered
              else None
              for key, name in (("send_form", "send_to_lab"),
                                ("complete_form", "record_lab_results"))}
-    forms["missing"] = _missing(application) if forms["complete_form"] is not None else []
+    blocked = _blocked(application) if forms["complete_form"] is not None else {}
+    forms["missing"], forms["failing"] = blocked.get("missing", []), blocked.get("failing", [])
     return forms
 
 
