@@ -16,6 +16,7 @@ from certtrack.services import (
     registrar_queues,
     registrations,
 )
+from certtrack.services.changed_since import last_change
 from certtrack.services.consignments import drafts, figures, gate, inspection
 from certtrack.services.consignments import status as consignment_status
 from certtrack.services.permissions import (
@@ -245,6 +246,9 @@ def consignment(consignment, failed: dict | None = None) -> str:
         refusals=gate.gate_refusals(consignment) if "submit" in actions else [],
         blockers=inspection.issue_blockers(consignment) if "issue" in actions else [],
         withdrawal_reason=drafts.withdrawal_reason(consignment),
+        # who closed it and when, beside the reason ("Refused: …" said neither)
+        closed_by=last_change("consignment", consignment.id)
+        if consignment.state in ("refused", "withdrawn") else None,
         totals=declared_totals(LotQuantity(
             lot.net_weight, lot.gross_weight, lot.weight_unit, lot.packages_number,
             lot.packages_kind) for lot in consignment.lots),

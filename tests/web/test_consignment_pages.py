@@ -469,6 +469,10 @@ def test_refusal_needs_a_reason_the_exporter_then_reads(app, ctx, client):
     exporter_client = _exporter_client(app.test_client(), exporter)
     page = exporter_client.get(f"/exporter/consignments/{consignment.id}").get_data(as_text=True)
     assert "Refused" in page and "Live insects found" in page
+    # by whom and when ("Refused: …" said neither)
+    refusal = re.search(r'<div class="flash flash-error" role="alert" id="refusal">(.*?)</div>',
+                        page, re.S).group(1)
+    assert re.search(rf'<p class="muted">{re.escape(inspector.full_name)}, \w{{3}} \d', refusal)
     # and is told so, with the reason and a link to the consignment (it was told of an issue
     # only), by a notification and its e-mail
     notes = exporter_client.get("/notifications").get_data(as_text=True)
