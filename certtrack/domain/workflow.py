@@ -88,6 +88,11 @@ class RegistrationStatus(StrEnum):
     invalidated = "invalidated"
 
 
+# A registration China holds: in force, or suspended (it resumes). Revoked, cancelled, expired
+# and invalidated ones are over.
+LIVE_REGISTRATION_STATUSES = (RegistrationStatus.active.value, RegistrationStatus.suspended.value)
+
+
 class RegistrationAction(StrEnum):
     """Verbs that change a registration's status."""
 

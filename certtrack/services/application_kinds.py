@@ -5,13 +5,10 @@ China has not registered for the category."""
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from certtrack.domain.workflow import RegistrationStatus
+from certtrack.domain.workflow import LIVE_REGISTRATION_STATUSES
 from certtrack.extensions import db
 from certtrack.models import Application, Registration
 from certtrack.services.inputs import ApplicationInput
-
-# A registration China holds: in force, or suspended (it resumes).
-HELD = (RegistrationStatus.active.value, RegistrationStatus.suspended.value)
 
 
 def kind_errors(data: ApplicationInput, draft: Application | None = None) -> dict[str, list[str]]:
@@ -27,7 +24,7 @@ def kind_errors(data: ApplicationInput, draft: Application | None = None) -> dic
             db.session.scalar(select(Registration.id).where(
                 Registration.establishment_id == data.establishment_id,
                 Registration.gacc_category_code == data.gacc_category_code,
-                Registration.status.in_(HELD)).limit(1)) is None:
+                Registration.status.in_(LIVE_REGISTRATION_STATUSES)).limit(1)) is None:
         return {"kind": [_("A change is for a registration China holds, and this establishment "
                            "has none for this category: apply for a new registration.")]}
     return {}

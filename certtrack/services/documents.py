@@ -100,15 +100,9 @@ def same_file_elsewhere(application: Application, document: Document) -> Documen
     """Take an application and a document just uploaded; return the current document of
     another type whose file is the very same (its SHA-256), if one is: one PDF uploaded as
     every required document went in without a word."""
-    return next((other for code, other in _latest_by_type(application).items()
+    return next((other for code, other in latest_documents(application).items()
                  if code != document.document_type_code and other.sha256 == document.sha256),
                 None)
-
-
-def _latest_by_type(application: Application) -> dict[str, Document]:
-    rows = db.session.scalars(select(Document).where(Document.application_id == application.id)
-                              .order_by(Document.version))
-    return {row.document_type_code: row for row in rows}
 
 
 def _latest(application: Application, document_type_code: str) -> Document | None:

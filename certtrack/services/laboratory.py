@@ -112,7 +112,8 @@ def _laboratory_errors(data: SampleInput) -> dict[str, list[str]]:
     chosen = accredited(data.laboratory_id) if data.laboratory_id else None
     if data.laboratory_id and chosen is None:
         return {"laboratory_id": [_("Choose a laboratory whose accreditation is valid.")]}
-    if chosen and data.product_code and not _tests(chosen, [data.product_code]):
+    if chosen and data.product_code and not set(chosen.parameters or ()) & _tested(
+            [data.product_code]):
         return {"laboratory_id": [_("This laboratory's accreditation covers none of the tests "
                                     "of this product: choose another, or name the laboratory "
                                     "the sample goes to.")]}
@@ -129,15 +130,17 @@ def accredited_laboratories(products=None) -> list[Laboratory]:
     """The laboratories whose accreditation is valid today, by name: those a sample can be
     sent to through certtrack; of `products` (codes) given, those whose scope covers one of
     their tests (a veterinary sample was offered the grain laboratory alone)."""
-    laboratories = db.session.scalars(select(Laboratory).where(
-        Laboratory.accredited_until >= local_today()).order_by(Laboratory.name))
-    return [lab for lab in laboratories if products is None or _tests(lab, products)]
+    laboratories = list(db.session.scalars(select(Laboratory).where(
+        Laboratory.accredited_until >= local_today()).order_by(Laboratory.name)))
+    if products is None:
+        return laboratories
+    tested = _tested(products)
+    return [lab for lab in laboratories if set(lab.parameters or ()) & tested]
 
 
-def _tests(laboratory: Laboratory, products) -> bool:
-    """True when the laboratory's scope covers a test of one of the products."""
-    return bool(set(laboratory.parameters or ()) & {
-        limit.parameter for limit in limits_for_products(products)})
+def _tested(products) -> set[str]:
+    """The parameters China's limits test the products for."""
+    return {limit.parameter for limit in limits_for_products(products)}
 
 
 def accredited(laboratory_id: int) -> Laboratory | None:

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from certtrack.domain.vocabulary import ChangeRequestStatus
-from certtrack.domain.workflow import Role
+from certtrack.domain.workflow import LIVE_REGISTRATION_STATUSES, Role
 from certtrack.extensions import db
 from certtrack.models import Enterprise, Establishment, NameChangeRequest, Registration, User
 from certtrack.models.base import utcnow
@@ -25,7 +25,7 @@ from certtrack.services.permissions import require_registrar
 from certtrack.services.reasons import require_reason
 from certtrack.services.transaction import stale_message, transaction
 
-HELD_STATUSES = ("active", "suspended")
+HELD_STATUSES = LIVE_REGISTRATION_STATUSES
 ENTERPRISE_NAMES = ("name_en", "name_kk", "name_ru", "name_zh")
 ESTABLISHMENT_NAMES = ("name", "name_ru", "name_en", "name_zh")  # in every language, as listed
 # What a registration holds back until approved: the names, and the (legal) address that the

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 from certtrack.domain.calendar import REGIME_280
 from certtrack.domain.renewal import RenewalDecision, decide_renewal, renewal_regime
 from certtrack.domain.workflow import (
+    LIVE_REGISTRATION_STATUSES,
     RegistrationAction,
     RegistrationStatus,
     Role,
@@ -48,7 +49,7 @@ from certtrack.services.permissions import (
 from certtrack.services.transaction import stale_message, transaction
 
 RS, RA = RegistrationStatus, RegistrationAction
-LIVE_STATUSES = (RS.active.value, RS.suspended.value)
+LIVE_STATUSES = LIVE_REGISTRATION_STATUSES
 # Applications in these states no longer carry a renewal forward.
 CLOSED_APPLICATION_STATES = ("withdrawn", "rejected", "conclusion_negative", "gacc_refused",
                              "registered")

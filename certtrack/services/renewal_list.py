@@ -3,6 +3,7 @@
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from certtrack.domain.workflow import LIVE_REGISTRATION_STATUSES
 from certtrack.extensions import db
 from certtrack.models import GaccCategory, Registration, User
 from certtrack.models.base import utcnow
@@ -37,7 +38,7 @@ def registrations_in_force(category: GaccCategory) -> int:
     decides for: whether they must apply for renewal or are renewed automatically."""
     return db.session.scalar(select(func.count()).select_from(Registration).where(
         Registration.gacc_category_code == category.code,
-        Registration.status.in_(("active", "suspended"))))
+        Registration.status.in_(LIVE_REGISTRATION_STATUSES)))
 
 
 def update_listing(actor: User, category: GaccCategory, data: ListingInput) -> bool:

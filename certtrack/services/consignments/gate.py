@@ -5,6 +5,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from certtrack.domain.workflow import LIVE_REGISTRATION_STATUSES
 from certtrack.extensions import db
 from certtrack.models import Consignment, Registration, User
 from certtrack.services import market_access
@@ -87,5 +88,5 @@ def barred_registrations(actor: User) -> list[str]:
     the new request's page said only that there was none in force."""
     rows = db.session.scalars(select(Registration).where(
         Registration.enterprise_id == (actor.enterprise_id or -1),
-        Registration.status.in_(("active", "suspended"))).order_by(Registration.china_number))
+        Registration.status.in_(LIVE_REGISTRATION_STATUSES)).order_by(Registration.china_number))
     return [refusal for row in rows if (refusal := registration_refusal(row)) is not None]
