@@ -180,14 +180,21 @@ def describe_result(row: LabResult) -> str:
 STANDARD_POSITIVE = _l("No open critical or major finding; every required laboratory result is "
                        "valid and compliant.")
 STANDARD_POSITIVE_TEXT = STANDARD_POSITIVE._args[0]
+# Its form for products China's limits require no test of (rapeseed meal, honey): "every
+# required laboratory result" read in the dossier beside "No laboratory results".
+STANDARD_NO_TESTS = _l("No open critical or major finding; China's limits require no laboratory "
+                       "test of these products.")
+STANDARD_NO_TESTS_TEXT = STANDARD_NO_TESTS._args[0]
+STANDARD_SENTENCES = {str(sentence._args[0]): sentence
+                      for sentence in (STANDARD_POSITIVE, STANDARD_NO_TESTS)}
 
 
 def conclusion_in(stored: str | None, locale: str) -> str:
     """An application's conclusion as a reader of `locale` reads it: the standard sentence in
     that language, a text the inspector wrote as written."""
-    if stored == STANDARD_POSITIVE_TEXT:
+    if stored in STANDARD_SENTENCES:
         with force_locale(locale):
-            return str(STANDARD_POSITIVE)
+            return str(STANDARD_SENTENCES[stored])
     return stored or ""
 
 
@@ -209,7 +216,8 @@ def conclude_positive(actor: User, application: Application, text: str = "") -> 
     if not check.allows_positive:
         raise ValidationFailed({"": check.messages},
                                _("A positive conclusion is not possible yet."))
-    text = text.strip() or STANDARD_POSITIVE_TEXT
+    text = text.strip() or (STANDARD_POSITIVE_TEXT if required_limits(application)
+                            else STANDARD_NO_TESTS_TEXT)
     _conclude(actor, application, Action.conclude_positive, text, comment="")
 
 

@@ -17,7 +17,7 @@ from certtrack.domain.workflow import Role
 from certtrack.extensions import db
 from certtrack.models import AuditEvent, LabResult
 from certtrack.services.audit import timeline
-from certtrack.services.conclusions import STANDARD_POSITIVE_TEXT, conclusion_in
+from certtrack.services.conclusions import STANDARD_SENTENCES, conclusion_in
 from certtrack.services.documents import current_documents
 from certtrack.services.inspections import current_inspection, findings_of
 from certtrack.services.laboratory import plain
@@ -328,7 +328,7 @@ def enterprise_context(application) -> dict:
 def _conclusion(stored: str | None) -> str:
     """The inspection's conclusion as the dossier prints it: the standard sentence in English
     and Chinese, a text the inspector wrote as written."""
-    if stored == STANDARD_POSITIVE_TEXT:
+    if stored in STANDARD_SENTENCES:
         return f"{conclusion_in(stored, 'en')} · {conclusion_in(stored, 'zh')}"
     return stored or ""
 

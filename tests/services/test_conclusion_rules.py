@@ -14,7 +14,12 @@ from certtrack.services import conclusions, dossier_context
 from certtrack.services.applications import local_today
 from certtrack.services.errors import ValidationFailed
 
-from factories import make_application_for_lab
+from factories import (
+    make_application_for_lab,
+    make_submitted_application,
+    make_user,
+    move_to_state,
+)
 
 
 def add_finding(application, severity: str, status: str = "open") -> Finding:
@@ -134,3 +139,22 @@ def test_negative_conclusion_needs_reasons_and_stores_them(wheat):
     assert event.comment == "Lead above the limit twice."
     assert db.session.scalar(select(Notification.kind).where(
         Notification.user_id == exporter.id)) == "conclusion"
+
+
+def test_products_without_a_required_test_conclude_without_claiming_results(ctx):
+    """Rapeseed meal: the dossier's "No laboratory results" stood beside the standard sentence
+    "every required laboratory result is valid and compliant"."""
+    _exporter, application = make_submitted_application(category="feed",
+                                                        product="rapeseed_meal")
+    move_to_state(application, "inspected")
+    inspector = make_user("inspector")
+    conclusions.conclude_positive(inspector, application)
+    db.session.expire_all()
+    stored = db.session.get(Application, application.id).conclusion
+    assert stored == ("No open critical or major finding; China's limits require no laboratory "
+                      "test of these products.")
+    assert conclusions.conclusion_in(stored, "zh") == \
+        "无未关闭的严重或主要不符合项；中国限量标准对这些产品不要求实验室检测。"
+    dossier = dossier_context.enterprise_context(db.session.get(Application, application.id))
+    assert dossier["conclusion"] == f"{stored} · {conclusions.conclusion_in(stored, 'zh')}"
+    assert dossier["lab_results"] == []
