@@ -319,3 +319,14 @@ def test_the_place_of_origin_prints_in_english_and_chinese_before_its_region(dem
     text = " ".join(subprocess.run(["pdftotext", str(demo_dir / name), "-"], check=True,
                                    capture_output=True, text=True).stdout.split())
     assert origin in text
+
+
+def test_the_certifying_statement_says_the_same_in_each_language(demo_dir):
+    """The Kazakh statement stopped before "including those for regulated non-quarantine
+    pests", which the English and the Chinese certify."""
+    text = " ".join(subprocess.run(["pdftotext", str(demo_dir / "phytosanitary-certificate.pdf"),
+                                    "-"], check=True, capture_output=True, text=True)
+                    .stdout.split())
+    assert "including those for regulated non-quarantine pests" in text
+    assert "包括有关限定的非检疫性有害生物的要求" in text
+    assert "оның ішінде реттелетін карантиндік емес зиянды организмдерге қойылатын" in text
