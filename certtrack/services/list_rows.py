@@ -167,6 +167,8 @@ class RegisterRow:
     status: str
     # Set once a suspension was lifted: only products produced on or after it are accepted.
     products_produced_from: date | None
+    # The last day of a time-boxed suspension (None: until lifted, or not suspended).
+    suspended_until: date | None
     products: tuple[ProductLine, ...] = ()
 
 
@@ -177,7 +179,8 @@ def _register_statement():
                Enterprise.bin, *_names(Establishment), Establishment.region_code, *_names(Region),
                Registration.gacc_category_code, *_names(GaccCategory),
                Registration.china_number, Registration.valid_from, Registration.valid_to,
-               Registration.status, Registration.products_produced_from)
+               Registration.status, Registration.products_produced_from,
+               Registration.suspended_until)
         .join(Enterprise, Enterprise.id == Registration.enterprise_id)
         .join(Establishment, Establishment.id == Registration.establishment_id)
         .join(Region, Region.code == Establishment.region_code)
@@ -194,6 +197,6 @@ def register_rows(ids: list[int]) -> list[RegisterRow]:
     lines = product_lines([values[1] for values in found])
     rows = {values[0]: RegisterRow(
         values[0], values[1], Names(*values[2:6]), values[6], Names(*values[7:11]), values[11],
-        Names(*values[12:16]), values[16], Names(*values[17:21]), *values[21:26],
+        Names(*values[12:16]), values[16], Names(*values[17:21]), *values[21:27],
         products=lines.get(values[1], ())) for values in found}
     return [rows[id_] for id_ in ids if id_ in rows]

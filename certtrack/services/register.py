@@ -38,7 +38,7 @@ SHOWN_STATUSES = ("active", "suspended")
 # The products come last: a column added later leaves the others where readers found them.
 CSV_COLUMNS = ("enterprise", "bin", "establishment", "region", "category",
                "china_registration_number", "valid_from", "valid_to", "status", "products",
-               "products_produced_from")
+               "products_produced_from", "suspended_until")
 # PostgreSQL: at most this many registrations matched by their China number are bound into a
 # search's statements as ids; more are selected there (_matching).
 MATCHED_NUMBERS_BOUND = 500
@@ -322,5 +322,7 @@ def register_csv(search: str = "", category: str | None = None, region: str | No
             (status_labels or {}).get(row.status, row.status),
             "; ".join(f"{line.hs_code} {line.name_in(locale)}"
                       for line in lines.get(row.application_id, ())),
-            _produced_from(row))])
+            _produced_from(row),
+            row.suspended_until.isoformat()
+            if row.status == "suspended" and row.suspended_until else "")])
     return out.getvalue()

@@ -244,6 +244,7 @@ REGISTER_COLUMNS = {
     "valid_from": _l("Valid from"), "valid_to": _l("Valid until"), "status": _l("Status"),
     "products": _l("Products (HS)"),
     "products_produced_from": _l("For products produced on or after"),
+    "suspended_until": _l("Suspended until"),
 }
 ROUTES = labelled(ListingRoute, {
     "under_guarantee": _l("Under the guarantee of the Kazakh authority"),

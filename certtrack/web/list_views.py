@@ -148,6 +148,7 @@ class RegisterView:
     status: str
     status_label: str
     produced_from: str  # the resumption's condition, '' when there is none
+    suspended_until: str  # a time-boxed suspension's last day, '' when there is none
 
 
 def register_views(rows: list[RegisterRow]) -> list[RegisterView]:
@@ -164,5 +165,6 @@ def register_views(rows: list[RegisterRow]) -> list[RegisterView]:
         valid_from=page.date(row.valid_from), valid_to=page.date(row.valid_to),
         status=row.status, status_label=page.label(labels.REGISTRATION_STATUSES, row.status),
         produced_from=page.date(row.products_produced_from)
-        if row.status == "active" and row.products_produced_from else "")
+        if row.status == "active" and row.products_produced_from else "",
+        suspended_until=page.date(row.suspended_until) if row.status == "suspended" else "")
         for row in rows]

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.engine  # run on PostgreSQL too (conftest.py)
 
 CSV_HEADER = ["Enterprise", "BIN", "Establishment", "Region", "Category",
               "China registration number", "Valid from", "Valid until", "Status",
-              "Products (HS)", "For products produced on or after"]
+              "Products (HS)", "For products produced on or after", "Suspended until"]
 PRODUCTS_CELL = "0201 Beef, chilled"  # the products of the registration's application
 
 
@@ -57,7 +57,8 @@ def register(registrar):
     _rename(meat, name_en="Kostanay Meat JSC", name_ru="АО Костанай Мясо")
     suspended = _listed(registrar, region="KZ-39")
     registrations.change_status(registrar, suspended, "suspend", StatusChangeInput.from_mapping({
-        "authority": "gacc", "suspended_from": local_today(), "reason": "Site audit"}))
+        "authority": "gacc", "suspended_from": local_today(), "reason": "Site audit",
+        "suspended_until": local_today() + timedelta(days=40)}))
     revoked = _listed(registrar)
     registrations.change_status(registrar, revoked, "revoke",
                                 StatusChangeInput.from_mapping(
@@ -87,6 +88,14 @@ def test_registrations_in_force_and_suspended_ones_are_on_two_tabs(client, regis
     suspended = re.search(r'<a class="tab" href="([^"]+)">Suspended \(1\)</a>', page)
     page = client.get(html.unescape(suspended.group(1))).get_data(as_text=True)
     assert {n for n in _all_numbers() if n in page} == {register["suspended"].china_number}
+    # the tab said "whose registration is in force today", and not until when
+    assert "whose registration is suspended today" in page
+    until = local_today() + timedelta(days=40)
+    assert f'<span class="muted suspended-until">until {until:%b} {until.day}, {until.year}</span>' \
+        in page
+    rows = _csv_rows(client.get("/register.csv", query_string={
+        "q": register["suspended"].china_number}))
+    assert (rows[1][8], rows[1][10:]) == ("Suspended", ["", until.isoformat()])
     assert "These registrations are suspended, by China’s customs (GACC), by the Kazakh " \
         "authority or at the enterprise’s own request" in html.unescape(page)
 
@@ -255,7 +264,7 @@ def test_csv_has_the_same_rows_as_the_filters(client, register):
     assert by_number[meat.china_number] == [
         "Kostanay Meat JSC", meat.enterprise.bin, meat.establishment.name, "Kostanay Region",
         "Meat and meat products", meat.china_number, meat.valid_from.isoformat(),
-        meat.valid_to.isoformat(), "Active", PRODUCTS_CELL, ""]
+        meat.valid_to.isoformat(), "Active", PRODUCTS_CELL, "", ""]
     assert by_number[register["suspended"].china_number][8] == "Suspended"
 
 
