@@ -91,8 +91,8 @@ def test_registrations_in_force_and_suspended_ones_are_on_two_tabs(client, regis
     # the tab said "whose registration is in force today", and not until when
     assert "whose registration is suspended today" in page
     until = local_today() + timedelta(days=40)
-    assert f'<span class="muted suspended-until">until {until:%b} {until.day}, {until.year}</span>' \
-        in page
+    assert (f'<span class="muted suspended-until">until {until:%b} {until.day}, '
+            f'{until.year}</span>') in page
     rows = _csv_rows(client.get("/register.csv", query_string={
         "q": register["suspended"].china_number}))
     assert (rows[1][8], rows[1][10:]) == ("Suspended", ["", until.isoformat()])
