@@ -13,6 +13,7 @@ from certtrack.domain.workflow import Action, RegistrationAction, State
 from certtrack.extensions import db
 from certtrack.models import Application, Inspection, LabLimit, LabResult, Sample
 from certtrack.models.base import utcnow
+from certtrack.pdf.render import dossier_html
 from certtrack.services import dossiers, gacc, officials
 from certtrack.services.dossier_context import dossier_context
 from certtrack.services.inputs import BatchInput
@@ -187,3 +188,20 @@ def test_the_letter_announces_laboratory_results_only_when_the_dossier_has_some(
     both = dossier_context([untested, tested], reference="KZ-REC-2026-03", date=day,
                            signatory=registrar)
     assert "and the laboratory results against the limits" in both["letter"][1]
+
+
+def test_an_inspectors_name_is_printed_whole_in_each_script(registrar):
+    """"伊涅萨·萨尔先巴耶娃" broke after "萨" at the end of the inspection's line."""
+    application = _positive("Steppe Grain LLP")
+    _tested(application)
+    inspector = make_user("inspector", full_name="Inessa Sarsenbayeva")
+    officials.save_official_profile(inspector, officials.OfficialInput(
+        name_kk="Инесса Сәрсенбаева", name_en="Inessa Sarsenbayeva", name_zh="伊涅萨·萨尔先巴耶娃",
+        position_kk="Инспектор", position_en="Inspector", position_zh="检查员"))
+    inspection = db.session.query(Inspection).filter_by(application_id=application.id).one()
+    inspection.inspectors = [inspector]
+    db.session.commit()
+    page = dossier_html(dossier_context([application], reference="KZ-GACC-2026-12",
+                                        date=date(2026, 3, 2), signatory=registrar))
+    assert ('<span class="whole">Inessa Sarsenbayeva</span> · '
+            '<span class="whole">伊涅萨·萨尔先巴耶娃</span>') in page
