@@ -29,13 +29,28 @@ from certtrack.services import (
 from certtrack.services.applications import local_today
 from certtrack.services.reference import working_calendar
 
-# A minimal valid PDF, so that demo documents open in any viewer.
-DEMO_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+def demo_pdf(*lines: str) -> bytes:
+    """A one-page PDF that opens in any viewer and shows `lines` (the document's name and its
+    enterprise): each demo document a file of its own, not one file with one SHA-256 for all."""
+    text = " ".join(f"({_pdf_text(line)}) Tj 0 -22 Td" for line in lines)
+    content = f"BT /F1 14 Tf 72 770 Td {text} ET".encode("latin-1")
+    return (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+            b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+            b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]"
+            b"/Resources<</Font<</F1 5 0 R>>>>/Contents 4 0 R>>endobj\n"
+            b"4 0 obj<</Length " + str(len(content)).encode() + b">>stream\n" + content +
+            b"\nendstream endobj\n"
+            b"5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\n"
+            b"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def _pdf_text(line: str) -> str:
+    """A line as a PDF string of the standard font: Latin-1, its brackets escaped."""
+    plain = line.encode("latin-1", "replace").decode("latin-1")
+    return plain.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
 QUESTIONNAIRE = {
     "kind": "new", "haccp_status": "certified",
     "haccp_details": "ISO 22000:2018, certificate valid until 2028",
@@ -72,7 +87,8 @@ class Line(NamedTuple):
 
 
 def _upload(exporter: User, application: Application, code: str, name: str) -> None:
-    documents.upload_document(exporter, application, code, io.BytesIO(DEMO_PDF), f"{name}.pdf")
+    documents.upload_document(exporter, application, code, io.BytesIO(demo_pdf(
+        name, application.enterprise.name_en, application.reference)), f"{name}.pdf")
 
 
 def draft(exporter: User, site: Establishment, category: str, lines: tuple[Line, ...],
@@ -264,4 +280,6 @@ def upload_evidence(cast: Cast, application: Application, finding: Finding, name
     """The exporter uploads evidence for a finding (the inspector has yet to verify it)."""
     clock.wait("review")
     corrective_actions.submit_corrective_evidence(
-        cast.exporter, application, finding.id, io.BytesIO(DEMO_PDF), f"{name}.pdf", note)
+        cast.exporter, application, finding.id,
+        io.BytesIO(demo_pdf(name, application.enterprise.name_en, application.reference)),
+        f"{name}.pdf", note)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from certtrack.demo import listing, stages
 from certtrack.demo.certificate import DEMO_OFFICIALS
 from certtrack.demo.companies import create_companies
-from certtrack.demo.journey import DEMO_PDF, GRAIN_LAB, Cast
+from certtrack.demo.journey import GRAIN_LAB, Cast, demo_pdf
 from certtrack.extensions import db
 from certtrack.models import User
 from certtrack.services import (
@@ -50,7 +50,7 @@ DEMO_TOTP_SECRETS = {
     "phyto@demo.certtrack.kz": "DEMOPHYTOCERTTRACKKZAAAA",
     "vet@demo.certtrack.kz": "DEMOVETCERTTRACKKZAAAAAA",
 }
-__all__ = ["DEMO_PASSWORD", "DEMO_PDF", "DEMO_TOTP_SECRETS", "DEMO_USERS",
+__all__ = ["DEMO_PASSWORD", "DEMO_TOTP_SECRETS", "DEMO_USERS",
            "ensure_demo_factors", "existing_demo_logins", "seed_demo"]
 
 
@@ -100,7 +100,10 @@ def _meat_exporter(user: User) -> None:
         "product_code": "beef_frozen", "annual_volume": 2500, "volume_unit": "t"}))
     for document_type in applications.required_document_types(application):
         documents.upload_document(user, application, document_type.code,
-                                  io.BytesIO(DEMO_PDF), f"{document_type.name_en}.pdf")
+                                  io.BytesIO(demo_pdf(document_type.name_en,
+                                                      application.enterprise.name_en,
+                                                      application.reference)),
+                                  f"{document_type.name_en}.pdf")
     applications.submit_application(user, application)
 
 

@@ -33,6 +33,7 @@ from certtrack.models import (
     ConsignmentCertificate,
     ConsignmentTreatment,
     CorrectionRequest,
+    Document,
     Enterprise,
     Establishment,
     Finding,
@@ -649,3 +650,15 @@ def test_the_demos_consignment_certificates_are_numbered_in_the_order_issued_and
     late = [consignment for _k, _s, issued, deadline, consignment in rows
             if deadline is not None and local_day(issued) > deadline]
     assert late == []
+
+
+def test_each_demo_document_is_a_file_of_its_own(seeded):
+    """Every demo document was one 193-byte file: the dossier to GACC listed one SHA-256 for
+    all of them, and a PDF opened showed an empty page."""
+    rows = db.session.execute(select(Document.application_id, Document.document_type_code,
+                                     Document.sha256)).all()
+    assert len(rows) > 50
+    owners: dict[str, set] = {}
+    for application_id, type_code, sha256 in rows:
+        owners.setdefault(sha256, set()).add((application_id, type_code))
+    assert [owner for owner in owners.values() if len(owner) > 1] == []
