@@ -329,4 +329,4 @@ def test_the_certifying_statement_says_the_same_in_each_language(demo_dir):
                     .stdout.split())
     assert "including those for regulated non-quarantine pests" in text
     assert "包括有关限定的非检疫性有害生物的要求" in text
-    assert "оның ішінде реттелетін карантиндік емес зиянды организмдерге қойылатын" in text
+    assert "соның ішінде реттелетін карантиндік емес зиянды организмдер жөніндегі" in text
