@@ -3,17 +3,20 @@
 One database is seeded for the module through `flask seed-demo`, as `make run` does; the tests
 only read it (seeding takes seconds)."""
 
+import io
 import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import func, select, text
 
 from certtrack import create_app
 from certtrack.demo import clock
 from certtrack.demo.companies import COMPANIES, demo_bin, exporter_email
+from certtrack.demo.journey import demo_pdf
 from certtrack.demo.seed import (
     DEMO_PASSWORD,
     DEMO_TOTP_SECRETS,
@@ -662,3 +665,11 @@ def test_each_demo_document_is_a_file_of_its_own(seeded):
     for application_id, type_code, sha256 in rows:
         owners.setdefault(sha256, set()).add((application_id, type_code))
     assert [owner for owner in owners.values() if len(owner) > 1] == []
+
+
+def test_a_demo_document_is_a_well_formed_pdf_that_names_itself():
+    """The demo's PDFs had no cross-reference table: readers warned of a damaged file."""
+    reader = PdfReader(io.BytesIO(demo_pdf("HACCP plan (v2)", "Kokshetau Un LLP", "A-000016")),
+                       strict=True)
+    assert reader.pages[0].extract_text().splitlines() == [
+        "HACCP plan (v2)", "Kokshetau Un LLP", "A-000016"]
