@@ -301,9 +301,12 @@ def _attempt(action: WebAction, target, form: BaseForm, back: str, args: dict):
             raise
         flash(error.message, "error")
         return redirect(back), 422
-    flash(*action.message(result))
-    return redirect(action.then(target, result) if action.then
-                    else back + action.fragment(**args)), 302
+    text, category = action.message(result)
+    flash(text, category)
+    # A success lands at the section it was done in; a warning or a notice stays at the top of
+    # the page, where it is said (below, it was scrolled past: "the very same file").
+    fragment = action.fragment(**args) if category == "success" else ""
+    return redirect(action.then(target, result) if action.then else back + fragment), 302
 
 
 def _refused(action: WebAction, target, form: BaseForm, error, back: str):

@@ -221,11 +221,14 @@ def test_same_bytes_are_stored_once(ctx, client, draft):
     second = _upload(client, draft, content, "b.pdf", "traceability")
     assert len(_documents(draft)) == 2
     assert len(_stored_files(ctx)) == 1
-    # kept, and said: one PDF went in as every required document without a word
+    # kept, and said: one PDF went in as every required document without a word; said at the
+    # top of the page, where the browser stays (it jumped to the documents, below the warning)
+    assert second.location == f"/exporter/applications/{draft.id}"
     said = flashes(client.get(second.location).get_data(as_text=True))
     assert "“b.pdf” was uploaded. It is the very file uploaded as “HACCP plan or certificate”: " \
         "check that you chose the right file." in [html.unescape(m) for m in said]
     third = _upload(client, draft, _pdf("another"), "c.pdf", "floor_plans")
+    assert third.location == f"/exporter/applications/{draft.id}#documents"
     assert flashes(client.get(third.location).get_data(as_text=True)) == ["“c.pdf” was uploaded."]
 
 

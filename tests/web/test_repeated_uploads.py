@@ -54,8 +54,8 @@ def test_the_same_file_sent_twice_is_one_version_and_the_page_says_it_is_there(c
     assert first.status_code == 302
     again = _upload(client, application, PDF_BYTES, "plan (1).pdf")
     assert again.status_code == 302
-    assert again.headers["Location"].endswith(
-        f"/exporter/applications/{application.id}#documents")
+    # at the top of the page, where the notice is said (at #documents it was scrolled past)
+    assert again.headers["Location"].endswith(f"/exporter/applications/{application.id}")
     assert _count(Document, application_id=application.id, document_type_code="haccp") == 1
     said = flashes(client.get(f"/exporter/applications/{application.id}").get_data(
         as_text=True))
