@@ -172,6 +172,14 @@ class RegisterRow:
     products: tuple[ProductLine, ...] = ()
 
 
+def status_days(row) -> tuple[date | None, date | None]:
+    """A registration's days beside its status, as the register says them (page and CSV): the
+    first production day a resumed one covers, while in force; the last day of a time-boxed
+    suspension, while suspended."""
+    return (row.products_produced_from if row.status == "active" else None,
+            row.suspended_until if row.status == "suspended" else None)
+
+
 @cache
 def _register_statement():
     return (

@@ -29,7 +29,7 @@ from certtrack.models.search import MIN_INDEXED_LENGTH
 from certtrack.services.applications import local_today
 from certtrack.services.catalogue import text_matches
 from certtrack.services.errors import ValidationFailed
-from certtrack.services.list_rows import product_lines, register_rows
+from certtrack.services.list_rows import product_lines, register_rows, status_days
 from certtrack.services.pagination import paginate
 from certtrack.services.spreadsheets import cell
 
@@ -291,13 +291,6 @@ def _walks_names(matches: int, registrations: int | None, rows_to_page_end: int)
     return rows_to_page_end * registrations / matches < matches
 
 
-def _produced_from(registration: Registration) -> str:
-    """The first production day a resumed registration covers (ISO), as the page says it
-    beside "in force"; empty for the others."""
-    return registration.products_produced_from.isoformat() \
-        if registration.status == "active" and registration.products_produced_from else ""
-
-
 def register_csv(search: str = "", category: str | None = None, region: str | None = None,
                  *, locale: str = "en", status_labels: dict | None = None,
                  status: str | None = None, product: str = "",
@@ -322,7 +315,5 @@ def register_csv(search: str = "", category: str | None = None, region: str | No
             (status_labels or {}).get(row.status, row.status),
             "; ".join(f"{line.hs_code} {line.name_in(locale)}"
                       for line in lines.get(row.application_id, ())),
-            _produced_from(row),
-            row.suspended_until.isoformat()
-            if row.status == "suspended" and row.suspended_until else "")])
+            *(day.isoformat() if day else "" for day in status_days(row)))])
     return out.getvalue()

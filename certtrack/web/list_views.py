@@ -17,7 +17,7 @@ from flask_babel import get_locale, get_translations, gettext
 from certtrack.domain.bounds import MAX_ID
 from certtrack.domain.workflow import TERMINAL_STATES
 from certtrack.services.applications import local_today
-from certtrack.services.list_rows import ApplicationRow, RegisterRow
+from certtrack.services.list_rows import ApplicationRow, RegisterRow, status_days
 from certtrack.services.local_dates import DATE_FORMAT
 from certtrack.services.reference import working_calendar
 from certtrack.web import labels
@@ -164,7 +164,5 @@ def register_views(rows: list[RegisterRow]) -> list[RegisterView]:
         china_number=row.china_number,
         valid_from=page.date(row.valid_from), valid_to=page.date(row.valid_to),
         status=row.status, status_label=page.label(labels.REGISTRATION_STATUSES, row.status),
-        produced_from=page.date(row.products_produced_from)
-        if row.status == "active" and row.products_produced_from else "",
-        suspended_until=page.date(row.suspended_until) if row.status == "suspended" else "")
-        for row in rows]
+        produced_from=page.date(produced_from), suspended_until=page.date(until))
+        for row, (produced_from, until) in ((row, status_days(row)) for row in rows)]
