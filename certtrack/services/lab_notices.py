@@ -10,6 +10,7 @@ from certtrack.domain.workflow import Role
 from certtrack.extensions import db
 from certtrack.models import Application, LabResult, Sample, User
 from certtrack.services.applications import local_today
+from certtrack.services.local_dates import LocalName
 from certtrack.services.notifications import inspector_link, link, notify
 
 
@@ -37,11 +38,18 @@ def result_posted(application: Application, sample: Sample, row: LabResult) -> N
         return
     if row.verdict == "non_compliant":
         notify([inspector], "lab_result",
-               _l("A result the laboratory posted for sample %(code)s of application %(ref)s "
-                  "exceeds China's limit.", code=sample.code, ref=application.reference),
+               _l("The laboratory's result of %(parameter)s for sample %(code)s of application "
+                  "%(ref)s exceeds China's limit.", parameter=_parameter(row), code=sample.code,
+                  ref=application.reference),
                inspector_link(application))
         return
     notify([inspector], "lab_result",
            _l("The laboratory posted results for sample %(code)s of application %(ref)s.",
               code=sample.code, ref=application.reference),
            inspector_link(application), dedupe_key=f"lab_result:{sample.id}:{local_today()}")
+
+
+def _parameter(row: LabResult) -> LocalName:
+    """The result's parameter, named in the language of whoever reads the notice."""
+    return LocalName({language: row.parameter_in(language)
+                      for language in ("en", "kk", "ru", "zh")})

@@ -7,11 +7,12 @@ from datetime import date, timedelta
 
 import pytest
 from flask import g
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from certtrack.extensions import db
 from certtrack.models import LabResult, Notification, Sample
-from certtrack.services import laboratory
+from certtrack.services import laboratory, notifications
 from certtrack.services.applications import local_today
 from certtrack.services.errors import ValidationFailed
 from certtrack.services.inputs import SampleInput
@@ -203,6 +204,23 @@ def test_the_inspector_is_told_of_the_results_the_laboratory_posts(world, client
                                   "value": value, "unit": "mg/kg"}).status_code == 302
     ref = application.reference
     assert _notices(world.inspector, "lab_result") == [
-        f"A result the laboratory posted for sample S-1 of application {ref} exceeds China's "
-        "limit.",
+        f"The laboratory's result of deoxynivalenol (DON) for sample S-1 of application {ref} "
+        "exceeds China's limit.",
         f"The laboratory posted results for sample S-1 of application {ref}."]
+
+
+def test_the_failing_result_notice_names_the_parameter_in_its_readers_language(world, client):
+    """It said only that "a result" exceeded China's limit; the inspector had to open the
+    application to learn which."""
+    world.lab_application.assignee_id = world.inspector.id
+    db.session.commit()
+    login(client, world.lab_user1.email)
+    assert post(client, f"/laboratory/samples/{world.sample1.id}", {
+        "limit_id": str(wheat_limit().id), "value": "1500", "unit": "µg/kg",
+        "method": "GB 5009.111", "tested_on": date.today().isoformat()}).status_code == 302
+    note = db.session.scalar(select(Notification).where(
+        Notification.user_id == world.inspector.id, Notification.kind == "lab_result"))
+    with force_locale("zh"):
+        assert "脱氧雪腐镰刀菌烯醇" in notifications.message_of(note)
+    with force_locale("kk"):
+        assert "дезоксиниваленол (ДОН)" in notifications.message_of(note)
