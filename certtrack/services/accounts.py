@@ -155,28 +155,25 @@ def last_disabled(user: User) -> AuditEvent | None:
         AuditEvent.action == "user_disabled").order_by(AuditEvent.seq.desc()).limit(1))
 
 
-def update_user(actor, user: User, data: AccountInput) -> list[str]:
+def update_user(actor, user: User, data: AccountInput) -> list[str] | None:
     """Change name, role, committee, regions, language (when one is given) and active flag;
     disabling or a new role ends the sessions, and a new role revokes the API tokens. The open
     applications assigned to an inspector disabled, given another role or moved to another
-    committee are unassigned (review.release_assignments); return their references.
+    committee are unassigned (review.release_assignments); return their references (None:
+    the edit changes nothing, and nothing is written or audited).
 
     :raise ValidationFailed: missing committee or regions, an unknown language, an admin
-        disabling themself, or an active account disabled, or a role changed, without a
-        reason.
+        disabling themself, an active account disabled or a role changed without a reason.
     :raise Conflict: edited by another administrator since the page was loaded.
     """
     require_admin(actor)
-    errors = account_errors(data)
-    if user.id == actor.id and (not data.is_active or data.role != Role.admin):
-        errors[""] = [_("You cannot disable your own account or remove your own admin role.")]
-    else:
-        errors |= missing_reasons(user, data)
-    if errors:
+    if errors := _edit_errors(actor, user, data):
         raise ValidationFailed(errors)
+    check_loaded_version(user, data.version)
+    if not _changes(user, data):
+        return None
     before = {"role": user.role, "is_active": user.is_active, "locale": user.locale}
     comment = _reasons(user, data)
-    check_loaded_version(user, data.version)
     with transaction():
         moved = db.session.execute(  # the version moves on once: a racing edit finds 0 rows
             update(User).where(User.id == user.id, User.version == user.version)
@@ -204,6 +201,28 @@ def update_user(actor, user: User, data: AccountInput) -> list[str]:
                            **({"tokens_revoked": revoked} if revoked else {}),
                            **({"unassigned": released} if released else {})})
     return released
+
+
+def _edit_errors(actor, user: User, data: AccountInput) -> dict[str, list[str]]:
+    """account_errors() of the edit, an administrator disabling themself or giving up their
+    role, an account disabled or a role changed without a reason."""
+    errors = account_errors(data)
+    if user.id == actor.id and (not data.is_active or data.role != Role.admin):
+        errors[""] = [_("You cannot disable your own account or remove your own admin role.")]
+    else:
+        errors |= missing_reasons(user, data)
+    return errors
+
+
+def _changes(user: User, data: AccountInput) -> bool:
+    """Whether saving the edit would change the account at all."""
+    committee = data.committee if data.is_inspector else None
+    laboratory_id = data.laboratory_id if data.role == Role.laboratory else None
+    regions = set(data.regions or []) if data.is_inspector else set()
+    return ((user.full_name, user.role, user.committee, user.laboratory_id, user.region_codes,
+             user.locale, user.is_active)
+            != (data.full_name.strip(), data.role, committee, laboratory_id, regions,
+                data.locale or user.locale, data.is_active))
 
 
 def _set_entries(user: User, data: AccountInput) -> None:

@@ -258,6 +258,9 @@ def _save_user(user, form: EditUserForm):
     except Conflict as error:  # another administrator saved it since the page was loaded
         form.keep_after_conflict(conflict_message(error.message, user), user.version)
         return None, 409
+    if released is None:
+        flash(_("Nothing was changed: the account is as it was."), "info")
+        return redirect(url_for(".edit_user", user_id=user.id)), 302
     flash(_("The account was saved."), "success")
     if released:
         flash(ngettext("%(num)d application under inspection assigned to this person is "

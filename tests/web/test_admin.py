@@ -304,6 +304,23 @@ def test_edit_page_refuses_an_inspector_without_regions(admin, client):
     assert by_email("edit.me@example.kz").region_codes == {"KZ-11"}
 
 
+def test_saving_an_account_unchanged_writes_nothing_and_says_so(admin, client):
+    """Saving an account's page as it was wrote a "user_updated" row in the audit trail, and
+    said "The account was saved."."""
+    user = make_user("inspector", "edit.me@example.kz")
+    audited = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    response = post(client, f"/admin/users/{user.id}", edit_body(user))
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/admin/users/{user.id}"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert flashes(page) == ["Nothing was changed: the account is as it was."]
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == audited
+    response = post(client, f"/admin/users/{user.id}", edit_body(user, full_name="Edited Name"))
+    assert flashes(client.get(response.headers["Location"]).get_data(as_text=True)) == [
+        "The account was saved."]
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == audited + 1
+
+
 def test_unknown_account_is_404(admin, client):
     assert client.get("/admin/users/999999").status_code == 404
     assert post(client, "/admin/users/999999/password",
