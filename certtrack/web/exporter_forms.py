@@ -127,14 +127,26 @@ def product_form(application, formdata=None) -> ProductLineForm:
 
 def document_form(application, formdata=None) -> DocumentForm:
     """An upload, offering the document types with the application's required ones first; the
-    type the checklist's link names (`?document=`) is chosen already."""
+    type the checklist's link names (`?document=`) is chosen already, else the first required
+    one still to upload (after an upload, the next, not the first of the list again)."""
     form = DocumentForm(formdata)
-    required = {t.code for t in applications.required_document_types(application)}
+    required = [t.code for t in applications.required_document_types(application)]
     form.document_type.choices = [
         (t.code, t.name_in(_locale()) if t.code in required
          else _("%(name)s (optional)", name=t.name_in(_locale())))  # 材料（可选）: no space
         for t in sorted(reference.document_types(), key=lambda t: t.code not in required)]
-    wanted = request.args.get("document")
-    if formdata is None and wanted in {code for code, _name in form.document_type.choices}:
-        form.document_type.data = wanted
+    if formdata is None:
+        form.document_type.data = _type_to_upload(application, set(required), [
+            code for code, _name in form.document_type.choices])
     return form
+
+
+def _type_to_upload(application, required: set[str], offered: list[str]) -> str | None:
+    """The type the checklist's link names, else the first required type offered with no
+    document or a rejected one (None: the list's first)."""
+    wanted = request.args.get("document")
+    if wanted in offered:
+        return wanted
+    latest = applications.latest_documents(application)
+    return next((code for code in offered if code in required and (
+        code not in latest or latest[code].review_status == "rejected")), None)

@@ -10,7 +10,7 @@ from urllib.parse import quote
 import pytest
 from flask import g
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from certtrack.extensions import db
 from certtrack.models import Document
@@ -314,3 +314,30 @@ def test_optional_document_types_are_marked_as_each_language_writes_it(ctx, clie
     page = client.get(f"/exporter/applications/{draft.id}").get_data(as_text=True)
     options = re.findall(r'<option value="\w+"[^>]*>([^<]*（可选）)</option>', page)
     assert options and all(not text.endswith(" （可选）") for text in options)
+
+
+def _chosen_type(page: str) -> str:
+    """The document type the upload form has chosen (the first offered when none is marked)."""
+    chooser = re.search(r'<select[^>]*id="document_type"[^>]*>(.*?)</select>', page, re.S).group(1)
+    options = re.findall(r'<option([^>]*)value="([^"]*)"([^>]*)>', chooser)
+    marked = [value for before, value, after in options if "selected" in before + after]
+    return marked[0] if marked else options[0][1]
+
+
+def test_after_an_upload_the_chooser_offers_the_next_document_still_to_upload(ctx, client,
+                                                                             draft):
+    """After each upload the chooser went back to the first type of the list, one already
+    uploaded: the exporter had to find the next one in a list of twenty each time."""
+    url = f"/exporter/applications/{draft.id}"
+    required = {t.code for t in applications.required_document_types(draft)}
+    uploaded = []
+    for number in range(3):
+        chosen = _chosen_type(client.get(url).get_data(as_text=True))
+        assert chosen in required and chosen not in uploaded
+        assert _upload(client, draft, _pdf(f"file {number}"), f"{chosen}.pdf",
+                       chosen).status_code == 302
+        uploaded.append(chosen)
+    db.session.execute(update(Document).where(Document.document_type_code == uploaded[1])
+                       .values(review_status="rejected"))
+    db.session.commit()
+    assert _chosen_type(client.get(url).get_data(as_text=True)) == uploaded[1]
