@@ -414,6 +414,9 @@ def test_the_exporters_home_asks_for_each_renewal_due_until_one_is_applied_for(
     assert 'id="renewals-due"' not in home and registration.china_number not in home
     page = client.get("/exporter/registrations").get_data(as_text=True)
     assert "Reminders on" not in page  # none is sent while the renewal is under way
+    login(client, "registrar@example.kz")  # nor is it said to the registrar, as it was
+    page = client.get(f"/registrar/registrations/{registration.id}").get_data(as_text=True)
+    assert "Renewal application" in page and "Reminders on" not in page
 
 
 def test_the_home_page_asks_for_no_renewal_outside_the_window(registrar, listed, client):
