@@ -18,6 +18,7 @@ from certtrack.models import OutboxEmail, Registration
 from certtrack.services import (
     anchors,
     idempotency,
+    registration_notices,
     registrations,
     renewals,
     sign_in,
@@ -60,7 +61,7 @@ def _system_change(registration: Registration, action: RegistrationAction,
         with transaction():
             registrations.apply_registration_action(SYSTEM, registration, action, values=values,
                                                     data=data)
-            registrations.notify_status(registration, action,
+            registration_notices.notify_status(registration, action,
                                         dedupe_key=f"{action}:{registration.id}:{data['on']}")
     except (Conflict, DomainError):
         return False

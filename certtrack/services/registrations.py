@@ -5,7 +5,6 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
@@ -27,7 +26,13 @@ from certtrack.models import (
     Registration,
 )
 from certtrack.models.base import utcnow
-from certtrack.services import creation_keys, reasons, register, status_entries
+from certtrack.services import (
+    creation_keys,
+    reasons,
+    register,
+    registration_notices,
+    status_entries,
+)
 from certtrack.services.applications import (
     QUESTIONNAIRE_FIELDS,
     establishment_region,
@@ -37,8 +42,7 @@ from certtrack.services.audit import record_event
 from certtrack.services.changed_since import last_change
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
 from certtrack.services.inputs import StatusChangeInput
-from certtrack.services.local_dates import LocalDate, format_day, format_moment
-from certtrack.services.notifications import enterprise_users, link, notify
+from certtrack.services.local_dates import format_day, format_moment
 from certtrack.services.permissions import (
     SYSTEM,
     can_see_enterprise_object,
@@ -53,10 +57,6 @@ LIVE_STATUSES = LIVE_REGISTRATION_STATUSES
 # Applications in these states no longer carry a renewal forward.
 CLOSED_APPLICATION_STATES = ("withdrawn", "rejected", "conclusion_negative", "gacc_refused",
                              "registered")
-NOTIFICATION_KINDS = {RA.suspend: "suspended", RA.resume: "resumed", RA.revoke: "revoked",
-                      RA.cancel: "cancelled", RA.invalidate: "invalidated", RA.expire: "expired"}
-
-
 def get_registration(actor, registration_id: int) -> Registration:
     """Take a user and an id; return the registration if the user may see it.
 
@@ -251,31 +251,8 @@ def change_status(actor, registration: Registration, action: str, data: StatusCh
     with transaction():
         apply_registration_action(actor, registration, action, values=values, comment=reason,
                                   data=record, version=data.version)
-        notify_status(registration, action)
+        registration_notices.notify_status(registration, action, reason)
     return registration.status
-
-
-def notify_status(registration: Registration, action: RegistrationAction,
-                  dedupe_key: str | None = None) -> None:
-    """Tell the enterprise's exporter users what happened to their registration (no commit)."""
-    messages = {
-        RA.suspend: _l("China registration %(number)s is suspended from %(date)s.",
-                      number=registration.china_number,
-                      date=LocalDate(registration.suspended_from)),
-        RA.resume: _l("China registration %(number)s is active again for products produced on "
-                     "or after %(date)s.", number=registration.china_number,
-                     date=LocalDate(registration.products_produced_from)),
-        RA.revoke: _l("GACC revoked China registration %(number)s.",
-                     number=registration.china_number),
-        RA.cancel: _l("China registration %(number)s is cancelled.",
-                     number=registration.china_number),
-        RA.invalidate: _l("China registration %(number)s is no longer valid; a new application "
-                         "is needed.", number=registration.china_number),
-        RA.expire: _l("China registration %(number)s expired on %(date)s.",
-                     number=registration.china_number, date=LocalDate(registration.valid_to)),
-    }
-    notify(enterprise_users(registration.enterprise_id), NOTIFICATION_KINDS[action],
-           messages[action], link("exporter.registrations"), dedupe_key=dedupe_key)
 
 
 def _renewal_refusal(registration: Registration, today: date) -> str | None:
@@ -377,6 +354,15 @@ def renewals_to_apply_for(actor) -> list[tuple[Registration, date]]:
     due = [(registration, decision.window[1])
            for registration, decision in renewals_due(live, local_today())]
     return sorted(due, key=lambda item: (item[1], item[0].id))
+
+
+def suspended_registrations(actor) -> list[Registration]:
+    """Take a user; return the suspended registrations it may see, the earliest suspended
+    first (the exporter's home page names them, with until when). One query."""
+    return list(db.session.scalars(registration_scope(actor, select(Registration)).options(
+        joinedload(Registration.establishment))
+        .where(Registration.status == RS.suspended.value)
+        .order_by(Registration.suspended_from, Registration.id)))
 
 
 def exporter_overview(actor, page: int = 1):

@@ -15,6 +15,7 @@ from certtrack.services.registrations import (
     exporter_overview,
     get_registration,
     renewals_to_apply_for,
+    suspended_registrations,
 )
 from certtrack.web import labels, pages
 from certtrack.web.access import roles_required
@@ -52,7 +53,8 @@ def home():
     pagination.items = application_views(pagination.items, "exporter.application")
     return render_template("exporter/home.html", enterprise=enterprise, pagination=pagination,
                            counts=counts, state=state, sort=sort,
-                           renewals=renewals_to_apply_for(g.user))
+                           renewals=renewals_to_apply_for(g.user),
+                           suspended=suspended_registrations(g.user))
 
 
 def _enterprise_page(template: str, context_name: str):

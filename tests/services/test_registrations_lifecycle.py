@@ -60,8 +60,21 @@ def test_suspension_is_recorded_audited_and_told_to_the_exporter(registrar, list
                                                                  registrar.id)
     assert event.application_id == application.id
     assert event.comment == "Listeria found in a consignment"
+    [note] = _notes(exporter, "suspended")  # it said neither until when nor why
+    assert note.message == (f"China registration {registration.china_number} is suspended "
+                            "from Aug 1, 2026 to Sep 30, 2026. Reason: Listeria found in a "
+                            "consignment")
+
+
+def test_a_suspension_without_an_end_tells_the_exporter_it_lasts_until_resumed(registrar,
+                                                                               listed):
+    exporter, _application, registration = listed
+    registrations.change_status(registrar, registration, "suspend", StatusChangeInput.from_mapping(
+        {**SUSPENSION, "suspended_until": None}))
     [note] = _notes(exporter, "suspended")
-    assert registration.china_number in note.message and "Aug 1, 2026" in note.message
+    assert note.message == (f"China registration {registration.china_number} is suspended "
+                            "from Aug 1, 2026 until it is resumed. Reason: Listeria found in a "
+                            "consignment")
 
 
 def test_suspension_needs_authority_reason_and_a_consistent_period(registrar, listed):
@@ -135,22 +148,31 @@ def test_revocation_needs_gacc_announcement_and_is_terminal(registrar, listed):
         registrations.change_status(registrar, stored, "resume",
                                     StatusChangeInput.from_mapping(
                                         {"products_produced_from": date(2026, 9, 1)}))
-    assert len(_notes(listed[0], "revoked")) == 1
+    [note] = _notes(listed[0], "revoked")  # it named neither the announcement nor the reason
+    assert note.message == (f"GACC revoked China registration {registration.china_number}; "
+                            "GACC's announcement: GACC Announcement 2026 No. 88. Reason: False "
+                            "declarations")
 
 
-@pytest.mark.parametrize(("action", "data", "status"), [
-    ("cancel", {"reason": "The enterprise stopped exporting"}, "cancelled"),
-    ("invalidate", {"cause": "relocation", "reason": "Moved to Kostanay"}, "invalidated"),
-    ("expire", {"reason": "Its five years ended unrenewed"}, "expired"),
+@pytest.mark.parametrize(("action", "data", "status", "told"), [
+    ("cancel", {"reason": "The enterprise stopped exporting"}, "cancelled",
+     "China registration {number} is cancelled. Reason: The enterprise stopped exporting"),
+    ("invalidate", {"cause": "relocation", "reason": "Moved to Kostanay"}, "invalidated",
+     "China registration {number} is no longer valid; a new application is needed. Reason: "
+     "Moved to Kostanay"),
+    ("expire", {"reason": "Its five years ended unrenewed"}, "expired",
+     "China registration {number} expired on Jun 30, 2031."),
 ])
 def test_cancel_invalidate_and_expire_end_the_registration(registrar, listed, action, data,
-                                                            status):
-    registration = listed[2]
+                                                            status, told):
+    exporter, _application, registration = listed
     registrations.change_status(
         registrar, registration, action, StatusChangeInput.from_mapping(data))
     db.session.expire_all()
     assert db.session.get(Registration, registration.id).status == status
     assert len(_events(registration, action)) == 1
+    [note] = _notes(exporter, status)
+    assert note.message == told.format(number=registration.china_number)
 
 
 def test_invalidation_needs_its_cause(registrar, listed):

@@ -449,3 +449,30 @@ def test_revoking_and_cancelling_say_when_each_is_used(registrar, listed, client
                          .get_data(as_text=True))
     assert "For GACC's revocation, citing its announcement." in page
     assert "For an enterprise that stops exporting or asks to leave the register" in page
+
+
+def test_the_exporters_home_says_a_registration_is_suspended_and_until_when(registrar, listed,
+                                                                           client):
+    """A suspension showed only on the registrations page: the home page, where an exporter
+    starts a consignment, said nothing of it, nor of its end."""
+    exporter, _application, registration = listed
+    url = f"/registrar/registrations/{registration.id}"
+    login(client, "registrar@example.kz")
+    assert post(client, f"{url}/suspend", {
+        "authority": "gacc", "reason": "Residues above the limit", "suspended_from": "2026-08-01",
+        "suspended_until": "2026-10-31", "version": str(registration.version),
+        "confirm": "y"}).status_code == 302
+    listing = client.get("/registrar/registrations?status=suspended").get_data(as_text=True)
+    assert "from Aug 1, 2026 until Oct 31, 2026" in listing  # the list said "Suspended" only
+    login(client, exporter.email)
+    home = html.unescape(client.get("/exporter/").get_data(as_text=True))
+    name = registration.establishment.name_in("en")
+    assert (f"China registration CKAZ18PP1802010539 ({name}) is suspended from Aug 1, 2026 to "
+            "Oct 31, 2026: until it is resumed, no consignment from this establishment is "
+            "certified for China.") in home
+    assert f'href="/exporter/registrations#registration-{registration.id}"' in home
+    login(client, "registrar@example.kz")
+    assert post(client, f"{url}/resume", {"products_produced_from": "2026-09-15"}
+                ).status_code == 302
+    login(client, exporter.email)
+    assert 'id="registrations-suspended"' not in client.get("/exporter/").get_data(as_text=True)
