@@ -1,6 +1,7 @@
 // Small enhancements; every page works without them.
 document.addEventListener("DOMContentLoaded", () => {
   const lang = document.getElementById("lang-select");
+  restoreTyped();
   if (lang) {
     // A choice made with the mouse switches at once. One browsed with the arrow keys waits
     // for Enter or the button, shown again: each arrow key would reload the page in the
@@ -8,16 +9,22 @@ document.addEventListener("DOMContentLoaded", () => {
     const button = lang.form.querySelector("button");
     let keyed = false;
     if (button) button.hidden = true;
+    lang.form.addEventListener("submit", keepTyped);
     lang.addEventListener("keydown", (event) => {
       if (event.key === "Enter") {
         event.preventDefault();
+        keepTyped();
         lang.form.submit();
       } else if (event.key !== "Tab") {
         keyed = true;
         if (button) button.hidden = false;
       }
     });
-    lang.addEventListener("change", () => { if (!keyed) lang.form.submit(); });
+    lang.addEventListener("change", () => {
+      if (keyed) return;
+      keepTyped();
+      lang.form.submit();
+    });
   }
   // The menu of a phone: a button that says whether the menu is open replaces the checkbox
   // that folds it without the script; Escape closes it and gives the focus back to the button.
@@ -134,3 +141,71 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 });
+
+// Changing the language reloads the page, which came back with its forms as the server wrote
+// them: what was typed and not yet sent is kept in this tab and put back into the same fields
+// of the same page in the new language. Hidden fields (a form's version, its one-time key),
+// passwords and files are neither kept nor put back.
+const TYPED_KEY = "typed-before-language";
+const KEPT_TYPES = new Set(["hidden", "password", "file", "submit", "button", "reset"]);
+
+function typedFields() {
+  return Array.from(document.querySelectorAll("main form")).flatMap((form, index) =>
+    Array.from(form.elements)
+      .filter((field) => field.name && !KEPT_TYPES.has(field.type))
+      .map((field) => ({ form: `${index}:${form.getAttribute("action") || ""}`, field })));
+}
+
+function changed(field) {
+  if (field.type === "checkbox" || field.type === "radio") {
+    return field.checked !== field.defaultChecked;
+  }
+  if (field.tagName === "SELECT") {
+    return Array.from(field.options).some((option) => option.selected !== option.defaultSelected);
+  }
+  return field.value !== field.defaultValue;
+}
+
+function keepTyped() {
+  const typed = typedFields().filter(({ field }) => changed(field)).map(({ form, field }) => ({
+    form, name: field.name, value: field.value,
+    checked: field.type === "checkbox" || field.type === "radio" ? field.checked : null,
+    selected: field.tagName === "SELECT"
+      ? Array.from(field.selectedOptions).map((option) => option.value) : null,
+  }));
+  try {
+    if (typed.length) {
+      window.sessionStorage.setItem(TYPED_KEY, JSON.stringify({
+        path: window.location.pathname + window.location.search, typed }));
+    }
+  } catch (error) {
+    // storage refused (private mode): the language changes as before
+  }
+}
+
+function restoreTyped() {
+  let kept = null;
+  try {
+    kept = JSON.parse(window.sessionStorage.getItem(TYPED_KEY) || "null");
+    window.sessionStorage.removeItem(TYPED_KEY);
+  } catch (error) {
+    return;
+  }
+  if (!kept || kept.path !== window.location.pathname + window.location.search) return;
+  const fields = typedFields();
+  kept.typed.forEach((entry) => {
+    fields.filter(({ form, field }) => form === entry.form && field.name === entry.name)
+      .forEach(({ field }) => {
+        if (entry.checked !== null) {
+          if (field.value === entry.value) field.checked = entry.checked;
+        } else if (entry.selected !== null) {
+          Array.from(field.options).forEach((option) => {
+            option.selected = entry.selected.includes(option.value);
+          });
+          field.dispatchEvent(new Event("change"));
+        } else {
+          field.value = entry.value;
+        }
+      });
+  });
+}
