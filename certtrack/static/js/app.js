@@ -101,6 +101,49 @@ document.addEventListener("DOMContentLoaded", () => {
       }).catch(() => {});
     });
   });
+  // A file larger than the server accepts is said beside its field when it is chosen, and
+  // its form is not sent: the server's answer (413) came on a page of its own, and the form's
+  // other entries (the document's type) were lost.
+  const maxUpload = Number(document.body.dataset.maxUpload || 0);
+  const tooLarge = (input) => maxUpload > 0
+    && Array.from(input.files || []).some((file) => file.size > maxUpload);
+  const showSize = (input) => {
+    const id = `${input.id || input.name}-size-error`;
+    let note = document.getElementById(id);
+    if (tooLarge(input)) {
+      if (!note) {
+        note = document.createElement("p");
+        note.className = "error";
+        note.id = id;
+        note.textContent = document.body.dataset.tooLarge;
+        input.insertAdjacentElement("afterend", note);
+      }
+      if (!("describedBy" in input.dataset)) {
+        input.dataset.describedBy = input.getAttribute("aria-describedby") || "";
+      }
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", id);
+    } else if (note) {
+      note.remove();
+      input.removeAttribute("aria-invalid");
+      if (input.dataset.describedBy) {
+        input.setAttribute("aria-describedby", input.dataset.describedBy);
+      } else {
+        input.removeAttribute("aria-describedby");
+      }
+    }
+  };
+  document.querySelectorAll("input[type='file']").forEach((input) => {
+    input.addEventListener("change", () => showSize(input));
+    if (!input.form) return;
+    input.form.addEventListener("submit", (event) => {
+      if (!tooLarge(input)) return;
+      event.preventDefault();
+      event.stopImmediatePropagation();  // not marked busy: the form is still to be sent
+      showSize(input);
+      input.focus();
+    });
+  });
   // A button shows that its action is running and cannot be sent twice.
   const busyText = document.body.dataset.busyText;
   document.querySelectorAll("form[method='post']").forEach((form) => {
