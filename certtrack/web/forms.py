@@ -33,7 +33,7 @@ from wtforms.validators import (
 
 from certtrack.domain import bounds
 from certtrack.domain.identifiers import IdentifierError, validate_bin
-from certtrack.services.enterprises import PHONE, PHONE_MESSAGE
+from certtrack.services.enterprises import KZ_NUMBER, KZ_NUMBER_MESSAGE, PHONE, PHONE_MESSAGE
 from certtrack.services.printed_names import DOSSIER_HINT
 from certtrack.services.transaction import stale_message
 from certtrack.web.number_fields import DecimalField, IntegerField
@@ -287,9 +287,10 @@ class EstablishmentForm(BaseForm):
     name_en = _text(_l("Name in English"))
     type = SelectField(_l("Type"), choices=[], validators=[DataRequired()])
     region_code = SelectField(_l("Region"), choices=[], validators=[DataRequired()])
-    kz_registration_number = _text(
-        _l("Kazakh registration or accounting number"), required=True, max_length=64
-    )
+    kz_registration_number = StringField(
+        _l("Kazakh registration or accounting number"), validators=[
+            DataRequired(), Length(max=64),
+            Regexp(rf"\s*(?:{KZ_NUMBER.pattern})\s*\Z", message=KZ_NUMBER_MESSAGE)])
     address = _address(_l("Address in Kazakh"), required=True)
     address_zh = _address(_l("Address in Chinese"))
     address_ru = _address(_l("Address in Russian"))

@@ -234,6 +234,17 @@ def test_invalid_establishment_is_refused(ctx, client, change, field, message):
     assert len(db.session.scalars(select(Establishment)).all()) == before
 
 
+def test_a_bad_registration_number_is_said_with_the_forms_other_mistakes(ctx, client):
+    """Said only once every other field was right: beside an empty name, "x" passed unmarked."""
+    _registered_exporter(client)
+    response = post(client, "/exporter/establishments/new",
+                    {**ESTABLISHMENT, "name": "", "kz_registration_number": "x"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert field_error(page, "name") == "This field is required."
+    assert "with its digits" in field_error(page, "kz_registration_number")
+
+
 def test_exporter_edits_an_establishment(ctx, client):
     _user, _e, establishment = _registered_exporter(client)
     url = f"/exporter/establishments/{establishment.id}"
