@@ -7,14 +7,17 @@ from statistics import median
 
 from flask import current_app
 from sqlalchemy import func, select, type_coerce
+from sqlalchemy.orm import joinedload
 
-from certtrack.domain.workflow import State
+from certtrack.domain.calendar import add_months
+from certtrack.domain.workflow import LIVE_REGISTRATION_STATUSES, State
 from certtrack.extensions import db
 from certtrack.models import Application, AuditEvent, Registration, User
 from certtrack.models.base import UTCDateTime, utcnow
 from certtrack.services.applications import local_today
 from certtrack.services.consignments.figures import consignment_figures
 from certtrack.services.permissions import require_staff
+from certtrack.services.registrations import renewals_due
 
 # A year's medians move slowly, and computing them reads every transition of the year.
 MEDIANS_TTL = 600
@@ -23,6 +26,8 @@ _MEDIANS_KEY = "certtrack.stage_medians"
 # for a dashboard, which says how old its figures are.
 COUNTS_TTL = 60
 _COUNTS_KEY = "certtrack.dashboard_counts"
+# How far ahead the dashboard names the suspensions that end.
+SUSPENSIONS_ENDING_DAYS = 30
 OPEN_STATES = ("submitted", "under_review", "returned", "inspection_scheduled", "inspected",
                "corrective_actions", "lab_testing", "conclusion_positive", "recommended",
                "submitted_to_gacc", "gacc_returned")
@@ -104,3 +109,32 @@ def _current_counts() -> dict:
         **consignment_figures(),
         "as_of": utcnow(),
     }
+
+
+def coming_up(actor: User) -> dict:
+    """What registrars watch for, with dates: the registrations whose renewal window is open
+    with no renewal applied for (with the window's last day, the soonest first), and the
+    suspensions whose last day comes within SUSPENSIONS_ENDING_DAYS (the soonest first; the
+    daily job resumes each the day after). Three queries. They were on each registration's
+    page only.
+
+    :raise PermissionDenied: the actor is neither registrar nor administrator.
+    """
+    require_staff(actor)
+    today = local_today()
+    # A window opens 12 months (at most) and closes 3 months before the last valid day.
+    candidates = db.session.scalars(select(Registration).options(
+        joinedload(Registration.enterprise), joinedload(Registration.gacc_category))
+        .where(Registration.status.in_(LIVE_REGISTRATION_STATUSES),
+               Registration.valid_to.between(add_months(today, 3) - timedelta(days=1),
+                                             add_months(today, 12) + timedelta(days=1)))).all()
+    renewals = sorted(((registration, decision.window[1])
+                       for registration, decision in renewals_due(candidates, today)),
+                      key=lambda item: (item[1], item[0].id))
+    ending = db.session.scalars(select(Registration).options(
+        joinedload(Registration.enterprise)).where(
+        Registration.status == "suspended",
+        Registration.suspended_until.between(today, today + timedelta(
+            days=SUSPENSIONS_ENDING_DAYS)))
+        .order_by(Registration.suspended_until, Registration.id)).all()
+    return {"renewals": renewals, "suspensions_ending": list(ending)}

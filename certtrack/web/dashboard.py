@@ -17,6 +17,7 @@ def index():
     weeks = [(format_date(monday), count)
              for monday, count in figures["certificates_per_week"]]
     return render_template("dashboard/index.html", figures=figures, weeks=weeks,
+                           coming=dashboard.coming_up(g.user),
                            regions={r.code: r for r in reference.regions()},
                            categories={c.code: c for c in reference.categories()},
                            crossings={c.code: c for c in market_access.crossings()},

@@ -2,11 +2,13 @@
 
 from datetime import timedelta
 
+from flask_babel import format_date
 from sqlalchemy import update
 
+from certtrack.domain.calendar import add_years
 from certtrack.extensions import db
 from certtrack.models import Registration
-from certtrack.services import dashboard
+from certtrack.services import dashboard, registrations
 from certtrack.services.applications import local_today
 
 from factories import make_registration, make_user
@@ -31,3 +33,32 @@ def test_registrations_in_force_leave_out_the_expired_and_count_the_suspended_ap
     tile = page.split('id="registrations-in-force">')[1].split("</div>")[0]
     assert '<span class="tile-figure">2</span> registrations in force in China' in tile
     assert "and 1 suspended" in tile
+
+
+def test_the_dashboard_names_the_renewals_due_and_the_suspensions_ending(ctx, app, client):
+    """A renewal nobody had applied for, or a suspension about to end, showed only on the
+    registration's own page: a registrar had to open each to find them."""
+    registrar = make_user("registrar")
+    in_window = add_years(local_today() + timedelta(days=120), -5) + timedelta(days=1)
+    _exporter, _application, due = make_registration(registrar, in_window, category="meat",
+                                                     product="beef_chilled")
+    listed = local_today() - timedelta(days=30)
+    ending, later, quiet = (make_registration(registrar, listed)[2] for _ in range(3))
+    for registration, until in ((ending, 12), (later, 45)):
+        db.session.execute(update(Registration).where(Registration.id == registration.id).values(
+            status="suspended", suspended_from=listed,
+            suspended_until=local_today() + timedelta(days=until)))
+    db.session.commit()
+    login(client, registrar.email)
+    page = client.get("/dashboard").get_data(as_text=True)
+    closes = registrations.renewal(due, local_today()).window[1]
+    renewals = page.split('aria-labelledby="renewals-due-heading"')[1].split("</table>")[0]
+    assert "1 renewal to apply for" in page
+    assert due.china_number in renewals and format_date(closes) in renewals
+    assert f'href="/registrar/registrations/{due.id}"' in renewals
+    suspensions = page.split('aria-labelledby="suspensions-ending-heading"')[1].split(
+        "</table>")[0]
+    assert "1 suspension ending" in page
+    assert ending.china_number in suspensions
+    assert format_date(local_today() + timedelta(days=12)) in suspensions
+    assert later.china_number not in page and quiet.china_number not in page
