@@ -86,6 +86,15 @@ def first_day(days_ago: int, present: datetime | None = None) -> date:
         present.astimezone(zone()).date() - timedelta(days=days_ago), 0)
 
 
+def last_working_day_ago(present: datetime | None = None) -> int:
+    """How many days ago the last working day before today was (on a Monday, the Friday's 3)."""
+    today = (present or datetime.now(UTC)).astimezone(zone()).date()
+    day = today - timedelta(days=1)
+    while not working_calendar().is_working_day(day):
+        day -= timedelta(days=1)
+    return (today - day).days
+
+
 @contextmanager
 def story(days_ago: int) -> Iterator[None]:
     """Play what follows as if it began `days_ago` days ago, on the working day then."""

@@ -13,7 +13,7 @@ from certtrack.services import certificates, daily, gacc, registrations
 from certtrack.services.applications import local_today, submit_application
 
 BATCH_LEAD = timedelta(days=60)  # a request reaches GACC about two months before the listing
-RENEWAL_DAYS_AGO = 12  # the Ridder honey house applies for renewal, inside its window
+RENEWAL_DAYS_AGO = 25  # the Ridder honey house applies for renewal, inside its window
 ONE_DAY = timedelta(days=1)
 
 
@@ -47,7 +47,7 @@ def gacc_stages(casts) -> None:
     returned with GACC's requests, one refused."""
     today = local_today()
     flour = casts("kokshetau-un")
-    with clock.story(days_ago=50):
+    with clock.story(days_ago=66):  # its seven stages end before the present
         to_positive(flour, draft(flour.exporter, flour.sites["kokshetau"], "milled_grain",
                                  (Line("wheat_flour", 24000),)))
     feed, dairy, meat = casts("astana-zhem"), casts("alatau-sut"), casts("taraz-et")

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import select
 
-from certtrack.demo import listing, stages
+from certtrack.demo import clock, listing, stages
 from certtrack.demo.certificate import DEMO_OFFICIALS
 from certtrack.demo.companies import create_companies
 from certtrack.demo.journey import GRAIN_LAB, Cast, demo_pdf
@@ -73,7 +73,13 @@ def _official_profiles(users: dict[str, User]) -> None:
 
 
 def _meat_exporter(user: User) -> None:
-    """A second exporter with a submitted beef application, so staff queues are not empty."""
+    """A second exporter with a beef application submitted on the last working day, so staff
+    queues are not empty (it was submitted the minute `make run` started: "0 working days")."""
+    with clock.story(days_ago=clock.last_working_day_ago()):
+        _meat_application(user)
+
+
+def _meat_application(user: User) -> None:
     enterprises.register_enterprise(user, enterprises.EnterpriseInput.from_mapping({
         "bin": "961141000023", "name_en": "Zhetysu Meat LLP", "name_kk": "«Жетісу Ет» ЖШС",
         "name_ru": "ТОО «Жетысу Мясо»", "name_zh": "杰特苏肉类有限责任公司",

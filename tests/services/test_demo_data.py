@@ -527,6 +527,21 @@ def test_the_demo_spreads_over_the_past_year_and_nothing_happens_in_the_future(s
     assert any(a.stage_deadline and a.stage_deadline >= local_today() for a in queue)
 
 
+def test_only_the_inspections_scheduled_ahead_are_done_today(seeded):
+    """A beef application was created, given its documents and submitted the minute the demo
+    was loaded, and the flour, the honey renewal and the inspection stories ran into the present:
+    their lists read "0 working days" in stage, and four results and a conclusion shared one
+    minute. Only scheduling the two inspections ahead happens on the day of loading."""
+    today = local_today()
+    start = datetime.combine(today, datetime.min.time(), tzinfo=clock.zone())
+    acted_today = db.session.execute(
+        select(AuditEvent.application_id, AuditEvent.action).where(
+            AuditEvent.application_id.is_not(None), AuditEvent.at >= start.astimezone(UTC))
+    ).all()
+    assert {action for _application, action in acted_today} <= {"schedule_inspection"}
+    assert len({application for application, _action in acted_today}) <= 2
+
+
 def test_the_demo_shows_work_past_its_deadline_and_results_past_their_validity(seeded):
     """The time-based features have an example: a consignment request waiting past its
     deadline, GACC's request answered late, a replaced consignment certificate, and an
