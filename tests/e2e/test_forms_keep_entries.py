@@ -50,6 +50,9 @@ def test_a_file_too_large_is_said_beside_its_field_and_the_form_stays(demo_serve
     sign_in(page, demo_server, EXPORTER_WITH_DRAFT)
     url = f"{demo_server.url}/exporter/applications/{draft}"
     page.goto(url)
+    if page.locator("html").get_attribute("lang") != "en":  # the account reads Russian
+        page.locator("#lang-select").select_option("en")
+        expect(page.locator("html")).to_have_attribute("lang", "en")
     chooser = page.locator("#document_type")
     chosen = chooser.locator("option").nth(3).get_attribute("value")
     chooser.select_option(chosen)
