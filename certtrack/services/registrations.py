@@ -5,7 +5,7 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
 from sqlalchemy.orm import joinedload
 
 from certtrack.domain.calendar import REGIME_280
@@ -81,7 +81,10 @@ def registration_scope(actor, query):
 # The orders of the registrar's list: the soonest to expire first (the default), the newest
 # listing first, or by China number.
 REGISTRATION_SORTS = {
-    "expiry": (Registration.valid_to, Registration.id),
+    # the registrations in force first: an expired or revoked one comes after them, not at
+    # the top of the list for having "expired soonest"
+    "expiry": (case((Registration.status.in_(LIVE_REGISTRATION_STATUSES), 0), else_=1),
+               Registration.valid_to, Registration.id),
     "listed": (Registration.listing_date.desc(), Registration.id.desc()),
     "number": (Registration.china_number,),
 }

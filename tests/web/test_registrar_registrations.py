@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from flask_babel import format_date
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, update
 
 from certtrack.domain.calendar import add_months, add_years
 from certtrack.domain.workflow import RegistrationAction
@@ -476,3 +476,20 @@ def test_the_exporters_home_says_a_registration_is_suspended_and_until_when(regi
                 ).status_code == 302
     login(client, exporter.email)
     assert 'id="registrations-suspended"' not in client.get("/exporter/").get_data(as_text=True)
+
+
+def test_the_registrations_soonest_to_expire_come_after_none_that_has_ended(registrar, client):
+    """Sorted by expiry, soonest first, the list began with registrations expired or revoked
+    long ago: the one to renew next came after them."""
+    _e, _a, ended = make_registration(registrar, date(2021, 3, 1))
+    _e, _a, revoked = make_registration(registrar, date(2022, 5, 1))
+    _e, _a, live = make_registration(registrar, date(2023, 9, 1))
+    db.session.execute(update(Registration).where(Registration.id == ended.id)
+                       .values(status="expired"))
+    db.session.execute(update(Registration).where(Registration.id == revoked.id)
+                       .values(status="revoked"))
+    db.session.commit()
+    login(client, "registrar@example.kz")
+    page = client.get("/registrar/registrations").get_data(as_text=True)
+    listed = re.findall(r'href="/registrar/registrations/(\d+)"', page)
+    assert listed == [str(live.id), str(ended.id), str(revoked.id)]
