@@ -93,12 +93,14 @@ def _certificate(registrar, registration: Registration, days_ago: int) -> None:
 
 
 def _suspend(cast: Cast, registration: Registration, waiting, today: date) -> None:
-    """GACC suspends the meat registration 20 days ago; the waiting consignment is refused."""
+    """GACC suspends the meat registration 20 days ago, until 25 days from today (the
+    registrar's dashboard names it among the suspensions ending); the waiting consignment is
+    refused."""
     with clock.story(days_ago=20):
         registrations.change_status(cast.registrar, registration, "suspend",
                                     registrations.StatusChangeInput.from_mapping({
             "authority": "gacc", "suspended_from": local_today(),
-            "suspended_until": today + timedelta(days=40),
+            "suspended_until": today + timedelta(days=25),
             "reason": "ҚХР Бас кеден басқармасының хабарламасы: Қорғаста тексерілген "
                       "партияда окситетрациклин шекті деңгейден асқан; тексеру аяқталғанша "
                       "экспорт тоқтатылды."}))

@@ -494,6 +494,8 @@ def test_the_dashboard_shows_a_past_median_days_per_stage_and_overdue_work(demo)
     weeks = re.findall(r"bar-value\">(\d+)</span>",
                        _figure(page, "Certificates issued per week (week beginning)"))
     assert len([count for count in weeks if int(count)]) >= 4, weeks
+    # the time-boxed suspension and the renewal not applied for, which showed nowhere here
+    assert "1 renewal to apply for" in page and "1 suspension ending" in page
 
 
 def test_the_demo_spreads_over_the_past_year_and_nothing_happens_in_the_future(seeded):
