@@ -9,7 +9,7 @@ from sqlalchemy import select
 from test_phones import sign_in
 
 from certtrack.extensions import db
-from certtrack.models import Application, User
+from certtrack.models import Application, Registration, User
 
 pytestmark = pytest.mark.e2e
 
@@ -68,4 +68,29 @@ def test_a_file_too_large_is_said_beside_its_field_and_the_form_stays(demo_serve
     page.locator("#file").set_input_files({"name": "scan.pdf", "mimeType": "application/pdf",
                                            "buffer": b"%PDF-1.4\n"})
     expect(note).to_have_count(0)
+    context.close()
+
+
+def test_a_ticked_confirmation_is_not_kept_across_a_change_of_language(demo_server, browser):
+    """A reader who changes the language to read a step's consequence ticks its box again once
+    it is read; the reason typed is kept."""
+    with demo_server.app.app_context():
+        active = db.session.scalar(select(Registration.id).where(
+            Registration.status == "active").order_by(Registration.id))
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    sign_in(page, demo_server, "registrar@demo.certtrack.kz")
+    page.goto(f"{demo_server.url}/registrar/registrations/{active}")
+    page.locator("details:has(form[action$='/suspend']) > summary").click()
+    suspend = page.locator("form[action$='/suspend']")
+    suspend.locator("textarea[name='reason']").fill("Residues above China's limit in a lot")
+    suspend.locator("input[name='confirm']").check()
+    target = "zh" if page.locator("html").get_attribute("lang") != "zh" else "kk"
+    page.locator("#lang-select").select_option(target)
+    expect(page.locator("html")).to_have_attribute("lang", target)
+    suspend = page.locator("form[action$='/suspend']")
+    expect(suspend.locator("textarea[name='reason']")).to_have_value(
+        "Residues above China's limit in a lot")
+    expect(suspend.locator("input[name='confirm']")).not_to_be_checked()
+    page.locator("#lang-select").select_option("en")
     context.close()

@@ -188,14 +188,15 @@ document.addEventListener("DOMContentLoaded", () => {
 // Changing the language reloads the page, which came back with its forms as the server wrote
 // them: what was typed and not yet sent is kept in this tab and put back into the same fields
 // of the same page in the new language. Hidden fields (a form's version, its one-time key),
-// passwords and files are neither kept nor put back.
+// passwords and files are neither kept nor put back, nor is a ticked confirmation: a reader
+// who changes the language to read a step's consequence ticks it again once it is read.
 const TYPED_KEY = "typed-before-language";
 const KEPT_TYPES = new Set(["hidden", "password", "file", "submit", "button", "reset"]);
 
 function typedFields() {
   return Array.from(document.querySelectorAll("main form")).flatMap((form, index) =>
     Array.from(form.elements)
-      .filter((field) => field.name && !KEPT_TYPES.has(field.type))
+      .filter((field) => field.name && field.name !== "confirm" && !KEPT_TYPES.has(field.type))
       .map((field) => ({ form: `${index}:${form.getAttribute("action") || ""}`, field })));
 }
 
