@@ -542,6 +542,10 @@ def test_only_the_inspections_scheduled_ahead_are_done_today(seeded):
     ).all()
     assert {action for _application, action in acted_today} <= {"schedule_inspection"}
     assert len({application for application, _action in acted_today}) <= 2
+    # nor was a consignment submitted, or drafted, the minute the demo was loaded
+    assert db.session.scalar(select(func.count()).select_from(Consignment).where(
+        (Consignment.created_at >= start.astimezone(UTC))
+        | (Consignment.submitted_at >= start.astimezone(UTC)))) == 0
 
 
 def test_the_demo_shows_work_past_its_deadline_and_results_past_their_validity(seeded):
