@@ -5,14 +5,14 @@ renewal applications, which start from a registration while its window is open."
 from datetime import date, timedelta
 
 import pytest
-from flask_babel import format_date
+from flask_babel import force_locale, format_date
 from sqlalchemy import select
 
 from certtrack.domain.calendar import add_years
 from certtrack.domain.workflow import IllegalTransition
 from certtrack.extensions import db
 from certtrack.models import Application, AuditEvent, Notification, Registration
-from certtrack.services import registrations
+from certtrack.services import notifications, registrations
 from certtrack.services.applications import local_today
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
 from certtrack.services.inputs import StatusChangeInput
@@ -64,6 +64,8 @@ def test_suspension_is_recorded_audited_and_told_to_the_exporter(registrar, list
     assert note.message == (f"China registration {registration.china_number} is suspended "
                             "from Aug 1, 2026 to Sep 30, 2026. Reason: Listeria found in a "
                             "consignment")
+    with force_locale("ru"):  # "30 сент. 2026 г.. Причина": the date's "г." and a full stop
+        assert "по 30 сент. 2026\u202fг.; причина: Listeria" in notifications.message_of(note)
 
 
 def test_a_suspension_without_an_end_tells_the_exporter_it_lasts_until_resumed(registrar,
