@@ -471,6 +471,9 @@ def test_the_exporters_home_says_a_registration_is_suspended_and_until_when(regi
             "Oct 31, 2026: until it is resumed, no consignment from this establishment is "
             "certified for China.") in home
     assert f'href="/exporter/registrations#registration-{registration.id}"' in home
+    mine = client.get("/exporter/registrations").get_data(as_text=True)
+    row = re.search(rf'<tr id="registration-{registration.id}">.*?</tr>', mine, re.S).group(0)
+    assert "GACC: Residues above the limit" in row  # the reason was in the notice alone
     login(client, "registrar@example.kz")
     assert post(client, f"{url}/resume", {"products_produced_from": "2026-09-15"}
                 ).status_code == 302
