@@ -221,6 +221,8 @@ def consignment_form(consignment, formdata) -> ConsignmentForm:
         form.animal_registrations = [r.id for r in usable
                                      if r.gacc_category.committee == "veterinary"]
         form.barred = [] if usable else gate.barred_registrations(g.user)
+        if formdata is None and len(usable) == 1:  # the one there is, not "Choose…"
+            form.registration_id.data = usable[0].id
     form.conveyance.choices = labels.choices(clabels.CONVEYANCES, str(CHOOSE))
     modes = list(clabels.CROSSING_MODES)  # rail first, then road; by name within each
     form.crossing_code.choices = [SelectChoice("", str(CHOOSE))] + [

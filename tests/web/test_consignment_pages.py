@@ -78,6 +78,8 @@ def test_the_exporter_requests_a_consignment_from_the_form_to_submission(ctx, cl
     form_page = client.get("/exporter/consignments/new").get_data(as_text=True)
     assert registration.china_number in form_page
     assert "Altynkol" in form_page
+    # its one registration in force is chosen already, not "Choose…"
+    assert f'<option selected value="{registration.id}">' in form_page
     response = post(client, "/exporter/consignments/new", _new_form(registration))
     assert response.status_code == 302
     consignment = db.session.scalar(select(Consignment).order_by(Consignment.id.desc()))
