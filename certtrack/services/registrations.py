@@ -359,15 +359,6 @@ def renewals_to_apply_for(actor) -> list[tuple[Registration, date]]:
     return sorted(due, key=lambda item: (item[1], item[0].id))
 
 
-def suspended_registrations(actor) -> list[Registration]:
-    """Take a user; return the suspended registrations it may see, the earliest suspended
-    first (the exporter's home page names them, with until when). One query."""
-    return list(db.session.scalars(registration_scope(actor, select(Registration)).options(
-        joinedload(Registration.establishment))
-        .where(Registration.status == RS.suspended.value)
-        .order_by(Registration.suspended_from, Registration.id)))
-
-
 def exporter_overview(actor, page: int = 1):
     """Take an exporter; return (page of its registrations, a RegistrationRow per item)."""
     pagination = list_registrations(actor, page=page)

@@ -10,12 +10,12 @@ from certtrack.services import (
     certificates,
     enterprises,
     name_changes,
+    registration_alerts,
 )
 from certtrack.services.registrations import (
     exporter_overview,
     get_registration,
     renewals_to_apply_for,
-    suspended_registrations,
 )
 from certtrack.web import labels, pages
 from certtrack.web.access import roles_required
@@ -54,7 +54,8 @@ def home():
     return render_template("exporter/home.html", enterprise=enterprise, pagination=pagination,
                            counts=counts, state=state, sort=sort,
                            renewals=renewals_to_apply_for(g.user),
-                           suspended=suspended_registrations(g.user))
+                           suspended=registration_alerts.suspended_registrations(g.user),
+                           ended=registration_alerts.ended_registrations(g.user))
 
 
 def _enterprise_page(template: str, context_name: str):

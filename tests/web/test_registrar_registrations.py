@@ -496,3 +496,33 @@ def test_the_registrations_soonest_to_expire_come_after_none_that_has_ended(regi
     page = client.get("/registrar/registrations").get_data(as_text=True)
     listed = re.findall(r'href="/registrar/registrations/(\d+)"', page)
     assert listed == [str(live.id), str(ended.id), str(revoked.id)]
+
+
+def test_the_exporters_home_says_a_registration_has_ended(registrar, listed, client):
+    """Revoked by GACC, a registration showed nowhere on the exporter's home page, whose list
+    still read "Registered in China" for its application."""
+    exporter, _application, registration = listed
+    login(client, "registrar@example.kz")
+    assert post(client, f"/registrar/registrations/{registration.id}/revoke", {
+        "reference": "GACC Announcement No. 12", "reason": "Repeated violations",
+        "confirm": "y"}).status_code == 302
+    login(client, exporter.email)
+    home = html.unescape(client.get("/exporter/").get_data(as_text=True))
+    name = registration.establishment.name_in("en")
+    assert (f"China registration CKAZ18PP1802010539 ({name}) has ended: revoked on "
+            f"{format_date(local_today())}. No consignment from this establishment is "
+            "certified for China under it; registering it again takes a new application."
+            ) in home
+    db.session.refresh(registration)
+    _e, _a, again = make_registration(registrar, date(2026, 9, 1))  # registered anew since
+    again.establishment_id, again.enterprise_id = (registration.establishment_id,
+                                                   registration.enterprise_id)
+    db.session.commit()
+    assert 'id="registrations-ended"' not in client.get("/exporter/").get_data(as_text=True)
+    again.status = "revoked"
+    db.session.commit()
+    assert 'id="registrations-ended"' in client.get("/exporter/").get_data(as_text=True)
+    registration.status_changed_at -= timedelta(days=91)
+    again.status_changed_at -= timedelta(days=91)
+    db.session.commit()
+    assert 'id="registrations-ended"' not in client.get("/exporter/").get_data(as_text=True)
