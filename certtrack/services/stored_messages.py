@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
 from certtrack.services.local_dates import LocalDate, LocalMoment, LocalName
@@ -82,3 +83,15 @@ def _revived(value) -> Any:
     if "names" in value:
         return LocalName(value["names"])
     raise ValueError("not a stored argument")
+
+
+# Wordings a notification stored earlier may still hold (`keep` stores the msgid), replaced
+# since by others that say more. They stay in the catalogs, so that such a notification still
+# reads in its reader's language rather than in English. Nothing else uses them.
+FORMER_WORDINGS = (
+    _l("A result the laboratory posted for sample %(code)s of application %(ref)s exceeds "
+       "China's limit."),
+    _l("China registration %(number)s is suspended from %(date)s."),
+    _l("GACC revoked China registration %(number)s."),
+    _l("China registration %(number)s is no longer valid; a new application is needed."),
+)

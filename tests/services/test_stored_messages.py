@@ -46,3 +46,17 @@ def test_a_name_reads_in_the_readers_language_english_where_it_has_none(ctx):
         assert stored_messages.render(msgid, args).startswith("Алтын Дала ЖШС")
     with force_locale("ru"):
         assert stored_messages.render(msgid, args).startswith("Golden Steppe LLP")
+
+
+def test_a_notice_stored_in_a_former_wording_still_reads_in_its_readers_language(ctx):
+    """The wordings of the registrations' and the laboratory's notices changed; a notification
+    stored before keeps the former msgid, which read in English once it left the catalogs."""
+    stored = ("China registration %(number)s is suspended from %(date)s.",
+              {"number": "CKAZ10012022000025", "date": {"date": "2026-12-07"}})
+    with force_locale("kk"):
+        assert stored_messages.render(*stored).startswith(
+            "Қытайдағы № CKAZ10012022000025 тіркеу 2026\u202fж.")
+    with force_locale("zh"):
+        assert stored_messages.render(
+            "GACC revoked China registration %(number)s.", {"number": "CKAZ1"}) == (
+            "海关总署已撤销在华注册 CKAZ1。")
