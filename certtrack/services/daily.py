@@ -61,8 +61,8 @@ def _system_change(registration: Registration, action: RegistrationAction,
         with transaction():
             registrations.apply_registration_action(SYSTEM, registration, action, values=values,
                                                     data=data)
-            registration_notices.notify_status(registration, action,
-                                        dedupe_key=f"{action}:{registration.id}:{data['on']}")
+            registration_notices.notify_status(
+                registration, action, dedupe_key=f"{action}:{registration.id}:{data['on']}")
     except (Conflict, DomainError):
         return False
     return True

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, type_coerce
 from sqlalchemy.orm import joinedload
 
 from certtrack.domain.calendar import add_months
-from certtrack.domain.workflow import LIVE_REGISTRATION_STATUSES, State
+from certtrack.domain.workflow import LIVE_REGISTRATION_STATUSES, RegistrationStatus, State
 from certtrack.extensions import db
 from certtrack.models import Application, AuditEvent, Registration, User
 from certtrack.models.base import UTCDateTime, utcnow
@@ -133,8 +133,8 @@ def coming_up(actor: User) -> dict:
                       key=lambda item: (item[1], item[0].id))
     ending = db.session.scalars(select(Registration).options(
         joinedload(Registration.enterprise)).where(
-        Registration.status == "suspended",
+        Registration.status == RegistrationStatus.suspended.value,
         Registration.suspended_until.between(today, today + timedelta(
             days=SUSPENSIONS_ENDING_DAYS)))
         .order_by(Registration.suspended_until, Registration.id)).all()
-    return {"renewals": renewals, "suspensions_ending": list(ending)}
+    return {"renewals": renewals, "suspensions_ending": ending}

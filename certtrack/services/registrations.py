@@ -57,6 +57,8 @@ LIVE_STATUSES = LIVE_REGISTRATION_STATUSES
 # Applications in these states no longer carry a renewal forward.
 CLOSED_APPLICATION_STATES = ("withdrawn", "rejected", "conclusion_negative", "gacc_refused",
                              "registered")
+
+
 def get_registration(actor, registration_id: int) -> Registration:
     """Take a user and an id; return the registration if the user may see it.
 
