@@ -8,11 +8,11 @@ from babel.messages.pofile import read_po
 
 from certtrack.domain import vocabulary as v
 from certtrack.domain.compliance import LimitKind, Verdict
-from certtrack.domain.consignment import ConsignmentAction
+from certtrack.domain.consignment import CancellationGround, ConsignmentAction
 from certtrack.domain.workflow import Action, RegistrationAction, RegistrationStatus, Role, State
 from certtrack.extensions import db
 from certtrack.models.checks import ENUM_COLUMNS
-from certtrack.web import labels
+from certtrack.web import consignment_labels, labels
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "certtrack" / "translations"
 LABELLED = [
@@ -29,6 +29,8 @@ LABELLED = [
     (v.SuspensionAuthority, labels.SUSPENSION_AUTHORITIES),
     (v.InvalidationCause, labels.INVALIDATION_CAUSES), (LimitKind, labels.LIMIT_KINDS),
     (Verdict, labels.VERDICTS), (v.ChangeRequestStatus, labels.CHANGE_REQUEST_STATUSES),
+    (CancellationGround, consignment_labels.CANCELLATION_GROUNDS),
+    (CancellationGround, consignment_labels.CANCELLED_ON),
 ]
 
 

@@ -122,7 +122,8 @@ def grain(cast, registration) -> None:
             if wagon == 5:  # days after its issue, in the same story: never before it
                 clock.wait("consignment")
                 correction.cancel(cast.inspector, issued.consignment, (
-                    "Покупатель расторг контракт; вагон разгружен на станции Костанай."))
+                    "Покупатель расторг контракт; вагон разгружен на станции Костанай."),
+                    "not_exported")
         if wagon == 6:
             with clock.story(days_ago=50):  # after the original, issued by day 56 at the latest
                 _corrected(cast, issued.consignment)

@@ -44,6 +44,21 @@ class CertificateKind(StrEnum):
     vet = "vet"
 
 
+class CancellationGround(StrEnum):
+    """Why a consignment certificate was cancelled, as anyone who checks it reads it in their
+    own language (ISPM 12 section 6.1). Its inspector chooses one of INSPECTOR_GROUNDS; the
+    workflow sets the others. The words of the reason stay with the exporter and the audit
+    trail: they are in the writer's language and may be the exporter's business."""
+
+    not_exported = "not_exported"  # the goods do not leave
+    issued_in_error = "issued_in_error"
+    withdrawn = "withdrawn"  # the exporter withdrew the consignment being corrected
+    refused = "refused"  # the consignment being corrected was refused at its inspection
+
+
+INSPECTOR_GROUNDS = (CancellationGround.not_exported, CancellationGround.issued_in_error)
+
+
 @dataclass(frozen=True)
 class ConsignmentTransition:
     """One row of the consignment workflow."""

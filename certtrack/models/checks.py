@@ -11,6 +11,7 @@ from typing import NamedTuple
 from sqlalchemy import CheckConstraint, MetaData
 
 from certtrack.domain.compliance import LimitKind, Verdict
+from certtrack.domain.consignment import CancellationGround
 from certtrack.domain.vocabulary import (
     ApplicationKind,
     ChangeRequestStatus,
@@ -69,6 +70,8 @@ ENUM_COLUMNS = (
     EnumColumn("registration", "suspension_authority", SuspensionAuthority, optional=True),
     EnumColumn("notification", "kind", NotificationKind),
     EnumColumn("name_change_request", "status", ChangeRequestStatus),
+    EnumColumn("consignment_certificate", "cancellation_ground", CancellationGround,
+               optional=True),
 )
 
 

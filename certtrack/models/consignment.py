@@ -234,6 +234,9 @@ class ConsignmentCertificate(db.Model):
     # Cancelled: the goods did not leave, or it was issued in error (no replacement follows).
     cancelled_on: Mapped[date | None] = mapped_column(Date)
     cancellation_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Why, as its public page says it (domain.consignment.CancellationGround); None for a
+    # certificate cancelled before the grounds were recorded.
+    cancellation_ground: Mapped[str | None] = mapped_column(String(16))
 
     consignment = relationship("Consignment")
     registration = relationship("Registration")

@@ -227,8 +227,8 @@ INSPECTION = {
         confirm=labels.CONSEQUENCES["consignment.reopen"], anchor="inspection",
         step=ConsignmentAction.reopen),
     "cancel": WebAction(
-        _form(cforms.ReasonForm), lambda user, c, f: correction.cancel(
-            user, c, f.reason.data, f.version.data),
+        cforms.cancel_form, lambda user, c, f: correction.cancel(
+            user, c, f.reason.data, f.ground.data, f.version.data),
         _l("The certificate is cancelled; the exporter is told."), key="cancel", path=BUTTON,
         needs_reason=True, confirm=labels.CONSEQUENCES["consignment.cancel"],
         step=ConsignmentAction.cancel),

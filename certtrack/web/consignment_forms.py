@@ -25,6 +25,7 @@ from wtforms.validators import (
 )
 
 from certtrack.domain import bounds
+from certtrack.domain.consignment import INSPECTOR_GROUNDS
 from certtrack.domain.scripts import latin_or_chinese
 from certtrack.services import market_access, reference
 from certtrack.services.consignments import drafts, gate, inspection
@@ -199,6 +200,26 @@ class ReasonForm(BaseForm):
 
     version = HiddenField()
     reason = TextAreaField(_l("Reason"), validators=reason_validators(4000))
+
+
+class CancelForm(ReasonForm):
+    """A certificate cancelled: the ground anyone who checks it reads in their language, and
+    the reason its exporter reads."""
+
+    ground = SelectField(_l("Why is it cancelled?"), choices=[], validators=[
+        DataRequired(_l("Choose why the certificate is cancelled."))])
+    reason = TextAreaField(_l("Reason"), description=_l(
+        "The exporter reads it, and the audit trail keeps it. Anyone who checks the "
+        "certificate reads the ground above, in their own language."),
+        validators=reason_validators(4000))
+
+
+def cancel_form(_consignment, formdata) -> CancelForm:
+    """The inspector's grounds (domain.consignment.INSPECTOR_GROUNDS), none chosen."""
+    form = CancelForm(formdata)
+    form.ground.choices = [("", str(CHOOSE))] + [
+        (ground.value, str(clabels.CANCELLATION_GROUNDS[ground])) for ground in INSPECTOR_GROUNDS]
+    return form
 
 
 def _locale() -> str:

@@ -27,6 +27,26 @@ CERTIFICATE_KINDS = {"phyto": _l("Phytosanitary certificate"),
 CERTIFICATE_STATUSES = {"valid": pgettext("certificate status", "Valid"),
                         "replaced": pgettext("certificate status", "Replaced"),
                         "cancelled": pgettext("certificate status", "Cancelled")}
+# Why a certificate was cancelled (domain.consignment.CancellationGround): the inspector's
+# choice, and the line under "Status today" on its public page, in the reader's language.
+CANCELLATION_GROUNDS = {
+    "not_exported": _l("The goods are not exported"),
+    "issued_in_error": _l("The certificate was issued in error"),
+    "withdrawn": _l("The exporter withdrew the consignment being corrected"),
+    "refused": _l("The consignment being corrected was refused at its inspection"),
+}
+CANCELLED_ON = {
+    "not_exported": _l("The issuing authority cancelled this certificate on %(date)s: the "
+                       "goods it covers are not exported."),
+    "issued_in_error": _l("The issuing authority cancelled this certificate on %(date)s: it "
+                          "was issued in error."),
+    "withdrawn": _l("This certificate was cancelled on %(date)s: its exporter withdrew the "
+                    "consignment."),
+    "refused": _l("The issuing authority cancelled this certificate on %(date)s: the "
+                  "consignment, being corrected, was refused at its new inspection."),
+}
+# A certificate cancelled before the grounds were recorded.
+CANCELLED_ON_UNRECORDED = _l("The issuing authority cancelled this certificate on %(date)s.")
 CONVEYANCES = {"rail_wagon": _l("Rail wagon"), "truck": _l("Truck"),
                "container": _l("Container")}
 # A point of entry's list groups the crossings by the conveyance they take: a rail wagon
@@ -52,6 +72,12 @@ PACKAGE_COUNTS = {
     "drums": lambda n, shown_n: ngettext("%(number)s drum or barrel",
                                          "%(number)s drums or barrels", n, number=shown_n),
 }
+
+
+def cancellation(ground: str | None, day: str) -> str:
+    """What a cancelled certificate's public page says of its cancellation on `day` (as
+    shown): the ground, in the reader's language; the inspector's words are the exporter's."""
+    return str(CANCELLED_ON.get(ground or "", CANCELLED_ON_UNRECORDED)) % {"date": day}
 
 
 def packages(kind: str, number: int) -> str:

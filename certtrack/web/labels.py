@@ -337,9 +337,9 @@ CONSEQUENCES = {
     "consignment.reopen": _l("The consignment is under inspection again, for you to correct "
                              "its entries; its certificate stays valid until you issue the "
                              "corrected one, which replaces it for good. The exporter is told."),
-    "consignment.cancel": _l("The certificate verifies as cancelled at once, with your reason, "
-                             "and no other replaces it: this cannot be undone. The exporter is "
-                             "told."),
+    "consignment.cancel": _l("The certificate verifies as cancelled at once, on the ground you "
+                             "chose, and no other replaces it: this cannot be undone. The "
+                             "exporter is told, with your reason."),
     "remove_product": _l("The product is deleted from the draft with its annual volume: to "
                          "apply for it, you add it again."),
     "consignment.remove_lot": _l("The lot is deleted from the draft with its weights, packages "

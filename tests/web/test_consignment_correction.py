@@ -122,28 +122,55 @@ def test_the_inspector_reopens_to_correct_a_treatment(ctx, client):
         Notification.user_id == exporter.id, Notification.kind == "consignment_correction"))
 
 
-def test_a_cancelled_certificate_verifies_as_cancelled_with_its_reason(ctx, client):
+def test_a_cancelled_certificate_verifies_as_cancelled_on_its_ground(ctx, client):
     exporter, inspector, registration, consignment, certificate = _issued()
     base = f"/inspector/consignments/{consignment.id}"
     login(client, inspector.email)
+    form = client.get(base).get_data(as_text=True).split('id="cancel"')[1].split("</section>")[0]
+    assert "Why is it cancelled?" in form
+    assert "The goods are not exported" in form and "issued in error" in form
+    for ground in ("", "withdrawn"):  # none chosen; a ground the workflow sets, not the inspector
+        refused = post(client, f"{base}/cancel", {"reason": "The buyer cancelled the shipment",
+                                                  "ground": ground, "confirm": "y",
+                                                  "version": str(consignment.version)})
+        assert refused.status_code == 422
+        assert _fresh(Consignment, consignment.id).state == "issued"
+    assert "Choose why the certificate is cancelled." in post(
+        client, f"{base}/cancel", {"reason": "The buyer cancelled the shipment",
+                                   "confirm": "y", "version": str(consignment.version)}
+        ).get_data(as_text=True)
     assert post(client, f"{base}/cancel", {"reason": "The buyer cancelled the shipment",
-                                           "confirm": "y", "version": str(consignment.version)}
+                                           "ground": "not_exported", "confirm": "y",
+                                           "version": str(consignment.version)}
                 ).status_code == 302
     assert _fresh(Consignment, consignment.id).state == "cancelled"
+    certificate = _fresh(ConsignmentCertificate, certificate.id)
+    assert (certificate.cancellation_ground, certificate.cancellation_reason) == (
+        "not_exported", "The buyer cancelled the shipment")
     page = client.get(base).get_data(as_text=True)
     assert "Replace a lost or damaged certificate" not in page  # nothing replaces it
     assert 'action="/inspector/consignments/' + str(consignment.id) + '/reopen"' not in page
 
     visitor = client.application.test_client()
     assert _status(visitor, certificate) == "Cancelled"
-    verify = visitor.get(f"/verify/consignment/{certificate.number}/"
-                         f"{certificate.verification_code}").get_data(as_text=True)
+    address = f"/verify/consignment/{certificate.number}/{certificate.verification_code}"
+    verify = visitor.get(address).get_data(as_text=True)
     assert "cancelled this certificate on" in verify
-    assert "The buyer cancelled the shipment" in verify
+    assert "the goods it covers are not exported." in verify
+    assert "The buyer cancelled the shipment" not in verify  # the exporter's business
+    post(visitor, "/language", {"locale": "zh"})
+    g.pop("_flask_babel", None)  # the test's application context outlives the requests
+    chinese = visitor.get(address).get_data(as_text=True)
+    assert "所涉货物未出口" in chinese.split('id="cancellation">')[1].split("</span>")[0]
+    g.pop("_flask_babel", None)
     assert db.session.scalar(select(Notification).where(
         Notification.user_id == exporter.id,
-        Notification.kind == "consignment_cancelled"))
+        Notification.kind == "consignment_cancelled",
+        Notification.message.contains("The buyer cancelled the shipment")))
 
+    login(client, exporter.email)
+    mine = client.get(f"/exporter/consignments/{consignment.id}").get_data(as_text=True)
+    assert "The buyer cancelled the shipment" in mine
     login(client, make_user("registrar").email)
     page = client.get(f"/registrar/registrations/{registration.id}").get_data(as_text=True)
     status = page.split(f'id="consignment-certificate-{certificate.id}-status">')[1]
@@ -174,6 +201,7 @@ def test_a_corrected_draft_withdrawn_cancels_its_certificate(ctx, client):
                          f"{certificate.verification_code}").get_data(as_text=True)
     assert "its exporter withdrew the consignment" in verify
     assert "postponed" not in verify  # the exporter's words stay in the audit trail
+    assert _fresh(ConsignmentCertificate, certificate.id).cancellation_ground == "withdrawn"
     page = client.get(base).get_data(as_text=True)
     assert "Being corrected" not in page  # it was said beside "Cancelled"
     assert re.search(r'<span id="cancellation-\d+"> \(on [^<]+, when the consignment was '
@@ -239,7 +267,9 @@ def test_a_reopened_consignment_refused_cancels_its_certificate(ctx, client):
     assert _status(visitor, certificate) == "Cancelled"
     verify = visitor.get(f"/verify/consignment/{certificate.number}/"
                          f"{certificate.verification_code}").get_data(as_text=True)
-    assert "Live insects found at the border" in verify
+    assert "was refused at its new inspection." in verify
+    assert "Live insects found at the border" not in verify  # the exporter reads it
+    assert _fresh(ConsignmentCertificate, certificate.id).cancellation_ground == "refused"
     page = client.get(base).get_data(as_text=True)
     assert "Being corrected" not in page
 

@@ -9,8 +9,10 @@ or issued in error, is cancelled by its inspector: anyone who checks it reads so
 day and the reason. Withdrawing a corrected draft cancels its certificate the same way.
 """
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from certtrack.domain.consignment import INSPECTOR_GROUNDS, CancellationGround
 from certtrack.models import Consignment, User
 from certtrack.services.applications import local_today
 from certtrack.services.consignments.access import inspectors_to_tell, require_owner
@@ -80,19 +82,25 @@ def reopen(actor: User, consignment: Consignment, reason: str, version=None) -> 
                link("consignments.detail", consignment_id=consignment.id))
 
 
-def cancel(actor: User, consignment: Consignment, reason: str, version=None) -> None:
-    """Its inspector cancels the certificate in force (the goods do not leave, or it was
-    issued in error): terminal; the exporter is told.
+def cancel(actor: User, consignment: Consignment, reason: str, ground: str,
+           version=None) -> None:
+    """Its inspector cancels the certificate in force on one of INSPECTOR_GROUNDS (the goods
+    do not leave, or it was issued in error), which anyone who checks it reads in their own
+    language; the reason is the exporter's to read. Terminal; the exporter is told.
 
     :raise PermissionDenied: not an inspector of its committee and region.
-    :raise IllegalTransition / Conflict / ValidationFailed (no reason).
+    :raise IllegalTransition / Conflict.
+    :raise ValidationFailed: no reason, or a ground not of INSPECTOR_GROUNDS.
     """
     require_inspector(actor, consignment)
     check_version(consignment, version)
+    if ground not in INSPECTOR_GROUNDS:
+        raise ValidationFailed({"ground": [_("Choose why the certificate is cancelled.")]})
     reason = (reason or "").strip()
     with transaction():
-        apply_consignment_transition(actor, consignment, "cancel", comment=reason)
-        number = cancel_certificate_in_force(consignment, reason)
+        apply_consignment_transition(actor, consignment, "cancel", comment=reason,
+                                     data={"ground": ground})
+        number = cancel_certificate_in_force(consignment, reason, CancellationGround(ground))
         notify(enterprise_users(consignment.enterprise_id),
                "consignment_cancelled",
                _l("Certificate %(number)s of consignment %(ref)s is cancelled: %(reason)s",

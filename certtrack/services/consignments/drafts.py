@@ -11,6 +11,7 @@ from certtrack.domain.calendar import SLA_WORKING_DAYS
 from certtrack.domain.consignment import (
     KIND_OF_COMMITTEE,
     SLA_SERVICE,
+    CancellationGround,
     conveyance_enters_by,
     needs_storage_temperature,
 )
@@ -349,4 +350,4 @@ def withdraw_consignment(actor: User, consignment: Consignment, comment: str = "
         apply_consignment_transition(actor, consignment, "withdraw", comment=comment,
                                      values={"deadline": None, "correction_reason": ""})
         # The exporter's reason stays in the audit row; the public page says who cancelled.
-        cancel_certificate_in_force(consignment, "")
+        cancel_certificate_in_force(consignment, "", CancellationGround.withdrawn)

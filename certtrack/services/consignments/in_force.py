@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from certtrack.domain.consignment import CancellationGround
 from certtrack.extensions import db
 from certtrack.models import Consignment, ConsignmentCertificate
 from certtrack.services.applications import local_today
@@ -20,12 +21,15 @@ def certificate_in_force(consignment: Consignment) -> ConsignmentCertificate | N
     return current if current is not None and current.cancelled_on is None else None
 
 
-def cancel_certificate_in_force(consignment: Consignment, reason: str) -> str:
-    """Mark the consignment's certificate in force cancelled today, in the caller's
-    transaction; its number ("" when it has none)."""
+def cancel_certificate_in_force(consignment: Consignment, reason: str,
+                                ground: CancellationGround) -> str:
+    """Mark the consignment's certificate in force cancelled today on `ground`, with the
+    `reason` its exporter reads, in the caller's transaction; its number ("" when it has
+    none)."""
     certificate = certificate_in_force(consignment)
     if certificate is None:
         return ""
     certificate.cancelled_on = local_today()
     certificate.cancellation_reason = reason
+    certificate.cancellation_ground = ground.value
     return certificate.number

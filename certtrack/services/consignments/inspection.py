@@ -10,7 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from certtrack.domain import compliance
-from certtrack.domain.consignment import OPEN_CONSIGNMENT_STATES
+from certtrack.domain.consignment import OPEN_CONSIGNMENT_STATES, CancellationGround
 from certtrack.domain.scripts import latin_or_chinese
 from certtrack.extensions import db
 from certtrack.models import (
@@ -335,7 +335,8 @@ def refuse_consignment(actor: User, consignment: Consignment, reason: str,
         apply_consignment_transition(actor, consignment, "refuse", comment=reason or "",
                                      values={"refusal_reason": (reason or "").strip(),
                                              "deadline": None, "correction_reason": ""})
-        cancel_certificate_in_force(consignment, (reason or "").strip())
+        cancel_certificate_in_force(consignment, (reason or "").strip(),
+                                    CancellationGround.refused)
         notify(enterprise_users(consignment.enterprise_id), "consignment_refused",
                _l("The certificate of consignment %(ref)s is refused: %(reason)s",
                   ref=consignment.reference, reason=(reason or "").strip()),
