@@ -18,7 +18,7 @@ from certtrack.services.lab_results import to_domain_result, valid_until
 from certtrack.services.limits import limits_for_products, to_domain_limit
 from certtrack.services.local_dates import format_day
 from certtrack.services.notifications import enterprise_users, exporter_link, notify
-from certtrack.services.numerals import shown, with_remark
+from certtrack.services.numerals import shown, shown_unit, with_remark
 from certtrack.services.permissions import require_inspector
 from certtrack.services.printed_names import dossier_script_errors
 from certtrack.services.quarantine import MEASURE_NAMES, failing_measurements
@@ -138,10 +138,10 @@ def _blocker_message(blocker: compliance.Blocker, row: LabResult | None, counts:
 
 
 def _shown_value(row: LabResult, limit: LabLimit | None) -> str:
-    text = f"{shown(row.value)} {row.unit}"
+    text = f"{shown(row.value)} {shown_unit(row.unit)}"
     if limit is not None and limit.unit and row.unit and limit.unit != row.unit:
         converted = compliance.convert(row.value, row.unit, limit.unit)
-        text += f" (= {shown(converted)} {limit.unit})"
+        text += f" (= {shown(converted)} {shown_unit(limit.unit)})"
     return text
 
 
@@ -152,12 +152,12 @@ def describe_result(row: LabResult) -> str:
         if row.value is None:
             return _("Not detected.")
         return _("%(value)s is below the limit of quantification (%(loq)s %(unit)s).",
-                 value=_shown_value(row, None), loq=shown(row.loq), unit=row.unit)
+                 value=_shown_value(row, None), loq=shown(row.loq), unit=shown_unit(row.unit))
     compliant = row.verdict == compliance.Verdict.compliant
     if kind == compliance.LimitKind.max:
         value, unit = (row.limit_value, row.limit_unit) if row.limit_value is not None \
             else (limit.value, limit.unit)  # the limit as judged, not as edited since
-        bound = f"{shown(value)} {unit}"
+        bound = f"{shown(value)} {shown_unit(unit)}"
         if compliant:
             return _("%(value)s is within the limit of %(limit)s.",
                      value=_shown_value(row, limit), limit=bound)

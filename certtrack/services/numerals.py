@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from babel import lists, numbers
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 
 
 def shown(value: Decimal | int | float | None) -> str | None:
@@ -14,6 +15,18 @@ def shown(value: Decimal | int | float | None) -> str | None:
     if isinstance(value, Decimal):
         value = value.normalize()
     return numbers.format_decimal(value, locale=get_locale() or "en", decimal_quantization=False)
+
+
+# The units of mass fraction as a page in the reader's language writes them: "мг/кг" and
+# "мкг/кг" in Kazakh and Russian, as their laboratories' reports do. The documents to China
+# print them as stored ("mg/kg").
+UNITS = {"mg/kg": _l("mg/kg"), "µg/kg": _l("µg/kg")}
+
+
+def shown_unit(unit: str | None) -> str:
+    """`unit` as the reader writes it ("мг/кг" for mg/kg in Russian); a unit of no other
+    spelling (ppm as typed, %) as it is; "" for None."""
+    return str(UNITS.get(unit or "", unit or ""))
 
 
 def listed(items) -> str:

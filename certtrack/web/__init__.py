@@ -6,6 +6,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from certtrack.domain.workflow import Role
 from certtrack.services import notifications as notification_service
+from certtrack.services import numerals
 from certtrack.web import (
     access,
     bounds,
@@ -181,7 +182,8 @@ def _template_helpers(app) -> None:
     app.jinja_env.filters.update(
         date=templating.format_date, date_known=templating.format_date_known,
         datetime=templating.format_datetime,
-        number=templating.format_decimal, keep_references=templating.keep_references,
+        number=templating.format_decimal, unit=numerals.shown_unit,
+        keep_references=templating.keep_references,
         kept_whole=templating.kept_whole,
         as_list=templating.as_list, state_row=state_row,
         named_row=named_row)

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as pgettext  # lazy; extracted as pgettext, with context
 from flask_babel import ngettext
 
-from certtrack.services.numerals import shown
+from certtrack.services.numerals import shown, shown_unit
 
 CONSIGNMENT_STATES = {
     "draft": _l("Draft"), "submitted": _l("Submitted"),
@@ -96,12 +96,13 @@ LIMIT_TEXTS = {"not detected": _l("not detected (banned)"), "absent": _l("absent
 
 def limit_text(stored: str) -> str:
     """China's limit as a result keeps it ("≤ 0.2 mg/kg", "absent"), in the reader's words and
-    digits ("≤ 0,2 mg/kg" in Kazakh; it read "0.2" in every language)."""
+    digits ("≤ 0,2 мг/кг" in Kazakh; it read "0.2 mg/kg" in every language)."""
     if stored in LIMIT_TEXTS:
         return str(LIMIT_TEXTS[stored])
     value, _space, unit = stored.removeprefix("≤ ").partition(" ")
     try:
-        return f"≤ {shown(Decimal(value))} {unit}" if stored.startswith("≤ ") else stored
+        return (f"≤ {shown(Decimal(value))} {shown_unit(unit)}" if stored.startswith("≤ ")
+                else stored)
     except InvalidOperation:
         return stored
 INSPECTION_RESULTS = {"satisfactory": _l("Satisfactory"),

@@ -84,14 +84,15 @@ def test_don_0_8_milligrams_is_converted_and_compliant(in_lab):
 
 
 def test_the_numbers_of_a_verdict_are_written_as_the_reader_writes_them(in_lab):
-    """A Kazakh or Russian reader sees a decimal comma and grouped thousands, every digit kept."""
+    """A Kazakh or Russian reader sees a decimal comma, grouped thousands, every digit kept, and
+    the units as their laboratories write them."""
     _exporter, inspector, application, sample = in_lab
     row = record(inspector, application, sample, "deoxynivalenol (DON)",
                  value=Decimal("0.00085"), unit="mg/kg")
     with force_locale("kk"):
         sentence = conclusions.describe_result(row)
-    assert sentence.startswith("0,00085 mg/kg (= 0,85 µg/kg)")
-    assert "1\xa0000 µg/kg" in sentence and "0.8" not in sentence
+    assert sentence.startswith("0,00085 мг/кг (= 0,85 мкг/кг)")
+    assert "1\xa0000 мкг/кг" in sentence and "0.8" not in sentence
 
 
 def test_ppm_is_accepted_and_stored_as_mg_per_kg(in_lab):

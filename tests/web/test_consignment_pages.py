@@ -513,12 +513,15 @@ def test_the_inspectors_laboratory_results_read_in_kazakh(ctx, client):
     results = page[page.index('id="laboratory"'):page.index('id="issue"')]
     assert "Tilletia controversa (бидайдың ергежейлі қатты қаракүйесі)" in results
     assert ">болмауы тиіс<" in results  # the limit of a quarantine organism
-    # The limit judged against, in Kazakh digits: "≤ 1000 µg/kg" read the same in every
-    # language, "≤ 0.2 mg/kg" too.
+    # The limit judged against, in Kazakh digits and units: "≤ 1000 µg/kg" read the same in
+    # every language, "≤ 0.2 mg/kg" too. The value's unit is as Kazakh laboratories write it.
     stored = next(r.limit_text for r in consignment.lab_results if r.limit_text.startswith("≤"))
     number = stored.split()[1]
     kazakh = format_decimal(Decimal(number), locale="kk", decimal_quantization=False)
-    assert kazakh != number and f"≤ {kazakh} " in results and stored not in results
+    assert kazakh != number and f"≤ {kazakh} мкг/кг" in results and stored not in results
+    assert "1\xa0500 мкг/кг" in results and "µg/kg" not in results
+    db.session.refresh(consignment)  # stored, for the certificate to China, as typed
+    assert {r.unit for r in consignment.lab_results} == {"µg/kg", None}
     for english in ("deoxynivalenol (DON)", "dwarf bunt", ">absent<"):
         assert english not in results, english
     issue = page[page.index('id="issue"'):]

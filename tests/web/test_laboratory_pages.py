@@ -317,27 +317,27 @@ def speak(user, language: str) -> None:
     g.pop("_flask_babel", None)
 
 
-@pytest.mark.parametrize(("language", "don", "matrix", "source", "thousand"), [
+@pytest.mark.parametrize(("language", "don", "matrix", "source", "thousand", "unit"), [
     ("kk", "дезоксиниваленол (ДОН)", "дәнді дақылдар және олардың ұны (бидай, арпа, жүгері)",
-     "GB 2761-2017, 4.3, 3-кесте: жүгері, жүгері ұны", "1\xa0000"),
+     "GB 2761-2017, 4.3, 3-кесте: жүгері, жүгері ұны", "1\xa0000", "мкг/кг"),
     ("zh", "脱氧雪腐镰刀菌烯醇", "谷物及其制粉（小麦、大麦、玉米）",
-     "GB 2761-2017，4.3，表3：玉米、玉米面（渣、片）", "1,000"),
+     "GB 2761-2017，4.3，表3：玉米、玉米面（渣、片）", "1,000", "µg/kg"),
 ])
 def test_the_results_show_the_parameter_matrix_and_source_in_the_users_language(
-        world, language, don, matrix, source, thousand):
+        world, language, don, matrix, source, thousand, unit):
     sample = take_sample(world)
     assert post(world.client, world.base + "/send-to-lab", CONFIRMED).status_code == 302
     speak(world.inspector, language)
     form = text_of(world.client.get(f"{world.base}/samples/{sample.id}/results"))
-    limit = f"（≤ {thousand} µg/kg）" if language == "zh" else f" (≤ {thousand} µg/kg)"
+    limit = f"（≤ {thousand} {unit}）" if language == "zh" else f" (≤ {thousand} {unit})"
     assert f"{don} — {matrix}{limit}" in form  # the parameter offered
     response = enter_result(world, sample, DON, "1200.5", "µg/kg")
     assert response.status_code == 302
-    measured = thousand.replace("000", "200") + ("," if language == "kk" else ".") + "5 µg/kg"
+    measured = thousand.replace("000", "200") + ("," if language == "kk" else ".") + f"5 {unit}"
     for page in (text_of(world.client.get(response.location)),
                  text_of(world.client.get(world.base))):
         assert don in page and matrix in page and source in page
-        assert measured in page and f"≤ {thousand} µg/kg" in page
+        assert measured in page and f"≤ {thousand} {unit}" in page
         assert DON not in page and "cereals and cereal flour" not in page
         assert "Table 3" not in page
 

@@ -105,7 +105,7 @@ def limit_text(limit) -> str:
     if limit is None:
         return "—"
     if limit.kind == LimitKind.max:
-        return f"≤ {numerals.shown(limit.value)} {limit.unit}"
+        return f"≤ {numerals.shown(limit.value)} {numerals.shown_unit(limit.unit)}"
     if limit.kind == LimitKind.not_detected:
         return _("not detected (banned)")
     return _("absent")
@@ -129,7 +129,7 @@ def result_form(sample, formdata=None, parameters: set[str] | None = None) -> Re
 
 def _measured(row) -> str:
     if row.value is not None:
-        return f"{numerals.shown(row.value)} {row.unit or ''}".strip()
+        return f"{numerals.shown(row.value)} {numerals.shown_unit(row.unit)}".strip()
     if row.detected is None:
         return "—"
     kind = row.limit.kind if row.limit is not None else None
@@ -141,7 +141,8 @@ def _measured(row) -> str:
 def _limit_as_judged(row) -> str:
     """The limit the result was judged by, even if an administrator has changed it since."""
     if row.limit is not None and row.limit.kind == LimitKind.max and row.limit_value is not None:
-        return f"≤ {numerals.shown(row.limit_value)} {row.limit_unit or ''}".strip()
+        return (f"≤ {numerals.shown(row.limit_value)} "
+                f"{numerals.shown_unit(row.limit_unit)}").strip()
     return limit_text(row.limit)
 
 
