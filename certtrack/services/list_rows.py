@@ -10,7 +10,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, case, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import aliased
 
 from certtrack.domain.workflow import STATE_ORDER
@@ -91,6 +91,9 @@ class ApplicationRow:
     assignee: str | None
     batch_id: int | None
     batch_reference: str | None
+    # The status of the registration it led to (or renewed): a registered application whose
+    # registration has since been suspended or has ended reads so in the lists.
+    registration_status: str | None = None
     products: tuple[ProductLine, ...] = ()
 
     @property
@@ -100,19 +103,24 @@ class ApplicationRow:
 
 @cache
 def _application_statement():
-    """Built once: a SELECT of many columns costs more to build than to run here."""
+    """Built once: a SELECT of many columns costs more to build than to run here. Its
+    registration is the one it led to, or for a renewal the one it renewed (two unique keys)."""
     assignee, batch = aliased(User), aliased(GaccBatch)
+    led_to, renewed = aliased(Registration), aliased(Registration)
     return (
         select(Application.id, Application.kind, Application.state,
                Application.state_changed_at, Application.stage_deadline,
                *_names(Enterprise), Enterprise.bin, *_names(Establishment), *_names(Region),
-               *_names(GaccCategory), assignee.full_name, batch.id, batch.reference)
+               *_names(GaccCategory), assignee.full_name, batch.id, batch.reference,
+               func.coalesce(led_to.status, renewed.status))
         .join(Enterprise, Enterprise.id == Application.enterprise_id)
         .join(Establishment, Establishment.id == Application.establishment_id)
         .join(Region, Region.code == Application.region_code)
         .join(GaccCategory, GaccCategory.code == Application.gacc_category_code)
         .outerjoin(assignee, assignee.id == Application.assignee_id)
         .outerjoin(batch, batch.id == Application.gacc_batch_id)
+        .outerjoin(led_to, led_to.application_id == Application.id)
+        .outerjoin(renewed, renewed.id == Application.renewal_of_id)
         .where(Application.id.in_(bindparam("ids", expanding=True))))
 
 
@@ -126,7 +134,7 @@ def application_rows(ids: list[int], *, products: bool = False) -> list[Applicat
     for values in db.session.execute(_application_statement(), {"ids": ids}):
         rows[values[0]] = ApplicationRow(
             *values[:5], Names(*values[5:9]), values[9], Names(*values[10:14]),
-            Names(*values[14:18]), Names(*values[18:22]), *values[22:25],
+            Names(*values[14:18]), Names(*values[18:22]), *values[22:26],
             products=lines.get(values[0], ()))
     return [rows[id_] for id_ in ids if id_ in rows]
 

@@ -235,6 +235,15 @@ REGISTRATION_STATUSES = labelled(RegistrationStatus, {
     "expired": _l("Expired"),
     "invalidated": _l("Invalidated"),
 })
+# A registered application whose registration is no longer in force, as the lists of
+# applications say it instead of "Registered in China".
+REGISTRATION_NOW = {
+    "suspended": _l("Registration in China suspended"),
+    "revoked": _l("Registration in China revoked"),
+    "cancelled": _l("Registration in China cancelled"),
+    "expired": _l("Registration in China expired"),
+    "invalidated": _l("Registration in China invalidated"),
+}
 # The first line of the public register's CSV (services.register.CSV_COLUMNS), in the
 # reader's language as the page's own table heads.
 REGISTER_COLUMNS = {

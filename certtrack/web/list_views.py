@@ -93,6 +93,7 @@ class ApplicationView:
     category: str
     state: str
     state_label: str
+    badge: str  # the badge's class: the state, or the registration's when no longer in force
     deadline: str  # "" without a deadline
     due: str  # "due <deadline>", "" without a deadline
     overdue: bool
@@ -105,6 +106,17 @@ class ApplicationView:
 
 # An application closed for good has no stage running: its age would count on for years.
 CLOSED = frozenset(str(state) for state in TERMINAL_STATES)
+
+
+def _state(page: _Page, row: ApplicationRow) -> tuple[str, str]:
+    """The state's label and badge class: a registered application whose registration is
+    suspended or has ended says so ("Registration in China revoked") rather than
+    "Registered in China"."""
+    status = row.registration_status
+    if row.state != "registered" or status in (None, "active"):
+        return page.label(labels.STATES, row.state), row.state
+    return (page.label(labels.REGISTRATION_NOW, status),
+            "registration-suspended" if status == "suspended" else "registration-ended")
 
 
 def application_views(rows: list[ApplicationRow], endpoint: str) -> list[ApplicationView]:
@@ -121,7 +133,7 @@ def application_views(rows: list[ApplicationRow], endpoint: str) -> list[Applica
         establishment=row.establishment.name_in(language),
         region=row.region.name_in(language),
         category=row.category.name_in(language), state=row.state,
-        state_label=page.label(labels.STATES, row.state),
+        state_label=state_label, badge=badge,
         deadline=page.date(row.stage_deadline), due=page.due(row.stage_deadline),
         overdue=row.stage_deadline is not None and today > row.stage_deadline,
         age="—" if row.state in CLOSED else page.age(row.state_changed_at),
@@ -129,7 +141,7 @@ def application_views(rows: list[ApplicationRow], endpoint: str) -> list[Applica
         batch_url=batch_link(row.batch_id) if row.batch_id else None,
         batch_reference=row.batch_reference,
         products=tuple((line.hs_code, line.name_in(language)) for line in row.products))
-        for row in rows]
+        for row, (state_label, badge) in ((row, _state(page, row)) for row in rows)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,18 +1,25 @@
 """The exporter's home page: its own applications, filtered, sorted and paginated."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import event, select, update
 
 from certtrack.extensions import db
 from certtrack.models import Application, Establishment, User
-from certtrack.services import applications, enterprises
+from certtrack.services import applications, enterprises, registrations
+from certtrack.services.applications import local_today
 from certtrack.services.enterprises import EstablishmentInput
-from certtrack.services.inputs import ApplicationInput, ProductInput
+from certtrack.services.inputs import ApplicationInput, ProductInput, StatusChangeInput
 
-from factories import ESTABLISHMENT, QUESTIONNAIRE, make_exporter_with_application
+from factories import (
+    ESTABLISHMENT,
+    QUESTIONNAIRE,
+    make_exporter_with_application,
+    make_registration,
+    make_user,
+)
 from forms import login
 
 pytestmark = pytest.mark.engine  # run on PostgreSQL too (conftest.py)
@@ -173,3 +180,38 @@ def test_home_query_count_does_not_grow_with_applications(app, client):
     assert len(rows(page)) == 20
     assert "1005 Maize (corn)" in page and "maize site 19" in page
     assert len(many) == len(few), "\n".join(many)
+
+
+def _state_cell(page: str, reference: str) -> str:
+    row = page.split(f">{reference}</a>")[1].split("</tr>")[0]
+    return re.search(r'<span class="badge badge-([\w-]+)">([^<]+)</span>', row).groups()
+
+
+def test_a_registered_application_says_when_its_registration_is_no_longer_in_force(ctx,
+                                                                                   client):
+    """It read "Registered in China" on the home page, where a consignment starts, after GACC
+    had suspended or revoked the registration; its renewal reads as the registration does."""
+    registrar = make_user("registrar")
+    exporter, application, registration = make_registration(  # in its renewal window
+        registrar, local_today() - timedelta(days=5 * 365 - 100), category="meat",
+        product="beef_chilled")
+    renewal = registrations.start_renewal(exporter, registration)
+    _set(renewal, state="registered")  # as once GACC renewed it
+    login(client, exporter.email)
+    page = client.get(HOME).get_data(as_text=True)
+    for listed in (application, renewal):
+        assert _state_cell(page, listed.reference) == ("registered", "Registered in China")
+
+    registrations.change_status(registrar, registration, "suspend", StatusChangeInput.from_mapping(
+        {"authority": "gacc", "reason": "Khapra beetle found in a consignment",
+         "suspended_from": local_today()}))
+    page = client.get(HOME).get_data(as_text=True)
+    assert _state_cell(page, application.reference) == (
+        "registration-suspended", "Registration in China suspended")
+    registrations.change_status(registrar, registration, "revoke", StatusChangeInput.from_mapping(
+        {"reason": "False declarations", "reference": "GACC Announcement 2026 No. 88"}))
+    page = client.get(HOME).get_data(as_text=True)
+    for listed in (application, renewal):
+        assert _state_cell(page, listed.reference) == (
+            "registration-ended", "Registration in China revoked")
+    assert [code for _ref, code in rows(page)].count("registered") == 0
