@@ -37,7 +37,7 @@ CANCELLATION_GROUNDS = {
 }
 CANCELLED_ON = {
     "not_exported": _l("The issuing authority cancelled this certificate on %(date)s: the "
-                       "goods it covers are not exported."),
+                       "goods it covers were not exported."),
     "issued_in_error": _l("The issuing authority cancelled this certificate on %(date)s: it "
                           "was issued in error."),
     "withdrawn": _l("This certificate was cancelled on %(date)s: its exporter withdrew the "

@@ -156,7 +156,7 @@ def test_a_cancelled_certificate_verifies_as_cancelled_on_its_ground(ctx, client
     address = f"/verify/consignment/{certificate.number}/{certificate.verification_code}"
     verify = visitor.get(address).get_data(as_text=True)
     assert "cancelled this certificate on" in verify
-    assert "the goods it covers are not exported." in verify
+    assert "the goods it covers were not exported." in verify
     assert "The buyer cancelled the shipment" not in verify  # the exporter's business
     post(visitor, "/language", {"locale": "zh"})
     g.pop("_flask_babel", None)  # the test's application context outlives the requests
