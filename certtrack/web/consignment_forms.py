@@ -206,7 +206,7 @@ class CancelForm(ReasonForm):
     """A certificate cancelled: the ground anyone who checks it reads in their language, and
     the reason its exporter reads."""
 
-    ground = SelectField(_l("Why is it cancelled?"), choices=[], validators=[
+    ground = SelectField(_l("Ground of the cancellation"), choices=[], validators=[
         DataRequired(_l("Choose why the certificate is cancelled."))])
     reason = TextAreaField(_l("Reason"), description=_l(
         "The exporter reads it, and the audit trail keeps it. Anyone who checks the "

@@ -127,7 +127,7 @@ def test_a_cancelled_certificate_verifies_as_cancelled_on_its_ground(ctx, client
     base = f"/inspector/consignments/{consignment.id}"
     login(client, inspector.email)
     form = client.get(base).get_data(as_text=True).split('id="cancel"')[1].split("</section>")[0]
-    assert "Why is it cancelled?" in form
+    assert "Ground of the cancellation" in form
     assert "The goods are not exported" in form and "issued in error" in form
     for ground in ("", "withdrawn"):  # none chosen; a ground the workflow sets, not the inspector
         refused = post(client, f"{base}/cancel", {"reason": "The buyer cancelled the shipment",
