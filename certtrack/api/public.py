@@ -51,7 +51,9 @@ def _consignment_certificate(number: str, code: str) -> dict:
             "status": answer.status, "issued_at": certificate.issued_at.isoformat(),
             "enterprise": registration.enterprise.name_in(str(get_locale())),
             "china_number": registration.china_number, "pdf_sha256": answer.sha256,
-            "registration_status": answer.registration_status}
+            "registration_status": answer.registration_status,
+            "cancelled_on": certificate.cancelled_on,
+            "cancellation_ground": certificate.cancellation_ground}
 
 
 def _entry(row, locale: str) -> dict:

@@ -264,6 +264,14 @@ class VerificationSchema(ma.Schema):
     registration_status = ma.fields.String(metadata={
         "description": "a phytosanitary or veterinary certificate's registration today: goods "
                        "produced while it is suspended may be refused at the border"})
+    cancelled_on = ma.fields.Date(allow_none=True, metadata={
+        "description": "the day a phytosanitary or veterinary certificate was cancelled (status "
+                       "cancelled); null otherwise"})
+    cancellation_ground = ma.fields.String(allow_none=True, metadata={
+        "description": "why it was cancelled: not_exported (its goods did not leave), "
+                       "issued_in_error, withdrawn (its exporter withdrew the consignment being "
+                       "corrected) or refused (at the corrected consignment's new inspection); "
+                       "null when not cancelled, or cancelled before the grounds were recorded"})
 
 
 class RegisterArgs(PageArgs):

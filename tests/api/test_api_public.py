@@ -4,7 +4,8 @@ import pytest
 from flask import g
 
 from certtrack.domain.verification import group_code
-from certtrack.services.consignments import issue
+from certtrack.services.applications import local_today
+from certtrack.services.consignments import correction, issue
 
 from api_world import bearer, token_for
 from consignment_factories import inspect_ready, make_consignment
@@ -29,7 +30,21 @@ def test_a_consignment_certificate_verifies_as_on_its_page(ctx, client, kind):
     assert body["status"] == "valid" and body["registration_status"] == "active"
     assert body["china_number"] == registration.china_number
     assert body["enterprise"] == registration.enterprise.name_en
+    assert (body["cancelled_on"], body["cancellation_ground"]) == (None, None)
     assert _verify(client, certificate.number, "WRONG-CODE").status_code == 404
+
+
+def test_a_cancelled_consignment_certificate_answers_its_day_and_ground(ctx, client):
+    """A customs system read "cancelled" without the day or why; the page said both."""
+    _exporter, inspector, _registration, consignment = make_consignment("phyto")
+    inspect_ready(inspector, consignment)
+    certificate = issue.issue_consignment_certificate(inspector, consignment)
+    correction.cancel(inspector, consignment, "The buyer cancelled the contract",
+                      "issued_in_error")
+    body = _verify(client, certificate.number, certificate.verification_code).get_json()
+    assert (body["status"], body["cancelled_on"], body["cancellation_ground"]) == (
+        "cancelled", local_today().isoformat(), "issued_in_error")
+    assert "The buyer" not in str(body)  # the inspector's words are the exporter's
 
 
 def test_a_registration_certificate_says_its_kind(ctx, client):
