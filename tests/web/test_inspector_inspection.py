@@ -124,6 +124,16 @@ def test_scheduling_sets_the_date_as_deadline_and_notifies_the_exporter(reviewed
         Notification.user_id == colleague.id, Notification.kind == "inspection_scheduled"))
 
 
+def test_the_products_fold_into_labelled_cards_on_a_phone(reviewed, client):
+    """The one table of the page that stayed a table ran 23 px off a phone's screen in Kazakh
+    ("Жылдық көлемі" cut off)."""
+    _exporter, _inspector, _colleague, application = reviewed
+    table = _page(client.get(_url(application))).split('id="products"')[0].rsplit("<table", 1)[1]
+    assert 'class="table table-stack"' in table
+    products = _page(client.get(_url(application))).split('id="products"')[1].split("</table>")[0]
+    assert products.count('data-label="Annual volume"') == len(application.products) > 0
+
+
 def test_scheduling_refuses_a_past_date_and_inspectors_of_another_committee(reviewed, client):
     _exporter, _inspector, _colleague, application = reviewed
     vet = make_user("inspector", committee="veterinary")

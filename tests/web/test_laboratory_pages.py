@@ -524,3 +524,17 @@ def test_a_sample_is_offered_the_laboratories_whose_scope_covers_its_product(ctx
     assert post(client, base + "/samples", {
         "code": "S-7", "product_code": "beef_chilled", "taken_on": local_today().isoformat(),
         "matrix": "chilled beef", "laboratory_id": str(meat.id)}).status_code == 302
+
+
+@pytest.mark.parametrize(("language", "units"), [("kk", "мг/кг, мкг/кг"),
+                                                 ("ru", "мг/кг, мкг/кг")])
+def test_a_missing_unit_is_asked_for_as_the_hint_names_the_units(world, language, units):
+    """The Kazakh and Russian messages asked for the unit "in Latin letters", beside a hint
+    naming мг/кг, which is accepted."""
+    sample = take_sample(world)
+    assert post(world.client, world.base + "/send-to-lab", CONFIRMED).status_code == 302
+    speak(world.inspector, language)
+    response = enter_result(world, sample, DON, "1200.5", "")
+    assert response.status_code == 422
+    assert units in text_of(response) and "mg/kg" not in text_of(response)
+    assert enter_result(world, sample, DON, "1200,5", "мкг/кг").status_code == 302
