@@ -171,6 +171,8 @@ def test_a_cancelled_certificate_verifies_as_cancelled_on_its_ground(ctx, client
     login(client, exporter.email)
     mine = client.get(f"/exporter/consignments/{consignment.id}").get_data(as_text=True)
     assert "The buyer cancelled the shipment" in mine
+    said = mine.split(f'id="cancellation-public-{certificate.id}">')[1].split("</span>")[0]
+    assert said.endswith("the goods it covers were not exported.")  # what customs read
     login(client, make_user("registrar").email)
     page = client.get(f"/registrar/registrations/{registration.id}").get_data(as_text=True)
     status = page.split(f'id="consignment-certificate-{certificate.id}-status">')[1]
