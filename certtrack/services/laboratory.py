@@ -247,6 +247,16 @@ def _evaluate(sample: Sample, data: LabResultInput) -> tuple[LabLimit, complianc
     return limit, result, evaluation
 
 
+def result_errors(sample: Sample, data: LabResultInput) -> dict[str, list[str]]:
+    """Every error record_result would refuse the entries with, at once (a form says them
+    beside its own: a missing date no longer hides a missing value)."""
+    try:
+        _evaluate(sample, data)
+    except ValidationFailed as error:
+        return error.errors
+    return {}
+
+
 def record_result(actor: User, application: Application, sample: Sample,
                   data: LabResultInput) -> LabResult:
     """Record a laboratory result for a sample and judge it against the parameter's limit.

@@ -176,7 +176,9 @@ LABORATORY = {
         lambda target, formdata: lab_panel.result_form(target.sample, formdata),
         lambda user, target, f: laboratory.record_result(
             user, *target, laboratory.LabResultInput.from_mapping(f.data)),
-        result_message, key="form", then=lambda _target, _row: request.path),
+        result_message, key="form", then=lambda _target, _row: request.path,
+        checks=lambda _user, target, entries: laboratory.result_errors(
+            target.sample, laboratory.LabResultInput.from_mapping(entries))),
     "send_to_lab": WebAction(
         _form(ActionForm),
         lambda user, a, f: laboratory.send_to_lab(user, a, f.comment.data or ""),

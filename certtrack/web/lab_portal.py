@@ -45,7 +45,9 @@ RECORD = WebAction(
     _form, lambda user, sample, form: laboratories.post_result(
         user, sample.id, LabResultInput.from_mapping(form.data)),
     result_message, key="form", then=lambda sample, _row: url_for(".sample",
-                                                                   sample_id=sample.id))
+                                                                   sample_id=sample.id),
+    checks=lambda _user, sample, entries: laboratory.result_errors(
+        sample, LabResultInput.from_mapping(entries)))
 
 
 @bp.route("/samples/<id:sample_id>", methods=["GET", "POST"])

@@ -84,6 +84,24 @@ def test_the_laboratory_cannot_post_not_detected_beside_a_value(world, client):
         LabResult.sample_id == world.sample1.id)) is None
 
 
+def test_every_missing_entry_of_a_result_is_said_at_once(world, client):
+    """An empty form said only that the test's date was missing; once a date was typed, a
+    second answer said the value was missing too."""
+    login(client, world.lab_user1.email)
+    url = f"/laboratory/samples/{world.sample1.id}"
+    refused = post(client, url, {"limit_id": str(wheat_limit().id)})
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert re.search(r'id="tested_on-error">[^<]*required', page)
+    assert 'id="value-error">Enter the measured value, or say that it was not detected.' in page
+    refused = post(client, url, {"limit_id": str(wheat_limit().id), "value": "1500",
+                                 "tested_on": "not a day"})
+    page = refused.get_data(as_text=True)
+    assert 'id="unit-error">Enter the unit of the value' in page and 'id="tested_on-error"' in page
+    assert db.session.scalar(select(LabResult).where(
+        LabResult.sample_id == world.sample1.id)) is None
+
+
 def test_another_laboratorys_sample_is_out_of_reach(world, client):
     login(client, world.lab_user1.email)
     url = f"/laboratory/samples/{world.sample2.id}"

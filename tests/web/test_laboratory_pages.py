@@ -538,3 +538,13 @@ def test_a_missing_unit_is_asked_for_as_the_hint_names_the_units(world, language
     assert response.status_code == 422
     assert units in text_of(response) and "mg/kg" not in text_of(response)
     assert enter_result(world, sample, DON, "1200,5", "мкг/кг").status_code == 302
+
+
+def test_the_inspectors_result_form_says_every_missing_entry_at_once(world):
+    sample = take_sample(world)
+    assert post(world.client, world.base + "/send-to-lab", CONFIRMED).status_code == 302
+    response = enter_result(world, sample, DON, tested_on="")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'id="tested_on-error"' in page
+    assert 'id="value-error">Enter the measured value, or say that it was not detected.' in page
