@@ -15,7 +15,7 @@ def test_the_reference_page_links_back_and_says_so_in_the_readers_language(clien
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert '<header class="api-docs-bar" lang="zh">' in page
-    assert '<a href="/account">← 返回 certtrack</a>' in page
+    assert '<a href="/">← 返回 certtrack</a>' in page
     assert "本参考文档为英文" in page
     assert 'data-spec="/api/v1/openapi.json"' in page
     for path in ("/api/docs/assets/swagger-ui.css", "/api/docs/assets/swagger-ui-bundle.js",
@@ -52,3 +52,13 @@ def test_the_reference_page_speaks_the_accounts_language(ctx, client):
     page = client.get("/api/docs/").get_data(as_text=True)
     assert '<header class="api-docs-bar" lang="kk">' in page
     assert "This reference is in English" not in page
+
+
+def test_anyone_finds_the_reference_from_the_footer_and_goes_back_to_the_home_page(ctx, client):
+    """Only the account page linked to it, and its way back led a visitor to the sign-in."""
+    home = client.get("/").get_data(as_text=True)
+    assert 'id="api-docs-link">API for software</a>' in home
+    page = client.get("/api/docs/").get_data(as_text=True)
+    assert '<a href="/">← Back to certtrack</a>' in page
+    login(client, make_user("exporter").email)  # "/" leads a signed-in reader home
+    assert client.get("/").headers["Location"] == "/exporter/"
