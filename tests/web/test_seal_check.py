@@ -6,6 +6,7 @@ import io
 import re
 
 import pytest
+from flask import g
 
 from certtrack.demo.certificate import demo_certificate_context
 from certtrack.extensions import db
@@ -19,7 +20,7 @@ from certtrack.services.issued_files import pdf_bytes
 
 from consignment_factories import inspect_ready, make_consignment
 from factories import make_certificate, make_submitted_application, make_user, move_to_state
-from forms import csrf_token
+from forms import csrf_token, post
 
 
 def _stored(pdf_id: int) -> StoredPdf:
@@ -113,3 +114,17 @@ def test_the_verification_page_says_the_development_seal_is_in_use(ctx, client):
     page = client.get(f"/verify/{certificate.number}/{certificate.verification_code}")
     assert 'id="development-seal"' in page.get_data(as_text=True)
     assert "DEVELOPMENT SEAL — not valid for export" in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "zh"])
+def test_the_development_seal_is_named_as_a_pdf_reader_shows_it_in_every_language(
+        ctx, client, language):
+    """The Russian and Chinese notices dropped the seal's name that a PDF reader's signature
+    panel shows; the Kazakh one left it as a bare English phrase."""
+    certificate = make_certificate()[3]
+    post(client, "/language", {"locale": language})
+    g.pop("_flask_babel", None)  # the test's application context outlives the requests
+    page = client.get(f"/verify/{certificate.number}/{certificate.verification_code}")
+    notice = page.get_data(as_text=True).split('id="development-seal">')[1].split("</p>")[0]
+    assert "DEVELOPMENT SEAL — not valid for export" in notice
+    assert "not valid for export)" not in notice  # quoted as a name, then said in the language
