@@ -339,7 +339,7 @@ def renewals_due(candidates, today: date) -> list[tuple[Registration, RenewalDec
     daily reminders. One query beside the candidates'. Changes nothing."""
     applying = set(db.session.scalars(select(Application.renewal_of_id).where(
         Application.renewal_of_id.in_([r.id for r in candidates]),
-        Application.state.not_in(CLOSED_APPLICATION_STATES))))
+        Application.state.not_in(CLOSED_APPLICATION_STATES)))) if candidates else set()
     due = []
     for registration in candidates:  # whether it was applied for moves the outcome only
         decision = decide_renewal(registration.valid_to,
