@@ -8,7 +8,7 @@ from babel.messages.pofile import read_po
 
 from certtrack.domain import vocabulary as v
 from certtrack.domain.compliance import LimitKind, Verdict
-from certtrack.domain.consignment import CancellationGround, ConsignmentAction
+from certtrack.domain.consignment import INSPECTOR_GROUNDS, CancellationGround, ConsignmentAction
 from certtrack.domain.workflow import Action, RegistrationAction, RegistrationStatus, Role, State
 from certtrack.extensions import db
 from certtrack.models.checks import ENUM_COLUMNS
@@ -29,7 +29,6 @@ LABELLED = [
     (v.SuspensionAuthority, labels.SUSPENSION_AUTHORITIES),
     (v.InvalidationCause, labels.INVALIDATION_CAUSES), (LimitKind, labels.LIMIT_KINDS),
     (Verdict, labels.VERDICTS), (v.ChangeRequestStatus, labels.CHANGE_REQUEST_STATUSES),
-    (CancellationGround, consignment_labels.CANCELLATION_GROUNDS),
     (CancellationGround, consignment_labels.CANCELLED_ON),
 ]
 
@@ -125,3 +124,7 @@ def test_every_code_fits_its_column():
         length = getattr(db.metadata.tables[row.table].c[row.column].type, "length", None)
         too_long = [code for code in v.codes(row.enum) if length and len(code) > length]
         assert not too_long, (row.table, row.column, length, too_long)
+
+
+def test_every_ground_an_inspector_chooses_has_a_label():
+    assert set(consignment_labels.CANCELLATION_GROUNDS) == {g.value for g in INSPECTOR_GROUNDS}

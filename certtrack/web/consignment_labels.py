@@ -28,12 +28,11 @@ CERTIFICATE_STATUSES = {"valid": pgettext("certificate status", "Valid"),
                         "replaced": pgettext("certificate status", "Replaced"),
                         "cancelled": pgettext("certificate status", "Cancelled")}
 # Why a certificate was cancelled (domain.consignment.CancellationGround): the inspector's
-# choice, and the line under "Status today" on its public page, in the reader's language.
+# choices (INSPECTOR_GROUNDS), and for every ground the line under "Status today" on its
+# public page, in the reader's language.
 CANCELLATION_GROUNDS = {
     "not_exported": _l("The goods are not exported"),
     "issued_in_error": _l("The certificate was issued in error"),
-    "withdrawn": _l("The exporter withdrew the consignment being corrected"),
-    "refused": _l("The consignment being corrected was refused at its inspection"),
 }
 CANCELLED_ON = {
     "not_exported": _l("The issuing authority cancelled this certificate on %(date)s: the "
