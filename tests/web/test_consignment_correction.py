@@ -135,6 +135,15 @@ def test_a_cancelled_certificate_verifies_as_cancelled_on_its_ground(ctx, client
                                                   "version": str(consignment.version)})
         assert refused.status_code == 422
         assert _fresh(Consignment, consignment.id).state == "issued"
+    unconfirmed = post(client, f"{base}/cancel", {"reason": "The buyer cancelled the shipment",
+                                                  "ground": "not_exported",
+                                                  "version": str(consignment.version)})
+    assert unconfirmed.status_code == 422  # cannot be undone: a ticked box
+    assert "Tick the box to confirm." in unconfirmed.get_data(as_text=True)
+    unexplained = post(client, f"{base}/cancel", {"ground": "not_exported", "confirm": "y",
+                                                  "version": str(consignment.version)})
+    assert unexplained.status_code == 422  # and a reason for the exporter and the audit
+    assert _fresh(Consignment, consignment.id).state == "issued"
     assert "Choose why the certificate is cancelled." in post(
         client, f"{base}/cancel", {"reason": "The buyer cancelled the shipment",
                                    "confirm": "y", "version": str(consignment.version)}
