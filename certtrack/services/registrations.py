@@ -145,30 +145,48 @@ class Renewal:
     due: bool = False
 
 
-def _renewal_applied(registration: Registration) -> bool:
+def _renewal_applied(registration: Registration, under_way: dict | None) -> bool:
     """True when a renewal application of the registration was submitted and is not closed."""
-    application = open_renewal_application(registration)
+    application = _under_way(registration, under_way)
     return application is not None and application.state != "draft"
 
 
-def renewal(registration: Registration, today: date) -> Renewal:
+def renewal(registration: Registration, today: date, under_way: dict | None = None) -> Renewal:
     """Take a registration and a day; return its renewal regime, window and outcome, as the
-    one rule of domain.renewal decides them (the page, the reminders and the daily job)."""
+    one rule of domain.renewal decides them (the page, the reminders and the daily job).
+    `under_way`: open_renewal_applications() of a list's registrations, asked once."""
     if registration.status not in LIVE_STATUSES:
         return Renewal("ended")
     on_list = registration.gacc_category.renewal_list_280
     applied = (on_list and renewal_regime(registration.valid_to) == REGIME_280
-               and _renewal_applied(registration))
+               and _renewal_applied(registration, under_way))
     decision = decide_renewal(registration.valid_to, on_list, today, renewal_applied=applied)
     return Renewal(str(decision.state), decision.window, decision.reminders, decision.regime,
                    str(decision.outcome), decision.due)
 
 
+def open_renewal_applications(registration_ids: list[int]) -> dict[int, Application]:
+    """Take registration ids; return the renewal application still in progress of each that
+    has one (the latest), by registration id. One query, none for no ids."""
+    found: dict[int, Application] = {}
+    if registration_ids:
+        for application in db.session.scalars(select(Application).where(
+                Application.renewal_of_id.in_(registration_ids),
+                Application.state.not_in(CLOSED_APPLICATION_STATES)).order_by(Application.id)):
+            found[application.renewal_of_id] = application  # a later one replaces it
+    return found
+
+
 def open_renewal_application(registration: Registration) -> Application | None:
     """Take a registration; return its renewal application still in progress, if any."""
-    return db.session.scalar(select(Application).where(
-        Application.renewal_of_id == registration.id,
-        Application.state.not_in(CLOSED_APPLICATION_STATES)).order_by(Application.id.desc()))
+    return open_renewal_applications([registration.id]).get(registration.id)
+
+
+def _under_way(registration: Registration, under_way: dict | None) -> Application | None:
+    """Its renewal in progress, from a list's `under_way` when given, else asked."""
+    if under_way is None:
+        return open_renewal_application(registration)
+    return under_way.get(registration.id)
 
 
 def _conflict_message(registration_id: int) -> str:
@@ -260,8 +278,9 @@ def change_status(actor, registration: Registration, action: str, data: StatusCh
     return registration.status
 
 
-def _renewal_refusal(registration: Registration, today: date) -> str | None:
-    status = renewal(registration, today)
+def _renewal_refusal(registration: Registration, today: date,
+                     under_way: dict | None = None) -> str | None:
+    status = renewal(registration, today, under_way)
     if status.state == "ended":
         return _("This registration is no longer in force; apply for a new registration.")
     if status.state == "automatic":
@@ -271,7 +290,7 @@ def _renewal_refusal(registration: Registration, today: date) -> str | None:
         return _("The renewal window opens on %(date)s.", date=format_day(status.window[0]))
     if status.state == "closed":
         return _("The renewal window closed on %(date)s.", date=format_day(status.window[1]))
-    existing = open_renewal_application(registration)
+    existing = _under_way(registration, under_way)
     if existing is not None:
         return _("A renewal application is already in progress: %(ref)s.",
                  ref=existing.reference)
@@ -337,9 +356,7 @@ def renewals_due(candidates, today: date) -> list[tuple[Registration, RenewalDec
     renewal window is open that day and that have no renewal application under way, each with
     its decision (window, reminder days): the one rule of the exporter's home page and of the
     daily reminders. One query beside the candidates'. Changes nothing."""
-    applying = set(db.session.scalars(select(Application.renewal_of_id).where(
-        Application.renewal_of_id.in_([r.id for r in candidates]),
-        Application.state.not_in(CLOSED_APPLICATION_STATES)))) if candidates else set()
+    applying = open_renewal_applications([r.id for r in candidates])
     due = []
     for registration in candidates:  # whether it was applied for moves the outcome only
         decision = decide_renewal(registration.valid_to,
@@ -365,6 +382,8 @@ def exporter_overview(actor, page: int = 1):
     """Take an exporter; return (page of its registrations, a RegistrationRow per item)."""
     pagination = list_registrations(actor, page=page)
     today = local_today()
-    rows = [RegistrationRow(r, renewal(r, today), _renewal_refusal(r, today),
-                            open_renewal_application(r)) for r in pagination.items]
+    under_way = open_renewal_applications([r.id for r in pagination.items])
+    rows = [RegistrationRow(r, renewal(r, today, under_way),
+                            _renewal_refusal(r, today, under_way), under_way.get(r.id))
+            for r in pagination.items]
     return pagination, rows
