@@ -12,6 +12,7 @@ from certtrack.domain.consignment import INSPECTOR_GROUNDS, CancellationGround, 
 from certtrack.domain.workflow import Action, RegistrationAction, RegistrationStatus, Role, State
 from certtrack.extensions import db
 from certtrack.models.checks import ENUM_COLUMNS
+from certtrack.services.consignments import correction
 from certtrack.web import consignment_labels, labels
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "certtrack" / "translations"
@@ -128,3 +129,5 @@ def test_every_code_fits_its_column():
 
 def test_every_ground_an_inspector_chooses_has_a_label():
     assert set(consignment_labels.CANCELLATION_GROUNDS) == {g.value for g in INSPECTOR_GROUNDS}
+    # …and a notification that tells its exporter on which ground it was cancelled
+    assert set(correction._CANCELLED) == {g.value for g in INSPECTOR_GROUNDS}

@@ -175,7 +175,8 @@ def test_a_cancelled_certificate_verifies_as_cancelled_on_its_ground(ctx, client
     assert db.session.scalar(select(Notification).where(
         Notification.user_id == exporter.id,
         Notification.kind == "consignment_cancelled",
-        Notification.message.contains("The buyer cancelled the shipment")))
+        Notification.message.contains("on the ground that the goods are not exported: The "
+                                      "buyer cancelled the shipment")))
 
     login(client, exporter.email)
     mine = client.get(f"/exporter/consignments/{consignment.id}").get_data(as_text=True)

@@ -82,6 +82,18 @@ def reopen(actor: User, consignment: Consignment, reason: str, version=None) -> 
                link("consignments.detail", consignment_id=consignment.id))
 
 
+# The exporter's notification of a cancellation: its ground, as customs read it on the
+# certificate's public page, then the inspector's reason.
+_CANCELLED = {
+    "not_exported": lambda **args: _l(
+        "Certificate %(number)s of consignment %(ref)s is cancelled on the ground that the "
+        "goods are not exported: %(reason)s", **args),
+    "issued_in_error": lambda **args: _l(
+        "Certificate %(number)s of consignment %(ref)s is cancelled on the ground that it "
+        "was issued in error: %(reason)s", **args),
+}
+
+
 def cancel(actor: User, consignment: Consignment, reason: str, ground: str,
            version=None) -> None:
     """Its inspector cancels the certificate in force on one of INSPECTOR_GROUNDS (the goods
@@ -103,6 +115,5 @@ def cancel(actor: User, consignment: Consignment, reason: str, ground: str,
         number = cancel_certificate_in_force(consignment, reason, CancellationGround(ground))
         notify(enterprise_users(consignment.enterprise_id),
                "consignment_cancelled",
-               _l("Certificate %(number)s of consignment %(ref)s is cancelled: %(reason)s",
-                  number=number, ref=consignment.reference, reason=reason),
+               _CANCELLED[ground](number=number, ref=consignment.reference, reason=reason),
                link("consignments.detail", consignment_id=consignment.id))
