@@ -56,6 +56,10 @@ class Application(db.Model):
         Index("ix_application_renewal_of_id", "renewal_of_id",
               sqlite_where=text("renewal_of_id IS NOT NULL"),
               postgresql_where=text("renewal_of_id IS NOT NULL")),
+        # The registrations' accepted changes (migration 0049), indexed as the renewals are.
+        Index("ix_application_change_of_id", "change_of_id",
+              sqlite_where=text("change_of_id IS NOT NULL"),
+              postgresql_where=text("change_of_id IS NOT NULL")),
         # A creation form sent twice (Back and sent again, a double click) creates one draft:
         # the second insert of the person's key fails, even racing (services.creation_keys).
         UniqueConstraint("created_by_id", "creation_key"),
@@ -82,6 +86,11 @@ class Application(db.Model):
     # Indexed (migrations 0023, 0048): issuing a certificate prints the products of the
     # registration's latest renewal, looked up by it inside the issue's write transaction.
     renewal_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registration.id", use_alter=True)
+    )
+    # A change, once GACC accepted it: the registration whose products it changed, which keeps
+    # its number and validity (services.gacc; migration 0049).
+    change_of_id: Mapped[int | None] = mapped_column(
         ForeignKey("registration.id", use_alter=True)
     )
     conclusion: Mapped[str] = mapped_column(Text, default="")

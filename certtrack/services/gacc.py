@@ -312,14 +312,35 @@ def record_registration(actor, application: Application, data: RegistrationInput
     errors, renewed = registration_entries.checked(application, data)
     if errors:
         raise ValidationFailed(errors)
-    values = registration_entries.values(data, renewed)
+    change = application.kind == "change"
+    values = registration_entries.values(data, renewed, change)
     try:
         with transaction():
+            if change:
+                return _save_change(actor, application, renewed, values)
             registration = _save_registration(actor, application, renewed, values)
     except IntegrityError as error:
         raise ValidationFailed({"china_number": [_(
             "This number is already recorded for another registration.")]}) from error
     return registration
+
+
+def _save_change(actor, application, changed: Registration, values) -> Registration:
+    """GACC accepted the change: the registration covers the application's products from now
+    on (print_context.current_application), with its number and validity."""
+    application.change_of_id = changed.id
+    summary = {key: str(value) for key, value in values.items()}
+    record_event(actor, "registration_changed", object_type="registration",
+                 object_id=changed.id, application_id=application.id, data=summary)
+    apply_transition(actor, application, Action.record_registration,
+                     values={"stage_deadline": None, "change_of_id": changed.id},
+                     data={**summary, "registration_id": changed.id})
+    notify(enterprise_users(application.enterprise_id), "registered", _l(
+        "GACC accepted the change of application %(ref)s: registration %(number)s covers its "
+        "products, valid until %(to)s.", ref=application.reference,
+        number=changed.china_number, to=LocalDate(changed.valid_to)),
+        link("exporter.registrations"))
+    return changed
 
 
 def _save_registration(actor, application, renewed, values) -> Registration:

@@ -104,15 +104,16 @@ class ApplicationRow:
 @cache
 def _application_statement():
     """Built once: a SELECT of many columns costs more to build than to run here. Its
-    registration is the one it led to, or for a renewal the one it renewed (two unique keys)."""
+    registration is the one it led to, or for a renewal or an accepted change the one it renewed
+    or changed (three unique keys)."""
     assignee, batch = aliased(User), aliased(GaccBatch)
-    led_to, renewed = aliased(Registration), aliased(Registration)
+    led_to, renewed, changed = aliased(Registration), aliased(Registration), aliased(Registration)
     return (
         select(Application.id, Application.kind, Application.state,
                Application.state_changed_at, Application.stage_deadline,
                *_names(Enterprise), Enterprise.bin, *_names(Establishment), *_names(Region),
                *_names(GaccCategory), assignee.full_name, batch.id, batch.reference,
-               func.coalesce(led_to.status, renewed.status))
+               func.coalesce(led_to.status, renewed.status, changed.status))
         .join(Enterprise, Enterprise.id == Application.enterprise_id)
         .join(Establishment, Establishment.id == Application.establishment_id)
         .join(Region, Region.code == Application.region_code)
@@ -121,6 +122,7 @@ def _application_statement():
         .outerjoin(batch, batch.id == Application.gacc_batch_id)
         .outerjoin(led_to, led_to.application_id == Application.id)
         .outerjoin(renewed, renewed.id == Application.renewal_of_id)
+        .outerjoin(changed, changed.id == Application.change_of_id)
         .where(Application.id.in_(bindparam("ids", expanding=True))))
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from certtrack.extensions import db
 from certtrack.models import Application, Registration
@@ -53,11 +53,12 @@ def local_time(moment: dt.datetime | None) -> dt.datetime | None:
 
 def current_application(registration: Registration) -> Application:
     """The application whose products the registration covers now: its latest registered
-    renewal, else the application that created it."""
-    renewal = db.session.scalar(select(Application).where(
-        Application.renewal_of_id == registration.id, Application.state == "registered")
-        .order_by(Application.id.desc()).limit(1))
-    return renewal or registration.application
+    renewal or accepted change (the later recorded), else the application that created it."""
+    later = db.session.scalar(select(Application).where(
+        or_(Application.renewal_of_id == registration.id,
+            Application.change_of_id == registration.id), Application.state == "registered")
+        .order_by(Application.state_changed_at.desc(), Application.id.desc()).limit(1))
+    return later or registration.application
 
 
 def products(application: Application) -> list[dict]:

@@ -16,7 +16,7 @@ from certtrack.services import renewals
 from certtrack.services.applications import local_today
 from certtrack.services.inputs import RegistrationInput
 from certtrack.services.local_dates import LocalName, format_day
-from certtrack.services.registrations import LIVE_STATUSES
+from certtrack.services.registrations import LIVE_STATUSES, live_registration
 
 
 def china_number_message(code: str) -> str:
@@ -30,12 +30,17 @@ def china_number_message(code: str) -> str:
     return messages.get(code, _("This is not a China registration number."))
 
 
-def _number_errors(data: RegistrationInput, renewed: Registration | None) -> list[str]:
+def _number_errors(data: RegistrationInput, renewed: Registration | None,
+                   change: bool = False) -> list[str]:
     try:
         number = validate_china_registration_number(data.china_number or "")
     except IdentifierError as error:
         return [china_number_message(error.code)]
     if renewed is not None and number != renewed.china_number:
+        if change:
+            return [_("A change keeps the registration's number: GACC amends %(number)s, it "
+                      "does not list the establishment under a new one.",
+                      number=renewed.china_number)]
         return [_("A renewal keeps the registration's number: GACC extends %(number)s, it does "
                   "not list the establishment under a new one.", number=renewed.china_number)]
     holder = db.session.scalar(select(Registration).where(Registration.china_number == number))
@@ -72,13 +77,18 @@ def _listing_date_errors(listing_date: date | None, sent_on: date | None) -> lis
 
 
 def _renewal(application: Application) -> tuple[Registration | None, dict[str, list[str]]]:
-    """The registration the application renews (None for a new one), and what stops the
-    application from being registered whatever the entries."""
+    """The registration the application renews or changes (None for a new one), and what stops
+    the application from being registered whatever the entries."""
+    if application.kind == "change":
+        changed = live_registration(application.establishment_id,
+                                    application.gacc_category_code)
+        if changed is None:
+            return None, {"": [_("The registration this application changes is no longer in "
+                                 "force; GACC's acceptance of the change cannot be recorded.")]}
+        return changed, {}
     if application.renewal_of_id is None:
-        existing = db.session.scalar(select(Registration).where(
-            Registration.establishment_id == application.establishment_id,
-            Registration.gacc_category_code == application.gacc_category_code,
-            Registration.status.in_(LIVE_STATUSES)))
+        existing = live_registration(application.establishment_id,
+                                     application.gacc_category_code)
         if existing is not None:
             return None, {"": [_(
                 "This establishment is already registered for this category under "
@@ -95,23 +105,38 @@ def checked(application: Application,
             data: RegistrationInput) -> tuple[dict[str, list[str]], Registration | None]:
     """Take an application awaiting GACC's decision and the registrar's entries (an entry the
     form could not read given as None); return every error found at once (field -> messages,
-    '' for the application as a whole; empty when none) and the registration it renews (None
-    for a new one). Changes nothing."""
+    '' for the application as a whole; empty when none) and the registration it renews or
+    changes (None for a new one). Changes nothing."""
     renewed, errors = _renewal(application)
+    change = application.kind == "change"
     batch = application.gacc_batch
     sent_on = batch.submitted_on if batch else None
-    found = {"china_number": _number_errors(data, renewed),
+    found = {"china_number": _number_errors(data, renewed, change),
              "listing_date": _listing_date_errors(data.listing_date, sent_on),
              "route": [] if data.route in ROUTES else [
                  _("Choose how the establishment was listed.")],
-             "valid_from": _valid_from_errors(data.valid_from, renewed, sent_on)}
+             "valid_from": (_kept_validity_errors(data.valid_from, renewed) if change else
+                            _valid_from_errors(data.valid_from, renewed, sent_on))}
     errors.update({name: messages for name, messages in found.items() if messages})
     return errors, renewed
 
 
-def values(data: RegistrationInput, renewed: Registration | None) -> dict:
-    """Take entries checked() found right and the registration they renew; return the
-    Registration's column values (for a renewal, the extension's)."""
+def _kept_validity_errors(valid_from: date | None, changed: Registration | None) -> list[str]:
+    """A change keeps the registration's validity: a start given is its own."""
+    if valid_from is None or changed is None or valid_from == changed.valid_from:
+        return []
+    return [_("A change keeps the registration's validity, from %(from)s to %(to)s: leave the "
+              "start empty.", **{"from": format_day(changed.valid_from),
+                                 "to": format_day(changed.valid_to)})]
+
+
+def values(data: RegistrationInput, renewed: Registration | None, change: bool = False) -> dict:
+    """Take entries checked() found right and the registration they renew or change; return
+    the Registration's column values (for a renewal, the extension's; for a change, what GACC's
+    acceptance records: the registration keeps its number and validity)."""
+    if change:
+        return {"china_number": renewed.china_number, "changed_on": data.listing_date,
+                "route": data.route, "valid_to": renewed.valid_to}
     if renewed is not None:
         return renewals.extension(renewed, data.listing_date, data.route)
     valid_from = data.valid_from or data.listing_date

@@ -120,11 +120,22 @@ def list_registrations(actor, *, status: str | None = None, category: str | None
 
 
 def registration_of(application: Application) -> Registration | None:
-    """Take an application; return the registration it created or renews, if any."""
-    if application.renewal_of_id is not None:
-        return db.session.get(Registration, application.renewal_of_id)
+    """The registration an application created, renews or changes (or, accepted not yet, would
+    change: its establishment's in force for the category), if any."""
+    if application.renewal_of_id is not None or application.change_of_id is not None:
+        return db.session.get(Registration,
+                              application.renewal_of_id or application.change_of_id)
+    if application.kind == "change":
+        return live_registration(application.establishment_id, application.gacc_category_code)
     return db.session.scalar(select(Registration).where(
         Registration.application_id == application.id))
+
+
+def live_registration(establishment_id: int, category_code: str) -> Registration | None:
+    """The establishment's registration in force for the category (there is one at most)."""
+    return db.session.scalar(select(Registration).where(Registration.status.in_(LIVE_STATUSES),
+        Registration.establishment_id == establishment_id,
+        Registration.gacc_category_code == category_code).limit(1))
 
 
 @dataclass(frozen=True)

@@ -225,9 +225,10 @@ def _decision(action: Action, form_class, call, entries, success, checks=None,
 
 
 def _registration_form(formdata, obj):
-    """The registration's form; for a renewal, with the number of the registration it renews
-    (a renewal keeps it)."""
-    renewed = registrations.registration_of(obj) if obj.renewal_of_id is not None else None
+    """The registration's form; for a renewal or a change, with the number of the registration
+    it renews or changes (which keeps it)."""
+    renewed = (registrations.registration_of(obj)
+               if obj.renewal_of_id is not None or obj.kind == "change" else None)
     return RegistrationForm(formdata, obj=obj,
                             china_number=renewed.china_number if renewed else None)
 

@@ -118,6 +118,7 @@ ACTIONS = {
     "record_gacc_refusal": _l("Record GACC's refusal"),
     "record_registration": _l("Record the registration"),
     "registration_renewed": _l("Registration renewed"),
+    "registration_changed": _l("Change accepted by GACC"),
     "registration_renewed_automatically": _l("Renewed automatically (GACC Order 280)"),
     "renewal_started": _l("Renewal application started"),
     "suspend": _l("Suspend registration"),

@@ -48,6 +48,7 @@ def context(rights, application, failed: dict) -> dict:
         "registration": registration,
         "registration_url": link,
         "is_renewal": application.renewal_of_id is not None,
+        "is_change": application.kind == "change",
         "gacc_answer": _gacc_answer(rights, application, failed),
         **_dossiers(rights, application),
     }}

@@ -1,0 +1,98 @@
+"""A change of a registration China holds (domain.md §3, kind "change"): once GACC accepts it,
+the registrar records it, the registration keeps its number and validity and covers the
+change's products from then on. Before, a change could be filed, inspected and sent to GACC,
+and its registration could not be recorded: "already registered for this category"."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from certtrack.extensions import db
+from certtrack.models import Application, Notification, Registration
+from certtrack.services import applications, gacc, registrations
+from certtrack.services.applications import local_today
+from certtrack.services.consignments.drafts import registration_products
+from certtrack.services.errors import ValidationFailed
+from certtrack.services.inputs import ApplicationInput, ProductInput, RegistrationInput
+
+from factories import QUESTIONNAIRE, make_registration, make_user
+from forms import login, post
+
+
+def _change_awaiting_gacc():
+    """A wheat registration listed 400 days ago and its change adding barley, sent to GACC:
+    (registrar, exporter, registration, change)."""
+    registrar = make_user("registrar")
+    exporter, _original, registration = make_registration(
+        registrar, local_today() - timedelta(days=400))
+    change = applications.create_application(exporter, ApplicationInput.from_mapping(
+        {**QUESTIONNAIRE, "kind": "change", "establishment_id": registration.establishment_id,
+         "gacc_category_code": registration.gacc_category_code}))
+    for code in ("wheat", "barley"):
+        applications.add_product(exporter, change, ProductInput.from_mapping(
+            {"product_code": code, "annual_volume": 5000, "volume_unit": "t"}))
+    change.state = "submitted_to_gacc"
+    db.session.commit()
+    return registrar, exporter, registration, change
+
+
+def test_the_registrar_records_gaccs_acceptance_of_a_change(ctx, client):
+    registrar, exporter, registration, change = _change_awaiting_gacc()
+    number, valid = registration.china_number, (registration.valid_from, registration.valid_to)
+    assert [p.code for p in registration_products(registration)] == ["wheat"]
+
+    login(client, registrar.email)
+    address = f"/registrar/applications/{change.id}/registration"
+    page = client.get(address).get_data(as_text=True)
+    assert f"This application changes China registration {number}" in page
+    assert f'value="{number}"' in page  # the number it keeps, filled in
+    recorded = post(client, address, {"confirm": "y", "china_number": number,
+                                      "listing_date": local_today().isoformat(),
+                                      "valid_from": "", "route": "under_guarantee"})
+    assert recorded.status_code == 302
+
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Registration)) == 1
+    kept = db.session.get(Registration, registration.id)
+    assert (kept.china_number, (kept.valid_from, kept.valid_to)) == (number, valid)
+    done = db.session.get(Application, change.id)
+    assert (done.state, done.change_of_id) == ("registered", registration.id)
+    assert [p.code for p in registration_products(kept)] == ["wheat", "barley"]
+    told = db.session.scalars(select(Notification.message).where(
+        Notification.user_id == exporter.id, Notification.kind == "registered")
+        .order_by(Notification.id)).all()
+    assert told[-1].startswith(
+        f"GACC accepted the change of application {change.reference}: registration {number}")
+
+    staff = client.get(f"/registrar/applications/{change.id}").get_data(as_text=True)
+    assert f"<dt>Changes</dt><dd><code>{number}</code>" in staff
+
+
+def test_a_change_keeps_the_registrations_number_and_validity(ctx):
+    registrar, _exporter, registration, change = _change_awaiting_gacc()
+    with pytest.raises(ValidationFailed) as raised:
+        gacc.record_registration(registrar, change, RegistrationInput.from_mapping({
+            "china_number": "CKAZ99999999999999", "listing_date": local_today(),
+            "valid_from": local_today(), "route": "under_guarantee"}))
+    assert raised.value.errors["china_number"] == [
+        f"A change keeps the registration's number: GACC amends {registration.china_number}, "
+        "it does not list the establishment under a new one."]
+    assert raised.value.errors["valid_from"][0].startswith(
+        "A change keeps the registration's validity")
+    db.session.expire_all()
+    assert db.session.get(Application, change.id).state == "submitted_to_gacc"
+
+
+def test_a_change_of_a_registration_no_longer_in_force_is_not_recorded(ctx):
+    registrar, _exporter, registration, change = _change_awaiting_gacc()
+    registration.status = "revoked"
+    db.session.commit()
+    assert registrations.registration_of(change) is None
+    with pytest.raises(ValidationFailed) as raised:
+        gacc.record_registration(registrar, change, RegistrationInput.from_mapping({
+            "china_number": registration.china_number, "listing_date": local_today(),
+            "route": "under_guarantee"}))
+    assert raised.value.errors[""] == [
+        "The registration this application changes is no longer in force; GACC's acceptance "
+        "of the change cannot be recorded."]
