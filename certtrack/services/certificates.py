@@ -32,6 +32,7 @@ from certtrack.services.applications import local_today
 from certtrack.services.audit import record_event
 from certtrack.services.certificate_pdf import render_pending_certificate
 from certtrack.services.errors import NotFound, ValidationFailed
+from certtrack.services.local_dates import format_day
 from certtrack.services.notifications import (
     enterprise_users,
     link,
@@ -116,6 +117,10 @@ def issue_refusal(registration: Registration, replaces: Certificate | None = Non
     """Why a certificate cannot be issued for the registration now (None when it can)."""
     if registration.status != "active":
         return _("Certificates are issued only for an active registration.")
+    if registration.valid_to < local_today():  # the daily run has not marked it expired yet
+        return _("Registration %(number)s expired on %(date)s: certificates are issued only "
+                 "for a registration in force.", number=registration.china_number,
+                 date=format_day(registration.valid_to))
     if problems := unprintable_enterprise(registration.enterprise):
         return problems[0]
     current = current_certificate(registration.id)

@@ -210,3 +210,18 @@ def test_a_registration_changed_while_the_issue_read_it_is_printed_as_it_is_now(
     monkeypatch.setattr(certificates, "_printed", read_then_someone_renews)
     certificate = certificates.issue_certificate(registrar, registration)
     assert certificate.data["valid_to"] == extended.isoformat()
+
+
+def test_a_registration_past_its_validity_gets_no_certificate_before_the_daily_run(ctx):
+    """The daily run marks a registration expired at night; until then its status is still
+    active, and a certificate was issued for a registration that had ended."""
+    registrar = make_user("registrar")
+    _exporter, _application, registration = make_registration(
+        registrar, local_today() - timedelta(days=40))
+    registration.valid_to = local_today() - timedelta(days=1)
+    db.session.commit()
+    with pytest.raises(ValidationFailed, match=f"Registration {registration.china_number} "
+                       "expired on .*: certificates are issued only for a registration in "
+                       "force."):
+        certificates.issue_certificate(registrar, registration)
+    assert _count(Certificate) == 0 and _count(CertificateCounter) == 0
