@@ -107,7 +107,9 @@ class ResultInputSchema(ma.Schema):
     tested_on = input_date(required=True)
     valid_days = whole(load_default=None, allow_none=True, validate=validate.Range(1, 3650),
                        metadata={"description": "the days the result counts, its test day the "
-                                                "first; none when it does not expire"})
+                                                "first; none when it does not expire. A chilled "
+                                                "product's counts 30 days at most, and 30 when "
+                                                "none is sent"})
     correction = ma.fields.String(
         load_default="", validate=validate.Length(max=1000),
         metadata={"description": "why the result is added where the sample has a result for "

@@ -35,17 +35,12 @@ from certtrack.services.transaction import transaction
 # "Not detected" beside a quantified amount: the verdict judged it detected, unasked.
 NOT_DETECTED_BESIDE_A_VALUE = _l("“Not detected” was chosen beside a measured value: keep "
                                  "one of them.")
-CHILLED_VALID_DAYS = 30
 
 
 def _require_state(actor: User, application: Application, states, verb: str) -> None:
     if application.state not in states:
         raise IllegalTransition(application.state, verb, actor.role, defined=False)
 
-
-def default_valid_days(product_code: str) -> int | None:
-    """Days a result stays valid by default: one month for chilled products (docs/domain.md §5)."""
-    return CHILLED_VALID_DAYS if "chilled" in product_code else None
 
 
 def samples_of(application: Application) -> list[Sample]:
@@ -224,7 +219,17 @@ def _result_input(sample: Sample, limit: LabLimit, data: LabResultInput,
         errors["tested_on"] = [_("The test date must be between the sampling date and today.")]
     return compliance.Result(parameter=limit.parameter, value=value, unit=unit, loq=loq,
                              detected=detected, tested_on=tested_on or date.min,
-                             valid_days=data.valid_days)
+                             valid_days=_valid_days(sample, data.valid_days, errors))
+
+
+def _valid_days(sample: Sample, given: int | None, errors: dict) -> int | None:
+    """A chilled product's result counts one month at most, and that month when none is given
+    (a form left empty, a laboratory's system that sends none)."""
+    most = compliance.result_validity_days(sample.product_code)
+    if most is not None and given is not None and given > most:
+        errors["valid_days"] = [_("A result for chilled goods counts for one month at most: "
+                                  "%(days)d days.", days=most)]
+    return most if most is not None and given is None else given
 
 
 def _evaluate(sample: Sample, data: LabResultInput) -> tuple[LabLimit, compliance.Result,

@@ -127,9 +127,29 @@ def test_clenbuterol_detected_in_beef_is_non_compliant(ctx):
     assert "banned" in conclusions.describe_result(row)
 
 
-def test_chilled_products_default_to_one_month_validity():
-    assert laboratory.default_valid_days("beef_chilled") == 30
-    assert laboratory.default_valid_days("wheat") is None
+def test_a_chilled_products_result_counts_for_one_month_at_most(ctx):
+    """The month was only the form's first value: a result sent with none (the laboratory's
+    API, a form left empty) or with 3,650 days counted for ever (docs/domain.md §5)."""
+    _exporter, inspector, application = make_application_for_lab("inspected", "beef_chilled")
+    sample = laboratory.record_sample(inspector, application, SampleInput.from_mapping(sample_data(
+        product_code="beef_chilled", matrix="beef muscle")))
+    laboratory.send_to_lab(inspector, application)
+    with pytest.raises(ValidationFailed) as raised:
+        record(inspector, application, sample, "clenbuterol", "beef_chilled", detected="no",
+               valid_days=3650)
+    assert raised.value.errors["valid_days"] == [
+        "A result for chilled goods counts for one month at most: 30 days."]
+    row = record(inspector, application, sample, "clenbuterol", "beef_chilled", detected="no")
+    assert row.valid_days == 30
+    shorter = record(inspector, application, sample, "chloramphenicol", "beef_chilled",
+                     detected="no", valid_days=10)
+    assert shorter.valid_days == 10
+
+
+def test_a_wheat_result_does_not_expire_unless_told(in_lab):
+    _exporter, inspector, application, sample = in_lab
+    assert record(inspector, application, sample, "lead", value=Decimal("0.05"),
+                  unit="mg/kg").valid_days is None
 
 
 def test_quarantine_pest_absence_is_recorded_without_a_unit(in_lab):
