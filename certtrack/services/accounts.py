@@ -10,7 +10,7 @@ from certtrack.domain.workflow import Role
 from certtrack.extensions import db, folded
 from certtrack.models import AuditEvent, Laboratory, Region, User
 from certtrack.models.user import COMMITTEES, ROLES
-from certtrack.services import passwords, review, tokens
+from certtrack.services import passwords, reauthentication, review, tokens
 from certtrack.services.audit import record_event
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
 from certtrack.services.inputs import AccountInput
@@ -274,7 +274,8 @@ def change_password(user: User, current: str, new_password: str,
     :raise ValidationFailed: the current password is wrong or the new one breaks a rule.
     """
     errors: dict[str, list[str]] = {}
-    if not check_password_hash(user.password_hash, current):
+    if not reauthentication.checked(user, "current_password",
+                                    lambda: check_password_hash(user.password_hash, current)):
         errors["current_password"] = [_("The current password is not correct.")]
     if problems := password_problems(new_password, user.email, user.full_name):
         errors["new_password"] = problems

@@ -16,6 +16,7 @@ from certtrack.domain.workflow import STAFF_ROLES
 from certtrack.extensions import db
 from certtrack.models import RecoveryCode, User
 from certtrack.models.base import utcnow
+from certtrack.services import reauthentication
 from certtrack.services.audit import record_event
 from certtrack.services.errors import ValidationFailed
 from certtrack.services.permissions import require_admin_of_another
@@ -150,7 +151,8 @@ def _current_step_of(user: User, code: str) -> int:
 
     :raise ValidationFailed: no second factor, or the code does not match.
     """
-    step = matching_step(user, code) if user.has_totp else None
+    step = reauthentication.checked(
+        user, "code", lambda: matching_step(user, code) if user.has_totp else None)
     if step is None:
         raise ValidationFailed({"code": [_("This code does not match. Check the time of your "
                                            "device and enter the current code.")]})

@@ -353,6 +353,36 @@ def test_password_change_needs_the_current_password(ctx, client):
     assert signed_in(client)
 
 
+def test_guessing_the_current_password_waits_as_signing_in_does(ctx, client):
+    """The form checked the current password at once, each time: a session left open guessed
+    it at the speed of the hash (docs/security.md item 3)."""
+    user = make_user("exporter")
+    login(client, user.email)
+    before = user.password_hash
+    for _ in range(5):  # the account's free failures
+        assert field_error(_change_password(client, current="a wrong guess").get_data(
+            as_text=True), "current_password") == "The current password is not correct."
+    waits = _change_password(client)  # the right one, now: not even checked
+    assert waits.status_code == 422
+    assert field_error(waits.get_data(as_text=True), "current_password") == \
+        "Too many wrong entries. Try again in 1 minute."
+    db.session.refresh(user)
+    assert user.password_hash == before
+
+
+def test_the_right_current_password_forgets_the_wrong_ones(ctx, client):
+    user = make_user("exporter")
+    login(client, user.email)
+    for _ in range(4):
+        _change_password(client, current="a wrong guess")
+    assert _change_password(client).status_code == 302
+    db.session.refresh(user)
+    assert check_password_hash(user.password_hash, NEW_PASSWORD)
+    for _ in range(5):  # counted from nothing again: five free failures, not one
+        assert field_error(_change_password(client, current="a wrong guess").get_data(
+            as_text=True), "current_password") == "The current password is not correct."
+
+
 @pytest.mark.parametrize(("password", "message"), [
     ("short pass", "Use at least 12 characters."),
     ("x" * 129, "Use at most 128 characters."),

@@ -185,6 +185,19 @@ def test_an_exporter_turns_two_step_sign_in_off_with_a_code_and_a_ticked_box(app
     assert _sign_in(app.test_client(), user.email).status_code == 302  # the password alone
 
 
+def test_guessing_the_code_to_turn_it_off_waits_as_signing_in_does(app, ctx, client):
+    """A session left open could try the million codes at once, and turn the factor off."""
+    user = make_user("exporter")
+    login(client, user.email)
+    enrol(client)
+    for _ in range(5):  # the account's free failures
+        assert _remove(client, current_code="000000", confirm="y").status_code == 422
+    waits = _remove(client, current_code=_next_code(user.id), confirm="y")
+    assert waits.status_code == 422
+    assert "Too many wrong entries. Try again in 1 minute." in waits.get_data(as_text=True)
+    assert db.session.get(User, user.id).has_totp
+
+
 def test_staff_moving_to_a_new_phone_are_shown_the_new_set_up_at_once(app, ctx, client):
     user = make_user("inspector")
     old_secret = user.totp_secret
