@@ -116,15 +116,14 @@ def application_of(sample: Sample) -> Application:
 def get_sample(actor: User, sample_id: int) -> Sample:
     """A sample sent to the actor's laboratory.
 
-    :raise PermissionDenied: not a laboratory's account, or a sample sent to another one.
-    :raise NotFound: no such sample.
+    :raise PermissionDenied: not a laboratory's account.
+    :raise NotFound: no such sample, or one sent to another laboratory (as an unknown one:
+        its number tells nothing of the samples another laboratory has).
     """
     _require_laboratory(actor)
     sample = db.session.get(Sample, sample_id)
-    if sample is None:
+    if sample is None or sample.laboratory_id != actor.laboratory_id:
         raise NotFound(_("No such sample."))
-    if sample.laboratory_id != actor.laboratory_id:
-        raise PermissionDenied(_("This sample was not sent to your laboratory."))
     return sample
 
 

@@ -64,9 +64,9 @@ MATRIX = {
     ("GET", "/api/v1/laboratory/samples"):
         (401, E403, E403, E403, E403, E403, 200, 200, 401, 401),
     ("GET", "/api/v1/laboratory/samples/{sample}"):
-        (401, E403, E403, E403, E403, E403, 200, E403, 401, 401),
+        (401, E403, E403, E403, E403, E403, 200, 404, 401, 401),
     ("POST", "/api/v1/laboratory/samples/{sample}/results"):
-        (401, E403, E403, E403, E403, E403, 201, E403, 401, 401),
+        (401, E403, E403, E403, E403, E403, 201, 404, 401, 401),
     ("GET", "/api/v1/public/verify?number=KZ-2026-000001&code=nope"): (404,) * 10,
     ("GET", "/api/v1/public/register"): PUBLIC,
 }

@@ -58,9 +58,11 @@ def test_a_compliant_value_gets_the_compliant_verdict(client, world):
     assert answer.get_json()["verdict"] == "compliant"
 
 
-def test_lab_gets_403_for_another_laboratorys_sample_and_nothing_is_stored(client, world):
+def test_lab_gets_404_for_another_laboratorys_sample_and_nothing_is_stored(client, world):
+    """404 as for a sample that does not exist: a 403 told which numbers are another
+    laboratory's samples (docs/security.md item 9)."""
     answer = _post(client, world, "laboratory", world.sample2, "200")
-    assert answer.status_code == 403
+    assert answer.status_code == 404
     assert answer.content_type == "application/problem+json"
     assert db.session.scalar(select(LabResult.id).where(
         LabResult.sample_id == world.sample2.id)) is None
