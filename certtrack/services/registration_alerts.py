@@ -1,8 +1,8 @@
-"""What an exporter's home page says of its China registrations besides the renewals due: those
+"""What an exporter's home page says of its China registrations: the renewals due, those
 suspended, with their period, and those that ended lately. A suspension or a revocation showed
 only on the registrations page, while the home page, where a consignment starts, said nothing."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased, joinedload
@@ -13,12 +13,32 @@ from certtrack.domain.workflow import (
     RegistrationStatus,
 )
 from certtrack.extensions import db
-from certtrack.models import Registration
+from certtrack.models import Application, Registration
 from certtrack.models.base import utcnow
-from certtrack.services.registrations import registration_scope
+from certtrack.services.applications import local_today
+from certtrack.services.registrations import (
+    LIVE_STATUSES,
+    open_renewal_applications,
+    registration_scope,
+    renewals_due,
+)
 
 # How long after its end a registration is still named on the home page.
 ENDED_SHOWN_DAYS = 90
+
+
+def renewals_to_apply_for(actor) -> list[tuple[Registration, date, Application | None]]:
+    """Take a user; return the registrations in force it may see that renewals_due() names
+    today, each with the window's last day and its renewal's draft, if one was started and not
+    submitted (a draft stopped every reminder: nothing said it was never sent), the soonest
+    first. Two queries, whatever their number. Changes nothing."""
+    live = db.session.scalars(registration_scope(actor, select(Registration)).options(
+        joinedload(Registration.establishment), joinedload(Registration.gacc_category))
+        .where(Registration.status.in_(LIVE_STATUSES))).all()
+    applying = open_renewal_applications([r.id for r in live])
+    due = [(registration, decision.window[1], applying.get(registration.id))
+           for registration, decision in renewals_due(live, local_today(), applying)]
+    return sorted(due, key=lambda item: (item[1], item[0].id))
 
 
 def suspended_registrations(actor) -> list[Registration]:

@@ -362,31 +362,22 @@ class RegistrationRow:
     renewal_application: Application | None
 
 
-def renewals_due(candidates, today: date) -> list[tuple[Registration, RenewalDecision]]:
-    """Take registrations in force (their GACC category loaded) and a day; return those whose
-    renewal window is open that day and that have no renewal application under way, each with
-    its decision (window, reminder days): the one rule of the exporter's home page and of the
-    daily reminders. One query beside the candidates'. Changes nothing."""
-    applying = open_renewal_applications([r.id for r in candidates])
+def renewals_due(candidates, today: date,
+                 applying: dict | None = None) -> list[tuple[Registration, RenewalDecision]]:
+    """Take registrations in force (their GACC category loaded), a day (and their
+    open_renewal_applications() when asked already); return those whose renewal window is open
+    that day and that have no renewal submitted (a draft is not one), each with its decision
+    (window, reminder days): the one rule of the exporter's home page, the registrar's
+    dashboard and the daily reminders. One query beside the candidates'. Changes nothing."""
+    if applying is None:
+        applying = open_renewal_applications([r.id for r in candidates])
     due = []
     for registration in candidates:  # whether it was applied for moves the outcome only
         decision = decide_renewal(registration.valid_to,
                                   registration.gacc_category.renewal_list_280, today)
-        if str(decision.state) == "open" and registration.id not in applying:
+        if str(decision.state) == "open" and not _renewal_applied(registration, applying):
             due.append((registration, decision))
     return due
-
-
-def renewals_to_apply_for(actor) -> list[tuple[Registration, date]]:
-    """Take a user; return the registrations in force it may see that renewals_due() names
-    today, each with the window's last day, the soonest first (the exporter's home page asks
-    for them, as the reminders do). Two queries, whatever their number. Changes nothing."""
-    live = db.session.scalars(registration_scope(actor, select(Registration)).options(
-        joinedload(Registration.establishment), joinedload(Registration.gacc_category))
-        .where(Registration.status.in_(LIVE_STATUSES))).all()
-    due = [(registration, decision.window[1])
-           for registration, decision in renewals_due(live, local_today())]
-    return sorted(due, key=lambda item: (item[1], item[0].id))
 
 
 def exporter_overview(actor, page: int = 1):

@@ -12,11 +12,7 @@ from certtrack.services import (
     name_changes,
     registration_alerts,
 )
-from certtrack.services.registrations import (
-    exporter_overview,
-    get_registration,
-    renewals_to_apply_for,
-)
+from certtrack.services.registrations import exporter_overview, get_registration
 from certtrack.web import labels, pages
 from certtrack.web.access import roles_required
 from certtrack.web.bounds import page_number
@@ -53,7 +49,7 @@ def home():
     pagination.items = application_views(pagination.items, "exporter.application")
     return render_template("exporter/home.html", enterprise=enterprise, pagination=pagination,
                            counts=counts, state=state, sort=sort,
-                           renewals=renewals_to_apply_for(g.user),
+                           renewals=registration_alerts.renewals_to_apply_for(g.user),
                            suspended=registration_alerts.suspended_registrations(g.user),
                            ended=registration_alerts.ended_registrations(g.user))
 

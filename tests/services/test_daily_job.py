@@ -1,9 +1,10 @@
 """`flask --app certtrack daily`: registrations past their validity expire, time-boxed
 suspensions end, renewal reminders follow the regime, and a second run changes nothing."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 from sqlalchemy import func, select, text
 
 from certtrack.extensions import db
@@ -144,8 +145,11 @@ def test_no_reminder_once_a_renewal_is_under_way(registrar, runner):
         "establishment_id": application.establishment_id}))
     renewal.kind, renewal.renewal_of_id = "renewal", registration.id  # as started on 14 Nov
     db.session.commit()
-    assert "renewal reminders: 0" in run_daily(runner, "2025-11-14")  # the window's first day
-    assert _reminders(exporter) == []
+    assert "renewal reminders: 1" in run_daily(runner, "2025-11-14")  # a draft is not sent
+    renewal.state = "submitted"  # as submitted on 15 Nov
+    db.session.commit()
+    assert "renewal reminders: 0" in run_daily(runner, "2026-01-15")  # the window's midpoint
+    assert len(_reminders(exporter)) == 1
 
 
 class FakeSmtp:
@@ -209,7 +213,8 @@ def test_order_280_off_the_list_renews_automatically_across_valid_to(registrar, 
 
     exporter, _application, registration = make_registration(registrar, date(2021, 6, 2))
     assert registration.valid_to == date(2026, 6, 1)  # first day under Order 280
-    certificates.issue_certificate(registrar, registration)
+    with time_machine.travel(datetime(2026, 5, 20, 6, tzinfo=UTC), tick=False):
+        certificates.issue_certificate(registrar, registration)  # while it was in force
     output = run_daily(runner, "2026-06-01")
     assert "renewed automatically (Order 280): 0" in output
     assert "registrations expired: 0" in output

@@ -13,7 +13,7 @@ from certtrack.domain.calendar import add_months, add_years
 from certtrack.domain.workflow import RegistrationAction
 from certtrack.extensions import db
 from certtrack.models import Application, AuditEvent, Registration
-from certtrack.services import registrations
+from certtrack.services import registration_alerts, registrations
 from certtrack.services.applications import local_today
 from certtrack.services.audit import record_event
 from certtrack.services.registrations import SYSTEM
@@ -288,7 +288,7 @@ def test_a_renewal_draft_is_due_by_the_windows_last_day(registrar, client):
     closes = add_months(registration.valid_to, -3)
     assert draft.stage_deadline == closes
     page = client.get("/exporter/").get_data(as_text=True)
-    row = page.split(f'<a href="/exporter/applications/{draft.id}">')[1].split("</tr>")[0]
+    row = page.split(f'<a href="/exporter/applications/{draft.id}">')[-1].split("</tr>")[0]
     assert format_date(closes) in row and "overdue" not in row
 
     draft.stage_deadline = local_today() - timedelta(days=1)  # the window closed yesterday
@@ -410,6 +410,20 @@ def test_the_exporters_home_asks_for_each_renewal_due_until_one_is_applied_for(
     page = client.get("/exporter/registrations").get_data(as_text=True)
     assert "Reminders on" in page
     assert post(client, f"/exporter/registrations/{registration.id}/renew").status_code == 302
+    draft = registrations.open_renewal_application(registration)
+    # A draft is not an application: it stopped every reminder, and nothing said it was never
+    # sent. The home page now leads to it, the reminders go on, the dashboard counts it.
+    home = html.unescape(client.get("/exporter/").get_data(as_text=True))
+    assert (f"its renewal application {draft.reference} is a draft, not yet submitted. Submit "
+            f"it by {format_date(closes, 'medium')}.") in home
+    assert f'href="/exporter/applications/{draft.id}"' in home.split('id="renewals-due"')[1]
+    page = client.get("/exporter/registrations").get_data(as_text=True)
+    assert "Reminders on" in page
+    assert "A draft, not yet submitted: the reminders go on until it is." in page
+    assert [r.id for r, _decision in registrations.renewals_due([registration],
+                                                                local_today())] == [
+        registration.id]  # the daily reminders and the registrar's dashboard
+    move_to_state(draft, "submitted")
     home = client.get("/exporter/").get_data(as_text=True)
     assert 'id="renewals-due"' not in home and registration.china_number not in home
     page = client.get("/exporter/registrations").get_data(as_text=True)
@@ -434,7 +448,8 @@ def test_the_renewals_due_take_two_queries_however_many_registrations(registrar,
     listen = lambda *args: statements.append(args[2])  # noqa: E731
     event.listen(db.engine, "before_cursor_execute", listen)
     try:
-        assert [r.id for r, _closes in registrations.renewals_to_apply_for(exporter)] == [
+        assert [r.id for r, _closes, _draft in registration_alerts.renewals_to_apply_for(
+            exporter)] == [
             first.id]
     finally:
         event.remove(db.engine, "before_cursor_execute", listen)
