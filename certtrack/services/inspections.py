@@ -72,9 +72,43 @@ CHECKLISTS: dict[str, tuple[ChecklistItem, ...]] = {
 }
 
 
+# A veterinary category whose plants the meat questions do not fit: a dairy farm slaughters
+# nothing, an apiary has neither animals to identify nor a cold chain.
+CATEGORY_CHECKLISTS: dict[str, tuple[ChecklistItem, ...]] = {
+    "dairy": (
+        *_COMMON_FIRST,
+        ChecklistItem("animal_identification",
+                      _l("Animal identification and movement records")),
+        ChecklistItem("herd_health", _l("Herd health: tuberculosis and brucellosis tests by an "
+                                        "official veterinarian")),
+        ChecklistItem("milking_hygiene",
+                      _l("Milking hygiene; milk cooled and its temperatures recorded")),
+        ChecklistItem("drug_residues", _l("Veterinary drugs recorded and their withdrawal "
+                                          "periods kept: no residues in the milk")),
+        *_COMMON_LAST,
+    ),
+    "bee_products": (
+        *_COMMON_FIRST,
+        ChecklistItem("apiaries", _l("Apiaries registered, their places and hives recorded")),
+        ChecklistItem("bee_drugs", _l("Treatments of the bees recorded; no banned antibiotics "
+                                      "(chloramphenicol, nitrofurans)")),
+        ChecklistItem("extraction_hygiene",
+                      _l("Extraction, storage and packing hygienic; moisture recorded")),
+        *_COMMON_LAST,
+    ),
+}
+# Every question by its key, to show an inspection recorded with an earlier checklist.
+CHECKLIST_LABELS = {item.key: item.label
+                    for items in (*CHECKLISTS.values(), *CATEGORY_CHECKLISTS.values())
+                    for item in items}
+
+
 def checklist_for(application: Application) -> tuple[ChecklistItem, ...]:
-    """Take an application; return the checklist of the committee responsible for it."""
-    return CHECKLISTS.get(application.gacc_category.committee, _COMMON_FIRST + _COMMON_LAST)
+    """Take an application; return the checklist of its category, else of the committee
+    responsible for it."""
+    category = application.gacc_category
+    return CATEGORY_CHECKLISTS.get(category.code) or CHECKLISTS.get(
+        category.committee, _COMMON_FIRST + _COMMON_LAST)
 
 
 def list_inspections(application: Application) -> list[Inspection]:

@@ -312,6 +312,34 @@ def test_a_veterinary_application_gets_the_veterinary_checklist(ctx, client):
     assert "Pest control programme" not in page
 
 
+@pytest.mark.parametrize(("category", "product", "asked", "not_asked"), [
+    ("dairy", "milk_powder", "Herd health: tuberculosis and brucellosis",
+     "Ante- and post-mortem inspection"),
+    ("bee_products", "honey", "Apiaries registered", "Animal identification"),
+])
+def test_a_dairy_farm_and_an_apiary_are_not_asked_the_slaughterhouses_questions(
+        ctx, client, category, product, asked, not_asked):
+    """A dairy farm's checklist asked for ante- and post-mortem inspection, an apiary's for
+    animal identification and a cold chain: the meat plant's questions."""
+    _exporter, application = make_submitted_application(category=category, product=product)
+    vet = make_user("inspector", committee="veterinary")
+    review.start_review(vet, application)
+    review.accept_remaining_documents(vet, application)
+    login(client, vet.email)
+    assert post(client, _url(application, "/schedule"), {
+        "mode": "video", "scheduled_for": _day(1), "inspector_ids": [str(vet.id)]}
+    ).status_code == 302
+    page = _page(client.get(_url(application)))
+    assert asked in page and not_asked not in page and "Cold chain" not in page
+    # an inspection recorded with the meat plant's questions still shows them
+    inspection = inspections.current_inspection(application)
+    inspection.checklist = {"ante_post_mortem": {"answer": "na", "note": "No slaughter"}}
+    db.session.commit()
+    page = _page(client.get(_url(application)))
+    assert "Ante- and post-mortem inspection by an official veterinarian" in page
+    assert "No slaughter" in page
+
+
 def _next(weekday: int):
     """The first day after today with this weekday (6: Sunday)."""
     day = applications.local_today() + timedelta(days=1)

@@ -145,6 +145,7 @@ def context(rights, application, failed: dict) -> dict:
         inspections=inspection_list,
         measurements=quarantine.measurements_of(application),
         checklist=inspections.checklist_for(application),
+        checklist_labels=inspections.CHECKLIST_LABELS,
         locale=str(get_locale()),
     )
     return {"review": panel}
