@@ -25,15 +25,15 @@ from certtrack.web.access import roles_required
 from certtrack.web.forms import BaseForm
 from certtrack.web.number_fields import DecimalField
 from certtrack.web.perform import Page, WebAction, show
-from certtrack.web.validators import NumberRange
 
 bp = Blueprint("admin_limits", __name__, url_prefix="/admin/limits")
 bp.before_request(roles_required(Role.admin))
 
 
 class LimitForm(BaseForm):
-    value = DecimalField(_l("Limit value"), places=None,
-                         validators=[Optional(), NumberRange(min=0)])
+    # No range here: the service says why a limit is neither negative nor 0 (a form's "at
+    # least 0" refused the 0 it allowed).
+    value = DecimalField(_l("Limit value"), places=None, validators=[Optional()])
     unit = StringField(_l("Unit"), validators=[Optional(), Length(max=16)],
                        description=_l("mg/kg or µg/kg (ppm and ppb are stored as these)."))
     matrix = StringField(_l("Matrix in English"), validators=[DataRequired(), Length(max=200)])

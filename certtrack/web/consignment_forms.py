@@ -34,7 +34,7 @@ from certtrack.web import consignment_labels as clabels
 from certtrack.web import labels
 from certtrack.web.forms import BaseForm
 from certtrack.web.number_fields import DecimalField, IntegerField
-from certtrack.web.validators import NumberRange, PastDate, reason_validators
+from certtrack.web.validators import AboveZero, NumberRange, PastDate, reason_validators
 
 CHOOSE = _l("Choose…")
 
@@ -96,9 +96,9 @@ class ConsignmentForm(BaseForm):
 class LotForm(BaseForm):
     product_code = SelectField(_l("Product"), choices=[], validators=[DataRequired()])
     net_weight = DecimalField(_l("Net weight"), places=None, validators=[
-        InputRequired(), NumberRange(min=0, max=bounds.MAX_WEIGHT)])
+        InputRequired(), AboveZero(drafts.WEIGHT_ABOVE_ZERO, max=bounds.MAX_WEIGHT)])
     gross_weight = DecimalField(_l("Gross weight"), places=None, validators=[
-        InputRequired(), NumberRange(min=0, max=bounds.MAX_WEIGHT)])
+        InputRequired(), AboveZero(drafts.WEIGHT_ABOVE_ZERO, max=bounds.MAX_WEIGHT)])
     # Chosen, never preset: "t" and "Bulk" preset declared 16 500 t of bulk meat for a mutton
     # exporter who typed 16500 meaning kilograms of cartons.
     weight_unit = SelectField(_l("Unit"), choices=[], validators=[

@@ -44,6 +44,22 @@ class NumberRange(validators.NumberRange):
         raise ValidationError(str(message) % bounds)
 
 
+class AboveZero(NumberRange):
+    """A number above zero, up to `max`: zero is refused with the negative numbers, by one
+    `message` (a weight's -5 said "between 0 and 100 000 000", then its 0 "greater than
+    zero")."""
+
+    def __init__(self, message, max=None):
+        super().__init__(min=0, max=max)
+        self.above_zero = message
+
+    def __call__(self, form, field):
+        data = field.data
+        if data is not None and not math.isnan(data) and data <= 0:
+            raise ValidationError(str(self.above_zero))
+        super().__call__(form, field)
+
+
 class PastDate:
     """A day that has come (today in Kazakhstan, or before), refused with `message`."""
 

@@ -100,7 +100,8 @@ def add_maize_don_limit() -> None:
     ({"products": []}, "products", "Choose at least one product."),
     ({"unit": "mg/l"}, "unit", "Use mg/kg, µg/kg, ppm or ppb."),
     ({"value": ""}, "value", "A maximum limit needs a value."),
-    ({"value": "-1"}, "value", "Enter a number of at least 0."),
+    # the form said "at least 0", then refused the 0 it allowed: the service says both
+    ({"value": "-1"}, "value", "A maximum limit is above 0"),
     # A maximum of 0 failed every result measured; zero tolerance is a "not detected" limit.
     ({"value": "0"}, "value", "A maximum limit is above 0: with 0, every result measured "
                               "fails. A substance that must not be found at all has a limit "

@@ -306,15 +306,17 @@ def test_letters_for_a_weight_give_one_message_and_a_range_in_the_readers_digits
     assert len(db.session.scalars(select(ConsignmentLot)).all()) == lots
 
 
-def test_a_negative_weight_is_refused_in_words_that_allow_zero(ctx, client):
-    """WTForms' Russian said "Число должно быть больше 0" (greater than) for a bound that
-    allows 0; the app's own message says "не меньше"."""
+def test_a_negative_weight_and_a_zero_weight_are_refused_with_one_message(ctx, client):
+    """-5 said "Введите число от 0 до 100 000 000" (from 0), then 0 "Введите вес больше
+    нуля" (above zero): the two contradicted each other."""
     exporter, _i, _r, consignment = make_consignment("phyto", submit=False)
     login(client, exporter.email)
     assert post(client, "/language", {"locale": "ru"}).status_code == 302
     g.pop("_flask_babel", None)  # the test's application context outlives the requests
-    message = _lot_errors(client, consignment, net_weight="-1")
-    assert "больше" not in message and "0" in message
+    negative = _lot_errors(client, consignment, net_weight="-5")
+    assert negative == _lot_errors(client, consignment, net_weight="0") == html.escape(
+        "Введите вес больше нуля.")
+    assert "от 0" not in negative
 
 
 def test_a_questionnaire_bound_and_a_date_window_are_written_in_the_readers_way(ctx, client):

@@ -60,6 +60,7 @@ ADDRESS_SCRIPT = _l("Write the address in Latin or Chinese script, as the certif
 PRODUCTION_ORDER = _l("The last production day cannot be before the first.")
 PRODUCTION_FUTURE = _l("A slaughter or production day cannot be after today: the goods are "
                        "produced before their certificate is requested.")
+WEIGHT_ABOVE_ZERO = _l("Enter a weight greater than zero.")
 WEIGHT_PLACES = _l("Enter at most 3 digits after the decimal point.")
 GROSS_BELOW_NET = _l("The gross weight cannot be less than the net weight.")
 CHOOSE_UNIT = _l("Choose a unit from the list.")
@@ -218,7 +219,7 @@ def _weight_errors(data: LotInput) -> dict[str, list[str]]:
     if errors:
         return errors
     if data.net_weight is None or data.net_weight <= 0:
-        return {"net_weight": [_("Enter a weight greater than zero.")]}
+        return {"net_weight": [str(WEIGHT_ABOVE_ZERO)]}
     if data.gross_weight is None or data.gross_weight < data.net_weight:
         return {"gross_weight": [str(GROSS_BELOW_NET)]}
     return {}
