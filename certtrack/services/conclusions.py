@@ -11,7 +11,7 @@ from sqlalchemy import select
 from certtrack.domain import compliance
 from certtrack.domain.workflow import Action, State, check_transition
 from certtrack.extensions import db
-from certtrack.models import Application, Finding, LabLimit, LabResult, User
+from certtrack.models import Application, Finding, LabLimit, LabResult, Sample, User
 from certtrack.services.applications import apply_transition, local_today
 from certtrack.services.errors import ValidationFailed
 from certtrack.services.lab_results import to_domain_result, valid_until
@@ -59,13 +59,32 @@ def required_limits(application: Application) -> list[LabLimit]:
 
 
 def latest_results(application: Application) -> list[LabResult]:
-    """The newest result per limit (per parameter for results without a limit)."""
-    query = (select(LabResult).where(LabResult.application_id == application.id)
+    """The newest result per limit and product sampled (per parameter for results without a
+    limit): barley's DON result does not replace wheat's."""
+    return list(_latest(application).values())
+
+
+def _latest(application: Application) -> dict[tuple, LabResult]:
+    query = (select(LabResult, Sample.product_code).join(Sample, Sample.id == LabResult.sample_id)
+             .where(LabResult.application_id == application.id)
              .order_by(LabResult.tested_on, LabResult.id))
     latest: dict = {}
-    for row in db.session.scalars(query):
-        latest[row.limit_id or row.parameter.casefold()] = row
-    return list(latest.values())
+    for row, product in db.session.execute(query):
+        latest[(row.limit_id or row.parameter.casefold(), product)] = row
+    return latest
+
+
+def _requirement_names(application: Application, labels: dict[int, str]):
+    """name(limit id, product code): a limit's name, with the product's when the limit covers
+    several of the application's products (each needs its own sample's result)."""
+    products = {line.product_code: line.product for line in application.products}
+    locale = str(get_locale() or "en")
+
+    def name(limit: LabLimit, code: str) -> str:
+        if len(products.keys() & set(limit.products.split())) < 2 or code not in products:
+            return labels[limit.id]
+        return with_remark(labels[limit.id], products[code].name_in(locale), locale)
+    return name
 
 
 def open_finding_severities(application: Application) -> list[str]:
@@ -85,19 +104,23 @@ def _stored_evaluation(row: LabResult, name: str) -> compliance.Evaluation:
 def check_conclusion(application: Application) -> Check:
     """What prevents a positive conclusion today, judged on the stored verdicts.
 
-    Counts the latest result per limit, valid today; an expired result counts only for a
-    required parameter (as expired); open critical and major findings block.
+    Counts the latest result per limit and product, valid today: a limit of several of the
+    application's products needs a result of each product's sample. An expired result counts
+    only for a required parameter (as expired); open critical and major findings block.
     """
     today = local_today()
-    required = required_limits(application)
-    results = latest_results(application)
+    latest = _latest(application)
     labels = limit_labels(list({limit.id: limit for limit in
                                 [*application_limits(application),
-                                 *(row.limit for row in results if row.limit)]}.values()))
-    required_names = [labels[limit.id] for limit in required]
+                                 *(row.limit for row in latest.values() if row.limit)]}.values()))
+    named = _requirement_names(application, labels)
+    codes = [line.product_code for line in application.products]
+    required_names = list(dict.fromkeys(
+        named(limit, code) for limit in required_limits(application)
+        for code in codes if code in limit.products.split()))
     pairs, rows = [], {}
-    for row in results:
-        name = labels.get(row.limit_id, row.parameter)
+    for (_key, product), row in latest.items():
+        name = named(row.limit, product) if row.limit else row.parameter
         result = to_domain_result(row, name)
         if compliance.is_valid_on(result, today) or name in required_names:
             pairs.append((result, _stored_evaluation(row, name)))
