@@ -153,6 +153,24 @@ def test_submission_under_a_suspended_registration_is_refused_with_the_reason(ct
     assert consignment.state == "draft"
 
 
+def test_a_wagons_lot_without_its_number_is_not_submitted(ctx, client):
+    """A rail consignment went to the inspection with a lot of no marks at all: the border
+    matches the wagon numbers the certificate prints with the wagons."""
+    exporter, _inspector, _registration, consignment = make_consignment("phyto", submit=False)
+    drafts.add_lot(exporter, consignment, replace(WHEAT_LOT, marks=""))
+    _exporter_client(client, exporter)
+    detail = f"/exporter/consignments/{consignment.id}"
+    assert "The wagon number of each lot, in its distinguishing marks." in html.unescape(
+        client.get(detail).get_data(as_text=True))
+    response = post(client, f"{detail}/submit",
+                    {"confirm": "y", "version": str(consignment.version)})
+    assert response.status_code == 422
+    assert "The wagon number of each lot, in its distinguishing marks." in html.unescape(
+        response.get_data(as_text=True))
+    db.session.refresh(consignment)
+    assert consignment.state == "draft"
+
+
 def test_withdrawal_needs_a_reason_and_a_confirmation(ctx, client):
     exporter, _inspector, _registration, consignment = make_consignment("phyto")
     _exporter_client(client, exporter)

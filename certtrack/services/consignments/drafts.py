@@ -60,6 +60,11 @@ ADDRESS_SCRIPT = _l("Write the address in Latin or Chinese script, as the certif
 PRODUCTION_ORDER = _l("The last production day cannot be before the first.")
 PRODUCTION_FUTURE = _l("A slaughter or production day cannot be after today: the goods are "
                        "produced before their certificate is requested.")
+# A lot with no marks, by the conveyance that numbers it: the certificate's distinguishing marks.
+UNMARKED_LOT = {
+    "rail_wagon": _l("The wagon number of each lot, in its distinguishing marks."),
+    "container": _l("The container number of each lot, in its distinguishing marks."),
+}
 WEIGHT_ABOVE_ZERO = _l("Enter a weight greater than zero.")
 WEIGHT_PLACES = _l("Enter at most 3 digits after the decimal point.")
 GROSS_BELOW_NET = _l("The gross weight cannot be less than the net weight.")
@@ -296,6 +301,9 @@ def missing_for_submission(consignment: Consignment) -> list[str]:
         missing.append(_("At least one lot with its product and quantities."))
     if consignment.kind == "vet" and consignment.production_from is None:
         missing.append(_("The slaughter or production date."))
+    if any(not lot.marks.strip() for lot in consignment.lots) and \
+            consignment.conveyance in UNMARKED_LOT:  # the border checks them against the goods
+        missing.append(str(UNMARKED_LOT[consignment.conveyance]))
     if consignment.storage_temperature is None and needs_storage_temperature(
             consignment.kind, consignment.gacc_category_code):  # honey is kept at ambient
         missing.append(_("The storage temperature."))
