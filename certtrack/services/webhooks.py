@@ -9,13 +9,12 @@ resolved, and resolved again at each delivery) unless the settings allow it for 
 
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import json
 import secrets
 import socket
 import time
-import urllib.error
-import urllib.request
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -39,6 +38,7 @@ DELIVERY_HEADER = "Certtrack-Delivery"
 MAX_WEBHOOKS = 5
 MAX_ATTEMPTS = 8  # about 4 hours of backoff: 1, 2, 4 ... 128 minutes
 TIMEOUT_SECONDS = 10
+DEFAULT_PORTS = {"https": 443, "http": 80}
 ROLES = frozenset({Role.exporter, Role.laboratory})
 
 
@@ -66,24 +66,36 @@ def _public_address(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def target_problem(url: str) -> str | None:
-    """Why `url` may not receive webhooks, or None: HTTPS only (HTTP too when private targets
-    are allowed), a host that resolves, and only to public addresses in production."""
+def _resolve(host: str, port: int) -> list[str]:
+    """The addresses `host` resolves to (the one lookup a delivery makes)."""
+    return [info[4][0] for info in socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)]
+
+
+def checked_target(url: str) -> tuple[str | None, str | None]:
+    """(why `url` may not receive webhooks, or None; the address checked to post to): HTTPS
+    only (HTTP too when private targets are allowed), a host that resolves, and only to public
+    addresses in production."""
     parts = urlsplit(url or "")
     private_ok = _private_allowed()
     if parts.scheme != "https" and not (private_ok and parts.scheme == "http"):
-        return _("The address must start with https://.")
+        return _("The address must start with https://."), None
     if not parts.hostname or parts.username or parts.password:
-        return _("The address must name a host, without a user name or password.")
+        return _("The address must name a host, without a user name or password."), None
     try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        infos = socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)
+        addresses = _resolve(parts.hostname, parts.port or DEFAULT_PORTS[parts.scheme])
     except (OSError, ValueError, UnicodeError):
-        return _("The host of this address cannot be found.")
-    if not private_ok and not all(_public_address(info[4][0]) for info in infos):
+        addresses = []
+    if not addresses:
+        return _("The host of this address cannot be found."), None
+    if not private_ok and not all(_public_address(address) for address in addresses):
         return _("The address leads to a private or local network; webhooks go to public "
-                 "addresses only.")
-    return None
+                 "addresses only."), None
+    return None, addresses[0]
+
+
+def target_problem(url: str) -> str | None:
+    """Why `url` may not receive webhooks, or None (checked_target)."""
+    return checked_target(url)[0]
 
 
 def _require_role(actor: User) -> None:
@@ -177,33 +189,37 @@ def queue_for(notes: list[Notification]) -> None:
                          "created_at": utcnow().isoformat()}))
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """A redirect is an answer, not a new target: following it would pass the address check."""
-
-    def redirect_request(self, *_args, **_kwargs):
-        return None
-
-
-_OPENER = urllib.request.build_opener(_NoRedirect)
-
-
 def _post(webhook: Webhook, delivery: WebhookDelivery) -> tuple[int | None, str]:
-    """Send one delivery; the answer's status (None when none came) and an error text."""
-    if problem := target_problem(webhook.url):
+    """Send one delivery; the answer's status (None when none came) and an error text.
+
+    The connection goes to the address checked just now, not to a second lookup of the name
+    (which a DNS rebinding would point at a private address); TLS still checks the name's
+    certificate. A redirect is an answer, not followed: http.client follows none."""
+    problem, address = checked_target(webhook.url)
+    if problem:
         return None, problem
+    parts = urlsplit(webhook.url)
     body = json.dumps({"id": delivery.id, **delivery.payload}, ensure_ascii=False).encode()
-    # The scheme is https (or http where allowed): target_problem() checked it just now.
-    request = urllib.request.Request(webhook.url, data=body, method="POST", headers={  # noqa: S310
-        "Content-Type": "application/json", "User-Agent": "certtrack-webhooks",
-        EVENT_HEADER: delivery.event, DELIVERY_HEADER: str(delivery.id),
-        SIGNATURE_HEADER: sign(webhook.secret, int(time.time()), body)})
+    headers = {"Content-Type": "application/json", "User-Agent": "certtrack-webhooks",
+               EVENT_HEADER: delivery.event, DELIVERY_HEADER: str(delivery.id),
+               SIGNATURE_HEADER: sign(webhook.secret, int(time.time()), body)}
+    connection_class = (http.client.HTTPSConnection if parts.scheme == "https"
+                        else http.client.HTTPConnection)
+    connection = connection_class(parts.hostname, parts.port, timeout=TIMEOUT_SECONDS)
+    port = parts.port or DEFAULT_PORTS[parts.scheme]
+    # http.client opens its socket through this attribute (HTTPSConnection then wraps it for
+    # the name): to the checked address, whatever the name resolves to by then.
+    connection._create_connection = lambda _where, timeout=None, source=None: (
+        socket.create_connection((address, port), timeout, source))
     try:
-        with _OPENER.open(request, timeout=TIMEOUT_SECONDS) as answer:
-            return answer.status, ""
-    except urllib.error.HTTPError as error:
-        return error.code, f"HTTP {error.code}"
-    except (OSError, ValueError) as error:
+        connection.request("POST", (parts.path or "/") + (f"?{parts.query}" if parts.query
+                                                          else ""), body, headers)
+        status = connection.getresponse().status
+    except (OSError, ValueError, http.client.HTTPException) as error:
         return None, str(error)[:500]
+    finally:
+        connection.close()
+    return status, "" if 200 <= status < 300 else f"HTTP {status}"
 
 
 def _record(delivery: WebhookDelivery, status: int | None, error: str) -> None:

@@ -156,6 +156,27 @@ def test_a_target_that_turned_private_is_not_posted_to(app, receiver):
         assert "https://" in delivery.last_error
 
 
+def test_a_delivery_connects_to_the_address_it_checked_not_a_second_lookup(ctx, receiver,
+                                                                           monkeypatch):
+    """The check resolved the name, then urllib resolved it again to connect: a name whose
+    answer changed in between (DNS rebinding) reached a private address unchecked. The name
+    below resolves only through the check's lookup: a second lookup would not find it."""
+    port = receiver.server.server_address[1]
+    exporter = make_user("exporter")
+    webhooks.register_webhook(exporter, f"http://127.0.0.1:{port}/hook")
+    hook = db.session.scalars(select(Webhook)).one()
+    hook.url = f"http://hooks.exporter.invalid:{port}/hook"
+    db.session.commit()
+    looked_up = []
+    monkeypatch.setattr(webhooks, "_resolve",
+                        lambda host, _port: looked_up.append(host) or ["127.0.0.1"])
+    _notify(exporter)
+    assert webhooks.deliver_due() == (1, 0)
+    assert looked_up == ["hooks.exporter.invalid"]
+    [(headers, _body)] = receiver.requests
+    assert headers["Host"] == f"hooks.exporter.invalid:{port}"  # the name, to the address
+
+
 def test_staff_have_no_webhooks(ctx, receiver):
     inspector = make_user("inspector", committee="phytosanitary", regions=["KZ-11"])
     with pytest.raises(PermissionDenied):
