@@ -139,7 +139,8 @@ def update_enterprise(actor: User, enterprise: Enterprise,
     require_exporter(actor)
     if enterprise.id != actor.enterprise_id:
         raise NotFound(_("No such enterprise."))
-    errors = {**_common_errors(data), **_printed_errors(data)}
+    errors = {**_common_errors(data), **_printed_errors(data),
+              **_representative_errors(enterprise, data)}
     if data.legal_form not in LEGAL_FORMS:
         errors["legal_form"] = [_("Choose a legal form from the list.")]
     if errors:
@@ -157,6 +158,17 @@ def update_enterprise(actor: User, enterprise: Enterprise,
         record_event(actor, "enterprise_updated", object_type="enterprise",
                      object_id=enterprise.id, data={"fields": sorted(changed)})
     return request
+
+
+def _representative_errors(enterprise: Enterprise, data: EnterpriseInput) -> dict:
+    """A new legal representative voids the China registrations in force (docs/domain.md §4):
+    not changed by the exporter alone, as a move of an establishment is not."""
+    if (data.legal_representative or "").strip() == enterprise.legal_representative.strip() or \
+            not name_changes.holds_registration(enterprise, None):
+        return {}
+    return {"legal_representative": [_(
+        "The enterprise is registered in China with this legal representative: a new one voids "
+        "the China registration, and a new application is needed. Ask the registrar.")]}
 
 
 def get_establishment(actor: User, establishment_id: int) -> Establishment:

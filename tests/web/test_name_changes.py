@@ -430,3 +430,31 @@ def test_a_name_removed_in_one_language_reads_removed_to_the_registrar(registere
     row = re.search(r"<tr class=\"changed\">(.*?)</tr>", listing, re.S).group(1)
     assert "Name in Russian" in row and "Кокшетауский элеватор" in row
     assert "<strong>removed</strong>" in row
+
+
+def test_a_new_legal_representative_is_not_saved_while_a_registration_is_in_force(
+        registered, client):
+    """It was saved at once and the registration stayed active: a change of legal
+    representative voids the China number (docs/domain.md §4), as a move of an establishment
+    does, which the exporter cannot make alone either."""
+    _registrar, exporter, registration = registered
+    enterprise = registration.enterprise
+    before = enterprise.legal_representative
+    login(client, exporter.email)
+    response = post(client, "/exporter/enterprise/edit", _profile(
+        enterprise, legal_representative="Serik Nurlanov", phone="+7 7162 000 333"))
+    assert response.status_code == 422
+    page = html.unescape(response.get_data(as_text=True))
+    assert ("The enterprise is registered in China with this legal representative: a new one "
+            "voids the China registration, and a new application is needed. Ask the "
+            "registrar.") in page
+    assert 'value="Serik Nurlanov"' in page  # what was typed is kept
+    db.session.expire_all()
+    assert (enterprise.legal_representative, enterprise.phone) == (before, ENTERPRISE["phone"])
+    registration.status = "invalidated"  # the registrar invalidated it: the exporter may now
+    db.session.commit()
+    assert post(client, "/exporter/enterprise/edit", _profile(
+        db.session.get(Enterprise, enterprise.id), legal_representative="Serik Nurlanov")
+    ).status_code == 302
+    db.session.expire_all()
+    assert enterprise.legal_representative == "Serik Nurlanov"
