@@ -16,12 +16,13 @@ from certtrack.services.applications import apply_transition, local_today
 from certtrack.services.errors import ValidationFailed
 from certtrack.services.lab_results import to_domain_result, valid_until
 from certtrack.services.limits import limits_for_products, to_domain_limit
-from certtrack.services.local_dates import format_day
+from certtrack.services.local_dates import LocalName, format_day
 from certtrack.services.notifications import enterprise_users, exporter_link, notify
 from certtrack.services.numerals import shown, shown_unit, with_remark
 from certtrack.services.permissions import require_inspector
 from certtrack.services.printed_names import dossier_script_errors
 from certtrack.services.quarantine import MEASURE_NAMES, failing_measurements
+from certtrack.services.review import reviewable_documents
 from certtrack.services.transaction import transaction
 
 
@@ -129,6 +130,12 @@ def check_conclusion(application: Application) -> Check:
     blockers = compliance.conclusion_blockers(required_names, pairs, severities, today)
     counts = Counter(severity for severity in severities)
     messages = [_blocker_message(b, rows.get(b.parameter), counts) for b in blockers]
+    for document in unreviewed_documents(application):
+        blockers.append(compliance.Blocker("unreviewed_document", document.document_type_code,
+                                           document.review_status))
+        messages.append(str(UNREVIEWED[document.review_status]) % {
+            "document": str(LocalName.of(document.document_type)),
+            "version": document.version})
     for row in failing_measurements(application):
         name = MEASURE_NAMES[row.measure]
         blockers.append(compliance.Blocker("non_compliant_measurement", str(name), ""))
@@ -138,6 +145,21 @@ def check_conclusion(application: Application) -> Check:
             product=row.product.name_in(str(get_locale() or "en")),
             value=shown(row.value) + (" %" if row.unit == "%" else "")))
     return Check(blockers, messages)
+
+
+# A document's latest version not accepted, which the dossier to GACC would list (a version
+# uploaded with the corrective actions came after the completeness check).
+UNREVIEWED = {
+    "pending": _l("%(document)s, version %(version)s, has not been reviewed: accept or reject "
+                  "it under “Completeness check”."),
+    "rejected": _l("%(document)s, version %(version)s, was rejected: a positive conclusion "
+                   "needs an accepted version."),
+}
+
+
+def unreviewed_documents(application: Application):
+    """The latest version of each reviewed document that is not accepted."""
+    return [d for d in reviewable_documents(application) if d.review_status != "accepted"]
 
 
 def _blocker_message(blocker: compliance.Blocker, row: LabResult | None, counts: Counter) -> str:

@@ -57,6 +57,10 @@ RESPONSE_WORKING_DAYS = 10
 DECISIONS = ("accepted", "rejected")
 # Evidence of corrective actions is judged finding by finding, not in the completeness check.
 NOT_REVIEWED_TYPES = frozenset({"corrective_evidence"})
+# A document is decided on at the completeness check, and after it while the inspection goes
+# on: a version uploaded with the corrective actions is read before a conclusion.
+DOCUMENT_REVIEW_STATES = frozenset({State.under_review, State.corrective_actions,
+                                    State.inspected})
 
 
 @dataclass(frozen=True)
@@ -280,11 +284,11 @@ def review_document(actor: User, application: Application, document_id: int,
     """Accept or reject the latest version of a document, with a comment; audited.
 
     :raise NotFound: the document is not the latest reviewable version of this application.
-    :raise IllegalTransition: the application is not under review (stale page).
+    :raise IllegalTransition: not in DOCUMENT_REVIEW_STATES (a stale page).
     :raise ValidationFailed: an unknown decision, or a rejection without a reason.
     """
     require_inspector(actor, application)
-    if application.state != State.under_review:
+    if application.state not in DOCUMENT_REVIEW_STATES:
         raise IllegalTransition(application.state, "review_document", actor.role, defined=False)
     document = next((d for d in reviewable_documents(application) if d.id == document_id), None)
     if document is None:
@@ -316,7 +320,7 @@ def accept_remaining_documents(actor: User, application: Application) -> list[Do
     :raise ValidationFailed: no document is left to decide.
     """
     require_inspector(actor, application)
-    if application.state != State.under_review:
+    if application.state not in DOCUMENT_REVIEW_STATES:
         raise IllegalTransition(application.state, "review_document", actor.role, defined=False)
     pending = [d for d in reviewable_documents(application) if d.review_status == "pending"]
     if not pending:

@@ -109,6 +109,7 @@ def _staff_context(rights, application) -> dict:
         "can_assign": rights.can_assign,
         "can_claim": rights.can_claim,
         "can_act": rights.is_inspector,
+        "can_decide": rights.is_inspector and application.state in review.DOCUMENT_REVIEW_STATES,
         "documents": review.reviewable_documents(application),
         "blockers": corrective_actions.verification_blockers(application) if corrective else [],
         "forms": forms,
