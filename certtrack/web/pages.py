@@ -31,6 +31,7 @@ from certtrack.web import panels
 from certtrack.web.access import safe_next
 from certtrack.web.bounds import page_number
 from certtrack.web.consignment_actions import CONSIGNMENT, INSPECTION
+from certtrack.web.consignment_changes import change_rows
 from certtrack.web.exporter_actions import EXPORTER
 from certtrack.web.exporter_forms import document_form, product_form
 from certtrack.web.forms import ActionForm, BaseForm
@@ -246,6 +247,7 @@ def consignment(consignment, failed: dict | None = None) -> str:
         refusals=gate.gate_refusals(consignment) if "submit" in actions else [],
         blockers=inspection.issue_blockers(consignment) if "issue" in actions else [],
         withdrawal_reason=drafts.withdrawal_reason(consignment),
+        changes=change_rows(consignment) if consignment.correction_reason else [],
         # who closed it and when, beside the reason ("Refused: …" said neither)
         closed_by=last_change("consignment", consignment.id)
         if consignment.state in ("refused", "withdrawn") else None,

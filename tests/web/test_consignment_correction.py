@@ -3,6 +3,7 @@ replacement printed the same data as the certificate it replaced, so a mistyped 
 could not be corrected; a certificate whose goods did not leave verified as valid for good."""
 
 import dataclasses
+import html
 import re
 
 from flask import g
@@ -13,7 +14,7 @@ from certtrack.models import Consignment, ConsignmentCertificate, Notification
 from certtrack.services.applications import local_today
 from certtrack.services.consignments import drafts, issue
 
-from consignment_factories import WHEAT_LOT, inspect_ready, make_consignment
+from consignment_factories import WHEAT_LOT, header, inspect_ready, make_consignment
 from factories import make_user
 from forms import flashes, login, post
 
@@ -93,6 +94,49 @@ def test_the_exporter_corrects_the_data_and_the_replacement_prints_it(ctx, clien
         Notification.kind == "consignment_certificate_issued")
         .order_by(Notification.id.desc())).first()
     assert REASON in str(note.message)
+
+
+def test_the_inspector_reads_what_changed_since_the_certificate_in_force(ctx, client):
+    """The reason said a wagon number; the consignee changed too, and the inspector's page
+    showed nothing of either: the replacement was issued in two clicks."""
+    exporter, inspector, registration, consignment, first = _issued()
+    base = f"/exporter/consignments/{consignment.id}"
+    login(client, exporter.email)
+    assert post(client, f"{base}/request_correction", {
+        "reason": REASON, "version": str(consignment.version), "confirm": "y"}
+        ).status_code == 302
+    consignment = _fresh(Consignment, consignment.id)
+    before = consignment.consignee_name
+    drafts.update_consignment(exporter, consignment, header(
+        registration, consignee_name="Back Edit Trading Co., Ltd.", origin_region_code="KZ-39",
+        version=consignment.version))
+    drafts.remove_lot(exporter, consignment, consignment.lots[0].id)
+    drafts.add_lot(exporter, consignment, dataclasses.replace(
+        WHEAT_LOT, marks="Wagon 95123465, seal KZ 778812"))
+    consignment = _fresh(Consignment, consignment.id)
+    assert post(client, f"{base}/submit", {"version": str(consignment.version),
+                                           "confirm": "y"}).status_code == 302
+
+    login(client, inspector.email)
+    page = html.unescape(client.get(f"/inspector/consignments/{consignment.id}").get_data(
+        as_text=True))
+    card = page.split('id="changes-since-certificate">')[1].split("</section>")[0]
+    rows = [re.sub(r"<[^>]+>", "|", row).strip("|").replace("||", "|")
+            for row in card.split("<tr>")[2:]]
+    assert rows[0].startswith(f"Consignee in China|{before}|Back Edit Trading Co., Ltd.")
+    assert rows[1].startswith("Region of origin|Akmola Region|Kostanay Region")
+    assert rows[2].startswith("Lot removed|Wheat · 65.5 tonnes · Wagon 95123456, seal KZ 778812|—")
+    assert rows[3].startswith("Lot added|—|Wheat · 65.5 tonnes · Wagon 95123465, seal KZ 778812")
+    assert len(rows) == 4  # nothing said changed that did not
+
+    inspector_base = f"/inspector/consignments/{consignment.id}"
+    consignment = _fresh(Consignment, consignment.id)
+    post(client, f"{inspector_base}/start_inspection", {"version": str(consignment.version)})
+    consignment = _fresh(Consignment, consignment.id)
+    assert post(client, f"{inspector_base}/issue", {"version": str(consignment.version),
+                                                     "confirm": "y"}).status_code == 302
+    assert "changes-since-certificate" not in client.get(inspector_base).get_data(
+        as_text=True)  # the replacement is issued: nothing is being corrected
 
 
 def test_the_inspector_reopens_to_correct_a_treatment(ctx, client):

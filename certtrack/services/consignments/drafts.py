@@ -206,11 +206,20 @@ def update_consignment(actor: User, consignment: Consignment, data: ConsignmentI
         raise ValidationFailed(errors)
     check_version(consignment, data.version)
     with transaction():
+        changed = {}  # what a correction's inspector reads as changed (consignments.changes)
         for field, value in _header_values(data).items():
+            before = getattr(consignment, field)
+            if before != value:
+                changed[field] = [_text(before), _text(value)]
             setattr(consignment, field, value)
         consignment.updated_at = utcnow()
         record_event(actor, "consignment_updated", object_type="consignment",
-                     object_id=consignment.id)
+                     object_id=consignment.id, data={"changed": changed} if changed else None)
+
+
+def _text(value) -> str:
+    """An entry as the audit row keeps it: a date in ISO, nothing as ""."""
+    return "" if value is None else value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def _weight_errors(data: LotInput) -> dict[str, list[str]]:
@@ -269,7 +278,9 @@ def add_lot(actor: User, consignment: Consignment, data: LotInput,
         consignment.lots.append(lot)
         consignment.updated_at = utcnow()  # its lots are the consignment's: a new version
         record_event(actor, "consignment_lot_added", object_type="consignment",
-                     object_id=consignment.id, data={"product": lot.product_code})
+                     object_id=consignment.id, data={
+                         "product": lot.product_code, "net_weight": str(lot.net_weight),
+                         "unit": lot.weight_unit, "marks": lot.marks})
     return lot
 
 
