@@ -16,6 +16,7 @@ from certtrack.services.consignments import (
     documents,
     drafts,
     entries,
+    gate,
     in_force,
     inspection,
     issue,
@@ -142,7 +143,9 @@ CONSIGNMENT = {
         _form(ActionForm), lambda user, c, f: drafts.submit_consignment(user, c, f.version.data),
         _submitted, key="submit", path=BUTTON,
         confirm=labels.CONSEQUENCES["consignment.submit"], ends_something=False,
-        step=ConsignmentAction.submit),
+        step=ConsignmentAction.submit,  # what is missing is said, not the box not shown
+        checks=lambda _user, c, _entries: {"": problems} if (
+            problems := drafts.missing_for_submission(c) + gate.gate_refusals(c)) else {}),
     "withdraw": WebAction(
         _form(cforms.ReasonForm), lambda user, c, f: drafts.withdraw_consignment(
             user, c, f.reason.data, f.version.data),

@@ -162,11 +162,15 @@ def test_a_wagons_lot_without_its_number_is_not_submitted(ctx, client):
     detail = f"/exporter/consignments/{consignment.id}"
     assert "The wagon number of each lot, in its distinguishing marks." in html.unescape(
         client.get(detail).get_data(as_text=True))
-    response = post(client, f"{detail}/submit",
-                    {"confirm": "y", "version": str(consignment.version)})
-    assert response.status_code == 422
-    assert "The wagon number of each lot, in its distinguishing marks." in html.unescape(
-        response.get_data(as_text=True))
+    page = client.get(detail).get_data(as_text=True)
+    assert 'aria-disabled="true" aria-describedby="submit-missing"' in page
+    for sent in ({}, {"confirm": "y"}):  # the page shows no box while something is missing
+        response = post(client, f"{detail}/submit",
+                        {**sent, "version": str(consignment.version)})
+        assert response.status_code == 422
+        answer = html.unescape(response.get_data(as_text=True))
+        assert "The wagon number of each lot, in its distinguishing marks." in answer
+        assert "Tick the box to confirm." not in answer  # it said so, of a box not shown
     db.session.refresh(consignment)
     assert consignment.state == "draft"
 
