@@ -45,3 +45,23 @@ def test_a_version_uploaded_with_the_corrective_actions_is_reviewed_before_concl
     assert conclusions.check_conclusion(application).allows_positive
     page = client.get(base).get_data(as_text=True)
     assert 'id="completeness"' not in page  # nothing left to decide after the check
+
+
+def test_a_version_rejected_while_inspected_does_not_ask_for_an_upload_it_cannot_take(
+        ctx, client):
+    """The exporter read "rejected: upload a new version" with no upload form: an inspected
+    application takes no document until corrective actions are required."""
+    exporter, application = make_submitted_application(category="feed",
+                                                        product="rapeseed_meal")
+    for document in application.documents:
+        document.review_status = "accepted"
+    move_to_state(application, "corrective_actions")
+    newer = documents.upload_document(exporter, application, "haccp",
+                                      io.BytesIO(PDF_BYTES + b"% revised plan\n"), "haccp-2.pdf")
+    move_to_state(application, "inspected")
+    newer.review_status = "rejected"
+    db.session.commit()
+    login(client, exporter.email)
+    page = client.get(f"/exporter/applications/{application.id}").get_data(as_text=True)
+    item = page.split('id="required-haccp">')[1].split("</li>")[0]
+    assert "Rejected" in item and "upload a new version" not in item
