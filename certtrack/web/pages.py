@@ -96,6 +96,8 @@ def exporter_application(application, failed: dict | None = None) -> str:
         actions=[str(a) for a in application_rights(g.user, application).actions],
         editable=application.state in applications.EDITABLE_STATES,
         can_upload=application.state in documents.UPLOAD_STATES,
+        changed_registration=registrations.registration_of(application)
+        if application.kind == "change" else None,
         missing=[(item, _fix_address(application, item))
                  for item in applications.missing_for_submission(application, locale)],
         required=applications.required_document_types(application),

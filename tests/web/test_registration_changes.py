@@ -96,3 +96,18 @@ def test_a_change_of_a_registration_no_longer_in_force_is_not_recorded(ctx):
     assert raised.value.errors[""] == [
         "The registration this application changes is no longer in force; GACC's acceptance "
         "of the change cannot be recorded."]
+
+
+def test_a_change_draft_names_the_registration_it_changes(ctx, client):
+    """The exporter's draft of a change said "Kind: Change" and nothing of which registration:
+    only the registrar's page named it, from the GACC stage on."""
+    registrar = make_user("registrar")
+    exporter, _original, registration = make_registration(
+        registrar, local_today() - timedelta(days=400))
+    change = applications.create_application(exporter, ApplicationInput.from_mapping(
+        {**QUESTIONNAIRE, "kind": "change", "establishment_id": registration.establishment_id,
+         "gacc_category_code": registration.gacc_category_code}))
+    login(client, exporter.email)
+    page = client.get(f"/exporter/applications/{change.id}").get_data(as_text=True)
+    shown = page.split('id="changes-registration">')[1].split("</dd>")[0]
+    assert f"<code>{registration.china_number}</code>" in shown and "valid until" in shown
