@@ -11,6 +11,15 @@ from certtrack.models import Application, Registration
 from certtrack.services.inputs import ApplicationInput
 
 
+def live_registration(establishment_id: int, category_code: str) -> Registration | None:
+    """The establishment's registration in force for the category (there is one at most): the
+    one a change changes, and the one a new application may not duplicate."""
+    return db.session.scalar(select(Registration).where(
+        Registration.status.in_(LIVE_REGISTRATION_STATUSES),
+        Registration.establishment_id == establishment_id,
+        Registration.gacc_category_code == category_code).limit(1))
+
+
 def kind_errors(data: ApplicationInput, draft: Application | None = None) -> dict[str, list[str]]:
     """Take the questionnaire's entries (and the draft they edit); return the kind's error: a
     renewal not started from its registration (the exporter's Registrations page starts one,
@@ -21,10 +30,7 @@ def kind_errors(data: ApplicationInput, draft: Application | None = None) -> dic
                            "“Registrations”, choose “Apply for renewal” once its window "
                            "is open.")]}
     if data.kind == "change" and data.establishment_id and data.gacc_category_code and \
-            db.session.scalar(select(Registration.id).where(
-                Registration.establishment_id == data.establishment_id,
-                Registration.gacc_category_code == data.gacc_category_code,
-                Registration.status.in_(LIVE_REGISTRATION_STATUSES)).limit(1)) is None:
+            live_registration(data.establishment_id, data.gacc_category_code) is None:
         return {"kind": [_("A change is for a registration China holds, and this establishment "
                            "has none for this category: apply for a new registration.")]}
     return {}

@@ -13,10 +13,11 @@ from certtrack.extensions import db
 from certtrack.models import Application, Registration
 from certtrack.models.registration import ROUTES
 from certtrack.services import renewals
+from certtrack.services.application_kinds import live_registration
 from certtrack.services.applications import local_today
 from certtrack.services.inputs import RegistrationInput
 from certtrack.services.local_dates import LocalName, format_day
-from certtrack.services.registrations import LIVE_STATUSES, live_registration
+from certtrack.services.registrations import LIVE_STATUSES
 
 
 def china_number_message(code: str) -> str:

@@ -33,6 +33,7 @@ from certtrack.services import (
     registration_notices,
     status_entries,
 )
+from certtrack.services.application_kinds import live_registration
 from certtrack.services.applications import (
     QUESTIONNAIRE_FIELDS,
     establishment_region,
@@ -129,13 +130,6 @@ def registration_of(application: Application) -> Registration | None:
         return live_registration(application.establishment_id, application.gacc_category_code)
     return db.session.scalar(select(Registration).where(
         Registration.application_id == application.id))
-
-
-def live_registration(establishment_id: int, category_code: str) -> Registration | None:
-    """The establishment's registration in force for the category (there is one at most)."""
-    return db.session.scalar(select(Registration).where(Registration.status.in_(LIVE_STATUSES),
-        Registration.establishment_id == establishment_id,
-        Registration.gacc_category_code == category_code).limit(1))
 
 
 @dataclass(frozen=True)
