@@ -2,9 +2,8 @@
 under its form's label, codes by their names in the reader's language, dates as the reader
 writes them (services.consignments.changes reads them)."""
 
-from contextlib import suppress
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -38,15 +37,11 @@ def _value(field: str, value: str, named: dict[str, str]) -> str:
 
 
 def _lot(change: Change, named: dict[str, str]) -> str:
-    """A lot as the audit row kept it: "65.5 t · Wagon 95123456"."""
-    text = change.after or change.before
-    quantity, _sep, marks = text.partition(" · ")
-    number, _sep, unit = quantity.partition(" ")
-    name = named.get(change.name, change.name)
-    with suppress(InvalidOperation):  # as kept: a number
-        number = shown(Decimal(number))
-    amount = f"{number} {WEIGHT_UNITS.get(unit, unit)}".strip()
-    return " · ".join(part for part in (name, amount, marks) if part)
+    """A lot as the audit row kept it: "Wheat · 65.5 tonnes · Wagon 95123456"."""
+    lot = change.lot
+    amount = f"{shown(Decimal(lot['net_weight']))} {WEIGHT_UNITS.get(lot['unit'], lot['unit'])}"
+    return " · ".join(part for part in (named.get(change.name, change.name), amount,
+                                        lot.get("marks")) if part)
 
 
 def change_rows(consignment) -> list[dict]:

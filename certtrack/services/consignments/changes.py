@@ -16,13 +16,14 @@ EDITS = ("consignment_updated", "consignment_lot_added", "consignment_lot_remove
 
 class Change(NamedTuple):
     """One change: an entry's (`kind` "field", `name` the column) from `before` to `after`,
-    or a lot added or removed (`kind` "lot_added" or "lot_removed", `name` its product, `after`
-    or `before` its quantity and marks)."""
+    or a lot added or removed (`kind` "lot_added" or "lot_removed", `name` its product, `lot`
+    its net weight, unit and marks as the audit row kept them)."""
 
     kind: str
     name: str
-    before: str
-    after: str
+    before: str = ""
+    after: str = ""
+    lot: dict | None = None
 
 
 def since_correction(consignment: Consignment) -> list[Change]:
@@ -42,11 +43,8 @@ def since_correction(consignment: Consignment) -> list[Change]:
         for name, (before, after) in (data.get("changed") or {}).items():
             fields.setdefault(name, [before, after])[1] = after
         if event.action != "consignment_updated" and "net_weight" in data:
-            quantity = f"{data['net_weight']} {data.get('unit', '')}".strip()
-            shown = f"{quantity} · {data['marks']}" if data.get("marks") else quantity
-            added = event.action == "consignment_lot_added"
             lots.append(Change(event.action.removeprefix("consignment_"), data["product"],
-                               "" if added else shown, shown if added else ""))
+                               lot=data))
     return [Change("field", name, before, after)
             for name, (before, after) in fields.items() if before != after] + lots
 
