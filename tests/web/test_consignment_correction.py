@@ -33,6 +33,15 @@ def _fresh(model, id_):
     return db.session.get(model, id_)
 
 
+def _corrected_by(client, exporter, consignment) -> Consignment:
+    """The exporter asks for a correction of REASON on the consignment's page: its draft."""
+    login(client, exporter.email)
+    assert post(client, f"/exporter/consignments/{consignment.id}/request_correction", {
+        "reason": REASON, "version": str(consignment.version), "confirm": "y"}
+        ).status_code == 302
+    return _fresh(Consignment, consignment.id)
+
+
 def _status(client, certificate) -> str:
     page = client.get(f"/verify/consignment/{certificate.number}/"
                       f"{certificate.verification_code}").get_data(as_text=True)
@@ -101,11 +110,7 @@ def test_the_inspector_reads_what_changed_since_the_certificate_in_force(ctx, cl
     showed nothing of either: the replacement was issued in two clicks."""
     exporter, inspector, registration, consignment, first = _issued()
     base = f"/exporter/consignments/{consignment.id}"
-    login(client, exporter.email)
-    assert post(client, f"{base}/request_correction", {
-        "reason": REASON, "version": str(consignment.version), "confirm": "y"}
-        ).status_code == 302
-    consignment = _fresh(Consignment, consignment.id)
+    consignment = _corrected_by(client, exporter, consignment)
     before = consignment.consignee_name
     drafts.update_consignment(exporter, consignment, header(
         registration, consignee_name="Back Edit Trading Co., Ltd.", origin_region_code="KZ-39",
@@ -239,11 +244,7 @@ def test_a_cancelled_certificate_verifies_as_cancelled_on_its_ground(ctx, client
 def test_a_corrected_draft_withdrawn_cancels_its_certificate(ctx, client):
     exporter, _inspector, _registration, consignment, certificate = _issued()
     base = f"/exporter/consignments/{consignment.id}"
-    login(client, exporter.email)
-    assert post(client, f"{base}/request_correction", {
-        "reason": REASON, "version": str(consignment.version), "confirm": "y"}
-        ).status_code == 302
-    consignment = _fresh(Consignment, consignment.id)
+    consignment = _corrected_by(client, exporter, consignment)
     page = client.get(base).get_data(as_text=True)
     assert "A certificate already issued for it is cancelled" in page  # the box's consequence
     assert "Its certificate issued is cancelled with it" in page.replace("&#39;", "'")

@@ -20,8 +20,8 @@ from factories import QUESTIONNAIRE, make_registration, make_user
 from forms import login, post
 
 
-def _change_awaiting_gacc():
-    """A wheat registration listed 400 days ago and its change adding barley, sent to GACC:
+def _change_draft():
+    """A wheat registration listed 400 days ago and a draft changing it:
     (registrar, exporter, registration, change)."""
     registrar = make_user("registrar")
     exporter, _original, registration = make_registration(
@@ -29,6 +29,12 @@ def _change_awaiting_gacc():
     change = applications.create_application(exporter, ApplicationInput.from_mapping(
         {**QUESTIONNAIRE, "kind": "change", "establishment_id": registration.establishment_id,
          "gacc_category_code": registration.gacc_category_code}))
+    return registrar, exporter, registration, change
+
+
+def _change_awaiting_gacc():
+    """The draft of _change_draft() adding barley, sent to GACC."""
+    registrar, exporter, registration, change = _change_draft()
     for code in ("wheat", "barley"):
         applications.add_product(exporter, change, ProductInput.from_mapping(
             {"product_code": code, "annual_volume": 5000, "volume_unit": "t"}))
@@ -101,12 +107,7 @@ def test_a_change_of_a_registration_no_longer_in_force_is_not_recorded(ctx):
 def test_a_change_draft_names_the_registration_it_changes(ctx, client):
     """The exporter's draft of a change said "Kind: Change" and nothing of which registration:
     only the registrar's page named it, from the GACC stage on."""
-    registrar = make_user("registrar")
-    exporter, _original, registration = make_registration(
-        registrar, local_today() - timedelta(days=400))
-    change = applications.create_application(exporter, ApplicationInput.from_mapping(
-        {**QUESTIONNAIRE, "kind": "change", "establishment_id": registration.establishment_id,
-         "gacc_category_code": registration.gacc_category_code}))
+    _registrar, exporter, registration, change = _change_draft()
     login(client, exporter.email)
     page = client.get(f"/exporter/applications/{change.id}").get_data(as_text=True)
     shown = page.split('id="changes-registration">')[1].split("</dd>")[0]
