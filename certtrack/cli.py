@@ -266,15 +266,19 @@ def sweep_storage_command(hours, delete):
 @click.option("--parameter", "parameters", multiple=True, required=True,
               help="A laboratory parameter of its scope, as lab_parameters.csv names it "
                    "(\"lead\", \"deoxynivalenol (DON)\"); repeat for several.")
+@click.option("--category", "categories", multiple=True, required=True,
+              help="A product group it tests those parameters in, as gacc_categories.csv "
+                   "codes it (\"edible_grains\", \"meat\"); repeat for several.")
 @with_appcontext
 def create_laboratory_command(name, name_kk, name_ru, name_zh, accreditation_number,
-                              accredited_until, parameters):
+                              accredited_until, parameters, categories):
     """Record an accredited laboratory; an administrator then creates its account."""
     try:
         lab = laboratories.create_laboratory(SYSTEM, laboratories.LaboratoryInput(
             name=name, name_kk=name_kk, name_ru=name_ru, name_zh=name_zh,
             accreditation_number=accreditation_number,
-            accredited_until=accredited_until.date(), parameters=list(parameters)))
+            accredited_until=accredited_until.date(), parameters=list(parameters),
+            categories=list(categories)))
     except ValidationFailed as error:
         _refused(error)
     click.echo(f"Recorded laboratory {lab.id}: {lab.name}.")

@@ -36,11 +36,14 @@ def bearer(secret: str) -> dict:
 DON = "deoxynivalenol (DON)"
 
 
-def make_laboratory(name: str, parameters=(DON, "lead", "cadmium")):
-    """An accredited laboratory valid for a year, and its account."""
+def make_laboratory(name: str, parameters=(DON, "lead", "cadmium"),
+                    categories=("edible_grains", "milled_grain")):
+    """An accredited laboratory valid for a year (a grain laboratory unless `categories`
+    say otherwise), and its account."""
     lab = laboratories.create_laboratory(SYSTEM, laboratories.LaboratoryInput(
         name=name, accreditation_number="KZ.T.02.0001",
-        accredited_until=date.today() + timedelta(days=365), parameters=list(parameters)))
+        accredited_until=date.today() + timedelta(days=365), parameters=list(parameters),
+        categories=list(categories)))
     user = make_user("laboratory", laboratory_id=lab.id)
     return lab, user
 

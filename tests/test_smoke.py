@@ -37,13 +37,32 @@ def test_create_laboratory_records_an_accredited_laboratory(runner, ctx):
     done = runner.invoke(args=["create-laboratory", "--name", "Astana grain laboratory",
                                "--accreditation-number", "KZ.T.02.0457",
                                "--accredited-until", "2028-06-30",
-                               "--parameter", "lead", "--parameter", "cadmium"])
+                               "--parameter", "lead", "--parameter", "cadmium",
+                               "--category", "milled_grain", "--category", "edible_grains"])
     assert done.exit_code == 0, done.output
     lab = db.session.scalars(select(Laboratory)).one()
-    assert (lab.name, lab.parameters) == ("Astana grain laboratory", ["cadmium", "lead"])
+    assert (lab.name, lab.parameters, lab.categories) == (
+        "Astana grain laboratory", ["cadmium", "lead"], ["edible_grains", "milled_grain"])
     refused = runner.invoke(args=["create-laboratory", "--name", " ",
-                                  "--accredited-until", "2028-06-30", "--parameter", "lead"])
+                                  "--accredited-until", "2028-06-30", "--parameter", "lead",
+                                  "--category", "meat"])
     assert refused.exit_code == 1 and "name: This field is required." in refused.output
+
+
+def test_create_laboratory_names_a_scope_it_does_not_know(runner, ctx):
+    """A mistyped parameter or product group matched no test and no sample, silently."""
+    from certtrack.models import Laboratory
+
+    refused = runner.invoke(args=["create-laboratory", "--name", "Semey laboratory",
+                                  "--accredited-until", "2028-06-30", "--parameter", "Lead",
+                                  "--parameter", "cadmium", "--category", "beef"])
+    assert refused.exit_code == 1
+    assert "parameters: Unknown: Lead. Known: " in refused.output
+    assert "categories: Unknown: beef. Known: bee_products, dairy, dried_beans," in refused.output
+    missing = runner.invoke(args=["create-laboratory", "--name", "Semey laboratory",
+                                  "--accredited-until", "2028-06-30", "--parameter", "lead"])
+    assert missing.exit_code == 2 and "--category" in missing.output
+    assert db.session.scalar(select(Laboratory.id)) is None
 
 
 def test_create_user_makes_an_account_in_the_language_given(runner, ctx):

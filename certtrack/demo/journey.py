@@ -17,6 +17,7 @@ from certtrack.models import (
     User,
 )
 from certtrack.services import (
+    accreditation,
     applications,
     conclusions,
     corrective_actions,
@@ -223,7 +224,7 @@ def take_samples(cast: Cast, application: Application,
     accredited laboratory named `accredited`, which posts its results itself, if given."""
     clock.wait("sampling")
     veterinary = application.gacc_category.committee == "veterinary"
-    lab_id = next((lab.id for lab in laboratory.accredited_laboratories()
+    lab_id = next((lab.id for lab in accreditation.accredited_laboratories()
                    if lab.name == accredited), None)
     samples = [laboratory.record_sample(
         cast.inspector, application, laboratory.SampleInput.from_mapping({

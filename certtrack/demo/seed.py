@@ -182,7 +182,8 @@ def _laboratory() -> None:
         name_ru="Астанинская испытательная лаборатория зерна",
         name_zh="阿斯塔纳粮食检测实验室", accreditation_number="KZ.T.02.0457",
         accredited_until=local_today() + timedelta(days=700),
-        parameters=["deoxynivalenol (DON)", "lead", "cadmium"]))
+        parameters=["deoxynivalenol (DON)", "lead", "cadmium"],
+        categories=["edible_grains", "milled_grain"]))
     accounts.create_user(SYSTEM, accounts.AccountInput(
         email=DEMO_LABORATORY, full_name="Gulnara Tokhtarova", role="laboratory",
         laboratory_id=lab.id, password=DEMO_PASSWORD))

@@ -21,7 +21,7 @@ from certtrack.models.base import LocalizedNames, UTCDateTime, utcnow
 
 class Laboratory(LocalizedNames, db.Model):
     """An accredited testing laboratory: its name in each language, the parameters it is
-    accredited for, and until when."""
+    accredited for in which product groups, and until when."""
 
     __tablename__ = "laboratory"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,6 +35,10 @@ class Laboratory(LocalizedNames, db.Model):
     accredited_until: Mapped[date] = mapped_column(Date)
     # The parameters (lab_limit.parameter) in the laboratory's scope of accreditation.
     parameters: Mapped[list] = mapped_column(JSON, default=list)
+    # The product groups (gacc_category.code) it is accredited to test for those parameters:
+    # lead in grain is not lead in meat. None recorded (a laboratory recorded before scopes
+    # named them): every group.
+    categories: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     name_en = synonym("name")

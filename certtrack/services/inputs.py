@@ -279,6 +279,7 @@ class LaboratoryInput(ServiceInput):
     accreditation_number: str = ""
     accredited_until: date | None = None
     parameters: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)  # gacc_category codes
 
 
 @dataclass(frozen=True)

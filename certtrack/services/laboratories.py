@@ -9,8 +9,16 @@ from sqlalchemy.orm import selectinload
 
 from certtrack.domain.workflow import Role
 from certtrack.extensions import db
-from certtrack.models import Application, LabLimit, Laboratory, LabResult, Sample, User
-from certtrack.services import laboratory
+from certtrack.models import (
+    Application,
+    GaccCategory,
+    LabLimit,
+    Laboratory,
+    LabResult,
+    Sample,
+    User,
+)
+from certtrack.services import accreditation, laboratory
 from certtrack.services.applications import local_today
 from certtrack.services.audit import record_event
 from certtrack.services.errors import NotFound, PermissionDenied, ValidationFailed
@@ -22,20 +30,15 @@ from certtrack.services.transaction import transaction
 
 def create_laboratory(actor, data: LaboratoryInput) -> Laboratory:
     """Record an accredited laboratory (name in English, name_kk, name_ru, name_zh,
-    accreditation_number, accredited_until, parameters). `actor` SYSTEM means the command line.
+    accreditation_number, accredited_until, and its scope: parameters tested in categories,
+    the product groups). `actor` SYSTEM means the command line.
 
     :raise PermissionDenied: the actor is not an administrator.
-    :raise ValidationFailed: no name, no validity date, no parameter.
+    :raise ValidationFailed: no name, no validity date, no parameter or no product group, or
+        one that China's limits or the catalogue do not know.
     """
     require_admin(actor)
-    errors = {}
-    if not (data.name or "").strip():
-        errors["name"] = [_("This field is required.")]
-    if not isinstance(data.accredited_until, date):
-        errors["accredited_until"] = [_("This field is required.")]
-    if not data.parameters:
-        errors["parameters"] = [_("This field is required.")]
-    if errors:
+    if errors := _laboratory_errors(data):
         raise ValidationFailed(errors)
     with transaction():
         lab = Laboratory(name=data.name.strip(), name_kk=(data.name_kk or "").strip(),
@@ -43,15 +46,33 @@ def create_laboratory(actor, data: LaboratoryInput) -> Laboratory:
                          name_zh=(data.name_zh or "").strip(),
                          accreditation_number=(data.accreditation_number or "").strip(),
                          accredited_until=data.accredited_until,
-                         parameters=sorted(set(data.parameters)))
+                         parameters=sorted(set(data.parameters)),
+                         categories=sorted(set(data.categories)))
         db.session.add(lab)
         db.session.flush()
         record_event(actor, "laboratory_created", object_type="laboratory", object_id=lab.id,
                      data={"name": lab.name, "name_kk": lab.name_kk, "name_ru": lab.name_ru,
                            "name_zh": lab.name_zh,
                            "accredited_until": lab.accredited_until.isoformat(),
-                           "parameters": lab.parameters})
+                           "parameters": lab.parameters, "categories": lab.categories})
     return lab
+
+
+def _laboratory_errors(data: LaboratoryInput) -> dict[str, list[str]]:
+    errors = {}
+    if not (data.name or "").strip():
+        errors["name"] = [_("This field is required.")]
+    if not isinstance(data.accredited_until, date):
+        errors["accredited_until"] = [_("This field is required.")]
+    known = {"parameters": set(db.session.scalars(select(LabLimit.parameter))),
+             "categories": set(db.session.scalars(select(GaccCategory.code)))}
+    for name, values in (("parameters", data.parameters), ("categories", data.categories)):
+        if not values:
+            errors[name] = [_("This field is required.")]
+        elif unknown := sorted(set(values) - known[name]):
+            errors[name] = [_("Unknown: %(values)s. Known: %(known)s.",
+                              values=", ".join(unknown), known=", ".join(sorted(known[name])))]
+    return errors
 
 
 def list_laboratories() -> list[Laboratory]:
@@ -101,11 +122,18 @@ def offered_limits(actor: User, samples: list[Sample]) -> dict[int, list[LabLimi
     :raise PermissionDenied: the actor is not a laboratory's account.
     """
     _require_laboratory(actor)
-    scope = set(actor.laboratory.parameters)
-    rows = [limit for limit in limits_for_products({sample.product_code for sample in samples})
-            if limit.parameter in scope]
-    return {sample.id: [limit for limit in rows if sample.product_code in product_codes(limit)]
+    scope = accreditation.in_scope(actor.laboratory, {sample.product_code for sample in samples})
+    rows = limits_for_products(scope)
+    return {sample.id: [limit for limit in rows if sample.product_code in product_codes(limit)
+                        and limit.parameter in scope[sample.product_code]]
             for sample in samples}
+
+
+def scope(actor: User, sample: Sample) -> set[str]:
+    """The parameters the actor's laboratory is accredited to test in the sample's product
+    (none when the product's group is outside its scope)."""
+    _require_laboratory(actor)
+    return accreditation.in_scope(actor.laboratory, [sample.product_code])[sample.product_code]
 
 
 def application_of(sample: Sample) -> Application:
@@ -144,4 +172,4 @@ def post_result(actor: User, sample_id: int, data: LabResultInput) -> LabResult:
         raise ValidationFailed({"limit_id": [_("Choose a parameter that applies to %(product)s.",
                                                product=sample.product_code)]})
     return laboratory.store_result(actor, application, sample, data,
-                                   allowed_parameters=set(lab.parameters))
+                                   allowed_parameters=scope(actor, sample))

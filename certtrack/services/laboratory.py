@@ -12,8 +12,8 @@ from certtrack.domain import compliance
 from certtrack.domain.reasons import reason_is_enough
 from certtrack.domain.workflow import Action, IllegalTransition, Role, State, check_transition
 from certtrack.extensions import db
-from certtrack.models import Application, LabLimit, Laboratory, LabResult, Sample, User
-from certtrack.services import lab_notices
+from certtrack.models import Application, LabLimit, LabResult, Sample, User
+from certtrack.services import accreditation, lab_notices
 from certtrack.services.applications import apply_transition, local_today
 from certtrack.services.audit import record_event
 from certtrack.services.errors import NotFound, ValidationFailed
@@ -104,11 +104,10 @@ def _sample_errors(application: Application, data: SampleInput) -> dict[str, lis
 def _laboratory_errors(data: SampleInput) -> dict[str, list[str]]:
     """The errors of the laboratory a sample goes to: an accredited one, or one named (in the
     script the dossier to GACC prints it in, as written)."""
-    chosen = accredited(data.laboratory_id) if data.laboratory_id else None
+    chosen = accreditation.accredited(data.laboratory_id) if data.laboratory_id else None
     if data.laboratory_id and chosen is None:
         return {"laboratory_id": [_("Choose a laboratory whose accreditation is valid.")]}
-    if chosen and data.product_code and not set(chosen.parameters or ()) & _tested(
-            [data.product_code]):
+    if chosen and data.product_code and not accreditation.covers(chosen, [data.product_code]):
         return {"laboratory_id": [_("This laboratory's accreditation covers none of the tests "
                                     "of this product: choose another, or name the laboratory "
                                     "the sample goes to.")]}
@@ -119,31 +118,6 @@ def _laboratory_errors(data: SampleInput) -> dict[str, list[str]]:
         return {"laboratory": [_("Choose an accredited laboratory, or name the laboratory "
                                  "the sample goes to.")]}
     return {} if data.laboratory_id else dossier_script_errors(laboratory=data.laboratory)
-
-
-def accredited_laboratories(products=None) -> list[Laboratory]:
-    """The laboratories whose accreditation is valid today, by name: those a sample can be
-    sent to through certtrack; of `products` (codes) given, those whose scope covers one of
-    their tests (a veterinary sample was offered the grain laboratory alone)."""
-    laboratories = list(db.session.scalars(select(Laboratory).where(
-        Laboratory.accredited_until >= local_today()).order_by(Laboratory.name)))
-    if products is None:
-        return laboratories
-    tested = _tested(products)
-    return [lab for lab in laboratories if set(lab.parameters or ()) & tested]
-
-
-def _tested(products) -> set[str]:
-    """The parameters China's limits test the products for."""
-    return {limit.parameter for limit in limits_for_products(products)}
-
-
-def accredited(laboratory_id: int) -> Laboratory | None:
-    """The laboratory if its accreditation is valid today, else None."""
-    laboratory = db.session.get(Laboratory, laboratory_id)
-    if laboratory is None or laboratory.accredited_until < local_today():
-        return None
-    return laboratory
 
 
 def record_sample(actor: User, application: Application, data: SampleInput) -> Sample:
@@ -168,7 +142,7 @@ def record_sample(actor: User, application: Application, data: SampleInput) -> S
 
 def _insert_sample(actor: User, application: Application, data: SampleInput) -> Sample:
     with transaction():
-        lab = accredited(data.laboratory_id) if data.laboratory_id else None
+        lab = accreditation.accredited(data.laboratory_id) if data.laboratory_id else None
         sample = Sample(application_id=application.id, code=data.code.strip(),
                         product_code=data.product_code, taken_on=data.taken_on,
                         matrix=data.matrix.strip(),

@@ -28,7 +28,7 @@ def samples():
 
 def _form(sample, formdata):
     """The result form, offering the parameters of the laboratory's accreditation only."""
-    return panel.result_form(sample, formdata, parameters=set(g.user.laboratory.parameters))
+    return panel.result_form(sample, formdata, parameters=laboratories.scope(g.user, sample))
 
 
 def _render(sample, failed: dict) -> str:

@@ -77,7 +77,8 @@ def test_a_parameter_outside_the_scope_of_accreditation_is_refused(client, world
     from certtrack.services import laboratories
 
     narrow_lab = laboratories.create_laboratory(SYSTEM, laboratories.LaboratoryInput(
-        name="Lead only", accredited_until=date(2099, 1, 1), parameters=["lead"]))
+        name="Lead only", accredited_until=date(2099, 1, 1), parameters=["lead"],
+        categories=["edible_grains"]))
     world.sample1.laboratory_id = narrow_lab.id
     world.lab_user1.laboratory_id = narrow_lab.id
     db.session.commit()

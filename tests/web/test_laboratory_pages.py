@@ -18,7 +18,7 @@ from certtrack.models import (
     QuarantineMeasurement,
     Sample,
 )
-from certtrack.services import conclusions, laboratory
+from certtrack.services import accreditation, conclusions, laboratories, laboratory
 from certtrack.services.applications import local_today
 from certtrack.services.errors import ValidationFailed
 from certtrack.services.inputs import LimitInput, SampleInput
@@ -500,7 +500,7 @@ def test_a_sample_is_offered_the_laboratories_whose_scope_covers_its_product(ctx
     """The veterinary inspector's beef sample was offered the grain laboratory alone."""
     grain, _grain_user = make_laboratory("Astana Grain Laboratory", parameters=(DON,))
     meat, _meat_user = make_laboratory("Semey Veterinary Laboratory",
-                                       parameters=("clenbuterol", "lead"))
+                                       parameters=("clenbuterol", "lead"), categories=("meat",))
     _exporter, inspector, application = make_application_for_lab(
         "inspected", product="beef_chilled")
     login(client, inspector.email)
@@ -524,6 +524,61 @@ def test_a_sample_is_offered_the_laboratories_whose_scope_covers_its_product(ctx
     assert post(client, base + "/samples", {
         "code": "S-7", "product_code": "beef_chilled", "taken_on": local_today().isoformat(),
         "matrix": "chilled beef", "laboratory_id": str(meat.id)}).status_code == 302
+
+
+def test_a_scope_names_the_product_groups_its_parameters_are_tested_in(ctx, client):
+    """Lead in grain is not lead in meat: the grain laboratory, accredited for lead and
+    cadmium in grain, was offered for a beef sample and could post its lead result."""
+    grain, grain_user = make_laboratory("Astana Grain Laboratory")  # DON, lead, cadmium
+    meat, _meat_user = make_laboratory("Semey Veterinary Laboratory", parameters=("lead",),
+                                       categories=("meat",))
+    _exporter, inspector, application = make_application_for_lab(
+        "inspected", product="beef_chilled")
+    login(client, inspector.email)
+    base = f"/inspector/applications/{application.id}"
+    offered = re.search(r'<select[^>]*id="laboratory_id"[^>]*>(.*?)</select>',
+                        text_of(client.get(base)), re.S)[1]
+    assert "Semey Veterinary Laboratory" in offered and "Astana Grain" not in offered
+    refused = post(client, base + "/samples", {
+        "code": "S-8", "product_code": "beef_chilled", "taken_on": local_today().isoformat(),
+        "matrix": "chilled beef", "laboratory_id": str(grain.id)})
+    assert refused.status_code == 422 and 'id="laboratory_id-error"' in text_of(refused)
+    assert db.session.scalar(select(func.count()).select_from(Sample)) == 0
+    # a beef sample that reached the grain laboratory all the same: it can post nothing
+    sample = Sample(application_id=application.id, code="S-9", product_code="beef_chilled",
+                    taken_on=local_today(), matrix="beef", laboratory=grain.name,
+                    laboratory_id=grain.id)
+    db.session.add(sample)
+    application.state = "lab_testing"
+    db.session.commit()
+    assert laboratories.scope(grain_user, sample) == set()
+    assert laboratories.offered_limits(grain_user, [sample]) == {sample.id: []}
+    post(client, "/logout")
+    login(client, grain_user.email)
+    page = client.get(f"/laboratory/samples/{sample.id}")
+    assert "covers none of the tests China asks of this product" in text_of(page)
+    assert 'id="limit_id"' not in text_of(page)  # no form with nothing to choose
+    grain_lead = db.session.scalar(select(LabLimit.id).where(
+        LabLimit.parameter == "lead", LabLimit.matrix == "cereals and cereal products"))
+    meat_lead = db.session.scalar(select(LabLimit.id).where(
+        LabLimit.parameter == "lead", LabLimit.matrix == "meat (not offal)"))
+    for limit_id in (grain_lead, meat_lead):
+        refused = post(client, f"/laboratory/samples/{sample.id}", {
+            "limit_id": str(limit_id), "value": "0.01", "unit": "mg/kg",
+            "tested_on": local_today().isoformat()})
+        assert refused.status_code == 422
+    assert db.session.scalar(select(func.count()).select_from(LabResult)) == 0
+
+
+def test_a_laboratory_recorded_before_scopes_named_groups_keeps_its_scope(ctx):
+    """A laboratory recorded with parameters only (migration 0050 gives it no group) is
+    offered for every product group its parameters are tested in, as before."""
+    lab, _user = make_laboratory("Old Laboratory", parameters=("lead",))
+    lab.categories = []
+    db.session.commit()
+    assert accreditation.covers(lab, ["beef_chilled"]) and accreditation.covers(lab, ["wheat"])
+    assert not accreditation.covers(lab, ["soybeans"])  # no lead limit for soybeans
+    assert accreditation.in_scope(lab, ["beef_chilled"]) == {"beef_chilled": {"lead"}}
 
 
 @pytest.mark.parametrize(("language", "units"), [("kk", "мг/кг, мкг/кг"),

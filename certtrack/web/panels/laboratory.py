@@ -9,7 +9,15 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from certtrack.domain.compliance import LimitKind, result_validity_days
 from certtrack.domain.workflow import Action, State
-from certtrack.services import conclusions, lab_results, laboratory, numerals, sent_twice, sources
+from certtrack.services import (
+    accreditation,
+    conclusions,
+    lab_results,
+    laboratory,
+    numerals,
+    sent_twice,
+    sources,
+)
 from certtrack.services.applications import local_today
 from certtrack.services.local_dates import format_moment
 from certtrack.web.forms import BaseForm
@@ -87,7 +95,7 @@ def sample_form(application, formdata=None) -> SampleForm:
     form.product_code.choices = [(line.product_code, line.product.name_in(_locale()))
                                  for line in application.products]
     form.laboratory_id.choices = [(0, "—")] + sorted(
-        ((lab.id, lab.name_in(_locale())) for lab in laboratory.accredited_laboratories(
+        ((lab.id, lab.name_in(_locale())) for lab in accreditation.accredited_laboratories(
             [line.product_code for line in application.products])),
         key=lambda choice: choice[1])
     return form
