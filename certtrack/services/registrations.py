@@ -51,6 +51,7 @@ from certtrack.services.permissions import (
     is_staff,
     owns,
 )
+from certtrack.services.print_context import current_application
 from certtrack.services.transaction import stale_message, transaction
 
 RS, RA = RegistrationStatus, RegistrationAction
@@ -310,9 +311,10 @@ def renewal_refusal(registration: Registration, today: date | None = None) -> st
 def start_renewal(actor, registration: Registration, key: str | None = None) -> Application:
     """Take an exporter and one of its registrations; start a draft renewal application.
 
-    The draft has the registration's establishment and category, the original application's
-    questionnaire and products, kind 'renewal', renewal_of_id set, and the window's last day as
-    its deadline. `key` is the button's one-time key (services.creation_keys), kept with it.
+    The draft has the registration's establishment and category, the questionnaire and
+    products of the application it covers now (a change GACC accepted, not the original), kind
+    'renewal', renewal_of_id set, and the window's last day as its deadline. `key` is the
+    button's one-time key (services.creation_keys), kept with it.
     :raise NotFound: not the exporter's registration.
     :raise ValidationFailed: the window is not open, renewal is automatic, or one is under way.
     :raise Conflict: a renewal was started with the same key meanwhile (sent twice).
@@ -323,7 +325,7 @@ def start_renewal(actor, registration: Registration, key: str | None = None) -> 
     if refusal:
         raise ValidationFailed({"": [refusal]})
     _opens, closes = renewal(registration, local_today()).window  # submit by its last day
-    original = registration.application
+    original = current_application(registration)
     with creation_keys.created_once("application", actor, key), transaction():
         draft = Application(
             enterprise_id=registration.enterprise_id, kind="renewal", state="draft",

@@ -112,3 +112,29 @@ def test_a_change_draft_names_the_registration_it_changes(ctx, client):
     page = client.get(f"/exporter/applications/{change.id}").get_data(as_text=True)
     shown = page.split('id="changes-registration">')[1].split("</dd>")[0]
     assert f"<code>{registration.china_number}</code>" in shown and "valid until" in shown
+
+
+def test_a_renewal_after_an_accepted_change_renews_the_changed_products(ctx):
+    """The renewal's draft copied the original application's products: renewing a meat
+    registration whose change had added frozen beef dropped it (and a product the change
+    removed would have come back)."""
+    registrar = make_user("registrar")
+    exporter, _original, registration = make_registration(  # its renewal window is open
+        registrar, local_today() + timedelta(days=170) - timedelta(days=5 * 365 + 1),
+        category="meat", product="beef_chilled")
+    change = applications.create_application(exporter, ApplicationInput.from_mapping(
+        {**QUESTIONNAIRE, "kind": "change", "establishment_id": registration.establishment_id,
+         "gacc_category_code": "meat", "staff_count": 240}))
+    for code, volume in (("beef_frozen", 900), ("mutton", 300)):
+        applications.add_product(exporter, change, ProductInput.from_mapping(
+            {"product_code": code, "annual_volume": volume, "volume_unit": "t"}))
+    change.state = "submitted_to_gacc"
+    db.session.commit()
+    gacc.record_registration(registrar, change, RegistrationInput.from_mapping({
+        "china_number": registration.china_number, "listing_date": local_today(),
+        "route": "under_guarantee"}))
+
+    draft = registrations.start_renewal(exporter, registration)
+    assert [(line.product_code, line.annual_volume) for line in draft.products] == [
+        ("beef_frozen", 900), ("mutton", 300)]
+    assert draft.staff_count == 240  # the questionnaire as the change left it
