@@ -39,8 +39,13 @@ BEEF_LOT = LotInput(product_code="beef_frozen", net_weight=Decimal("18000"),
 HONEY_LOT = LotInput(product_code="honey", net_weight=Decimal("9600"),
                      gross_weight=Decimal("10400"), weight_unit="kg", packages_number=40,
                      packages_kind="drums", marks="Container TGHU 8812345, seal 117703")
+CHILLED_BEEF_LOT = LotInput(product_code="beef_chilled", net_weight=Decimal("18000"),
+                            gross_weight=Decimal("19250"), weight_unit="kg",
+                            packages_number=720, packages_kind="cartons",
+                            marks="Container MSKU 1234565, seal 004512")
 # The veterinary products a consignment may carry here: (GACC category, lot).
-VET_PRODUCTS = {"beef_frozen": ("meat", BEEF_LOT), "honey": ("bee_products", HONEY_LOT)}
+VET_PRODUCTS = {"beef_frozen": ("meat", BEEF_LOT), "honey": ("bee_products", HONEY_LOT),
+                "beef_chilled": ("meat", CHILLED_BEEF_LOT)}
 
 
 def listed_in_english(establishment) -> None:
@@ -69,7 +74,7 @@ def make_consignment(kind: str = "phyto", *, submit: bool = True, registrar=None
         changes.update(conveyance="container", crossing_code="nur_zholy_khorgos",
                        production_from=local_today() - timedelta(days=10),
                        production_to=local_today() - timedelta(days=8),
-                       storage_temperature=Decimal("-18"))
+                       storage_temperature=Decimal("2" if "chilled" in product else "-18"))
     consignment = drafts.create_consignment(exporter, header(registration, **changes))
     drafts.add_lot(exporter, consignment, lot)
     if submit:
