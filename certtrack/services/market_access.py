@@ -116,7 +116,8 @@ def _locale(locale: str | None) -> str:
     return locale or str(get_locale() or "en")
 
 
-def _product_label(product: Product, locale: str | None) -> str:
+def product_label(product: Product, locale: str | None = None) -> str:
+    """The product's name in the reader's language, with its HS code."""
     return f"{product.name_in(_locale(locale))} (HS {product.hs_code})"
 
 
@@ -124,7 +125,7 @@ def refusal(product: Product, origin_region: str | None = None,
             locale: str | None = None) -> str | None:
     """Why the product may not go to China (from that region), in words; None when it may."""
     verdict = judge(product, origin_region)
-    label = _product_label(product, locale)
+    label = product_label(product, locale)
     if verdict == Access.no_data:
         return _("China's market access for %(product)s is not in the reference data, so it "
                  "cannot be exported yet.", product=label)
@@ -144,7 +145,7 @@ def warning(product: Product, locale: str | None = None) -> str | None:
     if judge(product) != Access.trial:
         return None
     return _("%(product)s goes to China under a trial arrangement only (%(source)s); check the "
-             "current conditions before shipping.", product=_product_label(product, locale),
+             "current conditions before shipping.", product=product_label(product, locale),
              source=access_row(product.code).protocol_name_in(_locale(locale))
              or _("no protocol text seen"))
 

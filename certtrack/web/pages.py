@@ -17,7 +17,7 @@ from certtrack.services import (
     registrations,
 )
 from certtrack.services.changed_since import last_change
-from certtrack.services.consignments import drafts, figures, gate, inspection
+from certtrack.services.consignments import drafts, figures, gate, inspection, issue
 from certtrack.services.consignments import status as consignment_status
 from certtrack.services.permissions import (
     application_rights,
@@ -247,7 +247,8 @@ def consignment(consignment, failed: dict | None = None) -> str:
         certificate_status=consignment_status.certificate_status,
         missing=drafts.missing_for_submission(consignment) if "submit" in actions else [],
         refusals=gate.gate_refusals(consignment) if "submit" in actions else [],
-        blockers=inspection.issue_blockers(consignment) if "issue" in actions else [],
+        # all that would refuse the issue (the gate's refusals too), said before the button
+        blockers=issue.issue_refusals(consignment) if "issue" in actions else [],
         withdrawal_reason=drafts.withdrawal_reason(consignment),
         changes=change_rows(consignment) if consignment.correction_reason else [],
         # who closed it and when, beside the reason ("Refused: …" said neither)

@@ -138,3 +138,35 @@ def test_a_renewal_after_an_accepted_change_renews_the_changed_products(ctx):
     assert [(line.product_code, line.annual_volume) for line in draft.products] == [
         ("beef_frozen", 900), ("mutton", 300)]
     assert draft.staff_count == 240  # the questionnaire as the change left it
+
+
+def test_a_lot_the_registration_no_longer_covers_bars_its_certificate(ctx, client):
+    """Whether the registration covers a lot's product was checked when the lot was added
+    only: a wheat certificate was issued after a change left the registration covering
+    barley alone."""
+    from certtrack.services.consignments import issue
+
+    from consignment_factories import inspect_ready, make_consignment
+
+    exporter, inspector, registration, consignment = make_consignment("phyto")  # wheat
+    change = applications.create_application(exporter, ApplicationInput.from_mapping(
+        {**QUESTIONNAIRE, "kind": "change", "establishment_id": registration.establishment_id,
+         "gacc_category_code": registration.gacc_category_code}))
+    applications.add_product(exporter, change, ProductInput.from_mapping(
+        {"product_code": "barley", "annual_volume": 5000, "volume_unit": "t"}))
+    change.state = "submitted_to_gacc"
+    db.session.commit()
+    gacc.record_registration(make_user("registrar"), change, RegistrationInput.from_mapping({
+        "china_number": registration.china_number, "listing_date": local_today(),
+        "route": "under_guarantee"}))
+    inspect_ready(inspector, consignment)
+
+    said = (f"China registration {registration.china_number} no longer covers Wheat "
+            "(HS 1001): remove its lot.")
+    assert said in issue.issue_refusals(consignment)
+    with pytest.raises(ValidationFailed) as refused:
+        issue.issue_consignment_certificate(inspector, consignment)
+    assert said in refused.value.errors[""]
+    login(client, inspector.email)
+    page = client.get(f"/inspector/consignments/{consignment.id}").get_data(as_text=True)
+    assert said in page.split('id="issue-blockers"')[1].split("</ul>")[0]  # before the button

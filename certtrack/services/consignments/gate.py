@@ -11,7 +11,7 @@ from certtrack.models import Consignment, Registration, User
 from certtrack.services import market_access
 from certtrack.services.applications import local_today
 from certtrack.services.local_dates import format_day
-from certtrack.services.print_context import local_time
+from certtrack.services.print_context import current_application, local_time
 
 ENDED = ("revoked", "cancelled", "invalidated")
 
@@ -61,13 +61,20 @@ def production_refusal(consignment: Consignment) -> str | None:
 
 
 def gate_refusals(consignment: Consignment, today: date | None = None) -> list[str]:
-    """Everything that bars the consignment now: the registration, each lot's market access
-    from the region of origin, production before a resumption. Empty when it may go."""
+    """Everything that bars the consignment now: the registration, each lot's product that it
+    no longer covers (a change GACC accepted since the lot was added), each lot's market
+    access from the region of origin, production before a resumption. Empty when it may go."""
     refusals = []
     if refusal := registration_refusal(consignment.registration, today):
         refusals.append(refusal)
+    covered = {line.product_code for line in
+               current_application(consignment.registration).products}
     for lot in consignment.lots:
-        if refusal := market_access.refusal(lot.product, consignment.origin_region_code):
+        if lot.product_code not in covered:
+            refusals.append(_("China registration %(number)s no longer covers %(product)s: "
+                              "remove its lot.", number=consignment.registration.china_number,
+                              product=market_access.product_label(lot.product)))
+        elif refusal := market_access.refusal(lot.product, consignment.origin_region_code):
             refusals.append(refusal)
     if refusal := production_refusal(consignment):
         refusals.append(refusal)
