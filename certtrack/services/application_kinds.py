@@ -1,10 +1,14 @@
 """What an application's kind stands on: a renewal renews a registration in China and is
 started from it; a change changes one in force. Neither is filed for an establishment that
-China has not registered for the category."""
+China has not registered for the category, and a new registration is not filed for one that
+China has registered, until that registration's renewal window has closed."""
+
+from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from certtrack.domain.renewal import WindowState, decide_renewal
 from certtrack.domain.workflow import LIVE_REGISTRATION_STATUSES
 from certtrack.extensions import db
 from certtrack.models import Application, Registration
@@ -20,11 +24,42 @@ def live_registration(establishment_id: int, category_code: str) -> Registration
         Registration.gacc_category_code == category_code).limit(1))
 
 
-def kind_errors(data: ApplicationInput, draft: Application | None = None) -> dict[str, list[str]]:
+def held_registration(establishment_id: int, category_code: str,
+                      today: date) -> Registration | None:
+    """The registration in force a new application for the establishment and category would
+    duplicate: one whose renewal may still be applied for, or comes by itself. None when
+    there is none, or its window has closed (it ends, and a new registration is the way)."""
+    live = live_registration(establishment_id, category_code)
+    if live is None or decide_renewal(live.valid_to, live.gacc_category.renewal_list_280,
+                                      today).state == WindowState.closed:
+        return None
+    return live
+
+
+def held_message(registration: Registration) -> str:
+    """Why a new application is not filed beside the registration held."""
+    return _("This establishment already holds China registration %(number)s for this "
+             "category: for other products, apply for a change of it; its renewal is "
+             "started under “Registrations”.", number=registration.china_number)
+
+
+def held_by_draft(application: Application, today: date) -> str | None:
+    """Why a new application's draft is not submitted: China registered its establishment for
+    the category since it was started (held_message), else None."""
+    if application.kind != "new" or application.state != "draft":
+        return None
+    held = held_registration(application.establishment_id, application.gacc_category_code,
+                             today)
+    return held_message(held) if held else None
+
+
+def kind_errors(data: ApplicationInput, draft: Application | None = None,
+                today: date | None = None) -> dict[str, list[str]]:
     """Take the questionnaire's entries (and the draft they edit); return the kind's error: a
     renewal not started from its registration (the exporter's Registrations page starts one,
     with the registration's establishment and category, when its window is open), or a change
-    with no registration of the establishment and category held in China."""
+    with no registration of the establishment and category held in China, or a new one
+    beside a registration held (held_registration, on `today`)."""
     if data.kind == "renewal" and (draft is None or draft.renewal_of_id is None):
         return {"kind": [_("A renewal is started from the registration it renews: under "
                            "“Registrations”, choose “Apply for renewal” once its window "
@@ -33,4 +68,7 @@ def kind_errors(data: ApplicationInput, draft: Application | None = None) -> dic
             live_registration(data.establishment_id, data.gacc_category_code) is None:
         return {"kind": [_("A change is for a registration China holds, and this establishment "
                            "has none for this category: apply for a new registration.")]}
+    if data.kind == "new" and today and data.establishment_id and data.gacc_category_code and \
+            (held := held_registration(data.establishment_id, data.gacc_category_code, today)):
+        return {"kind": [held_message(held)]}
     return {}

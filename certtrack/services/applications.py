@@ -27,7 +27,7 @@ from certtrack.models import (
 from certtrack.models.application import HACCP_STATUSES, KINDS, VOLUME_UNITS, WATER_SOURCES
 from certtrack.models.base import utcnow
 from certtrack.services import creation_keys, market_access, pagination, reasons
-from certtrack.services.application_kinds import kind_errors
+from certtrack.services.application_kinds import held_by_draft, kind_errors
 from certtrack.services.audit import record_event
 from certtrack.services.corrections import resolve_open_requests
 from certtrack.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -119,7 +119,7 @@ def _application_errors(actor: User, data: ApplicationInput,
     for field, allowed in checks:
         if getattr(data, field) not in allowed:
             errors[field] = [_("Choose a value from the list.")]
-    errors = kind_errors(data, renewal) | errors
+    errors = kind_errors(data, renewal, local_today()) | errors
     errors.update(questionnaire_script_errors(data))
     establishment = db.session.get(Establishment, data.establishment_id or 0)
     if establishment is None or establishment.enterprise_id != actor.enterprise_id:
@@ -304,6 +304,8 @@ def missing_for_submission(application: Application, locale: str = "en") -> list
         missing.append(MissingItem("renewal_window", "", _(
             "The renewal window closed on %(date)s; apply for a new registration.",
             date=format_day(application.stage_deadline))))
+    if held := held_by_draft(application, local_today()):  # registered since it was started
+        missing.append(MissingItem("questionnaire", "kind", held))
     return missing
 
 

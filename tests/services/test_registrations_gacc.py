@@ -117,8 +117,14 @@ def test_regime_follows_the_listing_date(registrar, listing, regime):
 
 
 def test_an_establishment_already_registered_for_the_category_is_refused(registrar):
+    """The registrar's check behind the exporter's: a second new application started while
+    the first was not yet registered reaches GACC, and its listing is refused."""
     exporter, application, registration = make_registration(registrar, date(2026, 7, 1))
+    registration.status = "expired"  # as if not yet registered when the second was started
+    db.session.commit()
     again = gacc_application_like(exporter, application)
+    registration.status = "active"
+    db.session.commit()
     with pytest.raises(ValidationFailed) as raised:
         gacc.record_registration(registrar, again, RegistrationInput.from_mapping({
             "china_number": "CKAZ99999999999999", "listing_date": date(2026, 7, 2),

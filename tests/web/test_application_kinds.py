@@ -91,3 +91,49 @@ def test_a_draft_renewal_started_from_its_registration_still_saves(ctx):
     assert db.session.get(Application, draft.id).traceability == "Ear tags"
     with pytest.raises(ValidationFailed):  # and a second one is refused, as before
         registrations.start_renewal(exporter, registration)
+
+
+def test_a_new_registration_beside_one_china_holds_is_refused(ctx, client):
+    """A new application for an establishment registered for the category went through
+    review, inspection, the laboratory and a batch to GACC, to be refused by the registrar."""
+    registrar = make_user("registrar")
+    exporter, _original, registration = make_registration(
+        registrar, local_today() - timedelta(days=400))
+    said = (f"This establishment already holds China registration {registration.china_number} "
+            "for this category: for other products, apply for a change of it; its renewal is "
+            "started under “Registrations”.")
+    login(client, exporter.email)
+    before = count()
+    refused = post(client, "/exporter/applications/new",
+                   form(registration.establishment_id, "new"))
+    assert refused.status_code == 422
+    assert field_error(refused.get_data(as_text=True), "kind") == said
+    assert count() == before
+    assert post(client, "/exporter/applications/new",  # the change it points to
+                form(registration.establishment_id, "change")).status_code == 302
+
+
+def test_a_draft_registered_since_it_was_started_is_not_submitted(ctx):
+    registrar = make_user("registrar")
+    exporter, _original, registration = make_registration(
+        registrar, local_today() - timedelta(days=400))
+    registration.status = "expired"
+    db.session.commit()
+    draft = applications.create_application(exporter, ApplicationInput.from_mapping(
+        {**QUESTIONNAIRE, "establishment_id": registration.establishment_id}))
+    registration.status = "active"  # recorded again since
+    db.session.commit()
+    assert any(registration.china_number in item.message
+               for item in applications.missing_for_submission(draft))
+
+
+def test_a_new_registration_is_the_way_once_the_renewal_window_has_closed(ctx):
+    """"The renewal window closed…; apply for a new registration": that one is accepted."""
+    registrar = make_user("registrar")
+    exporter, _original, registration = make_registration(  # meat: its window closes 3
+        registrar, local_today() + timedelta(days=60) - timedelta(days=5 * 365 + 1),  # months
+        category="meat", product="beef_chilled")  # before it ends, in 60 days
+    new = applications.create_application(exporter, ApplicationInput.from_mapping(
+        {**QUESTIONNAIRE, "kind": "new", "gacc_category_code": "meat",
+         "establishment_id": registration.establishment_id}))
+    assert (new.kind, new.state) == ("new", "draft")
