@@ -340,6 +340,11 @@ def _save_change(actor, application, changed: Registration, values) -> Registrat
         "products, valid until %(to)s.", ref=application.reference,
         number=changed.china_number, to=LocalDate(changed.valid_to)),
         link("exporter.registrations"))
+    renewals.offer_replacement(changed, "registered", _l(
+        "China registration %(number)s covers the products of change %(ref)s now; its "
+        "certificate of export eligibility still lists the earlier ones: issue a replacement.",
+        number=changed.china_number, ref=application.reference),
+        f"changed:{changed.id}:{application.id}")
     return changed
 
 

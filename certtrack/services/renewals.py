@@ -62,6 +62,11 @@ def extend(actor, registration: Registration, application, values: dict) -> dict
                  object_id=registration.id, application_id=registration.application_id,
                  data={**{key: str(value) for key, value in record.items()},
                        "renewal_application_id": application.id})
+    offer_replacement(registration, "renewed", _l(
+        "China registration %(number)s was renewed until %(end)s (application %(ref)s); its "
+        "certificate of export eligibility still shows the old validity: issue a replacement.",
+        number=registration.china_number, end=LocalDate(registration.valid_to),
+        ref=application.reference), f"renewed:{registration.id}:{registration.valid_to}")
     return record
 
 
@@ -92,13 +97,18 @@ def _tell(registration: Registration, valid_from: date, valid_to: date) -> None:
         "China registration %(number)s was renewed automatically under GACC Order 280: valid "
         "from %(start)s to %(end)s.", number=number, start=LocalDate(valid_from),
         end=LocalDate(valid_to)), link("exporter.registrations"), dedupe_key=key)
-    if current_certificate(registration.id) is None:
-        return
-    notify(_registrars(), "renewed", _l(
+    offer_replacement(registration, "renewed", _l(
         "China registration %(number)s was renewed automatically until %(end)s; its certificate "
         "of export eligibility still shows the old validity: issue a replacement.",
-        number=number, end=LocalDate(valid_to)),
-        link("registrar.registration", registration_id=registration.id), dedupe_key=key)
+        number=number, end=LocalDate(valid_to)), key)
+
+
+def offer_replacement(registration: Registration, kind: str, message, key: str) -> None:
+    """Tell the registrars that the registration's certificate of export eligibility, if it
+    has one, no longer prints what the registration is (no commit)."""
+    if current_certificate(registration.id) is not None:
+        notify(_registrars(), kind, message,
+               link("registrar.registration", registration_id=registration.id), dedupe_key=key)
 
 
 def renew_automatically(registration: Registration, today: date) -> bool:

@@ -18,6 +18,7 @@ from certtrack.models import (
     Registration,
 )
 from certtrack.services import (
+    applications,
     audit,
     certificates,
     gacc,
@@ -31,6 +32,7 @@ from certtrack.services.inputs import (
     ApplicationInput,
     BatchInput,
     GaccReturnInput,
+    ProductInput,
     RegistrationInput,
 )
 
@@ -178,6 +180,46 @@ def test_registering_a_renewal_extends_the_registration_without_a_gap(registrar)
     assert (certificate.data["valid_from"], certificate.data["valid_to"]) == (
         valid_from.isoformat(), add_years(old_valid_to, 5).isoformat())
     assert certificates.certificate_status(certificate) == "valid"
+
+
+def _offers(registrar) -> list[str]:
+    return list(db.session.scalars(select(Notification.message).where(
+        Notification.user_id == registrar.id).order_by(Notification.id)))
+
+
+def test_a_recorded_renewal_offers_the_registrars_a_new_certificate(registrar):
+    """Only the automatic renewal told the registrars that the certificate of export
+    eligibility still printed the old validity: after a renewal they record, a Chinese
+    customs officer verifying it read "expired" while the registration was in force."""
+    registration, draft = _renewal_awaiting_gacc(registrar)
+    other = make_user("registrar")
+    assert _offers(other) == []  # no certificate yet: nothing to replace
+    certificates.issue_certificate(registrar, registration)
+    gacc.record_registration(registrar, draft, RegistrationInput.from_mapping({
+        "china_number": registration.china_number, "listing_date": local_today(),
+        "route": "under_guarantee"}))
+    [offer] = [text for text in _offers(other) if "issue a replacement" in text]
+    assert offer.startswith(f"China registration {registration.china_number} was renewed "
+                            f"until ") and f"(application {draft.reference})" in offer
+
+
+def test_an_accepted_change_offers_the_registrars_a_new_certificate(registrar):
+    from factories import QUESTIONNAIRE
+
+    exporter, _original, registration = make_registration(
+        registrar, local_today() - timedelta(days=400))
+    certificates.issue_certificate(registrar, registration)
+    change = applications.create_application(exporter, ApplicationInput.from_mapping(
+        {**QUESTIONNAIRE, "kind": "change", "establishment_id": registration.establishment_id}))
+    applications.add_product(exporter, change, ProductInput.from_mapping(
+        {"product_code": "barley", "annual_volume": 5000, "volume_unit": "t"}))
+    move_to_state(change, "submitted_to_gacc")
+    gacc.record_registration(registrar, change, RegistrationInput.from_mapping({
+        "china_number": registration.china_number, "listing_date": local_today(),
+        "route": "under_guarantee"}))
+    assert (f"China registration {registration.china_number} covers the products of change "
+            f"{change.reference} now; its certificate of export eligibility still lists the "
+            "earlier ones: issue a replacement.") in _offers(registrar)
 
 
 def test_a_renewal_keeps_the_registrations_number(registrar):
