@@ -57,7 +57,8 @@ class ConsignmentForm(BaseForm):
                                                  "Kostanay District 科斯塔奈区."))
     production_from = DateField(_l("Slaughter or production date (first)"),
                                 validators=[Optional(), PastDate(drafts.PRODUCTION_FUTURE)],
-                                description=_l("Animal products only."))
+                                description=_l("Animal products, and any product after its "
+                                               "registration's suspension."))
     production_to = DateField(_l("Slaughter or production date (last)"),
                               validators=[Optional(), PastDate(drafts.PRODUCTION_FUTURE)])
     storage_temperature = DecimalField(_l("Storage temperature, °C"), places=None,
@@ -234,6 +235,8 @@ def consignment_form(consignment, formdata) -> ConsignmentForm:
                                          consignment.registration.china_number)]
         # the animal products' dates and temperature: for a veterinary certificate only
         form.animal_registrations = [consignment.registration_id] * (consignment.kind == "vet")
+        barrier = consignment.registration.products_produced_from
+        form.resumed = {consignment.registration_id: barrier} if barrier else {}
     else:
         usable = gate.usable_registrations(g.user)
         form.registration_id.choices = [(0, str(CHOOSE))] + [
@@ -241,6 +244,9 @@ def consignment_form(consignment, formdata) -> ConsignmentForm:
                    f"{r.gacc_category.name_in(_locale())}") for r in usable]
         form.animal_registrations = [r.id for r in usable
                                      if r.gacc_category.committee == "veterinary"]
+        # resumed with "produced on or after": the production dates, of any product
+        form.resumed = {r.id: r.products_produced_from for r in usable
+                        if r.products_produced_from}
         form.barred = [] if usable else gate.barred_registrations(g.user)
         if formdata is None and len(usable) == 1:  # the one there is, not "Choose…"
             form.registration_id.data = usable[0].id

@@ -721,6 +721,39 @@ def test_the_animal_products_part_is_offered_for_a_veterinary_registration_only(
             assert f'data-shown-for="{registration.id}"' in page
 
 
+def test_after_a_resumption_a_wheat_consignment_says_when_it_was_produced(ctx, client):
+    """GACC resumed an elevator for products made from a date on: a wheat consignment with no
+    production date was submitted and certified (only animal products asked for one)."""
+    exporter, _inspector, registration, consignment = make_consignment("phyto", submit=False)
+    registrar, today = make_user("registrar"), local_today()
+    registrations.change_status(registrar, registration, "suspend", StatusChangeInput(
+        reason="GACC found live insects in a shipment", authority="gacc",
+        suspended_from=today))
+    registrations.change_status(registrar, registration, "resume", StatusChangeInput(
+        reason="", products_produced_from=today))
+    said = (f"China accepts products of registration {registration.china_number} produced on "
+            f"or after {format_date(today)} only: give the goods' first production date.")
+    _exporter_client(client, exporter)
+    submit = f"/exporter/consignments/{consignment.id}/submit"
+    refused = post(client, submit, {"confirm": "y", "version": str(consignment.version)})
+    assert refused.status_code == 422 and said in html.unescape(refused.get_data(as_text=True))
+
+    edit = f"/exporter/consignments/{consignment.id}/edit"
+    page = html.unescape(client.get(edit).get_data(as_text=True))
+    assert 'name="production_from"' in page and 'name="storage_temperature"' not in page
+    assert (f"Its registration was resumed for products produced on or after "
+            f"{format_date(today)}: China accepts none made earlier.") in page
+    for made, status in ((today - timedelta(days=1), 422), (today, 302)):
+        db.session.refresh(consignment)
+        assert post(client, edit, _new_form(
+            registration, production_from=made.isoformat(), version=str(consignment.version),
+            crossing_code="dostyk_alashankou")).status_code == 302
+        db.session.refresh(consignment)
+        assert post(client, submit, {"confirm": "y", "version": str(consignment.version)}
+                    ).status_code == status, made
+    assert consignment.state == "submitted" and consignment.production_from == today
+
+
 def test_a_treatment_typed_in_cyrillic_is_refused_on_the_form(ctx, client):
     """The certificate printed "Фосфин", "2 г/м³" and "120 сағ" in its Section III."""
     _e, inspector, _r, consignment = make_consignment("phyto")

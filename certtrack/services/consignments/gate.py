@@ -50,10 +50,16 @@ def _status_word(status: str) -> str:
 
 
 def production_refusal(consignment: Consignment) -> str | None:
-    """After a resumption, products made before the 'produced on or after' date stay barred."""
+    """After a resumption, products made before the 'produced on or after' date stay barred,
+    and goods of any kind say when they were produced (a wheat consignment with no date went
+    through)."""
     barrier = consignment.registration.products_produced_from
     made = consignment.production_from
-    if barrier is not None and made is not None and made < barrier:
+    if barrier is not None and made is None:
+        return _("China accepts products of registration %(number)s produced on or after "
+                 "%(date)s only: give the goods' first production date.",
+                 number=consignment.registration.china_number, date=_day(barrier))
+    if barrier is not None and made < barrier:
         return _("China accepts products of registration %(number)s produced on or after "
                  "%(date)s only.", number=consignment.registration.china_number,
                  date=_day(barrier))
