@@ -105,7 +105,11 @@ def application_form(application=None, formdata=None) -> ApplicationForm:
     chosen = request.args.get("category")
     if application is None and formdata is None and chosen in {
             code for code, _name in form.gacc_category_code.choices[1:]}:
-        form.gacc_category_code.data = chosen  # the product finder's choice
+        form.gacc_category_code.data = chosen  # the product finder's or a registration's
+    site = request.args.get("establishment", type=int)
+    if application is None and formdata is None and site in {
+            id_ for id_, _name in form.establishment_id.choices[1:]}:
+        form.establishment_id.data = site  # the registration's that ended (Registrations)
     renewal = application is not None and application.renewal_of_id is not None
     form.kind.choices = [(code, text) for code, text in labels.choices(labels.KINDS)
                          if renewal or code != "renewal"]  # started from its registration

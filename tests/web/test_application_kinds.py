@@ -137,3 +137,27 @@ def test_a_new_registration_is_the_way_once_the_renewal_window_has_closed(ctx):
         {**QUESTIONNAIRE, "kind": "new", "gacc_category_code": "meat",
          "establishment_id": registration.establishment_id}))
     assert (new.kind, new.state) == ("new", "draft")
+
+
+def test_an_ended_registration_points_to_a_new_application_filled_in(ctx, client):
+    """An expired registration's row said "no longer in force" and nothing more: the new
+    registration it needs was three pages away, its establishment and category chosen again."""
+    registrar = make_user("registrar")
+    exporter, _original, registration = make_registration(
+        registrar, local_today() - timedelta(days=400))
+    registration.status = "expired"
+    db.session.commit()
+    login(client, exporter.email)
+    page = html.unescape(client.get("/exporter/registrations").get_data(as_text=True))
+    row = page.split(f'id="registration-{registration.id}"')[1].split("</tr>")[0]
+    link = re.search(r'<a class="btn-small" href="([^"]+)">Apply for a new registration</a>',
+                     row)[1]
+    form_page = client.get(link).get_data(as_text=True)
+    assert re.search(rf'<option selected value="{registration.establishment_id}">', form_page)
+    assert re.search(r'<option selected value="edible_grains">', form_page)
+    assert post(client, link, form(registration.establishment_id, "new")).status_code == 302
+
+    registration.status = "active"  # in force, its window not open: no such link
+    db.session.commit()
+    page = client.get("/exporter/registrations").get_data(as_text=True)
+    assert "Apply for a new registration" not in page
