@@ -293,7 +293,11 @@ def _answer(client, exporter, application_id: int, answer: str) -> None:
     assert "at least 10 characters" in short.get_data(as_text=True)
     saved = post(client, f"{url}/gacc-answer", {"response": answer})
     assert saved.status_code == 302
-    assert answer in client.get(url).get_data(as_text=True)
+    page = html.unescape(client.get(url).get_data(as_text=True))
+    assert answer in page.split('id="gacc-answer"')[1].split("</p>")[0]
+    # in the form again, to be amended rather than typed anew
+    textarea = re.search(r'<textarea[^>]*name="response"[^>]*>(.*?)</textarea>', page, re.S)[1]
+    assert textarea.strip() == answer
 
 
 def test_gacc_refusal_needs_reasons_and_ends_the_application(world, client):
