@@ -57,7 +57,12 @@ def test_the_reference_page_speaks_the_accounts_language(ctx, client):
 def test_anyone_finds_the_reference_from_the_footer_and_goes_back_to_the_home_page(ctx, client):
     """Only the account page linked to it, and its way back led a visitor to the sign-in."""
     home = client.get("/").get_data(as_text=True)
-    assert 'id="api-docs-link">API for software</a>' in home
+    assert 'id="api-docs-link" hreflang="en">API for software</a></p>' in home  # no "(in English)"
+    g.pop("_flask_babel", None)  # the test's application context outlives the requests
+    home = client.get("/", headers={"Accept-Language": "kk"}).get_data(as_text=True)
+    assert ('hreflang="en">Бағдарламаларға арналған API</a> (ағылшын тілінде)</p>'
+            in home)  # the reference is in English: said before it opens
+    g.pop("_flask_babel", None)  # the test's application context outlives the requests
     page = client.get("/api/docs/").get_data(as_text=True)
     assert '<a href="/">← Back to certtrack</a>' in page
     login(client, make_user("exporter").email)  # "/" leads a signed-in reader home
