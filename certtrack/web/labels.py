@@ -318,6 +318,9 @@ CONSEQUENCES = {
     "record_gacc_refusal": _l("The application ends as refused by GACC: this cannot be undone."),
     "suspend": _l("Exports under this registration stop at once, until the suspension is "
                   "lifted; the exporter is told."),
+    "resume": _l("The registration is in force again at once for products made on or after "
+                 "the date given: the public register and the verification of its certificate "
+                 "say so, and the exporter is told."),
     "revoke": _l("For GACC's revocation, citing its announcement. The registration ends for "
                  "good: it leaves the register, and the enterprise must apply again."),
     "cancel": _l("For an enterprise that stops exporting or asks to leave the register (GACC's "

@@ -58,6 +58,7 @@ def test_registrar_suspends_resumes_and_revokes(registrar, listed, client):
     assert suspended.status_code == 302 and _status(registration) == "suspended"
     page = client.get(url).get_data(as_text=True)
     assert "Residues above the limit" in page and f'action="{url}/resume"' in page
+    assert "The registration is in force again at once for products made on or after" in page
     # one sentence, as the public page says it (its pieces were run together in Chinese)
     assert 'id="suspension">GACC: Suspended from Aug 1, 2026 to Oct 31, 2026.' in page
 
@@ -69,7 +70,11 @@ def test_registrar_suspends_resumes_and_revokes(registrar, listed, client):
     assert ("Until that day no product is accepted, and the register would show the "
             "registration in force: record the resumption on "
             f"{format_date(ahead, 'medium')}.") in html.unescape(early.get_data(as_text=True))
-    resumed = post(client, f"{url}/resume", {"products_produced_from": "2026-09-15"})
+    unconfirmed = post(client, f"{url}/resume", {"products_produced_from": "2026-09-15"})
+    assert unconfirmed.status_code == 422 and _status(registration) == "suspended"
+    assert "Tick the box to confirm." in unconfirmed.get_data(as_text=True)  # a click resumed
+    resumed = post(client, f"{url}/resume", {"products_produced_from": "2026-09-15",
+                                             "confirm": "y"})
     assert resumed.status_code == 302 and _status(registration) == "active"
     assert "produced on or after" in client.get(url).get_data(as_text=True)
 
@@ -490,8 +495,8 @@ def test_the_exporters_home_says_a_registration_is_suspended_and_until_when(regi
     row = re.search(rf'<tr id="registration-{registration.id}">.*?</tr>', mine, re.S).group(0)
     assert "GACC: Residues above the limit" in row  # the reason was in the notice alone
     login(client, "registrar@example.kz")
-    assert post(client, f"{url}/resume", {"products_produced_from": "2026-09-15"}
-                ).status_code == 302
+    assert post(client, f"{url}/resume", {"products_produced_from": "2026-09-15",
+                                          "confirm": "y"}).status_code == 302
     login(client, exporter.email)
     assert 'id="registrations-suspended"' not in client.get("/exporter/").get_data(as_text=True)
 
