@@ -115,7 +115,7 @@ def test_a_resumed_registrations_row_says_which_products_it_covers(client, regis
     g.pop("_flask_babel", None)  # the test's application context outlives the requests
     russian = client.get("/register", query_string={"q": resumed.china_number},
                          headers={"Accept-Language": "ru"})
-    assert "для продукции, произведенной начиная с" in russian.get_data(as_text=True)
+    assert "для продукции, произведённой начиная с" in russian.get_data(as_text=True)
     others = client.get("/register", query_string={"q": register["grain"].china_number})
     assert "produced on or after" not in others.get_data(as_text=True)
     rows = _csv_rows(client.get("/register.csv", query_string={"q": resumed.china_number}))

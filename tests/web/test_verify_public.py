@@ -130,7 +130,7 @@ def test_a_resumed_registration_says_which_products_it_covers(client, issued):
             "on that condition.<") in page
     g.pop("_flask_babel", None)  # the test's application context outlives the requests
     russian = client.get(_path(certificate), headers={"Accept-Language": "ru"})
-    assert "Для продукции, произведенной начиная с" in russian.get_data(as_text=True)
+    assert "Для продукции, произведённой начиная с" in russian.get_data(as_text=True)
 
 
 def test_a_suspension_with_an_end_gives_both_dates(client, issued):
