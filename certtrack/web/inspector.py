@@ -38,6 +38,10 @@ def _queue_form() -> QueueFilterForm:
 def queue():
     """Applications of the inspector's committee and regions, or assigned to them."""
     form = _queue_form()
+    unknown = [field for field in (form.state, form.region, form.category)
+               if field.data and field.data not in {code for code, _text in field.choices}]
+    for field in unknown:  # an old or mistyped link: the queue unfiltered by it, and said so
+        field.data = ""
     scope = request.args.get("show", "action")
     scope = scope if scope in review.QUEUE_SCOPES else "action"
     filters = review.QueueFilters(
@@ -47,7 +51,8 @@ def queue():
     pagination = review.list_queue(g.user, filters, page=page_number())
     pagination.items = application_views(pagination.items, "inspector.application")
     return render_template("inspector/queue.html", form=form, pagination=pagination,
-                           scope=scope, scopes=QUEUE_SCOPES)
+                           scope=scope, scopes=QUEUE_SCOPES,
+                           unknown_filter=bool(unknown)), 400 if unknown else 200
 
 
 @bp.get("/applications/<id:application_id>")

@@ -142,13 +142,25 @@ def filters(*names: str) -> dict:
     return {name: request.args.get(name) or None for name in names}
 
 
+def known_filters(known: dict) -> tuple[dict, int]:
+    """The list filters of the query string named in `known` (name -> the values it takes),
+    None where absent, and the page's status: a value `known` does not list (an old or
+    mistyped link) is dropped and the status is 400, the page saying it shows the list
+    unfiltered by it, as the public register does. "No applications" answered `region=XX`."""
+    chosen = filters(*known)
+    unknown = [name for name, value in chosen.items()
+               if value is not None and value not in set(known[name])]
+    chosen.update(dict.fromkeys(unknown))
+    return chosen, 400 if unknown else 200
+
+
 def overview(_target=None, failed: dict | None = None) -> str:
     """The registrar's queue and every application, filtered, with the selection forms; or,
     for the Recommend form of one application's page, that page again."""
     failed = failed or {}
     if "recommend" in failed and (one := _recommended_from_its_page()) is not None:
         return staff_application(one, failed)
-    chosen = filters("state", "region", "category")
+    chosen, status = overview_filters()
     sort = request.args.get("sort", "deadline")
     page = page_number()
     queue, pagination = registrar_queues.overview(g.user, **chosen, sort=sort, page=page)
@@ -162,7 +174,15 @@ def overview(_target=None, failed: dict | None = None) -> str:
         states=[s.value for s in State if s != State.draft],  # staff never see a draft
         regions=reference.regions(), categories=reference.categories(),
         recommend_form=failed.get("recommend") or table.REGISTRAR["recommend"].build(None),
-        batch_form=failed.get("batch") or table.REGISTRAR["submit_batch"].build(None))
+        batch_form=failed.get("batch") or table.REGISTRAR["submit_batch"].build(None),
+        unknown_filter=status == 400)
+
+
+def overview_filters() -> tuple[dict, int]:
+    """The registrar's list's filters and its page's status (known_filters)."""
+    return known_filters({"state": [s.value for s in State if s != State.draft],
+                          "region": [r.code for r in reference.regions()],
+                          "category": [c.code for c in reference.categories()]})
 
 
 def _recommended_from_its_page():

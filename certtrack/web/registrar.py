@@ -15,7 +15,7 @@ from certtrack.services import (
 )
 from certtrack.services.errors import ValidationFailed
 from certtrack.services.local_dates import format_moment
-from certtrack.web import pages
+from certtrack.web import labels, pages
 from certtrack.web.access import roles_required
 from certtrack.web.actions import REGISTRAR, REGISTRATION
 from certtrack.web.bounds import page_number
@@ -30,7 +30,7 @@ bp.before_request(roles_required(Role.registrar))
 @bp.get("/")
 def overview():
     """The registrar's queue and every application, filtered."""
-    return pages.overview()
+    return pages.overview(), pages.overview_filters()[1]
 
 
 @bp.get("/applications/<id:application_id>")
@@ -87,7 +87,10 @@ def resubmit_to_gacc(application_id: int):
 
 @bp.get("/registrations")
 def registrations_list():
-    filters = pages.filters("status", "category", "region")
+    filters, status = pages.known_filters({
+        "status": list(labels.REGISTRATION_STATUSES),
+        "category": [c.code for c in reference.categories()],
+        "region": [r.code for r in reference.regions()]})
     search = request.args.get("q", "")
     page = page_number()
     sort = request.args.get("sort", "expiry")
@@ -96,7 +99,8 @@ def registrations_list():
                                                   sort=sort)
     return render_template("registrar/registrations.html", pagination=pagination, sort=sort,
                            filters=filters, search=search, regions=reference.regions(),
-                           categories=reference.categories())
+                           categories=reference.categories(),
+                           unknown_filter=status == 400), status
 
 
 @bp.get("/registrations/<id:registration_id>")
