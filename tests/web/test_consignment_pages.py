@@ -1144,3 +1144,17 @@ def test_a_lot_removed_from_a_draft_is_recorded_in_the_audit_trail(ctx, client):
         exporter.id, "consignment", consignment.id)
     assert event.data == {"product": "wheat", "net_weight": "65.500", "unit": "t",
                           "marks": "Wagon 95123999, seal KZ 1"}
+
+
+def test_a_consignment_past_its_draft_says_no_document_was_attached(ctx, client):
+    """An issued certificate's consignment said "No document yet.", as if one might come."""
+    exporter, _inspector, _registration, consignment = make_consignment("phyto", submit=False)
+    _exporter_client(client, exporter)
+    url = f"/exporter/consignments/{consignment.id}"
+    assert "No document yet." in client.get(url).get_data(as_text=True)
+    drafts.submit_consignment(exporter, consignment)
+    page = client.get(url).get_data(as_text=True)
+    assert "No supporting document was attached." in page and "No document yet." not in page
+    listed = client.get("/exporter/consignments/").get_data(as_text=True)
+    assert f'<td class="ref" data-label="No."><a href="{url}">{consignment.reference}</a>' \
+        in listed  # "CS-" and "000010" on two lines
