@@ -227,12 +227,18 @@ def _locale() -> str:
     return str(get_locale())
 
 
+def _registration_choice(registration) -> str:
+    """A registration as the request's list offers it: number, establishment, category."""
+    return (f"{registration.china_number} — {registration.establishment.name_in(_locale())} — "
+            f"{registration.gacc_category.name_in(_locale())}")
+
+
 def consignment_form(consignment, formdata) -> ConsignmentForm:
     """The request's header; the registration is fixed once the draft exists."""
     form = ConsignmentForm(formdata, obj=consignment)
     if consignment is not None:
         form.registration_id.choices = [(consignment.registration_id,
-                                         consignment.registration.china_number)]
+                                         _registration_choice(consignment.registration))]
         # the animal products' dates and temperature: for a veterinary certificate only
         form.animal_registrations = [consignment.registration_id] * (consignment.kind == "vet")
         barrier = consignment.registration.products_produced_from
@@ -240,8 +246,7 @@ def consignment_form(consignment, formdata) -> ConsignmentForm:
     else:
         usable = gate.usable_registrations(g.user)
         form.registration_id.choices = [(0, str(CHOOSE))] + [
-            (r.id, f"{r.china_number} — {r.establishment.name_in(_locale())} — "
-                   f"{r.gacc_category.name_in(_locale())}") for r in usable]
+            (r.id, _registration_choice(r)) for r in usable]
         form.animal_registrations = [r.id for r in usable
                                      if r.gacc_category.committee == "veterinary"]
         # resumed with "produced on or after": the production dates, of any product

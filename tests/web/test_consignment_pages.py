@@ -741,6 +741,8 @@ def test_after_a_resumption_a_wheat_consignment_says_when_it_was_produced(ctx, c
     edit = f"/exporter/consignments/{consignment.id}/edit"
     page = html.unescape(client.get(edit).get_data(as_text=True))
     assert 'name="production_from"' in page and 'name="storage_temperature"' not in page
+    assert (f">{registration.china_number} — Kokshetau elevator — Edible grains</option>"
+            in page)  # as the new request's list offers it, not the number alone
     assert (f"Its registration was resumed for products produced on or after "
             f"{format_date(today)}: China accepts none made earlier.") in page
     for made, status in ((today - timedelta(days=1), 422), (today, 302)):
