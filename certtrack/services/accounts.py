@@ -237,8 +237,9 @@ def _set_entries(user: User, data: AccountInput) -> None:
 
 
 def reset_password(actor: User, user: User, new_password: str, reason: str) -> None:
-    """Set a new password chosen by an administrator and revoke the user's sessions; `reason`
-    goes into the audit row.
+    """Set a new password chosen by an administrator and revoke the user's sessions and API
+    tokens (a reset is how an account taken over is won back: a token made meanwhile kept
+    reading and writing); `reason` goes into the audit row.
 
     :raise PermissionDenied: not an administrator, or the administrator's own account.
     :raise ValidationFailed: no reason, or one under 10 characters; the password breaks a
@@ -252,18 +253,23 @@ def reset_password(actor: User, user: User, new_password: str, reason: str) -> N
         errors["password"] = [_("This is the person's current password: choose a new one.")]
     if errors:
         raise ValidationFailed(errors)
-    set_password(actor, user, new_password, "password_reset", comment=reason.strip())
+    set_password(actor, user, new_password, "password_reset", comment=reason.strip(),
+                 revoke_tokens="password reset by an administrator")
 
 
 def set_password(actor, user: User, new_password: str, action: str,
-                 keep_session: str | None = None, comment: str = "") -> None:
+                 keep_session: str | None = None, comment: str = "",
+                 revoke_tokens: str = "") -> None:
     """Store a password already held to the rules; end the user's sessions (all but
-    `keep_session`) and audit `action` by `actor` (with `comment`), in one transaction."""
+    `keep_session`), revoke the API tokens when `revoke_tokens` says why, and audit `action` by
+    `actor` (with `comment`), in one transaction."""
     with transaction():
         user.password_hash = hash_password(new_password)
         user.session_version += 1
         end_sessions(user, keep=keep_session)
-        record_event(actor, action, object_type="user", object_id=user.id, comment=comment)
+        revoked = tokens.revoke_all(user, revoke_tokens) if revoke_tokens else 0
+        record_event(actor, action, object_type="user", object_id=user.id, comment=comment,
+                     data={"tokens_revoked": revoked} if revoked else None)
 
 
 def change_password(user: User, current: str, new_password: str,

@@ -85,8 +85,9 @@ class PasswordResetForm(BaseForm):
     reason = StringField(_l("Reason"), validators=reason_validators(500),
                          description=_l("Kept in the audit trail, e.g. “forgotten, identity "
                                         "checked by phone”."))
-    confirm = BooleanField(_l("I understand that this person is signed out everywhere and "
-                              "signs in with the new password."),
+    confirm = BooleanField(_l("I understand that this person is signed out everywhere, that "
+                              "their API tokens stop working, and that they sign in with the "
+                              "new password."),
                            validators=ticked())
 
 
@@ -288,7 +289,8 @@ def reset_password(user_id: int):
         except ValidationFailed as error:
             form.add_errors(error.errors)
         else:
-            flash(_("The password was reset and the user's sessions were signed out."), "success")
+            flash(_("The password was reset, the user's sessions were signed out and their API "
+                    "tokens revoked."), "success")
             return redirect(url_for(".edit_user", user_id=user.id))
     user_form = _user_form(obj=user, form_class=EditUserForm)
     del user_form.email, user_form.password

@@ -435,18 +435,24 @@ def test_password_reset_revokes_sessions_and_replaces_the_password(app, admin, c
     assert field_error(same.get_data(as_text=True), "password") == (
         "This is the person's current password: choose a new one.")
     assert their_client.get("/account").status_code == 200
+    from api_world import bearer, token_for
+
+    secret = token_for(user)  # made by whoever held the account: it kept working
+    assert client.get("/api/v1/enterprise", headers=bearer(secret)).status_code != 401
     response = post(client, f"/admin/users/{user.id}/password",
                     {"password": NEW_PASSWORD, "confirm": "y",
                      "reason": "Forgotten; identity checked by phone"})
     assert response.status_code == 302
     assert response.location == f"/admin/users/{user.id}"
     assert their_client.get("/account").status_code == 302
+    assert client.get("/api/v1/enterprise", headers=bearer(secret)).status_code == 401
     refused = post(their_client, "/login", {"email": user.email, "password": PASSWORD})
     assert refused.status_code == 422
     login(their_client, user.email, NEW_PASSWORD)
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "password_reset"))
     assert event.actor_id == admin.id and event.object_id == user.id
     assert event.comment == "Forgotten; identity checked by phone"
+    assert event.data == {"tokens_revoked": 1}
 
 
 def test_a_password_is_not_reset_for_a_reason_under_ten_characters(admin, client):
