@@ -17,7 +17,7 @@ from certtrack.models.base import UTCDateTime, utcnow
 from certtrack.services.applications import local_today
 from certtrack.services.consignments.figures import consignment_figures
 from certtrack.services.permissions import require_staff
-from certtrack.services.registrations import renewals_due
+from certtrack.services.registrations import open_renewal_applications, renewals_due
 
 # A year's medians move slowly, and computing them reads every transition of the year.
 MEDIANS_TTL = 600
@@ -113,9 +113,10 @@ def _current_counts() -> dict:
 
 def coming_up(actor: User) -> dict:
     """What registrars watch for, with dates: the registrations whose renewal window is open
-    with no renewal applied for (with the window's last day, the soonest first), and the
+    with no renewal applied for (with the window's last day and the renewal's draft, if the
+    exporter started one and did not submit it; the soonest first), and the
     suspensions whose last day comes within SUSPENSIONS_ENDING_DAYS (the soonest first; the
-    daily job resumes each the day after). Three queries. They were on each registration's
+    daily job resumes each the day after). Four queries. They were on each registration's
     page only.
 
     :raise PermissionDenied: the actor is neither registrar nor administrator.
@@ -128,8 +129,9 @@ def coming_up(actor: User) -> dict:
         .where(Registration.status.in_(LIVE_REGISTRATION_STATUSES),
                Registration.valid_to.between(add_months(today, 3) - timedelta(days=1),
                                              add_months(today, 12) + timedelta(days=1)))).all()
-    renewals = sorted(((registration, decision.window[1])
-                       for registration, decision in renewals_due(candidates, today)),
+    applying = open_renewal_applications([registration.id for registration in candidates])
+    renewals = sorted(((registration, decision.window[1], applying.get(registration.id))
+                       for registration, decision in renewals_due(candidates, today, applying)),
                       key=lambda item: (item[1], item[0].id))
     ending = db.session.scalars(select(Registration).options(
         joinedload(Registration.enterprise)).where(

@@ -62,3 +62,9 @@ def test_the_dashboard_names_the_renewals_due_and_the_suspensions_ending(ctx, ap
     assert ending.china_number in suspensions
     assert format_date(local_today() + timedelta(days=12)) in suspensions
     assert later.china_number not in page and quiet.china_number not in page
+
+    draft = registrations.start_renewal(_exporter, due)  # started, never submitted
+    page = client.get("/dashboard").get_data(as_text=True)
+    renewals = page.split('aria-labelledby="renewals-due-heading"')[1].split("</table>")[0]
+    assert due.china_number in renewals  # still to apply for, and the draft said
+    assert f"Renewal {draft.reference} started, a draft not yet submitted." in renewals
