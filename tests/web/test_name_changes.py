@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from flask import g
 from sqlalchemy import select
 
 from certtrack.extensions import db
@@ -458,3 +459,21 @@ def test_a_new_legal_representative_is_not_saved_while_a_registration_is_in_forc
     ).status_code == 302
     db.session.expire_all()
     assert enterprise.legal_representative == "Serik Nurlanov"
+
+
+def test_the_russian_notice_does_not_quote_a_name_that_carries_its_own_quotes(registered,
+                                                                             client):
+    """«Изменение «ТОО «Степное зерно»» ожидает…»: the translation quoted a name that has its
+    own quotes."""
+    _registrar, exporter, registration = registered
+    enterprise = registration.enterprise
+    exporter.locale = "ru"
+    enterprise.name_ru = "ТОО «Степное зерно»"  # as registered, before this change
+    db.session.commit()
+    login(client, exporter.email)
+    assert post(client, "/exporter/enterprise/edit",
+                _profile(enterprise, name_en=NEW_NAME)).status_code == 302
+    g.pop("_flask_babel", None)  # the test's application context outlives the requests
+    page = html.unescape(client.get("/exporter/enterprise").get_data(as_text=True))
+    assert f"Изменение {enterprise.name_ru} ожидает одобрения регистратора" in page
+    assert "»»" not in page and "««" not in page
