@@ -38,7 +38,7 @@ BEEF_LOT = LotInput(product_code="beef_frozen", net_weight=Decimal("18000"),
                     packages_kind="cartons", marks="Container MSKU 1234565, seal 004512")
 HONEY_LOT = LotInput(product_code="honey", net_weight=Decimal("9600"),
                      gross_weight=Decimal("10400"), weight_unit="kg", packages_number=40,
-                     packages_kind="drums", marks="Container TGHU 8812345, seal 117703")
+                     packages_kind="drums", marks="Container TGHU 8812348, seal 117703")
 CHILLED_BEEF_LOT = LotInput(product_code="beef_chilled", net_weight=Decimal("18000"),
                             gross_weight=Decimal("19250"), weight_unit="kg",
                             packages_number=720, packages_kind="cartons",

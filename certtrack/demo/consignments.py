@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from certtrack.demo import clock
 from certtrack.demo.journey import GRAIN_LAB
+from certtrack.domain.conveyance_marks import container_check_digit
 from certtrack.services.applications import local_today
 from certtrack.services.consignments import correction, drafts, inspection, issue
 from certtrack.services.consignments.inputs import (
@@ -41,6 +42,12 @@ def _wheat(cast, registration, wagon: int, submit: bool = True):
     return consignment
 
 
+def _container_number(n: int) -> str:
+    """A container number of the demo, its ISO 6346 check digit right ("MSKU 8800129")."""
+    serial = f"88{n:04d}"
+    return f"MSKU {serial}{container_check_digit('MSKU' + serial)}"
+
+
 def _mutton(cast, registration, container: int):
     today = local_today()
     consignment = drafts.create_consignment(cast.exporter, ConsignmentInput(
@@ -51,7 +58,7 @@ def _mutton(cast, registration, container: int):
     drafts.add_lot(cast.exporter, consignment, LotInput(
         product_code="mutton", net_weight=Decimal("16500"), gross_weight=Decimal("17400"),
         weight_unit="kg", packages_number=660, packages_kind="cartons",
-        marks=f"Container MSKU 88{container:05d}, seal 00{container:04d}"))
+        marks=f"Container {_container_number(container)}, seal 00{container:04d}"))
     drafts.submit_consignment(cast.exporter, consignment)
     return consignment
 

@@ -31,7 +31,7 @@ from certtrack.services.consignments.inputs import LabResultInput
 from certtrack.services.inputs import StatusChangeInput
 from certtrack.services.transaction import transaction
 
-from consignment_factories import WHEAT_LOT, inspect_ready, make_consignment
+from consignment_factories import BEEF_LOT, WHEAT_LOT, inspect_ready, make_consignment
 from factories import make_exporter_with_application, make_user
 from forms import login, post
 
@@ -153,6 +153,11 @@ def test_submission_under_a_suspended_registration_is_refused_with_the_reason(ct
     assert consignment.state == "draft"
 
 
+WAGON_MISSING = "The wagon number of each lot (8 digits), in its distinguishing marks."
+CONTAINER_MISSING = ("The container number of each lot (ISO 6346, such as MSKU 1234565, its last "
+                     "digit the check digit), in its distinguishing marks.")
+
+
 def test_a_wagons_lot_without_its_number_is_not_submitted(ctx, client):
     """A rail consignment went to the inspection with a lot of no marks at all: the border
     matches the wagon numbers the certificate prints with the wagons."""
@@ -160,8 +165,7 @@ def test_a_wagons_lot_without_its_number_is_not_submitted(ctx, client):
     drafts.add_lot(exporter, consignment, replace(WHEAT_LOT, marks=""))
     _exporter_client(client, exporter)
     detail = f"/exporter/consignments/{consignment.id}"
-    assert "The wagon number of each lot, in its distinguishing marks." in html.unescape(
-        client.get(detail).get_data(as_text=True))
+    assert WAGON_MISSING in html.unescape(client.get(detail).get_data(as_text=True))
     page = client.get(detail).get_data(as_text=True)
     assert 'aria-disabled="true" aria-describedby="submit-missing"' in page
     for sent in ({}, {"confirm": "y"}):  # the page shows no box while something is missing
@@ -169,10 +173,38 @@ def test_a_wagons_lot_without_its_number_is_not_submitted(ctx, client):
                         {**sent, "version": str(consignment.version)})
         assert response.status_code == 422
         answer = html.unescape(response.get_data(as_text=True))
-        assert "The wagon number of each lot, in its distinguishing marks." in answer
+        assert WAGON_MISSING in answer
         assert "Tick the box to confirm." not in answer  # it said so, of a box not shown
     db.session.refresh(consignment)
     assert consignment.state == "draft"
+
+
+@pytest.mark.parametrize(("kind", "marks", "missing"), [
+    ("phyto", "seal KZ 778812", WAGON_MISSING),  # a seal, and no wagon: it went through
+    ("phyto", "Wagon 9512345, seal KZ 778812", WAGON_MISSING),  # a digit short
+    ("vet", "Container MSKU 1234566, seal 004512", CONTAINER_MISSING),  # its check digit wrong
+    ("vet", "seal 004512", CONTAINER_MISSING)])
+def test_a_lot_whose_marks_name_no_wagon_or_container_is_not_submitted(ctx, client, kind,
+                                                                       marks, missing):
+    """Any marks at all passed: the border matches the wagon or container number with the
+    goods, and a seal number alone, or a mistyped container number, matches nothing."""
+    exporter, _inspector, _registration, consignment = make_consignment(kind, submit=False)
+    for lot in list(consignment.lots):
+        drafts.remove_lot(exporter, consignment, lot.id)
+    lot = WHEAT_LOT if kind == "phyto" else BEEF_LOT
+    drafts.add_lot(exporter, consignment, replace(lot, marks=marks))
+    _exporter_client(client, exporter)
+    answer = post(client, f"/exporter/consignments/{consignment.id}/submit",
+                  {"confirm": "y", "version": str(consignment.version)})
+    assert answer.status_code == 422 and missing in html.unescape(answer.get_data(as_text=True))
+    db.session.refresh(consignment)
+    assert consignment.state == "draft"
+    bad = consignment.lots[0].id
+    drafts.add_lot(exporter, consignment, lot)  # a lot marked right beside it: still asked
+    assert missing in drafts.missing_for_submission(consignment)
+    drafts.remove_lot(exporter, consignment, bad)
+    db.session.refresh(consignment)
+    assert missing not in drafts.missing_for_submission(consignment)
 
 
 def test_withdrawal_needs_a_reason_and_a_confirmation(ctx, client):

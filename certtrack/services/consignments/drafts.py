@@ -15,6 +15,7 @@ from certtrack.domain.consignment import (
     conveyance_enters_by,
     needs_storage_temperature,
 )
+from certtrack.domain.conveyance_marks import names_its_conveyance
 from certtrack.domain.scripts import latin_or_chinese
 from certtrack.domain.workflow import Role, check_state
 from certtrack.extensions import db
@@ -62,8 +63,9 @@ PRODUCTION_FUTURE = _l("A slaughter or production day cannot be after today: the
                        "produced before their certificate is requested.")
 # A lot with no marks, by the conveyance that numbers it: the certificate's distinguishing marks.
 UNMARKED_LOT = {
-    "rail_wagon": _l("The wagon number of each lot, in its distinguishing marks."),
-    "container": _l("The container number of each lot, in its distinguishing marks."),
+    "rail_wagon": _l("The wagon number of each lot (8 digits), in its distinguishing marks."),
+    "container": _l("The container number of each lot (ISO 6346, such as MSKU 1234565, its last "
+                    "digit the check digit), in its distinguishing marks."),
 }
 WEIGHT_ABOVE_ZERO = _l("Enter a weight greater than zero.")
 WEIGHT_PLACES = _l("Enter at most 3 digits after the decimal point.")
@@ -312,8 +314,8 @@ def missing_for_submission(consignment: Consignment) -> list[str]:
         missing.append(_("At least one lot with its product and quantities."))
     if consignment.kind == "vet" and consignment.production_from is None:
         missing.append(_("The slaughter or production date."))
-    if any(not lot.marks.strip() for lot in consignment.lots) and \
-            consignment.conveyance in UNMARKED_LOT:  # the border checks them against the goods
+    if consignment.conveyance in UNMARKED_LOT and not all(  # the border matches them
+            names_its_conveyance(consignment.conveyance, lot.marks) for lot in consignment.lots):
         missing.append(str(UNMARKED_LOT[consignment.conveyance]))
     if consignment.storage_temperature is None and needs_storage_temperature(
             consignment.kind, consignment.gacc_category_code):  # honey is kept at ambient
