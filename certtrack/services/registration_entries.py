@@ -96,6 +96,8 @@ def _renewal(application: Application) -> tuple[Registration | None, dict[str, l
                 "%(number)s; record a renewal instead.", number=existing.china_number)]}
         return None, {}
     renewed = db.session.get(Registration, application.renewal_of_id)
+    if renewals.lapsed_awaiting(renewed, application):
+        return renewed, {}  # GACC decided after the last valid day: its renewal still counts
     if renewed.status not in LIVE_STATUSES:
         return renewed, {"": [_("The registration this application renews is no longer in "
                                 "force; it cannot be extended.")]}

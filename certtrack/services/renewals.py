@@ -11,12 +11,14 @@ from certtrack.domain.calendar import REGIME_280, regime_for, registration_valid
 from certtrack.domain.workflow import Role
 from certtrack.extensions import db
 from certtrack.models import Registration, User
+from certtrack.models.base import utcnow
 from certtrack.services.audit import record_event
 from certtrack.services.certificates import current_certificate
 from certtrack.services.errors import Conflict
 from certtrack.services.local_dates import LocalDate, format_day
 from certtrack.services.notifications import enterprise_users, link, notify
 from certtrack.services.permissions import SYSTEM
+from certtrack.services.print_context import local_time
 from certtrack.services.registrations import LIVE_STATUSES
 from certtrack.services.transaction import stale_message, transaction
 
@@ -49,12 +51,25 @@ def extension(registration: Registration, renewed_on: date, route: str) -> dict:
             "regime": regime_for(renewed_on), "renewed_on": renewed_on}
 
 
+def lapsed_awaiting(registration: Registration, application) -> bool:
+    """Whether the registration expired while its renewal `application`, submitted on or
+    before its last valid day, awaited GACC's decision (domain.renewal: it expires then, and
+    GACC's renewal, once recorded, puts it back in force). Such a renewal was refused for
+    good: "no longer in force; it cannot be extended"."""
+    submitted = local_time(application.submitted_at)
+    return (registration.status == "expired" and submitted is not None
+            and submitted.date() <= registration.valid_to)
+
+
 def extend(actor, registration: Registration, application, values: dict) -> dict:
     """Apply extension()'s `values` to the registration and write the audit row of the renewal
-    with the old and new `valid_to` (no commit); return what the transition's audit row records.
+    with the old and new `valid_to` (no commit); a registration that lapsed awaiting it
+    (lapsed_awaiting) is in force again. Return what the transition's audit row records.
     """
     previous_to = registration.valid_to
     renewed_on = values.pop("renewed_on")
+    if lapsed_awaiting(registration, application):
+        values["status"], values["status_changed_at"] = "active", utcnow()
     for name, value in values.items():
         setattr(registration, name, value)
     record = {**values, "renewed_on": renewed_on, "previous_valid_to": previous_to}

@@ -182,6 +182,46 @@ def test_registering_a_renewal_extends_the_registration_without_a_gap(registrar)
     assert certificates.certificate_status(certificate) == "valid"
 
 
+def test_a_renewal_gacc_decides_after_the_last_valid_day_puts_the_registration_back(registrar):
+    """The registration expired while its renewal, applied for in the window, was with GACC
+    (domain.renewal); GACC's renewal could then never be recorded: "no longer in force; it
+    cannot be extended", the application stuck with GACC for good."""
+    from certtrack.models.base import utcnow
+    from certtrack.services.daily import run_daily
+
+    registration, draft = _renewal_awaiting_gacc(registrar)
+    draft.submitted_at = utcnow()  # in the window
+    db.session.commit()
+    old_valid_to = registration.valid_to
+    run_daily(old_valid_to + timedelta(days=1))
+    db.session.expire_all()
+    assert db.session.get(Registration, registration.id).status == "expired"
+    gacc.record_registration(registrar, draft, RegistrationInput.from_mapping({
+        "china_number": registration.china_number, "listing_date": local_today(),
+        "route": "under_guarantee"}))
+    db.session.expire_all()
+    renewed = db.session.get(Registration, registration.id)
+    assert (renewed.status, renewed.valid_to) == ("active", add_years(old_valid_to, 5))
+    assert db.session.get(Application, draft.id).state == "registered"
+
+
+def test_a_renewal_submitted_after_the_last_valid_day_does_not_revive_it(registrar):
+    from certtrack.models.base import utcnow
+    from certtrack.services.daily import run_daily
+
+    registration, draft = _renewal_awaiting_gacc(registrar)
+    run_daily(registration.valid_to + timedelta(days=1))
+    draft.submitted_at = utcnow() + timedelta(days=200)  # after it ended
+    db.session.commit()
+    with pytest.raises(ValidationFailed) as refused:
+        gacc.record_registration(registrar, draft, RegistrationInput.from_mapping({
+            "china_number": registration.china_number, "listing_date": local_today(),
+            "route": "under_guarantee"}))
+    assert "no longer in force" in refused.value.message
+    db.session.expire_all()
+    assert db.session.get(Registration, registration.id).status == "expired"
+
+
 def _offers(registrar) -> list[str]:
     return list(db.session.scalars(select(Notification.message).where(
         Notification.user_id == registrar.id).order_by(Notification.id)))
