@@ -46,8 +46,10 @@ def test_the_reference_page_speaks_the_accounts_language(ctx, client):
     exporter.locale = "kk"
     db.session.commit()
     login(client, exporter.email)
+    g.pop("_flask_babel", None)  # the test's application context outlives the requests
     account = client.get("/account").get_data(as_text=True)
     assert 'href="/api/docs/"' in account
+    assert "API анықтамалығы</a> (ағылшын тілінде)</p>" in account  # before it opens
     g.pop("_flask_babel", None)  # the test's application context outlives the requests
     page = client.get("/api/docs/").get_data(as_text=True)
     assert '<header class="api-docs-bar" lang="kk">' in page

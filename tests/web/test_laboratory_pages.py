@@ -141,7 +141,7 @@ def test_a_laboratory_without_an_account_is_named_in_latin_or_chinese_script(wor
     """The dossier to GACC printed "Республиканский фитосанитарный диагностический центр" as
     it was typed; the form now says so and refuses Cyrillic there, keeping what was typed."""
     form = text_of(world.client.get(world.base))
-    assert "Its name in Latin or Chinese script" in form
+    assert "in Latin or Chinese script (the recommendation dossier sent to China" in form
     typed = "Республиканский фитосанитарный центр"
     refused = post(world.client, world.base + "/samples", {
         "code": "S-7", "product_code": "wheat", "taken_on": local_today().isoformat(),
@@ -568,6 +568,29 @@ def test_a_scope_names_the_product_groups_its_parameters_are_tested_in(ctx, clie
             "tested_on": local_today().isoformat()})
         assert refused.status_code == 422
     assert db.session.scalar(select(func.count()).select_from(LabResult)) == 0
+
+
+def test_with_no_laboratory_to_choose_the_form_asks_for_the_laboratory(ctx, client):
+    """A beef sample, with the grain laboratory the only one with an account, was offered a
+    lone optional "Another laboratory" field: left empty, it said "Choose an accredited
+    laboratory", with none to choose."""
+    make_laboratory("Astana Grain Laboratory")
+    _exporter, inspector, application = make_application_for_lab(
+        "inspected", product="beef_chilled")
+    login(client, inspector.email)
+    base = f"/inspector/applications/{application.id}"
+    page = html.unescape(text_of(client.get(base)))
+    assert 'id="laboratory_id"' not in page
+    assert re.search(r'<label for="laboratory">Laboratory</label> <span class="req"', page)
+    assert "No laboratory with an account in certtrack tests these products" in page
+    refused = post(client, base + "/samples", {
+        "code": "S-7", "product_code": "beef_chilled", "taken_on": local_today().isoformat(),
+        "matrix": "chilled beef", "laboratory": ""})
+    assert refused.status_code == 422 and 'id="laboratory-error"' in text_of(refused)
+    assert post(client, base + "/samples", {
+        "code": "S-7", "product_code": "beef_chilled", "taken_on": local_today().isoformat(),
+        "matrix": "chilled beef", "laboratory": "Semey veterinary laboratory"}
+        ).status_code == 302
 
 
 def test_a_laboratory_recorded_before_scopes_named_groups_keeps_its_scope(ctx):

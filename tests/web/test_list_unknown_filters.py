@@ -33,6 +33,7 @@ def test_the_registrars_applications(ctx, client, query):
     page = answer.get_data(as_text=True)
     assert answer.status_code == 400 and SAID in page
     assert _listed(page, application.reference)  # unfiltered by it: every application
+    assert page.index('id="unknown-filter"') < page.index('id="to-recommend"')  # seen first
     fine = client.get("/registrar/?region=KZ-11")
     assert fine.status_code == 200 and SAID not in fine.get_data(as_text=True)
 

@@ -98,6 +98,13 @@ def sample_form(application, formdata=None) -> SampleForm:
         ((lab.id, lab.name_in(_locale())) for lab in accreditation.accredited_laboratories(
             [line.product_code for line in application.products])),
         key=lambda choice: choice[1])
+    if len(form.laboratory_id.choices) == 1:  # none to choose: "Another" laboratory, of none
+        form.laboratory.label.text = _("Laboratory")
+        form.laboratory.flags.required = True
+        form.laboratory.description = _(
+            "No laboratory with an account in certtrack tests these products: name the "
+            "laboratory the sample goes to, in Latin or Chinese script (the recommendation "
+            "dossier sent to China's customs prints it as written); you enter its results.")
     return form
 
 
