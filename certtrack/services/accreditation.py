@@ -22,10 +22,12 @@ def in_scope(lab: Laboratory, products: Iterable[str]) -> dict[str, set[str]]:
             or groups.get(code) in lab.categories else set() for code in codes}
 
 
-def covers(lab: Laboratory, products: Iterable[str]) -> bool:
-    """Whether the scope covers one of China's tests of one of the products."""
+def covers(lab: Laboratory, products: Iterable[str], limits=None) -> bool:
+    """Whether the scope covers one of China's tests of one of the products (`limits`: those
+    of the products, when the caller has them)."""
     scope = in_scope(lab, products)
-    return any(limit.parameter in scope[code] for limit in limits_for_products(scope)
+    limits = limits_for_products(scope) if limits is None else limits
+    return any(limit.parameter in scope[code] for limit in limits
                for code in product_codes(limit) if code in scope)
 
 
@@ -37,7 +39,8 @@ def accredited_laboratories(products=None) -> list[Laboratory]:
         Laboratory.accredited_until >= local_today()).order_by(Laboratory.name)))
     if products is None:
         return laboratories
-    return [lab for lab in laboratories if covers(lab, products)]
+    limits = limits_for_products(products)  # once, whatever the number of laboratories
+    return [lab for lab in laboratories if covers(lab, products, limits)]
 
 
 def accredited(laboratory_id: int) -> Laboratory | None:

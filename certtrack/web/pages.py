@@ -160,7 +160,18 @@ def overview(_target=None, failed: dict | None = None) -> str:
     failed = failed or {}
     if "recommend" in failed and (one := _recommended_from_its_page()) is not None:
         return staff_application(one, failed)
-    chosen, status = overview_filters()
+    return overview_page(failed)[0]
+
+
+def overview_page(failed: dict | None = None) -> tuple[str, int]:
+    """The registrar's queue and every application, and the page's status: 400 for a link's
+    unknown filter (known_filters)."""
+    failed = failed or {}
+    states = [s.value for s in State if s != State.draft]  # staff never see a draft
+    regions, categories = reference.regions(), reference.categories()
+    chosen, status = known_filters({"state": states,
+                                    "region": [r.code for r in regions],
+                                    "category": [c.code for c in categories]})
     sort = request.args.get("sort", "deadline")
     page = page_number()
     queue, pagination = registrar_queues.overview(g.user, **chosen, sort=sort, page=page)
@@ -170,19 +181,11 @@ def overview(_target=None, failed: dict | None = None) -> str:
                                                   "registrar.application")
     return render_template(
         "registrar/overview.html", queue=queue,
-        pagination=pagination, filters=chosen, sort=sort,
-        states=[s.value for s in State if s != State.draft],  # staff never see a draft
-        regions=reference.regions(), categories=reference.categories(),
+        pagination=pagination, filters=chosen, sort=sort, states=states,
+        regions=regions, categories=categories,
         recommend_form=failed.get("recommend") or table.REGISTRAR["recommend"].build(None),
         batch_form=failed.get("batch") or table.REGISTRAR["submit_batch"].build(None),
-        unknown_filter=status == 400)
-
-
-def overview_filters() -> tuple[dict, int]:
-    """The registrar's list's filters and its page's status (known_filters)."""
-    return known_filters({"state": [s.value for s in State if s != State.draft],
-                          "region": [r.code for r in reference.regions()],
-                          "category": [c.code for c in reference.categories()]})
+        unknown_filter=status == 400), status
 
 
 def _recommended_from_its_page():

@@ -30,7 +30,7 @@ bp.before_request(roles_required(Role.registrar))
 @bp.get("/")
 def overview():
     """The registrar's queue and every application, filtered."""
-    return pages.overview(), pages.overview_filters()[1]
+    return pages.overview_page()
 
 
 @bp.get("/applications/<id:application_id>")
@@ -87,10 +87,10 @@ def resubmit_to_gacc(application_id: int):
 
 @bp.get("/registrations")
 def registrations_list():
+    regions, categories = reference.regions(), reference.categories()
     filters, status = pages.known_filters({
         "status": list(labels.REGISTRATION_STATUSES),
-        "category": [c.code for c in reference.categories()],
-        "region": [r.code for r in reference.regions()]})
+        "category": [c.code for c in categories], "region": [r.code for r in regions]})
     search = request.args.get("q", "")
     page = page_number()
     sort = request.args.get("sort", "expiry")
@@ -98,9 +98,8 @@ def registrations_list():
     pagination = registrations.list_registrations(g.user, **filters, search=search, page=page,
                                                   sort=sort)
     return render_template("registrar/registrations.html", pagination=pagination, sort=sort,
-                           filters=filters, search=search, regions=reference.regions(),
-                           categories=reference.categories(),
-                           unknown_filter=status == 400), status
+                           filters=filters, search=search, regions=regions,
+                           categories=categories, unknown_filter=status == 400), status
 
 
 @bp.get("/registrations/<id:registration_id>")
