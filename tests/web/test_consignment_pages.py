@@ -165,7 +165,8 @@ def test_a_wagons_lot_without_its_number_is_not_submitted(ctx, client):
     drafts.add_lot(exporter, consignment, replace(WHEAT_LOT, marks=""))
     _exporter_client(client, exporter)
     detail = f"/exporter/consignments/{consignment.id}"
-    assert WAGON_MISSING in html.unescape(client.get(detail).get_data(as_text=True))
+    assert f"{WAGON_MISSING} To correct: Wheat with no marks." in html.unescape(
+        client.get(detail).get_data(as_text=True))
     page = client.get(detail).get_data(as_text=True)
     assert 'aria-disabled="true" aria-describedby="submit-missing"' in page
     for sent in ({}, {"confirm": "y"}):  # the page shows no box while something is missing
@@ -196,15 +197,17 @@ def test_a_lot_whose_marks_name_no_wagon_or_container_is_not_submitted(ctx, clie
     _exporter_client(client, exporter)
     answer = post(client, f"/exporter/consignments/{consignment.id}/submit",
                   {"confirm": "y", "version": str(consignment.version)})
-    assert answer.status_code == 422 and missing in html.unescape(answer.get_data(as_text=True))
+    product = "Wheat" if kind == "phyto" else "Beef, frozen"
+    said = f"{missing} To correct: {product} marked “{marks}”."  # which lot, of several
+    assert answer.status_code == 422 and said in html.unescape(answer.get_data(as_text=True))
     db.session.refresh(consignment)
     assert consignment.state == "draft"
     bad = consignment.lots[0].id
-    drafts.add_lot(exporter, consignment, lot)  # a lot marked right beside it: still asked
-    assert missing in drafts.missing_for_submission(consignment)
+    drafts.add_lot(exporter, consignment, lot)  # a lot marked right beside it: still asked,
+    assert said in drafts.missing_for_submission(consignment)  # of the other one alone
     drafts.remove_lot(exporter, consignment, bad)
     db.session.refresh(consignment)
-    assert missing not in drafts.missing_for_submission(consignment)
+    assert not [text for text in drafts.missing_for_submission(consignment) if missing in text]
 
 
 def test_withdrawal_needs_a_reason_and_a_confirmation(ctx, client):

@@ -45,6 +45,7 @@ from certtrack.services.consignments.workflow import apply_consignment_transitio
 from certtrack.services.errors import PermissionDenied, ValidationFailed
 from certtrack.services.local_dates import LocalDate
 from certtrack.services.notifications import link, notify
+from certtrack.services.numerals import listed
 from certtrack.services.permissions import has_role
 from certtrack.services.print_context import current_application
 from certtrack.services.printed_names import unprintable
@@ -306,6 +307,19 @@ def remove_lot(actor: User, consignment: Consignment, lot_id: int) -> None:
                          "unit": lot.weight_unit, "marks": lot.marks})
 
 
+def _unmarked(consignment: Consignment) -> list[str]:
+    """The lots whose marks name no wagon or container where the conveyance needs one, each
+    by its product and marks (with several lots, "each lot" said not which)."""
+    if consignment.conveyance not in UNMARKED_LOT:
+        return []
+    locale = str(get_locale() or "en")
+    return [_("%(product)s marked “%(marks)s”", product=lot.product.name_in(locale),
+              marks=lot.marks.strip()) if lot.marks.strip() else
+            _("%(product)s with no marks", product=lot.product.name_in(locale))
+            for lot in consignment.lots
+            if not names_its_conveyance(consignment.conveyance, lot.marks)]
+
+
 def missing_for_submission(consignment: Consignment) -> list[str]:
     """What the request still lacks, in words for the exporter: its certificate's entries,
     and the enterprise's and establishment's texts in a script China's border reads."""
@@ -314,9 +328,9 @@ def missing_for_submission(consignment: Consignment) -> list[str]:
         missing.append(_("At least one lot with its product and quantities."))
     if consignment.kind == "vet" and consignment.production_from is None:
         missing.append(_("The slaughter or production date."))
-    if consignment.conveyance in UNMARKED_LOT and not all(  # the border matches them
-            names_its_conveyance(consignment.conveyance, lot.marks) for lot in consignment.lots):
-        missing.append(str(UNMARKED_LOT[consignment.conveyance]))
+    if unmarked := _unmarked(consignment):  # the border matches them with the goods
+        missing.append(_("%(rule)s To correct: %(lots)s.", lots=listed(unmarked),
+                         rule=str(UNMARKED_LOT[consignment.conveyance])))
     if consignment.storage_temperature is None and needs_storage_temperature(
             consignment.kind, consignment.gacc_category_code):  # honey is kept at ambient
         missing.append(_("The storage temperature."))
