@@ -138,8 +138,16 @@ def test_no_protocol_and_a_region_outside_the_zones_are_refused_for_a_consignmen
     registrar = make_user("registrar")
     exporter, _a, registration = make_registration(
         registrar, local_today() - timedelta(days=30), category="meat", product="beef_frozen")
+    with pytest.raises(ValidationFailed) as refused:  # said with the header: the region is
+        drafts.create_consignment(exporter, header(  # what to change, and nothing there goes
+            registration, origin_region_code="KZ-61", conveyance="container"))
+    assert refused.value.errors["origin_region_code"] == [
+        "China does not accept Beef, frozen (HS 0202) from Turkistan Region: the region is "
+        "outside the zones the protocol recognises."]
     outside = drafts.create_consignment(exporter, header(
-        registration, origin_region_code="KZ-61", conveyance="container"))
+        registration, origin_region_code="KZ-11", conveyance="container"))
+    outside.origin_region_code = "KZ-61"  # saved before the rule: a lot is refused too
+    db.session.commit()
     with pytest.raises(ValidationFailed) as refused:
         drafts.add_lot(exporter, outside, BEEF_LOT)
     assert "China does not accept" in refused.value.errors["product_code"][0]

@@ -1195,3 +1195,21 @@ def test_a_consignment_past_its_draft_says_no_document_was_attached(ctx, client)
     listed = client.get("/exporter/consignments/").get_data(as_text=True)
     assert f'<td class="ref" data-label="No."><a href="{url}">{consignment.reference}</a>' \
         in listed  # "CS-" and "000010" on two lines
+
+
+def test_a_region_outside_every_zone_of_the_registrations_products_is_said_on_the_header(
+        ctx, client):
+    """Zhambyl's mutton was saved without a word; the refusal came with the first lot, beside
+    its product, though the region is what to change."""
+    exporter, _inspector, registration, _draft = make_consignment("vet", submit=False)
+    _exporter_client(client, exporter)
+    before = db.session.scalar(select(func.count(Consignment.id)))
+    answer = post(client, "/exporter/consignments/new", _new_form(
+        registration, origin_region_code="KZ-61", conveyance="container",
+        crossing_code="nur_zholy_khorgos", production_from=local_today().isoformat(),
+        storage_temperature="-18"))
+    page = html.unescape(answer.get_data(as_text=True))
+    assert answer.status_code == 422
+    assert re.search(r'id="origin_region_code-error">China does not accept Beef, frozen '
+                     r'\(HS 0202\) from Turkistan Region', page)
+    assert db.session.scalar(select(func.count(Consignment.id))) == before

@@ -94,10 +94,22 @@ def _header_errors(actor: User, data: ConsignmentInput) -> dict[str, list[str]]:
     errors.update(_transport_errors(data))
     if db.session.get(Region, data.origin_region_code or "") is None:
         errors["origin_region_code"] = [_("Choose the region of origin.")]
+    elif "registration_id" not in errors and (refusal := _region_refusal(
+            registration, data.origin_region_code)):
+        errors["origin_region_code"] = [refusal]
     errors.update(_production_errors(data))
     if not latin_or_chinese(data.place_of_origin or ""):
         errors["place_of_origin"] = [str(PRINTED_SCRIPT)]
     return errors
+
+
+def _region_refusal(registration: Registration, region_code: str) -> str | None:
+    """Why no product of the registration may go to China from the region (outside every
+    protocol zone of its products), said with the header: a lot's product found it only
+    once added, beside the product. None when one of them may."""
+    refusals = [market_access.refusal(product, region_code)
+                for product in registration_products(registration)]
+    return refusals[0] if refusals and all(refusals) else None
 
 
 def conveyance_refusal(conveyance: str, crossing_code: str) -> str | None:
