@@ -15,7 +15,6 @@ from certtrack.domain.consignment import (
     conveyance_enters_by,
     needs_storage_temperature,
 )
-from certtrack.domain.conveyance_marks import names_its_conveyance
 from certtrack.domain.scripts import latin_or_chinese
 from certtrack.domain.workflow import Role, check_state
 from certtrack.extensions import db
@@ -41,11 +40,11 @@ from certtrack.services.consignments.access import inspectors_to_tell, require_o
 from certtrack.services.consignments.gate import gate_refusals, registration_refusal
 from certtrack.services.consignments.in_force import cancel_certificate_in_force
 from certtrack.services.consignments.inputs import ConsignmentInput, LotInput
+from certtrack.services.consignments.marks import missing_marks
 from certtrack.services.consignments.workflow import apply_consignment_transition, check_version
 from certtrack.services.errors import PermissionDenied, ValidationFailed
 from certtrack.services.local_dates import LocalDate
 from certtrack.services.notifications import link, notify
-from certtrack.services.numerals import listed
 from certtrack.services.permissions import has_role
 from certtrack.services.print_context import current_application
 from certtrack.services.printed_names import unprintable
@@ -62,12 +61,6 @@ ADDRESS_SCRIPT = _l("Write the address in Latin or Chinese script, as the certif
 PRODUCTION_ORDER = _l("The last production day cannot be before the first.")
 PRODUCTION_FUTURE = _l("A slaughter or production day cannot be after today: the goods are "
                        "produced before their certificate is requested.")
-# A lot with no marks, by the conveyance that numbers it: the certificate's distinguishing marks.
-UNMARKED_LOT = {
-    "rail_wagon": _l("The wagon number of each lot (8 digits), in its distinguishing marks."),
-    "container": _l("The container number of each lot (ISO 6346, such as MSKU 1234565, its last "
-                    "digit the check digit), in its distinguishing marks."),
-}
 WEIGHT_ABOVE_ZERO = _l("Enter a weight greater than zero.")
 WEIGHT_PLACES = _l("Enter at most 3 digits after the decimal point.")
 GROSS_BELOW_NET = _l("The gross weight cannot be less than the net weight.")
@@ -319,19 +312,6 @@ def remove_lot(actor: User, consignment: Consignment, lot_id: int) -> None:
                          "unit": lot.weight_unit, "marks": lot.marks})
 
 
-def _unmarked(consignment: Consignment) -> list[str]:
-    """The lots whose marks name no wagon or container where the conveyance needs one, each
-    by its product and marks (with several lots, "each lot" said not which)."""
-    if consignment.conveyance not in UNMARKED_LOT:
-        return []
-    locale = str(get_locale() or "en")
-    return [_("%(product)s marked “%(marks)s”", product=lot.product.name_in(locale),
-              marks=lot.marks.strip()) if lot.marks.strip() else
-            _("%(product)s with no marks", product=lot.product.name_in(locale))
-            for lot in consignment.lots
-            if not names_its_conveyance(consignment.conveyance, lot.marks)]
-
-
 def missing_for_submission(consignment: Consignment) -> list[str]:
     """What the request still lacks, in words for the exporter: its certificate's entries,
     and the enterprise's and establishment's texts in a script China's border reads."""
@@ -340,9 +320,8 @@ def missing_for_submission(consignment: Consignment) -> list[str]:
         missing.append(_("At least one lot with its product and quantities."))
     if consignment.kind == "vet" and consignment.production_from is None:
         missing.append(_("The slaughter or production date."))
-    if unmarked := _unmarked(consignment):  # the border matches them with the goods
-        missing.append(_("%(rule)s To correct: %(lots)s.", lots=listed(unmarked),
-                         rule=str(UNMARKED_LOT[consignment.conveyance])))
+    if unmarked := missing_marks(consignment):  # the border matches them with the goods
+        missing.append(unmarked)
     if consignment.storage_temperature is None and needs_storage_temperature(
             consignment.kind, consignment.gacc_category_code):  # honey is kept at ambient
         missing.append(_("The storage temperature."))
