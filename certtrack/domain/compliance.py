@@ -262,7 +262,13 @@ def valid_until(result: Result) -> date | None:
     """
     if result.valid_days is None:
         return None
-    return result.tested_on + timedelta(days=result.valid_days - 1)
+    return last_valid_day(result.tested_on, result.valid_days)
+
+
+def last_valid_day(tested_on: date, valid_days: int) -> date:
+    """The last of the `valid_days` days a result tested on `tested_on` counts (that day the
+    first)."""
+    return tested_on + timedelta(days=valid_days - 1)
 
 
 def is_valid_on(result: Result, day: date) -> bool:

@@ -56,11 +56,7 @@ def _last_day(result: ConsignmentLabResult, chilled: set[str]) -> date | None:
     one of the consignment's chilled products, else None (no end)."""
     days = [compliance.result_validity_days(code) for code in chilled
             if result.limit is not None and code in product_codes(result.limit)]
-    if not days:
-        return None
-    return compliance.valid_until(compliance.Result(
-        parameter=result.parameter, value=None, unit=None, loq=None, detected=None,
-        tested_on=result.tested_on, valid_days=min(days)))
+    return compliance.last_valid_day(result.tested_on, min(days)) if days else None
 
 
 def expired(consignment: Consignment) -> list[str]:

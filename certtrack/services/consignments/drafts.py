@@ -37,7 +37,11 @@ from certtrack.services import creation_keys, market_access
 from certtrack.services.applications import local_today
 from certtrack.services.audit import record_event
 from certtrack.services.consignments.access import inspectors_to_tell, require_owner
-from certtrack.services.consignments.gate import gate_refusals, registration_refusal
+from certtrack.services.consignments.gate import (
+    gate_refusals,
+    registration_products,
+    registration_refusal,
+)
 from certtrack.services.consignments.in_force import cancel_certificate_in_force
 from certtrack.services.consignments.inputs import ConsignmentInput, LotInput
 from certtrack.services.consignments.marks import missing_marks
@@ -46,7 +50,6 @@ from certtrack.services.errors import PermissionDenied, ValidationFailed
 from certtrack.services.local_dates import LocalDate
 from certtrack.services.notifications import link, notify
 from certtrack.services.permissions import has_role
-from certtrack.services.print_context import current_application
 from certtrack.services.printed_names import unprintable
 from certtrack.services.reference import working_calendar
 from certtrack.services.transaction import transaction
@@ -70,11 +73,6 @@ PRINTED_SCRIPT = _l("Write it in Latin or Chinese script, as the certificate Chi
                     "reads prints it: Kostanay for Қостанай, say.")
 MARKS_SCRIPT = _l("Write the marks in Latin or Chinese script, as the certificate China's "
                   "border reads prints them: “Wagon 95123456, seal KZ 778812”, say.")
-
-def registration_products(registration: Registration):
-    """The catalogue products the registration covers now (its current application's)."""
-    return [line.product for line in current_application(registration).products]
-
 
 def _header_errors(actor: User, data: ConsignmentInput) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}

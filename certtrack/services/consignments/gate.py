@@ -66,6 +66,11 @@ def production_refusal(consignment: Consignment) -> str | None:
     return None
 
 
+def registration_products(registration: Registration):
+    """The catalogue products the registration covers now (its current application's)."""
+    return [line.product for line in current_application(registration).products]
+
+
 def gate_refusals(consignment: Consignment, today: date | None = None) -> list[str]:
     """Everything that bars the consignment now: the registration, each lot's product that it
     no longer covers (a change GACC accepted since the lot was added), each lot's market
@@ -73,8 +78,7 @@ def gate_refusals(consignment: Consignment, today: date | None = None) -> list[s
     refusals = []
     if refusal := registration_refusal(consignment.registration, today):
         refusals.append(refusal)
-    covered = {line.product_code for line in
-               current_application(consignment.registration).products}
+    covered = {product.code for product in registration_products(consignment.registration)}
     for lot in consignment.lots:
         if lot.product_code not in covered:
             refusals.append(_("China registration %(number)s no longer covers %(product)s: "
