@@ -46,7 +46,7 @@ def test_a_result_names_its_parameter_by_code_and_in_the_four_languages(client, 
     assert result["parameter_code"] == "deoxynivalenol"
     assert result["parameter_names"] == {
         "en": "deoxynivalenol (DON)", "ru": "дезоксиниваленол (ДОН)",
-        "kk": "дезоксиниваленол (ДОН)", "zh": "脱氧雪腐镰刀菌烯醇"}
+        "kk": "дезоксиниваленол (ДОН)", "zh": "脱氧雪腐镰刀菌烯醇（DON）"}
     sample = client.get(f"/api/v1/laboratory/samples/{world.sample1.id}",
                         headers=bearer(world.tokens["laboratory"])).get_json()
     assert sample["results"][0]["parameter_names"]["kk"] == "дезоксиниваленол (ДОН)"

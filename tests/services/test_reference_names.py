@@ -91,7 +91,7 @@ def test_every_limit_is_linked_to_its_parameter_and_names_its_matrix(ctx):
     don = next(limit for limit in limits if limit.parameter_code == "deoxynivalenol")
     assert don.parameter == "deoxynivalenol (DON)"
     assert (don.parameter_in("ru"), don.parameter_in("kk"), don.parameter_in("zh")) == (
-        "дезоксиниваленол (ДОН)", "дезоксиниваленол (ДОН)", "脱氧雪腐镰刀菌烯醇")
+        "дезоксиниваленол (ДОН)", "дезоксиниваленол (ДОН)", "脱氧雪腐镰刀菌烯醇（DON）")
     assert don.matrix_in("zh") == "谷物及其制粉（小麦、大麦、玉米）"
     assert don.matrix_in("en") == don.matrix
     lead = db.session.get(LabParameter, "lead")

@@ -320,7 +320,7 @@ def speak(user, language: str) -> None:
 @pytest.mark.parametrize(("language", "don", "matrix", "source", "thousand", "unit"), [
     ("kk", "дезоксиниваленол (ДОН)", "дәнді дақылдар және олардың ұны (бидай, арпа, жүгері)",
      "GB 2761-2017, 4.3, 3-кесте: жүгері, жүгері ұны", "1\xa0000", "мкг/кг"),
-    ("zh", "脱氧雪腐镰刀菌烯醇", "谷物及其制粉（小麦、大麦、玉米）",
+    ("zh", "脱氧雪腐镰刀菌烯醇（DON）", "谷物及其制粉（小麦、大麦、玉米）",
      "GB 2761-2017，4.3，表3：玉米、玉米面（渣、片）", "1,000", "µg/kg"),
 ])
 def test_the_results_show_the_parameter_matrix_and_source_in_the_users_language(
