@@ -37,6 +37,15 @@ def format_quantity(value: str | None) -> str:
     return sign + "\u202f".join(groups) + dot + fraction
 
 
+def format_signed(value: str | None) -> str:
+    """A plain number with its sign as printed: a minus sign, not a hyphen ('−18', ISO
+    80000-2); '' for None."""
+    if value is None:
+        return ""
+    text = str(value)
+    return "\u2212" + text[1:] if text.startswith("-") else text
+
+
 # The English name of one package of a kind, where it is not the name of several.
 _ONE_PACKAGE_EN = {"bags": "bag", "big bags": "big bag", "cartons": "carton",
                    "pallets": "pallet", "drums": "drum"}
@@ -100,7 +109,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(date=format_date, datetime=format_datetime, filesize=format_size,
-                       cjk_words=cjk_words, quantity=format_quantity,
+                       cjk_words=cjk_words, quantity=format_quantity, signed=format_signed,
                        by_sample=by_sample, packages_names=packages_names)
     env.globals["LANGUAGES"] = LANGUAGES
     return env

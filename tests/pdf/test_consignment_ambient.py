@@ -40,3 +40,15 @@ def test_a_honey_request_needs_no_storage_temperature_and_its_certificate_states
 def test_a_meat_request_still_needs_its_storage_temperature(ctx):
     _exporter, _inspector, consignment = _without_temperature("beef_frozen")
     assert "The storage temperature." in drafts.missing_for_submission(consignment)
+
+
+def test_a_frozen_products_temperature_prints_with_a_minus_sign(ctx):
+    exporter, inspector, _registration, consignment = make_consignment(
+        "vet", submit=False, product="beef_frozen")
+    drafts.submit_consignment(exporter, consignment)
+    inspect_ready(inspector, consignment)
+    certificate = issue.issue_consignment_certificate(inspector, consignment)
+    content = pdf_bytes(status.stored_pdf(db.session.get(ConsignmentCertificate,
+                                                         certificate.id)))
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    assert "\u221218 °C" in text and "-18" not in text
