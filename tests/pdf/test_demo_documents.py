@@ -215,7 +215,7 @@ def _pdftotext(path) -> str:
       "Концентрация")),  # section III's headers in Kazakh too
     ("veterinary-certificate.pdf", "KZ-VC-2026-000045", "CKAZ0202MT24000715",
      ("兽医卫生证书",),
-     ("Nur Zholy", "18 000 kg", "Container MSKU", "-18 °C", "霍尔果斯清真肉类贸易有限公司",
+     ("Nur Zholy", "18 000 kg", "Container MSKU", "\u221218 °C", "霍尔果斯清真肉类贸易有限公司",
       "Yerlan Sadykov")),
 ])
 def test_the_consignment_certificates_name_the_china_registration_number(
