@@ -32,7 +32,7 @@ def header(registration, **changes) -> ConsignmentInput:
 
 WHEAT_LOT = LotInput(product_code="wheat", net_weight=Decimal("65.500"),
                      gross_weight=Decimal("65.700"), weight_unit="t", packages_number=1,
-                     packages_kind="bulk", marks="Wagon 95123456, seal KZ 778812")
+                     packages_kind="bulk", marks="Wagon 95123451, seal KZ 778812")
 BEEF_LOT = LotInput(product_code="beef_frozen", net_weight=Decimal("18000"),
                     gross_weight=Decimal("19250"), weight_unit="kg", packages_number=720,
                     packages_kind="cartons", marks="Container MSKU 1234565, seal 004512")

@@ -89,7 +89,7 @@ def demo_phyto_context() -> dict:
                   "botanical_name": BOTANICAL_NAMES["wheat"], "net_weight": "65.5",
                   "gross_weight": "65.7", "unit": "t", "packages_number": 1,
                   "packages_kind": "bulk", "packages_name": dict(PACKAGE_NAMES["bulk"]),
-                  "marks": "Wagon 95123456, seal KZ 778812"}],
+                  "marks": "Wagon 95123451, seal KZ 778812"}],
         "treatments": [{"type": "fumigation", "name": dict(TREATMENT_NAMES["fumigation"]),
                         "active_substance": "aluminium phosphide", "concentration": "3 g/m³",
                         "temperature": "20", "duration": "120 h",

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from certtrack.demo import clock
 from certtrack.demo.journey import GRAIN_LAB
-from certtrack.domain.conveyance_marks import container_check_digit
+from certtrack.domain.conveyance_marks import container_check_digit, railway_check_digit
 from certtrack.services.applications import local_today
 from certtrack.services.consignments import correction, drafts, inspection, issue
 from certtrack.services.consignments.inputs import (
@@ -27,6 +27,12 @@ MEAT_CONSIGNEE = {"consignee_name": "霍尔果斯清真肉类贸易有限公司"
                   "consignee_address": "新疆伊犁州霍尔果斯市亚欧路18号"}
 
 
+def _wagon_number(n: int) -> str:
+    """The demo's n-th wagon: a 1520 mm number with its check digit (95120069 for the 6th)."""
+    first_seven = f"9512{n:03d}"
+    return f"{first_seven}{railway_check_digit(first_seven)}"
+
+
 def _wheat(cast, registration, wagon: int, submit: bool = True):
     consignment = drafts.create_consignment(cast.exporter, ConsignmentInput(
         registration_id=registration.id, **CONSIGNEE, conveyance="rail_wagon",
@@ -36,7 +42,7 @@ def _wheat(cast, registration, wagon: int, submit: bool = True):
     drafts.add_lot(cast.exporter, consignment, LotInput(
         product_code="wheat", net_weight=Decimal("67.2"), gross_weight=Decimal("67.4"),
         weight_unit="t", packages_number=1, packages_kind="bulk",
-        marks=f"Wagon 9512{wagon:04d}, seal KZ 77{wagon:04d}"))
+        marks=f"Wagon {_wagon_number(wagon)}, seal KZ 77{wagon:04d}"))
     if submit:
         drafts.submit_consignment(cast.exporter, consignment)
     return consignment
@@ -100,17 +106,18 @@ def _issued(cast, registration, wagon: int, place: str):
 
 
 def _corrected(cast, consignment) -> None:
-    """The exporter finds the wagon number mistyped: its draft again, the lot corrected,
-    submitted; the inspector issues the corrected certificate, which replaces the first."""
+    """The exporter finds another wagon's number on the certificate: its draft again, the lot
+    corrected, submitted; the inspector issues the corrected certificate, which replaces the
+    first."""
     correction.request_correction(cast.exporter, consignment, (
-        "Номер вагона указан с ошибкой: на табличке вагона 95120060, в сертификате "
-        "95120006."))
+        f"В сертификате номер другого вагона: зерно погружено в вагон {_wagon_number(60)}, "
+        f"а не {_wagon_number(6)}."))
     [lot] = consignment.lots
     drafts.remove_lot(cast.exporter, consignment, lot.id)
     drafts.add_lot(cast.exporter, consignment, LotInput(
         product_code="wheat", net_weight=lot.net_weight, gross_weight=lot.gross_weight,
         weight_unit=lot.weight_unit, packages_number=lot.packages_number,
-        packages_kind=lot.packages_kind, marks="Wagon 95120060, seal KZ 770006"))
+        packages_kind=lot.packages_kind, marks=f"Wagon {_wagon_number(60)}, seal KZ 770006"))
     drafts.submit_consignment(cast.exporter, consignment)
     clock.wait("consignment")
     inspection.start_inspection(cast.inspector, consignment)
@@ -119,7 +126,7 @@ def _corrected(cast, consignment) -> None:
 
 def grain(cast, registration) -> None:
     """Under a registration in force: one consignment in each state of the workflow, and
-    certificates issued over the past weeks, one of them replaced (a wagon number mistyped,
+    certificates issued over the past weeks, one of them replaced (another wagon's number,
     corrected) and one cancelled (the goods did not leave); one request waits past its
     deadline."""
     # In the order of the days: a certificate's number follows the day it was issued.

@@ -37,7 +37,7 @@ def _value(field: str, value: str, named: dict[str, str]) -> str:
 
 
 def _lot(change: Change, named: dict[str, str]) -> str:
-    """A lot as the audit row kept it: "Wheat · 65.5 tonnes · Wagon 95123456"."""
+    """A lot as the audit row kept it: "Wheat · 65.5 tonnes · Wagon 95123451"."""
     lot = change.lot
     amount = f"{shown(Decimal(lot['net_weight']))} {WEIGHT_UNITS.get(lot['unit'], lot['unit'])}"
     return " · ".join(part for part in (named.get(change.name, change.name), amount,

@@ -23,7 +23,7 @@ from factories import PDF_BYTES, make_registration, make_user
 
 LOT = {"product_code": "wheat", "net_weight": "65.5", "gross_weight": "65.7",
        "weight_unit": "t", "packages_number": 1, "packages_kind": "bulk",
-       "marks": "Wagon 95123456, seal KZ 778812"}
+       "marks": "Wagon 95123451, seal KZ 778812"}
 
 
 @pytest.fixture

@@ -49,7 +49,7 @@ def test_a_lot_added_on_the_page_changes_the_etag(client, draft):
     exporter, _inspector, consignment, secret = draft
     url = f"/api/v1/consignments/{consignment.id}"
     before = client.get(url, headers=bearer(secret)).headers["ETag"]
-    drafts.add_lot(exporter, consignment, replace(WHEAT_LOT, marks="Wagon 95123457, seal 2"))
+    drafts.add_lot(exporter, consignment, replace(WHEAT_LOT, marks="Wagon 95123469, seal 2"))
     after = client.get(url, headers=bearer(secret))
     assert len(after.get_json()["lots"]) == 2 and after.headers["ETag"] != before
     stale = client.post(url + "/submit", headers={**bearer(secret), "If-Match": before})

@@ -1,4 +1,5 @@
-"""The marks of a lot name its wagon (8 digits) or its container (ISO 6346, check digit)."""
+"""The marks of a lot name its wagon (8 digits, check digit) or its container (ISO 6346, check
+digit)."""
 
 import pytest
 from hypothesis import given
@@ -8,6 +9,8 @@ from certtrack.domain.conveyance_marks import (
     container_check_digit,
     container_numbers,
     names_its_conveyance,
+    railway_check_digit,
+    wagon_numbers,
 )
 
 
@@ -18,9 +21,18 @@ def test_the_check_digit_of_iso_6346(first_ten, digit):
     assert container_check_digit(first_ten) == digit
 
 
+@pytest.mark.parametrize(("digits", "check"), [
+    ("21805246003", 5), ("50512618001", 5), ("21743353998", 8),  # UIC numbers, published
+    ("9512345", 1), ("9512006", 9)])
+def test_the_railways_check_digit(digits, check):
+    assert railway_check_digit(digits) == check
+
+
 @pytest.mark.parametrize(("conveyance", "marks", "named"), [
-    ("rail_wagon", "Wagon 95123456, seal KZ 778812", True),
-    ("rail_wagon", "вагон 95123456", True),
+    ("rail_wagon", "Wagon 95123451, seal KZ 778812", True),
+    ("rail_wagon", "вагон 95123451", True),
+    ("rail_wagon", "Wagon 95123456, seal KZ 778812", False),  # its check digit wrong
+    ("rail_wagon", "Wagon 95123415", False),  # two digits swapped
     ("rail_wagon", "seal KZ 778812", False),
     ("rail_wagon", "Wagon 9512345", False),
     ("rail_wagon", "Wagon 951234567", False),  # nine digits: no wagon's number
@@ -44,3 +56,13 @@ def test_a_number_with_its_check_digit_is_found_and_a_changed_check_digit_is_not
     digit = container_check_digit(first_ten)
     assert container_numbers(f"Container {first_ten}{digit}") == [f"{first_ten}{digit}"]
     assert container_numbers(f"Container {first_ten}{(digit + wrong) % 10}") == []
+
+
+@given(first_seven=st.integers(0, 9_999_999), position=st.integers(0, 7),
+       change=st.integers(1, 9))
+def test_a_wagon_number_with_one_digit_mistyped_is_not_found(first_seven, position, change):
+    number = f"{first_seven:07d}{railway_check_digit(f'{first_seven:07d}')}"
+    assert wagon_numbers(f"Wagon {number}") == [number]
+    digit = str((int(number[position]) + change) % 10)
+    mistyped = number[:position] + digit + number[position + 1:]
+    assert wagon_numbers(f"Wagon {mistyped}") == []

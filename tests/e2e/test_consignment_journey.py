@@ -15,7 +15,7 @@ pytestmark = pytest.mark.e2e
 
 CONSIGNEE = "新疆粮食进口有限公司"
 CONSIGNEE_ADDRESS = "乌鲁木齐市喀什西路88号"
-WAGON = "Wagon 95123456, seal KZ 778812"
+WAGON = "Wagon 95123451, seal KZ 778812"
 
 
 def _registration_in_force(server):

@@ -25,10 +25,10 @@ SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "docs" / "schemas" /
 # Beside the factory's 65.5 t of wheat in bulk: 900 kg more in 30 bags, then 600 kg in 20.
 BAGS = (LotInput(product_code="wheat", net_weight=Decimal("900"), gross_weight=Decimal("950"),
                  weight_unit="kg", packages_number=30, packages_kind="bags",
-                 marks="Wagon 95123457, seal KZ 778813"),
+                 marks="Wagon 95123469, seal KZ 778813"),
         LotInput(product_code="wheat", net_weight=Decimal("600"), gross_weight=Decimal("630"),
                  weight_unit="kg", packages_number=20, packages_kind="bags",
-                 marks="Wagon 95123458, seal KZ 778814"))
+                 marks="Wagon 95123477, seal KZ 778814"))
 
 
 def _issued_with_two_kinds_of_packages():

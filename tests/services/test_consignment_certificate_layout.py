@@ -24,7 +24,7 @@ def _pages(certificate) -> list[str]:
 @pytest.mark.real_pdf
 def test_a_train_of_three_wagons_with_its_treatment_and_declarations_fits_one_page(ctx):
     exporter, inspector, _registration, consignment = make_consignment(submit=False)
-    for wagon in ("95123457", "95123458"):
+    for wagon in ("95123469", "95123477"):
         drafts.add_lot(exporter, consignment, replace(
             WHEAT_LOT, marks=f"Wagon {wagon}, seal KZ 7788{wagon[-2:]}"))
     drafts.submit_consignment(exporter, consignment)
@@ -43,7 +43,7 @@ def test_a_replacement_names_the_original_beside_its_number_on_the_same_page(ctx
     consignment of two lots and two treatments."""
     exporter, inspector, _registration, consignment = make_consignment(submit=False)
     drafts.add_lot(exporter, consignment,
-                   replace(WHEAT_LOT, marks="Wagon 95123457, seal KZ 778857"))
+                   replace(WHEAT_LOT, marks="Wagon 95123469, seal KZ 778857"))
     drafts.submit_consignment(exporter, consignment)
     inspect_ready(inspector, consignment)
     inspection.add_treatment(inspector, consignment, TreatmentInput(
@@ -65,10 +65,10 @@ def test_the_certificate_totals_the_quantity_and_the_packages_per_unit_and_kind(
     exporter, inspector, _registration, consignment = make_consignment(submit=False)
     drafts.add_lot(exporter, consignment, replace(
         WHEAT_LOT, net_weight=Decimal("65.7"), gross_weight=Decimal("65.9"),
-        marks="Wagon 95123457, seal KZ 778857"))
+        marks="Wagon 95123469, seal KZ 778857"))
     drafts.add_lot(exporter, consignment, replace(
         WHEAT_LOT, net_weight=Decimal("900"), gross_weight=Decimal("918"), weight_unit="kg",
-        packages_number=18, packages_kind="big_bags", marks="Wagon 95123458, seal KZ 778858"))
+        packages_number=18, packages_kind="big_bags", marks="Wagon 95123477, seal KZ 778858"))
     drafts.submit_consignment(exporter, consignment)
     inspect_ready(inspector, consignment)
     pages = _pages(issue.issue_consignment_certificate(inspector, consignment))

@@ -300,11 +300,11 @@ def test_the_demo_has_consignments_in_every_state_and_both_certificates(seeded):
                                      .group_by(Consignment.state)).all())
     assert set(states) == {"draft", "submitted", "under_inspection", "issued", "refused",
                            "withdrawn", "cancelled"}
-    # A wagon number mistyped and corrected: the replacement prints the plate's number.
+    # Another wagon's number corrected: the replacement prints the wagon the grain is in.
     corrected = db.session.scalar(select(ConsignmentCertificate).where(
         ConsignmentCertificate.replaces_id.is_not(None)))
-    assert "95120060" in corrected.context["lots"][0]["marks"]
-    assert "95120006" in corrected.replaces.context["lots"][0]["marks"]
+    assert "95120606" in corrected.context["lots"][0]["marks"]
+    assert "95120069" in corrected.replaces.context["lots"][0]["marks"]
     kinds = set(db.session.scalars(select(ConsignmentCertificate.kind)))
     assert kinds == {"phyto", "vet"}
     refused = db.session.scalar(select(Consignment).where(Consignment.state == "refused"))

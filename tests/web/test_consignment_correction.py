@@ -18,7 +18,7 @@ from consignment_factories import WHEAT_LOT, header, inspect_ready, make_consign
 from factories import make_user
 from forms import flashes, login, post
 
-REASON = "Wagon number mistyped: 95123465, not 95123456"
+REASON = "Another wagon on the certificate: the grain is in 95123485, not 95123451"
 
 
 def _issued():
@@ -72,7 +72,7 @@ def test_the_exporter_corrects_the_data_and_the_replacement_prints_it(ctx, clien
     # The exporter's draft again: the lot is corrected, and the request submitted.
     drafts.remove_lot(exporter, consignment, consignment.lots[0].id)
     drafts.add_lot(exporter, consignment, dataclasses.replace(
-        WHEAT_LOT, marks="Wagon 95123465, seal KZ 778812"))
+        WHEAT_LOT, marks="Wagon 95123485, seal KZ 778812"))
     assert post(client, f"{base}/submit", {"version": str(consignment.version),
                                            "confirm": "y"}).status_code == 302
 
@@ -89,9 +89,9 @@ def test_the_exporter_corrects_the_data_and_the_replacement_prints_it(ctx, clien
     assert (f"Certificate {second.number} replaces {first.number}; the exporter is told."
             in " ".join(flashes(issued.get_data(as_text=True))))
     assert second.replaces_id == first.id
-    assert second.context["lots"][0]["marks"] == "Wagon 95123465, seal KZ 778812"
+    assert second.context["lots"][0]["marks"] == "Wagon 95123485, seal KZ 778812"
     assert _fresh(ConsignmentCertificate, first.id).context["lots"][0]["marks"] == (
-        "Wagon 95123456, seal KZ 778812")  # the original stays as it was issued
+        "Wagon 95123451, seal KZ 778812")  # the original stays as it was issued
     assert _fresh(Consignment, consignment.id).correction_reason == ""
     assert _status(client, first) == "Replaced" and _status(client, second) == "Valid"
     verify = client.get(f"/verify/consignment/{second.number}/"
@@ -117,7 +117,7 @@ def test_the_inspector_reads_what_changed_since_the_certificate_in_force(ctx, cl
         version=consignment.version))
     drafts.remove_lot(exporter, consignment, consignment.lots[0].id)
     drafts.add_lot(exporter, consignment, dataclasses.replace(
-        WHEAT_LOT, marks="Wagon 95123465, seal KZ 778812"))
+        WHEAT_LOT, marks="Wagon 95123485, seal KZ 778812"))
     consignment = _fresh(Consignment, consignment.id)
     assert post(client, f"{base}/submit", {"version": str(consignment.version),
                                            "confirm": "y"}).status_code == 302
@@ -130,8 +130,8 @@ def test_the_inspector_reads_what_changed_since_the_certificate_in_force(ctx, cl
             for row in card.split("<tr>")[2:]]
     assert rows[0].startswith(f"Consignee in China|{before}|Back Edit Trading Co., Ltd.")
     assert rows[1].startswith("Region of origin|Akmola Region|Kostanay Region")
-    assert rows[2].startswith("Lot removed|Wheat · 65.5 tonnes · Wagon 95123456, seal KZ 778812|—")
-    assert rows[3].startswith("Lot added|—|Wheat · 65.5 tonnes · Wagon 95123465, seal KZ 778812")
+    assert rows[2].startswith("Lot removed|Wheat · 65.5 tonnes · Wagon 95123451, seal KZ 778812|—")
+    assert rows[3].startswith("Lot added|—|Wheat · 65.5 tonnes · Wagon 95123485, seal KZ 778812")
     assert len(rows) == 4  # nothing said changed that did not
 
     inspector_base = f"/inspector/consignments/{consignment.id}"

@@ -94,7 +94,7 @@ def test_the_exporter_requests_a_consignment_from_the_form_to_submission(ctx, cl
            "weight_unit": "t", "packages_number": "1", "packages_kind": "bulk"}
     assert post(client, f"{detail}/lots", lot).status_code == 422
     lot["product_code"] = "wheat"
-    lot["marks"] = "Wagon 95123456, seal KZ 1"
+    lot["marks"] = "Wagon 95123451, seal KZ 1"
     assert post(client, f"{detail}/lots", lot).status_code == 302
     upload = post(client, f"{detail}/documents", {
         "kind": "contract", "file": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "contract.pdf")},
@@ -125,7 +125,7 @@ def test_the_exporter_requests_a_consignment_from_the_form_to_submission(ctx, cl
                     {"confirm": "y", "version": str(consignment.version)})
     assert response.status_code == 302
     page = client.get(detail).get_data(as_text=True)
-    assert "Submitted" in page and "Wagon 95123456" in page and "contract.pdf" in page
+    assert "Submitted" in page and "Wagon 95123451" in page and "contract.pdf" in page
     db.session.refresh(consignment)
     assert consignment.state == "submitted" and consignment.deadline is not None
     # the documents open, for the exporter and the inspector (they were names only)
@@ -153,7 +153,8 @@ def test_submission_under_a_suspended_registration_is_refused_with_the_reason(ct
     assert consignment.state == "draft"
 
 
-WAGON_MISSING = "The wagon number of each lot (8 digits), in its distinguishing marks."
+WAGON_MISSING = ("The wagon number of each lot (8 digits, such as 95123451, its last digit the "
+                 "check digit), in its distinguishing marks.")
 CONTAINER_MISSING = ("The container number of each lot (ISO 6346, such as MSKU 1234565, its last "
                      "digit the check digit), in its distinguishing marks.")
 
@@ -183,6 +184,7 @@ def test_a_wagons_lot_without_its_number_is_not_submitted(ctx, client):
 @pytest.mark.parametrize(("kind", "marks", "missing"), [
     ("phyto", "seal KZ 778812", WAGON_MISSING),  # a seal, and no wagon: it went through
     ("phyto", "Wagon 9512345, seal KZ 778812", WAGON_MISSING),  # a digit short
+    ("phyto", "Wagon 95123415, seal KZ 778812", WAGON_MISSING),  # two digits swapped
     ("vet", "Container MSKU 1234566, seal 004512", CONTAINER_MISSING),  # its check digit wrong
     ("vet", "seal 004512", CONTAINER_MISSING)])
 def test_a_lot_whose_marks_name_no_wagon_or_container_is_not_submitted(ctx, client, kind,
@@ -260,7 +262,7 @@ def test_the_inspector_queue_shows_the_deadline_and_flags_overdue(ctx, client):
 def test_the_queue_names_each_product_once(ctx, client):
     """A train of two wheat lots read "Wheat, Wheat" in the products column."""
     exporter, inspector, _r, consignment = make_consignment("phyto", submit=False)
-    drafts.add_lot(exporter, consignment, replace(WHEAT_LOT, marks="Wagon 95123457"))
+    drafts.add_lot(exporter, consignment, replace(WHEAT_LOT, marks="Wagon 95123469"))
     drafts.submit_consignment(exporter, consignment)
     _inspector_client(client, inspector)
     page = client.get("/inspector/consignments/").get_data(as_text=True)
@@ -703,18 +705,18 @@ def test_a_lots_marks_and_weights_errors_come_in_one_answer(ctx, client):
     response = post(client, f"/exporter/consignments/{consignment.id}/lots", {
         "product_code": "wheat", "net_weight": "65.5", "gross_weight": "60.0001",
         "weight_unit": "t", "packages_number": "1", "packages_kind": "bulk",
-        "marks": "Вагон 95123456"})
+        "marks": "Вагон 95123451"})
     assert response.status_code == 422
     errors = _errors(response.get_data(as_text=True))
     # an example of marks, not of a town's name ("Kostanay for Қостанай")
     assert html.unescape(errors["marks"]) == (
         "Write the marks in Latin or Chinese script, as the certificate China's border reads "
-        "prints them: “Wagon 95123456, seal KZ 778812”, say.")
+        "prints them: “Wagon 95123451, seal KZ 778812”, say.")
     assert errors["gross_weight"] == "Enter at most 3 digits after the decimal point."
     response = post(client, f"/exporter/consignments/{consignment.id}/lots", {
         "product_code": "wheat", "net_weight": "65.5", "gross_weight": "60",
         "weight_unit": "t", "packages_number": "1", "packages_kind": "bulk",
-        "marks": "Вагон 95123456"})
+        "marks": "Вагон 95123451"})
     errors = _errors(response.get_data(as_text=True))
     assert errors["gross_weight"] == "The gross weight cannot be less than the net weight."
     assert "marks" in errors
@@ -1166,7 +1168,7 @@ def test_a_lot_removed_from_a_draft_is_recorded_in_the_audit_trail(ctx, client):
     history, where a lot added and a document removed are recorded."""
     exporter, _inspector, _registration, consignment = make_consignment("phyto", submit=False)
     mistaken = drafts.add_lot(exporter, consignment,
-                              replace(WHEAT_LOT, marks="Wagon 95123999, seal KZ 1"))
+                              replace(WHEAT_LOT, marks="Wagon 95123998, seal KZ 1"))
     _exporter_client(client, exporter)
     detail = f"/exporter/consignments/{consignment.id}"
     removed = post(client, f"{detail}/lots/{mistaken.id}/delete", {"confirm": "y"},
@@ -1180,7 +1182,7 @@ def test_a_lot_removed_from_a_draft_is_recorded_in_the_audit_trail(ctx, client):
     assert (event.actor_id, event.object_type, event.object_id) == (
         exporter.id, "consignment", consignment.id)
     assert event.data == {"product": "wheat", "net_weight": "65.500", "unit": "t",
-                          "marks": "Wagon 95123999, seal KZ 1"}
+                          "marks": "Wagon 95123998, seal KZ 1"}
 
 
 def test_a_consignment_past_its_draft_says_no_document_was_attached(ctx, client):

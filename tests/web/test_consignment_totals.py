@@ -23,10 +23,10 @@ def _totals_row(page: str) -> str:
 
 def test_the_lots_are_totalled_per_unit_and_kind_of_package(ctx, client):
     exporter, inspector, _registration, consignment = make_consignment(submit=False)
-    drafts.add_lot(exporter, consignment, replace(WHEAT_LOT, marks="Wagon 95123457"))
+    drafts.add_lot(exporter, consignment, replace(WHEAT_LOT, marks="Wagon 95123469"))
     drafts.add_lot(exporter, consignment, replace(
         WHEAT_LOT, net_weight=Decimal("900"), gross_weight=Decimal("918.5"), weight_unit="kg",
-        packages_number=18, packages_kind="big_bags", marks="Wagon 95123458"))
+        packages_number=18, packages_kind="big_bags", marks="Wagon 95123477"))
     drafts.submit_consignment(exporter, consignment)
     login(client, exporter.email)
     page = client.get(f"/exporter/consignments/{consignment.id}").get_data(as_text=True)

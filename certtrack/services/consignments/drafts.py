@@ -72,7 +72,7 @@ CHOOSE_PACKAGES = _l("Choose a kind of package from the list.")
 PRINTED_SCRIPT = _l("Write it in Latin or Chinese script, as the certificate China's border "
                     "reads prints it: Kostanay for Қостанай, say.")
 MARKS_SCRIPT = _l("Write the marks in Latin or Chinese script, as the certificate China's "
-                  "border reads prints them: “Wagon 95123456, seal KZ 778812”, say.")
+                  "border reads prints them: “Wagon 95123451, seal KZ 778812”, say.")
 
 def _header_errors(actor: User, data: ConsignmentInput) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}

@@ -11,7 +11,8 @@ from certtrack.services.numerals import listed
 
 # What the marks of each lot name, by the conveyance that numbers it.
 UNMARKED_LOT = {
-    "rail_wagon": _l("The wagon number of each lot (8 digits), in its distinguishing marks."),
+    "rail_wagon": _l("The wagon number of each lot (8 digits, such as 95123451, its last digit "
+                     "the check digit), in its distinguishing marks."),
     "container": _l("The container number of each lot (ISO 6346, such as MSKU 1234565, its last "
                     "digit the check digit), in its distinguishing marks."),
 }
