@@ -17,7 +17,6 @@ from certtrack.services.consignments import (
     drafts,
     entries,
     gate,
-    in_force,
     inspection,
     issue,
 )
@@ -209,8 +208,8 @@ INSPECTION = {
         step=ConsignmentAction.refuse),
     # ISPM 12 section 6.1: a new number naming the original, which becomes "replaced".
     "replace": WebAction(
-        _form(cforms.ReasonForm), lambda user, c, f: issue.replace_consignment_certificate(
-            user, in_force.current_certificate(c), f.reason.data),
+        _form(cforms.ReasonForm), lambda user, c, f: issue.replace_current_certificate(
+            user, c, f.reason.data),
         lambda new: _("Certificate %(new)s replaces %(old)s; the exporter is told.",
                       new=new.number, old=new.replaces.number),
         key="replace", flash_denied=True, path="/replace", needs_reason=True,

@@ -144,3 +144,16 @@ def test_under_a_suspended_registration_the_page_says_no_replacement_before_the_
     barred = re.search(r'id="replace-barred">(.*?)</div>', page, re.S)
     assert barred is not None and "suspended" in barred.group(1)
     assert f'action="/inspector/consignments/{consignment_id}/replace"' not in page
+
+
+def test_replacing_on_a_consignment_never_issued_says_so(app, client):
+    """A stale or crafted form on a consignment with no certificate answered 500."""
+    with app.app_context():
+        _exporter, inspector, _registration, consignment = make_consignment()
+        inspector_email, consignment_id = inspector.email, consignment.id
+    login(client, inspector_email)
+    answer = post(client, f"/inspector/consignments/{consignment_id}/replace",
+                  {"reason": "Paper damaged in transit", "confirm": "y"})
+    assert answer.status_code == 422
+    assert "has no certificate to replace" in answer.get_data(as_text=True)
+    assert _certificates(app) == []

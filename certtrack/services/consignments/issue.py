@@ -32,7 +32,7 @@ from certtrack.services.applications import local_today
 from certtrack.services.audit import record_event
 from certtrack.services.consignments.context import consignment_context
 from certtrack.services.consignments.gate import gate_refusals
-from certtrack.services.consignments.in_force import certificate_in_force
+from certtrack.services.consignments.in_force import certificate_in_force, current_certificate
 from certtrack.services.consignments.inspection import issue_blockers, require_inspector
 from certtrack.services.consignments.printing import (
     freeze,
@@ -183,3 +183,17 @@ def replace_consignment_certificate(actor: User, certificate: ConsignmentCertifi
                                        number=certificate.number)]}) from error
     _queue_pdf(replacement)
     return replacement
+
+
+def replace_current_certificate(actor: User, consignment: Consignment,
+                                reason: str) -> ConsignmentCertificate:
+    """Replace the consignment's current certificate (replace_consignment_certificate).
+
+    :raise ValidationFailed: the consignment has none (a stale or crafted form).
+    """
+    require_inspector(actor, consignment)
+    certificate = current_certificate(consignment)
+    if certificate is None:
+        raise ValidationFailed({"": [_("Consignment %(ref)s has no certificate to replace.",
+                                       ref=consignment.reference)]})
+    return replace_consignment_certificate(actor, certificate, reason)
