@@ -405,7 +405,8 @@ def test_the_inspector_records_the_work_and_issues(ctx, client):
     assert 'id="certificate-status">Valid<' in verified
     # the district the certificate prints before its region, as the PDF and the exporter's
     # page give it (the public page gave the region alone)
-    assert re.search(r"<dt>Region of origin</dt><dd>Kokshetau district, [^<]+</dd>", verified)
+    assert re.search(r'<dt>Region of origin</dt><dd id="origin">Kokshetau district, [^<]+</dd>',
+                     verified)
 
 
 def test_the_inspection_result_is_chosen_never_preset(ctx, client):

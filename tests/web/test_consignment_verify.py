@@ -94,6 +94,26 @@ def test_the_page_shows_the_goods_as_issued(ctx, client):
     assert "Rail wagon" in page
 
 
+def test_the_page_shows_the_consignment_as_the_certificate_printed_it(ctx, client):
+    """A correction under way (the certificate still valid) showed the draft's new consignee
+    and crossing beside it, data no certificate printed; and the exporter's new name."""
+    registration, certificate, path = _issued()
+    printed = {"consignee": certificate.consignment.consignee_name,
+               "exporter": registration.enterprise.name_en}
+    consignment = certificate.consignment
+    consignment.consignee_name = "Another Buyer Ltd"
+    consignment.crossing_code = "altynkol_khorgos"
+    consignment.place_of_origin = "Elsewhere"
+    registration.enterprise.name_en = "Renamed LLP"
+    db.session.commit()
+    page = html.unescape(client.get(path).get_data(as_text=True))
+    assert f'id="consignee">{printed["consignee"]}<' in page
+    assert f'id="consignor">{printed["exporter"]}<' in page
+    assert 'id="point-of-entry">Dostyk – Alashankou<' in page
+    assert "Another Buyer Ltd" not in page and "Altynkol" not in page
+    assert "Elsewhere" not in page and "Renamed LLP" not in page
+
+
 def test_the_verify_form_takes_a_phytosanitary_certificate_number(ctx, client):
     _r, certificate, _path = _issued()
     printed = group_code(certificate.verification_code)

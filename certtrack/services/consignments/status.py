@@ -15,6 +15,7 @@ from certtrack.models import ConsignmentCertificate, StoredPdf, VerificationLog
 from certtrack.services.consignments.access import can_see_consignment
 from certtrack.services.consignments.context import lot_line
 from certtrack.services.errors import NotFound
+from certtrack.services.print_context import names
 from certtrack.services.transaction import transaction
 from certtrack.services.verification import MAX_CODE_LENGTH, throttle
 
@@ -55,6 +56,27 @@ class ConsignmentVerification:
         if context is not None:
             return context.get("lots", [])
         return [lot_line(lot) for lot in self.certificate.consignment.lots] if self.found else []
+
+    @property
+    def facts(self) -> dict:
+        """The consignment's particulars as the certificate printed them: the exporter's names,
+        the consignee, the point of entry's names, the conveyance's code and the origin (its
+        place and region's names). A draft being corrected, or the replacement's data, never
+        shows beside a certificate that did not print it; a certificate issued before the
+        context was kept shows the consignment as it is."""
+        context = self.certificate.context if self.certificate is not None else None
+        if context is not None:
+            return {"exporter": context["exporter"]["name"],
+                    "consignee": context["consignee"]["name"],
+                    "point_of_entry": context["point_of_entry"]["name"],
+                    "conveyance": context["conveyance"]["code"],
+                    "place": context["origin"]["place"], "region": context["origin"]["region"]}
+        consignment = self.certificate.consignment
+        return {"exporter": names(consignment.enterprise),
+                "consignee": consignment.consignee_name,
+                "point_of_entry": names(consignment.crossing),
+                "conveyance": consignment.conveyance, "place": consignment.place_of_origin,
+                "region": names(consignment.origin_region)}
 
     @property
     def found(self) -> bool:
