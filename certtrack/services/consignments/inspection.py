@@ -32,6 +32,7 @@ from certtrack.services.applications import local_today
 from certtrack.services.audit import record_event
 from certtrack.services.consignments.access import consignment_scope, in_territory
 from certtrack.services.consignments.attested import attestation_blockers, expiry_blockers
+from certtrack.services.consignments.corrected_goods import correction_blockers
 from certtrack.services.consignments.drafts import PRINTED_SCRIPT
 from certtrack.services.consignments.entries import lab_errors, treatment_errors
 from certtrack.services.consignments.in_force import cancel_certificate_in_force
@@ -367,7 +368,8 @@ def issue_blockers(consignment: Consignment) -> list[str]:
             "The wording the protocol requires for these products: %(num)d statement is not "
             "chosen.", "The wording the protocol requires for these products: %(num)d "
             "statements are not chosen.", len(missing)))
-    return blockers + attestation_blockers(consignment) + expiry_blockers(consignment)
+    return (blockers + attestation_blockers(consignment) + expiry_blockers(consignment)
+            + correction_blockers(consignment))
 
 
 def get_lab_result(consignment: Consignment, result_id: int) -> ConsignmentLabResult:
