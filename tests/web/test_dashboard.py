@@ -68,3 +68,22 @@ def test_the_dashboard_names_the_renewals_due_and_the_suspensions_ending(ctx, ap
     renewals = page.split('aria-labelledby="renewals-due-heading"')[1].split("</table>")[0]
     assert due.china_number in renewals  # still to apply for, and the draft said
     assert f"Renewal {draft.reference} started, a draft not yet submitted." in renewals
+
+
+def test_an_administrator_reads_the_numbers_without_links_to_the_registrars_pages(
+        ctx, app, client):
+    """The administrator's dashboard linked each number to a registrar's page, which answered
+    403."""
+    registrar = make_user("registrar")
+    listed = local_today() - timedelta(days=30)
+    ending = make_registration(registrar, listed)[2]
+    db.session.execute(update(Registration).where(Registration.id == ending.id).values(
+        status="suspended", suspended_from=listed,
+        suspended_until=local_today() + timedelta(days=12)))
+    db.session.commit()
+    login(client, make_user("admin").email)
+    page = client.get("/dashboard").get_data(as_text=True)
+    suspensions = page.split('aria-labelledby="suspensions-ending-heading"')[1].split(
+        "</table>")[0]
+    assert f"<code>{ending.china_number}</code>" in suspensions
+    assert "/registrar/" not in page
