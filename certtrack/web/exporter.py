@@ -83,9 +83,11 @@ def _registrations_page(_registration=None, _failed: dict | None = None) -> str:
     # Each renewal button with a one-time key of its own (WebAction.keyed).
     renew_forms = {row.registration.id: EXPORTER["renew"].build(row.registration)
                    for row in rows}
+    has_enterprise = bool(rows) or enterprises.own_enterprise(g.user) is not None
     return render_template("exporter/registrations.html", pagination=pagination, rows=rows,
                            certificates=certificates.current_certificates(
-                               row.registration.id for row in rows), renew_forms=renew_forms)
+                               row.registration.id for row in rows), renew_forms=renew_forms,
+                           has_enterprise=has_enterprise)
 
 
 REGISTRATIONS = Page(url=lambda _r: url_for("exporter.registrations"),
