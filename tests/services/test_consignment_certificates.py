@@ -108,6 +108,21 @@ def test_a_consignment_under_a_suspended_registration_cannot_be_submitted(ctx):
     assert db.session.get(Consignment, consignment.id).state == "draft"
 
 
+def test_a_suspension_with_an_end_says_until_when(ctx):
+    """The refusal said since when only, though the exporter plans the next shipment by the
+    day the suspension ends."""
+    exporter, _i, registration, consignment = make_consignment("phyto", submit=False)
+    since, until = local_today() - timedelta(days=2), local_today() + timedelta(days=40)
+    registrations.change_status(make_user("registrar"), registration, "suspend",
+                                StatusChangeInput.from_mapping({
+        "authority": "gacc", "suspended_from": since, "suspended_until": until,
+        "reason": "GACC notice on residues"}))
+    with pytest.raises(ValidationFailed) as refused:
+        drafts.submit_consignment(exporter, consignment)
+    assert (f"China registration {registration.china_number} is suspended from "
+            f"{format_date(since)} to {format_date(until)}.") in refused.value.errors[""]
+
+
 def test_a_suspension_after_submission_blocks_the_issue_and_uses_no_number(ctx):
     _e, inspector, registration, consignment = make_consignment("phyto")
     inspect_ready(inspector, consignment)

@@ -31,8 +31,12 @@ def registration_refusal(registration: Registration, today: date | None = None) 
     today = today or local_today()
     number, status = registration.china_number, registration.status
     if status == "suspended":
+        since = _day(registration.suspended_from or _changed_on(registration))
+        if registration.suspended_until is not None:  # when the exporter may ask again
+            return _("China registration %(number)s is suspended from %(date)s to %(until)s.",
+                     number=number, date=since, until=_day(registration.suspended_until))
         return _("China registration %(number)s is suspended since %(date)s.", number=number,
-                 date=_day(registration.suspended_from or _changed_on(registration)))
+                 date=since)
     if status == "expired" or (status == "active" and registration.valid_to < today):
         return _("China registration %(number)s expired on %(date)s.", number=number,
                  date=_day(registration.valid_to))
