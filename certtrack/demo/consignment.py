@@ -43,7 +43,8 @@ def _declarations(codes: tuple[str, ...]) -> list[dict]:
 def _crossing(code: str) -> dict:
     with open(reference_dir() / "crossings.csv", encoding="utf-8") as handle:
         row = next(r for r in csv.DictReader(handle) if r["code"] == code)
-    return {"code": code, "name": {lang: row[f"name_{lang}"] for lang in ("kk", "ru", "en", "zh")}}
+    return {"code": code, "mode": row["mode"],
+            "name": {lang: row[f"name_{lang}"] for lang in ("kk", "ru", "en", "zh")}}
 
 
 OFFICERS = {"phyto": "Aigul Nurbekova / 艾古丽·努尔别科娃",

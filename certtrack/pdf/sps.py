@@ -10,7 +10,18 @@ from __future__ import annotations
 
 # UN/CEFACT SPS document type codes used by ePhyto (ISPM 12 Appendix 1) and eVet exchanges.
 DOCUMENT_TYPE_CODES = {"phyto": "851", "vet": "853"}
-TRANSPORT_MODE_CODES = {"rail_wagon": "2", "truck": "3", "container": "2"}  # UN/ECE Rec. 19
+TRANSPORT_MODE_CODES = {"rail_wagon": "2", "truck": "3"}  # UN/ECE Rec. 19: rail, road
+CROSSING_MODE_CODES = {"rail": "2", "road": "3"}
+
+
+def mode_code(context: dict) -> str:
+    """The mode of the main carriage: a wagon's rail, a truck's road; a container travels as
+    the point of entry takes it (by road at Nur Zholy), rail where the certificate's data
+    predates the crossing's mode."""
+    conveyance = context["conveyance"]["code"]
+    if conveyance in TRANSPORT_MODE_CODES:
+        return TRANSPORT_MODE_CODES[conveyance]
+    return CROSSING_MODE_CODES.get(context["point_of_entry"].get("mode", ""), "2")
 
 
 def _names(value: dict) -> list[dict]:
@@ -117,7 +128,7 @@ def sps_certificate(context: dict, totals: dict | None) -> dict:
         "UnloadingBaseportSPSLocation": {"ID": context["point_of_entry"]["code"],
                                          "Name": _names(context["point_of_entry"]["name"])},
         "MainCarriageSPSTransportMovement": {
-            "ModeCode": TRANSPORT_MODE_CODES[context["conveyance"]["code"]],
+            "ModeCode": mode_code(context),
             "UsedSPSTransportMeans": {"Name": context["conveyance"]["name"].get("en", "")}},
         "ExaminationSPSEvent": {"OccurrenceSPSLocation": {"Name": context["inspection"]["place"]},
                                 "OccurrenceDateTime": context["inspection"]["date"]},

@@ -60,6 +60,7 @@ def test_a_wheat_consignment_is_submitted_inspected_and_issued(ctx):
     assert line["ApplicableSPSClassification"] == [{"SystemName": "HS", "ClassCode": "1001"}]
     assert line["NetWeightMeasure"] == {"value": "65.5", "unitCode": "TNE"}
     assert line["AppliedSPSProcess"][0]["TypeCode"] == "fumigation"
+    assert document["SPSConsignment"]["MainCarriageSPSTransportMovement"]["ModeCode"] == "2"
     assert document["SPSConsignment"]["ProcessingSPSParty"]["ApprovalNumber"] == \
         registration.china_number
     # The exporter is told, with a link to the consignment (the notice was plain text).
@@ -106,6 +107,17 @@ def test_a_consignment_under_a_suspended_registration_cannot_be_submitted(ctx):
     assert f"China registration {registration.china_number} is suspended since {since}." in \
         refused.value.errors[""]
     assert db.session.get(Consignment, consignment.id).state == "draft"
+
+
+def test_a_container_by_road_is_carried_by_road_in_the_certificates_data(ctx):
+    """A container through Nur Zholy (a road crossing) was written as carried by rail."""
+    _exporter, inspector, _registration, consignment = make_consignment("vet")
+    inspect_ready(inspector, consignment)
+    certificate = issue.issue_consignment_certificate(inspector, consignment)
+    movement = certificate.data["SPSCertificate"]["SPSConsignment"][
+        "MainCarriageSPSTransportMovement"]
+    assert consignment.crossing_code == "nur_zholy_khorgos"
+    assert movement["ModeCode"] == "3"  # UN/ECE Rec. 19: road
 
 
 def test_a_suspension_with_an_end_says_until_when(ctx):
