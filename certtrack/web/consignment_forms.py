@@ -302,6 +302,8 @@ def lab_form(consignment, formdata) -> ConsignmentLabForm:
          for limit in inspection.limits_for(consignment)), key=lambda c: c[1].casefold())
     form.detected.choices = [("", "—"), ("no", str(_l("Not detected / absent"))),
                              ("yes", str(_l("Detected / present")))]
+    for name in ("sample_code", "laboratory"):  # the service says what is missing, with the rest
+        getattr(form, name).flags.required = True
     return form
 
 

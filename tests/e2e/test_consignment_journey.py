@@ -91,6 +91,7 @@ def _inspect_and_issue(inspector, reference: str, today: str) -> str:
     form = page.locator("#laboratory form")
     _choose(form.get_by_label("Parameter"), "lead")
     form.get_by_label("Sample code").fill("S-1")
+    form.get_by_label("Laboratory").fill("Kokshetau phytosanitary laboratory")
     form.get_by_label("Value").fill("0.04")
     form.get_by_label("Unit", exact=True).fill("mg/kg")
     form.get_by_label("Tested on").fill(today)
@@ -99,6 +100,7 @@ def _inspect_and_issue(inspector, reference: str, today: str) -> str:
     form = page.locator("#laboratory form")  # "free from dwarf bunt" rests on its test
     _choose(form.get_by_label("Parameter"), "Tilletia")
     form.get_by_label("Sample code").fill("S-2")
+    form.get_by_label("Laboratory").fill("Kokshetau phytosanitary laboratory")
     form.get_by_label("Detected").select_option(label="Not detected / absent")
     form.get_by_label("Tested on").fill(today)
     inspector.button("Record the result", form)

@@ -226,6 +226,7 @@ def test_a_non_compliant_result_blocks_the_issue(ctx):
     don = next(limit for limit in inspection.limits_for(consignment)
                if limit.parameter.startswith("deoxynivalenol"))
     inspection.record_lab_result(inspector, consignment, LabResultInput(
+        laboratory="Central laboratory",
         limit_id=don.id, sample_code="S-2", tested_on=local_today(), value=Decimal("1500"),
         unit="µg/kg"))
     with pytest.raises(ValidationFailed) as refused:

@@ -30,6 +30,7 @@ def test_honey_has_chinas_limits_and_a_banned_drug_found_is_non_compliant(ctx):
         limit_id=limits["chloramphenicol"].id, sample_code="H-1", tested_on=local_today(),
         detected=True, laboratory="East Kazakhstan veterinary laboratory"))
     lead = inspection.record_lab_result(inspector, consignment, LabResultInput(
+        laboratory="Central laboratory",
         limit_id=limits["lead"].id, sample_code="H-1", tested_on=local_today(),
         value=Decimal("1.2"), unit="mg/kg"))
     assert (found.verdict, lead.verdict) == ("non_compliant", "non_compliant")
@@ -80,11 +81,13 @@ def test_a_veterinary_certificate_waits_for_a_laboratory_result(ctx):
         issue.issue_consignment_certificate(inspector, consignment)
     limits = {limit.parameter_code: limit for limit in inspection.limits_for(consignment)}
     inspection.record_lab_result(inspector, consignment, LabResultInput(
+        laboratory="Central laboratory",
         limit_id=limits["lead"].id, sample_code="H-2", tested_on=local_today(),
         value=Decimal("0.05"), unit="mg/kg"))
     # Lead is not what the attestation names: the banned substances are still untested.
     assert inspection.issue_blockers(consignment) == [untested]
     inspection.record_lab_result(inspector, consignment, LabResultInput(
+        laboratory="Central laboratory",
         limit_id=limits["chloramphenicol"].id, sample_code="H-2", tested_on=local_today(),
         detected=True))  # found: a failed result attests nothing, and blocks on its own
     assert inspection.issue_blockers(consignment) == [  # said once: tested, and failed
@@ -93,6 +96,7 @@ def test_a_veterinary_certificate_waits_for_a_laboratory_result(ctx):
         "for nitrofurans."]
     for code in ("chloramphenicol", "nitrofurans"):
         inspection.record_lab_result(inspector, consignment, LabResultInput(
+            laboratory="Central laboratory",
             limit_id=limits[code].id, sample_code="H-3", tested_on=local_today(),
             detected=False))
     failed = next(row for row in consignment.lab_results if row.verdict == "non_compliant")

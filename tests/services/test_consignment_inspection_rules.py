@@ -40,12 +40,14 @@ def test_a_negative_value_is_refused_and_every_error_shows_at_once(ctx):
         value=Decimal("-5"), unit="", loq=Decimal("-1"))))
     assert errors == {
         "sample_code": ["Give the sample its code."],
+        "laboratory": ["Name the laboratory that tested the sample."],
         "tested_on": ["Give the day of the test, not in the future."],
         "value": ["A measured quantity cannot be below zero."],
         "loq": ["A measured quantity cannot be below zero."],
         "unit": ["Enter the unit of the value: mg/kg, µg/kg, ppm or ppb."]}
     assert db.session.query(ConsignmentLabResult).count() == 0
     row = inspection.record_lab_result(inspector, consignment, LabResultInput(
+        laboratory="Central laboratory",
         limit_id=limit.id, sample_code="S-1", tested_on=local_today(), value=Decimal("0"),
         unit=limit.unit))
     assert row.verdict == "compliant"
@@ -76,7 +78,8 @@ def test_the_first_production_day_bounds_a_tests_day(ctx):
 
     def result(day):
         return LabResultInput(limit_id=limit.id, sample_code="S-1", tested_on=day,
-                              value=Decimal("0.01"), unit=limit.unit)
+                              laboratory="Central laboratory", value=Decimal("0.01"),
+                              unit=limit.unit)
 
     errors = _refused(lambda: inspection.record_lab_result(
         inspector, consignment, result(produced - timedelta(days=1))))
@@ -116,6 +119,7 @@ def test_the_certificate_waits_for_every_statement_the_protocol_requires(ctx):
     bunt = next(limit for limit in inspection.limits_for(consignment)
                 if limit.parameter_code == "tilletia_controversa")
     inspection.record_lab_result(inspector, consignment, LabResultInput(
+        laboratory="Central laboratory",
         limit_id=bunt.id, sample_code="S-2", tested_on=local_today(), detected=False))
     assert issue.issue_consignment_certificate(inspector, consignment).number.startswith("KZ-PC")
 
@@ -126,6 +130,7 @@ def inspect_ready_without_wording(inspector, consignment):
         inspected_on=today, place="Dostyk", result="satisfactory"))
     limit = _max_limit(consignment)
     inspection.record_lab_result(inspector, consignment, LabResultInput(
+        laboratory="Central laboratory",
         limit_id=limit.id, sample_code="S-1", tested_on=today, value=Decimal("0.01"),
         unit=limit.unit))
 
@@ -193,7 +198,7 @@ def test_a_presence_test_takes_detected_or_not_detected_only(ctx):
 
     def result(**entries):
         return LabResultInput(limit_id=tilletia.id, sample_code="S-2", tested_on=local_today(),
-                              **entries)
+                              laboratory="Central laboratory", **entries)
 
     assert _refused(lambda: inspection.record_lab_result(
         inspector, consignment, result(value=Decimal("3")))) == {"value": [only]}
@@ -209,10 +214,12 @@ def test_a_second_result_of_one_sample_and_test_asks_the_first_to_go(ctx):
     inspector, _r, consignment = _started()
     limit = _max_limit(consignment)
     first = inspection.record_lab_result(inspector, consignment, LabResultInput(
+        laboratory="Central laboratory",
         limit_id=limit.id, sample_code="S-9-1", tested_on=local_today(), value=Decimal("0"),
         unit=limit.unit))
     retest = LabResultInput(limit_id=limit.id, sample_code="s-9-1 ", tested_on=local_today(),
-                            value=Decimal("0"), unit=limit.unit)
+                            laboratory="Central laboratory", value=Decimal("0"),
+                            unit=limit.unit)
     errors = _refused(lambda: inspection.record_lab_result(inspector, consignment, retest))
     assert errors == {"sample_code": [
         f"Sample S-9-1 already has a result for this test, tested on "
@@ -220,6 +227,7 @@ def test_a_second_result_of_one_sample_and_test_asks_the_first_to_go(ctx):
         "why (a retest, a wrong entry), then record this one."]}
     assert db.session.query(ConsignmentLabResult).count() == 1
     other = inspection.record_lab_result(inspector, consignment, LabResultInput(
+        laboratory="Central laboratory",
         limit_id=limit.id, sample_code="S-9-2", tested_on=local_today(), value=Decimal("0"),
         unit=limit.unit))  # another sample of the consignment
     assert other.id != first.id

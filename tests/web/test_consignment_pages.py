@@ -349,7 +349,7 @@ def test_the_inspector_records_the_work_and_issues(ctx, client):
                                                "result": "satisfactory"}).status_code == 302
     limit = next(limit for limit in inspection.limits_for(consignment) if limit.kind == "max")
     assert post(client, f"{base}/lab", {
-        "limit_id": str(limit.id), "sample_code": "S-7", "value": "0.001",
+        "laboratory": "Lab", "limit_id": str(limit.id), "sample_code": "S-7", "value": "0.001",
         "unit": limit.unit, "tested_on": today}).status_code == 302
     assert post(client, f"{base}/treatment", {
         "type": "fumigation", "active_substance": "aluminium phosphide",
@@ -381,7 +381,7 @@ def test_the_inspector_records_the_work_and_issues(ctx, client):
     bunt = next(limit for limit in inspection.limits_for(consignment)
                 if limit.parameter_code == "tilletia_controversa")
     assert post(client, f"{base}/lab", {
-        "limit_id": str(bunt.id), "sample_code": "S-8", "detected": "no",
+        "laboratory": "Lab", "limit_id": str(bunt.id), "sample_code": "S-8", "detected": "no",
         "tested_on": today}).status_code == 302
     db.session.refresh(consignment)
     # Issuing cannot be undone: the page names the consequence, and without the box ticked
@@ -437,7 +437,7 @@ def test_a_treatment_or_result_recorded_in_error_is_removed_before_issue(ctx, cl
     today = local_today().isoformat()
     limit = next(limit for limit in inspection.limits_for(consignment) if limit.kind == "max")
     assert post(client, f"{base}/lab", {
-        "limit_id": str(limit.id), "sample_code": "S-9", "value": "1000000",
+        "laboratory": "Lab", "limit_id": str(limit.id), "sample_code": "S-9", "value": "1000000",
         "unit": limit.unit, "tested_on": today}).status_code == 302
     assert post(client, f"{base}/treatment", {
         "type": "heat", "temperature": "56", "duration": "30 min",
@@ -564,11 +564,11 @@ def test_the_inspectors_laboratory_results_read_in_kazakh(ctx, client):
     limits = {limit.parameter_code: limit for limit in inspection.limits_for(consignment)}
     today = local_today().isoformat()
     assert post(client, f"{base}/lab", {
-        "limit_id": str(limits["deoxynivalenol"].id), "sample_code": "S-7", "value": "1500",
-        "unit": "µg/kg", "tested_on": today}).status_code == 302
+        "laboratory": "Lab", "limit_id": str(limits["deoxynivalenol"].id), "sample_code": "S-7",
+        "value": "1500", "unit": "µg/kg", "tested_on": today}).status_code == 302
     assert post(client, f"{base}/lab", {
-        "limit_id": str(limits["tilletia_controversa"].id), "sample_code": "S-7",
-        "detected": "no", "tested_on": today}).status_code == 302
+        "laboratory": "Lab", "limit_id": str(limits["tilletia_controversa"].id),
+        "sample_code": "S-7", "detected": "no", "tested_on": today}).status_code == 302
     page = client.get(base).get_data(as_text=True)
     results = page[page.index('id="laboratory"'):page.index('id="issue"')]
     assert "Tilletia controversa (бидайдың ергежейлі қатты қаракүйесі)" in results
@@ -650,7 +650,7 @@ def test_the_issue_card_names_a_failing_parameter_once(ctx, client):
     limit = next(limit for limit in inspection.limits_for(consignment) if limit.kind == "max")
     for code in ("S-8", "S-9"):
         assert post(client, f"{base}/lab", {
-            "limit_id": str(limit.id), "sample_code": code, "value": "1000000",
+            "laboratory": "Lab", "limit_id": str(limit.id), "sample_code": code, "value": "1000000",
             "unit": limit.unit, "tested_on": local_today().isoformat()}).status_code == 302
     card = _issue_card(client.get(base).get_data(as_text=True))
     names = re.search(r"Non-compliant laboratory results: (.*?)\.</li>", card).group(1)
@@ -675,8 +675,12 @@ def test_the_inspectors_forms_say_every_mistake_in_one_answer(ctx, client):
     assert response.status_code == 422
     errors = _errors(response.get_data(as_text=True))
     assert errors["sample_code"] == "Give the sample its code."
+    assert errors["laboratory-name"] == "Name the laboratory that tested the sample."
     assert errors["tested_on"] == "Give the day of the test, not in the future."
     assert errors["unit"].startswith("Enter the unit of the value")
+    # the certificate's results name who tested them: the form marks it required
+    assert re.search(r'for="laboratory-name">Laboratory</label> <span class="req"',
+                     response.get_data(as_text=True))
     response = post(client, f"{base}/inspection", {"inspected_on": "", "place": "",
                                                    "result": ""})
     assert response.status_code == 422
@@ -902,8 +906,8 @@ def test_a_value_typed_for_a_presence_test_says_the_test_takes_none(ctx, client)
     tilletia = next(limit for limit in inspection.limits_for(consignment)
                     if limit.parameter_code == "tilletia_controversa")
     response = post(client, f"/inspector/consignments/{consignment.id}/lab", {
-        "limit_id": str(tilletia.id), "sample_code": "S-2", "value": "3", "detected": "",
-        "tested_on": local_today().isoformat()})
+        "laboratory": "Lab", "limit_id": str(tilletia.id), "sample_code": "S-2", "value": "3",
+        "detected": "", "tested_on": local_today().isoformat()})
     assert response.status_code == 422
     assert _errors(response.get_data(as_text=True))["value"] == (
         "This test only takes detected or not detected: choose one under “Detected”, without "
@@ -919,7 +923,7 @@ def test_not_detected_beside_a_measured_value_is_refused_beside_the_choice(ctx, 
     login(client, inspector.email)
     limit = next(limit for limit in inspection.limits_for(consignment) if limit.kind == "max")
     base = f"/inspector/consignments/{consignment.id}/lab"
-    fields = {"limit_id": str(limit.id), "sample_code": "S-2", "value": "5",
+    fields = {"laboratory": "Lab", "limit_id": str(limit.id), "sample_code": "S-2", "value": "5",
               "unit": limit.unit, "detected": "no", "tested_on": local_today().isoformat()}
     response = post(client, base, fields)
     assert response.status_code == 422
@@ -941,7 +945,8 @@ def test_a_range_and_a_day_in_the_future_come_in_one_answer(ctx, client):
     tomorrow = (local_today() + timedelta(days=1)).isoformat()
     lead = next(limit for limit in inspection.limits_for(consignment)
                 if limit.parameter_code == "lead")
-    response = post(client, f"{base}/lab", {"limit_id": str(lead.id), "sample_code": "S-1",
+    response = post(client, f"{base}/lab", {"laboratory": "Lab", "limit_id": str(lead.id),
+                                            "sample_code": "S-1",
                                             "value": "-0.1", "unit": "mg/kg",
                                             "tested_on": tomorrow})
     assert response.status_code == 422
@@ -985,7 +990,7 @@ def test_a_removed_results_parameter_reads_in_the_readers_language(ctx, client):
     for sample in ("S-1", "S-2"):
         inspection.record_lab_result(inspector, consignment, LabResultInput(
             limit_id=don.id, sample_code=sample, tested_on=local_today(),
-            value=Decimal("100"), unit="µg/kg"))
+            value=Decimal("100"), unit="µg/kg", laboratory="Lab"))
     first, second = consignment.lab_results
     inspection.remove_lab_result(inspector, consignment, first.id, "Typed twice")
     # as a removal was recorded before the limit was kept with it
@@ -1029,7 +1034,7 @@ def test_a_removed_result_reads_with_a_chinese_comma(ctx, client):
     base = f"/inspector/consignments/{consignment.id}"
     limit = next(limit for limit in inspection.limits_for(consignment) if limit.kind == "max")
     assert post(client, f"{base}/lab", {
-        "limit_id": str(limit.id), "sample_code": "S-9", "value": "1000000",
+        "laboratory": "Lab", "limit_id": str(limit.id), "sample_code": "S-9", "value": "1000000",
         "unit": limit.unit, "tested_on": local_today().isoformat()}).status_code == 302
     db.session.refresh(consignment)
     result = next(r for r in consignment.lab_results if r.sample_code == "S-9")

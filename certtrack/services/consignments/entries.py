@@ -49,6 +49,8 @@ def lab_errors(consignment: Consignment, data: LabResultInput) -> dict[str, list
             "Sample %(code)s already has a result for this test, tested on %(date)s: remove it "
             "first, saying why (a retest, a wrong entry), then record this one.",
             code=earlier.sample_code, date=format_date(earlier.tested_on))]
+    if not (data.laboratory or "").strip():  # the certificate's results name who tested them
+        errors["laboratory"] = [_("Name the laboratory that tested the sample.")]
     if day := day_error(data.tested_on, consignment,
                         _("Give the day of the test, not in the future.")):
         errors["tested_on"] = day
