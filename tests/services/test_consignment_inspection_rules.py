@@ -113,14 +113,18 @@ def test_the_certificate_waits_for_every_statement_the_protocol_requires(ctx):
     inspection.set_declarations(inspector, consignment, wording)
     # "Grown in areas free from dwarf bunt" rests on a test of the lot for it: a wheat
     # certificate was issued with that wording and no laboratory result at all.
+    # It names Karnal bunt too: a test for each (the wording printed freedom from Karnal bunt
+    # on a test for dwarf bunt alone).
     errors = _refused(lambda: issue.issue_consignment_certificate(inspector, consignment))
     assert errors[""] == ["A laboratory result for each pest or substance the chosen wording "
-                          "attests; none yet for Tilletia controversa (dwarf bunt)."]
-    bunt = next(limit for limit in inspection.limits_for(consignment)
-                if limit.parameter_code == "tilletia_controversa")
-    inspection.record_lab_result(inspector, consignment, LabResultInput(
-        laboratory="Central laboratory",
-        limit_id=bunt.id, sample_code="S-2", tested_on=local_today(), detected=False))
+                          "attests; none yet for Tilletia controversa (dwarf bunt) and "
+                          "Tilletia indica (Karnal bunt)."]
+    for code in ("tilletia_controversa", "tilletia_indica"):
+        bunt = next(limit for limit in inspection.limits_for(consignment)
+                    if limit.parameter_code == code)
+        inspection.record_lab_result(inspector, consignment, LabResultInput(
+            laboratory="Central laboratory",
+            limit_id=bunt.id, sample_code="S-2", tested_on=local_today(), detected=False))
     assert issue.issue_consignment_certificate(inspector, consignment).number.startswith("KZ-PC")
 
 
