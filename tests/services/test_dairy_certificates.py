@@ -5,6 +5,7 @@ against, so the inspector could only refuse them."""
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
 
 from certtrack.extensions import db
@@ -12,6 +13,7 @@ from certtrack.models import GaccCategory, Product
 from certtrack.services.applications import local_today
 from certtrack.services.consignments import drafts, issue
 from certtrack.services.consignments.inputs import LotInput
+from certtrack.services.errors import ValidationFailed
 from certtrack.services.limits import limits_for_products
 
 from consignment_factories import header, inspect_ready, listed_in_english
@@ -43,3 +45,18 @@ def test_a_cheese_consignment_gets_its_certificate(ctx):
     assert issue.issue_refusals(consignment) == []
     certificate = issue.issue_consignment_certificate(inspector, consignment)
     assert [r["parameter"] for r in certificate.context["lab_results"]] == ["aflatoxin M1"]
+
+
+def test_dairy_from_a_region_outside_the_fmd_free_zones_is_refused(ctx):
+    """The dairy wording attests a zone free from foot-and-mouth disease and accepted by China;
+    the dairy products had no zones, and a yoghurt consignment from Turkistan was certified."""
+
+    exporter, _application, registration = make_registration(
+        make_user("registrar"), local_today() - timedelta(days=30), region="KZ-61",
+        category="dairy", product="yoghurt")
+    with pytest.raises(ValidationFailed) as refused:
+        drafts.create_consignment(exporter, header(
+            registration, origin_region_code="KZ-61", conveyance="container",
+            crossing_code="nur_zholy_khorgos",
+            production_from=local_today() - timedelta(days=5), storage_temperature=Decimal("4")))
+    assert "origin_region_code" in refused.value.errors
