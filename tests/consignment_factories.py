@@ -80,7 +80,7 @@ def make_consignment(kind: str = "phyto", *, submit: bool = True, registrar=None
     if submit:
         drafts.submit_consignment(exporter, consignment)
     inspector = make_user("inspector", committee="veterinary" if meat else "phytosanitary",
-                          regions=[region])
+                          regions=[region], official=True)
     return exporter, inspector, registration, consignment
 
 

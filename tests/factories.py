@@ -4,9 +4,21 @@ import io
 
 import pyotp
 
-from certtrack.services import accounts, applications, documents, enterprises, two_factor
+from certtrack.services import (
+    accounts,
+    applications,
+    documents,
+    enterprises,
+    officials,
+    two_factor,
+)
 from certtrack.services.enterprises import EnterpriseInput, EstablishmentInput
-from certtrack.services.inputs import ApplicationInput, ProductInput, RegistrationInput
+from certtrack.services.inputs import (
+    ApplicationInput,
+    OfficialInput,
+    ProductInput,
+    RegistrationInput,
+)
 from certtrack.services.permissions import SYSTEM
 
 from forms import PASSWORD
@@ -19,8 +31,10 @@ PDF_BYTES = (
 )
 
 
-def make_user(role: str = "exporter", email: str | None = None, **extra):
-    """Create an account through the service, as an administrator would."""
+def make_user(role: str = "exporter", email: str | None = None, *, official: bool = False,
+              **extra):
+    """Create an account through the service, as an administrator would; `official`: an
+    inspector with the official profile a consignment certificate prints."""
     email = email or f"{role}{make_user.counter}@example.kz"
     make_user.counter += 1
     data = {"email": email, "full_name": extra.pop("full_name", f"Test {role.title()}"),
@@ -31,6 +45,10 @@ def make_user(role: str = "exporter", email: str | None = None, **extra):
     user = accounts.create_user(SYSTEM, accounts.AccountInput.from_mapping(data))
     if user.role in two_factor.REQUIRED_FOR:  # staff sign in with an authenticator app
         two_factor.set_known_secret(user, pyotp.random_base32())
+    if role == "inspector" and official:
+        officials.save_official_profile(user, OfficialInput(
+            name_kk="Айгүл Нұрбекова", name_en="Aigul Nurbekova",
+            position_kk="Бас инспектор", position_en="Chief inspector"))
     return user
 
 

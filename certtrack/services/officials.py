@@ -32,6 +32,16 @@ def official_profile(user: User | None) -> OfficialProfile | None:
     return db.session.get(OfficialProfile, user.id)
 
 
+def unsigned_refusal(user: User | None) -> str | None:
+    """Why `user` cannot sign a consignment certificate yet: it prints the name and position of
+    the officer who issues it (ISPM 12's "Name of authorized officer"), never the authority's
+    name in that box; None once their official profile is saved."""
+    if official_profile(user) is not None:
+        return None
+    return _("Your official profile first: the certificate prints the name and position of "
+             "the officer who issues it. Enter them on your account page.")
+
+
 def language_errors(values: dict[str, str], required: tuple[str, ...]) -> dict[str, list[str]]:
     """The problems of multilingual fields (name_kk, ..., address_zh: the language is the
     field's suffix, no suffix is Kazakh): a required one left empty, or one written in

@@ -219,8 +219,8 @@ INSPECTION = {
             user, c, f.version.data), _issued, key="issue", path=BUTTON,
         confirm=labels.CONSEQUENCES["consignment.issue"], ends_something=False,
         step=ConsignmentAction.issue,
-        checks=lambda _user, c, _entries: {"": refusals} if (
-            refusals := issue.issue_refusals(c)) else {}),
+        checks=lambda user, c, _entries: {"": refusals} if (
+            refusals := issue.issue_refusals(c, user)) else {}),
     "reopen": WebAction(
         _form(cforms.ReasonForm), lambda user, c, f: correction.reopen(
             user, c, f.reason.data, f.version.data),

@@ -271,7 +271,7 @@ def consignment(consignment, failed: dict | None = None) -> str:
         missing=drafts.missing_for_submission(consignment) if "submit" in actions else [],
         refusals=gate.gate_refusals(consignment) if "submit" in actions else [],
         # all that would refuse the issue (the gate's refusals too), said before the button
-        blockers=issue.issue_refusals(consignment) if "issue" in actions else [],
+        blockers=issue.issue_refusals(consignment, g.user) if "issue" in actions else [],
         withdrawal_reason=drafts.withdrawal_reason(consignment),
         changes=change_rows(consignment) if consignment.correction_reason else [],
         # who closed it and when, beside the reason ("Refused: …" said neither)

@@ -17,7 +17,8 @@ from werkzeug.serving import make_server
 
 from certtrack import create_app
 from certtrack.extensions import db
-from certtrack.services import accounts, two_factor
+from certtrack.services import accounts, officials, two_factor
+from certtrack.services.inputs import OfficialInput
 from certtrack.services.permissions import SYSTEM
 from certtrack.services.reference import load_reference
 
@@ -127,6 +128,10 @@ def _live_app(folder: Path):
                 {"committee": None, "regions": [], **account, "password": PASSWORD}))
             if two_factor.required(user):  # staff hold an authenticator app with this secret
                 two_factor.set_known_secret(user, pyotp.random_base32())
+            if user.role == "inspector":  # the name a consignment certificate prints
+                officials.save_official_profile(user, OfficialInput(
+                    name_kk="Дәулет Сейітқали", name_en="Daulet Seitkali",
+                    position_kk="Бас инспектор", position_en="Chief inspector"))
         db.session.remove()
     return app
 

@@ -40,7 +40,7 @@ def test_a_cheese_consignment_gets_its_certificate(ctx):
         weight_unit="kg", packages_number=600, packages_kind="cartons",
         marks="Container MSKU 1234565, seal 004512"))
     drafts.submit_consignment(exporter, consignment)
-    inspector = make_user("inspector", committee="veterinary", regions=["KZ-11"])
+    inspector = make_user("inspector", committee="veterinary", regions=["KZ-11"], official=True)
     inspect_ready(inspector, consignment)
     assert issue.issue_refusals(consignment) == []
     certificate = issue.issue_consignment_certificate(inspector, consignment)

@@ -41,6 +41,7 @@ from certtrack.services.consignments.printing import (
 from certtrack.services.consignments.workflow import apply_consignment_transition, check_version
 from certtrack.services.errors import ValidationFailed
 from certtrack.services.notifications import enterprise_users, link, notify, verification_url
+from certtrack.services.officials import unsigned_refusal
 from certtrack.services.printed_names import unprintable
 from certtrack.services.reasons import require_reason
 from certtrack.services.transaction import transaction
@@ -68,15 +69,17 @@ def _unprintable(consignment: Consignment) -> list[str]:
     return unprintable(consignment.enterprise, consignment.registration.establishment)
 
 
-def issue_refusals(consignment: Consignment) -> list[str]:
+def issue_refusals(consignment: Consignment, officer: User | None = None) -> list[str]:
     """Everything that stops the consignment's certificate from being issued now, in words
     (the gate's refusals, what the inspection lacks, what cannot be printed); [] when nothing
     does. Changes nothing."""
-    return gate_refusals(consignment) + issue_blockers(consignment) + _unprintable(consignment)
+    unsigned = [refusal] if officer is not None and (refusal := unsigned_refusal(officer)) else []
+    return (gate_refusals(consignment) + issue_blockers(consignment) + _unprintable(consignment)
+            + unsigned)
 
 
-def _refuse_if_barred(consignment: Consignment) -> None:
-    problems = issue_refusals(consignment)
+def _refuse_if_barred(consignment: Consignment, officer: User) -> None:
+    problems = issue_refusals(consignment, officer)
     if problems:
         raise ValidationFailed({"": problems}, _("The certificate cannot be issued."))
 
@@ -134,13 +137,13 @@ def issue_consignment_certificate(actor: User, consignment: Consignment,
     """
     require_inspector(actor, consignment)
     check_version(consignment, version)
-    _refuse_if_barred(consignment)
+    _refuse_if_barred(consignment, actor)
     today, reason = local_today(), consignment.correction_reason
     with transaction():
         apply_consignment_transition(actor, consignment, "issue",  # the write lock
                                      values={"correction_reason": ""})
         db.session.refresh(consignment)
-        _refuse_if_barred(consignment)  # again, under the lock
+        _refuse_if_barred(consignment, actor)  # again, under the lock
         # A corrected consignment's certificate in force: the new one replaces it.
         replaces = certificate_in_force(consignment)
         certificate = _write(actor, consignment, today, replaces, reason if replaces else "")
@@ -173,7 +176,8 @@ def replace_consignment_certificate(actor: User, certificate: ConsignmentCertifi
         raise ValidationFailed({"": [_("Consignment %(ref)s is being corrected: the "
                                        "certificate issued next replaces %(number)s.",
                                        ref=consignment.reference, number=certificate.number)]})
-    if problems := gate_refusals(consignment) + _unprintable(consignment):
+    unsigned = [refusal] if (refusal := unsigned_refusal(actor)) else []
+    if problems := gate_refusals(consignment) + _unprintable(consignment) + unsigned:
         raise ValidationFailed({"": problems})
     try:
         with transaction():
