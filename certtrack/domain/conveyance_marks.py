@@ -1,5 +1,6 @@
 """What a lot's distinguishing marks must name for the border to match the goods: the wagon's
-number on a rail consignment, the container's number on a container consignment.
+number on a rail consignment, the container's number on a container consignment, the truck's
+plate and seal on a road one (as typed: they follow no one numbering to check).
 
 A rail wagon of the 1520 mm network (Kazakhstan, China's border stations' transfer tracks)
 carries an 8-digit number whose last digit is a check digit: the first seven weighted 2, 1,
@@ -66,9 +67,10 @@ def container_numbers(marks: str) -> list[str]:
 
 def names_its_conveyance(conveyance: str, marks: str) -> bool:
     """Whether a lot's marks name what carries it: a valid 8-digit wagon number by rail, a
-    valid ISO 6346 container number by container; any marks do for a truck."""
+    valid ISO 6346 container number by container; by truck, marks of some kind (its plate and
+    seal, which follow no one numbering to check)."""
     if conveyance == "rail_wagon":
         return bool(wagon_numbers(marks))
     if conveyance == "container":
         return bool(container_numbers(marks))
-    return True
+    return bool(marks.strip())

@@ -42,7 +42,8 @@ def test_the_railways_check_digit(digits, check):
     ("container", "Container MSKU 1234566", False),  # its check digit wrong
     ("container", "Container MSKA 1234565", False),  # no category letter U, J or Z
     ("container", "seal 004512", False),
-    ("truck", "", True)])
+    ("truck", "Truck 123 ABC 02, seal 4471", True),
+    ("truck", " ", False)])  # a truck's lot with no marks: nothing to match at the border
 def test_a_lots_marks_name_what_carries_it(conveyance, marks, named):
     assert names_its_conveyance(conveyance, marks) is named
 

@@ -31,7 +31,7 @@ from certtrack.services.consignments.inputs import LabResultInput
 from certtrack.services.inputs import StatusChangeInput
 from certtrack.services.transaction import transaction
 
-from consignment_factories import BEEF_LOT, WHEAT_LOT, inspect_ready, make_consignment
+from consignment_factories import BEEF_LOT, WHEAT_LOT, header, inspect_ready, make_consignment
 from factories import make_exporter_with_application, make_user
 from forms import login, post
 
@@ -210,6 +210,35 @@ def test_a_lot_whose_marks_name_no_wagon_or_container_is_not_submitted(ctx, clie
     drafts.remove_lot(exporter, consignment, bad)
     db.session.refresh(consignment)
     assert not [text for text in drafts.missing_for_submission(consignment) if missing in text]
+
+
+TRUCK_MISSING = ("The truck's registration plate and seal number of each lot, in its "
+                 "distinguishing marks.")
+
+
+def test_a_trucks_lot_with_no_marks_is_not_submitted(ctx, client):
+    """A beef consignment by truck was certified with its marks column empty: nothing for the
+    border to match the truck with."""
+    exporter, _inspector, registration, consignment = make_consignment("vet", submit=False)
+    drafts.update_consignment(exporter, consignment, header(
+        registration, conveyance="truck", crossing_code="nur_zholy_khorgos",
+        origin_region_code="KZ-11", production_from=consignment.production_from,
+        production_to=consignment.production_to,
+        storage_temperature=consignment.storage_temperature))
+    drafts.remove_lot(exporter, consignment, consignment.lots[0].id)
+    drafts.add_lot(exporter, consignment, replace(BEEF_LOT, marks=""))
+    _exporter_client(client, exporter)
+    answer = post(client, f"/exporter/consignments/{consignment.id}/submit",
+                  {"confirm": "y", "version": str(consignment.version)})
+    assert answer.status_code == 422
+    assert (f"{TRUCK_MISSING} To correct: Beef, frozen with no marks."
+            in html.unescape(answer.get_data(as_text=True)))
+    db.session.refresh(consignment)
+    assert consignment.state == "draft"
+    drafts.remove_lot(exporter, consignment, consignment.lots[0].id)
+    drafts.add_lot(exporter, consignment, replace(BEEF_LOT, marks="Truck 123 ABC 02, seal 4471"))
+    assert not [text for text in drafts.missing_for_submission(consignment)
+                if TRUCK_MISSING in text]
 
 
 def test_withdrawal_needs_a_reason_and_a_confirmation(ctx, client):

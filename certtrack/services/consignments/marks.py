@@ -15,6 +15,8 @@ UNMARKED_LOT = {
                      "the check digit), in its distinguishing marks."),
     "container": _l("The container number of each lot (ISO 6346, such as MSKU 1234565, its last "
                     "digit the check digit), in its distinguishing marks."),
+    "truck": _l("The truck's registration plate and seal number of each lot, in its "
+                "distinguishing marks."),
 }
 
 
