@@ -279,6 +279,17 @@ def change_password(user: User, current: str, new_password: str,
 
     :raise ValidationFailed: the current password is wrong or the new one breaks a rule.
     """
+    if errors := password_change_errors(user, current, new_password):
+        raise ValidationFailed(errors)
+    set_password(user, user, new_password, "password_changed", keep_session)
+
+
+def password_change_errors(user: User, current: str, new_password: str) -> dict[str, list[str]]:
+    """What is wrong with a change of one's own password: the current one (checked under the
+    re-authentication throttle), the new one's rules; {} when nothing. Changes nothing else.
+
+    :raise ValidationFailed: too many wrong current passwords (reauthentication.checked).
+    """
     errors: dict[str, list[str]] = {}
     if not reauthentication.checked(user, "current_password",
                                     lambda: check_password_hash(user.password_hash, current)):
@@ -287,9 +298,7 @@ def change_password(user: User, current: str, new_password: str,
         errors["new_password"] = problems
     elif check_password_hash(user.password_hash, new_password):
         errors["new_password"] = [_("Choose a new password, not the current one.")]
-    if errors:
-        raise ValidationFailed(errors)
-    set_password(user, user, new_password, "password_changed", keep_session)
+    return errors
 
 
 def set_locale(user: User, locale: str) -> None:

@@ -86,16 +86,18 @@ def account():
 @bp.post("/account/password")
 def change_password():
     form = ChangePasswordForm(request.form)
-    if form.validate():
-        try:
+    try:
+        if form.validate():
             accounts.change_password(g.user, form.current_password.data, form.new_password.data,
                                      keep_session=session.get("sid"))
-        except ValidationFailed as error:
-            form.add_errors(error.errors)
-        else:
             access.sign_in(g.user, session.get("sid"))
             flash(_("Your password was changed. Other sessions were signed out."), "success")
             return redirect(url_for("auth.account"))
+        if form.current_password.data and form.new_password.data:  # said with the form's own
+            form.add_errors(accounts.password_change_errors(  # (the repeat differing), at once
+                g.user, form.current_password.data, form.new_password.data))
+    except ValidationFailed as error:
+        form.add_errors(error.errors)
     return render_form("auth/account.html", form, **tokens_page.token_context(),
                        **security_context())
 

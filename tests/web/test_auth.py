@@ -353,6 +353,23 @@ def test_password_change_needs_the_current_password(ctx, client):
     assert signed_in(client)
 
 
+def test_every_mistake_of_a_password_change_is_said_in_one_answer(ctx, client):
+    """With the new password typed differently twice, only "the two new passwords differ" was
+    said: the wrong current password and the too-short new one came on the next tries."""
+    user = make_user("exporter")
+    login(client, user.email)
+    before = user.password_hash
+    response = _change_password(client, current="not my password", new="short",
+                                repeated="shrot")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert field_error(page, "current_password") == "The current password is not correct."
+    assert "12" in field_error(page, "new_password")  # its length rule
+    assert field_error(page, "repeat_password") == "The two new passwords differ."
+    db.session.refresh(user)
+    assert user.password_hash == before
+
+
 def test_guessing_the_current_password_waits_as_signing_in_does(ctx, client):
     """The form checked the current password at once, each time: a session left open guessed
     it at the speed of the hash (docs/security.md item 3)."""
