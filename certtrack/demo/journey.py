@@ -74,7 +74,7 @@ METHODS = {
 }
 PHYTO_LAB = "Republican Phytosanitary Diagnostic Centre, Astana"  # no account: as typed
 GRAIN_LAB = "Astana grain testing laboratory"  # accredited, with an account (demo.seed)
-VET_LAB = "National Veterinary Reference Centre, Astana"
+VET_LAB = "National Veterinary Reference Centre, Astana"  # accredited, with an account
 
 
 class Cast(NamedTuple):
@@ -221,9 +221,11 @@ def _result_data(limit: LabLimit, measured: dict) -> dict:
 def take_samples(cast: Cast, application: Application,
                  accredited: str | None = None) -> list[Sample]:
     """Take one sample per product and send them to the laboratory (→ lab_testing): the
-    accredited laboratory named `accredited`, which posts its results itself, if given."""
+    accredited laboratory named `accredited`, which posts its results itself, if given; a
+    veterinary sample goes to the veterinary reference centre, which has an account too."""
     clock.wait("sampling")
     veterinary = application.gacc_category.committee == "veterinary"
+    accredited = accredited or (VET_LAB if veterinary else None)
     lab_id = next((lab.id for lab in accreditation.accredited_laboratories()
                    if lab.name == accredited), None)
     samples = [laboratory.record_sample(

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from certtrack.demo import clock, listing, stages
 from certtrack.demo.certificate import DEMO_OFFICIALS
 from certtrack.demo.companies import create_companies
-from certtrack.demo.journey import GRAIN_LAB, Cast, demo_pdf
+from certtrack.demo.journey import GRAIN_LAB, VET_LAB, Cast, demo_pdf
 from certtrack.extensions import db
 from certtrack.models import User
 from certtrack.services import (
@@ -161,7 +161,7 @@ FEATURED_EXPORTERS = ("kostanay-astyk@demo.certtrack.kz", "taraz-et@demo.certtra
 def _logins() -> list[tuple[str, str]]:
     return [(role, email) for role, email, *_rest in DEMO_USERS] + [
         ("exporter", email) for email in FEATURED_EXPORTERS] + [
-        ("laboratory", DEMO_LABORATORY)]
+        ("laboratory", DEMO_LABORATORY), ("laboratory", DEMO_VET_LABORATORY)]
 
 
 def existing_demo_logins() -> list[tuple[str, str]]:
@@ -173,20 +173,32 @@ def existing_demo_logins() -> list[tuple[str, str]]:
 
 
 DEMO_LABORATORY = "lab@demo.certtrack.kz"
+DEMO_VET_LABORATORY = "vet-lab@demo.certtrack.kz"
 
 
 def _laboratory() -> None:
-    """An accredited laboratory and its account: a wheat sample waits there for results."""
-    lab = laboratories.create_laboratory(SYSTEM, laboratories.LaboratoryInput(
+    """Two accredited laboratories and their accounts: a wheat sample waits at the grain
+    laboratory for results, Semey's beef samples at the veterinary one."""
+    grain = laboratories.create_laboratory(SYSTEM, laboratories.LaboratoryInput(
         name=GRAIN_LAB, name_kk="Астана астық сынау зертханасы",
         name_ru="Астанинская испытательная лаборатория зерна",
         name_zh="阿斯塔纳粮食检测实验室", accreditation_number="KZ.T.02.0457",
         accredited_until=local_today() + timedelta(days=700),
         parameters=["deoxynivalenol (DON)", "lead", "cadmium"],
         categories=["edible_grains", "milled_grain"]))
-    accounts.create_user(SYSTEM, accounts.AccountInput(
-        email=DEMO_LABORATORY, full_name="Gulnara Tokhtarova", role="laboratory",
-        laboratory_id=lab.id, password=DEMO_PASSWORD))
+    veterinary = laboratories.create_laboratory(SYSTEM, laboratories.LaboratoryInput(
+        name=VET_LAB, name_kk="Астана қ. Ұлттық ветеринариялық референттік орталығы",
+        name_ru="Национальный референтный ветеринарный центр, Астана",
+        name_zh="阿斯塔纳国家兽医参考中心", accreditation_number="KZ.T.02.1183",
+        accredited_until=local_today() + timedelta(days=520),
+        parameters=["lead", "cadmium", "clenbuterol", "ractopamine", "chloramphenicol",
+                    "nitrofurans", "aflatoxin M1"],
+        categories=["meat", "bee_products", "dairy"]))
+    for email, name, lab in ((DEMO_LABORATORY, "Gulnara Tokhtarova", grain),
+                             (DEMO_VET_LABORATORY, "Aliya Serikbayeva", veterinary)):
+        accounts.create_user(SYSTEM, accounts.AccountInput(
+            email=email, full_name=name, role="laboratory", laboratory_id=lab.id,
+            password=DEMO_PASSWORD))
 
 
 def seed_demo(only_if_empty: bool = False) -> dict | None:

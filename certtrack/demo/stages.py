@@ -187,7 +187,7 @@ def laboratory_stages(casts) -> None:
     with clock.story(days_ago=45):
         beef = draft(semey.exporter, semey.sites["semey"], "meat", (Line("beef_frozen", 3000),))
         to_inspected(semey, beef)
-        take_samples(semey, beef)
+        take_samples(semey, beef)  # waiting at the laboratory, whose account posts the results
     # Chilled beef: results valid 30 days, recorded about two months ago and never concluded on;
     # they have expired, and the positive conclusion waits for new samples.
     with clock.story(days_ago=120):

@@ -578,6 +578,19 @@ def test_the_demo_laboratory_signs_in_to_a_wheat_sample_in_testing(seeded):
     assert re.search(r'href="/laboratory/samples/\d+">S-\d{4}-1<', page)
 
 
+def test_the_demo_veterinary_laboratory_signs_in_to_a_beef_sample_in_testing(seeded):
+    """The demo had no veterinary laboratory with an account: the laboratory's pages showed
+    grain alone, and every meat sample's results were typed by the inspector."""
+    assert "vet-lab@demo.certtrack.kz" in seeded.output
+    client = seeded.app.test_client()
+    login(client, "vet-lab@demo.certtrack.kz", DEMO_PASSWORD)
+    page = client.get("/laboratory/samples").get_data(as_text=True)
+    assert "National Veterinary Reference Centre, Astana" in page
+    sample = re.search(r'href="(/laboratory/samples/\d+)">S-\d{4}-1<', page)
+    form = client.get(sample.group(1)).get_data(as_text=True)
+    assert "clenbuterol" in form and "deoxynivalenol" not in form
+
+
 def test_the_demo_accounts_bear_people_s_names_and_staff_their_official_ones():
     """"Rustem Registrar", "Inessa Phytosanitary": English role words in every history, queue
     and list of a Kazakh or Chinese page, and not the names their certificates print."""
