@@ -6,7 +6,7 @@ the page's message beside the field."""
 import marshmallow as ma
 from marshmallow import validate
 
-from certtrack.api.schemas import decimal, input_date, whole
+from certtrack.api.schemas import decimal, input_date, uploaded_file, whole
 from certtrack.domain import bounds
 from certtrack.models.consignment import CONVEYANCES, DOCUMENT_KINDS, PACKAGE_KINDS, WEIGHT_UNITS
 
@@ -63,4 +63,4 @@ class ConsignmentDocumentUploadSchema(ma.Schema):
     """The multipart/form-data body of a consignment's document: its type and the file."""
 
     document_type = ma.fields.String(required=True, validate=validate.OneOf(DOCUMENT_KINDS))
-    file = ma.fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+    file = uploaded_file()

@@ -7,6 +7,7 @@ from datetime import date
 
 import marshmallow as ma
 from marshmallow import validate
+from werkzeug.datastructures import FileStorage
 
 from certtrack.domain import bounds
 from certtrack.domain.consignment import ConsignmentState
@@ -188,11 +189,27 @@ class ApplicationInputSchema(ma.Schema):
                                                  validate=validate.Length(max=300))
 
 
+class UploadedFile(ma.fields.Raw):
+    """A file part of a multipart/form-data body; a plain form field of that name is refused
+    (422), where reading it as a file answered 500."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, FileStorage):
+            raise ma.ValidationError("Send the file as a file part of the multipart body "
+                                     "(a filename and its bytes), not as a text field.")
+        return value
+
+
+def uploaded_file():
+    """The `file` field of an upload's body."""
+    return UploadedFile(required=True, metadata={"type": "string", "format": "binary"})
+
+
 class DocumentUploadSchema(ma.Schema):
     """The multipart/form-data body of an upload: the document's type and the file."""
 
     document_type = ma.fields.String(required=True, validate=validate.Length(1, 64))
-    file = ma.fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+    file = uploaded_file()
 
 
 class DocumentSchema(ma.Schema):

@@ -5,6 +5,8 @@ INTEGER of every primary key) is no row of ours, so the URL does not match and t
 404 before any query runs. `?page=` goes through page_number() with the same rule.
 """
 
+import json
+
 from flask import abort, request
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
@@ -53,6 +55,27 @@ def _strings(value):
             yield from _strings(item)
 
 
+def _unstorable(text: str) -> bool:
+    """A lone surrogate ("\\ud800" in JSON), which no UTF-8 column can hold."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _json_document():
+    """The request's JSON body, None when it is not JSON; UnreadableInput when Python cannot
+    read it at all, past the JSON syntax the API's parser answers itself: nested beyond the
+    recursion limit, an integer of more than 4,300 digits (these answered 500)."""
+    try:
+        return json.loads(request.get_data(cache=True))
+    except (json.JSONDecodeError, UnicodeDecodeError):  # bad JSON: said by the API's parser
+        return None
+    except (ValueError, RecursionError) as error:
+        raise UnreadableBody() from error
+
+
 def _carries_nul() -> bool:
     if "\x00" in request.path:
         return True
@@ -63,7 +86,14 @@ def _carries_nul() -> bool:
     if any("\x00" in (upload.filename or "") for upload in request.files.values()):
         return True
     if request.is_json:
-        return any("\x00" in text for text in _strings(request.get_json(silent=True)))
+        try:
+            strings = list(_strings(_json_document()))
+        except RecursionError as error:  # deep, though readable
+            raise UnreadableBody() from error
+        if any("\x00" in text for text in strings):
+            return True
+        if any(_unstorable(text) for text in strings):
+            raise UnreadableBody()
     return False
 
 
@@ -72,9 +102,16 @@ class UnreadableInput(BadRequest):
     that a form expired (the other 400 of the pages)."""
 
 
+class UnreadableBody(BadRequest):
+    """400 for a JSON body that holds a lone surrogate or that Python cannot read (nested too
+    deep, an integer too long): they answered 500. The API says "The request could not be
+    read"; a page, that the request could not be understood."""
+
+
 def refuse_hostile_input():
     """400 for any request with a NUL byte in its path, query, form, file names or JSON (no
-    column stores it: PostgreSQL refuses it in text, and no honest input has one), or with a
+    column stores it: PostgreSQL refuses it in text, and no honest input has one), a lone
+    surrogate in its JSON, a JSON body Python cannot read (_json_document), or with a
     control character in `next` (a header injection in the redirect after sign-in)."""
     if _carries_nul():
         raise UnreadableInput()
