@@ -17,7 +17,6 @@ from sqlalchemy import select
 from certtrack.domain.quantities import KILOGRAMS
 from certtrack.extensions import db
 from certtrack.models import AuditEvent, Consignment, ConsignmentCertificate
-from certtrack.services import market_access
 from certtrack.services.consignments.in_force import certificate_in_force
 from certtrack.services.limits import product_codes
 from certtrack.services.numerals import listed
@@ -68,9 +67,7 @@ def _inspection_blocker(consignment: Consignment) -> list[str]:
               date=format_date(submitted) if submitted else format_date(in_force.issued_on))]
 
 
-def _stale_wording(consignment: Consignment) -> list[str]:
-    applies = {row.code for row in market_access.declarations_for(
-        consignment.kind, [lot.product_code for lot in consignment.lots])}
+def _stale_wording(consignment: Consignment, applies: set[str]) -> list[str]:
     stale = [row for row in consignment.declarations if row.declaration_code not in applies]
     if not stale:
         return []
@@ -92,8 +89,10 @@ def _stale_results(consignment: Consignment) -> list[str]:
               "remove them.", names=listed(names))]
 
 
-def correction_blockers(consignment: Consignment) -> list[str]:
+def correction_blockers(consignment: Consignment, applies: set[str]) -> list[str]:
     """What the issue still lacks because the goods changed since the certificate in force:
-    a new inspection, wording and results that fit the goods now."""
-    return (_inspection_blocker(consignment) + _stale_wording(consignment)
+    a new inspection, wording and results that fit the goods now. `applies`: the codes of
+    the protocol wording for the products now (inspection.available_declarations, read once
+    for the issue's blockers)."""
+    return (_inspection_blocker(consignment) + _stale_wording(consignment, applies)
             + _stale_results(consignment))

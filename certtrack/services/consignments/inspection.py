@@ -369,7 +369,7 @@ def issue_blockers(consignment: Consignment) -> list[str]:
             "chosen.", "The wording the protocol requires for these products: %(num)d "
             "statements are not chosen.", len(missing)))
     return (blockers + attestation_blockers(consignment) + expiry_blockers(consignment)
-            + correction_blockers(consignment))
+            + correction_blockers(consignment, {row.code for row in available}))
 
 
 def get_lab_result(consignment: Consignment, result_id: int) -> ConsignmentLabResult:

@@ -69,13 +69,18 @@ def _unprintable(consignment: Consignment) -> list[str]:
     return unprintable(consignment.enterprise, consignment.registration.establishment)
 
 
+def _unsigned(officer: User) -> list[str]:
+    """The refusal of an officer whose name the certificate cannot print yet, if any."""
+    refusal = unsigned_refusal(officer)
+    return [refusal] if refusal else []
+
+
 def issue_refusals(consignment: Consignment, officer: User | None = None) -> list[str]:
     """Everything that stops the consignment's certificate from being issued now, in words
     (the gate's refusals, what the inspection lacks, what cannot be printed); [] when nothing
     does. Changes nothing."""
-    unsigned = [refusal] if officer is not None and (refusal := unsigned_refusal(officer)) else []
     return (gate_refusals(consignment) + issue_blockers(consignment) + _unprintable(consignment)
-            + unsigned)
+            + (_unsigned(officer) if officer is not None else []))
 
 
 def _refuse_if_barred(consignment: Consignment, officer: User) -> None:
@@ -176,8 +181,7 @@ def replace_consignment_certificate(actor: User, certificate: ConsignmentCertifi
         raise ValidationFailed({"": [_("Consignment %(ref)s is being corrected: the "
                                        "certificate issued next replaces %(number)s.",
                                        ref=consignment.reference, number=certificate.number)]})
-    unsigned = [refusal] if (refusal := unsigned_refusal(actor)) else []
-    if problems := gate_refusals(consignment) + _unprintable(consignment) + unsigned:
+    if problems := gate_refusals(consignment) + _unprintable(consignment) + _unsigned(actor):
         raise ValidationFailed({"": problems})
     try:
         with transaction():
