@@ -22,16 +22,23 @@ def _listed(page: str, reference: str) -> bool:
     return reference in page.split('id="unknown-filter"')[-1]
 
 
+def _refused(client, url: str):
+    """A registration in force, the registrar signed in, `url` read: (application,
+    registration, page), the page answered 400 with the notice."""
+    registrar = make_user("registrar")
+    _exporter, application, registration = make_registration(
+        registrar, local_today() - timedelta(days=30))
+    login(client, registrar.email)
+    answer = client.get(url)
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 400 and SAID in page
+    return application, registration, page
+
+
 @pytest.mark.parametrize("query", ["region=XX", "state=nonsense", "category=beef",
                                    "state=draft"])
 def test_the_registrars_applications(ctx, client, query):
-    registrar = make_user("registrar")
-    _exporter, application, _registration = make_registration(
-        registrar, local_today() - timedelta(days=30))
-    login(client, registrar.email)
-    answer = client.get(f"/registrar/?{query}")
-    page = answer.get_data(as_text=True)
-    assert answer.status_code == 400 and SAID in page
+    application, _registration, page = _refused(client, f"/registrar/?{query}")
     assert _listed(page, application.reference)  # unfiltered by it: every application
     assert page.index('id="unknown-filter"') < page.index('id="to-recommend"')  # seen first
     fine = client.get("/registrar/?region=KZ-11")
@@ -40,13 +47,7 @@ def test_the_registrars_applications(ctx, client, query):
 
 @pytest.mark.parametrize("query", ["status=lapsed", "region=KZ-99", "category=beef"])
 def test_the_registrars_registrations(ctx, client, query):
-    registrar = make_user("registrar")
-    _exporter, _application, registration = make_registration(
-        registrar, local_today() - timedelta(days=30))
-    login(client, registrar.email)
-    answer = client.get(f"/registrar/registrations?{query}")
-    page = answer.get_data(as_text=True)
-    assert answer.status_code == 400 and SAID in page
+    _application, registration, page = _refused(client, f"/registrar/registrations?{query}")
     assert _listed(page, registration.china_number)
     assert client.get("/registrar/registrations?status=active").status_code == 200
 
