@@ -101,12 +101,15 @@ def _upload(exporter: User, application: Application, code: str, name: str) -> N
 
 
 def draft(exporter: User, site: Establishment, category: str, lines: tuple[Line, ...],
-          documents_uploaded: int | None = None, staff: int = 40) -> Application:
-    """Start a draft with its questionnaire and products; upload the required documents (all,
-    or only the first `documents_uploaded`)."""
+          documents_uploaded: int | None = None, staff: int = 40,
+          kind: str = "new") -> Application:
+    """Start a draft of `kind` (new, or a change of the registration in force) with its
+    questionnaire and products; upload the required documents (all, or only the first
+    `documents_uploaded`)."""
     application = applications.create_application(
         exporter, applications.ApplicationInput.from_mapping({
-        **QUESTIONNAIRE, "establishment_id": site.id, "gacc_category_code": category,
+        **QUESTIONNAIRE, "kind": kind, "establishment_id": site.id,
+        "gacc_category_code": category,
         "production_capacity": 120, "storage_capacity": 8000, "staff_count": staff,
     }))
     for line in lines:

@@ -157,10 +157,25 @@ def registered(casts) -> dict[str, Registration]:
         _certificate(cast.registrar, registration, days_ago=days_ago)
     _replaced_and_revoked(altai, made["active_honey"])
     consignments.grain(kostanay, made["active"])
+    _change_awaiting_gacc(kostanay, today)
     waiting = consignments.meat_before_suspension(taraz, made["suspended"])
     _suspend(taraz, made["suspended"], waiting, today)
     _renewal_and_nights(altai, made, today)
     return made
+
+
+def _change_awaiting_gacc(cast: Cast, today: date) -> None:
+    """Kostanay's wheat registration, listed 150 days ago: its exporter applies to add barley
+    to it (a change), the change is inspected and recommended, and sent to GACC 12 days ago,
+    whose decision it awaits."""
+    with clock.story(days_ago=110):
+        application = draft(cast.exporter, cast.sites["kostanay"], "edible_grains",
+                            (Line("barley", 30000),), kind="change")
+        to_positive(cast, application)
+        clock.wait("recommendation")
+        gacc.recommend(cast.registrar, [application.id])
+        clock.move_to(max(today - timedelta(days=12), local_today()))
+        _batch(cast, [application], local_today())
 
 
 def _days_before_end(registration: Registration, today: date) -> int:

@@ -127,6 +127,19 @@ def test_the_seed_reaches_every_state_with_what_each_state_implies(seeded):
     assert _one(State.submitted_to_gacc).gacc_batch is not None
 
 
+def test_a_change_of_a_registration_in_force_awaits_gacc(seeded):
+    """A change application reaches GACC as new ones do, and its registration stays as it was
+    until GACC accepts it: the registrar's list of those awaiting GACC holds one."""
+    change = db.session.scalars(select(Application).where(
+        Application.kind == "change")).one()
+    assert change.state == State.submitted_to_gacc
+    assert change.gacc_batch.submitted_on < local_today()
+    changed = registrations.registration_of(change)
+    assert changed.status == "active" and changed.application_id != change.id
+    assert [p.product.code for p in change.products] == ["barley"]
+    assert "barley" not in {p.product.code for p in changed.application.products}
+
+
 def test_registrations_cover_each_status_and_an_open_renewal_window(seeded):
     by_status = {}
     for registration in db.session.scalars(select(Registration).order_by(Registration.id)):
