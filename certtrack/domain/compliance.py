@@ -20,6 +20,17 @@ class UnitError(DomainError):
         super().__init__(self.message)
 
 
+class LoqAboveLimit(DomainError):
+    """Raised for a result below a limit of quantification that is above the limit itself:
+    the method cannot show that the limit is met."""
+
+    def __init__(self, loq: Decimal, unit: str, limit: Decimal, limit_unit: str) -> None:
+        self.loq, self.unit, self.limit, self.limit_unit = loq, unit, limit, limit_unit
+        self.message = (f"The limit of quantification {_fmt(loq)} {unit} is above the limit "
+                        f"of {_fmt(limit)} {limit_unit}.")
+        super().__init__(self.message)
+
+
 class LimitKind(StrEnum):
     """How a limit is applied."""
 
@@ -167,6 +178,9 @@ def evaluate(result: Result, limit: Limit) -> Evaluation:
 
 
 def _below_loq(result: Result, limit: Limit, converted: Decimal | None) -> Evaluation:
+    if limit.kind == LimitKind.max and result.loq is not None and result.unit and \
+            convert(result.loq, result.unit, limit.unit) > limit.value:
+        raise LoqAboveLimit(result.loq, result.unit, limit.value, limit.unit)
     if result.value is None:
         what = f"{result.parameter} was not detected"
     else:

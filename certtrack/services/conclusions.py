@@ -14,7 +14,7 @@ from certtrack.extensions import db
 from certtrack.models import Application, Finding, LabLimit, LabResult, Sample, User
 from certtrack.services.applications import apply_transition, local_today
 from certtrack.services.errors import ValidationFailed
-from certtrack.services.lab_results import to_domain_result, valid_until
+from certtrack.services.lab_results import judge_now, to_domain_result, valid_until
 from certtrack.services.limits import limits_for_products, to_domain_limit
 from certtrack.services.local_dates import LocalName, format_day
 from certtrack.services.notifications import enterprise_users, exporter_link, notify
@@ -102,8 +102,22 @@ def _stored_evaluation(row: LabResult, name: str) -> compliance.Evaluation:
                                  row.reason)
 
 
+def _evaluation_today(row: LabResult, name: str) -> compliance.Evaluation:
+    """The stored evaluation, unless the limit in force today (an administrator's correction,
+    a newer standard) fails a result that the limit it was judged by passed: a conclusion
+    stands on the limits of its day."""
+    stored = _stored_evaluation(row, name)
+    now = judge_now(row)
+    if now is not None and now.limit.kind == compliance.LimitKind.max \
+            and now.verdict == compliance.Verdict.non_compliant and stored.counts_as_compliant:
+        return replace(stored, verdict=compliance.Verdict.non_compliant,
+                       reason_code="fails_limit_in_force")
+    return stored
+
+
 def check_conclusion(application: Application) -> Check:
-    """What prevents a positive conclusion today, judged on the stored verdicts.
+    """What prevents a positive conclusion today, judged on the stored verdicts and, where it
+    is stricter, the limit in force today.
 
     Counts the latest result per limit and product, valid today: a limit of several of the
     application's products needs a result of each product's sample. An expired result counts
@@ -124,7 +138,7 @@ def check_conclusion(application: Application) -> Check:
         name = named(row.limit, product) if row.limit else row.parameter
         result = to_domain_result(row, name)
         if compliance.is_valid_on(result, today) or name in required_names:
-            pairs.append((result, _stored_evaluation(row, name)))
+            pairs.append((result, _evaluation_today(row, name)))
             rows[name] = row
     severities = open_finding_severities(application)
     blockers = compliance.conclusion_blockers(required_names, pairs, severities, today)
@@ -170,6 +184,11 @@ def _blocker_message(blocker: compliance.Blocker, row: LabResult | None, counts:
                  "does not count.",
                  parameter=blocker.parameter, tested=format_day(row.tested_on),
                  until=format_day(valid_until(row)))
+    if blocker.code == "non_compliant_result" and row.verdict != "non_compliant":
+        return _("%(parameter)s: the result of %(tested)s met the limit it was judged by, but "
+                 "not the limit in force today, %(limit)s at most. Test again, or conclude "
+                 "negatively.", parameter=blocker.parameter, tested=format_day(row.tested_on),
+                 limit=_limit_in_force(row))
     if blocker.code == "non_compliant_result":
         return _("%(parameter)s is not compliant. %(detail)s", parameter=blocker.parameter,
                  detail=describe_result(row))
@@ -180,6 +199,12 @@ def _blocker_message(blocker: compliance.Blocker, row: LabResult | None, counts:
                         "%(num)d critical findings are still open.", number)
     return ngettext("%(num)d major finding is still open.",
                     "%(num)d major findings are still open.", number)
+
+
+def _limit_in_force(row: LabResult) -> str:
+    """The maximum in force today that a result judged compliant by its own fails."""
+    limit = judge_now(row).limit
+    return f"{shown(limit.value)} {shown_unit(limit.unit)}"
 
 
 def _shown_value(row: LabResult, limit: LabLimit | None) -> str:

@@ -4,10 +4,13 @@ limit in force now (a result keeps the limit it was judged by)."""
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
+
 from certtrack.domain import compliance
 from certtrack.models import LabLimit, LabResult
 from certtrack.services.applications import local_today
 from certtrack.services.limits import to_domain_limit
+from certtrack.services.numerals import shown, shown_unit
 
 
 def to_domain_result(row: LabResult, parameter: str | None = None) -> compliance.Result:
@@ -36,6 +39,15 @@ class JudgedNow:
     verdict: str
 
 
+def loq_message(error: compliance.LoqAboveLimit) -> str:
+    """Why a result below its method's LOQ is refused when that LOQ is above the limit."""
+    return _("The limit of quantification, %(loq)s, is above China's limit of %(limit)s: a "
+             "result below it cannot show that the limit is met. Enter the result of a method "
+             "that quantifies down to the limit.",
+             loq=f"{shown(error.loq)} {shown_unit(error.unit)}",
+             limit=f"{shown(error.limit)} {shown_unit(error.limit_unit)}")
+
+
 def limit_in_force(limit: LabLimit | None) -> LabLimit | None:
     """The row that replaces `limit` today (following superseded rows), or `limit` itself."""
     seen = set()
@@ -59,6 +71,8 @@ def judge_now(row: LabResult) -> JudgedNow | None:
     try:
         evaluation = compliance.evaluate(to_domain_result(row, limit.parameter),
                                          to_domain_limit(limit))
+    except compliance.LoqAboveLimit:  # a limit lowered below the method's LOQ: not shown met
+        return JudgedNow(limit, compliance.Verdict.non_compliant.value)
     except (compliance.UnitError, ValueError):
         return None
     return JudgedNow(limit, evaluation.verdict.value)

@@ -8,6 +8,7 @@ import pytest
 from certtrack.domain.compliance import (
     Blocker,
     Limit,
+    LoqAboveLimit,
     Result,
     UnitError,
     Verdict,
@@ -101,6 +102,18 @@ def test_result_below_loq_is_below_loq_and_counts_as_compliant():
     assert evaluation.verdict == Verdict.below_loq
     assert evaluation.reason_code == "below_loq"
     assert evaluation.counts_as_compliant
+
+
+def test_below_an_loq_above_the_limit_shows_nothing_about_the_limit():
+    with pytest.raises(LoqAboveLimit) as raised:
+        evaluate(result("DON", "0.9", loq="1.5", unit="mg/kg"), DON_WHEAT)
+    assert raised.value.message == (
+        "The limit of quantification 1.5 mg/kg is above the limit of 1000 µg/kg.")
+    with pytest.raises(LoqAboveLimit):
+        evaluate(result("DON", detected=False, loq="1500"), DON_WHEAT)
+    assert evaluate(result("DON", "900", loq="1000"), DON_WHEAT).verdict == Verdict.below_loq
+    assert evaluate(result("DON", "1600", loq="1500"), DON_WHEAT).verdict == \
+        Verdict.non_compliant
 
 
 def test_not_detected_against_max_limit_is_below_loq():

@@ -9,10 +9,12 @@ from lab_factories import DON, WHEAT_REQUIRED, lab_round
 from sqlalchemy import select
 
 from certtrack.extensions import db
-from certtrack.models import Application, AuditEvent, Finding, Inspection, Notification
-from certtrack.services import conclusions, dossier_context
+from certtrack.models import Application, AuditEvent, Finding, Inspection, LabLimit, Notification
+from certtrack.services import conclusions, dossier_context, limits
 from certtrack.services.applications import local_today
 from certtrack.services.errors import ValidationFailed
+from certtrack.services.inputs import LimitInput
+from certtrack.services.local_dates import format_day
 
 from factories import (
     make_application_for_lab,
@@ -101,6 +103,31 @@ def test_missing_and_non_compliant_results_are_named(wheat):
         "lead is not compliant. 0.25 mg/kg exceeds the limit of 0.2 mg/kg.",
         "No valid, compliant result for cadmium.",
     ]
+
+
+def test_a_limit_lowered_since_a_result_blocks_the_conclusion_until_it_is_met(wheat):
+    """A result keeps the verdict of the limit it was judged by, but a conclusion stands on
+    today's: lead 0.15 mg/kg passed 0.2, and an administrator corrected the limit to 0.1."""
+    _exporter, inspector, application = wheat
+    lead = {"value": Decimal("0.15"), "unit": "mg/kg"}
+    application = lab_round(inspector, application, {**WHEAT_REQUIRED, "lead": lead})
+    assert conclusions.check_conclusion(application).allows_positive
+    row = next(r for r in db.session.scalars(select(LabLimit).where(LabLimit.parameter == "lead"))
+               if "wheat" in r.products.split())
+    limits.update_limit(make_user("admin"), row, LimitInput.from_mapping({
+        "value": Decimal("0.1"), "unit": row.unit, "matrix": row.matrix,
+        "products": row.products, "source": "GB 2762-2022 as corrected", "confidence": "V",
+        "required": row.required}))
+    check = conclusions.check_conclusion(application)
+    assert check.messages == [
+        f"lead: the result of {format_day(local_today())} met the limit it was judged by, but "
+        "not the limit in force today, 0.1 mg/kg at most. Test again, or conclude negatively."]
+    with pytest.raises(ValidationFailed):
+        conclusions.conclude_positive(inspector, application, "")
+    assert db.session.get(Application, application.id).state != "conclusion_positive"
+    application = lab_round(inspector, application,
+                            {"lead": {"value": Decimal("0.05"), "unit": "mg/kg"}}, code="S-2")
+    assert conclusions.check_conclusion(application).allows_positive
 
 
 def test_newer_compliant_result_supersedes_a_failed_one(wheat):

@@ -53,6 +53,17 @@ def test_a_negative_value_is_refused_and_every_error_shows_at_once(ctx):
     assert row.verdict == "compliant"
 
 
+def test_a_value_below_an_loq_above_the_limit_is_refused(ctx):
+    inspector, _r, consignment = _started()
+    limit = _max_limit(consignment)
+    errors = _refused(lambda: inspection.record_lab_result(inspector, consignment, LabResultInput(
+        laboratory="Central laboratory", limit_id=limit.id, sample_code="S-1",
+        tested_on=local_today(), value=limit.value / 10, unit=limit.unit, loq=limit.value * 2)))
+    assert list(errors) == ["loq"]
+    assert "cannot show that the limit is met" in errors["loq"][0]
+    assert db.session.query(ConsignmentLabResult).count() == 0
+
+
 def test_days_before_the_request_or_the_goods_are_refused(ctx):
     inspector, _r, consignment = _started()  # wheat: no production days given
     submitted = consignment.submitted_on

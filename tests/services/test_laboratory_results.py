@@ -116,6 +116,23 @@ def test_value_below_loq_counts_as_below_loq(in_lab):
     assert row.verdict == "below_loq"
 
 
+def test_a_value_below_an_loq_above_the_limit_is_refused_and_nothing_is_stored(in_lab):
+    """Lead below an LOQ of 0.3 mg/kg says nothing about China's 0.2: it counted as compliant."""
+    _exporter, inspector, application, sample = in_lab
+    for entries in ({"value": Decimal("0.1")}, {"detected": "no"}):
+        with pytest.raises(ValidationFailed) as error:
+            record(inspector, application, sample, "lead", unit="mg/kg", loq=Decimal("0.3"),
+                   **entries)
+        assert error.value.errors == {"loq": [
+            "The limit of quantification, 0.3 mg/kg, is above China's limit of 0.2 mg/kg: a "
+            "result below it cannot show that the limit is met. Enter the result of a method "
+            "that quantifies down to the limit."]}
+    assert db.session.scalar(select(LabResult.id)) is None
+    above = record(inspector, application, sample, "lead", value=Decimal("0.4"), unit="mg/kg",
+                   loq=Decimal("0.3"))
+    assert above.verdict == "non_compliant"
+
+
 def test_clenbuterol_detected_in_beef_is_non_compliant(ctx):
     _exporter, inspector, application = make_application_for_lab("inspected", "beef_chilled")
     sample = laboratory.record_sample(inspector, application, SampleInput.from_mapping(sample_data(

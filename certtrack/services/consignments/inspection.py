@@ -43,6 +43,7 @@ from certtrack.services.consignments.inputs import (
 )
 from certtrack.services.consignments.workflow import apply_consignment_transition, check_version
 from certtrack.services.errors import NotFound, PermissionDenied, ValidationFailed
+from certtrack.services.lab_results import loq_message
 from certtrack.services.laboratory import NOT_DETECTED_BESIDE_A_VALUE
 from certtrack.services.limits import limits_for_products, product_codes, to_domain_limit
 from certtrack.services.notifications import enterprise_users, link, notify
@@ -166,7 +167,10 @@ def _judge(consignment: Consignment, data: LabResultInput):
         unit=None if absent else compliance.normalize_unit(data.unit) if data.unit else None,
         loq=None if absent else data.loq, detected=data.detected,
         tested_on=data.tested_on or local_today())
-    return limit, result, compliance.evaluate(result, to_domain_limit(limit))
+    try:
+        return limit, result, compliance.evaluate(result, to_domain_limit(limit))
+    except compliance.LoqAboveLimit as error:
+        raise ValidationFailed({"loq": [loq_message(error)]}) from error
 
 
 def record_lab_result(actor: User, consignment: Consignment,
