@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from certtrack.domain.identifiers import IdentifierError, validate_bin
 from certtrack.domain.scripts import changed_in_part, latin, latin_or_chinese
-from certtrack.domain.workflow import Role
+from certtrack.domain.workflow import TERMINAL_STATES, Role, State
 from certtrack.extensions import db
 from certtrack.models import Application, Enterprise, Establishment, NameChangeRequest, Region, User
 from certtrack.models.enterprise import ESTABLISHMENT_TYPES, LEGAL_FORMS
@@ -217,16 +217,32 @@ def _registered_errors(establishment: Establishment,
                        data: EstablishmentInput) -> dict[str, list[str]]:
     """What an establishment registered in China cannot change on its own: GACC listed it by
     its type, region and Kazakh registration number, and a new Kazakh number or a relocation
-    voids the China registration (a new application is needed)."""
+    voids the China registration (a new application is needed). Nor can one whose application
+    is under way: its inspection and its request to GACC are of the establishment as it is."""
     changed = [field for field in REGISTERED_AS
                if (getattr(data, field) or "").strip() != (getattr(establishment, field) or "")]
-    if not changed or not name_changes.holds_registration(establishment.enterprise,
-                                                          establishment):
+    if not changed:
         return {}
-    return {field: [_("The establishment is registered in China with this value: a new Kazakh "
-                      "registration number or a move voids the China registration, and a "
-                      "change of type needs an application of the kind “Change”. Ask the "
-                      "registrar.")] for field in changed}
+    if name_changes.holds_registration(establishment.enterprise, establishment):
+        return {field: [_("The establishment is registered in China with this value: a new "
+                          "Kazakh registration number or a move voids the China registration, "
+                          "and a change of type needs an application of the kind “Change”. "
+                          "Ask the registrar.")] for field in changed}
+    if (reference := _application_under_way(establishment)) is not None:
+        return {field: [_("Application %(reference)s is under way with this value: it was "
+                          "checked and inspected, and goes to GACC, as the establishment is. "
+                          "Change it once the application is decided, or withdraw the "
+                          "application first.", reference=reference)] for field in changed}
+    return {}
+
+
+def _application_under_way(establishment: Establishment) -> str | None:
+    """The reference of an application for the establishment submitted and not yet decided."""
+    application = db.session.scalar(select(Application).where(
+        Application.establishment_id == establishment.id,
+        Application.state.not_in([State.draft, *TERMINAL_STATES]))
+        .order_by(Application.id).limit(1))
+    return application.reference if application is not None else None
 
 
 def _english_kept_errors(establishment: Establishment,

@@ -10,7 +10,14 @@ from flask import g
 from sqlalchemy import select
 
 from certtrack.extensions import db
-from certtrack.models import AuditEvent, Enterprise, Establishment, NameChangeRequest, Notification
+from certtrack.models import (
+    Application,
+    AuditEvent,
+    Enterprise,
+    Establishment,
+    NameChangeRequest,
+    Notification,
+)
 from certtrack.services import enterprises, name_changes, print_context
 from certtrack.services.applications import local_today
 from certtrack.services.enterprises import EnterpriseInput, EstablishmentInput
@@ -22,6 +29,7 @@ from factories import (
     make_exporter_with_application,
     make_registration,
     make_user,
+    move_to_state,
 )
 from forms import flashes, login, post
 
@@ -356,6 +364,31 @@ def test_an_establishment_not_yet_registered_may_still_move(ctx, client):
                                "version": str(establishment.version)})
     assert moved.status_code == 302
     assert db.session.get(Establishment, establishment.id).type == "cold_store"
+
+
+def test_an_establishment_whose_application_is_under_way_keeps_type_region_and_number(ctx,
+                                                                                     client):
+    """It moved to another region, under another number, while GACC had its application: the
+    registration was recorded and the certificate printed for a site nobody inspected."""
+    exporter, _enterprise, establishment, application = make_exporter_with_application()
+    move_to_state(application, "submitted_to_gacc")
+    login(client, exporter.email)
+    url = f"/exporter/establishments/{establishment.id}"
+    moved = post(client, url, {**ESTABLISHMENT, "type": "cold_store", "region_code": "KZ-39",
+                               "kz_registration_number": "KZ-39-9999",
+                               "version": str(establishment.version)})
+    assert moved.status_code == 422
+    assert html.unescape(moved.get_data(as_text=True)).count(
+        f"Application {application.reference} is under way with this value") == 6
+    db.session.expire_all()
+    row = db.session.get(Establishment, establishment.id)
+    assert (row.type, row.region_code) == ("elevator", "KZ-11")
+    move_to_state(db.session.get(Application, application.id), "withdrawn")
+    again = post(client, url, {**ESTABLISHMENT, "region_code": "KZ-39",
+                               "version": str(row.version)})
+    assert again.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Establishment, establishment.id).region_code == "KZ-39"
 
 
 def test_a_registered_establishment_keeps_its_name_and_address_in_english(registered, client):
