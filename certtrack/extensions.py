@@ -57,6 +57,12 @@ class folded(FunctionElement):  # noqa: N801 - used as a SQL function, as func.l
     inherit_cache = True
 
 
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern for `text` anywhere in a column, its %, _ and \\ taken as typed, not as
+    wildcards: use it with `escape="\\"`."""
+    return "%" + "".join("\\" + c if c in "%_\\" else c for c in text) + "%"
+
+
 @compiles(folded)
 def _folded(element, compiler, **kw):
     return f"lower({compiler.process(element.clauses, **kw)})"

@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from certtrack.domain.workflow import Role
-from certtrack.extensions import db, folded
+from certtrack.extensions import contains_pattern, db, folded
 from certtrack.models import AuditEvent, Laboratory, Region, User
 from certtrack.models.user import COMMITTEES, ROLES
 from certtrack.services import passwords, reauthentication, review, tokens
@@ -328,7 +328,7 @@ def list_users(actor: User, *, text: str = "", role: str | None = None, page: in
     if role:
         query = query.where(User.role == role)
     if text.strip():
-        pattern = f"%{text.strip().lower()}%"
-        query = query.where(folded(User.email).like(pattern)
-                            | folded(User.full_name).like(pattern))
+        pattern = contains_pattern(text.strip().lower())
+        query = query.where(folded(User.email).like(pattern, escape="\\")
+                            | folded(User.full_name).like(pattern, escape="\\"))
     return db.paginate(query, page=page, per_page=current_app.config["PER_PAGE"], error_out=False)

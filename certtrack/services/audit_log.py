@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from certtrack.extensions import db, folded
+from certtrack.extensions import contains_pattern, db, folded
 from certtrack.models import AuditAnchor, AuditEvent, Registration, User
 from certtrack.models.application import application_reference
 from certtrack.services import pagination, spreadsheets
@@ -68,7 +68,7 @@ def _conditions(filters: AuditFilters) -> list:
     if (text := filters.actor.strip().lower()) in ("system", _("system").lower()):
         conditions.append(AuditEvent.actor_id.is_(None))  # the trail's "system" rows
     elif text:
-        pattern = "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"  # typed, not wildcards
+        pattern = contains_pattern(text)
         conditions.append(AuditEvent.actor_id.in_(select(User.id).where(
             folded(User.email).like(pattern, escape="\\")
             | folded(User.full_name).like(pattern, escape="\\"))))

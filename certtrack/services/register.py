@@ -13,7 +13,7 @@ from sqlalchemy.orm import contains_eager
 from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 
-from certtrack.extensions import db
+from certtrack.extensions import contains_pattern, db
 from certtrack.models import (
     ApplicationProduct,
     Enterprise,
@@ -151,7 +151,7 @@ def _matching(text: str, column=lambda c: c, *, walks_names: bool = False):
                 enterprise_search.c.enterprise_search.match(phrase))),
             column(Registration.id).in_(select(registration_search.c.rowid).where(
                 registration_search.c.registration_search.match(phrase))))
-    pattern = "%" + "".join("\\" + c if c in "%_\\" else c for c in text) + "%"
+    pattern = contains_pattern(text)
     names = or_(*(column.ilike(pattern, escape="\\") for column in (
         Enterprise.name_en, Enterprise.name_kk, Enterprise.name_ru, Enterprise.name_zh,
         Enterprise.bin)))

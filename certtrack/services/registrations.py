@@ -227,7 +227,8 @@ def apply_registration_action(actor, registration: Registration, action: Registr
     target = _target(actor, source, action, comment)
     conditions = [Registration.id == registration.id, Registration.status == source.value]
     if version not in (None, ""):
-        conditions.append(Registration.version == (int(version) if str(version).isdigit()
+        conditions.append(Registration.version == (int(version) if str(version).isascii()
+                                                   and str(version).isdigit()
                                                    else -1))
     result = db.session.execute(
         update(Registration).where(*conditions)

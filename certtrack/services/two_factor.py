@@ -54,7 +54,8 @@ def current_code(secret: str) -> str:
 def matching_step(user: User, code: str, now: float | None = None) -> int | None:
     """The unused time step (within the drift) whose code is `code`, else None."""
     code = (code or "").replace(" ", "")
-    if not user.totp_secret or len(code) != 6 or not code.isdigit():
+    if not user.totp_secret or len(code) != 6 or not code.isascii() \
+            or not code.isdigit():
         return None
     now_step = current_step(now)
     for step in range(now_step - DRIFT, now_step + DRIFT + 1):

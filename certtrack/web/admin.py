@@ -35,7 +35,8 @@ bp.before_request(roles_required(Role.admin))
 
 
 def _laboratory_id(value):
-    return int(value) if value not in (None, "", "None") and str(value).isdigit() else None
+    return int(value) if value not in (None, "", "None") and str(value).isascii() \
+        and str(value).isdigit() else None
 
 
 class AccountForm(UserForm):

@@ -28,6 +28,14 @@ def id_parameter_schema(converter) -> dict:
     return {"type": "integer", "minimum": converter.min, "maximum": converter.max}
 
 
+def id_value(raw: str | None) -> int | None:
+    """`raw` as the id of a row (ASCII digits, 1 .. MAX_ID), else None."""
+    if not raw or not raw.isascii() or not raw.isdigit() or len(raw) > len(str(MAX_ID)):
+        return None
+    value = int(raw)
+    return value if 1 <= value <= MAX_ID else None
+
+
 def page_number(name: str = "page") -> int:
     """The `?page=` of the request: 1 when absent; 404 when not a whole number within
     1 .. MAX_PAGE (a page past the last one is an empty page, as before)."""

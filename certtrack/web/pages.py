@@ -29,7 +29,7 @@ from certtrack.web import actions as table
 from certtrack.web import consignment_forms as cforms
 from certtrack.web import panels
 from certtrack.web.access import safe_next
-from certtrack.web.bounds import page_number
+from certtrack.web.bounds import id_value, page_number
 from certtrack.web.consignment_actions import CONSIGNMENT, INSPECTION
 from certtrack.web.consignment_changes import change_rows
 from certtrack.web.exporter_actions import EXPORTER
@@ -192,9 +192,9 @@ def _recommended_from_its_page():
     """The application whose own page sent the Recommend form (its `next` is that page), or
     None for the queue's form."""
     ids = request.form.getlist("application_id")
-    if len(ids) != 1 or not ids[0].isdigit():
+    if len(ids) != 1 or (application_id := id_value(ids[0])) is None:
         return None
-    application = applications.get_application(g.user, int(ids[0]))
+    application = applications.get_application(g.user, application_id)
     own_page = url_for("registrar.application", application_id=application.id)
     return application if request.form.get("next") == own_page else None
 

@@ -12,6 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from certtrack.domain.bounds import MAX_ID
 from certtrack.domain.identifiers import IdentifierError, validate_china_registration_number
 from certtrack.services.registration_entries import china_number_message
 from certtrack.web import labels
@@ -38,6 +39,8 @@ class SelectionForm(BaseForm):
     def validate_application_id(self, field):
         if not field.data:
             raise ValidationError(_l("Choose at least one application."))
+        if any(not 1 <= application_id <= MAX_ID for application_id in field.data):
+            raise ValidationError(_l("Choose the applications from the list."))
 
 
 class BatchForm(SelectionForm):

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from certtrack.domain import compliance
 from certtrack.domain.consignment import OPEN_CONSIGNMENT_STATES, CancellationGround
 from certtrack.domain.scripts import latin_or_chinese
-from certtrack.extensions import db
+from certtrack.extensions import contains_pattern, db
 from certtrack.models import (
     AuditEvent,
     Consignment,
@@ -75,13 +75,15 @@ def _queue_search(query, search: str):
     if not search:
         return query
     digits = search.upper().removeprefix("CS-").lstrip("0")
+    number = int(digits) if digits.isascii() and digits.isdigit() and len(digits) < 10 else -1
     by_number = select(ConsignmentCertificate.consignment_id).where(
         ConsignmentCertificate.number == search.upper())
+    pattern = contains_pattern(search)
     by_enterprise = select(Enterprise.id).where(or_(
         Enterprise.bin == search, *[getattr(Enterprise, f"name_{language}").ilike(
-            f"%{search}%") for language in ("en", "ru", "kk", "zh")]))
+            pattern, escape="\\") for language in ("en", "ru", "kk", "zh")]))
     return query.where(or_(
-        Consignment.id == (int(digits) if digits.isdigit() and len(digits) < 10 else -1),
+        Consignment.id == number,
         Consignment.id.in_(by_number), Consignment.enterprise_id.in_(by_enterprise)))
 
 
