@@ -208,8 +208,8 @@ INSPECTION = {
         step=ConsignmentAction.refuse),
     # ISPM 12 section 6.1: a new number naming the original, which becomes "replaced".
     "replace": WebAction(
-        _form(cforms.ReasonForm), lambda user, c, f: issue.replace_current_certificate(
-            user, c, f.reason.data),
+        cforms.replace_form, lambda user, c, f: issue.replace_current_certificate(
+            user, c, f.reason.data, f.certificate.data),
         lambda new: _("Certificate %(new)s replaces %(old)s; the exporter is told.",
                       new=new.number, old=new.replaces.number),
         key="replace", flash_denied=True, path="/replace", needs_reason=True,

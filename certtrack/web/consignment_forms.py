@@ -29,6 +29,7 @@ from certtrack.domain.consignment import INSPECTOR_GROUNDS
 from certtrack.domain.scripts import latin_or_chinese
 from certtrack.services import market_access, reference
 from certtrack.services.consignments import drafts, gate, inspection
+from certtrack.services.consignments.in_force import current_certificate
 from certtrack.services.numerals import with_remark
 from certtrack.web import consignment_labels as clabels
 from certtrack.web import labels
@@ -201,6 +202,20 @@ class ReasonForm(BaseForm):
 
     version = HiddenField()
     reason = TextAreaField(_l("Reason"), validators=reason_validators(4000))
+
+
+class ReplaceForm(ReasonForm):
+    """A replacement, naming the certificate it replaces: sent twice, the second finds that
+    one replaced and issues nothing."""
+
+    certificate = HiddenField()
+
+
+def replace_form(consignment, formdata) -> ReplaceForm:
+    form = ReplaceForm(formdata)
+    if formdata is None and (current := current_certificate(consignment)) is not None:
+        form.certificate.data = current.number
+    return form
 
 
 class CancelForm(ReasonForm):

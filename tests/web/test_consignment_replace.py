@@ -84,6 +84,25 @@ def test_a_confirmed_replacement_names_the_original_and_keeps_the_reason(app, cl
                         (str(first_id), f"Replaced by certificate {new}.")]
 
 
+def test_the_form_sent_twice_replaces_once(app, client):
+    """It issued two replacements: the second replaced the first replacement, a number burnt
+    and a certificate that read "replaced" at once."""
+    inspector, _exporter, consignment_id, number = _issued(app)
+    login(client, inspector)
+    url = f"/inspector/consignments/{consignment_id}"
+    page = client.get(url).get_data(as_text=True)
+    assert f'name="certificate" type="hidden" value="{number}"' in page
+    form = {"reason": "Lost in transit", "confirm": "y", "certificate": number}
+    assert post(client, url + "/replace", form, csrf_url=url).status_code == 302
+    again = post(client, url + "/replace", form, csrf_url=url)
+    assert again.status_code == 422
+    (_old, _none), (new, _replaces) = _certificates(app)
+    assert (f"Certificate {number} was replaced already: {new} is current. The form was sent "
+            "twice or from an old page, and no other certificate was issued.") in \
+        again.get_data(as_text=True)
+    assert len(_certificates(app)) == 2
+
+
 def test_the_replaced_certificates_public_page_names_its_replacement(app, client):
     """A border officer holding the replaced paper learns which certificate to ask for; its
     code is not given away: the link opens the form with the number filled in."""

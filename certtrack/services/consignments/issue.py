@@ -193,15 +193,22 @@ def replace_consignment_certificate(actor: User, certificate: ConsignmentCertifi
     return replacement
 
 
-def replace_current_certificate(actor: User, consignment: Consignment,
-                                reason: str) -> ConsignmentCertificate:
-    """Replace the consignment's current certificate (replace_consignment_certificate).
+def replace_current_certificate(actor: User, consignment: Consignment, reason: str,
+                                number: str | None = None) -> ConsignmentCertificate:
+    """Replace the consignment's current certificate (replace_consignment_certificate): the
+    one numbered `number`, the form's, when given.
 
-    :raise ValidationFailed: the consignment has none (a stale or crafted form).
+    :raise ValidationFailed: the consignment has none (a stale or crafted form); `number` is
+        no longer current (the form sent twice, or from an old page): nothing is issued.
     """
     require_inspector(actor, consignment)
     certificate = current_certificate(consignment)
     if certificate is None:
         raise ValidationFailed({"": [_("Consignment %(ref)s has no certificate to replace.",
                                        ref=consignment.reference)]})
+    if number and number != certificate.number:
+        raise ValidationFailed({"": [_(
+            "Certificate %(old)s was replaced already: %(new)s is current. The form was sent "
+            "twice or from an old page, and no other certificate was issued.",
+            old=number, new=certificate.number)]})
     return replace_consignment_certificate(actor, certificate, reason)
