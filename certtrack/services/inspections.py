@@ -14,6 +14,7 @@ from certtrack.domain.workflow import IllegalTransition, Role, State, check_tran
 from certtrack.extensions import db
 from certtrack.models import Application, Finding, Inspection, User, user_regions
 from certtrack.models.inspection import INSPECTION_MODES, SEVERITIES
+from certtrack.services import repeated_entries
 from certtrack.services.applications import apply_transition, latest_documents, local_today
 from certtrack.services.audit import record_event
 from certtrack.services.errors import ValidationFailed
@@ -263,6 +264,7 @@ def add_finding(actor: User, application: Application, data: FindingInput) -> Fi
         raise IllegalTransition(application.state, "add_finding", actor.role, defined=False)
     if errors := _finding_errors(data):
         raise ValidationFailed(errors)
+    repeated_entries.refuse_repeat("finding", repeated_entries.finding(actor, application, data))
     with transaction():
         finding = Finding(inspection=inspection, application_id=application.id,
                           severity=data.severity,

@@ -10,6 +10,7 @@ from certtrack.domain.quarantine import MEASURES, NON_COMPLIANT, UNITS, judge_me
 from certtrack.domain.workflow import IllegalTransition
 from certtrack.extensions import db
 from certtrack.models import Application, QuarantineMeasurement, QuarantineRequirement, User
+from certtrack.services import repeated_entries
 from certtrack.services.audit import record_event
 from certtrack.services.errors import ValidationFailed
 from certtrack.services.inputs import MeasurementInput
@@ -90,6 +91,8 @@ def record_measurement(actor: User, application: Application,
                                 defined=False)
     if errors := _errors(application, data):
         raise ValidationFailed(errors)
+    repeated_entries.refuse_repeat("measurement",
+                                   repeated_entries.measurement(actor, application, data))
     product, measure = data.measured_product, data.measure
     value = Decimal(data.measured_value)
     requirement = requirement_for(product, measure)

@@ -140,7 +140,8 @@ def product_line(actor: User, application: Application, data: ProductInput) -> R
     return Recorded(line, event.actor, event.at)
 
 
-def _recent(moment: datetime | None) -> bool:
+def recent(moment: datetime | None) -> bool:
+    """True for a moment under REPEAT_WINDOW ago."""
     return moment is not None and utcnow() - moment <= REPEAT_WINDOW
 
 
@@ -151,7 +152,7 @@ def sample(actor: User, application: Application, data: SampleInput) -> Recorded
     application's, as the form says."""
     found = db.session.scalar(select(Sample).where(
         Sample.application_id == application.id, Sample.code == (data.code or "").strip()))
-    if found is None or found.created_by_id != actor.id or not _recent(found.created_at):
+    if found is None or found.created_by_id != actor.id or not recent(found.created_at):
         return None
     laboratory = (found.laboratory_id == data.laboratory_id if data.laboratory_id
                   else found.laboratory_id is None
@@ -168,7 +169,7 @@ def webhook(actor: User, url: str) -> Recorded | None:
     found = db.session.scalar(select(Webhook).where(
         Webhook.user_id == actor.id, Webhook.url == (url or "").strip(),
         Webhook.disabled_at.is_(None)).order_by(Webhook.id.desc()).limit(1))
-    if found is None or not _recent(found.created_at):
+    if found is None or not recent(found.created_at):
         return None
     return Recorded(found, actor, found.created_at)
 
@@ -181,7 +182,7 @@ def account(actor: User, data: AccountInput) -> Recorded | None:
     found = db.session.scalar(select(User).where(
         User.email == (data.email or "").strip().lower()))
     event = _event("user", found.id, "user_created") if found is not None else None
-    if event is None or event.actor_id != actor.id or not _recent(event.at):
+    if event is None or event.actor_id != actor.id or not recent(event.at):
         return None
     inspector = data.is_inspector
     entered = ((data.full_name or "").strip(), str(data.role),

@@ -24,6 +24,7 @@ from certtrack.services import (
     quarantine,
     registration_entries,
     registrations,
+    repeated_entries,
     review,
     sent_twice,
 )
@@ -44,6 +45,7 @@ from certtrack.web.registrar_forms import (
     ResubmitForm,
     SelectionForm,
 )
+from certtrack.web.repeats import recorded_before
 from certtrack.web.review_forms import (
     AssignForm,
     DocumentReviewForm,
@@ -67,6 +69,10 @@ def _button(call, success, **options) -> WebAction:
     """An inspector's button on the application: no fields, a refusal flashes and redirects."""
     return WebAction(_form(ActionForm), lambda user, application, _f: call(user, application),
                      success, flash_denied=True, path=BUTTON, **options)
+
+
+def _inspector_page(application) -> str:
+    return url_for("inspector.application", application_id=application.id)
 
 
 def _inspector(form, call, success, key: str, path: str | None = None,
@@ -121,13 +127,19 @@ REVIEW = {
     "add_finding": _inspector(
         _form(FindingForm), lambda user, a, f: inspections.add_finding(
             user, a, inspections.FindingInput.from_mapping(f.data)),
-        _l("The finding was recorded."), "finding", "/findings", anchor="add-finding"),
+        _l("The finding was recorded."), "finding", "/findings", anchor="add-finding",
+        repeat=recorded_before("finding", repeated_entries.finding,
+                               lambda f: inspections.FindingInput.from_mapping(f.data),
+                               lambda a: _inspector_page(a) + "#add-finding")),
     "record_measurement": _inspector(
         _form(MeasurementForm),
         lambda user, a, f: quarantine.record_measurement(
             user, a, quarantine.MeasurementInput.from_mapping(f.data)),
         _l("The measurement was recorded."), "measurement", "/measurements",
-        anchor="add-measurement"),
+        anchor="add-measurement",
+        repeat=recorded_before("measurement", repeated_entries.measurement,
+                               lambda f: quarantine.MeasurementInput.from_mapping(f.data),
+                               lambda a: _inspector_page(a) + "#add-measurement")),
     "record_inspection": _inspector(
         lambda a, formdata: record_inspection_form(inspections.checklist_for(a), formdata),
         lambda user, a, f: inspections.record_inspection(

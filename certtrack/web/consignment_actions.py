@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from certtrack.domain.consignment import ConsignmentAction
+from certtrack.services import repeated_entries
 from certtrack.services.consignments import (
     correction,
     documents,
@@ -34,6 +35,7 @@ from certtrack.web import consignment_forms as cforms
 from certtrack.web import labels
 from certtrack.web.forms import ActionForm
 from certtrack.web.perform import BUTTON, Refusal, WebAction, created_before
+from certtrack.web.repeats import recorded_before
 
 
 def _form(form_class):
@@ -180,6 +182,9 @@ INSPECTION = {
         cforms.treatment_form, lambda user, c, f: inspection.add_treatment(
             user, c, _treatment(f)), _l("The treatment was recorded."), key="treatment",
         flash_denied=True, path=BUTTON, anchor="treatments",
+        repeat=recorded_before("treatment", repeated_entries.treatment, _treatment,
+                               lambda c: url_for("consignment_inspection.detail",
+                                                 consignment_id=c.id) + "#treatments"),
         checks=lambda _user, c, data: entries.treatment_errors(
             c, from_mapping(TreatmentInput, data))),
     # An entry made in error, deleted while nothing is issued: a deletion, so a reason (kept

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from certtrack.extensions import db
-from certtrack.models import ConsignmentLabResult
+from certtrack.models import ConsignmentLabResult, ConsignmentTreatment
 from certtrack.services.applications import local_today
 from certtrack.services.consignments import drafts, inspection, issue
 from certtrack.services.consignments.inputs import InspectionInput, LabResultInput, TreatmentInput
@@ -246,3 +246,19 @@ def test_a_second_result_of_one_sample_and_test_asks_the_first_to_go(ctx):
         limit_id=limit.id, sample_code="S-9-2", tested_on=local_today(), value=Decimal("0"),
         unit=limit.unit))  # another sample of the consignment
     assert other.id != first.id
+
+
+def test_a_treatment_sent_twice_is_recorded_once(ctx):
+    """The certificate printed a treatment twice: the form sent again recorded it again."""
+    inspector, _r, consignment = _started()
+    entries = TreatmentInput(type="fumigation", treated_on=local_today(),
+                             active_substance="aluminium phosphide", concentration="3 g/m3",
+                             duration="72 h")
+    inspection.add_treatment(inspector, consignment, entries)
+    errors = _refused(lambda: inspection.add_treatment(inspector, consignment, entries))
+    assert list(errors) == [""] and errors[""][0].startswith("You recorded this treatment at ")
+    assert db.session.query(ConsignmentTreatment).count() == 1
+    inspection.add_treatment(inspector, consignment, TreatmentInput(
+        type="fumigation", treated_on=local_today(), active_substance="aluminium phosphide",
+        concentration="3 g/m3", duration="96 h"))
+    assert db.session.query(ConsignmentTreatment).count() == 2

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 from flask_babel import format_date
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from certtrack.extensions import db
 from certtrack.models import (
@@ -19,6 +19,7 @@ from certtrack.models import (
     Finding,
     Inspection,
     Notification,
+    QuarantineMeasurement,
 )
 from certtrack.services import (
     applications,
@@ -627,3 +628,31 @@ def test_near_the_quota_evidence_sent_twice_is_said_to_be_there(app, reviewed, c
     over = send(PDF_BYTES + b"%2")
     assert over.status_code == 422
     assert "reached the storage limit" in over.get_data(as_text=True)
+
+
+def test_a_finding_or_a_measurement_sent_twice_is_recorded_once(reviewed, client):
+    """A double click recorded two identical findings (two corrective actions for the
+    exporter) and two measurements; the second sending is now told the first was recorded."""
+    _exporter, inspector, _colleague, application = reviewed
+    _schedule(client, application, inspector)
+    finding = {"requirement": "Storage conditions", "observation": "No temperature records",
+               "clause": "", "severity": "major"}
+    measurement = {"measured_product": "wheat", "measure": "moisture",
+                   "measured_value": "13.5", "species": ""}
+    for path, entries, model, said in (
+            ("/findings", finding, Finding, "You recorded this finding at "),
+            ("/measurements", measurement, QuarantineMeasurement,
+             "You recorded this measurement at ")):
+        assert post(client, _url(application, path), entries).status_code == 302
+        again = post(client, _url(application, path), entries, follow_redirects=True)
+        assert again.status_code == 200
+        assert any(message.startswith(said) and message.endswith(
+            ": the form was sent twice, and nothing was recorded again.")
+            for message in flashes(again.get_data(as_text=True)))
+        assert db.session.scalar(select(func.count()).select_from(model).where(
+            model.application_id == application.id)) == 1
+    # other entries are another finding, recorded as such
+    other = {**finding, "observation": "No humidity records"}
+    assert post(client, _url(application, "/findings"), other).status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(Finding).where(
+        Finding.application_id == application.id)) == 2

@@ -27,7 +27,7 @@ from certtrack.models import (
 )
 from certtrack.models.base import JudgedParameter
 from certtrack.models.consignment import INSPECTION_RESULTS
-from certtrack.services import market_access
+from certtrack.services import market_access, repeated_entries
 from certtrack.services.applications import local_today
 from certtrack.services.audit import record_event
 from certtrack.services.consignments.access import consignment_scope, in_territory
@@ -229,6 +229,8 @@ def add_treatment(actor: User, consignment: Consignment,
     _require_under_inspection(consignment)
     if errors := treatment_errors(consignment, data):
         raise ValidationFailed(errors)
+    repeated_entries.refuse_repeat("treatment",
+                                   repeated_entries.treatment(actor, consignment, data))
     with transaction():
         row = ConsignmentTreatment(consignment_id=consignment.id, recorded_by_id=actor.id,
                                    **{k: v.strip() if isinstance(v, str) else v
