@@ -18,7 +18,7 @@ from certtrack.domain.bounds import MAX_ID
 from certtrack.domain.workflow import TERMINAL_STATES
 from certtrack.services.applications import local_today
 from certtrack.services.list_rows import ApplicationRow, RegisterRow, status_days
-from certtrack.services.local_dates import DATE_FORMAT
+from certtrack.services.local_dates import DATE_FORMAT, local_day
 from certtrack.services.reference import working_calendar
 from certtrack.web import labels
 from certtrack.web.templating import format_date_in, label_in
@@ -57,8 +57,9 @@ class _Page:
         return text
 
     def age(self, moment: datetime) -> str:
-        """"N working days" since `moment`, the age of an application in its stage."""
-        day = moment.date()
+        """"N working days" since `moment`, the age of an application in its stage, counted
+        from the day it fell on in Kazakhstan (its UTC date is the day before until 05:00)."""
+        day = local_day(moment)
         text = self._ages.get(day)
         if text is None:
             days = working_calendar().working_days_between(day, self.today)

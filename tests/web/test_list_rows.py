@@ -2,7 +2,8 @@
 inspector's queue, the registrar's queues and the public register."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from babel import Locale, dates
@@ -13,6 +14,7 @@ from certtrack.domain.bounds import MAX_ID
 from certtrack.extensions import db
 from certtrack.models import Application, GaccCategory, Product, Region
 from certtrack.services.applications import local_today
+from certtrack.services.local_dates import local_day
 from certtrack.services.reference import working_calendar
 from certtrack.web.list_views import id_link
 
@@ -39,7 +41,7 @@ def _date(value, language: str) -> str:
 
 def _age(application: Application) -> int:
     return working_calendar().working_days_between(
-        application.state_changed_at.date(), local_today())
+        local_day(application.state_changed_at), local_today())
 
 
 def _set(application: Application, **values) -> None:
@@ -130,6 +132,17 @@ def test_a_lists_link_is_the_address_url_for_builds(app, id_):
             "inspector.application", application_id=id_)
         assert id_link("registrar.batch", "batch_id")(id_) == url_for("registrar.batch",
                                                                       batch_id=id_)
+
+
+def test_a_stage_begun_before_dawn_in_kazakhstan_is_counted_from_that_day(app, ctx, client):
+    """Submitted at 03:52 in Astana, the day before in UTC: the queue read "1 working day"."""
+    exporter, application = make_submitted_application()
+    zone = ZoneInfo(app.config["BABEL_DEFAULT_TIMEZONE"])
+    dawn = datetime.combine(local_today(), time(1, 0), tzinfo=zone).astimezone(UTC)
+    _set(application, state_changed_at=dawn)
+    login(client, exporter.email)
+    row = _row(client.get("/exporter/").get_data(as_text=True), application.reference)
+    assert re.search(r'data-label="In this stage">0 working days</td>', row), row
 
 
 def test_a_closed_applications_stage_does_not_count_on(ctx, client):
