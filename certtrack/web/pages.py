@@ -277,6 +277,9 @@ def consignment(consignment, failed: dict | None = None) -> str:
         # who closed it and when, beside the reason ("Refused: …" said neither)
         closed_by=last_change("consignment", consignment.id)
         if consignment.state in ("refused", "withdrawn") else None,
+        # a refused request's next step: why none can be made now (a suspension, till when)
+        not_in_force=gate.registration_refusal(consignment.registration)
+        if consignment.state == "refused" else None,
         totals=declared_totals(LotQuantity(
             lot.net_weight, lot.gross_weight, lot.weight_unit, lot.packages_number,
             lot.packages_kind) for lot in consignment.lots),

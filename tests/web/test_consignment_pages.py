@@ -565,6 +565,9 @@ def test_refusal_needs_a_reason_the_exporter_then_reads(app, ctx, client):
     refusal = re.search(r'<div class="flash flash-error" role="alert" id="refusal">(.*?)</div>',
                         page, re.S).group(1)
     assert re.search(rf'<p class="muted">{re.escape(inspector.full_name)}, \w{{3}} \d', refusal)
+    # and what to do next: a refused request stays closed (it said nothing more)
+    assert ("This request is closed: to ship the goods, request a new consignment. "
+            '<a href="/exporter/consignments/new">New consignment</a>') in refusal
     # and is told so, with the reason and a link to the consignment (it was told of an issue
     # only), by a notification and its e-mail
     notes = exporter_client.get("/notifications").get_data(as_text=True)
@@ -1100,6 +1103,25 @@ def test_with_its_registration_suspended_the_new_request_page_says_since_when(ct
     notice = page.split('id="no-registration">')[1].split("</div>")[0]
     assert f'<span class="ref">{registration.china_number}</span> is suspended since' in notice
     assert "Save draft" not in page
+
+
+def test_a_consignment_refused_under_a_suspension_says_until_when(app, ctx, client):
+    """Refused because GACC suspended the registration, the page gave the reason only: not
+    when a new request may be made, nor that one can."""
+    exporter, inspector, registration, consignment = make_consignment()
+    _inspector_client(client, inspector)
+    registration.status, registration.suspended_from = "suspended", local_today()
+    registration.suspended_until = local_today() + timedelta(days=25)
+    db.session.commit()
+    assert post(client, f"/inspector/consignments/{consignment.id}/refuse", {
+        "version": str(consignment.version), "confirm": "y",
+        "reason": "Registration suspended by GACC"}).status_code == 302
+    exporter_client = _exporter_client(app.test_client(), exporter)
+    page = exporter_client.get(f"/exporter/consignments/{consignment.id}").get_data(as_text=True)
+    step = page.split('id="refusal-next">')[1].split("</p>")[0]
+    assert f"{registration.china_number}</span> is suspended from" in step
+    assert "A new consignment can be requested once the registration is in force again." in step
+    assert "/exporter/consignments/new" not in step
 
 
 def test_a_lot_is_removed_only_once_its_removal_is_confirmed(ctx, client):
