@@ -55,9 +55,19 @@ def _documents_in_force(application) -> dict:
             "evidence": evidence, "evidence_type": documents.EVIDENCE_TYPE}
 
 
+def _registration_now(application) -> str | None:
+    """Why the registration a registered application made (or renewed) is no longer in force
+    (suspended until when, expired, revoked), else None: the state alone read "registered"."""
+    if application.state != State.registered:
+        return None
+    registration = registrations.registration_of(application)
+    return gate.registration_refusal(registration) if registration is not None else None
+
+
 def staff_application(application, failed: dict | None = None) -> str:
     """An application as inspectors and registrars see it: summary, stage panels, documents."""
     return render_template("staff/application.html", application=application,
+                           registration_now=_registration_now(application),
                            **_documents_in_force(application),
                            timeline=audit.timeline(application),
                            **panels.context_for(g.user, application, failed))
@@ -98,6 +108,7 @@ def exporter_application(application, failed: dict | None = None) -> str:
         can_upload=application.state in documents.UPLOAD_STATES,
         changed_registration=registrations.registration_of(application)
         if application.kind == "change" else None,
+        registration_now=_registration_now(application),
         missing=[(item, _fix_address(application, item))
                  for item in applications.missing_for_submission(application, locale)],
         required=applications.required_document_types(application),

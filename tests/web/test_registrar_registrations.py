@@ -546,3 +546,23 @@ def test_the_exporters_home_says_a_registration_has_ended(registrar, listed, cli
     again.status_changed_at -= timedelta(days=91)
     db.session.commit()
     assert 'id="registrations-ended"' not in client.get("/exporter/").get_data(as_text=True)
+
+
+def test_a_registered_application_says_its_registration_is_suspended(registrar, listed,
+                                                                      client):
+    """Its page read "Registered in China since …" and mentioned the suspension only at the
+    bottom of its history; the list's row said "suspended"."""
+    exporter, application, registration = listed
+    login(client, exporter.email)
+    url = f"/exporter/applications/{application.id}"
+    assert 'id="registration-now"' not in client.get(url).get_data(as_text=True)
+    registration.status, registration.suspended_from = "suspended", local_today()
+    registration.suspended_until = local_today() + timedelta(days=45)
+    db.session.commit()
+    for reader, page in ((exporter, url), (registrar, f"/registrar/applications/{application.id}")):
+        reader_client = client.application.test_client()
+        login(reader_client, reader.email)
+        text = html.unescape(reader_client.get(page).get_data(as_text=True))
+        now = re.sub(r"<[^>]+>", "", text.split('id="registration-now">')[1].split("</dd>")[0])
+        assert now.startswith(f"China registration {registration.china_number} is suspended "
+                              "from "), now
