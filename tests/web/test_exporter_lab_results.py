@@ -25,6 +25,9 @@ def test_the_exporter_sees_its_results_and_what_the_conclusion_still_needs(ctx, 
     blockers = section.split('id="conclusion-blockers">')[1].split("</ul>")[0]
     assert DON in blockers and "expired" in blockers
     assert "expired, does not count" in section  # beside the result itself
+    # and whose move it is (the inspector's wording alone left the exporter guessing)
+    assert ("The inspector settles these: new samples where a result expired or failed, then "
+            "the conclusion.") in section
     assert "/laboratory" not in section and "<form" not in section  # read only
 
 
