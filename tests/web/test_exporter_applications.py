@@ -294,7 +294,8 @@ def test_complete_application_is_submitted_with_a_deadline(ctx, client, monkeypa
     assert (event.from_state, event.to_state) == ("draft", "submitted")
     assert event.data["deadline"] == "2026-03-27"
     page = client.get(_url(application)).get_data(as_text=True)
-    assert "Deadline of this stage" in page
+    # the committee's deadline, not the exporter's (it read as the exporter's own lateness)
+    assert '<dt id="deadline-label">The authorities’ deadline for this stage</dt>' in page
     assert format_date(expected) in page
     assert "Ready to submit" not in page
 

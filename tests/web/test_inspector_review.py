@@ -226,6 +226,7 @@ def test_a_returned_application_comes_back_with_the_exporters_corrections(under_
     assert "Cold store missing from the plan" in page
     assert "Resubmit application" in page
     assert "Your answer to the remarks" in page
+    assert '<dt id="deadline-label">Your deadline</dt>' in page  # the answer is the exporter's
 
     response = post(exporter_client, f"/exporter/applications/{application.id}/documents",
                     {"document_type": "floor_plans",
