@@ -165,8 +165,9 @@ def meat_before_suspension(cast, registration):
 
 
 def refuse_after_suspension(cast, consignment) -> None:
-    """The waiting consignment is refused: its registration is suspended now."""
+    """The waiting consignment is refused: its registration is suspended now. (The veterinary
+    inspector writes to Taraz's exporter in Kazakh, the exporter's language.)"""
     number = consignment.registration.china_number
     inspection.refuse_consignment(cast.inspector, consignment, (
-        f"Регистрация в КНР {number} приостановлена ГТУ КНР; до отмены приостановления "
-        "ветеринарный сертификат выдан быть не может."))
+        f"ҚХР-дағы {number} тіркеуін ҚХР Бас кеден басқармасы тоқтата тұрды; тоқтата тұру "
+        "алынғанша ветеринариялық сертификат берілмейді."))

@@ -101,7 +101,7 @@ def _suspend(cast: Cast, registration: Registration, waiting, today: date) -> No
                                     registrations.StatusChangeInput.from_mapping({
             "authority": "gacc", "suspended_from": local_today(),
             "suspended_until": today + timedelta(days=25),
-            "reason": "ҚХР Бас кеден басқармасының хабарламасы: Қорғаста тексерілген "
+            "reason": "Қорғаста тексерілген "
                       "партияда окситетрациклин шекті деңгейден асқан; тексеру аяқталғанша "
                       "экспорт тоқтатылды."}))
         clock.wait("consignment")
