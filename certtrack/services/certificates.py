@@ -117,6 +117,10 @@ def issue_refusal(registration: Registration, replaces: Certificate | None = Non
     """Why a certificate cannot be issued for the registration now (None when it can)."""
     if registration.status != "active":
         return _("Certificates are issued only for an active registration.")
+    if registration.valid_from > local_today():
+        return _("Registration %(number)s is in force from %(date)s: its certificate is issued "
+                 "from that day.", number=registration.china_number,
+                 date=format_day(registration.valid_from))
     if registration.valid_to < local_today():  # the daily run has not marked it expired yet
         return _("Registration %(number)s expired on %(date)s: certificates are issued only "
                  "for a registration in force.", number=registration.china_number,

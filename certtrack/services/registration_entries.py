@@ -63,6 +63,9 @@ def _valid_from_errors(valid_from: date | None, renewed: Registration | None,
     if sent_on is not None and valid_from < sent_on:
         return [_("A registration cannot take effect before its application was sent to GACC: "
                   "not before %(date)s, the day it was sent.", date=format_day(sent_on))]
+    if valid_from > local_today():  # its certificate would verify "valid" before it is
+        return [_("A registration is recorded once in force: its start cannot be after today. "
+                  "Leave it empty for the listing date.")]
     return []
 
 

@@ -319,6 +319,31 @@ def test_a_registration_cannot_take_effect_before_its_application_was_sent(regis
     assert registration.valid_from == date(2026, 8, 24)
 
 
+def test_a_registration_starting_after_today_is_not_recorded_nor_certified(registrar):
+    """A start 400 days ahead was taken, and its certificate was issued and verified "valid"
+    for a registration not yet in force."""
+    [application] = _positive(1)
+    gacc.recommend(registrar, [application.id], "Inspected")
+    recommended_on(date(2026, 6, 30), [application.id])
+    gacc.submit_batch(registrar, BatchInput.from_mapping({
+        "reference": "KZ-GACC-2026-022", "submitted_on": date(2026, 8, 24),
+        "application_ids": [application.id]}))
+    entries = {"china_number": "CKAZ11012026000099", "route": "under_guarantee",
+               "listing_date": date(2026, 9, 1)}
+    with pytest.raises(ValidationFailed) as raised:
+        gacc.record_registration(registrar, application, RegistrationInput.from_mapping(
+            {**entries, "valid_from": local_today() + timedelta(days=400)}))
+    assert raised.value.errors == {"valid_from": [
+        "A registration is recorded once in force: its start cannot be after today. Leave it "
+        "empty for the listing date."]}
+    registration = gacc.record_registration(registrar, application,
+                                            RegistrationInput.from_mapping(entries))
+    registration.valid_from = local_today() + timedelta(days=3)  # as an older version took it
+    db.session.commit()
+    assert certificates.issue_refusal(registration).startswith(
+        f"Registration {registration.china_number} is in force from ")
+
+
 def test_an_application_goes_back_to_gacc_only_with_the_exporters_answer(registrar):
     """Sent back a minute after GACC's requests were recorded, with no answer, the requests were
     marked answered all the same."""
