@@ -98,23 +98,23 @@ def _missing_documents(application) -> set[str]:
 
 
 @pytest.mark.parametrize(("category", "kind", "needed", "not_needed"), [
-    ("edible_grains", "new", {"Floor plans of the plant, workshops and cold stores",
-                              "Process flow charts"},
+    ("edible_grains", "new", set(),
      {"Veterinary-sanitary conclusion on the establishment", "Declaration of continued compliance",
       "Table of changed items with proof"}),
-    ("meat", "new", {"Veterinary-sanitary conclusion on the establishment", "Process flow charts",
-                     "Floor plans of the plant, workshops and cold stores"},
+    ("meat", "new", {"Veterinary-sanitary conclusion on the establishment"},
      {"Declaration of continued compliance"}),
     ("dairy", "renewal", {"Veterinary-sanitary conclusion on the establishment",
                           "Declaration of continued compliance"},
-     {"Floor plans of the plant, workshops and cold stores", "Process flow charts"}),
+     {"Table of changed items with proof"}),
     ("edible_grains", "renewal", {"Declaration of continued compliance"},
-     {"Veterinary-sanitary conclusion on the establishment", "Process flow charts"}),
+     {"Veterinary-sanitary conclusion on the establishment"}),
     ("oilseeds", "change", {"Table of changed items with proof"},
-     {"Declaration of continued compliance", "Process flow charts"}),
+     {"Declaration of continued compliance"}),
 ])
 def test_required_documents_depend_on_category_and_kind(exporter, category, kind, needed,
                                                         not_needed):
+    """Every kind sends the plant's floor plans and flow charts (domain.md §6 lists them for
+    all; a renewal or a change went without them), and its own documents besides."""
     user, establishment, _a = exporter
     application = _new(user, establishment, gacc_category_code=category)
     application.kind = kind  # a renewal or a change stands on a registration (not made here)
@@ -122,7 +122,8 @@ def test_required_documents_depend_on_category_and_kind(exporter, category, kind
     missing = _missing_documents(application)
     common = {"Request and GACC questionnaire", "State registration certificate (BIN)",
               "Establishment registration or accounting number", "HACCP plan or certificate",
-              "Traceability procedure"}
+              "Traceability procedure", "Floor plans of the plant, workshops and cold stores",
+              "Process flow charts"}
     assert {f"Document: {name}." for name in common | needed} <= missing
     assert not {f"Document: {name}." for name in not_needed} & missing
     assert len(missing) == len(common | needed)
