@@ -286,6 +286,10 @@ def missing_for_submission(application: Application, locale: str = "en") -> list
     if not application.products:
         missing.append(MissingItem("product", "", _("At least one product with its annual "
                                                     "volume.")))
+    # China's access for a product may have ended since it was added (or copied by a renewal)
+    missing.extend(MissingItem("product", line.product_code, refusal)
+                   for line in application.products
+                   if (refusal := market_access.refusal(line.product)) is not None)
     labels = {"haccp_status": _("HACCP"), "traceability": _("Traceability procedure"),
               "production_capacity": _("Production capacity"), "water_source": _("Water source"),
               "staff_count": _("Staff")}

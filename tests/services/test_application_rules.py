@@ -8,7 +8,13 @@ from sqlalchemy import func, select, update
 
 from certtrack.domain.workflow import IllegalTransition
 from certtrack.extensions import db
-from certtrack.models import Application, ApplicationProduct, AuditEvent, Document
+from certtrack.models import (
+    Application,
+    ApplicationProduct,
+    AuditEvent,
+    Document,
+    MarketAccess,
+)
 from certtrack.services import applications, documents
 from certtrack.services.errors import NotFound, ValidationFailed
 from certtrack.services.inputs import ApplicationInput, ProductInput
@@ -138,6 +144,20 @@ def test_missing_lists_products_and_questionnaire(exporter):
     for label in ("HACCP", "Traceability procedure", "Production capacity", "Water source",
                   "Staff"):
         assert f"Questionnaire: {label}." in missing
+
+
+def test_a_product_china_no_longer_accepts_stops_the_submission(ctx):
+    """Market access was checked when a product was added only: a protocol suspended since
+    (the administrator's market-access page) let the draft be submitted."""
+    user, _e, _establishment, application = make_exporter_with_application()
+    assert not _missing(application)
+    db.session.get(MarketAccess, ("wheat", "CN")).protocol_status = "none"
+    db.session.commit()
+    assert _missing(application) == [
+        "No protocol with China covers Wheat (HS 1001): China does not accept it yet."]
+    with pytest.raises(ValidationFailed):
+        applications.submit_application(user, application)
+    assert db.session.get(Application, application.id).state == "draft"
 
 
 def test_each_missing_item_says_where_it_is_fixed(exporter):
