@@ -286,9 +286,8 @@ def missing_for_submission(application: Application, locale: str = "en") -> list
     if not application.products:
         missing.append(MissingItem("product", "", _("At least one product with its annual "
                                                     "volume.")))
-    # China's access for a product may have ended since it was added (or copied by a renewal)
-    missing.extend(MissingItem("product", line.product_code, refusal)
-                   for line in application.products
+    missing.extend(MissingItem("product", line.product_code, refusal)  # access ended since
+                   for line in application.products  # the line was added, or was copied
                    if (refusal := market_access.refusal(line.product)) is not None)
     labels = {"haccp_status": _("HACCP"), "traceability": _("Traceability procedure"),
               "production_capacity": _("Production capacity"), "water_source": _("Water source"),
@@ -313,14 +312,11 @@ def missing_for_submission(application: Application, locale: str = "en") -> list
     return missing
 
 
-def last_change(application_id: int) -> AuditEvent | None:
-    """The newest audit event of an application: who changed it last, and when."""
-    return db.session.scalar(select(AuditEvent).where(AuditEvent.application_id == application_id)
-                             .order_by(AuditEvent.seq.desc()).limit(1))
-
-
 def _conflict_message(application_id: int) -> str:
-    event = last_change(application_id)
+    """Who changed the application last, and when (its newest audit event)."""
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.application_id ==
+                                                       application_id)
+                              .order_by(AuditEvent.seq.desc()).limit(1))
     if event is None or event.actor is None:
         return stale_message()
     return _("%(who)s changed this application at %(when)s. Reload the page to see it.",

@@ -26,6 +26,7 @@ ENTERPRISE_FIELDS = ("name_en", "name_kk", "name_ru", "name_zh", "legal_form",
 ESTABLISHMENT_NAMES = ("name", "name_ru", "name_en", "name_zh",
                        "address", "address_ru", "address_en", "address_zh")
 REGISTERED_AS = ("type", "region_code", "kz_registration_number")
+OPEN_TO_MOVES = (State.draft, State.submitted, State.returned)  # nothing checked on site yet
 ADDRESSES = ("address", "address_ru", "address_en", "address_zh")
 ESTABLISHMENT_FIELDS = (*ESTABLISHMENT_NAMES, "type", "region_code", "kz_registration_number")
 
@@ -218,7 +219,8 @@ def _registered_errors(establishment: Establishment,
     """What an establishment registered in China cannot change on its own: GACC listed it by
     its type, region and Kazakh registration number, and a new Kazakh number or a relocation
     voids the China registration (a new application is needed). Nor can one whose application
-    is under way: its inspection and its request to GACC are of the establishment as it is."""
+    is under way (OPEN_TO_MOVES aside): its inspection and its request to GACC are of the
+    establishment as it is."""
     changed = [field for field in REGISTERED_AS
                if (getattr(data, field) or "").strip() != (getattr(establishment, field) or "")]
     if not changed:
@@ -229,18 +231,20 @@ def _registered_errors(establishment: Establishment,
                           "and a change of type needs an application of the kind “Change”. "
                           "Ask the registrar.")] for field in changed}
     if (reference := _application_under_way(establishment)) is not None:
-        return {field: [_("Application %(reference)s is under way with this value: it was "
-                          "checked and inspected, and goes to GACC, as the establishment is. "
-                          "Change it once the application is decided, or withdraw the "
-                          "application first.", reference=reference)] for field in changed}
+        return {field: [_("Application %(reference)s is under way with this value: its "
+                          "check, its inspection and its request to GACC are of the "
+                          "establishment as it is. Change it once the application is decided, "
+                          "or withdraw the application first.", reference=reference)]
+                for field in changed}
     return {}
 
 
 def _application_under_way(establishment: Establishment) -> str | None:
-    """The reference of an application for the establishment submitted and not yet decided."""
+    """The reference of an application for the establishment whose check has begun and that
+    is not yet decided (a draft, or one waiting for its check, moves with the establishment)."""
     application = db.session.scalar(select(Application).where(
         Application.establishment_id == establishment.id,
-        Application.state.not_in([State.draft, *TERMINAL_STATES]))
+        Application.state.not_in([*OPEN_TO_MOVES, *TERMINAL_STATES]))
         .order_by(Application.id).limit(1))
     return application.reference if application is not None else None
 

@@ -379,7 +379,7 @@ def test_an_establishment_whose_application_is_under_way_keeps_type_region_and_n
                                "version": str(establishment.version)})
     assert moved.status_code == 422
     assert html.unescape(moved.get_data(as_text=True)).count(
-        f"Application {application.reference} is under way with this value") == 6
+        f"Application {application.reference} is under way with this value: its check") == 6
     db.session.expire_all()
     row = db.session.get(Establishment, establishment.id)
     assert (row.type, row.region_code) == ("elevator", "KZ-11")
