@@ -51,8 +51,7 @@ LETTER = (
     "Republic of Kazakhstan and the General Administration of Customs of the People’s Republic "
     "of China and with {basis}, the {committee} recommends the {count} listed "
     "below for registration.",
-    "Each establishment has been inspected by state inspectors of the competent authority; "
-    "{follow}",
+    "{each} been inspected by state inspectors of the competent authority; {follow}",
     "The competent authority guarantees that {these} under its official "
     "supervision. The list of attached documents with their SHA-256 checksums is given for "
     "each establishment.",
@@ -62,7 +61,7 @@ LETTER = (
 LETTER_ZH = (
     "根据哈萨克斯坦共和国农业部与中华人民共和国海关总署签署的双边议定书以及{basis}，"
     "{committee}推荐下列{count}在华注册。",
-    "各企业均已由主管部门国家检查员检查；{follow}",
+    "{each}由主管部门国家检查员检查；{follow}",
     "主管部门保证上述企业处于其官方监管之下。每家企业的附件清单及其SHA-256校验值附后。",
     "恳请海关总署审议上述企业的注册申请。",
 )
@@ -74,6 +73,11 @@ FOLLOW = {
     False: ("the findings and the corrective actions follow; the products required no "
             "laboratory testing.", "检查发现及整改措施附后；所列产品无需实验室检测。"),
 }
+
+
+def grouped(value: Decimal) -> str:
+    """A quantity with its thousands grouped, as a letter to GACC writes it: 40,000."""
+    return format(Decimal(value).normalize(), ",f")
 
 
 def _text(value) -> str:
@@ -105,9 +109,9 @@ def _date(moment: dt.datetime | None) -> dt.date | None:
 def _establishment(application) -> dict:
     establishment = application.establishment
     capacity = "; ".join(part for part in (
-        f"{plain(application.production_capacity)} t/day"
+        f"{grouped(application.production_capacity)} t/day"
         if application.production_capacity is not None else "",
-        f"storage {plain(application.storage_capacity)} t"
+        f"storage {grouped(application.storage_capacity)} t"
         if application.storage_capacity is not None else "") if part)
     kind = ESTABLISHMENT_TYPES.get(establishment.type, {})
     return {"name": names(establishment), "address": names(establishment, "address"),
@@ -316,7 +320,7 @@ def enterprise_context(application) -> dict:
                         "submitted_on": _date(application.submitted_at),
                         "concluded_on": _concluded_on(application)},
         "products": [{"hs_code": line.product.hs_code, "name": names(line.product),
-                      "volume": f"{plain(line.annual_volume)} {line.volume_unit}/year"}
+                      "volume": f"{grouped(line.annual_volume)} {line.volume_unit}/year"}
                      for line in application.products],
         "questionnaire": _questionnaire(application),
         "inspection": _inspection(application), "lab_results": _lab_results(application),
@@ -336,8 +340,10 @@ def _conclusion(stored: str | None) -> str:
 def _these(count: int) -> dict[str, str]:
     """The letter's words for the establishments it recommends, one or several."""
     if count == 1:
-        return {"these": "this establishment is", "these_short": "this establishment"}
-    return {"these": "these establishments are", "these_short": "these establishments"}
+        return {"these": "this establishment is", "these_short": "this establishment",
+                "each": "The establishment has"}
+    return {"these": "these establishments are", "these_short": "these establishments",
+            "each": "Each establishment has"}
 
 
 def issuing_committee(applications: list) -> str | None:
@@ -374,7 +380,8 @@ def dossier_context(applications: list, *, reference: str, date: dt.date, signat
                                     basis=basis["en"], follow=follow[0], **_these(count))
                    for paragraph in LETTER],
         "letter_zh": [paragraph.format(committee=issuer["name"]["zh"], count=what_zh,
-                                       basis=basis["zh"], follow=follow[1])
+                                       basis=basis["zh"], follow=follow[1],
+                                       each="该企业已" if count == 1 else "各企业均已")
                       for paragraph in LETTER_ZH],
         "signatory": signer(signatory, committee),
         "enterprises": enterprises,

@@ -89,6 +89,8 @@ def flat(text: str) -> str:
 def test_the_dossier_carries_no_internal_notes_and_no_codes(registrar):
     application = _positive("Steppe Grain LLP")
     _tested(application)
+    application.products[0].annual_volume = 40000
+    db.session.commit()
     text, _content = _batch_text(registrar, [application], "KZ-GACC-2026-11")
     assert "GB 2762-2022, 4.1, Table 1: cereals and cereal products" in text
     assert flat("lead · 铅") in flat(text)
@@ -98,16 +100,21 @@ def test_the_dossier_carries_no_internal_notes_and_no_codes(registrar):
     for code in CODES:
         assert code not in text, code
     assert "inspector account 9" not in text  # no profile: named by the committee
-    transition = "Positive conclusion · 肯定结论 → Recommended to GACC · 已推荐至海关总署"
+    transition = "Positive conclusion · 结论：合格 → Recommended to GACC · 已向海关总署推荐"
     assert flat(transition) in flat(text)
     assert "On-site inspection · 现场检查" in text
+    # one establishment is not "each" of several (各企业均已…), and volumes read 40,000
+    letter = text[:text.index("Contents · 目录")]
+    assert "The establishment has been inspected" in " ".join(letter.split())
+    assert "该企业已由主管部门国家检查员检查" in flat(letter) and "各企业" not in flat(letter)
+    assert "40,000 t/year" in text  # read "40000 t/year"
 
 
 def test_the_timeline_keeps_the_decisions_not_each_upload(registrar):
     application = _positive("Steppe Grain LLP")
     text, _content = _batch_text(registrar, [application], "KZ-GACC-2026-12")
     timeline = text[text.rindex("Audit timeline · 审核记录"):]
-    for decision in ("Application submitted · 提交申请", "Recommended to GACC · 推荐至海关总署",
+    for decision in ("Application submitted · 提交申请", "Recommended to GACC · 向海关总署推荐",
                      "Sent to GACC · 提交海关总署"):
         assert flat(decision) in flat(timeline), decision
     for noise in ("Document uploaded", "Product added", "Application created", "uploaded"):
@@ -120,6 +127,8 @@ def test_a_batch_spanning_committees_is_issued_by_the_ministry(registrar):
     letter = text[:text.index("Contents · 目录")]
     assert "the Ministry of Agriculture of the Republic of Kazakhstan recommends" in letter
     assert "哈萨克斯坦共和国农业部推荐下列2家企业在华注册" in flat(letter)
+    assert "各企业均已由主管部门国家检查员检查" in flat(letter)
+    assert "Each establishment has been inspected" in " ".join(letter.split())
     assert "Committee of" not in letter
     assert "Rustem Abdrakhmanov" in letter and "Chief expert" in letter
     assert "registrar account 3" not in text

@@ -118,7 +118,7 @@ def test_recommending_stores_one_dossier_per_application(registrar):
         text = " ".join("\n".join(p.extract_text() for p in PdfReader(
             io.BytesIO(pdf_bytes(pdf))).pages).split())
         assert application.reference in text and "Recommendation letter" in text
-        assert "Positive conclusion · 肯定结论 → Recommended to GACC · 已推荐至海关总署" in text
+        assert "Positive conclusion · 结论：合格 → Recommended to GACC · 已向海关总署推荐" in text
         assert "conclusion_positive" not in text
         assert "Rustem Abdrakhmanov" in text and "Deputy Chairman of the Committee" in text
         assert "(account)" not in text
