@@ -11,8 +11,9 @@ from sqlalchemy import select
 from certtrack.domain.renewal import WindowState, decide_renewal
 from certtrack.domain.workflow import LIVE_REGISTRATION_STATUSES
 from certtrack.extensions import db
-from certtrack.models import Application, Registration
+from certtrack.models import Application, ApplicationProduct, Registration
 from certtrack.services.inputs import ApplicationInput
+from certtrack.services.print_context import current_application
 
 
 def live_registration(establishment_id: int, category_code: str) -> Registration | None:
@@ -34,6 +35,22 @@ def held_registration(establishment_id: int, category_code: str,
                                       today).state == WindowState.closed:
         return None
     return live
+
+
+def covered_lines(application: Application) -> list[ApplicationProduct]:
+    """A change's first product lines: those of the registration it changes, as it covers them
+    now (print_context.current_application). A change lists every product the registration is
+    to cover once GACC accepts it: the exporter adds, removes or corrects lines from there (it
+    listed the added product alone, and its acceptance dropped the others). [] for another
+    kind, a change with lines already, or none to change."""
+    if application.kind != "change" or application.products:
+        return []
+    live = live_registration(application.establishment_id, application.gacc_category_code)
+    if live is None:
+        return []
+    return [ApplicationProduct(product_code=line.product_code,
+                               annual_volume=line.annual_volume, volume_unit=line.volume_unit)
+            for line in current_application(live).products]
 
 
 def held_message(registration: Registration) -> str:

@@ -27,7 +27,7 @@ from certtrack.models import (
 from certtrack.models.application import HACCP_STATUSES, KINDS, VOLUME_UNITS, WATER_SOURCES
 from certtrack.models.base import utcnow
 from certtrack.services import creation_keys, market_access, pagination, reasons
-from certtrack.services.application_kinds import held_by_draft, kind_errors
+from certtrack.services.application_kinds import covered_lines, held_by_draft, kind_errors
 from certtrack.services.audit import record_event
 from certtrack.services.corrections import resolve_open_requests
 from certtrack.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -143,8 +143,7 @@ def _questionnaire(data: ApplicationInput) -> dict:
 
 def create_application(actor: User, data: ApplicationInput,
                        key: str | None = None) -> Application:
-    """Start a draft application; the questionnaire may be left incomplete. `key` is the
-    creation form's one-time key (services.creation_keys), kept with the draft.
+    """Start a draft (a change with its registration's products); `key`: its one-time key.
 
     :raise PermissionDenied: the actor has no enterprise.
     :raise ValidationFailed: unknown kind, category, or an establishment not the actor's.
@@ -160,8 +159,8 @@ def create_application(actor: User, data: ApplicationInput,
             region_code=establishment_region(data.establishment_id), kind=data.kind,
             gacc_category_code=data.gacc_category_code, state=State.draft.value,
             created_by_id=actor.id, creation_key=creation_keys.usable(key),
-            **_questionnaire(data),
-        )
+            **_questionnaire(data))
+        application.products = covered_lines(application)
         db.session.add(application)
         db.session.flush()
         record_event(actor, "application_created", object_type="application",
@@ -192,6 +191,7 @@ def update_application(actor: User, application: Application, data: ApplicationI
                                     line.product.gacc_category_code == data.gacc_category_code]
         for field, value in _questionnaire(data).items():
             setattr(application, field, value)
+        application.products = application.products or covered_lines(application)
         record_event(actor, "application_updated", object_type="application",
                      object_id=application.id, application_id=application.id)
 

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import bindparam, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from certtrack.domain.workflow import STATE_ORDER
@@ -206,15 +206,33 @@ def _register_statement():
         .where(Registration.id.in_(bindparam("ids", expanding=True))))
 
 
+def covered_product_lines(pairs: list[tuple[int, int]]) -> dict[int, tuple[ProductLine, ...]]:
+    """Take (registration id, id of the application that made it) pairs; return each
+    registration's product lines as it covers them now: those of its latest registered renewal
+    or accepted change, else its own application's (print_context.current_application): two
+    queries."""
+    current = dict(pairs)
+    ids = list(current)
+    current.update(db.session.execute(
+        select(func.coalesce(Application.change_of_id, Application.renewal_of_id),
+               Application.id)
+        .where(or_(Application.change_of_id.in_(ids), Application.renewal_of_id.in_(ids)),
+               Application.state == "registered")
+        .order_by(Application.state_changed_at, Application.id)).all() if ids else ())
+    lines = product_lines(list(current.values()))
+    return {registration: lines.get(application, ())
+            for registration, application in current.items()}
+
+
 def register_rows(ids: list[int]) -> list[RegisterRow]:
     """Take registration ids in the register's order; return their rows in that order, each
-    with the products of its application: two queries."""
+    with the products it covers now: three queries."""
     if not ids:
         return []
     found = list(db.session.execute(_register_statement(), {"ids": ids}))
-    lines = product_lines([values[1] for values in found])
+    lines = covered_product_lines([(values[0], values[1]) for values in found])
     rows = {values[0]: RegisterRow(
         values[0], values[1], Names(*values[2:6]), values[6], Names(*values[7:11]), values[11],
         Names(*values[12:16]), values[16], Names(*values[17:21]), *values[21:27],
-        products=lines.get(values[1], ())) for values in found}
+        products=lines[values[0]]) for values in found}
     return [rows[id_] for id_ in ids if id_ in rows]

@@ -15,6 +15,7 @@ from sqlalchemy.sql.operators import custom_op
 
 from certtrack.extensions import contains_pattern, db
 from certtrack.models import (
+    Application,
     ApplicationProduct,
     Enterprise,
     Establishment,
@@ -29,7 +30,7 @@ from certtrack.models.search import MIN_INDEXED_LENGTH
 from certtrack.services.applications import local_today
 from certtrack.services.catalogue import text_matches
 from certtrack.services.errors import ValidationFailed
-from certtrack.services.list_rows import product_lines, register_rows, status_days
+from certtrack.services.list_rows import covered_product_lines, register_rows, status_days
 from certtrack.services.pagination import paginate
 from certtrack.services.spreadsheets import cell
 
@@ -66,10 +67,11 @@ def _conditions(search: str, category: str | None, region: str | None, *,
     shown = bindparam("shown_status", list(statuses), expanding=True, literal_execute=True)
     conditions = [column(Registration.status).in_(shown),
                   column(Registration.valid_to) >= local_today()]
-    if products is not None:
-        conditions.append(column(Registration.application_id).in_(
-            select(ApplicationProduct.application_id)
-            .where(ApplicationProduct.product_code.in_(products))))
+    if products is not None:  # of its own application, or of a renewal or change since
+        with_product = select(ApplicationProduct.application_id).where(
+            ApplicationProduct.product_code.in_(products))
+        conditions.append(or_(column(Registration.application_id).in_(with_product),
+                              column(Registration.id).in_(_later_with(with_product))))
     if category:
         conditions.append(column(Registration.gacc_category_code) == category)
     if region:
@@ -96,6 +98,13 @@ def _query(search: str = "", category: str | None = None, region: str | None = N
 def _narrower(status: str | None, product: str) -> dict:
     """The status and product filters as _conditions takes them."""
     return {"status": status, "products": matching_products(product)}
+
+
+def _later_with(with_product):
+    """The registrations whose registered renewal or accepted change lists a product of
+    `with_product` (a subquery of application ids)."""
+    return select(func.coalesce(Application.change_of_id, Application.renewal_of_id)).where(
+        Application.id.in_(with_product), Application.state == "registered")
 
 
 def matching_products(text: str) -> list[str] | None:
@@ -219,10 +228,10 @@ def search_register(search: str = "", category: str | None = None, region: str |
     """Take a text (any language of the enterprise's name, its BIN or a China number), a
     category code and a region code; return one page of the register. Anyone may call it.
 
-    Four queries whatever the page size: the count of the conditions alone (Flask-SQLAlchemy's
+    Five queries whatever the page size: the count of the conditions alone (Flask-SQLAlchemy's
     would wrap the page, joins and all), the page's ids in the register's order (sorting ids
     and names, not whole rows with what they show), and those rows with what they show
-    (list_rows.RegisterRow) and their products.
+    (list_rows.RegisterRow) and the products they cover now (two).
     `status` narrows to one of SHOWN_STATUSES; `product` to registrations of products whose
     name or HS code matches (matching_products: one more query). `tabs`, the page's
     register_tabs() under the same filters, gives the count (its figure for `status`) instead
@@ -305,7 +314,7 @@ def register_csv(search: str = "", category: str | None = None, region: str | No
     writer.writerow([(headers or {}).get(column, column) for column in CSV_COLUMNS])
     rows = list(db.session.scalars(_query(search, category, region,
                                           **_narrower(status, product))))
-    lines = product_lines([row.application_id for row in rows])
+    lines = covered_product_lines([(row.id, row.application_id) for row in rows])
     for row in rows:
         establishment = row.establishment
         writer.writerow([cell(value) for value in (
@@ -314,6 +323,6 @@ def register_csv(search: str = "", category: str | None = None, region: str | No
             row.china_number, row.valid_from.isoformat(), row.valid_to.isoformat(),
             (status_labels or {}).get(row.status, row.status),
             "; ".join(f"{line.hs_code} {line.name_in(locale)}"
-                      for line in lines.get(row.application_id, ())),
+                      for line in lines[row.id]),
             *(day.isoformat() if day else "" for day in status_days(row)))])
     return out.getvalue()

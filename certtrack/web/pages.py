@@ -145,7 +145,8 @@ def registration(registration, failed: dict | None = None) -> str:
         renewal=registrations.renewal(registration, applications.local_today()),
         renewal_application=registrations.open_renewal_application(registration),
         history=audit.registration_history(registration), **certificate_panel(registration, failed),
-        consignment_panel=figures.registration_certificates(registration))
+        consignment_panel=figures.registration_certificates(registration),
+        covered=gate.registration_products(registration))  # as a change GACC accepted has them
 
 
 def filters(*names: str) -> dict:

@@ -136,7 +136,8 @@ def test_a_change_of_a_registration_in_force_awaits_gacc(seeded):
     assert change.gacc_batch.submitted_on < local_today()
     changed = registrations.registration_of(change)
     assert changed.status == "active" and changed.application_id != change.id
-    assert [p.product.code for p in change.products] == ["barley"]
+    # it lists the registration's products as they are to be: wheat kept, barley added
+    assert [p.product.code for p in change.products] == ["wheat", "barley"]
     assert "barley" not in {p.product.code for p in changed.application.products}
 
 

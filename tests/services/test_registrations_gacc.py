@@ -243,23 +243,55 @@ def test_a_recorded_renewal_offers_the_registrars_a_new_certificate(registrar):
                             f"until ") and f"(application {draft.reference})" in offer
 
 
-def test_an_accepted_change_offers_the_registrars_a_new_certificate(registrar):
+def _barley_added(registrar, exporter, registration, copied=None) -> Application:
+    """A change of `registration` adding barley, accepted by GACC and recorded; `copied`, when
+    given, the product codes the change's draft is to start from."""
     from factories import QUESTIONNAIRE
 
-    exporter, _original, registration = make_registration(
-        registrar, local_today() - timedelta(days=400))
-    certificates.issue_certificate(registrar, registration)
     change = applications.create_application(exporter, ApplicationInput.from_mapping(
         {**QUESTIONNAIRE, "kind": "change", "establishment_id": registration.establishment_id}))
+    if copied is not None:
+        assert [line.product_code for line in change.products] == copied
     applications.add_product(exporter, change, ProductInput.from_mapping(
         {"product_code": "barley", "annual_volume": 5000, "volume_unit": "t"}))
     move_to_state(change, "submitted_to_gacc")
     gacc.record_registration(registrar, change, RegistrationInput.from_mapping({
         "china_number": registration.china_number, "listing_date": local_today(),
         "route": "under_guarantee"}))
+    return change
+
+
+def test_an_accepted_change_offers_the_registrars_a_new_certificate(registrar):
+    exporter, _original, registration = make_registration(
+        registrar, local_today() - timedelta(days=400))
+    certificates.issue_certificate(registrar, registration)
+    change = _barley_added(registrar, exporter, registration)
     assert (f"China registration {registration.china_number} covers the products of change "
             f"{change.reference} now; its certificate of export eligibility still lists the "
             "earlier ones: issue a replacement.") in _offers(registrar)
+
+
+def test_a_change_starts_from_the_registrations_products_and_keeps_them_once_accepted(
+        registrar):
+    """A change listing the added barley alone was accepted as the registration's whole list:
+    wheat was dropped from its certificate and its consignments, while the register kept wheat
+    alone."""
+    from certtrack.services import register
+    from certtrack.services.consignments import gate
+    from certtrack.services.print_context import certificate_context
+
+    exporter, _original, registration = make_registration(
+        registrar, local_today() - timedelta(days=400))
+    _barley_added(registrar, exporter, registration, copied=["wheat"])  # the exporter edits
+    db.session.expire_all()
+    registration = db.session.get(Registration, registration.id)
+    assert [p.code for p in gate.registration_products(registration)] == ["wheat", "barley"]
+    context = certificate_context(registration, number="KZ-CN-2026-000001",
+                                  verification_url="https://example.kz/v", issued_on=local_today(),
+                                  officer={})
+    assert [line["hs_code"] for line in context["products"]] == ["1001", "1003"]
+    [row] = register.search_register(product="barley").items
+    assert [line.hs_code for line in row.products] == ["1001", "1003"]
 
 
 def test_a_renewal_keeps_the_registrations_number(registrar):

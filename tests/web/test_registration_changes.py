@@ -33,11 +33,10 @@ def _change_draft():
 
 
 def _change_awaiting_gacc():
-    """The draft of _change_draft() adding barley, sent to GACC."""
+    """The draft of _change_draft() adding barley to the wheat it starts from, sent to GACC."""
     registrar, exporter, registration, change = _change_draft()
-    for code in ("wheat", "barley"):
-        applications.add_product(exporter, change, ProductInput.from_mapping(
-            {"product_code": code, "annual_volume": 5000, "volume_unit": "t"}))
+    applications.add_product(exporter, change, ProductInput.from_mapping(
+        {"product_code": "barley", "annual_volume": 5000, "volume_unit": "t"}))
     change.state = "submitted_to_gacc"
     db.session.commit()
     return registrar, exporter, registration, change
@@ -73,6 +72,10 @@ def test_the_registrar_records_gaccs_acceptance_of_a_change(ctx, client):
 
     staff = client.get(f"/registrar/applications/{change.id}").get_data(as_text=True)
     assert f"<dt>Changes</dt><dd><code>{number}</code>" in staff
+    # the registration's page says what it covers now (it listed no product)
+    page = client.get(f"/registrar/registrations/{registration.id}").get_data(as_text=True)
+    covered = page.split('id="covered-products">')[1].split("</dd>")[0]
+    assert "Wheat (HS 1001)" in covered and "Barley (HS 1003)" in covered
 
 
 def test_a_change_keeps_the_registrations_number_and_validity(ctx):
@@ -112,6 +115,7 @@ def test_a_change_draft_names_the_registration_it_changes(ctx, client):
     page = client.get(f"/exporter/applications/{change.id}").get_data(as_text=True)
     shown = page.split('id="changes-registration">')[1].split("</dd>")[0]
     assert f"<code>{registration.china_number}</code>" in shown and "valid until" in shown
+    assert "it starts with those the registration covers now" in page
 
 
 def test_a_renewal_after_an_accepted_change_renews_the_changed_products(ctx):
@@ -125,6 +129,8 @@ def test_a_renewal_after_an_accepted_change_renews_the_changed_products(ctx):
     change = applications.create_application(exporter, ApplicationInput.from_mapping(
         {**QUESTIONNAIRE, "kind": "change", "establishment_id": registration.establishment_id,
          "gacc_category_code": "meat", "staff_count": 240}))
+    [chilled] = change.products  # it starts from the registration's; the change replaces it
+    applications.remove_product(exporter, change, chilled.id)
     for code, volume in (("beef_frozen", 900), ("mutton", 300)):
         applications.add_product(exporter, change, ProductInput.from_mapping(
             {"product_code": code, "annual_volume": volume, "volume_unit": "t"}))
@@ -152,6 +158,8 @@ def test_a_lot_the_registration_no_longer_covers_bars_its_certificate(ctx, clien
     change = applications.create_application(exporter, ApplicationInput.from_mapping(
         {**QUESTIONNAIRE, "kind": "change", "establishment_id": registration.establishment_id,
          "gacc_category_code": registration.gacc_category_code}))
+    [wheat] = change.products  # it starts from the registration's: barley instead of wheat
+    applications.remove_product(exporter, change, wheat.id)
     applications.add_product(exporter, change, ProductInput.from_mapping(
         {"product_code": "barley", "annual_volume": 5000, "volume_unit": "t"}))
     change.state = "submitted_to_gacc"
