@@ -241,8 +241,9 @@ def _registration_form(formdata, obj):
     it renews or changes (which keeps it)."""
     renewed = (registrations.registration_of(obj)
                if obj.renewal_of_id is not None or obj.kind == "change" else None)
-    return RegistrationForm(formdata, obj=obj,
-                            china_number=renewed.china_number if renewed else None)
+    kept = {"route": renewed.route} if renewed is not None and obj.kind == "change" else {}
+    return RegistrationForm(formdata, obj=obj,  # a change: the route it was listed by
+                            china_number=renewed.china_number if renewed else None, **kept)
 
 
 def _registration_message(registration) -> str:

@@ -3,6 +3,7 @@ the registrar records it, the registration keeps its number and validity and cov
 change's products from then on. Before, a change could be filed, inspected and sent to GACC,
 and its registration could not be recorded: "already registered for this category"."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -47,14 +48,20 @@ def test_the_registrar_records_gaccs_acceptance_of_a_change(ctx, client):
     number, valid = registration.china_number, (registration.valid_from, registration.valid_to)
     assert [p.code for p in registration_products(registration)] == ["wheat"]
 
+    registration.route = "after_gacc_inspection"  # not the form's first choice
+    db.session.commit()
     login(client, registrar.email)
     address = f"/registrar/applications/{change.id}/registration"
     page = client.get(address).get_data(as_text=True)
     assert f"This application changes China registration {number}" in page
     assert f'value="{number}"' in page  # the number it keeps, filled in
+    # neither a start to give (the validity is kept) nor another route than the registration's
+    assert 'name="valid_from"' not in page and "valid for 5 years" not in page
+    assert re.search(rf'<option selected value="{registration.route}"|<option value="'
+                     rf'{registration.route}" selected', page)
     recorded = post(client, address, {"confirm": "y", "china_number": number,
                                       "listing_date": local_today().isoformat(),
-                                      "valid_from": "", "route": "under_guarantee"})
+                                      "route": "after_gacc_inspection"})
     assert recorded.status_code == 302
 
     db.session.expire_all()
