@@ -58,6 +58,9 @@ def test_registrar_suspends_resumes_and_revokes(registrar, listed, client):
     assert suspended.status_code == 302 and _status(registration) == "suspended"
     page = client.get(url).get_data(as_text=True)
     assert "Residues above the limit" in page and f'action="{url}/resume"' in page
+    # resuming is confirmed, not styled as a loss as revoking is (both were red)
+    assert '<section class="card " id="resume">' in page
+    assert '<section class="card card-danger" id="revoke">' in page
     assert "The registration is in force again at once for products made on or after" in page
     # one sentence, as the public page says it (its pieces were run together in Chinese)
     assert 'id="suspension">GACC: Suspended from Aug 1, 2026 to Oct 31, 2026.' in page
