@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from certtrack.domain.compliance import Limit, LimitKind, UnitError, normalize_unit
+from certtrack.domain.scripts import latin
 from certtrack.domain.vocabulary import Confidence, codes
 from certtrack.extensions import db
 from certtrack.models import LabLimit, Product, User
@@ -145,6 +146,10 @@ def _validated(row: LabLimit, data: LimitInput) -> dict:
         errors["matrix"] = [_("This parameter already has a limit for this matrix.")]
     if not values["source"]:
         errors["source"] = [_("Name the source of the limit.")]
+    for name in ("matrix", "source"):  # the other languages' readers see these as written
+        if values[name] and not latin(values[name]):
+            errors.setdefault(name, []).append(_("Write this in English, in Latin letters: "
+                                                 "it is shown as written in every language."))
     if values["confidence"] not in CONFIDENCES:
         errors["confidence"] = [_("Choose V, S or U.")]
     if errors:

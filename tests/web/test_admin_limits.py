@@ -110,6 +110,9 @@ def add_maize_don_limit() -> None:
     ({"confidence": "X"}, "confidence", "Not a valid choice."),
     ({"matrix": "maize and maize products"}, "matrix",
      "This parameter already has a limit for this matrix."),
+    # English for every reader: a Russian source was saved and shown as such in Chinese
+    ({"source": "ГБ 2762-2022, таблица 1"}, "source", "Write this in English, in Latin letters"),
+    ({"matrix": "зерновые"}, "matrix", "Write this in English, in Latin letters"),
 ])
 def test_invalid_edit_is_refused_beside_the_field(admin, client, changes, field, message):
     add_maize_don_limit()
