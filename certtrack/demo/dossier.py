@@ -286,7 +286,8 @@ def demo_dossier_context() -> dict:
         "subject_zh": "关于推荐3家哈萨克斯坦肉类企业在华注册的函",
         "letter": list(LETTER),
         "letter_zh": [paragraph.format(committee=VET_COMMITTEE["zh"], count="3家企业",
-                                       basis=LEGAL_BASES["248"]["zh"], follow=FOLLOW[True][1])
+                                       basis=LEGAL_BASES["248"]["zh"], follow=FOLLOW[True][1],
+                                       each="各企业均已")
                       for paragraph in LETTER_ZH],
         "signatory": REGISTRAR,
         "enterprises": [_enterprise(spec) for spec in SPECS],
