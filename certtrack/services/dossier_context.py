@@ -76,8 +76,10 @@ FOLLOW = {
 
 
 def grouped(value: Decimal) -> str:
-    """A quantity with its thousands grouped, as a letter to GACC writes it: 40,000."""
-    return format(Decimal(value).normalize(), ",f")
+    """A quantity with its thousands apart by a narrow no-break space (40 000), as the
+    certificates print theirs (pdf.templating.format_quantity: read alike in English and
+    Chinese, where a comma or a dot could be taken for a decimal mark)."""
+    return format(Decimal(value).normalize(), ",f").replace(",", "\u202f")
 
 
 def _text(value) -> str:
