@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from certtrack.domain.quantities import LotQuantity, declared_totals
@@ -10,7 +9,7 @@ from certtrack.pdf.contexts import check_plain, require_keys, to_json
 from certtrack.pdf.render import qr_data_uri
 from certtrack.pdf.rendered import PdfAttachment, RenderedPdf
 from certtrack.pdf.sps import sps_certificate
-from certtrack.pdf.templating import render_html
+from certtrack.pdf.templating import local_midnight, render_html
 
 CONSIGNMENT_KEYS = (
     "kind", "number", "verification_url", "issued_on", "authority", "exporter",
@@ -74,7 +73,7 @@ def render_consignment_certificate(context: dict, *,
     attachment = PdfAttachment(
         name=DATA_FILE, content=consignment_json(context),
         description=f"SPS certificate data {context['number']}", relationship="Data",
-        created=dt.datetime.combine(context["issued_on"], dt.time()))
+        created=local_midnight(context["issued_on"]))
     from certtrack.pdf import engine  # WeasyPrint is imported on first use only
 
     return engine.write_pdf(html, STYLES, (attachment,))

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import segno
 
 from certtrack.pdf.contexts import check_plain, require_keys, to_json
 from certtrack.pdf.rendered import PdfAttachment, RenderedPdf
-from certtrack.pdf.templating import render_html
+from certtrack.pdf.templating import local_midnight, render_html
 
 CERTIFICATE_KEYS = (
     "number", "verification_url", "issued_on", "valid_from", "valid_to", "enterprise",
@@ -88,7 +86,7 @@ def render_dossier(context: dict, *, development_seal: bool = False) -> Rendered
 
 
 def _certificate_attachment(context: dict) -> PdfAttachment:
-    issued = dt.datetime.combine(context["issued_on"], dt.time())
+    issued = local_midnight(context["issued_on"])
     return PdfAttachment(
         name=CERTIFICATE_JSON,
         content=to_json(context),

@@ -6,7 +6,9 @@ import datetime as dt
 import re
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from flask import current_app, has_app_context
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 # The app's template folder is ../templates relative to the package (see create_app).
@@ -22,6 +24,20 @@ def format_date(value: dt.date | None) -> str:
 def format_datetime(value: dt.datetime | None) -> str:
     """14.03.2026 09:30 (the time as given; the caller decides the zone); '' for None."""
     return value.strftime("%d.%m.%Y %H:%M") if value is not None else ""
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    """The start of `day` in Kazakhstan (the app's time zone; UTC outside an app): a
+    document's creation moment, dated by its day of issue. At midnight UTC it came after the
+    seal applied the evening before in UTC, on the morning of that day in Astana."""
+    zone = (ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]) if has_app_context()
+            else dt.UTC)
+    return dt.datetime.combine(day, dt.time(), tzinfo=zone)
+
+
+def format_created(day: dt.date) -> str:
+    """`day`'s local_midnight() as the document's dcterms.created (W3C date and time)."""
+    return local_midnight(day).isoformat()
 
 
 def format_quantity(value: str | None) -> str:
@@ -110,7 +126,8 @@ def environment() -> Environment:
     )
     env.filters.update(date=format_date, datetime=format_datetime, filesize=format_size,
                        cjk_words=cjk_words, quantity=format_quantity, signed=format_signed,
-                       by_sample=by_sample, packages_names=packages_names)
+                       by_sample=by_sample, packages_names=packages_names,
+                       created=format_created)
     env.globals["LANGUAGES"] = LANGUAGES
     return env
 

@@ -259,3 +259,19 @@ def test_a_seal_file_replaced_is_read_again_by_the_next_application(development_
     path.write_bytes(pkcs12.serialize_key_and_certificates(b"a", renewed_key, renewed, cas,
                                                            NoEncryption()))
     assert seal_name() == "Committee seal 2027"
+
+
+def test_the_pdf_is_created_at_the_start_of_its_day_of_issue_in_kazakhstan(documents,
+                                                                          seal_app):
+    """It read 00:00 UTC of the day of issue: sealed at 04:26 in Astana (23:26 UTC the evening
+    before), the PDF said it was created after its seal."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    _folder, plain, sealed, _roots = documents
+    issued_on = demo_certificate_context()["issued_on"]
+    zone = ZoneInfo(seal_app.config["BABEL_DEFAULT_TIMEZONE"])
+    for pdf in (plain, sealed):
+        created = PdfReader(io.BytesIO(pdf.content)).metadata.creation_date
+        assert created == dt.datetime.combine(issued_on, dt.time(), tzinfo=zone)
+        assert created.utcoffset() == dt.timedelta(hours=5)
