@@ -361,6 +361,12 @@ class ConsignmentSchema(ma.Schema):
     consignee_address = ma.fields.String()
     conveyance = ma.fields.String()
     crossing_code = ma.fields.String()
+    origin_region_code = ma.fields.String()  # the request's origin, as sent (it was not shown)
+    place_of_origin = ma.fields.String()
+    production_from = ma.fields.Date(allow_none=True)
+    production_to = ma.fields.Date(allow_none=True)
+    storage_temperature = decimal(low=-60, high=40, allow_none=True,
+                                  description="the storage temperature in °C, or null")
     submitted_on = ma.fields.Date(allow_none=True)
     deadline = ma.fields.Date(allow_none=True)
     refusal_reason = ma.fields.String()

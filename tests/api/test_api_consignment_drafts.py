@@ -67,6 +67,9 @@ def test_an_erp_files_a_consignment_from_draft_to_submitted(client, exporter):
     body = created.get_json()
     assert (body["state"], body["kind"], body["lots"], body["documents"]) == (
         "draft", "phyto", [], [])
+    # what was sent is read back (the origin and the production days were not shown)
+    assert (body["origin_region_code"], body["place_of_origin"], body["production_from"],
+            body["storage_temperature"]) == ("KZ-11", "Kokshetau district", None, None)
     assert created.headers["Location"].endswith(f"/api/v1/consignments/{body['id']}")
     row = db.session.get(Consignment, body["id"])
     assert (row.enterprise_id, row.registration_id, row.crossing_code) == (
