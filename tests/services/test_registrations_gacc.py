@@ -329,14 +329,20 @@ def test_gacc_cannot_list_an_establishment_before_the_application_was_sent(regis
     assert registration.valid_from == date(2026, 8, 24)
 
 
-def test_a_registration_cannot_take_effect_before_its_application_was_sent(registrar):
-    """A "valid from" before the batch's day was taken: valid before GACC had the application."""
+def _sent_on_24_august(registrar, reference: str) -> Application:
+    """A positive application recommended on 30 June 2026 and sent to GACC on 24 August."""
     [application] = _positive(1)
     gacc.recommend(registrar, [application.id], "Inspected in June")
     recommended_on(date(2026, 6, 30), [application.id])
     gacc.submit_batch(registrar, BatchInput.from_mapping({
-        "reference": "KZ-GACC-2026-021", "submitted_on": date(2026, 8, 24),
+        "reference": reference, "submitted_on": date(2026, 8, 24),
         "application_ids": [application.id]}))
+    return application
+
+
+def test_a_registration_cannot_take_effect_before_its_application_was_sent(registrar):
+    """A "valid from" before the batch's day was taken: valid before GACC had the application."""
+    application = _sent_on_24_august(registrar, "KZ-GACC-2026-021")
     entries = {"china_number": "CKAZ11012026000098", "route": "under_guarantee",
                "listing_date": date(2026, 9, 1)}
     with pytest.raises(ValidationFailed) as raised:
@@ -354,12 +360,7 @@ def test_a_registration_cannot_take_effect_before_its_application_was_sent(regis
 def test_a_registration_starting_after_today_is_not_recorded_nor_certified(registrar):
     """A start 400 days ahead was taken, and its certificate was issued and verified "valid"
     for a registration not yet in force."""
-    [application] = _positive(1)
-    gacc.recommend(registrar, [application.id], "Inspected")
-    recommended_on(date(2026, 6, 30), [application.id])
-    gacc.submit_batch(registrar, BatchInput.from_mapping({
-        "reference": "KZ-GACC-2026-022", "submitted_on": date(2026, 8, 24),
-        "application_ids": [application.id]}))
+    application = _sent_on_24_august(registrar, "KZ-GACC-2026-022")
     entries = {"china_number": "CKAZ11012026000099", "route": "under_guarantee",
                "listing_date": date(2026, 9, 1)}
     with pytest.raises(ValidationFailed) as raised:
