@@ -50,6 +50,10 @@ def test_a_revoked_certificate_verifies_as_revoked_while_its_registration_stays_
     assert certificate.number in told
     registration_page = client.get(response.location).get_data(as_text=True)
     assert "Revoked: The printed address is wrong" in registration_page
+    # the next step is a new certificate, not a "change" (the only button read "Replace after a
+    # change" for a certificate revoked as issued by mistake)
+    assert re.search(r'id="certificate-next"[^>]*>Issue a new certificate in place of the '
+                     r'revoked one</a>', registration_page)
 
 
 @pytest.mark.parametrize(
