@@ -351,6 +351,7 @@ def _lifecycle(verb: RegistrationAction) -> WebAction:
         status=str(labels.label(labels.REGISTRATION_STATUSES, registration.status))),
         key=str(verb), path=BUTTON, confirm=labels.CONSEQUENCES.get(str(verb)), step=verb,
         needs_reason=str(verb) in labels.REGISTRATION_CONSEQUENCES,
+        ends_something=verb != RegistrationAction.resume,  # back in force: a step forward
         checks=lambda _user, registration, data: registrations.entry_errors(
             registration, verb, registrations.StatusChangeInput.from_mapping(data)))
 
