@@ -182,6 +182,7 @@ def _template_helpers(app) -> None:
     app.jinja_env.filters.update(
         date=templating.format_date, date_known=templating.format_date_known,
         datetime=templating.format_datetime,
+        datetime_zoned=templating.format_datetime_zoned,
         number=templating.format_decimal, unit=numerals.shown_unit,
         keep_references=templating.keep_references,
         kept_whole=templating.kept_whole,

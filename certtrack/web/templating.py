@@ -280,6 +280,18 @@ def format_datetime(context: Context, value: dt.datetime | str | None) -> str:
 
 
 @pass_context
+def format_datetime_zoned(context: Context, value: dt.datetime | str | None) -> str:
+    """`format_datetime` with its offset from UTC ("GMT+05:00"), for a public page whose reader
+    may be abroad: a customs officer in China reads the seal's time with its zone."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    offset = dates.get_timezone_gmt(_user_time(context, value), "long", locale=_locale(context))
+    return f"{format_datetime(context, value)} ({offset})"
+
+
+@pass_context
 def format_decimal(context: Context, value, format: str | None = None) -> str:
     """A number in the reader's locale; a Decimal (a stored measurement) keeps every digit."""
     return numbers.format_decimal(value, format=format, locale=_locale(context),
