@@ -68,8 +68,9 @@ PACKAGE_COUNTS = {
                                            number=shown_n),
     "pallets": lambda n, shown_n: ngettext("%(number)s pallet", "%(number)s pallets", n,
                                            number=shown_n),
-    "drums": lambda n, shown_n: ngettext("%(number)s drum or barrel",
-                                         "%(number)s drums or barrels", n, number=shown_n),
+    # counted as the certificate prints them ("80 drums"), which the public page is read beside
+    "drums": lambda n, shown_n: ngettext("%(number)s drum", "%(number)s drums", n,
+                                         number=shown_n),
 }
 
 
@@ -80,7 +81,7 @@ def cancellation(ground: str | None, day: str) -> str:
 
 
 def packages(kind: str, number: int) -> str:
-    """`number` packages of `kind` in the reader's words and digits: "80 drums or barrels",
+    """`number` packages of `kind` in the reader's words and digits: "80 drums",
     "80 бочек", "1 234 қап"; a kind of no phrase (a code from an older version) as its code."""
     phrase = PACKAGE_COUNTS.get(kind)
     return phrase(number, shown(number)) if phrase else f"{shown(number)} × {kind}"
