@@ -280,9 +280,9 @@ def to_positive(cast: Cast, application: Application) -> None:
 def corrective_actions_due(cast: Cast, application: Application, findings: list[Finding],
                            actions: tuple[tuple[str, str], ...], days: int = 20) -> None:
     """Ask for a corrective action per finding, as (the inspector's Russian, the dossier's
-    English), due `days` calendar days from today."""
+    English), due on the first working day from `days` calendar days ahead."""
     clock.wait("conclusion")
-    due = local_today() + timedelta(days=days)
+    due = working_calendar().add_working_days(local_today() + timedelta(days=days), 0)
     plan = {finding.id: corrective_actions.CorrectiveActionInput(
         action=action, action_en=action_en, due_date=due)
         for finding, (action, action_en) in zip(findings, actions, strict=True)}

@@ -14,6 +14,7 @@ from certtrack.models import Application, Document, Finding, User
 from certtrack.models.base import utcnow
 from certtrack.services.applications import apply_transition, local_today
 from certtrack.services.audit import record_event
+from certtrack.services.deadlines import day_off_error
 from certtrack.services.documents import EVIDENCE_TYPE, with_next_version
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
 from certtrack.services.inputs import CorrectiveActionInput
@@ -49,6 +50,8 @@ def _action_errors(findings, actions: Mapping[int, CorrectiveActionInput]
         due = item.due_date
         if due is None or due <= local_today():
             errors[f"due_{finding.id}"] = [_("Choose a due date after today.")]
+        elif refusal := day_off_error(due):
+            errors[f"due_{finding.id}"] = [refusal]
     if not findings:
         errors[""] = [_("There is no open finding to correct.")]
     return errors
@@ -61,7 +64,8 @@ def require_corrective_actions(actor: User, application: Application,
     `actions` maps finding ids to their CorrectiveActionInput (action, due date, the action's
     version for the dossier). The stage deadline becomes the latest due date, which is
     returned; the exporter is notified.
-    :raise ValidationFailed: no open finding, or one without action or future due date, or
+    :raise ValidationFailed: no open finding, or one without action or with a due date not
+        after today or on a day off, or
         its action's version for the dossier missing or in Cyrillic (on dossier_action_<id>).
     :raise IllegalTransition: not inspected (stale page). :raise Conflict: lost a race.
     """

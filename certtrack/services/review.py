@@ -30,6 +30,7 @@ from certtrack.models.base import utcnow
 from certtrack.services import pagination
 from certtrack.services.applications import apply_transition, latest_documents, local_today
 from certtrack.services.audit import record_event
+from certtrack.services.deadlines import day_off_error
 from certtrack.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from certtrack.services.list_rows import application_rows
 from certtrack.services.local_dates import LocalDate
@@ -346,6 +347,8 @@ def deficiency_errors(deficiencies: str | None,
         errors["deficiencies"] = [_("List at least one deficiency, one per line.")]
     if deadline is None or deadline <= local_today():
         errors["response_deadline"] = [_("Choose a response deadline after today.")]
+    elif refusal := day_off_error(deadline):
+        errors["response_deadline"] = [refusal]
     return errors
 
 
@@ -355,7 +358,7 @@ def return_for_corrections(actor: User, application: Application, deficiencies: 
 
     Creates a correction request, sets the stage deadline to the response deadline and
     notifies the enterprise's users.
-    :raise ValidationFailed: no deficiency, or a deadline not after today.
+    :raise ValidationFailed: no deficiency, or a deadline not after today or on a day off.
     :raise IllegalTransition: not under review (stale page). :raise Conflict: lost a race.
     """
     require_inspector(actor, application)

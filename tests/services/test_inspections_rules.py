@@ -1,7 +1,7 @@
 """services.inspections and services.corrective_actions: the rules of each step."""
 
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select, update
@@ -157,6 +157,22 @@ def test_corrective_actions_need_an_open_finding_and_set_the_latest_due_date(sch
         {finding.id: CorrectiveActionInput(action="Traps", due_date=_in_days(9))})
     assert (latest, application.stage_deadline, application.state) == (
         _in_days(9), _in_days(9), "corrective_actions")
+
+
+def test_a_corrective_action_due_on_a_day_off_is_refused_with_the_next_working_day(
+        scheduled, monkeypatch):
+    """Due on a Saturday, the exporter's last day was a day the inspector does not work."""
+    _exporter, inspector, application = scheduled
+    inspections.record_inspection(inspector, application, _today(), _answers(application))
+    finding = inspections.add_finding(inspector, application, FindingInput.from_mapping(FINDING))
+    monkeypatch.setattr(corrective_actions, "local_today", lambda: date(2026, 3, 16))
+    with pytest.raises(ValidationFailed) as error:
+        corrective_actions.require_corrective_actions(inspector, application, {
+            finding.id: CorrectiveActionInput(action="Traps", due_date=date(2026, 3, 21))})
+    assert error.value.errors == {f"due_{finding.id}": [
+        "Mar 21, 2026 is a weekend day or a public holiday: a deadline falls on a working day. "
+        "Choose Mar 26, 2026 or another working day."]}
+    assert application.state == "inspected"
 
 
 def test_evidence_keeps_the_state_and_its_age(scheduled):

@@ -11,6 +11,7 @@ from certtrack.extensions import db
 from certtrack.models import Application, AuditEvent, CorrectionRequest, Notification
 from certtrack.services import applications, documents, review
 from certtrack.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from certtrack.services.reference import working_calendar
 
 from factories import PDF_BYTES, make_submitted_application, make_user
 
@@ -28,7 +29,8 @@ def _actions(application) -> list[str]:
 
 
 def _in_days(days: int):
-    return applications.local_today() + timedelta(days=days)
+    """The first working day from `days` days ahead: a deadline falls on a working day."""
+    return working_calendar().add_working_days(applications.local_today() + timedelta(days), 0)
 
 
 def test_start_review_keeps_an_existing_assignee(world):
@@ -127,6 +129,25 @@ def test_return_validates_everything_at_once(world):
         review.return_for_corrections(inspector, application, "x", None)
     assert db.session.scalar(select(CorrectionRequest)) is None
     assert application.state == "under_review"
+
+
+def test_a_response_deadline_on_a_day_off_is_refused_with_the_next_working_day(
+        world, monkeypatch):
+    """A deadline on Nauryz was taken as given: the exporter's last day to answer was a
+    holiday. A term ends on a working day; the error names the first one after the day off."""
+    _exporter, inspector, application = world
+    review.start_review(inspector, application)
+    monkeypatch.setattr(review, "local_today", lambda: date(2026, 3, 16))
+    for day_off in (date(2026, 3, 22), date(2026, 3, 23)):  # a Sunday, then Nauryz
+        with pytest.raises(ValidationFailed) as error:
+            review.return_for_corrections(inspector, application, "Blurred scan", day_off)
+        assert error.value.errors == {"response_deadline": [
+            f"{day_off:%b} {day_off.day}, 2026 is a weekend day or a public holiday: a deadline "
+            "falls on a working day. Choose Mar 26, 2026 or another working day."]}
+    assert db.session.scalar(select(CorrectionRequest)) is None
+    request = review.return_for_corrections(inspector, application, "Blurred scan",
+                                            date(2026, 3, 26))
+    assert request.response_deadline == application.stage_deadline == date(2026, 3, 26)
 
 
 def test_resubmission_resolves_the_correction_request_in_the_same_step(world):

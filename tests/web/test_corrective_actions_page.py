@@ -34,7 +34,9 @@ def test_an_overdue_corrective_action_says_so_in_words_and_verify_waits(ctx, cli
         item.key: {"answer": "yes", "note": ""}
         for item in inspections.checklist_for(application)})
     corrective_actions.require_corrective_actions(inspector, application, {
-        finding.id: CorrectiveActionInput(action="Fix it", due_date=today + timedelta(days=7))})
+        finding.id: CorrectiveActionInput(
+            action="Fix it",
+            due_date=working_calendar().add_working_days(today + timedelta(days=7), 0))})
     finding.due_date = today - timedelta(days=1)
     db.session.commit()
 

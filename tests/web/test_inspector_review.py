@@ -177,9 +177,25 @@ def test_return_form_errors_are_shown_beside_the_fields_and_keep_the_input(under
     assert _fresh(application).state == "under_review"
 
 
+def test_a_return_deadline_on_a_sunday_is_refused_beside_its_field(under_review, client):
+    _exporter, _inspector, application = under_review
+    today = applications.local_today()
+    sunday = today + timedelta(days=(6 - today.weekday()) % 7 or 7)
+    response = post(client, _url(application, "/return"),
+                    {"deficiencies": "Floor plan unreadable",
+                     "response_deadline": sunday.isoformat(), "confirm": "y"})
+    assert response.status_code == 422
+    page = _page(response)
+    assert re.search(r'id="response_deadline-error">[^<]*is a weekend day or a public holiday: '
+                     r"a deadline falls on a working day\. Choose [^<]+ or another working day",
+                     page)
+    assert "Floor plan unreadable</textarea>" in page
+    assert _fresh(application).state == "under_review"
+
+
 def test_returning_for_corrections_needs_the_ticked_box(under_review, client):
     _exporter, _inspector, application = under_review
-    deadline = applications.local_today() + timedelta(days=14)
+    deadline = _deadline()
     assert "it comes back to you only when the exporter resubmits it" in _page(
         client.get(_url(application)))
     response = post(client, _url(application, "/return"),
@@ -191,8 +207,13 @@ def test_returning_for_corrections_needs_the_ticked_box(under_review, client):
     assert _fresh(application).state == "under_review"
 
 
+def _deadline(days: int = 14):
+    """The first working day from `days` days ahead: a deadline falls on a working day."""
+    return working_calendar().add_working_days(applications.local_today() + timedelta(days), 0)
+
+
 def _return(client, application, deficiencies: str, days: int = 14):
-    deadline = applications.local_today() + timedelta(days=days)
+    deadline = _deadline(days)
     response = post(client, _url(application, "/return"),
                     {"deficiencies": deficiencies, "response_deadline": deadline.isoformat(),
                      "confirm": "y"})
@@ -312,7 +333,7 @@ def test_a_return_the_state_no_longer_allows_gives_back_the_deficiencies_typed(u
     _exporter, _inspector, application = under_review
     assert post(client, _url(application, "/reject"), {
         "reason": "No protocol for this product", "confirm": "y"}).status_code == 302
-    deadline = applications.local_today() + timedelta(days=14)
+    deadline = _deadline()
     late = post(client, _url(application, "/return"), {
         "deficiencies": "HACCP plan missing\nFloor plan unreadable",
         "response_deadline": deadline.isoformat(), "confirm": "y"}, follow_redirects=True)
@@ -330,7 +351,7 @@ def test_a_stale_pages_step_says_the_state_before_asking_for_its_box(under_revie
     application: it asked to tick the box, only to say then that the step was no longer
     possible."""
     _exporter, _inspector, application = under_review
-    deadline = applications.local_today() + timedelta(days=14)
+    deadline = _deadline()
     assert post(client, _url(application, "/return"), {
         "deficiencies": "HACCP plan missing", "response_deadline": deadline.isoformat(),
         "confirm": "y"}).status_code == 302
@@ -354,7 +375,7 @@ def test_a_step_another_person_overtook_names_them_and_the_state_now(under_revie
     login(client, inspector.email)
     late = post(client, _url(application, "/return"), {
         "deficiencies": "HACCP plan missing", "confirm": "y",
-        "response_deadline": (applications.local_today() + timedelta(days=14)).isoformat()},
+        "response_deadline": _deadline().isoformat()},
         follow_redirects=True)
     assert f"It is now “Rejected”: {colleague.full_name} changed it last, at " in _page(late)
 

@@ -272,7 +272,9 @@ def _awaiting_evidence() -> tuple[str, int, int]:
         item.key: {"answer": "yes", "note": "seen"}
         for item in inspections.checklist_for(application)})
     corrective_actions.require_corrective_actions(inspector, application, {
-        finding.id: CorrectiveActionInput(action="Fix it", due_date=today + timedelta(days=9))})
+        finding.id: CorrectiveActionInput(
+            action="Fix it",
+            due_date=working_calendar().add_working_days(today + timedelta(days=9), 0))})
     return exporter.email, application.id, finding.id
 
 
