@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -97,11 +97,13 @@ class Evaluation:
 
 @dataclass(frozen=True)
 class Blocker:
-    """Something that prevents a positive conclusion; `parameter` is None for findings."""
+    """Something that prevents a positive conclusion; `parameter` is None for findings,
+    `result` the result that blocks (an expired or non-compliant one), else None."""
 
     code: str
     parameter: str | None
     message: str
+    result: Result | None = field(default=None, compare=False, repr=False)
 
 
 # Mass fractions as powers of ten of kg/kg, so conversion only shifts the decimal point.
@@ -339,9 +341,10 @@ def _result_blockers(
                 f"The {result.parameter} result of {result.tested_on.isoformat()} has expired "
                 f"(valid until {valid_until(result).isoformat()}); it does not count."
             )
-            blockers.append(Blocker("expired_result", result.parameter, message))
+            blockers.append(Blocker("expired_result", result.parameter, message, result))
         elif not evaluation.counts_as_compliant:
-            blockers.append(Blocker("non_compliant_result", result.parameter, evaluation.message))
+            blockers.append(Blocker("non_compliant_result", result.parameter, evaluation.message,
+                                    result))
     return blockers
 
 

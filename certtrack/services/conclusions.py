@@ -60,8 +60,10 @@ def required_limits(application: Application) -> list[LabLimit]:
 
 
 def latest_results(application: Application) -> list[LabResult]:
-    """The newest result per limit and product sampled (per parameter for results without a
-    limit): barley's DON result does not replace wheat's."""
+    """The results that count: the newest per limit, product and sample (per parameter for
+    results without a limit). Barley's DON result does not replace wheat's, and one lot's does
+    not hide another lot's, which counts beside it: a failing lot blocks whatever the others
+    show, until a retest, a new sample's result recorded with its reason, replaces them all."""
     return list(_latest(application).values())
 
 
@@ -71,7 +73,10 @@ def _latest(application: Application) -> dict[tuple, LabResult]:
              .order_by(LabResult.tested_on, LabResult.id))
     latest: dict = {}
     for row, product in db.session.execute(query):
-        latest[(row.limit_id or row.parameter.casefold(), product)] = row
+        test = (row.limit_id or row.parameter.casefold(), product)
+        if (*test, row.sample_id) not in latest and (row.correction or "").strip():
+            latest = {key: kept for key, kept in latest.items() if key[:2] != test}
+        latest[(*test, row.sample_id)] = row
     return latest
 
 
@@ -133,17 +138,19 @@ def check_conclusion(application: Application) -> Check:
     required_names = list(dict.fromkeys(
         named(limit, code) for limit in required_limits(application)
         for code in codes if code in limit.products.split()))
-    pairs, rows = [], {}
-    for (_key, product), row in latest.items():
+    pairs, rows, samples = [], {}, Counter()
+    for (_key, product, _sample), row in latest.items():
         name = named(row.limit, product) if row.limit else row.parameter
         result = to_domain_result(row, name)
         if compliance.is_valid_on(result, today) or name in required_names:
             pairs.append((result, _evaluation_today(row, name)))
-            rows[name] = row
+            rows[id(result)] = row
+            samples[name] += 1
     severities = open_finding_severities(application)
     blockers = compliance.conclusion_blockers(required_names, pairs, severities, today)
     counts = Counter(severity for severity in severities)
-    messages = [_blocker_message(b, rows.get(b.parameter), counts) for b in blockers]
+    messages = [_blocker_message(_of_sample(b, rows, samples), rows.get(id(b.result)), counts)
+                for b in blockers]
     for document in unreviewed_documents(application):
         blockers.append(compliance.Blocker("unreviewed_document", document.document_type_code,
                                            document.review_status))
@@ -174,6 +181,15 @@ UNREVIEWED = {
 def unreviewed_documents(application: Application):
     """The latest version of each reviewed document that is not accepted."""
     return [d for d in reviewable_documents(application) if d.review_status != "accepted"]
+
+
+def _of_sample(blocker: compliance.Blocker, rows: dict, samples: Counter) -> compliance.Blocker:
+    """The blocker, its parameter naming the sample when several samples have its result."""
+    row = rows.get(id(blocker.result))
+    if row is None or samples[blocker.parameter] < 2:
+        return blocker
+    return replace(blocker, parameter=with_remark(
+        blocker.parameter, _("sample %(code)s", code=row.sample.code)))
 
 
 def _blocker_message(blocker: compliance.Blocker, row: LabResult | None, counts: Counter) -> str:

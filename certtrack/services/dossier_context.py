@@ -17,7 +17,7 @@ from certtrack.domain.workflow import Role
 from certtrack.extensions import db
 from certtrack.models import AuditEvent, LabResult
 from certtrack.services.audit import timeline
-from certtrack.services.conclusions import STANDARD_SENTENCES, conclusion_in
+from certtrack.services.conclusions import STANDARD_SENTENCES, conclusion_in, latest_results
 from certtrack.services.documents import current_documents
 from certtrack.services.inspections import current_inspection, findings_of
 from certtrack.services.laboratory import plain
@@ -272,10 +272,13 @@ REASONS = {"below_loq": "Below the limit of quantification · 低于定量限",
 
 
 def _lab_results(application) -> list[dict]:
+    """Every result, a replaced one (by a later result of its sample, or a retest of another
+    sample) marked so: a failing result printed beside a positive conclusion says why."""
     rows = db.session.scalars(select(LabResult).where(LabResult.application_id ==
                                                       application.id)
                               .order_by(LabResult.sample_id, LabResult.id))
-    return [{"sample": row.sample.code,
+    counted = {row.id for row in latest_results(application)}
+    return [{"sample": row.sample.code, "replaced": row.id not in counted,
              "laboratory": _bilingual_name(row.sample, "laboratory_name"),
              "tested_on": row.tested_on, "parameter": _bilingual_name(row, "parameter"),
              "value": _value(row), "unit": row.unit or "", "limit": _limit(row),

@@ -300,9 +300,18 @@ def store_result(actor: User, application: Application, sample: Sample, data: La
     return row
 
 
+def other_samples_tested(sample: Sample) -> bool:
+    """True when another sample of the application's same product has a result: a result of
+    `sample` may then be a retest that replaces theirs, given its reason."""
+    return db.session.scalar(
+        select(LabResult.id).join(Sample, Sample.id == LabResult.sample_id)
+        .where(Sample.application_id == sample.application_id, Sample.id != sample.id,
+               Sample.product_code == sample.product_code).limit(1)) is not None
+
+
 def earlier_result(sample: Sample, limit: LabLimit) -> LabResult | None:
-    """The sample's latest result for `limit`'s row, which a new one replaces (a new sample's
-    result replaces it too, but as a retest recorded as such)."""
+    """The sample's latest result for `limit`'s row, which a new one replaces (another sample's
+    result stands beside it: each sample's latest counts for the conclusion)."""
     return db.session.scalar(
         select(LabResult).where(LabResult.sample_id == sample.id,
                                 LabResult.limit_id == limit.id)

@@ -37,6 +37,7 @@ def _render(sample, failed: dict) -> str:
         "laboratory/result_form.html", sample=sample, application=application,
         form=failed.get("form") or _form(sample, None), laboratory_view=True,
         results=panel.result_views(application, sample),
+        others_tested=laboratory.other_samples_tested(sample),
         can_record=application.state in laboratory.RESULT_STATES)
 
 

@@ -29,6 +29,7 @@ def _result_page(target: SampleOf, failed: dict) -> str:
     return render_template("laboratory/result_form.html", form=failed["form"],
                            application=application, sample=sample,
                            results=panel.result_views(application, sample),
+                           others_tested=laboratory.other_samples_tested(sample),
                            can_record=application.state in laboratory.RESULT_STATES)
 
 

@@ -2,6 +2,9 @@
 (docs/domain.md §3: "all required lab results compliant"; §5: limits per product). A wheat
 sample's DON, lead, cadmium and aflatoxin results stood for the barley never sampled."""
 
+from decimal import Decimal
+
+import pytest
 from lab_factories import WHEAT_REQUIRED, lab_round, record
 from sqlalchemy import select
 
@@ -9,6 +12,7 @@ from certtrack.extensions import db
 from certtrack.models import ApplicationProduct, LabResult
 from certtrack.services import conclusions, laboratory
 from certtrack.services.applications import local_today
+from certtrack.services.errors import ValidationFailed
 from certtrack.services.inputs import SampleInput
 
 from factories import make_application_for_lab
@@ -38,3 +42,28 @@ def test_barley_never_sampled_blocks_the_positive_conclusion_by_name(ctx):
     don = db.session.scalars(select(LabResult).where(
         LabResult.parameter == "deoxynivalenol (DON)")).all()
     assert len(don) == 2 and {row.id for row in don} <= latest
+
+
+def test_a_failing_lot_is_not_hidden_by_another_lots_later_result(ctx):
+    """Two lots of wheat sampled: LOT-B's DON at 1,500 µg/kg (over China's 1,000) was dropped
+    because LOT-A's results were recorded after it, and the conclusion went through."""
+    _exporter, inspector, application = make_application_for_lab("inspected")
+    lots = [laboratory.record_sample(inspector, application, SampleInput.from_mapping({
+        "code": code, "product_code": "wheat", "taken_on": local_today(),
+        "matrix": "wheat grain", "laboratory": "Central laboratory"}))
+        for code in ("LOT-A", "LOT-B")]
+    laboratory.send_to_lab(inspector, application)
+    failing = {**WHEAT_REQUIRED, "deoxynivalenol (DON)": {"value": Decimal("1500"),
+                                                          "unit": "µg/kg"}}
+    for sample, results in ((lots[1], failing), (lots[0], WHEAT_REQUIRED)):
+        for parameter, values in results.items():
+            record(inspector, application, sample, parameter, **values)
+    laboratory.record_lab_results(inspector, application)
+    check = conclusions.check_conclusion(application)
+    assert not check.allows_positive
+    assert check.messages == [
+        "deoxynivalenol (DON) (sample LOT-B) is not compliant. "
+        "1,500 µg/kg exceeds the limit of 1,000 µg/kg."]
+    with pytest.raises(ValidationFailed):
+        conclusions.conclude_positive(inspector, application)
+    assert application.state == "inspected"

@@ -9,7 +9,15 @@ from lab_factories import DON, WHEAT_REQUIRED, lab_round
 from sqlalchemy import select
 
 from certtrack.extensions import db
-from certtrack.models import Application, AuditEvent, Finding, Inspection, LabLimit, Notification
+from certtrack.models import (
+    Application,
+    AuditEvent,
+    Finding,
+    Inspection,
+    LabLimit,
+    LabResult,
+    Notification,
+)
 from certtrack.services import conclusions, dossier_context, limits
 from certtrack.services.applications import local_today
 from certtrack.services.errors import ValidationFailed
@@ -125,17 +133,33 @@ def test_a_limit_lowered_since_a_result_blocks_the_conclusion_until_it_is_met(wh
     with pytest.raises(ValidationFailed):
         conclusions.conclude_positive(inspector, application, "")
     assert db.session.get(Application, application.id).state != "conclusion_positive"
-    application = lab_round(inspector, application,
-                            {"lead": {"value": Decimal("0.05"), "unit": "mg/kg"}}, code="S-2")
+    application = lab_round(inspector, application, {"lead": {
+        "value": Decimal("0.05"), "unit": "mg/kg",
+        "correction": "Retest under the corrected limit"}}, code="S-2")
     assert conclusions.check_conclusion(application).allows_positive
 
 
-def test_newer_compliant_result_supersedes_a_failed_one(wheat):
+def test_a_new_samples_result_replaces_a_failed_one_only_as_a_retest_with_its_reason(wheat):
+    """A second sample's result stands beside the first's: without a reason both count and
+    the failing one blocks; a retest, recorded with why, replaces it."""
     _exporter, inspector, application = wheat
     failed = {**WHEAT_REQUIRED, "lead": {"value": Decimal("0.25"), "unit": "mg/kg"}}
     application = lab_round(inspector, application, failed)
     application = lab_round(inspector, application, {"lead": WHEAT_REQUIRED["lead"]}, code="S-2")
+    assert conclusions.check_conclusion(application).messages == [
+        "lead (sample S-1) is not compliant. 0.25 mg/kg exceeds the limit of 0.2 mg/kg."]
+    application = lab_round(inspector, application, {"lead": {
+        **WHEAT_REQUIRED["lead"], "correction": "Resampled after the silo was cleaned"}},
+        code="S-3")
     assert conclusions.check_conclusion(application).allows_positive
+    replaced = {row.sample.code for row in db.session.scalars(select(LabResult).where(
+        LabResult.parameter == "lead")) if row not in conclusions.latest_results(application)}
+    assert replaced == {"S-1", "S-2"}
+    # the dossier to GACC prints the failing result beside the positive conclusion: marked
+    lead = [row for row in dossier_context.enterprise_context(application)["lab_results"]
+            if row["parameter"].startswith("lead")]
+    assert [(row["sample"], row["replaced"]) for row in lead] == [
+        ("S-1", True), ("S-2", True), ("S-3", False)]
 
 
 def test_open_critical_and_major_findings_block(wheat):

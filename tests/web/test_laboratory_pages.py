@@ -471,6 +471,21 @@ def test_a_second_result_of_a_sample_asks_why_and_marks_the_first_replaced(world
     assert other.status_code == 302  # another parameter's first result needs no reason
 
 
+def test_a_second_samples_form_asks_why_when_it_retests_and_names_the_failing_lot(world):
+    """The second sample's form had no field for a retest's reason, and its result hid the
+    first sample's failing one: the conclusion went through."""
+    first, second = take_sample(world), take_sample(world, code="S-2")
+    post(world.client, world.base + "/send-to-lab", CONFIRMED)
+    url = f"{world.base}/samples/{second.id}/results"
+    assert "Why this result is added" not in text_of(world.client.get(url))
+    assert enter_result(world, first, "lead", "0.25", "mg/kg").status_code == 302
+    assert "Why this result is added" in text_of(world.client.get(url))
+    assert enter_result(world, second, "lead", "0.05", "mg/kg").status_code == 302
+    application = db.session.get(Application, world.application.id)
+    assert "lead (sample S-1) is not compliant." in " ".join(
+        conclusions.check_conclusion(application).messages)
+
+
 def test_the_lab_buttons_are_reachable_before_their_step_and_refused_with_the_reason(world):
     """"Send samples to the laboratory" and "Conclude positively" were `disabled` until
     possible: a keyboard or a screen reader could not reach them, nor learn why."""

@@ -71,8 +71,11 @@ class ResultForm(BaseForm):
     correction = TextAreaField(_l("Why this result is added"),
                                validators=[Optional(), ReasonLength(), Length(max=1000)],
                                description=_l("Needed when the sample has a result for the "
-                                              "parameter already: the newer result counts. Kept "
-                                              "with the result."))
+                                              "parameter already: the newer result counts. A "
+                                              "new sample's result replaces the other samples' "
+                                              "results for the parameter only with a reason (a "
+                                              "retest); without one, every sample's result "
+                                              "counts. Kept with the result."))
 
 
 class ConclusionForm(BaseForm):
