@@ -101,7 +101,9 @@ class ResultInputSchema(ma.Schema):
                                  "sample's `limits` (GET /laboratory/samples/{id})"})
     value = decimal(load_default=None, allow_none=True)
     unit = ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(max=16))
-    loq = decimal(load_default=None, allow_none=True)
+    loq = decimal(load_default=None, allow_none=True, description=(
+        "the method's limit of quantification, in the unit of `value`; needed with "
+        "`detected: false` against a maximum, and at or below it"))
     detected = ma.fields.Boolean(load_default=None, allow_none=True)
     method = ma.fields.String(load_default="", validate=validate.Length(max=120))
     tested_on = input_date(required=True)

@@ -31,6 +31,17 @@ class LoqAboveLimit(DomainError):
         super().__init__(self.message)
 
 
+class LoqMissing(DomainError):
+    """Raised for "not detected" against a maximum without the method's limit of
+    quantification: nothing shows that the method could see the limit."""
+
+    def __init__(self, limit: Decimal, limit_unit: str) -> None:
+        self.limit, self.limit_unit = limit, limit_unit
+        self.message = (f"Not detected needs the limit of quantification and its unit to show "
+                        f"the limit of {_fmt(limit)} {limit_unit} is met.")
+        super().__init__(self.message)
+
+
 class LimitKind(StrEnum):
     """How a limit is applied."""
 
@@ -180,8 +191,9 @@ def evaluate(result: Result, limit: Limit) -> Evaluation:
 
 
 def _below_loq(result: Result, limit: Limit, converted: Decimal | None) -> Evaluation:
-    if limit.kind == LimitKind.max and result.loq is not None and result.unit and \
-            convert(result.loq, result.unit, limit.unit) > limit.value:
+    if limit.kind == LimitKind.max and (result.loq is None or not result.unit):
+        raise LoqMissing(limit.value, limit.unit)
+    if limit.kind == LimitKind.max and convert(result.loq, result.unit, limit.unit) > limit.value:
         raise LoqAboveLimit(result.loq, result.unit, limit.value, limit.unit)
     if result.value is None:
         what = f"{result.parameter} was not detected"

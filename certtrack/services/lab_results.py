@@ -48,6 +48,13 @@ def loq_message(error: compliance.LoqAboveLimit) -> str:
              limit=f"{shown(error.limit)} {shown_unit(error.limit_unit)}")
 
 
+def loq_missing_message(error: compliance.LoqMissing) -> str:
+    """Why "not detected" against a maximum is refused without the method's LOQ."""
+    return _("“Not detected” needs the method's limit of quantification and its unit: only an "
+             "LOQ at or below China's limit of %(limit)s shows that the limit is met.",
+             limit=f"{shown(error.limit)} {shown_unit(error.limit_unit)}")
+
+
 def limit_in_force(limit: LabLimit | None) -> LabLimit | None:
     """The row that replaces `limit` today (following superseded rows), or `limit` itself."""
     seen = set()
@@ -71,7 +78,7 @@ def judge_now(row: LabResult) -> JudgedNow | None:
     try:
         evaluation = compliance.evaluate(to_domain_result(row, limit.parameter),
                                          to_domain_limit(limit))
-    except compliance.LoqAboveLimit:  # a limit lowered below the method's LOQ: not shown met
+    except (compliance.LoqAboveLimit, compliance.LoqMissing):  # not shown met
         return JudgedNow(limit, compliance.Verdict.non_compliant.value)
     except (compliance.UnitError, ValueError):
         return None

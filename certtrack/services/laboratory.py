@@ -18,7 +18,7 @@ from certtrack.services.applications import apply_transition, local_today
 from certtrack.services.audit import record_event
 from certtrack.services.errors import NotFound, ValidationFailed
 from certtrack.services.inputs import LabResultInput, SampleInput
-from certtrack.services.lab_results import loq_message
+from certtrack.services.lab_results import loq_message, loq_missing_message
 from certtrack.services.limits import limits_for_products, product_codes, to_domain_limit
 from certtrack.services.local_dates import format_day
 from certtrack.services.notifications import enterprise_users, exporter_link, notify
@@ -223,6 +223,8 @@ def _evaluate(sample: Sample, data: LabResultInput) -> tuple[LabLimit, complianc
         raise ValidationFailed({"unit": [_unit_message(error.unit)]}) from error
     except compliance.LoqAboveLimit as error:
         raise ValidationFailed({"loq": [loq_message(error)]}) from error
+    except compliance.LoqMissing as error:
+        raise ValidationFailed({"loq": [loq_missing_message(error)]}) from error
     except ValueError as error:
         raise ValidationFailed({"value": [_("Enter the measured value, or say whether it was "
                                             "detected.")]}) from error

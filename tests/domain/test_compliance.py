@@ -9,6 +9,7 @@ from certtrack.domain.compliance import (
     Blocker,
     Limit,
     LoqAboveLimit,
+    LoqMissing,
     Result,
     UnitError,
     Verdict,
@@ -117,9 +118,19 @@ def test_below_an_loq_above_the_limit_shows_nothing_about_the_limit():
 
 
 def test_not_detected_against_max_limit_is_below_loq():
-    evaluation = evaluate(result("DON", detected=False), DON_WHEAT)
+    evaluation = evaluate(result("DON", detected=False, loq="50"), DON_WHEAT)
     assert evaluation.verdict == Verdict.below_loq
     assert evaluation.value_in_limit_unit is None
+
+
+def test_not_detected_against_max_limit_without_an_loq_shows_nothing():
+    """"Not detected" with no LOQ passed DON's 1,000 µg/kg: a method whose LOQ was above the
+    limit could have said it, which the rule on an LOQ above the limit refuses."""
+    with pytest.raises(LoqMissing) as error:
+        evaluate(result("DON", detected=False), DON_WHEAT)
+    assert (error.value.limit, error.value.limit_unit) == (Decimal("1000"), "µg/kg")
+    with pytest.raises(LoqMissing):
+        evaluate(result("DON", unit=None, detected=False, loq="50"), DON_WHEAT)
 
 
 def test_dwarf_bunt_present_in_wheat_is_non_compliant():

@@ -163,6 +163,22 @@ def test_a_chilled_products_result_counts_for_one_month_at_most(ctx):
     assert shorter.valid_days == 10
 
 
+def test_not_detected_against_a_maximum_needs_the_methods_loq(in_lab):
+    """Lead "not detected" with no LOQ passed China's 0.2 mg/kg: the way round the rule on an
+    LOQ above the limit was to leave the LOQ empty."""
+    _exporter, inspector, application, sample = in_lab
+    for entries in ({"unit": ""}, {"unit": "mg/kg"}):
+        with pytest.raises(ValidationFailed) as error:
+            record(inspector, application, sample, "lead", detected="no", **entries)
+        assert error.value.errors == {"loq": [
+            "“Not detected” needs the method's limit of quantification and its unit: only an "
+            "LOQ at or below China's limit of 0.2 mg/kg shows that the limit is met."]}
+    assert db.session.scalar(select(LabResult.id)) is None
+    row = record(inspector, application, sample, "lead", detected="no", unit="mg/kg",
+                 loq=Decimal("0.02"))
+    assert (row.verdict, row.loq) == ("below_loq", Decimal("0.02"))
+
+
 def test_a_wheat_result_does_not_expire_unless_told(in_lab):
     _exporter, inspector, application, sample = in_lab
     assert record(inspector, application, sample, "lead", value=Decimal("0.05"),

@@ -43,7 +43,7 @@ from certtrack.services.consignments.inputs import (
 )
 from certtrack.services.consignments.workflow import apply_consignment_transition, check_version
 from certtrack.services.errors import NotFound, PermissionDenied, ValidationFailed
-from certtrack.services.lab_results import loq_message
+from certtrack.services.lab_results import loq_message, loq_missing_message
 from certtrack.services.laboratory import NOT_DETECTED_BESIDE_A_VALUE
 from certtrack.services.limits import limits_for_products, product_codes, to_domain_limit
 from certtrack.services.notifications import enterprise_users, link, notify
@@ -173,6 +173,8 @@ def _judge(consignment: Consignment, data: LabResultInput):
         return limit, result, compliance.evaluate(result, to_domain_limit(limit))
     except compliance.LoqAboveLimit as error:
         raise ValidationFailed({"loq": [loq_message(error)]}) from error
+    except compliance.LoqMissing as error:
+        raise ValidationFailed({"loq": [loq_missing_message(error)]}) from error
 
 
 def record_lab_result(actor: User, consignment: Consignment,

@@ -58,7 +58,9 @@ class ResultForm(BaseForm):
                        description=_l("mg/kg, µg/kg, ppm or ppb; converted to the limit's unit."))
     loq = DecimalField(_l("Limit of quantification (LOQ)"), places=None,
                        validators=[Optional(), NumberRange(min=0)],
-                       description=_l("In the unit of the value."))
+                       description=_l("In the unit of the value. Needed with “not "
+                                      "detected” against a maximum: only an LOQ at or below "
+                                      "the limit shows it is met."))
     detected = SelectField(_l("Detected"), choices=[], validators=[Optional()],
                            description=_l("For banned substances and quarantine pests."))
     method = StringField(_l("Method"), validators=[Optional(), Length(max=120)],
