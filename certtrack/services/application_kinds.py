@@ -89,3 +89,21 @@ def kind_errors(data: ApplicationInput, draft: Application | None = None,
             (held := held_registration(data.establishment_id, data.gacc_category_code, today)):
         return {"kind": [held_message(held)]}
     return {}
+
+
+def kept_errors(data: ApplicationInput, application: Application | None) -> dict[str, list[str]]:
+    """Take the entries and the application they edit; return the error of a change to what
+    may no longer change: a renewal keeps its registration's kind, establishment and category,
+    and a returned application those it was submitted with (the inspector checked them, the
+    committee of its category, with the documents accepted for that establishment)."""
+    if application is None or (data.kind, data.establishment_id, data.gacc_category_code) == (
+            application.kind, application.establishment_id, application.gacc_category_code):
+        return {}
+    if application.renewal_of_id is not None:
+        return {"": [_("A renewal keeps the kind, establishment and category of the "
+                       "registration it renews.")]}
+    if application.submitted_at is not None:
+        return {"": [_("A returned application keeps the kind, establishment and category it "
+                       "was submitted with: the inspector checked them. For another, withdraw "
+                       "it and start a new application.")]}
+    return {}

@@ -27,7 +27,12 @@ from certtrack.models import (
 from certtrack.models.application import HACCP_STATUSES, KINDS, VOLUME_UNITS, WATER_SOURCES
 from certtrack.models.base import utcnow
 from certtrack.services import creation_keys, market_access, pagination, reasons
-from certtrack.services.application_kinds import covered_lines, held_by_draft, kind_errors
+from certtrack.services.application_kinds import (
+    covered_lines,
+    held_by_draft,
+    kept_errors,
+    kind_errors,
+)
 from certtrack.services.audit import record_event
 from certtrack.services.corrections import resolve_open_requests
 from certtrack.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -108,12 +113,7 @@ def establishment_region(establishment_id: int) -> str:
 
 def _application_errors(actor: User, data: ApplicationInput,
                         renewal: Application | None = None) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    if renewal is not None and renewal.renewal_of_id is not None and (
-            data.kind, data.establishment_id, data.gacc_category_code) != (
-            renewal.kind, renewal.establishment_id, renewal.gacc_category_code):
-        errors[""] = [_("A renewal keeps the kind, establishment and category of the "
-                        "registration it renews.")]
+    errors = kept_errors(data, renewal)
     checks = (("kind", KINDS), ("haccp_status", (*HACCP_STATUSES, None, "")),
               ("water_source", (*WATER_SOURCES, None, "")))
     for field, allowed in checks:

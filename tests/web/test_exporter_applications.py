@@ -13,12 +13,17 @@ from certtrack.domain.calendar import load_calendar
 from certtrack.extensions import db
 from certtrack.models import Application, ApplicationProduct, AuditEvent
 from certtrack.models.base import utcnow
-from certtrack.services import applications
+from certtrack.services import applications, review
 from certtrack.services.errors import ValidationFailed
 from certtrack.services.inputs import ApplicationInput, ProductInput
 from certtrack.services.reference import reference_dir
 
-from factories import QUESTIONNAIRE, make_exporter_with_application
+from factories import (
+    QUESTIONNAIRE,
+    make_exporter_with_application,
+    make_submitted_application,
+    make_user,
+)
 from forms import flashes, login, post
 
 FRIDAY_BEFORE_NAURYZ = date(2026, 3, 20)
@@ -521,3 +526,33 @@ def test_a_product_removed_in_another_tab_is_said_so_on_the_application(ctx, cli
     assert "This product is no longer on the application: it was removed, in another window " \
         "or tab perhaps." in page
     assert "Add a product" in page
+
+
+def test_a_returned_application_keeps_what_the_inspector_checked(ctx, client):
+    """Returned for a missing document, a grain application was switched to meat and a
+    slaughterhouse, resubmitted, and reviewed by the phytosanitary inspector it had, with
+    the elevator's documents still accepted."""
+    exporter, application = make_submitted_application()
+    inspector = make_user("inspector")
+    review.start_review(inspector, application)
+    review.return_for_corrections(inspector, application, "HACCP plan unsigned",
+                                  review.default_response_deadline())
+    login(client, exporter.email)
+    url = f"/exporter/applications/{application.id}/edit"
+    page = client.get(url).get_data(as_text=True)
+    assert "A returned application keeps the kind, establishment and category it was " \
+        "submitted with" in page
+    assert '<select id="gacc_category_code"' not in page and '<select id="kind"' not in page
+    form = {**{k: str(v or "") for k, v in QUESTIONNAIRE.items()},
+            "establishment_id": str(application.establishment_id),
+            "version": str(application.version)}
+    switched = post(client, url, {**form, "gacc_category_code": "meat"})
+    assert switched.status_code == 422
+    assert "A returned application keeps the kind" in switched.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Application, application.id).gacc_category_code == "edible_grains"
+    saved = post(client, url, {**form, "traceability": "Lot numbers on every bag"})
+    assert saved.status_code == 302  # its questionnaire stays editable
+    db.session.expire_all()
+    assert db.session.get(Application, application.id).traceability == \
+        "Lot numbers on every bag"
