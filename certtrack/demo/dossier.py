@@ -126,7 +126,8 @@ def bilingual_type(code: str) -> str:
     return f"{ESTABLISHMENT_TYPES[code]['en']} · {ESTABLISHMENT_TYPES[code]['zh']}"
 
 
-def _inspection(date: dt.date, inspectors: list[str], major: str) -> dict:
+def _inspection(date: dt.date, inspectors: list[str], major: tuple[str, str]) -> dict:
+    """The on-site inspection: `major` is the major finding and its corrective action."""
     return {
         "mode": bilingual(INSPECTION_MODES, "on_site"), "date": date, "inspectors": inspectors,
         "summary": "Slaughter line, cutting room, cold stores, water supply, waste handling "
@@ -134,7 +135,7 @@ def _inspection(date: dt.date, inspectors: list[str], major: str) -> dict:
                    "establishments and CU TR 034/2013.",
         "findings": [
             {"ref": "F1", "grade": "major", "requirement": "Temperature control",
-             "description": major, "status": CLOSED},
+             "description": major[0], "status": CLOSED},
             {"ref": "F2", "grade": "minor", "requirement": "Pest control",
              "description": "Two bait stations missing from the site plan.",
              "status": CLOSED},
@@ -143,8 +144,7 @@ def _inspection(date: dt.date, inspectors: list[str], major: str) -> dict:
              "status": CLOSED},
         ],
         "corrective_actions": [
-            {"finding": "F1", "action": "Calibrated the probe, added a daily calibration "
-             "check to the HACCP records; one month of logs provided.",
+            {"finding": "F1", "action": major[1],
              "due_on": date + dt.timedelta(days=14), "closed_on": date + dt.timedelta(days=12),
              "status": CLOSED},
             {"finding": "F2", "action": "Site plan updated and bait stations numbered.",
@@ -200,8 +200,10 @@ SPECS = (
      "questionnaire": ("Cattle and sheep", "40 t/day carcass weight",
                        "Municipal supply, tested quarterly"),
      "inspectors": ["Aigul Nurbekova · 艾古丽·努尔别科娃", "Yerlan Zhakypov · 叶尔兰·扎克波夫"],
-     "major_finding": "Chiller no. 2 temperature probe reads 1.8 °C low; no calibration "
-                      "record.",
+     "major_finding": ("Chiller no. 2 temperature probe reads 1.8 °C low; no calibration "
+                       "record.",
+                       "Calibrated the probe, added a daily calibration check to the HACCP "
+                       "records; one month of logs provided."),
      "sample": "S-33-2026-014", "laboratory": "Zhetysu regional veterinary laboratory",
      "lead": "0.04"},
     {"name": {"kk": "«Семей Ет Комбинаты» АҚ", "ru": "АО «Семипалатинский мясокомбинат»",
@@ -224,7 +226,9 @@ SPECS = (
      "questionnaire": ("Cattle, sheep and goats", "120 t/day carcass weight",
                        "Own artesian wells, tested monthly"),
      "inspectors": ["Galym Toktarov · 加雷姆·托克塔罗夫", "Dinara Akhmetova · 迪娜拉·艾哈迈托娃"],
-     "major_finding": "Blast freezer log missing for three night shifts.",
+     "major_finding": ("Blast freezer log missing for three night shifts.",
+                       "Automatic temperature logger fitted to the blast freezer; night-shift "
+                       "log sheet added to the HACCP records; two weeks of logs provided."),
      "sample": "S-10-2026-031", "laboratory": "National Reference Veterinary Centre, "
                                               "Semey branch",
      "lead": "0.06"},
@@ -249,8 +253,10 @@ SPECS = (
      "questionnaire": ("Sheep and goats", "1,200 head/day",
                        "Municipal supply with on-site chlorination"),
      "inspectors": ["Askhat Hashimov · 阿斯哈特·哈希莫夫", "Yerlan Zhakypov · 叶尔兰·扎克波夫"],
-     "major_finding": "Knife sterilisers at 78 °C instead of 82 °C on the evisceration "
-                      "line.",
+     "major_finding": ("Knife sterilisers at 78 °C instead of 82 °C on the evisceration "
+                       "line.",
+                       "Steriliser heaters replaced; water temperature checked at every shift "
+                       "start and recorded (82–84 °C over ten days)."),
      "sample": "S-19-2026-009", "laboratory": "Almaty regional veterinary laboratory",
      "lead": "0.05"},
 )

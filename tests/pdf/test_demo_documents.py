@@ -330,3 +330,23 @@ def test_the_certifying_statement_says_the_same_in_each_language(demo_dir):
     assert "including those for regulated non-quarantine pests" in text
     assert "包括有关限定的非检疫性有害生物的要求" in text
     assert "соның ішінде реттелетін карантиндік емес зиянды организмдер жөніндегі" in text
+
+
+def test_the_dossiers_labels_keep_their_chinese_terms_whole_and_in_both_languages(dossier):
+    """"检测日/期", "商业识别/号", "申/请编号": a narrow column broke a label's Chinese term
+    between its characters; "Ref.", "Status", "Due" and "Closed" had no Chinese at all."""
+    lines = [line.strip() for page in dossier.pages for line in page.extract_text().splitlines()]
+    text = "\n".join(lines)
+    for term in ("检测日期", "商业识别号", "申请编号", "上传日期", "生产企业"):
+        assert term in text, term
+    for label in ("Ref. · 编号", "Status · 状态", "Due · 期限", "Closed · 完成日期"):
+        assert label in " ".join(text.split()), label
+
+
+def test_an_enterprises_conclusion_is_not_alone_on_a_page(dossier):
+    """Kapshagay's conclusion stood alone on the last page, cut off from its timeline."""
+    pages = [page.extract_text() for page in dossier.pages]
+    concluding = [text for text in pages if "Conclusion · 结论" in " ".join(text.split())]
+    assert len(concluding) == 3
+    for text in concluding:
+        assert "When · 时间" in " ".join(text.split())
