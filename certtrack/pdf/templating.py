@@ -64,7 +64,7 @@ def format_signed(value: str | None) -> str:
 
 # The English name of one package of a kind, where it is not the name of several.
 _ONE_PACKAGE_EN = {"bags": "bag", "big bags": "big bag", "cartons": "carton",
-                   "pallets": "pallet", "drums": "drum"}
+                   "pallets": "pallet", "drums": "drum", "lots in bulk": "lot in bulk"}
 
 
 def packages_names(names: dict, number: int) -> dict:

@@ -62,4 +62,4 @@ def test_the_certificates_data_states_the_totals_its_pdf_prints(ctx, client):
                           capture_output=True).stdout.decode()
     (total,) = [line for line in text.splitlines() if "Total" in line and "合计" in line]
     assert "67 000 kg" in total and "67 280 kg" in total
-    assert "1 in bulk" in total and "50 bags" in total
+    assert "1 lot in bulk" in total and "50 bags" in total

@@ -27,7 +27,7 @@ CONVEYANCE_NAMES = {
     "container": {"kk": "Контейнер", "en": "Container", "zh": "集装箱"},
 }
 PACKAGE_NAMES = {
-    "bulk": {"kk": "үйінді", "en": "in bulk", "zh": "散装"},
+    "bulk": {"kk": "үйінді", "en": "lots in bulk", "zh": "散装"},  # "1 lot in bulk", as shown
     "bags": {"kk": "қап", "en": "bags", "zh": "袋"},
     "big_bags": {"kk": "биг-бэг", "en": "big bags", "zh": "吨袋"},
     "cartons": {"kk": "қорап", "en": "cartons", "zh": "纸箱"},
