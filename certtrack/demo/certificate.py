@@ -18,8 +18,9 @@ from certtrack.services.print_terms import (
     LEGAL_BASES,
 )
 
-# The demo documents' verification address: the canonical form, on a made-up public host.
-DEMO_BASE_URL = "https://certtrack.example.kz"
+# The demo documents' verification address: the canonical form, on a public host of the
+# reserved .example domain (RFC 2606), which no one abroad who scans it can reach by mistake.
+DEMO_BASE_URL = "https://certtrack.example"
 DEMO_CODE = "7WZP3KV9SXR2MT8DFH4QAC6N"
 
 # The authorities as printed for real (reference/authorities.json): a veterinary certificate.
@@ -75,7 +76,7 @@ _CERTIFICATE = {
             "zh": "塔尔迪库尔干肉奶企业有限责任合伙公司",
         },
         "bin": "961141000023",
-        "legal_address": "Жетісу облысы, Талдықорған қ., Абай көшесі, 12",
+        "legal_address": "Zhetysu Region, Taldykorgan, Abai Street 12",  # as issuing demands
     },
     "establishment": {
         "name": {"kk": "Талдықорған қасапханасы", "ru": "Талдыкорганская скотобойня",
@@ -112,3 +113,10 @@ _CERTIFICATE = {
 def demo_certificate_context() -> dict:
     """A certificate for a meat plant in Zhetysu Region; the Kazakh name has ә, қ and ү."""
     return copy.deepcopy(_CERTIFICATE)
+
+
+def demo_preview_context() -> dict:
+    """The certificate's draft preview as the registrar's preview prints it: no number of its
+    own and a code to the verification form, not to an issued certificate."""
+    return {**demo_certificate_context(), "number": f"KZ-CN-{_CERTIFICATE['issued_on'].year}-DRAFT",
+            "verification_url": f"{DEMO_BASE_URL}/verify"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from certtrack.demo.certificate import demo_certificate_context
+from certtrack.demo.certificate import demo_certificate_context, demo_preview_context
 from certtrack.demo.consignment import demo_phyto_context, demo_vet_context
 from certtrack.demo.dossier import demo_dossier_context
 from certtrack.pdf.consignment import render_consignment_certificate
@@ -28,7 +28,7 @@ def write_demo_documents(outdir: Path, issue: Callable = _unsealed) -> list[tupl
     outdir.mkdir(parents=True, exist_ok=True)
     documents = {
         "certificate.pdf": issue(render_certificate, demo_certificate_context()),
-        "certificate-draft.pdf": render_certificate(demo_certificate_context(), draft=True),
+        "certificate-draft.pdf": render_certificate(demo_preview_context(), draft=True),
         "dossier.pdf": issue(render_dossier, demo_dossier_context()),
         "phytosanitary-certificate.pdf": issue(render_consignment_certificate,
                                                demo_phyto_context()),

@@ -135,6 +135,17 @@ def test_draft_preview_is_watermarked_and_carries_no_data(demo_dir):
     assert "DRAFT" in text and "草稿" in text
     assert KAZAKH_NAME in text
     assert dict(draft.attachments) == {}
+    # as the registrar's preview prints it: no issued number, no issued certificate's code
+    assert "KZ-CN-2026-DRAFT" in text and "KZ-CN-2026-000042" not in text
+
+
+def test_the_demo_certificate_is_issuable_and_its_host_is_a_reserved_one(certificate):
+    """Its legal address was in Cyrillic only, which issuing refuses (GACC reads Latin or
+    Chinese); its QR code led to certtrack.example.kz, a host someone may own."""
+    text = " ".join(_text(certificate).split())
+    assert "Zhetysu Region, Taldykorgan, Abai Street 12" in text and "Абай" not in text
+    assert demo_certificate_context()["verification_url"].startswith(
+        "https://certtrack.example/verify/")
 
 
 def _toc_entries(reader) -> list[tuple[str, str, int]]:
