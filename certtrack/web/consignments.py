@@ -17,14 +17,19 @@ bp.before_request(roles_required(Role.exporter))
 
 @bp.get("/")
 def index():
-    """The enterprise's consignments, newest first, optionally in one state."""
+    """The enterprise's consignments, newest first, optionally in one state, found by their
+    number or their certificate's, in another order."""
     state = request.args.get("state") or None
     if state not in {s.value for s in ConsignmentState}:
         state = None
-    pagination = access.list_consignments(g.user, page=page_number(),
-                                          state=state)
+    search = request.args.get("q", "")[:100]
+    sort = request.args.get("sort") if request.args.get("sort") in access.LIST_SORTS \
+        else "newest"
+    pagination = access.list_consignments(g.user, page=page_number(), state=state,
+                                          search=search, sort=sort)
     return render_template("consignments/list.html", pagination=pagination, state=state,
-                           states=[s.value for s in ConsignmentState])
+                           states=[s.value for s in ConsignmentState], search=search,
+                           sort=sort, sorts=access.LIST_SORTS)
 
 
 @bp.route("/new", methods=["GET", "POST"])

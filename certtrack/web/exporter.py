@@ -8,6 +8,7 @@ from certtrack.services import (
     applications,
     catalogue,
     certificates,
+    documents,
     enterprises,
     name_changes,
     registration_alerts,
@@ -51,7 +52,8 @@ def home():
                            counts=counts, state=state, sort=sort,
                            renewals=registration_alerts.renewals_to_apply_for(g.user),
                            suspended=registration_alerts.suspended_registrations(g.user),
-                           ended=registration_alerts.ended_registrations(g.user))
+                           ended=registration_alerts.ended_registrations(g.user),
+                           upload_states=documents.UPLOAD_STATES)
 
 
 def _enterprise_page(template: str, context_name: str):

@@ -556,3 +556,21 @@ def test_a_returned_application_keeps_what_the_inspector_checked(ctx, client):
     db.session.expire_all()
     assert db.session.get(Application, application.id).traceability == \
         "Lot numbers on every bag"
+
+
+def test_the_home_list_says_whose_deadline_each_application_has(ctx, client):
+    """"20 Nov 2026 — overdue" on the list read as the exporter's own lateness while the
+    committee had the application; the application's page said whose it was, the list not."""
+    exporter, waiting = make_submitted_application()
+    _same, returned = make_submitted_application(exporter)
+    inspector = make_user("inspector")
+    review.start_review(inspector, returned)
+    review.return_for_corrections(inspector, returned, "HACCP plan unsigned",
+                                  review.default_response_deadline())
+    login(client, exporter.email)
+    page = client.get("/exporter/").get_data(as_text=True)
+    rows = {reference: row for row in page.split("<tr")[1:]
+            for reference in re.findall(r">(A-\d{6})</a>", row)}
+    assert "The authorities’ deadline for this stage" in rows[waiting.reference]
+    assert "Your deadline" in rows[returned.reference]
+    assert "Your deadline" not in rows[waiting.reference]

@@ -2,12 +2,19 @@
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Select, false, select
+from sqlalchemy import Select, false, or_, select
 from sqlalchemy.orm import selectinload
 
 from certtrack.domain.workflow import Role
-from certtrack.extensions import db
-from certtrack.models import Consignment, ConsignmentDocument, GaccCategory, User
+from certtrack.extensions import contains_pattern, db
+from certtrack.models import (
+    Consignment,
+    ConsignmentCertificate,
+    ConsignmentDocument,
+    Enterprise,
+    GaccCategory,
+    User,
+)
 from certtrack.services.errors import NotFound
 
 
@@ -99,11 +106,40 @@ def require_owner(actor: User, consignment: Consignment) -> None:
         raise NotFound(_("No such consignment."))
 
 
-def list_consignments(actor: User, *, page: int = 1, state: str | None = None):
-    """One page of the consignments the actor may see, newest first, in `state` if given."""
+def search_consignments(query, search: str):
+    """A consignment's reference (CS-000042 or 42), its certificate's number, or the
+    enterprise's name or BIN."""
+    search = search.strip()
+    if not search:
+        return query
+    digits = search.upper().removeprefix("CS-").lstrip("0")
+    number = int(digits) if digits.isascii() and digits.isdigit() and len(digits) < 10 else -1
+    by_number = select(ConsignmentCertificate.consignment_id).where(
+        ConsignmentCertificate.number == search.upper())
+    pattern = contains_pattern(search)
+    by_enterprise = select(Enterprise.id).where(or_(
+        Enterprise.bin == search, *[getattr(Enterprise, f"name_{language}").ilike(
+            pattern, escape="\\") for language in ("en", "ru", "kk", "zh")]))
+    return query.where(or_(
+        Consignment.id == number,
+        Consignment.id.in_(by_number), Consignment.enterprise_id.in_(by_enterprise)))
+
+
+# The orders of the exporter's list: the newest request first, the oldest, or the soonest
+# deadline first (a request with none last).
+LIST_SORTS = ("newest", "oldest", "deadline")
+
+
+def list_consignments(actor: User, *, page: int = 1, state: str | None = None,
+                      search: str = "", sort: str = "newest"):
+    """One page of the consignments the actor may see, in `state` if given, matching `search`
+    (search_consignments), in the order `sort` names (LIST_SORTS; the newest first else)."""
     query = consignment_scope(actor).options(selectinload(Consignment.lots))
     if state:
         query = query.where(Consignment.state == state)
-    query = query.order_by(Consignment.id.desc())
+    query = search_consignments(query, search).order_by(*{
+        "oldest": (Consignment.id,),
+        "deadline": (Consignment.deadline.asc().nulls_last(), Consignment.id.desc()),
+    }.get(sort, (Consignment.id.desc(),)))
     return db.paginate(query, page=page, per_page=current_app.config["PER_PAGE"],
                        error_out=False, max_per_page=100)

@@ -12,15 +12,13 @@ from sqlalchemy.orm import selectinload
 from certtrack.domain import compliance
 from certtrack.domain.consignment import OPEN_CONSIGNMENT_STATES, CancellationGround
 from certtrack.domain.scripts import latin_or_chinese
-from certtrack.extensions import contains_pattern, db
+from certtrack.extensions import db
 from certtrack.models import (
     AuditEvent,
     Consignment,
-    ConsignmentCertificate,
     ConsignmentDeclaration,
     ConsignmentLabResult,
     ConsignmentTreatment,
-    Enterprise,
     LabLimit,
     Registration,
     User,
@@ -30,7 +28,11 @@ from certtrack.models.consignment import INSPECTION_RESULTS
 from certtrack.services import market_access, repeated_entries
 from certtrack.services.applications import local_today
 from certtrack.services.audit import record_event
-from certtrack.services.consignments.access import consignment_scope, in_territory
+from certtrack.services.consignments.access import (
+    consignment_scope,
+    in_territory,
+    search_consignments,
+)
 from certtrack.services.consignments.attested import attestation_blockers, expiry_blockers
 from certtrack.services.consignments.corrected_goods import correction_blockers
 from certtrack.services.consignments.drafts import PRINTED_SCRIPT
@@ -68,25 +70,6 @@ def _require_under_inspection(consignment: Consignment) -> None:
 QUEUE_SCOPES = ("open", "closed")
 
 
-def _queue_search(query, search: str):
-    """A consignment's reference (CS-000042 or 42), its certificate's number, or the
-    enterprise's name or BIN."""
-    search = search.strip()
-    if not search:
-        return query
-    digits = search.upper().removeprefix("CS-").lstrip("0")
-    number = int(digits) if digits.isascii() and digits.isdigit() and len(digits) < 10 else -1
-    by_number = select(ConsignmentCertificate.consignment_id).where(
-        ConsignmentCertificate.number == search.upper())
-    pattern = contains_pattern(search)
-    by_enterprise = select(Enterprise.id).where(or_(
-        Enterprise.bin == search, *[getattr(Enterprise, f"name_{language}").ilike(
-            pattern, escape="\\") for language in ("en", "ru", "kk", "zh")]))
-    return query.where(or_(
-        Consignment.id == number,
-        Consignment.id.in_(by_number), Consignment.enterprise_id.in_(by_enterprise)))
-
-
 def consignment_queue(actor: User, *, page: int = 1, overdue_only: bool = False,
                       scope: str = "open", search: str = ""):
     """One page of the consignments the actor may see: the open ones, the most urgent deadline
@@ -103,7 +86,7 @@ def consignment_queue(actor: User, *, page: int = 1, overdue_only: bool = False,
             Consignment.deadline.asc().nulls_last(), Consignment.id)
         if overdue_only:
             query = query.where(Consignment.deadline < local_today())
-    return db.paginate(_queue_search(query, search), page=page,
+    return db.paginate(search_consignments(query, search), page=page,
                        per_page=current_app.config["PER_PAGE"], error_out=False,
                        max_per_page=100)
 
