@@ -326,7 +326,8 @@ def _conclude(actor: User, application: Application, action: Action, text: str,
     if action == Action.conclude_positive:
         message = _l("The inspection of application %(ref)s concluded positively.", ref=reference)
     else:
-        message = _l("The inspection of application %(ref)s concluded negatively.", ref=reference)
+        message = _l("The inspection of application %(ref)s concluded negatively: %(reasons)s",
+                     ref=reference, reasons=text)
     with transaction():
         apply_transition(actor, application, action, comment=comment,
                          values={"conclusion": text, "stage_deadline": None})

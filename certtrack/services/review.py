@@ -391,5 +391,6 @@ def reject_application(actor: User, application: Application, reason: str) -> No
         apply_transition(actor, application, "reject", comment=reason or "",
                          values={"stage_deadline": None})
         notify(enterprise_users(application.enterprise_id), "conclusion",
-               _l("Application %(ref)s was rejected.", ref=application.reference),
+               _l("Application %(ref)s was rejected: %(reason)s", ref=application.reference,
+                  reason=(reason or "").strip()),
                exporter_link(application))

@@ -17,6 +17,7 @@ from certtrack.models import (
     LabLimit,
     LabResult,
     Notification,
+    OutboxEmail,
 )
 from certtrack.services import conclusions, dossier_context, limits
 from certtrack.services.applications import local_today
@@ -188,8 +189,13 @@ def test_negative_conclusion_needs_reasons_and_stores_them(wheat):
     event = db.session.scalars(select(AuditEvent).where(
         AuditEvent.action == "conclude_negative")).one()
     assert event.comment == "Lead above the limit twice."
-    assert db.session.scalar(select(Notification.kind).where(
-        Notification.user_id == exporter.id)) == "conclusion"
+    note = db.session.scalar(select(Notification).where(Notification.user_id == exporter.id))
+    assert note.kind == "conclusion"
+    # the exporter is told why, on the page and by e-mail, not only that it was negative
+    assert note.message == (f"The inspection of application {application.reference} "
+                            "concluded negatively: Lead above the limit twice.")
+    assert "Lead above the limit twice." in db.session.scalar(
+        select(OutboxEmail.body).where(OutboxEmail.recipient == exporter.email))
 
 
 def test_products_without_a_required_test_conclude_without_claiming_results(ctx):

@@ -179,6 +179,9 @@ def test_reject_needs_a_reason(world):
     assert db.session.get(Application, application.id).state == "under_review"
     review.reject_application(inspector, application, "Out of scope")
     assert application.state == "rejected"
+    note = db.session.scalars(select(Notification).where(
+        Notification.kind == "conclusion")).one()  # the exporter is told why
+    assert note.message == f"Application {application.reference} was rejected: Out of scope"
     with pytest.raises(IllegalTransition):
         review.start_review(inspector, application)
 
