@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 from functools import cache, partial
 from pathlib import Path
+from time import monotonic
 
 from flask import current_app
 from sqlalchemy import select
@@ -30,6 +31,9 @@ from certtrack.services.catalogue import product_matches
 from certtrack.services.transaction import transaction
 
 _CALENDAR_KEY = "certtrack.working_calendar"
+# How long a process keeps the holiday table it read: `load-reference`, run in a process of its
+# own, reaches the web servers and the worker within this time, without a restart.
+CALENDAR_TTL = 600.0
 LANGUAGES = ("en", "ru", "kk", "zh")
 NAMES = tuple(f"name_{language}" for language in LANGUAGES)
 TRANSLATED = LANGUAGES[1:]  # the languages of a column suffixed _ru, _kk, _zh
@@ -303,12 +307,14 @@ def load_reference(folder: Path | None = None) -> dict[str, int]:
 
 def working_calendar() -> WorkingCalendar:
     """The working-day calendar: the holidays Kazakh law fixes, completed by the holiday table
-    (Kurban Ait, the Government's transfers); cached per application."""
-    calendar = current_app.extensions.get(_CALENDAR_KEY)
-    if calendar is None:
-        rows = db.session.execute(select(Holiday.day, Holiday.kind)).all()
-        calendar = kazakh_calendar((day, kind) for day, kind in rows)
-        current_app.extensions[_CALENDAR_KEY] = calendar
+    (Kurban Ait, the Government's transfers); cached per application for CALENDAR_TTL
+    seconds, so that holidays loaded by another process count from then on."""
+    cached = current_app.extensions.get(_CALENDAR_KEY)
+    if cached is not None and monotonic() - cached[1] < CALENDAR_TTL:
+        return cached[0]
+    rows = db.session.execute(select(Holiday.day, Holiday.kind)).all()
+    calendar = kazakh_calendar((day, kind) for day, kind in rows)
+    current_app.extensions[_CALENDAR_KEY] = (calendar, monotonic())
     return calendar
 
 
