@@ -317,3 +317,4 @@ class MeasurementInput(ServiceInput):
     measure: str | None = None
     measured_value: Decimal | None = None
     species: str = ""
+    correction: str = ""  # what was corrected, measuring again after a failing measurement

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from certtrack.domain.quarantine import MEASURES, NON_COMPLIANT, UNITS, judge_measurement
+from certtrack.domain.reasons import reason_is_enough
 from certtrack.domain.workflow import IllegalTransition
 from certtrack.extensions import db
 from certtrack.models import Application, QuarantineMeasurement, QuarantineRequirement, User
@@ -15,6 +16,9 @@ from certtrack.services.audit import record_event
 from certtrack.services.errors import ValidationFailed
 from certtrack.services.inputs import MeasurementInput
 from certtrack.services.inspections import FINDING_STATES, current_inspection
+from certtrack.services.local_dates import format_day, local_day
+from certtrack.services.numerals import shown
+from certtrack.services.reasons import reason_message
 from certtrack.services.review import require_inspector
 from certtrack.services.transaction import transaction
 
@@ -51,6 +55,31 @@ def failing_measurements(application: Application) -> list[QuarantineMeasurement
     return [row for row in latest.values() if row.verdict == NON_COMPLIANT]
 
 
+def failing_before(application: Application, product: str | None,
+                   measure: str | None) -> QuarantineMeasurement | None:
+    """The latest measurement of `product` and `measure` when it did not meet its requirement,
+    which a new one replaces: measuring again says what was corrected."""
+    latest = {(row.product_code, row.measure): row for row in measurements_of(application)}
+    row = latest.get((product, measure))
+    return row if row is not None and row.verdict == NON_COMPLIANT else None
+
+
+def _correction_errors(application: Application, data: MeasurementInput) -> dict:
+    """A failing measurement is replaced only with what was corrected (a live-pest count of 3
+    was replaced by a count of 0 without a word)."""
+    earlier = failing_before(application, data.measured_product, data.measure)
+    if earlier is None or reason_is_enough(data.correction):
+        return {}
+    if (data.correction or "").strip():
+        return {"correction": [reason_message()]}
+    return {"correction": [_(
+        "%(measure)s of this product measured %(value)s on %(date)s, which does not meet its "
+        "requirement. Say what was corrected before this measurement (the lot cleaned or "
+        "dried, a value typed wrong).", measure=MEASURE_NAMES[earlier.measure],
+        value=shown(earlier.value) + (" %" if earlier.unit == "%" else ""),
+        date=format_day(local_day(earlier.recorded_at)))]}
+
+
 def _errors(application: Application, data: MeasurementInput) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not measured_of(application):
@@ -71,7 +100,7 @@ def _errors(application: Application, data: MeasurementInput) -> dict[str, list[
     elif (data.measure == "live_pests" and value > 0
           and not (data.species or "").strip()):
         errors["species"] = [_("Name the species of the live pests found.")]
-    return errors
+    return errors | _correction_errors(application, data)
 
 
 def record_measurement(actor: User, application: Application,
@@ -82,7 +111,8 @@ def record_measurement(actor: User, application: Application,
     :raise NotFound / PermissionDenied: see review.require_inspector().
     :raise IllegalTransition: no inspection scheduled or performed now (stale page).
     :raise ValidationFailed: an unknown product or measure, a negative value, a percentage
-        over 100, live pests not counted in whole numbers or without their species.
+        over 100, live pests not counted in whole numbers or without their species, a failing
+        measurement measured again without what was corrected (kept in the audit trail).
     """
     require_inspector(actor, application)
     inspection = current_inspection(application)
@@ -112,6 +142,7 @@ def record_measurement(actor: User, application: Application,
         db.session.flush()
         record_event(actor, "quarantine_measured", object_type="quarantine_measurement",
                      object_id=row.id, application_id=application.id,
+                     comment=(data.correction or "").strip(),
                      data={"product": row.product_code, "measure": measure,
                            "value": format(value.normalize(), "f"), "unit": row.unit,
                            "species": row.species, "verdict": verdict})

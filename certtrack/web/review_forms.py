@@ -104,6 +104,11 @@ class MeasurementForm(BaseForm):
                                         "seeds per kg, live pests as the number found."))
     species = StringField(_l("Species found"), validators=[Optional(), Length(max=300)],
                           description=_l("Required when live pests were found."))
+    correction = TextAreaField(
+        _l("What was corrected"), validators=[Optional(), Length(max=1000)],
+        description=_l("Needed when the product's last measurement of this kind did not meet "
+                       "its requirement: the lot cleaned or dried, a value typed wrong. Kept "
+                       "in the audit trail."))
 
 
 class FindingForm(BaseForm):

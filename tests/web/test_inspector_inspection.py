@@ -394,10 +394,10 @@ def test_outside_working_hours_needs_a_reason_and_is_then_accepted(reviewed, cli
         True, "Slaughter runs only on Sundays in December")
 
 
-def _measure(client, application, measure, value, species=""):
+def _measure(client, application, measure, value, species="", correction=""):
     return post(client, _url(application, "/measurements"), {
         "measured_product": "wheat", "measure": measure, "measured_value": value,
-        "species": species})
+        "species": species, "correction": correction})
 
 
 def test_quarantine_measurements_are_judged_and_shown_with_units(reviewed, client):
@@ -432,6 +432,31 @@ def test_quarantine_measurements_are_judged_and_shown_with_units(reviewed, clien
     assert by_measure["Moisture · 水分"]["product"] == "Wheat · 小麦"
     assert by_measure["Moisture · 水分"]["source_zh"] == (
         "GB 1351-2008 小麦，5.1，表1（小麦质量要求）：水分，各等级")
+
+
+def test_a_failing_measurement_is_measured_again_only_with_what_was_corrected(reviewed,
+                                                                             client):
+    """Three live pests found, then "0" typed: the failing count was replaced without a word,
+    and the conclusion went through."""
+    _exporter, inspector, _colleague, application = reviewed
+    _schedule(client, application, inspector)
+    assert 'id="correction"' not in _page(client.get(_url(application)))
+    assert _measure(client, application, "live_pests", "3",
+                    "Trogoderma granarium").status_code == 302
+    assert 'id="correction"' in _page(client.get(_url(application)))
+    silent = _measure(client, application, "live_pests", "0")
+    assert silent.status_code == 422
+    assert re.search(r'id="correction-error">Live pests of this product measured 3 on [^<]+, '
+                     r"which does not meet its requirement\. Say what was corrected",
+                     _page(silent))
+    assert [m.value for m in quarantine.measurements_of(application)] == [Decimal("3")]
+    assert _measure(client, application, "live_pests", "0",
+                    correction="Lot fumigated and sieved, counted again").status_code == 302
+    assert quarantine.failing_measurements(application) == []
+    event = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "quarantine_measured").order_by(AuditEvent.seq.desc())).first()
+    assert event.comment == "Lot fumigated and sieved, counted again"
+    assert _measure(client, application, "moisture", "12").status_code == 302  # a first one
 
 
 def test_a_percentage_over_100_or_a_part_of_a_pest_is_refused_beside_the_value(reviewed,

@@ -74,6 +74,7 @@ def _with_choices(application, forms: dict) -> dict:
             team.data = [g.user.id]  # the inspector who schedules it leads it, as a rule
     if "measurement" in forms:
         locale = str(get_locale())
+        forms["measurement"].retake = bool(quarantine.failing_measurements(application))
         forms["measurement"].measured_product.choices = [
             (line.product_code, line.product.name_in(locale)) for line in application.products]
     if "assign" in forms:
