@@ -148,6 +148,13 @@ def test_the_demo_certificate_is_issuable_and_its_host_is_a_reserved_one(certifi
         "https://certtrack.example/verify/")
 
 
+def test_the_registrations_validity_is_printed_on_one_line(demo_dir):
+    """"02.03.2026 –" ended a line and "01.03.2031" began the next."""
+    text = subprocess.run(["pdftotext", "-layout", str(demo_dir / "certificate.pdf"), "-"],
+                          check=True, capture_output=True).stdout.decode()
+    assert any("02.03.2026 – 01.03.2031" in line for line in text.splitlines())
+
+
 def _toc_entries(reader) -> list[tuple[str, str, int]]:
     entries = []
     for page in reader.pages:
