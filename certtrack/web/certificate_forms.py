@@ -8,6 +8,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import FileField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from certtrack.domain.consignment import is_consignment_certificate_number
+from certtrack.domain.identifiers import IdentifierError, parse_certificate_number
 from certtrack.web.forms import BaseForm
 from certtrack.web.validators import reason_validators
 
@@ -19,13 +21,27 @@ def plain_hyphens(value):
     return value.translate(DASHES) if isinstance(value, str) else value
 
 
+def certificate_number(_form, field) -> None:
+    """A number that reads as one of the three kinds: "hello" was looked up and answered
+    "no certificate with this number", as if it might have been one."""
+    text = field.data or ""
+    try:
+        parse_certificate_number(text)
+    except IdentifierError:
+        if not is_consignment_certificate_number(text):
+            raise ValidationError(_l("This is not a certificate number: it reads like "
+                                     "KZ-CN-2026-000123, KZ-PC-2026-000045 or "
+                                     "KZ-VC-2026-000007.")) from None
+
+
 class VerifyForm(BaseForm):
     """Number and code typed by hand; sent with GET, so it carries no CSRF token."""
 
     class Meta:
         csrf = False
 
-    number = StringField(_l("Certificate number"), validators=[DataRequired(), Length(max=32)],
+    number = StringField(_l("Certificate number"),
+                         validators=[DataRequired(), Length(max=32), certificate_number],
                          filters=[plain_hyphens],
                          description=_l("As printed on the certificate: KZ-CN-2026-000123 for "
                                         "export eligibility, KZ-PC-2026-000045 for a "

@@ -170,6 +170,17 @@ def test_a_wrong_code_and_an_unknown_number_get_the_same_answer(client, issued):
     assert [row[1:] for row in _logs()] == [("not_found", None)] * 5
 
 
+def test_a_typed_text_that_is_no_certificate_number_is_told_so_and_kept(ctx, client):
+    """"hello world <b>" was looked up and answered "no certificate matches", as if a number
+    had been mistyped; the form now says what a number reads like."""
+    response = client.get("/verify", query_string={"number": "hello world <b>", "code": "x"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "This is not a certificate number: it reads like KZ-CN-2026-000123" in page
+    assert 'value="hello world &lt;b&gt;"' in page and "<b>" not in page.split("<main")[1]
+    assert "No certificate matches" not in page and _logs() == []
+
+
 def test_the_form_verifies_a_number_typed_by_hand(client, issued):
     certificate = issued[3]
     assert "Verification code" in client.get("/verify").get_data(as_text=True)
