@@ -23,6 +23,7 @@ from certtrack.services.local_dates import LocalDate
 from certtrack.services.notifications import enterprise_users, exporter_link, inspector_link, notify
 from certtrack.services.permissions import require_inspector, require_owner
 from certtrack.services.printed_names import dossier_version_errors
+from certtrack.services.review import inspectors_to_tell
 from certtrack.services.transaction import stale_message, transaction
 from certtrack.services.uploads import (
     AlreadyUploaded,
@@ -189,7 +190,7 @@ def _add_evidence(actor: User, application: Application, finding: Finding, store
                      to_state=State.corrective_actions.value, comment=note,
                      data={"document": document.id, "sha256": document.sha256,
                            "version": document.version})
-        notify([application.assignee], "corrective_actions",
+        notify(inspectors_to_tell(application), "corrective_actions",
                _l("Evidence was uploaded for a finding of application %(ref)s.",
                  ref=application.reference),
                inspector_link(application))

@@ -12,6 +12,7 @@ from certtrack.models import Application, LabResult, Sample, User
 from certtrack.services.applications import local_today
 from certtrack.services.local_dates import LocalName
 from certtrack.services.notifications import inspector_link, link, notify
+from certtrack.services.review import inspectors_to_tell
 
 
 def samples_sent(application: Application, samples: list[Sample]) -> None:
@@ -31,19 +32,18 @@ def samples_sent(application: Application, samples: list[Sample]) -> None:
 
 
 def result_posted(application: Application, sample: Sample, row: LabResult) -> None:
-    """Tell the application's inspector of a result the laboratory posted: at once when it
-    fails China's limit, else once a day per sample (in the caller's transaction)."""
-    inspector = application.assignee
-    if inspector is None or inspector.role != Role.inspector:
-        return
+    """Tell the application's inspector (review.inspectors_to_tell) of a result the laboratory
+    posted: at once when it fails China's limit, else once a day per sample (in the caller's
+    transaction)."""
+    inspectors = inspectors_to_tell(application)
     if row.verdict == "non_compliant":
-        notify([inspector], "lab_result",
+        notify(inspectors, "lab_result",
                _l("The laboratory's result of %(parameter)s for sample %(code)s of application "
                   "%(ref)s exceeds China's limit.", parameter=_parameter(row), code=sample.code,
                   ref=application.reference),
                inspector_link(application))
         return
-    notify([inspector], "lab_result",
+    notify(inspectors, "lab_result",
            _l("The laboratory posted results for sample %(code)s of application %(ref)s.",
               code=sample.code, ref=application.reference),
            inspector_link(application), dedupe_key=f"lab_result:{sample.id}:{local_today()}")

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from certtrack.domain.workflow import IllegalTransition
 from certtrack.extensions import db
-from certtrack.models import Application, AuditEvent, Finding
+from certtrack.models import Application, AuditEvent, Finding, Notification
 from certtrack.services import applications, corrective_actions, inspections, review
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
 from certtrack.services.inputs import CorrectiveActionInput, FindingInput
@@ -187,6 +187,21 @@ def test_evidence_keeps_the_state_and_its_age(scheduled):
     [event] = _events(application, "submit_corrective_evidence")
     assert (event.from_state, event.to_state, event.object_id) == (
         "corrective_actions", "corrective_actions", finding.id)
+
+
+def test_evidence_is_told_to_the_regions_inspectors_while_none_is_assigned(scheduled):
+    """The inspector's assignments released, the exporter's evidence was told to nobody."""
+    exporter, inspector, application = scheduled
+    [finding] = _to_corrective_actions(inspector, application, "major")
+    application.assignee_id = None
+    db.session.commit()
+    colleague = make_user("inspector")  # of the committee and the region
+    make_user("inspector", regions=["KZ-39"])  # of another region: not told
+    _evidence(exporter, application, finding)
+    told = db.session.scalars(select(Notification.user_id).where(
+        Notification.kind == "corrective_actions", Notification.message.startswith(
+            "Evidence was uploaded"))).all()
+    assert sorted(told) == sorted([inspector.id, colleague.id])
 
 
 def test_evidence_only_for_the_owner_and_a_finding_waiting_for_it(scheduled):

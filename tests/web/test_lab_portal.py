@@ -18,7 +18,7 @@ from certtrack.services.errors import ValidationFailed
 from certtrack.services.inputs import SampleInput
 
 from api_world import build_world, wheat_limit
-from factories import make_application_for_lab, make_bin
+from factories import make_application_for_lab, make_bin, make_user
 from forms import login, post
 
 
@@ -225,6 +225,24 @@ def test_the_inspector_is_told_of_the_results_the_laboratory_posts(world, client
         f"The laboratory's result of deoxynivalenol (DON) for sample S-1 of application {ref} "
         "exceeds China's limit.",
         f"The laboratory posted results for sample S-1 of application {ref}."]
+
+
+def test_with_no_inspector_assigned_the_committees_inspectors_of_the_region_are_told(world,
+                                                                                      client):
+    """Assignments released (the inspector left), a failing result posted by the laboratory
+    was told to nobody."""
+    application = world.lab_application
+    application.assignee_id = None
+    db.session.commit()
+    outside = make_user("inspector", regions=["KZ-39"])  # of the committee, another region
+    login(client, world.lab_user1.email)
+    assert post(client, f"/laboratory/samples/{world.sample1.id}", {
+        "limit_id": str(wheat_limit().id), "value": "1500", "unit": "µg/kg",
+        "method": "GB 5009.111", "tested_on": date.today().isoformat()}).status_code == 302
+    told = (f"The laboratory's result of deoxynivalenol (DON) for sample S-1 of application "
+            f"{application.reference} exceeds China's limit.")
+    assert _notices(world.inspector, "lab_result") == [told]
+    assert _notices(outside, "lab_result") == []
 
 
 def test_the_failing_result_notice_names_the_parameter_in_its_readers_language(world, client):
