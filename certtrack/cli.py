@@ -175,6 +175,8 @@ def daily_command(today):
     click.echo(f"  registrations renewed automatically (Order 280): {report.renewed}")
     click.echo(f"  suspensions lifted: {report.resumed}")
     click.echo(f"  renewal reminders: {report.reminders} (to {report.reminded_users} users)")
+    click.echo(f"  laboratory results expired before a conclusion, told: "
+               f"{report.expired_results}")
     if report.skipped:
         click.echo(f"  skipped, changed by someone else meanwhile: {report.skipped}")
     click.echo(f"  records older than 90 days purged: {report.sign_ins_purged} failed sign-ins, "

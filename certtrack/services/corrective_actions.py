@@ -19,11 +19,11 @@ from certtrack.services.documents import EVIDENCE_TYPE, with_next_version
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
 from certtrack.services.inputs import CorrectiveActionInput
 from certtrack.services.inspections import findings_of
+from certtrack.services.inspectors_told import inspectors_to_tell
 from certtrack.services.local_dates import LocalDate
 from certtrack.services.notifications import enterprise_users, exporter_link, inspector_link, notify
 from certtrack.services.permissions import require_inspector, require_owner
 from certtrack.services.printed_names import dossier_version_errors
-from certtrack.services.review import inspectors_to_tell
 from certtrack.services.transaction import stale_message, transaction
 from certtrack.services.uploads import (
     AlreadyUploaded,

@@ -1,5 +1,6 @@
 """The daily job: end or renew registrations whose validity ended, lift time-boxed suspensions,
-remind of renewal windows, warn administrators before the holiday data runs out and purge
+remind of renewal windows, tell inspectors of laboratory results expired before a conclusion,
+warn administrators before the holiday data runs out and purge
 sign-in and verification records older than 90 days."""
 
 import smtplib
@@ -18,6 +19,7 @@ from certtrack.models import OutboxEmail, Registration
 from certtrack.services import (
     anchors,
     idempotency,
+    lab_notices,
     registration_notices,
     registrations,
     renewals,
@@ -46,6 +48,7 @@ class DailyReport:
     resumed: int = 0
     reminders: int = 0
     reminded_users: int = 0
+    expired_results: int = 0  # laboratory results told expired, awaiting the conclusion
     skipped: int = 0
     calendar_warning: str = ""
     sign_ins_purged: int = 0
@@ -166,6 +169,7 @@ def run_daily(today: date) -> DailyReport:
     expire_registrations(today, report)
     lift_suspensions(today, report)
     send_renewal_reminders(today, report)
+    report.expired_results = lab_notices.tell_expired_results(today)
     report.calendar_warning = warn_before_holiday_data_ends(today)
     # Personal data kept no longer than needed: failed sign-ins (with their hashed addresses)
     # and public verifications go after 90 days.

@@ -166,17 +166,6 @@ def eligible_inspectors(application: Application) -> list[User]:
     return list(db.session.scalars(query))
 
 
-def inspectors_to_tell(application: Application) -> list[User]:
-    """Who hears of the exporter's or a laboratory's move on an application: its assignee, or,
-    while none is (released, or no longer an active inspector), the active inspectors of its
-    committee who cover its region; the evidence uploaded was told to nobody."""
-    assignee = application.assignee
-    if assignee is not None and assignee.is_active and assignee.role == Role.inspector:
-        return [assignee]
-    return [user for user in eligible_inspectors(application)
-            if in_inspector_territory(user, application)]
-
-
 # The states in which an application is assigned (and its assignment released): from the
 # submission to the conclusion; after it, the assignee stays the inspector who concluded.
 ASSIGNABLE_STATES = sorted(str(state) for state in INSPECTION_STATES)

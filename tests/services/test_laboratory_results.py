@@ -10,7 +10,7 @@ from sqlalchemy import select
 from certtrack.domain.workflow import IllegalTransition
 from certtrack.extensions import db
 from certtrack.models import Application, AuditEvent, LabLimit, LabResult, Notification, Sample
-from certtrack.services import conclusions, lab_results, laboratory
+from certtrack.services import conclusions, daily, lab_results, laboratory
 from certtrack.services.applications import local_today
 from certtrack.services.errors import NotFound, ValidationFailed
 from certtrack.services.inputs import LabResultInput, SampleInput
@@ -275,3 +275,29 @@ def test_expired_result_is_reported_expired(in_lab):
                  tested_on=old, valid_days=1)
     assert lab_results.valid_until(row) == old  # valid for its test day only
     assert lab_results.is_expired(row)
+
+
+def test_the_daily_run_tells_the_inspector_once_of_a_result_expired_before_the_conclusion(
+        in_lab):
+    """A result that expired while the application awaited its conclusion was told to nobody:
+    the conclusion page said so to whoever opened it."""
+    _exporter, inspector, application, sample = in_lab
+    row = record(inspector, application, sample, "lead", value=Decimal("0.05"), unit="mg/kg",
+                 valid_days=10)
+    laboratory.record_lab_results(inspector, application)  # back to "inspected"
+    today = local_today()
+
+    def told():
+        return db.session.scalars(select(Notification.message).where(
+            Notification.user_id == inspector.id,
+            Notification.dedupe_key.startswith("lab_expired:"))).all()
+    assert daily.run_daily(today + timedelta(days=9)).expired_results == 0  # its last day
+    assert told() == []
+    assert daily.run_daily(today + timedelta(days=10)).expired_results == 1
+    until = today + timedelta(days=9)
+    assert told() == [
+        f"The lead result of sample {sample.code} of application {application.reference} "
+        f"expired after {until:%b} {until.day}, {until.year}: it no longer counts for the "
+        "conclusion. Take a new sample."]
+    assert daily.run_daily(today + timedelta(days=11)).expired_results == 0  # told once
+    assert row.verdict == "compliant"
