@@ -35,6 +35,8 @@ def test_a_train_of_three_wagons_with_its_treatment_and_declarations_fits_one_pa
     text = pages[0]
     assert "Fumigation / 熏蒸" in text and "Name of authorized officer" in text
     assert "出口国植物保护组织 Өсімдіктерді қорғау ұйымы:" in text
+    # issued in the city of the region's inspection, not in "Akmola Region"
+    assert "Берілген жері: Kokshetau / 科克舍套 / Көкшетау" in text
     # the package kind in Kazakh too, and counted as the public page counts it ("1 lot in bulk")
     assert text.count("1 lot in bulk / 散装 / үйінді") == 3
 

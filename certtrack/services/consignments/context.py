@@ -1,11 +1,14 @@
 """The plain context a consignment certificate is printed from (ISPM 12 / WOAH model boxes)."""
 
+import csv
 import datetime as dt
 from decimal import Decimal
+from functools import cache
 
 from certtrack.models import Consignment, User
 from certtrack.services.officials import signer
 from certtrack.services.print_context import authority, names
+from certtrack.services.reference import reference_dir
 
 CHINA = {"kk": "Қытай Халық Республикасы", "ru": "Китайская Народная Республика",
          "en": "People's Republic of China", "zh": "中华人民共和国"}
@@ -118,6 +121,19 @@ def _parties(consignment: Consignment) -> dict:
     }
 
 
+@cache
+def _region_centres() -> dict[str, dict]:
+    with (reference_dir() / "region_centres.csv").open(newline="", encoding="utf-8") as file:
+        return {row["code"]: {lang: row[f"name_{lang}"] for lang in ("kk", "ru", "en", "zh")}
+                for row in csv.DictReader(file)}
+
+
+def place_of_issue(region) -> dict:
+    """Where a certificate is issued: the city its region's territorial inspection sits in
+    (reference/region_centres.csv; it printed "Akmola Region"), else the region's names."""
+    return dict(_region_centres().get(region.code) or names(region))
+
+
 def consignment_context(consignment: Consignment, *, number: str, verification_url: str,
                         issued_on: dt.date, officer: User,
                         replaces: str | None = None) -> dict:
@@ -129,7 +145,7 @@ def consignment_context(consignment: Consignment, *, number: str, verification_u
         "issued_on": issued_on, "reference": consignment.reference,
         "authority": authority(category.committee), **_parties(consignment),
         "officer": _officer(officer, consignment.kind, category.committee),
-        "place_of_issue": names(consignment.registration.establishment.region),
+        "place_of_issue": place_of_issue(consignment.registration.establishment.region),
         "export_country": dict(KAZAKHSTAN), "import_country": dict(CHINA),
         "addressee": dict(CHINA_NPPO), "category": {"code": category.code,
                                                      "name": names(category)},
