@@ -64,8 +64,8 @@ _CERTIFICATE = {
     "number": "KZ-CN-2026-000042",
     "verification_url": verification_url(DEMO_BASE_URL, "KZ-CN-2026-000042", DEMO_CODE),
     "issued_on": dt.date(2026, 3, 16),
-    "valid_from": dt.date(2026, 3, 2),
-    "valid_to": dt.date(2031, 3, 1),
+    "valid_from": dt.date(2026, 3, 12),  # listed by GACC after the dossier of 6 March
+    "valid_to": dt.date(2031, 3, 11),
     "exporting_country": EXPORTING_COUNTRY,
     "addressee": GACC,
     "enterprise": {
@@ -103,7 +103,7 @@ _CERTIFICATE = {
                                      "zh": "冷冻绵羊肉及羔羊肉"}},
     ],
     "china_registration_number": "CKAZ0202MT24000715",
-    "listed_on": dt.date(2026, 2, 27),
+    "listed_on": dt.date(2026, 3, 12),
     "legal_basis": LEGAL_BASES["248"],
     "authority": authority("veterinary"),
     "officer": REGISTRAR,

@@ -199,7 +199,7 @@ SPECS = (
      "products": (("0201", "900 t/year"), ("0202", "2,500 t/year"), ("0204", "600 t/year")),
      "questionnaire": ("Cattle and sheep", "40 t/day carcass weight",
                        "Municipal supply, tested quarterly"),
-     "inspectors": ["Aigul Nurbekova · 艾古丽·努尔别科娃", "Yerlan Zhakypov · 叶尔兰·扎克波夫"],
+     "inspectors": ["Saule Ismailova · 萨乌列·伊斯梅洛娃", "Yerlan Zhakypov · 叶尔兰·扎克波夫"],
      "major_finding": ("Chiller no. 2 temperature probe reads 1.8 °C low; no calibration "
                        "record.",
                        "Calibrated the probe, added a daily calibration check to the HACCP "
@@ -284,7 +284,7 @@ def demo_dossier_context() -> dict:
     """A recommendation to GACC covering three meat establishments (batch of March 2026)."""
     return copy.deepcopy({
         "reference": "VET-REC-2026-03",
-        "date": D(2026, 3, 2),
+        "date": D(2026, 3, 6),  # the day after the batch's last recommendation
         "batch": "GACC-KZ-VET-2026-03",
         "authority": authority("veterinary"),
         "addressee": dict(ADDRESSEE),

@@ -149,10 +149,10 @@ def test_the_demo_certificate_is_issuable_and_its_host_is_a_reserved_one(certifi
 
 
 def test_the_registrations_validity_is_printed_on_one_line(demo_dir):
-    """"02.03.2026 –" ended a line and "01.03.2031" began the next."""
+    """"02.03.2026 –" ended a line and "01.03.2031" began the next."""  # demo dates since
     text = subprocess.run(["pdftotext", "-layout", str(demo_dir / "certificate.pdf"), "-"],
                           check=True, capture_output=True).stdout.decode()
-    assert any("02.03.2026 – 01.03.2031" in line for line in text.splitlines())
+    assert any("12.03.2026 – 11.03.2031" in line for line in text.splitlines())
 
 
 def _toc_entries(reader) -> list[tuple[str, str, int]]:

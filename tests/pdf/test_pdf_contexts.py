@@ -64,7 +64,7 @@ def test_certificate_json_is_sorted_utf8_with_iso_dates():
     text = raw.decode("utf-8")
     assert "Талдықорған Ет-Сүт Кәсіпорны" in text  # not \u-escaped
     data = json.loads(raw)
-    assert data["valid_to"] == "2031-03-01"
+    assert data["valid_to"] == "2031-03-11"
     assert data["issued_on"] == dt.date(2026, 3, 16).isoformat()
     assert list(data) == sorted(data)
     assert json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n" == text
