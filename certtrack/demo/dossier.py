@@ -12,7 +12,7 @@ from certtrack.demo.certificate import (
     ZHETYSU,
     demo_certificate_context,
 )
-from certtrack.services.dossier_context import ADDRESSEE, FOLLOW, LETTER_ZH
+from certtrack.services.dossier_context import ADDRESSEE, FOLLOW, LETTER, LETTER_ZH
 from certtrack.services.print_context import authority
 from certtrack.services.print_terms import (
     APPLICATION_KINDS,
@@ -262,22 +262,6 @@ SPECS = (
 )
 
 
-LETTER = (
-    "In accordance with the Protocol on veterinary and sanitary requirements for meat "
-    "exported from the Republic of Kazakhstan to the People’s Republic of China and "
-    "with Decree No. 248 of the GACC, the Committee of Veterinary Control and "
-    "Supervision recommends the establishments listed below for registration.",
-    "Each establishment has been inspected on site by two state veterinary inspectors. "
-    "All findings have been corrected and verified, and samples of the products "
-    "concerned were tested by accredited laboratories against the limits of the "
-    "national food safety standards of the People’s Republic of China.",
-    "The competent authority guarantees that these establishments are under its "
-    "official supervision and meet the requirements of China. The identification "
-    "documents, inspection reports, laboratory results and the list of attached "
-    "documents with their SHA-256 checksums follow.",
-    "We kindly request the General Administration of Customs to consider the "
-    "registration of these establishments.",
-)
 
 
 def demo_dossier_context() -> dict:
@@ -290,7 +274,13 @@ def demo_dossier_context() -> dict:
         "addressee": dict(ADDRESSEE),
         "subject": "Recommendation of three Kazakh meat establishments for registration",
         "subject_zh": "关于推荐3家哈萨克斯坦肉类企业在华注册的函",
-        "letter": list(LETTER),
+        # the letter as the service words it, so that its English and Chinese agree
+        "letter": [paragraph.format(committee=VET_COMMITTEE["en"].split(",")[0],
+                                    count="3 establishments", basis=LEGAL_BASES["248"]["en"],
+                                    follow=FOLLOW[True][0], these="these establishments are",
+                                    these_short="these establishments",
+                                    each="Each establishment has")
+                   for paragraph in LETTER],
         "letter_zh": [paragraph.format(committee=VET_COMMITTEE["zh"], count="3家企业",
                                        basis=LEGAL_BASES["248"]["zh"], follow=FOLLOW[True][1],
                                        each="各企业均已")

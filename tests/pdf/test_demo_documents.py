@@ -368,3 +368,12 @@ def test_an_enterprises_conclusion_is_not_alone_on_a_page(dossier):
     assert len(concluding) == 3
     for text in concluding:
         assert "When · 时间" in " ".join(text.split())
+
+
+def test_the_demo_letter_says_in_english_what_it_says_in_chinese(dossier):
+    """The demo's English letter was its own ("inspected on site by two state veterinary
+    inspectors ... meet the requirements of China"), which its Chinese did not say."""
+    text = " ".join(dossier.pages[0].extract_text().split())
+    assert "Each establishment has been inspected by state inspectors of the competent " \
+        "authority" in text and "各企业均已由主管部门国家检查员检查" in text
+    assert "on site by two" not in text
