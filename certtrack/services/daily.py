@@ -231,7 +231,7 @@ class SmtpSender:
         message = EmailMessage()
         message["From"] = self.config.get("MAIL_FROM") or self.config.get("MAIL_USERNAME") or ""
         message["To"] = recipient
-        message["Subject"] = subject
+        message["Subject"] = " ".join(subject.split())  # a header is one line
         message.set_content(body)
         self.connection.send_message(message)
 

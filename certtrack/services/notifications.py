@@ -82,7 +82,7 @@ def notify(users, kind: str, message, target: Link | None = None,
                             endpoint_args=dict(args), dedupe_key=dedupe_key)
         db.session.add(note)
         db.session.flush()
-        db.session.add(OutboxEmail(recipient=user.email, subject=f"certtrack: {text[:120]}",
+        db.session.add(OutboxEmail(recipient=user.email, subject=_subject(text),
                                    body=_email_body(text, target), notification_id=note.id))
         created.append(note)
     webhooks.queue_for(created)
@@ -151,14 +151,21 @@ def mark_all_read(user: User) -> int:
     return result.rowcount
 
 
+def _subject(text: str) -> str:
+    """An e-mail's subject: the notice on one line (a reason typed over several lines put line
+    breaks in the header, which no mail server takes), at most 120 characters of it."""
+    return f"certtrack: {' '.join(text.split())[:120]}"
+
+
 def send_outbox(send, limit: int = 100) -> tuple[int, int]:
     """Hand unsent e-mails to `send(recipient, subject, body)`; return (sent, failed).
 
-    A failure is recorded on the row and retried on the next run.
+    A failure is recorded on the row and retried on the next run, after the e-mails tried
+    fewer times: one that always fails does not hold the others back.
     """
     sent = failed = 0
     rows = db.session.scalars(select(OutboxEmail).where(OutboxEmail.sent_at.is_(None))
-                              .order_by(OutboxEmail.id).limit(limit))
+                              .order_by(OutboxEmail.attempts, OutboxEmail.id).limit(limit))
     for email in list(rows):
         with transaction():
             if _deliver(send, email):

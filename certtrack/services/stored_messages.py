@@ -94,4 +94,6 @@ FORMER_WORDINGS = (
     _l("China registration %(number)s is suspended from %(date)s."),
     _l("GACC revoked China registration %(number)s."),
     _l("China registration %(number)s is no longer valid; a new application is needed."),
+    _l("Application %(ref)s was rejected."),
+    _l("The inspection of application %(ref)s concluded negatively."),
 )
