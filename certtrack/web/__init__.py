@@ -178,6 +178,7 @@ def _template_helpers(app) -> None:
         get_locale=get_locale, public_page=templating.public_page,
         failed_forms=failed_forms, failed_fields=templating.failed_fields,
         return_path=access.return_path, language_words=i18n.language_words,
+        query_args=templating.query_args,
     )
     app.jinja_env.filters.update(
         date=templating.format_date, date_known=templating.format_date_known,

@@ -15,7 +15,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from babel import Locale, dates, lists, numbers
-from flask import url_for
+from flask import request, url_for
 from flask_babel import get_locale, get_timezone, get_translations
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -320,3 +320,11 @@ def failed_fields(forms, page) -> list:
               if field.errors and field.name != "csrf_token"]
     return sorted(fields, key=where)
 
+
+
+def query_args() -> dict:
+    """The request's query arguments for a link to the same list (the pager, the tabs, the CSV):
+    without those `url_for` reads as its own ("endpoint", "_method", "_anchor"...), which a
+    crafted address turned into a 500 or into the links' target."""
+    return {key: value for key, value in request.args.items()
+            if key != "endpoint" and not key.startswith("_")}

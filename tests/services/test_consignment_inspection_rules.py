@@ -64,6 +64,22 @@ def test_a_value_below_an_loq_above_the_limit_is_refused(ctx):
     assert db.session.query(ConsignmentLabResult).count() == 0
 
 
+def test_not_detected_against_a_maximum_without_an_loq_is_refused(ctx):
+    inspector, _r, consignment = _started()
+    limit = _max_limit(consignment)
+    errors = _refused(lambda: inspection.record_lab_result(inspector, consignment, LabResultInput(
+        laboratory="Central laboratory", limit_id=limit.id, sample_code="S-1",
+        tested_on=local_today(), detected=False, unit=limit.unit)))
+    assert list(errors) == ["loq"]
+    assert errors["loq"][0].startswith("“Not detected” needs the method's limit of "
+                                       "quantification and its unit")
+    assert db.session.query(ConsignmentLabResult).count() == 0
+    row = inspection.record_lab_result(inspector, consignment, LabResultInput(
+        laboratory="Central laboratory", limit_id=limit.id, sample_code="S-1",
+        tested_on=local_today(), detected=False, unit=limit.unit, loq=limit.value / 10))
+    assert row.verdict == "below_loq"
+
+
 def test_days_before_the_request_or_the_goods_are_refused(ctx):
     inspector, _r, consignment = _started()  # wheat: no production days given
     submitted = consignment.submitted_on
