@@ -3,7 +3,6 @@
 import base64
 import binascii
 import re
-from datetime import date
 
 import marshmallow as ma
 from marshmallow import validate
@@ -16,6 +15,7 @@ from certtrack.domain.workflow import RegistrationStatus, State
 from certtrack.models.application import HACCP_STATUSES, KINDS, VOLUME_UNITS, WATER_SOURCES
 from certtrack.models.consignment import DOCUMENT_KINDS
 from certtrack.services.listings import MAX_LIMIT
+from certtrack.services.local_dates import local_today
 
 DECIMAL_DOC = {"type": "string", "format": "decimal",
                "description": "a decimal number written as a string, e.g. \"1000.5\""}
@@ -55,9 +55,9 @@ class QueryInteger(ma.fields.Integer):
 
 def _in_window(value):
     """A date of a document, inspection or result within the window of domain/bounds.py."""
-    if value is not None and not bounds.date_in_window(value, date.today()):
+    if value is not None and not bounds.date_in_window(value, local_today()):
         raise ma.ValidationError(
-            f"Must be between {bounds.EARLIEST_DATE} and {bounds.latest_date(date.today())}.")
+            f"Must be between {bounds.EARLIEST_DATE} and {bounds.latest_date(local_today())}.")
 
 
 def input_date(**options) -> ma.fields.Date:

@@ -1,8 +1,7 @@
 """An exporter's certification applications: drafts, product lines, submission, withdrawal."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -38,7 +37,7 @@ from certtrack.services.corrections import resolve_open_requests
 from certtrack.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from certtrack.services.inputs import ApplicationInput, ProductInput
 from certtrack.services.list_rows import SORTS, application_rows
-from certtrack.services.local_dates import format_day, format_moment
+from certtrack.services.local_dates import format_day, format_moment, local_today
 from certtrack.services.permissions import (
     application_scope,
     can_see_application,
@@ -53,11 +52,6 @@ EDITABLE_STATES = (State.draft, State.returned)
 QUESTIONNAIRE_FIELDS = ("haccp_status", "haccp_details", "traceability", "production_capacity",
                         "storage_capacity", "water_source", "staff_count",
                         "last_inspection_date", "last_inspection_authority")
-
-
-def local_today() -> date:
-    """Today in Kazakhstan, where deadlines are counted."""
-    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def get_application(actor: User, application_id: int) -> Application:

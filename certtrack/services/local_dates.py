@@ -18,6 +18,11 @@ DATE_FORMAT = "medium"
 TIME_FORMAT = "short"
 
 
+def local_today() -> date:
+    """Today in Kazakhstan, where deadlines are counted."""
+    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
 def format_day(value: date | None, locale=None) -> str:
     """A date in the one format of `locale` (by default the current one)."""
     if value is None:

@@ -19,6 +19,7 @@ from certtrack.domain.workflow import (
 from certtrack.models import Application, GaccCategory, User
 from certtrack.services.consignments.access import can_see_consignment
 from certtrack.services.errors import NotFound, PermissionDenied
+from certtrack.services.local_dates import local_today
 
 
 class SystemActor:
@@ -245,7 +246,10 @@ def application_rights(user: User, application: Application) -> ApplicationRight
 
 def registration_actions(user: User, registration) -> list[RegistrationAction]:
     """The lifecycle actions `user` may take on a registration in its current status."""
-    return allowed_registration_actions(RegistrationStatus(registration.status), Role(user.role))
+    actions = allowed_registration_actions(RegistrationStatus(registration.status), Role(user.role))
+    if registration.valid_to >= local_today():  # within its validity it does not expire
+        actions = [action for action in actions if action != RegistrationAction.expire]
+    return actions
 
 
 def can_replace_consignment_certificate(user: User, consignment) -> bool:

@@ -79,8 +79,19 @@ def _invalidate(registration: Registration, data: StatusChangeInput):
     return errors, {"status_reference": cause or ""}
 
 
+def _expire(registration: Registration, data: StatusChangeInput):
+    """A registration expires once its last valid day has passed (the daily run records it):
+    one ended earlier is cancelled or revoked, and says why."""
+    if registration.valid_to >= local_today():
+        return {"": [_("This registration is valid until %(date)s and expires after that day. "
+                       "To end it earlier, cancel it (the enterprise stopped exporting) or "
+                       "record GACC's revocation.", date=format_day(registration.valid_to))]}, {}
+    return {}, {}
+
+
 _ENTRIES = {RegistrationAction.suspend: _suspend, RegistrationAction.resume: _resume,
-            RegistrationAction.revoke: _revoke, RegistrationAction.invalidate: _invalidate}
+            RegistrationAction.revoke: _revoke, RegistrationAction.invalidate: _invalidate,
+            RegistrationAction.expire: _expire}
 
 
 def checked(registration: Registration, action: RegistrationAction,

@@ -30,7 +30,7 @@ from certtrack.services import (
 )
 from certtrack.services.errors import Conflict
 from certtrack.services.local_dates import format_day, format_moment
-from certtrack.services.permissions import can_act
+from certtrack.services.permissions import can_act, registration_actions
 from certtrack.web import labels
 from certtrack.web.certificate_forms import ReplaceForm, RevokeCertificateForm
 from certtrack.web.forms import ActionForm
@@ -350,6 +350,8 @@ def _lifecycle(verb: RegistrationAction) -> WebAction:
         "The registration is now: %(status)s.",
         status=str(labels.label(labels.REGISTRATION_STATUSES, registration.status))),
         key=str(verb), path=BUTTON, confirm=labels.CONSEQUENCES.get(str(verb)), step=verb,
+        guard=None if verb != RegistrationAction.expire else (  # never within its validity
+            lambda user, registration: verb in registration_actions(user, registration)),
         needs_reason=str(verb) in labels.REGISTRATION_CONSEQUENCES,
         ends_something=verb != RegistrationAction.resume,  # back in force: a step forward
         checks=lambda _user, registration, data: registrations.entry_errors(

@@ -11,15 +11,12 @@ from werkzeug.datastructures import CombinedMultiDict
 from wtforms import StringField
 
 from certtrack.domain.consignment import allowed_consignment_actions
-from certtrack.domain.workflow import (
-    IllegalTransition,
-    allowed_actions,
-    allowed_registration_actions,
-)
+from certtrack.domain.workflow import IllegalTransition, allowed_actions
 from certtrack.services import creation_keys
 from certtrack.services.changed_since import changed_since
 from certtrack.services.errors import Conflict, PermissionDenied, ValidationFailed
 from certtrack.services.local_dates import format_moment
+from certtrack.services.permissions import registration_actions
 from certtrack.services.transaction import stale_message
 from certtrack.web.consignment_labels import CONSIGNMENT_STATES
 from certtrack.web.errors import render_error
@@ -165,7 +162,7 @@ STATE_WORDS = {"application": ("state", STATES), "consignment": ("state", CONSIG
 ALLOWED_STEPS = {
     "application": lambda user, a: allowed_actions(a.state, user.role),
     "consignment": lambda user, c: allowed_consignment_actions(c.state, user.role),
-    "registration": lambda user, r: allowed_registration_actions(r.status, user.role),
+    "registration": registration_actions,  # no expiry within its validity
 }
 
 

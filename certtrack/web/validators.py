@@ -82,12 +82,12 @@ def out_of_bounds(field) -> str | None:
     if isinstance(value, int) and not bounds.integer_in_range(value):
         return _own_message(field, value) or _l("Enter a number below %(limit)s.",
                                                 limit=shown(bounds.MAX_INTEGER))
-    if isinstance(value, date) and not bounds.date_in_window(value, date.today()):
+    if isinstance(value, date) and not bounds.date_in_window(value, local_today()):
         past = any(isinstance(rule, PastDate) for rule in field.validators)  # today at most
         return _own_message(field, value) or _l(
             "Enter a date between %(first)s and %(last)s.",
             first=format_day(bounds.EARLIEST_DATE),
-            last=format_day(local_today() if past else bounds.latest_date(date.today())))
+            last=format_day(local_today() if past else bounds.latest_date(local_today())))
     return None
 
 

@@ -17,7 +17,8 @@ EXPIRE_REASON = "GACC removed the listing on the enterprise's request (letter of
 
 @pytest.fixture(scope="module")
 def world(live_server) -> dict:
-    """Two exporters with a draft each and a registration in force, made through the services."""
+    """Two exporters with a draft each and a registration past its validity, made through the
+    services."""
     from datetime import timedelta
 
     from certtrack.services.applications import local_today
@@ -34,7 +35,8 @@ def world(live_server) -> dict:
             drafts[purpose] = (exporter.email, draft.id)
         move_to_state(draft, "returned")  # the last: its exporter answers the remarks
         _owner, _application, registration = make_registration(
-            registrar, local_today() - timedelta(days=30), number="CKAZ1001GR26000901")
+            registrar, local_today() - timedelta(days=5 * 366 + 10),  # its validity ended,
+            number="CKAZ1001GR26000901")  # the daily run has not recorded it: it may expire
         found = {**drafts, "registration_id": registration.id, "registrar": registrar.email}
         db.session.remove()
     return found

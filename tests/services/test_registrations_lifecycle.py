@@ -16,6 +16,7 @@ from certtrack.services import notifications, registrations
 from certtrack.services.applications import local_today
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
 from certtrack.services.inputs import StatusChangeInput
+from certtrack.services.permissions import registration_actions
 
 from factories import make_registration, make_user
 
@@ -163,18 +164,41 @@ def test_revocation_needs_gacc_announcement_and_is_terminal(registrar, listed):
      "China registration {number} is no longer valid; a new application is needed. Reason: "
      "Moved to Kostanay"),
     ("expire", {"reason": "Its five years ended unrenewed"}, "expired",
-     "China registration {number} expired on Jun 30, 2031."),
+     "China registration {number} expired on {valid_to}."),
 ])
 def test_cancel_invalidate_and_expire_end_the_registration(registrar, listed, action, data,
                                                             status, told):
     exporter, _application, registration = listed
+    if action == "expire":  # the daily run did not record it: its last valid day has passed
+        registration.valid_to = local_today() - timedelta(days=1)
+        db.session.commit()
     registrations.change_status(
         registrar, registration, action, StatusChangeInput.from_mapping(data))
     db.session.expire_all()
     assert db.session.get(Registration, registration.id).status == status
     assert len(_events(registration, action)) == 1
     [note] = _notes(exporter, status)
-    assert note.message == told.format(number=registration.china_number)
+    assert note.message == told.format(number=registration.china_number,
+                                       valid_to=format_date(registration.valid_to))
+
+
+def test_a_registration_within_its_validity_does_not_expire(registrar, listed):
+    """Ending it early is a cancellation or GACC's revocation, each with its own record: an
+    expiry recorded years ahead told the exporter it "expired on" a day still to come."""
+    exporter, _application, registration = listed
+    with pytest.raises(ValidationFailed) as raised:
+        registrations.change_status(registrar, registration, "expire",
+                                    StatusChangeInput.from_mapping({"reason": "Ended early"}))
+    assert raised.value.errors == {"": [
+        f"This registration is valid until {format_date(registration.valid_to)} and expires "
+        "after that day. To end it earlier, cancel it (the enterprise stopped exporting) or "
+        "record GACC's revocation."]}
+    db.session.expire_all()
+    assert db.session.get(Registration, registration.id).status == "active"
+    assert _notes(exporter, "expired") == []
+    assert "expire" not in registration_actions(registrar, registration)
+    registration.valid_to = local_today() - timedelta(days=1)
+    assert "expire" in registration_actions(registrar, registration)
 
 
 def test_invalidation_needs_its_cause(registrar, listed):
@@ -303,6 +327,8 @@ def test_a_suspension_cannot_start_before_the_registration_took_effect(registrar
 def test_a_single_character_is_no_reason(registrar, listed, action, data):
     """Only a blank reason was refused: "x" suspended, revoked or ended a registration."""
     registration = listed[2]
+    if action == "expire":  # past its last valid day: what is left to check is the reason
+        registration.valid_to = local_today() - timedelta(days=1)
     with pytest.raises(ValidationFailed) as raised:
         registrations.change_status(registrar, registration, action,
                                     StatusChangeInput.from_mapping({**data, "reason": " x "}))

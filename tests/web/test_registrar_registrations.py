@@ -91,8 +91,24 @@ def test_registrar_suspends_resumes_and_revokes(registrar, listed, client):
     assert "Revoke registration" in timeline and "Repeated violations" in timeline
 
 
+def test_a_registration_within_its_validity_offers_no_expiry(registrar, listed, client):
+    """"Expire" ended a registration years early and told the exporter it "expired on" its
+    last valid day, still to come: within its validity it is cancelled or revoked instead."""
+    registration = listed[2]
+    url = f"/registrar/registrations/{registration.id}"
+    login(client, "registrar@example.kz")
+    page = client.get(url).get_data(as_text=True)
+    assert f'action="{url}/expire"' not in page and f'action="{url}/cancel"' in page
+    refused = post(client, f"{url}/expire", {"version": str(registration.version),
+                                             "reason": "Listing withdrawn", "confirm": "y"})
+    assert refused.status_code == 302 and _status(registration) == "active"
+    assert "This action is no longer possible" in client.get(url).get_data(as_text=True)
+
+
 def test_expiring_needs_a_reason_and_a_confirmation(registrar, listed, client):
     registration = listed[2]
+    registration.valid_to = local_today() - timedelta(days=1)  # the daily run did not record it
+    db.session.commit()
     url = f"/registrar/registrations/{registration.id}"
     login(client, "registrar@example.kz")
     page = client.get(url).get_data(as_text=True)
