@@ -109,6 +109,26 @@ def test_a_consignment_under_a_suspended_registration_cannot_be_submitted(ctx):
     assert db.session.get(Consignment, consignment.id).state == "draft"
 
 
+def test_meat_produced_before_the_listing_is_refused(ctx):
+    """Frozen beef slaughtered months before GACC listed the plant was certified: it was made
+    by an unlisted establishment."""
+    exporter, _i, registration, consignment = make_consignment("vet", submit=False)
+    registration.listing_date = consignment.production_from + timedelta(days=1)
+    db.session.commit()
+    with pytest.raises(ValidationFailed) as refused:
+        drafts.submit_consignment(exporter, consignment)
+    assert refused.value.errors[""] == [
+        f"These goods were produced before GACC listed the establishment on "
+        f"{format_date(registration.listing_date)} (China registration "
+        f"{registration.china_number}): China accepts animal products produced on or after "
+        "its listing only."]
+    assert db.session.get(Consignment, consignment.id).state == "draft"
+    registration.listing_date = consignment.production_from  # made on the day it was listed
+    db.session.commit()
+    drafts.submit_consignment(exporter, consignment)
+    assert db.session.get(Consignment, consignment.id).state == "submitted"
+
+
 def test_a_container_by_road_is_carried_by_road_in_the_certificates_data(ctx):
     """A container through Nur Zholy (a road crossing) was written as carried by rail."""
     _exporter, inspector, _registration, consignment = make_consignment("vet")

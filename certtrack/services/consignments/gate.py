@@ -56,9 +56,16 @@ def _status_word(status: str) -> str:
 def production_refusal(consignment: Consignment) -> str | None:
     """After a resumption, products made before the 'produced on or after' date stay barred,
     and goods of any kind say when they were produced (a wheat consignment with no date went
-    through)."""
-    barrier = consignment.registration.products_produced_from
+    through). Animal products made before GACC listed the establishment were made by an
+    unlisted one (docs/domain.md §1)."""
+    registration = consignment.registration
     made = consignment.production_from
+    if consignment.kind == "vet" and made is not None and made < registration.listing_date:
+        return _("These goods were produced before GACC listed the establishment on %(date)s "
+                 "(China registration %(number)s): China accepts animal products produced on "
+                 "or after its listing only.", number=registration.china_number,
+                 date=_day(registration.listing_date))
+    barrier = registration.products_produced_from
     if barrier is not None and made is None:
         return _("China accepts products of registration %(number)s produced on or after "
                  "%(date)s only: give the goods' first production date.",
