@@ -99,15 +99,19 @@ def test_the_page_shows_the_consignment_as_the_certificate_printed_it(ctx, clien
     and crossing beside it, data no certificate printed; and the exporter's new name."""
     registration, certificate, path = _issued()
     printed = {"consignee": certificate.consignment.consignee_name,
-               "exporter": registration.enterprise.name_en}
+               "exporter": registration.enterprise.name_en,
+               "establishment": registration.establishment.name_en}
     consignment = certificate.consignment
     consignment.consignee_name = "Another Buyer Ltd"
     consignment.crossing_code = "altynkol_khorgos"
     consignment.place_of_origin = "Elsewhere"
     registration.enterprise.name_en = "Renamed LLP"
+    registration.establishment.name_en = "Renamed Meat Plant"
     db.session.commit()
     page = html.unescape(client.get(path).get_data(as_text=True))
     assert f'id="consignee">{printed["consignee"]}<' in page
+    assert f'id="establishment">{printed["establishment"]}<' in page
+    assert "Renamed Meat Plant" not in page
     assert f'id="consignor">{printed["exporter"]}<' in page
     assert 'id="point-of-entry">Dostyk – Alashankou<' in page
     assert "Another Buyer Ltd" not in page and "Altynkol" not in page

@@ -60,19 +60,22 @@ class ConsignmentVerification:
     @property
     def facts(self) -> dict:
         """The consignment's particulars as the certificate printed them: the exporter's names,
-        the consignee, the point of entry's names, the conveyance's code and the origin (its
-        place and region's names). A draft being corrected, or the replacement's data, never
-        shows beside a certificate that did not print it; a certificate issued before the
-        context was kept shows the consignment as it is."""
+        the establishment's name as printed (English and Chinese), the consignee, the point of
+        entry's names, the conveyance's code and the origin (its place and region's names). A
+        draft being corrected, or the replacement's data, never shows beside a certificate that
+        did not print it; a certificate issued before the context was kept shows the
+        consignment as it is."""
         context = self.certificate.context if self.certificate is not None else None
         if context is not None:
             return {"exporter": context["exporter"]["name"],
+                    "establishment": context["establishment"]["name"],
                     "consignee": context["consignee"]["name"],
                     "point_of_entry": context["point_of_entry"]["name"],
                     "conveyance": context["conveyance"]["code"],
                     "place": context["origin"]["place"], "region": context["origin"]["region"]}
         consignment = self.certificate.consignment
         return {"exporter": names(consignment.enterprise),
+                "establishment": names(consignment.registration.establishment),
                 "consignee": consignment.consignee_name,
                 "point_of_entry": names(consignment.crossing),
                 "conveyance": consignment.conveyance, "place": consignment.place_of_origin,
