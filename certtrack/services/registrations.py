@@ -41,6 +41,7 @@ from certtrack.services.applications import (
 )
 from certtrack.services.audit import record_event
 from certtrack.services.changed_since import last_change
+from certtrack.services.consignments.during_suspension import mark_issued_during_suspension
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
 from certtrack.services.inputs import StatusChangeInput
 from certtrack.services.local_dates import format_day, format_moment
@@ -282,6 +283,8 @@ def change_status(actor, registration: Registration, action: str, data: StatusCh
         apply_registration_action(actor, registration, action, values=values, comment=reason,
                                   data=record, version=data.version)
         registration_notices.notify_status(registration, action, reason)
+        if action == RA.suspend:  # recorded after it took effect: certificates issued since
+            mark_issued_during_suspension(registration)
     return registration.status
 
 

@@ -3,12 +3,14 @@
 import html
 import io
 import re
+from datetime import timedelta
 
+from flask_babel import format_date
 from sqlalchemy import select
 
 from certtrack.domain.verification import group_code
 from certtrack.extensions import db
-from certtrack.models import StoredPdf, VerificationLog
+from certtrack.models import Notification, StoredPdf, VerificationLog
 from certtrack.services import registrations
 from certtrack.services.applications import local_today
 from certtrack.services.consignments import issue
@@ -50,6 +52,8 @@ def test_a_signed_out_visitor_sees_valid_and_the_registration_status(ctx, client
 
 def test_a_later_suspension_does_not_void_it_but_is_shown(ctx, client):
     registration, certificate, path = _issued()
+    certificate.issued_on = local_today() - timedelta(days=1)  # the day before it took effect
+    db.session.commit()
     registrations.change_status(make_user("registrar"), registration, "suspend",
                                 StatusChangeInput.from_mapping({
         "authority": "gacc", "suspended_from": local_today(),
@@ -64,6 +68,51 @@ def test_a_later_suspension_does_not_void_it_but_is_shown(ctx, client):
     assert "The establishment’s registration in China is suspended" in html.unescape(
         warning)
     assert "may be refused at the border" in warning
+
+
+def test_a_suspension_recorded_after_the_issue_shows_it_was_suspended_at_issue(ctx, client):
+    """GACC's suspension of 3 days ago, recorded today: a certificate issued yesterday read
+    "Registration status at issue: Active", and its inspector was not told."""
+    registration, certificate, path = _issued()
+    certificate.issued_on = local_today() - timedelta(days=1)
+    db.session.commit()
+    since = local_today() - timedelta(days=3)
+    registrations.change_status(make_user("registrar"), registration, "suspend",
+                                StatusChangeInput.from_mapping({
+        "authority": "gacc", "suspended_from": since, "reason": "GACC notice of 5 Dec"}))
+    page = html.unescape(client.get(path).get_data(as_text=True))
+    assert 'id="registration-status-at-issue">Suspended<' in page
+    assert 'class="verify-status verify-suspended"' in page
+    assert (f"This certificate was issued on {format_date(certificate.issued_on)}, a day the "
+            "suspension was in effect, recorded only after the issue") in page
+    [note] = db.session.scalars(select(Notification).where(
+        Notification.user_id == certificate.issued_by_id, Notification.kind == "suspended"))
+    assert note.message == (
+        f"China registration {registration.china_number} was suspended from "
+        f"{format_date(since)}, recorded only now: certificate {certificate.number} of "
+        f"consignment {certificate.consignment.reference} was issued on "
+        f"{format_date(certificate.issued_on)}, while it was suspended. Cancel the certificate "
+        "if the goods have not left.")
+    registrations.change_status(make_user("registrar", "r2@example.kz"), registration, "resume",
+                                StatusChangeInput.from_mapping(
+                                    {"products_produced_from": local_today()}))
+    page = html.unescape(client.get(path).get_data(as_text=True))  # resumed since: still said
+    assert "was suspended when this certificate was issued" in page
+
+
+def test_a_certificate_issued_before_the_suspension_took_effect_keeps_active(ctx, client):
+    registration, certificate, path = _issued()
+    certificate.issued_on = local_today() - timedelta(days=4)
+    db.session.commit()
+    registrations.change_status(make_user("registrar"), registration, "suspend",
+                                StatusChangeInput.from_mapping({
+        "authority": "gacc", "suspended_from": local_today() - timedelta(days=3),
+        "reason": "GACC notice of 5 Dec"}))
+    page = client.get(path).get_data(as_text=True)
+    assert 'id="registration-status-at-issue">Active<' in page
+    assert db.session.scalars(select(Notification).where(
+        Notification.user_id == certificate.issued_by_id,
+        Notification.kind == "suspended")).all() == []
 
 
 def test_an_active_registration_gives_the_green_box_and_no_warning(ctx, client):

@@ -1,0 +1,50 @@
+"""Consignment certificates found, once a suspension is recorded, to have been issued while it
+was in effect.
+
+A registrar records a suspension on the day the notice reaches them, with the day it took
+effect, which may be earlier: GACC's notice arrives days after its decision. A certificate
+issued in between certified goods of a suspended establishment (domain.md §1.3, "a shipment
+from a suspended establishment must be refused"), and its public page said "Registration
+status at issue: Active". It now says "Suspended", and its inspector is told, to cancel it if
+the goods have not left.
+"""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from certtrack.extensions import db
+from certtrack.models import ConsignmentCertificate, Registration
+from certtrack.services.consignments.access import inspectors_to_tell
+from certtrack.services.local_dates import LocalDate
+from certtrack.services.notifications import link, notify
+
+
+def issued_since(registration: Registration) -> list[ConsignmentCertificate]:
+    """The registration's consignment certificates in force issued on or after the day its
+    suspension took effect."""
+    return list(db.session.scalars(select(ConsignmentCertificate).where(
+        ConsignmentCertificate.registration_id == registration.id,
+        ConsignmentCertificate.issued_on >= registration.suspended_from,
+        ConsignmentCertificate.cancelled_on.is_(None))
+        .order_by(ConsignmentCertificate.id)))
+
+
+def mark_issued_during_suspension(registration: Registration) -> None:
+    """Take a registration just suspended; record on each certificate in force it issued since
+    the suspension took effect that the registration was suspended at its issue, and tell its
+    inspectors (no commit: the suspension's transaction)."""
+    for certificate in issued_since(registration):
+        if certificate.replaced_by:
+            continue
+        certificate.registration_status_at_issue = "suspended"
+        consignment = certificate.consignment
+        notify(inspectors_to_tell(consignment), "suspended",
+               _l("China registration %(number)s was suspended from %(date)s, recorded only "
+                  "now: certificate %(certificate)s of consignment %(ref)s was issued on "
+                  "%(issued)s, while it was suspended. Cancel the certificate if the goods "
+                  "have not left.", number=registration.china_number,
+                  date=LocalDate(registration.suspended_from), certificate=certificate.number,
+                  ref=consignment.reference, issued=LocalDate(certificate.issued_on)),
+               link("consignment_inspection.detail", consignment_id=consignment.id),
+               dedupe_key=f"issued-during-suspension:{certificate.id}:"
+                          f"{registration.suspended_from.isoformat()}")
