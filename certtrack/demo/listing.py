@@ -9,7 +9,7 @@ from certtrack.demo import clock, consignments
 from certtrack.demo.journey import Cast, Line, draft, renewal, start_review, to_positive
 from certtrack.domain.calendar import add_months
 from certtrack.models import Application, Registration
-from certtrack.services import certificates, daily, gacc, registrations
+from certtrack.services import certificates, daily, gacc, registrations, status_changes
 from certtrack.services.applications import local_today, submit_application
 
 BATCH_LEAD = timedelta(days=60)  # a request reaches GACC about two months before the listing
@@ -97,8 +97,8 @@ def _suspend(cast: Cast, registration: Registration, waiting, today: date) -> No
     registrar's dashboard names it among the suspensions ending); the waiting consignment is
     refused."""
     with clock.story(days_ago=20):
-        registrations.change_status(cast.registrar, registration, "suspend",
-                                    registrations.StatusChangeInput.from_mapping({
+        status_changes.change_status(cast.registrar, registration, "suspend",
+                                    status_changes.StatusChangeInput.from_mapping({
             "authority": "gacc", "suspended_from": local_today(),
             "suspended_until": today + timedelta(days=25),
             "reason": "Қорғаста тексерілген "

@@ -30,8 +30,6 @@ from certtrack.services import (
     creation_keys,
     reasons,
     register,
-    registration_notices,
-    status_entries,
 )
 from certtrack.services.application_kinds import live_registration
 from certtrack.services.applications import (
@@ -41,9 +39,7 @@ from certtrack.services.applications import (
 )
 from certtrack.services.audit import record_event
 from certtrack.services.changed_since import last_change
-from certtrack.services.consignments.during_suspension import mark_issued_during_suspension
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
-from certtrack.services.inputs import StatusChangeInput
 from certtrack.services.local_dates import format_day, format_moment
 from certtrack.services.permissions import (
     SYSTEM,
@@ -196,7 +192,7 @@ def _under_way(registration: Registration, under_way: dict | None) -> Applicatio
     return under_way.get(registration.id)
 
 
-def _conflict_message(registration_id: int) -> str:
+def stale_registration_message(registration_id: int) -> str:
     event = last_change("registration", registration_id)
     if event is None:
         return stale_message()
@@ -238,54 +234,12 @@ def apply_registration_action(actor, registration: Registration, action: Registr
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         db.session.rollback()
-        raise Conflict(_conflict_message(registration.id))
+        raise Conflict(stale_registration_message(registration.id))
     record_event(actor, str(action), object_type="registration", object_id=registration.id,
                  application_id=registration.application_id, from_state=source.value,
                  to_state=target.value, comment=comment.strip(), data=data)
     db.session.expire(registration)
     return target
-
-
-def entry_errors(registration: Registration, action: RegistrationAction,
-                 data: StatusChangeInput) -> dict[str, list[str]]:
-    """Take a registration, an action of §4 and the registrar's entries (an entry the form
-    could not read given as None); return every error of the entries at once (field ->
-    messages, empty when none). Changes nothing."""
-    errors = status_entries.checked(registration, RegistrationAction(action), data)[0]
-    if action != RA.resume:  # every other step is final, or cuts exports off: say why
-        errors.update(reasons.reason_errors(data.reason))
-    return errors
-
-
-def change_status(actor, registration: Registration, action: str, data: StatusChangeInput) -> str:
-    """Take a registrar, a registration, an action of §4 and the form's entries; apply it.
-
-    `data`: reason (required except for resume and expire), version, and per action:
-    suspend - authority, suspended_from, suspended_until (optional); resume -
-    products_produced_from; revoke - reference (GACC announcement); invalidate - cause.
-    Writes the audit row and notifies the enterprise's exporter users; one commit.
-    :raise ValidationFailed: every missing or inconsistent entry at once.
-    :raise Conflict: changed since the page was loaded (`data.version`), whether its status
-        still allows the action or not: the page the registrar acted on is out of date.
-    :raise IllegalTransition: not possible in the registration's status.
-    """
-    action = RegistrationAction(action)
-    if data.version not in (None, "") and str(data.version) != str(registration.version):
-        raise Conflict(_conflict_message(registration.id))
-    check_registration_transition(RegistrationStatus(registration.status), action, actor.role)
-    if errors := entry_errors(registration, action, data):
-        raise ValidationFailed(errors)
-    values = status_entries.checked(registration, action, data)[1]
-    reason = (data.reason or "").strip()
-    record = {key: value.isoformat() if isinstance(value, date) else value
-              for key, value in values.items() if value not in (None, "")}
-    with transaction():
-        apply_registration_action(actor, registration, action, values=values, comment=reason,
-                                  data=record, version=data.version)
-        registration_notices.notify_status(registration, action, reason)
-        if action == RA.suspend:  # recorded after it took effect: certificates issued since
-            mark_issued_during_suspension(registration)
-    return registration.status
 
 
 def _renewal_refusal(registration: Registration, today: date,

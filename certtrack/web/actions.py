@@ -23,10 +23,10 @@ from certtrack.services import (
     laboratory,
     quarantine,
     registration_entries,
-    registrations,
     repeated_entries,
     review,
     sent_twice,
+    status_changes,
 )
 from certtrack.services.errors import Conflict
 from certtrack.services.local_dates import format_day, format_moment
@@ -41,9 +41,9 @@ from certtrack.web.registrar_forms import (
     BatchForm,
     GaccRefusalForm,
     GaccReturnForm,
-    RegistrationForm,
     ResubmitForm,
     SelectionForm,
+    registration_form,
 )
 from certtrack.web.repeats import recorded_before
 from certtrack.web.review_forms import (
@@ -236,16 +236,6 @@ def _decision(action: Action, form_class, call, entries, success, checks=None,
                          a, entries.from_mapping(data))), **options)
 
 
-def _registration_form(formdata, obj):
-    """The registration's form; for a renewal or a change, with the number of the registration
-    it renews or changes (which keeps it)."""
-    renewed = (registrations.registration_of(obj)
-               if obj.renewal_of_id is not None or obj.kind == "change" else None)
-    kept = {"route": renewed.route} if renewed is not None and obj.kind == "change" else {}
-    return RegistrationForm(formdata, obj=obj,  # a change: the route it was listed by
-                            china_number=renewed.china_number if renewed else None, **kept)
-
-
 def _registration_message(registration) -> str:
     return _("Registration %(number)s recorded, valid from %(start)s to %(end)s; the exporter "
              "is told.", number=registration.china_number,
@@ -323,7 +313,7 @@ REGISTRAR = {
         gacc.GaccRefusalInput, _l("GACC's refusal is recorded."),
         confirm=labels.CONSEQUENCES["record_gacc_refusal"]),
     "record_registration": _decision(
-        Action.record_registration, _registration_form, gacc.record_registration,
+        Action.record_registration, registration_form, gacc.record_registration,
         gacc.RegistrationInput,
         _registration_message, confirm=labels.CONSEQUENCES["record_registration"],
         ends_something=False, repeat=_registration_recorded_before,
@@ -340,8 +330,8 @@ REGISTRAR = {
 def _lifecycle(verb: RegistrationAction) -> WebAction:
     def change(user, registration, form):
         try:
-            registrations.change_status(user, registration, str(verb),
-                                        registrations.StatusChangeInput.from_mapping(form.data))
+            status_changes.change_status(user, registration, str(verb),
+                                         status_changes.StatusChangeInput.from_mapping(form.data))
         except Conflict as error:  # its status now, who changed it last and when
             raise Conflict(changed_by(registration) or error.message) from error
         return registration
@@ -350,12 +340,12 @@ def _lifecycle(verb: RegistrationAction) -> WebAction:
         "The registration is now: %(status)s.",
         status=str(labels.label(labels.REGISTRATION_STATUSES, registration.status))),
         key=str(verb), path=BUTTON, confirm=labels.CONSEQUENCES.get(str(verb)), step=verb,
-        guard=None if verb != RegistrationAction.expire else (  # never within its validity
-            lambda user, registration: verb in registration_actions(user, registration)),
+        guard=(lambda user, registration: verb in registration_actions(user, registration))
+        if verb == RegistrationAction.expire else None,  # never within its validity
         needs_reason=str(verb) in labels.REGISTRATION_CONSEQUENCES,
         ends_something=verb != RegistrationAction.resume,  # back in force: a step forward
-        checks=lambda _user, registration, data: registrations.entry_errors(
-            registration, verb, registrations.StatusChangeInput.from_mapping(data)))
+        checks=lambda _user, registration, data: status_changes.entry_errors(
+            registration, verb, status_changes.StatusChangeInput.from_mapping(data)))
 
 
 REGISTRATION = {str(verb): _lifecycle(verb) for verb in RegistrationAction}

@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from certtrack.domain.bounds import MAX_ID
 from certtrack.domain.identifiers import IdentifierError, validate_china_registration_number
+from certtrack.services import registrations
 from certtrack.services.registration_entries import china_number_message
 from certtrack.web import labels
 from certtrack.web.forms import BaseForm
@@ -153,3 +154,13 @@ class ExpireForm(BaseForm):
 
 LIFECYCLE_FORMS = {"suspend": SuspendForm, "resume": ResumeForm, "revoke": RevokeForm,
                    "cancel": CancelForm, "invalidate": InvalidateForm, "expire": ExpireForm}
+
+
+def registration_form(formdata, obj):
+    """The registration's form; for a renewal or a change, with the number of the registration
+    it renews or changes (which keeps it)."""
+    renewed = (registrations.registration_of(obj)
+               if obj.renewal_of_id is not None or obj.kind == "change" else None)
+    kept = {"route": renewed.route} if renewed is not None and obj.kind == "change" else {}
+    return RegistrationForm(formdata, obj=obj,  # a change: the route it was listed by
+                            china_number=renewed.china_number if renewed else None, **kept)

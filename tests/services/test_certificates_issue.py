@@ -19,7 +19,7 @@ from certtrack.models import (
     Registration,
     StoredPdf,
 )
-from certtrack.services import certificates, registrations
+from certtrack.services import certificates, status_changes
 from certtrack.services.applications import local_today
 from certtrack.services.errors import PermissionDenied, ValidationFailed
 from certtrack.services.inputs import StatusChangeInput
@@ -113,7 +113,8 @@ def test_only_a_registrar_issues_and_only_for_an_active_registration(ctx):
     for role in ("inspector", "admin", "exporter"):
         with pytest.raises(PermissionDenied):
             certificates.issue_certificate(make_user(role), registration)
-    registrations.change_status(registrar, registration, "suspend", StatusChangeInput.from_mapping({
+    status_changes.change_status(registrar, registration, "suspend",
+        StatusChangeInput.from_mapping({
         "authority": "gacc", "suspended_from": local_today(), "reason": "Site audit"}))
     with pytest.raises(ValidationFailed, match="only for an active registration"):
         certificates.issue_certificate(registrar, registration)
@@ -146,7 +147,7 @@ def test_preview_is_a_watermarked_draft_and_stores_nothing(ctx):
 def test_status_follows_the_registration_at_once(ctx, action, data, status):
     registrar, _exporter, registration, certificate = make_certificate()
     assert certificates.certificate_status(certificate) == "valid"
-    registrations.change_status(registrar, registration, action,
+    status_changes.change_status(registrar, registration, action,
                                 StatusChangeInput.from_mapping(
                                     {**data, "suspended_from": local_today()}))
     db.session.expire_all()

@@ -17,7 +17,7 @@ from certtrack.models import (
     ConsignmentCertificateCounter,
     Notification,
 )
-from certtrack.services import registrations
+from certtrack.services import status_changes
 from certtrack.services.applications import local_today
 from certtrack.services.consignments import drafts, inspection, issue, status
 from certtrack.services.errors import ValidationFailed
@@ -33,7 +33,8 @@ SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "docs" / "schemas" /
 
 def _suspend(registration, since: date):
     registrar = make_user("registrar")
-    registrations.change_status(registrar, registration, "suspend", StatusChangeInput.from_mapping({
+    status_changes.change_status(registrar, registration, "suspend",
+        StatusChangeInput.from_mapping({
         "authority": "gacc", "suspended_from": since, "reason": "GACC notice on residues"}))
 
 
@@ -145,7 +146,7 @@ def test_a_suspension_with_an_end_says_until_when(ctx):
     day the suspension ends."""
     exporter, _i, registration, consignment = make_consignment("phyto", submit=False)
     since, until = local_today() - timedelta(days=2), local_today() + timedelta(days=40)
-    registrations.change_status(make_user("registrar"), registration, "suspend",
+    status_changes.change_status(make_user("registrar"), registration, "suspend",
                                 StatusChangeInput.from_mapping({
         "authority": "gacc", "suspended_from": since, "suspended_until": until,
         "reason": "GACC notice on residues"}))
@@ -170,7 +171,7 @@ def test_a_suspension_after_submission_blocks_the_issue_and_uses_no_number(ctx):
 def test_an_expired_or_revoked_registration_says_which_and_since_when(ctx):
     _e, inspector, registration, consignment = make_consignment("phyto")
     inspect_ready(inspector, consignment)
-    registrations.change_status(make_user("registrar"), registration, "revoke",
+    status_changes.change_status(make_user("registrar"), registration, "revoke",
                                 StatusChangeInput.from_mapping({
         "reference": "GACC announcement 2027 No. 12", "reason": "GACC delisting"}))
     with pytest.raises(ValidationFailed) as refused:

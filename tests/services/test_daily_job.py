@@ -9,7 +9,7 @@ from sqlalchemy import func, select, text
 
 from certtrack.extensions import db
 from certtrack.models import AuditEvent, Notification, OutboxEmail, Registration
-from certtrack.services import applications, registrations
+from certtrack.services import applications, status_changes
 from certtrack.services.inputs import ApplicationInput, StatusChangeInput
 
 from factories import make_registration, make_user
@@ -65,7 +65,8 @@ def test_expires_registrations_past_validity_once(registrar, runner):
 
 def test_lifts_a_suspension_after_its_end_date(registrar, runner):
     exporter, _application, registration = make_registration(registrar, date(2026, 7, 1))
-    registrations.change_status(registrar, registration, "suspend", StatusChangeInput.from_mapping({
+    status_changes.change_status(registrar, registration, "suspend",
+        StatusChangeInput.from_mapping({
         "authority": "kazakh_authority", "reason": "Sanitary audit",
         "suspended_from": date(2026, 8, 1), "suspended_until": date(2026, 12, 10)}))
     assert "suspensions lifted: 0" in run_daily(runner, "2026-12-10")
@@ -83,7 +84,8 @@ def test_lifts_a_suspension_after_its_end_date(registrar, runner):
 
 def test_an_open_ended_suspension_stays(registrar, runner):
     *_, registration = make_registration(registrar, date(2026, 7, 1))
-    registrations.change_status(registrar, registration, "suspend", StatusChangeInput.from_mapping({
+    status_changes.change_status(registrar, registration, "suspend",
+        StatusChangeInput.from_mapping({
         "authority": "voluntary", "reason": "Plant refurbishment",
         "suspended_from": date(2026, 8, 1), "suspended_until": None}))
     assert "suspensions lifted: 0" in run_daily(runner, "2027-06-01")

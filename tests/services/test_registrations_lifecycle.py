@@ -12,7 +12,7 @@ from certtrack.domain.calendar import add_years
 from certtrack.domain.workflow import IllegalTransition
 from certtrack.extensions import db
 from certtrack.models import Application, AuditEvent, Notification, Registration
-from certtrack.services import notifications, registrations
+from certtrack.services import notifications, registrations, status_changes
 from certtrack.services.applications import local_today
 from certtrack.services.errors import Conflict, NotFound, ValidationFailed
 from certtrack.services.inputs import StatusChangeInput
@@ -43,19 +43,21 @@ def _notes(user, kind):
         Notification.user_id == user.id, Notification.kind == kind)).all()
 
 
+# A year on: a suspension over when recorded is resumed at once (status_changes).
+UNTIL = date.today() + timedelta(days=400)
 SUSPENSION = {"authority": "gacc", "reason": "Listeria found in a consignment",
-              "suspended_from": date(2026, 8, 1), "suspended_until": date(2026, 9, 30)}
+              "suspended_from": date(2026, 8, 1), "suspended_until": UNTIL}
 
 
 def test_suspension_is_recorded_audited_and_told_to_the_exporter(registrar, listed):
     exporter, application, registration = listed
-    registrations.change_status(
+    status_changes.change_status(
         registrar, registration, "suspend", StatusChangeInput.from_mapping(dict(SUSPENSION)))
     db.session.expire_all()
     stored = db.session.get(Registration, registration.id)
     assert stored.status == "suspended"
     assert (stored.suspension_authority, stored.suspended_from, stored.suspended_until) == (
-        "gacc", date(2026, 8, 1), date(2026, 9, 30))
+        "gacc", date(2026, 8, 1), UNTIL)
     [event] = _events(stored, "suspend")
     assert (event.from_state, event.to_state, event.actor_id) == ("active", "suspended",
                                                                  registrar.id)
@@ -63,16 +65,16 @@ def test_suspension_is_recorded_audited_and_told_to_the_exporter(registrar, list
     assert event.comment == "Listeria found in a consignment"
     [note] = _notes(exporter, "suspended")  # it said neither until when nor why
     assert note.message == (f"China registration {registration.china_number} is suspended "
-                            "from Aug 1, 2026 to Sep 30, 2026. Reason: Listeria found in a "
-                            "consignment")
+                            f"from Aug 1, 2026 to {format_date(UNTIL)}. Reason: Listeria found "
+                            "in a consignment")
     with force_locale("ru"):  # "30 сент. 2026 г.. Причина": the date's "г." and a full stop
-        assert "по 30 сент. 2026\u202fг.; причина: Listeria" in notifications.message_of(note)
+        assert f"по {format_date(UNTIL)}; причина: Listeria" in notifications.message_of(note)
 
 
 def test_a_suspension_without_an_end_tells_the_exporter_it_lasts_until_resumed(registrar,
                                                                                listed):
     exporter, _application, registration = listed
-    registrations.change_status(registrar, registration, "suspend", StatusChangeInput.from_mapping(
+    status_changes.change_status(registrar, registration, "suspend", StatusChangeInput.from_mapping(
         {**SUSPENSION, "suspended_until": None}))
     [note] = _notes(exporter, "suspended")
     assert note.message == (f"China registration {registration.china_number} is suspended "
@@ -83,7 +85,7 @@ def test_a_suspension_without_an_end_tells_the_exporter_it_lasts_until_resumed(r
 def test_suspension_needs_authority_reason_and_a_consistent_period(registrar, listed):
     registration = listed[2]
     with pytest.raises(ValidationFailed) as raised:
-        registrations.change_status(
+        status_changes.change_status(
             registrar, registration, "suspend", StatusChangeInput.from_mapping({
             "authority": "ministry", "reason": " ", "suspended_from": date(2026, 8, 1),
             "suspended_until": date(2026, 7, 1)}))
@@ -99,7 +101,7 @@ def test_a_suspension_starting_after_today_is_refused(registrar, listed):
     registration = listed[2]
     later = local_today() + timedelta(days=35)
     with pytest.raises(ValidationFailed) as raised:
-        registrations.change_status(registrar, registration, "suspend",
+        status_changes.change_status(registrar, registration, "suspend",
                                     StatusChangeInput.from_mapping({
                                         **SUSPENSION, "suspended_from": later,
                                         "suspended_until": None}))
@@ -110,21 +112,21 @@ def test_a_suspension_starting_after_today_is_refused(registrar, listed):
     stored = db.session.get(Registration, registration.id)
     assert (stored.status, stored.suspended_from) == ("active", None)
     assert _events(registration, "suspend") == []
-    registrations.change_status(registrar, stored, "suspend", StatusChangeInput.from_mapping({
+    status_changes.change_status(registrar, stored, "suspend", StatusChangeInput.from_mapping({
         **SUSPENSION, "suspended_from": local_today(), "suspended_until": None}))
     assert db.session.get(Registration, registration.id).status == "suspended"
 
 
 def test_resumption_names_the_production_date_from_which_products_count(registrar, listed):
     registration = listed[2]
-    registrations.change_status(
+    status_changes.change_status(
         registrar, registration, "suspend", StatusChangeInput.from_mapping(dict(SUSPENSION)))
     with pytest.raises(ValidationFailed) as raised:
-        registrations.change_status(registrar, registration, "resume",
+        status_changes.change_status(registrar, registration, "resume",
                                     StatusChangeInput.from_mapping(
                                         {"products_produced_from": date(2026, 7, 15)}))
     assert "products_produced_from" in raised.value.errors
-    registrations.change_status(registrar, registration, "resume",
+    status_changes.change_status(registrar, registration, "resume",
                                 StatusChangeInput.from_mapping(
                                     {"products_produced_from": date(2026, 9, 1)}))
     db.session.expire_all()
@@ -137,18 +139,18 @@ def test_resumption_names_the_production_date_from_which_products_count(registra
 def test_revocation_needs_gacc_announcement_and_is_terminal(registrar, listed):
     registration = listed[2]
     with pytest.raises(ValidationFailed) as raised:
-        registrations.change_status(
+        status_changes.change_status(
             registrar, registration, "revoke",
             StatusChangeInput.from_mapping({"reason": "Fraud found"}))
     assert set(raised.value.errors) == {"reference"}
-    registrations.change_status(registrar, registration, "revoke", StatusChangeInput.from_mapping({
+    status_changes.change_status(registrar, registration, "revoke", StatusChangeInput.from_mapping({
         "reference": "GACC Announcement 2026 No. 88", "reason": "False declarations"}))
     db.session.expire_all()
     stored = db.session.get(Registration, registration.id)
     assert (stored.status, stored.status_reference) == ("revoked",
                                                         "GACC Announcement 2026 No. 88")
     with pytest.raises(IllegalTransition):
-        registrations.change_status(registrar, stored, "resume",
+        status_changes.change_status(registrar, stored, "resume",
                                     StatusChangeInput.from_mapping(
                                         {"products_produced_from": date(2026, 9, 1)}))
     [note] = _notes(listed[0], "revoked")  # it named neither the announcement nor the reason
@@ -172,7 +174,7 @@ def test_cancel_invalidate_and_expire_end_the_registration(registrar, listed, ac
     if action == "expire":  # the daily run did not record it: its last valid day has passed
         registration.valid_to = local_today() - timedelta(days=1)
         db.session.commit()
-    registrations.change_status(
+    status_changes.change_status(
         registrar, registration, action, StatusChangeInput.from_mapping(data))
     db.session.expire_all()
     assert db.session.get(Registration, registration.id).status == status
@@ -187,7 +189,7 @@ def test_a_registration_within_its_validity_does_not_expire(registrar, listed):
     expiry recorded years ahead told the exporter it "expired on" a day still to come."""
     exporter, _application, registration = listed
     with pytest.raises(ValidationFailed) as raised:
-        registrations.change_status(registrar, registration, "expire",
+        status_changes.change_status(registrar, registration, "expire",
                                     StatusChangeInput.from_mapping({"reason": "Ended early"}))
     assert raised.value.errors == {"": [
         f"This registration is valid until {format_date(registration.valid_to)} and expires "
@@ -203,7 +205,7 @@ def test_a_registration_within_its_validity_does_not_expire(registrar, listed):
 
 def test_invalidation_needs_its_cause(registrar, listed):
     with pytest.raises(ValidationFailed) as raised:
-        registrations.change_status(
+        status_changes.change_status(
             registrar, listed[2], "invalidate",
             StatusChangeInput.from_mapping({"reason": "Moved away"}))
     assert set(raised.value.errors) == {"cause"}
@@ -212,13 +214,13 @@ def test_invalidation_needs_its_cause(registrar, listed):
 def test_a_stale_page_gets_a_conflict_naming_who_changed_it(registrar, listed):
     registration = listed[2]
     seen_version = registration.version
-    registrations.change_status(
+    status_changes.change_status(
         registrar, registration, "suspend", StatusChangeInput.from_mapping(dict(SUSPENSION)))
-    registrations.change_status(registrar, registration, "resume",
+    status_changes.change_status(registrar, registration, "resume",
                                 StatusChangeInput.from_mapping(
                                     {"products_produced_from": date(2026, 9, 1)}))
     with pytest.raises(Conflict) as raised:
-        registrations.change_status(registrar, registration, "suspend",
+        status_changes.change_status(registrar, registration, "suspend",
                                     StatusChangeInput.from_mapping(
                                         {**SUSPENSION, "version": str(seen_version)}))
     assert "Aigerim Registrar changed this registration" in raised.value.message
@@ -229,7 +231,7 @@ def test_a_stale_page_gets_a_conflict_naming_who_changed_it(registrar, listed):
 
 def test_only_registrars_change_a_registration(registrar, listed):
     with pytest.raises(IllegalTransition):
-        registrations.change_status(
+        status_changes.change_status(
             listed[0], listed[2], "cancel", StatusChangeInput.from_mapping({"reason": "No"}))
 
 
@@ -304,7 +306,7 @@ def test_another_exporter_cannot_renew(registrar):
 def test_a_suspension_cannot_start_before_the_registration_took_effect(registrar, listed):
     registration = listed[2]
     with pytest.raises(ValidationFailed) as raised:
-        registrations.change_status(registrar, registration, "suspend",
+        status_changes.change_status(registrar, registration, "suspend",
                                     StatusChangeInput.from_mapping(
                                         {**SUSPENSION, "suspended_from": date(2025, 1, 1),
                                          "suspended_until": None}))
@@ -312,7 +314,7 @@ def test_a_suspension_cannot_start_before_the_registration_took_effect(registrar
         "The suspension cannot start before the registration took effect (Jul 1, 2026)."]
     db.session.expire_all()
     assert db.session.get(Registration, registration.id).status == "active"
-    registrations.change_status(registrar, registration, "suspend", StatusChangeInput.from_mapping(
+    status_changes.change_status(registrar, registration, "suspend", StatusChangeInput.from_mapping(
         {**SUSPENSION, "suspended_from": date(2026, 7, 1), "suspended_until": None}))
     assert db.session.get(Registration, registration.id).status == "suspended"
 
@@ -330,10 +332,39 @@ def test_a_single_character_is_no_reason(registrar, listed, action, data):
     if action == "expire":  # past its last valid day: what is left to check is the reason
         registration.valid_to = local_today() - timedelta(days=1)
     with pytest.raises(ValidationFailed) as raised:
-        registrations.change_status(registrar, registration, action,
+        status_changes.change_status(registrar, registration, action,
                                     StatusChangeInput.from_mapping({**data, "reason": " x "}))
     assert raised.value.errors == {"reason": [
         "Give the reason in a few words: at least 10 characters, or 4 Chinese characters."]}
     db.session.expire_all()
     assert db.session.get(Registration, registration.id).status == "active"
     assert _events(registration, action) == []
+
+
+def test_a_suspension_over_when_recorded_is_resumed_at_once(registrar, listed):
+    """GACC suspended it from 18 to 28 November, the notice read on 8 December: it stayed
+    suspended until the next night's run, consignments refused and the register saying
+    "suspended until 28 Nov"."""
+    exporter, _application, registration = listed
+    since, until = local_today() - timedelta(days=20), local_today() - timedelta(days=10)
+    status_changes.change_status(registrar, registration, "suspend", StatusChangeInput.from_mapping(
+        {**SUSPENSION, "suspended_from": since, "suspended_until": until}))
+    db.session.expire_all()
+    stored = db.session.get(Registration, registration.id)
+    assert (stored.status, stored.suspended_until) == ("active", None)
+    assert stored.products_produced_from == until + timedelta(days=1)
+    [suspended] = _events(stored, "suspend")
+    [resumed] = _events(stored, "resume")
+    assert resumed.seq > suspended.seq and resumed.actor_id == registrar.id
+    assert resumed.comment == (f"The suspension ended on {format_date(until)}, before it was "
+                               "recorded.")
+    assert len(_notes(exporter, "suspended")) == len(_notes(exporter, "resumed")) == 1
+
+
+def test_a_suspension_ending_today_is_kept_until_the_nights_run(registrar, listed):
+    registration = listed[2]
+    status_changes.change_status(registrar, registration, "suspend", StatusChangeInput.from_mapping(
+        {**SUSPENSION, "suspended_from": local_today() - timedelta(days=3),
+         "suspended_until": local_today()}))
+    db.session.expire_all()
+    assert db.session.get(Registration, registration.id).status == "suspended"

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from certtrack.extensions import db
 from certtrack.models import Consignment, ConsignmentCertificate, Notification
+from certtrack.services import status_changes
 from certtrack.services.applications import local_today
 from certtrack.services.consignments import drafts, issue
 
@@ -335,11 +336,10 @@ def test_under_a_suspended_registration_the_page_says_no_correction_before_the_f
                                                                                    client):
     """The form took a reason and a ticked box, and only then said the registration was
     suspended."""
-    from certtrack.services import registrations
     from certtrack.services.inputs import StatusChangeInput
 
     exporter, _inspector, registration, consignment, _certificate = _issued()
-    registrations.change_status(
+    status_changes.change_status(
         make_user("registrar"), registration, "suspend",
         StatusChangeInput.from_mapping({"authority": "gacc", "reason": "Site audit by GACC",
                                         "suspended_from": local_today()}))

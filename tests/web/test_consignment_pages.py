@@ -23,7 +23,7 @@ from certtrack.models import (
     Notification,
     OutboxEmail,
 )
-from certtrack.services import registrations
+from certtrack.services import status_changes
 from certtrack.services.applications import local_today
 from certtrack.services.audit import record_event
 from certtrack.services.consignments import drafts, inspection, issue
@@ -140,7 +140,7 @@ def test_the_exporter_requests_a_consignment_from_the_form_to_submission(ctx, cl
 
 def test_submission_under_a_suspended_registration_is_refused_with_the_reason(ctx, client):
     exporter, _inspector, registration, consignment = make_consignment("phyto", submit=False)
-    registrations.change_status(make_user("registrar"), registration, "suspend",
+    status_changes.change_status(make_user("registrar"), registration, "suspend",
                                 StatusChangeInput.from_mapping({
         "authority": "gacc", "suspended_from": local_today(), "reason": "GACC notice"}))
     _exporter_client(client, exporter)
@@ -535,7 +535,7 @@ def test_a_treatment_or_result_recorded_in_error_is_removed_before_issue(ctx, cl
 def test_issue_after_a_suspension_is_refused_with_the_reason_and_no_number(ctx, client):
     _e, inspector, registration, consignment = make_consignment("phyto")
     inspect_ready(inspector, consignment)
-    registrations.change_status(make_user("registrar"), registration, "suspend",
+    status_changes.change_status(make_user("registrar"), registration, "suspend",
                                 StatusChangeInput.from_mapping({
         "authority": "gacc", "suspended_from": local_today(), "reason": "GACC notice"}))
     _inspector_client(client, inspector)
@@ -801,10 +801,10 @@ def test_after_a_resumption_a_wheat_consignment_says_when_it_was_produced(ctx, c
     production date was submitted and certified (only animal products asked for one)."""
     exporter, _inspector, registration, consignment = make_consignment("phyto", submit=False)
     registrar, today = make_user("registrar"), local_today()
-    registrations.change_status(registrar, registration, "suspend", StatusChangeInput(
+    status_changes.change_status(registrar, registration, "suspend", StatusChangeInput(
         reason="GACC found live insects in a shipment", authority="gacc",
         suspended_from=today))
-    registrations.change_status(registrar, registration, "resume", StatusChangeInput(
+    status_changes.change_status(registrar, registration, "resume", StatusChangeInput(
         reason="", products_produced_from=today))
     said = (f"China accepts products of registration {registration.china_number} produced on "
             f"or after {format_date(today)} only: give the goods' first production date.")

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from certtrack.extensions import db
 from certtrack.models import AuditEvent, ConsignmentCertificate
+from certtrack.services import status_changes
 from certtrack.services.consignments import issue
 
 from consignment_factories import inspect_ready, make_consignment
@@ -146,7 +147,6 @@ def test_under_a_suspended_registration_the_page_says_no_replacement_before_the_
                                                                                    client):
     """The form took a reason and a ticked box, and only then said the registration was
     suspended, which the page showed already."""
-    from certtrack.services import registrations
     from certtrack.services.applications import local_today
     from certtrack.services.inputs import StatusChangeInput
 
@@ -154,7 +154,7 @@ def test_under_a_suspended_registration_the_page_says_no_replacement_before_the_
     with app.app_context():
         certificate = db.session.scalar(select(ConsignmentCertificate).where(
             ConsignmentCertificate.number == number))
-        registrations.change_status(
+        status_changes.change_status(
             make_user("registrar"), certificate.registration, "suspend",
             StatusChangeInput.from_mapping({"authority": "gacc", "reason": "Site audit",
                                             "suspended_from": local_today()}))

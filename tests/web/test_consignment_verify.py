@@ -11,7 +11,7 @@ from sqlalchemy import select
 from certtrack.domain.verification import group_code
 from certtrack.extensions import db
 from certtrack.models import Notification, StoredPdf, VerificationLog
-from certtrack.services import registrations
+from certtrack.services import status_changes
 from certtrack.services.applications import local_today
 from certtrack.services.consignments import issue
 from certtrack.services.inputs import StatusChangeInput
@@ -54,7 +54,7 @@ def test_a_later_suspension_does_not_void_it_but_is_shown(ctx, client):
     registration, certificate, path = _issued()
     certificate.issued_on = local_today() - timedelta(days=1)  # the day before it took effect
     db.session.commit()
-    registrations.change_status(make_user("registrar"), registration, "suspend",
+    status_changes.change_status(make_user("registrar"), registration, "suspend",
                                 StatusChangeInput.from_mapping({
         "authority": "gacc", "suspended_from": local_today(),
         "reason": "GACC notice"}))
@@ -77,7 +77,7 @@ def test_a_suspension_recorded_after_the_issue_shows_it_was_suspended_at_issue(c
     certificate.issued_on = local_today() - timedelta(days=1)
     db.session.commit()
     since = local_today() - timedelta(days=3)
-    registrations.change_status(make_user("registrar"), registration, "suspend",
+    status_changes.change_status(make_user("registrar"), registration, "suspend",
                                 StatusChangeInput.from_mapping({
         "authority": "gacc", "suspended_from": since, "reason": "GACC notice of 5 Dec"}))
     page = html.unescape(client.get(path).get_data(as_text=True))
@@ -93,7 +93,7 @@ def test_a_suspension_recorded_after_the_issue_shows_it_was_suspended_at_issue(c
         f"consignment {certificate.consignment.reference} was issued on "
         f"{format_date(certificate.issued_on)}, while it was suspended. Cancel the certificate "
         "if the goods have not left.")
-    registrations.change_status(make_user("registrar", "r2@example.kz"), registration, "resume",
+    status_changes.change_status(make_user("registrar", "r2@example.kz"), registration, "resume",
                                 StatusChangeInput.from_mapping(
                                     {"products_produced_from": local_today()}))
     page = html.unescape(client.get(path).get_data(as_text=True))  # resumed since: still said
@@ -104,7 +104,7 @@ def test_a_certificate_issued_before_the_suspension_took_effect_keeps_active(ctx
     registration, certificate, path = _issued()
     certificate.issued_on = local_today() - timedelta(days=4)
     db.session.commit()
-    registrations.change_status(make_user("registrar"), registration, "suspend",
+    status_changes.change_status(make_user("registrar"), registration, "suspend",
                                 StatusChangeInput.from_mapping({
         "authority": "gacc", "suspended_from": local_today() - timedelta(days=3),
         "reason": "GACC notice of 5 Dec"}))

@@ -8,7 +8,7 @@ from sqlalchemy import event, select, update
 
 from certtrack.extensions import db
 from certtrack.models import Application, Establishment, User
-from certtrack.services import applications, enterprises, registrations
+from certtrack.services import applications, enterprises, registrations, status_changes
 from certtrack.services.applications import local_today
 from certtrack.services.enterprises import EstablishmentInput
 from certtrack.services.inputs import ApplicationInput, ProductInput, StatusChangeInput
@@ -202,13 +202,13 @@ def test_a_registered_application_says_when_its_registration_is_no_longer_in_for
     for listed in (application, renewal):
         assert _state_cell(page, listed.reference) == ("registered", "Registered in China")
 
-    registrations.change_status(registrar, registration, "suspend", StatusChangeInput.from_mapping(
+    status_changes.change_status(registrar, registration, "suspend", StatusChangeInput.from_mapping(
         {"authority": "gacc", "reason": "Khapra beetle found in a consignment",
          "suspended_from": local_today()}))
     page = client.get(HOME).get_data(as_text=True)
     assert _state_cell(page, application.reference) == (
         "registration-suspended", "Registration in China suspended")
-    registrations.change_status(registrar, registration, "revoke", StatusChangeInput.from_mapping(
+    status_changes.change_status(registrar, registration, "revoke", StatusChangeInput.from_mapping(
         {"reason": "False declarations", "reference": "GACC Announcement 2026 No. 88"}))
     page = client.get(HOME).get_data(as_text=True)
     for listed in (application, renewal):

@@ -15,7 +15,7 @@ from sqlalchemy import event, select
 from certtrack.extensions import db
 from certtrack.models import Registration
 from certtrack.services import register as register_service
-from certtrack.services import registrations
+from certtrack.services import status_changes
 from certtrack.services.applications import local_today
 from certtrack.services.inputs import StatusChangeInput
 
@@ -56,11 +56,11 @@ def register(registrar):
     meat = _listed(registrar, category="meat", product="beef_chilled", region="KZ-39")
     _rename(meat, name_en="Kostanay Meat JSC", name_ru="АО Костанай Мясо")
     suspended = _listed(registrar, region="KZ-39")
-    registrations.change_status(registrar, suspended, "suspend", StatusChangeInput.from_mapping({
+    status_changes.change_status(registrar, suspended, "suspend", StatusChangeInput.from_mapping({
         "authority": "gacc", "suspended_from": local_today(), "reason": "Site audit",
         "suspended_until": local_today() + timedelta(days=40)}))
     revoked = _listed(registrar)
-    registrations.change_status(registrar, revoked, "revoke",
+    status_changes.change_status(registrar, revoked, "revoke",
                                 StatusChangeInput.from_mapping(
                                     {"reference": "GACC 1", "reason": "Fraud found"}))
     lapsed = _listed(registrar)
@@ -104,7 +104,7 @@ def test_a_resumed_registrations_row_says_which_products_it_covers(client, regis
     """Resumed for products produced from a day on, the register showed it in force, no more."""
     registrar = make_user("registrar", "resuming@example.kz")
     resumed = register["suspended"]
-    registrations.change_status(registrar, resumed, "resume", StatusChangeInput.from_mapping({
+    status_changes.change_status(registrar, resumed, "resume", StatusChangeInput.from_mapping({
         "products_produced_from": local_today()}))
     page = client.get("/register", query_string={"q": resumed.china_number}).get_data(
         as_text=True)

@@ -13,13 +13,16 @@ from certtrack.domain.calendar import add_months, add_years
 from certtrack.domain.workflow import RegistrationAction
 from certtrack.extensions import db
 from certtrack.models import Application, AuditEvent, Registration
-from certtrack.services import registration_alerts, registrations
+from certtrack.services import registration_alerts, registrations, status_changes
 from certtrack.services.applications import local_today
 from certtrack.services.audit import record_event
 from certtrack.services.registrations import SYSTEM
 
 from factories import make_registration, make_user, move_to_state
 from forms import login, post
+
+# A year on: a suspension over when recorded is resumed at once (status_changes).
+UNTIL = date.today() + timedelta(days=400)
 
 
 @pytest.fixture
@@ -54,7 +57,7 @@ def test_registrar_suspends_resumes_and_revokes(registrar, listed, client):
 
     suspended = post(client, f"{url}/suspend", {
         "authority": "gacc", "reason": "Residues above the limit", "suspended_from": "2026-08-01",
-        "suspended_until": "2026-10-31", "version": str(registration.version), "confirm": "y"})
+        "suspended_until": UNTIL.isoformat(), "version": str(registration.version), "confirm": "y"})
     assert suspended.status_code == 302 and _status(registration) == "suspended"
     page = client.get(url).get_data(as_text=True)
     assert "Residues above the limit" in page and f'action="{url}/resume"' in page
@@ -63,7 +66,7 @@ def test_registrar_suspends_resumes_and_revokes(registrar, listed, client):
     assert '<section class="card card-danger" id="revoke">' in page
     assert "The registration is in force again at once for products made on or after" in page
     # one sentence, as the public page says it (its pieces were run together in Chinese)
-    assert 'id="suspension">GACC: Suspended from Aug 1, 2026 to Oct 31, 2026.' in page
+    assert f'id="suspension">GACC: Suspended from Aug 1, 2026 to {format_date(UNTIL)}.' in page
 
     # a day to come: the public register read "in force, for products produced on or after"
     # it, while nothing made today was accepted
@@ -176,8 +179,8 @@ def test_a_stale_suspension_names_the_status_now_who_changed_it_and_when(
                            "suspended_from": date(2026, 8, 1)},
                "resume": {"products_produced_from": date(2026, 9, 15)}}
     for step in steps:
-        registrations.change_status(colleague, registration, step,
-                                    registrations.StatusChangeInput.from_mapping(entries[step]))
+        status_changes.change_status(colleague, registration, step,
+                                    status_changes.StatusChangeInput.from_mapping(entries[step]))
     response = post(client, f"{url}/suspend", {
         "authority": "gacc", "reason": "Site audit found rodents", "suspended_from": "2026-08-01",
         "version": loaded, "confirm": "y"})
@@ -499,15 +502,15 @@ def test_the_exporters_home_says_a_registration_is_suspended_and_until_when(regi
     login(client, "registrar@example.kz")
     assert post(client, f"{url}/suspend", {
         "authority": "gacc", "reason": "Residues above the limit", "suspended_from": "2026-08-01",
-        "suspended_until": "2026-10-31", "version": str(registration.version),
+        "suspended_until": UNTIL.isoformat(), "version": str(registration.version),
         "confirm": "y"}).status_code == 302
     listing = client.get("/registrar/registrations?status=suspended").get_data(as_text=True)
-    assert "from Aug 1, 2026 until Oct 31, 2026" in listing  # the list said "Suspended" only
+    assert f"from Aug 1, 2026 until {format_date(UNTIL)}" in listing  # not "Suspended" alone
     login(client, exporter.email)
     home = html.unescape(client.get("/exporter/").get_data(as_text=True))
     name = registration.establishment.name_in("en")
     assert (f"China registration CKAZ18PP1802010539 ({name}) is suspended from Aug 1, 2026 to "
-            "Oct 31, 2026: until it is resumed, no consignment from this establishment is "
+            f"{format_date(UNTIL)}: until it is resumed, no consignment from this establishment is "
             "certified for China.") in home
     assert f'href="/exporter/registrations#registration-{registration.id}"' in home
     mine = client.get("/exporter/registrations").get_data(as_text=True)

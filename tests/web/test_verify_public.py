@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from certtrack.extensions import db
 from certtrack.models import StoredPdf, ThrottleCounter, VerificationLog
-from certtrack.services import certificates, registrations
+from certtrack.services import certificates, status_changes
 from certtrack.services.applications import local_today
 from certtrack.services.inputs import StatusChangeInput
 from certtrack.services.issued_files import pdf_bytes
@@ -85,7 +85,7 @@ def test_downloads_are_identical_and_match_the_published_sha256(client, issued):
 def test_revoking_the_registration_flips_verification_to_revoked(client, issued):
     registrar, _exporter, registration, certificate = issued
     assert "Valid" in client.get(_path(certificate)).get_data(as_text=True)
-    registrations.change_status(registrar, registration, "revoke",
+    status_changes.change_status(registrar, registration, "revoke",
                                 StatusChangeInput.from_mapping(
                                     {"reference": "GACC 2026/12", "reason": "Fraud found"}))
     page = client.get(_path(certificate)).get_data(as_text=True)
@@ -107,7 +107,8 @@ def test_a_revoked_certificate_gives_the_day_it_was_revoked(client, issued):
 
 def test_suspension_shows_at_once(client, issued):
     registrar, _exporter, registration, certificate = issued
-    registrations.change_status(registrar, registration, "suspend", StatusChangeInput.from_mapping({
+    status_changes.change_status(registrar, registration, "suspend",
+        StatusChangeInput.from_mapping({
         "authority": "gacc", "suspended_from": local_today(), "reason": "Site audit"}))
     page = client.get(_path(certificate)).get_data(as_text=True)
     assert re.search(r'id="certificate-status">\s*Suspended\s*<', page)
@@ -118,9 +119,10 @@ def test_suspension_shows_at_once(client, issued):
 def test_a_resumed_registration_says_which_products_it_covers(client, issued):
     """Resumed for products produced from a day on, the page said only "valid today"."""
     registrar, _exporter, registration, certificate = issued
-    registrations.change_status(registrar, registration, "suspend", StatusChangeInput.from_mapping({
+    status_changes.change_status(registrar, registration, "suspend",
+        StatusChangeInput.from_mapping({
         "authority": "gacc", "suspended_from": local_today(), "reason": "Site audit"}))
-    registrations.change_status(registrar, registration, "resume", StatusChangeInput.from_mapping({
+    status_changes.change_status(registrar, registration, "resume", StatusChangeInput.from_mapping({
         "products_produced_from": local_today()}))
     page = client.get(_path(certificate)).get_data(as_text=True)
     assert re.search(r'id="certificate-status">\s*Valid\s*<', page)
@@ -135,7 +137,8 @@ def test_a_resumed_registration_says_which_products_it_covers(client, issued):
 
 def test_a_suspension_with_an_end_gives_both_dates(client, issued):
     registrar, _exporter, registration, certificate = issued
-    registrations.change_status(registrar, registration, "suspend", StatusChangeInput.from_mapping({
+    status_changes.change_status(registrar, registration, "suspend",
+        StatusChangeInput.from_mapping({
         "authority": "gacc", "suspended_from": local_today(),
         "suspended_until": local_today() + timedelta(days=60), "reason": "Site audit"}))
     page = client.get(_path(certificate)).get_data(as_text=True)
