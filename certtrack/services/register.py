@@ -67,11 +67,12 @@ def _conditions(search: str, category: str | None, region: str | None, *,
     shown = bindparam("shown_status", list(statuses), expanding=True, literal_execute=True)
     conditions = [column(Registration.status).in_(shown),
                   column(Registration.valid_to) >= local_today()]
-    if products is not None:  # of its own application, or of a renewal or change since
-        with_product = select(ApplicationProduct.application_id).where(
+    if products is not None:  # of its own application, or of a renewal or change since,
+        with_product = select(ApplicationProduct.application_id).where(  # the one in force
             ApplicationProduct.product_code.in_(products))
-        conditions.append(or_(column(Registration.application_id).in_(with_product),
-                              column(Registration.id).in_(_later_with(with_product))))
+        conditions.extend((or_(column(Registration.application_id).in_(with_product),
+                               column(Registration.id).in_(_later_with(with_product))),
+                           _current_application_id().in_(with_product)))
     if category:
         conditions.append(column(Registration.gacc_category_code) == category)
     if region:
@@ -105,6 +106,19 @@ def _later_with(with_product):
     `with_product` (a subquery of application ids)."""
     return select(func.coalesce(Application.change_of_id, Application.renewal_of_id)).where(
         Application.id.in_(with_product), Application.state == "registered")
+
+
+def _current_application_id():
+    """The id of the application whose products each registration covers now, per row: its
+    latest registered renewal or accepted change, else its own (print_context.
+    current_application). A change that replaced wheat with barley is no wheat supplier."""
+    later = (select(Application.id)
+             .where(or_(Application.change_of_id == Registration.id,
+                        Application.renewal_of_id == Registration.id),
+                    Application.state == "registered")
+             .order_by(Application.state_changed_at.desc(), Application.id.desc())
+             .limit(1).correlate(Registration).scalar_subquery())
+    return func.coalesce(later, Registration.application_id)
 
 
 def matching_products(text: str) -> list[str] | None:

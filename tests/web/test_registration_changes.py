@@ -185,3 +185,25 @@ def test_a_lot_the_registration_no_longer_covers_bars_its_certificate(ctx, clien
     login(client, inspector.email)
     page = client.get(f"/inspector/consignments/{consignment.id}").get_data(as_text=True)
     assert said in page.split('id="issue-blockers"')[1].split("</ul>")[0]  # before the button
+
+
+@pytest.mark.engine  # a search: run on PostgreSQL too (conftest.py)
+def test_the_register_finds_a_changed_registration_by_the_products_it_covers_now(ctx, client):
+    """A change that replaced wheat with barley: the public register's wheat search still
+    listed it, its row showing barley alone, and a buyer of wheat wrote to a barley supplier."""
+    registrar, exporter, registration, change = _change_draft()
+    [wheat] = change.products  # it starts from the registration's: barley instead of wheat
+    applications.remove_product(exporter, change, wheat.id)
+    applications.add_product(exporter, change, ProductInput.from_mapping(
+        {"product_code": "barley", "annual_volume": 5000, "volume_unit": "t"}))
+    row = f'<code>{registration.china_number}</code>'
+    assert row in client.get("/register?product=wheat").get_data(as_text=True)
+    change.state = "submitted_to_gacc"
+    db.session.commit()
+    gacc.record_registration(registrar, change, RegistrationInput.from_mapping({
+        "china_number": registration.china_number, "listing_date": local_today(),
+        "route": "under_guarantee"}))
+    assert row not in client.get("/register?product=wheat").get_data(as_text=True)
+    assert row in client.get("/register?product=barley").get_data(as_text=True)
+    assert registration.china_number not in client.get(
+        "/register.csv?product=wheat").get_data(as_text=True)
