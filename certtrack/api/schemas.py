@@ -261,54 +261,6 @@ class CertificateSchema(ma.Schema):
     status = ma.fields.String()
 
 
-class VerifyArgs(ma.Schema):
-    number = ma.fields.String(required=True, validate=validate.Length(1, 32))
-    code = ma.fields.String(required=True, validate=validate.Length(1, 64))
-
-
-class VerificationSchema(ma.Schema):
-    found = ma.fields.Boolean()
-    kind = ma.fields.String(metadata={"description": "registration (a certificate of export "
-                                      "eligibility, KZ-CN-…), phyto (a phytosanitary "
-                                      "certificate, KZ-PC-…) or vet (a veterinary certificate, "
-                                      "KZ-VC-…)"})
-    number = ma.fields.String()
-    status = ma.fields.String()
-    issued_at = ma.fields.String()
-    enterprise = ma.fields.String()
-    china_number = ma.fields.String()
-    pdf_sha256 = ma.fields.String()
-    registration_status = ma.fields.String(metadata={
-        "description": "a phytosanitary or veterinary certificate's registration today: goods "
-                       "produced while it is suspended may be refused at the border"})
-    cancelled_on = ma.fields.Date(allow_none=True, metadata={
-        "description": "the day a phytosanitary or veterinary certificate was cancelled (status "
-                       "cancelled); null otherwise"})
-    cancellation_ground = ma.fields.String(allow_none=True, metadata={
-        "description": "why it was cancelled: not_exported (its goods did not leave), "
-                       "issued_in_error, withdrawn (its exporter withdrew the consignment being "
-                       "corrected) or refused (at the corrected consignment's new inspection); "
-                       "null when not cancelled, or cancelled before the grounds were recorded"})
-
-
-class RegisterArgs(PageArgs):
-    q = ma.fields.String(load_default="", validate=validate.Length(max=200))
-    category = ma.fields.String(load_default=None, validate=validate.Length(max=64))
-    region = ma.fields.String(load_default=None, validate=validate.Length(max=8))
-
-
-class RegisterEntrySchema(ma.Schema):
-    enterprise = ma.fields.String()
-    bin = ma.fields.String()
-    establishment = ma.fields.String()
-    region_code = ma.fields.String()
-    gacc_category_code = ma.fields.String()
-    china_number = ma.fields.String()
-    valid_from = ma.fields.Date()
-    valid_to = ma.fields.Date()
-    status = ma.fields.String()
-
-
 class ConsignmentFilter(PageArgs):
     state = ma.fields.String(load_default=None,
                              validate=validate.OneOf([s.value for s in ConsignmentState]))

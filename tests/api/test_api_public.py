@@ -1,11 +1,16 @@
 """The operations anyone may call: verification of every kind of certificate, the register."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from flask import g
 
 from certtrack.domain.verification import group_code
+from certtrack.extensions import db
+from certtrack.services import status_changes
 from certtrack.services.applications import local_today
 from certtrack.services.consignments import correction, issue
+from certtrack.services.inputs import StatusChangeInput
 
 from api_world import bearer, token_for
 from consignment_factories import inspect_ready, make_consignment
@@ -52,6 +57,52 @@ def test_a_registration_certificate_says_its_kind(ctx, client):
     body = _verify(client, certificate.number, certificate.verification_code).get_json()
     assert body["kind"] == "registration" and body["china_number"] == registration.china_number
     assert "registration_status" not in body
+
+
+def test_a_certificate_answers_its_day_of_issue_authority_and_products(ctx, client):
+    """The answer gave a UTC moment alone, no authority and no products: a certificate issued
+    at 00:15 in Astana on 1 January read "2026-12-31T19:15:00+00:00", the PDF 1 January."""
+    _registrar, _exporter, _registration, certificate = make_certificate()
+    certificate.issued_at = datetime(2026, 12, 31, 19, 15, tzinfo=UTC)
+    db.session.commit()
+    body = _verify(client, certificate.number, certificate.verification_code).get_json()
+    assert (body["issued_at"], body["issued_on"]) == ("2026-12-31T19:15:00+00:00", "2027-01-01")
+    assert body["products"] == [{"hs_code": "1001", "name": "Wheat"}]
+    assert body["authority"] == certificate.data["authority"]["name"]["en"]
+    g.pop("_flask_babel", None)  # the locale the requests above were answered in
+    chinese = _verify(client, certificate.number, certificate.verification_code,
+                      **{"Accept-Language": "zh"}).get_json()
+    assert chinese["products"] == [{"hs_code": "1001", "name": "小麦"}]
+    assert chinese["authority"] == certificate.data["authority"]["name"]["zh"]
+
+
+def test_a_consignment_certificate_answers_its_goods_as_issued(ctx, client):
+    _exporter, inspector, _registration, consignment = make_consignment("phyto")
+    inspect_ready(inspector, consignment)
+    certificate = issue.issue_consignment_certificate(inspector, consignment)
+    body = _verify(client, certificate.number, certificate.verification_code).get_json()
+    assert body["issued_on"] == certificate.issued_on.isoformat()
+    assert body["products"] == [{"hs_code": "1001", "name": "Wheat"}]
+    assert body["authority"] == certificate.context["authority"]["name"]["en"]
+
+
+def test_the_register_answers_products_and_filters_by_product(ctx, client):
+    """The page and the CSV named each registration's products and took a product filter;
+    the API did neither, nor said until when a suspension runs."""
+    registrar = make_user("registrar")
+    _registrar, _exporter, registration, _certificate = make_certificate(registrar)
+    until = local_today() + timedelta(days=30)
+    status_changes.change_status(registrar, registration, "suspend",
+                                 StatusChangeInput.from_mapping({
+        "authority": "gacc", "suspended_from": local_today(), "suspended_until": until,
+        "reason": "GACC notice on residues"}))
+    [row] = client.get("/api/v1/public/register", query_string={"product": "1001"}
+                       ).get_json()["items"]
+    assert row["products"] == [{"hs_code": "1001", "name": "Wheat"}]
+    assert (row["status"], row["suspended_until"], row["products_produced_from"]) == (
+        "suspended", until.isoformat(), None)
+    assert client.get("/api/v1/public/register", query_string={"product": "barley"}
+                      ).get_json()["items"] == []
 
 
 def test_the_register_names_the_establishment_and_takes_a_page_size(ctx, client):
