@@ -183,6 +183,8 @@ _ROWS: tuple[Transition, ...] = (
     Transition(S.submitted_to_gacc, A.record_gacc_refusal, S.gacc_refused, _REGISTRAR, True),
     Transition(S.submitted_to_gacc, A.record_registration, S.registered, _REGISTRAR),
     Transition(S.gacc_returned, A.resubmit_to_gacc, S.submitted_to_gacc, _REGISTRAR),
+    # GACC may close a file whose corrections never came: else it awaited GACC for ever.
+    Transition(S.gacc_returned, A.record_gacc_refusal, S.gacc_refused, _REGISTRAR, True),
 )
 del S, A
 

@@ -47,6 +47,7 @@ EXPECTED = {
     ("submitted_to_gacc", "record_gacc_return", "registrar"): "gacc_returned",
     ("gacc_returned", "resubmit_to_gacc", "registrar"): "submitted_to_gacc",
     ("submitted_to_gacc", "record_gacc_refusal", "registrar"): "gacc_refused",
+    ("gacc_returned", "record_gacc_refusal", "registrar"): "gacc_refused",  # never answered
     ("submitted_to_gacc", "record_registration", "registrar"): "registered",
     ("draft", "withdraw", "exporter"): "withdrawn",
     ("submitted", "withdraw", "exporter"): "withdrawn",

@@ -37,6 +37,9 @@ from forms import flashes, login, post
 VALID_NUMBER = "CKAZ01234567890123"
 RECOMMENDED = date(2026, 4, 1)  # the day the tests' recommendations are dated, before any batch
 
+# The answer GACC asks for by (a deadline not yet past, whenever the suite runs).
+GACC_DEADLINE = (date.today() + timedelta(days=60)).isoformat()
+
 
 @pytest.fixture
 def world(ctx):
@@ -208,14 +211,14 @@ def test_gacc_return_reaches_the_exporter_and_inspector_then_goes_back_to_gacc(w
     assert empty.status_code == 422
     # Recording GACC's request cannot be undone: nothing happens until the box is ticked.
     unconfirmed = post(client, f"/registrar/applications/{first}/gacc-return", {
-        "requests": "Floor plan of the drying unit", "response_deadline": "2027-01-15"})
+        "requests": "Floor plan of the drying unit", "response_deadline": GACC_DEADLINE})
     assert unconfirmed.status_code == 422
     page = unconfirmed.get_data(as_text=True)
     assert "Tick the box to confirm." in page and "Floor plan of the drying unit" in page
     assert _state(first) == "submitted_to_gacc"
     returned = post(client, f"/registrar/applications/{first}/gacc-return", {
         "requests": "Floor plan of the drying unit\nPest control records for 2025",
-        "response_deadline": "2027-01-15", "confirm": "y"})
+        "response_deadline": GACC_DEADLINE, "confirm": "y"})
     assert returned.status_code == 302
     assert _state(first) == "gacc_returned"
     correction = db.session.scalar(select(CorrectionRequest))
@@ -266,7 +269,7 @@ def test_the_exporter_attaches_a_document_gacc_asked_for(world, client):
     login(client, "registrar@example.kz")
     _send_batch(client, [first])
     assert post(client, f"/registrar/applications/{first}/gacc-return", {
-        "requests": "Chinese translation of the HACCP plan", "response_deadline": "2027-01-15",
+        "requests": "Chinese translation of the HACCP plan", "response_deadline": GACC_DEADLINE,
         "confirm": "y"}).status_code == 302
     exporter = client.application.test_client()
     login(exporter, world["exporter"].email)
@@ -320,6 +323,24 @@ def test_gacc_refusal_needs_reasons_and_ends_the_application(world, client):
     event_row = db.session.scalar(select(AuditEvent).where(
         AuditEvent.action == "record_gacc_refusal"))
     assert event_row.comment == "Dwarf bunt found in an earlier consignment"
+
+
+def test_gacc_refuses_an_application_it_returned_and_was_never_answered(world, client):
+    """GACC asked for corrections, the exporter went silent and GACC closed the file: the
+    registrar could not record it, and the application awaited GACC for ever."""
+    first = world["ids"][0]
+    login(client, "registrar@example.kz")
+    _send_batch(client, [first])
+    assert post(client, f"/registrar/applications/{first}/gacc-return", {
+        "requests": "Floor plan of the drying unit", "response_deadline": GACC_DEADLINE,
+        "confirm": "y"}).status_code == 302
+    page = client.get(f"/registrar/applications/{first}").get_data(as_text=True)
+    assert f'href="/registrar/applications/{first}/gacc-refusal"' in page
+    refused = post(client, f"/registrar/applications/{first}/gacc-refusal",
+                   {"reasons": "No answer to GACC's request within its deadline",
+                    "confirm": "y"})
+    assert refused.status_code == 302 and _state(first) == "gacc_refused"
+    assert db.session.get(Application, first).stage_deadline is None
 
 
 @pytest.mark.engine  # run on PostgreSQL too (conftest.py)
