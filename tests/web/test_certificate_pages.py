@@ -1,5 +1,6 @@
 """The registrar's certificate and dossier pages, and who may download what."""
 
+import html
 import io
 import re
 from datetime import timedelta
@@ -10,9 +11,10 @@ from sqlalchemy import func, select
 
 from certtrack.extensions import db
 from certtrack.models import Certificate, Dossier, Notification, StoredPdf
-from certtrack.services import certificates, dossiers, notifications
+from certtrack.services import certificates, dossiers, notifications, status_changes
 from certtrack.services.applications import local_today
 from certtrack.services.audit import record_event
+from certtrack.services.inputs import StatusChangeInput
 from certtrack.services.issued_files import pdf_bytes
 
 from factories import (
@@ -114,6 +116,29 @@ def test_replacement_needs_a_reason_and_marks_the_old_one_replaced(ctx, client):
             and "ask the enterprise for the current certificate" not in text)  # there is none
     assert ("This certificate has been replaced by a newer one, which has since been revoked: "
             "neither is in force." in text)
+
+
+def test_a_replaced_certificate_says_when_the_registration_itself_no_longer_stands(
+        ctx, client):
+    """GACC delisted the establishment: the officer holding the replaced paper read "ask the
+    enterprise for the current certificate", and could not check that one without its code."""
+    registrar, _exporter, registration, first = make_certificate()
+    certificates.issue_certificate(registrar, registration, replaces=first,
+                                   reason="Validity extended by the renewal")
+    path = f"/verify/{first.number}/{first.verification_code}"
+    assert 'id="registration-now"' not in client.get(path).get_data(as_text=True)
+    status_changes.change_status(registrar, registration, "suspend",
+                                 StatusChangeInput.from_mapping({
+        "authority": "gacc", "suspended_from": local_today(), "reason": "GACC notice 2026/41"}))
+    text = html.unescape(client.get(path).get_data(as_text=True))
+    assert ('<p id="registration-now"><strong>The establishment’s registration in China is '
+            'suspended.</strong>') in text
+    status_changes.change_status(registrar, registration, "revoke",
+                                 StatusChangeInput.from_mapping({
+        "reference": "GACC Announcement 2026 No. 90", "reason": "Delisted by GACC"}))
+    text = html.unescape(client.get(path).get_data(as_text=True))
+    assert ('<p id="registration-now"><strong>The establishment’s registration in China is no '
+            'longer in force (revoked).</strong>') in text
 
 
 def _history(page: str) -> str:
