@@ -28,6 +28,7 @@ from certtrack.pdf.seal import SealCheck, check_seal
 from certtrack.services import throttle as counters
 from certtrack.services.certificates import certificate_status
 from certtrack.services.errors import Throttled
+from certtrack.services.print_context import current_application
 from certtrack.services.seal import seal_key
 from certtrack.services.transaction import transaction
 
@@ -70,6 +71,17 @@ class Verification:
         """The number of the certificate that replaces this one ("" when none); its own code
         is needed to check it."""
         return self._newer.number if self._newer is not None else ""
+
+    @property
+    def uncovered(self) -> frozenset[str]:
+        """The HS codes the certificate lists that its registration no longer covers (a change
+        GACC accepted since it was issued removed them); empty when found nothing."""
+        if self.certificate is None:
+            return frozenset()
+        covered = {line.product.hs_code for line in
+                   current_application(self.certificate.registration).products}
+        return frozenset(line["hs_code"] for line in self.certificate.data.get("products", [])
+                         if line["hs_code"] not in covered)
 
     @property
     def replacement_revoked(self) -> bool:

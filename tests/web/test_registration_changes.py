@@ -207,3 +207,27 @@ def test_the_register_finds_a_changed_registration_by_the_products_it_covers_now
     assert row in client.get("/register?product=barley").get_data(as_text=True)
     assert registration.china_number not in client.get(
         "/register.csv?product=wheat").get_data(as_text=True)
+
+
+def test_a_certificate_marks_the_products_a_later_change_removed(ctx, client):
+    """After a change replaced wheat with barley, the certificate's page read "valid …
+    Products: wheat" while the register showed barley alone."""
+    from certtrack.services import certificates
+
+    registrar, exporter, registration, change = _change_draft()
+    certificate = certificates.issue_certificate(registrar, registration)
+    path = f"/verify/{certificate.number}/{certificate.verification_code}"
+    assert 'id="uncovered"' not in client.get(path).get_data(as_text=True)
+    [wheat] = change.products
+    applications.remove_product(exporter, change, wheat.id)
+    applications.add_product(exporter, change, ProductInput.from_mapping(
+        {"product_code": "barley", "annual_volume": 5000, "volume_unit": "t"}))
+    change.state = "submitted_to_gacc"
+    db.session.commit()
+    gacc.record_registration(registrar, change, RegistrationInput.from_mapping({
+        "china_number": registration.china_number, "listing_date": local_today(),
+        "route": "under_guarantee"}))
+    page = client.get(path).get_data(as_text=True)
+    assert 'id="certificate-status">Valid<' in page and 'id="uncovered"' in page
+    assert ('<li><code>1001</code> Wheat <strong class="uncovered">no longer covered</strong>'
+            '</li>') in page
