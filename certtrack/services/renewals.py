@@ -5,12 +5,12 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from certtrack.domain.calendar import REGIME_280, regime_for, registration_valid_to
 from certtrack.domain.workflow import Role
 from certtrack.extensions import db
-from certtrack.models import Registration, User
+from certtrack.models import AuditEvent, Registration, User
 from certtrack.models.base import utcnow
 from certtrack.services.audit import record_event
 from certtrack.services.certificates import current_certificate
@@ -52,13 +52,19 @@ def extension(registration: Registration, renewed_on: date, route: str) -> dict:
 
 
 def lapsed_awaiting(registration: Registration, application) -> bool:
-    """Whether the registration expired while its renewal `application`, submitted on or
-    before its last valid day, awaited GACC's decision (domain.renewal: it expires then, and
-    GACC's renewal, once recorded, puts it back in force). Such a renewal was refused for
-    good: "no longer in force; it cannot be extended"."""
-    submitted = local_time(application.submitted_at)
-    return (registration.status == "expired" and submitted is not None
-            and submitted.date() <= registration.valid_to)
+    """Whether the registration expired while its renewal `application`, first submitted on
+    or before its last valid day, awaited GACC's decision (domain.renewal: it expires then,
+    and GACC's renewal, once recorded, puts it back in force). Such a renewal was refused for
+    good: "no longer in force; it cannot be extended". The first submission counts, as for
+    the daily run: one returned by the inspector and sent again after the last valid day was
+    applied for in time."""
+    if registration.status != "expired" or application.submitted_at is None:
+        return False
+    first = db.session.scalar(select(func.min(AuditEvent.at)).where(
+        AuditEvent.object_type == "application", AuditEvent.object_id == application.id,
+        AuditEvent.action == "submit"))
+    submitted = local_time(first or application.submitted_at)
+    return submitted.date() <= registration.valid_to
 
 
 def extend(actor, registration: Registration, application, values: dict) -> dict:

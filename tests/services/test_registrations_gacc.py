@@ -16,6 +16,7 @@ from certtrack.models import (
     GaccBatch,
     Notification,
     Registration,
+    User,
 )
 from certtrack.services import (
     applications,
@@ -220,6 +221,29 @@ def test_a_renewal_submitted_after_the_last_valid_day_does_not_revive_it(registr
     assert "no longer in force" in refused.value.message
     db.session.expire_all()
     assert db.session.get(Registration, registration.id).status == "expired"
+
+
+def test_a_renewal_first_submitted_in_time_and_resubmitted_late_still_revives_it(registrar):
+    """Returned by the inspector and sent again after the last valid day, a renewal applied
+    for in the window counted as applied for in the daily run (the registration expired, not
+    cancelled) and as too late when GACC renewed it: "no longer in force"."""
+    from certtrack.models.base import utcnow
+    from certtrack.services.audit import record_event
+    from certtrack.services.daily import run_daily
+
+    registration, draft = _renewal_awaiting_gacc(registrar)
+    exporter = db.session.get(User, draft.created_by_id)
+    record_event(exporter, "submit", object_type="application", object_id=draft.id,
+                 application_id=draft.id, from_state="draft", to_state="submitted")
+    db.session.commit()  # its first submission, today: in the window
+    run_daily(registration.valid_to + timedelta(days=1))
+    draft.submitted_at = utcnow() + timedelta(days=200)  # sent again after it ended
+    db.session.commit()
+    gacc.record_registration(registrar, draft, RegistrationInput.from_mapping({
+        "china_number": registration.china_number, "listing_date": local_today(),
+        "route": "under_guarantee"}))
+    db.session.expire_all()
+    assert db.session.get(Registration, registration.id).status == "active"
 
 
 def _offers(registrar) -> list[str]:
