@@ -13,7 +13,7 @@ from certtrack.extensions import db
 from certtrack.models import Application, Registration
 from certtrack.models.registration import ROUTES
 from certtrack.services import renewals
-from certtrack.services.application_kinds import live_registration
+from certtrack.services.application_kinds import held_registration, live_registration
 from certtrack.services.applications import local_today
 from certtrack.services.inputs import RegistrationInput
 from certtrack.services.local_dates import LocalName, format_day
@@ -93,10 +93,18 @@ def _renewal(application: Application) -> tuple[Registration | None, dict[str, l
     if application.renewal_of_id is None:
         existing = live_registration(application.establishment_id,
                                      application.gacc_category_code)
-        if existing is not None:
+        if existing is not None and held_registration(
+                application.establishment_id, application.gacc_category_code,
+                local_today()) is not None:
             return None, {"": [_(
                 "This establishment is already registered for this category under "
                 "%(number)s; record a renewal instead.", number=existing.china_number)]}
+        if existing is not None:  # its window closed: no renewal can be recorded any more
+            return None, {"": [_(
+                "This establishment is still registered for this category under %(number)s "
+                "until %(date)s, and that registration can no longer be renewed: cancel it on "
+                "its page (the enterprise re-registered), then record this listing.",
+                number=existing.china_number, date=format_day(existing.valid_to))]}
         return None, {}
     renewed = db.session.get(Registration, application.renewal_of_id)
     if renewals.lapsed_awaiting(renewed, application):

@@ -4,6 +4,7 @@ registration GACC grants - its validity, its regime, and the extension a renewal
 from datetime import date, timedelta
 
 import pytest
+from flask_babel import format_date
 from sqlalchemy import func, select
 
 from certtrack.domain.calendar import add_years
@@ -465,3 +466,27 @@ def test_gaccs_requests_are_told_as_one_sentence(registrar):
         Notification.user_id == exporter.id, Notification.kind == "gacc_returned")).one()
     assert message == (f"GACC asks for corrections to application {application.reference}: "
                        "Residue plan for 2026; Translate the HACCP plan into Chinese")
+
+
+def test_a_new_listing_after_a_missed_window_says_to_cancel_the_old_registration(registrar):
+    """Its window closed unrenewed, the enterprise applied anew and GACC listed it: the
+    registrar was told to "record a renewal instead", which could no longer be started."""
+    from factories import QUESTIONNAIRE
+
+    valid_from = add_years(local_today() + timedelta(days=60), -5) + timedelta(days=1)
+    exporter, _original, registration = make_registration(
+        registrar, valid_from, category="meat", product="beef_chilled")
+    application = applications.create_application(exporter, ApplicationInput.from_mapping(
+        {**QUESTIONNAIRE, "kind": "new", "establishment_id": registration.establishment_id,
+         "gacc_category_code": "meat"}))
+    move_to_state(application, "submitted_to_gacc")
+    entries = RegistrationInput.from_mapping({
+        "china_number": "CKAZ18PP1802010999", "listing_date": local_today(),
+        "route": "under_guarantee"})
+    with pytest.raises(ValidationFailed) as refused:
+        gacc.record_registration(registrar, application, entries)
+    assert refused.value.errors[""] == [
+        f"This establishment is still registered for this category under "
+        f"{registration.china_number} until {format_date(registration.valid_to)}, and that "
+        "registration can no longer be renewed: cancel it on its page (the enterprise "
+        "re-registered), then record this listing."]
