@@ -1,6 +1,6 @@
 """The web layer: blueprints per audience, session checks, CSRF, headers and template helpers."""
 
-from flask import abort, current_app, g, request
+from flask import abort, current_app, g, request, url_for
 from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -73,15 +73,27 @@ def localized(obj, text: str = "name") -> str:
     return getattr(obj, f"{text}_in")(str(get_locale())) if obj is not None else ""
 
 
-def state_row(pair) -> tuple[str, int]:
-    """(state code, figure) -> (translated state, figure), for charts."""
-    return labels.label(labels.STATES, pair[0]), pair[1]
+def _overview_link(argument: str | None, code: str) -> str | None:
+    """The registrar's list of every application filtered on `argument` = `code` (a chart's
+    bar leads there), or None: no argument given, or a draft, which staff never list."""
+    if argument is None or code == "draft":
+        return None
+    return url_for("registrar.overview", **{argument: code}, _anchor="all")
 
 
-def named_row(pair, lookup) -> tuple[str, int]:
-    """(reference code, figure) -> (name in the current language, figure), for charts."""
+def state_row(pair, linked: bool = False) -> tuple[str, int, str | None]:
+    """(state code, figure) -> (translated state, figure, the list of that state or None), for
+    charts."""
+    return (labels.label(labels.STATES, pair[0]), pair[1],
+            _overview_link("state" if linked else None, pair[0]))
+
+
+def named_row(pair, lookup, argument: str | None = None) -> tuple[str, int, str | None]:
+    """(reference code, figure) -> (name in the current language, figure, the list filtered
+    on `argument` or None), for charts."""
     row = lookup.get(pair[0])
-    return (localized(row) if row is not None else pair[0]), pair[1]
+    return ((localized(row) if row is not None else pair[0]), pair[1],
+            _overview_link(argument, pair[0]))
 
 
 def unread_notifications() -> dict:

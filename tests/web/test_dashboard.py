@@ -1,5 +1,6 @@
 """The dashboard's headline figures: what they count is what their words say."""
 
+import html
 from datetime import timedelta
 
 from flask_babel import format_date
@@ -11,7 +12,7 @@ from certtrack.models import Registration
 from certtrack.services import dashboard, registrations
 from certtrack.services.applications import local_today
 
-from factories import make_registration, make_user
+from factories import make_registration, make_submitted_application, make_user
 from forms import login
 
 
@@ -87,3 +88,28 @@ def test_an_administrator_reads_the_numbers_without_links_to_the_registrars_page
         "</table>")[0]
     assert f"<code>{ending.china_number}</code>" in suspensions
     assert "/registrar/" not in page
+
+
+def test_a_registrars_figures_lead_to_the_applications_they_count(ctx, app, client):
+    """"6 overdue" and the bars by state, region and category were plain text: a registrar
+    who saw them opened the list and set its filters by hand."""
+    registrar = make_user("registrar")
+    exporter, application = make_submitted_application()
+    app.extensions.pop(dashboard._COUNTS_KEY, None)
+    login(client, registrar.email)
+    page = html.unescape(client.get("/dashboard").get_data(as_text=True))
+    assert '<a href="/registrar/?state=submitted#all">Submitted</a>' in page
+    region = application.establishment.region
+    assert (f'<a href="/registrar/?region={region.code}#all">{region.name_in("en")}</a>'
+            in page)
+    assert f'<a href="/registrar/?category={application.gacc_category_code}#all">' in page
+    listed = client.get("/registrar/?state=submitted").get_data(as_text=True)
+    assert application.reference in listed.split('<section id="all">')[1]
+    application.stage_deadline = local_today() - timedelta(days=1)
+    db.session.commit()
+    app.extensions.pop(dashboard._COUNTS_KEY, None)
+    tile = client.get("/dashboard").get_data(as_text=True).split('id="overdue">')[1]
+    assert tile.startswith('<span class="tile-figure">1</span> <a href="/registrar/?sort='
+                           'deadline#all">overdue</a>')
+    login(client, make_user("admin").email)
+    assert "/registrar/" not in client.get("/dashboard").get_data(as_text=True)
