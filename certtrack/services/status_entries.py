@@ -28,10 +28,11 @@ def _start_errors(registration: Registration, start: date) -> dict[str, list[str
         return {"suspended_from": [_("A suspension is recorded on the day it takes effect, not "
                                      "before: record this one on %(date)s.",
                                      date=format_day(start))]}
-    if start < registration.valid_from:
+    # An automatic renewal moves valid_from to its new period; the listing date stays.
+    took_effect = min(registration.listing_date, registration.valid_from)
+    if start < took_effect:
         return {"suspended_from": [_("The suspension cannot start before the registration "
-                                     "took effect (%(date)s).",
-                                     date=format_day(registration.valid_from))]}
+                                     "took effect (%(date)s).", date=format_day(took_effect))]}
     return {}
 
 

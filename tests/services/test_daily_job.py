@@ -242,6 +242,12 @@ def test_order_280_off_the_list_renews_automatically_across_valid_to(registrar, 
     assert "renewed automatically (Order 280): 0" in again
     assert len(_events("registration_renewed_automatically")) == 1
 
+    # GACC's suspension from a day before the renewal, recorded after it: the registration
+    # was in force then (it was refused as "before the registration took effect").
+    status_changes.change_status(registrar, renewed, "suspend", StatusChangeInput.from_mapping(
+        {"authority": "gacc", "suspended_from": date(2026, 5, 28), "reason": "GACC notice 77"}))
+    assert _status(registration).suspended_from == date(2026, 5, 28)
+
 
 def test_order_280_on_the_list_window_missed_is_cancelled(registrar, runner):
     exporter, _application, registration = make_registration(
