@@ -71,7 +71,7 @@ def build_world() -> SimpleNamespace:
     w.exporter_b, _e, w.establishment_b, w.application_b = make_exporter_with_application(
         SECOND_BIN)
     _lab_exporter, w.inspector, w.lab_application = make_application_for_lab(
-        "inspected", bin_=make_bin(1))
+        "inspected", bin_=make_bin(8801))  # not a serial make_submitted_application counts
     w.registrar = make_user("registrar")
     w.admin = make_user("admin")
     w.lab1, w.lab_user1 = make_laboratory("Khorgos Testing Laboratory")
