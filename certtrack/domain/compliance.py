@@ -272,16 +272,6 @@ def _evaluate_absent(result: Result, limit: Limit) -> Evaluation:
     return Evaluation(Verdict.compliant, "absent", limit, None, message)
 
 
-# A chilled product's result counts for one month (docs/domain.md §5) at most.
-CHILLED_VALID_DAYS = 30
-
-
-def result_validity_days(product_code: str) -> int | None:
-    """The most days a product's result counts: one month for a chilled product, None (no
-    end) for the others."""
-    return CHILLED_VALID_DAYS if "chilled" in product_code else None
-
-
 def valid_until(result: Result) -> date | None:
     """Take a result; return the last day it is valid, or None when it does not expire.
 

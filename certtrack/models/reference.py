@@ -48,6 +48,10 @@ class Product(LocalizedNames, db.Model):
     protocol_year: Mapped[int | None] = mapped_column(Integer)
     source: Mapped[str] = mapped_column(Text, default="")
     confidence: Mapped[str] = mapped_column(String(1), default="U")
+    # The days a laboratory result on the product counts (one month for chilled beef,
+    # domain.md §5), its test day the first; None: no end. Reference data with its source.
+    result_valid_days: Mapped[int | None] = mapped_column(Integer)
+    result_validity_source: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     gacc_category: Mapped[GaccCategory] = relationship(lazy="joined")
 

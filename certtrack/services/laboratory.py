@@ -19,7 +19,12 @@ from certtrack.services.audit import record_event
 from certtrack.services.errors import NotFound, ValidationFailed
 from certtrack.services.inputs import LabResultInput, SampleInput
 from certtrack.services.lab_results import loq_message, loq_missing_message
-from certtrack.services.limits import limits_for_products, product_codes, to_domain_limit
+from certtrack.services.limits import (
+    limits_for_products,
+    product_codes,
+    result_validity_days,
+    to_domain_limit,
+)
 from certtrack.services.local_dates import format_day
 from certtrack.services.notifications import enterprise_users, exporter_link, notify
 from certtrack.services.numerals import listed
@@ -197,10 +202,16 @@ def _result_input(sample: Sample, limit: LabLimit, data: LabResultInput,
                              valid_days=_valid_days(sample, data.valid_days, errors))
 
 
+def result_validity(sample: Sample) -> int | None:
+    """The most days a result of the sample counts (its product's reference data); None: no
+    end. The result form offers it."""
+    return result_validity_days(sample.product_code)
+
+
 def _valid_days(sample: Sample, given: int | None, errors: dict) -> int | None:
     """A chilled product's result counts one month at most, and that month when none is given
     (a form left empty, a laboratory's system that sends none)."""
-    most = compliance.result_validity_days(sample.product_code)
+    most = result_validity_days(sample.product_code)
     if most is not None and given is not None and given > most:
         errors["valid_days"] = [_("A result for chilled goods counts for one month at most: "
                                   "%(days)d days.", days=most)]

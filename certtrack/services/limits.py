@@ -27,6 +27,13 @@ EDITABLE_FIELDS = ("value", "unit", "matrix", *MATRIX_TRANSLATIONS, "products", 
                    "confidence", "required")
 
 
+def result_validity_days(product_code: str) -> int | None:
+    """The most days a laboratory result on the product counts, its test day the first (the
+    product's reference data: one month for chilled beef, domain.md §5); None: no end."""
+    product = db.session.get(Product, product_code)
+    return product.result_valid_days if product is not None else None
+
+
 def product_codes(limit: LabLimit) -> list[str]:
     """The product codes a limit row applies to (its space-separated `products`)."""
     return limit.products.split()

@@ -132,6 +132,8 @@ def _load_products(folder: Path) -> int:
         "protocol_status": r["protocol_status"],
         "protocol_year": int(r["protocol_year"]) if r["protocol_year"] else None,
         "source": r["source"], "confidence": r["confidence"],
+        "result_valid_days": int(r["result_valid_days"]) if r["result_valid_days"] else None,
+        "result_validity_source": r["result_validity_source"],
     }) for r in _rows(folder, "products.csv")])
 
 

@@ -118,3 +118,21 @@ def test_a_result_older_than_the_goods_does_not_count(ctx):
     assert blocker.endswith("are not of these goods; test a new sample.")
     with pytest.raises(ValidationFailed):
         issue.issue_consignment_certificate(inspector, consignment)
+
+
+def test_the_month_is_the_products_reference_data_with_its_source(ctx):
+    """The 30 days were written in the code for any product whose code said "chilled": an
+    administrator could neither see where the figure came from nor correct it."""
+    from certtrack.models import Product
+
+    chilled = db.session.get(Product, "beef_chilled")
+    assert chilled.result_valid_days == 30 and "domain.md §5" in chilled.result_validity_source
+    assert db.session.get(Product, "beef_frozen").result_valid_days is None
+    _exporter, inspector, _registration, consignment = make_consignment(
+        "vet", product="beef_chilled")
+    inspect_ready(inspector, consignment)
+    _tested_days_ago(consignment, 12)
+    assert _blockers(consignment) == []
+    chilled.result_valid_days = 10  # corrected in the reference data
+    db.session.commit()
+    assert len(_blockers(consignment)) == 1

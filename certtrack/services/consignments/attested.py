@@ -26,7 +26,7 @@ from certtrack.services.applications import local_today
 from certtrack.services.consignments.corrected_goods import more_goods
 from certtrack.services.consignments.entries import earliest_day
 from certtrack.services.consignments.in_force import certificate_in_force
-from certtrack.services.limits import product_codes
+from certtrack.services.limits import product_codes, result_validity_days
 from certtrack.services.local_dates import format_day
 from certtrack.services.numerals import listed
 
@@ -59,7 +59,7 @@ def attestation_blockers(consignment: Consignment) -> list[str]:
 def _last_day(result: ConsignmentLabResult, chilled: set[str]) -> date | None:
     """The last day the result counts: a month from its test day when its limit applies to
     one of the consignment's chilled products, else None (no end)."""
-    days = [compliance.result_validity_days(code) for code in chilled
+    days = [result_validity_days(code) for code in chilled
             if result.limit is not None and code in product_codes(result.limit)]
     return compliance.last_valid_day(result.tested_on, min(days)) if days else None
 
@@ -86,7 +86,7 @@ def expired(consignment: Consignment) -> list[str]:
     """The names (in the reader's language) of the parameters whose latest result on chilled
     goods no longer counts on the day it is judged on (_judged_on)."""
     chilled = {lot.product_code for lot in consignment.lots
-               if compliance.result_validity_days(lot.product_code) is not None}
+               if result_validity_days(lot.product_code) is not None}
     if not chilled:
         return []
     day = _judged_on(consignment)

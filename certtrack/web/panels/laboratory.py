@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from certtrack.domain.compliance import LimitKind, result_validity_days
+from certtrack.domain.compliance import LimitKind
 from certtrack.domain.workflow import Action, State
 from certtrack.services import (
     accreditation,
@@ -143,7 +143,7 @@ def result_form(sample, formdata=None, parameters: set[str] | None = None) -> Re
     form.detected.choices = [("", "—"), ("no", _("Not detected / absent")),
                              ("yes", _("Detected / present"))]
     if formdata is None:
-        form.valid_days.data = result_validity_days(sample.product_code)
+        form.valid_days.data = laboratory.result_validity(sample)
     return form
 
 
