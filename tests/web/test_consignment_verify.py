@@ -5,6 +5,7 @@ import io
 import re
 from datetime import timedelta
 
+import pytest
 from flask_babel import format_date
 from sqlalchemy import select
 
@@ -113,6 +114,26 @@ def test_a_certificate_issued_before_the_suspension_took_effect_keeps_active(ctx
     assert db.session.scalars(select(Notification).where(
         Notification.user_id == certificate.issued_by_id,
         Notification.kind == "suspended")).all() == []
+
+
+@pytest.mark.parametrize(("issued_days_ago", "at_issue"), [(7, "Suspended"), (2, "Active")])
+def test_a_suspension_recorded_once_over_marks_only_what_was_issued_within_it(
+        ctx, client, issued_days_ago, at_issue):
+    """Suspended from 10 to 5 days ago and recorded today: a certificate issued 2 days ago,
+    after the suspension ended, read "issued while suspended"."""
+    registration, certificate, path = _issued()
+    certificate.issued_on = local_today() - timedelta(days=issued_days_ago)
+    db.session.commit()
+    status_now = status_changes.change_status(
+        make_user("registrar"), registration, "suspend", StatusChangeInput.from_mapping({
+            "authority": "gacc", "suspended_from": local_today() - timedelta(days=10),
+            "suspended_until": local_today() - timedelta(days=5), "reason": "GACC notice 12"}))
+    assert status_now == "active"  # over when recorded: resumed at once
+    page = client.get(path).get_data(as_text=True)
+    assert f'id="registration-status-at-issue">{at_issue}<' in page
+    told = db.session.scalars(select(Notification).where(
+        Notification.user_id == certificate.issued_by_id, Notification.kind == "suspended"))
+    assert len(told.all()) == (1 if at_issue == "Suspended" else 0)
 
 
 def test_an_active_registration_gives_the_green_box_and_no_warning(ctx, client):

@@ -11,6 +11,7 @@ the goods have not left.
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from certtrack.extensions import db
 from certtrack.models import ConsignmentCertificate, Registration
@@ -19,23 +20,26 @@ from certtrack.services.local_dates import LocalDate
 from certtrack.services.notifications import link, notify
 
 
-def issued_since(registration: Registration) -> list[ConsignmentCertificate]:
-    """The registration's consignment certificates in force issued on or after the day its
-    suspension took effect."""
-    return list(db.session.scalars(select(ConsignmentCertificate).where(
-        ConsignmentCertificate.registration_id == registration.id,
-        ConsignmentCertificate.issued_on >= registration.suspended_from,
-        ConsignmentCertificate.cancelled_on.is_(None))
-        .order_by(ConsignmentCertificate.id)))
+def issued_during(registration: Registration) -> list[ConsignmentCertificate]:
+    """The registration's consignment certificates in force (neither cancelled nor replaced)
+    issued on a day its suspension was in effect: from the day it took effect to its last day,
+    when it has one (a suspension recorded once over: certificates issued after it stand)."""
+    conditions = [ConsignmentCertificate.registration_id == registration.id,
+                  ConsignmentCertificate.issued_on >= registration.suspended_from,
+                  ConsignmentCertificate.cancelled_on.is_(None),
+                  ~ConsignmentCertificate.replaced_by.any()]
+    if registration.suspended_until is not None:
+        conditions.append(ConsignmentCertificate.issued_on <= registration.suspended_until)
+    return list(db.session.scalars(select(ConsignmentCertificate).where(*conditions)
+                                   .options(selectinload(ConsignmentCertificate.consignment))
+                                   .order_by(ConsignmentCertificate.id)))
 
 
 def mark_issued_during_suspension(registration: Registration) -> None:
-    """Take a registration just suspended; record on each certificate in force it issued since
-    the suspension took effect that the registration was suspended at its issue, and tell its
-    inspectors (no commit: the suspension's transaction)."""
-    for certificate in issued_since(registration):
-        if certificate.replaced_by:
-            continue
+    """Take a registration just suspended; record on each certificate in force issued while
+    the suspension was in effect that the registration was suspended at its issue, and tell
+    its inspectors (no commit: the suspension's transaction)."""
+    for certificate in issued_during(registration):
         certificate.registration_status_at_issue = "suspended"
         consignment = certificate.consignment
         notify(inspectors_to_tell(consignment), "suspended",
