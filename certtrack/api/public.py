@@ -38,7 +38,8 @@ def verify(args):
             "status": answer.status, "issued_at": answer.certificate.issued_at.isoformat(),
             "issued_on": local_day(answer.certificate.issued_at),
             "authority": _named(data.get("authority", {}).get("name", {}), locale),
-            "products": [{"hs_code": line["hs_code"], "name": _named(line["name"], locale)}
+            "products": [{"hs_code": line["hs_code"], "name": _named(line["name"], locale),
+                          "covered": line["hs_code"] not in answer.uncovered}
                          for line in data.get("products", [])],
             "enterprise": _named(data["enterprise"]["name"], locale),
             "china_number": data["china_registration_number"], "pdf_sha256": answer.sha256}
@@ -67,6 +68,7 @@ def _consignment_certificate(number: str, code: str) -> dict:
             "enterprise": registration.enterprise.name_in(locale),
             "china_number": registration.china_number, "pdf_sha256": answer.sha256,
             "registration_status": answer.registration_status,
+            "registration_status_at_issue": certificate.registration_status_at_issue,
             "cancelled_on": certificate.cancelled_on,
             "cancellation_ground": certificate.cancellation_ground}
 

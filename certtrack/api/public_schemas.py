@@ -9,6 +9,11 @@ from certtrack.api.schemas import PageArgs
 class ProductNameSchema(ma.Schema):
     hs_code = ma.fields.String()
     name = ma.fields.String(metadata={"description": "in the language asked for"})
+    covered = ma.fields.Boolean(allow_none=True, metadata={
+        "description": "a certificate of export eligibility's product: whether its registration "
+                       "still covers it (a change GACC accepted since may have removed it); "
+                       "null for the goods of a phytosanitary or veterinary certificate and "
+                       "for the register's rows"})
 
 
 class VerifyArgs(ma.Schema):
@@ -35,6 +40,10 @@ class VerificationSchema(ma.Schema):
     enterprise = ma.fields.String()
     china_number = ma.fields.String()
     pdf_sha256 = ma.fields.String()
+    registration_status_at_issue = ma.fields.String(metadata={
+        "description": "a phytosanitary or veterinary certificate's registration on its day of "
+                       "issue, as known now: suspended when a suspension recorded later was in "
+                       "effect that day"})
     registration_status = ma.fields.String(metadata={
         "description": "a phytosanitary or veterinary certificate's registration today: goods "
                        "produced while it is suspended may be refused at the border"})

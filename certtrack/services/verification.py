@@ -10,6 +10,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
 
 from flask import current_app
 from flask_babel import ngettext
@@ -72,7 +73,7 @@ class Verification:
         is needed to check it."""
         return self._newer.number if self._newer is not None else ""
 
-    @property
+    @cached_property
     def uncovered(self) -> frozenset[str]:
         """The HS codes the certificate lists that its registration no longer covers (a change
         GACC accepted since it was issued removed them); empty when found nothing."""

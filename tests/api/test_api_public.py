@@ -67,12 +67,12 @@ def test_a_certificate_answers_its_day_of_issue_authority_and_products(ctx, clie
     db.session.commit()
     body = _verify(client, certificate.number, certificate.verification_code).get_json()
     assert (body["issued_at"], body["issued_on"]) == ("2026-12-31T19:15:00+00:00", "2027-01-01")
-    assert body["products"] == [{"hs_code": "1001", "name": "Wheat"}]
+    assert body["products"] == [{"hs_code": "1001", "name": "Wheat", "covered": True}]
     assert body["authority"] == certificate.data["authority"]["name"]["en"]
     g.pop("_flask_babel", None)  # the locale the requests above were answered in
     chinese = _verify(client, certificate.number, certificate.verification_code,
                       **{"Accept-Language": "zh"}).get_json()
-    assert chinese["products"] == [{"hs_code": "1001", "name": "小麦"}]
+    assert chinese["products"] == [{"hs_code": "1001", "name": "小麦", "covered": True}]
     assert chinese["authority"] == certificate.data["authority"]["name"]["zh"]
 
 
@@ -83,6 +83,7 @@ def test_a_consignment_certificate_answers_its_goods_as_issued(ctx, client):
     body = _verify(client, certificate.number, certificate.verification_code).get_json()
     assert body["issued_on"] == certificate.issued_on.isoformat()
     assert body["products"] == [{"hs_code": "1001", "name": "Wheat"}]
+    assert body["registration_status_at_issue"] == "active"  # the page says it too
     assert body["authority"] == certificate.context["authority"]["name"]["en"]
 
 

@@ -231,3 +231,6 @@ def test_a_certificate_marks_the_products_a_later_change_removed(ctx, client):
     assert 'id="certificate-status">Valid<' in page and 'id="uncovered"' in page
     assert ('<li><code>1001</code> Wheat <strong class="uncovered">no longer covered</strong>'
             '</li>') in page
+    answer = client.get("/api/v1/public/verify", query_string={
+        "number": certificate.number, "code": certificate.verification_code}).get_json()
+    assert answer["products"] == [{"hs_code": "1001", "name": "Wheat", "covered": False}]
