@@ -265,10 +265,16 @@ def resubmit_to_gacc(actor, application: Application, comment: str = "", version
     with transaction():
         apply_transition(actor, application, Action.resubmit_to_gacc, comment=comment,
                          values={"stage_deadline": None})
-        db.session.execute(update(CorrectionRequest).where(
-            CorrectionRequest.application_id == application.id,
-            CorrectionRequest.source == "gacc", CorrectionRequest.resolved_at.is_(None),
-        ).values(resolved_at=utcnow()))
+        _close_gacc_requests(application)
+
+
+def _close_gacc_requests(application: Application) -> None:
+    """Mark GACC's open requests on the application closed: answered and sent back, or ended
+    by GACC's refusal (no commit)."""
+    db.session.execute(update(CorrectionRequest).where(
+        CorrectionRequest.application_id == application.id,
+        CorrectionRequest.source == "gacc", CorrectionRequest.resolved_at.is_(None),
+    ).values(resolved_at=utcnow()))
 
 
 def record_gacc_refusal(actor, application: Application, data: GaccRefusalInput) -> None:
@@ -283,6 +289,7 @@ def record_gacc_refusal(actor, application: Application, data: GaccRefusalInput)
     with transaction():
         apply_transition(actor, application, Action.record_gacc_refusal, comment=reasons,
                          values={"stage_deadline": None})
+        _close_gacc_requests(application)  # a refusal of a file GACC had returned
         _notify_staff_and_exporter(application, "gacc_refused", _l(
             "GACC refused application %(ref)s: %(reasons)s", ref=application.reference,
             reasons=reasons))

@@ -21,7 +21,7 @@ from certtrack.models import (
     Registration,
     User,
 )
-from certtrack.services import applications, gacc
+from certtrack.services import applications, gacc, gacc_answers
 from certtrack.services.inputs import ApplicationInput, BatchInput
 
 from factories import (
@@ -341,6 +341,9 @@ def test_gacc_refuses_an_application_it_returned_and_was_never_answered(world, c
                     "confirm": "y"})
     assert refused.status_code == 302 and _state(first) == "gacc_refused"
     assert db.session.get(Application, first).stage_deadline is None
+    request = db.session.scalar(select(CorrectionRequest))  # closed with the file
+    assert request.resolved_at is not None and gacc_answers.open_gacc_request(
+        db.session.get(Application, first)) is None
 
 
 @pytest.mark.engine  # run on PostgreSQL too (conftest.py)
