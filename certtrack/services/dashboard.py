@@ -17,6 +17,7 @@ from certtrack.models.base import UTCDateTime, utcnow
 from certtrack.services.applications import local_today
 from certtrack.services.consignments.figures import consignment_figures
 from certtrack.services.permissions import require_staff
+from certtrack.services.registrar_queues import OPEN_STATES, overdue_condition
 from certtrack.services.registrations import open_renewal_applications, renewals_due
 
 # A year's medians move slowly, and computing them reads every transition of the year.
@@ -28,9 +29,6 @@ COUNTS_TTL = 60
 _COUNTS_KEY = "certtrack.dashboard_counts"
 # How far ahead the dashboard names the suspensions that end.
 SUSPENSIONS_ENDING_DAYS = 30
-OPEN_STATES = ("submitted", "under_review", "returned", "inspection_scheduled", "inspected",
-               "corrective_actions", "lab_testing", "conclusion_positive", "recommended",
-               "submitted_to_gacc", "gacc_returned")
 
 
 def _counts(column) -> dict[str, int]:
@@ -94,7 +92,7 @@ def overview(actor: User) -> dict:
 def _current_counts() -> dict:
     today = local_today()
     overdue = db.session.scalar(select(func.count(Application.id)).where(
-        Application.state.in_(OPEN_STATES), Application.stage_deadline < today)) or 0
+        overdue_condition(today))) or 0
     by_state = _counts(Application.state)
     return {
         "by_state": by_state,

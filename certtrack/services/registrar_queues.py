@@ -1,13 +1,16 @@
 """The registrar's lists: the queues of work to do next and every application, filtered."""
 
+from datetime import date
+
 from flask import current_app
-from sqlalchemy import Select, func, select, union_all
+from sqlalchemy import ColumnElement, Select, and_, func, select, union_all
 
 from certtrack.domain.workflow import State
 from certtrack.extensions import db
 from certtrack.models import Application
 from certtrack.services import pagination, state_counts
 from certtrack.services.list_rows import SORTS, ApplicationRow, application_rows
+from certtrack.services.local_dates import local_today
 from certtrack.services.permissions import application_scope, require_registrar
 
 # The registrar's work, by what is to be done next.
@@ -20,10 +23,20 @@ QUEUES: dict[str, tuple[State, ...]] = {
 # when more wait): 3 x 50 rows took 100 ms to load and render at the national scale of
 # `make bench`.
 QUEUE_LIMIT = 25
+# The states of an application still in progress: the dashboard counts their overdue work.
+OPEN_STATES = ("submitted", "under_review", "returned", "inspection_scheduled", "inspected",
+               "corrective_actions", "lab_testing", "conclusion_positive", "recommended",
+               "submitted_to_gacc", "gacc_returned")
+
+
+def overdue_condition(today: date) -> ColumnElement[bool]:
+    """In progress, and past its stage's deadline (the dashboard's "overdue")."""
+    return and_(Application.state.in_(OPEN_STATES), Application.stage_deadline < today)
 
 
 def overview(actor, *, state: str | None = None, region: str | None = None,
-             category: str | None = None, sort: str = "deadline", page: int = 1):
+             category: str | None = None, sort: str = "deadline", page: int = 1,
+             overdue: bool = False):
     """Take a registrar and the filters of the list of every application; return (queue, page).
 
     `queue` holds each queue of QUEUES as {"count": n, "applications": [...]}: the oldest in
@@ -37,7 +50,7 @@ def overview(actor, *, state: str | None = None, region: str | None = None,
     oldest = list(db.session.scalars(union_all(*(_oldest(states)
                                                  for states in QUEUES.values()))))
     page_of_ids = _every_application(actor, state=state, region=region, category=category,
-                                     sort=sort, page=page)
+                                     sort=sort, page=page, overdue=overdue)
     rows = {row.id: row for row in application_rows(list(dict.fromkeys(
         oldest + page_of_ids.items)))}
     page_of_ids.items = [rows[id_] for id_ in page_of_ids.items if id_ in rows]
@@ -70,10 +83,10 @@ def _oldest(states: tuple[State, ...]) -> Select:
 
 
 def _every_application(actor, *, state: str | None, region: str | None,
-                       category: str | None, sort: str, page: int):
+                       category: str | None, sort: str, page: int, overdue: bool = False):
     """One page of the ids of every application that matches the filters (drafts are never
-    in a registrar's scope), with their exact count."""
-    conditions = []
+    in a registrar's scope), with their exact count; `overdue`: those past their deadline."""
+    conditions = [overdue_condition(local_today())] if overdue else []
     if state:
         conditions.append(Application.state == state)
     if category:

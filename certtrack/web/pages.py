@@ -186,14 +186,16 @@ def overview_page(failed: dict | None = None) -> tuple[str, int]:
                                     "category": [c.code for c in categories]})
     sort = request.args.get("sort", "deadline")
     page = page_number()
-    queue, pagination = registrar_queues.overview(g.user, **chosen, sort=sort, page=page)
+    overdue = request.args.get("overdue") == "1"
+    queue, pagination = registrar_queues.overview(g.user, **chosen, sort=sort, page=page,
+                                                  overdue=overdue)
     pagination.items = application_views(pagination.items, "registrar.application")
     for shown in queue.values():
         shown["applications"] = application_views(shown["applications"],
                                                   "registrar.application")
     return render_template(
         "registrar/overview.html", queue=queue,
-        pagination=pagination, filters=chosen, sort=sort, states=states,
+        pagination=pagination, filters=chosen, sort=sort, states=states, overdue=overdue,
         regions=regions, categories=categories,
         recommend_form=failed.get("recommend") or table.REGISTRAR["recommend"].build(None),
         batch_form=failed.get("batch") or table.REGISTRAR["submit_batch"].build(None),

@@ -504,7 +504,7 @@ def test_the_dashboard_shows_a_past_median_days_per_stage_and_overdue_work(demo)
     assert len(days) >= 8 and all(0 < value < 365 for value in days), days
     assert "Registration in force" not in medians and "Registered in China" not in medians
     overdue = re.search(r'tile-bad" id="overdue"><span class="tile-figure">(\d+)</span> '
-                        r'<a href="/registrar/\?sort=deadline#all">overdue</a>', page)
+                        r'<a href="/registrar/\?overdue=1#all">overdue</a>', page)
     assert overdue and int(overdue.group(1)) >= 1
     weeks = re.findall(r"bar-value\">(\d+)</span>",
                        _figure(page, "Certificates issued per week (week beginning)"))

@@ -109,7 +109,12 @@ def test_a_registrars_figures_lead_to_the_applications_they_count(ctx, app, clie
     db.session.commit()
     app.extensions.pop(dashboard._COUNTS_KEY, None)
     tile = client.get("/dashboard").get_data(as_text=True).split('id="overdue">')[1]
-    assert tile.startswith('<span class="tile-figure">1</span> <a href="/registrar/?sort='
-                           'deadline#all">overdue</a>')
+    assert tile.startswith('<span class="tile-figure">1</span> <a href="/registrar/?overdue=1'
+                           '#all">overdue</a>')
+    on_time = make_submitted_application()[1]  # its deadline to come: not in the list
+    overdue = client.get("/registrar/?overdue=1").get_data(as_text=True).split(
+        '<section id="all">')[1]
+    assert application.reference in overdue and on_time.reference not in overdue
+    assert 'name="overdue" value="1" checked' in overdue
     login(client, make_user("admin").email)
     assert "/registrar/" not in client.get("/dashboard").get_data(as_text=True)
