@@ -94,9 +94,10 @@ LIVE_REGISTRATION_STATUSES = (RegistrationStatus.active.value, RegistrationStatu
 
 
 class RegistrationAction(StrEnum):
-    """Verbs that change a registration's status."""
+    """Verbs that change a registration's status (amend_suspension: its suspension's end)."""
 
     suspend = "suspend"
+    amend_suspension = "amend_suspension"
     resume = "resume"
     revoke = "revoke"
     cancel = "cancel"
@@ -227,6 +228,9 @@ RS, RA = RegistrationStatus, RegistrationAction
 _REGISTRATION_ROWS: tuple[RegistrationTransition, ...] = (
     RegistrationTransition(RS.active, RA.suspend, RS.suspended, _REGISTRAR, True),
     RegistrationTransition(RS.suspended, RA.resume, RS.active, _REGISTRAR),
+    # GACC extends or shortens a suspension: resuming and suspending again told the exporter
+    # "active again" for a day it was not.
+    RegistrationTransition(RS.suspended, RA.amend_suspension, RS.suspended, _REGISTRAR),
     *(
         RegistrationTransition(source, action, target, _REGISTRAR, action != RA.expire)
         for source in (RS.active, RS.suspended)

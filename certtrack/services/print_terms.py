@@ -96,6 +96,7 @@ DECISIONS = {
     "record_gacc_refusal": ("GACC refusal recorded", "海关总署拒绝"),
     "record_registration": ("Registration recorded", "记录注册"),
     "suspend": ("Registration suspended", "暂停注册"),
+    "amend_suspension": ("Suspension's end changed", "变更暂停截止日期"),
     "resume": ("Registration resumed", "恢复注册"),
     "revoke": ("Registration revoked", "撤销注册"),
     "cancel": ("Registration cancelled", "注销注册"),

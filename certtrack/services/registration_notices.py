@@ -10,7 +10,8 @@ from certtrack.models import Registration
 from certtrack.services.local_dates import LocalDate
 from certtrack.services.notifications import enterprise_users, link, notify
 
-NOTIFICATION_KINDS = {RA.suspend: "suspended", RA.resume: "resumed", RA.revoke: "revoked",
+NOTIFICATION_KINDS = {RA.suspend: "suspended", RA.amend_suspension: "suspended",
+                      RA.resume: "resumed", RA.revoke: "revoked",
                       RA.cancel: "cancelled", RA.invalidate: "invalidated", RA.expire: "expired"}
 
 
@@ -27,6 +28,13 @@ def _message(r: Registration, action: RA, reason: str):
     number = r.china_number
     if action == RA.suspend:
         return _suspended(r, reason)
+    if action == RA.amend_suspension and r.suspended_until is not None:
+        return _l("The suspension of China registration %(number)s now ends on %(until)s. "
+                  "Reason: %(reason)s", number=number, until=LocalDate(r.suspended_until),
+                  reason=reason)
+    if action == RA.amend_suspension:
+        return _l("The suspension of China registration %(number)s now runs until it is "
+                  "resumed. Reason: %(reason)s", number=number, reason=reason)
     if action == RA.resume:
         return _l("China registration %(number)s is active again for products produced on "
                   "or after %(date)s.", number=number, date=LocalDate(r.products_produced_from))

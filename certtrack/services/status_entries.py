@@ -51,6 +51,21 @@ def _suspend(registration: Registration, data: StatusChangeInput):
     return errors, values
 
 
+def _amend(registration: Registration, data: StatusChangeInput):
+    """A suspension's new end: none (until further notice), or a day not before its start nor
+    past (ended already, it is a resumption)."""
+    until, errors = data.suspended_until, {}
+    if until is not None and registration.suspended_from is not None \
+            and until < registration.suspended_from:
+        errors["suspended_until"] = [_("The end of the suspension cannot be before its start.")]
+    elif until is not None and until < local_today():
+        errors["suspended_until"] = [_("A suspension that has ended is lifted: record the "
+                                       "resumption instead.")]
+    elif until == registration.suspended_until:
+        errors["suspended_until"] = [_("This is the suspension's end already.")]
+    return errors, {"suspended_until": until}
+
+
 def _resume(registration: Registration, data: StatusChangeInput):
     errors = _date_error(data, "products_produced_from",
                          _("Give the production date from which products are accepted again."))
@@ -91,6 +106,7 @@ def _expire(registration: Registration, data: StatusChangeInput):
 
 
 _ENTRIES = {RegistrationAction.suspend: _suspend, RegistrationAction.resume: _resume,
+            RegistrationAction.amend_suspension: _amend,
             RegistrationAction.revoke: _revoke, RegistrationAction.invalidate: _invalidate,
             RegistrationAction.expire: _expire}
 

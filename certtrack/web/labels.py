@@ -122,6 +122,7 @@ ACTIONS = {
     "registration_renewed_automatically": _l("Renewed automatically (GACC Order 280)"),
     "renewal_started": _l("Renewal application started"),
     "suspend": _l("Suspend registration"),
+    "amend_suspension": _l("Change the suspension's end"),
     "resume": _l("Resume registration"),
     "revoke": _l("Revoke registration"),
     "cancel": _l("Cancel registration"),
@@ -328,8 +329,9 @@ CONSEQUENCES = {
                  "leaves the register, and the enterprise must apply again."),
     "invalidate": _l("The China registration number is void for good: the registration leaves "
                      "the register."),
-    "expire": _l("The registration ends today, before the end of its validity: this cannot be "
-                 "undone, and the enterprise must apply again."),
+    "expire": _l("Its validity has passed and the daily job has not recorded it: the "
+                 "registration ends as expired. This cannot be undone, and the enterprise must "
+                 "apply again."),
     "certificate.replace": _l("This certificate verifies as “replaced” at once, and this "
                               "cannot be undone."),
     "certificate.issue": _l("The certificate takes the next number for good and verifies as "

@@ -118,6 +118,14 @@ class SuspendForm(BaseForm):
         self.authority.choices = labels.choices(labels.SUSPENSION_AUTHORITIES, "—")
 
 
+class AmendSuspensionForm(BaseForm):
+    suspended_until = _date(_l("Suspended until"), required=False,
+                            description=_l("The new last day, as GACC or the authority gives it; "
+                                           "leave empty for a suspension until further notice."))
+    reason = _reason()
+    version = HiddenField()
+
+
 class ResumeForm(BaseForm):
     products_produced_from = _date(_l("Products produced on or after"), description=_l(
         "Today or a day past: a resumption is recorded once the products it covers are "
@@ -152,7 +160,8 @@ class ExpireForm(BaseForm):
     version = HiddenField()
 
 
-LIFECYCLE_FORMS = {"suspend": SuspendForm, "resume": ResumeForm, "revoke": RevokeForm,
+LIFECYCLE_FORMS = {"suspend": SuspendForm, "amend_suspension": AmendSuspensionForm,
+                   "resume": ResumeForm, "revoke": RevokeForm,
                    "cancel": CancelForm, "invalidate": InvalidateForm, "expire": ExpireForm}
 
 

@@ -58,6 +58,7 @@ EXPECTED = {
 EXPECTED_REGISTRATION = {
     ("active", "suspend", "registrar"): "suspended",
     ("suspended", "resume", "registrar"): "active",
+    ("suspended", "amend_suspension", "registrar"): "suspended",  # its end, as GACC moves it
     ("active", "revoke", "registrar"): "revoked",
     ("suspended", "revoke", "registrar"): "revoked",
     ("active", "cancel", "registrar"): "cancelled",

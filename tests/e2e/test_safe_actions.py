@@ -119,7 +119,7 @@ def test_expiring_a_registration_needs_confirmation_and_a_reason(live_server, wo
     section = page.locator("#expire")
     expect(section.get_by_role("button", name="Expire registration")).to_be_hidden()
     section.locator("summary").click()
-    expect(section).to_contain_text("The registration ends today")
+    expect(section).to_contain_text("the registration ends as expired")
     # Only the reason, no box ticked: refused, the registration stays active.
     section.get_by_label("Reason").fill(EXPIRE_REASON)
     registrar.button("Expire registration", section)

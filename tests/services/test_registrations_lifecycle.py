@@ -368,3 +368,37 @@ def test_a_suspension_ending_today_is_kept_until_the_nights_run(registrar, liste
          "suspended_until": local_today()}))
     db.session.expire_all()
     assert db.session.get(Registration, registration.id).status == "suspended"
+
+
+def test_the_suspensions_end_is_changed_as_gacc_extends_it(registrar, listed):
+    """GACC extended a suspension: the registrar could only resume and suspend again, which
+    told the exporter the registration was active again, or let the night's run lift it on
+    the old date."""
+    exporter, _application, registration = listed
+    status_changes.change_status(registrar, registration, "suspend", StatusChangeInput.from_mapping(
+        {**SUSPENSION, "suspended_from": local_today() - timedelta(days=3),
+         "suspended_until": local_today() + timedelta(days=5)}))
+    later = local_today() + timedelta(days=40)
+    with pytest.raises(ValidationFailed) as refused:
+        status_changes.change_status(registrar, registration, "amend_suspension",
+                                     StatusChangeInput.from_mapping({
+            "suspended_until": local_today() - timedelta(days=1), "reason": "GACC notice 91"}))
+    assert refused.value.errors == {"suspended_until": [
+        "A suspension that has ended is lifted: record the resumption instead."]}
+    status_changes.change_status(registrar, registration, "amend_suspension",
+                                 StatusChangeInput.from_mapping({
+        "suspended_until": later, "reason": "GACC notice 91 extends it"}))
+    db.session.expire_all()
+    stored = db.session.get(Registration, registration.id)
+    assert (stored.status, stored.suspended_until) == ("suspended", later)
+    [event] = _events(stored, "amend_suspension")
+    assert (event.from_state, event.to_state, event.comment) == (
+        "suspended", "suspended", "GACC notice 91 extends it")
+    notes = [note.message for note in _notes(exporter, "suspended")]
+    assert notes[-1] == (f"The suspension of China registration {registration.china_number} "
+                         f"now ends on {format_date(later)}. Reason: GACC notice 91 extends it")
+    assert _notes(exporter, "resumed") == []
+    status_changes.change_status(registrar, registration, "amend_suspension",
+                                 StatusChangeInput.from_mapping({
+        "suspended_until": None, "reason": "GACC notice 92: until further notice"}))
+    assert db.session.get(Registration, registration.id).suspended_until is None

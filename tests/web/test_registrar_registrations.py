@@ -116,7 +116,7 @@ def test_expiring_needs_a_reason_and_a_confirmation(registrar, listed, client):
     login(client, "registrar@example.kz")
     page = client.get(url).get_data(as_text=True)
     # Folded until chosen, with the consequence named and one `reason` id per form.
-    assert '<details class="destructive">' in page and "The registration ends today" in page
+    assert '<details class="destructive">' in page and "the registration ends as expired" in page
     refused = post(client, f"{url}/expire", {"version": str(registration.version)})
     assert refused.status_code == 422 and _status(registration) == "active"
     text = refused.get_data(as_text=True)
@@ -588,3 +588,30 @@ def test_a_registered_application_says_its_registration_is_suspended(registrar, 
         now = re.sub(r"<[^>]+>", "", text.split('id="registration-now">')[1].split("</dd>")[0])
         assert now.startswith(f"China registration {registration.china_number} is suspended "
                               "from "), now
+
+
+def test_the_registrar_moves_a_suspensions_end_on_its_page(registrar, listed, client):
+    registration = listed[2]
+    url = f"/registrar/registrations/{registration.id}"
+    login(client, "registrar@example.kz")
+    assert post(client, f"{url}/suspend", {
+        "authority": "gacc", "reason": "Residues above the limit",
+        "suspended_from": local_today().isoformat(), "suspended_until": UNTIL.isoformat(),
+        "version": str(registration.version), "confirm": "y"}).status_code == 302
+    page = client.get(url).get_data(as_text=True)
+    assert f'action="{url}/amend_suspension"' in page and "Change the suspension&#39;s end" in page
+    db.session.refresh(registration)
+    blank = post(client, f"{url}/amend_suspension", {"suspended_until": UNTIL.isoformat(),
+                                                      "version": str(registration.version)})
+    assert blank.status_code == 422  # the same end, and no reason: nothing changes
+    text = html.unescape(blank.get_data(as_text=True))
+    assert "This is the suspension's end already." in text and 'id="reason-error"' in text
+    later = UNTIL + timedelta(days=30)
+    moved = post(client, f"{url}/amend_suspension", {
+        "suspended_until": later.isoformat(), "reason": "GACC notice 91 extends it",
+        "version": str(registration.version)})
+    assert moved.status_code == 302 and _status(registration) == "suspended"
+    db.session.refresh(registration)
+    assert registration.suspended_until == later
+    assert f"Suspended from {format_date(local_today())} to {format_date(later)}." in \
+        html.unescape(client.get(url).get_data(as_text=True))
