@@ -336,7 +336,7 @@ def _lifecycle(verb: RegistrationAction) -> WebAction:
             raise Conflict(changed_by(registration) or error.message) from error
         return registration
 
-    return WebAction(_form(LIFECYCLE_FORMS[verb]), change, lambda registration: _(
+    return WebAction(LIFECYCLE_FORMS[verb], change, lambda registration: _(
         "The registration is now: %(status)s.",
         status=str(labels.label(labels.REGISTRATION_STATUSES, registration.status))),
         key=str(verb), path=BUTTON, confirm=labels.CONSEQUENCES.get(str(verb)), step=verb,

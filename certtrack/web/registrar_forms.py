@@ -160,9 +160,20 @@ class ExpireForm(BaseForm):
     version = HiddenField()
 
 
-LIFECYCLE_FORMS = {"suspend": SuspendForm, "amend_suspension": AmendSuspensionForm,
-                   "resume": ResumeForm, "revoke": RevokeForm,
-                   "cancel": CancelForm, "invalidate": InvalidateForm, "expire": ExpireForm}
+def _on_registration(form_class):
+    """The factory of a lifecycle form: (registration, formdata) -> form."""
+    return lambda _registration, formdata: form_class(formdata)
+
+
+# The forms of a registration's lifecycle steps, by verb, as (registration, formdata) -> form.
+LIFECYCLE_FORMS = {
+    "suspend": _on_registration(SuspendForm),
+    # the end in force, to be changed: an empty field read as "until further notice"
+    "amend_suspension": lambda registration, formdata: AmendSuspensionForm(
+        formdata, suspended_until=registration.suspended_until),
+    "resume": _on_registration(ResumeForm), "revoke": _on_registration(RevokeForm),
+    "cancel": _on_registration(CancelForm), "invalidate": _on_registration(InvalidateForm),
+    "expire": _on_registration(ExpireForm)}
 
 
 def registration_form(formdata, obj):

@@ -600,6 +600,8 @@ def test_the_registrar_moves_a_suspensions_end_on_its_page(registrar, listed, cl
         "version": str(registration.version), "confirm": "y"}).status_code == 302
     page = client.get(url).get_data(as_text=True)
     assert f'action="{url}/amend_suspension"' in page and "Change the suspension&#39;s end" in page
+    amend = page.split('id="amend_suspension"')[1].split("</section>")[0]
+    assert f'value="{UNTIL.isoformat()}"' in amend  # the end in force, to be changed
     db.session.refresh(registration)
     blank = post(client, f"{url}/amend_suspension", {"suspended_until": UNTIL.isoformat(),
                                                       "version": str(registration.version)})
