@@ -43,9 +43,10 @@ def entry_errors(registration: Registration, action: RegistrationAction,
 def change_status(actor, registration: Registration, action: str, data: StatusChangeInput) -> str:
     """Take a registrar, a registration, an action of §4 and the form's entries; apply it.
 
-    `data`: reason (required except for resume and expire), version, and per action:
-    suspend - authority, suspended_from, suspended_until (optional); resume -
-    products_produced_from; revoke - reference (GACC announcement); invalidate - cause.
+    `data`: reason (required except for resume), version, and per action: suspend -
+    authority, suspended_from, suspended_until (optional); amend_suspension - suspended_until
+    (None: until further notice); resume - products_produced_from; revoke - reference (GACC
+    announcement); invalidate - cause.
     Writes the audit row and notifies the enterprise's exporter users; one commit.
     :raise ValidationFailed: every missing or inconsistent entry at once.
     :raise Conflict: changed since the page was loaded (`data.version`), whether its status
