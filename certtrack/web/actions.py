@@ -44,6 +44,7 @@ from certtrack.web.registrar_forms import (
     ResubmitForm,
     SelectionForm,
     registration_form,
+    suspension_end_told,
 )
 from certtrack.web.repeats import recorded_before
 from certtrack.web.review_forms import (
@@ -336,7 +337,8 @@ def _lifecycle(verb: RegistrationAction) -> WebAction:
             raise Conflict(changed_by(registration) or error.message) from error
         return registration
 
-    return WebAction(LIFECYCLE_FORMS[verb], change, lambda registration: _(
+    return WebAction(LIFECYCLE_FORMS[verb], change, suspension_end_told
+                     if verb == RegistrationAction.amend_suspension else lambda registration: _(
         "The registration is now: %(status)s.",
         status=str(labels.label(labels.REGISTRATION_STATUSES, registration.status))),
         key=str(verb), path=BUTTON, confirm=labels.CONSEQUENCES.get(str(verb)), step=verb,

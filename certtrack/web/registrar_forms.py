@@ -1,6 +1,7 @@
 """The registrar's forms: recommendation, GACC batches and decisions (and the exporter's answer to
 GACC's requests), registration lifecycle."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
@@ -15,6 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from certtrack.domain.bounds import MAX_ID
 from certtrack.domain.identifiers import IdentifierError, validate_china_registration_number
 from certtrack.services import registrations
+from certtrack.services.local_dates import format_day
 from certtrack.services.registration_entries import china_number_message
 from certtrack.web import labels
 from certtrack.web.forms import BaseForm
@@ -184,3 +186,11 @@ def registration_form(formdata, obj):
     kept = {"route": renewed.route} if renewed is not None and obj.kind == "change" else {}
     return RegistrationForm(formdata, obj=obj,  # a change: the route it was listed by
                             china_number=renewed.china_number if renewed else None, **kept)
+
+
+def suspension_end_told(registration) -> str:
+    """The flash of a suspension's changed end ("now: Suspended" said nothing of it)."""
+    if registration.suspended_until is None:
+        return _("The suspension now runs until it is resumed.")
+    return _("The suspension now ends on %(date)s.",
+             date=format_day(registration.suspended_until))

@@ -19,7 +19,7 @@ from certtrack.services.audit import record_event
 from certtrack.services.registrations import SYSTEM
 
 from factories import make_registration, make_user, move_to_state
-from forms import login, post
+from forms import flashes, login, post
 
 # A year on: a suspension over when recorded is resumed at once (status_changes).
 UNTIL = date.today() + timedelta(days=400)
@@ -613,6 +613,8 @@ def test_the_registrar_moves_a_suspensions_end_on_its_page(registrar, listed, cl
         "suspended_until": later.isoformat(), "reason": "GACC notice 91 extends it",
         "version": str(registration.version)})
     assert moved.status_code == 302 and _status(registration) == "suspended"
+    assert f"The suspension now ends on {format_date(later)}." in " ".join(
+        flashes(html.unescape(client.get(moved.location).get_data(as_text=True))))
     db.session.refresh(registration)
     assert registration.suspended_until == later
     assert f"Suspended from {format_date(local_today())} to {format_date(later)}." in \
